@@ -1,0 +1,45 @@
+// @ts-check
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const prettier = require('eslint-config-prettier');
+
+const nodeBuiltins = require('node:module').builtinModules;
+
+module.exports = tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test/artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // DESIGN.md: core imports nothing from the other folders and no I/O; it runs in Outlook's JS-only runtime.
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.flatMap((name) => [name, `node:${name}`]),
+          patterns: ['**/addin/**', '**/outlook/**', '**/thunderbird/**', '**/server/**', '**/portal/**', '**/cli/**'],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts', 'src/cli/**/*.ts', 'src/portal/**/*.ts', 'src/portal/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/addin/**', '**/outlook/**', '**/thunderbird/**'] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,167 @@
+/**
+ * Recipient strings as hosts hand them over (`"Name" <a@b>`, bare addresses, lists, groups, odd quoting, IDN
+ * domains, trailing dots) → recipients with a lower-case A-label domain and the local part kept as given.
+ * Parsing is RFC 5322 (with RFC 6532 UTF-8) by `email-addresses`; IDNA by `tr46` (UTS #46, non-transitional).
+ */
+import { parseAddressList, type ParsedMailbox } from 'email-addresses';
+import { toASCII } from 'tr46';
+
+export type RecipientField = 'to' | 'cc' | 'bcc';
+
+export interface Recipient {
+  /** `local@domain` with the domain as a lower-case A-label; the local part quoted only where RFC 5322 needs it. */
+  address: string;
+  localPart: string;
+  domain: string;
+  displayName?: string;
+  /** Every header field the address appeared in, in To, Cc, Bcc order. */
+  fields: RecipientField[];
+}
+
+export interface InvalidEntry {
+  field: RecipientField;
+  entry: string;
+  reason: string;
+}
+
+export class AddressError extends Error {
+  readonly code = 'ADDRESS_INVALID';
+  constructor(readonly invalid: InvalidEntry[]) {
+    super(invalid.map((bad) => `${bad.field}: "${bad.entry}" ${bad.reason}`).join('; '));
+    this.name = 'AddressError';
+  }
+}
+
+export type RecipientInput = Partial<Record<RecipientField, readonly string[]>>;
+
+/** Longer entries are refused before parsing: the parser is not linear on hostile input. */
+const MAX_ENTRY_LENGTH = 4096;
+const MAX_ADDRESS_LENGTH = 254;
+const MAX_LOCAL_LENGTH = 64;
+const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
+
+const IDNA_OPTIONS = {
+  checkBidi: true,
+  checkHyphens: true,
+  checkJoiners: true,
+  useSTD3ASCIIRules: true,
+  verifyDNSLength: true,
+  transitionalProcessing: false,
+} as const;
+
+export class DomainError extends Error {
+  readonly code = 'DOMAIN_INVALID';
+  constructor(
+    readonly domain: string,
+    readonly reason: string,
+  ) {
+    super(`"${domain}" ${reason}`);
+    this.name = 'DomainError';
+  }
+}
+
+/** A domain name as a lower-case A-label without the trailing root dot; throws DomainError. */
+export function normalizeDomain(domain: string): string {
+  const trimmed = domain.trim().replace(/\.$/, '');
+  if (trimmed.startsWith('[')) throw new DomainError(domain, 'is an address literal: use the domain name');
+  const ascii = toASCII(trimmed, IDNA_OPTIONS);
+  if (ascii === null || ascii === '') throw new DomainError(domain, 'is not a valid domain name');
+  if (!ascii.includes('.')) throw new DomainError(domain, 'has no top-level domain');
+  return ascii.toLowerCase();
+}
+
+const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*$/u;
+
+function formatLocalPart(local: string): string {
+  return DOT_ATOM.test(local) ? local : `"${local.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/** One trailing root dot after a domain ("a@example.org.") is legal in DNS but not in RFC 5322. */
+function withoutTrailingDots(entry: string): string {
+  return entry.replace(/(@[^\s<>,;"@]+?)\.(?=\s*(?:>|,|;|$))/g, '$1');
+}
+
+function explainUnparsable(entry: string): string {
+  const at = entry.split('@').length - 1;
+  if (at === 0) return 'has no @: it is not an email address';
+  if (/@[^@]*@/.test(entry) && !entry.includes(',')) return 'has more than one @';
+  if (/@\s*(>|$)/.test(entry)) return 'has nothing after the @';
+  if (/(^|<|\s)@/.test(entry)) return 'has nothing before the @';
+  return 'is not a valid email address';
+}
+
+function toRecipient(mailbox: ParsedMailbox, field: RecipientField): Recipient | string {
+  let domain: string;
+  try {
+    domain = normalizeDomain(mailbox.domain);
+  } catch (error) {
+    if (error instanceof DomainError) return `has a domain that ${error.reason}`;
+    throw error;
+  }
+  const localPart = mailbox.local;
+  if (new TextEncoder().encode(localPart).length > MAX_LOCAL_LENGTH) return 'has a local part over 64 bytes';
+  const address = `${formatLocalPart(localPart)}@${domain}`;
+  if (address.length > MAX_ADDRESS_LENGTH) return 'is longer than 254 characters';
+  const displayName = mailbox.name?.trim();
+  return { address, localPart, domain, ...(displayName ? { displayName } : {}), fields: [field] };
+}
+
+function parseEntry(entry: string, field: RecipientField): { recipients: Recipient[]; invalid: InvalidEntry[] } {
+  const bad = (reason: string) => ({ recipients: [], invalid: [{ field, entry, reason }] });
+  if (entry.length > MAX_ENTRY_LENGTH) return bad(`is longer than ${MAX_ENTRY_LENGTH} characters`);
+  const parsed = parseAddressList({ input: withoutTrailingDots(entry), rfc6532: true });
+  if (parsed === null) return bad(explainUnparsable(entry));
+  const mailboxes = parsed.flatMap((item) => (item.type === 'group' ? item.addresses : [item]));
+  const recipients: Recipient[] = [];
+  const invalid: InvalidEntry[] = [];
+  for (const mailbox of mailboxes) {
+    const result = toRecipient(mailbox, field);
+    if (typeof result === 'string') invalid.push({ field, entry: mailbox.address, reason: result });
+    else recipients.push(result);
+  }
+  return { recipients, invalid };
+}
+
+/** The key under which one mailbox appearing in several fields, or with another case, is merged. */
+function mailboxKey(recipient: Recipient): string {
+  return recipient.address.toLowerCase();
+}
+
+/**
+ * Every recipient once, in the order first seen (To, then Cc, then Bcc), and every entry that could not be read.
+ * Empty entries are ignored; a group contributes its members.
+ */
+export function readRecipients(input: RecipientInput): { recipients: Recipient[]; invalid: InvalidEntry[] } {
+  const byKey = new Map<string, Recipient>();
+  const invalid: InvalidEntry[] = [];
+  for (const field of FIELDS) {
+    for (const entry of input[field] ?? []) {
+      if (entry.trim() === '') continue;
+      const parsed = parseEntry(entry, field);
+      invalid.push(...parsed.invalid);
+      for (const recipient of parsed.recipients) {
+        const seen = byKey.get(mailboxKey(recipient));
+        if (!seen) byKey.set(mailboxKey(recipient), recipient);
+        else if (!seen.fields.includes(field)) seen.fields.push(field);
+      }
+    }
+  }
+  return { recipients: [...byKey.values()], invalid };
+}
+
+/** Like readRecipients, but any unreadable entry is an AddressError naming every bad entry. */
+export function parseRecipients(input: RecipientInput): Recipient[] {
+  const { recipients, invalid } = readRecipients(input);
+  if (invalid.length > 0) throw new AddressError(invalid);
+  return recipients;
+}
+
+/** One address, as used for key lookups; throws AddressError. */
+export function parseAddress(entry: string): Recipient {
+  const recipients = parseRecipients({ to: [entry] });
+  const [only] = recipients;
+  if (!only || recipients.length !== 1) {
+    throw new AddressError([{ field: 'to', entry, reason: 'must be exactly one address' }]);
+  }
+  return only;
+}

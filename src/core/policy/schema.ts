@@ -1,0 +1,178 @@
+/**
+ * The organisation's policy document. Every field is documented in docs/policy.md; unknown keys are refused so
+ * that a misspelt setting is an error rather than a silently ignored wish.
+ */
+import { z } from 'zod';
+import { ApplicableProtection, Requirement, TransportVerdictAcceptable } from '../vocabulary';
+import { normalizeDomain } from '../addresses';
+
+const DomainName = z.string().transform((value, ctx) => {
+  try {
+    return normalizeDomain(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
+const DomainPattern = z.string().transform((value, ctx) => {
+  const wildcard = value.startsWith('*.');
+  try {
+    const domain = normalizeDomain(wildcard ? value.slice(2) : value);
+    return wildcard ? `*.${domain}` : domain;
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const ClassificationName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and hyphens, starting with a letter');
+
+const Classification = z.strictObject({
+  name: ClassificationName,
+  /** What the sender sees; the name is used when absent. */
+  label: z.string().min(1).max(60).optional(),
+  requirement: Requirement,
+  /** The protections to try, best first; the first one every recipient allows is applied to the message. */
+  prefer: z.array(ApplicableProtection).min(1).max(3),
+});
+
+const SubjectTag = z.strictObject({
+  text: z.string().min(1).max(40),
+  position: z.enum(['prefix', 'suffix']).default('prefix'),
+});
+
+const HeaderTag = z.strictObject({
+  name: z.string().regex(/^X-[A-Za-z0-9-]{1,60}$/, 'an X- header name'),
+  value: z.string().min(1).max(200).regex(/^[\x20-\x7e]+$/, 'printable ASCII'),
+});
+
+const DomainOverride = z.strictObject({
+  domain: DomainPattern,
+  /**
+   * The admin vouches for the route to this domain (a gateway rule enforcing verified TLS to a partner), so it
+   * counts as this verdict whatever the check finds — except `no-mail`, which no rule can deliver to.
+   */
+  trustTransport: z.enum(['authenticated', 'encrypted']).optional(),
+  /** A floor: messages to this domain need at least this, whatever their classification. */
+  requirement: Requirement.optional(),
+  /** Why, shown to the sender as the reason. */
+  note: z.string().max(200).optional(),
+});
+
+export const DETECTOR_IDS = [
+  'ssn',
+  'payment-card',
+  'iban',
+  'aba-routing',
+  'bank-account',
+  'drivers-licence',
+  'date-of-birth',
+] as const;
+export const DetectorId = z.enum(DETECTOR_IDS);
+export type DetectorId = z.infer<typeof DetectorId>;
+
+export const PolicySchema = z
+  .strictObject({
+    /** The document's format version; only 1 exists. */
+    schema: z.literal(1),
+    organisation: z.string().min(1).max(100),
+    internalDomains: z.array(DomainPattern).max(1000).default([]),
+    tag: z
+      .strictObject({ subject: SubjectTag.optional(), header: HeaderTag.optional() })
+      .refine((tag) => tag.subject || tag.header, 'give a subject tag, a header, or both'),
+    /** Weakest first: detectors and labels raise a message's classification, never lower it. */
+    classifications: z.array(Classification).min(1).max(20),
+    defaultClassification: ClassificationName,
+    transport: z
+      .strictObject({
+        /** Domain verdicts that satisfy the `transport` requirement. `transport-authenticated` needs `authenticated`. */
+        acceptable: z.array(TransportVerdictAcceptable).min(1).default(['authenticated', 'encrypted']),
+      })
+      .default({ acceptable: ['authenticated', 'encrypted'] }),
+    domains: z.array(DomainOverride).max(10000).default([]),
+    detectors: z.partialRecord(DetectorId, ClassificationName).default({}),
+    /** Sensitivity label (id or name, as the host reports it) → classification. */
+    labels: z.record(z.string().min(1).max(200), ClassificationName).default({}),
+    escrow: z
+      .strictObject({
+        enabled: z.boolean(),
+        expiryDays: z.number().int().min(1).max(365).default(30),
+      })
+      .default({ enabled: true, expiryDays: 30 }),
+    onSend: z
+      .strictObject({
+        /** What the send check does when it cannot get an answer: stop the message, or let the sender decide. */
+        backendUnreachable: z.enum(['block', 'prompt']).default('block'),
+        /** Whether a sender may send a message the plan would block, after confirming. */
+        allowOverride: z.boolean().default(false),
+      })
+      .default({ backendUnreachable: 'block', allowOverride: false }),
+    keys: z
+      .strictObject({
+        minRsaBits: z.number().int().min(2048).max(16384).default(2048),
+        /** DSA, ElGamal and v3 keys; off unless an admin needs them for a legacy partner. */
+        allowLegacyAlgorithms: z.boolean().default(false),
+      })
+      .default({ minRsaBits: 2048, allowLegacyAlgorithms: false }),
+    /** Every OpenPGP message is also encrypted to this key (archiving, e-discovery). */
+    complianceKey: z
+      .strictObject({
+        fingerprint: z.string().regex(/^[0-9A-F]{40}([0-9A-F]{24})?$/, 'an upper-case hexadecimal fingerprint'),
+        armoredKey: z.string().max(1_000_000).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((policy, ctx) => {
+    const names = policy.classifications.map((c) => c.name);
+    const known = new Set(names);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['classifications', i, 'name'], message: `"${name}" is defined twice` });
+      }
+    });
+    policy.classifications.forEach((c, i) => {
+      c.prefer.forEach((p, j) => {
+        if (c.prefer.indexOf(p) !== j) {
+          ctx.addIssue({ code: 'custom', path: ['classifications', i, 'prefer', j], message: `"${p}" is listed twice` });
+        }
+        if (p === 'tls' && c.requirement === 'end-to-end') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['classifications', i, 'prefer', j],
+            message: 'forced TLS protects each hop only and can never meet end-to-end',
+          });
+        }
+        if (p === 'escrow' && !policy.escrow.enabled) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['classifications', i, 'prefer', j],
+            message: 'secure pickup is preferred here but escrow.enabled is false',
+          });
+        }
+      });
+    });
+    const mustExist = (name: string, path: (string | number)[]) => {
+      if (!known.has(name)) {
+        ctx.addIssue({ code: 'custom', path, message: `"${name}" is not one of the classifications (${names.join(', ')})` });
+      }
+    };
+    mustExist(policy.defaultClassification, ['defaultClassification']);
+    for (const [detector, name] of Object.entries(policy.detectors)) mustExist(name, ['detectors', detector]);
+    for (const [label, name] of Object.entries(policy.labels)) mustExist(name, ['labels', label]);
+    const seen = new Set<string>();
+    policy.domains.forEach((override, i) => {
+      if (seen.has(override.domain)) {
+        ctx.addIssue({ code: 'custom', path: ['domains', i, 'domain'], message: `"${override.domain}" is listed twice` });
+      }
+      seen.add(override.domain);
+    });
+  });
+
+export type Policy = z.infer<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type ClassificationPolicy = Policy['classifications'][number];
+export type DomainOverride = Policy['domains'][number];
