@@ -5,6 +5,7 @@
  */
 import { parseAddressList, type ParsedMailbox } from 'email-addresses';
 import { toASCII } from 'tr46';
+import { SendguardError } from './errors';
 
 export type RecipientField = 'to' | 'cc' | 'bcc';
 
@@ -24,11 +25,9 @@ export interface InvalidEntry {
   reason: string;
 }
 
-export class AddressError extends Error {
-  readonly code = 'ADDRESS_INVALID';
+export class AddressError extends SendguardError {
   constructor(readonly invalid: InvalidEntry[]) {
-    super(invalid.map((bad) => `${bad.field}: "${bad.entry}" ${bad.reason}`).join('; '));
-    this.name = 'AddressError';
+    super('ADDRESS_INVALID', invalid.map((bad) => `${bad.field}: "${bad.entry}" ${bad.reason}`).join('; '));
   }
 }
 
@@ -49,14 +48,12 @@ const IDNA_OPTIONS = {
   transitionalProcessing: false,
 } as const;
 
-export class DomainError extends Error {
-  readonly code = 'DOMAIN_INVALID';
+export class DomainError extends SendguardError {
   constructor(
     readonly domain: string,
     readonly reason: string,
   ) {
-    super(`"${domain}" ${reason}`);
-    this.name = 'DomainError';
+    super('DOMAIN_INVALID', `"${domain}" ${reason}`);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Questions the plan asks of a policy about one domain or one classification. */
+import { SendguardError } from '../errors';
 import { strongerRequirement, type Requirement } from '../vocabulary';
 import type { ClassificationPolicy, DomainOverride, Policy } from './schema';
 
@@ -25,14 +26,12 @@ export function overrideFor(domain: string, policy: Policy): DomainOverride | un
   return best;
 }
 
-export class UnknownClassificationError extends Error {
-  readonly code = 'CLASSIFICATION_UNKNOWN';
+export class UnknownClassificationError extends SendguardError {
   constructor(
     readonly classification: string,
     known: readonly string[],
   ) {
-    super(`"${classification}" is not a classification of this policy (${known.join(', ')})`);
-    this.name = 'UnknownClassificationError';
+    super('CLASSIFICATION_UNKNOWN', `"${classification}" is not a classification of this policy (${known.join(', ')})`);
   }
 }
 

@@ -1,6 +1,7 @@
 /** Policy text (JSON or YAML) → a validated Policy, or a PolicyError naming the path of every bad field. */
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { SendguardError } from '../errors';
 import { PolicySchema, type Policy } from './schema';
 
 export interface PolicyIssue {
@@ -9,11 +10,9 @@ export interface PolicyIssue {
   message: string;
 }
 
-export class PolicyError extends Error {
-  readonly code = 'POLICY_INVALID';
+export class PolicyError extends SendguardError {
   constructor(readonly issues: PolicyIssue[]) {
-    super(`the policy is not valid:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
-    this.name = 'PolicyError';
+    super('POLICY_INVALID', `the policy is not valid:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
   }
 }
 
