@@ -1,0 +1,147 @@
+/**
+ * The plan (DESIGN.md "How the choice is made"): recipients with their assessments, a classification and the
+ * policy → each recipient's protection with a reason, and the message's action. Pure and deterministic: the
+ * add-ins, the server and the CLI run this same function.
+ */
+import type { Recipient } from '../addresses';
+import { classificationOf, overrideFor } from '../policy/match';
+import type { ClassificationPolicy, Policy } from '../policy/schema';
+import type { Protection } from '../vocabulary';
+import type { Assessments } from '../wire';
+import { chooseAction } from './choose';
+import { CANDIDATE_NAMES, needs, transportState } from './explain';
+import { candidatesOf, effectiveTransport, recipientOptions, type RecipientFacts } from './recipient-options';
+import type { Candidate, Plan, RecipientPlan } from './types';
+
+export type { Candidate, Plan, PlanGroup, RecipientPlan } from './types';
+
+export interface PlanInput {
+  recipients: readonly Recipient[];
+  assessments: Assessments;
+  classification: string;
+  policy: Policy;
+}
+
+function protectionOf(served: Candidate | undefined, internal: boolean): Protection {
+  if (served === undefined) return 'blocked';
+  if (internal && (served === 'none' || served === 'tls')) return 'internal';
+  return served;
+}
+
+function shortFingerprint(fingerprint: string | undefined): string {
+  return fingerprint ? ` ${fingerprint.slice(-16).replace(/(.{4})(?=.)/g, '$1 ')}` : '';
+}
+
+function reasonFor(
+  plan: Omit<RecipientPlan, 'reason'>,
+  facts: RecipientFacts,
+  classification: ClassificationPolicy,
+  policy: Policy,
+): string {
+  const refusals = (candidates: Candidate[]) =>
+    candidates.flatMap((c) => (plan.refused[c] ? [plan.refused[c]] : [])).join('; ');
+  switch (plan.protection) {
+    case 'internal':
+      return `${plan.domain} is internal: the message stays inside the organisation.`;
+    case 'none':
+      return `No protection needed: ${classification.label ?? classification.name} messages need ${needs('none')}.`;
+    case 'tls': {
+      const vouched = overrideFor(plan.domain, policy);
+      const why = vouched?.trustTransport
+        ? (vouched.note ?? `the organisation vouches for TLS to ${plan.domain}`)
+        : transportState(plan.domain, effectiveTransport(facts, policy), facts.domain?.reasons ?? []);
+      return `Forced TLS: ${why}.`;
+    }
+    case 'pgp':
+      return `OpenPGP: encrypted to the key${shortFingerprint(plan.key.fingerprint)} of ${plan.address}.`;
+    case 'escrow': {
+      const better = candidatesOf(classification).slice(0, candidatesOf(classification).indexOf('escrow'));
+      const why = refusals(better);
+      return `Secure pickup${why ? `, because ${why}` : ''}.`;
+    }
+    case 'blocked':
+      return `Cannot be served: ${refusals(['none', 'tls', 'pgp', 'escrow'])}.`;
+  }
+}
+
+function count(recipients: readonly RecipientPlan[], protection: Protection): number {
+  return recipients.filter((r) => r.protection === protection).length;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function summaryOf(plan: Omit<Plan, 'summary'>, classification: ClassificationPolicy, policy: Policy): string {
+  const name = classification.label ?? classification.name;
+  switch (plan.action) {
+    case 'send':
+      return `Send as usual: ${name} messages need no protection for these recipients.`;
+    case 'tag': {
+      const how = policy.tag.subject ? `the subject gets "${policy.tag.subject.text}"` : `the ${policy.tag.header?.name} header is added`;
+      return `Send with forced TLS (${how}) to ${plural(plan.recipients.length, 'recipient')}.`;
+    }
+    case 'pgp':
+      return `Encrypt with OpenPGP for ${plural(plan.recipients.length, 'recipient')}.`;
+    case 'escrow':
+      return `Send through secure pickup: ${plural(plan.recipients.length, 'recipient')} get a link and prove who they are.`;
+    case 'split':
+      return `No one protection serves everyone: split into ${plural(plan.groups?.length ?? 0, 'message')} (${(plan.groups ?? [])
+        .map((g) => `${plural(g.addresses.length, 'recipient')} by ${CANDIDATE_NAMES[g.protection]}`)
+        .join(', ')}).`;
+    case 'block':
+      return `Cannot send: nothing can serve ${(plan.blocked ?? []).join(', ')}. Remove ${plan.blocked?.length === 1 ? 'that recipient' : 'those recipients'} to send to the others (${plural(
+        plan.recipients.length - count(plan.recipients, 'blocked'),
+        'other',
+      )}).`;
+  }
+}
+
+export function planMessage(input: PlanInput): Plan {
+  const { policy } = input;
+  const classification = classificationOf(input.classification, policy);
+  const domains = new Map(input.assessments.domains.map((d) => [d.domain, d]));
+  const keys = new Map(input.assessments.keys.map((k) => [k.address.toLowerCase(), k]));
+  const facts: RecipientFacts[] = input.recipients.map((recipient) => ({
+    recipient,
+    domain: domains.get(recipient.domain),
+    key: keys.get(recipient.address.toLowerCase()),
+  }));
+  const options = facts.map((f) => recipientOptions(f, classification, policy));
+  const choice = chooseAction(
+    options.map((o) => o.allowed),
+    candidatesOf(classification),
+    facts.map((f) => f.recipient.address),
+  );
+  const recipients = facts.map((f, i): RecipientPlan => {
+    const { recipient, key } = f;
+    const option = options[i]!;
+    const partial = {
+      address: recipient.address,
+      domain: recipient.domain,
+      ...(recipient.displayName ? { displayName: recipient.displayName } : {}),
+      fields: recipient.fields,
+      internal: option.internal,
+      requirement: option.requirement,
+      transport: option.transport,
+      key: {
+        verdict: key?.verdict ?? 'unknown',
+        ...(key?.source ? { source: key.source } : {}),
+        ...(key?.fingerprint ? { fingerprint: key.fingerprint } : {}),
+      },
+      allowed: option.allowed,
+      refused: option.refused,
+      protection: protectionOf(choice.served[i], option.internal),
+    };
+    return { ...partial, reason: reasonFor(partial, f, classification, policy) };
+  });
+  const blocked = recipients.filter((r) => r.protection === 'blocked').map((r) => r.address);
+  const plan: Omit<Plan, 'summary'> = {
+    classification: classification.name,
+    action: choice.action,
+    recipients,
+    ...(choice.groups ? { groups: choice.groups } : {}),
+    ...(blocked.length > 0 ? { blocked } : {}),
+  };
+  return { ...plan, summary: summaryOf(plan, classification, policy) };
+}

@@ -1,0 +1,102 @@
+import { AddressError, normalizeDomain, parseAddress, parseRecipients, readRecipients } from '../../src/core/addresses';
+
+describe('addresses: what hosts hand over', () => {
+  test('a display name with a comma in quotes stays one mailbox', () => {
+    const [r] = parseRecipients({ to: ['"Doe, John" <John.Doe@Example.COM>'] });
+    expect(r).toEqual({
+      address: 'John.Doe@example.com',
+      localPart: 'John.Doe',
+      domain: 'example.com',
+      displayName: 'Doe, John',
+      fields: ['to'],
+    });
+  });
+
+  test('a list in one entry gives each mailbox', () => {
+    const recipients = parseRecipients({ to: ['a@one.example, b@two.example'] });
+    expect(recipients.map((r) => r.address)).toEqual(['a@one.example', 'b@two.example']);
+  });
+
+  test('RFC 5322 §3.4: a group contributes its members; an empty group contributes none', () => {
+    const recipients = parseRecipients({ to: ['Team: a@x.example, "Q" <b@y.example>;', 'undisclosed-recipients:;'] });
+    expect(recipients.map((r) => r.address)).toEqual(['a@x.example', 'b@y.example']);
+  });
+
+  test('the local part is kept as given, quoted where RFC 5322 needs it', () => {
+    const [r] = parseRecipients({ to: ['"odd \\"quoted\\" name"@ex.example'] });
+    expect(r?.localPart).toBe('odd "quoted" name');
+    expect(r?.address).toBe('"odd \\"quoted\\" name"@ex.example');
+  });
+
+  test('RFC 6532: a UTF-8 local part and an IDN domain become a U-label local part at an A-label domain', () => {
+    const [r] = parseRecipients({ to: ['Jörg <jörg@Bücher.example>'] });
+    expect(r?.address).toBe('jörg@xn--bcher-kva.example');
+    expect(r?.domain).toBe('xn--bcher-kva.example');
+  });
+
+  test('a trailing root dot on the domain is dropped', () => {
+    expect(parseRecipients({ to: ['x@example.org.', '<y@example.org.>'] }).map((r) => r.address)).toEqual([
+      'x@example.org',
+      'y@example.org',
+    ]);
+  });
+
+  test('duplicates across To, Cc and Bcc (any case) become one recipient listing every field', () => {
+    const recipients = parseRecipients({ to: ['Ann@Example.org'], cc: ['ann@example.org'], bcc: ['ANN@EXAMPLE.ORG', 'bo@example.org'] });
+    expect(recipients).toHaveLength(2);
+    expect(recipients[0]).toMatchObject({ address: 'Ann@example.org', fields: ['to', 'cc', 'bcc'] });
+  });
+
+  test('empty entries are ignored', () => {
+    expect(parseRecipients({ to: ['', '  '], cc: [] })).toEqual([]);
+  });
+
+  test.each([
+    ['no @', 'no-at-sign.example', 'has no @'],
+    ['two @', 'a@@b.example', 'more than one @'],
+    ['empty domain', 'a@', 'nothing after the @'],
+    ['empty local part', '@b.example', 'nothing before the @'],
+    ['address literal', 'x@[192.0.2.1]', 'address literal'],
+    ['single-label domain', 'x@localhost', 'no top-level domain'],
+    ['RFC 5891 §4.2.3.1 hyphens', 'x@-bad-.example', 'not a valid domain name'],
+    ['RFC 5321 §4.5.3.1.1 local part > 64', `${'a'.repeat(65)}@example.org`, 'local part over 64 bytes'],
+    ['RFC 1035 name > 253', `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(60)}.example`, 'not a valid domain name'],
+    ['hostile length', 'x'.repeat(5000), 'longer than 4096'],
+  ])('invalid entry (%s) is named with why', (_label, entry, why) => {
+    const { recipients, invalid } = readRecipients({ cc: [entry] });
+    expect(recipients).toEqual([]);
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.field).toBe('cc');
+    expect(invalid[0]?.reason).toContain(why);
+  });
+
+  test('parseRecipients throws a typed error naming every bad entry and keeps nothing silently', () => {
+    let error: unknown;
+    try {
+      parseRecipients({ to: ['ok@example.org', 'bad'], bcc: ['worse@'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AddressError);
+    const typed = error as AddressError;
+    expect(typed.code).toBe('ADDRESS_INVALID');
+    expect(typed.invalid.map((i) => i.entry)).toEqual(['bad', 'worse@']);
+    expect(typed.message).toContain('to: "bad"');
+  });
+
+  test('readRecipients keeps the good entries next to the bad ones', () => {
+    const { recipients, invalid } = readRecipients({ to: ['ok@example.org', 'bad'] });
+    expect(recipients.map((r) => r.address)).toEqual(['ok@example.org']);
+    expect(invalid.map((i) => i.entry)).toEqual(['bad']);
+  });
+
+  test('parseAddress takes exactly one', () => {
+    expect(parseAddress('a@b.example').address).toBe('a@b.example');
+    expect(() => parseAddress('a@b.example, c@d.example')).toThrow(AddressError);
+  });
+
+  test('normalizeDomain: UTS #46 non-transitional (ß is kept, not mapped to ss)', () => {
+    expect(normalizeDomain('Straße.example')).toBe('xn--strae-oqa.example');
+    expect(normalizeDomain('EXAMPLE.ORG.')).toBe('example.org');
+  });
+});
