@@ -20,14 +20,24 @@ export function actionFor(candidate: Candidate): MessageAction {
  * Greedy by preference: each group takes every remaining recipient that allows the most preferred candidate
  * anyone remaining allows. That yields at most one group per candidate and covers every recipient once.
  */
-function splitGroups(allowed: readonly Candidate[][], order: readonly Candidate[], addresses: readonly string[]) {
+function splitGroups(
+  allowed: readonly Candidate[][],
+  order: readonly Candidate[],
+  addresses: readonly string[],
+) {
   const served: Candidate[] = [];
   const groups: PlanGroup[] = [];
   for (const candidate of order) {
-    const members = allowed.flatMap((options, i) => (served[i] === undefined && options.includes(candidate) ? [i] : []));
+    const members = allowed.flatMap((options, i) =>
+      served[i] === undefined && options.includes(candidate) ? [i] : [],
+    );
     if (members.length === 0) continue;
     for (const i of members) served[i] = candidate;
-    groups.push({ protection: candidate, action: actionFor(candidate), addresses: members.map((i) => addresses[i]!) });
+    groups.push({
+      protection: candidate,
+      action: actionFor(candidate),
+      addresses: members.map((i) => addresses[i]!),
+    });
   }
   return { served, groups };
 }

@@ -37,7 +37,11 @@ function firstDetail(reasons: readonly string[]): string {
   return reasons.length > 0 ? ` (${reasons[0]})` : '';
 }
 
-export function transportState(domain: string, verdict: TransportVerdict, reasons: readonly string[]): string {
+export function transportState(
+  domain: string,
+  verdict: TransportVerdict,
+  reasons: readonly string[],
+): string {
   return `${domain} ${TRANSPORT_STATE[verdict]}${firstDetail(reasons)}`;
 }
 

@@ -32,14 +32,29 @@ function shortFingerprint(fingerprint: string | undefined): string {
   return fingerprint ? ` ${fingerprint.slice(-16).replace(/(.{4})(?=.)/g, '$1 ')}` : '';
 }
 
-function reasonFor(
+/**
+ * When the message's protection is not this recipient's own best, the reason is the other recipients: one body
+ * serves all of them.
+ */
+function sharedBodyReason(own: Candidate, served: Candidate, all: readonly RecipientPlan[]): string {
+  const cannot = all.filter((r) => !r.allowed.includes(own)).map((r) => r.address);
+  const named =
+    cannot.length > 3 ? `${cannot.slice(0, 3).join(', ')} and ${cannot.length - 3} more` : cannot.join(', ');
+  const name = CANDIDATE_NAMES[served];
+  return `${name[0]!.toUpperCase()}${name.slice(1)}: ${CANDIDATE_NAMES[own]} would serve this recipient, but one message serves every recipient and ${CANDIDATE_NAMES[own]} cannot serve ${named}.`;
+}
+
+function ownReason(
   plan: Omit<RecipientPlan, 'reason'>,
   facts: RecipientFacts,
   classification: ClassificationPolicy,
   policy: Policy,
 ): string {
-  const refusals = (candidates: Candidate[]) =>
-    candidates.flatMap((c) => (plan.refused[c] ? [plan.refused[c]] : [])).join('; ');
+  // One cause (a domain that accepts no mail) can refuse every candidate: say it once.
+  const refusals = (candidates: readonly Candidate[]) =>
+    [...new Set(candidates.flatMap((c) => (c !== 'none' && plan.refused[c] ? [plan.refused[c]] : [])))].join(
+      '; ',
+    );
   switch (plan.protection) {
     case 'internal':
       return `${plan.domain} is internal: the message stays inside the organisation.`;
@@ -55,12 +70,12 @@ function reasonFor(
     case 'pgp':
       return `OpenPGP: encrypted to the key${shortFingerprint(plan.key.fingerprint)} of ${plan.address}.`;
     case 'escrow': {
-      const better = candidatesOf(classification).slice(0, candidatesOf(classification).indexOf('escrow'));
-      const why = refusals(better);
+      const order = candidatesOf(classification);
+      const why = refusals(order.slice(0, order.indexOf('escrow')));
       return `Secure pickup${why ? `, because ${why}` : ''}.`;
     }
     case 'blocked':
-      return `Cannot be served: ${refusals(['none', 'tls', 'pgp', 'escrow'])}.`;
+      return `Cannot be served: ${refusals(['tls', 'pgp', 'escrow']) || plan.refused.none}.`;
   }
 }
 
@@ -72,13 +87,19 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function summaryOf(plan: Omit<Plan, 'summary'>, classification: ClassificationPolicy, policy: Policy): string {
+function summaryOf(
+  plan: Omit<Plan, 'summary'>,
+  classification: ClassificationPolicy,
+  policy: Policy,
+): string {
   const name = classification.label ?? classification.name;
   switch (plan.action) {
     case 'send':
       return `Send as usual: ${name} messages need no protection for these recipients.`;
     case 'tag': {
-      const how = policy.tag.subject ? `the subject gets "${policy.tag.subject.text}"` : `the ${policy.tag.header?.name} header is added`;
+      const how = policy.tag.subject
+        ? `the subject gets "${policy.tag.subject.text}"`
+        : `the ${policy.tag.header?.name} header is added`;
       return `Send with forced TLS (${how}) to ${plural(plan.recipients.length, 'recipient')}.`;
     }
     case 'pgp':
@@ -86,7 +107,9 @@ function summaryOf(plan: Omit<Plan, 'summary'>, classification: ClassificationPo
     case 'escrow':
       return `Send through secure pickup: ${plural(plan.recipients.length, 'recipient')} get a link and prove who they are.`;
     case 'split':
-      return `No one protection serves everyone: split into ${plural(plan.groups?.length ?? 0, 'message')} (${(plan.groups ?? [])
+      return `No one protection serves everyone: split into ${plural(plan.groups?.length ?? 0, 'message')} (${(
+        plan.groups ?? []
+      )
         .map((g) => `${plural(g.addresses.length, 'recipient')} by ${CANDIDATE_NAMES[g.protection]}`)
         .join(', ')}).`;
     case 'block':
@@ -113,7 +136,7 @@ export function planMessage(input: PlanInput): Plan {
     candidatesOf(classification),
     facts.map((f) => f.recipient.address),
   );
-  const recipients = facts.map((f, i): RecipientPlan => {
+  const drafts = facts.map((f, i) => {
     const { recipient, key } = f;
     const option = options[i]!;
     const partial = {
@@ -133,7 +156,15 @@ export function planMessage(input: PlanInput): Plan {
       refused: option.refused,
       protection: protectionOf(choice.served[i], option.internal),
     };
-    return { ...partial, reason: reasonFor(partial, f, classification, policy) };
+    return { ...partial, reason: ownReason(partial, f, classification, policy) };
+  });
+  const recipients = drafts.map((draft, i): RecipientPlan => {
+    const served = choice.served[i];
+    const own = draft.allowed[0];
+    const ownIsServed = own === served || draft.protection === 'internal';
+    return served && own && !ownIsServed
+      ? { ...draft, reason: sharedBodyReason(own, served, drafts) }
+      : draft;
   });
   const blocked = recipients.filter((r) => r.protection === 'blocked').map((r) => r.address);
   const plan: Omit<Plan, 'summary'> = {

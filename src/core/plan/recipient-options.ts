@@ -42,7 +42,8 @@ function tlsRefusal(
 ): string | undefined {
   const { domain } = facts.recipient;
   const state = () => transportState(domain, verdict, facts.domain?.reasons ?? []);
-  if (requirement === 'end-to-end') return `forced TLS protects each hop only; this message needs ${needs(requirement)}`;
+  if (requirement === 'end-to-end')
+    return `forced TLS protects each hop only; this message needs ${needs(requirement)}`;
   if (TRANSPORT_VERDICTS_NEVER_TLS.includes(verdict)) return state();
   if (requirement === 'transport-authenticated' && verdict !== 'authenticated') {
     return `${state()}; this message needs ${needs(requirement)}`;
@@ -89,7 +90,13 @@ export function recipientOptions(
   const internal = isInternal(facts.recipient.domain, policy);
   // Mail to internal domains stays inside the organisation: it never needs more than plain delivery.
   const requirement = internal ? 'none' : requirementFor(classification, facts.recipient.domain, policy);
-  const context: Context = { facts, internal, requirement, verdict: effectiveTransport(facts, policy), policy };
+  const context: Context = {
+    facts,
+    internal,
+    requirement,
+    verdict: effectiveTransport(facts, policy),
+    policy,
+  };
   const offered = candidatesOf(classification);
   const noMail = facts.domain?.verdict === 'no-mail' && !internal;
   const refused: Partial<Record<Candidate, string>> = {};

@@ -31,18 +31,29 @@ export class UnknownClassificationError extends SendguardError {
     readonly classification: string,
     known: readonly string[],
   ) {
-    super('CLASSIFICATION_UNKNOWN', `"${classification}" is not a classification of this policy (${known.join(', ')})`);
+    super(
+      'CLASSIFICATION_UNKNOWN',
+      `"${classification}" is not a classification of this policy (${known.join(', ')})`,
+    );
   }
 }
 
 export function classificationOf(name: string, policy: Policy): ClassificationPolicy {
   const found = policy.classifications.find((c) => c.name === name);
-  if (!found) throw new UnknownClassificationError(name, policy.classifications.map((c) => c.name));
+  if (!found)
+    throw new UnknownClassificationError(
+      name,
+      policy.classifications.map((c) => c.name),
+    );
   return found;
 }
 
 /** The requirement for one recipient domain: the classification's, raised by a domain override's floor. */
-export function requirementFor(classification: ClassificationPolicy, domain: string, policy: Policy): Requirement {
+export function requirementFor(
+  classification: ClassificationPolicy,
+  domain: string,
+  policy: Policy,
+): Requirement {
   const floor = overrideFor(domain, policy)?.requirement;
   return floor ? strongerRequirement(classification.requirement, floor) : classification.requirement;
 }

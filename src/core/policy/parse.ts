@@ -12,7 +12,10 @@ export interface PolicyIssue {
 
 export class PolicyError extends SendguardError {
   constructor(readonly issues: PolicyIssue[]) {
-    super('POLICY_INVALID', `the policy is not valid:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
+    super(
+      'POLICY_INVALID',
+      `the policy is not valid:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -45,9 +48,12 @@ export function parsePolicy(text: string, format: 'json' | 'yaml' = 'yaml'): Pol
   let document: unknown;
   try {
     // Few aliases are legitimate in a policy; many are a "billion laughs" expansion.
-    document = format === 'json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
+    document =
+      format === 'json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
   } catch (error) {
-    throw new PolicyError([{ path: '(document)', message: `is not valid ${format.toUpperCase()}: ${(error as Error).message}` }]);
+    throw new PolicyError([
+      { path: '(document)', message: `is not valid ${format.toUpperCase()}: ${(error as Error).message}` },
+    ]);
   }
   return validatePolicy(document);
 }

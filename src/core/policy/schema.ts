@@ -6,15 +6,6 @@ import { z } from 'zod';
 import { ApplicableProtection, Requirement, TransportVerdictAcceptable } from '../vocabulary';
 import { normalizeDomain } from '../addresses';
 
-const DomainName = z.string().transform((value, ctx) => {
-  try {
-    return normalizeDomain(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
 const DomainPattern = z.string().transform((value, ctx) => {
   const wildcard = value.startsWith('*.');
@@ -47,7 +38,11 @@ const SubjectTag = z.strictObject({
 
 const HeaderTag = z.strictObject({
   name: z.string().regex(/^X-[A-Za-z0-9-]{1,60}$/, 'an X- header name'),
-  value: z.string().min(1).max(200).regex(/^[\x20-\x7e]+$/, 'printable ASCII'),
+  value: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x20-\x7e]+$/, 'printable ASCII'),
 });
 
 const DomainOverride = z.strictObject({
@@ -121,7 +116,9 @@ export const PolicySchema = z
     /** Every OpenPGP message is also encrypted to this key (archiving, e-discovery). */
     complianceKey: z
       .strictObject({
-        fingerprint: z.string().regex(/^[0-9A-F]{40}([0-9A-F]{24})?$/, 'an upper-case hexadecimal fingerprint'),
+        fingerprint: z
+          .string()
+          .regex(/^[0-9A-F]{40}([0-9A-F]{24})?$/, 'an upper-case hexadecimal fingerprint'),
         armoredKey: z.string().max(1_000_000).optional(),
       })
       .optional(),
@@ -131,13 +128,21 @@ export const PolicySchema = z
     const known = new Set(names);
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i) {
-        ctx.addIssue({ code: 'custom', path: ['classifications', i, 'name'], message: `"${name}" is defined twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['classifications', i, 'name'],
+          message: `"${name}" is defined twice`,
+        });
       }
     });
     policy.classifications.forEach((c, i) => {
       c.prefer.forEach((p, j) => {
         if (c.prefer.indexOf(p) !== j) {
-          ctx.addIssue({ code: 'custom', path: ['classifications', i, 'prefer', j], message: `"${p}" is listed twice` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['classifications', i, 'prefer', j],
+            message: `"${p}" is listed twice`,
+          });
         }
         if (p === 'tls' && c.requirement === 'end-to-end') {
           ctx.addIssue({
@@ -157,7 +162,11 @@ export const PolicySchema = z
     });
     const mustExist = (name: string, path: (string | number)[]) => {
       if (!known.has(name)) {
-        ctx.addIssue({ code: 'custom', path, message: `"${name}" is not one of the classifications (${names.join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `"${name}" is not one of the classifications (${names.join(', ')})`,
+        });
       }
     };
     mustExist(policy.defaultClassification, ['defaultClassification']);
@@ -166,7 +175,11 @@ export const PolicySchema = z
     const seen = new Set<string>();
     policy.domains.forEach((override, i) => {
       if (seen.has(override.domain)) {
-        ctx.addIssue({ code: 'custom', path: ['domains', i, 'domain'], message: `"${override.domain}" is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['domains', i, 'domain'],
+          message: `"${override.domain}" is listed twice`,
+        });
       }
       seen.add(override.domain);
     });

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The real peers the tests run against come from Debian's packages. Installs the missing ones when run as root
+# on Debian (CI, a fresh machine); otherwise fails at once, naming what is missing and how to get it.
+set -euo pipefail
+
+PACKAGES=(postfix unbound nsd ldnsutils bind9-dnsutils gnupg sq chromium openssl iproute2)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+((${#missing[@]} == 0)) && exit 0
+
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  echo "Installing the test peers' packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Postfix's installer asks what kind of mail system this is; the test bed brings its own configuration.
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+  # Keep the packages' own services from starting: the test bed starts its own instances on 127.x addresses.
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  exit 0
+fi
+
+echo "The tests need these Debian packages, which are not installed: ${missing[*]}" >&2
+echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+exit 1

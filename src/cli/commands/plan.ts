@@ -1,0 +1,103 @@
+/** `sendguard plan`: the decision engine on recipients and an assessments file, before any backend exists. */
+import { parseArgs } from 'node:util';
+import { parseRecipients } from '../../core/addresses';
+import { classifyMessage } from '../../core/classify';
+import { planMessage, type Plan } from '../../core/plan';
+import { CANDIDATE_NAMES } from '../../core/plan/explain';
+import { Assessments } from '../../core/wire';
+import { UsageError, type CliIo } from '../io';
+import { loadPolicy } from '../policy-file';
+
+export const PLAN_HELP = `Usage: sendguard plan --to ADDRESS... [--cc ADDRESS...] [--bcc ADDRESS...]
+                     --assessments FILE.json [--classification NAME] [--policy FILE] [--json]
+
+Prints how each recipient would be protected and what happens to the message.
+  --to, --cc, --bcc     recipients; repeat the option or separate addresses with commas
+  --assessments FILE    domain and key assessments (see examples/assessments.json)
+  --classification NAME the sender's choice; default: the policy's defaultClassification
+  --policy FILE         the organisation policy (YAML or JSON); default: SENDGUARD_POLICY or config/policy.yaml
+  --json                machine-readable output
+Exit status: 0 when the message can be sent as planned (send, tag, pgp, escrow), 3 for split, 4 for block,
+1 when an input is invalid, 2 for a usage error.`;
+
+const PROTECTION_NAMES: Record<string, string> = {
+  ...CANDIDATE_NAMES,
+  internal: 'internal',
+  blocked: 'BLOCKED',
+};
+
+export function formatPlan(plan: Plan): string {
+  const width = Math.max(...plan.recipients.map((r) => r.address.length), 9);
+  const lines = [`Plan: ${plan.summary}`, `Classification: ${plan.classification}`, ''];
+  for (const r of plan.recipients) {
+    const fields = r.fields.map((f) => f[0]!.toUpperCase() + f.slice(1)).join('/');
+    lines.push(
+      `  ${r.address.padEnd(width)}  ${fields.padEnd(10)} ${PROTECTION_NAMES[r.protection]!.padEnd(14)} transport ${r.transport}, key ${r.key.verdict}`,
+      `  ${' '.repeat(width)}  ${r.reason}`,
+    );
+  }
+  for (const group of plan.groups ?? []) {
+    lines.push('', `  message by ${CANDIDATE_NAMES[group.protection]}: ${group.addresses.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const EXIT_FOR_ACTION = { send: 0, tag: 0, pgp: 0, escrow: 0, split: 3, block: 4 } as const;
+
+async function readAssessments(io: CliIo, file: string): Promise<Assessments> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await io.readFile(file));
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`, 1);
+  }
+  const result = Assessments.safeParse(document);
+  if (!result.success) {
+    const first = result.error.issues[0]!;
+    throw new UsageError(`${file}: ${first.path.join('.') || '(document)'}: ${first.message}`, 1);
+  }
+  return result.data;
+}
+
+/** Each option may be repeated, and each value may hold a comma-separated list as hosts hand over. */
+function listOf(values: string[] | undefined): string[] {
+  return values ?? [];
+}
+
+export async function planCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      to: { type: 'string', multiple: true },
+      cc: { type: 'string', multiple: true },
+      bcc: { type: 'string', multiple: true },
+      classification: { type: 'string' },
+      assessments: { type: 'string' },
+      policy: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(`${PLAN_HELP}\n`);
+    return 0;
+  }
+  if (!values.assessments) throw new UsageError(`--assessments FILE is required\n\n${PLAN_HELP}`);
+  const recipients = parseRecipients({
+    to: listOf(values.to),
+    cc: listOf(values.cc),
+    bcc: listOf(values.bcc),
+  });
+  if (recipients.length === 0)
+    throw new UsageError(`give at least one recipient with --to, --cc or --bcc\n\n${PLAN_HELP}`);
+  const { policy } = await loadPolicy(io, values.policy);
+  const assessments = await readAssessments(io, values.assessments);
+  const { classification } = classifyMessage(
+    values.classification ? { chosen: values.classification } : {},
+    policy,
+  );
+  const plan = planMessage({ recipients, assessments, classification, policy });
+  io.out(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  return EXIT_FOR_ACTION[plan.action];
+}

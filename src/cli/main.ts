@@ -1,0 +1,76 @@
+/** The `sendguard` command: one dispatcher, one module per subcommand. */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SendguardError } from '../core/errors';
+import { UsageError, type CliIo } from './io';
+import { planCommand } from './commands/plan';
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; about: string }> = {
+  plan: { run: planCommand, about: 'how each recipient would be protected, from an assessments file' },
+};
+
+function version(): string {
+  // Read at run time: package.json sits outside the compiled tree, two levels up from src/cli and dist/cli.
+  const file = join(__dirname, '..', '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const list = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.about}`);
+  return `Usage: sendguard <command> [options]\n\nCommands:\n${list.join('\n')}\n\nOptions:\n  --help     this text; \`sendguard <command> --help\` for a command\n  --version  the version\n`;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`sendguard: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`sendguard ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof SendguardError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`sendguard ${name}: ${(error as Error).message}\n`);
+      return (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.err(`sendguard ${name}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  readFile: (path) => readFile(path, 'utf8'),
+  env: process.env,
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`sendguard: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runCli } from '../helpers/cli';
+
+const ROOT = join(__dirname, '..', '..');
+const SAMPLE = join(ROOT, 'examples', 'assessments.json');
+
+describe('sendguard plan', () => {
+  test('prints a readable plan of the shipped sample', async () => {
+    const { code, stdout } = await runCli([
+      'plan',
+      '--to',
+      'ann@partner-dane.example',
+      '--to',
+      'claims@supplier.example',
+      '--classification',
+      'confidential',
+      '--assessments',
+      SAMPLE,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Plan: Send with forced TLS (the subject gets "#secure#") to 2 recipients.');
+    expect(stdout).toMatch(/claims@supplier\.example\s+To\s+forced TLS/);
+  });
+
+  test('--json prints the plan object; comma-separated lists and display names are read like a host sends them', async () => {
+    const { code, stdout } = await runCli([
+      'plan',
+      '--to',
+      '"Lee, Dr." <dr.lee@smallclinic.example>, ann@partner-dane.example',
+      '--classification',
+      'restricted',
+      '--assessments',
+      SAMPLE,
+      '--json',
+    ]);
+    const plan = JSON.parse(stdout);
+    expect(plan.action).toBe('escrow');
+    expect(plan.recipients.map((r: { address: string }) => r.address)).toEqual([
+      'dr.lee@smallclinic.example',
+      'ann@partner-dane.example',
+    ]);
+    expect(plan.recipients[0].displayName).toBe('Lee, Dr.');
+    expect(code).toBe(0);
+  });
+
+  test('exit status 4 and the blocked recipient named when nothing can serve one', async () => {
+    const { code, stdout } = await runCli([
+      'plan',
+      '--to',
+      'x@gone.example',
+      '--assessments',
+      SAMPLE,
+      '--classification',
+      'confidential',
+    ]);
+    expect(code).toBe(4);
+    expect(stdout).toContain('nothing can serve x@gone.example');
+  });
+
+  test('a malformed address is named, with exit status 1', async () => {
+    const { code, stderr } = await runCli(['plan', '--to', 'ann@@x', '--assessments', SAMPLE]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('to: "ann@@x" has more than one @');
+  });
+
+  test('a bad assessments file says where it is wrong', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const file = join(dir, 'a.json');
+    await writeFile(
+      file,
+      JSON.stringify({ domains: [{ domain: 'x.example', verdict: 'great', reasons: [] }], keys: [] }),
+    );
+    const { code, stderr } = await runCli(['plan', '--to', 'a@x.example', '--assessments', file]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('domains.0.verdict');
+  });
+
+  test('a bad policy file names the bad field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const file = join(dir, 'policy.yaml');
+    await writeFile(
+      file,
+      'schema: 1\norganisation: X\ntag: {}\nclassifications: []\ndefaultClassification: normal\n',
+    );
+    const { code, stderr } = await runCli([
+      'plan',
+      '--to',
+      'a@x.example',
+      '--assessments',
+      SAMPLE,
+      '--policy',
+      file,
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/tag: give a subject tag, a header, or both/);
+    expect(stderr).toMatch(/classifications: /);
+  });
+
+  test('an unknown classification and a missing option are usage errors', async () => {
+    expect(
+      (await runCli(['plan', '--to', 'a@x.example', '--assessments', SAMPLE, '--classification', 'secret']))
+        .code,
+    ).toBe(1);
+    expect((await runCli(['plan', '--to', 'a@x.example'])).code).toBe(2);
+    expect((await runCli(['plan', '--frobnicate'])).code).toBe(2);
+  });
+
+  test('--help, --version, and an unknown command', async () => {
+    expect((await runCli(['--help'])).stdout).toContain('plan');
+    expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  test('the installed bin runs the built command (as `npx sendguard` does)', async () => {
+    const { stdout } = await promisify(execFile)('node', [
+      join(ROOT, 'bin', 'sendguard.js'),
+      'plan',
+      '--to',
+      'ann@partner-dane.example',
+      '--assessments',
+      SAMPLE,
+    ]);
+    expect(stdout).toContain('Plan: Send as usual');
+  });
+});
