@@ -67,7 +67,8 @@ export function normalizeDomain(domain: string): string {
   return ascii.toLowerCase();
 }
 
-const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*$/u;
+const DOT_ATOM =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*$/u;
 
 function formatLocalPart(local: string): string {
   return DOT_ATOM.test(local) ? local : `"${local.replace(/(["\\])/g, '\\$1')}"`;
@@ -103,7 +104,10 @@ function toRecipient(mailbox: ParsedMailbox, field: RecipientField): Recipient |
   return { address, localPart, domain, ...(displayName ? { displayName } : {}), fields: [field] };
 }
 
-function parseEntry(entry: string, field: RecipientField): { recipients: Recipient[]; invalid: InvalidEntry[] } {
+function parseEntry(
+  entry: string,
+  field: RecipientField,
+): { recipients: Recipient[]; invalid: InvalidEntry[] } {
   const bad = (reason: string) => ({ recipients: [], invalid: [{ field, entry, reason }] });
   if (entry.length > MAX_ENTRY_LENGTH) return bad(`is longer than ${MAX_ENTRY_LENGTH} characters`);
   const parsed = parseAddressList({ input: withoutTrailingDots(entry), rfc6532: true });

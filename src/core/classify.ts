@@ -37,8 +37,12 @@ export function classifyMessage(input: ClassificationInput, policy: Policy): Cla
     if (name) proposals.push({ name, source: { kind: 'detector', detector } });
   }
   const labelled = input.label !== undefined ? policy.labels[input.label] : undefined;
-  if (labelled && input.label !== undefined) proposals.push({ name: labelled, source: { kind: 'label', label: input.label } });
-  const classification = proposals.reduce((best, p) => higherClassification(best, p.name, policy), proposals[0]!.name);
+  if (labelled && input.label !== undefined)
+    proposals.push({ name: labelled, source: { kind: 'label', label: input.label } });
+  const classification = proposals.reduce(
+    (best, p) => higherClassification(best, p.name, policy),
+    proposals[0]!.name,
+  );
   return {
     classification,
     decidedBy: proposals.filter((p) => p.name === classification).map((p) => p.source),

@@ -24,7 +24,13 @@ export function worseTransport(a: TransportVerdict, b: TransportVerdict): Transp
 }
 
 /** Verdicts under which forced TLS cannot be promised: the tag would bounce, hold, or deliver in the clear. */
-export const TRANSPORT_VERDICTS_NEVER_TLS: readonly TransportVerdict[] = ['no-mail', 'unknown', 'broken', 'none', 'partial'];
+export const TRANSPORT_VERDICTS_NEVER_TLS: readonly TransportVerdict[] = [
+  'no-mail',
+  'unknown',
+  'broken',
+  'none',
+  'partial',
+];
 
 /** Verdicts an organisation may count as good enough for the `transport` requirement. */
 export const TransportVerdictAcceptable = z.enum(['authenticated', 'encrypted', 'weak']);

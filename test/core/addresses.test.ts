@@ -1,4 +1,10 @@
-import { AddressError, normalizeDomain, parseAddress, parseRecipients, readRecipients } from '../../src/core/addresses';
+import {
+  AddressError,
+  normalizeDomain,
+  parseAddress,
+  parseRecipients,
+  readRecipients,
+} from '../../src/core/addresses';
 
 describe('addresses: what hosts hand over', () => {
   test('a display name with a comma in quotes stays one mailbox', () => {
@@ -18,7 +24,9 @@ describe('addresses: what hosts hand over', () => {
   });
 
   test('RFC 5322 §3.4: a group contributes its members; an empty group contributes none', () => {
-    const recipients = parseRecipients({ to: ['Team: a@x.example, "Q" <b@y.example>;', 'undisclosed-recipients:;'] });
+    const recipients = parseRecipients({
+      to: ['Team: a@x.example, "Q" <b@y.example>;', 'undisclosed-recipients:;'],
+    });
     expect(recipients.map((r) => r.address)).toEqual(['a@x.example', 'b@y.example']);
   });
 
@@ -42,7 +50,11 @@ describe('addresses: what hosts hand over', () => {
   });
 
   test('duplicates across To, Cc and Bcc (any case) become one recipient listing every field', () => {
-    const recipients = parseRecipients({ to: ['Ann@Example.org'], cc: ['ann@example.org'], bcc: ['ANN@EXAMPLE.ORG', 'bo@example.org'] });
+    const recipients = parseRecipients({
+      to: ['Ann@Example.org'],
+      cc: ['ann@example.org'],
+      bcc: ['ANN@EXAMPLE.ORG', 'bo@example.org'],
+    });
     expect(recipients).toHaveLength(2);
     expect(recipients[0]).toMatchObject({ address: 'Ann@example.org', fields: ['to', 'cc', 'bcc'] });
   });
@@ -60,7 +72,11 @@ describe('addresses: what hosts hand over', () => {
     ['single-label domain', 'x@localhost', 'no top-level domain'],
     ['RFC 5891 §4.2.3.1 hyphens', 'x@-bad-.example', 'not a valid domain name'],
     ['RFC 5321 §4.5.3.1.1 local part > 64', `${'a'.repeat(65)}@example.org`, 'local part over 64 bytes'],
-    ['RFC 1035 name > 253', `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(60)}.example`, 'not a valid domain name'],
+    [
+      'RFC 1035 name > 253',
+      `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(60)}.example`,
+      'not a valid domain name',
+    ],
     ['hostile length', 'x'.repeat(5000), 'longer than 4096'],
   ])('invalid entry (%s) is named with why', (_label, entry, why) => {
     const { recipients, invalid } = readRecipients({ cc: [entry] });

@@ -28,12 +28,25 @@ const policyArb: fc.Arbitrary<Policy> = fc
     acceptable: fc.subarray(['authenticated', 'encrypted', 'weak'] as const, { minLength: 1 }),
     bankOverride: fc.option(
       fc.record({
-        trustTransport: fc.option(fc.constantFrom('authenticated' as const, 'encrypted' as const), { nil: undefined }),
-        requirement: fc.option(fc.constantFrom('none', 'transport', 'transport-authenticated', 'end-to-end') as fc.Arbitrary<Requirement>, { nil: undefined }),
+        trustTransport: fc.option(fc.constantFrom('authenticated' as const, 'encrypted' as const), {
+          nil: undefined,
+        }),
+        requirement: fc.option(
+          fc.constantFrom(
+            'none',
+            'transport',
+            'transport-authenticated',
+            'end-to-end',
+          ) as fc.Arbitrary<Requirement>,
+          { nil: undefined },
+        ),
       }),
       { nil: undefined },
     ),
-    confidentialRequirement: fc.constantFrom('transport', 'transport-authenticated') as fc.Arbitrary<Requirement>,
+    confidentialRequirement: fc.constantFrom(
+      'transport',
+      'transport-authenticated',
+    ) as fc.Arbitrary<Requirement>,
     order: fc.shuffledSubarray(['tls', 'pgp', 'escrow'] as const, { minLength: 1 }),
   })
   .map(({ escrow, acceptable, bankOverride, confidentialRequirement, order }) => {
@@ -46,7 +59,11 @@ const policyArb: fc.Arbitrary<Policy> = fc
       domains: bankOverride ? [{ domain: 'bank.example', ...bankOverride }] : [],
       classifications: [
         { name: 'normal', requirement: 'none', prefer: prefer.length ? prefer : ['pgp'] },
-        { name: 'confidential', requirement: confidentialRequirement, prefer: prefer.length ? prefer : ['pgp'] },
+        {
+          name: 'confidential',
+          requirement: confidentialRequirement,
+          prefer: prefer.length ? prefer : ['pgp'],
+        },
         { name: 'restricted', requirement: 'end-to-end', prefer: e2e.length ? e2e : ['pgp'] },
       ],
     });
@@ -66,7 +83,9 @@ function partiesArb(domains: string[], min: number, max: number): fc.Arbitrary<P
 }
 
 /** Each domain gets one verdict, so the same domain never disagrees with itself. */
-const domainVerdicts = fc.record(Object.fromEntries([...EXTERNAL_DOMAINS, INTERNAL_DOMAIN].map((d) => [d, verdict])));
+const domainVerdicts = fc.record(
+  Object.fromEntries([...EXTERNAL_DOMAINS, INTERNAL_DOMAIN].map((d) => [d, verdict])),
+);
 
 const caseArb = fc.record({
   policy: policyArb,
@@ -75,7 +94,12 @@ const caseArb = fc.record({
   classification: fc.constantFrom('normal', 'confidential', 'restricted'),
 });
 
-function run(parties: Party[], verdicts: Record<string, TransportVerdict>, classification: string, policy: Policy): Plan {
+function run(
+  parties: Party[],
+  verdicts: Record<string, TransportVerdict>,
+  classification: string,
+  policy: Policy,
+): Plan {
   const withVerdicts = parties.map((p) => ({ ...p, transport: verdicts[p.address.split('@')[1]!]! }));
   return planMessage({ ...scenario(withVerdicts), classification, policy });
 }
@@ -203,14 +227,20 @@ describe('plan: promises that hold for every input', () => {
     fc.assert(
       fc.property(caseArb, ({ policy, parties, verdicts, classification }) => {
         const plan = run(parties, verdicts, classification, policy);
-        const order = ['none', ...policy.classifications.find((c) => c.name === classification)!.prefer] as const;
+        const order = [
+          'none',
+          ...policy.classifications.find((c) => c.name === classification)!.prefer,
+        ] as const;
         const shared = order.filter((c) => plan.recipients.every((r) => r.allowed.includes(c)));
         if (plan.action === 'split') expect(shared).toEqual([]);
         if (plan.action === 'split' || plan.action === 'block') return;
         const chosen = candidateOf[plan.action];
         expect(shared[0]).toBe(chosen);
         for (const r of plan.recipients) {
-          expect(r.protection === chosen || (r.protection === 'internal' && (chosen === 'none' || chosen === 'tls'))).toBe(true);
+          expect(
+            r.protection === chosen ||
+              (r.protection === 'internal' && (chosen === 'none' || chosen === 'tls')),
+          ).toBe(true);
         }
       }),
       RUNS,

@@ -37,7 +37,9 @@ describe('plan: worked examples', () => {
       'confidential',
     );
     expect(p.action).toBe('escrow');
-    expect(p.recipients[1]?.reason).toMatch(/Secure pickup, because .*partial\.example has mail servers that do not offer TLS/);
+    expect(p.recipients[1]?.reason).toMatch(
+      /Secure pickup, because .*partial\.example has mail servers that do not offer TLS/,
+    );
   });
 
   test('restricted with keys for everyone is OpenPGP; forced TLS is refused as hop-by-hop only', () => {
@@ -102,10 +104,7 @@ describe('plan: worked examples', () => {
 
   test('internal recipients go as internal and never force an escalation', () => {
     const p = plan(
-      [
-        { address: 'boss@example.gov' },
-        { address: 'a@tls.example', transport: 'encrypted', key: 'none' },
-      ],
+      [{ address: 'boss@example.gov' }, { address: 'a@tls.example', transport: 'encrypted', key: 'none' }],
       'confidential',
     );
     expect(p.action).toBe('tag');
@@ -143,9 +142,19 @@ describe('plan: worked examples', () => {
   test('a domain override vouching for the route allows forced TLS and says why', () => {
     const policy = validatePolicy({
       ...defaultPolicy(),
-      domains: [{ domain: 'partnerbank.example', trustTransport: 'authenticated', note: 'Gateway rule 17 enforces verified TLS' }],
+      domains: [
+        {
+          domain: 'partnerbank.example',
+          trustTransport: 'authenticated',
+          note: 'Gateway rule 17 enforces verified TLS',
+        },
+      ],
     });
-    const p = plan([{ address: 'a@partnerbank.example', transport: 'unknown', key: 'none' }], 'confidential', policy);
+    const p = plan(
+      [{ address: 'a@partnerbank.example', transport: 'unknown', key: 'none' }],
+      'confidential',
+      policy,
+    );
     expect(p.action).toBe('tag');
     expect(p.recipients[0]?.reason).toBe('Forced TLS: Gateway rule 17 enforces verified TLS.');
   });

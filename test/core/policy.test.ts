@@ -4,7 +4,8 @@ import { parsePolicy, PolicyError, validatePolicy } from '../../src/core/policy/
 import { isInternal, overrideFor, requirementFor, classificationOf } from '../../src/core/policy/match';
 import { DEFAULT_POLICY_FILE, defaultPolicy } from '../helpers/policy';
 
-const shipped = () => parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8')) as unknown as Record<string, unknown>;
+const shipped = () =>
+  parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8')) as unknown as Record<string, unknown>;
 
 function issuesOf(document: unknown): Array<{ path: string; message: string }> {
   try {
@@ -37,9 +38,21 @@ describe('policy', () => {
   });
 
   test.each([
-    ['classifications[1].requirement', (d: any) => (d.classifications[1].requirement = 'strong'), 'classifications[1].requirement'],
-    ['tls for end-to-end', (d: any) => (d.classifications[2].prefer = ['tls', 'pgp']), 'classifications[2].prefer[0]'],
-    ['duplicate preference', (d: any) => (d.classifications[0].prefer = ['pgp', 'pgp']), 'classifications[0].prefer[1]'],
+    [
+      'classifications[1].requirement',
+      (d: any) => (d.classifications[1].requirement = 'strong'),
+      'classifications[1].requirement',
+    ],
+    [
+      'tls for end-to-end',
+      (d: any) => (d.classifications[2].prefer = ['tls', 'pgp']),
+      'classifications[2].prefer[0]',
+    ],
+    [
+      'duplicate preference',
+      (d: any) => (d.classifications[0].prefer = ['pgp', 'pgp']),
+      'classifications[0].prefer[1]',
+    ],
     ['detector → unknown classification', (d: any) => (d.detectors.ssn = 'secret'), 'detectors.ssn'],
     ['label → unknown classification', (d: any) => (d.labels.Public = 'open'), 'labels.Public'],
     ['unknown default', (d: any) => (d.defaultClassification = 'secret'), 'defaultClassification'],
@@ -47,9 +60,21 @@ describe('policy', () => {
     ['bad internal domain', (d: any) => (d.internalDomains = ['exa mple.gov']), 'internalDomains[0]'],
     ['tag without subject or header', (d: any) => (d.tag = {}), 'tag'],
     ['header not X-', (d: any) => (d.tag.header.name = 'Subject'), 'tag.header.name'],
-    ['duplicate classification', (d: any) => (d.classifications[1].name = 'normal'), 'classifications[1].name'],
-    ['duplicate domain override', (d: any) => (d.domains = [{ domain: 'A.example' }, { domain: 'a.example' }]), 'domains[1].domain'],
-    ['escrow preferred while off', (d: any) => (d.escrow = { enabled: false }), 'classifications[0].prefer[2]'],
+    [
+      'duplicate classification',
+      (d: any) => (d.classifications[1].name = 'normal'),
+      'classifications[1].name',
+    ],
+    [
+      'duplicate domain override',
+      (d: any) => (d.domains = [{ domain: 'A.example' }, { domain: 'a.example' }]),
+      'domains[1].domain',
+    ],
+    [
+      'escrow preferred while off',
+      (d: any) => (d.escrow = { enabled: false }),
+      'classifications[0].prefer[2]',
+    ],
     ['wrong schema version', (d: any) => (d.schema = 2), 'schema'],
   ])('a bad field (%s) fails with its path', (_name, change, path) => {
     const document = shipped();
@@ -65,8 +90,13 @@ describe('policy', () => {
 
   test('a YAML alias bomb is refused, not expanded', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-    expect(() => parsePolicy(bomb.join("\n"))).toThrow(/alias/i);
+    for (let i = 1; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    expect(() => parsePolicy(bomb.join('\n'))).toThrow(/alias/i);
   });
 
   test('internal domains: exact names and wildcard sub-domains, IDN compared as A-labels', () => {
