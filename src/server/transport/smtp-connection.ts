@@ -1,0 +1,205 @@
+/**
+ * One SMTP client connection under deadlines: connect, read replies, send commands, upgrade to TLS, quit. Every
+ * wait ends by its phase deadline, the overall deadline, the caller's AbortSignal or the peer; `close()` releases
+ * every socket and listener, and the only timer lives inside a wait that has settled before the caller moves on.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { SendguardError } from '../../core/errors';
+import { ReplyParser, SmtpReplyError, type SmtpReply } from './smtp-reply';
+
+export type ProbePhase = 'connect' | 'banner' | 'ehlo' | 'starttls' | 'tls' | 'ehlo-tls' | 'quit';
+
+export type ProbeOutcome =
+  | 'tls'
+  | 'no-starttls'
+  | 'tls-failed'
+  | 'starttls-injection'
+  | 'tempfail'
+  | 'refused'
+  | 'timeout'
+  | 'connect-failed'
+  | 'protocol-error'
+  | 'not-allowed';
+
+/** Why a probe ended before its orderly end; thrown inside the probe, returned as a status at its boundary. */
+export class ProbeFailure extends SendguardError {
+  constructor(
+    readonly outcome: ProbeOutcome,
+    code: string,
+    readonly phase: ProbePhase,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** Starts a TCP connection that will emit 'connect'; `net.connect` by default, a redirect to a fake server in tests. */
+export type Dial = (options: { host: string; port: number }) => net.Socket;
+
+export interface ConnectionContext {
+  dial: Dial;
+  signal?: AbortSignal;
+  /** Milliseconds left of the whole probe. */
+  remainingMs: () => number;
+}
+
+/** A failure of the connection itself; what it means depends on the phase it interrupts. */
+function connectionLost(phase: ProbePhase, detail: string, cause?: unknown): ProbeFailure {
+  if (phase === 'connect')
+    return new ProbeFailure('connect-failed', 'SMTP_CONNECT_FAILED', phase, detail, { cause });
+  if (phase === 'tls')
+    return new ProbeFailure('tls-failed', 'TLS_HANDSHAKE_FAILED', phase, detail, { cause });
+  return new ProbeFailure('protocol-error', 'SMTP_CONNECTION_LOST', phase, detail, { cause });
+}
+
+function errorText(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+}
+
+export class SmtpConnection {
+  private socket: net.Socket;
+  private readonly sockets: net.Socket[] = [];
+  private readonly parser = new ReplyParser();
+  private readonly replies: SmtpReply[] = [];
+  private problem: ((phase: ProbePhase) => Error) | undefined;
+  private wake: (() => void) | undefined;
+  private connected = false;
+  private secured = false;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+  private readonly onAbort = () => this.abort();
+
+  constructor(
+    target: { address: string; port: number },
+    private readonly context: ConnectionContext,
+  ) {
+    this.socket = context.dial({ host: target.address, port: target.port });
+    this.watch(this.socket);
+    this.socket.once('connect', () => this.notify(() => (this.connected = true)));
+    this.socket.on('data', this.onData);
+    context.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  connect(ms: number): Promise<true> {
+    return this.waitFor('connect', ms, () => this.connected || undefined);
+  }
+
+  readReply(phase: ProbePhase, ms: number): Promise<SmtpReply> {
+    return this.waitFor(phase, ms, () => this.replies.shift());
+  }
+
+  /** Sends one command and reads its reply. A reply already waiting was never asked for: the dialogue is off. */
+  command(phase: ProbePhase, line: string, ms: number): Promise<SmtpReply> {
+    if (this.replies.length > 0) {
+      const failure = new ProbeFailure(
+        'protocol-error',
+        'SMTP_UNSOLICITED_REPLY',
+        phase,
+        'a reply arrived unasked',
+      );
+      return Promise.reject(failure);
+    }
+    this.socket.write(`${line}\r\n`);
+    return this.readReply(phase, ms);
+  }
+
+  /** Whether anything beyond the replies read so far has arrived, complete or not. */
+  hasUnreadInput(): boolean {
+    return this.replies.length > 0 || this.parser.hasPartialReply;
+  }
+
+  /** Runs the TLS handshake over the connection; later replies are read through TLS. */
+  async startTls(options: tls.ConnectionOptions, ms: number): Promise<tls.TLSSocket> {
+    this.socket.off('data', this.onData);
+    const secure = tls.connect({ ...options, socket: this.socket });
+    this.socket = secure;
+    this.watch(secure);
+    secure.once('secureConnect', () => this.notify(() => (this.secured = true)));
+    secure.on('data', this.onData);
+    await this.waitFor('tls', ms, () => this.secured || undefined);
+    return secure;
+  }
+
+  /** Says goodbye where the dialogue still allows it; a peer that does not answer changes nothing. */
+  async quit(ms: number): Promise<void> {
+    try {
+      await this.command('quit', 'QUIT', ms);
+    } catch (error) {
+      if (this.context.signal?.aborted) throw error;
+    }
+  }
+
+  close(): void {
+    this.context.signal?.removeEventListener('abort', this.onAbort);
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  private watch(socket: net.Socket): void {
+    this.sockets.push(socket);
+    socket.on('error', (error) => this.fail((phase) => connectionLost(phase, errorText(error), error)));
+    socket.on('close', () => this.fail((phase) => connectionLost(phase, 'the server closed the connection')));
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.problem) return;
+    try {
+      this.replies.push(...this.parser.push(chunk));
+    } catch (error) {
+      if (!(error instanceof SmtpReplyError)) throw error;
+      this.fail(
+        (phase) => new ProbeFailure('protocol-error', error.code, phase, error.message, { cause: error }),
+      );
+      this.close();
+    }
+    this.wake?.();
+  }
+
+  private abort(): void {
+    this.close();
+    this.wake?.();
+  }
+
+  private notify(change: () => void): void {
+    change();
+    this.wake?.();
+  }
+
+  /** The first problem explains the others (an error is followed by a close): later ones are ignored. */
+  private fail(problem: (phase: ProbePhase) => Error): void {
+    this.problem ??= problem;
+    this.wake?.();
+  }
+
+  /**
+   * Resolves with `ready()` once it returns a value. What already arrived wins over a later problem (a server may
+   * answer 421 and close at once), but cancellation wins over everything.
+   */
+  private waitFor<T>(phase: ProbePhase, phaseMs: number, ready: () => T | undefined): Promise<T> {
+    const remaining = this.context.remainingMs();
+    const ms = Math.max(0, Math.min(phaseMs, remaining));
+    return new Promise<T>((resolve, reject) => {
+      const settle = (done: () => void) => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        done();
+      };
+      const timer = setTimeout(() => settle(() => reject(timeout(phase, ms, phaseMs > remaining))), ms);
+      this.wake = () => {
+        const { signal } = this.context;
+        if (signal?.aborted) return settle(() => reject(signal.reason));
+        const value = ready();
+        if (value !== undefined) return settle(() => resolve(value));
+        const problem = this.problem;
+        if (problem) settle(() => reject(problem(phase)));
+      };
+      this.wake();
+    });
+  }
+}
+
+function timeout(phase: ProbePhase, ms: number, overall: boolean): ProbeFailure {
+  const which = overall ? 'the overall deadline' : `the ${phase} deadline`;
+  return new ProbeFailure('timeout', 'SMTP_TIMEOUT', phase, `nothing within ${Math.round(ms)} ms (${which})`);
+}

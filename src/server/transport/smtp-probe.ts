@@ -1,0 +1,364 @@
+/**
+ * The STARTTLS probe of one MX address: what TLS a sending gateway will really meet there. It speaks SMTP as a
+ * sender would (banner, EHLO, STARTTLS, EHLO again, QUIT) and records; it never refuses a certificate, because
+ * trust and name match are evidence for the verdict, not reasons to stop looking.
+ *
+ * Remote misbehaviour of any kind becomes an `outcome`; the promise rejects only for bad arguments, for
+ * programming errors and, like `fetch`, with the signal's reason when the caller aborts.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { constants as cryptoConstants, type X509Certificate } from 'node:crypto';
+import { normalizeDomain } from '../../core/addresses';
+import { SendguardError } from '../../core/errors';
+import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
+import {
+  ProbeFailure,
+  SmtpConnection,
+  type Dial,
+  type ProbeOutcome,
+  type ProbePhase,
+} from './smtp-connection';
+import { ehloExtensions, hasExtension, type SmtpReply } from './smtp-reply';
+import { peerChain, tlsFacts, type TlsFacts } from './tls-facts';
+
+export type { Dial, ProbeOutcome, ProbePhase } from './smtp-connection';
+
+export interface SmtpProbeTarget {
+  mxHostname: string;
+  address: string;
+  /** 25 unless a test bed says otherwise. */
+  port?: number;
+}
+
+export interface SmtpProbeDeadlines {
+  connectMs: number;
+  bannerMs: number;
+  commandMs: number;
+  tlsMs: number;
+  totalMs: number;
+}
+
+export interface SmtpProbeOptions {
+  /** The name sent in EHLO/HELO; a host name or an address literal. */
+  heloName: string;
+  allowPrivateAddresses: boolean;
+  /** Extra trust roots (PEM, several may be concatenated), trusted in addition to Node's bundled roots. */
+  ca?: Buffer | string;
+  deadlines?: Partial<SmtpProbeDeadlines>;
+  signal?: AbortSignal;
+  dial?: Dial;
+  /** Monotonic milliseconds, for timings and the overall deadline. */
+  clock?: () => number;
+}
+
+export type TimedPhase = Exclude<ProbePhase, 'quit'> | 'total';
+
+export interface TlsEvidence extends TlsFacts {
+  /** EHLO extensions offered over TLS. */
+  extensions: string[];
+  /** RFC 8689 REQUIRETLS, which only counts when offered after STARTTLS. */
+  requireTls: boolean;
+}
+
+/** Plain data: safe to serialise into a report as it stands. */
+export interface SmtpProbeEvidence {
+  mxHostname: string;
+  address: string;
+  port: number;
+  outcome: ProbeOutcome;
+  /** The greeting's lines, without the 220 codes. */
+  banner?: string[];
+  /** EHLO extensions offered before TLS, keyword upper-cased (`SIZE 10240000`). */
+  extensions: string[];
+  starttls: boolean;
+  /** A second connection was made with TLS 1.0/1.1 and legacy ciphers allowed, after TLS ≥ 1.2 failed. */
+  legacyRetry: boolean;
+  tls?: TlsEvidence;
+  error?: { code: string; phase: ProbePhase | 'vet'; message: string };
+  /** Milliseconds per phase, of the attempt that produced the outcome; `total` spans all attempts. */
+  timings: Partial<Record<TimedPhase, number>>;
+}
+
+export interface SmtpProbeResult {
+  evidence: SmtpProbeEvidence;
+  /** The presented certificates, leaf first (kept apart from `evidence`, which is plain data). */
+  chain: X509Certificate[];
+}
+
+export const DEFAULT_DEADLINES: SmtpProbeDeadlines = {
+  connectMs: 10_000,
+  // Greeting delays (postscreen, tarpits against spam bots) of several seconds are normal.
+  bannerMs: 30_000,
+  commandMs: 15_000,
+  tlsMs: 15_000,
+  totalMs: 60_000,
+};
+
+type TlsProfile = 'modern' | 'legacy';
+
+const TLS_PROFILES: Record<TlsProfile, tls.ConnectionOptions> = {
+  modern: { minVersion: 'TLSv1.2' },
+  // What an old-fashioned gateway would still accept. SECLEVEL=0 also admits SHA-1 signatures and short keys in
+  // chain verification, so trust judged in this profile is lenient; it never makes an MX `authenticated` anyway.
+  legacy: {
+    minVersion: 'TLSv1',
+    ciphers: 'DEFAULT:@SECLEVEL=0',
+    secureOptions: cryptoConstants.SSL_OP_LEGACY_SERVER_CONNECT,
+  },
+};
+
+/**
+ * Handshake errors by which OpenSSL refuses an old server (protocol version, ciphers, DH size, missing RFC 5746
+ * renegotiation support) rather than a broken one; only these are worth a legacy attempt.
+ */
+const LEGACY_HINTS = new Set([
+  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+  'ERR_SSL_UNSUPPORTED_PROTOCOL',
+  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+  'ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY',
+  'ERR_SSL_DH_KEY_TOO_SMALL',
+  'ERR_SSL_UNSAFE_LEGACY_RENEGOTIATION_DISABLED',
+]);
+
+interface Settings {
+  mxHostname: string;
+  address: string;
+  port: number;
+  heloName: string;
+  deadlines: SmtpProbeDeadlines;
+  /** The `ca` option of every handshake: empty for Node's bundled roots alone. */
+  trustRoots: tls.ConnectionOptions;
+  dial: Dial;
+  clock: () => number;
+  signal?: AbortSignal;
+}
+
+interface Attempt {
+  evidence: SmtpProbeEvidence;
+  chain: X509Certificate[];
+  failure?: ProbeFailure;
+}
+
+export class SmtpProbeArgumentError extends SendguardError {
+  constructor(message: string) {
+    super('SMTP_PROBE_BAD_ARGUMENT', message);
+  }
+}
+
+export async function probeSmtp(
+  target: SmtpProbeTarget,
+  options: SmtpProbeOptions,
+): Promise<SmtpProbeResult> {
+  const settings = settingsOf(target, options);
+  options.signal?.throwIfAborted();
+  const start = settings.clock();
+  const deadlineAt = start + settings.deadlines.totalMs;
+  const remainingMs = () => deadlineAt - settings.clock();
+  const refusal = vet(settings, options.allowPrivateAddresses);
+  let attempt = refusal ?? (await attemptProbe(settings, 'modern', remainingMs));
+  if (needsLegacyAttempt(attempt.failure)) {
+    attempt = await attemptProbe(settings, 'legacy', remainingMs);
+    attempt.evidence.legacyRetry = true;
+  }
+  attempt.evidence.timings.total = elapsed(settings.clock, start);
+  return { evidence: attempt.evidence, chain: attempt.chain };
+}
+
+function settingsOf(target: SmtpProbeTarget, options: SmtpProbeOptions): Settings {
+  const port = target.port ?? 25;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new SmtpProbeArgumentError(`bad port ${port}`);
+  }
+  // A host name or an address literal; anything else could smuggle a second command into EHLO.
+  if (!/^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[(?:IPv6:)?[0-9A-Fa-f:.]+\])$/.test(options.heloName)) {
+    throw new SmtpProbeArgumentError(`bad HELO name "${options.heloName}"`);
+  }
+  const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
+  for (const [name, ms] of Object.entries(deadlines)) {
+    if (!(Number.isFinite(ms) && ms > 0)) throw new SmtpProbeArgumentError(`bad deadline ${name}: ${ms}`);
+  }
+  return {
+    mxHostname: normalizeDomain(target.mxHostname),
+    address: target.address,
+    port,
+    heloName: options.heloName,
+    deadlines,
+    // Without `ca` Node uses its bundled roots; with it, they must be listed again to stay trusted.
+    trustRoots: options.ca === undefined ? {} : { ca: [...tls.rootCertificates, options.ca] },
+    dial: options.dial ?? ((to) => net.connect(to)),
+    clock: options.clock ?? (() => performance.now()),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+function blankEvidence(settings: Settings, outcome: ProbeOutcome): SmtpProbeEvidence {
+  const { mxHostname, address, port } = settings;
+  return {
+    mxHostname,
+    address,
+    port,
+    outcome,
+    extensions: [],
+    starttls: false,
+    legacyRetry: false,
+    timings: {},
+  };
+}
+
+/** An attempt that never connects because the address may not be dialled; invalid addresses throw. */
+function vet(settings: Settings, allowPrivateAddresses: boolean): Attempt | undefined {
+  try {
+    vetAddress(settings.address, { allowPrivateAddresses });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AddressNotAllowedError)) throw error;
+    const evidence = blankEvidence(settings, 'not-allowed');
+    evidence.error = { code: error.code, phase: 'vet', message: error.message };
+    return { evidence, chain: [] };
+  }
+}
+
+function needsLegacyAttempt(failure: ProbeFailure | undefined): boolean {
+  const cause = failure?.cause as NodeJS.ErrnoException | undefined;
+  return failure?.outcome === 'tls-failed' && failure.phase === 'tls' && LEGACY_HINTS.has(cause?.code ?? '');
+}
+
+/** One connection, start to end; a ProbeFailure becomes the outcome, anything else propagates. */
+async function attemptProbe(
+  settings: Settings,
+  profile: TlsProfile,
+  remainingMs: () => number,
+): Promise<Attempt> {
+  // Until the dialogue ends one way or another, nothing is known to have worked.
+  const attempt: Attempt = { evidence: blankEvidence(settings, 'protocol-error'), chain: [] };
+  const connection = new SmtpConnection(settings, {
+    dial: settings.dial,
+    signal: settings.signal,
+    remainingMs,
+  });
+  try {
+    attempt.evidence.outcome = await converse(connection, settings, profile, attempt);
+  } catch (error) {
+    if (!(error instanceof ProbeFailure)) throw error;
+    attempt.failure = error;
+    attempt.evidence.outcome = error.outcome;
+    attempt.evidence.error = { code: error.code, phase: error.phase, message: error.message };
+  } finally {
+    connection.close();
+  }
+  return attempt;
+}
+
+/** One connection's dialogue and what it has learnt so far. */
+interface Dialogue {
+  connection: SmtpConnection;
+  settings: Settings;
+  attempt: Attempt;
+  timed: ReturnType<typeof timer>;
+}
+
+async function converse(
+  connection: SmtpConnection,
+  settings: Settings,
+  profile: TlsProfile,
+  attempt: Attempt,
+): Promise<'tls' | 'no-starttls'> {
+  const dialogue = { connection, settings, attempt, timed: timer(settings.clock, attempt.evidence.timings) };
+  await greetPlain(dialogue);
+  if (attempt.evidence.starttls) await secure(dialogue, profile);
+  await connection.quit(settings.deadlines.commandMs);
+  return attempt.evidence.starttls ? 'tls' : 'no-starttls';
+}
+
+/** Connect, banner, EHLO: what any sender meets before TLS. */
+async function greetPlain({ connection, settings, attempt, timed }: Dialogue): Promise<void> {
+  const { deadlines } = settings;
+  const { evidence } = attempt;
+  await timed('connect', () => connection.connect(deadlines.connectMs));
+  const banner = await timed('banner', () => connection.readReply('banner', deadlines.bannerMs));
+  expectReply(banner, 220, 'banner', 'refused');
+  evidence.banner = banner.lines;
+  evidence.extensions = await timed('ehlo', () => greet(connection, 'ehlo', settings));
+  evidence.starttls = hasExtension(evidence.extensions, 'STARTTLS');
+}
+
+/** STARTTLS, the handshake in the given profile, and EHLO again over TLS. */
+async function secure(
+  { connection, settings, attempt, timed }: Dialogue,
+  profile: TlsProfile,
+): Promise<void> {
+  const { deadlines, mxHostname } = settings;
+  const ready = await timed('starttls', () =>
+    connection.command('starttls', 'STARTTLS', deadlines.commandMs),
+  );
+  expectReply(ready, 220, 'starttls', 'tls-failed');
+  // Bytes sent before our handshake would be read as if they came over TLS (CVE-2011-0411): a MitM's injection.
+  if (connection.hasUnreadInput()) {
+    throw new ProbeFailure(
+      'starttls-injection',
+      'SMTP_STARTTLS_INJECTION',
+      'starttls',
+      'data followed the 220',
+    );
+  }
+  const options = { ...settings.trustRoots, ...TLS_PROFILES[profile], ...identityOptions(mxHostname) };
+  const socket = await timed('tls', () => connection.startTls(options, deadlines.tlsMs));
+  attempt.chain = peerChain(socket);
+  const facts = tlsFacts(socket, attempt.chain, mxHostname, profile === 'legacy');
+  // Kept even if the dialogue fails after the handshake: the outcome then says why mail would not get through.
+  const tlsEvidence: TlsEvidence = { ...facts, extensions: [], requireTls: false };
+  attempt.evidence.tls = tlsEvidence;
+  tlsEvidence.extensions = await timed('ehlo-tls', () => greet(connection, 'ehlo-tls', settings));
+  tlsEvidence.requireTls = hasExtension(tlsEvidence.extensions, 'REQUIRETLS');
+}
+
+/**
+ * SNI names the MX; the certificate is recorded, not enforced. Node's host name check is switched off so that
+ * `authorized` reports the chain alone: the name is judged by SAN dNSName only (tls-facts), because
+ * `checkServerIdentity` still accepts a certificate whose only name is its CN.
+ */
+function identityOptions(mxHostname: string): tls.ConnectionOptions {
+  return { servername: mxHostname, rejectUnauthorized: false, checkServerIdentity: () => undefined };
+}
+
+/** EHLO, and HELO where EHLO is refused outright (RFC 5321 §3.2); the extensions offered. */
+async function greet(
+  connection: SmtpConnection,
+  phase: 'ehlo' | 'ehlo-tls',
+  settings: Settings,
+): Promise<string[]> {
+  const { commandMs } = settings.deadlines;
+  const ehlo = await connection.command(phase, `EHLO ${settings.heloName}`, commandMs);
+  if (ehlo.code === 250) return ehloExtensions(ehlo);
+  if (ehlo.code < 500) expectReply(ehlo, 250, phase, 'refused'); // throws: only a 5xx earns the HELO retry
+  const helo = await connection.command(phase, `HELO ${settings.heloName}`, commandMs);
+  expectReply(helo, 250, phase, 'refused');
+  return [];
+}
+
+/** Throws unless the reply has the expected code: 4xx means try later, 5xx `permanent`, anything else is off. */
+function expectReply(reply: SmtpReply, expected: number, phase: ProbePhase, permanent: ProbeOutcome): void {
+  if (reply.code === expected) return;
+  const message = `${reply.code} ${reply.lines.join(' / ')}`.slice(0, 500);
+  if (reply.code >= 400 && reply.code < 500)
+    throw new ProbeFailure('tempfail', 'SMTP_TEMPFAIL', phase, message);
+  if (reply.code >= 500) throw new ProbeFailure(permanent, 'SMTP_REJECTED', phase, message);
+  throw new ProbeFailure('protocol-error', 'SMTP_UNEXPECTED_REPLY', phase, message);
+}
+
+function elapsed(clock: () => number, start: number): number {
+  return Math.round(clock() - start);
+}
+
+/** Runs a phase and records its duration, also when it fails. */
+function timer(clock: () => number, timings: SmtpProbeEvidence['timings']) {
+  return async <T>(phase: TimedPhase, step: () => Promise<T>): Promise<T> => {
+    const start = clock();
+    try {
+      return await step();
+    } finally {
+      timings[phase] = elapsed(clock, start);
+    }
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * SMTP replies (RFC 5321 §4.2) from a hostile peer: bytes in, complete replies out, with hard caps so that a
+ * server streaming junk or endless continuation lines costs a bounded amount of memory.
+ */
+import { SendguardError } from '../../core/errors';
+
+export interface SmtpReply {
+  code: number;
+  /** The text of each line after the code and separator, control characters replaced. */
+  lines: string[];
+}
+
+export const REPLY_LIMITS = {
+  /** RFC 5321 allows 512 octets; real servers exceed it, 1000 leaves room without inviting abuse. */
+  maxLineOctets: 1000,
+  maxLines: 100,
+  /** Across the whole connection, plaintext and TLS together. */
+  maxTotalOctets: 64 * 1024,
+} as const;
+
+/** The peer did not speak SMTP, or spoke too much of it. */
+export class SmtpReplyError extends SendguardError {}
+
+const REPLY_LINE = /^([2-5][0-9][0-9])(?:([ -])(.*))?$/s;
+const LF = 0x0a;
+
+/** Control characters (C0, DEL, C1) would let a banner forge lines or colours in logs and reports. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, '?');
+}
+
+/** One reply line (without its line ending) → code, whether more lines follow, text. Throws SmtpReplyError. */
+export function parseReplyLine(line: string): { code: number; more: boolean; text: string } {
+  const match = REPLY_LINE.exec(line);
+  if (!match)
+    throw new SmtpReplyError('SMTP_NOT_SMTP', `not an SMTP reply line: "${printable(line.slice(0, 80))}"`);
+  return { code: Number(match[1]), more: match[2] === '-', text: printable(match[3] ?? '') };
+}
+
+/**
+ * Accumulates bytes and hands out replies as they complete. Lines may end in CRLF or a bare LF (some servers
+ * send bare LF; rejecting them would say nothing about TLS).
+ */
+export class ReplyParser {
+  private pending = Buffer.alloc(0);
+  private lines: string[] = [];
+  private code: number | undefined;
+  private total = 0;
+
+  /** Whether bytes were received that are not yet part of a complete reply. */
+  get hasPartialReply(): boolean {
+    return this.pending.length > 0 || this.lines.length > 0;
+  }
+
+  /** Feeds received bytes; returns the replies they complete. Throws SmtpReplyError on a cap or syntax breach. */
+  push(chunk: Buffer): SmtpReply[] {
+    this.total += chunk.length;
+    if (this.total > REPLY_LIMITS.maxTotalOctets) {
+      throw new SmtpReplyError(
+        'SMTP_TOO_MUCH_DATA',
+        `more than ${REPLY_LIMITS.maxTotalOctets} octets received`,
+      );
+    }
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const replies: SmtpReply[] = [];
+    for (let end = this.pending.indexOf(LF); end >= 0; end = this.pending.indexOf(LF)) {
+      const line = this.pending.subarray(0, end > 0 && this.pending[end - 1] === 0x0d ? end - 1 : end);
+      this.checkLineLength(line.length);
+      this.pending = this.pending.subarray(end + 1);
+      const reply = this.addLine(line.toString('utf8'));
+      if (reply) replies.push(reply);
+    }
+    // A line that has not ended yet is refused as soon as it is too long, not when (if ever) it ends.
+    this.checkLineLength(this.pending.length);
+    return replies;
+  }
+
+  private checkLineLength(octets: number): void {
+    if (octets > REPLY_LIMITS.maxLineOctets) {
+      throw new SmtpReplyError(
+        'SMTP_LINE_TOO_LONG',
+        `a reply line exceeds ${REPLY_LIMITS.maxLineOctets} octets`,
+      );
+    }
+  }
+
+  private addLine(raw: string): SmtpReply | undefined {
+    const { code, more, text } = parseReplyLine(raw);
+    if (this.code !== undefined && code !== this.code) {
+      throw new SmtpReplyError('SMTP_MIXED_CODES', `reply ${this.code} continued with code ${code}`);
+    }
+    this.code = code;
+    this.lines.push(text);
+    if (this.lines.length > REPLY_LIMITS.maxLines) {
+      throw new SmtpReplyError('SMTP_TOO_MANY_LINES', `a reply has more than ${REPLY_LIMITS.maxLines} lines`);
+    }
+    if (more) return undefined;
+    const reply = { code, lines: this.lines };
+    this.code = undefined;
+    this.lines = [];
+    return reply;
+  }
+}
+
+/** EHLO reply → its extension lines (the first line is the greeting), keyword upper-cased. */
+export function ehloExtensions(reply: SmtpReply): string[] {
+  return reply.lines.slice(1).map((line) => {
+    const [keyword = '', ...params] = line.trim().split(/\s+/);
+    return [keyword.toUpperCase(), ...params].join(' ');
+  });
+}
+
+export function hasExtension(extensions: readonly string[], keyword: string): boolean {
+  return extensions.some((line) => line.split(' ', 1)[0] === keyword);
+}
