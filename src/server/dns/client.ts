@@ -1,0 +1,134 @@
+/**
+ * A stub resolver client that, unlike Node's, asks for DNSSEC (DO bit) and reports whether the resolver
+ * validated the answer (AD bit). It trusts the AD bit only when told the path to the resolver is trusted.
+ */
+import { randomInt } from 'node:crypto';
+import net from 'node:net';
+import { DnsError, DnsRefusedError, DnsServerInvalidError, DnsServfailError } from './errors';
+import { exchange, serverLabel, type DnsServer } from './exchange';
+import { buildQuery, type DnsResponse, type ResourceRecord } from './message';
+import { normalizeQueryName } from './names';
+import { toRecord, wireType, type DnsRecordType, type DnsRecordTypes } from './records';
+
+export interface DnsClientOptions {
+  /** Tried in turn, one per attempt. */
+  servers: DnsServer[];
+  /** Whether an AD bit from these servers means "validated": true only for a validating resolver on a trusted path. */
+  trustAd: boolean;
+  /** Per attempt, and again for the TCP retry of a truncated answer. */
+  timeoutMs?: number;
+  /** Further attempts after the first fails for any reason but an invalid name or an abort. */
+  retries?: number;
+  /** The UDP payload size advertised in EDNS0. */
+  udpPayload?: number;
+}
+
+/** `cnames` is the alias chain followed from the query name, in order: its last entry is the canonical name. */
+export type DnsResult<T> =
+  | { status: 'answer'; records: T[]; ttl: number; secure: boolean; cnames: string[] }
+  | { status: 'nxdomain'; secure: boolean; cnames: string[] }
+  | { status: 'nodata'; secure: boolean; cnames: string[] };
+
+export interface DnsClient {
+  query<T extends DnsRecordType>(
+    name: string,
+    type: T,
+    opts?: { signal?: AbortSignal },
+  ): Promise<DnsResult<DnsRecordTypes[T]>>;
+}
+
+// 1232 octets is the DNS Flag Day 2020 payload size: large enough for most answers, small enough not to fragment.
+const DEFAULTS = { timeoutMs: 2000, retries: 2, udpPayload: 1232 };
+// Longer chains in one answer are a misconfiguration or an attack; resolvers cap them too.
+const MAX_CNAMES = 8;
+const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+
+type Settings = Required<DnsClientOptions>;
+
+export function createDnsClient(options: DnsClientOptions): DnsClient {
+  if (options.servers.length === 0) throw new DnsServerInvalidError('no DNS server given');
+  options.servers.forEach(checkServer);
+  const settings: Settings = {
+    servers: options.servers.map((server) => ({ ...server })),
+    trustAd: options.trustAd,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    retries: options.retries ?? DEFAULTS.retries,
+    udpPayload: options.udpPayload ?? DEFAULTS.udpPayload,
+  };
+  return { query: (name, type, opts = {}) => query(settings, name, type, opts.signal) };
+}
+
+/** Throws DnsServerInvalidError unless the server is an IP address and a port. */
+export function checkServer(server: DnsServer): void {
+  if (net.isIP(server.host) === 0) throw new DnsServerInvalidError(`"${server.host}" is not an IP address`);
+  if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
+    throw new DnsServerInvalidError(`${server.port} is not a port number`);
+  }
+}
+
+async function query<T extends DnsRecordType>(
+  settings: Settings,
+  name: string,
+  type: T,
+  signal: AbortSignal | undefined,
+): Promise<DnsResult<DnsRecordTypes[T]>> {
+  const qname = normalizeQueryName(name);
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= settings.retries; attempt++) {
+    const server = settings.servers[attempt % settings.servers.length] as DnsServer;
+    try {
+      // A fresh random id per attempt (RFC 5452 §4.3), so a late answer to one attempt cannot pose as another's.
+      const dnsQuery = buildQuery(qname, wireType(type), randomInt(0x10000), settings.udpPayload);
+      const response = await exchange(server, dnsQuery, { timeoutMs: settings.timeoutMs, signal });
+      return interpret(response, qname, type, settings.trustAd, serverLabel(server));
+    } catch (error) {
+      if (signal?.aborted || !(error instanceof DnsError)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+function interpret<T extends DnsRecordType>(
+  response: DnsResponse,
+  qname: string,
+  type: T,
+  trustAd: boolean,
+  server: string,
+): DnsResult<DnsRecordTypes[T]> {
+  checkRcode(response.rcode, `${server} for ${qname} ${type}`);
+  const secure = trustAd && response.authenticData;
+  const cnames = type === 'CNAME' ? [] : followCnames(response.answers, qname);
+  if (response.rcode === RCODE.NXDOMAIN) return { status: 'nxdomain', secure, cnames };
+  const owner = cnames.at(-1) ?? qname;
+  const rrset = response.answers.filter((record) => record.type === wireType(type) && record.name === owner);
+  if (rrset.length === 0) return { status: 'nodata', secure, cnames };
+  const records = rrset.map((record) => toRecord(type, record.data));
+  return { status: 'answer', records, ttl: Math.min(...rrset.map((record) => record.ttl)), secure, cnames };
+}
+
+/** Lets NOERROR and NXDOMAIN through; every other RCODE is a failure of the server, not an answer. */
+function checkRcode(rcode: number, context: string): void {
+  if (rcode === RCODE.NOERROR || rcode === RCODE.NXDOMAIN) return;
+  if (rcode === RCODE.REFUSED) throw new DnsRefusedError(`${context}: REFUSED`);
+  throw new DnsServfailError(`${context}: ${rcode === RCODE.SERVFAIL ? 'SERVFAIL' : `RCODE ${rcode}`}`);
+}
+
+/**
+ * The CNAME chain from `qname` as the resolver returned it in the answer section (RFC 1034 §4.3.2). A loop or an
+ * over-long chain means resolution failed, as a resolver would report with SERVFAIL.
+ */
+function followCnames(answers: ResourceRecord[], qname: string): string[] {
+  const aliasOf = (name: string) => answers.find((record) => record.type === 'CNAME' && record.name === name);
+  const chain: string[] = [];
+  for (let alias = aliasOf(qname); alias !== undefined;) {
+    const target = toRecord('CNAME', alias.data);
+    if (target === qname || chain.includes(target)) throw new DnsServfailError(`CNAME loop at ${target}`);
+    if (chain.length === MAX_CNAMES) {
+      throw new DnsServfailError(`more than ${MAX_CNAMES} CNAMEs from ${qname}`);
+    }
+    chain.push(target);
+    alias = aliasOf(target);
+  }
+  return chain;
+}

@@ -1,0 +1,149 @@
+/**
+ * One query to one server: over UDP, and again over TCP when the UDP answer was truncated (RFC 7766 §5). Every
+ * exchange ends by its deadline or its AbortSignal, whatever the server does.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { DnsMalformedError, DnsNetworkError, DnsTimeoutError } from './errors';
+import { inspectResponse, type DnsResponse, type Query } from './message';
+
+export interface DnsServer {
+  /** An IP address: the client never resolves its own resolver's name. */
+  host: string;
+  port: number;
+}
+
+export interface ExchangeLimits {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export async function exchange(
+  server: DnsServer,
+  query: Query,
+  limits: ExchangeLimits,
+): Promise<DnsResponse> {
+  const overUdp = await udpExchange(server, query, limits);
+  return overUdp ?? tcpExchange(server, query, limits);
+}
+
+type Settle<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
+
+/**
+ * Runs `start` (which opens sockets and returns their teardown) until it settles, the time-out fires or the
+ * signal aborts, whichever comes first; the teardown runs exactly once.
+ */
+function underDeadline<T>(
+  what: string,
+  limits: ExchangeLimits,
+  start: (settle: Settle<T>) => () => void,
+): Promise<T> {
+  const { signal } = limits;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let teardown: (() => void) | undefined;
+    const finish = (outcome: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      teardown?.();
+      outcome();
+    };
+    const onAbort = () => finish(() => reject(signal?.reason));
+    const timer = setTimeout(
+      () => finish(() => reject(new DnsTimeoutError(`${what}: no answer within ${limits.timeoutMs} ms`))),
+      limits.timeoutMs,
+    );
+    signal?.addEventListener('abort', onAbort);
+    try {
+      teardown = start({
+        resolve: (value) => finish(() => resolve(value)),
+        reject: (error) => finish(() => reject(error)),
+      });
+    } catch (error) {
+      finish(() => reject(error));
+    }
+    // Settled while `start` was still running: its sockets exist only now.
+    if (done) teardown?.();
+  });
+}
+
+/** The response, or undefined when it was truncated. */
+function udpExchange(
+  server: DnsServer,
+  query: Query,
+  limits: ExchangeLimits,
+): Promise<DnsResponse | undefined> {
+  const what = `${serverLabel(server)} over UDP`;
+  return underDeadline(what, limits, ({ resolve, reject }) => {
+    const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+    socket.on('error', (error) => reject(new DnsNetworkError(`${what}: ${error.message}`, error)));
+    socket.on('message', (message) => {
+      try {
+        const inspection = inspectResponse(message, query, 'udp');
+        if (inspection.kind === 'truncated') resolve(undefined);
+        else if (inspection.kind === 'response') resolve(inspection.response);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    // A connected socket only receives datagrams from the server's address and port: the kernel drops the rest.
+    socket.connect(server.port, server.host, () => socket.send(query.bytes));
+    return () => socket.close();
+  });
+}
+
+function tcpExchange(server: DnsServer, query: Query, limits: ExchangeLimits): Promise<DnsResponse> {
+  const what = `${serverLabel(server)} over TCP`;
+  return underDeadline(what, limits, ({ resolve, reject }) => {
+    const socket = net.connect({ host: server.host, port: server.port });
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(query.bytes.length);
+    socket.on('connect', () => socket.write(Buffer.concat([length, query.bytes])));
+    socket.on('error', (error) => reject(new DnsNetworkError(`${what}: ${error.message}`, error)));
+    socket.on('close', () =>
+      reject(new DnsMalformedError(`${what}: connection closed before a full answer`)),
+    );
+    socket.on(
+      'data',
+      frameReader((message) => {
+        try {
+          const inspection = inspectResponse(message, query, 'tcp');
+          // On a stream the server has no excuse for answering anything but our one question.
+          if (inspection.kind !== 'response') {
+            throw new DnsMalformedError(`${what}: answer does not match query`);
+          }
+          resolve(inspection.response);
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+    return () => socket.destroy();
+  });
+}
+
+/**
+ * Collects the first two-byte length-prefixed message of a TCP stream (RFC 1035 §4.2.2). Chunks are joined once,
+ * when the message is complete, so a server trickling single bytes costs no quadratic copying; the prefix caps
+ * what is kept at 64 KiB plus one chunk.
+ */
+function frameReader(onMessage: (message: Buffer) => void): (chunk: Buffer) => void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let length: number | undefined;
+  return (chunk) => {
+    chunks.push(chunk);
+    received += chunk.length;
+    if (length === undefined && received >= 2) length = Buffer.concat(chunks).readUInt16BE(0);
+    if (length !== undefined && received >= 2 + length) {
+      onMessage(Buffer.concat(chunks).subarray(2, 2 + length));
+    }
+  };
+}
+
+export function serverLabel(server: DnsServer): string {
+  return net.isIPv6(server.host) ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+}

@@ -1,0 +1,6 @@
+/** The DNS client: what the transport checks and the OPENPGPKEY lookup import. */
+export { createDnsClient, type DnsClient, type DnsClientOptions, type DnsResult } from './client';
+export * from './errors';
+export type { DnsServer } from './exchange';
+export type { DnsRecordType, DnsRecordTypes, MxRecord, TlsaRecord } from './records';
+export { dnsClientFromSystem, parseServerSpec, serversFromResolvConf } from './system';
