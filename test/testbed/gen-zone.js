@@ -1,0 +1,95 @@
+// Writes the unsigned zone files for the test zone and its child zones from layout.js. up.sh signs them
+// afterwards with ldns-signzone. Usage: node gen-zone.js RUN_DIR
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { Buffer } = require('node:buffer');
+const { ZONE, addr, caseRecords, childZones, stsHosts, STS_TXT, RPT_TXT, fqdn } = require('./layout.js');
+
+const runDir = path.resolve(process.argv[2] || path.join(__dirname, 'run'));
+const dnsDir = path.join(runDir, 'dns');
+const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+const readCert = (name) =>
+  new crypto.X509Certificate(fs.readFileSync(path.join(runDir, 'certs', `${name}.pem`)));
+
+const values = {
+  mxSpki: sha256(readCert('mx').publicKey.export({ type: 'spki', format: 'der' })),
+  caCert: sha256(readCert('ca').raw),
+  nothing: sha256(Buffer.from('matches no certificate in the test bed')),
+  // A policy id must change whenever the policy does; the policies are fixed, so a fixed id is honest.
+  stsId: '20240101T000000',
+};
+const fill = (s) => s.replace(/\{(\w+)\}/g, (_, k) => values[k]);
+
+const TTL = 300;
+const soa = (origin, serial) =>
+  `$ORIGIN ${origin}.\n$TTL ${TTL}\n@ SOA ns.${ZONE}. hostmaster.${ZONE}. ${serial} 3600 600 86400 60\n`;
+
+/** Zone-file lines for one name, relative to `origin`. */
+function rr(owner, origin, type, data) {
+  const full = fqdn(owner);
+  const rel = full === origin ? '@' : full.slice(0, -(origin.length + 1));
+  return `${rel} ${type} ${data}`;
+}
+
+/** The zone a name belongs to: the most specific child zone containing it, else the test zone. */
+function zoneOf(name) {
+  const full = fqdn(name);
+  for (const child of childZones) {
+    const z = fqdn(child.name);
+    if (full === z || full.endsWith(`.${z}`)) return z;
+  }
+  return ZONE;
+}
+
+function build(serial) {
+  const zones = new Map([[ZONE, []]]);
+  for (const c of childZones) zones.set(fqdn(c.name), []);
+  const add = (owner, type, data) => {
+    const z = zoneOf(owner);
+    zones.get(z).push(rr(owner, z, type, data));
+  };
+  const quote = (s) => `"${s}"`;
+
+  add('@', 'NS', `ns.${ZONE}.`);
+  add('ns', 'A', addr.authoritative);
+  // Both children are served by the same nsd. No DS for `insecure` (an insecure delegation); the DS of `bogus`
+  // is added below from its key, so a validator expects signatures it will find stale.
+  for (const c of childZones) {
+    zones.get(ZONE).push(rr(c.name, ZONE, 'NS', `ns.${ZONE}.`));
+    zones.get(fqdn(c.name)).push(rr(c.name, fqdn(c.name), 'NS', `ns.${ZONE}.`));
+    if (c.signed) {
+      const ds = fs
+        .readFileSync(path.join(dnsDir, `${fqdn(c.name)}.ds`), 'utf8')
+        .trim()
+        .split(/\s+/);
+      zones.get(ZONE).push(rr(c.name, ZONE, 'DS', ds.slice(ds.indexOf('DS') + 1).join(' ')));
+    }
+  }
+  add('mx', 'A', addr.smtpGood); // mx.sendguard.test: a generic good MX for ad-hoc tests
+  add('mta-sts', 'A', addr.https);
+
+  for (const c of caseRecords) {
+    if (c.nullMx) add(c.name, 'MX', '0 .');
+    for (const [pref, host, ip] of c.mx || []) {
+      add(c.name, 'MX', `${pref} ${fqdn(host)}.`);
+      if (ip) add(host, 'A', ip);
+    }
+    for (const [from, to] of Object.entries(c.cname || {})) add(from, 'CNAME', `${fqdn(to)}.`);
+    for (const [host, ip] of Object.entries(c.a || {})) add(host, 'A', ip);
+    for (const [host, data] of Object.entries(c.tlsa || {})) add(`_25._tcp.${host}`, 'TLSA', fill(data));
+    for (const t of c.txt || []) add(c.name, 'TXT', quote(t));
+    if (c.tlsRpt) add(`_smtp._tls.${c.name}`, 'TXT', quote(RPT_TXT(fqdn(c.name))));
+    if (c.sts) add(`_mta-sts.${c.name}`, 'TXT', quote(fill(STS_TXT)));
+  }
+  for (const h of stsHosts()) add(h.host.slice(0, -(ZONE.length + 1)), 'A', addr.https);
+
+  for (const [z, lines] of zones) {
+    const body = soa(z, serial) + [...new Set(lines)].join('\n') + '\n';
+    fs.writeFileSync(path.join(dnsDir, `${z}.zone`), body);
+  }
+}
+
+build(Math.floor(Date.now() / 1000));
