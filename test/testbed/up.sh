@@ -50,7 +50,9 @@ NODE_SERVICES=(https-hosts hostile-smtp)
 PIDFILES=("$RUN/dns/nsd.pid" "$RUN/dns/unbound.pid" "$RUN/postfix-queue/pid/master.pid")
 for svc in "${NODE_SERVICES[@]}"; do PIDFILES+=("$RUN/node/$svc.pid"); done
 all_alive() { for p in "${PIDFILES[@]}"; do alive "$p" || return 1; done; }
-if [[ -s "$RUN/bed.json" ]] && all_alive &&
+# A bed started from other scripts or layout than these is stale even if it runs: restart it.
+FINGERPRINT="$(cat "$HERE"/*.js "$HERE"/*.sh | sha256sum | cut -c1-16)"
+if [[ -s "$RUN/bed.json" ]] && all_alive && [[ "$(cat "$RUN/fingerprint" 2>/dev/null)" == "$FINGERPRINT" ]] &&
   dig +short +time=1 +tries=1 @"$(node -p "require('$HERE/layout.js').addr.resolver")" sendguard.test SOA | grep -q .; then
   log "already up ($RUN/bed.json)"
   echo "$RUN/bed.json"
@@ -287,10 +289,11 @@ local_recipient_maps =
 alias_maps =
 alias_database =
 local_transport = error:5.1.1 no local delivery in the test bed
-# mailbox.$ZONE: one maildir per local part (the "+detail" dropped) under $RUN/mail, for tests to read.
+# mailbox.$ZONE: every recipient into one maildir, $RUN/mail/inbox/ (tests find their message by its
+# Delivered-To: header or a token). virtual(8) refuses regexp substitutions, so per-user maildirs would need a list.
 virtual_mailbox_domains = mailbox.$ZONE
 virtual_mailbox_base = $RUN/mail
-virtual_mailbox_maps = regexp:$PF/mailboxes.regexp
+virtual_mailbox_maps = static:inbox/
 virtual_uid_maps = static:$PF_UID
 virtual_gid_maps = static:$PF_GID
 # Every other name in the test zone is accepted and discarded; anything else is refused or bounced.
@@ -304,9 +307,6 @@ smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes
 # posttls-finger (posttls-finger.sh) checks that DNSSEC works by asking for "." NS, which the bed refuses.
 dnssec_probe = ns:$ZONE
-EOF
-cat >"$PF/mailboxes.regexp" <<EOF
-/^([^@+]+)(\+[^@]*)?@mailbox\.sendguard\.test\$/ \${1}/
 EOF
 {
   cat <<'EOF'
@@ -406,7 +406,7 @@ node -e '
       ["tempfail", `${l.addr.smtpTempfail}:25`],
     ]),
     mailDomain: `mailbox.${l.ZONE}`,
-    mailDir: `${run}/mail`,
+    mailDir: `${run}/mail/inbox`,
     casesFile: `${here}/cases.json`,
     runDir: run,
     logDir: `${run}/logs`,
@@ -414,5 +414,6 @@ node -e '
   };
   fs.writeFileSync(`${run}/bed.json`, JSON.stringify(bed, null, 2) + "\n");
 ' "$HERE/layout.js" "$RUN" "$HERE" "$(( ($(date +%s%N) - START) / 1000000 ))"
+echo "$FINGERPRINT" >"$RUN/fingerprint"
 log "up in $(( ($(date +%s%N) - START) / 1000000 )) ms; resolver $RESOLVER:53, CA $CERTS/ca.pem"
 echo "$RUN/bed.json"

@@ -1,0 +1,530 @@
+// Smoke test of the offline test bed (test/testbed/): starts it, then checks with plain tools (dig, openssl,
+// posttls-finger) and bare Node sockets — never with Sendguard's own code — that every case is what cases.json
+// says it is, so that a failing transport test points at the prober and not at the bed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { Resolver } from 'node:dns/promises';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+
+const HERE = path.join(__dirname, 'testbed');
+const RUN = process.env.SENDGUARD_TESTBED_RUN ?? path.join(HERE, 'run');
+const Z = 'sendguard.test';
+const VERDICTS = ['authenticated', 'encrypted', 'weak', 'partial', 'none', 'broken', 'no-mail', 'unknown'];
+
+interface Bed {
+  dns: string;
+  caFile: string;
+  zone: string;
+  trustAnchor: string;
+  https: string;
+  smtp: Record<string, string>;
+  mailDir: string;
+}
+interface Case {
+  domain: string;
+  expect: string;
+  about: string;
+}
+
+let bed: Bed;
+let ca: string;
+let startedHere = false;
+const cases: Case[] = JSON.parse(fs.readFileSync(path.join(HERE, 'cases.json'), 'utf8'));
+const ip = (hostPort: string | undefined): string => (hostPort ?? '').replace(/:\d+$/, '');
+const smtp = (name: string): string => ip(bed.smtp[name]);
+
+beforeAll(() => {
+  const up = spawnSync(path.join(HERE, 'up.sh'), { encoding: 'utf8', timeout: 170_000 });
+  if (up.status !== 0) throw new Error(`up.sh failed (${up.status}):\n${up.stderr}`);
+  // A bed somebody already had running (a developer's, another test file's) is left running afterwards.
+  startedHere = !up.stderr.includes('already up');
+  bed = JSON.parse(fs.readFileSync(path.join(RUN, 'bed.json'), 'utf8'));
+  ca = fs.readFileSync(bed.caFile, 'utf8');
+}, 180_000);
+
+afterAll(() => {
+  if (startedHere) spawnSync(path.join(HERE, 'down.sh'), { encoding: 'utf8', timeout: 60_000 });
+}, 70_000);
+
+// ---------------------------------------------------------------------------------------------------------------
+// dig
+
+interface DigAnswer {
+  status: string;
+  ad: boolean;
+  answer: string[];
+}
+function dig(name: string, type: string): DigAnswer {
+  const out = execFileSync(
+    'dig',
+    ['+dnssec', '+nosplit', '+time=3', '+tries=1', `@${ip(bed.dns)}`, name, type],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const flags = /;; flags: ([^;]*);/.exec(out)?.[1] ?? '';
+  const section = /;; ANSWER SECTION:\n([\s\S]*?)\n\n/.exec(out)?.[1] ?? '';
+  return {
+    status: /status: (\w+)/.exec(out)?.[1] ?? 'NONE',
+    ad: flags.split(' ').includes('ad'),
+    answer: section.split('\n').filter((l) => l && !/\sRRSIG\s/.test(l)),
+  };
+}
+
+describe('the bed itself', () => {
+  test('up.sh is idempotent: a second call finds the bed up and leaves it alone', () => {
+    const again = spawnSync(path.join(HERE, 'up.sh'), { encoding: 'utf8', timeout: 60_000 });
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain('already up');
+  });
+
+  test('bed.json names loopback addresses only', () => {
+    const all = [bed.dns, bed.https, ...Object.values(bed.smtp)];
+    for (const a of all) expect(a).toMatch(/^127\.\d+\.\d+\.\d+:\d+$/);
+    expect(bed.zone).toBe(`${Z}.`);
+    expect(bed.trustAnchor).toMatch(/^sendguard\.test\. \d+ IN DS \d+ 13 2 [0-9a-f]{64}$/);
+  });
+
+  test('cases.json: one entry per domain, every verdict a DESIGN.md word, all inside the test zone', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(cases.map((c) => c.domain)).size).toBe(cases.length);
+    for (const c of cases) {
+      expect(VERDICTS).toContain(c.expect);
+      expect(c.domain.endsWith(`.${Z}`)).toBe(true);
+      expect(c.about.length).toBeGreaterThan(10);
+    }
+    for (const v of VERDICTS) expect(cases.map((c) => c.expect)).toContain(v);
+  });
+});
+
+describe('DNS: validating resolver over the signed zone', () => {
+  test('answers in the signed zone carry AD', () => {
+    const mx = dig(`dane-ee.${Z}`, 'MX');
+    expect(mx).toMatchObject({ status: 'NOERROR', ad: true });
+    expect(mx.answer.join('\n')).toMatch(/MX\s+10 mx\.dane-ee\.sendguard\.test\./);
+    const tlsa = dig(`_25._tcp.mx.dane-ee.${Z}`, 'TLSA');
+    expect(tlsa).toMatchObject({ status: 'NOERROR', ad: true });
+    expect(tlsa.answer.join('\n')).toMatch(/TLSA\s+3 1 1 [0-9A-F]{64}/i);
+  });
+
+  test('the insecure child answers without AD, even for its TLSA record', () => {
+    expect(dig(`dane-insecure.insecure.${Z}`, 'MX')).toMatchObject({ status: 'NOERROR', ad: false });
+    const tlsa = dig(`_25._tcp.mx.dane-insecure.insecure.${Z}`, 'TLSA');
+    expect(tlsa).toMatchObject({ status: 'NOERROR', ad: false });
+    expect(tlsa.answer.length).toBe(1);
+  });
+
+  test('the bogus child (expired signatures) answers SERVFAIL', () => {
+    expect(dig(`bogus.${Z}`, 'MX').status).toBe('SERVFAIL');
+    expect(dig(`_25._tcp.mx.bogus.${Z}`, 'TLSA').status).toBe('SERVFAIL');
+  });
+
+  test('NXDOMAIN is signed; null MX is "0 ."', () => {
+    expect(dig(`nxdomain.${Z}`, 'MX')).toMatchObject({ status: 'NXDOMAIN', ad: true });
+    expect(dig(`null-mx.${Z}`, 'MX').answer.join('\n')).toMatch(/MX\s+0 \.$/m);
+  });
+
+  test('names outside the test zone fail at once instead of timing out', () => {
+    const started = Date.now();
+    expect(['REFUSED', 'NXDOMAIN', 'SERVFAIL']).toContain(dig('example.com', 'MX').status);
+    expect(['REFUSED', 'NXDOMAIN', 'SERVFAIL']).toContain(dig('other.test', 'A').status);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('every case domain resolves as described (NOERROR, NXDOMAIN only for nxdomain, SERVFAIL only for bogus)', () => {
+    for (const c of cases) {
+      const want = c.domain.startsWith('nxdomain.')
+        ? 'NXDOMAIN'
+        : c.domain.startsWith('bogus.')
+          ? 'SERVFAIL'
+          : 'NOERROR';
+      expect([c.domain, dig(c.domain, 'MX').status]).toEqual([c.domain, want]);
+    }
+  });
+
+  test('MTA-STS and TLS-RPT TXT records', () => {
+    for (const c of cases.filter((x) => x.domain.startsWith('sts-'))) {
+      const txt = dig(`_mta-sts.${c.domain}`, 'TXT');
+      expect(txt.ad).toBe(true);
+      expect(txt.answer.join('\n')).toMatch(/"v=STSv1; id=[A-Za-z0-9]{1,32}"/);
+    }
+    for (const d of [`dane-ee.${Z}`, `sts-enforce.${Z}`]) {
+      expect(dig(`_smtp._tls.${d}`, 'TXT').answer.join('\n')).toMatch(/"v=TLSRPTv1; rua=mailto:[^"]+"/);
+    }
+    expect(dig(`mta-sts.sts-no-host.${Z}`, 'A').status).toBe('NXDOMAIN');
+  });
+
+  test('implicit MX and the CNAME chain lead to the good smtpd', () => {
+    expect(dig(`implicit-mx.${Z}`, 'A').answer.join('\n')).toContain(smtp('good'));
+    const chain = dig(`mx.cname-mx.${Z}`, 'A').answer.join('\n');
+    expect(chain).toMatch(/CNAME[\s\S]*CNAME/);
+    expect(chain).toContain(smtp('good'));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// SMTP over bare sockets
+
+/** A socket that collects what arrives; `read` waits for a complete SMTP reply (or gives up after `ms`). */
+function dial(host: string) {
+  const socket = net.connect({ host, port: 25 });
+  let data = '';
+  let wake: (() => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    data += chunk.toString('latin1');
+    wake?.();
+  });
+  socket.on('error', () => {});
+  const complete = () => /(^|\n)\d{3} [^\n]*\n/.test(data);
+  const read = (ms = 5000) =>
+    new Promise<string>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        const got = data;
+        data = '';
+        resolve(got);
+      };
+      const timer = setTimeout(done, ms);
+      wake = () => complete() && done();
+      wake();
+    });
+  return { socket, read, send: (line: string) => socket.write(`${line}\r\n`) };
+}
+
+interface Probe {
+  banner: string;
+  ehlo: string;
+  starttlsReply?: string;
+  protocol?: string | null;
+  authorizationError?: string;
+  identityError?: string;
+  cert?: tls.PeerCertificate;
+  ehloOverTls?: string;
+}
+
+/** Banner, EHLO, and — when offered — STARTTLS with Node's TLS (trusting the test CA, verifying nothing). */
+async function probe(host: string, servername: string): Promise<Probe> {
+  const c = dial(host);
+  try {
+    const banner = await c.read();
+    c.send('EHLO probe.sendguard.test');
+    const ehlo = await c.read();
+    if (!/^250[- ]STARTTLS/im.test(ehlo)) return { banner, ehlo };
+    c.send('STARTTLS');
+    const starttlsReply = await c.read();
+    c.socket.removeAllListeners('data');
+    // Chain only: the name is checked separately below, so each test can tell the two failures apart.
+    const secure = tls.connect({
+      socket: c.socket,
+      servername,
+      ca,
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', reject);
+    });
+    const cert = secure.getPeerCertificate();
+    const identity = tls.checkServerIdentity(servername, cert);
+    const overTls = new Promise<string>((resolve) => {
+      let got = '';
+      const timer = setTimeout(() => resolve(got), 5000);
+      secure.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+        if (/(^|\n)\d{3} [^\n]*\n/.test(got)) {
+          clearTimeout(timer);
+          resolve(got);
+        }
+      });
+    });
+    secure.write('EHLO probe.sendguard.test\r\n');
+    const ehloOverTls = await overTls;
+    secure.end('QUIT\r\n');
+    return {
+      banner,
+      ehlo,
+      starttlsReply,
+      protocol: secure.getProtocol(),
+      authorizationError: secure.authorizationError ? String(secure.authorizationError) : undefined,
+      identityError: identity ? identity.message : undefined,
+      cert,
+      ehloOverTls,
+    };
+  } finally {
+    c.socket.destroy();
+  }
+}
+
+describe('Postfix smtpd per case', () => {
+  test('good: TLS 1.3, certificate chains to the test CA and names the MX', async () => {
+    const p = await probe(smtp('good'), `mx.tls-valid.${Z}`);
+    expect(p.banner).toMatch(/^220 /);
+    expect(p.protocol).toBe('TLSv1.3');
+    expect(p.authorizationError).toBeUndefined();
+    expect(p.identityError).toBeUndefined();
+    expect(p.ehloOverTls).toMatch(/^250[ -]/);
+  }, 20_000);
+
+  test('selfsigned: STARTTLS works, the certificate chains to nothing', async () => {
+    const p = await probe(smtp('selfsigned'), `mx.tls-selfsigned.${Z}`);
+    expect(p.protocol).toBe('TLSv1.3');
+    expect(p.authorizationError).toMatch(/SELF_SIGNED/);
+  }, 20_000);
+
+  test('expired: CA-signed, expired', async () => {
+    const p = await probe(smtp('expired'), `mx.tls-expired.${Z}`);
+    expect(p.protocol).toBe('TLSv1.3');
+    expect(p.authorizationError).toBe('CERT_HAS_EXPIRED');
+  }, 20_000);
+
+  test('wrongname: CA-signed, for another name', async () => {
+    const p = await probe(smtp('wrongname'), `mx.tls-wrongname.${Z}`);
+    expect(p.authorizationError).toBeUndefined();
+    expect(p.identityError).toMatch(/wrong-name\.example\.net/);
+  }, 20_000);
+
+  test('cnonly: CA-signed, the name only in the subject CN, no subjectAltName', async () => {
+    const p = await probe(smtp('cnonly'), `mx.tls-cn-only.${Z}`);
+    expect(p.authorizationError).toBeUndefined();
+    expect(p.cert?.subject.CN).toBe(`mx.tls-cn-only.${Z}`);
+    expect(p.cert?.subjectaltname).toBeUndefined();
+  }, 20_000);
+
+  test('plain: no STARTTLS offered', async () => {
+    const p = await probe(smtp('plain'), `mx.no-starttls.${Z}`);
+    expect(p.banner).toMatch(/^220 /);
+    expect(p.ehlo).toMatch(/^250 /m);
+    expect(p.ehlo).not.toMatch(/STARTTLS/i);
+  }, 20_000);
+
+  // Node (like OpenSSL 3 at its default security level) will not speak TLS < 1.2; openssl s_client can be told to.
+  const sClient = (args: string[]) =>
+    spawnSync('openssl', ['s_client', '-starttls', 'smtp', '-connect', `${smtp('legacy')}:25`, ...args], {
+      input: '',
+      encoding: 'utf8',
+      timeout: 15_000,
+    }).stdout;
+  test.each([
+    ['-tls1', 'TLSv1'],
+    ['-tls1_1', 'TLSv1.1'],
+  ])('legacy: offers %s at security level 0', (flag, version) => {
+    expect(sClient([flag, '-cipher', 'DEFAULT@SECLEVEL=0'])).toMatch(
+      new RegExp(`Protocol\\s*: ${version.replace('.', '\\.')}\\n`),
+    );
+  });
+  test('legacy: refuses TLS 1.2 and 1.3', () => {
+    for (const flag of ['-tls1_2', '-tls1_3']) expect(sClient([flag])).toMatch(/Cipher is \(NONE\)/);
+  });
+
+  test('mailbox.sendguard.test: mail is delivered to a maildir under run/', async () => {
+    const token = `token-${process.pid}-${Date.now()}`;
+    const c = dial(smtp('good'));
+    try {
+      for (const [line, want] of [
+        [null, /^220 /],
+        ['EHLO probe.sendguard.test', /^250 /m],
+        ['MAIL FROM:<sender@sendguard.test>', /^250 /],
+        ['RCPT TO:<alice+smoke@mailbox.sendguard.test>', /^250 /],
+        ['DATA', /^354 /],
+        [
+          `Subject: ${token}\r\nFrom: sender@sendguard.test\r\nTo: alice@mailbox.sendguard.test\r\n\r\n${token}\r\n.`,
+          /^250 /,
+        ],
+      ] as const) {
+        if (line !== null) c.send(line);
+        expect(await c.read()).toMatch(want);
+      }
+      c.send('QUIT');
+    } finally {
+      c.socket.end();
+    }
+    const dir = path.join(bed.mailDir, 'new');
+    const deadline = Date.now() + 15_000;
+    let found = false;
+    while (!found && Date.now() < deadline) {
+      found =
+        fs.existsSync(dir) &&
+        fs.readdirSync(dir).some((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes(token));
+      if (!found) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toBe(true);
+  }, 30_000);
+});
+
+describe('hostile SMTP peers', () => {
+  test('tarpit: accepts and never greets', async () => {
+    const c = dial(smtp('tarpit'));
+    try {
+      expect(await c.read(1500)).toBe('');
+      expect(c.socket.destroyed).toBe(false);
+    } finally {
+      c.socket.destroy();
+    }
+  });
+
+  test('junk: something other than an SMTP reply', async () => {
+    const c = dial(smtp('junk'));
+    try {
+      const got = await c.read(1500);
+      expect(got.length).toBeGreaterThan(0);
+      expect(got).not.toMatch(/^\d{3}[ -]/);
+    } finally {
+      c.socket.destroy();
+    }
+  });
+
+  test('tempfail: greets with 421', async () => {
+    const c = dial(smtp('tempfail'));
+    try {
+      expect(await c.read()).toMatch(/^421 /);
+    } finally {
+      c.socket.destroy();
+    }
+  });
+
+  test('inject: the STARTTLS 220 arrives with an extra response glued to it, then TLS works', async () => {
+    const p = await probe(smtp('inject'), `mx.starttls-inject.${Z}`);
+    expect(p.banner).toMatch(/^220 /);
+    expect(p.starttlsReply).toMatch(/^220 [^\n]*\r\n250 /);
+    // A naive client that ignores the extra bytes gets a valid TLS session: only the injection check saves it.
+    expect(p.protocol).toBe('TLSv1.3');
+    expect(p.authorizationError).toBeUndefined();
+    expect(p.identityError).toBeUndefined();
+  }, 20_000);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTPS policy hosts, reached through the bed's DNS
+
+interface Fetched {
+  status?: number;
+  type?: string;
+  location?: string;
+  body?: string;
+  error?: string;
+}
+async function fetchPolicy(domain: string): Promise<Fetched> {
+  const resolver = new Resolver();
+  resolver.setServers([bed.dns]);
+  const host = `mta-sts.${domain}`;
+  const [address] = await resolver.resolve4(host);
+  return new Promise((resolve) => {
+    const req = https.get(
+      {
+        host: address,
+        port: 443,
+        path: '/.well-known/mta-sts.txt',
+        servername: host,
+        headers: { host },
+        ca,
+        timeout: 5000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            type: res.headers['content-type'],
+            location: res.headers.location,
+            body,
+          }),
+        );
+      },
+    );
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+  });
+}
+
+describe('MTA-STS policy hosts', () => {
+  const ok = (mode: string, mx: string) => async (domain: string) => {
+    const r = await fetchPolicy(domain);
+    expect(r.status).toBe(200);
+    expect(r.type).toMatch(/^text\/plain/);
+    expect(r.body).toMatch(/^version: STSv1\r\n/);
+    expect(r.body).toContain(`mode: ${mode}\r\n`);
+    expect(r.body).toContain(`mx: ${mx}\r\n`);
+    expect(r.body).toMatch(/max_age: \d+/);
+  };
+  test('enforce', () => ok('enforce', `mx.sts-enforce.${Z}`)(`sts-enforce.${Z}`));
+  test('wildcard', () => ok('enforce', `*.sts-wildcard.${Z}`)(`sts-wildcard.${Z}`));
+  test('testing', () => ok('testing', `mx.sts-testing.${Z}`)(`sts-testing.${Z}`));
+  test('none', () => ok('none', `mx.sts-none.${Z}`)(`sts-none.${Z}`));
+  test('mx mismatch', () => ok('enforce', `mx.elsewhere.${Z}`)(`sts-mx-mismatch.${Z}`));
+  test('mx bad certificate: the policy itself is fine', () =>
+    ok('enforce', `mx.sts-mx-badcert.${Z}`)(`sts-mx-badcert.${Z}`));
+
+  test('redirect: 301 to a good policy', async () => {
+    const r = await fetchPolicy(`sts-redirect.${Z}`);
+    expect(r.status).toBe(301);
+    expect(r.location).toBe(`https://mta-sts.sts-enforce.${Z}/.well-known/mta-sts.txt`);
+  });
+  test('wrong Content-Type', async () => {
+    const r = await fetchPolicy(`sts-content-type.${Z}`);
+    expect(r.status).toBe(200);
+    expect(r.type).toBe('text/html');
+    expect(r.body).toContain('mode: enforce');
+  });
+  test('oversize: more than 64 KiB', async () => {
+    const r = await fetchPolicy(`sts-oversize.${Z}`);
+    expect(r.status).toBe(200);
+    expect(Buffer.byteLength(r.body ?? '')).toBeGreaterThan(64 * 1024);
+  });
+  test('host with a self-signed certificate', async () => {
+    expect((await fetchPolicy(`sts-host-badcert.${Z}`)).error).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+  });
+  test('host with a certificate for another name', async () => {
+    expect((await fetchPolicy(`sts-host-wrongname.${Z}`)).error).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// posttls-finger as an independent reference (through the bed's unbound, in a private mount namespace)
+
+describe('posttls-finger', () => {
+  const finger = (domain: string, level = 'dane') =>
+    spawnSync(path.join(HERE, 'posttls-finger.sh'), [domain, level], { encoding: 'utf8', timeout: 60_000 });
+
+  test('unshare can give a process its own resolv.conf here', () => {
+    const r = spawnSync(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `mount --bind ${bed.caFile} /etc/resolv.conf && head -c 27 /etc/resolv.conf`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stdout).toBe('-----BEGIN CERTIFICATE-----');
+    expect(fs.readFileSync('/etc/resolv.conf', 'utf8')).not.toContain('BEGIN CERTIFICATE');
+  });
+
+  test('dane-ee: verified by DANE-EE', () => {
+    const r = finger(`dane-ee.${Z}`);
+    expect(r.stderr + r.stdout).toMatch(/Matched DANE EE/);
+    expect(r.stderr + r.stdout).toMatch(
+      /Verified TLS connection established to mx\.dane-ee\.sendguard\.test/,
+    );
+  }, 70_000);
+
+  test('dane-ta: verified by DANE-TA', () => {
+    const r = finger(`dane-ta.${Z}`);
+    expect(r.stderr + r.stdout).toMatch(/Matched DANE TA/);
+    expect(r.stderr + r.stdout).toMatch(/Verified TLS connection established/);
+  }, 70_000);
+
+  test('dane-mismatch: no matching TLSA record', () => {
+    const r = finger(`dane-mismatch.${Z}`);
+    expect(r.stderr + r.stdout).toMatch(/no matching DANE TLSA records/);
+    expect(r.stderr + r.stdout).not.toMatch(/Verified TLS connection/);
+  }, 70_000);
+});
