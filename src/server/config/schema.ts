@@ -1,0 +1,151 @@
+/**
+ * The backend's one configuration object. Every key has a safe default; unknown keys are refused so that a
+ * misspelt setting is an error, not a silently ignored wish. Switches that weaken security say so in their names.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** The policy shipped in the repository, used until an admin points `policyFile` at their own. */
+export const SHIPPED_POLICY_FILE = join(__dirname, '..', '..', '..', 'config', 'policy.yaml');
+
+/** `HOST[:PORT]`, `[v6]:PORT` or a bare IPv6 address, as `--dns` takes it. */
+const Resolver = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]+:[0-9a-fA-F:.]*|[A-Za-z0-9.-]+(:\d{1,5})?)$/, {
+    message: 'HOST[:PORT], e.g. 192.0.2.53 or [2001:db8::53]:5353',
+  });
+
+const Port = z.number().int().min(0).max(65535);
+const Duration = z.number().int().positive();
+
+const RateLimit = z.strictObject({
+  max: z.number().int().positive(),
+  windowMs: Duration,
+});
+
+/** Names what is missing in the admin's terms rather than zod's "expected string, received undefined". */
+const required = (when: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `required when ${when}` : undefined),
+});
+
+const Entra = z.strictObject({
+  /** The directory (tenant) GUID: tokens whose `tid` differs are refused, whatever their issuer says. */
+  tenantId: z
+    .string(required('auth.entra is set'))
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'a tenant GUID' }),
+  /** Defaults to the v2.0 issuer of `tenantId`. */
+  issuer: z.url().optional(),
+  /** The API's application ID URI or client ID, as it appears in `aud`. */
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], required('auth.entra is set')),
+  /** Defaults to the tenant's v2.0 signing keys. */
+  jwksUri: z.url().optional(),
+  /** The app role (in the `roles` claim) that makes a user an admin. */
+  adminRole: z.string().min(1).default('Sendguard.Admin'),
+  clockToleranceSeconds: z.number().int().min(0).max(300).default(60),
+});
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'];
+
+export const ConfigSchema = z
+  .strictObject({
+    /** Where senders and admins reach the service; the manifest is rendered for it. Defaults from `listen`. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    listen: z
+      .strictObject({
+        /** `localhost` binds every loopback address; set `0.0.0.0` or `::` to serve the network. */
+        host: z.string().min(1).default('localhost'),
+        port: Port.default(3000),
+      })
+      .prefault({}),
+    tls: z
+      .strictObject({
+        /** Off only behind a proxy that terminates TLS. */
+        enabled: z.boolean().default(true),
+        /** Both or neither; without them a development certificate is generated in the data directory. */
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+      })
+      .prefault({})
+      .refine((tls) => !tls.certFile === !tls.keyFile, {
+        message: 'give both certFile and keyFile, or neither',
+      }),
+    dataDir: z.string().min(1).default('data'),
+    policyFile: z.string().min(1).default(SHIPPED_POLICY_FILE),
+    dns: z
+      .strictObject({
+        /** Empty: the system's resolvers. */
+        servers: z.array(Resolver).max(10).default([]),
+      })
+      .prefault({}),
+    /** Extra trust anchors (PEM) for MTA-STS and key servers, for test beds and private networks. */
+    caFile: z.string().min(1).optional(),
+    /** Lets the prober and fetchers connect to private and loopback addresses. */
+    allowPrivateAddresses: z.boolean().default(false),
+    /** Behind a reverse proxy, trust its X-Forwarded-For so per-IP limits see the client, not the proxy. */
+    trustProxy: z.boolean().default(false),
+    auth: z
+      .strictObject({
+        entra: Entra.optional(),
+        /** Bearer tokens an admin issues (Thunderbird, CLI). */
+        apiTokens: z.boolean().default(true),
+        /** Skips authentication entirely: every caller is an admin. For a developer's machine only. */
+        devNoAuth: z.boolean().default(false),
+      })
+      .prefault({}),
+    limits: z
+      .strictObject({
+        maxRecipients: z.number().int().min(1).max(10_000).default(500),
+        /** What an assess call waits for before answering with what it has. */
+        assessDeadlineMs: Duration.max(60_000).default(4000),
+        /** How long one lookup may run on in the background after the answer went out. */
+        lookupDeadlineMs: Duration.max(300_000).default(30_000),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(1024 * 1024),
+        rateLimit: z
+          .strictObject({
+            perIp: RateLimit.default({ max: 600, windowMs: 60_000 }),
+            perCaller: RateLimit.default({ max: 300, windowMs: 60_000 }),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    cache: z
+      .strictObject({
+        transportTtlSeconds: Duration.default(3600),
+        keyTtlSeconds: Duration.default(3600),
+        /** `unknown` answers are kept briefly so a burst of sends does not re-probe a dead domain. */
+        unknownTtlSeconds: Duration.default(60),
+      })
+      .prefault({}),
+    /** Origins (scheme://host[:port]) allowed to call the API from a browser; none by default. */
+    cors: z.strictObject({ origins: z.array(z.url()).default([]) }).prefault({}),
+    /** Outlook's Smart Alerts send mode for the rendered manifest. */
+    sendMode: z.enum(['SoftBlock', 'Block']).default('SoftBlock'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    const { auth, listen } = config;
+    if (!auth.entra && !auth.apiTokens && !auth.devNoAuth) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message: 'no way to sign in: set auth.entra, auth.apiTokens or auth.devNoAuth',
+      });
+    }
+    // Without authentication anyone who reaches the port is an admin: only a developer's own machine may.
+    if (auth.devNoAuth && !LOOPBACK_HOSTS.includes(listen.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'devNoAuth'],
+        message: `only allowed while listen.host is a loopback address (${LOOPBACK_HOSTS.join(', ')})`,
+      });
+    }
+  });
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.output<typeof ConfigSchema> & { publicUrl: string };
+export type EntraConfig = z.output<typeof Entra>;
