@@ -4,11 +4,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendguardError } from '../core/errors';
 import { UsageError, type CliIo } from './io';
+import { checkCommand } from './commands/check';
 import { planCommand } from './commands/plan';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; about: string }> = {
+  check: {
+    run: checkCommand,
+    about: 'the transport security of recipient domains (MX, STARTTLS, DANE, MTA-STS)',
+  },
   plan: { run: planCommand, about: 'how each recipient would be protected, from an assessments file' },
 };
 

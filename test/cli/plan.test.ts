@@ -47,6 +47,18 @@ describe('sendguard plan', () => {
     expect(code).toBe(0);
   });
 
+  test('--body runs the content detectors, which raise the classification and are listed without the number', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const body = join(dir, 'body.txt');
+    await writeFile(body, 'Hi,\nplease update the payroll record. SSN: 512-44-7391\nThanks\n');
+    const { code, stdout } = await runCli(['plan', '--to', 'dr.lee@smallclinic.example', '--assessments', SAMPLE, '--body', body]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Classification: restricted');
+    expect(stdout).toContain('found on line 2: US Social Security number');
+    expect(stdout).not.toContain('512-44-7391');
+    expect(stdout).toContain('Plan: Encrypt with OpenPGP for 1 recipient.');
+  });
+
   test('exit status 4 and the blocked recipient named when nothing can serve one', async () => {
     const { code, stdout } = await runCli([
       'plan',

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseRecipients } from '../../core/addresses';
 import { classifyMessage } from '../../core/classify';
+import { detect, type Finding } from '../../core/detectors';
 import { planMessage, type Plan } from '../../core/plan';
 import { CANDIDATE_NAMES } from '../../core/plan/explain';
 import { Assessments } from '../../core/wire';
@@ -9,12 +10,13 @@ import { UsageError, type CliIo } from '../io';
 import { loadPolicy } from '../policy-file';
 
 export const PLAN_HELP = `Usage: sendguard plan --to ADDRESS... [--cc ADDRESS...] [--bcc ADDRESS...]
-                     --assessments FILE.json [--classification NAME] [--policy FILE] [--json]
+                     --assessments FILE.json [--classification NAME] [--body FILE] [--policy FILE] [--json]
 
 Prints how each recipient would be protected and what happens to the message.
   --to, --cc, --bcc     recipients; repeat the option or separate addresses with commas
   --assessments FILE    domain and key assessments (see examples/assessments.json)
   --classification NAME the sender's choice; default: the policy's defaultClassification
+  --body FILE           the message text: the content detectors may raise the classification
   --policy FILE         the organisation policy (YAML or JSON); default: SENDGUARD_POLICY or config/policy.yaml
   --json                machine-readable output
 Exit status: 0 when the message can be sent as planned (send, tag, pgp, escrow), 3 for split, 4 for block,
@@ -26,9 +28,10 @@ const PROTECTION_NAMES: Record<string, string> = {
   blocked: 'BLOCKED',
 };
 
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: Plan, findings: readonly Finding[] = []): string {
   const width = Math.max(...plan.recipients.map((r) => r.address.length), 9);
-  const lines = [`Plan: ${plan.summary}`, `Classification: ${plan.classification}`, ''];
+  const found = findings.map((f) => `  found on line ${f.line}: ${f.label} ${f.masked}`);
+  const lines = [`Plan: ${plan.summary}`, `Classification: ${plan.classification}`, ...found, ''];
   for (const r of plan.recipients) {
     const fields = r.fields.map((f) => f[0]!.toUpperCase() + f.slice(1)).join('/');
     lines.push(
@@ -72,6 +75,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       cc: { type: 'string', multiple: true },
       bcc: { type: 'string', multiple: true },
       classification: { type: 'string' },
+      body: { type: 'string' },
       assessments: { type: 'string' },
       policy: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -93,11 +97,12 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`give at least one recipient with --to, --cc or --bcc\n\n${PLAN_HELP}`);
   const { policy } = await loadPolicy(io, values.policy);
   const assessments = await readAssessments(io, values.assessments);
+  const findings = values.body ? detect(await io.readFile(values.body)) : [];
   const { classification } = classifyMessage(
-    values.classification ? { chosen: values.classification } : {},
+    { ...(values.classification ? { chosen: values.classification } : {}), findings },
     policy,
   );
   const plan = planMessage({ recipients, assessments, classification, policy });
-  io.out(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  io.out(values.json ? `${JSON.stringify({ ...plan, findings }, null, 2)}\n` : formatPlan(plan, findings));
   return EXIT_FOR_ACTION[plan.action];
 }

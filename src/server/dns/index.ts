@@ -3,4 +3,5 @@ export { createDnsClient, type DnsClient, type DnsClientOptions, type DnsResult 
 export * from './errors';
 export type { DnsServer } from './exchange';
 export type { DnsRecordType, DnsRecordTypes, MxRecord, TlsaRecord } from './records';
+export { addressResolver, lookupAddresses, type HostAddresses } from './addresses';
 export { dnsClientFromSystem, parseServerSpec, serversFromResolvConf } from './system';

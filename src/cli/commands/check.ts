@@ -1,0 +1,99 @@
+/** `sendguard check`: the transport verdict of recipient domains, with the evidence behind it. */
+import { parseArgs } from 'node:util';
+import { AddressError, normalizeDomain, parseAddress, DomainError } from '../../core/addresses';
+import type { AddressReport, TransportReport } from '../../server/transport/report';
+import { TransportService } from '../../server/transport/service';
+import { UsageError, type CliIo } from '../io';
+import { NETWORK_HELP, NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
+
+export const CHECK_HELP = `Usage: sendguard check <domain|address>... [--json] [--dns HOST[:PORT]] [--ca-file FILE]
+                      [--allow-private] [--timeout MS]
+
+How safe forced TLS is for each recipient domain: MX hosts, STARTTLS, TLS version and certificate, DANE,
+MTA-STS and TLS-RPT, and one verdict (authenticated, encrypted, weak, partial, none, broken, no-mail, unknown).
+  --json             one JSON array, one object per domain
+${NETWORK_HELP}
+  --timeout MS       the deadline of each domain's whole check (default 10000)
+Exit status: 0 when every domain was assessed, 1 when any stayed unknown or was not a domain, 2 for a usage error.`;
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function domainOf(argument: string): string {
+  return argument.includes('@') ? parseAddress(argument).domain : normalizeDomain(argument);
+}
+
+function describeAddress(a: AddressReport): string {
+  const tls = a.tls
+    ? `${a.tls.version} ${a.tls.cipher}${a.tls.group ? ` ${a.tls.group}` : ''}; certificate ${a.tls.certificate?.trusted ? 'trusted' : `not trusted${a.tls.certificate?.trustError ? ` (${a.tls.certificate.trustError})` : ''}`}, ${a.tls.certificate?.nameMatches ? 'names the host' : 'does not name the host'}`
+    : a.starttls
+      ? 'STARTTLS offered, TLS failed'
+      : a.outcome === 'no-starttls'
+        ? 'no STARTTLS'
+        : a.outcome;
+  return `    ${a.address.padEnd(15)} ${a.verdict.padEnd(13)} ${tls}${a.authentication ? `; authenticated by ${a.authentication === 'dane' ? 'DANE' : 'MTA-STS'}` : ''}  (${a.timings.total ?? 0} ms)`;
+}
+
+export function formatReport(report: TransportReport): string {
+  const lines = [`${report.domain}  ${report.verdict.toUpperCase()}  ${report.reasons[0] ?? ''}`];
+  for (const reason of report.reasons.slice(1)) lines.push(`  also: ${reason}`);
+  for (const mx of report.mx) {
+    const dane =
+      mx.dane.state === 'secure'
+        ? `DANE: ${mx.dane.records.length} TLSA record(s)`
+        : `DANE: ${mx.dane.state}`;
+    lines.push(
+      `  MX ${mx.preference} ${mx.hostname}  ${dane}${mx.addressError ? `  (${mx.addressError})` : ''}`,
+    );
+    lines.push(...mx.addresses.map(describeAddress));
+  }
+  const sts = report.mtaSts;
+  lines.push(
+    `  MTA-STS: ${sts.state === 'policy' ? `${sts.policy.mode}, mx ${sts.policy.mx.join(' ')}, max_age ${sts.policy.maxAge}` : sts.state === 'failed' ? `failed: ${sts.reason}` : sts.state}`,
+    `  TLS-RPT: ${report.tlsRpt.state === 'record' ? (report.tlsRpt.rua ?? []).join(', ') : report.tlsRpt.state}`,
+    `  checked in ${report.timings.totalMs} ms${report.implicitMx ? '; no MX record, the domain itself receives mail' : ''}`,
+  );
+  return lines.join('\n');
+}
+
+export async function checkCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...NETWORK_OPTIONS,
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(`${CHECK_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError(`give at least one domain or address\n\n${CHECK_HELP}`);
+  let deadlineMs: number;
+  try {
+    deadlineMs = timeoutOf(values.timeout, DEFAULT_TIMEOUT_MS);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const network = await networkSettings(values, io);
+  const service = new TransportService({ deps: network, checkDeadlineMs: deadlineMs });
+  const results = await Promise.all(
+    positionals.map(async (argument) => {
+      try {
+        return { argument, report: await service.report(domainOf(argument)) };
+      } catch (error) {
+        if (error instanceof AddressError || error instanceof DomainError)
+          return { argument, error: error.message };
+        throw error;
+      }
+    }),
+  );
+  const reports = results.flatMap((r) => (r.report ? [r.report] : []));
+  for (const bad of results.filter((r) => r.error)) io.err(`sendguard check: ${bad.error}\n`);
+  io.out(
+    values.json ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(formatReport).join('\n\n')}\n`,
+  );
+  return reports.length === results.length && reports.every((r) => r.verdict !== 'unknown') ? 0 : 1;
+}

@@ -1,0 +1,262 @@
+/**
+ * The transport check of one recipient domain: MX, then in parallel MTA-STS, TLS-RPT, and per MX host its TLSA
+ * records and a STARTTLS probe of each address; then the verdict. One overall deadline bounds it: what is not
+ * learnt by then leaves the verdict `unknown`, with the evidence gathered so far.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { normalizeDomain } from '../../core/addresses';
+import { addressResolver, type DnsClient } from '../dns';
+import { lookupDane, type DaneState } from './dane-lookup';
+import { describeDnsFailure, resolveMx, type MxHost } from './mx';
+import { getStsPolicy, type StsCache, type StsStatus } from './mta-sts';
+import {
+  daneReport,
+  type AddressReport,
+  type MxReport,
+  type TlsRptReport,
+  type TransportReport,
+} from './report';
+import { probeSmtp, type SmtpProbeDeadlines, type SmtpProbeResult } from './smtp-probe';
+import { parseTlsRptRecord } from './tls-rpt';
+import { judgeAddress, judgeDomain } from './verdict';
+
+export interface TransportCheckDeps {
+  dns: DnsClient;
+  heloName: string;
+  allowPrivateAddresses: boolean;
+  /** Extra trust roots for MX certificates and MTA-STS hosts (test beds, private CAs). */
+  ca?: Buffer | string;
+  stsCache?: StsCache;
+  /** Runs each probe under the process-wide concurrency limit. */
+  schedule: <T>(task: () => Promise<T>) => Promise<T>;
+  probe?: typeof probeSmtp;
+  probeDeadlines?: Partial<SmtpProbeDeadlines>;
+  stsTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export interface CheckOptions {
+  /** The whole check, end to end. */
+  deadlineMs: number;
+  signal?: AbortSignal;
+}
+
+/** Reuse bounds: at least a minute so a burst of messages shares one check, at most an hour so changes show. */
+const TTL_FLOOR_S = 60;
+const TTL_CEILING_S = 3600;
+const UNKNOWN_TTL_S = 30;
+/** Time left for DNS and the verdict after a probe gives up. */
+const DEADLINE_MARGIN_MS = 300;
+
+/** What has been learnt so far; filled in as the steps finish, read when they do or when the deadline passes. */
+interface Progress {
+  mx?: { implicit: boolean; secure: boolean; ttl: number; hosts: MxHost[]; skipped: number };
+  noMail?: string;
+  mxFailure?: string;
+  sts?: StsStatus;
+  tlsRpt?: TlsRptReport;
+  dane: Map<string, DaneState>;
+  probes: Map<string, SmtpProbeResult>;
+}
+
+function probeKey(hostname: string, address: string): string {
+  return `${hostname} ${address}`;
+}
+
+async function lookupTlsRpt(domain: string, dns: DnsClient, signal: AbortSignal): Promise<TlsRptReport> {
+  try {
+    const answer = await dns.query(`_smtp._tls.${domain}`, 'TXT', { signal });
+    const parsed = parseTlsRptRecord(answer.status === 'answer' ? answer.records : []);
+    if (parsed.status === 'record') return { state: 'record', rua: parsed.rua };
+    if (parsed.status === 'none') return { state: 'none' };
+    return {
+      state: 'invalid',
+      reason: parsed.status === 'invalid' ? parsed.reason : `${parsed.count} records`,
+    };
+  } catch (error) {
+    return { state: 'failed', reason: describeDnsFailure(error) };
+  }
+}
+
+/** Probe deadlines inside the check's own, so a slow server ends as "did not answer", not as an unfinished check. */
+function probeDeadlinesWithin(
+  deadlineMs: number,
+  configured: Partial<SmtpProbeDeadlines> = {},
+): Partial<SmtpProbeDeadlines> {
+  const totalMs = Math.max(100, Math.min(configured.totalMs ?? Infinity, deadlineMs - DEADLINE_MARGIN_MS));
+  return { ...configured, totalMs };
+}
+
+async function checkHost(
+  host: MxHost,
+  mxSecure: boolean,
+  deps: TransportCheckDeps,
+  progress: Progress,
+  signal: AbortSignal,
+  deadlineMs: number,
+): Promise<void> {
+  const probe = deps.probe ?? probeSmtp;
+  await Promise.all([
+    lookupDane(host, mxSecure, deps.dns, signal).then(
+      (state) => void progress.dane.set(host.hostname, state),
+    ),
+    ...host.addresses.map((address) =>
+      deps
+        .schedule(() =>
+          probe(
+            { mxHostname: host.hostname, address },
+            {
+              heloName: deps.heloName,
+              allowPrivateAddresses: deps.allowPrivateAddresses,
+              signal,
+              ...(deps.ca ? { ca: deps.ca } : {}),
+              deadlines: probeDeadlinesWithin(deadlineMs, deps.probeDeadlines),
+            },
+          ),
+        )
+        .then((result) => void progress.probes.set(probeKey(host.hostname, address), result)),
+    ),
+  ]);
+}
+
+async function gather(
+  domain: string,
+  deps: TransportCheckDeps,
+  progress: Progress,
+  signal: AbortSignal,
+  deadlineMs: number,
+) {
+  const sts = getStsPolicy(domain, {
+    lookupTxt: (name) => deps.dns.query(name, 'TXT', { signal }),
+    resolveAddresses: addressResolver(deps.dns),
+    allowPrivateAddresses: deps.allowPrivateAddresses,
+    ...(deps.ca ? { ca: deps.ca } : {}),
+    ...(deps.stsCache ? { cache: deps.stsCache } : {}),
+    ...(deps.stsTimeoutMs ? { timeoutMs: deps.stsTimeoutMs } : {}),
+  }).then((status) => void (progress.sts = status));
+  const tlsRpt = lookupTlsRpt(domain, deps.dns, signal).then((report) => void (progress.tlsRpt = report));
+  const hosts = resolveMx(domain, deps.dns, signal).then(
+    async (mx) => {
+      if (mx.kind === 'no-mail') {
+        progress.noMail = mx.reason;
+        return;
+      }
+      progress.mx = mx;
+      await Promise.all(
+        mx.hosts.map((host) => checkHost(host, mx.secure, deps, progress, signal, deadlineMs)),
+      );
+    },
+    (error: unknown) => void (progress.mxFailure = `the MX lookup failed (${describeDnsFailure(error)})`),
+  );
+  await Promise.all([sts, tlsRpt, hosts]);
+}
+
+function addressReports(host: MxHost, progress: Progress, sts: StsStatus, now: Date): AddressReport[] {
+  const dane = progress.dane.get(host.hostname);
+  return host.addresses.flatMap((address) => {
+    const result = progress.probes.get(probeKey(host.hostname, address));
+    if (!result || !dane) return [];
+    const { mxHostname: _host, ...evidence } = result.evidence;
+    const judgement = judgeAddress({
+      hostname: host.hostname,
+      evidence: result.evidence,
+      chain: result.chain as X509Certificate[],
+      dane,
+      sts,
+      now,
+    });
+    return [{ ...evidence, ...judgement }];
+  });
+}
+
+function ttlOf(progress: Progress, verdictKnown: boolean, now: Date): number {
+  if (!verdictKnown) return UNKNOWN_TTL_S;
+  const limits = [progress.mx?.ttl ?? TTL_CEILING_S];
+  if (progress.sts?.state === 'policy')
+    limits.push((Date.parse(progress.sts.expiresAt) - now.getTime()) / 1000);
+  return Math.round(Math.min(TTL_CEILING_S, Math.max(TTL_FLOOR_S, Math.min(...limits))));
+}
+
+function report(
+  domain: string,
+  progress: Progress,
+  incomplete: boolean,
+  started: number,
+  now: Date,
+): TransportReport {
+  const sts = progress.sts ?? {
+    state: 'failed',
+    code: 'STS_PENDING',
+    reason: 'the MTA-STS check did not finish in time',
+    resultType: 'sts-policy-fetch-error',
+  };
+  const mx: MxReport[] = (progress.mx?.hosts ?? []).map((host) => ({
+    hostname: host.hostname,
+    preference: host.preference,
+    addresses: addressReports(host, progress, sts, now),
+    ...(host.addressError ? { addressError: host.addressError } : {}),
+    dane: daneReport(
+      progress.dane.get(host.hostname) ?? {
+        state: 'failed',
+        reason: 'the TLSA lookup did not finish in time',
+      },
+    ),
+  }));
+  const judged =
+    progress.noMail !== undefined
+      ? { verdict: 'no-mail' as const, reasons: [progress.noMail] }
+      : progress.mxFailure !== undefined
+        ? { verdict: 'unknown' as const, reasons: [progress.mxFailure] }
+        : judgeDomain(
+            mx.flatMap((host) => host.addresses),
+            [
+              ...mx.flatMap((host) => (host.addressError ? [`${host.hostname}: ${host.addressError}`] : [])),
+              ...(progress.mx?.skipped ? [`${progress.mx.skipped} further MX hosts were not checked`] : []),
+            ],
+          );
+  const verdict = incomplete ? 'unknown' : judged.verdict;
+  const reasons = incomplete ? ['the check did not finish in time', ...judged.reasons] : judged.reasons;
+  return {
+    domain,
+    verdict,
+    reasons,
+    checkedAt: now.toISOString(),
+    incomplete,
+    implicitMx: progress.mx?.implicit ?? false,
+    mxSecure: progress.mx?.secure ?? false,
+    mx,
+    mtaSts: progress.sts ?? { state: 'pending' },
+    tlsRpt: progress.tlsRpt ?? { state: 'pending' },
+    ttlSeconds: ttlOf(progress, verdict !== 'unknown', now),
+    timings: { totalMs: Date.now() - started },
+  };
+}
+
+/** Throws DomainError for a string that is not a domain name; every remote failure ends up in the report. */
+export async function checkDomain(
+  input: string,
+  deps: TransportCheckDeps,
+  options: CheckOptions,
+): Promise<TransportReport> {
+  const domain = normalizeDomain(input);
+  const started = Date.now();
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+  const progress: Progress = { dane: new Map(), probes: new Map() };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>(
+    (resolve) => (timer = setTimeout(() => resolve('deadline'), options.deadlineMs)),
+  );
+  try {
+    const outcome = await Promise.race([
+      gather(domain, deps, progress, signal, options.deadlineMs).then(() => 'done' as const),
+      deadline,
+    ]);
+    if (options.signal?.aborted) throw options.signal.reason;
+    return report(domain, progress, outcome === 'deadline', started, (deps.now ?? (() => new Date()))());
+  } finally {
+    clearTimeout(timer);
+    // Whatever is still running (a slow probe, a DNS retry) stops now rather than outliving the check.
+    controller.abort(new Error('the transport check is over'));
+  }
+}

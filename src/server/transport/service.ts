@@ -1,0 +1,103 @@
+/**
+ * Transport verdicts as the rest of the backend asks for them: cached for the report's TTL (short for `unknown`),
+ * one check in flight per domain however many callers ask, and a cap on checks running at once.
+ */
+import pLimit from 'p-limit';
+import { normalizeDomain } from '../../core/addresses';
+import type { DomainAssessment } from '../../core/wire';
+import { checkDomain, type TransportCheckDeps } from './check-domain';
+import type { TransportReport } from './report';
+
+export interface ReportCache {
+  get(domain: string): TransportReport | undefined;
+  set(domain: string, report: TransportReport, expiresAt: number): void;
+}
+
+/** Expired entries are dropped when read; the map is also bounded so an attacker cannot grow it without end. */
+export class MemoryReportCache implements ReportCache {
+  private readonly entries = new Map<string, { report: TransportReport; expiresAt: number }>();
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  get(domain: string): TransportReport | undefined {
+    const entry = this.entries.get(domain);
+    if (!entry) return undefined;
+    if (entry.expiresAt > this.now()) return entry.report;
+    this.entries.delete(domain);
+    return undefined;
+  }
+
+  set(domain: string, report: TransportReport, expiresAt: number): void {
+    if (this.entries.size >= this.maxEntries) {
+      // Maps iterate in insertion order: the first key is the oldest entry.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(domain, { report, expiresAt });
+  }
+}
+
+export interface TransportServiceOptions {
+  deps: Omit<TransportCheckDeps, 'schedule'>;
+  /** Each domain check's own deadline; callers may stop waiting earlier. */
+  checkDeadlineMs: number;
+  /** Probes running at once across all checks: protects this machine and the remote servers. */
+  maxConcurrentProbes?: number;
+  cache?: ReportCache;
+  now?: () => number;
+}
+
+export function toAssessment(report: TransportReport): DomainAssessment {
+  const { domain, verdict, reasons, checkedAt, ...evidence } = report;
+  return { domain, verdict, reasons, checkedAt, evidence: evidence as unknown as Record<string, unknown> };
+}
+
+export class TransportService {
+  private readonly inFlight = new Map<string, Promise<TransportReport>>();
+  private readonly cache: ReportCache;
+  private readonly now: () => number;
+  private readonly deps: TransportCheckDeps;
+  readonly stats = { cacheHits: 0, cacheMisses: 0, checks: 0 };
+
+  constructor(private readonly options: TransportServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.cache = options.cache ?? new MemoryReportCache(this.now);
+    const limit = pLimit(options.maxConcurrentProbes ?? 64);
+    this.deps = { ...options.deps, schedule: (task) => limit(task) };
+  }
+
+  /** The cached report if fresh, without starting anything. */
+  cached(input: string): TransportReport | undefined {
+    return this.cache.get(normalizeDomain(input));
+  }
+
+  /** The domain's report: from the cache, from a check already running, or from a new check. */
+  report(input: string): Promise<TransportReport> {
+    const domain = normalizeDomain(input);
+    const hit = this.cache.get(domain);
+    if (hit) {
+      this.stats.cacheHits++;
+      return Promise.resolve(hit);
+    }
+    this.stats.cacheMisses++;
+    const running = this.inFlight.get(domain);
+    if (running) return running;
+    this.stats.checks++;
+    // Not tied to any one caller's signal: a caller that stops waiting leaves the check to finish for the next.
+    const check = checkDomain(domain, this.deps, { deadlineMs: this.options.checkDeadlineMs })
+      .then((report) => {
+        this.cache.set(domain, report, this.now() + report.ttlSeconds * 1000);
+        return report;
+      })
+      .finally(() => this.inFlight.delete(domain));
+    this.inFlight.set(domain, check);
+    return check;
+  }
+
+  /** The backend's TransportService interface: the report as a wire assessment. */
+  async assess(domain: string): Promise<DomainAssessment> {
+    return toAssessment(await this.report(domain));
+  }
+}
