@@ -1,0 +1,90 @@
+/**
+ * The key lookups the API serves: `lookupKey` behind a cache (valid keys kept for an hour, refusals and absences
+ * for five minutes so a newly published key shows up soon, `unknown` not at all) and with one lookup in flight
+ * per address, shared by every caller asking meanwhile.
+ */
+import { parseAddress } from '../../core/addresses';
+import type { KeyAssessment } from '../../core/wire';
+import { mailboxKey } from './mailbox';
+import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
+
+/** The interface the API calls (src/server/services.ts). */
+export interface KeyService {
+  lookup(address: string, opts: { signal: AbortSignal }): Promise<KeyAssessment>;
+}
+
+export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
+  positiveTtlMs?: number;
+  negativeTtlMs?: number;
+}
+
+export const POSITIVE_TTL_MS = 60 * 60 * 1000;
+export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
+
+export class CachingKeyService implements KeyService {
+  private readonly cache = new Map<string, { assessment: KeyAssessment; expiresAt: number }>();
+  private readonly inFlight = new Map<string, Promise<KeyAssessment>>();
+
+  constructor(
+    private readonly deps: KeyLookupDeps,
+    private readonly options: KeyServiceOptions,
+  ) {}
+
+  /**
+   * Resolves, never rejects, for a well-formed address: a caller that gives up gets `unknown` at once, while the
+   * shared lookup runs on under its own deadline for the others and for the cache.
+   */
+  async lookup(address: string, opts: { signal: AbortSignal }): Promise<KeyAssessment> {
+    const normalized = parseAddress(address).address;
+    const key = mailboxKey(normalized) as string;
+    const cached = this.cache.get(key);
+    if (cached !== undefined && cached.expiresAt > this.now()) return cached.assessment;
+    let shared = this.inFlight.get(key);
+    if (shared === undefined) {
+      shared = this.lookupAndCache(key, normalized).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, shared);
+    }
+    return untilCancelled(shared, opts.signal, normalized);
+  }
+
+  /** The sender or an admin accepts `fingerprint` for `address`: it becomes the pin and the cached answer goes. */
+  async accept(address: string, fingerprint: string, by: string): Promise<void> {
+    const key = mailboxKey(parseAddress(address).address) as string;
+    await this.deps.pins.set(key, fingerprint.toUpperCase(), by);
+    this.cache.delete(key);
+  }
+
+  private async lookupAndCache(key: string, address: string): Promise<KeyAssessment> {
+    const assessment = await lookupKey(address, this.deps, this.options);
+    const ttl =
+      assessment.verdict === 'valid'
+        ? (this.options.positiveTtlMs ?? POSITIVE_TTL_MS)
+        : assessment.verdict === 'unknown'
+          ? 0
+          : (this.options.negativeTtlMs ?? NEGATIVE_TTL_MS);
+    if (ttl > 0) this.cache.set(key, { assessment, expiresAt: this.now() + ttl });
+    return assessment;
+  }
+
+  private now(): number {
+    return (this.deps.now ?? (() => new Date()))().getTime();
+  }
+}
+
+function untilCancelled(
+  work: Promise<KeyAssessment>,
+  signal: AbortSignal,
+  address: string,
+): Promise<KeyAssessment> {
+  const cancelled = (): KeyAssessment => ({
+    address,
+    verdict: 'unknown',
+    reasons: ['the key lookup was cancelled before it finished'],
+  });
+  if (signal.aborted) return Promise.resolve(cancelled());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
