@@ -7,4 +7,8 @@ module.exports = {
   // which keeps each test file's start-up in milliseconds instead of seconds.
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // Tests against the bed's real servers (probes, DNSSEC, TLS handshakes) can take seconds each.
+  testTimeout: 30_000,
 };

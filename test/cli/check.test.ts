@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runCli } from '../helpers/cli';
+import { testbed, type Testbed } from '../helpers/testbed';
+
+let bed: Testbed;
+let network: string[];
+
+beforeAll(() => {
+  bed = testbed();
+  network = ['--dns', bed.dns, '--ca-file', bed.caFile, '--allow-private', '--timeout', '5000'];
+});
+
+describe('sendguard check', () => {
+  test('--json prints one object per domain with the verdict and its evidence (DESIGN.md Interfaces)', async () => {
+    const { code, stdout } = await runCli([
+      'check',
+      'dane-ee.sendguard.test',
+      'Bob@PARTIAL.sendguard.test',
+      ...network,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const reports = JSON.parse(stdout);
+    expect(reports.map((r: { domain: string; verdict: string }) => [r.domain, r.verdict])).toEqual([
+      ['dane-ee.sendguard.test', 'authenticated'],
+      ['partial.sendguard.test', 'partial'],
+    ]);
+    const [dane] = reports;
+    expect(Object.keys(dane)).toEqual(
+      expect.arrayContaining(['domain', 'verdict', 'reasons', 'mx', 'mtaSts', 'tlsRpt']),
+    );
+    expect(dane.mx[0]).toMatchObject({ preference: 10, dane: { state: 'secure' } });
+    expect(dane.mx[0].addresses[0]).toMatchObject({ starttls: true, tls: { version: 'TLSv1.3' } });
+  });
+
+  test('the human report reads one line per domain, then the evidence per MX', async () => {
+    const { code, stdout } = await runCli(['check', 'no-starttls.sendguard.test', ...network]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^no-starttls\.sendguard\.test {2}NONE {2}mx\.no-starttls\.sendguard\.test \(127\.25\.0\.14\) does not offer STARTTLS/,
+    );
+    expect(stdout).toContain('MX 10 mx.no-starttls.sendguard.test');
+  });
+
+  test('exit status 1 when a domain stays unknown, or an argument is not a domain', async () => {
+    expect((await runCli(['check', 'tempfail.sendguard.test', ...network])).code).toBe(1);
+    const bad = await runCli(['check', 'not a domain', ...network]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"not a domain" is not a valid domain name');
+  });
+
+  test('without --allow-private, loopback MX addresses are not probed', async () => {
+    const { stdout } = await runCli(['check', 'tls-valid.sendguard.test', '--dns', bed.dns, '--json']);
+    const [report] = JSON.parse(stdout);
+    expect(report.verdict).toBe('unknown');
+    expect(report.mx[0].addresses[0]).toMatchObject({ outcome: 'not-allowed' });
+  });
+
+  test('usage errors: nothing to check, a bad --timeout', async () => {
+    expect((await runCli(['check'])).code).toBe(2);
+    expect((await runCli(['check', 'x.example', '--timeout', 'soon'])).code).toBe(2);
+  });
+
+  test('the built command exits by itself when done (no socket or timer left behind)', async () => {
+    const started = Date.now();
+    const { stdout } = await promisify(execFile)(
+      'node',
+      [join(__dirname, '..', '..', 'bin', 'sendguard.js'), 'check', 'tls-valid.sendguard.test', ...network],
+      {
+        timeout: 20_000,
+      },
+    );
+    expect(stdout).toContain('ENCRYPTED');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
