@@ -1,0 +1,99 @@
+/**
+ * One Received field as a hop: who handed the message to whom, when, and whether that hand-off used TLS.
+ * Tolerant by construction: every part is optional, an unknown notation gives `unknown`, nothing throws.
+ */
+import { client, type Client } from './address';
+import { clause, splitClauses, words, type Clause, type ReceivedParts } from './clauses';
+import { serverNotes } from './from-clause';
+import { parseReceivedDate } from './date';
+import { findTls, protocolClass, versionClass, type TlsRecord } from './tls';
+import type { Token } from './tokens';
+import type { Hop, HopTls } from './types';
+
+/** Far beyond any real Received field (a few hundred characters); longer ones are cut before parsing. */
+export const MAX_RECEIVED_CHARS = 4096;
+
+/** `Microsoft SMTP Server` is three words; every other protocol is one. */
+function protocolOf(withClause: Clause | undefined): string | null {
+  const list = words(withClause);
+  if (list.slice(0, 3).join(' ').toLowerCase() === 'microsoft smtp server') return list.slice(0, 3).join(' ');
+  return list[0] ?? null;
+}
+
+/** Addresses inside the server's comments (Exim's `(envelope-from <…>)`) are text a sender picks freely. */
+const ADDRESSES = /<[^<>]*>|"[^"]*"/g;
+
+/**
+ * The server's own notes, where TLS is recorded, without what the client could have written into them: the
+ * from domain, the HELO and TCP-information comments, and the for clause's addresses. Otherwise a client saying
+ * `HELO (using TLSv1.3 with cipher X)` over a plain connection would be reported as TLS.
+ */
+function serverText(parts: ReceivedParts): string {
+  const rendered: string[] = [];
+  for (const c of parts.clauses) {
+    if (c.keyword === 'from')
+      rendered.push(...serverNotes(c).map((note) => `(${note.replace(ADDRESSES, ' ')})`));
+    else for (const token of c.tokens) rendered.push(...renderServerToken(token, c.keyword === 'for'));
+  }
+  return rendered.join(' ');
+}
+
+function renderServerToken(token: Token, inForClause: boolean): string[] {
+  if (token.kind === 'comment') return [`(${token.text.replace(ADDRESSES, ' ')})`];
+  if (token.kind === 'word' && !inForClause) return [token.text];
+  return [];
+}
+
+function classify(
+  parts: ReceivedParts,
+  protocol: string | null,
+  peer: Client,
+  tls: TlsRecord | null,
+): HopTls {
+  if (peer.loopback) return 'local';
+  const byProtocol = protocolClass(protocol);
+  if (byProtocol === 'local') return 'local';
+  if (tls) return versionClass(tls.version);
+  if (byProtocol === 'lmtp') return peer.address === null ? 'local' : 'plain';
+  // RFC 5321 §4.4: the from clause MUST be given in an SMTP environment, so a field without one records a
+  // hand-off that was not an SMTP relay: pickup (`by host (Postfix, from userid 1000)`), sendmail's
+  // `(from user@localhost)`, qmail's `(qmail 1234 invoked by uid 89)`, a provider's internal injection.
+  if (!clause(parts, 'from') && byProtocol !== 'tls') return 'local';
+  return byProtocol;
+}
+
+function firstWord(c: Clause | undefined): string | undefined {
+  return words(c)[0];
+}
+
+/** The recipient: Postfix and Gmail write `for <a@b>`, Exim `for a@b`. */
+function recipient(c: Clause | undefined): string | undefined {
+  for (const token of c?.tokens ?? []) if (token.kind === 'angle' || token.kind === 'word') return token.text;
+  return undefined;
+}
+
+export function parseReceived(value: string): Hop {
+  const raw = value.slice(0, MAX_RECEIVED_CHARS).trim();
+  const parts = splitClauses(raw);
+  const from = clause(parts, 'from');
+  const protocol = protocolOf(clause(parts, 'with'));
+  const peer = client(from);
+  const tls = findTls(serverText(parts));
+  const hop: Hop = {
+    from: firstWord(from) ?? null,
+    by: firstWord(clause(parts, 'by')) ?? null,
+    with: protocol,
+    date: parts.dateText === null ? null : parseReceivedDate(parts.dateText),
+    dateRaw: parts.dateText,
+    tls: classify(parts, protocol, peer, tls),
+    version: tls?.version ?? null,
+    cipher: tls?.cipher ?? null,
+    raw,
+  };
+  const id = firstWord(clause(parts, 'id'));
+  const rcpt = recipient(clause(parts, 'for'));
+  if (id !== undefined) hop.id = id;
+  if (rcpt !== undefined) hop.for = rcpt;
+  if (peer.address !== null) hop.fromAddress = peer.address;
+  return hop;
+}
