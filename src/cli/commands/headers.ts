@@ -1,0 +1,90 @@
+/** `sendguard headers`: how a received message travelled, hop by hop, as its Received lines record it. */
+import { parseArgs } from 'node:util';
+import {
+  describeHopTls,
+  describeSummary,
+  reportFromHeaderBlock,
+  splitHeaderBlock,
+  type Hop,
+  type TransportReport,
+} from '../../core/received';
+import { UsageError, type CliIo } from '../io';
+
+export const HEADERS_HELP = `Usage: sendguard headers FILE.eml [--json]
+
+Shows each hop of a received message as its Received lines record it: who handed it to whom, when, and
+whether that hop used TLS, then one summary line and what the headers cannot prove.
+  FILE.eml   the message, or only its headers (as "Show original" or "View source" shows them); - for stdin
+  --json     one JSON object: { hops, summary, caveats }
+Exit status: 0 when the report was made, 1 when the file cannot be read or holds no header block,
+2 for a usage error.`;
+
+/**
+ * Header text is written by strangers: control characters could drive the terminal and bidirectional overrides
+ * could reorder what the reader sees, so the human report shows them as `?`.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const safe = (text: string) => text.replace(UNSAFE, '?');
+
+function when(hop: Hop): string {
+  if (hop.date) return hop.date.replace('T', ' ');
+  return hop.dateRaw ? `unreadable date "${hop.dateRaw}"` : 'no date';
+}
+
+/** `from → by`; a field with neither (qmail's `(qmail 1234 invoked by uid 89)`) is shown as written. */
+function route(hop: Hop): string {
+  if (hop.from === null && hop.by === null) return hop.raw.split(';')[0]!.slice(0, 60);
+  return `${hop.from ?? '(sender not recorded)'} → ${hop.by ?? '(receiver not recorded)'}`;
+}
+
+export function formatReport(report: TransportReport): string {
+  const routes = report.hops.map((hop, i) => `${i + 1}. ${safe(route(hop))}`);
+  const routeWidth = Math.max(0, ...routes.map((route) => route.length));
+  const transports = report.hops.map((hop) => safe(describeHopTls(hop)));
+  const transportWidth = Math.max(0, ...transports.map((transport) => transport.length));
+  const hops = report.hops.map(
+    (hop, i) =>
+      `  ${routes[i]!.padEnd(routeWidth)}  ${transports[i]!.padEnd(transportWidth)}  ${safe(when(hop))}`,
+  );
+  const lines = [
+    ...(hops.length > 0 ? ['Hops, oldest first, as the Received lines record them:', ...hops, ''] : []),
+    describeSummary(report),
+    '',
+    'What the headers cannot prove:',
+    ...report.caveats.map((caveat) => `  - ${caveat}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function readMessage(io: CliIo, file: string): Promise<string> {
+  try {
+    // CliIo reads paths only; /dev/stdin serves `-` on Linux and macOS.
+    return await io.readFile(file === '-' ? '/dev/stdin' : file);
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`, 1);
+  }
+}
+
+export async function headersCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(`${HEADERS_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`give exactly one FILE.eml\n\n${HEADERS_HELP}`);
+  const file = positionals[0]!;
+  const block = splitHeaderBlock(await readMessage(io, file));
+  if (block.fields.length === 0) throw new UsageError(`${file}: no header block (no "Name: value" line)`, 1);
+  const report = reportFromHeaderBlock(block);
+  io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  return 0;
+}
