@@ -10,5 +10,5 @@ for (const file of readdirSync(__dirname)
   .sort()) {
   if (only && !file.includes(only)) continue;
   console.log(`\n## ${file}`);
-  execFileSync(process.execPath, [join(__dirname, file)], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--expose-gc', join(__dirname, file)], { stdio: 'inherit' });
 }

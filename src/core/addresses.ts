@@ -57,8 +57,16 @@ export class DomainError extends SendguardError {
   }
 }
 
+/**
+ * Already-normal names (lower-case LDH labels, none of them an A-label or with hyphens in positions 3–4, which
+ * UTS #46 must check) need no IDNA processing; this keeps hot-path lookups of cached domains cheap.
+ */
+const PLAIN_LDH =
+  /^(?=.{1,253}$)(?!-)(?![a-z0-9]{2}--)[a-z0-9-]{1,63}(?<!-)(\.(?!-)(?![a-z0-9]{2}--)[a-z0-9-]{1,63}(?<!-))+$/;
+
 /** A domain name as a lower-case A-label without the trailing root dot; throws DomainError. */
 export function normalizeDomain(domain: string): string {
+  if (PLAIN_LDH.test(domain)) return domain;
   const trimmed = domain.trim().replace(/\.$/, '');
   if (trimmed.startsWith('[')) throw new DomainError(domain, 'is an address literal: use the domain name');
   const ascii = toASCII(trimmed, IDNA_OPTIONS);

@@ -116,3 +116,19 @@ describe('addresses: what hosts hand over', () => {
     expect(normalizeDomain('EXAMPLE.ORG.')).toBe('example.org');
   });
 });
+
+describe('normalizeDomain: the fast path for names already normal agrees with full IDNA processing', () => {
+  test.each([
+    ['example.org', 'example.org'],
+    ['a-b.example', 'a-b.example'],
+    ['xn--bcher-kva.example', 'xn--bcher-kva.example'],
+    ['ab--cd.example', null],
+    ['-a.example', null],
+    ['a-.example', null],
+    ['xn--zz.example', null],
+    [`${'a'.repeat(64)}.example`, null],
+  ])('%s', (input, expected) => {
+    if (expected === null) expect(() => normalizeDomain(input)).toThrow();
+    else expect(normalizeDomain(input)).toBe(expected);
+  });
+});
