@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { SendguardError } from '../core/errors';
 import { UsageError, type CliIo } from './io';
 import { checkCommand } from './commands/check';
+import { headersCommand } from './commands/headers';
+import { keysCommand } from './commands/keys';
 import { planCommand } from './commands/plan';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -14,6 +16,8 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
     run: checkCommand,
     about: 'the transport security of recipient domains (MX, STARTTLS, DANE, MTA-STS)',
   },
+  headers: { run: headersCommand, about: 'whether a received message travelled over TLS, hop by hop' },
+  keys: { run: keysCommand, about: 'whether addresses can receive OpenPGP: key, source, validity and why' },
   plan: { run: planCommand, about: 'how each recipient would be protected, from an assessments file' },
 };
 
