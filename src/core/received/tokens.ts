@@ -59,10 +59,14 @@ export function tokenize(text: string): Token[] {
     else if (c === ';') {
       end = i + 1;
       tokens.push({ kind: 'semicolon', end });
-    } else if (c === '(' || c === '"' || c === '<') {
-      const found = c === '(' ? comment(text, i) : delimited(text, i, c === '"' ? '"' : '>');
+    } else if (c === '(') {
+      const found = comment(text, i);
       end = found.end;
-      tokens.push({ kind: c === '(' ? 'comment' : c === '"' ? 'quoted' : 'angle', text: found.text });
+      tokens.push({ kind: 'comment', text: found.text });
+    } else if (c === '"' || c === '<') {
+      const found = delimited(text, i, c === '"' ? '"' : '>');
+      end = found.end;
+      tokens.push({ kind: c === '"' ? 'quoted' : 'angle', text: found.text });
     } else {
       end = wordEnd(text, i);
       tokens.push({ kind: 'word', text: text.slice(i, end) });
