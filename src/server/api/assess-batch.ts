@@ -1,0 +1,120 @@
+/**
+ * The add-ins' one question — "for these recipients, what transport and what keys?" — answered within a
+ * deadline. Every domain and address is checked once however often it appears, all at once; what is not known
+ * when the deadline passes is `unknown` "still being checked", and the checks run on so the next call finds them.
+ */
+import { AddressError, parseAddress, type Recipient } from '../../core/addresses';
+import { isInternal } from '../../core/policy/match';
+import type { Policy } from '../../core/policy/schema';
+import type { DomainAssessment, KeyAssessment } from '../../core/wire';
+import { addressKey, checkDomain, checkKey, withoutArmor, type LookupDeps } from './lookups';
+
+export const STILL_CHECKING = 'still being checked; ask again shortly';
+
+export interface AssessedRecipient {
+  input: string;
+  address: string;
+  domain: string;
+  internal: boolean;
+  /** Absent for internal recipients: their mail never leaves the organisation, so their transport is not checked. */
+  transport?: DomainAssessment;
+  key: KeyAssessment;
+}
+
+export interface AssessResult {
+  partial: boolean;
+  recipients: AssessedRecipient[];
+  invalid: { input: string; reason: string }[];
+}
+
+export interface BatchDeps extends LookupDeps {
+  policy: Policy;
+  assessDeadlineMs: number;
+}
+
+type Parsed = { input: string; recipient: Recipient } | { input: string; reason: string };
+
+function parseInput(input: string): Parsed {
+  try {
+    return { input, recipient: parseAddress(input) };
+  } catch (error) {
+    if (!(error instanceof AddressError)) throw error;
+    return { input, reason: error.invalid[0]?.reason ?? 'is not a valid email address' };
+  }
+}
+
+/** Resolves each promise's value, or `undefined` for those still pending when `ms` runs out. */
+async function settledWithin<T>(
+  promises: Map<string, Promise<T>>,
+  ms: number,
+): Promise<Map<string, T | undefined>> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    const entries = [...promises].map(
+      async ([key, promise]) => [key, await Promise.race([promise, expired])] as const,
+    );
+    return new Map(await Promise.all(entries));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function assessBatch(inputs: readonly string[], deps: BatchDeps): Promise<AssessResult> {
+  const parsed = inputs.map(parseInput);
+  const valid = parsed.flatMap((p) => ('recipient' in p ? [{ input: p.input, recipient: p.recipient }] : []));
+  const internal = new Map(
+    valid.map(({ recipient }) => [recipient.domain, isInternal(recipient.domain, deps.policy)]),
+  );
+
+  const domainChecks = new Map<string, Promise<DomainAssessment>>();
+  const keyChecks = new Map<string, Promise<KeyAssessment>>();
+  for (const { recipient } of valid) {
+    if (!internal.get(recipient.domain) && !domainChecks.has(recipient.domain)) {
+      domainChecks.set(recipient.domain, checkDomain(recipient.domain, deps));
+    }
+    const key = addressKey(recipient.address);
+    if (!keyChecks.has(key)) keyChecks.set(key, checkKey(recipient.address, deps));
+  }
+  // One clock for the whole batch: the deadline is the caller's, not per check.
+  const started = Date.now();
+  const domains = await settledWithin(domainChecks, deps.assessDeadlineMs);
+  const keys = await settledWithin(keyChecks, Math.max(0, deps.assessDeadlineMs - (Date.now() - started)));
+
+  let partial = false;
+  const transportOf = (domain: string): DomainAssessment => {
+    const found = domains.get(domain);
+    if (!found) {
+      partial = true;
+      return { domain, verdict: 'unknown', reasons: [STILL_CHECKING] };
+    }
+    // The evidence is for the full report (`GET /domains/:domain`); the send path needs the verdict and why.
+    const { evidence: _evidence, ...summary } = found;
+    return summary;
+  };
+  const keyOf = (address: string): KeyAssessment => {
+    const found = keys.get(addressKey(address));
+    if (!found) {
+      partial = true;
+      return { address, verdict: 'unknown', reasons: [STILL_CHECKING] };
+    }
+    // The client encrypts to a valid key; any other key must not be used, so it is not handed out.
+    return found.verdict === 'valid' ? found : withoutArmor(found);
+  };
+  const recipients = valid.map(({ input, recipient: { address, domain } }): AssessedRecipient => {
+    const isInternalDomain = internal.get(domain) ?? false;
+    const transport = isInternalDomain ? undefined : transportOf(domain);
+    return {
+      input,
+      address,
+      domain,
+      internal: isInternalDomain,
+      ...(transport && { transport }),
+      key: keyOf(address),
+    };
+  });
+  const invalid = parsed.flatMap((p) => ('reason' in p ? [{ input: p.input, reason: p.reason }] : []));
+  return { partial, recipients, invalid };
+}

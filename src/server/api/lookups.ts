@@ -1,0 +1,66 @@
+/**
+ * One transport or key check as the API runs it: bounded by its own deadline (it may outlive the request that
+ * started it, so the service can cache the answer for the next one), counted, and never rejecting — a failed
+ * check is an `unknown` verdict, which fails closed in the plan.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { DomainAssessment, KeyAssessment } from '../../core/wire';
+import type { Metrics } from '../observability/metrics';
+import type { KeyService, TransportService } from '../services';
+
+export interface LookupDeps {
+  transport: TransportService;
+  keys: KeyService;
+  metrics: Metrics;
+  lookupDeadlineMs: number;
+  log: FastifyBaseLogger;
+}
+
+/** How stores and caches key an address: lower case, so that Ann@ and ann@ share one lookup and one pin. */
+export function addressKey(address: string): string {
+  return address.toLowerCase();
+}
+
+const FAILED = 'the check failed; ask again shortly';
+
+async function bounded<T extends { verdict: string }>(
+  check: 'transport' | 'key',
+  run: (signal: AbortSignal) => Promise<T>,
+  failed: () => T,
+  deps: LookupDeps,
+): Promise<T> {
+  try {
+    const result = await run(AbortSignal.timeout(deps.lookupDeadlineMs));
+    deps.metrics.probeOutcomes.inc({ check, verdict: result.verdict });
+    return result;
+  } catch (error) {
+    // The code only: a service's message may name the domain or address it was checking.
+    deps.log.warn({ check, code: (error as { code?: string }).code ?? 'UNEXPECTED' }, 'check failed');
+    deps.metrics.probeOutcomes.inc({ check, verdict: 'error' });
+    return failed();
+  }
+}
+
+export function checkDomain(domain: string, deps: LookupDeps): Promise<DomainAssessment> {
+  return bounded<DomainAssessment>(
+    'transport',
+    (signal) => deps.transport.assess(domain, { signal }),
+    () => ({ domain, verdict: 'unknown', reasons: [FAILED] }),
+    deps,
+  );
+}
+
+export function checkKey(address: string, deps: LookupDeps): Promise<KeyAssessment> {
+  return bounded<KeyAssessment>(
+    'key',
+    (signal) => deps.keys.lookup(address, { signal }),
+    () => ({ address, verdict: 'unknown', reasons: [FAILED] }),
+    deps,
+  );
+}
+
+/** The key as a client may see it: the armored key only when asked for and usable. */
+export function withoutArmor(key: KeyAssessment): KeyAssessment {
+  const { armoredKey: _armored, ...rest } = key;
+  return rest;
+}

@@ -1,0 +1,71 @@
+/** Admin: issue, list and revoke API tokens. A token's text appears once, in the answer that issues it. */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { issueApiToken } from '../auth/api-tokens';
+import type { ApiTokenRecord } from '../store/store';
+import type { ApiContext } from './context';
+import { NotFoundError } from './errors';
+import { jsonSchema } from './schema';
+
+const IssueBody = z.strictObject({
+  name: z.string().min(1).max(100),
+  role: z.enum(['sender', 'admin']).default('sender'),
+});
+const TokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['sender', 'admin']),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+});
+const IssuedToken = TokenInfo.extend({ token: z.string() });
+const IdParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/) });
+
+/** Everything but the hash: even a hash of a 256-bit secret has no business leaving the store. */
+function info({ hash: _hash, ...rest }: ApiTokenRecord) {
+  return rest;
+}
+
+const ADMIN = { admin: true };
+
+const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, now }) => {
+  app.post<{ Body: z.output<typeof IssueBody> }>(
+    '/admin/tokens',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['admin'],
+        body: jsonSchema(IssueBody),
+        response: { 201: jsonSchema(IssuedToken, 'output') },
+      },
+    },
+    async (request, reply) => {
+      const { token, record } = await issueApiToken(store.tokens, request.body, { now });
+      request.log.info({ tokenId: record.id, role: record.role }, 'API token issued');
+      return reply.status(201).send({ ...info(record), token });
+    },
+  );
+
+  app.get(
+    '/admin/tokens',
+    {
+      config: ADMIN,
+      schema: { tags: ['admin'], response: { 200: jsonSchema(z.array(TokenInfo), 'output') } },
+    },
+    async () => (await store.tokens.list()).map(info),
+  );
+
+  app.delete<{ Params: z.infer<typeof IdParams> }>(
+    '/admin/tokens/:id',
+    { config: ADMIN, schema: { tags: ['admin'], params: jsonSchema(IdParams) } },
+    async (request, reply) => {
+      if (!(await store.tokens.revoke(request.params.id, now().toISOString()))) {
+        throw new NotFoundError(`an active token ${request.params.id}`);
+      }
+      request.log.info({ tokenId: request.params.id }, 'API token revoked');
+      return reply.status(204).send();
+    },
+  );
+};
+
+export default tokens;

@@ -1,0 +1,128 @@
+/**
+ * The backend as a Fastify instance, not yet listening: one plugin per area, everything it touches (store,
+ * policy, checks, clock, key sources) passed in, so tests build a fresh app per case with fakes and the entry
+ * point builds one with the real parts.
+ */
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Policy } from '../core/policy/schema';
+import assess from './api/assess';
+import type { ApiContext } from './api/context';
+import domains from './api/domains';
+import { installErrorHandling, RateLimitedError } from './api/errors';
+import health from './api/health';
+import keys from './api/keys';
+import metricsRoute from './api/metrics';
+import openapi from './api/openapi';
+import policyRoutes from './api/policy';
+import tokens from './api/tokens';
+import { createEntraVerifier } from './auth/entra';
+import type { JWTVerifyGetKey } from './auth/jose';
+import authPlugin from './auth/plugin';
+import type { Config } from './config/schema';
+import { observeRequests } from './observability/http-metrics';
+import { loggerOptions, type LogDestination } from './observability/logging';
+import { createMetrics, type Metrics } from './observability/metrics';
+import type { KeyInspector, KeyService, TransportService } from './services';
+import type { Store } from './store/store';
+
+export interface AppDeps {
+  store: Store;
+  policy: Policy;
+  transport: TransportService;
+  keys: KeyService;
+  keyInspector: KeyInspector;
+  /** Shared with the services so that their cache counters land in the same `/metrics`. */
+  metrics?: Metrics;
+  /** Entra signing keys; by default fetched from `auth.entra.jwksUri`. */
+  entraKeys?: JWTVerifyGetKey;
+  /** Key and certificate to serve HTTPS with (`tlsMaterial`); plain HTTP without. */
+  https?: { key: string; cert: string };
+  /** Where log lines go; stdout by default. */
+  logStream?: LogDestination;
+  now?: () => Date;
+}
+
+function callerKey(request: FastifyRequest): string {
+  const caller = request.caller;
+  return caller ? `caller:${caller.kind}:${caller.tenant ?? ''}:${caller.subject}` : `ip:${request.ip}`;
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    bodyLimit: config.limits.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // Strict input: no type coercion ("wrong types → 400") and unknown keys are errors, not silently dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
+  });
+  const metrics = deps.metrics ?? createMetrics();
+  const context: ApiContext = {
+    config,
+    store: deps.store,
+    policy: deps.policy,
+    transport: deps.transport,
+    keys: deps.keys,
+    keyInspector: deps.keyInspector,
+    metrics,
+    now: deps.now ?? (() => new Date()),
+  };
+
+  installErrorHandling(app);
+  observeRequests(app, metrics);
+  await app.register(helmet);
+  await app.register(cors, { origin: config.cors.origins.length > 0 ? config.cors.origins : false });
+  // Per client address, before authentication: this is what slows down guessing tokens.
+  await app.register(rateLimit, {
+    max: config.limits.rateLimit.perIp.max,
+    timeWindow: config.limits.rateLimit.perIp.windowMs,
+    errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Sendguard API', version: '1' },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  await app.register(health);
+  await app.register(metricsRoute, { metrics });
+  await app.register(
+    async (api) => {
+      await api.register(authPlugin, {
+        auth: config.auth,
+        tokens: deps.store.tokens,
+        ...(config.auth.entra
+          ? { entra: createEntraVerifier(config.auth.entra, { keys: deps.entraKeys }) }
+          : {}),
+      });
+      // Per caller, once the caller is known: one busy token cannot starve the others behind the same NAT.
+      const perCaller = api.createRateLimit({
+        max: config.limits.rateLimit.perCaller.max,
+        timeWindow: config.limits.rateLimit.perCaller.windowMs,
+        keyGenerator: callerKey,
+      });
+      api.addHook('preHandler', async (request, reply) => {
+        if (!request.caller) return;
+        const limit = await perCaller(request);
+        if (limit.isAllowed || !limit.isExceeded) return;
+        reply.header('retry-after', limit.ttlInSeconds);
+        throw new RateLimitedError(`${limit.ttlInSeconds} seconds`);
+      });
+      await api.register(openapi);
+      await api.register(policyRoutes, context);
+      await api.register(assess, context);
+      await api.register(domains, context);
+      await api.register(keys, context);
+      await api.register(tokens, context);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

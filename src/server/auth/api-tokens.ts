@@ -1,0 +1,65 @@
+/**
+ * API tokens an admin issues for Thunderbird and the CLI: `sg_` + 32 random bytes (base64url). Only the SHA-256
+ * of a token is stored, and a token is found by that hash: a lookup by a value the caller cannot steer byte by
+ * byte leaks nothing through timing, where comparing the token itself could.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiTokenRecord, TokenRole, TokenStore } from '../store/store';
+import type { Caller } from './caller';
+
+/** Recognisable in logs, secret scanners and support tickets, and tells an API token from a JWT at a glance. */
+export const TOKEN_PREFIX = 'sg_';
+const TOKEN_BYTES = 32;
+const TOKEN_PATTERN = /^sg_[A-Za-z0-9_-]{43}$/;
+
+export interface TokenDeps {
+  randomBytes?: (size: number) => Buffer;
+  now?: () => Date;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function looksLikeApiToken(token: string): boolean {
+  return token.startsWith(TOKEN_PREFIX);
+}
+
+/** The token text is returned once, here; afterwards only its hash exists. */
+export async function issueApiToken(
+  tokens: TokenStore,
+  request: { name: string; role: TokenRole },
+  deps: TokenDeps = {},
+): Promise<{ token: string; record: ApiTokenRecord }> {
+  const random = deps.randomBytes ?? randomBytes;
+  const token = `${TOKEN_PREFIX}${random(TOKEN_BYTES).toString('base64url')}`;
+  const record: ApiTokenRecord = {
+    id: random(8).toString('hex'),
+    name: request.name,
+    role: request.role,
+    hash: hashToken(token),
+    createdAt: (deps.now ?? (() => new Date()))().toISOString(),
+  };
+  await tokens.insert(record);
+  return { token, record };
+}
+
+export function callerOfToken(record: ApiTokenRecord): Caller {
+  return {
+    kind: 'token',
+    subject: `token:${record.id}`,
+    roles: record.role === 'admin' ? ['sender', 'admin'] : ['sender'],
+  };
+}
+
+/** The caller a token stands for, or the reason it stands for no one. */
+export async function verifyApiToken(
+  tokens: TokenStore,
+  token: string,
+): Promise<{ caller: Caller } | { reason: string }> {
+  if (!TOKEN_PATTERN.test(token)) return { reason: 'malformed API token' };
+  const record = await tokens.findByHash(hashToken(token));
+  if (!record) return { reason: 'unknown API token' };
+  if (record.revokedAt) return { reason: `revoked API token ${record.id}` };
+  return { caller: callerOfToken(record) };
+}

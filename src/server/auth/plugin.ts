@@ -1,0 +1,100 @@
+/**
+ * Authentication for the routes of the scope it is registered in: every request carries a bearer token (an
+ * Entra access token or an API token) unless its route is marked `public`; routes marked `admin` need that role.
+ * Dev mode skips all of it, says so in the log at start and on every response.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Config } from '../config/schema';
+import type { TokenStore } from '../store/store';
+import { looksLikeApiToken, verifyApiToken } from './api-tokens';
+import { AuthError, type Caller } from './caller';
+import type { EntraVerifier } from './entra';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the auth plugin before any handler of its scope runs; null on public routes. */
+    caller: Caller | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a token. */
+    public?: boolean;
+    /** Needs the admin role. */
+    admin?: boolean;
+  }
+}
+
+export interface AuthOptions {
+  auth: Config['auth'];
+  tokens: TokenStore;
+  /** Required when `auth.entra` is set. */
+  entra?: EntraVerifier;
+}
+
+export const DEV_NO_AUTH_HEADER = 'x-sendguard-dev-no-auth';
+const DEV_CALLER: Caller = { kind: 'dev', subject: 'dev', roles: ['sender', 'admin'] };
+
+/** The caller of a request on an authenticated route; a handler reaching this without one is a wiring bug. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new AuthError('AUTH_REQUIRED', 'route reached without authentication');
+  return request.caller;
+}
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new AuthError('AUTH_REQUIRED', 'no Authorization header');
+  const match = /^Bearer +([\x21-\x7e]{1,8192})$/i.exec(header);
+  if (!match?.[1]) throw new AuthError('AUTH_INVALID', 'Authorization is not a bearer token');
+  return match[1];
+}
+
+async function authenticate(request: FastifyRequest, options: AuthOptions): Promise<Caller> {
+  const token = bearerToken(request);
+  const verdict =
+    looksLikeApiToken(token) && options.auth.apiTokens
+      ? await verifyApiToken(options.tokens, token)
+      : options.entra
+        ? await options.entra(token)
+        : { reason: 'not an API token and Entra sign-in is not configured' };
+  if ('reason' in verdict) throw new AuthError('AUTH_INVALID', verdict.reason);
+  return verdict.caller;
+}
+
+const authPlugin: FastifyPluginAsync<AuthOptions> = async (app: FastifyInstance, options) => {
+  if (options.auth.entra && !options.entra)
+    throw new Error('auth.entra is set but no Entra verifier was given');
+  app.decorateRequest('caller', null);
+  if (options.auth.devNoAuth) {
+    app.log.warn(
+      'AUTHENTICATION IS OFF (auth.devNoAuth / SENDGUARD_DEV_NO_AUTH): every caller is an admin. Never run this on a shared machine.',
+    );
+  }
+  app.addHook('onRequest', async (request, reply) => {
+    const { config } = request.routeOptions;
+    if (config.public) return;
+    if (options.auth.devNoAuth) {
+      reply.header(DEV_NO_AUTH_HEADER, '1');
+      request.caller = DEV_CALLER;
+      return;
+    }
+    try {
+      request.caller = await authenticate(request, options);
+    } catch (error) {
+      // The reason helps an admin find a misconfigured audience or a revoked token; it never reaches the caller.
+      if (error instanceof AuthError)
+        request.log.info({ authFailure: error.reason }, 'authentication refused');
+      throw error;
+    }
+    if (config.admin && !request.caller.roles.includes('admin')) {
+      throw new AuthError('FORBIDDEN', `${request.caller.subject} is not an admin`);
+    }
+  });
+};
+
+// Fastify's documented way to let a plugin's hooks and decorators reach the scope that registers it
+// (what the `fastify-plugin` package sets, without adding it as a dependency).
+Object.assign(authPlugin, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'sendguard-auth',
+});
+
+export default authPlugin;

@@ -1,0 +1,138 @@
+/**
+ * Fakes of the service interfaces (STYLE habit 5) and a fresh app per test. Each fake counts its calls, can be
+ * held back until a test releases it, and keeps what it found in its own cache, as the real services do.
+ */
+import { SendguardError } from '../../../src/core/errors';
+import type { DomainAssessment, KeyAssessment } from '../../../src/core/wire';
+import { buildApp, type AppDeps } from '../../../src/server/app';
+import { parseConfig } from '../../../src/server/config/load';
+import type { ConfigInput } from '../../../src/server/config/schema';
+import type { LogDestination } from '../../../src/server/observability/logging';
+import type { KeyInspector, KeyService, LookupOptions, TransportService } from '../../../src/server/services';
+import { openMemoryStore } from '../../../src/server/store/memory';
+import { defaultPolicy } from '../../helpers/policy';
+
+export const FINGERPRINT = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01';
+export const ARMORED =
+  '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjMEZ...\n-----END PGP PUBLIC KEY BLOCK-----\n';
+
+/** A promise a test settles when it wants to: the way to hold a check past the deadline. */
+export function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+abstract class FakeService<T> {
+  readonly calls: string[] = [];
+  readonly cache = new Map<string, T>();
+  readonly signals: AbortSignal[] = [];
+  /** Checks of these keys wait for the gate. */
+  readonly held = new Map<string, Promise<void>>();
+  /** Settled when a held check has finished and cached its answer. */
+  readonly finished = new Map<string, Promise<void>>();
+
+  protected async run(key: string, opts: LookupOptions, answer: () => T): Promise<T> {
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    this.calls.push(key);
+    this.signals.push(opts.signal);
+    const work = (async () => {
+      await this.held.get(key);
+      const value = answer();
+      this.cache.set(key, value);
+      return value;
+    })();
+    this.finished.set(
+      key,
+      work.then(() => undefined),
+    );
+    return work;
+  }
+}
+
+export class FakeTransport extends FakeService<DomainAssessment> implements TransportService {
+  constructor(private readonly verdicts: Record<string, DomainAssessment['verdict']> = {}) {
+    super();
+  }
+
+  assess(domain: string, opts: LookupOptions): Promise<DomainAssessment> {
+    if (domain === 'explodes.example')
+      return Promise.reject(new Error('resolver crashed for explodes.example'));
+    return this.run(domain, opts, () => ({
+      domain,
+      verdict: this.verdicts[domain] ?? 'encrypted',
+      reasons: ['every MX offers TLS 1.2 or later; nothing authenticates it'],
+      checkedAt: '2025-01-01T00:00:00.000Z',
+      evidence: { mx: [{ host: `mx.${domain}`, starttls: true }] },
+    }));
+  }
+}
+
+export class FakeKeys extends FakeService<KeyAssessment> implements KeyService {
+  constructor(private readonly withKey: string[] = []) {
+    super();
+  }
+
+  lookup(address: string, opts: LookupOptions): Promise<KeyAssessment> {
+    const found = this.withKey.includes(address);
+    return this.run(address, opts, () =>
+      found
+        ? {
+            address,
+            verdict: 'valid',
+            source: 'wkd',
+            fingerprint: FINGERPRINT,
+            reasons: [],
+            armoredKey: ARMORED,
+          }
+        : { address, verdict: 'none', reasons: ['no key published'] },
+    );
+  }
+}
+
+export const fakeInspector: KeyInspector = {
+  async inspect(armoredKey) {
+    if (!armoredKey.includes('BEGIN PGP PUBLIC KEY BLOCK')) {
+      throw new SendguardError('KEY_UNREADABLE', 'not an OpenPGP key');
+    }
+    return { fingerprint: FINGERPRINT, addresses: ['Ann@Partner.example', 'ann@partner.example'] };
+  },
+};
+
+/** Collects log lines for assertions about what is (not) logged. */
+export function logCollector(): LogDestination & { lines: string[]; text: () => string } {
+  const lines: string[] = [];
+  return { lines, write: (line) => void lines.push(line), text: () => lines.join('') };
+}
+
+export interface TestApp {
+  config: ConfigInput;
+  deps: Partial<AppDeps>;
+}
+
+/** Dev mode unless a test sets `auth`; logging silent unless a test passes a stream. */
+export async function testApp({ config = {}, deps = {} }: Partial<TestApp> = {}) {
+  const fakeTransport = new FakeTransport();
+  const fakeKeys = new FakeKeys(['ann@partner.example']);
+  const fullDeps: AppDeps = {
+    store: openMemoryStore(),
+    policy: defaultPolicy(),
+    transport: fakeTransport,
+    keys: fakeKeys,
+    keyInspector: fakeInspector,
+    ...deps,
+  };
+  const app = await buildApp(
+    parseConfig({
+      auth: { devNoAuth: true },
+      tls: { enabled: false },
+      logLevel: deps.logStream ? 'info' : 'silent',
+      ...config,
+    }),
+    fullDeps,
+  );
+  return { app, ...fullDeps, fakeTransport, fakeKeys };
+}
