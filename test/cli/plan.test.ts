@@ -51,7 +51,15 @@ describe('sendguard plan', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
     const body = join(dir, 'body.txt');
     await writeFile(body, 'Hi,\nplease update the payroll record. SSN: 512-44-7391\nThanks\n');
-    const { code, stdout } = await runCli(['plan', '--to', 'dr.lee@smallclinic.example', '--assessments', SAMPLE, '--body', body]);
+    const { code, stdout } = await runCli([
+      'plan',
+      '--to',
+      'dr.lee@smallclinic.example',
+      '--assessments',
+      SAMPLE,
+      '--body',
+      body,
+    ]);
     expect(code).toBe(0);
     expect(stdout).toContain('Classification: restricted');
     expect(stdout).toContain('found on line 2: US Social Security number');

@@ -45,6 +45,7 @@ export interface CheckOptions {
 const TTL_FLOOR_S = 60;
 const TTL_CEILING_S = 3600;
 const UNKNOWN_TTL_S = 30;
+const NO_MAIL_TTL_S = 300;
 /** Time left for DNS and the verdict after a probe gives up. */
 const DEADLINE_MARGIN_MS = 300;
 
@@ -171,6 +172,8 @@ function addressReports(host: MxHost, progress: Progress, sts: StsStatus, now: D
 
 function ttlOf(progress: Progress, verdictKnown: boolean, now: Date): number {
   if (!verdictKnown) return UNKNOWN_TTL_S;
+  // A domain that accepts no mail today may be set up tomorrow: a negative answer is kept briefly.
+  if (progress.noMail !== undefined) return NO_MAIL_TTL_S;
   const limits = [progress.mx?.ttl ?? TTL_CEILING_S];
   if (progress.sts?.state === 'policy')
     limits.push((Date.parse(progress.sts.expiresAt) - now.getTime()) / 1000);
