@@ -1,0 +1,213 @@
+/**
+ * Authentication end to end through the app: Entra tokens signed by a local key and checked against a JWKS
+ * served over HTTP on 127.0.0.1 (the real remote-JWKS path), API tokens, roles, and dev mode.
+ */
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { issueApiToken } from '../../../src/server/auth/api-tokens';
+import { openMemoryStore } from '../../../src/server/store/memory';
+import { testApp } from '../api/fakes';
+
+const TENANT = '11111111-2222-3333-4444-555555555555';
+const AUDIENCE = 'api://sendguard.example/0000aaaa-0000-0000-0000-000000000000';
+const ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+
+function keyPair(kid: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+}
+
+const published = keyPair('published');
+const unpublished = keyPair('unpublished');
+let jwksServer: Server;
+let jwksUri: string;
+
+beforeAll(async () => {
+  jwksServer = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ keys: [published.jwk] }));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/keys`;
+});
+afterAll(() => new Promise((resolve) => jwksServer.close(resolve)));
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function jwt(
+  claims: Record<string, unknown>,
+  key: { kid: string; privateKey: KeyObject } = published,
+  alg = 'RS256',
+) {
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64({ alg, typ: 'JWT', kid: key.kid });
+  const payload = b64({
+    iss: ISSUER,
+    aud: AUDIENCE,
+    tid: TENANT,
+    oid: randomUUID(),
+    sub: 'pairwise-subject',
+    iat: now,
+    nbf: now - 10,
+    exp: now + 3600,
+    ...claims,
+  });
+  if (alg === 'none') return `${header}.${payload}.`;
+  return `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), key.privateKey).toString('base64url')}`;
+}
+
+async function app(auth: Record<string, unknown> = {}) {
+  const store = openMemoryStore();
+  const built = await testApp({
+    config: { auth: { entra: { tenantId: TENANT, audience: AUDIENCE, jwksUri }, ...auth } },
+    deps: { store },
+  });
+  return { ...built, store };
+}
+
+const get = (token?: string, url = '/api/v1/policy') => ({
+  method: 'GET' as const,
+  url,
+  headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+});
+
+function expectRefused(
+  response: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+  code: string,
+) {
+  expect(response.statusCode).toBe(401);
+  expect(response.headers['www-authenticate']).toBe('Bearer');
+  expect(response.json()).toEqual({ error: { code, message: expect.any(String) } });
+}
+
+describe('Entra ID access tokens', () => {
+  test('a valid token is accepted', async () => {
+    const { app: server } = await app();
+    expect((await server.inject(get(jwt({})))).statusCode).toBe(200);
+  });
+
+  test.each([
+    ['expired', { exp: Math.floor(Date.now() / 1000) - 3600, nbf: Math.floor(Date.now() / 1000) - 7200 }],
+    ['not yet valid', { nbf: Math.floor(Date.now() / 1000) + 3600 }],
+    ['for another audience', { aud: 'api://someone-else' }],
+    [
+      'from another issuer',
+      { iss: 'https://login.microsoftonline.com/99999999-2222-3333-4444-555555555555/v2.0' },
+    ],
+    ['from another tenant, issuer unchanged', { tid: '99999999-2222-3333-4444-555555555555' }],
+    ['without a tenant', { tid: undefined }],
+  ])('a token %s is refused with 401', async (_name, claims) => {
+    const { app: server } = await app();
+    expectRefused(await server.inject(get(jwt(claims))), 'AUTH_INVALID');
+  });
+
+  test('a token signed by a key the tenant does not publish is refused', async () => {
+    const { app: server } = await app();
+    expectRefused(await server.inject(get(jwt({}, unpublished))), 'AUTH_INVALID');
+    // The same kid as a published key, but the wrong private key: the signature fails.
+    expectRefused(
+      await server.inject(get(jwt({}, { kid: 'published', privateKey: unpublished.privateKey }))),
+      'AUTH_INVALID',
+    );
+  });
+
+  test('an unsigned token (alg: none) and an HMAC token are refused', async () => {
+    const { app: server } = await app();
+    expectRefused(await server.inject(get(jwt({}, published, 'none'))), 'AUTH_INVALID');
+    const hs = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iss: ISSUER, aud: AUDIENCE, tid: TENANT })}.c2ln`;
+    expectRefused(await server.inject(get(hs)), 'AUTH_INVALID');
+  });
+
+  test('no Authorization header, or one that is not a bearer token, is refused', async () => {
+    const { app: server } = await app();
+    expectRefused(await server.inject(get()), 'AUTH_REQUIRED');
+    expectRefused(
+      await server.inject({ method: 'GET', url: '/api/v1/policy', headers: { authorization: 'Basic YTpi' } }),
+      'AUTH_INVALID',
+    );
+    expectRefused(await server.inject(get('garbage')), 'AUTH_INVALID');
+  });
+
+  test('the admin app role opens admin routes; a plain user gets 403 there', async () => {
+    const { app: server } = await app();
+    const forbidden = await server.inject(get(jwt({}), '/api/v1/admin/tokens'));
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe('FORBIDDEN');
+    expect(
+      (await server.inject(get(jwt({ roles: ['Sendguard.Admin'] }), '/api/v1/admin/tokens'))).statusCode,
+    ).toBe(200);
+  });
+});
+
+describe('API tokens', () => {
+  test('a valid token is accepted until it is revoked; an unknown one never', async () => {
+    const { app: server, store } = await app({ entra: undefined });
+    const { token, record } = await issueApiToken(store.tokens, { name: 'thunderbird', role: 'sender' });
+    expect(token).toMatch(/^sg_[A-Za-z0-9_-]{43}$/);
+    expect((await server.inject(get(token))).statusCode).toBe(200);
+    await store.tokens.revoke(record.id, new Date().toISOString());
+    expectRefused(await server.inject(get(token)), 'AUTH_INVALID');
+    expectRefused(await server.inject(get(`sg_${'A'.repeat(43)}`)), 'AUTH_INVALID');
+  });
+
+  test('the store never holds the token itself', async () => {
+    const { store } = await app();
+    const { token } = await issueApiToken(store.tokens, { name: 'cli', role: 'admin' });
+    expect(JSON.stringify(await store.tokens.list())).not.toContain(token.slice(3));
+  });
+
+  test('an admin issues, lists and revokes tokens; the token text is shown once; a sender token gets 403', async () => {
+    const { app: server, store } = await app();
+    const { token: admin } = await issueApiToken(store.tokens, { name: 'admin', role: 'admin' });
+    const issued = await server.inject({
+      method: 'POST',
+      url: '/api/v1/admin/tokens',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { name: 'thunderbird for ann' },
+    });
+    expect(issued.statusCode).toBe(201);
+    const { token, id, role } = issued.json();
+    expect(role).toBe('sender');
+    expect((await server.inject(get(token))).statusCode).toBe(200);
+    expect((await server.inject(get(token, '/api/v1/admin/tokens'))).statusCode).toBe(403);
+    const listed = (await server.inject(get(admin, '/api/v1/admin/tokens'))).json();
+    expect(listed.map((t: { name: string }) => t.name)).toEqual(['admin', 'thunderbird for ann']);
+    expect(JSON.stringify(listed)).not.toMatch(/sg_|hash/);
+    const revoke = {
+      method: 'DELETE' as const,
+      url: `/api/v1/admin/tokens/${id}`,
+      headers: { authorization: `Bearer ${admin}` },
+    };
+    expect((await server.inject(revoke)).statusCode).toBe(204);
+    expect((await server.inject(revoke)).statusCode).toBe(404);
+    expectRefused(await server.inject(get(token)), 'AUTH_INVALID');
+  });
+
+  test('API tokens can be switched off', async () => {
+    const { app: server, store } = await app({ apiTokens: false });
+    const { token } = await issueApiToken(store.tokens, { name: 'cli', role: 'admin' });
+    expectRefused(await server.inject(get(token)), 'AUTH_INVALID');
+  });
+});
+
+describe('dev mode', () => {
+  test('every caller is let in as admin, and every API response says authentication is off', async () => {
+    const { app: server } = await testApp();
+    const response = await server.inject(get(undefined, '/api/v1/admin/tokens'));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-sendguard-dev-no-auth']).toBe('1');
+  });
+
+  test('the start-up log warns loudly', async () => {
+    const lines: string[] = [];
+    await testApp({ deps: { logStream: { write: (line) => void lines.push(line) } } });
+    const warning = lines.map((line) => JSON.parse(line)).find((entry) => entry.level === 40);
+    expect(warning.msg).toMatch(/AUTHENTICATION IS OFF/);
+  });
+
+  test('without dev mode there is no such header', async () => {
+    const { app: server } = await app();
+    expect((await server.inject(get(jwt({})))).headers['x-sendguard-dev-no-auth']).toBeUndefined();
+  });
+});
