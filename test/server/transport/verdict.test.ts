@@ -6,6 +6,7 @@ import {
 } from '../../../src/server/transport/verdict';
 import type { SmtpProbeEvidence } from '../../../src/server/transport/smtp-probe';
 import type { StsStatus } from '../../../src/server/transport/mta-sts';
+import type { DaneState } from '../../../src/server/transport/dane-lookup';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 
@@ -160,12 +161,12 @@ describe('the verdict of one MX address', () => {
   });
 
   test('RFC 7672 §2.2: DNSSEC-signed TLSA records and no STARTTLS is broken', () => {
-    const dane = {
+    const dane: DaneState = {
       state: 'secure',
       records: [{ usage: 3, selector: 1, matchingType: 1, data: Buffer.alloc(32) }],
       baseDomain: 'mx.example.org',
       dropped: [],
-    } as const;
+    };
     expect(
       judgeAddress(facts({ dane, evidence: evidence({ outcome: 'no-starttls', tls: undefined }) })).verdict,
     ).toBe('broken');
@@ -188,7 +189,7 @@ describe('the verdict of one MX address', () => {
 });
 
 describe('the verdict of a domain: the worst reachable MX decides', () => {
-  const j = (verdict: AddressJudgement['verdict'], reason = verdict): AddressJudgement => ({
+  const j = (verdict: AddressJudgement['verdict'], reason: string = verdict): AddressJudgement => ({
     verdict,
     reason,
   });
