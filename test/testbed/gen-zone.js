@@ -7,6 +7,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { Buffer } = require('node:buffer');
 const { ZONE, addr, caseRecords, childZones, stsHosts, STS_TXT, RPT_TXT, fqdn } = require('./layout.js');
+const { keyHosts } = require('./key-layout.js');
 
 const runDir = path.resolve(process.argv[2] || path.join(__dirname, 'run'));
 const dnsDir = path.join(runDir, 'dns');
@@ -85,6 +86,15 @@ function build(serial) {
     if (c.sts) add(`_mta-sts.${c.name}`, 'TXT', quote(fill(STS_TXT)));
   }
   for (const h of stsHosts()) add(h.host.slice(0, -(ZONE.length + 1)), 'A', addr.https);
+  for (const host of keyHosts()) add(host.slice(0, -(ZONE.length + 1)), 'A', addr.https);
+  // RFC 7929 OPENPGPKEY (type 61) in RFC 3597 generic form, which nsd and ldns-signzone both read whatever
+  // their own support for the mnemonic.
+  const { records } = JSON.parse(fs.readFileSync(path.join(runDir, 'keys', 'keys.json'), 'utf8'));
+  // Hex in parenthesised 64-digit chunks: an RSA key's record is several KB, longer than a zone-file line may be.
+  for (const r of records) {
+    const chunks = r.hex.match(/.{1,64}/g).join('\n  ');
+    add(r.owner.slice(0, -(ZONE.length + 1)), 'TYPE61', `\\# ${r.hex.length / 2} (\n  ${chunks} )`);
+  }
 
   for (const [z, lines] of zones) {
     const body = soa(z, serial) + [...new Set(lines)].join('\n') + '\n';

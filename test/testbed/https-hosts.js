@@ -1,5 +1,6 @@
-// HTTPS server for the test bed's web hosts (MTA-STS policy hosts, and whatever later work adds to
-// https-routes.js): one listener on the bed's HTTPS address, the certificate chosen by SNI, the response by Host.
+// HTTPS server for the test bed's web hosts (MTA-STS policy hosts, WKD key directories and the VKS: whatever
+// https-routes.js lists): one listener on the bed's HTTPS address, the certificate chosen by SNI, the response by
+// Host.
 // Started detached by up.sh: node https-hosts.js RUN_DIR PID_FILE (the pid file appears once it listens).
 'use strict';
 
@@ -11,9 +12,11 @@ const { Buffer } = require('node:buffer');
 const { URL } = require('node:url');
 const { addr } = require('./layout.js');
 const { routes } = require('./https-routes.js');
+const { fillKeyRoutes } = require('./key-routes.js');
 
 const [runDir, pidFile] = process.argv.slice(2);
 const certDir = path.join(runDir, 'certs');
+fillKeyRoutes(routes, runDir);
 
 const contexts = new Map();
 /** A secure context per certificate name, made once. */
@@ -30,6 +33,16 @@ function contextFor(certName) {
   return contexts.get(certName);
 }
 
+const normalizePath = (p) => {
+  try {
+    return p
+      .split('/')
+      .map((seg) => encodeURIComponent(decodeURIComponent(seg)))
+      .join('/');
+  } catch {
+    return p;
+  }
+};
 const hostOf = (req) => (req.headers.host || '').replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
 
 const server = https.createServer(
@@ -44,7 +57,10 @@ const server = https.createServer(
   },
   (req, res) => {
     const route = routes.get(hostOf(req));
-    const answer = route && route.paths[new URL(req.url || '/', 'https://x').pathname];
+    const { pathname } = new URL(req.url || '/', 'https://x');
+    // Percent-encoding is the client's choice (VKS clients differ on `@`): also try the path encoded as the
+    // route table writes it (encodeURIComponent per segment).
+    const answer = route && (route.paths[pathname] || route.paths[normalizePath(pathname)]);
     if (!answer) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;

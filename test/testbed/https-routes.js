@@ -8,6 +8,7 @@
 'use strict';
 
 const { stsHosts, fqdn } = require('./layout.js');
+const { keyHosts } = require('./key-layout.js');
 
 const STS_PATH = '/.well-known/mta-sts.txt';
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
@@ -57,5 +58,9 @@ for (const h of stsHosts()) {
   if (!respond) throw new Error(`https-routes: no MTA-STS response kind "${h.kind}" (${h.host})`);
   routes.set(h.host, { cert: h.cert, paths: { [STS_PATH]: respond(h) } });
 }
+
+// OpenPGP key hosts (WKD, VKS): declared here so that the `web` certificate names them; their paths come from the
+// keys made for the run directory (key-routes.js, called by https-hosts.js).
+for (const host of keyHosts()) routes.set(host, { cert: 'web', paths: {} });
 
 module.exports = { routes, STS_PATH };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up the offline test bed: a DNSSEC-signed zone (nsd), a validating resolver (unbound), one Postfix with an
-# smtpd per TLS case, HTTPS hosts for MTA-STS and hostile SMTP peers (Node) — all on 127.x.y.z addresses, all state
+# smtpd per TLS case, HTTPS hosts for MTA-STS, WKD and a VKS, and hostile SMTP peers (Node), OpenPGP keys made by
+# GnuPG and Sequoia (published in WKD, the VKS and OPENPGPKEY records) — all on 127.x.y.z addresses, all state
 # under one run directory. Prints where things are and writes RUN/bed.json for clients.
 #
 #   test/testbed/up.sh            # run directory test/testbed/run (or $SENDGUARD_TESTBED_RUN)
@@ -20,7 +21,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 REQUIRED=(
   nsd:nsd nsd-checkconf:nsd unbound:unbound unbound-checkconf:unbound postfix:postfix postconf:postfix
   ldns-keygen:ldnsutils ldns-key2ds:ldnsutils ldns-signzone:ldnsutils dig:bind9-dnsutils openssl:openssl
-  node:nodejs flock:util-linux
+  node:nodejs flock:util-linux gpg:gpg gpgconf:gpgconf sq:sq /usr/lib/gnupg/gpg-wks-client:gpg-wks-client
 )
 missing=() packages=()
 for pair in "${REQUIRED[@]}"; do
@@ -173,6 +174,11 @@ for child in "${CHILD_ZONES[@]}"; do
   [[ $mode == false ]] && continue
   ldns-key2ds -n -2 "$(keyfor "$z").key" >"$DNS/$z.ds"
 done
+
+# --- OpenPGP keys ----------------------------------------------------------------------------------------------
+# Made by GnuPG and Sequoia once per run directory (seconds, RSA and DSA/ElGamal included); the OPENPGPKEY records
+# below and the HTTPS server's WKD and VKS routes read what it publishes.
+node "$HERE/gen-keys.js" "$RUN"
 
 node "$HERE/gen-zone.js" "$RUN"
 for child in "${CHILD_ZONES[@]}"; do
@@ -408,6 +414,9 @@ node -e '
     mailDomain: `mailbox.${l.ZONE}`,
     mailDir: `${run}/mail/inbox`,
     casesFile: `${here}/cases.json`,
+    keyCasesFile: `${here}/key-cases.json`,
+    keysFile: `${run}/keys/keys.json`,
+    vksBaseUrl: `https://${require(`${here}/key-layout.js`).VKS_HOST}`,
     runDir: run,
     logDir: `${run}/logs`,
     upMs: Number(ms),
