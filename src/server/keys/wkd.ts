@@ -74,7 +74,16 @@ export async function fetchWkd(localPart: string, domain: string, deps: WkdDeps)
   } catch (error) {
     if (!(error instanceof HttpsGetError && error.code === 'HTTP_NAME_NOT_FOUND')) throw error;
   }
-  return { ...(await getKeyDocument(urls.direct, deps, limits)), url: urls.direct, method: 'direct' };
+  try {
+    return { ...(await getKeyDocument(urls.direct, deps, limits)), url: urls.direct, method: 'direct' };
+  } catch (error) {
+    // Neither host exists (a mail-only domain, or no domain at all): there is no key directory, which is an
+    // answer ("no key"), not a failed lookup — GnuPG says "No name" here too.
+    if (error instanceof HttpsGetError && error.code === 'HTTP_NAME_NOT_FOUND') {
+      return { status: 'absent', url: urls.direct, method: 'direct' };
+    }
+    throw error;
+  }
 }
 
 /** The WKD verdict for one address (as `parseAddress` gives it). */
