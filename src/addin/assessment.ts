@@ -1,0 +1,97 @@
+/**
+ * From what the host lists and what the backend answered to the core's plan: the one path the pane and the send
+ * handler share, so that both always reach the same decision for the same message. Addresses are parsed by the
+ * backend (the host's strings go as they are), which keeps the address parser and its IDNA tables out of the
+ * send handler's small bundle.
+ */
+import type { Recipient, RecipientField } from '../core/addresses';
+import { classifyMessage, type ClassificationResult } from '../core/classify';
+import { planMessage, type Plan } from '../core/plan';
+import type { DetectorId, Policy } from '../core/policy/schema';
+import type { Assessments } from '../core/wire';
+import type { AssessAnswer } from './backend';
+import type { HostRecipients } from './host';
+
+const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
+
+/** Each distinct address string the host lists, with the fields it appears in. */
+export function hostAddresses(recipients: HostRecipients): Map<string, RecipientField[]> {
+  const byAddress = new Map<string, RecipientField[]>();
+  for (const field of FIELDS) {
+    for (const { address } of recipients[field]) {
+      const fields = byAddress.get(address) ?? [];
+      if (!fields.includes(field)) fields.push(field);
+      byAddress.set(address, fields);
+    }
+  }
+  return byAddress;
+}
+
+/** The answer's recipients as the core's `Recipient`s (one per normalised address) and its assessments. */
+export function planInputs(
+  answer: AssessAnswer,
+  recipients: HostRecipients,
+): { recipients: Recipient[]; assessments: Assessments } {
+  const fieldsOf = hostAddresses(recipients);
+  const names = new Map(
+    FIELDS.flatMap((f) => recipients[f]).map((r) => [r.address.toLowerCase(), r.displayName]),
+  );
+  const merged = new Map<string, Recipient>();
+  for (const assessed of answer.recipients) {
+    const key = assessed.address.toLowerCase();
+    const fields = fieldsOf.get(assessed.input) ?? ['to'];
+    const seen = merged.get(key);
+    if (seen) {
+      seen.fields = FIELDS.filter((f) => seen.fields.includes(f) || fields.includes(f));
+      continue;
+    }
+    const displayName = names.get(assessed.input.toLowerCase());
+    merged.set(key, {
+      address: assessed.address,
+      localPart: assessed.address.slice(0, assessed.address.lastIndexOf('@')),
+      domain: assessed.domain,
+      ...(displayName ? { displayName } : {}),
+      fields,
+    });
+  }
+  const domains = new Map(answer.recipients.flatMap((r) => (r.transport ? [[r.domain, r.transport]] : [])));
+  return {
+    recipients: [...merged.values()],
+    assessments: { domains: [...domains.values()], keys: answer.recipients.map((r) => r.key) },
+  };
+}
+
+export interface PlanContext {
+  answer: AssessAnswer;
+  recipients: HostRecipients;
+  policy: Policy;
+  chosen?: string;
+  findings: ReadonlyArray<{ detector: DetectorId }>;
+  label?: string;
+}
+
+export interface PlannedMessage {
+  plan: Plan;
+  classification: ClassificationResult;
+  /** Normalised addresses, as the applied-protection record hashes them. */
+  addresses: string[];
+}
+
+export function planFor(context: PlanContext): PlannedMessage {
+  const { recipients, assessments } = planInputs(context.answer, context.recipients);
+  const classification = classifyMessage(
+    {
+      ...(context.chosen !== undefined ? { chosen: context.chosen } : {}),
+      findings: context.findings,
+      ...(context.label !== undefined ? { label: context.label } : {}),
+    },
+    context.policy,
+  );
+  const plan = planMessage({
+    recipients,
+    assessments,
+    classification: classification.classification,
+    policy: context.policy,
+  });
+  return { plan, classification, addresses: recipients.map((r) => r.address) };
+}

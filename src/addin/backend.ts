@@ -1,0 +1,180 @@
+/**
+ * The add-ins' client for the backend: `POST /api/v1/assess` and `GET /api/v1/policy`, each bounded by a deadline
+ * well under Outlook's five-second "taking longer" point. Every failure is a BackendError with a stable code, so a
+ * caller can say what went wrong and — being a send check — refuse rather than guess. Written without runtime
+ * dependencies: the send handler bundles this file for a JavaScript-only runtime.
+ */
+import type { Policy } from '../core/policy/schema';
+import type { DomainAssessment, KeyAssessment } from '../core/wire';
+
+export type BackendErrorCode =
+  | 'BACKEND_TIMEOUT'
+  | 'BACKEND_UNREACHABLE'
+  | 'BACKEND_UNAUTHORIZED'
+  | 'BACKEND_REFUSED'
+  | 'BACKEND_BAD_ANSWER';
+
+const EXPLANATIONS: Record<BackendErrorCode, string> = {
+  BACKEND_TIMEOUT: 'The Sendguard service did not answer in time.',
+  BACKEND_UNREACHABLE: 'The Sendguard service could not be reached.',
+  BACKEND_UNAUTHORIZED: 'The Sendguard service did not accept this add-in’s sign-in.',
+  BACKEND_REFUSED: 'The Sendguard service refused the request.',
+  BACKEND_BAD_ANSWER: 'The Sendguard service sent an answer this add-in cannot read.',
+};
+
+export class BackendError extends Error {
+  constructor(
+    readonly code: BackendErrorCode,
+    readonly detail?: string,
+  ) {
+    super(detail ? `${EXPLANATIONS[code]} (${detail})` : EXPLANATIONS[code]);
+    this.name = 'BackendError';
+  }
+}
+
+export interface AssessedRecipient {
+  input: string;
+  address: string;
+  domain: string;
+  internal: boolean;
+  transport?: DomainAssessment;
+  key: KeyAssessment;
+}
+
+export interface AssessAnswer {
+  policyVersion: string;
+  /** Some checks did not finish within the server's deadline; their verdicts are `unknown`. */
+  partial: boolean;
+  recipients: AssessedRecipient[];
+  invalid: { input: string; reason: string }[];
+}
+
+export interface PolicyAnswer {
+  version: string;
+  policy: Policy;
+}
+
+export interface BackendOptions {
+  /** Absolute: the JavaScript-only runtime has no page URL to resolve a relative one against. */
+  baseUrl: string;
+  token?: string;
+  deadlineMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface Backend {
+  assess(recipients: readonly string[]): Promise<AssessAnswer>;
+  policy(): Promise<PolicyAnswer>;
+}
+
+/** Outlook shows "taking longer" at five seconds; the server answers partially at its own (shorter) deadline. */
+export const DEFAULT_DEADLINE_MS = 3500;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function checkAssess(body: unknown): AssessAnswer {
+  if (
+    !isObject(body) ||
+    typeof body.policyVersion !== 'string' ||
+    typeof body.partial !== 'boolean' ||
+    !Array.isArray(body.recipients) ||
+    !Array.isArray(body.invalid) ||
+    !body.recipients.every(
+      (r) =>
+        isObject(r) &&
+        typeof r.address === 'string' &&
+        typeof r.domain === 'string' &&
+        typeof r.internal === 'boolean' &&
+        isObject(r.key) &&
+        typeof r.key.verdict === 'string' &&
+        (r.transport === undefined || (isObject(r.transport) && typeof r.transport.verdict === 'string')),
+    )
+  ) {
+    throw new BackendError('BACKEND_BAD_ANSWER', 'assess');
+  }
+  return body as unknown as AssessAnswer;
+}
+
+function checkPolicy(body: unknown): PolicyAnswer {
+  const policy = isObject(body) ? body.policy : undefined;
+  if (
+    !isObject(body) ||
+    typeof body.version !== 'string' ||
+    !isObject(policy) ||
+    !Array.isArray(policy.classifications) ||
+    typeof policy.defaultClassification !== 'string' ||
+    !isObject(policy.tag) ||
+    !isObject(policy.onSend)
+  ) {
+    throw new BackendError('BACKEND_BAD_ANSWER', 'policy');
+  }
+  return body as unknown as PolicyAnswer;
+}
+
+function statusError(status: number): BackendError {
+  if (status === 401 || status === 403) return new BackendError('BACKEND_UNAUTHORIZED', `HTTP ${status}`);
+  return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
+}
+
+export function createBackend(options: BackendOptions): Backend {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+
+  /**
+   * One request within the deadline. The timer is always cleared before this settles: in Outlook's send handler a
+   * timer that outlives `event.completed` has let blocked mail go out.
+   */
+  async function request(path: string, init: RequestInit): Promise<unknown> {
+    const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller?.abort();
+        reject(new BackendError('BACKEND_TIMEOUT', `${deadlineMs} ms`));
+      }, deadlineMs);
+    });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const exchange = (async () => {
+      let response: Response;
+      try {
+        response = await doFetch(`${base}${path}`, {
+          ...init,
+          headers,
+          ...(controller ? { signal: controller.signal } : {}),
+        });
+      } catch (error) {
+        throw new BackendError('BACKEND_UNREACHABLE', error instanceof Error ? error.message : undefined);
+      }
+      if (!response.ok) throw statusError(response.status);
+      try {
+        return (await response.json()) as unknown;
+      } catch {
+        throw new BackendError('BACKEND_BAD_ANSWER', 'not JSON');
+      }
+    })();
+    try {
+      return await Promise.race([exchange, timeout]);
+    } finally {
+      clearTimeout(timer);
+      // The loser of the race must not surface later as an unhandled rejection.
+      exchange.catch(() => undefined);
+    }
+  }
+
+  return {
+    async assess(recipients) {
+      const body = await request('/api/v1/assess', {
+        method: 'POST',
+        body: JSON.stringify({ recipients }),
+      });
+      return checkAssess(body);
+    },
+    async policy() {
+      return checkPolicy(await request('/api/v1/policy', { method: 'GET' }));
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * What the shared add-in code needs from a mail client. Each host (Outlook through Office.js, Thunderbird through
+ * `messenger.*`, the try-it page's simulated item) implements this once in its own folder; nothing under
+ * `src/addin` touches a host API directly, so the pane, the protect modules and their tests run on any of them.
+ */
+import type { RecipientField } from '../core/addresses';
+
+export type { RecipientField } from '../core/addresses';
+
+export interface HostRecipient {
+  address: string;
+  displayName?: string;
+}
+
+export type HostRecipients = Record<RecipientField, HostRecipient[]>;
+
+export interface HostAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  /** Inline images belong to the HTML body; they are encrypted with it rather than listed as files. */
+  inline: boolean;
+}
+
+export interface NewAttachment {
+  name: string;
+  contentType: string;
+  data: ArrayBuffer;
+}
+
+/** A message the host opens for the sender to review and send: where a split moves a group of recipients. */
+export interface NewMessage {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  html: string;
+}
+
+export interface HostNotice {
+  /** Stable id: a later notice with the same id replaces the earlier one instead of stacking. */
+  id: string;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export type HostTheme = 'light' | 'dark';
+
+/** The compose item the pane works on. */
+export interface MailHost {
+  getRecipients(): Promise<HostRecipients>;
+  /** Replaces one field's recipients (a split removes the group it moved to a new message). */
+  setRecipients(field: RecipientField, recipients: HostRecipient[]): Promise<void>;
+  getSubject(): Promise<string>;
+  setSubject(subject: string): Promise<void>;
+  getBody(format: 'html' | 'text'): Promise<string>;
+  /** Replaces the whole body; `text` goes in as plain text (an inline PGP message must not be reflowed as HTML). */
+  setBody(body: { format: 'html' | 'text'; content: string }): Promise<void>;
+  listAttachments(): Promise<HostAttachment[]>;
+  getAttachmentContent(id: string): Promise<ArrayBuffer>;
+  addAttachment(attachment: NewAttachment): Promise<void>;
+  removeAttachment(id: string): Promise<void>;
+  /** `undefined` when the item has no such header (or the host cannot read headers on a draft). */
+  getHeader(name: string): Promise<string | undefined>;
+  setHeaders(headers: Record<string, string>): Promise<void>;
+  /** Saves the draft so that what was applied is what the send check reads. */
+  save(): Promise<void>;
+  /** Opens a new compose window with this content, or `undefined` where the host cannot: no split offered there. */
+  openNewMessage?: (message: NewMessage) => Promise<void>;
+  /** The sensitivity label's name, where the host has labels and one is set. */
+  getSensitivityLabel?: () => Promise<string | undefined>;
+  /** The sender's own address, for encrypting to their own key. */
+  getSenderAddress(): Promise<string | undefined>;
+  notify(notice: HostNotice): Promise<void>;
+  theme(): HostTheme;
+  /** Calls back when the recipients change; returns the function that stops listening. */
+  onRecipientsChanged(listener: () => void): () => void;
+}
+
+/**
+ * A received message, for the read-side transport report (issue 9): the raw header block is all it needs. Hosts
+ * implement it beside `MailHost` when they add a read surface.
+ */
+export interface ReadHost {
+  getAllHeaders(): Promise<string>;
+  theme(): HostTheme;
+}

@@ -1,0 +1,129 @@
+/**
+ * The on-send decision, shared by Outlook's send handler and Thunderbird's `onBeforeSend`: read the message,
+ * ask the backend, plan, and say whether it may go — with the tag to add when forced TLS is the plan — or why
+ * not. Fails closed: anything unread or unanswered is a refusal, never an allow.
+ */
+import { scan } from '../core/detectors';
+import type { Plan } from '../core/plan';
+import type { DetectorId, Policy } from '../core/policy/schema';
+import { planFor } from './assessment';
+import type { AssessAnswer, Backend } from './backend';
+import type { HostRecipients, MailHost } from './host';
+import { APPLIED_HEADER, appliedToExactly, parseApplied, type AppliedRecord } from './protect/applied';
+import { isPgpArmored } from './protect/armor';
+import { tagChanges } from './protect/tag';
+
+export type SendDecision =
+  | { kind: 'allow'; why: string; changes?: { subject?: string; headers: Record<string, string> } }
+  | { kind: 'block'; text: string; markdown: string }
+  /** No answer to go by: `prompt` when the policy lets the sender decide. */
+  | { kind: 'unanswered'; text: string; prompt: boolean };
+
+/** Outlook cuts longer alert texts off. */
+const MAX_MESSAGE = 500;
+
+export type SendHost = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'> &
+  Partial<Pick<MailHost, 'getSensitivityLabel'>>;
+
+interface MessageState {
+  recipients: HostRecipients;
+  subject: string;
+  text: string;
+  applied?: AppliedRecord;
+  label?: string;
+}
+
+async function readMessage(host: SendHost): Promise<MessageState> {
+  const [recipients, subject, text, header, label] = await Promise.all([
+    host.getRecipients(),
+    host.getSubject(),
+    host.getBody('text'),
+    host.getHeader(APPLIED_HEADER),
+    host.getSensitivityLabel ? host.getSensitivityLabel() : Promise.resolve(undefined),
+  ]);
+  const applied = parseApplied(header);
+  return { recipients, subject, text, ...(applied ? { applied } : {}), ...(label ? { label } : {}) };
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
+}
+
+/** Whether what the pane applied still covers this message: same recipients, a protection each allows, intact. */
+function stillProtected(applied: AppliedRecord, plan: Plan, addresses: string[], text: string): boolean {
+  if (!appliedToExactly(applied, addresses)) return false;
+  if (applied.protection === 'pgp' && !isPgpArmored(text)) return false;
+  return plan.recipients.every((r) => r.protection === 'internal' || r.allowed.includes(applied.protection));
+}
+
+function refusal(plan: Plan): SendDecision {
+  const needing = plan.recipients.filter((r) => r.protection !== 'internal' && r.protection !== 'none');
+  const lines = needing.map((r) => `${r.address}: ${r.reason}`);
+  const fix =
+    plan.action === 'block'
+      ? 'Remove the recipients named above, or ask your administrator.'
+      : 'Open Sendguard to apply the protection, then send again.';
+  return {
+    kind: 'block',
+    text: clip(`${plan.summary} ${fix} ${lines.join(' ')}`),
+    markdown: clip(`**${plan.summary}**\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n${fix}`),
+  };
+}
+
+export async function checkSend(host: SendHost, backend: Backend): Promise<SendDecision> {
+  let state: MessageState;
+  try {
+    state = await readMessage(host);
+  } catch {
+    return {
+      kind: 'block',
+      text: 'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.',
+      markdown:
+        'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.',
+    };
+  }
+  const all = [...state.recipients.to, ...state.recipients.cc, ...state.recipients.bcc].map((r) => r.address);
+  // Both asked at once; the policy alone still tells whether an unanswered check may prompt rather than stop.
+  const policyAsked = backend.policy();
+  const answerAsked = backend.assess([...new Set(all)]);
+  let policy: Policy | undefined;
+  let answer: AssessAnswer;
+  try {
+    policy = (await policyAsked).policy;
+    answer = await answerAsked;
+  } catch (error) {
+    answerAsked.catch(() => undefined);
+    return {
+      kind: 'unanswered',
+      text: clip(
+        `${(error as Error).message} Sendguard cannot confirm that this message is protected as your organisation requires.`,
+      ),
+      prompt: policy?.onSend.backendUnreachable === 'prompt',
+    };
+  }
+  if (answer.invalid.length > 0) {
+    const bad = answer.invalid.map((i) => `"${i.input}" ${i.reason}`).join('; ');
+    const text = clip(`Fix the recipients before sending: ${bad}.`);
+    return { kind: 'block', text, markdown: text };
+  }
+  // A body too long to scan whole may hide what the detectors look for: treat it as if they found everything.
+  const scanned = scan(state.text);
+  const findings = scanned.truncated
+    ? (Object.keys(policy.detectors) as DetectorId[]).map((detector) => ({ detector }))
+    : scanned.findings;
+  const { plan, addresses } = planFor({
+    answer,
+    recipients: state.recipients,
+    policy,
+    findings,
+    ...(state.applied ? { chosen: state.applied.classification } : {}),
+    ...(state.label ? { label: state.label } : {}),
+  });
+  if (state.applied && stillProtected(state.applied, plan, addresses, state.text)) {
+    const retag = state.applied.protection === 'tls' ? { changes: tagChanges(state.subject, policy) } : {};
+    return { kind: 'allow', why: `already protected by ${state.applied.protection}`, ...retag };
+  }
+  if (plan.action === 'send') return { kind: 'allow', why: plan.summary };
+  if (plan.action === 'tag') return { kind: 'allow', why: plan.summary, changes: tagChanges(state.subject, policy) };
+  return refusal(plan);
+}
