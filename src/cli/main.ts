@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check';
 import { headersCommand } from './commands/headers';
 import { keysCommand } from './commands/keys';
 import { planCommand } from './commands/plan';
+import { serveCommand } from './commands/serve';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -19,6 +20,10 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   headers: { run: headersCommand, about: 'whether a received message travelled over TLS, hop by hop' },
   keys: { run: keysCommand, about: 'whether addresses can receive OpenPGP: key, source, validity and why' },
   plan: { run: planCommand, about: 'how each recipient would be protected, from an assessments file' },
+  serve: {
+    run: serveCommand,
+    about: 'the backend service, with the add-in files, manifest and pickup portal',
+  },
 };
 
 function version(): string {

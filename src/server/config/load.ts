@@ -54,6 +54,13 @@ const ENV_OVERRIDES: { name: string; path: Path; parse: (value: string) => unkno
   { name: 'SENDGUARD_CORS_ORIGINS', path: ['cors', 'origins'], parse: list },
   { name: 'SENDGUARD_MAX_RECIPIENTS', path: ['limits', 'maxRecipients'], parse: integer },
   { name: 'SENDGUARD_ASSESS_DEADLINE_MS', path: ['limits', 'assessDeadlineMs'], parse: integer },
+  { name: 'SENDGUARD_HELO', path: ['transport', 'heloName'], parse: String },
+  {
+    name: 'SENDGUARD_VKS_URL',
+    path: ['keys', 'vksUrl'],
+    parse: (value) => (value === 'none' ? null : value),
+  },
+  { name: 'SENDGUARD_KEYRING_DIR', path: ['keys', 'keyringDir'], parse: String },
   { name: 'LOG_LEVEL', path: ['logLevel'], parse: String },
 ];
 
@@ -106,6 +113,7 @@ export function parseConfig(document: unknown = {}, env: Env = {}, cwd = process
     dataDir: resolve(cwd, config.dataDir),
     policyFile: resolve(cwd, config.policyFile),
     caFile: at(config.caFile),
+    keys: { ...config.keys, keyringDir: at(config.keys.keyringDir) },
     tls: { ...config.tls, certFile: at(config.tls.certFile), keyFile: at(config.tls.keyFile) },
   };
 }

@@ -77,6 +77,30 @@ export const ConfigSchema = z
         servers: z.array(Resolver).max(10).default([]),
       })
       .prefault({}),
+    transport: z
+      .strictObject({
+        /** The name the prober gives in EHLO; the machine's host name by default. */
+        heloName: z
+          .string()
+          .min(1)
+          .max(255)
+          .regex(/^[A-Za-z0-9.-]+$/, { message: 'a host name' })
+          .optional(),
+        /** Probes running at once across all checks: protects this machine and the recipients' servers. */
+        maxConcurrentProbes: z.number().int().min(1).max(1000).default(64),
+      })
+      .prefault({}),
+    keys: z
+      .strictObject({
+        /** The keys.openpgp.org-style key server asked last; null asks none. */
+        vksUrl: z
+          .url({ protocol: /^https$/ })
+          .nullable()
+          .default('https://keys.openpgp.org'),
+        /** A directory of armored keys the organisation vouches for, besides those uploaded through the API. */
+        keyringDir: z.string().min(1).optional(),
+      })
+      .prefault({}),
     /** Extra trust anchors (PEM) for MTA-STS and key servers, for test beds and private networks. */
     caFile: z.string().min(1).optional(),
     /** Lets the prober and fetchers connect to private and loopback addresses. */
@@ -111,14 +135,6 @@ export const ConfigSchema = z
             perCaller: RateLimit.default({ max: 300, windowMs: 60_000 }),
           })
           .prefault({}),
-      })
-      .prefault({}),
-    cache: z
-      .strictObject({
-        transportTtlSeconds: Duration.default(3600),
-        keyTtlSeconds: Duration.default(3600),
-        /** `unknown` answers are kept briefly so a burst of sends does not re-probe a dead domain. */
-        unknownTtlSeconds: Duration.default(60),
       })
       .prefault({}),
     /** Origins (scheme://host[:port]) allowed to call the API from a browser; none by default. */

@@ -16,19 +16,44 @@ export interface KeyService {
 export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   positiveTtlMs?: number;
   negativeTtlMs?: number;
+  /** Where answers are kept: the backend's store, so that an admin's pin or keyring change can drop them. */
+  cache?: KeyVerdictCache;
+}
+
+/** The shape of the store's verdict cache (src/server/store), keyed as `mailboxKey` gives addresses. */
+export interface KeyVerdictCache {
+  get(key: string): Promise<{ value: KeyAssessment; expiresAt: number } | undefined>;
+  put(key: string, value: KeyAssessment, expiresAt: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** For a process on its own (the CLI, tests): answers kept in memory. */
+export class MemoryKeyVerdictCache implements KeyVerdictCache {
+  private readonly entries = new Map<string, { value: KeyAssessment; expiresAt: number }>();
+  async get(key: string) {
+    return this.entries.get(key);
+  }
+  async put(key: string, value: KeyAssessment, expiresAt: number) {
+    this.entries.set(key, { value, expiresAt });
+  }
+  async delete(key: string) {
+    this.entries.delete(key);
+  }
 }
 
 export const POSITIVE_TTL_MS = 60 * 60 * 1000;
 export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
 
 export class CachingKeyService implements KeyService {
-  private readonly cache = new Map<string, { assessment: KeyAssessment; expiresAt: number }>();
   private readonly inFlight = new Map<string, Promise<KeyAssessment>>();
+  private readonly cache: KeyVerdictCache;
 
   constructor(
     private readonly deps: KeyLookupDeps,
     private readonly options: KeyServiceOptions,
-  ) {}
+  ) {
+    this.cache = options.cache ?? new MemoryKeyVerdictCache();
+  }
 
   /**
    * Resolves, never rejects, for a well-formed address: a caller that gives up gets `unknown` at once, while the
@@ -37,8 +62,8 @@ export class CachingKeyService implements KeyService {
   async lookup(address: string, opts: { signal: AbortSignal }): Promise<KeyAssessment> {
     const normalized = parseAddress(address).address;
     const key = mailboxKey(normalized) as string;
-    const cached = this.cache.get(key);
-    if (cached !== undefined && cached.expiresAt > this.now()) return cached.assessment;
+    const cached = await this.cache.get(key);
+    if (cached !== undefined && cached.expiresAt > this.now()) return cached.value;
     let shared = this.inFlight.get(key);
     if (shared === undefined) {
       shared = this.lookupAndCache(key, normalized).finally(() => this.inFlight.delete(key));
@@ -51,7 +76,7 @@ export class CachingKeyService implements KeyService {
   async accept(address: string, fingerprint: string, by: string): Promise<void> {
     const key = mailboxKey(parseAddress(address).address) as string;
     await this.deps.pins.set(key, fingerprint.toUpperCase(), by);
-    this.cache.delete(key);
+    await this.cache.delete(key);
   }
 
   private async lookupAndCache(key: string, address: string): Promise<KeyAssessment> {
@@ -62,7 +87,7 @@ export class CachingKeyService implements KeyService {
         : assessment.verdict === 'unknown'
           ? 0
           : (this.options.negativeTtlMs ?? NEGATIVE_TTL_MS);
-    if (ttl > 0) this.cache.set(key, { assessment, expiresAt: this.now() + ttl });
+    if (ttl > 0) await this.cache.put(key, assessment, this.now() + ttl);
     return assessment;
   }
 

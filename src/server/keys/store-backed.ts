@@ -1,0 +1,67 @@
+/**
+ * The key module on top of the backend's store: pins and the organisation keyring an admin manages through the
+ * API live in the store's tables, and the lookups read them through the narrow interfaces the module defines.
+ */
+import { SendguardError } from '../../core/errors';
+import type { KeyringStore, PinStore as StoredPins } from '../store/store';
+import type { KeyInspector } from '../services';
+import { readKeyBlock } from './key-read';
+import { mailboxKey, userIdEmail } from './mailbox';
+import type { PublicKey } from './openpgp';
+import type { OrgKeyring } from './org-keyring';
+import type { PinStore } from './pins';
+
+export function pinsInStore(pins: StoredPins, now: () => Date = () => new Date()): PinStore {
+  return {
+    async get(address) {
+      const pin = await pins.get(address);
+      return pin && { fingerprint: pin.fingerprint, by: pin.acceptedBy };
+    },
+    async set(address, fingerprint, by) {
+      await pins.put({ address, fingerprint, firstSeen: now().toISOString(), acceptedBy: by });
+    },
+  };
+}
+
+export function keyringInStore(keyring: KeyringStore): OrgKeyring {
+  return {
+    async keysFor(address) {
+      const entries = await keyring.findByAddress(mailboxKey(address) ?? address);
+      const keys = await Promise.all(entries.map((entry) => readKeyBlock(entry.armoredKey)));
+      return keys.flat();
+    },
+  };
+}
+
+/** Several keyrings as one: the admin's uploads and, where configured, a directory of files. */
+export function keyrings(...sources: OrgKeyring[]): OrgKeyring {
+  return {
+    async keysFor(address) {
+      return (await Promise.all(sources.map((source) => source.keysFor(address)))).flat();
+    },
+  };
+}
+
+function addressesOf(key: PublicKey): string[] {
+  const found = key.users.map(userIdEmail).flatMap((email) => {
+    const normalised = email === undefined ? undefined : mailboxKey(email);
+    return normalised === undefined ? [] : [normalised];
+  });
+  return [...new Set(found)];
+}
+
+/** What the keyring upload needs to know of an armored key: exactly one key, with at least one address. */
+export const keyInspector: KeyInspector = {
+  async inspect(armoredKey) {
+    const keys = await readKeyBlock(armoredKey);
+    if (keys.length !== 1) {
+      throw new SendguardError('KEY_INVALID', `upload one key at a time (this holds ${keys.length})`);
+    }
+    const [key] = keys as [PublicKey];
+    const addresses = addressesOf(key);
+    if (addresses.length === 0) {
+      throw new SendguardError('KEY_INVALID', 'the key has no user ID with an e-mail address');
+    }
+    return { fingerprint: key.getFingerprint().toUpperCase(), addresses };
+  },
+};

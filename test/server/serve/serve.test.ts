@@ -1,0 +1,100 @@
+/**
+ * The assembled service over real HTTPS (development certificate) with the real transport and key services
+ * against the offline test bed, and the embedded SQLite store in a temporary data directory.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../../src/server/config/load';
+import { createServer, type Server } from '../../../src/server/serve';
+import { httpsJson } from '../../helpers/https-json';
+import { testbed } from '../../helpers/testbed';
+
+let server: Server;
+let base: string;
+let ca: string;
+
+beforeAll(async () => {
+  const bed = testbed();
+  const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-serve-'));
+  const config = parseConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    dataDir,
+    dns: { servers: [bed.dns] },
+    caFile: bed.caFile,
+    allowPrivateAddresses: true,
+    auth: { devNoAuth: true },
+    keys: { vksUrl: 'https://keys.sendguard.test' },
+    transport: { heloName: 'serve-test.sendguard.test' },
+    logLevel: 'silent',
+  });
+  server = await createServer(config);
+  const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  base = address.replace('127.0.0.1', 'localhost');
+  ca = await readFile(server.devCaFile!, 'utf8');
+}, 60_000);
+
+afterAll(() => server?.close());
+
+describe('the service, assembled', () => {
+  test('the start page says what is served', async () => {
+    const page = await httpsJson(`${base}/`, { ca });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('/manifest.xml');
+    expect(page.text).toContain('/api/v1/openapi.json');
+  });
+
+  test('POST /api/v1/assess answers with real verdicts and keys from the bed in one round trip', async () => {
+    const res = await httpsJson(`${base}/api/v1/assess`, {
+      ca,
+      body: {
+        recipients: [
+          'alice@wkd.sendguard.test',
+          'Bob <bob@partial.sendguard.test>',
+          'x@dane-ee.sendguard.test',
+          'not an address',
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const byAddress = Object.fromEntries(res.body.recipients.map((r: any) => [r.address, r]));
+    expect(byAddress['bob@partial.sendguard.test'].transport.verdict).toBe('partial');
+    expect(byAddress['x@dane-ee.sendguard.test'].transport.verdict).toBe('authenticated');
+    expect(byAddress['alice@wkd.sendguard.test'].key).toMatchObject({ verdict: 'valid', source: 'wkd' });
+    expect(byAddress['alice@wkd.sendguard.test'].key.armoredKey).toContain('BEGIN PGP PUBLIC KEY BLOCK');
+    expect(res.body.invalid).toEqual([expect.objectContaining({ input: 'not an address' })]);
+  }, 30_000);
+
+  test('GET /api/v1/domains/:domain gives the full report with evidence', async () => {
+    const res = await httpsJson(`${base}/api/v1/domains/sts-enforce.sendguard.test`, { ca });
+    expect(res.status).toBe(200);
+    expect(res.body.verdict).toBe('authenticated');
+    expect(res.body.evidence.mtaSts).toMatchObject({ state: 'policy', policy: { mode: 'enforce' } });
+  });
+
+  test('an admin pin on another key makes the next lookup `changed`: the stored verdict is dropped', async () => {
+    const before = await httpsJson(`${base}/api/v1/keys/carol@wkd.sendguard.test`, { ca });
+    expect(before.body.verdict).toBe('valid');
+    const other = 'F'.repeat(40);
+    const pinned = await httpsJson(`${base}/api/v1/admin/pins/carol@wkd.sendguard.test`, {
+      ca,
+      method: 'PUT',
+      body: { fingerprint: other },
+    });
+    expect(pinned.status).toBe(200);
+    const after = await httpsJson(`${base}/api/v1/keys/carol@wkd.sendguard.test`, { ca });
+    expect(after.body).toMatchObject({
+      verdict: 'changed',
+      fingerprint: before.body.fingerprint,
+      pinnedFingerprint: other,
+    });
+  }, 30_000);
+
+  test('/metrics counts the checks the services made', async () => {
+    const metrics = await httpsJson(`${base}/metrics`, { ca });
+    expect(metrics.text).toMatch(/sendguard_check_outcomes_total\{check="transport",verdict="partial"\} 1/);
+    expect(metrics.text).toMatch(
+      /sendguard_cache_lookups_total\{check="transport",result="(hit|miss)"\} \d+/,
+    );
+  });
+});
