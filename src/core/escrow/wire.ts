@@ -1,0 +1,162 @@
+/**
+ * What crosses the wire between the add-in, the portal and the escrow API, and what sits inside the encrypted
+ * manifests. The server validates every body against these (as JSON Schema); the clients parse every answer.
+ */
+import { z } from 'zod';
+
+const b64 = (bytes: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `${bytes} bytes, base64url`);
+const b64Range = (max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url')
+    .max(Math.ceil((max * 4) / 3));
+
+export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a message id');
+export const Address = z.string().min(3).max(320);
+export const MAX_BLOBS = 101;
+export const MAX_BLOB_BYTES = 2 ** 40;
+const BlobSizes = z.array(z.number().int().min(24).max(MAX_BLOB_BYTES)).min(1).max(MAX_BLOBS);
+
+export const CreateEscrowRequest = z.strictObject({
+  recipients: z.array(Address).min(1).max(500),
+  expiryDays: z.number().int().min(1).max(365),
+  senderName: z.string().max(200),
+  senderAddress: Address,
+  blobCount: z.number().int().min(1).max(MAX_BLOBS),
+  replyPublicKey: b64(65),
+  /** 12-byte nonce + sealed PKCS #8 (about 138 bytes) + tag. */
+  wrappedReplyKey: b64Range(512),
+  senderAccess: b64(32),
+  passcode: z.strictObject({ salt: b64(16), check: b64(32) }).optional(),
+});
+export type CreateEscrowRequest = z.infer<typeof CreateEscrowRequest>;
+
+export const CreateEscrowResponse = z.object({
+  id: MessageId,
+  serverSecret: b64(32),
+  expiresAt: z.string(),
+});
+export type CreateEscrowResponse = z.infer<typeof CreateEscrowResponse>;
+
+/** 12-byte nonce, 32-byte key, 16-byte tag. */
+export const WRAPPED_KEY_BYTES = 60;
+
+export const FinalizeRequest = z.strictObject({ wrappedKey: b64(WRAPPED_KEY_BYTES), blobSizes: BlobSizes });
+export type FinalizeRequest = z.infer<typeof FinalizeRequest>;
+export const FinalizeReplyRequest = z.strictObject({ blobSizes: BlobSizes });
+
+export const MessageState = z.enum(['uploading', 'ready', 'revoked', 'expired']);
+
+export const RecipientStatus = z.object({
+  address: z.string(),
+  state: z.enum(['active', 'locked', 'revoked']),
+  verifiedAt: z.string().optional(),
+});
+
+export const MessageSummary = z.object({
+  id: MessageId,
+  state: MessageState,
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  recipients: z.array(RecipientStatus),
+  replies: z.number().int(),
+});
+export type MessageSummary = z.infer<typeof MessageSummary>;
+
+export const AuditEvent = z.enum([
+  'created',
+  'code-sent',
+  'code-failed',
+  'locked',
+  'verified',
+  'viewed',
+  'downloaded',
+  'replied',
+  'revoked',
+  'expiry-changed',
+  'expired',
+]);
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const AuditEntry = z.object({
+  at: z.string(),
+  event: AuditEvent,
+  recipient: z.string().optional(),
+  ip: z.string().optional(),
+  userAgent: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const ExpiryRequest = z.strictObject({ expiresAt: z.iso.datetime() });
+export const RecipientRevokeRequest = z.strictObject({ address: Address });
+
+export const PickupInfo = z.object({
+  senderName: z.string(),
+  senderAddress: z.string(),
+  expiresAt: z.string(),
+  passcode: z.boolean(),
+});
+export type PickupInfo = z.infer<typeof PickupInfo>;
+
+export const CodeRequest = z.strictObject({ address: Address });
+export const VerifyRequest = z.strictObject({ address: Address, code: z.string().max(20) });
+export const VerifyResponse = z.object({ csrf: z.string() });
+export const OpenRequest = z.strictObject({ passcodeCheck: b64(32).optional() });
+
+export const OpenResponse = z.object({
+  address: z.string(),
+  serverSecret: b64(32),
+  wrappedKey: b64(WRAPPED_KEY_BYTES),
+  blobSizes: BlobSizes,
+  replyPublicKey: b64(65),
+  passcodeSalt: b64(16).optional(),
+  repliesLeft: z.number().int().min(0),
+});
+export type OpenResponse = z.infer<typeof OpenResponse>;
+
+export const CreateReplyRequest = z.strictObject({
+  ephemeralPublicKey: b64(65),
+  blobCount: z.number().int().min(1).max(MAX_BLOBS),
+});
+export const CreateReplyResponse = z.object({ replyId: MessageId });
+
+export const SenderView = z.object({
+  wrappedReplyKey: b64Range(512),
+  replies: z.array(
+    z.object({
+      id: MessageId,
+      from: z.string(),
+      at: z.string(),
+      ephemeralPublicKey: b64(65),
+      blobSizes: BlobSizes,
+    }),
+  ),
+});
+export type SenderView = z.infer<typeof SenderView>;
+
+const AttachmentEntry = z.object({
+  name: z.string().max(1000),
+  type: z.string().max(200),
+  size: z.number().int().min(0),
+  salt: b64(16),
+});
+export type AttachmentEntry = z.infer<typeof AttachmentEntry>;
+
+/** Blob 0 of a message, decrypted. */
+export const MessageManifest = z.object({
+  v: z.literal(1),
+  subject: z.string().max(10_000),
+  html: z.string(),
+  text: z.string(),
+  attachments: z.array(AttachmentEntry).max(MAX_BLOBS - 1),
+});
+export type MessageManifest = z.infer<typeof MessageManifest>;
+
+/** Blob 0 of a reply, decrypted. */
+export const ReplyManifest = z.object({
+  v: z.literal(1),
+  text: z.string(),
+  attachments: z.array(AttachmentEntry).max(MAX_BLOBS - 1),
+});
+export type ReplyManifest = z.infer<typeof ReplyManifest>;
