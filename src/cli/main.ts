@@ -9,6 +9,7 @@ import { headersCommand } from './commands/headers';
 import { keysCommand } from './commands/keys';
 import { planCommand } from './commands/plan';
 import { serveCommand } from './commands/serve';
+import { tokenCommand } from './commands/token';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
     run: serveCommand,
     about: 'the backend service, with the add-in files, manifest and pickup portal',
   },
+  token: { run: tokenCommand, about: 'issue, list and revoke API tokens for Thunderbird and the CLI' },
 };
 
 function version(): string {

@@ -1,0 +1,68 @@
+/**
+ * `sendguard token`: API tokens for Thunderbird and the CLI, managed on the server's own data directory — how an
+ * admin gets the first admin token before any exists (later ones can also be issued through the API).
+ */
+import { parseArgs } from 'node:util';
+import { issueApiToken } from '../../server/auth/api-tokens';
+import { loadConfig } from '../../server/config/load';
+import { openSqliteStore } from '../../server/store/sqlite';
+import { UsageError, type CliIo } from '../io';
+
+export const TOKEN_HELP = `Usage: sendguard token issue --name NAME [--role sender|admin] [--config FILE]
+       sendguard token list [--config FILE]
+       sendguard token revoke ID [--config FILE]
+
+Manages API tokens in the data directory of the server's configuration (--config FILE, SENDGUARD_CONFIG,
+SENDGUARD_DATA_DIR). A token is printed once, when issued; only its hash is stored.`;
+
+export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string', default: 'sender' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [action, id] = positionals;
+  if (values.help || action === undefined) {
+    io.out(`${TOKEN_HELP}\n`);
+    return values.help ? 0 : 2;
+  }
+  const config = loadConfig({ ...(values.config ? { file: values.config } : {}), env: io.env });
+  const store = openSqliteStore(config.dataDir);
+  try {
+    switch (action) {
+      case 'issue': {
+        if (!values.name) throw new UsageError('give the token a --name (who or what uses it)');
+        if (values.role !== 'sender' && values.role !== 'admin')
+          throw new UsageError('--role is sender or admin');
+        const { token, record } = await issueApiToken(store.tokens, { name: values.name, role: values.role });
+        io.out(`${token}\n`);
+        io.err(`issued token ${record.id} (${record.role}) for "${record.name}"; it is not shown again\n`);
+        return 0;
+      }
+      case 'list':
+        for (const t of await store.tokens.list()) {
+          io.out(
+            `${t.id}  ${t.role.padEnd(6)}  ${t.createdAt}  ${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}  ${t.name}\n`,
+          );
+        }
+        return 0;
+      case 'revoke':
+        if (!id) throw new UsageError('give the ID of the token to revoke (see `sendguard token list`)');
+        if (!(await store.tokens.revoke(id, new Date().toISOString()))) {
+          throw new UsageError(`no active token with ID ${id}`, 1);
+        }
+        io.out(`revoked ${id}\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown action "${action}"\n\n${TOKEN_HELP}`);
+    }
+  } finally {
+    await store.close();
+  }
+}

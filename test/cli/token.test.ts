@@ -1,0 +1,45 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/server/config/load';
+import { createServer } from '../../src/server/serve';
+import { runCli } from '../helpers/cli';
+
+describe('sendguard token', () => {
+  test('an issued admin token is accepted by the service; a revoked one is not', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-token-'));
+    const env = { SENDGUARD_DATA_DIR: dataDir };
+    const issued = await runCli(['token', 'issue', '--name', 'first admin', '--role', 'admin'], env);
+    expect(issued.code).toBe(0);
+    const token = issued.stdout.trim();
+    expect(token).toMatch(/^sg_[A-Za-z0-9_-]{40,}$/);
+    expect(issued.stderr).toContain('not shown again');
+
+    const listed = await runCli(['token', 'list'], env);
+    expect(listed.stdout).toMatch(/admin +\S+ {2}active {2}first admin/);
+    expect(listed.stdout).not.toContain(token);
+
+    const server = await createServer(parseConfig({ dataDir, tls: { enabled: false }, logLevel: 'silent' }));
+    try {
+      const ask = () =>
+        server.app.inject({
+          method: 'GET',
+          url: '/api/v1/admin/keyring',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      expect((await ask()).statusCode).toBe(200);
+      const id = listed.stdout.split(/\s+/)[0]!;
+      expect((await runCli(['token', 'revoke', id], env)).code).toBe(0);
+      expect((await ask()).statusCode).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('usage errors name what is missing', async () => {
+    const env = { SENDGUARD_DATA_DIR: await mkdtemp(join(tmpdir(), 'sendguard-token-')) };
+    expect((await runCli(['token', 'issue'], env)).stderr).toContain('--name');
+    expect((await runCli(['token', 'issue', '--name', 'x', '--role', 'root'], env)).code).toBe(2);
+    expect((await runCli(['token', 'revoke', 'nope'], env)).code).toBe(1);
+  });
+});
