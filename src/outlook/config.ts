@@ -1,0 +1,29 @@
+/**
+ * Where the add-in finds its backend. The pages (pane, runtime page) are served by the backend itself, so their
+ * own origin is the answer; classic Outlook's JavaScript-only runtime has no page, so its bundle carries the
+ * deployment's base URL, written over BASE_URL_PLACEHOLDER by the server as it serves the file (as it does for
+ * the manifest). The try-it page sets `SENDGUARD_CONFIG` before loading the bundles.
+ */
+export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
+
+/** The manifest's id of the compose button that opens the pane; the send check's alert offers it. */
+export const OPEN_PANE_COMMAND = 'SendguardOpenPane';
+
+export interface AddinConfig {
+  backendUrl: string;
+  /** A bearer token (an API token issued by the backend's admin); none when the backend runs in dev mode. */
+  token?: string;
+}
+
+interface ConfigGlobal {
+  SENDGUARD_CONFIG?: Partial<AddinConfig>;
+  location?: { origin?: string };
+}
+
+export function addinConfig(scope: ConfigGlobal = globalThis as ConfigGlobal): AddinConfig {
+  const given = scope.SENDGUARD_CONFIG ?? {};
+  const origin = scope.location?.origin;
+  const backendUrl =
+    given.backendUrl ?? (origin && /^https?:/.test(origin) ? origin : BASE_URL_PLACEHOLDER);
+  return { backendUrl, ...(given.token ? { token: given.token } : {}) };
+}

@@ -1,0 +1,45 @@
+/**
+ * The deployed manifest: manifest.xml with the placeholder base URL replaced by the backend's public URL and
+ * the send mode the organisation chose. Pure, so the server (`/manifest.xml`) and the CLI (`sendguard manifest`)
+ * render the same text. The same placeholder is written over in launchevent.js (see config.ts).
+ */
+import { BASE_URL_PLACEHOLDER } from './config';
+
+export type SendMode = 'SoftBlock' | 'Block';
+
+export interface ManifestOptions {
+  /** `https://sendguard.example.org` or with a path prefix; a trailing slash is ignored. */
+  baseUrl: string;
+  /** `SoftBlock` (the default) lets a sender send after a failed check only by fixing it; `Block` is strict mode. */
+  sendMode?: SendMode;
+}
+
+function checkedBase(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new Error(`the manifest's base URL "${baseUrl}" is not a URL`);
+  }
+  // Outlook loads add-in pages only over HTTPS.
+  if (url.protocol !== 'https:') throw new Error(`the manifest's base URL must use https, not ${url.protocol}`);
+  if (url.search || url.hash) throw new Error("the manifest's base URL must not have a query or fragment");
+  return url.href.replace(/\/+$/, '');
+}
+
+const escapeXml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Replaces the placeholder base URL in any text (the manifest, launchevent.js). */
+export function withBaseUrl(text: string, baseUrl: string): string {
+  return text.split(BASE_URL_PLACEHOLDER).join(checkedBase(baseUrl));
+}
+
+export function renderManifest(template: string, options: ManifestOptions): string {
+  const mode = options.sendMode ?? 'SoftBlock';
+  if (mode !== 'SoftBlock' && mode !== 'Block') throw new Error(`unknown send mode "${String(mode)}"`);
+  return template
+    .split(BASE_URL_PLACEHOLDER)
+    .join(escapeXml(checkedBase(options.baseUrl)))
+    .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`);
+}

@@ -1,0 +1,86 @@
+// The Outlook add-in's browser bundles, under dist/web/outlook/ (served at /addin/):
+//   taskpane.html + taskpane.js      the compose pane (openpgp.js split off into a chunk loaded on first use)
+//   launchevent.html + launchevent.js the automatic checks: the HTML page is the runtime of web, new Outlook and
+//                                    Mac; the .js alone is classic Outlook on Windows' JavaScript-only runtime
+//   assets/                          the manifest's icons
+//   try/index.html + try/tryit.js    the "try it without Outlook" page (served at /try/)
+const { join } = require('node:path');
+const HtmlWebpackPlugin = require('html-webpack-plugin');
+const CopyWebpackPlugin = require('copy-webpack-plugin');
+
+const OFFICE_JS = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
+
+/** The shared SWC rule with another language target. */
+function withTarget(common, target) {
+  const [rule] = common.module.rules;
+  return {
+    ...common.module,
+    rules: [{ ...rule, use: { ...rule.use, options: { ...rule.use.options, jsc: { ...rule.use.options.jsc, target } } } }],
+  };
+}
+
+function page(filename, title, chunks, extraHead = '') {
+  return new HtmlWebpackPlugin({
+    filename,
+    chunks,
+    scriptLoading: 'blocking',
+    inject: 'body',
+    templateContent: `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>${extraHead}</head><body><div id="root"></div></body></html>`,
+  });
+}
+
+module.exports = ({ common, root, outputRoot }) => {
+  const output = join(outputRoot, 'outlook');
+  const officeScript = `<script src="${OFFICE_JS}"></script>`;
+  const pane = {
+    ...common,
+    name: 'outlook-pane',
+    target: ['web', 'es2020'],
+    entry: { taskpane: join(root, 'src/outlook/taskpane.tsx'), 'try/tryit': join(root, 'src/outlook/tryit/tryit.ts') },
+    output: { path: output, filename: '[name].js', chunkFilename: 'chunks/[name].[contenthash:8].js', publicPath: 'auto', clean: false },
+    plugins: [
+      page('taskpane.html', 'Sendguard', ['taskpane'], officeScript),
+      new HtmlWebpackPlugin({
+        filename: 'try/index.html',
+        chunks: ['try/tryit'],
+        scriptLoading: 'blocking',
+        inject: 'head',
+        template: join(root, 'src/outlook/tryit/index.html'),
+      }),
+      new CopyWebpackPlugin({ patterns: [{ from: join(root, 'assets/*.png'), to: 'assets/[name][ext]' }] }),
+    ],
+  };
+  // Classic Outlook's JavaScript-only runtime: ES2016 syntax in our code and webpack's own runtime, one file.
+  const launchevent = {
+    ...common,
+    name: 'outlook-launchevent',
+    target: ['web', 'es2016'],
+    module: { ...withTarget(common, 'es2016'), parser: { javascript: { exportsPresence: 'error' } } },
+    // Only vocabulary.ts's word lists are needed here; its zod schemas are built but unused (see zod-free.ts).
+    resolve: { ...common.resolve, alias: { zod$: join(root, 'src/outlook/zod-free.ts') } },
+    entry: { launchevent: join(root, 'src/outlook/launchevent.ts') },
+    output: {
+      path: output,
+      filename: '[name].js',
+      publicPath: '',
+      environment: {
+        arrowFunction: true,
+        const: true,
+        destructuring: true,
+        forOf: true,
+        templateLiteral: true,
+        asyncFunction: false,
+        bigIntLiteral: false,
+        dynamicImport: false,
+        module: false,
+        optionalChaining: false,
+        globalThis: false,
+      },
+    },
+    optimization: { splitChunks: false, runtimeChunk: false },
+    plugins: [page('launchevent.html', 'Sendguard checks', ['launchevent'], officeScript)],
+  };
+  return [pane, launchevent];
+};
