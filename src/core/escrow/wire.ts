@@ -95,7 +95,8 @@ export const PickupInfo = z.object({
   senderName: z.string(),
   senderAddress: z.string(),
   expiresAt: z.string(),
-  passcode: z.boolean(),
+  /** Present when the sender set a passcode: the portal derives the passcode key with it before opening. */
+  passcodeSalt: b64(16).optional(),
 });
 export type PickupInfo = z.infer<typeof PickupInfo>;
 
@@ -110,7 +111,6 @@ export const OpenResponse = z.object({
   wrappedKey: b64(WRAPPED_KEY_BYTES),
   blobSizes: BlobSizes,
   replyPublicKey: b64(65),
-  passcodeSalt: b64(16).optional(),
   repliesLeft: z.number().int().min(0),
 });
 export type OpenResponse = z.infer<typeof OpenResponse>;

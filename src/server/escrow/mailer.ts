@@ -1,0 +1,72 @@
+/**
+ * Mail the escrow server sends itself: one-time codes to recipients and lock-out notices to senders, through
+ * the configured SMTP relay. Texts are plain and say what to do next.
+ */
+import { createTransport } from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+export interface SmtpRelay {
+  host: string;
+  port: number;
+  /** Implicit TLS (port 465); otherwise STARTTLS is required unless `allowPlaintextRelay`. */
+  secure: boolean;
+  from: string;
+  /** Extra trust anchor (PEM) for a relay with a private CA. */
+  ca?: string;
+  /** For a relay on the same host only: codes would otherwise cross the network in the clear. */
+  allowPlaintextRelay: boolean;
+  auth?: { user: string; pass: string };
+}
+
+export function smtpMailer(relay: SmtpRelay): Mailer {
+  const transport = createTransport({
+    host: relay.host,
+    port: relay.port,
+    secure: relay.secure,
+    requireTLS: !relay.secure && !relay.allowPlaintextRelay,
+    ...(relay.auth ? { auth: relay.auth } : {}),
+    ...(relay.ca ? { tls: { ca: relay.ca } } : {}),
+  });
+  return {
+    async send(mail) {
+      await transport.sendMail({ from: relay.from, ...mail });
+    },
+  };
+}
+
+export function codeMail(to: string, code: string, senderName: string, validMinutes: number): OutgoingMail {
+  return {
+    to,
+    subject: `Your code to open the secure message from ${senderName}`,
+    text: [
+      `Your code is ${code}`,
+      '',
+      `Enter it on the page where you asked for it to open the secure message ${senderName} sent you.`,
+      `It works once and for ${validMinutes} minutes. If you did not ask for a code, ignore this email: nobody`,
+      'can open the message without access to your mailbox.',
+    ].join('\n'),
+  };
+}
+
+export function lockoutMail(to: string, recipient: string, expiresAt: string): OutgoingMail {
+  return {
+    to,
+    subject: `Secure message: ${recipient} is locked out after too many wrong codes`,
+    text: [
+      `Someone entered too many wrong codes for ${recipient} on a secure message you sent.`,
+      `That address cannot open the message any more. It expires on ${expiresAt}.`,
+      '',
+      'If the recipient still needs it, send the message again. If you did not expect this, someone may have',
+      'your link and be guessing: you can revoke the message from the Sendguard pane in Outlook or Thunderbird.',
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,437 @@
+/**
+ * EscrowStore in SQLite: the same database file as the rest of the server (its own tables and its own migration
+ * counter, so escrow's schema steps never collide with other areas'), or `:memory:` for tests — one
+ * implementation, so the fake cannot drift from the real one. `secure_delete` overwrites freed pages, and a
+ * WAL checkpoint after each shred leaves no old copy of a destroyed secret in the log.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SendguardError } from '../../core/errors';
+import type {
+  AuditRecord,
+  CodeRecord,
+  EscrowStore,
+  MessageRecord,
+  RecipientRecord,
+  ReplyRecord,
+  SessionRecord,
+} from './store';
+
+const STEPS: readonly string[] = [
+  `
+  CREATE TABLE escrow_messages (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    sender_address TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('uploading', 'ready', 'revoked', 'expired')),
+    sealed_server_secret BLOB,
+    wrapped_key BLOB,
+    blob_count INTEGER NOT NULL,
+    blob_sizes TEXT,
+    passcode_salt BLOB,
+    passcode_check BLOB,
+    reply_public_key BLOB NOT NULL,
+    wrapped_reply_key BLOB NOT NULL,
+    sender_access_hash BLOB NOT NULL
+  );
+  CREATE INDEX escrow_messages_owner ON escrow_messages (owner);
+  CREATE INDEX escrow_messages_expiry ON escrow_messages (expires_at) WHERE sealed_server_secret IS NOT NULL;
+  CREATE TABLE escrow_recipients (
+    message_id TEXT NOT NULL REFERENCES escrow_messages (id),
+    address TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('active', 'locked', 'revoked')),
+    failures INTEGER NOT NULL DEFAULT 0,
+    passcode_failures INTEGER NOT NULL DEFAULT 0,
+    verified_at INTEGER,
+    PRIMARY KEY (message_id, address)
+  );
+  CREATE TABLE escrow_codes (
+    message_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    expires_at INTEGER NOT NULL,
+    tries INTEGER NOT NULL,
+    PRIMARY KEY (message_id, address)
+  );
+  CREATE TABLE escrow_sessions (
+    hash BLOB PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE escrow_replies (
+    id TEXT NOT NULL,
+    message_id TEXT NOT NULL REFERENCES escrow_messages (id),
+    address TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    ephemeral_public_key BLOB NOT NULL,
+    blob_count INTEGER NOT NULL,
+    blob_sizes TEXT,
+    PRIMARY KEY (message_id, id)
+  );
+  CREATE TABLE escrow_audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    recipient TEXT,
+    ip TEXT,
+    user_agent TEXT
+  );
+  CREATE INDEX escrow_audit_message ON escrow_audit (message_id, recipient, event, at);
+  -- Append-only: only the retention purge may blank the network details, nothing else changes or goes.
+  CREATE TRIGGER escrow_audit_no_delete BEFORE DELETE ON escrow_audit
+    BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
+  CREATE TRIGGER escrow_audit_no_rewrite BEFORE UPDATE OF seq, message_id, at, event, recipient ON escrow_audit
+    BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
+  CREATE TRIGGER escrow_audit_only_blank BEFORE UPDATE OF ip, user_agent ON escrow_audit
+    WHEN NEW.ip IS NOT NULL OR NEW.user_agent IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
+  `,
+];
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS escrow_schema (version INTEGER NOT NULL)');
+  db.transaction(() => {
+    const row = db.prepare('SELECT MAX(version) AS v FROM escrow_schema').get() as { v: number | null };
+    const current = row.v ?? 0;
+    if (current > STEPS.length)
+      throw new SendguardError(
+        'STORE_TOO_NEW',
+        `the escrow tables are at version ${current}; this Sendguard knows ${STEPS.length}`,
+      );
+    STEPS.slice(current).forEach((sql, i) => {
+      db.exec(sql);
+      db.prepare('INSERT INTO escrow_schema (version) VALUES (?)').run(current + i + 1);
+    });
+  }).immediate();
+}
+
+const bytes = (value: unknown): Uint8Array | null => (value == null ? null : new Uint8Array(value as Buffer));
+const buf = (value: Uint8Array | null): Buffer | null => (value ? Buffer.from(value) : null);
+const sizes = (value: unknown): number[] | null =>
+  value == null ? null : (JSON.parse(value as string) as number[]);
+
+type Row = Record<string, unknown>;
+
+function toMessage(r: Row): MessageRecord {
+  return {
+    id: r.id as string,
+    owner: r.owner as string,
+    senderName: r.sender_name as string,
+    senderAddress: r.sender_address as string,
+    createdAt: r.created_at as number,
+    expiresAt: r.expires_at as number,
+    state: r.state as MessageRecord['state'],
+    sealedServerSecret: bytes(r.sealed_server_secret),
+    wrappedKey: bytes(r.wrapped_key),
+    blobCount: r.blob_count as number,
+    blobSizes: sizes(r.blob_sizes),
+    passcodeSalt: bytes(r.passcode_salt),
+    passcodeCheck: bytes(r.passcode_check),
+    replyPublicKey: bytes(r.reply_public_key)!,
+    wrappedReplyKey: bytes(r.wrapped_reply_key)!,
+    senderAccessHash: bytes(r.sender_access_hash)!,
+  };
+}
+
+function toRecipient(r: Row): RecipientRecord {
+  return {
+    messageId: r.message_id as string,
+    address: r.address as string,
+    state: r.state as RecipientRecord['state'],
+    failures: r.failures as number,
+    passcodeFailures: r.passcode_failures as number,
+    verifiedAt: (r.verified_at as number | null) ?? null,
+  };
+}
+
+function toReply(r: Row): ReplyRecord {
+  return {
+    id: r.id as string,
+    messageId: r.message_id as string,
+    address: r.address as string,
+    createdAt: r.created_at as number,
+    ephemeralPublicKey: bytes(r.ephemeral_public_key)!,
+    blobCount: r.blob_count as number,
+    blobSizes: sizes(r.blob_sizes),
+  };
+}
+
+function toAudit(r: Row): AuditRecord {
+  return {
+    messageId: r.message_id as string,
+    at: r.at as number,
+    event: r.event as AuditRecord['event'],
+    ...(r.recipient ? { recipient: r.recipient as string } : {}),
+    ...(r.ip ? { ip: r.ip as string } : {}),
+    ...(r.user_agent ? { userAgent: r.user_agent as string } : {}),
+  };
+}
+
+class SqliteEscrowStore implements EscrowStore {
+  constructor(private readonly db: Database.Database) {}
+
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.db.prepare(sql).all(...params) as Row[];
+  }
+  private one(sql: string, ...params: unknown[]): Row | undefined {
+    return this.db.prepare(sql).get(...params) as Row | undefined;
+  }
+  private run(sql: string, ...params: unknown[]): number {
+    return this.db.prepare(sql).run(...params).changes;
+  }
+
+  async insertMessage(m: MessageRecord, recipients: string[]): Promise<void> {
+    this.db.transaction(() => {
+      this.run(
+        `INSERT INTO escrow_messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        m.id,
+        m.owner,
+        m.senderName,
+        m.senderAddress,
+        m.createdAt,
+        m.expiresAt,
+        m.state,
+        buf(m.sealedServerSecret),
+        buf(m.wrappedKey),
+        m.blobCount,
+        m.blobSizes && JSON.stringify(m.blobSizes),
+        buf(m.passcodeSalt),
+        buf(m.passcodeCheck),
+        buf(m.replyPublicKey),
+        buf(m.wrappedReplyKey),
+        buf(m.senderAccessHash),
+      );
+      for (const address of recipients)
+        this.run(
+          `INSERT OR IGNORE INTO escrow_recipients (message_id, address, state) VALUES (?, ?, 'active')`,
+          m.id,
+          address,
+        );
+    })();
+  }
+
+  async getMessage(id: string): Promise<MessageRecord | undefined> {
+    const row = this.one('SELECT * FROM escrow_messages WHERE id = ?', id);
+    return row && toMessage(row);
+  }
+
+  async listMessages(owner: string): Promise<MessageRecord[]> {
+    return this.all('SELECT * FROM escrow_messages WHERE owner = ? ORDER BY created_at DESC', owner).map(
+      toMessage,
+    );
+  }
+
+  async finalize(id: string, wrappedKey: Uint8Array, blobSizes: number[]): Promise<void> {
+    this.run(
+      `UPDATE escrow_messages SET wrapped_key = ?, blob_sizes = ?, state = 'ready' WHERE id = ? AND state = 'uploading'`,
+      buf(wrappedKey),
+      JSON.stringify(blobSizes),
+      id,
+    );
+  }
+
+  async setExpiry(id: string, expiresAt: number): Promise<void> {
+    this.run('UPDATE escrow_messages SET expires_at = ? WHERE id = ?', expiresAt, id);
+  }
+
+  async shred(id: string, state: 'revoked' | 'expired'): Promise<void> {
+    this.db.transaction(() => {
+      this.run(
+        `UPDATE escrow_messages SET sealed_server_secret = NULL, wrapped_key = NULL, passcode_check = NULL,
+           wrapped_reply_key = X'', state = ? WHERE id = ?`,
+        state,
+        id,
+      );
+      this.run('DELETE FROM escrow_codes WHERE message_id = ?', id);
+      this.run('DELETE FROM escrow_sessions WHERE message_id = ?', id);
+    })();
+    // Pages with the old values may sit in the WAL until a checkpoint copies the new ones over them.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async expiredIds(now: number): Promise<string[]> {
+    return this.all(
+      'SELECT id FROM escrow_messages WHERE expires_at <= ? AND sealed_server_secret IS NOT NULL',
+      now,
+    ).map((r) => r.id as string);
+  }
+
+  async recipients(messageId: string): Promise<RecipientRecord[]> {
+    return this.all('SELECT * FROM escrow_recipients WHERE message_id = ? ORDER BY address', messageId).map(
+      toRecipient,
+    );
+  }
+
+  async getRecipient(messageId: string, address: string): Promise<RecipientRecord | undefined> {
+    const row = this.one(
+      'SELECT * FROM escrow_recipients WHERE message_id = ? AND address = ?',
+      messageId,
+      address,
+    );
+    return row && toRecipient(row);
+  }
+
+  async updateRecipient(r: RecipientRecord): Promise<void> {
+    this.run(
+      `UPDATE escrow_recipients SET state = ?, failures = ?, passcode_failures = ?, verified_at = ?
+       WHERE message_id = ? AND address = ?`,
+      r.state,
+      r.failures,
+      r.passcodeFailures,
+      r.verifiedAt,
+      r.messageId,
+      r.address,
+    );
+  }
+
+  async putCode(c: CodeRecord): Promise<void> {
+    this.run(
+      `INSERT INTO escrow_codes VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id, address)
+       DO UPDATE SET hash = excluded.hash, expires_at = excluded.expires_at, tries = excluded.tries`,
+      c.messageId,
+      c.address,
+      buf(c.hash),
+      c.expiresAt,
+      c.tries,
+    );
+  }
+
+  async getCode(messageId: string, address: string): Promise<CodeRecord | undefined> {
+    const r = this.one('SELECT * FROM escrow_codes WHERE message_id = ? AND address = ?', messageId, address);
+    return (
+      r && {
+        messageId,
+        address,
+        hash: bytes(r.hash)!,
+        expiresAt: r.expires_at as number,
+        tries: r.tries as number,
+      }
+    );
+  }
+
+  async updateCodeTries(messageId: string, address: string, tries: number): Promise<void> {
+    this.run(
+      'UPDATE escrow_codes SET tries = ? WHERE message_id = ? AND address = ?',
+      tries,
+      messageId,
+      address,
+    );
+  }
+
+  async deleteCode(messageId: string, address: string): Promise<void> {
+    this.run('DELETE FROM escrow_codes WHERE message_id = ? AND address = ?', messageId, address);
+  }
+
+  async insertSession(s: SessionRecord): Promise<void> {
+    this.run(
+      'INSERT INTO escrow_sessions VALUES (?, ?, ?, ?, ?)',
+      buf(s.hash),
+      s.messageId,
+      s.address,
+      s.csrf,
+      s.expiresAt,
+    );
+  }
+
+  async getSession(hash: Uint8Array): Promise<SessionRecord | undefined> {
+    const r = this.one('SELECT * FROM escrow_sessions WHERE hash = ?', buf(hash));
+    return (
+      r && {
+        hash,
+        messageId: r.message_id as string,
+        address: r.address as string,
+        csrf: r.csrf as string,
+        expiresAt: r.expires_at as number,
+      }
+    );
+  }
+
+  async insertReply(r: ReplyRecord): Promise<void> {
+    this.run(
+      'INSERT INTO escrow_replies VALUES (?, ?, ?, ?, ?, ?, ?)',
+      r.id,
+      r.messageId,
+      r.address,
+      r.createdAt,
+      buf(r.ephemeralPublicKey),
+      r.blobCount,
+      r.blobSizes && JSON.stringify(r.blobSizes),
+    );
+  }
+
+  async getReply(messageId: string, id: string): Promise<ReplyRecord | undefined> {
+    const row = this.one('SELECT * FROM escrow_replies WHERE message_id = ? AND id = ?', messageId, id);
+    return row && toReply(row);
+  }
+
+  async finalizeReply(messageId: string, id: string, blobSizes: number[]): Promise<void> {
+    this.run(
+      'UPDATE escrow_replies SET blob_sizes = ? WHERE message_id = ? AND id = ?',
+      JSON.stringify(blobSizes),
+      messageId,
+      id,
+    );
+  }
+
+  async listReplies(messageId: string): Promise<ReplyRecord[]> {
+    return this.all('SELECT * FROM escrow_replies WHERE message_id = ? ORDER BY created_at', messageId).map(
+      toReply,
+    );
+  }
+
+  async appendAudit(e: AuditRecord): Promise<void> {
+    this.run(
+      'INSERT INTO escrow_audit (message_id, at, event, recipient, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
+      e.messageId,
+      e.at,
+      e.event,
+      e.recipient ?? null,
+      e.ip ?? null,
+      e.userAgent ?? null,
+    );
+  }
+
+  async audit(messageId: string): Promise<AuditRecord[]> {
+    return this.all('SELECT * FROM escrow_audit WHERE message_id = ? ORDER BY seq', messageId).map(toAudit);
+  }
+
+  async countAudit(messageId: string, recipient: string, event: string, since: number): Promise<number> {
+    const row = this.one(
+      'SELECT COUNT(*) AS n FROM escrow_audit WHERE message_id = ? AND recipient = ? AND event = ? AND at >= ?',
+      messageId,
+      recipient,
+      event,
+      since,
+    );
+    return row?.n as number;
+  }
+
+  async forgetNetworkDetails(before: number): Promise<number> {
+    return this.run(
+      'UPDATE escrow_audit SET ip = NULL, user_agent = NULL WHERE at < ? AND (ip IS NOT NULL OR user_agent IS NOT NULL)',
+      before,
+    );
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+/** `file` is the server's database (e.g. `<dataDir>/sendguard.db`) or `:memory:`. */
+export function openEscrowStore(file: string): EscrowStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return new SqliteEscrowStore(db);
+}

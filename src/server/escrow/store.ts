@@ -1,0 +1,119 @@
+/**
+ * What the escrow server keeps, behind a narrow interface of its own: escrow's tables evolve with escrow, and a
+ * PostgreSQL implementation can take this interface later without touching the verdict store. Times are
+ * milliseconds since the epoch; secrets are bytes as stored (sealed, hashed or public — never a key that opens
+ * a message).
+ */
+import type { AuditEvent } from '../../core/escrow/wire';
+
+export type MessageState = 'uploading' | 'ready' | 'revoked' | 'expired';
+export type RecipientState = 'active' | 'locked' | 'revoked';
+
+export interface MessageRecord {
+  id: string;
+  /** The caller who created it (`Caller.subject`, with its tenant): only they manage it. */
+  owner: string;
+  senderName: string;
+  senderAddress: string;
+  createdAt: number;
+  expiresAt: number;
+  state: MessageState;
+  /** The server secret sealed under the server key; null once shredded. */
+  sealedServerSecret: Uint8Array | null;
+  /** The wrapped content key; null until finalized, and again once shredded. */
+  wrappedKey: Uint8Array | null;
+  blobCount: number;
+  blobSizes: number[] | null;
+  passcodeSalt: Uint8Array | null;
+  /** HMAC(server key, passcode check). */
+  passcodeCheck: Uint8Array | null;
+  replyPublicKey: Uint8Array;
+  wrappedReplyKey: Uint8Array;
+  /** SHA-256 of the sender-access value derived from the sender secret. */
+  senderAccessHash: Uint8Array;
+}
+
+export interface RecipientRecord {
+  messageId: string;
+  address: string;
+  state: RecipientState;
+  /** Failed code tries over all codes: the lock-out counter. */
+  failures: number;
+  passcodeFailures: number;
+  verifiedAt: number | null;
+}
+
+/** The one live code of a recipient; a new one replaces it. */
+export interface CodeRecord {
+  messageId: string;
+  address: string;
+  hash: Uint8Array;
+  expiresAt: number;
+  tries: number;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie value. */
+  hash: Uint8Array;
+  messageId: string;
+  address: string;
+  csrf: string;
+  expiresAt: number;
+}
+
+export interface ReplyRecord {
+  id: string;
+  messageId: string;
+  address: string;
+  createdAt: number;
+  ephemeralPublicKey: Uint8Array;
+  blobCount: number;
+  /** Null while uploading. */
+  blobSizes: number[] | null;
+}
+
+export interface AuditRecord {
+  messageId: string;
+  at: number;
+  event: AuditEvent;
+  recipient?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface EscrowStore {
+  insertMessage(message: MessageRecord, recipients: string[]): Promise<void>;
+  getMessage(id: string): Promise<MessageRecord | undefined>;
+  listMessages(owner: string): Promise<MessageRecord[]>;
+  finalize(id: string, wrappedKey: Uint8Array, blobSizes: number[]): Promise<void>;
+  setExpiry(id: string, expiresAt: number): Promise<void>;
+  /** Destroys the server secret, wrapped key, codes and sessions, and makes sure no copy lingers in the file. */
+  shred(id: string, state: 'revoked' | 'expired'): Promise<void>;
+  /** Messages past their expiry that still hold key material. */
+  expiredIds(now: number): Promise<string[]>;
+
+  recipients(messageId: string): Promise<RecipientRecord[]>;
+  getRecipient(messageId: string, address: string): Promise<RecipientRecord | undefined>;
+  updateRecipient(recipient: RecipientRecord): Promise<void>;
+
+  putCode(code: CodeRecord): Promise<void>;
+  getCode(messageId: string, address: string): Promise<CodeRecord | undefined>;
+  updateCodeTries(messageId: string, address: string, tries: number): Promise<void>;
+  deleteCode(messageId: string, address: string): Promise<void>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  getSession(hash: Uint8Array): Promise<SessionRecord | undefined>;
+
+  insertReply(reply: ReplyRecord): Promise<void>;
+  getReply(messageId: string, id: string): Promise<ReplyRecord | undefined>;
+  finalizeReply(messageId: string, id: string, blobSizes: number[]): Promise<void>;
+  listReplies(messageId: string): Promise<ReplyRecord[]>;
+
+  appendAudit(entry: AuditRecord): Promise<void>;
+  audit(messageId: string): Promise<AuditRecord[]>;
+  countAudit(messageId: string, recipient: string, event: AuditEvent, since: number): Promise<number>;
+  /** Blanks IP and user agent of entries older than `before` (retention policy); the entries stay. */
+  forgetNetworkDetails(before: number): Promise<number>;
+
+  close(): Promise<void>;
+}
