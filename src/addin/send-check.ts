@@ -6,7 +6,7 @@
 import { scan } from '../core/detectors';
 import type { Plan } from '../core/plan';
 import type { DetectorId, Policy } from '../core/policy/schema';
-import { planFor } from './assessment';
+import { planFor, type PlannedMessage } from './assessment';
 import type { AssessAnswer, Backend } from './backend';
 import type { HostRecipients, MailHost } from './host';
 import { APPLIED_HEADER, appliedToExactly, parseApplied, type AppliedRecord } from './protect/applied';
@@ -25,7 +25,7 @@ const MAX_MESSAGE = 500;
 export type SendHost = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'> &
   Partial<Pick<MailHost, 'getSensitivityLabel'>>;
 
-interface MessageState {
+export interface MessageState {
   recipients: HostRecipients;
   subject: string;
   text: string;
@@ -70,17 +70,20 @@ function refusal(plan: Plan): SendDecision {
   };
 }
 
-export async function checkSend(host: SendHost, backend: Backend): Promise<SendDecision> {
+/** The message as read, its policy and its plan, or the decision to give when that could not be reached. */
+export type Evaluation =
+  | { kind: 'planned'; state: MessageState; policy: Policy; planned: PlannedMessage }
+  | { kind: 'failed'; decision: SendDecision };
+
+const UNREADABLE =
+  'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.';
+
+export async function evaluateMessage(host: SendHost, backend: Backend): Promise<Evaluation> {
   let state: MessageState;
   try {
     state = await readMessage(host);
   } catch {
-    return {
-      kind: 'block',
-      text: 'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.',
-      markdown:
-        'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.',
-    };
+    return { kind: 'failed', decision: { kind: 'block', text: UNREADABLE, markdown: UNREADABLE } };
   }
   const all = [...state.recipients.to, ...state.recipients.cc, ...state.recipients.bcc].map((r) => r.address);
   // Both asked at once; the policy alone still tells whether an unanswered check may prompt rather than stop.
@@ -93,25 +96,25 @@ export async function checkSend(host: SendHost, backend: Backend): Promise<SendD
     answer = await answerAsked;
   } catch (error) {
     answerAsked.catch(() => undefined);
+    const text = clip(
+      `${(error as Error).message} Sendguard cannot confirm that this message is protected as your organisation requires.`,
+    );
     return {
-      kind: 'unanswered',
-      text: clip(
-        `${(error as Error).message} Sendguard cannot confirm that this message is protected as your organisation requires.`,
-      ),
-      prompt: policy?.onSend.backendUnreachable === 'prompt',
+      kind: 'failed',
+      decision: { kind: 'unanswered', text, prompt: policy?.onSend.backendUnreachable === 'prompt' },
     };
   }
   if (answer.invalid.length > 0) {
     const bad = answer.invalid.map((i) => `"${i.input}" ${i.reason}`).join('; ');
     const text = clip(`Fix the recipients before sending: ${bad}.`);
-    return { kind: 'block', text, markdown: text };
+    return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
   }
   // A body too long to scan whole may hide what the detectors look for: treat it as if they found everything.
   const scanned = scan(state.text);
   const findings = scanned.truncated
     ? (Object.keys(policy.detectors) as DetectorId[]).map((detector) => ({ detector }))
     : scanned.findings;
-  const { plan, addresses } = planFor({
+  const planned = planFor({
     answer,
     recipients: state.recipients,
     policy,
@@ -119,11 +122,20 @@ export async function checkSend(host: SendHost, backend: Backend): Promise<SendD
     ...(state.applied ? { chosen: state.applied.classification } : {}),
     ...(state.label ? { label: state.label } : {}),
   });
+  return { kind: 'planned', state, policy, planned };
+}
+
+export async function checkSend(host: SendHost, backend: Backend): Promise<SendDecision> {
+  const evaluation = await evaluateMessage(host, backend);
+  if (evaluation.kind === 'failed') return evaluation.decision;
+  const { state, policy, planned } = evaluation;
+  const { plan, addresses } = planned;
   if (state.applied && stillProtected(state.applied, plan, addresses, state.text)) {
     const retag = state.applied.protection === 'tls' ? { changes: tagChanges(state.subject, policy) } : {};
     return { kind: 'allow', why: `already protected by ${state.applied.protection}`, ...retag };
   }
   if (plan.action === 'send') return { kind: 'allow', why: plan.summary };
-  if (plan.action === 'tag') return { kind: 'allow', why: plan.summary, changes: tagChanges(state.subject, policy) };
+  if (plan.action === 'tag')
+    return { kind: 'allow', why: plan.summary, changes: tagChanges(state.subject, policy) };
   return refusal(plan);
 }

@@ -23,7 +23,6 @@ interface ConfigGlobal {
 export function addinConfig(scope: ConfigGlobal = globalThis as ConfigGlobal): AddinConfig {
   const given = scope.SENDGUARD_CONFIG ?? {};
   const origin = scope.location?.origin;
-  const backendUrl =
-    given.backendUrl ?? (origin && /^https?:/.test(origin) ? origin : BASE_URL_PLACEHOLDER);
+  const backendUrl = given.backendUrl ?? (origin && /^https?:/.test(origin) ? origin : BASE_URL_PLACEHOLDER);
   return { backendUrl, ...(given.token ? { token: given.token } : {}) };
 }

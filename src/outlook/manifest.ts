@@ -22,7 +22,8 @@ function checkedBase(baseUrl: string): string {
     throw new Error(`the manifest's base URL "${baseUrl}" is not a URL`);
   }
   // Outlook loads add-in pages only over HTTPS.
-  if (url.protocol !== 'https:') throw new Error(`the manifest's base URL must use https, not ${url.protocol}`);
+  if (url.protocol !== 'https:')
+    throw new Error(`the manifest's base URL must use https, not ${url.protocol}`);
   if (url.search || url.hash) throw new Error("the manifest's base URL must not have a query or fragment");
   return url.href.replace(/\/+$/, '');
 }

@@ -23,10 +23,15 @@ export function officeAsync<T>(
       call((result) => {
         // Compared by value: the Office global's enum is not there in every context this runs in.
         if ((result.status as unknown) === 'succeeded') resolve(result.value);
-        else reject(new OfficeCallError(operation, result.error?.code, result.error?.message ?? 'unknown error'));
+        else
+          reject(
+            new OfficeCallError(operation, result.error?.code, result.error?.message ?? 'unknown error'),
+          );
       });
     } catch (error) {
-      reject(new OfficeCallError(operation, undefined, error instanceof Error ? error.message : String(error)));
+      reject(
+        new OfficeCallError(operation, undefined, error instanceof Error ? error.message : String(error)),
+      );
     }
   });
 }

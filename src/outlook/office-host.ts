@@ -47,9 +47,9 @@ export function createOfficeHost(office: typeof Office): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
 
   const getField = (field: RecipientField) =>
-    officeAsync<Office.EmailAddressDetails[]>(`reading ${field}`, (cb) => fieldOf(item, field).getAsync(cb)).then(
-      (list) => list.map(toHostRecipient),
-    );
+    officeAsync<Office.EmailAddressDetails[]>(`reading ${field}`, (cb) =>
+      fieldOf(item, field).getAsync(cb),
+    ).then((list) => list.map(toHostRecipient));
 
   async function labelName(): Promise<string | undefined> {
     if (!item.sensitivityLabel || !office.context.sensitivityLabelsCatalog) return undefined;
@@ -77,7 +77,8 @@ export function createOfficeHost(office: typeof Office): MailHost {
         ),
       ),
     getSubject: () => officeAsync<string>('reading the subject', (cb) => item.subject.getAsync(cb)),
-    setSubject: (subject) => officeAsync<void>('changing the subject', (cb) => item.subject.setAsync(subject, cb)),
+    setSubject: (subject) =>
+      officeAsync<void>('changing the subject', (cb) => item.subject.setAsync(subject, cb)),
     getBody: (format) =>
       officeAsync<string>('reading the body', (cb) =>
         item.body.getAsync(format === 'html' ? office.CoercionType.Html : office.CoercionType.Text, cb),
@@ -94,16 +95,14 @@ export function createOfficeHost(office: typeof Office): MailHost {
       officeAsync<Office.AttachmentDetailsCompose[]>('listing attachments', (cb) =>
         item.getAttachmentsAsync(cb),
       ).then((list) =>
-        list.map(
-          (a): HostAttachment => ({
-            id: a.id,
-            name: a.name,
-            // Compose-side details carry no MIME type in most Outlooks.
-            contentType: (a as { contentType?: string }).contentType ?? 'application/octet-stream',
-            size: a.size,
-            inline: a.isInline,
-          }),
-        ),
+        list.map((a): HostAttachment => ({
+          id: a.id,
+          name: a.name,
+          // Compose-side details carry no MIME type in most Outlooks.
+          contentType: (a as { contentType?: string }).contentType ?? 'application/octet-stream',
+          size: a.size,
+          inline: a.isInline,
+        })),
       ),
     async getAttachmentContent(id) {
       const content = await officeAsync<Office.AttachmentContent>('reading an attachment', (cb) =>
@@ -117,7 +116,12 @@ export function createOfficeHost(office: typeof Office): MailHost {
     },
     addAttachment: (attachment: NewAttachment) =>
       officeAsync<string>(`attaching ${attachment.name}`, (cb) =>
-        item.addFileAttachmentFromBase64Async(bytesToBase64(attachment.data), attachment.name, { isInline: false }, cb),
+        item.addFileAttachmentFromBase64Async(
+          bytesToBase64(attachment.data),
+          attachment.name,
+          { isInline: false },
+          cb,
+        ),
       ).then(() => undefined),
     removeAttachment: (id) =>
       officeAsync<void>('removing an attachment', (cb) => item.removeAttachmentAsync(id, cb)),

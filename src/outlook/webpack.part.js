@@ -3,7 +3,8 @@
 //   launchevent.html + launchevent.js the automatic checks: the HTML page is the runtime of web, new Outlook and
 //                                    Mac; the .js alone is classic Outlook on Windows' JavaScript-only runtime
 //   assets/                          the manifest's icons
-//   try/index.html + try/tryit.js    the "try it without Outlook" page (served at /try/)
+//   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/)
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
@@ -15,7 +16,12 @@ function withTarget(common, target) {
   const [rule] = common.module.rules;
   return {
     ...common.module,
-    rules: [{ ...rule, use: { ...rule.use, options: { ...rule.use.options, jsc: { ...rule.use.options.jsc, target } } } }],
+    rules: [
+      {
+        ...rule,
+        use: { ...rule.use, options: { ...rule.use.options, jsc: { ...rule.use.options.jsc, target } } },
+      },
+    ],
   };
 }
 
@@ -38,13 +44,31 @@ module.exports = ({ common, root, outputRoot }) => {
     ...common,
     name: 'outlook-pane',
     target: ['web', 'es2020'],
-    entry: { taskpane: join(root, 'src/outlook/taskpane.tsx'), 'try/tryit': join(root, 'src/outlook/tryit/tryit.ts') },
-    output: { path: output, filename: '[name].js', chunkFilename: 'chunks/[name].[contenthash:8].js', publicPath: 'auto', clean: false },
+    entry: {
+      taskpane: join(root, 'src/outlook/taskpane.tsx'),
+      'tryit/tryit': join(root, 'src/outlook/tryit/tryit.ts'),
+    },
+    // The secure-pickup client is built by another area; until it exists the pane says it is unavailable.
+    resolve: {
+      ...common.resolve,
+      alias: {
+        'sendguard-escrow$': existsSync(join(root, 'src/addin/protect/escrow/index.ts'))
+          ? join(root, 'src/addin/protect/escrow/index.ts')
+          : join(root, 'src/outlook/escrow-unavailable.ts'),
+      },
+    },
+    output: {
+      path: output,
+      filename: '[name].js',
+      chunkFilename: 'chunks/[name].[contenthash:8].js',
+      publicPath: 'auto',
+      clean: false,
+    },
     plugins: [
       page('taskpane.html', 'Sendguard', ['taskpane'], officeScript),
       new HtmlWebpackPlugin({
-        filename: 'try/index.html',
-        chunks: ['try/tryit'],
+        filename: 'tryit/index.html',
+        chunks: ['tryit/tryit'],
         scriptLoading: 'blocking',
         inject: 'head',
         template: join(root, 'src/outlook/tryit/index.html'),

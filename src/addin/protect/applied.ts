@@ -48,7 +48,14 @@ export function parseApplied(value: string | undefined): AppliedRecord | undefin
     if (match) fields[match[1]!] = match[2]!;
   }
   const { v, protection, classification, salt, recipients } = fields;
-  if (v !== '1' || !protection || !PROTECTIONS.includes(protection) || !classification || !salt || !recipients) {
+  if (
+    v !== '1' ||
+    !protection ||
+    !PROTECTIONS.includes(protection) ||
+    !classification ||
+    !salt ||
+    !recipients
+  ) {
     return undefined;
   }
   return { protection: protection as ApplicableProtection, classification, salt, recipients };

@@ -36,7 +36,16 @@ export function sha256Hex(text: string): string {
   bytes.push(0x80);
   while (bytes.length % 64 !== 56) bytes.push(0);
   // Messages here are far below 2^32 bits, so the high word of the length is zero.
-  bytes.push(0, 0, 0, 0, bitLength >>> 24, (bitLength >>> 16) & 255, (bitLength >>> 8) & 255, bitLength & 255);
+  bytes.push(
+    0,
+    0,
+    0,
+    0,
+    bitLength >>> 24,
+    (bitLength >>> 16) & 255,
+    (bitLength >>> 8) & 255,
+    bitLength & 255,
+  );
   const h = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);

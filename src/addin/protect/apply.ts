@@ -1,0 +1,221 @@
+/**
+ * Applies the plan to the compose item through `MailHost`: the forced-TLS tag, OpenPGP, secure pickup, or a split
+ * into one message per group. Each protection ends the same way: the applied-protection record is written to the
+ * item's headers and the draft saved, so that the send check finds what the pane did.
+ */
+import type { PlannedMessage } from '../assessment';
+import type { Backend } from '../backend';
+import type { HostRecipient, MailHost, RecipientField } from '../host';
+import type { LoadedMessage } from '../state';
+import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
+import type { EscrowMessage } from './escrow-port';
+import { encryptMessage } from './pgp';
+import { tagChanges } from './tag';
+import type { ApplicableProtection } from '../../core/vocabulary';
+
+export interface ApplyDeps {
+  host: MailHost;
+  backend: Backend;
+  backendUrl: string;
+  token?: string;
+  /** The secure-pickup client; absent where this build has none. */
+  escrow?: EscrowMessage;
+  /** 128 random bits as hex (the applied record's salt). */
+  randomHex: () => string;
+}
+
+/** What the pane shows while work runs: a sentence, and how far along when that is known. */
+export type ProgressReport = (step: string, fraction?: number) => void;
+
+export class ApplyError extends Error {
+  constructor(
+    readonly code: 'APPLY_NO_KEY' | 'APPLY_NO_ESCROW' | 'APPLY_NO_SPLIT' | 'APPLY_NOTHING',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApplyError';
+  }
+}
+
+async function record(
+  protection: ApplicableProtection,
+  planned: PlannedMessage,
+  deps: ApplyDeps,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const applied = appliedRecord(protection, planned.plan.classification, planned.addresses, deps.randomHex);
+  await deps.host.setHeaders({ ...headers, [APPLIED_HEADER]: formatApplied(applied) });
+  await deps.host.save();
+}
+
+async function fileAttachments(host: MailHost) {
+  return (await host.listAttachments()).filter((a) => !a.inline);
+}
+
+async function applyTag(planned: PlannedMessage, loaded: LoadedMessage, deps: ApplyDeps): Promise<void> {
+  const changes = tagChanges(await deps.host.getSubject(), loaded.policy);
+  if (changes.subject !== undefined) await deps.host.setSubject(changes.subject);
+  await record('tls', planned, deps, changes.headers);
+}
+
+/** Every recipient's key, the sender's own (when it has a usable one) and the compliance key: or an error naming who lacks one. */
+async function encryptionKeys(
+  planned: PlannedMessage,
+  loaded: LoadedMessage,
+  deps: ApplyDeps,
+): Promise<string[]> {
+  const byAddress = new Map(loaded.answer.recipients.map((r) => [r.address.toLowerCase(), r.key]));
+  const missing: string[] = [];
+  const keys = planned.addresses.flatMap((address) => {
+    const armored = byAddress.get(address.toLowerCase())?.armoredKey;
+    if (!armored) missing.push(address);
+    return armored ? [armored] : [];
+  });
+  if (missing.length > 0) {
+    throw new ApplyError(
+      'APPLY_NO_KEY',
+      `No usable OpenPGP key for ${missing.join(', ')}: choose secure pickup instead.`,
+    );
+  }
+  const compliance = loaded.policy.complianceKey;
+  if (compliance && !compliance.armoredKey) {
+    throw new ApplyError(
+      'APPLY_NO_KEY',
+      `The organisation's compliance key ${compliance.fingerprint} is not available, so the message cannot be encrypted as policy requires.`,
+    );
+  }
+  const sender = await deps.host.getSenderAddress();
+  const own = sender ? (await deps.backend.assess([sender])).recipients[0]?.key : undefined;
+  return [
+    ...keys,
+    ...(own?.armoredKey ? [own.armoredKey] : []),
+    ...(compliance?.armoredKey ? [compliance.armoredKey] : []),
+  ];
+}
+
+async function applyPgp(
+  planned: PlannedMessage,
+  loaded: LoadedMessage,
+  deps: ApplyDeps,
+  progress: ProgressReport,
+): Promise<void> {
+  const { host } = deps;
+  progress('Collecting keys…');
+  const keys = await encryptionKeys(planned, loaded, deps);
+  const files = await fileAttachments(host);
+  const attachments = [];
+  for (const file of files) {
+    progress(`Reading ${file.name}…`);
+    attachments.push({ name: file.name, data: await host.getAttachmentContent(file.id) });
+  }
+  progress('Encrypting…', 0);
+  const encrypted = await encryptMessage({
+    text: await host.getBody('text'),
+    attachments,
+    keys,
+    onProgress: (done, total) => progress(`Encrypting (${done} of ${total})…`, done / total),
+  });
+  progress('Replacing the message with its encrypted form…');
+  await host.setBody({ format: 'text', content: encrypted.body });
+  for (const file of files) await host.removeAttachment(file.id);
+  for (const file of encrypted.attachments) {
+    await host.addAttachment({
+      name: file.name,
+      contentType: 'application/pgp-encrypted',
+      data: file.data.slice().buffer,
+    });
+  }
+  await record('pgp', planned, deps);
+}
+
+async function applyEscrow(
+  planned: PlannedMessage,
+  loaded: LoadedMessage,
+  deps: ApplyDeps,
+  progress: ProgressReport,
+): Promise<void> {
+  const { host, escrow } = deps;
+  if (!escrow)
+    throw new ApplyError('APPLY_NO_ESCROW', 'Secure pickup is not available in this version of the add-in.');
+  progress('Reading the message…');
+  const files = await fileAttachments(host);
+  const [subject, html, text] = await Promise.all([
+    host.getSubject(),
+    host.getBody('html'),
+    host.getBody('text'),
+  ]);
+  const attachments = [];
+  for (const file of files) {
+    attachments.push({
+      name: file.name,
+      type: file.contentType,
+      data: await host.getAttachmentContent(file.id),
+    });
+  }
+  progress('Uploading for secure pickup…', 0);
+  const result = await escrow({
+    backendUrl: deps.backendUrl,
+    ...(deps.token ? { token: deps.token } : {}),
+    message: { subject, html, text, attachments },
+    recipients: planned.addresses,
+    expiryDays: loaded.policy.escrow.expiryDays,
+    onProgress: (done, total) =>
+      progress('Uploading for secure pickup…', total > 0 ? done / total : undefined),
+  });
+  await host.setBody({ format: 'html', content: result.notice.html });
+  for (const file of files) await host.removeAttachment(file.id);
+  await record('escrow', planned, deps);
+}
+
+/** Moves every group but the first to a new message the host opens; this message keeps the first group. */
+async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: ProgressReport): Promise<void> {
+  const { host } = deps;
+  const { openNewMessage } = host;
+  const [keep, ...move] = planned.plan.groups ?? [];
+  if (!openNewMessage || !keep) {
+    throw new ApplyError(
+      'APPLY_NO_SPLIT',
+      'This mail client cannot open a second message: remove recipients by hand to send to each group.',
+    );
+  }
+  const recipients = await host.getRecipients();
+  const [subject, html] = await Promise.all([host.getSubject(), host.getBody('html')]);
+  const moved = new Set(move.flatMap((g) => g.addresses.map((a) => a.toLowerCase())));
+  const inField = (field: RecipientField, members: Set<string>) =>
+    recipients[field].filter((r) => members.has(r.address.toLowerCase())).map((r) => r.address);
+  for (const group of move) {
+    progress(`Opening a message for ${group.addresses.length} recipient(s)…`);
+    const members = new Set(group.addresses.map((a) => a.toLowerCase()));
+    await openNewMessage({
+      to: inField('to', members),
+      cc: inField('cc', members),
+      bcc: inField('bcc', members),
+      subject,
+      html,
+    });
+  }
+  const staying = (list: HostRecipient[]) => list.filter((r) => !moved.has(r.address.toLowerCase()));
+  for (const field of ['to', 'cc', 'bcc'] as const)
+    await host.setRecipients(field, staying(recipients[field]));
+}
+
+export async function applyPlan(
+  planned: PlannedMessage,
+  loaded: LoadedMessage,
+  deps: ApplyDeps,
+  progress: ProgressReport = () => undefined,
+): Promise<void> {
+  switch (planned.plan.action) {
+    case 'tag':
+      return applyTag(planned, loaded, deps);
+    case 'pgp':
+      return applyPgp(planned, loaded, deps, progress);
+    case 'escrow':
+      return applyEscrow(planned, loaded, deps, progress);
+    case 'split':
+      return applySplit(planned, deps, progress);
+    case 'send':
+    case 'block':
+      throw new ApplyError('APPLY_NOTHING', planned.plan.summary);
+  }
+}

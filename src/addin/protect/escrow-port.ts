@@ -1,0 +1,27 @@
+/**
+ * The secure-pickup client's signature (src/addin/protect/escrow/), as the pane calls it. The pane receives the
+ * function from its host entry, so the pane and its tests do not depend on how or when that library is loaded.
+ */
+export interface EscrowRequest {
+  backendUrl: string;
+  token?: string;
+  message: {
+    subject: string;
+    html: string;
+    text: string;
+    attachments: Array<{ name: string; type: string; data: Blob | ArrayBuffer }>;
+  };
+  recipients: string[];
+  expiryDays: number;
+  passcode?: string;
+  onProgress?: (done: number, total: number) => void;
+  fetch?: typeof fetch;
+}
+
+export interface EscrowResult {
+  id: string;
+  pickupUrl: string;
+  notice: { html: string; text: string };
+}
+
+export type EscrowMessage = (request: EscrowRequest) => Promise<EscrowResult>;

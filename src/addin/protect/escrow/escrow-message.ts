@@ -1,0 +1,120 @@
+/**
+ * What the add-ins call to escrow a message: encrypt it in the client, upload the ciphertext with progress, and
+ * get back the pickup link and the notice that replaces the body. The content key, link secret and sender
+ * secret never leave this function except inside the links it returns.
+ */
+import { fromBase64Url, randomBytes, toBase64Url } from '../../../core/escrow/bytes';
+import { requestJson, type FetchLike } from '../../../core/escrow/http';
+import { passcodeCheck, passcodeKey, SECRET_BYTES, wrapContentKey } from '../../../core/escrow/key-wrap';
+import { pickupUrl } from '../../../core/escrow/link';
+import { packStreams, type AttachmentInput } from '../../../core/escrow/package';
+import { makeReplyKeys, senderAccess } from '../../../core/escrow/sender-keys';
+import { uploadStreams } from '../../../core/escrow/upload';
+import { CreateEscrowResponse, type CreateEscrowRequest } from '../../../core/escrow/wire';
+import { pickupNotice } from './notice';
+
+export interface EscrowMessageOptions {
+  /** The Sendguard server, e.g. `https://sendguard.example.org`; the portal is served from it too. */
+  backendUrl: string;
+  /** The sender's bearer token (Entra access token or API token). */
+  token: string;
+  sender: { name: string; address: string };
+  message: { subject: string; html: string; text: string; attachments: AttachmentInput[] };
+  recipients: string[];
+  expiryDays: number;
+  /** A third secret the sender tells recipients separately (Argon2id in their browser). */
+  passcode?: string;
+  onProgress?: (sent: number, total: number) => void;
+  fetch?: FetchLike;
+  /** The source of the content key and the link, sender and salt secrets; WebCrypto's by default. */
+  random?: (length: number) => Uint8Array;
+}
+
+export interface EscrowedMessage {
+  id: string;
+  /** For every recipient: the link secret is in the fragment. */
+  pickupUrl: string;
+  /** For the sender only (replies); keep it with the sent message, never send it to recipients. */
+  senderUrl: string;
+  expiresAt: string;
+  notice: { html: string; text: string };
+}
+
+async function passcodeFields(passcode: string | undefined, random: (length: number) => Uint8Array) {
+  if (!passcode) return { request: {}, key: undefined };
+  const salt = random(16);
+  const key = await passcodeKey(passcode, salt);
+  return {
+    request: { passcode: { salt: toBase64Url(salt), check: toBase64Url(await passcodeCheck(key, salt)) } },
+    key,
+  };
+}
+
+export async function escrowMessage(options: EscrowMessageOptions): Promise<EscrowedMessage> {
+  const fetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
+  const api = `${options.backendUrl.replace(/\/+$/, '')}/api/v1/escrow`;
+  const headers = { authorization: `Bearer ${options.token}` };
+  const random = options.random ?? randomBytes;
+  const contentKey = random(SECRET_BYTES);
+  const linkSecret = random(SECRET_BYTES);
+  const senderSecret = random(SECRET_BYTES);
+  const replyKeys = await makeReplyKeys(senderSecret);
+  const passcode = await passcodeFields(options.passcode, random);
+  const { subject, html, text, attachments } = options.message;
+
+  const create: CreateEscrowRequest = {
+    recipients: options.recipients,
+    expiryDays: options.expiryDays,
+    senderName: options.sender.name,
+    senderAddress: options.sender.address,
+    blobCount: 1 + attachments.length,
+    replyPublicKey: toBase64Url(replyKeys.publicKey),
+    wrappedReplyKey: toBase64Url(replyKeys.wrappedPrivateKey),
+    senderAccess: toBase64Url(await senderAccess(senderSecret)),
+    ...passcode.request,
+  };
+  const created = await requestJson(
+    fetch,
+    `${api}/messages`,
+    { method: 'POST', headers, body: create },
+    CreateEscrowResponse,
+  );
+  const wrappedKey = await wrapContentKey(contentKey, {
+    messageId: created.id,
+    linkSecret,
+    serverSecret: fromBase64Url(created.serverSecret),
+    ...(passcode.key ? { passcodeKey: passcode.key } : {}),
+  });
+
+  const streams = packStreams(contentKey, { subject, html, text }, attachments);
+  const blobSizes = await uploadStreams(streams, {
+    partUrl: (n, offset) => `${api}/messages/${created.id}/blobs/${n}?offset=${offset}`,
+    headers,
+    fetch,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  await requestJson(fetch, `${api}/messages/${created.id}/finalize`, {
+    method: 'POST',
+    headers,
+    body: { wrappedKey: toBase64Url(wrappedKey), blobSizes },
+  });
+
+  const link = pickupUrl(options.backendUrl, {
+    role: 'recipient',
+    messageId: created.id,
+    secret: linkSecret,
+  });
+  return {
+    id: created.id,
+    pickupUrl: link,
+    senderUrl: pickupUrl(options.backendUrl, { role: 'sender', messageId: created.id, secret: senderSecret }),
+    expiresAt: created.expiresAt,
+    notice: pickupNotice({
+      senderName: options.sender.name,
+      senderAddress: options.sender.address,
+      pickupUrl: link,
+      expiresAt: new Date(created.expiresAt),
+      passcode: Boolean(options.passcode),
+    }),
+  };
+}

@@ -1,0 +1,28 @@
+/** The one-line recipient summary of the compose info bar: "3 recipients: 2 forced TLS, 1 secure pickup". */
+import type { Plan } from '../core/plan';
+import type { Protection } from '../core/vocabulary';
+
+export const PROTECTION_NAMES: Record<Protection, string> = {
+  internal: 'internal',
+  tls: 'forced TLS',
+  pgp: 'OpenPGP',
+  escrow: 'secure pickup',
+  none: 'no protection needed',
+  blocked: 'blocked',
+};
+
+const ORDER: Protection[] = ['tls', 'pgp', 'escrow', 'internal', 'none', 'blocked'];
+
+/** Outlook's notification messages hold at most 150 characters. */
+const MAX = 150;
+
+export function recipientSummary(plan: Pick<Plan, 'recipients'>): string {
+  const total = plan.recipients.length;
+  if (total === 0) return 'No recipients yet.';
+  const parts = ORDER.flatMap((protection) => {
+    const n = plan.recipients.filter((r) => r.protection === protection).length;
+    return n > 0 ? [`${n} ${PROTECTION_NAMES[protection]}`] : [];
+  });
+  const text = `${total} recipient${total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  return text.length <= MAX ? text : `${text.slice(0, MAX - 1)}…`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The message's classification: the sender's choice, and why it may be higher than chosen — what the detectors
+ * found (masked, with the line) and the sensitivity label. Detectors and labels only ever raise it.
+ */
+import { Caption1, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
+import type { ClassificationResult } from '../../core/classify';
+import type { Finding } from '../../core/detectors';
+import type { Policy } from '../../core/policy/schema';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+});
+
+export interface ClassificationPickerProps {
+  policy: Policy;
+  chosen: string | undefined;
+  result: ClassificationResult;
+  findings: readonly Finding[];
+  truncated: boolean;
+  label?: string;
+  onChoose: (name: string) => void;
+}
+
+function nameOf(policy: Policy, name: string): string {
+  return policy.classifications.find((c) => c.name === name)?.label ?? name;
+}
+
+function explanation(props: ClassificationPickerProps): string | undefined {
+  const { policy, result } = props;
+  const raisedBy = result.decidedBy.flatMap((source) => {
+    if (source.kind === 'detector')
+      return [
+        `the message contains what looks like ${props.findings.find((f) => f.detector === source.detector)?.label ?? source.detector}`,
+      ];
+    if (source.kind === 'label') return [`its sensitivity label is "${source.label}"`];
+    return [];
+  });
+  if (raisedBy.length === 0) return undefined;
+  return `Treated as ${nameOf(policy, result.classification)} because ${raisedBy.join(' and ')}.`;
+}
+
+export function ClassificationPicker(props: ClassificationPickerProps) {
+  const styles = useStyles();
+  const { policy, result, findings } = props;
+  const why = explanation(props);
+  return (
+    <div className={styles.root}>
+      <Field label="Classification" hint={why}>
+        <Select
+          value={props.chosen ?? policy.defaultClassification}
+          onChange={(_event, data) => props.onChoose(data.value)}
+        >
+          {policy.classifications.map((c) => (
+            <option key={c.name} value={c.name}>
+              {c.label ?? c.name}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {findings.length > 0 ? (
+        <ul className={styles.list} aria-label="Found in the message">
+          {findings.slice(0, 5).map((f) => (
+            <li key={`${f.start}`}>
+              <Caption1>
+                {f.label}: {f.masked} (line {f.line})
+              </Caption1>
+            </li>
+          ))}
+          {findings.length > 5 ? (
+            <li>
+              <Caption1>and {findings.length - 5} more</Caption1>
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
+      {props.truncated ? (
+        <Caption1>
+          The message is too long to check in full: only its beginning was checked for personal data.
+        </Caption1>
+      ) : null}
+    </div>
+  );
+}

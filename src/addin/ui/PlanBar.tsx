@@ -1,0 +1,71 @@
+/** The plan in one sentence and the one button that applies it, with progress while it runs and what went wrong. */
+import {
+  Button,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  ProgressBar,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import type { Plan } from '../../core/plan';
+import { actionLabel } from './badge-text';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+});
+
+export type ApplyStatus =
+  | { kind: 'idle' }
+  | { kind: 'working'; step: string; fraction?: number }
+  | { kind: 'done'; text: string }
+  | { kind: 'failed'; text: string };
+
+export interface PlanBarProps {
+  plan: Plan;
+  /** Already applied for exactly these recipients (from the record on the draft). */
+  appliedText?: string;
+  status: ApplyStatus;
+  canSplit: boolean;
+  onApply: () => void;
+}
+
+export function PlanBar({ plan, appliedText, status, canSplit, onApply }: PlanBarProps) {
+  const styles = useStyles();
+  const label = actionLabel(plan.action, plan.groups?.length ?? 0);
+  const unavailable = plan.action === 'split' && !canSplit;
+  return (
+    <section className={styles.root} aria-label="Plan">
+      <Text weight="semibold" data-testid="plan-summary">
+        {plan.summary}
+      </Text>
+      {unavailable ? (
+        <Text>This mail client cannot open a second message: send to each group separately.</Text>
+      ) : null}
+      {appliedText ? <Text data-testid="applied">{appliedText}</Text> : null}
+      {label && !unavailable ? (
+        <Button appearance="primary" disabled={status.kind === 'working'} onClick={onApply}>
+          {label}
+        </Button>
+      ) : null}
+      <div role="status" aria-live="polite">
+        {status.kind === 'working' ? (
+          <>
+            <Text>{status.step}</Text>
+            <ProgressBar value={status.fraction} aria-label={status.step} />
+          </>
+        ) : null}
+        {status.kind === 'done' ? (
+          <MessageBar intent="success">
+            <MessageBarBody>{status.text}</MessageBarBody>
+          </MessageBar>
+        ) : null}
+      </div>
+      {status.kind === 'failed' ? (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>{status.text}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+    </section>
+  );
+}

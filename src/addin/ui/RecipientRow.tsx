@@ -1,0 +1,99 @@
+/** One recipient: who, which field, the protection badge, and an expandable "why" with the evidence. */
+import { Badge, Button, Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { useId, useState } from 'react';
+import type { RecipientPlan } from '../../core/plan';
+import type { AssessedRecipient } from '../backend';
+import { badgeFor, formatFingerprint } from './badge-text';
+import { KeyChange } from './KeyChange';
+
+const useStyles = makeStyles({
+  row: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    padding: `${tokens.spacingVerticalS} 0`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
+  who: { flexGrow: 1, minWidth: 0, overflowWrap: 'anywhere' },
+  why: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '2px',
+  },
+});
+
+const SOURCE_NAMES: Record<string, string> = {
+  org: "organisation's keyring",
+  wkd: 'web key directory',
+  vks: 'key server',
+  dns: 'DNSSEC-signed DNS',
+  pinned: 'key used before',
+};
+
+export interface RecipientRowProps {
+  recipient: RecipientPlan;
+  assessed?: AssessedRecipient;
+}
+
+/** The evidence lines: transport verdict and its reasons, the key and where it came from, what was ruled out. */
+function evidence(recipient: RecipientPlan, assessed: AssessedRecipient | undefined): string[] {
+  const lines = [recipient.reason];
+  if (!recipient.internal) {
+    lines.push(`Mail servers of ${recipient.domain}: ${recipient.transport}.`);
+    for (const reason of assessed?.transport?.reasons ?? []) lines.push(`– ${reason}`);
+  }
+  const key = assessed?.key;
+  if (recipient.key.verdict === 'valid' && recipient.key.fingerprint) {
+    const source = recipient.key.source ? `, from the ${SOURCE_NAMES[recipient.key.source]}` : '';
+    const expires = key?.expires ? `, expires ${key.expires.slice(0, 10)}` : '';
+    lines.push(`OpenPGP key ${formatFingerprint(recipient.key.fingerprint)}${source}${expires}.`);
+  } else {
+    lines.push(`OpenPGP key: ${recipient.key.verdict}${key?.reasons[0] ? ` (${key.reasons[0]})` : ''}.`);
+  }
+  for (const refusal of Object.values(recipient.refused))
+    if (refusal) lines.push(`Not possible: ${refusal}.`);
+  return lines;
+}
+
+export function RecipientRow({ recipient, assessed }: RecipientRowProps) {
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  const whyId = useId();
+  const badge = badgeFor(recipient);
+  const name = recipient.displayName ? `${recipient.displayName} <${recipient.address}>` : recipient.address;
+  return (
+    <li className={styles.row} aria-label={`${name}: ${badge.label}`}>
+      <div className={styles.head}>
+        <Text className={styles.who}>{name}</Text>
+        <Caption1>{recipient.fields.map((f) => f.toUpperCase()).join(', ')}</Caption1>
+        <Badge appearance="tint" color={badge.tone} data-protection={recipient.protection}>
+          {badge.label}
+        </Badge>
+      </div>
+      <div className={styles.head}>
+        <Button
+          appearance="transparent"
+          size="small"
+          aria-expanded={open}
+          aria-controls={whyId}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'Hide why' : 'Why?'}
+        </Button>
+        {recipient.key.verdict === 'changed' && assessed ? <KeyChange assessed={assessed} /> : null}
+      </div>
+      {open ? (
+        <ul id={whyId} className={styles.why}>
+          {evidence(recipient, assessed).map((line, i) => (
+            <li key={i} style={{ listStyle: 'none' }}>
+              <Caption1>{line}</Caption1>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}

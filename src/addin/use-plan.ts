@@ -1,0 +1,54 @@
+/**
+ * The pane's data as a React hook: loads on open and again whenever the host reports changed recipients, keeps
+ * only the newest answer when loads overlap, and re-plans locally when the classification changes.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { PlannedMessage } from './assessment';
+import { loadMessage, planWith, type LoadedMessage, type PaneDeps } from './state';
+
+export type PlanState =
+  | { status: 'loading' }
+  | { status: 'failed'; error: string }
+  | { status: 'ready'; loaded: LoadedMessage; planned: PlannedMessage; refreshing: boolean };
+
+export function usePlan(
+  deps: PaneDeps,
+  chosen: string | undefined,
+): { state: PlanState; reload: () => void } {
+  const [loaded, setLoaded] = useState<LoadedMessage>();
+  const [error, setError] = useState<string>();
+  const [refreshing, setRefreshing] = useState(true);
+  const generation = useRef(0);
+
+  const reload = useCallback(() => {
+    const mine = ++generation.current;
+    setRefreshing(true);
+    loadMessage(deps).then(
+      (result) => {
+        if (mine !== generation.current) return;
+        setLoaded(result);
+        setError(undefined);
+        setRefreshing(false);
+      },
+      (failure: unknown) => {
+        if (mine !== generation.current) return;
+        setError(failure instanceof Error ? failure.message : String(failure));
+        setRefreshing(false);
+      },
+    );
+  }, [deps]);
+
+  useEffect(() => {
+    reload();
+    return deps.host.onRecipientsChanged(reload);
+  }, [deps, reload]);
+
+  const planned = useMemo(() => (loaded ? planWith(loaded, chosen) : undefined), [loaded, chosen]);
+  const state: PlanState =
+    error !== undefined && !refreshing
+      ? { status: 'failed', error }
+      : loaded && planned
+        ? { status: 'ready', loaded, planned, refreshing }
+        : { status: 'loading' };
+  return { state, reload };
+}

@@ -1,0 +1,41 @@
+/// <reference types="office-js" />
+/// <reference lib="dom" />
+/**
+ * The compose pane's entry in Outlook (and on the try-it page, whose simulated `Office` stands in): wait for
+ * Office, build the Office.js host and the backend client, render the shared pane.
+ */
+import { createRoot } from 'react-dom/client';
+import { createBackend } from '../addin/backend';
+import type { EscrowMessage } from '../addin/protect/escrow-port';
+import { Pane } from '../addin/ui/Pane';
+import { addinConfig } from './config';
+import { createOfficeHost } from './office-host';
+
+/** Loaded on first use, like openpgp.js: most messages never go through secure pickup. */
+const escrow: EscrowMessage = (request) =>
+  import(/* webpackChunkName: "escrow" */ 'sendguard-escrow').then((m) => m.escrowMessage(request));
+
+function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
+void Office.onReady(() => {
+  const config = addinConfig();
+  const host = createOfficeHost(Office);
+  const backend = createBackend({
+    baseUrl: config.backendUrl,
+    ...(config.token ? { token: config.token } : {}),
+  });
+  createRoot(document.getElementById('root')!).render(
+    <Pane
+      host={host}
+      backend={backend}
+      backendUrl={config.backendUrl}
+      {...(config.token ? { token: config.token } : {})}
+      escrow={escrow}
+      randomHex={randomHex}
+    />,
+  );
+});

@@ -1,0 +1,264 @@
+/**
+ * A stand-in for the parts of Office.js the pane and the send handler use, over an in-memory compose item: the
+ * try-it page runs the real bundles against it, and the unit tests wrap it in office-addin-mock. Callbacks get
+ * `AsyncResult`s shaped like Office's, asynchronously, as Outlook delivers them.
+ */
+
+export interface SimAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  /** Base64, as Office.js hands attachment content over. */
+  base64: string;
+  size: number;
+  isInline: boolean;
+}
+
+export interface SimRecipient {
+  emailAddress: string;
+  displayName: string;
+}
+
+export interface SimNotice {
+  type: string;
+  message: string;
+}
+
+export interface SimState {
+  to: SimRecipient[];
+  cc: SimRecipient[];
+  bcc: SimRecipient[];
+  subject: string;
+  html: string;
+  text: string;
+  attachments: SimAttachment[];
+  headers: Record<string, string>;
+  notices: Record<string, SimNotice>;
+  saved: number;
+  /** What `displayNewMessageForm` was asked to open. */
+  opened: unknown[];
+}
+
+type Callback<T> = (result: { status: string; value: T; error?: { code: number; message: string } }) => void;
+
+function later<T>(callback: Callback<T> | undefined, value: T): void {
+  if (callback) setTimeout(() => callback({ status: 'succeeded', value }), 0);
+}
+
+function failLater(callback: Callback<unknown> | undefined, message: string): void {
+  if (callback)
+    setTimeout(() => callback({ status: 'failed', value: undefined, error: { code: 9000, message } }), 0);
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h\d)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+export function textToHtml(text: string): string {
+  return `<div style="white-space: pre-wrap">${escapeHtml(text)}</div>`;
+}
+
+export function emptyState(): SimState {
+  return {
+    to: [],
+    cc: [],
+    bcc: [],
+    subject: '',
+    html: '',
+    text: '',
+    attachments: [],
+    headers: {},
+    notices: {},
+    saved: 0,
+    opened: [],
+  };
+}
+
+export interface SimulatedOffice {
+  office: Record<string, unknown>;
+  state: SimState;
+  /** Handlers the launch-event bundle associated, by function name. */
+  actions: Map<string, (event: unknown) => unknown>;
+  /** Tells the pane (and the recipients-changed launch event) that recipients changed. */
+  recipientsChanged(): void;
+  setTheme(theme: 'light' | 'dark'): void;
+}
+
+export function simulateOffice(
+  options: { state?: SimState; sender?: string; theme?: 'light' | 'dark'; canOpenMessages?: boolean } = {},
+): SimulatedOffice {
+  const state = options.state ?? emptyState();
+  const actions = new Map<string, (event: unknown) => unknown>();
+  const handlers = new Set<() => void>();
+  let nextId = 1;
+  let theme = options.theme ?? 'light';
+
+  const recipients = (field: 'to' | 'cc' | 'bcc') => ({
+    getAsync: (callback: Callback<SimRecipient[]>) =>
+      later(
+        callback,
+        state[field].map((r) => ({ ...r })),
+      ),
+    setAsync: (list: SimRecipient[], callback?: Callback<void>) => {
+      state[field] = list.map((r) => ({
+        emailAddress: r.emailAddress,
+        displayName: r.displayName ?? r.emailAddress,
+      }));
+      later(callback, undefined);
+    },
+  });
+
+  const item = {
+    itemType: 'message',
+    to: recipients('to'),
+    cc: recipients('cc'),
+    bcc: recipients('bcc'),
+    subject: {
+      getAsync: (callback: Callback<string>) => later(callback, state.subject),
+      setAsync: (subject: string, callback?: Callback<void>) => {
+        state.subject = subject;
+        later(callback, undefined);
+      },
+    },
+    body: {
+      getAsync: (coercion: string, callback: Callback<string>) =>
+        later(callback, coercion === 'html' ? state.html : state.text),
+      setAsync: (content: string, opts: { coercionType?: string }, callback?: Callback<void>) => {
+        if (opts.coercionType === 'html') {
+          state.html = content;
+          state.text = htmlToText(content);
+        } else {
+          state.text = content;
+          state.html = textToHtml(content);
+        }
+        later(callback, undefined);
+      },
+    },
+    getAttachmentsAsync: (callback: Callback<Omit<SimAttachment, 'base64'>[]>) =>
+      later(
+        callback,
+        state.attachments.map(({ base64: _content, ...details }) => ({ ...details, attachmentType: 'file' })),
+      ),
+    getAttachmentContentAsync: (id: string, callback: Callback<{ format: string; content: string }>) => {
+      const found = state.attachments.find((a) => a.id === id);
+      if (!found) failLater(callback as Callback<unknown>, `no attachment ${id}`);
+      else later(callback, { format: 'base64', content: found.base64 });
+    },
+    addFileAttachmentFromBase64Async: (
+      base64: string,
+      name: string,
+      opts: { isInline?: boolean },
+      callback?: Callback<string>,
+    ) => {
+      const id = `att-${nextId++}`;
+      const size = Math.floor((base64.replace(/=+$/, '').length * 3) / 4);
+      state.attachments.push({
+        id,
+        name,
+        contentType: 'application/octet-stream',
+        base64,
+        size,
+        isInline: !!opts.isInline,
+      });
+      later(callback, id);
+    },
+    removeAttachmentAsync: (id: string, callback?: Callback<void>) => {
+      state.attachments = state.attachments.filter((a) => a.id !== id);
+      later(callback, undefined);
+    },
+    internetHeaders: {
+      getAsync: (names: string[], callback: Callback<Record<string, string>>) =>
+        later(
+          callback,
+          Object.fromEntries(
+            Object.entries(state.headers).filter(([name]) =>
+              names.some((n) => n.toLowerCase() === name.toLowerCase()),
+            ),
+          ),
+        ),
+      setAsync: (headers: Record<string, string>, callback?: Callback<void>) => {
+        Object.assign(state.headers, headers);
+        later(callback, undefined);
+      },
+    },
+    saveAsync: (callback?: Callback<string>) => {
+      state.saved += 1;
+      later(callback, 'draft-1');
+    },
+    notificationMessages: {
+      replaceAsync: (id: string, notice: SimNotice, callback?: Callback<void>) => {
+        state.notices[id] = { type: notice.type, message: notice.message };
+        later(callback, undefined);
+      },
+    },
+    addHandlerAsync: (_type: string, handler: () => void, callback?: Callback<void>) => {
+      handlers.add(handler);
+      later(callback, undefined);
+    },
+    removeHandlerAsync: (_type: string, callback?: Callback<void>) => {
+      handlers.clear();
+      later(callback, undefined);
+    },
+  };
+
+  const office = {
+    onReady: (callback?: () => void) => {
+      callback?.();
+      return Promise.resolve({ host: 'Outlook', platform: 'OfficeOnline' });
+    },
+    actions: {
+      associate: (name: string, handler: (event: unknown) => unknown) => actions.set(name, handler),
+    },
+    CoercionType: { Html: 'html', Text: 'text' },
+    EventType: { RecipientsChanged: 'olkRecipientsChanged' },
+    AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
+    MailboxEnums: {
+      AttachmentContentFormat: { Base64: 'base64', Url: 'url', Eml: 'eml', ICalendar: 'iCalendar' },
+      ItemNotificationMessageType: {
+        InformationalMessage: 'informationalMessage',
+        ErrorMessage: 'errorMessage',
+      },
+      SendModeOverride: { PromptUser: 'promptUser' },
+    },
+    context: {
+      get officeTheme() {
+        return theme === 'dark'
+          ? { bodyBackgroundColor: '#292929', bodyForegroundColor: '#ffffff' }
+          : { bodyBackgroundColor: '#ffffff', bodyForegroundColor: '#000000' };
+      },
+      requirements: {
+        isSetSupported: (name: string, version: string) =>
+          name === 'Mailbox' && ((options.canOpenMessages ?? true) ? true : Number(version) < 1.9),
+      },
+      mailbox: {
+        item,
+        userProfile: { emailAddress: options.sender ?? 'sender@example.gov', displayName: 'Sender' },
+        displayNewMessageForm: (parameters: unknown) => state.opened.push(parameters),
+      },
+    },
+  };
+
+  return {
+    office,
+    state,
+    actions,
+    recipientsChanged: () => {
+      for (const handler of handlers) handler();
+      const changed = actions.get('onMessageRecipientsChangedHandler');
+      if (changed) void changed({ completed: () => undefined });
+    },
+    setTheme: (next) => {
+      theme = next;
+    },
+  };
+}
