@@ -53,7 +53,10 @@ export async function passcodeKey(passcode: string, salt: Uint8Array): Promise<U
   });
 }
 
-/** What the recipient shows the server to count passcode attempts; it does not reveal the wrap input. */
-export async function passcodeCheck(key: Uint8Array, messageId: string): Promise<Uint8Array> {
-  return hkdf(key, utf8(messageId), PASSCODE_CHECK_INFO);
+/**
+ * What the recipient shows the server to count passcode attempts; it does not reveal the wrap input. Salted
+ * with the passcode salt, not the message id: the add-in needs it before the server has assigned the id.
+ */
+export async function passcodeCheck(key: Uint8Array, salt: Uint8Array): Promise<Uint8Array> {
+  return hkdf(key, salt, PASSCODE_CHECK_INFO);
 }

@@ -3,7 +3,7 @@
  * half only the sender secret in the sender's own link unwraps, and the proof the portal shows for that link.
  */
 import { utf8 } from './bytes';
-import { hkdf, open, seal, subtle, type Key } from './subtle';
+import { hkdf, open, seal, subtle, view, type Key } from './subtle';
 
 const REPLY_KEY_INFO = 'sendguard-escrow/v1/reply-key';
 const SENDER_ACCESS_INFO = 'sendguard-escrow/v1/sender-access';
@@ -16,29 +16,30 @@ export interface SenderReplyKeys {
   wrappedPrivateKey: Uint8Array;
 }
 
-export async function senderAccess(senderSecret: Uint8Array, messageId: string): Promise<Uint8Array> {
-  return hkdf(senderSecret, utf8(messageId), SENDER_ACCESS_INFO);
+// The sender secret is random per message, so these derivations need no message id (which the server assigns
+// only after they are sent).
+const NO_SALT = new Uint8Array(0);
+const REPLY_KEY_AAD = utf8(REPLY_KEY_INFO);
+
+export async function senderAccess(senderSecret: Uint8Array): Promise<Uint8Array> {
+  return hkdf(senderSecret, NO_SALT, SENDER_ACCESS_INFO);
 }
 
-export async function makeReplyKeys(senderSecret: Uint8Array, messageId: string): Promise<SenderReplyKeys> {
+export async function makeReplyKeys(senderSecret: Uint8Array): Promise<SenderReplyKeys> {
   const pair = (await subtle().generateKey(ECDH, true, ['deriveBits'])) as {
     publicKey: Key;
     privateKey: Key;
   };
   const publicKey = new Uint8Array(await subtle().exportKey('raw', pair.publicKey));
   const pkcs8 = new Uint8Array(await subtle().exportKey('pkcs8', pair.privateKey));
-  const wrapping = await hkdf(senderSecret, utf8(messageId), REPLY_KEY_INFO);
-  return { publicKey, wrappedPrivateKey: await seal(wrapping, pkcs8, utf8(messageId)) };
+  const wrapping = await hkdf(senderSecret, NO_SALT, REPLY_KEY_INFO);
+  return { publicKey, wrappedPrivateKey: await seal(wrapping, pkcs8, REPLY_KEY_AAD) };
 }
 
-export async function unwrapReplyPrivateKey(
-  wrapped: Uint8Array,
-  senderSecret: Uint8Array,
-  messageId: string,
-): Promise<Key> {
-  const wrapping = await hkdf(senderSecret, utf8(messageId), REPLY_KEY_INFO);
-  const pkcs8 = await open(wrapping, wrapped, utf8(messageId));
-  return subtle().importKey('pkcs8', pkcs8, ECDH, false, ['deriveBits']);
+export async function unwrapReplyPrivateKey(wrapped: Uint8Array, senderSecret: Uint8Array): Promise<Key> {
+  const wrapping = await hkdf(senderSecret, NO_SALT, REPLY_KEY_INFO);
+  const pkcs8 = await open(wrapping, wrapped, REPLY_KEY_AAD);
+  return subtle().importKey('pkcs8', view(pkcs8), ECDH, false, ['deriveBits']);
 }
 
 /** The reply's content key from one side's private key and the other side's public key. */
@@ -48,7 +49,7 @@ export async function replyContentKey(
   ephemeralPublicKey: Uint8Array,
   messageId: string,
 ): Promise<Uint8Array> {
-  const peer = await subtle().importKey('raw', peerPublicKey, ECDH, false, []);
+  const peer = await subtle().importKey('raw', view(peerPublicKey), ECDH, false, []);
   const shared = new Uint8Array(await subtle().deriveBits({ name: 'ECDH', public: peer }, privateKey, 256));
   return hkdf(shared, ephemeralPublicKey, `sendguard-escrow/v1/reply:${messageId}`);
 }

@@ -19,7 +19,7 @@ import {
   TAG_BYTES,
   type StreamHeader,
 } from './stream-format';
-import { aesKey, hkdf, subtle, type Key } from './subtle';
+import { aesKey, hkdf, subtle, view, type Key } from './subtle';
 
 const STREAM_INFO = 'sendguard-escrow/v1/stream';
 
@@ -72,9 +72,9 @@ async function* encryptChunks(
   for (let i = 0; i < count; i++) {
     const plaintext = await source.read(i * header.chunkSize, header.chunkSize);
     const sealed = await subtle().encrypt(
-      { name: 'AES-GCM', iv: chunkNonce(i, i === count - 1), additionalData: header.bytes },
+      { name: 'AES-GCM', iv: chunkNonce(i, i === count - 1), additionalData: view(header.bytes) },
       key,
-      plaintext,
+      view(plaintext),
     );
     yield new Uint8Array(sealed);
   }
@@ -101,9 +101,9 @@ export async function* decryptStream(
     const sealed = await source.read(HEADER_BYTES + i * full, last ? lastLength : full);
     try {
       const plain = await subtle().decrypt(
-        { name: 'AES-GCM', iv: chunkNonce(i, last), additionalData: header.bytes },
+        { name: 'AES-GCM', iv: chunkNonce(i, last), additionalData: view(header.bytes) },
         key,
-        sealed,
+        view(sealed),
       );
       yield new Uint8Array(plain);
     } catch (cause) {

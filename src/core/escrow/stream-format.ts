@@ -45,7 +45,7 @@ export function decodeHeader(bytes: Uint8Array): StreamHeader {
   return { chunkSize, salt: bytes.slice(8, 24), bytes: bytes.slice() };
 }
 
-export function chunkNonce(index: number, last: boolean): Uint8Array {
+export function chunkNonce(index: number, last: boolean): Uint8Array<ArrayBuffer> {
   const nonce = new Uint8Array(12);
   new DataView(nonce.buffer).setUint32(7, index);
   nonce[11] = last ? 1 : 0;

@@ -7,6 +7,14 @@ import { EscrowCryptoError } from './errors';
 export type Subtle = typeof globalThis.crypto.subtle;
 export type Key = Awaited<ReturnType<Subtle['importKey']>>;
 
+/**
+ * TypeScript 5.9 types WebCrypto inputs as ArrayBuffer-backed views; ours always are (nothing here uses
+ * SharedArrayBuffer), so this only restates that for the compiler.
+ */
+export function view(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
+}
+
 export function subtle(): Subtle {
   const provider = globalThis.crypto?.subtle;
   if (!provider) throw new EscrowCryptoError('ESCROW_INPUT_INVALID', 'WebCrypto is not available here');
@@ -20,9 +28,9 @@ export async function hkdf(
   info: string,
   length = 32,
 ): Promise<Uint8Array> {
-  const base = await subtle().importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
+  const base = await subtle().importKey('raw', view(ikm), 'HKDF', false, ['deriveBits']);
   const bits = await subtle().deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt, info: new TextEncoder().encode(info) },
+    { name: 'HKDF', hash: 'SHA-256', salt: view(salt), info: new TextEncoder().encode(info) },
     base,
     length * 8,
   );
@@ -30,7 +38,7 @@ export async function hkdf(
 }
 
 export async function aesKey(raw: Uint8Array, usages: Array<'encrypt' | 'decrypt'>): Promise<Key> {
-  return subtle().importKey('raw', raw, { name: 'AES-GCM' }, false, usages);
+  return subtle().importKey('raw', view(raw), { name: 'AES-GCM' }, false, usages);
 }
 
 /** `nonce ‖ AES-256-GCM(key, nonce, plaintext, aad)` with a random nonce: for small one-off values only. */
@@ -41,7 +49,11 @@ export async function seal(
 ): Promise<Uint8Array> {
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12));
   const key = await aesKey(keyBytes, ['encrypt']);
-  const sealed = await subtle().encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad }, key, plaintext);
+  const sealed = await subtle().encrypt(
+    { name: 'AES-GCM', iv: nonce, additionalData: view(aad) },
+    key,
+    view(plaintext),
+  );
   const out = new Uint8Array(12 + sealed.byteLength);
   out.set(nonce);
   out.set(new Uint8Array(sealed), 12);
@@ -53,9 +65,9 @@ export async function open(keyBytes: Uint8Array, sealed: Uint8Array, aad: Uint8A
   const key = await aesKey(keyBytes, ['decrypt']);
   try {
     const plain = await subtle().decrypt(
-      { name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: aad },
+      { name: 'AES-GCM', iv: view(sealed.subarray(0, 12)), additionalData: view(aad) },
       key,
-      sealed.subarray(12),
+      view(sealed.subarray(12)),
     );
     return new Uint8Array(plain);
   } catch (cause) {

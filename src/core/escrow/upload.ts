@@ -3,16 +3,8 @@
  * whatever the attachment's size. Both the add-in (messages) and the portal (replies) send through this.
  */
 import { concatBytes } from './bytes';
+import { EscrowHttpError, type FetchLike } from './http';
 import type { EncryptedStream } from './stream-cipher';
-
-export type FetchLike = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: Uint8Array | string },
-) => Promise<{
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}>;
 
 export interface UploadTarget {
   /** Where part bytes of blob `n` starting at `offset` go (a PUT). */
@@ -22,12 +14,6 @@ export interface UploadTarget {
   /** About 1 MiB: few enough requests for a 25 MiB file, small enough to retry. */
   partBytes?: number;
   onProgress?: (sent: number, total: number) => void;
-}
-
-export class UploadError extends Error {
-  constructor(readonly status: number) {
-    super(`the server refused an upload part (HTTP ${status})`);
-  }
 }
 
 const DEFAULT_PART_BYTES = 1024 * 1024;
@@ -44,10 +30,16 @@ export async function uploadStreams(streams: EncryptedStream[], target: UploadTa
       const body = concatBytes(...part);
       const response = await target.fetch(target.partUrl(n, offset), {
         method: 'PUT',
+        credentials: 'same-origin',
         headers: { ...target.headers, 'content-type': 'application/octet-stream' },
         body,
       });
-      if (!response.ok) throw new UploadError(response.status);
+      if (!response.ok)
+        throw new EscrowHttpError(
+          'ESCROW_UPLOAD_FAILED',
+          `the server refused part of the upload (HTTP ${response.status})`,
+          response.status,
+        );
       offset += partSize;
       sent += partSize;
       target.onProgress?.(sent, total);

@@ -1,0 +1,71 @@
+/**
+ * The few HTTP calls the escrow clients make, over an injected `fetch` (the add-in's, the portal's, a test's),
+ * with the server's `{ error: { code, message } }` turned into a typed error the UI can show as it is.
+ */
+import type { z } from 'zod';
+import { SendguardError } from '../errors';
+
+export type FetchLike = (
+  url: string,
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: Uint8Array | string;
+    credentials?: 'same-origin';
+  },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; blob(): Promise<Blob> }>;
+
+export class EscrowHttpError extends SendguardError {
+  constructor(
+    code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(code, message);
+  }
+}
+
+async function failure(response: Awaited<ReturnType<FetchLike>>): Promise<EscrowHttpError> {
+  const body = (await response.json().catch(() => undefined)) as
+    { error?: { code?: string; message?: string } } | undefined;
+  return new EscrowHttpError(
+    body?.error?.code ?? 'ESCROW_HTTP',
+    body?.error?.message ?? `the server answered HTTP ${response.status}`,
+    response.status,
+  );
+}
+
+export async function requestJson<T>(
+  fetch: FetchLike,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: unknown },
+  schema?: z.ZodType<T>,
+): Promise<T> {
+  const response = await fetch(url, {
+    method: init.method,
+    credentials: 'same-origin',
+    headers: { ...init.headers, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  if (!response.ok) throw await failure(response);
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(await response.json());
+  if (!parsed.success)
+    throw new EscrowHttpError(
+      'ESCROW_HTTP',
+      'the server sent an answer this page does not understand',
+      response.status,
+    );
+  return parsed.data;
+}
+
+/** Ciphertext, as a Blob the browser may keep out of the JavaScript heap. */
+export async function requestBlob(
+  fetch: FetchLike,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Blob> {
+  const response = await fetch(url, { method: 'GET', headers, credentials: 'same-origin' });
+  if (!response.ok) throw await failure(response);
+  return response.blob();
+}

@@ -1,0 +1,205 @@
+/**
+ * Everything the portal does with the server and with keys, kept out of the React components (STYLE.md habit 7):
+ * the recipient's steps — info, code, verify, open, attachments, reply — and the sender's reply reader. Works with
+ * any `fetch`, so the same code runs in the page and in Node tests.
+ */
+import { byteSource } from '../core/escrow/byte-source';
+import { fromBase64Url, toBase64Url } from '../core/escrow/bytes';
+import { requestBlob, requestJson, type FetchLike } from '../core/escrow/http';
+import { passcodeCheck, passcodeKey, unwrapContentKey } from '../core/escrow/key-wrap';
+import type { PickupLink } from '../core/escrow/link';
+import { openAttachment, openManifest, packStreams, type AttachmentInput } from '../core/escrow/package';
+import {
+  replyContentKey,
+  replyKeyForRecipient,
+  senderAccess,
+  unwrapReplyPrivateKey,
+} from '../core/escrow/sender-keys';
+import { uploadStreams } from '../core/escrow/upload';
+import {
+  CreateReplyResponse,
+  MessageManifest,
+  OpenResponse,
+  PickupInfo,
+  ReplyManifest,
+  SenderView,
+  VerifyResponse,
+  type AttachmentEntry,
+} from '../core/escrow/wire';
+
+export interface ClientOptions {
+  /** `<origin>/api/v1/escrow` */
+  apiBase: string;
+  fetch: FetchLike;
+}
+
+const PORTAL_HEADERS = { 'x-sendguard-portal': '1' };
+
+/** Decrypts a whole attachment into a Blob typed as a download, whatever type the sender claimed. */
+async function decryptToBlob(
+  contentKey: Uint8Array,
+  ciphertext: Blob,
+  entry: AttachmentEntry,
+): Promise<Blob> {
+  const parts: Uint8Array[] = [];
+  for await (const part of openAttachment(contentKey, byteSource(ciphertext), entry)) parts.push(part);
+  return new Blob(parts as BlobPart[], { type: 'application/octet-stream' });
+}
+
+export interface OpenedMessage {
+  manifest: MessageManifest;
+  address: string;
+  repliesLeft: number;
+}
+
+export class PickupClient {
+  private csrf = '';
+  private opened?: { contentKey: Uint8Array; manifest: MessageManifest; replyPublicKey: Uint8Array };
+
+  constructor(
+    private readonly link: PickupLink,
+    private readonly options: ClientOptions,
+  ) {}
+
+  private url(path: string): string {
+    return `${this.options.apiBase}/pickup/${this.link.messageId}${path}`;
+  }
+
+  private headers(): Record<string, string> {
+    return this.csrf ? { ...PORTAL_HEADERS, 'x-sendguard-csrf': this.csrf } : PORTAL_HEADERS;
+  }
+
+  info(): Promise<PickupInfo> {
+    return requestJson(this.options.fetch, this.url(''), { method: 'GET', headers: {} }, PickupInfo);
+  }
+
+  async requestCode(address: string): Promise<void> {
+    await requestJson(this.options.fetch, this.url('/code'), {
+      method: 'POST',
+      headers: this.headers(),
+      body: { address },
+    });
+  }
+
+  async verify(address: string, code: string): Promise<void> {
+    const body = { address, code };
+    const answer = await requestJson(
+      this.options.fetch,
+      this.url('/verify'),
+      { method: 'POST', headers: this.headers(), body },
+      VerifyResponse,
+    );
+    this.csrf = answer.csrf;
+  }
+
+  /** `passcodeSalt` comes from `info()` when the sender set a passcode. */
+  async open(passcode?: { text: string; salt: string }): Promise<OpenedMessage> {
+    const passKey = passcode ? await passcodeKey(passcode.text, fromBase64Url(passcode.salt)) : undefined;
+    const check =
+      passKey && passcode
+        ? { passcodeCheck: toBase64Url(await passcodeCheck(passKey, fromBase64Url(passcode.salt))) }
+        : {};
+    const answer = await requestJson(
+      this.options.fetch,
+      this.url('/open'),
+      { method: 'POST', headers: this.headers(), body: check },
+      OpenResponse,
+    );
+    const contentKey = await unwrapContentKey(fromBase64Url(answer.wrappedKey), {
+      messageId: this.link.messageId,
+      linkSecret: this.link.secret,
+      serverSecret: fromBase64Url(answer.serverSecret),
+      ...(passKey ? { passcodeKey: passKey } : {}),
+    });
+    const manifestBlob = await requestBlob(this.options.fetch, this.url('/blobs/0'), this.headers());
+    const manifest = await openManifest(contentKey, byteSource(manifestBlob), MessageManifest);
+    if (manifest.attachments.length !== answer.blobSizes.length - 1)
+      throw new Error('the message and its attachments do not match');
+    this.opened = { contentKey, manifest, replyPublicKey: fromBase64Url(answer.replyPublicKey) };
+    return { manifest, address: answer.address, repliesLeft: answer.repliesLeft };
+  }
+
+  private requireOpened() {
+    if (!this.opened) throw new Error('open the message first');
+    return this.opened;
+  }
+
+  async attachment(index: number): Promise<Blob> {
+    const { contentKey, manifest } = this.requireOpened();
+    const entry = manifest.attachments[index];
+    if (!entry) throw new Error('no such attachment');
+    const ciphertext = await requestBlob(this.options.fetch, this.url(`/blobs/${index + 1}`), this.headers());
+    return decryptToBlob(contentKey, ciphertext, entry);
+  }
+
+  async reply(
+    text: string,
+    attachments: AttachmentInput[],
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<void> {
+    const { replyPublicKey } = this.requireOpened();
+    const { contentKey, ephemeralPublicKey } = await replyKeyForRecipient(
+      replyPublicKey,
+      this.link.messageId,
+    );
+    const body = { ephemeralPublicKey: toBase64Url(ephemeralPublicKey), blobCount: 1 + attachments.length };
+    const { replyId } = await requestJson(
+      this.options.fetch,
+      this.url('/replies'),
+      { method: 'POST', headers: this.headers(), body },
+      CreateReplyResponse,
+    );
+    const blobSizes = await uploadStreams(packStreams(contentKey, { text }, attachments), {
+      partUrl: (n, offset) => this.url(`/replies/${replyId}/blobs/${n}?offset=${offset}`),
+      headers: this.headers(),
+      fetch: this.options.fetch,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    await requestJson(this.options.fetch, this.url(`/replies/${replyId}/finalize`), {
+      method: 'POST',
+      headers: this.headers(),
+      body: { blobSizes },
+    });
+  }
+}
+
+export interface ReadReply {
+  from: string;
+  at: string;
+  text: string;
+  attachments: Array<{ name: string; type: string; size: number; blob: Blob }>;
+}
+
+/** The sender's view through their own link: every reply, decrypted here. */
+export class SenderClient {
+  constructor(
+    private readonly link: PickupLink,
+    private readonly options: ClientOptions,
+  ) {}
+
+  async replies(): Promise<ReadReply[]> {
+    const base = `${this.options.apiBase}/sender/${this.link.messageId}`;
+    const headers = { 'x-sendguard-sender': toBase64Url(await senderAccess(this.link.secret)) };
+    const view = await requestJson(this.options.fetch, base, { method: 'GET', headers }, SenderView);
+    const privateKey = await unwrapReplyPrivateKey(fromBase64Url(view.wrappedReplyKey), this.link.secret);
+    const out: ReadReply[] = [];
+    for (const reply of view.replies) {
+      const ephemeral = fromBase64Url(reply.ephemeralPublicKey);
+      const contentKey = await replyContentKey(privateKey, ephemeral, ephemeral, this.link.messageId);
+      const blob = (n: number) =>
+        requestBlob(this.options.fetch, `${base}/replies/${reply.id}/blobs/${n}`, headers);
+      const manifest = await openManifest(contentKey, byteSource(await blob(0)), ReplyManifest);
+      const attachments = [];
+      for (const [i, entry] of manifest.attachments.entries()) {
+        attachments.push({
+          name: entry.name,
+          type: entry.type,
+          size: entry.size,
+          blob: await decryptToBlob(contentKey, await blob(i + 1), entry),
+        });
+      }
+      out.push({ from: reply.from, at: reply.at, text: manifest.text, attachments });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A real escrow server for tests: Fastify on 127.0.0.1 with an ephemeral port, the real auth plugin (API tokens in
+ * the in-memory store), the escrow plugin on a fresh data directory, and the built portal at `/pickup/` with the
+ * headers the plugin prescribes. The clock and the purge timer are the test's to drive.
+ */
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueApiToken } from '../../src/server/auth/api-tokens';
+import authPlugin from '../../src/server/auth/plugin';
+import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
+import escrowPlugin, { PORTAL_HEADERS, type EscrowPluginOptions } from '../../src/server/escrow/plugin';
+import type { EscrowConfigInput } from '../../src/server/escrow/options';
+import { openMemoryStore } from '../../src/server/store/memory';
+
+export const PORTAL_DIR = join(__dirname, '..', '..', 'dist', 'web', 'portal');
+
+export interface EscrowServer {
+  app: FastifyInstance;
+  /** `http://localhost:<port>`: Chromium treats localhost as a secure context, which `__Host-` cookies need. */
+  url: string;
+  apiBase: string;
+  token: string;
+  otherToken: string;
+  dataDir: string;
+  clock: { now: number };
+  purge: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Records mail instead of sending it, for tests that are not about the SMTP path. */
+export function recordingMailer(): Mailer & { sent: OutgoingMail[]; codeFor(address: string): string } {
+  const sent: OutgoingMail[] = [];
+  return {
+    sent,
+    async send(mail) {
+      sent.push(mail);
+    },
+    codeFor(address) {
+      const mail = [...sent].reverse().find((m) => m.to === address && /Your code is/.test(m.text));
+      const code = mail && /Your code is (\d+)/.exec(mail.text)?.[1];
+      if (!code) throw new Error(`no code mailed to ${address}`);
+      return code;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export async function startEscrowServer(
+  options: {
+    mailer: Mailer;
+    config?: Partial<EscrowConfigInput>;
+    dataDir?: string;
+  } & Partial<EscrowPluginOptions>,
+): Promise<EscrowServer> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sendguard-escrow-'));
+  const clock = { now: Date.now() };
+  let purgeTask: () => void = () => undefined;
+  const tokens = openMemoryStore().tokens;
+  const { token } = await issueApiToken(tokens, { name: 'sender', role: 'sender' });
+  const { token: otherToken } = await issueApiToken(tokens, { name: 'other', role: 'sender' });
+
+  const app = Fastify({
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
+  });
+  await app.register(
+    async (api) => {
+      await api.register(authPlugin, { auth: { apiTokens: true, devNoAuth: false }, tokens });
+      await api.register(escrowPlugin, {
+        prefix: '/escrow',
+        config: { publicUrl: url, dataDir, ...options.config },
+        mailer: options.mailer,
+        now: () => clock.now,
+        schedule: (task) => {
+          purgeTask = task;
+          return () => undefined;
+        },
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(fastifyStatic, {
+    root: PORTAL_DIR,
+    prefix: '/pickup/',
+    setHeaders: (res) => {
+      for (const [name, value] of Object.entries(PORTAL_HEADERS)) res.setHeader(name, value);
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    app,
+    url,
+    apiBase: `${url}/api/v1/escrow`,
+    token,
+    otherToken,
+    dataDir,
+    clock,
+    purge: async () => {
+      purgeTask();
+      // The purge runs detached (a timer callback); give its awaits a moment to finish.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Node's fetch has no cookie jar; the portal's browser does. This gives a client one cookie jar. */
+export function cookieFetch(): typeof fetch {
+  const jar = new Map<string, string>();
+  return async (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await fetch(input, { ...init, headers });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, value] = pair!.split('=');
+      if (name && value) jar.set(name, value);
+    }
+    return response;
+  };
+}

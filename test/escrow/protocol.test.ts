@@ -1,0 +1,328 @@
+/**
+ * The escrow protocol end to end in Node, over real HTTP: the add-in library escrows, the portal's client picks
+ * up (same code as in the page), with mail recorded. The browser test repeats the main path in Chromium with
+ * real SMTP; this file covers every refusal quickly.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
+import { parseFragment } from '../../src/core/escrow/link';
+import { PickupClient, SenderClient } from '../../src/portal/pickup-client';
+import { cookieFetch, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
+
+const SECRET_BODY = 'Diagnosis for patient 4711: confidential-plaintext-marker';
+const ATTACHMENT = randomBytes(300_000);
+
+let server: EscrowServer;
+let mailer: ReturnType<typeof recordingMailer>;
+let secretsMade: Uint8Array[];
+
+beforeEach(async () => {
+  mailer = recordingMailer();
+  server = await startEscrowServer({ mailer, config: { perIp: { max: 1000, windowMs: 60_000 } } });
+  secretsMade = [];
+});
+afterEach(() => server.close());
+
+async function escrow(extra: { passcode?: string; recipients?: string[] } = {}): Promise<EscrowedMessage> {
+  return escrowMessage({
+    backendUrl: server.url,
+    token: server.token,
+    sender: { name: 'Dr. Ann Lee', address: 'ann@clinic.test' },
+    message: {
+      subject: 'Lab results',
+      html: `<p>${SECRET_BODY}</p>`,
+      text: SECRET_BODY,
+      attachments: [
+        { name: 'results.pdf', type: 'application/pdf', data: new Blob([ATTACHMENT]) },
+        { name: 'empty.txt', type: 'text/plain', data: new ArrayBuffer(0) },
+      ],
+    },
+    recipients: extra.recipients ?? ['Bob@Partner.test', 'carol@partner.test'],
+    expiryDays: 7,
+    ...(extra.passcode ? { passcode: extra.passcode } : {}),
+    random: (n) => {
+      const bytes = new Uint8Array(randomBytes(n));
+      secretsMade.push(bytes);
+      return bytes;
+    },
+  });
+}
+
+function recipient(sent: EscrowedMessage): PickupClient {
+  return new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
+    apiBase: server.apiBase,
+    fetch: cookieFetch(),
+  });
+}
+
+async function verified(sent: EscrowedMessage, address = 'bob@partner.test'): Promise<PickupClient> {
+  const client = recipient(sent);
+  await client.requestCode(address);
+  await client.verify(address, mailer.codeFor(address));
+  return client;
+}
+
+async function auditEvents(id: string): Promise<string[]> {
+  const response = await fetch(`${server.apiBase}/messages/${id}/audit`, {
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  return ((await response.json()) as { entries: Array<{ event: string }> }).entries.map((e) => e.event);
+}
+
+test('a recipient verifies by code, reads the message and both attachments byte-identical', async () => {
+  const progress: number[] = [];
+  const sent = await escrowMessage({
+    backendUrl: server.url,
+    token: server.token,
+    sender: { name: 'Ann', address: 'ann@clinic.test' },
+    message: {
+      subject: 'S',
+      html: '<b>hi</b>',
+      text: 'hi',
+      attachments: [{ name: 'a.bin', type: 'application/octet-stream', data: ATTACHMENT }],
+    },
+    recipients: ['bob@partner.test'],
+    expiryDays: 1,
+    onProgress: (done) => progress.push(done),
+  });
+  expect(progress.at(-1)).toBeGreaterThan(ATTACHMENT.length);
+  expect(sent.notice.text).toContain(sent.pickupUrl);
+  expect(sent.notice.text).toContain('Ann <ann@clinic.test> sent you an encrypted message');
+  expect(sent.pickupUrl).toMatch(new RegExp(`^${server.url}/pickup/#r1\\.`));
+
+  const client = await verified(sent);
+  const opened = await client.open();
+  expect(opened.manifest.subject).toBe('S');
+  expect(Buffer.from(await (await client.attachment(0)).arrayBuffer()).equals(ATTACHMENT)).toBe(true);
+  expect(await auditEvents(sent.id)).toEqual(['created', 'code-sent', 'verified', 'viewed', 'downloaded']);
+});
+
+test('the code mail names the sender and the time it is valid; addresses compare case-insensitively', async () => {
+  const sent = await escrow();
+  await recipient(sent).requestCode('  BOB@partner.TEST ');
+  expect(mailer.sent).toHaveLength(1);
+  expect(mailer.sent[0]!.to).toBe('bob@partner.test');
+  expect(mailer.sent[0]!.text).toMatch(/Your code is \d{8}\n/);
+  expect(mailer.sent[0]!.subject).toContain('Dr. Ann Lee');
+});
+
+test('pre-fetching the link (GET) changes nothing: no code, no audit entry, no lock', async () => {
+  const sent = await escrow();
+  const before = await auditEvents(sent.id);
+  for (let i = 0; i < 20; i++) {
+    expect((await fetch(`${server.apiBase}/pickup/${sent.id}`)).status).toBe(200);
+    expect((await fetch(sent.pickupUrl)).status).toBe(200);
+  }
+  expect(await auditEvents(sent.id)).toEqual(before);
+  expect(mailer.sent).toHaveLength(0);
+  await (await verified(sent)).open();
+});
+
+test('a forwarded link without the code gets nothing, and every failure looks the same', async () => {
+  const sent = await escrow();
+  const stranger = recipient(sent);
+  await stranger.requestCode('mallory@evil.test');
+  expect(mailer.sent).toHaveLength(0);
+  const failures = await Promise.all([
+    stranger.verify('mallory@evil.test', '12345678').catch((e: Error) => e),
+    stranger.verify('bob@partner.test', '12345678').catch((e: Error) => e), // a recipient, but no code asked
+  ]);
+  await recipient(sent).requestCode('bob@partner.test');
+  failures.push(await stranger.verify('bob@partner.test', '00000000').catch((e: Error) => e));
+  expect(new Set(failures.map((e) => `${(e as { code?: string }).code}|${e.message}`)).size).toBe(1);
+  expect((failures[0] as { code: string }).code).toBe('ESCROW_CODE_REJECTED');
+  await expect(stranger.open()).rejects.toMatchObject({ code: 'ESCROW_SESSION_INVALID' });
+  const blob = await fetch(`${server.apiBase}/pickup/${sent.id}/blobs/1`, {
+    headers: { 'x-sendguard-portal': '1' },
+  });
+  expect(blob.status).toBe(401);
+});
+
+test('code guessing: 5 tries burn a code, 10 failures lock the recipient out and mail the sender', async () => {
+  const sent = await escrow();
+  const guesser = recipient(sent);
+  for (let round = 0; round < 2; round++) {
+    await guesser.requestCode('bob@partner.test');
+    for (let i = 0; i < 5; i++)
+      await expect(guesser.verify('bob@partner.test', `0000000${i}`)).rejects.toMatchObject({
+        code: 'ESCROW_CODE_REJECTED',
+      });
+  }
+  const lockout = mailer.sent.find((m) => m.to === 'ann@clinic.test');
+  expect(lockout?.subject).toContain('bob@partner.test is locked out');
+  const codesBefore = mailer.sent.length;
+  await guesser.requestCode('bob@partner.test');
+  expect(mailer.sent.length).toBe(codesBefore); // locked: no new code, same 202
+  expect(await auditEvents(sent.id)).toContain('locked');
+  // Carol is unaffected.
+  await (await verified(sent, 'carol@partner.test')).open();
+});
+
+test('a used code does not work twice; an expired code does not work', async () => {
+  const sent = await escrow();
+  const client = recipient(sent);
+  await client.requestCode('bob@partner.test');
+  const code = mailer.codeFor('bob@partner.test');
+  await client.verify('bob@partner.test', code);
+  await expect(recipient(sent).verify('bob@partner.test', code)).rejects.toMatchObject({
+    code: 'ESCROW_CODE_REJECTED',
+  });
+  await client.requestCode('bob@partner.test');
+  server.clock.now += 10 * 60_000 + 1;
+  await expect(client.verify('bob@partner.test', mailer.codeFor('bob@partner.test'))).rejects.toMatchObject({
+    code: 'ESCROW_CODE_REJECTED',
+  });
+});
+
+test('codes per recipient are rate limited', async () => {
+  const sent = await escrow();
+  for (let i = 0; i < 8; i++) await recipient(sent).requestCode('bob@partner.test');
+  expect(mailer.sent).toHaveLength(5);
+});
+
+test('per-IP limit: beyond it, even the right code is refused with the same error', async () => {
+  await server.close();
+  server = await startEscrowServer({ mailer, config: { perIp: { max: 3, windowMs: 60_000 } } });
+  const sent = await escrow();
+  const client = recipient(sent);
+  await client.requestCode('bob@partner.test');
+  await expect(client.verify('bob@partner.test', '1')).rejects.toMatchObject({
+    code: 'ESCROW_CODE_REJECTED',
+  });
+  await expect(client.verify('bob@partner.test', '2')).rejects.toMatchObject({
+    code: 'ESCROW_CODE_REJECTED',
+  });
+  await expect(client.verify('bob@partner.test', mailer.codeFor('bob@partner.test'))).rejects.toMatchObject({
+    code: 'ESCROW_CODE_REJECTED',
+  });
+});
+
+test('the recipient replies with an attachment and the sender reads it through the sender link', async () => {
+  const sent = await escrow();
+  const client = await verified(sent);
+  const { repliesLeft } = await client.open();
+  expect(repliesLeft).toBe(5);
+  const attached = randomBytes(100_000);
+  await client.reply('Thanks, see the signed form.', [
+    { name: 'form.pdf', type: 'application/pdf', data: new Blob([attached]) },
+  ]);
+  const replies = await new SenderClient(parseFragment(new URL(sent.senderUrl).hash), {
+    apiBase: server.apiBase,
+    fetch,
+  }).replies();
+  expect(replies).toHaveLength(1);
+  expect(replies[0]!.from).toBe('bob@partner.test');
+  expect(replies[0]!.text).toBe('Thanks, see the signed form.');
+  expect(Buffer.from(await replies[0]!.attachments[0]!.blob.arrayBuffer()).equals(attached)).toBe(true);
+  // The recipient's link does not open the sender view.
+  const wrong = new SenderClient(parseFragment(new URL(sent.pickupUrl).hash), {
+    apiBase: server.apiBase,
+    fetch,
+  });
+  await expect(wrong.replies()).rejects.toMatchObject({ code: 'ESCROW_SESSION_INVALID' });
+  expect(await auditEvents(sent.id)).toContain('replied');
+});
+
+test('a passcode is a third secret: wrong passcodes are counted and lock out, the right one opens', async () => {
+  const sent = await escrow({ passcode: 'correct horse' });
+  const client = await verified(sent);
+  const info = await client.info();
+  expect(info.passcodeSalt).toBeDefined();
+  await expect(client.open({ text: 'wrong', salt: info.passcodeSalt! })).rejects.toMatchObject({
+    code: 'ESCROW_PASSCODE_REJECTED',
+  });
+  await expect(client.open()).rejects.toMatchObject({ code: 'ESCROW_PASSCODE_REJECTED' });
+  const opened = await client.open({ text: 'correct horse', salt: info.passcodeSalt! });
+  expect(opened.manifest.text).toBe(SECRET_BODY);
+  const carol = await verified(sent, 'carol@partner.test');
+  for (let i = 0; i < 5; i++)
+    await expect(carol.open({ text: `guess ${i}`, salt: info.passcodeSalt! })).rejects.toBeDefined();
+  await expect(carol.open({ text: 'correct horse', salt: info.passcodeSalt! })).rejects.toMatchObject({
+    code: 'ESCROW_SESSION_INVALID',
+  });
+}, 60_000);
+
+test('revoking destroys access: the link is dead, an open session too, and the blobs are gone', async () => {
+  const sent = await escrow();
+  const client = await verified(sent);
+  await client.open();
+  const revoke = await fetch(`${server.apiBase}/messages/${sent.id}/revoke`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  expect(revoke.status).toBe(204);
+  expect((await fetch(`${server.apiBase}/pickup/${sent.id}`)).status).toBe(410);
+  await expect(client.attachment(0)).rejects.toMatchObject({ status: 401 });
+  expect(readdirSync(join(server.dataDir, 'escrow-blobs'))).toEqual([]);
+  expect(await auditEvents(sent.id)).toContain('revoked');
+});
+
+test('another sender can neither see nor revoke the message', async () => {
+  const sent = await escrow();
+  const other = { authorization: `Bearer ${server.otherToken}` };
+  expect(
+    (await fetch(`${server.apiBase}/messages/${sent.id}/revoke`, { method: 'POST', headers: other })).status,
+  ).toBe(404);
+  expect(
+    (
+      (await (await fetch(`${server.apiBase}/messages`, { headers: other })).json()) as {
+        messages: unknown[];
+      }
+    ).messages,
+  ).toEqual([]);
+  const mine = (await (
+    await fetch(`${server.apiBase}/messages`, { headers: { authorization: `Bearer ${server.token}` } })
+  ).json()) as {
+    messages: Array<{ id: string; recipients: unknown[] }>;
+  };
+  expect(mine.messages.map((m) => m.id)).toEqual([sent.id]);
+});
+
+test('expiry: the purge shreds expired messages nobody opens again; changing expiry moves it', async () => {
+  const sent = await escrow();
+  const kept = await escrow();
+  const later = new Date(server.clock.now + 30 * 86_400_000).toISOString();
+  const change = await fetch(`${server.apiBase}/messages/${kept.id}/expiry`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ expiresAt: later }),
+  });
+  expect(change.status).toBe(204);
+  server.clock.now += 8 * 86_400_000;
+  expect((await fetch(`${server.apiBase}/pickup/${sent.id}`)).status).toBe(410); // dead even before the purge
+  await server.purge();
+  expect(await auditEvents(sent.id)).toContain('expired');
+  expect(readdirSync(join(server.dataDir, 'escrow-blobs'))).toEqual([kept.id]);
+  await (await verified(kept)).open();
+});
+
+test('a dump of the database and blobs holds no plaintext and no key that opens a message', async () => {
+  const sent = await escrow();
+  const client = await verified(sent);
+  await client.open();
+  await client.reply('reply-plaintext-marker', []);
+  await server.close(); // checkpoints the WAL into the database file
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name !== 'escrow-server.key') files.push(path);
+    }
+  };
+  walk(server.dataDir);
+  const dump = Buffer.concat(files.map((f) => readFileSync(f)));
+  expect(files.some((f) => f.endsWith('sendguard.sqlite'))).toBe(true);
+  for (const needle of [SECRET_BODY, 'reply-plaintext-marker', 'Lab results', 'results.pdf'])
+    expect(dump.includes(Buffer.from(needle))).toBe(false);
+  expect(dump.includes(ATTACHMENT.subarray(1000, 1064))).toBe(false);
+  // Content key, link secret, sender secret: raw and as they appear in links.
+  expect(secretsMade.length).toBeGreaterThanOrEqual(3);
+  for (const secret of secretsMade) {
+    expect(dump.includes(Buffer.from(secret))).toBe(false);
+    expect(dump.includes(Buffer.from(Buffer.from(secret).toString('base64url')))).toBe(false);
+  }
+  server = await startEscrowServer({ mailer }); // for afterEach
+});
