@@ -7,7 +7,7 @@ import { byteSource } from '../core/escrow/byte-source';
 import { fromBase64Url, toBase64Url } from '../core/escrow/bytes';
 import { requestBlob, requestJson, type FetchLike } from '../core/escrow/http';
 import { passcodeCheck, passcodeKey, unwrapContentKey } from '../core/escrow/key-wrap';
-import type { PickupLink } from '../core/escrow/link';
+import { parseFragment, type PickupLink } from '../core/escrow/link';
 import { openAttachment, openManifest, packStreams, type AttachmentInput } from '../core/escrow/package';
 import {
   replyContentKey,
@@ -201,5 +201,14 @@ export class SenderClient {
       out.push({ from: reply.from, at: reply.at, text: manifest.text, attachments });
     }
     return out;
+  }
+}
+
+/** The link from the page's fragment, or undefined when it is missing or damaged. */
+export function readLink(fragment: string): PickupLink | undefined {
+  try {
+    return parseFragment(fragment);
+  } catch {
+    return undefined;
   }
 }

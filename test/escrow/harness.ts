@@ -9,10 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FetchLike } from '../../src/core/escrow/http';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
 import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
-import escrowPlugin, { PORTAL_HEADERS, type EscrowPluginOptions } from '../../src/server/escrow/plugin';
+import escrowPlugin, { PORTAL_HEADERS } from '../../src/server/escrow/plugin';
 import type { EscrowConfigInput } from '../../src/server/escrow/options';
 import { openMemoryStore } from '../../src/server/store/memory';
 
@@ -58,13 +59,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startEscrowServer(
-  options: {
-    mailer: Mailer;
-    config?: Partial<EscrowConfigInput>;
-    dataDir?: string;
-  } & Partial<EscrowPluginOptions>,
-): Promise<EscrowServer> {
+export async function startEscrowServer(options: {
+  mailer: Mailer;
+  config?: Omit<EscrowConfigInput, 'publicUrl'>;
+  dataDir?: string;
+}): Promise<EscrowServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sendguard-escrow-'));
@@ -96,8 +95,8 @@ export async function startEscrowServer(
   await app.register(fastifyStatic, {
     root: PORTAL_DIR,
     prefix: '/pickup/',
-    setHeaders: (res) => {
-      for (const [name, value] of Object.entries(PORTAL_HEADERS)) res.setHeader(name, value);
+    setHeaders: (reply) => {
+      reply.headers(PORTAL_HEADERS);
     },
   });
   await app.listen({ host: '127.0.0.1', port });
@@ -118,10 +117,13 @@ export async function startEscrowServer(
   };
 }
 
+/** Node's fetch, typed as the clients' narrower `FetchLike`. */
+export const nodeFetch = fetch as unknown as FetchLike;
+
 /** Node's fetch has no cookie jar; the portal's browser does. This gives a client one cookie jar. */
-export function cookieFetch(): typeof fetch {
+export function cookieFetch(): FetchLike {
   const jar = new Map<string, string>();
-  return async (input, init) => {
+  const withJar: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
     if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
     const response = await fetch(input, { ...init, headers });
@@ -132,4 +134,5 @@ export function cookieFetch(): typeof fetch {
     }
     return response;
   };
+  return withJar as unknown as FetchLike;
 }

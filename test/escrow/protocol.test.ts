@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { parseFragment } from '../../src/core/escrow/link';
 import { PickupClient, SenderClient } from '../../src/portal/pickup-client';
-import { cookieFetch, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
+import { cookieFetch, nodeFetch, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
 
 const SECRET_BODY = 'Diagnosis for patient 4711: confidential-plaintext-marker';
 const ATTACHMENT = randomBytes(300_000);
@@ -125,14 +125,25 @@ test('a forwarded link without the code gets nothing, and every failure looks th
   const stranger = recipient(sent);
   await stranger.requestCode('mallory@evil.test');
   expect(mailer.sent).toHaveLength(0);
-  const failures = await Promise.all([
-    stranger.verify('mallory@evil.test', '12345678').catch((e: Error) => e),
-    stranger.verify('bob@partner.test', '12345678').catch((e: Error) => e), // a recipient, but no code asked
+  const failures: Error[] = await Promise.all([
+    stranger.verify('mallory@evil.test', '12345678').then(
+      () => new Error('accepted'),
+      (e: Error) => e,
+    ),
+    stranger.verify('bob@partner.test', '12345678').then(
+      () => new Error('accepted'),
+      (e: Error) => e,
+    ), // a recipient, but no code asked
   ]);
   await recipient(sent).requestCode('bob@partner.test');
-  failures.push(await stranger.verify('bob@partner.test', '00000000').catch((e: Error) => e));
+  failures.push(
+    await stranger.verify('bob@partner.test', '00000000').then(
+      () => new Error('accepted'),
+      (e: Error) => e,
+    ),
+  );
   expect(new Set(failures.map((e) => `${(e as { code?: string }).code}|${e.message}`)).size).toBe(1);
-  expect((failures[0] as { code: string }).code).toBe('ESCROW_CODE_REJECTED');
+  expect((failures[0] as unknown as { code: string }).code).toBe('ESCROW_CODE_REJECTED');
   await expect(stranger.open()).rejects.toMatchObject({ code: 'ESCROW_SESSION_INVALID' });
   const blob = await fetch(`${server.apiBase}/pickup/${sent.id}/blobs/1`, {
     headers: { 'x-sendguard-portal': '1' },
@@ -210,7 +221,7 @@ test('the recipient replies with an attachment and the sender reads it through t
   ]);
   const replies = await new SenderClient(parseFragment(new URL(sent.senderUrl).hash), {
     apiBase: server.apiBase,
-    fetch,
+    fetch: nodeFetch,
   }).replies();
   expect(replies).toHaveLength(1);
   expect(replies[0]!.from).toBe('bob@partner.test');
@@ -219,7 +230,7 @@ test('the recipient replies with an attachment and the sender reads it through t
   // The recipient's link does not open the sender view.
   const wrong = new SenderClient(parseFragment(new URL(sent.pickupUrl).hash), {
     apiBase: server.apiBase,
-    fetch,
+    fetch: nodeFetch,
   });
   await expect(wrong.replies()).rejects.toMatchObject({ code: 'ESCROW_SESSION_INVALID' });
   expect(await auditEvents(sent.id)).toContain('replied');

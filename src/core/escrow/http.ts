@@ -10,7 +10,7 @@ export type FetchLike = (
   init: {
     method: string;
     headers: Record<string, string>;
-    body?: Uint8Array | string;
+    body?: Uint8Array<ArrayBuffer> | string;
     credentials?: 'same-origin';
   },
 ) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; blob(): Promise<Blob> }>;

@@ -1,0 +1,69 @@
+/** Attachments as a list of names (rendered as text) with a download button each; nothing opens in the page. */
+import { Button, Text } from '@fluentui/react-components';
+import { useState } from 'react';
+import { formatBytes, saveBlob } from '../download';
+
+export interface AttachmentItem {
+  name: string;
+  size: number;
+}
+
+export function AttachmentList({
+  attachments,
+  fetchBlob,
+}: {
+  attachments: AttachmentItem[];
+  fetchBlob: (index: number) => Promise<Blob>;
+}) {
+  const [busy, setBusy] = useState<number>();
+  const [error, setError] = useState('');
+  if (attachments.length === 0) return null;
+  const download = async (index: number) => {
+    setBusy(index);
+    setError('');
+    try {
+      saveBlob(await fetchBlob(index), attachments[index]!.name);
+    } catch (e) {
+      setError(
+        `${attachments[index]!.name} could not be downloaded: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <section aria-label="Attachments">
+      <Text weight="semibold" block>
+        Attachments
+      </Text>
+      <ul
+        style={{
+          listStyle: 'none',
+          padding: 0,
+          margin: '8px 0',
+          display: 'flex',
+          flexDirection: 'column',
+          gap: 8,
+        }}
+      >
+        {attachments.map((a, i) => (
+          <li key={i} style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
+            <Button
+              size="small"
+              disabled={busy !== undefined}
+              onClick={() => void download(i)}
+              data-testid={`download-${i}`}
+            >
+              {busy === i ? 'Decrypting…' : 'Download'}
+            </Button>
+            <Text data-testid={`attachment-name-${i}`} style={{ wordBreak: 'break-all' }}>
+              {a.name}
+            </Text>
+            <Text size={200}>{formatBytes(a.size)}</Text>
+          </li>
+        ))}
+      </ul>
+      {error && <Text style={{ color: '#b10e1c' }}>{error}</Text>}
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The sender's HTML in an `<iframe sandbox="allow-same-origin">`: no `allow-scripts`, so nothing in it runs,
+ * whatever got past the sanitiser; same-origin only so that this page can catch clicks on links and ask first.
+ */
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+} from '@fluentui/react-components';
+import { useMemo, useRef, useState } from 'react';
+import { sanitizeEmail } from '../render/sanitize';
+
+const escapeText = (text: string) =>
+  text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+
+export function BodyFrame({ html, text }: { html: string; text: string }) {
+  const [remoteImages, setRemoteImages] = useState(false);
+  const [pendingLink, setPendingLink] = useState<string>();
+  const frame = useRef<HTMLIFrameElement>(null);
+  const body = useMemo(
+    () =>
+      sanitizeEmail(
+        html || `<pre style="white-space:pre-wrap;font-family:inherit">${escapeText(text)}</pre>`,
+        remoteImages,
+      ),
+    [html, text, remoteImages],
+  );
+
+  const watchLinks = () => {
+    const doc = frame.current?.contentDocument;
+    if (!doc) return;
+    doc.addEventListener('click', (event) => {
+      const anchor = (event.target as Element | null)?.closest?.('[data-sg-href]');
+      if (!anchor) return;
+      event.preventDefault();
+      setPendingLink(anchor.getAttribute('data-sg-href') ?? undefined);
+    });
+    frame.current!.style.height = `${Math.min(Math.max(doc.documentElement.scrollHeight + 24, 160), 2000)}px`;
+  };
+
+  const host = pendingLink
+    ? pendingLink.startsWith('mailto:')
+      ? pendingLink.slice(7)
+      : safeHost(pendingLink)
+    : '';
+  return (
+    <>
+      {body.blockedImages > 0 && !remoteImages && (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            Images from the internet are not shown: loading them would tell their owner that you opened this
+            message.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => setRemoteImages(true)}>Show images</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      <iframe
+        ref={frame}
+        title="Message body"
+        sandbox="allow-same-origin"
+        srcDoc={body.document}
+        onLoad={watchLinks}
+        referrerPolicy="no-referrer"
+        style={{ width: '100%', minHeight: 160, border: '1px solid #e0e0e0', borderRadius: 4 }}
+      />
+      <Dialog open={pendingLink !== undefined} onOpenChange={(_, d) => !d.open && setPendingLink(undefined)}>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>Open this link?</DialogTitle>
+            <DialogContent>
+              The link leads to <strong>{host}</strong>, outside this secure page. Open it only if you
+              expected a link there from this sender.
+              <div style={{ wordBreak: 'break-all', marginTop: 8, color: '#616161' }}>{pendingLink}</div>
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => setPendingLink(undefined)}>Cancel</Button>
+              <Button
+                appearance="primary"
+                onClick={() => {
+                  window.open(pendingLink, '_blank', 'noopener,noreferrer');
+                  setPendingLink(undefined);
+                }}
+              >
+                Open in a new tab
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
+    </>
+  );
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

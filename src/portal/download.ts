@@ -1,0 +1,21 @@
+/**
+ * Attachments leave the page only as downloads: a Blob typed application/octet-stream and an `<a download>`,
+ * never a navigation the browser might render (an HTML attachment opened in place would run in our origin).
+ */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_') || 'attachment';
+  anchor.rel = 'noopener';
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} bytes`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(0)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
