@@ -6,12 +6,18 @@ export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const anchor = document.createElement('a');
   anchor.href = url;
-  anchor.download = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_') || 'attachment';
+  anchor.download = safeFileName(name);
   anchor.rel = 'noopener';
   document.body.appendChild(anchor);
   anchor.click();
   anchor.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Path separators and characters Windows refuses become `_`; control characters too. */
+function safeFileName(name: string): string {
+  const cleaned = [...name].map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('');
+  return cleaned || 'attachment';
 }
 
 export function formatBytes(size: number): string {
