@@ -22,6 +22,8 @@ export interface SmtpRelay {
   from: string;
   /** Extra trust anchor (PEM) for a relay with a private CA. */
   ca?: string;
+  /** The name the relay's certificate carries, when `host` is an address. */
+  servername?: string;
   /** For a relay on the same host only: codes would otherwise cross the network in the clear. */
   allowPlaintextRelay: boolean;
   auth?: { user: string; pass: string };
@@ -34,7 +36,10 @@ export function smtpMailer(relay: SmtpRelay): Mailer {
     secure: relay.secure,
     requireTLS: !relay.secure && !relay.allowPlaintextRelay,
     ...(relay.auth ? { auth: relay.auth } : {}),
-    ...(relay.ca ? { tls: { ca: relay.ca } } : {}),
+    tls: {
+      ...(relay.ca ? { ca: relay.ca } : {}),
+      ...(relay.servername ? { servername: relay.servername } : {}),
+    },
   });
   return {
     async send(mail) {

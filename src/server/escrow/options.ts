@@ -47,6 +47,7 @@ export const EscrowConfigSchema = z.strictObject({
       secure: z.boolean().default(false),
       from: z.string().min(3).default('sendguard@localhost'),
       ca: z.string().optional(),
+      servername: z.string().optional(),
       allowPlaintextRelay: z.boolean().default(false),
       auth: z.strictObject({ user: z.string(), pass: z.string() }).optional(),
     })
