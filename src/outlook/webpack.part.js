@@ -68,9 +68,8 @@ module.exports = ({ common, root, outputRoot }) => {
       page('taskpane.html', 'Sendguard', ['taskpane'], officeScript),
       new HtmlWebpackPlugin({
         filename: 'tryit/index.html',
-        chunks: ['tryit/tryit'],
-        scriptLoading: 'blocking',
-        inject: 'head',
+        // The template names its scripts itself: the page is served at /try/, the add-in's bundles at /addin/.
+        inject: false,
         template: join(root, 'src/outlook/tryit/index.html'),
       }),
       new CopyWebpackPlugin({ patterns: [{ from: join(root, 'assets/*.png'), to: 'assets/[name][ext]' }] }),

@@ -1,0 +1,64 @@
+/**
+ * Debian's Chromium driven by playwright-core, headless, with a fresh profile per launch; and the assembled
+ * backend (real transport and key services on the offline bed, dev mode without sign-in on loopback, plain HTTP)
+ * serving the add-in's bundles and the try-it page.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { parseConfig } from '../../src/server/config/load';
+import { createServer, type Server } from '../../src/server/serve';
+import { testbed } from '../helpers/testbed';
+
+export const ARTIFACTS = join(__dirname, '..', 'artifacts', 'outlook');
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'sendguard-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1000, height: 900 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBackend(): Promise<{ server: Server; base: string }> {
+  const bed = testbed();
+  const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-tryit-'));
+  const config = parseConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    dataDir,
+    dns: { servers: [bed.dns] },
+    caFile: bed.caFile,
+    allowPrivateAddresses: true,
+    auth: { devNoAuth: true },
+    tls: { enabled: false },
+    keys: { vksUrl: 'https://keys.sendguard.test' },
+    transport: { heloName: 'tryit-test.sendguard.test' },
+    // The send check gives up at 3.5 s; the server must answer (partially if need be) before that.
+    limits: { assessDeadlineMs: 3000 },
+    logLevel: 'silent',
+  });
+  const server = await createServer(config);
+  const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  return { server, base };
+}
