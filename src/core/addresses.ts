@@ -96,7 +96,27 @@ function explainUnparsable(entry: string): string {
   return 'is not a valid email address';
 }
 
-function toRecipient(mailbox: ParsedMailbox, field: RecipientField): Recipient | string {
+/** Octets in UTF-8; ASCII, the common case, without encoding anything. */
+function utf8Length(text: string): number {
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : new TextEncoder().encode(text).length;
+}
+
+/** The parts of a mailbox this module reads, whichever parser found them. */
+type Mailbox = Pick<ParsedMailbox, 'local' | 'domain' | 'name'>;
+
+/**
+ * A bare ASCII dot-atom address (what hosts hand over most of the time) reads the same under RFC 5322 as under
+ * this pattern, so it skips the full grammar: the send path parses every recipient of every message.
+ */
+const PLAIN_ADDRESS =
+  /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
+
+function plainMailbox(entry: string): Mailbox | undefined {
+  const match = PLAIN_ADDRESS.exec(entry);
+  return match ? { local: match[1]!, domain: match[2]!, name: null } : undefined;
+}
+
+function toRecipient(mailbox: Mailbox, field: RecipientField): Recipient | string {
   let domain: string;
   try {
     domain = normalizeDomain(mailbox.domain);
@@ -105,7 +125,7 @@ function toRecipient(mailbox: ParsedMailbox, field: RecipientField): Recipient |
     throw error;
   }
   const localPart = mailbox.local;
-  if (new TextEncoder().encode(localPart).length > MAX_LOCAL_LENGTH) return 'has a local part over 64 bytes';
+  if (utf8Length(localPart) > MAX_LOCAL_LENGTH) return 'has a local part over 64 bytes';
   const address = `${formatLocalPart(localPart)}@${domain}`;
   if (address.length > MAX_ADDRESS_LENGTH) return 'is longer than 254 characters';
   const displayName = mailbox.name?.trim();
@@ -118,6 +138,11 @@ function parseEntry(
 ): { recipients: Recipient[]; invalid: InvalidEntry[] } {
   const bad = (reason: string) => ({ recipients: [], invalid: [{ field, entry, reason }] });
   if (entry.length > MAX_ENTRY_LENGTH) return bad(`is longer than ${MAX_ENTRY_LENGTH} characters`);
+  const plain = plainMailbox(entry);
+  if (plain) {
+    const result = toRecipient(plain, field);
+    return typeof result === 'string' ? bad(result) : { recipients: [result], invalid: [] };
+  }
   const parsed = parseAddressList({ input: withoutTrailingDots(entry), rfc6532: true });
   if (parsed === null) return bad(explainUnparsable(entry));
   const mailboxes = parsed.flatMap((item) => (item.type === 'group' ? item.addresses : [item]));

@@ -22,6 +22,7 @@ import { keyInspector, keyringInStore, keyrings, pinsInStore } from './keys/stor
 import type { LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
 import type { TransportService as TransportApi } from './services';
+import { withMemoryFront } from './store/memory-front';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { TransportService } from './transport/service';
@@ -82,7 +83,8 @@ export async function createServer(
   config: Config,
   options: { logStream?: LogDestination } = {},
 ): Promise<Server> {
-  const store = openSqliteStore(config.dataDir);
+  const stored = openSqliteStore(config.dataDir);
+  const store: Store = { ...stored, keyVerdicts: withMemoryFront(stored.keyVerdicts) };
   try {
     const policy = await loadPolicyFile(config);
     const metrics = createMetrics();
@@ -107,7 +109,7 @@ export async function createServer(
       },
     };
   } catch (error) {
-    await store.close();
+    await stored.close();
     throw error;
   }
 }

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { parseOneAddress } from 'email-addresses';
 import {
   AddressError,
   normalizeDomain,
@@ -130,5 +132,30 @@ describe('normalizeDomain: the fast path for names already normal agrees with fu
   ])('%s', (input, expected) => {
     if (expected === null) expect(() => normalizeDomain(input)).toThrow();
     else expect(normalizeDomain(input)).toBe(expected);
+  });
+});
+
+describe('the fast path for bare addresses agrees with the RFC 5322 grammar', () => {
+  test('for generated addresses, the same local part and domain as email-addresses gives', () => {
+    fc.assert(
+      fc.property(fc.emailAddress(), (email) => {
+        const full = parseOneAddress({ input: email, rfc6532: true });
+        const { recipients, invalid } = readRecipients({ to: [email] });
+        if (full === null || full.type !== 'mailbox') {
+          expect(recipients).toEqual([]);
+          return;
+        }
+        let domain: string;
+        try {
+          domain = normalizeDomain(full.domain);
+        } catch {
+          expect(invalid).toHaveLength(1);
+          return;
+        }
+        if (invalid.length > 0) return; // over a length limit: refused by both paths alike
+        expect(recipients[0]).toMatchObject({ localPart: full.local, domain });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

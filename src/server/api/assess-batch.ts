@@ -3,6 +3,7 @@
  * deadline. Every domain and address is checked once however often it appears, all at once; what is not known
  * when the deadline passes is `unknown` "still being checked", and the checks run on so the next call finds them.
  */
+import { setMaxListeners } from 'node:events';
 import { AddressError, parseAddress, type Recipient } from '../../core/addresses';
 import { isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
@@ -63,6 +64,11 @@ async function settledWithin<T>(
 }
 
 export async function assessBatch(inputs: readonly string[], deps: BatchDeps): Promise<AssessResult> {
+  // One deadline timer for the whole batch rather than one per lookup: a 20-recipient message makes 40. Each
+  // lookup may listen on it, so the usual limit of ten listeners does not fit.
+  const signal = AbortSignal.timeout(deps.lookupDeadlineMs);
+  setMaxListeners(2 * inputs.length + 10, signal);
+  deps = { ...deps, signal };
   const parsed = inputs.map(parseInput);
   const valid = parsed.flatMap((p) => ('recipient' in p ? [{ input: p.input, recipient: p.recipient }] : []));
   const internal = new Map(

@@ -14,6 +14,8 @@ export interface LookupDeps {
   metrics: Metrics;
   lookupDeadlineMs: number;
   log: FastifyBaseLogger;
+  /** One deadline shared by a batch's lookups; each lookup makes its own when absent. */
+  signal?: AbortSignal;
 }
 
 /** How stores and caches key an address: lower case, so that Ann@ and ann@ share one lookup and one pin. */
@@ -30,7 +32,7 @@ async function bounded<T extends { verdict: string }>(
   deps: LookupDeps,
 ): Promise<T> {
   try {
-    const result = await run(AbortSignal.timeout(deps.lookupDeadlineMs));
+    const result = await run(deps.signal ?? AbortSignal.timeout(deps.lookupDeadlineMs));
     deps.metrics.probeOutcomes.inc({ check, verdict: result.verdict });
     return result;
   } catch (error) {

@@ -20,17 +20,29 @@ import type {
 type Db = Database.Database;
 
 class SqliteVerdictCache<T> implements VerdictCache<T> {
+  // Prepared once: the send path reads this cache for every recipient of every message.
+  private readonly select: Database.Statement;
+  private readonly upsert: Database.Statement;
+  private readonly remove: Database.Statement;
+  private readonly removeExpired: Database.Statement;
+
   constructor(
-    private readonly db: Db,
-    private readonly table: 'domain_verdicts' | 'key_verdicts',
-    private readonly keyColumn: 'domain' | 'address',
+    db: Db,
+    table: 'domain_verdicts' | 'key_verdicts',
+    keyColumn: 'domain' | 'address',
     private readonly schema: z.ZodType<T>,
-  ) {}
+  ) {
+    this.select = db.prepare(`SELECT assessment, expires_at FROM ${table} WHERE ${keyColumn} = ?`);
+    this.upsert = db.prepare(
+      `INSERT INTO ${table} (${keyColumn}, assessment, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (${keyColumn}) DO UPDATE SET assessment = excluded.assessment, expires_at = excluded.expires_at`,
+    );
+    this.remove = db.prepare(`DELETE FROM ${table} WHERE ${keyColumn} = ?`);
+    this.removeExpired = db.prepare(`DELETE FROM ${table} WHERE expires_at < ?`);
+  }
 
   async get(key: string): Promise<CacheEntry<T> | undefined> {
-    const row = this.db
-      .prepare(`SELECT assessment, expires_at FROM ${this.table} WHERE ${this.keyColumn} = ?`)
-      .get(key) as { assessment: string; expires_at: number } | undefined;
+    const row = this.select.get(key) as { assessment: string; expires_at: number } | undefined;
     if (!row) return undefined;
     // A row that no longer reads as an assessment (hand-edited, older format) is a miss, not a crash.
     const parsed = this.schema.safeParse(JSON.parse(row.assessment));
@@ -38,20 +50,15 @@ class SqliteVerdictCache<T> implements VerdictCache<T> {
   }
 
   async put(key: string, value: T, expiresAt: number): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO ${this.table} (${this.keyColumn}, assessment, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (${this.keyColumn}) DO UPDATE SET assessment = excluded.assessment, expires_at = excluded.expires_at`,
-      )
-      .run(key, JSON.stringify(value), expiresAt);
+    this.upsert.run(key, JSON.stringify(value), expiresAt);
   }
 
   async delete(key: string): Promise<void> {
-    this.db.prepare(`DELETE FROM ${this.table} WHERE ${this.keyColumn} = ?`).run(key);
+    this.remove.run(key);
   }
 
   async deleteExpired(now: number): Promise<number> {
-    return this.db.prepare(`DELETE FROM ${this.table} WHERE expires_at < ?`).run(now).changes;
+    return this.removeExpired.run(now).changes;
   }
 }
 
