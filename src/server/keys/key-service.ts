@@ -1,6 +1,6 @@
 /**
  * The key lookups the API serves: `lookupKey` behind a cache (valid keys kept for an hour, refusals and absences
- * for five minutes so a newly published key shows up soon, `unknown` not at all) and with one lookup in flight
+ * for five minutes so a newly published key shows up soon, `unknown` for thirty seconds) and with one lookup in flight
  * per address, shared by every caller asking meanwhile.
  */
 import { parseAddress } from '../../core/addresses';
@@ -16,6 +16,7 @@ export interface KeyService {
 export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   positiveTtlMs?: number;
   negativeTtlMs?: number;
+  unknownTtlMs?: number;
   /** Where answers are kept: the backend's store, so that an admin's pin or keyring change can drop them. */
   cache?: KeyVerdictCache;
 }
@@ -43,6 +44,12 @@ export class MemoryKeyVerdictCache implements KeyVerdictCache {
 
 export const POSITIVE_TTL_MS = 60 * 60 * 1000;
 export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
+/**
+ * A failed lookup is kept only briefly: long enough that a burst of sends to a broken or hostile key directory
+ * (one that times out, or serves oversize answers) costs one lookup rather than one per message, short enough
+ * that a passing fault clears soon. It is `unknown` either way, which fails closed.
+ */
+export const UNKNOWN_TTL_MS = 30 * 1000;
 
 export class CachingKeyService implements KeyService {
   private readonly inFlight = new Map<string, Promise<KeyAssessment>>();
@@ -85,7 +92,7 @@ export class CachingKeyService implements KeyService {
       assessment.verdict === 'valid'
         ? (this.options.positiveTtlMs ?? POSITIVE_TTL_MS)
         : assessment.verdict === 'unknown'
-          ? 0
+          ? (this.options.unknownTtlMs ?? UNKNOWN_TTL_MS)
           : (this.options.negativeTtlMs ?? NEGATIVE_TTL_MS);
     if (ttl > 0) await this.cache.put(key, assessment, this.now() + ttl);
     return assessment;
