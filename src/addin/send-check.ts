@@ -8,8 +8,8 @@ import type { Plan } from '../core/plan';
 import type { DetectorId, Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import type { AssessAnswer, Backend } from './backend';
-import type { HostRecipients, MailHost } from './host';
-import { APPLIED_HEADER, appliedToExactly, parseApplied, type AppliedRecord } from './protect/applied';
+import { appliedToExactly, type AppliedRecord } from './protect/applied';
+import { allAddresses, chosenOf, readMessage, type MessageReader, type MessageState } from './read-message';
 import { isPgpArmored } from './protect/armor';
 import { tagChanges } from './protect/tag';
 
@@ -21,29 +21,6 @@ export type SendDecision =
 
 /** Outlook cuts longer alert texts off. */
 const MAX_MESSAGE = 500;
-
-export type SendHost = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'> &
-  Partial<Pick<MailHost, 'getSensitivityLabel'>>;
-
-export interface MessageState {
-  recipients: HostRecipients;
-  subject: string;
-  text: string;
-  applied?: AppliedRecord;
-  label?: string;
-}
-
-async function readMessage(host: SendHost): Promise<MessageState> {
-  const [recipients, subject, text, header, label] = await Promise.all([
-    host.getRecipients(),
-    host.getSubject(),
-    host.getBody('text'),
-    host.getHeader(APPLIED_HEADER),
-    host.getSensitivityLabel ? host.getSensitivityLabel() : Promise.resolve(undefined),
-  ]);
-  const applied = parseApplied(header);
-  return { recipients, subject, text, ...(applied ? { applied } : {}), ...(label ? { label } : {}) };
-}
 
 function clip(text: string): string {
   return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
@@ -78,17 +55,16 @@ export type Evaluation =
 const UNREADABLE =
   'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.';
 
-export async function evaluateMessage(host: SendHost, backend: Backend): Promise<Evaluation> {
+export async function evaluateMessage(host: MessageReader, backend: Backend): Promise<Evaluation> {
   let state: MessageState;
   try {
     state = await readMessage(host);
   } catch {
     return { kind: 'failed', decision: { kind: 'block', text: UNREADABLE, markdown: UNREADABLE } };
   }
-  const all = [...state.recipients.to, ...state.recipients.cc, ...state.recipients.bcc].map((r) => r.address);
   // Both asked at once; the policy alone still tells whether an unanswered check may prompt rather than stop.
   const policyAsked = backend.policy();
-  const answerAsked = backend.assess([...new Set(all)]);
+  const answerAsked = backend.assess(allAddresses(state.recipients));
   let policy: Policy | undefined;
   let answer: AssessAnswer;
   try {
@@ -119,13 +95,13 @@ export async function evaluateMessage(host: SendHost, backend: Backend): Promise
     recipients: state.recipients,
     policy,
     findings,
-    ...(state.applied ? { chosen: state.applied.classification } : {}),
+    ...(chosenOf(state) !== undefined ? { chosen: chosenOf(state) } : {}),
     ...(state.label ? { label: state.label } : {}),
   });
   return { kind: 'planned', state, policy, planned };
 }
 
-export async function checkSend(host: SendHost, backend: Backend): Promise<SendDecision> {
+export async function checkSend(host: MessageReader, backend: Backend): Promise<SendDecision> {
   const evaluation = await evaluateMessage(host, backend);
   if (evaluation.kind === 'failed') return evaluation.decision;
   const { state, policy, planned } = evaluation;

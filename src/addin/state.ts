@@ -7,19 +7,16 @@ import { scan, type Finding } from '../core/detectors';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import type { AssessAnswer, Backend } from './backend';
-import type { HostRecipients, MailHost } from './host';
-import { APPLIED_HEADER, parseApplied, type AppliedRecord } from './protect/applied';
+import type { MailHost } from './host';
+import { allAddresses, chosenOf, readMessage, type MessageState } from './read-message';
 
-export interface LoadedMessage {
-  recipients: HostRecipients;
+export interface LoadedMessage extends MessageState {
   policy: Policy;
   policyVersion: string;
   answer: AssessAnswer;
   findings: Finding[];
   /** The body was longer than the detectors scan: the sender is told, and the classification cannot be lowered. */
   truncated: boolean;
-  label?: string;
-  applied?: AppliedRecord;
 }
 
 export interface PaneDeps {
@@ -28,33 +25,18 @@ export interface PaneDeps {
 }
 
 export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMessage> {
-  const [recipients, text, label, header] = await Promise.all([
-    host.getRecipients(),
-    host.getBody('text'),
-    host.getSensitivityLabel ? host.getSensitivityLabel() : Promise.resolve(undefined),
-    host.getHeader(APPLIED_HEADER).catch(() => undefined),
+  const state = await readMessage(host);
+  const [{ policy, version }, answer] = await Promise.all([
+    backend.policy(),
+    backend.assess(allAddresses(state.recipients)),
   ]);
-  const addresses = [
-    ...new Set([...recipients.to, ...recipients.cc, ...recipients.bcc].map((r) => r.address)),
-  ];
-  const [{ policy, version }, answer] = await Promise.all([backend.policy(), backend.assess(addresses)]);
-  const { findings, truncated } = scan(text);
-  const applied = parseApplied(header);
-  return {
-    recipients,
-    policy,
-    policyVersion: version,
-    answer,
-    findings,
-    truncated,
-    ...(label ? { label } : {}),
-    ...(applied ? { applied } : {}),
-  };
+  const { findings, truncated } = scan(state.text);
+  return { ...state, policy, policyVersion: version, answer, findings, truncated };
 }
 
-/** The plan for the loaded message under the sender's choice (or, without one, what was applied before). */
+/** The plan for the loaded message under the sender's choice (or, without one, what was chosen before). */
 export function planWith(loaded: LoadedMessage, chosen: string | undefined): PlannedMessage {
-  const choice = chosen ?? loaded.applied?.classification;
+  const choice = chosen ?? chosenOf(loaded);
   return planFor({
     answer: loaded.answer,
     recipients: loaded.recipients,

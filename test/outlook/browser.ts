@@ -41,7 +41,8 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
   };
 }
 
-export async function startBackend(): Promise<{ server: Server; base: string }> {
+/** `keyringDir`: the organisation's keyring (`*.asc`), for recipients whose domains accept mail on the bed. */
+export async function startBackend(keyringDir?: string): Promise<{ server: Server; base: string }> {
   const bed = testbed();
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-tryit-'));
   const config = parseConfig({
@@ -52,7 +53,7 @@ export async function startBackend(): Promise<{ server: Server; base: string }> 
     allowPrivateAddresses: true,
     auth: { devNoAuth: true },
     tls: { enabled: false },
-    keys: { vksUrl: 'https://keys.sendguard.test' },
+    keys: { vksUrl: 'https://keys.sendguard.test', ...(keyringDir ? { keyringDir } : {}) },
     transport: { heloName: 'tryit-test.sendguard.test' },
     // The send check gives up at 3.5 s; the server must answer (partially if need be) before that.
     limits: { assessDeadlineMs: 3000 },

@@ -9,6 +9,12 @@ import { sha256Hex } from './sha256';
 
 export const APPLIED_HEADER = 'X-Sendguard-Applied';
 
+/**
+ * The sender's choice of classification, written by the pane as soon as it is made, so that the send check plans
+ * with it even when nothing was applied yet (a "restricted" message must not pass as "normal").
+ */
+export const CLASSIFICATION_HEADER = 'X-Sendguard-Classification';
+
 export interface AppliedRecord {
   protection: ApplicableProtection;
   classification: string;

@@ -15,7 +15,8 @@ import {
   webLightTheme,
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
-import { appliedToExactly } from '../protect/applied';
+import { appliedToExactly, CLASSIFICATION_HEADER } from '../protect/applied';
+import { chosenOf } from '../read-message';
 import { applyPlan, type ApplyDeps } from '../protect/apply';
 import { PROTECTION_NAMES } from '../summary';
 import { usePlan } from '../use-plan';
@@ -31,7 +32,8 @@ const useStyles = makeStyles({
     padding: tokens.spacingHorizontalM,
     minHeight: '100vh',
     boxSizing: 'border-box',
-    maxWidth: '100%',
+    width: '100%',
+    minWidth: 0,
   },
   list: { listStyle: 'none', margin: 0, padding: 0 },
 });
@@ -52,6 +54,20 @@ export function Pane(props: PaneProps) {
   const { state, reload } = usePlan(deps, chosen);
   const [status, setStatus] = useState<ApplyStatus>({ kind: 'idle' });
   const theme = props.host.theme() === 'dark' ? webDarkTheme : webLightTheme;
+
+  /** The choice is written on the item at once: the send check must plan with it even if nothing is applied. */
+  const choose = (name: string) => {
+    setChosen(name);
+    props.host
+      .setHeaders({ [CLASSIFICATION_HEADER]: name })
+      .then(() => props.host.save())
+      .catch((error: unknown) =>
+        setStatus({
+          kind: 'failed',
+          text: `The classification could not be saved on the message: ${String(error)}`,
+        }),
+      );
+  };
 
   let content;
   if (state.status === 'loading') {
@@ -99,12 +115,12 @@ export function Pane(props: PaneProps) {
         ) : null}
         <ClassificationPicker
           policy={loaded.policy}
-          chosen={chosen ?? loaded.applied?.classification}
+          chosen={chosen ?? chosenOf(loaded)}
           result={planned.classification}
           findings={loaded.findings}
           truncated={loaded.truncated}
           {...(loaded.label ? { label: loaded.label } : {})}
-          onChoose={setChosen}
+          onChoose={choose}
         />
         <PlanBar
           plan={plan}

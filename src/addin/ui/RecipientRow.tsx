@@ -53,8 +53,11 @@ function evidence(recipient: RecipientPlan, assessed: AssessedRecipient | undefi
   } else {
     lines.push(`OpenPGP key: ${recipient.key.verdict}${key?.reasons[0] ? ` (${key.reasons[0]})` : ''}.`);
   }
-  for (const refusal of Object.values(recipient.refused))
-    if (refusal) lines.push(`Not possible: ${refusal}.`);
+  // One cause (a domain that accepts no mail) can rule out every protection: say it once, and not again if the
+  // reason already does.
+  for (const refusal of new Set(Object.values(recipient.refused))) {
+    if (refusal && !recipient.reason.includes(refusal)) lines.push(`Not possible: ${refusal}.`);
+  }
   return lines;
 }
 

@@ -51,7 +51,8 @@ async function passcodeFields(passcode: string | undefined, random: (length: num
 }
 
 export async function escrowMessage(options: EscrowMessageOptions): Promise<EscrowedMessage> {
-  const fetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
+  // Bound: called as a method of another object, the browser's fetch throws "Illegal invocation".
+  const fetch = options.fetch ?? (globalThis.fetch.bind(globalThis) as unknown as FetchLike);
   const api = `${options.backendUrl.replace(/\/+$/, '')}/api/v1/escrow`;
   const headers = { authorization: `Bearer ${options.token}` };
   const random = options.random ?? randomBytes;

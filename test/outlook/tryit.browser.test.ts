@@ -1,0 +1,185 @@
+/**
+ * The try-it page in real Chromium against the real backend on the offline bed: the pane's badges and reasons,
+ * applying forced TLS and OpenPGP, and the real send handler blocking and allowing as it should. Screenshots go
+ * to test/artifacts/outlook/ (narrow pane, light and dark).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Server } from '../../src/server/serve';
+import { ARTIFACTS, launchBrowser, startBackend } from './browser';
+import { gpgDecrypt, gpgKey, peerHome, type PeerKey } from '../addin/openpgp-peers';
+import { buildOutlook } from './built-addin';
+
+const IBAN_BODY = 'Please pay the refund to IBAN DE89 3704 0044 0532 0130 00 today.';
+const ADDRESSES = [
+  'ann@dane-ee.sendguard.test',
+  'bo@tls-valid.sendguard.test',
+  'pat@tls-valid.sendguard.test',
+  'carl@partial.sendguard.test',
+  'dee@null-mx.sendguard.test',
+];
+
+let server: Server;
+let base: string;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let pat: PeerKey;
+
+/** Asks until every check has finished, so the page sees settled verdicts rather than "still being checked". */
+async function warm(): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const response = await fetch(`${base}/api/v1/assess`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recipients: ADDRESSES }),
+    });
+    const body = (await response.json()) as { partial: boolean };
+    if (!body.partial) return;
+  }
+  throw new Error('the bed did not settle');
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  buildOutlook();
+  // The bed's key domains accept no mail; a key in the organisation's keyring serves a domain that does.
+  const home = peerHome();
+  pat = gpgKey(home, 'Pat <pat@tls-valid.sendguard.test>');
+  const keyring = join(home, 'keyring');
+  mkdirSync(keyring);
+  writeFileSync(join(keyring, 'pat.asc'), pat.publicKey);
+  ({ server, base } = await startBackend(keyring));
+  await warm();
+  browser = await launchBrowser();
+  context = browser.context;
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openTry(query = ''): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${base}/try/${query}`);
+  await page.getByText('Send as usual').or(page.getByRole('alert')).first().waitFor();
+  return page;
+}
+
+async function compose(page: Page, fields: { to: string; body?: string; subject?: string }): Promise<void> {
+  if (fields.subject !== undefined) await page.fill('#subject', fields.subject);
+  if (fields.body !== undefined) await page.fill('#body', fields.body);
+  await page.fill('#to', fields.to);
+  await page.press('#to', 'Tab');
+}
+
+/** Waits for the recipient's badge to show `label`: the pane re-plans as answers and choices arrive. */
+async function badge(page: Page, address: string, label: string): Promise<void> {
+  await page
+    .locator('li', { hasText: address })
+    .locator('[data-protection]', { hasText: label })
+    .first()
+    .waitFor();
+}
+
+async function send(page: Page): Promise<string> {
+  await page.click('#send');
+  await page.locator('#alert.sent, #alert.blocked').waitFor();
+  return (await page.textContent('#alert')) ?? '';
+}
+
+describe('the try-it page', () => {
+  test('forced TLS: authenticated and encrypted-only badges, the why, the tag applied on send', async () => {
+    const page = await openTry();
+    await compose(page, {
+      to: 'ann@dane-ee.sendguard.test, bo@tls-valid.sendguard.test',
+      body: IBAN_BODY,
+      subject: 'Refund',
+    });
+    await badge(page, 'ann@dane-ee', 'Forced TLS · authenticated');
+    await badge(page, 'bo@tls-valid', 'Forced TLS · encrypted only');
+    await expect(page.getByTestId('plan-summary').textContent()).resolves.toContain('forced TLS');
+    await expect(page.getByText('Treated as Confidential').count()).resolves.toBe(1);
+    await page.locator('li', { hasText: 'bo@tls-valid' }).getByRole('button', { name: 'Why?' }).click();
+    await expect(
+      page
+        .getByText(/nothing authenticates it/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'tls-light.png'), fullPage: true });
+    const sent = await send(page);
+    expect(sent).toContain('Sent.');
+    expect(sent).toContain('Subject: #secure# Refund');
+    await page.close();
+  });
+
+  test('the pane applies the tag once, and records it for the send check', async () => {
+    const page = await openTry();
+    await compose(page, { to: 'ann@dane-ee.sendguard.test', body: IBAN_BODY, subject: 'Refund' });
+    await page.getByRole('button', { name: 'Add the forced-TLS tag' }).click();
+    await page.getByText('Applied: forced TLS for these recipients.').waitFor();
+    await page.getByRole('button', { name: 'Add the forced-TLS tag' }).click();
+    await page.getByText('The forced-TLS tag is on the message').waitFor();
+    const subject = await page.evaluate(() => (window as any).sendguardTry.state.subject);
+    expect(subject).toBe('#secure# Refund');
+    await page.close();
+  });
+
+  test('OpenPGP: blocked before encrypting, encrypted in the pane, then allowed', async () => {
+    const page = await openTry('?theme=dark');
+    await compose(page, {
+      to: 'pat@tls-valid.sendguard.test',
+      body: 'Diagnosis attached.',
+      subject: 'Results',
+    });
+    await page.getByLabel('Classification').selectOption('restricted');
+    await badge(page, 'pat@tls-valid', 'OpenPGP');
+    await page.locator('li', { hasText: 'pat@tls-valid' }).getByRole('button', { name: 'Why?' }).click();
+    await expect(
+      page
+        .getByText(/from the organisation's keyring/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'pgp-dark.png'), fullPage: true });
+    const refused = await send(page);
+    expect(refused).toContain('Not sent.');
+    expect(refused).toContain('pat@tls-valid.sendguard.test');
+    await page.getByRole('button', { name: 'Encrypt with OpenPGP' }).click();
+    await page.getByText('encrypted with OpenPGP. You can send it.').waitFor({ timeout: 20_000 });
+    const body = await page.evaluate(() => (window as any).sendguardTry.state.text as string);
+    expect(body.trim()).toMatch(/^-----BEGIN PGP MESSAGE-----[\s\S]+-----END PGP MESSAGE-----$/);
+    expect(gpgDecrypt([pat.secretFile], body).toString('utf8')).toBe('Diagnosis attached.');
+    expect(await send(page)).toContain('Sent.');
+    await page.close();
+  });
+
+  test('secure pickup and blocked recipients are named; the send check refuses', async () => {
+    const page = await openTry();
+    await compose(page, { to: 'carl@partial.sendguard.test, dee@null-mx.sendguard.test', body: IBAN_BODY });
+    await badge(page, 'carl@partial', 'Secure pickup');
+    await badge(page, 'dee@null-mx', 'Blocked');
+    await expect(page.getByTestId('plan-summary').textContent()).resolves.toContain(
+      'dee@null-mx.sendguard.test',
+    );
+    const refused = await send(page);
+    expect(refused).toContain('Not sent.');
+    expect(refused).toContain('dee@null-mx.sendguard.test');
+    await page.setViewportSize({ width: 700, height: 900 });
+    await page.screenshot({ path: join(ARTIFACTS, 'blocked-narrow.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('backend unreachable: the pane says so and the send check blocks', async () => {
+    const page = await context.newPage();
+    await page.goto(`${base}/try/?backend=${encodeURIComponent('http://127.0.0.1:9')}`);
+    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).first().waitFor();
+    await compose(page, { to: 'ann@dane-ee.sendguard.test', body: 'Hello' });
+    const refused = await send(page);
+    expect(refused).toContain('Not sent.');
+    expect(refused).toContain('could not be reached');
+    await page.close();
+  });
+});
