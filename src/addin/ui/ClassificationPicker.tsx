@@ -10,6 +10,8 @@ import type { Policy } from '../../core/policy/schema';
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  field: { minWidth: 0 },
+  select: { minWidth: 0, width: '100%' },
 });
 
 export interface ClassificationPickerProps {
@@ -46,8 +48,9 @@ export function ClassificationPicker(props: ClassificationPickerProps) {
   const why = explanation(props);
   return (
     <div className={styles.root}>
-      <Field label="Classification" hint={why}>
+      <Field className={styles.field} label="Classification" hint={why}>
         <Select
+          className={styles.select}
           value={props.chosen ?? policy.defaultClassification}
           onChange={(_event, data) => props.onChoose(data.value)}
         >

@@ -34,6 +34,8 @@ const useStyles = makeStyles({
     boxSizing: 'border-box',
     width: '100%',
     minWidth: 0,
+    // Addresses, fingerprints and URLs are long words: break them rather than widen the narrow pane.
+    overflowWrap: 'anywhere',
   },
   list: { listStyle: 'none', margin: 0, padding: 0 },
 });

@@ -1,0 +1,192 @@
+/**
+ * manifest.xml checked offline (the official validator is an online service): well-formed, elements in the order
+ * the schema's sequences require, every resid defined, the launch events served by the runtime, every commandId
+ * the code uses a control, every URL a file the build produces; and its rendering per deployment.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SaxesParser } from 'saxes';
+import { BASE_URL_PLACEHOLDER, OPEN_PANE_COMMAND } from '../../src/outlook/config';
+import { renderManifest, withBaseUrl } from '../../src/outlook/manifest';
+import { buildOutlook, OUTLOOK_DIST, ROOT } from './built-addin';
+
+interface Element {
+  name: string;
+  attributes: Record<string, string>;
+  children: Element[];
+  text: string;
+}
+
+function parseXml(xml: string): Element {
+  const parser = new SaxesParser({ xmlns: false });
+  const stack: Element[] = [];
+  let root: Element | undefined;
+  parser.on('opentag', (tag) => {
+    const element: Element = {
+      name: tag.name,
+      attributes: tag.attributes as Record<string, string>,
+      children: [],
+      text: '',
+    };
+    stack[stack.length - 1]?.children.push(element);
+    stack.push(element);
+    root ??= element;
+  });
+  parser.on('text', (text) => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += text;
+  });
+  parser.on('closetag', () => void stack.pop());
+  parser.write(xml).close();
+  return root!;
+}
+
+function all(element: Element, predicate: (e: Element) => boolean): Element[] {
+  return [...(predicate(element) ? [element] : []), ...element.children.flatMap((c) => all(c, predicate))];
+}
+
+const template = readFileSync(join(ROOT, 'manifest.xml'), 'utf8');
+const root = parseXml(template);
+const byName = (name: string) => all(root, (e) => e.name === name);
+
+/** The schema's sequences, as far as this manifest uses them (OfficeApp 1.1, VersionOverrides 1.0/1.1). */
+const SEQUENCES: Record<string, string[]> = {
+  OfficeApp: [
+    'Id',
+    'Version',
+    'ProviderName',
+    'DefaultLocale',
+    'DisplayName',
+    'Description',
+    'IconUrl',
+    'HighResolutionIconUrl',
+    'SupportUrl',
+    'AppDomains',
+    'Hosts',
+    'Requirements',
+    'FormSettings',
+    'Permissions',
+    'Rule',
+    'DisableEntityHighlighting',
+    'VersionOverrides',
+  ],
+  VersionOverrides: ['Description', 'Requirements', 'Hosts', 'Resources', 'VersionOverrides'],
+  Host: ['Runtimes', 'DesktopFormFactor', 'MobileFormFactor'],
+  DesktopFormFactor: ['ExtendedPermissions', 'FunctionFile', 'ExtensionPoint'],
+  Control: ['Label', 'Supertip', 'Icon', 'Action'],
+  Resources: ['bt:Images', 'bt:Urls', 'bt:ShortStrings', 'bt:LongStrings'],
+};
+
+describe('manifest.xml', () => {
+  test('is well-formed XML with a MailApp root', () => {
+    expect(root.name).toBe('OfficeApp');
+    expect(root.attributes['xsi:type']).toBe('MailApp');
+  });
+
+  test('VersionOverridesV1_0 wraps VersionOverridesV1_1', () => {
+    const outer = root.children.find((c) => c.name === 'VersionOverrides')!;
+    expect(outer.attributes['xsi:type']).toBe('VersionOverridesV1_0');
+    expect(outer.children.find((c) => c.name === 'VersionOverrides')?.attributes['xsi:type']).toBe(
+      'VersionOverridesV1_1',
+    );
+  });
+
+  test.each(Object.keys(SEQUENCES))('children of every %s come in schema order', (name) => {
+    for (const element of byName(name)) {
+      const order = element.children.map((c) => SEQUENCES[name]!.indexOf(c.name));
+      expect(order).not.toContain(-1);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+
+  test('every resid is defined in the Resources of its own VersionOverrides', () => {
+    for (const overrides of byName('VersionOverrides')) {
+      const own = { ...overrides, children: overrides.children.filter((c) => c.name !== 'VersionOverrides') };
+      const defined = new Set(
+        all(
+          own,
+          (e) => e.name.startsWith('bt:') && 'id' in e.attributes && 'DefaultValue' in e.attributes,
+        ).map((e) => e.attributes.id),
+      );
+      const used = all(own, (e) => 'resid' in e.attributes).map((e) => e.attributes.resid!);
+      expect(used.filter((id) => !defined.has(id))).toEqual([]);
+    }
+  });
+
+  test("the launch events' source is the runtime, and their functions are the ones the bundle associates", () => {
+    const runtime = byName('Runtime')[0]!;
+    const launch = byName('ExtensionPoint').find((e) => e.attributes['xsi:type'] === 'LaunchEvent')!;
+    expect(launch.children.find((c) => c.name === 'SourceLocation')?.attributes.resid).toBe(
+      runtime.attributes.resid,
+    );
+    expect(runtime.children.find((c) => c.name === 'Override')?.attributes.type).toBe('javascript');
+    const events = byName('LaunchEvent').map((e) => [e.attributes.Type, e.attributes.FunctionName]);
+    expect(events).toEqual([
+      ['OnNewMessageCompose', 'onNewMessageComposeHandler'],
+      ['OnMessageRecipientsChanged', 'onMessageRecipientsChangedHandler'],
+      ['OnMessageSend', 'onMessageSendHandler'],
+    ]);
+    const code = readFileSync(join(ROOT, 'src/outlook/launchevent.ts'), 'utf8');
+    for (const [, name] of events) expect(code).toContain(`associate('${name}'`);
+  });
+
+  test('every commandId the code uses is a control id', () => {
+    const controls = new Set(byName('Control').map((c) => c.attributes.id));
+    expect(controls.has(OPEN_PANE_COMMAND)).toBe(true);
+  });
+
+  test('every URL points at a file the build produces', () => {
+    buildOutlook();
+    const urls = [
+      ...all(
+        root,
+        (e) => 'DefaultValue' in e.attributes && e.attributes.DefaultValue!.startsWith('https://'),
+      ).map((e) => e.attributes.DefaultValue!),
+    ].filter((url) => url.startsWith(`${BASE_URL_PLACEHOLDER}/addin/`));
+    expect(urls.length).toBeGreaterThan(5);
+    for (const url of urls) {
+      const file = join(OUTLOOK_DIST, url.slice(`${BASE_URL_PLACEHOLDER}/addin/`.length));
+      expect({ url, exists: existsSync(file) }).toEqual({ url, exists: true });
+    }
+    const others = all(root, (e) => /^https:\/\//.test(e.attributes.DefaultValue ?? e.text)).map(
+      (e) => e.attributes.DefaultValue ?? e.text,
+    );
+    expect(others.filter((u) => !u.startsWith(BASE_URL_PLACEHOLDER))).toEqual([]);
+  }, 240_000);
+
+  test('every icon size the manifest names exists at that size', () => {
+    for (const image of byName('bt:Image').filter((e) => e.attributes.size)) {
+      const resource = byName('bt:Image').find((e) => e.attributes.id === image.attributes.resid)!;
+      const png = readFileSync(join(ROOT, 'assets', resource.attributes.DefaultValue!.split('/').pop()!));
+      expect(png.readUInt32BE(16)).toBe(Number(image.attributes.size));
+    }
+  });
+});
+
+describe('renderManifest', () => {
+  test('puts the base URL everywhere and the send mode on OnMessageSend', () => {
+    const rendered = renderManifest(template, {
+      baseUrl: 'https://sendguard.example.org/',
+      sendMode: 'Block',
+    });
+    expect(rendered).not.toContain(BASE_URL_PLACEHOLDER);
+    expect(rendered).toContain('https://sendguard.example.org/addin/launchevent.js');
+    expect(rendered).toContain('SendMode="Block"');
+    expect(parseXml(rendered).name).toBe('OfficeApp');
+  });
+
+  test('defaults to SoftBlock and refuses what Outlook would not load', () => {
+    expect(renderManifest(template, { baseUrl: 'https://a.example' })).toContain('SendMode="SoftBlock"');
+    expect(() => renderManifest(template, { baseUrl: 'http://a.example' })).toThrow(/https/);
+    expect(() => renderManifest(template, { baseUrl: 'https://a.example/?x=1' })).toThrow(/query/);
+    expect(() =>
+      renderManifest(template, { baseUrl: 'https://a.example', sendMode: 'Prompt' as never }),
+    ).toThrow();
+  });
+
+  test('withBaseUrl rewrites the send handler bundle the same way', () => {
+    expect(withBaseUrl(`const u="${BASE_URL_PLACEHOLDER}";`, 'https://b.example/sg')).toBe(
+      'const u="https://b.example/sg";',
+    );
+  });
+});
