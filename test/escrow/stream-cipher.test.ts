@@ -2,7 +2,7 @@
  * The STREAM format against Node's own crypto as an independent implementation (known answers), and each way
  * a server or network could tamper with stored ciphertext.
  */
-import { createCipheriv, createHash, hkdfSync } from 'node:crypto';
+import { createCipheriv, createHash, hkdfSync, randomBytes as randomBytesNode } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { byteSource } from '../../src/core/escrow/byte-source';
@@ -141,5 +141,18 @@ describe('STREAM tampering is detected', () => {
       for await (const _ of decryptStream(key, byteSource(sealed), hex('44'.repeat(16))));
     };
     await expect(drain()).rejects.toMatchObject({ code: 'ESCROW_DECRYPT_FAILED' });
+  });
+});
+
+describe('reading from a Blob', () => {
+  test('chunks that straddle the 4 MiB read windows decrypt to the original bytes', async () => {
+    const data = new Uint8Array(randomBytesNode(9 * 1024 * 1024 + 77));
+    const sealed = await encrypt(key, data, salt, 65536);
+    const fromBlob = await decryptAll(key, byteSource(new Blob([Buffer.from(sealed)])));
+    expect(Buffer.from(fromBlob).equals(Buffer.from(data))).toBe(true);
+    const encryptedFromBlob = encryptStream(key, byteSource(new Blob([Buffer.from(data)])), { salt });
+    const parts: Uint8Array[] = [];
+    for await (const part of encryptedFromBlob.chunks) parts.push(part);
+    expect(Buffer.concat(parts).equals(Buffer.from(sealed))).toBe(true);
   });
 });

@@ -69,14 +69,36 @@ async function* encryptChunks(
   const key = await streamKey(contentKey, header.salt, 'encrypt');
   yield header.bytes;
   const count = chunkCount(source.size, header.chunkSize);
-  for (let i = 0; i < count; i++) {
+  yield* inOrder(count, async (i) => {
     const plaintext = await source.read(i * header.chunkSize, header.chunkSize);
     const sealed = await subtle().encrypt(
       { name: 'AES-GCM', iv: chunkNonce(i, i === count - 1), additionalData: view(header.bytes) },
       key,
       view(plaintext),
     );
-    yield new Uint8Array(sealed);
+    return new Uint8Array(sealed);
+  });
+}
+
+/**
+ * Chunks in flight at once. WebCrypto runs each call off the main thread and a Blob read is an IPC round trip,
+ * so one chunk at a time leaves the CPU idle between calls; a few ahead keep it busy while memory stays at a
+ * few chunks.
+ */
+const IN_FLIGHT = 8;
+
+/** Runs `work(i)` for i = 0…count-1 with up to IN_FLIGHT started ahead, yielding results in order. */
+async function* inOrder(count: number, work: (i: number) => Promise<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const pending: Array<Promise<Uint8Array>> = [];
+  let started = 0;
+  for (let i = 0; i < count; i++) {
+    while (started < count && started < i + IN_FLIGHT) {
+      const job = work(started++);
+      // Awaited in order below; this only keeps a failure of a later chunk from being "unhandled" meanwhile.
+      job.catch(() => undefined);
+      pending.push(job);
+    }
+    yield await pending.shift()!;
   }
 }
 
@@ -96,7 +118,7 @@ export async function* decryptStream(
   const { count, lastLength } = ciphertextLayout(source.size, header.chunkSize);
   const key = await streamKey(contentKey, header.salt, 'decrypt');
   const full = header.chunkSize + TAG_BYTES;
-  for (let i = 0; i < count; i++) {
+  yield* inOrder(count, async (i) => {
     const last = i === count - 1;
     const sealed = await source.read(HEADER_BYTES + i * full, last ? lastLength : full);
     try {
@@ -105,11 +127,11 @@ export async function* decryptStream(
         key,
         view(sealed),
       );
-      yield new Uint8Array(plain);
+      return new Uint8Array(plain);
     } catch (cause) {
       throw new EscrowCryptoError('ESCROW_DECRYPT_FAILED', 'this does not open', { cause });
     }
-  }
+  });
 }
 
 /** A whole (small) stream in memory, e.g. the manifest: all chunks or an error. */
