@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /// <reference types="office-js" />
 /// <reference lib="dom" />
 /**

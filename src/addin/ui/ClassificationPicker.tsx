@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /**
  * The message's classification: the sender's choice, and why it may be higher than chosen — what the detectors
  * found (masked, with the line) and the sensitivity label. Detectors and labels only ever raise it.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /**
  * A recipient whose OpenPGP key differs from the one used before: the sender sees both fingerprints and confirms
  * they have read them. The new key is not used until an administrator accepts it (the backend withholds keys it

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /**
  * The compose pane: recipients with their protection and why, the classification, and the plan with its one
  * button. Everything host-specific arrives through props (`MailHost`, the backend client, the escrow function),

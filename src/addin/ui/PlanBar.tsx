@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /** The plan in one sentence and the one button that applies it, with progress while it runs and what went wrong. */
 import {
   Button,

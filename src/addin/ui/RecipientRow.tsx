@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /** One recipient: who, which field, the protection badge, and an expandable "why" with the evidence. */
 import { Badge, Button, Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useId, useState } from 'react';

@@ -1,0 +1,103 @@
+/**
+ * @jest-environment jsdom
+ */
+/// <reference lib="dom" />
+/**
+ * The shared pane in jsdom over a fake MailHost and backend: badges in truthful words, the "why" disclosed by a
+ * keyboard-reachable button, the plan's one button, and a failed backend shown as an error, never as a plan.
+ */
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { createElement } from 'react';
+import type { AssessAnswer, Backend } from '../../src/addin/backend';
+import { BackendError } from '../../src/addin/backend';
+import type { MailHost } from '../../src/addin/host';
+import { Pane } from '../../src/addin/ui/Pane';
+import { defaultPolicy } from '../helpers/policy';
+
+// jsdom has no ResizeObserver; Fluent's MessageBar only needs it to reflow, which jsdom does not do anyway.
+globalThis.ResizeObserver ??= class {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+};
+
+// Nor structuredClone, which the shared policy helper uses; the policy is plain JSON.
+globalThis.structuredClone ??= <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+function fakeHost(to: string[], text: string): MailHost {
+  const headers: Record<string, string> = {};
+  return {
+    getRecipients: async () => ({ to: to.map((address) => ({ address })), cc: [], bcc: [] }),
+    setRecipients: async () => undefined,
+    getSubject: async () => 'Refund',
+    setSubject: async () => undefined,
+    getBody: async () => text,
+    setBody: async () => undefined,
+    listAttachments: async () => [],
+    getAttachmentContent: async () => new ArrayBuffer(0),
+    addAttachment: async () => undefined,
+    removeAttachment: async () => undefined,
+    getHeader: async (name) => headers[name],
+    setHeaders: async (more) => void Object.assign(headers, more),
+    save: async () => undefined,
+    getSenderAddress: async () => undefined,
+    notify: async () => undefined,
+    theme: () => 'light',
+    onRecipientsChanged: () => () => undefined,
+  };
+}
+
+function recipient(address: string, verdict: string): AssessAnswer['recipients'][number] {
+  const domain = address.split('@')[1]!;
+  return {
+    input: address,
+    address,
+    domain,
+    internal: false,
+    transport: { domain, verdict: verdict as never, reasons: [`${domain} reason`] },
+    key: { address, verdict: 'none', reasons: [] },
+  };
+}
+
+function fakeBackend(answer: AssessAnswer | Error): Backend {
+  return {
+    policy: async () => ({ version: 'v', policy: defaultPolicy() }),
+    assess: async () => {
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+}
+
+async function renderPane(host: MailHost, backend: Backend) {
+  await act(async () => {
+    render(createElement(Pane, { host, backend, backendUrl: 'https://sg.example', randomHex: () => 'aa' }));
+  });
+}
+
+const IBAN = 'IBAN DE89 3704 0044 0532 0130 00';
+
+test('encrypted-only TLS is never shown as authenticated, and the why opens from a button', async () => {
+  const answer: AssessAnswer = {
+    policyVersion: 'v',
+    partial: false,
+    recipients: [recipient('a@auth.example', 'authenticated'), recipient('b@enc.example', 'encrypted')],
+    invalid: [],
+  };
+  await renderPane(fakeHost(['a@auth.example', 'b@enc.example'], IBAN), fakeBackend(answer));
+  expect(await screen.findByText('Forced TLS · authenticated')).toBeTruthy();
+  expect(screen.getByText('Forced TLS · encrypted only')).toBeTruthy();
+  expect(screen.getByText(/Treated as Confidential/)).toBeTruthy();
+  const why = screen.getAllByRole('button', { name: 'Why?' })[1]!;
+  expect(why.getAttribute('aria-expanded')).toBe('false');
+  fireEvent.click(why);
+  expect(why.getAttribute('aria-expanded')).toBe('true');
+  expect(screen.getAllByText(/enc.example reason/).length).toBeGreaterThan(0);
+  expect(screen.getByRole('button', { name: 'Add the forced-TLS tag' })).toBeTruthy();
+});
+
+test('a backend that cannot be reached is an error, with no plan and no button', async () => {
+  await renderPane(fakeHost(['a@x.example'], 'hi'), fakeBackend(new BackendError('BACKEND_UNREACHABLE')));
+  expect((await screen.findByRole('alert')).textContent).toContain('could not be reached');
+  expect(screen.queryByRole('button', { name: /forced-TLS|OpenPGP|pickup/ })).toBeNull();
+});
