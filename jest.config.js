@@ -6,8 +6,8 @@ module.exports = {
   // SWC strips types without checking them: `npm run typecheck` does the checking once for the whole tree,
   // which keeps each test file's start-up in milliseconds instead of seconds.
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  // jose, cookie (under Fastify's inject) and content-disposition (under @fastify/static) ship ESM only, which jest's CommonJS runtime cannot require as is.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|cookie|content-disposition)/)'],
+  // jose ships ESM only, which jest's CommonJS runtime cannot require as is.
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

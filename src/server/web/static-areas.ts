@@ -53,7 +53,7 @@ const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
       index: ['index.html'],
       // The bundles change with every build; the add-in hosts cache aggressively otherwise.
       cacheControl: false,
-      setHeaders: (response) => void response.header('cache-control', 'no-cache'),
+      setHeaders: (response) => response.setHeader('cache-control', 'no-cache'),
     });
   }
   const page = startPage(options.publicUrl, built);
