@@ -1,0 +1,123 @@
+/**
+ * The automatic check on Send (`compose.onBeforeSend`): re-check the recipients against the backend, add the
+ * forced-TLS tag through the returned details, let through a message the pane already protected for exactly
+ * these recipients, and cancel anything else with a notification saying what to do.
+ *
+ * Fails closed on every path. Thunderbird sends when a listener returns nothing, and hangs the compose window
+ * when one throws, so this function always returns an explicit answer and never throws. Every input to the
+ * decision is read afresh — settings and "send anyway" answers from `storage.local`, classification and applied
+ * record from the message's own headers — so a suspended and restarted event page decides exactly alike. The
+ * backend client's deadline (3.5 s) keeps each check far inside the event page's idle time-out (30 s).
+ */
+import type { MessageReader } from '../addin/read-message';
+import { checkSend, type SendDecision } from '../addin/send-check';
+import { bodyOf, headerOf, recipientsOf, settableHeader, withHeaders } from './details';
+import type { BeforeSendResult, ComposeDetails, Messenger, Tab } from './messenger';
+import { notify } from './notify';
+import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-override';
+import { backendFor, readSettings } from './settings';
+
+export interface BeforeSendDeps {
+  api: Messenger;
+  /** The backend client's fetch; the real one by default. */
+  fetch?: typeof fetch;
+}
+
+const OPEN_PANE = 'Click the Sendguard button in this message’s toolbar to see what each recipient needs.';
+
+const NOT_SET_UP =
+  'Sendguard is not set up, so it cannot check this message and did not send it. Enter the Sendguard service’s address in the add-on’s options (Add-ons and Themes → Sendguard → Options), then send again.';
+
+const UNEXPECTED = 'Sendguard could not check this message, so it was not sent. Try sending again.';
+
+/** One notification per compose tab: a second refusal replaces the first instead of stacking. */
+export const noticeId = (tabId: number | undefined) => `sendguard-send-${tabId ?? 'unknown'}`;
+
+/** The compose tab a refusal's notification is about, if it is one. */
+export function tabOfNotice(id: string): number | undefined {
+  const match = /^sendguard-send-(\d+)$/.exec(id);
+  return match ? Number(match[1]) : undefined;
+}
+
+function detailsReader(details: ComposeDetails): MessageReader {
+  return {
+    getRecipients: async () => recipientsOf(details),
+    getSubject: async () => details.subject ?? '',
+    getBody: async (format) => bodyOf(details, format),
+    getHeader: async (name) => headerOf(details, name),
+  };
+}
+
+/** Never throws: telling the sender is best effort, the cancel is not. */
+async function cancel(api: Messenger, tab: Tab, text: string): Promise<BeforeSendResult> {
+  await Promise.allSettled([
+    notify(api, { id: noticeId(tab.id), kind: 'error', text }),
+    api.composeAction.setBadgeText({ text: '!', ...(tab.id !== undefined ? { tabId: tab.id } : {}) }),
+  ]);
+  return { cancel: true };
+}
+
+async function allow(api: Messenger, tab: Tab, details?: ComposeDetails): Promise<BeforeSendResult> {
+  if (tab.id !== undefined) {
+    await Promise.allSettled([
+      forgetTab(api.storage.local, tab.id),
+      api.composeAction.setBadgeText({ text: null, tabId: tab.id }),
+    ]);
+  }
+  return details ? { details } : {};
+}
+
+async function answer(
+  api: Messenger,
+  tab: Tab,
+  details: ComposeDetails,
+  decision: SendDecision,
+): Promise<BeforeSendResult> {
+  switch (decision.kind) {
+    case 'allow': {
+      if (!decision.changes) return allow(api, tab);
+      const { subject, headers } = decision.changes;
+      const unsettable = Object.keys(headers).filter((name) => !settableHeader(name));
+      if (unsettable.length > 0) {
+        return cancel(
+          api,
+          tab,
+          `Your organisation’s policy asks for the header ${unsettable.join(', ')}, which Thunderbird does not let add-ons set, so the message was not sent. Ask your administrator to use a header whose name starts with X-.`,
+        );
+      }
+      return allow(api, tab, {
+        ...(subject !== undefined ? { subject } : {}),
+        ...(Object.keys(headers).length > 0 ? { customHeaders: withHeaders(details, headers) } : {}),
+      });
+    }
+    case 'block':
+      return cancel(api, tab, `${decision.text} ${OPEN_PANE}`);
+    case 'unanswered': {
+      if (!decision.prompt || tab.id === undefined) return cancel(api, tab, decision.text);
+      const recipients = recipientsKey(recipientsOf(details));
+      if (await takeOverride(api.storage.local, tab.id, recipients)) return allow(api, tab);
+      await askToOverride(api.storage.local, tab.id, { text: decision.text, recipients });
+      return cancel(
+        api,
+        tab,
+        `${decision.text} Your organisation lets you send it anyway: open Sendguard in this message, choose “Send anyway”, then send again.`,
+      );
+    }
+  }
+}
+
+export async function beforeSend(
+  deps: BeforeSendDeps,
+  tab: Tab,
+  details: ComposeDetails,
+): Promise<BeforeSendResult> {
+  const { api } = deps;
+  try {
+    const settings = await readSettings(api.storage.local);
+    if (!settings) return await cancel(api, tab, NOT_SET_UP);
+    const decision = await checkSend(detailsReader(details), backendFor(settings, deps.fetch));
+    return await answer(api, tab, details, decision);
+  } catch {
+    return cancel(api, tab, UNEXPECTED);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * `MailHost` over `messenger.compose` for one compose tab: what the shared pane (src/addin/ui) works through in
+ * Thunderbird. Every read asks the composer afresh, so the pane always sees what the sender sees.
+ */
+import type { HostAttachment, HostNotice, MailHost, NewMessage } from '../addin/host';
+import { bodyChange, bodyOf, headerOf, recipientList, recipientsOf, senderOf, withHeaders } from './details';
+import type { Messenger } from './messenger';
+import { notify } from './notify';
+
+export function createComposeHost(api: Messenger, tabId: number, dark: () => boolean): MailHost {
+  const details = () => api.compose.getComposeDetails(tabId);
+  const change = (changes: Parameters<Messenger['compose']['setComposeDetails']>[1]) =>
+    api.compose.setComposeDetails(tabId, changes);
+
+  return {
+    getRecipients: async () => recipientsOf(await details()),
+    setRecipients: (field, recipients) => change({ [field]: recipientList(recipients) }),
+    getSubject: async () => (await details()).subject ?? '',
+    setSubject: (subject) => change({ subject }),
+    getBody: async (format) => bodyOf(await details(), format),
+    setBody: (body) => change(bodyChange(body)),
+    async listAttachments() {
+      const list = await api.compose.listAttachments(tabId);
+      // Thunderbird keeps inline images in the HTML body, not in the attachment list, and gives no MIME type here.
+      return list.map((a): HostAttachment => ({
+        id: String(a.id),
+        name: a.name,
+        contentType: 'application/octet-stream',
+        size: a.size,
+        inline: false,
+      }));
+    },
+    getAttachmentContent: async (id) => (await api.compose.getAttachmentFile(Number(id))).arrayBuffer(),
+    async addAttachment(attachment) {
+      const file = new File([attachment.data], attachment.name, { type: attachment.contentType });
+      await api.compose.addAttachment(tabId, { file, name: attachment.name });
+    },
+    removeAttachment: (id) => api.compose.removeAttachment(tabId, Number(id)),
+    getHeader: async (name) => headerOf(await details(), name),
+    setHeaders: async (headers) => change({ customHeaders: withHeaders(await details(), headers) }),
+    // The send check reads the live composer through onBeforeSend, not a saved draft: nothing to save.
+    save: async () => undefined,
+    openNewMessage: async (message: NewMessage) => {
+      await api.compose.beginNew(undefined, {
+        to: message.to,
+        cc: message.cc,
+        bcc: message.bcc,
+        subject: message.subject,
+        body: message.html,
+        isPlainText: false,
+      });
+    },
+    getSenderAddress: async () => senderOf(await details()),
+    notify: (notice: HostNotice) => notify(api, notice),
+    theme: () => (dark() ? 'dark' : 'light'),
+    onRecipientsChanged(listener) {
+      const onState = (tab: { id?: number }) => {
+        if (tab.id === tabId) listener();
+      };
+      api.compose.onComposeStateChanged.addListener(onState);
+      return () => api.compose.onComposeStateChanged.removeListener(onState);
+    },
+  };
+}

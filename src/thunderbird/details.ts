@@ -1,0 +1,94 @@
+/**
+ * Reading and amending `ComposeDetails`, the one shape both the popup (live, through get/setComposeDetails) and
+ * the background (the snapshot `onBeforeSend` hands over) see the message in. Pure functions: the two sides
+ * read recipients, bodies and headers the same way because they call the same code.
+ */
+import { readRecipients } from '../core/addresses';
+import type { HostRecipient, HostRecipients, RecipientField } from '../addin/host';
+import type { ComposeDetails, ComposeRecipient, ComposeRecipientList, CustomHeader } from './messenger';
+
+const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
+
+function entries(list: ComposeRecipientList | undefined): string[] {
+  const all = list === undefined ? [] : Array.isArray(list) ? list : [list];
+  // Thunderbird hands out strings; an address-book node can only come from another add-on's setComposeDetails.
+  // Kept as its id, it reaches the backend as an invalid recipient and the send check refuses the message.
+  return all.map((entry: ComposeRecipient) => (typeof entry === 'string' ? entry : entry.nodeId));
+}
+
+/**
+ * One field's recipients. An entry that is not an address (a mailing list Thunderbird did not expand, a typo) is
+ * passed on as typed, so the backend reports it invalid and the send check names it, rather than dropping it.
+ */
+function fieldRecipients(list: ComposeRecipientList | undefined): HostRecipient[] {
+  return entries(list).flatMap((entry): HostRecipient[] => {
+    if (entry.trim() === '') return [];
+    const { recipients, invalid } = readRecipients({ to: [entry] });
+    if (invalid.length > 0) return [{ address: entry.trim() }];
+    return recipients.map((r) => ({
+      address: r.address,
+      ...(r.displayName ? { displayName: r.displayName } : {}),
+    }));
+  });
+}
+
+export function recipientsOf(details: ComposeDetails): HostRecipients {
+  const [to, cc, bcc] = FIELDS.map((field) => fieldRecipients(details[field]));
+  return { to: to!, cc: cc!, bcc: bcc! };
+}
+
+/** A field's new value for setComposeDetails, in Thunderbird's mailbox format. */
+export function recipientList(recipients: HostRecipient[]): string[] {
+  return recipients.map((r) =>
+    r.displayName ? `"${r.displayName.replace(/["\\]/g, '\\$&')}" <${r.address}>` : r.address,
+  );
+}
+
+export function senderOf(details: ComposeDetails): string | undefined {
+  const from = typeof details.from === 'string' ? details.from : undefined;
+  return from ? fieldRecipients(from)[0]?.address : undefined;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+export function bodyOf(details: ComposeDetails, format: 'html' | 'text'): string {
+  const text = details.plainTextBody ?? '';
+  if (format === 'text') return text;
+  return details.isPlainText ? `<pre>${escapeHtml(text)}</pre>` : (details.body ?? '');
+}
+
+/** The details that replace the body; a plain-text body switches the composer to plain text, so nothing reflows it. */
+export function bodyChange(body: { format: 'html' | 'text'; content: string }): ComposeDetails {
+  return body.format === 'text'
+    ? { isPlainText: true, plainTextBody: body.content }
+    : { isPlainText: false, body: body.content };
+}
+
+export function headerOf(details: ComposeDetails, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const value = details.customHeaders?.find((h) => h.name.toLowerCase() === wanted)?.value;
+  return value === '' ? undefined : value;
+}
+
+/**
+ * The whole custom-header list with `headers` set: Thunderbird replaces the list as a whole, so the headers
+ * already on the message are carried over.
+ */
+export function withHeaders(details: ComposeDetails, headers: Record<string, string>): CustomHeader[] {
+  const changed = new Set(Object.keys(headers).map((n) => n.toLowerCase()));
+  return [
+    ...(details.customHeaders ?? []).filter((h) => !changed.has(h.name.toLowerCase())),
+    ...Object.entries(headers).map(([name, value]) => ({ name, value })),
+  ];
+}
+
+/**
+ * Thunderbird only sets headers named `X-…` (not `X-Mozilla-…`) or `List-…`, and throws inside its send path on
+ * any other, which leaves the compose window locked. The send check asks first and refuses instead.
+ */
+export function settableHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (lower.startsWith('x-') && !lower.startsWith('x-mozilla-')) || lower.startsWith('list-');
+}

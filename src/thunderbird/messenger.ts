@@ -1,0 +1,117 @@
+/**
+ * The part of Thunderbird's MailExtension API (`messenger.*`, Manifest V3, Thunderbird 128 and later) this add-on
+ * uses, typed from Thunderbird's own schemas (compose.json, tabs.json, storage, notifications, permissions). Every
+ * module takes a `Messenger` as a parameter rather than reaching for the global, so the unit tests run the same
+ * code against test/thunderbird/fake-messenger.ts.
+ */
+
+/** `Name <address>` or a bare address; address-book nodes are objects and need a permission this add-on lacks. */
+export type ComposeRecipient = string | { nodeId: string; type: 'contact' | 'mailingList' };
+export type ComposeRecipientList = ComposeRecipient | ComposeRecipient[];
+
+export interface CustomHeader {
+  name: string;
+  value: string;
+}
+
+export interface EncryptionProperties {
+  name: 'OpenPGP' | 'S/MIME';
+  encryptBody: boolean;
+  encryptSubject?: boolean;
+  signMessage: boolean;
+}
+
+export interface ComposeDetails {
+  from?: ComposeRecipient;
+  identityId?: string;
+  to?: ComposeRecipientList;
+  cc?: ComposeRecipientList;
+  bcc?: ComposeRecipientList;
+  subject?: string;
+  /** The HTML body; Thunderbird also fills `plainTextBody` with its text conversion. */
+  body?: string;
+  plainTextBody?: string;
+  isPlainText?: boolean;
+  customHeaders?: CustomHeader[];
+  /** Undefined when the sending identity has no encryption configured. */
+  selectedEncryptionTechnology?: EncryptionProperties;
+}
+
+export interface ComposeAttachment {
+  id: number;
+  name: string;
+  size: number;
+}
+
+export interface Tab {
+  id?: number;
+  windowId?: number;
+  type?: string;
+  active: boolean;
+}
+
+export interface ExtensionEvent<Listener> {
+  addListener(listener: Listener): void;
+  removeListener(listener: Listener): void;
+  hasListener(listener: Listener): boolean;
+}
+
+/** What an `onBeforeSend` listener returns; returning nothing lets the message go. */
+export interface BeforeSendResult {
+  cancel?: boolean;
+  details?: ComposeDetails;
+}
+
+export type BeforeSendListener = (tab: Tab, details: ComposeDetails) => Promise<BeforeSendResult>;
+
+export interface StorageArea {
+  get(keys?: string | string[] | null): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string | string[]): Promise<void>;
+}
+
+export interface Messenger {
+  compose: {
+    getComposeDetails(tabId: number): Promise<ComposeDetails>;
+    setComposeDetails(tabId: number, details: ComposeDetails): Promise<void>;
+    listAttachments(tabId: number): Promise<ComposeAttachment[]>;
+    getAttachmentFile(attachmentId: number): Promise<File>;
+    addAttachment(tabId: number, attachment: { file: File; name?: string }): Promise<ComposeAttachment>;
+    removeAttachment(tabId: number, attachmentId: number): Promise<void>;
+    beginNew(messageId?: number, details?: ComposeDetails): Promise<Tab>;
+    onBeforeSend: ExtensionEvent<BeforeSendListener>;
+    /** Fires when the composer's "can be sent" state changes, which follows the recipients as they are edited. */
+    onComposeStateChanged: ExtensionEvent<(tab: Tab, state: { canSendNow: boolean }) => void>;
+  };
+  composeAction: {
+    setBadgeText(details: { text: string | null; tabId?: number }): Promise<void>;
+    openPopup(options?: { windowId?: number }): Promise<boolean>;
+  };
+  tabs: {
+    query(query: { active?: boolean; currentWindow?: boolean; type?: string }): Promise<Tab[]>;
+    get(tabId: number): Promise<Tab>;
+  };
+  storage: { local: StorageArea };
+  notifications: {
+    create(
+      id: string,
+      options: { type: 'basic'; title: string; message: string; iconUrl?: string },
+    ): Promise<string>;
+    onClicked: ExtensionEvent<(notificationId: string) => void>;
+  };
+  permissions: {
+    request(permissions: { origins: string[] }): Promise<boolean>;
+    contains(permissions: { origins: string[] }): Promise<boolean>;
+  };
+  runtime: {
+    openOptionsPage(): Promise<void>;
+    getURL(path: string): string;
+  };
+}
+
+/** The global the MailExtension runtime provides; only entry files read it. */
+export function messengerGlobal(): Messenger {
+  const api = (globalThis as { messenger?: Messenger }).messenger;
+  if (!api) throw new Error('This page runs only inside Thunderbird.');
+  return api;
+}

@@ -1,0 +1,62 @@
+/// <reference lib="dom" />
+/**
+ * The options page: the backend's address and the API token, saved to `storage.local`, then tested at once.
+ * Permission to reach that one host is asked for here (an optional host permission), not granted for every
+ * site at install.
+ */
+import { testConnection } from './connection-test';
+import { messengerGlobal } from './messenger';
+import {
+  backendFor,
+  originPattern,
+  parseBackendUrl,
+  readSettings,
+  saveSettings,
+  SettingsError,
+} from './settings';
+
+const api = messengerGlobal();
+const form = document.getElementById('settings') as HTMLFormElement;
+const urlInput = document.getElementById('backendUrl') as HTMLInputElement;
+const tokenInput = document.getElementById('token') as HTMLInputElement;
+const result = document.getElementById('result') as HTMLParagraphElement;
+
+function show(ok: boolean, text: string): void {
+  result.className = ok ? 'ok' : 'error';
+  result.textContent = text;
+}
+
+async function save(backendUrl: string, granted: Promise<boolean>): Promise<void> {
+  if (!(await granted)) {
+    show(
+      false,
+      `Sendguard needs your permission to reach ${backendUrl}. Without it, every message is stopped on Send.`,
+    );
+    return;
+  }
+  const token = tokenInput.value.trim();
+  await saveSettings(api.storage.local, { backendUrl, ...(token ? { token } : {}) });
+  show(true, 'Saved. Testing the connection…');
+  const tested = await testConnection(backendFor({ backendUrl, ...(token ? { token } : {}) }));
+  show(tested.ok, tested.text);
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  let backendUrl: string;
+  try {
+    backendUrl = parseBackendUrl(urlInput.value);
+  } catch (error) {
+    show(false, error instanceof SettingsError ? error.message : String(error));
+    return;
+  }
+  // Asked before anything is awaited: Thunderbird grants permission requests only while handling the click.
+  const granted = api.permissions.request({ origins: [originPattern(backendUrl)] });
+  save(backendUrl, granted).catch((error: unknown) => show(false, `Not saved: ${String(error)}`));
+});
+
+void readSettings(api.storage.local).then((settings) => {
+  if (!settings) return;
+  urlInput.value = settings.backendUrl;
+  tokenInput.value = settings.token ?? '';
+});

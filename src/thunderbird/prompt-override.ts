@@ -1,0 +1,70 @@
+/**
+ * "Send anyway" where the policy allows it (`onSend.backendUnreachable: prompt`). A background cannot hold a
+ * question open across a suspension, so the question and the answer live in `storage.local`: the send check
+ * cancels and records the question for that compose tab; the pane offers "Send anyway" and records the answer;
+ * the next send of the same recipients within a few minutes finds it and uses it up.
+ */
+import type { HostRecipients } from '../addin/host';
+import type { StorageArea } from './messenger';
+
+export interface PendingPrompt {
+  /** Why the check could not answer, as the sender was told. */
+  text: string;
+  recipients: string;
+}
+
+interface Override {
+  recipients: string;
+  until: number;
+}
+
+/** Long enough to open the pane and click Send again; short enough that a forgotten answer does not linger. */
+export const OVERRIDE_MS = 10 * 60_000;
+
+const promptKey = (tabId: number) => `prompt:${tabId}`;
+const overrideKey = (tabId: number) => `override:${tabId}`;
+
+/** The recipients an answer applies to: adding someone afterwards needs a new answer. */
+export function recipientsKey(recipients: HostRecipients): string {
+  const all = [...recipients.to, ...recipients.cc, ...recipients.bcc].map((r) => r.address.toLowerCase());
+  return [...new Set(all)].sort().join(',');
+}
+
+export async function askToOverride(
+  storage: StorageArea,
+  tabId: number,
+  prompt: PendingPrompt,
+): Promise<void> {
+  await storage.set({ [promptKey(tabId)]: prompt });
+}
+
+export async function pendingPrompt(storage: StorageArea, tabId: number): Promise<PendingPrompt | undefined> {
+  return (await storage.get(promptKey(tabId)))[promptKey(tabId)] as PendingPrompt | undefined;
+}
+
+/** The sender's "Send anyway", for the recipients they were asked about. */
+export async function grantOverride(storage: StorageArea, tabId: number, now = Date.now()): Promise<void> {
+  const prompt = await pendingPrompt(storage, tabId);
+  if (!prompt) return;
+  const override: Override = { recipients: prompt.recipients, until: now + OVERRIDE_MS };
+  await storage.set({ [overrideKey(tabId)]: override });
+  await storage.remove(promptKey(tabId));
+}
+
+/** Whether an unused, unexpired answer covers exactly these recipients; using it removes it. */
+export async function takeOverride(
+  storage: StorageArea,
+  tabId: number,
+  recipients: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const override = (await storage.get(overrideKey(tabId)))[overrideKey(tabId)] as Override | undefined;
+  if (!override) return false;
+  await storage.remove(overrideKey(tabId));
+  return override.recipients === recipients && now <= override.until;
+}
+
+/** A compose tab's questions and answers, once its message has gone or the check has passed. */
+export async function forgetTab(storage: StorageArea, tabId: number): Promise<void> {
+  await storage.remove([promptKey(tabId), overrideKey(tabId)]);
+}

@@ -1,0 +1,65 @@
+/**
+ * Where the add-on finds its backend and how it signs in, kept in `storage.local` (set on the options page): the
+ * background reads them afresh for every send, so nothing about them lives only in a suspended event page's memory.
+ */
+import { createBackend, type Backend } from '../addin/backend';
+import type { StorageArea } from './messenger';
+
+export interface Settings {
+  backendUrl: string;
+  /** An API token the backend's admin issued (`sendguard token issue`); none for a backend in dev mode. */
+  token?: string;
+}
+
+const KEY = 'settings';
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** The backend's base URL as typed, checked: http(s) only, no path beyond `/`, no credentials in it. */
+export function parseBackendUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new SettingsError('The backend address is not a web address, e.g. https://sendguard.example.org');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new SettingsError('The backend address must start with https:// (or http:// on a test machine).');
+  if (url.username || url.password || url.search || url.hash || url.pathname !== '/')
+    throw new SettingsError(
+      'Give only the backend’s address, e.g. https://sendguard.example.org, nothing after it.',
+    );
+  return url.origin;
+}
+
+/** The host permission the add-on needs to call the backend (any port on that host, as match patterns allow). */
+export function originPattern(backendUrl: string): string {
+  const url = new URL(backendUrl);
+  return `${url.protocol}//${url.hostname}/*`;
+}
+
+export async function readSettings(storage: StorageArea): Promise<Settings | undefined> {
+  const stored = (await storage.get(KEY))[KEY] as Partial<Settings> | undefined;
+  if (!stored || typeof stored.backendUrl !== 'string') return undefined;
+  return {
+    backendUrl: stored.backendUrl,
+    ...(typeof stored.token === 'string' && stored.token !== '' ? { token: stored.token } : {}),
+  };
+}
+
+export async function saveSettings(storage: StorageArea, settings: Settings): Promise<void> {
+  await storage.set({ [KEY]: settings });
+}
+
+export function backendFor(settings: Settings, fetchImpl?: typeof fetch): Backend {
+  return createBackend({
+    baseUrl: settings.backendUrl,
+    ...(settings.token ? { token: settings.token } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+}

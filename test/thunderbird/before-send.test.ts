@@ -1,0 +1,222 @@
+/**
+ * The on-send check (`compose.onBeforeSend`) against the fake `messenger`: re-check, tag, allow, cancel; state
+ * that survives the event page being suspended; a backend that is down; and what the sender is told.
+ */
+import { APPLIED_HEADER, appliedRecord, formatApplied } from '../../src/addin/protect/applied';
+import { beforeSend } from '../../src/thunderbird/before-send';
+import type { ComposeDetails } from '../../src/thunderbird/messenger';
+import { grantOverride } from '../../src/thunderbird/prompt-override';
+import { saveSettings } from '../../src/thunderbird/settings';
+import { defaultPolicy } from '../helpers/policy';
+import { fakeBackendFetch, type FakeBackendOptions } from './fake-backend';
+import { fakeMessenger, type FakeMessenger } from './fake-messenger';
+
+const TLS_OK = { 'tls-valid.sendguard.test': 'encrypted', 'mailbox.sendguard.test': 'encrypted' };
+const IBAN = 'Please pay to IBAN DE89 3704 0044 0532 0130 00.';
+const SSN = 'Her SSN is 234-56-7890.';
+const ARMORED = '-----BEGIN PGP MESSAGE-----\n\nwcBMA0x\n=abcd\n-----END PGP MESSAGE-----\n';
+
+async function setUp(backend: FakeBackendOptions, configured = true) {
+  const tb = fakeMessenger();
+  const fetch = fakeBackendFetch(backend);
+  if (configured)
+    await saveSettings(tb.storage, { backendUrl: 'https://sendguard.example', token: 'sg_test' });
+  tb.events.onBeforeSend.addListener((tab, details) => beforeSend({ api: tb.api, fetch }, tab, details));
+  return { tb, fetch };
+}
+
+function compose(tb: FakeMessenger, details: ComposeDetails): number {
+  return tb.openCompose({ subject: 'Report', ...details }).id!;
+}
+
+describe('compose.onBeforeSend', () => {
+  test('a confidential message to recipients with good TLS is tagged through the returned details and sent', async () => {
+    const { tb, fetch } = await setUp({ transport: TLS_OK });
+    const tabId = compose(tb, {
+      to: ['Ann <ann@tls-valid.sendguard.test>'],
+      cc: 'obs@mailbox.sendguard.test',
+      body: `<p>${IBAN}</p>`,
+    });
+    const outcome = await tb.send(tabId);
+    expect(outcome).toMatchObject({ kind: 'sent', details: { subject: '#secure# Report' } });
+    const sent = outcome.kind === 'sent' ? outcome.details : {};
+    expect(sent.customHeaders).toContainEqual({ name: 'X-Sendguard-Force-TLS', value: 'yes' });
+    // The re-check asked the backend about exactly these recipients, with the token.
+    expect(fetch.calls).toContain('https://sendguard.example/api/v1/assess');
+    expect(tb.notifications).toEqual([]);
+  });
+
+  test('sending twice never doubles the tag', async () => {
+    const { tb } = await setUp({ transport: TLS_OK });
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', subject: '#secure# Report', body: IBAN });
+    expect(await tb.send(tabId)).toMatchObject({ kind: 'sent', details: { subject: '#secure# Report' } });
+  });
+
+  test('a normal message goes unchanged', async () => {
+    const { tb } = await setUp({ transport: { 'plain.sendguard.test': 'none' } });
+    const tabId = compose(tb, { to: 'bob@plain.sendguard.test', body: 'Lunch at noon?' });
+    expect(await tb.send(tabId)).toMatchObject({ kind: 'sent', details: { subject: 'Report' } });
+  });
+
+  test('a restricted message nobody protected is cancelled, and the sender is told to open the pane', async () => {
+    const { tb } = await setUp({ transport: TLS_OK });
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: SSN });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications).toHaveLength(1);
+    expect(tb.notifications[0]!.message).toMatch(/ann@tls-valid\.sendguard\.test/);
+    expect(tb.notifications[0]!.message).toMatch(/Click the Sendguard button/);
+    expect(tb.badges.get(tabId)).toBe('!');
+  });
+
+  test('a message the pane encrypted for exactly these recipients goes; one recipient more and it stops', async () => {
+    const { tb } = await setUp({ transport: TLS_OK, keys: { 'ann@tls-valid.sendguard.test': 'KEY' } });
+    const record = appliedRecord('pgp', 'restricted', ['ann@tls-valid.sendguard.test'], () =>
+      'ab'.repeat(16),
+    );
+    const protectedMessage: ComposeDetails = {
+      to: 'ann@tls-valid.sendguard.test',
+      isPlainText: true,
+      plainTextBody: ARMORED,
+      customHeaders: [{ name: APPLIED_HEADER, value: formatApplied(record) }],
+    };
+    expect(await tb.send(compose(tb, protectedMessage))).toMatchObject({ kind: 'sent' });
+    const widened = compose(tb, { ...protectedMessage, cc: 'eve@tls-valid.sendguard.test' });
+    expect(await tb.send(widened)).toEqual({ kind: 'cancelled' });
+  });
+
+  test('an applied pgp record on a body that is no longer encrypted does not let the message through', async () => {
+    const { tb } = await setUp({ transport: TLS_OK, keys: { 'ann@tls-valid.sendguard.test': 'KEY' } });
+    const record = appliedRecord('pgp', 'restricted', ['ann@tls-valid.sendguard.test'], () =>
+      'ab'.repeat(16),
+    );
+    const tabId = compose(tb, {
+      to: 'ann@tls-valid.sendguard.test',
+      body: `${SSN} (pasted after encrypting)`,
+      customHeaders: [{ name: APPLIED_HEADER, value: formatApplied(record) }],
+    });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+  });
+
+  test('backend unreachable: cancelled, and the sender is told why', async () => {
+    const { tb } = await setUp({ down: true });
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: 'Lunch?' });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications[0]!.message).toMatch(/could not be reached/);
+  });
+
+  test('not set up yet: cancelled, with where to set it up', async () => {
+    const { tb } = await setUp({ transport: TLS_OK }, false);
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: 'Lunch?' });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications[0]!.message).toMatch(/options/);
+  });
+
+  test('an unexpected failure (storage broken) cancels rather than hanging or sending', async () => {
+    const { tb } = await setUp({ transport: TLS_OK });
+    tb.storage.get = () => Promise.reject(new Error('storage corrupt'));
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: 'Lunch?' });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+  });
+
+  test('a policy header Thunderbird will not set cancels the send instead of locking the window', async () => {
+    const policy = defaultPolicy();
+    policy.tag.header = { name: 'Sensitivity', value: 'secure' };
+    const { tb } = await setUp({ transport: TLS_OK, policy });
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: IBAN });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications[0]!.message).toMatch(/Sensitivity/);
+  });
+
+  test('policy `prompt`: cancelled and asked; "Send anyway" lets the same recipients through once', async () => {
+    const policy = defaultPolicy({ onSend: { ...defaultPolicy().onSend, backendUnreachable: 'prompt' } });
+    // The policy answers but assess does not: the prompt comes from the policy the backend last gave.
+    const { tb } = await setUp({ transport: TLS_OK, policy });
+    const down = fakeBackendFetch({ policy });
+    const flaky: typeof fetch = (input, init) =>
+      String(input).endsWith('/assess') ? Promise.reject(new TypeError('offline')) : down(input, init);
+    tb.events.onBeforeSend.listeners.clear();
+    tb.events.onBeforeSend.addListener((tab, details) =>
+      beforeSend({ api: tb.api, fetch: flaky }, tab, details),
+    );
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: 'Lunch?' });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications[0]!.message).toMatch(/Send anyway/);
+    await grantOverride(tb.storage, tabId);
+    expect(await tb.send(tabId)).toMatchObject({ kind: 'sent' });
+    // Used up: the next send is checked (and stopped) again.
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+  });
+});
+
+describe('the event page', () => {
+  /** Loads background.ts afresh, as Thunderbird does when it wakes a suspended event page. */
+  function startEventPage(tb: FakeMessenger, fetch: typeof globalThis.fetch): void {
+    (globalThis as { messenger?: unknown }).messenger = tb.api;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = fetch;
+    try {
+      jest.isolateModules(() => {
+        // Synchronous on purpose: listeners must be in place when the module's first run ends.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../../src/thunderbird/background');
+      });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  }
+
+  afterEach(() => {
+    delete (globalThis as { messenger?: unknown }).messenger;
+  });
+
+  test('adds its onBeforeSend listener during its first, synchronous run', () => {
+    const tb = fakeMessenger();
+    startEventPage(tb, fakeBackendFetch({}));
+    expect(tb.events.onBeforeSend.listeners.size).toBe(1);
+    expect(tb.events.onNotificationClicked.listeners.size).toBe(1);
+  });
+
+  test('decisions survive a suspension: nothing the check needs lives in the page’s memory', async () => {
+    const policy = defaultPolicy({ onSend: { ...defaultPolicy().onSend, backendUnreachable: 'prompt' } });
+    const tb = fakeMessenger();
+    await saveSettings(tb.storage, { backendUrl: 'https://sendguard.example' });
+    const backend = fakeBackendFetch({ transport: TLS_OK, policy });
+    let assessUp = false;
+    const fetch: typeof globalThis.fetch = (input, init) =>
+      !assessUp && String(input).endsWith('/assess')
+        ? Promise.reject(new TypeError('offline'))
+        : backend(input, init);
+    const spy = jest.spyOn(globalThis, 'fetch').mockImplementation(fetch);
+    try {
+      startEventPage(tb, fetch);
+      const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: SSN });
+      expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+
+      // Suspended: the page and its listeners are gone; the sender answers "Send anyway" in the pane meanwhile.
+      tb.events.onBeforeSend.listeners.clear();
+      tb.events.onNotificationClicked.listeners.clear();
+      await grantOverride(tb.storage, tabId);
+
+      // Woken by the next Send: a fresh module registry, so no variable of the first run survives.
+      startEventPage(tb, fetch);
+      expect(await tb.send(tabId)).toMatchObject({ kind: 'sent' });
+
+      // And again after another suspension, with the backend back: the restricted body is checked and stopped.
+      tb.events.onBeforeSend.listeners.clear();
+      assessUp = true;
+      startEventPage(tb, fetch);
+      expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('clicking a refusal’s notification opens the pane in that message’s window', async () => {
+    const tb = fakeMessenger();
+    startEventPage(tb, fakeBackendFetch({}));
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test' });
+    await tb.events.onNotificationClicked.fire(`sendguard-send-${tabId}`);
+    for (let i = 0; i < 50 && tb.popupsOpened.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(tb.popupsOpened).toEqual([100 + tabId]);
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * A faithful fake of the `messenger.*` surface the add-on uses (src/thunderbird/messenger.ts), modelled on
+ * Thunderbird's own implementation (mail/components/extensions/parent/ext-compose.js): every call answers
+ * asynchronously; storage hands out copies, never its own objects; setComposeDetails replaces the custom-header
+ * list as a whole and throws on a header Thunderbird refuses; and `send` runs the onBeforeSend listeners the way
+ * Thunderbird's beforeSendEventTracker does — one after the other, a `cancel` stops the send, returned `details`
+ * are applied, returning nothing lets the message go, and a listener that throws leaves the send hanging.
+ */
+import type {
+  BeforeSendListener,
+  ComposeAttachment,
+  ComposeDetails,
+  ExtensionEvent,
+  Messenger,
+  StorageArea,
+  Tab,
+} from '../../src/thunderbird/messenger';
+
+/** Thunderbird answers on a later turn of the event loop, never synchronously. */
+const later = <T>(value: () => T): Promise<T> =>
+  new Promise((resolve, reject) =>
+    setTimeout(() => {
+      try {
+        resolve(value());
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }, 0),
+  );
+
+export class FakeEvent<Listener extends (...args: never[]) => unknown> implements ExtensionEvent<Listener> {
+  readonly listeners = new Set<Listener>();
+  addListener(listener: Listener): void {
+    this.listeners.add(listener);
+  }
+  removeListener(listener: Listener): void {
+    this.listeners.delete(listener);
+  }
+  hasListener(listener: Listener): boolean {
+    return this.listeners.has(listener);
+  }
+  /** Calls every listener, as the extension framework does, and collects what each returned. */
+  async fire(...args: Parameters<Listener>): Promise<unknown[]> {
+    return Promise.all([...this.listeners].map((listener) => listener(...args)));
+  }
+}
+
+export class FakeStorageArea implements StorageArea {
+  readonly data = new Map<string, unknown>();
+  get(keys?: string | string[] | null): Promise<Record<string, unknown>> {
+    return later(() => {
+      const wanted = keys === undefined || keys === null ? [...this.data.keys()] : [keys].flat();
+      return Object.fromEntries(
+        wanted.filter((k) => this.data.has(k)).map((k) => [k, structuredClone(this.data.get(k))]),
+      );
+    });
+  }
+  set(items: Record<string, unknown>): Promise<void> {
+    return later(() => {
+      for (const [key, value] of Object.entries(items)) this.data.set(key, structuredClone(value));
+    });
+  }
+  remove(keys: string | string[]): Promise<void> {
+    return later(() => {
+      for (const key of [keys].flat()) this.data.delete(key);
+    });
+  }
+}
+
+function allowedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (lower.startsWith('x-') && !lower.startsWith('x-mozilla-')) || lower.startsWith('list-');
+}
+
+const stripTags = (html: string) => html.replace(/<[^>]*>/g, '');
+
+export interface FakeComposeTab {
+  tab: Tab;
+  details: ComposeDetails;
+  attachments: Map<number, File>;
+}
+
+export type SendOutcome =
+  { kind: 'sent'; details: ComposeDetails } | { kind: 'cancelled' } | { kind: 'hung' };
+
+export function fakeMessenger() {
+  const composeTabs = new Map<number, FakeComposeTab>();
+  const storage = new FakeStorageArea();
+  const notifications: Array<{ id: string; title: string; message: string }> = [];
+  const badges = new Map<number | undefined, string | null>();
+  const granted = new Set<string>();
+  let nextTab = 1;
+  let nextAttachment = 1;
+  const onBeforeSend = new FakeEvent<BeforeSendListener>();
+  const onComposeStateChanged = new FakeEvent<(tab: Tab, state: { canSendNow: boolean }) => void>();
+  const onNotificationClicked = new FakeEvent<(id: string) => void>();
+  const popupsOpened: Array<number | undefined> = [];
+
+  const composeTab = (tabId: number) => {
+    const found = composeTabs.get(tabId);
+    if (!found) throw new Error(`Invalid compose tab: ${tabId}`);
+    return found;
+  };
+
+  function applyDetails(target: FakeComposeTab, details: ComposeDetails): void {
+    for (const header of details.customHeaders ?? []) {
+      if (!allowedHeader(header.name)) throw new Error(`Invalid custom header: ${header.name}.`);
+    }
+    const next = { ...target.details, ...structuredClone(details) };
+    if (details.body !== undefined && !details.isPlainText) next.plainTextBody = stripTags(details.body);
+    if (details.plainTextBody !== undefined && details.isPlainText) next.body = details.plainTextBody;
+    target.details = next;
+  }
+
+  const api: Messenger = {
+    compose: {
+      getComposeDetails: (tabId) => later(() => structuredClone(composeTab(tabId).details)),
+      setComposeDetails: (tabId, details) => later(() => applyDetails(composeTab(tabId), details)),
+      listAttachments: (tabId) =>
+        later(() =>
+          [...composeTab(tabId).attachments].map(([id, file]): ComposeAttachment => ({
+            id,
+            name: file.name,
+            size: file.size,
+          })),
+        ),
+      getAttachmentFile: (id) =>
+        later(() => {
+          for (const tab of composeTabs.values()) {
+            const file = tab.attachments.get(id);
+            if (file) return file;
+          }
+          throw new Error(`Invalid attachment: ${id}`);
+        }),
+      addAttachment: (tabId, { file, name }) =>
+        later(() => {
+          const id = nextAttachment++;
+          const named = name && name !== file.name ? new File([file], name, { type: file.type }) : file;
+          composeTab(tabId).attachments.set(id, named);
+          return { id, name: named.name, size: named.size };
+        }),
+      removeAttachment: (tabId, id) =>
+        later(() => {
+          if (!composeTab(tabId).attachments.delete(id)) throw new Error(`Invalid attachment: ${id}`);
+        }),
+      beginNew: (_messageId, details) => later(() => openCompose(details ?? {})),
+      onBeforeSend,
+      onComposeStateChanged,
+    },
+    composeAction: {
+      setBadgeText: ({ text, tabId }) => later(() => void badges.set(tabId, text)),
+      openPopup: ({ windowId } = {}) => later(() => (popupsOpened.push(windowId), true)),
+    },
+    tabs: {
+      query: () =>
+        later(() => [...composeTabs.values()].filter((t) => t.tab.active).map((t) => ({ ...t.tab }))),
+      get: (tabId) => later(() => ({ ...composeTab(tabId).tab })),
+    },
+    storage: { local: storage },
+    notifications: {
+      create: (id, options) =>
+        later(() => {
+          const at = notifications.findIndex((n) => n.id === id);
+          const entry = { id, title: options.title, message: options.message };
+          if (at >= 0) notifications.splice(at, 1, entry);
+          else notifications.push(entry);
+          return id;
+        }),
+      onClicked: onNotificationClicked,
+    },
+    permissions: {
+      request: ({ origins }) => later(() => (origins.forEach((o) => granted.add(o)), true)),
+      contains: ({ origins }) => later(() => origins.every((o) => granted.has(o))),
+    },
+    runtime: {
+      openOptionsPage: () => later(() => undefined),
+      getURL: (path) => `moz-extension://fake-uuid/${path}`,
+    },
+  };
+
+  function openCompose(details: ComposeDetails): Tab {
+    const id = nextTab++;
+    for (const t of composeTabs.values()) t.tab.active = false;
+    const tab: Tab = { id, windowId: 100 + id, type: 'messageCompose', active: true };
+    const html = details.body ?? '';
+    composeTabs.set(id, {
+      tab,
+      details: {
+        from: 'Sam Sender <sam@example.gov>',
+        customHeaders: [],
+        body: html,
+        plainTextBody: stripTags(html),
+        isPlainText: false,
+        ...structuredClone(details),
+      },
+      attachments: new Map(),
+    });
+    return { ...tab };
+  }
+
+  /** The user clicks Send: the listeners decide, as in Thunderbird's beforeSendEventTracker. */
+  async function send(tabId: number, hangAfterMs = 8000): Promise<SendOutcome> {
+    const target = composeTab(tabId);
+    const run = (async (): Promise<SendOutcome> => {
+      for (const listener of onBeforeSend.listeners) {
+        const result = await listener({ ...target.tab }, structuredClone(target.details));
+        if (!result) continue;
+        if (result.cancel) return { kind: 'cancelled' };
+        if (result.details) applyDetails(target, result.details);
+      }
+      return { kind: 'sent', details: structuredClone(target.details) };
+    })();
+    // A throwing listener (or a thrown setComposeDetails) leaves Thunderbird's send promise unsettled.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<SendOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'hung' }), hangAfterMs);
+    });
+    try {
+      return await Promise.race([run.catch(() => ({ kind: 'hung' }) as const), hung]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    api,
+    storage,
+    notifications,
+    badges,
+    granted,
+    popupsOpened,
+    composeTabs,
+    openCompose,
+    send,
+    events: { onBeforeSend, onComposeStateChanged, onNotificationClicked },
+  };
+}
+
+export type FakeMessenger = ReturnType<typeof fakeMessenger>;
