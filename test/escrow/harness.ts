@@ -95,8 +95,10 @@ export async function startEscrowServer(options: {
   await app.register(fastifyStatic, {
     root: PORTAL_DIR,
     prefix: '/pickup/',
-    setHeaders: (reply) => {
-      reply.headers(PORTAL_HEADERS);
+    // Otherwise @fastify/static writes its own Cache-Control over the portal's no-store.
+    cacheControl: false,
+    setHeaders: (res) => {
+      for (const [name, value] of Object.entries(PORTAL_HEADERS)) res.setHeader(name, value);
     },
   });
   await app.listen({ host: '127.0.0.1', port });

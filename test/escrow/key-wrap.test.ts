@@ -1,0 +1,100 @@
+/**
+ * Key wrapping, links and reply keys. Known answer in the other direction from the stream test: node:crypto
+ * wraps a content key with a fixed nonce from the protocol document alone, and our unwrap must open it.
+ */
+import { createCipheriv, hkdfSync } from 'node:crypto';
+import { passcodeCheck, passcodeKey, unwrapContentKey, wrapContentKey } from '../../src/core/escrow/key-wrap';
+import { parseFragment, pickupUrl } from '../../src/core/escrow/link';
+import {
+  makeReplyKeys,
+  replyContentKey,
+  replyKeyForRecipient,
+  unwrapReplyPrivateKey,
+} from '../../src/core/escrow/sender-keys';
+
+const fill = (byte: number, n = 32) => new Uint8Array(n).fill(byte);
+const id = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+test('a content key wrapped by node:crypto (fixed nonce) opens with link + server secret and nothing less', async () => {
+  const [link, server, contentKey] = [fill(1), fill(2), fill(3)];
+  const wrapKey = Buffer.from(
+    hkdfSync('sha256', Buffer.concat([link, server]), Buffer.from(id), 'sendguard-escrow/v1/wrap', 32),
+  );
+  const nonce = Buffer.alloc(12, 9);
+  const cipher = createCipheriv('aes-256-gcm', wrapKey, nonce).setAAD(
+    Buffer.from(`sendguard-escrow/v1/content-key:${id}`),
+  );
+  const wrapped = Buffer.concat([nonce, cipher.update(contentKey), cipher.final(), cipher.getAuthTag()]);
+  expect(wrapped.toString('hex')).toBe(
+    '090909090909090909090909d84b2f89a51b0cfa35c4a947f742053bfe304bb759c141d5d4ae3db4f94d34580352fee1ad1e0c80aa18be44e3468155',
+  );
+  expect(await unwrapContentKey(wrapped, { messageId: id, linkSecret: link, serverSecret: server })).toEqual(
+    contentKey,
+  );
+  await expect(
+    unwrapContentKey(wrapped, { messageId: id, linkSecret: fill(0), serverSecret: server }),
+  ).rejects.toMatchObject({ code: 'ESCROW_DECRYPT_FAILED' });
+  await expect(
+    unwrapContentKey(wrapped, { messageId: id, linkSecret: link, serverSecret: fill(0) }),
+  ).rejects.toMatchObject({ code: 'ESCROW_DECRYPT_FAILED' });
+  await expect(
+    unwrapContentKey(wrapped, {
+      messageId: 'BBBBBBBBBBBBBBBBBBBBBB',
+      linkSecret: link,
+      serverSecret: server,
+    }),
+  ).rejects.toBeDefined();
+});
+
+test('with a passcode, the passcode key is a third required input', async () => {
+  const key = await passcodeKey('Tr0ub4dor', fill(5, 16));
+  const wrapped = await wrapContentKey(fill(3), {
+    messageId: id,
+    linkSecret: fill(1),
+    serverSecret: fill(2),
+    passcodeKey: key,
+  });
+  await expect(
+    unwrapContentKey(wrapped, { messageId: id, linkSecret: fill(1), serverSecret: fill(2) }),
+  ).rejects.toBeDefined();
+  const again = await passcodeKey('Tr0ub4dor'.normalize('NFD'), fill(5, 16));
+  expect(
+    await unwrapContentKey(wrapped, {
+      messageId: id,
+      linkSecret: fill(1),
+      serverSecret: fill(2),
+      passcodeKey: again,
+    }),
+  ).toEqual(fill(3));
+  expect(await passcodeCheck(key, fill(5, 16))).not.toEqual(key);
+}, 20_000);
+
+test('links carry the secret only in the fragment and parse back; damaged fragments are refused', () => {
+  const url = pickupUrl('https://sendguard.example.org/base', {
+    role: 'recipient',
+    messageId: id,
+    secret: fill(4),
+  });
+  expect(url.startsWith('https://sendguard.example.org/base/pickup/#r1.')).toBe(true);
+  expect(new URL(url).search).toBe('');
+  expect(parseFragment(new URL(url).hash)).toEqual({ role: 'recipient', messageId: id, secret: fill(4) });
+  for (const bad of [
+    '',
+    '#r1',
+    `#r1.${id}.short`,
+    `#x1.${id}.${'A'.repeat(43)}`,
+    `#r1.${id}.${'A'.repeat(43)}=`,
+  ])
+    expect(() => parseFragment(bad)).toThrow(expect.objectContaining({ code: 'ESCROW_LINK_INVALID' }));
+});
+
+test('reply keys: the recipient derives a key only the sender secret can re-derive', async () => {
+  const senderSecret = fill(6);
+  const keys = await makeReplyKeys(senderSecret);
+  const { contentKey, ephemeralPublicKey } = await replyKeyForRecipient(keys.publicKey, id);
+  const privateKey = await unwrapReplyPrivateKey(keys.wrappedPrivateKey, senderSecret);
+  expect(await replyContentKey(privateKey, ephemeralPublicKey, ephemeralPublicKey, id)).toEqual(contentKey);
+  await expect(unwrapReplyPrivateKey(keys.wrappedPrivateKey, fill(7))).rejects.toMatchObject({
+    code: 'ESCROW_DECRYPT_FAILED',
+  });
+});
