@@ -47,10 +47,14 @@ export type FinalizeRequest = z.infer<typeof FinalizeRequest>;
 export const FinalizeReplyRequest = z.strictObject({ blobSizes: BlobSizes });
 
 export const MessageState = z.enum(['uploading', 'ready', 'revoked', 'expired']);
+export type MessageState = z.infer<typeof MessageState>;
+
+export const RecipientState = z.enum(['active', 'locked', 'revoked']);
+export type RecipientState = z.infer<typeof RecipientState>;
 
 export const RecipientStatus = z.object({
   address: z.string(),
-  state: z.enum(['active', 'locked', 'revoked']),
+  state: RecipientState,
   verifiedAt: z.string().optional(),
 });
 

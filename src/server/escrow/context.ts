@@ -1,8 +1,8 @@
 /** What every escrow route handler shares: the injected parts and the few checks they all make. */
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditEvent } from '../../core/escrow/wire';
-import type { BlobStore } from './blobs';
+import { blobName, type BlobStore } from './blobs';
 import { EscrowError, MESSAGES } from './errors';
 import type { Mailer } from './mailer';
 import type { EscrowConfig } from './options';
@@ -72,23 +72,54 @@ export function sendInBackground(ctx: EscrowContext, mail: Parameters<Mailer['se
   ctx.mailer.send(mail).catch((err: unknown) => ctx.log.error({ err }, 'escrow mail could not be sent'));
 }
 
-/** Appends one upload part; the message's whole ciphertext stays under `maxMessageBytes`. */
+/** The blobs one upload fills: a message's, or one reply's to it. */
+export interface UploadSet {
+  messageId: string;
+  replyId?: string;
+  blobCount: number;
+}
+
+async function storedSizes(ctx: EscrowContext, set: UploadSet): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: set.blobCount }, (_, n) => ctx.blobs.size(set.messageId, blobName(n, set.replyId))),
+  );
+}
+
+/** Appends one upload part to blob `n`; the set's whole ciphertext stays under `maxMessageBytes`. */
 export async function appendPart(
   ctx: EscrowContext,
-  messageId: string,
-  name: string,
+  set: UploadSet,
+  n: number,
   offset: number,
   body: Buffer,
-  usedBytes: number,
 ): Promise<void> {
-  if (usedBytes + body.length > ctx.config.maxMessageBytes)
+  if (n >= set.blobCount) throw new EscrowError('ESCROW_STATE', 'there is no such part to upload');
+  const used = (await storedSizes(ctx, set)).reduce((a, b) => a + b, 0);
+  if (used + body.length > ctx.config.maxMessageBytes)
     throw new EscrowError(
       'ESCROW_TOO_LARGE',
       `a secure message holds at most ${ctx.config.maxMessageBytes} bytes`,
     );
-  if (!(await ctx.blobs.append(messageId, name, offset, body)))
+  if (!(await ctx.blobs.append(set.messageId, blobName(n, set.replyId), offset, body)))
     throw new EscrowError('ESCROW_OFFSET_MISMATCH', `this part does not start where the upload stands`);
 }
+
+/** Finalizing needs every blob complete: the sizes the client claims are the sizes on disk. */
+export async function requireUploaded(
+  ctx: EscrowContext,
+  set: UploadSet,
+  blobSizes: number[],
+): Promise<void> {
+  const stored = await storedSizes(ctx, set);
+  if (blobSizes.length !== set.blobCount || stored.some((size, n) => size !== blobSizes[n]))
+    throw new EscrowError('ESCROW_STATE', 'the uploaded sizes do not match; upload the missing parts first');
+}
+
+export const BlobParams = {
+  ...IdParams,
+  properties: { ...IdParams.properties, n: { type: 'string', pattern: '^[0-9]{1,3}$' } },
+  required: ['id', 'n'],
+} as const;
 
 export const PartQuery = {
   type: 'object',
@@ -96,3 +127,17 @@ export const PartQuery = {
   required: ['offset'],
   additionalProperties: false,
 } as const;
+
+/** Ciphertext as a download the browser never renders, streamed from disk. */
+export function sendBlob(
+  ctx: EscrowContext,
+  reply: FastifyReply,
+  messageId: string,
+  name: string,
+  size: number,
+) {
+  return reply
+    .header('content-type', 'application/octet-stream')
+    .header('content-length', size)
+    .send(ctx.blobs.read(messageId, name));
+}

@@ -15,16 +15,20 @@ import {
 } from '../../core/escrow/wire';
 import { blobName } from './blobs';
 import { countFailure, requestCode, verifyCode } from './codes';
-import { audit, IdParams, jsonSchema, liveMessage, normalizeAddress, type EscrowContext } from './context';
+import {
+  audit,
+  BlobParams,
+  IdParams,
+  jsonSchema,
+  sendBlob,
+  liveMessage,
+  normalizeAddress,
+  type EscrowContext,
+} from './context';
 import { EscrowError, MESSAGES } from './errors';
 import { requirePortalOrigin, requireSession, startSession } from './recipient-session';
 
 const PUBLIC = { config: { public: true } } as const;
-const BlobParams = {
-  ...IdParams,
-  properties: { ...IdParams.properties, n: { type: 'string', pattern: '^[0-9]{1,3}$' } },
-  required: ['id', 'n'],
-} as const;
 
 export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
   app.get(
@@ -119,9 +123,6 @@ export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
     const blob = Number(n);
     if (blob >= message.blobCount) throw new EscrowError('NOT_FOUND', 'no such part of the message');
     if (blob > 0) await audit(ctx, request, id, 'downloaded', session.address);
-    return reply
-      .header('content-type', 'application/octet-stream')
-      .header('content-length', message.blobSizes![blob])
-      .send(ctx.blobs.read(id, blobName(blob)));
+    return sendBlob(ctx, reply, id, blobName(blob), message.blobSizes![blob]!);
   });
 }

@@ -14,8 +14,10 @@ import {
   audit,
   IdParams,
   jsonSchema,
+  sendBlob,
   liveMessage,
   PartQuery,
+  requireUploaded,
   sendInBackground,
   type EscrowContext,
 } from './context';
@@ -36,12 +38,11 @@ const ReplyParams = {
   required: ['id', 'rid'],
 } as const;
 
-async function replyBytes(ctx: EscrowContext, reply: ReplyRecord): Promise<number> {
-  const sizes = await Promise.all(
-    Array.from({ length: reply.blobCount }, (_, n) => ctx.blobs.size(reply.messageId, blobName(n, reply.id))),
-  );
-  return sizes.reduce((a, b) => a + b, 0);
-}
+const uploadSet = (reply: ReplyRecord) => ({
+  messageId: reply.messageId,
+  replyId: reply.id,
+  blobCount: reply.blobCount,
+});
 
 /** The sender's proof from their link; a wrong one and a missing message answer alike. */
 async function senderMessage(ctx: EscrowContext, request: FastifyRequest): Promise<MessageRecord> {
@@ -108,16 +109,8 @@ export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Pro
     async (request, reply) => {
       const record = await ownReply(request);
       const n = Number((request.params as { n: string }).n);
-      if (n >= record.blobCount) throw new EscrowError('ESCROW_STATE', 'this reply has no such part');
       const offset = Number((request.query as { offset: string }).offset);
-      await appendPart(
-        ctx,
-        record.messageId,
-        blobName(n, record.id),
-        offset,
-        request.body as Buffer,
-        await replyBytes(ctx, record),
-      );
+      await appendPart(ctx, uploadSet(record), n, offset, request.body as Buffer);
       return reply.status(204).send();
     },
   );
@@ -128,14 +121,7 @@ export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Pro
     async (request, reply) => {
       const record = await ownReply(request);
       const { blobSizes } = request.body as z.infer<typeof FinalizeReplyRequest>;
-      const actual = await Promise.all(
-        blobSizes.map((_, n) => ctx.blobs.size(record.messageId, blobName(n, record.id))),
-      );
-      if (blobSizes.length !== record.blobCount || actual.some((size, n) => size !== blobSizes[n]))
-        throw new EscrowError(
-          'ESCROW_STATE',
-          'the uploaded sizes do not match; upload the missing parts first',
-        );
+      await requireUploaded(ctx, uploadSet(record), blobSizes);
       await ctx.store.finalizeReply(record.messageId, record.id, blobSizes);
       await audit(ctx, request, record.messageId, 'replied', record.address);
       const message = await liveMessage(ctx, record.messageId);
@@ -176,10 +162,7 @@ export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Pro
       const record = await ctx.store.getReply(message.id, rid);
       if (!record?.blobSizes || Number(n) >= record.blobCount)
         throw new EscrowError('NOT_FOUND', 'no such reply');
-      return reply
-        .header('content-type', 'application/octet-stream')
-        .header('content-length', record.blobSizes[Number(n)])
-        .send(ctx.blobs.read(message.id, blobName(Number(n), rid)));
+      return sendBlob(ctx, reply, message.id, blobName(Number(n), rid), record.blobSizes[Number(n)]!);
     },
   );
 }

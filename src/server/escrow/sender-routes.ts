@@ -14,14 +14,15 @@ import {
   type MessageSummary,
 } from '../../core/escrow/wire';
 import { callerOf } from '../auth/plugin';
-import { blobName } from './blobs';
 import {
   appendPart,
   audit,
+  BlobParams,
   IdParams,
   jsonSchema,
   normalizeAddress,
   PartQuery,
+  requireUploaded,
   type EscrowContext,
 } from './context';
 import { EscrowError } from './errors';
@@ -43,13 +44,6 @@ async function ownMessage(ctx: EscrowContext, request: FastifyRequest, id: strin
   if (!message || message.owner !== ownerOf(request))
     throw new EscrowError('NOT_FOUND', 'no such secure message');
   return message;
-}
-
-async function usedBytes(ctx: EscrowContext, message: MessageRecord): Promise<number> {
-  const sizes = await Promise.all(
-    Array.from({ length: message.blobCount }, (_, n) => ctx.blobs.size(message.id, blobName(n))),
-  );
-  return sizes.reduce((a, b) => a + b, 0);
 }
 
 async function summary(ctx: EscrowContext, message: MessageRecord): Promise<MessageSummary> {
@@ -110,30 +104,19 @@ export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
 
   app.put(
     '/messages/:id/blobs/:n',
-    {
-      schema: {
-        params: {
-          ...IdParams,
-          properties: { ...IdParams.properties, n: { type: 'string', pattern: '^[0-9]{1,3}$' } },
-          required: ['id', 'n'],
-        },
-        querystring: PartQuery,
-      },
-      bodyLimit: ctx.config.maxPartBytes,
-    },
+    { schema: { params: BlobParams, querystring: PartQuery }, bodyLimit: ctx.config.maxPartBytes },
     async (request, reply) => {
       const { id, n } = request.params as { id: string; n: string };
       const message = await ownMessage(ctx, request, id);
-      if (message.state !== 'uploading' || Number(n) >= message.blobCount)
+      if (message.state !== 'uploading')
         throw new EscrowError('ESCROW_STATE', 'this message is not taking uploads');
-      const body = request.body as Buffer;
+      const offset = Number((request.query as { offset: string }).offset);
       await appendPart(
         ctx,
-        id,
-        blobName(Number(n)),
-        Number((request.query as { offset: string }).offset),
-        body,
-        await usedBytes(ctx, message),
+        { messageId: id, blobCount: message.blobCount },
+        Number(n),
+        offset,
+        request.body as Buffer,
       );
       return reply.status(204).send();
     },
@@ -148,12 +131,7 @@ export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
       const message = await ownMessage(ctx, request, id);
       if (message.state !== 'uploading')
         throw new EscrowError('ESCROW_STATE', 'this message is already finalized');
-      const actual = await Promise.all(body.blobSizes.map((_, n) => ctx.blobs.size(id, blobName(n))));
-      if (body.blobSizes.length !== message.blobCount || actual.some((size, n) => size !== body.blobSizes[n]))
-        throw new EscrowError(
-          'ESCROW_STATE',
-          'the uploaded sizes do not match; upload the missing parts first',
-        );
+      await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, body.blobSizes);
       await ctx.store.finalize(id, fromBase64Url(body.wrappedKey), body.blobSizes);
       return reply.status(204).send();
     },

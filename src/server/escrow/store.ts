@@ -4,10 +4,9 @@
  * milliseconds since the epoch; secrets are bytes as stored (sealed, hashed or public — never a key that opens
  * a message).
  */
-import type { AuditEvent } from '../../core/escrow/wire';
+import type { AuditEvent, MessageState, RecipientState } from '../../core/escrow/wire';
 
-export type MessageState = 'uploading' | 'ready' | 'revoked' | 'expired';
-export type RecipientState = 'active' | 'locked' | 'revoked';
+export type { MessageState, RecipientState };
 
 export interface MessageRecord {
   id: string;
