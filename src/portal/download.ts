@@ -21,7 +21,7 @@ function safeFileName(name: string): string {
 }
 
 export function formatBytes(size: number): string {
-  if (size < 1024) return `${size} bytes`;
+  if (size < 1024) return size === 1 ? '1 byte' : `${size} bytes`;
   if (size < 1024 * 1024) return `${(size / 1024).toFixed(0)} KB`;
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -140,6 +140,9 @@ test('escrow, code by real SMTP, read, download byte-identical, reply with attac
   );
   await page.screenshot({ path: join(ARTIFACTS, '2-message.png'), fullPage: true });
 
+  await page.getByRole('button', { name: 'Show images' }).click();
+  await body.locator('img[src="https://tracker.example/pixel.gif"]').waitFor({ state: 'attached' });
+
   // A link asks first.
   await body.getByText('Help page').click();
   await page.getByText('The link leads to').waitFor();

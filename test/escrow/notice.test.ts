@@ -1,0 +1,28 @@
+/** The pickup notice that replaces an escrowed message's body: specific, and safe with hostile sender names. */
+import { pickupNotice } from '../../src/addin/protect/escrow/notice';
+
+const base = {
+  senderName: 'Ann Lee',
+  senderAddress: 'ann@clinic.test',
+  pickupUrl: 'https://sendguard.example.org/pickup/#r1.AAAAAAAAAAAAAAAAAAAAAA.secret',
+  expiresAt: new Date('2026-12-08T14:00:00Z'),
+  passcode: false,
+};
+
+test('says who sent it, how to open it and until when, with the link in both forms', () => {
+  const { text, html } = pickupNotice(base);
+  expect(text).toContain('Ann Lee <ann@clinic.test> sent you an encrypted message.');
+  expect(text).toContain('until 2026-12-08 14:00 UTC');
+  expect(text).toContain('one-time code');
+  expect(text).toContain(base.pickupUrl);
+  expect(html).toContain(`href="${base.pickupUrl}"`);
+  expect(pickupNotice({ ...base, passcode: true }).text).toContain(
+    'the passcode Ann Lee gave you separately',
+  );
+});
+
+test('a sender name with markup stays text in the HTML notice', () => {
+  const { html } = pickupNotice({ ...base, senderName: '<img src=x onerror=alert(1)>"' });
+  expect(html).not.toContain('<img');
+  expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;');
+});
