@@ -7,7 +7,7 @@ const globals = require('globals');
 const nodeBuiltins = require('node:module').builtinModules;
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test/artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test/artifacts/', 'test/testbed/run/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -17,7 +17,11 @@ module.exports = tseslint.config(
       sourceType: 'commonjs',
       globals: { ...globals.node },
     },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      // `const { Buffer } = require('node:buffer')` is the explicit form, not a clash with the global.
+      'no-redeclare': ['error', { builtinGlobals: false }],
+    },
   },
   {
     rules: {

@@ -98,7 +98,10 @@ function explainUnparsable(entry: string): string {
 
 /** Octets in UTF-8; ASCII, the common case, without encoding anything. */
 function utf8Length(text: string): number {
-  return /^[\x00-\x7f]*$/.test(text) ? text.length : new TextEncoder().encode(text).length;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) return new TextEncoder().encode(text).length;
+  }
+  return text.length;
 }
 
 /** The parts of a mailbox this module reads, whichever parser found them. */
