@@ -26,3 +26,8 @@ test('a sender name with markup stays text in the HTML notice', () => {
   expect(html).not.toContain('<img');
   expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;');
 });
+
+test('without a known sender the notice still names someone, never an empty name', () => {
+  const { text } = pickupNotice({ ...base, senderName: '', senderAddress: '' });
+  expect(text.startsWith('A sender using Sendguard sent you an encrypted message.')).toBe(true);
+});

@@ -22,7 +22,8 @@ export const CreateEscrowRequest = z.strictObject({
   recipients: z.array(Address).min(1).max(500),
   expiryDays: z.number().int().min(1).max(365),
   senderName: z.string().max(200),
-  senderAddress: Address,
+  /** Where lock-out and reply notices go; without it the audit log is the sender's only notice. */
+  senderAddress: Address.optional(),
   blobCount: z.number().int().min(1).max(MAX_BLOBS),
   replyPublicKey: b64(65),
   /** 12-byte nonce + sealed PKCS #8 (about 138 bytes) + tag. */

@@ -1,5 +1,6 @@
 /** The opened message: subject and sender as text, the body in a sandbox, attachments, and the reply form. */
 import { Divider, Text, Title3 } from '@fluentui/react-components';
+import { senderLabel } from '../../core/escrow/sender-label';
 import type { PickupInfo } from '../../core/escrow/wire';
 import type { OpenedMessage, PickupClient } from '../pickup-client';
 import { AttachmentList } from './AttachmentList';
@@ -17,7 +18,7 @@ export function MessageView({
   info: PickupInfo;
 }) {
   const { manifest } = opened;
-  const from = info.senderName ? `${info.senderName} <${info.senderAddress}>` : info.senderAddress;
+  const from = senderLabel(info.senderName, info.senderAddress);
   return (
     <Page title="Secure message">
       <div>

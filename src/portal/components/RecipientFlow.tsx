@@ -5,6 +5,7 @@
 import { Button, Field, Input, MessageBar, MessageBarBody, Spinner, Text } from '@fluentui/react-components';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { PickupLink } from '../../core/escrow/link';
+import { senderLabel } from '../../core/escrow/sender-label';
 import type { PickupInfo } from '../../core/escrow/wire';
 import { PickupClient, type OpenedMessage } from '../pickup-client';
 import { MessageView } from './MessageView';
@@ -69,11 +70,7 @@ export function RecipientFlow({ link, apiBase }: { link: PickupLink; apiBase: st
       </Page>
     );
   }
-  const sender = info
-    ? info.senderName
-      ? `${info.senderName} (${info.senderAddress})`
-      : info.senderAddress
-    : '';
+  const sender = info ? senderLabel(info.senderName, info.senderAddress) : '';
   return (
     <Page title="Open your secure message">
       {step === 'loading' && !error && <Spinner label="Loading" />}

@@ -5,6 +5,7 @@
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { senderLabel } from '../../core/escrow/sender-label';
 import { audit, liveMessage, sendInBackground, type EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import { codeMail, lockoutMail } from './mailer';
@@ -40,7 +41,12 @@ export async function requestCode(
   await audit(ctx, request, messageId, 'code-sent', address);
   sendInBackground(
     ctx,
-    codeMail(address, code, message.senderName || message.senderAddress, ctx.config.codeTtlMs / 60_000),
+    codeMail(
+      address,
+      code,
+      senderLabel(message.senderName, message.senderAddress),
+      ctx.config.codeTtlMs / 60_000,
+    ),
   );
 }
 
@@ -89,6 +95,7 @@ export async function countFailure(
   if (!locked) return;
   await ctx.store.deleteCode(message.id, recipient.address);
   await audit(ctx, request, message.id, 'locked', recipient.address);
+  if (!message.senderAddress) return;
   sendInBackground(
     ctx,
     lockoutMail(message.senderAddress, recipient.address, new Date(message.expiresAt).toISOString()),

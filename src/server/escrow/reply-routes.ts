@@ -125,11 +125,12 @@ export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Pro
       await ctx.store.finalizeReply(record.messageId, record.id, blobSizes);
       await audit(ctx, request, record.messageId, 'replied', record.address);
       const message = await liveMessage(ctx, record.messageId);
-      sendInBackground(ctx, {
-        to: message.senderAddress,
-        subject: `Secure reply from ${record.address}`,
-        text: `${record.address} replied to a secure message you sent. Open the sender link Sendguard gave you for that message to read the reply.`,
-      });
+      if (message.senderAddress)
+        sendInBackground(ctx, {
+          to: message.senderAddress,
+          subject: `Secure reply from ${record.address}`,
+          text: `${record.address} replied to a secure message you sent. Open the sender link Sendguard gave you for that message to read the reply.`,
+        });
       return reply.status(204).send();
     },
   );

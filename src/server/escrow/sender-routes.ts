@@ -78,7 +78,7 @@ export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
         id,
         owner: ownerOf(request),
         senderName: body.senderName,
-        senderAddress: normalizeAddress(body.senderAddress),
+        senderAddress: body.senderAddress ? normalizeAddress(body.senderAddress) : '',
         createdAt: now,
         expiresAt: now + body.expiryDays * DAY,
         state: 'uploading',

@@ -16,9 +16,13 @@ import { pickupNotice } from './notice';
 export interface EscrowMessageOptions {
   /** The Sendguard server, e.g. `https://sendguard.example.org`; the portal is served from it too. */
   backendUrl: string;
-  /** The sender's bearer token (Entra access token or API token). */
-  token: string;
-  sender: { name: string; address: string };
+  /** The sender's bearer token (Entra access token or API token); none only against a dev-mode server. */
+  token?: string;
+  /**
+   * Who recipients are told sent the message (Office: `mailbox.userProfile`), and where lock-out and reply
+   * notices go. Without it the notice and the portal name no sender.
+   */
+  sender?: { name: string; address: string };
   message: { subject: string; html: string; text: string; attachments: AttachmentInput[] };
   recipients: string[];
   expiryDays: number;
@@ -54,7 +58,8 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
   // Bound: called as a method of another object, the browser's fetch throws "Illegal invocation".
   const fetch = options.fetch ?? (globalThis.fetch.bind(globalThis) as unknown as FetchLike);
   const api = `${options.backendUrl.replace(/\/+$/, '')}/api/v1/escrow`;
-  const headers = { authorization: `Bearer ${options.token}` };
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const sender = options.sender ?? { name: '', address: '' };
   const random = options.random ?? randomBytes;
   const contentKey = random(SECRET_BYTES);
   const linkSecret = random(SECRET_BYTES);
@@ -66,8 +71,8 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
   const create: CreateEscrowRequest = {
     recipients: options.recipients,
     expiryDays: options.expiryDays,
-    senderName: options.sender.name,
-    senderAddress: options.sender.address,
+    senderName: sender.name,
+    ...(sender.address ? { senderAddress: sender.address } : {}),
     blobCount: 1 + attachments.length,
     replyPublicKey: toBase64Url(replyKeys.publicKey),
     wrappedReplyKey: toBase64Url(replyKeys.wrappedPrivateKey),
@@ -111,8 +116,8 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
     senderUrl: pickupUrl(options.backendUrl, { role: 'sender', messageId: created.id, secret: senderSecret }),
     expiresAt: created.expiresAt,
     notice: pickupNotice({
-      senderName: options.sender.name,
-      senderAddress: options.sender.address,
+      senderName: sender.name,
+      senderAddress: sender.address,
       pickupUrl: link,
       expiresAt: new Date(created.expiresAt),
       passcode: Boolean(options.passcode),

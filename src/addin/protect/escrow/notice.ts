@@ -3,6 +3,8 @@
  * it expires. Plain and specific, because it is all a recipient sees, and phishing-shaped vagueness ("click
  * here to view your secure message") is what trains people to click anything.
  */
+import { senderLabel } from '../../../core/escrow/sender-label';
+
 export interface NoticeInput {
   senderName: string;
   senderAddress: string;
@@ -22,7 +24,7 @@ function expiryText(date: Date): string {
 }
 
 function lines(input: NoticeInput): string[] {
-  const who = input.senderName ? `${input.senderName} <${input.senderAddress}>` : input.senderAddress;
+  const who = senderLabel(input.senderName, input.senderAddress);
   return [
     `${who} sent you an encrypted message. It is not in this email: open it in your browser.`,
     `1. Open the link below.`,
