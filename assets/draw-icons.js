@@ -52,7 +52,10 @@ function inShield(x, y) {
 /** The tick: two thick strokes. */
 function inTick(x, y) {
   const near = (ax, ay, bx, by) => {
-    const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+    const t = Math.max(
+      0,
+      Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+    );
     return Math.hypot(x - (ax + t * (bx - ax)), y - (ay + t * (by - ay))) < 0.065;
   };
   return near(0.31, 0.5, 0.45, 0.65) || near(0.45, 0.65, 0.7, 0.34);
@@ -69,7 +72,9 @@ function draw(size) {
         for (let sx = 0; sx < samples; sx++) {
           const x = (px + (sx + 0.5) / samples) / size;
           const y = (py + (sy + 0.5) / samples) / size;
-          if (inShield(x, y)) (inTick(x, y) ? tick++ : shield++);
+          if (!inShield(x, y)) continue;
+          if (inTick(x, y)) tick++;
+          else shield++;
         }
       }
       const total = samples * samples;

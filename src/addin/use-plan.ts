@@ -6,6 +6,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PlannedMessage } from './assessment';
 import { loadMessage, planWith, type LoadedMessage, type PaneDeps } from './state';
 
+/** Long enough for the server's checks to progress, short enough that the sender sees the answer soon. */
+const PARTIAL_RETRY_MS = 1500;
+
 export type PlanState =
   | { status: 'loading' }
   | { status: 'failed'; error: string }
@@ -42,6 +45,14 @@ export function usePlan(
     reload();
     return deps.host.onRecipientsChanged(reload);
   }, [deps, reload]);
+
+  // A partial answer means checks are still running on the server: ask again shortly, as the pane promises.
+  const partial = loaded?.answer.partial ?? false;
+  useEffect(() => {
+    if (!partial || refreshing) return undefined;
+    const timer = setTimeout(reload, PARTIAL_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [partial, refreshing, reload]);
 
   const planned = useMemo(() => (loaded ? planWith(loaded, chosen) : undefined), [loaded, chosen]);
   const state: PlanState =

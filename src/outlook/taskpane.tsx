@@ -1,6 +1,5 @@
 /** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /// <reference types="office-js" />
-/// <reference lib="dom" />
 /**
  * The compose pane's entry in Outlook (and on the try-it page, whose simulated `Office` stands in): wait for
  * Office, build the Office.js host and the backend client, render the shared pane.

@@ -1,7 +1,6 @@
 /**
  * @jest-environment jsdom
  */
-/// <reference lib="dom" />
 /**
  * The shared pane in jsdom over a fake MailHost and backend: badges in truthful words, the "why" disclosed by a
  * keyboard-reachable button, the plan's one button, and a failed backend shown as an error, never as a plan.

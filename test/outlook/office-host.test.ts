@@ -21,7 +21,7 @@ import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
 
 function mocked(options: Parameters<typeof simulateOffice>[0] = {}) {
   const sim = simulateOffice(options);
-  const office = new OfficeMockObject(sim.office, 'outlook') as unknown as typeof Office;
+  const office = new OfficeMockObject(sim.office, 'outlook' as never) as unknown as typeof Office;
   return { sim, office, host: createOfficeHost(office) };
 }
 

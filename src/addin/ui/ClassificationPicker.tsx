@@ -45,7 +45,7 @@ function explanation(props: ClassificationPickerProps): string | undefined {
 
 export function ClassificationPicker(props: ClassificationPickerProps) {
   const styles = useStyles();
-  const { policy, result, findings } = props;
+  const { policy, findings } = props;
   const why = explanation(props);
   return (
     <div className={styles.root}>

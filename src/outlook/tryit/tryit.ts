@@ -1,8 +1,7 @@
-/// <reference lib="dom" />
 /**
  * The try-it page: a simulated Outlook compose window beside the real pane bundle, with the real send handler
  * behind its Send button, all talking to the backend that serves the page (or `?backend=`; `?token=` for a
- * backend that needs one; `?theme=dark`). Loaded before the add-in bundles, so `Office` exists when they start.
+ * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft). Loaded before the add-in bundles, so `Office` exists when they start.
  */
 import { bytesToBase64 } from '../base64';
 import { simulateOffice, textToHtml, type SimRecipient } from './simulated-office';
@@ -30,6 +29,8 @@ function parseList(value: string): SimRecipient[] {
     .filter((entry) => entry !== '')
     .map((entry) => ({ emailAddress: entry, displayName: entry }));
 }
+
+sim.state.to = parseList(query.get('to') ?? '');
 
 function renderAttachments(): void {
   const list = $('attachments');
