@@ -1,0 +1,180 @@
+/**
+ * The add-on in a real Thunderbird (Debian's package) under Xvfb, driven over Marionette, sending through the
+ * test bed's Postfix against a real backend: what arrives in the bed's maildir is what the add-on let out.
+ *
+ * Recipients: the bed's Postfix delivers `mailbox.sendguard.test` into its maildir and accepts-and-discards the
+ * rest of the zone, so every message copies an observer on mailbox.sendguard.test (whose verdict, `encrypted`,
+ * is the same as tls-valid's) and the test reads that copy.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueApiToken } from '../../src/server/auth/api-tokens';
+import { parseConfig } from '../../src/server/config/load';
+import { createServer, type Server } from '../../src/server/serve';
+import { openSqliteStore } from '../../src/server/store/sqlite';
+import { mailArrives, waitForMail } from '../escrow/maildir';
+import { testbed, type Testbed } from '../helpers/testbed';
+import { ADDON_ID, startThunderbird, type RealThunderbird } from './real-thunderbird';
+
+const ROOT = join(__dirname, '..', '..');
+const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'thunderbird');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const XPI = join(ROOT, 'dist', 'thunderbird', `sendguard-${version}.xpi`);
+const IBAN = 'Please pay to IBAN DE89 3704 0044 0532 0130 00.';
+
+/** The whole file, Thunderbird start to cleanup, stays well under three minutes. */
+jest.setTimeout(150_000);
+
+let bed: Testbed;
+let server: Server;
+let base: string;
+let token: string;
+let tb: RealThunderbird;
+const started = Date.now();
+
+async function startBackend(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-tb-backend-'));
+  const store = openSqliteStore(dataDir);
+  token = (await issueApiToken(store.tokens, { name: 'thunderbird test', role: 'sender' })).token;
+  await store.close();
+  server = await createServer(
+    parseConfig({
+      listen: { host: '127.0.0.1', port: 0 },
+      dataDir,
+      dns: { servers: [bed.dns] },
+      caFile: bed.caFile,
+      allowPrivateAddresses: true,
+      auth: { apiTokens: true },
+      tls: { enabled: false },
+      keys: { vksUrl: 'https://keys.sendguard.test' },
+      transport: { heloName: 'thunderbird-test.sendguard.test' },
+      limits: { assessDeadlineMs: 3000 },
+      logLevel: 'silent',
+    }),
+  );
+  base = await server.app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+/** What the options page stores, and the host permission it asks for, set as if the sender had clicked Allow. */
+async function configureAddon(): Promise<void> {
+  await tb.marionette.run(
+    `const [id, settings, origin] = arguments;
+     const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+     const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+     const { ExtensionStorageIDB } = ChromeUtils.importESModule('resource://gre/modules/ExtensionStorageIDB.sys.mjs');
+     for (let i = 0; i < 200 && !WebExtensionPolicy.getByID(id)?.extension; i++) await new Promise(r => setTimeout(r, 100));
+     const extension = WebExtensionPolicy.getByID(id).extension;
+     await ExtensionPermissions.add(id, { permissions: [], origins: [origin] }, extension);
+     const db = await ExtensionStorageIDB.open(ExtensionStorageIDB.getStoragePrincipal(extension));
+     await db.set({ settings });`,
+    [ADDON_ID, { backendUrl: base, token }, 'http://127.0.0.1/*'],
+  );
+}
+
+interface Draft {
+  to: string;
+  cc?: string;
+  subject: string;
+  body: string;
+}
+
+/** Opens a compose window with the draft, as "Write" would, and waits until its editor is ready. */
+async function compose(draft: Draft): Promise<void> {
+  await tb.marionette.run(
+    `const [draft] = arguments;
+     const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+     const before = new Set(Services.wm.getEnumerator('msgcompose'));
+     const fields = Cc['@mozilla.org/messengercompose/composefields;1'].createInstance(Ci.nsIMsgCompFields);
+     Object.assign(fields, { to: draft.to, cc: draft.cc ?? '', subject: draft.subject, body: '<p>' + draft.body + '</p>' });
+     const params = Cc['@mozilla.org/messengercompose/composeparams;1'].createInstance(Ci.nsIMsgComposeParams);
+     params.type = Ci.nsIMsgCompType.New;
+     params.format = Ci.nsIMsgCompFormat.HTML;
+     params.composeFields = fields;
+     params.identity = MailServices.accounts.allIdentities[0];
+     MailServices.compose.OpenComposeWindowWithParams(null, params);
+     for (let i = 0; i < 200; i++) {
+       const win = [...Services.wm.getEnumerator('msgcompose')].find(w => !before.has(w));
+       if (win?.composeEditorReady) { win.focus(); return; }
+       await new Promise(r => setTimeout(r, 100));
+     }
+     throw new Error('the compose window did not open');`,
+    [draft],
+  );
+}
+
+/** Clicks Send in the newest compose window; says whether the window closed (sent) or stayed (cancelled). */
+async function clickSend(): Promise<'sent' | 'cancelled'> {
+  return tb.marionette.run(
+    `const win = Services.wm.getMostRecentWindow('msgcompose');
+     win.goDoCommand('cmd_sendNow');
+     for (let i = 0; i < 150; i++) {
+       await new Promise(r => setTimeout(r, 100));
+       if (win.closed) return 'sent';
+       // Cancelled: the add-on has answered and the window is unlocked again.
+       if (i > 20 && !win.gWindowLocked && !win.gSendOperationInProgress) return 'cancelled';
+     }
+     throw new Error('the send neither finished nor was cancelled in 15 s');`,
+  );
+}
+
+async function screenshot(name: string): Promise<void> {
+  writeFileSync(join(ARTIFACTS, `${name}.png`), await tb.marionette.screenshot());
+}
+
+beforeAll(async () => {
+  if (!existsSync(XPI)) throw new Error(`${XPI} is missing: run npm run build first`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  bed = testbed();
+  await startBackend();
+  const [host, port] = bed.smtp.good!.split(':');
+  tb = await startThunderbird({
+    xpi: XPI,
+    smtp: { host: host!, port: Number(port) },
+    logFile: join(ARTIFACTS, 'thunderbird.log'),
+  });
+  await configureAddon();
+}, 90_000);
+
+afterAll(async () => {
+  await tb?.stop();
+  await server?.close();
+  console.log(`real Thunderbird test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+test('a confidential message to recipients with good TLS leaves with the forced-TLS tag', async () => {
+  const token = `tag-${Date.now()}`;
+  await compose({
+    to: 'x@tls-valid.sendguard.test',
+    cc: `observer@${bed.mailDomain}`,
+    subject: `Invoice ${token}`,
+    body: IBAN,
+  });
+  expect(await clickSend()).toBe('sent');
+  const raw = await waitForMail(bed.mailDir, (m) => m.includes(token), 15_000);
+  expect(raw).toMatch(new RegExp(`^Subject: #secure# Invoice ${token}$`, 'm'));
+  // Thunderbird writes custom header names in its own capitalisation (X-Sendguard-Force-Tls).
+  expect(raw).toMatch(/^X-Sendguard-Force-TLS: yes$/im);
+});
+
+test('a message to a domain that accepts no mail is cancelled and never arrives', async () => {
+  const token = `cancel-${Date.now()}`;
+  await compose({
+    to: 'x@null-mx.sendguard.test',
+    cc: `observer@${bed.mailDomain}`,
+    subject: token,
+    body: 'Hello',
+  });
+  expect(await clickSend()).toBe('cancelled');
+  await screenshot('cancelled');
+  expect(await mailArrives(bed.mailDir, (m) => m.includes(token), 3000)).toBe(false);
+  await tb.marionette.run(`Services.wm.getMostRecentWindow('msgcompose').close();`);
+});
+
+test('with the backend stopped, Send is cancelled and nothing arrives', async () => {
+  await server.close();
+  const token = `down-${Date.now()}`;
+  await compose({ to: `observer@${bed.mailDomain}`, subject: token, body: 'Lunch?' });
+  expect(await clickSend()).toBe('cancelled');
+  expect(await mailArrives(bed.mailDir, (m) => m.includes(token), 3000)).toBe(false);
+});
