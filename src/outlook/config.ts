@@ -4,7 +4,7 @@
  * deployment's base URL, written over BASE_URL_PLACEHOLDER by the server as it serves the file (as it does for
  * the manifest). The try-it page sets `SENDGUARD_CONFIG` before loading the bundles.
  */
-export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
+import { BASE_URL_PLACEHOLDER } from '../core/deployment';
 
 /** The manifest's id of the compose button that opens the pane; the send check's alert offers it. */
 export const OPEN_PANE_COMMAND = 'SendguardOpenPane';

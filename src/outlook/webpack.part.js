@@ -81,8 +81,12 @@ module.exports = ({ common, root, outputRoot }) => {
     name: 'outlook-launchevent',
     target: ['web', 'es2016'],
     module: { ...withTarget(common, 'es2016'), parser: { javascript: { exportsPresence: 'error' } } },
-    // Only vocabulary.ts's word lists are needed here; its zod schemas are built but unused (see zod-free.ts).
-    resolve: { ...common.resolve, alias: { zod$: join(root, 'src/outlook/zod-free.ts') } },
+    // zod (ES2018+) cannot run here: the handler's core imports are the plain word lists of core/words.ts, and
+    // the build fails rather than bundle zod if that ever changes.
+    resolve: {
+      ...common.resolve,
+      alias: { zod$: join(root, 'src/outlook/no-zod-in-the-send-handler--import-core-words-instead') },
+    },
     entry: { launchevent: join(root, 'src/outlook/launchevent.ts') },
     output: {
       path: output,

@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Policy } from '../core/policy/schema';
 import assess from './api/assess';
+import escrowPlugin, { type EscrowPluginOptions } from './escrow/plugin';
 import type { ApiContext } from './api/context';
 import domains from './api/domains';
 import { installErrorHandling, RateLimitedError } from './api/errors';
@@ -41,6 +42,8 @@ export interface AppDeps {
   entraKeys?: JWTVerifyGetKey;
   /** Key and certificate to serve HTTPS with (`tlsMaterial`); plain HTTP without. */
   https?: { key: string; cert: string };
+  /** Secure pickup, when this app offers it: its store, mailer and clock (the rest from `config.escrow`). */
+  escrow?: Omit<EscrowPluginOptions, 'config'>;
   /** Where log lines go; stdout by default. */
   logStream?: LogDestination;
   now?: () => Date;
@@ -74,7 +77,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   installErrorHandling(app);
   observeRequests(app, metrics);
-  await app.register(helmet);
+  // X-Frame-Options cannot name Outlook's origins, which frame the add-in pane; CSP frame-ancestors (helmet's
+  // default `'self'`, widened for the add-in's pages only) does the same job and can.
+  await app.register(helmet, { frameguard: false });
   await app.register(cors, { origin: config.cors.origins.length > 0 ? config.cors.origins : false });
   // Per client address, before authentication: this is what slows down guessing tokens.
   await app.register(rateLimit, {
@@ -121,6 +126,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await api.register(domains, context);
       await api.register(keys, context);
       await api.register(tokens, context);
+      if (deps.escrow) {
+        await api.register(escrowPlugin, {
+          prefix: '/escrow',
+          config: { ...config.escrow, publicUrl: config.publicUrl, dataDir: config.dataDir },
+          ...deps.escrow,
+        });
+      }
     },
     { prefix: '/api/v1' },
   );

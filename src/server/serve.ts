@@ -26,6 +26,7 @@ import { withMemoryFront } from './store/memory-front';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { TransportService } from './transport/service';
+import outlookDeployment from './web/outlook-deployment';
 import staticAreas from './web/static-areas';
 
 export interface Server {
@@ -96,9 +97,11 @@ export async function createServer(
       ...services(config, store, metrics, ca, policy),
       keyInspector,
       metrics,
+      escrow: {},
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
+    await app.register(outlookDeployment, { publicUrl: config.publicUrl, sendMode: config.sendMode });
     await app.register(staticAreas, { publicUrl: config.publicUrl });
     return {
       app,

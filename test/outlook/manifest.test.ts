@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { BASE_URL_PLACEHOLDER, OPEN_PANE_COMMAND } from '../../src/outlook/config';
-import { renderManifest, withBaseUrl } from '../../src/outlook/manifest';
+import { OPEN_PANE_COMMAND } from '../../src/outlook/config';
+import { BASE_URL_PLACEHOLDER, renderManifest, withBaseUrl } from '../../src/core/deployment';
 import { buildOutlook, OUTLOOK_DIST, ROOT } from './built-addin';
 
 interface Element {

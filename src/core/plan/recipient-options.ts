@@ -5,7 +5,7 @@
 import type { Recipient } from '../addresses';
 import { isInternal, overrideFor, requirementFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
-import { TRANSPORT_VERDICTS_NEVER_TLS, type Requirement, type TransportVerdict } from '../vocabulary';
+import { TRANSPORT_VERDICTS_NEVER_TLS, type Requirement, type TransportVerdict } from '../words';
 import type { DomainAssessment, KeyAssessment } from '../wire';
 import { CANDIDATE_NAMES, keyState, needs, transportState } from './explain';
 import type { Candidate } from './types';

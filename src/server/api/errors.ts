@@ -28,6 +28,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   KEY_UNREADABLE: 400,
   KEY_INVALID: 400,
   RATE_LIMITED: 429,
+  DEPLOYMENT_URL_INVALID: 409,
 };
 
 /** Fastify's own client errors, renamed into this API's vocabulary. */

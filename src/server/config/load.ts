@@ -61,6 +61,9 @@ const ENV_OVERRIDES: { name: string; path: Path; parse: (value: string) => unkno
     parse: (value) => (value === 'none' ? null : value),
   },
   { name: 'SENDGUARD_KEYRING_DIR', path: ['keys', 'keyringDir'], parse: String },
+  { name: 'SENDGUARD_SMTP_HOST', path: ['escrow', 'smtp', 'host'], parse: String },
+  { name: 'SENDGUARD_SMTP_PORT', path: ['escrow', 'smtp', 'port'], parse: integer },
+  { name: 'SENDGUARD_SMTP_FROM', path: ['escrow', 'smtp', 'from'], parse: String },
   { name: 'LOG_LEVEL', path: ['logLevel'], parse: String },
 ];
 

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { EscrowConfigSchema } from '../escrow/options';
 
 /** The policy shipped in the repository, used until an admin points `policyFile` at their own. */
 export const SHIPPED_POLICY_FILE = join(__dirname, '..', '..', '..', 'config', 'policy.yaml');
@@ -119,8 +120,11 @@ export const ConfigSchema = z
     limits: z
       .strictObject({
         maxRecipients: z.number().int().min(1).max(10_000).default(500),
-        /** What an assess call waits for before answering with what it has. */
-        assessDeadlineMs: Duration.max(60_000).default(4000),
+        /**
+         * What an assess call waits for before answering with what it has: under the add-in's own 3.5 s, which
+         * stays under Outlook's 5 s "taking longer" point, so a slow check answers `partial` rather than time out.
+         */
+        assessDeadlineMs: Duration.max(60_000).default(3000),
         /** How long one lookup may run on in the background after the answer went out. */
         lookupDeadlineMs: Duration.max(300_000).default(30_000),
         bodyLimitBytes: z
@@ -139,6 +143,8 @@ export const ConfigSchema = z
       .prefault({}),
     /** Origins (scheme://host[:port]) allowed to call the API from a browser; none by default. */
     cors: z.strictObject({ origins: z.array(z.url()).default([]) }).prefault({}),
+    /** Secure pickup: code lifetimes and tries, limits, and the SMTP relay codes and notices go out through. */
+    escrow: EscrowConfigSchema.omit({ publicUrl: true, dataDir: true }).prefault({}),
     /** Outlook's Smart Alerts send mode for the rendered manifest. */
     sendMode: z.enum(['SoftBlock', 'Block']).default('SoftBlock'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

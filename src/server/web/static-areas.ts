@@ -1,13 +1,34 @@
 /**
  * The browser side the backend serves: the built bundles under dist/web/<area>/ (webpack.config.js), each at its
- * own path, and a start page saying what is where. An area not built yet is simply absent from the start page.
+ * own path with the headers its pages need, and a start page saying what is where. An area not built yet is
+ * simply absent from the start page.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { PORTAL_HEADERS } from '../escrow/headers';
 
 export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
+
+/**
+ * Outlook frames the pane from Microsoft's origins and loads Office.js from its CDN; Fluent UI writes its styles
+ * at run time; Outlook fetches the icons from its own origin. Everything else stays this origin's own.
+ */
+const ADDIN_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self' https://appsforoffice.microsoft.com",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'self' https://*.office.com https://*.office365.com https://*.outlook.com https://*.live.com https://*.microsoft.com",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; '),
+  'cross-origin-resource-policy': 'cross-origin',
+  'cache-control': 'no-cache',
+};
 
 export interface WebArea {
   /** Folder under dist/web. */
@@ -16,12 +37,29 @@ export interface WebArea {
   prefix: string;
   /** What a newcomer finds there, for the start page. */
   about: string;
+  /** Set on every file served, over the service's defaults. */
+  headers: Readonly<Record<string, string>>;
 }
 
 export const WEB_AREAS: WebArea[] = [
-  { folder: 'outlook', prefix: '/addin/', about: 'the Outlook add-in: task pane and on-send check' },
-  { folder: 'outlook/tryit', prefix: '/try/', about: 'try the compose pane in a browser, without Outlook' },
-  { folder: 'portal', prefix: '/pickup/', about: 'the secure-pickup portal recipients open' },
+  {
+    folder: 'outlook',
+    prefix: '/addin/',
+    about: 'the Outlook add-in: task pane and on-send check',
+    headers: ADDIN_HEADERS,
+  },
+  {
+    folder: 'outlook/tryit',
+    prefix: '/try/',
+    about: 'try the compose pane in a browser, without Outlook',
+    headers: ADDIN_HEADERS,
+  },
+  {
+    folder: 'portal',
+    prefix: '/pickup/',
+    about: 'the secure-pickup portal recipients open',
+    headers: PORTAL_HEADERS,
+  },
 ];
 
 export interface WebOptions {
@@ -51,9 +89,11 @@ const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
       prefix: area.prefix,
       decorateReply: false,
       index: ['index.html'],
-      // The bundles change with every build; the add-in hosts cache aggressively otherwise.
+      // Headers of its own per area; without this @fastify/static would set its own Cache-Control over them.
       cacheControl: false,
-      setHeaders: (response) => response.setHeader('cache-control', 'no-cache'),
+      setHeaders: (response) => {
+        for (const [name, value] of Object.entries(area.headers)) response.setHeader(name, value);
+      },
     });
   }
   const page = startPage(options.publicUrl, built);

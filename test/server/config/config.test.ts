@@ -35,7 +35,7 @@ describe('parseConfig', () => {
       dataDir: '/srv/data',
       allowPrivateAddresses: false,
       auth: { apiTokens: true, devNoAuth: false },
-      limits: { maxRecipients: 500, assessDeadlineMs: 4000 },
+      limits: { maxRecipients: 500, assessDeadlineMs: 3000 },
       cors: { origins: [] },
       sendMode: 'SoftBlock',
     });

@@ -19,6 +19,7 @@ beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-serve-'));
   const config = parseConfig({
     listen: { host: '127.0.0.1', port: 0 },
+    publicUrl: 'https://sendguard.example.org',
     dataDir,
     dns: { servers: [bed.dns] },
     caFile: bed.caFile,
@@ -89,6 +90,44 @@ describe('the service, assembled', () => {
       pinnedFingerprint: other,
     });
   }, 30_000);
+
+  test('/manifest.xml is rendered for the public URL and send mode, as a download', async () => {
+    const res = await httpsJson(`${base}/manifest.xml`, { ca });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/xml');
+    expect(res.text).toContain(
+      '<SourceLocation DefaultValue="https://sendguard.example.org/addin/taskpane.html"/>',
+    );
+    expect(res.text).not.toContain('https://localhost:3000');
+    expect(res.text).toContain('SendMode="SoftBlock"');
+  });
+
+  test("classic Outlook's send handler carries the deployment's URL, and the well-known file allows it", async () => {
+    const handler = await httpsJson(`${base}/addin/launchevent.js`, { ca });
+    expect(handler.status).toBe(200);
+    expect(handler.text).toContain('https://sendguard.example.org');
+    expect(handler.text).not.toContain('https://localhost:3000');
+    const allowed = await httpsJson(`${base}/.well-known/microsoft-officeaddins-allowed.json`, { ca });
+    expect(allowed.body).toEqual({ allowed: ['https://sendguard.example.org/addin/launchevent.js'] });
+  });
+
+  test('the pane may be framed by Outlook and load Office.js; the portal keeps its strict policy', async () => {
+    const pane = await httpsJson(`${base}/addin/taskpane.html`, { ca });
+    expect(pane.status).toBe(200);
+    expect(pane.headers['content-security-policy']).toContain('https://appsforoffice.microsoft.com');
+    expect(pane.headers['content-security-policy']).toContain('frame-ancestors');
+    expect(pane.headers['x-frame-options']).toBeUndefined();
+    const portal = await httpsJson(`${base}/pickup/`, { ca });
+    expect(portal.status).toBe(200);
+    expect(portal.headers['content-security-policy']).toMatch(/^default-src 'none'/);
+    expect(portal.headers['cache-control']).toBe('no-store');
+    expect(portal.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  test('secure pickup is served under /api/v1/escrow', async () => {
+    const res = await httpsJson(`${base}/api/v1/escrow/messages`, { ca });
+    expect(res.status).toBe(200);
+  });
 
   test('/metrics counts the checks the services made', async () => {
     const metrics = await httpsJson(`${base}/metrics`, { ca });

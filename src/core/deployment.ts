@@ -1,9 +1,12 @@
 /**
  * The deployed manifest: manifest.xml with the placeholder base URL replaced by the backend's public URL and
- * the send mode the organisation chose. Pure, so the server (`/manifest.xml`) and the CLI (`sendguard manifest`)
- * render the same text. The same placeholder is written over in launchevent.js (see config.ts).
+ * the send mode the organisation chose. Pure, so the server (`/manifest.xml`), the CLI (`sendguard manifest`) and
+ * the add-in agree. The same placeholder is written over in the send handler's launchevent.js, which classic
+ * Outlook runs without a page and so cannot learn the backend's address any other way.
  */
-import { BASE_URL_PLACEHOLDER } from './config';
+
+/** The base URL manifest.xml and the add-in bundles are written with, replaced when served. */
+export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
 
 export type SendMode = 'SoftBlock' | 'Block';
 

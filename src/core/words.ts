@@ -1,0 +1,67 @@
+/**
+ * The protection vocabulary of DESIGN.md as plain word lists and the few rules over them, with no dependency:
+ * the send handler that runs in classic Outlook's ES2016 runtime needs these and nothing heavier.
+ * `vocabulary.ts` builds the runtime schemas from the same lists.
+ */
+
+/** Transport verdict for a recipient domain, listed from worst to best (the precedence when MX disagree). */
+export const TRANSPORT_VERDICTS = [
+  'no-mail',
+  'unknown',
+  'broken',
+  'none',
+  'partial',
+  'weak',
+  'encrypted',
+  'authenticated',
+] as const;
+export type TransportVerdict = (typeof TRANSPORT_VERDICTS)[number];
+
+/** The worse of two transport verdicts, by DESIGN.md's precedence. */
+export function worseTransport(a: TransportVerdict, b: TransportVerdict): TransportVerdict {
+  return TRANSPORT_VERDICTS.indexOf(a) <= TRANSPORT_VERDICTS.indexOf(b) ? a : b;
+}
+
+/** Verdicts under which forced TLS cannot be promised: the tag would bounce, hold, or deliver in the clear. */
+export const TRANSPORT_VERDICTS_NEVER_TLS: readonly TransportVerdict[] = [
+  'no-mail',
+  'unknown',
+  'broken',
+  'none',
+  'partial',
+];
+
+/** Verdicts an organisation may count as good enough for the `transport` requirement. */
+export const ACCEPTABLE_TRANSPORT_VERDICTS = ['authenticated', 'encrypted', 'weak'] as const;
+
+export const KEY_VERDICTS = ['valid', 'none', 'invalid', 'changed', 'unknown'] as const;
+export type KeyVerdict = (typeof KEY_VERDICTS)[number];
+
+export const KEY_SOURCES = ['org', 'wkd', 'vks', 'dns', 'pinned'] as const;
+export type KeySource = (typeof KEY_SOURCES)[number];
+
+/** Ways a recipient can be served. `none` means the policy allows plain mail. */
+export const PROTECTIONS = ['internal', 'tls', 'pgp', 'escrow', 'none', 'blocked'] as const;
+export type Protection = (typeof PROTECTIONS)[number];
+
+/** The protections a policy can rank in its preference order: those that are applied to a message. */
+export const APPLICABLE_PROTECTIONS = ['tls', 'pgp', 'escrow'] as const;
+export type ApplicableProtection = (typeof APPLICABLE_PROTECTIONS)[number];
+
+export const MESSAGE_ACTIONS = ['send', 'tag', 'pgp', 'escrow', 'split', 'block'] as const;
+export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
+
+/** What one body shared by all recipients must be sent with, for each protection it can carry. */
+export const ACTION_FOR_PROTECTION: Record<ApplicableProtection, MessageAction> = {
+  tls: 'tag',
+  pgp: 'pgp',
+  escrow: 'escrow',
+};
+
+/** Requirements, weakest first. */
+export const REQUIREMENTS = ['none', 'transport', 'transport-authenticated', 'end-to-end'] as const;
+export type Requirement = (typeof REQUIREMENTS)[number];
+
+export function strongerRequirement(a: Requirement, b: Requirement): Requirement {
+  return REQUIREMENTS.indexOf(a) >= REQUIREMENTS.indexOf(b) ? a : b;
+}
