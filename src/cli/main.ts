@@ -7,6 +7,7 @@ import { UsageError, type CliIo } from './io';
 import { checkCommand } from './commands/check';
 import { headersCommand } from './commands/headers';
 import { keysCommand } from './commands/keys';
+import { manifestCommand } from './commands/manifest';
 import { planCommand } from './commands/plan';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   },
   headers: { run: headersCommand, about: 'whether a received message travelled over TLS, hop by hop' },
   keys: { run: keysCommand, about: 'whether addresses can receive OpenPGP: key, source, validity and why' },
+  manifest: { run: manifestCommand, about: 'the Outlook manifest rendered for a deployment (--base-url)' },
   plan: { run: planCommand, about: 'how each recipient would be protected, from an assessments file' },
   serve: {
     run: serveCommand,

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { DomainAssessment, KeyAssessment } from '../../core/wire';
+import { SendguardError } from '../../core/errors';
 import { migrate } from './migrations';
 import type {
   ApiTokenRecord,
@@ -191,11 +192,21 @@ class SqliteTokens implements TokenStore {
   constructor(private readonly db: Db) {}
 
   async insert(token: ApiTokenRecord): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO api_tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(token.id, token.name, token.role, token.hash, token.createdAt, token.revokedAt ?? null);
+    try {
+      this.db
+        .prepare(
+          'INSERT INTO api_tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(token.id, token.name, token.role, token.hash, token.createdAt, token.revokedAt ?? null);
+    } catch (error) {
+      // The driver's own error class is no contract; callers branch on a stable code.
+      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+        throw new SendguardError('TOKEN_CONFLICT', 'a token with this id or hash exists already', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 
   async findByHash(hash: string): Promise<ApiTokenRecord | undefined> {

@@ -130,8 +130,8 @@ describe.each([
     expect(await store.tokens.revoke('1', '2025-03-01T00:00:00.000Z')).toBe(false);
     expect(await store.tokens.revoke('9', '2025-03-01T00:00:00.000Z')).toBe(false);
     expect((await store.tokens.findByHash('h1'))?.revokedAt).toBe('2025-02-01T00:00:00.000Z');
-    await expect(store.tokens.insert(token('1', 'h3'))).rejects.toThrow();
-    await expect(store.tokens.insert(token('3', 'h2'))).rejects.toThrow();
+    await expect(store.tokens.insert(token('1', 'h3'))).rejects.toMatchObject({ code: 'TOKEN_CONFLICT' });
+    await expect(store.tokens.insert(token('3', 'h2'))).rejects.toMatchObject({ code: 'TOKEN_CONFLICT' });
   });
 });
 

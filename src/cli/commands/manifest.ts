@@ -1,0 +1,41 @@
+/** `sendguard manifest`: the Outlook manifest rendered for a deployment, for the admin centre or sideloading. */
+import { parseArgs } from 'node:util';
+import { renderManifest } from '../../core/deployment';
+import { MANIFEST_TEMPLATE } from '../../server/web/outlook-deployment';
+import { UsageError, type CliIo } from '../io';
+
+export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode SoftBlock|Block]
+
+Prints the Outlook add-in manifest for the service at --base-url (the service's publicUrl), ready to upload in
+the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom apps) or to sideload. The running
+service also serves it at /manifest.xml. --send-mode Block makes the on-send check strict: a sender cannot send
+a message it stops. Default SoftBlock.`;
+
+export async function manifestCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'base-url': { type: 'string' },
+      'send-mode': { type: 'string', default: 'SoftBlock' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(`${MANIFEST_HELP}\n`);
+    return 0;
+  }
+  const baseUrl = values['base-url'];
+  if (!baseUrl) throw new UsageError(`--base-url is required\n\n${MANIFEST_HELP}`);
+  const sendMode = values['send-mode'];
+  if (sendMode !== 'SoftBlock' && sendMode !== 'Block')
+    throw new UsageError('--send-mode is SoftBlock or Block');
+  let manifest: string;
+  try {
+    manifest = renderManifest(await io.readFile(MANIFEST_TEMPLATE), { baseUrl, sendMode });
+  } catch (error) {
+    throw new UsageError((error as Error).message, 1);
+  }
+  io.out(manifest);
+  return 0;
+}
