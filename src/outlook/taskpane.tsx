@@ -10,16 +10,11 @@ import type { EscrowMessage } from '../addin/protect/escrow-port';
 import { Pane } from '../addin/ui/Pane';
 import { addinConfig } from './config';
 import { createOfficeHost } from './office-host';
+import { randomHex } from '../addin/random-hex';
 
 /** Loaded on first use, like openpgp.js: most messages never go through secure pickup. */
 const escrow: EscrowMessage = (request) =>
   import(/* webpackChunkName: "escrow" */ 'sendguard-escrow').then((m) => m.escrowMessage(request));
-
-function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
-    '',
-  );
-}
 
 void Office.onReady(() => {
   const config = addinConfig();

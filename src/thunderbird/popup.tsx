@@ -8,7 +8,7 @@ import { createComposeHost } from './compose-host';
 import { messengerGlobal } from './messenger';
 import { NotSetUp, PopupApp } from './PopupApp';
 import { grantOverride, pendingPrompt } from './prompt-override';
-import { randomHex } from './random-hex';
+import { randomHex } from '../addin/random-hex';
 import { backendFor, readSettings } from './settings';
 
 async function start(): Promise<void> {

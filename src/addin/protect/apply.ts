@@ -139,10 +139,11 @@ async function applyEscrow(
     throw new ApplyError('APPLY_NO_ESCROW', 'Secure pickup is not available in this version of the add-in.');
   progress('Reading the message…');
   const files = await fileAttachments(host);
-  const [subject, html, text] = await Promise.all([
+  const [subject, html, text, sender] = await Promise.all([
     host.getSubject(),
     host.getBody('html'),
     host.getBody('text'),
+    host.getSenderAddress(),
   ]);
   const attachments = [];
   for (const file of files) {
@@ -158,6 +159,7 @@ async function applyEscrow(
     ...(deps.token ? { token: deps.token } : {}),
     message: { subject, html, text, attachments },
     recipients: planned.addresses,
+    ...(sender ? { sender: { name: '', address: sender } } : {}),
     expiryDays: loaded.policy.escrow.expiryDays,
     onProgress: (done, total) =>
       progress('Uploading for secure pickup…', total > 0 ? done / total : undefined),

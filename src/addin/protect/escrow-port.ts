@@ -12,6 +12,8 @@ export interface EscrowRequest {
     attachments: Array<{ name: string; type: string; data: Blob | ArrayBuffer }>;
   };
   recipients: string[];
+  /** Named in the notice and the portal, and told when a recipient is locked out. */
+  sender?: { name: string; address: string };
   expiryDays: number;
   passcode?: string;
   onProgress?: (done: number, total: number) => void;
