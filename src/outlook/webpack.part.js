@@ -4,7 +4,6 @@
 //                                    Mac; the .js alone is classic Outlook on Windows' JavaScript-only runtime
 //   assets/                          the manifest's icons
 //   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/)
-const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
@@ -47,15 +46,6 @@ module.exports = ({ common, root, outputRoot }) => {
     entry: {
       taskpane: join(root, 'src/outlook/taskpane.tsx'),
       'tryit/tryit': join(root, 'src/outlook/tryit/tryit.ts'),
-    },
-    // The secure-pickup client is built by another area; until it exists the pane says it is unavailable.
-    resolve: {
-      ...common.resolve,
-      alias: {
-        'sendguard-escrow$': existsSync(join(root, 'src/addin/protect/escrow/index.ts'))
-          ? join(root, 'src/addin/protect/escrow/index.ts')
-          : join(root, 'src/outlook/escrow-unavailable.ts'),
-      },
     },
     output: {
       path: output,

@@ -33,6 +33,8 @@ async function start(): Promise<void> {
         backendUrl: settings.backendUrl,
         ...(settings.token ? { token: settings.token } : {}),
         randomHex,
+        escrow: (request) =>
+          import(/* webpackChunkName: "escrow" */ 'sendguard-escrow').then((m) => m.escrowMessage(request)),
       }}
       {...(prompt ? { prompt } : {})}
       onSendAnyway={() => grantOverride(api.storage.local, tabId)}
