@@ -5,7 +5,7 @@
  * dependencies: the send handler bundles this file for a JavaScript-only runtime.
  */
 import type { Policy } from '../core/policy/schema';
-import type { DomainAssessment, KeyAssessment } from '../core/wire';
+import type { AssessAnswer } from '../core/wire';
 
 export type BackendErrorCode =
   | 'BACKEND_TIMEOUT'
@@ -32,22 +32,7 @@ export class BackendError extends Error {
   }
 }
 
-export interface AssessedRecipient {
-  input: string;
-  address: string;
-  domain: string;
-  internal: boolean;
-  transport?: DomainAssessment;
-  key: KeyAssessment;
-}
-
-export interface AssessAnswer {
-  policyVersion: string;
-  /** Some checks did not finish within the server's deadline; their verdicts are `unknown`. */
-  partial: boolean;
-  recipients: AssessedRecipient[];
-  invalid: { input: string; reason: string }[];
-}
+export type { AssessAnswer, AssessedRecipient } from '../core/wire';
 
 export interface PolicyAnswer {
   version: string;

@@ -41,3 +41,25 @@ export const Assessments = z.object({
   keys: z.array(KeyAssessment).max(5000),
 });
 export type Assessments = z.infer<typeof Assessments>;
+
+/** One recipient in the answer to `POST /api/v1/assess`, as the add-ins read it. */
+export const AssessedRecipient = z.object({
+  input: z.string(),
+  address: z.string(),
+  domain: z.string(),
+  internal: z.boolean(),
+  /** Absent for internal recipients: their mail never leaves the organisation, so it is not checked. */
+  transport: DomainAssessment.omit({ evidence: true }).optional(),
+  key: KeyAssessment,
+});
+export type AssessedRecipient = z.infer<typeof AssessedRecipient>;
+
+/** The answer to `POST /api/v1/assess`: the add-ins' one question per message. */
+export const AssessAnswer = z.object({
+  policyVersion: z.string(),
+  /** Some checks did not finish within the server's deadline; their verdicts are `unknown` for now. */
+  partial: z.boolean(),
+  recipients: z.array(AssessedRecipient),
+  invalid: z.array(z.object({ input: z.string(), reason: z.string() })),
+});
+export type AssessAnswer = z.infer<typeof AssessAnswer>;

@@ -7,26 +7,12 @@ import { setMaxListeners } from 'node:events';
 import { AddressError, parseAddress, type Recipient } from '../../core/addresses';
 import { isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
-import type { DomainAssessment, KeyAssessment } from '../../core/wire';
+import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
 import { addressKey, checkDomain, checkKey, withoutArmor, type LookupDeps } from './lookups';
 
 export const STILL_CHECKING = 'still being checked; ask again shortly';
 
-export interface AssessedRecipient {
-  input: string;
-  address: string;
-  domain: string;
-  internal: boolean;
-  /** Absent for internal recipients: their mail never leaves the organisation, so their transport is not checked. */
-  transport?: DomainAssessment;
-  key: KeyAssessment;
-}
-
-export interface AssessResult {
-  partial: boolean;
-  recipients: AssessedRecipient[];
-  invalid: { input: string; reason: string }[];
-}
+export type AssessResult = Omit<AssessAnswer, 'policyVersion'>;
 
 export interface BatchDeps extends LookupDeps {
   policy: Policy;

@@ -1,7 +1,7 @@
 /** `POST /api/v1/assess`: a message's recipients → each one's transport and key verdicts, within the deadline. */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { DomainAssessment, KeyAssessment } from '../../core/wire';
+import { AssessAnswer } from '../../core/wire';
 import { assessBatch } from './assess-batch';
 import type { ApiContext } from './context';
 import { policyVersion } from './policy';
@@ -15,22 +15,6 @@ export const assessRequest = (maxRecipients: number) =>
     recipients: z.array(z.string().max(MAX_ENTRY_LENGTH)).max(maxRecipients),
   });
 
-export const AssessResponse = z.object({
-  policyVersion: z.string(),
-  partial: z.boolean(),
-  recipients: z.array(
-    z.object({
-      input: z.string(),
-      address: z.string(),
-      domain: z.string(),
-      internal: z.boolean(),
-      transport: DomainAssessment.omit({ evidence: true }).optional(),
-      key: KeyAssessment,
-    }),
-  ),
-  invalid: z.array(z.object({ input: z.string(), reason: z.string() })),
-});
-
 const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
   const version = policyVersion(context.policy);
   const { limits } = context.config;
@@ -40,7 +24,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
       schema: {
         tags: ['assess'],
         body: jsonSchema(assessRequest(limits.maxRecipients)),
-        response: { 200: jsonSchema(AssessResponse, 'output') },
+        response: { 200: jsonSchema(AssessAnswer, 'output') },
       },
     },
     async (request) => {

@@ -3,11 +3,10 @@
  * we record, and our DANE judgement, agree with what Postfix's TLS client sees.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createDnsClient, parseServerSpec } from '../../../src/server/dns';
-import { TransportService } from '../../../src/server/transport/service';
+import type { TransportService } from '../../../src/server/transport/service';
+import { bedTransportService } from '../../helpers/bed-services';
 import type { TransportReport } from '../../../src/server/transport/report';
 import { testbed, TESTBED_DIR } from '../../helpers/testbed';
 
@@ -42,15 +41,7 @@ let service: TransportService;
 
 beforeAll(() => {
   const bed = testbed();
-  service = new TransportService({
-    deps: {
-      dns: createDnsClient({ servers: [parseServerSpec(bed.dns)], trustAd: true }),
-      heloName: 'probe.sendguard.test',
-      allowPrivateAddresses: true,
-      ca: readFileSync(bed.caFile),
-    },
-    checkDeadlineMs: 6000,
-  });
+  service = bedTransportService(bed);
 });
 
 function firstAddress(report: TransportReport) {

@@ -2,9 +2,8 @@
  * Every case of the offline test bed (real nsd, unbound, Postfix and HTTPS policy hosts) gets the verdict its
  * description promises, and every verdict word of DESIGN.md is produced by at least one case.
  */
-import { readFileSync } from 'node:fs';
-import { createDnsClient, parseServerSpec } from '../../../src/server/dns';
-import { TransportService } from '../../../src/server/transport/service';
+import type { TransportService } from '../../../src/server/transport/service';
+import { bedTransportService } from '../../helpers/bed-services';
 import type { TransportReport } from '../../../src/server/transport/report';
 import { TRANSPORT_VERDICTS } from '../../../src/core/vocabulary';
 import { testbed, testbedCases } from '../../helpers/testbed';
@@ -15,16 +14,7 @@ let service: TransportService;
 
 beforeAll(async () => {
   const bed = testbed();
-  service = new TransportService({
-    deps: {
-      dns: createDnsClient({ servers: [parseServerSpec(bed.dns)], trustAd: true }),
-      heloName: 'probe.sendguard.test',
-      allowPrivateAddresses: true,
-      ca: readFileSync(bed.caFile),
-    },
-    // The tarpit and hostile cases must end as "did not answer" well inside this.
-    checkDeadlineMs: 6000,
-  });
+  service = bedTransportService(bed);
   const all = await Promise.all(cases.map((c) => service.report(c.domain)));
   all.forEach((report) => reports.set(report.domain, report));
 }, 60_000);
