@@ -39,7 +39,7 @@ async function paneTimes() {
   const bed = JSON.parse(readFileSync(join(root, 'test', 'testbed', 'run', 'bed.json'), 'utf8'));
   const { parseConfig } = require(join(root, 'dist', 'server', 'config', 'load'));
   const { createServer } = require(join(root, 'dist', 'server', 'serve'));
-  const { chromium } = require('playwright-core');
+  const { launchChromium } = require('../test/helpers/chromium');
   const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-bench-'));
   const server = await createServer(
     parseConfig({
@@ -56,21 +56,7 @@ async function paneTimes() {
     }),
   );
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
-  const profile = mkdtempSync(join(tmpdir(), 'sendguard-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await launchChromium();
   const to = [
     'ann@dane-ee.sendguard.test',
     'bo@sts-enforce.sendguard.test',
@@ -101,7 +87,6 @@ async function paneTimes() {
   } finally {
     await context.close();
     await server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 }
 

@@ -7,7 +7,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const webpack = require('webpack');
 const Fastify = require('fastify');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('../test/helpers/chromium');
 
 const ROOT = join(__dirname, '..');
 const SIZE = 25 * 1024 * 1024;
@@ -109,23 +109,7 @@ const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 async function main() {
   const script = await bundle();
   const { app, url } = await server(script);
-  const context = await chromium.launchPersistentContext(
-    mkdtempSync(join(tmpdir(), 'sendguard-bench-chromium-')),
-    {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
-  );
+  const context = await launchChromium();
   try {
     const page = await context.newPage();
     await page.goto(`${url}/bench/`);

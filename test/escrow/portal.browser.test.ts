@@ -5,30 +5,20 @@
  * link. Then: revoke kills the link, a forwarded link without the code gets nothing, and a corpus of XSS
  * payloads runs nothing. Screenshots go to test/artifacts/escrow/.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { escrowMessage, type EscrowMessageOptions } from '../../src/addin/protect/escrow/escrow-message';
 import { PORTAL_CSP } from '../../src/server/escrow/headers';
 import { smtpMailer } from '../../src/server/escrow/mailer';
+import { launchChromium } from '../helpers/chromium';
 import { testbed, type Testbed } from '../helpers/testbed';
 import { nodeFetch, startEscrowServer, type EscrowServer } from './harness';
 import { codeIn, mailArrives, waitForMail } from './maildir';
 import { ensurePortalBuilt } from './portal-build';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'escrow');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let bed: Testbed;
 let server: EscrowServer;
@@ -52,10 +42,7 @@ beforeAll(async () => {
     }),
     config: { perIp: { max: 500, windowMs: 60_000 } },
   });
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sendguard-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
+  browser = await launchChromium({
     acceptDownloads: true,
     viewport: { width: 1000, height: 900 },
   });
