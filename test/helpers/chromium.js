@@ -30,7 +30,14 @@ async function launchChromium(options = {}) {
     args: CHROMIUM_FLAGS,
     ...options,
   });
-  context.on('close', () => rmSync(profile, { recursive: true, force: true }));
+  // Chromium may still be writing its profile as the context closes: retry, and never fail a run over a temp dir.
+  context.on('close', () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // left for the system's temp cleaning
+    }
+  });
   return context;
 }
 
