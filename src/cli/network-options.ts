@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { createDnsClient, dnsClientFromSystem, parseServerSpec, type DnsClient } from '../server/dns';
+import { dnsClientFor, type DnsClient } from '../server/dns';
 import type { CliIo } from './io';
 
 export const NETWORK_OPTIONS = {
@@ -35,12 +35,8 @@ export interface NetworkValues {
 export async function networkSettings(values: NetworkValues, io: CliIo): Promise<NetworkSettings> {
   const dnsSpec = values.dns ?? io.env.SENDGUARD_DNS;
   const caFile = values['ca-file'] ?? io.env.SENDGUARD_CA_FILE;
-  // A resolver named by the user is one they vouch for, so its AD bit counts.
-  const dns = dnsSpec
-    ? createDnsClient({ servers: dnsSpec.split(',').map(parseServerSpec), trustAd: true })
-    : dnsClientFromSystem();
   return {
-    dns,
+    dns: dnsClientFor(dnsSpec ? dnsSpec.split(',') : []),
     ...(caFile ? { ca: await readFile(caFile) } : {}),
     allowPrivateAddresses: values['allow-private'] ?? io.env.SENDGUARD_ALLOW_PRIVATE === '1',
     heloName: io.env.SENDGUARD_HELO ?? hostname(),

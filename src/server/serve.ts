@@ -10,13 +10,7 @@ import { buildApp } from './app';
 import type { Config } from './config/schema';
 import { loadPolicyFile } from './config/policy-file';
 import { tlsMaterial } from './config/tls';
-import {
-  addressResolver,
-  createDnsClient,
-  dnsClientFromSystem,
-  parseServerSpec,
-  type DnsClient,
-} from './dns';
+import { addressResolver, dnsClientFor } from './dns';
 import { CachingKeyService, DirectoryKeyring } from './keys';
 import { keyInspector, keyringInStore, keyrings, pinsInStore } from './keys/store-backed';
 import type { LogDestination } from './observability/logging';
@@ -36,13 +30,6 @@ export interface Server {
   close(): Promise<void>;
 }
 
-function dnsOf(config: Config): DnsClient {
-  // Resolvers named in the configuration are the admin's own: their DNSSEC validation is trusted.
-  return config.dns.servers.length > 0
-    ? createDnsClient({ servers: config.dns.servers.map(parseServerSpec), trustAd: true })
-    : dnsClientFromSystem();
-}
-
 /** The check services, counting transport cache hits into the shared metrics. */
 function services(
   config: Config,
@@ -51,7 +38,7 @@ function services(
   ca: Buffer | undefined,
   policy: { keys: { minRsaBits: number; allowLegacyAlgorithms: boolean } },
 ) {
-  const dns = dnsOf(config);
+  const dns = dnsClientFor(config.dns.servers);
   const network = { allowPrivateAddresses: config.allowPrivateAddresses, ...(ca ? { ca } : {}) };
   const transport = new TransportService({
     deps: { dns, heloName: config.transport.heloName ?? hostname(), ...network },

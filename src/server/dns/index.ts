@@ -4,4 +4,4 @@ export * from './errors';
 export type { DnsServer } from './exchange';
 export type { DnsRecordType, DnsRecordTypes, MxRecord, TlsaRecord } from './records';
 export { addressResolver, lookupAddresses, type HostAddresses } from './addresses';
-export { dnsClientFromSystem, parseServerSpec, serversFromResolvConf } from './system';
+export { dnsClientFor, dnsClientFromSystem, parseServerSpec, serversFromResolvConf } from './system';

@@ -59,3 +59,13 @@ function readResolvConf(path: string): string {
     throw error;
   }
 }
+
+/**
+ * The client for resolvers an admin or user named (`--dns`, `dns.servers`), whose DNSSEC validation they vouch
+ * for, or the system's when they named none.
+ */
+export function dnsClientFor(specs: readonly string[]): DnsClient {
+  return specs.length > 0
+    ? createDnsClient({ servers: specs.map(parseServerSpec), trustAd: true })
+    : dnsClientFromSystem();
+}
