@@ -18,7 +18,7 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
     getSubject: async () => (await details()).subject ?? '',
     setSubject: (subject) => change({ subject }),
     getBody: async (format) => bodyOf(await details(), format),
-    setBody: (body) => change(bodyChange(body)),
+    setBody: async (body) => change(bodyChange(body, (await details()).isPlainText === true)),
     async listAttachments() {
       const list = await api.compose.listAttachments(tabId);
       // Thunderbird keeps inline images in the HTML body, not in the attachment list, and gives no MIME type here.

@@ -59,11 +59,52 @@ export function bodyOf(details: ComposeDetails, format: 'html' | 'text'): string
   return details.isPlainText ? `<pre>${escapeHtml(text)}</pre>` : (details.body ?? '');
 }
 
-/** The details that replace the body; a plain-text body switches the composer to plain text, so nothing reflows it. */
-export function bodyChange(body: { format: 'html' | 'text'; content: string }): ComposeDetails {
-  return body.format === 'text'
-    ? { isPlainText: true, plainTextBody: body.content }
-    : { isPlainText: false, body: body.content };
+/**
+ * Text from HTML, for a plain-text composer: line breaks where blocks and `<br>` were, a link's address after its
+ * text, tags dropped, entities read.
+ */
+export function textOfHtml(html: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+  return (
+    html
+      .replace(/[\uE000\uE001]/g, '')
+      .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
+      // The address is marked until the tags are gone, or it would go with them.
+      .replace(
+        /<a\b[^>]*?\bhref\s*=\s*"([^"]*)"[^>]*>([\s\S]*?)<\/a\s*>/gi,
+        (_whole, href: string, text: string) =>
+          text.replace(/<[^>]*>/g, '').trim() === href ? href : `${text}\uE000${href}\uE001`,
+      )
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/(p|div|li|tr|h[1-6]|pre|blockquote)\s*>/gi, '\n')
+      .replace(/<[^>]*>/g, '')
+      .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+        if (name[0] !== '#') return entities[name.toLowerCase()] ?? whole;
+        const code =
+          name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return (code >= 0x20 || code === 9 || code === 10) && code <= 0x10ffff
+          ? String.fromCodePoint(code)
+          : whole;
+      })
+      .replace(/\uE000([^\uE001]*)\uE001/g, ' <$1>')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  );
+}
+
+/**
+ * The details that replace the body, in the composer's own format: Thunderbird cannot switch a composer between
+ * HTML and plain text (setComposeDetails ignores `isPlainText` and silently drops the body of the other format),
+ * so a plain-text body goes into an HTML composer as one preformatted block, which keeps its lines as they are
+ * (an armored OpenPGP message stays decryptable), and an HTML body into a plain-text composer as its text.
+ */
+export function bodyChange(
+  body: { format: 'html' | 'text'; content: string },
+  plainComposer: boolean,
+): ComposeDetails {
+  if (plainComposer)
+    return { plainTextBody: body.format === 'text' ? body.content : textOfHtml(body.content) };
+  return { body: body.format === 'text' ? `<pre>${escapeHtml(body.content)}</pre>` : body.content };
 }
 
 export function headerOf(details: ComposeDetails, name: string): string | undefined {

@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 /**
  * The compose button's popup: finds the compose tab it was opened from, reads the settings, and renders the
- * shared pane over that tab's `MailHost`.
+ * shared pane over that tab's `MailHost`. Opened as `popup.html?tabId=N` (in its own window or tab, which only
+ * the add-on itself can open) it shows the pane for compose tab N instead: the real-Thunderbird test drives the
+ * pane that way, because a compose_action popup opened by a script stays blank under Xvfb.
  */
 import { createRoot } from 'react-dom/client';
 import { createComposeHost } from './compose-host';
@@ -14,8 +16,11 @@ import { backendFor, readSettings } from './settings';
 async function start(): Promise<void> {
   const api = messengerGlobal();
   const root = createRoot(document.getElementById('root')!);
+  const named = Number(new URLSearchParams(location.search).get('tabId') ?? Number.NaN);
   const [[tab], settings] = await Promise.all([
-    api.tabs.query({ active: true, currentWindow: true }),
+    Number.isInteger(named)
+      ? Promise.resolve([{ id: named }])
+      : api.tabs.query({ active: true, currentWindow: true }),
     readSettings(api.storage.local),
   ]);
   if (!settings || tab?.id === undefined) {

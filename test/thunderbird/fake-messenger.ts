@@ -106,9 +106,13 @@ export function fakeMessenger() {
     for (const header of details.customHeaders ?? []) {
       if (!allowedHeader(header.name)) throw new Error(`Invalid custom header: ${header.name}.`);
     }
-    const next = { ...target.details, ...structuredClone(details) };
-    if (details.body !== undefined && !details.isPlainText) next.plainTextBody = stripTags(details.body);
-    if (details.plainTextBody !== undefined && details.isPlainText) next.body = details.plainTextBody;
+    // As Thunderbird: the composer's format never changes, and a body in the other format is dropped.
+    const { isPlainText: _ignored, ...changes } = structuredClone(details);
+    if (target.details.isPlainText) delete changes.body;
+    else delete changes.plainTextBody;
+    const next = { ...target.details, ...changes };
+    if (changes.body !== undefined) next.plainTextBody = stripTags(changes.body);
+    if (changes.plainTextBody !== undefined) next.body = changes.plainTextBody;
     target.details = next;
   }
 
