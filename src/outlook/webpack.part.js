@@ -3,7 +3,9 @@
 //   launchevent.html + launchevent.js the automatic checks: the HTML page is the runtime of web, new Outlook and
 //                                    Mac; the .js alone is classic Outlook on Windows' JavaScript-only runtime
 //   assets/                          the manifest's icons
+//   readpane.html + readpane.js      the read pane: a received message's transport report
 //   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/)
+//   tryit/read.html + tryit/read.js   its read mode (/try/read.html), beside the read pane bundle
 const { join } = require('node:path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
@@ -45,7 +47,9 @@ module.exports = ({ common, root, outputRoot }) => {
     target: ['web', 'es2020'],
     entry: {
       taskpane: join(root, 'src/outlook/taskpane.tsx'),
+      readpane: join(root, 'src/outlook/readpane.tsx'),
       'tryit/tryit': join(root, 'src/outlook/tryit/tryit.ts'),
+      'tryit/read': join(root, 'src/outlook/tryit/read.ts'),
     },
     output: {
       path: output,
@@ -56,11 +60,17 @@ module.exports = ({ common, root, outputRoot }) => {
     },
     plugins: [
       page('taskpane.html', 'Sendguard', ['taskpane'], officeScript),
+      page('readpane.html', 'Sendguard: how this message travelled', ['readpane'], officeScript),
       new HtmlWebpackPlugin({
         filename: 'tryit/index.html',
         // The template names its scripts itself: the page is served at /try/, the add-in's bundles at /addin/.
         inject: false,
         template: join(root, 'src/outlook/tryit/index.html'),
+      }),
+      new HtmlWebpackPlugin({
+        filename: 'tryit/read.html',
+        inject: false,
+        template: join(root, 'src/outlook/tryit/read.html'),
       }),
       new CopyWebpackPlugin({ patterns: [{ from: join(root, 'assets/*.png'), to: 'assets/[name][ext]' }] }),
     ],

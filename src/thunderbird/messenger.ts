@@ -1,8 +1,8 @@
 /**
  * The part of Thunderbird's MailExtension API (`messenger.*`, Manifest V3, Thunderbird 128 and later) this add-on
- * uses, typed from Thunderbird's own schemas (compose.json, tabs.json, storage, notifications, permissions). Every
- * module takes a `Messenger` as a parameter rather than reaching for the global, so the unit tests run the same
- * code against test/thunderbird/fake-messenger.ts.
+ * uses, typed from Thunderbird's own schemas (compose.json, messageDisplay.json, messages.json, tabs.json, storage,
+ * notifications, permissions). Every module takes a `Messenger` as a parameter rather than reaching for the global,
+ * so the unit tests run the same code against test/thunderbird/fake-messenger.ts.
  */
 
 /** `Name <address>` or a bare address; address-book nodes are objects and need a permission this add-on lacks. */
@@ -50,6 +50,14 @@ export interface Tab {
   active: boolean;
 }
 
+/** The part of messages.json's MessageHeader the read popup uses. */
+export interface MessageHeader {
+  id: number;
+  subject?: string;
+  author?: string;
+  headerMessageId?: string;
+}
+
 export interface ExtensionEvent<Listener> {
   addListener(listener: Listener): void;
   removeListener(listener: Listener): void;
@@ -86,6 +94,14 @@ export interface Messenger {
   composeAction: {
     setBadgeText(details: { text: string | null; tabId?: number }): Promise<void>;
     openPopup(options?: { windowId?: number }): Promise<boolean>;
+  };
+  messageDisplay: {
+    /** The message shown in that tab, or null when none (or more than one) is. */
+    getDisplayedMessage(tabId: number): Promise<MessageHeader | null>;
+  };
+  messages: {
+    /** The message as stored, unmodified; `File` keeps a large message out of a string (Thunderbird 117+). */
+    getRaw(messageId: number, options: { data_format: 'File' }): Promise<File>;
   };
   tabs: {
     query(query: { active?: boolean; currentWindow?: boolean; type?: string }): Promise<Tab[]>;

@@ -1,5 +1,6 @@
 // The Thunderbird add-on. The unpacked add-on goes to dist/web/thunderbird/ (background.js, popup.html + popup.js
-// with openpgp.js split into a chunk loaded on first use, options.html + options.js, manifest.json, icons/), and
+// with openpgp.js split into a chunk loaded on first use, display.html + display.js for the message display
+// button's transport report, options.html + options.js, manifest.json, icons/), and
 // in production builds the installable package to dist/thunderbird/sendguard-<version>.xpi, zipped by web-ext.
 const { join } = require('node:path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
@@ -27,6 +28,19 @@ class XpiPlugin {
   }
 }
 
+/** A button's popup page: `<chunk>.html` running `<chunk>.js`. */
+function popupPage(chunk, title) {
+  return new HtmlWebpackPlugin({
+    filename: `${chunk}.html`,
+    chunks: [chunk],
+    scriptLoading: 'blocking',
+    inject: 'body',
+    templateContent: `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{margin:0;width:420px;min-height:200px}</style></head><body><div id="root"></div></body></html>`,
+  });
+}
+
 module.exports = ({ common, root, outputRoot, argv }) => {
   const output = join(outputRoot, 'thunderbird');
   const { version } = require(join(root, 'package.json'));
@@ -37,6 +51,7 @@ module.exports = ({ common, root, outputRoot, argv }) => {
     entry: {
       background: join(root, 'src/thunderbird/background.ts'),
       popup: join(root, 'src/thunderbird/popup.tsx'),
+      display: join(root, 'src/thunderbird/display.tsx'),
       options: join(root, 'src/thunderbird/options.ts'),
     },
     // Add-on pages may not evaluate strings as code, which webpack's eval source maps do.
@@ -49,15 +64,8 @@ module.exports = ({ common, root, outputRoot, argv }) => {
       clean: true,
     },
     plugins: [
-      new HtmlWebpackPlugin({
-        filename: 'popup.html',
-        chunks: ['popup'],
-        scriptLoading: 'blocking',
-        inject: 'body',
-        templateContent: `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sendguard</title>
-<style>body{margin:0;width:420px;min-height:200px}</style></head><body><div id="root"></div></body></html>`,
-      }),
+      popupPage('popup', 'Sendguard'),
+      popupPage('display', 'Sendguard: how this message travelled'),
       new CopyWebpackPlugin({
         patterns: [
           { from: join(root, 'src/thunderbird/options.html') },

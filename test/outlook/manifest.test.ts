@@ -73,6 +73,7 @@ const SEQUENCES: Record<string, string[]> = {
   VersionOverrides: ['Description', 'Requirements', 'Hosts', 'Resources', 'VersionOverrides'],
   Host: ['Runtimes', 'DesktopFormFactor', 'MobileFormFactor'],
   DesktopFormFactor: ['ExtendedPermissions', 'FunctionFile', 'ExtensionPoint'],
+  Group: ['Label', 'Control'],
   Control: ['Label', 'Supertip', 'Icon', 'Action'],
   Resources: ['bt:Images', 'bt:Urls', 'bt:ShortStrings', 'bt:LongStrings'],
 };
@@ -133,6 +134,36 @@ describe('manifest.xml', () => {
   test('every commandId the code uses is a control id', () => {
     const controls = new Set(byName('Control').map((c) => c.attributes.id));
     expect(controls.has(OPEN_PANE_COMMAND)).toBe(true);
+  });
+
+  test('a reader gets the read pane: a read-surface button in each VersionOverrides, and the legacy read form', () => {
+    for (const overrides of byName('VersionOverrides')) {
+      const own = { ...overrides, children: overrides.children.filter((c) => c.name !== 'VersionOverrides') };
+      const urls = new Map(
+        all(own, (e) => e.name === 'bt:Url').map((e) => [e.attributes.id, e.attributes.DefaultValue]),
+      );
+      const read = all(own, (e) => e.attributes['xsi:type'] === 'MessageReadCommandSurface');
+      expect(read).toHaveLength(1);
+      const buttons = all(read[0]!, (e) => e.name === 'Control' && e.attributes['xsi:type'] === 'Button');
+      const panes = buttons.flatMap((button) =>
+        all(button, (e) => e.name === 'Action' && e.attributes['xsi:type'] === 'ShowTaskpane'),
+      );
+      const sources = panes.map((action) => urls.get(action.children[0]!.attributes.resid!));
+      expect(sources).toEqual([`${BASE_URL_PLACEHOLDER}/addin/readpane.html`]);
+    }
+    const readForm = byName('Form').find((f) => f.attributes['xsi:type'] === 'ItemRead')!;
+    expect(all(readForm, (e) => e.name === 'SourceLocation')[0]!.attributes.DefaultValue).toBe(
+      `${BASE_URL_PLACEHOLDER}/addin/readpane.html`,
+    );
+    expect(byName('Rule').map((r) => r.attributes.FormType)).toContain('Read');
+  });
+
+  test('control ids are unique within each VersionOverrides', () => {
+    for (const overrides of byName('VersionOverrides')) {
+      const own = { ...overrides, children: overrides.children.filter((c) => c.name !== 'VersionOverrides') };
+      const ids = all(own, (e) => e.name === 'Control' || e.name === 'Group').map((e) => e.attributes.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
   });
 
   test('every URL points at a file the build produces', () => {

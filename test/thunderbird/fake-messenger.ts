@@ -5,12 +5,16 @@
  * list as a whole and throws on a header Thunderbird refuses; and `send` runs the onBeforeSend listeners the way
  * Thunderbird's beforeSendEventTracker does — one after the other, a `cancel` stops the send, returned `details`
  * are applied, returning nothing lets the message go, and a listener that throws leaves the send hanging.
+ * Received messages are shown in mail tabs (`displayMessage`), as ext-messageDisplay.js and ext-messages.js
+ * serve them: `getDisplayedMessage` throws for a tab that does not exist and answers null where no message is
+ * shown; `getRaw` hands the stored source back unchanged, as a File when asked for one.
  */
 import type {
   BeforeSendListener,
   ComposeAttachment,
   ComposeDetails,
   ExtensionEvent,
+  MessageHeader,
   Messenger,
   StorageArea,
   Tab,
@@ -83,8 +87,17 @@ export interface FakeComposeTab {
 export type SendOutcome =
   { kind: 'sent'; details: ComposeDetails } | { kind: 'cancelled' } | { kind: 'hung' };
 
+export interface FakeMailTab {
+  tab: Tab;
+  /** The message shown, if any. */
+  message: MessageHeader | null;
+}
+
 export function fakeMessenger() {
   const composeTabs = new Map<number, FakeComposeTab>();
+  const mailTabs = new Map<number, FakeMailTab>();
+  const rawMessages = new Map<number, string>();
+  let nextMessage = 1;
   const storage = new FakeStorageArea();
   const notifications: Array<{ id: string; title: string; message: string }> = [];
   const badges = new Map<number | undefined, string | null>();
@@ -95,6 +108,13 @@ export function fakeMessenger() {
   const onComposeStateChanged = new FakeEvent<(tab: Tab, state: { canSendNow: boolean }) => void>();
   const onNotificationClicked = new FakeEvent<(id: string) => void>();
   const popupsOpened: Array<number | undefined> = [];
+
+  const allTabs = () => [...composeTabs.values(), ...mailTabs.values()].map((t) => t.tab);
+  const anyTab = (tabId: number) => {
+    const found = allTabs().find((tab) => tab.id === tabId);
+    if (!found) throw new Error(`Invalid tab ID: ${tabId}`);
+    return found;
+  };
 
   const composeTab = (tabId: number) => {
     const found = composeTabs.get(tabId);
@@ -155,10 +175,31 @@ export function fakeMessenger() {
       setBadgeText: ({ text, tabId }) => later(() => void badges.set(tabId, text)),
       openPopup: ({ windowId } = {}) => later(() => (popupsOpened.push(windowId), true)),
     },
+    messageDisplay: {
+      getDisplayedMessage: (tabId) =>
+        later(() => {
+          anyTab(tabId);
+          const shown = mailTabs.get(tabId)?.message;
+          return shown ? { ...shown } : null;
+        }),
+    },
+    messages: {
+      getRaw: (messageId, { data_format }) =>
+        later(() => {
+          const raw = rawMessages.get(messageId);
+          if (raw === undefined) throw new Error(`Message not found: ${messageId}.`);
+          if (data_format !== 'File') throw new Error('this fake hands out Files only');
+          return new File([raw], 'message.eml', { type: 'message/rfc822' });
+        }),
+    },
     tabs: {
       query: () =>
-        later(() => [...composeTabs.values()].filter((t) => t.tab.active).map((t) => ({ ...t.tab }))),
-      get: (tabId) => later(() => ({ ...composeTab(tabId).tab })),
+        later(() =>
+          allTabs()
+            .filter((tab) => tab.active)
+            .map((tab) => ({ ...tab })),
+        ),
+      get: (tabId) => later(() => ({ ...anyTab(tabId) })),
     },
     storage: { local: storage },
     notifications: {
@@ -182,9 +223,27 @@ export function fakeMessenger() {
     },
   };
 
+  function activate(): number {
+    for (const tab of allTabs()) tab.active = false;
+    return nextTab++;
+  }
+
+  /** Shows a received message in a new, active mail tab; `raw` null opens a tab with no message shown. */
+  function displayMessage(raw: string | null, subject = ''): { tab: Tab; messageId?: number } {
+    const id = activate();
+    const tab: Tab = { id, windowId: 100 + id, type: 'mail', active: true };
+    if (raw === null) {
+      mailTabs.set(id, { tab, message: null });
+      return { tab: { ...tab } };
+    }
+    const messageId = nextMessage++;
+    rawMessages.set(messageId, raw);
+    mailTabs.set(id, { tab, message: { id: messageId, subject } });
+    return { tab: { ...tab }, messageId };
+  }
+
   function openCompose(details: ComposeDetails): Tab {
-    const id = nextTab++;
-    for (const t of composeTabs.values()) t.tab.active = false;
+    const id = activate();
     const tab: Tab = { id, windowId: 100 + id, type: 'messageCompose', active: true };
     const html = details.body ?? '';
     composeTabs.set(id, {
@@ -234,7 +293,9 @@ export function fakeMessenger() {
     granted,
     popupsOpened,
     composeTabs,
+    mailTabs,
     openCompose,
+    displayMessage,
     send,
     events: { onBeforeSend, onComposeStateChanged, onNotificationClicked },
   };

@@ -94,9 +94,16 @@ export interface SimulatedOffice {
   setTheme(theme: 'light' | 'dark'): void;
 }
 
-export function simulateOffice(
-  options: { state?: SimState; sender?: string; theme?: 'light' | 'dark'; canOpenMessages?: boolean } = {},
-): SimulatedOffice {
+export interface SimOptions {
+  state?: SimState;
+  sender?: string;
+  theme?: 'light' | 'dark';
+  canOpenMessages?: boolean;
+  /** A received message's raw header block: the item is then a read item, as Outlook gives a read pane. */
+  received?: string;
+}
+
+export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
   const state = options.state ?? emptyState();
   const actions = new Map<string, (event: unknown) => unknown>();
   const handlers = new Set<() => void>();
@@ -211,6 +218,12 @@ export function simulateOffice(
     },
   };
 
+  /** A read item answers what a read item does here; Mailbox 1.8 added the raw header block. */
+  const readItem = {
+    itemType: 'message',
+    getAllInternetHeadersAsync: (callback: Callback<string>) => later(callback, options.received ?? ''),
+  };
+
   const office = {
     onReady: (callback?: () => void) => {
       callback?.();
@@ -241,7 +254,7 @@ export function simulateOffice(
           name === 'Mailbox' && ((options.canOpenMessages ?? true) ? true : Number(version) < 1.9),
       },
       mailbox: {
-        item,
+        item: options.received === undefined ? item : readItem,
         userProfile: { emailAddress: options.sender ?? 'sender@example.gov', displayName: 'Sender' },
         displayNewMessageForm: (parameters: unknown) => state.opened.push(parameters),
       },
