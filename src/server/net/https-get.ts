@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import tls from 'node:tls';
 import { SendguardError } from '../../core/errors';
+import { contextTrusting } from './trust';
 import { AddressNotAllowedError, vetAddress } from './address-policy';
 
 export interface HttpsGetOptions {
@@ -207,7 +208,7 @@ function requestFrom(
         Accept: options.accept ?? '*/*',
         'User-Agent': options.userAgent ?? DEFAULT_USER_AGENT,
       },
-      ca: options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca],
+      ...(options.ca === undefined ? {} : { secureContext: contextTrusting(options.ca) }),
       // A fresh connection per request: a pooled socket could belong to another name or another trust store.
       agent: false,
       signal,

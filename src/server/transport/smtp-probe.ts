@@ -12,6 +12,7 @@ import { constants as cryptoConstants, type X509Certificate } from 'node:crypto'
 import { normalizeDomain } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
 import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
+import { contextTrusting } from '../net/trust';
 import {
   ProbeFailure,
   SmtpConnection,
@@ -127,8 +128,8 @@ interface Settings {
   port: number;
   heloName: string;
   deadlines: SmtpProbeDeadlines;
-  /** The `ca` option of every handshake: empty for Node's bundled roots alone. */
-  trustRoots: tls.ConnectionOptions;
+  /** Extra trust roots, trusted with Node's bundled ones; absent for the bundled roots alone. */
+  ca?: Buffer | string;
   dial: Dial;
   clock: () => number;
   signal?: AbortSignal;
@@ -184,8 +185,7 @@ function settingsOf(target: SmtpProbeTarget, options: SmtpProbeOptions): Setting
     port,
     heloName: options.heloName,
     deadlines,
-    // Without `ca` Node uses its bundled roots; with it, they must be listed again to stay trusted.
-    trustRoots: options.ca === undefined ? {} : { ca: [...tls.rootCertificates, options.ca] },
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
     dial: options.dial ?? ((to) => net.connect(to)),
     clock: options.clock ?? (() => performance.now()),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -302,7 +302,10 @@ async function secure(
       'data followed the 220',
     );
   }
-  const options = { ...settings.trustRoots, ...TLS_PROFILES[profile], ...identityOptions(mxHostname) };
+  // Without extra roots Node's bundled ones apply; with them, a shared context lists both (built once).
+  const trust =
+    settings.ca === undefined ? {} : { secureContext: contextTrusting(settings.ca, TLS_PROFILES[profile]) };
+  const options = { ...TLS_PROFILES[profile], ...trust, ...identityOptions(mxHostname) };
   const socket = await timed('tls', () => connection.startTls(options, deadlines.tlsMs));
   attempt.chain = peerChain(socket);
   const facts = tlsFacts(socket, attempt.chain, mxHostname, profile === 'legacy');
