@@ -6,7 +6,6 @@
  */
 import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import tls from 'node:tls';
 import { SendguardError } from '../../core/errors';
 import { contextTrusting } from './trust';
 import { AddressNotAllowedError, vetAddress } from './address-policy';
