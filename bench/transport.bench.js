@@ -57,7 +57,9 @@ async function main() {
   );
   console.log(`cold ratio (ours / posttls-finger): ${(oursMs / fingerMs).toFixed(3)}  (target < 0.2)`);
   // Wall time on the bed includes the peers' own start-up (Postfix forks an smtpd per connection); this is ours.
-  console.log(`our CPU for the cold run: ${oursCpuMs.toFixed(0)} ms (${(oursCpuMs / cases.length).toFixed(1)} ms per domain)`);
+  console.log(
+    `our CPU for the cold run: ${oursCpuMs.toFixed(0)} ms (${(oursCpuMs / cases.length).toFixed(1)} ms per domain)`,
+  );
 
   const domains = cases.map((c) => c.domain);
   let i = 0;
