@@ -3,42 +3,20 @@
  * backend (real transport and key services on the offline bed, dev mode without sign-in on loopback, plain HTTP)
  * serving the add-in's bundles and the try-it page.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { parseConfig } from '../../src/server/config/load';
 import { createServer, type Server } from '../../src/server/serve';
+import { launchChromium } from '../helpers/chromium';
 import { testbed } from '../helpers/testbed';
 
 export const ARTIFACTS = join(__dirname, '..', 'artifacts', 'outlook');
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'sendguard-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1000, height: 900 },
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
+  const context = await launchChromium({ viewport: { width: 1000, height: 900 } });
+  return { context, close: () => context.close() };
 }
 
 /** `keyringDir`: the organisation's keyring (`*.asc`), for recipients whose domains accept mail on the bed. */
