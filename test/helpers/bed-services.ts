@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../src/server/config/load';
+import type { Config, ConfigInput } from '../../src/server/config/schema';
 import { createDnsClient, parseServerSpec } from '../../src/server/dns';
 import { TransportService } from '../../src/server/transport/service';
 import type { Testbed } from './testbed';
@@ -13,5 +15,26 @@ export function bedTransportService(bed: Testbed, checkDeadlineMs = 6000): Trans
       ca: readFileSync(bed.caFile),
     },
     checkDeadlineMs,
+  });
+}
+
+/** The VKS host the bed serves (test/testbed/https-routes.js). */
+export const BED_VKS_URL = 'https://keys.sendguard.test';
+
+/**
+ * The service's configuration for a test against the bed: listening on an ephemeral loopback port, with the bed's
+ * resolver, CA and key server, loopback addresses allowed; `settings` replace whole top-level sections.
+ */
+export function bedServerConfig(bed: Testbed, dataDir: string, settings: ConfigInput = {}): Config {
+  return parseConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    dataDir,
+    dns: { servers: [bed.dns] },
+    caFile: bed.caFile,
+    allowPrivateAddresses: true,
+    keys: { vksUrl: BED_VKS_URL },
+    transport: { heloName: 'probe.sendguard.test' },
+    logLevel: 'silent',
+    ...settings,
   });
 }

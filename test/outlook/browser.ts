@@ -7,8 +7,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { parseConfig } from '../../src/server/config/load';
 import { createServer, type Server } from '../../src/server/serve';
+import { BED_VKS_URL, bedServerConfig } from '../helpers/bed-services';
 import { launchChromium } from '../helpers/chromium';
 import { testbed } from '../helpers/testbed';
 
@@ -23,19 +23,12 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
 export async function startBackend(keyringDir?: string): Promise<{ server: Server; base: string }> {
   const bed = testbed();
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-tryit-'));
-  const config = parseConfig({
-    listen: { host: '127.0.0.1', port: 0 },
-    dataDir,
-    dns: { servers: [bed.dns] },
-    caFile: bed.caFile,
-    allowPrivateAddresses: true,
+  const config = bedServerConfig(bed, dataDir, {
     auth: { devNoAuth: true },
     tls: { enabled: false },
-    keys: { vksUrl: 'https://keys.sendguard.test', ...(keyringDir ? { keyringDir } : {}) },
-    transport: { heloName: 'tryit-test.sendguard.test' },
+    keys: { vksUrl: BED_VKS_URL, ...(keyringDir ? { keyringDir } : {}) },
     // The send check gives up at 3.5 s; the server must answer (partially if need be) before that.
     limits: { assessDeadlineMs: 3000 },
-    logLevel: 'silent',
   });
   const server = await createServer(config);
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
-import { parseConfig } from '../../src/server/config/load';
+import { bedServerConfig } from '../helpers/bed-services';
 import { createServer, type Server } from '../../src/server/serve';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { mailArrives, waitForMail } from '../escrow/maildir';
@@ -82,18 +82,10 @@ async function startBackend(): Promise<void> {
   const admin = (await issueApiToken(store.tokens, { name: 'thunderbird test admin', role: 'admin' })).token;
   await store.close();
   server = await createServer(
-    parseConfig({
-      listen: { host: '127.0.0.1', port: 0 },
-      dataDir,
-      dns: { servers: [bed.dns] },
-      caFile: bed.caFile,
-      allowPrivateAddresses: true,
+    bedServerConfig(bed, dataDir, {
       auth: { apiTokens: true },
       tls: { enabled: false },
-      keys: { vksUrl: 'https://keys.sendguard.test' },
-      transport: { heloName: 'thunderbird-test.sendguard.test' },
       limits: { assessDeadlineMs: 3000 },
-      logLevel: 'silent',
     }),
   );
   base = await server.app.listen({ host: '127.0.0.1', port: 0 });

@@ -5,9 +5,9 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../../src/server/config/load';
 import { createServer, type Server } from '../../../src/server/serve';
 import { httpsJson } from '../../helpers/https-json';
+import { bedServerConfig } from '../../helpers/bed-services';
 import { testbed } from '../../helpers/testbed';
 
 let server: Server;
@@ -17,17 +17,9 @@ let ca: string;
 beforeAll(async () => {
   const bed = testbed();
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-serve-'));
-  const config = parseConfig({
-    listen: { host: '127.0.0.1', port: 0 },
+  const config = bedServerConfig(bed, dataDir, {
     publicUrl: 'https://sendguard.example.org',
-    dataDir,
-    dns: { servers: [bed.dns] },
-    caFile: bed.caFile,
-    allowPrivateAddresses: true,
     auth: { devNoAuth: true },
-    keys: { vksUrl: 'https://keys.sendguard.test' },
-    transport: { heloName: 'serve-test.sendguard.test' },
-    logLevel: 'silent',
   });
   server = await createServer(config);
   const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
