@@ -151,7 +151,12 @@ test('a forwarded link without the code gets nothing, and every failure looks th
   expect(blob.status).toBe(401);
 });
 
-test('code guessing: 5 tries burn a code, 10 failures lock the recipient out and mail the sender', async () => {
+test('code guessing: 5 tries burn a code; past 10 wrong codes each try waits, the sender is told at the longest wait', async () => {
+  await server.close();
+  server = await startEscrowServer({
+    mailer,
+    config: { codesPerRecipientPerHour: 10, codeMailsPerRecipientPerHour: 20 },
+  });
   const sent = await escrow();
   const guesser = recipient(sent);
   for (let round = 0; round < 2; round++) {
@@ -161,14 +166,32 @@ test('code guessing: 5 tries burn a code, 10 failures lock the recipient out and
         code: 'ESCROW_CODE_REJECTED',
       });
   }
-  const lockout = mailer.sent.find((m) => m.to === 'ann@clinic.test');
-  expect(lockout?.subject).toContain('bob@partner.test is locked out');
-  const codesBefore = mailer.sent.length;
-  await guesser.requestCode('bob@partner.test');
-  expect(mailer.sent.length).toBe(codesBefore); // locked: no new code, same 202
+  expect(mailer.sent.some((m) => m.to === 'ann@clinic.test')).toBe(false);
+  // Wrong code 11 and on: each makes the next wait, doubling from 1 s up to 15 minutes (1 s … 512 s, then 900 s).
+  for (let i = 0; i < 11; i++) {
+    server.clock.now += 15 * 60_000;
+    await guesser.requestCode('bob@partner.test');
+    await expect(guesser.verify('bob@partner.test', '99999999')).rejects.toMatchObject({
+      code: 'ESCROW_CODE_REJECTED',
+    });
+  }
+  const notices = mailer.sent.filter((m) => m.to === 'ann@clinic.test');
+  expect(notices).toHaveLength(1);
+  expect(notices[0]!.subject).toContain('many wrong codes or passcodes for bob@partner.test');
+  expect(notices[0]!.text).toContain('up to 15 minutes');
   expect(await auditEvents(sent.id)).toContain('locked');
-  // Carol is unaffected.
+  // Carol is unaffected, and Bob is not locked out: during the wait even his right code is refused (without
+  // being used up or counted), after it the same code works.
   await (await verified(sent, 'carol@partner.test')).open();
+  server.clock.now += 10 * 60_000;
+  await guesser.requestCode('bob@partner.test');
+  const code = mailer.codeFor('bob@partner.test');
+  await expect(guesser.verify('bob@partner.test', code)).rejects.toMatchObject({
+    code: 'ESCROW_CODE_REJECTED',
+  });
+  server.clock.now += 5 * 60_000;
+  await guesser.verify('bob@partner.test', code);
+  await guesser.open();
 });
 
 test('a used code does not work twice; an expired code does not work', async () => {
@@ -187,13 +210,16 @@ test('a used code does not work twice; an expired code does not work', async () 
   });
 });
 
-test('codes per recipient are rate limited', async () => {
+test('codes per recipient are limited: 3 an hour per client network', async () => {
   const sent = await escrow();
   for (let i = 0; i < 8; i++) await recipient(sent).requestCode('bob@partner.test');
-  expect(mailer.sent).toHaveLength(5);
+  expect(mailer.sent).toHaveLength(3);
+  server.clock.now += 3_600_000;
+  await recipient(sent).requestCode('bob@partner.test');
+  expect(mailer.sent).toHaveLength(4);
 });
 
-test('per-IP limit: beyond it, even the right code is refused with the same error', async () => {
+test('per-IP limit: beyond it a request is refused with 429 and Retry-After, and nothing is counted', async () => {
   await server.close();
   server = await startEscrowServer({ mailer, config: { perIp: { max: 3, windowMs: 60_000 } } });
   const sent = await escrow();
@@ -205,9 +231,21 @@ test('per-IP limit: beyond it, even the right code is refused with the same erro
   await expect(client.verify('bob@partner.test', '2')).rejects.toMatchObject({
     code: 'ESCROW_CODE_REJECTED',
   });
-  await expect(client.verify('bob@partner.test', mailer.codeFor('bob@partner.test'))).rejects.toMatchObject({
-    code: 'ESCROW_CODE_REJECTED',
+  const code = mailer.codeFor('bob@partner.test');
+  const limited = await fetch(`${server.apiBase}/pickup/${sent.id}/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-sendguard-portal': '1' },
+    body: JSON.stringify({ address: 'bob@partner.test', code }),
   });
+  expect(limited.status).toBe(429);
+  expect(Number(limited.headers.get('retry-after'))).toBe(60);
+  expect(((await limited.json()) as { error: { code: string; message: string } }).error).toEqual({
+    code: 'ESCROW_RATE_LIMITED',
+    message: 'Too many requests from your network. Wait 60 seconds, then try again.',
+  });
+  // The refused try neither used the code nor counted: once the window is over, the same code works.
+  server.clock.now += 60_000;
+  await client.verify('bob@partner.test', code);
 });
 
 test('the recipient replies with an attachment and the sender reads it through the sender link', async () => {
@@ -236,7 +274,7 @@ test('the recipient replies with an attachment and the sender reads it through t
   expect(await auditEvents(sent.id)).toContain('replied');
 });
 
-test('a passcode is a third secret: wrong passcodes are counted and lock out, the right one opens', async () => {
+test('a passcode is a third secret: past 5 wrong passcodes each try waits (429), the right one still opens', async () => {
   const sent = await escrow({ passcode: 'correct horse' });
   const client = await verified(sent);
   const info = await client.info();
@@ -248,11 +286,21 @@ test('a passcode is a third secret: wrong passcodes are counted and lock out, th
   const opened = await client.open({ text: 'correct horse', salt: info.passcodeSalt! });
   expect(opened.manifest.text).toBe(SECRET_BODY);
   const carol = await verified(sent, 'carol@partner.test');
-  for (let i = 0; i < 5; i++)
-    await expect(carol.open({ text: `guess ${i}`, salt: info.passcodeSalt! })).rejects.toBeDefined();
+  for (let i = 0; i < 6; i++)
+    await expect(carol.open({ text: `guess ${i}`, salt: info.passcodeSalt! })).rejects.toMatchObject({
+      code: 'ESCROW_PASSCODE_REJECTED',
+    });
+  // Six wrong: the fifth was free, the sixth makes the next try wait 1 s — told plainly, since the session
+  // already proves Carol is a recipient.
   await expect(carol.open({ text: 'correct horse', salt: info.passcodeSalt! })).rejects.toMatchObject({
-    code: 'ESCROW_SESSION_INVALID',
+    code: 'ESCROW_TRY_LATER',
+    status: 429,
+    message: 'There were too many wrong passcodes. Wait 1 second, then enter the passcode again.',
   });
+  server.clock.now += 1000;
+  expect((await carol.open({ text: 'correct horse', salt: info.passcodeSalt! })).manifest.text).toBe(
+    SECRET_BODY,
+  );
 }, 60_000);
 
 test('revoking destroys access: the link is dead, an open session too, and the blobs are gone', async () => {

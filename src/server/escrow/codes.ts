@@ -1,15 +1,17 @@
 /**
  * Proof that the person at the page reads a recipient's mailbox: a one-time code mailed to the address
- * (docs/escrow-protocol.md, flow 5). Both steps answer identically whatever fails, so the page cannot be used
- * to learn who the recipients are, whether an address is locked, or how close a guess was.
+ * (docs/escrow-protocol.md, flow 5). Past the client-network limit (429, the same for every address), both steps
+ * answer identically whatever fails, so the page cannot be used to learn who the recipients are, whether an
+ * address has to wait, or how close a guess was.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { senderLabel } from '../../core/escrow/sender-label';
-import { audit, liveMessage, sendInBackground, type EscrowContext } from './context';
+import { clientNetwork } from '../auth/client-network';
+import { audit, limitClient, liveMessage, sendInBackground, type EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
-import { codeMail, lockoutMail } from './mailer';
-import type { MessageRecord, RecipientRecord } from './store';
+import { codeMail } from './mailer';
+import { pendingWait, recordRightTry, recordWrongTry } from './tries';
 
 const HOUR = 3_600_000;
 
@@ -17,19 +19,25 @@ function codeHash(ctx: EscrowContext, messageId: string, address: string, code: 
   return ctx.serverKey.mac('escrow-code', messageId, address, code);
 }
 
-/** Mails a code when everything allows it; silently does nothing otherwise. */
+/**
+ * Mails a code when everything allows it; silently does nothing otherwise. Codes are counted per recipient and
+ * client network, and per recipient in all with a larger share, so requests from one network cannot use up
+ * what the recipient needs.
+ */
 export async function requestCode(
   ctx: EscrowContext,
   request: FastifyRequest,
   messageId: string,
   address: string,
 ): Promise<void> {
-  if (!ctx.perIp.hit(request.ip, ctx.now())) return;
+  limitClient(ctx, request);
   const message = await liveMessage(ctx, messageId).catch(() => undefined);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || recipient?.state !== 'active') return;
   const sent = await ctx.store.countAudit(messageId, address, 'code-sent', ctx.now() - HOUR);
-  if (sent >= ctx.config.codesPerRecipientPerHour) return;
+  if (sent >= ctx.config.codeMailsPerRecipientPerHour) return;
+  const network = clientNetwork(request.ip);
+  if (ctx.codeRequests.hit(`${messageId} ${address} ${network}`, ctx.now()) > 0) return;
   const code = String(randomInt(0, 10 ** ctx.config.codeDigits)).padStart(ctx.config.codeDigits, '0');
   await ctx.store.putCode({
     messageId,
@@ -50,7 +58,10 @@ export async function requestCode(
   );
 }
 
-/** Consumes the code on success; on failure counts the try and may lock the recipient out. */
+/**
+ * Consumes the code on success and resets the wrong-code count; a wrong code counts against the code and the
+ * recipient. While the recipient has to wait, a try is refused unlooked-at: the code stays usable afterwards.
+ */
 export async function verifyCode(
   ctx: EscrowContext,
   request: FastifyRequest,
@@ -58,17 +69,18 @@ export async function verifyCode(
   address: string,
   code: string,
 ): Promise<void> {
+  limitClient(ctx, request);
   const reject = new EscrowError('ESCROW_CODE_REJECTED', MESSAGES.codeRejected);
-  if (!ctx.perIp.hit(request.ip, ctx.now())) throw reject;
   const message = await liveMessage(ctx, messageId).catch(() => undefined);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || !recipient || recipient.state !== 'active') throw reject;
+  if (pendingWait(ctx, recipient) > 0) throw reject;
   const stored = await ctx.store.getCode(messageId, address);
   if (!stored || stored.expiresAt <= ctx.now()) throw reject;
   const given = codeHash(ctx, messageId, address, code.replace(/\s+/g, ''));
   if (timingSafeEqual(given, stored.hash)) {
     await ctx.store.deleteCode(messageId, address);
-    await ctx.store.updateRecipient({ ...recipient, verifiedAt: ctx.now() });
+    await recordRightTry(ctx, recipient, 'failures', { verifiedAt: ctx.now() });
     await audit(ctx, request, messageId, 'verified', address);
     return;
   }
@@ -76,28 +88,6 @@ export async function verifyCode(
   if (tries >= ctx.config.maxCodeTries) await ctx.store.deleteCode(messageId, address);
   else await ctx.store.updateCodeTries(messageId, address, tries);
   await audit(ctx, request, messageId, 'code-failed', address);
-  await countFailure(ctx, request, message, recipient, 'failures', ctx.config.maxFailures);
+  await recordWrongTry(ctx, request, message, recipient, 'failures', ctx.config.maxFailures);
   throw reject;
-}
-
-/** One more failed try (code or passcode); at the limit the recipient is locked out and the sender told. */
-export async function countFailure(
-  ctx: EscrowContext,
-  request: FastifyRequest,
-  message: MessageRecord,
-  recipient: RecipientRecord,
-  counter: 'failures' | 'passcodeFailures',
-  limit: number,
-): Promise<void> {
-  const updated = { ...recipient, [counter]: recipient[counter] + 1 };
-  const locked = updated[counter] >= limit;
-  await ctx.store.updateRecipient(locked ? { ...updated, state: 'locked' } : updated);
-  if (!locked) return;
-  await ctx.store.deleteCode(message.id, recipient.address);
-  await audit(ctx, request, message.id, 'locked', recipient.address);
-  if (!message.senderAddress) return;
-  sendInBackground(
-    ctx,
-    lockoutMail(message.senderAddress, recipient.address, new Date(message.expiresAt).toISOString()),
-  );
 }

@@ -2,8 +2,9 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditEvent } from '../../core/escrow/wire';
+import { clientNetwork } from '../auth/client-network';
 import { blobName, type BlobStore } from './blobs';
-import { EscrowError, MESSAGES } from './errors';
+import { EscrowError, MESSAGES, rateLimited } from './errors';
 import type { Mailer } from './mailer';
 import type { EscrowConfig } from './options';
 import type { RateWindow } from './rate-window';
@@ -18,8 +19,10 @@ export interface EscrowContext {
   serverKey: ServerKey;
   now: () => number;
   random: (size: number) => Buffer;
-  /** Per client address: code requests, verifications, passcode tries. */
+  /** Per client network: code requests, verifications, passcode tries. */
   perIp: RateWindow;
+  /** Per recipient and client network: codes mailed. */
+  codeRequests: RateWindow;
   log: FastifyBaseLogger;
 }
 
@@ -44,6 +47,12 @@ export async function liveMessage(ctx: EscrowContext, id: string): Promise<Messa
   if (!message || message.state !== 'ready' || !message.sealedServerSecret || message.expiresAt <= ctx.now())
     throw new EscrowError('ESCROW_GONE', MESSAGES.gone);
   return message;
+}
+
+/** Refuses with 429 once this client's network is over its limit; a refused request changes no other counter. */
+export function limitClient(ctx: EscrowContext, request: FastifyRequest): void {
+  const wait = ctx.perIp.hit(clientNetwork(request.ip), ctx.now());
+  if (wait > 0) throw rateLimited(wait);
 }
 
 export function normalizeAddress(address: string): string {

@@ -1,5 +1,5 @@
 /**
- * Mail the escrow server sends itself: one-time codes to recipients and lock-out notices to senders, through
+ * Mail the escrow server sends itself: one-time codes to recipients and guessing notices to senders, through
  * the configured SMTP relay. Texts are plain and say what to do next.
  */
 import { createTransport } from 'nodemailer';
@@ -62,16 +62,23 @@ export function codeMail(to: string, code: string, senderName: string, validMinu
   };
 }
 
-export function lockoutMail(to: string, recipient: string, expiresAt: string): OutgoingMail {
+/** Sent once a recipient's tries have reached the longest wait: someone may be guessing. */
+export function guessingNoticeMail(
+  to: string,
+  recipient: string,
+  expiresAt: string,
+  longestWaitMinutes: number,
+): OutgoingMail {
   return {
     to,
-    subject: `Secure message: ${recipient} is locked out after too many wrong codes`,
+    subject: `Secure message: many wrong codes or passcodes for ${recipient}`,
     text: [
-      `Someone entered too many wrong codes for ${recipient} on a secure message you sent.`,
-      `That address cannot open the message any more. It expires on ${expiresAt}.`,
+      `Someone entered many wrong codes or passcodes for ${recipient} on a secure message you sent.`,
+      `Each further try for that address now has to wait up to ${longestWaitMinutes} minutes; the recipient can`,
+      `still open the message with the right code. The message expires on ${expiresAt}.`,
       '',
-      'If the recipient still needs it, send the message again. If you did not expect this, someone may have',
-      'your link and be guessing: you can revoke the message from the Sendguard pane in Outlook or Thunderbird.',
+      'If you did not expect this, someone may have your link and be guessing: you can revoke the message from',
+      'the Sendguard pane in Outlook or Thunderbird, and send it again.',
     ].join('\n'),
   };
 }

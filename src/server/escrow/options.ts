@@ -15,11 +15,29 @@ export const EscrowConfigSchema = z.strictObject({
   codeDigits: z.number().int().min(6).max(8).default(8),
   codeTtlMs: Duration.max(10 * 60_000).default(10 * 60_000),
   maxCodeTries: z.number().int().min(1).max(5).default(5),
-  /** Failed code tries over all codes before the recipient is locked out and the sender told. */
+  /** Wrong codes in a row (over all codes) a recipient may enter before each further try has to wait. */
   maxFailures: z.number().int().min(1).max(50).default(10),
+  /** Wrong passcodes in a row before each further try has to wait. */
   maxPasscodeTries: z.number().int().min(1).max(20).default(5),
-  codesPerRecipientPerHour: z.number().int().min(1).max(20).default(5),
-  /** Code requests, verifications and passcode tries from one client address. */
+  /**
+   * The wait after each wrong try beyond those: `firstMs`, doubling, at most `maxMs`; a right try ends it. A wait,
+   * not a lock: whoever holds the link and knows an address can cause it, so it must not shut the recipient out.
+   */
+  backoff: z
+    .strictObject({
+      firstMs: Duration.max(60_000).default(1000),
+      maxMs: Duration.max(3_600_000).default(15 * 60_000),
+    })
+    .prefault({})
+    .refine((b) => b.maxMs >= b.firstMs, { message: 'maxMs must be at least firstMs' }),
+  /** Codes mailed to one recipient for requests from one client network, per hour. */
+  codesPerRecipientPerHour: z.number().int().min(1).max(20).default(3),
+  /**
+   * Codes mailed to one recipient per hour in all: bounds the mail a stranger can cause, and stays above the
+   * per-network share so that requests from one network cannot use up the recipient's own.
+   */
+  codeMailsPerRecipientPerHour: z.number().int().min(1).max(50).default(10),
+  /** Code requests, verifications and passcode tries from one client network (IPv4 address, IPv6 /64). */
   perIp: Limit.default({ max: 30, windowMs: 10 * 60_000 }),
   sessionTtlMs: Duration.max(24 * 3_600_000).default(30 * 60_000),
   maxRepliesPerRecipient: z.number().int().min(0).max(100).default(5),

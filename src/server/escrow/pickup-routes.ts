@@ -3,7 +3,7 @@
  * scanners), asking for and checking a code, then — in a session — the released server secret and the ciphertext.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
 import {
@@ -14,9 +14,10 @@ import {
   type PickupInfo,
 } from '../../core/escrow/wire';
 import { blobName } from './blobs';
-import { countFailure, requestCode, verifyCode } from './codes';
+import { requestCode, verifyCode } from './codes';
 import {
   audit,
+  limitClient,
   BlobParams,
   IdParams,
   jsonSchema,
@@ -25,10 +26,43 @@ import {
   normalizeAddress,
   type EscrowContext,
 } from './context';
-import { EscrowError, MESSAGES } from './errors';
+import { EscrowError, MESSAGES, passcodeWait } from './errors';
 import { requirePortalOrigin, requireSession, startSession } from './recipient-session';
+import type { MessageRecord } from './store';
+import { pendingWait, recordRightTry, recordWrongTry } from './tries';
 
 const PUBLIC = { config: { public: true } } as const;
+
+type OpenBody = z.infer<typeof OpenRequest>;
+
+/**
+ * The passcode proof of a verified recipient. The session already shows who they are, so a pending wait is
+ * said plainly (429 with Retry-After) and, like the client-network limit, leaves every counter as it was.
+ */
+async function checkPasscode(
+  ctx: EscrowContext,
+  request: FastifyRequest,
+  message: MessageRecord,
+  address: string,
+  given: string | undefined,
+): Promise<void> {
+  limitClient(ctx, request);
+  const recipient = await ctx.store.getRecipient(message.id, address);
+  if (!recipient) throw new EscrowError('ESCROW_SESSION_INVALID', MESSAGES.session);
+  const wait = pendingWait(ctx, recipient);
+  if (wait > 0) throw passcodeWait(wait);
+  const ok =
+    given !== undefined &&
+    timingSafeEqual(
+      ctx.serverKey.mac('escrow-passcode', message.id, fromBase64Url(given)),
+      message.passcodeCheck!,
+    );
+  if (!ok) {
+    await recordWrongTry(ctx, request, message, recipient, 'passcodeFailures', ctx.config.maxPasscodeTries);
+    throw new EscrowError('ESCROW_PASSCODE_REJECTED', MESSAGES.passcodeRejected);
+  }
+  if (recipient.passcodeFailures > 0) await recordRightTry(ctx, recipient, 'passcodeFailures');
+}
 
 export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
   app.get(
@@ -78,29 +112,8 @@ export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
       const { id } = request.params as { id: string };
       const session = await requireSession(ctx, request, id);
       const message = await liveMessage(ctx, id);
-      if (message.passcodeCheck) {
-        const given = (request.body as z.infer<typeof OpenRequest>).passcodeCheck;
-        const ok =
-          ctx.perIp.hit(request.ip, ctx.now()) &&
-          given !== undefined &&
-          timingSafeEqual(
-            ctx.serverKey.mac('escrow-passcode', id, fromBase64Url(given)),
-            message.passcodeCheck,
-          );
-        if (!ok) {
-          const recipient = await ctx.store.getRecipient(id, session.address);
-          if (recipient)
-            await countFailure(
-              ctx,
-              request,
-              message,
-              recipient,
-              'passcodeFailures',
-              ctx.config.maxPasscodeTries,
-            );
-          throw new EscrowError('ESCROW_PASSCODE_REJECTED', MESSAGES.passcodeRejected);
-        }
-      }
+      if (message.passcodeCheck)
+        await checkPasscode(ctx, request, message, session.address, (request.body as OpenBody).passcodeCheck);
       const replies = (await ctx.store.listReplies(id)).filter((r) => r.address === session.address).length;
       await audit(ctx, request, id, 'viewed', session.address);
       return {

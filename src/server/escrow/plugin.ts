@@ -52,6 +52,7 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
     now: options.now ?? Date.now,
     random: options.random ?? randomBytes,
     perIp: new RateWindow(config.perIp.max, config.perIp.windowMs),
+    codeRequests: new RateWindow(config.codesPerRecipientPerHour, 3_600_000),
     log: app.log,
   };
 

@@ -93,6 +93,11 @@ const STEPS: readonly string[] = [
     WHEN NEW.ip IS NOT NULL OR NEW.user_agent IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
   `,
+  // Wrong tries make the next one wait instead of locking the recipient out for good; earlier lock-outs end.
+  `
+  ALTER TABLE escrow_recipients ADD COLUMN retry_at INTEGER;
+  UPDATE escrow_recipients SET state = 'active' WHERE state = 'locked';
+  `,
 ];
 
 function migrate(db: Database.Database): void {
@@ -147,6 +152,7 @@ function toRecipient(r: Row): RecipientRecord {
     state: r.state as RecipientRecord['state'],
     failures: r.failures as number,
     passcodeFailures: r.passcode_failures as number,
+    retryAt: (r.retry_at as number | null) ?? null,
     verifiedAt: (r.verified_at as number | null) ?? null,
   };
 }
@@ -280,11 +286,12 @@ class SqliteEscrowStore implements EscrowStore {
 
   async updateRecipient(r: RecipientRecord): Promise<void> {
     this.run(
-      `UPDATE escrow_recipients SET state = ?, failures = ?, passcode_failures = ?, verified_at = ?
+      `UPDATE escrow_recipients SET state = ?, failures = ?, passcode_failures = ?, retry_at = ?, verified_at = ?
        WHERE message_id = ? AND address = ?`,
       r.state,
       r.failures,
       r.passcodeFailures,
+      r.retryAt,
       r.verifiedAt,
       r.messageId,
       r.address,

@@ -36,9 +36,12 @@ export interface RecipientRecord {
   messageId: string;
   address: string;
   state: RecipientState;
-  /** Failed code tries over all codes: the lock-out counter. */
+  /** Wrong codes in a row, over all codes; a right one resets it. */
   failures: number;
+  /** Wrong passcodes in a row; the right one resets it. */
   passcodeFailures: number;
+  /** No try before this time (the back-off after too many wrong ones); null when none is pending. */
+  retryAt: number | null;
   verifiedAt: number | null;
 }
 
