@@ -5,12 +5,12 @@
  * send handler's small bundle.
  */
 import type { Recipient, RecipientField } from '../core/addresses';
-import { classifyMessage, type ClassificationResult } from '../core/classify';
-import { planMessage, type Plan } from '../core/plan';
-import type { DetectorId, Policy } from '../core/policy/schema';
+import { evaluateMessage, type Evaluation } from '../core/evaluate';
+import type { Policy } from '../core/policy/schema';
 import type { Assessments } from '../core/wire';
 import type { AssessAnswer } from './backend';
 import type { HostRecipients } from './host';
+import { chosenOf, type MessageState } from './read-message';
 
 const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
 
@@ -62,36 +62,30 @@ export function planInputs(
 }
 
 export interface PlanContext {
+  /** The compose item as read: recipients, body, label, and what the sender chose before. */
+  state: Pick<MessageState, 'recipients' | 'text' | 'chosen' | 'applied' | 'label'>;
   answer: AssessAnswer;
-  recipients: HostRecipients;
   policy: Policy;
+  /** The sender's choice in the open pane; without one, what was chosen before (see `chosenOf`). */
   chosen?: string;
-  findings: ReadonlyArray<{ detector: DetectorId }>;
-  label?: string;
 }
 
-export interface PlannedMessage {
-  plan: Plan;
-  classification: ClassificationResult;
+/** The core's evaluation of the message, with the addresses it was planned for. */
+export interface PlannedMessage extends Evaluation {
   /** Normalised addresses, as the applied-protection record hashes them. */
   addresses: string[];
 }
 
-export function planFor(context: PlanContext): PlannedMessage {
-  const { recipients, assessments } = planInputs(context.answer, context.recipients);
-  const classification = classifyMessage(
-    {
-      ...(context.chosen !== undefined ? { chosen: context.chosen } : {}),
-      findings: context.findings,
-      ...(context.label !== undefined ? { label: context.label } : {}),
-    },
-    context.policy,
-  );
-  const plan = planMessage({
+export function planFor({ state, answer, policy, chosen }: PlanContext): PlannedMessage {
+  const { recipients, assessments } = planInputs(answer, state.recipients);
+  const choice = chosen ?? chosenOf(state);
+  const evaluation = evaluateMessage({
+    text: state.text,
     recipients,
     assessments,
-    classification: classification.classification,
-    policy: context.policy,
+    policy,
+    ...(choice !== undefined ? { chosen: choice } : {}),
+    ...(state.label ? { label: state.label } : {}),
   });
-  return { plan, classification, addresses: recipients.map((r) => r.address) };
+  return { ...evaluation, addresses: recipients.map((r) => r.address) };
 }

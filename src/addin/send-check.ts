@@ -3,13 +3,12 @@
  * ask the backend, plan, and say whether it may go — with the tag to add when forced TLS is the plan — or why
  * not. Fails closed: anything unread or unanswered is a refusal, never an allow.
  */
-import { scan } from '../core/detectors';
 import type { Plan } from '../core/plan';
-import type { DetectorId, Policy } from '../core/policy/schema';
+import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import type { AssessAnswer, Backend } from './backend';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
-import { allAddresses, chosenOf, readMessage, type MessageReader, type MessageState } from './read-message';
+import { allAddresses, readMessage, type MessageReader, type MessageState } from './read-message';
 import { isPgpArmored } from './protect/armor';
 import { tagChanges } from './protect/tag';
 
@@ -48,14 +47,14 @@ function refusal(plan: Plan): SendDecision {
 }
 
 /** The message as read, its policy and its plan, or the decision to give when that could not be reached. */
-export type Evaluation =
+export type SendEvaluation =
   | { kind: 'planned'; state: MessageState; policy: Policy; planned: PlannedMessage }
   | { kind: 'failed'; decision: SendDecision };
 
 const UNREADABLE =
   'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.';
 
-export async function evaluateMessage(host: MessageReader, backend: Backend): Promise<Evaluation> {
+export async function readAndEvaluate(host: MessageReader, backend: Backend): Promise<SendEvaluation> {
   let state: MessageState;
   try {
     state = await readMessage(host);
@@ -85,24 +84,12 @@ export async function evaluateMessage(host: MessageReader, backend: Backend): Pr
     const text = clip(`Fix the recipients before sending: ${bad}.`);
     return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
   }
-  // A body too long to scan whole may hide what the detectors look for: treat it as if they found everything.
-  const scanned = scan(state.text);
-  const findings = scanned.truncated
-    ? (Object.keys(policy.detectors) as DetectorId[]).map((detector) => ({ detector }))
-    : scanned.findings;
-  const planned = planFor({
-    answer,
-    recipients: state.recipients,
-    policy,
-    findings,
-    ...(chosenOf(state) !== undefined ? { chosen: chosenOf(state) } : {}),
-    ...(state.label ? { label: state.label } : {}),
-  });
+  const planned = planFor({ state, answer, policy });
   return { kind: 'planned', state, policy, planned };
 }
 
 export async function checkSend(host: MessageReader, backend: Backend): Promise<SendDecision> {
-  const evaluation = await evaluateMessage(host, backend);
+  const evaluation = await readAndEvaluate(host, backend);
   if (evaluation.kind === 'failed') return evaluation.decision;
   const { state, policy, planned } = evaluation;
   const { plan, addresses } = planned;

@@ -8,7 +8,7 @@
  * in exactly one `event.completed`, after which no timer of ours is left running.
  */
 import { createBackend } from '../addin/backend';
-import { checkSend, evaluateMessage, type SendDecision } from '../addin/send-check';
+import { checkSend, readAndEvaluate, type SendDecision } from '../addin/send-check';
 import { recipientSummary } from '../addin/summary';
 import { addinConfig, OPEN_PANE_COMMAND } from './config';
 import { createOfficeHost } from './office-host';
@@ -82,7 +82,7 @@ export async function onMessageSendHandler(event: LaunchEvent): Promise<void> {
 export async function onComposeChangeHandler(event: LaunchEvent): Promise<void> {
   try {
     const host = createOfficeHost(Office);
-    const evaluation = await evaluateMessage(host, backend());
+    const evaluation = await readAndEvaluate(host, backend());
     const text =
       evaluation.kind === 'planned'
         ? recipientSummary(evaluation.planned.plan)

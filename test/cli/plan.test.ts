@@ -67,6 +67,22 @@ describe('sendguard plan', () => {
     expect(stdout).toContain('Plan: Encrypt with OpenPGP for 1 recipient.');
   });
 
+  test('a body longer than the detectors read is reported as truncated and planned as the add-ins plan it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const body = join(dir, 'long.txt');
+    // 2.2 MB of harmless text, then an SSN the detectors never reach.
+    await writeFile(body, `${'Minutes of the meeting. '.repeat(92_000)}SSN: 512-44-7391\n`);
+    const args = ['plan', '--to', 'ann@partner-dane.example', '--assessments', SAMPLE, '--body', body];
+    const json = await runCli([...args, '--json']);
+    const plan = JSON.parse(json.stdout);
+    expect(plan.truncated).toBe(true);
+    expect(plan.findings).toEqual([]);
+    expect(plan.classification).toBe('restricted');
+    const text = await runCli(args);
+    expect(text.stdout).toContain('too long to check in full');
+    expect(text.stdout).toContain('Classification: restricted');
+  });
+
   test('exit status 4 and the blocked recipient named when nothing can serve one', async () => {
     const { code, stdout } = await runCli([
       'plan',

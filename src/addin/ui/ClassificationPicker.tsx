@@ -39,6 +39,9 @@ function explanation(props: ClassificationPickerProps): string | undefined {
     if (source.kind === 'label') return [`its sensitivity label is "${source.label}"`];
     return [];
   });
+  // Raised by the unread tail of a long body alone (see core/evaluate's unscannedFloor).
+  if (props.truncated && result.decidedBy.length === 0)
+    raisedBy.push('the message is too long to check in full for personal data');
   if (raisedBy.length === 0) return undefined;
   return `Treated as ${nameOf(policy, result.classification)} because ${raisedBy.join(' and ')}.`;
 }

@@ -120,8 +120,8 @@ export function Pane(props: PaneProps) {
           policy={loaded.policy}
           chosen={chosen ?? chosenOf(loaded)}
           result={planned.classification}
-          findings={loaded.findings}
-          truncated={loaded.truncated}
+          findings={planned.findings}
+          truncated={planned.truncated}
           {...(loaded.label ? { label: loaded.label } : {})}
           onChoose={choose}
         />

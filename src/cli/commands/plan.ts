@@ -1,9 +1,9 @@
 /** `sendguard plan`: the decision engine on recipients and an assessments file, before any backend exists. */
 import { parseArgs } from 'node:util';
 import { parseRecipients } from '../../core/addresses';
-import { classifyMessage } from '../../core/classify';
-import { detect, type Finding } from '../../core/detectors';
-import { planMessage, type Plan } from '../../core/plan';
+import type { Finding } from '../../core/detectors';
+import { evaluateMessage } from '../../core/evaluate';
+import type { Plan } from '../../core/plan';
 import { CANDIDATE_NAMES } from '../../core/plan/explain';
 import { Assessments } from '../../core/wire';
 import { UsageError, type CliIo } from '../io';
@@ -28,10 +28,13 @@ const PROTECTION_NAMES: Record<string, string> = {
   blocked: 'BLOCKED',
 };
 
-export function formatPlan(plan: Plan, findings: readonly Finding[] = []): string {
+export function formatPlan(plan: Plan, findings: readonly Finding[] = [], truncated = false): string {
   const width = Math.max(...plan.recipients.map((r) => r.address.length), 9);
   const found = findings.map((f) => `  found on line ${f.line}: ${f.label} ${f.masked}`);
-  const lines = [`Plan: ${plan.summary}`, `Classification: ${plan.classification}`, ...found, ''];
+  const cut = truncated
+    ? ['  the body is too long to check in full: classified as if every detector had found something']
+    : [];
+  const lines = [`Plan: ${plan.summary}`, `Classification: ${plan.classification}`, ...found, ...cut, ''];
   for (const r of plan.recipients) {
     const fields = r.fields.map((f) => f[0]!.toUpperCase() + f.slice(1)).join('/');
     lines.push(
@@ -97,12 +100,17 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`give at least one recipient with --to, --cc or --bcc\n\n${PLAN_HELP}`);
   const { policy } = await loadPolicy(io, values.policy);
   const assessments = await readAssessments(io, values.assessments);
-  const findings = values.body ? detect(await io.readFile(values.body)) : [];
-  const { classification } = classifyMessage(
-    { ...(values.classification ? { chosen: values.classification } : {}), findings },
+  const { plan, findings, truncated } = evaluateMessage({
+    text: values.body ? await io.readFile(values.body) : '',
+    recipients,
+    assessments,
     policy,
+    ...(values.classification ? { chosen: values.classification } : {}),
+  });
+  io.out(
+    values.json
+      ? `${JSON.stringify({ ...plan, findings, truncated }, null, 2)}\n`
+      : formatPlan(plan, findings, truncated),
   );
-  const plan = planMessage({ recipients, assessments, classification, policy });
-  io.out(values.json ? `${JSON.stringify({ ...plan, findings }, null, 2)}\n` : formatPlan(plan, findings));
   return EXIT_FOR_ACTION[plan.action];
 }

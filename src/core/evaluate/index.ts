@@ -1,0 +1,75 @@
+/**
+ * The one evaluation of a message: detect → classify → plan. The compose pane, the send checks of both hosts and
+ * `sendguard plan` all call this function, so that none of them can reach another verdict for the same message.
+ */
+import type { Recipient } from '../addresses';
+import { classifyMessage, type ClassificationResult } from '../classify';
+import { scan, type DetectOptions, type Finding } from '../detectors';
+import { planMessage, type Plan } from '../plan';
+import { higherClassification } from '../policy/match';
+import type { Policy } from '../policy/schema';
+import type { Assessments } from '../wire';
+
+export interface MessageToEvaluate {
+  /** The plain-text body the detectors read. */
+  text: string;
+  recipients: readonly Recipient[];
+  assessments: Assessments;
+  policy: Policy;
+  /** The sender's choice of classification, if they made one. */
+  chosen?: string;
+  /** The host's sensitivity label, by name. */
+  label?: string;
+  /** The detectors' scan limit and clock; the defaults everywhere but in tests. */
+  scan?: DetectOptions;
+}
+
+export interface Evaluation {
+  /** What the detectors found in the part of the body they read. */
+  findings: Finding[];
+  /** The body was longer than the detectors read: the classification was raised as {@link unscannedFloor} says. */
+  truncated: boolean;
+  classification: ClassificationResult;
+  plan: Plan;
+}
+
+/**
+ * The classification a body too long to scan whole gets at least: the highest any detector can raise a message
+ * to. The unread tail may hold anything the detectors look for, so the message is treated as if every detector
+ * fired — failing closed — but no higher: detectors alone never reach a classification only a sender or a label
+ * can set, and raising past them would stop messages no content could have stopped.
+ */
+export function unscannedFloor(policy: Policy): string {
+  return Object.values(policy.detectors).reduce(
+    (highest, name) => (name ? higherClassification(highest, name, policy) : highest),
+    policy.classifications[0]!.name,
+  );
+}
+
+export function evaluateMessage(message: MessageToEvaluate): Evaluation {
+  const { policy } = message;
+  const { findings, truncated } = scan(message.text, message.scan);
+  const detected = classifyMessage(
+    {
+      ...(message.chosen !== undefined ? { chosen: message.chosen } : {}),
+      findings,
+      ...(message.label !== undefined ? { label: message.label } : {}),
+    },
+    policy,
+  );
+  const classification = truncated ? raiseForUnscanned(detected, policy) : detected;
+  const plan = planMessage({
+    recipients: message.recipients,
+    assessments: message.assessments,
+    classification: classification.classification,
+    policy,
+  });
+  return { findings, truncated, classification, plan };
+}
+
+/** What decided stays as it was when the floor is no higher; otherwise the floor decides alone. */
+function raiseForUnscanned(result: ClassificationResult, policy: Policy): ClassificationResult {
+  const floor = unscannedFloor(policy);
+  const raised = higherClassification(result.classification, floor, policy);
+  return raised === result.classification ? result : { classification: raised, decidedBy: [] };
+}
