@@ -1,6 +1,8 @@
 /**
  * The sender's HTML in an `<iframe sandbox="allow-same-origin">`: no `allow-scripts`, so nothing in it runs,
  * whatever got past the sanitiser; same-origin only so that this page can catch clicks on links and ask first.
+ * The frame's document carries its own content security policy: no remote fetch at all until the reader presses
+ * "Show images", then HTTPS images only (../render/frame-document.ts).
  */
 import {
   Button,

@@ -1,69 +1,197 @@
 /**
- * The sender's HTML made safe to show: DOMPurify (no scripts, handlers, forms, styles sheets, frames), then
- * remote images held back until the reader asks, and links disarmed so that only the portal's warning can open
- * them. The result goes into a sandboxed iframe without `allow-scripts`, a second wall if DOMPurify ever misses.
+ * The sender's HTML made safe to show. DOMPurify with an allow-list of plain HTML elements and attributes
+ * (no SVG or MathML, no media, forms, frames, links to resources, `style` elements), then:
+ * - images: inline `data:` pictures always; `https:` ones only once the reader asks, written out as the URL
+ *   parser reads them (so tabs, backslashes and protocol-relative tricks are spelt out); anything else dropped;
+ * - links: the target moves to `data-sg-href`, so a click reaches the portal's warning and never the network;
+ * - style attributes: only declarations that cannot fetch (./safe-style.ts).
+ * The result goes into a sandboxed frame without `allow-scripts` and with its own content security policy
+ * (./frame-document.ts): two walls, each enough on its own to keep remote content out before consent.
  */
 import DOMPurify from 'dompurify';
+import { frameDocument } from './frame-document';
+import { safeStyle } from './safe-style';
 
 export interface SanitizedBody {
   /** A complete document for `srcdoc`. */
   document: string;
+  /** Remote images held back until the reader consents. */
   blockedImages: number;
 }
 
-const REMOTE = /^\s*(https?:)?\/\//i;
-const SAFE_LINK = /^(https?:|mailto:)/i;
+const ALLOWED_TAGS = [
+  'a',
+  'abbr',
+  'address',
+  'article',
+  'aside',
+  'b',
+  'bdi',
+  'bdo',
+  'big',
+  'blockquote',
+  'br',
+  'caption',
+  'center',
+  'cite',
+  'code',
+  'col',
+  'colgroup',
+  'dd',
+  'del',
+  'details',
+  'dfn',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'figcaption',
+  'figure',
+  'font',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'i',
+  'img',
+  'ins',
+  'kbd',
+  'li',
+  'main',
+  'mark',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'q',
+  's',
+  'samp',
+  'section',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'summary',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'time',
+  'tr',
+  'tt',
+  'u',
+  'ul',
+  'var',
+  'wbr',
+];
+
+/** None of these carries a URL except `href` (links) and `src` (images), which the hook below rewrites. */
+const ALLOWED_ATTR = [
+  'align',
+  'alt',
+  'bgcolor',
+  'border',
+  'cellpadding',
+  'cellspacing',
+  'class',
+  'color',
+  'colspan',
+  'dir',
+  'face',
+  'height',
+  'href',
+  'hspace',
+  'lang',
+  'nowrap',
+  'open',
+  'reversed',
+  'rowspan',
+  'scope',
+  'size',
+  'span',
+  'src',
+  'start',
+  'style',
+  'title',
+  'type',
+  'valign',
+  'vspace',
+  'width',
+];
+
+/** Inline raster pictures; not SVG, which needs no remote fetch as an image but names URLs all the same. */
+const INLINE_IMAGE = /^data:image\/(png|gif|jpe?g|webp|bmp)[;,]/i;
+const LINK_PROTOCOLS = new Set(['https:', 'http:', 'mailto:']);
+/** Resolves relative references so that they are recognisably not remote (the frame's base is the portal). */
+const NO_BASE = 'https://relative.invalid/';
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value, NO_BASE);
+  } catch {
+    return undefined;
+  }
+}
+
+const isRemote = (url: URL | undefined): url is URL =>
+  url !== undefined &&
+  (url.protocol === 'https:' || url.protocol === 'http:') &&
+  url.host !== 'relative.invalid';
 
 export function sanitizeEmail(html: string, allowRemoteImages: boolean): SanitizedBody {
   const purify = DOMPurify(window);
   let blockedImages = 0;
+
+  purify.addHook('uponSanitizeAttribute', (_node, data) => {
+    if (data.attrName !== 'style') return;
+    data.attrValue = safeStyle(data.attrValue);
+    if (!data.attrValue) data.keepAttr = false;
+  });
+
   purify.addHook('afterSanitizeAttributes', (node) => {
     const element = node as Element;
-    if (element.tagName === 'A') {
-      const href = element.getAttribute('href') ?? '';
-      element.removeAttribute('href');
-      element.removeAttribute('target');
-      if (SAFE_LINK.test(href)) element.setAttribute('data-sg-href', href);
+    const src = element.getAttribute('src');
+    const href = element.getAttribute('href');
+    element.removeAttribute('src');
+    element.removeAttribute('href');
+    if (element.tagName === 'IMG' && src !== null) {
+      const image = imageSource(src, allowRemoteImages);
+      if (image.src) element.setAttribute('src', image.src);
+      if (image.blocked) {
+        element.setAttribute('data-sg-blocked', '');
+        blockedImages++;
+      }
     }
-    if (element.hasAttribute('srcset')) element.removeAttribute('srcset');
-    if (element.tagName === 'IMG' && REMOTE.test(element.getAttribute('src') ?? '') && !allowRemoteImages) {
-      element.setAttribute('data-sg-blocked', '');
-      element.removeAttribute('src');
-      blockedImages++;
-    }
-    // CSS can load images too (background: url(...)); without consent, no remote fetch of any kind.
-    const style = element.getAttribute('style');
-    if (style && /url\s*\(/i.test(style) && !allowRemoteImages) {
-      element.setAttribute('style', style.replace(/url\s*\([^)]*\)/gi, 'none'));
-      blockedImages++;
+    if (element.tagName === 'A' && href !== null) {
+      const url = parseUrl(href);
+      if (url && LINK_PROTOCOLS.has(url.protocol) && (url.protocol === 'mailto:' || isRemote(url))) {
+        element.setAttribute('data-sg-href', url.href);
+      }
     }
   });
+
   const clean = purify.sanitize(html, {
-    FORBID_TAGS: [
-      'style',
-      'link',
-      'meta',
-      'base',
-      'form',
-      'input',
-      'button',
-      'textarea',
-      'select',
-      'iframe',
-      'object',
-      'embed',
-      'svg',
-      'math',
-    ],
-    FORBID_ATTR: ['action', 'formaction', 'ping', 'background'],
+    ALLOWED_TAGS,
+    ALLOWED_ATTR,
     ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
   });
-  const document = [
-    '<!doctype html><html><head><meta charset="utf-8">',
-    '<style>body{font-family:"Segoe UI",system-ui,sans-serif;font-size:14px;line-height:1.5;color:#242424;margin:12px;word-wrap:break-word}',
-    'img{max-width:100%}a[data-sg-href]{color:#0f6cbd;text-decoration:underline;cursor:pointer}',
-    'img[data-sg-blocked]{display:inline-block;min-width:24px;min-height:24px;background:#f0f0f0}</style>',
-    `</head><body>${clean}</body></html>`,
-  ].join('');
-  return { document, blockedImages };
+  return { document: frameDocument(clean, allowRemoteImages), blockedImages };
+}
+
+function imageSource(src: string, allowRemoteImages: boolean): { src?: string; blocked: boolean } {
+  const trimmed = src.trim();
+  if (INLINE_IMAGE.test(trimmed)) return { src: trimmed, blocked: false };
+  const url = parseUrl(src);
+  if (!isRemote(url) || url.protocol !== 'https:') return { blocked: false };
+  return allowRemoteImages ? { src: url.href, blocked: false } : { blocked: true };
 }
