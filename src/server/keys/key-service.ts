@@ -5,6 +5,7 @@
  */
 import { parseAddress } from '../../core/addresses';
 import type { KeyAssessment } from '../../core/wire';
+import { BoundedCache, jsonSize } from '../transport/bounded-cache';
 import { mailboxKey } from './mailbox';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 
@@ -28,9 +29,16 @@ export interface KeyVerdictCache {
   delete(key: string): Promise<void>;
 }
 
-/** For a process on its own (the CLI, tests): answers kept in memory. */
+/**
+ * For a process on its own (the CLI, tests): answers kept in memory, bounded by entries and by their JSON size
+ * (a valid answer carries the key, whose size its publisher chooses).
+ */
 export class MemoryKeyVerdictCache implements KeyVerdictCache {
-  private readonly entries = new Map<string, { value: KeyAssessment; expiresAt: number }>();
+  private readonly entries = new BoundedCache<string, { value: KeyAssessment; expiresAt: number }>({
+    maxEntries: 10_000,
+    maxSize: 64 * 1024 * 1024,
+    sizeOf: (entry) => jsonSize(entry.value),
+  });
   async get(key: string) {
     return this.entries.get(key);
   }

@@ -16,6 +16,7 @@ import {
   type TlsRptReport,
   type TransportReport,
 } from './report';
+import { unprobedReason } from './probe-budget';
 import { probeSmtp, type SmtpProbeDeadlines, type SmtpProbeResult } from './smtp-probe';
 import { parseTlsRptRecord } from './tls-rpt';
 import { judgeAddress, judgeDomain } from './verdict';
@@ -198,6 +199,7 @@ function report(
     preference: host.preference,
     addresses: addressReports(host, progress, sts, now),
     ...(host.addressError ? { addressError: host.addressError } : {}),
+    ...(host.unprobedAddresses ? { unprobedAddresses: host.unprobedAddresses } : {}),
     dane: daneReport(
       progress.dane.get(host.hostname) ?? {
         state: 'failed',
@@ -215,6 +217,7 @@ function report(
             [
               ...mx.flatMap((host) => (host.addressError ? [`${host.hostname}: ${host.addressError}`] : [])),
               ...(progress.mx?.skipped ? [`${progress.mx.skipped} further MX hosts were not checked`] : []),
+              ...(progress.mx?.hosts ?? []).flatMap((host) => unprobedReason(host)),
             ],
           );
   const verdict = incomplete ? 'unknown' : judged.verdict;

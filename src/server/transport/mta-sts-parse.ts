@@ -15,9 +15,16 @@ export type TxtRecordStatus<T extends object> =
   | { status: 'multiple'; count: number }
   | { status: 'invalid'; reason: string };
 
-// RFC 8461 §3.1 and RFC 8460 §3 share this grammar: `sts-sep` / `field-delim` and the extension field name.
-const FIELD_SEPARATOR = /[ \t]*;[ \t]*/;
+// RFC 8461 §3.1 and RFC 8460 §3 share this grammar: `sts-sep` / `field-delim` (`*WSP ";" *WSP`) and the
+// extension field name. The name is at most 32 characters, so this pattern cannot backtrack far.
 const FIELD = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,31})=(.+)$/s;
+
+/**
+ * The longest versioned TXT record read, joined. DNS caps a record at 64 KiB of 255-octet strings; a real STS
+ * record is under 100 octets and a TLS-RPT record with a few destinations a few hundred, so anything longer is
+ * not a policy statement but an attempt to make every reader work.
+ */
+export const TXT_RECORD_MAX_OCTETS = 4096;
 
 /**
  * Reads the one TXT record that starts with `version` (case-sensitive, followed by a `;` separator), shared by
@@ -35,7 +42,15 @@ export function parseVersionedTxtRecord<T extends object>(
     .filter((text) => startsWithVersion(text, version));
   if (candidates.length === 0) return { status: 'none' };
   if (candidates.length > 1) return { status: 'multiple', count: candidates.length };
-  const fields = splitFields((candidates[0] as string).slice(version.length));
+  const text = candidates[0] as string;
+  const octets = Buffer.byteLength(text, 'utf8');
+  if (octets > TXT_RECORD_MAX_OCTETS) {
+    return {
+      status: 'invalid',
+      reason: `the record is ${octets} octets long, more than the ${TXT_RECORD_MAX_OCTETS} read`,
+    };
+  }
+  const fields = splitFields(text.slice(version.length));
   if (typeof fields === 'string') return { status: 'invalid', reason: fields };
   const reading = readFields(fields);
   return typeof reading === 'string'
@@ -45,22 +60,62 @@ export function parseVersionedTxtRecord<T extends object>(
 
 /** RFC 8461 §3.1: records that do not begin with "v=STSv1;" are discarded (the ABNF allows WSP before the `;`). */
 function startsWithVersion(text: string, version: string): boolean {
-  return text.startsWith(version) && /^[ \t]*;/.test(text.slice(version.length));
+  if (!text.startsWith(version)) return false;
+  const separator = skipWsp(text, version.length);
+  return text[separator] === ';';
 }
 
 /** `1*(sep field) [sep]` after the version: fields by name, or why the syntax is wrong. */
 function splitFields(rest: string): Map<string, string> | string {
-  const parts = rest.split(FIELD_SEPARATOR).slice(1);
+  // The text before the first `;` is the WSP that startsWithVersion allowed.
+  const parts = splitAround(rest, ';').slice(1);
   if (parts.at(-1) === '') parts.pop();
   if (parts.length === 0) return 'the record has no fields after the version';
   const fields = new Map<string, string>();
   for (const part of parts) {
     const match = FIELD.exec(part);
-    if (match === null) return `"${part}" is not a name=value field`;
+    if (match === null) return `"${shorten(part)}" is not a name=value field`;
     const [, name, value] = match as unknown as [string, string, string];
     if (!fields.has(name)) fields.set(name, value);
   }
   return fields;
+}
+
+/**
+ * `text` split at every `separator`, with the WSP (space, tab) on either side of each separator dropped and the
+ * WSP at the two ends of `text` kept: the `*WSP sep *WSP` delimiters of RFC 8461 §3.1 and RFC 8460 §3, in one
+ * linear pass rather than a regular expression that backtracks over long runs of spaces.
+ */
+export function splitAround(text: string, separator: string): string[] {
+  const pieces = text.split(separator);
+  return pieces.map((piece, index) => {
+    const start = index === 0 ? 0 : skipWsp(piece, 0);
+    const end = index === pieces.length - 1 ? piece.length : skipWspBackwards(piece, piece.length);
+    return start < end ? piece.slice(start, end) : '';
+  });
+}
+
+function isWsp(character: string | undefined): boolean {
+  return character === ' ' || character === '\t';
+}
+
+/** The first index from `from` on that is not WSP. */
+function skipWsp(text: string, from: number): number {
+  let index = from;
+  while (isWsp(text[index])) index++;
+  return index;
+}
+
+/** The index just past the last character before `end` that is not WSP. */
+function skipWspBackwards(text: string, end: number): number {
+  let index = end;
+  while (index > 0 && isWsp(text[index - 1])) index--;
+  return index;
+}
+
+/** A remote value quoted in a reason, cut short so a reason stays readable. */
+export function shorten(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
 const STS_ID = /^[A-Za-z0-9]{1,32}$/;
@@ -70,7 +125,7 @@ export function parseStsRecord(txtRecords: readonly (readonly string[])[]): TxtR
   return parseVersionedTxtRecord(txtRecords, 'v=STSv1', (fields) => {
     const id = fields.get('id');
     if (id === undefined) return 'the record has no id';
-    if (!STS_ID.test(id)) return `id "${id}" is not 1 to 32 letters and digits`;
+    if (!STS_ID.test(id)) return `id "${shorten(id)}" is not 1 to 32 letters and digits`;
     return { id };
   });
 }
@@ -100,8 +155,14 @@ export class StsPolicyError extends SendguardError {
 
 const MAX_AGE_LIMIT = 31_557_600;
 const MODES: readonly StsMode[] = ['enforce', 'testing', 'none'];
-// `sts-policy-ext-name field-delim value *WSP`: the name is case-sensitive and the colon follows it directly.
-const POLICY_LINE = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,31}):[ \t]*(.*?)[ \t]*$/;
+// `sts-policy-ext-name`: case-sensitive, at most 32 characters, and the colon follows it directly.
+const POLICY_FIELD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+const POLICY_FIELD_NAME_MAX = 32;
+// Characters that end a line for JavaScript's `.` but not for RFC 8461 §3.2 (only LF and CRLF do): a line holding
+// one is not a field.
+const STRAY_LINE_BREAK = /[\r\u2028\u2029]/;
+/** RFC 1035 §2.3.4: a name has at most 255 octets on the wire, 253 characters as text; `*.` may precede it. */
+const MX_DOMAIN_MAX = 253;
 // `["*."] Domain` with RFC 5321's Domain: LDH labels of at most 63 characters, no trailing dot, ASCII only.
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const MX_PATTERN = new RegExp(`^(?:\\*\\.)?${LABEL}(?:\\.${LABEL})*$`);
@@ -132,12 +193,19 @@ function isStsMode(value: string | undefined): value is StsMode {
   return MODES.includes(value as StsMode);
 }
 
+/**
+ * Every field line's name and value (WSP around the value dropped), in one pass with no backtracking: the body is
+ * up to 64 KiB of the remote party's choosing. A line is not a field unless a valid name and a colon start it.
+ * Lines of any length are read, but the value of each defined field is then held to its grammar, which bounds
+ * it (an mx pattern to a domain name's 253 characters).
+ */
 function policyFields(text: string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = POLICY_LINE.exec(line);
-    if (match === null) continue;
-    const [, key, value] = match as unknown as [string, string, string];
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const field = policyField(line);
+    if (field === undefined) continue;
+    const [key, value] = field;
     const values = fields.get(key);
     if (values === undefined) fields.set(key, [value]);
     else if (key === 'mx') values.push(value);
@@ -145,8 +213,17 @@ function policyFields(text: string): Map<string, string[]> {
   return fields;
 }
 
+function policyField(line: string): [name: string, value: string] | undefined {
+  const colon = line.indexOf(':');
+  if (colon < 1 || colon > POLICY_FIELD_NAME_MAX) return undefined;
+  const name = line.slice(0, colon);
+  if (!POLICY_FIELD_NAME.test(name) || STRAY_LINE_BREAK.test(line)) return undefined;
+  const start = skipWsp(line, colon + 1);
+  return [name, line.slice(start, Math.max(start, skipWspBackwards(line, line.length)))];
+}
+
 function fieldProblem(field: string, value: string | undefined, rule: string): string {
-  return value === undefined ? `the policy has no ${field}` : `${field} "${value}" ${rule}`;
+  return value === undefined ? `the policy has no ${field}` : `${field} "${shorten(value)}" ${rule}`;
 }
 
 function parseMaxAge(value: string | undefined): number {
@@ -162,7 +239,7 @@ function parseMaxAge(value: string | undefined): number {
 function parseMxPatterns(values: string[], optional: boolean): string[] {
   if (values.length === 0 && !optional)
     throw new StsPolicyError('mx', 'the policy has no mx but its mode needs one');
-  const invalid = values.find((value) => !MX_PATTERN.test(value));
+  const invalid = values.find((value) => !isMxPattern(value));
   if (invalid !== undefined) {
     throw new StsPolicyError(
       'mx',
@@ -170,6 +247,11 @@ function parseMxPatterns(values: string[], optional: boolean): string[] {
     );
   }
   return [...new Set(values.map((value) => value.toLowerCase()))];
+}
+
+function isMxPattern(value: string): boolean {
+  const domainLength = value.startsWith('*.') ? value.length - 2 : value.length;
+  return domainLength <= MX_DOMAIN_MAX && MX_PATTERN.test(value);
 }
 
 /**

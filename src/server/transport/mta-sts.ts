@@ -5,6 +5,7 @@
  */
 import { normalizeDomain } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
+import { BoundedCache, jsonSize } from './bounded-cache';
 import { fetchStsPolicy, StsFetchError, type StsFetchDeps } from './mta-sts-fetch';
 import { parseStsRecord, StsPolicyError, type StsPolicy, type TxtRecordStatus } from './mta-sts-parse';
 import type { TlsRptResultType } from './tls-rpt';
@@ -31,8 +32,20 @@ export interface StsCache {
   set(domain: string, entry: StsCacheEntry): Promise<void>;
 }
 
+/**
+ * Policies held in memory. A domain chooses its policy's size (up to 64 KiB of mx lines) and anyone may make us
+ * fetch one, so the cache is bounded by entries and by the policies' total size; the least recently used go first.
+ */
 export class MemoryStsCache implements StsCache {
-  private readonly entries = new Map<string, StsCacheEntry>();
+  private readonly entries: BoundedCache<string, StsCacheEntry>;
+
+  constructor(limits: { maxEntries?: number; maxSize?: number } = {}) {
+    this.entries = new BoundedCache<string, StsCacheEntry>({
+      maxEntries: limits.maxEntries ?? 10_000,
+      maxSize: limits.maxSize ?? 16 * 1024 * 1024,
+      sizeOf: jsonSize,
+    });
+  }
 
   async get(domain: string): Promise<StsCacheEntry | undefined> {
     return this.entries.get(domain);

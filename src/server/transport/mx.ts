@@ -5,6 +5,7 @@
  */
 import type { DnsClient, DnsResult } from '../dns';
 import { DnsError, lookupAddresses } from '../dns';
+import { selectProbeAddresses, type ProbeSelection } from './probe-budget';
 
 /** RFC 5321 gives no cap; senders try a handful. Ten bounds the probing work per domain. */
 export const MAX_MX_HOSTS = 10;
@@ -12,7 +13,10 @@ export const MAX_MX_HOSTS = 10;
 export interface MxHost {
   hostname: string;
   preference: number;
+  /** The addresses to probe, in DNS order: all of them, or the sample PROBE_LIMITS allows. */
   addresses: string[];
+  /** How many further addresses DNS gave for this host, left unprobed by PROBE_LIMITS; absent when none. */
+  unprobedAddresses?: number;
   /** Whether the address records were DNSSEC-validated: DANE applies only then (RFC 7672 §2.2.2). */
   addressesSecure: boolean;
   /** The canonical name when the host name is an alias: the TLSA base domain candidate (RFC 7672 §2.2.2). */
@@ -85,11 +89,20 @@ async function implicitMx(domain: string, dns: DnsClient, mx: DnsResult<unknown>
   return {
     kind: 'hosts' as const,
     implicit: true,
-    hosts: [{ hostname: domain, preference: 0, ...host }],
+    hosts: withinProbeLimits([{ hostname: domain, preference: 0, ...host }]),
     secure: mx.secure && host.addressesSecure,
     skipped: 0,
     ttl: 300,
   };
+}
+
+/** The hosts with their addresses cut to the probe sample (probe-budget.ts), and the rest counted. */
+function withinProbeLimits(hosts: MxHost[]): MxHost[] {
+  const selections = selectProbeAddresses(hosts.map((host) => host.addresses));
+  return hosts.map((host, index) => {
+    const { probed, unprobed } = selections[index] as ProbeSelection;
+    return { ...host, addresses: probed, ...(unprobed > 0 ? { unprobedAddresses: unprobed } : {}) };
+  });
 }
 
 /** Throws DnsError when the MX query itself fails: that is `unknown`, never `no-mail`. */
@@ -119,7 +132,7 @@ export async function resolveMx(domain: string, dns: DnsClient, signal?: AbortSi
   return {
     kind: 'hosts',
     implicit: false,
-    hosts,
+    hosts: withinProbeLimits(hosts),
     secure: mx.secure,
     skipped: ordered.length - chosen.length,
     ttl: mx.ttl,

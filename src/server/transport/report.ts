@@ -25,6 +25,8 @@ export interface MxReport {
   preference: number;
   addresses: AddressReport[];
   addressError?: string;
+  /** Addresses DNS gave beyond those probed (probe-budget.ts PROBE_LIMITS); absent when all were probed. */
+  unprobedAddresses?: number;
   dane: DaneReport;
 }
 

@@ -5,6 +5,7 @@
 import pLimit from 'p-limit';
 import { normalizeDomain } from '../../core/addresses';
 import type { DomainAssessment } from '../../core/wire';
+import { BoundedCache, jsonSize } from './bounded-cache';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
 
@@ -13,13 +14,21 @@ export interface ReportCache {
   set(domain: string, report: TransportReport, expiresAt: number): void;
 }
 
-/** Expired entries are dropped when read; the map is also bounded so an attacker cannot grow it without end. */
+/**
+ * Reports held in memory, expired ones dropped when read. Anyone who can ask for a domain can make us check it, and
+ * a hostile domain chooses how much evidence its report holds (banners, extensions, certificates of up to 20
+ * addresses), so the cache is bounded by entries and by the reports' total JSON size.
+ */
 export class MemoryReportCache implements ReportCache {
-  private readonly entries = new Map<string, { report: TransportReport; expiresAt: number }>();
+  private readonly entries: BoundedCache<string, { report: TransportReport; expiresAt: number }>;
+
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly maxEntries = 100_000,
-  ) {}
+    maxEntries = 100_000,
+    maxSize = 128 * 1024 * 1024,
+  ) {
+    this.entries = new BoundedCache({ maxEntries, maxSize, sizeOf: (entry) => jsonSize(entry.report) });
+  }
 
   get(domain: string): TransportReport | undefined {
     const entry = this.entries.get(domain);
@@ -30,11 +39,6 @@ export class MemoryReportCache implements ReportCache {
   }
 
   set(domain: string, report: TransportReport, expiresAt: number): void {
-    if (this.entries.size >= this.maxEntries) {
-      // Maps iterate in insertion order: the first key is the oldest entry.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(domain, { report, expiresAt });
   }
 }

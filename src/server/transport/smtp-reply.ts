@@ -11,8 +11,9 @@ export interface SmtpReply {
 }
 
 export const REPLY_LIMITS = {
-  /** RFC 5321 allows 512 octets; real servers exceed it, 1000 leaves room without inviting abuse. */
-  maxLineOctets: 1000,
+  /** RFC 5321 §4.5.3.1.5: a reply line, code and CRLF included, is at most 512 octets. */
+  maxLineOctets: 512,
+  /** RFC 5321 sets no count; an EHLO reply lists a few dozen extensions at most. */
   maxLines: 100,
   /** Across the whole connection, plaintext and TLS together. */
   maxTotalOctets: 64 * 1024,
@@ -23,6 +24,7 @@ export class SmtpReplyError extends SendguardError {}
 
 const REPLY_LINE = /^([2-5][0-9][0-9])(?:([ -])(.*))?$/s;
 const LF = 0x0a;
+const CRLF_OCTETS = 2;
 
 /** Control characters (C0, DEL, C1) would let a banner forge lines or colours in logs and reports. */
 function printable(text: string): string {
@@ -65,16 +67,18 @@ export class ReplyParser {
     const replies: SmtpReply[] = [];
     for (let end = this.pending.indexOf(LF); end >= 0; end = this.pending.indexOf(LF)) {
       const line = this.pending.subarray(0, end > 0 && this.pending[end - 1] === 0x0d ? end - 1 : end);
-      this.checkLineLength(line.length);
+      this.checkLineLength(line.length + CRLF_OCTETS);
       this.pending = this.pending.subarray(end + 1);
       const reply = this.addLine(line.toString('utf8'));
       if (reply) replies.push(reply);
     }
-    // A line that has not ended yet is refused as soon as it is too long, not when (if ever) it ends.
-    this.checkLineLength(this.pending.length);
+    // A line that has not ended yet is refused as soon as it is too long, not when (if ever) it ends. Its CR may
+    // have arrived already, its LF not yet.
+    this.checkLineLength(this.pending.length + 1);
     return replies;
   }
 
+  /** `octets` counts the line ending, as RFC 5321 does (a bare LF is counted as a CRLF). */
   private checkLineLength(octets: number): void {
     if (octets > REPLY_LIMITS.maxLineOctets) {
       throw new SmtpReplyError(

@@ -2,7 +2,7 @@
  * SMTP TLS Reporting (RFC 8460): the `_smtp._tls` TXT record, and the result types a report (and Sendguard's
  * evidence) names a failure with.
  */
-import { parseVersionedTxtRecord, type TxtRecordStatus } from './mta-sts-parse';
+import { parseVersionedTxtRecord, shorten, splitAround, type TxtRecordStatus } from './mta-sts-parse';
 
 /** RFC 8460 §4.3: negotiation failures (§4.3.1), then DANE (§4.3.2.1) and MTA-STS (§4.3.2.2) policy failures. */
 export type TlsRptResultType =
@@ -18,7 +18,6 @@ export type TlsRptResultType =
   | 'sts-policy-invalid'
   | 'sts-webpki-invalid';
 
-const URI_SEPARATOR = /[ \t]*,[ \t]*/;
 // A URI is printable ASCII without spaces (RFC 3986); `new URL` alone would quietly percent-encode the rest.
 const URI_CHARACTERS = /^[\x21-\x7e]+$/;
 const SUPPORTED_SCHEMES = ['mailto:', 'https:'];
@@ -34,9 +33,10 @@ export function parseTlsRptRecord(
   return parseVersionedTxtRecord(txtRecords, 'v=TLSRPTv1', (fields) => {
     const rua = fields.get('rua');
     if (rua === undefined) return 'the record has no rua';
-    const uris = rua.split(URI_SEPARATOR);
+    // `*WSP "," *WSP` between URIs.
+    const uris = splitAround(rua, ',');
     const malformed = uris.find((uri) => !URI_CHARACTERS.test(uri) || !URL.canParse(uri));
-    if (malformed !== undefined) return `rua "${malformed}" is not a URI`;
+    if (malformed !== undefined) return `rua "${shorten(malformed)}" is not a URI`;
     const supported = uris.filter((uri) => SUPPORTED_SCHEMES.includes(new URL(uri).protocol));
     if (supported.length === 0) return 'rua names no mailto: or https: destination';
     return { rua: supported };

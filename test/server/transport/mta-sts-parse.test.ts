@@ -3,8 +3,10 @@ import {
   parseStsPolicy,
   parseStsRecord,
   StsPolicyError,
+  TXT_RECORD_MAX_OCTETS,
   type StsPolicyRule,
 } from '../../../src/server/transport/mta-sts-parse';
+import { STS_POLICY_MAX_BYTES } from '../../../src/server/transport/mta-sts-fetch';
 
 const record = (...texts: string[]) => parseStsRecord(texts.map((text) => [text]));
 
@@ -249,5 +251,89 @@ describe('matchMx', () => {
   test('patterns outside the grammar never match', () => {
     expect(matchMx(['foo*.example.com', '*', ''], 'foo1.example.com')).toBe(false);
     expect(matchMx([], 'mail.example.net')).toBe(false);
+  });
+});
+
+/**
+ * Hostile input: remote parties choose these texts, and one slow parse blocks every sender's check. The budget is
+ * generous (1 s for what takes about a millisecond); the backtracking parsers these tests replaced took hours.
+ */
+function withinBudget<T>(parse: () => T): T {
+  const started = performance.now();
+  const result = parse();
+  expect(performance.now() - started).toBeLessThan(1000);
+  return result;
+}
+
+/** `prefix` followed by `filler` repeated until the whole is `size` characters long. */
+function padded(prefix: string, filler: string, size: number, suffix = ''): string {
+  const room = size - prefix.length - suffix.length;
+  return prefix + filler.repeat(Math.floor(room / filler.length)) + suffix;
+}
+
+describe('hostile policies and records are read in linear time', () => {
+  test('RFC 8461 §3.2: a 64 KiB policy line of "mx:", spaces, CR and "x" is not a field', () => {
+    const line = padded('mx:', ' ', STS_POLICY_MAX_BYTES - BASE.length - 2, '\rx');
+    expect(withinBudget(() => parseStsPolicy(BASE + line))).toMatchObject({ mx: ['mail.example.com'] });
+  });
+
+  test.each([
+    ['spaces after "mx:" and no value', padded('mx:', ' ', STS_POLICY_MAX_BYTES - BASE.length), 'mx'],
+    [
+      'tabs and spaces around an mx value',
+      padded('mx:', ' \t', STS_POLICY_MAX_BYTES - BASE.length, 'a. b'),
+      'mx',
+    ],
+    ['a 64 KiB mx value', padded('mx: ', 'a.', STS_POLICY_MAX_BYTES - BASE.length, 'a'), 'mx'],
+    ['colons without a name', ':'.repeat(STS_POLICY_MAX_BYTES - BASE.length), undefined],
+    ['a 64 KiB extension line', padded('ext: ', 'x ', STS_POLICY_MAX_BYTES - BASE.length), undefined],
+  ])('RFC 8461 §3.2: a 64 KiB policy with %s', (_, extra, rule) => {
+    expect(withinBudget(() => ruleBroken(BASE + extra))).toBe(rule);
+  });
+
+  test('RFC 8461 §3.2: 64 KiB of short mx lines are read, each pattern kept once', () => {
+    const lines = padded('', 'mx: a.example\n', STS_POLICY_MAX_BYTES - BASE.length);
+    expect(withinBudget(() => parseStsPolicy(BASE + lines)).mx).toEqual(['mail.example.com', 'a.example']);
+  });
+
+  test('RFC 8461 §3.2 with RFC 5321 §4.5.3.1.2: an mx domain of more than 253 characters (255 octets on the wire) is invalid', () => {
+    const longest = `*.${Array(4).fill('a'.repeat(63)).join('.').slice(0, 253)}`;
+    expect(parseStsPolicy(BASE.replace('mail.example.com', longest)).mx).toEqual([longest]);
+    expect(ruleBroken(BASE.replace('mail.example.com', `${longest}a`))).toBe('mx');
+    expect(ruleBroken(BASE.replace('mail.example.com', `a${longest.slice(2)}`))).toBe('mx');
+  });
+
+  test('a rule broken by a long value quotes only its start', () => {
+    expect(() => parseStsPolicy(BASE.replace('enforce', 'x'.repeat(5000)))).toThrow(
+      expect.objectContaining({ rule: 'mode', message: expect.stringMatching(/^mode "x{100}…" must be/) }),
+    );
+  });
+
+  test(`RFC 8461 §3.1: a record over ${TXT_RECORD_MAX_OCTETS} octets is invalid, and says so`, () => {
+    const long = padded('v=STSv1; id=abc; ext=', 'a', 60 * 1024);
+    expect(withinBudget(() => record(long))).toEqual({
+      status: 'invalid',
+      reason: `the record is ${60 * 1024} octets long, more than the ${TXT_RECORD_MAX_OCTETS} read`,
+    });
+    const longest = padded('v=STSv1; id=abc; ext=', 'a', TXT_RECORD_MAX_OCTETS);
+    expect(record(longest)).toEqual({ status: 'record', id: 'abc' });
+  });
+
+  test('RFC 8461 §3.1: 60 KB records of 255-octet strings full of spaces are read quickly', () => {
+    const filled = (first: string) => [padded(first, ' ', 255), ...Array(239).fill(' '.repeat(255))];
+    expect(withinBudget(() => parseStsRecord([filled('v=STSv1')]))).toEqual({ status: 'none' });
+    expect(withinBudget(() => parseStsRecord([filled('v=STSv1;')]))).toMatchObject({
+      status: 'invalid',
+      reason: expect.stringContaining('61200 octets'),
+    });
+  });
+
+  test.each([
+    [padded('v=STSv1;', ' ', TXT_RECORD_MAX_OCTETS, 'id=abc'), { status: 'record', id: 'abc' }],
+    [padded('v=STSv1', ' ', TXT_RECORD_MAX_OCTETS, ';id=abc'), { status: 'record', id: 'abc' }],
+    [padded('v=STSv1', ' ', TXT_RECORD_MAX_OCTETS), { status: 'none' }],
+    [padded('v=STSv1', '; ', TXT_RECORD_MAX_OCTETS, 'id=abc'), { status: 'invalid' }],
+  ])('RFC 8461 §3.1: WSP runs around separators up to the cap (%#)', (text, expected) => {
+    expect(withinBudget(() => record(text))).toMatchObject(expected);
   });
 });

@@ -317,7 +317,7 @@ describe('probeSmtp: the plaintext dialogue', () => {
     });
   });
 
-  test('a reply line over 1000 octets: protocol-error without waiting for its end', async () => {
+  test('RFC 5321 §4.5.3.1.5: a reply line over 512 octets: protocol-error without waiting for its end', async () => {
     const server = await startFake({ banner: `220-${'x'.repeat(2000)}` });
     const { evidence } = await probe(server);
     expect(evidence).toMatchObject({ outcome: 'protocol-error', error: { code: 'SMTP_LINE_TOO_LONG' } });

@@ -1,4 +1,9 @@
-import { ehloExtensions, hasExtension, ReplyParser } from '../../../src/server/transport/smtp-reply';
+import {
+  ehloExtensions,
+  hasExtension,
+  ReplyParser,
+  type SmtpReply,
+} from '../../../src/server/transport/smtp-reply';
 
 const feed = (parser: ReplyParser, text: string) => parser.push(Buffer.from(text, 'latin1'));
 
@@ -34,11 +39,47 @@ describe('ReplyParser', () => {
     );
   });
 
-  test('the line cap counts octets before the line ending', () => {
-    expect(feed(new ReplyParser(), `220 ${'x'.repeat(996)}\r\n`)).toHaveLength(1);
-    expect(() => feed(new ReplyParser(), `220 ${'x'.repeat(997)}\r\n`)).toThrow(
+  test('RFC 5321 §4.5.3.1.5: a reply line of 512 octets, code and CRLF included, is the longest read', () => {
+    expect(feed(new ReplyParser(), `220 ${'x'.repeat(506)}\r\n`)).toHaveLength(1);
+    expect(() => feed(new ReplyParser(), `220 ${'x'.repeat(507)}\r\n`)).toThrow(
       expect.objectContaining({ code: 'SMTP_LINE_TOO_LONG' }),
     );
+  });
+
+  test('RFC 5321 §4.5.3.1.5: a bare LF ending counts as the CRLF it stands for', () => {
+    expect(feed(new ReplyParser(), `220 ${'x'.repeat(506)}\n`)).toHaveLength(1);
+    expect(() => feed(new ReplyParser(), `220 ${'x'.repeat(507)}\n`)).toThrow(
+      expect.objectContaining({ code: 'SMTP_LINE_TOO_LONG' }),
+    );
+  });
+
+  test('a line is refused once it is too long, before it ends, whatever the chunking', () => {
+    const parser = new ReplyParser();
+    expect(feed(parser, `220 ${'x'.repeat(400)}`)).toEqual([]);
+    expect(() => feed(parser, 'x'.repeat(200))).toThrow(
+      expect.objectContaining({ code: 'SMTP_LINE_TOO_LONG' }),
+    );
+  });
+
+  test('a reply is at most 100 lines, and a connection at most 64 KiB', () => {
+    expect(feed(new ReplyParser(), '250-x\r\n'.repeat(99) + '250 x\r\n')).toEqual([
+      { code: 250, lines: Array(100).fill('x') },
+    ]);
+    expect(() => feed(new ReplyParser(), '250-x\r\n'.repeat(100) + '250 x\r\n')).toThrow(
+      expect.objectContaining({ code: 'SMTP_TOO_MANY_LINES' }),
+    );
+    const parser = new ReplyParser();
+    const reply = `250 ${'x'.repeat(400)}\r\n`;
+    for (let sent = 0; sent + reply.length <= 64 * 1024; sent += reply.length) feed(parser, reply);
+    expect(() => feed(parser, reply)).toThrow(expect.objectContaining({ code: 'SMTP_TOO_MUCH_DATA' }));
+  });
+
+  test('a reply that arrives one octet at a time reads the same as in one piece', () => {
+    const text = `250-mx.example greets you\r\n250-${' '.repeat(400)}SIZE 10\r\n250 STARTTLS\r\n`;
+    const parser = new ReplyParser();
+    const replies = [...Buffer.from(text)].flatMap((octet) => parser.push(Buffer.from([octet])));
+    expect(replies).toEqual(feed(new ReplyParser(), text));
+    expect(ehloExtensions(replies[0] as SmtpReply)).toEqual(['SIZE 10', 'STARTTLS']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { TXT_RECORD_MAX_OCTETS } from '../../../src/server/transport/mta-sts-parse';
 import { parseTlsRptRecord, type TlsRptResultType } from '../../../src/server/transport/tls-rpt';
 
 const record = (...texts: string[]) => parseTlsRptRecord(texts.map((text) => [text]));
@@ -51,6 +52,46 @@ describe('parseTlsRptRecord', () => {
   ])('RFC 8460 §3: %j is not a TLS-RPT record and is discarded before counting', (text) => {
     expect(record(text)).toEqual({ status: 'none' });
     expect(record(text, 'v=TLSRPTv1; rua=mailto:a@example.com')).toMatchObject({ status: 'record' });
+  });
+
+  test('RFC 8460 §3: WSP around the commas is dropped, WSP at the ends of the list is not', () => {
+    expect(record('v=TLSRPTv1; rua=mailto:a@example.com\t ,\t mailto:b@example.com')).toMatchObject({
+      rua: ['mailto:a@example.com', 'mailto:b@example.com'],
+    });
+    expect(record('v=TLSRPTv1; rua= mailto:a@example.com')).toMatchObject({ status: 'invalid' });
+    expect(record('v=TLSRPTv1; rua=mailto:a@example.com ')).toMatchObject({ status: 'invalid' });
+  });
+
+  test(`a record over ${TXT_RECORD_MAX_OCTETS} octets is invalid, however it is made, and is refused at once`, () => {
+    const uri = 'mailto:reports@example.com';
+    const texts = [
+      `v=TLSRPTv1; rua=${uri}${' '.repeat(60_000)},${uri}`,
+      `v=TLSRPTv1; rua=${`${uri} , `.repeat(2_000)}${uri}`,
+      `v=TLSRPTv1;${' '.repeat(60_000)}rua=${uri}`,
+    ];
+    for (const text of texts) {
+      const started = performance.now();
+      expect(record(text)).toEqual({
+        status: 'invalid',
+        reason: `the record is ${text.length} octets long, more than the ${TXT_RECORD_MAX_OCTETS} read`,
+      });
+      // Generous: this takes well under a millisecond; the backtracking split it replaced took seconds.
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+  });
+
+  test('a record at the cap, of WSP runs around commas, is read', () => {
+    const uri = 'mailto:reports@example.com';
+    const text = `v=TLSRPTv1; rua=${uri}${' '.repeat(TXT_RECORD_MAX_OCTETS - 2 * uri.length - 20)},${uri}`;
+    expect(text.length).toBeLessThanOrEqual(TXT_RECORD_MAX_OCTETS);
+    expect(record(text)).toEqual({ status: 'record', rua: [uri, uri] });
+  });
+
+  test('an invalid URI is quoted in the reason by its start only', () => {
+    expect(record(`v=TLSRPTv1; rua=${'x'.repeat(3000)}`)).toEqual({
+      status: 'invalid',
+      reason: `rua "${'x'.repeat(100)}…" is not a URI`,
+    });
   });
 
   test('RFC 8460 §3: more than one record means the domain does not implement TLS-RPT', () => {

@@ -1,0 +1,70 @@
+/**
+ * An in-memory map with a ceiling, for every cache of remote-derived data (transport reports, MTA-STS policies,
+ * key verdicts): a hostile party who makes us look up many names, or names whose answers are large, can only
+ * push older entries out, never grow the process. The least recently used entry leaves first. Expiry is the
+ * caller's business; this only bounds what is held.
+ */
+
+export interface BoundedCacheLimits<V> {
+  /** Entries held at most. */
+  maxEntries: number;
+  /** Total of `sizeOf` over the entries held at most; unbounded when absent. */
+  maxSize?: number;
+  /** The weight of one value, in whatever unit `maxSize` counts (bytes of its JSON, say). */
+  sizeOf?: (value: V) => number;
+}
+
+export class BoundedCache<K, V> {
+  // Maps iterate in insertion order; a read re-inserts its entry, so the first key is the least recently used.
+  private readonly entries = new Map<K, { value: V; size: number }>();
+  private totalSize = 0;
+
+  constructor(private readonly limits: BoundedCacheLimits<V>) {
+    if (!(limits.maxEntries >= 1))
+      throw new RangeError(`maxEntries must be at least 1, not ${limits.maxEntries}`);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: K): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  /** Stores `value`, evicting the least recently used entries as needed; a value heavier than `maxSize` is not kept. */
+  set(key: K, value: V): void {
+    this.delete(key);
+    const size = this.limits.sizeOf?.(value) ?? 0;
+    if (size > (this.limits.maxSize ?? Infinity)) return;
+    this.entries.set(key, { value, size });
+    this.totalSize += size;
+    this.evict();
+  }
+
+  delete(key: K): boolean {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return false;
+    this.entries.delete(key);
+    this.totalSize -= entry.size;
+    return true;
+  }
+
+  private evict(): void {
+    const maxSize = this.limits.maxSize ?? Infinity;
+    while (this.entries.size > this.limits.maxEntries || this.totalSize > maxSize) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done === true) return;
+      this.delete(oldest.value);
+    }
+  }
+}
+
+/** The approximate weight of a plain-data value: the length of its JSON, which is near its UTF-8 byte count. */
+export function jsonSize(value: unknown): number {
+  return JSON.stringify(value)?.length ?? 0;
+}
