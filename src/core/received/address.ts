@@ -59,12 +59,19 @@ function addressIn(info: string): string | null {
     const ip = normaliseIp(match[1]!);
     if (ip) return ip;
   }
-  // qmail and Microsoft write the address alone: `(192.0.2.1)`, `(2603:10a6:208:1::12)`.
-  return normaliseIp(text.trim());
+  // Unbracketed, the address is the last word: qmail and Microsoft write it alone (`(192.0.2.1)`,
+  // `(2603:10a6:208:1::12)`), OpenSMTPD after the reverse name for IPv6 (`(mx.example 2001:db8::1)`), and qmail
+  // after the client's ident or login (`(ann@example.com@192.0.2.1)`). The reverse name before it is whatever
+  // the client's DNS says, so it is never read as the address.
+  const words = text.trim().split(/\s+/);
+  const last = words[words.length - 1]!;
+  return normaliseIp(last.slice(last.lastIndexOf('@') + 1));
 }
 
-/** OpenSMTPD writes `[local]` for a client on its Unix socket: a hand-off on the machine itself. */
-const LOCAL_SOCKET = /\[local\]/i;
+/**
+ * A client on a Unix socket, a hand-off on the machine itself: OpenSMTPD writes `[local]`, Cyrus `[unix socket]`.
+ */
+const LOCAL_SOCKET = /\[(?:local|unix socket)\]/i;
 
 export interface Client {
   /** The IP address the server recorded; null when it recorded none. */

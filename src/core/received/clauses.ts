@@ -18,6 +18,8 @@ export interface ReceivedParts {
   clauses: Clause[];
   /** The text after the last top-level `;`; null when there is none. */
   dateText: string | null;
+  /** The comments in that text, such as `(PST)` or sendmail's `(envelope-from <…>)`. */
+  dateComments: string[];
 }
 
 function keywordOf(token: Token): ClauseKeyword | null {
@@ -33,6 +35,9 @@ export function splitClauses(value: string): ReceivedParts {
   const semicolon = tokens[lastSemicolon];
   const dateText = semicolon?.kind === 'semicolon' ? value.slice(semicolon.end).trim() : null;
   const body = lastSemicolon < 0 ? tokens : tokens.slice(0, lastSemicolon);
+  const dateComments = (lastSemicolon < 0 ? [] : tokens.slice(lastSemicolon + 1)).flatMap((token) =>
+    token.kind === 'comment' ? [token.text] : [],
+  );
   const clauses: Clause[] = [{ keyword: null, tokens: [] }];
   for (const token of body) {
     const current = clauses[clauses.length - 1]!;
@@ -42,7 +47,7 @@ export function splitClauses(value: string): ReceivedParts {
       clauses.push({ keyword, tokens: [] });
     else if (token.kind !== 'semicolon') current.tokens.push(token);
   }
-  return { clauses, dateText };
+  return { clauses, dateText, dateComments };
 }
 
 /** The first clause with this keyword: a server writes each once, so later repeats are not its own. */

@@ -13,10 +13,17 @@ import type { Hop, HopTls } from './types';
 /** Far beyond any real Received field (a few hundred characters); longer ones are cut before parsing. */
 export const MAX_RECEIVED_CHARS = 4096;
 
-/** `Microsoft SMTP Server` is three words; every other protocol is one. */
+/**
+ * The protocol word of the with clause, which comments may precede (`with (… encrypted) SMTP`). Microsoft's are
+ * several words: `Microsoft SMTP Server`, IIS's `Microsoft SMTPSVC(6.0.3790.4675)`.
+ */
 function protocolOf(withClause: Clause | undefined): string | null {
   const list = words(withClause);
-  if (list.slice(0, 3).join(' ').toLowerCase() === 'microsoft smtp server') return list.slice(0, 3).join(' ');
+  for (const name of ['Microsoft SMTP Server', 'Microsoft SMTPSVC']) {
+    const length = name.split(' ').length;
+    if (list.slice(0, length).join(' ').toLowerCase() === name.toLowerCase())
+      return list.slice(0, length).join(' ');
+  }
   return list[0] ?? null;
 }
 
@@ -26,7 +33,8 @@ const ADDRESSES = /<[^<>]*>|"[^"]*"/g;
 /**
  * The server's own notes, where TLS is recorded, without what the client could have written into them: the
  * from domain, the HELO and TCP-information comments, and the for clause's addresses. Otherwise a client saying
- * `HELO (using TLSv1.3 with cipher X)` over a plain connection would be reported as TLS.
+ * `HELO (using TLSv1.3 with cipher X)` over a plain connection would be reported as TLS. Comments after the
+ * date count too: a customised sendmail HReceived may put its `(version=… cipher=…)` there.
  */
 function serverText(parts: ReceivedParts): string {
   const rendered: string[] = [];
@@ -35,6 +43,7 @@ function serverText(parts: ReceivedParts): string {
       rendered.push(...serverNotes(c).map((note) => `(${note.replace(ADDRESSES, ' ')})`));
     else for (const token of c.tokens) rendered.push(...renderServerToken(token, c.keyword === 'for'));
   }
+  rendered.push(...parts.dateComments.map((note) => `(${note.replace(ADDRESSES, ' ')})`));
   return rendered.join(' ');
 }
 
@@ -44,6 +53,26 @@ function renderServerToken(token: Token, inForClause: boolean): string[] {
   return [];
 }
 
+/**
+ * The local hand-off shapes that name neither a peer nor a protocol: Postfix pickup (`by host (Postfix, from
+ * userid 1000)`) and its own bounces (`by host (Postfix)`), sendmail's MSP (`(from ann@localhost) by host
+ * (8.15.2/8.15.2/Submit)`), qmail-queue's `(qmail 1234 invoked by uid 89)` and `(… invoked from network)`,
+ * nullmailer, sSMTP. RFC 5321 §4.4 requires the from clause of every SMTP relay, and a network hop without it
+ * still names its protocol (Gmail's `by 2002:a05:… with SMTP`), so only a field lacking both is taken as local.
+ */
+function injectedLocally(parts: ReceivedParts, protocol: string | null): boolean {
+  return protocol === null && !clause(parts, 'from');
+}
+
+/** IIS's `from mail pickup service by host with Microsoft SMTPSVC`: a file dropped in its pickup folder. */
+function iisPickup(parts: ReceivedParts, peer: Client): boolean {
+  return peer.address === null && words(clause(parts, 'from')).join(' ').toLowerCase() === 'mail pickup service';
+}
+
+/**
+ * DESIGN.md's hop classes. A loopback or Unix-socket client makes any hop local, whatever it said; otherwise a
+ * recorded TLS notation decides, then the protocol word (LMTP by whether a network address is recorded).
+ */
 function classify(
   parts: ReceivedParts,
   protocol: string | null,
@@ -52,13 +81,9 @@ function classify(
 ): HopTls {
   if (peer.loopback) return 'local';
   const byProtocol = protocolClass(protocol);
-  if (byProtocol === 'local') return 'local';
+  if (byProtocol === 'local' || injectedLocally(parts, protocol) || iisPickup(parts, peer)) return 'local';
   if (tls) return versionClass(tls.version);
   if (byProtocol === 'lmtp') return peer.address === null ? 'local' : 'plain';
-  // RFC 5321 §4.4: the from clause MUST be given in an SMTP environment, so a field without one records a
-  // hand-off that was not an SMTP relay: pickup (`by host (Postfix, from userid 1000)`), sendmail's
-  // `(from user@localhost)`, qmail's `(qmail 1234 invoked by uid 89)`, a provider's internal injection.
-  if (!clause(parts, 'from') && byProtocol !== 'tls') return 'local';
   return byProtocol;
 }
 

@@ -1,7 +1,8 @@
 /**
  * What a Received field records about TLS: one table of the per-MTA notations of version and cipher, and the
- * meaning of the `with` protocol keywords (RFC 3848, RFC 6531 §3.7.3, and the vendors' own). Every pattern starts
- * with a literal and uses bounded character classes, so matching stays linear on hostile text.
+ * meaning of the `with` protocol keywords (RFC 3848 and its IANA registry, RFC 6531 §3.7.3, RFC 8314 §4.3, and
+ * the vendors' own). Every pattern starts with a literal and uses bounded character classes, so matching stays
+ * linear on hostile text.
  */
 import type { HopTls } from './types';
 
@@ -13,25 +14,33 @@ export interface TlsRecord {
 const CIPHER = '(?<cipher>[\\w-]{1,100})';
 const VERSION = '(?<version>(?:TLS|SSL)v?[\\d._]{0,5})';
 
-/** In order of preference: the first that matches wins. */
+/** In order of preference: the first that matches wins, so the specific notations come before the generic. */
 const TLS_NOTATIONS: RegExp[] = [
   // Postfix `(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) …)`; Postini: `(using TLSv1)`.
   new RegExp(`\\busing ${VERSION}(?: with cipher ${CIPHER})?`, 'i'),
   // Sendmail `(version=TLSv1.3 cipher=… bits=256 verify=NOT)`, Microsoft `(version=TLS1_2, cipher=…)`,
-  // Gmail `(version=TLS1_3 cipher=… bits=128/128)`, Haraka `(version=TLSv1.3 cipher=…)`.
+  // Gmail `(version=TLS1_3 cipher=… bits=128/128)`, Haraka 2 `(version=TLSv1.3 cipher=…)`.
   new RegExp(`\\bversion=(?<version>[\\w./]{1,20}),? {0,3}cipher=${CIPHER}`, 'i'),
   // Exim 4.92 and later: `with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384`.
   new RegExp(`\\(${VERSION}\\) tls ${CIPHER}`, 'i'),
-  // Older Exim `(TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256)`, OpenSMTPD `(TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)`.
-  new RegExp(`\\(${VERSION}:${CIPHER}:\\d{1,4}(?::[A-Z]{1,10})?\\)`, 'i'),
+  // Older Exim `(TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256)`, OpenSMTPD `(TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)`
+  // and `(…:256 verify=NO)`.
+  new RegExp(`\\(${VERSION}:${CIPHER}:\\d{1,4}(?::[A-Z]{1,10}| verify=[A-Z]{1,10})?\\)`, 'i'),
+  // Exim's log notation, which some received_header_text settings copy: `X=TLSv1.2:ECDHE-RSA-AES256-SHA:256`.
+  new RegExp(`\\bX=${VERSION}:${CIPHER}`, 'i'),
   // Courier `(TLS: TLSv1.2,256bits,ECDHE-RSA-AES256-GCM-SHA384)`.
   new RegExp(`\\bTLS: (?<version>[\\w./]{1,20}),\\d{1,4}bits,${CIPHER}`, 'i'),
-  // The qmail TLS patch: `with (ECDHE-RSA-AES256-GCM-SHA384 encrypted) SMTP`.
-  new RegExp(`\\(${CIPHER} encrypted\\)`, 'i'),
+  // qmail's TLS patch and qpsmtpd, placed between `with` and the protocol: `with (ECDHE-RSA-AES256-GCM-SHA384
+  // encrypted) SMTP`, `with (TLS_AES_256_GCM_SHA384 encrypted) ESMTPS`, `with (TLSv1.2:ECDHE-…:256 encrypted) esmtp`.
+  new RegExp(`\\((?:${VERSION}:)?${CIPHER}(?::\\d{1,4})? encrypted\\)`, 'i'),
   // Cisco Secure Email (IronPort) `with ESMTP/TLS/AES256-GCM-SHA384`.
   new RegExp(`\\bE?SMTP/TLS/${CIPHER}`, 'i'),
-  // Exchange 2010: `with Microsoft SMTP Server (TLS) id 14.3.…`.
+  // Exchange 2007–2016: `with Microsoft SMTP Server (TLS) id 14.3.…`.
   /\bMicrosoft SMTP Server \(TLS\)/i,
+  // RFC 8314 §4.3's `tls` clause, cipher only (Haraka 3: `id … envelope-from <…> tls TLS_AES_256_GCM_SHA384`).
+  new RegExp(`\\btls ${CIPHER}`, 'i'),
+  // A version alone in a comment beside the protocol: `with ESMTPS (TLS1.2)`, `with ESMTP (TLS)`.
+  new RegExp(`\\(${VERSION}\\)`, 'i'),
 ];
 
 export function findTls(text: string): TlsRecord | null {
@@ -43,18 +52,22 @@ export function findTls(text: string): TlsRecord | null {
 }
 
 /**
- * `TLSv1.3`, `TLS1_2`, `TLS1.1`, `TLSv1` as a hop class; anything else recorded (`SSLv3`, OpenSSL's
- * `TLSv1/SSLv3`, which names a cipher's family and not the version negotiated) says TLS without a version.
+ * `TLSv1.3`, `TLS1_2`, `TLS1.1`, `TLS12`, `TLSv1` as a hop class; anything else recorded (`SSLv3`, a bare `TLS`,
+ * OpenSSL's `TLSv1/SSLv3`, which names a cipher's family and not the version negotiated) says TLS without a
+ * version.
  */
 export function versionClass(version: string | null): HopTls {
-  const match = /^TLSv?1(?:[._]([0-3]))?$/i.exec(version ?? '');
+  const match = /^TLSv?1(?:[._]?([0-3]))?$/i.exec(version ?? '');
   return match ? (`tls1.${match[1] ?? '0'}` as HopTls) : 'tls';
 }
 
 /** How the `with` protocol alone classifies a hop; `lmtp` is local unless it came from a network address. */
 export type ProtocolClass = 'tls' | 'plain' | 'lmtp' | 'local' | 'unknown';
 
-/** RFC 3848 and RFC 6531: (UTF8)(E)SMTP / LMTP, `S` for TLS, `A` for authenticated; Gmail's `SMTPS` fits too. */
+/**
+ * RFC 3848 and RFC 6531 §3.7.3 (the IANA Mail Transmission Types): (UTF8)(E)SMTP / (UTF8)LMTP, `S` for TLS, `A`
+ * for authenticated. Gmail's `SMTPS` fits too. Keywords are case-insensitive (Exim writes `esmtps`).
+ */
 const SMTP_FAMILY = /^(?:UTF8)?(E?SMTP|LMTP)(S?)A?$/i;
 
 export function protocolClass(protocol: string | null): ProtocolClass {
@@ -62,9 +75,11 @@ export function protocolClass(protocol: string | null): ProtocolClass {
   const smtp = SMTP_FAMILY.exec(protocol);
   if (smtp) return smtp[2] ? 'tls' : smtp[1]!.toUpperCase() === 'LMTP' ? 'lmtp' : 'plain';
   if (/^HTTPS$/i.test(protocol)) return 'tls';
-  // Exchange records TLS in a comment when it was used (see TLS_NOTATIONS), so its bare name means none.
+  // Exchange 2007 and later record TLS in a comment when it was used (see TLS_NOTATIONS), so the bare name means
+  // none. IIS's `Microsoft SMTPSVC` (Exchange 2003) writes the same line with or without TLS: not recorded.
   if (/^Microsoft SMTP Server$/i.test(protocol)) return 'plain';
   // Exim's `local`, `local-esmtp`, `local-bsmtp`: a message submitted on the server itself.
   if (/^local(?:-\w+)?$/i.test(protocol)) return 'local';
+  // HTTP, HTTPREST, mapi, SMTPSVC, UUCP and the rest: the protocol or its TLS is not recorded.
   return 'unknown';
 }

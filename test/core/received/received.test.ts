@@ -33,6 +33,14 @@ describe('parseReceived: RFC 5321 §4.4 clauses', () => {
     expect(hop).toMatchObject({ from: 'by', by: 'mx.example', with: 'ESMTP', tls: 'plain' });
   });
 
+  test('clause keywords and protocol words are case-insensitive', () => {
+    expect(
+      parseReceived(
+        'FROM a (a [192.0.2.1]) BY b.example WITH EsMtPs ID X FOR <c@b.example>; 1 Jan 2026 00:00:00 +0000',
+      ),
+    ).toMatchObject({ from: 'a', by: 'b.example', with: 'EsMtPs', id: 'X', for: 'c@b.example', tls: 'tls' });
+  });
+
   test('Exim writes the recipient without angle brackets', () => {
     expect(
       parseReceived('from a ([192.0.2.1]) by b with esmtp id X for c@d.example; 1 Jan 2026 00:00:00 +0000')
@@ -118,8 +126,76 @@ describe('parseReceived: TLS notations per MTA', () => {
       'from a (a [192.0.2.1]) by b with ESMTPS id X (version=TLSv1/SSLv3 cipher=AES256-SHA verify=NO)',
       { tls: 'tls', version: 'TLSv1/SSLv3', cipher: 'AES256-SHA' },
     ],
+    [
+      'OpenSMTPD with verify= after the bits',
+      'from a (a [192.0.2.1]) by b (OpenSMTPD) with ESMTPS id 1a (TLSv1.3:TLS_AES_256_GCM_SHA384:256 verify=NO) for <x@b>',
+      { tls: 'tls1.3', version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' },
+    ],
+    [
+      "Exim's log notation copied into the header",
+      'from a ([192.0.2.1]) by b with esmtps X=TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256 (Exim 4.86) id 1r-0',
+      { tls: 'tls1.2', version: 'TLSv1.2', cipher: 'ECDHE-RSA-AES256-GCM-SHA384' },
+    ],
+    [
+      'Exim with GnuTLS and TLS 1.3',
+      'from a ([192.0.2.1]) by b with esmtps (TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM:256) (Exim 4.94) id 1r',
+      { tls: 'tls1.3', version: 'TLS1.3', cipher: 'ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM' },
+    ],
+    [
+      'qpsmtpd: the cipher between with and the protocol',
+      'from a (HELO a) (192.0.2.1) by b (qpsmtpd/0.94) with (TLS_AES_256_GCM_SHA384 encrypted) ESMTPS',
+      { tls: 'tls', version: null, cipher: 'TLS_AES_256_GCM_SHA384' },
+    ],
+    [
+      'a version and cipher between with and a plain-looking protocol word',
+      'from a (HELO a) (192.0.2.1) by b with (TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256 encrypted) esmtp',
+      { tls: 'tls1.2', version: 'TLSv1.2', cipher: 'ECDHE-RSA-AES256-GCM-SHA384' },
+    ],
+    [
+      "Haraka 3: RFC 8314 §4.3's tls clause, cipher only",
+      'from a (a [192.0.2.1]) by b (Haraka/3.0.3) with ESMTPS id 5C.1 envelope-from <x@a> tls TLS_AES_256_GCM_SHA384',
+      { tls: 'tls', version: null, cipher: 'TLS_AES_256_GCM_SHA384' },
+    ],
+    [
+      'Mimecast: with ESMTP with STARTTLS',
+      'from a (a [192.0.2.1]) by relay.mimecast.com with ESMTP with STARTTLS (version=TLSv1.2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id us-mta-1',
+      { tls: 'tls1.2', version: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' },
+    ],
+    [
+      'Proofpoint (sendmail 8.18) receiving over TLS',
+      'from a (a [192.0.2.1]) by mx0a-00112233.pphosted.com (8.18.1.2/8.18.1.2) with ESMTPS id 4AB (version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256 verify=NOT) for <x@b>',
+      { tls: 'tls1.2', version: 'TLSv1.2', cipher: 'ECDHE-RSA-AES256-GCM-SHA384' },
+    ],
+    [
+      'Proofpoint (PPS) recording RFC 3848 only',
+      'from a (a [192.0.2.1]) by mx0b-00112233.pphosted.com (PPS) with ESMTPS id 3xy for <x@b>',
+      { tls: 'tls', version: null, cipher: null },
+    ],
+    [
+      'a version alone in a comment beside the protocol',
+      'from a (a [192.0.2.1]) by b (Kerio Connect 9.4) with ESMTPS (TLS1.2) id X',
+      { tls: 'tls1.2', version: 'TLS1.2', cipher: null },
+    ],
+    [
+      'Exchange with a version spelled without a separator',
+      'from a (192.0.2.1) by b (10.0.0.1) with Microsoft SMTP Server (version=TLS12, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.1.1',
+      { tls: 'tls1.2', version: 'TLS12', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' },
+    ],
+    [
+      "IIS's SMTPSVC never records TLS",
+      'from a ([192.0.2.1]) by b.corp.example with Microsoft SMTPSVC(6.0.3790.4675)',
+      { tls: 'unknown', version: null, cipher: null },
+    ],
   ])('%s', (_writer, value, expected) => {
     expect(tlsOf(`${value}; Mon, 30 Nov 2026 10:02:03 +0000`)).toEqual(expected);
+  });
+
+  test('a TLS comment a customised sendmail puts after the date still counts', () => {
+    expect(
+      tlsOf(
+        'from a (a [192.0.2.1]) by b (8.17.1/8.17.1) with ESMTPS id 0A; Mon, 30 Nov 2026 10:02:03 GMT (version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=NOT)',
+      ),
+    ).toEqual({ tls: 'tls1.3', version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' });
   });
 });
 
@@ -138,6 +214,14 @@ describe('parseReceived: RFC 3848 and other with keywords', () => {
     ['UTF8SMTPSA', 'tls'],
     ['LMTPS', 'tls'],
     ['LMTPSA', 'tls'],
+    ['LMTPA', 'plain'],
+    ['UTF8LMTP', 'plain'],
+    ['UTF8LMTPA', 'plain'],
+    ['UTF8LMTPS', 'tls'],
+    ['UTF8LMTPSA', 'tls'],
+    ['utf8smtps', 'tls'],
+    ['EsMtPsA', 'tls'],
+    ['HTTPREST', 'unknown'],
     ['SMTPS', 'tls'],
     ['HTTPS', 'tls'],
     ['HTTP', 'unknown'],
@@ -163,17 +247,35 @@ describe('parseReceived: RFC 3848 and other with keywords', () => {
     );
   });
 
-  test('RFC 5321 §4.4: a field without a from clause records no SMTP relay (pickup, submission, queue records)', () => {
-    expect(
-      parseReceived('by mx.example (Postfix, from userid 1000) id 4Q1; 1 Jan 2026 00:00:00 +0000').tls,
-    ).toBe('local');
-    expect(
-      parseReceived('(from ann@localhost) by h (8.15.2/8.15.2/Submit) id 0A; 1 Jan 2026 00:00:00 +0000').tls,
-    ).toBe('local');
-    expect(parseReceived('(qmail 4821 invoked by uid 89); 1 Jan 2026 00:00:00 -0000').tls).toBe('local');
-    expect(parseReceived('by 2002:a05:6358:5e0b::1 with SMTP id d11; 1 Jan 2026 00:00:00 +0000').tls).toBe(
-      'local',
-    );
+  test.each([
+    ['Postfix pickup', 'by mx.example (Postfix, from userid 1000) id 4Q1'],
+    ['a bounce Postfix made itself', 'by mx.example (Postfix) id 4Q2'],
+    ["sendmail's submission program", '(from ann@localhost) by h (8.15.2/8.15.2/Submit) id 0A'],
+    ['qmail-inject', '(qmail 4821 invoked by uid 89)'],
+    ['qmail-queue behind qmail-smtpd', '(qmail 9932 invoked from network)'],
+    ['nullmailer', '(nullmailer pid 3318 invoked by uid 1000)'],
+    ['sSMTP', 'by laptop.example (sSMTP sendmail emulation)'],
+  ])('a local hand-off that names neither peer nor protocol: %s', (_shape, value) => {
+    expect(parseReceived(`${value}; 1 Jan 2026 00:00:00 +0000`).tls).toBe('local');
+  });
+
+  test.each([
+    ['Gmail internal SMTP', 'by 2002:a05:6358:5e0b::1 with SMTP id d11csp1234567rwb', 'plain'],
+    ['ESMTP', 'by relay.example with ESMTP id X', 'plain'],
+    [
+      'ESMTPA (Yahoo Hermes)',
+      'by hermes--production-bf1-1.example (Yahoo Inc. Hermes SMTP Server) with ESMTPA ID 2b8',
+      'plain',
+    ],
+    ['ESMTPS', 'by relay.example with ESMTPS id X', 'tls'],
+    ['ESMTPSA', 'by smtp.example with ESMTPSA id X', 'tls'],
+    ['HTTP', 'by 10.0.0.1 with HTTP', 'unknown'],
+    ['HTTPREST (Gmail API)', 'by gmailapi.google.com with HTTPREST', 'unknown'],
+    ['mapi', 'by EXCH01.corp.example with mapi id 15.20.1.1', 'unknown'],
+    ['LMTP without an address', 'by imap.example with LMTP id X', 'local'],
+    ['Exim local submission', 'by web.example with local (Exim 4.96) id 1r', 'local'],
+  ])('without a from clause the protocol word decides: %s', (_case, value, tls) => {
+    expect(parseReceived(`${value}; 1 Jan 2026 00:00:00 +0000`).tls).toBe(tls);
   });
 
   test('a field without a with clause or a TLS record is unknown, not plain', () => {
@@ -240,6 +342,42 @@ describe('parseReceived: loopback hand-offs, whatever the HELO name claims', () 
       'from [127.0.0.1] by b with ESMTP',
       'plain',
     ],
+    [
+      'Proofpoint filter re-injecting on loopback',
+      'from pps.filterd (m0148461.ppops.net [127.0.0.1]) by mx0a-00112233.pphosted.com (8.18.1.2/8.18.1.2) with ESMTP id 4AB',
+      'local',
+    ],
+    [
+      'Proofpoint re-injection with RFC 3848 TLS',
+      'from pps.reinject (localhost [127.0.0.1]) by mx0a-00112233.pphosted.com (8.18.1.2/8.18.1.2) with ESMTPS id 4AC',
+      'local',
+    ],
+    [
+      'Trend Micro IMSVA handing back to its Postfix',
+      'from imsva.example.com (localhost.localdomain [127.0.0.1]) by imsva.example.com (Postfix) with ESMTP id 9F1',
+      'local',
+    ],
+    [
+      'Exchange transport on its own loopback',
+      'from EXCH01.corp.example (127.0.0.1) by EXCH01.corp.example (127.0.0.1) with Microsoft SMTP Server id 15.1.2507.6',
+      'local',
+    ],
+    [
+      'OpenSMTPD writes IPv6 without brackets',
+      'from localhost (localhost ::1) by mx.example (OpenSMTPD) with ESMTP id 7a',
+      'local',
+    ],
+    [
+      'Cyrus LMTP on its Unix socket',
+      'from mx.example ([unix socket]) by imap.example (Cyrus v3.4.2) with LMTPA',
+      'local',
+    ],
+    ["IIS's pickup folder", 'from mail pickup service by web.corp.example with Microsoft SMTPSVC', 'local'],
+    [
+      'the receiving side on loopback does not make a remote client local',
+      'from mx.example ([192.0.2.5]) by localhost (mx.example [127.0.0.1]) (amavis, port 10024) with ESMTP id A',
+      'plain',
+    ],
     ['::2 is not loopback', 'from x ([::2]) by b with ESMTP', 'plain'],
     ['128.0.0.1 is not loopback', 'from x (x [128.0.0.1]) by b with ESMTP', 'plain'],
   ])('%s', (_case, value, tls) => {
@@ -252,6 +390,14 @@ describe('parseReceived: loopback hand-offs, whatever the HELO name claims', () 
     ).toBe('203.0.113.66');
     expect(parseReceived('from a (a. [IPv6:2001:db8::1]) by b with ESMTP').fromAddress).toBe('2001:db8::1');
     expect(parseReceived('from a ([192.0.2.7]:51234 helo=b) by c with esmtp').fromAddress).toBe('192.0.2.7');
+    expect(parseReceived('from a (a 2001:db8::7) by b (OpenSMTPD) with ESMTP').fromAddress).toBe(
+      '2001:db8::7',
+    );
+    expect(
+      parseReceived('from unknown (HELO a) (ann@sender.example@198.51.100.7) by b with ESMTPSA').fromAddress,
+    ).toBe('198.51.100.7');
+    // A reverse name that spells an address is the client's DNS talking: the address after it decides.
+    expect(parseReceived('from a (127.0.0.1 2001:db8::7) by b (OpenSMTPD) with ESMTP').tls).toBe('plain');
   });
 });
 
@@ -278,6 +424,11 @@ describe('parseReceived: a client cannot write its own TLS record', () => {
       'in its SASL login',
       'from x (x [203.0.113.66]) (Authenticated sender: using TLSv1.3 with cipher FAKE) by b (Postfix) with ESMTPA id Q',
     ],
+    [
+      'in its HELO name (RFC 8314 notation)',
+      'from tls FAKE (x [203.0.113.66]) by b (Haraka/3.0.3) with ESMTP id Q',
+    ],
+    ['in its HELO name (qpsmtpd notation)', 'from x (HELO (FAKE encrypted)) (203.0.113.66) by b with SMTP'],
   ])('%s', (_where, value) => {
     expect(tlsOf(`${value}; 1 Jan 2026 00:00:00 +0000`)).toEqual({
       tls: 'plain',
