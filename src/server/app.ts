@@ -22,8 +22,11 @@ import policyRoutes from './api/policy';
 import tokens from './api/tokens';
 import { createEntraVerifier } from './auth/entra';
 import type { JWTVerifyGetKey } from './auth/jose';
-import authPlugin from './auth/plugin';
+import { clientNetwork } from './auth/client-network';
+import { refuseForeignHost } from './auth/loopback-host';
+import authPlugin, { type AuthOptions } from './auth/plugin';
 import type { Config } from './config/schema';
+import { fastifyTrustProxy } from './config/trust-proxy';
 import { observeRequests } from './observability/http-metrics';
 import { loggerOptions, type LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -51,7 +54,9 @@ export interface AppDeps {
 
 function callerKey(request: FastifyRequest): string {
   const caller = request.caller;
-  return caller ? `caller:${caller.kind}:${caller.tenant ?? ''}:${caller.subject}` : `ip:${request.ip}`;
+  return caller
+    ? `caller:${caller.kind}:${caller.tenant ?? ''}:${caller.subject}`
+    : `ip:${clientNetwork(request.ip)}`;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -59,7 +64,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ...(deps.https ? { https: deps.https } : {}),
     logger: loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.limits.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Strict input: no type coercion ("wrong types → 400") and unknown keys are errors, not silently dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
   });
@@ -76,15 +81,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   };
 
   installErrorHandling(app);
+  if (config.auth.devNoAuth) app.addHook('onRequest', refuseForeignHost(config.publicUrl));
   observeRequests(app, metrics);
   // X-Frame-Options cannot name Outlook's origins, which frame the add-in pane; CSP frame-ancestors (helmet's
   // default `'self'`, widened for the add-in's pages only) does the same job and can.
   await app.register(helmet, { frameguard: false });
   await app.register(cors, { origin: config.cors.origins.length > 0 ? config.cors.origins : false });
-  // Per client address, before authentication: this is what slows down guessing tokens.
+  // Per client network (IPv6 by /64), before authentication: this is what slows down guessing tokens.
   await app.register(rateLimit, {
     max: config.limits.rateLimit.perIp.max,
     timeWindow: config.limits.rateLimit.perIp.windowMs,
+    keyGenerator: (request) => clientNetwork(request.ip),
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
   });
   await app.register(swagger, {
@@ -96,17 +103,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
 
+  const auth: AuthOptions = {
+    auth: config.auth,
+    tokens: deps.store.tokens,
+    ...(config.auth.entra ? { entra: createEntraVerifier(config.auth.entra, { keys: deps.entraKeys }) } : {}),
+  };
   await app.register(health);
-  await app.register(metricsRoute, { metrics });
+  await app.register(async (scope) => {
+    await scope.register(authPlugin, auth);
+    await scope.register(metricsRoute, { metrics, requireAdmin: config.metrics.requireAdmin });
+  });
   await app.register(
     async (api) => {
-      await api.register(authPlugin, {
-        auth: config.auth,
-        tokens: deps.store.tokens,
-        ...(config.auth.entra
-          ? { entra: createEntraVerifier(config.auth.entra, { keys: deps.entraKeys }) }
-          : {}),
-      });
+      await api.register(authPlugin, auth);
       // Per caller, once the caller is known: one busy token cannot starve the others behind the same NAT.
       const perCaller = api.createRateLimit({
         max: config.limits.rateLimit.perCaller.max,

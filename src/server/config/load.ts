@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { SendguardError } from '../../core/errors';
 import { formatPath } from '../../core/policy/parse';
 import { ConfigSchema, type Config, type ConfigInput } from './schema';
+import { trustProxyFromEnv } from './trust-proxy';
 
 export interface ConfigIssue {
   /** `limits.maxRecipients`, or `PORT (listen.port)` when the value came from the environment. */
@@ -46,8 +47,9 @@ const ENV_OVERRIDES: { name: string; path: Path; parse: (value: string) => unkno
   { name: 'SENDGUARD_DNS', path: ['dns', 'servers'], parse: list },
   { name: 'SENDGUARD_CA_FILE', path: ['caFile'], parse: String },
   { name: 'SENDGUARD_ALLOW_PRIVATE', path: ['allowPrivateAddresses'], parse: flag },
-  { name: 'SENDGUARD_TRUST_PROXY', path: ['trustProxy'], parse: flag },
+  { name: 'SENDGUARD_TRUST_PROXY', path: ['trustProxy'], parse: trustProxyFromEnv },
   { name: 'SENDGUARD_DEV_NO_AUTH', path: ['auth', 'devNoAuth'], parse: flag },
+  { name: 'SENDGUARD_METRICS_REQUIRE_ADMIN', path: ['metrics', 'requireAdmin'], parse: flag },
   { name: 'SENDGUARD_TLS', path: ['tls', 'enabled'], parse: (value) => value !== 'off' && value !== '0' },
   { name: 'SENDGUARD_TLS_CERT', path: ['tls', 'certFile'], parse: String },
   { name: 'SENDGUARD_TLS_KEY', path: ['tls', 'keyFile'], parse: String },
@@ -102,7 +104,9 @@ export function parseConfig(document: unknown = {}, env: Env = {}, cwd = process
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const setting = formatPath(issue.path);
-        const variable = sources.get(issue.path.join('.'));
+        // A variable may set a whole list or object; an issue inside it still names the variable.
+        const key = issue.path.join('.');
+        const variable = [...sources].find(([path]) => key === path || key.startsWith(`${path}.`))?.[1];
         return { setting: variable ? `${variable} (${setting})` : setting, message: issue.message };
       }),
     );

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EscrowConfigSchema } from '../escrow/options';
+import { TrustProxySchema } from './trust-proxy';
 
 /** The policy shipped in the repository, used until an admin points `policyFile` at their own. */
 export const SHIPPED_POLICY_FILE = join(__dirname, '..', '..', '..', 'config', 'policy.yaml');
@@ -106,8 +107,8 @@ export const ConfigSchema = z
     caFile: z.string().min(1).optional(),
     /** Lets the prober and fetchers connect to private and loopback addresses. */
     allowPrivateAddresses: z.boolean().default(false),
-    /** Behind a reverse proxy, trust its X-Forwarded-For so per-IP limits see the client, not the proxy. */
-    trustProxy: z.boolean().default(false),
+    /** Whose X-Forwarded-For names the client: nobody's (default), N proxy hops, or the proxies' addresses. */
+    trustProxy: TrustProxySchema.default(false),
     auth: z
       .strictObject({
         entra: Entra.optional(),
@@ -139,6 +140,12 @@ export const ConfigSchema = z
             perCaller: RateLimit.default({ max: 300, windowMs: 60_000 }),
           })
           .prefault({}),
+      })
+      .prefault({}),
+    metrics: z
+      .strictObject({
+        /** `/metrics` only with an admin's token: its counters tell who is busy and what fails. */
+        requireAdmin: z.boolean().default(true),
       })
       .prefault({}),
     /** Origins (scheme://host[:port]) allowed to call the API from a browser; none by default. */

@@ -38,6 +38,22 @@ describe('operations', () => {
       expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? [0-9.e+-]+)$/);
   });
 
+  test('/metrics needs an admin token by default; metrics.requireAdmin: false opens it', async () => {
+    const store = openMemoryStore();
+    const { app } = await testApp({ config: { auth: { apiTokens: true } }, deps: { store } });
+    const { token: sender } = await issueApiToken(store.tokens, { name: 'ann', role: 'sender' });
+    const { token: admin } = await issueApiToken(store.tokens, { name: 'ops', role: 'admin' });
+    const scrape = (token?: string) =>
+      app.inject({ url: '/metrics', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await scrape()).statusCode).toBe(401);
+    expect((await scrape(sender)).statusCode).toBe(403);
+    const allowed = await scrape(admin);
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.body).toContain('# TYPE sendguard_http_requests_total counter');
+    const open = await testApp({ config: { auth: { apiTokens: true }, metrics: { requireAdmin: false } } });
+    expect((await open.app.inject({ url: '/metrics' })).statusCode).toBe(200);
+  });
+
   test('GET /api/v1/openapi.json is an OpenAPI document listing the routes, readable without a token', async () => {
     const { app } = await testApp({ config: { auth: { apiTokens: true } } });
     const response = await app.inject({ url: '/api/v1/openapi.json' });

@@ -38,6 +38,8 @@ describe('parseConfig', () => {
       limits: { maxRecipients: 500, assessDeadlineMs: 3000 },
       cors: { origins: [] },
       sendMode: 'SoftBlock',
+      trustProxy: false,
+      metrics: { requireAdmin: true },
     });
     expect(config.policyFile).toMatch(/config\/policy\.yaml$/);
   });
@@ -87,6 +89,51 @@ describe('parseConfig', () => {
       ),
     ]);
     expect(parseConfig({}, { SENDGUARD_DEV_NO_AUTH: '1' }).auth.devNoAuth).toBe(true);
+  });
+
+  test('trustProxy: false, a hop count, or proxy addresses and CIDRs; never "everyone"', () => {
+    expect(parseConfig({ trustProxy: 1 }).trustProxy).toBe(1);
+    expect(
+      parseConfig({ trustProxy: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.1', 'loopback'] }).trustProxy,
+    ).toEqual(['10.0.0.0/8', '2001:db8::/32', '192.0.2.1', 'loopback']);
+    expect(issuesOf(() => parseConfig({ trustProxy: true }))).toEqual([
+      expect.stringMatching(/^trustProxy: true would believe any client's X-Forwarded-For/),
+    ]);
+    for (const bad of [
+      0,
+      11,
+      'yes',
+      [],
+      ['10.0.0.0/33'],
+      ['::/129'],
+      ['10.0.0.0/8/8'],
+      ['proxy.example'],
+      ['10.0.0.0/'],
+    ])
+      expect(issuesOf(() => parseConfig({ trustProxy: bad }))).toEqual([
+        expect.stringMatching(/^trustProxy/),
+      ]);
+  });
+
+  test('SENDGUARD_TRUST_PROXY takes false, a hop count or a comma-separated list', () => {
+    const trust = (value: string) => parseConfig({}, { SENDGUARD_TRUST_PROXY: value }).trustProxy;
+    expect([trust('0'), trust('false'), trust('2'), trust('10.0.0.1, 2001:db8::/64')]).toEqual([
+      false,
+      false,
+      2,
+      ['10.0.0.1', '2001:db8::/64'],
+    ]);
+    expect(issuesOf(() => trust('true'))).toEqual([
+      expect.stringMatching(/^SENDGUARD_TRUST_PROXY \(trustProxy\): true would believe/),
+    ]);
+    expect(issuesOf(() => trust('10.0.0.1,not-an-address'))).toEqual([
+      'SENDGUARD_TRUST_PROXY (trustProxy[1]): an IP address, a CIDR (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+    ]);
+  });
+
+  test('/metrics needs an admin token unless SENDGUARD_METRICS_REQUIRE_ADMIN=0', () => {
+    expect(parseConfig({}, { SENDGUARD_METRICS_REQUIRE_ADMIN: '0' }).metrics.requireAdmin).toBe(false);
+    expect(parseConfig({ metrics: { requireAdmin: false } }).metrics.requireAdmin).toBe(false);
   });
 
   test('with no way to sign in the configuration is refused', () => {

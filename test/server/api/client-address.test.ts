@@ -1,0 +1,87 @@
+/**
+ * Who the client is, as the limits and the escrow audit see it: the socket's peer unless a trusted proxy says
+ * otherwise in X-Forwarded-For. Real sockets where the peer matters (inject() cannot fake a TCP peer's trust).
+ */
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { ConfigInput } from '../../../src/server/config/schema';
+import { testApp } from './fakes';
+
+/** A running app with one extra route that says what `request.ip` is. */
+async function listening(config: ConfigInput = {}): Promise<{ app: FastifyInstance; port: number }> {
+  const { app } = await testApp({ config });
+  app.get('/test/ip', { config: { public: true } }, async (request) => ({ ip: request.ip }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, port: (app.server.address() as AddressInfo).port };
+}
+
+/** GET over a real connection from `localAddress` (any 127.x address works on Linux's loopback). */
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  localAddress = '127.0.0.1',
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers, localAddress }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const ipSeen = async (port: number, headers: Record<string, string>, from?: string) =>
+  (JSON.parse((await get(port, '/test/ip', headers, from)).body) as { ip: string }).ip;
+
+let running: FastifyInstance | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+test('attack: a forged X-Forwarded-For is ignored by default — the socket peer is the client', async () => {
+  const { app, port } = await listening({ limits: { rateLimit: { perIp: { max: 2, windowMs: 60_000 } } } });
+  running = app;
+  expect(await ipSeen(port, { 'x-forwarded-for': '203.0.113.9' })).toBe('127.0.0.1');
+  // Rotating the header does not buy fresh limits: the third request from this peer is over the two allowed.
+  expect((await get(port, '/api/v1/policy', { 'x-forwarded-for': '198.51.100.1' })).status).toBe(200);
+  expect((await get(port, '/api/v1/policy', { 'x-forwarded-for': '198.51.100.2' })).status).toBe(429);
+});
+
+test('listed proxies: only a request whose peer is a listed proxy names the client in X-Forwarded-For', async () => {
+  const { app, port } = await listening({ trustProxy: ['127.0.0.1'] });
+  running = app;
+  const forwarded = { 'x-forwarded-for': '203.0.113.9, 198.51.100.20' };
+  expect(await ipSeen(port, forwarded, '127.0.0.1')).toBe('198.51.100.20');
+  // Another peer writing the same header is a client, not a proxy.
+  expect(await ipSeen(port, forwarded, '127.0.0.2')).toBe('127.0.0.2');
+});
+
+test('a CIDR of proxies: addresses in it are skipped from the right until the first one outside', async () => {
+  const { app, port } = await listening({ trustProxy: ['127.0.0.0/8', '10.0.0.0/8'] });
+  running = app;
+  expect(await ipSeen(port, { 'x-forwarded-for': '203.0.113.9, 10.1.2.3' }, '127.0.0.3')).toBe('203.0.113.9');
+});
+
+test('a hop count: the client is that many entries from the right, whoever the peer is', async () => {
+  const { app, port } = await listening({ trustProxy: 1 });
+  running = app;
+  expect(await ipSeen(port, { 'x-forwarded-for': '203.0.113.9, 198.51.100.20' })).toBe('198.51.100.20');
+  expect(await ipSeen(port, {})).toBe('127.0.0.1');
+});
+
+test('attack: addresses rotated inside one IPv6 /64 share the per-IP limit of the whole API', async () => {
+  const { app } = await testApp({
+    config: { limits: { rateLimit: { perIp: { max: 3, windowMs: 60_000 } } } },
+  });
+  const call = (remoteAddress: string) => app.inject({ url: '/api/v1/policy', remoteAddress });
+  const statuses = [];
+  for (let i = 1; i <= 4; i++) statuses.push((await call(`2001:db8:aa:bb::${i.toString(16)}`)).statusCode);
+  expect(statuses).toEqual([200, 200, 200, 429]);
+  expect((await call('2001:db8:aa:bc::1')).statusCode).toBe(200);
+});
