@@ -66,7 +66,9 @@ function injectedLocally(parts: ReceivedParts, protocol: string | null): boolean
 
 /** IIS's `from mail pickup service by host with Microsoft SMTPSVC`: a file dropped in its pickup folder. */
 function iisPickup(parts: ReceivedParts, peer: Client): boolean {
-  return peer.address === null && words(clause(parts, 'from')).join(' ').toLowerCase() === 'mail pickup service';
+  return (
+    peer.address === null && words(clause(parts, 'from')).join(' ').toLowerCase() === 'mail pickup service'
+  );
 }
 
 /**
