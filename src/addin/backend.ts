@@ -4,6 +4,7 @@
  * caller can say what went wrong and — being a send check — refuse rather than guess. Written without runtime
  * dependencies: the send handler bundles this file for a JavaScript-only runtime.
  */
+import { AnswerError, checkAssessAnswer } from '../core/evaluate/answer';
 import type { Policy } from '../core/policy/schema';
 import type { AssessAnswer } from '../core/wire';
 
@@ -15,11 +16,11 @@ export type BackendErrorCode =
   | 'BACKEND_BAD_ANSWER';
 
 const EXPLANATIONS: Record<BackendErrorCode, string> = {
-  BACKEND_TIMEOUT: 'The Sendguard service did not answer in time.',
-  BACKEND_UNREACHABLE: 'The Sendguard service could not be reached.',
-  BACKEND_UNAUTHORIZED: 'The Sendguard service did not accept this add-in’s sign-in.',
-  BACKEND_REFUSED: 'The Sendguard service refused the request.',
-  BACKEND_BAD_ANSWER: 'The Sendguard service sent an answer this add-in cannot read.',
+  BACKEND_TIMEOUT: 'The Sendguard service did not answer in time',
+  BACKEND_UNREACHABLE: 'The Sendguard service could not be reached',
+  BACKEND_UNAUTHORIZED: 'The Sendguard service did not accept this add-in’s sign-in',
+  BACKEND_REFUSED: 'The Sendguard service refused the request',
+  BACKEND_BAD_ANSWER: 'The Sendguard service sent an answer this add-in cannot trust',
 };
 
 export class BackendError extends Error {
@@ -27,7 +28,7 @@ export class BackendError extends Error {
     readonly code: BackendErrorCode,
     readonly detail?: string,
   ) {
-    super(detail ? `${EXPLANATIONS[code]} (${detail})` : EXPLANATIONS[code]);
+    super(detail ? `${EXPLANATIONS[code]} (${detail}).` : `${EXPLANATIONS[code]}.`);
     this.name = 'BackendError';
   }
 }
@@ -58,27 +59,14 @@ export const DEFAULT_DEADLINE_MS = 3500;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function checkAssess(body: unknown): AssessAnswer {
-  if (
-    !isObject(body) ||
-    typeof body.policyVersion !== 'string' ||
-    typeof body.partial !== 'boolean' ||
-    !Array.isArray(body.recipients) ||
-    !Array.isArray(body.invalid) ||
-    !body.recipients.every(
-      (r) =>
-        isObject(r) &&
-        typeof r.address === 'string' &&
-        typeof r.domain === 'string' &&
-        typeof r.internal === 'boolean' &&
-        isObject(r.key) &&
-        typeof r.key.verdict === 'string' &&
-        (r.transport === undefined || (isObject(r.transport) && typeof r.transport.verdict === 'string')),
-    )
-  ) {
-    throw new BackendError('BACKEND_BAD_ANSWER', 'assess');
+/** The answer checked against the question: the wire schema, then every recipient asked about and no other. */
+function checkAssess(body: unknown, asked: readonly string[]): AssessAnswer {
+  try {
+    return checkAssessAnswer(body, asked);
+  } catch (error) {
+    if (error instanceof AnswerError) throw new BackendError('BACKEND_BAD_ANSWER', error.message);
+    throw error;
   }
-  return body as unknown as AssessAnswer;
 }
 
 function checkPolicy(body: unknown): PolicyAnswer {
@@ -156,7 +144,7 @@ export function createBackend(options: BackendOptions): Backend {
         method: 'POST',
         body: JSON.stringify({ recipients }),
       });
-      return checkAssess(body);
+      return checkAssess(body, recipients);
     },
     async policy() {
       return checkPolicy(await request('/api/v1/policy', { method: 'GET' }));

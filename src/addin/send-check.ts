@@ -6,7 +6,7 @@
 import type { Plan } from '../core/plan';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
-import type { AssessAnswer, Backend } from './backend';
+import { BackendError, type AssessAnswer, type Backend } from './backend';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
 import { allAddresses, readMessage, type MessageReader, type MessageState } from './read-message';
 import { isPgpArmored } from './protect/armor';
@@ -15,13 +15,16 @@ import { tagChanges } from './protect/tag';
 export type SendDecision =
   | { kind: 'allow'; why: string; changes?: { subject?: string; headers: Record<string, string> } }
   | { kind: 'block'; text: string; markdown: string }
-  /** No answer to go by: `prompt` when the policy lets the sender decide. */
-  | { kind: 'unanswered'; text: string; prompt: boolean };
+  /**
+   * No answer to go by: `prompt` when the policy lets the sender decide; `signIn` when the service refused the
+   * add-in's credentials, which the sender (or their administrator) must fix where this host keeps them.
+   */
+  | { kind: 'unanswered'; text: string; prompt: boolean; signIn: boolean };
 
 /** Outlook cuts longer alert texts off. */
-const MAX_MESSAGE = 500;
+export const MAX_MESSAGE = 500;
 
-function clip(text: string): string {
+export function clip(text: string): string {
   return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
 }
 
@@ -72,19 +75,27 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
   } catch (error) {
     answerAsked.catch(() => undefined);
     const text = clip(
-      `${(error as Error).message} Sendguard cannot confirm that this message is protected as your organisation requires.`,
+      `${error instanceof Error ? error.message : String(error)} Sendguard cannot confirm that this message is protected as your organisation requires, so it was not sent.`,
     );
-    return {
-      kind: 'failed',
-      decision: { kind: 'unanswered', text, prompt: policy?.onSend.backendUnreachable === 'prompt' },
-    };
+    const signIn = error instanceof BackendError && error.code === 'BACKEND_UNAUTHORIZED';
+    const prompt = policy?.onSend.backendUnreachable === 'prompt';
+    return { kind: 'failed', decision: { kind: 'unanswered', text, prompt, signIn } };
   }
   if (answer.invalid.length > 0) {
     const bad = answer.invalid.map((i) => `"${i.input}" ${i.reason}`).join('; ');
     const text = clip(`Fix the recipients before sending: ${bad}.`);
     return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
   }
-  const planned = planFor({ state, answer, policy });
+  let planned: PlannedMessage;
+  try {
+    planned = planFor({ state, answer, policy });
+  } catch (error) {
+    // A policy that cannot plan this message (say, a classification chosen under an older policy) stops it.
+    const text = clip(
+      `Sendguard could not plan this message: ${error instanceof Error ? error.message : String(error)}. Open Sendguard to choose again, or ask your administrator.`,
+    );
+    return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
+  }
   return { kind: 'planned', state, policy, planned };
 }
 

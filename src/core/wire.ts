@@ -4,13 +4,14 @@
  * that produced it and travels as-is.
  */
 import { z } from 'zod';
+import { FINGERPRINT_HINT, FINGERPRINT_PATTERN, WIRE_LIMITS as L } from './evaluate/wire-limits';
 import { KeySource, KeyVerdict, TransportVerdict } from './vocabulary';
 
 /** Plain sentences a sender can read ("mx2.example.org does not offer STARTTLS"). */
-const Reasons = z.array(z.string().max(500)).max(50);
+const Reasons = z.array(z.string().max(L.reasonMax)).max(L.reasonsMax);
 
 export const DomainAssessment = z.object({
-  domain: z.string().min(1).max(253),
+  domain: z.string().min(1).max(L.domainMax),
   verdict: TransportVerdict,
   reasons: Reasons,
   checkedAt: z.string().optional(),
@@ -19,26 +20,23 @@ export const DomainAssessment = z.object({
 export type DomainAssessment = z.infer<typeof DomainAssessment>;
 
 export const KeyAssessment = z.object({
-  address: z.string().min(3).max(320),
+  address: z.string().min(L.addressMin).max(L.addressMax),
   verdict: KeyVerdict,
   source: KeySource.optional(),
-  fingerprint: z
-    .string()
-    .regex(/^[0-9A-F]{40}([0-9A-F]{24})?$/, 'an upper-case hexadecimal v4 (40) or v6 (64) fingerprint')
-    .optional(),
+  fingerprint: z.string().regex(FINGERPRINT_PATTERN, FINGERPRINT_HINT).optional(),
   /** For `changed`: the fingerprint the sender accepted before. */
   pinnedFingerprint: z.string().optional(),
   expires: z.string().nullable().optional(),
   algorithm: z.string().optional(),
   reasons: Reasons,
-  armoredKey: z.string().max(1_000_000).optional(),
+  armoredKey: z.string().max(L.armoredKeyMax).optional(),
 });
 export type KeyAssessment = z.infer<typeof KeyAssessment>;
 
 /** A batch of assessments, as the backend returns them and as `sendguard plan --assessments` reads them. */
 export const Assessments = z.object({
-  domains: z.array(DomainAssessment).max(1000),
-  keys: z.array(KeyAssessment).max(5000),
+  domains: z.array(DomainAssessment).max(L.domainsMax),
+  keys: z.array(KeyAssessment).max(L.keysMax),
 });
 export type Assessments = z.infer<typeof Assessments>;
 
@@ -54,7 +52,10 @@ export const AssessedRecipient = z.object({
 });
 export type AssessedRecipient = z.infer<typeof AssessedRecipient>;
 
-/** The answer to `POST /api/v1/assess`: the add-ins' one question per message. */
+/**
+ * The answer to `POST /api/v1/assess`: the add-ins' one question per message. The add-ins read it with
+ * `readAssessAnswer` (evaluate/answer.ts), which accepts exactly what this schema accepts, without zod.
+ */
 export const AssessAnswer = z.object({
   policyVersion: z.string(),
   /** Some checks did not finish within the server's deadline; their verdicts are `unknown` for now. */

@@ -1,0 +1,211 @@
+/**
+ * The assess answer is checked before anything is planned from it. Two steps: `readAssessAnswer` accepts exactly
+ * what the wire schema (`AssessAnswer` in wire.ts) accepts — written by hand over the vocabulary's word lists,
+ * because Outlook's JavaScript-only send handler cannot carry zod — and `checkAnswerCovers` holds the answer to
+ * the question asked: every recipient the mail client listed comes back once, assessed or listed as invalid, and
+ * nothing else does. Each refusal names the recipient and the reason, for the sender to read.
+ */
+import { SendguardError } from '../errors';
+import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
+import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../words';
+import { FINGERPRINT_HINT, FINGERPRINT_PATTERN, WIRE_LIMITS as L } from './wire-limits';
+
+export type AnswerErrorCode =
+  /** Not the wire schema's shape, or a word outside the vocabulary. */
+  | 'ANSWER_MALFORMED'
+  /** A recipient that was asked about is neither assessed nor listed as invalid. */
+  | 'ANSWER_MISSING_RECIPIENT'
+  /** The answer speaks of a recipient nobody asked about. */
+  | 'ANSWER_UNASKED_RECIPIENT'
+  /** One recipient answered twice. */
+  | 'ANSWER_DUPLICATE_RECIPIENT'
+  /** One recipient's parts disagree: its transport or key is about another domain or address. */
+  | 'ANSWER_INCONSISTENT';
+
+export class AnswerError extends SendguardError {
+  constructor(
+    override readonly code: AnswerErrorCode,
+    message: string,
+    /** The recipient the problem is about, as the mail client listed it, when it is about one. */
+    readonly recipient?: string,
+  ) {
+    super(code, message);
+  }
+}
+
+type Fields = Record<string, unknown>;
+
+/** Strings from the answer are echoed to the sender: keep them short. */
+function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return `"${text.length > 80 ? `${text.slice(0, 79)}…` : text}"`;
+}
+
+/** Where in the answer a value sits, in words: "the answer for ann@example.org: key verdict". */
+class Place {
+  constructor(
+    readonly where: string,
+    readonly recipient?: string,
+  ) {}
+
+  fail(problem: string): never {
+    throw new AnswerError('ANSWER_MALFORMED', `${this.where}${problem}`, this.recipient);
+  }
+
+  object(value: unknown, name: string): Fields {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`${name} is missing`);
+    return value as Fields;
+  }
+
+  string(value: unknown, name: string, min = 0, max = Number.POSITIVE_INFINITY): string {
+    if (typeof value !== 'string') this.fail(`${name} is missing`);
+    if (value.length < min) this.fail(`${name} ${quote(value)} is too short`);
+    if (value.length > max) this.fail(`${name} is longer than ${max} characters`);
+    return value;
+  }
+
+  optionalString(value: unknown, name: string, max?: number): string | undefined {
+    return value === undefined ? undefined : this.string(value, name, 0, max);
+  }
+
+  boolean(value: unknown, name: string): boolean {
+    if (typeof value !== 'boolean') this.fail(`${name} is missing`);
+    return value;
+  }
+
+  word<T extends string>(value: unknown, words: readonly T[], name: string): T {
+    if (!words.includes(value as T)) this.fail(`${name} ${quote(value)} is not one of ${words.join(', ')}`);
+    return value as T;
+  }
+
+  list(value: unknown, name: string, max = Number.POSITIVE_INFINITY): unknown[] {
+    if (!Array.isArray(value)) this.fail(`${name} is missing`);
+    if (value.length > max) this.fail(`${name} has more than ${max} entries`);
+    return value;
+  }
+
+  reasons(value: unknown, name: string): string[] {
+    return this.list(value, name, L.reasonsMax).map((reason) => this.string(reason, name, 0, L.reasonMax));
+  }
+}
+
+function readTransport(fields: Fields, at: Place): Omit<DomainAssessment, 'evidence'> {
+  const checkedAt = at.optionalString(fields.checkedAt, 'the transport check time');
+  return {
+    domain: at.string(fields.domain, 'the transport domain', 1, L.domainMax),
+    verdict: at.word(fields.verdict, TRANSPORT_VERDICTS, 'transport verdict'),
+    reasons: at.reasons(fields.reasons, 'the transport reasons'),
+    ...(checkedAt !== undefined ? { checkedAt } : {}),
+  };
+}
+
+function readFingerprint(value: unknown, at: Place): string | undefined {
+  const fingerprint = at.optionalString(value, 'the key fingerprint', 64);
+  if (fingerprint !== undefined && !FINGERPRINT_PATTERN.test(fingerprint))
+    at.fail(`the key fingerprint ${quote(fingerprint)} is not ${FINGERPRINT_HINT}`);
+  return fingerprint;
+}
+
+function readKey(fields: Fields, at: Place): KeyAssessment {
+  const source = fields.source === undefined ? undefined : at.word(fields.source, KEY_SOURCES, 'key source');
+  const fingerprint = readFingerprint(fields.fingerprint, at);
+  const pinnedFingerprint = at.optionalString(fields.pinnedFingerprint, 'the pinned fingerprint');
+  const expires = fields.expires === null ? null : at.optionalString(fields.expires, 'the key expiry');
+  const algorithm = at.optionalString(fields.algorithm, 'the key algorithm');
+  const armoredKey = at.optionalString(fields.armoredKey, 'the key', L.armoredKeyMax);
+  return {
+    address: at.string(fields.address, 'the key address', L.addressMin, L.addressMax),
+    verdict: at.word(fields.verdict, KEY_VERDICTS, 'key verdict'),
+    reasons: at.reasons(fields.reasons, 'the key reasons'),
+    ...(source !== undefined ? { source } : {}),
+    ...(fingerprint !== undefined ? { fingerprint } : {}),
+    ...(pinnedFingerprint !== undefined ? { pinnedFingerprint } : {}),
+    ...(expires !== undefined ? { expires } : {}),
+    ...(algorithm !== undefined ? { algorithm } : {}),
+    ...(armoredKey !== undefined ? { armoredKey } : {}),
+  };
+}
+
+function readRecipient(value: unknown, index: number): AssessedRecipient {
+  const input = (value as Fields | null)?.input;
+  const at =
+    typeof input === 'string'
+      ? new Place(`the answer for ${quote(input)}: `, input)
+      : new Place(`recipient ${index + 1} of the answer: `);
+  const fields = at.object(value, 'the recipient');
+  const transport = fields.transport === undefined ? undefined : at.object(fields.transport, 'the transport');
+  return {
+    input: at.string(fields.input, 'the recipient as asked'),
+    address: at.string(fields.address, 'the address'),
+    domain: at.string(fields.domain, 'the domain'),
+    internal: at.boolean(fields.internal, 'whether it is internal'),
+    ...(transport ? { transport: readTransport(transport, at) } : {}),
+    key: readKey(at.object(fields.key, 'the key'), at),
+  };
+}
+
+function readInvalid(value: unknown, index: number): AssessAnswer['invalid'][number] {
+  const at = new Place(`invalid entry ${index + 1} of the answer: `);
+  const fields = at.object(value, 'the entry');
+  return {
+    input: at.string(fields.input, 'the entry as asked'),
+    reason: at.string(fields.reason, 'the reason'),
+  };
+}
+
+/** The answer as the wire schema reads it: the same checks, unknown fields dropped; throws AnswerError. */
+export function readAssessAnswer(body: unknown): AssessAnswer {
+  const at = new Place('the answer: ');
+  const fields = at.object(body, 'the answer');
+  return {
+    policyVersion: at.string(fields.policyVersion, 'the policy version'),
+    partial: at.boolean(fields.partial, 'whether it is partial'),
+    recipients: at.list(fields.recipients, 'the recipients').map(readRecipient),
+    invalid: at.list(fields.invalid, 'the invalid entries').map(readInvalid),
+  };
+}
+
+const sameText = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** A recipient's parts must be about that recipient: another domain's TLS or another address's key is not. */
+function checkConsistent(recipient: AssessedRecipient): void {
+  const { input, address, domain, transport, key } = recipient;
+  const fail = (problem: string): never => {
+    throw new AnswerError('ANSWER_INCONSISTENT', `the answer for ${quote(input)} ${problem}`, input);
+  };
+  if (!sameText(address.slice(address.lastIndexOf('@') + 1), domain))
+    fail(`gives the address ${quote(address)} with the domain ${quote(domain)}`);
+  if (transport && !sameText(transport.domain, domain))
+    fail(`reports the transport of ${quote(transport.domain)}, not of ${quote(domain)}`);
+  if (!sameText(key.address, address))
+    fail(`reports the key of ${quote(key.address)}, not of ${quote(address)}`);
+}
+
+/** Every recipient asked about comes back exactly once, assessed or invalid, and no other; throws AnswerError. */
+export function checkAnswerCovers(answer: AssessAnswer, asked: readonly string[]): void {
+  const expected = new Set(asked);
+  const answered = new Set<string>();
+  const entries = [...answer.recipients, ...answer.invalid];
+  for (const { input } of entries) {
+    if (!expected.has(input))
+      throw new AnswerError(
+        'ANSWER_UNASKED_RECIPIENT',
+        `the answer speaks of ${quote(input)}, which is not a recipient of this message`,
+        input,
+      );
+    if (answered.has(input))
+      throw new AnswerError('ANSWER_DUPLICATE_RECIPIENT', `the answer gives ${quote(input)} twice`, input);
+    answered.add(input);
+  }
+  const missing = asked.find((input) => !answered.has(input));
+  if (missing !== undefined)
+    throw new AnswerError('ANSWER_MISSING_RECIPIENT', `the answer leaves out ${quote(missing)}`, missing);
+  answer.recipients.forEach(checkConsistent);
+}
+
+/** The answer to exactly this question, read and checked; throws AnswerError naming the recipient and why. */
+export function checkAssessAnswer(body: unknown, asked: readonly string[]): AssessAnswer {
+  const answer = readAssessAnswer(body);
+  checkAnswerCovers(answer, asked);
+  return answer;
+}

@@ -1,0 +1,122 @@
+/**
+ * The add-ins' backend client: the service's real answer read over HTTP, and every way an answer can fail — a
+ * status, a body that is not JSON, one that fails the wire schema or is not about the recipients asked — turned
+ * into a BackendError with a stable code and a reason the sender can read.
+ */
+import type { AddressInfo } from 'node:net';
+import { BackendError, createBackend } from '../../src/addin/backend';
+import { testApp } from '../server/api/fakes';
+
+const BASE = 'https://sendguard.example';
+
+function recipient(address: string) {
+  const domain = address.split('@')[1]!;
+  return {
+    input: address,
+    address,
+    domain,
+    internal: false,
+    transport: { domain, verdict: 'encrypted', reasons: [] },
+    key: { address, verdict: 'none', reasons: [] },
+  };
+}
+
+const answerFor = (addresses: string[]) => ({
+  policyVersion: 'v1',
+  partial: false,
+  recipients: addresses.map(recipient),
+  invalid: [],
+});
+
+/** A fetch that answers every request with this response. */
+const answering =
+  (response: () => Response): typeof fetch =>
+  async () =>
+    response();
+
+async function failure(fetch: typeof globalThis.fetch, asked = ['ann@a.example']): Promise<BackendError> {
+  const backend = createBackend({ baseUrl: BASE, fetch, deadlineMs: 200 });
+  const error = await backend.assess(asked).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof BackendError)) throw new Error(`expected a BackendError, got ${String(error)}`);
+  return error;
+}
+
+test('reads the service’s own answer over HTTP', async () => {
+  const { app } = await testApp();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = app.server.address() as AddressInfo;
+    const backend = createBackend({ baseUrl: `http://127.0.0.1:${port}` });
+    const asked = ['ann@partner.example', 'clerk@example.gov', 'nobody'];
+    const answer = await backend.assess(asked);
+    expect(answer.recipients.map((r) => r.input)).toEqual(asked.slice(0, 2));
+    expect(answer.invalid.map((r) => r.input)).toEqual(['nobody']);
+    expect((await backend.policy()).policy.classifications.length).toBeGreaterThan(0);
+  } finally {
+    await app.close();
+  }
+});
+
+describe('every failure is a BackendError with a code and a plain reason', () => {
+  test.each([401, 403])('HTTP %i: the sign-in was not accepted', async (status) => {
+    const error = await failure(answering(() => new Response('{}', { status })));
+    expect(error.code).toBe('BACKEND_UNAUTHORIZED');
+    expect(error.message).toBe(
+      `The Sendguard service did not accept this add-in’s sign-in (HTTP ${status}).`,
+    );
+  });
+
+  test.each([500, 502, 503, 429])('HTTP %i: refused', async (status) => {
+    const error = await failure(answering(() => new Response('oops', { status })));
+    expect(error.code).toBe('BACKEND_REFUSED');
+    expect(error.message).toBe(`The Sendguard service refused the request (HTTP ${status}).`);
+  });
+
+  test('a body that is not JSON', async () => {
+    const error = await failure(answering(() => new Response('<html>proxy login</html>')));
+    expect(error).toMatchObject({ code: 'BACKEND_BAD_ANSWER', detail: 'not JSON' });
+  });
+
+  test('a verdict outside the vocabulary names the recipient and the word', async () => {
+    const body = answerFor(['ann@a.example']);
+    body.recipients[0]!.transport.verdict = 'great';
+    const error = await failure(answering(() => Response.json(body)));
+    expect(error.code).toBe('BACKEND_BAD_ANSWER');
+    expect(error.message).toContain(
+      'the answer for "ann@a.example": transport verdict "great" is not one of',
+    );
+  });
+
+  test('an answer that leaves a recipient out names who', async () => {
+    const error = await failure(
+      answering(() => Response.json(answerFor(['ann@a.example']))),
+      ['ann@a.example', 'bob@b.example'],
+    );
+    expect(error.message).toBe(
+      'The Sendguard service sent an answer this add-in cannot trust (the answer leaves out "bob@b.example").',
+    );
+  });
+
+  test('an answer about other addresses', async () => {
+    const error = await failure(answering(() => Response.json(answerFor(['eve@evil.example']))));
+    expect(error.message).toContain('"eve@evil.example", which is not a recipient of this message');
+  });
+
+  test('the wrong shape altogether', async () => {
+    const error = await failure(answering(() => Response.json({ ok: true })));
+    expect(error.message).toContain('the policy version is missing');
+  });
+
+  test('no answer within the deadline', async () => {
+    const error = await failure(() => new Promise<Response>(() => undefined));
+    expect(error).toMatchObject({ code: 'BACKEND_TIMEOUT', detail: '200 ms' });
+  });
+
+  test('not reachable', async () => {
+    const error = await failure(() => Promise.reject(new TypeError('connect ECONNREFUSED')));
+    expect(error.message).toBe('The Sendguard service could not be reached (connect ECONNREFUSED).');
+  });
+});
