@@ -14,6 +14,7 @@ export class KeyReadError extends SendguardError {
 /** More certificates than this in one answer is not a key publication but an attempt to make us work. */
 export const MAX_KEYS_PER_ANSWER = 16;
 
+const ARMOR_HEADER_START = '-----BEGIN PGP ';
 const ARMOR_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
 
 /** Every certificate in `data`, as public keys; throws KeyReadError. */
@@ -34,6 +35,11 @@ export async function readKeyBlock(data: Uint8Array | string): Promise<PublicKey
 
 /** `cat a.asc b.asc` is a common way to publish several keys; openpgp.js reads one armor block per call. */
 async function readArmored(text: string): Promise<Key[]> {
+  // ARMOR_BLOCK scans from each header it cannot close to the end of the text: counting the headers first keeps
+  // a text of thousands of unclosed headers to one pass instead of one scan per header.
+  if (text.split(ARMOR_HEADER_START).length - 1 > MAX_KEYS_PER_ANSWER) {
+    throw new KeyReadError(`the answer holds more than ${MAX_KEYS_PER_ANSWER} key blocks`);
+  }
   const blocks = text.match(ARMOR_BLOCK) ?? [];
   if (blocks.length === 0) throw new KeyReadError('the armored text has no complete key block');
   if (blocks.length > MAX_KEYS_PER_ANSWER) {

@@ -27,5 +27,17 @@ export function userIdEmail(user: User): string | undefined {
   if (packet === null) return undefined;
   if (packet.email !== '') return packet.email;
   const text = packet.userID.trim();
-  return /<([^<>\s]+@[^<>\s]+)>$/.exec(text)?.[1] ?? (/^[^<>\s]+@[^<>\s]+$/.test(text) ? text : undefined);
+  const open = text.lastIndexOf('<');
+  const bracketed = open >= 0 && text.endsWith('>') ? text.slice(open + 1, -1) : undefined;
+  if (bracketed !== undefined && looksLikeAddress(bracketed)) return bracketed;
+  return looksLikeAddress(text) ? text : undefined;
+}
+
+/**
+ * `local@domain`, neither part empty, without angle brackets or white space. Index checks rather than a pattern
+ * like /^[^<>\s]+@[^<>\s]+$/, which backtracks over every `@` of a long user ID (the key's publisher writes it).
+ */
+function looksLikeAddress(text: string): boolean {
+  const at = text.indexOf('@', 1);
+  return at > 0 && at < text.length - 1 && !/[<>\s]/.test(text);
 }
