@@ -293,3 +293,33 @@ describe('getStsPolicy', () => {
     expect(() => check('exa mple..test')).toThrow(expect.objectContaining({ code: 'DOMAIN_INVALID' }));
   });
 });
+
+describe('MemoryStsCache', () => {
+  const entry = (mx: string[]) => ({
+    policy: { version: 'STSv1' as const, mode: 'enforce' as const, maxAge: 86400, mx },
+    id: 'v1',
+    fetchedAt: START,
+    expiresAt: START + HOUR,
+  });
+
+  test('policies of many domains push the least recently used out rather than grow the process', async () => {
+    const cache = new MemoryStsCache({ maxEntries: 2 });
+    await cache.set('a.example', entry(['mx.a.example']));
+    await cache.set('b.example', entry(['mx.b.example']));
+    await cache.get('a.example');
+    await cache.set('c.example', entry(['mx.c.example']));
+    expect(await cache.get('b.example')).toBeUndefined();
+    expect(await cache.get('a.example')).toBeDefined();
+    expect(await cache.get('c.example')).toBeDefined();
+  });
+
+  test('a few large policies (64 KiB of mx lines each) cannot fill it beyond its size', async () => {
+    const large = entry(Array.from({ length: 6000 }, (_, i) => `mx${i}.example`));
+    const cache = new MemoryStsCache({ maxSize: 200_000 });
+    await cache.set('small.example', entry(['mx.small.example']));
+    for (const domain of ['big1.example', 'big2.example']) await cache.set(domain, large);
+    expect(await cache.get('big2.example')).toBe(large);
+    expect(await cache.get('big1.example')).toBeUndefined();
+    expect(await cache.get('small.example')).toBeUndefined();
+  });
+});
