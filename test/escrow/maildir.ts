@@ -1,5 +1,5 @@
 /** Reads the test bed's maildir: waits for a message matching a test's unique token, each file used once. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const consumed = new Set<string>();
@@ -12,7 +12,8 @@ export async function waitForMail(
   const deadline = Date.now() + timeoutMs;
   const folder = join(mailDir, 'new');
   while (Date.now() < deadline) {
-    for (const name of readdirSync(folder).sort()) {
+    // Postfix makes the maildir at its first delivery: until then there is nothing to read.
+    for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
       if (consumed.has(name)) continue;
       const raw = readFileSync(join(folder, name), 'utf8');
       if (matches(raw)) {
