@@ -121,3 +121,22 @@ test('attack: flooding /code from one network cannot use up the codes the recipi
   expect((await from('192.0.2.44', sent, '/code', { address: 'bob@partner.test' })).statusCode).toBe(202);
   expect(codesTo('bob@partner.test')).toBe(4);
 });
+
+test('attack: 50 guesses sent at once get no more than the 5 tries a code allows', async () => {
+  const sent = await start({ perIp: { max: 10_000, windowMs: 60_000 } });
+  await from('198.51.100.7', sent, '/code', { address: 'bob@partner.test' });
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      from(`198.51.100.${(i % 200) + 1}`, sent, '/verify', {
+        address: 'bob@partner.test',
+        code: String(10_000_000 + i),
+      }),
+    ),
+  );
+  expect(new Set(answers.map((a) => a.statusCode))).toEqual(new Set([400]));
+  const audit = await fetch(`${server.apiBase}/messages/${sent.id}/audit`, {
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  const events = ((await audit.json()) as { entries: Array<{ event: string }> }).entries.map((e) => e.event);
+  expect(events.filter((e) => e === 'code-failed')).toHaveLength(5);
+});

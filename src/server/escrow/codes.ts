@@ -11,7 +11,7 @@ import { clientNetwork } from '../auth/client-network';
 import { audit, limitClient, liveMessage, sendInBackground, type EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import { codeMail } from './mailer';
-import { pendingWait, recordRightTry, recordWrongTry } from './tries';
+import { pendingWait, recordWrongTry } from './tries';
 
 const HOUR = 3_600_000;
 
@@ -75,19 +75,17 @@ export async function verifyCode(
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || !recipient || recipient.state !== 'active') throw reject;
   if (pendingWait(ctx, recipient) > 0) throw reject;
-  const stored = await ctx.store.getCode(messageId, address);
-  if (!stored || stored.expiresAt <= ctx.now()) throw reject;
+  const claimed = await ctx.store.claimCodeTry(messageId, address, ctx.now(), ctx.config.maxCodeTries);
+  if (!claimed) throw reject;
   const given = codeHash(ctx, messageId, address, code.replace(/\s+/g, ''));
-  if (timingSafeEqual(given, stored.hash)) {
+  if (timingSafeEqual(given, claimed.hash)) {
     await ctx.store.deleteCode(messageId, address);
-    await recordRightTry(ctx, recipient, 'failures', { verifiedAt: ctx.now() });
+    await ctx.store.resetTries(messageId, address, 'failures', ctx.now());
     await audit(ctx, request, messageId, 'verified', address);
     return;
   }
-  const tries = stored.tries + 1;
-  if (tries >= ctx.config.maxCodeTries) await ctx.store.deleteCode(messageId, address);
-  else await ctx.store.updateCodeTries(messageId, address, tries);
+  if (claimed.tries >= ctx.config.maxCodeTries) await ctx.store.deleteCode(messageId, address);
   await audit(ctx, request, messageId, 'code-failed', address);
-  await recordWrongTry(ctx, request, message, recipient, 'failures', ctx.config.maxFailures);
+  await recordWrongTry(ctx, request, message, address, 'failures', ctx.config.maxFailures);
   throw reject;
 }

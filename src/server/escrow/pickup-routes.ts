@@ -29,7 +29,7 @@ import {
 import { EscrowError, MESSAGES, passcodeWait } from './errors';
 import { requirePortalOrigin, requireSession, startSession } from './recipient-session';
 import type { MessageRecord } from './store';
-import { pendingWait, recordRightTry, recordWrongTry } from './tries';
+import { pendingWait, recordWrongTry } from './tries';
 
 const PUBLIC = { config: { public: true } } as const;
 
@@ -58,10 +58,10 @@ async function checkPasscode(
       message.passcodeCheck!,
     );
   if (!ok) {
-    await recordWrongTry(ctx, request, message, recipient, 'passcodeFailures', ctx.config.maxPasscodeTries);
+    await recordWrongTry(ctx, request, message, address, 'passcodeFailures', ctx.config.maxPasscodeTries);
     throw new EscrowError('ESCROW_PASSCODE_REJECTED', MESSAGES.passcodeRejected);
   }
-  if (recipient.passcodeFailures > 0) await recordRightTry(ctx, recipient, 'passcodeFailures');
+  if (recipient.passcodeFailures > 0) await ctx.store.resetTries(message.id, address, 'passcodeFailures');
 }
 
 export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {

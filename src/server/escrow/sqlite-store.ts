@@ -16,7 +16,14 @@ import type {
   RecipientRecord,
   ReplyRecord,
   SessionRecord,
+  TryCounter,
 } from './store';
+
+/** Column names from a closed set, never from input: the only text spliced into SQL here. */
+const TRY_COLUMNS: Record<TryCounter, string> = {
+  failures: 'failures',
+  passcodeFailures: 'passcode_failures',
+};
 
 const STEPS: readonly string[] = [
   `
@@ -298,6 +305,41 @@ class SqliteEscrowStore implements EscrowStore {
     );
   }
 
+  async addWrongTry(messageId: string, address: string, counter: TryCounter): Promise<number> {
+    const column = TRY_COLUMNS[counter];
+    const row = this.one(
+      `UPDATE escrow_recipients SET ${column} = ${column} + 1 WHERE message_id = ? AND address = ?
+       RETURNING ${column} AS wrong`,
+      messageId,
+      address,
+    );
+    return (row?.wrong as number | undefined) ?? 0;
+  }
+
+  async delayTries(messageId: string, address: string, retryAt: number): Promise<void> {
+    this.run(
+      `UPDATE escrow_recipients SET retry_at = MAX(COALESCE(retry_at, 0), ?) WHERE message_id = ? AND address = ?`,
+      retryAt,
+      messageId,
+      address,
+    );
+  }
+
+  async resetTries(
+    messageId: string,
+    address: string,
+    counter: TryCounter,
+    verifiedAt?: number,
+  ): Promise<void> {
+    this.run(
+      `UPDATE escrow_recipients SET ${TRY_COLUMNS[counter]} = 0, verified_at = COALESCE(?, verified_at)
+       WHERE message_id = ? AND address = ?`,
+      verifiedAt ?? null,
+      messageId,
+      address,
+    );
+  }
+
   async putCode(c: CodeRecord): Promise<void> {
     this.run(
       `INSERT INTO escrow_codes VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id, address)
@@ -310,8 +352,20 @@ class SqliteEscrowStore implements EscrowStore {
     );
   }
 
-  async getCode(messageId: string, address: string): Promise<CodeRecord | undefined> {
-    const r = this.one('SELECT * FROM escrow_codes WHERE message_id = ? AND address = ?', messageId, address);
+  async claimCodeTry(
+    messageId: string,
+    address: string,
+    now: number,
+    maxTries: number,
+  ): Promise<CodeRecord | undefined> {
+    const r = this.one(
+      `UPDATE escrow_codes SET tries = tries + 1
+       WHERE message_id = ? AND address = ? AND expires_at > ? AND tries < ? RETURNING *`,
+      messageId,
+      address,
+      now,
+      maxTries,
+    );
     return (
       r && {
         messageId,
@@ -320,15 +374,6 @@ class SqliteEscrowStore implements EscrowStore {
         expiresAt: r.expires_at as number,
         tries: r.tries as number,
       }
-    );
-  }
-
-  async updateCodeTries(messageId: string, address: string, tries: number): Promise<void> {
-    this.run(
-      'UPDATE escrow_codes SET tries = ? WHERE message_id = ? AND address = ?',
-      tries,
-      messageId,
-      address,
     );
   }
 

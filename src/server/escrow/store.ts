@@ -32,6 +32,8 @@ export interface MessageRecord {
   senderAccessHash: Uint8Array;
 }
 
+export type TryCounter = 'failures' | 'passcodeFailures';
+
 export interface RecipientRecord {
   messageId: string;
   address: string;
@@ -97,10 +99,27 @@ export interface EscrowStore {
   recipients(messageId: string): Promise<RecipientRecord[]>;
   getRecipient(messageId: string, address: string): Promise<RecipientRecord | undefined>;
   updateRecipient(recipient: RecipientRecord): Promise<void>;
+  /**
+   * The try counters change in single statements, never by writing back a record read earlier: requests that
+   * run at once must neither lose a wrong try nor undo a revocation.
+   */
+  addWrongTry(messageId: string, address: string, counter: TryCounter): Promise<number>;
+  /** No try before `retryAt` (an earlier pending wait that ends later stays). */
+  delayTries(messageId: string, address: string, retryAt: number): Promise<void>;
+  /** A right try: `counter` back to 0, and `verifiedAt` set when given. */
+  resetTries(messageId: string, address: string, counter: TryCounter, verifiedAt?: number): Promise<void>;
 
   putCode(code: CodeRecord): Promise<void>;
-  getCode(messageId: string, address: string): Promise<CodeRecord | undefined>;
-  updateCodeTries(messageId: string, address: string, tries: number): Promise<void>;
+  /**
+   * Takes one try of the live code (not expired at `now`, fewer than `maxTries` used) and returns it with the try
+   * counted; undefined when there is none. One statement, so requests at once cannot share a try.
+   */
+  claimCodeTry(
+    messageId: string,
+    address: string,
+    now: number,
+    maxTries: number,
+  ): Promise<CodeRecord | undefined>;
   deleteCode(messageId: string, address: string): Promise<void>;
 
   insertSession(session: SessionRecord): Promise<void>;

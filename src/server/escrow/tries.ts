@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { audit, sendInBackground, type EscrowContext } from './context';
 import { guessingNoticeMail } from './mailer';
 import type { EscrowConfig } from './options';
-import type { MessageRecord, RecipientRecord } from './store';
+import type { MessageRecord, RecipientRecord, TryCounter } from './store';
 
 /** The wait after the `over`-th wrong try beyond the free ones (0 while still within them). */
 export function backoffMs(over: number, backoff: EscrowConfig['backoff']): number {
@@ -22,46 +22,30 @@ export function pendingWait(ctx: EscrowContext, recipient: RecipientRecord): num
   return Math.max(0, (recipient.retryAt ?? 0) - ctx.now());
 }
 
-export type TryCounter = 'failures' | 'passcodeFailures';
-
 /** Counts one wrong try; beyond `freeTries` in a row the next try has to wait. */
 export async function recordWrongTry(
   ctx: EscrowContext,
   request: FastifyRequest,
   message: MessageRecord,
-  recipient: RecipientRecord,
+  address: string,
   counter: TryCounter,
   freeTries: number,
 ): Promise<void> {
-  const wrong = recipient[counter] + 1;
+  const wrong = await ctx.store.addWrongTry(message.id, address, counter);
   const wait = backoffMs(wrong - freeTries, ctx.config.backoff);
-  await ctx.store.updateRecipient({
-    ...recipient,
-    [counter]: wrong,
-    retryAt: wait > 0 ? ctx.now() + wait : recipient.retryAt,
-  });
+  if (wait > 0) await ctx.store.delayTries(message.id, address, ctx.now() + wait);
   const reachedCap =
     wait === ctx.config.backoff.maxMs && backoffMs(wrong - 1 - freeTries, ctx.config.backoff) < wait;
   if (!reachedCap) return;
-  await audit(ctx, request, message.id, 'locked', recipient.address);
+  await audit(ctx, request, message.id, 'locked', address);
   if (!message.senderAddress) return;
   sendInBackground(
     ctx,
     guessingNoticeMail(
       message.senderAddress,
-      recipient.address,
+      address,
       new Date(message.expiresAt).toISOString(),
       Math.ceil(ctx.config.backoff.maxMs / 60_000),
     ),
   );
-}
-
-/** A right try ends the run of wrong ones. */
-export async function recordRightTry(
-  ctx: EscrowContext,
-  recipient: RecipientRecord,
-  counter: TryCounter,
-  changes: Partial<RecipientRecord> = {},
-): Promise<void> {
-  await ctx.store.updateRecipient({ ...recipient, ...changes, [counter]: 0 });
 }
