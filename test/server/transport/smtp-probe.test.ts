@@ -330,7 +330,9 @@ describe('probeSmtp: the plaintext dialogue', () => {
   });
 
   test('more than 64 KiB in all: protocol-error', async () => {
-    const server = await startFake({ banner: `220-${'y'.repeat(990)}\r\n`.repeat(70) });
+    // Each reply within its caps (99 lines of 510 octets), the two together over the connection's 64 KiB.
+    const lines = (code: number) => `${code}-${'y'.repeat(504)}\r\n`.repeat(98) + `${code} y\r\n`;
+    const server = await startFake({ banner: lines(220), ehlo: lines(250) });
     const { evidence } = await probe(server);
     expect(evidence).toMatchObject({ outcome: 'protocol-error', error: { code: 'SMTP_TOO_MUCH_DATA' } });
   });
