@@ -5,16 +5,24 @@ import { createDnsClient, parseServerSpec } from '../../src/server/dns';
 import { TransportService } from '../../src/server/transport/service';
 import type { Testbed } from './testbed';
 
-/** The real transport checks, pointed at the offline bed: its resolver (trusted for DNSSEC), its CA, loopback allowed. */
-export function bedTransportService(bed: Testbed, checkDeadlineMs = 6000): TransportService {
+/**
+ * The real transport checks, pointed at the offline bed: its resolver (trusted for DNSSEC), its CA, loopback
+ * allowed. `resolver` replaces the resolver (the bed's stalling one, say); `now` is the service's clock.
+ */
+export function bedTransportService(
+  bed: Testbed,
+  checkDeadlineMs = 6000,
+  { resolver = bed.dns, now }: { resolver?: string; now?: () => number } = {},
+): TransportService {
   return new TransportService({
     deps: {
-      dns: createDnsClient({ servers: [parseServerSpec(bed.dns)], trustAd: true }),
+      dns: createDnsClient({ servers: [parseServerSpec(resolver)], trustAd: true }),
       heloName: 'probe.sendguard.test',
       allowPrivateAddresses: true,
       ca: readFileSync(bed.caFile),
     },
     checkDeadlineMs,
+    ...(now ? { now } : {}),
   });
 }
 

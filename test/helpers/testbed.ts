@@ -14,6 +14,8 @@ export interface Testbed {
   caFile: string;
   zone: string;
   https: string;
+  /** A resolver that reads every query and answers none. */
+  dnsStall: string;
   smtp: Record<string, string>;
   mailDomain: string;
   mailDir: string;
@@ -23,6 +25,10 @@ export interface Testbed {
 export interface TestbedCase {
   domain: string;
   expect: string;
+  /** Words the first reason must contain: what decided the verdict, not only the verdict word. */
+  reason: string;
+  /** The check's deadline for this case, when it is not the default. */
+  deadlineMs?: number;
   about: string;
 }
 

@@ -9,8 +9,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN="${SENDGUARD_TESTBED_RUN:-$HERE/run}"
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+# Through the link to the state directory (run-dir.sh); a link whose target is gone has nothing left to stop.
 [[ -d $RUN ]] || exit 0
-RUN="$(cd "$RUN" && pwd)"
+RUN="$(cd "$RUN" && pwd -P)"
 
 # up.sh calls us while holding the lock (TESTBED_LOCKED=1); taking it again on a new descriptor would deadlock.
 if [[ -z ${TESTBED_LOCKED:-} ]]; then
@@ -32,7 +33,7 @@ stop() {
   rm -f "$pidfile"
 }
 
-for svc in https-hosts hostile-smtp; do stop "$RUN/node/$svc.pid" "$svc.js"; done
+for svc in https-hosts hostile-smtp stall-hosts; do stop "$RUN/node/$svc.pid" "$svc.js"; done
 # What `postfix stop` does (TERM to the master, which takes its children along), minus its one-second polling.
 stop "$RUN/postfix-queue/pid/master.pid" master
 stop "$RUN/dns/unbound.pid" unbound

@@ -97,12 +97,14 @@ try {
       if (p.body === 'concat') body = Buffer.concat(p.keys.map((name) => fs.readFileSync(made[name].file)));
       else if (p.body === 'junk')
         body = Buffer.concat([Buffer.from('this is not an OpenPGP key\n'), crypto.randomBytes(512)]);
+      else if (p.body === 'unavailable') body = Buffer.from('the key directory is down\n');
       else if (p.body === 'oversize')
         body = Buffer.concat([fs.readFileSync(made[p.key].file), Buffer.alloc(300 * 1024, '\n')]);
       else body = fs.readFileSync(made[p.key].file);
       fs.writeFileSync(path.join(hu, wkdHash(address)), body);
     }
-    publications.push({ kind: 'wkd', domain, hash: wkdHash(address), method: p.method });
+    const status = p.body === 'unavailable' ? 503 : 200;
+    publications.push({ kind: 'wkd', domain, hash: wkdHash(address), method: p.method, status });
   }
   // The draft's policy file (§4.5): its presence says "this is a key directory".
   for (const domain of fs.readdirSync(tree)) fs.writeFileSync(path.join(tree, domain, 'policy'), '');

@@ -79,13 +79,17 @@ function build(serial) {
       if (ip) add(host, 'A', ip);
     }
     for (const [from, to] of Object.entries(c.cname || {})) add(from, 'CNAME', `${fqdn(to)}.`);
-    for (const [host, ip] of Object.entries(c.a || {})) add(host, 'A', ip);
-    for (const [host, data] of Object.entries(c.tlsa || {})) add(`_25._tcp.${host}`, 'TLSA', fill(data));
+    for (const [host, ips] of Object.entries(c.a || {})) for (const ip of [].concat(ips)) add(host, 'A', ip);
+    for (const [host, data] of Object.entries(c.tlsa || {}))
+      for (const one of [].concat(data)) add(`_25._tcp.${host}`, 'TLSA', fill(one));
     for (const t of c.txt || []) add(c.name, 'TXT', quote(t));
+    // One record of many strings, one per line: zone-file lines stay short whatever the record's size.
+    for (const [owner, strings] of Object.entries(c.txtAt || {}))
+      add(owner, 'TXT', `(\n  ${strings.map(quote).join('\n  ')} )`);
     if (c.tlsRpt) add(`_smtp._tls.${c.name}`, 'TXT', quote(RPT_TXT(fqdn(c.name))));
     if (c.sts) add(`_mta-sts.${c.name}`, 'TXT', quote(fill(STS_TXT)));
   }
-  for (const h of stsHosts()) add(h.host.slice(0, -(ZONE.length + 1)), 'A', addr.https);
+  for (const h of stsHosts()) add(h.host.slice(0, -(ZONE.length + 1)), 'A', h.address);
   for (const host of keyHosts()) add(host.slice(0, -(ZONE.length + 1)), 'A', addr.https);
   // RFC 7929 OPENPGPKEY (type 61) in RFC 3597 generic form, which nsd and ldns-signzone both read whatever
   // their own support for the mnemonic.

@@ -49,6 +49,23 @@ const stsResponses = {
       Array.from({ length: 80 }, (_, i) => `x-padding-${i}: ${'a'.repeat(1000)}`),
     ),
   }),
+  // Within 64 KiB, but built to make a backtracking parser take ages: an `mx:` line of 60k spaces ended by a lone
+  // CR and a letter. Not a valid policy, whatever else it holds.
+  pathological: (h) => ({
+    status: 200,
+    headers: TEXT,
+    body: policy('enforce', h.mx, [`mx:${' '.repeat(60_000)}\rx`]),
+  }),
+  // Sixty lines of a thousand characters with no colon: not a valid policy either.
+  'long-lines': (h) => ({
+    status: 200,
+    headers: TEXT,
+    body: policy(
+      'enforce',
+      h.mx,
+      Array.from({ length: 60 }, () => `${'mx '.repeat(333)}x`),
+    ),
+  }),
 };
 
 /** @type {Map<string, { cert: string, paths: Record<string, { status: number, headers: Record<string, string>, body: string | Buffer }> }>} */

@@ -108,7 +108,7 @@ const keys = [
  * WKD publications. `install`: laid out by `gpg-wks-client --install-key` for that user ID (GnuPG's own tool);
  * `hashOf`: placed by hand under GnuPG's `--with-wkd-hash` name of that address (for keys the tool refuses, as it
  * installs only keys carrying the user ID); `body`: `concat` (the keys back to back, armored), `junk`, `oversize`
- * (a valid armored key padded past WKD's 256 KiB bound). `method`: which URL layout serves it.
+ * (a valid armored key padded past WKD's 256 KiB bound), `unavailable` (served as HTTP 503). `method`: which URL layout serves it.
  */
 const wkd = [
   ...['alice', 'bob', 'erin', 'rick', 'sid', 'dave', 'wes', 'pat', 'sam', 'rita', 'sol', 'ezra'].map(
@@ -123,6 +123,8 @@ const wkd = [
   { keys: ['mia-other', 'mia'], body: 'concat', hashOf: at('mia', 'wkd') },
   { body: 'junk', hashOf: at('junk', 'wkd') },
   { key: 'olga', body: 'oversize', hashOf: at('olga', 'wkd') },
+  // The directory is there but fails (HTTP 503): no answer, so the lookup is `unknown`.
+  { body: 'unavailable', hashOf: at('ursula', 'wkd') },
   { key: 'dora', install: at('dora', 'direct') },
   // Served by the bare domain's direct-method path only; openpgpkey.wkd-404 answers 404 for it.
   { key: 'fay', install: at('fay', 'noFallback'), method: 'direct' },

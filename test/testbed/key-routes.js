@@ -30,7 +30,7 @@ function fillKeyRoutes(routes, runDir) {
   for (const p of publications) {
     if (p.kind === 'wkd') {
       const answer = {
-        status: 200,
+        status: p.status ?? 200,
         headers: WKD,
         body: fs.readFileSync(path.join(wkdRoot, p.domain, 'hu', p.hash)),
       };

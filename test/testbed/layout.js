@@ -7,25 +7,46 @@ const ZONE = 'sendguard.test';
 
 // Every listener gets its own loopback address (127.0.0.0/8 is routed to `lo` as a whole on Linux, so no interface
 // set-up is needed). 127.53.* is DNS, 127.25.* SMTP, 127.44.* HTTPS.
+//
+// SENDGUARD_TESTBED_SHIFT=N (0-150) adds N to the third octet of every address, so a second bed (another run
+// directory: a test of up.sh itself, a second checkout) can run beside this one without taking its addresses.
+const SHIFT = Number(process.env.SENDGUARD_TESTBED_SHIFT || 0);
+if (!Number.isInteger(SHIFT) || SHIFT < 0 || SHIFT > 150)
+  throw new Error(`SENDGUARD_TESTBED_SHIFT must be a whole number from 0 to 150, not "${SHIFT}"`);
+const at = (a, b, c, d) => `${a}.${b}.${c + SHIFT}.${d}`;
 const addr = {
-  resolver: '127.53.0.1', // unbound, validating, port 53 (posttls-finger reaches it through resolv.conf)
-  authoritative: '127.53.0.2', // nsd, serves the signed zone and both child zones
+  resolver: at(127, 53, 0, 1), // unbound, validating, port 53 (posttls-finger reaches it through resolv.conf)
+  authoritative: at(127, 53, 0, 2), // nsd, serves the signed zone and both child zones
   // Postfix: one smtpd per TLS behaviour
-  smtpGood: '127.25.0.10', // certificate from the test CA, full chain (leaf + CA, so DANE-TA 2 0 1 works)
-  smtpSelfSigned: '127.25.0.11',
-  smtpExpired: '127.25.0.12',
-  smtpWrongName: '127.25.0.13',
-  smtpPlain: '127.25.0.14', // no STARTTLS
-  smtpLegacy: '127.25.0.15', // TLS 1.0 / 1.1 only
-  smtpCnOnly: '127.25.0.16', // CA-signed, name only in the subject CN, no subjectAltName
+  smtpGood: at(127, 25, 0, 10), // certificate from the test CA, full chain (leaf + CA, so DANE-TA 2 0 1 works)
+  smtpSelfSigned: at(127, 25, 0, 11),
+  smtpExpired: at(127, 25, 0, 12),
+  smtpWrongName: at(127, 25, 0, 13),
+  smtpPlain: at(127, 25, 0, 14), // no STARTTLS
+  smtpLegacy: at(127, 25, 0, 15), // TLS 1.0 / 1.1 only
+  smtpCnOnly: at(127, 25, 0, 16), // CA-signed, name only in the subject CN, no subjectAltName
   // Node: hostile SMTP peers
-  smtpTarpit: '127.25.1.1',
-  smtpJunk: '127.25.1.2',
-  smtpInject: '127.25.1.3',
-  smtpTempfail: '127.25.1.4',
+  smtpTarpit: at(127, 25, 1, 1),
+  smtpJunk: at(127, 25, 1, 2),
+  smtpInject: at(127, 25, 1, 3),
+  smtpTempfail: at(127, 25, 1, 4),
   // Node: HTTPS for every mta-sts.<domain> host (certificate chosen by SNI)
-  https: '127.44.3.1',
+  https: at(127, 44, 3, 1),
+  // Node: peers that accept and then never answer (stall-hosts.js): a DNS server (UDP and TCP) and an HTTPS host
+  // that completes the TLS handshake and never answers the request.
+  dnsStall: at(127, 53, 0, 3),
+  httpsStall: at(127, 44, 3, 2),
 };
+
+/**
+ * A block where nothing listens: connections are refused at once. An MX host with hundreds of addresses here
+ * tests the prober's caps without making anything wait.
+ */
+const refusedBlock = (count) =>
+  Array.from({ length: count }, (_, i) => at(127, 25, 2 + Math.floor(i / 254), 1 + (i % 254)));
+
+/** TXT data of about 58 KB as many strings (RFC 1035 §3.3.14: at most 255 octets each) after a real prefix. */
+const hugeTxt = (prefix) => [prefix, ...Array.from({ length: 230 }, () => '; '.repeat(125))];
 
 /** Postfix smtpd services: address, certificate name (see `certs`) or null for no STARTTLS, extra -o overrides. */
 const postfixServices = [
@@ -113,12 +134,53 @@ const caseRecords = [
     tlsa: { 'mx.dane-insecure.insecure': '3 1 1 {mxSpki}' },
   },
   { name: 'bogus', mx: [[10, 'mx.bogus', addr.smtpGood]], tlsa: { 'mx.bogus': '3 1 1 {mxSpki}' } },
+  // A secure MX whose TLSA RRset alone is bogus: it sits in its own signed child zone whose signatures expired.
+  {
+    name: 'tlsa-bogus',
+    mx: [[10, 'mx.tlsa-bogus', addr.smtpGood]],
+    tlsa: { 'mx.tlsa-bogus': '3 1 1 {mxSpki}' },
+  },
+  // Secure TLSA records an SMTP client may not use (RFC 7672 §2.2: PKIX usages, a digest of the wrong length):
+  // judged as if there were none, so MTA-STS decides where it is published.
+  {
+    name: 'dane-unusable',
+    mx: [[10, 'mx.dane-unusable', addr.smtpGood]],
+    tlsa: { 'mx.dane-unusable': ['1 1 1 {mxSpki}', '3 1 1 0123456789abcdef'] },
+  },
+  {
+    name: 'dane-unusable-sts',
+    mx: [[10, 'mx.dane-unusable-sts', addr.smtpGood]],
+    tlsa: { 'mx.dane-unusable-sts': ['0 0 1 {caCert}'] },
+    sts: 'enforce',
+  },
+  // A policy host that stalls past the whole check's deadline. (The stalling DNS server is asked directly, as a
+  // resolver: unbound in between writes a silent server off after a few tries and answers SERVFAIL at once.)
+  {
+    name: 'stall-sts',
+    mx: [[10, 'mx.stall-sts', addr.smtpGood]],
+    sts: 'enforce',
+    stsAddress: addr.httpsStall,
+  },
+  // Hostile input for the parsers and the prober's caps.
+  { name: 'sts-pathological', mx: [[10, 'mx.sts-pathological', addr.smtpGood]], sts: 'pathological' },
+  { name: 'sts-long-lines', mx: [[10, 'mx.sts-long-lines', addr.smtpGood]], sts: 'long-lines' },
+  {
+    name: 'txt-huge',
+    mx: [[10, 'mx.txt-huge', addr.smtpGood]],
+    txtAt: { '_mta-sts.txt-huge': hugeTxt('v=STSv1;'), '_smtp._tls.txt-huge': hugeTxt('v=TLSRPTv1;') },
+  },
+  {
+    name: 'many-addresses',
+    mx: [[10, 'mx.many-addresses', null]],
+    a: { 'mx.many-addresses': refusedBlock(400) },
+  },
 ];
 
 /** Delegated child zones (served by the same nsd). `signed: 'expired'` makes every signature stale → bogus. */
 const childZones = [
   { name: 'insecure', signed: false },
   { name: 'bogus', signed: 'expired' },
+  { name: '_25._tcp.mx.tlsa-bogus', signed: 'expired' },
 ];
 
 const usesMxCert = (ip) => [addr.smtpGood, addr.smtpInject, addr.smtpLegacy].includes(ip);
@@ -156,6 +218,7 @@ function stsHosts() {
     .map((c) => ({
       domain: fqdn(c.name),
       host: fqdn(`mta-sts.${c.name}`),
+      address: c.stsAddress || addr.https,
       kind: c.sts,
       mx: (c.mx || []).map(([, h]) => fqdn(h)),
       cert:

@@ -16,10 +16,13 @@ const tcp = [
   [addr.smtpInject, 25],
   [addr.smtpTempfail, 25],
   [addr.https, 443],
+  [addr.dnsStall, 53],
+  [addr.httpsStall, 443],
 ];
 const udp = [
   [addr.resolver, 53],
   [addr.authoritative, 53],
+  [addr.dnsStall, 53],
 ];
 
 const tryTcp = ([host, port]) =>

@@ -6,13 +6,23 @@
 #
 #   test/testbed/up.sh            # run directory test/testbed/run (or $SENDGUARD_TESTBED_RUN)
 #
-# Idempotent: when the bed in this run directory is already up and healthy it says so and leaves it alone;
-# otherwise it tears down what is left and starts afresh. Keys and certificates are made once per run directory
-# and re-used while valid; zones are re-signed on every start (cheap, and signatures never go stale).
+# The run directory is a link to a state directory under /tmp that the daemons' own users can reach wherever the
+# checkout is (run-dir.sh). Idempotent: when the bed in this run directory is already up and healthy it says so
+# and leaves it alone; otherwise it tears down what is left and starts afresh. When a start fails part-way, it
+# stops whatever it had started before it exits, so the next start finds the addresses free. Keys and
+# certificates are made once per run directory and re-used while valid; zones are re-signed on every start
+# (cheap, and signatures never go stale).
+#
+# For tests of this script: SENDGUARD_TESTBED_FAIL_AT=nsd|services makes it fail right after that stage started;
+# SENDGUARD_TESTBED_SHIFT moves every address (layout.js).
 set -euo pipefail
+# Whoever calls us, the daemons' users must be able to read what we make (certificates, zones, configuration).
+umask 022
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN="${SENDGUARD_TESTBED_RUN:-$HERE/run}"
+# shellcheck source=run-dir.sh
+source "$HERE/run-dir.sh"
 # Daemons live in /usr/sbin, which a non-login shell (CI, jest) may not have on PATH.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
@@ -36,8 +46,7 @@ if ((${#missing[@]})); then
   exit 1
 fi
 
-mkdir -p "$RUN"
-RUN="$(cd "$RUN" && pwd)"
+RUN="$(state_dir_for "$RUN")"
 START=$(date +%s%N)
 log() { echo "testbed: $*" >&2; }
 
@@ -47,7 +56,7 @@ flock -w 180 9 || { log "another up.sh/down.sh holds $RUN/.lock"; exit 1; }
 
 # --- Already up? ---------------------------------------------------------------------------------------------
 alive() { [[ -s "$1" ]] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
-NODE_SERVICES=(https-hosts hostile-smtp)
+NODE_SERVICES=(https-hosts hostile-smtp stall-hosts)
 PIDFILES=("$RUN/dns/nsd.pid" "$RUN/dns/unbound.pid" "$RUN/postfix-queue/pid/master.pid")
 for svc in "${NODE_SERVICES[@]}"; do PIDFILES+=("$RUN/node/$svc.pid"); done
 all_alive() { for p in "${PIDFILES[@]}"; do alive "$p" || return 1; done; }
@@ -61,6 +70,35 @@ if [[ -s "$RUN/bed.json" ]] && all_alive && [[ "$(cat "$RUN/fingerprint" 2>/dev/
 fi
 TESTBED_LOCKED=1 "$HERE/down.sh" >/dev/null
 node "$HERE/preflight.js"
+
+# From here on daemons start. Should anything fail before the bed is complete, stop all of them again: a half bed
+# holds addresses the next start needs, and answers nobody can rely on.
+NODE_PIDS=() DAEMON_PIDFILES=() POSTFIX_START= COMPLETE=
+stop_partial_bed() {
+  local status=$? pid file i
+  [[ -n $COMPLETE ]] && return 0
+  log "start-up failed (exit $status): stopping what this run started"
+  # nsd and unbound write their pid files a moment after they fork, `postfix start` may still be starting the
+  # master: wait for them, so that down.sh finds every pid file it has to act on.
+  if [[ -n $POSTFIX_START ]]; then wait "$POSTFIX_START" 2>/dev/null || true; fi
+  for file in "${DAEMON_PIDFILES[@]}"; do
+    for ((i = 0; i < 30; i++)); do [[ -s $file ]] && break; sleep 0.1; done
+  done
+  TESTBED_LOCKED=1 "$HERE/down.sh" >/dev/null 2>&1 || log "down.sh failed; see $RUN/logs"
+  # A Node service that never got as far as its pid file is stopped by the pid this script saw.
+  for pid in "${NODE_PIDS[@]}"; do
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$HERE/"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  done
+  return 0
+}
+trap stop_partial_bed EXIT
+# fail_at STAGE — the test hook: fail here when SENDGUARD_TESTBED_FAIL_AT names this stage.
+fail_at() {
+  if [[ ${SENDGUARD_TESTBED_FAIL_AT:-} == "$1" ]]; then
+    log "failing after stage '$1' as SENDGUARD_TESTBED_FAIL_AT asks"
+    exit 1
+  fi
+}
 
 # Layout values used below (layout.js is the single source of truth).
 eval "$(node -e '
@@ -221,7 +259,9 @@ EOF
   for child in "${CHILD_ZONES[@]}"; do printf 'zone:\n  name: "%s"\n  zonefile: "%s.zone.signed"\n' "${child%%:*}" "${child%%:*}"; done
 } >"$DNS/nsd.conf"
 nsd-checkconf "$DNS/nsd.conf"
+DAEMON_PIDFILES+=("$DNS/nsd.pid")
 nsd -c "$DNS/nsd.conf" 9>&- </dev/null >>"$RUN/logs/nsd.log" 2>&1
+fail_at nsd
 
 # --- unbound (validating resolver) -------------------------------------------------------------------------------
 # Port 53 because posttls-finger and other libc clients can only be pointed at a resolver through resolv.conf.
@@ -258,6 +298,7 @@ remote-control:
   control-enable: no
 EOF
 unbound-checkconf "$DNS/unbound.conf" >/dev/null
+DAEMON_PIDFILES+=("$DNS/unbound.pid")
 unbound -c "$DNS/unbound.conf" 9>&- </dev/null >>"$RUN/logs/unbound.log" 2>&1
 
 # --- Postfix ------------------------------------------------------------------------------------------------------
@@ -372,7 +413,9 @@ POSTFIX_START=$!
 for svc in "${NODE_SERVICES[@]}"; do
   rm -f "$RUN/node/$svc.pid"
   setsid node "$HERE/$svc.js" "$RUN" "$RUN/node/$svc.pid" 9>&- </dev/null >>"$RUN/logs/$svc.log" 2>&1 &
+  NODE_PIDS+=($!)
 done
+fail_at services
 
 # --- Wait until everything answers --------------------------------------------------------------------------------
 wait_for() { # wait_for WHAT COMMAND... — up to 20 s
@@ -404,6 +447,8 @@ node -e '
     trustAnchorFile: `${run}/dns/trust-anchor.ds`,
     authoritative: `${l.addr.authoritative}:53`,
     https: `${l.addr.https}:443`,
+    // A "resolver" that reads every query and answers none (stall-hosts.js).
+    dnsStall: `${l.addr.dnsStall}:53`,
     smtp: Object.fromEntries([
       ...l.postfixServices.map((s) => [s.name, `${s.ip}:25`]),
       ["tarpit", `${l.addr.smtpTarpit}:25`],
@@ -424,5 +469,6 @@ node -e '
   fs.writeFileSync(`${run}/bed.json`, JSON.stringify(bed, null, 2) + "\n");
 ' "$HERE/layout.js" "$RUN" "$HERE" "$(( ($(date +%s%N) - START) / 1000000 ))"
 echo "$FINGERPRINT" >"$RUN/fingerprint"
+COMPLETE=1
 log "up in $(( ($(date +%s%N) - START) / 1000000 )) ms; resolver $RESOLVER:53, CA $CERTS/ca.pem"
 echo "$RUN/bed.json"

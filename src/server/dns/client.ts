@@ -33,8 +33,17 @@ export interface DnsClient {
   query<T extends DnsRecordType>(
     name: string,
     type: T,
-    opts?: { signal?: AbortSignal },
+    opts?: QueryOptions,
   ): Promise<DnsResult<DnsRecordTypes[T]>>;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /**
+   * Sets CD: the resolver skips DNSSEC validation. The answer is then never `secure`; it serves only to tell
+   * whether a SERVFAIL was a validation failure (see `isDnssecFailure`).
+   */
+  checkingDisabled?: boolean;
 }
 
 // 1232 octets is the DNS Flag Day 2020 payload size: large enough for most answers, small enough not to fragment.
@@ -55,7 +64,7 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
     retries: options.retries ?? DEFAULTS.retries,
     udpPayload: options.udpPayload ?? DEFAULTS.udpPayload,
   };
-  return { query: (name, type, opts = {}) => query(settings, name, type, opts.signal) };
+  return { query: (name, type, opts = {}) => query(settings, name, type, opts) };
 }
 
 /** Throws DnsServerInvalidError unless the server is an IP address and a port. */
@@ -70,7 +79,7 @@ async function query<T extends DnsRecordType>(
   settings: Settings,
   name: string,
   type: T,
-  signal: AbortSignal | undefined,
+  { signal, checkingDisabled = false }: QueryOptions,
 ): Promise<DnsResult<DnsRecordTypes[T]>> {
   const qname = normalizeQueryName(name);
   let lastError: unknown;
@@ -78,9 +87,11 @@ async function query<T extends DnsRecordType>(
     const server = settings.servers[attempt % settings.servers.length] as DnsServer;
     try {
       // A fresh random id per attempt (RFC 5452 §4.3), so a late answer to one attempt cannot pose as another's.
-      const dnsQuery = buildQuery(qname, wireType(type), randomInt(0x10000), settings.udpPayload);
+      const id = randomInt(0x10000);
+      const dnsQuery = buildQuery(qname, wireType(type), id, settings.udpPayload, checkingDisabled);
       const response = await exchange(server, dnsQuery, { timeoutMs: settings.timeoutMs, signal });
-      return interpret(response, qname, type, settings.trustAd, serverLabel(server));
+      const trustAd = settings.trustAd && !checkingDisabled;
+      return interpret(response, qname, type, trustAd, serverLabel(server));
     } catch (error) {
       if (signal?.aborted || !(error instanceof DnsError)) throw error;
       lastError = error;
@@ -131,4 +142,26 @@ function followCnames(answers: ResourceRecord[], qname: string): string[] {
     alias = aliasOf(target);
   }
   return chain;
+}
+
+/**
+ * Whether a SERVFAIL for `name`/`type` came from DNSSEC validation (bogus data) rather than from an unreachable
+ * or broken server: asked again with CD set, a validating resolver then answers. False when that second answer
+ * fails too, or when the first failure was not a SERVFAIL at all.
+ */
+export async function isDnssecFailure(
+  dns: DnsClient,
+  error: unknown,
+  name: string,
+  type: DnsRecordType,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if (!(error instanceof DnsServfailError)) return false;
+  try {
+    await dns.query(name, type, { checkingDisabled: true, ...(signal ? { signal } : {}) });
+    return true;
+  } catch (second) {
+    if (signal?.aborted) throw second;
+    return false;
+  }
 }

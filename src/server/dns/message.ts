@@ -40,12 +40,22 @@ const QR_BIT = 0x8000;
 // A real answer, even with RRSIGs and NSEC3 proofs, stays far below this; more records is an attack on memory.
 const MAX_RECORDS = 512;
 
-/** A recursive query (RD) with EDNS0 and the DO bit (RFC 6891 §6.1.4), so a validating resolver sets AD. */
-export function buildQuery(name: string, wireType: string, id: number, udpPayload: number): Query {
+/**
+ * A recursive query (RD) with EDNS0 and the DO bit (RFC 6891 §6.1.4), so a validating resolver sets AD. With
+ * `checkingDisabled` (CD, RFC 4035 §3.2.2) the resolver returns data it could not validate instead of SERVFAIL:
+ * only ever asked to tell a DNSSEC failure from another one, never to use the data.
+ */
+export function buildQuery(
+  name: string,
+  wireType: string,
+  id: number,
+  udpPayload: number,
+  checkingDisabled = false,
+): Query {
   const bytes = dnsPacket.encode({
     type: 'query',
     id,
-    flags: dnsPacket.RECURSION_DESIRED,
+    flags: dnsPacket.RECURSION_DESIRED | (checkingDisabled ? dnsPacket.CHECKING_DISABLED : 0),
     questions: [{ name, type: wireType as dnsPacket.RecordType, class: 'IN' }],
     additionals: [
       {

@@ -153,11 +153,14 @@ async function gather(
   await Promise.all([sts, tlsRpt, hosts]);
 }
 
+/** Stands in for a TLSA lookup the deadline cut short, so the probes of that host still show in the report. */
+const DANE_PENDING: DaneState = { state: 'failed', reason: 'the TLSA lookup did not finish in time' };
+
 function addressReports(host: MxHost, progress: Progress, sts: StsStatus, now: Date): AddressReport[] {
-  const dane = progress.dane.get(host.hostname);
+  const dane = progress.dane.get(host.hostname) ?? DANE_PENDING;
   return host.addresses.flatMap((address) => {
     const result = progress.probes.get(probeKey(host.hostname, address));
-    if (!result || !dane) return [];
+    if (!result) return [];
     const { mxHostname: _host, ...evidence } = result.evidence;
     const judgement = judgeAddress({
       hostname: host.hostname,
@@ -181,12 +184,41 @@ function ttlOf(progress: Progress, verdictKnown: boolean, now: Date): number {
   return Math.round(Math.min(TTL_CEILING_S, Math.max(TTL_FLOOR_S, Math.min(...limits))));
 }
 
+/** At most this many unfinished steps are named; the rest are counted. */
+const MAX_UNFINISHED_NAMED = 5;
+
+/** Which steps the deadline cut short, in the order a reader needs them: the reason an incomplete check gives. */
+function unfinishedSteps(progress: Progress): string[] {
+  if (!progress.mx && progress.noMail === undefined && progress.mxFailure === undefined)
+    return ['the MX lookup'];
+  const steps: string[] = [];
+  if (!progress.sts) steps.push('the MTA-STS policy check');
+  if (!progress.tlsRpt) steps.push('the TLS-RPT lookup');
+  for (const host of progress.mx?.hosts ?? []) {
+    if (!progress.dane.has(host.hostname)) steps.push(`the TLSA lookup for ${host.hostname}`);
+    for (const address of host.addresses) {
+      if (!progress.probes.has(probeKey(host.hostname, address)))
+        steps.push(`the STARTTLS probe of ${host.hostname} (${address})`);
+    }
+  }
+  return steps;
+}
+
+function unfinishedReason(progress: Progress, deadlineMs: number): string {
+  const steps = unfinishedSteps(progress);
+  const named = steps.slice(0, MAX_UNFINISHED_NAMED);
+  const more = steps.length - named.length;
+  const list = named.join(', ') + (more > 0 ? ` and ${more} more steps` : '');
+  return `the check did not finish within ${deadlineMs} ms: ${list || 'the verdict'} did not finish`;
+}
+
 function report(
   domain: string,
   progress: Progress,
   incomplete: boolean,
   started: number,
   now: Date,
+  deadlineMs: number,
 ): TransportReport {
   const sts = progress.sts ?? {
     state: 'failed',
@@ -200,12 +232,7 @@ function report(
     addresses: addressReports(host, progress, sts, now),
     ...(host.addressError ? { addressError: host.addressError } : {}),
     ...(host.unprobedAddresses ? { unprobedAddresses: host.unprobedAddresses } : {}),
-    dane: daneReport(
-      progress.dane.get(host.hostname) ?? {
-        state: 'failed',
-        reason: 'the TLSA lookup did not finish in time',
-      },
-    ),
+    dane: daneReport(progress.dane.get(host.hostname) ?? DANE_PENDING),
   }));
   const judged =
     progress.noMail !== undefined
@@ -221,7 +248,7 @@ function report(
             ],
           );
   const verdict = incomplete ? 'unknown' : judged.verdict;
-  const reasons = incomplete ? ['the check did not finish in time', ...judged.reasons] : judged.reasons;
+  const reasons = incomplete ? [unfinishedReason(progress, deadlineMs), ...judged.reasons] : judged.reasons;
   return {
     domain,
     verdict,
@@ -259,7 +286,8 @@ export async function checkDomain(
       deadline,
     ]);
     if (options.signal?.aborted) throw options.signal.reason;
-    return report(domain, progress, outcome === 'deadline', started, (deps.now ?? (() => new Date()))());
+    const now = (deps.now ?? (() => new Date()))();
+    return report(domain, progress, outcome === 'deadline', started, now, options.deadlineMs);
   } finally {
     clearTimeout(timer);
     // Whatever is still running (a slow probe, a DNS retry) stops now rather than outliving the check.

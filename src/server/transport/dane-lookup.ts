@@ -3,7 +3,7 @@
  * the host's addresses were DNSSEC-validated, and only from validated TLSA answers. A failed TLSA lookup is not
  * "no TLSA": conforming DANE senders defer delivery to that host rather than trust the connection.
  */
-import type { DnsClient, TlsaRecord } from '../dns';
+import { isDnssecFailure, type DnsClient, type TlsaRecord } from '../dns';
 import { describeDnsFailure, type MxHost } from './mx';
 import { usableTlsa, type UsableTlsa } from './dane';
 
@@ -32,8 +32,9 @@ export async function lookupDane(
       : undefined;
   // RFC 7672 §2.2.2: with a secure CNAME, TLSA records are sought at the canonical name first.
   const bases = host.canonicalName ? [host.canonicalName, host.hostname] : [host.hostname];
+  let base = host.hostname;
   try {
-    for (const base of bases) {
+    for (base of bases) {
       const answer = await tlsaAt(base, dns, signal);
       if (answer.status !== 'answer') continue;
       // TLSA records reached through unsigned data are evidence, never authentication (RFC 7672 §2.2).
@@ -46,6 +47,14 @@ export async function lookupDane(
   } catch (error) {
     // Without DNSSEC there is no DANE to defer for: a failed lookup of unsigned data changes nothing.
     if (unsigned) return { state: 'not-applicable', reason: unsigned };
+    if (await isDnssecFailure(dns, error, `_25._tcp.${base}`, 'TLSA', signal)) {
+      return {
+        state: 'failed',
+        reason:
+          `the TLSA records of ${base} fail DNSSEC validation (bogus: the validating resolver refuses them, ` +
+          `${describeDnsFailure(error)}), so DANE senders will not deliver to it`,
+      };
+    }
     return { state: 'failed', reason: `the TLSA lookup failed (${describeDnsFailure(error)})` };
   }
 }

@@ -8,6 +8,7 @@ import { matchTlsa } from './dane';
 import type { DaneState } from './dane-lookup';
 import { matchMx, type StsStatus } from './mta-sts';
 import type { SmtpProbeEvidence } from './smtp-probe';
+import type { CertificateFacts } from './tls-facts';
 import type { TlsRptResultType } from './tls-rpt';
 
 /** A judged address: a verdict, or `unreachable` — not counted, since senders move on to the next MX. */
@@ -47,8 +48,12 @@ const NO_TLS: Partial<Record<SmtpProbeEvidence['outcome'], string>> = {
     'sent data right after agreeing to STARTTLS (response injection), so its TLS cannot be used',
 };
 
+/**
+ * Secure TLSA records none of which an SMTP client may use count as no TLSA records at all (RFC 7672 §2.2): they
+ * neither authenticate nor make TLS mandatory, so an MTA-STS policy can still apply.
+ */
 function enforcedBy(facts: AddressFacts): 'dane' | 'mta-sts' | undefined {
-  if (facts.dane.state === 'secure' || facts.dane.state === 'unusable') return 'dane';
+  if (facts.dane.state === 'secure') return 'dane';
   if (facts.sts.state === 'policy' && facts.sts.policy.mode === 'enforce') return 'mta-sts';
   return undefined;
 }
@@ -56,13 +61,7 @@ function enforcedBy(facts: AddressFacts): 'dane' | 'mta-sts' | undefined {
 const POLICY_NAMES = { dane: 'DNSSEC-signed TLSA records', 'mta-sts': 'an MTA-STS enforce policy' } as const;
 
 function judgeDane(facts: AddressFacts, label: string, version: string): AddressJudgement {
-  if (facts.dane.state !== 'secure') {
-    // Secure TLSA records none of which is usable: TLS stays mandatory, but nothing authenticates it (RFC 7672 §2.2).
-    return {
-      verdict: 'encrypted',
-      reason: `${label} offers ${version}; its TLSA records are all of unusable types`,
-    };
-  }
+  if (facts.dane.state !== 'secure') throw new Error('judgeDane needs secure TLSA records');
   const match = matchTlsa(facts.dane.records, facts.chain, {
     mxHostname: facts.hostname,
     tlsaBaseDomain: facts.dane.baseDomain,
@@ -116,17 +115,50 @@ function judgeSts(facts: AddressFacts, label: string, version: string): AddressJ
 }
 
 function whyUnauthenticated(facts: AddressFacts): string {
-  if (facts.dane.state === 'insecure')
-    return 'its TLSA records are not DNSSEC-signed, so they cannot be trusted';
-  if (facts.dane.state === 'failed') return facts.dane.reason;
-  switch (facts.sts.state) {
+  const { dane, sts } = facts;
+  if (dane.state === 'insecure') return 'its TLSA records are not DNSSEC-signed, so they cannot be trusted';
+  if (dane.state === 'failed') return dane.reason;
+  const noDane =
+    dane.state === 'unusable'
+      ? `its ${dane.records} TLSA records are all of kinds SMTP cannot use (RFC 7672), so DANE does not apply`
+      : undefined;
+  switch (sts.state) {
     case 'policy':
-      return `its MTA-STS policy is in ${facts.sts.policy.mode} mode`;
+      return [noDane, `its MTA-STS policy is in ${sts.policy.mode} mode`].filter(Boolean).join(', and ');
     case 'failed':
-      return `its MTA-STS policy could not be used: ${facts.sts.reason}`;
+      return [noDane, `its MTA-STS policy could not be used: ${sts.reason}`].filter(Boolean).join(', and ');
     case 'none':
-      return 'the domain publishes neither DANE nor MTA-STS';
+      // The MTA-STS reason says whether there is no record or an invalid one.
+      return `${noDane ?? 'the domain publishes neither DANE nor MTA-STS'} (${sts.reason})`;
   }
+}
+
+const TRUST_ERRORS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a self-signed certificate no one trusts',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not a trusted authority',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuer is not a trusted authority',
+};
+
+/**
+ * What the certificate would mean to a sender that checked it. It does not change an unauthenticated verdict
+ * (opportunistic TLS takes any certificate), but it is what the domain has to fix before DANE or MTA-STS could
+ * authenticate it, so the sender's reason names it.
+ */
+function certificateFinding(hostname: string, certificate: CertificateFacts | undefined): string {
+  if (!certificate) return 'it shows no certificate';
+  if (!certificate.trusted) {
+    const code = certificate.trustError ?? 'unknown error';
+    return `its certificate is not trusted: ${TRUST_ERRORS[code] ?? code} (${code})`;
+  }
+  if (certificate.nameMatches) return `its certificate is trusted and names ${hostname}`;
+  if (certificate.sans.length === 0 && certificate.subject.split(', ').includes(`CN=${hostname}`)) {
+    return `its certificate names ${hostname} only in the subject CN, with no subjectAltName, which does not count`;
+  }
+  const names = certificate.sans.slice(0, 3).join(', ') || 'no DNS name';
+  return `its certificate is for ${names}${certificate.sans.length > 3 ? ', …' : ''}, not ${hostname}`;
 }
 
 export function judgeAddress(facts: AddressFacts): AddressJudgement {
@@ -158,7 +190,7 @@ export function judgeAddress(facts: AddressFacts): AddressJudgement {
         ? judgeSts(facts, label, version)
         : {
             verdict: 'encrypted' as const,
-            reason: `${label} offers ${version}, but nothing authenticates it: ${whyUnauthenticated(facts)}`,
+            reason: `${label} offers ${version}, but nothing authenticates it: ${whyUnauthenticated(facts)}; ${certificateFinding(facts.hostname, evidence.tls.certificate)}`,
           };
   if (evidence.tls.legacyOnly && judged.verdict !== 'broken') {
     return {

@@ -286,11 +286,27 @@ describe('WKD over HTTPS', () => {
     expect(result.reasons[0]).toMatch(/unusable: the data is not a readable OpenPGP key/);
   });
 
-  test('a body over 256 KiB is refused: unknown, with the size named', async () => {
+  test("a body over 256 KiB (GnuPG's bound) is the directory's answer: invalid, with the bound named", async () => {
     wkdOverrides.set(wkdHash('bob'), Buffer.alloc(256 * 1024 + 1, 0x41));
     const result = await lookup('bob@example.org');
-    expect(result.verdict).toBe('unknown');
-    expect(result.reasons.join('\n')).toContain('larger than 262144 bytes');
+    expect(result).toMatchObject({ verdict: 'invalid', source: 'wkd' });
+    expect(result.reasons[0]).toContain('larger than 256 KiB');
+  });
+
+  test('an oversize WKD answer is cached like any refusal, not retried like a failure', async () => {
+    wkdOverrides.set(wkdHash('bob'), Buffer.alloc(256 * 1024 + 1, 0x41));
+    let now = NOW.getTime();
+    const service = new CachingKeyService(deps({ now: () => new Date(now) }), {
+      ...options(),
+      negativeTtlMs: 60_000,
+      unknownTtlMs: 1_000,
+    });
+    const signal = new AbortController().signal;
+    expect((await service.lookup('bob@example.org', { signal })).verdict).toBe('invalid');
+    const asked = seen.length;
+    now += 30_000; // past the lifetime of an `unknown`, within that of a refusal
+    expect((await service.lookup('bob@example.org', { signal })).verdict).toBe('invalid');
+    expect(seen).toHaveLength(asked);
   });
 });
 
