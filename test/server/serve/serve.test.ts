@@ -1,17 +1,22 @@
 /**
  * The assembled service over real HTTPS (development certificate) with the real transport and key services
- * against the offline test bed, and the embedded SQLite store in a temporary data directory.
+ * against the offline test bed, and the embedded SQLite store in a temporary data directory. Authentication is
+ * on, as an admin deploys it: callers carry API tokens issued into that store.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { createServer, type Server } from '../../../src/server/serve';
+import { openSqliteStore } from '../../../src/server/store/sqlite';
 import { httpsJson } from '../../helpers/https-json';
 import { bedServerConfig } from '../../helpers/bed-services';
 import { testbed } from '../../helpers/testbed';
 
 let server: Server;
 let base: string;
+let senderToken: string;
+let adminToken: string;
 let ca: string;
 
 beforeAll(async () => {
@@ -19,8 +24,12 @@ beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-serve-'));
   const config = bedServerConfig(bed, dataDir, {
     publicUrl: 'https://sendguard.example.org',
-    auth: { devNoAuth: true },
+    auth: { apiTokens: true },
   });
+  const store = openSqliteStore(dataDir);
+  senderToken = (await issueApiToken(store.tokens, { name: 'Ann', role: 'sender' })).token;
+  adminToken = (await issueApiToken(store.tokens, { name: 'Ops', role: 'admin' })).token;
+  await store.close();
   server = await createServer(config);
   const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
   base = address.replace('127.0.0.1', 'localhost');
@@ -28,6 +37,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => server?.close());
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('the service, assembled', () => {
   test('the start page says what is served', async () => {
@@ -40,6 +51,7 @@ describe('the service, assembled', () => {
   test('POST /api/v1/assess answers with real verdicts and keys from the bed in one round trip', async () => {
     const res = await httpsJson(`${base}/api/v1/assess`, {
       ca,
+      headers: as(senderToken),
       body: {
         recipients: [
           'alice@wkd.sendguard.test',
@@ -59,23 +71,33 @@ describe('the service, assembled', () => {
   }, 30_000);
 
   test('GET /api/v1/domains/:domain gives the full report with evidence', async () => {
-    const res = await httpsJson(`${base}/api/v1/domains/sts-enforce.sendguard.test`, { ca });
+    const res = await httpsJson(`${base}/api/v1/domains/sts-enforce.sendguard.test`, {
+      ca,
+      headers: as(senderToken),
+    });
     expect(res.status).toBe(200);
     expect(res.body.verdict).toBe('authenticated');
     expect(res.body.evidence.mtaSts).toMatchObject({ state: 'policy', policy: { mode: 'enforce' } });
   });
 
   test('an admin pin on another key makes the next lookup `changed`: the stored verdict is dropped', async () => {
-    const before = await httpsJson(`${base}/api/v1/keys/carol@wkd.sendguard.test`, { ca });
+    const before = await httpsJson(`${base}/api/v1/keys/carol@wkd.sendguard.test`, {
+      ca,
+      headers: as(senderToken),
+    });
     expect(before.body.verdict).toBe('valid');
     const other = 'F'.repeat(40);
     const pinned = await httpsJson(`${base}/api/v1/admin/pins/carol@wkd.sendguard.test`, {
       ca,
+      headers: as(adminToken),
       method: 'PUT',
       body: { fingerprint: other },
     });
     expect(pinned.status).toBe(200);
-    const after = await httpsJson(`${base}/api/v1/keys/carol@wkd.sendguard.test`, { ca });
+    const after = await httpsJson(`${base}/api/v1/keys/carol@wkd.sendguard.test`, {
+      ca,
+      headers: as(senderToken),
+    });
     expect(after.body).toMatchObject({
       verdict: 'changed',
       fingerprint: before.body.fingerprint,
@@ -117,12 +139,19 @@ describe('the service, assembled', () => {
   });
 
   test('secure pickup is served under /api/v1/escrow', async () => {
-    const res = await httpsJson(`${base}/api/v1/escrow/messages`, { ca });
+    const res = await httpsJson(`${base}/api/v1/escrow/messages`, { ca, headers: as(senderToken) });
     expect(res.status).toBe(200);
   });
 
+  test('the API and /metrics need a token; /metrics an admin one', async () => {
+    expect((await httpsJson(`${base}/api/v1/policy`, { ca })).status).toBe(401);
+    expect((await httpsJson(`${base}/metrics`, { ca })).status).toBe(401);
+    expect((await httpsJson(`${base}/metrics`, { ca, headers: as(senderToken) })).status).toBe(403);
+    expect((await httpsJson(`${base}/healthz`, { ca })).status).toBe(200);
+  });
+
   test('/metrics counts the checks the services made', async () => {
-    const metrics = await httpsJson(`${base}/metrics`, { ca });
+    const metrics = await httpsJson(`${base}/metrics`, { ca, headers: as(adminToken) });
     expect(metrics.text).toMatch(/sendguard_check_outcomes_total\{check="transport",verdict="partial"\} 1/);
     expect(metrics.text).toMatch(
       /sendguard_cache_lookups_total\{check="transport",result="(hit|miss)"\} \d+/,
