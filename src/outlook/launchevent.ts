@@ -8,12 +8,15 @@
  * in exactly one `event.completed`, after which no timer of ours is left running.
  */
 import { createBackend } from '../addin/backend';
-import { checkSend, readAndEvaluate, type SendDecision } from '../addin/send-check';
+import type { MailHost } from '../addin/host';
+import { checkSend, clip, readAndEvaluate, type SendDecision } from '../addin/send-check';
 import { recipientSummary } from '../addin/summary';
 import { addinConfig, OPEN_PANE_COMMAND } from './config';
 import { createOfficeHost } from './office-host';
 
 const INFO_BAR_ID = 'sendguard-summary';
+
+type TagChanges = NonNullable<Extract<SendDecision, { kind: 'allow' }>['changes']>;
 
 interface CompletedOptions {
   allowEvent?: boolean;
@@ -33,6 +36,10 @@ function backend() {
   return createBackend({ baseUrl: config.backendUrl, ...(config.token ? { token: config.token } : {}) });
 }
 
+/** What the sender can do when the service refused this add-in's credentials. */
+const SIGN_IN =
+  'Sign in to Outlook again; if this keeps happening, ask your administrator to check Sendguard’s sign-in.';
+
 /** What Outlook is told for each decision. Markdown and the pane button are ignored where unsupported. */
 export function completion(decision: SendDecision): CompletedOptions {
   switch (decision.kind) {
@@ -46,53 +53,118 @@ export function completion(decision: SendDecision): CompletedOptions {
         cancelLabel: 'Open Sendguard',
         commandId: OPEN_PANE_COMMAND,
       };
-    case 'unanswered':
+    case 'unanswered': {
+      const text = decision.signIn ? `${decision.text} ${SIGN_IN}` : decision.text;
       return {
         allowEvent: false,
-        errorMessage: decision.prompt ? `${decision.text} You may send it anyway.` : decision.text,
+        errorMessage: clip(decision.prompt ? `${text} You may send it anyway.` : text),
         cancelLabel: 'Open Sendguard',
         commandId: OPEN_PANE_COMMAND,
         // Value of Office.MailboxEnums.SendModeOverride.PromptUser, spelt out: the enum may be missing here.
         ...(decision.prompt ? { sendModeOverride: 'promptUser' } : {}),
       };
+    }
+  }
+}
+
+/**
+ * Past this, a check still waiting on Outlook or the service is given up and the message stopped: a handler that
+ * never completes leaves the sender with a spinning Send. Longer than the backend's own deadline (3.5 s), so the
+ * service's answer, or its time-out with its own reason, comes first.
+ */
+export const HANDLER_DEADLINE_MS = 8000;
+
+class HandlerTimeout extends Error {}
+
+/**
+ * Runs `work` and completes the event exactly once with what it returns — or with `onFailure` when it throws or
+ * outlives the deadline — and leaves no timer of ours behind. A late result after the deadline is dropped.
+ */
+async function completeOnce(
+  event: LaunchEvent,
+  work: () => Promise<CompletedOptions | undefined>,
+  onFailure: (error: unknown) => CompletedOptions | undefined,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HandlerTimeout()), HANDLER_DEADLINE_MS);
+  });
+  let options: CompletedOptions | undefined;
+  const running = work();
+  try {
+    options = await Promise.race([running, deadline]);
+  } catch (error) {
+    running.catch(() => undefined);
+    options = onFailure(error);
+  } finally {
+    clearTimeout(timer);
+  }
+  event.completed(options);
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The refusal for a check that could not finish: the message must not leave unchecked, and the sender learns why. */
+function unexpected(error: unknown): CompletedOptions {
+  const why =
+    error instanceof HandlerTimeout
+      ? 'Sendguard took too long to check this message, so it was not sent. Try sending again.'
+      : `Sendguard could not check this message (${reasonOf(error)}), so it was not sent. Try sending again.`;
+  return {
+    allowEvent: false,
+    errorMessage: clip(why),
+    cancelLabel: 'Open Sendguard',
+    commandId: OPEN_PANE_COMMAND,
+  };
+}
+
+/**
+ * Puts the forced-TLS tag on the message. The decision to let it go holds only once the tag is on: a message meant
+ * for forced TLS that leaves untagged goes out however the gateway's default route sends it.
+ */
+async function applyTag(host: MailHost, changes: TagChanges): Promise<SendDecision | undefined> {
+  try {
+    if (changes.subject !== undefined) await host.setSubject(changes.subject);
+    if (Object.keys(changes.headers).length > 0) await host.setHeaders(changes.headers);
+    return undefined;
+  } catch (error) {
+    const text = clip(
+      `Sendguard could not add the forced-TLS tag to this message (${reasonOf(error)}), so it was not sent: without the tag it would not go over forced TLS. Try sending again, or open Sendguard and add the tag there.`,
+    );
+    return { kind: 'block', text, markdown: text };
   }
 }
 
 export async function onMessageSendHandler(event: LaunchEvent): Promise<void> {
-  let options: CompletedOptions = {
-    allowEvent: false,
-    errorMessage: 'Sendguard could not check this message, so it was not sent. Try again.',
-  };
-  try {
-    const host = createOfficeHost(Office);
-    const decision = await checkSend(host, backend());
-    if (decision.kind === 'allow' && decision.changes) {
-      const { subject, headers } = decision.changes;
-      if (subject !== undefined) await host.setSubject(subject);
-      if (Object.keys(headers).length > 0) await host.setHeaders(headers);
-    }
-    options = completion(decision);
-  } catch {
-    // `options` still holds the refusal: an error here must never let the message out.
-  } finally {
-    event.completed(options);
-  }
+  await completeOnce(
+    event,
+    async () => {
+      const host = createOfficeHost(Office);
+      const decision = await checkSend(host, backend());
+      const untagged =
+        decision.kind === 'allow' && decision.changes ? await applyTag(host, decision.changes) : undefined;
+      return completion(untagged ?? decision);
+    },
+    unexpected,
+  );
 }
 
 export async function onComposeChangeHandler(event: LaunchEvent): Promise<void> {
-  try {
-    const host = createOfficeHost(Office);
-    const evaluation = await readAndEvaluate(host, backend());
-    const text =
-      evaluation.kind === 'planned'
-        ? recipientSummary(evaluation.planned.plan)
-        : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
-    await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
-  } catch {
+  await completeOnce(
+    event,
+    async () => {
+      const host = createOfficeHost(Office);
+      const evaluation = await readAndEvaluate(host, backend());
+      const text =
+        evaluation.kind === 'planned'
+          ? recipientSummary(evaluation.planned.plan)
+          : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
+      await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
+      return undefined;
+    },
     // The info bar is advice; the send check decides. Nothing to do but finish.
-  } finally {
-    event.completed();
-  }
+    () => undefined,
+  );
 }
 
 // Top level, not in Office.onReady: the JavaScript-only runtime never calls onReady.

@@ -28,7 +28,11 @@ const OPEN_PANE = 'Click the Sendguard button in this message’s toolbar to see
 const NOT_SET_UP =
   'Sendguard is not set up, so it cannot check this message and did not send it. Enter the Sendguard service’s address in the add-on’s options (Add-ons and Themes → Sendguard → Options), then send again.';
 
-const UNEXPECTED = 'Sendguard could not check this message, so it was not sent. Try sending again.';
+const SIGN_IN =
+  'Check the API token in the add-on’s options (Add-ons and Themes → Sendguard → Options), then send again.';
+
+const unexpected = (error: unknown) =>
+  `Sendguard could not check this message (${error instanceof Error ? error.message : String(error)}), so it was not sent. Try sending again.`;
 
 /** One notification per compose tab: a second refusal replaces the first instead of stacking. */
 export const noticeId = (tabId: number | undefined) => `sendguard-send-${tabId ?? 'unknown'}`;
@@ -93,6 +97,7 @@ async function answer(
     case 'block':
       return cancel(api, tab, `${decision.text} ${OPEN_PANE}`);
     case 'unanswered': {
+      if (decision.signIn) return cancel(api, tab, `${decision.text} ${SIGN_IN}`);
       if (!decision.prompt || tab.id === undefined) return cancel(api, tab, decision.text);
       const recipients = recipientsKey(recipientsOf(details));
       if (await takeOverride(api.storage.local, tab.id, recipients)) return allow(api, tab);
@@ -117,7 +122,7 @@ export async function beforeSend(
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
     const decision = await checkSend(detailsReader(details), backendFor(settings, deps.fetch));
     return await answer(api, tab, details, decision);
-  } catch {
-    return cancel(api, tab, UNEXPECTED);
+  } catch (error) {
+    return cancel(api, tab, unexpected(error));
   }
 }

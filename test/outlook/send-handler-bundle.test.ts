@@ -93,6 +93,43 @@ function backend(verdict: string) {
   return (url: string) => json(url.endsWith('/policy') ? policyBody() : answer(verdict));
 }
 
+/** The policy as usual; `/assess` answered with this instead. */
+function assessAnswers(respond: () => Promise<unknown>, policy = defaultPolicy()) {
+  return (url: string) => (url.endsWith('/policy') ? json({ version: 'v1', policy }) : respond());
+}
+
+/** Every request answered with this HTTP status. */
+const status = (code: number) => () =>
+  Promise.resolve({ ok: false, status: code, json: () => Promise.resolve({ error: 'no' }) });
+
+/** Office calls this operation's callback with a failure, as Outlook does when an item is locked or gone. */
+function failing(sim: ReturnType<typeof simulateOffice>, path: 'subject' | 'internetHeaders', op: string) {
+  const item = (sim.office.context as { mailbox: { item: Record<string, Record<string, unknown>> } }).mailbox
+    .item;
+  item[path] = {
+    ...item[path],
+    [op]: (...args: unknown[]) => {
+      const callback = args[args.length - 1] as (r: unknown) => void;
+      setTimeout(
+        () => callback({ status: 'failed', error: { code: 9041, message: 'the item is locked' } }),
+        0,
+      );
+    },
+  };
+}
+
+/** A refusal the sender sees: not allowed, with a reason (and, where given, the words the sender must read). */
+function expectBlocked(run: Run, ...words: string[]): void {
+  expect(run.completions).toHaveLength(1);
+  const [options] = run.completions;
+  expect(options).toMatchObject({ allowEvent: false, errorMessage: expect.any(String) });
+  for (const word of words) expect(String(options!.errorMessage)).toContain(word);
+  expect(String(options!.errorMessage).length).toBeLessThanOrEqual(500);
+  expect(run.pendingTimers()).toBe(0);
+}
+
+const IBAN = 'Please pay to IBAN DE89 3704 0044 0532 0130 00.';
+
 describe('the send-handler bundle', () => {
   test('parses as ES2016 (no async functions, object spread, optional chaining…)', () => {
     expect(() => parse(source, { ecmaVersion: 2016, sourceType: 'script' })).not.toThrow();
@@ -161,5 +198,149 @@ describe('the send-handler bundle', () => {
     };
     const run = await send(sim, pendingTimers);
     expect(run.completions).toEqual([expect.objectContaining({ allowEvent: false })]);
+  });
+});
+
+describe('every failure of the send path blocks, with a reason shown to the sender', () => {
+  test.each([401, 403])('HTTP %i from the service: blocked, telling the sender to sign in', async (code) => {
+    const { sim, pendingTimers } = load(status(code));
+    const run = await send(sim, pendingTimers);
+    expectBlocked(run, 'did not accept this add-in’s sign-in', `HTTP ${code}`, 'Sign in');
+    expect(run.completions[0]).not.toHaveProperty('sendModeOverride');
+  });
+
+  test.each([500, 502, 503])('HTTP %i from /assess: blocked, saying the service refused', async (code) => {
+    const { sim, pendingTimers } = load(assessAnswers(status(code)));
+    expectBlocked(await send(sim, pendingTimers), 'refused the request', `HTTP ${code}`);
+  });
+
+  test('an answer that is not JSON: blocked', async () => {
+    const notJson = () =>
+      Promise.resolve({
+        ok: true,
+        status: 200,
+        json: () => Promise.reject(new SyntaxError('Unexpected token <')),
+      });
+    const { sim, pendingTimers } = load(assessAnswers(notJson));
+    expectBlocked(await send(sim, pendingTimers), 'cannot trust', 'not JSON');
+  });
+
+  test('an answer of the wrong shape: blocked, saying what is wrong', async () => {
+    const { sim, pendingTimers } = load(assessAnswers(() => json({ recipients: 'all good' })));
+    expectBlocked(await send(sim, pendingTimers), 'cannot trust', 'policy version is missing');
+  });
+
+  test('a verdict word outside the vocabulary: blocked, naming the recipient and the word', async () => {
+    const body = answer('authenticated');
+    body.recipients[0]!.key.verdict = 'trusted';
+    const { sim, pendingTimers } = load(assessAnswers(() => json(body)));
+    sim.state.text = IBAN;
+    expectBlocked(await send(sim, pendingTimers), 'ann@dane-ee.sendguard.test', 'key verdict "trusted"');
+  });
+
+  test('an answer that leaves a recipient out: blocked, naming who', async () => {
+    const { sim, pendingTimers } = load(backend('authenticated'));
+    sim.state.cc = [{ emailAddress: 'bob@tls-valid.sendguard.test', displayName: 'Bob' }];
+    sim.state.text = IBAN;
+    expectBlocked(await send(sim, pendingTimers), 'leaves out "bob@tls-valid.sendguard.test"');
+    expect(sim.state.subject).toBe('Report');
+  });
+
+  test('an answer about other addresses: blocked, naming them', async () => {
+    const body = answer('authenticated');
+    body.recipients[0]!.input = 'eve@dane-ee.sendguard.test';
+    const { sim, pendingTimers } = load(assessAnswers(() => json(body)));
+    expectBlocked(await send(sim, pendingTimers), '"eve@dane-ee.sendguard.test", which is not a recipient');
+  });
+
+  test('a partial answer is planned as it stands: unknown transport never gets the tag', async () => {
+    const body = answer('unknown');
+    body.partial = true;
+    const { sim, pendingTimers } = load(assessAnswers(() => json(body)));
+    sim.state.text = IBAN;
+    expectBlocked(await send(sim, pendingTimers), 'ann@dane-ee.sendguard.test');
+    expect(sim.state.subject).toBe('Report');
+  });
+
+  test('the subject tag cannot be set on the allow path: blocked, never sent untagged', async () => {
+    const { sim, pendingTimers } = load(backend('authenticated'));
+    sim.state.text = IBAN;
+    failing(sim, 'subject', 'setAsync');
+    expectBlocked(await send(sim, pendingTimers), 'could not add the forced-TLS tag', 'the item is locked');
+  });
+
+  test('the tag header cannot be set on the allow path: blocked, never sent untagged', async () => {
+    const { sim, pendingTimers } = load(backend('authenticated'));
+    sim.state.text = IBAN;
+    failing(sim, 'internetHeaders', 'setAsync');
+    expectBlocked(
+      await send(sim, pendingTimers),
+      'could not add the forced-TLS tag',
+      'setting headers failed',
+    );
+  });
+
+  test('policy `prompt` and no answer: blocked with Outlook’s send-anyway prompt', async () => {
+    const policy = defaultPolicy({ onSend: { backendUnreachable: 'prompt', allowOverride: false } });
+    const { sim, pendingTimers } = load(assessAnswers(() => new Promise(() => undefined), policy));
+    const run = await send(sim, pendingTimers);
+    expectBlocked(run, 'did not answer in time', 'You may send it anyway');
+    expect(run.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+  }, 10_000);
+
+  test('policy `block` and no answer: blocked without the prompt', async () => {
+    const { sim, pendingTimers } = load(assessAnswers(status(503)));
+    const run = await send(sim, pendingTimers);
+    expect(run.completions[0]).not.toHaveProperty('sendModeOverride');
+  });
+
+  test('Outlook never answers a read: blocked at the handler’s deadline, with its timer cleared', async () => {
+    const { sim, pendingTimers } = load(backend('authenticated'));
+    const item = (sim.office.context as { mailbox: { item: { body: Record<string, unknown> } } }).mailbox
+      .item;
+    item.body = { ...item.body, getAsync: () => undefined };
+    expectBlocked(await send(sim, pendingTimers), 'took too long');
+  }, 15_000);
+});
+
+describe('the compose-change handler', () => {
+  async function change(sim: ReturnType<typeof simulateOffice>, name: string, pendingTimers: () => number) {
+    const completions: unknown[] = [];
+    await new Promise<void>((resolve) => {
+      void sim.actions.get(name)!({
+        completed: (options?: unknown) => {
+          completions.push(options);
+          resolve();
+        },
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pendingTimers()).toBe(0);
+    return completions;
+  }
+
+  test.each(['onNewMessageComposeHandler', 'onMessageRecipientsChangedHandler'])(
+    '%s shows the summary and completes exactly once',
+    async (name) => {
+      const { sim, pendingTimers } = load(backend('authenticated'));
+      expect(await change(sim, name, pendingTimers)).toEqual([undefined]);
+      expect(sim.state.notices['sendguard-summary']?.message).toBe('1 recipient: 1 no protection needed');
+    },
+  );
+
+  test('completes exactly once when the service fails, saying the check could not be made', async () => {
+    const { sim, pendingTimers } = load(status(500));
+    expect(await change(sim, 'onMessageRecipientsChangedHandler', pendingTimers)).toHaveLength(1);
+    expect(sim.state.notices['sendguard-summary']?.message).toContain('could not check the recipients');
+  });
+
+  test('completes exactly once when the notice itself cannot be shown', async () => {
+    const { sim, pendingTimers } = load(backend('authenticated'));
+    const item = (sim.office.context as { mailbox: { item: Record<string, unknown> } }).mailbox.item;
+    item.notificationMessages = {
+      replaceAsync: (_id: string, _n: unknown, cb: (r: unknown) => void) =>
+        setTimeout(() => cb({ status: 'failed', error: { code: 1, message: 'no room' } }), 0),
+    };
+    expect(await change(sim, 'onMessageRecipientsChangedHandler', pendingTimers)).toHaveLength(1);
   });
 });

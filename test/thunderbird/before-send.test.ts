@@ -116,6 +116,7 @@ describe('compose.onBeforeSend', () => {
     tb.storage.get = () => Promise.reject(new Error('storage corrupt'));
     const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: 'Lunch?' });
     expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications[0]!.message).toContain('could not check this message (storage corrupt)');
   });
 
   test('a policy header Thunderbird will not set cancels the send instead of locking the window', async () => {
@@ -146,6 +147,86 @@ describe('compose.onBeforeSend', () => {
     // Used up: the next send is checked (and stopped) again.
     expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
   });
+});
+
+describe('every failure of the send path cancels, with a reason in the notification', () => {
+  /** The policy as usual (unless `policy` replaces it); `/assess` answered by `respond`. */
+  async function failingAssess(respond: (body: string[]) => Promise<Response>, policy = defaultPolicy()) {
+    const normal = fakeBackendFetch({ transport: TLS_OK, policy });
+    const fetch: typeof globalThis.fetch = (input, init) =>
+      String(input).endsWith('/assess')
+        ? respond((JSON.parse(String(init?.body)) as { recipients: string[] }).recipients)
+        : normal(input, init);
+    const { tb } = await setUp({ transport: TLS_OK, policy });
+    tb.events.onBeforeSend.listeners.clear();
+    tb.events.onBeforeSend.addListener((tab, details) => beforeSend({ api: tb.api, fetch }, tab, details));
+    return tb;
+  }
+
+  /** What the good backend answers for these recipients, to be spoilt by a test. */
+  async function goodAnswer(recipients: string[]) {
+    const response = await fakeBackendFetch({ transport: TLS_OK })('https://x/api/v1/assess', {
+      method: 'POST',
+      body: JSON.stringify({ recipients }),
+    });
+    return (await response.json()) as {
+      recipients: Array<{ input: string; key: { verdict: string } }>;
+      [more: string]: unknown;
+    };
+  }
+
+  async function cancelledWith(tb: FakeMessenger, ...words: string[]): Promise<void> {
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: IBAN });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications).toHaveLength(1);
+    for (const word of words) expect(tb.notifications[0]!.message).toContain(word);
+  }
+
+  test.each([401, 403])('HTTP %i: cancelled, and told to check the token', async (status) => {
+    const tb = await failingAssess(async () => new Response('{}', { status }));
+    await cancelledWith(tb, 'did not accept this add-in’s sign-in', `HTTP ${status}`, 'API token');
+  });
+
+  test.each([500, 503])('HTTP %i: cancelled, saying the service refused', async (status) => {
+    const tb = await failingAssess(async () => new Response('down', { status }));
+    await cancelledWith(tb, 'refused the request', `HTTP ${status}`);
+  });
+
+  test('an answer that is not JSON', async () => {
+    const tb = await failingAssess(async () => new Response('<html>captive portal</html>'));
+    await cancelledWith(tb, 'cannot trust', 'not JSON');
+  });
+
+  test('an answer of the wrong shape', async () => {
+    const tb = await failingAssess(async () => Response.json({ verdict: 'fine' }));
+    await cancelledWith(tb, 'cannot trust', 'policy version is missing');
+  });
+
+  test('a verdict outside the vocabulary, naming the recipient', async () => {
+    const tb = await failingAssess(async (asked) => {
+      const body = await goodAnswer(asked);
+      body.recipients[0]!.key.verdict = 'trusted';
+      return Response.json(body);
+    });
+    await cancelledWith(tb, 'ann@tls-valid.sendguard.test', 'key verdict "trusted"');
+  });
+
+  test('an answer that leaves a recipient out, naming who', async () => {
+    const tb = await failingAssess(async (asked) => Response.json(await goodAnswer(asked.slice(1))));
+    await cancelledWith(tb, 'leaves out "ann@tls-valid.sendguard.test"');
+  });
+
+  test('an answer about other addresses', async () => {
+    const tb = await failingAssess(async () =>
+      Response.json(await goodAnswer(['eve@tls-valid.sendguard.test'])),
+    );
+    await cancelledWith(tb, '"eve@tls-valid.sendguard.test", which is not a recipient');
+  });
+
+  test('no answer in time', async () => {
+    const tb = await failingAssess(() => new Promise(() => undefined));
+    await cancelledWith(tb, 'did not answer in time');
+  }, 10_000);
 });
 
 describe('the event page', () => {
