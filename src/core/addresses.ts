@@ -33,10 +33,23 @@ export class AddressError extends SendguardError {
 
 export type RecipientInput = Partial<Record<RecipientField, readonly string[]>>;
 
-/** Longer entries are refused before parsing: the parser is not linear on hostile input. */
-const MAX_ENTRY_LENGTH = 4096;
-const MAX_ADDRESS_LENGTH = 254;
-const MAX_LOCAL_LENGTH = 64;
+/**
+ * The grammar (`email-addresses`) costs tens of microseconds per character on hostile shapes and nests comments
+ * recursively, so these caps are checked by a linear scan before it runs (`screenEntry`). An entry may hold a
+ * list (Thunderbird hands over what was typed), so it may be longer than one mailbox.
+ */
+export const MAX_ENTRY_LENGTH = 4096;
+/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets including its angle brackets. */
+const MAX_ADDRESS_OCTETS = 254;
+/** RFC 5321 §4.5.3.1.1. */
+const MAX_LOCAL_OCTETS = 64;
+/** What one mailbox may carry besides its address: a display name and comments. RFC 5322 sets no limit. */
+const MAX_NAME_LENGTH = 256;
+/** RFC 5322 lets comments nest; real recipient strings hardly ever do, and the grammar recurses on each level. */
+const MAX_COMMENT_DEPTH = 3;
+
+const TOO_LONG_ADDRESS = `has an address over ${MAX_ADDRESS_OCTETS} bytes, the most RFC 5321 allows`;
+const TOO_LONG_LOCAL = `has a local part (before the @) over ${MAX_LOCAL_OCTETS} bytes, the most RFC 5321 allows`;
 const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
 
 const IDNA_OPTIONS = {
@@ -104,6 +117,92 @@ function utf8Length(text: string): number {
   return text.length;
 }
 
+/** UTF-8 octets of the UTF-16 code unit `code` (a surrogate half counts for half of its pair's four). */
+function unitOctets(code: number): number {
+  if (code < 0x80) return 1;
+  return code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
+}
+
+/** Running counts for the mailbox the screen is in. */
+class MailboxTally {
+  /** Octets of the address: inside `<…>` once seen, otherwise everything but comments and white space. */
+  bare = 0;
+  bareLocal = 0;
+  angle = 0;
+  angleLocal = 0;
+  sawAngle = false;
+  /** Characters outside `<…>`: the display name and comments, or a bare address and its comments. */
+  outside = 0;
+
+  problem(): string | undefined {
+    const [address, local] = this.sawAngle ? [this.angle, this.angleLocal] : [this.bare, this.bareLocal];
+    if (local > MAX_LOCAL_OCTETS) return TOO_LONG_LOCAL;
+    if (address > MAX_ADDRESS_OCTETS) return TOO_LONG_ADDRESS;
+    // Beside a bare address, what is not the address is white space and comments.
+    if ((this.sawAngle ? this.outside : this.outside - this.bare) > MAX_NAME_LENGTH) {
+      return `has a name or comments over ${MAX_NAME_LENGTH} characters besides its address`;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * One linear pass over an entry, before the grammar: each mailbox's address within RFC 5321's lengths, its name
+ * within MAX_NAME_LENGTH, comments nested at most MAX_COMMENT_DEPTH deep, an @ somewhere. Tracks quoted strings,
+ * comments, `<…>` and domain literals only as far as needed to find mailbox boundaries (a `,` or a group's `:`
+ * and `;` outside all of them); the grammar still decides what is valid. Returns why the entry is refused.
+ */
+function screenEntry(entry: string): string | undefined {
+  let tally = new MailboxTally();
+  let quoted = false;
+  let escaped = false;
+  let depth = 0;
+  let inAngle = false;
+  let inLiteral = false;
+  let sawAt = false;
+  let sawColon = false;
+  for (let i = 0; i < entry.length; i++) {
+    const char = entry[i]!;
+    const octets = unitOctets(entry.charCodeAt(i));
+    const inComment = depth > 0;
+    if (escaped) escaped = false;
+    else if ((quoted || inComment) && char === '\\') escaped = true;
+    else if (quoted) quoted = char !== '"';
+    else if (inLiteral) inLiteral = char !== ']';
+    else if (char === '(') {
+      if (++depth > MAX_COMMENT_DEPTH) return `has comments nested more than ${MAX_COMMENT_DEPTH} deep`;
+    } else if (inComment) depth -= char === ')' ? 1 : 0;
+    else if (char === '"') quoted = true;
+    else if (char === '[') inLiteral = true;
+    else if (char === '<' && !inAngle) {
+      inAngle = tally.sawAngle = true;
+      continue;
+    } else if (char === '>' && inAngle) {
+      inAngle = false;
+      continue;
+    } else if (!inAngle && (char === ',' || char === ':' || char === ';')) {
+      sawColon ||= char === ':';
+      const problem = tally.problem();
+      if (problem !== undefined) return problem;
+      tally = new MailboxTally();
+      continue;
+    } else if (char === '@') {
+      sawAt = true;
+      if (inAngle) tally.angleLocal = tally.angle;
+      else tally.bareLocal = tally.bare;
+    }
+    if (inAngle) tally.angle += octets;
+    else {
+      tally.outside += 1;
+      if (depth === 0 && !inComment && char !== ' ' && char !== '\t') tally.bare += octets;
+    }
+  }
+  // Without an @ there is no mailbox, only perhaps an empty group ("undisclosed-recipients:;"), whose name is
+  // no longer than a display name: the rest is refused here, as the grammar would, without its cost.
+  if (!sawAt && (!sawColon || entry.length > MAX_NAME_LENGTH)) return explainUnparsable(entry);
+  return tally.problem();
+}
+
 /** The parts of a mailbox this module reads, whichever parser found them. */
 type Mailbox = Pick<ParsedMailbox, 'local' | 'domain' | 'name'>;
 
@@ -128,9 +227,10 @@ function toRecipient(mailbox: Mailbox, field: RecipientField): Recipient | strin
     throw error;
   }
   const localPart = mailbox.local;
-  if (utf8Length(localPart) > MAX_LOCAL_LENGTH) return 'has a local part over 64 bytes';
+  if (utf8Length(localPart) > MAX_LOCAL_OCTETS) return TOO_LONG_LOCAL;
+  // Checked again on the result: quoting and the A-label can make the address longer than the screen saw it.
   const address = `${formatLocalPart(localPart)}@${domain}`;
-  if (address.length > MAX_ADDRESS_LENGTH) return 'is longer than 254 characters';
+  if (utf8Length(address) > MAX_ADDRESS_OCTETS) return TOO_LONG_ADDRESS;
   const displayName = mailbox.name?.trim();
   return { address, localPart, domain, ...(displayName ? { displayName } : {}), fields: [field] };
 }
@@ -146,6 +246,8 @@ function parseEntry(
     const result = toRecipient(plain, field);
     return typeof result === 'string' ? bad(result) : { recipients: [result], invalid: [] };
   }
+  const refused = screenEntry(entry);
+  if (refused !== undefined) return bad(refused);
   const parsed = parseAddressList({ input: withoutTrailingDots(entry), rfc6532: true });
   if (parsed === null) return bad(explainUnparsable(entry));
   const mailboxes = parsed.flatMap((item) => (item.type === 'group' ? item.addresses : [item]));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseOneAddress } from 'email-addresses';
+import { parseAddressList, parseOneAddress } from 'email-addresses';
 import {
   AddressError,
   normalizeDomain,
@@ -73,7 +73,11 @@ describe('addresses: what hosts hand over', () => {
     ['address literal', 'x@[192.0.2.1]', 'address literal'],
     ['single-label domain', 'x@localhost', 'no top-level domain'],
     ['RFC 5891 §4.2.3.1 hyphens', 'x@-bad-.example', 'not a valid domain name'],
-    ['RFC 5321 §4.5.3.1.1 local part > 64', `${'a'.repeat(65)}@example.org`, 'local part over 64 bytes'],
+    [
+      'RFC 5321 §4.5.3.1.1 local part > 64',
+      `${'a'.repeat(65)}@example.org`,
+      'local part (before the @) over 64 bytes',
+    ],
     [
       'RFC 1035 name > 253',
       `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(60)}.example`,
@@ -156,6 +160,88 @@ describe('the fast path for bare addresses agrees with the RFC 5322 grammar', ()
         expect(recipients[0]).toMatchObject({ localPart: full.local, domain });
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('RFC 5321 length caps, checked before the grammar runs', () => {
+  const reasonFor = (entry: string) => {
+    const { recipients, invalid } = readRecipients({ to: [entry] });
+    expect(recipients).toEqual([]);
+    expect(invalid).toHaveLength(1);
+    return invalid[0]!.reason;
+  };
+  const label63 = 'd'.repeat(63);
+  // 64 + 1 + 190 = 255 octets: every label and the domain itself are legal, the address is one octet too long.
+  const domain190 = `${label63}.${label63}.${'e'.repeat(54)}.example`;
+
+  test('RFC 5321 §4.5.3.1.3: an address of 255 octets in angle brackets is refused, naming the limit', () => {
+    expect(domain190).toHaveLength(190);
+    expect(reasonFor(`Ann <${'a'.repeat(64)}@${domain190}>`)).toBe(
+      'has an address over 254 bytes, the most RFC 5321 allows',
+    );
+  });
+
+  test('RFC 5321 §4.5.3.1.3: one octet less is accepted', () => {
+    const address = `${'a'.repeat(63)}@${domain190}`;
+    expect(parseAddress(`Ann <${address}>`).address).toBe(address);
+  });
+
+  test('RFC 5321 §4.5.3.1.1: the local part is counted in UTF-8 bytes, not characters', () => {
+    // 33 two-byte characters: 33 characters, 66 bytes.
+    expect(reasonFor(`"Jö" <${'ö'.repeat(33)}@example.org>`)).toBe(
+      'has a local part (before the @) over 64 bytes, the most RFC 5321 allows',
+    );
+    expect(parseAddress(`${'ö'.repeat(32)}@example.org`).localPart).toBe('ö'.repeat(32));
+  });
+
+  test('a quoted local part with an @ inside is measured up to the last @ outside the quotes', () => {
+    expect(parseAddress(`"${'a@'.repeat(20)}"@example.org`).localPart).toBe('a@'.repeat(20));
+  });
+
+  test('a name of more than 256 characters beside the address is refused', () => {
+    expect(reasonFor(`"${'n'.repeat(300)}" <ann@example.org>`)).toBe(
+      'has a name or comments over 256 characters besides its address',
+    );
+    expect(parseAddress(`"${'n'.repeat(200)}" <ann@example.org>`).displayName).toBe('n'.repeat(200));
+  });
+
+  test('comments nested four deep are refused; three deep still parse', () => {
+    expect(reasonFor('ann@example.org ((((x))))')).toBe('has comments nested more than 3 deep');
+    expect(parseAddress('ann@example.org (((x)))').address).toBe('ann@example.org');
+  });
+
+  test('a list in one entry is measured per mailbox', () => {
+    const long = `${'b'.repeat(64)}@${label63}.example`;
+    const list = Array.from(
+      { length: 20 },
+      (_, i) => `"Person ${i}" <${long.replace('bb', `${i}`.padStart(2, '0'))}>`,
+    );
+    expect(readRecipients({ to: [list.join(', ')] }).recipients).toHaveLength(20);
+  });
+
+  test("deeply nested comments, which overflow the grammar's stack, are refused without reaching it", () => {
+    const hostile = `${'('.repeat(2048)}${')'.repeat(2048)}`;
+    expect(() => parseAddressList({ input: hostile, rfc6532: true })).toThrow(RangeError);
+    expect(reasonFor(hostile)).toBe('has comments nested more than 3 deep');
+  });
+
+  test('for generated names and addresses, the screen refuses nothing within the limits', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.emailAddress(), (name, email) => {
+        const entry = `"${name.replace(/["\\\r\n]/g, '')}" <${email}>`;
+        const full = parseOneAddress({ input: entry, rfc6532: true });
+        fc.pre(full !== null && full.type === 'mailbox');
+        const { invalid } = readRecipients({ to: [entry] });
+        const reasons = invalid.map((i) => i.reason).join();
+        if (reasons.includes('RFC 5321')) {
+          const mailbox = full as { local: string; address: string };
+          expect(Buffer.byteLength(mailbox.local) > 64 || Buffer.byteLength(mailbox.address) > 254).toBe(
+            true,
+          );
+        } else expect(reasons).not.toMatch(/nested|besides its address/);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -120,6 +120,68 @@ describe('POST /api/v1/assess', () => {
     expect(fine.statusCode).toBe(200);
   });
 
+  describe('parsing cost: RFC 5321 caps per address, a character cap per request', () => {
+    const longDomain = `${'d'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(54)}.example`;
+
+    test('RFC 5321 §4.5.3.1: over-long addresses come back invalid with the limit named; the rest are assessed', async () => {
+      const { app, fakeKeys } = await testApp();
+      const response = await app.inject(
+        post([
+          `Ann <${'a'.repeat(64)}@${longDomain}>`,
+          `${'b'.repeat(65)}@partner.example`,
+          `"${'('.repeat(2000)}" ${'('.repeat(2000)}`,
+          'ann@partner.example',
+        ]),
+      );
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(body.invalid.map((i: { reason: string }) => i.reason)).toEqual([
+        'has an address over 254 bytes, the most RFC 5321 allows',
+        'has a local part (before the @) over 64 bytes, the most RFC 5321 allows',
+        'has comments nested more than 3 deep',
+      ]);
+      expect(body.recipients.map((r: { address: string }) => r.address)).toEqual(['ann@partner.example']);
+      expect(fakeKeys.calls).toEqual(['ann@partner.example']);
+    });
+
+    // The shapes the grammar is slowest on per character (fuzzing found them), each as long as a mailbox may be.
+    const slowShapes = [
+      `${'a.'.repeat(127)}a <x@partner.example>`,
+      `"": ${'a.'.repeat(125)}a:;`,
+      `x@partner.example${' '.repeat(250)}(c) ,`,
+      `${'a. '.repeat(84)}<y@partner.example>`,
+      `${'a@b.c,'.repeat(42)}`,
+      `a@partner.example ${'(((x)))'.repeat(36)}`,
+    ];
+
+    test("a request filled to its cap with the slowest shapes is answered within jest's default 5 s", async () => {
+      const { app } = await testApp();
+      const recipients: string[] = [];
+      for (let total = 0; ;) {
+        const next = slowShapes[recipients.length % slowShapes.length]!;
+        total += JSON.stringify(next).length + 1;
+        if (total > 500 * 64) break;
+        recipients.push(next);
+      }
+      const response = await app.inject(post(recipients));
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(body.recipients.length + body.invalid.length).toBe(recipients.length);
+    }, 5000);
+
+    test("a body over the request's character cap is a 413, however the entries are split", async () => {
+      const { app, fakeTransport } = await testApp();
+      const entry = `${'a.'.repeat(30)}a <x@partner.example>`;
+      const response = await app.inject(post(Array.from({ length: 500 }, () => entry)));
+      expect(response.statusCode).toBe(413);
+      expect(response.json().error.code).toBe('BODY_TOO_LARGE');
+      expect(fakeTransport.calls).toEqual([]);
+      // The cap follows limits.maxRecipients: a service allowing more recipients takes larger bodies.
+      const larger = await testApp({ config: { limits: { maxRecipients: 1000 } } });
+      expect((await larger.app.inject(post(Array.from({ length: 500 }, () => entry)))).statusCode).toBe(200);
+    });
+  });
+
   test('at the deadline the unknown rest is "still being checked", partial; the check finishes into the cache', async () => {
     const { app, fakeTransport, fakeKeys } = await testApp({ config: { limits: { assessDeadlineMs: 50 } } });
     const slow = gate();
