@@ -31,6 +31,11 @@ function attributes(doc: Document): string[] {
 test('the corpus holds the vectors the portal must withstand', () => {
   expect(VECTORS.length).toBeGreaterThanOrEqual(90);
   expect(new Set(VECTORS.map((v) => v.name)).size).toBe(VECTORS.length);
+  // The browser test renders the corpus as one document: no vector may swallow the ones after it.
+  for (const vector of VECTORS) {
+    const raw = new DOMParser().parseFromString(`<p>x</p>${vector.html}<p id="next">y</p>`, 'text/html');
+    expect([vector.name, raw.getElementById('next')?.textContent]).toEqual([vector.name, 'y']);
+  }
 });
 
 describe.each(VECTORS.map((v) => [v.name, v] as const))('before consent: %s', (_name, vector) => {
