@@ -82,19 +82,22 @@ export interface Client {
 
 /**
  * The client address of a from clause, from its TCP-information comment. Exim puts it as the from domain itself
- * when there is no reverse name (`from [192.0.2.1] (helo=x)`); that form is trusted only beside Exim's
- * `helo=`/`port=`, because elsewhere the from domain is the client's HELO.
+ * when there is no reverse name (`from [192.0.2.1] (helo=x)`, or `from [192.0.2.1]` alone when the HELO was that
+ * literal); that form is trusted only beside Exim's `helo=`/`port=`/`ident=` or in a field Exim wrote, because
+ * elsewhere the from domain is the client's HELO.
  */
-function clientAddress(from: Clause | undefined, info: string | null): string | null {
+function clientAddress(from: Clause | undefined, info: string | null, writtenByExim: boolean): string | null {
   const ip = info === null ? null : addressIn(info);
   if (ip) return ip;
   const literal = /^\[([^\]]+)\](?::\d+)?$/.exec(words(from)[0] ?? '');
-  return literal && info !== null && /\b(?:helo|port)=/i.test(info) ? normaliseIp(literal[1]!) : null;
+  if (!literal) return null;
+  const eximNotes = info === null ? writtenByExim : /\b(?:helo|port|ident)=/i.test(info);
+  return eximNotes ? normaliseIp(literal[1]!) : null;
 }
 
-export function client(from: Clause | undefined): Client {
+export function client(from: Clause | undefined, writtenByExim: boolean): Client {
   const info = tcpInfo(from);
-  const address = clientAddress(from, info);
+  const address = clientAddress(from, info, writtenByExim);
   const socket = info !== null && LOCAL_SOCKET.test(info);
   return { address, loopback: socket || (address !== null && isLoopback(address)) };
 }

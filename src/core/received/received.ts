@@ -13,17 +13,21 @@ import type { Hop, HopTls } from './types';
 /** Far beyond any real Received field (a few hundred characters); longer ones are cut before parsing. */
 export const MAX_RECEIVED_CHARS = 4096;
 
+/** Protocols written as several words: Exchange's, and IIS's `Microsoft SMTPSVC(6.0.3790.4675)`. */
+const MULTI_WORD_PROTOCOLS = ['microsoft smtp server', 'microsoft smtpsvc'];
+
 /**
- * The protocol word of the with clause, which comments may precede (`with (… encrypted) SMTP`). Microsoft's are
- * several words: `Microsoft SMTP Server`, IIS's `Microsoft SMTPSVC(6.0.3790.4675)`.
+ * The protocol of the with clause as written. Comments may precede it (`with (… encrypted) SMTP`), and so may a
+ * cipher (`with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP`) or the vendor's name (`with MailEnable ESMTPA`).
  */
 function protocolOf(withClause: Clause | undefined): string | null {
   const list = words(withClause);
-  for (const name of ['Microsoft SMTP Server', 'Microsoft SMTPSVC']) {
+  for (const name of MULTI_WORD_PROTOCOLS) {
     const length = name.split(' ').length;
-    if (list.slice(0, length).join(' ').toLowerCase() === name.toLowerCase())
-      return list.slice(0, length).join(' ');
+    if (list.slice(0, length).join(' ').toLowerCase() === name) return list.slice(0, length).join(' ');
   }
+  if (list[1]?.toLowerCase() === 'encrypted') return list[2] ?? null;
+  if (list[0]?.toLowerCase() === 'mailenable' && list[1] !== undefined) return `${list[0]} ${list[1]}`;
   return list[0] ?? null;
 }
 
@@ -62,6 +66,13 @@ function renderServerToken(token: Token, inForClause: boolean): string[] {
  */
 function injectedLocally(parts: ReceivedParts, protocol: string | null): boolean {
   return protocol === null && !clause(parts, 'from');
+}
+
+/** Exim signs its fields with its version, `(Exim 4.96)`, right after the with clause. */
+function writtenByExim(parts: ReceivedParts): boolean {
+  return (clause(parts, 'with')?.tokens ?? []).some(
+    (token) => token.kind === 'comment' && /^Exim \d/i.test(token.text),
+  );
 }
 
 /** IIS's `from mail pickup service by host with Microsoft SMTPSVC`: a file dropped in its pickup folder. */
@@ -104,7 +115,7 @@ export function parseReceived(value: string): Hop {
   const parts = splitClauses(raw);
   const from = clause(parts, 'from');
   const protocol = protocolOf(clause(parts, 'with'));
-  const peer = client(from);
+  const peer = client(from, writtenByExim(parts));
   const tls = findTls(serverText(parts));
   const hop: Hop = {
     from: firstWord(from) ?? null,

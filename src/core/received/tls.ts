@@ -33,6 +33,9 @@ const TLS_NOTATIONS: RegExp[] = [
   // qmail's TLS patch and qpsmtpd, placed between `with` and the protocol: `with (ECDHE-RSA-AES256-GCM-SHA384
   // encrypted) SMTP`, `with (TLS_AES_256_GCM_SHA384 encrypted) ESMTPS`, `with (TLSv1.2:ECDHE-…:256 encrypted) esmtp`.
   new RegExp(`\\((?:${VERSION}:)?${CIPHER}(?::\\d{1,4})? encrypted\\)`, 'i'),
+  // Broadcom (Symantec) Email Security.cloud, qmail underneath, without the parentheses: `with
+  // ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP`.
+  new RegExp(`\\b${CIPHER} encrypted (?:UTF8)?E?SMTP`, 'i'),
   // Cisco Secure Email (IronPort) `with ESMTP/TLS/AES256-GCM-SHA384`.
   new RegExp(`\\bE?SMTP/TLS/${CIPHER}`, 'i'),
   // Exchange 2007–2016: `with Microsoft SMTP Server (TLS) id 14.3.…`.
@@ -70,16 +73,24 @@ export type ProtocolClass = 'tls' | 'plain' | 'lmtp' | 'local' | 'unknown';
  */
 const SMTP_FAMILY = /^(?:UTF8)?(E?SMTP|LMTP)(S?)A?$/i;
 
-export function protocolClass(protocol: string | null): ProtocolClass {
-  if (protocol === null) return 'unknown';
+/**
+ * Records a program on the server itself writes when it takes a message in or hands it back: Exim's `local`,
+ * `local-esmtp`, `local-bsmtp`; old sendmail's `via sendmail with stdio`; SpamAssassin's report wrapper; the
+ * qmail-scanner content filter (`with qmail-scanner-2.11`).
+ */
+const LOCAL_PROTOCOL = /^(?:local(?:-\w+)?|stdio|SpamAssassin|qmail-scanner\S*)$/i;
+
+export function protocolClass(written: string | null): ProtocolClass {
+  if (written === null) return 'unknown';
+  // MailEnable names itself before the RFC 3848 keyword: `with MailEnable ESMTPA`.
+  const protocol = written.replace(/^MailEnable /i, '');
   const smtp = SMTP_FAMILY.exec(protocol);
   if (smtp) return smtp[2] ? 'tls' : smtp[1]!.toUpperCase() === 'LMTP' ? 'lmtp' : 'plain';
   if (/^HTTPS$/i.test(protocol)) return 'tls';
   // Exchange 2007 and later record TLS in a comment when it was used (see TLS_NOTATIONS), so the bare name means
   // none. IIS's `Microsoft SMTPSVC` (Exchange 2003) writes the same line with or without TLS: not recorded.
   if (/^Microsoft SMTP Server$/i.test(protocol)) return 'plain';
-  // Exim's `local`, `local-esmtp`, `local-bsmtp`: a message submitted on the server itself.
-  if (/^local(?:-\w+)?$/i.test(protocol)) return 'local';
+  if (LOCAL_PROTOCOL.test(protocol)) return 'local';
   // HTTP, HTTPREST, mapi, SMTPSVC, UUCP and the rest: the protocol or its TLS is not recorded.
   return 'unknown';
 }

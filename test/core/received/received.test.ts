@@ -182,6 +182,16 @@ describe('parseReceived: TLS notations per MTA', () => {
       { tls: 'tls1.2', version: 'TLS12', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' },
     ],
     [
+      'Broadcom Email Security.cloud: the cipher before the protocol, no parentheses',
+      'from unknown (HELO mail.sender.example) (192.0.2.1) by server-7.tower-426.messagelabs.com with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP',
+      { tls: 'tls', version: null, cipher: 'ECDHE-RSA-AES256-GCM-SHA384' },
+    ],
+    [
+      'MailEnable names itself before the keyword',
+      'from laptop ([192.0.2.1]) by mail.example with MailEnable ESMTPA',
+      { tls: 'plain', version: null, cipher: null },
+    ],
+    [
       "IIS's SMTPSVC never records TLS",
       'from a ([192.0.2.1]) by b.corp.example with Microsoft SMTPSVC(6.0.3790.4675)',
       { tls: 'unknown', version: null, cipher: null },
@@ -229,6 +239,10 @@ describe('parseReceived: RFC 3848 and other with keywords', () => {
     ['XYZZY', 'unknown'],
     ['local', 'local'],
     ['local-esmtp', 'local'],
+    ['stdio', 'local'],
+    ['SpamAssassin', 'local'],
+    ['qmail-scanner-2.11', 'local'],
+    ['MailEnable ESMTPS', 'tls'],
   ])('with %s → %s', (protocol, tls) => {
     expect(
       parseReceived(`from a (a [192.0.2.1]) by b with ${protocol} id X; 1 Jan 2026 00:00:00 +0000`).tls,
@@ -336,6 +350,11 @@ describe('parseReceived: loopback hand-offs, whatever the HELO name claims', () 
       'qmail (HELO [127.0.0.1]) from a public address',
       'from unknown (HELO [127.0.0.1]) (203.0.113.66) by b with SMTP',
       'plain',
+    ],
+    [
+      'Exim: the address alone as the from domain, when the HELO was that literal',
+      'from [127.0.0.1] by mx.example with esmtp (Exim 4.96) id 1r',
+      'local',
     ],
     [
       'a from domain literal without Exim notes is only the HELO',
