@@ -142,7 +142,7 @@ export interface StsPolicy {
 }
 
 /** Which rule of RFC 8461 §3.2 a policy broke. */
-export type StsPolicyRule = 'version' | 'mode' | 'max_age' | 'mx';
+export type StsPolicyRule = 'version' | 'mode' | 'max_age' | 'mx' | 'line';
 
 export class StsPolicyError extends SendguardError {
   constructor(
@@ -163,6 +163,11 @@ const POLICY_FIELD_NAME_MAX = 32;
 const STRAY_LINE_BREAK = /[\r\u2028\u2029]/;
 /** RFC 1035 §2.3.4: a name has at most 255 octets on the wire, 253 characters as text; `*.` may precede it. */
 const MX_DOMAIN_MAX = 253;
+/**
+ * RFC 8461 §3.2 sets no line length, but its longest defined line is `mx: *.` and a 253-character domain; twice
+ * that leaves room for WSP and extension fields. A longer line is not a policy a sender could rely on.
+ */
+export const STS_POLICY_LINE_MAX = 512;
 // `["*."] Domain` with RFC 5321's Domain: LDH labels of at most 63 characters, no trailing dot, ASCII only.
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const MX_PATTERN = new RegExp(`^(?:\\*\\.)?${LABEL}(?:\\.${LABEL})*$`);
@@ -195,14 +200,19 @@ function isStsMode(value: string | undefined): value is StsMode {
 
 /**
  * Every field line's name and value (WSP around the value dropped), in one pass with no backtracking: the body is
- * up to 64 KiB of the remote party's choosing. A line is not a field unless a valid name and a colon start it.
- * Lines of any length are read, but the value of each defined field is then held to its grammar, which bounds
- * it (an mx pattern to a domain name's 253 characters).
+ * up to 64 KiB of the remote party's choosing. A line is not a field unless a valid name and a colon start it; a
+ * line longer than STS_POLICY_LINE_MAX makes the whole policy invalid.
  */
 function policyFields(text: string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
-  for (const rawLine of text.split('\n')) {
+  for (const [index, rawLine] of text.split('\n').entries()) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (line.length > STS_POLICY_LINE_MAX) {
+      throw new StsPolicyError(
+        'line',
+        `line ${index + 1} of the policy is ${line.length} characters long, more than the ${STS_POLICY_LINE_MAX} allowed`,
+      );
+    }
     const field = policyField(line);
     if (field === undefined) continue;
     const [key, value] = field;

@@ -82,7 +82,7 @@ export function unprobedReason(
   if (unprobed === 0) return [];
   const probed = host.addresses.length;
   return [
-    `${host.hostname} has ${probed + unprobed} addresses; ${probed} were probed and ${unprobed} were not ` +
-      `(at most ${limits.perHost} per MX host and ${limits.perDomain} per domain are probed)`,
+    `${host.hostname} has ${probed + unprobed} addresses: ${unprobed} not probed, ${probed} probed ` +
+      `(at most ${limits.perHost} per MX host and ${limits.perDomain} per domain are)`,
   ];
 }

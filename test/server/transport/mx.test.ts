@@ -187,8 +187,8 @@ describe('probe limits: a hostile domain cannot make the checker open thousands 
   test('the reason says how many addresses were not probed and why', () => {
     const [host] = [{ hostname: 'mx.example.org', addresses: v4(10), unprobedAddresses: 290 }];
     expect(unprobedReason(host)).toEqual([
-      'mx.example.org has 300 addresses; 10 were probed and 290 were not ' +
-        '(at most 10 per MX host and 20 per domain are probed)',
+      'mx.example.org has 300 addresses: 290 not probed, 10 probed ' +
+        '(at most 10 per MX host and 20 per domain are)',
     ]);
   });
 });
