@@ -14,7 +14,8 @@ import { tagChanges } from './protect/tag';
 
 export type SendDecision =
   | { kind: 'allow'; why: string; changes?: { subject?: string; headers: Record<string, string> } }
-  | { kind: 'block'; text: string; markdown: string }
+  /** `prompt`: the plan refused it, and the policy lets the sender send it anyway after confirming. */
+  | { kind: 'block'; text: string; markdown: string; prompt?: boolean }
   /**
    * No answer to go by: `prompt` when the policy lets the sender decide; `signIn` when the service refused the
    * add-in's credentials, which the sender (or their administrator) must fix where this host keeps them.
@@ -35,7 +36,7 @@ function stillProtected(applied: AppliedRecord, plan: Plan, addresses: string[],
   return plan.recipients.every((r) => r.protection === 'internal' || r.allowed.includes(applied.protection));
 }
 
-function refusal(plan: Plan): SendDecision {
+function refusal(plan: Plan, policy: Policy): SendDecision {
   const needing = plan.recipients.filter((r) => r.protection !== 'internal' && r.protection !== 'none');
   const lines = needing.map((r) => `${r.address}: ${r.reason}`);
   const fix =
@@ -46,6 +47,7 @@ function refusal(plan: Plan): SendDecision {
     kind: 'block',
     text: clip(`${plan.summary} ${fix} ${lines.join(' ')}`),
     markdown: clip(`**${plan.summary}**\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n${fix}`),
+    ...(policy.onSend.allowOverride ? { prompt: true } : {}),
   };
 }
 
@@ -111,5 +113,5 @@ export async function checkSend(host: MessageReader, backend: Backend): Promise<
   if (plan.action === 'send') return { kind: 'allow', why: plan.summary };
   if (plan.action === 'tag')
     return { kind: 'allow', why: plan.summary, changes: tagChanges(state.subject, policy) };
-  return refusal(plan);
+  return refusal(plan, policy);
 }

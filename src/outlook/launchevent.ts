@@ -40,6 +40,12 @@ function backend() {
 const SIGN_IN =
   'Sign in to Outlook again; if this keeps happening, ask your administrator to check Sendguard’s sign-in.';
 
+/** Where the policy lets the sender decide (`onSend.backendUnreachable: prompt`, `onSend.allowOverride`). */
+const SEND_ANYWAY = 'You may send it anyway.';
+
+/** Value of Office.MailboxEnums.SendModeOverride.PromptUser, spelt out: the enum may be missing here. */
+const PROMPT_USER = { sendModeOverride: 'promptUser' };
+
 /** What Outlook is told for each decision. Markdown and the pane button are ignored where unsupported. */
 export function completion(decision: SendDecision): CompletedOptions {
   switch (decision.kind) {
@@ -48,20 +54,22 @@ export function completion(decision: SendDecision): CompletedOptions {
     case 'block':
       return {
         allowEvent: false,
-        errorMessage: decision.text,
-        errorMessageMarkdown: decision.markdown,
+        errorMessage: decision.prompt ? clip(`${decision.text} ${SEND_ANYWAY}`) : decision.text,
+        errorMessageMarkdown: decision.prompt
+          ? clip(`${decision.markdown}\n\n${SEND_ANYWAY}`)
+          : decision.markdown,
         cancelLabel: 'Open Sendguard',
         commandId: OPEN_PANE_COMMAND,
+        ...(decision.prompt ? PROMPT_USER : {}),
       };
     case 'unanswered': {
       const text = decision.signIn ? `${decision.text} ${SIGN_IN}` : decision.text;
       return {
         allowEvent: false,
-        errorMessage: clip(decision.prompt ? `${text} You may send it anyway.` : text),
+        errorMessage: clip(decision.prompt ? `${text} ${SEND_ANYWAY}` : text),
         cancelLabel: 'Open Sendguard',
         commandId: OPEN_PANE_COMMAND,
-        // Value of Office.MailboxEnums.SendModeOverride.PromptUser, spelt out: the enum may be missing here.
-        ...(decision.prompt ? { sendModeOverride: 'promptUser' } : {}),
+        ...(decision.prompt ? PROMPT_USER : {}),
       };
     }
   }

@@ -95,20 +95,34 @@ async function answer(
       });
     }
     case 'block':
+      if (decision.prompt) return offerOverride(api, tab, details, decision.text);
       return cancel(api, tab, `${decision.text} ${OPEN_PANE}`);
-    case 'unanswered': {
+    case 'unanswered':
       if (decision.signIn) return cancel(api, tab, `${decision.text} ${SIGN_IN}`);
-      if (!decision.prompt || tab.id === undefined) return cancel(api, tab, decision.text);
-      const recipients = recipientsKey(recipientsOf(details));
-      if (await takeOverride(api.storage.local, tab.id, recipients)) return allow(api, tab);
-      await askToOverride(api.storage.local, tab.id, { text: decision.text, recipients });
-      return cancel(
-        api,
-        tab,
-        `${decision.text} Your organisation lets you send it anyway: open Sendguard in this message, choose “Send anyway”, then send again.`,
-      );
-    }
+      if (decision.prompt) return offerOverride(api, tab, details, decision.text);
+      return cancel(api, tab, decision.text);
   }
+}
+
+/**
+ * Where the policy lets the sender decide: an answer given in the pane for exactly these recipients lets the
+ * message go once; otherwise the question is recorded for the pane and the message stopped.
+ */
+async function offerOverride(
+  api: Messenger,
+  tab: Tab,
+  details: ComposeDetails,
+  text: string,
+): Promise<BeforeSendResult> {
+  if (tab.id === undefined) return cancel(api, tab, text);
+  const recipients = recipientsKey(recipientsOf(details));
+  if (await takeOverride(api.storage.local, tab.id, recipients)) return allow(api, tab);
+  await askToOverride(api.storage.local, tab.id, { text, recipients });
+  return cancel(
+    api,
+    tab,
+    `${text} Your organisation lets you send it anyway: open Sendguard in this message, choose “Send anyway”, then send again.`,
+  );
 }
 
 export async function beforeSend(

@@ -1,5 +1,6 @@
 /**
- * "Send anyway" where the policy allows it (`onSend.backendUnreachable: prompt`). A background cannot hold a
+ * "Send anyway" where the policy allows it (`onSend.backendUnreachable: prompt` when the check got no answer,
+ * `onSend.allowOverride` when the plan refused the message). A background cannot hold a
  * question open across a suspension, so the question and the answer live in `storage.local`: the send check
  * cancels and records the question for that compose tab; the pane offers "Send anyway" and records the answer;
  * the next send of the same recipients within a few minutes finds it and uses it up.

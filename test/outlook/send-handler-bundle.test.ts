@@ -288,6 +288,22 @@ describe('every failure of the send path blocks, with a reason shown to the send
     expect(run.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
   }, 10_000);
 
+  test('policy `allowOverride` and a plan that refuses: blocked with the prompt, naming the recipient', async () => {
+    const policy = defaultPolicy({ onSend: { backendUnreachable: 'block', allowOverride: true } });
+    const { sim, pendingTimers } = load(assessAnswers(() => json(answer('none')), policy));
+    sim.state.text = IBAN;
+    const run = await send(sim, pendingTimers);
+    expectBlocked(run, 'ann@dane-ee.sendguard.test', 'You may send it anyway');
+    expect(run.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+  });
+
+  test('without `allowOverride`, a plan that refuses offers no prompt', async () => {
+    const { sim, pendingTimers } = load(backend('none'));
+    sim.state.text = IBAN;
+    const run = await send(sim, pendingTimers);
+    expect(run.completions[0]).not.toHaveProperty('sendModeOverride');
+  });
+
   test('policy `block` and no answer: blocked without the prompt', async () => {
     const { sim, pendingTimers } = load(assessAnswers(status(503)));
     const run = await send(sim, pendingTimers);

@@ -149,6 +149,17 @@ describe('compose.onBeforeSend', () => {
   });
 });
 
+test('policy `allowOverride`: a message the plan refuses can be sent anyway, once, after the sender confirms', async () => {
+  const policy = defaultPolicy({ onSend: { backendUnreachable: 'block', allowOverride: true } });
+  const { tb } = await setUp({ transport: TLS_OK, policy });
+  const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: SSN });
+  expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+  expect(tb.notifications[0]!.message).toMatch(/ann@tls-valid\.sendguard\.test.*Send anyway/s);
+  await grantOverride(tb.storage, tabId);
+  expect(await tb.send(tabId)).toMatchObject({ kind: 'sent' });
+  expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+});
+
 describe('every failure of the send path cancels, with a reason in the notification', () => {
   /** The policy as usual (unless `policy` replaces it); `/assess` answered by `respond`. */
   async function failingAssess(respond: (body: string[]) => Promise<Response>, policy = defaultPolicy()) {
