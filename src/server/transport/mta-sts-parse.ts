@@ -164,8 +164,8 @@ const STRAY_LINE_BREAK = /[\r\u2028\u2029]/;
 /** RFC 1035 §2.3.4: a name has at most 255 octets on the wire, 253 characters as text; `*.` may precede it. */
 const MX_DOMAIN_MAX = 253;
 /**
- * RFC 8461 §3.2 sets no line length, but its longest defined line is `mx: *.` and a 253-character domain; twice
- * that leaves room for WSP and extension fields. A longer line is not a policy a sender could rely on.
+ * RFC 8461 §3.2 sets no line length, but its longest defined line, `mx: *.` and a 253-character domain, is about
+ * 260 characters; 512 leaves room for WSP and extension fields. A longer line is not a policy a sender could rely on.
  */
 export const STS_POLICY_LINE_MAX = 512;
 // `["*."] Domain` with RFC 5321's Domain: LDH labels of at most 63 characters, no trailing dot, ASCII only.
