@@ -24,7 +24,7 @@ import { createEntraVerifier } from './auth/entra';
 import type { JWTVerifyGetKey } from './auth/jose';
 import { clientNetwork } from './auth/client-network';
 import { refuseForeignHost } from './auth/loopback-host';
-import authPlugin, { type AuthOptions } from './auth/plugin';
+import authPlugin from './auth/plugin';
 import type { Config } from './config/schema';
 import { fastifyTrustProxy } from './config/trust-proxy';
 import { observeRequests } from './observability/http-metrics';
@@ -103,47 +103,54 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
 
-  const auth: AuthOptions = {
-    auth: config.auth,
-    tokens: deps.store.tokens,
-    ...(config.auth.entra ? { entra: createEntraVerifier(config.auth.entra, { keys: deps.entraKeys }) } : {}),
-  };
   await app.register(health);
-  await app.register(async (scope) => {
-    await scope.register(authPlugin, auth);
-    await scope.register(metricsRoute, { metrics, requireAdmin: config.metrics.requireAdmin });
+  // One authenticated scope (no prefix of its own) for `/metrics` and the API; `/healthz` and the static areas
+  // registered later stay outside it.
+  await app.register(async (authenticated) => {
+    await authenticated.register(authPlugin, {
+      auth: config.auth,
+      tokens: deps.store.tokens,
+      ...(config.auth.entra
+        ? { entra: createEntraVerifier(config.auth.entra, { keys: deps.entraKeys }) }
+        : {}),
+    });
+    await authenticated.register(metricsRoute, { metrics, requireAdmin: config.metrics.requireAdmin });
+    await authenticated.register(async (api) => apiRoutes(api, config, deps, context), { prefix: '/api/v1' });
   });
-  await app.register(
-    async (api) => {
-      await api.register(authPlugin, auth);
-      // Per caller, once the caller is known: one busy token cannot starve the others behind the same NAT.
-      const perCaller = api.createRateLimit({
-        max: config.limits.rateLimit.perCaller.max,
-        timeWindow: config.limits.rateLimit.perCaller.windowMs,
-        keyGenerator: callerKey,
-      });
-      api.addHook('preHandler', async (request, reply) => {
-        if (!request.caller) return;
-        const limit = await perCaller(request);
-        if (limit.isAllowed || !limit.isExceeded) return;
-        reply.header('retry-after', limit.ttlInSeconds);
-        throw new RateLimitedError(`${limit.ttlInSeconds} seconds`);
-      });
-      await api.register(openapi);
-      await api.register(policyRoutes, context);
-      await api.register(assess, context);
-      await api.register(domains, context);
-      await api.register(keys, context);
-      await api.register(tokens, context);
-      if (deps.escrow) {
-        await api.register(escrowPlugin, {
-          prefix: '/escrow',
-          config: { ...config.escrow, publicUrl: config.publicUrl, dataDir: config.dataDir },
-          ...deps.escrow,
-        });
-      }
-    },
-    { prefix: '/api/v1' },
-  );
   return app;
+}
+
+/** The `/api/v1` routes, inside the authenticated scope: limits per caller, then each area's plugin. */
+async function apiRoutes(
+  api: FastifyInstance,
+  config: Config,
+  deps: AppDeps,
+  context: ApiContext,
+): Promise<void> {
+  // Per caller, once the caller is known: one busy token cannot starve the others behind the same NAT.
+  const perCaller = api.createRateLimit({
+    max: config.limits.rateLimit.perCaller.max,
+    timeWindow: config.limits.rateLimit.perCaller.windowMs,
+    keyGenerator: callerKey,
+  });
+  api.addHook('preHandler', async (request, reply) => {
+    if (!request.caller) return;
+    const limit = await perCaller(request);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    reply.header('retry-after', limit.ttlInSeconds);
+    throw new RateLimitedError(`${limit.ttlInSeconds} seconds`);
+  });
+  await api.register(openapi);
+  await api.register(policyRoutes, context);
+  await api.register(assess, context);
+  await api.register(domains, context);
+  await api.register(keys, context);
+  await api.register(tokens, context);
+  if (deps.escrow) {
+    await api.register(escrowPlugin, {
+      prefix: '/escrow',
+      config: { ...config.escrow, publicUrl: config.publicUrl, dataDir: config.dataDir },
+      ...deps.escrow,
+    });
+  }
 }
