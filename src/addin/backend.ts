@@ -80,7 +80,7 @@ function checkPolicy(body: unknown): PolicyAnswer {
     !isObject(policy.tag) ||
     !isObject(policy.onSend)
   ) {
-    throw new BackendError('BACKEND_BAD_ANSWER', 'policy');
+    throw new BackendError('BACKEND_BAD_ANSWER', 'the policy is not in the expected form');
   }
   return body as unknown as PolicyAnswer;
 }

@@ -94,7 +94,7 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
   } catch (error) {
     // A policy that cannot plan this message (say, a classification chosen under an older policy) stops it.
     const text = clip(
-      `Sendguard could not plan this message: ${error instanceof Error ? error.message : String(error)}. Open Sendguard to choose again, or ask your administrator.`,
+      `Sendguard could not plan this message: ${error instanceof Error ? error.message : String(error)}. Ask your administrator.`,
     );
     return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
   }

@@ -9,6 +9,8 @@ import { loadMessage, planWith, type LoadedMessage, type PaneDeps } from './stat
 /** Long enough for the server's checks to progress, short enough that the sender sees the answer soon. */
 const PARTIAL_RETRY_MS = 1500;
 
+const describe = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
+
 export type PlanState =
   | { status: 'loading' }
   | { status: 'failed'; error: string }
@@ -35,7 +37,7 @@ export function usePlan(
       },
       (failure: unknown) => {
         if (mine !== generation.current) return;
-        setError(failure instanceof Error ? failure.message : String(failure));
+        setError(describe(failure));
         setRefreshing(false);
       },
     );
@@ -54,12 +56,21 @@ export function usePlan(
     return () => clearTimeout(timer);
   }, [partial, refreshing, reload]);
 
-  const planned = useMemo(() => (loaded ? planWith(loaded, chosen) : undefined), [loaded, chosen]);
+  // A policy that cannot plan this message is shown as the failure it is, as the send check reports it.
+  const planning = useMemo(() => {
+    if (!loaded) return undefined;
+    try {
+      return { planned: planWith(loaded, chosen) };
+    } catch (failure) {
+      return { error: `Sendguard could not plan this message: ${describe(failure)}.` };
+    }
+  }, [loaded, chosen]);
+  const failed = error !== undefined && !refreshing ? error : planning?.error;
   const state: PlanState =
-    error !== undefined && !refreshing
-      ? { status: 'failed', error }
-      : loaded && planned
-        ? { status: 'ready', loaded, planned, refreshing }
+    failed !== undefined
+      ? { status: 'failed', error: failed }
+      : loaded && planning?.planned
+        ? { status: 'ready', loaded, planned: planning.planned, refreshing }
         : { status: 'loading' };
   return { state, reload };
 }

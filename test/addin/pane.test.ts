@@ -10,6 +10,8 @@ import { createElement } from 'react';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
 import { BackendError } from '../../src/addin/backend';
 import type { MailHost } from '../../src/addin/host';
+import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
+import { checkSend } from '../../src/addin/send-check';
 import { Pane } from '../../src/addin/ui/Pane';
 import { defaultPolicy } from '../helpers/policy';
 
@@ -99,4 +101,40 @@ test('a backend that cannot be reached is an error, with no plan and no button',
   await renderPane(fakeHost(['a@x.example'], 'hi'), fakeBackend(new BackendError('BACKEND_UNREACHABLE')));
   expect((await screen.findByRole('alert')).textContent).toContain('could not be reached');
   expect(screen.queryByRole('button', { name: /forced-TLS|OpenPGP|pickup/ })).toBeNull();
+});
+
+test('a classification the policy no longer has is an error the pane shows, as the send check stops on it', async () => {
+  const host = fakeHost(['a@x.example'], 'hi');
+  await host.setHeaders({ [CLASSIFICATION_HEADER]: 'secret' });
+  const answer: AssessAnswer = {
+    policyVersion: 'v',
+    partial: false,
+    recipients: [recipient('a@x.example', 'authenticated')],
+    invalid: [],
+  };
+  await renderPane(host, fakeBackend(answer));
+  const alert = await screen.findByRole('alert');
+  expect(alert.textContent).toContain('could not plan this message: "secret" is not a classification');
+  expect(await checkSend(host, fakeBackend(answer))).toMatchObject({
+    kind: 'block',
+    text: expect.stringContaining('"secret" is not a classification'),
+  });
+});
+
+test('a body too long to check whole: the pane says so and plans as the send check does', async () => {
+  const text = `${'Minutes of the meeting. '.repeat(90_000)}SSN 234-56-7890`;
+  const answer: AssessAnswer = {
+    policyVersion: 'v',
+    partial: false,
+    recipients: [recipient('a@auth.example', 'authenticated')],
+    invalid: [],
+  };
+  await renderPane(fakeHost(['a@auth.example'], text), fakeBackend(answer));
+  expect(
+    await screen.findByText(/Treated as Restricted .* because the message is too long to check in full/),
+  ).toBeTruthy();
+  expect(screen.getByText(/only its beginning was checked/)).toBeTruthy();
+  expect(await checkSend(fakeHost(['a@auth.example'], text), fakeBackend(answer))).toMatchObject({
+    kind: 'block',
+  });
 });
