@@ -4,8 +4,15 @@
  */
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { escrowMessage } from '../../../src/addin/protect/escrow/escrow-message';
+import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../../src/server/config/schema';
+import { openMemoryStore } from '../../../src/server/store/memory';
+import { recordingMailer } from '../../escrow/harness';
 import { testApp } from './fakes';
 
 /** A running app with one extra route that says what `request.ip` is. */
@@ -84,4 +91,53 @@ test('attack: addresses rotated inside one IPv6 /64 share the per-IP limit of th
   for (let i = 1; i <= 4; i++) statuses.push((await call(`2001:db8:aa:bb::${i.toString(16)}`)).statusCode);
   expect(statuses).toEqual([200, 200, 200, 429]);
   expect((await call('2001:db8:aa:bc::1')).statusCode).toBe(200);
+});
+
+describe('attack: a forged X-Forwarded-For in the escrow audit', () => {
+  /** Escrows a message on a running app, asks for a code with a forged header, returns the audit's address. */
+  async function auditedAddress(config: ConfigInput): Promise<string | undefined> {
+    const store = openMemoryStore();
+    const { app } = await testApp({
+      config: {
+        auth: { apiTokens: true },
+        dataDir: mkdtempSync(join(tmpdir(), 'sendguard-xff-')),
+        ...config,
+      },
+      deps: { store, escrow: { mailer: recordingMailer() } },
+    });
+    running = app;
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const { token } = await issueApiToken(store.tokens, { name: 'ann', role: 'sender' });
+    const sent = await escrowMessage({
+      backendUrl: url,
+      token,
+      sender: { name: 'Ann', address: 'ann@clinic.test' },
+      message: { subject: 's', html: '<p>x</p>', text: 'x', attachments: [] },
+      recipients: ['bob@partner.test'],
+      expiryDays: 1,
+    });
+    await fetch(`${url}/api/v1/escrow/pickup/${sent.id}/code`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sendguard-portal': '1',
+        'x-forwarded-for': '203.0.113.66',
+      },
+      body: JSON.stringify({ address: 'bob@partner.test' }),
+    });
+    const audit = await fetch(`${url}/api/v1/escrow/messages/${sent.id}/audit`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const entries = ((await audit.json()) as { entries: Array<{ event: string; ip?: string }> }).entries;
+    return entries.find((e) => e.event === 'code-sent')?.ip;
+  }
+
+  test('by default the audit records the peer, not the header', async () => {
+    expect(await auditedAddress({})).toBe('127.0.0.1');
+  });
+
+  test('behind a listed proxy the audit records the client the proxy names', async () => {
+    expect(await auditedAddress({ trustProxy: ['127.0.0.1'] })).toBe('203.0.113.66');
+  });
 });

@@ -136,6 +136,16 @@ describe('parseConfig', () => {
     expect(parseConfig({ metrics: { requireAdmin: false } }).metrics.requireAdmin).toBe(false);
   });
 
+  test('escrow waits: 1 s doubling to 15 minutes by default; the cap is at most an hour and not below the first', () => {
+    expect(parseConfig({}).escrow.backoff).toEqual({ firstMs: 1000, maxMs: 900_000 });
+    expect(issuesOf(() => parseConfig({ escrow: { backoff: { firstMs: 5000, maxMs: 1000 } } }))).toEqual([
+      'escrow.backoff: maxMs must be at least firstMs',
+    ]);
+    expect(issuesOf(() => parseConfig({ escrow: { backoff: { maxMs: 7_200_000 } } }))).toEqual([
+      expect.stringMatching(/^escrow\.backoff\.maxMs: /),
+    ]);
+  });
+
   test('with no way to sign in the configuration is refused', () => {
     expect(issuesOf(() => parseConfig({ auth: { apiTokens: false } }))).toEqual([
       expect.stringMatching(/^auth: no way to sign in/),
