@@ -23,7 +23,7 @@ const STATUS: Record<string, number> = {
 
 export const MESSAGES = {
   codeRejected:
-    'That code is not right, or it has expired, or there were many wrong codes and the next try must wait a few minutes. Ask for a new code, or wait and enter the one you have.',
+    'That code is not right, or it has expired. Ask for a new code. After many wrong codes each try has to wait a while first: if this one is right, wait a few minutes and enter it again.',
   passcodeRejected:
     'That passcode is not right. Ask the sender for it; after a few wrong tries each further try has to wait.',
   gone: 'This message is no longer available: the sender revoked it or it expired. Ask the sender to send it again.',
