@@ -230,6 +230,23 @@ describe('the answer is about exactly the recipients asked', () => {
     expect(elsewhere.code).toBe('ANSWER_INCONSISTENT');
   });
 
+  test('an answer for another address under the recipient’s own input', () => {
+    const swapped = { ...recipient('eve@a.example'), input: 'ann@a.example' };
+    const error = refusal(answerOf([swapped]), ['ann@a.example']);
+    expect(error).toMatchObject({ code: 'ANSWER_INCONSISTENT', recipient: 'ann@a.example' });
+    expect(error.message).toBe('the answer for "ann@a.example" gives it as "eve@a.example"');
+  });
+
+  test('the service’s normal forms pass: domain case, a root dot, display names and quoting left to it', () => {
+    const asked = ['Ann@A.Example.', 'Bob <bob@b.example>', '"odd..name"@c.example'];
+    const body = answerOf([
+      { ...recipient('Ann@a.example'), input: asked[0] },
+      { ...recipient('bob@b.example'), input: asked[1] },
+      { ...recipient('"odd..name"@c.example'), input: asked[2] },
+    ]);
+    expect(checkAssessAnswer(body, asked).recipients).toHaveLength(3);
+  });
+
   test('an invalid entry is an answer: it covers its recipient', () => {
     const body = answerOf([recipient('ann@a.example')], [{ input: 'not an address', reason: 'has no @' }]);
     expect(checkAssessAnswer(body, ['ann@a.example', 'not an address']).invalid).toHaveLength(1);
@@ -239,7 +256,13 @@ describe('the answer is about exactly the recipients asked', () => {
 
 test('the service’s own answer passes, display names, case and invalid entries included', async () => {
   const { app } = await testApp();
-  const asked = ['Ann <ann@partner.example>', 'ANN@partner.example', 'clerk@example.gov', 'not an address'];
+  const asked = [
+    'Ann <ann@partner.example>',
+    'ANN@partner.example',
+    'Bob@Partner.Example.',
+    'clerk@example.gov',
+    'not an address',
+  ];
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/assess',
@@ -247,7 +270,7 @@ test('the service’s own answer passes, display names, case and invalid entries
   });
   expect(response.statusCode).toBe(200);
   const answer = checkAssessAnswer(response.json(), asked);
-  expect(answer.recipients.map((r) => r.input)).toEqual(asked.slice(0, 3));
+  expect(answer.recipients.map((r) => r.input)).toEqual(asked.slice(0, 4));
   expect(answer.invalid.map((r) => r.input)).toEqual(['not an address']);
   await app.close();
 });

@@ -167,12 +167,29 @@ export function readAssessAnswer(body: unknown): AssessAnswer {
 
 const sameText = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** Atext and dots, one @, LDH and dots: two character classes split by the @, so linear on any input. */
+const BARE_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$/;
+
+/**
+ * The address itself when the host listed a bare dot-atom address, which the service gives back unchanged but
+ * for the domain's case and a trailing root dot; `undefined` for any other form (display names, quoting,
+ * internationalised domains), whose normal form only the service's parser knows.
+ */
+function bareAddress(input: string): string | undefined {
+  const spec = input.endsWith('.') ? input.slice(0, -1) : input;
+  if (!BARE_ADDRESS.test(spec)) return undefined;
+  const local = spec.slice(0, spec.indexOf('@'));
+  return local.startsWith('.') || local.endsWith('.') || local.includes('..') ? undefined : spec;
+}
+
 /** A recipient's parts must be about that recipient: another domain's TLS or another address's key is not. */
 function checkConsistent(recipient: AssessedRecipient): void {
   const { input, address, domain, transport, key } = recipient;
   const fail = (problem: string): never => {
     throw new AnswerError('ANSWER_INCONSISTENT', `the answer for ${quote(input)} ${problem}`, input);
   };
+  const bare = bareAddress(input);
+  if (bare !== undefined && !sameText(bare, address)) fail(`gives it as ${quote(address)}`);
   if (!sameText(address.slice(address.lastIndexOf('@') + 1), domain))
     fail(`gives the address ${quote(address)} with the domain ${quote(domain)}`);
   if (transport && !sameText(transport.domain, domain))
