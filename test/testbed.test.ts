@@ -20,12 +20,14 @@ interface Bed {
   zone: string;
   trustAnchor: string;
   https: string;
+  dnsStall: string;
   smtp: Record<string, string>;
   mailDir: string;
 }
 interface Case {
   domain: string;
   expect: string;
+  reason: string;
   about: string;
 }
 
@@ -95,6 +97,7 @@ describe('the bed itself', () => {
       expect(VERDICTS).toContain(c.expect);
       expect(c.domain.endsWith(`.${Z}`)).toBe(true);
       expect(c.about.length).toBeGreaterThan(10);
+      expect(c.reason.length).toBeGreaterThan(5);
     }
     for (const v of VERDICTS) expect(cases.map((c) => c.expect)).toContain(v);
   });
@@ -527,4 +530,105 @@ describe('posttls-finger', () => {
     expect(r.stderr + r.stdout).toMatch(/no matching DANE TLSA records/);
     expect(r.stderr + r.stdout).not.toMatch(/Verified TLS connection/);
   }, 70_000);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Edge states and hostile input
+
+/** dig's status line, answer records (RRSIGs left out) and message size, with any extra options. */
+function digWith(options: string[], server: string, name: string, type: string) {
+  const run = spawnSync('dig', ['+time=2', '+tries=1', ...options, `@${ip(server)}`, name, type], {
+    encoding: 'utf8',
+  });
+  const section = /;; ANSWER SECTION:\n([\s\S]*?)\n\n/.exec(run.stdout)?.[1] ?? '';
+  return {
+    status: /status: (\w+)/.exec(run.stdout)?.[1] ?? (/timed out/.test(run.stdout) ? 'TIMEOUT' : 'NONE'),
+    answer: section.split('\n').filter((l) => l && !/\sRRSIG\s/.test(l)),
+    size: Number(/MSG SIZE\s+rcvd: (\d+)/.exec(run.stdout)?.[1] ?? 0),
+  };
+}
+
+describe('edge-state and hostile cases, as the bed serves them', () => {
+  test('tlsa-bogus: MX and address secure, the TLSA answer SERVFAIL, and there with checking disabled', () => {
+    expect(dig(`tlsa-bogus.${Z}`, 'MX')).toMatchObject({ status: 'NOERROR', ad: true });
+    expect(dig(`mx.tlsa-bogus.${Z}`, 'A')).toMatchObject({ status: 'NOERROR', ad: true });
+    expect(dig(`_25._tcp.mx.tlsa-bogus.${Z}`, 'TLSA').status).toBe('SERVFAIL');
+    const unchecked = digWith(['+cd'], bed.dns, `_25._tcp.mx.tlsa-bogus.${Z}`, 'TLSA');
+    expect(unchecked.status).toBe('NOERROR');
+    expect(unchecked.answer.join('\n')).toMatch(/TLSA\s+3 1 1 /);
+  });
+
+  test('dane-unusable: secure TLSA records of usage 1 and a 3 1 1 eight bytes long only', () => {
+    const tlsa = dig(`_25._tcp.mx.dane-unusable.${Z}`, 'TLSA');
+    expect(tlsa).toMatchObject({ status: 'NOERROR', ad: true });
+    expect(
+      tlsa.answer
+        .map((l) =>
+          l
+            .replace(/^.*TLSA\s+/, '')
+            .split(' ')
+            .slice(0, 3)
+            .join(' '),
+        )
+        .sort(),
+    ).toEqual(['1 1 1', '3 1 1']);
+    expect(tlsa.answer.join('\n')).toMatch(/3 1 1 0123456789ABCDEF$/im);
+  });
+
+  test('txt-huge: _mta-sts and _smtp._tls TXT records over 50 KB each, signed', () => {
+    for (const name of [`_mta-sts.txt-huge.${Z}`, `_smtp._tls.txt-huge.${Z}`]) {
+      const txt = digWith(['+dnssec'], bed.dns, name, 'TXT');
+      expect([name, txt.status, txt.size > 50_000]).toEqual([name, 'NOERROR', true]);
+    }
+  });
+
+  test('many-addresses: 400 A records, and nothing listens on them', async () => {
+    const a = digWith([], bed.dns, `mx.many-addresses.${Z}`, 'A');
+    expect(a.answer).toHaveLength(400);
+    const first = a.answer[0]!.split(/\s+/).at(-1)!;
+    const refused = await new Promise<string>((resolve) => {
+      const socket = net.connect({ host: first, port: 25 });
+      socket.once('connect', () => resolve('connected'));
+      socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+
+  test('the stalling DNS server takes queries over UDP and TCP and answers none', async () => {
+    expect(digWith([], bed.dnsStall, `tls-valid.${Z}`, 'MX').status).toBe('TIMEOUT');
+    expect(digWith(['+tcp'], bed.dnsStall, `tls-valid.${Z}`, 'MX').status).toBe('TIMEOUT');
+  });
+
+  test('the stalling policy host completes TLS with a valid certificate and never answers', async () => {
+    const resolver = new Resolver();
+    resolver.setServers([bed.dns]);
+    const host = `mta-sts.stall-sts.${Z}`;
+    const [address] = await resolver.resolve4(host);
+    const socket = tls.connect({ host: address, port: 443, servername: host, ca });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('secureConnect', () => resolve());
+        socket.once('error', reject);
+      });
+      expect(socket.authorized).toBe(true);
+      let received = 0;
+      socket.on('data', (d: Buffer) => (received += d.length));
+      socket.write(`GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect({ received, open: !socket.destroyed }).toEqual({ received: 0, open: true });
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  test('hostile policies: within 64 KiB, one with an mx line of 60,000 spaces and a lone CR, one of long lines', async () => {
+    const pathological = await fetchPolicy(`sts-pathological.${Z}`);
+    expect(pathological.status).toBe(200);
+    expect(Buffer.byteLength(pathological.body ?? '')).toBeLessThan(64 * 1024);
+    expect(pathological.body).toContain(`mx:${' '.repeat(60_000)}\rx\r\n`);
+    const long = await fetchPolicy(`sts-long-lines.${Z}`);
+    const lines = (long.body ?? '').split('\r\n').filter((l) => l.length >= 1000);
+    expect(lines).toHaveLength(60);
+    expect(lines.every((l) => !l.includes(':'))).toBe(true);
+  });
 });

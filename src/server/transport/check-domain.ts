@@ -4,10 +4,11 @@
  * learnt by then leaves the verdict `unknown`, with the evidence gathered so far.
  */
 import type { X509Certificate } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { normalizeDomain } from '../../core/addresses';
 import { addressResolver, type DnsClient } from '../dns';
 import { lookupDane, type DaneState } from './dane-lookup';
-import { describeDnsFailure, resolveMx, type MxHost } from './mx';
+import { describeDnsFailure, MAX_MX_HOSTS, resolveMx, type MxHost } from './mx';
 import { getStsPolicy, type StsCache, type StsStatus } from './mta-sts';
 import {
   daneReport,
@@ -16,7 +17,7 @@ import {
   type TlsRptReport,
   type TransportReport,
 } from './report';
-import { unprobedReason } from './probe-budget';
+import { PROBE_LIMITS, unprobedReason } from './probe-budget';
 import { probeSmtp, type SmtpProbeDeadlines, type SmtpProbeResult } from './smtp-probe';
 import { parseTlsRptRecord } from './tls-rpt';
 import { judgeAddress, judgeDomain } from './verdict';
@@ -47,8 +48,8 @@ const TTL_FLOOR_S = 60;
 const TTL_CEILING_S = 3600;
 const UNKNOWN_TTL_S = 30;
 const NO_MAIL_TTL_S = 300;
-/** Time left for DNS and the verdict after a probe gives up. */
-const DEADLINE_MARGIN_MS = 300;
+/** Time left for the verdict after a probe gives up, with room for a busy event loop. */
+const DEADLINE_MARGIN_MS = 500;
 
 /** What has been learnt so far; filled in as the steps finish, read when they do or when the deadline passes. */
 interface Progress {
@@ -80,12 +81,16 @@ async function lookupTlsRpt(domain: string, dns: DnsClient, signal: AbortSignal)
   }
 }
 
-/** Probe deadlines inside the check's own, so a slow server ends as "did not answer", not as an unfinished check. */
+/**
+ * Probe deadlines inside what is left of the check's own when the probe starts (after the MX lookup, and after
+ * waiting its turn), so a slow server ends as "did not answer", not as an unfinished check.
+ */
 function probeDeadlinesWithin(
-  deadlineMs: number,
+  deadlineAt: number,
   configured: Partial<SmtpProbeDeadlines> = {},
 ): Partial<SmtpProbeDeadlines> {
-  const totalMs = Math.max(100, Math.min(configured.totalMs ?? Infinity, deadlineMs - DEADLINE_MARGIN_MS));
+  const leftMs = deadlineAt - Date.now() - DEADLINE_MARGIN_MS;
+  const totalMs = Math.max(100, Math.min(configured.totalMs ?? Infinity, leftMs));
   return { ...configured, totalMs };
 }
 
@@ -95,7 +100,8 @@ async function checkHost(
   deps: TransportCheckDeps,
   progress: Progress,
   signal: AbortSignal,
-  deadlineMs: number,
+  /** When the whole check ends, in Date.now() milliseconds. */
+  deadlineAt: number,
 ): Promise<void> {
   const probe = deps.probe ?? probeSmtp;
   await Promise.all([
@@ -112,7 +118,7 @@ async function checkHost(
               allowPrivateAddresses: deps.allowPrivateAddresses,
               signal,
               ...(deps.ca ? { ca: deps.ca } : {}),
-              deadlines: probeDeadlinesWithin(deadlineMs, deps.probeDeadlines),
+              deadlines: probeDeadlinesWithin(deadlineAt, deps.probeDeadlines),
             },
           ),
         )
@@ -126,7 +132,7 @@ async function gather(
   deps: TransportCheckDeps,
   progress: Progress,
   signal: AbortSignal,
-  deadlineMs: number,
+  deadlineAt: number,
 ) {
   const sts = getStsPolicy(domain, {
     lookupTxt: (name) => deps.dns.query(name, 'TXT', { signal }),
@@ -145,7 +151,7 @@ async function gather(
       }
       progress.mx = mx;
       await Promise.all(
-        mx.hosts.map((host) => checkHost(host, mx.secure, deps, progress, signal, deadlineMs)),
+        mx.hosts.map((host) => checkHost(host, mx.secure, deps, progress, signal, deadlineAt)),
       );
     },
     (error: unknown) => void (progress.mxFailure = `the MX lookup failed (${describeDnsFailure(error)})`),
@@ -275,6 +281,9 @@ export async function checkDomain(
   const started = Date.now();
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+  // Every probe and DNS query of the check listens on this one signal: up to PROBE_LIMITS.perDomain probes and the
+  // lookups of MAX_MX_HOSTS hosts at once, past the 10 listeners at which Node warns of a leak.
+  setMaxListeners(PROBE_LIMITS.perDomain + 4 * MAX_MX_HOSTS, signal);
   const progress: Progress = { dane: new Map(), probes: new Map() };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>(
@@ -282,7 +291,7 @@ export async function checkDomain(
   );
   try {
     const outcome = await Promise.race([
-      gather(domain, deps, progress, signal, options.deadlineMs).then(() => 'done' as const),
+      gather(domain, deps, progress, signal, started + options.deadlineMs).then(() => 'done' as const),
       deadline,
     ]);
     if (options.signal?.aborted) throw options.signal.reason;
