@@ -24,10 +24,10 @@ const ZONE_HOURS: Record<string, number> = {
 
 /**
  * Matched after white space is collapsed to single spaces, so every separator is one character. Text may follow
- * the zone: Courier writes its `id` after the date.
+ * the zone: Courier writes its `id` after the date. SendGrid writes milliseconds (`10:02:03.434 +0000`).
  */
 const RFC5322 =
-  /^(?:[a-z]{3,9},? ?)?(\d{1,2})[ -]([a-z]{3})[a-z]*\.?[ -](\d{2,4}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?(?:([+-]\d{4})(?: [a-z]{1,5})?|([a-z]{1,5}))?(?: |$)/i;
+  /^(?:[a-z]{3,9},? ?)?(\d{1,2})[ -]([a-z]{3})[a-z]*\.?[ -](\d{2,4}) (\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)? ?(?:([+-]\d{4})(?: [a-z]{1,5})?|([a-z]{1,5}))?(?: |$)/i;
 const ISO8601 =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d{1,9})? ?(Z|[+-]\d{2}:?\d{2})$/i;
 

@@ -49,7 +49,13 @@ const TLS_NOTATIONS: RegExp[] = [
 export function findTls(text: string): TlsRecord | null {
   for (const pattern of TLS_NOTATIONS) {
     const match = pattern.exec(text);
-    if (match) return { version: match.groups?.version ?? null, cipher: match.groups?.cipher ?? null };
+    if (!match) continue;
+    // A bare `TLS` (`with ESMTP (TLS)`) records the fact of TLS, not a version.
+    const version = match.groups?.version ?? null;
+    return {
+      version: version && /^TLS$/i.test(version) ? null : version,
+      cipher: match.groups?.cipher ?? null,
+    };
   }
   return null;
 }

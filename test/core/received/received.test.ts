@@ -177,6 +177,11 @@ describe('parseReceived: TLS notations per MTA', () => {
       { tls: 'tls1.2', version: 'TLS1.2', cipher: null },
     ],
     [
+      'a bare (TLS) beside the protocol records TLS, not a version',
+      'from a ([192.0.2.1]) by b (MDaemon PRO v23.0.2) with ESMTP (TLS) id md5000',
+      { tls: 'tls', version: null, cipher: null },
+    ],
+    [
       'Exchange with a version spelled without a separator',
       'from a (192.0.2.1) by b (10.0.0.1) with Microsoft SMTP Server (version=TLS12, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.1.1',
       { tls: 'tls1.2', version: 'TLS12', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' },
