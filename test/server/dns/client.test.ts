@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import type { Answer, DecodedPacket, OptAnswer } from 'dns-packet';
 import * as dnsPacket from 'dns-packet';
-import { createDnsClient, type DnsClientOptions } from '../../../src/server/dns';
+import { createDnsClient, isDnssecFailure, type DnsClientOptions } from '../../../src/server/dns';
 import { respond, startTestDnsServer, withLength, type TestDnsServer } from './test-dns-server';
 
 let dns: TestDnsServer;
@@ -181,6 +181,52 @@ describe('RFC 4035 §3.2.3: the AD bit', () => {
       status: 'nodata',
       secure: true,
     });
+  });
+});
+
+describe('RFC 4035 §3.2.2: checking disabled (CD) tells a DNSSEC failure from a dead server', () => {
+  /** A validating resolver's view of bogus data: SERVFAIL, unless the query sets CD. */
+  function bogusUnlessCd() {
+    dns.handler = (query) => [
+      {
+        message: query.flag_cd
+          ? respond(query, { answers: [a('bogus.example.com', '192.0.2.1')], ad: true })
+          : respond(query, { rcode: 'SERVFAIL' }),
+      },
+    ];
+  }
+
+  it('sets CD only when asked, and an answer to it is never secure, whatever its AD bit', async () => {
+    bogusUnlessCd();
+    await expect(client().query('bogus.example.com', 'A', { checkingDisabled: true })).resolves.toMatchObject(
+      {
+        records: ['192.0.2.1'],
+        secure: false,
+      },
+    );
+    await expect(client().query('bogus.example.com', 'A')).rejects.toMatchObject({ code: 'DNS_SERVFAIL' });
+    expect(dns.received.map((r) => r.query.flag_cd)).toEqual([true, false]);
+  });
+
+  it('a SERVFAIL that CD turns into an answer is a DNSSEC failure', async () => {
+    bogusUnlessCd();
+    const error = await client()
+      .query('bogus.example.com', 'A')
+      .catch((e: unknown) => e);
+    await expect(isDnssecFailure(client(), error, 'bogus.example.com', 'A')).resolves.toBe(true);
+  });
+
+  it('a SERVFAIL that stays one with CD, or a time-out, is not', async () => {
+    answerWith([], { rcode: 'SERVFAIL' });
+    const servfail = await client()
+      .query('dead.example.com', 'A')
+      .catch((e: unknown) => e);
+    await expect(isDnssecFailure(client(), servfail, 'dead.example.com', 'A')).resolves.toBe(false);
+    const timeout = await client({ servers: [silent.address], timeoutMs: 100 })
+      .query('dead.example.com', 'A')
+      .catch((e: unknown) => e);
+    expect(timeout).toMatchObject({ code: 'DNS_TIMEOUT' });
+    await expect(isDnssecFailure(client(), timeout, 'dead.example.com', 'A')).resolves.toBe(false);
   });
 });
 

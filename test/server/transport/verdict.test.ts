@@ -178,6 +178,36 @@ describe('the verdict of one MX address', () => {
     expect(j.reason).toContain('not DNSSEC-signed');
   });
 
+  test('RFC 7672 §2.2: secure TLSA records that are all unusable count as none: MTA-STS decides, STARTTLS is optional', () => {
+    const unusable: DaneState = { state: 'unusable', records: 2 };
+    expect(judgeAddress(facts({ dane: unusable, sts: enforce }))).toMatchObject({
+      verdict: 'authenticated',
+      authentication: 'mta-sts',
+    });
+    const plain = judgeAddress(
+      facts({ dane: unusable, evidence: evidence({ outcome: 'no-starttls', tls: undefined }) }),
+    );
+    expect(plain.verdict).toBe('none');
+    const tls = judgeAddress(facts({ dane: unusable }));
+    expect(tls).toMatchObject({ verdict: 'encrypted' });
+    expect(tls.reason).toContain('2 TLSA records are all of kinds SMTP cannot use');
+  });
+
+  const certificate = evidence().tls!.certificate!;
+  test.each([
+    [{ trusted: false, trustError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'not trusted: it is self-signed'],
+    [{ trusted: false, trustError: 'CERT_HAS_EXPIRED' }, 'not trusted: it has expired'],
+    [{ trusted: false, trustError: 'SOME_NEW_CODE' }, 'not trusted: SOME_NEW_CODE'],
+    [{ nameMatches: false, sans: ['other.example.net'] }, 'for other.example.net, not mx.example.org'],
+    [{ nameMatches: false, sans: [] }, 'names mx.example.org only in the subject CN'],
+    [{}, 'trusted and names mx.example.org'],
+  ])('an unauthenticated verdict names the certificate finding (%o)', (change, words) => {
+    const tls = { ...evidence().tls!, certificate: { ...certificate, ...change } };
+    const j = judgeAddress(facts({ evidence: evidence({ tls }) }));
+    expect(j.verdict).toBe('encrypted');
+    expect(j.reason).toContain(words);
+  });
+
   test.each(['timeout', 'connect-failed', 'tempfail', 'refused', 'protocol-error', 'not-allowed'] as const)(
     'an MX whose probe ended with %s is unreachable, not counted',
     (outcome) => {
