@@ -104,8 +104,11 @@ function firstWord(c: Clause | undefined): string | undefined {
   return words(c)[0];
 }
 
-/** The recipient: Postfix and Gmail write `for <a@b>`, Exim `for a@b`. */
-function recipient(c: Clause | undefined): string | undefined {
+/**
+ * The value of an id or for clause, bare or in angle brackets: Postfix and Gmail write `for <a@b>`, Exim
+ * `for a@b`; Oracle's messaging server (iCloud) writes `id <0PY1…@ms.mac.com>`.
+ */
+function firstValue(c: Clause | undefined): string | undefined {
   for (const token of c?.tokens ?? []) if (token.kind === 'angle' || token.kind === 'word') return token.text;
   return undefined;
 }
@@ -128,8 +131,8 @@ export function parseReceived(value: string): Hop {
     cipher: tls?.cipher ?? null,
     raw,
   };
-  const id = firstWord(clause(parts, 'id'));
-  const rcpt = recipient(clause(parts, 'for'));
+  const id = firstValue(clause(parts, 'id'));
+  const rcpt = firstValue(clause(parts, 'for'));
   if (id !== undefined) hop.id = id;
   if (rcpt !== undefined) hop.for = rcpt;
   if (peer.address !== null) hop.fromAddress = peer.address;

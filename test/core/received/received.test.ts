@@ -41,6 +41,14 @@ describe('parseReceived: RFC 5321 §4.4 clauses', () => {
     ).toMatchObject({ from: 'a', by: 'b.example', with: 'EsMtPs', id: 'X', for: 'c@b.example', tls: 'tls' });
   });
 
+  test('an id in angle brackets (Oracle Communications Messaging Server, iCloud)', () => {
+    expect(
+      parseReceived(
+        'from [10.0.0.2] (unknown [192.0.2.1]) by ms12.mac.example (Oracle Communications Messaging Server 8.1.0.1.20190704 64bit (built Jul 4 2019)) with ESMTPSA id <0PY1A2B3C@ms12.mac.example> for bob@b.example; 1 Jan 2026 00:00:00 +0000',
+      ),
+    ).toMatchObject({ id: '0PY1A2B3C@ms12.mac.example', for: 'bob@b.example', tls: 'tls' });
+  });
+
   test('Exim writes the recipient without angle brackets', () => {
     expect(
       parseReceived('from a ([192.0.2.1]) by b with esmtp id X for c@d.example; 1 Jan 2026 00:00:00 +0000')
