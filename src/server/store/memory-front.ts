@@ -5,25 +5,30 @@
  * cached verdict, is seen at once by this process. (Several processes sharing one database would each keep
  * their own front: a later PostgreSQL store needs a change notification to clear them.)
  */
+import { BoundedCache, jsonSize } from '../transport/bounded-cache';
 import type { CacheEntry, VerdictCache } from './store';
 
-export function withMemoryFront<T>(inner: VerdictCache<T>, maxEntries = 50_000): VerdictCache<T> {
-  const front = new Map<string, CacheEntry<T>>();
-  const remember = (key: string, entry: CacheEntry<T>) => {
-    // Maps iterate in insertion order: the first key is the oldest entry.
-    if (front.size >= maxEntries) front.delete(front.keys().next().value as string);
-    front.set(key, entry);
-  };
+export function withMemoryFront<T>(
+  inner: VerdictCache<T>,
+  maxEntries = 50_000,
+  maxSize = 64 * 1024 * 1024,
+): VerdictCache<T> {
+  // A valid key verdict carries the key, whose size its publisher chooses: bounded by total size too.
+  const front = new BoundedCache<string, CacheEntry<T>>({
+    maxEntries,
+    maxSize,
+    sizeOf: (entry) => jsonSize(entry.value),
+  });
   return {
     async get(key) {
       const hit = front.get(key);
       if (hit) return hit;
       const stored = await inner.get(key);
-      if (stored) remember(key, stored);
+      if (stored) front.set(key, stored);
       return stored;
     },
     async put(key, value, expiresAt) {
-      remember(key, { value, expiresAt });
+      front.set(key, { value, expiresAt });
       await inner.put(key, value, expiresAt);
     },
     async delete(key) {
@@ -31,7 +36,7 @@ export function withMemoryFront<T>(inner: VerdictCache<T>, maxEntries = 50_000):
       await inner.delete(key);
     },
     async deleteExpired(now) {
-      for (const [key, entry] of front) if (entry.expiresAt < now) front.delete(key);
+      front.prune((entry) => entry.expiresAt < now);
       return inner.deleteExpired(now);
     },
   };

@@ -54,6 +54,15 @@ export class BoundedCache<K, V> {
     return true;
   }
 
+  /** Drops every entry `condition` holds for (expired ones, say); returns how many. */
+  prune(condition: (value: V, key: K) => boolean): number {
+    let dropped = 0;
+    for (const [key, entry] of this.entries) {
+      if (condition(entry.value, key)) dropped += Number(this.delete(key));
+    }
+    return dropped;
+  }
+
   private evict(): void {
     const maxSize = this.limits.maxSize ?? Infinity;
     while (this.entries.size > this.limits.maxEntries || this.totalSize > maxSize) {
