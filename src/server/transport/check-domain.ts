@@ -6,7 +6,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { normalizeDomain } from '../../core/addresses';
-import { addressResolver, type DnsClient } from '../dns';
+import { addressResolver, isDnssecFailure, type DnsClient } from '../dns';
 import { lookupDane, type DaneState } from './dane-lookup';
 import { describeDnsFailure, MAX_MX_HOSTS, resolveMx, type MxHost } from './mx';
 import { getStsPolicy, type StsCache, type StsStatus } from './mta-sts';
@@ -154,7 +154,13 @@ async function gather(
         mx.hosts.map((host) => checkHost(host, mx.secure, deps, progress, signal, deadlineAt)),
       );
     },
-    (error: unknown) => void (progress.mxFailure = `the MX lookup failed (${describeDnsFailure(error)})`),
+    async (error: unknown) => {
+      const bogus = await isDnssecFailure(deps.dns, error, domain, 'MX', signal).catch(() => false);
+      progress.mxFailure = bogus
+        ? `the MX records of ${domain} fail DNSSEC validation (bogus: the validating resolver refuses them, ` +
+          `${describeDnsFailure(error)}), so no sender can trust where its mail goes`
+        : `the MX lookup failed (${describeDnsFailure(error)})`;
+    },
   );
   await Promise.all([sts, tlsRpt, hosts]);
 }
