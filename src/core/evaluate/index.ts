@@ -40,10 +40,12 @@ export interface Evaluation {
  * can set, and raising past them would stop messages no content could have stopped.
  */
 export function unscannedFloor(policy: Policy): string {
-  return Object.values(policy.detectors).reduce(
-    (highest, name) => (name ? higherClassification(highest, name, policy) : highest),
-    policy.classifications[0]!.name,
-  );
+  // Object.keys rather than Object.values (ES2017): this runs in classic Outlook's ES2016 send handler too.
+  const detectors = policy.detectors as Record<string, string | undefined>;
+  return Object.keys(detectors).reduce((highest, detector) => {
+    const name = detectors[detector];
+    return name ? higherClassification(highest, name, policy) : highest;
+  }, policy.classifications[0]!.name);
 }
 
 export function evaluateMessage(message: MessageToEvaluate): Evaluation {
