@@ -33,7 +33,8 @@ export function frameDocument(bodyHtml: string, allowRemoteImages: boolean): str
     '<!doctype html><html><head>',
     `<meta http-equiv="Content-Security-Policy" content="${frameCsp(allowRemoteImages)}">`,
     '<meta charset="utf-8">',
-    // Host names in the message are nobody's business before the reader clicks: no speculative DNS.
+    // No speculative DNS for links. Chromium still resolves an explicit `<link rel=dns-prefetch>` (and opens
+    // `preconnect` hints) whatever this or the policy says: the sanitiser is what removes those.
     '<meta http-equiv="x-dns-prefetch-control" content="off">',
     '<meta name="referrer" content="no-referrer">',
     `<style>${FRAME_STYLE}</style>`,
