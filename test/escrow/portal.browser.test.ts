@@ -265,7 +265,8 @@ test('XSS payloads in body, subject and attachment names execute nothing in the 
   const leftovers = await page.locator('iframe[title="Message body"]').evaluate((frame) => {
     const doc = (frame as HTMLIFrameElement).contentDocument!;
     const active = doc.querySelectorAll(
-      'script, iframe, object, embed, form, base, meta[http-equiv], style:not(head style)',
+      // The frame's own head holds its policy and settings as meta elements; the sender's body holds none.
+      'script, iframe, object, embed, form, base, body meta, style:not(head style)',
     );
     const handlers = [...doc.querySelectorAll('*')].flatMap((el) =>
       [...el.attributes].filter((a) => /^on/i.test(a.name) || /javascript:/i.test(a.value)),
