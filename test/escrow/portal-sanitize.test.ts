@@ -181,7 +181,8 @@ describe('style declarations (CSS Syntax Level 3 tokens)', () => {
           const output = safeStyle(input);
           expect(performance.now() - started).toBeLessThan(50);
           expect(safeStyle(output)).toBe(output);
-          expect(output).not.toMatch(/\\|\/\*|@|url|image|\{|\[/i);
+          // Words may be anything (`url` alone is a harmless word); only a function call could fetch.
+          expect(output).not.toMatch(/\\|\/\*|@|\{|\[/);
           expect(output.replace(/\b(rgba?|hsla?)\(/gi, '')).not.toContain('(');
         },
       ),
