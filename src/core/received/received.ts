@@ -6,7 +6,7 @@ import { client, type Client } from './address';
 import { clause, splitClauses, words, type Clause, type ReceivedParts } from './clauses';
 import { serverNotes } from './from-clause';
 import { parseReceivedDate } from './date';
-import { findTls, protocolClass, versionClass, type TlsRecord } from './tls';
+import { findTls, isLmtp, protocolClass, versionClass, type TlsRecord } from './tls';
 import type { Token } from './tokens';
 import type { Hop, HopTls } from './types';
 
@@ -84,7 +84,8 @@ function iisPickup(parts: ReceivedParts, peer: Client): boolean {
 
 /**
  * DESIGN.md's hop classes. A loopback or Unix-socket client makes any hop local, whatever it said; otherwise a
- * recorded TLS notation decides, then the protocol word (LMTP by whether a network address is recorded).
+ * recorded TLS notation decides, then the protocol word. LMTP without a recorded network address is delivery on
+ * the machine itself.
  */
 function classify(
   parts: ReceivedParts,
@@ -95,8 +96,8 @@ function classify(
   if (peer.loopback) return 'local';
   const byProtocol = protocolClass(protocol);
   if (byProtocol === 'local' || injectedLocally(parts, protocol) || iisPickup(parts, peer)) return 'local';
+  if (isLmtp(protocol) && peer.address === null) return 'local';
   if (tls) return versionClass(tls.version);
-  if (byProtocol === 'lmtp') return peer.address === null ? 'local' : 'plain';
   return byProtocol;
 }
 

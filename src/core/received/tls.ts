@@ -70,8 +70,8 @@ export function versionClass(version: string | null): HopTls {
   return match ? (`tls1.${match[1] ?? '0'}` as HopTls) : 'tls';
 }
 
-/** How the `with` protocol alone classifies a hop; `lmtp` is local unless it came from a network address. */
-export type ProtocolClass = 'tls' | 'plain' | 'lmtp' | 'local' | 'unknown';
+/** How the `with` protocol alone classifies a network hop. */
+export type ProtocolClass = 'tls' | 'plain' | 'local' | 'unknown';
 
 /**
  * RFC 3848 and RFC 6531 §3.7.3 (the IANA Mail Transmission Types): (UTF8)(E)SMTP / (UTF8)LMTP, `S` for TLS, `A`
@@ -86,12 +86,20 @@ const SMTP_FAMILY = /^(?:UTF8)?(E?SMTP|LMTP)(S?)A?$/i;
  */
 const LOCAL_PROTOCOL = /^(?:local(?:-\w+)?|stdio|SpamAssassin|qmail-scanner\S*)$/i;
 
+/**
+ * LMTP (RFC 2033) is mostly delivery on the machine itself, over a Unix socket, but it can cross a network to a
+ * separate mailbox server: whether the server recorded a network address for the client tells them apart.
+ */
+export function isLmtp(protocol: string | null): boolean {
+  return /^(?:UTF8)?LMTP/i.test(protocol ?? '') && SMTP_FAMILY.test(protocol!);
+}
+
 export function protocolClass(written: string | null): ProtocolClass {
   if (written === null) return 'unknown';
   // MailEnable names itself before the RFC 3848 keyword: `with MailEnable ESMTPA`.
   const protocol = written.replace(/^MailEnable /i, '');
   const smtp = SMTP_FAMILY.exec(protocol);
-  if (smtp) return smtp[2] ? 'tls' : smtp[1]!.toUpperCase() === 'LMTP' ? 'lmtp' : 'plain';
+  if (smtp) return smtp[2] ? 'tls' : 'plain';
   if (/^HTTPS$/i.test(protocol)) return 'tls';
   // Exchange 2007 and later record TLS in a comment when it was used (see TLS_NOTATIONS), so the bare name means
   // none. IIS's `Microsoft SMTPSVC` (Exchange 2003) writes the same line with or without TLS: not recorded.

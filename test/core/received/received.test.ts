@@ -272,6 +272,14 @@ describe('parseReceived: RFC 3848 and other with keywords', () => {
     expect(parseReceived('from mx (mx [127.0.0.1]) by store with LMTP; 1 Jan 2026 00:00:00 +0000').tls).toBe(
       'local',
     );
+    expect(
+      parseReceived('from mx.example by imap.example with LMTPS id X; 1 Jan 2026 00:00:00 +0000').tls,
+    ).toBe('local');
+    expect(
+      parseReceived(
+        'from mx.example ([192.0.2.60]) by imap.example with LMTPSA id X; 1 Jan 2026 00:00:00 +0000',
+      ).tls,
+    ).toBe('tls');
   });
 
   test.each([
