@@ -1,0 +1,44 @@
+/** Fuzz: what a pickup page reads before decrypting: an escrow stream's header and the link's fragment. */
+import fc from 'fast-check';
+import { decodeHeader, encodeHeader, DEFAULT_CHUNK_SIZE } from '../../src/core/escrow/stream-format';
+import { parseFragment } from '../../src/core/escrow/link';
+import { chars, textInputs } from './generators';
+import { fuzzTest } from './runner';
+
+const header = fc
+  .tuple(fc.constantFrom(DEFAULT_CHUNK_SIZE, 1024, 1 << 20), fc.uint8Array({ minLength: 16, maxLength: 16 }))
+  .map(([size, salt]) => encodeHeader(size, salt).bytes);
+
+fuzzTest({
+  name: 'escrow stream header',
+  inputs: fc.oneof(
+    fc.tuple(header, fc.nat(), fc.nat({ max: 0xffffffff })).map(([bytes, at, value]) => {
+      const copy = Buffer.from(bytes);
+      copy.writeUInt32BE(value, (at % 6) * 4);
+      return new Uint8Array(copy);
+    }),
+    fc
+      .tuple(header, fc.uint8Array({ maxLength: 8 }))
+      .map(([bytes, extra]) => new Uint8Array([...bytes, ...extra])),
+    fc.uint8Array({ maxLength: 64 }),
+  ),
+  size: (bytes) => bytes.length,
+  parse: decodeHeader,
+});
+
+const b64url = 'ABCXYZabcxyz0189-_';
+const fragment = fc
+  .tuple(
+    fc.constantFrom('#', ''),
+    fc.constantFrom('r1', 's1', 'r2', ''),
+    chars(b64url, 24),
+    chars(b64url, 45),
+  )
+  .map(([hash, role, id, secret]) => `${hash}${role}.${id}.${secret}`);
+
+fuzzTest({
+  name: 'pickup link fragment',
+  inputs: textInputs(fragment, '#.-_= %', fc.constantFrom('A', '.', '#', ' ', '%20', 'r1.', '-')),
+  size: (text) => Buffer.byteLength(text),
+  parse: parseFragment,
+});

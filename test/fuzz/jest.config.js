@@ -1,0 +1,15 @@
+/**
+ * `npm run fuzz`: the fuzz targets alone, without the network test bed they do not use, with no per-test time-out
+ * (a full run of one target takes minutes). The regular jest run picks the same files up with a small count.
+ */
+const base = require('../../jest.config.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  rootDir: '../..',
+  roots: ['<rootDir>/test/fuzz'],
+  globalSetup: undefined,
+  globalTeardown: undefined,
+  testTimeout: 6 * 60 * 60 * 1000,
+};
