@@ -40,10 +40,30 @@ export function validatePolicy(document: unknown): Policy {
   return result.data;
 }
 
+/** Far deeper than any policy; `yaml` slows down superlinearly on deeper flow collections (found by fuzzing). */
+const MAX_FLOW_DEPTH = 64;
+
+/** The deepest run of `[`/`{` not yet closed, counting brackets inside strings too (a policy has no such runs). */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return deepest;
+}
+
 /** Parses JSON or YAML (JSON is YAML, but its errors read better from JSON.parse). */
 export function parsePolicy(text: string, format: 'json' | 'yaml' = 'yaml'): Policy {
   if (text.length > MAX_POLICY_BYTES) {
     throw new PolicyError([{ path: '(document)', message: `is over ${MAX_POLICY_BYTES} bytes` }]);
+  }
+  if (flowDepth(text) > MAX_FLOW_DEPTH) {
+    throw new PolicyError([
+      { path: '(document)', message: `nests [ ] or { } more than ${MAX_FLOW_DEPTH} deep` },
+    ]);
   }
   let document: unknown;
   try {
