@@ -7,6 +7,7 @@ import { normalizeDomain } from '../../core/addresses';
 import type { DomainAssessment } from '../../core/wire';
 import { BoundedCache, jsonSize } from './bounded-cache';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
+import { PROBE_LIMITS } from './probe-budget';
 import type { TransportReport } from './report';
 
 export interface ReportCache {
@@ -49,6 +50,11 @@ export interface TransportServiceOptions {
   checkDeadlineMs: number;
   /** Probes running at once across all checks: protects this machine and the remote servers. */
   maxConcurrentProbes?: number;
+  /**
+   * Probes one check runs at once, within that pool: a domain whose addresses all stall holds this share of it until
+   * its deadline, not the whole pool, so other senders' checks still find room.
+   */
+  maxProbesPerCheck?: number;
   cache?: ReportCache;
   now?: () => number;
 }
@@ -62,14 +68,19 @@ export class TransportService {
   private readonly inFlight = new Map<string, Promise<TransportReport>>();
   private readonly cache: ReportCache;
   private readonly now: () => number;
-  private readonly deps: TransportCheckDeps;
+  private readonly pool: pLimit.Limit;
   readonly stats = { cacheHits: 0, cacheMisses: 0, checks: 0 };
 
   constructor(private readonly options: TransportServiceOptions) {
     this.now = options.now ?? Date.now;
     this.cache = options.cache ?? new MemoryReportCache(this.now);
-    const limit = pLimit(options.maxConcurrentProbes ?? 64);
-    this.deps = { ...options.deps, schedule: (task) => limit(task) };
+    this.pool = pLimit(options.maxConcurrentProbes ?? 64);
+  }
+
+  /** The check's dependencies, its probes queued first for its own share and then for the pool. */
+  private depsForOneCheck(): TransportCheckDeps {
+    const share = pLimit(this.options.maxProbesPerCheck ?? PROBE_LIMITS.perHost);
+    return { ...this.options.deps, schedule: (task) => share(() => this.pool(task)) };
   }
 
   /** The cached report if fresh, without starting anything. */
@@ -90,7 +101,7 @@ export class TransportService {
     if (running) return running;
     this.stats.checks++;
     // Not tied to any one caller's signal: a caller that stops waiting leaves the check to finish for the next.
-    const check = checkDomain(domain, this.deps, { deadlineMs: this.options.checkDeadlineMs })
+    const check = checkDomain(domain, this.depsForOneCheck(), { deadlineMs: this.options.checkDeadlineMs })
       .then((report) => {
         this.cache.set(domain, report, this.now() + report.ttlSeconds * 1000);
         return report;
