@@ -6,30 +6,13 @@ import { client, type Client } from './address';
 import { clause, splitClauses, words, type Clause, type ReceivedParts } from './clauses';
 import { serverNotes } from './from-clause';
 import { parseReceivedDate } from './date';
-import { findTls, isLmtp, protocolClass, versionClass, type TlsRecord } from './tls';
+import { isLmtp, protocolClass, protocolOf } from './protocol';
+import { findTls, versionClass, type TlsRecord } from './tls';
 import type { Token } from './tokens';
 import type { Hop, HopTls } from './types';
 
 /** Far beyond any real Received field (a few hundred characters); longer ones are cut before parsing. */
 export const MAX_RECEIVED_CHARS = 4096;
-
-/** Protocols written as several words: Exchange's, and IIS's `Microsoft SMTPSVC(6.0.3790.4675)`. */
-const MULTI_WORD_PROTOCOLS = ['microsoft smtp server', 'microsoft smtpsvc'];
-
-/**
- * The protocol of the with clause as written. Comments may precede it (`with (… encrypted) SMTP`), and so may a
- * cipher (`with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP`) or the vendor's name (`with MailEnable ESMTPA`).
- */
-function protocolOf(withClause: Clause | undefined): string | null {
-  const list = words(withClause);
-  for (const name of MULTI_WORD_PROTOCOLS) {
-    const length = name.split(' ').length;
-    if (list.slice(0, length).join(' ').toLowerCase() === name) return list.slice(0, length).join(' ');
-  }
-  if (list[1]?.toLowerCase() === 'encrypted') return list[2] ?? null;
-  if (list[0]?.toLowerCase() === 'mailenable' && list[1] !== undefined) return `${list[0]} ${list[1]}`;
-  return list[0] ?? null;
-}
 
 /** Addresses inside the server's comments (Exim's `(envelope-from <…>)`) are text a sender picks freely. */
 const ADDRESSES = /<[^<>]*>|"[^"]*"/g;

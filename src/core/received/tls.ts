@@ -1,8 +1,7 @@
 /**
- * What a Received field records about TLS: one table of the per-MTA notations of version and cipher, and the
- * meaning of the `with` protocol keywords (RFC 3848 and its IANA registry, RFC 6531 §3.7.3, RFC 8314 §4.3, and
- * the vendors' own). Every pattern starts with a literal and uses bounded character classes, so matching stays
- * linear on hostile text.
+ * What a Received field records about TLS: one table of the per-MTA notations of version and cipher (RFC 8314
+ * §4.3 and the vendors' own), and the hop class a recorded version gives. Every pattern starts with a literal and
+ * uses bounded character classes, so matching stays linear on hostile text.
  */
 import type { HopTls } from './types';
 
@@ -68,43 +67,4 @@ export function findTls(text: string): TlsRecord | null {
 export function versionClass(version: string | null): HopTls {
   const match = /^TLSv?1(?:[._]?([0-3]))?$/i.exec(version ?? '');
   return match ? (`tls1.${match[1] ?? '0'}` as HopTls) : 'tls';
-}
-
-/** How the `with` protocol alone classifies a network hop. */
-export type ProtocolClass = 'tls' | 'plain' | 'local' | 'unknown';
-
-/**
- * RFC 3848 and RFC 6531 §3.7.3 (the IANA Mail Transmission Types): (UTF8)(E)SMTP / (UTF8)LMTP, `S` for TLS, `A`
- * for authenticated. Gmail's `SMTPS` fits too. Keywords are case-insensitive (Exim writes `esmtps`).
- */
-const SMTP_FAMILY = /^(?:UTF8)?(E?SMTP|LMTP)(S?)A?$/i;
-
-/**
- * Records a program on the server itself writes when it takes a message in or hands it back: Exim's `local`,
- * `local-esmtp`, `local-bsmtp`; old sendmail's `via sendmail with stdio`; SpamAssassin's report wrapper; the
- * qmail-scanner content filter (`with qmail-scanner-2.11`).
- */
-const LOCAL_PROTOCOL = /^(?:local(?:-\w+)?|stdio|SpamAssassin|qmail-scanner\S*)$/i;
-
-/**
- * LMTP (RFC 2033) is mostly delivery on the machine itself, over a Unix socket, but it can cross a network to a
- * separate mailbox server: whether the server recorded a network address for the client tells them apart.
- */
-export function isLmtp(protocol: string | null): boolean {
-  return /^(?:UTF8)?LMTP/i.test(protocol ?? '') && SMTP_FAMILY.test(protocol!);
-}
-
-export function protocolClass(written: string | null): ProtocolClass {
-  if (written === null) return 'unknown';
-  // MailEnable names itself before the RFC 3848 keyword: `with MailEnable ESMTPA`.
-  const protocol = written.replace(/^MailEnable /i, '');
-  const smtp = SMTP_FAMILY.exec(protocol);
-  if (smtp) return smtp[2] ? 'tls' : 'plain';
-  if (/^HTTPS$/i.test(protocol)) return 'tls';
-  // Exchange 2007 and later record TLS in a comment when it was used (see TLS_NOTATIONS), so the bare name means
-  // none. IIS's `Microsoft SMTPSVC` (Exchange 2003) writes the same line with or without TLS: not recorded.
-  if (/^Microsoft SMTP Server$/i.test(protocol)) return 'plain';
-  if (LOCAL_PROTOCOL.test(protocol)) return 'local';
-  // HTTP, HTTPREST, mapi, SMTPSVC, UUCP and the rest: the protocol or its TLS is not recorded.
-  return 'unknown';
 }
