@@ -86,6 +86,7 @@ export function planFor({ state, answer, policy, chosen }: PlanContext): Planned
     policy,
     ...(choice !== undefined ? { chosen: choice } : {}),
     ...(state.label ? { label: state.label } : {}),
+    invalid: answer.invalid,
   });
   return { ...evaluation, addresses: recipients.map((r) => r.address) };
 }

@@ -83,11 +83,6 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
     const prompt = policy?.onSend.backendUnreachable === 'prompt';
     return { kind: 'failed', decision: { kind: 'unanswered', text, prompt, signIn } };
   }
-  if (answer.invalid.length > 0) {
-    const bad = answer.invalid.map((i) => `"${i.input}" ${i.reason}`).join('; ');
-    const text = clip(`Fix the recipients before sending: ${bad}.`);
-    return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
-  }
   let planned: PlannedMessage;
   try {
     planned = planFor({ state, answer, policy });
@@ -106,6 +101,11 @@ export async function checkSend(host: MessageReader, backend: Backend): Promise<
   if (evaluation.kind === 'failed') return evaluation.decision;
   const { state, policy, planned } = evaluation;
   const { plan, addresses } = planned;
+  if (planned.invalid.length > 0) {
+    // Not an address: no confirmation can make it one, so the policy's override does not apply.
+    const text = clip(plan.summary);
+    return { kind: 'block', text, markdown: text };
+  }
   if (state.applied && stillProtected(state.applied, plan, addresses, state.text)) {
     const retag = state.applied.protection === 'tls' ? { changes: tagChanges(state.subject, policy) } : {};
     return { kind: 'allow', why: `already protected by ${state.applied.protection}`, ...retag };

@@ -132,11 +132,6 @@ test('for any message and any answer, the pane’s verdict and the send check’
         const pane = planWith(await loadMessage({ host, backend }), undefined);
         const send = await readAndEvaluate(host, backend);
         const decision = await checkSend(host, backend);
-        if (answer.invalid.length > 0) {
-          // The pane lists the invalid entries as errors; the send check stops on them.
-          expect(decision.kind).toBe('block');
-          return;
-        }
         if (send.kind !== 'planned') throw new Error(`the send check failed: ${JSON.stringify(send)}`);
         expect(send.planned.truncated).toBe(pane.truncated);
         expect(send.planned.classification).toEqual(pane.classification);

@@ -22,6 +22,13 @@ export interface MessageToEvaluate {
   label?: string;
   /** The detectors' scan limit and clock; the defaults everywhere but in tests. */
   scan?: DetectOptions;
+  /** Entries the mail client listed that are not addresses (as the backend answered): they block the message. */
+  invalid?: readonly InvalidEntry[];
+}
+
+export interface InvalidEntry {
+  input: string;
+  reason: string;
 }
 
 export interface Evaluation {
@@ -31,6 +38,8 @@ export interface Evaluation {
   truncated: boolean;
   classification: ClassificationResult;
   plan: Plan;
+  /** The entries that are not addresses; when there are any, the plan is `block` and names them. */
+  invalid: readonly InvalidEntry[];
 }
 
 /**
@@ -66,7 +75,30 @@ export function evaluateMessage(message: MessageToEvaluate): Evaluation {
     classification: classification.classification,
     policy,
   });
-  return { findings, truncated, classification, plan };
+  const invalid = message.invalid ?? [];
+  return {
+    findings,
+    truncated,
+    classification,
+    plan: invalid.length > 0 ? blockForInvalid(plan, invalid) : plan,
+    invalid,
+  };
+}
+
+/**
+ * A recipient entry that is not an address blocks the message whatever the others could get: the mail client
+ * would send to it unchecked or fail half-way. The valid recipients keep their own plans, so the sender still
+ * sees what each of them would get once the entry is fixed.
+ */
+function blockForInvalid(plan: Plan, invalid: readonly InvalidEntry[]): Plan {
+  const named = invalid.map((entry) => `"${entry.input}" ${entry.reason}`).join('; ');
+  const { groups: _groups, ...rest } = plan;
+  return {
+    ...rest,
+    action: 'block',
+    summary: `Fix the recipients before sending: ${named}.`,
+    blocked: [...(plan.blocked ?? []), ...invalid.map((entry) => entry.input)],
+  };
 }
 
 /** What decided stays as it was when the floor is no higher; otherwise the floor decides alone. */
