@@ -129,7 +129,7 @@ function whyUnauthenticated(facts: AddressFacts): string {
       return [noDane, `its MTA-STS policy could not be used: ${sts.reason}`].filter(Boolean).join(', and ');
     case 'none':
       // The MTA-STS reason says whether there is no record or an invalid one.
-      return `${noDane ?? 'the domain publishes neither DANE nor MTA-STS'} (${sts.reason})`;
+      return `${noDane ?? 'it has no DANE TLSA records'}, and ${sts.reason}`;
   }
 }
 

@@ -130,8 +130,8 @@ describe('peers that stall past the whole check deadline', () => {
       tlsRpt: { state: 'none' },
       mxSecure: true,
     });
-    expect(report.reasons[0]).toMatch(
-      /did not finish within 2000 ms: the MTA-STS policy check did not finish/,
+    expect(report.reasons[0]).toBe(
+      `the check did not finish within ${deadlineOf(report.domain)} ms: the MTA-STS policy check did not finish`,
     );
     const { host, address } = only(report);
     expect(host).toMatchObject({ hostname: 'mx.stall-sts.sendguard.test', dane: { state: 'none' } });

@@ -67,7 +67,7 @@ describe('the verdict of one MX address', () => {
   test('TLS ≥ 1.2 without DANE or MTA-STS is encrypted, and says why it is not authenticated', () => {
     const j = judgeAddress(facts());
     expect(j.verdict).toBe('encrypted');
-    expect(j.reason).toContain('neither DANE nor MTA-STS');
+    expect(j.reason).toContain('it has no DANE TLSA records, and no record');
   });
 
   test('RFC 8461 §5: enforce, a listed MX, a trusted certificate naming it → authenticated', () => {
