@@ -186,5 +186,6 @@ describe('hostile records and policies', () => {
     expect(probed).toBeGreaterThan(0);
     expect(probed).toBeLessThanOrEqual(20);
     expect(report.reasons.some((reason) => /not probed/.test(reason))).toBe(true);
+    expect(report.timings.totalMs).toBeLessThan(3000);
   });
 });
