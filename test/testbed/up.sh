@@ -87,11 +87,13 @@ stop_partial_bed() {
   TESTBED_LOCKED=1 "$HERE/down.sh" >/dev/null 2>&1 || log "down.sh failed; see $RUN/logs"
   # A Node service that never got as far as its pid file is stopped by the pid this script saw.
   for pid in "${NODE_PIDS[@]}"; do
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$HERE/"; then kill -KILL "$pid" 2>/dev/null || true; fi
+    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "$HERE/"; then kill -KILL "$pid" 2>/dev/null || true; fi
   done
   return 0
 }
 trap stop_partial_bed EXIT
+# Killed (a caller's time-out, Ctrl-C): exit normally, so that the EXIT trap above runs.
+trap 'exit 1' TERM INT HUP
 # fail_at STAGE — the test hook: fail here when SENDGUARD_TESTBED_FAIL_AT names this stage.
 fail_at() {
   if [[ ${SENDGUARD_TESTBED_FAIL_AT:-} == "$1" ]]; then
