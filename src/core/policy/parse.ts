@@ -1,5 +1,5 @@
 /** Policy text (JSON or YAML) → a validated Policy, or a PolicyError naming the path of every bad field. */
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { SendguardError } from '../errors';
 import { PolicySchema, type Policy } from './schema';
@@ -40,19 +40,39 @@ export function validatePolicy(document: unknown): Policy {
   return result.data;
 }
 
-/** Far deeper than any policy; `yaml` slows down superlinearly on deeper flow collections (found by fuzzing). */
+/**
+ * Far deeper than any policy. The `yaml` library recurses once per level: deep flow collections slow it down
+ * superlinearly, and a second document nested a few thousand levels deep in one process has crashed Node (V8
+ * aborts compiling a regular expression at the stack limit). Both found by fuzzing.
+ */
 const MAX_FLOW_DEPTH = 64;
+const MAX_LINE_INDENT = 128;
 
-/** The deepest run of `[`/`{` not yet closed, counting brackets inside strings too (a policy has no such runs). */
-function flowDepth(text: string): number {
+/**
+ * Why the text nests too deep to hand to the parser, if it does: `[`/`{` left open (brackets inside strings
+ * count too: a policy has no such runs), or a line whose indentation and leading `- `, `? `, `: ` indicators
+ * (each opening a block level) reach past MAX_LINE_INDENT columns.
+ */
+function nestingProblem(text: string): string | undefined {
   let depth = 0;
-  let deepest = 0;
+  let indent = 0;
+  let lineStart = true;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
-    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+    const c = text[i];
+    if (c === '\n' || c === '\r') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '\t' || c === '-' || c === '?' || c === ':')) {
+      if (++indent > MAX_LINE_INDENT)
+        return `has a line indented or nested more than ${MAX_LINE_INDENT} deep`;
+    } else lineStart = false;
+    if (c === '[' || c === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return `nests [ ] or { } more than ${MAX_FLOW_DEPTH} deep`;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
-  return deepest;
+  return undefined;
 }
 
 /** Parses JSON or YAML (JSON is YAML, but its errors read better from JSON.parse). */
@@ -60,20 +80,31 @@ export function parsePolicy(text: string, format: 'json' | 'yaml' = 'yaml'): Pol
   if (text.length > MAX_POLICY_BYTES) {
     throw new PolicyError([{ path: '(document)', message: `is over ${MAX_POLICY_BYTES} bytes` }]);
   }
-  if (flowDepth(text) > MAX_FLOW_DEPTH) {
-    throw new PolicyError([
-      { path: '(document)', message: `nests [ ] or { } more than ${MAX_FLOW_DEPTH} deep` },
-    ]);
-  }
+  const tooDeep = nestingProblem(text);
+  if (tooDeep !== undefined) throw new PolicyError([{ path: '(document)', message: tooDeep }]);
   let document: unknown;
   try {
-    // Few aliases are legitimate in a policy; many are a "billion laughs" expansion.
+    // Few aliases are legitimate in a policy; many are a "billion laughs" expansion. yaml's pretty errors copy
+    // the line around every error it finds, which is quadratic on a long line of errors: the place is added once.
     document =
-      format === 'json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
+      format === 'json'
+        ? JSON.parse(text)
+        : parseYaml(text, { maxAliasCount: 50, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     throw new PolicyError([
-      { path: '(document)', message: `is not valid ${format.toUpperCase()}: ${(error as Error).message}` },
+      {
+        path: '(document)',
+        message: `is not valid ${format.toUpperCase()}: ${(error as Error).message}${place(text, error)}`,
+      },
     ]);
   }
   return validatePolicy(document);
+}
+
+/** ` at line L, column C` for a YAML error that knows its offset. */
+function place(text: string, error: unknown): string {
+  if (!(error instanceof YAMLError)) return '';
+  const before = text.slice(0, error.pos[0]);
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
