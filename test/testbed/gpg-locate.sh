@@ -25,8 +25,9 @@ trap 'rm -rf "$work"' EXIT
 printf 'nameserver %s\noptions attempts:1 timeout:2\n' "$resolver" >"$work/resolv.conf"
 cat "$SYSTEM_BUNDLE" "$RUN/certs/ca.pem" >"$work/ca-certificates.crt"
 
+# Not exec: the EXIT trap must still remove $work (every GnuPG home made in it) when the lookups are done.
 # shellcheck disable=SC2016 # expanded by the inner shell
-exec unshare --mount --propagation private -- bash -c '
+unshare --mount --propagation private -- bash -c '
   set -u
   work=$1 methods=$2 bundle=$3
   shift 3
