@@ -41,36 +41,39 @@ export function validatePolicy(document: unknown): Policy {
 }
 
 /**
- * Far deeper than any policy. The `yaml` library recurses once per level: deep flow collections slow it down
- * superlinearly, and a second document nested a few thousand levels deep in one process has crashed Node (V8
- * aborts compiling a regular expression at the stack limit). Both found by fuzzing.
+ * Far deeper than any policy. The `yaml` library recurses once per level: deep flow collections and compact
+ * mappings (`a: a: a: …`) slow it down superlinearly, and a second document nested a few thousand levels deep in
+ * one process has crashed Node (V8 aborts compiling a regular expression at the stack limit). Found by fuzzing.
  */
-const MAX_FLOW_DEPTH = 64;
-const MAX_LINE_INDENT = 128;
+const MAX_DEPTH = 64;
+
+/** `- `, `? ` and `: ` each open a block level (or try to); so does each column of indentation. */
+function opensLevel(c: string, next: string | undefined, lineStart: boolean): boolean {
+  if (lineStart && (c === ' ' || c === '\t')) return true;
+  return (c === '-' || c === '?' || c === ':') && (next === ' ' || next === '\t');
+}
 
 /**
- * Why the text nests too deep to hand to the parser, if it does: `[`/`{` left open (brackets inside strings
- * count too: a policy has no such runs), or a line whose indentation and leading `- `, `? `, `: ` indicators
- * (each opening a block level) reach past MAX_LINE_INDENT columns.
+ * Why the text nests too deep to hand to the parser, if it does: `[`/`{` left open, or a line whose indentation
+ * and `- `, `? `, `: ` indicators add up past MAX_DEPTH. Strings are not told apart (a policy has no such runs).
  */
 function nestingProblem(text: string): string | undefined {
-  let depth = 0;
-  let indent = 0;
+  let flow = 0;
+  let block = 0;
   let lineStart = true;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (c === '\n' || c === '\r') {
       lineStart = true;
-      indent = 0;
+      block = 0;
       continue;
     }
-    if (lineStart && (c === ' ' || c === '\t' || c === '-' || c === '?' || c === ':')) {
-      if (++indent > MAX_LINE_INDENT)
-        return `has a line indented or nested more than ${MAX_LINE_INDENT} deep`;
+    if (opensLevel(c, text[i + 1], lineStart)) {
+      if (++block > MAX_DEPTH) return `has a line indented or nested more than ${MAX_DEPTH} deep`;
     } else lineStart = false;
     if (c === '[' || c === '{') {
-      if (++depth > MAX_FLOW_DEPTH) return `nests [ ] or { } more than ${MAX_FLOW_DEPTH} deep`;
-    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+      if (++flow > MAX_DEPTH) return `nests [ ] or { } more than ${MAX_DEPTH} deep`;
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
   }
   return undefined;
 }
