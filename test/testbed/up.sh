@@ -351,6 +351,9 @@ relay_recipient_maps =
 relay_transport = discard:accepted by the test bed and discarded
 default_transport = error:5.7.1 the test bed delivers nothing outside $ZONE
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+# Tests of the Received parser name a network client with XCLIENT, so that Postfix records a hop from the
+# network although every test client connects over loopback (test/helpers/smtp-xclient.ts).
+smtpd_authorized_xclient_hosts = 127.0.0.0/8
 smtpd_tls_security_level = may
 smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes

@@ -4,12 +4,12 @@
  * nothing depends on what other tests left in the maildir or on the order tests run in.
  *
  * The bed's smtpd services listen on loopback only, and a client on loopback is a local hand-off by design
- * (DESIGN.md), so network hops are sent from this machine's own non-loopback address: Linux routes it to a
- * 127.x listener over `lo`, and Postfix records that address as the client's.
+ * (DESIGN.md), so network hops are sent with XCLIENT naming a documentation address (RFC 5737) as the client:
+ * Postfix records it as it would a client from the network, and nothing leaves loopback.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { headersCommand } from '../../../src/cli/commands/headers';
@@ -17,66 +17,75 @@ import type { CliIo } from '../../../src/cli/io';
 import { isLoopback } from '../../../src/core/received/address';
 import { transportReport, type Hop } from '../../../src/core/received';
 import { waitForMail } from '../../escrow/maildir';
+import { sendWithXclient } from '../../helpers/smtp-xclient';
 import { testbed } from '../../helpers/testbed';
 
 const bed = testbed();
 const MX_NAME = `mx.${bed.zone.replace(/\.$/, '')}`;
-
-function networkAddress(): string {
-  for (const list of Object.values(networkInterfaces()))
-    for (const address of list ?? [])
-      if (address.family === 'IPv4' && !address.internal) return address.address;
-  throw new Error(
-    'this test sends from a non-loopback IPv4 address of this machine, and it has none: the bed listens on loopback, where every client is a local hand-off',
-  );
-}
+const CLIENT_NAME = 'client.sender.example';
+/** RFC 5737 TEST-NET-3: only ever written into a Received field by XCLIENT, never connected to. */
+const NETWORK_CLIENT = '203.0.113.25';
 
 type Service = 'good' | 'plain' | 'legacy';
 
 interface Sending {
   service: Service;
-  /** Where the client connects from; the system's choice (loopback) when absent. */
-  localAddress?: string;
+  /** Send as a client from the network (XCLIENT) rather than as the loopback client the test really is. */
+  fromNetwork?: boolean;
   recipient?: string;
   /** A whole message to relay as it is, Received lines and all. */
   raw?: string;
 }
 
+function tlsOptions(service: Service) {
+  return {
+    ca: readFileSync(bed.caFile),
+    servername: `mx.${bed.mailDomain}`,
+    // The legacy smtpd speaks only TLS 1.0 and 1.1, which OpenSSL 3 refuses above security level 0.
+    ...(service === 'legacy' ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+  };
+}
+
 /** Sends one message through a bed smtpd (STARTTLS where it offers it) and returns it as delivered. */
-async function deliver({ service, localAddress, recipient = 'bob', raw }: Sending): Promise<string> {
+async function deliver({ service, fromNetwork = false, recipient = 'bob', raw }: Sending): Promise<string> {
   const [host, port] = bed.smtp[service]!.split(':') as [string, string];
   const token = `received-bed-${randomUUID()}`;
-  const transport = createTransport({
-    host,
-    port: Number(port),
-    localAddress,
-    name: 'client.sender.example',
-    requireTLS: service !== 'plain',
-    ignoreTLS: service === 'plain',
-    tls: {
-      ca: readFileSync(bed.caFile),
-      servername: `mx.${bed.mailDomain}`,
-      // The legacy smtpd speaks only TLS 1.0 and 1.1, which OpenSSL 3 refuses above security level 0.
-      ...(service === 'legacy' ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
-    },
-  });
   const envelope = { from: 'ann@sender.example', to: `${recipient}@${bed.mailDomain}` };
-  try {
-    await transport.sendMail(
-      raw === undefined
-        ? { ...envelope, subject: token, text: 'A message for the Received parser tests.' }
-        : { envelope, raw: raw.replace(/^Subject: .*$/m, `Subject: ${token}`) },
-    );
-  } finally {
-    transport.close();
+  const message =
+    raw === undefined
+      ? `From: <${envelope.from}>\r\nTo: <${envelope.to}>\r\nSubject: ${token}\r\n\r\nA message for the Received parser tests.\r\n`
+      : raw.replace(/^Subject: .*$/m, `Subject: ${token}`);
+  if (fromNetwork) {
+    await sendWithXclient({
+      host,
+      port: Number(port),
+      client: { name: CLIENT_NAME, address: NETWORK_CLIENT },
+      ...(service === 'plain' ? {} : { tls: tlsOptions(service) }),
+      ...envelope,
+      message,
+    });
+  } else {
+    const transport = createTransport({
+      host,
+      port: Number(port),
+      name: CLIENT_NAME,
+      requireTLS: service !== 'plain',
+      ignoreTLS: service === 'plain',
+      tls: tlsOptions(service),
+    });
+    try {
+      await transport.sendMail({ envelope, raw: message });
+    } finally {
+      transport.close();
+    }
   }
-  return waitForMail(bed.mailDir, (message) => message.includes(token));
+  return waitForMail(bed.mailDir, (delivered) => delivered.includes(token));
 }
 
 /** What every hop the bed's Postfix writes holds, whatever its transport. */
 function expectPostfixHop(hop: Hop, recipient: string): void {
   expect(hop).toMatchObject({
-    from: 'client.sender.example',
+    from: CLIENT_NAME,
     by: MX_NAME,
     for: `${recipient}@${bed.mailDomain}`,
   });
@@ -87,19 +96,22 @@ function expectPostfixHop(hop: Hop, recipient: string): void {
 
 describe("Received report over the bed's real Postfix", () => {
   test('STARTTLS from a network address: TLS 1.3 with its cipher, all-tls', async () => {
-    const client = networkAddress();
-    const report = transportReport(await deliver({ service: 'good', localAddress: client }));
+    const report = transportReport(await deliver({ service: 'good', fromNetwork: true }));
     expect(report.hops).toHaveLength(1);
     const [hop] = report.hops as [Hop];
     expectPostfixHop(hop, 'bob');
-    expect(hop).toMatchObject({ with: 'ESMTPS', tls: 'tls1.3', version: 'TLSv1.3', fromAddress: client });
+    expect(hop).toMatchObject({
+      with: 'ESMTPS',
+      tls: 'tls1.3',
+      version: 'TLSv1.3',
+      fromAddress: NETWORK_CLIENT,
+    });
     expect(hop.cipher).toMatch(/^TLS_(?:AES_\d+_GCM_SHA\d+|CHACHA20_POLY1305_SHA256)$/);
     expect(report.summary).toBe('all-tls');
   });
 
   test('no STARTTLS on offer from a network address: plain, some-plain', async () => {
-    const client = networkAddress();
-    const report = transportReport(await deliver({ service: 'plain', localAddress: client }));
+    const report = transportReport(await deliver({ service: 'plain', fromNetwork: true }));
     expect(report.hops).toHaveLength(1);
     const [hop] = report.hops as [Hop];
     expectPostfixHop(hop, 'bob');
@@ -108,13 +120,13 @@ describe("Received report over the bed's real Postfix", () => {
       tls: 'plain',
       version: null,
       cipher: null,
-      fromAddress: client,
+      fromAddress: NETWORK_CLIENT,
     });
     expect(report.summary).toBe('some-plain');
   });
 
   test('an smtpd that speaks only TLS 1.0 and 1.1: the version below 1.2 is reported as recorded', async () => {
-    const report = transportReport(await deliver({ service: 'legacy', localAddress: networkAddress() }));
+    const report = transportReport(await deliver({ service: 'legacy', fromNetwork: true }));
     const [hop] = report.hops as [Hop];
     expect(hop).toMatchObject({ with: 'ESMTPS', tls: 'tls1.1', version: 'TLSv1.1' });
     expect(hop.cipher).toMatch(/^[A-Z0-9-]+$/);
@@ -131,10 +143,9 @@ describe("Received report over the bed's real Postfix", () => {
   });
 
   test('relayed twice: the hops run oldest first and one plain hop decides the summary', async () => {
-    const client = networkAddress();
-    const first = await deliver({ service: 'good', localAddress: client });
+    const first = await deliver({ service: 'good', fromNetwork: true });
     // Another recipient: Postfix refuses to deliver a message that already carries Delivered-To for the same one.
-    const second = await deliver({ service: 'plain', localAddress: client, recipient: 'carol', raw: first });
+    const second = await deliver({ service: 'plain', fromNetwork: true, recipient: 'carol', raw: first });
     const report = transportReport(second);
     expect(report.hops.map((hop) => [hop.with, hop.tls, hop.for])).toEqual([
       ['ESMTPS', 'tls1.3', `bob@${bed.mailDomain}`],
@@ -144,9 +155,11 @@ describe("Received report over the bed's real Postfix", () => {
   });
 
   test('sendguard headers reads the delivered file', async () => {
-    const raw = await deliver({ service: 'good', localAddress: networkAddress() });
-    const file = join(mkdtempSync(join(tmpdir(), 'sendguard-received-')), 'delivered.eml');
+    const raw = await deliver({ service: 'good', fromNetwork: true });
+    const folder = mkdtempSync(join(tmpdir(), 'sendguard-received-'));
+    const file = join(folder, 'delivered.eml');
     writeFileSync(file, raw);
+    // The file is read whole before the checks, so it can go at once, whatever they find.
     const run = async (args: string[]) => {
       let stdout = '';
       const io: CliIo = {
@@ -157,13 +170,14 @@ describe("Received report over the bed's real Postfix", () => {
       };
       return { code: await headersCommand(args, io), stdout };
     };
-    const json = await run([file, '--json']);
+    const [json, human] = await Promise.all([run([file, '--json']), run([file])]).finally(() =>
+      rmSync(folder, { recursive: true, force: true }),
+    );
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(report.summary).toBe('all-tls');
     expect(report.hops).toHaveLength(1);
-    expect(report.hops[0]).toMatchObject({ from: 'client.sender.example', by: MX_NAME, tls: 'tls1.3' });
-    const human = await run([file]);
+    expect(report.hops[0]).toMatchObject({ from: CLIENT_NAME, by: MX_NAME, tls: 'tls1.3' });
     expect(human.stdout).toMatch(
       new RegExp(`1\\. client\\.sender\\.example → ${MX_NAME.replace(/\./g, '\\.')}\\s+TLS 1\\.3 \\(TLS_`),
     );
