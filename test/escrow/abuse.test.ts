@@ -3,11 +3,11 @@
  * recipient's address) must not be able to do to the real recipient, and how address rotation is counted.
  * Requests go through the real routes; `inject` sets the client address where an attack depends on it.
  */
-import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
+import type { EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { parseFragment } from '../../src/core/escrow/link';
 import type { EscrowConfigInput } from '../../src/server/escrow/options';
 import { PickupClient } from '../../src/portal/pickup-client';
-import { cookieFetch, nodeFetch, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
+import { cookieFetch, escrowSample, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
 
 let server: EscrowServer;
 let mailer: ReturnType<typeof recordingMailer>;
@@ -18,16 +18,7 @@ async function start(
 ): Promise<EscrowedMessage> {
   mailer = recordingMailer();
   server = await startEscrowServer({ mailer, config });
-  return escrowMessage({
-    backendUrl: server.url,
-    token: server.token,
-    sender: { name: 'Ann', address: 'ann@clinic.test' },
-    message: { subject: 's', html: '<p>x</p>', text: 'x', attachments: [] },
-    recipients: ['bob@partner.test'],
-    expiryDays: 1,
-    fetch: nodeFetch,
-    ...(passcode ? { passcode } : {}),
-  });
+  return escrowSample(server, passcode ? { passcode } : {});
 }
 afterEach(() => server.close());
 

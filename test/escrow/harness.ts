@@ -9,6 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  escrowMessage,
+  type EscrowedMessage,
+  type EscrowMessageOptions,
+} from '../../src/addin/protect/escrow/escrow-message';
 import type { FetchLike } from '../../src/core/escrow/http';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
@@ -137,4 +142,21 @@ export function cookieFetch(): FetchLike {
     return response;
   };
   return withJar as unknown as FetchLike;
+}
+
+/** A one-line message from Ann to Bob, escrowed on `server`; tests about the pickup path, not the content. */
+export function escrowSample(
+  server: Pick<EscrowServer, 'url' | 'token'>,
+  options: Partial<EscrowMessageOptions> = {},
+): Promise<EscrowedMessage> {
+  return escrowMessage({
+    backendUrl: server.url,
+    token: server.token,
+    sender: { name: 'Ann', address: 'ann@clinic.test' },
+    message: { subject: 's', html: '<p>x</p>', text: 'x', attachments: [] },
+    recipients: ['bob@partner.test'],
+    expiryDays: 1,
+    fetch: nodeFetch,
+    ...options,
+  });
 }

@@ -2,9 +2,9 @@
  * The recipient session and the portal's defences as HTTP sees them: the `__Host-` cookie's attributes, CSRF on
  * every state change (portal header, Origin, per-session token), and the headers on API answers and portal files.
  */
-import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
+import type { EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { API_HEADERS } from '../../src/server/escrow/headers';
-import { nodeFetch, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
+import { escrowSample, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
 import { ensurePortalBuilt } from './portal-build';
 
 let server: EscrowServer;
@@ -15,15 +15,7 @@ beforeAll(() => ensurePortalBuilt(), 170_000);
 beforeEach(async () => {
   mailer = recordingMailer();
   server = await startEscrowServer({ mailer });
-  sent = await escrowMessage({
-    backendUrl: server.url,
-    token: server.token,
-    sender: { name: 'Ann', address: 'ann@clinic.test' },
-    message: { subject: 's', html: '<p>x</p>', text: 'x', attachments: [] },
-    recipients: ['bob@partner.test'],
-    expiryDays: 1,
-    fetch: nodeFetch,
-  });
+  sent = await escrowSample(server);
 });
 afterEach(() => server.close());
 

@@ -8,11 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { escrowMessage } from '../../../src/addin/protect/escrow/escrow-message';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../../src/server/config/schema';
 import { openMemoryStore } from '../../../src/server/store/memory';
-import { recordingMailer } from '../../escrow/harness';
+import { escrowSample, recordingMailer } from '../../escrow/harness';
 import { testApp } from './fakes';
 
 /** A running app with one extra route that says what `request.ip` is. */
@@ -109,14 +108,7 @@ describe('attack: a forged X-Forwarded-For in the escrow audit', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const { token } = await issueApiToken(store.tokens, { name: 'ann', role: 'sender' });
-    const sent = await escrowMessage({
-      backendUrl: url,
-      token,
-      sender: { name: 'Ann', address: 'ann@clinic.test' },
-      message: { subject: 's', html: '<p>x</p>', text: 'x', attachments: [] },
-      recipients: ['bob@partner.test'],
-      expiryDays: 1,
-    });
+    const sent = await escrowSample({ url, token });
     await fetch(`${url}/api/v1/escrow/pickup/${sent.id}/code`, {
       method: 'POST',
       headers: {
