@@ -47,6 +47,10 @@ const MAX_LOCAL_OCTETS = 64;
 const MAX_NAME_LENGTH = 256;
 /** RFC 5322 lets comments nest; real recipient strings hardly ever do, and the grammar recurses on each level. */
 const MAX_COMMENT_DEPTH = 3;
+/** Runs of comments are the grammar's slowest input (~50 µs a character); a real entry has one or two. */
+const MAX_COMMENTS = 8;
+/** An entry without an @ is at most an empty group, "undisclosed-recipients:;". */
+const MAX_EMPTY_GROUP_LENGTH = 64;
 
 const TOO_LONG_ADDRESS = `has an address over ${MAX_ADDRESS_OCTETS} bytes, the most RFC 5321 allows`;
 const TOO_LONG_LOCAL = `has a local part (before the @) over ${MAX_LOCAL_OCTETS} bytes, the most RFC 5321 allows`;
@@ -148,9 +152,10 @@ class MailboxTally {
 
 /**
  * One linear pass over an entry, before the grammar: each mailbox's address within RFC 5321's lengths, its name
- * within MAX_NAME_LENGTH, comments nested at most MAX_COMMENT_DEPTH deep, an @ somewhere. Tracks quoted strings,
- * comments, `<…>` and domain literals only as far as needed to find mailbox boundaries (a `,` or a group's `:`
- * and `;` outside all of them); the grammar still decides what is valid. Returns why the entry is refused.
+ * within MAX_NAME_LENGTH, at most MAX_COMMENTS comments nested at most MAX_COMMENT_DEPTH deep, an @ somewhere
+ * (or a short empty group). Tracks quoted strings, comments, `<…>` and domain literals only as far as needed to
+ * find mailbox boundaries (a `,` or a group's `:` and `;` outside all of them); the grammar still decides what
+ * is valid. Returns why the entry is refused.
  */
 function screenEntry(entry: string): string | undefined {
   let tally = new MailboxTally();
@@ -161,6 +166,7 @@ function screenEntry(entry: string): string | undefined {
   let inLiteral = false;
   let sawAt = false;
   let sawColon = false;
+  let comments = 0;
   for (let i = 0; i < entry.length; i++) {
     const char = entry[i]!;
     const octets = unitOctets(entry.charCodeAt(i));
@@ -171,6 +177,8 @@ function screenEntry(entry: string): string | undefined {
     else if (inLiteral) inLiteral = char !== ']';
     else if (char === '(') {
       if (++depth > MAX_COMMENT_DEPTH) return `has comments nested more than ${MAX_COMMENT_DEPTH} deep`;
+      if (depth === 1 && ++comments > MAX_COMMENTS)
+        return `has more than ${MAX_COMMENTS} comments in parentheses`;
     } else if (inComment) depth -= char === ')' ? 1 : 0;
     else if (char === '"') quoted = true;
     else if (char === '[') inLiteral = true;
@@ -197,9 +205,9 @@ function screenEntry(entry: string): string | undefined {
       if (depth === 0 && !inComment && char !== ' ' && char !== '\t') tally.bare += octets;
     }
   }
-  // Without an @ there is no mailbox, only perhaps an empty group ("undisclosed-recipients:;"), whose name is
-  // no longer than a display name: the rest is refused here, as the grammar would, without its cost.
-  if (!sawAt && (!sawColon || entry.length > MAX_NAME_LENGTH)) return explainUnparsable(entry);
+  // Without an @ there is no mailbox, only perhaps an empty group: the rest is refused here, as the grammar
+  // would, without its cost.
+  if (!sawAt && (!sawColon || entry.length > MAX_EMPTY_GROUP_LENGTH)) return explainUnparsable(entry);
   return tally.problem();
 }
 

@@ -211,6 +211,12 @@ describe('RFC 5321 length caps, checked before the grammar runs', () => {
     expect(parseAddress('ann@example.org (((x)))').address).toBe('ann@example.org');
   });
 
+  test('more than eight comments in one entry are refused; an empty group without an @ stays short', () => {
+    expect(reasonFor(`"": ${'( )'.repeat(9)};`)).toBe('has more than 8 comments in parentheses');
+    expect(readRecipients({ to: ['undisclosed-recipients:;'] })).toEqual({ recipients: [], invalid: [] });
+    expect(reasonFor(`${'a.'.repeat(40)}a:;`)).toBe('has no @: it is not an email address');
+  });
+
   test('a list in one entry is measured per mailbox', () => {
     const long = `${'b'.repeat(64)}@${label63}.example`;
     const list = Array.from(
