@@ -5,6 +5,7 @@
 import * as dnsPacket from 'dns-packet';
 import fc from 'fast-check';
 import { buildQuery, inspectResponse } from '../../src/server/dns/message';
+import { toRecord, wireType, type DnsRecordType } from '../../src/server/dns/records';
 import { fuzzTest } from './runner';
 
 const QUERY_NAME = '_25._tcp.mx.example.org';
@@ -21,6 +22,13 @@ const answer: fc.Arbitrary<dnsPacket.Answer> = fc.oneof(
     data: fc.record({ preference: fc.nat({ max: 65535 }), exchange: name }),
   }),
   fc.record({ type: fc.constant('CNAME' as const), name, ttl: fc.nat(), data: name }),
+  fc.record({ type: fc.constant('AAAA' as const), name, ttl: fc.nat(), data: fc.constant('2001:db8::1') }),
+  fc.record({
+    type: fc.constant('UNKNOWN_61' as const),
+    name,
+    ttl: fc.nat(),
+    data: fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)),
+  }),
   fc.record({
     type: fc.constant('TXT' as const),
     name,
@@ -124,9 +132,22 @@ const messages = fc.oneof(
   },
 );
 
+const TYPES: DnsRecordType[] = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'TLSA', 'OPENPGPKEY'];
+const typeByWire = new Map(TYPES.map((type) => [wireType(type), type]));
+
+/** A response as the client reads it: inspected for the query, then every answer of a type it asks for typed. */
+function readResponse(message: Buffer, transport: 'udp' | 'tcp'): void {
+  const inspection = inspectResponse(message, query, transport);
+  if (inspection.kind !== 'response') return;
+  for (const answer of inspection.response.answers) {
+    const type = typeByWire.get(answer.type);
+    if (type !== undefined) toRecord(type, answer.data);
+  }
+}
+
 fuzzTest({
   name: 'DNS messages',
   inputs: fc.tuple(messages, fc.constantFrom('udp' as const, 'tcp' as const)),
   size: ([message]) => message.length,
-  parse: ([message, transport]) => inspectResponse(message, query, transport),
+  parse: ([message, transport]) => readResponse(message, transport),
 });
