@@ -9,7 +9,7 @@ import fc from 'fast-check';
 export const MAX_INPUT = 64 * 1024;
 
 /** Mostly short inputs (where grammars have most of their branches), some medium, a few at the full 64 KiB. */
-export const lengths: fc.Arbitrary<number> = fc.oneof(
+const lengths: fc.Arbitrary<number> = fc.oneof(
   { weight: 80, arbitrary: fc.integer({ min: 0, max: 256 }) },
   { weight: 17, arbitrary: fc.integer({ min: 257, max: 4096 }) },
   { weight: 3, arbitrary: fc.integer({ min: 4097, max: MAX_INPUT }) },
@@ -86,7 +86,7 @@ export function mutated(document: fc.Arbitrary<string>, specials: string): fc.Ar
 }
 
 /** Caps a generated text at 64 KiB, as every parser under test sees at most that much at once here. */
-export function capped(text: fc.Arbitrary<string>, max = MAX_INPUT): fc.Arbitrary<string> {
+function capped(text: fc.Arbitrary<string>, max = MAX_INPUT): fc.Arbitrary<string> {
   return text.map((t) => (t.length > max ? t.slice(0, max) : t));
 }
 
