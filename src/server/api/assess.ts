@@ -10,7 +10,7 @@ import { jsonSchema } from './schema';
 
 /**
  * Characters a request may carry per recipient it may list, on average. Entries that are not a bare address go
- * through the RFC 5322 grammar at up to ~25 µs a character on hostile shapes, so the total bounds a request's
+ * through the RFC 5322 grammar at up to ~35 µs a character on hostile shapes, so the total bounds a request's
  * parsing (about 1 s of CPU at the default 500 recipients); bare addresses, what the add-ins send, average
  * well under 40 characters.
  */
