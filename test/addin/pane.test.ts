@@ -13,6 +13,8 @@ import type { MailHost } from '../../src/addin/host';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { checkSend } from '../../src/addin/send-check';
 import { Pane } from '../../src/addin/ui/Pane';
+import type { TransportVerdict } from '../../src/core/words';
+import { assessedRecipient } from '../helpers/assess-answer';
 import { defaultPolicy } from '../helpers/policy';
 
 // jsdom has no ResizeObserver; Fluent's MessageBar only needs it to reflow, which jsdom does not do anyway.
@@ -48,16 +50,8 @@ function fakeHost(to: string[], text: string): MailHost {
   };
 }
 
-function recipient(address: string, verdict: string): AssessAnswer['recipients'][number] {
-  const domain = address.split('@')[1]!;
-  return {
-    input: address,
-    address,
-    domain,
-    internal: false,
-    transport: { domain, verdict: verdict as never, reasons: [`${domain} reason`] },
-    key: { address, verdict: 'none', reasons: [] },
-  };
+function recipient(address: string, verdict: TransportVerdict): AssessAnswer['recipients'][number] {
+  return assessedRecipient(address, verdict, [`${address.split('@')[1]} reason`]);
 }
 
 function fakeBackend(answer: AssessAnswer | Error): Backend {
