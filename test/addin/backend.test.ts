@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { BackendError, createBackend } from '../../src/addin/backend';
 import { assessedRecipient } from '../helpers/assess-answer';
-import { testApp } from '../server/api/fakes';
+import { deployedTestApp } from '../server/api/fakes';
 
 const BASE = 'https://sendguard.example';
 
@@ -36,11 +36,11 @@ async function failure(fetch: typeof globalThis.fetch, asked = ['ann@a.example']
 }
 
 test('reads the service’s own answer over HTTP', async () => {
-  const { app } = await testApp();
+  const { app, token } = await deployedTestApp();
   await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const { port } = app.server.address() as AddressInfo;
-    const backend = createBackend({ baseUrl: `http://127.0.0.1:${port}` });
+    const backend = createBackend({ baseUrl: `http://127.0.0.1:${port}`, token });
     const asked = ['ann@partner.example', 'clerk@example.gov', 'nobody'];
     const answer = await backend.assess(asked);
     expect(answer.recipients.map((r) => r.input)).toEqual(asked.slice(0, 2));

@@ -13,7 +13,7 @@ import {
 } from '../../src/core/evaluate/answer';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../../src/core/vocabulary';
 import { AssessAnswer } from '../../src/core/wire';
-import { testApp } from '../server/api/fakes';
+import { deployedTestApp } from '../server/api/fakes';
 
 function recipient(address: string, more: Record<string, unknown> = {}) {
   const domain = address.slice(address.indexOf('@') + 1);
@@ -255,7 +255,7 @@ describe('the answer is about exactly the recipients asked', () => {
 });
 
 test('the service’s own answer passes, display names, case and invalid entries included', async () => {
-  const { app } = await testApp();
+  const { app, authorization } = await deployedTestApp();
   const asked = [
     'Ann <ann@partner.example>',
     'ANN@partner.example',
@@ -266,6 +266,7 @@ test('the service’s own answer passes, display names, case and invalid entries
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/assess',
+    headers: { authorization },
     payload: { recipients: asked },
   });
   expect(response.statusCode).toBe(200);

@@ -1,13 +1,15 @@
 /**
  * Debian's Chromium driven by playwright-core, headless, with a fresh profile per launch; and the assembled
- * backend (real transport and key services on the offline bed, dev mode without sign-in on loopback, plain HTTP)
- * serving the add-in's bundles and the try-it page.
+ * backend (real transport and key services on the offline bed, API tokens required as deployed, plain HTTP)
+ * serving the add-in's bundles and the try-it page, with a sender's token the page is given (`?token=`).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
+import { issueApiToken } from '../../src/server/auth/api-tokens';
 import { createServer, type Server } from '../../src/server/serve';
+import { openSqliteStore } from '../../src/server/store/sqlite';
 import { BED_VKS_URL, bedServerConfig } from '../helpers/bed-services';
 import { launchChromium } from '../helpers/chromium';
 import { testbed } from '../helpers/testbed';
@@ -20,11 +22,18 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
 }
 
 /** `keyringDir`: the organisation's keyring (`*.asc`), for recipients whose domains accept mail on the bed. */
-export async function startBackend(keyringDir?: string): Promise<{ server: Server; base: string }> {
+export async function startBackend(
+  keyringDir?: string,
+): Promise<{ server: Server; base: string; token: string }> {
   const bed = testbed();
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-tryit-'));
+  // As an admin deploys it: a sender's token issued into the service's store before it starts.
+  const store = openSqliteStore(dataDir);
+  const { token } = await issueApiToken(store.tokens, { name: 'try-it sender', role: 'sender' }).finally(() =>
+    store.close(),
+  );
   const config = bedServerConfig(bed, dataDir, {
-    auth: { devNoAuth: true },
+    auth: { apiTokens: true, devNoAuth: false },
     tls: { enabled: false },
     keys: { vksUrl: BED_VKS_URL, ...(keyringDir ? { keyringDir } : {}) },
     // The send check gives up at 3.5 s; the server must answer (partially if need be) before that.
@@ -32,5 +41,5 @@ export async function startBackend(keyringDir?: string): Promise<{ server: Serve
   });
   const server = await createServer(config);
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
-  return { server, base };
+  return { server, base, token };
 }

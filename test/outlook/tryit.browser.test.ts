@@ -22,6 +22,7 @@ const ADDRESSES = [
 
 let server: Server;
 let base: string;
+let token: string;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let context: BrowserContext;
 let pat: PeerKey;
@@ -31,7 +32,7 @@ async function warm(): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const response = await fetch(`${base}/api/v1/assess`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ recipients: ADDRESSES }),
     });
     const body = (await response.json()) as { partial: boolean };
@@ -49,7 +50,7 @@ beforeAll(async () => {
   const keyring = join(home, 'keyring');
   mkdirSync(keyring);
   writeFileSync(join(keyring, 'pat.asc'), pat.publicKey);
-  ({ server, base } = await startBackend(keyring));
+  ({ server, base, token } = await startBackend(keyring));
   await warm();
   browser = await launchBrowser();
   context = browser.context;
@@ -62,7 +63,9 @@ afterAll(async () => {
 
 async function openTry(query = ''): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${base}/try/${query}`);
+  const params = new URLSearchParams(query);
+  params.set('token', token);
+  await page.goto(`${base}/try/?${params}`);
   await page.getByText('Send as usual').or(page.getByRole('alert')).first().waitFor();
   return page;
 }
@@ -174,7 +177,7 @@ describe('the try-it page', () => {
 
   test('backend unreachable: the pane says so and the send check blocks', async () => {
     const page = await context.newPage();
-    await page.goto(`${base}/try/?backend=${encodeURIComponent('http://127.0.0.1:9')}`);
+    await page.goto(`${base}/try/?${new URLSearchParams({ backend: 'http://127.0.0.1:9', token })}`);
     await page.getByRole('alert').filter({ hasText: 'could not be reached' }).first().waitFor();
     await compose(page, { to: 'ann@dane-ee.sendguard.test', body: 'Hello' });
     const refused = await send(page);

@@ -5,6 +5,7 @@
 import { SendguardError } from '../../../src/core/errors';
 import type { DomainAssessment, KeyAssessment } from '../../../src/core/wire';
 import { buildApp, type AppDeps } from '../../../src/server/app';
+import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { parseConfig } from '../../../src/server/config/load';
 import type { ConfigInput } from '../../../src/server/config/schema';
 import type { LogDestination } from '../../../src/server/observability/logging';
@@ -113,7 +114,10 @@ export interface TestApp {
   deps: Partial<AppDeps>;
 }
 
-/** Dev mode unless a test sets `auth`; logging silent unless a test passes a stream. */
+/**
+ * For route-level tests through `inject()`: dev mode unless a test sets `auth`; logging silent unless a test
+ * passes a stream. Tests that reach the service over HTTP, as a client does, use {@link deployedTestApp}.
+ */
 export async function testApp({ config = {}, deps = {} }: Partial<TestApp> = {}) {
   const fakeTransport = new FakeTransport();
   const fakeKeys = new FakeKeys(['ann@partner.example']);
@@ -135,4 +139,11 @@ export async function testApp({ config = {}, deps = {} }: Partial<TestApp> = {})
     fullDeps,
   );
   return { app, ...fullDeps, fakeTransport, fakeKeys };
+}
+
+/** As an admin deploys it: API tokens required (no dev mode), with one sender's token issued. */
+export async function deployedTestApp({ config = {}, deps = {} }: Partial<TestApp> = {}) {
+  const built = await testApp({ config: { ...config, auth: { apiTokens: true, devNoAuth: false } }, deps });
+  const { token } = await issueApiToken(built.store.tokens, { name: 'a sender', role: 'sender' });
+  return { ...built, token, authorization: `Bearer ${token}` };
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { canonicalJson } from '../../../src/server/api/policy';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { openMemoryStore } from '../../../src/server/store/memory';
-import { ARMORED, FINGERPRINT, logCollector, testApp } from './fakes';
+import { ARMORED, FINGERPRINT, deployedTestApp, logCollector, testApp } from './fakes';
 
 describe('operations', () => {
   test('GET /healthz answers without a token', async () => {
@@ -239,14 +239,14 @@ describe('policy, keys and domains', () => {
 
 describe('over real HTTP', () => {
   test('serves on an ephemeral 127.0.0.1 port and survives bad input', async () => {
-    const { app } = await testApp();
+    const { app, authorization } = await deployedTestApp();
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const assess = (body: string) =>
         fetch(`${base}/api/v1/assess`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body,
         });
       expect((await assess('{"recipients":[1,2')).status).toBe(400);
