@@ -26,7 +26,6 @@ import { clientNetwork } from './auth/client-network';
 import { refuseForeignHost } from './auth/loopback-host';
 import authPlugin from './auth/plugin';
 import type { Config } from './config/schema';
-import { fastifyTrustProxy } from './config/trust-proxy';
 import { observeRequests } from './observability/http-metrics';
 import { loggerOptions, type LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -64,7 +63,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ...(deps.https ? { https: deps.https } : {}),
     logger: loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.limits.bodyLimitBytes,
-    trustProxy: fastifyTrustProxy(config.trustProxy),
+    trustProxy: config.trustProxy,
     // Strict input: no type coercion ("wrong types → 400") and unknown keys are errors, not silently dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
   });

@@ -91,8 +91,10 @@ describe('parseConfig', () => {
     expect(parseConfig({}, { SENDGUARD_DEV_NO_AUTH: '1' }).auth.devNoAuth).toBe(true);
   });
 
-  test('trustProxy: false, a hop count, or proxy addresses and CIDRs; never "everyone"', () => {
-    expect(parseConfig({ trustProxy: 1 }).trustProxy).toBe(1);
+  test('trustProxy: false, or proxy addresses and CIDRs; never "everyone", never a hop count', () => {
+    expect(issuesOf(() => parseConfig({ trustProxy: 1 }))).toEqual([
+      expect.stringMatching(/^trustProxy: a hop count would believe the X-Forwarded-For of any client/),
+    ]);
     expect(
       parseConfig({ trustProxy: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.1', 'loopback'] }).trustProxy,
     ).toEqual(['10.0.0.0/8', '2001:db8::/32', '192.0.2.1', 'loopback']);
@@ -115,13 +117,15 @@ describe('parseConfig', () => {
       ]);
   });
 
-  test('SENDGUARD_TRUST_PROXY takes false, a hop count or a comma-separated list', () => {
+  test('SENDGUARD_TRUST_PROXY takes false or a comma-separated list', () => {
     const trust = (value: string) => parseConfig({}, { SENDGUARD_TRUST_PROXY: value }).trustProxy;
-    expect([trust('0'), trust('false'), trust('2'), trust('10.0.0.1, 2001:db8::/64')]).toEqual([
+    expect([trust('0'), trust('false'), trust('10.0.0.1, 2001:db8::/64')]).toEqual([
       false,
       false,
-      2,
       ['10.0.0.1', '2001:db8::/64'],
+    ]);
+    expect(issuesOf(() => trust('2'))).toEqual([
+      expect.stringMatching(/^SENDGUARD_TRUST_PROXY \(trustProxy\): a hop count would believe/),
     ]);
     expect(issuesOf(() => trust('true'))).toEqual([
       expect.stringMatching(/^SENDGUARD_TRUST_PROXY \(trustProxy\): true would believe/),
