@@ -11,8 +11,12 @@ export interface SmtpReply {
 }
 
 export const REPLY_LIMITS = {
-  /** RFC 5321 §4.5.3.1.5: a reply line, code and CRLF included, is at most 512 octets. */
-  maxLineOctets: 512,
+  /**
+   * RFC 5321 §4.5.3.1.5 allows 512 octets a reply line, code and CRLF included, but real servers exceed it and
+   * §4.5.3.1 asks for no limits where none are needed; Postfix's client reads 2048 (line_length_limit). A tighter
+   * cap would turn a server senders deliver to into an unreachable MX.
+   */
+  maxLineOctets: 2048,
   /** RFC 5321 sets no count; an EHLO reply lists a few dozen extensions at most. */
   maxLines: 100,
   /** Across the whole connection, plaintext and TLS together. */

@@ -317,8 +317,8 @@ describe('probeSmtp: the plaintext dialogue', () => {
     });
   });
 
-  test('RFC 5321 §4.5.3.1.5: a reply line over 512 octets: protocol-error without waiting for its end', async () => {
-    const server = await startFake({ banner: `220-${'x'.repeat(2000)}` });
+  test('a reply line over the cap: protocol-error without waiting for its end', async () => {
+    const server = await startFake({ banner: `220-${'x'.repeat(5000)}` });
     const { evidence } = await probe(server);
     expect(evidence).toMatchObject({ outcome: 'protocol-error', error: { code: 'SMTP_LINE_TOO_LONG' } });
   });

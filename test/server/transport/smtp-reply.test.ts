@@ -2,8 +2,12 @@ import {
   ehloExtensions,
   hasExtension,
   ReplyParser,
+  REPLY_LIMITS,
   type SmtpReply,
 } from '../../../src/server/transport/smtp-reply';
+
+/** The longest reply text after `220 `: the line cap less the code, separator and CRLF. */
+const LONGEST_TEXT = REPLY_LIMITS.maxLineOctets - 6;
 
 const feed = (parser: ReplyParser, text: string) => parser.push(Buffer.from(text, 'latin1'));
 
@@ -39,23 +43,23 @@ describe('ReplyParser', () => {
     );
   });
 
-  test('RFC 5321 §4.5.3.1.5: a reply line of 512 octets, code and CRLF included, is the longest read', () => {
-    expect(feed(new ReplyParser(), `220 ${'x'.repeat(506)}\r\n`)).toHaveLength(1);
-    expect(() => feed(new ReplyParser(), `220 ${'x'.repeat(507)}\r\n`)).toThrow(
+  test('a reply line of 2048 octets, code and CRLF included (Postfix line_length_limit), is the longest read', () => {
+    expect(feed(new ReplyParser(), `220 ${'x'.repeat(LONGEST_TEXT)}\r\n`)).toHaveLength(1);
+    expect(() => feed(new ReplyParser(), `220 ${'x'.repeat(LONGEST_TEXT + 1)}\r\n`)).toThrow(
       expect.objectContaining({ code: 'SMTP_LINE_TOO_LONG' }),
     );
   });
 
   test('RFC 5321 §4.5.3.1.5: a bare LF ending counts as the CRLF it stands for', () => {
-    expect(feed(new ReplyParser(), `220 ${'x'.repeat(506)}\n`)).toHaveLength(1);
-    expect(() => feed(new ReplyParser(), `220 ${'x'.repeat(507)}\n`)).toThrow(
+    expect(feed(new ReplyParser(), `220 ${'x'.repeat(LONGEST_TEXT)}\n`)).toHaveLength(1);
+    expect(() => feed(new ReplyParser(), `220 ${'x'.repeat(LONGEST_TEXT + 1)}\n`)).toThrow(
       expect.objectContaining({ code: 'SMTP_LINE_TOO_LONG' }),
     );
   });
 
   test('a line is refused once it is too long, before it ends, whatever the chunking', () => {
     const parser = new ReplyParser();
-    expect(feed(parser, `220 ${'x'.repeat(400)}`)).toEqual([]);
+    expect(feed(parser, `220 ${'x'.repeat(LONGEST_TEXT - 100)}`)).toEqual([]);
     expect(() => feed(parser, 'x'.repeat(200))).toThrow(
       expect.objectContaining({ code: 'SMTP_LINE_TOO_LONG' }),
     );
