@@ -121,4 +121,16 @@ describe('policy', () => {
     expect(requirementFor(normal, 'clinic.bank.example', policy)).toBe('end-to-end');
     expect(requirementFor(normal, 'other.example', policy)).toBe('none');
   });
+
+  test('the nesting guard counts levels, not columns, and leaves JSON to JSON.parse', () => {
+    // A JSON policy on one line with ": " separators (Python's json.dumps default) is 80 indicators on one line.
+    const wide = defaultPolicy();
+    for (let i = 0; i < 10; i++)
+      wide.classifications.push({ ...wide.classifications[0]!, name: `extra-${i}` });
+    const oneLine = JSON.stringify(wide).replace(/":/g, '": ').replace(/,"/g, ', "');
+    expect(parsePolicy(oneLine, 'json').classifications).toHaveLength(wide.classifications.length);
+    // A block scalar indented 70 columns is one level deeper than its key, not 70.
+    const yaml = `${stringify(defaultPolicy())}\nnote: |\n${' '.repeat(70)}indented text\n`;
+    expect(() => parsePolicy(yaml)).not.toThrow(/deep/);
+  });
 });

@@ -47,33 +47,42 @@ export function validatePolicy(document: unknown): Policy {
  */
 const MAX_DEPTH = 64;
 
-/** `- `, `? ` and `: ` each open a block level (or try to); so does each column of indentation. */
-function opensLevel(c: string, next: string | undefined, lineStart: boolean): boolean {
-  if (lineStart && (c === ' ' || c === '\t')) return true;
+/** `- `, `? ` and `: ` each open a block level (or try to), wherever they stand on a line. */
+function isIndicator(c: string, next: string | undefined): boolean {
   return (c === '-' || c === '?' || c === ':') && (next === ' ' || next === '\t');
 }
 
 /**
- * Why the text nests too deep to hand to the parser, if it does: `[`/`{` left open, or a line whose indentation
- * and `- `, `? `, `: ` indicators add up past MAX_DEPTH. Strings are not told apart (a policy has no such runs).
+ * Why the YAML nests too deep to hand to the parser, if it does: `[`/`{` left open past MAX_DEPTH, or a line whose
+ * indentation levels (each deeper indentation than the lines it sits under is one) and `- `, `? `, `: `
+ * indicators add up past it. Strings are not told apart (a policy has no such runs). Linear: each line's
+ * indentation is pushed once and popped at most once.
  */
 function nestingProblem(text: string): string | undefined {
   let flow = 0;
-  let block = 0;
-  let lineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\n' || c === '\r') {
-      lineStart = true;
-      block = 0;
-      continue;
+  const indents: number[] = [];
+  for (let start = 0; start < text.length;) {
+    // YAML ends a line at LF, CR or CRLF (a CRLF makes an empty line here, which changes nothing).
+    let end = start;
+    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    let column = start;
+    while (column < end && (text[column] === ' ' || text[column] === '\t')) column++;
+    const indent = column - start;
+    if (column < end) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
     }
-    if (opensLevel(c, text[i + 1], lineStart)) {
-      if (++block > MAX_DEPTH) return `has a line indented or nested more than ${MAX_DEPTH} deep`;
-    } else lineStart = false;
-    if (c === '[' || c === '{') {
-      if (++flow > MAX_DEPTH) return `nests [ ] or { } more than ${MAX_DEPTH} deep`;
-    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    let block = indents.length;
+    for (let i = column; i < end; i++) {
+      const c = text[i]!;
+      if (isIndicator(c, text[i + 1]) && ++block > MAX_DEPTH)
+        return `has a line indented or nested more than ${MAX_DEPTH} deep`;
+      if (c === '[' || c === '{') {
+        if (++flow > MAX_DEPTH) return `nests [ ] or { } more than ${MAX_DEPTH} deep`;
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    }
+    if (block > MAX_DEPTH) return `has a line indented or nested more than ${MAX_DEPTH} deep`;
+    start = end + 1;
   }
   return undefined;
 }
@@ -83,7 +92,8 @@ export function parsePolicy(text: string, format: 'json' | 'yaml' = 'yaml'): Pol
   if (text.length > MAX_POLICY_BYTES) {
     throw new PolicyError([{ path: '(document)', message: `is over ${MAX_POLICY_BYTES} bytes` }]);
   }
-  const tooDeep = nestingProblem(text);
+  // JSON.parse needs no such guard: it is linear and does not recurse on the stack.
+  const tooDeep = format === 'yaml' ? nestingProblem(text) : undefined;
   if (tooDeep !== undefined) throw new PolicyError([{ path: '(document)', message: tooDeep }]);
   let document: unknown;
   try {
