@@ -35,8 +35,9 @@ export type RecipientInput = Partial<Record<RecipientField, readonly string[]>>;
 
 /**
  * The grammar (`email-addresses`) costs tens of microseconds per character on hostile shapes and nests comments
- * recursively, so these caps are checked by a linear scan before it runs (`screenEntry`). An entry may hold a
- * list (Thunderbird hands over what was typed), so it may be longer than one mailbox.
+ * recursively, so the caps on its cost are checked by a linear scan before it runs (`screenEntry`). An entry may
+ * hold a list (Thunderbird hands over what was typed), so it may be longer than one mailbox, and the caps that
+ * are about one mailbox are counted per mailbox.
  */
 export const MAX_ENTRY_LENGTH = 4096;
 /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets including its angle brackets. */
@@ -47,7 +48,7 @@ const MAX_LOCAL_OCTETS = 64;
 const MAX_NAME_LENGTH = 256;
 /** RFC 5322 lets comments nest; real recipient strings hardly ever do, and the grammar recurses on each level. */
 const MAX_COMMENT_DEPTH = 3;
-/** Runs of comments are the grammar's slowest input (~50 µs a character); a real entry has one or two. */
+/** Runs of comments are among the grammar's slowest input; a real mailbox has one or two. */
 const MAX_COMMENTS = 8;
 /** An entry without an @ is at most an empty group, "undisclosed-recipients:;". */
 const MAX_EMPTY_GROUP_LENGTH = 64;
@@ -121,27 +122,16 @@ function utf8Length(text: string): number {
   return text.length;
 }
 
-/** UTF-8 octets of the UTF-16 code unit `code` (a surrogate half counts for half of its pair's four). */
-function unitOctets(code: number): number {
-  if (code < 0x80) return 1;
-  return code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
-}
-
 /** Running counts for the mailbox the screen is in. */
 class MailboxTally {
-  /** Octets of the address: inside `<…>` once seen, otherwise everything but comments and white space. */
-  bare = 0;
-  bareLocal = 0;
-  angle = 0;
-  angleLocal = 0;
-  sawAngle = false;
   /** Characters outside `<…>`: the display name and comments, or a bare address and its comments. */
   outside = 0;
+  /** Of those, the ones outside comments and white space: for a bare address, the address itself. */
+  bare = 0;
+  sawAngle = false;
+  comments = 0;
 
   problem(): string | undefined {
-    const [address, local] = this.sawAngle ? [this.angle, this.angleLocal] : [this.bare, this.bareLocal];
-    if (local > MAX_LOCAL_OCTETS) return TOO_LONG_LOCAL;
-    if (address > MAX_ADDRESS_OCTETS) return TOO_LONG_ADDRESS;
     // Beside a bare address, what is not the address is white space and comments.
     if ((this.sawAngle ? this.outside : this.outside - this.bare) > MAX_NAME_LENGTH) {
       return `has a name or comments over ${MAX_NAME_LENGTH} characters besides its address`;
@@ -151,11 +141,13 @@ class MailboxTally {
 }
 
 /**
- * One linear pass over an entry, before the grammar: each mailbox's address within RFC 5321's lengths, its name
- * within MAX_NAME_LENGTH, at most MAX_COMMENTS comments nested at most MAX_COMMENT_DEPTH deep, an @ somewhere
- * (or a short empty group). Tracks quoted strings, comments, `<…>` and domain literals only as far as needed to
- * find mailbox boundaries (a `,` or a group's `:` and `;` outside all of them); the grammar still decides what
- * is valid. Returns why the entry is refused.
+ * One linear pass over an entry, before the grammar, refusing only what would make the grammar costly: each
+ * mailbox's name within MAX_NAME_LENGTH and at most MAX_COMMENTS comments, comments nested at most
+ * MAX_COMMENT_DEPTH deep, an @ somewhere (or a short empty group). Tracks quoted strings, comments, `<…>` and
+ * domain literals only as far as needed to find mailbox boundaries (a `,` or a group's `:` and `;` outside all of
+ * them); the grammar still decides what is valid. The lengths RFC 5321 sets for an address are judged per mailbox
+ * after the grammar (`toRecipient`), so one over-long mailbox in a list is named alone and the rest kept. Returns
+ * why the whole entry is refused.
  */
 function screenEntry(entry: string): string | undefined {
   let tally = new MailboxTally();
@@ -166,10 +158,8 @@ function screenEntry(entry: string): string | undefined {
   let inLiteral = false;
   let sawAt = false;
   let sawColon = false;
-  let comments = 0;
   for (let i = 0; i < entry.length; i++) {
     const char = entry[i]!;
-    const octets = unitOctets(entry.charCodeAt(i));
     const inComment = depth > 0;
     if (escaped) escaped = false;
     else if ((quoted || inComment) && char === '\\') escaped = true;
@@ -177,8 +167,9 @@ function screenEntry(entry: string): string | undefined {
     else if (inLiteral) inLiteral = char !== ']';
     else if (char === '(') {
       if (++depth > MAX_COMMENT_DEPTH) return `has comments nested more than ${MAX_COMMENT_DEPTH} deep`;
-      if (depth === 1 && ++comments > MAX_COMMENTS)
-        return `has more than ${MAX_COMMENTS} comments in parentheses`;
+      if (depth === 1 && ++tally.comments > MAX_COMMENTS) {
+        return `has a mailbox with more than ${MAX_COMMENTS} comments in parentheses`;
+      }
     } else if (inComment) depth -= char === ')' ? 1 : 0;
     else if (char === '"') quoted = true;
     else if (char === '[') inLiteral = true;
@@ -194,15 +185,10 @@ function screenEntry(entry: string): string | undefined {
       if (problem !== undefined) return problem;
       tally = new MailboxTally();
       continue;
-    } else if (char === '@') {
-      sawAt = true;
-      if (inAngle) tally.angleLocal = tally.angle;
-      else tally.bareLocal = tally.bare;
-    }
-    if (inAngle) tally.angle += octets;
-    else {
+    } else if (char === '@') sawAt = true;
+    if (!inAngle) {
       tally.outside += 1;
-      if (depth === 0 && !inComment && char !== ' ' && char !== '\t') tally.bare += octets;
+      if (!inComment && depth === 0 && char !== ' ' && char !== '\t') tally.bare += 1;
     }
   }
   // Without an @ there is no mailbox, only perhaps an empty group: the rest is refused here, as the grammar
@@ -236,7 +222,7 @@ function toRecipient(mailbox: Mailbox, field: RecipientField): Recipient | strin
   }
   const localPart = mailbox.local;
   if (utf8Length(localPart) > MAX_LOCAL_OCTETS) return TOO_LONG_LOCAL;
-  // Checked again on the result: quoting and the A-label can make the address longer than the screen saw it.
+  // Measured on the result, as it will be sent: quoting and the A-label can make the address longer than given.
   const address = `${formatLocalPart(localPart)}@${domain}`;
   if (utf8Length(address) > MAX_ADDRESS_OCTETS) return TOO_LONG_ADDRESS;
   const displayName = mailbox.name?.trim();

@@ -164,7 +164,7 @@ describe('the fast path for bare addresses agrees with the RFC 5322 grammar', ()
   });
 });
 
-describe('RFC 5321 length caps, checked before the grammar runs', () => {
+describe("RFC 5321 length caps per mailbox, and the caps on the grammar's cost", () => {
   const reasonFor = (entry: string) => {
     const { recipients, invalid } = readRecipients({ to: [entry] });
     expect(recipients).toEqual([]);
@@ -211,8 +211,10 @@ describe('RFC 5321 length caps, checked before the grammar runs', () => {
     expect(parseAddress('ann@example.org (((x)))').address).toBe('ann@example.org');
   });
 
-  test('more than eight comments in one entry are refused; an empty group without an @ stays short', () => {
-    expect(reasonFor(`"": ${'( )'.repeat(9)};`)).toBe('has more than 8 comments in parentheses');
+  test('more than eight comments on one mailbox are refused; an empty group without an @ stays short', () => {
+    expect(reasonFor(`"": ${'( )'.repeat(9)};`)).toBe(
+      'has a mailbox with more than 8 comments in parentheses',
+    );
     expect(readRecipients({ to: ['undisclosed-recipients:;'] })).toEqual({ recipients: [], invalid: [] });
     expect(reasonFor(`${'a.'.repeat(40)}a:;`)).toBe('has no @: it is not an email address');
   });
@@ -232,20 +234,84 @@ describe('RFC 5321 length caps, checked before the grammar runs', () => {
     expect(reasonFor(hostile)).toBe('has comments nested more than 3 deep');
   });
 
-  test('for generated names and addresses, the screen refuses nothing within the limits', () => {
+  test('an over-long mailbox in a list is named alone; the others in the entry are kept', () => {
+    const long = `${'a'.repeat(65)}@x.example`;
+    const { recipients, invalid } = readRecipients({ to: [`ann@x.example, ${long}, bob@x.example`] });
+    expect(recipients.map((r) => r.address)).toEqual(['ann@x.example', 'bob@x.example']);
+    expect(invalid).toEqual([
+      {
+        field: 'to',
+        entry: long,
+        reason: 'has a local part (before the @) over 64 bytes, the most RFC 5321 allows',
+      },
+    ]);
+  });
+
+  test('comments are counted per mailbox: nine commented mailboxes in one entry are all kept', () => {
+    const entry = Array.from({ length: 9 }, (_, i) => `User${i} (ACME) <u${i}@acme.example>`).join(', ');
+    const { recipients, invalid } = readRecipients({ to: [entry] });
+    expect(invalid).toEqual([]);
+    expect(recipients.map((r) => r.address)).toEqual(
+      Array.from({ length: 9 }, (_, i) => `u${i}@acme.example`),
+    );
+  });
+
+  test('for generated names and addresses, the screen refuses exactly what is over its limits', () => {
+    const atom = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,8}$/);
+    const comment = fc
+      .tuple(
+        fc.oneof(
+          { weight: 9, arbitrary: fc.integer({ min: 1, max: 3 }) },
+          { weight: 1, arbitrary: fc.constant(4) },
+        ),
+        fc.stringMatching(/^[A-Za-z0-9 ]{0,6}$/),
+      )
+      .map(([depth, text]) => ({ depth, text: '('.repeat(depth) + text + ')'.repeat(depth) }));
+    const word = fc.oneof(
+      { weight: 2, arbitrary: atom.map((text) => ({ depth: 0, text })) },
+      { weight: 1, arbitrary: comment },
+    );
+    // Unquoted names with comments, short or padded to near MAX_NAME_LENGTH (256), and quoted names near it.
+    const unquoted = fc
+      .tuple(
+        fc.array(word, { minLength: 1, maxLength: 24, size: 'max' }),
+        fc.option(fc.integer({ min: 240, max: 270 })),
+      )
+      .map(([words, target]) => {
+        let text = words.map((w) => w.text).join(' ');
+        if (target !== null) text += ` ${'x'.repeat(Math.max(1, target - text.length - 1))}`;
+        return {
+          text,
+          depth: Math.max(...words.map((w) => w.depth)),
+          comments: words.filter((w) => w.depth > 0).length,
+        };
+      });
+    const quoted = fc
+      .oneof(fc.string({ maxLength: 40 }), fc.string({ minLength: 250, maxLength: 260 }))
+      .map((name) => ({ text: `"${name.replace(/["\\\r\n]/g, '')}"`, depth: 0, comments: 0 }));
+    // Some local parts lengthened to near RFC 5321's 64 octets.
+    const email = fc.oneof(
+      fc.emailAddress(),
+      fc.emailAddress().map((e) => `${'l'.repeat(56)}${e}`),
+    );
     fc.assert(
-      fc.property(fc.string({ maxLength: 40 }), fc.emailAddress(), (name, email) => {
-        const entry = `"${name.replace(/["\\\r\n]/g, '')}" <${email}>`;
+      fc.property(fc.oneof(unquoted, quoted), email, (name, address) => {
+        const entry = `${name.text} <${address}>`;
         const full = parseOneAddress({ input: entry, rfc6532: true });
         fc.pre(full !== null && full.type === 'mailbox');
-        const { invalid } = readRecipients({ to: [entry] });
+        const { recipients, invalid } = readRecipients({ to: [entry] });
         const reasons = invalid.map((i) => i.reason).join();
-        if (reasons.includes('RFC 5321')) {
-          const mailbox = full as { local: string; address: string };
-          expect(Buffer.byteLength(mailbox.local) > 64 || Buffer.byteLength(mailbox.address) > 254).toBe(
-            true,
-          );
-        } else expect(reasons).not.toMatch(/nested|besides its address/);
+        const outside = name.text.length + 1; // what is outside <…>: the name and the space after it
+        const screened = name.depth > 3 || name.comments > 8 || outside > 256;
+        expect(/nested|comments in parentheses|besides its address/.test(reasons)).toBe(screened);
+        if (reasons.includes('nested')) expect(name.depth).toBeGreaterThan(3);
+        if (reasons.includes('comments in parentheses')) expect(name.comments).toBeGreaterThan(8);
+        if (reasons.includes('besides its address')) expect(outside).toBeGreaterThan(256);
+        if (screened) return;
+        const mailbox = full as { local: string; address: string };
+        const overLength = Buffer.byteLength(mailbox.local) > 64 || Buffer.byteLength(mailbox.address) > 254;
+        if (reasons.includes('RFC 5321')) expect(overLength).toBe(true);
+        else if (invalid.length === 0) expect(recipients).toHaveLength(1);
       }),
       { numRuns: 1000 },
     );

@@ -70,7 +70,11 @@ const entries = fc
   .oneof(
     fc.array(entry, { maxLength: 20 }),
     fc.array(
-      run(fc.constantFrom('a@b.example', '"x" <y@z.example>', '(', 'a.'), fc.integer({ min: 1, max: 600 })),
+      run(
+        // The last: as many comments as the screen lets each mailbox of a list carry.
+        fc.constantFrom('a@b.example', '"x" <y@z.example>', '(', 'a.', `a@b.example ${'((c))'.repeat(8)},`),
+        fc.integer({ min: 1, max: 600 }),
+      ),
       { maxLength: 500 },
     ),
   )
