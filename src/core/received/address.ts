@@ -48,24 +48,32 @@ export function isLoopback(ip: string): boolean {
   return zeros(5) && groups[5] === 0xffff && groups[6]! >> 8 === 127;
 }
 
-/** HELO claims inside the TCP-information comment: Exim's `helo=x`, the quoted `"EHLO x"` of some MTAs. */
-const HELO_PART = /\bhelo=\S*|"[^"]*"/gi;
+/**
+ * Client claims inside the TCP-information comment: Exim's `helo=x` and `ident=x` (the ident is whatever the
+ * client's RFC 1413 server answered, and Exim writes it last, so everything from it on goes), the quoted
+ * `"EHLO x"` of some MTAs.
+ */
+const CLIENT_PART = /\bident=[\s\S]*$|\bhelo=\S*|"(?:[^"\\]|\\[\s\S])*"/gi;
+/** Exim's notes: where they are, Exim wrote the address in brackets, never as a bare word. */
+const EXIM_NOTES = /\b(?:helo|port|ident)=/i;
 /** `[192.0.2.1]`, `[IPv6:2001:db8::1]`, optionally followed by Exim's `:port`. */
 const BRACKETED = /\[([^\]\s]{2,60})\]/g;
 
 function addressIn(info: string): string | null {
-  const text = info.replace(HELO_PART, ' ');
+  const text = info.replace(CLIENT_PART, ' ');
   for (const match of text.matchAll(BRACKETED)) {
     const ip = normaliseIp(match[1]!);
     if (ip) return ip;
   }
-  // Unbracketed, the address is the last word: qmail and Microsoft write it alone (`(192.0.2.1)`,
-  // `(2603:10a6:208:1::12)`), OpenSMTPD after the reverse name for IPv6 (`(mx.example 2001:db8::1)`), and qmail
-  // after the client's ident or login (`(ann@example.com@192.0.2.1)`). The reverse name before it is whatever
-  // the client's DNS says, so it is never read as the address.
+  // Unbracketed, the address is written in two shapes only: qmail and Microsoft alone (`(192.0.2.1)`,
+  // `(2603:10a6:208:1::12)`), qmail after the client's ident or login (`(ann@example.com@192.0.2.1)`), and
+  // OpenSMTPD after the reverse name for IPv6 (`(mx.example 2001:db8::1)`). The reverse name is whatever the
+  // client's DNS says and the ident or login whatever the client sent, so neither is ever read as the address,
+  // and no other shape is read at all: `(port=1234 ident=a@127.0.0.1)` must not make a remote client loopback.
+  if (EXIM_NOTES.test(info)) return null;
   const words = text.trim().split(/\s+/);
-  const last = words[words.length - 1]!;
-  return normaliseIp(last.slice(last.lastIndexOf('@') + 1));
+  if (words.length === 1) return normaliseIp(words[0]!.slice(words[0]!.lastIndexOf('@') + 1));
+  return words.length === 2 ? normaliseIp(words[1]!) : null;
 }
 
 /**
@@ -91,7 +99,7 @@ function clientAddress(from: Clause | undefined, info: string | null, writtenByE
   if (ip) return ip;
   const literal = /^\[([^\]]+)\](?::\d+)?$/.exec(words(from)[0] ?? '');
   if (!literal) return null;
-  const eximNotes = info === null ? writtenByExim : /\b(?:helo|port|ident)=/i.test(info);
+  const eximNotes = info === null ? writtenByExim : EXIM_NOTES.test(info);
   return eximNotes ? normaliseIp(literal[1]!) : null;
 }
 

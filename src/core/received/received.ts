@@ -8,20 +8,19 @@ import { serverNotes } from './from-clause';
 import { parseReceivedDate } from './date';
 import { isLmtp, protocolClass, protocolOf } from './protocol';
 import { findTls, versionClass, type TlsRecord } from './tls';
-import type { Token } from './tokens';
+import { ADDRESSES, type Token } from './tokens';
 import type { Hop, HopTls } from './types';
 
 /** Far beyond any real Received field (a few hundred characters); longer ones are cut before parsing. */
 export const MAX_RECEIVED_CHARS = 4096;
 
-/** Addresses inside the server's comments (Exim's `(envelope-from <…>)`) are text a sender picks freely. */
-const ADDRESSES = /<[^<>]*>|"[^"]*"/g;
-
 /**
  * The server's own notes, where TLS is recorded, without what the client could have written into them: the
  * from domain, the HELO and TCP-information comments, and the for clause's addresses. Otherwise a client saying
  * `HELO (using TLSv1.3 with cipher X)` over a plain connection would be reported as TLS. Comments after the
- * date count too: a customised sendmail HReceived may put its `(version=… cipher=…)` there.
+ * date count too: a customised sendmail HReceived may put its `(version=… cipher=…)` there. Addresses inside the
+ * server's comments (Exim's `(envelope-from <…>)`) are text a sender picks freely, quoted local parts included
+ * (`<"a>(using TLSv1.3 …)"@evil.example>`), so they are cut out with the tokenizer's own quote-aware scanner.
  */
 function serverText(parts: ReceivedParts): string {
   const rendered: string[] = [];

@@ -17,28 +17,52 @@ const SPECIAL = new Set([' ', '\t', '\r', '\n', '(', '"', '<', ';']);
 interface Run {
   end: number;
   text: string;
+  closed: boolean;
 }
 
 function run(text: string, start: number, end: number, closed: boolean): Run {
-  return { end, text: text.slice(start + 1, closed ? end - 1 : end) };
+  return { end, text: text.slice(start + 1, closed ? end - 1 : end), closed };
 }
 
-/** Comments nest (RFC 5322 §3.2.2); a depth counter keeps that one pass. */
+/**
+ * Angle addresses and quoted strings, quote-aware: a `>` inside a quoted local part (`<"a>(TLS1.3)"@e>`) does not
+ * close the address. Every alternative starts with a different character and an unclosed quote or address runs to
+ * the end instead of failing, so a match never backtracks and scanning stays linear on hostile text.
+ */
+const QUOTED_PAIR = String.raw`\\(?:[\s\S]|$)`;
+const QUOTED_TEXT = String.raw`(?:[^"\\]|${QUOTED_PAIR})*`;
+const QUOTED = `"${QUOTED_TEXT}("|$)`;
+const ANGLE = String.raw`<(?:"${QUOTED_TEXT}(?:"|$)|[^>"\\]|${QUOTED_PAIR})*(>|$)`;
+const ADDRESS_SOURCE = `${ANGLE}|${QUOTED}`;
+
+/** Every angle address and quoted string in a text, for removing what a sender wrote from a server's comment. */
+export const ADDRESSES = new RegExp(ADDRESS_SOURCE, 'g');
+const ADDRESS_AT = new RegExp(ADDRESS_SOURCE, 'y');
+
+/** The angle address or quoted string starting at `start`. */
+function address(text: string, start: number): Run {
+  ADDRESS_AT.lastIndex = start;
+  const match = ADDRESS_AT.exec(text)!;
+  const closed = (match[1] ?? match[2]) !== '';
+  return run(text, start, start + match[0].length, closed);
+}
+
+/**
+ * Comments nest (RFC 5322 §3.2.2); a depth counter keeps that one pass. Servers write addresses verbatim into
+ * their comments (sendmail's `(envelope-from "a)(using TLSv1.3 …)"@x)`), so a closed quoted string inside one is
+ * skipped whole: its parentheses are the sender's, not the server's. An unclosed quote is an ordinary character;
+ * only the last quote of a text can be unclosed, so that costs one extra scan at most.
+ */
 function comment(text: string, start: number): Run {
   let depth = 0;
   for (let i = start; i < text.length; i++) {
     const c = text[i];
     if (c === '\\') i++;
-    else if (c === '(') depth++;
+    else if (c === '"') {
+      const quoted = address(text, i);
+      if (quoted.closed) i = quoted.end - 1;
+    } else if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return run(text, start, i + 1, true);
-  }
-  return run(text, start, text.length, false);
-}
-
-function delimited(text: string, start: number, close: string): Run {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === close) return run(text, start, i + 1, true);
   }
   return run(text, start, text.length, false);
 }
@@ -64,7 +88,7 @@ export function tokenize(text: string): Token[] {
       end = found.end;
       tokens.push({ kind: 'comment', text: found.text });
     } else if (c === '"' || c === '<') {
-      const found = delimited(text, i, c === '"' ? '"' : '>');
+      const found = address(text, i);
       end = found.end;
       tokens.push({ kind: c === '"' ? 'quoted' : 'angle', text: found.text });
     } else {

@@ -418,6 +418,21 @@ describe('parseReceived: loopback hand-offs, whatever the HELO name claims', () 
       'from mx.example ([192.0.2.5]) by localhost (mx.example [127.0.0.1]) (amavis, port 10024) with ESMTP id A',
       'plain',
     ],
+    [
+      'Exim ident=a@127.0.0.1 is what the client said, not where it connected from',
+      'from [203.0.113.5] (port=1234 helo=x ident=a@127.0.0.1) by mx with esmtp (Exim 4.96)',
+      'plain',
+    ],
+    [
+      'Exim ident= naming a bare loopback address',
+      'from x.example ([203.0.113.5]:1234 helo=x ident=127.0.0.1) by mx with esmtp (Exim 4.96)',
+      'plain',
+    ],
+    [
+      'a loopback word in a comment of neither the qmail nor the OpenSMTPD shape',
+      'from x (port=1234 a b 127.0.0.1) by mx with ESMTP',
+      'plain',
+    ],
     ['::2 is not loopback', 'from x ([::2]) by b with ESMTP', 'plain'],
     ['128.0.0.1 is not loopback', 'from x (x [128.0.0.1]) by b with ESMTP', 'plain'],
   ])('%s', (_case, value, tls) => {
@@ -436,6 +451,10 @@ describe('parseReceived: loopback hand-offs, whatever the HELO name claims', () 
     expect(
       parseReceived('from unknown (HELO a) (ann@sender.example@198.51.100.7) by b with ESMTPSA').fromAddress,
     ).toBe('198.51.100.7');
+    expect(
+      parseReceived('from [203.0.113.5] (port=1234 helo=x ident=a@127.0.0.1) by mx with esmtp (Exim 4.96)')
+        .fromAddress,
+    ).toBe('203.0.113.5');
     // A reverse name that spells an address is the client's DNS talking: the address after it decides.
     expect(parseReceived('from a (127.0.0.1 2001:db8::7) by b (OpenSMTPD) with ESMTP').tls).toBe('plain');
   });
@@ -469,8 +488,21 @@ describe('parseReceived: a client cannot write its own TLS record', () => {
       'from tls FAKE (x [203.0.113.66]) by b (Haraka/3.0.3) with ESMTP id Q',
     ],
     ['in its HELO name (qpsmtpd notation)', 'from x (HELO (FAKE encrypted)) (203.0.113.66) by b with SMTP'],
+    [
+      'in a quoted envelope sender holding `>` (date comment)',
+      'from x (x [203.0.113.66]) by b with ESMTP id Q; Mon, 1 Jan 2024 10:00:00 +0000 (envelope-from <"a>(using TLSv1.3 with cipher FAKE)"@evil.example>)',
+    ],
+    [
+      'in a quoted recipient holding `>`',
+      'from x (x [203.0.113.66]) by b with ESMTP id Q for <"b>(TLS1.3)"@e>',
+    ],
+    [
+      'in a quoted envelope sender holding `)` (sendmail, no angle brackets)',
+      'from x (x [203.0.113.66]) by b with ESMTP id Q; Mon, 1 Jan 2024 10:00:00 +0000 (envelope-from "a)(using TLSv1.3 with cipher FAKE)"@evil.example)',
+    ],
   ])('%s', (_where, value) => {
-    expect(tlsOf(`${value}; 1 Jan 2026 00:00:00 +0000`)).toEqual({
+    const field = value.includes(';') ? value : `${value}; 1 Jan 2026 00:00:00 +0000`;
+    expect(tlsOf(field)).toEqual({
       tls: 'plain',
       version: null,
       cipher: null,
@@ -496,6 +528,12 @@ describe('parseReceived: malformed and truncated fields', () => {
     const hop = parseReceived(value);
     expect(typeof hop.tls).toBe('string');
     expect(hop.raw).toBe(value.trim());
+  });
+
+  test('a quoted local part holding `>` stays inside its angle address', () => {
+    expect(parseReceived('from a (a [192.0.2.1]) by b with ESMTP for <"b>(x)"@e>; 1 Jan 2026').for).toBe(
+      '"b>(x)"@e',
+    );
   });
 
   test('an unclosed comment swallows the rest rather than inventing clauses', () => {
