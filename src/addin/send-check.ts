@@ -25,8 +25,11 @@ export type SendDecision =
 /** Outlook cuts longer alert texts off. */
 export const MAX_MESSAGE = 500;
 
-export function clip(text: string): string {
-  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
+/** `text` cut to fit, then `suffix` (what the sender can do) whole after `separator`: the advice is never cut off. */
+export function clip(text: string, suffix = '', separator = ' '): string {
+  const tail = suffix ? `${separator}${suffix}` : '';
+  const room = MAX_MESSAGE - tail.length;
+  return `${text.length <= room ? text : `${text.slice(0, room - 1)}…`}${tail}`;
 }
 
 /** Whether what the pane applied still covers this message: same recipients, a protection each allows, intact. */
@@ -80,7 +83,8 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
       `${error instanceof Error ? error.message : String(error)} Sendguard cannot confirm that this message is protected as your organisation requires, so it was not sent.`,
     );
     const signIn = error instanceof BackendError && error.code === 'BACKEND_UNAUTHORIZED';
-    const prompt = policy?.onSend.backendUnreachable === 'prompt';
+    // Credentials the service refused are for the sender to fix, never to send past: both hosts stop then.
+    const prompt = !signIn && policy?.onSend.backendUnreachable === 'prompt';
     return { kind: 'failed', decision: { kind: 'unanswered', text, prompt, signIn } };
   }
   let planned: PlannedMessage;

@@ -54,19 +54,19 @@ export function completion(decision: SendDecision): CompletedOptions {
     case 'block':
       return {
         allowEvent: false,
-        errorMessage: decision.prompt ? clip(`${decision.text} ${SEND_ANYWAY}`) : decision.text,
+        errorMessage: decision.prompt ? clip(decision.text, SEND_ANYWAY) : decision.text,
         errorMessageMarkdown: decision.prompt
-          ? clip(`${decision.markdown}\n\n${SEND_ANYWAY}`)
+          ? clip(decision.markdown, SEND_ANYWAY, '\n\n')
           : decision.markdown,
         cancelLabel: 'Open Sendguard',
         commandId: OPEN_PANE_COMMAND,
         ...(decision.prompt ? PROMPT_USER : {}),
       };
     case 'unanswered': {
-      const text = decision.signIn ? `${decision.text} ${SIGN_IN}` : decision.text;
+      const advice = [decision.signIn ? SIGN_IN : '', decision.prompt ? SEND_ANYWAY : ''].filter(Boolean);
       return {
         allowEvent: false,
-        errorMessage: clip(decision.prompt ? `${text} ${SEND_ANYWAY}` : text),
+        errorMessage: clip(decision.text, advice.join(' ')),
         cancelLabel: 'Open Sendguard',
         commandId: OPEN_PANE_COMMAND,
         ...(decision.prompt ? PROMPT_USER : {}),

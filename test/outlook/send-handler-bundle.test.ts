@@ -297,6 +297,28 @@ describe('every failure of the send path blocks, with a reason shown to the send
     expect(run.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
   });
 
+  test('a refusal naming many recipients still ends with the send-anyway advice, within Outlook’s length', async () => {
+    const policy = defaultPolicy({ onSend: { backendUnreachable: 'block', allowOverride: true } });
+    const addresses = Array.from({ length: 12 }, (_, i) => `recipient-${i}@dane-ee.sendguard.test`);
+    const one = answer('none').recipients[0]!;
+    const body = {
+      ...answer('none'),
+      recipients: addresses.map((address) => ({
+        ...one,
+        input: address,
+        address,
+        key: { ...one.key, address },
+      })),
+    };
+    const { sim, pendingTimers } = load(assessAnswers(() => json(body), policy));
+    sim.state.to = addresses.map((emailAddress) => ({ emailAddress, displayName: '' }));
+    sim.state.text = IBAN;
+    const run = await send(sim, pendingTimers);
+    expectBlocked(run, 'recipient-0@dane-ee.sendguard.test');
+    expect(String(run.completions[0]!.errorMessage)).toMatch(/You may send it anyway\.$/);
+    expect(String(run.completions[0]!.errorMessageMarkdown)).toMatch(/You may send it anyway\.$/);
+  });
+
   test('without `allowOverride`, a plan that refuses offers no prompt', async () => {
     const { sim, pendingTimers } = load(backend('none'));
     sim.state.text = IBAN;
