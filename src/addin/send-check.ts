@@ -23,7 +23,7 @@ export type SendDecision =
   | { kind: 'unanswered'; text: string; prompt: boolean; signIn: boolean };
 
 /** Outlook cuts longer alert texts off. */
-export const MAX_MESSAGE = 500;
+const MAX_MESSAGE = 500;
 
 /** `text` cut to fit, then `suffix` (what the sender can do) whole after `separator`: the advice is never cut off. */
 export function clip(text: string, suffix = '', separator = ' '): string {

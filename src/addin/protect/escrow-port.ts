@@ -12,7 +12,7 @@ export interface EscrowRequest {
     attachments: Array<{ name: string; type: string; data: Blob | ArrayBuffer }>;
   };
   recipients: string[];
-  /** Named in the notice and the portal, and told when a recipient is locked out. */
+  /** Named in the notice and the portal, and told once when someone keeps guessing a recipient's code. */
   sender?: { name: string; address: string };
   expiryDays: number;
   passcode?: string;

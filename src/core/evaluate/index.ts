@@ -8,7 +8,7 @@ import { scan, type DetectOptions, type Finding } from '../detectors';
 import { planMessage, type Plan } from '../plan';
 import { higherClassification } from '../policy/match';
 import type { Policy } from '../policy/schema';
-import type { Assessments } from '../wire';
+import type { AssessAnswer, Assessments } from '../wire';
 
 export interface MessageToEvaluate {
   /** The plain-text body the detectors read. */
@@ -23,13 +23,11 @@ export interface MessageToEvaluate {
   /** The detectors' scan limit and clock; the defaults everywhere but in tests. */
   scan?: DetectOptions;
   /** Entries the mail client listed that are not addresses (as the backend answered): they block the message. */
-  invalid?: readonly InvalidEntry[];
+  invalid?: readonly InvalidInput[];
 }
 
-export interface InvalidEntry {
-  input: string;
-  reason: string;
-}
+/** An entry the backend answered is not an address, as the wire carries it. */
+type InvalidInput = AssessAnswer['invalid'][number];
 
 export interface Evaluation {
   /** What the detectors found in the part of the body they read. */
@@ -39,7 +37,7 @@ export interface Evaluation {
   classification: ClassificationResult;
   plan: Plan;
   /** The entries that are not addresses; when there are any, the plan is `block` and names them. */
-  invalid: readonly InvalidEntry[];
+  invalid: readonly InvalidInput[];
 }
 
 /**
@@ -90,7 +88,7 @@ export function evaluateMessage(message: MessageToEvaluate): Evaluation {
  * would send to it unchecked or fail half-way. The valid recipients keep their own plans, so the sender still
  * sees what each of them would get once the entry is fixed.
  */
-function blockForInvalid(plan: Plan, invalid: readonly InvalidEntry[]): Plan {
+function blockForInvalid(plan: Plan, invalid: readonly InvalidInput[]): Plan {
   const named = invalid.map((entry) => `"${entry.input}" ${entry.reason}`).join('; ');
   const { groups: _groups, ...rest } = plan;
   return {

@@ -23,7 +23,7 @@ export function protocolOf(withClause: Clause | undefined): string | null {
 }
 
 /** How the `with` protocol alone classifies a network hop. */
-export type ProtocolClass = 'tls' | 'plain' | 'local' | 'unknown';
+type ProtocolClass = 'tls' | 'plain' | 'local' | 'unknown';
 
 /**
  * RFC 3848 and RFC 6531 §3.7.3 (the IANA Mail Transmission Types): (UTF8)(E)SMTP / (UTF8)LMTP, `S` for TLS, `A`

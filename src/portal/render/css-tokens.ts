@@ -54,7 +54,7 @@ const isNameStart = (c: string | undefined) =>
 const isName = (c: string | undefined) => isNameStart(c) || isDigit(c) || c === '-';
 
 /** A name with its escapes decoded (§4.3.7), to see `u\rl` and `\75 rl` as the `url` they are. */
-export function decodeEscapes(name: string): string {
+function decodeEscapes(name: string): string {
   if (!name.includes('\\')) return name;
   let out = '';
   for (let i = 0; i < name.length;) {

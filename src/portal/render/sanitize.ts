@@ -6,7 +6,8 @@
  * - links: the target moves to `data-sg-href`, so a click reaches the portal's warning and never the network;
  * - style attributes: only declarations that cannot fetch (./safe-style.ts).
  * The result goes into a sandboxed frame without `allow-scripts` and with its own content security policy
- * (./frame-document.ts): two walls, each enough on its own to keep remote content out before consent.
+ * (./frame-document.ts): the policy alone stops every fetch before consent, but Chromium still resolves
+ * `dns-prefetch` and opens `preconnect` links whatever it says, so those rely on the sanitiser removing them.
  */
 import DOMPurify from 'dompurify';
 import { frameDocument } from './frame-document';

@@ -22,7 +22,7 @@ const BODY_OVERHEAD_BYTES = 1024;
  * The request's size cap in bytes; a JSON body has at least one byte per character, so it caps the characters
  * too. Never above the service-wide `limits.bodyLimitBytes`.
  */
-export function assessBodyLimit(limits: { maxRecipients: number; bodyLimitBytes: number }): number {
+function assessBodyLimit(limits: { maxRecipients: number; bodyLimitBytes: number }): number {
   return Math.min(
     limits.bodyLimitBytes,
     BODY_OVERHEAD_BYTES + CHARACTERS_PER_RECIPIENT * limits.maxRecipients,
@@ -35,8 +35,8 @@ export const assessRequest = (maxRecipients: number) =>
       .array(z.string().max(MAX_ENTRY_LENGTH))
       .max(maxRecipients)
       .describe(
-        `at most ${maxRecipients} entries and ${CHARACTERS_PER_RECIPIENT * maxRecipients} characters in all ` +
-          '(larger bodies are refused with 413)',
+        `at most ${maxRecipients} entries; the body at most ${BODY_OVERHEAD_BYTES} + ${CHARACTERS_PER_RECIPIENT} ` +
+          'bytes per allowed entry, and never above limits.bodyLimitBytes (larger bodies are refused with 413)',
       ),
   });
 

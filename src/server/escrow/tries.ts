@@ -11,7 +11,7 @@ import type { EscrowConfig } from './options';
 import type { MessageRecord, RecipientRecord, TryCounter } from './store';
 
 /** The wait after the `over`-th wrong try beyond the free ones (0 while still within them). */
-export function backoffMs(over: number, backoff: EscrowConfig['backoff']): number {
+function backoffMs(over: number, backoff: EscrowConfig['backoff']): number {
   if (over <= 0) return 0;
   // 2^32 × firstMs is past any cap; stop doubling there instead of overflowing to Infinity.
   return Math.min(backoff.firstMs * 2 ** Math.min(over - 1, 32), backoff.maxMs);

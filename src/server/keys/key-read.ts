@@ -42,9 +42,6 @@ async function readArmored(text: string): Promise<Key[]> {
   }
   const blocks = text.match(ARMOR_BLOCK) ?? [];
   if (blocks.length === 0) throw new KeyReadError('the armored text has no complete key block');
-  if (blocks.length > MAX_KEYS_PER_ANSWER) {
-    throw new KeyReadError(`the answer holds more than ${MAX_KEYS_PER_ANSWER} key blocks`);
-  }
   const perBlock = await Promise.all(
     blocks.map((block) => readOrExplain(() => openpgp.readKeys({ armoredKeys: block }))),
   );

@@ -7,8 +7,13 @@ import { normalizeDomain } from '../../core/addresses';
 import type { DomainAssessment } from '../../core/wire';
 import { BoundedCache, jsonSize } from './bounded-cache';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
-import { PROBE_LIMITS } from './probe-budget';
 import type { TransportReport } from './report';
+
+/**
+ * Probes one check runs at once within the shared pool: a domain whose addresses all stall holds this share of it
+ * until its deadline, not the whole pool, so other senders' checks still find room.
+ */
+export const PROBES_AT_ONCE_PER_CHECK = 10;
 
 export interface ReportCache {
   get(domain: string): TransportReport | undefined;
@@ -50,11 +55,6 @@ export interface TransportServiceOptions {
   checkDeadlineMs: number;
   /** Probes running at once across all checks: protects this machine and the remote servers. */
   maxConcurrentProbes?: number;
-  /**
-   * Probes one check runs at once, within that pool: a domain whose addresses all stall holds this share of it until
-   * its deadline, not the whole pool, so other senders' checks still find room.
-   */
-  maxProbesPerCheck?: number;
   cache?: ReportCache;
   now?: () => number;
 }
@@ -79,7 +79,7 @@ export class TransportService {
 
   /** The check's dependencies, its probes queued first for its own share and then for the pool. */
   private depsForOneCheck(): TransportCheckDeps {
-    const share = pLimit(this.options.maxProbesPerCheck ?? PROBE_LIMITS.perHost);
+    const share = pLimit(PROBES_AT_ONCE_PER_CHECK);
     return { ...this.options.deps, schedule: (task) => share(() => this.pool(task)) };
   }
 

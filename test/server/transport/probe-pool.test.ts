@@ -4,7 +4,7 @@
  * holds its probes until the test releases them; the other domain's check must finish meanwhile.
  */
 import { PROBE_LIMITS } from '../../../src/server/transport/probe-budget';
-import { TransportService } from '../../../src/server/transport/service';
+import { PROBES_AT_ONCE_PER_CHECK, TransportService } from '../../../src/server/transport/service';
 import type { SmtpProbeResult, SmtpProbeTarget } from '../../../src/server/transport/smtp-probe';
 import { fakeDns, type FakeZone } from '../../helpers/fake-dns';
 
@@ -36,7 +36,7 @@ test('a domain whose 20 probed addresses all stall leaves room in the pool for a
   const probe = async (target: SmtpProbeTarget): Promise<SmtpProbeResult> => {
     if (!target.mxHostname.endsWith('hostile.example')) return answered(target);
     mostRunning = Math.max(mostRunning, ++running);
-    if (running === PROBE_LIMITS.perHost) shareTaken();
+    if (running === PROBES_AT_ONCE_PER_CHECK) shareTaken();
     await new Promise<void>((resolve) => stalled.push(resolve));
     running--;
     return answered(target);
@@ -62,6 +62,6 @@ test('a domain whose 20 probed addresses all stall leaves room in the pool for a
     stalled.splice(0).forEach((release) => release());
     await new Promise(setImmediate);
   }
-  expect(mostRunning).toBe(PROBE_LIMITS.perHost);
+  expect(mostRunning).toBe(PROBES_AT_ONCE_PER_CHECK);
   expect((await hostile).mx.flatMap((host) => host.addresses)).toHaveLength(PROBE_LIMITS.perDomain);
 });
