@@ -12,11 +12,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { headersCommand } from '../../../src/cli/commands/headers';
-import type { CliIo } from '../../../src/cli/io';
 import { isLoopback } from '../../../src/core/received/address';
 import { transportReport, type Hop } from '../../../src/core/received';
 import { waitForMail } from '../../escrow/maildir';
+import { runCli } from '../../helpers/cli';
 import { sendWithXclient } from '../../helpers/smtp-xclient';
 import { testbed } from '../../helpers/testbed';
 
@@ -160,19 +159,10 @@ describe("Received report over the bed's real Postfix", () => {
     const file = join(folder, 'delivered.eml');
     writeFileSync(file, raw);
     // The file is read whole before the checks, so it can go at once, whatever they find.
-    const run = async (args: string[]) => {
-      let stdout = '';
-      const io: CliIo = {
-        out: (text) => void (stdout += text),
-        err: () => undefined,
-        readFile: (path) => Promise.resolve(readFileSync(path, 'utf8')),
-        env: {},
-      };
-      return { code: await headersCommand(args, io), stdout };
-    };
-    const [json, human] = await Promise.all([run([file, '--json']), run([file])]).finally(() =>
-      rmSync(folder, { recursive: true, force: true }),
-    );
+    const [json, human] = await Promise.all([
+      runCli(['headers', file, '--json']),
+      runCli(['headers', file]),
+    ]).finally(() => rmSync(folder, { recursive: true, force: true }));
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(report.summary).toBe('all-tls');
