@@ -5,6 +5,7 @@
  * send handler's small bundle.
  */
 import type { Recipient, RecipientField } from '../core/addresses';
+import type { ScanResult } from '../core/detectors';
 import { evaluateMessage, type Evaluation } from '../core/evaluate';
 import type { Policy } from '../core/policy/schema';
 import type { Assessments } from '../core/wire';
@@ -68,6 +69,8 @@ export interface PlanContext {
   policy: Policy;
   /** The sender's choice in the open pane; without one, what was chosen before (see `chosenOf`). */
   chosen?: string;
+  /** The detectors' result for `state.text`, when already made. */
+  scanned?: ScanResult;
 }
 
 /** The core's evaluation of the message, with the addresses it was planned for. */
@@ -76,7 +79,7 @@ export interface PlannedMessage extends Evaluation {
   addresses: string[];
 }
 
-export function planFor({ state, answer, policy, chosen }: PlanContext): PlannedMessage {
+export function planFor({ state, answer, policy, chosen, scanned }: PlanContext): PlannedMessage {
   const { recipients, assessments } = planInputs(answer, state.recipients);
   const choice = chosen ?? chosenOf(state);
   const evaluation = evaluateMessage({
@@ -86,6 +89,7 @@ export function planFor({ state, answer, policy, chosen }: PlanContext): Planned
     policy,
     ...(choice !== undefined ? { chosen: choice } : {}),
     ...(state.label ? { label: state.label } : {}),
+    ...(scanned ? { scanned } : {}),
     invalid: answer.invalid,
   });
   return { ...evaluation, addresses: recipients.map((r) => r.address) };

@@ -1,8 +1,9 @@
 /**
  * The pane's data, without React: read the compose item, ask the backend, and plan. `loadMessage` does the I/O
- * once per change of recipients or body; `planWith` re-plans from what was loaded whenever the sender picks
- * another classification, without asking the backend again.
+ * and the body scan once per change of recipients or body; `planWith` re-plans from what was loaded whenever the
+ * sender picks another classification, without asking the backend or reading the body again.
  */
+import { scan, type ScanResult } from '../core/detectors';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import type { AssessAnswer, Backend } from './backend';
@@ -13,6 +14,8 @@ export interface LoadedMessage extends MessageState {
   policy: Policy;
   policyVersion: string;
   answer: AssessAnswer;
+  /** The detectors' result for `text`. */
+  scanned: ScanResult;
 }
 
 export interface PaneDeps {
@@ -26,7 +29,7 @@ export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMe
     backend.policy(),
     backend.assess(allAddresses(state.recipients)),
   ]);
-  return { ...state, policy, policyVersion: version, answer };
+  return { ...state, policy, policyVersion: version, answer, scanned: scan(state.text) };
 }
 
 /**
@@ -38,6 +41,7 @@ export function planWith(loaded: LoadedMessage, chosen: string | undefined): Pla
     state: loaded,
     answer: loaded.answer,
     policy: loaded.policy,
+    scanned: loaded.scanned,
     ...(chosen !== undefined ? { chosen } : {}),
   });
 }

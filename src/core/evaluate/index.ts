@@ -4,7 +4,7 @@
  */
 import type { Recipient } from '../addresses';
 import { classifyMessage, type ClassificationResult } from '../classify';
-import { scan, type DetectOptions, type Finding } from '../detectors';
+import { scan, type DetectOptions, type Finding, type ScanResult } from '../detectors';
 import { planMessage, type Plan } from '../plan';
 import { higherClassification } from '../policy/match';
 import type { Policy } from '../policy/schema';
@@ -22,6 +22,8 @@ export interface MessageToEvaluate {
   label?: string;
   /** The detectors' scan limit and clock; the defaults everywhere but in tests. */
   scan?: DetectOptions;
+  /** The detectors' result for `text`, when the caller already has it (the pane re-plans without re-reading). */
+  scanned?: ScanResult;
   /** Entries the mail client listed that are not addresses (as the backend answered): they block the message. */
   invalid?: readonly InvalidInput[];
 }
@@ -57,7 +59,7 @@ export function unscannedFloor(policy: Policy): string {
 
 export function evaluateMessage(message: MessageToEvaluate): Evaluation {
   const { policy } = message;
-  const { findings, truncated } = scan(message.text, message.scan);
+  const { findings, truncated } = message.scanned ?? scan(message.text, message.scan);
   const detected = classifyMessage(
     {
       ...(message.chosen !== undefined ? { chosen: message.chosen } : {}),
