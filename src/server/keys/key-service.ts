@@ -54,7 +54,8 @@ export const POSITIVE_TTL_MS = 60 * 60 * 1000;
 export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
 /**
  * A failed lookup is kept only briefly: long enough that a burst of sends to a broken or hostile key directory
- * (one that times out) costs one lookup rather than one per message, short enough
+ * (one that times out, or a key server that serves an oversize answer: only WKD's is judged `invalid` so far) costs
+ * one lookup rather than one per message, short enough
  * that a passing fault clears soon. It is `unknown` either way, which fails closed.
  */
 export const UNKNOWN_TTL_MS = 30 * 1000;
