@@ -5,7 +5,7 @@
  */
 import { parseAddress } from '../../core/addresses';
 import type { KeyAssessment } from '../../core/wire';
-import { BoundedCache, jsonSize } from '../transport/bounded-cache';
+import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { mailboxKey } from './mailbox';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 

@@ -5,7 +5,7 @@
  * cached verdict, is seen at once by this process. (Several processes sharing one database would each keep
  * their own front: a later PostgreSQL store needs a change notification to clear them.)
  */
-import { BoundedCache, jsonSize } from '../transport/bounded-cache';
+import { BoundedCache, jsonSize } from './bounded-cache';
 import type { CacheEntry, VerdictCache } from './store';
 
 export function withMemoryFront<T>(

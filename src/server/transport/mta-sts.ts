@@ -5,7 +5,7 @@
  */
 import { normalizeDomain } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
-import { BoundedCache, jsonSize } from './bounded-cache';
+import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { fetchStsPolicy, StsFetchError, type StsFetchDeps } from './mta-sts-fetch';
 import { parseStsRecord, StsPolicyError, type StsPolicy, type TxtRecordStatus } from './mta-sts-parse';
 import type { TlsRptResultType } from './tls-rpt';

@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { normalizeDomain } from '../../core/addresses';
 import type { DomainAssessment } from '../../core/wire';
-import { BoundedCache, jsonSize } from './bounded-cache';
+import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
 

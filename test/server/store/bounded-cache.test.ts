@@ -1,4 +1,4 @@
-import { BoundedCache, jsonSize } from '../../../src/server/transport/bounded-cache';
+import { BoundedCache, jsonSize } from '../../../src/server/store/bounded-cache';
 import { MemoryReportCache } from '../../../src/server/transport/service';
 import { withMemoryFront } from '../../../src/server/store/memory-front';
 import type { CacheEntry, VerdictCache } from '../../../src/server/store/store';
