@@ -1,15 +1,8 @@
 import { DEFAULT_MAX_CHARS, detect, scan } from '../../../src/core/detectors';
+import { bestCpuMs } from '../../fuzz/runner';
 
 /** A generous bound: a guard against catastrophic backtracking (minutes, not seconds), not a benchmark. */
 const BOUND_MS = 2000;
-
-/** CPU time of this process, so that other processes on a busy machine do not count against the scan. */
-function timed(text: string): number {
-  const started = process.cpuUsage();
-  scan(text);
-  const { user, system } = process.cpuUsage(started);
-  return (user + system) / 1000;
-}
 
 /** `unit` repeated to exactly DEFAULT_MAX_CHARS characters. */
 const twoMegabytesOf = (unit: string) =>
@@ -41,8 +34,10 @@ describe('hostile input', () => {
     ['date-like fragments', '12/12/12/12-12.'],
     ['month-name-like words before digits', 'Septembers 12 1988 '],
     ['valid numbers back to back', '4242424242424242 DE89370400440532013000 234-56-7890 '],
-  ])('2 MB of %s is scanned in bounded time', (_name, unit) => {
-    expect(timed(twoMegabytesOf(unit))).toBeLessThan(BOUND_MS);
+  ])('2 MB of %s is scanned in bounded time', async (_name, unit) => {
+    // CPU time, best of a few runs: a collector pause in a busy jest worker is not backtracking.
+    const text = twoMegabytesOf(unit);
+    expect(await bestCpuMs(() => scan(text), BOUND_MS)).toBeLessThan(BOUND_MS);
   });
 
   test('random text of every character class never throws', () => {
