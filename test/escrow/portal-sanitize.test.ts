@@ -142,6 +142,8 @@ describe('style declarations (CSS Syntax Level 3 tokens)', () => {
     ['COLOR: Blue !important', 'color: Blue !important'],
     ["font-family: 'a;b'; width: 5px", "font-family: 'a;b'; width: 5px"],
     ["font-family: 'a;width:5px", ''],
+    // Found by the fuzzer: a quoted "font name" that only looks like a call is dropped with its declaration.
+    ["font-family: 'image-set('; width: 5px", 'width: 5px'],
     ['width: calc(1px + 2px)', ''],
     ['color: rgb(1 2 3 / 50%)', 'color: rgb(1 2 3 / 50%)'],
     ['color: rgb(1, 2, url(x))', ''],

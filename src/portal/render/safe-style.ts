@@ -103,7 +103,7 @@ function safeDeclaration(source: string, tokens: CssToken[]): string | undefined
   const property = name.name.toLowerCase();
   if (!PROPERTIES.has(property)) return undefined;
   const value = tokens.slice(tokens.indexOf(colon) + 1);
-  if (!safeValue(value, STRING_PROPERTIES.has(property))) return undefined;
+  if (!safeValue(source, value, STRING_PROPERTIES.has(property))) return undefined;
   const significantValue = value.filter((t) => t.kind !== 'whitespace');
   const first = significantValue[0];
   const last = significantValue[significantValue.length - 1];
@@ -111,14 +111,20 @@ function safeDeclaration(source: string, tokens: CssToken[]): string | undefined
   return `${property}: ${source.slice(first.start, last.end)}`;
 }
 
-/** Plain tokens, colour functions one level deep and closed, strings where allowed; no escapes anywhere. */
-function safeValue(tokens: CssToken[], stringsAllowed: boolean): boolean {
+/** A font name in quotes; one that holds a parenthesis names no font and only looks like a call. */
+function isFontName(source: string, token: CssToken): boolean {
+  const text = source.slice(token.start, token.end);
+  return !text.includes('(') && !text.includes(')');
+}
+
+/** Plain tokens, colour functions one level deep and closed, font names where allowed; no escapes anywhere. */
+function safeValue(source: string, tokens: CssToken[], stringsAllowed: boolean): boolean {
   let inFunction = false;
   for (const token of tokens) {
     if (token.escaped) return false;
     if (PLAIN.has(token.kind)) continue;
     if (token.kind === 'delim' && DELIMS.has(token.name)) continue;
-    if (token.kind === 'string' && stringsAllowed && !inFunction) continue;
+    if (token.kind === 'string' && stringsAllowed && !inFunction && isFontName(source, token)) continue;
     if (token.kind === 'function' && !inFunction && COLOR_FUNCTIONS.has(token.name.toLowerCase())) {
       inFunction = true;
       continue;
