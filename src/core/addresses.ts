@@ -9,6 +9,9 @@ import { SendguardError } from './errors';
 
 export type RecipientField = 'to' | 'cc' | 'bcc';
 
+/** The header fields that carry recipients, in the order they are read and shown. */
+export const RECIPIENT_FIELDS: readonly RecipientField[] = ['to', 'cc', 'bcc'];
+
 export interface Recipient {
   /** `local@domain` with the domain as a lower-case A-label; the local part quoted only where RFC 5322 needs it. */
   address: string;
@@ -55,7 +58,6 @@ const MAX_EMPTY_GROUP_LENGTH = 64;
 
 const TOO_LONG_ADDRESS = `has an address over ${MAX_ADDRESS_OCTETS} bytes, the most RFC 5321 allows`;
 const TOO_LONG_LOCAL = `has a local part (before the @) over ${MAX_LOCAL_OCTETS} bytes, the most RFC 5321 allows`;
-const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
 
 const IDNA_OPTIONS = {
   checkBidi: true,
@@ -255,9 +257,23 @@ function parseEntry(
   return { recipients, invalid };
 }
 
-/** The key under which one mailbox appearing in several fields, or with another case, is merged. */
-function mailboxKey(recipient: Recipient): string {
-  return recipient.address.toLowerCase();
+/**
+ * The one form under which addresses are compared, merged, stored and looked up, everywhere: surrounding white
+ * space dropped, the local part lower-cased, the domain as a lower-case A-label. Local parts are case-sensitive in
+ * RFC 5321 §2.4 but case-blind in practice, and WKD and keys.openpgp.org match them that way: a sender typing
+ * `Bob@` must find the key, the pin and the pickup made for `bob@`. Undefined when the text is not
+ * `local@domain` with a valid domain.
+ */
+export function mailboxKey(address: string): string | undefined {
+  const text = address.trim();
+  const at = text.lastIndexOf('@');
+  if (at <= 0) return undefined;
+  try {
+    return `${text.slice(0, at).toLowerCase()}@${normalizeDomain(text.slice(at + 1))}`;
+  } catch (error) {
+    if (error instanceof DomainError) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -267,14 +283,16 @@ function mailboxKey(recipient: Recipient): string {
 export function readRecipients(input: RecipientInput): { recipients: Recipient[]; invalid: InvalidEntry[] } {
   const byKey = new Map<string, Recipient>();
   const invalid: InvalidEntry[] = [];
-  for (const field of FIELDS) {
+  for (const field of RECIPIENT_FIELDS) {
     for (const entry of input[field] ?? []) {
       if (entry.trim() === '') continue;
       const parsed = parseEntry(entry, field);
       invalid.push(...parsed.invalid);
       for (const recipient of parsed.recipients) {
-        const seen = byKey.get(mailboxKey(recipient));
-        if (!seen) byKey.set(mailboxKey(recipient), recipient);
+        // A parsed recipient's domain is already an A-label, so its key always exists.
+        const key = mailboxKey(recipient.address)!;
+        const seen = byKey.get(key);
+        if (!seen) byKey.set(key, recipient);
         else if (!seen.fields.includes(field)) seen.fields.push(field);
       }
     }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parseAddressList, parseOneAddress } from 'email-addresses';
 import {
+  mailboxKey,
   AddressError,
   normalizeDomain,
   parseAddress,
@@ -315,5 +316,24 @@ describe("RFC 5321 length caps per mailbox, and the caps on the grammar's cost",
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('mailboxKey: the one comparison form of an address', () => {
+  it('lower-cases the local part, turns the domain into a lower-case A-label and drops surrounding space', () => {
+    expect(mailboxKey('  Bob.Smith@Bücher.Example ')).toBe('bob.smith@xn--bcher-kva.example');
+    expect(mailboxKey('ann@EXAMPLE.org.')).toBe('ann@example.org');
+  });
+
+  it('is undefined for text that is not local@domain with a valid domain', () => {
+    for (const text of ['', 'no-at.example', '@example.org', 'ann@', 'ann@localhost', 'ann@exa mple.org']) {
+      expect(mailboxKey(text)).toBeUndefined();
+    }
+  });
+
+  it('agrees with how recipients are merged: one key per mailbox whatever the case', () => {
+    const parsed = readRecipients({ to: ['Ann@Example.org'], cc: ['ann@example.ORG'] });
+    expect(parsed.recipients).toHaveLength(1);
+    expect(mailboxKey(parsed.recipients[0]!.address)).toBe(mailboxKey('ANN@example.org'));
   });
 });

@@ -6,7 +6,7 @@
 import { parseAddress } from '../../core/addresses';
 import type { KeyAssessment } from '../../core/wire';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
-import { mailboxKey } from './mailbox';
+import { mailboxKey } from '../../core/addresses';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 
 /** The interface the API calls (src/server/services.ts). */

@@ -11,7 +11,7 @@ import type { KeyAssessment } from '../../core/wire';
 import type { DnsClient } from '../dns';
 import type { HttpsGet, HttpsNetwork } from '../net/https-get';
 import { decide } from './decide';
-import { mailboxKey } from './mailbox';
+import { mailboxKey } from '../../core/addresses';
 import { getDnsKey } from './openpgpkey-dns';
 import type { OrgKeyring } from './org-keyring';
 import { FIRST_USE, type Pin, type PinStore } from './pins';

@@ -1,22 +1,5 @@
-/**
- * The form under which an address and a user ID's e-mail are compared: local part lower-cased, domain as a
- * lower-case A-label. Local parts are case-sensitive in RFC 5321 §2.4 but case-blind in practice, and WKD and
- * keys.openpgp.org both match them that way: a sender typing `Bob@` must find the key made for `bob@`.
- */
-import { normalizeDomain, DomainError } from '../../core/addresses';
+/** Reading the e-mail address out of an OpenPGP user ID; addresses are then compared as core's `mailboxKey` gives them. */
 import type { User } from './openpgp';
-
-/** `local@domain` in comparison form, or undefined when the text is not an address with a valid domain. */
-export function mailboxKey(email: string): string | undefined {
-  const at = email.lastIndexOf('@');
-  if (at <= 0) return undefined;
-  try {
-    return `${email.slice(0, at).toLowerCase()}@${normalizeDomain(email.slice(at + 1))}`;
-  } catch (error) {
-    if (error instanceof DomainError) return undefined;
-    throw error;
-  }
-}
 
 /**
  * The e-mail address a user ID names: openpgp.js's parse of `Name <addr>`, or the bracketed part, or the whole

@@ -7,7 +7,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyReadError, readKeyBlock } from './key-read';
-import { mailboxKey, userIdEmail } from './mailbox';
+import { mailboxKey } from '../../core/addresses';
+import { userIdEmail } from './mailbox';
 import type { PublicKey } from './openpgp';
 
 /** An admin's file larger than this is a mistake (a whole keyserver dump), reported rather than read. */

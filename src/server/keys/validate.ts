@@ -6,7 +6,8 @@
 import { openpgp, type AlgorithmInfo, type Config, type PublicKey, type Subkey, type User } from './openpgp';
 
 const { enums } = openpgp;
-import { mailboxKey, userIdEmail } from './mailbox';
+import { mailboxKey } from '../../core/addresses';
+import { userIdEmail } from './mailbox';
 
 export interface KeyRules {
   /** The policy's `keys.minRsaBits`. */
