@@ -4,6 +4,7 @@
  */
 import { DomainError, normalizeDomain } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
+import { matchesNamePattern } from './name-pattern';
 
 /**
  * A versioned TXT record's reading, as a status rather than an error: RFC 8461 §3.1 and RFC 8460 §3 both say that
@@ -265,20 +266,13 @@ function isMxPattern(value: string): boolean {
 }
 
 /**
- * RFC 8461 §4.1: whether an MX host name matches one of a policy's patterns. Names compare as lower-case A-labels
- * without the root dot; `*.example.com` stands for exactly one left-most label, so it matches `mx.example.com`
- * but neither `example.com` nor `a.b.example.com`.
+ * RFC 8461 §4.1: whether an MX host name matches one of a policy's patterns, by the one wildcard rule
+ * (name-pattern.ts). Names compare as lower-case A-labels without the root dot.
  */
 export function matchMx(patterns: readonly string[], mxHostname: string): boolean {
   const host = asALabel(mxHostname);
   if (host === undefined) return false;
-  return patterns.some((raw) => {
-    const pattern = raw.toLowerCase();
-    if (!pattern.startsWith('*.')) return host === pattern;
-    const suffix = pattern.slice(1);
-    const label = host.slice(0, -suffix.length);
-    return host.endsWith(suffix) && label !== '' && !label.includes('.');
-  });
+  return patterns.some((pattern) => matchesNamePattern(pattern.toLowerCase(), host));
 }
 
 /** An MX name that is not a valid domain name matches nothing. */

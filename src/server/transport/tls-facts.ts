@@ -4,6 +4,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import { matchesNamePattern } from './name-pattern';
 
 export interface CertificateFacts {
   subject: string;
@@ -66,19 +67,11 @@ export function sanDnsNames(cert: X509Certificate): string[] {
 }
 
 /**
- * RFC 6125 §6.4 with the stricter choices of RFC 7672/8461: `*` only as the whole left-most label, matching
- * exactly one label, and never directly under a top-level label (`*.com`). `hostname` must already be a
+ * A SAN dNSName against the MX name, by the one wildcard rule (name-pattern.ts). `hostname` must already be a
  * lower-case A-label; SAN entries are compared case-insensitively and must be ASCII (A-labels) to match at all.
  */
 export function dnsNameMatches(presented: string, hostname: string): boolean {
-  if (!/^[\x21-\x7e]+$/.test(presented)) return false;
-  const pattern = presented.toLowerCase();
-  if (!pattern.includes('*')) return pattern === hostname;
-  const [first, ...rest] = pattern.split('.');
-  const parent = rest.join('.');
-  if (first !== '*' || rest.length < 2 || parent.includes('*')) return false;
-  const dot = hostname.indexOf('.');
-  return dot > 0 && hostname.slice(dot + 1) === parent;
+  return /^[\x21-\x7e]+$/.test(presented) && matchesNamePattern(presented.toLowerCase(), hostname);
 }
 
 export function spkiSha256(cert: X509Certificate): string {
