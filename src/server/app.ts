@@ -13,7 +13,7 @@ import assess from './api/assess';
 import escrowPlugin, { type EscrowPluginOptions } from './escrow/plugin';
 import type { ApiContext } from './api/context';
 import domains from './api/domains';
-import { installErrorHandling, RateLimitedError } from './api/errors';
+import { installErrorHandling, tooManyRequests } from './api/errors';
 import health from './api/health';
 import keys from './api/keys';
 import metricsRoute from './api/metrics';
@@ -91,7 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     max: config.limits.rateLimit.perIp.max,
     timeWindow: config.limits.rateLimit.perIp.windowMs,
     keyGenerator: (request) => clientNetwork(request.ip),
-    errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
+    errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl),
   });
   await app.register(swagger, {
     openapi: {
@@ -132,12 +132,11 @@ async function apiRoutes(
     timeWindow: config.limits.rateLimit.perCaller.windowMs,
     keyGenerator: callerKey,
   });
-  api.addHook('preHandler', async (request, reply) => {
+  api.addHook('preHandler', async (request) => {
     if (!request.caller) return;
     const limit = await perCaller(request);
     if (limit.isAllowed || !limit.isExceeded) return;
-    reply.header('retry-after', limit.ttlInSeconds);
-    throw new RateLimitedError(`${limit.ttlInSeconds} seconds`);
+    throw tooManyRequests(limit.ttl);
   });
   await api.register(openapi);
   await api.register(policyRoutes, context);

@@ -15,6 +15,7 @@ import {
   type EscrowMessageOptions,
 } from '../../src/addin/protect/escrow/escrow-message';
 import type { FetchLike } from '../../src/core/escrow/http';
+import { installErrorHandling } from '../../src/server/api/errors';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
 import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
@@ -81,6 +82,7 @@ export async function startEscrowServer(options: {
   const app = Fastify({
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
   });
+  installErrorHandling(app);
   await app.register(
     async (api) => {
       await api.register(authPlugin, { auth: { apiTokens: true, devNoAuth: false }, tokens });

@@ -17,7 +17,7 @@ export const ErrorBodySchema = {
   required: ['error'],
 } as const;
 
-const STATUS_BY_CODE: Record<string, number> = {
+const STATUS_BY_CODE = {
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,
   FORBIDDEN: 403,
@@ -29,7 +29,27 @@ const STATUS_BY_CODE: Record<string, number> = {
   KEY_INVALID: 400,
   RATE_LIMITED: 429,
   DEPLOYMENT_URL_INVALID: 409,
-};
+  // Secure pickup (`server/escrow`).
+  ESCROW_CODE_REJECTED: 400,
+  ESCROW_PASSCODE_REJECTED: 400,
+  ESCROW_INVALID: 400,
+  ESCROW_SESSION_INVALID: 401,
+  ESCROW_CSRF: 403,
+  ESCROW_GONE: 410,
+  ESCROW_STATE: 409,
+  ESCROW_OFFSET_MISMATCH: 409,
+  ESCROW_TOO_LARGE: 413,
+  ESCROW_REPLY_LIMIT: 429,
+  ESCROW_RATE_LIMITED: 429,
+  ESCROW_TRY_LATER: 429,
+} as const satisfies Record<string, number>;
+
+/** Every code a request can be refused with; each has its status above. */
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
+
+function statusOf(code: string): number | undefined {
+  return Object.hasOwn(STATUS_BY_CODE, code) ? STATUS_BY_CODE[code as ErrorCode] : undefined;
+}
 
 /** Fastify's own client errors, renamed into this API's vocabulary. */
 const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
@@ -40,10 +60,34 @@ const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'BODY_INVALID' },
 };
 
-export class RateLimitedError extends SendguardError {
-  constructor(retryAfter: string) {
-    super('RATE_LIMITED', `too many requests; retry in ${retryAfter}`);
+/** A wait in words a person reads: "1 second", "45 seconds", "15 minutes". */
+export function waitInWords(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds === 1) return '1 second';
+  return seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/**
+ * A refusal that says when to come back: the answer is 429 with `Retry-After`, set by the one error handler.
+ * Throwing it counts nothing; whoever throws it has already decided the request does not go ahead.
+ */
+export class RetryLaterError extends SendguardError {
+  constructor(
+    code: Extract<ErrorCode, 'RATE_LIMITED' | 'ESCROW_RATE_LIMITED' | 'ESCROW_TRY_LATER'>,
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(code, message);
   }
+}
+
+/** The service-wide request limits (per client network, per caller) were reached. */
+export function tooManyRequests(retryAfterMs: number): RetryLaterError {
+  return new RetryLaterError(
+    'RATE_LIMITED',
+    `too many requests; retry in ${waitInWords(retryAfterMs)}`,
+    retryAfterMs,
+  );
 }
 
 export class NotFoundError extends SendguardError {
@@ -60,7 +104,7 @@ export interface ErrorResponse {
 
 export function errorResponse(error: FastifyError | Error): ErrorResponse {
   if (error instanceof SendguardError) {
-    const status = STATUS_BY_CODE[error.code];
+    const status = statusOf(error.code);
     if (status) return { status, code: error.code, message: error.message };
   }
   const fastifyError = error as FastifyError;
@@ -79,7 +123,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     const response = errorResponse(error);
     if (response.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: response.code }, 'request refused');
-    if (response.status === 401) reply.header('www-authenticate', 'Bearer');
+    // A pickup session (ESCROW_SESSION_INVALID) is a cookie, not a bearer token: no challenge for it.
+    if (response.code === 'AUTH_REQUIRED' || response.code === 'AUTH_INVALID')
+      reply.header('www-authenticate', 'Bearer');
+    if (error instanceof RetryLaterError)
+      reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
     return reply.status(response.status).send({ error: { code: response.code, message: response.message } });
   });
   app.setNotFoundHandler((_request, reply) =>

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { fileBlobStore, type BlobStore } from './blobs';
 import type { EscrowContext } from './context';
-import { installEscrowErrors } from './errors';
 import { applyApiHeaders } from './headers';
 import { smtpMailer, type Mailer } from './mailer';
 import { EscrowConfigSchema, type EscrowConfigInput } from './options';
@@ -56,7 +55,6 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
     log: app.log,
   };
 
-  installEscrowErrors(app);
   applyApiHeaders(app);
   app.addContentTypeParser(
     'application/octet-stream',
