@@ -1,15 +1,6 @@
 /** The one-line recipient summary of the compose info bar: "3 recipients: 2 forced TLS, 1 secure pickup". */
 import type { Plan } from '../core/plan';
-import type { Protection } from '../core/vocabulary';
-
-export const PROTECTION_NAMES: Record<Protection, string> = {
-  internal: 'internal',
-  tls: 'forced TLS',
-  pgp: 'OpenPGP',
-  escrow: 'secure pickup',
-  none: 'no protection needed',
-  blocked: 'blocked',
-};
+import { PROTECTION_NAMES, type Protection } from '../core/vocabulary';
 
 const ORDER: Protection[] = ['tls', 'pgp', 'escrow', 'internal', 'none', 'blocked'];
 

@@ -1,35 +1,84 @@
 /**
- * The protection vocabulary of DESIGN.md as runtime schemas: code, API, CLI and UI use exactly these words, and
- * anything crossing a boundary is validated against them. The word lists and their rules are in `words.ts`.
+ * The protection vocabulary of DESIGN.md: each word list once, its type derived from it, the few rules over
+ * them, and the name a sender reads for each protection. No dependency, not even zod: the send handler that runs
+ * in classic Outlook's ES2016 runtime needs these and nothing heavier. Schemas that check these words at a
+ * boundary build on the same lists (`z.enum(TRANSPORT_VERDICTS)`).
  */
-import { z } from 'zod';
-import type * as Words from './words';
-import {
-  ACCEPTABLE_TRANSPORT_VERDICTS,
-  APPLICABLE_PROTECTIONS,
-  KEY_SOURCES,
-  KEY_VERDICTS,
-  MESSAGE_ACTIONS,
-  PROTECTIONS,
-  REQUIREMENTS,
-  TRANSPORT_VERDICTS,
-} from './words';
 
-export * from './words';
+/** Transport verdict for a recipient domain, listed from worst to best (the precedence when MX disagree). */
+export const TRANSPORT_VERDICTS = [
+  'no-mail',
+  'unknown',
+  'broken',
+  'none',
+  'partial',
+  'weak',
+  'encrypted',
+  'authenticated',
+] as const;
+export type TransportVerdict = (typeof TRANSPORT_VERDICTS)[number];
 
-// Each schema shares its name with the type of the words it accepts, so one import serves both uses.
-export const TransportVerdict = z.enum(TRANSPORT_VERDICTS);
-export type TransportVerdict = Words.TransportVerdict;
-export const TransportVerdictAcceptable = z.enum(ACCEPTABLE_TRANSPORT_VERDICTS);
-export const KeyVerdict = z.enum(KEY_VERDICTS);
-export type KeyVerdict = Words.KeyVerdict;
-export const KeySource = z.enum(KEY_SOURCES);
-export type KeySource = Words.KeySource;
-export const Protection = z.enum(PROTECTIONS);
-export type Protection = Words.Protection;
-export const ApplicableProtection = z.enum(APPLICABLE_PROTECTIONS);
-export type ApplicableProtection = Words.ApplicableProtection;
-export const MessageAction = z.enum(MESSAGE_ACTIONS);
-export type MessageAction = Words.MessageAction;
-export const Requirement = z.enum(REQUIREMENTS);
-export type Requirement = Words.Requirement;
+/** The worse of two transport verdicts, by DESIGN.md's precedence. */
+export function worseTransport(a: TransportVerdict, b: TransportVerdict): TransportVerdict {
+  return TRANSPORT_VERDICTS.indexOf(a) <= TRANSPORT_VERDICTS.indexOf(b) ? a : b;
+}
+
+/** Verdicts under which forced TLS cannot be promised: the tag would bounce, hold, or deliver in the clear. */
+export const TRANSPORT_VERDICTS_NEVER_TLS: readonly TransportVerdict[] = [
+  'no-mail',
+  'unknown',
+  'broken',
+  'none',
+  'partial',
+];
+
+/** Verdicts an organisation may count as good enough for the `transport` requirement. */
+export const ACCEPTABLE_TRANSPORT_VERDICTS = ['authenticated', 'encrypted', 'weak'] as const;
+
+export const KEY_VERDICTS = ['valid', 'none', 'invalid', 'changed', 'unknown'] as const;
+export type KeyVerdict = (typeof KEY_VERDICTS)[number];
+
+export const KEY_SOURCES = ['org', 'wkd', 'vks', 'dns', 'pinned'] as const;
+export type KeySource = (typeof KEY_SOURCES)[number];
+
+/** Ways a recipient can be served. `none` means the policy allows plain mail. */
+export const PROTECTIONS = ['internal', 'tls', 'pgp', 'escrow', 'none', 'blocked'] as const;
+export type Protection = (typeof PROTECTIONS)[number];
+
+/** What a sender reads for each protection, in the middle of a sentence ("2 recipients by forced TLS"). */
+export const PROTECTION_NAMES: Readonly<Record<Protection, string>> = {
+  internal: 'internal',
+  tls: 'forced TLS',
+  pgp: 'OpenPGP',
+  escrow: 'secure pickup',
+  none: 'plain mail',
+  blocked: 'blocked',
+};
+
+/** The same name where it starts a sentence or stands alone on a badge ("Secure pickup"). */
+export function protectionTitle(protection: Protection): string {
+  const name = PROTECTION_NAMES[protection];
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+
+/** The protections a policy can rank in its preference order: those that are applied to a message. */
+export const APPLICABLE_PROTECTIONS = ['tls', 'pgp', 'escrow'] as const;
+export type ApplicableProtection = (typeof APPLICABLE_PROTECTIONS)[number];
+
+export const MESSAGE_ACTIONS = ['send', 'tag', 'pgp', 'escrow', 'split', 'block'] as const;
+export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
+
+/** What one body shared by all recipients must be sent with, for each protection it can carry. */
+export const ACTION_FOR_PROTECTION: Record<ApplicableProtection, MessageAction> = {
+  tls: 'tag',
+  pgp: 'pgp',
+  escrow: 'escrow',
+};
+
+/** Requirements, weakest first. */
+export const REQUIREMENTS = ['none', 'transport', 'transport-authenticated', 'end-to-end'] as const;
+export type Requirement = (typeof REQUIREMENTS)[number];
+
+export function strongerRequirement(a: Requirement, b: Requirement): Requirement {
+  return REQUIREMENTS.indexOf(a) >= REQUIREMENTS.indexOf(b) ? a : b;
+}

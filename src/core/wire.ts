@@ -5,14 +5,14 @@
  */
 import { z } from 'zod';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN, WIRE_LIMITS as L } from './evaluate/wire-limits';
-import { KeySource, KeyVerdict, TransportVerdict } from './vocabulary';
+import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from './vocabulary';
 
 /** Plain sentences a sender can read ("mx2.example.org does not offer STARTTLS"). */
 const Reasons = z.array(z.string().max(L.reasonMax)).max(L.reasonsMax);
 
 export const DomainAssessment = z.object({
   domain: z.string().min(1).max(L.domainMax),
-  verdict: TransportVerdict,
+  verdict: z.enum(TRANSPORT_VERDICTS),
   reasons: Reasons,
   checkedAt: z.string().optional(),
   evidence: z.record(z.string(), z.unknown()).optional(),
@@ -21,8 +21,8 @@ export type DomainAssessment = z.infer<typeof DomainAssessment>;
 
 export const KeyAssessment = z.object({
   address: z.string().min(L.addressMin).max(L.addressMax),
-  verdict: KeyVerdict,
-  source: KeySource.optional(),
+  verdict: z.enum(KEY_VERDICTS),
+  source: z.enum(KEY_SOURCES).optional(),
   fingerprint: z.string().regex(FINGERPRINT_PATTERN, FINGERPRINT_HINT).optional(),
   /** For `changed`: the fingerprint the sender accepted before. */
   pinnedFingerprint: z.string().optional(),

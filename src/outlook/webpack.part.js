@@ -81,11 +81,11 @@ module.exports = ({ common, root, outputRoot }) => {
     name: 'outlook-launchevent',
     target: ['web', 'es2016'],
     module: { ...withTarget(common, 'es2016'), parser: { javascript: { exportsPresence: 'error' } } },
-    // zod (ES2018+) cannot run here: the handler's core imports are the plain word lists of core/words.ts, and
+    // zod (ES2018+) cannot run here: the handler's core imports are the plain word lists of core/vocabulary.ts, and
     // the build fails rather than bundle zod if that ever changes.
     resolve: {
       ...common.resolve,
-      alias: { zod$: join(root, 'src/outlook/no-zod-in-the-send-handler--import-core-words-instead') },
+      alias: { zod$: join(root, 'src/outlook/no-zod-in-the-send-handler--import-core-vocabulary-instead') },
     },
     entry: { launchevent: join(root, 'src/outlook/launchevent.ts') },
     output: {

@@ -13,7 +13,7 @@ import type { MailHost } from '../../src/addin/host';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { checkSend } from '../../src/addin/send-check';
 import { Pane } from '../../src/addin/ui/Pane';
-import type { TransportVerdict } from '../../src/core/words';
+import type { TransportVerdict } from '../../src/core/vocabulary';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { defaultPolicy } from '../helpers/policy';
 

@@ -1,5 +1,5 @@
 /** Assess answers as the service gives them, for the add-ins' tests. */
-import type { TransportVerdict } from '../../src/core/words';
+import type { TransportVerdict } from '../../src/core/vocabulary';
 import type { AssessAnswer } from '../../src/core/wire';
 
 /** `address` assessed with the given transport verdict and reasons, and no key. */

@@ -362,7 +362,7 @@ describe('the compose-change handler', () => {
     async (name) => {
       const { sim, pendingTimers } = load(backend('authenticated'));
       expect(await change(sim, name, pendingTimers)).toEqual([undefined]);
-      expect(sim.state.notices['sendguard-summary']?.message).toBe('1 recipient: 1 no protection needed');
+      expect(sim.state.notices['sendguard-summary']?.message).toBe('1 recipient: 1 plain mail');
     },
   );
 

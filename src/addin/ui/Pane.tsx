@@ -19,7 +19,7 @@ import { useMemo, useState } from 'react';
 import { appliedToExactly, CLASSIFICATION_HEADER } from '../protect/applied';
 import { chosenOf } from '../read-message';
 import { applyPlan, type ApplyDeps } from '../protect/apply';
-import { PROTECTION_NAMES } from '../summary';
+import { PROTECTION_NAMES } from '../../core/vocabulary';
 import { usePlan } from '../use-plan';
 import { ClassificationPicker } from './ClassificationPicker';
 import { PlanBar, type ApplyStatus } from './PlanBar';

@@ -3,6 +3,7 @@
  * is "encrypted only", never just "TLS"; a recipient the plan cannot serve is "blocked".
  */
 import type { RecipientPlan } from '../../core/plan';
+import { protectionTitle, type Protection } from '../../core/vocabulary';
 
 export type BadgeTone = 'success' | 'informative' | 'warning' | 'danger' | 'subtle';
 
@@ -11,23 +12,21 @@ export interface BadgeText {
   tone: BadgeTone;
 }
 
-export function badgeFor(recipient: Pick<RecipientPlan, 'protection' | 'transport' | 'key'>): BadgeText {
-  switch (recipient.protection) {
-    case 'internal':
-      return { label: 'Internal', tone: 'subtle' };
-    case 'none':
-      return { label: 'No protection needed', tone: 'subtle' };
-    case 'tls':
-      return recipient.transport === 'authenticated'
-        ? { label: 'Forced TLS · authenticated', tone: 'success' }
-        : { label: 'Forced TLS · encrypted only', tone: 'warning' };
-    case 'pgp':
-      return { label: 'OpenPGP', tone: 'success' };
-    case 'escrow':
-      return { label: 'Secure pickup', tone: 'informative' };
-    case 'blocked':
-      return { label: 'Blocked', tone: 'danger' };
-  }
+const TONE: Record<Protection, BadgeTone> = {
+  internal: 'subtle',
+  none: 'subtle',
+  tls: 'success',
+  pgp: 'success',
+  escrow: 'informative',
+  blocked: 'danger',
+};
+
+export function badgeFor(recipient: Pick<RecipientPlan, 'protection' | 'transport'>): BadgeText {
+  const label = protectionTitle(recipient.protection);
+  if (recipient.protection !== 'tls') return { label, tone: TONE[recipient.protection] };
+  return recipient.transport === 'authenticated'
+    ? { label: `${label} · authenticated`, tone: TONE.tls }
+    : { label: `${label} · encrypted only`, tone: 'warning' };
 }
 
 /** The words for the primary button: what pressing it will do to the message. */

@@ -4,7 +4,7 @@ import { parseRecipients } from '../../core/addresses';
 import type { Finding } from '../../core/detectors';
 import { evaluateMessage } from '../../core/evaluate';
 import type { Plan } from '../../core/plan';
-import { CANDIDATE_NAMES } from '../../core/plan/explain';
+import { PROTECTION_NAMES } from '../../core/vocabulary';
 import { Assessments } from '../../core/wire';
 import { UsageError, type CliIo } from '../io';
 import { loadPolicy } from '../policy-file';
@@ -22,12 +22,6 @@ Prints how each recipient would be protected and what happens to the message.
 Exit status: 0 when the message can be sent as planned (send, tag, pgp, escrow), 3 for split, 4 for block,
 1 when an input is invalid, 2 for a usage error.`;
 
-const PROTECTION_NAMES: Record<string, string> = {
-  ...CANDIDATE_NAMES,
-  internal: 'internal',
-  blocked: 'BLOCKED',
-};
-
 export function formatPlan(plan: Plan, findings: readonly Finding[] = [], truncated = false): string {
   const width = Math.max(...plan.recipients.map((r) => r.address.length), 9);
   const found = findings.map((f) => `  found on line ${f.line}: ${f.label} ${f.masked}`);
@@ -38,12 +32,12 @@ export function formatPlan(plan: Plan, findings: readonly Finding[] = [], trunca
   for (const r of plan.recipients) {
     const fields = r.fields.map((f) => f[0]!.toUpperCase() + f.slice(1)).join('/');
     lines.push(
-      `  ${r.address.padEnd(width)}  ${fields.padEnd(10)} ${PROTECTION_NAMES[r.protection]!.padEnd(14)} transport ${r.transport}, key ${r.key.verdict}`,
+      `  ${r.address.padEnd(width)}  ${fields.padEnd(10)} ${PROTECTION_NAMES[r.protection].padEnd(14)} transport ${r.transport}, key ${r.key.verdict}`,
       `  ${' '.repeat(width)}  ${r.reason}`,
     );
   }
   for (const group of plan.groups ?? []) {
-    lines.push('', `  message by ${CANDIDATE_NAMES[group.protection]}: ${group.addresses.join(', ')}`);
+    lines.push('', `  message by ${PROTECTION_NAMES[group.protection]}: ${group.addresses.join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@
  */
 import { SendguardError } from '../errors';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
-import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../words';
+import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN, WIRE_LIMITS as L } from './wire-limits';
 
 export type AnswerErrorCode =

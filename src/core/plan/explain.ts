@@ -1,14 +1,6 @@
 /** The plan's words: every sentence a sender reads about a recipient's protection is made here. */
 import type { KeyAssessment } from '../wire';
 import type { Requirement, TransportVerdict } from '../vocabulary';
-import type { Candidate } from './types';
-
-export const CANDIDATE_NAMES: Record<Candidate, string> = {
-  none: 'plain mail',
-  tls: 'forced TLS',
-  pgp: 'OpenPGP',
-  escrow: 'secure pickup',
-};
 
 const REQUIREMENT_NEEDS: Record<Requirement, string> = {
   none: 'no protection',

@@ -6,10 +6,10 @@
 import type { Recipient } from '../addresses';
 import { classificationOf, overrideFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
-import type { Protection } from '../vocabulary';
+import { PROTECTION_NAMES, protectionTitle, type Protection } from '../vocabulary';
 import type { Assessments } from '../wire';
 import { chooseAction } from './choose';
-import { CANDIDATE_NAMES, needs, transportState } from './explain';
+import { needs, transportState } from './explain';
 import { candidatesOf, effectiveTransport, recipientOptions, type RecipientFacts } from './recipient-options';
 import type { Candidate, Plan, RecipientPlan } from './types';
 
@@ -40,8 +40,8 @@ function sharedBodyReason(own: Candidate, served: Candidate, all: readonly Recip
   const cannot = all.filter((r) => !r.allowed.includes(own)).map((r) => r.address);
   const named =
     cannot.length > 3 ? `${cannot.slice(0, 3).join(', ')} and ${cannot.length - 3} more` : cannot.join(', ');
-  const name = CANDIDATE_NAMES[served];
-  return `${name[0]!.toUpperCase()}${name.slice(1)}: ${CANDIDATE_NAMES[own]} would serve this recipient, but one message serves every recipient and ${CANDIDATE_NAMES[own]} cannot serve ${named}.`;
+  const name = PROTECTION_NAMES[own];
+  return `${protectionTitle(served)}: ${name} would serve this recipient, but one message serves every recipient and ${name} cannot serve ${named}.`;
 }
 
 function ownReason(
@@ -65,14 +65,14 @@ function ownReason(
       const why = vouched?.trustTransport
         ? (vouched.note ?? `the organisation vouches for TLS to ${plan.domain}`)
         : transportState(plan.domain, effectiveTransport(facts, policy), facts.domain?.reasons ?? []);
-      return `Forced TLS: ${why}.`;
+      return `${protectionTitle('tls')}: ${why}.`;
     }
     case 'pgp':
-      return `OpenPGP: encrypted to the key${shortFingerprint(plan.key.fingerprint)} of ${plan.address}.`;
+      return `${protectionTitle('pgp')}: encrypted to the key${shortFingerprint(plan.key.fingerprint)} of ${plan.address}.`;
     case 'escrow': {
       const order = candidatesOf(classification);
       const why = refusals(order.slice(0, order.indexOf('escrow')));
-      return `Secure pickup${why ? `, because ${why}` : ''}.`;
+      return `${protectionTitle('escrow')}${why ? `, because ${why}` : ''}.`;
     }
     case 'blocked':
       return `Cannot be served: ${refusals(['tls', 'pgp', 'escrow']) || plan.refused.none}.`;
@@ -110,7 +110,7 @@ function summaryOf(
       return `No one protection serves everyone: split into ${plural(plan.groups?.length ?? 0, 'message')} (${(
         plan.groups ?? []
       )
-        .map((g) => `${plural(g.addresses.length, 'recipient')} by ${CANDIDATE_NAMES[g.protection]}`)
+        .map((g) => `${plural(g.addresses.length, 'recipient')} by ${PROTECTION_NAMES[g.protection]}`)
         .join(', ')}).`;
     case 'block':
       return `Cannot send: nothing can serve ${(plan.blocked ?? []).join(', ')}. Remove ${plan.blocked?.length === 1 ? 'that recipient' : 'those recipients'} to send to the others (${plural(

@@ -5,9 +5,14 @@
 import type { Recipient } from '../addresses';
 import { isInternal, overrideFor, requirementFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
-import { TRANSPORT_VERDICTS_NEVER_TLS, type Requirement, type TransportVerdict } from '../words';
+import {
+  PROTECTION_NAMES,
+  TRANSPORT_VERDICTS_NEVER_TLS,
+  type Requirement,
+  type TransportVerdict,
+} from '../vocabulary';
 import type { DomainAssessment, KeyAssessment } from '../wire';
-import { CANDIDATE_NAMES, keyState, needs, transportState } from './explain';
+import { keyState, needs, transportState } from './explain';
 import type { Candidate } from './types';
 
 const ALL_CANDIDATES: readonly Candidate[] = ['none', 'tls', 'pgp', 'escrow'];
@@ -107,7 +112,7 @@ export function recipientOptions(
       : (refusalOf(candidate, context) ??
         (offered.includes(candidate)
           ? undefined
-          : `${CANDIDATE_NAMES[candidate]} is not offered for ${classification.label ?? classification.name} messages`));
+          : `${PROTECTION_NAMES[candidate]} is not offered for ${classification.label ?? classification.name} messages`));
     if (refusal !== undefined) refused[candidate] = refusal;
   }
   const allowed = offered.filter((candidate) => refused[candidate] === undefined);

@@ -6,7 +6,7 @@ import type {
   Protection,
   Requirement,
   TransportVerdict,
-} from '../words';
+} from '../vocabulary';
 
 /** A protection that could serve one body shared by several recipients; `none` is plain mail. */
 export type Candidate = 'none' | 'tls' | 'pgp' | 'escrow';

@@ -1,6 +1,6 @@
 /** Questions the plan asks of a policy about one domain or one classification. */
 import { SendguardError } from '../errors';
-import { strongerRequirement, type Requirement } from '../words';
+import { strongerRequirement, type Requirement } from '../vocabulary';
 import type { ClassificationPolicy, DomainOverride, Policy } from './schema';
 
 function matchesPattern(domain: string, pattern: string): boolean {

@@ -3,7 +3,7 @@
  * that a misspelt setting is an error rather than a silently ignored wish.
  */
 import { z } from 'zod';
-import { ApplicableProtection, Requirement, TransportVerdictAcceptable } from '../vocabulary';
+import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
 import { normalizeDomain } from '../addresses';
 
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
@@ -18,6 +18,8 @@ const DomainPattern = z.string().transform((value, ctx) => {
   }
 });
 
+const RequirementWord = z.enum(REQUIREMENTS);
+
 const ClassificationName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and hyphens, starting with a letter');
@@ -26,9 +28,9 @@ const Classification = z.strictObject({
   name: ClassificationName,
   /** What the sender sees; the name is used when absent. */
   label: z.string().min(1).max(60).optional(),
-  requirement: Requirement,
+  requirement: RequirementWord,
   /** The protections to try, best first; the first one every recipient allows is applied to the message. */
-  prefer: z.array(ApplicableProtection).min(1).max(3),
+  prefer: z.array(z.enum(APPLICABLE_PROTECTIONS)).min(1).max(3),
 });
 
 const SubjectTag = z.strictObject({
@@ -53,7 +55,7 @@ const DomainOverride = z.strictObject({
    */
   trustTransport: z.enum(['authenticated', 'encrypted']).optional(),
   /** A floor: messages to this domain need at least this, whatever their classification. */
-  requirement: Requirement.optional(),
+  requirement: RequirementWord.optional(),
   /** Why, shown to the sender as the reason. */
   note: z.string().max(200).optional(),
 });
@@ -85,7 +87,10 @@ export const PolicySchema = z
     transport: z
       .strictObject({
         /** Domain verdicts that satisfy the `transport` requirement. `transport-authenticated` needs `authenticated`. */
-        acceptable: z.array(TransportVerdictAcceptable).min(1).default(['authenticated', 'encrypted']),
+        acceptable: z
+          .array(z.enum(ACCEPTABLE_TRANSPORT_VERDICTS))
+          .min(1)
+          .default(['authenticated', 'encrypted']),
       })
       .default({ acceptable: ['authenticated', 'encrypted'] }),
     domains: z.array(DomainOverride).max(10000).default([]),

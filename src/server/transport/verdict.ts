@@ -3,7 +3,7 @@
  * the worst reachable one decides, and each judgement carries a sentence a sender can read.
  */
 import type { X509Certificate } from 'node:crypto';
-import { worseTransport, type TransportVerdict } from '../../core/words';
+import { worseTransport, type TransportVerdict } from '../../core/vocabulary';
 import { matchTlsa } from './dane';
 import type { DaneState } from './dane-lookup';
 import { matchMx, type StsStatus } from './mta-sts';

@@ -1,0 +1,42 @@
+import { PROTECTION_NAMES, PROTECTIONS, protectionTitle, worseTransport } from '../../src/core/vocabulary';
+import { badgeFor } from '../../src/addin/ui/badge-text';
+import { recipientSummary } from '../../src/addin/summary';
+
+describe('protection names: one word per protection, wherever a sender reads it', () => {
+  test('every protection has a distinct name', () => {
+    const names = PROTECTIONS.map((p) => PROTECTION_NAMES[p]);
+    expect(new Set(names).size).toBe(PROTECTIONS.length);
+  });
+
+  test('the title form only capitalises the first letter', () => {
+    expect(protectionTitle('escrow')).toBe('Secure pickup');
+    expect(protectionTitle('pgp')).toBe('OpenPGP');
+    expect(protectionTitle('none')).toBe('Plain mail');
+  });
+
+  test('badges use the same names; forced TLS says whether anything authenticates it', () => {
+    expect(badgeFor({ protection: 'escrow', transport: 'partial' })).toEqual({
+      label: 'Secure pickup',
+      tone: 'informative',
+    });
+    expect(badgeFor({ protection: 'tls', transport: 'authenticated' }).label).toBe(
+      'Forced TLS · authenticated',
+    );
+    expect(badgeFor({ protection: 'tls', transport: 'encrypted' })).toEqual({
+      label: 'Forced TLS · encrypted only',
+      tone: 'warning',
+    });
+  });
+
+  test('the info-bar summary counts recipients under the same names', () => {
+    const recipients = (['tls', 'tls', 'escrow', 'none'] as const).map((protection) => ({ protection }));
+    expect(recipientSummary({ recipients } as never)).toBe(
+      '4 recipients: 2 forced TLS, 1 secure pickup, 1 plain mail',
+    );
+  });
+});
+
+test('DESIGN.md precedence: the worse transport verdict wins', () => {
+  expect(worseTransport('encrypted', 'partial')).toBe('partial');
+  expect(worseTransport('no-mail', 'unknown')).toBe('no-mail');
+});
