@@ -4,10 +4,14 @@
  * that produced it and travels as-is.
  */
 import { z } from 'zod';
-import { FINGERPRINT_HINT, FINGERPRINT_PATTERN, WIRE_LIMITS as L } from './evaluate/wire-limits';
+import { WIRE_LIMITS as L } from './evaluate/wire-limits';
+import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from './fingerprint';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from './vocabulary';
 
 /** Plain sentences a sender can read ("mx2.example.org does not offer STARTTLS"). */
+/** A key fingerprint wherever one is read: an assessment, the policy's compliance key, an admin's pin. */
+export const Fingerprint = z.string().regex(FINGERPRINT_PATTERN, FINGERPRINT_HINT);
+
 const Reasons = z.array(z.string().max(L.reasonMax)).max(L.reasonsMax);
 
 export const DomainAssessment = z.object({
@@ -23,7 +27,7 @@ export const KeyAssessment = z.object({
   address: z.string().min(L.addressMin).max(L.addressMax),
   verdict: z.enum(KEY_VERDICTS),
   source: z.enum(KEY_SOURCES).optional(),
-  fingerprint: z.string().regex(FINGERPRINT_PATTERN, FINGERPRINT_HINT).optional(),
+  fingerprint: Fingerprint.optional(),
   /** For `changed`: the fingerprint the sender accepted before. */
   pinnedFingerprint: z.string().optional(),
   expires: z.string().nullable().optional(),

@@ -16,7 +16,7 @@ import {
   Text,
 } from '@fluentui/react-components';
 import type { AssessedRecipient } from '../backend';
-import { formatFingerprint } from './badge-text';
+import { formatFingerprint } from '../../core/fingerprint';
 
 export function KeyChange({ assessed }: { assessed: AssessedRecipient }) {
   const { key } = assessed;

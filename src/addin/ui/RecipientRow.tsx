@@ -4,7 +4,8 @@ import { Badge, Button, Caption1, makeStyles, Text, tokens } from '@fluentui/rea
 import { useId, useState } from 'react';
 import type { RecipientPlan } from '../../core/plan';
 import type { AssessedRecipient } from '../backend';
-import { badgeFor, formatFingerprint } from './badge-text';
+import { formatFingerprint } from '../../core/fingerprint';
+import { badgeFor } from './badge-text';
 import { KeyChange } from './KeyChange';
 
 const useStyles = makeStyles({

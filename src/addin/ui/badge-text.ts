@@ -44,8 +44,3 @@ export function actionLabel(action: string, groups = 0): string | undefined {
       return undefined;
   }
 }
-
-/** A fingerprint in groups of four, as key tools show it. */
-export function formatFingerprint(fingerprint: string): string {
-  return fingerprint.replace(/(.{4})(?=.)/g, '$1 ');
-}

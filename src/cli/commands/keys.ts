@@ -1,6 +1,7 @@
 /** `sendguard keys`: can each address receive OpenPGP, with which key, from where, and why (not). */
 import { parseArgs } from 'node:util';
 import { AddressError, parseAddress } from '../../core/addresses';
+import { formatFingerprint } from '../../core/fingerprint';
 import type { KeyAssessment } from '../../core/wire';
 import { addressResolver } from '../../server/dns';
 import { DirectoryKeyring, lookupKey, MemoryPinStore, VKS_DEFAULT_BASE_URL } from '../../server/keys';
@@ -27,8 +28,7 @@ export function formatKey(assessment: KeyAssessment, armor: boolean): string {
   const lines = [
     `${assessment.address}  ${assessment.verdict.toUpperCase()}${assessment.source ? `  from ${assessment.source}` : ''}`,
   ];
-  if (assessment.fingerprint)
-    lines.push(`  fingerprint ${assessment.fingerprint.replace(/(.{4})(?=.)/g, '$1 ')}`);
+  if (assessment.fingerprint) lines.push(`  fingerprint ${formatFingerprint(assessment.fingerprint)}`);
   if (assessment.pinnedFingerprint) lines.push(`  pinned before ${assessment.pinnedFingerprint}`);
   if (assessment.algorithm) lines.push(`  algorithm ${assessment.algorithm}`);
   if (assessment.expires !== undefined) lines.push(`  expires ${assessment.expires ?? 'never'}`);

@@ -8,7 +8,8 @@
 import { SendguardError } from '../errors';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
-import { FINGERPRINT_HINT, FINGERPRINT_PATTERN, WIRE_LIMITS as L } from './wire-limits';
+import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
+import { WIRE_LIMITS as L } from './wire-limits';
 
 export type AnswerErrorCode =
   /** Not the wire schema's shape, or a word outside the vocabulary. */

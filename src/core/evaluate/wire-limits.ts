@@ -15,7 +15,3 @@ export const WIRE_LIMITS = {
   domainsMax: 1000,
   keysMax: 5000,
 } as const;
-
-/** An upper-case hexadecimal v4 (40) or v6 (64) fingerprint. Fixed counts only: linear on any input. */
-export const FINGERPRINT_PATTERN = /^[0-9A-F]{40}([0-9A-F]{24})?$/;
-export const FINGERPRINT_HINT = 'an upper-case hexadecimal v4 (40) or v6 (64) fingerprint';

@@ -7,6 +7,7 @@ import type { Recipient } from '../addresses';
 import { classificationOf, overrideFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
 import { PROTECTION_NAMES, protectionTitle, type Protection } from '../vocabulary';
+import { formatFingerprint } from '../fingerprint';
 import type { Assessments } from '../wire';
 import { chooseAction } from './choose';
 import { needs, transportState } from './explain';
@@ -29,7 +30,7 @@ function protectionOf(served: Candidate | undefined, internal: boolean): Protect
 }
 
 function shortFingerprint(fingerprint: string | undefined): string {
-  return fingerprint ? ` ${fingerprint.slice(-16).replace(/(.{4})(?=.)/g, '$1 ')}` : '';
+  return fingerprint ? ` ${formatFingerprint(fingerprint.slice(-16))}` : '';
 }
 
 /**

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
 import { normalizeDomain } from '../addresses';
+import { Fingerprint } from '../wire';
 
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
 const DomainPattern = z.string().transform((value, ctx) => {
@@ -121,9 +122,7 @@ export const PolicySchema = z
     /** Every OpenPGP message is also encrypted to this key (archiving, e-discovery). */
     complianceKey: z
       .strictObject({
-        fingerprint: z
-          .string()
-          .regex(/^[0-9A-F]{40}([0-9A-F]{24})?$/, 'an upper-case hexadecimal fingerprint'),
+        fingerprint: Fingerprint,
         armoredKey: z.string().max(1_000_000).optional(),
       })
       .optional(),
