@@ -84,7 +84,7 @@ export async function createServer(
       ...services(config, store, metrics, ca, policy),
       keyInspector,
       metrics,
-      escrow: {},
+      escrow: { store: stored.escrow },
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });

@@ -5,17 +5,14 @@
  */
 import type { EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { parseFragment } from '../../src/core/escrow/link';
-import type { EscrowConfigInput } from '../../src/server/escrow/options';
+import type { EscrowSettingsInput } from '../../src/server/config/escrow';
 import { PickupClient } from '../../src/portal/pickup-client';
 import { cookieFetch, escrowSample, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
 
 let server: EscrowServer;
 let mailer: ReturnType<typeof recordingMailer>;
 
-async function start(
-  config: Omit<EscrowConfigInput, 'publicUrl'> = {},
-  passcode?: string,
-): Promise<EscrowedMessage> {
+async function start(config: EscrowSettingsInput = {}, passcode?: string): Promise<EscrowedMessage> {
   mailer = recordingMailer();
   server = await startEscrowServer({ mailer, config });
   return escrowSample(server, passcode ? { passcode } : {});
@@ -52,7 +49,7 @@ test('attack: hammering /open while rate-limited counts no wrong passcode, so th
   await expect(recipient.open()).rejects.toMatchObject({ code: 'ESCROW_PASSCODE_REJECTED' });
   for (let i = 0; i < 20; i++)
     await expect(recipient.open()).rejects.toMatchObject({ code: 'ESCROW_RATE_LIMITED', status: 429 });
-  server.clock.now += 60_000;
+  server.clock.advance(60_000);
   // Had the 20 refusals counted, 21 wrong passcodes would now make this wait (429 ESCROW_TRY_LATER).
   await expect(recipient.open()).rejects.toMatchObject({ code: 'ESCROW_PASSCODE_REJECTED' });
   expect(codesTo('ann@clinic.test')).toBe(0);
@@ -82,17 +79,17 @@ test('attack: a stranger with the link and the address cannot lock the recipient
   const sent = await start({ perIp: { max: 10_000, windowMs: 60_000 }, codesPerRecipientPerHour: 20 });
   // 60 wrong codes: 5 per code, 12 codes, each asked for from the stranger's own network.
   for (let i = 0; i < 12; i++) {
-    server.clock.now += 16 * 60_000;
+    server.clock.advance(16 * 60_000);
     expect((await from('198.51.100.7', sent, '/code', { address: 'bob@partner.test' })).statusCode).toBe(202);
     for (let t = 0; t < 5; t++)
       await from('198.51.100.7', sent, '/verify', { address: 'bob@partner.test', code: '12345678' });
   }
   // Bob asks from his own network; at most the longest wait later his code opens the message.
-  server.clock.now += 10 * 60_000;
+  server.clock.advance(10 * 60_000);
   const bob = pickup(sent);
   await bob.requestCode('bob@partner.test');
   const code = mailer.codeFor('bob@partner.test');
-  server.clock.now += 5 * 60_000;
+  server.clock.advance(5 * 60_000);
   await bob.verify('bob@partner.test', code);
   await bob.open();
   // Success reset the count: one wrong code afterwards does not make the next try wait.

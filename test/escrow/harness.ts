@@ -1,7 +1,8 @@
 /**
- * A real escrow server for tests: Fastify on 127.0.0.1 with an ephemeral port, the real auth plugin (API tokens in
- * the in-memory store), the escrow plugin on a fresh data directory, and the built portal at `/pickup/` with the
- * headers the plugin prescribes. The clock and the purge timer are the test's to drive.
+ * A real escrow server for tests: Fastify on 127.0.0.1 with an ephemeral port, the service's error handling and
+ * configuration parsing, the real auth plugin, the escrow plugin on the service's SQLite store in a fresh data
+ * directory, and the built portal at `/pickup/` with the headers the plugin prescribes. The clock and the purge
+ * timer are the test's to drive.
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -20,8 +21,10 @@ import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
 import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
 import escrowPlugin, { PORTAL_HEADERS } from '../../src/server/escrow/plugin';
-import type { EscrowConfigInput } from '../../src/server/escrow/options';
-import { openMemoryStore } from '../../src/server/store/memory';
+import type { EscrowSettingsInput } from '../../src/server/config/escrow';
+import { parseConfig } from '../../src/server/config/load';
+import { openSqliteStore } from '../../src/server/store/sqlite';
+import { ManualClock } from '../helpers/clock';
 
 export const PORTAL_DIR = join(__dirname, '..', '..', 'dist', 'web', 'portal');
 
@@ -33,7 +36,7 @@ export interface EscrowServer {
   token: string;
   otherToken: string;
   dataDir: string;
-  clock: { now: number };
+  clock: ManualClock;
   purge: () => Promise<void>;
   close: () => Promise<void>;
 }
@@ -67,15 +70,17 @@ async function freePort(): Promise<number> {
 
 export async function startEscrowServer(options: {
   mailer: Mailer;
-  config?: Omit<EscrowConfigInput, 'publicUrl'>;
+  config?: EscrowSettingsInput;
   dataDir?: string;
 }): Promise<EscrowServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sendguard-escrow-'));
-  const clock = { now: Date.now() };
+  const config = parseConfig({ publicUrl: url, dataDir, escrow: options.config ?? {} });
+  const clock = new ManualClock(Date.now());
   let purgeTask: () => void = () => undefined;
-  const tokens = openMemoryStore().tokens;
+  const store = openSqliteStore(dataDir);
+  const { tokens } = store;
   const { token } = await issueApiToken(tokens, { name: 'sender', role: 'sender' });
   const { token: otherToken } = await issueApiToken(tokens, { name: 'other', role: 'sender' });
 
@@ -88,9 +93,10 @@ export async function startEscrowServer(options: {
       await api.register(authPlugin, { auth: { apiTokens: true, devNoAuth: false }, tokens });
       await api.register(escrowPlugin, {
         prefix: '/escrow',
-        config: { publicUrl: url, dataDir, ...options.config },
+        config: { ...config.escrow, publicUrl: config.publicUrl, dataDir: config.dataDir },
+        store: store.escrow,
         mailer: options.mailer,
-        now: () => clock.now,
+        clock,
         schedule: (task) => {
           purgeTask = task;
           return () => undefined;
@@ -108,6 +114,7 @@ export async function startEscrowServer(options: {
       for (const [name, value] of Object.entries(PORTAL_HEADERS)) res.setHeader(name, value);
     },
   });
+  app.addHook('onClose', () => store.close());
   await app.listen({ host: '127.0.0.1', port });
   return {
     app,

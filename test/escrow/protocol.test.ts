@@ -169,7 +169,7 @@ test('code guessing: 5 tries burn a code; past 10 wrong codes each try waits, th
   expect(mailer.sent.some((m) => m.to === 'ann@clinic.test')).toBe(false);
   // Wrong code 11 and on: each makes the next wait, doubling from 1 s up to 15 minutes (1 s … 512 s, then 900 s).
   for (let i = 0; i < 11; i++) {
-    server.clock.now += 15 * 60_000;
+    server.clock.advance(15 * 60_000);
     await guesser.requestCode('bob@partner.test');
     await expect(guesser.verify('bob@partner.test', '99999999')).rejects.toMatchObject({
       code: 'ESCROW_CODE_REJECTED',
@@ -183,13 +183,13 @@ test('code guessing: 5 tries burn a code; past 10 wrong codes each try waits, th
   // Carol is unaffected, and Bob is not locked out: during the wait even his right code is refused (without
   // being used up or counted), after it the same code works.
   await (await verified(sent, 'carol@partner.test')).open();
-  server.clock.now += 10 * 60_000;
+  server.clock.advance(10 * 60_000);
   await guesser.requestCode('bob@partner.test');
   const code = mailer.codeFor('bob@partner.test');
   await expect(guesser.verify('bob@partner.test', code)).rejects.toMatchObject({
     code: 'ESCROW_CODE_REJECTED',
   });
-  server.clock.now += 5 * 60_000;
+  server.clock.advance(5 * 60_000);
   await guesser.verify('bob@partner.test', code);
   await guesser.open();
 });
@@ -204,7 +204,7 @@ test('a used code does not work twice; an expired code does not work', async () 
     code: 'ESCROW_CODE_REJECTED',
   });
   await client.requestCode('bob@partner.test');
-  server.clock.now += 10 * 60_000 + 1;
+  server.clock.advance(10 * 60_000 + 1);
   await expect(client.verify('bob@partner.test', mailer.codeFor('bob@partner.test'))).rejects.toMatchObject({
     code: 'ESCROW_CODE_REJECTED',
   });
@@ -214,7 +214,7 @@ test('codes per recipient are limited: 3 an hour per client network', async () =
   const sent = await escrow();
   for (let i = 0; i < 8; i++) await recipient(sent).requestCode('bob@partner.test');
   expect(mailer.sent).toHaveLength(3);
-  server.clock.now += 3_600_000;
+  server.clock.advance(3_600_000);
   await recipient(sent).requestCode('bob@partner.test');
   expect(mailer.sent).toHaveLength(4);
 });
@@ -244,7 +244,7 @@ test('per-IP limit: beyond it a request is refused with 429 and Retry-After, and
     message: 'Too many requests from your network. Wait 60 seconds, then try again.',
   });
   // The refused try neither used the code nor counted: once the window is over, the same code works.
-  server.clock.now += 60_000;
+  server.clock.advance(60_000);
   await client.verify('bob@partner.test', code);
 });
 
@@ -297,7 +297,7 @@ test('a passcode is a third secret: past 5 wrong passcodes each try waits (429),
     status: 429,
     message: 'There were too many wrong passcodes. Wait 1 second, then enter the passcode again.',
   });
-  server.clock.now += 1000;
+  server.clock.advance(1000);
   expect((await carol.open({ text: 'correct horse', salt: info.passcodeSalt! })).manifest.text).toBe(
     SECRET_BODY,
   );
@@ -342,14 +342,14 @@ test('another sender can neither see nor revoke the message', async () => {
 test('expiry: the purge shreds expired messages nobody opens again; changing expiry moves it', async () => {
   const sent = await escrow();
   const kept = await escrow();
-  const later = new Date(server.clock.now + 30 * 86_400_000).toISOString();
+  const later = new Date(server.clock.now() + 30 * 86_400_000).toISOString();
   const change = await fetch(`${server.apiBase}/messages/${kept.id}/expiry`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ expiresAt: later }),
   });
   expect(change.status).toBe(204);
-  server.clock.now += 8 * 86_400_000;
+  server.clock.advance(8 * 86_400_000);
   expect((await fetch(`${server.apiBase}/pickup/${sent.id}`)).status).toBe(410); // dead even before the purge
   await server.purge();
   expect(await auditEvents(sent.id)).toContain('expired');

@@ -92,7 +92,7 @@ test('a session expires, and does not open another message', async () => {
     body: '{}',
   });
   expect(other.status).toBe(401);
-  server.clock.now += 30 * 60_000 + 1;
+  server.clock.advance(30 * 60_000 + 1);
   expect((await post('/open', {}, { cookie, 'x-sendguard-csrf': csrf })).status).toBe(401);
 });
 

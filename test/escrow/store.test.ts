@@ -1,13 +1,15 @@
 /**
- * The escrow store's own guarantees: the audit log is append-only, network details expire by policy, and schema
- * upgrades keep what is there.
+ * The escrow store's own guarantees: the audit log is append-only, network details expire by policy, recipients
+ * change in single statements, and its tables live in the service's one database under the one migration list.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEscrowStore } from '../../src/server/escrow/sqlite-store';
 import type { EscrowStore, MessageRecord } from '../../src/server/escrow/store';
+import { MIGRATIONS } from '../../src/server/store/migrations';
+import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../../src/server/store/sqlite';
 
 const bytes = (n: number) => new Uint8Array(n).fill(7);
 
@@ -33,11 +35,23 @@ function message(id: string): MessageRecord {
   };
 }
 
+let dir: string;
+let service: SqliteStore;
 let store: EscrowStore;
 beforeEach(() => {
-  store = openEscrowStore(':memory:');
+  dir = mkdtempSync(join(tmpdir(), 'sendguard-escrow-store-'));
+  service = openSqliteStore(dir);
+  store = service.escrow;
 });
-afterEach(() => store.close());
+afterEach(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Another connection to the service's database file, for what the store's interface does not offer. */
+function rawDatabase(): Database.Database {
+  return new Database(join(dir, DATABASE_FILE));
+}
 
 test('audit entries cannot be rewritten or deleted, only their IP and user agent blanked after retention', async () => {
   await store.appendAudit({ messageId: 'm', at: 1000, event: 'created', ip: '192.0.2.1', userAgent: 'UA' });
@@ -54,10 +68,11 @@ test('audit entries cannot be rewritten or deleted, only their IP and user agent
     { messageId: 'm', at: 1000, event: 'created' },
     { messageId: 'm', at: 5000, event: 'viewed', recipient: 'bob@x.test', ip: '192.0.2.2', userAgent: 'UA' },
   ]);
-  const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+  const db = rawDatabase();
   expect(() => db.prepare('DELETE FROM escrow_audit').run()).toThrow(/append-only/);
   expect(() => db.prepare("UPDATE escrow_audit SET event = 'revoked'").run()).toThrow(/append-only/);
   expect(() => db.prepare("UPDATE escrow_audit SET ip = '203.0.113.9'").run()).toThrow(/append-only/);
+  db.close();
 });
 
 test('shredding removes the sealed server secret and the wrapped key, and the message leaves the expiry list', async () => {
@@ -70,31 +85,40 @@ test('shredding removes the sealed server secret and the wrapped key, and the me
   expect(await store.expiredIds(10)).toEqual([]);
 });
 
-test('a pending wait is stored per recipient; lock-outs from before the back-off end on upgrade', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sendguard-escrow-store-'));
-  const file = join(dir, 'escrow.sqlite');
-  const upgraded = openEscrowStore(file);
-  await upgraded.insertMessage(message('m1'), ['bob@partner.test']);
-  const bob = (await upgraded.getRecipient('m1', 'bob@partner.test'))!;
-  expect(bob).toMatchObject({ state: 'active', failures: 0, passcodeFailures: 0, retryAt: null });
-  await upgraded.updateRecipient({ ...bob, failures: 12, retryAt: 5000 });
-  expect(await upgraded.getRecipient('m1', 'bob@partner.test')).toMatchObject({
-    failures: 12,
+test('a shredded secret leaves no copy in the database file', async () => {
+  const secret = new Uint8Array(randomBytes(60));
+  await store.insertMessage({ ...message('m1'), sealedServerSecret: secret }, ['b@x.test']);
+  await store.shred('m1', 'revoked');
+  await service.close();
+  expect(readFileSync(join(dir, DATABASE_FILE)).includes(Buffer.from(secret))).toBe(false);
+  service = openSqliteStore(dir);
+});
+
+test('revoking a recipient changes only its state: a wrong try counted meanwhile is kept', async () => {
+  await store.insertMessage(message('m1'), ['bob@partner.test', 'carol@partner.test']);
+  const before = await store.getRecipient('m1', 'bob@partner.test');
+  // A wrong try lands between the sender's read and the revocation.
+  await store.addWrongTry('m1', 'bob@partner.test', 'failures');
+  await store.delayTries('m1', 'bob@partner.test', 5000);
+  expect(await store.revokeRecipient('m1', 'bob@partner.test')).toBe(true);
+  expect(before).toMatchObject({ state: 'active', failures: 0, retryAt: null });
+  expect(await store.getRecipient('m1', 'bob@partner.test')).toMatchObject({
+    state: 'revoked',
+    failures: 1,
     retryAt: 5000,
   });
-  await upgraded.close();
-  // The same file as the first schema version left it: Bob locked out for good.
-  const db = new Database(file);
-  db.exec(`UPDATE escrow_recipients SET state = 'locked';
-    ALTER TABLE escrow_recipients DROP COLUMN retry_at;
-    DELETE FROM escrow_schema WHERE version > 1;`);
+  expect(await store.getRecipient('m1', 'carol@partner.test')).toMatchObject({ state: 'active' });
+  expect(await store.revokeRecipient('m1', 'dave@partner.test')).toBe(false);
+});
+
+test('the escrow tables are in the service database, at the versions of the one migration list', async () => {
+  await store.insertMessage(message('m1'), ['bob@partner.test']);
+  await service.tokens.insert({ id: 't', name: 'n', role: 'sender', hash: 'h', createdAt: '2026-01-01' });
+  const db = rawDatabase();
+  expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+    MIGRATIONS.map((m) => ({ version: m.version })),
+  );
+  expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'escrow_schema'").get()).toBeUndefined();
+  expect(db.prepare('SELECT id FROM escrow_messages').all()).toEqual([{ id: 'm1' }]);
   db.close();
-  const reopened = openEscrowStore(file);
-  expect(await reopened.getRecipient('m1', 'bob@partner.test')).toMatchObject({
-    state: 'active',
-    failures: 12,
-    retryAt: null,
-  });
-  await reopened.close();
-  rmSync(dir, { recursive: true, force: true });
 });

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EscrowConfigSchema } from '../escrow/options';
+import { EscrowSettingsSchema } from './escrow';
 import { TrustProxySchema } from './trust-proxy';
 
 /** The policy shipped in the repository, used until an admin points `policyFile` at their own. */
@@ -151,7 +151,7 @@ export const ConfigSchema = z
     /** Origins (scheme://host[:port]) allowed to call the API from a browser; none by default. */
     cors: z.strictObject({ origins: z.array(z.url()).default([]) }).prefault({}),
     /** Secure pickup: code lifetimes and tries, limits, and the SMTP relay codes and notices go out through. */
-    escrow: EscrowConfigSchema.omit({ publicUrl: true, dataDir: true }).prefault({}),
+    escrow: EscrowSettingsSchema.prefault({}),
     /** Outlook's Smart Alerts send mode for the rendered manifest. */
     sendMode: z.enum(['SoftBlock', 'Block']).default('SoftBlock'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -34,16 +34,16 @@ export async function requestCode(
   const message = await liveMessage(ctx, messageId).catch(() => undefined);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || recipient?.state !== 'active') return;
-  const sent = await ctx.store.countAudit(messageId, address, 'code-sent', ctx.now() - HOUR);
+  const sent = await ctx.store.countAudit(messageId, address, 'code-sent', ctx.clock.now() - HOUR);
   if (sent >= ctx.config.codeMailsPerRecipientPerHour) return;
   const network = clientNetwork(request.ip);
-  if (ctx.codeRequests.hit(`${messageId} ${address} ${network}`, ctx.now()) > 0) return;
+  if (ctx.codeRequests.hit(`${messageId} ${address} ${network}`, ctx.clock.now()) > 0) return;
   const code = String(randomInt(0, 10 ** ctx.config.codeDigits)).padStart(ctx.config.codeDigits, '0');
   await ctx.store.putCode({
     messageId,
     address,
     hash: codeHash(ctx, messageId, address, code),
-    expiresAt: ctx.now() + ctx.config.codeTtlMs,
+    expiresAt: ctx.clock.now() + ctx.config.codeTtlMs,
     tries: 0,
   });
   await audit(ctx, request, messageId, 'code-sent', address);
@@ -75,12 +75,12 @@ export async function verifyCode(
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || !recipient || recipient.state !== 'active') throw reject;
   if (pendingWait(ctx, recipient) > 0) throw reject;
-  const claimed = await ctx.store.claimCodeTry(messageId, address, ctx.now(), ctx.config.maxCodeTries);
+  const claimed = await ctx.store.claimCodeTry(messageId, address, ctx.clock.now(), ctx.config.maxCodeTries);
   if (!claimed) throw reject;
   const given = codeHash(ctx, messageId, address, code.replace(/\s+/g, ''));
   if (timingSafeEqual(given, claimed.hash)) {
     await ctx.store.deleteCode(messageId, address);
-    await ctx.store.resetTries(messageId, address, 'failures', ctx.now());
+    await ctx.store.resetTries(messageId, address, 'failures', ctx.clock.now());
     await audit(ctx, request, messageId, 'verified', address);
     return;
   }

@@ -1,15 +1,19 @@
 /** What every escrow route handler shares: the injected parts and the few checks they all make. */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Clock } from '../../core/clock';
 import type { AuditEvent } from '../../core/escrow/wire';
 import { clientNetwork } from '../auth/client-network';
+import type { Config } from '../config/schema';
 import { blobName, type BlobStore } from './blobs';
 import { EscrowError, MESSAGES, rateLimited } from './errors';
 import type { Mailer } from './mailer';
-import type { EscrowConfig } from './options';
 import type { RateWindow } from './rate-window';
 import type { ServerKey } from './server-key';
 import type { EscrowStore, MessageRecord } from './store';
+
+/** `escrow` of the service's configuration, with the service's origin and data directory. */
+export type EscrowConfig = Config['escrow'] & Pick<Config, 'publicUrl' | 'dataDir'>;
 
 export interface EscrowContext {
   store: EscrowStore;
@@ -17,7 +21,7 @@ export interface EscrowContext {
   mailer: Mailer;
   config: EscrowConfig;
   serverKey: ServerKey;
-  now: () => number;
+  clock: Clock;
   random: (size: number) => Buffer;
   /** Per client network: code requests, verifications, passcode tries. */
   perIp: RateWindow;
@@ -44,14 +48,19 @@ export const IdParams = {
 /** A message a recipient may still open: finalized, not revoked, not past its expiry (even before the purge ran). */
 export async function liveMessage(ctx: EscrowContext, id: string): Promise<MessageRecord> {
   const message = await ctx.store.getMessage(id);
-  if (!message || message.state !== 'ready' || !message.sealedServerSecret || message.expiresAt <= ctx.now())
+  if (
+    !message ||
+    message.state !== 'ready' ||
+    !message.sealedServerSecret ||
+    message.expiresAt <= ctx.clock.now()
+  )
     throw new EscrowError('ESCROW_GONE', MESSAGES.gone);
   return message;
 }
 
 /** Refuses with 429 once this client's network is over its limit; a refused request changes no other counter. */
 export function limitClient(ctx: EscrowContext, request: FastifyRequest): void {
-  const wait = ctx.perIp.hit(clientNetwork(request.ip), ctx.now());
+  const wait = ctx.perIp.hit(clientNetwork(request.ip), ctx.clock.now());
   if (wait > 0) throw rateLimited(wait);
 }
 
@@ -68,7 +77,7 @@ export async function audit(
 ): Promise<void> {
   await ctx.store.appendAudit({
     messageId,
-    at: ctx.now(),
+    at: ctx.clock.now(),
     event,
     ...(recipient ? { recipient } : {}),
     ip: request.ip,

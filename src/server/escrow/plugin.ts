@@ -1,57 +1,57 @@
 /**
  * The escrow area as one Fastify plugin. Register it inside the authenticated `/api/v1` scope with prefix
  * `/escrow`: sender routes use `request.caller`; recipient and sender-link routes are `public` and carry their
- * own proofs. Options are validated once here; every outside part (store, blobs, mail, key, clock, timer) can be
- * injected, and defaults come from `config.dataDir` and `config.smtp`.
+ * own proofs. Its settings arrive parsed with the service's configuration; its store is the escrow part of the
+ * service's store (one database, one connection), which the service closes. Every other outside part (blobs,
+ * mail, key, clock, timer) can be injected, with defaults from `config.dataDir` and `config.smtp`.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import { systemClock, type Clock } from '../../core/clock';
 import { fileBlobStore, type BlobStore } from './blobs';
-import type { EscrowContext } from './context';
+import type { EscrowConfig, EscrowContext } from './context';
 import { applyApiHeaders } from './headers';
 import { smtpMailer, type Mailer } from './mailer';
-import { EscrowConfigSchema, type EscrowConfigInput } from './options';
 import { pickupRoutes } from './pickup-routes';
 import { intervalSchedule, purgeOnce, type Schedule } from './purge';
 import { RateWindow } from './rate-window';
 import { replyRoutes } from './reply-routes';
 import { senderRoutes } from './sender-routes';
 import { loadServerKey, SERVER_KEY_FILE, type ServerKey } from './server-key';
-import { openEscrowStore } from './sqlite-store';
-// Escrow keeps its tables in the server's own database file.
-import { DATABASE_FILE } from '../store/sqlite';
 import type { EscrowStore } from './store';
 
+const HOUR = 3_600_000;
+
 export interface EscrowPluginOptions {
-  config: EscrowConfigInput;
-  /** Default: `openEscrowStore(<dataDir>/sendguard.sqlite)`, closed with the app. */
-  store?: EscrowStore;
+  config: EscrowConfig;
+  /** `openSqliteStore(dataDir).escrow`. */
+  store: EscrowStore;
   /** Default: `<dataDir>/escrow-blobs/`. */
   blobs?: BlobStore;
   /** Default: nodemailer to `config.smtp`. */
   mailer?: Mailer;
   /** Default: `<dataDir>/escrow-server.key`, created on first start. */
   serverKey?: ServerKey;
-  now?: () => number;
+  /** Default: `systemClock`. */
+  clock?: Clock;
   random?: (size: number) => Buffer;
   /** Runs the purge; default `setInterval` (unref'd). Tests pass one they can trigger. */
   schedule?: Schedule;
 }
 
 const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, options) => {
-  const config = EscrowConfigSchema.parse(options.config);
-  const ownStore = !options.store;
+  const { config } = options;
   const ctx: EscrowContext = {
     config,
-    store: options.store ?? openEscrowStore(join(config.dataDir, DATABASE_FILE)),
+    store: options.store,
     blobs: options.blobs ?? fileBlobStore(join(config.dataDir, 'escrow-blobs')),
     mailer: options.mailer ?? smtpMailer(config.smtp),
     serverKey: options.serverKey ?? loadServerKey(join(config.dataDir, SERVER_KEY_FILE)),
-    now: options.now ?? Date.now,
+    clock: options.clock ?? systemClock,
     random: options.random ?? randomBytes,
     perIp: new RateWindow(config.perIp.max, config.perIp.windowMs),
-    codeRequests: new RateWindow(config.codesPerRecipientPerHour, 3_600_000),
+    codeRequests: new RateWindow(config.codesPerRecipientPerHour, HOUR),
     log: app.log,
   };
 
@@ -68,10 +68,7 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
   const purge = () =>
     void purgeOnce(ctx).catch((err: unknown) => app.log.error({ err }, 'escrow purge failed'));
   const cancel = (options.schedule ?? intervalSchedule)(purge, config.purgeIntervalMs);
-  app.addHook('onClose', async () => {
-    cancel();
-    if (ownStore) await ctx.store.close();
-  });
+  app.addHook('onClose', async () => cancel());
 };
 
 export default escrowPlugin;

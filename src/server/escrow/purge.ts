@@ -15,14 +15,16 @@ export async function shredMessage(
   await ctx.store.shred(messageId, reason);
   await ctx.blobs.deleteMessage(messageId);
   if (request) await audit(ctx, request, messageId, reason);
-  else await ctx.store.appendAudit({ messageId, at: ctx.now(), event: reason });
+  else await ctx.store.appendAudit({ messageId, at: ctx.clock.now(), event: reason });
 }
 
 /** One pass: shred what expired, and forget client addresses older than the retention period. */
 export async function purgeOnce(ctx: EscrowContext): Promise<{ expired: number; forgotten: number }> {
-  const ids = await ctx.store.expiredIds(ctx.now());
+  const ids = await ctx.store.expiredIds(ctx.clock.now());
   for (const id of ids) await shredMessage(ctx, id, 'expired');
-  const forgotten = await ctx.store.forgetNetworkDetails(ctx.now() - ctx.config.auditNetworkRetentionMs);
+  const forgotten = await ctx.store.forgetNetworkDetails(
+    ctx.clock.now() - ctx.config.auditNetworkRetentionMs,
+  );
   return { expired: ids.length, forgotten };
 }
 

@@ -46,7 +46,7 @@ export async function startSession(
     messageId,
     address,
     csrf,
-    expiresAt: ctx.now() + ctx.config.sessionTtlMs,
+    expiresAt: ctx.clock.now() + ctx.config.sessionTtlMs,
   });
   const maxAge = Math.floor(ctx.config.sessionTtlMs / 1000);
   reply.header(
@@ -70,7 +70,7 @@ export async function requireSession(
     session !== undefined &&
     csrf.length === session.csrf.length &&
     timingSafeEqual(Buffer.from(csrf), Buffer.from(session.csrf));
-  if (!session || session.messageId !== messageId || session.expiresAt <= ctx.now() || !csrfOk)
+  if (!session || session.messageId !== messageId || session.expiresAt <= ctx.clock.now() || !csrfOk)
     throw new EscrowError('ESCROW_SESSION_INVALID', MESSAGES.session);
   const recipient = await ctx.store.getRecipient(messageId, session.address);
   if (recipient?.state !== 'active') throw new EscrowError('ESCROW_SESSION_INVALID', MESSAGES.session);

@@ -80,7 +80,7 @@ export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Pro
         id: replyId,
         messageId: id,
         address: session.address,
-        createdAt: ctx.now(),
+        createdAt: ctx.clock.now(),
         ephemeralPublicKey: fromBase64Url(body.ephemeralPublicKey),
         blobCount: body.blobCount,
         blobSizes: null,

@@ -72,7 +72,7 @@ export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
       );
     const id = ctx.random(16).toString('base64url');
     const serverSecret = ctx.random(32);
-    const now = ctx.now();
+    const now = ctx.clock.now();
     await ctx.store.insertMessage(
       {
         id,
@@ -172,7 +172,7 @@ export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
       const expiresAt = Date.parse((request.body as z.infer<typeof ExpiryRequest>).expiresAt);
       if (!message.sealedServerSecret)
         throw new EscrowError('ESCROW_STATE', 'this message was revoked or has expired');
-      if (expiresAt <= ctx.now() || expiresAt > message.createdAt + ctx.config.maxExpiryDays * DAY)
+      if (expiresAt <= ctx.clock.now() || expiresAt > message.createdAt + ctx.config.maxExpiryDays * DAY)
         throw new EscrowError(
           'ESCROW_INVALID',
           `choose a time in the future, at most ${ctx.config.maxExpiryDays} days after sending; to end access now, revoke`,
@@ -189,9 +189,8 @@ export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
     async (request, reply) => {
       const message = await ownMessage(ctx, request, (request.params as { id: string }).id);
       const address = normalizeAddress((request.body as z.infer<typeof RecipientRevokeRequest>).address);
-      const recipient = await ctx.store.getRecipient(message.id, address);
-      if (!recipient) throw new EscrowError('NOT_FOUND', `${address} is not a recipient of this message`);
-      await ctx.store.updateRecipient({ ...recipient, state: 'revoked' });
+      if (!(await ctx.store.revokeRecipient(message.id, address)))
+        throw new EscrowError('NOT_FOUND', `${address} is not a recipient of this message`);
       await ctx.store.deleteCode(message.id, address);
       await audit(ctx, request, message.id, 'revoked', address);
       return reply.status(204).send();

@@ -1,13 +1,9 @@
 /**
- * EscrowStore in SQLite: the same database file as the rest of the server (its own tables and its own migration
- * counter, so escrow's schema steps never collide with other areas'), or `:memory:` for tests — one
- * implementation, so the fake cannot drift from the real one. `secure_delete` overwrites freed pages, and a
- * WAL checkpoint after each shred leaves no old copy of a destroyed secret in the log.
+ * EscrowStore in SQLite, on the service store's one connection (`store/sqlite.ts`); its tables come from the one
+ * migration list (`store/migrations.ts`). `secure_delete` (set where the connection opens) overwrites freed
+ * pages, and a WAL checkpoint after each shred leaves no old copy of a destroyed secret in the log.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { SendguardError } from '../../core/errors';
+import type Database from 'better-sqlite3';
 import type {
   AuditRecord,
   CodeRecord,
@@ -24,105 +20,6 @@ const TRY_COLUMNS: Record<TryCounter, string> = {
   failures: 'failures',
   passcodeFailures: 'passcode_failures',
 };
-
-const STEPS: readonly string[] = [
-  `
-  CREATE TABLE escrow_messages (
-    id TEXT PRIMARY KEY,
-    owner TEXT NOT NULL,
-    sender_name TEXT NOT NULL,
-    sender_address TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('uploading', 'ready', 'revoked', 'expired')),
-    sealed_server_secret BLOB,
-    wrapped_key BLOB,
-    blob_count INTEGER NOT NULL,
-    blob_sizes TEXT,
-    passcode_salt BLOB,
-    passcode_check BLOB,
-    reply_public_key BLOB NOT NULL,
-    wrapped_reply_key BLOB NOT NULL,
-    sender_access_hash BLOB NOT NULL
-  );
-  CREATE INDEX escrow_messages_owner ON escrow_messages (owner);
-  CREATE INDEX escrow_messages_expiry ON escrow_messages (expires_at) WHERE sealed_server_secret IS NOT NULL;
-  CREATE TABLE escrow_recipients (
-    message_id TEXT NOT NULL REFERENCES escrow_messages (id),
-    address TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('active', 'locked', 'revoked')),
-    failures INTEGER NOT NULL DEFAULT 0,
-    passcode_failures INTEGER NOT NULL DEFAULT 0,
-    verified_at INTEGER,
-    PRIMARY KEY (message_id, address)
-  );
-  CREATE TABLE escrow_codes (
-    message_id TEXT NOT NULL,
-    address TEXT NOT NULL,
-    hash BLOB NOT NULL,
-    expires_at INTEGER NOT NULL,
-    tries INTEGER NOT NULL,
-    PRIMARY KEY (message_id, address)
-  );
-  CREATE TABLE escrow_sessions (
-    hash BLOB PRIMARY KEY,
-    message_id TEXT NOT NULL,
-    address TEXT NOT NULL,
-    csrf TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-  CREATE TABLE escrow_replies (
-    id TEXT NOT NULL,
-    message_id TEXT NOT NULL REFERENCES escrow_messages (id),
-    address TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    ephemeral_public_key BLOB NOT NULL,
-    blob_count INTEGER NOT NULL,
-    blob_sizes TEXT,
-    PRIMARY KEY (message_id, id)
-  );
-  CREATE TABLE escrow_audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    message_id TEXT NOT NULL,
-    at INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    recipient TEXT,
-    ip TEXT,
-    user_agent TEXT
-  );
-  CREATE INDEX escrow_audit_message ON escrow_audit (message_id, recipient, event, at);
-  -- Append-only: only the retention purge may blank the network details, nothing else changes or goes.
-  CREATE TRIGGER escrow_audit_no_delete BEFORE DELETE ON escrow_audit
-    BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
-  CREATE TRIGGER escrow_audit_no_rewrite BEFORE UPDATE OF seq, message_id, at, event, recipient ON escrow_audit
-    BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
-  CREATE TRIGGER escrow_audit_only_blank BEFORE UPDATE OF ip, user_agent ON escrow_audit
-    WHEN NEW.ip IS NOT NULL OR NEW.user_agent IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
-  `,
-  // Wrong tries make the next one wait instead of locking the recipient out for good; earlier lock-outs end.
-  `
-  ALTER TABLE escrow_recipients ADD COLUMN retry_at INTEGER;
-  UPDATE escrow_recipients SET state = 'active' WHERE state = 'locked';
-  `,
-];
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS escrow_schema (version INTEGER NOT NULL)');
-  db.transaction(() => {
-    const row = db.prepare('SELECT MAX(version) AS v FROM escrow_schema').get() as { v: number | null };
-    const current = row.v ?? 0;
-    if (current > STEPS.length)
-      throw new SendguardError(
-        'STORE_TOO_NEW',
-        `the escrow tables are at version ${current}; this Sendguard knows ${STEPS.length}`,
-      );
-    STEPS.slice(current).forEach((sql, i) => {
-      db.exec(sql);
-      db.prepare('INSERT INTO escrow_schema (version) VALUES (?)').run(current + i + 1);
-    });
-  }).immediate();
-}
 
 const bytes = (value: unknown): Uint8Array | null => (value == null ? null : new Uint8Array(value as Buffer));
 const buf = (value: Uint8Array | null): Buffer | null => (value ? Buffer.from(value) : null);
@@ -291,17 +188,13 @@ class SqliteEscrowStore implements EscrowStore {
     return row && toRecipient(row);
   }
 
-  async updateRecipient(r: RecipientRecord): Promise<void> {
-    this.run(
-      `UPDATE escrow_recipients SET state = ?, failures = ?, passcode_failures = ?, retry_at = ?, verified_at = ?
-       WHERE message_id = ? AND address = ?`,
-      r.state,
-      r.failures,
-      r.passcodeFailures,
-      r.retryAt,
-      r.verifiedAt,
-      r.messageId,
-      r.address,
+  async revokeRecipient(messageId: string, address: string): Promise<boolean> {
+    return (
+      this.run(
+        `UPDATE escrow_recipients SET state = 'revoked' WHERE message_id = ? AND address = ?`,
+        messageId,
+        address,
+      ) > 0
     );
   }
 
@@ -471,19 +364,9 @@ class SqliteEscrowStore implements EscrowStore {
       before,
     );
   }
-
-  async close(): Promise<void> {
-    this.db.close();
-  }
 }
 
-/** `file` is the server's database (e.g. `<dataDir>/sendguard.db`) or `:memory:`. */
-export function openEscrowStore(file: string): EscrowStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('secure_delete = ON');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+/** The escrow tables of the service's database; `db` is migrated already (`openSqliteStore`). */
+export function sqliteEscrowStore(db: Database.Database): EscrowStore {
   return new SqliteEscrowStore(db);
 }

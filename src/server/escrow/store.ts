@@ -1,6 +1,6 @@
 /**
- * What the escrow server keeps, behind a narrow interface of its own: escrow's tables evolve with escrow, and a
- * PostgreSQL implementation can take this interface later without touching the verdict store. Times are
+ * What the escrow server keeps, behind a narrow interface of its own: a PostgreSQL implementation can take it
+ * later without touching the verdict store. The SQLite one shares the service's connection and migration list. Times are
  * milliseconds since the epoch; secrets are bytes as stored (sealed, hashed or public — never a key that opens
  * a message).
  */
@@ -98,11 +98,13 @@ export interface EscrowStore {
 
   recipients(messageId: string): Promise<RecipientRecord[]>;
   getRecipient(messageId: string, address: string): Promise<RecipientRecord | undefined>;
-  updateRecipient(recipient: RecipientRecord): Promise<void>;
   /**
-   * The try counters change in single statements, never by writing back a record read earlier: requests that
-   * run at once must neither lose a wrong try nor undo a revocation.
+   * Recipients and their try counters change in single statements, never by writing back a record read
+   * earlier: requests that run at once must neither lose a wrong try nor undo a revocation.
+   *
+   * `revokeRecipient` ends this recipient's access; false when the address is not a recipient of the message.
    */
+  revokeRecipient(messageId: string, address: string): Promise<boolean>;
   addWrongTry(messageId: string, address: string, counter: TryCounter): Promise<number>;
   /** No try before `retryAt` (an earlier pending wait that ends later stays). */
   delayTries(messageId: string, address: string, retryAt: number): Promise<void>;
@@ -135,6 +137,4 @@ export interface EscrowStore {
   countAudit(messageId: string, recipient: string, event: AuditEvent, since: number): Promise<number>;
   /** Blanks IP and user agent of entries older than `before` (retention policy); the entries stay. */
   forgetNetworkDetails(before: number): Promise<number>;
-
-  close(): Promise<void>;
 }

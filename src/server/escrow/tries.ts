@@ -5,9 +5,8 @@
  * told once per run of wrong tries, when the wait first reaches its cap.
  */
 import type { FastifyRequest } from 'fastify';
-import { audit, sendInBackground, type EscrowContext } from './context';
+import { audit, sendInBackground, type EscrowConfig, type EscrowContext } from './context';
 import { guessingNoticeMail } from './mailer';
-import type { EscrowConfig } from './options';
 import type { MessageRecord, RecipientRecord, TryCounter } from './store';
 
 /** The wait after the `over`-th wrong try beyond the free ones (0 while still within them). */
@@ -19,7 +18,7 @@ function backoffMs(over: number, backoff: EscrowConfig['backoff']): number {
 
 /** How long this recipient must still wait before a try is looked at; 0 when it may try now. */
 export function pendingWait(ctx: EscrowContext, recipient: RecipientRecord): number {
-  return Math.max(0, (recipient.retryAt ?? 0) - ctx.now());
+  return Math.max(0, (recipient.retryAt ?? 0) - ctx.clock.now());
 }
 
 /** Counts one wrong try; beyond `freeTries` in a row the next try has to wait. */
@@ -33,7 +32,7 @@ export async function recordWrongTry(
 ): Promise<void> {
   const wrong = await ctx.store.addWrongTry(message.id, address, counter);
   const wait = backoffMs(wrong - freeTries, ctx.config.backoff);
-  if (wait > 0) await ctx.store.delayTries(message.id, address, ctx.now() + wait);
+  if (wait > 0) await ctx.store.delayTries(message.id, address, ctx.clock.now() + wait);
   const reachedCap =
     wait === ctx.config.backoff.maxMs && backoffMs(wrong - 1 - freeTries, ctx.config.backoff) < wait;
   if (!reachedCap) return;

@@ -54,6 +54,93 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Secure pickup (server/escrow/sqlite-store.ts).
+    version: 2,
+    sql: `
+      -- Escrow's tables before they joined this list kept their own version table: that layout is dropped.
+      DROP TABLE IF EXISTS escrow_audit;
+      DROP TABLE IF EXISTS escrow_replies;
+      DROP TABLE IF EXISTS escrow_sessions;
+      DROP TABLE IF EXISTS escrow_codes;
+      DROP TABLE IF EXISTS escrow_recipients;
+      DROP TABLE IF EXISTS escrow_messages;
+      DROP TABLE IF EXISTS escrow_schema;
+      CREATE TABLE escrow_messages (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        sender_name TEXT NOT NULL,
+        sender_address TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('uploading', 'ready', 'revoked', 'expired')),
+        sealed_server_secret BLOB,
+        wrapped_key BLOB,
+        blob_count INTEGER NOT NULL,
+        blob_sizes TEXT,
+        passcode_salt BLOB,
+        passcode_check BLOB,
+        reply_public_key BLOB NOT NULL,
+        wrapped_reply_key BLOB NOT NULL,
+        sender_access_hash BLOB NOT NULL
+      );
+      CREATE INDEX escrow_messages_owner ON escrow_messages (owner);
+      CREATE INDEX escrow_messages_expiry ON escrow_messages (expires_at) WHERE sealed_server_secret IS NOT NULL;
+      CREATE TABLE escrow_recipients (
+        message_id TEXT NOT NULL REFERENCES escrow_messages (id),
+        address TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('active', 'revoked')),
+        failures INTEGER NOT NULL DEFAULT 0,
+        passcode_failures INTEGER NOT NULL DEFAULT 0,
+        retry_at INTEGER,
+        verified_at INTEGER,
+        PRIMARY KEY (message_id, address)
+      );
+      CREATE TABLE escrow_codes (
+        message_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        hash BLOB NOT NULL,
+        expires_at INTEGER NOT NULL,
+        tries INTEGER NOT NULL,
+        PRIMARY KEY (message_id, address)
+      );
+      CREATE TABLE escrow_sessions (
+        hash BLOB PRIMARY KEY,
+        message_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE escrow_replies (
+        id TEXT NOT NULL,
+        message_id TEXT NOT NULL REFERENCES escrow_messages (id),
+        address TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        ephemeral_public_key BLOB NOT NULL,
+        blob_count INTEGER NOT NULL,
+        blob_sizes TEXT,
+        PRIMARY KEY (message_id, id)
+      );
+      CREATE TABLE escrow_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        recipient TEXT,
+        ip TEXT,
+        user_agent TEXT
+      );
+      CREATE INDEX escrow_audit_message ON escrow_audit (message_id, recipient, event, at);
+      -- Append-only: only the retention purge may blank the network details, nothing else changes or goes.
+      CREATE TRIGGER escrow_audit_no_delete BEFORE DELETE ON escrow_audit
+        BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
+      CREATE TRIGGER escrow_audit_no_rewrite BEFORE UPDATE OF seq, message_id, at, event, recipient ON escrow_audit
+        BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
+      CREATE TRIGGER escrow_audit_only_blank BEFORE UPDATE OF ip, user_agent ON escrow_audit
+        WHEN NEW.ip IS NOT NULL OR NEW.user_agent IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
+    `,
+  },
 ];
 
 /** Applies the steps the database lacks, all in one transaction; refuses a database from newer code. */

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { DomainAssessment, KeyAssessment } from '../../core/wire';
 import { SendguardError } from '../../core/errors';
+import { sqliteEscrowStore } from '../escrow/sqlite-store';
+import type { EscrowStore } from '../escrow/store';
 import { migrate } from './migrations';
 import type {
   ApiTokenRecord,
@@ -230,8 +232,13 @@ class SqliteTokens implements TokenStore {
 
 export const DATABASE_FILE = 'sendguard.sqlite';
 
+/** The service's store and secure pickup's tables, on one connection to one file. */
+export interface SqliteStore extends Store {
+  escrow: EscrowStore;
+}
+
 /** Opens (creating if need be) `<dataDir>/sendguard.sqlite` and brings its schema up to date. */
-export function openSqliteStore(dataDir: string): Store {
+export function openSqliteStore(dataDir: string): SqliteStore {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dataDir, DATABASE_FILE));
   try {
@@ -241,6 +248,8 @@ export function openSqliteStore(dataDir: string): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Freed pages are overwritten: escrow's shredded secrets must not linger in the file.
+    db.pragma('secure_delete = ON');
     migrate(db);
   } catch (error) {
     db.close();
@@ -252,6 +261,7 @@ export function openSqliteStore(dataDir: string): Store {
     pins: new SqlitePins(db),
     keyring: new SqliteKeyring(db),
     tokens: new SqliteTokens(db),
+    escrow: sqliteEscrowStore(db),
     close: async () => {
       db.close();
     },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../../src/server/config/schema';
-import { openMemoryStore } from '../../../src/server/store/memory';
+import { openSqliteStore } from '../../../src/server/store/sqlite';
 import { escrowSample, recordingMailer } from '../../escrow/harness';
 import { testApp } from './fakes';
 
@@ -88,15 +88,13 @@ test('attack: addresses rotated inside one IPv6 /64 share the per-IP limit of th
 describe('attack: a forged X-Forwarded-For in the escrow audit', () => {
   /** Escrows a message on a running app, asks for a code with a forged header, returns the audit's address. */
   async function auditedAddress(config: ConfigInput): Promise<string | undefined> {
-    const store = openMemoryStore();
+    const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-xff-'));
+    const store = openSqliteStore(dataDir);
     const { app } = await testApp({
-      config: {
-        auth: { apiTokens: true },
-        dataDir: mkdtempSync(join(tmpdir(), 'sendguard-xff-')),
-        ...config,
-      },
-      deps: { store, escrow: { mailer: recordingMailer() } },
+      config: { auth: { apiTokens: true }, dataDir, ...config },
+      deps: { store, escrow: { store: store.escrow, mailer: recordingMailer() } },
     });
+    app.addHook('onClose', () => store.close());
     running = app;
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -1,17 +1,15 @@
 /**
- * The escrow plugin's configuration: one typed object, safe defaults, unknown keys refused. Limits the issue
- * fixes (codes ≤ 10 minutes, ≤ 5 tries) are upper bounds here too, so configuration cannot loosen them.
+ * Secure pickup's part of the service configuration (`escrow` in `schema.ts`): safe defaults, unknown keys
+ * refused, parsed once with the rest. Limits the protocol fixes (codes ≤ 10 minutes, ≤ 5 tries) are upper bounds
+ * here too, so configuration cannot loosen them. Where files go comes from the service's `dataDir`, the links'
+ * origin from its `publicUrl`.
  */
 import { z } from 'zod';
 
 const Duration = z.number().int().positive();
 const Limit = z.strictObject({ max: z.number().int().positive(), windowMs: Duration });
 
-export const EscrowConfigSchema = z.strictObject({
-  /** The origin recipients reach; pickup links and the Origin check use it. */
-  publicUrl: z.url({ protocol: /^https?$/ }),
-  /** Where the SQLite file, the blob directory and the server key live unless given directly. */
-  dataDir: z.string().min(1).default('data'),
+export const EscrowSettingsSchema = z.strictObject({
   codeDigits: z.number().int().min(6).max(8).default(8),
   codeTtlMs: Duration.max(10 * 60_000).default(10 * 60_000),
   maxCodeTries: z.number().int().min(1).max(5).default(5),
@@ -72,5 +70,5 @@ export const EscrowConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-export type EscrowConfigInput = z.input<typeof EscrowConfigSchema>;
-export type EscrowConfig = z.output<typeof EscrowConfigSchema>;
+export type EscrowSettingsInput = z.input<typeof EscrowSettingsSchema>;
+export type EscrowSettings = z.output<typeof EscrowSettingsSchema>;
