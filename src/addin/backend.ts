@@ -4,6 +4,7 @@
  * caller can say what went wrong and — being a send check — refuse rather than guess. Written without runtime
  * dependencies: the send handler bundles this file for a JavaScript-only runtime.
  */
+import { messageOf, SendguardError } from '../core/errors';
 import { AnswerError, checkAssessAnswer } from '../core/evaluate/answer';
 import type { Policy } from '../core/policy/schema';
 import type { AssessAnswer } from '../core/wire';
@@ -23,13 +24,13 @@ const EXPLANATIONS: Record<BackendErrorCode, string> = {
   BACKEND_BAD_ANSWER: 'The Sendguard service sent an answer this add-in cannot trust',
 };
 
-export class BackendError extends Error {
+export class BackendError extends SendguardError {
   constructor(
-    readonly code: BackendErrorCode,
+    override readonly code: BackendErrorCode,
     readonly detail?: string,
+    options?: { cause?: unknown },
   ) {
-    super(detail ? `${EXPLANATIONS[code]} (${detail}).` : `${EXPLANATIONS[code]}.`);
-    this.name = 'BackendError';
+    super(code, detail ? `${EXPLANATIONS[code]} (${detail}).` : `${EXPLANATIONS[code]}.`, options);
   }
 }
 
@@ -64,7 +65,8 @@ function checkAssess(body: unknown, asked: readonly string[]): AssessAnswer {
   try {
     return checkAssessAnswer(body, asked);
   } catch (error) {
-    if (error instanceof AnswerError) throw new BackendError('BACKEND_BAD_ANSWER', error.message);
+    if (error instanceof AnswerError)
+      throw new BackendError('BACKEND_BAD_ANSWER', error.message, { cause: error });
     throw error;
   }
 }
@@ -120,13 +122,13 @@ export function createBackend(options: BackendOptions): Backend {
           ...(controller ? { signal: controller.signal } : {}),
         });
       } catch (error) {
-        throw new BackendError('BACKEND_UNREACHABLE', error instanceof Error ? error.message : undefined);
+        throw new BackendError('BACKEND_UNREACHABLE', messageOf(error), { cause: error });
       }
       if (!response.ok) throw statusError(response.status);
       try {
         return (await response.json()) as unknown;
-      } catch {
-        throw new BackendError('BACKEND_BAD_ANSWER', 'not JSON');
+      } catch (error) {
+        throw new BackendError('BACKEND_BAD_ANSWER', 'not JSON', { cause: error });
       }
     })();
     try {

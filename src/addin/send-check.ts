@@ -6,7 +6,9 @@
 import type { Plan } from '../core/plan';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
+import { messageOf } from '../core/errors';
 import { BackendError, type AssessAnswer, type Backend } from './backend';
+import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
 import { allAddresses, readMessage, type MessageReader, type MessageState } from './read-message';
 import { isPgpArmored } from './protect/armor';
@@ -59,15 +61,16 @@ export type SendEvaluation =
   | { kind: 'planned'; state: MessageState; policy: Policy; planned: PlannedMessage }
   | { kind: 'failed'; decision: SendDecision };
 
-const UNREADABLE =
-  'Sendguard could not read this message, so it cannot tell whether it is protected. Try sending again.';
-
 export async function readAndEvaluate(host: MessageReader, backend: Backend): Promise<SendEvaluation> {
   let state: MessageState;
   try {
     state = await readMessage(host);
-  } catch {
-    return { kind: 'failed', decision: { kind: 'block', text: UNREADABLE, markdown: UNREADABLE } };
+  } catch (error) {
+    recordFailure('reading the message for the send check', error);
+    const text = clip(
+      `Sendguard could not read this message (${messageOf(error)}), so it cannot tell whether it is protected and did not send it. Try sending again; if this keeps happening, save the draft, close it and open it again.`,
+    );
+    return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
   }
   // Both asked at once; the policy alone still tells whether an unanswered check may prompt rather than stop.
   const policyAsked = backend.policy();
@@ -78,9 +81,12 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
     policy = (await policyAsked).policy;
     answer = await answerAsked;
   } catch (error) {
+    recordFailure('asking the Sendguard service', error);
+    // After a failed policy request the assessment's own outcome changes nothing; caught so it cannot surface
+    // later as an unhandled rejection.
     answerAsked.catch(() => undefined);
     const text = clip(
-      `${error instanceof Error ? error.message : String(error)} Sendguard cannot confirm that this message is protected as your organisation requires, so it was not sent.`,
+      `${messageOf(error)} Sendguard cannot confirm that this message is protected as your organisation requires, so it was not sent.`,
     );
     const signIn = error instanceof BackendError && error.code === 'BACKEND_UNAUTHORIZED';
     // Credentials the service refused are for the sender to fix, never to send past: both hosts stop then.
@@ -92,9 +98,8 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
     planned = planFor({ state, answer, policy });
   } catch (error) {
     // A policy that cannot plan this message (say, a classification chosen under an older policy) stops it.
-    const text = clip(
-      `Sendguard could not plan this message: ${error instanceof Error ? error.message : String(error)}. Ask your administrator.`,
-    );
+    recordFailure('planning the message', error);
+    const text = clip(`Sendguard could not plan this message: ${messageOf(error)}. Ask your administrator.`);
     return { kind: 'failed', decision: { kind: 'block', text, markdown: text } };
   }
   return { kind: 'planned', state, policy, planned };

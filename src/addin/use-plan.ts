@@ -3,13 +3,13 @@
  * only the newest answer when loads overlap, and re-plans locally when the classification changes.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { messageOf } from '../core/errors';
 import type { PlannedMessage } from './assessment';
+import { recordFailure } from './failure-log';
 import { loadMessage, planWith, type LoadedMessage, type PaneDeps } from './state';
 
 /** Long enough for the server's checks to progress, short enough that the sender sees the answer soon. */
 const PARTIAL_RETRY_MS = 1500;
-
-const describe = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
 
 export type PlanState =
   | { status: 'loading' }
@@ -37,7 +37,8 @@ export function usePlan(
       },
       (failure: unknown) => {
         if (mine !== generation.current) return;
-        setError(describe(failure));
+        recordFailure('checking the recipients', failure);
+        setError(messageOf(failure));
         setRefreshing(false);
       },
     );
@@ -62,7 +63,7 @@ export function usePlan(
     try {
       return { planned: planWith(loaded, chosen) };
     } catch (failure) {
-      return { error: `Sendguard could not plan this message: ${describe(failure)}.` };
+      return { error: `Sendguard could not plan this message: ${messageOf(failure)}.` };
     }
   }, [loaded, chosen]);
   const failed = error !== undefined && !refreshing ? error : planning?.error;

@@ -12,3 +12,8 @@ export class SendguardError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** What to tell a person about any thrown value: an Error's message, anything else as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -7,10 +7,12 @@
  * at top level (nothing inside `Office.onReady` runs there), the backend URL is absolute, and every handler ends
  * in exactly one `event.completed`, after which no timer of ours is left running.
  */
-import { createBackend } from '../addin/backend';
+import { createBackend, type Backend } from '../addin/backend';
+import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
 import { checkSend, clip, readAndEvaluate, type SendDecision } from '../addin/send-check';
 import { recipientSummary } from '../addin/summary';
+import { messageOf, SendguardError } from '../core/errors';
 import { addinConfig, OPEN_PANE_COMMAND } from './config';
 import { createOfficeHost } from './office-host';
 
@@ -18,7 +20,7 @@ const INFO_BAR_ID = 'sendguard-summary';
 
 type TagChanges = NonNullable<Extract<SendDecision, { kind: 'allow' }>['changes']>;
 
-interface CompletedOptions {
+export interface CompletedOptions {
   allowEvent?: boolean;
   errorMessage?: string;
   errorMessageMarkdown?: string;
@@ -27,11 +29,11 @@ interface CompletedOptions {
   sendModeOverride?: string;
 }
 
-interface LaunchEvent {
+export interface LaunchEvent {
   completed(options?: CompletedOptions): void;
 }
 
-function backend() {
+function backend(): Backend {
   const config = addinConfig();
   return createBackend({ baseUrl: config.backendUrl, ...(config.token ? { token: config.token } : {}) });
 }
@@ -80,44 +82,69 @@ export function completion(decision: SendDecision): CompletedOptions {
  * never completes leaves the sender with a spinning Send. Longer than the backend's own deadline (3.5 s), so the
  * service's answer, or its time-out with its own reason, comes first.
  */
-const HANDLER_DEADLINE_MS = 8000;
+export const HANDLER_DEADLINE_MS = 8000;
 
-class HandlerTimeout extends Error {}
+/** What a handler works with: injected, so that a test can give it a fake host, backend and a short deadline. */
+export interface HandlerDeps {
+  host: () => MailHost;
+  backend: () => Backend;
+  deadlineMs: number;
+}
+
+const officeDeps = (): HandlerDeps => ({
+  host: () => createOfficeHost(Office),
+  backend,
+  deadlineMs: HANDLER_DEADLINE_MS,
+});
+
+class HandlerTimeout extends SendguardError {
+  constructor(deadlineMs: number) {
+    super('SEND_CHECK_TIMEOUT', `the check did not finish within ${deadlineMs} ms`);
+  }
+}
+
+/** False once the handler has answered: work still running then was abandoned and must change nothing. */
+type StillWanted = () => boolean;
 
 /**
  * Runs `work` and completes the event exactly once with what it returns — or with `onFailure` when it throws or
- * outlives the deadline — and leaves no timer of ours behind. A late result after the deadline is dropped.
+ * outlives the deadline — and leaves no timer of ours behind. A late result after the deadline is dropped, and
+ * the work is told it was abandoned, so it writes nothing to a message Outlook has already been answered about.
  */
 async function completeOnce(
   event: LaunchEvent,
-  work: () => Promise<CompletedOptions | undefined>,
+  deadlineMs: number,
+  work: (stillWanted: StillWanted) => Promise<CompletedOptions | undefined>,
   onFailure: (error: unknown) => CompletedOptions | undefined,
 ): Promise<void> {
+  let answered = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandlerTimeout()), HANDLER_DEADLINE_MS);
+    timer = setTimeout(() => reject(new HandlerTimeout(deadlineMs)), deadlineMs);
   });
   let options: CompletedOptions | undefined;
-  const running = work();
+  const running = work(() => !answered);
   try {
     options = await Promise.race([running, deadline]);
   } catch (error) {
-    running.catch(() => undefined);
+    recordFailure('the automatic check', error);
+    // Work given up at the deadline may still fail later: recorded, never shown (Outlook has its answer).
+    if (error instanceof HandlerTimeout)
+      running.catch((late: unknown) => recordFailure('the abandoned check', late));
     options = onFailure(error);
   } finally {
+    answered = true;
     clearTimeout(timer);
   }
   event.completed(options);
 }
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The refusal for a check that could not finish: the message must not leave unchecked, and the sender learns why. */
 function unexpected(error: unknown): CompletedOptions {
   const why =
     error instanceof HandlerTimeout
       ? 'Sendguard took too long to check this message, so it was not sent. Try sending again.'
-      : `Sendguard could not check this message (${reasonOf(error)}), so it was not sent. Try sending again.`;
+      : `Sendguard could not check this message (${messageOf(error)}), so it was not sent. Try sending again.`;
   return {
     allowEvent: false,
     errorMessage: clip(why),
@@ -130,50 +157,66 @@ function unexpected(error: unknown): CompletedOptions {
  * Puts the forced-TLS tag on the message. The decision to let it go holds only once the tag is on: a message meant
  * for forced TLS that leaves untagged goes out however the gateway's default route sends it.
  */
-async function applyTag(host: MailHost, changes: TagChanges): Promise<SendDecision | undefined> {
+async function applyTag(
+  host: MailHost,
+  changes: TagChanges,
+  stillWanted: StillWanted,
+): Promise<SendDecision | undefined> {
   try {
-    if (changes.subject !== undefined) await host.setSubject(changes.subject);
-    if (Object.keys(changes.headers).length > 0) await host.setHeaders(changes.headers);
+    if (changes.subject !== undefined && stillWanted()) await host.setSubject(changes.subject);
+    if (Object.keys(changes.headers).length > 0 && stillWanted()) await host.setHeaders(changes.headers);
     return undefined;
   } catch (error) {
+    recordFailure('adding the forced-TLS tag', error);
     const text = clip(
-      `Sendguard could not add the forced-TLS tag to this message (${reasonOf(error)}), so it was not sent: without the tag it would not go over forced TLS. Try sending again, or open Sendguard and add the tag there.`,
+      `Sendguard could not add the forced-TLS tag to this message (${messageOf(error)}), so it was not sent: without the tag it would not go over forced TLS. Try sending again, or open Sendguard and add the tag there.`,
     );
     return { kind: 'block', text, markdown: text };
   }
 }
 
-export async function onMessageSendHandler(event: LaunchEvent): Promise<void> {
-  await completeOnce(
-    event,
-    async () => {
-      const host = createOfficeHost(Office);
-      const decision = await checkSend(host, backend());
-      const untagged =
-        decision.kind === 'allow' && decision.changes ? await applyTag(host, decision.changes) : undefined;
-      return completion(untagged ?? decision);
-    },
-    unexpected,
-  );
+/** The on-send check: the decision, the tag when that is the plan, and what Outlook is told. */
+export function sendHandler(deps: HandlerDeps): (event: LaunchEvent) => Promise<void> {
+  return (event) =>
+    completeOnce(
+      event,
+      deps.deadlineMs,
+      async (stillWanted) => {
+        const host = deps.host();
+        const decision = await checkSend(host, deps.backend());
+        const untagged =
+          decision.kind === 'allow' && decision.changes
+            ? await applyTag(host, decision.changes, stillWanted)
+            : undefined;
+        return completion(untagged ?? decision);
+      },
+      unexpected,
+    );
 }
 
-export async function onComposeChangeHandler(event: LaunchEvent): Promise<void> {
-  await completeOnce(
-    event,
-    async () => {
-      const host = createOfficeHost(Office);
-      const evaluation = await readAndEvaluate(host, backend());
-      const text =
-        evaluation.kind === 'planned'
-          ? recipientSummary(evaluation.planned.plan)
-          : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
-      await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
-      return undefined;
-    },
-    // The info bar is advice; the send check decides. Nothing to do but finish.
-    () => undefined,
-  );
+/** On compose and on every recipient change: the info bar's one-line summary. */
+export function composeChangeHandler(deps: HandlerDeps): (event: LaunchEvent) => Promise<void> {
+  return (event) =>
+    completeOnce(
+      event,
+      deps.deadlineMs,
+      async (stillWanted) => {
+        const host = deps.host();
+        const evaluation = await readAndEvaluate(host, deps.backend());
+        const text =
+          evaluation.kind === 'planned'
+            ? recipientSummary(evaluation.planned.plan)
+            : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
+        if (stillWanted()) await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
+        return undefined;
+      },
+      // The info bar is advice; the send check decides. Nothing to do but finish (the failure is recorded).
+      () => undefined,
+    );
 }
+
+export const onMessageSendHandler = (event: LaunchEvent) => sendHandler(officeDeps())(event);
+export const onComposeChangeHandler = (event: LaunchEvent) => composeChangeHandler(officeDeps())(event);
 
 // Top level, not in Office.onReady: the JavaScript-only runtime never calls onReady.
 if (typeof Office !== 'undefined' && Office.actions) {

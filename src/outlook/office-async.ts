@@ -3,14 +3,16 @@
  * Office.js reports through callbacks with an `AsyncResult`; the rest of the add-in awaits promises. Every
  * `*Async` call goes through this one function so that a failed call always rejects with Office's own message.
  */
-export class OfficeCallError extends Error {
+import { messageOf, SendguardError } from '../core/errors';
+
+export class OfficeCallError extends SendguardError {
   constructor(
     readonly operation: string,
     readonly officeCode: number | undefined,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${operation} failed: ${message}`);
-    this.name = 'OfficeCallError';
+    super('OFFICE_CALL_FAILED', `${operation} failed: ${message}`, options);
   }
 }
 
@@ -29,9 +31,7 @@ export function officeAsync<T>(
           );
       });
     } catch (error) {
-      reject(
-        new OfficeCallError(operation, undefined, error instanceof Error ? error.message : String(error)),
-      );
+      reject(new OfficeCallError(operation, undefined, messageOf(error), { cause: error }));
     }
   });
 }

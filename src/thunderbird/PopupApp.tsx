@@ -12,7 +12,9 @@ import {
   webLightTheme,
 } from '@fluentui/react-components';
 import { useState } from 'react';
+import { recordFailure } from '../addin/failure-log';
 import { Pane, type PaneProps } from '../addin/ui/Pane';
+import { messageOf } from '../core/errors';
 import type { PendingPrompt } from './prompt-override';
 
 export function NotSetUp({ onOpenOptions }: { onOpenOptions: () => void }) {
@@ -38,11 +40,14 @@ export interface PopupAppProps {
 }
 
 export function PopupApp({ pane, prompt, onSendAnyway }: PopupAppProps) {
-  const [answer, setAnswer] = useState<'asked' | 'granted' | 'failed'>('asked');
+  const [answer, setAnswer] = useState<'asked' | 'granted' | { failed: string }>('asked');
   const granted = () =>
     onSendAnyway().then(
       () => setAnswer('granted'),
-      () => setAnswer('failed'),
+      (error: unknown) => {
+        recordFailure('saving “Send anyway”', error);
+        setAnswer({ failed: messageOf(error) });
+      },
     );
   return (
     <>
@@ -52,9 +57,9 @@ export function PopupApp({ pane, prompt, onSendAnyway }: PopupAppProps) {
             <MessageBarBody>
               {answer === 'granted'
                 ? 'Click Send again within ten minutes to send this message without Sendguard’s check.'
-                : answer === 'failed'
-                  ? 'Your answer could not be saved. Close this and try again.'
-                  : `${prompt.text} Your organisation lets you send it anyway.`}
+                : answer === 'asked'
+                  ? `${prompt.text} Your organisation lets you send it anyway.`
+                  : `Your answer could not be saved (${answer.failed}), so the message will still be stopped. Close this and try again.`}
             </MessageBarBody>
             {answer === 'asked' ? (
               <MessageBarActions>

@@ -3,6 +3,7 @@
  * wakes a suspended event page for a Send, only listeners added during the page's first run receive the event,
  * and a Send that finds no listener goes out unchecked. This file holds no state; see before-send.ts.
  */
+import { recordFailure } from '../addin/failure-log';
 import { beforeSend, tabOfNotice } from './before-send';
 import { messengerGlobal } from './messenger';
 
@@ -17,5 +18,5 @@ api.notifications.onClicked.addListener((id) => {
   api.tabs
     .get(tabId)
     .then((tab) => api.composeAction.openPopup(tab.windowId !== undefined ? { windowId: tab.windowId } : {}))
-    .catch(() => undefined);
+    .catch((error: unknown) => recordFailure('opening Sendguard from the notification', error));
 });

@@ -9,8 +9,10 @@
  * record from the message's own headers — so a suspended and restarted event page decides exactly alike. The
  * backend client's deadline (3.5 s) keeps each check far inside the event page's idle time-out (30 s).
  */
+import { recordFailure } from '../addin/failure-log';
 import type { MessageReader } from '../addin/read-message';
 import { checkSend, type SendDecision } from '../addin/send-check';
+import { messageOf } from '../core/errors';
 import { bodyOf, headerOf, recipientsOf, settableHeader, withHeaders } from './details';
 import type { BeforeSendResult, ComposeDetails, Messenger, Tab } from './messenger';
 import { notify } from './notify';
@@ -32,7 +34,7 @@ const SIGN_IN =
   'Check the API token in the add-on’s options (Add-ons and Themes → Sendguard → Options), then send again.';
 
 const unexpected = (error: unknown) =>
-  `Sendguard could not check this message (${error instanceof Error ? error.message : String(error)}), so it was not sent. Try sending again.`;
+  `Sendguard could not check this message (${messageOf(error)}), so it was not sent. Try sending again; if this keeps happening, restart Thunderbird.`;
 
 /** One notification per compose tab: a second refusal replaces the first instead of stacking. */
 export const noticeId = (tabId: number | undefined) => `sendguard-send-${tabId ?? 'unknown'}`;
@@ -52,11 +54,15 @@ function detailsReader(details: ComposeDetails): MessageReader {
   };
 }
 
-/** Never throws: telling the sender is best effort, the cancel is not. */
+/** Never throws: telling the sender is best effort (a failure to tell is recorded), the cancel is not. */
 async function cancel(api: Messenger, tab: Tab, text: string): Promise<BeforeSendResult> {
-  await Promise.allSettled([
-    notify(api, { id: noticeId(tab.id), kind: 'error', text }),
-    api.composeAction.setBadgeText({ text: '!', ...(tab.id !== undefined ? { tabId: tab.id } : {}) }),
+  await Promise.all([
+    notify(api, { id: noticeId(tab.id), kind: 'error', text }).catch((error: unknown) =>
+      recordFailure('showing why the message was stopped', error),
+    ),
+    api.composeAction
+      .setBadgeText({ text: '!', ...(tab.id !== undefined ? { tabId: tab.id } : {}) })
+      .catch((error: unknown) => recordFailure('marking the Sendguard button', error)),
   ]);
   return { cancel: true };
 }
@@ -137,6 +143,7 @@ export async function beforeSend(
     const decision = await checkSend(detailsReader(details), backendFor(settings, deps.fetch));
     return await answer(api, tab, details, decision);
   } catch (error) {
+    recordFailure('the send check', error);
     return cancel(api, tab, unexpected(error));
   }
 }

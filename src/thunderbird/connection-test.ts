@@ -3,6 +3,7 @@
  * one sentence what happened and what to do about it.
  */
 import { BackendError, type Backend } from '../addin/backend';
+import { messageOf } from '../core/errors';
 
 const ADVICE: Record<BackendError['code'], string> = {
   BACKEND_TIMEOUT: 'Check the address, or try again: the service may be busy.',
@@ -22,6 +23,6 @@ export async function testConnection(backend: Backend): Promise<{ ok: boolean; t
     };
   } catch (error) {
     if (error instanceof BackendError) return { ok: false, text: `${error.message} ${ADVICE[error.code]}` };
-    return { ok: false, text: `The test failed: ${String(error)}` };
+    return { ok: false, text: `The test failed: ${messageOf(error)}` };
   }
 }

@@ -4,16 +4,10 @@
  * Permission to reach that one host is asked for here (an optional host permission), not granted for every
  * site at install.
  */
+import { messageOf } from '../core/errors';
 import { testConnection } from './connection-test';
 import { messengerGlobal } from './messenger';
-import {
-  backendFor,
-  originPattern,
-  parseBackendUrl,
-  readSettings,
-  saveSettings,
-  SettingsError,
-} from './settings';
+import { backendFor, originPattern, parseBackendUrl, readSettings, saveSettings } from './settings';
 
 const api = messengerGlobal();
 const form = document.getElementById('settings') as HTMLFormElement;
@@ -47,12 +41,12 @@ form.addEventListener('submit', (event) => {
   try {
     backendUrl = parseBackendUrl(urlInput.value);
   } catch (error) {
-    show(false, error instanceof SettingsError ? error.message : String(error));
+    show(false, messageOf(error));
     return;
   }
   // Asked before anything is awaited: Thunderbird grants permission requests only while handling the click.
   const granted = api.permissions.request({ origins: [originPattern(backendUrl)] });
-  save(backendUrl, granted).catch((error: unknown) => show(false, `Not saved: ${String(error)}`));
+  save(backendUrl, granted).catch((error: unknown) => show(false, `Not saved: ${messageOf(error)}`));
 });
 
 void readSettings(api.storage.local).then((settings) => {

@@ -3,6 +3,7 @@
  * background reads them afresh for every send, so nothing about them lives only in a suspended event page's memory.
  */
 import { createBackend, type Backend } from '../addin/backend';
+import { SendguardError } from '../core/errors';
 import type { StorageArea } from './messenger';
 
 export interface Settings {
@@ -13,10 +14,10 @@ export interface Settings {
 
 const KEY = 'settings';
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SettingsError';
+/** The backend address typed on the options page cannot be used; the message says how to write it. */
+export class SettingsError extends SendguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SETTINGS_BAD_BACKEND_URL', message, options);
   }
 }
 
@@ -25,8 +26,10 @@ export function parseBackendUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text.trim());
-  } catch {
-    throw new SettingsError('The backend address is not a web address, e.g. https://sendguard.example.org');
+  } catch (error) {
+    throw new SettingsError('The backend address is not a web address, e.g. https://sendguard.example.org', {
+      cause: error,
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new SettingsError('The backend address must start with https:// (or http:// on a test machine).');

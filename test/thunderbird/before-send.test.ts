@@ -16,6 +16,15 @@ const IBAN = 'Please pay to IBAN DE89 3704 0044 0532 0130 00.';
 const SSN = 'Her SSN is 234-56-7890.';
 const ARMORED = '-----BEGIN PGP MESSAGE-----\n\nwcBMA0x\n=abcd\n-----END PGP MESSAGE-----\n';
 
+let warn: jest.SpyInstance;
+beforeEach(() => {
+  warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => warn.mockRestore());
+
+/** What the add-on recorded on the console: each failure's first line. */
+const warned = () => warn.mock.calls.map((call) => String(call[0]));
+
 async function setUp(backend: FakeBackendOptions, configured = true) {
   const tb = fakeMessenger();
   const fetch = fakeBackendFetch(backend);
@@ -117,6 +126,38 @@ describe('compose.onBeforeSend', () => {
     const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: 'Lunch?' });
     expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
     expect(tb.notifications[0]!.message).toContain('could not check this message (storage corrupt)');
+    expect(tb.notifications[0]!.message).toContain('Try sending again');
+    expect(warned()).toContainEqual(
+      expect.stringContaining('the send check failed [UNEXPECTED]: storage corrupt'),
+    );
+  });
+
+  test('a message whose details cannot be read: cancelled, saying what could not be read', async () => {
+    const { tb } = await setUp({ transport: TLS_OK });
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: IBAN });
+    const broken = tb.events.onBeforeSend.listeners.values().next().value!;
+    tb.events.onBeforeSend.listeners.clear();
+    // Thunderbird handing over custom headers in a shape it never documented: reading them throws.
+    tb.events.onBeforeSend.addListener((tab, details) =>
+      broken(tab, { ...details, customHeaders: 'X-Odd: 1' as never }),
+    );
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications[0]!.message).toMatch(/could not read this message \(.+\)/);
+    expect(tb.notifications[0]!.message).toContain('did not send it');
+    expect(warned()).toContainEqual(expect.stringContaining('reading the message for the send check failed'));
+  });
+
+  test('a notification that cannot be shown still cancels, and the failure to tell is recorded', async () => {
+    const { tb } = await setUp({ down: true });
+    tb.api.notifications.create = () => Promise.reject(new Error('notifications are switched off'));
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: 'Lunch?' });
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(tb.badges.get(tabId)).toBe('!');
+    expect(warned()).toContainEqual(
+      expect.stringContaining(
+        'showing why the message was stopped failed [UNEXPECTED]: notifications are switched off',
+      ),
+    );
   });
 
   test('a policy header Thunderbird will not set cancels the send instead of locking the window', async () => {

@@ -11,6 +11,7 @@ import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
 import { encryptMessage } from './pgp';
 import { tagChanges } from './tag';
+import { SendguardError } from '../../core/errors';
 import type { ApplicableProtection } from '../../core/vocabulary';
 
 export interface ApplyDeps {
@@ -27,13 +28,12 @@ export interface ApplyDeps {
 /** What the pane shows while work runs: a sentence, and how far along when that is known. */
 export type ProgressReport = (step: string, fraction?: number) => void;
 
-export class ApplyError extends Error {
+export class ApplyError extends SendguardError {
   constructor(
-    readonly code: 'APPLY_NO_KEY' | 'APPLY_NO_ESCROW' | 'APPLY_NO_SPLIT' | 'APPLY_NOTHING',
+    override readonly code: 'APPLY_NO_KEY' | 'APPLY_NO_ESCROW' | 'APPLY_NO_SPLIT' | 'APPLY_NOTHING',
     message: string,
   ) {
-    super(message);
-    this.name = 'ApplyError';
+    super(code, message);
   }
 }
 

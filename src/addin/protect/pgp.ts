@@ -6,6 +6,8 @@
  * messages never need it. Runs in the pane only; classic Outlook's send runtime has no WebCrypto.
  */
 
+import { messageOf, SendguardError } from '../../core/errors';
+
 export interface PgpAttachment {
   name: string;
   data: ArrayBuffer | Uint8Array;
@@ -25,13 +27,13 @@ export interface PgpOutput {
   attachments: { name: string; data: Uint8Array }[];
 }
 
-export class PgpError extends Error {
+export class PgpError extends SendguardError {
   constructor(
-    readonly code: 'PGP_NO_KEYS' | 'PGP_BAD_KEY',
+    override readonly code: 'PGP_NO_KEYS' | 'PGP_BAD_KEY',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.name = 'PgpError';
+    super(code, message, options);
   }
 }
 
@@ -42,8 +44,10 @@ export async function encryptMessage(input: PgpInput): Promise<PgpOutput> {
   const openpgp = await loadOpenpgp();
   const read = await Promise.all(
     input.keys.map((armoredKey) =>
-      openpgp.readKey({ armoredKey }).catch((error: Error) => {
-        throw new PgpError('PGP_BAD_KEY', `a recipient key cannot be read: ${error.message}`);
+      openpgp.readKey({ armoredKey }).catch((error: unknown) => {
+        throw new PgpError('PGP_BAD_KEY', `a recipient key cannot be read: ${messageOf(error)}`, {
+          cause: error,
+        });
       }),
     ),
   );

@@ -15,6 +15,7 @@ import {
   webLightTheme,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
+import { messageOf } from '../../core/errors';
 import { transportReport, type TransportReport } from '../../core/received';
 import type { ReadHost } from '../host';
 import { TransportReportView } from './TransportReportView';
@@ -39,8 +40,7 @@ export function ReadPane({ host }: { host: ReadHost }) {
     let live = true;
     host.getAllHeaders().then(
       (raw) => live && setState({ kind: 'read', report: transportReport(raw) }),
-      (error: unknown) =>
-        live && setState({ kind: 'failed', error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => live && setState({ kind: 'failed', error: messageOf(error) }),
     );
     return () => {
       live = false;

@@ -1,0 +1,156 @@
+/**
+ * The Outlook handlers from source, over the simulated Office and an injected backend and deadline: what the
+ * sender is told when something throws, that the failure is recorded with its code, and that work abandoned at
+ * the deadline never tags a message Outlook has already been answered about.
+ */
+import type { AssessAnswer, Backend } from '../../src/addin/backend';
+import { BackendError } from '../../src/addin/backend';
+import { composeChangeHandler, sendHandler, type CompletedOptions } from '../../src/outlook/launchevent';
+import { createOfficeHost } from '../../src/outlook/office-host';
+import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
+import { assessedRecipient } from '../helpers/assess-answer';
+import { defaultPolicy } from '../helpers/policy';
+
+const IBAN = 'Please pay to IBAN DE89 3704 0044 0532 0130 00.';
+const ANN = 'ann@dane-ee.sendguard.test';
+
+function message() {
+  const sim = simulateOffice();
+  sim.state.to = [{ emailAddress: ANN, displayName: 'Ann' }];
+  sim.state.subject = 'Report';
+  // An IBAN raises the message to confidential: forced TLS to an authenticated domain, so the plan is `tag`.
+  sim.state.text = IBAN;
+  return sim;
+}
+
+const answer = (): AssessAnswer => ({
+  policyVersion: 'v1',
+  partial: false,
+  recipients: [assessedRecipient(ANN, 'authenticated')],
+  invalid: [],
+});
+
+function backendAnswering(assess: () => Promise<AssessAnswer>): Backend {
+  return { policy: async () => ({ version: 'v1', policy: defaultPolicy() }), assess };
+}
+
+async function run(
+  handler: (event: { completed(options?: CompletedOptions): void }) => Promise<void>,
+): Promise<Array<CompletedOptions | undefined>> {
+  const completions: Array<CompletedOptions | undefined> = [];
+  await handler({ completed: (options) => completions.push(options) });
+  return completions;
+}
+
+let warn: jest.SpyInstance;
+beforeEach(() => {
+  warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => warn.mockRestore());
+
+const recorded = () => warn.mock.calls.map((call) => String(call[0]));
+
+describe('the send handler, with its dependencies injected', () => {
+  test('a plan of `tag` tags the message and lets it go', async () => {
+    const sim = message();
+    const office = sim.office as unknown as typeof Office;
+    const handler = sendHandler({
+      host: () => createOfficeHost(office),
+      backend: () => backendAnswering(async () => answer()),
+      deadlineMs: 2000,
+    });
+    expect(await run(handler)).toEqual([{ allowEvent: true }]);
+    expect(sim.state.subject).toBe('#secure# Report');
+  });
+
+  test('a host that throws: blocked, telling the sender what failed, and the failure recorded with its code', async () => {
+    const sim = message();
+    const office = sim.office as unknown as typeof Office;
+    (office.context.mailbox.item as unknown as { to: unknown }).to = {
+      getAsync: () => {
+        throw new TypeError('the recipient well is gone');
+      },
+    };
+    const handler = sendHandler({
+      host: () => createOfficeHost(office),
+      backend: () => backendAnswering(async () => answer()),
+      deadlineMs: 2000,
+    });
+    const [options] = await run(handler);
+    expect(options).toMatchObject({ allowEvent: false, commandId: 'SendguardOpenPane' });
+    expect(options!.errorMessage).toContain('could not read this message');
+    expect(options!.errorMessage).toContain('reading to failed: the recipient well is gone');
+    expect(options!.errorMessage).toContain('Try sending again');
+    expect(recorded()).toContainEqual(expect.stringContaining('[OFFICE_CALL_FAILED]'));
+  });
+
+  test('a backend that throws something unexpected: blocked with its reason, never allowed', async () => {
+    const sim = message();
+    const handler = sendHandler({
+      host: () => createOfficeHost(sim.office as unknown as typeof Office),
+      backend: () => backendAnswering(() => Promise.reject(new RangeError('answer decoder overflowed'))),
+      deadlineMs: 2000,
+    });
+    const [options] = await run(handler);
+    expect(options).toMatchObject({ allowEvent: false });
+    expect(options!.errorMessage).toContain('answer decoder overflowed');
+    expect(options!.errorMessage).toContain('so it was not sent');
+    expect(recorded()).toContainEqual(expect.stringContaining('[UNEXPECTED]'));
+    expect(sim.state.subject).toBe('Report');
+  });
+
+  test('the service refusing the sign-in: the code is recorded and the sender told to sign in', async () => {
+    const sim = message();
+    const handler = sendHandler({
+      host: () => createOfficeHost(sim.office as unknown as typeof Office),
+      backend: () =>
+        backendAnswering(() => Promise.reject(new BackendError('BACKEND_UNAUTHORIZED', 'HTTP 401'))),
+      deadlineMs: 2000,
+    });
+    const [options] = await run(handler);
+    expect(options!.errorMessage).toContain('Sign in to Outlook again');
+    expect(recorded()).toContainEqual(expect.stringContaining('[BACKEND_UNAUTHORIZED]'));
+  });
+
+  test('the injected deadline stops the check, and the abandoned work never tags the message afterwards', async () => {
+    const sim = message();
+    let answerLate!: () => void;
+    const late = new Promise<AssessAnswer>((resolve) => {
+      answerLate = () => resolve(answer());
+    });
+    const handler = sendHandler({
+      host: () => createOfficeHost(sim.office as unknown as typeof Office),
+      backend: () => backendAnswering(() => late),
+      deadlineMs: 30,
+    });
+    const completions = await run(handler);
+    expect(completions).toHaveLength(1);
+    expect(completions[0]).toMatchObject({ allowEvent: false });
+    expect(completions[0]!.errorMessage).toContain('took too long');
+    expect(recorded()).toContainEqual(expect.stringContaining('[SEND_CHECK_TIMEOUT]'));
+
+    // The service answers after Outlook was told: the plan is still `tag`, but nothing is written.
+    answerLate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sim.state.subject).toBe('Report');
+    expect(sim.state.headers['X-Sendguard-Force-TLS']).toBeUndefined();
+    expect(completions).toHaveLength(1);
+  });
+});
+
+test('the compose-change handler abandoned at its deadline shows no late summary', async () => {
+  const sim = message();
+  let answerLate!: () => void;
+  const late = new Promise<AssessAnswer>((resolve) => {
+    answerLate = () => resolve(answer());
+  });
+  const handler = composeChangeHandler({
+    host: () => createOfficeHost(sim.office as unknown as typeof Office),
+    backend: () => backendAnswering(() => late),
+    deadlineMs: 30,
+  });
+  expect(await run(handler)).toEqual([undefined]);
+  answerLate();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(sim.state.notices['sendguard-summary']).toBeUndefined();
+});
