@@ -2,6 +2,7 @@
 import { Button, Text } from '@fluentui/react-components';
 import { useState } from 'react';
 import { formatBytes, saveBlob } from '../download';
+import { messageOf } from '../../core/errors';
 
 export interface AttachmentItem {
   name: string;
@@ -24,9 +25,7 @@ export function AttachmentList({
     try {
       saveBlob(await fetchBlob(index), attachments[index]!.name);
     } catch (e) {
-      setError(
-        `${attachments[index]!.name} could not be downloaded: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      setError(`${attachments[index]!.name} could not be downloaded: ${messageOf(e)}`);
     } finally {
       setBusy(undefined);
     }

@@ -10,6 +10,7 @@ import type { PickupInfo } from '../../core/escrow/wire';
 import { PickupClient, type OpenedMessage } from '../pickup-client';
 import { MessageView } from './MessageView';
 import { Page } from './Page';
+import { messageOf } from '../../core/errors';
 
 type Step = 'loading' | 'address' | 'code' | 'passcode' | 'open' | 'gone';
 
@@ -48,7 +49,7 @@ export function RecipientFlow({ link, apiBase }: { link: PickupLink; apiBase: st
     try {
       await action();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     } finally {
       setBusy(false);
     }

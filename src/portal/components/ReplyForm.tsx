@@ -10,6 +10,7 @@ import {
 } from '@fluentui/react-components';
 import { useState, type FormEvent } from 'react';
 import type { AttachmentInput } from '../../core/escrow/package';
+import { messageOf } from '../../core/errors';
 
 export function ReplyForm({
   repliesLeft,
@@ -47,7 +48,7 @@ export function ReplyForm({
     } catch (e) {
       setResult({
         ok: false,
-        message: `Your reply was not sent: ${e instanceof Error ? e.message : String(e)}`,
+        message: `Your reply was not sent: ${messageOf(e)}`,
       });
     } finally {
       setProgress(undefined);

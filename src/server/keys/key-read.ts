@@ -3,7 +3,7 @@
  * into openpgp.js public keys, with limits, and every failure as a KeyReadError whose message a sender can read.
  */
 import { openpgp, type Key, type PublicKey } from './openpgp';
-import { SendguardError } from '../../core/errors';
+import { messageOf, SendguardError } from '../../core/errors';
 
 export class KeyReadError extends SendguardError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -52,7 +52,7 @@ async function readOrExplain(read: () => Promise<Key[]>): Promise<Key[]> {
   try {
     return await read();
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = messageOf(error);
     throw new KeyReadError(`the data is not a readable OpenPGP key: ${detail}`, { cause: error });
   }
 }

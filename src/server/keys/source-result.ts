@@ -7,6 +7,7 @@ import type { KeySource } from '../../core/vocabulary';
 import { KeyReadError, readKeyBlock } from './key-read';
 import type { PublicKey } from './openpgp';
 import { validateKey, type KeyRules, type UsableKey } from './validate';
+import { messageOf } from '../../core/errors';
 
 export type SourceResult =
   | { source: KeySource; status: 'valid'; key: UsableKey; reasons: string[] }
@@ -62,6 +63,6 @@ export async function judgeAnswer(
 
 /** A source that could not answer; the message is the typed error's, which names host and cause. */
 export function failedResult(source: KeySource, what: string, error: unknown): SourceResult {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = messageOf(error);
   return { source, status: 'failed', reasons: [`${what} failed: ${detail}`] };
 }

@@ -8,6 +8,7 @@ import { openpgp, type AlgorithmInfo, type Config, type PublicKey, type Subkey, 
 const { enums } = openpgp;
 import { mailboxKey } from '../../core/addresses';
 import { userIdEmail } from './mailbox';
+import { messageOf } from '../../core/errors';
 
 export interface KeyRules {
   /** The policy's `keys.minRsaBits`. */
@@ -56,7 +57,7 @@ export async function validateKey(key: PublicKey, address: string, rules: KeyRul
     return { usable: true, key: await describeUsable(key, user, encryptionKey, keyExpiry, rules) };
   } catch (error) {
     // openpgp.js throws plain Errors for malformed or unverifiable material; the key is unusable either way.
-    return refuse(`the key could not be verified: ${error instanceof Error ? error.message : String(error)}`);
+    return refuse(`the key could not be verified: ${messageOf(error)}`);
   }
 }
 
@@ -92,7 +93,7 @@ async function userFor(key: PublicKey, address: string, now: Date, config: Confi
       await user.verify(now, config);
       return user;
     } catch (error) {
-      failures.push(error instanceof Error ? error.message : String(error));
+      failures.push(messageOf(error));
     }
   }
   if (failures.some((failure) => /revoked/i.test(failure))) return `the user ID for ${address} was revoked`;

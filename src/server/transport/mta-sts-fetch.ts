@@ -2,7 +2,7 @@
  * RFC 8461 §3.3: fetching a domain's MTA-STS policy file over HTTPS. Thin: the transfer rules live in httpsGet,
  * the file's rules in parseStsPolicy; this file only says which answers count as a policy.
  */
-import { SendguardError } from '../../core/errors';
+import { messageOf, SendguardError } from '../../core/errors';
 import {
   httpsGet,
   HttpsGetError,
@@ -75,7 +75,7 @@ function asStsFetchError(error: unknown, domain: string): StsFetchError {
       },
     );
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = messageOf(error);
   return new StsFetchError('STS_FETCH_FAILED', `fetching the policy from ${host} failed: ${detail}`, {
     cause: error,
   });
