@@ -4,7 +4,7 @@
  * backend (the host's strings go as they are), which keeps the address parser and its IDNA tables out of the
  * send handler's small bundle.
  */
-import type { Recipient, RecipientField } from '../core/addresses';
+import { RECIPIENT_FIELDS, type Recipient, type RecipientField } from '../core/addresses';
 import type { ScanResult } from '../core/detectors';
 import { evaluateMessage, type Evaluation } from '../core/evaluate';
 import type { Policy } from '../core/policy/schema';
@@ -13,12 +13,10 @@ import type { AssessAnswer } from './backend';
 import type { HostRecipients } from './host';
 import { chosenOf, type MessageState } from './read-message';
 
-const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
-
 /** Each distinct address string the host lists, with the fields it appears in. */
 export function hostAddresses(recipients: HostRecipients): Map<string, RecipientField[]> {
   const byAddress = new Map<string, RecipientField[]>();
-  for (const field of FIELDS) {
+  for (const field of RECIPIENT_FIELDS) {
     for (const { address } of recipients[field]) {
       const fields = byAddress.get(address) ?? [];
       if (!fields.includes(field)) fields.push(field);
@@ -35,7 +33,7 @@ export function planInputs(
 ): { recipients: Recipient[]; assessments: Assessments } {
   const fieldsOf = hostAddresses(recipients);
   const names = new Map(
-    FIELDS.flatMap((f) => recipients[f]).map((r) => [r.address.toLowerCase(), r.displayName]),
+    RECIPIENT_FIELDS.flatMap((f) => recipients[f]).map((r) => [r.address.toLowerCase(), r.displayName]),
   );
   const merged = new Map<string, Recipient>();
   for (const assessed of answer.recipients) {
@@ -43,7 +41,7 @@ export function planInputs(
     const fields = fieldsOf.get(assessed.input) ?? ['to'];
     const seen = merged.get(key);
     if (seen) {
-      seen.fields = FIELDS.filter((f) => seen.fields.includes(f) || fields.includes(f));
+      seen.fields = RECIPIENT_FIELDS.filter((f) => seen.fields.includes(f) || fields.includes(f));
       continue;
     }
     const displayName = names.get(assessed.input.toLowerCase());

@@ -3,11 +3,9 @@
  * the background (the snapshot `onBeforeSend` hands over) see the message in. Pure functions: the two sides
  * read recipients, bodies and headers the same way because they call the same code.
  */
-import { readRecipients } from '../core/addresses';
-import type { HostRecipient, HostRecipients, RecipientField } from '../addin/host';
+import { RECIPIENT_FIELDS, readRecipients } from '../core/addresses';
+import type { HostRecipient, HostRecipients } from '../addin/host';
 import type { ComposeDetails, ComposeRecipient, ComposeRecipientList, CustomHeader } from './messenger';
-
-const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
 
 function entries(list: ComposeRecipientList | undefined): string[] {
   const all = list === undefined ? [] : Array.isArray(list) ? list : [list];
@@ -33,7 +31,7 @@ function fieldRecipients(list: ComposeRecipientList | undefined): HostRecipient[
 }
 
 export function recipientsOf(details: ComposeDetails): HostRecipients {
-  const [to, cc, bcc] = FIELDS.map((field) => fieldRecipients(details[field]));
+  const [to, cc, bcc] = RECIPIENT_FIELDS.map((field) => fieldRecipients(details[field]));
   return { to: to!, cc: cc!, bcc: bcc! };
 }
 
