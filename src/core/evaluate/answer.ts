@@ -166,6 +166,12 @@ export function readAssessAnswer(body: unknown): AssessAnswer {
   };
 }
 
+/** The answer to `POST /api/v1/keys/:address/accept`, `{ key }`, read as the wire schema reads it; throws AnswerError. */
+export function readAcceptedKey(body: unknown): KeyAssessment {
+  const at = new Place('the accepted key: ');
+  return readKey(at.object(at.object(body, 'the answer').key, 'the key'), at);
+}
+
 const sameText = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Atext and dots, one @, LDH and dots: two character classes split by the @, so linear on any input. */
