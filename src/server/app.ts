@@ -8,6 +8,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { systemClock, type Clock } from '../core/clock';
 import type { Policy } from '../core/policy/schema';
 import assess from './api/assess';
 import escrowPlugin, { type EscrowPluginOptions } from './escrow/plugin';
@@ -15,6 +16,7 @@ import type { ApiContext } from './api/context';
 import domains from './api/domains';
 import { installErrorHandling, tooManyRequests } from './api/errors';
 import health from './api/health';
+import keyAdmin from './api/key-admin';
 import keys from './api/keys';
 import metricsRoute from './api/metrics';
 import openapi from './api/openapi';
@@ -48,7 +50,8 @@ export interface AppDeps {
   escrow?: Omit<EscrowPluginOptions, 'config'>;
   /** Where log lines go; stdout by default. */
   logStream?: LogDestination;
-  now?: () => Date;
+  /** The API's clock (token and pin times, deadlines); the services built outside take the same one. */
+  clock?: Clock;
 }
 
 function callerKey(request: FastifyRequest): string {
@@ -76,7 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     keys: deps.keys,
     keyInspector: deps.keyInspector,
     metrics,
-    now: deps.now ?? (() => new Date()),
+    clock: deps.clock ?? systemClock,
   };
 
   installErrorHandling(app);
@@ -143,6 +146,7 @@ async function apiRoutes(
   await api.register(assess, context);
   await api.register(domains, context);
   await api.register(keys, context);
+  await api.register(keyAdmin, context);
   await api.register(tokens, context);
   if (deps.escrow) {
     await api.register(escrowPlugin, {

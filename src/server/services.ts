@@ -1,6 +1,7 @@
 /**
- * What the API asks of the transport and key modules. The real implementations live in `transport/` and
- * `keys/`; the API only sees these interfaces, so tests plug in fakes and the modules can change underneath.
+ * What the API asks of the transport and key modules. The real implementations (`CachingTransportService` in
+ * `transport/service.ts`, `CachingKeyService` in `keys/key-service.ts`) implement these; the API only sees the
+ * interfaces, so tests plug in fakes and the modules can change underneath.
  */
 import type { DomainAssessment, KeyAssessment } from '../core/wire';
 
@@ -14,12 +15,34 @@ export interface TransportService {
   assess(domain: string, opts: LookupOptions): Promise<DomainAssessment>;
 }
 
+/** What accepting a changed key came to: the key now pinned, or the key found now is not the one shown. */
+export type KeyAcceptance =
+  { accepted: true; key: KeyAssessment } | { accepted: false; found: KeyAssessment };
+
 export interface KeyService {
   /** `address` is normalised (`readRecipients`); the assessment carries `armoredKey` when a key was found. */
   lookup(address: string, opts: LookupOptions): Promise<KeyAssessment>;
+  /**
+   * A sender (or admin) confirms the key shown as `changed`: the address is looked up afresh, and `fingerprint`
+   * is pinned, accepted `by` the caller, only when the key found now is valid and has exactly that fingerprint.
+   */
+  accept(address: string, fingerprint: string, by: string, opts: LookupOptions): Promise<KeyAcceptance>;
 }
 
 /** Reads an armored public key an admin uploads to the organisation keyring; throws a SendguardError if unusable. */
 export interface KeyInspector {
   inspect(armoredKey: string): Promise<{ fingerprint: string; addresses: string[] }>;
+}
+
+/**
+ * How a service honours `LookupOptions.signal` for work it shares between callers: the caller that gives up gets
+ * `cancelled()` at once, while the shared work runs on under its own deadline for the others and for the cache.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, cancelled: () => T): Promise<T> {
+  if (signal.aborted) return Promise.resolve(cancelled());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -2,27 +2,30 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../src/server/config/load';
 import type { Config, ConfigInput } from '../../src/server/config/schema';
 import { createDnsClient, parseServerSpec } from '../../src/server/dns';
-import { TransportService } from '../../src/server/transport/service';
+import type { Clock } from '../../src/core/clock';
+import { MemoryStsCache } from '../../src/server/transport/mta-sts';
+import { CachingTransportService } from '../../src/server/transport/service';
 import type { Testbed } from './testbed';
 
 /**
  * The real transport checks, pointed at the offline bed: its resolver (trusted for DNSSEC), its CA, loopback
- * allowed. `resolver` replaces the resolver (the bed's stalling one, say); `now` is the service's clock.
+ * allowed. `resolver` replaces the resolver (the bed's stalling one, say); `clock` is the service's clock.
  */
 export function bedTransportService(
   bed: Testbed,
   checkDeadlineMs = 6000,
-  { resolver = bed.dns, now }: { resolver?: string; now?: () => number } = {},
-): TransportService {
-  return new TransportService({
+  { resolver = bed.dns, clock }: { resolver?: string; clock?: Clock } = {},
+): CachingTransportService {
+  return new CachingTransportService({
     deps: {
       dns: createDnsClient({ servers: [parseServerSpec(resolver)], trustAd: true }),
       heloName: 'probe.sendguard.test',
       allowPrivateAddresses: true,
       ca: readFileSync(bed.caFile),
+      stsCache: new MemoryStsCache(),
     },
     checkDeadlineMs,
-    ...(now ? { now } : {}),
+    ...(clock ? { clock } : {}),
   });
 }
 

@@ -4,11 +4,12 @@
  * when the deadline passes is `unknown` "still being checked", and the checks run on so the next call finds them.
  */
 import { setMaxListeners } from 'node:events';
-import { AddressError, parseAddress, type Recipient } from '../../core/addresses';
+import { AddressError, mailboxKey, parseAddress, type Recipient } from '../../core/addresses';
+import type { Clock } from '../../core/clock';
 import { isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
-import { addressKey, checkDomain, checkKey, withoutArmor, type LookupDeps } from './lookups';
+import { boundedDomainAssessment, boundedKeyAssessment, withoutArmor, type LookupDeps } from './lookups';
 
 export const STILL_CHECKING = 'still being checked; ask again shortly';
 
@@ -17,6 +18,8 @@ export type AssessResult = Omit<AssessAnswer, 'policyVersion'>;
 export interface BatchDeps extends LookupDeps {
   policy: Policy;
   assessDeadlineMs: number;
+  /** Its monotonic time shares the deadline between the domain and the key checks. */
+  clock: Clock;
 }
 
 type Parsed = { input: string; recipient: Recipient } | { input: string; reason: string };
@@ -65,15 +68,16 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const keyChecks = new Map<string, Promise<KeyAssessment>>();
   for (const { recipient } of valid) {
     if (!internal.get(recipient.domain) && !domainChecks.has(recipient.domain)) {
-      domainChecks.set(recipient.domain, checkDomain(recipient.domain, deps));
+      domainChecks.set(recipient.domain, boundedDomainAssessment(recipient.domain, deps));
     }
-    const key = addressKey(recipient.address);
-    if (!keyChecks.has(key)) keyChecks.set(key, checkKey(recipient.address, deps));
+    const key = mailboxKey(recipient.address) as string;
+    if (!keyChecks.has(key)) keyChecks.set(key, boundedKeyAssessment(recipient.address, deps));
   }
   // One clock for the whole batch: the deadline is the caller's, not per check.
-  const started = Date.now();
+  const started = deps.clock.monotonic();
   const domains = await settledWithin(domainChecks, deps.assessDeadlineMs);
-  const keys = await settledWithin(keyChecks, Math.max(0, deps.assessDeadlineMs - (Date.now() - started)));
+  const elapsed = deps.clock.monotonic() - started;
+  const keys = await settledWithin(keyChecks, Math.max(0, deps.assessDeadlineMs - elapsed));
 
   let partial = false;
   const transportOf = (domain: string): DomainAssessment => {
@@ -87,7 +91,7 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     return summary;
   };
   const keyOf = (address: string): KeyAssessment => {
-    const found = keys.get(addressKey(address));
+    const found = keys.get(mailboxKey(address) as string);
     if (!found) {
       partial = true;
       return { address, verdict: 'unknown', reasons: [STILL_CHECKING] };

@@ -1,4 +1,5 @@
 /** What every API plugin is registered with: validated once in `buildApp`, read-only afterwards. */
+import type { Clock } from '../../core/clock';
 import type { Policy } from '../../core/policy/schema';
 import type { Config } from '../config/schema';
 import type { Metrics } from '../observability/metrics';
@@ -13,5 +14,5 @@ export interface ApiContext {
   keys: KeyService;
   keyInspector: KeyInspector;
   metrics: Metrics;
-  now: () => Date;
+  clock: Clock;
 }

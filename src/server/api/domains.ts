@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { normalizeDomain } from '../../core/addresses';
 import { DomainAssessment } from '../../core/wire';
 import type { ApiContext } from './context';
-import { checkDomain } from './lookups';
+import { boundedDomainAssessment } from './lookups';
 import { jsonSchema } from './schema';
 
 const Params = z.strictObject({ domain: z.string().min(1).max(253) });
@@ -20,7 +20,7 @@ const domains: FastifyPluginAsync<ApiContext> = async (app, context) => {
       },
     },
     async (request) =>
-      checkDomain(normalizeDomain(request.params.domain), {
+      boundedDomainAssessment(normalizeDomain(request.params.domain), {
         ...context,
         lookupDeadlineMs: context.config.limits.lookupDeadlineMs,
         log: request.log,

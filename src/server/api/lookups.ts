@@ -18,11 +18,6 @@ export interface LookupDeps {
   signal?: AbortSignal;
 }
 
-/** How stores and caches key an address: lower case, so that Ann@ and ann@ share one lookup and one pin. */
-export function addressKey(address: string): string {
-  return address.toLowerCase();
-}
-
 const FAILED = 'the check failed; ask again shortly';
 
 async function bounded<T extends { verdict: string }>(
@@ -43,7 +38,7 @@ async function bounded<T extends { verdict: string }>(
   }
 }
 
-export function checkDomain(domain: string, deps: LookupDeps): Promise<DomainAssessment> {
+export function boundedDomainAssessment(domain: string, deps: LookupDeps): Promise<DomainAssessment> {
   return bounded<DomainAssessment>(
     'transport',
     (signal) => deps.transport.assess(domain, { signal }),
@@ -52,7 +47,7 @@ export function checkDomain(domain: string, deps: LookupDeps): Promise<DomainAss
   );
 }
 
-export function checkKey(address: string, deps: LookupDeps): Promise<KeyAssessment> {
+export function boundedKeyAssessment(address: string, deps: LookupDeps): Promise<KeyAssessment> {
   return bounded<KeyAssessment>(
     'key',
     (signal) => deps.keys.lookup(address, { signal }),

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Policy } from '../../core/policy/schema';
+import type { KeyringStore } from '../store/store';
 import type { ApiContext } from './context';
 import { jsonSchema } from './schema';
 
@@ -25,12 +26,35 @@ export function policyVersion(policy: Policy): string {
 
 const PolicyResponse = z.object({ version: z.string(), policy: z.record(z.string(), z.unknown()) });
 
-const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy'>> = async (app, { policy }) => {
-  const body = { version: policyVersion(policy), policy };
+/**
+ * The policy as clients get it: a compliance key given by fingerprint only is filled in from the organisation
+ * keyring (the admin's uploads), so that the add-in can encrypt to it. Looked up per request, so a key uploaded
+ * after start is served at once; the version stays the configured policy's, the one `/assess` reports.
+ */
+async function withComplianceKey(policy: Policy, keyring: KeyringStore): Promise<Policy> {
+  const compliance = policy.complianceKey;
+  if (compliance === undefined || compliance.armoredKey !== undefined) return policy;
+  const entry = await keyring.get(compliance.fingerprint);
+  return entry ? { ...policy, complianceKey: { ...compliance, armoredKey: entry.armoredKey } } : policy;
+}
+
+const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy' | 'store'>> = async (
+  app,
+  { policy, store },
+) => {
+  const version = policyVersion(policy);
+  const served = await withComplianceKey(policy, store.keyring);
+  if (served.complianceKey && served.complianceKey.armoredKey === undefined) {
+    app.log.warn(
+      { fingerprint: served.complianceKey.fingerprint },
+      'the compliance key is neither in the policy nor in the organisation keyring: every OpenPGP message will ' +
+        'be refused until an admin uploads it (POST /api/v1/admin/keyring) or sets complianceKey.armoredKey',
+    );
+  }
   app.get(
     '/policy',
     { schema: { tags: ['policy'], response: { 200: jsonSchema(PolicyResponse, 'output') } } },
-    async () => body,
+    async () => ({ version, policy: await withComplianceKey(policy, store.keyring) }),
   );
 };
 

@@ -28,7 +28,7 @@ function info({ hash: _hash, ...rest }: ApiTokenRecord) {
 
 const ADMIN = { admin: true };
 
-const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, now }) => {
+const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => {
   app.post<{ Body: z.output<typeof IssueBody> }>(
     '/admin/tokens',
     {
@@ -40,7 +40,7 @@ const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, now }) => {
       },
     },
     async (request, reply) => {
-      const { token, record } = await issueApiToken(store.tokens, request.body, { now });
+      const { token, record } = await issueApiToken(store.tokens, request.body, { clock });
       request.log.info({ tokenId: record.id, role: record.role }, 'API token issued');
       return reply.status(201).send({ ...info(record), token });
     },
@@ -59,7 +59,7 @@ const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, now }) => {
     '/admin/tokens/:id',
     { config: ADMIN, schema: { tags: ['admin'], params: jsonSchema(IdParams) } },
     async (request, reply) => {
-      if (!(await store.tokens.revoke(request.params.id, now().toISOString()))) {
+      if (!(await store.tokens.revoke(request.params.id, new Date(clock.now()).toISOString()))) {
         throw new NotFoundError(`an active token ${request.params.id}`);
       }
       request.log.info({ tokenId: request.params.id }, 'API token revoked');

@@ -4,6 +4,7 @@
  * byte leaks nothing through timing, where comparing the token itself could.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../../core/clock';
 import type { ApiTokenRecord, TokenRole, TokenStore } from '../store/store';
 import type { Caller } from './caller';
 
@@ -14,7 +15,7 @@ const TOKEN_PATTERN = /^sg_[A-Za-z0-9_-]{43}$/;
 
 export interface TokenDeps {
   randomBytes?: (size: number) => Buffer;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export function hashToken(token: string): string {
@@ -38,7 +39,7 @@ export async function issueApiToken(
     name: request.name,
     role: request.role,
     hash: hashToken(token),
-    createdAt: (deps.now ?? (() => new Date()))().toISOString(),
+    createdAt: new Date((deps.clock ?? systemClock).now()).toISOString(),
   };
   await tokens.insert(record);
   return { token, record };

@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
 
 const run = promisify(execFile);
@@ -20,8 +21,8 @@ export interface DevCertificate {
 }
 
 export interface DevCertificateDeps {
-  /** Milliseconds since the epoch; decides when the leaf is renewed. */
-  now?: () => number;
+  /** Its wall time decides when the leaf is renewed. */
+  clock?: Clock;
   openssl?: string;
 }
 
@@ -62,7 +63,7 @@ async function makeCa(binary: string, dir: string): Promise<void> {
   ]); // prettier-ignore
 }
 
-async function makeLeaf(binary: string, dir: string): Promise<void> {
+async function makeLeaf(binary: string, dir: string, now: number): Promise<void> {
   const csr = join(dir, 'localhost.csr');
   await openssl(binary, [
     'req', '-new', ...EC_KEY, '-keyout', join(dir, 'localhost.key'), '-out', csr, '-subj', '/CN=localhost',
@@ -73,7 +74,7 @@ async function makeLeaf(binary: string, dir: string): Promise<void> {
   ]); // prettier-ignore
   await openssl(binary, [
     'x509', '-req', '-in', csr, '-CA', join(dir, 'dev-ca.pem'), '-CAkey', join(dir, 'dev-ca.key'),
-    '-set_serial', `0x${Date.now().toString(16)}`, '-days', String(LEAF_DAYS), '-copy_extensions', 'copyall',
+    '-set_serial', `0x${now.toString(16)}`, '-days', String(LEAF_DAYS), '-copy_extensions', 'copyall',
     '-out', join(dir, 'localhost.pem'),
   ]); // prettier-ignore
   await rm(csr, { force: true });
@@ -91,12 +92,12 @@ export async function ensureDevCertificate(
   deps: DevCertificateDeps = {},
 ): Promise<DevCertificate> {
   const binary = deps.openssl ?? 'openssl';
-  const now = (deps.now ?? Date.now)();
+  const now = (deps.clock ?? systemClock).now();
   const dir = join(dataDir, 'tls');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const caFile = join(dir, 'dev-ca.pem');
   if (!(await exists(caFile)) || !(await exists(join(dir, 'dev-ca.key')))) await makeCa(binary, dir);
-  if (!(await leafIsFresh(join(dir, 'localhost.pem'), now))) await makeLeaf(binary, dir);
+  if (!(await leafIsFresh(join(dir, 'localhost.pem'), now))) await makeLeaf(binary, dir, now);
   await Promise.all(['dev-ca.key', 'localhost.key'].map((file) => chmod(join(dir, file), 0o600)));
   const [key, cert] = await Promise.all([
     readFile(join(dir, 'localhost.key'), 'utf8'),

@@ -12,7 +12,8 @@
  *   Then `invalid` (a key was found but refused) outranks `none`.
  */
 import type { KeyAssessment } from '../../core/wire';
-import { checkPin, type Pin } from './pins';
+import type { Pin } from '../store/store';
+import { checkPin } from './pins';
 import type { SourceResult } from './source-result';
 
 export interface Decision {
@@ -32,13 +33,13 @@ export function decide(address: string, results: SourceResult[], pin: Pin | unde
   if (org !== undefined) return { assessment: fromValid(address, 'valid', org, results) };
   const pinned = valid.find((result) => checkPin(pin, result.key) === 'matches');
   if (pin !== undefined && pinned !== undefined) {
-    const note = `the key is the one pinned (by ${pin.by})`;
+    const note = `the key is the one pinned (by ${pin.acceptedBy})`;
     return { assessment: fromValid(address, 'valid', { ...pinned, source: 'pinned' }, results, note) };
   }
   const [best] = valid;
   if (best !== undefined && pin !== undefined) {
     const note =
-      `the key differs from the pinned key ${pin.fingerprint} (pinned by ${pin.by}): ` +
+      `the key differs from the pinned key ${pin.fingerprint} (pinned by ${pin.acceptedBy}): ` +
       'the sender must confirm the new key before it is used';
     const assessment = fromValid(address, 'changed', best, results, note);
     return { assessment: { ...assessment, pinnedFingerprint: pin.fingerprint } };

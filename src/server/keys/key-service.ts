@@ -3,16 +3,14 @@
  * for five minutes so a newly published key shows up soon, `unknown` for thirty seconds) and with one lookup in flight
  * per address, shared by every caller asking meanwhile.
  */
-import { parseAddress } from '../../core/addresses';
+import { mailboxKey, parseAddress } from '../../core/addresses';
+import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
+import { untilAborted, type KeyAcceptance, type KeyService, type LookupOptions } from '../services';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
-import { mailboxKey } from '../../core/addresses';
+import type { VerdictCache } from '../store/store';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
-
-/** The interface the API calls (src/server/services.ts). */
-export interface KeyService {
-  lookup(address: string, opts: { signal: AbortSignal }): Promise<KeyAssessment>;
-}
+import { pinKey } from './pins';
 
 export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   positiveTtlMs?: number;
@@ -22,12 +20,8 @@ export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   cache?: KeyVerdictCache;
 }
 
-/** The shape of the store's verdict cache (src/server/store), keyed as `mailboxKey` gives addresses. */
-export interface KeyVerdictCache {
-  get(key: string): Promise<{ value: KeyAssessment; expiresAt: number } | undefined>;
-  put(key: string, value: KeyAssessment, expiresAt: number): Promise<void>;
-  delete(key: string): Promise<void>;
-}
+/** The store's verdict cache as the service uses it, keyed as `mailboxKey` gives addresses. */
+export type KeyVerdictCache = Omit<VerdictCache<KeyAssessment>, 'deleteExpired'>;
 
 /**
  * For a process on its own (the CLI, tests): answers kept in memory, bounded by entries and by their JSON size
@@ -54,45 +48,65 @@ export const POSITIVE_TTL_MS = 60 * 60 * 1000;
 export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
 /**
  * A failed lookup is kept only briefly: long enough that a burst of sends to a broken or hostile key directory
- * (one that times out, or a key server that serves an oversize answer: only WKD's is judged `invalid` so far) costs
- * one lookup rather than one per message, short enough
- * that a passing fault clears soon. It is `unknown` either way, which fails closed.
+ * (one that times out or answers with an error) costs one lookup rather than one per message, short enough that a
+ * passing fault clears soon. It is `unknown` either way, which fails closed.
  */
 export const UNKNOWN_TTL_MS = 30 * 1000;
 
+/** The real `KeyService`. */
 export class CachingKeyService implements KeyService {
   private readonly inFlight = new Map<string, Promise<KeyAssessment>>();
   private readonly cache: KeyVerdictCache;
+  private readonly clock: Clock;
 
   constructor(
     private readonly deps: KeyLookupDeps,
     private readonly options: KeyServiceOptions,
   ) {
     this.cache = options.cache ?? new MemoryKeyVerdictCache();
+    this.clock = deps.clock ?? systemClock;
   }
 
   /**
    * Resolves, never rejects, for a well-formed address: a caller that gives up gets `unknown` at once, while the
    * shared lookup runs on under its own deadline for the others and for the cache.
    */
-  async lookup(address: string, opts: { signal: AbortSignal }): Promise<KeyAssessment> {
+  async lookup(address: string, opts: LookupOptions): Promise<KeyAssessment> {
     const normalized = parseAddress(address).address;
     const key = mailboxKey(normalized) as string;
     const cached = await this.cache.get(key);
-    if (cached !== undefined && cached.expiresAt > this.now()) return cached.value;
+    if (cached !== undefined && cached.expiresAt > this.clock.now()) return cached.value;
     let shared = this.inFlight.get(key);
     if (shared === undefined) {
       shared = this.lookupAndCache(key, normalized).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, shared);
     }
-    return untilCancelled(shared, opts.signal, normalized);
+    return untilAborted(shared, opts.signal, () => ({
+      address: normalized,
+      verdict: 'unknown',
+      reasons: ['the key lookup was cancelled before it finished'],
+    }));
   }
 
-  /** The sender or an admin accepts `fingerprint` for `address`: it becomes the pin and the cached answer goes. */
-  async accept(address: string, fingerprint: string, by: string): Promise<void> {
+  async accept(
+    address: string,
+    fingerprint: string,
+    by: string,
+    opts: LookupOptions,
+  ): Promise<KeyAcceptance> {
     const key = mailboxKey(parseAddress(address).address) as string;
-    await this.deps.pins.set(key, fingerprint.toUpperCase(), by);
+    // Afresh: the cached answer is what the sender was shown, not what the key directories publish now.
     await this.cache.delete(key);
+    const found = await this.lookup(address, opts);
+    const usable = found.verdict === 'valid' || found.verdict === 'changed';
+    if (!usable || found.fingerprint !== fingerprint) return { accepted: false, found };
+    await pinKey(this.deps.pins, { address: key, fingerprint, acceptedBy: by }, this.clock);
+    // Looked up once more so that the answer is the one every later lookup gives: the pinned key, `valid`.
+    await this.cache.delete(key);
+    const pinned = await this.lookup(address, opts);
+    return pinned.verdict === 'valid' && pinned.fingerprint === fingerprint
+      ? { accepted: true, key: pinned }
+      : { accepted: false, found: pinned };
   }
 
   private async lookupAndCache(key: string, address: string): Promise<KeyAssessment> {
@@ -103,29 +117,7 @@ export class CachingKeyService implements KeyService {
         : assessment.verdict === 'unknown'
           ? (this.options.unknownTtlMs ?? UNKNOWN_TTL_MS)
           : (this.options.negativeTtlMs ?? NEGATIVE_TTL_MS);
-    if (ttl > 0) await this.cache.put(key, assessment, this.now() + ttl);
+    if (ttl > 0) await this.cache.put(key, assessment, this.clock.now() + ttl);
     return assessment;
   }
-
-  private now(): number {
-    return (this.deps.now ?? (() => new Date()))().getTime();
-  }
-}
-
-function untilCancelled(
-  work: Promise<KeyAssessment>,
-  signal: AbortSignal,
-  address: string,
-): Promise<KeyAssessment> {
-  const cancelled = (): KeyAssessment => ({
-    address,
-    verdict: 'unknown',
-    reasons: ['the key lookup was cancelled before it finished'],
-  });
-  if (signal.aborted) return Promise.resolve(cancelled());
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

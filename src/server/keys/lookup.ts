@@ -6,15 +6,16 @@
  * WKD and DNS ask the recipient's own domain and run together; the VKS, a third party, is asked only when they
  * gave no valid key, so it does not learn of every recipient the organisation writes to.
  */
-import { parseAddress, type Recipient } from '../../core/addresses';
+import { mailboxKey, parseAddress, type Recipient } from '../../core/addresses';
+import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
 import type { DnsClient } from '../dns';
 import type { HttpsGet, HttpsNetwork } from '../net/https-get';
 import { decide } from './decide';
-import { mailboxKey } from '../../core/addresses';
 import { getDnsKey } from './openpgpkey-dns';
 import type { OrgKeyring } from './org-keyring';
-import { FIRST_USE, type Pin, type PinStore } from './pins';
+import type { Pin, PinStore } from '../store/store';
+import { FIRST_USE, pinKey } from './pins';
 import type { PublicKey } from './openpgp';
 import { failedResult, judgeKeys, type SourceResult } from './source-result';
 import type { KeyRules } from './validate';
@@ -28,7 +29,8 @@ export interface KeyLookupDeps {
   pins: PinStore;
   orgKeyring?: OrgKeyring;
   httpsGet?: HttpsGet;
-  now?: () => Date;
+  /** Wall time: key validity, and when a first-use pin was made. */
+  clock?: Clock;
   /** Test seam: the HTTPS port WKD uses (443 when absent). The VKS port is part of its base URL. */
   wkdPort?: number;
 }
@@ -69,11 +71,18 @@ export async function lookupKey(
     AbortSignal.timeout(timeouts.overallMs),
     ...(options.signal === undefined ? [] : [options.signal]),
   ]);
-  const rules: KeyRules = { ...options, now: (deps.now ?? (() => new Date()))() };
+  const clock = deps.clock ?? systemClock;
+  const rules: KeyRules = { ...options, now: new Date(clock.now()) };
   const pin = await deps.pins.get(key);
   const results = await gather(recipient, pin, { deps, options, timeouts, signal, rules });
   const decision = decide(recipient.address, results, pin);
-  if (decision.pinFirstUse !== undefined) await deps.pins.set(key, decision.pinFirstUse, FIRST_USE);
+  if (decision.pinFirstUse !== undefined) {
+    await pinKey(
+      deps.pins,
+      { address: key, fingerprint: decision.pinFirstUse, acceptedBy: FIRST_USE },
+      clock,
+    );
+  }
   return decision.assessment;
 }
 

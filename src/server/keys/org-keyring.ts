@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemClock, type Clock } from '../../core/clock';
 import { KeyReadError, readKeyBlock } from './key-read';
 import { mailboxKey } from '../../core/addresses';
 import { userIdEmail } from './mailbox';
@@ -39,7 +40,7 @@ export class DirectoryKeyring implements OrgKeyring {
 
   constructor(
     readonly directory: string,
-    private readonly options: { recheckMs?: number; now?: () => number } = {},
+    private readonly options: { recheckMs?: number; clock?: Clock } = {},
   ) {}
 
   async keysFor(address: string): Promise<PublicKey[]> {
@@ -55,7 +56,7 @@ export class DirectoryKeyring implements OrgKeyring {
 
   /** Concurrent lookups share one check. */
   private refresh(): Promise<void> {
-    const now = (this.options.now ?? Date.now)();
+    const now = (this.options.clock ?? systemClock).monotonic();
     if (now - this.checkedAt < (this.options.recheckMs ?? ORG_RECHECK_MS)) return Promise.resolve();
     this.checking ??= this.reloadIfChanged().finally(() => {
       this.checkedAt = now;

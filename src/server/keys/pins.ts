@@ -1,34 +1,15 @@
 /**
- * Trust on first use: the first valid key seen for an address is remembered, and a different valid key later is
- * `changed` until the sender or an admin accepts it. The store is narrow so that the SQLite one can implement it.
+ * Trust on first use: the first valid key seen for an address is pinned, and a different valid key later is
+ * `changed` until someone accepts it. The SENDER accepts it, with the evidence shown (`POST
+ * /api/v1/keys/:address/accept`, which pins the key only if a fresh lookup still finds exactly the key the sender
+ * saw); an admin may also pin a key outright (`PUT /api/v1/admin/pins/:address`). Pins live in the store's
+ * `PinStore` (src/server/store/store.ts), keyed as `mailboxKey` gives addresses.
  */
+import type { Clock } from '../../core/clock';
+import type { Pin, PinStore } from '../store/store';
 import type { UsableKey } from './validate';
 
-export interface Pin {
-  /** Upper-case hex. */
-  fingerprint: string;
-  /** Who pinned it: `first-use`, or the sender or admin who accepted or pinned it. */
-  by: string;
-}
-
-/** Addresses are keyed as `mailboxKey` gives them. */
-export interface PinStore {
-  get(address: string): Promise<Pin | undefined>;
-  set(address: string, fingerprint: string, by: string): Promise<void>;
-}
-
-export class MemoryPinStore implements PinStore {
-  private readonly pins = new Map<string, Pin>();
-
-  async get(address: string): Promise<Pin | undefined> {
-    return this.pins.get(address);
-  }
-
-  async set(address: string, fingerprint: string, by: string): Promise<void> {
-    this.pins.set(address, { fingerprint: fingerprint.toUpperCase(), by });
-  }
-}
-
+/** `acceptedBy` of a pin no one accepted: the first valid key found for the address. */
 export const FIRST_USE = 'first-use';
 
 export type PinCheck = 'first-use' | 'matches' | 'changed';
@@ -37,4 +18,21 @@ export type PinCheck = 'first-use' | 'matches' | 'changed';
 export function checkPin(pin: Pin | undefined, key: Pick<UsableKey, 'fingerprint'>): PinCheck {
   if (pin === undefined) return 'first-use';
   return pin.fingerprint === key.fingerprint ? 'matches' : 'changed';
+}
+
+/**
+ * Pins `fingerprint` (upper-case hex) for `address` (a `mailboxKey`), accepted `by` a caller or on first use.
+ * Accepting the pinned key again keeps its history (`firstSeen`); a new key starts a new one.
+ */
+export async function pinKey(
+  pins: PinStore,
+  pin: { address: string; fingerprint: string; acceptedBy: string },
+  clock: Clock,
+): Promise<Pin> {
+  const previous = await pins.get(pin.address);
+  const firstSeen =
+    previous?.fingerprint === pin.fingerprint ? previous.firstSeen : new Date(clock.now()).toISOString();
+  const stored = { ...pin, firstSeen };
+  await pins.put(stored);
+  return stored;
 }

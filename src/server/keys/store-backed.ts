@@ -1,28 +1,16 @@
 /**
- * The key module on top of the backend's store: pins and the organisation keyring an admin manages through the
- * API live in the store's tables, and the lookups read them through the narrow interfaces the module defines.
+ * The key module on top of the backend's store: the organisation keyring an admin manages through the API lives
+ * in the store's tables, and the lookups read it through the module's `OrgKeyring`. (Pins need no adapter: the
+ * lookups use the store's `PinStore` itself.)
  */
 import { SendguardError } from '../../core/errors';
-import type { KeyringStore, PinStore as StoredPins } from '../store/store';
+import type { KeyringStore } from '../store/store';
 import type { KeyInspector } from '../services';
 import { readKeyBlock } from './key-read';
 import { mailboxKey } from '../../core/addresses';
 import { userIdEmail } from './mailbox';
 import type { PublicKey } from './openpgp';
 import type { OrgKeyring } from './org-keyring';
-import type { PinStore } from './pins';
-
-export function pinsInStore(pins: StoredPins, now: () => Date = () => new Date()): PinStore {
-  return {
-    async get(address) {
-      const pin = await pins.get(address);
-      return pin && { fingerprint: pin.fingerprint, by: pin.acceptedBy };
-    },
-    async set(address, fingerprint, by) {
-      await pins.put({ address, fingerprint, firstSeen: now().toISOString(), acceptedBy: by });
-    },
-  };
-}
 
 export function keyringInStore(keyring: KeyringStore): OrgKeyring {
   return {

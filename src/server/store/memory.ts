@@ -14,7 +14,7 @@ import type {
   TokenStore,
   VerdictCache,
 } from './store';
-import type { DomainAssessment, KeyAssessment } from '../../core/wire';
+import type { KeyAssessment } from '../../core/wire';
 
 /** One argument only: `structuredClone` passed to `map` would take the index as its options. */
 const copy = <T>(value: T): T => structuredClone(value);
@@ -44,7 +44,8 @@ class MemoryVerdictCache<T> implements VerdictCache<T> {
   }
 }
 
-class MemoryPins implements PinStore {
+/** Pins in a map: for the store below, and for a one-off process with no history (the `keys` command). */
+export class MemoryPinStore implements PinStore {
   private readonly pins = new Map<string, Pin>();
 
   async get(address: string) {
@@ -119,9 +120,8 @@ class MemoryTokens implements TokenStore {
 
 export function openMemoryStore(): Store {
   return {
-    domainVerdicts: new MemoryVerdictCache<DomainAssessment>(),
     keyVerdicts: new MemoryVerdictCache<KeyAssessment>(),
-    pins: new MemoryPins(),
+    pins: new MemoryPinStore(),
     keyring: new MemoryKeyring(),
     tokens: new MemoryTokens(),
     close: async () => undefined,

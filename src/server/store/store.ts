@@ -3,7 +3,7 @@
  * PostgreSQL implementation can only be asynchronous, and an `await` on a synchronous call costs a microtask,
  * far below a network round trip. Keys are passed as the caller normalised them; the store compares them exactly.
  */
-import type { DomainAssessment, KeyAssessment } from '../../core/wire';
+import type { KeyAssessment } from '../../core/wire';
 
 export interface CacheEntry<T> {
   value: T;
@@ -20,14 +20,18 @@ export interface VerdictCache<T> {
   deleteExpired(now: number): Promise<number>;
 }
 
-/** A key a sender or admin accepted for an address: a different key later is `changed`, not silently used. */
+/**
+ * The key pinned for an address (src/server/keys/pins.ts): found first, or accepted by a sender or admin. A
+ * different key later is `changed`, not silently used.
+ */
 export interface Pin {
+  /** As `mailboxKey` gives it. */
   address: string;
   /** Upper-case hexadecimal. */
   fingerprint: string;
   /** ISO 8601: when this fingerprint was first accepted for the address. */
   firstSeen: string;
-  /** Who accepted it (a token name or an Entra subject), for the admin's audit. */
+  /** Who accepted it (a token name or an Entra subject; `first-use` when no one did), for the admin's audit. */
   acceptedBy: string;
 }
 
@@ -77,9 +81,7 @@ export interface TokenStore {
 }
 
 export interface Store {
-  /** By lower-case A-label domain. */
-  domainVerdicts: VerdictCache<DomainAssessment>;
-  /** By lower-cased address. */
+  /** By `mailboxKey`. */
   keyVerdicts: VerdictCache<KeyAssessment>;
   pins: PinStore;
   keyring: KeyringStore;

@@ -6,6 +6,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { normalizeDomain } from '../../core/addresses';
+import { systemClock, type Clock } from '../../core/clock';
 import { addressResolver, isDnssecFailure, type DnsClient } from '../dns';
 import { lookupDane, type DaneState } from './dane-lookup';
 import { describeDnsFailure, MAX_MX_HOSTS, resolveMx, type MxHost } from './mx';
@@ -28,13 +29,15 @@ export interface TransportCheckDeps {
   allowPrivateAddresses: boolean;
   /** Extra trust roots for MX certificates and MTA-STS hosts (test beds, private CAs). */
   ca?: Buffer | string;
-  stsCache?: StsCache;
+  /** MTA-STS policies between checks: one per process, made by whoever builds the service. */
+  stsCache: StsCache;
   /** Runs each probe under the process-wide concurrency limit. */
   schedule: <T>(task: () => Promise<T>) => Promise<T>;
   probe?: typeof probeSmtp;
   probeDeadlines?: Partial<SmtpProbeDeadlines>;
   stsTimeoutMs?: number;
-  now?: () => Date;
+  /** Wall time for the report and certificate validity; monotonic time for the deadlines and timings. */
+  clock?: Clock;
 }
 
 export interface CheckOptions {
@@ -87,9 +90,10 @@ async function lookupTlsRpt(domain: string, dns: DnsClient, signal: AbortSignal)
  */
 function probeDeadlinesWithin(
   deadlineAt: number,
+  clock: Clock,
   configured: Partial<SmtpProbeDeadlines> = {},
 ): Partial<SmtpProbeDeadlines> {
-  const leftMs = deadlineAt - Date.now() - DEADLINE_MARGIN_MS;
+  const leftMs = deadlineAt - clock.monotonic() - DEADLINE_MARGIN_MS;
   const totalMs = Math.max(100, Math.min(configured.totalMs ?? Infinity, leftMs));
   return { ...configured, totalMs };
 }
@@ -100,10 +104,11 @@ async function checkHost(
   deps: TransportCheckDeps,
   progress: Progress,
   signal: AbortSignal,
-  /** When the whole check ends, in Date.now() milliseconds. */
+  /** When the whole check ends, by the clock's monotonic time. */
   deadlineAt: number,
 ): Promise<void> {
   const probe = deps.probe ?? probeSmtp;
+  const clock = deps.clock ?? systemClock;
   await Promise.all([
     lookupDane(host, mxSecure, deps.dns, signal).then(
       (state) => void progress.dane.set(host.hostname, state),
@@ -118,7 +123,8 @@ async function checkHost(
               allowPrivateAddresses: deps.allowPrivateAddresses,
               signal,
               ...(deps.ca ? { ca: deps.ca } : {}),
-              deadlines: probeDeadlinesWithin(deadlineAt, deps.probeDeadlines),
+              clock,
+              deadlines: probeDeadlinesWithin(deadlineAt, clock, deps.probeDeadlines),
             },
           ),
         )
@@ -139,7 +145,8 @@ async function gather(
     resolveAddresses: addressResolver(deps.dns),
     allowPrivateAddresses: deps.allowPrivateAddresses,
     ...(deps.ca ? { ca: deps.ca } : {}),
-    ...(deps.stsCache ? { cache: deps.stsCache } : {}),
+    cache: deps.stsCache,
+    ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.stsTimeoutMs ? { timeoutMs: deps.stsTimeoutMs } : {}),
   }).then((status) => void (progress.sts = status));
   const tlsRpt = lookupTlsRpt(domain, deps.dns, signal).then((report) => void (progress.tlsRpt = report));
@@ -228,8 +235,8 @@ function report(
   domain: string,
   progress: Progress,
   incomplete: boolean,
-  started: number,
   now: Date,
+  elapsedMs: number,
   deadlineMs: number,
 ): TransportReport {
   const sts = progress.sts ?? {
@@ -273,7 +280,7 @@ function report(
     mtaSts: progress.sts ?? { state: 'pending' },
     tlsRpt: progress.tlsRpt ?? { state: 'pending' },
     ttlSeconds: ttlOf(progress, verdict !== 'unknown', now),
-    timings: { totalMs: Date.now() - started },
+    timings: { totalMs: Math.round(elapsedMs) },
   };
 }
 
@@ -284,7 +291,8 @@ export async function checkDomain(
   options: CheckOptions,
 ): Promise<TransportReport> {
   const domain = normalizeDomain(input);
-  const started = Date.now();
+  const clock = deps.clock ?? systemClock;
+  const started = clock.monotonic();
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
   // Every probe and DNS query of the check listens on this one signal: up to PROBE_LIMITS.perDomain probes and the
@@ -301,8 +309,15 @@ export async function checkDomain(
       deadline,
     ]);
     if (options.signal?.aborted) throw options.signal.reason;
-    const now = (deps.now ?? (() => new Date()))();
-    return report(domain, progress, outcome === 'deadline', started, now, options.deadlineMs);
+    const elapsedMs = clock.monotonic() - started;
+    return report(
+      domain,
+      progress,
+      outcome === 'deadline',
+      new Date(clock.now()),
+      elapsedMs,
+      options.deadlineMs,
+    );
   } finally {
     clearTimeout(timer);
     // Whatever is still running (a slow probe, a DNS retry) stops now rather than outliving the check.

@@ -4,6 +4,7 @@
  * (§5.1, §10.2), so an attacker who blocks DNS or HTTPS cannot turn `enforce` into "no policy".
  */
 import { normalizeDomain } from '../../core/addresses';
+import { systemClock, type Clock } from '../../core/clock';
 import { messageOf, SendguardError } from '../../core/errors';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { fetchStsPolicy, StsFetchError, type StsFetchDeps } from './mta-sts-fetch';
@@ -58,9 +59,10 @@ export class MemoryStsCache implements StsCache {
 
 export interface StsDeps extends StsFetchDeps {
   lookupTxt: LookupTxt;
-  /** Defaults to one in-memory cache shared by every caller in the process. */
-  cache?: StsCache;
-  now?: () => number;
+  /** The process's policies, made once by whoever builds the checks (serve.ts, the CLI) and passed in. */
+  cache: StsCache;
+  /** Wall time: a policy's max_age is compared with it. */
+  clock?: Clock;
 }
 
 export interface StsFailure {
@@ -85,14 +87,13 @@ export type StsStatus =
     }
   | ({ state: 'failed' } & StsFailure);
 
-const defaultCache = new MemoryStsCache();
 /** Checks under way, per cache and domain, so that concurrent callers share one lookup and one fetch. */
 const inFlight = new WeakMap<StsCache, Map<string, Promise<StsStatus>>>();
 
 /** The MTA-STS status of `domain`; throws DomainError only when `domain` is not a domain name at all. */
 export function getStsPolicy(domain: string, deps: StsDeps): Promise<StsStatus> {
   const key = normalizeDomain(domain);
-  const cache = deps.cache ?? defaultCache;
+  const { cache } = deps;
   let pending = inFlight.get(cache);
   if (pending === undefined) inFlight.set(cache, (pending = new Map()));
   const shared = pending.get(key);
@@ -103,9 +104,9 @@ export function getStsPolicy(domain: string, deps: StsDeps): Promise<StsStatus> 
 }
 
 async function resolveStsPolicy(domain: string, cache: StsCache, deps: StsDeps): Promise<StsStatus> {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
   const cached = await cache.get(domain);
-  const live = cached !== undefined && cached.expiresAt > now() ? cached : undefined;
+  const live = cached !== undefined && cached.expiresAt > clock.now() ? cached : undefined;
   let answer: TxtAnswer;
   try {
     answer = await deps.lookupTxt(`_mta-sts.${domain}`);
@@ -119,7 +120,7 @@ async function resolveStsPolicy(domain: string, cache: StsCache, deps: StsDeps):
   if (live?.id === record.id) return fromCache(live);
   try {
     const policy = await fetchStsPolicy(domain, deps);
-    const fetchedAt = now();
+    const fetchedAt = clock.now();
     const entry = { policy, id: record.id, fetchedAt, expiresAt: fetchedAt + policy.maxAge * 1000 };
     await cache.set(domain, entry);
     return { ...describeEntry(entry), fromCache: false };

@@ -4,7 +4,9 @@
  */
 import pLimit from 'p-limit';
 import { normalizeDomain } from '../../core/addresses';
+import { systemClock, type Clock } from '../../core/clock';
 import type { DomainAssessment } from '../../core/wire';
+import { untilAborted, type LookupOptions, type TransportService } from '../services';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
@@ -29,7 +31,7 @@ export class MemoryReportCache implements ReportCache {
   private readonly entries: BoundedCache<string, { report: TransportReport; expiresAt: number }>;
 
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
     maxEntries = 100_000,
     maxSize = 128 * 1024 * 1024,
   ) {
@@ -39,7 +41,7 @@ export class MemoryReportCache implements ReportCache {
   get(domain: string): TransportReport | undefined {
     const entry = this.entries.get(domain);
     if (!entry) return undefined;
-    if (entry.expiresAt > this.now()) return entry.report;
+    if (entry.expiresAt > this.clock.now()) return entry.report;
     this.entries.delete(domain);
     return undefined;
   }
@@ -50,13 +52,14 @@ export class MemoryReportCache implements ReportCache {
 }
 
 export interface TransportServiceOptions {
-  deps: Omit<TransportCheckDeps, 'schedule'>;
+  deps: Omit<TransportCheckDeps, 'schedule' | 'clock'>;
   /** Each domain check's own deadline; callers may stop waiting earlier. */
   checkDeadlineMs: number;
   /** Probes running at once across all checks: protects this machine and the remote servers. */
   maxConcurrentProbes?: number;
   cache?: ReportCache;
-  now?: () => number;
+  /** Wall time for the cache's expiry, and the checks' clock. */
+  clock?: Clock;
 }
 
 export function toAssessment(report: TransportReport): DomainAssessment {
@@ -64,23 +67,24 @@ export function toAssessment(report: TransportReport): DomainAssessment {
   return { domain, verdict, reasons, checkedAt, evidence: evidence as unknown as Record<string, unknown> };
 }
 
-export class TransportService {
+/** The real `TransportService`: `checkDomain` behind the report cache, one check in flight per domain. */
+export class CachingTransportService implements TransportService {
   private readonly inFlight = new Map<string, Promise<TransportReport>>();
   private readonly cache: ReportCache;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly pool: pLimit.Limit;
   readonly stats = { cacheHits: 0, cacheMisses: 0, checks: 0 };
 
   constructor(private readonly options: TransportServiceOptions) {
-    this.now = options.now ?? Date.now;
-    this.cache = options.cache ?? new MemoryReportCache(this.now);
+    this.clock = options.clock ?? systemClock;
+    this.cache = options.cache ?? new MemoryReportCache(this.clock);
     this.pool = pLimit(options.maxConcurrentProbes ?? 64);
   }
 
   /** The check's dependencies, its probes queued first for its own share and then for the pool. */
   private depsForOneCheck(): TransportCheckDeps {
     const share = pLimit(PROBES_AT_ONCE_PER_CHECK);
-    return { ...this.options.deps, schedule: (task) => share(() => this.pool(task)) };
+    return { ...this.options.deps, clock: this.clock, schedule: (task) => share(() => this.pool(task)) };
   }
 
   /** The cached report if fresh, without starting anything. */
@@ -103,7 +107,7 @@ export class TransportService {
     // Not tied to any one caller's signal: a caller that stops waiting leaves the check to finish for the next.
     const check = checkDomain(domain, this.depsForOneCheck(), { deadlineMs: this.options.checkDeadlineMs })
       .then((report) => {
-        this.cache.set(domain, report, this.now() + report.ttlSeconds * 1000);
+        this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
         return report;
       })
       .finally(() => this.inFlight.delete(domain));
@@ -111,8 +115,12 @@ export class TransportService {
     return check;
   }
 
-  /** The backend's TransportService interface: the report as a wire assessment. */
-  async assess(domain: string): Promise<DomainAssessment> {
-    return toAssessment(await this.report(domain));
+  /** The report as a wire assessment; a caller that gives up gets `unknown`, and the check runs on for the cache. */
+  assess(domain: string, opts: LookupOptions): Promise<DomainAssessment> {
+    return untilAborted(this.report(domain).then(toAssessment), opts.signal, () => ({
+      domain: normalizeDomain(domain),
+      verdict: 'unknown',
+      reasons: ['the transport check was cancelled before it finished'],
+    }));
   }
 }

@@ -10,6 +10,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { constants as cryptoConstants, type X509Certificate } from 'node:crypto';
 import { normalizeDomain } from '../../core/addresses';
+import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
 import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
 import { contextTrusting } from '../net/trust';
@@ -49,8 +50,8 @@ export interface SmtpProbeOptions {
   deadlines?: Partial<SmtpProbeDeadlines>;
   signal?: AbortSignal;
   dial?: Dial;
-  /** Monotonic milliseconds, for timings and the overall deadline. */
-  clock?: () => number;
+  /** Its monotonic time drives the timings and the overall deadline. */
+  clock?: Clock;
 }
 
 export type TimedPhase = Exclude<ProbePhase, 'quit'> | 'total';
@@ -131,6 +132,7 @@ interface Settings {
   /** Extra trust roots, trusted with Node's bundled ones; absent for the bundled roots alone. */
   ca?: Buffer | string;
   dial: Dial;
+  /** Monotonic milliseconds. */
   clock: () => number;
   signal?: AbortSignal;
 }
@@ -187,7 +189,7 @@ function settingsOf(target: SmtpProbeTarget, options: SmtpProbeOptions): Setting
     deadlines,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     dial: options.dial ?? ((to) => net.connect(to)),
-    clock: options.clock ?? (() => performance.now()),
+    clock: () => (options.clock ?? systemClock).monotonic(),
     ...(options.signal ? { signal: options.signal } : {}),
   };
 }

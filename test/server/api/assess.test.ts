@@ -242,6 +242,7 @@ describe('POST /api/v1/assess', () => {
         reasons: ['expired'],
         armoredKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----',
       }),
+      accept: async () => Promise.reject(new Error('no key is accepted in this test')),
     };
     const { app } = await testApp({ deps: { keys, transport: new FakeTransport() } });
     const body = (await app.inject(post(['ann@partner.example']))).json();

@@ -9,7 +9,13 @@ import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { parseConfig } from '../../../src/server/config/load';
 import type { ConfigInput } from '../../../src/server/config/schema';
 import type { LogDestination } from '../../../src/server/observability/logging';
-import type { KeyInspector, KeyService, LookupOptions, TransportService } from '../../../src/server/services';
+import type {
+  KeyAcceptance,
+  KeyInspector,
+  KeyService,
+  LookupOptions,
+  TransportService,
+} from '../../../src/server/services';
 import { openMemoryStore } from '../../../src/server/store/memory';
 import { defaultPolicy } from '../../helpers/policy';
 
@@ -91,6 +97,17 @@ export class FakeKeys extends FakeService<KeyAssessment> implements KeyService {
           }
         : { address, verdict: 'none', reasons: ['no key published'] },
     );
+  }
+
+  /** Accepts the one key it serves; anything else is what it finds now. */
+  async accept(
+    address: string,
+    fingerprint: string,
+    _by: string,
+    opts: LookupOptions,
+  ): Promise<KeyAcceptance> {
+    const found = await this.lookup(address, opts);
+    return found.fingerprint === fingerprint ? { accepted: true, key: found } : { accepted: false, found };
   }
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { canonicalJson } from '../../../src/server/api/policy';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { openMemoryStore } from '../../../src/server/store/memory';
+import { ManualClock } from '../../helpers/clock';
 import { ARMORED, FINGERPRINT, deployedTestApp, logCollector, testApp } from './fakes';
 
 describe('operations', () => {
@@ -189,7 +190,9 @@ describe('policy, keys and domains', () => {
   });
 
   test('an admin pins a fingerprint for the normalised address; its cached key verdict is dropped', async () => {
-    const { app, store } = await testApp({ deps: { now: () => new Date('2025-05-01T00:00:00Z') } });
+    const { app, store } = await testApp({
+      deps: { clock: new ManualClock(Date.parse('2025-05-01T00:00:00Z')) },
+    });
     await store.keyVerdicts.put(
       'ann@partner.example',
       { address: 'ann@partner.example', verdict: 'none', reasons: [] },

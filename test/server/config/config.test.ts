@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ensureDevCertificate } from '../../../src/server/config/dev-certificate';
 import { ConfigError, loadConfig, parseConfig } from '../../../src/server/config/load';
 import { loadPolicyFile } from '../../../src/server/config/policy-file';
+import { ManualClock } from '../../helpers/clock';
 
 function issuesOf(run: () => unknown): string[] {
   try {
@@ -199,7 +200,8 @@ describe('ensureDevCertificate', () => {
     expect(statSync(join(dir, 'tls', 'localhost.key')).mode & 0o077).toBe(0);
     const again = await ensureDevCertificate(dir);
     expect(again.cert).toBe(first.cert);
-    const later = await ensureDevCertificate(dir, { now: () => Date.parse(leaf.validTo) - 24 * 3600 * 1000 });
+    const clock = new ManualClock(Date.parse(leaf.validTo) - 24 * 3600 * 1000);
+    const later = await ensureDevCertificate(dir, { clock });
     expect(later.cert).not.toBe(first.cert);
     expect(new X509Certificate(later.cert).verify(ca.publicKey)).toBe(true);
   }, 30_000);

@@ -16,7 +16,8 @@ import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from '../../../s
 import { openpgp } from '../../../src/server/keys/openpgp';
 import { openpgpkeyName } from '../../../src/server/keys/openpgpkey-dns';
 import { DirectoryKeyring } from '../../../src/server/keys/org-keyring';
-import { MemoryPinStore } from '../../../src/server/keys/pins';
+import { MemoryPinStore } from '../../../src/server/store/memory';
+import { ManualClock } from '../../helpers/clock';
 import { wkdHash } from '../../../src/server/keys/wkd';
 import { respond, startTestDnsServer, type TestDnsServer } from '../dns/test-dns-server';
 import { fingerprintOf, fixture, FIXTURE_DIR, NOW } from './fixtures';
@@ -170,10 +171,14 @@ function deps(extra: Partial<KeyLookupDeps> = {}): KeyLookupDeps {
     dns: createDnsClient({ servers: [dns.address], trustAd: true, timeoutMs: 500, retries: 0 }),
     pins,
     wkdPort: port,
-    now: () => NOW,
+    clock: new ManualClock(NOW.getTime()),
     ...extra,
   };
 }
+
+/** A pin as an admin or a sender would have left it. */
+const pin = (address: string, fingerprint: string, acceptedBy: string) =>
+  pins.put({ address, fingerprint, firstSeen: NOW.toISOString(), acceptedBy });
 
 const OPTIONS: KeyLookupOptions = { minRsaBits: 2048, allowLegacyAlgorithms: false };
 const options = (): KeyLookupOptions => ({ ...OPTIONS, vksBaseUrl: `https://vks.test:${port}` });
@@ -295,8 +300,8 @@ describe('WKD over HTTPS', () => {
 
   test('an oversize WKD answer is cached like any refusal, not retried like a failure', async () => {
     wkdOverrides.set(wkdHash('bob'), Buffer.alloc(256 * 1024 + 1, 0x41));
-    let now = NOW.getTime();
-    const service = new CachingKeyService(deps({ now: () => new Date(now) }), {
+    const clock = new ManualClock(NOW.getTime());
+    const service = new CachingKeyService(deps({ clock }), {
       ...options(),
       negativeTtlMs: 60_000,
       unknownTtlMs: 1_000,
@@ -304,7 +309,7 @@ describe('WKD over HTTPS', () => {
     const signal = new AbortController().signal;
     expect((await service.lookup('bob@example.org', { signal })).verdict).toBe('invalid');
     const asked = seen.length;
-    now += 30_000; // past the lifetime of an `unknown`, within that of a refusal
+    clock.advance(30_000); // past the lifetime of an `unknown`, within that of a refusal
     expect((await service.lookup('bob@example.org', { signal })).verdict).toBe('invalid');
     expect(seen).toHaveLength(asked);
   });
@@ -395,9 +400,9 @@ describe('the organisation keyring', () => {
     mkdirSync(keyring, { recursive: true });
     writeFileSync(join(keyring, 'bob.asc'), fixture('gpg-ed25519-new.asc'));
     writeFileSync(join(keyring, 'broken.asc'), 'not a key');
-    let clock = 0;
-    const orgKeyring = new DirectoryKeyring(keyring, { recheckMs: 1000, now: () => clock });
-    await pins.set('bob@example.org', BOB, 'first-use');
+    const clock = new ManualClock();
+    const orgKeyring = new DirectoryKeyring(keyring, { recheckMs: 1000, clock });
+    await pin('bob@example.org', BOB, 'first-use');
     expect(await lookup('Bob@Example.org', { orgKeyring })).toMatchObject({
       source: 'org',
       fingerprint: BOB_NEW,
@@ -408,7 +413,7 @@ describe('the organisation keyring', () => {
     rmSync(join(keyring, 'bob.asc'));
     writeFileSync(join(keyring, 'alice.asc'), fixture('gpg-rsa3072.asc'));
     expect((await lookup('bob@example.org', { orgKeyring })).source).toBe('org');
-    clock = 1000;
+    clock.advance(1000);
     expect((await lookup('bob@example.org', { orgKeyring })).source).not.toBe('org');
     expect(await lookup('alice@example.org', { orgKeyring })).toMatchObject({
       source: 'org',
@@ -437,7 +442,7 @@ describe('pins (trust on first use)', () => {
       verdict: 'valid',
       source: 'wkd',
     });
-    expect(await pins.get('bob@example.org')).toEqual({ fingerprint: BOB, by: 'first-use' });
+    expect(await pins.get('bob@example.org')).toMatchObject({ fingerprint: BOB, acceptedBy: 'first-use' });
     wkdOverrides.set(wkdHash('bob'), await binary('gpg-ed25519-new.asc'));
     const fresh = new CachingKeyService(deps(), options());
     const changed = await fresh.lookup('bob@example.org', { signal });
@@ -448,7 +453,15 @@ describe('pins (trust on first use)', () => {
       source: 'wkd',
     });
     expect(changed.reasons[0]).toContain('the sender must confirm');
-    await fresh.accept('bob@example.org', BOB_NEW, 'sender');
+    expect(await fresh.accept('bob@example.org', BOB, 'sender', { signal })).toMatchObject({
+      accepted: false,
+      found: { verdict: 'changed', fingerprint: BOB_NEW },
+    });
+    expect(await fresh.accept('bob@example.org', BOB_NEW, 'sender', { signal })).toMatchObject({
+      accepted: true,
+      key: { verdict: 'valid', source: 'pinned', fingerprint: BOB_NEW },
+    });
+    expect(await pins.get('bob@example.org')).toMatchObject({ fingerprint: BOB_NEW, acceptedBy: 'sender' });
     expect(await fresh.lookup('bob@example.org', { signal })).toMatchObject({
       verdict: 'valid',
       source: 'pinned',
@@ -457,7 +470,7 @@ describe('pins (trust on first use)', () => {
   });
 
   test('a pinned key still valid at the VKS outranks a different WKD key', async () => {
-    await pins.set('bob@example.org', BOB_NEW, 'admin');
+    await pin('bob@example.org', BOB_NEW, 'admin');
     vksByFingerprint.set(BOB_NEW, fixture('gpg-ed25519-new.asc'));
     const result = await lookup('bob@example.org');
     expect(result).toMatchObject({ verdict: 'valid', source: 'pinned', fingerprint: BOB_NEW });
@@ -480,8 +493,8 @@ describe('CachingKeyService', () => {
   });
 
   test('negative answers expire after the short lifetime; unknown after a shorter one still', async () => {
-    let now = NOW.getTime();
-    const service = new CachingKeyService(deps({ now: () => new Date(now) }), {
+    const clock = new ManualClock(NOW.getTime());
+    const service = new CachingKeyService(deps({ clock }), {
       ...options(),
       negativeTtlMs: 60_000,
     });
@@ -490,17 +503,17 @@ describe('CachingKeyService', () => {
     const asked = seen.length;
     await service.lookup('nobody@example.org', { signal });
     expect(seen).toHaveLength(asked);
-    now += 60_001;
+    clock.advance(60_001);
     await service.lookup('nobody@example.org', { signal });
     expect(seen.length).toBeGreaterThan(asked);
     failingHosts.add('vks.test');
     const before = seen.length;
-    now += 60_001;
+    clock.advance(60_001);
     expect((await service.lookup('nobody@example.org', { signal })).verdict).toBe('unknown');
     expect((await service.lookup('nobody@example.org', { signal })).verdict).toBe('unknown');
     // One WKD request for both: a burst of sends to a failing directory costs one lookup.
     expect(seen.length).toBe(before + 1);
-    now += 30_001;
+    clock.advance(30_001);
     expect((await service.lookup('nobody@example.org', { signal })).verdict).toBe('unknown');
     expect(seen.length).toBe(before + 2);
   });

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mailboxKey } from '../../../src/core/addresses';
 import type { KeyAssessment } from '../../../src/core/wire';
 import { addressResolver, createDnsClient, parseServerSpec } from '../../../src/server/dns';
 import { FIRST_USE, lookupKey, MemoryPinStore, readKeyBlock } from '../../../src/server/keys';
@@ -60,7 +61,10 @@ beforeAll(async () => {
     cases.map(async (c) => {
       // A store per case, so that one case's first-use pin never decides another's verdict.
       const pins = new MemoryPinStore();
-      if (c.pin !== undefined) await pins.set(c.address.toLowerCase(), fingerprintOf(c.pin), 'admin');
+      if (c.pin !== undefined) {
+        const pinned = { fingerprint: fingerprintOf(c.pin), firstSeen: '2026-12-01T00:00:00.000Z' };
+        await pins.put({ address: mailboxKey(c.address) as string, ...pinned, acceptedBy: 'admin' });
+      }
       const assessment = await lookupKey(
         c.address,
         { network, dns, pins },
@@ -111,9 +115,9 @@ describe('key verdicts on the offline test bed', () => {
   test('the first valid key seen for an address is pinned on first use', async () => {
     for (const c of cases.filter((x) => x.pin === undefined && x.expect.verdict === 'valid')) {
       const { assessment, pins } = results.get(label(c))!;
-      expect([c.address, await pins.get(c.address.toLowerCase())]).toEqual([
+      expect([c.address, await pins.get(mailboxKey(c.address) as string)]).toEqual([
         c.address,
-        { fingerprint: assessment.fingerprint, by: FIRST_USE },
+        expect.objectContaining({ fingerprint: assessment.fingerprint, acceptedBy: FIRST_USE }),
       ]);
     }
   });

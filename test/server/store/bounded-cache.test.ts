@@ -3,6 +3,7 @@ import { MemoryReportCache } from '../../../src/server/transport/service';
 import { withMemoryFront } from '../../../src/server/store/memory-front';
 import type { CacheEntry, VerdictCache } from '../../../src/server/store/store';
 import type { TransportReport } from '../../../src/server/transport/report';
+import { ManualClock } from '../../helpers/clock';
 
 const keys = <V>(cache: BoundedCache<string, V>, candidates: string[]) =>
   candidates.filter((key) => cache.get(key) !== undefined);
@@ -75,14 +76,14 @@ describe('MemoryReportCache', () => {
     ({ domain, verdict: 'encrypted', reasons: [banner] }) as unknown as TransportReport;
 
   test('reports from many domains push the oldest out rather than grow the process', () => {
-    const cache = new MemoryReportCache(() => 0, 2);
+    const cache = new MemoryReportCache(new ManualClock(0), 2);
     for (const domain of ['a.example', 'b.example', 'c.example']) cache.set(domain, report(domain), 1000);
     expect(cache.get('a.example')).toBeUndefined();
     expect(cache.get('c.example')).toMatchObject({ domain: 'c.example' });
   });
 
   test('a few hostile reports full of evidence cannot fill the cache beyond its size', () => {
-    const cache = new MemoryReportCache(() => 0, 1000, 100_000);
+    const cache = new MemoryReportCache(new ManualClock(0), 1000, 100_000);
     cache.set('small.example', report('small.example'), 1000);
     for (let n = 0; n < 5; n++)
       cache.set(`big${n}.example`, report(`big${n}.example`, 'x'.repeat(30_000)), 1000);
@@ -92,10 +93,10 @@ describe('MemoryReportCache', () => {
   });
 
   test('an expired report is not served', () => {
-    let now = 0;
-    const cache = new MemoryReportCache(() => now);
+    const clock = new ManualClock(0);
+    const cache = new MemoryReportCache(clock);
     cache.set('a.example', report('a.example'), 1000);
-    now = 1000;
+    clock.advance(1000);
     expect(cache.get('a.example')).toBeUndefined();
   });
 });

@@ -10,12 +10,11 @@ import type { Store } from '../../../src/server/store/store';
 
 const FP_A = 'A'.repeat(40);
 const FP_B = 'B'.repeat(40);
-const domain = (name: string) => ({ domain: name, verdict: 'encrypted' as const, reasons: ['no MTA-STS'] });
 const key = (address: string) => ({
   address,
   verdict: 'valid' as const,
   source: 'wkd' as const,
-  reasons: [],
+  reasons: [] as string[],
 });
 const token = (id: string, hash: string) => ({
   id,
@@ -43,15 +42,15 @@ describe.each([
   });
   afterEach(() => store.close());
 
-  test('verdict caches return what was put, with its expiry, and overwrite by key', async () => {
-    expect(await store.domainVerdicts.get('example.org')).toBeUndefined();
-    await store.domainVerdicts.put('example.org', domain('example.org'), 1000);
-    expect(await store.domainVerdicts.get('example.org')).toEqual({
-      value: domain('example.org'),
+  test('the verdict cache returns what was put, with its expiry, and overwrites by key', async () => {
+    expect(await store.keyVerdicts.get('ann@example.org')).toBeUndefined();
+    await store.keyVerdicts.put('ann@example.org', key('ann@example.org'), 1000);
+    expect(await store.keyVerdicts.get('ann@example.org')).toEqual({
+      value: key('ann@example.org'),
       expiresAt: 1000,
     });
-    await store.domainVerdicts.put('example.org', { ...domain('example.org'), verdict: 'none' }, 2000);
-    expect(await store.domainVerdicts.get('example.org')).toMatchObject({
+    await store.keyVerdicts.put('ann@example.org', { ...key('ann@example.org'), verdict: 'none' }, 2000);
+    expect(await store.keyVerdicts.get('ann@example.org')).toMatchObject({
       value: { verdict: 'none' },
       expiresAt: 2000,
     });
@@ -62,20 +61,20 @@ describe.each([
   });
 
   test('deleteExpired removes only entries that expired before now', async () => {
-    await store.domainVerdicts.put('old.example', domain('old.example'), 100);
-    await store.domainVerdicts.put('new.example', domain('new.example'), 300);
-    expect(await store.domainVerdicts.deleteExpired(200)).toBe(1);
-    expect(await store.domainVerdicts.get('old.example')).toBeUndefined();
-    expect(await store.domainVerdicts.get('new.example')).toBeDefined();
+    await store.keyVerdicts.put('old@example.org', key('old@example.org'), 100);
+    await store.keyVerdicts.put('new@example.org', key('new@example.org'), 300);
+    expect(await store.keyVerdicts.deleteExpired(200)).toBe(1);
+    expect(await store.keyVerdicts.get('old@example.org')).toBeUndefined();
+    expect(await store.keyVerdicts.get('new@example.org')).toBeDefined();
   });
 
   test('a stored value is a copy: mutating it changes nothing stored', async () => {
-    const value = domain('example.org');
-    await store.domainVerdicts.put('example.org', value, 1000);
+    const value = key('ann@example.org');
+    await store.keyVerdicts.put('ann@example.org', value, 1000);
     value.reasons.push('tampered');
-    const read = await store.domainVerdicts.get('example.org');
+    const read = await store.keyVerdicts.get('ann@example.org');
     read!.value.reasons.push('tampered');
-    expect((await store.domainVerdicts.get('example.org'))?.value.reasons).toEqual(['no MTA-STS']);
+    expect((await store.keyVerdicts.get('ann@example.org'))?.value.reasons).toEqual([]);
   });
 
   test('pins: put replaces, delete reports whether there was one', async () => {
@@ -139,11 +138,11 @@ describe('sqlite store on disk', () => {
   test('keeps its data across a reopen and runs in WAL mode', async () => {
     const dir = tempDir();
     const first = openSqliteStore(dir);
-    await first.domainVerdicts.put('example.org', domain('example.org'), 1000);
+    await first.keyVerdicts.put('ann@example.org', key('ann@example.org'), 1000);
     await first.tokens.insert(token('1', 'h1'));
     await first.close();
     const second = openSqliteStore(dir);
-    expect((await second.domainVerdicts.get('example.org'))?.value).toEqual(domain('example.org'));
+    expect((await second.keyVerdicts.get('ann@example.org'))?.value).toEqual(key('ann@example.org'));
     expect(await second.tokens.findByHash('h1')).toBeDefined();
     await second.close();
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
@@ -199,13 +198,13 @@ describe('sqlite store on disk', () => {
   test('a cached row that no longer reads as an assessment is a miss', async () => {
     const dir = tempDir();
     const store = openSqliteStore(dir);
-    await store.domainVerdicts.put('example.org', domain('example.org'), 1000);
+    await store.keyVerdicts.put('ann@example.org', key('ann@example.org'), 1000);
     await store.close();
     const db = new Database(join(dir, DATABASE_FILE));
-    db.prepare('UPDATE domain_verdicts SET assessment = \'{"verdict":"great"}\'').run();
+    db.prepare('UPDATE key_verdicts SET assessment = \'{"verdict":"great"}\'').run();
     db.close();
     const reopened = openSqliteStore(dir);
-    expect(await reopened.domainVerdicts.get('example.org')).toBeUndefined();
+    expect(await reopened.keyVerdicts.get('ann@example.org')).toBeUndefined();
     await reopened.close();
   });
 });

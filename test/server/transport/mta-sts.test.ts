@@ -10,6 +10,7 @@ import {
   type StsStatus,
   type TxtAnswer,
 } from '../../../src/server/transport/mta-sts';
+import { ManualClock } from '../../helpers/clock';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 0, 1);
@@ -25,7 +26,7 @@ const txt = (...texts: string[]): TxtAnswer => ({
 /** A test bed: one domain's `_mta-sts` answer and policy host, changeable between calls. */
 function bed() {
   const state = {
-    clock: START,
+    clock: new ManualClock(START),
     record: txt('v=STSv1; id=v1') as TxtAnswer | Error,
     host: ok(ENFORCE) as HttpsResponse | Error,
     lookups: [] as string[],
@@ -46,7 +47,7 @@ function bed() {
     resolveAddresses: async () => ['192.0.2.1'],
     allowPrivateAddresses: false,
     cache: new MemoryStsCache(),
-    now: () => state.clock,
+    clock: state.clock,
   };
   return { state, check: (domain = 'example.test') => getStsPolicy(domain, deps) };
 }
@@ -117,7 +118,7 @@ describe('getStsPolicy', () => {
   test('RFC 8461 §5.1: an unexpired cached policy with the same id is used without fetching', async () => {
     const { state, check } = bed();
     await check();
-    state.clock += 23 * HOUR;
+    state.clock.advance(23 * HOUR);
     expect(await check()).toMatchObject({ state: 'policy', id: 'v1', fromCache: true });
     expect(state.lookups).toHaveLength(2);
     expect(state.fetches).toHaveLength(1);
@@ -126,7 +127,7 @@ describe('getStsPolicy', () => {
   test('RFC 8461 §5.1: an expired policy is fetched again even when the id is unchanged', async () => {
     const { state, check } = bed();
     await check();
-    state.clock += 25 * HOUR;
+    state.clock.advance(25 * HOUR);
     expect(await check()).toMatchObject({
       state: 'policy',
       fromCache: false,
@@ -246,7 +247,7 @@ describe('getStsPolicy', () => {
     ])('%s', async (_what, attack: Partial<{ record: TxtAnswer | Error; host: HttpsResponse | Error }>) => {
       const { state, check } = bed();
       await check();
-      state.clock += HOUR;
+      state.clock.advance(HOUR);
       Object.assign(state, attack);
       const status = await check();
       expect(status).toMatchObject({
@@ -282,7 +283,7 @@ describe('getStsPolicy', () => {
       ];
       for (const [change, expected] of steps) {
         Object.assign(state, change);
-        state.clock += HOUR;
+        state.clock.advance(HOUR);
         expect(mode(await check())).toBe(expected);
       }
     });
@@ -291,7 +292,7 @@ describe('getStsPolicy', () => {
   test('RFC 8461 §5.1: once the cached policy has expired, a failed refresh is a failure', async () => {
     const { state, check } = bed();
     await check();
-    state.clock += 25 * HOUR;
+    state.clock.advance(25 * HOUR);
     state.host = serverError;
     expect(await check()).toMatchObject({ state: 'failed', code: 'STS_HTTP_STATUS' });
     state.record = { status: 'nxdomain' };

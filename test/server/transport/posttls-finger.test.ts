@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { TransportService } from '../../../src/server/transport/service';
+import type { CachingTransportService } from '../../../src/server/transport/service';
 import { bedTransportService } from '../../helpers/bed-services';
 import type { TransportReport } from '../../../src/server/transport/report';
 import { testbed, TESTBED_DIR } from '../../helpers/testbed';
@@ -37,7 +37,7 @@ async function posttlsFinger(domain: string, level: string): Promise<FingerView>
   };
 }
 
-let service: TransportService;
+let service: CachingTransportService;
 
 beforeAll(() => {
   const bed = testbed();

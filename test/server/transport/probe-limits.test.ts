@@ -4,6 +4,7 @@
  * the connections the real one would open.
  */
 import { checkDomain } from '../../../src/server/transport/check-domain';
+import { MemoryStsCache } from '../../../src/server/transport/mta-sts';
 import { MAX_MX_HOSTS } from '../../../src/server/transport/mx';
 import { PROBE_LIMITS } from '../../../src/server/transport/probe-budget';
 import type { SmtpProbeResult, SmtpProbeTarget } from '../../../src/server/transport/smtp-probe';
@@ -55,6 +56,7 @@ test(`a domain of ${MAX_MX_HOSTS} MX hosts with ${2 * ADDRESSES_PER_FAMILY} addr
       dns: fakeDns(hostileZone()).client,
       heloName: 'checker.example',
       allowPrivateAddresses: false,
+      stsCache: new MemoryStsCache(),
       schedule: (task) => task(),
       probe,
     },

@@ -4,7 +4,8 @@
  * holds its probes until the test releases them; the other domain's check must finish meanwhile.
  */
 import { PROBE_LIMITS } from '../../../src/server/transport/probe-budget';
-import { PROBES_AT_ONCE_PER_CHECK, TransportService } from '../../../src/server/transport/service';
+import { MemoryStsCache } from '../../../src/server/transport/mta-sts';
+import { CachingTransportService, PROBES_AT_ONCE_PER_CHECK } from '../../../src/server/transport/service';
 import type { SmtpProbeResult, SmtpProbeTarget } from '../../../src/server/transport/smtp-probe';
 import { fakeDns, type FakeZone } from '../../helpers/fake-dns';
 
@@ -41,8 +42,14 @@ test('a domain whose 20 probed addresses all stall leaves room in the pool for a
     running--;
     return answered(target);
   };
-  const service = new TransportService({
-    deps: { dns: fakeDns(zone).client, heloName: 'checker.example', allowPrivateAddresses: false, probe },
+  const service = new CachingTransportService({
+    deps: {
+      dns: fakeDns(zone).client,
+      heloName: 'checker.example',
+      allowPrivateAddresses: false,
+      stsCache: new MemoryStsCache(),
+      probe,
+    },
     checkDeadlineMs: 60_000,
     // Less than the hostile domain's 20 probes: without a share per check it would take the whole pool.
     maxConcurrentProbes: 12,

@@ -15,6 +15,7 @@ import {
   type SmtpProbeOptions,
   type SmtpProbeResult,
 } from '../../../src/server/transport/smtp-probe';
+import { ManualClock } from '../../helpers/clock';
 
 const MX = 'mx.test.example';
 
@@ -550,7 +551,7 @@ describe('probeSmtp: where it connects, and when it stops', () => {
 
   test('timings come from the injected clock', async () => {
     const server = await startFake({ ehlo: '250 mx\r\n' });
-    const { evidence } = await probe(server, { clock: () => 1000 });
+    const { evidence } = await probe(server, { clock: new ManualClock() });
     expect(evidence.timings).toEqual({ connect: 0, banner: 0, ehlo: 0, total: 0 });
   });
 });

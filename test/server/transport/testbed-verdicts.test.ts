@@ -4,8 +4,9 @@
  * one case. Then the edge states in detail: a bogus TLSA answer, unusable TLSA records, peers that stall past the
  * check's deadline, and hostile records and policies.
  */
-import type { TransportService } from '../../../src/server/transport/service';
+import type { CachingTransportService } from '../../../src/server/transport/service';
 import { bedTransportService } from '../../helpers/bed-services';
+import { ManualClock } from '../../helpers/clock';
 import type { TransportReport } from '../../../src/server/transport/report';
 import { TRANSPORT_VERDICTS } from '../../../src/core/vocabulary';
 import { testbed, testbedCases, type Testbed } from '../../helpers/testbed';
@@ -18,13 +19,13 @@ const deadlineOf = (domain: string) =>
   cases.find((c) => c.domain === domain)?.deadlineMs ?? DEFAULT_DEADLINE_MS;
 const reports = new Map<string, TransportReport>();
 let bed: Testbed;
-let service: TransportService;
+let service: CachingTransportService;
 
 beforeAll(async () => {
   bed = testbed();
   service = bedTransportService(bed, DEFAULT_DEADLINE_MS);
   // One service per deadline, all checks at once.
-  const services = new Map<number, TransportService>([[DEFAULT_DEADLINE_MS, service]]);
+  const services = new Map<number, CachingTransportService>([[DEFAULT_DEADLINE_MS, service]]);
   const serviceFor = (ms: number) => {
     if (!services.has(ms)) services.set(ms, bedTransportService(bed, ms));
     return services.get(ms)!;
@@ -150,13 +151,13 @@ describe('peers that stall past the whole check deadline', () => {
   });
 
   test("the service's cache keeps an incomplete report for its 30 s, then checks again", async () => {
-    let clock = Date.now();
-    const timed = bedTransportService(bed, 1000, { resolver: bed.dnsStall, now: () => clock });
+    const clock = new ManualClock(Date.now());
+    const timed = bedTransportService(bed, 1000, { resolver: bed.dnsStall, clock });
     await timed.report('tls-valid.sendguard.test');
-    clock += 29_000;
+    clock.advance(29_000);
     await timed.report('tls-valid.sendguard.test');
     expect(timed.stats).toMatchObject({ checks: 1, cacheHits: 1 });
-    clock += 2_000;
+    clock.advance(2_000);
     await timed.report('tls-valid.sendguard.test');
     expect(timed.stats.checks).toBe(2);
   });

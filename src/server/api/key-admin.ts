@@ -1,0 +1,117 @@
+/**
+ * The admin's hand on keys: pin a key for an address outright, and manage the organisation keyring. A change to a
+ * pin or the keyring drops the cached key verdicts it affects, so the next lookup sees it.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { mailboxKey, parseAddress } from '../../core/addresses';
+import { Fingerprint } from '../../core/wire';
+import { callerOf } from '../auth/plugin';
+import { pinKey } from '../keys/pins';
+import type { ApiContext } from './context';
+import { NotFoundError } from './errors';
+import { AddressParams, FingerprintBody } from './key-schemas';
+import { jsonSchema } from './schema';
+
+const FingerprintParams = z.strictObject({ fingerprint: Fingerprint });
+const Pin = z.object({
+  address: z.string(),
+  fingerprint: z.string(),
+  firstSeen: z.string(),
+  acceptedBy: z.string(),
+});
+const KeyringUpload = z.strictObject({ armoredKey: z.string().min(1).max(1_000_000) });
+const KeyringEntry = z.object({
+  fingerprint: z.string(),
+  addresses: z.array(z.string()),
+  addedAt: z.string(),
+  addedBy: z.string(),
+});
+
+const ADMIN = { admin: true };
+
+/** As stores key addresses: `mailboxKey` of the parsed address. */
+const storedAddress = (input: string) => mailboxKey(parseAddress(input).address) as string;
+
+const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspector, clock }) => {
+  const forgetVerdicts = (addresses: string[]) =>
+    Promise.all(addresses.map((address) => store.keyVerdicts.delete(address)));
+
+  app.put<{ Params: z.infer<typeof AddressParams>; Body: z.infer<typeof FingerprintBody> }>(
+    '/admin/pins/:address',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['admin'],
+        params: jsonSchema(AddressParams),
+        body: jsonSchema(FingerprintBody),
+        response: { 200: jsonSchema(Pin, 'output') },
+      },
+    },
+    async (request) => {
+      const address = storedAddress(request.params.address);
+      const { fingerprint } = request.body;
+      const pin = await pinKey(
+        store.pins,
+        { address, fingerprint, acceptedBy: callerOf(request).subject },
+        clock,
+      );
+      await forgetVerdicts([address]);
+      request.log.info({ fingerprint }, 'key pinned');
+      return pin;
+    },
+  );
+
+  app.get(
+    '/admin/keyring',
+    {
+      config: ADMIN,
+      schema: { tags: ['admin'], response: { 200: jsonSchema(z.array(KeyringEntry), 'output') } },
+    },
+    async () => (await store.keyring.list()).map(({ armoredKey: _armored, ...entry }) => entry),
+  );
+
+  app.post<{ Body: z.infer<typeof KeyringUpload> }>(
+    '/admin/keyring',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['admin'],
+        body: jsonSchema(KeyringUpload),
+        response: { 201: jsonSchema(KeyringEntry, 'output') },
+      },
+    },
+    async (request, reply) => {
+      const { armoredKey } = request.body;
+      const inspected = await keyInspector.inspect(armoredKey);
+      const entry = {
+        fingerprint: inspected.fingerprint,
+        armoredKey,
+        addresses: [...new Set(inspected.addresses.map(storedAddress))].sort(),
+        addedAt: new Date(clock.now()).toISOString(),
+        addedBy: callerOf(request).subject,
+      };
+      const replaced = await store.keyring.get(entry.fingerprint);
+      await store.keyring.put(entry);
+      await forgetVerdicts([...entry.addresses, ...(replaced?.addresses ?? [])]);
+      request.log.info({ fingerprint: entry.fingerprint }, 'key added to the keyring');
+      const { armoredKey: _armored, ...listed } = entry;
+      return reply.status(201).send(listed);
+    },
+  );
+
+  app.delete<{ Params: z.infer<typeof FingerprintParams> }>(
+    '/admin/keyring/:fingerprint',
+    { config: ADMIN, schema: { tags: ['admin'], params: jsonSchema(FingerprintParams) } },
+    async (request, reply) => {
+      const { fingerprint } = request.params;
+      const entry = await store.keyring.get(fingerprint);
+      if (!entry || !(await store.keyring.delete(fingerprint))) throw new NotFoundError(`key ${fingerprint}`);
+      await forgetVerdicts(entry.addresses);
+      request.log.info({ fingerprint }, 'key removed from the keyring');
+      return reply.status(204).send();
+    },
+  );
+};
+
+export default keyAdmin;
