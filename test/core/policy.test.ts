@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { parsePolicy, PolicyError, validatePolicy } from '../../src/core/policy/parse';
+import { parsePolicy, PolicyError, policyFormatOf, validatePolicy } from '../../src/core/policy/parse';
 import { isInternal, overrideFor, requirementFor, classificationOf } from '../../src/core/policy/match';
 import { DEFAULT_POLICY_FILE, defaultPolicy } from '../helpers/policy';
 
@@ -18,6 +18,12 @@ function issuesOf(document: unknown): Array<{ path: string; message: string }> {
 }
 
 describe('policy', () => {
+  test('a policy file is read as JSON when its name ends in .json, else as YAML', () => {
+    expect(policyFormatOf('/etc/sendguard/policy.json')).toBe('json');
+    expect(policyFormatOf('policy.yaml')).toBe('yaml');
+    expect(policyFormatOf('policy.json.yml')).toBe('yaml');
+  });
+
   test('the shipped default policy is valid and fills the defaults', () => {
     const policy = defaultPolicy();
     expect(policy.classifications.map((c) => c.name)).toEqual(['normal', 'confidential', 'restricted']);

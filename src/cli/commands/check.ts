@@ -1,8 +1,12 @@
 /** `sendguard check`: the transport verdict of recipient domains, with the evidence behind it. */
 import { parseArgs } from 'node:util';
 import { AddressError, normalizeDomain, parseAddress, DomainError } from '../../core/addresses';
-import type { AddressReport, TransportReport } from '../../server/transport/report';
-import { TransportService } from '../../server/transport/service';
+import {
+  CachingTransportService,
+  MemoryStsCache,
+  type AddressReport,
+  type TransportReport,
+} from '../../server/transport';
 import { UsageError, type CliIo } from '../io';
 import { NETWORK_HELP, NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
 
@@ -78,7 +82,10 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const network = await networkSettings(values, io);
-  const service = new TransportService({ deps: network, checkDeadlineMs: deadlineMs });
+  const service = new CachingTransportService({
+    deps: { ...network, stsCache: new MemoryStsCache() },
+    checkDeadlineMs: deadlineMs,
+  });
   const results = await Promise.all(
     positionals.map(async (argument) => {
       try {

@@ -1,7 +1,7 @@
 /** `sendguard manifest`: the Outlook manifest rendered for a deployment, for the admin centre or sideloading. */
 import { parseArgs } from 'node:util';
 import { renderManifest } from '../../core/deployment';
-import { MANIFEST_TEMPLATE } from '../../server/web/outlook-deployment';
+import { MANIFEST_TEMPLATE } from '../../server/web';
 import { UsageError, type CliIo } from '../io';
 
 export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode SoftBlock|Block]

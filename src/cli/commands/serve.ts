@@ -1,6 +1,6 @@
 /** `sendguard serve`: the backend with its embedded store, the add-in files, the manifest and the pickup portal. */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../server/config/load';
+import { loadConfig } from '../../server/config';
 import { createServer } from '../../server/serve';
 import type { CliIo } from '../io';
 

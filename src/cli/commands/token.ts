@@ -3,9 +3,9 @@
  * admin gets the first admin token before any exists (later ones can also be issued through the API).
  */
 import { parseArgs } from 'node:util';
-import { issueApiToken } from '../../server/auth/api-tokens';
-import { loadConfig } from '../../server/config/load';
-import { openSqliteStore } from '../../server/store/sqlite';
+import { issueApiToken } from '../../server/auth';
+import { loadConfig } from '../../server/config';
+import { openSqliteStore } from '../../server/store';
 import { UsageError, type CliIo } from '../io';
 
 export const TOKEN_HELP = `Usage: sendguard token issue --name NAME [--role sender|admin] [--config FILE]

@@ -87,6 +87,11 @@ function nestingProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** A policy file's format by its name, for the server and the CLI alike: JSON when it ends in `.json`. */
+export function policyFormatOf(fileName: string): 'json' | 'yaml' {
+  return fileName.endsWith('.json') ? 'json' : 'yaml';
+}
+
 /** Parses JSON or YAML (JSON is YAML, but its errors read better from JSON.parse). */
 export function parsePolicy(text: string, format: 'json' | 'yaml' = 'yaml'): Policy {
   if (text.length > MAX_POLICY_BYTES) {

@@ -1,6 +1,6 @@
 /** The organisation's policy as the server holds it: read once at start-up from `config.policyFile`. */
 import { readFile } from 'node:fs/promises';
-import { parsePolicy } from '../../core/policy/parse';
+import { parsePolicy, policyFormatOf } from '../../core/policy/parse';
 import type { Policy } from '../../core/policy/schema';
 import { ConfigError } from './load';
 import type { Config } from './schema';
@@ -14,5 +14,5 @@ export async function loadPolicyFile(config: Pick<Config, 'policyFile'>): Promis
       { setting: 'policyFile', message: `${config.policyFile} cannot be read: ${(error as Error).message}` },
     ]);
   }
-  return parsePolicy(text, config.policyFile.endsWith('.json') ? 'json' : 'yaml');
+  return parsePolicy(text, policyFormatOf(config.policyFile));
 }

@@ -1,0 +1,2 @@
+/** The files the service serves: what code outside the web module (the CLI's manifest command) imports. */
+export { MANIFEST_TEMPLATE } from './outlook-deployment';
