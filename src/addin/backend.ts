@@ -1,20 +1,23 @@
 /**
- * The add-ins' client for the backend: `POST /api/v1/assess` and `GET /api/v1/policy`, each bounded by a deadline
- * well under Outlook's five-second "taking longer" point. Every failure is a BackendError with a stable code, so a
- * caller can say what went wrong and — being a send check — refuse rather than guess. Written without runtime
- * dependencies: the send handler bundles this file for a JavaScript-only runtime.
+ * The add-ins' client for the backend: `POST /api/v1/assess`, `GET /api/v1/policy` and the sender's acceptance
+ * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by a deadline well under Outlook's
+ * five-second "taking longer" point. Every failure is a BackendError with a stable code, so a caller can say what
+ * went wrong and — being a send check — refuse rather than guess. Written without runtime dependencies: the send
+ * handler bundles this file for a JavaScript-only runtime.
  */
 import { messageOf, SendguardError } from '../core/errors';
-import { AnswerError, checkAssessAnswer } from '../core/evaluate/answer';
+import { AnswerError, checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
 import type { Policy } from '../core/policy/schema';
-import type { AssessAnswer } from '../core/wire';
+import type { AssessAnswer, KeyAssessment } from '../core/wire';
 
 export type BackendErrorCode =
   | 'BACKEND_TIMEOUT'
   | 'BACKEND_UNREACHABLE'
   | 'BACKEND_UNAUTHORIZED'
   | 'BACKEND_REFUSED'
-  | 'BACKEND_BAD_ANSWER';
+  | 'BACKEND_BAD_ANSWER'
+  /** The server's code: accepting a changed key found a different key than the one the sender checked. */
+  | 'KEY_CHANGED_AGAIN';
 
 const EXPLANATIONS: Record<BackendErrorCode, string> = {
   BACKEND_TIMEOUT: 'The Sendguard service did not answer in time',
@@ -22,6 +25,7 @@ const EXPLANATIONS: Record<BackendErrorCode, string> = {
   BACKEND_UNAUTHORIZED: 'The Sendguard service did not accept this add-in’s sign-in',
   BACKEND_REFUSED: 'The Sendguard service refused the request',
   BACKEND_BAD_ANSWER: 'The Sendguard service sent an answer this add-in cannot trust',
+  KEY_CHANGED_AGAIN: 'The key was not accepted, because the recipient’s key changed again',
 };
 
 export class BackendError extends SendguardError {
@@ -52,6 +56,12 @@ export interface BackendOptions {
 export interface Backend {
   assess(recipients: readonly string[]): Promise<AssessAnswer>;
   policy(): Promise<PolicyAnswer>;
+  /**
+   * The sender confirms a `changed` key they checked with its owner: the service pins it only if a fresh lookup
+   * still finds exactly `fingerprint` (upper-case hex), and answers with the key now valid; otherwise
+   * `KEY_CHANGED_AGAIN`.
+   */
+  acceptKey(address: string, fingerprint: string): Promise<KeyAssessment>;
 }
 
 /** Outlook shows "taking longer" at five seconds; the server answers partially at its own (shorter) deadline. */
@@ -62,8 +72,21 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /** The answer checked against the question: the wire schema, then every recipient asked about and no other. */
 function checkAssess(body: unknown, asked: readonly string[]): AssessAnswer {
+  return untrusted(() => checkAssessAnswer(body, asked));
+}
+
+/** The accepted key, which must be the one the sender checked, now valid. */
+function checkAccepted(body: unknown, fingerprint: string): KeyAssessment {
+  const key = untrusted(() => readAcceptedKey(body));
+  if (key.verdict !== 'valid' || key.fingerprint !== fingerprint)
+    throw new BackendError('BACKEND_BAD_ANSWER', 'the accepted key is not the one that was checked');
+  return key;
+}
+
+/** A reading of the answer whose failure means the service's answer cannot be trusted. */
+function untrusted<T>(read: () => T): T {
   try {
-    return checkAssessAnswer(body, asked);
+    return read();
   } catch (error) {
     if (error instanceof AnswerError)
       throw new BackendError('BACKEND_BAD_ANSWER', error.message, { cause: error });
@@ -87,8 +110,16 @@ function checkPolicy(body: unknown): PolicyAnswer {
   return body as unknown as PolicyAnswer;
 }
 
-function statusError(status: number): BackendError {
+/** The error for a refusal; only a 409 is read, for the service's own words about a key that changed again. */
+async function statusError(response: Response): Promise<BackendError> {
+  const { status } = response;
   if (status === 401 || status === 403) return new BackendError('BACKEND_UNAUTHORIZED', `HTTP ${status}`);
+  if (status === 409) {
+    const body: unknown = await response.json().catch(() => undefined);
+    const error = isObject(body) && isObject(body.error) ? body.error : {};
+    if (error.code === 'KEY_CHANGED_AGAIN' && typeof error.message === 'string')
+      return new BackendError('KEY_CHANGED_AGAIN', error.message);
+  }
   return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
 }
 
@@ -124,7 +155,7 @@ export function createBackend(options: BackendOptions): Backend {
       } catch (error) {
         throw new BackendError('BACKEND_UNREACHABLE', messageOf(error), { cause: error });
       }
-      if (!response.ok) throw statusError(response.status);
+      if (!response.ok) throw await statusError(response);
       try {
         return (await response.json()) as unknown;
       } catch (error) {
@@ -150,6 +181,13 @@ export function createBackend(options: BackendOptions): Backend {
     },
     async policy() {
       return checkPolicy(await request('/api/v1/policy', { method: 'GET' }));
+    },
+    async acceptKey(address, fingerprint) {
+      const body = await request(`/api/v1/keys/${encodeURIComponent(address)}/accept`, {
+        method: 'POST',
+        body: JSON.stringify({ fingerprint }),
+      });
+      return checkAccepted(body, fingerprint);
     },
   };
 }

@@ -12,6 +12,8 @@ const ADVICE: Record<BackendError['code'], string> = {
   BACKEND_UNAUTHORIZED: 'Check the API token, or ask your administrator for a new one.',
   BACKEND_REFUSED: 'Ask your administrator: the service refused the request.',
   BACKEND_BAD_ANSWER: 'Check the address: it does not seem to be a Sendguard service.',
+  // Only accepting a key answers this; the connection test never does.
+  KEY_CHANGED_AGAIN: 'Try again.',
 };
 
 export async function testConnection(backend: Backend): Promise<{ ok: boolean; text: string }> {

@@ -6,6 +6,7 @@
  * the next send of the same recipients within a few minutes finds it and uses it up.
  */
 import type { HostRecipients } from '../addin/host';
+import { mailboxKey, RECIPIENT_FIELDS } from '../core/addresses';
 import type { StorageArea } from './messenger';
 
 export interface PendingPrompt {
@@ -25,9 +26,14 @@ export const OVERRIDE_MS = 10 * 60_000;
 const promptKey = (tabId: number) => `prompt:${tabId}`;
 const overrideKey = (tabId: number) => `override:${tabId}`;
 
-/** The recipients an answer applies to: adding someone afterwards needs a new answer. */
+/**
+ * The recipients an answer applies to: adding someone afterwards needs a new answer. Each is in its comparison
+ * form; an entry that is not an address is kept as typed, so that it too must be the same.
+ */
 export function recipientsKey(recipients: HostRecipients): string {
-  const all = [...recipients.to, ...recipients.cc, ...recipients.bcc].map((r) => r.address.toLowerCase());
+  const all = RECIPIENT_FIELDS.flatMap((field) => recipients[field]).map(
+    (r) => mailboxKey(r.address) ?? r.address,
+  );
   return [...new Set(all)].sort().join(',');
 }
 

@@ -112,3 +112,62 @@ describe('every failure is a BackendError with a code and a plain reason', () =>
     expect(error.message).toBe('The Sendguard service could not be reached (connect ECONNREFUSED).');
   });
 });
+
+describe('acceptKey: the sender confirms a changed key', () => {
+  const FINGERPRINT = 'AB12'.repeat(10);
+  const ADDRESS = 'ann@partner.example';
+
+  /** A fetch that records each request and answers it with `response`. */
+  function recording(response: () => Response) {
+    const calls: Array<{ url: string; method?: string; body?: unknown }> = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      calls.push({ url: String(input), method: init?.method, body: JSON.parse(String(init?.body)) });
+      return response();
+    };
+    return { calls, backend: createBackend({ baseUrl: BASE, fetch, deadlineMs: 200 }) };
+  }
+
+  const key = (fingerprint: string, verdict = 'valid') => ({
+    key: { address: ADDRESS, verdict, source: 'wkd', fingerprint, reasons: [] },
+  });
+
+  test('posts the fingerprint for the address and returns the key now valid', async () => {
+    const { calls, backend } = recording(() => Response.json(key(FINGERPRINT)));
+    await expect(backend.acceptKey(ADDRESS, FINGERPRINT)).resolves.toMatchObject({
+      verdict: 'valid',
+      fingerprint: FINGERPRINT,
+    });
+    expect(calls).toEqual([
+      {
+        url: `${BASE}/api/v1/keys/ann%40partner.example/accept`,
+        method: 'POST',
+        body: { fingerprint: FINGERPRINT },
+      },
+    ]);
+  });
+
+  test('409 KEY_CHANGED_AGAIN: the code and the service’s words', async () => {
+    const words = `the key of ${ADDRESS} was not accepted: a new lookup finds key ${'CD34'.repeat(10)} (changed)`;
+    const { backend } = recording(() =>
+      Response.json({ error: { code: 'KEY_CHANGED_AGAIN', message: words } }, { status: 409 }),
+    );
+    const error = await backend.acceptKey(ADDRESS, FINGERPRINT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: 'KEY_CHANGED_AGAIN' });
+    expect((error as Error).message).toContain(words);
+  });
+
+  test('an answer naming another key, or one not valid, is not trusted', async () => {
+    for (const answer of [key('CD34'.repeat(10)), key(FINGERPRINT, 'changed'), { key: 'yes' }]) {
+      const { backend } = recording(() => Response.json(answer));
+      await expect(backend.acceptKey(ADDRESS, FINGERPRINT)).rejects.toMatchObject({
+        code: 'BACKEND_BAD_ANSWER',
+      });
+    }
+  });
+
+  test('another refusal is the service refusing, as for any request', async () => {
+    const { backend } = recording(() => Response.json({ error: { code: 'VALIDATION' } }, { status: 400 }));
+    await expect(backend.acceptKey(ADDRESS, FINGERPRINT)).rejects.toMatchObject({ code: 'BACKEND_REFUSED' });
+  });
+});

@@ -61,6 +61,7 @@ function fakeBackend(answer: AssessAnswer | Error): Backend {
       if (answer instanceof Error) throw answer;
       return answer;
     },
+    acceptKey: () => Promise.reject(new Error('no key to accept here')),
   };
 }
 

@@ -54,6 +54,7 @@ function hostFor(message: Message): MailHost {
 const backendFor = (answer: AssessAnswer): Backend => ({
   policy: async () => ({ version: 'v1', policy: defaultPolicy() }),
   assess: async () => answer,
+  acceptKey: () => Promise.reject(new Error('these tests accept no key')),
 });
 
 const ADDRESSES = ['ann@a.example', 'bob@b.example', 'cy@example.gov', 'dee@a.example', 'ed@c.example'];

@@ -31,7 +31,11 @@ const answer = (): AssessAnswer => ({
 });
 
 function backendAnswering(assess: () => Promise<AssessAnswer>): Backend {
-  return { policy: async () => ({ version: 'v1', policy: defaultPolicy() }), assess };
+  return {
+    policy: async () => ({ version: 'v1', policy: defaultPolicy() }),
+    assess,
+    acceptKey: () => Promise.reject(new Error('the send handler accepts no key')),
+  };
 }
 
 async function run(

@@ -25,6 +25,11 @@ export interface AppliedRecord {
 
 const PROTECTIONS: readonly string[] = ['tls', 'pgp', 'escrow'];
 
+/**
+ * The addresses are the service's normalised ones (domain already a lower-case A-label), so lower-casing them
+ * gives exactly `mailboxKey`'s form. `mailboxKey` itself is not called here: this runs in the ES2016 send
+ * handler, where its IDNA tables (tr46) cannot be bundled.
+ */
 function recipientsDigest(salt: string, addresses: readonly string[]): string {
   const list = addresses.map((a) => a.toLowerCase());
   return sha256Hex(`${salt}\n${Array.from(new Set(list)).sort().join('\n')}`);

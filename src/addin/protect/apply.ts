@@ -11,6 +11,7 @@ import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
 import { encryptMessage } from './pgp';
 import { tagChanges } from './tag';
+import { mailboxKey } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
 import type { ApplicableProtection } from '../../core/vocabulary';
 
@@ -64,10 +65,10 @@ async function encryptionKeys(
   loaded: LoadedMessage,
   deps: ApplyDeps,
 ): Promise<string[]> {
-  const byAddress = new Map(loaded.answer.recipients.map((r) => [r.address.toLowerCase(), r.key]));
+  const byAddress = new Map(loaded.answer.recipients.map((r) => [mailboxKey(r.address), r.key]));
   const missing: string[] = [];
   const keys = planned.addresses.flatMap((address) => {
-    const armored = byAddress.get(address.toLowerCase())?.armoredKey;
+    const armored = byAddress.get(mailboxKey(address))?.armoredKey;
     if (!armored) missing.push(address);
     return armored ? [armored] : [];
   });
@@ -169,6 +170,10 @@ async function applyEscrow(
   await record('escrow', planned, deps);
 }
 
+/** The comparison forms of a group's addresses (the service's, so each has one). */
+const mailboxKeys = (addresses: readonly string[]) =>
+  new Set(addresses.flatMap((address) => mailboxKey(address) ?? []));
+
 /** Moves every group but the first to a new message the host opens; this message keeps the first group. */
 async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: ProgressReport): Promise<void> {
   const { host } = deps;
@@ -182,12 +187,12 @@ async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: Pr
   }
   const recipients = await host.getRecipients();
   const [subject, html] = await Promise.all([host.getSubject(), host.getBody('html')]);
-  const moved = new Set(move.flatMap((g) => g.addresses.map((a) => a.toLowerCase())));
+  const moved = mailboxKeys(move.flatMap((g) => g.addresses));
   const inField = (field: RecipientField, members: Set<string>) =>
-    recipients[field].filter((r) => members.has(r.address.toLowerCase())).map((r) => r.address);
+    recipients[field].filter((r) => members.has(mailboxKey(r.address) ?? '')).map((r) => r.address);
   for (const group of move) {
     progress(`Opening a message for ${group.addresses.length} recipient(s)…`);
-    const members = new Set(group.addresses.map((a) => a.toLowerCase()));
+    const members = mailboxKeys(group.addresses);
     await openNewMessage({
       to: inField('to', members),
       cc: inField('cc', members),
@@ -196,7 +201,8 @@ async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: Pr
       html,
     });
   }
-  const staying = (list: HostRecipient[]) => list.filter((r) => !moved.has(r.address.toLowerCase()));
+  // A recipient the host holds but that is not an address was in no group, so it stays.
+  const staying = (list: HostRecipient[]) => list.filter((r) => !moved.has(mailboxKey(r.address) ?? ''));
   for (const field of ['to', 'cc', 'bcc'] as const)
     await host.setRecipients(field, staying(recipients[field]));
 }
