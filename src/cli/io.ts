@@ -1,3 +1,5 @@
+import { SendguardError } from '../core/errors';
+
 /** What a command may touch, passed in so that tests run commands in-process with captured output. */
 export interface CliIo {
   out(text: string): void;
@@ -6,13 +8,15 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-/** A failure the user can fix: printed without a stack trace, with the exit status given. */
-export class UsageError extends Error {
+/**
+ * A failure the user can fix (a wrong option, an unreadable input file): printed without a stack trace, with
+ * the exit status given — 2 for the command line itself, 1 for an input it names.
+ */
+export class UsageError extends SendguardError {
   constructor(
     message: string,
     readonly exitCode = 2,
   ) {
-    super(message);
-    this.name = 'UsageError';
+    super('USAGE', message);
   }
 }

@@ -60,20 +60,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`sendguard ${name}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof SendguardError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`sendguard ${name}: ${(error as Error).message}\n`);
-      return (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
-    }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      io.err(`sendguard ${name}: ${(error as Error).message}\n`);
-      return 1;
-    }
-    throw error;
+    const exitCode = exitCodeOf(error);
+    if (exitCode === undefined) throw error;
+    // Not `messageOf`: Node's own errors fail `instanceof Error` under jest, whose tests run in another realm.
+    io.err(`sendguard ${name}: ${(error as Error).message}\n`);
+    return exitCode;
   }
+}
+
+/**
+ * The exit status of a failure the user can act on: 2 for the command line (our own usage errors and Node's
+ * argument parser), 1 for an input or a check that failed. Undefined for anything else, a bug that keeps its
+ * stack trace.
+ */
+function exitCodeOf(error: unknown): number | undefined {
+  if (error instanceof UsageError) return error.exitCode;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return 2;
+  if (error instanceof SendguardError || code === 'ENOENT') return 1;
+  return undefined;
 }
 
 export const processIo: CliIo = {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dnsClientFor, type DnsClient } from '../server/dns';
-import type { CliIo } from './io';
+import { UsageError, type CliIo } from './io';
 
 export const NETWORK_OPTIONS = {
   dns: { type: 'string' },
@@ -48,6 +48,6 @@ export function timeoutOf(value: string | undefined, fallbackMs: number): number
   if (value === undefined) return fallbackMs;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 100 || ms > 600_000)
-    throw new RangeError(`--timeout must be whole milliseconds from 100 to 600000, not "${value}"`);
+    throw new UsageError(`--timeout must be whole milliseconds from 100 to 600000, not "${value}"`);
   return ms;
 }

@@ -75,12 +75,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`give at least one domain or address\n\n${CHECK_HELP}`);
-  let deadlineMs: number;
-  try {
-    deadlineMs = timeoutOf(values.timeout, DEFAULT_TIMEOUT_MS);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const deadlineMs = timeoutOf(values.timeout, DEFAULT_TIMEOUT_MS);
   const network = await networkSettings(values, io);
   const service = new CachingTransportService({
     deps: { ...network, stsCache: new MemoryStsCache() },

@@ -58,12 +58,7 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`give at least one address\n\n${KEYS_HELP}`);
-  let overallMs: number;
-  try {
-    overallMs = timeoutOf(values.timeout, 12_000);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const overallMs = timeoutOf(values.timeout, 12_000);
   const { policy } = await loadPolicy(io, values.policy);
   const network = await networkSettings(values, io);
   const deps = {
