@@ -6,20 +6,25 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../core/clock';
+import type { Policy } from '../core/policy/schema';
 import { buildApp } from './app';
 import type { Config } from './config/schema';
 import { loadPolicyFile } from './config/policy-file';
 import { tlsMaterial } from './config/tls';
 import { addressResolver, dnsClientFor } from './dns';
+import { intervalSchedule, type Schedule } from './escrow/purge';
 import { CachingKeyService, DirectoryKeyring } from './keys';
-import { keyInspector, keyringInStore, keyrings, pinsInStore } from './keys/store-backed';
+import { keyInspector, keyringInStore, keyrings } from './keys/store-backed';
 import type { LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
-import type { TransportService as TransportApi } from './services';
+import type { TransportService } from './services';
 import { withMemoryFront } from './store/memory-front';
+import { purgeExpiredPeriodically } from './store/purge-expired';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
-import { TransportService } from './transport/service';
+import { MemoryStsCache } from './transport/mta-sts';
+import { CachingTransportService } from './transport/service';
 import outlookDeployment from './web/outlook-deployment';
 import staticAreas from './web/static-areas';
 
@@ -30,70 +35,89 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** The check services, counting transport cache hits into the shared metrics. */
+export interface ServerOptions {
+  logStream?: LogDestination;
+  /** The one clock of the service and every part of it; `systemClock` by default. */
+  clock?: Clock;
+  /** The timer of the periodic purges; `intervalSchedule` (unref'd) by default. */
+  schedule?: Schedule;
+}
+
+/** The check services, on one clock, counting transport cache hits into the shared metrics. */
 function services(
   config: Config,
   store: Store,
   metrics: Metrics,
-  ca: Buffer | undefined,
-  policy: { keys: { minRsaBits: number; allowLegacyAlgorithms: boolean } },
+  { ca, policy, clock }: { ca: Buffer | undefined; policy: Policy; clock: Clock },
 ) {
   const dns = dnsClientFor(config.dns.servers);
   const network = { allowPrivateAddresses: config.allowPrivateAddresses, ...(ca ? { ca } : {}) };
-  const transport = new TransportService({
-    deps: { dns, heloName: config.transport.heloName ?? hostname(), ...network },
+  const transport = new CachingTransportService({
+    deps: {
+      dns,
+      heloName: config.transport.heloName ?? hostname(),
+      stsCache: new MemoryStsCache(),
+      ...network,
+    },
     checkDeadlineMs: config.limits.lookupDeadlineMs,
     maxConcurrentProbes: config.transport.maxConcurrentProbes,
+    clock,
   });
   const orgKeyring = keyringInStore(store.keyring);
   const keys = new CachingKeyService(
     {
       network: { resolveAddresses: addressResolver(dns), ...network },
       dns,
-      pins: pinsInStore(store.pins),
+      pins: store.pins,
       orgKeyring: config.keys.keyringDir
-        ? keyrings(orgKeyring, new DirectoryKeyring(config.keys.keyringDir))
+        ? keyrings(orgKeyring, new DirectoryKeyring(config.keys.keyringDir, { clock }))
         : orgKeyring,
+      clock,
     },
     { ...policy.keys, vksBaseUrl: config.keys.vksUrl, cache: store.keyVerdicts },
   );
   // The API counts outcomes; only the service knows whether an answer came from its cache.
-  const transportApi: TransportApi = {
-    assess(domain) {
+  const countedTransport: TransportService = {
+    assess(domain, opts) {
       metrics.cacheLookups.inc({ check: 'transport', result: transport.cached(domain) ? 'hit' : 'miss' });
-      return transport.assess(domain);
+      return transport.assess(domain, opts);
     },
   };
-  return { transport: transportApi, keys };
+  return { transport: countedTransport, keys };
 }
 
-export async function createServer(
-  config: Config,
-  options: { logStream?: LogDestination } = {},
-): Promise<Server> {
+export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
+  const clock = options.clock ?? systemClock;
   const stored = openSqliteStore(config.dataDir);
   const store: Store = { ...stored, keyVerdicts: withMemoryFront(stored.keyVerdicts) };
   try {
     const policy = await loadPolicyFile(config);
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
-    const tls = await tlsMaterial(config);
+    const tls = await tlsMaterial(config, { clock });
     const app = await buildApp(config, {
       store,
       policy,
-      ...services(config, store, metrics, ca, policy),
+      ...services(config, store, metrics, { ca, policy, clock }),
       keyInspector,
       metrics,
-      escrow: { store: stored.escrow },
+      clock,
+      escrow: options.schedule ? { schedule: options.schedule } : {},
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     await app.register(outlookDeployment, { publicUrl: config.publicUrl, sendMode: config.sendMode });
     await app.register(staticAreas, { publicUrl: config.publicUrl });
+    const stopPurging = purgeExpiredPeriodically(store.keyVerdicts, {
+      clock,
+      schedule: options.schedule ?? intervalSchedule,
+      onError: (err) => app.log.error({ err }, 'purging expired key verdicts failed'),
+    });
     return {
       app,
       ...(tls?.devCaFile ? { devCaFile: tls.devCaFile } : {}),
       close: async () => {
+        stopPurging();
         await app.close();
         await store.close();
       },

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { DomainAssessment, KeyAssessment } from '../../core/wire';
+import { KeyAssessment } from '../../core/wire';
 import { SendguardError } from '../../core/errors';
 import { sqliteEscrowStore } from '../escrow/sqlite-store';
 import type { EscrowStore } from '../escrow/store';
@@ -31,8 +31,8 @@ class SqliteVerdictCache<T> implements VerdictCache<T> {
 
   constructor(
     db: Db,
-    table: 'domain_verdicts' | 'key_verdicts',
-    keyColumn: 'domain' | 'address',
+    table: 'key_verdicts',
+    keyColumn: 'address',
     private readonly schema: z.ZodType<T>,
   ) {
     this.select = db.prepare(`SELECT assessment, expires_at FROM ${table} WHERE ${keyColumn} = ?`);
@@ -256,7 +256,6 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     throw error;
   }
   return {
-    domainVerdicts: new SqliteVerdictCache(db, 'domain_verdicts', 'domain', DomainAssessment),
     keyVerdicts: new SqliteVerdictCache(db, 'key_verdicts', 'address', KeyAssessment),
     pins: new SqlitePins(db),
     keyring: new SqliteKeyring(db),
