@@ -179,7 +179,7 @@ test('code guessing: 5 tries burn a code; past 10 wrong codes each try waits, th
   expect(notices).toHaveLength(1);
   expect(notices[0]!.subject).toContain('many wrong codes or passcodes for bob@partner.test');
   expect(notices[0]!.text).toContain('up to 15 minutes');
-  expect(await auditEvents(sent.id)).toContain('locked');
+  expect(await auditEvents(sent.id)).toContain('longest-wait-reached');
   // Carol is unaffected, and Bob is not locked out: during the wait even his right code is refused (without
   // being used up or counted), after it the same code works.
   await (await verified(sent, 'carol@partner.test')).open();

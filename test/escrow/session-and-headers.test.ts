@@ -121,4 +121,29 @@ test('unknown body keys and wrong types are refused before any handler runs', as
   expect((await post('/verify', { address: 'bob@partner.test', code: 12345678 })).status).toBe(400);
   const traversal = await fetch(`${server.apiBase}/pickup/..%2F..%2Fetc/blobs/0`);
   expect(traversal.status).toBe(400);
+  const part = (query: string) =>
+    fetch(`${server.apiBase}/messages/${sent.id}/blobs/0${query}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(8),
+    });
+  for (const query of ['', '?offset=-1', '?offset=0&extra=1'])
+    expect(((await (await part(query)).json()) as { error: { code: string } }).error.code).toBe(
+      'VALIDATION_FAILED',
+    );
+});
+
+test('a recipient is the same whatever the case and domain form; text that is no address is refused', async () => {
+  const idn = await escrowSample(server, { recipients: ['Dora@Bücher.example'] });
+  const ask = (address: string) =>
+    fetch(`${server.apiBase}/pickup/${idn.id}/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sendguard-portal': '1' },
+      body: JSON.stringify({ address }),
+    });
+  expect((await ask(' dora@xn--bcher-kva.EXAMPLE ')).status).toBe(202);
+  expect(mailer.codeFor('dora@xn--bcher-kva.example')).toMatch(/^\d{8}$/);
+  const refused = await ask('no address');
+  expect(refused.status).toBe(400);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('ESCROW_INVALID');
 });

@@ -46,11 +46,12 @@ export const WRAPPED_KEY_BYTES = 60;
 export const FinalizeRequest = z.strictObject({ wrappedKey: b64(WRAPPED_KEY_BYTES), blobSizes: BlobSizes });
 export type FinalizeRequest = z.infer<typeof FinalizeRequest>;
 export const FinalizeReplyRequest = z.strictObject({ blobSizes: BlobSizes });
+export type FinalizeReplyRequest = z.infer<typeof FinalizeReplyRequest>;
 
 export const MessageState = z.enum(['uploading', 'ready', 'revoked', 'expired']);
 export type MessageState = z.infer<typeof MessageState>;
 
-export const RecipientState = z.enum(['active', 'locked', 'revoked']);
+export const RecipientState = z.enum(['active', 'revoked']);
 export type RecipientState = z.infer<typeof RecipientState>;
 
 export const RecipientStatus = z.object({
@@ -68,12 +69,15 @@ export const MessageSummary = z.object({
   replies: z.number().int(),
 });
 export type MessageSummary = z.infer<typeof MessageSummary>;
+export const MessageList = z.object({ messages: z.array(MessageSummary) });
+export type MessageList = z.infer<typeof MessageList>;
 
 export const AuditEvent = z.enum([
   'created',
   'code-sent',
   'code-failed',
-  'locked',
+  /** Wrong codes or passcodes for the recipient reached the longest wait; the sender is told by mail. */
+  'longest-wait-reached',
   'verified',
   'viewed',
   'downloaded',
@@ -92,9 +96,13 @@ export const AuditEntry = z.object({
   userAgent: z.string().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+export const AuditLog = z.object({ entries: z.array(AuditEntry) });
+export type AuditLog = z.infer<typeof AuditLog>;
 
 export const ExpiryRequest = z.strictObject({ expiresAt: z.iso.datetime() });
+export type ExpiryRequest = z.infer<typeof ExpiryRequest>;
 export const RecipientRevokeRequest = z.strictObject({ address: Address });
+export type RecipientRevokeRequest = z.infer<typeof RecipientRevokeRequest>;
 
 export const PickupInfo = z.object({
   senderName: z.string(),
@@ -106,9 +114,14 @@ export const PickupInfo = z.object({
 export type PickupInfo = z.infer<typeof PickupInfo>;
 
 export const CodeRequest = z.strictObject({ address: Address });
+export type CodeRequest = z.infer<typeof CodeRequest>;
+/** The same answer whether or not a code went out. */
+export const CodeRequestAnswer = z.object({ message: z.string() });
 export const VerifyRequest = z.strictObject({ address: Address, code: z.string().max(20) });
+export type VerifyRequest = z.infer<typeof VerifyRequest>;
 export const VerifyResponse = z.object({ csrf: z.string() });
 export const OpenRequest = z.strictObject({ passcodeCheck: b64(32).optional() });
+export type OpenRequest = z.infer<typeof OpenRequest>;
 
 export const OpenResponse = z.object({
   address: z.string(),
@@ -124,6 +137,7 @@ export const CreateReplyRequest = z.strictObject({
   ephemeralPublicKey: b64(65),
   blobCount: z.number().int().min(1).max(MAX_BLOBS),
 });
+export type CreateReplyRequest = z.infer<typeof CreateReplyRequest>;
 export const CreateReplyResponse = z.object({ replyId: MessageId });
 
 export const SenderView = z.object({

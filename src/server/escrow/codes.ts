@@ -7,7 +7,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { senderLabel } from '../../core/escrow/sender-label';
-import { clientNetwork } from '../auth/client-network';
 import { audit, limitClient, liveMessage, sendInBackground, type EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import { codeMail } from './mailer';
@@ -30,13 +29,12 @@ export async function requestCode(
   messageId: string,
   address: string,
 ): Promise<void> {
-  limitClient(ctx, request);
+  const network = limitClient(ctx, request);
   const message = await liveMessage(ctx, messageId).catch(() => undefined);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || recipient?.state !== 'active') return;
   const sent = await ctx.store.countAudit(messageId, address, 'code-sent', ctx.clock.now() - HOUR);
   if (sent >= ctx.config.codeMailsPerRecipientPerHour) return;
-  const network = clientNetwork(request.ip);
   if (ctx.codeRequests.hit(`${messageId} ${address} ${network}`, ctx.clock.now()) > 0) return;
   const code = String(randomInt(0, 10 ** ctx.config.codeDigits)).padStart(ctx.config.codeDigits, '0');
   await ctx.store.putCode({

@@ -1,6 +1,6 @@
 /** What every escrow route handler shares: the injected parts and the few checks they all make. */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import { mailboxKey } from '../../core/addresses';
 import type { Clock } from '../../core/clock';
 import type { AuditEvent } from '../../core/escrow/wire';
 import { clientNetwork } from '../auth/client-network';
@@ -30,21 +30,6 @@ export interface EscrowContext {
   log: FastifyBaseLogger;
 }
 
-/** JSON Schema for a route from the zod schema the clients share. */
-export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >;
-  return rest;
-}
-
-export const IdParams = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' } },
-  required: ['id'],
-} as const;
-
 /** A message a recipient may still open: finalized, not revoked, not past its expiry (even before the purge ran). */
 export async function liveMessage(ctx: EscrowContext, id: string): Promise<MessageRecord> {
   const message = await ctx.store.getMessage(id);
@@ -58,14 +43,22 @@ export async function liveMessage(ctx: EscrowContext, id: string): Promise<Messa
   return message;
 }
 
-/** Refuses with 429 once this client's network is over its limit; a refused request changes no other counter. */
-export function limitClient(ctx: EscrowContext, request: FastifyRequest): void {
-  const wait = ctx.perIp.hit(clientNetwork(request.ip), ctx.clock.now());
+/**
+ * Refuses with 429 once this client's network is over its limit; a refused request changes no other counter.
+ * Returns the network, for the counts kept per network.
+ */
+export function limitClient(ctx: EscrowContext, request: FastifyRequest): string {
+  const network = clientNetwork(request.ip);
+  const wait = ctx.perIp.hit(network, ctx.clock.now());
   if (wait > 0) throw rateLimited(wait);
+  return network;
 }
 
-export function normalizeAddress(address: string): string {
-  return address.trim().toLowerCase();
+/** An address as escrow stores and compares it (`mailboxKey`); text that is no address is refused. */
+export function requireMailboxKey(address: string): string {
+  const key = mailboxKey(address);
+  if (key === undefined) throw new EscrowError('ESCROW_INVALID', `"${address}" is not an email address`);
+  return key;
 }
 
 export async function audit(
@@ -132,19 +125,6 @@ export async function requireUploaded(
   if (blobSizes.length !== set.blobCount || stored.some((size, n) => size !== blobSizes[n]))
     throw new EscrowError('ESCROW_STATE', 'the uploaded sizes do not match; upload the missing parts first');
 }
-
-export const BlobParams = {
-  ...IdParams,
-  properties: { ...IdParams.properties, n: { type: 'string', pattern: '^[0-9]{1,3}$' } },
-  required: ['id', 'n'],
-} as const;
-
-export const PartQuery = {
-  type: 'object',
-  properties: { offset: { type: 'string', pattern: '^[0-9]{1,15}$' } },
-  required: ['offset'],
-  additionalProperties: false,
-} as const;
 
 /** Ciphertext as a download the browser never renders, streamed from disk. */
 export function sendBlob(

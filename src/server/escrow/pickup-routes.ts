@@ -4,36 +4,25 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
 import {
   CodeRequest,
+  CodeRequestAnswer,
   OpenRequest,
+  OpenResponse,
+  PickupInfo,
   VerifyRequest,
-  type OpenResponse,
-  type PickupInfo,
+  VerifyResponse,
 } from '../../core/escrow/wire';
+import { jsonSchema } from '../api/schema';
 import { blobName } from './blobs';
 import { requestCode, verifyCode } from './codes';
-import {
-  audit,
-  limitClient,
-  BlobParams,
-  IdParams,
-  jsonSchema,
-  sendBlob,
-  liveMessage,
-  normalizeAddress,
-  type EscrowContext,
-} from './context';
+import { audit, limitClient, liveMessage, requireMailboxKey, sendBlob, type EscrowContext } from './context';
 import { EscrowError, MESSAGES, passcodeWait } from './errors';
 import { requirePortalOrigin, requireSession, startSession } from './recipient-session';
+import { BlobParams, IdParams, PUBLIC, TAGS } from './route-schemas';
 import type { MessageRecord } from './store';
 import { pendingWait, recordWrongTry } from './tries';
-
-const PUBLIC = { config: { public: true } } as const;
-
-type OpenBody = z.infer<typeof OpenRequest>;
 
 /**
  * The passcode proof of a verified recipient. The session already shows who they are, so a pending wait is
@@ -64,12 +53,20 @@ async function checkPasscode(
   if (recipient.passcodeFailures > 0) await ctx.store.resetTries(message.id, address, 'passcodeFailures');
 }
 
-export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
-  app.get(
+/** What the link shows before any proof: who sent it, until when, and whether a passcode is needed. */
+function infoRoute(app: FastifyInstance, ctx: EscrowContext): void {
+  app.get<{ Params: IdParams }>(
     '/pickup/:id',
-    { ...PUBLIC, schema: { params: IdParams } },
+    {
+      ...PUBLIC,
+      schema: {
+        tags: TAGS,
+        params: jsonSchema(IdParams),
+        response: { 200: jsonSchema(PickupInfo, 'output') },
+      },
+    },
     async (request): Promise<PickupInfo> => {
-      const message = await liveMessage(ctx, (request.params as { id: string }).id);
+      const message = await liveMessage(ctx, request.params.id);
       return {
         senderName: message.senderName,
         senderAddress: message.senderAddress,
@@ -78,42 +75,70 @@ export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
       };
     },
   );
+}
 
-  app.post(
+/** Asking for a code, and trading it for a session. */
+function codeRoutes(app: FastifyInstance, ctx: EscrowContext): void {
+  app.post<{ Params: IdParams; Body: CodeRequest }>(
     '/pickup/:id/code',
-    { ...PUBLIC, schema: { params: IdParams, body: jsonSchema(CodeRequest) } },
+    {
+      ...PUBLIC,
+      schema: {
+        tags: TAGS,
+        params: jsonSchema(IdParams),
+        body: jsonSchema(CodeRequest),
+        response: { 202: jsonSchema(CodeRequestAnswer, 'output') },
+      },
+    },
     async (request, reply) => {
       requirePortalOrigin(ctx, request);
-      const { address } = request.body as z.infer<typeof CodeRequest>;
-      await requestCode(ctx, request, (request.params as { id: string }).id, normalizeAddress(address));
+      await requestCode(ctx, request, request.params.id, requireMailboxKey(request.body.address));
       return reply
         .status(202)
         .send({ message: 'If this address is a recipient of the message, a code is on its way.' });
     },
   );
 
-  app.post(
+  app.post<{ Params: IdParams; Body: VerifyRequest }>(
     '/pickup/:id/verify',
-    { ...PUBLIC, schema: { params: IdParams, body: jsonSchema(VerifyRequest) } },
+    {
+      ...PUBLIC,
+      schema: {
+        tags: TAGS,
+        params: jsonSchema(IdParams),
+        body: jsonSchema(VerifyRequest),
+        response: { 200: jsonSchema(VerifyResponse, 'output') },
+      },
+    },
     async (request, reply) => {
       requirePortalOrigin(ctx, request);
-      const { id } = request.params as { id: string };
-      const body = request.body as z.infer<typeof VerifyRequest>;
-      const address = normalizeAddress(body.address);
-      await verifyCode(ctx, request, id, address, body.code);
+      const { id } = request.params;
+      const address = requireMailboxKey(request.body.address);
+      await verifyCode(ctx, request, id, address, request.body.code);
       return { csrf: await startSession(ctx, reply, id, address) };
     },
   );
+}
 
-  app.post(
+/** In a session: the server secret and wrapped key (after the passcode, if any), then the ciphertext. */
+function openRoutes(app: FastifyInstance, ctx: EscrowContext): void {
+  app.post<{ Params: IdParams; Body: OpenRequest }>(
     '/pickup/:id/open',
-    { ...PUBLIC, schema: { params: IdParams, body: jsonSchema(OpenRequest) } },
+    {
+      ...PUBLIC,
+      schema: {
+        tags: TAGS,
+        params: jsonSchema(IdParams),
+        body: jsonSchema(OpenRequest),
+        response: { 200: jsonSchema(OpenResponse, 'output') },
+      },
+    },
     async (request): Promise<OpenResponse> => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const session = await requireSession(ctx, request, id);
       const message = await liveMessage(ctx, id);
       if (message.passcodeCheck)
-        await checkPasscode(ctx, request, message, session.address, (request.body as OpenBody).passcodeCheck);
+        await checkPasscode(ctx, request, message, session.address, request.body.passcodeCheck);
       const replies = (await ctx.store.listReplies(id)).filter((r) => r.address === session.address).length;
       await audit(ctx, request, id, 'viewed', session.address);
       return {
@@ -129,13 +154,23 @@ export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
     },
   );
 
-  app.get('/pickup/:id/blobs/:n', { ...PUBLIC, schema: { params: BlobParams } }, async (request, reply) => {
-    const { id, n } = request.params as { id: string; n: string };
-    const session = await requireSession(ctx, request, id);
-    const message = await liveMessage(ctx, id);
-    const blob = Number(n);
-    if (blob >= message.blobCount) throw new EscrowError('NOT_FOUND', 'no such part of the message');
-    if (blob > 0) await audit(ctx, request, id, 'downloaded', session.address);
-    return sendBlob(ctx, reply, id, blobName(blob), message.blobSizes![blob]!);
-  });
+  app.get<{ Params: BlobParams }>(
+    '/pickup/:id/blobs/:n',
+    { ...PUBLIC, schema: { tags: TAGS, params: jsonSchema(BlobParams) } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const session = await requireSession(ctx, request, id);
+      const message = await liveMessage(ctx, id);
+      const blob = Number(request.params.n);
+      if (blob >= message.blobCount) throw new EscrowError('NOT_FOUND', 'no such part of the message');
+      if (blob > 0) await audit(ctx, request, id, 'downloaded', session.address);
+      return sendBlob(ctx, reply, id, blobName(blob), message.blobSizes![blob]!);
+    },
+  );
+}
+
+export async function pickupRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
+  infoRoute(app, ctx);
+  codeRoutes(app, ctx);
+  openRoutes(app, ctx);
 }

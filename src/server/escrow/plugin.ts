@@ -17,6 +17,7 @@ import { pickupRoutes } from './pickup-routes';
 import { intervalSchedule, purgeOnce, type Schedule } from './purge';
 import { RateWindow } from './rate-window';
 import { replyRoutes } from './reply-routes';
+import { senderLinkRoutes } from './sender-link-routes';
 import { senderRoutes } from './sender-routes';
 import { loadServerKey, SERVER_KEY_FILE, type ServerKey } from './server-key';
 import type { EscrowStore } from './store';
@@ -64,6 +65,7 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
   await senderRoutes(app, ctx);
   await pickupRoutes(app, ctx);
   await replyRoutes(app, ctx);
+  await senderLinkRoutes(app, ctx);
 
   const purge = () =>
     void purgeOnce(ctx).catch((err: unknown) => app.log.error({ err }, 'escrow purge failed'));

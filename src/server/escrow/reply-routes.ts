@@ -1,71 +1,60 @@
 /**
- * Secure replies: a verified recipient uploads a reply encrypted in the browser to the message's reply key; the
- * sender, proving the sender secret of their own link, fetches the wrapped reply key and the replies. The server
- * stores ciphertext only and cannot read either.
+ * Secure replies, the recipient's side: a verified recipient uploads a reply encrypted in the browser to the
+ * message's reply key. The server stores ciphertext only and cannot read it. The sender reads replies through
+ * their own link (`sender-link-routes.ts`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
-import { CreateReplyRequest, FinalizeReplyRequest, type SenderView } from '../../core/escrow/wire';
-import { blobName } from './blobs';
+import { fromBase64Url } from '../../core/escrow/bytes';
+import { CreateReplyRequest, CreateReplyResponse, FinalizeReplyRequest } from '../../core/escrow/wire';
+import { jsonSchema } from '../api/schema';
 import {
   appendPart,
   audit,
-  IdParams,
-  jsonSchema,
-  sendBlob,
   liveMessage,
-  PartQuery,
   requireUploaded,
   sendInBackground,
   type EscrowContext,
+  type UploadSet,
 } from './context';
 import { EscrowError } from './errors';
 import { requireSession } from './recipient-session';
-import type { MessageRecord, ReplyRecord } from './store';
+import { IdParams, PartQuery, PUBLIC, ReplyBlobParams, ReplyParams, TAGS } from './route-schemas';
+import type { ReplyRecord } from './store';
 
-const PUBLIC = { config: { public: true } } as const;
-export const SENDER_ACCESS_HEADER = 'x-sendguard-sender';
-
-const ReplyParams = {
-  type: 'object',
-  properties: {
-    id: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
-    rid: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
-    n: { type: 'string', pattern: '^[0-9]{1,3}$' },
-  },
-  required: ['id', 'rid'],
-} as const;
-
-const uploadSet = (reply: ReplyRecord) => ({
+const uploadSet = (reply: ReplyRecord): UploadSet => ({
   messageId: reply.messageId,
   replyId: reply.id,
   blobCount: reply.blobCount,
 });
 
-/** The sender's proof from their link; a wrong one and a missing message answer alike. */
-async function senderMessage(ctx: EscrowContext, request: FastifyRequest): Promise<MessageRecord> {
-  const { id } = request.params as { id: string };
-  const given = String(request.headers[SENDER_ACCESS_HEADER] ?? '');
-  const message = await liveMessage(ctx, id).catch(() => undefined);
-  const proof = /^[A-Za-z0-9_-]{43}$/.test(given)
-    ? createHash('sha256').update(fromBase64Url(given)).digest()
-    : undefined;
-  if (!message || !proof || !timingSafeEqual(proof, message.senderAccessHash))
-    throw new EscrowError(
-      'ESCROW_SESSION_INVALID',
-      'this sender link is not valid, or the message was revoked or has expired',
-    );
-  return message;
+/** The session's own reply to this message, while it still takes uploads. */
+async function ownReply(
+  ctx: EscrowContext,
+  request: FastifyRequest<{ Params: ReplyParams }>,
+): Promise<ReplyRecord> {
+  const { id, rid } = request.params;
+  const session = await requireSession(ctx, request, id);
+  await liveMessage(ctx, id);
+  const record = await ctx.store.getReply(id, rid);
+  if (!record || record.address !== session.address || record.blobSizes)
+    throw new EscrowError('ESCROW_STATE', 'this reply is not taking uploads');
+  return record;
 }
 
-export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
-  app.post(
+function createRoute(app: FastifyInstance, ctx: EscrowContext): void {
+  app.post<{ Params: IdParams; Body: CreateReplyRequest }>(
     '/pickup/:id/replies',
-    { ...PUBLIC, schema: { params: IdParams, body: jsonSchema(CreateReplyRequest) } },
+    {
+      ...PUBLIC,
+      schema: {
+        tags: TAGS,
+        params: jsonSchema(IdParams),
+        body: jsonSchema(CreateReplyRequest),
+        response: { 201: jsonSchema(CreateReplyResponse, 'output') },
+      },
+    },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const session = await requireSession(ctx, request, id);
       await liveMessage(ctx, id);
       const mine = (await ctx.store.listReplies(id)).filter((r) => r.address === session.address);
@@ -74,53 +63,49 @@ export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Pro
           'ESCROW_REPLY_LIMIT',
           `you can reply ${ctx.config.maxRepliesPerRecipient} times to this message`,
         );
-      const body = request.body as z.infer<typeof CreateReplyRequest>;
       const replyId = ctx.random(16).toString('base64url');
       await ctx.store.insertReply({
         id: replyId,
         messageId: id,
         address: session.address,
         createdAt: ctx.clock.now(),
-        ephemeralPublicKey: fromBase64Url(body.ephemeralPublicKey),
-        blobCount: body.blobCount,
+        ephemeralPublicKey: fromBase64Url(request.body.ephemeralPublicKey),
+        blobCount: request.body.blobCount,
         blobSizes: null,
       });
       return reply.status(201).send({ replyId });
     },
   );
+}
 
-  const ownReply = async (request: FastifyRequest): Promise<ReplyRecord> => {
-    const { id, rid } = request.params as { id: string; rid: string };
-    const session = await requireSession(ctx, request, id);
-    await liveMessage(ctx, id);
-    const record = await ctx.store.getReply(id, rid);
-    if (!record || record.address !== session.address || record.blobSizes)
-      throw new EscrowError('ESCROW_STATE', 'this reply is not taking uploads');
-    return record;
-  };
-
-  app.put(
+function uploadRoute(app: FastifyInstance, ctx: EscrowContext): void {
+  app.put<{ Params: ReplyBlobParams; Querystring: PartQuery; Body: Buffer }>(
     '/pickup/:id/replies/:rid/blobs/:n',
     {
       ...PUBLIC,
-      schema: { params: { ...ReplyParams, required: ['id', 'rid', 'n'] }, querystring: PartQuery },
+      schema: { tags: TAGS, params: jsonSchema(ReplyBlobParams), querystring: jsonSchema(PartQuery) },
       bodyLimit: ctx.config.maxPartBytes,
     },
     async (request, reply) => {
-      const record = await ownReply(request);
-      const n = Number((request.params as { n: string }).n);
-      const offset = Number((request.query as { offset: string }).offset);
-      await appendPart(ctx, uploadSet(record), n, offset, request.body as Buffer);
+      const record = await ownReply(ctx, request);
+      const { n } = request.params;
+      await appendPart(ctx, uploadSet(record), Number(n), Number(request.query.offset), request.body);
       return reply.status(204).send();
     },
   );
+}
 
-  app.post(
+/** A complete reply: stored for the sender, who is told by mail when the message names their address. */
+function finalizeRoute(app: FastifyInstance, ctx: EscrowContext): void {
+  app.post<{ Params: ReplyParams; Body: FinalizeReplyRequest }>(
     '/pickup/:id/replies/:rid/finalize',
-    { ...PUBLIC, schema: { params: ReplyParams, body: jsonSchema(FinalizeReplyRequest) } },
+    {
+      ...PUBLIC,
+      schema: { tags: TAGS, params: jsonSchema(ReplyParams), body: jsonSchema(FinalizeReplyRequest) },
+    },
     async (request, reply) => {
-      const record = await ownReply(request);
-      const { blobSizes } = request.body as z.infer<typeof FinalizeReplyRequest>;
+      const record = await ownReply(ctx, request);
+      const { blobSizes } = request.body;
       await requireUploaded(ctx, uploadSet(record), blobSizes);
       await ctx.store.finalizeReply(record.messageId, record.id, blobSizes);
       await audit(ctx, request, record.messageId, 'replied', record.address);
@@ -134,36 +119,10 @@ export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Pro
       return reply.status(204).send();
     },
   );
+}
 
-  app.get(
-    '/sender/:id',
-    { ...PUBLIC, schema: { params: IdParams } },
-    async (request): Promise<SenderView> => {
-      const message = await senderMessage(ctx, request);
-      const replies = (await ctx.store.listReplies(message.id)).filter((r) => r.blobSizes);
-      return {
-        wrappedReplyKey: toBase64Url(message.wrappedReplyKey),
-        replies: replies.map((r) => ({
-          id: r.id,
-          from: r.address,
-          at: new Date(r.createdAt).toISOString(),
-          ephemeralPublicKey: toBase64Url(r.ephemeralPublicKey),
-          blobSizes: r.blobSizes!,
-        })),
-      };
-    },
-  );
-
-  app.get(
-    '/sender/:id/replies/:rid/blobs/:n',
-    { ...PUBLIC, schema: { params: { ...ReplyParams, required: ['id', 'rid', 'n'] } } },
-    async (request, reply) => {
-      const message = await senderMessage(ctx, request);
-      const { rid, n } = request.params as { rid: string; n: string };
-      const record = await ctx.store.getReply(message.id, rid);
-      if (!record?.blobSizes || Number(n) >= record.blobCount)
-        throw new EscrowError('NOT_FOUND', 'no such reply');
-      return sendBlob(ctx, reply, message.id, blobName(Number(n), rid), record.blobSizes[Number(n)]!);
-    },
-  );
+export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
+  createRoute(app, ctx);
+  uploadRoute(app, ctx);
+  finalizeRoute(app, ctx);
 }

@@ -1,34 +1,27 @@
 /**
  * The sender's side (authenticated): create a message, upload its ciphertext, finalize, and manage it
- * afterwards — list, audit log, revoke, change expiry, revoke one recipient.
+ * afterwards — list, audit log, revoke, change expiry, revoke one recipient. One function per step.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { toBase64Url, fromBase64Url } from '../../core/escrow/bytes';
+import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
 import {
+  AuditLog,
   CreateEscrowRequest,
+  CreateEscrowResponse,
   ExpiryRequest,
   FinalizeRequest,
+  MessageList,
+  MessageSummary,
   RecipientRevokeRequest,
-  type AuditEntry,
-  type MessageSummary,
 } from '../../core/escrow/wire';
+import { jsonSchema } from '../api/schema';
 import { callerOf } from '../auth/plugin';
-import {
-  appendPart,
-  audit,
-  BlobParams,
-  IdParams,
-  jsonSchema,
-  normalizeAddress,
-  PartQuery,
-  requireUploaded,
-  type EscrowContext,
-} from './context';
+import { appendPart, audit, requireMailboxKey, requireUploaded, type EscrowContext } from './context';
 import { EscrowError } from './errors';
 import { shredMessage } from './purge';
+import { BlobParams, IdParams, PartQuery, TAGS } from './route-schemas';
 import type { MessageRecord } from './store';
-import type { z } from 'zod';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -62,114 +55,180 @@ async function summary(ctx: EscrowContext, message: MessageRecord): Promise<Mess
   };
 }
 
-export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
-  app.post('/messages', { schema: { body: jsonSchema(CreateEscrowRequest) } }, async (request, reply) => {
-    const body = request.body as z.infer<typeof CreateEscrowRequest>;
-    if (body.expiryDays > ctx.config.maxExpiryDays)
-      throw new EscrowError(
-        'ESCROW_INVALID',
-        `a secure message can stay at most ${ctx.config.maxExpiryDays} days`,
-      );
-    const id = ctx.random(16).toString('base64url');
-    const serverSecret = ctx.random(32);
-    const now = ctx.clock.now();
-    await ctx.store.insertMessage(
-      {
-        id,
-        owner: ownerOf(request),
-        senderName: body.senderName,
-        senderAddress: body.senderAddress ? normalizeAddress(body.senderAddress) : '',
-        createdAt: now,
-        expiresAt: now + body.expiryDays * DAY,
-        state: 'uploading',
-        sealedServerSecret: ctx.serverKey.seal(serverSecret, `escrow-server-secret:${id}`),
-        wrappedKey: null,
-        blobCount: body.blobCount,
-        blobSizes: null,
-        passcodeSalt: body.passcode ? fromBase64Url(body.passcode.salt) : null,
-        passcodeCheck: body.passcode
-          ? ctx.serverKey.mac('escrow-passcode', id, fromBase64Url(body.passcode.check))
-          : null,
-        replyPublicKey: fromBase64Url(body.replyPublicKey),
-        wrappedReplyKey: fromBase64Url(body.wrappedReplyKey),
-        senderAccessHash: createHash('sha256').update(fromBase64Url(body.senderAccess)).digest(),
-      },
-      [...new Set(body.recipients.map(normalizeAddress))],
-    );
-    await audit(ctx, request, id, 'created');
-    return reply
-      .status(201)
-      .send({ id, serverSecret: toBase64Url(serverSecret), expiresAt: iso(now + body.expiryDays * DAY) });
-  });
+/** The stored form of a new message: the server secret sealed, the passcode check keyed, the sender proof hashed. */
+function newMessage(
+  ctx: EscrowContext,
+  request: FastifyRequest<{ Body: CreateEscrowRequest }>,
+  id: string,
+  serverSecret: Uint8Array,
+): MessageRecord {
+  const body = request.body;
+  const now = ctx.clock.now();
+  return {
+    id,
+    owner: ownerOf(request),
+    senderName: body.senderName,
+    senderAddress: body.senderAddress ? requireMailboxKey(body.senderAddress) : '',
+    createdAt: now,
+    expiresAt: now + body.expiryDays * DAY,
+    state: 'uploading',
+    sealedServerSecret: ctx.serverKey.seal(serverSecret, `escrow-server-secret:${id}`),
+    wrappedKey: null,
+    blobCount: body.blobCount,
+    blobSizes: null,
+    passcodeSalt: body.passcode ? fromBase64Url(body.passcode.salt) : null,
+    passcodeCheck: body.passcode
+      ? ctx.serverKey.mac('escrow-passcode', id, fromBase64Url(body.passcode.check))
+      : null,
+    replyPublicKey: fromBase64Url(body.replyPublicKey),
+    wrappedReplyKey: fromBase64Url(body.wrappedReplyKey),
+    senderAccessHash: createHash('sha256').update(fromBase64Url(body.senderAccess)).digest(),
+  };
+}
 
-  app.put(
-    '/messages/:id/blobs/:n',
-    { schema: { params: BlobParams, querystring: PartQuery }, bodyLimit: ctx.config.maxPartBytes },
+function createRoute(app: FastifyInstance, ctx: EscrowContext): void {
+  app.post<{ Body: CreateEscrowRequest }>(
+    '/messages',
+    {
+      schema: {
+        tags: TAGS,
+        body: jsonSchema(CreateEscrowRequest),
+        response: { 201: jsonSchema(CreateEscrowResponse, 'output') },
+      },
+    },
     async (request, reply) => {
-      const { id, n } = request.params as { id: string; n: string };
+      const { expiryDays, recipients } = request.body;
+      if (expiryDays > ctx.config.maxExpiryDays)
+        throw new EscrowError(
+          'ESCROW_INVALID',
+          `a secure message can stay at most ${ctx.config.maxExpiryDays} days`,
+        );
+      const id = ctx.random(16).toString('base64url');
+      const serverSecret = ctx.random(32);
+      const message = newMessage(ctx, request, id, serverSecret);
+      await ctx.store.insertMessage(message, [...new Set(recipients.map(requireMailboxKey))]);
+      await audit(ctx, request, id, 'created');
+      const answer: CreateEscrowResponse = {
+        id,
+        serverSecret: toBase64Url(serverSecret),
+        expiresAt: iso(message.expiresAt),
+      };
+      return reply.status(201).send(answer);
+    },
+  );
+}
+
+/** Upload parts, then finalize with the wrapped key once every blob is complete. */
+function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
+  app.put<{ Params: BlobParams; Querystring: PartQuery; Body: Buffer }>(
+    '/messages/:id/blobs/:n',
+    {
+      schema: { tags: TAGS, params: jsonSchema(BlobParams), querystring: jsonSchema(PartQuery) },
+      bodyLimit: ctx.config.maxPartBytes,
+    },
+    async (request, reply) => {
+      const { id, n } = request.params;
       const message = await ownMessage(ctx, request, id);
       if (message.state !== 'uploading')
         throw new EscrowError('ESCROW_STATE', 'this message is not taking uploads');
-      const offset = Number((request.query as { offset: string }).offset);
-      await appendPart(
-        ctx,
-        { messageId: id, blobCount: message.blobCount },
-        Number(n),
-        offset,
-        request.body as Buffer,
-      );
+      const set = { messageId: id, blobCount: message.blobCount };
+      await appendPart(ctx, set, Number(n), Number(request.query.offset), request.body);
       return reply.status(204).send();
     },
   );
 
-  app.post(
+  app.post<{ Params: IdParams; Body: FinalizeRequest }>(
     '/messages/:id/finalize',
-    { schema: { params: IdParams, body: jsonSchema(FinalizeRequest) } },
+    { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(FinalizeRequest) } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as z.infer<typeof FinalizeRequest>;
+      const { id } = request.params;
+      const { wrappedKey, blobSizes } = request.body;
       const message = await ownMessage(ctx, request, id);
       if (message.state !== 'uploading')
         throw new EscrowError('ESCROW_STATE', 'this message is already finalized');
-      await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, body.blobSizes);
-      await ctx.store.finalize(id, fromBase64Url(body.wrappedKey), body.blobSizes);
+      await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, blobSizes);
+      await ctx.store.finalize(id, fromBase64Url(wrappedKey), blobSizes);
+      return reply.status(204).send();
+    },
+  );
+}
+
+/** What the sender may read back: their messages, one message, its audit log. */
+function readRoutes(app: FastifyInstance, ctx: EscrowContext): void {
+  app.get(
+    '/messages',
+    { schema: { tags: TAGS, response: { 200: jsonSchema(MessageList, 'output') } } },
+    async (request): Promise<MessageList> => {
+      const messages = await ctx.store.listMessages(ownerOf(request));
+      return { messages: await Promise.all(messages.map((m) => summary(ctx, m))) };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/messages/:id',
+    {
+      schema: {
+        tags: TAGS,
+        params: jsonSchema(IdParams),
+        response: { 200: jsonSchema(MessageSummary, 'output') },
+      },
+    },
+    async (request) => summary(ctx, await ownMessage(ctx, request, request.params.id)),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/messages/:id/audit',
+    {
+      schema: { tags: TAGS, params: jsonSchema(IdParams), response: { 200: jsonSchema(AuditLog, 'output') } },
+    },
+    async (request): Promise<AuditLog> => {
+      const message = await ownMessage(ctx, request, request.params.id);
+      const entries = (await ctx.store.audit(message.id)).map((e) => ({
+        at: iso(e.at),
+        event: e.event,
+        ...(e.recipient ? { recipient: e.recipient } : {}),
+        ...(e.ip ? { ip: e.ip } : {}),
+        ...(e.userAgent ? { userAgent: e.userAgent } : {}),
+      }));
+      return { entries };
+    },
+  );
+}
+
+/** Ending access: the whole message (its keys shredded), or one recipient. */
+function revokeRoutes(app: FastifyInstance, ctx: EscrowContext): void {
+  app.post<{ Params: IdParams }>(
+    '/messages/:id/revoke',
+    { schema: { tags: TAGS, params: jsonSchema(IdParams) } },
+    async (request, reply) => {
+      const message = await ownMessage(ctx, request, request.params.id);
+      if (message.sealedServerSecret) await shredMessage(ctx, message.id, 'revoked', request);
       return reply.status(204).send();
     },
   );
 
-  app.get('/messages', async (request) => {
-    const messages = await ctx.store.listMessages(ownerOf(request));
-    return { messages: await Promise.all(messages.map((m) => summary(ctx, m))) };
-  });
-
-  app.get('/messages/:id', { schema: { params: IdParams } }, async (request) => {
-    return summary(ctx, await ownMessage(ctx, request, (request.params as { id: string }).id));
-  });
-
-  app.get('/messages/:id/audit', { schema: { params: IdParams } }, async (request) => {
-    const message = await ownMessage(ctx, request, (request.params as { id: string }).id);
-    const entries: AuditEntry[] = (await ctx.store.audit(message.id)).map((e) => ({
-      at: iso(e.at),
-      event: e.event,
-      ...(e.recipient ? { recipient: e.recipient } : {}),
-      ...(e.ip ? { ip: e.ip } : {}),
-      ...(e.userAgent ? { userAgent: e.userAgent } : {}),
-    }));
-    return { entries };
-  });
-
-  app.post('/messages/:id/revoke', { schema: { params: IdParams } }, async (request, reply) => {
-    const message = await ownMessage(ctx, request, (request.params as { id: string }).id);
-    if (message.sealedServerSecret) await shredMessage(ctx, message.id, 'revoked', request);
-    return reply.status(204).send();
-  });
-
-  app.post(
-    '/messages/:id/expiry',
-    { schema: { params: IdParams, body: jsonSchema(ExpiryRequest) } },
+  app.post<{ Params: IdParams; Body: RecipientRevokeRequest }>(
+    '/messages/:id/recipients/revoke',
+    { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(RecipientRevokeRequest) } },
     async (request, reply) => {
-      const message = await ownMessage(ctx, request, (request.params as { id: string }).id);
-      const expiresAt = Date.parse((request.body as z.infer<typeof ExpiryRequest>).expiresAt);
+      const message = await ownMessage(ctx, request, request.params.id);
+      const address = requireMailboxKey(request.body.address);
+      if (!(await ctx.store.revokeRecipient(message.id, address)))
+        throw new EscrowError('NOT_FOUND', `${address} is not a recipient of this message`);
+      await ctx.store.deleteCode(message.id, address);
+      await audit(ctx, request, message.id, 'revoked', address);
+      return reply.status(204).send();
+    },
+  );
+}
+
+function expiryRoute(app: FastifyInstance, ctx: EscrowContext): void {
+  app.post<{ Params: IdParams; Body: ExpiryRequest }>(
+    '/messages/:id/expiry',
+    { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(ExpiryRequest) } },
+    async (request, reply) => {
+      const message = await ownMessage(ctx, request, request.params.id);
+      const expiresAt = Date.parse(request.body.expiresAt);
       if (!message.sealedServerSecret)
         throw new EscrowError('ESCROW_STATE', 'this message was revoked or has expired');
       if (expiresAt <= ctx.clock.now() || expiresAt > message.createdAt + ctx.config.maxExpiryDays * DAY)
@@ -182,18 +241,12 @@ export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Pr
       return reply.status(204).send();
     },
   );
+}
 
-  app.post(
-    '/messages/:id/recipients/revoke',
-    { schema: { params: IdParams, body: jsonSchema(RecipientRevokeRequest) } },
-    async (request, reply) => {
-      const message = await ownMessage(ctx, request, (request.params as { id: string }).id);
-      const address = normalizeAddress((request.body as z.infer<typeof RecipientRevokeRequest>).address);
-      if (!(await ctx.store.revokeRecipient(message.id, address)))
-        throw new EscrowError('NOT_FOUND', `${address} is not a recipient of this message`);
-      await ctx.store.deleteCode(message.id, address);
-      await audit(ctx, request, message.id, 'revoked', address);
-      return reply.status(204).send();
-    },
-  );
+export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
+  createRoute(app, ctx);
+  uploadRoutes(app, ctx);
+  readRoutes(app, ctx);
+  revokeRoutes(app, ctx);
+  expiryRoute(app, ctx);
 }

@@ -36,7 +36,7 @@ export async function recordWrongTry(
   const reachedCap =
     wait === ctx.config.backoff.maxMs && backoffMs(wrong - 1 - freeTries, ctx.config.backoff) < wait;
   if (!reachedCap) return;
-  await audit(ctx, request, message.id, 'locked', address);
+  await audit(ctx, request, message.id, 'longest-wait-reached', address);
   if (!message.senderAddress) return;
   sendInBackground(
     ctx,
