@@ -4,6 +4,7 @@
  * `none` (the source answered that it has nothing), because only `none` lets a lower source's silence mean "no key".
  */
 import type { KeySource } from '../../core/vocabulary';
+import type { KeyDocument } from './key-http';
 import { KeyReadError, readKeyBlock } from './key-read';
 import type { PublicKey } from './openpgp';
 import { validateKey, type KeyRules, type UsableKey } from './validate';
@@ -59,6 +60,31 @@ export async function judgeAnswer(
     return { source, status: 'invalid', reasons: [`the answer ${origin} is unusable: ${error.message}`] };
   }
   return judgeKeys(source, keys, address, rules, origin);
+}
+
+/** A key server's answer (key-http.ts) judged for `address`: the same rules for every source that serves documents. */
+export async function judgeDocument(
+  source: KeySource,
+  document: KeyDocument,
+  address: string,
+  rules: KeyRules,
+  origin: string,
+): Promise<SourceResult> {
+  switch (document.status) {
+    case 'absent':
+      return { source, status: 'none', reasons: [`no key ${origin}`] };
+    case 'too-large':
+      return {
+        source,
+        status: 'invalid',
+        reasons: [
+          `the key published ${origin} is larger than ${document.maxBytes / 1024} KiB, ` +
+            'the most a key directory may serve, so no client can use it',
+        ],
+      };
+    case 'found':
+      return judgeAnswer(source, document.body, address, rules, origin);
+  }
 }
 
 /** A source that could not answer; the message is the typed error's, which names host and cause. */

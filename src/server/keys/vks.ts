@@ -5,7 +5,7 @@
  * so it is `invalid` with that reason rather than trusted on the server's word.
  */
 import { getKeyDocument, type KeyDocument, type KeyHttpDeps } from './key-http';
-import { failedResult, judgeAnswer, type SourceResult } from './source-result';
+import { failedResult, judgeDocument, type SourceResult } from './source-result';
 import type { KeyRules } from './validate';
 
 export const VKS_DEFAULT_BASE_URL = 'https://keys.openpgp.org';
@@ -51,7 +51,5 @@ export async function getVksKey(
   } catch (error) {
     return failedResult(source, 'the VKS lookup', error);
   }
-  const origin = `on the key server at ${answer.url}`;
-  if (answer.status === 'absent') return { source, status: 'none', reasons: [`no key ${origin}`] };
-  return judgeAnswer(source, answer.body, address, rules, origin);
+  return judgeDocument(source, answer, address, rules, `on the key server at ${answer.url}`);
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { HttpsGetError } from '../net/https-get';
 import { getKeyDocument, type KeyDocument, type KeyHttpDeps } from './key-http';
-import { failedResult, judgeAnswer, type SourceResult } from './source-result';
+import { failedResult, judgeDocument, type SourceResult } from './source-result';
 import type { KeyRules } from './validate';
 
 const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
@@ -96,21 +96,13 @@ export async function getWkdKey(
   try {
     answer = await fetchWkd(address.localPart, address.domain, deps);
   } catch (error) {
-    // An oversize document is the directory's definite answer, the same one on every ask: a key it publishes and
-    // no client can use (GnuPG refuses it at the same bound), not a lookup that might succeed next time.
-    if (error instanceof HttpsGetError && error.code === 'HTTP_BODY_TOO_LARGE') {
-      return {
-        source: 'wkd',
-        status: 'invalid',
-        reasons: [
-          `the key published in WKD for ${address.address} is larger than ${WKD_MAX_BYTES / 1024} KiB, ` +
-            'the most a key directory may serve, so no client can use it',
-        ],
-      };
-    }
     return failedResult('wkd', 'the WKD lookup', error);
   }
-  const origin = `in WKD (${answer.method} method) at ${answer.url}`;
-  if (answer.status === 'absent') return { source: 'wkd', status: 'none', reasons: [`no key ${origin}`] };
-  return judgeAnswer('wkd', answer.body, address.address, rules, origin);
+  return judgeDocument(
+    'wkd',
+    answer,
+    address.address,
+    rules,
+    `in WKD (${answer.method} method) at ${answer.url}`,
+  );
 }

@@ -388,6 +388,16 @@ describe('VKS', () => {
     expect(result.reasons.join('\n')).toContain('the WKD lookup failed');
   });
 
+  test("a body over 256 KiB is the key server's answer, as for WKD: invalid, with the bound named", async () => {
+    vksByEmail.set('rita@example.org', Buffer.alloc(256 * 1024 + 1, 0x41));
+    const result = await lookup('rita@example.org');
+    expect(result).toMatchObject({ verdict: 'invalid', source: 'vks' });
+    expect(result.reasons[0]).toBe(
+      `the key published on the key server at https://vks.test:${port}/vks/v1/by-email/rita%40example.org ` +
+        'is larger than 256 KiB, the most a key directory may serve, so no client can use it',
+    );
+  });
+
   test('an unreachable VKS with nothing found elsewhere is unknown', async () => {
     failingHosts.add('vks.test');
     expect((await lookup('nobody@example.org')).verdict).toBe('unknown');
