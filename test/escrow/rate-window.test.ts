@@ -1,4 +1,4 @@
-/** The in-memory limiter behind escrow's per-network and per-recipient counts. */
+/** The in-memory limiter behind escrow's per-network and per-recipient counts, held in the shared BoundedCache. */
 import { RateWindow } from '../../src/server/escrow/rate-window';
 
 test('counts up to max per window, then tells how long until the window ends; a refusal counts nothing', () => {
@@ -23,12 +23,12 @@ test('attack: a full table evicts the oldest windows instead of refusing every n
   expect(window.hit('attacker-0', 2)).toBe(0);
 });
 
-test('expired windows go first, and a restarted window counts as new', () => {
+test('the least recently counted window leaves first, and a restarted window counts as new', () => {
   const window = new RateWindow(1, 1000, 3);
   window.hit('old', 0);
   window.hit('b', 500);
   window.hit('c', 600);
-  expect(window.hit('d', 1200)).toBe(0); // 'old' has expired and makes room
+  expect(window.hit('d', 1200)).toBe(0); // 'old', counted longest ago, makes room
   expect(window.hit('b', 1300)).toBeGreaterThan(0);
   expect(window.hit('c', 1300)).toBeGreaterThan(0);
   expect(window.hit('d', 1300)).toBeGreaterThan(0);

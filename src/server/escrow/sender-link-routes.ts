@@ -15,6 +15,11 @@ import type { MessageRecord } from './store';
 
 const SENDER_ACCESS_HEADER = 'x-sendguard-sender';
 
+/** What the store keeps of the sender-access value: its SHA-256, so a copy of the database cannot use it. */
+export function senderAccessHash(senderAccess: string): Buffer {
+  return createHash('sha256').update(fromBase64Url(senderAccess)).digest();
+}
+
 /** The sender's proof from their link; a wrong one and a missing message answer alike. */
 async function senderMessage(
   ctx: EscrowContext,
@@ -22,9 +27,7 @@ async function senderMessage(
 ): Promise<MessageRecord> {
   const given = String(request.headers[SENDER_ACCESS_HEADER] ?? '');
   const message = await liveMessage(ctx, request.params.id).catch(() => undefined);
-  const proof = /^[A-Za-z0-9_-]{43}$/.test(given)
-    ? createHash('sha256').update(fromBase64Url(given)).digest()
-    : undefined;
+  const proof = /^[A-Za-z0-9_-]{43}$/.test(given) ? senderAccessHash(given) : undefined;
   if (!message || !proof || !timingSafeEqual(proof, message.senderAccessHash))
     throw new EscrowError(
       'ESCROW_SESSION_INVALID',

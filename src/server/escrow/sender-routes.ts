@@ -2,7 +2,6 @@
  * The sender's side (authenticated): create a message, upload its ciphertext, finalize, and manage it
  * afterwards — list, audit log, revoke, change expiry, revoke one recipient. One function per step.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
 import {
@@ -20,6 +19,7 @@ import { callerOf } from '../auth/plugin';
 import { appendPart, audit, requireMailboxKey, requireUploaded, type EscrowContext } from './context';
 import { EscrowError } from './errors';
 import { shredMessage } from './purge';
+import { senderAccessHash } from './sender-link-routes';
 import { BlobParams, IdParams, PartQuery, TAGS } from './route-schemas';
 import type { MessageRecord } from './store';
 
@@ -82,7 +82,7 @@ function newMessage(
       : null,
     replyPublicKey: fromBase64Url(body.replyPublicKey),
     wrappedReplyKey: fromBase64Url(body.wrappedReplyKey),
-    senderAccessHash: createHash('sha256').update(fromBase64Url(body.senderAccess)).digest(),
+    senderAccessHash: senderAccessHash(body.senderAccess),
   };
 }
 

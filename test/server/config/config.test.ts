@@ -151,6 +151,16 @@ describe('parseConfig', () => {
     ]);
   });
 
+  test('escrow settings are parsed once with the service: files go under dataDir, its own dataDir is refused', () => {
+    const config = parseConfig({ dataDir: 'var/sg' }, {}, '/srv');
+    expect(config.dataDir).toBe('/srv/var/sg');
+    expect(config.escrow).not.toHaveProperty('dataDir');
+    expect(config.escrow.codeTtlMs).toBe(600_000);
+    expect(
+      issuesOf(() => parseConfig({ escrow: { dataDir: 'elsewhere', publicUrl: 'https://x.test' } })),
+    ).toEqual([expect.stringMatching(/^escrow: .*"dataDir".*"publicUrl"/)]);
+  });
+
   test('with no way to sign in the configuration is refused', () => {
     expect(issuesOf(() => parseConfig({ auth: { apiTokens: false } }))).toEqual([
       expect.stringMatching(/^auth: no way to sign in/),
