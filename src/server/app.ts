@@ -46,7 +46,10 @@ export interface AppDeps {
   entraKeys?: JWTVerifyGetKey;
   /** Key and certificate to serve HTTPS with (`tlsMaterial`); plain HTTP without. */
   https?: { key: string; cert: string };
-  /** Secure pickup, when this app offers it: its store, mailer and clock (the rest from `config.escrow`). */
+  /**
+   * Secure pickup, when this app offers it: its store, and its mailer or blobs for tests. It runs on the app's
+   * clock unless given one; its settings come from `config.escrow`.
+   */
   escrow?: Omit<EscrowPluginOptions, 'config'>;
   /** Where log lines go; stdout by default. */
   logStream?: LogDestination;
@@ -152,6 +155,7 @@ async function apiRoutes(
     await api.register(escrowPlugin, {
       prefix: '/escrow',
       config: { ...config.escrow, publicUrl: config.publicUrl, dataDir: config.dataDir },
+      clock: context.clock,
       ...deps.escrow,
     });
   }
