@@ -4,7 +4,8 @@
  * backend (the host's strings go as they are), which keeps the address parser and its IDNA tables out of the
  * send handler's small bundle.
  */
-import { RECIPIENT_FIELDS, type Recipient, type RecipientField } from '../core/addresses';
+import type { Recipient } from '../core/addresses';
+import { RECIPIENT_FIELDS, type RecipientField } from '../core/recipient-fields';
 import type { ScanResult } from '../core/detectors';
 import { evaluateMessage, type Evaluation } from '../core/evaluate';
 import type { Policy } from '../core/policy/schema';

@@ -3,9 +3,9 @@
  * `messenger.*`, the try-it page's simulated item) implements this once in its own folder; nothing under
  * `src/addin` touches a host API directly, so the pane, the protect modules and their tests run on any of them.
  */
-import type { RecipientField } from '../core/addresses';
+import type { RecipientField } from '../core/recipient-fields';
 
-export type { RecipientField } from '../core/addresses';
+export type { RecipientField } from '../core/recipient-fields';
 
 export interface HostRecipient {
   address: string;

@@ -6,11 +6,8 @@
 import { parseAddressList, type ParsedMailbox } from 'email-addresses';
 import { toASCII } from 'tr46';
 import { SendguardError } from './errors';
-
-export type RecipientField = 'to' | 'cc' | 'bcc';
-
-/** The header fields that carry recipients, in the order they are read and shown. */
-export const RECIPIENT_FIELDS: readonly RecipientField[] = ['to', 'cc', 'bcc'];
+import { PLAIN_ADDRESS } from './plain-address';
+import { RECIPIENT_FIELDS, type RecipientField } from './recipient-fields';
 
 export interface Recipient {
   /** `local@domain` with the domain as a lower-case A-label; the local part quoted only where RFC 5322 needs it. */
@@ -202,13 +199,7 @@ function screenEntry(entry: string): string | undefined {
 /** The parts of a mailbox this module reads, whichever parser found them. */
 type Mailbox = Pick<ParsedMailbox, 'local' | 'domain' | 'name'>;
 
-/**
- * A bare ASCII dot-atom address (what hosts hand over most of the time) reads the same under RFC 5322 as under
- * this pattern, so it skips the full grammar: the send path parses every recipient of every message.
- */
-const PLAIN_ADDRESS =
-  /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
-
+/** The send path parses every recipient of every message: the common bare form skips the full grammar. */
 function plainMailbox(entry: string): Mailbox | undefined {
   const match = PLAIN_ADDRESS.exec(entry);
   return match ? { local: match[1]!, domain: match[2]!, name: null } : undefined;

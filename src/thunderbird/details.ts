@@ -3,7 +3,8 @@
  * the background (the snapshot `onBeforeSend` hands over) see the message in. Pure functions: the two sides
  * read recipients, bodies and headers the same way because they call the same code.
  */
-import { RECIPIENT_FIELDS, readRecipients } from '../core/addresses';
+import { readRecipients } from '../core/addresses';
+import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import type { HostRecipient, HostRecipients } from '../addin/host';
 import type { ComposeDetails, ComposeRecipient, ComposeRecipientList, CustomHeader } from './messenger';
 

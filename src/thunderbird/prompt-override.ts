@@ -6,7 +6,8 @@
  * the next send of the same recipients within a few minutes finds it and uses it up.
  */
 import type { HostRecipients } from '../addin/host';
-import { mailboxKey, RECIPIENT_FIELDS } from '../core/addresses';
+import { mailboxKey } from '../core/addresses';
+import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import type { StorageArea } from './messenger';
 
 export interface PendingPrompt {

@@ -230,6 +230,16 @@ describe('the answer is about exactly the recipients asked', () => {
     expect(error.message).toBe('the answer for "ann@a.example" gives it as "eve@a.example"');
   });
 
+  test('a bare dot-atom input is held to its own address, with a root dot; other forms are left to the service', () => {
+    const swapped = { ...recipient('eve@a.example'), input: 'ann.lee@A.example.' };
+    expect(refusal(answerOf([swapped]), ['ann.lee@A.example.']).message).toBe(
+      'the answer for "ann.lee@A.example." gives it as "eve@a.example"',
+    );
+    // Two dots in a row: not a dot-atom, so the service's quoted normal form is its to give.
+    const unusual = { ...recipient('"ann..lee"@a.example'), input: 'ann..lee@a.example' };
+    expect(checkAssessAnswer(answerOf([unusual]), ['ann..lee@a.example']).recipients).toHaveLength(1);
+  });
+
   test('the service’s normal forms pass: domain case, a root dot, display names and quoting left to it', () => {
     const asked = ['Ann@A.Example.', 'Bob <bob@b.example>', '"odd..name"@c.example'];
     const body = answerOf([

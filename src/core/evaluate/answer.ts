@@ -9,6 +9,7 @@ import { SendguardError } from '../errors';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
+import { PLAIN_ADDRESS } from '../plain-address';
 import { WIRE_LIMITS as L } from './wire-limits';
 
 export type AnswerErrorCode =
@@ -174,9 +175,6 @@ export function readAcceptedKey(body: unknown): KeyAssessment {
 
 const sameText = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-/** Atext and dots, one @, LDH and dots: two character classes split by the @, so linear on any input. */
-const BARE_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$/;
-
 /**
  * The address itself when the host listed a bare dot-atom address, which the service gives back unchanged but
  * for the domain's case and a trailing root dot; `undefined` for any other form (display names, quoting,
@@ -184,9 +182,7 @@ const BARE_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$/;
  */
 function bareAddress(input: string): string | undefined {
   const spec = input.endsWith('.') ? input.slice(0, -1) : input;
-  if (!BARE_ADDRESS.test(spec)) return undefined;
-  const local = spec.slice(0, spec.indexOf('@'));
-  return local.startsWith('.') || local.endsWith('.') || local.includes('..') ? undefined : spec;
+  return PLAIN_ADDRESS.test(spec) ? spec : undefined;
 }
 
 /** A recipient's parts must be about that recipient: another domain's TLS or another address's key is not. */

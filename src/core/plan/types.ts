@@ -1,4 +1,4 @@
-import type { RecipientField } from '../addresses';
+import type { RecipientField } from '../recipient-fields';
 import type {
   KeySource,
   KeyVerdict,
