@@ -1,12 +1,13 @@
 /** `sendguard check`: the transport verdict of recipient domains, with the evidence behind it. */
 import { parseArgs } from 'node:util';
-import { AddressError, normalizeDomain, parseAddress, DomainError } from '../../core/addresses';
+import { normalizeDomain, parseAddress } from '../../core/addresses';
 import {
   CachingTransportService,
   MemoryStsCache,
   type AddressReport,
   type TransportReport,
 } from '../../server/transport';
+import { lookUpEach } from '../each-argument';
 import { UsageError, type CliIo } from '../io';
 import { NETWORK_HELP, NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
 
@@ -81,21 +82,14 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     deps: { ...network, stsCache: new MemoryStsCache() },
     checkDeadlineMs: deadlineMs,
   });
-  const results = await Promise.all(
-    positionals.map(async (argument) => {
-      try {
-        return { argument, report: await service.report(domainOf(argument)) };
-      } catch (error) {
-        if (error instanceof AddressError || error instanceof DomainError)
-          return { argument, error: error.message };
-        throw error;
-      }
-    }),
+  const { answers: reports, exitCode } = await lookUpEach(
+    'check',
+    positionals,
+    (argument) => service.report(domainOf(argument)),
+    io,
   );
-  const reports = results.flatMap((r) => (r.report ? [r.report] : []));
-  for (const bad of results.filter((r) => r.error)) io.err(`sendguard check: ${bad.error}\n`);
   io.out(
     values.json ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(formatReport).join('\n\n')}\n`,
   );
-  return reports.length === results.length && reports.every((r) => r.verdict !== 'unknown') ? 0 : 1;
+  return exitCode;
 }

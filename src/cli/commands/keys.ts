@@ -1,10 +1,11 @@
 /** `sendguard keys`: can each address receive OpenPGP, with which key, from where, and why (not). */
 import { parseArgs } from 'node:util';
-import { AddressError, parseAddress } from '../../core/addresses';
+import { parseAddress } from '../../core/addresses';
 import { formatFingerprint } from '../../core/fingerprint';
 import type { KeyAssessment } from '../../core/wire';
 import { addressResolver } from '../../server/dns';
 import { DirectoryKeyring, lookupKey, MemoryPinStore, VKS_DEFAULT_BASE_URL } from '../../server/keys';
+import { lookUpEach } from '../each-argument';
 import { UsageError, type CliIo } from '../io';
 import { NETWORK_HELP, NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
 import { loadPolicy } from '../policy-file';
@@ -78,23 +79,17 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
     vksBaseUrl: values['no-vks'] ? null : (values['vks-url'] ?? VKS_DEFAULT_BASE_URL),
     timeouts: { overallMs },
   };
-  const results = await Promise.all(
-    positionals.map(async (argument) => {
-      try {
-        return { assessment: await lookupKey(parseAddress(argument).address, deps, options) };
-      } catch (error) {
-        if (error instanceof AddressError) return { error: error.message };
-        throw error;
-      }
-    }),
+  const { answers: assessments, exitCode } = await lookUpEach(
+    'keys',
+    positionals,
+    (argument) => lookupKey(parseAddress(argument).address, deps, options),
+    io,
   );
-  const assessments = results.flatMap((r) => (r.assessment ? [r.assessment] : []));
-  for (const bad of results.filter((r) => r.error)) io.err(`sendguard keys: ${bad.error}\n`);
   const printable = values.armor ? assessments : assessments.map(({ armoredKey: _key, ...rest }) => rest);
   io.out(
     values.json
       ? `${JSON.stringify(printable, null, 2)}\n`
       : `${assessments.map((a) => formatKey(a, values.armor)).join('\n\n')}\n`,
   );
-  return assessments.length === results.length && assessments.every((a) => a.verdict !== 'unknown') ? 0 : 1;
+  return exitCode;
 }
