@@ -116,7 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       auth: config.auth,
       tokens: deps.store.tokens,
       ...(config.auth.entra
-        ? { entra: createEntraVerifier(config.auth.entra, { keys: deps.entraKeys }) }
+        ? { entra: createEntraVerifier(config.auth.entra, { keys: deps.entraKeys, clock: context.clock }) }
         : {}),
     });
     await authenticated.register(metricsRoute, { metrics, requireAdmin: config.metrics.requireAdmin });

@@ -4,6 +4,7 @@
  * a token from another tenant is refused even if the issuer were misconfigured to accept it.
  */
 import { jose, type JWTVerifyGetKey } from './jose';
+import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
 import type { EntraConfig } from '../config/schema';
 import type { Caller, Role } from './caller';
@@ -11,6 +12,8 @@ import type { Caller, Role } from './caller';
 export interface EntraDeps {
   /** The signing keys; by default fetched (and cached by jose) from `jwksUri`. Tests pass a local set. */
   keys?: JWTVerifyGetKey;
+  /** Expiry and not-before are judged by its wall time. */
+  clock?: Clock;
 }
 
 export type EntraVerifier = (token: string) => Promise<{ caller: Caller } | { reason: string }>;
@@ -31,6 +34,7 @@ export function createEntraVerifier(config: EntraConfig, deps: EntraDeps = {}): 
       timeoutDuration: 5000,
     });
   const issuer = entraIssuer(config);
+  const clock = deps.clock ?? systemClock;
   return async (token) => {
     let payload;
     try {
@@ -39,6 +43,7 @@ export function createEntraVerifier(config: EntraConfig, deps: EntraDeps = {}): 
         audience: config.audience,
         algorithms: ALGORITHMS,
         clockTolerance: config.clockToleranceSeconds,
+        currentDate: new Date(clock.now()),
         requiredClaims: ['exp', 'tid'],
       }));
     } catch (error) {
