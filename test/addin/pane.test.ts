@@ -133,3 +133,125 @@ test('a body too long to check whole: the pane says so and plans as the send che
     kind: 'block',
   });
 });
+
+describe('a changed OpenPGP key: the sender checks it and accepts it', () => {
+  const ANN = 'ann@plain.example';
+  const BEFORE = '0123456789ABCDEF0123456789ABCDEF01234567';
+  const NOW = 'FEDCBA9876543210FEDCBA9876543210FEDCBA98';
+  const SSN = 'Her SSN is 234-56-7890.';
+
+  /**
+   * The service as the pane meets it: Ann's key changed from BEFORE to NOW, `accepted` by the sender only when
+   * the key found now is still the one they checked (`moves` makes it change again first).
+   */
+  function keyService(options: { moves?: string; unreachable?: boolean } = {}) {
+    let found = NOW;
+    let pinned = BEFORE;
+    const accepted: string[] = [];
+    let assessed = 0;
+    const key = (): AssessAnswer['recipients'][number]['key'] =>
+      found === pinned
+        ? {
+            address: ANN,
+            verdict: 'valid',
+            source: 'pinned',
+            fingerprint: found,
+            reasons: [],
+            armoredKey: 'KEY',
+          }
+        : {
+            address: ANN,
+            verdict: 'changed',
+            source: 'wkd',
+            fingerprint: found,
+            pinnedFingerprint: pinned,
+            reasons: [`the key differs from the pinned key ${pinned} (pinned by first-use)`],
+          };
+    const backend: Backend = {
+      policy: async () => ({ version: 'v', policy: defaultPolicy() }),
+      assess: async () => {
+        assessed += 1;
+        return {
+          policyVersion: 'v',
+          partial: false,
+          recipients: [{ ...recipient(ANN, 'none'), key: key() }],
+          invalid: [],
+        };
+      },
+      acceptKey: async (address, fingerprint) => {
+        if (options.unreachable) throw new BackendError('BACKEND_UNREACHABLE', 'connection refused');
+        if (options.moves) found = options.moves;
+        if (address !== ANN || fingerprint !== found)
+          throw new BackendError('KEY_CHANGED_AGAIN', `a new lookup finds key ${found}, not ${fingerprint}`);
+        pinned = fingerprint;
+        accepted.push(fingerprint);
+        return key();
+      },
+    };
+    return { backend, accepted, assessments: () => assessed };
+  }
+
+  async function openKeyChange(backend: Backend) {
+    await renderPane(fakeHost([ANN], SSN), backend);
+    fireEvent.click(await screen.findByRole('button', { name: 'Review key change' }));
+    return screen.findByRole('dialog');
+  }
+
+  const acceptButton = () =>
+    screen.getByRole('button', { name: `I checked it with ${ANN}: use the new key` });
+
+  test('both fingerprints in groups of four, where the new one came from, and no word of an administrator', async () => {
+    const dialog = await openKeyChange(keyService().backend);
+    expect(screen.getByTestId('fingerprint-before').textContent).toBe(
+      '0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567',
+    );
+    expect(screen.getByTestId('fingerprint-now').textContent).toBe(
+      'FEDC BA98 7654 3210 FEDC BA98 7654 3210 FEDC BA98',
+    );
+    expect(dialog.textContent).toContain('Key found now, from the web key directory');
+    expect(dialog.textContent).toContain('pinned by first-use');
+    expect(dialog.textContent).toContain(`Ask ${ANN} by phone or in person`);
+    expect(dialog.textContent).not.toMatch(/administrator/);
+  });
+
+  test('accepting sends the fingerprint shown, then checks the recipients again: the key is used', async () => {
+    const service = keyService();
+    await openKeyChange(service.backend);
+    expect(screen.getAllByText('Secure pickup').length).toBeGreaterThan(0);
+    const before = service.assessments();
+    await act(async () => {
+      fireEvent.click(acceptButton());
+    });
+    expect(service.accepted).toEqual([NOW]);
+    expect(service.assessments()).toBeGreaterThan(before);
+    expect(await screen.findByText('OpenPGP')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Review key change' })).toBeNull();
+  });
+
+  test('a key that changed again is not accepted: the sender is told so, and the pane checks again', async () => {
+    const AGAIN = '1111222233334444555566667777888899990000';
+    const service = keyService({ moves: AGAIN });
+    await openKeyChange(service.backend);
+    const before = service.assessments();
+    await act(async () => {
+      fireEvent.click(acceptButton());
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(`The key of ${ANN} changed again after it was shown here`);
+    expect(alert.textContent).toContain('nothing was accepted');
+    expect(service.accepted).toEqual([]);
+    expect(service.assessments()).toBeGreaterThan(before);
+  });
+
+  test('a service that cannot be reached: the reason, and that nothing changed', async () => {
+    await openKeyChange(keyService({ unreachable: true }).backend);
+    await act(async () => {
+      fireEvent.click(acceptButton());
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(
+      `The new key of ${ANN} could not be accepted: The Sendguard service could not be reached (connection refused).`,
+    );
+    expect(alert.textContent).toContain('Nothing was changed; try again.');
+  });
+});

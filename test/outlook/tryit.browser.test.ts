@@ -124,7 +124,7 @@ describe('the try-it page', () => {
     await page.getByRole('button', { name: 'Add the forced-TLS tag' }).click();
     await page.getByText('Applied: forced TLS for these recipients.').waitFor();
     await page.getByRole('button', { name: 'Add the forced-TLS tag' }).click();
-    await page.getByText('The forced-TLS tag is on the message').waitFor();
+    await page.getByText('Ready for forced TLS: the tag is on the message').waitFor();
     const subject = await page.evaluate(() => (window as any).sendguardTry.state.subject);
     expect(subject).toBe('#secure# Refund');
     await page.close();

@@ -1,11 +1,14 @@
 /** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /**
- * A recipient whose OpenPGP key differs from the one used before: the sender sees both fingerprints and confirms
- * they have read them. The new key is not used until an administrator accepts it (the backend withholds keys it
- * cannot vouch for), so confirming here explains the protection the recipient gets meanwhile.
+ * A recipient whose OpenPGP key differs from the one used before. The sender decides (DESIGN.md: a changed key
+ * "the sender must confirm"): the dialog shows both fingerprints in groups of four, where the new key came from
+ * and what the service found, and asks the sender to compare the new fingerprint with the recipient by phone or
+ * in person. Confirming asks the service to accept the key, which it does only if it still finds exactly that
+ * key; the recipients are then checked again.
  */
 import {
   Button,
+  Caption1,
   Dialog,
   DialogActions,
   DialogBody,
@@ -13,15 +16,63 @@ import {
   DialogSurface,
   DialogTitle,
   DialogTrigger,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
   Text,
+  tokens,
 } from '@fluentui/react-components';
-import type { AssessedRecipient } from '../backend';
+import { useState } from 'react';
+import { messageOf } from '../../core/errors';
 import { formatFingerprint } from '../../core/fingerprint';
+import { BackendError, type AssessedRecipient } from '../backend';
+import { recordFailure } from '../failure-log';
+import { KEY_SOURCE_NAMES } from './key-sources';
 
-export function KeyChange({ assessed }: { assessed: AssessedRecipient }) {
-  const { key } = assessed;
+/** The sender accepts `fingerprint` for `address`; rejects with what went wrong. */
+export type AcceptKey = (address: string, fingerprint: string) => Promise<void>;
+
+export interface KeyChangeProps {
+  assessed: AssessedRecipient;
+  onAccept: AcceptKey;
+}
+
+const useStyles = makeStyles({
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  fingerprint: { fontFamily: tokens.fontFamilyMonospace, display: 'block' },
+});
+
+type Accepting = { kind: 'idle' } | { kind: 'working' } | { kind: 'failed'; text: string };
+
+/** What the sender reads when the key could not be accepted, and what to do next. */
+function acceptFailure(address: string, error: unknown): string {
+  if (error instanceof BackendError && error.code === 'KEY_CHANGED_AGAIN') {
+    return `The key of ${address} changed again after it was shown here, so nothing was accepted. The recipients are being checked again: open this again and compare the key found now with ${address}.`;
+  }
+  return `The new key of ${address} could not be accepted: ${messageOf(error)} Nothing was changed; try again.`;
+}
+
+export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
+  const styles = useStyles();
+  const { address, key } = assessed;
+  const [open, setOpen] = useState(false);
+  const [accepting, setAccepting] = useState<Accepting>({ kind: 'idle' });
+  const found = key.fingerprint;
+  const accept = (fingerprint: string) => {
+    setAccepting({ kind: 'working' });
+    onAccept(address, fingerprint).then(
+      () => {
+        setAccepting({ kind: 'idle' });
+        setOpen(false);
+      },
+      (error: unknown) => {
+        recordFailure('accepting a changed key', error);
+        setAccepting({ kind: 'failed', text: acceptFailure(address, error) });
+      },
+    );
+  };
   return (
-    <Dialog>
+    <Dialog open={open} onOpenChange={(_, data) => setOpen(data.open)}>
       <DialogTrigger disableButtonEnhancement>
         <Button size="small" appearance="outline">
           Review key change
@@ -29,24 +80,49 @@ export function KeyChange({ assessed }: { assessed: AssessedRecipient }) {
       </DialogTrigger>
       <DialogSurface>
         <DialogBody>
-          <DialogTitle>The OpenPGP key of {assessed.address} has changed</DialogTitle>
-          <DialogContent>
+          <DialogTitle>The OpenPGP key of {address} has changed</DialogTitle>
+          <DialogContent className={styles.content}>
             <Text block>
-              Key used before: {key.pinnedFingerprint ? formatFingerprint(key.pinnedFingerprint) : 'unknown'}
+              Key used before:{' '}
+              <span className={styles.fingerprint} data-testid="fingerprint-before">
+                {key.pinnedFingerprint ? formatFingerprint(key.pinnedFingerprint) : 'unknown'}
+              </span>
             </Text>
             <Text block>
-              Key found now: {key.fingerprint ? formatFingerprint(key.fingerprint) : 'unknown'}
+              Key found now{key.source ? `, from the ${KEY_SOURCE_NAMES[key.source]}` : ''}:{' '}
+              <span className={styles.fingerprint} data-testid="fingerprint-now">
+                {found ? formatFingerprint(found) : 'unknown'}
+              </span>
             </Text>
+            {key.reasons.map((reason, i) => (
+              <Caption1 block key={i}>
+                {reason}
+              </Caption1>
+            ))}
             <Text block>
-              A changed key can mean the recipient made a new one, or that someone is impersonating them.
-              Check the new fingerprint with {assessed.address} by phone or in person, then ask your
-              administrator to accept it. Until then this recipient is not sent OpenPGP; the plan uses another
-              protection.
+              A changed key can mean that {address} made a new one, or that someone is impersonating them. Ask{' '}
+              {address} by phone or in person to read out their key’s fingerprint, and compare every group
+              with the key found now. Use the new key only if all of them match. Until you do, {address} is
+              not sent OpenPGP; the plan uses another protection.
             </Text>
+            {accepting.kind === 'failed' ? (
+              <MessageBar intent="error" role="alert" layout="multiline">
+                <MessageBarBody>{accepting.text}</MessageBarBody>
+              </MessageBar>
+            ) : null}
           </DialogContent>
           <DialogActions>
+            {found ? (
+              <Button
+                appearance="primary"
+                disabled={accepting.kind === 'working'}
+                onClick={() => accept(found)}
+              >
+                I checked it with {address}: use the new key
+              </Button>
+            ) : null}
             <DialogTrigger disableButtonEnhancement>
-              <Button appearance="primary">I understand</Button>
+              <Button>Not now</Button>
             </DialogTrigger>
           </DialogActions>
         </DialogBody>

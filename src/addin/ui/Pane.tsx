@@ -10,20 +10,26 @@ import {
   MessageBar,
   MessageBarBody,
   Spinner,
-  Subtitle2,
   tokens,
   webDarkTheme,
   webLightTheme,
 } from '@fluentui/react-components';
-import { useMemo, useState } from 'react';
-import { appliedToExactly, CLASSIFICATION_HEADER } from '../protect/applied';
-import { chosenOf } from '../read-message';
-import { applyPlan, type ApplyDeps } from '../protect/apply';
+import { useMemo } from 'react';
+import { messageOf } from '../../core/errors';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
-import { usePlan } from '../use-plan';
+import type { PlannedMessage } from '../assessment';
+import type { ApplyDeps } from '../protect/apply';
+import { appliedToExactly } from '../protect/applied';
+import { chosenOf } from '../read-message';
+import type { LoadedMessage } from '../state';
+import { usePlan, type PlanState } from '../use-plan';
+import { AnswerNotices } from './AnswerNotices';
 import { ClassificationPicker } from './ClassificationPicker';
+import type { AcceptKey } from './KeyChange';
 import { PlanBar, type ApplyStatus } from './PlanBar';
-import { RecipientRow } from './RecipientRow';
+import { RecipientList } from './RecipientList';
+import { useApply } from './use-apply';
+import { useClassificationChoice } from './use-classification-choice';
 
 const useStyles = makeStyles({
   root: {
@@ -38,122 +44,109 @@ const useStyles = makeStyles({
     // Addresses, fingerprints and URLs are long words: break them rather than widen the narrow pane.
     overflowWrap: 'anywhere',
   },
-  list: { listStyle: 'none', margin: 0, padding: 0 },
 });
 
 export type PaneProps = ApplyDeps;
 
-const DONE: Record<string, string> = {
-  tag: 'The forced-TLS tag is on the message. You can send it.',
-  pgp: 'The message and its attachments are encrypted with OpenPGP. You can send it.',
-  escrow: 'The message is stored for secure pickup; the body is now the pickup notice. You can send it.',
-  split: 'The other groups are in new messages: review and send each one.',
-};
-
 export function Pane(props: PaneProps) {
   const styles = useStyles();
   const deps = useMemo(() => ({ host: props.host, backend: props.backend }), [props.host, props.backend]);
-  const [chosen, setChosen] = useState<string>();
+  const work = useApply(props);
+  const { chosen, choose } = useClassificationChoice(props.host, (error) =>
+    work.fail(
+      'saving the classification',
+      error,
+      `The classification could not be saved on the message (${messageOf(error)}), so the send check would not see it. Choose it again.`,
+    ),
+  );
   const { state, reload } = usePlan(deps, chosen);
-  const [status, setStatus] = useState<ApplyStatus>({ kind: 'idle' });
+  /** The sender's confirmation of a changed key; the recipients are checked again whatever the service said. */
+  const acceptKey: AcceptKey = (address, fingerprint) =>
+    props.backend.acceptKey(address, fingerprint).then(
+      () => reload(),
+      (error: unknown) => {
+        reload();
+        throw error;
+      },
+    );
   const theme = props.host.theme() === 'dark' ? webDarkTheme : webLightTheme;
-
-  /** The choice is written on the item at once: the send check must plan with it even if nothing is applied. */
-  const choose = (name: string) => {
-    setChosen(name);
-    props.host
-      .setHeaders({ [CLASSIFICATION_HEADER]: name })
-      .then(() => props.host.save())
-      .catch((error: unknown) =>
-        setStatus({
-          kind: 'failed',
-          text: `The classification could not be saved on the message: ${String(error)}`,
-        }),
-      );
-  };
-
-  let content;
-  if (state.status === 'loading') {
-    content = <Spinner label="Checking the recipients…" />;
-  } else if (state.status === 'failed') {
-    content = (
-      <MessageBar intent="error" role="alert">
-        <MessageBarBody>{state.error} Sending stays blocked until the check succeeds.</MessageBarBody>
-      </MessageBar>
-    );
-  } else {
-    const { loaded, planned } = state;
-    const { plan } = planned;
-    const applied =
-      loaded.applied && appliedToExactly(loaded.applied, planned.addresses) ? loaded.applied : undefined;
-    const assessedByAddress = new Map(loaded.answer.recipients.map((r) => [r.address.toLowerCase(), r]));
-    const apply = () => {
-      setStatus({ kind: 'working', step: 'Starting…' });
-      applyPlan(planned, loaded, props, (step, fraction) =>
-        setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
-      ).then(
-        () => {
-          setStatus({ kind: 'done', text: DONE[plan.action] ?? 'Done.' });
-          reload();
-        },
-        (error: unknown) =>
-          setStatus({ kind: 'failed', text: error instanceof Error ? error.message : String(error) }),
-      );
-    };
-    content = (
-      <>
-        {loaded.answer.invalid.map((bad) => (
-          <MessageBar key={bad.input} intent="error">
-            <MessageBarBody>
-              “{bad.input}” {bad.reason}.
-            </MessageBarBody>
-          </MessageBar>
-        ))}
-        {loaded.answer.partial ? (
-          <MessageBar intent="warning">
-            <MessageBarBody>
-              Some checks are still running; the plan will update when they finish.
-            </MessageBarBody>
-          </MessageBar>
-        ) : null}
-        <ClassificationPicker
-          policy={loaded.policy}
-          chosen={chosen ?? chosenOf(loaded)}
-          result={planned.classification}
-          findings={planned.findings}
-          truncated={planned.truncated}
-          {...(loaded.label ? { label: loaded.label } : {})}
-          onChoose={choose}
-        />
-        <PlanBar
-          plan={plan}
-          {...(applied
-            ? { appliedText: `Applied: ${PROTECTION_NAMES[applied.protection]} for these recipients.` }
-            : {})}
-          status={status}
-          canSplit={props.host.openNewMessage !== undefined}
-          onApply={apply}
-        />
-        <section aria-label="Recipients">
-          <Subtitle2 as="h2">Recipients</Subtitle2>
-          <ul className={styles.list} aria-busy={state.refreshing}>
-            {plan.recipients.map((r) => (
-              <RecipientRow
-                key={r.address}
-                recipient={r}
-                assessed={assessedByAddress.get(r.address.toLowerCase())}
-              />
-            ))}
-          </ul>
-        </section>
-      </>
-    );
-  }
   return (
     <FluentProvider theme={theme}>
       <main className={styles.root} aria-label="Sendguard">
-        {content}
+        <PaneContent
+          state={state}
+          chosen={chosen}
+          onChoose={choose}
+          status={work.status}
+          canSplit={props.host.openNewMessage !== undefined}
+          onApply={(planned, loaded) => work.apply(planned, loaded, reload)}
+          onAcceptKey={acceptKey}
+        />
       </main>
     </FluentProvider>
+  );
+}
+
+interface PaneContentProps {
+  state: PlanState;
+  chosen: string | undefined;
+  onChoose: (name: string) => void;
+  status: ApplyStatus;
+  canSplit: boolean;
+  onApply: (planned: PlannedMessage, loaded: LoadedMessage) => void;
+  onAcceptKey: AcceptKey;
+}
+
+/** Checking, failed, or the plan. */
+function PaneContent({ state, ...rest }: PaneContentProps) {
+  switch (state.status) {
+    case 'loading':
+      return <Spinner label="Checking the recipients…" />;
+    case 'failed':
+      return (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>{state.error} Sending stays blocked until the check succeeds.</MessageBarBody>
+        </MessageBar>
+      );
+    case 'ready':
+      return <PlannedView ready={state} {...rest} />;
+  }
+}
+
+type PlannedViewProps = { ready: Extract<PlanState, { status: 'ready' }> } & Omit<PaneContentProps, 'state'>;
+
+/** The service's notices, the classification, the plan with its button, and each recipient. */
+function PlannedView(props: PlannedViewProps) {
+  const { loaded, planned, refreshing } = props.ready;
+  const applied =
+    loaded.applied && appliedToExactly(loaded.applied, planned.addresses) ? loaded.applied : undefined;
+  return (
+    <>
+      <AnswerNotices answer={loaded.answer} />
+      <ClassificationPicker
+        policy={loaded.policy}
+        chosen={props.chosen ?? chosenOf(loaded)}
+        result={planned.classification}
+        findings={planned.findings}
+        truncated={planned.truncated}
+        {...(loaded.label ? { label: loaded.label } : {})}
+        onChoose={props.onChoose}
+      />
+      <PlanBar
+        plan={planned.plan}
+        {...(applied
+          ? { appliedText: `Applied: ${PROTECTION_NAMES[applied.protection]} for these recipients.` }
+          : {})}
+        status={props.status}
+        canSplit={props.canSplit}
+        onApply={() => props.onApply(planned, loaded)}
+      />
+      <RecipientList
+        plan={planned.plan}
+        answer={loaded.answer}
+        refreshing={refreshing}
+        onAcceptKey={props.onAcceptKey}
+      />
+    </>
   );
 }

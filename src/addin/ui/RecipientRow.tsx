@@ -6,7 +6,8 @@ import type { RecipientPlan } from '../../core/plan';
 import type { AssessedRecipient } from '../backend';
 import { formatFingerprint } from '../../core/fingerprint';
 import { badgeFor } from './badge-text';
-import { KeyChange } from './KeyChange';
+import { KeyChange, type AcceptKey } from './KeyChange';
+import { KEY_SOURCE_NAMES } from './key-sources';
 
 const useStyles = makeStyles({
   row: {
@@ -27,17 +28,10 @@ const useStyles = makeStyles({
   },
 });
 
-const SOURCE_NAMES: Record<string, string> = {
-  org: "organisation's keyring",
-  wkd: 'web key directory',
-  vks: 'key server',
-  dns: 'DNSSEC-signed DNS',
-  pinned: 'key used before',
-};
-
 export interface RecipientRowProps {
   recipient: RecipientPlan;
   assessed?: AssessedRecipient;
+  onAcceptKey: AcceptKey;
 }
 
 /** The evidence lines: transport verdict and its reasons, the key and where it came from, what was ruled out. */
@@ -49,7 +43,7 @@ function evidence(recipient: RecipientPlan, assessed: AssessedRecipient | undefi
   }
   const key = assessed?.key;
   if (recipient.key.verdict === 'valid' && recipient.key.fingerprint) {
-    const source = recipient.key.source ? `, from the ${SOURCE_NAMES[recipient.key.source]}` : '';
+    const source = recipient.key.source ? `, from the ${KEY_SOURCE_NAMES[recipient.key.source]}` : '';
     const expires = key?.expires ? `, expires ${key.expires.slice(0, 10)}` : '';
     lines.push(`OpenPGP key ${formatFingerprint(recipient.key.fingerprint)}${source}${expires}.`);
   } else {
@@ -63,7 +57,7 @@ function evidence(recipient: RecipientPlan, assessed: AssessedRecipient | undefi
   return lines;
 }
 
-export function RecipientRow({ recipient, assessed }: RecipientRowProps) {
+export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowProps) {
   const styles = useStyles();
   const [open, setOpen] = useState(false);
   const whyId = useId();
@@ -88,7 +82,9 @@ export function RecipientRow({ recipient, assessed }: RecipientRowProps) {
         >
           {open ? 'Hide why' : 'Why?'}
         </Button>
-        {recipient.key.verdict === 'changed' && assessed ? <KeyChange assessed={assessed} /> : null}
+        {recipient.key.verdict === 'changed' && assessed ? (
+          <KeyChange assessed={assessed} onAccept={onAcceptKey} />
+        ) : null}
       </div>
       {open ? (
         <ul id={whyId} className={styles.why}>

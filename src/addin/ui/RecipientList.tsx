@@ -1,0 +1,40 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
+/** The recipients as planned, each beside what the service found about it. */
+import { makeStyles, Subtitle2 } from '@fluentui/react-components';
+import { mailboxKey } from '../../core/addresses';
+import type { Plan } from '../../core/plan';
+import type { AssessAnswer } from '../backend';
+import type { AcceptKey } from './KeyChange';
+import { RecipientRow } from './RecipientRow';
+
+const useStyles = makeStyles({
+  list: { listStyle: 'none', margin: 0, padding: 0 },
+});
+
+export interface RecipientListProps {
+  plan: Plan;
+  answer: AssessAnswer;
+  /** A newer answer is on its way. */
+  refreshing: boolean;
+  onAcceptKey: AcceptKey;
+}
+
+export function RecipientList({ plan, answer, refreshing, onAcceptKey }: RecipientListProps) {
+  const styles = useStyles();
+  const assessedByAddress = new Map(answer.recipients.map((r) => [mailboxKey(r.address), r]));
+  return (
+    <section aria-label="Recipients">
+      <Subtitle2 as="h2">Recipients</Subtitle2>
+      <ul className={styles.list} aria-busy={refreshing}>
+        {plan.recipients.map((r) => (
+          <RecipientRow
+            key={r.address}
+            recipient={r}
+            assessed={assessedByAddress.get(mailboxKey(r.address))}
+            onAcceptKey={onAcceptKey}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * The pane's one action as the sender sees it: applying the plan with its progress, the sentence when it is done,
+ * and what went wrong — there or elsewhere in the pane — in plain words, recorded with its code.
+ */
+import { useState } from 'react';
+import { messageOf } from '../../core/errors';
+import { PROTECTION_NAMES } from '../../core/vocabulary';
+import type { PlannedMessage } from '../assessment';
+import { recordFailure } from '../failure-log';
+import { applyPlan, type ApplyDeps } from '../protect/apply';
+import type { LoadedMessage } from '../state';
+import type { ApplyStatus } from './PlanBar';
+
+const DONE: Record<string, string> = {
+  tag: `Ready for ${PROTECTION_NAMES.tls}: the tag is on the message. You can send it.`,
+  pgp: `The message and its attachments are encrypted with ${PROTECTION_NAMES.pgp}. You can send it.`,
+  escrow: `The message is stored for ${PROTECTION_NAMES.escrow}; the body is now the pickup notice. You can send it.`,
+  split: 'The other groups are in new messages: review and send each one.',
+};
+
+export interface ApplyControl {
+  status: ApplyStatus;
+  /** Applies the plan, then calls `then` (the pane reloads: what was applied changes what it shows). */
+  apply(planned: PlannedMessage, loaded: LoadedMessage, then: () => void): void;
+  /** Shows `text` as the pane's failure, having recorded `error` as what failed `during`. */
+  fail(during: string, error: unknown, text: string): void;
+}
+
+export function useApply(deps: ApplyDeps): ApplyControl {
+  const [status, setStatus] = useState<ApplyStatus>({ kind: 'idle' });
+  const fail = (during: string, error: unknown, text: string) => {
+    recordFailure(during, error);
+    setStatus({ kind: 'failed', text });
+  };
+  const apply = (planned: PlannedMessage, loaded: LoadedMessage, then: () => void) => {
+    setStatus({ kind: 'working', step: 'Starting…' });
+    applyPlan(planned, loaded, deps, (step, fraction) =>
+      setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
+    ).then(
+      () => {
+        setStatus({ kind: 'done', text: DONE[planned.plan.action] ?? 'Done.' });
+        then();
+      },
+      (error: unknown) => fail('applying the protection', error, messageOf(error)),
+    );
+  };
+  return { status, apply, fail };
+}
