@@ -1,0 +1,40 @@
+/// <reference types="office-js" />
+/** The compose item's To, Cc and Bcc over Office.js, as `MailHost` recipients. */
+import type { HostRecipient, HostRecipients, MailHost, RecipientField } from '../addin/host';
+import { officeAsync } from './office-async';
+
+type ComposeItem = Office.MessageCompose;
+
+function fieldOf(item: ComposeItem, field: RecipientField): Office.Recipients {
+  return field === 'to' ? item.to : field === 'cc' ? item.cc : item.bcc;
+}
+
+/** Without repeating an address as its own display name, as some Outlooks give it. */
+function toHostRecipient(details: Office.EmailAddressDetails): HostRecipient {
+  return {
+    address: details.emailAddress,
+    ...(details.displayName && details.displayName !== details.emailAddress
+      ? { displayName: details.displayName }
+      : {}),
+  };
+}
+
+export function officeRecipients(item: ComposeItem): Pick<MailHost, 'getRecipients' | 'setRecipients'> {
+  const getField = (field: RecipientField) =>
+    officeAsync<Office.EmailAddressDetails[]>(`reading ${field}`, (cb) =>
+      fieldOf(item, field).getAsync(cb),
+    ).then((list) => list.map(toHostRecipient));
+  return {
+    async getRecipients(): Promise<HostRecipients> {
+      const [to, cc, bcc] = await Promise.all([getField('to'), getField('cc'), getField('bcc')]);
+      return { to, cc, bcc };
+    },
+    setRecipients: (field, recipients) =>
+      officeAsync<void>(`changing ${field}`, (cb) =>
+        fieldOf(item, field).setAsync(
+          recipients.map((r) => ({ emailAddress: r.address, displayName: r.displayName ?? r.address })),
+          cb,
+        ),
+      ),
+  };
+}
