@@ -20,3 +20,12 @@ export class UsageError extends SendguardError {
     super('USAGE', message);
   }
 }
+
+/** The text of a file the user named; one that cannot be read is theirs to fix (exit status 1, naming it). */
+export async function readInput(io: CliIo, file: string): Promise<string> {
+  try {
+    return await io.readFile(file);
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`, 1);
+  }
+}

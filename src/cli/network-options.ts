@@ -2,10 +2,9 @@
  * The settings every network command shares (DESIGN.md Interfaces): resolver, trust store, and permission to
  * reach private addresses — each as an option or its environment variable, the option winning.
  */
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dnsClientFor, type DnsClient } from '../server/dns';
-import { UsageError, type CliIo } from './io';
+import { readInput, UsageError, type CliIo } from './io';
 
 export const NETWORK_OPTIONS = {
   dns: { type: 'string' },
@@ -37,7 +36,7 @@ export async function networkSettings(values: NetworkValues, io: CliIo): Promise
   const caFile = values['ca-file'] ?? io.env.SENDGUARD_CA_FILE;
   return {
     dns: dnsClientFor(dnsSpec ? dnsSpec.split(',') : []),
-    ...(caFile ? { ca: await readFile(caFile) } : {}),
+    ...(caFile ? { ca: Buffer.from(await readInput(io, caFile)) } : {}),
     allowPrivateAddresses: values['allow-private'] ?? io.env.SENDGUARD_ALLOW_PRIVATE === '1',
     heloName: io.env.SENDGUARD_HELO ?? hostname(),
   };

@@ -2,9 +2,9 @@
 import { parsePolicy, policyFormatOf } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { SHIPPED_POLICY_FILE } from '../server/config';
-import type { CliIo } from './io';
+import { readInput, type CliIo } from './io';
 
 export async function loadPolicy(io: CliIo, file?: string): Promise<{ policy: Policy; file: string }> {
   const chosen = file ?? io.env.SENDGUARD_POLICY ?? SHIPPED_POLICY_FILE;
-  return { policy: parsePolicy(await io.readFile(chosen), policyFormatOf(chosen)), file: chosen };
+  return { policy: parsePolicy(await readInput(io, chosen), policyFormatOf(chosen)), file: chosen };
 }

@@ -4,6 +4,7 @@
  * the add-in agree. The same placeholder is written over in the send handler's launchevent.js, which classic
  * Outlook runs without a page and so cannot learn the backend's address any other way.
  */
+import { SendguardError } from './errors';
 
 /** The base URL manifest.xml and the add-in bundles are written with, replaced when served. */
 export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
@@ -17,17 +18,22 @@ export interface ManifestOptions {
   sendMode?: SendMode;
 }
 
+/** A base URL Outlook cannot load the add-in from, or a send mode Outlook does not know. */
+export class ManifestError extends SendguardError {}
+
 function checkedBase(baseUrl: string): string {
+  const refuse = (why: string): never => {
+    throw new ManifestError('MANIFEST_BASE_URL_INVALID', `the manifest's base URL ${why}`);
+  };
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new Error(`the manifest's base URL "${baseUrl}" is not a URL`);
+    return refuse(`"${baseUrl}" is not a URL`);
   }
   // Outlook loads add-in pages only over HTTPS.
-  if (url.protocol !== 'https:')
-    throw new Error(`the manifest's base URL must use https, not ${url.protocol}`);
-  if (url.search || url.hash) throw new Error("the manifest's base URL must not have a query or fragment");
+  if (url.protocol !== 'https:') refuse(`must use https, not ${url.protocol}`);
+  if (url.search || url.hash) refuse('must not have a query or fragment');
   return url.href.replace(/\/+$/, '');
 }
 
@@ -41,7 +47,8 @@ export function withBaseUrl(text: string, baseUrl: string): string {
 
 export function renderManifest(template: string, options: ManifestOptions): string {
   const mode = options.sendMode ?? 'SoftBlock';
-  if (mode !== 'SoftBlock' && mode !== 'Block') throw new Error(`unknown send mode "${String(mode)}"`);
+  if (mode !== 'SoftBlock' && mode !== 'Block')
+    throw new ManifestError('MANIFEST_SEND_MODE_INVALID', `unknown send mode "${String(mode)}"`);
   return template
     .split(BASE_URL_PLACEHOLDER)
     .join(escapeXml(checkedBase(options.baseUrl)))

@@ -1,6 +1,10 @@
+import { join } from 'node:path';
+import { renderManifest } from '../../src/core/deployment';
 import { SendguardError } from '../../src/core/errors';
 import { UsageError } from '../../src/cli/io';
 import { runCli } from '../helpers/cli';
+
+const SAMPLE = join(__dirname, '..', '..', 'examples', 'assessments.json');
 
 describe('failures the user can fix: a message without a stack trace, and the exit status', () => {
   test('a usage error is a SendguardError with the stable code USAGE', () => {
@@ -24,9 +28,30 @@ describe('failures the user can fix: a message without a stack trace, and the ex
     expect(stderr).toMatch(/^sendguard manifest: Unknown option '--frobnicate'/);
   });
 
-  test('an input file that does not exist: exit status 1', async () => {
-    const { code, stderr } = await runCli(['headers', '/nonexistent/message.eml']);
+  test('an input file that cannot be read, whichever option names it: exit status 1, naming the file', async () => {
+    const runs = [
+      ['headers', '/nonexistent/message.eml'],
+      ['plan', '--to', 'a@b.example', '--assessments', '/nonexistent/a.json'],
+      ['plan', '--to', 'a@b.example', '--assessments', SAMPLE, '--body', '/nonexistent/body.txt'],
+      ['plan', '--to', 'a@b.example', '--assessments', SAMPLE, '--policy', '/nonexistent/policy.yaml'],
+      ['keys', 'a@b.example', '--ca-file', '/nonexistent/ca.pem'],
+    ];
+    for (const args of runs) {
+      const { code, stderr } = await runCli(args);
+      const file = args.find((arg) => arg.startsWith('/nonexistent/'))!;
+      expect({ args, code, stderr }).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`${file}: ENOENT`),
+      });
+    }
+  });
+
+  test('a base URL Outlook cannot use: exit status 1, with the typed error of core/deployment', async () => {
+    expect(() => renderManifest('', { baseUrl: 'http://x.example' })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_BASE_URL_INVALID' }),
+    );
+    const { code, stderr } = await runCli(['manifest', '--base-url', 'http://x.example']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^sendguard headers: .*ENOENT/);
+    expect(stderr).toBe("sendguard manifest: the manifest's base URL must use https, not http:\n");
   });
 });

@@ -8,7 +8,7 @@ import {
   type Hop,
   type TransportReport,
 } from '../../core/received';
-import { UsageError, type CliIo } from '../io';
+import { readInput, UsageError, type CliIo } from '../io';
 
 export const HEADERS_HELP = `Usage: sendguard headers FILE.eml [--json]
 
@@ -57,15 +57,6 @@ export function formatReport(report: TransportReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function readMessage(io: CliIo, file: string): Promise<string> {
-  try {
-    // CliIo reads paths only; /dev/stdin serves `-` on Linux and macOS.
-    return await io.readFile(file === '-' ? '/dev/stdin' : file);
-  } catch (error) {
-    throw new UsageError(`${file}: ${(error as Error).message}`, 1);
-  }
-}
-
 export async function headersCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -82,7 +73,10 @@ export async function headersCommand(args: string[], io: CliIo): Promise<number>
   }
   if (positionals.length !== 1) throw new UsageError(`give exactly one FILE.eml\n\n${HEADERS_HELP}`);
   const file = positionals[0]!;
-  const block = splitHeaderBlock(await readMessage(io, file));
+  const block = splitHeaderBlock(
+    // CliIo reads paths only; /dev/stdin serves `-` on Linux and macOS.
+    await readInput(io, file === '-' ? '/dev/stdin' : file),
+  );
   if (block.fields.length === 0) throw new UsageError(`${file}: no header block (no "Name: value" line)`, 1);
   const report = reportFromHeaderBlock(block);
   io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

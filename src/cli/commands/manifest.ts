@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { renderManifest } from '../../core/deployment';
 import { MANIFEST_TEMPLATE } from '../../server/web';
-import { UsageError, type CliIo } from '../io';
+import { readInput, UsageError, type CliIo } from '../io';
 
 export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode SoftBlock|Block]
 
@@ -30,12 +30,7 @@ export async function manifestCommand(args: string[], io: CliIo): Promise<number
   const sendMode = values['send-mode'];
   if (sendMode !== 'SoftBlock' && sendMode !== 'Block')
     throw new UsageError('--send-mode is SoftBlock or Block');
-  let manifest: string;
-  try {
-    manifest = renderManifest(await io.readFile(MANIFEST_TEMPLATE), { baseUrl, sendMode });
-  } catch (error) {
-    throw new UsageError((error as Error).message, 1);
-  }
-  io.out(manifest);
+  // A base URL Outlook cannot use is a ManifestError: exit status 1, in its own words.
+  io.out(renderManifest(await readInput(io, MANIFEST_TEMPLATE), { baseUrl, sendMode }));
   return 0;
 }

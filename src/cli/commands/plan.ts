@@ -6,7 +6,7 @@ import { evaluateMessage } from '../../core/evaluate';
 import type { Plan } from '../../core/plan';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import { Assessments } from '../../core/wire';
-import { UsageError, type CliIo } from '../io';
+import { readInput, UsageError, type CliIo } from '../io';
 import { loadPolicy } from '../policy-file';
 
 export const PLAN_HELP = `Usage: sendguard plan --to ADDRESS... [--cc ADDRESS...] [--bcc ADDRESS...]
@@ -45,9 +45,10 @@ export function formatPlan(plan: Plan, findings: readonly Finding[] = [], trunca
 const EXIT_FOR_ACTION = { send: 0, tag: 0, pgp: 0, escrow: 0, split: 3, block: 4 } as const;
 
 async function readAssessments(io: CliIo, file: string): Promise<Assessments> {
+  const text = await readInput(io, file);
   let document: unknown;
   try {
-    document = JSON.parse(await io.readFile(file));
+    document = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${file}: ${(error as Error).message}`, 1);
   }
@@ -95,7 +96,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
   const { policy } = await loadPolicy(io, values.policy);
   const assessments = await readAssessments(io, values.assessments);
   const { plan, findings, truncated } = evaluateMessage({
-    text: values.body ? await io.readFile(values.body) : '',
+    text: values.body ? await readInput(io, values.body) : '',
     recipients,
     assessments,
     policy,
