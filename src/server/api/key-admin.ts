@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { mailboxKey, parseAddress } from '../../core/addresses';
 import { Fingerprint } from '../../core/wire';
-import { callerOf } from '../auth/plugin';
+import { ADMIN_ONLY, callerOf } from '../auth/plugin';
 import { pinKey } from '../keys/pins';
 import type { ApiContext } from './context';
 import { NotFoundError } from './errors';
@@ -28,8 +28,6 @@ const KeyringEntry = z.object({
   addedBy: z.string(),
 });
 
-const ADMIN = { admin: true };
-
 /** As stores key addresses: `mailboxKey` of the parsed address. */
 const storedAddress = (input: string) => mailboxKey(parseAddress(input).address) as string;
 
@@ -40,7 +38,7 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
   app.put<{ Params: z.infer<typeof AddressParams>; Body: z.infer<typeof FingerprintBody> }>(
     '/admin/pins/:address',
     {
-      config: ADMIN,
+      config: ADMIN_ONLY,
       schema: {
         tags: ['admin'],
         params: jsonSchema(AddressParams),
@@ -65,7 +63,7 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
   app.get(
     '/admin/keyring',
     {
-      config: ADMIN,
+      config: ADMIN_ONLY,
       schema: { tags: ['admin'], response: { 200: jsonSchema(z.array(KeyringEntry), 'output') } },
     },
     async () => (await store.keyring.list()).map(({ armoredKey: _armored, ...entry }) => entry),
@@ -74,7 +72,7 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
   app.post<{ Body: z.infer<typeof KeyringUpload> }>(
     '/admin/keyring',
     {
-      config: ADMIN,
+      config: ADMIN_ONLY,
       schema: {
         tags: ['admin'],
         body: jsonSchema(KeyringUpload),
@@ -102,7 +100,7 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
 
   app.delete<{ Params: z.infer<typeof FingerprintParams> }>(
     '/admin/keyring/:fingerprint',
-    { config: ADMIN, schema: { tags: ['admin'], params: jsonSchema(FingerprintParams) } },
+    { config: ADMIN_ONLY, schema: { tags: ['admin'], params: jsonSchema(FingerprintParams) } },
     async (request, reply) => {
       const { fingerprint } = request.params;
       const entry = await store.keyring.get(fingerprint);

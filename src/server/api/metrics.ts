@@ -3,6 +3,7 @@
  * yet they still tell who is busy and what fails, so by default only an admin's token reads them.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { ADMIN_ONLY } from '../auth/plugin';
 import type { Metrics } from '../observability/metrics';
 
 export interface MetricsOptions {
@@ -15,7 +16,7 @@ const metrics: FastifyPluginAsync<MetricsOptions> = async (app, options) => {
   app.get(
     '/metrics',
     {
-      config: options.requireAdmin ? { admin: true } : { public: true, rateLimit: false },
+      config: options.requireAdmin ? ADMIN_ONLY : { public: true, rateLimit: false },
       schema: { hide: true },
     },
     async (_request, reply) =>

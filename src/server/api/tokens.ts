@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { issueApiToken } from '../auth/api-tokens';
+import { ADMIN_ONLY } from '../auth/plugin';
 import type { ApiTokenRecord } from '../store/store';
 import type { ApiContext } from './context';
 import { NotFoundError } from './errors';
@@ -26,13 +27,11 @@ function info({ hash: _hash, ...rest }: ApiTokenRecord) {
   return rest;
 }
 
-const ADMIN = { admin: true };
-
 const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => {
   app.post<{ Body: z.output<typeof IssueBody> }>(
     '/admin/tokens',
     {
-      config: ADMIN,
+      config: ADMIN_ONLY,
       schema: {
         tags: ['admin'],
         body: jsonSchema(IssueBody),
@@ -49,7 +48,7 @@ const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => 
   app.get(
     '/admin/tokens',
     {
-      config: ADMIN,
+      config: ADMIN_ONLY,
       schema: { tags: ['admin'], response: { 200: jsonSchema(z.array(TokenInfo), 'output') } },
     },
     async () => (await store.tokens.list()).map(info),
@@ -57,7 +56,7 @@ const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => 
 
   app.delete<{ Params: z.infer<typeof IdParams> }>(
     '/admin/tokens/:id',
-    { config: ADMIN, schema: { tags: ['admin'], params: jsonSchema(IdParams) } },
+    { config: ADMIN_ONLY, schema: { tags: ['admin'], params: jsonSchema(IdParams) } },
     async (request, reply) => {
       if (!(await store.tokens.revoke(request.params.id, new Date(clock.now()).toISOString()))) {
         throw new NotFoundError(`an active token ${request.params.id}`);

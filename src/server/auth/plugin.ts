@@ -3,7 +3,7 @@
  * Entra access token or an API token) unless its route is marked `public`; routes marked `admin` need that role.
  * Dev mode skips all of it, says so in the log at start and on every response.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema';
 import type { TokenStore } from '../store/store';
 import { looksLikeApiToken, verifyApiToken } from './api-tokens';
@@ -22,6 +22,9 @@ declare module 'fastify' {
     admin?: boolean;
   }
 }
+
+/** The route config of an admin's route: `{ config: ADMIN_ONLY, ... }`. */
+export const ADMIN_ONLY: FastifyContextConfig = { admin: true };
 
 export interface AuthOptions {
   auth: Config['auth'];
