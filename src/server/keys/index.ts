@@ -1,12 +1,7 @@
 /** Recipient key discovery and validation: what the API, the CLI and the test bed import. */
 export { decide, type Decision } from './decide';
 export { KeyReadError, readKeyBlock } from './key-read';
-export {
-  CachingKeyService,
-  MemoryKeyVerdictCache,
-  type KeyServiceOptions,
-  type KeyVerdictCache,
-} from './key-service';
+export { CachingKeyService, type KeyServiceOptions } from './key-service';
 export { DEFAULT_TIMEOUTS, lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 export { getDnsKey, openpgpkeyName } from './openpgpkey-dns';
 export { DirectoryKeyring, type KeyringProblem, type OrgKeyring } from './org-keyring';

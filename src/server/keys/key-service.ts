@@ -7,7 +7,6 @@ import { mailboxKey, parseAddress } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
 import { untilAborted, type KeyAcceptance, type KeyService, type LookupOptions } from '../services';
-import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import type { VerdictCache } from '../store/store';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 import { pinKey } from './pins';
@@ -17,31 +16,7 @@ export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   negativeTtlMs?: number;
   unknownTtlMs?: number;
   /** Where answers are kept: the backend's store, so that an admin's pin or keyring change can drop them. */
-  cache?: KeyVerdictCache;
-}
-
-/** The store's verdict cache as the service uses it, keyed as `mailboxKey` gives addresses. */
-export type KeyVerdictCache = Omit<VerdictCache<KeyAssessment>, 'deleteExpired'>;
-
-/**
- * For a process on its own (the CLI, tests): answers kept in memory, bounded by entries and by their JSON size
- * (a valid answer carries the key, whose size its publisher chooses).
- */
-export class MemoryKeyVerdictCache implements KeyVerdictCache {
-  private readonly entries = new BoundedCache<string, { value: KeyAssessment; expiresAt: number }>({
-    maxEntries: 10_000,
-    maxSize: 64 * 1024 * 1024,
-    sizeOf: (entry) => jsonSize(entry.value),
-  });
-  async get(key: string) {
-    return this.entries.get(key);
-  }
-  async put(key: string, value: KeyAssessment, expiresAt: number) {
-    this.entries.set(key, { value, expiresAt });
-  }
-  async delete(key: string) {
-    this.entries.delete(key);
-  }
+  cache: VerdictCache<KeyAssessment>;
 }
 
 export const POSITIVE_TTL_MS = 60 * 60 * 1000;
@@ -56,14 +31,14 @@ export const UNKNOWN_TTL_MS = 30 * 1000;
 /** The real `KeyService`. */
 export class CachingKeyService implements KeyService {
   private readonly inFlight = new Map<string, Promise<KeyAssessment>>();
-  private readonly cache: KeyVerdictCache;
+  private readonly cache: VerdictCache<KeyAssessment>;
   private readonly clock: Clock;
 
   constructor(
     private readonly deps: KeyLookupDeps,
     private readonly options: KeyServiceOptions,
   ) {
-    this.cache = options.cache ?? new MemoryKeyVerdictCache();
+    this.cache = options.cache;
     this.clock = deps.clock ?? systemClock;
   }
 

@@ -16,7 +16,7 @@ import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from '../../../s
 import { openpgp } from '../../../src/server/keys/openpgp';
 import { openpgpkeyName } from '../../../src/server/keys/openpgpkey-dns';
 import { DirectoryKeyring } from '../../../src/server/keys/org-keyring';
-import { MemoryPinStore } from '../../../src/server/store/memory';
+import { MemoryPinStore, openMemoryStore } from '../../../src/server/store/memory';
 import { ManualClock } from '../../helpers/clock';
 import { wkdHash } from '../../../src/server/keys/wkd';
 import { respond, startTestDnsServer, type TestDnsServer } from '../dns/test-dns-server';
@@ -182,6 +182,8 @@ const pin = (address: string, fingerprint: string, acceptedBy: string) =>
 
 const OPTIONS: KeyLookupOptions = { minRsaBits: 2048, allowLegacyAlgorithms: false };
 const options = (): KeyLookupOptions => ({ ...OPTIONS, vksBaseUrl: `https://vks.test:${port}` });
+/** The service's options: a fresh verdict cache each time, as a fresh store would give. */
+const serviceOptions = () => ({ ...options(), cache: openMemoryStore().keyVerdicts });
 const lookup = (address: string, extra: Partial<KeyLookupDeps> = {}) =>
   lookupKey(address, deps(extra), options());
 
@@ -302,7 +304,7 @@ describe('WKD over HTTPS', () => {
     wkdOverrides.set(wkdHash('bob'), Buffer.alloc(256 * 1024 + 1, 0x41));
     const clock = new ManualClock(NOW.getTime());
     const service = new CachingKeyService(deps({ clock }), {
-      ...options(),
+      ...serviceOptions(),
       negativeTtlMs: 60_000,
       unknownTtlMs: 1_000,
     });
@@ -446,7 +448,7 @@ describe('the organisation keyring', () => {
 
 describe('pins (trust on first use)', () => {
   test('first use pins; a different key is changed with both fingerprints; accepting it clears that', async () => {
-    const service = new CachingKeyService(deps(), options());
+    const service = new CachingKeyService(deps(), serviceOptions());
     const signal = new AbortController().signal;
     expect(await service.lookup('bob@example.org', { signal })).toMatchObject({
       verdict: 'valid',
@@ -454,7 +456,7 @@ describe('pins (trust on first use)', () => {
     });
     expect(await pins.get('bob@example.org')).toMatchObject({ fingerprint: BOB, acceptedBy: 'first-use' });
     wkdOverrides.set(wkdHash('bob'), await binary('gpg-ed25519-new.asc'));
-    const fresh = new CachingKeyService(deps(), options());
+    const fresh = new CachingKeyService(deps(), serviceOptions());
     const changed = await fresh.lookup('bob@example.org', { signal });
     expect(changed).toMatchObject({
       verdict: 'changed',
@@ -490,7 +492,7 @@ describe('pins (trust on first use)', () => {
 
 describe('CachingKeyService', () => {
   test('concurrent lookups share one; a second one is served from the cache', async () => {
-    const service = new CachingKeyService(deps(), options());
+    const service = new CachingKeyService(deps(), serviceOptions());
     const signal = new AbortController().signal;
     const [a, b] = await Promise.all([
       service.lookup('bob@example.org', { signal }),
@@ -505,7 +507,7 @@ describe('CachingKeyService', () => {
   test('negative answers expire after the short lifetime; unknown after a shorter one still', async () => {
     const clock = new ManualClock(NOW.getTime());
     const service = new CachingKeyService(deps({ clock }), {
-      ...options(),
+      ...serviceOptions(),
       negativeTtlMs: 60_000,
     });
     const signal = new AbortController().signal;
@@ -529,7 +531,7 @@ describe('CachingKeyService', () => {
   });
 
   test('a caller that gives up gets unknown at once', async () => {
-    const service = new CachingKeyService(deps(), options());
+    const service = new CachingKeyService(deps(), serviceOptions());
     const controller = new AbortController();
     controller.abort();
     expect(await service.lookup('bob@example.org', { signal: controller.signal })).toMatchObject({
