@@ -1,4 +1,5 @@
 /** The one-line recipient summary of the compose info bar: "3 recipients: 2 forced TLS, 1 secure pickup". */
+import { plural } from '../core/english';
 import type { Plan } from '../core/plan';
 import { PROTECTION_NAMES, type Protection } from '../core/vocabulary';
 
@@ -14,6 +15,6 @@ export function recipientSummary(plan: Pick<Plan, 'recipients'>): string {
     const n = plan.recipients.filter((r) => r.protection === protection).length;
     return n > 0 ? [`${n} ${PROTECTION_NAMES[protection]}`] : [];
   });
-  const text = `${total} recipient${total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  const text = `${plural(total, 'recipient')}: ${parts.join(', ')}`;
   return text.length <= MAX ? text : `${text.slice(0, MAX - 1)}…`;
 }

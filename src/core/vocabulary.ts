@@ -1,9 +1,10 @@
 /**
  * The protection vocabulary of DESIGN.md: each word list once, its type derived from it, the few rules over
- * them, and the name a sender reads for each protection. No dependency, not even zod: the send handler that runs
+ * them, and the name a sender reads for each protection. No library, not even zod: the send handler that runs
  * in classic Outlook's ES2016 runtime needs these and nothing heavier. Schemas that check these words at a
  * boundary build on the same lists (`z.enum(TRANSPORT_VERDICTS)`).
  */
+import { capitalised } from './english';
 
 /** Transport verdict for a recipient domain, listed from worst to best (the precedence when MX disagree). */
 export const TRANSPORT_VERDICTS = [
@@ -23,14 +24,14 @@ export function worseTransport(a: TransportVerdict, b: TransportVerdict): Transp
   return TRANSPORT_VERDICTS.indexOf(a) <= TRANSPORT_VERDICTS.indexOf(b) ? a : b;
 }
 
-/** Verdicts under which forced TLS cannot be promised: the tag would bounce, hold, or deliver in the clear. */
-export const TRANSPORT_VERDICTS_NEVER_TLS: readonly TransportVerdict[] = [
-  'no-mail',
-  'unknown',
-  'broken',
-  'none',
-  'partial',
-];
+/**
+ * Verdicts under which forced TLS cannot be promised: the tag would bounce, hold, or deliver in the clear. They
+ * are every verdict worse than `weak` (which still encrypts every hop).
+ */
+export const TRANSPORT_VERDICTS_NEVER_TLS: readonly TransportVerdict[] = TRANSPORT_VERDICTS.slice(
+  0,
+  TRANSPORT_VERDICTS.indexOf('weak'),
+);
 
 /** Verdicts an organisation may count as good enough for the `transport` requirement. */
 export const ACCEPTABLE_TRANSPORT_VERDICTS = ['authenticated', 'encrypted', 'weak'] as const;
@@ -57,8 +58,7 @@ export const PROTECTION_NAMES: Readonly<Record<Protection, string>> = {
 
 /** The same name where it starts a sentence or stands alone on a badge ("Secure pickup"). */
 export function protectionTitle(protection: Protection): string {
-  const name = PROTECTION_NAMES[protection];
-  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  return capitalised(PROTECTION_NAMES[protection]);
 }
 
 /** The protections a policy can rank in its preference order: those that are applied to a message. */

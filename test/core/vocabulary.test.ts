@@ -1,4 +1,10 @@
-import { PROTECTION_NAMES, PROTECTIONS, protectionTitle, worseTransport } from '../../src/core/vocabulary';
+import {
+  PROTECTION_NAMES,
+  PROTECTIONS,
+  protectionTitle,
+  TRANSPORT_VERDICTS_NEVER_TLS,
+  worseTransport,
+} from '../../src/core/vocabulary';
 import { badgeFor } from '../../src/addin/ui/badge-text';
 import { recipientSummary } from '../../src/addin/summary';
 
@@ -33,7 +39,14 @@ describe('protection names: one word per protection, wherever a sender reads it'
     expect(recipientSummary({ recipients } as never)).toBe(
       '4 recipients: 2 forced TLS, 1 secure pickup, 1 plain mail',
     );
+    expect(recipientSummary({ recipients: [{ protection: 'blocked' }] } as never)).toBe(
+      '1 recipient: 1 blocked',
+    );
   });
+});
+
+test('forced TLS is never promised for a verdict worse than weak', () => {
+  expect(TRANSPORT_VERDICTS_NEVER_TLS).toEqual(['no-mail', 'unknown', 'broken', 'none', 'partial']);
 });
 
 test('DESIGN.md precedence: the worse transport verdict wins', () => {

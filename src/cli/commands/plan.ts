@@ -4,6 +4,7 @@ import { parseRecipients } from '../../core/addresses';
 import type { Finding } from '../../core/detectors';
 import { evaluateMessage } from '../../core/evaluate';
 import type { Plan } from '../../core/plan';
+import { capitalised } from '../../core/english';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import { Assessments } from '../../core/wire';
 import { readInput, UsageError, type CliIo } from '../io';
@@ -30,7 +31,7 @@ export function formatPlan(plan: Plan, findings: readonly Finding[] = [], trunca
     : [];
   const lines = [`Plan: ${plan.summary}`, `Classification: ${plan.classification}`, ...found, ...cut, ''];
   for (const r of plan.recipients) {
-    const fields = r.fields.map((f) => f[0]!.toUpperCase() + f.slice(1)).join('/');
+    const fields = r.fields.map(capitalised).join('/');
     lines.push(
       `  ${r.address.padEnd(width)}  ${fields.padEnd(10)} ${PROTECTION_NAMES[r.protection].padEnd(14)} transport ${r.transport}, key ${r.key.verdict}`,
       `  ${' '.repeat(width)}  ${r.reason}`,

@@ -7,6 +7,7 @@ import type { Recipient } from '../addresses';
 import { classificationOf, overrideFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
 import { PROTECTION_NAMES, protectionTitle, type Protection } from '../vocabulary';
+import { plural } from '../english';
 import { formatFingerprint } from '../fingerprint';
 import type { Assessments } from '../wire';
 import { chooseAction } from './choose';
@@ -82,10 +83,6 @@ function ownReason(
 
 function count(recipients: readonly RecipientPlan[], protection: Protection): number {
   return recipients.filter((r) => r.protection === protection).length;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function summaryOf(

@@ -1,4 +1,5 @@
 /** The report in plain words, shared by the CLI and the read panes so that they say the same thing. */
+import { plural } from '../english';
 import type { Hop, HopTls, TransportReport } from './types';
 
 const TLS_WORDS: Record<HopTls, string> = {
@@ -31,7 +32,7 @@ function count(report: TransportReport, wanted: HopTls): number {
 export function describeSummary(report: TransportReport): string {
   const local = count(report, 'local');
   const network = report.hops.length - local;
-  const aside = local === 0 ? '' : `; ${local} local hand-off${local === 1 ? '' : 's'} not counted`;
+  const aside = local === 0 ? '' : `; ${plural(local, 'local hand-off')} not counted`;
   switch (report.summary) {
     case 'all-tls':
       return `Encrypted on every hop the headers record (${network} of ${network})${aside}.`;
