@@ -4,31 +4,61 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendguardError } from '../core/errors';
 import { UsageError, type CliIo } from './io';
-import { checkCommand } from './commands/check';
-import { headersCommand } from './commands/headers';
-import { keysCommand } from './commands/keys';
-import { manifestCommand } from './commands/manifest';
-import { planCommand } from './commands/plan';
-import { serveCommand } from './commands/serve';
-import { tokenCommand } from './commands/token';
+import { CHECK_HELP, checkCommand } from './commands/check';
+import { HEADERS_HELP, headersCommand } from './commands/headers';
+import { KEYS_HELP, keysCommand } from './commands/keys';
+import { MANIFEST_HELP, manifestCommand } from './commands/manifest';
+import { PLAN_HELP, planCommand } from './commands/plan';
+import { SERVE_HELP, serveCommand } from './commands/serve';
+import { TOKEN_HELP, tokenCommand } from './commands/token';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; about: string }> = {
+/** Each command with its one-line description and its --help text. */
+const COMMANDS: Record<string, { run: Command; about: string; help: string }> = {
   check: {
     run: checkCommand,
     about: 'the transport security of recipient domains (MX, STARTTLS, DANE, MTA-STS)',
+    help: CHECK_HELP,
   },
-  headers: { run: headersCommand, about: 'whether a received message travelled over TLS, hop by hop' },
-  keys: { run: keysCommand, about: 'whether addresses can receive OpenPGP: key, source, validity and why' },
-  manifest: { run: manifestCommand, about: 'the Outlook manifest rendered for a deployment (--base-url)' },
-  plan: { run: planCommand, about: 'how each recipient would be protected, from an assessments file' },
+  headers: {
+    run: headersCommand,
+    about: 'whether a received message travelled over TLS, hop by hop',
+    help: HEADERS_HELP,
+  },
+  keys: {
+    run: keysCommand,
+    about: 'whether addresses can receive OpenPGP: key, source, validity and why',
+    help: KEYS_HELP,
+  },
+  manifest: {
+    run: manifestCommand,
+    about: 'the Outlook manifest rendered for a deployment (--base-url)',
+    help: MANIFEST_HELP,
+  },
+  plan: {
+    run: planCommand,
+    about: 'how each recipient would be protected, from an assessments file',
+    help: PLAN_HELP,
+  },
   serve: {
     run: serveCommand,
     about: 'the backend service, with the add-in files, manifest and pickup portal',
+    help: SERVE_HELP,
   },
-  token: { run: tokenCommand, about: 'issue, list and revoke API tokens for Thunderbird and the CLI' },
+  token: {
+    run: tokenCommand,
+    about: 'issue, list and revoke API tokens for Thunderbird and the CLI',
+    help: TOKEN_HELP,
+  },
 };
+
+/** `--help` or `-h` anywhere among a command's options (not after `--`, where only operands follow). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  const options = end === -1 ? args : args.slice(0, end);
+  return options.includes('--help') || options.includes('-h');
+}
 
 function version(): string {
   // Read at run time: package.json sits outside the compiled tree, two levels up from src/cli and dist/cli.
@@ -56,6 +86,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (!command) {
     io.err(`sendguard: unknown command "${name}"\n\n${help()}`);
     return 2;
+  }
+  if (asksForHelp(args)) {
+    io.out(`${command.help}\n`);
+    return 0;
   }
   try {
     return await command.run(args, io);

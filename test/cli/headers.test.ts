@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headersCommand } from '../../src/cli/commands/headers';
 import { UsageError, type CliIo } from '../../src/cli/io';
+import { runCli } from '../helpers/cli';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'received');
 
@@ -100,7 +101,7 @@ describe('sendguard headers', () => {
   });
 
   test('--help', async () => {
-    const { code, stdout } = await run(['--help']);
+    const { code, stdout } = await runCli(['headers', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: sendguard headers FILE.eml [--json]');
   });

@@ -22,6 +22,28 @@ describe('failures the user can fix: a message without a stack trace, and the ex
     );
   });
 
+  test("--help (or -h) among any command's options prints its help; after -- it is an operand", async () => {
+    for (const name of ['check', 'headers', 'keys', 'manifest', 'plan', 'serve', 'token']) {
+      const { code, stdout } = await runCli([name, '--json', '-h']);
+      expect({ name, code, usage: stdout.startsWith(`Usage: sendguard ${name}`) }).toEqual({
+        name,
+        code: 0,
+        usage: true,
+      });
+    }
+    const operand = await runCli(['headers', '--', '-h']);
+    expect(operand.code).toBe(1);
+    expect(operand.stderr).toContain('-h: ENOENT');
+  });
+
+  test('token without an action: exit status 2, saying which actions there are', async () => {
+    const { code, stderr } = await runCli(['token']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^sendguard token: give an action: issue, list or revoke\n\nUsage: sendguard token/,
+    );
+  });
+
   test("an option the command does not know: exit status 2, in Node's words", async () => {
     const { code, stderr } = await runCli(['manifest', '--frobnicate']);
     expect(code).toBe(2);

@@ -66,15 +66,10 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     options: {
       ...NETWORK_OPTIONS,
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
     strict: true,
   });
-  if (values.help) {
-    io.out(`${CHECK_HELP}\n`);
-    return 0;
-  }
   if (positionals.length === 0) throw new UsageError(`give at least one domain or address\n\n${CHECK_HELP}`);
   const deadlineMs = timeoutOf(values.timeout, DEFAULT_TIMEOUT_MS);
   const network = await networkSettings(values, io);

@@ -62,15 +62,10 @@ export async function headersCommand(args: string[], io: CliIo): Promise<number>
     args,
     options: {
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
     strict: true,
   });
-  if (values.help) {
-    io.out(`${HEADERS_HELP}\n`);
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError(`give exactly one FILE.eml\n\n${HEADERS_HELP}`);
   const file = positionals[0]!;
   const block = splitHeaderBlock(

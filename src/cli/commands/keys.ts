@@ -49,15 +49,10 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
       'no-vks': { type: 'boolean', default: false },
       keyring: { type: 'string' },
       policy: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
     strict: true,
   });
-  if (values.help) {
-    io.out(`${KEYS_HELP}\n`);
-    return 0;
-  }
   if (positionals.length === 0) throw new UsageError(`give at least one address\n\n${KEYS_HELP}`);
   const overallMs = timeoutOf(values.timeout, 12_000);
   const { policy } = await loadPolicy(io, values.policy);

@@ -17,14 +17,9 @@ export async function manifestCommand(args: string[], io: CliIo): Promise<number
     options: {
       'base-url': { type: 'string' },
       'send-mode': { type: 'string', default: 'SoftBlock' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
-  if (values.help) {
-    io.out(`${MANIFEST_HELP}\n`);
-    return 0;
-  }
   const baseUrl = values['base-url'];
   if (!baseUrl) throw new UsageError(`--base-url is required\n\n${MANIFEST_HELP}`);
   const sendMode = values['send-mode'];

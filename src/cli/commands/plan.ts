@@ -78,14 +78,9 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       assessments: { type: 'string' },
       policy: { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
-  if (values.help) {
-    io.out(`${PLAN_HELP}\n`);
-    return 0;
-  }
   if (!values.assessments) throw new UsageError(`--assessments FILE is required\n\n${PLAN_HELP}`);
   const recipients = parseRecipients({
     to: listOf(values.to),

@@ -15,13 +15,9 @@ README.md). Without a certificate configured, a development certificate is made 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string' } },
     strict: true,
   });
-  if (values.help) {
-    io.out(`${SERVE_HELP}\n`);
-    return 0;
-  }
   const config = loadConfig({ ...(values.config ? { file: values.config } : {}), env: io.env });
   const server = await createServer(config);
   const address = await server.app.listen({ host: config.listen.host, port: config.listen.port });

@@ -22,16 +22,12 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
       name: { type: 'string' },
       role: { type: 'string', default: 'sender' },
       config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
     strict: true,
   });
   const [action, id] = positionals;
-  if (values.help || action === undefined) {
-    io.out(`${TOKEN_HELP}\n`);
-    return values.help ? 0 : 2;
-  }
+  if (action === undefined) throw new UsageError(`give an action: issue, list or revoke\n\n${TOKEN_HELP}`);
   const config = loadConfig({ ...(values.config ? { file: values.config } : {}), env: io.env });
   const store = openSqliteStore(config.dataDir);
   try {
