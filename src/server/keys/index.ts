@@ -5,7 +5,7 @@ export { CachingKeyService, type KeyServiceOptions } from './key-service';
 export { DEFAULT_TIMEOUTS, lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 export { getDnsKey, openpgpkeyName } from './openpgpkey-dns';
 export { DirectoryKeyring, type KeyringProblem, type OrgKeyring } from './org-keyring';
-export { FIRST_USE, pinKey } from './pins';
+export { FIRST_USE } from './pins';
 // The one pin contract is the store's; a process with no store (the `keys` command) keeps its pins in memory.
 export { MemoryPinStore } from '../store/memory';
 export type { Pin, PinStore } from '../store/store';
