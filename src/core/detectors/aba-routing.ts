@@ -5,8 +5,7 @@
  * passes the checksum one time in ten, which would flag every tenth order number.
  */
 import type { DetectorInput, Hit } from './finding';
-import { keywordBefore } from './keyword-context';
-import { ending } from './mask';
+import { keywordedHits, type KeywordedNumber } from './keyword-context';
 import { isRepeatedDigit } from './tokens';
 
 const KEYWORD = /\b(?:routing|aba|rtn|transit)\b/i;
@@ -22,21 +21,18 @@ export function abaChecksumValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export function detectAbaRouting({ text, runs }: DetectorInput): Hit[] {
-  const hits: Hit[] = [];
-  for (const run of runs) {
+const ROUTING_NUMBER: KeywordedNumber = {
+  detector: 'aba-routing',
+  label: 'US bank routing number',
+  keyword: KEYWORD,
+  noun: 'routing number',
+  valueOf(run) {
     const digits = run.groups.join('');
-    if (run.groups.length !== 1 || digits.length !== 9 || isRepeatedDigit(digits)) continue;
-    if (!validPrefix(digits) || !abaChecksumValid(digits) || !keywordBefore(text, run.start, KEYWORD))
-      continue;
-    const masked = `routing number ending ${ending(digits)}`;
-    hits.push({
-      detector: 'aba-routing',
-      label: 'US bank routing number',
-      masked,
-      start: run.start,
-      end: run.end,
-    });
-  }
-  return hits;
+    if (run.groups.length !== 1 || digits.length !== 9 || isRepeatedDigit(digits)) return undefined;
+    return validPrefix(digits) && abaChecksumValid(digits) ? digits : undefined;
+  },
+};
+
+export function detectAbaRouting({ text, runs }: DetectorInput): Hit[] {
+  return keywordedHits(text, runs, ROUTING_NUMBER);
 }

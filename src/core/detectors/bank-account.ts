@@ -4,27 +4,23 @@
  * account 4411 was credited" and "for account questions call 555-0199" are not bank details.
  */
 import type { DetectorInput, Hit } from './finding';
-import { keywordBefore } from './keyword-context';
-import { ending } from './mask';
+import { keywordedHits, type KeywordedNumber } from './keyword-context';
 import { isRepeatedDigit } from './tokens';
 
 const KEYWORD =
   /\b(?:(?:bank|checking|savings|beneficiary) account|account ?(?:number|no\b|nr\b|#|:)|acct\b|a\/c\b|kontonummer|konto-?nr\b)/i;
 
-export function detectBankAccounts({ text, runs }: DetectorInput): Hit[] {
-  const hits: Hit[] = [];
-  for (const run of runs) {
+const ACCOUNT_NUMBER: KeywordedNumber = {
+  detector: 'bank-account',
+  label: 'Bank account number',
+  keyword: KEYWORD,
+  noun: 'account',
+  valueOf(run) {
     const digits = run.groups.join('');
-    if (digits.length < 6 || digits.length > 17 || isRepeatedDigit(digits)) continue;
-    if (!keywordBefore(text, run.start, KEYWORD)) continue;
-    const masked = `account ending ${ending(digits)}`;
-    hits.push({
-      detector: 'bank-account',
-      label: 'Bank account number',
-      masked,
-      start: run.start,
-      end: run.end,
-    });
-  }
-  return hits;
+    return digits.length < 6 || digits.length > 17 || isRepeatedDigit(digits) ? undefined : digits;
+  },
+};
+
+export function detectBankAccounts({ text, runs }: DetectorInput): Hit[] {
+  return keywordedHits(text, runs, ACCOUNT_NUMBER);
 }

@@ -3,8 +3,7 @@
  * ordinary reference number, so the keyword is required.
  */
 import type { DetectorInput, Hit } from './finding';
-import { keywordBefore } from './keyword-context';
-import { ending } from './mask';
+import { keywordedHits, type KeywordedNumber } from './keyword-context';
 
 /** "DL" and "DLN" cover "DL#", "DL no." and "DL:". */
 const KEYWORD = /\b(?:driver[’']?s?[’']? ?licen[cs]e|driving licen[cs]e|operator[’']?s licen[cs]e|dln?\b)/i;
@@ -16,19 +15,17 @@ const KEYWORD = /\b(?:driver[’']?s?[’']? ?licen[cs]e|driving licen[cs]e|oper
  */
 const STATE_FORMAT = /^(?:[A-Z][0-9]{7,8}|[A-Z][0-9]{11,14}|[A-Z]{2}[0-9]{6}|[0-9]{7,9})$/;
 
-export function detectDriversLicences({ text, runs, prefixedRuns }: DetectorInput): Hit[] {
-  const hits: Hit[] = [];
-  for (const run of [...prefixedRuns, ...runs]) {
+const LICENCE_NUMBER: KeywordedNumber = {
+  detector: 'drivers-licence',
+  label: "Driver's licence number",
+  keyword: KEYWORD,
+  noun: 'licence',
+  valueOf(run) {
     const compact = run.prefix + run.groups.join('');
-    if (!STATE_FORMAT.test(compact) || !keywordBefore(text, run.start, KEYWORD)) continue;
-    const masked = `licence ending ${ending(compact)}`;
-    hits.push({
-      detector: 'drivers-licence',
-      label: "Driver's licence number",
-      masked,
-      start: run.start,
-      end: run.end,
-    });
-  }
-  return hits;
+    return STATE_FORMAT.test(compact) ? compact : undefined;
+  },
+};
+
+export function detectDriversLicences({ text, runs, prefixedRuns }: DetectorInput): Hit[] {
+  return keywordedHits(text, [...prefixedRuns, ...runs], LICENCE_NUMBER);
 }

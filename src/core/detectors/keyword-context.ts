@@ -1,7 +1,12 @@
 /**
  * Some numbers are only sensitive when the text says what they are: nine digits are an SSN after "SSN:", and an
- * order number anywhere else. This is the one place that decides what "near a keyword" means.
+ * order number anywhere else. This is the one place that decides what "near a keyword" means, and the one way
+ * the detectors that need nothing more (account, routing and licence numbers) turn such numbers into hits.
  */
+import type { DetectorId } from '../policy/schema';
+import type { Hit } from './finding';
+import { ending } from './mask';
+import type { DigitRun } from './tokens';
 
 /**
  * How far before a number its keyword may start, in characters. 40 covers a label and its punctuation
@@ -29,4 +34,25 @@ export function keywordBefore(text: string, start: number, keyword: RegExp): boo
     }
   }
   return keyword.test(text.slice(from, start));
+}
+
+/** A kind of number that is sensitive only after its keyword, and how a sender is told of one. */
+export interface KeywordedNumber {
+  detector: DetectorId;
+  label: string;
+  keyword: RegExp;
+  /** The number's name in the masked form: "account" gives "account ending 6789". */
+  noun: string;
+  /** The number a run holds when it has this kind's shape (its digits, or prefix and digits); else undefined. */
+  valueOf(run: DigitRun): string | undefined;
+}
+
+/** The runs of this kind with the keyword before them, as hits that show only the number's ending. */
+export function keywordedHits(text: string, runs: readonly DigitRun[], kind: KeywordedNumber): Hit[] {
+  return runs.flatMap((run): Hit[] => {
+    const value = kind.valueOf(run);
+    if (value === undefined || !keywordBefore(text, run.start, kind.keyword)) return [];
+    const masked = `${kind.noun} ending ${ending(value)}`;
+    return [{ detector: kind.detector, label: kind.label, masked, start: run.start, end: run.end }];
+  });
 }
