@@ -21,6 +21,16 @@ const DomainPattern = z.string().transform((value, ctx) => {
 
 const RequirementWord = z.enum(REQUIREMENTS);
 
+/** The indexes at which a value appears again after its first time. */
+function repeatedAt(values: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((value, i) => {
+    const again = seen.has(value);
+    seen.add(value);
+    return again ? [i] : [];
+  });
+}
+
 const ClassificationName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and hyphens, starting with a letter');
@@ -128,65 +138,31 @@ export const PolicySchema = z
       .optional(),
   })
   .superRefine((policy, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     const names = policy.classifications.map((c) => c.name);
-    const known = new Set(names);
-    names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['classifications', i, 'name'],
-          message: `"${name}" is defined twice`,
-        });
-      }
-    });
+    for (const i of repeatedAt(names))
+      issue(['classifications', i, 'name'], `"${names[i]}" is defined twice`);
     policy.classifications.forEach((c, i) => {
+      const repeated = repeatedAt(c.prefer);
       c.prefer.forEach((p, j) => {
-        if (c.prefer.indexOf(p) !== j) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['classifications', i, 'prefer', j],
-            message: `"${p}" is listed twice`,
-          });
-        }
-        if (p === 'tls' && c.requirement === 'end-to-end') {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['classifications', i, 'prefer', j],
-            message: 'forced TLS protects each hop only and can never meet end-to-end',
-          });
-        }
-        if (p === 'escrow' && !policy.escrow.enabled) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['classifications', i, 'prefer', j],
-            message: 'secure pickup is preferred here but escrow.enabled is false',
-          });
-        }
+        const path = ['classifications', i, 'prefer', j];
+        if (repeated.includes(j)) issue(path, `"${p}" is listed twice`);
+        if (p === 'tls' && c.requirement === 'end-to-end')
+          issue(path, 'forced TLS protects each hop only and can never meet end-to-end');
+        if (p === 'escrow' && !policy.escrow.enabled)
+          issue(path, 'secure pickup is preferred here but escrow.enabled is false');
       });
     });
+    const known = new Set(names);
     const mustExist = (name: string, path: (string | number)[]) => {
-      if (!known.has(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `"${name}" is not one of the classifications (${names.join(', ')})`,
-        });
-      }
+      if (!known.has(name)) issue(path, `"${name}" is not one of the classifications (${names.join(', ')})`);
     };
     mustExist(policy.defaultClassification, ['defaultClassification']);
     for (const [detector, name] of Object.entries(policy.detectors)) mustExist(name, ['detectors', detector]);
     for (const [label, name] of Object.entries(policy.labels)) mustExist(name, ['labels', label]);
-    const seen = new Set<string>();
-    policy.domains.forEach((override, i) => {
-      if (seen.has(override.domain)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['domains', i, 'domain'],
-          message: `"${override.domain}" is listed twice`,
-        });
-      }
-      seen.add(override.domain);
-    });
+    const domains = policy.domains.map((override) => override.domain);
+    for (const i of repeatedAt(domains)) issue(['domains', i, 'domain'], `"${domains[i]}" is listed twice`);
   });
 
 export type Policy = z.infer<typeof PolicySchema>;
