@@ -6,6 +6,7 @@ import type { Recipient } from '../addresses';
 import { isInternal, overrideFor, requirementFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
 import {
+  APPLICABLE_PROTECTIONS,
   PROTECTION_NAMES,
   TRANSPORT_VERDICTS_NEVER_TLS,
   type Requirement,
@@ -15,7 +16,7 @@ import type { DomainAssessment, KeyAssessment } from '../wire';
 import { keyState, needs, transportState } from './explain';
 import type { Candidate } from './types';
 
-const ALL_CANDIDATES: readonly Candidate[] = ['none', 'tls', 'pgp', 'escrow'];
+const ALL_CANDIDATES: readonly Candidate[] = ['none', ...APPLICABLE_PROTECTIONS];
 
 export interface RecipientFacts {
   recipient: Recipient;

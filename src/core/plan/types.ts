@@ -1,5 +1,6 @@
 import type { RecipientField } from '../recipient-fields';
 import type {
+  ApplicableProtection,
   KeySource,
   KeyVerdict,
   MessageAction,
@@ -9,7 +10,7 @@ import type {
 } from '../vocabulary';
 
 /** A protection that could serve one body shared by several recipients; `none` is plain mail. */
-export type Candidate = 'none' | 'tls' | 'pgp' | 'escrow';
+export type Candidate = 'none' | ApplicableProtection;
 
 export interface RecipientPlan {
   address: string;
