@@ -5,6 +5,7 @@
  * Outlook runs without a page and so cannot learn the backend's address any other way.
  */
 import { SendguardError } from './errors';
+import { escapeMarkup } from './markup';
 
 /** The base URL manifest.xml and the add-in bundles are written with, replaced when served. */
 export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
@@ -37,9 +38,6 @@ function checkedBase(baseUrl: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** Replaces the placeholder base URL in any text (the manifest, launchevent.js). */
 export function withBaseUrl(text: string, baseUrl: string): string {
   return text.split(BASE_URL_PLACEHOLDER).join(checkedBase(baseUrl));
@@ -51,6 +49,6 @@ export function renderManifest(template: string, options: ManifestOptions): stri
     throw new ManifestError('MANIFEST_SEND_MODE_INVALID', `unknown send mode "${String(mode)}"`);
   return template
     .split(BASE_URL_PLACEHOLDER)
-    .join(escapeXml(checkedBase(options.baseUrl)))
+    .join(escapeMarkup(checkedBase(options.baseUrl)))
     .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`);
 }

@@ -4,6 +4,7 @@
  * read recipients, bodies and headers the same way because they call the same code.
  */
 import { readRecipients } from '../core/addresses';
+import { escapeMarkup } from '../core/markup';
 import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import type { HostRecipient, HostRecipients } from '../addin/host';
 import type { ComposeDetails, ComposeRecipient, ComposeRecipientList, CustomHeader } from './messenger';
@@ -48,14 +49,15 @@ export function senderOf(details: ComposeDetails): string | undefined {
   return from ? fieldRecipients(from)[0]?.address : undefined;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** Plain text as an HTML body, its lines and spacing kept. */
+function preformatted(text: string): string {
+  return `<pre>${escapeMarkup(text)}</pre>`;
 }
 
 export function bodyOf(details: ComposeDetails, format: 'html' | 'text'): string {
   const text = details.plainTextBody ?? '';
   if (format === 'text') return text;
-  return details.isPlainText ? `<pre>${escapeHtml(text)}</pre>` : (details.body ?? '');
+  return details.isPlainText ? preformatted(text) : (details.body ?? '');
 }
 
 /**
@@ -103,7 +105,7 @@ export function bodyChange(
 ): ComposeDetails {
   if (plainComposer)
     return { plainTextBody: body.format === 'text' ? body.content : textOfHtml(body.content) };
-  return { body: body.format === 'text' ? `<pre>${escapeHtml(body.content)}</pre>` : body.content };
+  return { body: body.format === 'text' ? preformatted(body.content) : body.content };
 }
 
 export function headerOf(details: ComposeDetails, name: string): string | undefined {
