@@ -3,6 +3,7 @@
  * reach private addresses — each as an option or its environment variable, the option winning.
  */
 import { hostname } from 'node:os';
+import { parseConfig } from '../server/config';
 import { dnsClientFor, type DnsClient } from '../server/dns';
 import { readInput, UsageError, type CliIo } from './io';
 
@@ -31,14 +32,30 @@ export interface NetworkValues {
   'allow-private'?: boolean;
 }
 
+/**
+ * The variables these settings share with the service, which reads them (lists, flags, checks) the same way, and
+ * the option that overrides each.
+ */
+const NETWORK_VARIABLES: ReadonlyArray<[string, keyof NetworkValues | undefined]> = [
+  ['SENDGUARD_DNS', 'dns'],
+  ['SENDGUARD_CA_FILE', 'ca-file'],
+  ['SENDGUARD_ALLOW_PRIVATE', 'allow-private'],
+  ['SENDGUARD_HELO', undefined],
+];
+
 export async function networkSettings(values: NetworkValues, io: CliIo): Promise<NetworkSettings> {
-  const dnsSpec = values.dns ?? io.env.SENDGUARD_DNS;
-  const caFile = values['ca-file'] ?? io.env.SENDGUARD_CA_FILE;
+  // Only these variables, and only where no option overrides them: a setting the command does not use cannot
+  // make it fail.
+  const env = NETWORK_VARIABLES.flatMap(([name, option]) =>
+    option !== undefined && values[option] !== undefined ? [] : [[name, io.env[name]]],
+  );
+  const fromEnv = parseConfig({}, Object.fromEntries(env));
+  const caFile = values['ca-file'] ?? fromEnv.caFile;
   return {
-    dns: dnsClientFor(dnsSpec ? dnsSpec.split(',') : []),
+    dns: dnsClientFor(values.dns ? values.dns.split(',') : fromEnv.dns.servers),
     ...(caFile ? { ca: Buffer.from(await readInput(io, caFile)) } : {}),
-    allowPrivateAddresses: values['allow-private'] ?? io.env.SENDGUARD_ALLOW_PRIVATE === '1',
-    heloName: io.env.SENDGUARD_HELO ?? hostname(),
+    allowPrivateAddresses: values['allow-private'] ?? fromEnv.allowPrivateAddresses,
+    heloName: fromEnv.transport.heloName ?? hostname(),
   };
 }
 

@@ -61,6 +61,27 @@ describe('sendguard check', () => {
     expect(report.mx[0].addresses[0]).toMatchObject({ outcome: 'not-allowed' });
   });
 
+  test('the environment is read as the service reads it: a list with spaces, true as a flag; an option wins', async () => {
+    const env = {
+      SENDGUARD_DNS: ` ${bed.dns} , `,
+      SENDGUARD_CA_FILE: bed.caFile,
+      SENDGUARD_ALLOW_PRIVATE: 'true',
+    };
+    const fromEnv = await runCli(['check', 'dane-ee.sendguard.test', '--timeout', '5000', '--json'], env);
+    expect(JSON.parse(fromEnv.stdout)[0].verdict).toBe('authenticated');
+    const bad = await runCli(['check', 'dane-ee.sendguard.test'], {
+      SENDGUARD_ALLOW_PRIVATE: 'true',
+      SENDGUARD_DNS: 'not a resolver',
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('SENDGUARD_DNS');
+    const overridden = await runCli(
+      ['check', 'dane-ee.sendguard.test', '--dns', bed.dns, '--timeout', '5000', '--json'],
+      { ...env, SENDGUARD_DNS: 'not a resolver' },
+    );
+    expect(JSON.parse(overridden.stdout)[0].verdict).toBe('authenticated');
+  });
+
   test('usage errors: nothing to check, a bad --timeout', async () => {
     expect((await runCli(['check'])).code).toBe(2);
     expect((await runCli(['check', 'x.example', '--timeout', 'soon'])).code).toBe(2);
