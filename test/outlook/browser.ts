@@ -1,7 +1,8 @@
 /**
  * Debian's Chromium driven by playwright-core, headless, with a fresh profile per launch; and the assembled
  * backend (real transport and key services on the offline bed, API tokens required as deployed, plain HTTP)
- * serving the add-in's bundles and the try-it page, with a sender's token the page is given (`?token=`).
+ * serving the add-in's bundles and the try-it page, with a sender's token the page is given (`?token=`) and an
+ * admin's token for what only an admin does.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,14 +25,16 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
 /** `keyringDir`: the organisation's keyring (`*.asc`), for recipients whose domains accept mail on the bed. */
 export async function startBackend(
   keyringDir?: string,
-): Promise<{ server: Server; base: string; token: string }> {
+): Promise<{ server: Server; base: string; token: string; adminToken: string }> {
   const bed = testbed();
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-tryit-'));
   // As an admin deploys it: a sender's token issued into the service's store before it starts.
   const store = openSqliteStore(dataDir);
-  const { token } = await issueApiToken(store.tokens, { name: 'try-it sender', role: 'sender' }).finally(() =>
-    store.close(),
-  );
+  // And an admin's, for what only an admin does (pinning a key).
+  const [{ token }, { token: adminToken }] = await Promise.all([
+    issueApiToken(store.tokens, { name: 'try-it sender', role: 'sender' }),
+    issueApiToken(store.tokens, { name: 'try-it admin', role: 'admin' }),
+  ]).finally(() => store.close());
   const config = bedServerConfig(bed, dataDir, {
     auth: { apiTokens: true, devNoAuth: false },
     tls: { enabled: false },
@@ -41,5 +44,5 @@ export async function startBackend(
   });
   const server = await createServer(config);
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
-  return { server, base, token };
+  return { server, base, token, adminToken };
 }

@@ -3,13 +3,15 @@
  * applying forced TLS and OpenPGP, and the real send handler blocking and allowing as it should. Screenshots go
  * to test/artifacts/outlook/ (narrow pane, light and dark).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Server } from '../../src/server/serve';
 import { ARTIFACTS, launchBrowser, startBackend } from './browser';
 import { gpgDecrypt, gpgKey, peerHome, type PeerKey } from '../addin/openpgp-peers';
 import { buildOutlook } from './built-addin';
+import { formatFingerprint } from '../../src/core/fingerprint';
+import { testbed } from '../helpers/testbed';
 
 const IBAN_BODY = 'Please pay the refund to IBAN DE89 3704 0044 0532 0130 00 today.';
 const ADDRESSES = [
@@ -23,6 +25,7 @@ const ADDRESSES = [
 let server: Server;
 let base: string;
 let token: string;
+let adminToken: string;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let context: BrowserContext;
 let pat: PeerKey;
@@ -50,7 +53,7 @@ beforeAll(async () => {
   const keyring = join(home, 'keyring');
   mkdirSync(keyring);
   writeFileSync(join(keyring, 'pat.asc'), pat.publicKey);
-  ({ server, base, token } = await startBackend(keyring));
+  ({ server, base, token, adminToken } = await startBackend(keyring));
   await warm();
   browser = await launchBrowser();
   context = browser.context;
@@ -174,6 +177,50 @@ describe('the try-it page', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'blocked-narrow.png'), fullPage: true });
     await page.close();
   });
+
+  test('a changed OpenPGP key: the sender compares it, accepts it, and the service pins it', async () => {
+    const bob = 'bob@wkd.sendguard.test';
+    const bedKeys = JSON.parse(readFileSync(join(testbed().runDir, 'keys', 'keys.json'), 'utf8')) as {
+      keys: Record<string, { fingerprint: string }>;
+    };
+    const [before, now] = [bedKeys.keys.alice!.fingerprint, bedKeys.keys.bob!.fingerprint];
+    // An admin pinned Alice's key for Bob: the key Bob's own web key directory serves is now a change.
+    const pinned = await fetch(`${base}/api/v1/admin/pins/${encodeURIComponent(bob)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ fingerprint: before }),
+    });
+    expect(pinned.status).toBe(200);
+
+    const page = await openTry();
+    await compose(page, { to: bob, body: 'Lunch?' });
+    await page.getByRole('button', { name: 'Review key change' }).click({ timeout: 20_000 });
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByTestId('fingerprint-before').textContent()).resolves.toBe(
+      formatFingerprint(before),
+    );
+    await expect(dialog.getByTestId('fingerprint-now').textContent()).resolves.toBe(formatFingerprint(now));
+    await expect(dialog.textContent()).resolves.toContain('from the web key directory');
+    await page.screenshot({ path: join(ARTIFACTS, 'key-change.png'), fullPage: true });
+    await dialog.getByRole('button', { name: `I checked it with ${bob}: use the new key` }).click();
+
+    // Checked again: Bob's key is the pinned one now, in the pane and for every later lookup.
+    await page.getByRole('button', { name: 'Review key change' }).waitFor({ state: 'detached' });
+    await page.locator('li', { hasText: bob }).getByRole('button', { name: 'Why?' }).click();
+    await page
+      .getByText(`OpenPGP key ${formatFingerprint(now)}, from the key used before`)
+      .first()
+      .waitFor();
+    const lookup = await fetch(`${base}/api/v1/keys/${encodeURIComponent(bob)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await expect(lookup.json()).resolves.toMatchObject({
+      verdict: 'valid',
+      source: 'pinned',
+      fingerprint: now,
+    });
+    await page.close();
+  }, 60_000);
 
   test('backend unreachable: the pane says so and the send check blocks', async () => {
     const page = await context.newPage();

@@ -52,12 +52,24 @@ function acceptFailure(address: string, error: unknown): string {
   return `The new key of ${address} could not be accepted: ${messageOf(error)} Nothing was changed; try again.`;
 }
 
+/**
+ * Rendered for every assessed recipient, its button only while the key is `changed`: the dialog must stay mounted
+ * through its closing, which the new answer after an acceptance would otherwise cut short, leaving the rest of the
+ * pane hidden from assistive technology.
+ */
 export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
   const styles = useStyles();
-  const { address, key } = assessed;
   const [open, setOpen] = useState(false);
+  // What the sender was shown when they opened it: a newer answer does not change the evidence under their eyes.
+  const [shown, setShown] = useState(assessed);
   const [accepting, setAccepting] = useState<Accepting>({ kind: 'idle' });
+  const { address, key } = shown;
   const found = key.fingerprint;
+  const review = () => {
+    setShown(assessed);
+    setAccepting({ kind: 'idle' });
+    setOpen(true);
+  };
   const accept = (fingerprint: string) => {
     setAccepting({ kind: 'working' });
     onAccept(address, fingerprint).then(
@@ -72,61 +84,63 @@ export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
     );
   };
   return (
-    <Dialog open={open} onOpenChange={(_, data) => setOpen(data.open)}>
-      <DialogTrigger disableButtonEnhancement>
-        <Button size="small" appearance="outline">
+    <>
+      {assessed.key.verdict === 'changed' ? (
+        <Button size="small" appearance="outline" onClick={review}>
           Review key change
         </Button>
-      </DialogTrigger>
-      <DialogSurface>
-        <DialogBody>
-          <DialogTitle>The OpenPGP key of {address} has changed</DialogTitle>
-          <DialogContent className={styles.content}>
-            <Text block>
-              Key used before:{' '}
-              <span className={styles.fingerprint} data-testid="fingerprint-before">
-                {key.pinnedFingerprint ? formatFingerprint(key.pinnedFingerprint) : 'unknown'}
-              </span>
-            </Text>
-            <Text block>
-              Key found now{key.source ? `, from the ${KEY_SOURCE_NAMES[key.source]}` : ''}:{' '}
-              <span className={styles.fingerprint} data-testid="fingerprint-now">
-                {found ? formatFingerprint(found) : 'unknown'}
-              </span>
-            </Text>
-            {key.reasons.map((reason, i) => (
-              <Caption1 block key={i}>
-                {reason}
-              </Caption1>
-            ))}
-            <Text block>
-              A changed key can mean that {address} made a new one, or that someone is impersonating them. Ask{' '}
-              {address} by phone or in person to read out their key’s fingerprint, and compare every group
-              with the key found now. Use the new key only if all of them match. Until you do, {address} is
-              not sent OpenPGP; the plan uses another protection.
-            </Text>
-            {accepting.kind === 'failed' ? (
-              <MessageBar intent="error" role="alert" layout="multiline">
-                <MessageBarBody>{accepting.text}</MessageBarBody>
-              </MessageBar>
-            ) : null}
-          </DialogContent>
-          <DialogActions>
-            {found ? (
-              <Button
-                appearance="primary"
-                disabled={accepting.kind === 'working'}
-                onClick={() => accept(found)}
-              >
-                I checked it with {address}: use the new key
-              </Button>
-            ) : null}
-            <DialogTrigger disableButtonEnhancement>
-              <Button>Not now</Button>
-            </DialogTrigger>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+      ) : null}
+      <Dialog open={open} onOpenChange={(_, data) => setOpen(data.open)}>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>The OpenPGP key of {address} has changed</DialogTitle>
+            <DialogContent className={styles.content}>
+              <Text block>
+                Key used before:{' '}
+                <span className={styles.fingerprint} data-testid="fingerprint-before">
+                  {key.pinnedFingerprint ? formatFingerprint(key.pinnedFingerprint) : 'unknown'}
+                </span>
+              </Text>
+              <Text block>
+                Key found now{key.source ? `, from the ${KEY_SOURCE_NAMES[key.source]}` : ''}:{' '}
+                <span className={styles.fingerprint} data-testid="fingerprint-now">
+                  {found ? formatFingerprint(found) : 'unknown'}
+                </span>
+              </Text>
+              {key.reasons.map((reason, i) => (
+                <Caption1 block key={i}>
+                  {reason}
+                </Caption1>
+              ))}
+              <Text block>
+                A changed key can mean that {address} made a new one, or that someone is impersonating them.
+                Ask {address} by phone or in person to read out their key’s fingerprint, and compare every
+                group with the key found now. Use the new key only if all of them match. Until you do,{' '}
+                {address} is not sent OpenPGP; the plan uses another protection.
+              </Text>
+              {accepting.kind === 'failed' ? (
+                <MessageBar intent="error" role="alert" layout="multiline">
+                  <MessageBarBody>{accepting.text}</MessageBarBody>
+                </MessageBar>
+              ) : null}
+            </DialogContent>
+            <DialogActions>
+              {found ? (
+                <Button
+                  appearance="primary"
+                  disabled={accepting.kind === 'working'}
+                  onClick={() => accept(found)}
+                >
+                  I checked it with {address}: use the new key
+                </Button>
+              ) : null}
+              <DialogTrigger disableButtonEnhancement>
+                <Button>Not now</Button>
+              </DialogTrigger>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
+    </>
   );
 }

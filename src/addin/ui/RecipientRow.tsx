@@ -82,9 +82,7 @@ export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowP
         >
           {open ? 'Hide why' : 'Why?'}
         </Button>
-        {recipient.key.verdict === 'changed' && assessed ? (
-          <KeyChange assessed={assessed} onAccept={onAcceptKey} />
-        ) : null}
+        {assessed ? <KeyChange assessed={assessed} onAccept={onAcceptKey} /> : null}
       </div>
       {open ? (
         <ul id={whyId} className={styles.why}>
