@@ -106,6 +106,13 @@ class HandlerTimeout extends SendguardError {
 /** False once the handler has answered: work still running then was abandoned and must change nothing. */
 type StillWanted = () => boolean;
 
+/** A handler's own work, given its host and backend; what it returns is what Outlook is told. */
+type HandlerWork = (
+  host: MailHost,
+  backend: Backend,
+  stillWanted: StillWanted,
+) => Promise<CompletedOptions | undefined>;
+
 /**
  * Runs `work` and completes the event exactly once with what it returns — or with `onFailure` when it throws or
  * outlives the deadline — and leaves no timer of ours behind. A late result after the deadline is dropped, and
@@ -113,17 +120,19 @@ type StillWanted = () => boolean;
  */
 async function completeOnce(
   event: LaunchEvent,
-  deadlineMs: number,
-  work: (stillWanted: StillWanted) => Promise<CompletedOptions | undefined>,
+  deps: HandlerDeps,
+  work: HandlerWork,
   onFailure: (error: unknown) => CompletedOptions | undefined,
 ): Promise<void> {
+  const { deadlineMs } = deps;
   let answered = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HandlerTimeout(deadlineMs)), deadlineMs);
   });
   let options: CompletedOptions | undefined;
-  const running = work(() => !answered);
+  const stillWanted = () => !answered;
+  const running = (async () => work(deps.host(), deps.backend(), stillWanted))();
   try {
     options = await Promise.race([running, deadline]);
   } catch (error) {
@@ -176,44 +185,32 @@ async function applyTag(
 }
 
 /** The on-send check: the decision, the tag when that is the plan, and what Outlook is told. */
-export function sendHandler(deps: HandlerDeps): (event: LaunchEvent) => Promise<void> {
-  return (event) =>
-    completeOnce(
-      event,
-      deps.deadlineMs,
-      async (stillWanted) => {
-        const host = deps.host();
-        const decision = await checkSend(host, deps.backend());
-        const untagged =
-          decision.kind === 'allow' && decision.changes
-            ? await applyTag(host, decision.changes, stillWanted)
-            : undefined;
-        return completion(untagged ?? decision);
-      },
-      unexpected,
-    );
-}
+const checkOnSend: HandlerWork = async (host, backend, stillWanted) => {
+  const decision = await checkSend(host, backend);
+  const untagged =
+    decision.kind === 'allow' && decision.changes
+      ? await applyTag(host, decision.changes, stillWanted)
+      : undefined;
+  return completion(untagged ?? decision);
+};
 
 /** On compose and on every recipient change: the info bar's one-line summary. */
-export function composeChangeHandler(deps: HandlerDeps): (event: LaunchEvent) => Promise<void> {
-  return (event) =>
-    completeOnce(
-      event,
-      deps.deadlineMs,
-      async (stillWanted) => {
-        const host = deps.host();
-        const evaluation = await readAndEvaluate(host, deps.backend());
-        const text =
-          evaluation.kind === 'planned'
-            ? recipientSummary(evaluation.planned.plan)
-            : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
-        if (stillWanted()) await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
-        return undefined;
-      },
-      // The info bar is advice; the send check decides. Nothing to do but finish (the failure is recorded).
-      () => undefined,
-    );
-}
+const showSummary: HandlerWork = async (host, backend, stillWanted) => {
+  const evaluation = await readAndEvaluate(host, backend);
+  const text =
+    evaluation.kind === 'planned'
+      ? recipientSummary(evaluation.planned.plan)
+      : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
+  if (stillWanted()) await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
+  return undefined;
+};
+
+export const sendHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>
+  completeOnce(event, deps, checkOnSend, unexpected);
+
+// The info bar is advice; the send check decides. On failure nothing to do but finish (the failure is recorded).
+export const composeChangeHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>
+  completeOnce(event, deps, showSummary, () => undefined);
 
 export const onMessageSendHandler = (event: LaunchEvent) => sendHandler(officeDeps())(event);
 export const onComposeChangeHandler = (event: LaunchEvent) => composeChangeHandler(officeDeps())(event);

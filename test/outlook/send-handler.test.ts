@@ -30,6 +30,15 @@ const answer = (): AssessAnswer => ({
   invalid: [],
 });
 
+/** The service's answer, held back until `answerLate` — past the handler's deadline in these tests. */
+function lateAnswer() {
+  let answerLate!: () => void;
+  const late = new Promise<AssessAnswer>((resolve) => {
+    answerLate = () => resolve(answer());
+  });
+  return { late, answerLate };
+}
+
 function backendAnswering(assess: () => Promise<AssessAnswer>): Backend {
   return {
     policy: async () => ({ version: 'v1', policy: defaultPolicy() }),
@@ -118,10 +127,7 @@ describe('the send handler, with its dependencies injected', () => {
 
   test('the injected deadline stops the check, and the abandoned work never tags the message afterwards', async () => {
     const sim = message();
-    let answerLate!: () => void;
-    const late = new Promise<AssessAnswer>((resolve) => {
-      answerLate = () => resolve(answer());
-    });
+    const { late, answerLate } = lateAnswer();
     const handler = sendHandler({
       host: () => createOfficeHost(sim.office as unknown as typeof Office),
       backend: () => backendAnswering(() => late),
@@ -144,10 +150,7 @@ describe('the send handler, with its dependencies injected', () => {
 
 test('the compose-change handler abandoned at its deadline shows no late summary', async () => {
   const sim = message();
-  let answerLate!: () => void;
-  const late = new Promise<AssessAnswer>((resolve) => {
-    answerLate = () => resolve(answer());
-  });
+  const { late, answerLate } = lateAnswer();
   const handler = composeChangeHandler({
     host: () => createOfficeHost(sim.office as unknown as typeof Office),
     backend: () => backendAnswering(() => late),
