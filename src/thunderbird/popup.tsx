@@ -10,7 +10,9 @@ import { createComposeHost } from './compose-host';
 import { messengerGlobal } from './messenger';
 import { NotSetUp, PopupApp } from './PopupApp';
 import { grantOverride, pendingPrompt } from './prompt-override';
+import { recordFailure } from '../addin/failure-log';
 import { randomHex } from '../addin/random-hex';
+import { messageOf } from '../core/errors';
 import { backendFor, readSettings } from './settings';
 
 async function start(): Promise<void> {
@@ -47,4 +49,9 @@ async function start(): Promise<void> {
   );
 }
 
-void start();
+// A popup that could not start says so, rather than staying blank; the send check does not depend on it.
+start().catch((error: unknown) => {
+  recordFailure('opening the Sendguard pane', error);
+  document.getElementById('root')!.textContent =
+    `Sendguard could not open its pane (${messageOf(error)}). Close this window and click the Sendguard button again.`;
+});

@@ -25,6 +25,7 @@ import {
 import { useState } from 'react';
 import { messageOf } from '../../core/errors';
 import { formatFingerprint } from '../../core/fingerprint';
+import { PROTECTION_NAMES } from '../../core/vocabulary';
 import { BackendError, type AssessedRecipient } from '../backend';
 import { recordFailure } from '../failure-log';
 import { KEY_SOURCE_NAMES } from './key-sources';
@@ -116,7 +117,7 @@ export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
                 A changed key can mean that {address} made a new one, or that someone is impersonating them.
                 Ask {address} by phone or in person to read out their key’s fingerprint, and compare every
                 group with the key found now. Use the new key only if all of them match. Until you do,{' '}
-                {address} is not sent OpenPGP; the plan uses another protection.
+                {address} is not sent {PROTECTION_NAMES.pgp}; the plan uses another protection.
               </Text>
               {accepting.kind === 'failed' ? (
                 <MessageBar intent="error" role="alert" layout="multiline">
