@@ -5,7 +5,12 @@
  */
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
 import { BackendError } from '../../src/addin/backend';
-import { composeChangeHandler, sendHandler, type CompletedOptions } from '../../src/outlook/launchevent';
+import {
+  composeChangeHandler,
+  sendHandler,
+  type CompletedOptions,
+  type HandlerDeps,
+} from '../../src/outlook/launchevent';
 import { createOfficeHost } from '../../src/outlook/office-host';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
 import { assessedRecipient } from '../helpers/assess-answer';
@@ -29,6 +34,19 @@ const answer = (): AssessAnswer => ({
   recipients: [assessedRecipient(ANN, 'authenticated')],
   invalid: [],
 });
+
+/** The handler's dependencies: this simulated Outlook, a backend whose `/assess` is `assess`, and a deadline. */
+function depsFor(
+  sim: ReturnType<typeof simulateOffice>,
+  assess: () => Promise<AssessAnswer>,
+  deadlineMs = 2000,
+): HandlerDeps {
+  return {
+    host: () => createOfficeHost(sim.office as unknown as typeof Office),
+    backend: () => backendAnswering(assess),
+    deadlineMs,
+  };
+}
 
 /** The service's answer, held back until `answerLate` — past the handler's deadline in these tests. */
 function lateAnswer() {
@@ -66,12 +84,7 @@ const recorded = () => warn.mock.calls.map((call) => String(call[0]));
 describe('the send handler, with its dependencies injected', () => {
   test('a plan of `tag` tags the message and lets it go', async () => {
     const sim = message();
-    const office = sim.office as unknown as typeof Office;
-    const handler = sendHandler({
-      host: () => createOfficeHost(office),
-      backend: () => backendAnswering(async () => answer()),
-      deadlineMs: 2000,
-    });
+    const handler = sendHandler(depsFor(sim, async () => answer()));
     expect(await run(handler)).toEqual([{ allowEvent: true }]);
     expect(sim.state.subject).toBe('#secure# Report');
   });
@@ -84,11 +97,7 @@ describe('the send handler, with its dependencies injected', () => {
         throw new TypeError('the recipient well is gone');
       },
     };
-    const handler = sendHandler({
-      host: () => createOfficeHost(office),
-      backend: () => backendAnswering(async () => answer()),
-      deadlineMs: 2000,
-    });
+    const handler = sendHandler(depsFor(sim, async () => answer()));
     const [options] = await run(handler);
     expect(options).toMatchObject({ allowEvent: false, commandId: 'SendguardOpenPane' });
     expect(options!.errorMessage).toContain('could not read this message');
@@ -99,11 +108,9 @@ describe('the send handler, with its dependencies injected', () => {
 
   test('a backend that throws something unexpected: blocked with its reason, never allowed', async () => {
     const sim = message();
-    const handler = sendHandler({
-      host: () => createOfficeHost(sim.office as unknown as typeof Office),
-      backend: () => backendAnswering(() => Promise.reject(new RangeError('answer decoder overflowed'))),
-      deadlineMs: 2000,
-    });
+    const handler = sendHandler(
+      depsFor(sim, () => Promise.reject(new RangeError('answer decoder overflowed'))),
+    );
     const [options] = await run(handler);
     expect(options).toMatchObject({ allowEvent: false });
     expect(options!.errorMessage).toContain('answer decoder overflowed');
@@ -114,12 +121,9 @@ describe('the send handler, with its dependencies injected', () => {
 
   test('the service refusing the sign-in: the code is recorded and the sender told to sign in', async () => {
     const sim = message();
-    const handler = sendHandler({
-      host: () => createOfficeHost(sim.office as unknown as typeof Office),
-      backend: () =>
-        backendAnswering(() => Promise.reject(new BackendError('BACKEND_UNAUTHORIZED', 'HTTP 401'))),
-      deadlineMs: 2000,
-    });
+    const handler = sendHandler(
+      depsFor(sim, () => Promise.reject(new BackendError('BACKEND_UNAUTHORIZED', 'HTTP 401'))),
+    );
     const [options] = await run(handler);
     expect(options!.errorMessage).toContain('Sign in to Outlook again');
     expect(recorded()).toContainEqual(expect.stringContaining('[BACKEND_UNAUTHORIZED]'));
@@ -128,11 +132,7 @@ describe('the send handler, with its dependencies injected', () => {
   test('the injected deadline stops the check, and the abandoned work never tags the message afterwards', async () => {
     const sim = message();
     const { late, answerLate } = lateAnswer();
-    const handler = sendHandler({
-      host: () => createOfficeHost(sim.office as unknown as typeof Office),
-      backend: () => backendAnswering(() => late),
-      deadlineMs: 30,
-    });
+    const handler = sendHandler(depsFor(sim, () => late, 30));
     const completions = await run(handler);
     expect(completions).toHaveLength(1);
     expect(completions[0]).toMatchObject({ allowEvent: false });
@@ -151,11 +151,7 @@ describe('the send handler, with its dependencies injected', () => {
 test('the compose-change handler abandoned at its deadline shows no late summary', async () => {
   const sim = message();
   const { late, answerLate } = lateAnswer();
-  const handler = composeChangeHandler({
-    host: () => createOfficeHost(sim.office as unknown as typeof Office),
-    backend: () => backendAnswering(() => late),
-    deadlineMs: 30,
-  });
+  const handler = composeChangeHandler(depsFor(sim, () => late, 30));
   expect(await run(handler)).toEqual([undefined]);
   answerLate();
   await new Promise((resolve) => setTimeout(resolve, 50));
