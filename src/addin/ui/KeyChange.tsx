@@ -53,6 +53,38 @@ function acceptFailure(address: string, error: unknown): string {
   return `The new key of ${address} could not be accepted: ${messageOf(error)} Nothing was changed; try again.`;
 }
 
+/** Both fingerprints in groups of four, where the new key was found, what the service found, and how to check. */
+function KeyEvidence({ assessed: { address, key } }: { assessed: AssessedRecipient }) {
+  const styles = useStyles();
+  return (
+    <>
+      <Text block>
+        Key used before:{' '}
+        <span className={styles.fingerprint} data-testid="fingerprint-before">
+          {key.pinnedFingerprint ? formatFingerprint(key.pinnedFingerprint) : 'unknown'}
+        </span>
+      </Text>
+      <Text block>
+        Key found now{key.source ? `, from the ${KEY_SOURCE_NAMES[key.source]}` : ''}:{' '}
+        <span className={styles.fingerprint} data-testid="fingerprint-now">
+          {key.fingerprint ? formatFingerprint(key.fingerprint) : 'unknown'}
+        </span>
+      </Text>
+      {key.reasons.map((reason, i) => (
+        <Caption1 block key={i}>
+          {reason}
+        </Caption1>
+      ))}
+      <Text block>
+        A changed key can mean that {address} made a new one, or that someone is impersonating them. Ask{' '}
+        {address} by phone or in person to read out their key’s fingerprint, and compare every group with the
+        key found now. Use the new key only if all of them match. Until you do, {address} is not sent{' '}
+        {PROTECTION_NAMES.pgp}; the plan uses another protection.
+      </Text>
+    </>
+  );
+}
+
 /**
  * Rendered for every assessed recipient, its button only while the key is `changed`: the dialog must stay mounted
  * through its closing, which the new answer after an acceptance would otherwise cut short, leaving the rest of the
@@ -64,8 +96,8 @@ export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
   // What the sender was shown when they opened it: a newer answer does not change the evidence under their eyes.
   const [shown, setShown] = useState(assessed);
   const [accepting, setAccepting] = useState<Accepting>({ kind: 'idle' });
-  const { address, key } = shown;
-  const found = key.fingerprint;
+  const { address } = shown;
+  const found = shown.key.fingerprint;
   const review = () => {
     setShown(assessed);
     setAccepting({ kind: 'idle' });
@@ -96,29 +128,7 @@ export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
           <DialogBody>
             <DialogTitle>The OpenPGP key of {address} has changed</DialogTitle>
             <DialogContent className={styles.content}>
-              <Text block>
-                Key used before:{' '}
-                <span className={styles.fingerprint} data-testid="fingerprint-before">
-                  {key.pinnedFingerprint ? formatFingerprint(key.pinnedFingerprint) : 'unknown'}
-                </span>
-              </Text>
-              <Text block>
-                Key found now{key.source ? `, from the ${KEY_SOURCE_NAMES[key.source]}` : ''}:{' '}
-                <span className={styles.fingerprint} data-testid="fingerprint-now">
-                  {found ? formatFingerprint(found) : 'unknown'}
-                </span>
-              </Text>
-              {key.reasons.map((reason, i) => (
-                <Caption1 block key={i}>
-                  {reason}
-                </Caption1>
-              ))}
-              <Text block>
-                A changed key can mean that {address} made a new one, or that someone is impersonating them.
-                Ask {address} by phone or in person to read out their key’s fingerprint, and compare every
-                group with the key found now. Use the new key only if all of them match. Until you do,{' '}
-                {address} is not sent {PROTECTION_NAMES.pgp}; the plan uses another protection.
-              </Text>
+              <KeyEvidence assessed={shown} />
               {accepting.kind === 'failed' ? (
                 <MessageBar intent="error" role="alert" layout="multiline">
                   <MessageBarBody>{accepting.text}</MessageBarBody>
