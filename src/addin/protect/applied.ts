@@ -4,7 +4,7 @@
  * internet header is. The recipients are stored as a salted SHA-256 of the sorted list, not by name, because the
  * header leaves with the message and must not reveal Bcc recipients to the others.
  */
-import type { ApplicableProtection } from '../../core/vocabulary';
+import { APPLICABLE_PROTECTIONS, type ApplicableProtection } from '../../core/vocabulary';
 import { sha256Hex } from './sha256';
 
 export const APPLIED_HEADER = 'X-Sendguard-Applied';
@@ -22,8 +22,6 @@ export interface AppliedRecord {
   salt: string;
   recipients: string;
 }
-
-const PROTECTIONS: readonly string[] = ['tls', 'pgp', 'escrow'];
 
 /**
  * The addresses are the service's normalised ones (domain already a lower-case A-label), so lower-casing them
@@ -62,7 +60,7 @@ export function parseApplied(value: string | undefined): AppliedRecord | undefin
   if (
     v !== '1' ||
     !protection ||
-    !PROTECTIONS.includes(protection) ||
+    !(APPLICABLE_PROTECTIONS as readonly string[]).includes(protection) ||
     !classification ||
     !salt ||
     !recipients
