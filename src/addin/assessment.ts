@@ -5,6 +5,7 @@
  * send handler's small bundle.
  */
 import type { Recipient } from '../core/addresses';
+import { canonicalMailboxKey } from '../core/mailbox-key';
 import { RECIPIENT_FIELDS, type RecipientField } from '../core/recipient-fields';
 import type { ScanResult } from '../core/detectors';
 import { evaluateMessage, type Evaluation } from '../core/evaluate';
@@ -34,18 +35,18 @@ export function planInputs(
 ): { recipients: Recipient[]; assessments: Assessments } {
   const fieldsOf = hostAddresses(recipients);
   const names = new Map(
-    RECIPIENT_FIELDS.flatMap((f) => recipients[f]).map((r) => [r.address.toLowerCase(), r.displayName]),
+    RECIPIENT_FIELDS.flatMap((f) => recipients[f]).map((r) => [r.address, r.displayName]),
   );
   const merged = new Map<string, Recipient>();
   for (const assessed of answer.recipients) {
-    const key = assessed.address.toLowerCase();
+    const key = canonicalMailboxKey(assessed.address) ?? assessed.address;
     const fields = fieldsOf.get(assessed.input) ?? ['to'];
     const seen = merged.get(key);
     if (seen) {
       seen.fields = RECIPIENT_FIELDS.filter((f) => seen.fields.includes(f) || fields.includes(f));
       continue;
     }
-    const displayName = names.get(assessed.input.toLowerCase());
+    const displayName = names.get(assessed.input);
     merged.set(key, {
       address: assessed.address,
       localPart: assessed.address.slice(0, assessed.address.lastIndexOf('@')),

@@ -6,6 +6,7 @@
 import { parseAddressList, type ParsedMailbox } from 'email-addresses';
 import { toASCII } from 'tr46';
 import { SendguardError } from './errors';
+import { canonicalMailboxKey } from './mailbox-key';
 import { PLAIN_ADDRESS } from './plain-address';
 import { RECIPIENT_FIELDS, type RecipientField } from './recipient-fields';
 
@@ -250,17 +251,15 @@ function parseEntry(
 
 /**
  * The one form under which addresses are compared, merged, stored and looked up, everywhere: surrounding white
- * space dropped, the local part lower-cased, the domain as a lower-case A-label. Local parts are case-sensitive in
- * RFC 5321 §2.4 but case-blind in practice, and WKD and keys.openpgp.org match them that way: a sender typing
- * `Bob@` must find the key, the pin and the pickup made for `bob@`. Undefined when the text is not
- * `local@domain` with a valid domain.
+ * space dropped, the domain as a lower-case A-label, then `canonicalMailboxKey`'s rule (local part lower-cased).
+ * Undefined when the text is not `local@domain` with a valid domain.
  */
 export function mailboxKey(address: string): string | undefined {
   const text = address.trim();
   const at = text.lastIndexOf('@');
   if (at <= 0) return undefined;
   try {
-    return `${text.slice(0, at).toLowerCase()}@${normalizeDomain(text.slice(at + 1))}`;
+    return canonicalMailboxKey(`${text.slice(0, at)}@${normalizeDomain(text.slice(at + 1))}`);
   } catch (error) {
     if (error instanceof DomainError) return undefined;
     throw error;
@@ -280,8 +279,8 @@ export function readRecipients(input: RecipientInput): { recipients: Recipient[]
       const parsed = parseEntry(entry, field);
       invalid.push(...parsed.invalid);
       for (const recipient of parsed.recipients) {
-        // A parsed recipient's domain is already an A-label, so its key always exists.
-        const key = mailboxKey(recipient.address)!;
+        // A parsed recipient's address is already canonical, so its key always exists.
+        const key = canonicalMailboxKey(recipient.address)!;
         const seen = byKey.get(key);
         if (!seen) byKey.set(key, recipient);
         else if (!seen.fields.includes(field)) seen.fields.push(field);

@@ -8,6 +8,7 @@ import {
   parseRecipients,
   readRecipients,
 } from '../../src/core/addresses';
+import { canonicalMailboxKey } from '../../src/core/mailbox-key';
 
 describe('addresses: what hosts hand over', () => {
   test('a display name with a comma in quotes stays one mailbox', () => {
@@ -329,6 +330,19 @@ describe('mailboxKey: the one comparison form of an address', () => {
     for (const text of ['', 'no-at.example', '@example.org', 'ann@', 'ann@localhost', 'ann@exa mple.org']) {
       expect(mailboxKey(text)).toBeUndefined();
     }
+  });
+
+  it("is canonicalMailboxKey's rule once the domain is an A-label: the send handler's IDNA-free key agrees", () => {
+    fc.assert(
+      fc.property(fc.emailAddress(), fc.boolean(), (address, upper) => {
+        const typed = upper ? address.toUpperCase() : address;
+        const [recipient] = readRecipients({ to: [typed] }).recipients;
+        if (recipient === undefined) return;
+        expect(canonicalMailboxKey(recipient.address)).toBe(mailboxKey(typed));
+      }),
+    );
+    expect(canonicalMailboxKey('bob@xn--bcher-kva.example.')).toBe(mailboxKey('Bob@Bücher.example'));
+    expect(canonicalMailboxKey('bob@bücher.example')).toBeUndefined();
   });
 
   it('agrees with how recipients are merged: one key per mailbox whatever the case', () => {

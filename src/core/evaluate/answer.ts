@@ -5,6 +5,7 @@
  * the question asked: every recipient the mail client listed comes back once, assessed or listed as invalid, and
  * nothing else does. Each refusal names the recipient and the reason, for the sender to read.
  */
+import { canonicalMailboxKey } from '../mailbox-key';
 import { SendguardError } from '../errors';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
@@ -173,7 +174,11 @@ export function readAcceptedKey(body: unknown): KeyAssessment {
   return readKey(at.object(at.object(body, 'the answer').key, 'the key'), at);
 }
 
-const sameText = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const sameDomain = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const sameMailbox = (a: string, b: string) => {
+  const key = canonicalMailboxKey(a);
+  return key !== undefined && key === canonicalMailboxKey(b);
+};
 
 /**
  * The address itself when the host listed a bare dot-atom address, which the service gives back unchanged but
@@ -192,12 +197,12 @@ function checkConsistent(recipient: AssessedRecipient): void {
     throw new AnswerError('ANSWER_INCONSISTENT', `the answer for ${quote(input)} ${problem}`, input);
   };
   const bare = bareAddress(input);
-  if (bare !== undefined && !sameText(bare, address)) fail(`gives it as ${quote(address)}`);
-  if (!sameText(address.slice(address.lastIndexOf('@') + 1), domain))
+  if (bare !== undefined && !sameMailbox(bare, address)) fail(`gives it as ${quote(address)}`);
+  if (!sameDomain(address.slice(address.lastIndexOf('@') + 1), domain))
     fail(`gives the address ${quote(address)} with the domain ${quote(domain)}`);
-  if (transport && !sameText(transport.domain, domain))
+  if (transport && !sameDomain(transport.domain, domain))
     fail(`reports the transport of ${quote(transport.domain)}, not of ${quote(domain)}`);
-  if (!sameText(key.address, address))
+  if (!sameMailbox(key.address, address))
     fail(`reports the key of ${quote(key.address)}, not of ${quote(address)}`);
 }
 

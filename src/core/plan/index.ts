@@ -4,6 +4,7 @@
  * add-ins, the server and the CLI run this same function.
  */
 import type { Recipient } from '../addresses';
+import { canonicalMailboxKey } from '../mailbox-key';
 import { classificationOf, overrideFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
 import { PROTECTION_NAMES, protectionTitle, type Protection } from '../vocabulary';
@@ -122,11 +123,11 @@ export function planMessage(input: PlanInput): Plan {
   const { policy } = input;
   const classification = classificationOf(input.classification, policy);
   const domains = new Map(input.assessments.domains.map((d) => [d.domain, d]));
-  const keys = new Map(input.assessments.keys.map((k) => [k.address.toLowerCase(), k]));
+  const keys = new Map(input.assessments.keys.map((k) => [canonicalMailboxKey(k.address), k]));
   const facts: RecipientFacts[] = input.recipients.map((recipient) => ({
     recipient,
     domain: domains.get(recipient.domain),
-    key: keys.get(recipient.address.toLowerCase()),
+    key: keys.get(canonicalMailboxKey(recipient.address)),
   }));
   const options = facts.map((f) => recipientOptions(f, classification, policy));
   const choice = chooseAction(

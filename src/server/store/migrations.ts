@@ -141,6 +141,11 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
     `,
   },
+  {
+    // Domain verdicts are cached in memory by the transport service; this table was never read or written.
+    version: 3,
+    sql: 'DROP TABLE domain_verdicts;',
+  },
 ];
 
 /** Applies the steps the database lacks, all in one transaction; refuses a database from newer code. */

@@ -150,6 +150,19 @@ describe('sqlite store on disk', () => {
     db.close();
   });
 
+  test('the schema holds no table that nothing uses: the domain verdict cache left with step 3', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+    }[];
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['key_verdicts', 'pins', 'escrow_messages']),
+    );
+    expect(tables.map((t) => t.name)).not.toContain('domain_verdicts');
+    db.close();
+  });
+
   test('migrations are recorded once and re-running them changes nothing', () => {
     const db = new Database(':memory:');
     const newest = MIGRATIONS.at(-1)!.version;
