@@ -4,7 +4,7 @@
  * read recipients, bodies and headers the same way because they call the same code.
  */
 import { readRecipients } from '../core/addresses';
-import { escapeMarkup } from '../core/markup';
+import { escapeMarkup, textOfHtml } from '../core/markup';
 import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import type { HostRecipient, HostRecipients } from '../addin/host';
 import type { ComposeDetails, ComposeRecipient, ComposeRecipientList, CustomHeader } from './messenger';
@@ -58,39 +58,6 @@ export function bodyOf(details: ComposeDetails, format: 'html' | 'text'): string
   const text = details.plainTextBody ?? '';
   if (format === 'text') return text;
   return details.isPlainText ? preformatted(text) : (details.body ?? '');
-}
-
-/**
- * Text from HTML, for a plain-text composer: line breaks where blocks and `<br>` were, a link's address after its
- * text, tags dropped, entities read.
- */
-export function textOfHtml(html: string): string {
-  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-  return (
-    html
-      .replace(/[\uE000\uE001]/g, '')
-      .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
-      // The address is marked until the tags are gone, or it would go with them.
-      .replace(
-        /<a\b[^>]*?\bhref\s*=\s*"([^"]*)"[^>]*>([\s\S]*?)<\/a\s*>/gi,
-        (_whole, href: string, text: string) =>
-          text.replace(/<[^>]*>/g, '').trim() === href ? href : `${text}\uE000${href}\uE001`,
-      )
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<\/(p|div|li|tr|h[1-6]|pre|blockquote)\s*>/gi, '\n')
-      .replace(/<[^>]*>/g, '')
-      .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
-        if (name[0] !== '#') return entities[name.toLowerCase()] ?? whole;
-        const code =
-          name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return (code >= 0x20 || code === 9 || code === 10) && code <= 0x10ffff
-          ? String.fromCodePoint(code)
-          : whole;
-      })
-      .replace(/\uE000([^\uE001]*)\uE001/g, ' <$1>')
-      .replace(/\n{3,}/g, '\n\n')
-      .trim()
-  );
 }
 
 /**

@@ -8,7 +8,7 @@ import webpack from 'webpack';
 import { PORTAL_DIR } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
-const SOURCES = ['src/portal', 'src/core/escrow'].map((dir) => join(ROOT, dir));
+const SOURCES = ['src/portal', 'src/core'].map((dir) => join(ROOT, dir));
 
 function newest(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {

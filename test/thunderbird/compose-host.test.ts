@@ -5,7 +5,6 @@
  * whose body never changed.
  */
 import { createComposeHost } from '../../src/thunderbird/compose-host';
-import { textOfHtml } from '../../src/thunderbird/details';
 import { fakeMessenger } from './fake-messenger';
 
 const ARMORED = [
@@ -42,11 +41,5 @@ test('a plain-text composer keeps a text body as it is and gets the text of an H
   expect(tb.composeTabs.get(tab.id!)!.details.isPlainText).toBe(true);
   expect(await host.getBody('text')).toBe(
     'Your message is waiting & safe.\nOpen it <https://pickup.example/m/1>',
-  );
-});
-
-test('textOfHtml: a link whose text is its address appears once; numeric entities are read', () => {
-  expect(textOfHtml('<a href="https://x.example/">https://x.example/</a><br>caf&#233; &#x2013;')).toBe(
-    'https://x.example/\ncafé –',
   );
 });

@@ -3,6 +3,7 @@
  * try-it page runs the real bundles against it, and the unit tests wrap it in office-addin-mock. Callbacks get
  * `AsyncResult`s shaped like Office's, asynchronously, as Outlook delivers them.
  */
+import { escapeMarkup, textOfHtml } from '../../core/markup';
 
 export interface SimAttachment {
   id: string;
@@ -50,22 +51,8 @@ function failLater(callback: Callback<unknown> | undefined, message: string): vo
     setTimeout(() => callback({ status: 'failed', value: undefined, error: { code: 9000, message } }), 0);
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h\d)>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .trim();
-}
-
 export function textToHtml(text: string): string {
-  return `<div style="white-space: pre-wrap">${escapeHtml(text)}</div>`;
+  return `<div style="white-space: pre-wrap">${escapeMarkup(text)}</div>`;
 }
 
 export function emptyState(): SimState {
@@ -143,7 +130,7 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
       setAsync: (content: string, opts: { coercionType?: string }, callback?: Callback<void>) => {
         if (opts.coercionType === 'html') {
           state.html = content;
-          state.text = htmlToText(content);
+          state.text = textOfHtml(content);
         } else {
           state.text = content;
           state.html = textToHtml(content);

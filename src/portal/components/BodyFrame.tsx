@@ -17,10 +17,8 @@ import {
   MessageBarBody,
 } from '@fluentui/react-components';
 import { useMemo, useRef, useState } from 'react';
+import { escapeMarkup } from '../../core/markup';
 import { sanitizeEmail } from '../render/sanitize';
-
-const escapeText = (text: string) =>
-  text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 
 export function BodyFrame({ html, text }: { html: string; text: string }) {
   const [remoteImages, setRemoteImages] = useState(false);
@@ -29,7 +27,7 @@ export function BodyFrame({ html, text }: { html: string; text: string }) {
   const body = useMemo(
     () =>
       sanitizeEmail(
-        html || `<pre style="white-space:pre-wrap;font-family:inherit">${escapeText(text)}</pre>`,
+        html || `<pre style="white-space:pre-wrap;font-family:inherit">${escapeMarkup(text)}</pre>`,
         remoteImages,
       ),
     [html, text, remoteImages],
