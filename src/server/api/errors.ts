@@ -21,6 +21,8 @@ const STATUS_BY_CODE = {
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,
   FORBIDDEN: 403,
+  // Development mode answers only requests addressed to a loopback name (`server/auth/loopback-host`).
+  HOST_NOT_LOOPBACK: 421,
   AUTH_UNAVAILABLE: 503,
   NOT_FOUND: 404,
   ADDRESS_INVALID: 400,

@@ -3,7 +3,8 @@
  * localhost: a DNS-rebinding page reaches 127.0.0.1 too, but its requests carry its own name in `Host`.
  */
 import { isIPv4 } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { SendguardError } from '../../core/errors';
 
 const NAME_CHARS = new Set('abcdefghijklmnopqrstuvwxyz0123456789-.');
 
@@ -41,16 +42,14 @@ export function isLoopbackHost(host: string | undefined): boolean {
   );
 }
 
-/** An `onRequest` hook for development mode: 421 for any request not addressed to a loopback name. */
+/** An `onRequest` hook for development mode: HOST_NOT_LOOPBACK (421) for any request not addressed to a loopback name. */
 export function refuseForeignHost(publicUrl: string) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest): Promise<void> => {
     if (isLoopbackHost(request.headers.host)) return;
     request.log.warn('development mode: refused a request addressed to another host name');
-    await reply.code(421).send({
-      error: {
-        code: 'HOST_NOT_LOOPBACK',
-        message: `This Sendguard runs in development mode without authentication and only answers requests addressed to localhost, 127.0.0.1 or [::1]; this one was addressed to another host name, as a page using DNS rebinding would be. Open ${publicUrl} instead.`,
-      },
-    });
+    throw new SendguardError(
+      'HOST_NOT_LOOPBACK',
+      `This Sendguard runs in development mode without authentication and only answers requests addressed to localhost, 127.0.0.1 or [::1]; this one was addressed to another host name, as a page using DNS rebinding would be. Open ${publicUrl} instead.`,
+    );
   };
 }

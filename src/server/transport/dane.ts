@@ -6,6 +6,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import { foldCase } from '../dns/names';
 import type { TlsaRecord } from '../dns';
+import { dnsNameMatches, sanDnsNames } from './tls-facts';
 
 const DANE_TA = 2;
 const DANE_EE = 3;
@@ -133,7 +134,8 @@ function matchTa(
   const referenceIds = [options.mxHostname, options.tlsaBaseDomain].flatMap((name) =>
     name ? [canonical(name)] : [],
   );
-  if (!leafNames(leaf).some((pattern) => referenceIds.some((host) => hostnameMatches(pattern, host)))) {
+  // Only dNSName entries count: RFC 7672 §3.2.3 still lets a subject CN stand in, a legacy form not accepted here.
+  if (!sanDnsNames(leaf).some((pattern) => referenceIds.some((host) => dnsNameMatches(pattern, host)))) {
     return 'name-mismatch';
   }
   return undefined;
@@ -184,29 +186,6 @@ function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
 function validAt(cert: X509Certificate, now: Date): boolean {
   const time = now.getTime();
   return Date.parse(cert.validFrom) <= time && time <= Date.parse(cert.validTo);
-}
-
-/**
- * The subjectAltName dNSName entries. Only these count: RFC 7672 §3.2.3 still lets a certificate without any
- * DNS-ID be matched by its subject CN, a legacy form this check does not accept. Node prints the SAN as
- * `DNS:a, DNS:b` and JSON-quotes any value with a special character, escaping its commas (`DNS:"x\u002c DNS:y"`),
- * so splitting on ", " is exact, and a quoted value, which starts with `"`, never matches a hostname.
- */
-function leafNames(cert: X509Certificate): string[] {
-  return (cert.subjectAltName ?? '')
-    .split(', ')
-    .filter((entry) => entry.startsWith('DNS:'))
-    .map((entry) => entry.slice('DNS:'.length));
-}
-
-/** RFC 7672 §3.2.3: a wildcard is only a whole left-most label, and stands for exactly one label. */
-function hostnameMatches(pattern: string, host: string): boolean {
-  const name = canonical(pattern);
-  if (host.includes('*')) return false; // a reference identifier from DNS is a hostname, never a pattern
-  if (!name.startsWith('*.')) return !name.includes('*') && name === host;
-  const parent = name.slice(1); // ".example.org"
-  const label = host.slice(0, -parent.length);
-  return !parent.includes('*') && host.endsWith(parent) && label !== '' && !label.includes('.');
 }
 
 function canonical(name: string): string {

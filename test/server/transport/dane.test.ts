@@ -21,7 +21,7 @@ authorityKeyIdentifier = none
 basicConstraints = CA:FALSE
 subjectKeyIdentifier = none
 authorityKeyIdentifier = none
-subjectAltName = DNS:mx.example.net, DNS:*.mail.example.org, DNS:f*.partial.example
+subjectAltName = DNS:mx.example.net, DNS:*.mail.example.org, DNS:f*.partial.example, DNS:*.com
 [injected]
 basicConstraints = CA:FALSE
 subjectAltName = @injected_names
@@ -237,6 +237,8 @@ describe('matchTlsa: DANE-TA (RFC 7672 §3.1.2, §3.2)', () => {
     ['mail.example.org', false],
     ['a.mx1.mail.example.org', false],
     ['foo.partial.example', false],
+    // RFC 6125 §7.2: `*.com` would vouch for a whole top-level domain, so it names no host at all.
+    ['mx.com', false],
   ])(
     'RFC 7672 §3.2.3: wildcard only as the whole left-most label, one label deep: %s → %s',
     (mxHostname, ok) => {
