@@ -5,6 +5,12 @@
  */
 import { byteSource } from '../core/escrow/byte-source';
 import { fromBase64Url, toBase64Url } from '../core/escrow/bytes';
+import {
+  CSRF_HEADER,
+  PORTAL_REQUEST_HEADER,
+  PORTAL_REQUEST_MARK,
+  SENDER_ACCESS_HEADER,
+} from '../core/escrow/headers';
 import { requestBlob, requestJson, type FetchLike } from '../core/escrow/http';
 import { passcodeCheck, passcodeKey, unwrapContentKey } from '../core/escrow/key-wrap';
 import { parseFragment, type PickupLink } from '../core/escrow/link';
@@ -33,7 +39,8 @@ export interface ClientOptions {
   fetch: FetchLike;
 }
 
-const PORTAL_HEADERS = { 'x-sendguard-portal': '1' };
+/** What marks a request as the pickup page's own, before a session exists. */
+const FROM_PORTAL_PAGE: Readonly<Record<string, string>> = { [PORTAL_REQUEST_HEADER]: PORTAL_REQUEST_MARK };
 
 /** Decrypts a whole attachment into a Blob typed as a download, whatever type the sender claimed. */
 async function decryptToBlob(
@@ -66,7 +73,7 @@ export class PickupClient {
   }
 
   private headers(): Record<string, string> {
-    return this.csrf ? { ...PORTAL_HEADERS, 'x-sendguard-csrf': this.csrf } : PORTAL_HEADERS;
+    return this.csrf ? { ...FROM_PORTAL_PAGE, [CSRF_HEADER]: this.csrf } : { ...FROM_PORTAL_PAGE };
   }
 
   info(): Promise<PickupInfo> {
@@ -179,7 +186,7 @@ export class SenderClient {
 
   async replies(): Promise<ReadReply[]> {
     const base = `${this.options.apiBase}/sender/${this.link.messageId}`;
-    const headers = { 'x-sendguard-sender': toBase64Url(await senderAccess(this.link.secret)) };
+    const headers = { [SENDER_ACCESS_HEADER]: toBase64Url(await senderAccess(this.link.secret)) };
     const view = await requestJson(this.options.fetch, base, { method: 'GET', headers }, SenderView);
     const privateKey = await unwrapReplyPrivateKey(fromBase64Url(view.wrappedReplyKey), this.link.secret);
     const out: ReadReply[] = [];

@@ -5,19 +5,18 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CSRF_HEADER, PORTAL_REQUEST_HEADER, PORTAL_REQUEST_MARK } from '../../core/escrow/headers';
 import type { EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import type { SessionRecord } from './store';
 
 export const SESSION_COOKIE = '__Host-sg-pickup';
-export const PORTAL_HEADER = 'x-sendguard-portal';
-export const CSRF_HEADER = 'x-sendguard-csrf';
 
 /** Refuses requests that did not come from the portal's own page. */
 export function requirePortalOrigin(ctx: EscrowContext, request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (
-    request.headers[PORTAL_HEADER] !== '1' ||
+    request.headers[PORTAL_REQUEST_HEADER] !== PORTAL_REQUEST_MARK ||
     (origin !== undefined && origin !== new URL(ctx.config.publicUrl).origin)
   )
     throw new EscrowError('ESCROW_CSRF', 'this request did not come from the pickup page');

@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
+import { SENDER_ACCESS_HEADER } from '../../core/escrow/headers';
 import { SenderView } from '../../core/escrow/wire';
 import { jsonSchema } from '../api/schema';
 import { blobName } from './blobs';
@@ -12,8 +13,6 @@ import { liveMessage, sendBlob, type EscrowContext } from './context';
 import { EscrowError } from './errors';
 import { IdParams, PUBLIC, ReplyBlobParams, TAGS } from './route-schemas';
 import type { MessageRecord } from './store';
-
-const SENDER_ACCESS_HEADER = 'x-sendguard-sender';
 
 /** What the store keeps of the sender-access value: its SHA-256, so a copy of the database cannot use it. */
 export function senderAccessHash(senderAccess: string): Buffer {
