@@ -5,6 +5,7 @@
  * went wrong and — being a send check — refuse rather than guess. Written without runtime dependencies: the send
  * handler bundles this file for a JavaScript-only runtime.
  */
+import { readErrorBody } from '../core/error-body';
 import { messageOf, SendguardError } from '../core/errors';
 import { AnswerError, checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
 import type { Policy } from '../core/policy/schema';
@@ -115,10 +116,8 @@ async function statusError(response: Response): Promise<BackendError> {
   const { status } = response;
   if (status === 401 || status === 403) return new BackendError('BACKEND_UNAUTHORIZED', `HTTP ${status}`);
   if (status === 409) {
-    const body: unknown = await response.json().catch(() => undefined);
-    const error = isObject(body) && isObject(body.error) ? body.error : {};
-    if (error.code === 'KEY_CHANGED_AGAIN' && typeof error.message === 'string')
-      return new BackendError('KEY_CHANGED_AGAIN', error.message);
+    const error = readErrorBody(await response.json().catch(() => undefined));
+    if (error?.code === 'KEY_CHANGED_AGAIN') return new BackendError('KEY_CHANGED_AGAIN', error.message);
   }
   return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
 }

@@ -11,9 +11,17 @@
 export function canonicalMailboxKey(address: string): string | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return undefined;
-  const domain = address.endsWith('.') ? address.slice(at + 1, -1) : address.slice(at + 1);
-  if (!isAscii(domain)) return undefined;
-  return `${address.slice(0, at).toLowerCase()}@${domain.toLowerCase()}`;
+  const domain = canonicalDomain(address.slice(at + 1));
+  return domain === undefined ? undefined : `${address.slice(0, at).toLowerCase()}@${domain}`;
+}
+
+/**
+ * The comparison form of an ASCII domain: lower-cased, without a trailing root dot; `undefined` when it is empty
+ * or not ASCII (a U-label, whose A-label only the IDNA step in addresses.ts knows).
+ */
+export function canonicalDomain(domain: string): string | undefined {
+  const name = domain.endsWith('.') ? domain.slice(0, -1) : domain;
+  return isAscii(name) ? name.toLowerCase() : undefined;
 }
 
 function isAscii(text: string): boolean {

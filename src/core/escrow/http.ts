@@ -3,6 +3,7 @@
  * with the server's `{ error: { code, message } }` turned into a typed error the UI can show as it is.
  */
 import type { z } from 'zod';
+import { readErrorBody } from '../error-body';
 import { SendguardError } from '../errors';
 
 export type FetchLike = (
@@ -26,11 +27,10 @@ export class EscrowHttpError extends SendguardError {
 }
 
 async function failure(response: Awaited<ReturnType<FetchLike>>): Promise<EscrowHttpError> {
-  const body = (await response.json().catch(() => undefined)) as
-    { error?: { code?: string; message?: string } } | undefined;
+  const error = readErrorBody(await response.json().catch(() => undefined));
   return new EscrowHttpError(
-    body?.error?.code ?? 'ESCROW_HTTP',
-    body?.error?.message ?? `the server answered HTTP ${response.status}`,
+    error?.code ?? 'ESCROW_HTTP',
+    error?.message ?? `the server answered HTTP ${response.status}`,
     response.status,
   );
 }

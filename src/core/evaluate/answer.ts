@@ -5,7 +5,7 @@
  * the question asked: every recipient the mail client listed comes back once, assessed or listed as invalid, and
  * nothing else does. Each refusal names the recipient and the reason, for the sender to read.
  */
-import { canonicalMailboxKey } from '../mailbox-key';
+import { canonicalDomain, canonicalMailboxKey } from '../mailbox-key';
 import { SendguardError } from '../errors';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
@@ -174,20 +174,23 @@ export function readAcceptedKey(body: unknown): KeyAssessment {
   return readKey(at.object(at.object(body, 'the answer').key, 'the key'), at);
 }
 
-const sameDomain = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const sameDomain = (a: string, b: string) => {
+  const domain = canonicalDomain(a);
+  return domain !== undefined && domain === canonicalDomain(b);
+};
 const sameMailbox = (a: string, b: string) => {
   const key = canonicalMailboxKey(a);
   return key !== undefined && key === canonicalMailboxKey(b);
 };
 
 /**
- * The address itself when the host listed a bare dot-atom address, which the service gives back unchanged but
- * for the domain's case and a trailing root dot; `undefined` for any other form (display names, quoting,
- * internationalised domains), whose normal form only the service's parser knows.
+ * The key of the address the host listed when that is a bare dot-atom address, which the service gives back
+ * unchanged but for the domain's case and a trailing root dot; `undefined` for any other form (display names,
+ * quoting, internationalised domains), whose normal form only the service's parser knows.
  */
-function bareAddress(input: string): string | undefined {
-  const spec = input.endsWith('.') ? input.slice(0, -1) : input;
-  return PLAIN_ADDRESS.test(spec) ? spec : undefined;
+function bareAddressKey(input: string): string | undefined {
+  const key = canonicalMailboxKey(input);
+  return key !== undefined && PLAIN_ADDRESS.test(key) ? key : undefined;
 }
 
 /** A recipient's parts must be about that recipient: another domain's TLS or another address's key is not. */
@@ -196,8 +199,8 @@ function checkConsistent(recipient: AssessedRecipient): void {
   const fail = (problem: string): never => {
     throw new AnswerError('ANSWER_INCONSISTENT', `the answer for ${quote(input)} ${problem}`, input);
   };
-  const bare = bareAddress(input);
-  if (bare !== undefined && !sameMailbox(bare, address)) fail(`gives it as ${quote(address)}`);
+  const bare = bareAddressKey(input);
+  if (bare !== undefined && bare !== canonicalMailboxKey(address)) fail(`gives it as ${quote(address)}`);
   if (!sameDomain(address.slice(address.lastIndexOf('@') + 1), domain))
     fail(`gives the address ${quote(address)} with the domain ${quote(domain)}`);
   if (transport && !sameDomain(transport.domain, domain))
