@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { VKS_DEFAULT_BASE_URL } from '../keys';
 import { EscrowSettingsSchema } from './escrow';
 import { TrustProxySchema } from './trust-proxy';
 
@@ -98,7 +99,7 @@ export const ConfigSchema = z
         vksUrl: z
           .url({ protocol: /^https$/ })
           .nullable()
-          .default('https://keys.openpgp.org'),
+          .default(VKS_DEFAULT_BASE_URL),
         /** A directory of armored keys the organisation vouches for, besides those uploaded through the API. */
         keyringDir: z.string().min(1).optional(),
       })
@@ -150,6 +151,11 @@ export const ConfigSchema = z
       .prefault({}),
     /** Origins (scheme://host[:port]) allowed to call the API from a browser; none by default. */
     cors: z.strictObject({ origins: z.array(z.url()).default([]) }).prefault({}),
+    /**
+     * How often expired rows are purged: key verdicts past their lifetime, and secure pickup's expired messages
+     * (crypto-shredded) and old client addresses. One setting for both: they are the same kind of housekeeping.
+     */
+    purgeIntervalMs: Duration.default(60_000),
     /** Secure pickup: code lifetimes and tries, limits, and the SMTP relay codes and notices go out through. */
     escrow: EscrowSettingsSchema.prefault({}),
     /** Outlook's Smart Alerts send mode for the rendered manifest. */

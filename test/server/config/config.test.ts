@@ -41,6 +41,7 @@ describe('parseConfig', () => {
       sendMode: 'SoftBlock',
       trustProxy: false,
       metrics: { requireAdmin: true },
+      keys: { vksUrl: 'https://keys.openpgp.org' },
     });
     expect(config.policyFile).toMatch(/config\/policy\.yaml$/);
   });
