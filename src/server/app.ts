@@ -154,7 +154,12 @@ async function apiRoutes(
   if (deps.escrow) {
     await api.register(escrowPlugin, {
       prefix: '/escrow',
-      config: { ...config.escrow, publicUrl: config.publicUrl, dataDir: config.dataDir },
+      config: {
+        ...config.escrow,
+        publicUrl: config.publicUrl,
+        dataDir: config.dataDir,
+        purgeIntervalMs: config.purgeIntervalMs,
+      },
       clock: context.clock,
       ...deps.escrow,
     });

@@ -13,11 +13,11 @@ import type { Config } from './config/schema';
 import { loadPolicyFile } from './config/policy-file';
 import { tlsMaterial } from './config/tls';
 import { addressResolver, dnsClientFor } from './dns';
-import { intervalSchedule, type Schedule } from './escrow/purge';
 import { CachingKeyService, DirectoryKeyring } from './keys';
 import { keyInspector, keyringInStore, keyrings } from './keys/store-backed';
 import type { LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
+import { intervalSchedule, type Schedule } from './schedule';
 import type { TransportService } from './services';
 import { withMemoryFront } from './store/memory-front';
 import { purgeExpiredPeriodically } from './store/purge-expired';
@@ -111,6 +111,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const stopPurging = purgeExpiredPeriodically(store.keyVerdicts, {
       clock,
       schedule: options.schedule ?? intervalSchedule,
+      everyMs: config.purgeIntervalMs,
       onError: (err) => app.log.error({ err }, 'purging expired key verdicts failed'),
     });
     return {

@@ -93,7 +93,12 @@ export async function startEscrowServer(options: {
       await api.register(authPlugin, { auth: { apiTokens: true, devNoAuth: false }, tokens });
       await api.register(escrowPlugin, {
         prefix: '/escrow',
-        config: { ...config.escrow, publicUrl: config.publicUrl, dataDir: config.dataDir },
+        config: {
+          ...config.escrow,
+          publicUrl: config.publicUrl,
+          dataDir: config.dataDir,
+          purgeIntervalMs: config.purgeIntervalMs,
+        },
         store: store.escrow,
         mailer: options.mailer,
         clock,

@@ -53,7 +53,6 @@ export const EscrowSettingsSchema = z.strictObject({
     .min(64 * 1024)
     .max(16 * 1024 * 1024)
     .default(4 * 1024 * 1024),
-  purgeIntervalMs: Duration.default(60_000),
   /** How long the audit log keeps client IP and user agent; the entries themselves stay. */
   auditNetworkRetentionMs: Duration.default(30 * 24 * 3_600_000),
   smtp: z

@@ -13,7 +13,7 @@ import type { ServerKey } from './server-key';
 import type { EscrowStore, MessageRecord } from './store';
 
 /** `escrow` of the service's configuration, with the service's origin and data directory. */
-export type EscrowConfig = Config['escrow'] & Pick<Config, 'publicUrl' | 'dataDir'>;
+export type EscrowConfig = Config['escrow'] & Pick<Config, 'publicUrl' | 'dataDir' | 'purgeIntervalMs'>;
 
 export interface EscrowContext {
   store: EscrowStore;

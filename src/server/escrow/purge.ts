@@ -27,11 +27,3 @@ export async function purgeOnce(ctx: EscrowContext): Promise<{ expired: number; 
   );
   return { expired: ids.length, forgotten };
 }
-
-export type Schedule = (task: () => void, everyMs: number) => () => void;
-
-export const intervalSchedule: Schedule = (task, everyMs) => {
-  const timer = setInterval(task, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-};

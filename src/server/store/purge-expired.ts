@@ -3,22 +3,21 @@
  * else removes a row: without the purge the table would keep one row for every address ever looked up.
  */
 import type { Clock } from '../../core/clock';
-import type { Schedule } from '../escrow/purge';
+import type { Schedule } from '../schedule';
 import type { VerdictCache } from './store';
-
-export const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface PurgeOptions {
   clock: Clock;
   /** The timer secure pickup's purge runs on too (`intervalSchedule`, unref'd, in the service). */
   schedule: Schedule;
+  /** The service's `purgeIntervalMs`, which secure pickup's purge uses too. */
+  everyMs: number;
   /** A failed pass is reported, not thrown: the next one tries again. */
   onError: (error: unknown) => void;
-  everyMs?: number;
 }
 
 /** Starts the periodic purge of `cache`; returns the function that stops it. */
 export function purgeExpiredPeriodically<T>(cache: VerdictCache<T>, options: PurgeOptions): () => void {
   const purge = () => void cache.deleteExpired(options.clock.now()).catch(options.onError);
-  return options.schedule(purge, options.everyMs ?? PURGE_INTERVAL_MS);
+  return options.schedule(purge, options.everyMs);
 }

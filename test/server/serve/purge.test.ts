@@ -5,11 +5,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Schedule } from '../../../src/server/escrow/purge';
 import { parseConfig } from '../../../src/server/config/load';
+import type { Schedule } from '../../../src/server/schedule';
 import { createServer } from '../../../src/server/serve';
 import { openSqliteStore } from '../../../src/server/store/sqlite';
-import { PURGE_INTERVAL_MS } from '../../../src/server/store/purge-expired';
 import { ManualClock } from '../../helpers/clock';
 
 /** Every task the service schedules, each with its interval and whether it was cancelled. */
@@ -25,7 +24,7 @@ function manualSchedule() {
 
 const verdict = (address: string) => ({ address, verdict: 'none' as const, reasons: ['no key published'] });
 
-test('expired key verdicts are purged on the timer by the service clock; closing stops the timer', async () => {
+test('expired key verdicts are purged on the timer by the service clock, at the one purge interval; closing stops the timer', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-purge-'));
   const clock = new ManualClock();
   const { schedule, tasks } = manualSchedule();
@@ -34,18 +33,19 @@ test('expired key verdicts are purged on the timer by the service clock; closing
     tls: { enabled: false },
     auth: { apiTokens: true },
     logLevel: 'silent',
+    purgeIntervalMs: 5000,
   });
   const server = await createServer(config, { clock, schedule });
   const side = openSqliteStore(dataDir);
   try {
     await side.keyVerdicts.put('old@example.org', verdict('old@example.org'), clock.now() + 1000);
     await side.keyVerdicts.put('new@example.org', verdict('new@example.org'), clock.now() + 5000);
-    // Secure pickup's purge runs on the same timer; running every task runs both.
+    // Secure pickup's purge runs on the same timer and the same setting; running every task runs both.
     const tick = async () => {
       tasks.forEach((task) => task.run());
       await new Promise(setImmediate);
     };
-    expect(tasks.map((task) => task.everyMs)).toContain(PURGE_INTERVAL_MS);
+    expect(tasks.map((task) => task.everyMs)).toEqual([5000, 5000]);
 
     await tick();
     expect(await side.keyVerdicts.get('old@example.org')).toBeDefined();
