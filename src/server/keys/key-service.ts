@@ -7,6 +7,7 @@ import { mailboxKey, parseAddress } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
 import { untilAborted, type KeyAcceptance, type KeyService, type LookupOptions } from '../services';
+import { SingleFlight } from '../store/single-flight';
 import type { VerdictCache } from '../store/store';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 import { pinKey } from './pins';
@@ -30,7 +31,7 @@ export const UNKNOWN_TTL_MS = 30 * 1000;
 
 /** The real `KeyService`. */
 export class CachingKeyService implements KeyService {
-  private readonly inFlight = new Map<string, Promise<KeyAssessment>>();
+  private readonly inFlight = new SingleFlight<KeyAssessment>();
   private readonly cache: VerdictCache<KeyAssessment>;
   private readonly clock: Clock;
 
@@ -51,11 +52,7 @@ export class CachingKeyService implements KeyService {
     const key = mailboxKey(normalized) as string;
     const cached = await this.cache.get(key);
     if (cached !== undefined && cached.expiresAt > this.clock.now()) return cached.value;
-    let shared = this.inFlight.get(key);
-    if (shared === undefined) {
-      shared = this.lookupAndCache(key, normalized).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, shared);
-    }
+    const shared = this.inFlight.run(key, () => this.lookupAndCache(key, normalized));
     return untilAborted(shared, opts.signal, () => ({
       address: normalized,
       verdict: 'unknown',

@@ -7,6 +7,7 @@ import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import { messageOf, SendguardError } from '../../core/errors';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
+import { SingleFlight } from '../store/single-flight';
 import { fetchStsPolicy, StsFetchError, type StsFetchDeps } from './mta-sts-fetch';
 import { parseStsRecord, StsPolicyError, type StsPolicy, type TxtRecordStatus } from './mta-sts-parse';
 import type { TlsRptResultType } from './tls-rpt';
@@ -88,19 +89,15 @@ export type StsStatus =
   | ({ state: 'failed' } & StsFailure);
 
 /** Checks under way, per cache and domain, so that concurrent callers share one lookup and one fetch. */
-const inFlight = new WeakMap<StsCache, Map<string, Promise<StsStatus>>>();
+const inFlight = new WeakMap<StsCache, SingleFlight<StsStatus>>();
 
 /** The MTA-STS status of `domain`; throws DomainError only when `domain` is not a domain name at all. */
 export function getStsPolicy(domain: string, deps: StsDeps): Promise<StsStatus> {
   const key = normalizeDomain(domain);
   const { cache } = deps;
-  let pending = inFlight.get(cache);
-  if (pending === undefined) inFlight.set(cache, (pending = new Map()));
-  const shared = pending.get(key);
-  if (shared !== undefined) return shared;
-  const check = resolveStsPolicy(key, cache, deps).finally(() => pending.delete(key));
-  pending.set(key, check);
-  return check;
+  let checks = inFlight.get(cache);
+  if (checks === undefined) inFlight.set(cache, (checks = new SingleFlight()));
+  return checks.run(key, () => resolveStsPolicy(key, cache, deps));
 }
 
 async function resolveStsPolicy(domain: string, cache: StsCache, deps: StsDeps): Promise<StsStatus> {

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { DomainAssessment } from '../../core/wire';
 import { untilAborted, type LookupOptions, type TransportService } from '../services';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
+import { SingleFlight } from '../store/single-flight';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
 
@@ -69,7 +70,7 @@ export function toAssessment(report: TransportReport): DomainAssessment {
 
 /** The real `TransportService`: `checkDomain` behind the report cache, one check in flight per domain. */
 export class CachingTransportService implements TransportService {
-  private readonly inFlight = new Map<string, Promise<TransportReport>>();
+  private readonly inFlight = new SingleFlight<TransportReport>();
   private readonly cache: ReportCache;
   private readonly clock: Clock;
   private readonly pool: pLimit.Limit;
@@ -101,18 +102,15 @@ export class CachingTransportService implements TransportService {
       return Promise.resolve(hit);
     }
     this.stats.cacheMisses++;
-    const running = this.inFlight.get(domain);
-    if (running) return running;
-    this.stats.checks++;
     // Not tied to any one caller's signal: a caller that stops waiting leaves the check to finish for the next.
-    const check = checkDomain(domain, this.depsForOneCheck(), { deadlineMs: this.options.checkDeadlineMs })
-      .then((report) => {
-        this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
-        return report;
-      })
-      .finally(() => this.inFlight.delete(domain));
-    this.inFlight.set(domain, check);
-    return check;
+    return this.inFlight.run(domain, async () => {
+      this.stats.checks++;
+      const report = await checkDomain(domain, this.depsForOneCheck(), {
+        deadlineMs: this.options.checkDeadlineMs,
+      });
+      this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
+      return report;
+    });
   }
 
   /** The report as a wire assessment; a caller that gives up gets `unknown`, and the check runs on for the cache. */
