@@ -100,6 +100,7 @@ describe('the try-it read page', () => {
     const page = await context.newPage();
     await page.goto(`${base}/try/read.html?theme=dark`);
     await page.getByRole('status').waitFor();
+    await expect(page.evaluate(() => document.body.classList.contains('dark'))).resolves.toBe(true);
     const headings = await page.getByRole('heading').allTextContents();
     expect(headings).toEqual(
       expect.arrayContaining([

@@ -98,6 +98,7 @@ async function send(page: Page): Promise<string> {
 describe('the try-it page', () => {
   test('forced TLS: authenticated and encrypted-only badges, the why, the tag applied on send', async () => {
     const page = await openTry();
+    await expect(page.evaluate(() => document.body.classList.contains('dark'))).resolves.toBe(false);
     await compose(page, {
       to: 'ann@dane-ee.sendguard.test, bo@tls-valid.sendguard.test',
       body: IBAN_BODY,
@@ -135,6 +136,7 @@ describe('the try-it page', () => {
 
   test('OpenPGP: blocked before encrypting, encrypted in the pane, then allowed', async () => {
     const page = await openTry('?theme=dark');
+    await expect(page.evaluate(() => document.body.classList.contains('dark'))).resolves.toBe(true);
     await compose(page, {
       to: 'pat@tls-valid.sendguard.test',
       body: 'Diagnosis attached.',

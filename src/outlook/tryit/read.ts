@@ -5,18 +5,13 @@
  * The opened message is kept for the tab's session: opening another reloads the page, as Outlook reopens the pane.
  */
 import { SAMPLE_RECEIVED } from './sample-received';
-import { simulateOffice } from './simulated-office';
+import { startTryPage } from './try-page';
 
 const STORED = 'sendguard-try-received';
-const query = new URLSearchParams(location.search);
-const theme = query.get('theme') === 'dark' ? 'dark' : 'light';
 const received = sessionStorage.getItem(STORED) ?? SAMPLE_RECEIVED;
-const sim = simulateOffice({ theme, received });
-
-Object.assign(window, { Office: sim.office, sendguardTry: sim });
+startTryPage({ received });
 
 document.addEventListener('DOMContentLoaded', () => {
-  if (theme === 'dark') document.body.classList.add('dark');
   const raw = document.getElementById('raw') as HTMLTextAreaElement;
   raw.value = received;
   document.getElementById('open')!.addEventListener('click', () => {

@@ -1,24 +1,23 @@
 /**
  * The try-it page: a simulated Outlook compose window beside the real pane bundle, with the real send handler
  * behind its Send button, all talking to the backend that serves the page (or `?backend=`; `?token=` for a
- * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft). Loaded before the add-in bundles, so `Office` exists when they start.
+ * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft).
+ * Loaded before the add-in bundles, so `Office` exists when they start.
  */
 import { bytesToBase64 } from '../base64';
-import { simulateOffice, textToHtml, type SimRecipient } from './simulated-office';
+import { textToHtml, type SimRecipient } from './simulated-office';
+import { startTryPage } from './try-page';
 
 const query = new URLSearchParams(location.search);
-const theme = query.get('theme') === 'dark' ? 'dark' : 'light';
-const sim = simulateOffice({ theme, sender: query.get('sender') ?? 'sender@example.gov' });
-
-Object.assign(window, {
-  Office: sim.office,
-  SENDGUARD_CONFIG: {
-    backendUrl: query.get('backend') ?? location.origin,
-    ...(query.get('token') ? { token: query.get('token') } : {}),
+const sim = startTryPage(
+  { sender: query.get('sender') ?? 'sender@example.gov' },
+  {
+    SENDGUARD_CONFIG: {
+      backendUrl: query.get('backend') ?? location.origin,
+      ...(query.get('token') ? { token: query.get('token') } : {}),
+    },
   },
-  // For the browser tests: the item as Outlook would send it.
-  sendguardTry: sim,
-});
+);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -119,7 +118,6 @@ function send(): void {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  if (theme === 'dark') document.body.classList.add('dark');
   watchFields();
   $('send').addEventListener('click', send);
   $('open-pane').addEventListener('click', () => $('pane').scrollIntoView());
