@@ -306,3 +306,13 @@ export function parseAddress(entry: string): Recipient {
   }
   return only;
 }
+
+/**
+ * The `mailboxKey` of exactly one address as a person or host typed it (`Ann <Ann@Example.org>` →
+ * `ann@example.org`): what every store is keyed by. Throws AddressError for anything else.
+ */
+export function addressKey(entry: string): string {
+  const key = mailboxKey(parseAddress(entry).address);
+  if (key === undefined) throw new AddressError([{ field: 'to', entry, reason: 'is not local@domain' }]);
+  return key;
+}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parseAddressList, parseOneAddress } from 'email-addresses';
 import {
+  addressKey,
   mailboxKey,
   AddressError,
   normalizeDomain,
@@ -317,6 +318,25 @@ describe("RFC 5321 length caps per mailbox, and the caps on the grammar's cost",
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('addressKey: one typed address to the form stores are keyed by', () => {
+  it('parses one address, display name and all, and returns its mailboxKey', () => {
+    expect(addressKey('Ann <Ann@Bücher.Example>')).toBe('ann@xn--bcher-kva.example');
+    expect(addressKey(' bob@EXAMPLE.org ')).toBe(mailboxKey('bob@example.org'));
+  });
+
+  it('throws AddressError for no address, a list, or a domain that is not one', () => {
+    for (const entry of [
+      '',
+      'no-at.example',
+      'a@b.example, c@d.example',
+      'ann@localhost',
+      'ann@exa mple.org',
+    ]) {
+      expect(() => addressKey(entry)).toThrow(AddressError);
+    }
   });
 });
 

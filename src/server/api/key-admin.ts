@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { mailboxKey, parseAddress } from '../../core/addresses';
+import { addressKey } from '../../core/addresses';
 import { Fingerprint } from '../../core/wire';
 import { ADMIN_ONLY, callerOf } from '../auth/plugin';
 import { pinKey } from '../keys/pins';
@@ -28,9 +28,6 @@ const KeyringEntry = z.object({
   addedBy: z.string(),
 });
 
-/** As stores key addresses: `mailboxKey` of the parsed address. */
-const storedAddress = (input: string) => mailboxKey(parseAddress(input).address) as string;
-
 const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspector, clock }) => {
   const forgetVerdicts = (addresses: string[]) =>
     Promise.all(addresses.map((address) => store.keyVerdicts.delete(address)));
@@ -47,7 +44,7 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
       },
     },
     async (request) => {
-      const address = storedAddress(request.params.address);
+      const address = addressKey(request.params.address);
       const { fingerprint } = request.body;
       const pin = await pinKey(
         store.pins,
@@ -85,7 +82,7 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
       const entry = {
         fingerprint: inspected.fingerprint,
         armoredKey,
-        addresses: [...new Set(inspected.addresses.map(storedAddress))].sort(),
+        addresses: [...new Set(inspected.addresses.map(addressKey))].sort(),
         addedAt: new Date(clock.now()).toISOString(),
         addedBy: callerOf(request).subject,
       };

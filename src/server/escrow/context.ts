@@ -1,6 +1,6 @@
 /** What every escrow route handler shares: the injected parts and the few checks they all make. */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { mailboxKey } from '../../core/addresses';
+import { AddressError, addressKey } from '../../core/addresses';
 import type { Clock } from '../../core/clock';
 import type { AuditEvent } from '../../core/escrow/wire';
 import { clientNetwork } from '../auth/client-network';
@@ -54,11 +54,15 @@ export function limitClient(ctx: EscrowContext, request: FastifyRequest): string
   return network;
 }
 
-/** An address as escrow stores and compares it (`mailboxKey`); text that is no address is refused. */
+/** An address as escrow stores and compares it (`addressKey`); text that is no address is refused. */
 export function requireMailboxKey(address: string): string {
-  const key = mailboxKey(address);
-  if (key === undefined) throw new EscrowError('ESCROW_INVALID', `"${address}" is not an email address`);
-  return key;
+  try {
+    return addressKey(address);
+  } catch (error) {
+    if (error instanceof AddressError)
+      throw new EscrowError('ESCROW_INVALID', `"${address}" is not an email address`);
+    throw error;
+  }
 }
 
 export async function audit(

@@ -3,7 +3,7 @@
  * for five minutes so a newly published key shows up soon, `unknown` for thirty seconds) and with one lookup in flight
  * per address, shared by every caller asking meanwhile.
  */
-import { mailboxKey, parseAddress } from '../../core/addresses';
+import { addressKey, parseAddress } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
 import { untilAborted, type KeyAcceptance, type KeyService, type LookupOptions } from '../services';
@@ -49,7 +49,7 @@ export class CachingKeyService implements KeyService {
    */
   async lookup(address: string, opts: LookupOptions): Promise<KeyAssessment> {
     const normalized = parseAddress(address).address;
-    const key = mailboxKey(normalized) as string;
+    const key = addressKey(normalized);
     const cached = await this.cache.get(key);
     if (cached !== undefined && cached.expiresAt > this.clock.now()) return cached.value;
     const shared = this.inFlight.run(key, () => this.lookupAndCache(key, normalized));
@@ -66,7 +66,7 @@ export class CachingKeyService implements KeyService {
     by: string,
     opts: LookupOptions,
   ): Promise<KeyAcceptance> {
-    const key = mailboxKey(parseAddress(address).address) as string;
+    const key = addressKey(address);
     // Afresh: the cached answer is what the sender was shown, not what the key directories publish now.
     await this.cache.delete(key);
     const found = await this.lookup(address, opts);
