@@ -7,8 +7,9 @@
  */
 import { readErrorBody } from '../core/error-body';
 import { messageOf, SendguardError } from '../core/errors';
-import { AnswerError, checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
-import type { Policy } from '../core/policy/schema';
+import { checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
+import { AnswerError } from '../core/evaluate/fields';
+import { type PolicyAnswer, readPolicyAnswer } from '../core/evaluate/policy-answer';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
 
 export type BackendErrorCode =
@@ -41,11 +42,6 @@ export class BackendError extends SendguardError {
 
 export type { AssessAnswer, AssessedRecipient } from '../core/wire';
 
-export interface PolicyAnswer {
-  version: string;
-  policy: Policy;
-}
-
 export interface BackendOptions {
   /** Absolute: the JavaScript-only runtime has no page URL to resolve a relative one against. */
   baseUrl: string;
@@ -67,9 +63,6 @@ export interface Backend {
 
 /** Outlook shows "taking longer" at five seconds; the server answers partially at its own (shorter) deadline. */
 export const DEFAULT_DEADLINE_MS = 3500;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The answer checked against the question: the wire schema, then every recipient asked about and no other. */
 function checkAssess(body: unknown, asked: readonly string[]): AssessAnswer {
@@ -93,22 +86,6 @@ function untrusted<T>(read: () => T): T {
       throw new BackendError('BACKEND_BAD_ANSWER', error.message, { cause: error });
     throw error;
   }
-}
-
-function checkPolicy(body: unknown): PolicyAnswer {
-  const policy = isObject(body) ? body.policy : undefined;
-  if (
-    !isObject(body) ||
-    typeof body.version !== 'string' ||
-    !isObject(policy) ||
-    !Array.isArray(policy.classifications) ||
-    typeof policy.defaultClassification !== 'string' ||
-    !isObject(policy.tag) ||
-    !isObject(policy.onSend)
-  ) {
-    throw new BackendError('BACKEND_BAD_ANSWER', 'the policy is not in the expected form');
-  }
-  return body as unknown as PolicyAnswer;
 }
 
 /** The error for a refusal; only a 409 is read, for the service's own words about a key that changed again. */
@@ -179,7 +156,8 @@ export function createBackend(options: BackendOptions): Backend {
       return checkAssess(body, recipients);
     },
     async policy() {
-      return checkPolicy(await request('/api/v1/policy', { method: 'GET' }));
+      const body = await request('/api/v1/policy', { method: 'GET' });
+      return untrusted(() => readPolicyAnswer(body));
     },
     async acceptKey(address, fingerprint) {
       const body = await request(`/api/v1/keys/${encodeURIComponent(address)}/accept`, {

@@ -5,12 +5,8 @@
  * naming the recipient and the reason.
  */
 import fc from 'fast-check';
-import {
-  AnswerError,
-  checkAnswerCovers,
-  checkAssessAnswer,
-  readAssessAnswer,
-} from '../../src/core/evaluate/answer';
+import { checkAnswerCovers, checkAssessAnswer, readAssessAnswer } from '../../src/core/evaluate/answer';
+import { AnswerError } from '../../src/core/evaluate/fields';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../../src/core/vocabulary';
 import { AssessAnswer } from '../../src/core/wire';
 import { assessedRecipient } from '../helpers/assess-answer';
@@ -165,9 +161,10 @@ describe('a malformed answer is refused, naming the recipient and the reason', (
     expect(refusal(answerOf([withoutInternal]), ['ann@a.example']).message).toBe(
       'the answer for "ann@a.example": whether it is internal is missing',
     );
-    expect(refusal([], ['ann@a.example']).message).toBe('the answer: the answer is missing');
+    expect(refusal(undefined, ['ann@a.example']).message).toBe('the answer: the answer is missing');
+    expect(refusal([], ['ann@a.example']).message).toBe('the answer: the answer "[]" is not a set of fields');
     expect(refusal({ ...answerOf([]), recipients: 'all' }, []).message).toBe(
-      'the answer: the recipients is missing',
+      'the answer: the recipients "all" is not a list',
     );
   });
 

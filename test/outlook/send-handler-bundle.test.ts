@@ -230,6 +230,18 @@ describe('every failure of the send path blocks, with a reason shown to the send
     expectBlocked(await send(sim, pendingTimers), 'cannot trust', 'policy version is missing');
   });
 
+  test('a policy whose allowOverride is not true or false: blocked, never offered "send anyway"', async () => {
+    const policy = defaultPolicy();
+    (policy.onSend as Record<string, unknown>).allowOverride = 'yes';
+    const { sim, pendingTimers } = load(assessAnswers(() => json(answer('none')), policy));
+    sim.state.text = IBAN;
+    expectBlocked(
+      await send(sim, pendingTimers),
+      'cannot trust',
+      'onSend.allowOverride "yes" is not true or false',
+    );
+  });
+
   test('a verdict word outside the vocabulary: blocked, naming the recipient and the word', async () => {
     const body = answer('authenticated');
     body.recipients[0]!.key.verdict = 'trusted';

@@ -6,91 +6,12 @@
  * nothing else does. Each refusal names the recipient and the reason, for the sender to read.
  */
 import { canonicalDomain, canonicalMailboxKey } from '../mailbox-key';
-import { SendguardError } from '../errors';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
 import { PLAIN_ADDRESS } from '../plain-address';
 import { WIRE_LIMITS as L } from './wire-limits';
-
-export type AnswerErrorCode =
-  /** Not the wire schema's shape, or a word outside the vocabulary. */
-  | 'ANSWER_MALFORMED'
-  /** A recipient that was asked about is neither assessed nor listed as invalid. */
-  | 'ANSWER_MISSING_RECIPIENT'
-  /** The answer speaks of a recipient nobody asked about. */
-  | 'ANSWER_UNASKED_RECIPIENT'
-  /** One recipient answered twice. */
-  | 'ANSWER_DUPLICATE_RECIPIENT'
-  /** One recipient's parts disagree: its transport or key is about another domain or address. */
-  | 'ANSWER_INCONSISTENT';
-
-export class AnswerError extends SendguardError {
-  constructor(
-    override readonly code: AnswerErrorCode,
-    message: string,
-    /** The recipient the problem is about, as the mail client listed it, when it is about one. */
-    readonly recipient?: string,
-  ) {
-    super(code, message);
-  }
-}
-
-type Fields = Record<string, unknown>;
-
-/** Strings from the answer are echoed to the sender: keep them short. */
-function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return `"${text.length > 80 ? `${text.slice(0, 79)}…` : text}"`;
-}
-
-/** Where in the answer a value sits, in words: "the answer for ann@example.org: key verdict". */
-class Place {
-  constructor(
-    readonly where: string,
-    readonly recipient?: string,
-  ) {}
-
-  fail(problem: string): never {
-    throw new AnswerError('ANSWER_MALFORMED', `${this.where}${problem}`, this.recipient);
-  }
-
-  object(value: unknown, name: string): Fields {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`${name} is missing`);
-    return value as Fields;
-  }
-
-  string(value: unknown, name: string, min = 0, max = Number.POSITIVE_INFINITY): string {
-    if (typeof value !== 'string') this.fail(`${name} is missing`);
-    if (value.length < min) this.fail(`${name} ${quote(value)} is too short`);
-    if (value.length > max) this.fail(`${name} is longer than ${max} characters`);
-    return value;
-  }
-
-  optionalString(value: unknown, name: string, max?: number): string | undefined {
-    return value === undefined ? undefined : this.string(value, name, 0, max);
-  }
-
-  boolean(value: unknown, name: string): boolean {
-    if (typeof value !== 'boolean') this.fail(`${name} is missing`);
-    return value;
-  }
-
-  word<T extends string>(value: unknown, words: readonly T[], name: string): T {
-    if (!words.includes(value as T)) this.fail(`${name} ${quote(value)} is not one of ${words.join(', ')}`);
-    return value as T;
-  }
-
-  list(value: unknown, name: string, max = Number.POSITIVE_INFINITY): unknown[] {
-    if (!Array.isArray(value)) this.fail(`${name} is missing`);
-    if (value.length > max) this.fail(`${name} has more than ${max} entries`);
-    return value;
-  }
-
-  reasons(value: unknown, name: string): string[] {
-    return this.list(value, name, L.reasonsMax).map((reason) => this.string(reason, name, 0, L.reasonMax));
-  }
-}
+import { AnswerError, type Fields, Place, quote } from './fields';
 
 function readTransport(fields: Fields, at: Place): Omit<DomainAssessment, 'evidence'> {
   const checkedAt = at.optionalString(fields.checkedAt, 'the transport check time');

@@ -6,6 +6,19 @@ import { z } from 'zod';
 import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
 import { normalizeDomain } from '../addresses';
 import { Fingerprint } from '../wire';
+import {
+  BACKEND_UNREACHABLE_ACTIONS,
+  CLASSIFICATION_NAME,
+  CLASSIFICATION_NAME_HINT,
+  DETECTOR_IDS,
+  HEADER_NAME,
+  HEADER_NAME_HINT,
+  HEADER_VALUE,
+  HEADER_VALUE_HINT,
+  POLICY_LIMITS as L,
+  TAG_POSITIONS,
+  TRUSTED_TRANSPORTS,
+} from './limits';
 
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
 const DomainPattern = z.string().transform((value, ctx) => {
@@ -31,31 +44,25 @@ function repeatedAt(values: readonly string[]): number[] {
   });
 }
 
-const ClassificationName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and hyphens, starting with a letter');
+const ClassificationName = z.string().regex(CLASSIFICATION_NAME, CLASSIFICATION_NAME_HINT);
 
 const Classification = z.strictObject({
   name: ClassificationName,
   /** What the sender sees; the name is used when absent. */
-  label: z.string().min(1).max(60).optional(),
+  label: z.string().min(1).max(L.labelMax).optional(),
   requirement: RequirementWord,
   /** The protections to try, best first; the first one every recipient allows is applied to the message. */
-  prefer: z.array(z.enum(APPLICABLE_PROTECTIONS)).min(1).max(3),
+  prefer: z.array(z.enum(APPLICABLE_PROTECTIONS)).min(1).max(L.preferMax),
 });
 
 const SubjectTag = z.strictObject({
-  text: z.string().min(1).max(40),
-  position: z.enum(['prefix', 'suffix']).default('prefix'),
+  text: z.string().min(1).max(L.subjectTagMax),
+  position: z.enum(TAG_POSITIONS).default('prefix'),
 });
 
 const HeaderTag = z.strictObject({
-  name: z.string().regex(/^X-[A-Za-z0-9-]{1,60}$/, 'an X- header name'),
-  value: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x20-\x7e]+$/, 'printable ASCII'),
+  name: z.string().regex(HEADER_NAME, HEADER_NAME_HINT),
+  value: z.string().min(1).max(L.headerValueMax).regex(HEADER_VALUE, HEADER_VALUE_HINT),
 });
 
 const DomainOverride = z.strictObject({
@@ -64,22 +71,13 @@ const DomainOverride = z.strictObject({
    * The admin vouches for the route to this domain (a gateway rule enforcing verified TLS to a partner), so it
    * counts as this verdict whatever the check finds — except `no-mail`, which no rule can deliver to.
    */
-  trustTransport: z.enum(['authenticated', 'encrypted']).optional(),
+  trustTransport: z.enum(TRUSTED_TRANSPORTS).optional(),
   /** A floor: messages to this domain need at least this, whatever their classification. */
   requirement: RequirementWord.optional(),
   /** Why, shown to the sender as the reason. */
-  note: z.string().max(200).optional(),
+  note: z.string().max(L.noteMax).optional(),
 });
 
-export const DETECTOR_IDS = [
-  'ssn',
-  'payment-card',
-  'iban',
-  'aba-routing',
-  'bank-account',
-  'drivers-licence',
-  'date-of-birth',
-] as const;
 export const DetectorId = z.enum(DETECTOR_IDS);
 export type DetectorId = z.infer<typeof DetectorId>;
 
@@ -87,13 +85,13 @@ export const PolicySchema = z
   .strictObject({
     /** The document's format version; only 1 exists. */
     schema: z.literal(1),
-    organisation: z.string().min(1).max(100),
-    internalDomains: z.array(DomainPattern).max(1000).default([]),
+    organisation: z.string().min(1).max(L.organisationMax),
+    internalDomains: z.array(DomainPattern).max(L.internalDomainsMax).default([]),
     tag: z
       .strictObject({ subject: SubjectTag.optional(), header: HeaderTag.optional() })
       .refine((tag) => tag.subject || tag.header, 'give a subject tag, a header, or both'),
     /** Weakest first: detectors and labels raise a message's classification, never lower it. */
-    classifications: z.array(Classification).min(1).max(20),
+    classifications: z.array(Classification).min(1).max(L.classificationsMax),
     defaultClassification: ClassificationName,
     transport: z
       .strictObject({
@@ -104,27 +102,27 @@ export const PolicySchema = z
           .default(['authenticated', 'encrypted']),
       })
       .default({ acceptable: ['authenticated', 'encrypted'] }),
-    domains: z.array(DomainOverride).max(10000).default([]),
+    domains: z.array(DomainOverride).max(L.domainsMax).default([]),
     detectors: z.partialRecord(DetectorId, ClassificationName).default({}),
     /** Sensitivity label (id or name, as the host reports it) → classification. */
-    labels: z.record(z.string().min(1).max(200), ClassificationName).default({}),
+    labels: z.record(z.string().min(1).max(L.labelKeyMax), ClassificationName).default({}),
     escrow: z
       .strictObject({
         enabled: z.boolean(),
-        expiryDays: z.number().int().min(1).max(365).default(30),
+        expiryDays: z.number().int().min(1).max(L.expiryDaysMax).default(30),
       })
       .default({ enabled: true, expiryDays: 30 }),
     onSend: z
       .strictObject({
         /** What the send check does when it cannot get an answer: stop the message, or let the sender decide. */
-        backendUnreachable: z.enum(['block', 'prompt']).default('block'),
+        backendUnreachable: z.enum(BACKEND_UNREACHABLE_ACTIONS).default('block'),
         /** Whether a sender may send a message the plan would block, after confirming. */
         allowOverride: z.boolean().default(false),
       })
       .default({ backendUnreachable: 'block', allowOverride: false }),
     keys: z
       .strictObject({
-        minRsaBits: z.number().int().min(2048).max(16384).default(2048),
+        minRsaBits: z.number().int().min(L.minRsaBitsMin).max(L.minRsaBitsMax).default(2048),
         /** DSA, ElGamal and v3 keys; off unless an admin needs them for a legacy partner. */
         allowLegacyAlgorithms: z.boolean().default(false),
       })
@@ -133,7 +131,7 @@ export const PolicySchema = z
     complianceKey: z
       .strictObject({
         fingerprint: Fingerprint,
-        armoredKey: z.string().max(1_000_000).optional(),
+        armoredKey: z.string().max(L.armoredKeyMax).optional(),
       })
       .optional(),
   })

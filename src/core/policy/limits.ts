@@ -1,0 +1,44 @@
+/**
+ * The bounds, patterns and word lists of the policy document, shared by the zod schema in `schema.ts` (the
+ * service's reading of the policy file) and the dependency-free reader in `evaluate/policy-answer.ts` (the
+ * add-ins' reading of `GET /api/v1/policy`, whose send handler cannot carry zod), so both accept the same policy.
+ */
+export const POLICY_LIMITS = {
+  organisationMax: 100,
+  internalDomainsMax: 1000,
+  /** A domain pattern: an A-label name (RFC 1035 §2.3.4), with room for the `*.` of a wildcard. */
+  domainPatternMax: 255,
+  labelMax: 60,
+  preferMax: 3,
+  classificationsMax: 20,
+  subjectTagMax: 40,
+  headerValueMax: 200,
+  domainsMax: 10000,
+  noteMax: 200,
+  labelKeyMax: 200,
+  expiryDaysMax: 365,
+  minRsaBitsMin: 2048,
+  minRsaBitsMax: 16384,
+  armoredKeyMax: 1_000_000,
+} as const;
+
+export const CLASSIFICATION_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+export const CLASSIFICATION_NAME_HINT = 'lower-case letters, digits and hyphens, starting with a letter';
+export const HEADER_NAME = /^X-[A-Za-z0-9-]{1,60}$/;
+export const HEADER_NAME_HINT = 'an X- header name';
+export const HEADER_VALUE = /^[\x20-\x7e]+$/;
+export const HEADER_VALUE_HINT = 'printable ASCII';
+
+export const TAG_POSITIONS = ['prefix', 'suffix'] as const;
+export const TRUSTED_TRANSPORTS = ['authenticated', 'encrypted'] as const;
+export const BACKEND_UNREACHABLE_ACTIONS = ['block', 'prompt'] as const;
+
+export const DETECTOR_IDS = [
+  'ssn',
+  'payment-card',
+  'iban',
+  'aba-routing',
+  'bank-account',
+  'drivers-licence',
+  'date-of-birth',
+] as const;
