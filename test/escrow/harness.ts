@@ -20,6 +20,7 @@ import { installErrorHandling } from '../../src/server/api/errors';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
 import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
+import type { EscrowStore } from '../../src/server/escrow/store';
 import escrowPlugin, { PORTAL_HEADERS } from '../../src/server/escrow/plugin';
 import type { EscrowSettingsInput } from '../../src/server/config/escrow';
 import { parseConfig } from '../../src/server/config/load';
@@ -72,6 +73,8 @@ export async function startEscrowServer(options: {
   mailer: Mailer;
   config?: EscrowSettingsInput;
   dataDir?: string;
+  /** Wraps the real escrow store, for tests of what a failing store does to an answer. */
+  wrapStore?: (store: EscrowStore) => EscrowStore;
 }): Promise<EscrowServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -99,7 +102,7 @@ export async function startEscrowServer(options: {
           dataDir: config.dataDir,
           purgeIntervalMs: config.purgeIntervalMs,
         },
-        store: store.escrow,
+        store: options.wrapStore ? options.wrapStore(store.escrow) : store.escrow,
         mailer: options.mailer,
         clock,
         schedule: (task) => {

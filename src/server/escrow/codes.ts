@@ -7,7 +7,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { senderLabel } from '../../core/escrow/sender-label';
-import { audit, limitClient, liveMessage, sendInBackground, type EscrowContext } from './context';
+import { audit, findLiveMessage, limitClient, sendInBackground, type EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import { codeMail } from './mailer';
 import { pendingWait, recordWrongTry } from './tries';
@@ -30,7 +30,7 @@ export async function requestCode(
   address: string,
 ): Promise<void> {
   const network = limitClient(ctx, request);
-  const message = await liveMessage(ctx, messageId).catch(() => undefined);
+  const message = await findLiveMessage(ctx, messageId);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || recipient?.state !== 'active') return;
   const sent = await ctx.store.countAudit(messageId, address, 'code-sent', ctx.clock.now() - HOUR);
@@ -69,7 +69,7 @@ export async function verifyCode(
 ): Promise<void> {
   limitClient(ctx, request);
   const reject = new EscrowError('ESCROW_CODE_REJECTED', MESSAGES.codeRejected);
-  const message = await liveMessage(ctx, messageId).catch(() => undefined);
+  const message = await findLiveMessage(ctx, messageId);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || !recipient || recipient.state !== 'active') throw reject;
   if (pendingWait(ctx, recipient) > 0) throw reject;

@@ -30,16 +30,21 @@ export interface EscrowContext {
   log: FastifyBaseLogger;
 }
 
-/** A message a recipient may still open: finalized, not revoked, not past its expiry (even before the purge ran). */
-export async function liveMessage(ctx: EscrowContext, id: string): Promise<MessageRecord> {
+/**
+ * A message a recipient may still open: finalized, not revoked, not past its expiry (even before the purge ran);
+ * undefined when there is none. A store failure is not "gone": it propagates, and the answer is a 500.
+ */
+export async function findLiveMessage(ctx: EscrowContext, id: string): Promise<MessageRecord | undefined> {
   const message = await ctx.store.getMessage(id);
-  if (
-    !message ||
-    message.state !== 'ready' ||
-    !message.sealedServerSecret ||
-    message.expiresAt <= ctx.clock.now()
-  )
-    throw new EscrowError('ESCROW_GONE', MESSAGES.gone);
+  const live =
+    message?.state === 'ready' && message.sealedServerSecret && message.expiresAt > ctx.clock.now();
+  return live ? message : undefined;
+}
+
+/** `findLiveMessage`, refusing with ESCROW_GONE (410) when there is none. */
+export async function liveMessage(ctx: EscrowContext, id: string): Promise<MessageRecord> {
+  const message = await findLiveMessage(ctx, id);
+  if (!message) throw new EscrowError('ESCROW_GONE', MESSAGES.gone);
   return message;
 }
 

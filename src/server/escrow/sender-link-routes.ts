@@ -9,7 +9,7 @@ import { SENDER_ACCESS_HEADER } from '../../core/escrow/headers';
 import { SenderView } from '../../core/escrow/wire';
 import { jsonSchema } from '../api/schema';
 import { blobName } from './blobs';
-import { liveMessage, sendBlob, type EscrowContext } from './context';
+import { findLiveMessage, sendBlob, type EscrowContext } from './context';
 import { EscrowError } from './errors';
 import { IdParams, PUBLIC, ReplyBlobParams, TAGS } from './route-schemas';
 import type { MessageRecord } from './store';
@@ -25,7 +25,7 @@ async function senderMessage(
   request: FastifyRequest<{ Params: IdParams }>,
 ): Promise<MessageRecord> {
   const given = String(request.headers[SENDER_ACCESS_HEADER] ?? '');
-  const message = await liveMessage(ctx, request.params.id).catch(() => undefined);
+  const message = await findLiveMessage(ctx, request.params.id);
   const proof = /^[A-Za-z0-9_-]{43}$/.test(given) ? senderAccessHash(given) : undefined;
   if (!message || !proof || !timingSafeEqual(proof, message.senderAccessHash))
     throw new EscrowError(
