@@ -1,9 +1,13 @@
 /** The one-line recipient summary of the compose info bar: "3 recipients: 2 forced TLS, 1 secure pickup". */
 import { plural } from '../core/english';
 import type { Plan } from '../core/plan';
-import { PROTECTION_NAMES, type Protection } from '../core/vocabulary';
+import { APPLICABLE_PROTECTIONS, PROTECTION_NAMES, PROTECTIONS, type Protection } from '../core/vocabulary';
 
-const ORDER: Protection[] = ['tls', 'pgp', 'escrow', 'internal', 'none', 'blocked'];
+/** What the add-in does to the message comes first, then the rest in the vocabulary's order. */
+const ORDER: readonly Protection[] = [
+  ...APPLICABLE_PROTECTIONS,
+  ...PROTECTIONS.filter((p) => !(APPLICABLE_PROTECTIONS as readonly Protection[]).includes(p)),
+];
 
 /** Outlook's notification messages hold at most 150 characters. */
 const MAX = 150;

@@ -71,6 +71,10 @@ describe('the applied-protection record', () => {
     expect(appliedToExactly(record, ['bob@example.org', 'ann@example.org', 'eve@example.org'])).toBe(false);
   });
 
+  test('keys the recipients as the plan does: a trailing root dot is the same mailbox', () => {
+    expect(appliedToExactly(record, ['bob@example.org.', 'ANN@example.ORG.'])).toBe(true);
+  });
+
   test('anything else in the header is no record', () => {
     expect(parseApplied(undefined)).toBeUndefined();
     expect(parseApplied('v=2; protection=pgp')).toBeUndefined();

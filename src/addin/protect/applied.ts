@@ -4,6 +4,7 @@
  * internet header is. The recipients are stored as a salted SHA-256 of the sorted list, not by name, because the
  * header leaves with the message and must not reveal Bcc recipients to the others.
  */
+import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { APPLICABLE_PROTECTIONS, type ApplicableProtection } from '../../core/vocabulary';
 import { sha256Hex } from './sha256';
 
@@ -23,13 +24,9 @@ export interface AppliedRecord {
   recipients: string;
 }
 
-/**
- * The addresses are the service's normalised ones (domain already a lower-case A-label), so lower-casing them
- * gives exactly `mailboxKey`'s form. `mailboxKey` itself is not called here: this runs in the ES2016 send
- * handler, where its IDNA tables (tr46) cannot be bundled.
- */
+/** The addresses are the service's normalised ones (domain already an A-label), keyed as everywhere else. */
 function recipientsDigest(salt: string, addresses: readonly string[]): string {
-  const list = addresses.map((a) => a.toLowerCase());
+  const list = addresses.map((a) => canonicalMailboxKey(a) ?? a);
   return sha256Hex(`${salt}\n${Array.from(new Set(list)).sort().join('\n')}`);
 }
 

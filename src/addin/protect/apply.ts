@@ -14,6 +14,7 @@ import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
 import type { ApplicableProtection } from '../../core/vocabulary';
+import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 
 export interface ApplyDeps {
   host: MailHost;
@@ -203,8 +204,7 @@ async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: Pr
   }
   // A recipient the host holds but that is not an address was in no group, so it stays.
   const staying = (list: HostRecipient[]) => list.filter((r) => !moved.has(mailboxKey(r.address) ?? ''));
-  for (const field of ['to', 'cc', 'bcc'] as const)
-    await host.setRecipients(field, staying(recipients[field]));
+  for (const field of RECIPIENT_FIELDS) await host.setRecipients(field, staying(recipients[field]));
 }
 
 export async function applyPlan(

@@ -7,7 +7,7 @@ import type { Recipient } from '../addresses';
 import { canonicalMailboxKey } from '../mailbox-key';
 import { classificationOf, overrideFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
-import { PROTECTION_NAMES, protectionTitle, type Protection } from '../vocabulary';
+import { APPLICABLE_PROTECTIONS, PROTECTION_NAMES, protectionTitle, type Protection } from '../vocabulary';
 import { plural } from '../english';
 import { formatFingerprint } from '../fingerprint';
 import type { Assessments } from '../wire';
@@ -78,7 +78,7 @@ function ownReason(
       return `${protectionTitle('escrow')}${why ? `, because ${why}` : ''}.`;
     }
     case 'blocked':
-      return `Cannot be served: ${refusals(['tls', 'pgp', 'escrow']) || plan.refused.none}.`;
+      return `Cannot be served: ${refusals(APPLICABLE_PROTECTIONS) || plan.refused.none}.`;
   }
 }
 

@@ -4,6 +4,7 @@
  * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft).
  * Loaded before the add-in bundles, so `Office` exists when they start.
  */
+import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { bytesToBase64 } from '../base64';
 import { textToHtml, type SimRecipient } from './simulated-office';
 import { startTryPage } from './try-page';
@@ -46,7 +47,7 @@ function renderAttachments(): void {
 function showItem(): void {
   ($('subject') as HTMLInputElement).value = sim.state.subject;
   ($('body') as HTMLTextAreaElement).value = sim.state.text;
-  for (const field of ['to', 'cc', 'bcc'] as const) {
+  for (const field of RECIPIENT_FIELDS) {
     ($(field) as HTMLInputElement).value = sim.state[field].map((r) => r.emailAddress).join(', ');
   }
   renderAttachments();
@@ -56,7 +57,7 @@ function showItem(): void {
 }
 
 function watchFields(): void {
-  for (const field of ['to', 'cc', 'bcc'] as const) {
+  for (const field of RECIPIENT_FIELDS) {
     $(field).addEventListener('change', (event) => {
       sim.state[field] = parseList((event.target as HTMLInputElement).value);
       sim.recipientsChanged();
