@@ -88,7 +88,7 @@ function services(
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   const clock = options.clock ?? systemClock;
-  const stored = openSqliteStore(config.dataDir);
+  const stored = openSqliteStore(config.dataDir, clock);
   const store: Store = { ...stored, keyVerdicts: withMemoryFront(stored.keyVerdicts) };
   try {
     const policy = await loadPolicyFile(config);

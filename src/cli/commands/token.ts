@@ -3,7 +3,7 @@
  * admin gets the first admin token before any exists (later ones can also be issued through the API).
  */
 import { parseArgs } from 'node:util';
-import { issueApiToken } from '../../server/auth';
+import { issueApiToken, revokeToken } from '../../server/auth';
 import { loadConfig } from '../../server/config';
 import { openSqliteStore } from '../../server/store';
 import { UsageError, type CliIo } from '../io';
@@ -50,7 +50,7 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
         return 0;
       case 'revoke':
         if (!id) throw new UsageError('give the ID of the token to revoke (see `sendguard token list`)');
-        if (!(await store.tokens.revoke(id, new Date().toISOString()))) {
+        if (!(await revokeToken(store.tokens, id))) {
           throw new UsageError(`no active token with ID ${id}`, 1);
         }
         io.out(`revoked ${id}\n`);

@@ -1,7 +1,7 @@
 /** Admin: issue, list and revoke API tokens. A token's text appears once, in the answer that issues it. */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { issueApiToken } from '../auth/api-tokens';
+import { issueApiToken, revokeToken } from '../auth/api-tokens';
 import { ADMIN_ONLY } from '../auth/plugin';
 import type { ApiTokenRecord } from '../store/store';
 import type { ApiContext } from './context';
@@ -58,7 +58,7 @@ const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => 
     '/admin/tokens/:id',
     { config: ADMIN_ONLY, schema: { tags: ['admin'], params: jsonSchema(IdParams) } },
     async (request, reply) => {
-      if (!(await store.tokens.revoke(request.params.id, new Date(clock.now()).toISOString()))) {
+      if (!(await revokeToken(store.tokens, request.params.id, clock))) {
         throw new NotFoundError(`an active token ${request.params.id}`);
       }
       request.log.info({ tokenId: request.params.id }, 'API token revoked');

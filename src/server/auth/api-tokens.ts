@@ -45,6 +45,11 @@ export async function issueApiToken(
   return { token, record };
 }
 
+/** Revokes an active token, stamped by `clock`; false when there is no active token with that ID. */
+export function revokeToken(tokens: TokenStore, id: string, clock: Clock = systemClock): Promise<boolean> {
+  return tokens.revoke(id, new Date(clock.now()).toISOString());
+}
+
 export function callerOfToken(record: ApiTokenRecord): Caller {
   return {
     kind: 'token',

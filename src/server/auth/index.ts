@@ -1,2 +1,2 @@
 /** Authentication: what code outside the auth module (the CLI's token command) imports. */
-export { issueApiToken } from './api-tokens';
+export { issueApiToken, revokeToken } from './api-tokens';

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { SendguardError } from '../../core/errors';
+import { systemClock, type Clock } from '../../core/clock';
 
 export interface Migration {
   version: number;
@@ -148,8 +149,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Applies the steps the database lacks, all in one transaction; refuses a database from newer code. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+/**
+ * Applies the steps the database lacks, all in one transaction, each stamped by `clock`; refuses a database from
+ * newer code.
+ */
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  clock: Clock = systemClock,
+): number {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
   );
@@ -168,7 +176,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
     for (const migration of migrations.filter((m) => m.version > current)) {
       db.exec(migration.sql);
-      record.run(migration.version, new Date().toISOString());
+      record.run(migration.version, new Date(clock.now()).toISOString());
     }
     return newest;
   });

@@ -3,11 +3,12 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { systemClock, type Clock } from '../../core/clock';
 import { KeyAssessment } from '../../core/wire';
 import { SendguardError } from '../../core/errors';
 import { sqliteEscrowStore } from '../escrow/sqlite-store';
 import type { EscrowStore } from '../escrow/store';
-import { migrate } from './migrations';
+import { MIGRATIONS, migrate } from './migrations';
 import type {
   ApiTokenRecord,
   CacheEntry,
@@ -237,8 +238,11 @@ export interface SqliteStore extends Store {
   escrow: EscrowStore;
 }
 
-/** Opens (creating if need be) `<dataDir>/sendguard.sqlite` and brings its schema up to date. */
-export function openSqliteStore(dataDir: string): SqliteStore {
+/**
+ * Opens (creating if need be) `<dataDir>/sendguard.sqlite` and brings its schema up to date, stamping the steps
+ * applied by `clock`.
+ */
+export function openSqliteStore(dataDir: string, clock: Clock = systemClock): SqliteStore {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dataDir, DATABASE_FILE));
   try {
@@ -250,7 +254,7 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     db.pragma('busy_timeout = 5000');
     // Freed pages are overwritten: escrow's shredded secrets must not linger in the file.
     db.pragma('secure_delete = ON');
-    migrate(db);
+    migrate(db, MIGRATIONS, clock);
   } catch (error) {
     db.close();
     throw error;

@@ -7,6 +7,7 @@ import { openMemoryStore } from '../../../src/server/store/memory';
 import { MIGRATIONS, migrate } from '../../../src/server/store/migrations';
 import { DATABASE_FILE, openSqliteStore } from '../../../src/server/store/sqlite';
 import type { Store } from '../../../src/server/store/store';
+import { ManualClock } from '../../helpers/clock';
 
 const FP_A = 'A'.repeat(40);
 const FP_B = 'B'.repeat(40);
@@ -171,6 +172,16 @@ describe('sqlite store on disk', () => {
     expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual(
       MIGRATIONS.map((m) => ({ version: m.version })),
     );
+    db.close();
+  });
+
+  test('each step applied is stamped by the clock given', () => {
+    const db = new Database(':memory:');
+    const clock = new ManualClock(Date.parse('2026-03-04T05:06:07.000Z'));
+    migrate(db, MIGRATIONS, clock);
+    expect(db.prepare('SELECT DISTINCT applied_at FROM schema_migrations').all()).toEqual([
+      { applied_at: '2026-03-04T05:06:07.000Z' },
+    ]);
     db.close();
   });
 
