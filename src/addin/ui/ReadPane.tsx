@@ -16,7 +16,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { messageOf } from '../../core/errors';
-import { transportReport, type TransportReport } from '../../core/received';
+import { transportReport, type ReceivedReport } from '../../core/received';
 import type { ReadHost } from '../host';
 import { TransportReportView } from './TransportReportView';
 
@@ -31,7 +31,7 @@ const useStyles = makeStyles({
 });
 
 type State =
-  { kind: 'reading' } | { kind: 'read'; report: TransportReport } | { kind: 'failed'; error: string };
+  { kind: 'reading' } | { kind: 'read'; report: ReceivedReport } | { kind: 'failed'; error: string };
 
 export function ReadPane({ host }: { host: ReadHost }) {
   const styles = useStyles();

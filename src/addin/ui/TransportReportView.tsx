@@ -14,7 +14,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useId } from 'react';
-import { describeHopTls, describeSummary, type Hop, type TransportReport } from '../../core/received';
+import { describeHopTls, describeSummary, type Hop, type ReceivedReport } from '../../core/received';
 
 const useStyles = makeStyles({
   list: { margin: 0, padding: 0, listStyle: 'none' },
@@ -58,7 +58,7 @@ function HopItem({ hop, index }: { hop: Hop; index: number }) {
   );
 }
 
-export function TransportReportView({ report }: { report: TransportReport }) {
+export function TransportReportView({ report }: { report: ReceivedReport }) {
   const styles = useStyles();
   const hopsId = useId();
   const caveatsId = useId();

@@ -6,7 +6,7 @@ import {
   reportFromHeaderBlock,
   splitHeaderBlock,
   type Hop,
-  type TransportReport,
+  type ReceivedReport,
 } from '../../core/received';
 import { readInput, UsageError, type CliIo } from '../io';
 
@@ -38,7 +38,7 @@ function route(hop: Hop): string {
   return `${hop.from ?? '(sender not recorded)'} → ${hop.by ?? '(receiver not recorded)'}`;
 }
 
-export function formatReport(report: TransportReport): string {
+export function formatHeadersReport(report: ReceivedReport): string {
   const routes = report.hops.map((hop, i) => `${i + 1}. ${safe(route(hop))}`);
   const routeWidth = Math.max(0, ...routes.map((route) => route.length));
   const transports = report.hops.map((hop) => safe(describeHopTls(hop)));
@@ -74,6 +74,6 @@ export async function headersCommand(args: string[], io: CliIo): Promise<number>
   );
   if (block.fields.length === 0) throw new UsageError(`${file}: no header block (no "Name: value" line)`, 1);
   const report = reportFromHeaderBlock(block);
-  io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatHeadersReport(report));
   return 0;
 }

@@ -1,6 +1,6 @@
 /** The report in plain words, shared by the CLI and the read panes so that they say the same thing. */
 import { plural } from '../english';
-import type { Hop, HopTls, TransportReport } from './types';
+import type { Hop, HopTls, ReceivedReport } from './types';
 
 const TLS_WORDS: Record<HopTls, string> = {
   'tls1.3': 'TLS 1.3',
@@ -19,17 +19,17 @@ export function describeHopTls(hop: Hop): string {
   return hop.cipher ? `${words} (${hop.cipher})` : words;
 }
 
-function numbers(report: TransportReport, wanted: HopTls): string {
+function numbers(report: ReceivedReport, wanted: HopTls): string {
   const list = report.hops.flatMap((hop, i) => (hop.tls === wanted ? [String(i + 1)] : []));
   return `${list.length === 1 ? 'hop' : 'hops'} ${list.join(', ')}`;
 }
 
-function count(report: TransportReport, wanted: HopTls): number {
+function count(report: ReceivedReport, wanted: HopTls): number {
   return report.hops.filter((hop) => hop.tls === wanted).length;
 }
 
 /** One line, the answer to "did this message arrive encrypted?". */
-export function describeSummary(report: TransportReport): string {
+export function describeSummary(report: ReceivedReport): string {
   const local = count(report, 'local');
   const network = report.hops.length - local;
   const aside = local === 0 ? '' : `; ${plural(local, 'local hand-off')} not counted`;

@@ -4,7 +4,7 @@
  */
 import { fieldValues, splitHeaderBlock, type HeaderBlock } from './header-block';
 import { parseReceived } from './received';
-import type { Hop, TransportReport, TransportSummary } from './types';
+import type { Hop, ReceivedReport, TransportSummary } from './types';
 
 /** Postfix stops relaying at 50 hops and Exim at 30; a message with more is a loop or an attack. */
 export const MAX_HOPS = 100;
@@ -48,7 +48,7 @@ function caveats(hops: Hop[], received: number, truncated: boolean): string[] {
   return notes;
 }
 
-export function reportFromHeaderBlock(block: HeaderBlock): TransportReport {
+export function reportFromHeaderBlock(block: HeaderBlock): ReceivedReport {
   const values = fieldValues(block, 'Received');
   // Each server prepends its field: the top ones, kept when there are too many, are the recipient side's own.
   const hops = values.slice(0, MAX_HOPS).map(parseReceived).reverse();
@@ -56,6 +56,6 @@ export function reportFromHeaderBlock(block: HeaderBlock): TransportReport {
 }
 
 /** The report for a raw message, or for its header block alone. */
-export function transportReport(rawMessageOrHeaders: string): TransportReport {
+export function transportReport(rawMessageOrHeaders: string): ReceivedReport {
   return reportFromHeaderBlock(splitHeaderBlock(rawMessageOrHeaders));
 }

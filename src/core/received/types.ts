@@ -34,7 +34,7 @@ export interface Hop {
   raw: string;
 }
 
-export interface TransportReport {
+export interface ReceivedReport {
   /** In the order the message travelled: oldest first. */
   hops: Hop[];
   summary: TransportSummary;

@@ -5,7 +5,7 @@ import {
   HOP_TLS,
   TRANSPORT_SUMMARIES,
   transportReport,
-  type TransportReport,
+  type ReceivedReport,
 } from '../../../src/core/received';
 
 /** A generous bound per report: a guard against super-linear patterns (seconds), not a benchmark. */
@@ -16,7 +16,7 @@ const corpus = readdirSync(FIXTURES)
   .filter((name) => name.endsWith('.eml'))
   .map((name) => readFileSync(join(FIXTURES, name), 'utf8'));
 
-function assertShape(report: TransportReport): void {
+function assertShape(report: ReceivedReport): void {
   expect(TRANSPORT_SUMMARIES).toContain(report.summary);
   expect(report.caveats.length).toBeGreaterThan(0);
   for (const hop of report.hops) {
@@ -29,7 +29,7 @@ function assertShape(report: TransportReport): void {
   expect(() => JSON.stringify(report)).not.toThrow();
 }
 
-function timed(raw: string): TransportReport {
+function timed(raw: string): ReceivedReport {
   const started = process.cpuUsage();
   const report = transportReport(raw);
   const { user, system } = process.cpuUsage(started);
