@@ -17,12 +17,15 @@ import { bodyOf, headerOf, recipientsOf, settableHeader, withHeaders } from './d
 import type { BeforeSendResult, ComposeDetails, Messenger, Tab } from './messenger';
 import { notify } from './notify';
 import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-override';
+import { systemClock, type Clock } from '../core/clock';
 import { backendFor, readSettings } from './settings';
 
 export interface BeforeSendDeps {
   api: Messenger;
   /** The backend client's fetch; the real one by default. */
   fetch?: typeof fetch;
+  /** When a "Send anyway" runs out; the system clock by default. */
+  clock?: Clock;
 }
 
 const OPEN_PANE = 'Click the Sendguard button in this message’s toolbar to see what each recipient needs.';
@@ -78,11 +81,12 @@ async function allow(api: Messenger, tab: Tab, details?: ComposeDetails): Promis
 }
 
 async function answer(
-  api: Messenger,
+  deps: BeforeSendDeps,
   tab: Tab,
   details: ComposeDetails,
   decision: SendDecision,
 ): Promise<BeforeSendResult> {
+  const { api } = deps;
   switch (decision.kind) {
     case 'allow': {
       if (!decision.changes) return allow(api, tab);
@@ -101,11 +105,11 @@ async function answer(
       });
     }
     case 'block':
-      if (decision.prompt) return offerOverride(api, tab, details, decision.text);
+      if (decision.prompt) return offerOverride(deps, tab, details, decision.text);
       return cancel(api, tab, `${decision.text} ${OPEN_PANE}`);
     case 'unanswered':
       if (decision.signIn) return cancel(api, tab, `${decision.text} ${SIGN_IN}`);
-      if (decision.prompt) return offerOverride(api, tab, details, decision.text);
+      if (decision.prompt) return offerOverride(deps, tab, details, decision.text);
       return cancel(api, tab, decision.text);
   }
 }
@@ -115,14 +119,14 @@ async function answer(
  * message go once; otherwise the question is recorded for the pane and the message stopped.
  */
 async function offerOverride(
-  api: Messenger,
+  { api, clock = systemClock }: BeforeSendDeps,
   tab: Tab,
   details: ComposeDetails,
   text: string,
 ): Promise<BeforeSendResult> {
   if (tab.id === undefined) return cancel(api, tab, text);
   const recipients = recipientsKey(recipientsOf(details));
-  if (await takeOverride(api.storage.local, tab.id, recipients)) return allow(api, tab);
+  if (await takeOverride(api.storage.local, tab.id, recipients, clock)) return allow(api, tab);
   await askToOverride(api.storage.local, tab.id, { text, recipients });
   return cancel(
     api,
@@ -141,7 +145,7 @@ export async function beforeSend(
     const settings = await readSettings(api.storage.local);
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
     const decision = await checkSend(detailsReader(details), backendFor(settings, deps.fetch));
-    return await answer(api, tab, details, decision);
+    return await answer(deps, tab, details, decision);
   } catch (error) {
     recordFailure('the send check', error);
     return cancel(api, tab, unexpected(error));

@@ -7,6 +7,7 @@
  */
 import type { HostRecipients } from '../addin/host';
 import { mailboxKey } from '../core/addresses';
+import { systemClock, type Clock } from '../core/clock';
 import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import type { StorageArea } from './messenger';
 
@@ -51,10 +52,14 @@ export async function pendingPrompt(storage: StorageArea, tabId: number): Promis
 }
 
 /** The sender's "Send anyway", for the recipients they were asked about. */
-export async function grantOverride(storage: StorageArea, tabId: number, now = Date.now()): Promise<void> {
+export async function grantOverride(
+  storage: StorageArea,
+  tabId: number,
+  clock: Clock = systemClock,
+): Promise<void> {
   const prompt = await pendingPrompt(storage, tabId);
   if (!prompt) return;
-  const override: Override = { recipients: prompt.recipients, until: now + OVERRIDE_MS };
+  const override: Override = { recipients: prompt.recipients, until: clock.now() + OVERRIDE_MS };
   await storage.set({ [overrideKey(tabId)]: override });
   await storage.remove(promptKey(tabId));
 }
@@ -64,12 +69,12 @@ export async function takeOverride(
   storage: StorageArea,
   tabId: number,
   recipients: string,
-  now = Date.now(),
+  clock: Clock = systemClock,
 ): Promise<boolean> {
   const override = (await storage.get(overrideKey(tabId)))[overrideKey(tabId)] as Override | undefined;
   if (!override) return false;
   await storage.remove(overrideKey(tabId));
-  return override.recipients === recipients && now <= override.until;
+  return override.recipients === recipients && clock.now() <= override.until;
 }
 
 /** A compose tab's questions and answers, once its message has gone or the check has passed. */

@@ -5,8 +5,9 @@
 import { APPLIED_HEADER, appliedRecord, formatApplied } from '../../src/addin/protect/applied';
 import { beforeSend } from '../../src/thunderbird/before-send';
 import type { ComposeDetails } from '../../src/thunderbird/messenger';
-import { grantOverride } from '../../src/thunderbird/prompt-override';
+import { grantOverride, OVERRIDE_MS } from '../../src/thunderbird/prompt-override';
 import { saveSettings } from '../../src/thunderbird/settings';
+import { ManualClock } from '../helpers/clock';
 import { defaultPolicy } from '../helpers/policy';
 import { fakeBackendFetch, type FakeBackendOptions } from './fake-backend';
 import { fakeMessenger, type FakeMessenger } from './fake-messenger';
@@ -28,10 +29,13 @@ const warned = () => warn.mock.calls.map((call) => String(call[0]));
 async function setUp(backend: FakeBackendOptions, configured = true) {
   const tb = fakeMessenger();
   const fetch = fakeBackendFetch(backend);
+  const clock = new ManualClock();
   if (configured)
     await saveSettings(tb.storage, { backendUrl: 'https://sendguard.example', token: 'sg_test' });
-  tb.events.onBeforeSend.addListener((tab, details) => beforeSend({ api: tb.api, fetch }, tab, details));
-  return { tb, fetch };
+  tb.events.onBeforeSend.addListener((tab, details) =>
+    beforeSend({ api: tb.api, fetch, clock }, tab, details),
+  );
+  return { tb, fetch, clock };
 }
 
 function compose(tb: FakeMessenger, details: ComposeDetails): number {
@@ -198,6 +202,16 @@ test('policy `allowOverride`: a message the plan refuses can be sent anyway, onc
   expect(tb.notifications[0]!.message).toMatch(/ann@tls-valid\.sendguard\.test.*Send anyway/s);
   await grantOverride(tb.storage, tabId);
   expect(await tb.send(tabId)).toMatchObject({ kind: 'sent' });
+  expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+});
+
+test('policy `allowOverride`: a "Send anyway" runs out after ten minutes on the injected clock', async () => {
+  const policy = defaultPolicy({ onSend: { backendUnreachable: 'block', allowOverride: true } });
+  const { tb, clock } = await setUp({ transport: TLS_OK, policy });
+  const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: SSN });
+  expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+  await grantOverride(tb.storage, tabId, clock);
+  clock.advance(OVERRIDE_MS + 1);
   expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
 });
 

@@ -3,6 +3,7 @@
  * detector is a pure function of the text (tokenised once for all of them); this module runs them all, keeps one
  * finding per span, and adds line numbers. Nothing here throws on any text, and every pattern is linear, so a hostile body costs bounded time.
  */
+import { systemClock, type Clock } from '../clock';
 import { SendguardError } from '../errors';
 import type { DetectorId } from '../policy/schema';
 import { detectAbaRouting } from './aba-routing';
@@ -24,8 +25,8 @@ export const DEFAULT_MAX_CHARS = 2_000_000;
 export interface DetectOptions {
   /** Only the first maxChars characters are scanned; nothing past them is reported. */
   maxChars?: number;
-  /** Today, for date-of-birth plausibility; the clock is injected so that results do not drift with it. */
-  now?: Date;
+  /** Today, for date-of-birth plausibility; injected so that results do not drift with the system clock. */
+  clock?: Clock;
 }
 
 export interface ScanResult {
@@ -60,7 +61,8 @@ function checkOptions(maxChars: number, now: Date): void {
       `maxChars must be a non-negative integer, not ${maxChars}`,
     );
   }
-  if (Number.isNaN(now.getTime())) throw new SendguardError('DETECTOR_BAD_NOW', 'now must be a valid date');
+  if (Number.isNaN(now.getTime()))
+    throw new SendguardError('DETECTOR_BAD_NOW', 'the clock must give a valid date');
 }
 
 /** Sorted by start; where spans overlap, the higher-priority detector's hit stays and the other goes. */
@@ -91,7 +93,8 @@ function withLines(text: string, hits: Hit[]): Finding[] {
 
 /** Every finding in the first maxChars characters of the text, and whether the text went on past them. */
 export function scan(text: string, options: DetectOptions = {}): ScanResult {
-  const { maxChars = DEFAULT_MAX_CHARS, now = new Date() } = options;
+  const { maxChars = DEFAULT_MAX_CHARS, clock = systemClock } = options;
+  const now = new Date(clock.now());
   checkOptions(maxChars, now);
   const scanned = text.length > maxChars ? text.slice(0, maxChars) : text;
   const input = prepareInput(scanned, now);

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ManualClock } from '../../helpers/clock';
 import { detect } from '../../../src/core/detectors';
 import expectedJson from '../../fixtures/detectors/expected.json';
 
 const FIXTURES = join(__dirname, '../../fixtures/detectors');
-const NOW = new Date('2025-06-01T00:00:00Z');
+const AT_NOW = new ManualClock(Date.parse('2025-06-01T00:00:00Z'));
 
 interface Expected {
   detector: string;
@@ -25,7 +26,7 @@ function score(file: string): Score {
   const missing = (expected[file] ?? []).map(({ detector, masked }) => `${detector} ${masked}`);
   const fp: string[] = [];
   let tp = 0;
-  for (const finding of detect(readFileSync(join(FIXTURES, file), 'utf8'), { now: NOW })) {
+  for (const finding of detect(readFileSync(join(FIXTURES, file), 'utf8'), { clock: AT_NOW })) {
     const key = `${finding.detector} ${finding.masked}`;
     const index = missing.indexOf(key);
     if (index < 0) fp.push(`${key} (line ${finding.line})`);

@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ManualClock } from '../../helpers/clock';
 import { DEFAULT_MAX_CHARS, detect, scan } from '../../../src/core/detectors';
 import { SendguardError } from '../../../src/core/errors';
 
-const NOW = new Date('2025-06-01T00:00:00Z');
+const AT_NOW = new ManualClock(Date.parse('2025-06-01T00:00:00Z'));
 
 describe('detect', () => {
   test('findings are sorted by start across detectors', () => {
     const text = 'Card 4242424242424242, SSN 234-56-7890, IBAN DE89370400440532013000, DOB 04/12/1988';
-    const findings = detect(text, { now: NOW });
+    const findings = detect(text, { clock: AT_NOW });
     expect(findings.map((finding) => finding.detector)).toEqual([
       'payment-card',
       'ssn',
@@ -71,8 +72,8 @@ describe('detect', () => {
     },
   );
 
-  test('an invalid "now" is refused with a typed error', () => {
-    expect(() => detect('x', { now: new Date('not a date') })).toThrow(
+  test('a clock that gives no valid date is refused with a typed error', () => {
+    expect(() => detect('x', { clock: new ManualClock(Number.NaN) })).toThrow(
       expect.objectContaining({ code: 'DETECTOR_BAD_NOW' }),
     );
   });
@@ -81,7 +82,7 @@ describe('detect', () => {
     const fixtures = join(__dirname, '../../fixtures/detectors');
     for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.txt'))) {
       const text = readFileSync(join(fixtures, file), 'utf8');
-      for (const finding of detect(text, { now: NOW })) {
+      for (const finding of detect(text, { clock: AT_NOW })) {
         const value = text.slice(finding.start, finding.end).replace(/[^0-9A-Za-z]/g, '');
         const shown = finding.masked.replace(/[^0-9]/g, '');
         expect(shown.length).toBeLessThanOrEqual(Math.min(4, value.length / 2));
