@@ -13,7 +13,7 @@ import type { Policy } from '../core/policy/schema';
 import type { Assessments } from '../core/wire';
 import type { AssessAnswer } from './backend';
 import type { HostRecipients } from './host';
-import { chosenOf, type MessageState } from './read-message';
+import { chosenOf, type ComposeState } from './read-message';
 
 /** Each distinct address string the host lists, with the fields it appears in. */
 export function hostAddresses(recipients: HostRecipients): Map<string, RecipientField[]> {
@@ -64,7 +64,7 @@ export function planInputs(
 
 export interface PlanContext {
   /** The compose item as read: recipients, body, label, and what the sender chose before. */
-  state: Pick<MessageState, 'recipients' | 'text' | 'chosen' | 'applied' | 'label'>;
+  state: Pick<ComposeState, 'recipients' | 'text' | 'chosen' | 'applied' | 'label'>;
   answer: AssessAnswer;
   policy: Policy;
   /** The sender's choice in the open pane; without one, what was chosen before (see `chosenOf`). */

@@ -3,13 +3,15 @@
  * the plain-text body (for the detectors), the sensitivity label, and what Sendguard wrote on the item earlier
  * (the sender's classification, the applied-protection record). One reader for both, so they plan alike.
  */
+import { CLASSIFICATION_NAME } from '../core/policy/limits';
 import type { HostRecipients, MailHost } from './host';
 import { APPLIED_HEADER, CLASSIFICATION_HEADER, parseApplied, type AppliedRecord } from './protect/applied';
 
 export type MessageReader = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'> &
   Partial<Pick<MailHost, 'getSensitivityLabel'>>;
 
-export interface MessageState {
+/** The compose item as the add-in reads it: what the plan is made from. */
+export interface ComposeState {
   recipients: HostRecipients;
   subject: string;
   text: string;
@@ -19,10 +21,7 @@ export interface MessageState {
   label?: string;
 }
 
-/** Classification names are policy identifiers; anything else in the header is ignored, not trusted. */
-const CLASSIFICATION_NAME = /^[a-z][a-z0-9-]{0,39}$/;
-
-export async function readMessage(host: MessageReader): Promise<MessageState> {
+export async function readMessage(host: MessageReader): Promise<ComposeState> {
   const [recipients, subject, text, appliedHeader, chosenHeader, label] = await Promise.all([
     host.getRecipients(),
     host.getSubject(),
@@ -37,6 +36,7 @@ export async function readMessage(host: MessageReader): Promise<MessageState> {
     recipients,
     subject,
     text,
+    // Anything in the header that is not a policy's classification name is ignored, not trusted.
     ...(chosen && CLASSIFICATION_NAME.test(chosen) ? { chosen } : {}),
     ...(applied ? { applied } : {}),
     ...(label ? { label } : {}),
@@ -44,7 +44,7 @@ export async function readMessage(host: MessageReader): Promise<MessageState> {
 }
 
 /** The sender's explicit choice, else the classification the applied protection was chosen under. */
-export function chosenOf(state: Pick<MessageState, 'chosen' | 'applied'>): string | undefined {
+export function chosenOf(state: Pick<ComposeState, 'chosen' | 'applied'>): string | undefined {
   return state.chosen ?? state.applied?.classification;
 }
 

@@ -10,7 +10,7 @@ import { messageOf } from '../core/errors';
 import { BackendError, type AssessAnswer, type Backend } from './backend';
 import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
-import { allAddresses, readMessage, type MessageReader, type MessageState } from './read-message';
+import { allAddresses, readMessage, type MessageReader, type ComposeState } from './read-message';
 import { isPgpArmored } from './protect/armor';
 import { tagChanges } from './protect/tag';
 
@@ -58,11 +58,11 @@ function refusal(plan: Plan, policy: Policy): SendDecision {
 
 /** The message as read, its policy and its plan, or the decision to give when that could not be reached. */
 export type SendEvaluation =
-  | { kind: 'planned'; state: MessageState; policy: Policy; planned: PlannedMessage }
+  | { kind: 'planned'; state: ComposeState; policy: Policy; planned: PlannedMessage }
   | { kind: 'failed'; decision: SendDecision };
 
 export async function readAndEvaluate(host: MessageReader, backend: Backend): Promise<SendEvaluation> {
-  let state: MessageState;
+  let state: ComposeState;
   try {
     state = await readMessage(host);
   } catch (error) {

@@ -8,9 +8,9 @@ import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import type { AssessAnswer, Backend } from './backend';
 import type { MailHost } from './host';
-import { allAddresses, readMessage, type MessageState } from './read-message';
+import { allAddresses, readMessage, type ComposeState } from './read-message';
 
-export interface LoadedMessage extends MessageState {
+export interface LoadedMessage extends ComposeState {
   policy: Policy;
   policyVersion: string;
   answer: AssessAnswer;

@@ -156,7 +156,8 @@ function readRun(text: string, start: number, tokens: Tokens): number {
   return ends[ends.length - 1] ?? start + 1;
 }
 
-export function tokenize(text: string): Tokens {
+/** The text's digit runs (numbers, possibly grouped by one separator), split into plain and prefixed ones. */
+export function findNumberRuns(text: string): Tokens {
   const tokens: Tokens = { runs: [], prefixedRuns: [] };
   let position = 0;
   while (position < text.length) {
@@ -167,7 +168,7 @@ export function tokenize(text: string): Tokens {
 
 /** What every detector is given: the text, the clock, and the text's numbers, tokenised once. */
 export function prepareInput(text: string, now: Date): DetectorInput {
-  return { text, now, ...tokenize(text) };
+  return { text, now, ...findNumberRuns(text) };
 }
 
 /** The run's group lengths, "3-2-4" for "123-45-6789": how a number is written says what it may be. */

@@ -1,6 +1,6 @@
-import { tokenize } from '../../../src/core/detectors/tokens';
+import { findNumberRuns } from '../../../src/core/detectors/tokens';
 
-const runsOf = (text: string) => tokenize(text).runs.map((run) => text.slice(run.start, run.end));
+const runsOf = (text: string) => findNumberRuns(text).runs.map((run) => text.slice(run.start, run.end));
 
 describe('tokenising numbers', () => {
   test('groups joined by single spaces or single hyphens form one run', () => {
@@ -38,7 +38,7 @@ describe('tokenising numbers', () => {
 
   test('one to three capital letters glued to the front make a prefixed run', () => {
     const text = 'DL D1234567, OH AB123456, no ABCD1234567, no xD1234567';
-    const { prefixedRuns } = tokenize(text);
+    const { prefixedRuns } = findNumberRuns(text);
     expect(prefixedRuns.map((run) => [run.prefix, text.slice(run.start, run.end)])).toEqual([
       ['D', 'D1234567'],
       ['AB', 'AB123456'],
