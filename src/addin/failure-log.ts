@@ -9,7 +9,7 @@ import { messageOf, SendguardError } from '../core/errors';
 /** Code of a failure that is not one of ours: a bug or a host API that threw something unexpected. */
 export const UNEXPECTED = 'UNEXPECTED';
 
-export function codeOf(error: unknown): string {
+function codeOf(error: unknown): string {
   return error instanceof SendguardError ? error.code : UNEXPECTED;
 }
 

@@ -63,9 +63,15 @@ export function usePlan(
     try {
       return { planned: planWith(loaded, chosen) };
     } catch (failure) {
-      return { error: `Sendguard could not plan this message: ${messageOf(failure)}.` };
+      return { failure, error: `Sendguard could not plan this message: ${messageOf(failure)}.` };
     }
   }, [loaded, chosen]);
+  // Recorded once per failed plan, like every failure the sender is told about; not in the memo, which React
+  // may run more than once.
+  const planFailure = planning?.failure;
+  useEffect(() => {
+    if (planFailure !== undefined) recordFailure('planning the message', planFailure);
+  }, [planFailure]);
   const failed = error !== undefined && !refreshing ? error : planning?.error;
   const state: PlanState =
     failed !== undefined

@@ -65,8 +65,7 @@ export function protectionTitle(protection: Protection): string {
 export const APPLICABLE_PROTECTIONS = ['tls', 'pgp', 'escrow'] as const;
 export type ApplicableProtection = (typeof APPLICABLE_PROTECTIONS)[number];
 
-export const MESSAGE_ACTIONS = ['send', 'tag', 'pgp', 'escrow', 'split', 'block'] as const;
-export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
+export type MessageAction = 'send' | 'tag' | 'pgp' | 'escrow' | 'split' | 'block';
 
 /** What one body shared by all recipients must be sent with, for each protection it can carry. */
 export const ACTION_FOR_PROTECTION: Record<ApplicableProtection, MessageAction> = {

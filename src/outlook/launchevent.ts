@@ -82,7 +82,7 @@ export function completion(decision: SendDecision): CompletedOptions {
  * never completes leaves the sender with a spinning Send. Longer than the backend's own deadline (3.5 s), so the
  * service's answer, or its time-out with its own reason, comes first.
  */
-export const HANDLER_DEADLINE_MS = 8000;
+const HANDLER_DEADLINE_MS = 8000;
 
 /** What a handler works with: injected, so that a test can give it a fake host, backend and a short deadline. */
 export interface HandlerDeps {

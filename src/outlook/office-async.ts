@@ -5,7 +5,7 @@
  */
 import { messageOf, SendguardError } from '../core/errors';
 
-export class OfficeCallError extends SendguardError {
+class OfficeCallError extends SendguardError {
   constructor(
     readonly operation: string,
     readonly officeCode: number | undefined,

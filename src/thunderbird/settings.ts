@@ -15,7 +15,7 @@ export interface Settings {
 const KEY = 'settings';
 
 /** The backend address typed on the options page cannot be used; the message says how to write it. */
-export class SettingsError extends SendguardError {
+class SettingsError extends SendguardError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('SETTINGS_BAD_BACKEND_URL', message, options);
   }

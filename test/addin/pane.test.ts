@@ -107,9 +107,15 @@ test('a classification the policy no longer has is an error the pane shows, as t
     recipients: [recipient('a@x.example', 'authenticated')],
     invalid: [],
   };
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   await renderPane(host, fakeBackend(answer));
   const alert = await screen.findByRole('alert');
   expect(alert.textContent).toContain('could not plan this message: "secret" is not a classification');
+  // Recorded with its code, once, for whoever reads the console.
+  const recorded = warn.mock.calls.filter(([line]) => String(line).includes('planning the message failed'));
+  expect(recorded).toHaveLength(1);
+  expect(String(recorded[0]![0])).toMatch(/\[[A-Z_]+\]: "secret" is not a classification/);
+  warn.mockRestore();
   expect(await checkSend(host, fakeBackend(answer))).toMatchObject({
     kind: 'block',
     text: expect.stringContaining('"secret" is not a classification'),

@@ -30,7 +30,7 @@ export interface ApplyDeps {
 /** What the pane shows while work runs: a sentence, and how far along when that is known. */
 export type ProgressReport = (step: string, fraction?: number) => void;
 
-export class ApplyError extends SendguardError {
+class ApplyError extends SendguardError {
   constructor(
     override readonly code: 'APPLY_NO_KEY' | 'APPLY_NO_ESCROW' | 'APPLY_NO_SPLIT' | 'APPLY_NOTHING',
     message: string,
