@@ -35,7 +35,7 @@ export interface Server {
   close(): Promise<void>;
 }
 
-export interface ServerOptions {
+interface ServerOptions {
   logStream?: LogDestination;
   /** The one clock of the service and every part of it; `systemClock` by default. */
   clock?: Clock;

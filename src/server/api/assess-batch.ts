@@ -11,11 +11,11 @@ import type { Policy } from '../../core/policy/schema';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
 import { boundedDomainAssessment, boundedKeyAssessment, withoutArmor, type LookupDeps } from './lookups';
 
-export const STILL_CHECKING = 'still being checked; ask again shortly';
+const STILL_CHECKING = 'still being checked; ask again shortly';
 
-export type AssessResult = Omit<AssessAnswer, 'policyVersion'>;
+type AssessResult = Omit<AssessAnswer, 'policyVersion'>;
 
-export interface BatchDeps extends LookupDeps {
+interface BatchDeps extends LookupDeps {
   policy: Policy;
   assessDeadlineMs: number;
   /** Its monotonic time shares the deadline between the domain and the key checks. */

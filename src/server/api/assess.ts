@@ -29,7 +29,7 @@ function assessBodyLimit(limits: { maxRecipients: number; bodyLimitBytes: number
   );
 }
 
-export const assessRequest = (maxRecipients: number) =>
+const assessRequest = (maxRecipients: number) =>
   z.strictObject({
     recipients: z
       .array(z.string().max(MAX_ENTRY_LENGTH))

@@ -5,18 +5,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { SendguardError } from '../../core/errors';
 
-export const ErrorBodySchema = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
-      required: ['code', 'message'],
-    },
-  },
-  required: ['error'],
-} as const;
-
 const STATUS_BY_CODE = {
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,
@@ -99,7 +87,7 @@ export class NotFoundError extends SendguardError {
   }
 }
 
-export interface ErrorResponse {
+interface ErrorResponse {
   status: number;
   code: string;
   message: string;

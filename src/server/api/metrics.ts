@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ADMIN_ONLY } from '../auth/plugin';
 import type { Metrics } from '../observability/metrics';
 
-export interface MetricsOptions {
+interface MetricsOptions {
   metrics: Metrics;
   /** `metrics.requireAdmin`; the scope must run the auth plugin. Public scrapes skip the rate limit. */
   requireAdmin: boolean;

@@ -6,7 +6,7 @@
 import type {} from '@fastify/swagger';
 import { z } from 'zod';
 
-export type JsonSchema = Record<string, unknown>;
+type JsonSchema = Record<string, unknown>;
 
 /** `input` for what a client sends (defaults optional), `output` for what the server answers. */
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {

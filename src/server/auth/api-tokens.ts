@@ -9,16 +9,16 @@ import type { ApiTokenRecord, TokenRole, TokenStore } from '../store/store';
 import type { Caller } from './caller';
 
 /** Recognisable in logs, secret scanners and support tickets, and tells an API token from a JWT at a glance. */
-export const TOKEN_PREFIX = 'sg_';
+const TOKEN_PREFIX = 'sg_';
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^sg_[A-Za-z0-9_-]{43}$/;
 
-export interface TokenDeps {
+interface TokenDeps {
   randomBytes?: (size: number) => Buffer;
   clock?: Clock;
 }
 
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
@@ -50,7 +50,7 @@ export function revokeToken(tokens: TokenStore, id: string, clock: Clock = syste
   return tokens.revoke(id, new Date(clock.now()).toISOString());
 }
 
-export function callerOfToken(record: ApiTokenRecord): Caller {
+function callerOfToken(record: ApiTokenRecord): Caller {
   return {
     kind: 'token',
     subject: `token:${record.id}`,

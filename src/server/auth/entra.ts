@@ -9,7 +9,7 @@ import { SendguardError } from '../../core/errors';
 import type { EntraConfig } from '../config/schema';
 import type { Caller, Role } from './caller';
 
-export interface EntraDeps {
+interface EntraDeps {
   /** The signing keys; by default fetched (and cached by jose) from `jwksUri`. Tests pass a local set. */
   keys?: JWTVerifyGetKey;
   /** Expiry and not-before are judged by its wall time. */
@@ -23,7 +23,7 @@ const LOGIN = 'https://login.microsoftonline.com';
 /** Entra signs access tokens with RS256 only; accepting nothing else rules out `none` and algorithm confusion. */
 const ALGORITHMS = ['RS256'];
 
-export function entraIssuer(config: EntraConfig): string {
+function entraIssuer(config: EntraConfig): string {
   return config.issuer ?? `${LOGIN}/${config.tenantId}/v2.0`;
 }
 

@@ -26,14 +26,14 @@ declare module 'fastify' {
 /** The route config of an admin's route: `{ config: ADMIN_ONLY, ... }`. */
 export const ADMIN_ONLY: FastifyContextConfig = { admin: true };
 
-export interface AuthOptions {
+interface AuthOptions {
   auth: Config['auth'];
   tokens: TokenStore;
   /** Required when `auth.entra` is set. */
   entra?: EntraVerifier;
 }
 
-export const DEV_NO_AUTH_HEADER = 'x-sendguard-dev-no-auth';
+const DEV_NO_AUTH_HEADER = 'x-sendguard-dev-no-auth';
 const DEV_CALLER: Caller = { kind: 'dev', subject: 'dev', roles: ['sender', 'admin'] };
 
 /** The caller of a request on an authenticated route; a handler reaching this without one is a wiring bug. */

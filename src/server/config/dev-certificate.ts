@@ -13,7 +13,7 @@ import { SendguardError } from '../../core/errors';
 
 const run = promisify(execFile);
 
-export interface DevCertificate {
+interface DevCertificate {
   key: string;
   cert: string;
   /** The CA to trust (`certutil`, Keychain, `update-ca-certificates`) so browsers and Office accept the leaf. */

@@ -70,4 +70,3 @@ export const EscrowSettingsSchema = z.strictObject({
 });
 
 export type EscrowSettingsInput = z.input<typeof EscrowSettingsSchema>;
-export type EscrowSettings = z.output<typeof EscrowSettingsSchema>;

@@ -1,3 +1,3 @@
 /** The service's configuration: what code outside the config module (the CLI) imports. */
-export { ConfigError, loadConfig, parseConfig, type LoadConfigOptions } from './load';
-export { SHIPPED_POLICY_FILE, type Config } from './schema';
+export { loadConfig, parseConfig } from './load';
+export { SHIPPED_POLICY_FILE } from './schema';

@@ -10,7 +10,7 @@ import { formatPath } from '../../core/policy/parse';
 import { ConfigSchema, type Config, type ConfigInput } from './schema';
 import { trustProxyFromEnv } from './trust-proxy';
 
-export interface ConfigIssue {
+interface ConfigIssue {
   /** `limits.maxRecipients`, or `PORT (listen.port)` when the value came from the environment. */
   setting: string;
   message: string;
@@ -147,7 +147,7 @@ function readConfigFile(file: string): unknown {
   }
 }
 
-export interface LoadConfigOptions {
+interface LoadConfigOptions {
   /** `--config FILE`; else SENDGUARD_CONFIG; else defaults and the environment only. */
   file?: string;
   env?: Env;

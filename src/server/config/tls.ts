@@ -4,7 +4,7 @@ import type { Config } from './schema';
 import { ensureDevCertificate, type DevCertificateDeps } from './dev-certificate';
 import { ConfigError } from './load';
 
-export interface TlsMaterial {
+interface TlsMaterial {
   key: string;
   cert: string;
   /** Set for the development certificate: the CA file to trust. */

@@ -43,8 +43,6 @@ export const TrustProxySchema = z.union(
   },
 );
 
-export type TrustProxy = z.output<typeof TrustProxySchema>;
-
 /** `SENDGUARD_TRUST_PROXY`: `false`/`0`, or comma-separated addresses and CIDRs. */
 export function trustProxyFromEnv(value: string): unknown {
   const text = value.trim().toLowerCase();

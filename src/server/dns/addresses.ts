@@ -1,7 +1,7 @@
 /** A and AAAA of a host, asked together: for the MX hosts, and as the HTTPS fetcher's `resolveAddresses`. */
 import type { DnsClient } from './client';
 
-export interface HostAddresses {
+interface HostAddresses {
   addresses: string[];
   /** Both answers DNSSEC-validated by a trusted resolver. */
   secure: boolean;

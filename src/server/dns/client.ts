@@ -37,7 +37,7 @@ export interface DnsClient {
   ): Promise<DnsResult<DnsRecordTypes[T]>>;
 }
 
-export interface QueryOptions {
+interface QueryOptions {
   signal?: AbortSignal;
   /**
    * Sets CD: the resolver skips DNSSEC validation. The answer is then never `secure`; it serves only to tell

@@ -13,7 +13,7 @@ export interface DnsServer {
   port: number;
 }
 
-export interface ExchangeLimits {
+interface ExchangeLimits {
   timeoutMs: number;
   signal?: AbortSignal;
 }

@@ -5,10 +5,8 @@ export {
   type DnsClient,
   type DnsClientOptions,
   type DnsResult,
-  type QueryOptions,
 } from './client';
 export * from './errors';
-export type { DnsServer } from './exchange';
-export type { DnsRecordType, DnsRecordTypes, MxRecord, TlsaRecord } from './records';
-export { addressResolver, lookupAddresses, type HostAddresses } from './addresses';
+export type { DnsRecordType, DnsRecordTypes, TlsaRecord } from './records';
+export { addressResolver, lookupAddresses } from './addresses';
 export { dnsClientFor, dnsClientFromSystem, parseServerSpec, serversFromResolvConf } from './system';

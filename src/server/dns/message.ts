@@ -32,8 +32,7 @@ export interface DnsResponse {
   answers: ResourceRecord[];
 }
 
-export type Inspection =
-  { kind: 'stray' } | { kind: 'truncated' } | { kind: 'response'; response: DnsResponse };
+type Inspection = { kind: 'stray' } | { kind: 'truncated' } | { kind: 'response'; response: DnsResponse };
 
 const HEADER_BYTES = 12;
 const QR_BIT = 0x8000;

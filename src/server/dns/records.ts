@@ -6,7 +6,7 @@
 import type { MxData, TlsaData } from 'dns-packet';
 import { normalizeWireName } from './names';
 
-export interface MxRecord {
+interface MxRecord {
   preference: number;
   /** "" for the RFC 7505 null MX ("."): the domain accepts no mail. */
   exchange: string;

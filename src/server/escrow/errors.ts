@@ -6,7 +6,7 @@ import { SendguardError } from '../../core/errors';
 import { RetryLaterError, waitInWords, type ErrorCode } from '../api/errors';
 
 /** The codes escrow refuses with: its own, and "not found" for what a caller may not see. */
-export type EscrowErrorCode = Extract<ErrorCode, `ESCROW_${string}`> | 'NOT_FOUND';
+type EscrowErrorCode = Extract<ErrorCode, `ESCROW_${string}`> | 'NOT_FOUND';
 
 export const MESSAGES = {
   codeRejected:

@@ -14,7 +14,7 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
-export interface SmtpRelay {
+interface SmtpRelay {
   host: string;
   port: number;
   /** Implicit TLS (port 465); otherwise STARTTLS is required unless `allowPlaintextRelay`. */

@@ -10,7 +10,7 @@ import type { EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import type { SessionRecord } from './store';
 
-export const SESSION_COOKIE = '__Host-sg-pickup';
+const SESSION_COOKIE = '__Host-sg-pickup';
 
 /** Refuses requests that did not come from the portal's own page. */
 export function requirePortalOrigin(ctx: EscrowContext, request: FastifyRequest): void {

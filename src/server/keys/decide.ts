@@ -16,7 +16,7 @@ import type { Pin } from '../store/store';
 import { checkPin } from './pins';
 import type { SourceResult } from './source-result';
 
-export interface Decision {
+interface Decision {
   assessment: KeyAssessment;
   /** The fingerprint to pin on first use, when this lookup found the address's first valid key. */
   pinFirstUse?: string;

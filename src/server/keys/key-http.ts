@@ -14,7 +14,7 @@ export interface KeyHttpDeps extends HttpsNetwork {
   signal?: AbortSignal;
 }
 
-export class KeyHttpError extends SendguardError {
+class KeyHttpError extends SendguardError {
   constructor(
     readonly status: number,
     url: string,

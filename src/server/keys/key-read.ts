@@ -12,7 +12,7 @@ export class KeyReadError extends SendguardError {
 }
 
 /** More certificates than this in one answer is not a key publication but an attempt to make us work. */
-export const MAX_KEYS_PER_ANSWER = 16;
+const MAX_KEYS_PER_ANSWER = 16;
 
 const ARMOR_HEADER_START = '-----BEGIN PGP ';
 const ARMOR_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;

@@ -12,7 +12,7 @@ import type { VerdictCache } from '../store/store';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 import { pinKey } from './pins';
 
-export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
+interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   positiveTtlMs?: number;
   negativeTtlMs?: number;
   unknownTtlMs?: number;
@@ -20,14 +20,14 @@ export interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   cache: VerdictCache<KeyAssessment>;
 }
 
-export const POSITIVE_TTL_MS = 60 * 60 * 1000;
-export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
+const POSITIVE_TTL_MS = 60 * 60 * 1000;
+const NEGATIVE_TTL_MS = 5 * 60 * 1000;
 /**
  * A failed lookup is kept only briefly: long enough that a burst of sends to a broken or hostile key directory
  * (one that times out or answers with an error) costs one lookup rather than one per message, short enough that a
  * passing fault clears soon. It is `unknown` either way, which fails closed.
  */
-export const UNKNOWN_TTL_MS = 30 * 1000;
+const UNKNOWN_TTL_MS = 30 * 1000;
 
 /** The real `KeyService`. */
 export class CachingKeyService implements KeyService {

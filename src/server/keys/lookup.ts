@@ -35,7 +35,7 @@ export interface KeyLookupDeps {
   wkdPort?: number;
 }
 
-export interface KeyLookupTimeouts {
+interface KeyLookupTimeouts {
   wkdMs: number;
   dnsMs: number;
   vksMs: number;
@@ -52,7 +52,7 @@ export interface KeyLookupOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_TIMEOUTS: KeyLookupTimeouts = {
+const DEFAULT_TIMEOUTS: KeyLookupTimeouts = {
   wkdMs: 5000,
   dnsMs: 4000,
   vksMs: 5000,

@@ -13,12 +13,12 @@ export function openpgpkeyName(localPart: string, domain: string): string {
   return `${digest}._openpgpkey.${domain}`;
 }
 
-export type OpenpgpkeyAnswer =
+type OpenpgpkeyAnswer =
   | { status: 'records'; name: string; records: Buffer[]; secure: boolean }
   | { status: 'none'; name: string; secure: boolean };
 
 /** Throws the DNS client's errors (DNS_SERVFAIL, DNS_TIMEOUT…): a failed lookup is not an absent record. */
-export async function fetchOpenpgpkey(
+async function fetchOpenpgpkey(
   localPart: string,
   domain: string,
   dns: DnsClient,

@@ -13,15 +13,15 @@ import { userIdEmail } from './mailbox';
 import type { PublicKey } from './openpgp';
 
 /** An admin's file larger than this is a mistake (a whole keyserver dump), reported rather than read. */
-export const ORG_KEY_MAX_BYTES = 1024 * 1024;
-export const ORG_RECHECK_MS = 5000;
+const ORG_KEY_MAX_BYTES = 1024 * 1024;
+const ORG_RECHECK_MS = 5000;
 
 export interface OrgKeyring {
   /** The certificates with a user ID for `address` (compared as `mailboxKey`), unvalidated. */
   keysFor(address: string): Promise<PublicKey[]>;
 }
 
-export interface KeyringProblem {
+interface KeyringProblem {
   file: string;
   reason: string;
 }

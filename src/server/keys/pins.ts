@@ -12,7 +12,7 @@ import type { UsableKey } from './validate';
 /** `acceptedBy` of a pin no one accepted: the first valid key found for the address. */
 export const FIRST_USE = 'first-use';
 
-export type PinCheck = 'first-use' | 'matches' | 'changed';
+type PinCheck = 'first-use' | 'matches' | 'changed';
 
 /** How a valid key stands against the pin for its address. */
 export function checkPin(pin: Pin | undefined, key: Pick<UsableKey, 'fingerprint'>): PinCheck {

@@ -137,7 +137,7 @@ function canEncryptByFlags(key: PublicKey | Subkey): boolean {
 }
 
 /** Why the policy refuses an algorithm, or undefined when it accepts it. */
-export function algorithmRefusal(
+function algorithmRefusal(
   info: AlgorithmInfo,
   rules: Pick<KeyRules, 'minRsaBits' | 'allowLegacyAlgorithms'>,
 ) {
@@ -163,7 +163,7 @@ const CURVE_NAMES: Record<string, string> = {
 };
 
 /** The name GnuPG users know an algorithm by: "RSA 3072", "Ed25519", "Cv25519", "DSA 2048", "ECDH P-256". */
-export function describeAlgorithm(info: AlgorithmInfo): string {
+function describeAlgorithm(info: AlgorithmInfo): string {
   const curve = info.curve === undefined ? undefined : (CURVE_NAMES[info.curve] ?? info.curve);
   switch (info.algorithm) {
     case 'rsaEncryptSign':

@@ -9,26 +9,26 @@ import { failedResult, judgeDocument, type SourceResult } from './source-result'
 import type { KeyRules } from './validate';
 
 export const VKS_DEFAULT_BASE_URL = 'https://keys.openpgp.org';
-export const VKS_MAX_BYTES = 256 * 1024;
-export const VKS_TIMEOUT_MS = 5000;
+const VKS_MAX_BYTES = 256 * 1024;
+const VKS_TIMEOUT_MS = 5000;
 
-export type VksQuery = { email: string } | { fingerprint: string };
+type VksQuery = { email: string } | { fingerprint: string };
 
 /** `base` is the server's origin, e.g. https://keys.openpgp.org (a path prefix is kept). */
-export function vksUrl(base: string, query: VksQuery): string {
+function vksUrl(base: string, query: VksQuery): string {
   const root = base.replace(/\/+$/, '');
   return 'email' in query
     ? `${root}/vks/v1/by-email/${encodeURIComponent(query.email)}`
     : `${root}/vks/v1/by-fingerprint/${query.fingerprint.toUpperCase()}`;
 }
 
-export interface VksDeps extends KeyHttpDeps {
+interface VksDeps extends KeyHttpDeps {
   baseUrl?: string;
   timeoutMs?: number;
 }
 
 /** Throws HttpsGetError, KeyHttpError. */
-export function fetchVks(query: VksQuery, deps: VksDeps): Promise<KeyDocument & { url: string }> {
+function fetchVks(query: VksQuery, deps: VksDeps): Promise<KeyDocument & { url: string }> {
   const url = vksUrl(deps.baseUrl ?? VKS_DEFAULT_BASE_URL, query);
   const limits = { maxBytes: VKS_MAX_BYTES, timeoutMs: deps.timeoutMs ?? VKS_TIMEOUT_MS };
   return getKeyDocument(url, deps, limits).then((document) => ({ ...document, url }));

@@ -11,11 +11,11 @@ import type { KeyRules } from './validate';
 
 const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 /** The draft's bound on a key document; larger answers are refused, not truncated. */
-export const WKD_MAX_BYTES = 256 * 1024;
-export const WKD_TIMEOUT_MS = 5000;
+const WKD_MAX_BYTES = 256 * 1024;
+const WKD_TIMEOUT_MS = 5000;
 
 /** z-base-32 (RFC 6189 §5.1.6 alphabet), most significant bit first; SHA-1's 160 bits make exactly 32 letters. */
-export function zbase32(bytes: Uint8Array): string {
+function zbase32(bytes: Uint8Array): string {
   let out = '';
   let buffer = 0;
   let bits = 0;
@@ -37,13 +37,13 @@ export function wkdHash(localPart: string): string {
   return zbase32(createHash('sha1').update(lowered, 'utf8').digest());
 }
 
-export interface WkdUrls {
+interface WkdUrls {
   advanced: string;
   direct: string;
 }
 
 /** `domain` is the lower-case A-label. `port` is a test seam: WKD itself is always on 443. */
-export function wkdUrls(localPart: string, domain: string, port?: number): WkdUrls {
+function wkdUrls(localPart: string, domain: string, port?: number): WkdUrls {
   const hash = wkdHash(localPart);
   const query = `?l=${encodeURIComponent(localPart)}`;
   const at = port === undefined ? '' : `:${port}`;
@@ -53,20 +53,20 @@ export function wkdUrls(localPart: string, domain: string, port?: number): WkdUr
   };
 }
 
-export interface WkdDeps extends KeyHttpDeps {
+interface WkdDeps extends KeyHttpDeps {
   timeoutMs?: number;
   /** Test seam: the port both methods use (443 when absent). */
   port?: number;
 }
 
-export type WkdAnswer = KeyDocument & { url: string; method: 'advanced' | 'direct' };
+type WkdAnswer = KeyDocument & { url: string; method: 'advanced' | 'direct' };
 
 /**
  * §3.1: the advanced method, and the direct one only when `openpgpkey.<domain>` has no address. A 404 or any
  * other failure of an existing advanced host is that host's answer: falling back would let whoever controls the
  * bare domain's web server override the key directory the domain delegated. Throws HttpsGetError, KeyHttpError.
  */
-export async function fetchWkd(localPart: string, domain: string, deps: WkdDeps): Promise<WkdAnswer> {
+async function fetchWkd(localPart: string, domain: string, deps: WkdDeps): Promise<WkdAnswer> {
   const urls = wkdUrls(localPart, domain, deps.port);
   const limits = { maxBytes: WKD_MAX_BYTES, timeoutMs: deps.timeoutMs ?? WKD_TIMEOUT_MS };
   try {

@@ -15,7 +15,7 @@ export class AddressNotAllowedError extends SendguardError {
   }
 }
 
-export class AddressInvalidError extends SendguardError {
+class AddressInvalidError extends SendguardError {
   constructor(readonly address: string) {
     super('ADDRESS_INVALID_IP', `"${address}" is not an IP address`);
   }

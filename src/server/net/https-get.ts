@@ -38,7 +38,7 @@ export interface HttpsResponse {
 
 export type HttpsGet = (url: string, options: HttpsGetOptions) => Promise<HttpsResponse>;
 
-export type HttpsGetErrorCode =
+type HttpsGetErrorCode =
   | 'HTTP_URL_INVALID'
   | 'HTTP_RESOLVE_FAILED'
   | 'HTTP_NAME_NOT_FOUND'

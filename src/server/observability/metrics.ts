@@ -43,7 +43,7 @@ abstract class Metric<Series> {
   protected abstract renderSeries(labels: Labels, value: Series): string[];
 }
 
-export class Counter extends Metric<{ count: number }> {
+class Counter extends Metric<{ count: number }> {
   constructor(name: string, help: string) {
     super(name, help, 'counter');
   }
@@ -64,7 +64,7 @@ interface HistogramSeries {
   count: number;
 }
 
-export class Histogram extends Metric<HistogramSeries> {
+class Histogram extends Metric<HistogramSeries> {
   constructor(
     name: string,
     help: string,

@@ -5,7 +5,7 @@
  * caller's business; this only bounds what is held.
  */
 
-export interface BoundedCacheLimits<V> {
+interface BoundedCacheLimits<V> {
   /** Entries held at most. */
   maxEntries: number;
   /** Total of `sizeOf` over the entries held at most; unbounded when absent. */

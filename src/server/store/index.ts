@@ -1,2 +1,2 @@
 /** The service's state: what code outside the store module (the CLI's token command) imports. */
-export { openSqliteStore, type SqliteStore } from './sqlite';
+export { openSqliteStore } from './sqlite';

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { SendguardError } from '../../core/errors';
 import { systemClock, type Clock } from '../../core/clock';
 
-export interface Migration {
+interface Migration {
   version: number;
   sql: string;
 }

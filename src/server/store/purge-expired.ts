@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock';
 import type { Schedule } from '../schedule';
 import type { VerdictCache } from './store';
 
-export interface PurgeOptions {
+interface PurgeOptions {
   clock: Clock;
   /** The timer secure pickup's purge runs on too (`intervalSchedule`, unref'd, in the service). */
   schedule: Schedule;

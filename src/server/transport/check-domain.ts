@@ -40,7 +40,7 @@ export interface TransportCheckDeps {
   clock?: Clock;
 }
 
-export interface CheckOptions {
+interface CheckOptions {
   /** The whole check, end to end. */
   deadlineMs: number;
   signal?: AbortSignal;

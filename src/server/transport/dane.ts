@@ -28,7 +28,7 @@ const MATCHING_TYPES: Record<number, { digest?: string; length?: number }> = {
 // More certificates than any real server sends: the rest of a longer chain is not looked at.
 const MAX_CHAIN = 10;
 
-export type TlsaDropReason =
+type TlsaDropReason =
   /** Usages 0 and 1 (PKIX-TA, PKIX-EE) are not used for SMTP: MX have no shared CA trust (RFC 7672 §3.1.3). */
   | 'pkix-usage'
   | 'unknown-usage'
@@ -78,11 +78,11 @@ const FAILURES = [
 ] as const;
 type Failure = (typeof FAILURES)[number];
 
-export type TlsaMatch =
+type TlsaMatch =
   | { matched: true; usage: DaneUsage; record: TlsaRecord }
   | { matched: false; reason: 'no-usable-records' | 'no-certificate' | Failure };
 
-export interface TlsaMatchOptions {
+interface TlsaMatchOptions {
   mxHostname: string;
   /** The MX hostname after (DNSSEC-secure) CNAME expansion, when that is where the TLSA records were found. */
   tlsaBaseDomain?: string;

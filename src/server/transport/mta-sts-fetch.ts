@@ -18,7 +18,7 @@ export interface StsFetchDeps extends HttpsNetwork {
   timeoutMs?: number;
 }
 
-export type StsFetchErrorCode =
+type StsFetchErrorCode =
   | 'STS_FETCH_FAILED'
   | 'STS_CERT_INVALID'
   | 'STS_HTTP_STATUS'
@@ -38,7 +38,7 @@ export class StsFetchError extends SendguardError {
 
 /** RFC 8461 §3.3 suggests at most 64 KiB and one minute; a sender waiting at send time gets a shorter limit. */
 export const STS_POLICY_MAX_BYTES = 64 * 1024;
-export const STS_FETCH_TIMEOUT_MS = 15_000;
+const STS_FETCH_TIMEOUT_MS = 15_000;
 
 /** The policy published for `domain` (a lower-case A-label); throws StsFetchError or StsPolicyError. */
 export async function fetchStsPolicy(domain: string, deps: StsFetchDeps): Promise<StsPolicy> {

@@ -131,7 +131,7 @@ export function parseStsRecord(txtRecords: readonly (readonly string[])[]): TxtR
   });
 }
 
-export type StsMode = 'enforce' | 'testing' | 'none';
+type StsMode = 'enforce' | 'testing' | 'none';
 
 export interface StsPolicy {
   version: 'STSv1';

@@ -12,15 +12,12 @@ import { fetchStsPolicy, StsFetchError, type StsFetchDeps } from './mta-sts-fetc
 import { parseStsRecord, StsPolicyError, type StsPolicy, type TxtRecordStatus } from './mta-sts-parse';
 import type { TlsRptResultType } from './tls-rpt';
 
-export * from './mta-sts-fetch';
-export * from './mta-sts-parse';
-
 export type TxtAnswer =
   { status: 'answer'; records: string[][]; ttl: number } | { status: 'nxdomain' | 'nodata' };
 /** Resolves a TXT name; throws when DNS fails (SERVFAIL, time-out), which is not the same as no record. */
-export type LookupTxt = (name: string) => Promise<TxtAnswer>;
+type LookupTxt = (name: string) => Promise<TxtAnswer>;
 
-export interface StsCacheEntry {
+interface StsCacheEntry {
   policy: StsPolicy;
   id: string;
   /** Milliseconds since the epoch, by the injected clock. */
@@ -66,7 +63,7 @@ export interface StsDeps extends StsFetchDeps {
   clock?: Clock;
 }
 
-export interface StsFailure {
+interface StsFailure {
   code: string;
   /** Short enough to show a sender. */
   reason: string;

@@ -27,7 +27,7 @@ export interface MxHost {
   addressLookupFailed?: boolean;
 }
 
-export type MxResolution =
+type MxResolution =
   | { kind: 'no-mail'; reason: string; secure: boolean }
   | {
       kind: 'hosts';

@@ -5,7 +5,7 @@
  * a handful (Postfix's smtp_mx_address_limit is 5), so a sample says what senders meet.
  */
 
-export interface ProbeLimits {
+interface ProbeLimits {
   perHost: number;
   perDomain: number;
 }

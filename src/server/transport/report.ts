@@ -11,7 +11,7 @@ import type { AddressJudgement } from './verdict';
 export type AddressReport = Omit<SmtpProbeEvidence, 'mxHostname'> & AddressJudgement;
 
 /** TLSA records as hex, since Buffers do not survive JSON. */
-export type DaneReport =
+type DaneReport =
   | Exclude<DaneState, { state: 'secure' }>
   | {
       state: 'secure';

@@ -18,7 +18,7 @@ import type { TransportReport } from './report';
  */
 export const PROBES_AT_ONCE_PER_CHECK = 10;
 
-export interface ReportCache {
+interface ReportCache {
   get(domain: string): TransportReport | undefined;
   set(domain: string, report: TransportReport, expiresAt: number): void;
 }
@@ -52,7 +52,7 @@ export class MemoryReportCache implements ReportCache {
   }
 }
 
-export interface TransportServiceOptions {
+interface TransportServiceOptions {
   deps: Omit<TransportCheckDeps, 'schedule' | 'clock'>;
   /** Each domain check's own deadline; callers may stop waiting earlier. */
   checkDeadlineMs: number;
@@ -63,7 +63,7 @@ export interface TransportServiceOptions {
   clock?: Clock;
 }
 
-export function toAssessment(report: TransportReport): DomainAssessment {
+function toAssessment(report: TransportReport): DomainAssessment {
   const { domain, verdict, reasons, checkedAt, ...evidence } = report;
   return { domain, verdict, reasons, checkedAt, evidence: evidence as unknown as Record<string, unknown> };
 }

@@ -38,7 +38,7 @@ export class ProbeFailure extends SendguardError {
 /** Starts a TCP connection that will emit 'connect'; `net.connect` by default, a redirect to a fake server in tests. */
 export type Dial = (options: { host: string; port: number }) => net.Socket;
 
-export interface ConnectionContext {
+interface ConnectionContext {
   dial: Dial;
   signal?: AbortSignal;
   /** Milliseconds left of the whole probe. */

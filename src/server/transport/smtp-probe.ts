@@ -54,9 +54,9 @@ export interface SmtpProbeOptions {
   clock?: Clock;
 }
 
-export type TimedPhase = Exclude<ProbePhase, 'quit'> | 'total';
+type TimedPhase = Exclude<ProbePhase, 'quit'> | 'total';
 
-export interface TlsEvidence extends TlsFacts {
+interface TlsEvidence extends TlsFacts {
   /** EHLO extensions offered over TLS. */
   extensions: string[];
   /** RFC 8689 REQUIRETLS, which only counts when offered after STARTTLS. */
@@ -88,7 +88,7 @@ export interface SmtpProbeResult {
   chain: X509Certificate[];
 }
 
-export const DEFAULT_DEADLINES: SmtpProbeDeadlines = {
+const DEFAULT_DEADLINES: SmtpProbeDeadlines = {
   connectMs: 10_000,
   // Greeting delays (postscreen, tarpits against spam bots) of several seconds are normal.
   bannerMs: 30_000,
@@ -143,7 +143,7 @@ interface Attempt {
   failure?: ProbeFailure;
 }
 
-export class SmtpProbeArgumentError extends SendguardError {
+class SmtpProbeArgumentError extends SendguardError {
   constructor(message: string) {
     super('SMTP_PROBE_BAD_ARGUMENT', message);
   }

@@ -36,7 +36,7 @@ function printable(text: string): string {
 }
 
 /** One reply line (without its line ending) → code, whether more lines follow, text. Throws SmtpReplyError. */
-export function parseReplyLine(line: string): { code: number; more: boolean; text: string } {
+function parseReplyLine(line: string): { code: number; more: boolean; text: string } {
   const match = REPLY_LINE.exec(line);
   if (!match)
     throw new SmtpReplyError('SMTP_NOT_SMTP', `not an SMTP reply line: "${printable(line.slice(0, 80))}"`);

@@ -74,7 +74,7 @@ export function dnsNameMatches(presented: string, hostname: string): boolean {
   return /^[\x21-\x7e]+$/.test(presented) && matchesNamePattern(presented.toLowerCase(), hostname);
 }
 
-export function spkiSha256(cert: X509Certificate): string {
+function spkiSha256(cert: X509Certificate): string {
   const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
   return createHash('sha256').update(spki).digest('hex');
 }
@@ -90,11 +90,7 @@ function trustErrorOf(error: unknown): string | undefined {
   return error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
 }
 
-export function certificateFacts(
-  leaf: X509Certificate,
-  socket: TLSSocket,
-  hostname: string,
-): CertificateFacts {
+function certificateFacts(leaf: X509Certificate, socket: TLSSocket, hostname: string): CertificateFacts {
   const sans = sanDnsNames(leaf);
   const trustError = socket.authorized ? undefined : trustErrorOf(socket.authorizationError);
   return {

@@ -6,13 +6,14 @@ import type { X509Certificate } from 'node:crypto';
 import { worseTransport, type TransportVerdict } from '../../core/vocabulary';
 import { matchTlsa } from './dane';
 import type { DaneState } from './dane-lookup';
-import { matchMx, type StsStatus } from './mta-sts';
+import type { StsStatus } from './mta-sts';
+import { matchMx } from './mta-sts-parse';
 import type { SmtpProbeEvidence } from './smtp-probe';
 import type { CertificateFacts } from './tls-facts';
 import type { TlsRptResultType } from './tls-rpt';
 
 /** A judged address: a verdict, or `unreachable` — not counted, since senders move on to the next MX. */
-export type AddressVerdict = TransportVerdict | 'unreachable';
+type AddressVerdict = TransportVerdict | 'unreachable';
 
 export interface AddressJudgement {
   verdict: AddressVerdict;
@@ -201,7 +202,7 @@ export function judgeAddress(facts: AddressFacts): AddressJudgement {
   return judged;
 }
 
-export interface DomainJudgement {
+interface DomainJudgement {
   verdict: TransportVerdict;
   /** Worst first: the first one explains the verdict. */
   reasons: string[];

@@ -13,7 +13,7 @@ import { WEB_ROOT } from './static-areas';
 export const MANIFEST_TEMPLATE = join(__dirname, '..', '..', '..', 'manifest.xml');
 const SEND_HANDLER = 'launchevent.js';
 
-export interface OutlookDeploymentOptions {
+interface OutlookDeploymentOptions {
   publicUrl: string;
   sendMode: SendMode;
   root?: string;

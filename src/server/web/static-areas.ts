@@ -30,7 +30,7 @@ const ADDIN_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
 };
 
-export interface WebArea {
+interface WebArea {
   /** Folder under dist/web. */
   folder: string;
   /** URL prefix, ending in a slash. */
@@ -41,7 +41,7 @@ export interface WebArea {
   headers: Readonly<Record<string, string>>;
 }
 
-export const WEB_AREAS: WebArea[] = [
+const WEB_AREAS: WebArea[] = [
   {
     folder: 'outlook',
     prefix: '/addin/',
@@ -62,7 +62,7 @@ export const WEB_AREAS: WebArea[] = [
   },
 ];
 
-export interface WebOptions {
+interface WebOptions {
   root?: string;
   publicUrl: string;
 }
