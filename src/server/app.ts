@@ -16,10 +16,11 @@ import type { ApiContext } from './api/context';
 import domains from './api/domains';
 import { installErrorHandling, tooManyRequests } from './api/errors';
 import health from './api/health';
-import keyAdmin from './api/key-admin';
 import keys from './api/keys';
+import keyring from './api/keyring';
 import metricsRoute from './api/metrics';
 import openapi from './api/openapi';
+import pins from './api/pins';
 import policyRoutes from './api/policy';
 import tokens from './api/tokens';
 import { createEntraVerifier } from './auth/entra';
@@ -149,7 +150,8 @@ async function apiRoutes(
   await api.register(assess, context);
   await api.register(domains, context);
   await api.register(keys, context);
-  await api.register(keyAdmin, context);
+  await api.register(pins, context);
+  await api.register(keyring, context);
   await api.register(tokens, context);
   if (deps.escrow) {
     await api.register(escrowPlugin, {

@@ -1,4 +1,4 @@
-/** The request shapes the key routes share (api/keys.ts, api/key-admin.ts). */
+/** The request shapes the key routes share (api/keys.ts, api/pins.ts). */
 import { z } from 'zod';
 import { Fingerprint } from '../../core/wire';
 

@@ -1,25 +1,18 @@
 /**
- * The admin's hand on keys: pin a key for an address outright, and manage the organisation keyring. A change to a
- * pin or the keyring drops the cached key verdicts it affects, so the next lookup sees it.
+ * Admin: the organisation keyring — keys the organisation vouches for, listed, added and removed. A change drops
+ * the cached key verdicts of every address the added, replaced or removed key names.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { addressKey } from '../../core/addresses';
 import { Fingerprint } from '../../core/wire';
 import { ADMIN_ONLY, callerOf } from '../auth/plugin';
-import { pinKey } from '../keys/pins';
 import type { ApiContext } from './context';
 import { NotFoundError } from './errors';
-import { AddressParams, FingerprintBody } from './key-schemas';
+import { forgetKeyVerdicts } from './key-verdicts';
 import { jsonSchema } from './schema';
 
 const FingerprintParams = z.strictObject({ fingerprint: Fingerprint });
-const Pin = z.object({
-  address: z.string(),
-  fingerprint: z.string(),
-  firstSeen: z.string(),
-  acceptedBy: z.string(),
-});
 const KeyringUpload = z.strictObject({ armoredKey: z.string().min(1).max(1_000_000) });
 const KeyringEntry = z.object({
   fingerprint: z.string(),
@@ -28,35 +21,7 @@ const KeyringEntry = z.object({
   addedBy: z.string(),
 });
 
-const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspector, clock }) => {
-  const forgetVerdicts = (addresses: string[]) =>
-    Promise.all(addresses.map((address) => store.keyVerdicts.delete(address)));
-
-  app.put<{ Params: z.infer<typeof AddressParams>; Body: z.infer<typeof FingerprintBody> }>(
-    '/admin/pins/:address',
-    {
-      config: ADMIN_ONLY,
-      schema: {
-        tags: ['admin'],
-        params: jsonSchema(AddressParams),
-        body: jsonSchema(FingerprintBody),
-        response: { 200: jsonSchema(Pin, 'output') },
-      },
-    },
-    async (request) => {
-      const address = addressKey(request.params.address);
-      const { fingerprint } = request.body;
-      const pin = await pinKey(
-        store.pins,
-        { address, fingerprint, acceptedBy: callerOf(request).subject },
-        clock,
-      );
-      await forgetVerdicts([address]);
-      request.log.info({ fingerprint }, 'key pinned');
-      return pin;
-    },
-  );
-
+const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspector, clock }) => {
   app.get(
     '/admin/keyring',
     {
@@ -88,7 +53,7 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
       };
       const replaced = await store.keyring.get(entry.fingerprint);
       await store.keyring.put(entry);
-      await forgetVerdicts([...entry.addresses, ...(replaced?.addresses ?? [])]);
+      await forgetKeyVerdicts(store, [...entry.addresses, ...(replaced?.addresses ?? [])]);
       request.log.info({ fingerprint: entry.fingerprint }, 'key added to the keyring');
       const { armoredKey: _armored, ...listed } = entry;
       return reply.status(201).send(listed);
@@ -102,11 +67,11 @@ const keyAdmin: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspect
       const { fingerprint } = request.params;
       const entry = await store.keyring.get(fingerprint);
       if (!entry || !(await store.keyring.delete(fingerprint))) throw new NotFoundError(`key ${fingerprint}`);
-      await forgetVerdicts(entry.addresses);
+      await forgetKeyVerdicts(store, entry.addresses);
       request.log.info({ fingerprint }, 'key removed from the keyring');
       return reply.status(204).send();
     },
   );
 };
 
-export default keyAdmin;
+export default keyring;
