@@ -4,6 +4,7 @@
  * `AsyncResult`s shaped like Office's, asynchronously, as Outlook delivers them.
  */
 import { escapeMarkup, textOfHtml } from '../../core/markup';
+import type { RecipientField } from '../../core/recipient-fields';
 
 export interface SimAttachment {
   id: string;
@@ -90,14 +91,9 @@ export interface SimOptions {
   received?: string;
 }
 
-export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
-  const state = options.state ?? emptyState();
-  const actions = new Map<string, (event: unknown) => unknown>();
-  const handlers = new Set<() => void>();
-  let nextId = 1;
-  let theme = options.theme ?? 'light';
-
-  const recipients = (field: 'to' | 'cc' | 'bcc') => ({
+/** One recipient field: a copy out, the display name filled in on the way in, as Outlook does. */
+function recipientField(state: SimState, field: RecipientField) {
+  return {
     getAsync: (callback: Callback<SimRecipient[]>) =>
       later(
         callback,
@@ -110,13 +106,12 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
       }));
       later(callback, undefined);
     },
-  });
+  };
+}
 
-  const item = {
-    itemType: 'message',
-    to: recipients('to'),
-    cc: recipients('cc'),
-    bcc: recipients('bcc'),
+/** Subject and body; the body is kept as HTML and as text, each written from the other. */
+function contentParts(state: SimState) {
+  return {
     subject: {
       getAsync: (callback: Callback<string>) => later(callback, state.subject),
       setAsync: (subject: string, callback?: Callback<void>) => {
@@ -138,6 +133,12 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
         later(callback, undefined);
       },
     },
+  };
+}
+
+function attachmentParts(state: SimState) {
+  let nextId = 1;
+  return {
     getAttachmentsAsync: (callback: Callback<Omit<SimAttachment, 'base64'>[]>) =>
       later(
         callback,
@@ -170,21 +171,38 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
       state.attachments = state.attachments.filter((a) => a.id !== id);
       later(callback, undefined);
     },
-    internetHeaders: {
-      getAsync: (names: string[], callback: Callback<Record<string, string>>) =>
-        later(
-          callback,
-          Object.fromEntries(
-            Object.entries(state.headers).filter(([name]) =>
-              names.some((n) => n.toLowerCase() === name.toLowerCase()),
-            ),
+  };
+}
+
+/** Headers matched by name without regard to case, as in RFC 5322 §1.2.2. */
+function headerParts(state: SimState) {
+  return {
+    getAsync: (names: string[], callback: Callback<Record<string, string>>) =>
+      later(
+        callback,
+        Object.fromEntries(
+          Object.entries(state.headers).filter(([name]) =>
+            names.some((n) => n.toLowerCase() === name.toLowerCase()),
           ),
         ),
-      setAsync: (headers: Record<string, string>, callback?: Callback<void>) => {
-        Object.assign(state.headers, headers);
-        later(callback, undefined);
-      },
+      ),
+    setAsync: (headers: Record<string, string>, callback?: Callback<void>) => {
+      Object.assign(state.headers, headers);
+      later(callback, undefined);
     },
+  };
+}
+
+/** The compose item: its fields, attachments and headers, saving, the info bar, and the change handlers. */
+function composeItem(state: SimState, handlers: Set<() => void>) {
+  return {
+    itemType: 'message',
+    to: recipientField(state, 'to'),
+    cc: recipientField(state, 'cc'),
+    bcc: recipientField(state, 'bcc'),
+    ...contentParts(state),
+    ...attachmentParts(state),
+    internetHeaders: headerParts(state),
     saveAsync: (callback?: Callback<string>) => {
       state.saved += 1;
       later(callback, 'draft-1');
@@ -204,12 +222,57 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
       later(callback, undefined);
     },
   };
+}
 
-  /** A read item answers what a read item does here; Mailbox 1.8 added the raw header block. */
-  const readItem = {
+/** A read item answers what a read item does here; Mailbox 1.8 added the raw header block. */
+function readItem(received: string) {
+  return {
     itemType: 'message',
-    getAllInternetHeadersAsync: (callback: Callback<string>) => later(callback, options.received ?? ''),
+    getAllInternetHeadersAsync: (callback: Callback<string>) => later(callback, received),
   };
+}
+
+/** The enumerations of Office.js the bundles read, with Office's values. */
+const OFFICE_ENUMS = {
+  CoercionType: { Html: 'html', Text: 'text' },
+  EventType: { RecipientsChanged: 'olkRecipientsChanged' },
+  AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
+  MailboxEnums: {
+    AttachmentContentFormat: { Base64: 'base64', Url: 'url', Eml: 'eml', ICalendar: 'iCalendar' },
+    ItemNotificationMessageType: {
+      InformationalMessage: 'informationalMessage',
+      ErrorMessage: 'errorMessage',
+    },
+    SendModeOverride: { PromptUser: 'promptUser' },
+  },
+};
+
+/** `Office.context`: the theme, the requirement sets, and the mailbox with its one item. */
+function officeContext(options: SimOptions, state: SimState, item: unknown, theme: () => 'light' | 'dark') {
+  return {
+    get officeTheme() {
+      return theme() === 'dark'
+        ? { bodyBackgroundColor: '#292929', bodyForegroundColor: '#ffffff' }
+        : { bodyBackgroundColor: '#ffffff', bodyForegroundColor: '#000000' };
+    },
+    requirements: {
+      isSetSupported: (name: string, version: string) =>
+        name === 'Mailbox' && ((options.canOpenMessages ?? true) ? true : Number(version) < 1.9),
+    },
+    mailbox: {
+      item,
+      userProfile: { emailAddress: options.sender ?? 'sender@example.gov', displayName: 'Sender' },
+      displayNewMessageForm: (parameters: unknown) => state.opened.push(parameters),
+    },
+  };
+}
+
+export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
+  const state = options.state ?? emptyState();
+  const actions = new Map<string, (event: unknown) => unknown>();
+  const handlers = new Set<() => void>();
+  let theme = options.theme ?? 'light';
+  const item = options.received === undefined ? composeItem(state, handlers) : readItem(options.received);
 
   const office = {
     onReady: (callback?: () => void) => {
@@ -219,33 +282,8 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
     actions: {
       associate: (name: string, handler: (event: unknown) => unknown) => actions.set(name, handler),
     },
-    CoercionType: { Html: 'html', Text: 'text' },
-    EventType: { RecipientsChanged: 'olkRecipientsChanged' },
-    AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
-    MailboxEnums: {
-      AttachmentContentFormat: { Base64: 'base64', Url: 'url', Eml: 'eml', ICalendar: 'iCalendar' },
-      ItemNotificationMessageType: {
-        InformationalMessage: 'informationalMessage',
-        ErrorMessage: 'errorMessage',
-      },
-      SendModeOverride: { PromptUser: 'promptUser' },
-    },
-    context: {
-      get officeTheme() {
-        return theme === 'dark'
-          ? { bodyBackgroundColor: '#292929', bodyForegroundColor: '#ffffff' }
-          : { bodyBackgroundColor: '#ffffff', bodyForegroundColor: '#000000' };
-      },
-      requirements: {
-        isSetSupported: (name: string, version: string) =>
-          name === 'Mailbox' && ((options.canOpenMessages ?? true) ? true : Number(version) < 1.9),
-      },
-      mailbox: {
-        item: options.received === undefined ? item : readItem,
-        userProfile: { emailAddress: options.sender ?? 'sender@example.gov', displayName: 'Sender' },
-        displayNewMessageForm: (parameters: unknown) => state.opened.push(parameters),
-      },
-    },
+    ...OFFICE_ENUMS,
+    context: officeContext(options, state, item, () => theme),
   };
 
   return {

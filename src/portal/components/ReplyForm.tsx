@@ -12,25 +12,20 @@ import { useState, type FormEvent } from 'react';
 import type { AttachmentInput } from '../../core/escrow/package';
 import { messageOf } from '../../core/errors';
 
-export function ReplyForm({
-  repliesLeft,
-  send,
-}: {
-  repliesLeft: number;
-  send: (
-    text: string,
-    files: AttachmentInput[],
-    onProgress: (sent: number, total: number) => void,
-  ) => Promise<void>;
-}) {
+type SendReply = (
+  text: string,
+  files: AttachmentInput[],
+  onProgress: (sent: number, total: number) => void,
+) => Promise<void>;
+
+/** The reply being written and the sending of it: progress, the outcome, and the replies left. */
+function useReply(repliesLeft: number, send: SendReply) {
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number>();
   const [left, setLeft] = useState(repliesLeft);
   const [result, setResult] = useState<{ ok: boolean; message: string }>();
 
-  if (left <= 0 && !result)
-    return <Text>You have used all replies to this message. Reply by ordinary email if you need to.</Text>;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setResult(undefined);
@@ -46,14 +41,18 @@ export function ReplyForm({
       setFiles([]);
       setLeft(left - 1);
     } catch (e) {
-      setResult({
-        ok: false,
-        message: `Your reply was not sent: ${messageOf(e)}`,
-      });
+      setResult({ ok: false, message: `Your reply was not sent: ${messageOf(e)}` });
     } finally {
       setProgress(undefined);
     }
   };
+  return { text, setText, setFiles, progress, left, result, submit };
+}
+
+export function ReplyForm({ repliesLeft, send }: { repliesLeft: number; send: SendReply }) {
+  const { text, setText, setFiles, progress, left, result, submit } = useReply(repliesLeft, send);
+  if (left <= 0 && !result)
+    return <Text>You have used all replies to this message. Reply by ordinary email if you need to.</Text>;
   return (
     <form onSubmit={(e) => void submit(e)}>
       <Field

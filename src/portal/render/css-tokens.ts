@@ -77,6 +77,7 @@ function decodeEscapes(name: string): string {
   return out;
 }
 
+// Kept whole, as a tokenizer's state machine: CSS Syntax §4.3's consume-* steps all move the one cursor `i`.
 export function tokenizeCss(input: string): CssToken[] {
   const tokens: CssToken[] = [];
   let i = 0;
