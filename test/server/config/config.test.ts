@@ -162,6 +162,14 @@ describe('parseConfig', () => {
     ).toEqual([expect.stringMatching(/^escrow: .*"dataDir".*"publicUrl"/)]);
   });
 
+  test('one purge interval for the whole service, a minute by default; escrow has none of its own', () => {
+    expect(parseConfig({}).purgeIntervalMs).toBe(60_000);
+    expect(parseConfig({ purgeIntervalMs: 5000 }).purgeIntervalMs).toBe(5000);
+    expect(issuesOf(() => parseConfig({ escrow: { purgeIntervalMs: 5000 } }))).toEqual([
+      expect.stringMatching(/^escrow: .*"purgeIntervalMs"/),
+    ]);
+  });
+
   test('with no way to sign in the configuration is refused', () => {
     expect(issuesOf(() => parseConfig({ auth: { apiTokens: false } }))).toEqual([
       expect.stringMatching(/^auth: no way to sign in/),
