@@ -4,6 +4,7 @@
  * the sender to read.
  */
 import { SendguardError } from '../errors';
+import type { TextPattern } from '../policy/limits';
 import { WIRE_LIMITS as L } from './wire-limits';
 
 export type AnswerErrorCode =
@@ -71,7 +72,7 @@ export class Place {
   }
 
   /** A string the pattern (linear, from the schema) matches, after the length check. */
-  matching(value: unknown, name: string, pattern: RegExp, hint: string, max?: number): string {
+  matching(value: unknown, name: string, { pattern, hint }: TextPattern, max?: number): string {
     const text = this.string(value, name, 1, max);
     if (!pattern.test(text)) this.fail(`${name} ${quote(text)} is not ${hint}`);
     return text;

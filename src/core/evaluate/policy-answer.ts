@@ -6,19 +6,7 @@
  * never half-read: `onSend.allowOverride: "no"` must not turn on "send anyway".
  */
 import type { ClassificationPolicy, DomainOverride, Policy } from '../policy/schema';
-import {
-  BACKEND_UNREACHABLE_ACTIONS,
-  CLASSIFICATION_NAME,
-  CLASSIFICATION_NAME_HINT,
-  DETECTOR_IDS,
-  HEADER_NAME,
-  HEADER_NAME_HINT,
-  HEADER_VALUE,
-  HEADER_VALUE_HINT,
-  POLICY_LIMITS as L,
-  TAG_POSITIONS,
-  TRUSTED_TRANSPORTS,
-} from '../policy/limits';
+import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from '../policy/limits';
 import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
 import { type Fields, Place, quote } from './fields';
@@ -28,8 +16,7 @@ export interface PolicyAnswer {
   policy: Policy;
 }
 
-const name = (value: unknown, what: string, at: Place) =>
-  at.matching(value, what, CLASSIFICATION_NAME, CLASSIFICATION_NAME_HINT);
+const name = (value: unknown, what: string, at: Place) => at.matching(value, what, P.classificationName);
 
 const domainPattern = (value: unknown, at: Place) => at.string(value, 'a domain', 1, L.domainPatternMax);
 
@@ -57,21 +44,15 @@ function readTag(value: unknown, at: Place): Policy['tag'] {
       ? {
           subject: {
             text: at.string(subject.text, 'the subject tag', 1, L.subjectTagMax),
-            position: at.word(subject.position, TAG_POSITIONS, 'the subject tag position'),
+            position: at.word(subject.position, W.tagPositions, 'the subject tag position'),
           },
         }
       : {}),
     ...(header
       ? {
           header: {
-            name: at.matching(header.name, 'the tag header name', HEADER_NAME, HEADER_NAME_HINT),
-            value: at.matching(
-              header.value,
-              'the tag header value',
-              HEADER_VALUE,
-              HEADER_VALUE_HINT,
-              L.headerValueMax,
-            ),
+            name: at.matching(header.name, 'the tag header name', P.headerName),
+            value: at.matching(header.value, 'the tag header value', P.headerValue, L.headerValueMax),
           },
         }
       : {}),
@@ -87,7 +68,7 @@ function readDomainOverride(value: unknown, index: number): DomainOverride {
   return {
     domain: domainPattern(fields.domain, at),
     ...(trust !== undefined
-      ? { trustTransport: at.word(trust, TRUSTED_TRANSPORTS, 'the trusted transport') }
+      ? { trustTransport: at.word(trust, W.trustedTransports, 'the trusted transport') }
       : {}),
     ...(requirement !== undefined
       ? { requirement: at.word(requirement, REQUIREMENTS, 'the requirement') }
@@ -115,12 +96,10 @@ function readComplianceKey(value: unknown, at: Place): Policy['complianceKey'] {
   const fields = at.object(value, 'the compliance key');
   const armoredKey = at.optionalString(fields.armoredKey, 'the compliance key', L.armoredKeyMax);
   return {
-    fingerprint: at.matching(
-      fields.fingerprint,
-      'the compliance key fingerprint',
-      FINGERPRINT_PATTERN,
-      FINGERPRINT_HINT,
-    ),
+    fingerprint: at.matching(fields.fingerprint, 'the compliance key fingerprint', {
+      pattern: FINGERPRINT_PATTERN,
+      hint: FINGERPRINT_HINT,
+    }),
     ...(armoredKey !== undefined ? { armoredKey } : {}),
   };
 }
@@ -143,7 +122,7 @@ function readSections(fields: Fields, at: Place): Pick<Policy, 'transport' | 'es
     onSend: {
       backendUnreachable: at.word(
         onSend.backendUnreachable,
-        BACKEND_UNREACHABLE_ACTIONS,
+        W.backendUnreachable,
         'onSend.backendUnreachable',
       ),
       allowOverride: at.boolean(onSend.allowOverride, 'onSend.allowOverride'),

@@ -22,16 +22,28 @@ export const POLICY_LIMITS = {
   armoredKeyMax: 1_000_000,
 } as const;
 
-export const CLASSIFICATION_NAME = /^[a-z][a-z0-9-]{0,39}$/;
-export const CLASSIFICATION_NAME_HINT = 'lower-case letters, digits and hyphens, starting with a letter';
-export const HEADER_NAME = /^X-[A-Za-z0-9-]{1,60}$/;
-export const HEADER_NAME_HINT = 'an X- header name';
-export const HEADER_VALUE = /^[\x20-\x7e]+$/;
-export const HEADER_VALUE_HINT = 'printable ASCII';
+/** A text pattern (linear on any input) and how to say what it wants. */
+export interface TextPattern {
+  pattern: RegExp;
+  hint: string;
+}
 
-export const TAG_POSITIONS = ['prefix', 'suffix'] as const;
-export const TRUSTED_TRANSPORTS = ['authenticated', 'encrypted'] as const;
-export const BACKEND_UNREACHABLE_ACTIONS = ['block', 'prompt'] as const;
+export const CLASSIFICATION_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+export const POLICY_PATTERNS = {
+  classificationName: {
+    pattern: CLASSIFICATION_NAME,
+    hint: 'lower-case letters, digits and hyphens, starting with a letter',
+  },
+  headerName: { pattern: /^X-[A-Za-z0-9-]{1,60}$/, hint: 'an X- header name' },
+  headerValue: { pattern: /^[\x20-\x7e]+$/, hint: 'printable ASCII' },
+} as const satisfies Record<string, TextPattern>;
+
+export const POLICY_WORDS = {
+  tagPositions: ['prefix', 'suffix'],
+  trustedTransports: ['authenticated', 'encrypted'],
+  backendUnreachable: ['block', 'prompt'],
+} as const;
 
 export const DETECTOR_IDS = [
   'ssn',

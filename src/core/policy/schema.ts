@@ -6,19 +6,7 @@ import { z } from 'zod';
 import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
 import { normalizeDomain } from '../addresses';
 import { Fingerprint } from '../wire';
-import {
-  BACKEND_UNREACHABLE_ACTIONS,
-  CLASSIFICATION_NAME,
-  CLASSIFICATION_NAME_HINT,
-  DETECTOR_IDS,
-  HEADER_NAME,
-  HEADER_NAME_HINT,
-  HEADER_VALUE,
-  HEADER_VALUE_HINT,
-  POLICY_LIMITS as L,
-  TAG_POSITIONS,
-  TRUSTED_TRANSPORTS,
-} from './limits';
+import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from './limits';
 
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
 const DomainPattern = z.string().transform((value, ctx) => {
@@ -44,7 +32,7 @@ function repeatedAt(values: readonly string[]): number[] {
   });
 }
 
-const ClassificationName = z.string().regex(CLASSIFICATION_NAME, CLASSIFICATION_NAME_HINT);
+const ClassificationName = z.string().regex(P.classificationName.pattern, P.classificationName.hint);
 
 const Classification = z.strictObject({
   name: ClassificationName,
@@ -57,12 +45,12 @@ const Classification = z.strictObject({
 
 const SubjectTag = z.strictObject({
   text: z.string().min(1).max(L.subjectTagMax),
-  position: z.enum(TAG_POSITIONS).default('prefix'),
+  position: z.enum(W.tagPositions).default('prefix'),
 });
 
 const HeaderTag = z.strictObject({
-  name: z.string().regex(HEADER_NAME, HEADER_NAME_HINT),
-  value: z.string().min(1).max(L.headerValueMax).regex(HEADER_VALUE, HEADER_VALUE_HINT),
+  name: z.string().regex(P.headerName.pattern, P.headerName.hint),
+  value: z.string().min(1).max(L.headerValueMax).regex(P.headerValue.pattern, P.headerValue.hint),
 });
 
 const DomainOverride = z.strictObject({
@@ -71,7 +59,7 @@ const DomainOverride = z.strictObject({
    * The admin vouches for the route to this domain (a gateway rule enforcing verified TLS to a partner), so it
    * counts as this verdict whatever the check finds — except `no-mail`, which no rule can deliver to.
    */
-  trustTransport: z.enum(TRUSTED_TRANSPORTS).optional(),
+  trustTransport: z.enum(W.trustedTransports).optional(),
   /** A floor: messages to this domain need at least this, whatever their classification. */
   requirement: RequirementWord.optional(),
   /** Why, shown to the sender as the reason. */
@@ -115,7 +103,7 @@ export const PolicySchema = z
     onSend: z
       .strictObject({
         /** What the send check does when it cannot get an answer: stop the message, or let the sender decide. */
-        backendUnreachable: z.enum(BACKEND_UNREACHABLE_ACTIONS).default('block'),
+        backendUnreachable: z.enum(W.backendUnreachable).default('block'),
         /** Whether a sender may send a message the plan would block, after confirming. */
         allowOverride: z.boolean().default(false),
       })
