@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createElement } from 'react';
 import type { ReadHost } from '../../src/addin/host';
 import { ReadPane } from '../../src/addin/ui/ReadPane';
-import { describeSummary, transportReport } from '../../src/core/received';
+import { describeSummary, receivedReport } from '../../src/core/received';
 
 globalThis.ResizeObserver ??= class {
   observe(): void {}
@@ -37,7 +37,7 @@ describe('ReadPane', () => {
     render(createElement(ReadPane, { host: host(async () => raw) }));
     const items = await hops();
     expect(items).toHaveLength(5);
-    expect(screen.getByRole('status').textContent).toContain(describeSummary(transportReport(raw)));
+    expect(screen.getByRole('status').textContent).toContain(describeSummary(receivedReport(raw)));
     expect(screen.getByRole('status').textContent).toMatch(
       /^Encrypted on every hop the headers record \(2 of 2\)/,
     );
@@ -49,7 +49,7 @@ describe('ReadPane', () => {
 
   test('a plain hop is named NOT ENCRYPTED, and the summary counts it', async () => {
     const raw = fixture('exim-legacy');
-    const report = transportReport(raw);
+    const report = receivedReport(raw);
     render(createElement(ReadPane, { host: host(async () => raw) }));
     const items = await hops();
     expect(items).toHaveLength(report.hops.length);
@@ -60,7 +60,7 @@ describe('ReadPane', () => {
 
   test('each hop names both ends and when; the caveats follow under their own heading', async () => {
     const raw = fixture('gmail-to-gmail');
-    const report = transportReport(raw);
+    const report = receivedReport(raw);
     render(createElement(ReadPane, { host: host(async () => raw) }));
     const items = await hops();
     report.hops.forEach((hop, i) => {

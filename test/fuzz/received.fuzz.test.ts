@@ -1,9 +1,10 @@
-/** Fuzz: a message's header block and its Received fields (transportReport), from real MTAs' fields mutated. */
+/** Fuzz: a message's header block and its Received fields (receivedReport), from real MTAs' fields mutated. */
 import fc from 'fast-check';
-import { transportReport } from '../../src/core/received';
+import { receivedReport } from '../../src/core/received';
 import { chars, joined, textInputs } from './generators';
 import { fixtureTexts } from './fixtures';
 import { fuzzTest } from './runner';
+import { assertReportShape } from '../core/received/report-shape';
 
 const realHeaders = fixtureTexts('received', '.eml').map((eml) => eml.split(/\r?\n\r?\n/)[0]!);
 
@@ -67,5 +68,5 @@ fuzzTest({
     ),
   ),
   size: (text) => Buffer.byteLength(text),
-  parse: transportReport,
+  parse: (text) => assertReportShape(receivedReport(text)),
 });

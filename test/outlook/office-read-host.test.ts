@@ -19,7 +19,7 @@ jest.mock('office-addin-manifest', () => ({
 }));
 import { createOfficeReadHost } from '../../src/outlook/office-read-host';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
-import { transportReport } from '../../src/core/received';
+import { receivedReport } from '../../src/core/received';
 
 const RAW = readFileSync(join(__dirname, '..', 'fixtures', 'received', 'sendmail.eml'), 'utf8');
 
@@ -33,7 +33,7 @@ describe('createOfficeReadHost', () => {
     const host = mocked(sim.office);
     const headers = await host.getAllHeaders();
     expect(headers).toBe(RAW);
-    expect(transportReport(headers).summary).toBe('all-tls');
+    expect(receivedReport(headers).summary).toBe('all-tls');
     expect(host.theme()).toBe('dark');
   });
 

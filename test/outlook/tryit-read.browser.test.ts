@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { describeHopTls, describeSummary, transportReport } from '../../src/core/received';
+import { describeHopTls, describeSummary, receivedReport } from '../../src/core/received';
 import type { Server } from '../../src/server/serve';
 import { ARTIFACTS, launchBrowser, startBackend } from './browser';
 import { buildOutlook } from './built-addin';
@@ -58,7 +58,7 @@ describe('the try-it read page', () => {
 
   test('a message with a plain hop: each hop in order, in plain words, and the summary says NOT encrypted', async () => {
     const raw = fixture('exim-legacy');
-    const report = transportReport(raw);
+    const report = receivedReport(raw);
     const page = await context.newPage();
     await openMessage(page, raw);
     const hops = await hopTexts(page);
@@ -76,7 +76,7 @@ describe('the try-it read page', () => {
 
   test('every hop over TLS, with local hand-offs named: the summary and a screenshot', async () => {
     const raw = fixture('postfix-amavis-dovecot');
-    const report = transportReport(raw);
+    const report = receivedReport(raw);
     const page = await context.newPage();
     await page.setViewportSize({ width: 1000, height: 1100 });
     await openMessage(page, raw);

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { transportReport } from '../../src/core/received';
+import { receivedReport } from '../../src/core/received';
 import { MAX_HEADER_CHARS } from '../../src/core/received/header-block';
 import { createMessageReadHost } from '../../src/thunderbird/message-read-host';
 import { fakeMessenger } from './fake-messenger';
@@ -19,7 +19,7 @@ describe('createMessageReadHost', () => {
     const host = createMessageReadHost(fake.api, tab.id!, () => false);
     const headers = await host.getAllHeaders();
     expect(headers).toBe(RAW);
-    expect(transportReport(headers).summary).toBe('all-tls');
+    expect(receivedReport(headers).summary).toBe('all-tls');
     expect(host.theme()).toBe('light');
   });
 
@@ -29,7 +29,7 @@ describe('createMessageReadHost', () => {
     const { tab } = fake.displayMessage(big);
     const headers = await createMessageReadHost(fake.api, tab.id!, () => true).getAllHeaders();
     expect(headers).toHaveLength(MAX_HEADER_CHARS + 1);
-    expect(transportReport(headers).hops).toHaveLength(transportReport(RAW).hops.length);
+    expect(receivedReport(headers).hops).toHaveLength(receivedReport(RAW).hops.length);
   });
 
   test('the popup finds the tab it was opened from by asking for the active one', async () => {

@@ -16,7 +16,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { messageOf } from '../../core/errors';
-import { transportReport, type ReceivedReport } from '../../core/received';
+import { receivedReport, type ReceivedReport } from '../../core/received';
 import type { ReadHost } from '../host';
 import { TransportReportView } from './TransportReportView';
 
@@ -39,7 +39,7 @@ export function ReadPane({ host }: { host: ReadHost }) {
   useEffect(() => {
     let live = true;
     host.getAllHeaders().then(
-      (raw) => live && setState({ kind: 'read', report: transportReport(raw) }),
+      (raw) => live && setState({ kind: 'read', report: receivedReport(raw) }),
       (error: unknown) => live && setState({ kind: 'failed', error: messageOf(error) }),
     );
     return () => {

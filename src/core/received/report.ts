@@ -56,6 +56,6 @@ export function reportFromHeaderBlock(block: HeaderBlock): ReceivedReport {
 }
 
 /** The report for a raw message, or for its header block alone. */
-export function transportReport(rawMessageOrHeaders: string): ReceivedReport {
+export function receivedReport(rawMessageOrHeaders: string): ReceivedReport {
   return reportFromHeaderBlock(splitHeaderBlock(rawMessageOrHeaders));
 }

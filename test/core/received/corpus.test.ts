@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { transportReport } from '../../../src/core/received';
+import { receivedReport } from '../../../src/core/received';
 
 const FIXTURES = join(__dirname, '../../fixtures/received');
 
@@ -32,7 +32,7 @@ describe('received corpus', () => {
     const wrong: string[] = [];
     for (const message of messages) {
       const want = expected(message);
-      const report = transportReport(readFileSync(join(FIXTURES, message), 'utf8'));
+      const report = receivedReport(readFileSync(join(FIXTURES, message), 'utf8'));
       const got = report.hops.map((hop) => hop.tls);
       hops += want.hops.length;
       correct += want.hops.filter((tls, i) => got[i] === tls).length;
@@ -47,7 +47,7 @@ describe('received corpus', () => {
 
   test('every fixture dates every hop: the corpus uses only dates the parser must read', () => {
     for (const message of messages) {
-      const report = transportReport(readFileSync(join(FIXTURES, message), 'utf8'));
+      const report = receivedReport(readFileSync(join(FIXTURES, message), 'utf8'));
       expect(
         report.hops.filter((hop) => hop.date === null).map((hop) => `${message}: ${hop.dateRaw}`),
       ).toEqual([]);

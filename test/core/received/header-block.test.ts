@@ -1,4 +1,4 @@
-import { splitHeaderBlock, transportReport } from '../../../src/core/received';
+import { splitHeaderBlock, receivedReport } from '../../../src/core/received';
 import { MAX_HEADER_CHARS, MAX_HEADER_FIELDS } from '../../../src/core/received/header-block';
 
 describe('splitHeaderBlock (RFC 5322 §2.2)', () => {
@@ -62,7 +62,7 @@ describe('splitHeaderBlock (RFC 5322 §2.2)', () => {
     const block = splitHeaderBlock(`X: ${'a'.repeat(MAX_HEADER_CHARS)}\n`);
     expect(block.fields[0]!.value.length).toBeLessThan(MAX_HEADER_CHARS);
     expect(block.truncated).toBe(true);
-    expect(transportReport(`X: ${'a'.repeat(MAX_HEADER_CHARS)}\n`).caveats.join(' ')).toContain(
+    expect(receivedReport(`X: ${'a'.repeat(MAX_HEADER_CHARS)}\n`).caveats.join(' ')).toContain(
       'reading limit',
     );
   });

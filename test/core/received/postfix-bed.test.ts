@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { isLoopback } from '../../../src/core/received/address';
-import { transportReport, type Hop } from '../../../src/core/received';
+import { receivedReport, type Hop } from '../../../src/core/received';
 import { waitForMail } from '../../escrow/maildir';
 import { runCli } from '../../helpers/cli';
 import { sendWithXclient } from '../../helpers/smtp-xclient';
@@ -95,7 +95,7 @@ function expectPostfixHop(hop: Hop, recipient: string): void {
 
 describe("Received report over the bed's real Postfix", () => {
   test('STARTTLS from a network address: TLS 1.3 with its cipher, all-tls', async () => {
-    const report = transportReport(await deliver({ service: 'good', fromNetwork: true }));
+    const report = receivedReport(await deliver({ service: 'good', fromNetwork: true }));
     expect(report.hops).toHaveLength(1);
     const [hop] = report.hops as [Hop];
     expectPostfixHop(hop, 'bob');
@@ -110,7 +110,7 @@ describe("Received report over the bed's real Postfix", () => {
   });
 
   test('no STARTTLS on offer from a network address: plain, some-plain', async () => {
-    const report = transportReport(await deliver({ service: 'plain', fromNetwork: true }));
+    const report = receivedReport(await deliver({ service: 'plain', fromNetwork: true }));
     expect(report.hops).toHaveLength(1);
     const [hop] = report.hops as [Hop];
     expectPostfixHop(hop, 'bob');
@@ -125,7 +125,7 @@ describe("Received report over the bed's real Postfix", () => {
   });
 
   test('an smtpd that speaks only TLS 1.0 and 1.1: the version below 1.2 is reported as recorded', async () => {
-    const report = transportReport(await deliver({ service: 'legacy', fromNetwork: true }));
+    const report = receivedReport(await deliver({ service: 'legacy', fromNetwork: true }));
     const [hop] = report.hops as [Hop];
     expect(hop).toMatchObject({ with: 'ESMTPS', tls: 'tls1.1', version: 'TLSv1.1' });
     expect(hop.cipher).toMatch(/^[A-Z0-9-]+$/);
@@ -133,7 +133,7 @@ describe("Received report over the bed's real Postfix", () => {
   });
 
   test('a client on loopback is a local hand-off, its TLS still recorded', async () => {
-    const report = transportReport(await deliver({ service: 'good' }));
+    const report = receivedReport(await deliver({ service: 'good' }));
     const [hop] = report.hops as [Hop];
     expectPostfixHop(hop, 'bob');
     expect(hop).toMatchObject({ with: 'ESMTPS', tls: 'local', version: 'TLSv1.3' });
@@ -145,7 +145,7 @@ describe("Received report over the bed's real Postfix", () => {
     const first = await deliver({ service: 'good', fromNetwork: true });
     // Another recipient: Postfix refuses to deliver a message that already carries Delivered-To for the same one.
     const second = await deliver({ service: 'plain', fromNetwork: true, recipient: 'carol', raw: first });
-    const report = transportReport(second);
+    const report = receivedReport(second);
     expect(report.hops.map((hop) => [hop.with, hop.tls, hop.for])).toEqual([
       ['ESMTPS', 'tls1.3', `bob@${bed.mailDomain}`],
       ['ESMTP', 'plain', `carol@${bed.mailDomain}`],

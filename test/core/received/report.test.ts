@@ -1,7 +1,7 @@
 import {
   describeSummary,
   summarise,
-  transportReport,
+  receivedReport,
   type Hop,
   type HopTls,
 } from '../../../src/core/received';
@@ -12,7 +12,7 @@ const hops = (...classes: HopTls[]) => classes.map((tls) => ({ tls }) as Hop);
 const field = (by: string, protocol: string, time: string) =>
   `Received: from a.example (a.example [192.0.2.1]) by ${by} with ${protocol} id X; 30 Nov 2026 ${time} +0000\n`;
 
-describe('transportReport: DESIGN.md summary rules', () => {
+describe('receivedReport: DESIGN.md summary rules', () => {
   test.each<[HopTls[], string]>([
     [['tls1.3', 'tls1.2', 'tls'], 'all-tls'],
     [['local', 'tls1.3', 'local'], 'all-tls'],
@@ -26,7 +26,7 @@ describe('transportReport: DESIGN.md summary rules', () => {
   });
 
   test('hops run oldest first: the top field, prepended last, is the last hop', () => {
-    const report = transportReport(
+    const report = receivedReport(
       field('second.example', 'ESMTP', '10:00:02') + field('first.example', 'ESMTPS', '10:00:01'),
     );
     expect(report.hops.map((hop) => hop.by)).toEqual(['first.example', 'second.example']);
@@ -34,27 +34,27 @@ describe('transportReport: DESIGN.md summary rules', () => {
   });
 
   test('the caveats say what a Received line cannot prove', () => {
-    const { caveats } = transportReport(field('b.example', 'ESMTPS', '10:00:00'));
+    const { caveats } = receivedReport(field('b.example', 'ESMTPS', '10:00:00'));
     expect(caveats.join('\n')).toMatch(/make up the ones before it/);
     expect(caveats.join('\n')).toMatch(/own organisation's servers/);
     expect(caveats.join('\n')).toMatch(/own clock/);
   });
 
   test('a message without Received lines says so', () => {
-    const report = transportReport('Subject: draft\n\nbody');
+    const report = receivedReport('Subject: draft\n\nbody');
     expect(report).toMatchObject({ hops: [], summary: 'unknown' });
     expect(report.caveats.join('\n')).toMatch(/no Received lines/);
   });
 
   test('times going backwards between hops are pointed out', () => {
-    const report = transportReport(
+    const report = receivedReport(
       field('b.example', 'ESMTPS', '09:00:00') + field('a.example', 'ESMTPS', '10:00:00'),
     );
     expect(report.caveats.join('\n')).toMatch(/go backwards/);
   });
 
   test(`at most ${MAX_HOPS} hops are read, the newest, and the report says so`, () => {
-    const report = transportReport(field('b.example', 'ESMTPS', '10:00:00').repeat(MAX_HOPS + 20));
+    const report = receivedReport(field('b.example', 'ESMTPS', '10:00:00').repeat(MAX_HOPS + 20));
     expect(report.hops).toHaveLength(MAX_HOPS);
     expect(report.caveats.join('\n')).toContain(
       `Only the newest ${MAX_HOPS} of ${MAX_HOPS + 20} Received lines`,
@@ -62,7 +62,7 @@ describe('transportReport: DESIGN.md summary rules', () => {
   });
 
   test('Authentication-Results and ARC lines are not hops', () => {
-    const report = transportReport(
+    const report = receivedReport(
       'ARC-Authentication-Results: i=1; mx.example; spf=pass smtp.remote-ip=192.0.2.1\nAuthentication-Results: mx.example; spf=pass\nX-Received: by 10.0.0.1 with SMTP id x; 1 Jan 2026 00:00:00 +0000\n',
     );
     expect(report.hops).toEqual([]);
