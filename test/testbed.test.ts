@@ -90,7 +90,7 @@ describe('the bed itself', () => {
     expect(bed.trustAnchor).toMatch(/^sendguard\.test\. \d+ IN DS \d+ 13 2 [0-9a-f]{64}$/);
   });
 
-  test('cases.json: one entry per domain, every verdict a DESIGN.md word, all inside the test zone', () => {
+  test('cases.json: one entry per domain, every verdict a vocabulary word, all inside the test zone', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
     expect(new Set(cases.map((c) => c.domain)).size).toBe(cases.length);
     for (const c of cases) {

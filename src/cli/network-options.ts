@@ -1,6 +1,6 @@
 /**
- * The settings every network command shares (DESIGN.md Interfaces): resolver, trust store, and permission to
- * reach private addresses — each as an option or its environment variable, the option winning.
+ * The settings every network command shares (README, "The sendguard command"): resolver, trust store, and permission
+ * to reach private addresses — each as an option or its environment variable, the option winning.
  */
 import { hostname } from 'node:os';
 import { parseConfig } from '../server/config';

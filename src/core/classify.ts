@@ -1,6 +1,7 @@
 /**
- * A message's classification (DESIGN.md step 1): the sender's choice (or the policy's default), raised — never
- * lowered — by what the content detectors found and by the host's sensitivity label.
+ * A message's classification (docs/policy.md, "How a message's plan follows from the policy"): the sender's choice
+ * (or the policy's default), raised — never lowered — by what the content detectors found and by the host's
+ * sensitivity label.
  */
 import { classificationOf, higherClassification } from './policy/match';
 import type { DetectorId, Policy } from './policy/schema';

@@ -1,8 +1,8 @@
 /**
- * The protection vocabulary of DESIGN.md: each word list once, its type derived from it, the few rules over
- * them, and the name a sender reads for each protection. No library, not even zod: the send handler that runs
- * in classic Outlook's ES2016 runtime needs these and nothing heavier. Schemas that check these words at a
- * boundary build on the same lists (`z.enum(TRANSPORT_VERDICTS)`).
+ * The protection vocabulary (docs/architecture.md, "The vocabulary"): each word list once, its type derived from it,
+ * the few rules over them, and the name a sender reads for each protection. No library, not even zod: the send
+ * handler that runs in classic Outlook's ES2016 runtime needs these and nothing heavier. Schemas that check these
+ * words at a boundary build on the same lists (`z.enum(TRANSPORT_VERDICTS)`).
  */
 import { capitalised } from './english';
 
@@ -19,7 +19,7 @@ export const TRANSPORT_VERDICTS = [
 ] as const;
 export type TransportVerdict = (typeof TRANSPORT_VERDICTS)[number];
 
-/** The worse of two transport verdicts, by DESIGN.md's precedence. */
+/** The worse of two transport verdicts, by the precedence in docs/architecture.md. */
 export function worseTransport(a: TransportVerdict, b: TransportVerdict): TransportVerdict {
   return TRANSPORT_VERDICTS.indexOf(a) <= TRANSPORT_VERDICTS.indexOf(b) ? a : b;
 }

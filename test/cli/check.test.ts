@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 
 describe('sendguard check', () => {
-  test('--json prints one object per domain with the verdict and its evidence (DESIGN.md Interfaces)', async () => {
+  test('--json prints one object per domain with the verdict and its evidence (README, "The sendguard command")', async () => {
     const { code, stdout } = await runCli([
       'check',
       'dane-ee.sendguard.test',

@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 
 describe('sendguard keys', () => {
-  test('--json: one object per address with verdict, source and fingerprint (DESIGN.md Interfaces)', async () => {
+  test('--json: one object per address with verdict, source and fingerprint (README, "The sendguard command")', async () => {
     const { code, stdout } = await runCli([
       'keys',
       'alice@wkd.sendguard.test',

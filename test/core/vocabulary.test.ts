@@ -49,7 +49,7 @@ test('forced TLS is never promised for a verdict worse than weak', () => {
   expect(TRANSPORT_VERDICTS_NEVER_TLS).toEqual(['no-mail', 'unknown', 'broken', 'none', 'partial']);
 });
 
-test('DESIGN.md precedence: the worse transport verdict wins', () => {
+test('the precedence in docs/architecture.md: the worse transport verdict wins', () => {
   expect(worseTransport('encrypted', 'partial')).toBe('partial');
   expect(worseTransport('no-mail', 'unknown')).toBe('no-mail');
 });

@@ -1,9 +1,9 @@
 /**
  * Sends one message to the bed's Postfix as if from a network client. The bed listens on loopback only, and a
- * client on loopback is a local hand-off by DESIGN.md's contract; Postfix's XCLIENT command (allowed for 127/8
- * in the bed's main.cf) makes it record another client address in its Received field, so a network hop is
- * tested without leaving loopback. Nodemailer does not speak XCLIENT; the prober's own SMTP connection does the
- * dialogue.
+ * client on loopback is a local hand-off by the contract of docs/received-headers.md; Postfix's XCLIENT command
+ * (allowed for 127/8 in the bed's main.cf) makes it record another client address in its Received field, so a network
+ * hop is tested without leaving loopback. Nodemailer does not speak XCLIENT; the prober's own SMTP connection does
+ * the dialogue.
  */
 import { connect } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';

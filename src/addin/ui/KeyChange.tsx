@@ -1,10 +1,10 @@
 /** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /**
- * A recipient whose OpenPGP key differs from the one used before. The sender decides (DESIGN.md: a changed key
- * "the sender must confirm"): the dialog shows both fingerprints in groups of four, where the new key came from
- * and what the service found, and asks the sender to compare the new fingerprint with the recipient by phone or
- * in person. Confirming asks the service to accept the key, which it does only if it still finds exactly that
- * key; the recipients are then checked again.
+ * A recipient whose OpenPGP key differs from the one used before. The sender decides (the vocabulary in
+ * docs/architecture.md: a changed key "the sender must confirm"): the dialog shows both fingerprints in groups of
+ * four, where the new key came from and what the service found, and asks the sender to compare the new fingerprint
+ * with the recipient by phone or in person. Confirming asks the service to accept the key, which it does only if it
+ * still finds exactly that key; the recipients are then checked again.
  */
 import {
   Button,

@@ -1,6 +1,7 @@
 /**
- * One body serves every recipient of a message (DESIGN.md step 3): take the first candidate every recipient
- * allows; where none does, split into groups that can each be served, or block on a recipient nothing serves.
+ * One body serves every recipient of a message (docs/policy.md, "How a message's plan follows from the policy"): take
+ * the first candidate every recipient allows; where none does, split into groups that can each be served, or block on
+ * a recipient nothing serves.
  */
 import { ACTION_FOR_PROTECTION, type MessageAction } from '../vocabulary';
 import type { Candidate, PlanGroup } from './types';

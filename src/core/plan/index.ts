@@ -1,7 +1,7 @@
 /**
- * The plan (DESIGN.md "How the choice is made"): recipients with their assessments, a classification and the
- * policy → each recipient's protection with a reason, and the message's action. Pure and deterministic: the
- * add-ins, the server and the CLI run this same function.
+ * The plan (docs/policy.md, "How a message's plan follows from the policy"): recipients with their assessments, a
+ * classification and the policy → each recipient's protection with a reason, and the message's action. Pure and
+ * deterministic: the add-ins, the server and the CLI run this same function.
  */
 import type { Recipient } from '../addresses';
 import { canonicalMailboxKey } from '../mailbox-key';

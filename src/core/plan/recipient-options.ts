@@ -1,6 +1,6 @@
 /**
  * What each candidate protection means for one recipient: allowed, or refused with the reason. The rules here
- * are the promises the property tests check (DESIGN.md "How the choice is made", step 2).
+ * are the promises the property tests check (docs/policy.md, "How a message's plan follows from the policy").
  */
 import type { Recipient } from '../addresses';
 import { isInternal, overrideFor, requirementFor } from '../policy/match';

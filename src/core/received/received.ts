@@ -65,9 +65,9 @@ function iisPickup(parts: ReceivedParts, peer: Client): boolean {
 }
 
 /**
- * DESIGN.md's hop classes. A loopback or Unix-socket client makes any hop local, whatever it said; otherwise a
- * recorded TLS notation decides, then the protocol word. LMTP without a recorded network address is delivery on
- * the machine itself.
+ * the hop classes of docs/received-headers.md. A loopback or Unix-socket client makes any hop local, whatever it
+ * said; otherwise a recorded TLS notation decides, then the protocol word. LMTP without a recorded network address is
+ * delivery on the machine itself.
  */
 function classify(
   parts: ReceivedParts,

@@ -1,6 +1,6 @@
 /**
  * The transport report of a message: its Received fields as hops in the order travelled, one summary by
- * DESIGN.md's rules, and the caveats a reader needs to weigh it.
+ * the rules of docs/received-headers.md, and the caveats a reader needs to weigh it.
  */
 import { fieldValues, splitHeaderBlock, type HeaderBlock } from './header-block';
 import { parseReceived } from './received';

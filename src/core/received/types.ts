@@ -1,4 +1,6 @@
-/** The shapes of DESIGN.md's `sendguard headers` contract: what each hop and the whole report say. */
+/**
+ * The shapes of the `sendguard headers` contract (docs/received-headers.md): what each hop and the whole report say.
+ */
 
 /**
  * What a hop's Received field records about its transport, best first. `tls1.x` when the version is recorded,

@@ -1,6 +1,7 @@
 /**
  * The message the try-it read page opens with: sent from Thunderbird through Postfix to Gmail, as Gmail's MX
- * received it (before Google's internal `by 2002:… with SMTP` hand-off, which DESIGN.md counts as a plain hop).
+ * received it (before Google's internal `by 2002:… with SMTP` hand-off, which docs/received-headers.md counts as a
+ * plain hop).
  */
 export const SAMPLE_RECEIVED = [
   'Received: from mail.example.gov (mail.example.gov. [192.0.2.25])',

@@ -1,7 +1,8 @@
 /**
  * Keys for anyone signed in: `GET /api/v1/keys/:address` looks a recipient's key up, and `POST
  * /api/v1/keys/:address/accept` is the sender confirming a `changed` key with the evidence shown (the decision
- * in DESIGN.md: the sender accepts). The admin's pins and keyring are in pins.ts and keyring.ts.
+ * in docs/architecture.md's vocabulary: the sender accepts). The admin's pins and keyring are in pins.ts and
+ * keyring.ts.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
- * The transport verdict (DESIGN.md's table), from what was learnt: each reachable MX address is judged on its own,
- * the worst reachable one decides, and each judgement carries a sentence a sender can read.
+ * The transport verdict (the vocabulary of docs/architecture.md), from what was learnt: each reachable MX address is
+ * judged on its own, the worst reachable one decides, and each judgement carries a sentence a sender can read.
  */
 import type { X509Certificate } from 'node:crypto';
 import { worseTransport, type TransportVerdict } from '../../core/vocabulary';
@@ -218,7 +218,10 @@ const ORDER: AddressVerdict[] = [
   'unreachable',
 ];
 
-/** The worst reachable address decides; `none` beside hosts with TLS is `partial` (DESIGN.md precedence). */
+/**
+ * The worst reachable address decides; `none` beside hosts with TLS is `partial` (the precedence in
+ * docs/architecture.md).
+ */
 export function judgeDomain(
   judgements: readonly AddressJudgement[],
   unprobed: readonly string[] = [],

@@ -4,8 +4,8 @@
  * nothing depends on what other tests left in the maildir or on the order tests run in.
  *
  * The bed's smtpd services listen on loopback only, and a client on loopback is a local hand-off by design
- * (DESIGN.md), so network hops are sent with XCLIENT naming a documentation address (RFC 5737) as the client:
- * Postfix records it as it would a client from the network, and nothing leaves loopback.
+ * (docs/received-headers.md), so network hops are sent with XCLIENT naming a documentation address (RFC 5737) as the
+ * client: Postfix records it as it would a client from the network, and nothing leaves loopback.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -12,7 +12,7 @@ const hops = (...classes: HopTls[]) => classes.map((tls) => ({ tls }) as Hop);
 const field = (by: string, protocol: string, time: string) =>
   `Received: from a.example (a.example [192.0.2.1]) by ${by} with ${protocol} id X; 30 Nov 2026 ${time} +0000\n`;
 
-describe('receivedReport: DESIGN.md summary rules', () => {
+describe('receivedReport: the summary rules of docs/received-headers.md', () => {
   test.each<[HopTls[], string]>([
     [['tls1.3', 'tls1.2', 'tls'], 'all-tls'],
     [['local', 'tls1.3', 'local'], 'all-tls'],

@@ -82,7 +82,7 @@ function fingerprintOf(name: string): string {
 }
 
 describe('key verdicts on the offline test bed', () => {
-  test('key-cases.json: each case once, every key verdict and source of DESIGN.md produced', () => {
+  test('key-cases.json: each case once, every key verdict and source of the vocabulary produced', () => {
     expect(new Set(cases.map(label)).size).toBe(cases.length);
     for (const c of cases) expect(c.about.length).toBeGreaterThan(10);
     const verdicts = new Set(cases.map((c) => c.expect.verdict));

@@ -1,8 +1,8 @@
 /**
  * Every case of the offline test bed (real nsd, unbound, Postfix and HTTPS policy hosts) gets the verdict its
- * description promises, for the reason it promises, and every verdict word of DESIGN.md is produced by at least
- * one case. Then the edge states in detail: a bogus TLSA answer, unusable TLSA records, peers that stall past the
- * check's deadline, and hostile records and policies.
+ * description promises, for the reason it promises, and every transport verdict word is produced by at least one
+ * case. Then the edge states in detail: a bogus TLSA answer, unusable TLSA records, peers that stall past the check's
+ * deadline, and hostile records and policies.
  */
 import type { CachingTransportService } from '../../../src/server/transport/service';
 import { bedTransportService } from '../../helpers/bed-services';
