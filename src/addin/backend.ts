@@ -61,6 +61,26 @@ export interface Backend {
   acceptKey(address: string, fingerprint: string): Promise<KeyAssessment>;
 }
 
+/**
+ * Where an add-in finds its backend and how it signs in: Outlook's page configuration and Thunderbird's stored
+ * settings are both this.
+ */
+export interface BackendConnection {
+  /** Absolute, e.g. `https://sendguard.example.org`; the pickup portal is served from it too. */
+  backendUrl: string;
+  /** An API token the backend's admin issued (`sendguard token issue`); none for a backend in dev mode. */
+  token?: string;
+}
+
+/** The client for a configured connection; `fetchImpl` replaces the global fetch (tests, the background page). */
+export function connectBackend(connection: BackendConnection, fetchImpl?: typeof fetch): Backend {
+  return createBackend({
+    baseUrl: connection.backendUrl,
+    ...(connection.token ? { token: connection.token } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+}
+
 /** Outlook shows "taking longer" at five seconds; the server answers partially at its own (shorter) deadline. */
 export const DEFAULT_DEADLINE_MS = 3500;
 

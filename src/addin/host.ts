@@ -14,6 +14,11 @@ export interface HostRecipient {
 
 export type HostRecipients = Record<RecipientField, HostRecipient[]>;
 
+/** One value for each recipient field, e.g. a message's `to`, `cc` and `bcc` read from the same source. */
+export function perField<T>(read: (field: RecipientField) => T): Record<RecipientField, T> {
+  return { to: read('to'), cc: read('cc'), bcc: read('bcc') };
+}
+
 export interface HostAttachment {
   id: string;
   name: string;

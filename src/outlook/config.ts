@@ -4,23 +4,18 @@
  * deployment's base URL, written over BASE_URL_PLACEHOLDER by the server as it serves the file (as it does for
  * the manifest). The try-it page sets `SENDGUARD_CONFIG` before loading the bundles.
  */
+import type { BackendConnection } from '../addin/backend';
 import { BASE_URL_PLACEHOLDER } from '../core/deployment';
 
 /** The manifest's id of the compose button that opens the pane; the send check's alert offers it. */
 export const OPEN_PANE_COMMAND = 'SendguardOpenPane';
 
-export interface AddinConfig {
-  backendUrl: string;
-  /** A bearer token (an API token issued by the backend's admin); none when the backend runs in dev mode. */
-  token?: string;
-}
-
 interface ConfigGlobal {
-  SENDGUARD_CONFIG?: Partial<AddinConfig>;
+  SENDGUARD_CONFIG?: Partial<BackendConnection>;
   location?: { origin?: string };
 }
 
-export function addinConfig(scope: ConfigGlobal = globalThis as ConfigGlobal): AddinConfig {
+export function addinConfig(scope: ConfigGlobal = globalThis as ConfigGlobal): BackendConnection {
   const given = scope.SENDGUARD_CONFIG ?? {};
   const origin = scope.location?.origin;
   const backendUrl = given.backendUrl ?? (origin && /^https?:/.test(origin) ? origin : BASE_URL_PLACEHOLDER);

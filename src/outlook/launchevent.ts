@@ -7,7 +7,7 @@
  * at top level (nothing inside `Office.onReady` runs there), the backend URL is absolute, and every handler ends
  * in exactly one `event.completed`, after which no timer of ours is left running.
  */
-import { createBackend, type Backend } from '../addin/backend';
+import { connectBackend, type Backend } from '../addin/backend';
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
 import { checkSend, clip, readAndEvaluate, type SendDecision } from '../addin/send-check';
@@ -34,8 +34,7 @@ export interface LaunchEvent {
 }
 
 function backend(): Backend {
-  const config = addinConfig();
-  return createBackend({ baseUrl: config.backendUrl, ...(config.token ? { token: config.token } : {}) });
+  return connectBackend(addinConfig());
 }
 
 /** What the sender can do when the service refused this add-in's credentials. */

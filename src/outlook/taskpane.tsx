@@ -5,7 +5,7 @@
  * Office, build the Office.js host and the backend client, render the shared pane.
  */
 import { createRoot } from 'react-dom/client';
-import { createBackend } from '../addin/backend';
+import { connectBackend } from '../addin/backend';
 import type { EscrowMessage } from '../addin/protect/escrow-port';
 import { Pane } from '../addin/ui/Pane';
 import { addinConfig } from './config';
@@ -19,14 +19,10 @@ const escrow: EscrowMessage = (request) =>
 void Office.onReady(() => {
   const config = addinConfig();
   const host = createOfficeHost(Office);
-  const backend = createBackend({
-    baseUrl: config.backendUrl,
-    ...(config.token ? { token: config.token } : {}),
-  });
   createRoot(document.getElementById('root')!).render(
     <Pane
       host={host}
-      backend={backend}
+      backend={connectBackend(config)}
       backendUrl={config.backendUrl}
       {...(config.token ? { token: config.token } : {})}
       escrow={escrow}

@@ -9,6 +9,7 @@
  * record from the message's own headers — so a suspended and restarted event page decides exactly alike. The
  * backend client's deadline (3.5 s) keeps each check far inside the event page's idle time-out (30 s).
  */
+import { connectBackend } from '../addin/backend';
 import { recordFailure } from '../addin/failure-log';
 import type { MessageReader } from '../addin/read-message';
 import { checkSend, type SendDecision } from '../addin/send-check';
@@ -18,7 +19,7 @@ import type { BeforeSendResult, ComposeDetails, Messenger, Tab } from './messeng
 import { notify } from './notify';
 import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-override';
 import { systemClock, type Clock } from '../core/clock';
-import { backendFor, readSettings } from './settings';
+import { readSettings } from './settings';
 
 export interface BeforeSendDeps {
   api: Messenger;
@@ -144,7 +145,7 @@ export async function beforeSend(
   try {
     const settings = await readSettings(api.storage.local);
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
-    const decision = await checkSend(detailsReader(details), backendFor(settings, deps.fetch));
+    const decision = await checkSend(detailsReader(details), connectBackend(settings, deps.fetch));
     return await answer(deps, tab, details, decision);
   } catch (error) {
     recordFailure('the send check', error);

@@ -5,8 +5,7 @@
  */
 import { readRecipients } from '../core/addresses';
 import { escapeMarkup, textOfHtml } from '../core/markup';
-import { RECIPIENT_FIELDS } from '../core/recipient-fields';
-import type { HostRecipient, HostRecipients } from '../addin/host';
+import { perField, type HostRecipient, type HostRecipients } from '../addin/host';
 import type { ComposeDetails, ComposeRecipient, ComposeRecipientList, CustomHeader } from './messenger';
 
 function entries(list: ComposeRecipientList | undefined): string[] {
@@ -33,8 +32,7 @@ function fieldRecipients(list: ComposeRecipientList | undefined): HostRecipient[
 }
 
 export function recipientsOf(details: ComposeDetails): HostRecipients {
-  const [to, cc, bcc] = RECIPIENT_FIELDS.map((field) => fieldRecipients(details[field]));
-  return { to: to!, cc: cc!, bcc: bcc! };
+  return perField((field) => fieldRecipients(details[field]));
 }
 
 /** A field's new value for setComposeDetails, in Thunderbird's mailbox format. */

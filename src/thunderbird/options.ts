@@ -4,10 +4,11 @@
  * Permission to reach that one host is asked for here (an optional host permission), not granted for every
  * site at install.
  */
+import { connectBackend } from '../addin/backend';
 import { messageOf } from '../core/errors';
 import { testConnection } from './connection-test';
 import { messengerGlobal } from './messenger';
-import { backendFor, originPattern, parseBackendUrl, readSettings, saveSettings } from './settings';
+import { originPattern, parseBackendUrl, readSettings, saveSettings } from './settings';
 
 const api = messengerGlobal();
 const form = document.getElementById('settings') as HTMLFormElement;
@@ -29,9 +30,10 @@ async function save(backendUrl: string, granted: Promise<boolean>): Promise<void
     return;
   }
   const token = tokenInput.value.trim();
-  await saveSettings(api.storage.local, { backendUrl, ...(token ? { token } : {}) });
+  const connection = { backendUrl, ...(token ? { token } : {}) };
+  await saveSettings(api.storage.local, connection);
   show(true, 'Saved. Testing the connection…');
-  const tested = await testConnection(backendFor({ backendUrl, ...(token ? { token } : {}) }));
+  const tested = await testConnection(connectBackend(connection));
   show(tested.ok, tested.text);
 }
 

@@ -10,10 +10,11 @@ import { createComposeHost } from './compose-host';
 import { messengerGlobal } from './messenger';
 import { NotSetUp, PopupApp } from './PopupApp';
 import { grantOverride, pendingPrompt } from './prompt-override';
+import { connectBackend } from '../addin/backend';
 import { recordFailure } from '../addin/failure-log';
 import { randomHex } from '../addin/random-hex';
 import { messageOf } from '../core/errors';
-import { backendFor, readSettings } from './settings';
+import { readSettings } from './settings';
 
 async function start(): Promise<void> {
   const api = messengerGlobal();
@@ -36,7 +37,7 @@ async function start(): Promise<void> {
     <PopupApp
       pane={{
         host: createComposeHost(api, tabId, () => dark.matches),
-        backend: backendFor(settings),
+        backend: connectBackend(settings),
         backendUrl: settings.backendUrl,
         ...(settings.token ? { token: settings.token } : {}),
         randomHex,

@@ -2,15 +2,9 @@
  * Where the add-on finds its backend and how it signs in, kept in `storage.local` (set on the options page): the
  * background reads them afresh for every send, so nothing about them lives only in a suspended event page's memory.
  */
-import { createBackend, type Backend } from '../addin/backend';
+import type { BackendConnection } from '../addin/backend';
 import { SendguardError } from '../core/errors';
 import type { StorageArea } from './messenger';
-
-export interface Settings {
-  backendUrl: string;
-  /** An API token the backend's admin issued (`sendguard token issue`); none for a backend in dev mode. */
-  token?: string;
-}
 
 const KEY = 'settings';
 
@@ -46,8 +40,8 @@ export function originPattern(backendUrl: string): string {
   return `${url.protocol}//${url.hostname}/*`;
 }
 
-export async function readSettings(storage: StorageArea): Promise<Settings | undefined> {
-  const stored = (await storage.get(KEY))[KEY] as Partial<Settings> | undefined;
+export async function readSettings(storage: StorageArea): Promise<BackendConnection | undefined> {
+  const stored = (await storage.get(KEY))[KEY] as Partial<BackendConnection> | undefined;
   if (!stored || typeof stored.backendUrl !== 'string') return undefined;
   return {
     backendUrl: stored.backendUrl,
@@ -55,14 +49,6 @@ export async function readSettings(storage: StorageArea): Promise<Settings | und
   };
 }
 
-export async function saveSettings(storage: StorageArea, settings: Settings): Promise<void> {
+export async function saveSettings(storage: StorageArea, settings: BackendConnection): Promise<void> {
   await storage.set({ [KEY]: settings });
-}
-
-export function backendFor(settings: Settings, fetchImpl?: typeof fetch): Backend {
-  return createBackend({
-    baseUrl: settings.backendUrl,
-    ...(settings.token ? { token: settings.token } : {}),
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
-  });
 }

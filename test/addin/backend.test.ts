@@ -4,7 +4,7 @@
  * into a BackendError with a stable code and a reason the sender can read.
  */
 import type { AddressInfo } from 'node:net';
-import { BackendError, createBackend } from '../../src/addin/backend';
+import { BackendError, connectBackend, createBackend } from '../../src/addin/backend';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { deployedTestApp } from '../server/api/fakes';
 
@@ -49,6 +49,35 @@ test('reads the service’s own answer over HTTP', async () => {
   } finally {
     await app.close();
   }
+});
+
+test('a configured connection (Outlook’s page config, Thunderbird’s settings) signs in with its token', async () => {
+  const { app, token } = await deployedTestApp();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = app.server.address() as AddressInfo;
+    const backendUrl = `http://127.0.0.1:${port}/`;
+    expect(
+      (await connectBackend({ backendUrl, token }).policy()).policy.classifications.length,
+    ).toBeGreaterThan(0);
+    await expect(connectBackend({ backendUrl }).policy()).rejects.toMatchObject({
+      code: 'BACKEND_UNAUTHORIZED',
+    });
+  } finally {
+    await app.close();
+  }
+});
+
+test('a connection’s client uses the fetch it is given', async () => {
+  const asked: string[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    asked.push(`${String(input)} ${new Headers(init?.headers).get('authorization')}`);
+    return new Response('{}', { status: 503 });
+  };
+  await expect(connectBackend({ backendUrl: BASE, token: 'sg_t' }, fetch).policy()).rejects.toMatchObject({
+    code: 'BACKEND_REFUSED',
+  });
+  expect(asked).toEqual([`${BASE}/api/v1/policy Bearer sg_t`]);
 });
 
 describe('every failure is a BackendError with a code and a plain reason', () => {

@@ -4,8 +4,8 @@
  * item's headers and the draft saved, so that the send check finds what the pane did.
  */
 import type { PlannedMessage } from '../assessment';
-import type { Backend } from '../backend';
-import type { HostRecipient, MailHost, RecipientField } from '../host';
+import type { Backend, BackendConnection } from '../backend';
+import { perField, type HostRecipient, type MailHost, type RecipientField } from '../host';
 import type { LoadedMessage } from '../state';
 import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
@@ -16,11 +16,9 @@ import { SendguardError } from '../../core/errors';
 import type { ApplicableProtection } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 
-export interface ApplyDeps {
+export interface ApplyDeps extends BackendConnection {
   host: MailHost;
   backend: Backend;
-  backendUrl: string;
-  token?: string;
   /** The secure-pickup client; absent where this build has none. */
   escrow?: EscrowMessage;
   /** 128 random bits as hex (the applied record's salt). */
@@ -194,13 +192,7 @@ async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: Pr
   for (const group of move) {
     progress(`Opening a message for ${group.addresses.length} recipient(s)…`);
     const members = mailboxKeys(group.addresses);
-    await openNewMessage({
-      to: inField('to', members),
-      cc: inField('cc', members),
-      bcc: inField('bcc', members),
-      subject,
-      html,
-    });
+    await openNewMessage({ ...perField((field) => inField(field, members)), subject, html });
   }
   // A recipient the host holds but that is not an address was in no group, so it stays.
   const staying = (list: HostRecipient[]) => list.filter((r) => !moved.has(mailboxKey(r.address) ?? ''));

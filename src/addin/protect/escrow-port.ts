@@ -2,9 +2,9 @@
  * The secure-pickup client's signature (src/addin/protect/escrow/), as the pane calls it. The pane receives the
  * function from its host entry, so the pane and its tests do not depend on how or when that library is loaded.
  */
-export interface EscrowRequest {
-  backendUrl: string;
-  token?: string;
+import type { BackendConnection } from '../backend';
+
+export interface EscrowRequest extends BackendConnection {
   message: {
     subject: string;
     html: string;
