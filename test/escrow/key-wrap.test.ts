@@ -78,12 +78,28 @@ test('links carry the secret only in the fragment and parse back; damaged fragme
   expect(url.startsWith('https://sendguard.example.org/base/pickup/#r1.')).toBe(true);
   expect(new URL(url).search).toBe('');
   expect(parseFragment(new URL(url).hash)).toEqual({ role: 'recipient', messageId: id, secret: fill(4) });
+  const senderUrl = pickupUrl('https://sendguard.example.org', {
+    role: 'sender',
+    messageId: id,
+    secret: fill(5),
+  });
+  expect(parseFragment(` ${new URL(senderUrl).hash.slice(1)} `)).toEqual({
+    role: 'sender',
+    messageId: id,
+    secret: fill(5),
+  });
   for (const bad of [
     '',
     '#r1',
     `#r1.${id}.short`,
     `#x1.${id}.${'A'.repeat(43)}`,
     `#r1.${id}.${'A'.repeat(43)}=`,
+    `#r1.${id}.${'A'.repeat(44)}`,
+    `#r1.${id}.${'A'.repeat(43)}.more`,
+    `#r1.${id.slice(1)}.${'A'.repeat(43)}`,
+    `##r1.${id}.${'A'.repeat(43)}`,
+    `#constructor.${id}.${'A'.repeat(43)}`,
+    `#recipient.${id}.${'A'.repeat(43)}`,
   ])
     expect(() => parseFragment(bad)).toThrow(expect.objectContaining({ code: 'ESCROW_LINK_INVALID' }));
 });

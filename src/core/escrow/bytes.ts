@@ -3,6 +3,9 @@
  * no Buffer, no atob on binary strings of unbounded size.
  */
 
+/** 32 bytes (a link, sender or session secret) in unpadded base64url: exactly 43 characters of its alphabet. */
+export const BASE64URL_32_BYTES = /^[A-Za-z0-9_-]{43}$/;
+
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64URL_INDEX = new Map([...B64URL].map((c, i) => [c, i]));
 

@@ -2,9 +2,8 @@
  * The pickup links' fragments: `#r1.<id>.<link secret>` for recipients, `#s1.<id>.<sender secret>` for the
  * sender. Fragments never travel in HTTP requests, so the secrets reach only whoever holds the mail.
  */
-import { fromBase64Url, toBase64Url } from './bytes';
+import { BASE64URL_32_BYTES, fromBase64Url, toBase64Url } from './bytes';
 import { EscrowCryptoError } from './errors';
-import { SECRET_BYTES } from './key-wrap';
 
 export const PICKUP_PATH = '/pickup/';
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
@@ -27,12 +26,13 @@ export function pickupUrl(publicUrl: string, link: PickupLink): string {
 
 /** Accepts the fragment with or without its `#`; anything else is one plain error. */
 export function parseFragment(fragment: string): PickupLink {
-  const match = /^#?(r1|s1)\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(fragment.trim());
-  const secret = match?.[3] ? fromBase64Url(match[3]) : undefined;
-  if (!match?.[2] || !secret || secret.length !== SECRET_BYTES)
+  const [prefix = '', messageId = '', secret = '', ...rest] = fragment.trim().replace(/^#/, '').split('.');
+  const role = (Object.keys(PREFIX) as LinkRole[]).find((r) => PREFIX[r] === prefix);
+  // 43 base64url characters decode to 32 bytes, the size of every secret (SECRET_BYTES).
+  if (!role || rest.length > 0 || !MESSAGE_ID_PATTERN.test(messageId) || !BASE64URL_32_BYTES.test(secret))
     throw new EscrowCryptoError(
       'ESCROW_LINK_INVALID',
       'this link is incomplete; open it from the original email',
     );
-  return { role: match[1] === 'r1' ? 'recipient' : 'sender', messageId: match[2], secret };
+  return { role, messageId, secret: fromBase64Url(secret) };
 }

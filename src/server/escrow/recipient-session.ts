@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BASE64URL_32_BYTES } from '../../core/escrow/bytes';
 import { CSRF_HEADER, PORTAL_REQUEST_HEADER, PORTAL_REQUEST_MARK } from '../../core/escrow/headers';
 import type { EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
@@ -25,7 +26,7 @@ export function requirePortalOrigin(ctx: EscrowContext, request: FastifyRequest)
 function cookieValue(request: FastifyRequest): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, value] = part.trim().split('=', 2);
-    if (name === SESSION_COOKIE && value && /^[A-Za-z0-9_-]{43}$/.test(value)) return value;
+    if (name === SESSION_COOKIE && value && BASE64URL_32_BYTES.test(value)) return value;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
+import { BASE64URL_32_BYTES, fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
 import { SENDER_ACCESS_HEADER } from '../../core/escrow/headers';
 import { SenderView } from '../../core/escrow/wire';
 import { jsonSchema } from '../api/schema';
@@ -26,7 +26,7 @@ async function senderMessage(
 ): Promise<MessageRecord> {
   const given = String(request.headers[SENDER_ACCESS_HEADER] ?? '');
   const message = await findLiveMessage(ctx, request.params.id);
-  const proof = /^[A-Za-z0-9_-]{43}$/.test(given) ? senderAccessHash(given) : undefined;
+  const proof = BASE64URL_32_BYTES.test(given) ? senderAccessHash(given) : undefined;
   if (!message || !proof || !timingSafeEqual(proof, message.senderAccessHash))
     throw new EscrowError(
       'ESCROW_SESSION_INVALID',
