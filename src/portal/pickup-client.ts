@@ -11,6 +11,7 @@ import {
   PORTAL_REQUEST_MARK,
   SENDER_ACCESS_HEADER,
 } from '../core/escrow/headers';
+import { EscrowCryptoError } from '../core/escrow/errors';
 import { requestBlob, requestJson, type FetchLike } from '../core/escrow/http';
 import { passcodeCheck, passcodeKey, unwrapContentKey } from '../core/escrow/key-wrap';
 import { parseFragment, type PickupLink } from '../core/escrow/link';
@@ -21,7 +22,7 @@ import {
   senderAccess,
   unwrapReplyPrivateKey,
 } from '../core/escrow/sender-keys';
-import { uploadStreams } from '../core/escrow/upload';
+import { createAndUpload } from '../core/escrow/upload';
 import {
   CreateReplyResponse,
   MessageManifest,
@@ -32,6 +33,7 @@ import {
   VerifyResponse,
   type AttachmentEntry,
 } from '../core/escrow/wire';
+import { SendguardError } from '../core/errors';
 
 export interface ClientOptions {
   /** `<origin>/api/v1/escrow` */
@@ -51,6 +53,13 @@ async function decryptToBlob(
   const parts: Uint8Array[] = [];
   for await (const part of openAttachment(contentKey, byteSource(ciphertext), entry)) parts.push(part);
   return new Blob(parts as BlobPart[], { type: 'application/octet-stream' });
+}
+
+/** A call the page made out of turn: an attachment before the message was opened, or one it does not have. */
+export class PickupStateError extends SendguardError {
+  constructor(code: 'PICKUP_NOT_OPENED' | 'PICKUP_NO_SUCH_ATTACHMENT', message: string) {
+    super(code, message);
+  }
 }
 
 export interface OpenedMessage {
@@ -121,20 +130,20 @@ export class PickupClient {
     const manifestBlob = await requestBlob(this.options.fetch, this.url('/blobs/0'), this.headers());
     const manifest = await openManifest(contentKey, byteSource(manifestBlob), MessageManifest);
     if (manifest.attachments.length !== answer.blobSizes.length - 1)
-      throw new Error('the message and its attachments do not match');
+      throw new EscrowCryptoError('ESCROW_FORMAT_INVALID', 'the message and its attachments do not match');
     this.opened = { contentKey, manifest, replyPublicKey: fromBase64Url(answer.replyPublicKey) };
     return { manifest, address: answer.address, repliesLeft: answer.repliesLeft };
   }
 
   private requireOpened() {
-    if (!this.opened) throw new Error('open the message first');
+    if (!this.opened) throw new PickupStateError('PICKUP_NOT_OPENED', 'open the message first');
     return this.opened;
   }
 
   async attachment(index: number): Promise<Blob> {
     const { contentKey, manifest } = this.requireOpened();
     const entry = manifest.attachments[index];
-    if (!entry) throw new Error('no such attachment');
+    if (!entry) throw new PickupStateError('PICKUP_NO_SUCH_ATTACHMENT', 'no such attachment');
     const ciphertext = await requestBlob(this.options.fetch, this.url(`/blobs/${index + 1}`), this.headers());
     return decryptToBlob(contentKey, ciphertext, entry);
   }
@@ -149,23 +158,17 @@ export class PickupClient {
       replyPublicKey,
       this.link.messageId,
     );
-    const body = { ephemeralPublicKey: toBase64Url(ephemeralPublicKey), blobCount: 1 + attachments.length };
-    const { replyId } = await requestJson(
-      this.options.fetch,
-      this.url('/replies'),
-      { method: 'POST', headers: this.headers(), body },
-      CreateReplyResponse,
-    );
-    const blobSizes = await uploadStreams(packStreams(contentKey, { text }, attachments), {
-      partUrl: (n, offset) => this.url(`/replies/${replyId}/blobs/${n}?offset=${offset}`),
-      headers: this.headers(),
+    await createAndUpload({
       fetch: this.options.fetch,
-      ...(onProgress ? { onProgress } : {}),
-    });
-    await requestJson(this.options.fetch, this.url(`/replies/${replyId}/finalize`), {
-      method: 'POST',
       headers: this.headers(),
-      body: { blobSizes },
+      collectionUrl: this.url('/replies'),
+      create: {
+        body: { ephemeralPublicKey: toBase64Url(ephemeralPublicKey), blobCount: 1 + attachments.length },
+        answer: CreateReplyResponse,
+        idOf: (answer) => answer.replyId,
+      },
+      streams: packStreams(contentKey, { text }, attachments),
+      ...(onProgress ? { onProgress } : {}),
     });
   }
 }

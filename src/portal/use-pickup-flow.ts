@@ -3,6 +3,7 @@
  * step comes next, and each step's request with its busy flag and its error in words.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { EscrowHttpError } from '../core/escrow/http';
 import type { PickupLink } from '../core/escrow/link';
 import type { PickupInfo } from '../core/escrow/wire';
 import { messageOf } from '../core/errors';
@@ -44,8 +45,10 @@ export function usePickupFlow(link: PickupLink, apiBase: string): PickupFlow {
         setInfo(answer);
         setStep('address');
       },
-      (e: Error & { status?: number }) =>
-        e.status === 410 || e.status === 404 ? setStep('gone') : setError(e.message),
+      (e: unknown) =>
+        e instanceof EscrowHttpError && (e.status === 410 || e.status === 404)
+          ? setStep('gone')
+          : setError(messageOf(e)),
     );
   }, [client]);
 

@@ -276,3 +276,17 @@ test('XSS payloads in body, subject and attachment names execute nothing in the 
   expect(leftovers).toBe(0);
   expect(page.url()).toBe(`${server.url}/pickup/`);
 }, 90_000);
+
+test('a sender link with the wrong secret shows the server’s refusal in the error bar, and no replies', async () => {
+  const sent = await escrow(`wrong-sender-${RUN}`, {
+    subject: 's',
+    html: '<p>x</p>',
+    text: 'x',
+    attachments: [],
+  });
+  const { page } = await watchedPage();
+  // The recipient's secret in a sender link: well-formed, but not the sender's.
+  await page.goto(sent.pickupUrl.replace('#r1.', '#s1.'));
+  await page.getByText('this sender link is not valid, or the message was revoked or has expired').waitFor();
+  expect(await page.getByTestId('reply').count()).toBe(0);
+}, 60_000);

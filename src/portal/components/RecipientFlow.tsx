@@ -2,12 +2,13 @@
  * The recipient's steps: say who you are, enter the mailed code (and the passcode, if the sender set one), read.
  * Nothing happens on load but one read-only request: a scanner that opens the link changes nothing.
  */
-import { MessageBar, MessageBarBody, Spinner, Text } from '@fluentui/react-components';
+import { Spinner, Text } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { PickupLink } from '../../core/escrow/link';
 import { senderLabel } from '../../core/escrow/sender-label';
 import { usePickupFlow } from '../use-pickup-flow';
 import { MessageView } from './MessageView';
+import { ErrorBar } from './ErrorBar';
 import { Page } from './Page';
 import { AddressStep, CodeStep, PasscodeStep } from './PickupSteps';
 
@@ -39,11 +40,7 @@ export function RecipientFlow({ link, apiBase }: { link: PickupLink; apiBase: st
           until {when(info.expiresAt)}.
         </Text>
       )}
-      {error && (
-        <MessageBar intent="error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <ErrorBar message={error} />
       {step === 'address' && (
         <AddressStep
           busy={busy}

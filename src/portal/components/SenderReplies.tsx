@@ -1,9 +1,11 @@
 /** The sender's view through their own link: the replies recipients sent, decrypted here. */
-import { Divider, MessageBar, MessageBarBody, Spinner, Text } from '@fluentui/react-components';
+import { Divider, Spinner, Text } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import type { PickupLink } from '../../core/escrow/link';
+import { messageOf } from '../../core/errors';
 import { SenderClient, type ReadReply } from '../pickup-client';
 import { AttachmentList } from './AttachmentList';
+import { ErrorBar } from './ErrorBar';
 import { Page } from './Page';
 
 export function SenderReplies({ link, apiBase }: { link: PickupLink; apiBase: string }) {
@@ -14,16 +16,12 @@ export function SenderReplies({ link, apiBase }: { link: PickupLink; apiBase: st
   const [replies, setReplies] = useState<ReadReply[]>();
   const [error, setError] = useState('');
   useEffect(() => {
-    client.replies().then(setReplies, (e: Error) => setError(e.message));
+    client.replies().then(setReplies, (e: unknown) => setError(messageOf(e)));
   }, [client]);
   return (
     <Page title="Replies to your secure message">
       {!replies && !error && <Spinner label="Decrypting replies" />}
-      {error && (
-        <MessageBar intent="error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <ErrorBar message={error} />
       {replies?.length === 0 && <Text>No replies yet.</Text>}
       {replies?.map((reply, i) => (
         <section key={i} data-testid="reply">

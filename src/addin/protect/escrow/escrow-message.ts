@@ -4,20 +4,18 @@
  * secret never leave this function except inside the links it returns.
  */
 import { fromBase64Url, randomBytes, toBase64Url } from '../../../core/escrow/bytes';
-import { requestJson, type FetchLike } from '../../../core/escrow/http';
+import type { FetchLike } from '../../../core/escrow/http';
 import { passcodeCheck, passcodeKey, SECRET_BYTES, wrapContentKey } from '../../../core/escrow/key-wrap';
 import { pickupUrl } from '../../../core/escrow/link';
 import { packStreams, type AttachmentInput } from '../../../core/escrow/package';
 import { makeReplyKeys, senderAccess } from '../../../core/escrow/sender-keys';
-import { uploadStreams } from '../../../core/escrow/upload';
+import { createAndUpload } from '../../../core/escrow/upload';
 import { CreateEscrowResponse, type CreateEscrowRequest } from '../../../core/escrow/wire';
+import type { BackendConnection } from '../../backend';
 import { pickupNotice } from './notice';
 
-export interface EscrowMessageOptions {
-  /** The Sendguard server, e.g. `https://sendguard.example.org`; the portal is served from it too. */
-  backendUrl: string;
-  /** The sender's bearer token (Entra access token or API token); none only against a dev-mode server. */
-  token?: string;
+/** The Sendguard server (the portal is served from it too) and the sender's bearer token, if it needs one. */
+export interface EscrowMessageOptions extends BackendConnection {
   /**
    * Who recipients are told sent the message (Office: `mailbox.userProfile`), and where lock-out and reply
    * notices go. Without it the notice and the portal name no sender.
@@ -79,30 +77,22 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
     senderAccess: toBase64Url(await senderAccess(senderSecret)),
     ...passcode.request,
   };
-  const created = await requestJson(
+  const created = await createAndUpload({
     fetch,
-    `${api}/messages`,
-    { method: 'POST', headers, body: create },
-    CreateEscrowResponse,
-  );
-  const wrappedKey = await wrapContentKey(contentKey, {
-    messageId: created.id,
-    linkSecret,
-    serverSecret: fromBase64Url(created.serverSecret),
-    ...(passcode.key ? { passcodeKey: passcode.key } : {}),
-  });
-
-  const streams = packStreams(contentKey, { subject, html, text }, attachments);
-  const blobSizes = await uploadStreams(streams, {
-    partUrl: (n, offset) => `${api}/messages/${created.id}/blobs/${n}?offset=${offset}`,
     headers,
-    fetch,
+    collectionUrl: `${api}/messages`,
+    create: { body: create, answer: CreateEscrowResponse, idOf: (answer) => answer.id },
+    streams: packStreams(contentKey, { subject, html, text }, attachments),
+    finalizeFields: async (answer) => {
+      const wrappedKey = await wrapContentKey(contentKey, {
+        messageId: answer.id,
+        linkSecret,
+        serverSecret: fromBase64Url(answer.serverSecret),
+        ...(passcode.key ? { passcodeKey: passcode.key } : {}),
+      });
+      return { wrappedKey: toBase64Url(wrappedKey) };
+    },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  await requestJson(fetch, `${api}/messages/${created.id}/finalize`, {
-    method: 'POST',
-    headers,
-    body: { wrappedKey: toBase64Url(wrappedKey), blobSizes },
   });
 
   const link = pickupUrl(options.backendUrl, {
