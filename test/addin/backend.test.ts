@@ -35,38 +35,37 @@ async function failure(fetch: typeof globalThis.fetch, asked = ['ann@a.example']
   return error;
 }
 
-test('reads the service’s own answer over HTTP', async () => {
+/** Runs `use` against the real service, listening on a free port, with an API token it accepts. */
+async function withService(use: (baseUrl: string, token: string) => Promise<void>): Promise<void> {
   const { app, token } = await deployedTestApp();
   await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const { port } = app.server.address() as AddressInfo;
-    const backend = createBackend({ baseUrl: `http://127.0.0.1:${port}`, token });
+    await use(`http://127.0.0.1:${port}`, token);
+  } finally {
+    await app.close();
+  }
+}
+
+test('reads the service’s own answer over HTTP', () =>
+  withService(async (baseUrl, token) => {
+    const backend = createBackend({ baseUrl, token });
     const asked = ['ann@partner.example', 'clerk@example.gov', 'nobody'];
     const answer = await backend.assess(asked);
     expect(answer.recipients.map((r) => r.input)).toEqual(asked.slice(0, 2));
     expect(answer.invalid.map((r) => r.input)).toEqual(['nobody']);
     expect((await backend.policy()).policy.classifications.length).toBeGreaterThan(0);
-  } finally {
-    await app.close();
-  }
-});
+  }));
 
-test('a configured connection (Outlook’s page config, Thunderbird’s settings) signs in with its token', async () => {
-  const { app, token } = await deployedTestApp();
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  try {
-    const { port } = app.server.address() as AddressInfo;
-    const backendUrl = `http://127.0.0.1:${port}/`;
-    expect(
-      (await connectBackend({ backendUrl, token }).policy()).policy.classifications.length,
-    ).toBeGreaterThan(0);
+test('a configured connection (Outlook’s page config, Thunderbird’s settings) signs in with its token', () =>
+  withService(async (baseUrl, token) => {
+    const backendUrl = `${baseUrl}/`;
+    const { policy } = await connectBackend({ backendUrl, token }).policy();
+    expect(policy.classifications.length).toBeGreaterThan(0);
     await expect(connectBackend({ backendUrl }).policy()).rejects.toMatchObject({
       code: 'BACKEND_UNAUTHORIZED',
     });
-  } finally {
-    await app.close();
-  }
-});
+  }));
 
 test('a connection’s client uses the fetch it is given', async () => {
   const asked: string[] = [];

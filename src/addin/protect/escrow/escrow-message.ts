@@ -52,6 +52,27 @@ async function passcodeFields(passcode: string | undefined, random: (length: num
   };
 }
 
+/** What the server keeps: who may pick up and until when, and what only the sender's secret unlocks. */
+async function createRequest(
+  options: EscrowMessageOptions,
+  sender: { name: string; address: string },
+  senderSecret: Uint8Array,
+  passcode: Partial<Pick<CreateEscrowRequest, 'passcode'>>,
+): Promise<CreateEscrowRequest> {
+  const replyKeys = await makeReplyKeys(senderSecret);
+  return {
+    recipients: options.recipients,
+    expiryDays: options.expiryDays,
+    senderName: sender.name,
+    ...(sender.address ? { senderAddress: sender.address } : {}),
+    blobCount: 1 + options.message.attachments.length,
+    replyPublicKey: toBase64Url(replyKeys.publicKey),
+    wrappedReplyKey: toBase64Url(replyKeys.wrappedPrivateKey),
+    senderAccess: toBase64Url(await senderAccess(senderSecret)),
+    ...passcode,
+  };
+}
+
 export async function escrowMessage(options: EscrowMessageOptions): Promise<EscrowedMessage> {
   // Bound: called as a method of another object, the browser's fetch throws "Illegal invocation".
   const fetch = options.fetch ?? (globalThis.fetch.bind(globalThis) as unknown as FetchLike);
@@ -62,26 +83,18 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
   const contentKey = random(SECRET_BYTES);
   const linkSecret = random(SECRET_BYTES);
   const senderSecret = random(SECRET_BYTES);
-  const replyKeys = await makeReplyKeys(senderSecret);
   const passcode = await passcodeFields(options.passcode, random);
   const { subject, html, text, attachments } = options.message;
 
-  const create: CreateEscrowRequest = {
-    recipients: options.recipients,
-    expiryDays: options.expiryDays,
-    senderName: sender.name,
-    ...(sender.address ? { senderAddress: sender.address } : {}),
-    blobCount: 1 + attachments.length,
-    replyPublicKey: toBase64Url(replyKeys.publicKey),
-    wrappedReplyKey: toBase64Url(replyKeys.wrappedPrivateKey),
-    senderAccess: toBase64Url(await senderAccess(senderSecret)),
-    ...passcode.request,
-  };
   const created = await createAndUpload({
     fetch,
     headers,
     collectionUrl: `${api}/messages`,
-    create: { body: create, answer: CreateEscrowResponse, idOf: (answer) => answer.id },
+    create: {
+      body: await createRequest(options, sender, senderSecret, passcode.request),
+      answer: CreateEscrowResponse,
+      idOf: (answer) => answer.id,
+    },
     streams: packStreams(contentKey, { subject, html, text }, attachments),
     finalizeFields: async (answer) => {
       const wrappedKey = await wrapContentKey(contentKey, {
