@@ -20,13 +20,6 @@ void Office.onReady(() => {
   const config = addinConfig();
   const host = createOfficeHost(Office);
   createRoot(document.getElementById('root')!).render(
-    <Pane
-      host={host}
-      backend={connectBackend(config)}
-      backendUrl={config.backendUrl}
-      {...(config.token ? { token: config.token } : {})}
-      escrow={escrow}
-      randomHex={randomHex}
-    />,
+    <Pane host={host} backend={connectBackend(config)} {...config} escrow={escrow} randomHex={randomHex} />,
   );
 });

@@ -38,8 +38,7 @@ async function start(): Promise<void> {
       pane={{
         host: createComposeHost(api, tabId, () => dark.matches),
         backend: connectBackend(settings),
-        backendUrl: settings.backendUrl,
-        ...(settings.token ? { token: settings.token } : {}),
+        ...settings,
         randomHex,
         escrow: (request) =>
           import(/* webpackChunkName: "escrow" */ 'sendguard-escrow').then((m) => m.escrowMessage(request)),
