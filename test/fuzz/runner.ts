@@ -20,7 +20,7 @@ export interface Budget {
 /** The design's rule: 64 KiB of input parsed in under 50 ms, scaled down linearly to a 5 ms floor. */
 export const DEFAULT_BUDGET: Budget = { floorMs: 5, msPer64KiB: 50 };
 
-export interface FuzzTarget<T> {
+export interface FuzzTarget<T, R = unknown> {
   name: string;
   /** Grammar-aware inputs: valid-ish documents with mutated tokens, pathological shapes, up to 64 KiB. */
   inputs: fc.Arbitrary<T>;
@@ -31,7 +31,12 @@ export interface FuzzTarget<T> {
    * errors (SendguardError and its subclasses, with their codes); anything else (TypeError, RangeError, a
    * library's own error class) fails the input.
    */
-  parse: (input: T) => unknown;
+  parse: (input: T) => R;
+  /**
+   * What every result must be, whatever the input (throws when it is not). Run on a result of its own, outside the
+   * timed runs: the budget is the parser's, not the check's.
+   */
+  check?: (result: R) => void;
   budget?: Budget;
 }
 
@@ -118,7 +123,7 @@ export async function bestCpuMs(parse: () => unknown, allowedMs = 0): Promise<nu
 }
 
 /** The first calls compile the parser's code and regular expressions; that one-off cost is not the parser's. */
-async function warmUp<T>(target: FuzzTarget<T>): Promise<void> {
+async function warmUp<T, R>(target: FuzzTarget<T, R>): Promise<void> {
   for (const input of fc.sample(target.inputs, { numRuns: WARM_UP_INPUTS, seed: 1 })) {
     await cpuMs(() => target.parse(input)).catch(() => undefined);
   }
@@ -147,7 +152,19 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-export async function fuzz<T>(target: FuzzTarget<T>, runs = fuzzRuns()): Promise<FuzzFigures> {
+/** The target's check on one untimed parse; a typed refusal is a result too, and has nothing to check. */
+function checkResult<T, R>(target: FuzzTarget<T, R>, input: T): void {
+  let result: R;
+  try {
+    result = target.parse(input);
+  } catch (error) {
+    if (isSendguardError(error)) return;
+    throw new Disallowed(error);
+  }
+  target.check?.(result);
+}
+
+export async function fuzz<T, R>(target: FuzzTarget<T, R>, runs = fuzzRuns()): Promise<FuzzFigures> {
   const budget = target.budget ?? DEFAULT_BUDGET;
   const msPerKiB: number[] = [];
   let largestBytes = 0;
@@ -165,6 +182,7 @@ export async function fuzz<T>(target: FuzzTarget<T>, runs = fuzzRuns()): Promise
       // Inputs under 1 KiB count as 1 KiB: per-KiB figures of a few bytes would only measure call overhead.
       msPerKiB.push(best / (Math.max(bytes, KIB) / KIB));
       if (best > allowedMs) throw new OverBudget(best, allowedMs, bytes);
+      if (target.check) checkResult(target, input);
     } catch (error) {
       firstFailure ??= performance.now();
       throw error;
@@ -201,7 +219,7 @@ export function describeFigures(f: FuzzFigures): string {
  * The jest test for one target: runs it, prints its figures, and fails with the failure's description. The
  * full run (`npm run fuzz`) sets FUZZ_RUNS; the regular test run keeps the default small count.
  */
-export function fuzzTest<T>(target: FuzzTarget<T>): void {
+export function fuzzTest<T, R>(target: FuzzTarget<T, R>): void {
   test(
     `fuzz: ${target.name}`,
     async () => {

@@ -32,10 +32,23 @@ export class AnswerError extends SendguardError {
 
 export type Fields = Record<string, unknown>;
 
-/** Strings from the answer are echoed to the sender: keep them short. */
+/**
+ * Strings from the answer are echoed to the sender: keep them short. A list or a set of fields is shown by its
+ * brackets alone: serialising it would cost as much as the whole answer (thousands of nested levels, say) only to
+ * keep 80 characters.
+ */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return `"${text.length > 80 ? `${text.slice(0, 79)}…` : text}"`;
+  return `"${typeof value === 'object' && value !== null ? brackets(value) : shortened(String(value))}"`;
+}
+
+function brackets(value: object): string {
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  for (const _key in value) return `${open}…${close}`;
+  return `${open}${close}`;
+}
+
+function shortened(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
 /** Where in the answer a value sits, in words: "the answer for ann@example.org: key verdict". */
