@@ -158,9 +158,10 @@ export async function testApp({ config = {}, deps = {} }: Partial<TestApp> = {})
   return { app, ...fullDeps, fakeTransport, fakeKeys };
 }
 
-/** As an admin deploys it: API tokens required (no dev mode), with one sender's token issued. */
+/** As an admin deploys it: API tokens required (no dev mode), with one sender's and one admin's token issued. */
 export async function deployedTestApp({ config = {}, deps = {} }: Partial<TestApp> = {}) {
   const built = await testApp({ config: { ...config, auth: { apiTokens: true, devNoAuth: false } }, deps });
   const { token } = await issueApiToken(built.store.tokens, { name: 'a sender', role: 'sender' });
-  return { ...built, token, authorization: `Bearer ${token}` };
+  const admin = await issueApiToken(built.store.tokens, { name: 'an admin', role: 'admin' });
+  return { ...built, token, authorization: `Bearer ${token}`, adminAuthorization: `Bearer ${admin.token}` };
 }
