@@ -94,6 +94,22 @@ describe('a field of the wrong type is refused, naming it', () => {
       (p: Record<string, any>) => (p.defaultClassification = 'nowhere'),
     ],
     [
+      'classification 1: the label "" is too short',
+      (p: Record<string, any>) => (p.classifications[0].label = ''),
+    ],
+    [
+      'domains[1].domain: "partner.example" is listed twice',
+      (p: Record<string, any>) =>
+        (p.domains = [{ domain: 'partner.example' }, { domain: 'partner.example' }]),
+    ],
+    [
+      'classifications[0].prefer[0]: forced TLS protects each hop only and can never meet end-to-end',
+      (p: Record<string, any>) => {
+        p.classifications[0].requirement = 'end-to-end';
+        p.classifications[0].prefer = ['tls'];
+      },
+    ],
+    [
       'keys.minRsaBits 1024 is not between 2048 and 16384',
       (p: Record<string, any>) => (p.keys.minRsaBits = 1024),
     ],

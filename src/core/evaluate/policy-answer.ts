@@ -6,6 +6,7 @@
  * never half-read: `onSend.allowOverride: "no"` must not turn on "send anyway".
  */
 import type { ClassificationPolicy, DomainOverride, Policy } from '../policy/schema';
+import { formatPath, policyProblems } from '../policy/rules';
 import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from '../policy/limits';
 import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
@@ -18,12 +19,17 @@ export interface PolicyAnswer {
 
 const name = (value: unknown, what: string, at: Place) => at.matching(value, what, P.classificationName);
 
+/**
+ * Only the length: the schema's DomainPattern also normalises the name to a lower-case A-label (UTS #46, which
+ * needs tr46, too large for the send handler) and refuses a name that is not one. The reader does not re-check
+ * that syntax: the service serves the policy after its schema has normalised every domain.
+ */
 const domainPattern = (value: unknown, at: Place) => at.string(value, 'a domain', 1, L.domainPatternMax);
 
 function readClassification(value: unknown, index: number): ClassificationPolicy {
   const at = new Place(`the policy: classification ${index + 1}: `);
   const fields = at.object(value, 'the classification');
-  const label = at.optionalString(fields.label, 'the label', L.labelMax);
+  const label = fields.label === undefined ? undefined : at.string(fields.label, 'the label', 1, L.labelMax);
   const prefer = at.list(fields.prefer, 'the preferred protections', L.preferMax);
   if (prefer.length === 0) at.fail('the preferred protections are empty');
   return {
@@ -134,31 +140,6 @@ function readSections(fields: Fields, at: Place): Pick<Policy, 'transport' | 'es
   };
 }
 
-/** The schema's cross-checks: each name defined once, every name referred to defined, preferences that can hold. */
-function checkPolicy(policy: Policy, at: Place): void {
-  const names = policy.classifications.map((c) => c.name);
-  const repeated = names.find((n, i) => names.indexOf(n) !== i);
-  if (repeated !== undefined) at.fail(`the classification ${quote(repeated)} is defined twice`);
-  const referred = [
-    policy.defaultClassification,
-    ...Object.values(policy.detectors),
-    ...Object.values(policy.labels),
-  ];
-  const unknown = referred.find((n) => n !== undefined && !names.includes(n));
-  if (unknown !== undefined)
-    at.fail(`${quote(unknown)} is not one of the classifications (${names.join(', ')})`);
-  for (const c of policy.classifications) {
-    if (new Set(c.prefer).size !== c.prefer.length) at.fail(`${quote(c.name)} lists a protection twice`);
-    if (c.requirement === 'end-to-end' && c.prefer.includes('tls'))
-      at.fail(`${quote(c.name)} prefers forced TLS, which can never meet end-to-end`);
-    if (!policy.escrow.enabled && c.prefer.includes('escrow'))
-      at.fail(`${quote(c.name)} prefers secure pickup but escrow is off`);
-  }
-  const domains = policy.domains.map((d) => d.domain);
-  const twice = domains.find((d, i) => domains.indexOf(d) !== i);
-  if (twice !== undefined) at.fail(`the domain ${quote(twice)} is listed twice`);
-}
-
 /** The policy answer as the service's schema reads it; unknown fields dropped; throws AnswerError. */
 export function readPolicyAnswer(body: unknown): PolicyAnswer {
   const at = new Place('the policy: ');
@@ -185,6 +166,7 @@ export function readPolicyAnswer(body: unknown): PolicyAnswer {
     ...readSections(fields, at),
     ...(complianceKey !== undefined ? { complianceKey } : {}),
   };
-  checkPolicy(policy, at);
+  const [problem] = policyProblems(policy);
+  if (problem) at.fail(`${formatPath(problem.path)}: ${problem.message}`);
   return { version: at.string(answer.version, 'the policy version'), policy };
 }

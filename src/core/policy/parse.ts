@@ -3,6 +3,7 @@ import { parse as parseYaml, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { SendguardError } from '../errors';
 import { PolicySchema, type Policy } from './schema';
+import { formatPath } from './rules';
 
 export interface PolicyIssue {
   /** Where, as an admin would find it in the file: `classifications[2].prefer[0]`; `(document)` for the whole. */
@@ -22,12 +23,8 @@ export class PolicyError extends SendguardError {
 /** A policy is a page of settings; anything near this size is a mistake or an attack. */
 export const MAX_POLICY_BYTES = 1024 * 1024;
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(document)';
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
-    .join('');
-}
+/** Where a problem is, as `classifications[0].prefer[1]`; kept here for the server's config loader too. */
+export { formatPath } from './rules';
 
 function issuesOf(error: z.ZodError): PolicyIssue[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));

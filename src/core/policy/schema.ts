@@ -7,6 +7,7 @@ import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } f
 import { normalizeDomain } from '../addresses';
 import { Fingerprint } from '../wire';
 import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from './limits';
+import { policyProblems } from './rules';
 
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
 const DomainPattern = z.string().transform((value, ctx) => {
@@ -21,16 +22,6 @@ const DomainPattern = z.string().transform((value, ctx) => {
 });
 
 const RequirementWord = z.enum(REQUIREMENTS);
-
-/** The indexes at which a value appears again after its first time. */
-function repeatedAt(values: readonly string[]): number[] {
-  const seen = new Set<string>();
-  return values.flatMap((value, i) => {
-    const again = seen.has(value);
-    seen.add(value);
-    return again ? [i] : [];
-  });
-}
 
 const ClassificationName = z.string().regex(P.classificationName.pattern, P.classificationName.hint);
 
@@ -124,31 +115,7 @@ export const PolicySchema = z
       .optional(),
   })
   .superRefine((policy, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: 'custom', path, message });
-    const names = policy.classifications.map((c) => c.name);
-    for (const i of repeatedAt(names))
-      issue(['classifications', i, 'name'], `"${names[i]}" is defined twice`);
-    policy.classifications.forEach((c, i) => {
-      const repeated = repeatedAt(c.prefer);
-      c.prefer.forEach((p, j) => {
-        const path = ['classifications', i, 'prefer', j];
-        if (repeated.includes(j)) issue(path, `"${p}" is listed twice`);
-        if (p === 'tls' && c.requirement === 'end-to-end')
-          issue(path, 'forced TLS protects each hop only and can never meet end-to-end');
-        if (p === 'escrow' && !policy.escrow.enabled)
-          issue(path, 'secure pickup is preferred here but escrow.enabled is false');
-      });
-    });
-    const known = new Set(names);
-    const mustExist = (name: string, path: (string | number)[]) => {
-      if (!known.has(name)) issue(path, `"${name}" is not one of the classifications (${names.join(', ')})`);
-    };
-    mustExist(policy.defaultClassification, ['defaultClassification']);
-    for (const [detector, name] of Object.entries(policy.detectors)) mustExist(name, ['detectors', detector]);
-    for (const [label, name] of Object.entries(policy.labels)) mustExist(name, ['labels', label]);
-    const domains = policy.domains.map((override) => override.domain);
-    for (const i of repeatedAt(domains)) issue(['domains', i, 'domain'], `"${domains[i]}" is listed twice`);
+    for (const { path, message } of policyProblems(policy)) ctx.addIssue({ code: 'custom', path, message });
   });
 
 export type Policy = z.infer<typeof PolicySchema>;
