@@ -33,7 +33,7 @@ export function decide(address: string, results: SourceResult[], pin: Pin | unde
   if (org !== undefined) return { assessment: fromValid(address, 'valid', org, results) };
   const pinned = valid.find((result) => checkPin(pin, result.key) === 'matches');
   if (pin !== undefined && pinned !== undefined) {
-    const note = `the key is the one pinned (by ${pin.acceptedBy})`;
+    const note = pinnedNote(pin.acceptedBy);
     return { assessment: fromValid(address, 'valid', { ...pinned, source: 'pinned' }, results, note) };
   }
   const [best] = valid;
@@ -48,6 +48,23 @@ export function decide(address: string, results: SourceResult[], pin: Pin | unde
     return { assessment: fromValid(address, 'valid', best, results), pinFirstUse: best.key.fingerprint };
   }
   return { assessment: withoutValidKey(address, results, pin) };
+}
+
+/**
+ * What `decide` says about `found`, a usable key, once its fingerprint is pinned `by` someone: `valid` from the
+ * pin, unless the organisation's key, which pins do not touch. A pin note of `found` (the first reason, as
+ * `fromValid` puts it) gives way to the new one.
+ */
+export function asPinned(found: KeyAssessment, by: string): KeyAssessment {
+  if (found.source === 'org') return found;
+  const { pinnedFingerprint, ...key } = found;
+  const hadPinNote = pinnedFingerprint !== undefined || found.source === 'pinned';
+  const reasons = hadPinNote ? found.reasons.slice(1) : found.reasons;
+  return { ...key, verdict: 'valid', source: 'pinned', reasons: bounded([pinnedNote(by), ...reasons]) };
+}
+
+function pinnedNote(acceptedBy: string): string {
+  return `the key is the one pinned (by ${acceptedBy})`;
 }
 
 function fromValid(

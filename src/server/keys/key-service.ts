@@ -9,6 +9,7 @@ import type { KeyAssessment } from '../../core/wire';
 import { untilAborted, type KeyAcceptance, type KeyService, type LookupOptions } from '../services';
 import { SingleFlight } from '../store/single-flight';
 import type { VerdictCache } from '../store/store';
+import { asPinned } from './decide';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 import { pinKey } from './pins';
 
@@ -73,16 +74,20 @@ export class CachingKeyService implements KeyService {
     const usable = found.verdict === 'valid' || found.verdict === 'changed';
     if (!usable || found.fingerprint !== fingerprint) return { accepted: false, found };
     await pinKey(this.deps.pins, { address: key, fingerprint, acceptedBy: by }, this.clock);
-    // Looked up once more so that the answer is the one every later lookup gives: the pinned key, `valid`.
-    await this.cache.delete(key);
-    const pinned = await this.lookup(address, opts);
-    return pinned.verdict === 'valid' && pinned.fingerprint === fingerprint
-      ? { accepted: true, key: pinned }
-      : { accepted: false, found: pinned };
+    // The answer every later lookup gives, derived rather than looked up again: a second lookup could run out
+    // of the caller's deadline and turn a stored pin into a refusal.
+    const accepted = asPinned(found, by);
+    await this.remember(key, accepted);
+    return { accepted: true, key: accepted };
   }
 
   private async lookupAndCache(key: string, address: string): Promise<KeyAssessment> {
     const assessment = await lookupKey(address, this.deps, this.options);
+    await this.remember(key, assessment);
+    return assessment;
+  }
+
+  private async remember(key: string, assessment: KeyAssessment): Promise<void> {
     const ttl =
       assessment.verdict === 'valid'
         ? (this.options.positiveTtlMs ?? POSITIVE_TTL_MS)
@@ -90,6 +95,5 @@ export class CachingKeyService implements KeyService {
           ? (this.options.unknownTtlMs ?? UNKNOWN_TTL_MS)
           : (this.options.negativeTtlMs ?? NEGATIVE_TTL_MS);
     if (ttl > 0) await this.cache.put(key, assessment, this.clock.now() + ttl);
-    return assessment;
   }
 }

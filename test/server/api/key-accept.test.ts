@@ -24,10 +24,14 @@ let store: Store;
 let authorization: string;
 /** What bob's WKD publishes now. */
 let published: Buffer;
+/** How many more answers bob's WKD gives before it stops answering (until the request's deadline); unlimited when undefined. */
+let answersLeft: number | undefined;
 
 beforeEach(async () => {
   published = fixture('gpg-ed25519.asc');
-  const httpsGet: HttpsGet = async (url) => {
+  answersLeft = undefined;
+  const httpsGet: HttpsGet = async (url, { signal }) => {
+    if (answersLeft !== undefined && answersLeft-- <= 0) await stalled(signal);
     const found = url.startsWith(WKD_PATH);
     return {
       status: found ? 200 : 404,
@@ -48,8 +52,19 @@ beforeEach(async () => {
     },
     { minRsaBits: 2048, allowLegacyAlgorithms: false, vksBaseUrl: null, cache: store.keyVerdicts },
   );
-  ({ app, authorization } = await deployedTestApp({ deps: { store, keys, clock } }));
+  ({ app, authorization } = await deployedTestApp({
+    config: { limits: { lookupDeadlineMs: ACCEPT_DEADLINE_MS } },
+    deps: { store, keys, clock },
+  }));
 });
+
+/** Short, so that a lookup left stalled by the test runs into it soon. */
+const ACCEPT_DEADLINE_MS = 500;
+
+/** Never settles on its own: rejects when the lookup's deadline aborts it. */
+function stalled(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+}
 
 afterEach(() => app.close());
 
@@ -87,6 +102,20 @@ test('a sender accepts the key found: it is pinned by them and used from then on
     acceptedBy: expect.stringMatching(/^token:/),
   });
   await store.keyVerdicts.delete('bob@example.org');
+  expect(await lookup()).toMatchObject({ verdict: 'valid', source: 'pinned', fingerprint: BOB_NEW });
+});
+
+test('the accepted key is answered from the lookup that confirmed it: a directory that stops answering afterwards does not turn it into a refusal', async () => {
+  await keyChanged();
+  answersLeft = 1;
+  const res = await accept(BOB_NEW);
+  expect(res.statusCode).toBe(200);
+  expect(res.json().key).toMatchObject({ verdict: 'valid', source: 'pinned', fingerprint: BOB_NEW });
+  expect(res.json().key.pinnedFingerprint).toBeUndefined();
+  expect(res.json().key.reasons[0]).toMatch(/^the key is the one pinned \(by token:/);
+  expect(res.json().key.reasons.join('\n')).not.toContain('differs from the pinned key');
+  expect(await store.pins.get('bob@example.org')).toMatchObject({ fingerprint: BOB_NEW });
+  // The cache holds the accepted answer: a lookup now gets it without asking the stalled directory.
   expect(await lookup()).toMatchObject({ verdict: 'valid', source: 'pinned', fingerprint: BOB_NEW });
 });
 
