@@ -4,6 +4,7 @@
  * interfaces, so tests plug in fakes and the modules can change underneath.
  */
 import type { DomainAssessment, KeyAssessment } from '../core/wire';
+import type { Pin } from './store/store';
 
 export interface LookupOptions {
   /** Aborted when the lookup's own deadline passes; implementations stop their I/O and settle promptly. */
@@ -27,6 +28,10 @@ export interface KeyService {
    * is pinned, accepted `by` the caller, only when the key found now is valid and has exactly that fingerprint.
    */
   accept(address: string, fingerprint: string, by: string, opts: LookupOptions): Promise<KeyAcceptance>;
+  /** An admin pins `fingerprint` for `address` outright, accepted `by` them; the next lookup sees the pin. */
+  pin(address: string, fingerprint: string, by: string): Promise<Pin>;
+  /** Drops what is remembered about `addresses` (after a keyring change), so the next lookup asks afresh. */
+  forget(addresses: readonly string[]): Promise<void>;
 }
 
 /** Reads an armored public key an admin uploads to the organisation keyring; throws a SendguardError if unusable. */

@@ -9,7 +9,6 @@ import { Fingerprint } from '../../core/wire';
 import { ADMIN_ONLY, callerOf } from '../auth/plugin';
 import type { ApiContext } from './context';
 import { NotFoundError } from './errors';
-import { forgetKeyVerdicts } from './key-verdicts';
 import { jsonSchema } from './schema';
 
 const FingerprintParams = z.strictObject({ fingerprint: Fingerprint });
@@ -21,7 +20,7 @@ const KeyringEntry = z.object({
   addedBy: z.string(),
 });
 
-const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspector, clock }) => {
+const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keys, keyInspector, clock }) => {
   app.get(
     '/admin/keyring',
     {
@@ -53,7 +52,7 @@ const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspecto
       };
       const replaced = await store.keyring.get(entry.fingerprint);
       await store.keyring.put(entry);
-      await forgetKeyVerdicts(store, [...entry.addresses, ...(replaced?.addresses ?? [])]);
+      await keys.forget([...entry.addresses, ...(replaced?.addresses ?? [])]);
       request.log.info({ fingerprint: entry.fingerprint }, 'key added to the keyring');
       const { armoredKey: _armored, ...listed } = entry;
       return reply.status(201).send(listed);
@@ -67,7 +66,7 @@ const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keyInspecto
       const { fingerprint } = request.params;
       const entry = await store.keyring.get(fingerprint);
       if (!entry || !(await store.keyring.delete(fingerprint))) throw new NotFoundError(`key ${fingerprint}`);
-      await forgetKeyVerdicts(store, entry.addresses);
+      await keys.forget(entry.addresses);
       request.log.info({ fingerprint }, 'key removed from the keyring');
       return reply.status(204).send();
     },

@@ -1,12 +1,9 @@
 /** Admin: pin a key for an address outright, as if a sender had accepted it (`PUT /admin/pins/:address`). */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { addressKey } from '../../core/addresses';
 import { ADMIN_ONLY, callerOf } from '../auth/plugin';
-import { pinKey } from '../keys/pins';
 import type { ApiContext } from './context';
 import { AddressParams, FingerprintBody } from './key-schemas';
-import { forgetKeyVerdicts } from './key-verdicts';
 import { jsonSchema } from './schema';
 
 const Pin = z.object({
@@ -16,7 +13,7 @@ const Pin = z.object({
   acceptedBy: z.string(),
 });
 
-const pins: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => {
+const pins: FastifyPluginAsync<ApiContext> = async (app, { keys }) => {
   app.put<{ Params: z.infer<typeof AddressParams>; Body: z.infer<typeof FingerprintBody> }>(
     '/admin/pins/:address',
     {
@@ -29,14 +26,8 @@ const pins: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => {
       },
     },
     async (request) => {
-      const address = addressKey(request.params.address);
       const { fingerprint } = request.body;
-      const pin = await pinKey(
-        store.pins,
-        { address, fingerprint, acceptedBy: callerOf(request).subject },
-        clock,
-      );
-      await forgetKeyVerdicts(store, [address]);
+      const pin = await keys.pin(request.params.address, fingerprint, callerOf(request).subject);
       request.log.info({ fingerprint }, 'key pinned');
       return pin;
     },

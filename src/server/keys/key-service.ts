@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
 import { untilAborted, type KeyAcceptance, type KeyService, type LookupOptions } from '../services';
 import { SingleFlight } from '../store/single-flight';
-import type { VerdictCache } from '../store/store';
+import type { Pin, VerdictCache } from '../store/store';
 import { asPinned } from './decide';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 import { pinKey } from './pins';
@@ -73,12 +73,24 @@ export class CachingKeyService implements KeyService {
     const found = await this.lookup(address, opts);
     const usable = found.verdict === 'valid' || found.verdict === 'changed';
     if (!usable || found.fingerprint !== fingerprint) return { accepted: false, found };
-    await pinKey(this.deps.pins, { address: key, fingerprint, acceptedBy: by }, this.clock);
+    await this.pin(key, fingerprint, by);
     // The answer every later lookup gives, derived rather than looked up again: a second lookup could run out
     // of the caller's deadline and turn a stored pin into a refusal.
     const accepted = asPinned(found, by);
     await this.remember(key, accepted);
     return { accepted: true, key: accepted };
+  }
+
+  /** Pins `fingerprint` for `address`; its cached verdict, made without the pin, is dropped. */
+  async pin(address: string, fingerprint: string, by: string): Promise<Pin> {
+    const key = addressKey(address);
+    const pin = await pinKey(this.deps.pins, { address: key, fingerprint, acceptedBy: by }, this.clock);
+    await this.cache.delete(key);
+    return pin;
+  }
+
+  async forget(addresses: readonly string[]): Promise<void> {
+    await Promise.all(addresses.map((address) => this.cache.delete(addressKey(address))));
   }
 
   private async lookupAndCache(key: string, address: string): Promise<KeyAssessment> {

@@ -1,5 +1,6 @@
 /** POST /api/v1/assess against fake services: dedup, invalid entries, limits, the deadline, and staying up. */
-import { FakeTransport, gate, testApp } from './fakes';
+import type { KeyAssessment } from '../../../src/core/wire';
+import { FakeKeys, FakeTransport, gate, testApp } from './fakes';
 
 const post = (recipients: unknown, extra: Record<string, unknown> = {}) => ({
   method: 'POST' as const,
@@ -235,15 +236,16 @@ describe('POST /api/v1/assess', () => {
   });
 
   test('a key that is not valid is never handed out armored', async () => {
-    const keys = {
-      lookup: async (address: string) => ({
-        address,
-        verdict: 'invalid' as const,
-        reasons: ['expired'],
-        armoredKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----',
-      }),
-      accept: async () => Promise.reject(new Error('no key is accepted in this test')),
-    };
+    const keys = new (class extends FakeKeys {
+      override async lookup(address: string): Promise<KeyAssessment> {
+        return {
+          address,
+          verdict: 'invalid',
+          reasons: ['expired'],
+          armoredKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----',
+        };
+      }
+    })();
     const { app } = await testApp({ deps: { keys, transport: new FakeTransport() } });
     const body = (await app.inject(post(['ann@partner.example']))).json();
     expect(body.recipients[0].key).toEqual({

@@ -17,6 +17,7 @@ import type {
   TransportService,
 } from '../../../src/server/services';
 import { openMemoryStore } from '../../../src/server/store/memory';
+import type { Pin } from '../../../src/server/store/store';
 import { defaultPolicy } from '../../helpers/policy';
 
 export const FINGERPRINT = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01';
@@ -108,6 +109,20 @@ export class FakeKeys extends FakeService<KeyAssessment> implements KeyService {
   ): Promise<KeyAcceptance> {
     const found = await this.lookup(address, opts);
     return found.fingerprint === fingerprint ? { accepted: true, key: found } : { accepted: false, found };
+  }
+
+  /** Pins by address as given, first seen at the epoch; the address's cached answer is dropped. */
+  readonly pins = new Map<string, Pin>();
+
+  async pin(address: string, fingerprint: string, by: string): Promise<Pin> {
+    const pin = { address, fingerprint, firstSeen: new Date(0).toISOString(), acceptedBy: by };
+    this.pins.set(address, pin);
+    await this.forget([address]);
+    return pin;
+  }
+
+  async forget(addresses: readonly string[]): Promise<void> {
+    for (const address of addresses) this.cache.delete(address);
   }
 }
 

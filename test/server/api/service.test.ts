@@ -1,9 +1,14 @@
 /** The rest of the surface: health, metrics, OpenAPI, headers, limits, logs, and the key and domain routes. */
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { KeyAssessment } from '../../../src/core/wire';
 import { canonicalJson } from '../../../src/server/api/policy';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
+import { CachingKeyService } from '../../../src/server/keys/key-service';
+import { keyringInStore } from '../../../src/server/keys/store-backed';
 import { openMemoryStore } from '../../../src/server/store/memory';
+import type { Store } from '../../../src/server/store/store';
+import { fakeDns } from '../../helpers/fake-dns';
 import { ManualClock } from '../../helpers/clock';
 import { ARMORED, FINGERPRINT, deployedTestApp, logCollector, testApp } from './fakes';
 
@@ -190,14 +195,10 @@ describe('policy, keys and domains', () => {
   });
 
   test('an admin pins a fingerprint for the normalised address; its cached key verdict is dropped', async () => {
-    const { app, store } = await testApp({
-      deps: { clock: new ManualClock(Date.parse('2025-05-01T00:00:00Z')) },
-    });
-    await store.keyVerdicts.put(
-      'ann@partner.example',
-      { address: 'ann@partner.example', verdict: 'none', reasons: [] },
-      9e12,
-    );
+    const clock = new ManualClock(Date.parse('2025-05-01T00:00:00Z'));
+    const store = openMemoryStore();
+    const { app } = await testApp({ deps: { store, keys: storeBackedKeys(store, clock), clock } });
+    await store.keyVerdicts.put('ann@partner.example', NO_KEY, 9e12);
     const pin = (fingerprint: string) =>
       app.inject({ method: 'PUT', url: '/api/v1/admin/pins/Ann@Partner.Example', payload: { fingerprint } });
     const first = await pin(FINGERPRINT);
@@ -207,12 +208,16 @@ describe('policy, keys and domains', () => {
       firstSeen: '2025-05-01T00:00:00.000Z',
       acceptedBy: 'dev',
     });
+    expect(await store.pins.get('ann@partner.example')).toEqual(first.json());
     expect(await store.keyVerdicts.get('ann@partner.example')).toBeUndefined();
     expect((await pin('abc')).statusCode).toBe(400);
   });
 
-  test('an admin adds, lists and removes keyring keys', async () => {
-    const { app, store } = await testApp();
+  test('an admin adds, lists and removes keyring keys; each change drops the cached verdicts of the key addresses', async () => {
+    const clock = new ManualClock(Date.parse('2025-05-01T00:00:00Z'));
+    const store = openMemoryStore();
+    const { app } = await testApp({ deps: { store, keys: storeBackedKeys(store, clock), clock } });
+    await store.keyVerdicts.put('ann@partner.example', NO_KEY, 9e12);
     const added = await app.inject({
       method: 'POST',
       url: '/api/v1/admin/keyring',
@@ -224,6 +229,7 @@ describe('policy, keys and domains', () => {
       addresses: ['ann@partner.example'],
       addedBy: 'dev',
     });
+    expect(await store.keyVerdicts.get('ann@partner.example')).toBeUndefined();
     expect((await store.keyring.findByAddress('ann@partner.example'))[0]?.armoredKey).toBe(ARMORED);
     const listed = (await app.inject({ url: '/api/v1/admin/keyring' })).json();
     expect(listed).toEqual([expect.objectContaining({ fingerprint: FINGERPRINT })]);
@@ -234,11 +240,32 @@ describe('policy, keys and domains', () => {
       payload: { armoredKey: 'hello' },
     });
     expect(unreadable.json().error.code).toBe('KEY_UNREADABLE');
+    await store.keyVerdicts.put('ann@partner.example', NO_KEY, 9e12);
     const remove = { method: 'DELETE' as const, url: `/api/v1/admin/keyring/${FINGERPRINT}` };
     expect((await app.inject(remove)).statusCode).toBe(204);
+    expect(await store.keyVerdicts.get('ann@partner.example')).toBeUndefined();
     expect((await app.inject(remove)).statusCode).toBe(404);
   });
 });
+
+const NO_KEY: KeyAssessment = { address: 'ann@partner.example', verdict: 'none', reasons: [] };
+
+/** The real key service over `store`, for the admin routes; it never gets as far as the network here. */
+function storeBackedKeys(store: Store, clock: ManualClock): CachingKeyService {
+  const refused = async (): Promise<never> => {
+    throw new Error('no network in this test');
+  };
+  return new CachingKeyService(
+    {
+      network: { resolveAddresses: refused, allowPrivateAddresses: false },
+      dns: fakeDns({}).client,
+      pins: store.pins,
+      orgKeyring: keyringInStore(store.keyring),
+      clock,
+    },
+    { minRsaBits: 2048, allowLegacyAlgorithms: false, vksBaseUrl: null, cache: store.keyVerdicts },
+  );
+}
 
 describe('over real HTTP', () => {
   test('serves on an ephemeral 127.0.0.1 port and survives bad input', async () => {
