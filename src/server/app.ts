@@ -22,6 +22,7 @@ import metricsRoute from './api/metrics';
 import openapi from './api/openapi';
 import pins from './api/pins';
 import policyRoutes from './api/policy';
+import { ServedPolicy } from './api/served-policy';
 import tokens from './api/tokens';
 import { createEntraVerifier } from './auth/entra';
 import type { JWTVerifyGetKey } from './auth/jose';
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     config,
     store: deps.store,
     policy: deps.policy,
+    servedPolicy: await ServedPolicy.load(deps.policy, deps.store.keyring),
     transport: deps.transport,
     keys: deps.keys,
     keyInspector: deps.keyInspector,

@@ -5,11 +5,14 @@ import type { Config } from '../config/schema';
 import type { Metrics } from '../observability/metrics';
 import type { KeyInspector, KeyService, TransportService } from '../services';
 import type { Store } from '../store/store';
+import type { ServedPolicy } from './served-policy';
 
 export interface ApiContext {
   config: Config;
   store: Store;
   policy: Policy;
+  /** `policy` as clients get it; the keyring routes tell it when the keyring changes. */
+  servedPolicy: ServedPolicy;
   transport: TransportService;
   keys: KeyService;
   keyInspector: KeyInspector;

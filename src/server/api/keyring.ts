@@ -1,6 +1,7 @@
 /**
  * Admin: the organisation keyring — keys the organisation vouches for, listed, added and removed. A change drops
- * the cached key verdicts of every address the added, replaced or removed key names.
+ * the cached key verdicts of every address the added, replaced or removed key names, and refreshes the served
+ * policy when the key is its compliance key.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -20,7 +21,10 @@ const KeyringEntry = z.object({
   addedBy: z.string(),
 });
 
-const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keys, keyInspector, clock }) => {
+const keyring: FastifyPluginAsync<ApiContext> = async (
+  app,
+  { store, keys, keyInspector, servedPolicy, clock },
+) => {
   app.get(
     '/admin/keyring',
     {
@@ -53,6 +57,7 @@ const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keys, keyIn
       const replaced = await store.keyring.get(entry.fingerprint);
       await store.keyring.put(entry);
       await keys.forget([...entry.addresses, ...(replaced?.addresses ?? [])]);
+      await servedPolicy.keyringChanged(entry.fingerprint);
       request.log.info({ fingerprint: entry.fingerprint }, 'key added to the keyring');
       const { armoredKey: _armored, ...listed } = entry;
       return reply.status(201).send(listed);
@@ -67,6 +72,7 @@ const keyring: FastifyPluginAsync<ApiContext> = async (app, { store, keys, keyIn
       const entry = await store.keyring.get(fingerprint);
       if (!entry || !(await store.keyring.delete(fingerprint))) throw new NotFoundError(`key ${fingerprint}`);
       await keys.forget(entry.addresses);
+      await servedPolicy.keyringChanged(fingerprint);
       request.log.info({ fingerprint }, 'key removed from the keyring');
       return reply.status(204).send();
     },

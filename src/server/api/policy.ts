@@ -1,9 +1,12 @@
-/** `GET /api/v1/policy`: the validated policy and its version, so a client can tell when its copy is stale. */
+/**
+ * `GET /api/v1/policy`: the policy clients plan with (`ServedPolicy`: the configured policy, its compliance key
+ * possibly filled in from the organisation keyring) and the version of the configured policy, the one `/assess`
+ * reports, so a client can tell when its copy is stale.
+ */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Policy } from '../../core/policy/schema';
-import type { KeyringStore } from '../store/store';
 import type { ApiContext } from './context';
 import { jsonSchema } from './schema';
 
@@ -26,35 +29,24 @@ export function policyVersion(policy: Policy): string {
 
 const PolicyResponse = z.object({ version: z.string(), policy: z.record(z.string(), z.unknown()) });
 
-/**
- * The policy as clients get it: a compliance key given by fingerprint only is filled in from the organisation
- * keyring (the admin's uploads), so that the add-in can encrypt to it. Looked up per request, so a key uploaded
- * after start is served at once; the version stays the configured policy's, the one `/assess` reports.
- */
-async function withComplianceKey(policy: Policy, keyring: KeyringStore): Promise<Policy> {
-  const compliance = policy.complianceKey;
-  if (compliance === undefined || compliance.armoredKey !== undefined) return policy;
-  const entry = await keyring.get(compliance.fingerprint);
-  return entry ? { ...policy, complianceKey: { ...compliance, armoredKey: entry.armoredKey } } : policy;
-}
-
-const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy' | 'store'>> = async (
+const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy' | 'servedPolicy'>> = async (
   app,
-  { policy, store },
+  { policy, servedPolicy },
 ) => {
   const version = policyVersion(policy);
-  const served = await withComplianceKey(policy, store.keyring);
-  if (served.complianceKey && served.complianceKey.armoredKey === undefined) {
+  const missing = servedPolicy.missingComplianceKey;
+  if (missing !== undefined) {
     app.log.warn(
-      { fingerprint: served.complianceKey.fingerprint },
-      'the compliance key is neither in the policy nor in the organisation keyring: every OpenPGP message will ' +
-        'be refused until an admin uploads it (POST /api/v1/admin/keyring) or sets complianceKey.armoredKey',
+      { fingerprint: missing },
+      'the compliance key is neither in the policy nor in the organisation keyring uploaded through the API ' +
+        '(keys.keyringDir files are not served): every OpenPGP message will be refused until an admin uploads ' +
+        'it (POST /api/v1/admin/keyring) or sets complianceKey.armoredKey',
     );
   }
   app.get(
     '/policy',
     { schema: { tags: ['policy'], response: { 200: jsonSchema(PolicyResponse, 'output') } } },
-    async () => ({ version, policy: await withComplianceKey(policy, store.keyring) }),
+    async () => ({ version, policy: servedPolicy.current }),
   );
 };
 

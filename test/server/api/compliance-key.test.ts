@@ -68,3 +68,20 @@ test('an armored compliance key in the policy is served as the admin wrote it', 
   await upload(adminAuthorization);
   expect((await servedPolicy()).policy.complianceKey.armoredKey).toBe("the policy's own key");
 });
+
+test('the served policy is worked out when the keyring changes the compliance key, not on every request', async () => {
+  const { app, store, upload, servedPolicy, as, adminAuthorization } = await deployed({ deps: { policy } });
+  await upload(adminAuthorization);
+  const keyringGet = jest.spyOn(store.keyring, 'get');
+  for (let send = 0; send < 3; send++)
+    expect((await servedPolicy()).policy.complianceKey.armoredKey).toBe(ARMORED);
+  expect(keyringGet).not.toHaveBeenCalled();
+  // Removed, it is no longer served.
+  const removed = await app.inject({
+    method: 'DELETE',
+    url: `/api/v1/admin/keyring/${FINGERPRINT}`,
+    headers: as(adminAuthorization),
+  });
+  expect(removed.statusCode).toBe(204);
+  expect((await servedPolicy()).policy.complianceKey).toEqual({ fingerprint: FINGERPRINT });
+});

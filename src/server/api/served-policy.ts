@@ -1,0 +1,59 @@
+/**
+ * The policy as `GET /api/v1/policy` serves it: a compliance key given by fingerprint only is filled in from the
+ * organisation keyring uploaded through the API, so that the add-in can encrypt to it. Worked out once at start and
+ * again only when the keyring adds or removes the compliance key, not on every request (every send reads it).
+ */
+import type { Policy } from '../../core/policy/schema';
+import type { KeyringStore } from '../store/store';
+
+export class ServedPolicy {
+  private served: Policy;
+  /** Recomputations run one after another, so an older keyring read never lands after a newer one. */
+  private recomputed: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly policy: Policy,
+    private readonly keyring: KeyringStore,
+  ) {
+    this.served = policy;
+  }
+
+  static async load(policy: Policy, keyring: KeyringStore): Promise<ServedPolicy> {
+    const served = new ServedPolicy(policy, keyring);
+    await served.recompute();
+    return served;
+  }
+
+  get current(): Policy {
+    return this.served;
+  }
+
+  /** The compliance key the policy names by fingerprint but neither it nor the keyring holds, if any. */
+  get missingComplianceKey(): string | undefined {
+    const compliance = this.served.complianceKey;
+    return compliance !== undefined && compliance.armoredKey === undefined
+      ? compliance.fingerprint
+      : undefined;
+  }
+
+  /** After the keyring added, replaced or removed the key `fingerprint`: recomputed if it is the compliance key. */
+  async keyringChanged(fingerprint: string): Promise<void> {
+    if (fingerprint === this.policy.complianceKey?.fingerprint) await this.recompute();
+  }
+
+  /** A failed keyring read fails its own caller only: the next recomputation still runs. */
+  private recompute(): Promise<void> {
+    const next = () => this.fillComplianceKey();
+    this.recomputed = this.recomputed.then(next, next);
+    return this.recomputed;
+  }
+
+  private async fillComplianceKey(): Promise<void> {
+    const compliance = this.policy.complianceKey;
+    if (compliance === undefined || compliance.armoredKey !== undefined) return;
+    const entry = await this.keyring.get(compliance.fingerprint);
+    this.served = entry
+      ? { ...this.policy, complianceKey: { ...compliance, armoredKey: entry.armoredKey } }
+      : this.policy;
+  }
+}
