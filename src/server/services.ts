@@ -38,16 +38,3 @@ export interface KeyService {
 export interface KeyInspector {
   inspect(armoredKey: string): Promise<{ fingerprint: string; addresses: string[] }>;
 }
-
-/**
- * How a service honours `LookupOptions.signal` for work it shares between callers: the caller that gives up gets
- * `cancelled()` at once, while the shared work runs on under its own deadline for the others and for the cache.
- */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, cancelled: () => T): Promise<T> {
-  if (signal.aborted) return Promise.resolve(cancelled());
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}

@@ -6,7 +6,8 @@
 import { addressKey, parseAddress } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
-import { untilAborted, type KeyAcceptance, type KeyService, type LookupOptions } from '../services';
+import { untilAborted } from '../net/until-aborted';
+import type { KeyAcceptance, KeyService, LookupOptions } from '../services';
 import { SingleFlight } from '../store/single-flight';
 import type { Pin, VerdictCache } from '../store/store';
 import { asPinned } from './decide';

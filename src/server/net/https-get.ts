@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { SendguardError } from '../../core/errors';
 import { contextTrusting } from './trust';
 import { AddressNotAllowedError, vetAddress } from './address-policy';
+import { untilAborted } from './until-aborted';
 
 export interface HttpsGetOptions {
   /** Addresses of a host name, [] when it has none; throws when DNS fails. Never Node's own lookup. */
@@ -69,9 +70,13 @@ export async function httpsGet(url: string, options: HttpsGetOptions): Promise<H
   const target = parseHttpsUrl(url);
   const deadline = startDeadline(options.timeoutMs, options.signal);
   try {
+    // The injected resolver may ignore its signal; the deadline must hold anyway.
     const addresses = await untilAborted(
       vettedAddresses(target.hostname, options, deadline.signal),
       deadline.signal,
+      () => {
+        throw deadline.signal.reason;
+      },
     );
     return await firstConnecting(addresses, (address) =>
       requestFrom(target, address, options, deadline.signal),
@@ -123,16 +128,6 @@ function startDeadline(timeoutMs: number, callerSignal?: AbortSignal) {
       callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
-}
-
-/** The injected resolver may ignore its signal; the deadline must hold anyway. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
