@@ -4,6 +4,7 @@
  * here to view your secure message") is what trains people to click anything.
  */
 import { senderLabel } from '../../../core/escrow/sender-label';
+import { escapeMarkup } from '../../../core/markup';
 
 export interface NoticeInput {
   senderName: string;
@@ -12,12 +13,6 @@ export interface NoticeInput {
   expiresAt: Date;
   passcode: boolean;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 function expiryText(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -42,10 +37,10 @@ export function pickupNotice(input: NoticeInput): { html: string; text: string }
   const text = [intro, '', input.pickupUrl, '', ...steps].join('\n');
   const html = [
     '<div style="font-family: Segoe UI, Arial, sans-serif; font-size: 14px; line-height: 1.5">',
-    `<p>${escapeHtml(intro!)}</p>`,
-    `<p><a href="${escapeHtml(input.pickupUrl)}">Open the encrypted message</a></p>`,
-    ...steps.map((line) => `<p>${escapeHtml(line)}</p>`),
-    `<p style="color: #605e5c; font-size: 12px">If the button does not work, copy this address into your browser: ${escapeHtml(input.pickupUrl)}</p>`,
+    `<p>${escapeMarkup(intro!)}</p>`,
+    `<p><a href="${escapeMarkup(input.pickupUrl)}">Open the encrypted message</a></p>`,
+    ...steps.map((line) => `<p>${escapeMarkup(line)}</p>`),
+    `<p style="color: #605e5c; font-size: 12px">If the button does not work, copy this address into your browser: ${escapeMarkup(input.pickupUrl)}</p>`,
     '</div>',
   ].join('\n');
   return { html, text };
