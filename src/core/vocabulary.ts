@@ -42,6 +42,15 @@ export type KeyVerdict = (typeof KEY_VERDICTS)[number];
 export const KEY_SOURCES = ['org', 'wkd', 'vks', 'dns', 'pinned'] as const;
 export type KeySource = (typeof KEY_SOURCES)[number];
 
+/** Where a recipient's OpenPGP key came from, as a sender reads it after the key ("…, from a key server"). */
+export const KEY_SOURCE_NAMES: Readonly<Record<KeySource, string>> = {
+  org: "from the organisation's keyring",
+  wkd: "from the recipient's web key directory",
+  vks: 'from a key server',
+  dns: 'from DNSSEC-signed DNS',
+  pinned: 'the key used before',
+};
+
 /** Ways a recipient can be served. `none` means the policy allows plain mail. */
 export const PROTECTIONS = ['internal', 'tls', 'pgp', 'escrow', 'none', 'blocked'] as const;
 export type Protection = (typeof PROTECTIONS)[number];

@@ -214,8 +214,10 @@ describe('a changed OpenPGP key: the sender checks it and accepts it', () => {
     expect(screen.getByTestId('fingerprint-now').textContent).toBe(
       'FEDC BA98 7654 3210 FEDC BA98 7654 3210 FEDC BA98',
     );
-    expect(dialog.textContent).toContain('Key found now, from the web key directory');
+    expect(dialog.textContent).toContain("Key found now, from the recipient's web key directory");
     expect(dialog.textContent).toContain('pinned by first-use');
+    // Not "another protection": with end-to-end required and no secure pickup, the recipient is blocked.
+    expect(dialog.textContent).toContain(`Until you do, the plan does not use OpenPGP for ${ANN}.`);
     expect(dialog.textContent).toContain(`Ask ${ANN} by phone or in person`);
     expect(dialog.textContent).not.toMatch(/administrator/);
   });

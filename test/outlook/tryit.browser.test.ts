@@ -202,7 +202,7 @@ describe('the try-it page', () => {
       formatFingerprint(before),
     );
     await expect(dialog.getByTestId('fingerprint-now').textContent()).resolves.toBe(formatFingerprint(now));
-    await expect(dialog.textContent()).resolves.toContain('from the web key directory');
+    await expect(dialog.textContent()).resolves.toContain("from the recipient's web key directory");
     await page.screenshot({ path: join(ARTIFACTS, 'key-change.png'), fullPage: true });
     await dialog.getByRole('button', { name: `I checked it with ${bob}: use the new key` }).click();
 
@@ -210,7 +210,7 @@ describe('the try-it page', () => {
     await page.getByRole('button', { name: 'Review key change' }).waitFor({ state: 'detached' });
     await page.locator('li', { hasText: bob }).getByRole('button', { name: 'Why?' }).click();
     await page
-      .getByText(`OpenPGP key ${formatFingerprint(now)}, from the key used before`)
+      .getByText(`OpenPGP key ${formatFingerprint(now)}, the key used before`)
       .first()
       .waitFor();
     const lookup = await fetch(`${base}/api/v1/keys/${encodeURIComponent(bob)}`, {

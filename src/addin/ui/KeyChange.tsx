@@ -25,10 +25,9 @@ import {
 import { useState } from 'react';
 import { messageOf } from '../../core/errors';
 import { formatFingerprint } from '../../core/fingerprint';
-import { PROTECTION_NAMES } from '../../core/vocabulary';
+import { KEY_SOURCE_NAMES, PROTECTION_NAMES } from '../../core/vocabulary';
 import { BackendError, type AssessedRecipient } from '../backend';
 import { recordFailure } from '../failure-log';
-import { KEY_SOURCE_NAMES } from './key-sources';
 
 /** The sender accepts `fingerprint` for `address`; rejects with what went wrong. */
 export type AcceptKey = (address: string, fingerprint: string) => Promise<void>;
@@ -65,7 +64,7 @@ function KeyEvidence({ assessed: { address, key } }: { assessed: AssessedRecipie
         </span>
       </Text>
       <Text block>
-        Key found now{key.source ? `, from the ${KEY_SOURCE_NAMES[key.source]}` : ''}:{' '}
+        Key found now{key.source ? `, ${KEY_SOURCE_NAMES[key.source]}` : ''}:{' '}
         <span className={styles.fingerprint} data-testid="fingerprint-now">
           {key.fingerprint ? formatFingerprint(key.fingerprint) : 'unknown'}
         </span>
@@ -78,8 +77,8 @@ function KeyEvidence({ assessed: { address, key } }: { assessed: AssessedRecipie
       <Text block>
         A changed key can mean that {address} made a new one, or that someone is impersonating them. Ask{' '}
         {address} by phone or in person to read out their key’s fingerprint, and compare every group with the
-        key found now. Use the new key only if all of them match. Until you do, {address} is not sent{' '}
-        {PROTECTION_NAMES.pgp}; the plan uses another protection.
+        key found now. Use the new key only if all of them match. Until you do, the plan does not use{' '}
+        {PROTECTION_NAMES.pgp} for {address}.
       </Text>
     </>
   );

@@ -5,9 +5,9 @@ import { useId, useState } from 'react';
 import type { RecipientPlan } from '../../core/plan';
 import type { AssessedRecipient } from '../backend';
 import { formatFingerprint } from '../../core/fingerprint';
+import { KEY_SOURCE_NAMES } from '../../core/vocabulary';
 import { badgeFor } from './badge-text';
 import { KeyChange, type AcceptKey } from './KeyChange';
-import { KEY_SOURCE_NAMES } from './key-sources';
 
 const useStyles = makeStyles({
   row: {
@@ -43,7 +43,7 @@ function evidence(recipient: RecipientPlan, assessed: AssessedRecipient | undefi
   }
   const key = assessed?.key;
   if (recipient.key.verdict === 'valid' && recipient.key.fingerprint) {
-    const source = recipient.key.source ? `, from the ${KEY_SOURCE_NAMES[recipient.key.source]}` : '';
+    const source = recipient.key.source ? `, ${KEY_SOURCE_NAMES[recipient.key.source]}` : '';
     const expires = key?.expires ? `, expires ${key.expires.slice(0, 10)}` : '';
     lines.push(`OpenPGP key ${formatFingerprint(recipient.key.fingerprint)}${source}${expires}.`);
   } else {

@@ -1,6 +1,6 @@
 /** The plan's words: every sentence a sender reads about a recipient's protection is made here. */
 import type { KeyAssessment } from '../wire';
-import type { Requirement, TransportVerdict } from '../vocabulary';
+import { KEY_SOURCE_NAMES, type Requirement, type TransportVerdict } from '../vocabulary';
 
 const REQUIREMENT_NEEDS: Record<Requirement, string> = {
   none: 'no protection',
@@ -42,7 +42,7 @@ export function keyState(address: string, key: KeyAssessment | undefined): strin
   const detail = firstDetail(key.reasons);
   switch (key.verdict) {
     case 'valid':
-      return `${address} has a valid OpenPGP key${key.source ? ` (${sourceName(key.source)})` : ''}`;
+      return `${address} has a valid OpenPGP key${key.source ? ` (${KEY_SOURCE_NAMES[key.source]})` : ''}`;
     case 'none':
       return `no OpenPGP key was found for ${address}`;
     case 'invalid':
@@ -52,14 +52,4 @@ export function keyState(address: string, key: KeyAssessment | undefined): strin
     case 'unknown':
       return `the OpenPGP key lookup for ${address} failed${detail}`;
   }
-}
-
-function sourceName(source: NonNullable<KeyAssessment['source']>): string {
-  return {
-    org: "from the organisation's keyring",
-    wkd: "from the recipient's web key directory",
-    vks: 'from a key server',
-    dns: 'from DNSSEC-signed DNS',
-    pinned: 'the key used before',
-  }[source];
 }
