@@ -1,6 +1,7 @@
 /**
- * The timer the service's periodic jobs (the key-verdict purge, secure pickup's purge) run on. It is a parameter
- * wherever a job is started, so tests fire the jobs by hand instead of waiting or mocking the global timers.
+ * Where the service's periodic jobs (the key-verdict purge, secure pickup's purge) get their timers. The
+ * `Schedule` is a parameter wherever a job is started, so tests fire the jobs by hand instead of waiting or
+ * mocking the global timers.
  */
 
 /** Runs `task` every `everyMs`; returns the function that stops it. */
@@ -12,3 +13,16 @@ export const intervalSchedule: Schedule = (task, everyMs) => {
   timer.unref();
   return () => clearInterval(timer);
 };
+
+/**
+ * Runs `task` every `everyMs` on a timer from `schedule`; a failed pass goes to `onError` rather than being thrown
+ * (the next one tries again). Returns the function that stops it, which the app's `onClose` calls.
+ */
+export function runPeriodically(
+  schedule: Schedule,
+  everyMs: number,
+  task: () => Promise<unknown>,
+  onError: (error: unknown) => void,
+): () => void {
+  return schedule(() => void task().catch(onError), everyMs);
+}

@@ -114,11 +114,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       everyMs: config.purgeIntervalMs,
       onError: (err) => app.log.error({ err }, 'purging expired key verdicts failed'),
     });
+    app.addHook('onClose', async () => stopPurging());
     return {
       app,
       ...(tls?.devCaFile ? { devCaFile: tls.devCaFile } : {}),
       close: async () => {
-        stopPurging();
         await app.close();
         await store.close();
       },

@@ -14,7 +14,7 @@ import type { EscrowConfig, EscrowContext } from './context';
 import { applyApiHeaders } from './headers';
 import { smtpMailer, type Mailer } from './mailer';
 import { pickupRoutes } from './pickup-routes';
-import { intervalSchedule, type Schedule } from '../schedule';
+import { intervalSchedule, runPeriodically, type Schedule } from '../schedule';
 import { purgeOnce } from './purge';
 import { RateWindow } from './rate-window';
 import { replyRoutes } from './reply-routes';
@@ -68,10 +68,13 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
   await replyRoutes(app, ctx);
   await senderLinkRoutes(app, ctx);
 
-  const purge = () =>
-    void purgeOnce(ctx).catch((err: unknown) => app.log.error({ err }, 'escrow purge failed'));
-  const cancel = (options.schedule ?? intervalSchedule)(purge, config.purgeIntervalMs);
-  app.addHook('onClose', async () => cancel());
+  const stopPurging = runPeriodically(
+    options.schedule ?? intervalSchedule,
+    config.purgeIntervalMs,
+    () => purgeOnce(ctx),
+    (err) => app.log.error({ err }, 'escrow purge failed'),
+  );
+  app.addHook('onClose', async () => stopPurging());
 };
 
 export default escrowPlugin;

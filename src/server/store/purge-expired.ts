@@ -3,12 +3,12 @@
  * else removes a row: without the purge the table would keep one row for every address ever looked up.
  */
 import type { Clock } from '../../core/clock';
-import type { Schedule } from '../schedule';
+import { runPeriodically, type Schedule } from '../schedule';
 import type { VerdictCache } from './store';
 
 interface PurgeOptions {
   clock: Clock;
-  /** The timer secure pickup's purge runs on too (`intervalSchedule`, unref'd, in the service). */
+  /** Where the purge gets its timer (`intervalSchedule`, unref'd, in the service); secure pickup's gets its own. */
   schedule: Schedule;
   /** The service's `purgeIntervalMs`, which secure pickup's purge uses too. */
   everyMs: number;
@@ -18,6 +18,6 @@ interface PurgeOptions {
 
 /** Starts the periodic purge of `cache`; returns the function that stops it. */
 export function purgeExpiredPeriodically<T>(cache: VerdictCache<T>, options: PurgeOptions): () => void {
-  const purge = () => void cache.deleteExpired(options.clock.now()).catch(options.onError);
-  return options.schedule(purge, options.everyMs);
+  const { clock, schedule, everyMs, onError } = options;
+  return runPeriodically(schedule, everyMs, () => cache.deleteExpired(clock.now()), onError);
 }

@@ -40,7 +40,7 @@ test('expired key verdicts are purged on the timer by the service clock, at the 
   try {
     await side.keyVerdicts.put('old@example.org', verdict('old@example.org'), clock.now() + 1000);
     await side.keyVerdicts.put('new@example.org', verdict('new@example.org'), clock.now() + 5000);
-    // Secure pickup's purge runs on the same timer and the same setting; running every task runs both.
+    // Secure pickup's purge gets its timer from the same schedule, at the same setting; running every task runs both.
     const tick = async () => {
       tasks.forEach((task) => task.run());
       await new Promise(setImmediate);
