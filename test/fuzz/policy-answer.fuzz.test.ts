@@ -78,7 +78,7 @@ const isDomainPath = (path: (string | number)[]) =>
 type Edit = { kind: 'replace' | 'drop' | 'repeat'; path: number; pick: number; domain: Json; times: number };
 
 function edited(document: Json, edit: Edit): Json {
-  const path = paths[edit.path % paths.length];
+  const path = paths[edit.path % paths.length]!;
   const copy = structuredClone(document);
   let parent: any = copy;
   for (const key of path.slice(0, -1)) {
@@ -89,10 +89,11 @@ function edited(document: Json, edit: Edit): Json {
   if (parent === null || typeof parent !== 'object' || !(last in parent)) return copy;
   if (edit.kind === 'replace') {
     const edges = edgesOf(parent[last]);
-    parent[last] = isDomainPath(path) ? edit.domain : edges[edit.pick % edges.length];
+    parent[last] = isDomainPath(path) ? edit.domain : edges[edit.pick % edges.length]!;
   } else if (edit.kind === 'drop' && Array.isArray(parent)) parent.splice(last as number, 1);
   else if (edit.kind === 'drop') delete parent[last];
-  else if (Array.isArray(parent)) parent.push(...Array.from({ length: edit.times }, () => parent[last]));
+  else if (Array.isArray(parent))
+    parent.push(...Array.from({ length: edit.times }, () => parent[last as number]));
   return copy;
 }
 
