@@ -7,7 +7,6 @@ import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import { messageOf, SendguardError } from '../../core/errors';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
-import { SingleFlight } from '../store/single-flight';
 import { fetchStsPolicy, StsFetchError, type StsFetchDeps } from './mta-sts-fetch';
 import { parseStsRecord, StsPolicyError, type StsPolicy, type TxtRecordStatus } from './mta-sts-parse';
 import type { TlsRptResultType } from './tls-rpt';
@@ -85,19 +84,16 @@ export type StsStatus =
     }
   | ({ state: 'failed' } & StsFailure);
 
-/** Checks under way, per cache and domain, so that concurrent callers share one lookup and one fetch. */
-const inFlight = new WeakMap<StsCache, SingleFlight<StsStatus>>();
-
-/** The MTA-STS status of `domain`; throws DomainError only when `domain` is not a domain name at all. */
+/**
+ * The MTA-STS status of `domain`; throws DomainError only when `domain` is not a domain name at all. Concurrent
+ * callers are not merged here: its one caller, the transport service, runs one check per domain at a time.
+ */
 export function getStsPolicy(domain: string, deps: StsDeps): Promise<StsStatus> {
-  const key = normalizeDomain(domain);
-  const { cache } = deps;
-  let checks = inFlight.get(cache);
-  if (checks === undefined) inFlight.set(cache, (checks = new SingleFlight()));
-  return checks.run(key, () => resolveStsPolicy(key, cache, deps));
+  return resolveStsPolicy(normalizeDomain(domain), deps);
 }
 
-async function resolveStsPolicy(domain: string, cache: StsCache, deps: StsDeps): Promise<StsStatus> {
+async function resolveStsPolicy(domain: string, deps: StsDeps): Promise<StsStatus> {
+  const { cache } = deps;
   const clock = deps.clock ?? systemClock;
   const cached = await cache.get(domain);
   const live = cached !== undefined && cached.expiresAt > clock.now() ? cached : undefined;

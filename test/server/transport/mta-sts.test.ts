@@ -299,25 +299,6 @@ describe('getStsPolicy', () => {
     expect(await check()).toMatchObject({ state: 'none' });
   });
 
-  test('concurrent checks of one domain share one lookup and one fetch', async () => {
-    const { state, check } = bed();
-    const [first, second] = await Promise.all([check(), check('EXAMPLE.test')]);
-    expect(second).toBe(first);
-    expect(state.lookups).toHaveLength(1);
-    expect(state.fetches).toHaveLength(1);
-    await check();
-    expect(state.lookups).toHaveLength(2);
-  });
-
-  test('checks of different domains are not shared', async () => {
-    const { state, check } = bed();
-    await Promise.all([check('a.example'), check('b.example')]);
-    expect(state.fetches.sort()).toEqual([
-      'https://mta-sts.a.example/.well-known/mta-sts.txt',
-      'https://mta-sts.b.example/.well-known/mta-sts.txt',
-    ]);
-  });
-
   test('a string that is not a domain name is refused outright', () => {
     const { check } = bed();
     expect(() => check('exa mple..test')).toThrow(expect.objectContaining({ code: 'DOMAIN_INVALID' }));

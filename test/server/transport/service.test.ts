@@ -1,0 +1,40 @@
+/**
+ * CachingTransportService shares one check per domain between the callers asking meanwhile: the MX, MTA-STS and
+ * TLS-RPT lookups run once, however many senders check the domain at the same moment.
+ */
+import { MemoryStsCache } from '../../../src/server/transport/mta-sts';
+import { CachingTransportService } from '../../../src/server/transport/service';
+import { fakeDns } from '../../helpers/fake-dns';
+
+function serviceOver(dns: ReturnType<typeof fakeDns>) {
+  return new CachingTransportService({
+    deps: {
+      dns: dns.client,
+      heloName: 'checker.example',
+      allowPrivateAddresses: false,
+      stsCache: new MemoryStsCache(),
+    },
+    checkDeadlineMs: 60_000,
+  });
+}
+
+test('concurrent reports of one domain share one check: one MTA-STS lookup, one MX lookup', async () => {
+  const dns = fakeDns({ 'example.test': { MX: [{ preference: 0, exchange: '.' }] } }, { delayMs: 20 });
+  const service = serviceOver(dns);
+  const [first, second] = await Promise.all([service.report('example.test'), service.report('EXAMPLE.test')]);
+  expect(second).toBe(first);
+  expect(service.stats.checks).toBe(1);
+  expect(dns.queries.filter((query) => query === '_mta-sts.example.test TXT')).toHaveLength(1);
+  expect(dns.queries.filter((query) => query === 'example.test MX')).toHaveLength(1);
+});
+
+test('reports of different domains are separate checks', async () => {
+  const dns = fakeDns({}, { delayMs: 20 });
+  const service = serviceOver(dns);
+  await Promise.all([service.report('a.example'), service.report('b.example')]);
+  expect(service.stats.checks).toBe(2);
+  expect(dns.queries.filter((query) => query.startsWith('_mta-sts.')).sort()).toEqual([
+    '_mta-sts.a.example TXT',
+    '_mta-sts.b.example TXT',
+  ]);
+});
