@@ -11,6 +11,7 @@
  */
 import { connectBackend } from '../addin/backend';
 import { recordFailure } from '../addin/failure-log';
+import type { HostRecipients } from '../addin/host';
 import type { MessageReader } from '../addin/read-message';
 import { checkSend, type SendDecision } from '../addin/send-check';
 import { messageOf } from '../core/errors';
@@ -49,9 +50,10 @@ export function tabOfNotice(id: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function detailsReader(details: ComposeDetails): MessageReader {
+/** The recipients are read once, by the caller: the check and a "send anyway" answer must be about the same. */
+function detailsReader(details: ComposeDetails, recipients: HostRecipients): MessageReader {
   return {
-    getRecipients: async () => recipientsOf(details),
+    getRecipients: async () => recipients,
     getSubject: async () => details.subject ?? '',
     getBody: async (format) => bodyOf(details, format),
     getHeader: async (name) => headerOf(details, name),
@@ -85,6 +87,7 @@ async function answer(
   deps: BeforeSendDeps,
   tab: Tab,
   details: ComposeDetails,
+  recipients: HostRecipients,
   decision: SendDecision,
 ): Promise<BeforeSendResult> {
   const { api } = deps;
@@ -106,11 +109,11 @@ async function answer(
       });
     }
     case 'block':
-      if (decision.prompt) return offerOverride(deps, tab, details, decision.text);
+      if (decision.prompt) return offerOverride(deps, tab, recipients, decision.text);
       return cancel(api, tab, `${decision.text} ${OPEN_PANE}`);
     case 'unanswered':
       if (decision.signIn) return cancel(api, tab, `${decision.text} ${SIGN_IN}`);
-      if (decision.prompt) return offerOverride(deps, tab, details, decision.text);
+      if (decision.prompt) return offerOverride(deps, tab, recipients, decision.text);
       return cancel(api, tab, decision.text);
   }
 }
@@ -122,13 +125,13 @@ async function answer(
 async function offerOverride(
   { api, clock = systemClock }: BeforeSendDeps,
   tab: Tab,
-  details: ComposeDetails,
+  recipients: HostRecipients,
   text: string,
 ): Promise<BeforeSendResult> {
   if (tab.id === undefined) return cancel(api, tab, text);
-  const recipients = recipientsKey(recipientsOf(details));
-  if (await takeOverride(api.storage.local, tab.id, recipients, clock)) return allow(api, tab);
-  await askToOverride(api.storage.local, tab.id, { text, recipients });
+  const key = recipientsKey(recipients);
+  if (await takeOverride(api.storage.local, tab.id, key, clock)) return allow(api, tab);
+  await askToOverride(api.storage.local, tab.id, { text, recipients: key });
   return cancel(
     api,
     tab,
@@ -145,8 +148,12 @@ export async function beforeSend(
   try {
     const settings = await readSettings(api.storage.local);
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
-    const decision = await checkSend(detailsReader(details), connectBackend(settings, deps.fetch));
-    return await answer(deps, tab, details, decision);
+    const recipients = recipientsOf(details);
+    const decision = await checkSend(
+      detailsReader(details, recipients),
+      connectBackend(settings, deps.fetch),
+    );
+    return await answer(deps, tab, details, recipients, decision);
   } catch (error) {
     recordFailure('the send check', error);
     return cancel(api, tab, unexpected(error));

@@ -6,8 +6,8 @@
  * the next send of the same recipients within a few minutes finds it and uses it up.
  */
 import type { HostRecipients } from '../addin/host';
-import { mailboxKey } from '../core/addresses';
 import { systemClock, type Clock } from '../core/clock';
+import { canonicalMailboxKey } from '../core/mailbox-key';
 import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import type { StorageArea } from './messenger';
 
@@ -30,11 +30,12 @@ const overrideKey = (tabId: number) => `override:${tabId}`;
 
 /**
  * The recipients an answer applies to: adding someone afterwards needs a new answer. Each is in its comparison
- * form; an entry that is not an address is kept as typed, so that it too must be the same.
+ * form (the host's reading already normalised the domains, so no IDNA step is needed); an entry that is not an
+ * address is kept as typed, so that it too must be the same.
  */
 export function recipientsKey(recipients: HostRecipients): string {
   const all = RECIPIENT_FIELDS.flatMap((field) => recipients[field]).map(
-    (r) => mailboxKey(r.address) ?? r.address,
+    (r) => canonicalMailboxKey(r.address) ?? r.address,
   );
   return [...new Set(all)].sort().join(',');
 }
