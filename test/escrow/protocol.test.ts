@@ -357,6 +357,61 @@ test('expiry: the purge shreds expired messages nobody opens again; changing exp
   await (await verified(kept)).open();
 });
 
+test("expiry stays within the service's limit: at most 90 days after sending (the default), and in the future", async () => {
+  await expect(
+    escrowMessage({
+      backendUrl: server.url,
+      token: server.token,
+      sender: { name: 'Ann', address: 'ann@clinic.test' },
+      message: { subject: 'S', html: '<b>hi</b>', text: 'hi', attachments: [] },
+      recipients: ['bob@partner.test'],
+      expiryDays: 91,
+    }),
+  ).rejects.toThrow('a secure message can stay at most 90 days');
+  const sent = await escrow();
+  const changeTo = async (at: number) => {
+    const response = await fetch(`${server.apiBase}/messages/${sent.id}/expiry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ expiresAt: new Date(at).toISOString() }),
+    });
+    return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
+  };
+  const refused = {
+    status: 400,
+    body: {
+      error: {
+        code: 'ESCROW_INVALID',
+        message: 'choose a time in the future, at most 90 days after sending; to end access now, revoke',
+      },
+    },
+  };
+  const sentAt = server.clock.now();
+  expect(await changeTo(sentAt + 91 * 86_400_000)).toMatchObject(refused);
+  expect(await changeTo(sentAt - 1)).toMatchObject(refused);
+  expect((await changeTo(sentAt + 90 * 86_400_000)).status).toBe(204);
+});
+
+test('a finalized message takes no more parts and no second finalize', async () => {
+  const sent = await escrow();
+  const asSender = { authorization: `Bearer ${server.token}` };
+  const part = await fetch(`${server.apiBase}/messages/${sent.id}/blobs/0?offset=0`, {
+    method: 'PUT',
+    headers: { ...asSender, 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(16),
+  });
+  const notUploading = { code: 'ESCROW_STATE', message: 'this message is not taking uploads' };
+  expect(part.status).toBe(409);
+  expect(((await part.json()) as { error: unknown }).error).toEqual(notUploading);
+  const finalize = await fetch(`${server.apiBase}/messages/${sent.id}/finalize`, {
+    method: 'POST',
+    headers: { ...asSender, 'content-type': 'application/json' },
+    body: JSON.stringify({ wrappedKey: 'A'.repeat(80), blobSizes: [24, 24, 24] }),
+  });
+  expect(finalize.status).toBe(409);
+  expect(((await finalize.json()) as { error: unknown }).error).toEqual(notUploading);
+});
+
 test('a dump of the database and blobs holds no plaintext and no key that opens a message', async () => {
   const sent = await escrow();
   const client = await verified(sent);

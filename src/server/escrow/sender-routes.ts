@@ -39,6 +39,29 @@ async function ownMessage(ctx: EscrowContext, request: FastifyRequest, id: strin
   return message;
 }
 
+/** The caller's own message, while it takes uploads (created, not yet finalized, revoked or expired). */
+async function uploadingMessage(
+  ctx: EscrowContext,
+  request: FastifyRequest,
+  id: string,
+): Promise<MessageRecord> {
+  const message = await ownMessage(ctx, request, id);
+  if (message.state !== 'uploading')
+    throw new EscrowError('ESCROW_STATE', 'this message is not taking uploads');
+  return message;
+}
+
+/** A message ends in the future and at most `maxExpiryDays` after it was created; `refusal` says so otherwise. */
+function requireExpiryWithin(
+  ctx: EscrowContext,
+  createdAt: number,
+  expiresAt: number,
+  refusal: string,
+): void {
+  if (expiresAt <= ctx.clock.now() || expiresAt > createdAt + ctx.config.maxExpiryDays * DAY)
+    throw new EscrowError('ESCROW_INVALID', refusal);
+}
+
 async function summary(ctx: EscrowContext, message: MessageRecord): Promise<MessageSummary> {
   const recipients = await ctx.store.recipients(message.id);
   return {
@@ -97,15 +120,12 @@ function createRoute(app: FastifyInstance, ctx: EscrowContext): void {
       },
     },
     async (request, reply) => {
-      const { expiryDays, recipients } = request.body;
-      if (expiryDays > ctx.config.maxExpiryDays)
-        throw new EscrowError(
-          'ESCROW_INVALID',
-          `a secure message can stay at most ${ctx.config.maxExpiryDays} days`,
-        );
+      const { recipients } = request.body;
       const id = ctx.random(16).toString('base64url');
       const serverSecret = ctx.random(32);
       const message = newMessage(ctx, request, id, serverSecret);
+      const refusal = `a secure message can stay at most ${ctx.config.maxExpiryDays} days`;
+      requireExpiryWithin(ctx, message.createdAt, message.expiresAt, refusal);
       await ctx.store.insertMessage(message, [...new Set(recipients.map(requireMailboxKey))]);
       await audit(ctx, request, id, 'created');
       const answer: CreateEscrowResponse = {
@@ -128,9 +148,7 @@ function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
     },
     async (request, reply) => {
       const { id, n } = request.params;
-      const message = await ownMessage(ctx, request, id);
-      if (message.state !== 'uploading')
-        throw new EscrowError('ESCROW_STATE', 'this message is not taking uploads');
+      const message = await uploadingMessage(ctx, request, id);
       const set = { messageId: id, blobCount: message.blobCount };
       await appendPart(ctx, set, Number(n), Number(request.query.offset), request.body);
       return reply.status(204).send();
@@ -143,9 +161,7 @@ function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
     async (request, reply) => {
       const { id } = request.params;
       const { wrappedKey, blobSizes } = request.body;
-      const message = await ownMessage(ctx, request, id);
-      if (message.state !== 'uploading')
-        throw new EscrowError('ESCROW_STATE', 'this message is already finalized');
+      const message = await uploadingMessage(ctx, request, id);
       await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, blobSizes);
       await ctx.store.finalize(id, fromBase64Url(wrappedKey), blobSizes);
       return reply.status(204).send();
@@ -231,11 +247,10 @@ function expiryRoute(app: FastifyInstance, ctx: EscrowContext): void {
       const expiresAt = Date.parse(request.body.expiresAt);
       if (!message.sealedServerSecret)
         throw new EscrowError('ESCROW_STATE', 'this message was revoked or has expired');
-      if (expiresAt <= ctx.clock.now() || expiresAt > message.createdAt + ctx.config.maxExpiryDays * DAY)
-        throw new EscrowError(
-          'ESCROW_INVALID',
-          `choose a time in the future, at most ${ctx.config.maxExpiryDays} days after sending; to end access now, revoke`,
-        );
+      const refusal =
+        `choose a time in the future, at most ${ctx.config.maxExpiryDays} days after sending; ` +
+        'to end access now, revoke';
+      requireExpiryWithin(ctx, message.createdAt, expiresAt, refusal);
       await ctx.store.setExpiry(message.id, expiresAt);
       await audit(ctx, request, message.id, 'expiry-changed');
       return reply.status(204).send();
