@@ -82,10 +82,19 @@ module.exports = ({ common, root, outputRoot }) => {
     target: ['web', 'es2016'],
     module: { ...withTarget(common, 'es2016'), parser: { javascript: { exportsPresence: 'error' } } },
     // zod (ES2018+) cannot run here: the handler's core imports are the plain word lists of core/vocabulary.ts, and
-    // the build fails rather than bundle zod if that ever changes.
+    // the build fails rather than bundle zod if that ever changes. tr46 (with its Unicode tables) and
+    // email-addresses are the pane's full address parsing, too large for the handler, which compares addresses by
+    // core/mailbox-key.ts: the build fails rather than bundle either.
     resolve: {
       ...common.resolve,
-      alias: { zod$: join(root, 'src/outlook/no-zod-in-the-send-handler--import-core-vocabulary-instead') },
+      alias: {
+        zod$: join(root, 'src/outlook/no-zod-in-the-send-handler--import-core-vocabulary-instead'),
+        tr46$: join(root, 'src/outlook/no-tr46-in-the-send-handler--import-core-mailbox-key-instead'),
+        'email-addresses$': join(
+          root,
+          'src/outlook/no-email-addresses-in-the-send-handler--import-core-mailbox-key-instead',
+        ),
+      },
     },
     entry: { launchevent: join(root, 'src/outlook/launchevent.ts') },
     output: {
