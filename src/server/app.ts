@@ -50,9 +50,9 @@ export interface AppDeps {
   https?: { key: string; cert: string };
   /**
    * Secure pickup, when this app offers it: its store, and its mailer or blobs for tests. It runs on the app's
-   * clock unless given one; its settings come from `config.escrow`.
+   * clock; its settings come from `config.escrow`.
    */
-  escrow?: Omit<EscrowPluginOptions, 'config'>;
+  escrow?: Omit<EscrowPluginOptions, 'config' | 'clock'>;
   /** Where log lines go; stdout by default. */
   logStream?: LogDestination;
   /** The API's clock (token and pin times, deadlines); the services built outside take the same one. */
@@ -164,8 +164,8 @@ async function apiRoutes(
         dataDir: config.dataDir,
         purgeIntervalMs: config.purgeIntervalMs,
       },
-      clock: context.clock,
       ...deps.escrow,
+      clock: context.clock,
     });
   }
 }

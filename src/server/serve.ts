@@ -102,7 +102,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       keyInspector,
       metrics,
       clock,
-      escrow: { store: stored.escrow, clock, ...(options.schedule ? { schedule: options.schedule } : {}) },
+      escrow: { store: stored.escrow, ...(options.schedule ? { schedule: options.schedule } : {}) },
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });

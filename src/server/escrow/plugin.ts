@@ -27,7 +27,7 @@ const HOUR = 3_600_000;
 
 export interface EscrowPluginOptions {
   config: EscrowConfig;
-  /** `openSqliteStore(dataDir).escrow`. */
+  /** The escrow part of the service's store (`SqliteStore.escrow`; serve.ts opens it on `config.dataDir`). */
   store: EscrowStore;
   /** Default: `<dataDir>/escrow-blobs/`. */
   blobs?: BlobStore;
