@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { parseFragment } from '../../src/core/escrow/link';
 import { PickupClient, SenderClient } from '../../src/portal/pickup-client';
-import { cookieFetch, nodeFetch, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
+import {
+  cookieFetch,
+  escrowSample,
+  nodeFetch,
+  recordingMailer,
+  startEscrowServer,
+  type EscrowServer,
+} from './harness';
 
 const SECRET_BODY = 'Diagnosis for patient 4711: confidential-plaintext-marker';
 const ATTACHMENT = randomBytes(300_000);
@@ -358,16 +365,9 @@ test('expiry: the purge shreds expired messages nobody opens again; changing exp
 });
 
 test("expiry stays within the service's limit: at most 90 days after sending (the default), and in the future", async () => {
-  await expect(
-    escrowMessage({
-      backendUrl: server.url,
-      token: server.token,
-      sender: { name: 'Ann', address: 'ann@clinic.test' },
-      message: { subject: 'S', html: '<b>hi</b>', text: 'hi', attachments: [] },
-      recipients: ['bob@partner.test'],
-      expiryDays: 91,
-    }),
-  ).rejects.toThrow('a secure message can stay at most 90 days');
+  await expect(escrowSample(server, { expiryDays: 91 })).rejects.toThrow(
+    'a secure message can stay at most 90 days',
+  );
   const sent = await escrow();
   const changeTo = async (at: number) => {
     const response = await fetch(`${server.apiBase}/messages/${sent.id}/expiry`, {
