@@ -1,6 +1,13 @@
 /// <reference types="office-js" />
 /** The compose item's To, Cc and Bcc over Office.js, as `MailHost` recipients. */
-import type { HostRecipient, HostRecipients, MailHost, RecipientField } from '../addin/host';
+import {
+  perField,
+  type HostRecipient,
+  type HostRecipients,
+  type MailHost,
+  type RecipientField,
+} from '../addin/host';
+import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import { officeAsync } from './office-async';
 
 type ComposeItem = Office.MessageCompose;
@@ -26,8 +33,8 @@ export function officeRecipients(item: ComposeItem): Pick<MailHost, 'getRecipien
     ).then((list) => list.map(toHostRecipient));
   return {
     async getRecipients(): Promise<HostRecipients> {
-      const [to, cc, bcc] = await Promise.all([getField('to'), getField('cc'), getField('bcc')]);
-      return { to, cc, bcc };
+      const lists = await Promise.all(RECIPIENT_FIELDS.map(getField));
+      return perField((field) => lists[RECIPIENT_FIELDS.indexOf(field)]!);
     },
     setRecipients: (field, recipients) =>
       officeAsync<void>(`changing ${field}`, (cb) =>

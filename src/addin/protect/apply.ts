@@ -13,7 +13,7 @@ import { encryptMessage } from './pgp';
 import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
-import type { ApplicableProtection } from '../../core/vocabulary';
+import type { ApplicableProtection, MessageAction } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 
 export interface ApplyDeps extends BackendConnection {
@@ -199,23 +199,33 @@ async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: Pr
   for (const field of RECIPIENT_FIELDS) await host.setRecipients(field, staying(recipients[field]));
 }
 
+/** The actions that change a message; `send` and `block` have nothing to apply. */
+export type AppliedAction = Exclude<MessageAction, 'send' | 'block'>;
+
+/** Applies the plan's action to the message and resolves to it; throws ApplyError when there is none to apply. */
 export async function applyPlan(
   planned: PlannedMessage,
   loaded: LoadedMessage,
   deps: ApplyDeps,
   progress: ProgressReport = () => undefined,
-): Promise<void> {
-  switch (planned.plan.action) {
+): Promise<AppliedAction> {
+  const action = planned.plan.action;
+  switch (action) {
     case 'tag':
-      return applyTag(planned, loaded, deps);
+      await applyTag(planned, loaded, deps);
+      break;
     case 'pgp':
-      return applyPgp(planned, loaded, deps, progress);
+      await applyPgp(planned, loaded, deps, progress);
+      break;
     case 'escrow':
-      return applyEscrow(planned, loaded, deps, progress);
+      await applyEscrow(planned, loaded, deps, progress);
+      break;
     case 'split':
-      return applySplit(planned, deps, progress);
+      await applySplit(planned, deps, progress);
+      break;
     case 'send':
     case 'block':
       throw new ApplyError('APPLY_NOTHING', planned.plan.summary);
   }
+  return action;
 }

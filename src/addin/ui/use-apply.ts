@@ -7,11 +7,12 @@ import { messageOf } from '../../core/errors';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
 import { recordFailure } from '../failure-log';
-import { applyPlan, type ApplyDeps } from '../protect/apply';
+import { applyPlan, type AppliedAction, type ApplyDeps } from '../protect/apply';
 import type { LoadedMessage } from '../state';
 import type { ApplyStatus } from './PlanBar';
 
-const DONE: Record<string, string> = {
+/** Every action applyPlan can apply has its sentence: a new one without it does not compile. */
+const DONE: Record<AppliedAction, string> = {
   tag: `Ready for ${PROTECTION_NAMES.tls}: the tag is on the message. You can send it.`,
   pgp: `The message and its attachments are encrypted with ${PROTECTION_NAMES.pgp}. You can send it.`,
   escrow: `The message is stored for ${PROTECTION_NAMES.escrow}; the body is now the pickup notice. You can send it.`,
@@ -37,8 +38,8 @@ export function useApply(deps: ApplyDeps): ApplyControl {
     applyPlan(planned, loaded, deps, (step, fraction) =>
       setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
     ).then(
-      () => {
-        setStatus({ kind: 'done', text: DONE[planned.plan.action] ?? 'Done.' });
+      (action) => {
+        setStatus({ kind: 'done', text: DONE[action] });
         then();
       },
       (error: unknown) => fail('applying the protection', error, messageOf(error)),
