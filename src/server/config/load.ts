@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SendguardError } from '../../core/errors';
 import { formatPath } from '../../core/policy/parse';
+import { resolveEntra } from './entra';
 import { ConfigSchema, type Config, type ConfigInput } from './schema';
 import { trustProxyFromEnv } from './trust-proxy';
 
@@ -114,9 +115,12 @@ export function parseConfig(document: unknown = {}, env: Env = {}, cwd = process
   const config = result.data;
   const at = (file: string | undefined) => (file === undefined ? undefined : resolve(cwd, file));
   const scheme = config.tls.enabled ? 'https' : 'http';
+  const publicUrl = (config.publicUrl ?? `${scheme}://localhost:${config.listen.port}`).replace(/\/+$/, '');
+  const { entra, ...auth } = config.auth;
   return {
     ...config,
-    publicUrl: (config.publicUrl ?? `${scheme}://localhost:${config.listen.port}`).replace(/\/+$/, ''),
+    publicUrl,
+    auth: entra ? { ...auth, entra: resolveEntra(entra, publicUrl) } : auth,
     dataDir: resolve(cwd, config.dataDir),
     policyFile: resolve(cwd, config.policyFile),
     caFile: at(config.caFile),

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { VKS_DEFAULT_BASE_URL } from '../keys';
+import type { ResolvedEntra } from './entra';
 import { EscrowSettingsSchema } from './escrow';
 import { TrustProxySchema } from './trust-proxy';
 
@@ -31,16 +32,34 @@ const required = (when: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? `required when ${when}` : undefined),
 });
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const Guid = (what: string, params?: Parameters<typeof z.string>[0]) =>
+  z.string(params).regex(GUID, { message: what });
+
 const Entra = z.strictObject({
   /** The directory (tenant) GUID: tokens whose `tid` differs are refused, whatever their issuer says. */
-  tenantId: z
-    .string(required('auth.entra is set'))
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'a tenant GUID' }),
+  tenantId: Guid('a tenant GUID', required('auth.entra is set')),
+  /** The add-in's app registration (Application (client) ID): the client of nested app authentication. */
+  clientId: Guid('an application (client) GUID', required('auth.entra is set')),
   /** Defaults to the v2.0 issuer of `tenantId`. */
   issuer: z.url().optional(),
-  /** The API's application ID URI or client ID, as it appears in `aud`. */
-  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], required('auth.entra is set')),
-  /** Defaults to the tenant's v2.0 signing keys. */
+  /**
+   * What `aud` must be: the API's application ID URI, or a list of accepted values. Defaults to
+   * `api://<publicUrl host>/<clientId>` (and `clientId` itself, which Entra puts in `aud` of v2.0 tokens).
+   */
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** The delegated permission (in `scp`) a token must carry. */
+  scope: z
+    .string()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, { message: 'one scope name, without spaces' })
+    .default('access_as_user'),
+  /**
+   * The client applications (`azp`, or `appid` in v1.0 tokens) whose tokens are accepted. Defaults to `clientId`
+   * (nested app authentication) and Microsoft Office's own clients (Office single sign-on, where Office asks for
+   * the token on the add-in's behalf).
+   */
+  clientApplications: z.array(Guid('an application (client) GUID')).min(1).optional(),
+  /** Defaults to the tenant's v2.0 signing keys; `file:` reads a local key set. */
   jwksUri: z.url().optional(),
   /** The app role (in the `roles` claim) that makes a user an admin. */
   adminRole: z.string().min(1).default('Sendguard.Admin'),
@@ -182,5 +201,12 @@ export const ConfigSchema = z
   });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
-export type Config = z.output<typeof ConfigSchema> & { publicUrl: string };
-export type EntraConfig = z.output<typeof Entra>;
+type ParsedConfig = z.output<typeof ConfigSchema>;
+/** Entra's settings as written: `resolveEntra` (config/entra.ts) fills in what derives from the deployment. */
+export type EntraSettings = z.output<typeof Entra>;
+/** The loaded configuration: paths absolute, `publicUrl` set, Entra's defaults resolved. */
+export type Config = Omit<ParsedConfig, 'auth'> & {
+  publicUrl: string;
+  auth: Omit<ParsedConfig['auth'], 'entra'> & { entra?: ResolvedEntra };
+};
+export type EntraConfig = ResolvedEntra;

@@ -10,6 +10,7 @@ import { openMemoryStore } from '../../../src/server/store/memory';
 import { testApp } from '../api/fakes';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
+const CLIENT = '99999999-8888-7777-6666-555555555555';
 const AUDIENCE = 'api://sendguard.example/0000aaaa-0000-0000-0000-000000000000';
 const ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
 
@@ -60,7 +61,7 @@ function jwt(
 async function app(auth: Record<string, unknown> = {}) {
   const store = openMemoryStore();
   const built = await testApp({
-    config: { auth: { entra: { tenantId: TENANT, audience: AUDIENCE, jwksUri }, ...auth } },
+    config: { auth: { entra: { tenantId: TENANT, clientId: CLIENT, audience: AUDIENCE, jwksUri }, ...auth } },
     deps: { store },
   });
   return { ...built, store };

@@ -69,7 +69,7 @@ describe('parseConfig', () => {
   test('errors name the setting, or the variable it came from', () => {
     expect(
       issuesOf(() => parseConfig({ auth: { entra: { tenantId: '11111111-2222-3333-4444-555555555555' } } })),
-    ).toEqual(['auth.entra.audience: required when auth.entra is set']);
+    ).toEqual(['auth.entra.clientId: required when auth.entra is set']);
     expect(issuesOf(() => parseConfig({}, { PORT: 'eighty' }))).toEqual([
       expect.stringMatching(/^PORT \(listen\.port\): /),
     ]);

@@ -1,0 +1,49 @@
+/**
+ * Entra sign-in settings with their defaults filled in from the deployment: the token audience is named after the
+ * public URL, which only the loaded configuration knows, so the schema leaves it open and this completes it. The
+ * verifier, the manifests and the add-in's sign-in settings all read this one resolved form.
+ */
+import type { EntraSettings } from './schema';
+
+const LOGIN = 'https://login.microsoftonline.com';
+
+/**
+ * Microsoft Office's own client applications, which ask Entra for the add-in's token in Office single sign-on
+ * (`Office.auth.getAccessToken`): such a token's `azp` is Office, not the add-in. These are the clients Microsoft
+ * tells add-in publishers to pre-authorise (Microsoft Office; Office on the web; Outlook on the web).
+ */
+export const OFFICE_CLIENT_APPLICATIONS = [
+  'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+  '93d53678-613d-4013-afc1-62e9e444a0a5',
+  'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
+] as const;
+
+export interface ResolvedEntra extends Omit<EntraSettings, 'audience' | 'clientApplications'> {
+  issuer: string;
+  jwksUri: string;
+  /** The application ID URI of the API: what the manifests name as the resource and the add-in asks a token for. */
+  resource: string;
+  /** Every value of `aud` accepted: `resource` first. */
+  audience: string[];
+  /** Every `azp`/`appid` accepted. */
+  clientApplications: string[];
+}
+
+/** `api://<host of publicUrl>/<clientId>`, the application ID URI Office single sign-on requires. */
+export function defaultResource(publicUrl: string, clientId: string): string {
+  return `api://${new URL(publicUrl).host}/${clientId}`;
+}
+
+export function resolveEntra(entra: EntraSettings, publicUrl: string): ResolvedEntra {
+  const configured = entra.audience === undefined ? [] : [entra.audience].flat();
+  const resource = configured[0] ?? defaultResource(publicUrl, entra.clientId);
+  const audience = configured.length > 0 ? configured : [resource, entra.clientId];
+  return {
+    ...entra,
+    issuer: entra.issuer ?? `${LOGIN}/${entra.tenantId}/v2.0`,
+    jwksUri: entra.jwksUri ?? `${LOGIN}/${entra.tenantId}/discovery/v2.0/keys`,
+    resource,
+    audience,
+    clientApplications: entra.clientApplications ?? [entra.clientId, ...OFFICE_CLIENT_APPLICATIONS],
+  };
+}
