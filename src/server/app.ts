@@ -22,6 +22,7 @@ import metricsRoute from './api/metrics';
 import openapi from './api/openapi';
 import pins from './api/pins';
 import policyRoutes from './api/policy';
+import signIn from './api/sign-in';
 import { ServedPolicy } from './api/served-policy';
 import tokens from './api/tokens';
 import { createEntraVerifier } from './auth/entra';
@@ -148,6 +149,7 @@ async function apiRoutes(
     throw tooManyRequests(limit.ttl);
   });
   await api.register(openapi);
+  await api.register(signIn, context);
   await api.register(policyRoutes, context);
   await api.register(assess, context);
   await api.register(domains, context);
