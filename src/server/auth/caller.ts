@@ -7,6 +7,14 @@ export interface Caller {
   kind: 'entra' | 'token' | 'dev';
   /** Entra: the user's object ID (`oid`); API token: `token:<id>`; dev mode: `dev`. */
   subject: string;
+  /** The person's display name: Entra's `name`; an API token's owner (else the token's name); dev mode's label. */
+  name?: string;
+  /**
+   * The person's mailbox, in `mailboxKey` form: Entra's `preferred_username` (else `upn`, `email`) when it is an
+   * address; an API token owner's address. Absent when nothing names one: secure pickup then refuses to send.
+   */
+  address?: string;
+  /** Entra: the tenant ID. */
   tenant?: string;
   roles: Role[];
 }

@@ -1,0 +1,72 @@
+/**
+ * Who a verified Entra access token speaks for, or why it speaks for no one. The signature, issuer, audience and
+ * lifetime are jose's job (entra.ts); this judges the claims that say *what kind* of token it is:
+ *
+ * - `tid` is this tenant, whatever the issuer says;
+ * - it is delegated — a user signed in and the client acts for them — with the configured scope in `scp`. An
+ *   application-only token (client credentials: `idtyp: "app"`, no `scp`, only `roles`) is a service acting on
+ *   its own, and secure pickup would have no sender to name;
+ * - it was issued to one of the accepted client applications: `azp` in v2.0 tokens, `appid` in v1.0. A token
+ *   another application obtained for this API (a user consented to it) must not let that application act here;
+ * - it names the user by `oid`, the object ID stable across applications (`sub` is pairwise per application).
+ */
+import { mailboxKey } from '../../core/addresses';
+import type { ResolvedEntra } from '../config/entra';
+import type { Caller, Role } from './caller';
+
+type Claims = Record<string, unknown>;
+type Verdict = { caller: Caller } | { reason: string };
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+
+/** Space-separated in `scp` (RFC 8693 §4.2 style); split without a regular expression on the caller's text. */
+function scopesOf(claims: Claims): string[] {
+  const scp = text(claims.scp);
+  return scp === undefined ? [] : scp.split(' ').filter((scope) => scope !== '');
+}
+
+/** The reason the token is not a user's delegated token for the scope, or undefined when it is. */
+function notDelegated(claims: Claims, scope: string): string | undefined {
+  if (claims.idtyp === 'app') return 'application-only token (idtyp: app)';
+  if (claims.scp === undefined) return 'application-only token (no scp)';
+  if (!scopesOf(claims).includes(scope)) return `token lacks the scope ${scope}`;
+  return undefined;
+}
+
+/** The client application the token was issued to: `azp` (v2.0) or `appid` (v1.0). */
+function clientOf(claims: Claims): string | undefined {
+  return text(claims.azp) ?? text(claims.appid);
+}
+
+/** The sender's mailbox: `preferred_username` (v2.0), else `upn` (v1.0), else `email`, when it is an address. */
+function addressOf(claims: Claims): string | undefined {
+  const named = text(claims.preferred_username) ?? text(claims.upn) ?? text(claims.email);
+  return named === undefined ? undefined : mailboxKey(named);
+}
+
+export function entraCaller(claims: Claims, config: ResolvedEntra): Verdict {
+  if (claims.tid !== config.tenantId) return { reason: 'token from another tenant' };
+  const refusal = notDelegated(claims, config.scope);
+  if (refusal) return { reason: refusal };
+  const client = clientOf(claims);
+  if (client === undefined) return { reason: 'token names no client application (azp or appid)' };
+  if (!config.clientApplications.includes(client))
+    return { reason: `token issued to client application ${client}, which is not accepted` };
+  const subject = text(claims.oid);
+  if (subject === undefined) return { reason: 'token names no user object ID (oid)' };
+  const appRoles = Array.isArray(claims.roles) ? claims.roles : [];
+  const roles: Role[] = appRoles.includes(config.adminRole) ? ['sender', 'admin'] : ['sender'];
+  const name = text(claims.name);
+  const address = addressOf(claims);
+  return {
+    caller: {
+      kind: 'entra',
+      subject,
+      tenant: config.tenantId,
+      roles,
+      ...(name !== undefined ? { name } : {}),
+      ...(address !== undefined ? { address } : {}),
+    },
+  };
+}
