@@ -18,6 +18,7 @@ import { installErrorHandling, tooManyRequests } from './api/errors';
 import health from './api/health';
 import keys from './api/keys';
 import keyring from './api/keyring';
+import me from './api/me';
 import metricsRoute from './api/metrics';
 import openapi from './api/openapi';
 import pins from './api/pins';
@@ -150,6 +151,7 @@ async function apiRoutes(
   });
   await api.register(openapi);
   await api.register(signIn, context);
+  await api.register(me);
   await api.register(policyRoutes, context);
   await api.register(assess, context);
   await api.register(domains, context);

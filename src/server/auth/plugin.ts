@@ -34,7 +34,16 @@ interface AuthOptions {
 }
 
 const DEV_NO_AUTH_HEADER = 'x-sendguard-dev-no-auth';
-const DEV_CALLER: Caller = { kind: 'dev', subject: 'dev', roles: ['sender', 'admin'] };
+/**
+ * Development mode has no person behind a request: a name that says so, where a recipient of a secure message
+ * sent this way would read who it is from, and no mailbox to send notices to.
+ */
+const DEV_CALLER: Caller = {
+  kind: 'dev',
+  subject: 'dev',
+  name: 'Sendguard development mode (no sign-in)',
+  roles: ['sender', 'admin'],
+};
 
 /** The caller of a request on an authenticated route; a handler reaching this without one is a wiring bug. */
 export function callerOf(request: FastifyRequest): Caller {

@@ -175,7 +175,10 @@ export async function testApp({ config = {}, deps = {} }: Partial<TestApp> = {})
 
 /** As an admin deploys it: API tokens required (no dev mode), with one sender's and one admin's token issued. */
 export async function deployedTestApp({ config = {}, deps = {} }: Partial<TestApp> = {}) {
-  const built = await testApp({ config: { ...config, auth: { apiTokens: true, devNoAuth: false } }, deps });
+  const built = await testApp({
+    config: { ...config, auth: { ...config.auth, apiTokens: true, devNoAuth: false } },
+    deps,
+  });
   const { token } = await issueApiToken(built.store.tokens, { name: 'a sender', role: 'sender' });
   const admin = await issueApiToken(built.store.tokens, { name: 'an admin', role: 'admin' });
   return { ...built, token, authorization: `Bearer ${token}`, adminAuthorization: `Bearer ${admin.token}` };
