@@ -1,7 +1,7 @@
 /**
  * The add-ins' client for the backend: `POST /api/v1/assess`, `GET /api/v1/policy` and the sender's acceptance
  * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by a deadline well under Outlook's
- * five-second "taking longer" point. Every failure is a BackendError with a stable code, so a caller can say what
+ * five-second "taking longer" point; and `GET /api/v1/sign-in`, which tells the add-in how to get its tokens. Every failure is a BackendError with a stable code, so a caller can say what
  * went wrong and — being a send check — refuse rather than guess. Written without runtime dependencies: the send
  * handler bundles this file for a JavaScript-only runtime.
  */
@@ -10,12 +10,15 @@ import { messageOf, SendguardError } from '../core/errors';
 import { checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
 import { AnswerError } from '../core/evaluate/fields';
 import { type PolicyAnswer, readPolicyAnswer } from '../core/evaluate/policy-answer';
+import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
 
 export type BackendErrorCode =
   | 'BACKEND_TIMEOUT'
   | 'BACKEND_UNREACHABLE'
   | 'BACKEND_UNAUTHORIZED'
+  /** No token could be had without asking the sender (the token source failed). */
+  | 'BACKEND_NOT_SIGNED_IN'
   | 'BACKEND_REFUSED'
   | 'BACKEND_BAD_ANSWER'
   /** The server's code: accepting a changed key found a different key than the one the sender checked. */
@@ -25,6 +28,7 @@ const EXPLANATIONS: Record<BackendErrorCode, string> = {
   BACKEND_TIMEOUT: 'The Sendguard service did not answer in time',
   BACKEND_UNREACHABLE: 'The Sendguard service could not be reached',
   BACKEND_UNAUTHORIZED: 'The Sendguard service did not accept this add-in’s sign-in',
+  BACKEND_NOT_SIGNED_IN: 'You are not signed in to the Sendguard service',
   BACKEND_REFUSED: 'The Sendguard service refused the request',
   BACKEND_BAD_ANSWER: 'The Sendguard service sent an answer this add-in cannot trust',
   KEY_CHANGED_AGAIN: 'The key was not accepted, because the recipient’s key changed again',
@@ -40,12 +44,29 @@ export class BackendError extends SendguardError {
   }
 }
 
+/** Whether the sender (or their administrator) must fix the sign-in: no token to be had, or one refused. */
+export function needsSignIn(error: unknown): boolean {
+  return (
+    error instanceof BackendError &&
+    (error.code === 'BACKEND_UNAUTHORIZED' || error.code === 'BACKEND_NOT_SIGNED_IN')
+  );
+}
+
 export type { AssessAnswer, AssessedRecipient } from '../core/wire';
+
+/**
+ * The bearer token for one request, asked for anew each time (the source keeps its own cache): `undefined` sends
+ * none (a service in development mode). It rejects when no token can be had without asking the sender.
+ */
+export type TokenSource = () => Promise<string | undefined>;
 
 export interface BackendOptions {
   /** Absolute: the JavaScript-only runtime has no page URL to resolve a relative one against. */
   baseUrl: string;
+  /** A fixed API token; ignored when `tokenSource` is given. */
   token?: string;
+  tokenSource?: TokenSource;
+  /** Bounds the token source and, separately, each request. */
   deadlineMs?: number;
   fetch?: typeof fetch;
 }
@@ -119,53 +140,89 @@ async function statusError(response: Response): Promise<BackendError> {
   return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
 }
 
-export function createBackend(options: BackendOptions): Backend {
+/**
+ * `work` within `deadlineMs`, else `onTimeout` (called once). The timer is always cleared before this settles: in
+ * Outlook's send handler a timer that outlives `event.completed` has let blocked mail go out.
+ */
+async function within<T>(deadlineMs: number, work: Promise<T>, onTimeout: () => BackendError): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), deadlineMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // The loser of the race must not surface later as an unhandled rejection.
+    work.catch(() => undefined);
+  }
+}
+
+/** The token for one request, or the sign-in error that stops it. */
+function tokenFor(options: BackendOptions, deadlineMs: number): Promise<string | undefined> {
+  if (!options.tokenSource) return Promise.resolve(options.token);
+  const asked = options.tokenSource().catch((error: unknown) => {
+    // The service itself failing (asked how to sign in) is that failure, not the sender's sign-in.
+    if (error instanceof BackendError) throw error;
+    throw new BackendError('BACKEND_NOT_SIGNED_IN', messageOf(error), { cause: error });
+  });
+  return within(
+    deadlineMs,
+    asked,
+    () => new BackendError('BACKEND_NOT_SIGNED_IN', 'the sign-in did not finish in time'),
+  );
+}
+
+/** One JSON request to the service within the deadline, with `token` as its bearer when there is one. */
+async function requestJson(
+  options: BackendOptions,
+  path: string,
+  init: RequestInit,
+  token: string | undefined,
+): Promise<unknown> {
   const base = options.baseUrl.replace(/\/+$/, '');
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-
-  /**
-   * One request within the deadline. The timer is always cleared before this settles: in Outlook's send handler a
-   * timer that outlives `event.completed` has let blocked mail go out.
-   */
-  async function request(path: string, init: RequestInit): Promise<unknown> {
-    const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller?.abort();
-        reject(new BackendError('BACKEND_TIMEOUT', `${deadlineMs} ms`));
-      }, deadlineMs);
-    });
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const exchange = (async () => {
-      let response: Response;
-      try {
-        response = await doFetch(`${base}${path}`, {
-          ...init,
-          headers,
-          ...(controller ? { signal: controller.signal } : {}),
-        });
-      } catch (error) {
-        throw new BackendError('BACKEND_UNREACHABLE', messageOf(error), { cause: error });
-      }
-      if (!response.ok) throw await statusError(response);
-      try {
-        return (await response.json()) as unknown;
-      } catch (error) {
-        throw new BackendError('BACKEND_BAD_ANSWER', 'not JSON', { cause: error });
-      }
-    })();
+  const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const exchange = (async () => {
+    let response: Response;
     try {
-      return await Promise.race([exchange, timeout]);
-    } finally {
-      clearTimeout(timer);
-      // The loser of the race must not surface later as an unhandled rejection.
-      exchange.catch(() => undefined);
+      response = await doFetch(`${base}${path}`, {
+        ...init,
+        headers,
+        ...(controller ? { signal: controller.signal } : {}),
+      });
+    } catch (error) {
+      throw new BackendError('BACKEND_UNREACHABLE', messageOf(error), { cause: error });
     }
-  }
+    if (!response.ok) throw await statusError(response);
+    try {
+      return (await response.json()) as unknown;
+    } catch (error) {
+      throw new BackendError('BACKEND_BAD_ANSWER', 'not JSON', { cause: error });
+    }
+  })();
+  return within(deadlineMs, exchange, () => {
+    controller?.abort();
+    return new BackendError('BACKEND_TIMEOUT', `${deadlineMs} ms`);
+  });
+}
+
+/** How this service wants the add-in to sign in (public: asked before there is a token). */
+export async function fetchSignInSettings(
+  options: Omit<BackendOptions, 'token' | 'tokenSource'>,
+): Promise<SignInSettings> {
+  const body = await requestJson(options, '/api/v1/sign-in', { method: 'GET' }, undefined);
+  return untrusted(() => readSignInSettings(body));
+}
+
+export function createBackend(options: BackendOptions): Backend {
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const request = async (path: string, init: RequestInit) =>
+    requestJson(options, path, init, await tokenFor(options, deadlineMs));
 
   return {
     async assess(recipients) {

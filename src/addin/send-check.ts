@@ -7,7 +7,7 @@ import type { Plan } from '../core/plan';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import { messageOf } from '../core/errors';
-import { BackendError, type AssessAnswer, type Backend } from './backend';
+import { needsSignIn, type AssessAnswer, type Backend } from './backend';
 import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
 import { allAddresses, readMessage, type MessageReader, type ComposeState } from './read-message';
@@ -19,8 +19,9 @@ export type SendDecision =
   /** `prompt`: the plan refused it, and the policy lets the sender send it anyway after confirming. */
   | { kind: 'block'; text: string; markdown: string; prompt?: boolean }
   /**
-   * No answer to go by: `prompt` when the policy lets the sender decide; `signIn` when the service refused the
-   * add-in's credentials, which the sender (or their administrator) must fix where this host keeps them.
+   * No answer to go by: `prompt` when the policy lets the sender decide; `signIn` when the add-in had no
+   * credentials to send or the service refused them, which the sender (or their administrator) must fix where
+   * this host keeps them.
    */
   | { kind: 'unanswered'; text: string; prompt: boolean; signIn: boolean };
 
@@ -88,8 +89,8 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
     const text = clip(
       `${messageOf(error)} Sendguard cannot confirm that this message is protected as your organisation requires, so it was not sent.`,
     );
-    const signIn = error instanceof BackendError && error.code === 'BACKEND_UNAUTHORIZED';
-    // Credentials the service refused are for the sender to fix, never to send past: both hosts stop then.
+    const signIn = needsSignIn(error);
+    // Credentials missing or refused are for the sender to fix, never to send past: both hosts stop then.
     const prompt = !signIn && policy?.onSend.backendUnreachable === 'prompt';
     return { kind: 'failed', decision: { kind: 'unanswered', text, prompt, signIn } };
   }

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { messageOf } from '../core/errors';
+import { needsSignIn } from './backend';
 import type { PlannedMessage } from './assessment';
 import { recordFailure } from './failure-log';
 import { loadMessage, planWith, type LoadedMessage, type PaneDeps } from './state';
@@ -13,7 +14,8 @@ const PARTIAL_RETRY_MS = 1500;
 
 export type PlanState =
   | { status: 'loading' }
-  | { status: 'failed'; error: string }
+  /** `signIn`: the add-in had no token, or the service refused it: signing in may mend it. */
+  | { status: 'failed'; error: string; signIn: boolean }
   | { status: 'ready'; loaded: LoadedMessage; planned: PlannedMessage; refreshing: boolean };
 
 export function usePlan(
@@ -21,7 +23,7 @@ export function usePlan(
   chosen: string | undefined,
 ): { state: PlanState; reload: () => void } {
   const [loaded, setLoaded] = useState<LoadedMessage>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<{ text: string; signIn: boolean }>();
   const [refreshing, setRefreshing] = useState(true);
   const generation = useRef(0);
 
@@ -38,7 +40,7 @@ export function usePlan(
       (failure: unknown) => {
         if (mine !== generation.current) return;
         recordFailure('checking the recipients', failure);
-        setError(messageOf(failure));
+        setError({ text: messageOf(failure), signIn: needsSignIn(failure) });
         setRefreshing(false);
       },
     );
@@ -63,7 +65,10 @@ export function usePlan(
     try {
       return { planned: planWith(loaded, chosen) };
     } catch (failure) {
-      return { failure, error: `Sendguard could not plan this message: ${messageOf(failure)}.` };
+      return {
+        failure,
+        error: { text: `Sendguard could not plan this message: ${messageOf(failure)}.`, signIn: false },
+      };
     }
   }, [loaded, chosen]);
   // Recorded once per failed plan, like every failure the sender is told about; not in the memo, which React
@@ -75,7 +80,7 @@ export function usePlan(
   const failed = error !== undefined && !refreshing ? error : planning?.error;
   const state: PlanState =
     failed !== undefined
-      ? { status: 'failed', error: failed }
+      ? { status: 'failed', error: failed.text, signIn: failed.signIn }
       : loaded && planning?.planned
         ? { status: 'ready', loaded, planned: planning.planned, refreshing }
         : { status: 'loading' };

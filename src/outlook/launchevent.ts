@@ -5,14 +5,18 @@
  *
  * Built as one self-contained ES2016 file for classic Outlook's JavaScript-only runtime: handlers are associated
  * at top level (nothing inside `Office.onReady` runs there), the backend URL is absolute, and every handler ends
- * in exactly one `event.completed`, after which no timer of ours is left running.
+ * in exactly one `event.completed`, after which no timer of ours is left running. The same source is also built
+ * for the event runtime's page (web, new Outlook, Mac), where MSAL's nested app authentication is loaded; the
+ * JavaScript-only build signs in with Office SSO (see webpack.part.js).
  */
-import { connectBackend, type Backend } from '../addin/backend';
+import type { Backend } from '../addin/backend';
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
 import { checkSend, clip, readAndEvaluate, type SendDecision } from '../addin/send-check';
 import { recipientSummary } from '../addin/summary';
 import { messageOf, SendguardError } from '../core/errors';
+import { nestedAppAuth } from './auth/naa';
+import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig, OPEN_PANE_COMMAND } from './config';
 import { createOfficeHost } from './office-host';
 
@@ -33,13 +37,20 @@ export interface LaunchEvent {
   completed(options?: CompletedOptions): void;
 }
 
+/** One per runtime, made on first use: the sign-in settings and tokens it holds (in memory) serve every event. */
+let signIn: OutlookSignIn | undefined;
+
 function backend(): Backend {
-  return connectBackend(addinConfig());
+  signIn ??= outlookSignIn(Office, addinConfig(), nestedAppAuth);
+  return signIn.backend;
 }
 
-/** What the sender can do when the service refused this add-in's credentials. */
+/**
+ * What the sender can do when the add-in had no token or the service refused it: the handler never prompts, the
+ * pane (the alert's button) offers the sign-in.
+ */
 const SIGN_IN =
-  'Sign in to Outlook again; if this keeps happening, ask your administrator to check Sendguard’s sign-in.';
+  'Open Sendguard to sign in, then send again. If this keeps happening, ask your administrator to check Sendguard’s sign-in.';
 
 /** Where the policy lets the sender decide (`onSend.backendUnreachable: prompt`, `onSend.allowOverride`). */
 const SEND_ANYWAY = 'You may send it anyway.';

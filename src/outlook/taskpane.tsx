@@ -2,24 +2,38 @@
 /// <reference types="office-js" />
 /**
  * The compose pane's entry in Outlook (and on the try-it page, whose simulated `Office` stands in): wait for
- * Office, build the Office.js host and the backend client, render the shared pane.
+ * Office, build the Office.js host, the sign-in and the backend client, render the shared pane.
  */
 import { createRoot } from 'react-dom/client';
-import { connectBackend } from '../addin/backend';
 import type { EscrowMessage } from '../addin/protect/escrow-port';
 import { Pane } from '../addin/ui/Pane';
+import { nestedAppAuth } from './auth/naa';
+import { outlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig } from './config';
 import { createOfficeHost } from './office-host';
 import { randomHex } from '../addin/random-hex';
 
-/** Loaded on first use, like openpgp.js: most messages never go through secure pickup. */
-const escrow: EscrowMessage = (request) =>
-  import(/* webpackChunkName: "escrow" */ 'sendguard-escrow').then((m) => m.escrowMessage(request));
-
 void Office.onReady(() => {
   const config = addinConfig();
   const host = createOfficeHost(Office);
+  const signIn = outlookSignIn(Office, config, nestedAppAuth);
+  /**
+   * Loaded on first use, like openpgp.js: most messages never go through secure pickup. The upload signs in as
+   * every other request does, with a token had at the time.
+   */
+  const escrow: EscrowMessage = async (request) => {
+    const token = await signIn.token();
+    const { escrowMessage } = await import(/* webpackChunkName: "escrow" */ 'sendguard-escrow');
+    return escrowMessage({ ...request, ...(token ? { token } : {}) });
+  };
   createRoot(document.getElementById('root')!).render(
-    <Pane host={host} backend={connectBackend(config)} {...config} escrow={escrow} randomHex={randomHex} />,
+    <Pane
+      host={host}
+      backend={signIn.backend}
+      backendUrl={config.backendUrl}
+      escrow={escrow}
+      randomHex={randomHex}
+      signIn={signIn.signInInteractively}
+    />,
   );
 });

@@ -1,12 +1,15 @@
 // The Outlook add-in's browser bundles, under dist/web/outlook/ (served at /addin/):
 //   taskpane.html + taskpane.js      the compose pane (openpgp.js split off into a chunk loaded on first use)
-//   launchevent.html + launchevent.js the automatic checks: the HTML page is the runtime of web, new Outlook and
-//                                    Mac; the .js alone is classic Outlook on Windows' JavaScript-only runtime
+//   launchevent.js                   the automatic checks in classic Outlook on Windows' JavaScript-only runtime
+//                                    (ES2016, one file, signs in with Office SSO: MSAL is not in it)
+//   launchevent.html + launchevent-web.js the same checks on the event runtime's page (web, new Outlook, Mac),
+//                                    built like the pane, with MSAL's nested app authentication
 //   assets/                          the manifest's icons
 //   readpane.html + readpane.js      the read pane: a received message's transport report
 //   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/)
 //   tryit/read.html + tryit/read.js   its read mode (/try/read.html), beside the read pane bundle
 const { join } = require('node:path');
+const { NormalModuleReplacementPlugin } = require('webpack');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 
@@ -47,6 +50,7 @@ module.exports = ({ common, root, outputRoot }) => {
     target: ['web', 'es2020'],
     entry: {
       taskpane: join(root, 'src/outlook/taskpane.tsx'),
+      'launchevent-web': join(root, 'src/outlook/launchevent.ts'),
       readpane: join(root, 'src/outlook/readpane.tsx'),
       'tryit/tryit': join(root, 'src/outlook/tryit/tryit.ts'),
       'tryit/read': join(root, 'src/outlook/tryit/read.ts'),
@@ -60,6 +64,7 @@ module.exports = ({ common, root, outputRoot }) => {
     },
     plugins: [
       page('taskpane.html', 'Sendguard', ['taskpane'], officeScript),
+      page('launchevent.html', 'Sendguard checks', ['launchevent-web'], officeScript),
       page('readpane.html', 'Sendguard: how this message travelled', ['readpane'], officeScript),
       new HtmlWebpackPlugin({
         filename: 'tryit/index.html',
@@ -94,6 +99,11 @@ module.exports = ({ common, root, outputRoot }) => {
           root,
           'src/outlook/no-email-addresses-in-the-send-handler--import-core-mailbox-key-instead',
         ),
+        // MSAL needs a browser window (and is ES2020): the runtime's page build has it, this one must not.
+        '@azure/msal-browser$': join(
+          root,
+          'src/outlook/no-msal-in-the-javascript-only-runtime--see-auth-naa-absent',
+        ),
       },
     },
     entry: { launchevent: join(root, 'src/outlook/launchevent.ts') },
@@ -116,7 +126,8 @@ module.exports = ({ common, root, outputRoot }) => {
       },
     },
     optimization: { splitChunks: false, runtimeChunk: false },
-    plugins: [page('launchevent.html', 'Sendguard checks', ['launchevent'], officeScript)],
+    // Nested app authentication is the runtime page's; here the token chain falls back to Office SSO.
+    plugins: [new NormalModuleReplacementPlugin(/\/auth\/naa$/, './auth/naa-absent')],
   };
   return [pane, launchevent];
 };

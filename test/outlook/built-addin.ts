@@ -9,9 +9,14 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 export const OUTLOOK_DIST = join(ROOT, 'dist', 'web', 'outlook');
 const SOURCES = ['src/addin', 'src/outlook', 'src/core'].map((dir) => join(ROOT, dir));
-const OUTPUTS = ['taskpane.js', 'readpane.js', 'launchevent.js', 'tryit/tryit.js', 'tryit/read.js'].map(
-  (file) => join(OUTLOOK_DIST, file),
-);
+const OUTPUTS = [
+  'taskpane.js',
+  'readpane.js',
+  'launchevent.js',
+  'launchevent-web.js',
+  'tryit/tryit.js',
+  'tryit/read.js',
+].map((file) => join(OUTLOOK_DIST, file));
 
 function newest(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {

@@ -23,15 +23,29 @@ interface Run {
   pendingTimers: () => number;
 }
 
-/** Loads the bundle into a fresh context with only what the JS runtime has: no window, document, atob, btoa. */
-function load(fetchImpl: (url: string, init: unknown) => Promise<unknown>) {
+type FetchImpl = (url: string, init: unknown) => Promise<unknown>;
+
+/** How the service tells the add-in to sign in: `entra: null` (API tokens, as these tests' config has none). */
+const NO_ENTRA = { entra: null };
+
+/** `fetchImpl` behind the public GET /api/v1/sign-in, which answers `signIn`. */
+const withSignIn =
+  (fetchImpl: FetchImpl, signIn: unknown = NO_ENTRA): FetchImpl =>
+  (url, init) =>
+    url.endsWith('/api/v1/sign-in') ? json(signIn) : fetchImpl(url, init);
+
+/**
+ * Loads the bundle into a fresh context with only what the JS runtime has: no window, document, atob, btoa.
+ * `office` adds to (or replaces parts of) the simulated Office, e.g. its `auth`.
+ */
+function load(fetchImpl: FetchImpl, signIn: unknown = NO_ENTRA, office: Record<string, unknown> = {}) {
   const sim = simulateOffice();
   sim.state.to = [{ emailAddress: 'ann@dane-ee.sendguard.test', displayName: 'Ann' }];
   sim.state.subject = 'Report';
   let live = 0;
   const context = vm.createContext({
-    Office: { ...sim.office, onReady: () => new Promise(() => undefined) },
-    fetch: fetchImpl,
+    Office: { ...sim.office, onReady: () => new Promise(() => undefined), ...office },
+    fetch: withSignIn(fetchImpl, signIn),
     console,
     setTimeout: (fn: () => void, ms: number) => {
       live += 1;
@@ -205,7 +219,7 @@ describe('every failure of the send path blocks, with a reason shown to the send
   test.each([401, 403])('HTTP %i from the service: blocked, telling the sender to sign in', async (code) => {
     const { sim, pendingTimers } = load(status(code));
     const run = await send(sim, pendingTimers);
-    expectBlocked(run, 'did not accept this add-in’s sign-in', `HTTP ${code}`, 'Sign in');
+    expectBlocked(run, 'did not accept this add-in’s sign-in', `HTTP ${code}`, 'Open Sendguard to sign in');
     expect(run.completions[0]).not.toHaveProperty('sendModeOverride');
   });
 
@@ -392,5 +406,93 @@ describe('the compose-change handler', () => {
         setTimeout(() => cb({ status: 'failed', error: { code: 1, message: 'no room' } }), 0),
     };
     expect(await change(sim, 'onMessageRecipientsChangedHandler', pendingTimers)).toHaveLength(1);
+  });
+});
+
+describe('signing in, in the JavaScript-only runtime: Office SSO, never a prompt', () => {
+  const ENTRA = {
+    entra: {
+      clientId: '6d1c0b8e-0000-4000-8000-000000000001',
+      authority: 'https://login.example/tenant',
+      scopes: ['api://sendguard.example/6d1c0b8e-0000-4000-8000-000000000001/access_as_user'],
+    },
+  };
+
+  /** Office's SSO, recording what it was asked, answering with `answer`. */
+  function officeAuth(answer: () => Promise<string>) {
+    const asked: unknown[] = [];
+    return { asked, auth: { getAccessToken: (options: unknown) => (asked.push(options), answer()) } };
+  }
+
+  /** The service, recording the bearer of each request. */
+  function recordingBackend() {
+    const bearers: unknown[] = [];
+    const fetchImpl: FetchImpl = (url, init) => {
+      bearers.push((init as { headers: Record<string, string> }).headers.authorization);
+      return backend('authenticated')(url);
+    };
+    return { bearers, fetchImpl };
+  }
+
+  test('the token from Office SSO, asked without prompts, is the bearer of every request — even where the host reports NestedAppAuth, since MSAL is not in this bundle', async () => {
+    const { asked, auth } = officeAuth(() => Promise.resolve('sso-token'));
+    const { bearers, fetchImpl } = recordingBackend();
+    const { sim, pendingTimers } = load(fetchImpl, ENTRA, { auth });
+    const requirements = (sim.office.context as { requirements: { isSetSupported: unknown } }).requirements;
+    requirements.isSetSupported = () => true;
+    sim.state.text = IBAN;
+    const run = await send(sim, pendingTimers);
+    expect(run.completions).toEqual([{ allowEvent: true }]);
+    expect(bearers).toEqual(['Bearer sso-token', 'Bearer sso-token']);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const options of asked)
+      expect(options).toEqual({ allowSignInPrompt: false, allowConsentPrompt: false });
+  });
+
+  test.each([
+    [13001, 'not signed in'],
+    [13005, 'consent missing'],
+    [13007, 'Office could not get a token'],
+  ])(
+    'Office SSO failing (%i, %s): blocked with the sign-in reason, never a send-anyway prompt',
+    async (code, message) => {
+      const { auth } = officeAuth(() => Promise.reject(Object.assign(new Error(message), { code })));
+      const policy = defaultPolicy({ onSend: { backendUnreachable: 'prompt', allowOverride: true } });
+      const { sim, pendingTimers } = load(
+        assessAnswers(() => json(answer('authenticated')), policy),
+        ENTRA,
+        {
+          auth,
+        },
+      );
+      const run = await send(sim, pendingTimers);
+      expectBlocked(
+        run,
+        'You are not signed in to the Sendguard service',
+        message,
+        'Open Sendguard to sign in',
+      );
+      expect(run.completions[0]).toMatchObject({
+        commandId: 'SendguardOpenPane',
+        cancelLabel: 'Open Sendguard',
+      });
+      expect(run.completions[0]).not.toHaveProperty('sendModeOverride');
+    },
+  );
+
+  test('an SSO token the service refuses: blocked with the sign-in reason', async () => {
+    const { auth } = officeAuth(() => Promise.resolve('expired-token'));
+    const { sim, pendingTimers } = load(status(401), ENTRA, { auth });
+    expectBlocked(await send(sim, pendingTimers), 'HTTP 401', 'Open Sendguard to sign in');
+  });
+
+  test('a service without Entra sign-in: no SSO asked, requests go as before', async () => {
+    const { asked, auth } = officeAuth(() => Promise.resolve('sso-token'));
+    const { bearers, fetchImpl } = recordingBackend();
+    const { sim, pendingTimers } = load(fetchImpl, NO_ENTRA, { auth });
+    const run = await send(sim, pendingTimers);
+    expect(run.completions).toEqual([{ allowEvent: true }]);
+    expect(asked).toEqual([]);
+    expect(bearers).toEqual([undefined, undefined]);
   });
 });

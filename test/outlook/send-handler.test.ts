@@ -125,7 +125,7 @@ describe('the send handler, with its dependencies injected', () => {
       depsFor(sim, () => Promise.reject(new BackendError('BACKEND_UNAUTHORIZED', 'HTTP 401'))),
     );
     const [options] = await run(handler);
-    expect(options!.errorMessage).toContain('Sign in to Outlook again');
+    expect(options!.errorMessage).toContain('Open Sendguard to sign in');
     expect(recorded()).toContainEqual(expect.stringContaining('[BACKEND_UNAUTHORIZED]'));
   });
 

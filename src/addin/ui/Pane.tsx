@@ -28,6 +28,7 @@ import { ClassificationPicker } from './ClassificationPicker';
 import type { AcceptKey } from './KeyChange';
 import { PlanBar, type ApplyStatus } from './PlanBar';
 import { RecipientList } from './RecipientList';
+import { SignInOffer } from './SignInOffer';
 import { useApply } from './use-apply';
 import { useClassificationChoice } from './use-classification-choice';
 
@@ -46,7 +47,10 @@ const useStyles = makeStyles({
   },
 });
 
-export type PaneProps = ApplyDeps;
+export interface PaneProps extends ApplyDeps {
+  /** The host's interactive sign-in, offered when the check failed for want of one; absent where there is none. */
+  signIn?: () => Promise<void>;
+}
 
 export function Pane(props: PaneProps) {
   const styles = useStyles();
@@ -81,6 +85,8 @@ export function Pane(props: PaneProps) {
           canSplit={props.host.openNewMessage !== undefined}
           onApply={(planned, loaded) => work.apply(planned, loaded, reload)}
           onAcceptKey={acceptKey}
+          {...(props.signIn ? { signIn: props.signIn } : {})}
+          onSignedIn={reload}
         />
       </main>
     </FluentProvider>
@@ -95,14 +101,18 @@ interface PaneContentProps {
   canSplit: boolean;
   onApply: (planned: PlannedMessage, loaded: LoadedMessage) => void;
   onAcceptKey: AcceptKey;
+  signIn?: () => Promise<void>;
+  onSignedIn: () => void;
 }
 
-/** Checking, failed, or the plan. */
-function PaneContent({ state, ...rest }: PaneContentProps) {
+/** Checking, failed (with the sign-in, when that is what failed), or the plan. */
+function PaneContent({ state, signIn, onSignedIn, ...rest }: PaneContentProps) {
   switch (state.status) {
     case 'loading':
       return <Spinner label="Checking the recipients…" />;
     case 'failed':
+      if (state.signIn && signIn)
+        return <SignInOffer error={state.error} signIn={signIn} onSignedIn={onSignedIn} />;
       return (
         <MessageBar intent="error" role="alert">
           <MessageBarBody>{state.error} Sending stays blocked until the check succeeds.</MessageBarBody>
@@ -113,7 +123,10 @@ function PaneContent({ state, ...rest }: PaneContentProps) {
   }
 }
 
-type PlannedViewProps = { ready: Extract<PlanState, { status: 'ready' }> } & Omit<PaneContentProps, 'state'>;
+type PlannedViewProps = { ready: Extract<PlanState, { status: 'ready' }> } & Omit<
+  PaneContentProps,
+  'state' | 'signIn' | 'onSignedIn'
+>;
 
 /** The service's notices, the classification, the plan with its button, and each recipient. */
 function PlannedView(props: PlannedViewProps) {

@@ -1,0 +1,50 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
+/**
+ * The pane's answer to a check that failed for want of a sign-in: the reason, and a Sign in button that runs the
+ * host's interactive sign-in (the send handler never prompts; this is where the sender signs in), then checks
+ * the recipients again.
+ */
+import { Button, MessageBar, MessageBarActions, MessageBarBody, Spinner } from '@fluentui/react-components';
+import { useState } from 'react';
+import { messageOf } from '../../core/errors';
+
+export interface SignInOfferProps {
+  /** Why the check failed, as the backend client said it. */
+  error: string;
+  signIn: () => Promise<void>;
+  /** Checks the recipients again. */
+  onSignedIn: () => void;
+}
+
+type Attempt = { status: 'idle' } | { status: 'running' } | { status: 'failed'; error: string };
+
+export function SignInOffer({ error, signIn, onSignedIn }: SignInOfferProps) {
+  const [attempt, setAttempt] = useState<Attempt>({ status: 'idle' });
+  const start = () => {
+    setAttempt({ status: 'running' });
+    signIn().then(
+      () => {
+        setAttempt({ status: 'idle' });
+        onSignedIn();
+      },
+      (failure: unknown) => setAttempt({ status: 'failed', error: messageOf(failure) }),
+    );
+  };
+  return (
+    <MessageBar intent="warning" role="alert" layout="multiline">
+      <MessageBarBody>
+        {error} Sign in to Sendguard to check the recipients; sending stays blocked until then.
+        {attempt.status === 'failed' ? ` The sign-in did not work: ${attempt.error}` : ''}
+      </MessageBarBody>
+      <MessageBarActions>
+        {attempt.status === 'running' ? (
+          <Spinner size="tiny" label="Signing in…" />
+        ) : (
+          <Button appearance="primary" onClick={start}>
+            Sign in
+          </Button>
+        )}
+      </MessageBarActions>
+    </MessageBar>
+  );
+}
