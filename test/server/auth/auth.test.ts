@@ -2,25 +2,15 @@
  * Authentication end to end through the app: Entra tokens signed by a local key and checked against a JWKS
  * served over HTTP on 127.0.0.1 (the real remote-JWKS path), API tokens, roles, and dev mode.
  */
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { openMemoryStore } from '../../../src/server/store/memory';
 import { testApp } from '../api/fakes';
+import { AUDIENCE, CLIENT, TENANT, craftToken, signingKey } from './crafted-tokens';
 
-const TENANT = '11111111-2222-3333-4444-555555555555';
-const CLIENT = '99999999-8888-7777-6666-555555555555';
-const AUDIENCE = 'api://sendguard.example/0000aaaa-0000-0000-0000-000000000000';
-const ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
-
-function keyPair(kid: string) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
-}
-
-const published = keyPair('published');
-const unpublished = keyPair('unpublished');
+const published = signingKey('published');
+const unpublished = signingKey('unpublished');
 let jwksServer: Server;
 let jwksUri: string;
 
@@ -34,32 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => jwksServer.close(resolve)));
 
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-function jwt(
-  claims: Record<string, unknown>,
-  key: { kid: string; privateKey: KeyObject } = published,
-  alg = 'RS256',
-) {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64({ alg, typ: 'JWT', kid: key.kid });
-  const payload = b64({
-    iss: ISSUER,
-    aud: AUDIENCE,
-    tid: TENANT,
-    oid: randomUUID(),
-    sub: 'pairwise-subject',
-    scp: 'access_as_user',
-    azp: CLIENT,
-    ver: '2.0',
-    iat: now,
-    nbf: now - 10,
-    exp: now + 3600,
-    ...claims,
-  });
-  if (alg === 'none') return `${header}.${payload}.`;
-  return `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), key.privateKey).toString('base64url')}`;
-}
+/** A delegated token as Entra issues it, signed with `key`, with `claims` changed. */
+const jwt = (claims: Record<string, unknown>, key = published) => craftToken(key, { claims });
 
 async function app(auth: Record<string, unknown> = {}) {
   const store = openMemoryStore();
@@ -91,36 +57,10 @@ describe('Entra ID access tokens', () => {
     expect((await server.inject(get(jwt({})))).statusCode).toBe(200);
   });
 
-  test.each([
-    ['expired', { exp: Math.floor(Date.now() / 1000) - 3600, nbf: Math.floor(Date.now() / 1000) - 7200 }],
-    ['not yet valid', { nbf: Math.floor(Date.now() / 1000) + 3600 }],
-    ['for another audience', { aud: 'api://someone-else' }],
-    [
-      'from another issuer',
-      { iss: 'https://login.microsoftonline.com/99999999-2222-3333-4444-555555555555/v2.0' },
-    ],
-    ['from another tenant, issuer unchanged', { tid: '99999999-2222-3333-4444-555555555555' }],
-    ['without a tenant', { tid: undefined }],
-  ])('a token %s is refused with 401', async (_name, claims) => {
-    const { app: server } = await app();
-    expectRefused(await server.inject(get(jwt(claims))), 'AUTH_INVALID');
-  });
-
+  // Each wrong claim and each attack on the signature: entra-tokens.test.ts, against the assembled service.
   test('a token signed by a key the tenant does not publish is refused', async () => {
     const { app: server } = await app();
     expectRefused(await server.inject(get(jwt({}, unpublished))), 'AUTH_INVALID');
-    // The same kid as a published key, but the wrong private key: the signature fails.
-    expectRefused(
-      await server.inject(get(jwt({}, { kid: 'published', privateKey: unpublished.privateKey }))),
-      'AUTH_INVALID',
-    );
-  });
-
-  test('an unsigned token (alg: none) and an HMAC token are refused', async () => {
-    const { app: server } = await app();
-    expectRefused(await server.inject(get(jwt({}, published, 'none'))), 'AUTH_INVALID');
-    const hs = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iss: ISSUER, aud: AUDIENCE, tid: TENANT })}.c2ln`;
-    expectRefused(await server.inject(get(hs)), 'AUTH_INVALID');
   });
 
   test('no Authorization header, or one that is not a bearer token, is refused', async () => {
