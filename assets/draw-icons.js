@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Draws the manifest's icons (a shield with a tick) as PNGs at every size it names, with Node's zlib only:
-// `node assets/draw-icons.js` rewrites assets/icon-<size>.png. Shapes are sampled 4×4 per pixel for smooth edges.
+// Draws the manifests' icons (a shield with a tick) as PNGs, with Node's zlib only: `node assets/draw-icons.js`
+// rewrites assets/icon-<size>.png at every size manifest.xml names, and the app package's two icons
+// (assets/color-192.png, full colour; assets/outline-32.png, the shape's outline in white on transparent, as
+// Microsoft 365 requires). Shapes are sampled 4×4 per pixel for smooth edges.
 'use strict';
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -61,31 +63,54 @@ function inTick(x, y) {
   return near(0.31, 0.5, 0.45, 0.65) || near(0.45, 0.65, 0.7, 0.34);
 }
 
-function draw(size) {
+/**
+ * Samples each pixel 4×4 and colours it by the share of samples that fall in each part of the picture:
+ * `paint(x, y)` names the part a point in unit coordinates belongs to (a key of `colours`), or undefined.
+ */
+function draw(size, colours, paint) {
   const rgba = Buffer.alloc(size * size * 4);
   const samples = 4;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let shield = 0;
-      let tick = 0;
+      const hits = {};
+      let covered = 0;
       for (let sy = 0; sy < samples; sy++) {
         for (let sx = 0; sx < samples; sx++) {
-          const x = (px + (sx + 0.5) / samples) / size;
-          const y = (py + (sy + 0.5) / samples) / size;
-          if (!inShield(x, y)) continue;
-          if (inTick(x, y)) tick++;
-          else shield++;
+          const part = paint((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size);
+          if (part === undefined) continue;
+          hits[part] = (hits[part] ?? 0) + 1;
+          covered++;
         }
       }
-      const total = samples * samples;
-      const alpha = (shield + tick) / total;
-      const mix = shield + tick === 0 ? 0 : tick / (shield + tick);
       const i = (py * size + px) * 4;
-      for (let c = 0; c < 3; c++) rgba[i + c] = Math.round(SHIELD[c] * (1 - mix) + TICK[c] * mix);
-      rgba[i + 3] = Math.round(alpha * 255);
+      // A fully transparent pixel keeps the first colour, as the icons have always been written.
+      const [first] = Object.values(colours);
+      for (let c = 0; c < 3; c++) {
+        let mixed = 0;
+        for (const [part, count] of Object.entries(hits)) mixed += colours[part][c] * count;
+        rgba[i + c] = covered === 0 ? first[c] : Math.round(mixed / covered);
+      }
+      rgba[i + 3] = Math.round((covered / (samples * samples)) * 255);
     }
   }
   return png(size, rgba);
 }
 
-for (const size of SIZES) writeFileSync(join(__dirname, `icon-${size}.png`), draw(size));
+/** The full-colour picture: a blue shield with a white tick. */
+const colourIcon = (size) =>
+  draw(size, { shield: SHIELD, tick: TICK }, (x, y) =>
+    inShield(x, y) ? (inTick(x, y) ? 'tick' : 'shield') : undefined,
+  );
+
+/** The outline: the shield's rim and the tick in white, everything else transparent. */
+const outlineIcon = (size) =>
+  draw(size, { line: TICK }, (x, y) => {
+    const rim = 0.07;
+    const onRim =
+      inShield(x, y) && !inShield((x - 0.5) / (1 - 2 * rim) + 0.5, (y - 0.5) / (1 - 2 * rim) + 0.5);
+    return onRim || inTick(x, y) ? 'line' : undefined;
+  });
+
+for (const size of SIZES) writeFileSync(join(__dirname, `icon-${size}.png`), colourIcon(size));
+writeFileSync(join(__dirname, 'color-192.png'), colourIcon(192));
+writeFileSync(join(__dirname, 'outline-32.png'), outlineIcon(32));

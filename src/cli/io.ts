@@ -6,6 +6,10 @@ export interface CliIo {
   err(text: string): void;
   readFile(path: string): Promise<string>;
   env: Record<string, string | undefined>;
+  /** Bytes to standard output (a zip file); absent where output is text only. */
+  outBytes?(bytes: Uint8Array): void;
+  /** False when standard output is a file or a pipe: binary output would garble a terminal. */
+  outIsTerminal?: boolean;
 }
 
 /**

@@ -120,6 +120,8 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
   readFile: (path) => readFile(path, 'utf8'),
   env: process.env,
+  outBytes: (bytes) => process.stdout.write(bytes),
+  outIsTerminal: process.stdout.isTTY === true,
 };
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /**
- * The deployed manifest: manifest.xml with the placeholder base URL replaced by the backend's public URL and
- * the send mode the organisation chose. Pure, so the server (`/manifest.xml`), the CLI (`sendguard manifest`) and
+ * The deployed add-in only manifest: manifest.xml with the placeholder base URL replaced by the backend's public
+ * URL, the send mode the organisation chose and, when the service signs in with Entra, the add-in's app
+ * registration for Office single sign-on. Pure, so the server (`/manifest.xml`), the CLI (`sendguard manifest`) and
  * the add-in agree. The same placeholder is written over in the send handler's launchevent.js, which classic
  * Outlook runs without a page and so cannot learn the backend's address any other way.
  */
@@ -12,17 +13,39 @@ export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
 
 export type SendMode = 'SoftBlock' | 'Block';
 
+/**
+ * The add-in's app registration as the manifests name it for Office single sign-on: Office asks Entra for a token
+ * for `resource` on the add-in's behalf, with `scope`. Absent when the service does not sign in with Entra.
+ */
+export interface ManifestSignIn {
+  /** The add-in's Application (client) ID. */
+  clientId: string;
+  /** The API's application ID URI, `api://<publicUrl host>/<clientId>` by default. */
+  resource: string;
+  /** The delegated permission the API exposes, `access_as_user` by default. */
+  scope: string;
+}
+
 export interface ManifestOptions {
   /** `https://sendguard.example.org` or with a path prefix; a trailing slash is ignored. */
   baseUrl: string;
   /** `SoftBlock` (the default) lets a sender send after a failed check only by fixing it; `Block` is strict mode. */
   sendMode?: SendMode;
+  signIn?: ManifestSignIn;
 }
+
+/**
+ * Where manifest.xml takes WebApplicationInfo: the schema puts it after Resources, as the last child of the
+ * VersionOverridesV1_1 that Office single sign-on reads. The comment's line becomes the element, or goes.
+ */
+export const SIGN_IN_PLACEHOLDER = '<!-- WebApplicationInfo -->';
+const SIGN_IN_LINE = new RegExp(`\\n([ \\t]*)${SIGN_IN_PLACEHOLDER}`);
 
 /** A base URL Outlook cannot load the add-in from, or a send mode Outlook does not know. */
 export class ManifestError extends SendguardError {}
 
-function checkedBase(baseUrl: string): string {
+/** The deployment's base URL without a trailing slash; one Outlook cannot load the add-in from is refused. */
+export function checkedBase(baseUrl: string): string {
   const refuse = (why: string): never => {
     throw new ManifestError('MANIFEST_BASE_URL_INVALID', `the manifest's base URL ${why}`);
   };
@@ -43,12 +66,45 @@ export function withBaseUrl(text: string, baseUrl: string): string {
   return text.split(BASE_URL_PLACEHOLDER).join(checkedBase(baseUrl));
 }
 
-export function renderManifest(template: string, options: ManifestOptions): string {
-  const mode = options.sendMode ?? 'SoftBlock';
+/** The send mode asked for, or SoftBlock; one Outlook does not know is refused. */
+export function checkedSendMode(mode: SendMode | undefined): SendMode {
+  if (mode === undefined) return 'SoftBlock';
   if (mode !== 'SoftBlock' && mode !== 'Block')
     throw new ManifestError('MANIFEST_SEND_MODE_INVALID', `unknown send mode "${String(mode)}"`);
+  return mode;
+}
+
+/** The URL a manifest names for a file of the add-in, under the deployment's base URL. */
+export function addinUrl(baseUrl: string, file: string): string {
+  return `${checkedBase(baseUrl)}/addin/${file}`;
+}
+
+/**
+ * The scopes WebApplicationInfo names: the API's own permission, and openid and profile, which put the user's
+ * name and address into the token the service identifies them by.
+ */
+export function signInScopes(signIn: ManifestSignIn): string[] {
+  return [signIn.scope, 'openid', 'profile'];
+}
+
+function webApplicationInfo(signIn: ManifestSignIn): string {
+  const scopes = signInScopes(signIn).map((scope) => `<Scope>${escapeMarkup(scope)}</Scope>`);
+  return [
+    '<WebApplicationInfo>',
+    `<Id>${escapeMarkup(signIn.clientId)}</Id>`,
+    `<Resource>${escapeMarkup(signIn.resource)}</Resource>`,
+    `<Scopes>${scopes.join('')}</Scopes>`,
+    '</WebApplicationInfo>',
+  ].join('');
+}
+
+export function renderManifest(template: string, options: ManifestOptions): string {
+  const mode = checkedSendMode(options.sendMode);
   return template
     .split(BASE_URL_PLACEHOLDER)
     .join(escapeMarkup(checkedBase(options.baseUrl)))
-    .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`);
+    .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`)
+    .replace(SIGN_IN_LINE, (_line, indent: string) =>
+      options.signIn ? `\n${indent}${webApplicationInfo(options.signIn)}` : '',
+    );
 }

@@ -26,6 +26,7 @@ import type { Store } from './store/store';
 import { MemoryStsCache } from './transport/mta-sts';
 import { CachingTransportService } from './transport/service';
 import outlookDeployment from './web/outlook-deployment';
+import { manifestSignIn } from './web/manifests';
 import staticAreas from './web/static-areas';
 
 export interface Server {
@@ -106,7 +107,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
-    await app.register(outlookDeployment, { publicUrl: config.publicUrl, sendMode: config.sendMode });
+    await app.register(outlookDeployment, {
+      publicUrl: config.publicUrl,
+      sendMode: config.sendMode,
+      ...(config.auth.entra ? { signIn: manifestSignIn(config.auth.entra) } : {}),
+    });
     await app.register(staticAreas, { publicUrl: config.publicUrl });
     const stopPurging = purgeExpiredPeriodically(store.keyVerdicts, {
       clock,

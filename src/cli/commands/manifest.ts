@@ -1,31 +1,100 @@
-/** `sendguard manifest`: the Outlook manifest rendered for a deployment, for the admin centre or sideloading. */
+/**
+ * `sendguard manifest`: the Outlook manifest rendered for a deployment, in either format the admin centre takes
+ * (the add-in only XML, the unified manifest JSON, or its app package zip), for uploading or sideloading.
+ */
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { renderManifest } from '../../core/deployment';
-import { MANIFEST_TEMPLATE } from '../../server/web';
-import { readInput, UsageError, type CliIo } from '../io';
+import { checkedBase, type ManifestOptions, type ManifestSignIn, type SendMode } from '../../core/deployment';
+import { loadConfig } from '../../server/config';
+import { defaultResource } from '../../server/config/entra';
+import type { Config } from '../../server/config/schema';
+import { MANIFEST_FORMATS, deploymentManifest, manifestSignIn, type ManifestFormat } from '../../server/web';
+import { UsageError, type CliIo } from '../io';
 
 export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode SoftBlock|Block]
+                         [--format xml|json|zip] [--out FILE] [--config FILE]
+                         [--client-id GUID [--resource URI] [--scope NAME]]
 
 Prints the Outlook add-in manifest for the service at --base-url (the service's publicUrl), ready to upload in
-the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom apps) or to sideload. The running
-service also serves it at /manifest.xml. --send-mode Block makes the on-send check strict: a sender cannot send
-a message it stops. Default SoftBlock.`;
+the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom apps) or to sideload:
+  --format xml   the add-in only manifest (the default); the service serves it at /manifest.xml
+  --format json  the unified manifest for Microsoft 365; served at /manifest.json
+  --format zip   the app package (manifest.json and its icons) to upload; served at /app-package.zip. It is
+                 binary: give --out FILE, or redirect the output to a file.
+--send-mode Block makes the on-send check strict: a sender cannot send a message it stops. Default SoftBlock.
 
-export async function manifestCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
+With --config FILE (or SENDGUARD_CONFIG) the base URL, send mode and Entra sign-in (auth.entra) come from the
+service's configuration; options given on the command line win. Without a configuration, --client-id names the
+add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id> and --scope
+to access_as_user, as in the service.`;
+
+const SEND_MODES: readonly string[] = ['SoftBlock', 'Block'] satisfies SendMode[];
+
+function parse(args: string[]) {
+  return parseArgs({
     args,
     options: {
       'base-url': { type: 'string' },
-      'send-mode': { type: 'string', default: 'SoftBlock' },
+      'send-mode': { type: 'string' },
+      format: { type: 'string', default: 'xml' },
+      out: { type: 'string' },
+      config: { type: 'string' },
+      'client-id': { type: 'string' },
+      resource: { type: 'string' },
+      scope: { type: 'string' },
     },
     strict: true,
-  });
-  const baseUrl = values['base-url'];
+  }).values;
+}
+
+type Values = ReturnType<typeof parse>;
+
+/** The service's configuration, when the admin points at one; rendering alone needs none. */
+function configuration(values: Values, io: CliIo): Config | undefined {
+  const file = values.config ?? io.env.SENDGUARD_CONFIG;
+  if (file === undefined || file === '') return undefined;
+  return loadConfig({ file, env: io.env });
+}
+
+function signIn(values: Values, baseUrl: string, config: Config | undefined): ManifestSignIn | undefined {
+  const clientId = values['client-id'];
+  if (clientId === undefined) {
+    if (values.resource !== undefined || values.scope !== undefined)
+      throw new UsageError('--resource and --scope go with --client-id');
+    return config?.auth.entra && manifestSignIn(config.auth.entra);
+  }
+  return {
+    clientId,
+    resource: values.resource ?? defaultResource(baseUrl, clientId),
+    scope: values.scope ?? 'access_as_user',
+  };
+}
+
+function manifestOptions(values: Values, io: CliIo): ManifestOptions {
+  const config = configuration(values, io);
+  const baseUrl = values['base-url'] ?? config?.publicUrl;
   if (!baseUrl) throw new UsageError(`--base-url is required\n\n${MANIFEST_HELP}`);
-  const sendMode = values['send-mode'];
-  if (sendMode !== 'SoftBlock' && sendMode !== 'Block')
-    throw new UsageError('--send-mode is SoftBlock or Block');
-  // A base URL Outlook cannot use is a ManifestError: exit status 1, in its own words.
-  io.out(renderManifest(await readInput(io, MANIFEST_TEMPLATE), { baseUrl, sendMode }));
+  const sendMode = values['send-mode'] ?? config?.sendMode ?? 'SoftBlock';
+  if (!SEND_MODES.includes(sendMode)) throw new UsageError('--send-mode is SoftBlock or Block');
+  // Checked before anything derives from it: a base URL Outlook cannot use is a ManifestError, exit status 1.
+  const sso = signIn(values, checkedBase(baseUrl), config);
+  return { baseUrl, sendMode: sendMode as SendMode, ...(sso ? { signIn: sso } : {}) };
+}
+
+export async function manifestCommand(args: string[], io: CliIo): Promise<number> {
+  const values = parse(args);
+  const format = values.format as ManifestFormat;
+  if (!MANIFEST_FORMATS.includes(format)) throw new UsageError('--format is xml, json or zip');
+  const { body } = deploymentManifest(format, manifestOptions(values, io));
+  if (values.out !== undefined) {
+    await writeFile(values.out, body);
+    io.err(`wrote ${values.out}\n`);
+  } else if (typeof body === 'string') {
+    io.out(body);
+  } else {
+    if (!io.outBytes || io.outIsTerminal !== false)
+      throw new UsageError('the app package is a zip file: give --out FILE or redirect the output to a file');
+    io.outBytes(body);
+  }
   return 0;
 }

@@ -1,2 +1,3 @@
 /** The files the service serves: what code outside the web module (the CLI's manifest command) imports. */
-export { MANIFEST_TEMPLATE } from './outlook-deployment';
+export { MANIFEST_TEMPLATE, MANIFEST_FORMATS, deploymentManifest, manifestSignIn } from './manifests';
+export type { ManifestFormat } from './manifests';

@@ -1,5 +1,6 @@
 /**
- * What Outlook loads that must name this deployment: the manifest rendered for the public URL and send mode, the
+ * What Outlook loads that must name this deployment: the manifests rendered for the public URL, send mode and
+ * sign-in (the add-in only manifest.xml, the unified manifest.json and the app package that carries it), the
  * send handler with the same URL written in (classic Outlook runs it without a page, so it cannot ask its own
  * origin), and the well-known file that lets that handler call the API (its JavaScript-only runtime checks it).
  */
@@ -7,15 +8,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { SendguardError } from '../../core/errors';
-import { renderManifest, withBaseUrl, type SendMode } from '../../core/deployment';
+import { ManifestError, withBaseUrl, type ManifestSignIn, type SendMode } from '../../core/deployment';
+import { deploymentManifest, type ManifestFormat } from './manifests';
 import { WEB_ROOT } from './static-areas';
 
-export const MANIFEST_TEMPLATE = join(__dirname, '..', '..', '..', 'manifest.xml');
 const SEND_HANDLER = 'launchevent.js';
+
+/** Where each form of the manifest is served. */
+const MANIFEST_PATHS: Record<ManifestFormat, string> = {
+  xml: '/manifest.xml',
+  json: '/manifest.json',
+  zip: '/app-package.zip',
+};
 
 interface OutlookDeploymentOptions {
   publicUrl: string;
   sendMode: SendMode;
+  /** The add-in's app registration (from `auth.entra`); without it the manifests name no sign-in. */
+  signIn?: ManifestSignIn;
   root?: string;
 }
 
@@ -23,6 +33,7 @@ function rendered<T>(render: () => T): T {
   try {
     return render();
   } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
     // The public URL is the admin's setting: say which one and why Outlook cannot use it.
     throw new SendguardError(
       'DEPLOYMENT_URL_INVALID',
@@ -33,18 +44,22 @@ function rendered<T>(render: () => T): T {
 
 const outlookDeployment: FastifyPluginAsync<OutlookDeploymentOptions> = async (app, options) => {
   const handlerFile = join(options.root ?? WEB_ROOT, 'outlook', SEND_HANDLER);
-  app.get('/manifest.xml', { schema: { hide: true } }, async (_request, reply) => {
-    const manifest = rendered(() =>
-      renderManifest(readFileSync(MANIFEST_TEMPLATE, 'utf8'), {
-        baseUrl: options.publicUrl,
-        sendMode: options.sendMode,
-      }),
-    );
-    return reply
-      .type('text/xml; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="sendguard-manifest.xml"')
-      .send(manifest);
-  });
+  for (const [format, path] of Object.entries(MANIFEST_PATHS) as [ManifestFormat, string][]) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => {
+      const manifest = rendered(() =>
+        deploymentManifest(format, {
+          baseUrl: options.publicUrl,
+          sendMode: options.sendMode,
+          ...(options.signIn ? { signIn: options.signIn } : {}),
+        }),
+      );
+      return reply
+        .type(manifest.contentType)
+        .header('content-disposition', `attachment; filename="${manifest.fileName}"`)
+        .header('cache-control', 'no-cache')
+        .send(typeof manifest.body === 'string' ? manifest.body : Buffer.from(manifest.body));
+    });
+  }
   // Registered before the static files: this exact path wins over the /addin/ wildcard.
   if (existsSync(handlerFile)) {
     app.get(`/addin/${SEND_HANDLER}`, { schema: { hide: true } }, async (_request, reply) => {

@@ -1,0 +1,66 @@
+/**
+ * The three forms of the deployed manifest, rendered from the files in the checkout: manifest.xml (the add-in only
+ * manifest), manifest.json (the unified manifest) and the app package zip with its icons. The server's routes and
+ * `sendguard manifest` both call {@link deploymentManifest}, so what an admin downloads and what the CLI writes
+ * are the same bytes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appPackage, manifestJsonText } from '../../core/app-package';
+import { renderManifest, type ManifestOptions, type ManifestSignIn } from '../../core/deployment';
+import { unifiedManifest } from '../../core/unified-manifest';
+import type { ResolvedEntra } from '../config/entra';
+
+const ROOT = join(__dirname, '..', '..', '..');
+export const MANIFEST_TEMPLATE = join(ROOT, 'manifest.xml');
+/** The app package's icons, drawn by assets/draw-icons.js. */
+export const PACKAGE_ICON_FILES = {
+  color: join(ROOT, 'assets', 'color-192.png'),
+  outline: join(ROOT, 'assets', 'outline-32.png'),
+} as const;
+
+export const MANIFEST_FORMATS = ['xml', 'json', 'zip'] as const;
+export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
+
+export interface RenderedManifest {
+  body: string | Uint8Array;
+  contentType: string;
+  /** The name a browser saves the download as. */
+  fileName: string;
+}
+
+/** The product's version as the unified manifest wants it (`major.minor.patch`), from package.json. */
+function productVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** What the manifests name for Office single sign-on, from the resolved `auth.entra`. */
+export function manifestSignIn(entra: ResolvedEntra): ManifestSignIn {
+  return { clientId: entra.clientId, resource: entra.resource, scope: entra.scope };
+}
+
+export function deploymentManifest(format: ManifestFormat, options: ManifestOptions): RenderedManifest {
+  switch (format) {
+    case 'xml':
+      return {
+        body: renderManifest(readFileSync(MANIFEST_TEMPLATE, 'utf8'), options),
+        contentType: 'text/xml; charset=utf-8',
+        fileName: 'sendguard-manifest.xml',
+      };
+    case 'json':
+      return {
+        body: manifestJsonText(unifiedManifest({ ...options, version: productVersion() })),
+        contentType: 'application/json; charset=utf-8',
+        fileName: 'manifest.json',
+      };
+    case 'zip':
+      return {
+        body: appPackage(unifiedManifest({ ...options, version: productVersion() }), {
+          color: readFileSync(PACKAGE_ICON_FILES.color),
+          outline: readFileSync(PACKAGE_ICON_FILES.outline),
+        }),
+        contentType: 'application/zip',
+        fileName: 'sendguard-app-package.zip',
+      };
+  }
+}

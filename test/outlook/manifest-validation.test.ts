@@ -1,0 +1,316 @@
+/**
+ * The manifests as the assembled service serves them (createServer, authentication on: Entra, or API tokens),
+ * validated offline against Microsoft's published schemas (test/fixtures/manifest-schemas/README.md): the add-in
+ * only XML with xmllint against the [MS-OWEMXML] XSDs, the unified manifest with ajv against its JSON schema, and
+ * the app package unzipped. Each validator is shown once to refuse a broken manifest, so a pass means something.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { unzipSync } from 'fflate';
+import { parseConfig } from '../../src/server/config';
+import type { ConfigInput } from '../../src/server/config/schema';
+import { createServer, type Server } from '../../src/server/serve';
+import { runCli } from '../helpers/cli';
+import { ROOT } from './built-addin';
+import { all, parseXml } from './xml-tree';
+
+const SCHEMAS = join(ROOT, 'test', 'fixtures', 'manifest-schemas');
+const PUBLIC_URL = 'https://sendguard.example.org';
+const TENANT = '8a1f3c2e-5b4d-4e6f-9a7b-1c2d3e4f5a6b';
+const CLIENT = '2b7e9f10-4c3d-4a5b-8e6f-7a8b9c0d1e2f';
+const RESOURCE = `api://sendguard.example.org/${CLIENT}`;
+
+/** xmllint's verdict on an XML manifest: `validates`, or its error lines. */
+function xsdErrors(xml: string): string {
+  const run = spawnSync(
+    'xmllint',
+    ['--noout', '--nonet', '--schema', join(SCHEMAS, 'OfficeAppManifestV1_1.xsd'), '-'],
+    { input: xml, encoding: 'utf8' },
+  );
+  if (run.error) throw run.error; // xmllint missing: install libxml2-utils (.ci/peers.sh does)
+  return run.status === 0 ? 'validates' : run.stderr;
+}
+
+const validateUnified = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  addFormats(ajv);
+  return ajv.compile(
+    JSON.parse(readFileSync(join(SCHEMAS, 'unified-v1.30', 'MicrosoftTeams.schema.json'), 'utf8')) as object,
+  );
+})();
+
+function jsonErrors(manifest: unknown): unknown {
+  return validateUnified(manifest) ? 'validates' : validateUnified.errors;
+}
+
+/** The width and height a PNG's IHDR chunk records, and whether it has an alpha channel. */
+function pngHeader(png: Uint8Array) {
+  const view = Buffer.from(png);
+  expect(view.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: view.readUInt32BE(16), height: view.readUInt32BE(20), colourType: view[25] };
+}
+
+/**
+ * The RGBA pixels of a PNG as assets/draw-icons.js writes them (8-bit RGBA, one IDAT, filter 0 on every row),
+ * each as [r, g, b, a].
+ */
+function pixels(png: Uint8Array): number[][] {
+  const { width, height } = pngHeader(png);
+  const view = Buffer.from(png);
+  const length = view.readUInt32BE(33);
+  expect(view.subarray(37, 41).toString('latin1')).toBe('IDAT');
+  const raw = inflateSync(view.subarray(41, 41 + length));
+  const rows = Array.from({ length: height }, (_, y) =>
+    raw.subarray(y * (width * 4 + 1), (y + 1) * (width * 4 + 1)),
+  );
+  expect(rows.map((row) => row[0])).toEqual(rows.map(() => 0));
+  return rows.flatMap((row) =>
+    Array.from({ length: width }, (_, x) => [...row.subarray(1 + x * 4, 5 + x * 4)]),
+  );
+}
+
+const servers: Server[] = [];
+
+async function serve(settings: ConfigInput): Promise<Server> {
+  const config = parseConfig({
+    publicUrl: PUBLIC_URL,
+    listen: { host: '127.0.0.1', port: 0 },
+    dataDir: await mkdtemp(join(tmpdir(), 'sendguard-manifests-')),
+    tls: { enabled: false },
+    logLevel: 'silent',
+    ...settings,
+  });
+  const server = await createServer(config);
+  servers.push(server);
+  return server;
+}
+
+async function get(server: Server, url: string) {
+  const res = await server.app.inject({ method: 'GET', url });
+  expect(res.statusCode).toBe(200);
+  return res;
+}
+
+let withEntra: Server;
+let withTokens: Server;
+
+beforeAll(async () => {
+  withEntra = await serve({ auth: { entra: { tenantId: TENANT, clientId: CLIENT } }, sendMode: 'Block' });
+  withTokens = await serve({ auth: { apiTokens: true }, sendMode: 'SoftBlock' });
+}, 60_000);
+
+afterAll(async () => {
+  for (const server of servers) await server.close();
+});
+
+describe('/manifest.xml against the [MS-OWEMXML] schemas', () => {
+  test('with Entra: valid, WebApplicationInfo last in VersionOverridesV1_1, the send mode Block', async () => {
+    const xml = (await get(withEntra, '/manifest.xml')).body;
+    expect(xsdErrors(xml)).toBe('validates');
+    const inner = all(parseXml(xml), (e) => e.attributes['xsi:type'] === 'VersionOverridesV1_1')[0]!;
+    const info = inner.children[inner.children.length - 1]!;
+    expect(info.name).toBe('WebApplicationInfo');
+    const text = (name: string) => info.children.find((c) => c.name === name)?.text;
+    expect(text('Id')).toBe(CLIENT);
+    expect(text('Resource')).toBe(RESOURCE);
+    const scopes = info.children.find((c) => c.name === 'Scopes')!.children.map((c) => c.text);
+    expect(scopes).toContain('access_as_user');
+    expect(xml).toContain('SendMode="Block"');
+  });
+
+  test('without Entra: valid, no WebApplicationInfo, SoftBlock', async () => {
+    const res = await get(withTokens, '/manifest.xml');
+    expect(res.headers['content-type']).toContain('text/xml');
+    expect(xsdErrors(res.body)).toBe('validates');
+    expect(res.body).not.toContain('<WebApplicationInfo');
+    expect(res.body).toContain('SendMode="SoftBlock"');
+  });
+
+  test('the schemas refuse a manifest that breaks them: WebApplicationInfo before Resources', async () => {
+    const xml = (await get(withEntra, '/manifest.xml')).body;
+    const info = /<WebApplicationInfo>.*<\/WebApplicationInfo>/s.exec(xml)![0];
+    const without = xml.replace(info, '');
+    const inner = without.lastIndexOf('<Resources>');
+    const moved = `${without.slice(0, inner)}${info}${without.slice(inner)}`;
+    expect(xsdErrors(moved)).toMatch(/Element .*Resources.: This element is not expected/);
+    expect(xsdErrors(xml.replaceAll('SendMode="Block"', 'SendMode="Maybe"'))).toMatch(
+      /'Maybe' is not an element/,
+    );
+  });
+});
+
+describe('/manifest.json against the unified manifest schema 1.30', () => {
+  test('with Entra: valid, with webApplicationInfo, this deployment and the send mode block', async () => {
+    const res = await get(withEntra, '/manifest.json');
+    expect(res.headers['content-type']).toContain('application/json');
+    const manifest = res.json();
+    expect(jsonErrors(manifest)).toBe('validates');
+    expect(manifest.webApplicationInfo).toEqual({ id: CLIENT, resource: RESOURCE });
+    const [extension] = manifest.extensions;
+    const sending = extension.autoRunEvents[0].events.find(
+      (e: { type: string }) => e.type === 'messageSending',
+    );
+    expect(sending.options).toEqual({ sendMode: 'block' });
+    expect(manifest.validDomains).toEqual(['sendguard.example.org']);
+    const urls = JSON.stringify(manifest).match(/https:\/\/[^"]+/g)!;
+    expect(urls.filter((url) => !url.startsWith(`${PUBLIC_URL}/`))).toEqual([
+      expect.stringContaining('developer.microsoft.com/json-schemas/teams/v1.30/'),
+    ]);
+  });
+
+  test('the same add-in as the XML: its id, version, buttons, pages, events and handlers', async () => {
+    const manifest = (await get(withTokens, '/manifest.json')).json();
+    expect(jsonErrors(manifest)).toBe('validates');
+    expect(manifest.webApplicationInfo).toBeUndefined();
+    const xml = parseXml((await get(withTokens, '/manifest.xml')).body);
+    expect(manifest.id).toBe(all(xml, (e) => e.name === 'Id')[0]!.text);
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    expect(manifest.version).toBe(pkg.version);
+    expect(all(xml, (e) => e.name === 'Version')[0]!.text).toBe(`${pkg.version}.0`);
+
+    const [extension] = manifest.extensions;
+    const runtimes = new Map<string, { code: { page: string; script?: string }; actions: { id: string }[] }>(
+      extension.runtimes.map((r: { id: string }) => [r.id, r]),
+    );
+    const pageOf = (actionId: string) =>
+      [...runtimes.values()].find((r) => r.actions.some((a) => a.id === actionId))!.code;
+    const buttons = extension.ribbons.flatMap(
+      (ribbon: {
+        contexts: string[];
+        tabs: { groups: { controls: { id: string; actionId: string; label: string }[] }[] }[];
+      }) =>
+        ribbon.tabs[0]!.groups[0]!.controls.map((c) => [
+          ribbon.contexts[0],
+          c.id,
+          c.label,
+          pageOf(c.actionId).page,
+        ]),
+    );
+    expect(buttons).toEqual([
+      ['mailCompose', 'SendguardOpenPane', 'Protection', `${PUBLIC_URL}/addin/taskpane.html`],
+      ['mailRead', 'SendguardOpenReadPane', 'How it travelled', `${PUBLIC_URL}/addin/readpane.html`],
+    ]);
+    const xmlLabels = all(xml, (e) => e.name === 'bt:String').map((e) => e.attributes.DefaultValue);
+    for (const [, , label] of buttons) expect(xmlLabels).toContain(label);
+
+    const events = extension.autoRunEvents[0].events.map((e: { type: string; actionId: string }) => [
+      e.type,
+      e.actionId,
+    ]);
+    expect(events).toEqual([
+      ['newMessageComposeCreated', 'onNewMessageComposeHandler'],
+      ['messageRecipientsChanged', 'onMessageRecipientsChangedHandler'],
+      ['messageSending', 'onMessageSendHandler'],
+    ]);
+    // The XML's handlers are the same functions, served by the same runtime page and script.
+    expect(all(xml, (e) => e.name === 'LaunchEvent').map((e) => e.attributes.FunctionName)).toEqual(
+      events.map(([, handler]: string[]) => handler),
+    );
+    expect(pageOf('onMessageSendHandler')).toEqual({
+      page: `${PUBLIC_URL}/addin/launchevent.html`,
+      script: `${PUBLIC_URL}/addin/launchevent.js`,
+    });
+    const sending = extension.autoRunEvents[0].events[2];
+    expect(sending.options).toEqual({ sendMode: 'softBlock' });
+  });
+
+  test('the schema refuses a manifest that breaks it', async () => {
+    const manifest = (await get(withEntra, '/manifest.json')).json();
+    manifest.extensions[0].autoRunEvents[0].events[2].options.sendMode = 'SoftBlock';
+    delete manifest.icons.outline;
+    const errors = JSON.stringify(jsonErrors(manifest));
+    expect(errors).toContain('/extensions/0/autoRunEvents/0/events/2/options/sendMode');
+    expect(errors).toContain("must have required property 'outline'");
+  });
+});
+
+describe('/app-package.zip', () => {
+  test('holds manifest.json as served and its two icons at their sizes, at the root', async () => {
+    const res = await get(withEntra, '/app-package.zip');
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="sendguard-app-package.zip"');
+    const entries = unzipSync(new Uint8Array(res.rawPayload));
+    expect(Object.keys(entries).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    const served = (await get(withEntra, '/manifest.json')).body;
+    expect(Buffer.from(entries['manifest.json']!).toString('utf8')).toBe(served);
+    const manifest = JSON.parse(served);
+    expect(manifest.icons).toEqual({ color: 'color.png', outline: 'outline.png' });
+    expect(pngHeader(entries['color.png']!)).toEqual({ width: 192, height: 192, colourType: 6 });
+    expect(pngHeader(entries['outline.png']!)).toEqual({ width: 32, height: 32, colourType: 6 });
+    // Microsoft 365's outline icon: white where drawn, transparent elsewhere.
+    const outline = pixels(entries['outline.png']!);
+    expect(outline.filter(([r, g, b, a]) => a! > 0 && (r !== 255 || g !== 255 || b !== 255))).toEqual([]);
+    expect(outline.filter(([, , , a]) => a === 0).length).toBeGreaterThan(outline.length / 2);
+    // The colour icon is opaque where the shield is, and in colour.
+    expect(pixels(entries['color.png']!).some(([r, g, b, a]) => a === 255 && b! > r! && b! > g!)).toBe(true);
+  });
+});
+
+describe('sendguard manifest renders what the service serves', () => {
+  const entraFlags = ['--base-url', PUBLIC_URL, '--client-id', CLIENT];
+
+  test('from the service configuration (--config): the same XML and JSON as the service', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'sendguard-config-')), 'sendguard.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        publicUrl: PUBLIC_URL,
+        sendMode: 'Block',
+        auth: { entra: { tenantId: TENANT, clientId: CLIENT } },
+      }),
+    );
+    for (const [format, path] of [
+      ['xml', '/manifest.xml'],
+      ['json', '/manifest.json'],
+    ]) {
+      const cli = await runCli(['manifest', '--config', file, '--format', format!]);
+      expect(cli).toMatchObject({ code: 0, stderr: '' });
+      expect(cli.stdout).toBe((await get(withEntra, path!)).body);
+    }
+  });
+
+  test('from flags, in the combinations the servers above do not serve: valid against the schemas', async () => {
+    const entraSoft = await runCli(['manifest', ...entraFlags, '--send-mode', 'SoftBlock']);
+    expect(xsdErrors(entraSoft.stdout)).toBe('validates');
+    expect(entraSoft.stdout).toContain(`<Resource>${RESOURCE}</Resource>`);
+    expect(entraSoft.stdout).toContain('SendMode="SoftBlock"');
+    const plainBlock = await runCli(['manifest', '--base-url', PUBLIC_URL, '--send-mode', 'Block']);
+    expect(xsdErrors(plainBlock.stdout)).toBe('validates');
+    expect(plainBlock.stdout).not.toContain('<WebApplicationInfo');
+    for (const args of [
+      [...entraFlags, '--send-mode', 'SoftBlock', '--resource', 'api://other.example/x', '--scope', 'use'],
+      ['--base-url', PUBLIC_URL, '--send-mode', 'Block'],
+    ]) {
+      const json = await runCli(['manifest', ...args, '--format', 'json']);
+      expect(jsonErrors(JSON.parse(json.stdout))).toBe('validates');
+    }
+  });
+
+  test('the app package: refused on a terminal, the served bytes through a redirect or --out', async () => {
+    const served = (await get(withEntra, '/app-package.zip')).rawPayload;
+    const args = ['manifest', ...entraFlags, '--send-mode', 'Block', '--format', 'zip'];
+    const onTerminal = await runCli(args, {}, { terminal: true });
+    expect(onTerminal.code).toBe(2);
+    expect(onTerminal.stderr).toContain('--out FILE');
+    expect(onTerminal.bytes.length).toBe(0);
+    const redirected = await runCli(args);
+    expect(redirected.code).toBe(0);
+    expect(redirected.bytes.equals(served)).toBe(true);
+    const out = join(await mkdtemp(join(tmpdir(), 'sendguard-package-')), 'package.zip');
+    expect((await runCli([...args, '--out', out], {}, { terminal: true })).code).toBe(0);
+    expect((await readFile(out)).equals(served)).toBe(true);
+  });
+
+  test('refuses what it cannot render', async () => {
+    expect((await runCli(['manifest', '--base-url', PUBLIC_URL, '--format', 'pdf'])).code).toBe(2);
+    expect((await runCli(['manifest', '--base-url', PUBLIC_URL, '--scope', 'x'])).code).toBe(2);
+    const plainHttp = await runCli(['manifest', '--base-url', 'http://x.example', '--client-id', CLIENT]);
+    expect(plainHttp).toMatchObject({ code: 1, stderr: expect.stringContaining('must use https') });
+  });
+});
