@@ -11,6 +11,7 @@ import { MANIFEST_HELP, manifestCommand } from './commands/manifest';
 import { PLAN_HELP, planCommand } from './commands/plan';
 import { SERVE_HELP, serveCommand } from './commands/serve';
 import { TOKEN_HELP, tokenCommand } from './commands/token';
+import { WHOAMI_HELP, whoamiCommand } from './commands/whoami';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -50,6 +51,11 @@ const COMMANDS: Record<string, { run: Command; about: string; help: string }> = 
     run: tokenCommand,
     about: 'issue, list and revoke API tokens for Thunderbird and the CLI',
     help: TOKEN_HELP,
+  },
+  whoami: {
+    run: whoamiCommand,
+    about: 'who a Sendguard service thinks the holder of a token is',
+    help: WHOAMI_HELP,
   },
 };
 

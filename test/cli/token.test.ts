@@ -36,6 +36,29 @@ describe('sendguard token', () => {
     }
   });
 
+  test('--owner names the person the token acts for; the list shows them; a token without one shows "-"', async () => {
+    const env = { SENDGUARD_DATA_DIR: await mkdtemp(join(tmpdir(), 'sendguard-token-')) };
+    const issued = await runCli(
+      ['token', 'issue', '--name', 'ana', '--owner', 'Ana Example <Ana@Example.ORG>'],
+      env,
+    );
+    expect(issued.stderr).toContain('owner Ana Example <ana@example.org>');
+    await runCli(['token', 'issue', '--name', 'ci'], env);
+    const listed = (await runCli(['token', 'list'], env)).stdout.split('\n');
+    expect(listed[0]).toMatch(/ {2}ana {2}\(owner Ana Example <ana@example\.org>\)$/);
+    expect(listed[1]).toMatch(/ {2}ci {2}\(owner -\)$/);
+  });
+
+  test('an owner that is not one mailbox is a usage error saying what an owner looks like', async () => {
+    const env = { SENDGUARD_DATA_DIR: await mkdtemp(join(tmpdir(), 'sendguard-token-')) };
+    for (const owner of ['Ana Example', 'a@x.example, b@x.example', 'ana@']) {
+      const result = await runCli(['token', 'issue', '--name', 'x', '--owner', owner], env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--owner: the owner "${owner}" is not one mailbox such as`);
+    }
+    expect((await runCli(['token', 'list'], env)).stdout).toBe('');
+  });
+
   test('usage errors name what is missing', async () => {
     const env = { SENDGUARD_DATA_DIR: await mkdtemp(join(tmpdir(), 'sendguard-token-')) };
     expect((await runCli(['token', 'issue'], env)).stderr).toContain('--name');

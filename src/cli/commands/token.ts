@@ -3,17 +3,56 @@
  * admin gets the first admin token before any exists (later ones can also be issued through the API).
  */
 import { parseArgs } from 'node:util';
-import { issueApiToken, revokeToken } from '../../server/auth';
+import { issueApiToken, parseTokenOwner, revokeToken } from '../../server/auth';
 import { loadConfig } from '../../server/config';
 import { openSqliteStore } from '../../server/store';
+import type { ApiTokenRecord, TokenStore } from '../../server/store/store';
 import { UsageError, type CliIo } from '../io';
+import { SendguardError } from '../../core/errors';
 
-export const TOKEN_HELP = `Usage: sendguard token issue --name NAME [--role sender|admin] [--config FILE]
+export const TOKEN_HELP = `Usage: sendguard token issue --name NAME [--owner "NAME <ADDRESS>"] [--role sender|admin] [--config FILE]
        sendguard token list [--config FILE]
        sendguard token revoke ID [--config FILE]
 
 Manages API tokens in the data directory of the server's configuration (--config FILE, SENDGUARD_CONFIG,
-SENDGUARD_DATA_DIR). A token is printed once, when issued; only its hash is stored.`;
+SENDGUARD_DATA_DIR). A token is printed once, when issued; only its hash is stored. --owner names the person
+the token acts for, e.g. "Ana Example <ana@example.org>": secure pickup names them as the sender of what it
+sends. A token without an owner has no mailbox, so its secure messages name only the token.`;
+
+/** `Ana Example <ana@example.org>`, `ana@example.org`, or `-` for none. */
+function ownerText({ owner }: ApiTokenRecord): string {
+  if (!owner) return '-';
+  return owner.name ? `${owner.name} <${owner.address}>` : owner.address;
+}
+
+/** The owner as given, or a usage error saying what an owner looks like. */
+function ownerOf(text: string) {
+  try {
+    return parseTokenOwner(text);
+  } catch (error) {
+    if (error instanceof SendguardError) throw new UsageError(`--owner: ${error.message}`);
+    throw error;
+  }
+}
+
+async function issue(
+  tokens: TokenStore,
+  { name, role, owner }: { name?: string; role?: string; owner?: string },
+  io: CliIo,
+): Promise<number> {
+  if (!name) throw new UsageError('give the token a --name (who or what uses it)');
+  if (role !== 'sender' && role !== 'admin') throw new UsageError('--role is sender or admin');
+  const { token, record } = await issueApiToken(tokens, {
+    name,
+    role,
+    ...(owner !== undefined ? { owner: ownerOf(owner) } : {}),
+  });
+  io.out(`${token}\n`);
+  io.err(
+    `issued token ${record.id} (${record.role}) for "${record.name}", owner ${ownerText(record)}; it is not shown again\n`,
+  );
+  return 0;
+}
 
 export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -21,6 +60,7 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
     options: {
       name: { type: 'string' },
       role: { type: 'string', default: 'sender' },
+      owner: { type: 'string' },
       config: { type: 'string' },
     },
     allowPositionals: true,
@@ -32,19 +72,12 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
   const store = openSqliteStore(config.dataDir);
   try {
     switch (action) {
-      case 'issue': {
-        if (!values.name) throw new UsageError('give the token a --name (who or what uses it)');
-        if (values.role !== 'sender' && values.role !== 'admin')
-          throw new UsageError('--role is sender or admin');
-        const { token, record } = await issueApiToken(store.tokens, { name: values.name, role: values.role });
-        io.out(`${token}\n`);
-        io.err(`issued token ${record.id} (${record.role}) for "${record.name}"; it is not shown again\n`);
-        return 0;
-      }
+      case 'issue':
+        return await issue(store.tokens, values, io);
       case 'list':
         for (const t of await store.tokens.list()) {
           io.out(
-            `${t.id}  ${t.role.padEnd(6)}  ${t.createdAt}  ${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}  ${t.name}\n`,
+            `${t.id}  ${t.role.padEnd(6)}  ${t.createdAt}  ${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}  ${t.name}  (owner ${ownerText(t)})\n`,
           );
         }
         return 0;

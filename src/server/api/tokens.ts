@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { issueApiToken, revokeToken } from '../auth/api-tokens';
 import { ADMIN_ONLY } from '../auth/plugin';
+import { parseTokenOwner } from '../auth/token-owner';
 import type { ApiTokenRecord } from '../store/store';
 import type { ApiContext } from './context';
 import { NotFoundError } from './errors';
@@ -11,6 +12,8 @@ import { jsonSchema } from './schema';
 const IssueBody = z.strictObject({
   name: z.string().min(1).max(100),
   role: z.enum(['sender', 'admin']).default('sender'),
+  /** The person the token acts for, `Ana Example <ana@example.org>`: the sender secure pickup names. */
+  owner: z.string().min(3).max(400).optional(),
 });
 const TokenInfo = z.object({
   id: z.string(),
@@ -18,6 +21,7 @@ const TokenInfo = z.object({
   role: z.enum(['sender', 'admin']),
   createdAt: z.string(),
   revokedAt: z.string().optional(),
+  owner: z.object({ name: z.string().optional(), address: z.string() }).optional(),
 });
 const IssuedToken = TokenInfo.extend({ token: z.string() });
 const IdParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/) });
@@ -39,7 +43,9 @@ const tokens: FastifyPluginAsync<ApiContext> = async (app, { store, clock }) => 
       },
     },
     async (request, reply) => {
-      const { token, record } = await issueApiToken(store.tokens, request.body, { clock });
+      const { owner, ...rest } = request.body;
+      const issue = { ...rest, ...(owner !== undefined ? { owner: parseTokenOwner(owner) } : {}) };
+      const { token, record } = await issueApiToken(store.tokens, issue, { clock });
       request.log.info({ tokenId: record.id, role: record.role }, 'API token issued');
       return reply.status(201).send({ ...info(record), token });
     },

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock';
-import type { ApiTokenRecord, TokenRole, TokenStore } from '../store/store';
+import type { ApiTokenRecord, TokenOwner, TokenRole, TokenStore } from '../store/store';
 import type { Caller } from './caller';
 
 /** Recognisable in logs, secret scanners and support tickets, and tells an API token from a JWT at a glance. */
@@ -29,7 +29,7 @@ export function looksLikeApiToken(token: string): boolean {
 /** The token text is returned once, here; afterwards only its hash exists. */
 export async function issueApiToken(
   tokens: TokenStore,
-  request: { name: string; role: TokenRole },
+  request: { name: string; role: TokenRole; owner?: TokenOwner },
   deps: TokenDeps = {},
 ): Promise<{ token: string; record: ApiTokenRecord }> {
   const random = deps.randomBytes ?? randomBytes;
@@ -40,6 +40,7 @@ export async function issueApiToken(
     role: request.role,
     hash: hashToken(token),
     createdAt: new Date((deps.clock ?? systemClock).now()).toISOString(),
+    ...(request.owner ? { owner: request.owner } : {}),
   };
   await tokens.insert(record);
   return { token, record };
@@ -50,10 +51,18 @@ export function revokeToken(tokens: TokenStore, id: string, clock: Clock = syste
   return tokens.revoke(id, new Date(clock.now()).toISOString());
 }
 
+/**
+ * A token with an owner is that person: their name and mailbox. One without (issued before owners existed, or
+ * for a machine) is known by the token's name and has no mailbox.
+ */
 function callerOfToken(record: ApiTokenRecord): Caller {
+  const { owner } = record;
+  const name = owner ? owner.name : record.name;
   return {
     kind: 'token',
     subject: `token:${record.id}`,
+    ...(name !== undefined ? { name } : {}),
+    ...(owner ? { address: owner.address } : {}),
     roles: record.role === 'admin' ? ['sender', 'admin'] : ['sender'],
   };
 }

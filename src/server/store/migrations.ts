@@ -147,6 +147,14 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     sql: 'DROP TABLE domain_verdicts;',
   },
+  {
+    // The person an API token acts for (auth/token-owner.ts); tokens issued before stay without one.
+    version: 4,
+    sql: `
+      ALTER TABLE api_tokens ADD COLUMN owner_name TEXT;
+      ALTER TABLE api_tokens ADD COLUMN owner_address TEXT;
+    `,
+  },
 ];
 
 /**

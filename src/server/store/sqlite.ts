@@ -178,6 +178,8 @@ interface TokenRow {
   hash: string;
   created_at: string;
   revoked_at: string | null;
+  owner_name: string | null;
+  owner_address: string | null;
 }
 
 function tokenRecord(row: TokenRow): ApiTokenRecord {
@@ -188,6 +190,9 @@ function tokenRecord(row: TokenRow): ApiTokenRecord {
     hash: row.hash,
     createdAt: row.created_at,
     ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+    ...(row.owner_address
+      ? { owner: { ...(row.owner_name ? { name: row.owner_name } : {}), address: row.owner_address } }
+      : {}),
   };
 }
 
@@ -198,9 +203,19 @@ class SqliteTokens implements TokenStore {
     try {
       this.db
         .prepare(
-          'INSERT INTO api_tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+          `INSERT INTO api_tokens (id, name, role, hash, created_at, revoked_at, owner_name, owner_address)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(token.id, token.name, token.role, token.hash, token.createdAt, token.revokedAt ?? null);
+        .run(
+          token.id,
+          token.name,
+          token.role,
+          token.hash,
+          token.createdAt,
+          token.revokedAt ?? null,
+          token.owner?.name ?? null,
+          token.owner?.address ?? null,
+        );
     } catch (error) {
       // The driver's own error class is no contract; callers branch on a stable code.
       if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {

@@ -61,11 +61,21 @@ export interface KeyringStore {
 
 export type TokenRole = 'sender' | 'admin';
 
+/** The person an API token acts for: who secure pickup names as the sender of what the token sends. */
+export interface TokenOwner {
+  /** Display name, when one was given. */
+  name?: string;
+  /** `mailboxKey` form. */
+  address: string;
+}
+
 /** An API token as stored: its SHA-256, never the token itself. */
 export interface ApiTokenRecord {
   id: string;
   name: string;
   role: TokenRole;
+  /** Absent for tokens issued without one (and for every token issued before owners existed). */
+  owner?: TokenOwner;
   /** Lower-case hexadecimal SHA-256 of the whole token text. */
   hash: string;
   createdAt: string;

@@ -128,6 +128,40 @@ describe('API tokens', () => {
     expectRefused(await server.inject(get(token)), 'AUTH_INVALID');
   });
 
+  test('a token acts for its owner: /me gives their name and mailbox; an owner-less token its own name only', async () => {
+    const { app: server, store } = await app();
+    const { token: admin } = await issueApiToken(store.tokens, { name: 'admin', role: 'admin' });
+    const issue = (payload: object) =>
+      server.inject({
+        method: 'POST',
+        url: '/api/v1/admin/tokens',
+        headers: { authorization: `Bearer ${admin}` },
+        payload,
+      });
+    const issued = await issue({ name: 'thunderbird for ana', owner: 'Ana Example <Ana@Example.org>' });
+    expect(issued.statusCode).toBe(201);
+    expect(issued.json().owner).toEqual({ name: 'Ana Example', address: 'ana@example.org' });
+    expect((await server.inject(get(issued.json().token, '/api/v1/me'))).json()).toEqual({
+      kind: 'token',
+      subject: `token:${issued.json().id}`,
+      name: 'Ana Example',
+      address: 'ana@example.org',
+      roles: ['sender'],
+    });
+    expect((await server.inject(get(admin, '/api/v1/me'))).json()).toEqual({
+      kind: 'token',
+      subject: expect.stringMatching(/^token:/),
+      name: 'admin',
+      roles: ['sender', 'admin'],
+    });
+    const refused = await issue({ name: 'x', owner: 'not a mailbox' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toEqual({
+      code: 'ADDRESS_INVALID',
+      message: expect.stringContaining('the owner "not a mailbox" is not one mailbox'),
+    });
+  });
+
   test('API tokens can be switched off', async () => {
     const { app: server, store } = await app({ apiTokens: false });
     const { token } = await issueApiToken(store.tokens, { name: 'cli', role: 'admin' });
@@ -148,6 +182,16 @@ describe('dev mode', () => {
     await testApp({ deps: { logStream: { write: (line) => void lines.push(line) } } });
     const warning = lines.map((line) => JSON.parse(line)).find((entry) => entry.level === 40);
     expect(warning.msg).toMatch(/AUTHENTICATION IS OFF/);
+  });
+
+  test('/me names development mode for what it is: no person, no mailbox', async () => {
+    const { app: server } = await testApp();
+    expect((await server.inject(get(undefined, '/api/v1/me'))).json()).toEqual({
+      kind: 'dev',
+      subject: 'dev',
+      name: 'Sendguard development mode (no sign-in)',
+      roles: ['sender', 'admin'],
+    });
   });
 
   test('without dev mode there is no such header', async () => {

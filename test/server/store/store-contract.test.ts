@@ -133,6 +133,15 @@ describe.each([
     await expect(store.tokens.insert(token('1', 'h3'))).rejects.toMatchObject({ code: 'TOKEN_CONFLICT' });
     await expect(store.tokens.insert(token('3', 'h2'))).rejects.toMatchObject({ code: 'TOKEN_CONFLICT' });
   });
+
+  test('tokens: an owner, with or without a display name, comes back as it was stored', async () => {
+    const named = { ...token('1', 'h1'), owner: { name: 'Ana Example', address: 'ana@example.org' } };
+    const bare = { ...token('2', 'h2'), owner: { address: 'bo@example.org' } };
+    await store.tokens.insert(named);
+    await store.tokens.insert(bare);
+    expect(await store.tokens.findByHash('h1')).toEqual(named);
+    expect(await store.tokens.list()).toEqual([named, bare]);
+  });
 });
 
 describe('sqlite store on disk', () => {
@@ -183,6 +192,22 @@ describe('sqlite store on disk', () => {
       { applied_at: '2026-03-04T05:06:07.000Z' },
     ]);
     db.close();
+  });
+
+  test('step 4: tokens issued before owners existed keep working, without an owner', async () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, DATABASE_FILE));
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version < 4),
+    );
+    db.prepare(
+      "INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES ('1', 'token 1', 'sender', 'h1', '2025-01-01T00:00:00.000Z')",
+    ).run();
+    db.close();
+    const store = openSqliteStore(dir);
+    expect(await store.tokens.findByHash('h1')).toEqual(token('1', 'h1'));
+    await store.close();
   });
 
   test('a later step applies on top of an existing database, in order', () => {

@@ -1,0 +1,149 @@
+/**
+ * `sendguard whoami`: who a Sendguard service thinks the holder of a token is (`GET /api/v1/me`) — how an admin
+ * tells that sign-in works: an Entra token from the add-in, or an API token and the owner it was issued for.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { parseArgs } from 'node:util';
+import { readErrorBody } from '../../core/error-body';
+import { SendguardError } from '../../core/errors';
+import type { MeResponse } from '../../server/api/me';
+import { readInput, UsageError, type CliIo } from '../io';
+
+export const WHOAMI_HELP = `Usage: sendguard whoami --url https://HOST [--token TOKEN] [--ca-file FILE] [--json]
+
+Asks the service at --url who it thinks you are, with the bearer token given by --token or SENDGUARD_TOKEN: an
+API token (sendguard token issue) or an Entra access token for the service's API. Prints the name, mailbox and
+roles the service sees; secure pickup names that person as the sender.
+  --ca-file FILE  trust this CA (PEM) for the service's certificate (SENDGUARD_CA_FILE), e.g. the
+                  development certificate's CA in the data directory
+  --json          print the service's answer as it is`;
+
+/** The service answers at once; a minute covers a slow proxy or a cold start. */
+const TIMEOUT_MS = 60_000;
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+function requestMe(url: URL, token: string, ca: string | undefined): Promise<Answer> {
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.get(
+      new URL('/api/v1/me', url),
+      {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        timeout: TIMEOUT_MS,
+        ...(ca ? { ca } : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES)
+            request.destroy(new Error(`the answer is over ${MAX_ANSWER_BYTES} bytes`));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, body });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} seconds`)));
+    request.on('error', reject);
+  });
+}
+
+/** Why the service could not be asked, in words that say what to check. */
+function unreachable(url: URL, error: unknown): SendguardError {
+  const { code, message } = error as { code?: string; message?: string };
+  const tls =
+    code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+    code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
+  const hint = tls ? '; its certificate is not trusted here: give its CA with --ca-file' : '';
+  return new SendguardError(
+    'WHOAMI_UNREACHABLE',
+    `cannot reach the service at ${url.origin}: ${code ?? message}${hint}`,
+  );
+}
+
+const KIND_WORDS: Record<MeResponse['kind'], string> = {
+  entra: 'a Microsoft Entra ID user',
+  token: 'an API token',
+  dev: 'development mode: the service checks no sign-in',
+};
+
+function describe(me: MeResponse): string {
+  const who = me.name && me.address ? `${me.name} <${me.address}>` : (me.address ?? me.name ?? me.subject);
+  const lines = [
+    `You are ${who}`,
+    `  signed in as: ${KIND_WORDS[me.kind]} (${me.subject}${me.tenant ? `, tenant ${me.tenant}` : ''})`,
+    `  roles: ${me.roles.join(', ')}`,
+  ];
+  if (!me.address)
+    lines.push('  no mailbox: secure messages you send name you without an address for notices');
+  return `${lines.join('\n')}\n`;
+}
+
+function refusal(url: URL, answer: Answer): SendguardError {
+  const error = readErrorBody(answer.body);
+  if (answer.status === 401) {
+    return new SendguardError(
+      'WHOAMI_REFUSED',
+      `the service at ${url.origin} refused the token (401${error ? ` ${error.code}` : ''}): it is expired, revoked, or not issued for this service; the service's log says which`,
+    );
+  }
+  return new SendguardError(
+    'WHOAMI_FAILED',
+    `the service at ${url.origin} answered HTTP ${answer.status}${error ? `: ${error.message}` : ''}`,
+  );
+}
+
+function serviceUrl(text: string | undefined): URL {
+  if (!text) throw new UsageError(`give the service's address with --url https://HOST\n\n${WHOAMI_HELP}`);
+  const url = URL.parse(text);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new UsageError(`--url ${text} is not an https:// or http:// address`);
+  return url;
+}
+
+export async function whoamiCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      'ca-file': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const url = serviceUrl(values.url);
+  const token = values.token ?? io.env.SENDGUARD_TOKEN;
+  if (!token) throw new UsageError('give the token with --token or SENDGUARD_TOKEN');
+  const caFile = values['ca-file'] ?? io.env.SENDGUARD_CA_FILE;
+  const ca = caFile ? await readInput(io, caFile) : undefined;
+  let answer: Answer;
+  try {
+    answer = await requestMe(url, token, ca);
+  } catch (error) {
+    throw unreachable(url, error);
+  }
+  if (answer.status !== 200) throw refusal(url, answer);
+  const me = answer.body as MeResponse;
+  io.out(values.json ? `${JSON.stringify(me, null, 2)}\n` : describe(me));
+  return 0;
+}
