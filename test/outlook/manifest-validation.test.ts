@@ -180,24 +180,33 @@ describe('/manifest.json against the unified manifest schema 1.30', () => {
     );
     const pageOf = (actionId: string) =>
       [...runtimes.values()].find((r) => r.actions.some((a) => a.id === actionId))!.code;
-    const buttons = extension.ribbons.flatMap(
-      (ribbon: {
-        contexts: string[];
-        tabs: { groups: { controls: { id: string; actionId: string; label: string }[] }[] }[];
-      }) =>
-        ribbon.tabs[0]!.groups[0]!.controls.map((c) => [
-          ribbon.contexts[0],
-          c.id,
-          c.label,
-          pageOf(c.actionId).page,
-        ]),
+    interface Control {
+      id: string;
+      actionId: string;
+      label: string;
+      supertip: { title: string; description: string };
+    }
+    const controls: [string, Control][] = extension.ribbons.flatMap(
+      (ribbon: { contexts: string[]; tabs: { groups: { controls: Control[] }[] }[] }) =>
+        ribbon.tabs[0]!.groups[0]!.controls.map((c) => [ribbon.contexts[0], c]),
     );
-    expect(buttons).toEqual([
+    expect(controls.map(([context, c]) => [context, c.id, c.label, pageOf(c.actionId).page])).toEqual([
       ['mailCompose', 'SendguardOpenPane', 'Protection', `${PUBLIC_URL}/addin/taskpane.html`],
       ['mailRead', 'SendguardOpenReadPane', 'How it travelled', `${PUBLIC_URL}/addin/readpane.html`],
     ]);
-    const xmlLabels = all(xml, (e) => e.name === 'bt:String').map((e) => e.attributes.DefaultValue);
-    for (const [, , label] of buttons) expect(xmlLabels).toContain(label);
+    // Each button says what the XML's button of the same id says.
+    const strings = new Map(
+      all(xml, (e) => e.name === 'bt:String').map((e) => [e.attributes.id, e.attributes.DefaultValue]),
+    );
+    for (const [, control] of controls) {
+      const twin = all(xml, (e) => e.name === 'Control' && e.attributes.id === control.id)[0]!;
+      const said = (name: string) => strings.get(all(twin, (e) => e.name === name)[0]!.attributes.resid!);
+      expect([control.label, control.supertip.title, control.supertip.description]).toEqual([
+        said('Label'),
+        said('Title'),
+        said('Description'),
+      ]);
+    }
 
     const events = extension.autoRunEvents[0].events.map((e: { type: string; actionId: string }) => [
       e.type,
