@@ -27,6 +27,9 @@ import { parseConfig } from '../../src/server/config/load';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { ManualClock } from '../helpers/clock';
 
+/** The owner of the harness's sender token: whom recipients are told the message is from. */
+export const SENDER = { name: 'Dr. Ann Lee', address: 'ann@clinic.test' };
+
 export const PORTAL_DIR = join(__dirname, '..', '..', 'dist', 'web', 'portal');
 
 export interface EscrowServer {
@@ -34,6 +37,7 @@ export interface EscrowServer {
   /** `http://localhost:<port>`: Chromium treats localhost as a secure context, which `__Host-` cookies need. */
   url: string;
   apiBase: string;
+  /** A sender's token, owned by {@link SENDER}. */
   token: string;
   otherToken: string;
   dataDir: string;
@@ -84,8 +88,13 @@ export async function startEscrowServer(options: {
   let purgeTask: () => void = () => undefined;
   const store = openSqliteStore(dataDir);
   const { tokens } = store;
-  const { token } = await issueApiToken(tokens, { name: 'sender', role: 'sender' });
-  const { token: otherToken } = await issueApiToken(tokens, { name: 'other', role: 'sender' });
+  // Secure pickup names the sender after the token's owner.
+  const { token } = await issueApiToken(tokens, { name: 'sender', role: 'sender', owner: SENDER });
+  const { token: otherToken } = await issueApiToken(tokens, {
+    name: 'other',
+    role: 'sender',
+    owner: { name: 'Olga Other', address: 'olga@clinic.test' },
+  });
 
   const app = Fastify({
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },

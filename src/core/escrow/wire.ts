@@ -18,12 +18,13 @@ export const MAX_BLOBS = 101;
 export const MAX_BLOB_BYTES = 2 ** 40;
 const BlobSizes = z.array(z.number().int().min(24).max(MAX_BLOB_BYTES)).min(1).max(MAX_BLOBS);
 
+/**
+ * No sender name or address: the server names the sender after the authenticated caller (the Entra user, or
+ * the owner of the API token), so a sender cannot put a message out under someone else's name.
+ */
 export const CreateEscrowRequest = z.strictObject({
   recipients: z.array(Address).min(1).max(500),
   expiryDays: z.number().int().min(1).max(365),
-  senderName: z.string().max(200),
-  /** Where lock-out and reply notices go; without it the audit log is the sender's only notice. */
-  senderAddress: Address.optional(),
   blobCount: z.number().int().min(1).max(MAX_BLOBS),
   replyPublicKey: b64(65),
   /** 12-byte nonce + sealed PKCS #8 (about 138 bytes) + tag. */

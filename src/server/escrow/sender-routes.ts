@@ -78,7 +78,13 @@ async function summary(ctx: EscrowContext, message: MessageRecord): Promise<Mess
   };
 }
 
-/** The stored form of a new message: the server secret sealed, the passcode check keyed, the sender proof hashed. */
+/**
+ * The stored form of a new message: the server secret sealed, the passcode check keyed, the sender proof hashed.
+ * The sender is the authenticated caller, never what the request says: an Entra user by name and mailbox, an API
+ * token by its owner's. A caller without a mailbox (a token issued without an owner: known by the token's name;
+ * development mode: named as such) still sends; with no address the recipients see only the name, and lock-out
+ * and reply notices have nowhere to go: the audit log and the sender link are the sender's only view.
+ */
 function newMessage(
   ctx: EscrowContext,
   request: FastifyRequest<{ Body: CreateEscrowRequest }>,
@@ -86,12 +92,13 @@ function newMessage(
   serverSecret: Uint8Array,
 ): MessageRecord {
   const body = request.body;
+  const caller = callerOf(request);
   const now = ctx.clock.now();
   return {
     id,
     owner: ownerOf(request),
-    senderName: body.senderName,
-    senderAddress: body.senderAddress ? requireMailboxKey(body.senderAddress) : '',
+    senderName: caller.name ?? '',
+    senderAddress: caller.address ?? '',
     createdAt: now,
     expiresAt: now + body.expiryDays * DAY,
     state: 'uploading',

@@ -17,8 +17,8 @@ import { pickupNotice } from './notice';
 /** The Sendguard server (the portal is served from it too) and the sender's bearer token, if it needs one. */
 export interface EscrowMessageOptions extends BackendConnection {
   /**
-   * Who recipients are told sent the message (Office: `mailbox.userProfile`), and where lock-out and reply
-   * notices go. Without it the notice and the portal name no sender.
+   * Who the notice in the sent mail names as the sender (Office: `mailbox.userProfile`). The portal, lock-out
+   * and reply notices name whom the service authenticated instead; the server takes that from the token.
    */
   sender?: { name: string; address: string };
   message: { subject: string; html: string; text: string; attachments: AttachmentInput[] };
@@ -55,7 +55,6 @@ async function passcodeFields(passcode: string | undefined, random: (length: num
 /** What the server keeps: who may pick up and until when, and what only the sender's secret unlocks. */
 async function createRequest(
   options: EscrowMessageOptions,
-  sender: { name: string; address: string },
   senderSecret: Uint8Array,
   passcode: Partial<Pick<CreateEscrowRequest, 'passcode'>>,
 ): Promise<CreateEscrowRequest> {
@@ -63,8 +62,6 @@ async function createRequest(
   return {
     recipients: options.recipients,
     expiryDays: options.expiryDays,
-    senderName: sender.name,
-    ...(sender.address ? { senderAddress: sender.address } : {}),
     blobCount: 1 + options.message.attachments.length,
     replyPublicKey: toBase64Url(replyKeys.publicKey),
     wrappedReplyKey: toBase64Url(replyKeys.wrappedPrivateKey),
@@ -91,7 +88,7 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
     headers,
     collectionUrl: `${api}/messages`,
     create: {
-      body: await createRequest(options, sender, senderSecret, passcode.request),
+      body: await createRequest(options, senderSecret, passcode.request),
       answer: CreateEscrowResponse,
       idOf: (answer) => answer.id,
     },

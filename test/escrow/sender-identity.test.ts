@@ -1,0 +1,134 @@
+/**
+ * Secure pickup names the sender after whom the service authenticated — an Entra user, an API token's owner —
+ * never after what the request says: recipients act on "Dr. Ann Lee sent you…", so a sender must not be able to
+ * choose it. Callers without a mailbox (a token without an owner, development mode) still send, under the name
+ * the service knows them by, and get no notices by mail.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { FetchLike } from '../../src/core/escrow/http';
+import { issueApiToken } from '../../src/server/auth/api-tokens';
+import type { ConfigInput } from '../../src/server/config/schema';
+import { openSqliteStore } from '../../src/server/store/sqlite';
+import { startEntraProvider } from '../helpers/entra-provider';
+import { testApp } from '../server/api/fakes';
+import {
+  escrowSample,
+  nodeFetch,
+  recordingMailer,
+  SENDER,
+  startEscrowServer,
+  type EscrowServer,
+} from './harness';
+
+/** What the portal shows a recipient before they verify: who sent it. */
+async function pickupSender(apiBase: string, id: string) {
+  const info = (await (await fetch(`${apiBase}/pickup/${id}`)).json()) as Record<string, unknown>;
+  return { senderName: info.senderName, senderAddress: info.senderAddress };
+}
+
+describe('through the escrow harness (API tokens)', () => {
+  let server: EscrowServer;
+  let mailer: ReturnType<typeof recordingMailer>;
+  beforeEach(async () => {
+    mailer = recordingMailer();
+    server = await startEscrowServer({ mailer });
+  });
+  afterEach(() => server.close());
+
+  test('the portal and the code mail name the token’s owner, whatever name the add-in’s notice carries', async () => {
+    const sent = await escrowSample(server, { sender: { name: 'The Bank', address: 'ceo@bank.test' } });
+    expect(await pickupSender(server.apiBase, sent.id)).toEqual({
+      senderName: SENDER.name,
+      senderAddress: SENDER.address,
+    });
+    await fetch(`${server.apiBase}/pickup/${sent.id}/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sendguard-portal': '1' },
+      body: JSON.stringify({ address: 'bob@partner.test' }),
+    });
+    expect(mailer.sent[0]!.subject).toBe(
+      `Your code to open the secure message from ${SENDER.name} <${SENDER.address}>`,
+    );
+  });
+
+  test('attack: a create request naming its own sender is refused (400), nothing is stored', async () => {
+    const forging: FetchLike = (url, init) => {
+      const creating = String(url).endsWith('/escrow/messages') && init?.method === 'POST';
+      if (!creating) return nodeFetch(url, init);
+      const body = {
+        ...JSON.parse(String(init.body)),
+        senderName: 'The Bank',
+        senderAddress: 'ceo@bank.test',
+      };
+      return nodeFetch(url, { ...init, body: JSON.stringify(body) });
+    };
+    await expect(escrowSample(server, { fetch: forging })).rejects.toMatchObject({ status: 400 });
+    const listed = await fetch(`${server.apiBase}/messages`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    expect(await listed.json()).toEqual({ messages: [] });
+  });
+
+  test('a token issued without an owner sends under the token’s name, with no address', async () => {
+    const store = openSqliteStore(server.dataDir);
+    const { token } = await issueApiToken(store.tokens, { name: 'Billing system', role: 'sender' });
+    await store.close();
+    const sent = await escrowSample({ url: server.url, token });
+    expect(await pickupSender(server.apiBase, sent.id)).toEqual({
+      senderName: 'Billing system',
+      senderAddress: '',
+    });
+  });
+});
+
+describe('through the whole app', () => {
+  let app: FastifyInstance | undefined;
+  afterEach(() => app?.close());
+
+  /** The service with secure pickup on SQLite, listening on loopback; its URL. */
+  async function running(config: ConfigInput): Promise<string> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-sender-'));
+    const store = openSqliteStore(dataDir);
+    ({ app } = await testApp({
+      config: { dataDir, ...config },
+      deps: { store, escrow: { store: store.escrow, mailer: recordingMailer() } },
+    }));
+    app.addHook('onClose', () => store.close());
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }
+
+  test('an Entra user is named by their token: display name and preferred_username', async () => {
+    const clientId = randomUUID();
+    const entra = await startEntraProvider({
+      tenantId: randomUUID(),
+      clientId,
+      resource: `api://sendguard.example.org/${clientId}`,
+    });
+    try {
+      const url = await running({ auth: { apiTokens: false, entra: entra.serviceSettings } });
+      const user = { oid: randomUUID(), preferredUsername: 'Ana.Example@Example.org', name: 'Ana Example' };
+      const sent = await escrowSample({ url, token: await entra.delegatedToken(user) });
+      expect(await pickupSender(`${url}/api/v1/escrow`, sent.id)).toEqual({
+        senderName: 'Ana Example',
+        senderAddress: 'ana.example@example.org',
+      });
+    } finally {
+      await entra.close();
+    }
+  });
+
+  test('development mode names no person: the sender is labelled as development mode, with no address', async () => {
+    const url = await running({ auth: { devNoAuth: true } });
+    const sent = await escrowSample({ url, token: '' });
+    expect(await pickupSender(`${url}/api/v1/escrow`, sent.id)).toEqual({
+      senderName: 'Sendguard development mode (no sign-in)',
+      senderAddress: '',
+    });
+  });
+});
