@@ -83,19 +83,23 @@ export function addinUrl(baseUrl: string, file: string): string {
  * The scopes WebApplicationInfo names: the API's own permission, and openid and profile, which put the user's
  * name and address into the token the service identifies them by.
  */
-export function signInScopes(signIn: ManifestSignIn): string[] {
+function signInScopes(signIn: ManifestSignIn): string[] {
   return [signIn.scope, 'openid', 'profile'];
 }
 
-function webApplicationInfo(signIn: ManifestSignIn): string {
-  const scopes = signInScopes(signIn).map((scope) => `<Scope>${escapeMarkup(scope)}</Scope>`);
+/** The element, one child a line, each line starting with `indent` (the placeholder's own). */
+function webApplicationInfo(signIn: ManifestSignIn, indent: string): string {
   return [
     '<WebApplicationInfo>',
-    `<Id>${escapeMarkup(signIn.clientId)}</Id>`,
-    `<Resource>${escapeMarkup(signIn.resource)}</Resource>`,
-    `<Scopes>${scopes.join('')}</Scopes>`,
+    `  <Id>${escapeMarkup(signIn.clientId)}</Id>`,
+    `  <Resource>${escapeMarkup(signIn.resource)}</Resource>`,
+    '  <Scopes>',
+    ...signInScopes(signIn).map((scope) => `    <Scope>${escapeMarkup(scope)}</Scope>`),
+    '  </Scopes>',
     '</WebApplicationInfo>',
-  ].join('');
+  ]
+    .map((line) => `\n${indent}${line}`)
+    .join('');
 }
 
 export function renderManifest(template: string, options: ManifestOptions): string {
@@ -105,6 +109,6 @@ export function renderManifest(template: string, options: ManifestOptions): stri
     .join(escapeMarkup(checkedBase(options.baseUrl)))
     .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`)
     .replace(SIGN_IN_LINE, (_line, indent: string) =>
-      options.signIn ? `\n${indent}${webApplicationInfo(options.signIn)}` : '',
+      options.signIn ? webApplicationInfo(options.signIn, indent) : '',
     );
 }
