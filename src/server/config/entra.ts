@@ -3,6 +3,7 @@
  * public URL, which only the loaded configuration knows, so the schema leaves it open and this completes it. The
  * verifier, the manifests and the add-in's sign-in settings all read this one resolved form.
  */
+import { pathToFileURL } from 'node:url';
 import type { EntraSettings } from './schema';
 
 const LOGIN = 'https://login.microsoftonline.com';
@@ -34,6 +35,11 @@ export function defaultResource(publicUrl: string, clientId: string): string {
   return `api://${new URL(publicUrl).host}/${clientId}`;
 }
 
+/** A key set given as an absolute path is the file at that path. */
+function keySetUri(configured: string | undefined): string | undefined {
+  return configured?.startsWith('/') ? pathToFileURL(configured).href : configured;
+}
+
 export function resolveEntra(entra: EntraSettings, publicUrl: string): ResolvedEntra {
   const configured = entra.audience === undefined ? [] : [entra.audience].flat();
   const resource = configured[0] ?? defaultResource(publicUrl, entra.clientId);
@@ -41,7 +47,7 @@ export function resolveEntra(entra: EntraSettings, publicUrl: string): ResolvedE
   return {
     ...entra,
     issuer: entra.issuer ?? `${LOGIN}/${entra.tenantId}/v2.0`,
-    jwksUri: entra.jwksUri ?? `${LOGIN}/${entra.tenantId}/discovery/v2.0/keys`,
+    jwksUri: keySetUri(entra.jwksUri) ?? `${LOGIN}/${entra.tenantId}/discovery/v2.0/keys`,
     resource,
     audience,
     clientApplications: entra.clientApplications ?? [entra.clientId, ...OFFICE_CLIENT_APPLICATIONS],

@@ -36,6 +36,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const Guid = (what: string, params?: Parameters<typeof z.string>[0]) =>
   z.string(params).regex(GUID, { message: what });
 
+const KEY_SET_PROTOCOLS = ['https:', 'http:', 'file:'];
+
 const Entra = z.strictObject({
   /** The directory (tenant) GUID: tokens whose `tid` differs are refused, whatever their issuer says. */
   tenantId: Guid('a tenant GUID', required('auth.entra is set')),
@@ -59,8 +61,16 @@ const Entra = z.strictObject({
    * the token on the add-in's behalf).
    */
   clientApplications: z.array(Guid('an application (client) GUID')).min(1).optional(),
-  /** Defaults to the tenant's v2.0 signing keys; `file:` reads a local key set. */
-  jwksUri: z.url().optional(),
+  /**
+   * Defaults to the tenant's v2.0 signing keys. An http(s) URL is fetched; a `file:` URL or an absolute path
+   * reads a local key set (a machine that must not reach Microsoft, a fixed test key set).
+   */
+  jwksUri: z
+    .string()
+    .refine((uri) => uri.startsWith('/') || KEY_SET_PROTOCOLS.includes(URL.parse(uri)?.protocol ?? ''), {
+      message: 'an https:// or file: URL, or an absolute path, of a JSON Web Key Set',
+    })
+    .optional(),
   /** The app role (in the `roles` claim) that makes a user an admin. */
   adminRole: z.string().min(1).default('Sendguard.Admin'),
   clockToleranceSeconds: z.number().int().min(0).max(300).default(60),
