@@ -39,14 +39,22 @@ function clientFor(entra: EntraSignIn): Promise<IPublicClientApplication> {
   return client;
 }
 
-/** MSAL's failure as a SignInError: interaction required means the sender must sign in. */
+/** MSAL's codes for "no account" (the host has nobody signed in for us) and "the sender closed the prompt". */
+const NO_ACCOUNT = 'no_account_found';
+const CANCELLED = 'user_canceled';
+
+/** MSAL's failure as a SignInError: interaction required, or no account, means the sender must sign in. */
 function signInError(error: unknown): SignInError {
+  const code = (error as { errorCode?: unknown } | null)?.errorCode;
   if (error instanceof InteractionRequiredAuthError)
-    return new SignInError('SIGN_IN_NEEDED', `Outlook needs you to sign in (${error.errorCode})`, {
+    return new SignInError('SIGN_IN_NEEDED', 'Outlook needs you to sign in to Sendguard first', {
       cause: error,
     });
-  const code = (error as { errorCode?: unknown } | null)?.errorCode;
-  if (code === 'user_cancelled')
+  if (code === NO_ACCOUNT)
+    return new SignInError('SIGN_IN_NEEDED', 'Outlook has no account signed in for Sendguard', {
+      cause: error,
+    });
+  if (code === CANCELLED)
     return new SignInError('SIGN_IN_CANCELLED', 'the sign-in was closed', { cause: error });
   return new SignInError('SIGN_IN_FAILED', `Outlook’s sign-in failed: ${messageOf(error)}`, { cause: error });
 }

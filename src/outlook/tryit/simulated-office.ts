@@ -89,6 +89,15 @@ export interface SimOptions {
   canOpenMessages?: boolean;
   /** A received message's raw header block: the item is then a read item, as Outlook gives a read pane. */
   received?: string;
+  /** Whether this Outlook supports nested app authentication (requirement set NestedAppAuth 1.1). */
+  nestedAppAuth?: boolean;
+}
+
+/** The requirement sets this simulated Outlook supports, as `isSetSupported` answers. */
+function supports(options: SimOptions, name: string, version: string): boolean {
+  if (name === 'Mailbox') return (options.canOpenMessages ?? true) ? true : Number(version) < 1.9;
+  if (name === 'NestedAppAuth') return (options.nestedAppAuth ?? false) && Number(version) <= 1.1;
+  return false;
 }
 
 /** One recipient field: a copy out, the display name filled in on the way in, as Outlook does. */
@@ -256,8 +265,7 @@ function officeContext(options: SimOptions, state: SimState, item: unknown, them
         : { bodyBackgroundColor: '#ffffff', bodyForegroundColor: '#000000' };
     },
     requirements: {
-      isSetSupported: (name: string, version: string) =>
-        name === 'Mailbox' && ((options.canOpenMessages ?? true) ? true : Number(version) < 1.9),
+      isSetSupported: (name: string, version: string) => supports(options, name, version),
     },
     mailbox: {
       item,

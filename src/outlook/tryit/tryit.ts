@@ -1,22 +1,55 @@
 /**
  * The try-it page: a simulated Outlook compose window beside the real pane bundle, with the real send handler
  * behind its Send button, all talking to the backend that serves the page (or `?backend=`; `?token=` for a
- * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft).
- * Loaded before the add-in bundles, so `Office` exists when they start.
+ * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft;
+ * `?sender=` the signed-in mailbox). Loaded before the add-in bundles, so `Office` exists when they start.
+ *
+ * Signing in as in Microsoft 365 (a backend with `auth.entra`): `?naa=<token endpoint>` makes this Outlook
+ * support nested app authentication, its bridge getting tokens from that OpenID Connect provider's broker grant
+ * (test/helpers/entra-provider.ts), and:
+ *   `user=<object ID>`   the account signed in to Outlook (absent: nobody, so only the pane's Sign in helps);
+ *   `name=<name>`        its display name (the address is `sender`);
+ *   `signin=<object ID>` who signs in at the pane's Sign in (absent: the sign-in is closed unanswered);
+ *   `lifetime=<seconds>` the lifetime of the tokens handed out (negative: already expired);
+ *   `resource=<URI>`     hand out tokens for another API instead (the service refuses them).
  */
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { bytesToBase64 } from '../base64';
+import { simulatedNaaBridge, type SimAccount } from './naa-bridge';
 import { textToHtml, type SimRecipient } from './simulated-office';
 import { startTryPage } from './try-page';
 
 const query = new URLSearchParams(location.search);
+const sender = query.get('sender') ?? 'sender@example.gov';
+
+/** The account with this object ID, as Outlook would know it. */
+function account(oid: string | null): SimAccount | undefined {
+  return oid ? { oid, username: sender, name: query.get('name') ?? sender } : undefined;
+}
+
+/** The simulated bridge of nested app authentication, when `?naa=` asks for one. */
+function naaBridge(tokenUrl: string) {
+  const [user, signsIn] = [account(query.get('user')), account(query.get('signin'))];
+  const brokerFields = Object.fromEntries(
+    ['lifetime', 'resource'].flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])),
+  );
+  return simulatedNaaBridge({
+    tokenUrl,
+    ...(user ? { account: user } : {}),
+    ...(signsIn ? { signsIn } : {}),
+    brokerFields,
+  });
+}
+
+const tokenUrl = query.get('naa');
 const sim = startTryPage(
-  { sender: query.get('sender') ?? 'sender@example.gov' },
+  { sender, nestedAppAuth: tokenUrl !== null },
   {
     SENDGUARD_CONFIG: {
       backendUrl: query.get('backend') ?? location.origin,
       ...(query.get('token') ? { token: query.get('token') } : {}),
     },
+    ...(tokenUrl ? { nestedAppAuthBridge: naaBridge(tokenUrl) } : {}),
   },
 );
 

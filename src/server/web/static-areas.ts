@@ -15,20 +15,28 @@ export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
  * Outlook frames the pane from Microsoft's origins and loads Office.js from its CDN; Fluent UI writes its styles
  * at run time; Outlook fetches the icons from its own origin. Everything else stays this origin's own.
  */
-const ADDIN_HEADERS: Readonly<Record<string, string>> = {
+const addinHeaders = (connectSrc: string): Readonly<Record<string, string>> => ({
   'content-security-policy': [
     "default-src 'self'",
     "script-src 'self' https://appsforoffice.microsoft.com",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src ${connectSrc}`,
     "frame-ancestors 'self' https://*.office.com https://*.office365.com https://*.outlook.com https://*.live.com https://*.microsoft.com",
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; '),
   'cross-origin-resource-policy': 'cross-origin',
   'cache-control': 'no-cache',
-};
+});
+
+const ADDIN_HEADERS = addinHeaders("'self'");
+
+/**
+ * The try-it page's simulated Outlook signs in through a test identity provider's token endpoint on this machine
+ * (`?naa=`, src/outlook/tryit/naa-bridge.ts): loopback origins only, as that provider answers only them.
+ */
+const TRY_HEADERS = addinHeaders("'self' http://localhost:* http://127.0.0.1:* http://[::1]:*");
 
 interface WebArea {
   /** Folder under dist/web. */
@@ -52,7 +60,7 @@ const WEB_AREAS: WebArea[] = [
     folder: 'outlook/tryit',
     prefix: '/try/',
     about: 'try the compose pane in a browser, without Outlook',
-    headers: ADDIN_HEADERS,
+    headers: TRY_HEADERS,
   },
   {
     folder: 'portal',

@@ -1,0 +1,177 @@
+/**
+ * The host side of nested app authentication, as Outlook offers it to MSAL.js: `window.nestedAppAuthBridge`,
+ * which takes JSON request envelopes by `postMessage` (`GetInitContext`, `GetToken`, `GetTokenPopup`) and answers
+ * each, by `requestId`, to its `message` listeners (msal-browser's naa/BridgeProxy.ts and its envelope types).
+ * Tokens come from an OpenID Connect provider's token endpoint standing in for Entra and Office's token broker
+ * (test/helpers/entra-provider.ts: the broker grant, which names the signed-in user). That grant gives no ID
+ * token, so the host writes the account's ID token itself, unsigned: MSAL reads the claims of an ID token its
+ * host hands over and never verifies it.
+ */
+
+/** An account the simulated Outlook has signed in. */
+export interface SimAccount {
+  oid: string;
+  username: string;
+  name: string;
+}
+
+export interface SimNaaOptions {
+  /** The provider's token endpoint, `<issuer>/token`, the issuer being `…/<tenantId>/v2.0`. */
+  tokenUrl: string;
+  /** Who is signed in to Outlook; absent: nobody, so a silent request finds no account. */
+  account?: SimAccount;
+  /** Who signs in when MSAL asks for the host's prompt (`GetTokenPopup`); absent: the sender closes it. */
+  signsIn?: SimAccount;
+  /** More fields for the broker: `lifetime` (seconds; negative hands out expired tokens), `resource`. */
+  brokerFields?: Record<string, string>;
+}
+
+type Listener = (response: string) => void;
+
+interface TokenParams {
+  clientId: string;
+  scope: string;
+}
+
+interface RequestEnvelope {
+  method: 'GetInitContext' | 'GetToken' | 'GetTokenPopup';
+  requestId: string;
+  tokenParams?: TokenParams;
+}
+
+/** msal-browser's BridgeStatusCode values this host answers with. */
+type BridgeStatus = 'ACCOUNT_UNAVAILABLE' | 'USER_CANCEL' | 'PERSISTENT_ERROR' | 'NO_NETWORK';
+
+class BridgeFailure extends Error {
+  constructor(
+    readonly status: BridgeStatus,
+    readonly code?: string,
+    description?: string,
+  ) {
+    super(description ?? status);
+  }
+}
+
+function base64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The issuer and tenant the token URL belongs to. */
+function issuerOf(tokenUrl: string): { issuer: string; tenantId: string; environment: string } {
+  const url = new URL(tokenUrl);
+  const issuer = `${url.origin}${url.pathname.replace(/\/token$/, '')}`;
+  const tenantId = url.pathname.split('/').filter(Boolean)[0] ?? '';
+  return { issuer, tenantId, environment: url.host };
+}
+
+export function simulatedNaaBridge(options: SimNaaOptions) {
+  const listeners = new Set<Listener>();
+  const { issuer, tenantId, environment } = issuerOf(options.tokenUrl);
+  let account = options.account;
+
+  const accountInfo = (who: SimAccount) => ({
+    homeAccountId: `${who.oid}.${tenantId}`,
+    environment,
+    tenantId,
+    username: who.username,
+    localAccountId: who.oid,
+    name: who.name,
+  });
+
+  function idToken(who: SimAccount, clientId: string): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      ver: '2.0',
+      iss: issuer,
+      aud: clientId,
+      sub: who.oid,
+      oid: who.oid,
+      tid: tenantId,
+      preferred_username: who.username,
+      name: who.name,
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+    };
+    return `${base64Url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64Url(JSON.stringify(claims))}.`;
+  }
+
+  async function brokerToken(who: SimAccount, params: TokenParams) {
+    const form = new URLSearchParams({
+      grant_type: 'urn:sendguard:test:broker',
+      client_id: params.clientId,
+      scope: params.scope,
+      oid: who.oid,
+      preferred_username: who.username,
+      name: who.name,
+      ...options.brokerFields,
+    });
+    let response: Response;
+    try {
+      response = await fetch(options.tokenUrl, { method: 'POST', body: form });
+    } catch (error) {
+      throw new BridgeFailure('NO_NETWORK', undefined, String(error));
+    }
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!response.ok || typeof body.access_token !== 'string')
+      throw new BridgeFailure('PERSISTENT_ERROR', String(body.error), String(body.error_description));
+    return {
+      token: {
+        access_token: body.access_token,
+        expires_in: Number(body.expires_in),
+        id_token: idToken(who, params.clientId),
+        properties: null,
+        scope: typeof body.scope === 'string' ? body.scope : params.scope,
+      },
+      account: accountInfo(who),
+    };
+  }
+
+  async function answer(request: RequestEnvelope): Promise<Record<string, unknown>> {
+    switch (request.method) {
+      case 'GetInitContext':
+        return {
+          initContext: {
+            sdkName: 'Sendguard try-it host',
+            sdkVersion: '1.0',
+            capabilities: { queryAccount: false },
+            ...(account ? { accountContext: accountInfo(account) } : {}),
+          },
+        };
+      case 'GetToken':
+        if (!account) throw new BridgeFailure('ACCOUNT_UNAVAILABLE');
+        return brokerToken(account, request.tokenParams!);
+      case 'GetTokenPopup':
+        if (!options.signsIn) throw new BridgeFailure('USER_CANCEL');
+        account = options.signsIn;
+        return brokerToken(account, request.tokenParams!);
+    }
+  }
+
+  function respond(request: RequestEnvelope, body: Record<string, unknown>): void {
+    const envelope = { messageType: 'NestedAppAuthResponse', requestId: request.requestId, ...body };
+    for (const listener of listeners) listener(JSON.stringify(envelope));
+  }
+
+  return {
+    addEventListener: (_name: string, listener: Listener) => listeners.add(listener),
+    removeEventListener: (_name: string, listener: Listener) => listeners.delete(listener),
+    postMessage: (message: string) => {
+      const request = JSON.parse(message) as RequestEnvelope;
+      answer(request).then(
+        (body) => respond(request, { success: true, ...body }),
+        (error: unknown) => {
+          const failure =
+            error instanceof BridgeFailure
+              ? error
+              : new BridgeFailure('PERSISTENT_ERROR', undefined, String(error));
+          const { status, code, message: description } = failure;
+          respond(request, { success: false, error: { status, ...(code ? { code } : {}), description } });
+        },
+      );
+    },
+  };
+}

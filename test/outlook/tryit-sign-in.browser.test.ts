@@ -1,0 +1,179 @@
+/**
+ * Signing in as in Microsoft 365, end to end: `sendguard serve` (the built command, authentication on: Entra
+ * tokens only, no API tokens, no development mode) trusting a real OpenID Connect provider configured like
+ * Entra, and the try-it page in Chromium whose simulated Outlook offers nested app authentication backed by that
+ * provider. The real pane and the real send handler get their tokens through MSAL and the bridge; without a
+ * token the service accepts — nobody signed in, an expired token, a token for another API — the send is
+ * blocked with the sign-in reason and the pane offers Sign in.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startEntraProvider, type EntraProvider } from '../helpers/entra-provider';
+import { BED_VKS_URL } from '../helpers/bed-services';
+import { testbed } from '../helpers/testbed';
+import { ARTIFACTS, launchBrowser } from './browser';
+import { buildOutlook } from './built-addin';
+import { buildService, startServe, type ServeProcess } from './sendguard-serve';
+
+const IBAN_BODY = 'Please pay the refund to IBAN DE89 3704 0044 0532 0130 00 today.';
+const ANN = 'ann@dane-ee.sendguard.test';
+const DEE = 'dee@null-mx.sendguard.test';
+const SENDER = { oid: randomUUID(), address: 'sam@example.gov', name: 'Sam Sender' };
+const SIGN_IN_REASON = 'Open Sendguard to sign in';
+
+let entra: EntraProvider;
+let service: ServeProcess;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+/** Asks (as the sender) until every check has finished, so the page sees settled verdicts. */
+async function warm(): Promise<void> {
+  const token = await entra.delegatedToken({ oid: SENDER.oid, preferredUsername: SENDER.address });
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const response = await fetch(`${service.base}/api/v1/assess`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ recipients: [ANN, DEE] }),
+    });
+    if (response.status !== 200)
+      throw new Error(`warming up: HTTP ${response.status}: ${await response.text()}`);
+    if (!((await response.json()) as { partial: boolean }).partial) return;
+  }
+  throw new Error('the bed did not settle');
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  buildOutlook();
+  buildService();
+  const bed = testbed();
+  const clientId = randomUUID();
+  entra = await startEntraProvider({
+    tenantId: randomUUID(),
+    clientId,
+    resource: `api://sendguard.test/${clientId}`,
+  });
+  service = await startServe((dataDir) => ({
+    listen: { host: '127.0.0.1', port: 0 },
+    tls: { enabled: false },
+    dataDir,
+    dns: { servers: [bed.dns] },
+    caFile: bed.caFile,
+    allowPrivateAddresses: true,
+    keys: { vksUrl: BED_VKS_URL },
+    transport: { heloName: 'probe.sendguard.test' },
+    logLevel: 'warn',
+    auth: { entra: entra.serviceSettings, apiTokens: false, devNoAuth: false },
+    limits: { assessDeadlineMs: 3000 },
+  }));
+  await warm();
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+  await entra?.close();
+});
+
+/** The try-it page with nested app authentication through the provider; `params` add to its query. */
+async function openTry(params: Record<string, string>): Promise<Page> {
+  const page = await browser.context.newPage();
+  const query = new URLSearchParams({ naa: entra.tokenEndpoint, sender: SENDER.address, ...params });
+  await page.goto(`${service.base}/try/?${query}`);
+  return page;
+}
+
+async function compose(page: Page, fields: { to: string; body: string }): Promise<void> {
+  await page.fill('#body', fields.body);
+  await page.fill('#subject', 'Refund');
+  await page.fill('#to', fields.to);
+  await page.press('#to', 'Tab');
+}
+
+async function badge(page: Page, address: string, label: string): Promise<void> {
+  await page
+    .locator('li', { hasText: address })
+    .locator('[data-protection]', { hasText: label })
+    .first()
+    .waitFor();
+}
+
+async function send(page: Page): Promise<string> {
+  await page.click('#send');
+  await page.locator('#alert.sent, #alert.blocked').waitFor();
+  return (await page.textContent('#alert')) ?? '';
+}
+
+/** The pane's offer to sign in, with the reason the check failed. */
+async function signInOffered(page: Page, reason: string): Promise<void> {
+  const pane = page.locator('#pane');
+  await pane.getByRole('button', { name: 'Sign in' }).waitFor();
+  await expect(pane.getByRole('alert').textContent()).resolves.toContain(reason);
+}
+
+describe('signing in through nested app authentication, against `sendguard serve` with Entra sign-in', () => {
+  test('signed in to Outlook: the pane lists each recipient’s protection, the send check tags or blocks per plan', async () => {
+    const page = await openTry({ user: SENDER.oid, name: SENDER.name });
+    await compose(page, { to: ANN, body: IBAN_BODY });
+    await badge(page, ANN, 'Forced TLS · authenticated');
+    await page.screenshot({ path: join(ARTIFACTS, 'signed-in.png'), fullPage: true });
+    const sent = await send(page);
+    expect(sent).toContain('Sent.');
+    expect(sent).toContain('Subject: #secure# Refund');
+
+    await compose(page, { to: `${ANN}, ${DEE}`, body: IBAN_BODY });
+    await badge(page, DEE, 'Blocked');
+    const refused = await send(page);
+    expect(refused).toContain('Not sent.');
+    expect(refused).toContain(DEE);
+    expect(refused).not.toContain(SIGN_IN_REASON);
+    await page.close();
+  });
+
+  test('nobody signed in: the send is blocked with the sign-in reason; Sign in in the pane, then it goes', async () => {
+    const page = await openTry({ signin: SENDER.oid });
+    await signInOffered(page, 'You are not signed in to the Sendguard service');
+    await compose(page, { to: ANN, body: IBAN_BODY });
+    const refused = await send(page);
+    expect(refused).toContain('Not sent.');
+    expect(refused).toContain('You are not signed in to the Sendguard service');
+    expect(refused).toContain(SIGN_IN_REASON);
+    await page.screenshot({ path: join(ARTIFACTS, 'sign-in-offered.png'), fullPage: true });
+
+    await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
+    await badge(page, ANN, 'Forced TLS · authenticated');
+    const sent = await send(page);
+    expect(sent).toContain('Sent.');
+    expect(sent).toContain('Subject: #secure# Refund');
+    await page.close();
+  });
+
+  test('nobody signed in and the sign-in closed: still blocked, and the pane says the sign-in did not work', async () => {
+    const page = await openTry({});
+    await signInOffered(page, 'You are not signed in to the Sendguard service');
+    await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#pane').getByText('The sign-in did not work: the sign-in was closed').waitFor();
+    await compose(page, { to: ANN, body: IBAN_BODY });
+    expect(await send(page)).toContain(SIGN_IN_REASON);
+    await page.close();
+  });
+
+  test.each([
+    ['an expired token', { lifetime: '-600' }],
+    ['a token for another API', { resource: 'api://another-api.example/payroll' }],
+  ])(
+    '%s: the service refuses it, the send is blocked with the sign-in reason, the pane offers Sign in',
+    async (_, fault) => {
+      const page = await openTry({ user: SENDER.oid, ...fault });
+      await signInOffered(page, 'did not accept this add-in’s sign-in');
+      await compose(page, { to: ANN, body: IBAN_BODY });
+      const refused = await send(page);
+      expect(refused).toContain('Not sent.');
+      expect(refused).toContain('HTTP 401');
+      expect(refused).toContain(SIGN_IN_REASON);
+      await page.close();
+    },
+  );
+});
