@@ -63,6 +63,24 @@ describe('Entra ID access tokens', () => {
     expectRefused(await server.inject(get(jwt({}, unpublished))), 'AUTH_INVALID');
   });
 
+  test('keys that cannot be fetched: 503 AUTH_UNAVAILABLE, not a refusal of the token', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const { app: server } = await app({
+      entra: {
+        tenantId: TENANT,
+        clientId: CLIENT,
+        audience: AUDIENCE,
+        jwksUri: `http://127.0.0.1:${port}/keys`,
+      },
+    });
+    const response = await server.inject(get(jwt({})));
+    expect(response.statusCode).toBe(503);
+    expect(response.json().error.code).toBe('AUTH_UNAVAILABLE');
+  });
+
   test('no Authorization header, or one that is not a bearer token, is refused', async () => {
     const { app: server } = await app();
     expectRefused(await server.inject(get()), 'AUTH_REQUIRED');

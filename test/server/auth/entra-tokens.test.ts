@@ -7,6 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { entraKeySet } from '../../../src/server/auth/entra-keys';
 import { OFFICE_CLIENT_APPLICATIONS } from '../../../src/server/config/entra';
 import { parseConfig } from '../../../src/server/config/load';
 import { createServer, type Server } from '../../../src/server/serve';
@@ -178,4 +179,17 @@ test('keys rotated into the file are picked up for a key ID not seen before, wit
   await expectRefused(token, /ERR_JWKS_NO_MATCHING_KEY/);
   await writeFile(keySetFile, JSON.stringify({ keys: [published.jwk, rotated.jwk] }));
   expect((await me(token)).status).toBe(200);
+});
+
+test('a key set file that is missing or not a key set stops the service at start, naming the file', async () => {
+  const broken = join(await mkdtemp(join(tmpdir(), 'sendguard-entra-')), 'jwks.json');
+  await writeFile(broken, '{"keys": "none"}');
+  for (const file of [broken, `${broken}.missing`]) {
+    expect(() => entraKeySet(pathToFileURL(file).href)).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: `auth.entra.jwksUri: ${file} is not a readable JSON Web Key Set`,
+      }),
+    );
+  }
 });
