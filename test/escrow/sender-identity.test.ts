@@ -32,13 +32,11 @@ async function pickupSender(apiBase: string, id: string) {
 }
 
 describe('through the escrow harness (API tokens)', () => {
+  // One server for these tests: each sends its own message, and none depends on another's state.
+  const mailer = recordingMailer();
   let server: EscrowServer;
-  let mailer: ReturnType<typeof recordingMailer>;
-  beforeEach(async () => {
-    mailer = recordingMailer();
-    server = await startEscrowServer({ mailer });
-  });
-  afterEach(() => server.close());
+  beforeAll(async () => (server = await startEscrowServer({ mailer })));
+  afterAll(() => server.close());
 
   test('the portal and the code mail name the token’s owner, whatever name the add-in’s notice carries', async () => {
     const sent = await escrowSample(server, { sender: { name: 'The Bank', address: 'ceo@bank.test' } });
@@ -51,7 +49,7 @@ describe('through the escrow harness (API tokens)', () => {
       headers: { 'content-type': 'application/json', 'x-sendguard-portal': '1' },
       body: JSON.stringify({ address: 'bob@partner.test' }),
     });
-    expect(mailer.sent[0]!.subject).toBe(
+    expect(mailer.sent.at(-1)!.subject).toBe(
       `Your code to open the secure message from ${SENDER.name} <${SENDER.address}>`,
     );
   });
@@ -67,9 +65,11 @@ describe('through the escrow harness (API tokens)', () => {
       };
       return nodeFetch(url, { ...init, body: JSON.stringify(body) });
     };
-    await expect(escrowSample(server, { fetch: forging })).rejects.toMatchObject({ status: 400 });
+    // The other sender of the harness, who sends nothing else here: their list shows what this left behind.
+    const other = { url: server.url, token: server.otherToken };
+    await expect(escrowSample(other, { fetch: forging })).rejects.toMatchObject({ status: 400 });
     const listed = await fetch(`${server.apiBase}/messages`, {
-      headers: { authorization: `Bearer ${server.token}` },
+      headers: { authorization: `Bearer ${server.otherToken}` },
     });
     expect(await listed.json()).toEqual({ messages: [] });
   });
