@@ -11,7 +11,8 @@ export interface Caller {
   name?: string;
   /**
    * The person's mailbox, in `mailboxKey` form: Entra's `preferred_username` (else `upn`, `email`) when it is an
-   * address; an API token owner's address. Absent when nothing names one: secure pickup then refuses to send.
+   * address; an API token owner's address. Absent when nothing names one: secure pickup then names the sender
+   * without an address and sends them no notices by mail.
    */
   address?: string;
   /** Entra: the tenant ID. */
