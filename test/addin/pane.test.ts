@@ -65,9 +65,17 @@ function fakeBackend(answer: AssessAnswer | Error): Backend {
   };
 }
 
-async function renderPane(host: MailHost, backend: Backend) {
+async function renderPane(host: MailHost, backend: Backend, signIn?: () => Promise<void>) {
   await act(async () => {
-    render(createElement(Pane, { host, backend, backendUrl: 'https://sg.example', randomHex: () => 'aa' }));
+    render(
+      createElement(Pane, {
+        host,
+        backend,
+        backendUrl: 'https://sg.example',
+        randomHex: () => 'aa',
+        ...(signIn ? { signIn } : {}),
+      }),
+    );
   });
 }
 
@@ -96,6 +104,83 @@ test('a backend that cannot be reached is an error, with no plan and no button',
   await renderPane(fakeHost(['a@x.example'], 'hi'), fakeBackend(new BackendError('BACKEND_UNREACHABLE')));
   expect((await screen.findByRole('alert')).textContent).toContain('could not be reached');
   expect(screen.queryByRole('button', { name: /forced-TLS|OpenPGP|pickup/ })).toBeNull();
+});
+
+describe('signing in from the pane', () => {
+  const NOT_SIGNED_IN = new BackendError(
+    'BACKEND_NOT_SIGNED_IN',
+    'Outlook has no account signed in for Sendguard',
+  );
+  const answer: AssessAnswer = {
+    policyVersion: 'v',
+    partial: false,
+    recipients: [recipient('a@auth.example', 'authenticated')],
+    invalid: [],
+  };
+
+  /** A backend that refuses until `signedIn()`, then answers. */
+  function signInBackend(refusal: BackendError) {
+    let signedIn = false;
+    const backend: Backend = {
+      ...fakeBackend(answer),
+      assess: async () => {
+        if (!signedIn) throw refusal;
+        return answer;
+      },
+    };
+    return { backend, signIn: () => void (signedIn = true) };
+  }
+
+  test.each([
+    ['no token', NOT_SIGNED_IN, 'You are not signed in to the Sendguard service'],
+    [
+      'a token refused',
+      new BackendError('BACKEND_UNAUTHORIZED', 'HTTP 401'),
+      'did not accept this add-in’s sign-in',
+    ],
+  ])(
+    '%s: the reason and a Sign in button; signed in, the recipients are checked again',
+    async (_, refusal, words) => {
+      const { backend, signIn } = signInBackend(refusal);
+      const asked: string[] = [];
+      await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => {
+        asked.push('sign in');
+        signIn();
+      });
+      expect((await screen.findByRole('alert')).textContent).toContain(words);
+      await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+      expect(asked).toEqual(['sign in']);
+      await screen.findByTestId('plan-summary');
+      expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+    },
+  );
+
+  test('a sign-in that fails says why and offers the button again', async () => {
+    await renderPane(fakeHost(['a@auth.example'], 'hi'), signInBackend(NOT_SIGNED_IN).backend, () =>
+      Promise.reject(new Error('the sign-in was closed')),
+    );
+    await act(async () => fireEvent.click(await screen.findByRole('button', { name: 'Sign in' })));
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The sign-in did not work: the sign-in was closed',
+    );
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  test('no Sign in where the host has none', async () => {
+    await renderPane(fakeHost(['a@x.example'], 'hi'), signInBackend(NOT_SIGNED_IN).backend);
+    expect((await screen.findByRole('alert')).textContent).toContain('not signed in');
+    expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+  });
+
+  test('a backend that cannot be reached offers no Sign in', async () => {
+    await renderPane(
+      fakeHost(['a@x.example'], 'hi'),
+      signInBackend(new BackendError('BACKEND_UNREACHABLE')).backend,
+      async () => undefined,
+    );
+    expect((await screen.findByRole('alert')).textContent).toContain('could not be reached');
+    expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+  });
 });
 
 test('a classification the policy no longer has is an error the pane shows, as the send check stops on it', async () => {
