@@ -7,6 +7,7 @@
 import { createRoot } from 'react-dom/client';
 import type { EscrowMessage } from '../addin/protect/escrow-port';
 import { Pane } from '../addin/ui/Pane';
+import { officeDialogSignIn, type OfficeDialogApi } from './auth/dialog-sign-in';
 import { nestedAppAuth } from './auth/naa';
 import { outlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig } from './config';
@@ -16,7 +17,11 @@ import { randomHex } from '../addin/random-hex';
 void Office.onReady(() => {
   const config = addinConfig();
   const host = createOfficeHost(Office);
-  const signIn = outlookSignIn(Office, config, nestedAppAuth);
+  const dialog = officeDialogSignIn(
+    Office as unknown as OfficeDialogApi,
+    `${config.backendUrl}/addin/signin.html`,
+  );
+  const signIn = outlookSignIn(Office, config, nestedAppAuth, dialog);
   /**
    * Loaded on first use, like openpgp.js: most messages never go through secure pickup. The upload signs in as
    * every other request does, with a token had at the time.

@@ -5,6 +5,8 @@
 //   launchevent.html + launchevent-web.js the same checks on the event runtime's page (web, new Outlook, Mac),
 //                                    built like the pane, with MSAL's nested app authentication
 //   assets/                          the manifest's icons
+//   signin.html + signin.js          the pane's sign-in window (Office dialog API), where neither nested app
+//                                    authentication nor Office SSO can sign the sender in
 //   readpane.html + readpane.js      the read pane: a received message's transport report
 //   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/)
 //   tryit/read.html + tryit/read.js   its read mode (/try/read.html), beside the read pane bundle
@@ -50,6 +52,7 @@ module.exports = ({ common, root, outputRoot }) => {
     target: ['web', 'es2020'],
     entry: {
       taskpane: join(root, 'src/outlook/taskpane.tsx'),
+      signin: join(root, 'src/outlook/auth/signin-page.ts'),
       'launchevent-web': join(root, 'src/outlook/launchevent.ts'),
       readpane: join(root, 'src/outlook/readpane.tsx'),
       'tryit/tryit': join(root, 'src/outlook/tryit/tryit.ts'),
@@ -64,6 +67,7 @@ module.exports = ({ common, root, outputRoot }) => {
     },
     plugins: [
       page('taskpane.html', 'Sendguard', ['taskpane'], officeScript),
+      page('signin.html', 'Sign in to Sendguard', ['signin'], officeScript),
       page('launchevent.html', 'Sendguard checks', ['launchevent-web'], officeScript),
       page('readpane.html', 'Sendguard: how this message travelled', ['readpane'], officeScript),
       new HtmlWebpackPlugin({

@@ -55,6 +55,7 @@ interface Setup {
 
 function chain(setup: Setup = {}) {
   const calls: Call[] = [];
+  const clock = { now: Date.UTC(2026, 11, 7) };
   const deps: SignInDeps = {
     office: outlook(calls, {
       nestedAppAuth: setup.nestedAppAuth ?? true,
@@ -69,10 +70,18 @@ function chain(setup: Setup = {}) {
             setup.naaAnswer ?? (async (prompted) => (prompted ? 'naa-prompted' : 'naa-token')),
           ),
         }),
-    ...(setup.dialog ? { dialog: async () => (calls.push('dialog'), 'dialog-token') } : {}),
+    ...(setup.dialog
+      ? {
+          dialog: async () => (
+            calls.push('dialog'),
+            { token: 'dialog-token', expiresAt: clock.now + 3_600_000 }
+          ),
+        }
+      : {}),
+    now: () => clock.now,
     apiToken: 'sg_api',
   };
-  return { calls, signIn: signInChain(deps) };
+  return { calls, signIn: signInChain(deps), clock };
 }
 
 const rejecting = (error: unknown) => () => Promise.reject(error);
@@ -155,11 +164,15 @@ describe('the interactive sign-in (the pane’s Sign in button)', () => {
     expect(calls).toEqual(['sso prompt']);
   });
 
-  test('Office SSO that cannot sign in here: the dialog sign-in', async () => {
+  test('Office SSO that cannot sign in here: the dialog sign-in, whose token serves until shortly before it expires', async () => {
     const failing = Object.assign(new Error('not supported here'), { code: 13012 });
-    const { calls, signIn } = chain({ nestedAppAuth: false, dialog: true, sso: rejecting(failing) });
+    const { calls, signIn, clock } = chain({ nestedAppAuth: false, dialog: true, sso: rejecting(failing) });
     await signIn.signInInteractively();
     expect(calls).toEqual(['sso prompt', 'dialog']);
+    await expect(signIn.token()).resolves.toBe('dialog-token');
+    clock.now += 3_600_000 - 59_000;
+    await expect(signIn.token()).rejects.toMatchObject({ code: 'SIGN_IN_FAILED' });
+    expect(calls).toEqual(['sso prompt', 'dialog', 'sso silent']);
   });
 
   test('the sender closing Office’s prompt is their answer: no dialog after it', async () => {

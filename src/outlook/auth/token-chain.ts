@@ -6,6 +6,7 @@
  */
 import type { TokenSource } from '../../addin/backend';
 import type { SignInSettings } from '../../core/sign-in';
+import type { HeldToken } from './dialog-sign-in';
 import type { EntraSignIn, NestedAppAuth } from './naa';
 import { officeSsoToken, type OfficeAuth } from './office-sso';
 import { SignInError } from './sign-in-error';
@@ -17,7 +18,10 @@ export interface OfficeForSignIn {
 }
 
 /** A sign-in in a window of our own (the Office dialog API), for where neither NAA nor SSO can prompt. */
-export type DialogSignIn = (entra: EntraSignIn) => Promise<string>;
+export type DialogSignIn = () => Promise<HeldToken>;
+
+/** A token from the dialog is used until this long before it expires, then the silent ways are asked again. */
+const EXPIRY_MARGIN_MS = 60_000;
 
 export interface SignInDeps {
   office: OfficeForSignIn;
@@ -28,6 +32,8 @@ export interface SignInDeps {
   dialog?: DialogSignIn;
   /** The configured API token, for a service without Entra sign-in. */
   apiToken?: string;
+  /** Epoch ms; Date.now by default. */
+  now?: () => number;
 }
 
 export interface SignIn {
@@ -63,14 +69,21 @@ export function signInChain(deps: SignInDeps): SignIn {
     return (await settings()).entra;
   }
 
-  async function interactive(entra: EntraSignIn): Promise<string> {
-    if (naa) return naa.interactive(entra);
+  const now = deps.now ?? Date.now;
+  /** The dialog's token, in memory only: neither NAA nor SSO keeps it for us. */
+  let fromDialog: HeldToken | undefined;
+
+  async function interactive(entra: EntraSignIn): Promise<void> {
+    if (naa) {
+      await naa.interactive(entra);
+      return;
+    }
     try {
-      return await officeSsoToken(deps.office.auth, true);
+      await officeSsoToken(deps.office.auth, true);
     } catch (error) {
       // The sender closing the prompt is their answer; only an SSO that cannot work here falls back to the dialog.
       if (!deps.dialog || (error instanceof SignInError && error.code === 'SIGN_IN_CANCELLED')) throw error;
-      return deps.dialog(entra);
+      fromDialog = await deps.dialog();
     }
   }
 
@@ -78,6 +91,7 @@ export function signInChain(deps: SignInDeps): SignIn {
     token: async () => {
       const entra = await entraOrNull();
       if (!entra) return deps.apiToken;
+      if (fromDialog && fromDialog.expiresAt - EXPIRY_MARGIN_MS > now()) return fromDialog.token;
       return naa ? naa.silent(entra) : officeSsoToken(deps.office.auth, false);
     },
     signInInteractively: async () => {

@@ -30,13 +30,16 @@ const addinHeaders = (connectSrc: string): Readonly<Record<string, string>> => (
   'cache-control': 'no-cache',
 });
 
-const ADDIN_HEADERS = addinHeaders("'self'");
+/** The pane's sign-in window (signin.html) redeems its sign-in at Microsoft's Entra token endpoint. */
+const ADDIN_HEADERS = addinHeaders("'self' https://login.microsoftonline.com");
 
 /**
  * The try-it page's simulated Outlook signs in through a test identity provider's token endpoint on this machine
  * (`?naa=`, src/outlook/tryit/naa-bridge.ts): loopback origins only, as that provider answers only them.
  */
-const TRY_HEADERS = addinHeaders("'self' http://localhost:* http://127.0.0.1:* http://[::1]:*");
+const TRY_HEADERS = addinHeaders(
+  "'self' https://login.microsoftonline.com http://localhost:* http://127.0.0.1:* http://[::1]:*",
+);
 
 interface WebArea {
   /** Folder under dist/web. */

@@ -1,0 +1,38 @@
+/// <reference types="office-js" />
+/**
+ * signin.html, opened by the pane in an Office dialog (dialog-sign-in.ts): signs the sender in to this
+ * deployment's Entra app registration with MSAL's authorization code flow with PKCE (a redirect to the
+ * authority and back to this page) and hands the access token to the pane with `messageParent`, addressed to
+ * this origin only. Tokens stay in memory; the page is closed once it has answered.
+ */
+import { createStandardPublicClientApplication } from '@azure/msal-browser';
+import { fetchSignInSettings } from '../../addin/backend';
+import { messageOf } from '../../core/errors';
+import type { DialogAnswer } from './dialog-sign-in';
+
+function answer(message: DialogAnswer): void {
+  Office.context.ui.messageParent(JSON.stringify(message), { targetOrigin: location.origin });
+}
+
+async function signIn(): Promise<DialogAnswer> {
+  const { entra } = await fetchSignInSettings({ baseUrl: location.origin });
+  if (!entra) return { kind: 'error', message: 'this Sendguard service does not use Microsoft sign-in' };
+  const msal = await createStandardPublicClientApplication({
+    auth: {
+      clientId: entra.clientId,
+      authority: entra.authority,
+      redirectUri: `${location.origin}${location.pathname}`,
+    },
+    cache: { cacheLocation: 'memoryStorage' },
+  });
+  const result = await msal.handleRedirectPromise();
+  if (result)
+    return { kind: 'token', accessToken: result.accessToken, expiresOn: result.expiresOn?.getTime() ?? 0 };
+  // Leaves for the authority; this page is loaded again on the way back, with the answer to redeem.
+  await msal.acquireTokenRedirect({ scopes: entra.scopes });
+  return new Promise<never>(() => undefined);
+}
+
+void Office.onReady(() =>
+  signIn().then(answer, (error: unknown) => answer({ kind: 'error', message: messageOf(error) })),
+);
