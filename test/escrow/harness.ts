@@ -21,6 +21,7 @@ import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
 import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
 import type { EscrowStore } from '../../src/server/escrow/store';
+import type { TokenOwner } from '../../src/server/store/store';
 import escrowPlugin, { PORTAL_HEADERS } from '../../src/server/escrow/plugin';
 import type { EscrowSettingsInput } from '../../src/server/config/escrow';
 import { parseConfig } from '../../src/server/config/load';
@@ -40,6 +41,8 @@ export interface EscrowServer {
   /** A sender's token, owned by {@link SENDER}. */
   token: string;
   otherToken: string;
+  /** A new sender's token, owned by `owner`: the sender its messages are from. */
+  issueToken(owner: TokenOwner): Promise<string>;
   dataDir: string;
   clock: ManualClock;
   purge: () => Promise<void>;
@@ -139,6 +142,8 @@ export async function startEscrowServer(options: {
     apiBase: `${url}/api/v1/escrow`,
     token,
     otherToken,
+    issueToken: async (owner) =>
+      (await issueApiToken(tokens, { name: owner.address, role: 'sender', owner })).token,
     dataDir,
     clock,
     purge: async () => {

@@ -53,16 +53,23 @@ afterAll(async () => {
   await server?.close();
 });
 
+/**
+ * A message from a sender named after the test's run token (its mails are told apart by it), who can read
+ * their notices in the bed's maildir; with the bearer token it was sent with.
+ */
 async function escrow(token: string, message: EscrowMessageOptions['message']) {
-  return escrowMessage({
+  const sender = { name: `Dr. Test ${token}`, address: 'sender@mailbox.sendguard.test' };
+  const bearer = await server.issueToken(sender);
+  const sent = await escrowMessage({
     backendUrl: server.url,
-    token: server.token,
-    sender: { name: `Dr. Test ${token}`, address: 'sender@mailbox.sendguard.test' },
+    token: bearer,
+    sender,
     message,
     recipients: [SOMEONE, 'other@mailbox.sendguard.test'],
     expiryDays: 7,
     fetch: nodeFetch,
   });
+  return { ...sent, bearer };
 }
 
 /** A page that records every dialog and every CSP violation it sees. */
@@ -179,7 +186,7 @@ test('escrow, code by real SMTP, read, download byte-identical, reply with attac
   // Revoked: the same link is dead.
   const revoke = await fetch(`${server.apiBase}/messages/${sent.id}/revoke`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${server.token}` },
+    headers: { authorization: `Bearer ${sent.bearer}` },
   });
   expect(revoke.status).toBe(204);
   const after = await browser.newPage();
