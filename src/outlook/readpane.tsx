@@ -7,7 +7,12 @@
 import { createRoot } from 'react-dom/client';
 import { ReadPane } from '../addin/ui/ReadPane';
 import { createOfficeReadHost } from './office-read-host';
+import { hasOutlookItem, showOutsideOutlook } from './outside-outlook';
 
 void Office.onReady(() => {
+  if (!hasOutlookItem(Office))
+    return showOutsideOutlook(
+      'Sendguard’s transport report works inside Outlook: open it on a message you received.',
+    );
   createRoot(document.getElementById('root')!).render(<ReadPane host={createOfficeReadHost(Office)} />);
 });

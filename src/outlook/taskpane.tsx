@@ -12,9 +12,14 @@ import { nestedAppAuth } from './auth/naa';
 import { outlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig } from './config';
 import { createOfficeHost } from './office-host';
+import { hasOutlookItem, showOutsideOutlook } from './outside-outlook';
 import { randomHex } from '../addin/random-hex';
 
 void Office.onReady(() => {
+  if (!hasOutlookItem(Office))
+    return showOutsideOutlook(
+      'Sendguard works inside Outlook: open it with the Sendguard button of a message you are writing.',
+    );
   const config = addinConfig();
   const host = createOfficeHost(Office);
   const dialog = officeDialogSignIn(

@@ -8,6 +8,7 @@
 import { createStandardPublicClientApplication } from '@azure/msal-browser';
 import { fetchSignInSettings } from '../../addin/backend';
 import { messageOf } from '../../core/errors';
+import { showOutsideOutlook } from '../outside-outlook';
 import type { DialogAnswer } from './dialog-sign-in';
 
 function answer(message: DialogAnswer): void {
@@ -33,6 +34,11 @@ async function signIn(): Promise<DialogAnswer> {
   return new Promise<never>(() => undefined);
 }
 
-void Office.onReady(() =>
-  signIn().then(answer, (error: unknown) => answer({ kind: 'error', message: messageOf(error) })),
-);
+void Office.onReady(() => {
+  // Opened by its address rather than as the pane's dialog: there is nobody to hand a token to.
+  if (!(Office.context as Partial<typeof Office.context> | undefined)?.ui?.messageParent)
+    return showOutsideOutlook(
+      'This is Sendguard’s sign-in window: open it with the Sign in button in Sendguard’s pane in Outlook.',
+    );
+  return signIn().then(answer, (error: unknown) => answer({ kind: 'error', message: messageOf(error) }));
+});
