@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,19 @@ test('nothing listening: exit 1, saying the service cannot be reached', async ()
   const result = await runCli(['whoami', '--url', `https://127.0.0.1:${closed}`, '--token', ana], env);
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(`cannot reach the service at https://127.0.0.1:${closed}: ECONNREFUSED`);
+});
+
+test('a server that is not Sendguard: exit 1, saying it did not answer who you are', async () => {
+  const other = createHttpServer((_request, response) => response.end('<html>welcome</html>'));
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = other.address() as { port: number };
+    const result = await runCli(['whoami', '--url', `http://127.0.0.1:${port}`, '--token', ana], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('did not answer who you are (is it a Sendguard service?)');
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+  }
 });
 
 test('usage errors: no token, no URL, a URL that is not http(s)', async () => {

@@ -7,7 +7,7 @@ import https from 'node:https';
 import { parseArgs } from 'node:util';
 import { readErrorBody } from '../../core/error-body';
 import { SendguardError } from '../../core/errors';
-import type { MeResponse } from '../../server/api/me';
+import { MeResponse } from '../../server/api/me';
 import { readInput, UsageError, type CliIo } from '../io';
 
 export const WHOAMI_HELP = `Usage: sendguard whoami --url https://HOST [--token TOKEN] [--ca-file FILE] [--json]
@@ -143,7 +143,14 @@ export async function whoamiCommand(args: string[], io: CliIo): Promise<number> 
     throw unreachable(url, error);
   }
   if (answer.status !== 200) throw refusal(url, answer);
-  const me = answer.body as MeResponse;
+  const read = MeResponse.safeParse(answer.body);
+  if (!read.success) {
+    throw new SendguardError(
+      'WHOAMI_FAILED',
+      `the service at ${url.origin} did not answer who you are (is it a Sendguard service?)`,
+    );
+  }
+  const me = read.data;
   io.out(values.json ? `${JSON.stringify(me, null, 2)}\n` : describe(me));
   return 0;
 }
