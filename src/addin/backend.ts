@@ -8,7 +8,7 @@
 import { readErrorBody } from '../core/error-body';
 import { messageOf, SendguardError } from '../core/errors';
 import { checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
-import { AnswerError } from '../core/evaluate/fields';
+import { AnswerError, Place } from '../core/evaluate/fields';
 import { type PolicyAnswer, readPolicyAnswer } from '../core/evaluate/policy-answer';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
@@ -217,6 +217,30 @@ export async function fetchSignInSettings(
 ): Promise<SignInSettings> {
   const body = await requestJson(options, '/api/v1/sign-in', { method: 'GET' }, undefined);
   return untrusted(() => readSignInSettings(body));
+}
+
+/** Who the service takes the caller to be (GET /api/v1/me), as the pane names them. */
+export interface Identity {
+  name?: string;
+  address?: string;
+}
+
+/** A name or a mailbox is far shorter; the cap only bounds a hostile answer. */
+const IDENTITY_MAX = 320;
+
+function readIdentity(body: unknown): Identity {
+  const at = new Place('who you are: ');
+  const me = at.object(body, 'the answer');
+  const name = at.optionalString(me.name, 'name', IDENTITY_MAX);
+  const address = at.optionalString(me.address, 'address', IDENTITY_MAX);
+  return { ...(name ? { name } : {}), ...(address ? { address } : {}) };
+}
+
+/** Who the service takes the holder of this client's token to be. */
+export async function fetchIdentity(options: BackendOptions): Promise<Identity> {
+  const token = await tokenFor(options, options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const body = await requestJson(options, '/api/v1/me', { method: 'GET' }, token);
+  return untrusted(() => readIdentity(body));
 }
 
 export function createBackend(options: BackendOptions): Backend {

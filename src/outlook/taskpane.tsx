@@ -44,6 +44,7 @@ void Office.onReady(() => {
       escrow={escrow}
       randomHex={randomHex}
       signIn={signIn.signInInteractively}
+      whoAmI={signIn.whoAmI}
     />,
   );
 });

@@ -7,7 +7,7 @@
  */
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { createElement } from 'react';
-import type { AssessAnswer, Backend } from '../../src/addin/backend';
+import type { AssessAnswer, Backend, Identity } from '../../src/addin/backend';
 import { BackendError } from '../../src/addin/backend';
 import type { MailHost } from '../../src/addin/host';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
@@ -65,7 +65,12 @@ function fakeBackend(answer: AssessAnswer | Error): Backend {
   };
 }
 
-async function renderPane(host: MailHost, backend: Backend, signIn?: () => Promise<void>) {
+async function renderPane(
+  host: MailHost,
+  backend: Backend,
+  signIn?: () => Promise<void>,
+  whoAmI?: () => Promise<Identity>,
+) {
   await act(async () => {
     render(
       createElement(Pane, {
@@ -74,6 +79,7 @@ async function renderPane(host: MailHost, backend: Backend, signIn?: () => Promi
         backendUrl: 'https://sg.example',
         randomHex: () => 'aa',
         ...(signIn ? { signIn } : {}),
+        ...(whoAmI ? { whoAmI } : {}),
       }),
     );
   });
@@ -154,6 +160,21 @@ describe('signing in from the pane', () => {
       expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
     },
   );
+
+  test('signed in, the pane names who the service takes the sender to be; before, nobody', async () => {
+    const { backend, signIn } = signInBackend(NOT_SIGNED_IN);
+    const asked: string[] = [];
+    const whoAmI = async () => {
+      asked.push('who');
+      return { name: 'Sam Sender', address: 'sam@example.gov' };
+    };
+    await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => signIn(), whoAmI);
+    await screen.findByRole('button', { name: 'Sign in' });
+    expect(screen.queryByText(/Signed in as/)).toBeNull();
+    expect(asked).toEqual([]);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    await screen.findByText('Signed in as Sam Sender (sam@example.gov)');
+  });
 
   test('a sign-in that fails says why and offers the button again', async () => {
     await renderPane(fakeHost(['a@auth.example'], 'hi'), signInBackend(NOT_SIGNED_IN).backend, () =>

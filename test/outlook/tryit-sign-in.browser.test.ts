@@ -106,6 +106,12 @@ async function send(page: Page): Promise<string> {
   return (await page.textContent('#alert')) ?? '';
 }
 
+/** The methods the page's MSAL instances (pane and send handler) asked the simulated host's bridge. */
+const bridgeAsked = (page: Page) =>
+  page.evaluate(
+    () => (window as unknown as { nestedAppAuthBridge: { asked: string[] } }).nestedAppAuthBridge.asked,
+  );
+
 /** The pane's offer to sign in, with the reason the check failed. */
 async function signInOffered(page: Page, reason: string): Promise<void> {
   const pane = page.locator('#pane');
@@ -118,6 +124,8 @@ describe('signing in through nested app authentication, against `sendguard serve
     const page = await openTry({ user: SENDER.oid, name: SENDER.name });
     await compose(page, { to: ANN, body: IBAN_BODY });
     await badge(page, ANN, 'Forced TLS · authenticated');
+    // Who the service took the token's holder to be: the user the host signed in, by name and mailbox.
+    await page.locator('#pane').getByText(`Signed in as ${SENDER.name} (${SENDER.address})`).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'signed-in.png'), fullPage: true });
     const sent = await send(page);
     expect(sent).toContain('Sent.');
@@ -133,7 +141,7 @@ describe('signing in through nested app authentication, against `sendguard serve
   });
 
   test('nobody signed in: the send is blocked with the sign-in reason; Sign in in the pane, then it goes', async () => {
-    const page = await openTry({ signin: SENDER.oid });
+    const page = await openTry({ signin: SENDER.oid, name: SENDER.name });
     await signInOffered(page, 'You are not signed in to the Sendguard service');
     await compose(page, { to: ANN, body: IBAN_BODY });
     const refused = await send(page);
@@ -141,9 +149,13 @@ describe('signing in through nested app authentication, against `sendguard serve
     expect(refused).toContain('You are not signed in to the Sendguard service');
     expect(refused).toContain(SIGN_IN_REASON);
     await page.screenshot({ path: join(ARTIFACTS, 'sign-in-offered.png'), fullPage: true });
+    // Neither the pane nor the send handler asked for the host's sign-in prompt before the sender's click.
+    expect(await bridgeAsked(page)).not.toContain('GetTokenPopup');
 
     await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
     await badge(page, ANN, 'Forced TLS · authenticated');
+    expect((await bridgeAsked(page)).filter((method) => method === 'GetTokenPopup')).toHaveLength(1);
+    await page.locator('#pane').getByText(`Signed in as ${SENDER.name} (${SENDER.address})`).waitFor();
     const sent = await send(page);
     expect(sent).toContain('Sent.');
     expect(sent).toContain('Subject: #secure# Refund');
@@ -173,6 +185,7 @@ describe('signing in through nested app authentication, against `sendguard serve
       expect(refused).toContain('Not sent.');
       expect(refused).toContain('HTTP 401');
       expect(refused).toContain(SIGN_IN_REASON);
+      expect(await bridgeAsked(page)).not.toContain('GetTokenPopup');
       await page.close();
     },
   );

@@ -18,6 +18,7 @@ import { useMemo } from 'react';
 import { messageOf } from '../../core/errors';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
+import type { Identity } from '../backend';
 import type { ApplyDeps } from '../protect/apply';
 import { appliedToExactly } from '../protect/applied';
 import { chosenOf } from '../read-message';
@@ -28,6 +29,7 @@ import { ClassificationPicker } from './ClassificationPicker';
 import type { AcceptKey } from './KeyChange';
 import { PlanBar, type ApplyStatus } from './PlanBar';
 import { RecipientList } from './RecipientList';
+import { SignedInAs } from './SignedInAs';
 import { SignInOffer } from './SignInOffer';
 import { useApply } from './use-apply';
 import { useClassificationChoice } from './use-classification-choice';
@@ -50,6 +52,8 @@ const useStyles = makeStyles({
 export interface PaneProps extends ApplyDeps {
   /** The host's interactive sign-in, offered when the check failed for want of one; absent where there is none. */
   signIn?: () => Promise<void>;
+  /** Who the service takes the sender to be, shown as "Signed in as …"; absent where the host does not ask. */
+  whoAmI?: () => Promise<Identity>;
 }
 
 export function Pane(props: PaneProps) {
@@ -77,6 +81,7 @@ export function Pane(props: PaneProps) {
   return (
     <FluentProvider theme={theme}>
       <main className={styles.root} aria-label="Sendguard">
+        {props.whoAmI ? <SignedInAs whoAmI={props.whoAmI} answered={state.status === 'ready'} /> : null}
         <PaneContent
           state={state}
           chosen={chosen}

@@ -1,18 +1,23 @@
 /**
  * The Outlook add-in's sign-in and backend client as its pages and runtimes use them: the token chain over this
- * deployment's GET /api/v1/sign-in, and a backend client that asks the chain for a token before each request.
+ * deployment's GET /api/v1/sign-in, a backend client that asks the chain for a token before each request, and
+ * who the service takes the sender to be.
  */
 import {
   createBackend,
+  fetchIdentity,
   fetchSignInSettings,
   type Backend,
   type BackendConnection,
+  type Identity,
 } from '../../addin/backend';
 import type { NestedAppAuth } from './naa';
 import { signInChain, type DialogSignIn, type OfficeForSignIn, type SignIn } from './token-chain';
 
 export interface OutlookSignIn extends SignIn {
   backend: Backend;
+  /** Who the service takes the sender to be. */
+  whoAmI: () => Promise<Identity>;
 }
 
 export function outlookSignIn(
@@ -28,5 +33,6 @@ export function outlookSignIn(
     ...(dialog ? { dialog } : {}),
     ...(config.token ? { apiToken: config.token } : {}),
   });
-  return { ...signIn, backend: createBackend({ baseUrl: config.backendUrl, tokenSource: signIn.token }) };
+  const connection = { baseUrl: config.backendUrl, tokenSource: signIn.token };
+  return { ...signIn, backend: createBackend(connection), whoAmI: () => fetchIdentity(connection) };
 }

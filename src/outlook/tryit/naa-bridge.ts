@@ -69,6 +69,8 @@ function issuerOf(tokenUrl: string): { issuer: string; tenantId: string; environ
 
 export function simulatedNaaBridge(options: SimNaaOptions) {
   const listeners = new Set<Listener>();
+  /** The methods asked, in order: what the tests check (the send handler never asks for the prompt). */
+  const asked: string[] = [];
   const { issuer, tenantId, environment } = issuerOf(options.tokenUrl);
   let account = options.account;
 
@@ -157,10 +159,12 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
   }
 
   return {
+    asked,
     addEventListener: (_name: string, listener: Listener) => listeners.add(listener),
     removeEventListener: (_name: string, listener: Listener) => listeners.delete(listener),
     postMessage: (message: string) => {
       const request = JSON.parse(message) as RequestEnvelope;
+      asked.push(request.method);
       answer(request).then(
         (body) => respond(request, { success: true, ...body }),
         (error: unknown) => {
