@@ -10,6 +10,8 @@ const ADVICE: Record<BackendError['code'], string> = {
   BACKEND_UNREACHABLE:
     'Check the address and that this computer can reach it (a company network or VPN may be needed).',
   BACKEND_UNAUTHORIZED: 'Check the API token, or ask your administrator for a new one.',
+  // Only a client with a token source (Outlook's sign-in) answers this; Thunderbird's fixed token never does.
+  BACKEND_NOT_SIGNED_IN: 'Check the API token, or ask your administrator for a new one.',
   BACKEND_REFUSED: 'Ask your administrator: the service refused the request.',
   BACKEND_BAD_ANSWER: 'Check the address: it does not seem to be a Sendguard service.',
   // Only accepting a key answers this; the connection test never does.
