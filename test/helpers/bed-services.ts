@@ -37,7 +37,12 @@ export const BED_VKS_URL = 'https://keys.sendguard.test';
  * resolver, CA and key server, loopback addresses allowed; `settings` replace whole top-level sections.
  */
 export function bedServerConfig(bed: Testbed, dataDir: string, settings: ConfigInput = {}): Config {
-  return parseConfig({
+  return parseConfig(bedServerSettings(bed, dataDir, settings));
+}
+
+/** bedServerConfig's settings as given, before parsing: what a configuration file for `sendguard serve` holds. */
+export function bedServerSettings(bed: Testbed, dataDir: string, settings: ConfigInput = {}): ConfigInput {
+  return {
     listen: { host: '127.0.0.1', port: 0 },
     dataDir,
     dns: { servers: [bed.dns] },
@@ -47,5 +52,5 @@ export function bedServerConfig(bed: Testbed, dataDir: string, settings: ConfigI
     transport: { heloName: 'probe.sendguard.test' },
     logLevel: 'silent',
     ...settings,
-  });
+  };
 }

@@ -18,7 +18,8 @@ const OUTPUTS = [
   'tryit/read.js',
 ].map((file) => join(OUTLOOK_DIST, file));
 
-function newest(dir: string): number {
+/** The newest modification time (ms) of any file under `dir`. */
+export function newest(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
     const path = join(dir, entry.name);
     return Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);

@@ -4,22 +4,15 @@
  * it prints where it listens. `stop()` ends the process and removes the directory.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './built-addin';
+import { newest, ROOT } from './built-addin';
 
 const BIN = join(ROOT, 'bin', 'sendguard.js');
 const BUILT = join(ROOT, 'dist', 'cli', 'main.js');
 const SOURCES = ['src/core', 'src/cli', 'src/server'].map((dir) => join(ROOT, dir));
 const START_TIMEOUT_MS = 30_000;
-
-function newest(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
-    const path = join(dir, entry.name);
-    return Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }, 0);
-}
 
 /** The command's compiled service, as `npm ci` (the `prepare` script) builds it. */
 export function buildService(): void {

@@ -1,21 +1,24 @@
 /**
  * Signing in as in Microsoft 365, end to end: `sendguard serve` (the built command, authentication on: Entra
  * tokens only, no API tokens, no development mode) trusting a real OpenID Connect provider configured like
- * Entra, and the try-it page in Chromium whose simulated Outlook offers nested app authentication backed by that
- * provider. The real pane and the real send handler get their tokens through MSAL and the bridge; without a
- * token the service accepts — nobody signed in, an expired token, a token for another API — the send is
- * blocked with the sign-in reason and the pane offers Sign in.
+ * Entra, and the try-it page in Chromium whose simulated Outlook offers nested app authentication (or, where
+ * it does not, Office SSO) backed by that provider. The real pane and the real send handler get their tokens
+ * through MSAL and the bridge (or Office.auth); without a token the service accepts — nobody signed in, an
+ * expired token, a token for another API — the send is blocked with the sign-in reason, without any prompt, and
+ * the pane offers Sign in.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startEntraProvider, type EntraProvider } from '../helpers/entra-provider';
-import { BED_VKS_URL } from '../helpers/bed-services';
+import { bedServerSettings } from '../helpers/bed-services';
 import { testbed } from '../helpers/testbed';
+import { OUTLOOK_WEB_CLIENT } from '../../src/outlook/tryit/simulated-sso';
 import { ARTIFACTS, launchBrowser } from './browser';
 import { buildOutlook } from './built-addin';
 import { buildService, startServe, type ServeProcess } from './sendguard-serve';
+import { badge, compose, send } from './try-page';
 
 const IBAN_BODY = 'Please pay the refund to IBAN DE89 3704 0044 0532 0130 00 today.';
 const ANN = 'ann@dane-ee.sendguard.test';
@@ -53,20 +56,17 @@ beforeAll(async () => {
     tenantId: randomUUID(),
     clientId,
     resource: `api://sendguard.test/${clientId}`,
+    // Office SSO tokens are issued to Office's own client (here Outlook on the web's), which the service accepts.
+    otherClients: [OUTLOOK_WEB_CLIENT],
   });
-  service = await startServe((dataDir) => ({
-    listen: { host: '127.0.0.1', port: 0 },
-    tls: { enabled: false },
-    dataDir,
-    dns: { servers: [bed.dns] },
-    caFile: bed.caFile,
-    allowPrivateAddresses: true,
-    keys: { vksUrl: BED_VKS_URL },
-    transport: { heloName: 'probe.sendguard.test' },
-    logLevel: 'warn',
-    auth: { entra: entra.serviceSettings, apiTokens: false, devNoAuth: false },
-    limits: { assessDeadlineMs: 3000 },
-  }));
+  service = await startServe((dataDir) =>
+    bedServerSettings(bed, dataDir, {
+      tls: { enabled: false },
+      logLevel: 'warn',
+      auth: { entra: entra.serviceSettings, apiTokens: false, devNoAuth: false },
+      limits: { assessDeadlineMs: 3000 },
+    }),
+  );
   await warm();
   browser = await launchBrowser();
 }, 300_000);
@@ -78,32 +78,25 @@ afterAll(async () => {
 });
 
 /** The try-it page with nested app authentication through the provider; `params` add to its query. */
-async function openTry(params: Record<string, string>): Promise<Page> {
+/**
+ * The try-it page signing in through the provider: by nested app authentication (`naa`, the default) or by
+ * Office SSO (`sso`); `params` add to its query.
+ */
+async function openTry(params: Record<string, string>, way: 'naa' | 'sso' = 'naa'): Promise<Page> {
   const page = await browser.context.newPage();
-  const query = new URLSearchParams({ naa: entra.tokenEndpoint, sender: SENDER.address, ...params });
+  const query = new URLSearchParams({ [way]: entra.tokenEndpoint, sender: SENDER.address, ...params });
   await page.goto(`${service.base}/try/?${query}`);
   return page;
 }
 
-async function compose(page: Page, fields: { to: string; body: string }): Promise<void> {
-  await page.fill('#body', fields.body);
-  await page.fill('#subject', 'Refund');
-  await page.fill('#to', fields.to);
-  await page.press('#to', 'Tab');
-}
-
-async function badge(page: Page, address: string, label: string): Promise<void> {
-  await page
-    .locator('li', { hasText: address })
-    .locator('[data-protection]', { hasText: label })
-    .first()
-    .waitFor();
-}
-
-async function send(page: Page): Promise<string> {
-  await page.click('#send');
-  await page.locator('#alert.sent, #alert.blocked').waitFor();
-  return (await page.textContent('#alert')) ?? '';
+/** Writes to Ann with an IBAN (forced TLS is the plan) and presses Send: refused for want of a sign-in. */
+async function expectSignInRefusal(page: Page, ...words: string[]): Promise<void> {
+  await compose(page, { to: ANN, body: IBAN_BODY, subject: 'Refund' });
+  const refused = await send(page);
+  expect(refused).toContain('Not sent.');
+  for (const word of [...words, SIGN_IN_REASON]) expect(refused).toContain(word);
+  // The send handler never asks for the host's sign-in prompt.
+  expect(await bridgeAsked(page)).not.toContain('GetTokenPopup');
 }
 
 /** The methods the page's MSAL instances (pane and send handler) asked the simulated host's bridge. */
@@ -122,7 +115,7 @@ async function signInOffered(page: Page, reason: string): Promise<void> {
 describe('signing in through nested app authentication, against `sendguard serve` with Entra sign-in', () => {
   test('signed in to Outlook: the pane lists each recipient’s protection, the send check tags or blocks per plan', async () => {
     const page = await openTry({ user: SENDER.oid, name: SENDER.name });
-    await compose(page, { to: ANN, body: IBAN_BODY });
+    await compose(page, { to: ANN, body: IBAN_BODY, subject: 'Refund' });
     await badge(page, ANN, 'Forced TLS · authenticated');
     // Who the service took the token's holder to be: the user the host signed in, by name and mailbox.
     await page.locator('#pane').getByText(`Signed in as ${SENDER.name} (${SENDER.address})`).waitFor();
@@ -131,7 +124,7 @@ describe('signing in through nested app authentication, against `sendguard serve
     expect(sent).toContain('Sent.');
     expect(sent).toContain('Subject: #secure# Refund');
 
-    await compose(page, { to: `${ANN}, ${DEE}`, body: IBAN_BODY });
+    await compose(page, { to: `${ANN}, ${DEE}`, body: IBAN_BODY, subject: 'Refund' });
     await badge(page, DEE, 'Blocked');
     const refused = await send(page);
     expect(refused).toContain('Not sent.');
@@ -143,14 +136,8 @@ describe('signing in through nested app authentication, against `sendguard serve
   test('nobody signed in: the send is blocked with the sign-in reason; Sign in in the pane, then it goes', async () => {
     const page = await openTry({ signin: SENDER.oid, name: SENDER.name });
     await signInOffered(page, 'You are not signed in to the Sendguard service');
-    await compose(page, { to: ANN, body: IBAN_BODY });
-    const refused = await send(page);
-    expect(refused).toContain('Not sent.');
-    expect(refused).toContain('You are not signed in to the Sendguard service');
-    expect(refused).toContain(SIGN_IN_REASON);
+    await expectSignInRefusal(page, 'You are not signed in to the Sendguard service');
     await page.screenshot({ path: join(ARTIFACTS, 'sign-in-offered.png'), fullPage: true });
-    // Neither the pane nor the send handler asked for the host's sign-in prompt before the sender's click.
-    expect(await bridgeAsked(page)).not.toContain('GetTokenPopup');
 
     await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
     await badge(page, ANN, 'Forced TLS · authenticated');
@@ -165,9 +152,9 @@ describe('signing in through nested app authentication, against `sendguard serve
   test('nobody signed in and the sign-in closed: still blocked, and the pane says the sign-in did not work', async () => {
     const page = await openTry({});
     await signInOffered(page, 'You are not signed in to the Sendguard service');
+    await expectSignInRefusal(page, 'You are not signed in to the Sendguard service');
     await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#pane').getByText('The sign-in did not work: the sign-in was closed').waitFor();
-    await compose(page, { to: ANN, body: IBAN_BODY });
     expect(await send(page)).toContain(SIGN_IN_REASON);
     await page.close();
   });
@@ -180,13 +167,41 @@ describe('signing in through nested app authentication, against `sendguard serve
     async (_, fault) => {
       const page = await openTry({ user: SENDER.oid, ...fault });
       await signInOffered(page, 'did not accept this add-in’s sign-in');
-      await compose(page, { to: ANN, body: IBAN_BODY });
-      const refused = await send(page);
-      expect(refused).toContain('Not sent.');
-      expect(refused).toContain('HTTP 401');
-      expect(refused).toContain(SIGN_IN_REASON);
-      expect(await bridgeAsked(page)).not.toContain('GetTokenPopup');
+      await expectSignInRefusal(page, 'did not accept this add-in’s sign-in', 'HTTP 401');
       await page.close();
     },
   );
+});
+
+describe('signing in through Office SSO, where nested app authentication is not supported', () => {
+  /** Whether each call to the simulated `Office.auth.getAccessToken` allowed a prompt. */
+  const ssoAsked = (page: Page) =>
+    page.evaluate(() => (window as unknown as { Office: { auth: { asked: string[] } } }).Office.auth.asked);
+
+  test('signed in to Outlook: the token Office SSO gives is accepted, the send check tags per plan, nothing prompted', async () => {
+    const page = await openTry({ user: SENDER.oid, name: SENDER.name }, 'sso');
+    await compose(page, { to: ANN, body: IBAN_BODY, subject: 'Refund' });
+    await badge(page, ANN, 'Forced TLS · authenticated');
+    await page.locator('#pane').getByText(`Signed in as ${SENDER.name} (${SENDER.address})`).waitFor();
+    const sent = await send(page);
+    expect(sent).toContain('Subject: #secure# Refund');
+    expect(await ssoAsked(page)).not.toContain('prompt');
+    await page.close();
+  });
+
+  test('nobody signed in: blocked with the sign-in reason, never a prompt; Sign in prompts once, then it goes', async () => {
+    const page = await openTry({ signin: SENDER.oid, name: SENDER.name }, 'sso');
+    await signInOffered(page, 'You are not signed in to the Sendguard service');
+    await compose(page, { to: ANN, body: IBAN_BODY, subject: 'Refund' });
+    const refused = await send(page);
+    expect(refused).toContain('The user is not signed in to Office');
+    expect(refused).toContain(SIGN_IN_REASON);
+    expect(await ssoAsked(page)).not.toContain('prompt');
+
+    await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
+    await badge(page, ANN, 'Forced TLS · authenticated');
+    expect((await ssoAsked(page)).filter((asked) => asked === 'prompt')).toHaveLength(1);
+    expect(await send(page)).toContain('Sent.');
+    await page.close();
+  });
 });

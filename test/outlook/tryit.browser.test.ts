@@ -10,6 +10,7 @@ import type { Server } from '../../src/server/serve';
 import { ARTIFACTS, launchBrowser, startBackend } from './browser';
 import { gpgDecrypt, gpgKey, peerHome, type PeerKey } from '../addin/openpgp-peers';
 import { buildOutlook } from './built-addin';
+import { badge, compose, send } from './try-page';
 import { formatFingerprint } from '../../src/core/fingerprint';
 import { testbed } from '../helpers/testbed';
 
@@ -71,28 +72,6 @@ async function openTry(query = ''): Promise<Page> {
   await page.goto(`${base}/try/?${params}`);
   await page.getByText('Send as usual').or(page.getByRole('alert')).first().waitFor();
   return page;
-}
-
-async function compose(page: Page, fields: { to: string; body?: string; subject?: string }): Promise<void> {
-  if (fields.subject !== undefined) await page.fill('#subject', fields.subject);
-  if (fields.body !== undefined) await page.fill('#body', fields.body);
-  await page.fill('#to', fields.to);
-  await page.press('#to', 'Tab');
-}
-
-/** Waits for the recipient's badge to show `label`: the pane re-plans as answers and choices arrive. */
-async function badge(page: Page, address: string, label: string): Promise<void> {
-  await page
-    .locator('li', { hasText: address })
-    .locator('[data-protection]', { hasText: label })
-    .first()
-    .waitFor();
-}
-
-async function send(page: Page): Promise<string> {
-  await page.click('#send');
-  await page.locator('#alert.sent, #alert.blocked').waitFor();
-  return (await page.textContent('#alert')) ?? '';
 }
 
 describe('the try-it page', () => {

@@ -2,28 +2,19 @@
  * The host side of nested app authentication, as Outlook offers it to MSAL.js: `window.nestedAppAuthBridge`,
  * which takes JSON request envelopes by `postMessage` (`GetInitContext`, `GetToken`, `GetTokenPopup`) and answers
  * each, by `requestId`, to its `message` listeners (msal-browser's naa/BridgeProxy.ts and its envelope types).
- * Tokens come from an OpenID Connect provider's token endpoint standing in for Entra and Office's token broker
- * (test/helpers/entra-provider.ts: the broker grant, which names the signed-in user). That grant gives no ID
- * token, so the host writes the account's ID token itself, unsigned: MSAL reads the claims of an ID token its
- * host hands over and never verifies it.
+ * Tokens come from the simulated token broker (test-broker.ts). Its grant gives no ID token, so the host writes
+ * the account's ID token itself, unsigned: MSAL reads the claims of an ID token its host hands over and never
+ * verifies it.
  */
-
-/** An account the simulated Outlook has signed in. */
-export interface SimAccount {
-  oid: string;
-  username: string;
-  name: string;
-}
+import { BrokerFailure, brokerToken, type SimAccount, type SimBroker } from './test-broker';
 
 export interface SimNaaOptions {
-  /** The provider's token endpoint, `<issuer>/token`, the issuer being `…/<tenantId>/v2.0`. */
-  tokenUrl: string;
+  /** The broker; its token URL is the provider's `<issuer>/token`, the issuer being `…/<tenantId>/v2.0`. */
+  broker: SimBroker;
   /** Who is signed in to Outlook; absent: nobody, so a silent request finds no account. */
   account?: SimAccount;
   /** Who signs in when MSAL asks for the host's prompt (`GetTokenPopup`); absent: the sender closes it. */
   signsIn?: SimAccount;
-  /** More fields for the broker: `lifetime` (seconds; negative hands out expired tokens), `resource`. */
-  brokerFields?: Record<string, string>;
 }
 
 type Listener = (response: string) => void;
@@ -71,7 +62,7 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
   const listeners = new Set<Listener>();
   /** The methods asked, in order: what the tests check (the send handler never asks for the prompt). */
   const asked: string[] = [];
-  const { issuer, tenantId, environment } = issuerOf(options.tokenUrl);
+  const { issuer, tenantId, environment } = issuerOf(options.broker.tokenUrl);
   let account = options.account;
 
   const accountInfo = (who: SimAccount) => ({
@@ -101,35 +92,27 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
     return `${base64Url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64Url(JSON.stringify(claims))}.`;
   }
 
-  async function brokerToken(who: SimAccount, params: TokenParams) {
-    const form = new URLSearchParams({
-      grant_type: 'urn:sendguard:test:broker',
-      client_id: params.clientId,
-      scope: params.scope,
-      oid: who.oid,
-      preferred_username: who.username,
-      name: who.name,
-      ...options.brokerFields,
-    });
-    let response: Response;
+  async function issue(who: SimAccount, params: TokenParams) {
     try {
-      response = await fetch(options.tokenUrl, { method: 'POST', body: form });
+      const issued = await brokerToken(options.broker, who, params.clientId, params.scope);
+      return {
+        token: {
+          access_token: issued.accessToken,
+          expires_in: issued.expiresIn,
+          id_token: idToken(who, params.clientId),
+          properties: null,
+          scope: issued.scope,
+        },
+        account: accountInfo(who),
+      };
     } catch (error) {
-      throw new BridgeFailure('NO_NETWORK', undefined, String(error));
+      if (!(error instanceof BrokerFailure)) throw error;
+      throw new BridgeFailure(
+        error.kind === 'network' ? 'NO_NETWORK' : 'PERSISTENT_ERROR',
+        error.code,
+        error.message,
+      );
     }
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok || typeof body.access_token !== 'string')
-      throw new BridgeFailure('PERSISTENT_ERROR', String(body.error), String(body.error_description));
-    return {
-      token: {
-        access_token: body.access_token,
-        expires_in: Number(body.expires_in),
-        id_token: idToken(who, params.clientId),
-        properties: null,
-        scope: typeof body.scope === 'string' ? body.scope : params.scope,
-      },
-      account: accountInfo(who),
-    };
   }
 
   async function answer(request: RequestEnvelope): Promise<Record<string, unknown>> {
@@ -145,11 +128,11 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
         };
       case 'GetToken':
         if (!account) throw new BridgeFailure('ACCOUNT_UNAVAILABLE');
-        return brokerToken(account, request.tokenParams!);
+        return issue(account, request.tokenParams!);
       case 'GetTokenPopup':
         if (!options.signsIn) throw new BridgeFailure('USER_CANCEL');
         account = options.signsIn;
-        return brokerToken(account, request.tokenParams!);
+        return issue(account, request.tokenParams!);
     }
   }
 

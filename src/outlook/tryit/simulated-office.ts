@@ -91,6 +91,8 @@ export interface SimOptions {
   received?: string;
   /** Whether this Outlook supports nested app authentication (requirement set NestedAppAuth 1.1). */
   nestedAppAuth?: boolean;
+  /** `Office.auth`, where this Outlook offers single sign-on (simulated-sso.ts). */
+  auth?: unknown;
 }
 
 /** The requirement sets this simulated Outlook supports, as `isSetSupported` answers. */
@@ -292,6 +294,7 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
     },
     ...OFFICE_ENUMS,
     context: officeContext(options, state, item, () => theme),
+    ...(options.auth ? { auth: options.auth } : {}),
   };
 
   return {

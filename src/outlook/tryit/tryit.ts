@@ -4,52 +4,60 @@
  * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft;
  * `?sender=` the signed-in mailbox). Loaded before the add-in bundles, so `Office` exists when they start.
  *
- * Signing in as in Microsoft 365 (a backend with `auth.entra`): `?naa=<token endpoint>` makes this Outlook
- * support nested app authentication, its bridge getting tokens from that OpenID Connect provider's broker grant
- * (test/helpers/entra-provider.ts), and:
+ * Signing in as in Microsoft 365 (a backend with `auth.entra`), through a test OpenID Connect provider's token
+ * endpoint standing in for Entra and Outlook's token broker (test/helpers/entra-provider.ts):
+ *   `naa=<token endpoint>` this Outlook supports nested app authentication (MSAL talks to its bridge);
+ *   `sso=<token endpoint>` this Outlook offers Office single sign-on instead (`Office.auth.getAccessToken`);
+ * and, for either:
  *   `user=<object ID>`   the account signed in to Outlook (absent: nobody, so only the pane's Sign in helps);
  *   `name=<name>`        its display name (the address is `sender`);
  *   `signin=<object ID>` who signs in at the pane's Sign in (absent: the sign-in is closed unanswered);
  *   `lifetime=<seconds>` the lifetime of the tokens handed out (negative: already expired);
  *   `resource=<URI>`     hand out tokens for another API instead (the service refuses them).
  */
+import { fetchSignInSettings } from '../../addin/backend';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { bytesToBase64 } from '../base64';
-import { simulatedNaaBridge, type SimAccount } from './naa-bridge';
+import { simulatedNaaBridge } from './naa-bridge';
 import { textToHtml, type SimRecipient } from './simulated-office';
+import { simulatedOfficeSso } from './simulated-sso';
+import type { SimAccount, SimBroker } from './test-broker';
 import { startTryPage } from './try-page';
 
 const query = new URLSearchParams(location.search);
 const sender = query.get('sender') ?? 'sender@example.gov';
+const backendUrl = query.get('backend') ?? location.origin;
 
 /** The account with this object ID, as Outlook would know it. */
 function account(oid: string | null): SimAccount | undefined {
   return oid ? { oid, username: sender, name: query.get('name') ?? sender } : undefined;
 }
 
-/** The simulated bridge of nested app authentication, when `?naa=` asks for one. */
-function naaBridge(tokenUrl: string) {
+/** Who is signed in, who signs in at a prompt, and the broker behind both. */
+function signInSimulation(tokenUrl: string) {
   const [user, signsIn] = [account(query.get('user')), account(query.get('signin'))];
-  const brokerFields = Object.fromEntries(
+  const fields = Object.fromEntries(
     ['lifetime', 'resource'].flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])),
   );
-  return simulatedNaaBridge({
-    tokenUrl,
-    ...(user ? { account: user } : {}),
-    ...(signsIn ? { signsIn } : {}),
-    brokerFields,
-  });
+  const broker: SimBroker = { tokenUrl, fields };
+  return { broker, ...(user ? { account: user } : {}), ...(signsIn ? { signsIn } : {}) };
 }
 
-const tokenUrl = query.get('naa');
+const [naaUrl, ssoUrl] = [query.get('naa'), query.get('sso')];
+const sso = ssoUrl
+  ? simulatedOfficeSso({
+      ...signInSimulation(ssoUrl),
+      scopes: async () => (await fetchSignInSettings({ baseUrl: backendUrl })).entra?.scopes ?? [],
+    })
+  : undefined;
 const sim = startTryPage(
-  { sender, nestedAppAuth: tokenUrl !== null },
+  { sender, nestedAppAuth: naaUrl !== null, ...(sso ? { auth: sso } : {}) },
   {
     SENDGUARD_CONFIG: {
-      backendUrl: query.get('backend') ?? location.origin,
+      backendUrl,
       ...(query.get('token') ? { token: query.get('token') } : {}),
     },
-    ...(tokenUrl ? { nestedAppAuthBridge: naaBridge(tokenUrl) } : {}),
+    ...(naaUrl ? { nestedAppAuthBridge: simulatedNaaBridge(signInSimulation(naaUrl)) } : {}),
   },
 );
 
