@@ -10,12 +10,22 @@ const LOGIN = 'https://login.microsoftonline.com';
 
 /**
  * Microsoft Office's own client applications, which ask Entra for the add-in's token in Office single sign-on
- * (`Office.auth.getAccessToken`): such a token's `azp` is Office, not the add-in. These are the clients Microsoft
- * tells add-in publishers to pre-authorise (Microsoft Office; Office on the web; Outlook on the web).
+ * (`Office.auth.getAccessToken`): such a token's `azp` is the Office client, not the add-in. These are the clients
+ * Microsoft tells add-in publishers to pre-authorise. Pre-authorising the first one (all Office endpoints) in
+ * Entra covers the others, but a token still names the client that asked for it, so all of them are accepted.
  */
 export const OFFICE_CLIENT_APPLICATIONS = [
+  // All Microsoft Office application endpoints.
+  'ea5a67f6-b6f3-4338-b240-c655ddc3cc8e',
+  // Microsoft Office: Outlook on Windows and Mac, and the other Office desktop apps.
   'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+  // Office on the web.
   '93d53678-613d-4013-afc1-62e9e444a0a5',
+  // Office on the web.
+  '57fb890c-0dab-4253-a5e0-7188c88b2bb4',
+  // Office on the web.
+  '08e18876-6177-487e-b8b5-cf950c1e598c',
+  // Outlook on the web.
   'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
 ] as const;
 
