@@ -10,10 +10,13 @@ import { SendguardError } from '../../core/errors';
 import type { EntraConfig } from '../config/schema';
 import type { Caller } from './caller';
 import { entraCaller } from './entra-claims';
-import { entraKeySet } from './entra-keys';
+import { entraKeySet, KeySetUnavailableError } from './entra-keys';
 
 interface EntraDeps {
-  /** The signing keys; by default those `jwksUri` names (fetched and cached, or read from a file). */
+  /**
+   * The signing keys; by default those `jwksUri` names (fetched and cached, or read from a file). A failure to
+   * have them is a KeySetUnavailableError (503); any other error that is not jose's is a fault (500).
+   */
   keys?: JWTVerifyGetKey;
   /** Expiry and not-before are judged by its wall time. */
   clock?: Clock;
@@ -39,10 +42,11 @@ export function createEntraVerifier(config: EntraConfig, deps: EntraDeps = {}): 
         requiredClaims: ['exp', 'tid', 'oid'],
       }));
     } catch (error) {
-      // The caller's token may be fine: it is this server that cannot fetch the keys to check it.
-      if (error instanceof jose.errors.JWKSTimeout || !(error instanceof jose.errors.JOSEError)) {
+      // The caller's token may be fine: it is this server that cannot fetch or read the keys to check it.
+      if (error instanceof KeySetUnavailableError) {
         throw new SendguardError('AUTH_UNAVAILABLE', 'sign-in cannot be checked right now', { cause: error });
       }
+      if (!(error instanceof jose.errors.JOSEError)) throw error;
       return { reason: `${error.code}: ${error.message}` };
     }
     return entraCaller(payload, config);

@@ -2,7 +2,7 @@
  * Authentication end to end through the app: Entra tokens signed by a local key and checked against a JWKS
  * served over HTTP on 127.0.0.1 (the real remote-JWKS path), API tokens, roles, and dev mode.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { openMemoryStore } from '../../../src/server/store/memory';
@@ -14,15 +14,22 @@ const unpublished = signingKey('unpublished');
 let jwksServer: Server;
 let jwksUri: string;
 
+/** A key endpoint on 127.0.0.1 answering with `answer`; its server and the URL of its key set. */
+async function keyEndpoint(answer: RequestListener): Promise<{ server: Server; uri: string }> {
+  const server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys` };
+}
+
+const closeServer = (server: Server) => new Promise((resolve) => server.close(resolve));
+
 beforeAll(async () => {
-  jwksServer = createServer((_request, response) => {
+  ({ server: jwksServer, uri: jwksUri } = await keyEndpoint((_request, response) => {
     response.setHeader('content-type', 'application/json');
     response.end(JSON.stringify({ keys: [published.jwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/keys`;
+  }));
 });
-afterAll(() => new Promise((resolve) => jwksServer.close(resolve)));
+afterAll(() => closeServer(jwksServer));
 
 /** A delegated token as Entra issues it, signed with `key`, with `claims` changed. */
 const jwt = (claims: Record<string, unknown>, key = published) => craftToken(key, { claims });
@@ -63,23 +70,29 @@ describe('Entra ID access tokens', () => {
     expectRefused(await server.inject(get(jwt({}, unpublished))), 'AUTH_INVALID');
   });
 
-  test('keys that cannot be fetched: 503 AUTH_UNAVAILABLE, not a refusal of the token', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    const { app: server } = await app({
-      entra: {
-        tenantId: TENANT,
-        clientId: CLIENT,
-        audience: AUDIENCE,
-        jwksUri: `http://127.0.0.1:${port}/keys`,
-      },
-    });
-    const response = await server.inject(get(jwt({})));
-    expect(response.statusCode).toBe(503);
-    expect(response.json().error.code).toBe('AUTH_UNAVAILABLE');
-  });
+  // The caller's token may be fine in each case: refusing it would send every user to sign in again for nothing.
+  test.each<[string, RequestListener | 'closed']>([
+    ['nothing listening', 'closed'],
+    ['HTTP 500', (_request, response) => void response.writeHead(500).end('{"error":"busy"}')],
+    ['a body that is not JSON', (_request, response) => void response.end('<html>maintenance</html>')],
+    ['JSON that is not a key set', (_request, response) => void response.end('{"keys":"none"}')],
+  ])(
+    'a key endpoint answering %s: 503 AUTH_UNAVAILABLE, not a refusal of the token',
+    async (_case, answer) => {
+      const endpoint = await keyEndpoint(answer === 'closed' ? () => undefined : answer);
+      if (answer === 'closed') await closeServer(endpoint.server);
+      try {
+        const { app: server } = await app({
+          entra: { tenantId: TENANT, clientId: CLIENT, audience: AUDIENCE, jwksUri: endpoint.uri },
+        });
+        const response = await server.inject(get(jwt({})));
+        expect(response.statusCode).toBe(503);
+        expect(response.json().error.code).toBe('AUTH_UNAVAILABLE');
+      } finally {
+        if (answer !== 'closed') await closeServer(endpoint.server);
+      }
+    },
+  );
 
   test('no Authorization header, or one that is not a bearer token, is refused', async () => {
     const { app: server } = await app();
