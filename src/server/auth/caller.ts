@@ -10,8 +10,8 @@ export interface Caller {
   /** The person's display name: Entra's `name`; an API token's owner (else the token's name); dev mode's label. */
   name?: string;
   /**
-   * The person's mailbox, in `mailboxKey` form: Entra's `preferred_username` (else `upn`, `email`) when it is an
-   * address; an API token owner's address. Absent when nothing names one: secure pickup then names the sender
+   * The person's mailbox, in `mailboxKey` form: Entra's user principal name (`preferred_username`, else `upn`)
+   * when it is an address, none for a guest (`acct: 1`); an API token owner's address. Absent when nothing names one: secure pickup then names the sender
    * without an address and sends them no notices by mail.
    */
   address?: string;

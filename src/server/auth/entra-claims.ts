@@ -39,9 +39,17 @@ function clientOf(claims: Claims): string | undefined {
   return text(claims.azp) ?? text(claims.appid);
 }
 
-/** The sender's mailbox: `preferred_username` (v2.0), else `upn` (v1.0), else `email`, when it is an address. */
+/** Entra's `acct` claim for a guest: an account from another directory, with no mailbox in this tenant. */
+const GUEST_ACCOUNT = 1;
+
+/**
+ * The sender's mailbox: the user principal name (`preferred_username`, else the optional `upn`) when it is an
+ * address — in a tenant whose sign-in names are mailbox addresses, the user's mailbox. Never `email`, which Entra
+ * does not verify for every account, and nothing for a guest, whose names come from their own directory.
+ */
 function addressOf(claims: Claims): string | undefined {
-  const named = text(claims.preferred_username) ?? text(claims.upn) ?? text(claims.email);
+  if (claims.acct === GUEST_ACCOUNT) return undefined;
+  const named = text(claims.preferred_username) ?? text(claims.upn);
   return named === undefined ? undefined : mailboxKey(named);
 }
 

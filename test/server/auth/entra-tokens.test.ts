@@ -173,6 +173,28 @@ describe('the claims', () => {
     );
   });
 
+  describe('the sender’s address: the user principal name, nothing unverified', () => {
+    const addressOf = async (claims: Record<string, unknown>) => {
+      const response = await me(craftToken(published, { claims }));
+      expect(response.status).toBe(200);
+      return response.body.address;
+    };
+    test('upn when there is no preferred_username', async () => {
+      expect(await addressOf({ preferred_username: undefined, upn: 'Ana@Example.org' })).toBe(
+        'ana@example.org',
+      );
+    });
+    test('never email, which Entra does not verify for every account', async () => {
+      expect(await addressOf({ preferred_username: undefined, email: 'ceo@example.org' })).toBeUndefined();
+    });
+    test('none for a guest (acct: 1), whatever the token names', async () => {
+      expect(await addressOf({ acct: 1, upn: 'bo_partner.test#EXT#@example.org' })).toBeUndefined();
+    });
+    test('a member (acct: 0) has one', async () => {
+      expect(await addressOf({ acct: 0 })).toBe('ana@example.org');
+    });
+  });
+
   test('a name that is not an address leaves the caller without one', async () => {
     const response = await me(craftToken(published, { claims: { preferred_username: 'ana' } }));
     expect(response.status).toBe(200);
