@@ -6,9 +6,13 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkedBase, type ManifestOptions, type ManifestSignIn, type SendMode } from '../../core/deployment';
 import { loadConfig } from '../../server/config';
-import { defaultResource } from '../../server/config/entra';
-import type { Config } from '../../server/config/schema';
-import { MANIFEST_FORMATS, deploymentManifest, manifestSignIn, type ManifestFormat } from '../../server/web';
+import {
+  MANIFEST_FORMATS,
+  deploymentManifest,
+  manifestSignIn,
+  namedSignIn,
+  type ManifestFormat,
+} from '../../server/web';
 import { UsageError, type CliIo } from '../io';
 
 export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode SoftBlock|Block]
@@ -48,6 +52,7 @@ function parse(args: string[]) {
 }
 
 type Values = ReturnType<typeof parse>;
+type Config = ReturnType<typeof loadConfig>;
 
 /** The service's configuration, when the admin points at one; rendering alone needs none. */
 function configuration(values: Values, io: CliIo): Config | undefined {
@@ -63,11 +68,7 @@ function signIn(values: Values, baseUrl: string, config: Config | undefined): Ma
       throw new UsageError('--resource and --scope go with --client-id');
     return config?.auth.entra && manifestSignIn(config.auth.entra);
   }
-  return {
-    clientId,
-    resource: values.resource ?? defaultResource(baseUrl, clientId),
-    scope: values.scope ?? 'access_as_user',
-  };
+  return namedSignIn(baseUrl, { clientId, resource: values.resource, scope: values.scope });
 }
 
 function manifestOptions(values: Values, io: CliIo): ManifestOptions {

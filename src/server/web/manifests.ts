@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appPackage, manifestJsonText } from '../../core/app-package';
+import { appPackage, manifestJsonText } from './app-package';
 import { renderManifest, type ManifestOptions, type ManifestSignIn } from '../../core/deployment';
-import { unifiedManifest } from '../../core/unified-manifest';
-import type { ResolvedEntra } from '../config/entra';
+import { unifiedManifest } from './unified-manifest';
+import { defaultResource, type ResolvedEntra } from '../config/entra';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const MANIFEST_TEMPLATE = join(ROOT, 'manifest.xml');
@@ -21,6 +21,20 @@ export const PACKAGE_ICON_FILES = {
 
 export const MANIFEST_FORMATS = ['xml', 'json', 'zip'] as const;
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
+
+/** Where the service serves each form, and what an admin does with it (the start page says so). */
+export const MANIFEST_DOWNLOADS: Readonly<Record<ManifestFormat, { path: string; about: string }>> = {
+  xml: {
+    path: '/manifest.xml',
+    about:
+      'the Outlook add-in only manifest for this deployment (upload it in the Microsoft 365 admin centre, or sideload it)',
+  },
+  json: { path: '/manifest.json', about: 'the unified manifest for Microsoft 365, for this deployment' },
+  zip: {
+    path: '/app-package.zip',
+    about: 'the app package (that manifest.json and its icons) to upload in the Microsoft 365 admin centre',
+  },
+};
 
 export interface RenderedManifest {
   body: string | Uint8Array;
@@ -37,6 +51,21 @@ function productVersion(): string {
 /** What the manifests name for Office single sign-on, from the resolved `auth.entra`. */
 export function manifestSignIn(entra: ResolvedEntra): ManifestSignIn {
   return { clientId: entra.clientId, resource: entra.resource, scope: entra.scope };
+}
+
+/**
+ * The sign-in an admin names by hand (`sendguard manifest --client-id`), without the service's configuration: the
+ * resource defaults as `auth.entra`'s does, from the deployment's base URL.
+ */
+export function namedSignIn(
+  baseUrl: string,
+  named: { clientId: string; resource?: string | undefined; scope?: string | undefined },
+): ManifestSignIn {
+  return {
+    clientId: named.clientId,
+    resource: named.resource ?? defaultResource(baseUrl, named.clientId),
+    scope: named.scope ?? 'access_as_user',
+  };
 }
 
 export function deploymentManifest(format: ManifestFormat, options: ManifestOptions): RenderedManifest {

@@ -9,17 +9,10 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { SendguardError } from '../../core/errors';
 import { ManifestError, withBaseUrl, type ManifestSignIn, type SendMode } from '../../core/deployment';
-import { deploymentManifest, type ManifestFormat } from './manifests';
+import { MANIFEST_DOWNLOADS, MANIFEST_FORMATS, deploymentManifest } from './manifests';
 import { WEB_ROOT } from './static-areas';
 
 const SEND_HANDLER = 'launchevent.js';
-
-/** Where each form of the manifest is served. */
-const MANIFEST_PATHS: Record<ManifestFormat, string> = {
-  xml: '/manifest.xml',
-  json: '/manifest.json',
-  zip: '/app-package.zip',
-};
 
 interface OutlookDeploymentOptions {
   publicUrl: string;
@@ -44,8 +37,8 @@ function rendered<T>(render: () => T): T {
 
 const outlookDeployment: FastifyPluginAsync<OutlookDeploymentOptions> = async (app, options) => {
   const handlerFile = join(options.root ?? WEB_ROOT, 'outlook', SEND_HANDLER);
-  for (const [format, path] of Object.entries(MANIFEST_PATHS) as [ManifestFormat, string][]) {
-    app.get(path, { schema: { hide: true } }, async (_request, reply) => {
+  for (const format of MANIFEST_FORMATS) {
+    app.get(MANIFEST_DOWNLOADS[format].path, { schema: { hide: true } }, async (_request, reply) => {
       const manifest = rendered(() =>
         deploymentManifest(format, {
           baseUrl: options.publicUrl,

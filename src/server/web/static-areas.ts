@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { PORTAL_HEADERS } from '../escrow/headers';
+import { MANIFEST_DOWNLOADS } from './manifests';
 
 export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
 
@@ -81,7 +82,9 @@ interface WebOptions {
 function startPage(publicUrl: string, areas: WebArea[]): string {
   const items = [
     ...areas.map((a) => `<li><a href="${a.prefix}">${publicUrl}${a.prefix}</a> — ${a.about}</li>`),
-    `<li><a href="/manifest.xml">${publicUrl}/manifest.xml</a> — the Outlook manifest for this deployment (upload it in the Microsoft 365 admin centre, or sideload it)</li>`,
+    ...Object.values(MANIFEST_DOWNLOADS).map(
+      ({ path, about }) => `<li><a href="${path}">${publicUrl}${path}</a> — ${about}</li>`,
+    ),
     `<li><a href="/api/v1/openapi.json">${publicUrl}/api/v1/openapi.json</a> — the API description</li>`,
     `<li><a href="/healthz">${publicUrl}/healthz</a> — health</li>`,
   ];

@@ -44,7 +44,8 @@ describe('the service, assembled', () => {
   test('the start page says what is served', async () => {
     const page = await httpsJson(`${base}/`, { ca });
     expect(page.status).toBe(200);
-    expect(page.text).toContain('/manifest.xml');
+    for (const download of ['/manifest.xml', '/manifest.json', '/app-package.zip'])
+      expect(page.text).toContain(`<a href="${download}">`);
     expect(page.text).toContain('/api/v1/openapi.json');
   });
 

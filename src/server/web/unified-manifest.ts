@@ -4,7 +4,13 @@
  * check's events handled by the event runtime, for this deployment's URL, send mode and sign-in. Pure, so the
  * server (`/manifest.json`, `/app-package.zip`) and the CLI (`sendguard manifest --format json|zip`) agree.
  */
-import { addinUrl, checkedBase, checkedSendMode, type ManifestOptions, type SendMode } from './deployment';
+import {
+  addinUrl,
+  checkedBase,
+  checkedSendMode,
+  type ManifestOptions,
+  type SendMode,
+} from '../../core/deployment';
 
 /** The schema version written: the newest one @microsoft/app-manifest publishes, with autoRunEvents and sendMode. */
 export const UNIFIED_MANIFEST_VERSION = '1.30';
