@@ -6,8 +6,10 @@
  * - it is delegated — a user signed in and the client acts for them — with the configured scope in `scp`. An
  *   application-only token (client credentials: `idtyp: "app"`, no `scp`, only `roles`) is a service acting on
  *   its own, and secure pickup would have no sender to name;
- * - it was issued to one of the accepted client applications: `azp` in v2.0 tokens, `appid` in v1.0. A token
- *   another application obtained for this API (a user consented to it) must not let that application act here;
+ * - it is a v2.0 token, as the app registration is told to issue (docs/outlook.md): v1.0 tokens have another
+ *   issuer and name their client in `appid`, and accepting both shapes would double what can go wrong;
+ * - it was issued to one of the accepted client applications (`azp`). A token another application obtained for
+ *   this API (a user consented to it) must not let that application act here;
  * - it names the user by `oid`, the object ID stable across applications (`sub` is pairwise per application).
  */
 import { mailboxKey } from '../../core/addresses';
@@ -34,9 +36,12 @@ function notDelegated(claims: Claims, scope: string): string | undefined {
   return undefined;
 }
 
-/** The client application the token was issued to: `azp` (v2.0) or `appid` (v1.0). */
-function clientOf(claims: Claims): string | undefined {
-  return text(claims.azp) ?? text(claims.appid);
+/**
+ * Why a token of another version than 2.0 is refused. It needs no signature to refuse, so the verifier asks this
+ * before jose, whose issuer check would otherwise refuse a v1.0 token first, without naming the setting to fix.
+ */
+export function versionRefusal(claims: Claims): string | undefined {
+  return claims.ver === '1.0' ? 'v1.0 token: set accessTokenAcceptedVersion to 2' : undefined;
 }
 
 /** Entra's `acct` claim for a guest: an account from another directory, with no mailbox in this tenant. */
@@ -57,8 +62,8 @@ export function entraCaller(claims: Claims, config: ResolvedEntra): Verdict {
   if (claims.tid !== config.tenantId) return { reason: 'token from another tenant' };
   const refusal = notDelegated(claims, config.scope);
   if (refusal) return { reason: refusal };
-  const client = clientOf(claims);
-  if (client === undefined) return { reason: 'token names no client application (azp or appid)' };
+  const client = text(claims.azp);
+  if (client === undefined) return { reason: 'token names no client application (azp)' };
   if (!config.clientApplications.includes(client))
     return { reason: `token issued to client application ${client}, which is not accepted` };
   const subject = text(claims.oid);

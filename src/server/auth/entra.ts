@@ -1,15 +1,15 @@
 /**
  * Microsoft Entra ID access tokens, as nested app authentication (MSAL) or Office single sign-on hands them to
  * the add-in. jose checks the signature against the tenant's keys (RS256 only), the issuer, the audience, expiry
- * and not-before; entra-claims.ts then judges the tenant, the delegated scope, the client application and the
- * user's identity.
+ * and not-before; entra-claims.ts then judges the token version, the tenant, the delegated scope, the client
+ * application and the user's identity.
  */
 import { jose, type JWTVerifyGetKey } from './jose';
 import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
 import type { EntraConfig } from '../config/schema';
 import type { Caller } from './caller';
-import { entraCaller } from './entra-claims';
+import { entraCaller, versionRefusal } from './entra-claims';
 import { entraKeySet, KeySetUnavailableError } from './entra-keys';
 
 interface EntraDeps {
@@ -27,10 +27,21 @@ export type EntraVerifier = (token: string) => Promise<{ caller: Caller } | { re
 /** Entra signs access tokens with RS256 only; accepting nothing else rules out `none` and algorithm confusion. */
 const ALGORITHMS = ['RS256'];
 
+/** The payload as it claims to be, for refusals only: nothing it says is believed before jose checked it. */
+function unverifiedClaims(token: string): Record<string, unknown> {
+  try {
+    return jose.decodeJwt(token);
+  } catch {
+    return {};
+  }
+}
+
 export function createEntraVerifier(config: EntraConfig, deps: EntraDeps = {}): EntraVerifier {
   const keys = deps.keys ?? entraKeySet(config.jwksUri);
   const clock = deps.clock ?? systemClock;
   return async (token) => {
+    const refusal = versionRefusal(unverifiedClaims(token));
+    if (refusal) return { reason: refusal };
     let payload;
     try {
       ({ payload } = await jose.jwtVerify(token, keys, {

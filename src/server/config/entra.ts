@@ -36,7 +36,7 @@ export interface ResolvedEntra extends Omit<EntraSettings, 'audience' | 'clientA
   resource: string;
   /** Every value of `aud` accepted: `resource` first. */
   audience: string[];
-  /** Every `azp`/`appid` accepted. */
+  /** Every `azp` accepted. */
   clientApplications: string[];
 }
 

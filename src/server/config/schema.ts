@@ -56,7 +56,7 @@ const Entra = z.strictObject({
     .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, { message: 'one scope name, without spaces' })
     .default('access_as_user'),
   /**
-   * The client applications (`azp`, or `appid` in v1.0 tokens) whose tokens are accepted. Defaults to `clientId`
+   * The client applications (`azp` of the v2.0 token) whose tokens are accepted. Defaults to `clientId`
    * (nested app authentication) and Microsoft Office's own clients (Office single sign-on, where Office asks for
    * the token on the add-in's behalf).
    */

@@ -162,16 +162,25 @@ describe('the claims', () => {
     expect((await me(craftToken(published, { claims: { azp } }))).status).toBe(200);
   });
 
-  test('a v1.0 token names its client in appid: accepted for the add-in, refused for a stranger', async () => {
-    const v1 = { ver: '1.0', azp: undefined, preferred_username: undefined, upn: 'Ana@Example.org' };
-    const accepted = await me(craftToken(published, { claims: { ...v1, appid: CLIENT } }));
-    expect(accepted.status).toBe(200);
-    expect(accepted.body.address).toBe('ana@example.org');
-    await expectRefused(
-      craftToken(published, { claims: { ...v1, appid: stranger } }),
-      /client application abcdefab.* not accepted/,
-    );
-  });
+  // The app registration is told to issue v2.0 tokens (accessTokenAcceptedVersion 2); the log says so when not.
+  test.each<[string, Record<string, unknown>]>([
+    [
+      'a v1.0 token as Entra issues it (its own issuer, appid, upn)',
+      { iss: `https://sts.windows.net/${TENANT}/`, ver: '1.0', azp: undefined, appid: CLIENT },
+    ],
+    ['a v1.0 token under the v2.0 issuer', { ver: '1.0', azp: undefined, appid: CLIENT }],
+  ])('%s gets 401, naming the setting to fix', (_name, claims) =>
+    expectRefused(
+      craftToken(published, { claims: { ...claims, preferred_username: undefined, upn: 'ana@example.org' } }),
+      /^v1\.0 token: set accessTokenAcceptedVersion to 2$/,
+    ),
+  );
+
+  test('a client named only in appid is no client: v2.0 tokens name it in azp', () =>
+    expectRefused(
+      craftToken(published, { claims: { azp: undefined, appid: CLIENT } }),
+      /names no client application \(azp\)/,
+    ));
 
   describe('the sender’s address: the user principal name, nothing unverified', () => {
     const addressOf = async (claims: Record<string, unknown>) => {
