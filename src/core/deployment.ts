@@ -11,7 +11,12 @@ import { escapeMarkup } from './markup';
 /** The base URL manifest.xml and the add-in bundles are written with, replaced when served. */
 export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
 
-export type SendMode = 'SoftBlock' | 'Block';
+/**
+ * The send modes Outlook knows for OnMessageSend, as manifest.xml spells them: SoftBlock (the default) lets a
+ * sender send a message the check stopped only by fixing it; Block is strict mode, for admin-deployed add-ins.
+ */
+export const SEND_MODES = ['SoftBlock', 'Block'] as const;
+export type SendMode = (typeof SEND_MODES)[number];
 
 /**
  * The add-in's app registration as the manifests name it for Office single sign-on: Office asks Entra for a token
@@ -29,7 +34,7 @@ export interface ManifestSignIn {
 export interface ManifestOptions {
   /** `https://sendguard.example.org` or with a path prefix; a trailing slash is ignored. */
   baseUrl: string;
-  /** `SoftBlock` (the default) lets a sender send after a failed check only by fixing it; `Block` is strict mode. */
+  /** One of {@link SEND_MODES}; SoftBlock by default. */
   sendMode?: SendMode;
   signIn?: ManifestSignIn;
 }
@@ -66,11 +71,16 @@ export function withBaseUrl(text: string, baseUrl: string): string {
   return text.split(BASE_URL_PLACEHOLDER).join(checkedBase(baseUrl));
 }
 
+const isSendMode = (mode: string): mode is SendMode => (SEND_MODES as readonly string[]).includes(mode);
+
 /** The send mode asked for, or SoftBlock; one Outlook does not know is refused. */
-export function checkedSendMode(mode: SendMode | undefined): SendMode {
-  if (mode === undefined) return 'SoftBlock';
-  if (mode !== 'SoftBlock' && mode !== 'Block')
-    throw new ManifestError('MANIFEST_SEND_MODE_INVALID', `unknown send mode "${String(mode)}"`);
+export function checkedSendMode(mode: string | undefined): SendMode {
+  if (mode === undefined) return SEND_MODES[0];
+  if (!isSendMode(mode))
+    throw new ManifestError(
+      'MANIFEST_SEND_MODE_INVALID',
+      `unknown send mode "${mode}": Outlook knows ${SEND_MODES.join(' and ')}`,
+    );
   return mode;
 }
 

@@ -22,8 +22,10 @@ describe('sendguard manifest', () => {
     expect(plain.code).toBe(1);
     expect(plain.stderr).toContain('must use https');
     expect((await runCli(['manifest'])).code).toBe(2);
-    expect((await runCli(['manifest', '--base-url', 'https://x.example', '--send-mode', 'Maybe'])).code).toBe(
-      2,
-    );
+    const unknownMode = await runCli(['manifest', '--base-url', 'https://x.example', '--send-mode', 'Maybe']);
+    expect(unknownMode).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown send mode "Maybe": Outlook knows SoftBlock and Block'),
+    });
   });
 });

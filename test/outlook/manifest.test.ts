@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPEN_PANE_COMMAND } from '../../src/outlook/config';
-import { BASE_URL_PLACEHOLDER, renderManifest, withBaseUrl } from '../../src/core/deployment';
+import { MANIFEST_HELP } from '../../src/cli/commands/manifest';
+import { BASE_URL_PLACEHOLDER, SEND_MODES, renderManifest, withBaseUrl } from '../../src/core/deployment';
+import { parseConfig } from '../../src/server/config';
 import { buildOutlook, OUTLOOK_DIST, ROOT } from './built-addin';
 import { all, parseXml } from './xml-tree';
 
@@ -141,6 +143,18 @@ describe('renderManifest', () => {
     expect(() =>
       renderManifest(template, { baseUrl: 'https://a.example', sendMode: 'Prompt' as never }),
     ).toThrow();
+  });
+
+  test('the send modes are one list: the manifest, the service configuration and the CLI accept the same', () => {
+    expect(SEND_MODES).toEqual(['SoftBlock', 'Block']);
+    for (const mode of SEND_MODES) {
+      expect(renderManifest(template, { baseUrl: 'https://a.example', sendMode: mode })).toContain(
+        `SendMode="${mode}"`,
+      );
+      expect(parseConfig({ sendMode: mode }).sendMode).toBe(mode);
+    }
+    expect(() => parseConfig({ sendMode: 'Prompt' as never })).toThrow(/sendMode/);
+    expect(MANIFEST_HELP).toContain('--send-mode SoftBlock|Block');
   });
 
   test('withBaseUrl rewrites the send handler bundle the same way', () => {

@@ -4,7 +4,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkedBase, type ManifestOptions, type ManifestSignIn, type SendMode } from '../../core/deployment';
+import {
+  SEND_MODES,
+  checkedBase,
+  checkedSendMode,
+  type ManifestOptions,
+  type ManifestSignIn,
+} from '../../core/deployment';
 import { loadConfig } from '../../server/config';
 import {
   MANIFEST_FORMATS,
@@ -15,7 +21,7 @@ import {
 } from '../../server/web';
 import { UsageError, type CliIo } from '../io';
 
-export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode SoftBlock|Block]
+export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode ${SEND_MODES.join('|')}]
                          [--format xml|json|zip] [--out FILE] [--config FILE]
                          [--client-id GUID [--resource URI] [--scope NAME]]
 
@@ -31,8 +37,6 @@ With --config FILE (or SENDGUARD_CONFIG) the base URL, send mode and Entra sign-
 service's configuration; options given on the command line win. Without a configuration, --client-id names the
 add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id> and --scope
 to access_as_user, as in the service.`;
-
-const SEND_MODES: readonly string[] = ['SoftBlock', 'Block'] satisfies SendMode[];
 
 function parse(args: string[]) {
   return parseArgs({
@@ -75,11 +79,10 @@ function manifestOptions(values: Values, io: CliIo): ManifestOptions {
   const config = configuration(values, io);
   const baseUrl = values['base-url'] ?? config?.publicUrl;
   if (!baseUrl) throw new UsageError(`--base-url is required\n\n${MANIFEST_HELP}`);
-  const sendMode = values['send-mode'] ?? config?.sendMode ?? 'SoftBlock';
-  if (!SEND_MODES.includes(sendMode)) throw new UsageError('--send-mode is SoftBlock or Block');
+  const sendMode = checkedSendMode(values['send-mode'] ?? config?.sendMode);
   // Checked before anything derives from it: a base URL Outlook cannot use is a ManifestError, exit status 1.
   const sso = signIn(values, checkedBase(baseUrl), config);
-  return { baseUrl, sendMode: sendMode as SendMode, ...(sso ? { signIn: sso } : {}) };
+  return { baseUrl, sendMode, ...(sso ? { signIn: sso } : {}) };
 }
 
 export async function manifestCommand(args: string[], io: CliIo): Promise<number> {

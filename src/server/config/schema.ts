@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { SEND_MODES } from '../../core/deployment';
 import { VKS_DEFAULT_BASE_URL } from '../keys';
 import type { ResolvedEntra } from './entra';
 import { EscrowSettingsSchema } from './escrow';
@@ -188,7 +189,7 @@ export const ConfigSchema = z
     /** Secure pickup: code lifetimes and tries, limits, and the SMTP relay codes and notices go out through. */
     escrow: EscrowSettingsSchema.prefault({}),
     /** Outlook's Smart Alerts send mode for the rendered manifest. */
-    sendMode: z.enum(['SoftBlock', 'Block']).default('SoftBlock'),
+    sendMode: z.enum(SEND_MODES).default(SEND_MODES[0]),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
