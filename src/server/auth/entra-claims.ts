@@ -15,6 +15,7 @@
 import { mailboxKey } from '../../core/addresses';
 import type { ResolvedEntra } from '../config/entra';
 import type { Caller, Role } from './caller';
+import { displayNameOf } from './display-name';
 
 type Claims = Record<string, unknown>;
 type Verdict = { caller: Caller } | { reason: string };
@@ -70,7 +71,8 @@ export function entraCaller(claims: Claims, config: ResolvedEntra): Verdict {
   if (subject === undefined) return { reason: 'token names no user object ID (oid)' };
   const appRoles = Array.isArray(claims.roles) ? claims.roles : [];
   const roles: Role[] = appRoles.includes(config.adminRole) ? ['sender', 'admin'] : ['sender'];
-  const name = text(claims.name);
+  // A name that could pass for an address or hide characters is left out rather than shown to recipients.
+  const name = displayNameOf(claims.name);
   const address = addressOf(claims);
   return {
     caller: {

@@ -204,6 +204,15 @@ describe('the claims', () => {
     });
   });
 
+  test('a name that could pass for an address or hides characters is left out; the address stays', async () => {
+    for (const name of ['CEO <ceo@bank.test>', 'Ana \u202Egnp.exe', 'Ana\nExample', 'x'.repeat(129)]) {
+      const response = await me(craftToken(published, { claims: { name } }));
+      expect(response.status).toBe(200);
+      expect(response.body.name).toBeUndefined();
+      expect(response.body.address).toBe('ana@example.org');
+    }
+  });
+
   test('a name that is not an address leaves the caller without one', async () => {
     const response = await me(craftToken(published, { claims: { preferred_username: 'ana' } }));
     expect(response.status).toBe(200);
