@@ -89,8 +89,9 @@ export function completion(decision: SendDecision): CompletedOptions {
 
 /**
  * Past this, a check still waiting on Outlook or the service is given up and the message stopped: a handler that
- * never completes leaves the sender with a spinning Send. Longer than the backend's own deadline (3.5 s), so the
- * service's answer, or its time-out with its own reason, comes first.
+ * never completes leaves the sender with a spinning Send. Longer than the backend client's own deadlines (3.5 s
+ * for the token, then 3.5 s for the answer), so the service's answer, or a time-out with its own reason, comes
+ * first.
  */
 const HANDLER_DEADLINE_MS = 8000;
 
