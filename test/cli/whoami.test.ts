@@ -132,6 +132,34 @@ test('a server that is not Sendguard: exit 1, saying it did not answer who you a
   }
 });
 
+test('a service under a path prefix is asked under that prefix, with or without the trailing slash', async () => {
+  const asked: string[] = [];
+  const prefixed = createHttpServer((request, response) => {
+    asked.push(request.url!);
+    if (request.url !== '/sendguard/api/v1/me') return void response.writeHead(404).end();
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ kind: 'token', subject: 'token:1', name: 'Ana', roles: ['sender'] }));
+  });
+  await new Promise<void>((resolve) => prefixed.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = prefixed.address() as { port: number };
+    for (const base of [`http://127.0.0.1:${port}/sendguard/`, `http://127.0.0.1:${port}/sendguard`]) {
+      const result = await runCli(['whoami', '--url', base], { ...env, SENDGUARD_TOKEN: ana });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^You are Ana\n/);
+    }
+    expect(asked).toEqual(['/sendguard/api/v1/me', '/sendguard/api/v1/me']);
+  } finally {
+    await new Promise((resolve) => prefixed.close(resolve));
+  }
+});
+
+test('the help recommends SENDGUARD_TOKEN over --token, which the process list shows', async () => {
+  const help = (await runCli(['whoami', '--help'], env)).stdout;
+  expect(help).toMatch(/SENDGUARD_TOKEN the token; prefer it to --token/);
+  expect(help).toContain('process list');
+});
+
 test('usage errors: no token, no URL, a URL that is not http(s)', async () => {
   expect((await runCli(['whoami', '--url', url], env)).stderr).toContain('--token or SENDGUARD_TOKEN');
   expect((await runCli(['whoami', '--token', ana], env)).code).toBe(2);

@@ -10,11 +10,14 @@ import { SendguardError } from '../../core/errors';
 import { MeResponse } from '../../server/api/me';
 import { readInput, UsageError, type CliIo } from '../io';
 
-export const WHOAMI_HELP = `Usage: sendguard whoami --url https://HOST [--token TOKEN] [--ca-file FILE] [--json]
+export const WHOAMI_HELP = `Usage: SENDGUARD_TOKEN=TOKEN sendguard whoami --url https://HOST[/PATH] [--ca-file FILE] [--json]
 
-Asks the service at --url who it thinks you are, with the bearer token given by --token or SENDGUARD_TOKEN: an
-API token (sendguard token issue) or an Entra access token for the service's API. Prints the name, mailbox and
-roles the service sees; secure pickup names that person as the sender.
+Asks the service at --url (its address as the add-in uses it, with any path prefix) who it thinks you are, with
+a bearer token: an API token (sendguard token issue) or an Entra access token for the service's API. Prints the
+name, mailbox and roles the service sees; secure pickup names that person as the sender.
+  SENDGUARD_TOKEN the token; prefer it to --token, whose value other users of this machine can read in the
+                  process list (ps)
+  --token TOKEN   the token, when the environment cannot be used
   --ca-file FILE  trust this CA (PEM) for the service's certificate (SENDGUARD_CA_FILE), e.g. the
                   development certificate's CA in the data directory
   --json          print the service's answer as it is`;
@@ -28,11 +31,21 @@ interface Answer {
   body: unknown;
 }
 
+/**
+ * `GET /api/v1/me` under the service's address with its path prefix kept (`https://host/sendguard/` →
+ * `https://host/sendguard/api/v1/me`), as the add-in's client builds its requests.
+ */
+function meUrl(service: URL): URL {
+  let path = service.pathname;
+  while (path.endsWith('/')) path = path.slice(0, -1);
+  return new URL(`${service.origin}${path}/api/v1/me`);
+}
+
 function requestMe(url: URL, token: string, ca: string | undefined): Promise<Answer> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = client.get(
-      new URL('/api/v1/me', url),
+      meUrl(url),
       {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
         timeout: TIMEOUT_MS,
