@@ -20,15 +20,14 @@ export type SendMode = (typeof SEND_MODES)[number];
 
 /**
  * The add-in's app registration as the manifests name it for Office single sign-on: Office asks Entra for a token
- * for `resource` on the add-in's behalf, with `scope`. Absent when the service does not sign in with Entra.
+ * for `resource` on the add-in's behalf. Absent when the service does not sign in with Entra. The API's own scope
+ * is not named: it comes with the resource (the registration exposes it and pre-authorises Office for it).
  */
 export interface ManifestSignIn {
   /** The add-in's Application (client) ID. */
   clientId: string;
   /** The API's application ID URI, `api://<publicUrl host>/<clientId>` by default. */
   resource: string;
-  /** The delegated permission the API exposes, `access_as_user` by default. */
-  scope: string;
 }
 
 export interface ManifestOptions {
@@ -40,11 +39,13 @@ export interface ManifestOptions {
 }
 
 /**
- * Where manifest.xml takes WebApplicationInfo: the schema puts it after Resources, as the last child of the
- * VersionOverridesV1_1 that Office single sign-on reads. The comment's line becomes the element, or goes.
+ * Where manifest.xml takes WebApplicationInfo: as the last child of each VersionOverrides, the 1.0 and the nested
+ * 1.1 (Microsoft's element reference: valid in Mail 1.0 and Mail 1.1, and last), so that a client which falls
+ * back to the 1.0 overrides (Mailbox 1.3 to 1.11) has single sign-on too. Each comment's line becomes the element,
+ * or goes.
  */
 export const SIGN_IN_PLACEHOLDER = '<!-- WebApplicationInfo -->';
-const SIGN_IN_LINE = new RegExp(`\\n([ \\t]*)${SIGN_IN_PLACEHOLDER}`);
+const SIGN_IN_LINES = new RegExp(`\\n([ \\t]*)${SIGN_IN_PLACEHOLDER}`, 'g');
 
 /** A base URL Outlook cannot load the add-in from, or a send mode Outlook does not know. */
 export class ManifestError extends SendguardError {}
@@ -90,12 +91,11 @@ export function addinUrl(baseUrl: string, file: string): string {
 }
 
 /**
- * The scopes WebApplicationInfo names: the API's own permission, and openid and profile, which put the user's
- * name and address into the token the service identifies them by.
+ * The scopes WebApplicationInfo names. Microsoft's reference says Scopes holds the permissions the add-in needs to
+ * external resources such as Microsoft Graph, from which consent is built; the add-in needs none there, only the
+ * user's identity: openid and profile.
  */
-function signInScopes(signIn: ManifestSignIn): string[] {
-  return [signIn.scope, 'openid', 'profile'];
-}
+const SIGN_IN_SCOPES = ['openid', 'profile'] as const;
 
 /** The element, one child a line, each line starting with `indent` (the placeholder's own). */
 function webApplicationInfo(signIn: ManifestSignIn, indent: string): string {
@@ -104,7 +104,7 @@ function webApplicationInfo(signIn: ManifestSignIn, indent: string): string {
     `  <Id>${escapeMarkup(signIn.clientId)}</Id>`,
     `  <Resource>${escapeMarkup(signIn.resource)}</Resource>`,
     '  <Scopes>',
-    ...signInScopes(signIn).map((scope) => `    <Scope>${escapeMarkup(scope)}</Scope>`),
+    ...SIGN_IN_SCOPES.map((scope) => `    <Scope>${scope}</Scope>`),
     '  </Scopes>',
     '</WebApplicationInfo>',
   ]
@@ -118,7 +118,7 @@ export function renderManifest(template: string, options: ManifestOptions): stri
     .split(BASE_URL_PLACEHOLDER)
     .join(escapeMarkup(checkedBase(options.baseUrl)))
     .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`)
-    .replace(SIGN_IN_LINE, (_line, indent: string) =>
+    .replace(SIGN_IN_LINES, (_line, indent: string) =>
       options.signIn ? webApplicationInfo(options.signIn, indent) : '',
     );
 }

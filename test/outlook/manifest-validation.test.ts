@@ -110,17 +110,23 @@ afterAll(async () => {
 });
 
 describe('/manifest.xml against the [MS-OWEMXML] schemas', () => {
-  test('with Entra: valid, WebApplicationInfo last in VersionOverridesV1_1, the send mode Block', async () => {
+  test('with Entra: valid, WebApplicationInfo last in both VersionOverrides, the send mode Block', async () => {
     const xml = (await get(withEntra, '/manifest.xml')).body;
     expect(xsdErrors(xml)).toBe('validates');
-    const inner = all(parseXml(xml), (e) => e.attributes['xsi:type'] === 'VersionOverridesV1_1')[0]!;
-    const info = inner.children[inner.children.length - 1]!;
-    expect(info.name).toBe('WebApplicationInfo');
-    const text = (name: string) => info.children.find((c) => c.name === name)?.text;
-    expect(text('Id')).toBe(CLIENT);
-    expect(text('Resource')).toBe(RESOURCE);
-    const scopes = info.children.find((c) => c.name === 'Scopes')!.children.map((c) => c.text);
-    expect(scopes).toContain('access_as_user');
+    // A client that falls back to the 1.0 overrides (Mailbox 1.3 to 1.11) reads sign-in from there.
+    for (const version of ['VersionOverridesV1_0', 'VersionOverridesV1_1']) {
+      const overrides = all(parseXml(xml), (e) => e.attributes['xsi:type'] === version)[0]!;
+      const info = overrides.children[overrides.children.length - 1]!;
+      expect([version, info.name]).toEqual([version, 'WebApplicationInfo']);
+      const text = (name: string) => info.children.find((c) => c.name === name)?.text;
+      expect(text('Id')).toBe(CLIENT);
+      expect(text('Resource')).toBe(RESOURCE);
+      // Scopes are what the add-in needs of other resources (consent is built from them): only the user's
+      // identity. The API's own access_as_user comes with the Resource.
+      const scopes = info.children.find((c) => c.name === 'Scopes')!.children.map((c) => c.text);
+      expect(scopes).toEqual(['openid', 'profile']);
+    }
+    expect(xml.match(/<WebApplicationInfo>/g)).toHaveLength(2);
     expect(xml).toContain('SendMode="Block"');
   });
 
@@ -132,13 +138,19 @@ describe('/manifest.xml against the [MS-OWEMXML] schemas', () => {
     expect(res.body).toContain('SendMode="SoftBlock"');
   });
 
-  test('the schemas refuse a manifest that breaks them: WebApplicationInfo before Resources', async () => {
+  test('the schemas refuse a manifest that breaks them: WebApplicationInfo not last', async () => {
     const xml = (await get(withEntra, '/manifest.xml')).body;
-    const info = /<WebApplicationInfo>.*<\/WebApplicationInfo>/s.exec(xml)![0];
+    // The first is the nested 1.1 overrides' own, the second the 1.0 overrides'.
+    const info = /<WebApplicationInfo>.*?<\/WebApplicationInfo>/s.exec(xml)![0];
     const without = xml.replace(info, '');
     const inner = without.lastIndexOf('<Resources>');
     const moved = `${without.slice(0, inner)}${info}${without.slice(inner)}`;
     expect(xsdErrors(moved)).toMatch(/Element .*Resources.: This element is not expected/);
+    const outerFirst = xml.replace(
+      '<VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides/1.1"',
+      (nested) => `${info}${nested}`,
+    );
+    expect(xsdErrors(outerFirst)).toMatch(/Element .*VersionOverrides.: This element is not expected/);
     expect(xsdErrors(xml.replaceAll('SendMode="Block"', 'SendMode="Maybe"'))).toMatch(
       /'Maybe' is not an element/,
     );
@@ -293,7 +305,7 @@ describe('sendguard manifest renders what the service serves', () => {
     expect(xsdErrors(plainBlock.stdout)).toBe('validates');
     expect(plainBlock.stdout).not.toContain('<WebApplicationInfo');
     for (const args of [
-      [...entraFlags, '--send-mode', 'SoftBlock', '--resource', 'api://other.example/x', '--scope', 'use'],
+      [...entraFlags, '--send-mode', 'SoftBlock', '--resource', 'api://other.example/x'],
       ['--base-url', PUBLIC_URL, '--send-mode', 'Block'],
     ]) {
       const json = await runCli(['manifest', ...args, '--format', 'json']);
@@ -318,7 +330,10 @@ describe('sendguard manifest renders what the service serves', () => {
 
   test('refuses what it cannot render', async () => {
     expect((await runCli(['manifest', '--base-url', PUBLIC_URL, '--format', 'pdf'])).code).toBe(2);
-    expect((await runCli(['manifest', '--base-url', PUBLIC_URL, '--scope', 'x'])).code).toBe(2);
+    expect(
+      (await runCli(['manifest', '--base-url', PUBLIC_URL, '--resource', 'api://x.example/y'])).code,
+    ).toBe(2);
+    expect((await runCli(['manifest', ...entraFlags, '--scope', 'x'])).code).toBe(2);
     const plainHttp = await runCli(['manifest', '--base-url', 'http://x.example', '--client-id', CLIENT]);
     expect(plainHttp).toMatchObject({ code: 1, stderr: expect.stringContaining('must use https') });
   });

@@ -23,7 +23,7 @@ import { UsageError, type CliIo } from '../io';
 
 export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode ${SEND_MODES.join('|')}]
                          [--format xml|json|zip] [--out FILE] [--config FILE]
-                         [--client-id GUID [--resource URI] [--scope NAME]]
+                         [--client-id GUID [--resource URI]]
 
 Prints the Outlook add-in manifest for the service at --base-url (the service's publicUrl), ready to upload in
 the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom apps) or to sideload:
@@ -35,8 +35,8 @@ the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom a
 
 With --config FILE (or SENDGUARD_CONFIG) the base URL, send mode and Entra sign-in (auth.entra) come from the
 service's configuration; options given on the command line win. Without a configuration, --client-id names the
-add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id> and --scope
-to access_as_user, as in the service.`;
+add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id>, as in the
+service.`;
 
 function parse(args: string[]) {
   return parseArgs({
@@ -49,7 +49,6 @@ function parse(args: string[]) {
       config: { type: 'string' },
       'client-id': { type: 'string' },
       resource: { type: 'string' },
-      scope: { type: 'string' },
     },
     strict: true,
   }).values;
@@ -68,11 +67,10 @@ function configuration(values: Values, io: CliIo): Config | undefined {
 function signIn(values: Values, baseUrl: string, config: Config | undefined): ManifestSignIn | undefined {
   const clientId = values['client-id'];
   if (clientId === undefined) {
-    if (values.resource !== undefined || values.scope !== undefined)
-      throw new UsageError('--resource and --scope go with --client-id');
+    if (values.resource !== undefined) throw new UsageError('--resource goes with --client-id');
     return config?.auth.entra && manifestSignIn(config.auth.entra);
   }
-  return namedSignIn(baseUrl, { clientId, resource: values.resource, scope: values.scope });
+  return namedSignIn(baseUrl, clientId, values.resource);
 }
 
 function manifestOptions(values: Values, io: CliIo): ManifestOptions {
