@@ -12,7 +12,13 @@
 import type { Backend } from '../addin/backend';
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
-import { checkSend, clip, readAndEvaluate, type SendDecision } from '../addin/send-check';
+import {
+  checkSend,
+  clip,
+  readAndEvaluate,
+  type SendDecision,
+  type SendEvaluation,
+} from '../addin/send-check';
 import { recipientSummary } from '../addin/summary';
 import { messageOf, SendguardError } from '../core/errors';
 import { nestedAppAuth } from './auth/naa';
@@ -206,12 +212,17 @@ const checkOnSend: HandlerWork = async (host, backend, stillWanted) => {
 };
 
 /** On compose and on every recipient change: the info bar's one-line summary. */
+/** The info bar's line: the recipients' summary, or why there is none yet and what to do. */
+function summaryText(evaluation: SendEvaluation): string {
+  if (evaluation.kind === 'planned') return recipientSummary(evaluation.planned.plan);
+  const { decision } = evaluation;
+  return decision.kind === 'unanswered' && decision.signIn
+    ? 'Sendguard cannot check the recipients until you sign in: open Sendguard to sign in.'
+    : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
+}
+
 const showSummary: HandlerWork = async (host, backend, stillWanted) => {
-  const evaluation = await readAndEvaluate(host, backend);
-  const text =
-    evaluation.kind === 'planned'
-      ? recipientSummary(evaluation.planned.plan)
-      : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
+  const text = summaryText(await readAndEvaluate(host, backend));
   if (stillWanted()) await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
   return undefined;
 };

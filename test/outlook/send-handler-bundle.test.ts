@@ -480,6 +480,21 @@ describe('signing in, in the JavaScript-only runtime: Office SSO, never a prompt
     },
   );
 
+  test('no token while composing: the info bar tells the sender to sign in, without a prompt', async () => {
+    const { asked, auth } = officeAuth(() =>
+      Promise.reject(Object.assign(new Error('not signed in'), { code: 13001 })),
+    );
+    const { sim } = load(backend('authenticated'), ENTRA, { auth });
+    await new Promise<void>((resolve) => {
+      void sim.actions.get('onMessageRecipientsChangedHandler')!({ completed: () => resolve() });
+    });
+    expect(sim.state.notices['sendguard-summary']?.message).toBe(
+      'Sendguard cannot check the recipients until you sign in: open Sendguard to sign in.',
+    );
+    for (const options of asked)
+      expect(options).toEqual({ allowSignInPrompt: false, allowConsentPrompt: false });
+  });
+
   test('an SSO token the service refuses: blocked with the sign-in reason', async () => {
     const { auth } = officeAuth(() => Promise.resolve('expired-token'));
     const { sim, pendingTimers } = load(status(401), ENTRA, { auth });
