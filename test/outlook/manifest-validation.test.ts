@@ -1,8 +1,15 @@
 /**
  * The manifests as the assembled service serves them (createServer, authentication on: Entra, or API tokens),
- * validated offline against Microsoft's published schemas (test/fixtures/manifest-schemas/README.md): the add-in
- * only XML with xmllint against the [MS-OWEMXML] XSDs, the unified manifest with ajv against its JSON schema, and
- * the app package unzipped. Each validator is shown once to refuse a broken manifest, so a pass means something.
+ * validated offline against the schema files in test/fixtures/manifest-schemas, whose README.md says where each
+ * part comes from: the unified manifest with ajv against Microsoft's JSON schema 1.30, unchanged; the add-in only
+ * XML with xmllint against XSDs of which only some parts are Microsoft's text. The root and basic-types XSDs are
+ * copies said to be Microsoft's published ones; the 1.1 mail overrides are Microsoft's 2017 text plus the
+ * event-based activation types, some copied from [MS-OWEMXML], while Runtimes, Runtime, its Override and
+ * SupportsSharedFolders are written here from Microsoft's element reference; the 1.0 mail overrides are derived
+ * here, with WebApplicationInfo as their last child written from that reference. Where a part was written here, a
+ * pass shows the manifest agrees with our reading of the reference, not with Microsoft's schema; so the event
+ * runtime is also checked against the shape of Microsoft's published sample of event-based activation. Each
+ * validator is shown once to refuse a broken manifest, so a pass means something. The app package is unzipped.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -153,6 +160,88 @@ describe('/manifest.xml against the [MS-OWEMXML] schemas', () => {
     expect(xsdErrors(outerFirst)).toMatch(/Element .*VersionOverrides.: This element is not expected/);
     expect(xsdErrors(xml.replaceAll('SendMode="Block"', 'SendMode="Maybe"'))).toMatch(
       /'Maybe' is not an element/,
+    );
+  });
+});
+
+/**
+ * Event names in both formats, as the table of Microsoft's "Activate add-ins with events"
+ * (learn.microsoft.com/office/dev/add-ins/develop/event-based-activation, "Outlook events") gives them.
+ */
+const MICROSOFT_EVENT_NAMES: Readonly<Record<string, string>> = {
+  OnNewMessageCompose: 'newMessageComposeCreated',
+  OnMessageRecipientsChanged: 'messageRecipientsChanged',
+  OnMessageSend: 'messageSending',
+};
+
+/**
+ * The shape Microsoft's published sample of event-based activation has in each format: the Smart Alerts walkthrough
+ * "Automatically check for an attachment before a message is sent"
+ * (learn.microsoft.com/office/dev/add-ins/outlook/smart-alerts-onmessagesend-walkthrough), its XML and unified
+ * manifest tabs. These are the parts our XSDs were written for rather than copied.
+ */
+describe("the event runtime has the shape of Microsoft's Smart Alerts sample", () => {
+  test('XML: a Runtime with an Override of type javascript, the LaunchEvent extension point naming it', async () => {
+    const xml = parseXml((await get(withEntra, '/manifest.xml')).body);
+    const inner = all(xml, (e) => e.attributes['xsi:type'] === 'VersionOverridesV1_1')[0]!;
+    // The sample's overrides ask for Mailbox 1.12, where OnMessageSend and SendMode begin.
+    const sets = all(inner, (e) => e.name === 'bt:Sets')[0]!;
+    expect(sets.attributes.DefaultMinVersion).toBe('1.12');
+    const host = all(inner, (e) => e.name === 'Host')[0]!;
+    expect(host.attributes['xsi:type']).toBe('MailHost');
+    // Runtimes comes first in MailHost, before DesktopFormFactor.
+    expect(host.children.map((c) => c.name)).toEqual(['Runtimes', 'DesktopFormFactor']);
+    const [runtime] = host.children[0]!.children;
+    expect(runtime!.name).toBe('Runtime');
+    expect(runtime!.children.map((c) => [c.name, c.attributes.type])).toEqual([['Override', 'javascript']]);
+    const urls = new Map(
+      all(inner, (e) => e.name === 'bt:Url').map((e) => [e.attributes.id, e.attributes.DefaultValue!]),
+    );
+    expect(urls.get(runtime!.attributes.resid!)).toMatch(/\.html$/);
+    expect(urls.get(runtime!.children[0]!.attributes.resid!)).toMatch(/\.js$/);
+
+    const launch = all(host, (e) => e.attributes['xsi:type'] === 'LaunchEvent')[0]!;
+    expect(launch.children.map((c) => c.name)).toEqual(['LaunchEvents', 'SourceLocation']);
+    expect(launch.children[1]!.attributes.resid).toBe(runtime!.attributes.resid);
+    // Type and FunctionName on every event; SendMode only on OnMessageSend, in the sample's spelling.
+    const events = launch.children[0]!.children;
+    for (const event of events) {
+      const names = Object.keys(event.attributes).sort();
+      expect(names).toEqual(
+        event.attributes.Type === 'OnMessageSend'
+          ? ['FunctionName', 'SendMode', 'Type']
+          : ['FunctionName', 'Type'],
+      );
+      expect(Object.keys(MICROSOFT_EVENT_NAMES)).toContain(event.attributes.Type);
+    }
+    expect(events.find((e) => e.attributes.Type === 'OnMessageSend')!.attributes.SendMode).toBe('Block');
+  });
+
+  test("JSON: the same events under their unified names, run by a short-lived runtime's executeFunction actions", async () => {
+    const json = (await get(withTokens, '/manifest.json')).json();
+    const xml = parseXml((await get(withTokens, '/manifest.xml')).body);
+    const [extension] = json.extensions;
+    const [autoRun] = extension.autoRunEvents;
+    expect(autoRun.requirements.capabilities).toEqual([{ name: 'Mailbox', minVersion: '1.12' }]);
+    const xmlEvents = all(xml, (e) => e.name === 'LaunchEvent');
+    expect(autoRun.events.map((e: { type: string }) => e.type)).toEqual(
+      xmlEvents.map((e) => MICROSOFT_EVENT_NAMES[e.attributes.Type!]),
+    );
+    // The sample's send mode is spelled softBlock in JSON where the XML has SoftBlock.
+    const sending = autoRun.events.find((e: { type: string }) => e.type === 'messageSending');
+    expect(sending.options).toEqual({ sendMode: 'softBlock' });
+
+    const runtime = extension.runtimes.find((r: { actions: { id: string }[] }) =>
+      r.actions.some((a) => a.id === sending.actionId),
+    );
+    expect(runtime).toMatchObject({
+      requirements: { capabilities: [{ name: 'Mailbox', minVersion: '1.12' }] },
+      type: 'general',
+      code: { page: expect.stringMatching(/\.html$/), script: expect.stringMatching(/\.js$/) },
+      lifetime: 'short',
+    });
+    expect(runtime.actions).toEqual(
+      autoRun.events.map((e: { actionId: string }) => ({ id: e.actionId, type: 'executeFunction' })),
     );
   });
 });
