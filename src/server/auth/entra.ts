@@ -37,8 +37,8 @@ function unverifiedClaims(token: string): Record<string, unknown> {
 }
 
 export function createEntraVerifier(config: EntraConfig, deps: EntraDeps = {}): EntraVerifier {
-  const keys = deps.keys ?? entraKeySet(config.jwksUri);
   const clock = deps.clock ?? systemClock;
+  const keys = deps.keys ?? entraKeySet(config.jwksUri, clock);
   return async (token) => {
     const refusal = versionRefusal(unverifiedClaims(token));
     if (refusal) return { reason: refusal };

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { entraKeySet } from '../../../src/server/auth/entra-keys';
 import { parseConfig } from '../../../src/server/config/load';
 import { createServer, type Server } from '../../../src/server/serve';
+import { ManualClock } from '../../helpers/clock';
 import { httpsJson } from '../../helpers/https-json';
 import { AUDIENCE, CLIENT, ISSUER, TENANT, craftToken, signingKey } from './crafted-tokens';
 
@@ -26,6 +27,8 @@ let ca: string;
 let keySetFile: string;
 /** The service's log: the only place that says why a token was refused. */
 const log: string[] = [];
+/** The service's clock: it stands still, so that the key file's reload cooldown passes only when a test says so. */
+const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-entra-'));
@@ -47,7 +50,7 @@ beforeAll(async () => {
       },
     },
   });
-  server = await createServer(config, { logStream: { write: (line) => void log.push(line) } });
+  server = await createServer(config, { clock, logStream: { write: (line) => void log.push(line) } });
   base = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('127.0.0.1', 'localhost');
   ca = await readFile(server.devCaFile!, 'utf8');
 }, 60_000);
@@ -220,10 +223,12 @@ describe('the claims', () => {
   });
 });
 
-test('keys rotated into the file are picked up for a key ID not seen before, without a restart', async () => {
+test('keys rotated into the file are picked up for a key ID not seen before, without a restart, after the 30-second cooldown', async () => {
   const token = craftToken(rotated);
   await expectRefused(token, /ERR_JWKS_NO_MATCHING_KEY/);
   await writeFile(keySetFile, JSON.stringify({ keys: [published.jwk, rotated.jwk] }));
+  await expectRefused(token, /ERR_JWKS_NO_MATCHING_KEY/);
+  clock.advance(30_000);
   expect((await me(token)).status).toBe(200);
 });
 
