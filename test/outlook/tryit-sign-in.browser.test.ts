@@ -124,6 +124,14 @@ describe('signing in through nested app authentication, against `sendguard serve
     expect(sent).toContain('Sent.');
     expect(sent).toContain('Subject: #secure# Refund');
 
+    // Tokens live in memory only: nothing in the page's storage holds a JWT (an access or ID token).
+    const stored = await page.evaluate(() =>
+      [localStorage, sessionStorage].flatMap((storage) =>
+        Object.keys(storage).map((key) => `${key}=${storage.getItem(key)}`),
+      ),
+    );
+    expect(stored.filter((entry) => entry.includes('eyJ'))).toEqual([]);
+
     await compose(page, { to: `${ANN}, ${DEE}`, body: IBAN_BODY, subject: 'Refund' });
     await badge(page, DEE, 'Blocked');
     const refused = await send(page);
