@@ -1,9 +1,11 @@
 /**
  * The add-ins' client for the backend: `POST /api/v1/assess`, `GET /api/v1/policy` and the sender's acceptance
  * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by a deadline well under Outlook's
- * five-second "taking longer" point; and `GET /api/v1/sign-in`, which tells the add-in how to get its tokens. Every failure is a BackendError with a stable code, so a caller can say what
- * went wrong and — being a send check — refuse rather than guess. Written without runtime dependencies: the send
- * handler bundles this file for a JavaScript-only runtime.
+ * five-second "taking longer" point; `GET /api/v1/sign-in`, which tells the add-in how to get its tokens, and
+ * `GET /api/v1/me`. Each request carries a fixed API token or one asked of a token source. Every failure is a
+ * BackendError with a stable code, so a caller can say what went wrong and — being a send check — refuse rather
+ * than guess. Written without runtime dependencies: the send handler bundles this file for a JavaScript-only
+ * runtime.
  */
 import { readErrorBody } from '../core/error-body';
 import { messageOf, SendguardError } from '../core/errors';
@@ -159,7 +161,7 @@ async function within<T>(deadlineMs: number, work: Promise<T>, onTimeout: () => 
 }
 
 /** The token for one request, or the sign-in error that stops it. */
-function tokenFor(options: BackendOptions, deadlineMs: number): Promise<string | undefined> {
+function tokenFor(options: BackendOptions): Promise<string | undefined> {
   if (!options.tokenSource) return Promise.resolve(options.token);
   const asked = options.tokenSource().catch((error: unknown) => {
     // The service itself failing (asked how to sign in) is that failure, not the sender's sign-in.
@@ -167,7 +169,7 @@ function tokenFor(options: BackendOptions, deadlineMs: number): Promise<string |
     throw new BackendError('BACKEND_NOT_SIGNED_IN', messageOf(error), { cause: error });
   });
   return within(
-    deadlineMs,
+    options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     asked,
     () => new BackendError('BACKEND_NOT_SIGNED_IN', 'the sign-in did not finish in time'),
   );
@@ -236,17 +238,19 @@ function readIdentity(body: unknown): Identity {
   return { ...(name ? { name } : {}), ...(address ? { address } : {}) };
 }
 
+/** A request with the client's token: the fixed one, or one asked of its source. */
+async function signedRequest(options: BackendOptions, path: string, init: RequestInit): Promise<unknown> {
+  return requestJson(options, path, init, await tokenFor(options));
+}
+
 /** Who the service takes the holder of this client's token to be. */
 export async function fetchIdentity(options: BackendOptions): Promise<Identity> {
-  const token = await tokenFor(options, options.deadlineMs ?? DEFAULT_DEADLINE_MS);
-  const body = await requestJson(options, '/api/v1/me', { method: 'GET' }, token);
+  const body = await signedRequest(options, '/api/v1/me', { method: 'GET' });
   return untrusted(() => readIdentity(body));
 }
 
 export function createBackend(options: BackendOptions): Backend {
-  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  const request = async (path: string, init: RequestInit) =>
-    requestJson(options, path, init, await tokenFor(options, deadlineMs));
+  const request = (path: string, init: RequestInit) => signedRequest(options, path, init);
 
   return {
     async assess(recipients) {
