@@ -111,6 +111,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       publicUrl: config.publicUrl,
       sendMode: config.sendMode,
       ...(config.auth.entra ? { signIn: manifestSignIn(config.auth.entra) } : {}),
+      publisher: config.publisher,
     });
     await app.register(staticAreas, { publicUrl: config.publicUrl });
     const stopPurging = purgeExpiredPeriodically(store.keyVerdicts, {

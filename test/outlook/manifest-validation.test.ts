@@ -32,6 +32,11 @@ const PUBLIC_URL = 'https://sendguard.example.org';
 const TENANT = '8a1f3c2e-5b4d-4e6f-9a7b-1c2d3e4f5a6b';
 const CLIENT = '2b7e9f10-4c3d-4a5b-8e6f-7a8b9c0d1e2f';
 const RESOURCE = `api://sendguard.example.org/${CLIENT}`;
+/** The organisation's own pages, as an admin names them in `publisher`. */
+const PUBLISHER = {
+  privacyUrl: 'https://www.example.org/privacy-statement',
+  termsOfUseUrl: 'https://www.example.org/it-terms',
+} as const;
 
 /** xmllint's verdict on an XML manifest: `validates`, or its error lines. */
 function xsdErrors(xml: string): string {
@@ -104,11 +109,25 @@ async function get(server: Server, url: string) {
   return res;
 }
 
+/** The Entra deployment: served by withEntra, and written into a configuration file for the CLI. */
+const ENTRA_SETTINGS = {
+  auth: { entra: { tenantId: TENANT, clientId: CLIENT } },
+  sendMode: 'Block',
+  publisher: PUBLISHER,
+} satisfies ConfigInput;
+
+/** A service configuration file with these settings, for `sendguard manifest --config`. */
+async function configFile(settings: ConfigInput): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'sendguard-config-')), 'sendguard.json');
+  await writeFile(file, JSON.stringify(settings));
+  return file;
+}
+
 let withEntra: Server;
 let withTokens: Server;
 
 beforeAll(async () => {
-  withEntra = await serve({ auth: { entra: { tenantId: TENANT, clientId: CLIENT } }, sendMode: 'Block' });
+  withEntra = await serve(ENTRA_SETTINGS);
   withTokens = await serve({ auth: { apiTokens: true }, sendMode: 'SoftBlock' });
 }, 60_000);
 
@@ -262,7 +281,42 @@ describe('/manifest.json against the unified manifest schema 1.30', () => {
     const urls = JSON.stringify(manifest).match(/https:\/\/[^"]+/g)!;
     expect(urls.filter((url) => !url.startsWith(`${PUBLIC_URL}/`))).toEqual([
       expect.stringContaining('developer.microsoft.com/json-schemas/teams/v1.30/'),
+      PUBLISHER.privacyUrl,
+      PUBLISHER.termsOfUseUrl,
     ]);
+    expect(manifest.developer).toEqual({ name: 'Sendguard', websiteUrl: `${PUBLIC_URL}/`, ...PUBLISHER });
+  });
+
+  test("without the organisation's pages: the service's own privacy and terms pages, which say what it keeps", async () => {
+    const manifest = (await get(withTokens, '/manifest.json')).json();
+    expect(manifest.developer).toEqual({
+      name: 'Sendguard',
+      websiteUrl: `${PUBLIC_URL}/`,
+      privacyUrl: `${PUBLIC_URL}/privacy`,
+      termsOfUseUrl: `${PUBLIC_URL}/terms`,
+    });
+    const privacy = await get(withTokens, '/privacy');
+    expect(privacy.headers['content-type']).toBe('text/html; charset=utf-8');
+    for (const kept of ['SQLite', 'as hashes only', 'ciphertext the service cannot decrypt', 'audit'])
+      expect(privacy.body).toContain(kept);
+    expect(privacy.body).toContain('Its logs carry no message content, tokens or recipient addresses.');
+    const terms = await get(withTokens, '/terms');
+    expect(terms.body).toContain('run by your organisation, which sets the terms');
+    const start = (await get(withTokens, '/')).body;
+    for (const path of ['/privacy', '/terms']) expect(start).toContain(`<a href="${path}">`);
+  });
+
+  test('publisher takes https pages, privacy and terms together', () => {
+    const base = { publicUrl: PUBLIC_URL };
+    expect(
+      parseConfig({ ...base, publisher: { ...PUBLISHER, websiteUrl: 'https://www.example.org/' } }).publisher,
+    ).toEqual({ ...PUBLISHER, websiteUrl: 'https://www.example.org/' });
+    expect(() => parseConfig({ ...base, publisher: { privacyUrl: PUBLISHER.privacyUrl } as never })).toThrow(
+      /termsOfUseUrl/,
+    );
+    expect(() =>
+      parseConfig({ ...base, publisher: { ...PUBLISHER, privacyUrl: 'http://www.example.org/p' } }),
+    ).toThrow(/privacyUrl/);
   });
 
   test('the same add-in as the XML: its id, version, buttons, pages, events and handlers', async () => {
@@ -366,15 +420,7 @@ describe('sendguard manifest renders what the service serves', () => {
   const entraFlags = ['--base-url', PUBLIC_URL, '--client-id', CLIENT];
 
   test('from the service configuration (--config): the same XML and JSON as the service', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'sendguard-config-')), 'sendguard.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        publicUrl: PUBLIC_URL,
-        sendMode: 'Block',
-        auth: { entra: { tenantId: TENANT, clientId: CLIENT } },
-      }),
-    );
+    const file = await configFile({ publicUrl: PUBLIC_URL, ...ENTRA_SETTINGS });
     for (const [format, path] of [
       ['xml', '/manifest.xml'],
       ['json', '/manifest.json'],
@@ -404,7 +450,8 @@ describe('sendguard manifest renders what the service serves', () => {
 
   test('the app package: refused on a terminal, the served bytes through a redirect or --out', async () => {
     const served = (await get(withEntra, '/app-package.zip')).rawPayload;
-    const args = ['manifest', ...entraFlags, '--send-mode', 'Block', '--format', 'zip'];
+    const config = await configFile({ publicUrl: PUBLIC_URL, ...ENTRA_SETTINGS });
+    const args = ['manifest', '--config', config, '--format', 'zip'];
     const onTerminal = await runCli(args, {}, { terminal: true });
     expect(onTerminal.code).toBe(2);
     expect(onTerminal.stderr).toContain('--out FILE');

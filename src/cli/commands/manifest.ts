@@ -4,19 +4,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import {
-  SEND_MODES,
-  checkedBase,
-  checkedSendMode,
-  type ManifestOptions,
-  type ManifestSignIn,
-} from '../../core/deployment';
+import { SEND_MODES, checkedBase, checkedSendMode, type ManifestSignIn } from '../../core/deployment';
 import { loadConfig } from '../../server/config';
 import {
   MANIFEST_FORMATS,
   deploymentManifest,
   manifestSignIn,
   namedSignIn,
+  type DeploymentOptions,
   type ManifestFormat,
 } from '../../server/web';
 import { UsageError, type CliIo } from '../io';
@@ -73,14 +68,14 @@ function signIn(values: Values, baseUrl: string, config: Config | undefined): Ma
   return namedSignIn(baseUrl, clientId, values.resource);
 }
 
-function manifestOptions(values: Values, io: CliIo): ManifestOptions {
+function manifestOptions(values: Values, io: CliIo): DeploymentOptions {
   const config = configuration(values, io);
   const baseUrl = values['base-url'] ?? config?.publicUrl;
   if (!baseUrl) throw new UsageError(`--base-url is required\n\n${MANIFEST_HELP}`);
   const sendMode = checkedSendMode(values['send-mode'] ?? config?.sendMode);
   // Checked before anything derives from it: a base URL Outlook cannot use is a ManifestError, exit status 1.
   const sso = signIn(values, checkedBase(baseUrl), config);
-  return { baseUrl, sendMode, ...(sso ? { signIn: sso } : {}) };
+  return { baseUrl, sendMode, ...(sso ? { signIn: sso } : {}), publisher: config?.publisher };
 }
 
 export async function manifestCommand(args: string[], io: CliIo): Promise<number> {

@@ -190,6 +190,17 @@ export const ConfigSchema = z
     escrow: EscrowSettingsSchema.prefault({}),
     /** Outlook's Smart Alerts send mode for the rendered manifest. */
     sendMode: z.enum(SEND_MODES).default(SEND_MODES[0]),
+    /**
+     * The organisation's own privacy statement and terms of use (and optionally its web page) for the unified
+     * manifest, which the admin centre shows; without them it names this service's /privacy and /terms pages.
+     */
+    publisher: z
+      .strictObject({
+        privacyUrl: z.url({ protocol: /^https$/ }),
+        termsOfUseUrl: z.url({ protocol: /^https$/ }),
+        websiteUrl: z.url({ protocol: /^https$/ }).optional(),
+      })
+      .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -7,3 +7,4 @@ export {
   namedSignIn,
 } from './manifests';
 export type { ManifestFormat } from './manifests';
+export type { DeploymentOptions } from './unified-manifest';

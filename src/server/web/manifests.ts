@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appPackage, manifestJsonText } from './app-package';
-import { renderManifest, type ManifestOptions, type ManifestSignIn } from '../../core/deployment';
-import { unifiedManifest } from './unified-manifest';
+import { renderManifest, type ManifestSignIn } from '../../core/deployment';
+import { unifiedManifest, type DeploymentOptions } from './unified-manifest';
 import { defaultResource, type ResolvedEntra } from '../config/entra';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -61,7 +61,7 @@ export function namedSignIn(baseUrl: string, clientId: string, resource: string 
   return { clientId, resource: resource ?? defaultResource(baseUrl, clientId) };
 }
 
-export function deploymentManifest(format: ManifestFormat, options: ManifestOptions): RenderedManifest {
+export function deploymentManifest(format: ManifestFormat, options: DeploymentOptions): RenderedManifest {
   switch (format) {
     case 'xml':
       return {

@@ -11,6 +11,7 @@ import { SendguardError } from '../../core/errors';
 import { ManifestError, withBaseUrl, type ManifestSignIn, type SendMode } from '../../core/deployment';
 import { MANIFEST_DOWNLOADS, MANIFEST_FORMATS, deploymentManifest } from './manifests';
 import { WEB_ROOT } from './static-areas';
+import type { PublisherPages } from './unified-manifest';
 
 const SEND_HANDLER = 'launchevent.js';
 
@@ -19,6 +20,8 @@ interface OutlookDeploymentOptions {
   sendMode: SendMode;
   /** The add-in's app registration (from `auth.entra`); without it the manifests name no sign-in. */
   signIn?: ManifestSignIn;
+  /** The organisation's privacy, terms and web pages for the unified manifest (`publisher`). */
+  publisher?: PublisherPages | undefined;
   root?: string;
 }
 
@@ -44,6 +47,7 @@ const outlookDeployment: FastifyPluginAsync<OutlookDeploymentOptions> = async (a
           baseUrl: options.publicUrl,
           sendMode: options.sendMode,
           ...(options.signIn ? { signIn: options.signIn } : {}),
+          publisher: options.publisher,
         }),
       );
       return reply

@@ -1,7 +1,7 @@
 /**
  * The browser side the backend serves: the built bundles under dist/web/<area>/ (webpack.config.js), each at its
- * own path with the headers its pages need, and a start page saying what is where. An area not built yet is
- * simply absent from the start page.
+ * own path with the headers its pages need, a start page saying what is where, and the service's privacy and
+ * terms pages. An area not built yet is simply absent from the start page.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { PORTAL_HEADERS } from '../escrow/headers';
 import { MANIFEST_DOWNLOADS } from './manifests';
+import { htmlPage } from './page';
+import { POLICY_PAGES, PRIVACY_PATH, TERMS_PATH } from './policy-pages';
 
 export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
 
@@ -87,11 +89,14 @@ function startPage(publicUrl: string, areas: WebArea[]): string {
     ),
     `<li><a href="/api/v1/openapi.json">${publicUrl}/api/v1/openapi.json</a> — the API description</li>`,
     `<li><a href="/healthz">${publicUrl}/healthz</a> — health</li>`,
+    `<li><a href="${PRIVACY_PATH}">${publicUrl}${PRIVACY_PATH}</a> — what this service keeps</li>`,
+    `<li><a href="${TERMS_PATH}">${publicUrl}${TERMS_PATH}</a> — terms of use</li>`,
   ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sendguard</title>
-<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5;padding:0 1rem}</style></head>
-<body><h1>Sendguard</h1><p>This server decides how each recipient of a message is protected. It serves:</p>
-<ul>${items.join('\n')}</ul></body></html>`;
+  return htmlPage(
+    'Sendguard',
+    `<h1>Sendguard</h1><p>This server decides how each recipient of a message is protected. It serves:</p>
+<ul>${items.join('\n')}</ul>`,
+  );
 }
 
 const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
@@ -110,10 +115,12 @@ const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
       },
     });
   }
-  const page = startPage(options.publicUrl, built);
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(page),
-  );
+  const pages = { '/': startPage(options.publicUrl, built), ...POLICY_PAGES };
+  for (const [path, page] of Object.entries(pages)) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(page),
+    );
+  }
 };
 
 export default staticAreas;

@@ -11,6 +11,7 @@ import {
   type ManifestOptions,
   type SendMode,
 } from '../../core/deployment';
+import { PRIVACY_PATH, TERMS_PATH } from './policy-pages';
 
 /** The schema version written: the newest one @microsoft/app-manifest publishes, with autoRunEvents and sendMode. */
 export const UNIFIED_MANIFEST_VERSION = '1.30';
@@ -21,7 +22,22 @@ export const ADDIN_ID = '6f1d7c52-3b8e-4f7a-9c2d-5e4b8a1f0c37';
 /** The package's icon files, at the zip's root. */
 export const PACKAGE_ICONS = { color: 'color.png', outline: 'outline.png' } as const;
 
-export interface UnifiedManifestOptions extends ManifestOptions {
+/**
+ * The organisation's own pages the manifest names for the admin centre (`publisher` in the configuration).
+ * Without them it names the service's home page and its own privacy and terms pages.
+ */
+export interface PublisherPages {
+  privacyUrl: string;
+  termsOfUseUrl: string;
+  websiteUrl?: string | undefined;
+}
+
+/** What the deployment adds to the manifests' options for the unified manifest. */
+export interface DeploymentOptions extends ManifestOptions {
+  publisher?: PublisherPages | undefined;
+}
+
+export interface UnifiedManifestOptions extends DeploymentOptions {
   /** The product's version, `major.minor.patch` (package.json's). */
   version: string;
 }
@@ -48,7 +64,7 @@ const EVENTS = [
 ] as const;
 
 /** manifest.xml's SendMode values, in the unified manifest's spelling. */
-const SEND_MODES: Record<SendMode, string> = { SoftBlock: 'softBlock', Block: 'block' };
+const UNIFIED_SEND_MODES: Record<SendMode, string> = { SoftBlock: 'softBlock', Block: 'block' };
 
 const mailbox = (minVersion: string) => ({ capabilities: [{ name: 'Mailbox', minVersion }] });
 
@@ -85,18 +101,25 @@ function pageRuntime(baseUrl: string, id: string, page: string, actionId: string
   };
 }
 
+function publisherPages(site: string, publisher: PublisherPages | undefined) {
+  return {
+    websiteUrl: publisher?.websiteUrl ?? `${site}/`,
+    privacyUrl: publisher?.privacyUrl ?? `${site}${PRIVACY_PATH}`,
+    termsOfUseUrl: publisher?.termsOfUseUrl ?? `${site}${TERMS_PATH}`,
+  };
+}
+
 export function unifiedManifest(options: UnifiedManifestOptions): Record<string, unknown> {
   const { baseUrl, signIn, version } = options;
-  const sendMode = SEND_MODES[checkedSendMode(options.sendMode)];
+  const sendMode = UNIFIED_SEND_MODES[checkedSendMode(options.sendMode)];
   const site = checkedBase(baseUrl);
-  const support = `${site}/try/`;
   return {
     $schema: `https://developer.microsoft.com/json-schemas/teams/v${UNIFIED_MANIFEST_VERSION}/MicrosoftTeams.schema.json`,
     manifestVersion: UNIFIED_MANIFEST_VERSION,
     version,
     id: ADDIN_ID,
     localizationInfo: { defaultLanguageTag: 'en-us' },
-    developer: { name: 'Sendguard', websiteUrl: `${site}/`, privacyUrl: support, termsOfUseUrl: support },
+    developer: { name: 'Sendguard', ...publisherPages(site, options.publisher) },
     name: { short: 'Sendguard', full: 'Sendguard for Outlook' },
     description: {
       short: 'How each recipient is protected, checked before you send.',
