@@ -431,6 +431,60 @@ describe('sendguard manifest renders what the service serves', () => {
     }
   });
 
+  describe('with Entra in the configuration, --base-url must be its publicUrl', () => {
+    const PORTED = 'https://sendguard.example.org:8443/sg';
+    const portedResource = `api://sendguard.example.org:8443/${CLIENT}`;
+    const withPort = { ...ENTRA_SETTINGS, publicUrl: PORTED };
+
+    test('a publicUrl with a port and a path prefix: the same URL (with a trailing slash) renders', async () => {
+      const cli = await runCli([
+        'manifest',
+        '--config',
+        await configFile(withPort),
+        '--base-url',
+        `${PORTED}/`,
+      ]);
+      expect(cli).toMatchObject({ code: 0, stderr: '' });
+      expect(xsdErrors(cli.stdout)).toBe('validates');
+      expect(cli.stdout).toContain(`<Resource>${portedResource}</Resource>`);
+      expect(cli.stdout).toContain(`<AppDomain>${PORTED}</AppDomain>`);
+    });
+
+    test('another host, port or path is refused, naming publicUrl and the resource', async () => {
+      const file = await configFile(withPort);
+      for (const other of [
+        'https://sendguard.example.org/sg',
+        'https://sendguard.example.org:8443/',
+        'https://other.example:8443/sg',
+      ]) {
+        const cli = await runCli(['manifest', '--config', file, '--base-url', other, '--client-id', CLIENT]);
+        expect([other, cli.code, cli.stdout]).toEqual([other, 2, '']);
+        expect(cli.stderr).toContain(`is not the configuration's publicUrl ${PORTED}`);
+        expect(cli.stderr).toContain(portedResource);
+      }
+    });
+
+    test('an explicit audience is the Resource, and a different --base-url is refused all the same', async () => {
+      const audience = `api://addins.example.org/${CLIENT}`;
+      const file = await configFile({
+        ...withPort,
+        auth: { entra: { ...ENTRA_SETTINGS.auth.entra, audience } },
+      });
+      const same = await runCli(['manifest', '--config', file, '--format', 'json']);
+      expect(JSON.parse(same.stdout).webApplicationInfo).toEqual({ id: CLIENT, resource: audience });
+      const other = await runCli(['manifest', '--config', file, '--base-url', PUBLIC_URL]);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain(audience);
+    });
+
+    test('without Entra a configuration does not fix the base URL', async () => {
+      const file = await configFile({ publicUrl: PORTED, auth: { apiTokens: true } });
+      const cli = await runCli(['manifest', '--config', file, '--base-url', PUBLIC_URL]);
+      expect(cli.code).toBe(0);
+      expect(cli.stdout).toContain(`<AppDomain>${PUBLIC_URL}</AppDomain>`);
+    });
+  });
+
   test('from flags, in the combinations the servers above do not serve: valid against the schemas', async () => {
     const entraSoft = await runCli(['manifest', ...entraFlags, '--send-mode', 'SoftBlock']);
     expect(xsdErrors(entraSoft.stdout)).toBe('validates');

@@ -28,8 +28,9 @@ the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom a
                  binary: give --out FILE, or redirect the output to a file.
 --send-mode Block makes the on-send check strict: a sender cannot send a message it stops. Default SoftBlock.
 
-With --config FILE (or SENDGUARD_CONFIG) the base URL, send mode and Entra sign-in (auth.entra) come from the
-service's configuration; options given on the command line win. Without a configuration, --client-id names the
+With --config FILE (or SENDGUARD_CONFIG) the base URL, send mode, Entra sign-in (auth.entra) and publisher pages
+come from the service's configuration; options given on the command line win, except that with auth.entra
+--base-url must be the configuration's publicUrl (single sign-on works only there). Without a configuration, --client-id names the
 add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id>, as in the
 service.`;
 
@@ -68,13 +69,30 @@ function signIn(values: Values, baseUrl: string, config: Config | undefined): Ma
   return namedSignIn(baseUrl, clientId, values.resource);
 }
 
+/**
+ * A configuration that signs in with Entra fixes where the add-in lives: Office single sign-on asks for the
+ * resource only from an add-in on the resource's own domain, and the service takes tokens only for that resource,
+ * named after its publicUrl. A manifest for another base URL would sign nobody in, so it is refused.
+ */
+function checkSameDeployment(base: string, config: Config | undefined): void {
+  const entra = config?.auth.entra;
+  if (!entra || checkedBase(config.publicUrl) === base) return;
+  throw new UsageError(
+    `--base-url ${base} is not the configuration's publicUrl ${config.publicUrl}, where the service signs ` +
+      `senders in with Entra for ${entra.resource}: Office single sign-on works only for an add-in served ` +
+      'there. Leave out --base-url, or change publicUrl in the configuration.',
+  );
+}
+
 function manifestOptions(values: Values, io: CliIo): DeploymentOptions {
   const config = configuration(values, io);
   const baseUrl = values['base-url'] ?? config?.publicUrl;
   if (!baseUrl) throw new UsageError(`--base-url is required\n\n${MANIFEST_HELP}`);
   const sendMode = checkedSendMode(values['send-mode'] ?? config?.sendMode);
   // Checked before anything derives from it: a base URL Outlook cannot use is a ManifestError, exit status 1.
-  const sso = signIn(values, checkedBase(baseUrl), config);
+  const base = checkedBase(baseUrl);
+  checkSameDeployment(base, config);
+  const sso = signIn(values, base, config);
   return { baseUrl, sendMode, ...(sso ? { signIn: sso } : {}), publisher: config?.publisher };
 }
 
