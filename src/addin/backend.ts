@@ -10,8 +10,9 @@
 import { readErrorBody } from '../core/error-body';
 import { messageOf, SendguardError } from '../core/errors';
 import { checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
-import { AnswerError, Place } from '../core/evaluate/fields';
+import { AnswerError } from '../core/evaluate/fields';
 import { type PolicyAnswer, readPolicyAnswer } from '../core/evaluate/policy-answer';
+import { readIdentity, type Identity } from '../core/identity';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
 
@@ -55,6 +56,7 @@ export function needsSignIn(error: unknown): boolean {
 }
 
 export type { AssessAnswer, AssessedRecipient } from '../core/wire';
+export type { Identity } from '../core/identity';
 
 /**
  * The bearer token for one request, asked for anew each time (the source keeps its own cache): `undefined` sends
@@ -219,23 +221,6 @@ export async function fetchSignInSettings(
 ): Promise<SignInSettings> {
   const body = await requestJson(options, '/api/v1/sign-in', { method: 'GET' }, undefined);
   return untrusted(() => readSignInSettings(body));
-}
-
-/** Who the service takes the caller to be (GET /api/v1/me), as the pane names them. */
-export interface Identity {
-  name?: string;
-  address?: string;
-}
-
-/** A name or a mailbox is far shorter; the cap only bounds a hostile answer. */
-const IDENTITY_MAX = 320;
-
-function readIdentity(body: unknown): Identity {
-  const at = new Place('who you are: ');
-  const me = at.object(body, 'the answer');
-  const name = at.optionalString(me.name, 'name', IDENTITY_MAX);
-  const address = at.optionalString(me.address, 'address', IDENTITY_MAX);
-  return { ...(name ? { name } : {}), ...(address ? { address } : {}) };
 }
 
 /** A request with the client's token: the fixed one, or one asked of its source. */

@@ -166,7 +166,13 @@ describe('signing in from the pane', () => {
     const asked: string[] = [];
     const whoAmI = async () => {
       asked.push('who');
-      return { name: 'Sam Sender', address: 'sam@example.gov' };
+      return {
+        kind: 'entra' as const,
+        subject: 'oid-sam',
+        name: 'Sam Sender',
+        address: 'sam@example.gov',
+        roles: ['sender' as const],
+      };
     };
     await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => signIn(), whoAmI);
     await screen.findByRole('button', { name: 'Sign in' });

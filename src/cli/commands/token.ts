@@ -5,8 +5,7 @@
 import { parseArgs } from 'node:util';
 import { issueApiToken, parseTokenOwner, revokeToken } from '../../server/auth';
 import { loadConfig } from '../../server/config';
-import { openSqliteStore } from '../../server/store';
-import type { ApiTokenRecord, TokenStore } from '../../server/store/store';
+import { openSqliteStore, type ApiTokenRecord, type TokenStore } from '../../server/store';
 import { UsageError, type CliIo } from '../io';
 import { SendguardError } from '../../core/errors';
 

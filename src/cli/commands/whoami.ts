@@ -7,7 +7,7 @@ import https from 'node:https';
 import { parseArgs } from 'node:util';
 import { readErrorBody } from '../../core/error-body';
 import { SendguardError } from '../../core/errors';
-import { MeResponse } from '../../server/api/me';
+import { readIdentity, type CallerKind, type Identity } from '../../core/identity';
 import { readInput, UsageError, type CliIo } from '../io';
 
 export const WHOAMI_HELP = `Usage: SENDGUARD_TOKEN=TOKEN sendguard whoami --url https://HOST[/PATH] [--ca-file FILE] [--json]
@@ -93,13 +93,13 @@ function unreachable(url: URL, error: unknown): SendguardError {
   );
 }
 
-const KIND_WORDS: Record<MeResponse['kind'], string> = {
+const KIND_WORDS: Record<CallerKind, string> = {
   entra: 'a Microsoft Entra ID user',
   token: 'an API token',
   dev: 'development mode: the service checks no sign-in',
 };
 
-function describe(me: MeResponse): string {
+function describe(me: Identity): string {
   const who = me.name && me.address ? `${me.name} <${me.address}>` : (me.address ?? me.name ?? me.subject);
   const lines = [
     `You are ${who}`,
@@ -156,14 +156,16 @@ export async function whoamiCommand(args: string[], io: CliIo): Promise<number> 
     throw unreachable(url, error);
   }
   if (answer.status !== 200) throw refusal(url, answer);
-  const read = MeResponse.safeParse(answer.body);
-  if (!read.success) {
+  let me: Identity;
+  try {
+    me = readIdentity(answer.body);
+  } catch (error) {
     throw new SendguardError(
       'WHOAMI_FAILED',
       `the service at ${url.origin} did not answer who you are (is it a Sendguard service?)`,
+      { cause: error },
     );
   }
-  const me = read.data;
   io.out(values.json ? `${JSON.stringify(me, null, 2)}\n` : describe(me));
   return 0;
 }

@@ -4,26 +4,25 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { CALLER_KINDS, ROLES, type Identity } from '../../core/identity';
 import { callerOf } from '../auth/plugin';
 import { jsonSchema } from './schema';
 
-export const MeResponse = z.object({
-  kind: z.enum(['entra', 'token', 'dev']),
-  /** Entra: the user's object ID; API token: `token:<id>`; development mode: `dev`. */
+/** The answer's schema for the API description; core/identity.ts holds the shape and its reader. */
+const MeResponse: z.ZodType<Identity> = z.object({
+  kind: z.enum(CALLER_KINDS),
   subject: z.string(),
   name: z.string().optional(),
-  /** The caller's mailbox (`mailboxKey` form), when known. */
   address: z.string().optional(),
   tenant: z.string().optional(),
-  roles: z.array(z.enum(['sender', 'admin'])),
+  roles: z.array(z.enum(ROLES)),
 });
-export type MeResponse = z.infer<typeof MeResponse>;
 
 const me: FastifyPluginAsync = async (app) => {
   app.get(
     '/me',
     { schema: { tags: ['sign-in'], response: { 200: jsonSchema(MeResponse, 'output') } } },
-    async (request): Promise<MeResponse> => {
+    async (request): Promise<Identity> => {
       const { kind, subject, name, address, tenant, roles } = callerOf(request);
       return {
         kind,

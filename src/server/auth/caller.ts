@@ -1,24 +1,10 @@
 /** Who is calling, once authentication has run; every route handler decides on this and nothing else. */
 import { SendguardError } from '../../core/errors';
+import type { Identity } from '../../core/identity';
 
-export type Role = 'sender' | 'admin';
-
-export interface Caller {
-  kind: 'entra' | 'token' | 'dev';
-  /** Entra: the user's object ID (`oid`); API token: `token:<id>`; dev mode: `dev`. */
-  subject: string;
-  /** The person's display name: Entra's `name`; an API token's owner (else the token's name); dev mode's label. */
-  name?: string;
-  /**
-   * The person's mailbox, in `mailboxKey` form: Entra's user principal name (`preferred_username`, else `upn`)
-   * when it is an address, none for a guest (`acct: 1`); an API token owner's address. Absent when nothing names one: secure pickup then names the sender
-   * without an address and sends them no notices by mail.
-   */
-  address?: string;
-  /** Entra: the tenant ID. */
-  tenant?: string;
-  roles: Role[];
-}
+/** The caller's identity is the shape `GET /api/v1/me` answers with (core/identity.ts documents each field). */
+export type Caller = Identity;
+export type { Role } from '../../core/identity';
 
 /**
  * Codes the API maps to statuses. Messages stay generic on purpose: "expired" or "wrong audience" would tell an
