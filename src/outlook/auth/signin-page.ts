@@ -9,7 +9,7 @@ import { createStandardPublicClientApplication } from '@azure/msal-browser';
 import { fetchSignInSettings } from '../../addin/backend';
 import { messageOf } from '../../core/errors';
 import { showOutsideOutlook } from '../outside-outlook';
-import type { DialogAnswer } from './dialog-sign-in';
+import { tokenAnswer, type DialogAnswer } from './dialog-sign-in';
 
 function answer(message: DialogAnswer): void {
   Office.context.ui.messageParent(JSON.stringify(message), { targetOrigin: location.origin });
@@ -27,8 +27,7 @@ async function signIn(): Promise<DialogAnswer> {
     cache: { cacheLocation: 'memoryStorage' },
   });
   const result = await msal.handleRedirectPromise();
-  if (result)
-    return { kind: 'token', accessToken: result.accessToken, expiresOn: result.expiresOn?.getTime() ?? 0 };
+  if (result) return tokenAnswer(result.accessToken, result.expiresOn);
   // Leaves for the authority; this page is loaded again on the way back, with the answer to redeem.
   await msal.acquireTokenRedirect({ scopes: entra.scopes });
   return new Promise<never>(() => undefined);
