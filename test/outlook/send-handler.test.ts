@@ -5,6 +5,8 @@
  */
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
 import { BackendError } from '../../src/addin/backend';
+import { messageOf } from '../../src/core/errors';
+import { signInFailure } from '../../src/outlook/auth/sign-in-error';
 import {
   composeChangeHandler,
   sendHandler,
@@ -127,6 +129,25 @@ describe('the send handler, with its dependencies injected', () => {
     const [options] = await run(handler);
     expect(options!.errorMessage).toContain('Open Sendguard to sign in');
     expect(recorded()).toContainEqual(expect.stringContaining('[BACKEND_UNAUTHORIZED]'));
+  });
+
+  test('Outlook giving no token: one plain sentence and what to do for the sender; Office’s code and words only in the log', async () => {
+    const sim = message();
+    const office = Object.assign(new Error('The user is not signed in to Office.'), { code: 13001 });
+    const notSignedIn = new BackendError(
+      'BACKEND_NOT_SIGNED_IN',
+      messageOf(signInFailure('SIGN_IN_NEEDED', office)),
+      { cause: signInFailure('SIGN_IN_NEEDED', office) },
+    );
+    const handler = sendHandler(depsFor(sim, () => Promise.reject(notSignedIn)));
+    const [options] = await run(handler);
+    expect(options!.errorMessage).toBe(
+      'You are not signed in to the Sendguard service (not signed in to Outlook, or the sign-in expired). Sendguard cannot confirm that this message is protected as your organisation requires, so it was not sent. Open Sendguard to sign in, then send again. If this keeps happening, ask your administrator to check Sendguard’s sign-in.',
+    );
+    expect(recorded()).toContainEqual(expect.stringContaining('[BACKEND_NOT_SIGNED_IN]'));
+    expect(recorded()).toContainEqual(
+      expect.stringContaining('[13001] The user is not signed in to Office.'),
+    );
   });
 
   test('the injected deadline stops the check, and the abandoned work never tags the message afterwards', async () => {
