@@ -1,8 +1,9 @@
 /**
  * The add-ins' client for the backend: `POST /api/v1/assess`, `GET /api/v1/policy` and the sender's acceptance
- * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by a deadline well under Outlook's
- * five-second "taking longer" point; `GET /api/v1/sign-in`, which tells the add-in how to get its tokens, and
- * `GET /api/v1/me`. Each request carries a fixed API token or one asked of a token source. Every failure is a
+ * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by one deadline well under Outlook's
+ * five-second "taking longer" point that covers the token it waits for as well as the service's answer;
+ * `GET /api/v1/sign-in`, which tells the add-in how to get its tokens, and `GET /api/v1/me`. Each request carries
+ * a fixed API token or one asked of a token source, which hears of a token the service refused. Every failure is a
  * BackendError with a stable code, so a caller can say what went wrong and — being a send check — refuse rather
  * than guess. Written without runtime dependencies: the send handler bundles this file for a JavaScript-only
  * runtime.
@@ -47,12 +48,18 @@ export class BackendError extends SendguardError {
   }
 }
 
+/** What is wrong with the sign-in: no token could be had (`missing`), or the service refused the one sent. */
+export type SignInFault = 'missing' | 'refused';
+
+export function signInFault(error: unknown): SignInFault | undefined {
+  if (!(error instanceof BackendError)) return undefined;
+  if (error.code === 'BACKEND_NOT_SIGNED_IN') return 'missing';
+  return error.code === 'BACKEND_UNAUTHORIZED' ? 'refused' : undefined;
+}
+
 /** Whether the sender (or their administrator) must fix the sign-in: no token to be had, or one refused. */
 export function needsSignIn(error: unknown): boolean {
-  return (
-    error instanceof BackendError &&
-    (error.code === 'BACKEND_UNAUTHORIZED' || error.code === 'BACKEND_NOT_SIGNED_IN')
-  );
+  return signInFault(error) !== undefined;
 }
 
 export type { AssessAnswer, AssessedRecipient } from '../core/wire';
@@ -70,7 +77,9 @@ export interface BackendOptions {
   /** A fixed API token; ignored when `tokenSource` is given. */
   token?: string;
   tokenSource?: TokenSource;
-  /** Bounds the token source and, separately, each request. */
+  /** Told of a token from `tokenSource` that the service refused (401/403), so that it is not handed out again. */
+  onRefused?: (token: string) => void;
+  /** Bounds each request, the token it waits for included. */
   deadlineMs?: number;
   fetch?: typeof fetch;
 }
@@ -108,6 +117,9 @@ export function connectBackend(connection: BackendConnection, fetchImpl?: typeof
 
 /** Outlook shows "taking longer" at five seconds; the server answers partially at its own (shorter) deadline. */
 export const DEFAULT_DEADLINE_MS = 3500;
+
+/** The share of a request's deadline the token may take (at most half of it); the rest is the service's. */
+export const TOKEN_DEADLINE_MS = 1500;
 
 /** The answer checked against the question: the wire schema, then every recipient asked about and no other. */
 function checkAssess(body: unknown, asked: readonly string[]): AssessAnswer {
@@ -162,8 +174,8 @@ async function within<T>(deadlineMs: number, work: Promise<T>, onTimeout: () => 
   }
 }
 
-/** The token for one request, or the sign-in error that stops it. */
-function tokenFor(options: BackendOptions): Promise<string | undefined> {
+/** The token for one request within `deadlineMs`, or the sign-in error that stops it. */
+function tokenFor(options: BackendOptions, deadlineMs: number): Promise<string | undefined> {
   if (!options.tokenSource) return Promise.resolve(options.token);
   const asked = options.tokenSource().catch((error: unknown) => {
     // The service itself failing (asked how to sign in) is that failure, not the sender's sign-in.
@@ -171,27 +183,26 @@ function tokenFor(options: BackendOptions): Promise<string | undefined> {
     throw new BackendError('BACKEND_NOT_SIGNED_IN', messageOf(error), { cause: error });
   });
   return within(
-    options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    deadlineMs,
     asked,
     () => new BackendError('BACKEND_NOT_SIGNED_IN', 'the sign-in did not finish in time'),
   );
 }
 
-/** One JSON request to the service within the deadline, with `token` as its bearer when there is one. */
-async function requestJson(
-  options: BackendOptions,
-  path: string,
-  init: RequestInit,
-  token: string | undefined,
-): Promise<unknown> {
+/**
+ * One JSON request to the service, with the client's token as its bearer when there is one, all within the
+ * deadline: the token may take part of it, the service the rest.
+ */
+async function requestJson(options: BackendOptions, path: string, init: RequestInit): Promise<unknown> {
   const base = options.baseUrl.replace(/\/+$/, '');
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
   const exchange = (async () => {
+    const token = await tokenFor(options, Math.min(TOKEN_DEADLINE_MS, deadlineMs / 2));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
@@ -202,7 +213,11 @@ async function requestJson(
     } catch (error) {
       throw new BackendError('BACKEND_UNREACHABLE', messageOf(error), { cause: error });
     }
-    if (!response.ok) throw await statusError(response);
+    if (!response.ok) {
+      const refusal = await statusError(response);
+      if (refusal.code === 'BACKEND_UNAUTHORIZED' && token && options.tokenSource) options.onRefused?.(token);
+      throw refusal;
+    }
     try {
       return (await response.json()) as unknown;
     } catch (error) {
@@ -219,23 +234,18 @@ async function requestJson(
 export async function fetchSignInSettings(
   options: Omit<BackendOptions, 'token' | 'tokenSource'>,
 ): Promise<SignInSettings> {
-  const body = await requestJson(options, '/api/v1/sign-in', { method: 'GET' }, undefined);
+  const body = await requestJson(options, '/api/v1/sign-in', { method: 'GET' });
   return untrusted(() => readSignInSettings(body));
-}
-
-/** A request with the client's token: the fixed one, or one asked of its source. */
-async function signedRequest(options: BackendOptions, path: string, init: RequestInit): Promise<unknown> {
-  return requestJson(options, path, init, await tokenFor(options));
 }
 
 /** Who the service takes the holder of this client's token to be. */
 export async function fetchIdentity(options: BackendOptions): Promise<Identity> {
-  const body = await signedRequest(options, '/api/v1/me', { method: 'GET' });
+  const body = await requestJson(options, '/api/v1/me', { method: 'GET' });
   return untrusted(() => readIdentity(body));
 }
 
 export function createBackend(options: BackendOptions): Backend {
-  const request = (path: string, init: RequestInit) => signedRequest(options, path, init);
+  const request = (path: string, init: RequestInit) => requestJson(options, path, init);
 
   return {
     async assess(recipients) {

@@ -3,12 +3,22 @@
  * it and MSAL is loaded, Office SSO otherwise, the API token for a service without Entra sign-in; no prompt on
  * the silent path; and the backend client turning a failed sign-in into the sign-in reason.
  */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BackendError, createBackend, needsSignIn } from '../../src/addin/backend';
+import { recordFailure } from '../../src/addin/failure-log';
+import { messageOf } from '../../src/core/errors';
 import type { SignInSettings } from '../../src/core/sign-in';
 import type { EntraSignIn, NestedAppAuth } from '../../src/outlook/auth/naa';
+import { outlookSignIn, SETTINGS_DEADLINE_MS } from '../../src/outlook/auth/outlook-sign-in';
 import { SignInError } from '../../src/outlook/auth/sign-in-error';
 import { signInChain, type OfficeForSignIn, type SignInDeps } from '../../src/outlook/auth/token-chain';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
+import { OUTLOOK_WEB_CLIENT, simulatedOfficeSso } from '../../src/outlook/tryit/simulated-sso';
+import type { SimAccount } from '../../src/outlook/tryit/test-broker';
+import { ManualClock } from '../helpers/clock';
+import { startEntraProvider, type EntraProvider } from '../helpers/entra-provider';
 
 const ENTRA: EntraSignIn = {
   clientId: '6d1c0b8e-0000-4000-8000-000000000001',
@@ -21,7 +31,10 @@ type Call = string;
 
 function fakeNaa(calls: Call[], answer: (interactive: boolean) => Promise<string>): NestedAppAuth {
   return {
-    silent: (entra) => (calls.push(`naa silent ${entra.scopes.join(' ')}`), answer(false)),
+    silent: (entra, options) => (
+      calls.push(`naa silent ${entra.scopes.join(' ')}${options?.forceRefresh ? ' past the cache' : ''}`),
+      answer(false)
+    ),
     interactive: () => (calls.push('naa prompt'), answer(true)),
   };
 }
@@ -171,7 +184,7 @@ describe('the interactive sign-in (the pane’s Sign in button)', () => {
     expect(calls).toEqual(['sso prompt', 'dialog']);
     await expect(signIn.token()).resolves.toBe('dialog-token');
     clock.now += 3_600_000 - 59_000;
-    await expect(signIn.token()).rejects.toMatchObject({ code: 'SIGN_IN_FAILED' });
+    await expect(signIn.token()).rejects.toMatchObject({ code: 'SIGN_IN_UNAVAILABLE' });
     expect(calls).toEqual(['sso prompt', 'dialog', 'sso silent']);
   });
 
@@ -268,4 +281,269 @@ describe('the backend client with a token source', () => {
       message: expect.stringContaining('did not finish in time'),
     });
   });
+});
+
+describe('one silent sign-in at a time (Office refuses overlapping calls: 13008)', () => {
+  let entra: EntraProvider;
+  const SAM: SimAccount = { oid: randomUUID(), username: 'sam@example.gov', name: 'Sam Sender' };
+
+  beforeAll(async () => {
+    const clientId = randomUUID();
+    entra = await startEntraProvider({
+      tenantId: randomUUID(),
+      clientId,
+      resource: `api://sendguard.test/${clientId}`,
+      otherClients: [OUTLOOK_WEB_CLIENT],
+    });
+  });
+  afterAll(() => entra.close());
+
+  /** The simulated Office SSO, handing out the provider's tokens (JWTs with `exp`) for Sam. */
+  function simulatedSso() {
+    return simulatedOfficeSso({
+      broker: { tokenUrl: entra.tokenEndpoint },
+      account: SAM,
+      scopes: async () => [`${entra.resource}/${entra.scope}`],
+    });
+  }
+
+  function ssoChain(sso: ReturnType<typeof simulatedSso>, clock: ManualClock) {
+    const sim = simulateOffice({ nestedAppAuth: false, auth: sso });
+    return signInChain({
+      office: sim.office as unknown as OfficeForSignIn,
+      settings: async () => ({ entra: ENTRA }),
+      now: () => clock.now(),
+    });
+  }
+
+  test('the simulated Office refuses a second getAccessToken while the first runs, as Office does', async () => {
+    const sso = simulatedSso();
+    const request = { allowSignInPrompt: false, allowConsentPrompt: false };
+    const [first, second] = await Promise.allSettled([
+      sso.getAccessToken(request),
+      sso.getAccessToken(request),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 13008 } });
+  });
+
+  test('requests at once share one SSO call; its token serves until a minute before its exp, then SSO is asked again', async () => {
+    const sso = simulatedSso();
+    const clock = new ManualClock(Date.now());
+    const signIn = ssoChain(sso, clock);
+    const tokens = await Promise.all([signIn.token(), signIn.token(), signIn.token()]);
+    expect(new Set(tokens).size).toBe(1);
+    expect(sso.asked).toEqual(['silent']);
+    // The provider's tokens live an hour.
+    clock.advance(3_600_000 - 61_000);
+    await expect(signIn.token()).resolves.toBe(tokens[0]);
+    expect(sso.asked).toEqual(['silent']);
+    clock.advance(2_000);
+    const renewed = await Promise.all([signIn.token(), signIn.token()]);
+    expect(renewed[0]).toBe(renewed[1]);
+    expect(sso.asked).toEqual(['silent', 'silent']);
+  });
+
+  test('the Sign in prompt waits for a silent call still running instead of overlapping it', async () => {
+    const sso = simulatedSso();
+    const signIn = ssoChain(sso, new ManualClock(Date.now()));
+    await Promise.all([signIn.token(), signIn.signInInteractively()]);
+    expect(sso.asked).toEqual(['silent', 'prompt']);
+  });
+
+  test('nested app authentication: requests at once share one silent MSAL call', async () => {
+    let answer!: (token: string) => void;
+    const { calls, signIn } = chain({ naaAnswer: () => new Promise((resolve) => (answer = resolve)) });
+    const asked = Promise.all([signIn.token(), signIn.token()]);
+    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    answer('naa-token');
+    await expect(asked).resolves.toEqual(['naa-token', 'naa-token']);
+    expect(calls).toEqual([`naa silent ${ENTRA.scopes[0]}`]);
+  });
+});
+
+describe('NestedAppAuth reported, but nested app authentication not working', () => {
+  const noBridge = () => Promise.reject(new SignInError('SIGN_IN_UNAVAILABLE'));
+
+  test('no bridge (MSAL would make a standard client): Office SSO serves, and MSAL is not asked again', async () => {
+    const { calls, signIn } = chain({ naaAnswer: noBridge });
+    await expect(signIn.token()).resolves.toBe('sso-token');
+    await expect(signIn.token()).resolves.toBe('sso-token');
+    expect(calls).toEqual([`naa silent ${ENTRA.scopes[0]}`, 'sso silent', 'sso silent']);
+  });
+
+  test('no bridge, Sign in: Office SSO’s prompt, not MSAL’s popup', async () => {
+    const { calls, signIn } = chain({ naaAnswer: noBridge, dialog: true });
+    await signIn.signInInteractively();
+    expect(calls).toEqual(['naa prompt', 'sso prompt']);
+  });
+
+  test('the broker fails at Sign in: the dialog sign-in, whose token then serves', async () => {
+    const { calls, signIn } = chain({
+      naaAnswer: (prompted) =>
+        prompted
+          ? Promise.reject(new SignInError('SIGN_IN_FAILED'))
+          : Promise.reject(new SignInError('SIGN_IN_NEEDED')),
+      dialog: true,
+    });
+    await signIn.signInInteractively();
+    expect(calls).toEqual(['naa prompt', 'dialog']);
+    await expect(signIn.token()).resolves.toBe('dialog-token');
+  });
+
+  test('the sender closing the host’s prompt is their answer: no dialog after it', async () => {
+    const { calls, signIn } = chain({
+      naaAnswer: () => Promise.reject(new SignInError('SIGN_IN_CANCELLED')),
+      dialog: true,
+    });
+    await expect(signIn.signInInteractively()).rejects.toMatchObject({ code: 'SIGN_IN_CANCELLED' });
+    expect(calls).toEqual(['naa prompt']);
+  });
+});
+
+describe('a token the service refused', () => {
+  test('MSAL is asked past its cache once; a token had that way and refused too is not refreshed again', async () => {
+    let issued = 0;
+    const { calls, signIn } = chain({ naaAnswer: async () => `naa-token-${++issued}` });
+    const first = await signIn.token();
+    signIn.refused(first!);
+    const second = await signIn.token();
+    signIn.refused(second!);
+    await signIn.token();
+    expect(calls).toEqual([
+      `naa silent ${ENTRA.scopes[0]}`,
+      `naa silent ${ENTRA.scopes[0]} past the cache`,
+      `naa silent ${ENTRA.scopes[0]}`,
+    ]);
+  });
+
+  test('the dialog’s token, refused, is dropped: the next request asks the host again', async () => {
+    const { calls, signIn } = chain({
+      nestedAppAuth: false,
+      dialog: true,
+      sso: async (prompt) => {
+        if (prompt) throw Object.assign(new Error('not here'), { code: 13012 });
+        return 'sso-token';
+      },
+    });
+    await signIn.signInInteractively();
+    await expect(signIn.token()).resolves.toBe('dialog-token');
+    signIn.refused('dialog-token');
+    await expect(signIn.token()).resolves.toBe('sso-token');
+    expect(calls).toEqual(['sso prompt', 'dialog', 'sso silent']);
+  });
+
+  test.each([401, 403])(
+    'the backend client tells the source of the token refused with %i, and only then',
+    async (status) => {
+      const refused: string[] = [];
+      const answering = (code: number) =>
+        createBackend({
+          baseUrl: 'https://sendguard.example',
+          fetch: async () => new Response('{}', { status: code }),
+          tokenSource: async () => `token-${code}`,
+          onRefused: (token) => refused.push(token),
+        });
+      await expect(answering(status).policy()).rejects.toMatchObject({ code: 'BACKEND_UNAUTHORIZED' });
+      await expect(answering(500).policy()).rejects.toMatchObject({ code: 'BACKEND_REFUSED' });
+      expect(refused).toEqual([`token-${status}`]);
+    },
+  );
+});
+
+describe('one deadline for the token and the request', () => {
+  const after = <T>(ms: number, value: T) =>
+    new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+  test('a token that comes in time and an answer that then comes too late: the request’s time-out, token included', async () => {
+    const backend = createBackend({
+      baseUrl: 'https://sendguard.example',
+      deadlineMs: 400,
+      tokenSource: () => after(150, 'token'),
+      fetch: () => after(300, new Response('{}', { status: 200 })),
+    });
+    await expect(backend.policy()).rejects.toMatchObject({ code: 'BACKEND_TIMEOUT' });
+  });
+
+  test('the token may take at most half the deadline: past that, the sign-in did not finish in time', async () => {
+    const backend = createBackend({
+      baseUrl: 'https://sendguard.example',
+      deadlineMs: 400,
+      tokenSource: () => after(250, 'token'),
+      fetch: async () => new Response('{}', { status: 200 }),
+    });
+    await expect(backend.policy()).rejects.toMatchObject({ code: 'BACKEND_NOT_SIGNED_IN' });
+  });
+});
+
+describe('the service’s sign-in settings, slow or unreachable, are the service’s failure', () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    // Answers GET /api/v1/sign-in only after longer than its deadline.
+    server = createServer((_request, response) => {
+      setTimeout(() => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ entra: ENTRA }));
+      }, SETTINGS_DEADLINE_MS + 300);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const office = () => simulateOffice({ nestedAppAuth: false }).office as unknown as OfficeForSignIn;
+
+  test('a slow answer: the service did not answer in time, not the sender’s sign-in', async () => {
+    const error = await outlookSignIn(office(), { backendUrl: base }, undefined)
+      .backend.policy()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BACKEND_TIMEOUT' });
+    expect(needsSignIn(error)).toBe(false);
+  });
+
+  test('no answer at all: the service could not be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await outlookSignIn(office(), { backendUrl: `http://127.0.0.1:${port}` }, undefined)
+      .backend.policy()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BACKEND_UNREACHABLE' });
+    expect(needsSignIn(error)).toBe(false);
+  });
+});
+
+describe('what the sender is told, and what the failure log keeps', () => {
+  const officeError = (code: number, message: string) => Object.assign(new Error(message), { code });
+
+  test.each([
+    [13001, 'The user is not signed in to Office.', 'not signed in to Outlook, or the sign-in expired'],
+    [13005, 'Invalid grant.', 'Sendguard lacks permission to sign you in; ask your administrator'],
+    [
+      13012,
+      'API is not supported in this platform.',
+      'this version of Outlook cannot sign you in to Sendguard',
+    ],
+    [13013, 'Too many requests.', 'Outlook’s sign-in did not work'],
+  ])(
+    'Office SSO error %i: one plain sentence for the sender; Office’s code and words in the log',
+    async (code, words, cause) => {
+      const { signIn } = chain({ nestedAppAuth: false, sso: rejecting(officeError(code, words)) });
+      const error = await createBackend({ baseUrl: 'https://sendguard.example', tokenSource: signIn.token })
+        .policy()
+        .catch((e: unknown) => e);
+      expect(messageOf(error)).toBe(`You are not signed in to the Sendguard service (${cause}).`);
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      try {
+        recordFailure('the send check', error);
+        expect(String(warn.mock.calls[0]?.[0])).toContain(`[${code}] ${words}`);
+      } finally {
+        warn.mockRestore();
+      }
+    },
+  );
 });

@@ -14,6 +14,12 @@ import {
 import type { NestedAppAuth } from './naa';
 import { signInChain, type DialogSignIn, type OfficeForSignIn, type SignIn } from './token-chain';
 
+/**
+ * GET /api/v1/sign-in's own deadline, shorter than the token's share of a request's (backend.ts): a slow service is
+ * reported as the service not answering in time, never as the sender's sign-in not finishing.
+ */
+export const SETTINGS_DEADLINE_MS = 1000;
+
 export interface OutlookSignIn extends SignIn {
   backend: Backend;
   /** Who the service takes the sender to be. */
@@ -28,11 +34,11 @@ export function outlookSignIn(
 ): OutlookSignIn {
   const signIn = signInChain({
     office,
-    settings: () => fetchSignInSettings({ baseUrl: config.backendUrl }),
+    settings: () => fetchSignInSettings({ baseUrl: config.backendUrl, deadlineMs: SETTINGS_DEADLINE_MS }),
     ...(naa ? { naa } : {}),
     ...(dialog ? { dialog } : {}),
     ...(config.token ? { apiToken: config.token } : {}),
   });
-  const connection = { baseUrl: config.backendUrl, tokenSource: signIn.token };
+  const connection = { baseUrl: config.backendUrl, tokenSource: signIn.token, onRefused: signIn.refused };
   return { ...signIn, backend: createBackend(connection), whoAmI: () => fetchIdentity(connection) };
 }

@@ -1,8 +1,13 @@
 /**
  * Which way this Outlook gets the add-in's token, silently for every request and interactively only when the
  * sender presses Sign in: nested app authentication where the host supports it (requirement set NestedAppAuth
- * 1.1) and MSAL is loaded, Office SSO otherwise. A service without Entra sign-in (`entra: null`) gets the
- * configured API token, if any, as before.
+ * 1.1, MSAL loaded and the host's bridge there), Office SSO otherwise, and the dialog sign-in when the pane's
+ * Sign in cannot work either way. A service without Entra sign-in (`entra: null`) gets the configured API token,
+ * if any, as before.
+ *
+ * Requests made at once (the send check asks policy and assessment together; the pane asks who is signed in too)
+ * share one silent sign-in: Office refuses a call while another runs (13008) and throttles bursts (13013). Office
+ * SSO's and the dialog's tokens are kept in memory until shortly before they expire; MSAL keeps its own.
  */
 import type { TokenSource } from '../../addin/backend';
 import type { SignInSettings } from '../../core/sign-in';
@@ -10,6 +15,7 @@ import type { HeldToken } from './dialog-sign-in';
 import type { EntraSignIn, NestedAppAuth } from './naa';
 import { officeSsoToken, type OfficeAuth } from './office-sso';
 import { SignInError } from './sign-in-error';
+import { tokenExpiry } from './token-expiry';
 
 /** The parts of `Office` the chain reads. */
 export interface OfficeForSignIn {
@@ -20,7 +26,7 @@ export interface OfficeForSignIn {
 /** A sign-in in a window of our own (the Office dialog API), for where neither NAA nor SSO can prompt. */
 export type DialogSignIn = () => Promise<HeldToken>;
 
-/** A token from the dialog is used until this long before it expires, then the silent ways are asked again. */
+/** A kept token is used until this long before it expires, then the host is asked again. */
 const EXPIRY_MARGIN_MS = 60_000;
 
 export interface SignInDeps {
@@ -39,63 +45,121 @@ export interface SignInDeps {
 export interface SignIn {
   /** Never prompts: what the backend client asks before each request. */
   token: TokenSource;
+  /** The service refused `token` (401/403): it is not used again, and MSAL is asked past its cache once. */
+  refused(token: string): void;
   /** Prompts (the pane's Sign in button); resolves once a token was had. */
   signInInteractively(): Promise<void>;
 }
 
-/** Keeps the answer once there is one; a failure is not kept, so the next call asks again. */
-function once<T>(ask: () => Promise<T>): () => Promise<T> {
-  let kept: Promise<T> | undefined;
+/**
+ * Calls made while `ask` runs share its answer. A failure is never kept, so the next call asks again; a success is
+ * kept for later calls when `keep`.
+ */
+export function singleFlight<T>(ask: () => Promise<T>, keep: boolean): () => Promise<T> {
+  let current: Promise<T> | undefined;
   return () => {
-    if (!kept) {
+    if (!current) {
       const asked = ask();
-      asked.catch(() => {
-        if (kept === asked) kept = undefined;
-      });
-      kept = asked;
+      current = asked;
+      const settled = (kept: boolean) => () => {
+        if (!kept && current === asked) current = undefined;
+      };
+      asked.then(settled(keep), settled(false));
     }
-    return kept;
+    return current;
   };
 }
 
+/** `ask`s run one after another, never two at once (Office SSO refuses an overlapping call). */
+function oneAtATime(): <T>(ask: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (ask) => {
+    const run = last.then(ask, ask);
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const isCode = (error: unknown, code: SignInError['code']) =>
+  error instanceof SignInError && error.code === code;
+
 export function signInChain(deps: SignInDeps): SignIn {
-  const settings = once(deps.settings);
-  const naa =
-    deps.naa && deps.office.context.requirements.isSetSupported('NestedAppAuth', '1.1')
+  const settings = singleFlight(deps.settings, true);
+  const now = deps.now ?? Date.now;
+  const sso = oneAtATime();
+  /** Office SSO's or the dialog's token, in memory only: MSAL keeps NAA's itself. */
+  let held: HeldToken | undefined;
+  /** MSAL found no bridge although the host reports NestedAppAuth: SSO and the dialog serve from then on. */
+  let noBridge = false;
+  /** After a refusal, the next silent NAA request goes past MSAL's cache; the token it brought, if refused, not. */
+  let refreshNext = false;
+  let refreshed: string | undefined;
+
+  const naa = () =>
+    !noBridge && deps.naa && deps.office.context.requirements.isSetSupported('NestedAppAuth', '1.1')
       ? deps.naa
       : undefined;
 
-  async function entraOrNull(): Promise<EntraSignIn | null> {
-    return (await settings()).entra;
+  /** Through NAA where it is there; `otherwise` where it is not, or MSAL says it is not. */
+  async function viaNaa<T>(ask: (naa: NestedAppAuth) => Promise<T>, otherwise: () => Promise<T>): Promise<T> {
+    const nested = naa();
+    if (!nested) return otherwise();
+    try {
+      return await ask(nested);
+    } catch (error) {
+      if (!isCode(error, 'SIGN_IN_UNAVAILABLE')) throw error;
+      noBridge = true;
+      return otherwise();
+    }
   }
 
-  const now = deps.now ?? Date.now;
-  /** The dialog's token, in memory only: neither NAA nor SSO keeps it for us. */
-  let fromDialog: HeldToken | undefined;
+  /** Keeps SSO's token until shortly before its `exp`; one whose expiry cannot be read is not kept. */
+  function hold(token: string): string {
+    const expiresAt = tokenExpiry(token);
+    held = expiresAt === undefined ? undefined : { token, expiresAt };
+    return token;
+  }
+
+  async function naaSilent(nested: NestedAppAuth, entra: EntraSignIn): Promise<string> {
+    const forceRefresh = refreshNext;
+    refreshNext = false;
+    const token = await nested.silent(entra, forceRefresh ? { forceRefresh } : {});
+    if (forceRefresh) refreshed = token;
+    return token;
+  }
+
+  const silently = singleFlight(async (): Promise<string | undefined> => {
+    const { entra } = await settings();
+    if (!entra) return deps.apiToken;
+    if (held && held.expiresAt - EXPIRY_MARGIN_MS > now()) return held.token;
+    return viaNaa(
+      (nested) => naaSilent(nested, entra),
+      () => sso(() => officeSsoToken(deps.office.auth, false)).then(hold),
+    );
+  }, false);
 
   async function interactive(entra: EntraSignIn): Promise<void> {
-    if (naa) {
-      await naa.interactive(entra);
-      return;
-    }
     try {
-      await officeSsoToken(deps.office.auth, true);
+      await viaNaa(
+        (nested) => nested.interactive(entra),
+        () => sso(() => officeSsoToken(deps.office.auth, true)).then(hold),
+      );
     } catch (error) {
-      // The sender closing the prompt is their answer; only an SSO that cannot work here falls back to the dialog.
-      if (!deps.dialog || (error instanceof SignInError && error.code === 'SIGN_IN_CANCELLED')) throw error;
-      fromDialog = await deps.dialog();
+      // The sender closing the prompt is their answer; a sign-in that cannot work here falls back to the dialog.
+      if (!deps.dialog || isCode(error, 'SIGN_IN_CANCELLED')) throw error;
+      held = await deps.dialog();
     }
   }
 
   return {
-    token: async () => {
-      const entra = await entraOrNull();
-      if (!entra) return deps.apiToken;
-      if (fromDialog && fromDialog.expiresAt - EXPIRY_MARGIN_MS > now()) return fromDialog.token;
-      return naa ? naa.silent(entra) : officeSsoToken(deps.office.auth, false);
+    token: silently,
+    refused: (token) => {
+      if (held?.token === token) held = undefined;
+      // Once per refusal: a token MSAL brought past its cache and the service refused too is the sender's to mend.
+      if (token !== refreshed) refreshNext = true;
     },
     signInInteractively: async () => {
-      const entra = await entraOrNull();
+      const { entra } = await settings();
       if (!entra)
         throw new SignInError(
           'SIGN_IN_FAILED',
