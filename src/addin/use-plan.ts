@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { messageOf } from '../core/errors';
-import { needsSignIn } from './backend';
+import { signInFault, type SignInFault } from './backend';
 import type { PlannedMessage } from './assessment';
 import { recordFailure } from './failure-log';
 import { loadMessage, planWith, type LoadedMessage, type PaneDeps } from './state';
@@ -15,15 +15,21 @@ const PARTIAL_RETRY_MS = 1500;
 export type PlanState =
   | { status: 'loading' }
   /** `signIn`: the add-in had no token, or the service refused it: signing in may mend it. */
-  | { status: 'failed'; error: string; signIn: boolean }
+  | { status: 'failed'; error: string; signIn?: SignInFault }
   | { status: 'ready'; loaded: LoadedMessage; planned: PlannedMessage; refreshing: boolean };
+
+/** What the pane says about a failed check, and whether signing in may mend it. */
+interface Failure {
+  text: string;
+  signIn?: SignInFault | undefined;
+}
 
 export function usePlan(
   deps: PaneDeps,
   chosen: string | undefined,
 ): { state: PlanState; reload: () => void } {
   const [loaded, setLoaded] = useState<LoadedMessage>();
-  const [error, setError] = useState<{ text: string; signIn: boolean }>();
+  const [error, setError] = useState<Failure>();
   const [refreshing, setRefreshing] = useState(true);
   const generation = useRef(0);
 
@@ -40,7 +46,7 @@ export function usePlan(
       (failure: unknown) => {
         if (mine !== generation.current) return;
         recordFailure('checking the recipients', failure);
-        setError({ text: messageOf(failure), signIn: needsSignIn(failure) });
+        setError({ text: messageOf(failure), signIn: signInFault(failure) });
         setRefreshing(false);
       },
     );
@@ -65,10 +71,8 @@ export function usePlan(
     try {
       return { planned: planWith(loaded, chosen) };
     } catch (failure) {
-      return {
-        failure,
-        error: { text: `Sendguard could not plan this message: ${messageOf(failure)}.`, signIn: false },
-      };
+      const error: Failure = { text: `Sendguard could not plan this message: ${messageOf(failure)}.` };
+      return { failure, error };
     }
   }, [loaded, chosen]);
   // Recorded once per failed plan, like every failure the sender is told about; not in the memo, which React
@@ -80,7 +84,7 @@ export function usePlan(
   const failed = error !== undefined && !refreshing ? error : planning?.error;
   const state: PlanState =
     failed !== undefined
-      ? { status: 'failed', error: failed.text, signIn: failed.signIn }
+      ? { status: 'failed', error: failed.text, ...(failed.signIn ? { signIn: failed.signIn } : {}) }
       : loaded && planning?.planned
         ? { status: 'ready', loaded, planned: planning.planned, refreshing }
         : { status: 'loading' };

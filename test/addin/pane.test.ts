@@ -142,7 +142,7 @@ describe('signing in from the pane', () => {
     [
       'a token refused',
       new BackendError('BACKEND_UNAUTHORIZED', 'HTTP 401'),
-      'did not accept this add-in’s sign-in',
+      'The Sendguard service refused your sign-in. Sign in again; if that does not help, ask your administrator to check Sendguard’s Microsoft sign-in settings.',
     ],
   ])(
     '%s: the reason and a Sign in button; signed in, the recipients are checked again',
@@ -153,7 +153,9 @@ describe('signing in from the pane', () => {
         asked.push('sign in');
         signIn();
       });
-      expect((await screen.findByRole('alert')).textContent).toContain(words);
+      const said = (await screen.findByRole('alert')).textContent;
+      expect(said).toContain(words);
+      expect(said).not.toContain('HTTP 401');
       await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
       expect(asked).toEqual(['sign in']);
       await screen.findByTestId('plan-summary');

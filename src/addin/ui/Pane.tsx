@@ -117,7 +117,9 @@ function PaneContent({ state, signIn, onSignedIn, ...rest }: PaneContentProps) {
       return <Spinner label="Checking the recipients…" />;
     case 'failed':
       if (state.signIn && signIn)
-        return <SignInOffer error={state.error} signIn={signIn} onSignedIn={onSignedIn} />;
+        return (
+          <SignInOffer error={state.error} fault={state.signIn} signIn={signIn} onSignedIn={onSignedIn} />
+        );
       return (
         <MessageBar intent="error" role="alert">
           <MessageBarBody>{state.error} Sending stays blocked until the check succeeds.</MessageBarBody>

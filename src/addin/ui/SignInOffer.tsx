@@ -2,15 +2,21 @@
 /**
  * The pane's answer to a check that failed for want of a sign-in: the reason, and a Sign in button that runs the
  * host's interactive sign-in (the send handler never prompts; this is where the sender signs in), then checks
- * the recipients again.
+ * the recipients again. A token the service refused is said in words of its own: signing in again may mend it,
+ * and where it does not, the service's Microsoft sign-in settings are the administrator's to check.
  */
 import { Button, MessageBar, MessageBarActions, MessageBarBody, Spinner } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../core/errors';
+import type { SignInFault } from '../backend';
+
+export const REFUSED_SIGN_IN =
+  'The Sendguard service refused your sign-in. Sign in again; if that does not help, ask your administrator to check Sendguard’s Microsoft sign-in settings.';
 
 export interface SignInOfferProps {
   /** Why the check failed, as the backend client said it. */
   error: string;
+  fault: SignInFault;
   signIn: () => Promise<void>;
   /** Checks the recipients again. */
   onSignedIn: () => void;
@@ -18,7 +24,7 @@ export interface SignInOfferProps {
 
 type Attempt = { status: 'idle' } | { status: 'running' } | { status: 'failed'; error: string };
 
-export function SignInOffer({ error, signIn, onSignedIn }: SignInOfferProps) {
+export function SignInOffer({ error, fault, signIn, onSignedIn }: SignInOfferProps) {
   const [attempt, setAttempt] = useState<Attempt>({ status: 'idle' });
   const start = () => {
     setAttempt({ status: 'running' });
@@ -33,7 +39,9 @@ export function SignInOffer({ error, signIn, onSignedIn }: SignInOfferProps) {
   return (
     <MessageBar intent="warning" role="alert" layout="multiline">
       <MessageBarBody>
-        {error} Sign in to Sendguard to check the recipients; sending stays blocked until then.
+        {fault === 'refused'
+          ? `${REFUSED_SIGN_IN} Sending stays blocked until the recipients are checked.`
+          : `${error} Sign in to Sendguard to check the recipients; sending stays blocked until then.`}
         {attempt.status === 'failed' ? ` The sign-in did not work: ${attempt.error}` : ''}
       </MessageBarBody>
       <MessageBarActions>
