@@ -95,9 +95,8 @@ export function completion(decision: SendDecision): CompletedOptions {
 
 /**
  * Past this, a check still waiting on Outlook or the service is given up and the message stopped: a handler that
- * never completes leaves the sender with a spinning Send. Longer than the backend client's own deadlines (3.5 s
- * for the token, then 3.5 s for the answer), so the service's answer, or a time-out with its own reason, comes
- * first.
+ * never completes leaves the sender with a spinning Send. Longer than the backend client's own deadline (3.5 s
+ * for each request, its token included), so the service's answer, or a time-out with its own reason, comes first.
  */
 const HANDLER_DEADLINE_MS = 8000;
 
@@ -211,7 +210,6 @@ const checkOnSend: HandlerWork = async (host, backend, stillWanted) => {
   return completion(untagged ?? decision);
 };
 
-/** On compose and on every recipient change: the info bar's one-line summary. */
 /** The info bar's line: the recipients' summary, or why there is none yet and what to do. */
 function summaryText(evaluation: SendEvaluation): string {
   if (evaluation.kind === 'planned') return recipientSummary(evaluation.planned.plan);
@@ -221,6 +219,7 @@ function summaryText(evaluation: SendEvaluation): string {
     : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
 }
 
+/** On compose and on every recipient change: the info bar's one-line summary. */
 const showSummary: HandlerWork = async (host, backend, stillWanted) => {
   const text = summaryText(await readAndEvaluate(host, backend));
   if (stillWanted()) await host.notify({ id: INFO_BAR_ID, kind: 'info', text });

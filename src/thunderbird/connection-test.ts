@@ -2,21 +2,25 @@
  * The options page's "test the connection": ask the backend for its policy with the saved settings and say in
  * one sentence what happened and what to do about it.
  */
-import { BackendError, type Backend } from '../addin/backend';
+import { BackendError, type Backend, type BackendErrorCode } from '../addin/backend';
 import { messageOf } from '../core/errors';
 
-const ADVICE: Record<BackendError['code'], string> = {
+/**
+ * The failures a connection test can meet: Thunderbird's client sends a fixed API token, never one asked of a
+ * token source (whose failure is BACKEND_NOT_SIGNED_IN), and the test accepts no key (KEY_CHANGED_AGAIN).
+ */
+type TestFailure = Exclude<BackendErrorCode, 'BACKEND_NOT_SIGNED_IN' | 'KEY_CHANGED_AGAIN'>;
+
+const ADVICE: Record<TestFailure, string> = {
   BACKEND_TIMEOUT: 'Check the address, or try again: the service may be busy.',
   BACKEND_UNREACHABLE:
     'Check the address and that this computer can reach it (a company network or VPN may be needed).',
   BACKEND_UNAUTHORIZED: 'Check the API token, or ask your administrator for a new one.',
-  // Only a client with a token source (Outlook's sign-in) answers this; Thunderbird's fixed token never does.
-  BACKEND_NOT_SIGNED_IN: 'Check the API token, or ask your administrator for a new one.',
   BACKEND_REFUSED: 'Ask your administrator: the service refused the request.',
   BACKEND_BAD_ANSWER: 'Check the address: it does not seem to be a Sendguard service.',
-  // Only accepting a key answers this; the connection test never does.
-  KEY_CHANGED_AGAIN: 'Try again.',
 };
+/** Looked up by any code: one the test cannot meet has no advice. */
+const adviceFor: Partial<Record<BackendErrorCode, string>> = ADVICE;
 
 export async function testConnection(backend: Backend): Promise<{ ok: boolean; text: string }> {
   try {
@@ -26,7 +30,10 @@ export async function testConnection(backend: Backend): Promise<{ ok: boolean; t
       text: `Connected to ${policy.organisation}’s Sendguard service (policy version ${version}). Every message you send is checked.`,
     };
   } catch (error) {
-    if (error instanceof BackendError) return { ok: false, text: `${error.message} ${ADVICE[error.code]}` };
+    if (error instanceof BackendError) {
+      const advice = adviceFor[error.code];
+      return { ok: false, text: advice ? `${error.message} ${advice}` : error.message };
+    }
     return { ok: false, text: `The test failed: ${messageOf(error)}` };
   }
 }
