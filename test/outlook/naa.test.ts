@@ -32,6 +32,9 @@ const ENTRA: EntraSignIn = {
   scopes: ['api://sendguard.example/6d1c0b8e-0000-4000-8000-000000000001/access_as_user'],
 };
 
+/** An error as MSAL makes it from a bridge answer (a ClientAuthError with the answer's code). */
+const fromBridge = (code: string) => new ClientAuthError(code, 'cid');
+
 /** A stand-in MSAL client: records each request, and answers with a token or throws `failure`. */
 function fakeClient(failure?: unknown) {
   const requests: Array<{ way: 'silent' | 'popup'; request: SilentRequest | PopupRequest }> = [];
@@ -63,16 +66,8 @@ describe('MSAL’s failures as the sender’s sign-in causes', () => {
       new InteractionRequiredAuthError('invalid_grant', 'cid', 'AADSTS65001', 'consent_required'),
       'SIGN_IN_CONSENT_MISSING',
     ],
-    [
-      'the bridge has no account',
-      new ClientAuthError(ClientAuthErrorCodes.noAccountFound, 'cid'),
-      'SIGN_IN_NEEDED',
-    ],
-    [
-      'the bridge’s user cancelled',
-      new ClientAuthError(ClientAuthErrorCodes.userCanceled, 'cid'),
-      'SIGN_IN_CANCELLED',
-    ],
+    ['the bridge has no account', fromBridge(ClientAuthErrorCodes.noAccountFound), 'SIGN_IN_NEEDED'],
+    ['the bridge’s user cancelled', fromBridge(ClientAuthErrorCodes.userCanceled), 'SIGN_IN_CANCELLED'],
     [
       'the browser popup’s user cancelled',
       new BrowserAuthError(BrowserAuthErrorCodes.userCancelled, 'cid'),
@@ -80,7 +75,7 @@ describe('MSAL’s failures as the sender’s sign-in causes', () => {
     ],
     [
       'the host switched the bridge off',
-      new ClientAuthError(ClientAuthErrorCodes.nestedAppAuthBridgeDisabled, 'cid'),
+      fromBridge(ClientAuthErrorCodes.nestedAppAuthBridgeDisabled),
       'SIGN_IN_UNAVAILABLE',
     ],
     [
@@ -100,7 +95,7 @@ describe('MSAL’s failures as the sender’s sign-in causes', () => {
   });
 
   test.each([
-    ['the bridge', new ClientAuthError(ClientAuthErrorCodes.noNetworkConnectivity, 'cid')],
+    ['the bridge', fromBridge(ClientAuthErrorCodes.noNetworkConnectivity)],
     ['the browser', new BrowserAuthError(BrowserAuthErrorCodes.noNetworkConnectivity, 'cid')],
   ])('no network, as %s reports it: the sign-in failed, saying what to check', async (_, failure) => {
     const naa = nestedAppAuthWith(async () => fakeClient(failure).client);
@@ -143,7 +138,7 @@ describe('the requests made of MSAL', () => {
   test('a client that failed to start is made again on the next request', async () => {
     let starts = 0;
     const naa = nestedAppAuthWith(async () => {
-      if (++starts === 1) throw new ClientAuthError(ClientAuthErrorCodes.nestedAppAuthBridgeDisabled, 'cid');
+      if (++starts === 1) throw fromBridge(ClientAuthErrorCodes.nestedAppAuthBridgeDisabled);
       return fakeClient().client;
     });
     await expect(naa.silent(ENTRA)).rejects.toMatchObject({ code: 'SIGN_IN_UNAVAILABLE' });

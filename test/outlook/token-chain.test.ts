@@ -287,12 +287,12 @@ describe('one silent sign-in at a time (Office refuses overlapping calls: 13008)
   let entra: EntraProvider;
   const SAM: SimAccount = { oid: randomUUID(), username: 'sam@example.gov', name: 'Sam Sender' };
 
+  // Office SSO's tokens are issued to Office's own client; only their being JWTs with `exp` matters here.
   beforeAll(async () => {
-    const clientId = randomUUID();
     entra = await startEntraProvider({
       tenantId: randomUUID(),
-      clientId,
-      resource: `api://sendguard.test/${clientId}`,
+      clientId: ENTRA.clientId,
+      resource: 'api://sendguard.test/single-flight',
       otherClients: [OUTLOOK_WEB_CLIENT],
     });
   });
