@@ -113,7 +113,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...(config.auth.entra ? { signIn: manifestSignIn(config.auth.entra) } : {}),
       publisher: config.publisher,
     });
-    await app.register(staticAreas, { publicUrl: config.publicUrl });
+    await app.register(staticAreas, {
+      publicUrl: config.publicUrl,
+      ...(config.auth.entra ? { entraIssuer: config.auth.entra.issuer } : {}),
+      simulatedSignIn: config.tryIt.simulatedSignIn,
+    });
     const stopPurging = purgeExpiredPeriodically(store.keyVerdicts, {
       clock,
       schedule: options.schedule ?? intervalSchedule,

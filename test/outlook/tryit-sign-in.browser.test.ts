@@ -65,6 +65,8 @@ beforeAll(async () => {
       logLevel: 'warn',
       auth: { entra: entra.serviceSettings, apiTokens: false, devNoAuth: false },
       limits: { assessDeadlineMs: 3000 },
+      // The try-it page's stand-in for Outlook asks the provider on loopback for tokens: a test's switch.
+      tryIt: { simulatedSignIn: true },
     }),
   );
   await warm();
@@ -77,16 +79,36 @@ afterAll(async () => {
   await entra?.close();
 });
 
-/** The try-it page with nested app authentication through the provider; `params` add to its query. */
 /**
  * The try-it page signing in through the provider: by nested app authentication (`naa`, the default) or by
  * Office SSO (`sso`); `params` add to its query.
  */
-async function openTry(params: Record<string, string>, way: 'naa' | 'sso' = 'naa'): Promise<Page> {
+async function openTry(
+  params: Record<string, string>,
+  way: 'naa' | 'sso' = 'naa',
+  base = service.base,
+): Promise<Page> {
   const page = await browser.context.newPage();
   const query = new URLSearchParams({ [way]: entra.tokenEndpoint, sender: SENDER.address, ...params });
-  await page.goto(`${service.base}/try/?${query}`);
+  await page.goto(`${base}/try/?${query}`);
   return page;
+}
+
+/**
+ * Tokens live in memory only: nothing the page keeps — local and session storage, cookies, the names of its
+ * IndexedDB databases (MSAL's own cache would be one) — holds a JWT (an access or ID token), nor does MSAL keep a
+ * database.
+ */
+async function expectNoStoredToken(page: Page): Promise<void> {
+  const kept = await page.evaluate(async () => ({
+    storage: [localStorage, sessionStorage].flatMap((storage) =>
+      Object.keys(storage).map((key) => `${key}=${storage.getItem(key)}`),
+    ),
+    databases: (await indexedDB.databases()).map((database) => database.name ?? ''),
+  }));
+  const cookies = (await page.context().cookies()).map((cookie) => `${cookie.name}=${cookie.value}`);
+  expect([...kept.storage, ...cookies].filter((entry) => entry.includes('eyJ'))).toEqual([]);
+  expect(kept.databases.filter((name) => /msal/i.test(name))).toEqual([]);
 }
 
 /** Writes to Ann with an IBAN (forced TLS is the plan) and presses Send: refused for want of a sign-in. */
@@ -124,13 +146,7 @@ describe('signing in through nested app authentication, against `sendguard serve
     expect(sent).toContain('Sent.');
     expect(sent).toContain('Subject: #secure# Refund');
 
-    // Tokens live in memory only: nothing in the page's storage holds a JWT (an access or ID token).
-    const stored = await page.evaluate(() =>
-      [localStorage, sessionStorage].flatMap((storage) =>
-        Object.keys(storage).map((key) => `${key}=${storage.getItem(key)}`),
-      ),
-    );
-    expect(stored.filter((entry) => entry.includes('eyJ'))).toEqual([]);
+    await expectNoStoredToken(page);
 
     await compose(page, { to: `${ANN}, ${DEE}`, body: IBAN_BODY, subject: 'Refund' });
     await badge(page, DEE, 'Blocked');
@@ -167,6 +183,32 @@ describe('signing in through nested app authentication, against `sendguard serve
     await page.close();
   });
 
+  test('consent missing (the host answers "user interaction required"): blocked with the sign-in reason, no prompt; Sign in, then it goes', async () => {
+    const page = await openTry({
+      user: SENDER.oid,
+      signin: SENDER.oid,
+      name: SENDER.name,
+      naaFault: 'interaction',
+    });
+    await signInOffered(page, 'You are not signed in to the Sendguard service');
+    await expectSignInRefusal(page);
+    expect(await bridgeAsked(page)).toContain('GetToken');
+
+    await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
+    await badge(page, ANN, 'Forced TLS · authenticated');
+    expect((await bridgeAsked(page)).filter((method) => method === 'GetTokenPopup')).toHaveLength(1);
+    const sent = await send(page);
+    expect(sent).toContain('Sent.');
+    expect(sent).toContain('Subject: #secure# Refund');
+    await page.close();
+  });
+
+  test('the host without a network: blocked with the sign-in reason, no prompt', async () => {
+    const page = await openTry({ user: SENDER.oid, name: SENDER.name, naaFault: 'network' });
+    await expectSignInRefusal(page, 'network');
+    await page.close();
+  });
+
   test.each([
     ['an expired token', { lifetime: '-600' }],
     ['a token for another API', { resource: 'api://another-api.example/payroll' }],
@@ -194,6 +236,7 @@ describe('signing in through Office SSO, where nested app authentication is not 
     const sent = await send(page);
     expect(sent).toContain('Subject: #secure# Refund');
     expect(await ssoAsked(page)).not.toContain('prompt');
+    await expectNoStoredToken(page);
     await page.close();
   });
 
@@ -211,5 +254,37 @@ describe('signing in through Office SSO, where nested app authentication is not 
     expect((await ssoAsked(page)).filter((asked) => asked === 'prompt')).toHaveLength(1);
     expect(await send(page)).toContain('Sent.');
     await page.close();
+  });
+});
+
+describe('the simulated sign-in off (the default: tryIt.simulatedSignIn not set)', () => {
+  test('the page says so, installs no simulated sign-in, and the send is blocked for want of one', async () => {
+    const bed = testbed();
+    const plain = await startServe((dataDir) =>
+      bedServerSettings(bed, dataDir, {
+        tls: { enabled: false },
+        logLevel: 'warn',
+        auth: { entra: entra.serviceSettings, apiTokens: false, devNoAuth: false },
+      }),
+    );
+    try {
+      for (const way of ['naa', 'sso'] as const) {
+        const page = await openTry({ user: SENDER.oid, name: SENDER.name }, way, plain.base);
+        await page
+          .getByRole('note')
+          .getByText('The simulated sign-in is off on this Sendguard service')
+          .waitFor();
+        const installed = await page.evaluate(() => ({
+          bridge: 'nestedAppAuthBridge' in window,
+          sso: 'auth' in (window as unknown as { Office: object }).Office,
+        }));
+        expect(installed).toEqual({ bridge: false, sso: false });
+        await compose(page, { to: ANN, body: IBAN_BODY, subject: 'Refund' });
+        expect(await send(page)).toContain(SIGN_IN_REASON);
+        await page.close();
+      }
+    } finally {
+      await plain.stop();
+    }
   });
 });

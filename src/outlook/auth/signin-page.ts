@@ -22,6 +22,9 @@ async function signIn(): Promise<DialogAnswer> {
     auth: {
       clientId: entra.clientId,
       authority: entra.authority,
+      // The deployment's own authority, whatever its cloud: MSAL asks it for its metadata rather than asking
+      // login.microsoftonline.com about it first, so the page reaches that one origin only (its CSP).
+      knownAuthorities: [new URL(entra.authority).host],
       redirectUri: `${location.origin}${location.pathname}`,
     },
     cache: { cacheLocation: 'memoryStorage' },

@@ -4,9 +4,23 @@
  * each, by `requestId`, to its `message` listeners (msal-browser's naa/BridgeProxy.ts and its envelope types).
  * Tokens come from the simulated token broker (test-broker.ts). Its grant gives no ID token, so the host writes
  * the account's ID token itself, unsigned: MSAL reads the claims of an ID token its host hands over and never
- * verifies it.
+ * verifies it. Requests that are not NAA request envelopes (`messageType`) are not the bridge's and get no
+ * answer, as from a real host.
  */
+import { toBase64Url, utf8 } from '../../core/escrow/bytes';
 import { BrokerFailure, brokerToken, type SimAccount, type SimBroker } from './test-broker';
+
+/**
+ * What goes wrong in the host, as a real one answers it: `interaction` — a silent request needs the sender
+ * (consent missing: Entra's AADSTS65001) until they sign in at the host's prompt; `network` — the host has no
+ * network, so no token request goes anywhere.
+ */
+export type NaaFault = 'interaction' | 'network';
+
+/** The fault a query parameter names, or none. */
+export function naaFaultOf(value: string | null): NaaFault | undefined {
+  return value === 'interaction' || value === 'network' ? value : undefined;
+}
 
 export interface SimNaaOptions {
   /** The broker; its token URL is the provider's `<issuer>/token`, the issuer being `…/<tenantId>/v2.0`. */
@@ -15,6 +29,7 @@ export interface SimNaaOptions {
   account?: SimAccount;
   /** Who signs in when MSAL asks for the host's prompt (`GetTokenPopup`); absent: the sender closes it. */
   signsIn?: SimAccount;
+  fault?: NaaFault;
 }
 
 type Listener = (response: string) => void;
@@ -25,30 +40,37 @@ interface TokenParams {
 }
 
 interface RequestEnvelope {
+  messageType: string;
   method: 'GetInitContext' | 'GetToken' | 'GetTokenPopup';
   requestId: string;
   tokenParams?: TokenParams;
 }
 
 /** msal-browser's BridgeStatusCode values this host answers with. */
-type BridgeStatus = 'ACCOUNT_UNAVAILABLE' | 'USER_CANCEL' | 'PERSISTENT_ERROR' | 'NO_NETWORK';
+type BridgeStatus =
+  'ACCOUNT_UNAVAILABLE' | 'USER_CANCEL' | 'USER_INTERACTION_REQUIRED' | 'PERSISTENT_ERROR' | 'NO_NETWORK';
 
 class BridgeFailure extends Error {
   constructor(
     readonly status: BridgeStatus,
     readonly code?: string,
     description?: string,
+    readonly subError?: string,
   ) {
     super(description ?? status);
   }
 }
 
-function base64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+/** What a host answers a silent request when Entra wants the sender (msal-browser's BridgeError fields). */
+const CONSENT_REQUIRED = () =>
+  new BridgeFailure(
+    'USER_INTERACTION_REQUIRED',
+    'invalid_grant',
+    'AADSTS65001: The user or administrator has not consented to use the application.',
+    'consent_required',
+  );
+
+const base64Url = (text: string) => toBase64Url(utf8(text));
 
 /** The issuer and tenant the token URL belongs to. */
 function issuerOf(tokenUrl: string): { issuer: string; tenantId: string; environment: string } {
@@ -64,6 +86,8 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
   const asked: string[] = [];
   const { issuer, tenantId, environment } = issuerOf(options.broker.tokenUrl);
   let account = options.account;
+  /** Consent is missing until the sender signs in at the host's prompt. */
+  let interactionRequired = options.fault === 'interaction';
 
   const accountInfo = (who: SimAccount) => ({
     homeAccountId: `${who.oid}.${tenantId}`,
@@ -93,6 +117,7 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
   }
 
   async function issue(who: SimAccount, params: TokenParams) {
+    if (options.fault === 'network') throw new BridgeFailure('NO_NETWORK');
     try {
       const issued = await brokerToken(options.broker, who, params.clientId, params.scope);
       return {
@@ -128,11 +153,15 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
         };
       case 'GetToken':
         if (!account) throw new BridgeFailure('ACCOUNT_UNAVAILABLE');
+        if (interactionRequired) throw CONSENT_REQUIRED();
         return issue(account, request.tokenParams!);
-      case 'GetTokenPopup':
+      case 'GetTokenPopup': {
         if (!options.signsIn) throw new BridgeFailure('USER_CANCEL');
         account = options.signsIn;
-        return issue(account, request.tokenParams!);
+        const issued = await issue(account, request.tokenParams!);
+        interactionRequired = false;
+        return issued;
+      }
     }
   }
 
@@ -147,6 +176,7 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
     removeEventListener: (_name: string, listener: Listener) => listeners.delete(listener),
     postMessage: (message: string) => {
       const request = JSON.parse(message) as RequestEnvelope;
+      if (request.messageType !== 'NestedAppAuthRequest') return;
       asked.push(request.method);
       answer(request).then(
         (body) => respond(request, { success: true, ...body }),
@@ -155,8 +185,14 @@ export function simulatedNaaBridge(options: SimNaaOptions) {
             error instanceof BridgeFailure
               ? error
               : new BridgeFailure('PERSISTENT_ERROR', undefined, String(error));
-          const { status, code, message: description } = failure;
-          respond(request, { success: false, error: { status, ...(code ? { code } : {}), description } });
+          const { status, code, subError, message: description } = failure;
+          const answered = {
+            status,
+            ...(code ? { code } : {}),
+            ...(subError ? { subError } : {}),
+            description,
+          };
+          respond(request, { success: false, error: answered });
         },
       );
     },

@@ -13,12 +13,16 @@
  *   `name=<name>`        its display name (the address is `sender`);
  *   `signin=<object ID>` who signs in at the pane's Sign in (absent: the sign-in is closed unanswered);
  *   `lifetime=<seconds>` the lifetime of the tokens handed out (negative: already expired);
- *   `resource=<URI>`     hand out tokens for another API instead (the service refuses them).
+ *   `resource=<URI>`     hand out tokens for another API instead (the service refuses them);
+ *   `naaFault=interaction` the host answers a silent request "user interaction required" (consent missing)
+ *                        until the sender signs in at the pane's Sign in; `naaFault=network` it has no network.
+ * The simulated sign-in works only where the service turns it on (`tryIt.simulatedSignIn`, for tests): it hands
+ * out tokens naming any user. Where it is off (/try/settings.js says so), the page says so and ignores these.
  */
 import { fetchSignInSettings } from '../../addin/backend';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { bytesToBase64 } from '../base64';
-import { simulatedNaaBridge } from './naa-bridge';
+import { naaFaultOf, simulatedNaaBridge } from './naa-bridge';
 import { textToHtml, type SimRecipient } from './simulated-office';
 import { simulatedOfficeSso } from './simulated-sso';
 import type { SimAccount, SimBroker } from './test-broker';
@@ -43,7 +47,13 @@ function signInSimulation(tokenUrl: string) {
   return { broker, ...(user ? { account: user } : {}), ...(signsIn ? { signsIn } : {}) };
 }
 
-const [naaUrl, ssoUrl] = [query.get('naa'), query.get('sso')];
+/** Set by /try/settings.js, which the service renders; absent (another server), the simulated sign-in is off. */
+const simulatedSignIn =
+  (window as { sendguardTrySettings?: { simulatedSignIn?: boolean } }).sendguardTrySettings
+    ?.simulatedSignIn === true;
+const asked = [query.get('naa'), query.get('sso')];
+const [naaUrl, ssoUrl] = simulatedSignIn ? asked : [null, null];
+const naaFault = naaFaultOf(query.get('naaFault'));
 const sso = ssoUrl
   ? simulatedOfficeSso({
       ...signInSimulation(ssoUrl),
@@ -57,7 +67,14 @@ const sim = startTryPage(
       backendUrl,
       ...(query.get('token') ? { token: query.get('token') } : {}),
     },
-    ...(naaUrl ? { nestedAppAuthBridge: simulatedNaaBridge(signInSimulation(naaUrl)) } : {}),
+    ...(naaUrl
+      ? {
+          nestedAppAuthBridge: simulatedNaaBridge({
+            ...signInSimulation(naaUrl),
+            ...(naaFault ? { fault: naaFault } : {}),
+          }),
+        }
+      : {}),
   },
 );
 
@@ -159,7 +176,18 @@ function send(): void {
   });
 }
 
+/** Says, when `?naa=` or `?sso=` was given, that the service has the simulated sign-in off. */
+function noticeSimulatedSignInOff(): void {
+  if (simulatedSignIn || asked.every((url) => url === null)) return;
+  const notice = $('try-notice');
+  notice.textContent =
+    'The simulated sign-in is off on this Sendguard service (tryIt.simulatedSignIn), so naa= and sso= are ' +
+    'ignored: this simulated Outlook signs nobody in.';
+  notice.hidden = false;
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  noticeSimulatedSignInOff();
   watchFields();
   $('send').addEventListener('click', send);
   $('open-pane').addEventListener('click', () => $('pane').scrollIntoView());

@@ -201,6 +201,11 @@ export const ConfigSchema = z
         websiteUrl: z.url({ protocol: /^https$/ }).optional(),
       })
       .optional(),
+    /**
+     * The try-it page's simulated sign-in (`/try/?naa=` or `?sso=`): its stand-in for Outlook asks a test identity
+     * provider on this machine for tokens naming any user. For tests only; off, /try/ may reach no loopback origin.
+     */
+    tryIt: z.strictObject({ simulatedSignIn: z.boolean().default(false) }).prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

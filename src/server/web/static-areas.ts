@@ -18,13 +18,13 @@ export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
  * Outlook frames the pane from Microsoft's origins and loads Office.js from its CDN; Fluent UI writes its styles
  * at run time; Outlook fetches the icons from its own origin. Everything else stays this origin's own.
  */
-const addinHeaders = (connectSrc: string): Readonly<Record<string, string>> => ({
+const addinHeaders = (connectSrc: string[]): Readonly<Record<string, string>> => ({
   'content-security-policy': [
     "default-src 'self'",
     "script-src 'self' https://appsforoffice.microsoft.com",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    `connect-src ${connectSrc}`,
+    `connect-src ${["'self'", ...connectSrc].join(' ')}`,
     "frame-ancestors 'self' https://*.office.com https://*.office365.com https://*.outlook.com https://*.live.com https://*.microsoft.com",
     "base-uri 'none'",
     "form-action 'none'",
@@ -33,16 +33,15 @@ const addinHeaders = (connectSrc: string): Readonly<Record<string, string>> => (
   'cache-control': 'no-cache',
 });
 
-/** The pane's sign-in window (signin.html) redeems its sign-in at Microsoft's Entra token endpoint. */
-const ADDIN_HEADERS = addinHeaders("'self' https://login.microsoftonline.com");
-
 /**
  * The try-it page's simulated Outlook signs in through a test identity provider's token endpoint on this machine
- * (`?naa=`, src/outlook/tryit/naa-bridge.ts): loopback origins only, as that provider answers only them.
+ * (`?naa=`, `?sso=`; src/outlook/tryit/test-broker.ts): loopback origins only, as that provider answers only them,
+ * and only where `tryIt.simulatedSignIn` lets a test do so.
  */
-const TRY_HEADERS = addinHeaders(
-  "'self' https://login.microsoftonline.com http://localhost:* http://127.0.0.1:* http://[::1]:*",
-);
+const LOOPBACK_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
+
+/** Where the try-it page learns whether its simulated sign-in is on, before its own script runs. */
+export const TRY_SETTINGS_PATH = '/try/settings.js';
 
 interface WebArea {
   /** Folder under dist/web. */
@@ -55,30 +54,41 @@ interface WebArea {
   headers: Readonly<Record<string, string>>;
 }
 
-const WEB_AREAS: WebArea[] = [
-  {
-    folder: 'outlook',
-    prefix: '/addin/',
-    about: 'the Outlook add-in: task pane and on-send check',
-    headers: ADDIN_HEADERS,
-  },
-  {
-    folder: 'outlook/tryit',
-    prefix: '/try/',
-    about: 'try the compose pane in a browser, without Outlook',
-    headers: TRY_HEADERS,
-  },
-  {
-    folder: 'portal',
-    prefix: '/pickup/',
-    about: 'the secure-pickup portal recipients open',
-    headers: PORTAL_HEADERS,
-  },
-];
-
 interface WebOptions {
   root?: string;
   publicUrl: string;
+  /**
+   * The Entra issuer the add-in signs in with, absent without Entra: the pane's sign-in window (signin.html) runs
+   * MSAL against the authority on its origin (Microsoft's, a national cloud's, or a test provider's).
+   */
+  entraIssuer?: string;
+  /** `tryIt.simulatedSignIn`: the try-it page may sign in through a test provider on this machine. */
+  simulatedSignIn?: boolean;
+}
+
+function webAreas(options: WebOptions): WebArea[] {
+  const authority = options.entraIssuer ? [new URL(options.entraIssuer).origin] : [];
+  const simulated = options.simulatedSignIn ? LOOPBACK_ORIGINS : [];
+  return [
+    {
+      folder: 'outlook',
+      prefix: '/addin/',
+      about: 'the Outlook add-in: task pane and on-send check',
+      headers: addinHeaders(authority),
+    },
+    {
+      folder: 'outlook/tryit',
+      prefix: '/try/',
+      about: 'try the compose pane in a browser, without Outlook',
+      headers: addinHeaders([...authority, ...simulated]),
+    },
+    {
+      folder: 'portal',
+      prefix: '/pickup/',
+      about: 'the secure-pickup portal recipients open',
+      headers: PORTAL_HEADERS,
+    },
+  ];
 }
 
 function startPage(publicUrl: string, areas: WebArea[]): string {
@@ -101,7 +111,7 @@ function startPage(publicUrl: string, areas: WebArea[]): string {
 
 const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
   const root = options.root ?? WEB_ROOT;
-  const built = WEB_AREAS.filter((area) => existsSync(join(root, area.folder)));
+  const built = webAreas(options).filter((area) => existsSync(join(root, area.folder)));
   for (const area of built) {
     await app.register(fastifyStatic, {
       root: join(root, area.folder),
@@ -114,6 +124,16 @@ const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
         for (const [name, value] of Object.entries(area.headers)) response.setHeader(name, value);
       },
     });
+  }
+  const tryArea = built.find((area) => area.prefix === '/try/');
+  if (tryArea) {
+    const settings = JSON.stringify({ simulatedSignIn: options.simulatedSignIn === true });
+    app.get(TRY_SETTINGS_PATH, { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .headers(tryArea.headers)
+        .type('text/javascript; charset=utf-8')
+        .send(`window.sendguardTrySettings = ${settings};\n`),
+    );
   }
   const pages = { '/': startPage(options.publicUrl, built), ...POLICY_PAGES };
   for (const [path, page] of Object.entries(pages)) {
