@@ -444,19 +444,20 @@ describe('signing in, in the JavaScript-only runtime: Office SSO, never a prompt
     const run = await send(sim, pendingTimers);
     expect(run.completions).toEqual([{ allowEvent: true }]);
     expect(bearers).toEqual(['Bearer sso-token', 'Bearer sso-token']);
-    expect(asked.length).toBeGreaterThan(0);
+    // Policy and assessment are asked at once; they share one SSO call (Office refuses overlapping ones).
+    expect(asked).toHaveLength(1);
     for (const options of asked)
       expect(options).toEqual({ allowSignInPrompt: false, allowConsentPrompt: false });
   });
 
   test.each([
-    [13001, 'not signed in'],
-    [13005, 'consent missing'],
-    [13007, 'Office could not get a token'],
+    [13001, 'The user is not signed in to Office.', 'not signed in to Outlook, or the sign-in expired'],
+    [13005, 'Invalid grant.', 'Sendguard lacks permission to sign you in; ask your administrator'],
+    [13007, 'Office could not get a token.', 'Outlook’s sign-in did not work'],
   ])(
-    'Office SSO failing (%i, %s): blocked with the sign-in reason, never a send-anyway prompt',
-    async (code, message) => {
-      const { auth } = officeAuth(() => Promise.reject(Object.assign(new Error(message), { code })));
+    'Office SSO failing (%i, %s): blocked with the plain cause and the sign-in reason, never a send-anyway prompt',
+    async (code, officeWords, cause) => {
+      const { auth } = officeAuth(() => Promise.reject(Object.assign(new Error(officeWords), { code })));
       const policy = defaultPolicy({ onSend: { backendUnreachable: 'prompt', allowOverride: true } });
       const { sim, pendingTimers } = load(
         assessAnswers(() => json(answer('authenticated')), policy),
@@ -468,10 +469,12 @@ describe('signing in, in the JavaScript-only runtime: Office SSO, never a prompt
       const run = await send(sim, pendingTimers);
       expectBlocked(
         run,
-        'You are not signed in to the Sendguard service',
-        message,
-        'Open Sendguard to sign in',
+        `You are not signed in to the Sendguard service (${cause}).`,
+        'Open Sendguard to sign in, then send again.',
       );
+      // Office's words and code are for the failure log, not for the sender.
+      expect(run.completions[0]!.errorMessage).not.toContain(officeWords);
+      expect(run.completions[0]!.errorMessage).not.toContain(String(code));
       expect(run.completions[0]).toMatchObject({
         commandId: 'SendguardOpenPane',
         cancelLabel: 'Open Sendguard',
