@@ -5,8 +5,8 @@
  * names a message's origin (requirement set DialogOrigin 1.1), only this origin is heard; where it cannot, only
  * a message in the page's own answer shape is, since any page the window reached could send one.
  */
-import { fromBase64Url } from '../../core/escrow/bytes';
 import { SignInError } from './sign-in-error';
+import { tokenExpiry } from './token-expiry';
 
 /** What the dialog page sends its parent (JSON). */
 export type DialogAnswer =
@@ -92,23 +92,12 @@ export function readDialogAnswer(message: string): HeldToken {
   throw new SignInError('SIGN_IN_FAILED', 'the sign-in window sent an answer Sendguard cannot read');
 }
 
-/** The `exp` (epoch ms) of a JWT access token, or undefined when it has none that can be read. */
-function expiryOfJwt(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  try {
-    const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(payload ?? ''))) as { exp?: unknown };
-    return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The sign-in page's answer for a token: its expiry as MSAL reports it, else the token's own `exp`; a token whose
  * expiry is known to neither is no answer the pane could keep, so it is reported as a failure.
  */
 export function tokenAnswer(accessToken: string, expiresOn: Date | null | undefined): DialogAnswer {
-  const expiresAt = expiresOn?.getTime() ?? expiryOfJwt(accessToken);
+  const expiresAt = expiresOn?.getTime() ?? tokenExpiry(accessToken);
   return expiresAt === undefined || Number.isNaN(expiresAt)
     ? { kind: 'error', message: 'the token came without an expiry time' }
     : { kind: 'token', accessToken, expiresOn: expiresAt };
