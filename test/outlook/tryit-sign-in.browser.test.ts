@@ -216,7 +216,7 @@ describe('signing in through nested app authentication, against `sendguard serve
     '%s: the service refuses it, the send is blocked with the sign-in reason, the pane offers Sign in',
     async (_, fault) => {
       const page = await openTry({ user: SENDER.oid, ...fault });
-      await signInOffered(page, 'did not accept this add-in’s sign-in');
+      await signInOffered(page, 'The Sendguard service refused your sign-in. Sign in again');
       await expectSignInRefusal(page, 'did not accept this add-in’s sign-in', 'HTTP 401');
       await page.close();
     },
@@ -236,6 +236,8 @@ describe('signing in through Office SSO, where nested app authentication is not 
     const sent = await send(page);
     expect(sent).toContain('Subject: #secure# Refund');
     expect(await ssoAsked(page)).not.toContain('prompt');
+    // The send check's requests at once shared one call: Office refuses a call while another runs (13008).
+    expect(await ssoAsked(page)).not.toContain('overlapping');
     await expectNoStoredToken(page);
     await page.close();
   });
@@ -245,7 +247,9 @@ describe('signing in through Office SSO, where nested app authentication is not 
     await signInOffered(page, 'You are not signed in to the Sendguard service');
     await compose(page, { to: ANN, body: IBAN_BODY, subject: 'Refund' });
     const refused = await send(page);
-    expect(refused).toContain('The user is not signed in to Office');
+    // The plain cause; Office's own words ('The user is not signed in to Office', 13001) go to the failure log.
+    expect(refused).toContain('not signed in to Outlook, or the sign-in expired');
+    expect(refused).not.toContain('13001');
     expect(refused).toContain(SIGN_IN_REASON);
     expect(await ssoAsked(page)).not.toContain('prompt');
 
