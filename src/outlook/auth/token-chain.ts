@@ -55,7 +55,7 @@ export interface SignIn {
  * Calls made while `ask` runs share its answer. A failure is never kept, so the next call asks again; a success is
  * kept for later calls when `keep`.
  */
-export function singleFlight<T>(ask: () => Promise<T>, keep: boolean): () => Promise<T> {
+function singleFlight<T>(ask: () => Promise<T>, keep: boolean): () => Promise<T> {
   let current: Promise<T> | undefined;
   return () => {
     if (!current) {
