@@ -10,6 +10,7 @@
 //   readpane.html + readpane.js      the read pane: a received message's transport report
 //   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/)
 //   tryit/read.html + tryit/read.js   its read mode (/try/read.html), beside the read pane bundle
+//   tryit/dialog-office.js            Office.js for a window the simulated Outlook's dialog API opened
 const { join } = require('node:path');
 const { NormalModuleReplacementPlugin } = require('webpack');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
@@ -57,6 +58,7 @@ module.exports = ({ common, root, outputRoot }) => {
       readpane: join(root, 'src/outlook/readpane.tsx'),
       'tryit/tryit': join(root, 'src/outlook/tryit/tryit.ts'),
       'tryit/read': join(root, 'src/outlook/tryit/read.ts'),
+      'tryit/dialog-office': join(root, 'src/outlook/tryit/dialog-office.ts'),
     },
     output: {
       path: output,

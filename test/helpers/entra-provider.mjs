@@ -4,9 +4,17 @@
  * test/helpers/entra-provider.ts; read that file's header for the HTTP requests it answers.
  *
  * Usage: node entra-provider.mjs '<settings JSON>'. Settings: { host, tenantId, clientId, resource, scope,
- * appClientId, appClientSecret, appRoles, otherClients, jwksFile }. It listens on an ephemeral port of `host`,
- * writes its public signing keys to `jwksFile` and prints one line `ENTRA_PROVIDER_READY {issuer, jwksUri,
- * tokenEndpoint}` on stdout when it answers.
+ * appClientId, appClientSecret, appRoles, otherClients, jwksFile, tls, signIn }. It listens on an ephemeral port
+ * of `host` (over HTTPS with `tls: { cert, key }`, PEM: MSAL takes only an https authority), writes its public
+ * signing keys to `jwksFile` and prints one line `ENTRA_PROVIDER_READY {issuer, jwksUri, tokenEndpoint}` on
+ * stdout when it answers.
+ *
+ * `signIn: { redirectUri, users }` lets `clientId` sign users in in a browser as well, as the add-in's sign-in
+ * window does with Entra: the authorization code flow with PKCE (a public client), the login form of
+ * oidc-provider's development interactions (any password; the login is a user's object ID from `users`, each
+ * `{ oid, preferredUsername, name }`) and its consent page. Entra matches the registered SPA redirect URI
+ * exactly; the service's port is only known after this provider started, so the URI is registered as RFC 8252
+ * §7.3 allows a native client's loopback URI: any port.
  *
  * Like Entra: RS256 signatures; the issuer `http://HOST:PORT/<tenantId>/v2.0` (the tenant in the path, discovery
  * under it); access tokens are JWTs for the requested resource (`aud` = the resource URI) with `tid`, `oid`,
@@ -16,6 +24,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import process from 'node:process';
 import { URL } from 'node:url';
 import Provider, { errors } from 'oidc-provider';
@@ -89,6 +98,21 @@ function brokerGrant(provider) {
   };
 }
 
+/** The user a browser sign-in names by object ID (`signIn.users`). */
+function signInUser(oid) {
+  return settings.signIn?.users.find((user) => user.oid === oid);
+}
+
+/** Who a delegated token is for: named by the broker grant's request, or signed in in the browser. */
+function tokenUser(ctx, token) {
+  const { params } = ctx.oidc;
+  if (token.gty === BROKER_GRANT) {
+    const roles = params.roles?.split(' ').filter(Boolean);
+    return { oid: params.oid, preferredUsername: params.preferred_username, name: params.name, roles };
+  }
+  return signInUser(token.accountId) ?? { oid: token.accountId };
+}
+
 /** Rewrites oidc-provider's RFC 9068 claims into Entra's v2.0 access token claims. */
 function entraClaims(ctx, token, jwt) {
   const { payload } = jwt;
@@ -101,25 +125,67 @@ function entraClaims(ctx, token, jwt) {
     Object.assign(payload, { idtyp: 'app', roles: settings.appRoles, oid: clientId, sub: clientId });
     return;
   }
-  const { params } = ctx.oidc;
-  Object.assign(payload, { scp: scope, oid: params.oid, sub: params.oid });
-  if (params.preferred_username) payload.preferred_username = params.preferred_username;
-  if (params.name) payload.name = params.name;
-  if (params.roles) payload.roles = params.roles.split(' ').filter(Boolean);
+  const user = tokenUser(ctx, token);
+  // scp holds scope names, as Entra's does, whether asked by name or as `<resource>/<name>`.
+  const scp = (scope ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((asked) => splitScope(asked).name);
+  Object.assign(payload, { scp: scp.join(' '), oid: user.oid, sub: user.oid });
+  if (user.preferredUsername) payload.preferred_username = user.preferredUsername;
+  if (user.name) payload.name = user.name;
+  if (user.roles) payload.roles = user.roles;
 }
 
-function configuration(privateJwk) {
-  const publicClient = (clientId) => ({
+/** The add-in's client: the broker grant, and where `signIn` says so the browser sign-in too. */
+function addinClient() {
+  const { signIn } = settings;
+  if (!signIn) return publicClient(settings.clientId);
+  return {
+    ...publicClient(settings.clientId),
+    application_type: 'native',
+    grant_types: [BROKER_GRANT, 'authorization_code'],
+    response_types: ['code'],
+    redirect_uris: [signIn.redirectUri],
+  };
+}
+
+function publicClient(clientId) {
+  return {
     client_id: clientId,
     token_endpoint_auth_method: 'none',
     grant_types: [BROKER_GRANT],
     response_types: [],
     redirect_uris: [],
-  });
+  };
+}
+
+/** The browser sign-in's accounts: the users `signIn` names, with the claims their ID tokens carry. */
+async function findAccount(_ctx, oid) {
+  const user = signInUser(oid);
+  if (!user) return undefined;
+  return {
+    accountId: oid,
+    claims: async () => ({
+      sub: oid,
+      oid,
+      tid: settings.tenantId,
+      preferred_username: user.preferredUsername,
+      name: user.name,
+    }),
+  };
+}
+
+function configuration(privateJwk, mount) {
   return {
     jwks: { keys: [privateJwk] },
+    findAccount,
+    claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'oid', 'tid'] },
+    scopes: ['openid', 'profile', 'offline_access'],
+    // The login and consent pages live under the mount, as every other route of this provider.
+    interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
     clients: [
-      publicClient(settings.clientId),
+      addinClient(),
       ...settings.otherClients.map(publicClient),
       {
         client_id: settings.appClientId,
@@ -131,14 +197,16 @@ function configuration(privateJwk) {
       },
     ],
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: Boolean(settings.signIn) },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => settings.resource,
         useGrantedResource: () => true,
-        // Application-only tokens carry no scope: the app's roles say what it may do.
-        getResourceServerInfo: (_ctx, resource) => resourceServerInfo(resource, ''),
+        // The scope a browser sign-in asks, as MSAL names it (`<resource>/<scope>`); application-only tokens ask
+        // none and carry none: the app's roles say what it may do.
+        getResourceServerInfo: (_ctx, resource) =>
+          resourceServerInfo(resource, `${resource}/${settings.scope}`),
       },
     },
     formats: { customizers: { jwt: entraClaims } },
@@ -150,11 +218,13 @@ async function main() {
   const { privateJwk, publicJwk } = signingKeys();
   writeFileSync(settings.jwksFile, JSON.stringify({ keys: [publicJwk] }));
   let handle = (_request, response) => response.writeHead(503).end();
-  const server = createServer((request, response) => handle(request, response));
+  const listener = (request, response) => handle(request, response);
+  const server = settings.tls ? createTlsServer(settings.tls, listener) : createServer(listener);
   await new Promise((resolve) => server.listen(0, settings.host, resolve));
   const mount = `/${settings.tenantId}/v2.0`;
-  const issuer = `http://${settings.host}:${server.address().port}${mount}`;
-  const provider = new Provider(issuer, configuration(privateJwk));
+  const scheme = settings.tls ? 'https' : 'http';
+  const issuer = `${scheme}://${settings.host}:${server.address().port}${mount}`;
+  const provider = new Provider(issuer, configuration(privateJwk, mount));
   provider.registerGrantType(BROKER_GRANT, brokerGrant(provider), BROKER_PARAMS);
   const callback = provider.callback();
   handle = (request, response) => {

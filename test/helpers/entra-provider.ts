@@ -30,10 +30,16 @@
  *     grant_type=client_credentials&client_id=<appClientId>&client_secret=<appClientSecret>&resource=<resource>
  *   → 200 `{ access_token, … }`.
  * Errors are OAuth 2.0 error answers (400 `{ error, error_description }`).
+ *
+ * With `signIn`, the add-in's client may also sign users in in a browser, as Entra does for the pane's sign-in
+ * window: the authorization code flow with PKCE to `signIn.redirectUri` (any loopback port), through
+ * oidc-provider's login form (the login is one of `signIn.users`' object IDs, any password) and consent page.
+ * MSAL takes only an https authority: `tls: true` serves the provider over HTTPS with a self-signed certificate
+ * for its address (a browser must be told to accept it; the service reads the keys from `jwksFileUri`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,6 +58,10 @@ export interface EntraProviderOptions {
   otherClients?: string[];
   /** The app roles an application-only token carries. */
   appRoles?: string[];
+  /** Serve over HTTPS (a self-signed certificate for `host`), as MSAL's browser sign-in requires. */
+  tls?: boolean;
+  /** Let `clientId` sign these users in in a browser, coming back to `redirectUri` (any loopback port). */
+  signIn?: { redirectUri: string; users: EntraUser[] };
 }
 
 /** The signed-in user a delegated token is for. */
@@ -103,6 +113,34 @@ export interface EntraProvider {
   delegatedToken(user: EntraUser, options?: DelegatedTokenOptions): Promise<string>;
   appOnlyToken(options?: { resource?: string }): Promise<string>;
   close(): Promise<void>;
+}
+
+/** A certificate and key (PEM) for `host`, self-signed, for a day. */
+function selfSignedTls(dir: string, host: string): { cert: string; key: string } {
+  const [certFile, keyFile] = [join(dir, 'tls.crt'), join(dir, 'tls.key')];
+  const altName = /^[\d.]+$/.test(host) ? `IP:${host}` : `DNS:${host}`;
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${host}`,
+      '-addext',
+      `subjectAltName=${altName}`,
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'pipe' },
+  );
+  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 }
 
 const READY = 'ENTRA_PROVIDER_READY ';
@@ -163,8 +201,9 @@ export async function startEntraProvider(options: EntraProviderOptions): Promise
   const dir = mkdtempSync(join(tmpdir(), 'sendguard-entra-'));
   const jwksFile = join(dir, 'jwks.json');
   const scope = options.scope ?? 'access_as_user';
+  const host = options.host ?? '127.0.0.1';
   const settings = {
-    host: options.host ?? '127.0.0.1',
+    host,
     tenantId: options.tenantId,
     clientId: options.clientId,
     resource: options.resource,
@@ -174,6 +213,8 @@ export async function startEntraProvider(options: EntraProviderOptions): Promise
     appRoles: options.appRoles ?? ['Mail.Send'],
     otherClients: options.otherClients ?? [],
     jwksFile,
+    ...(options.tls ? { tls: selfSignedTls(dir, host) } : {}),
+    ...(options.signIn ? { signIn: options.signIn } : {}),
   };
   const child = spawn(process.execPath, [join(__dirname, 'entra-provider.mjs'), JSON.stringify(settings)], {
     stdio: ['pipe', 'pipe', 'pipe'],

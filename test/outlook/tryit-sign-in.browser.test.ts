@@ -5,18 +5,23 @@
  * it does not, Office SSO) backed by that provider. The real pane and the real send handler get their tokens
  * through MSAL and the bridge (or Office.auth); without a token the service accepts — nobody signed in, an
  * expired token, a token for another API — the send is blocked with the sign-in reason, without any prompt, and
- * the pane offers Sign in.
+ * the pane offers Sign in. Where neither can sign the sender in, the pane's Sign in opens the production sign-in
+ * window (/addin/signin.html) through the simulated Office dialog API, and MSAL there signs in at the provider
+ * over HTTPS with the authorization code flow and PKCE, through its login form.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { startEntraProvider, type EntraProvider } from '../helpers/entra-provider';
 import { bedServerSettings } from '../helpers/bed-services';
 import { testbed } from '../helpers/testbed';
 import { OUTLOOK_WEB_CLIENT } from '../../src/outlook/tryit/simulated-sso';
 import { ARTIFACTS, launchBrowser } from './browser';
 import { buildOutlook } from './built-addin';
+import { OFFICE_JS_CDN } from './office-js-offline';
 import { buildService, startServe, type ServeProcess } from './sendguard-serve';
 import { badge, compose, send } from './try-page';
 
@@ -257,6 +262,77 @@ describe('signing in through Office SSO, where nested app authentication is not 
     await badge(page, ANN, 'Forced TLS · authenticated');
     expect((await ssoAsked(page)).filter((asked) => asked === 'prompt')).toHaveLength(1);
     expect(await send(page)).toContain('Sent.');
+    await page.close();
+  });
+});
+
+describe('signing in through the sign-in window (Office dialog API), where neither NAA nor Office SSO can', () => {
+  /** A provider over HTTPS (MSAL's authority must be), signing the sender in in a browser, and a service trusting it. */
+  let loginEntra: EntraProvider;
+  let dialogService: ServeProcess;
+  /** Its own browser: it accepts the provider's self-signed certificate, and answers Office.js for the dialog. */
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    const clientId = randomUUID();
+    loginEntra = await startEntraProvider({
+      tenantId: randomUUID(),
+      clientId,
+      resource: `api://sendguard.test/${clientId}`,
+      tls: true,
+      signIn: {
+        redirectUri: 'http://127.0.0.1/addin/signin.html',
+        users: [{ oid: SENDER.oid, preferredUsername: SENDER.address, name: SENDER.name }],
+      },
+    });
+    dialogService = await startServe((dataDir) =>
+      bedServerSettings(testbed(), dataDir, {
+        tls: { enabled: false },
+        logLevel: 'warn',
+        // The service reads the provider's keys from their file: it need not trust the certificate.
+        auth: {
+          entra: { ...loginEntra.serviceSettings, jwksUri: loginEntra.jwksFileUri },
+          apiTokens: false,
+          devNoAuth: false,
+        },
+        limits: { assessDeadlineMs: 3000 },
+      }),
+    );
+    context = await launchChromium({ ignoreHTTPSErrors: true, viewport: { width: 1000, height: 900 } });
+    // The sign-in window's Office.js is the simulated Outlook's, as the try-it page's own Office is.
+    const dialogOffice = await (await fetch(`${dialogService.base}/try/dialog-office.js`)).text();
+    await context.route(`${OFFICE_JS_CDN}office.js`, (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: dialogOffice }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await dialogService?.stop();
+    await loginEntra?.close();
+  });
+
+  test('Sign in opens /addin/signin.html, which signs in with the authorization code flow and PKCE and hands the token back; the pane then checks', async () => {
+    const page = await context.newPage();
+    await page.goto(`${dialogService.base}/try/?${new URLSearchParams({ sender: SENDER.address })}`);
+    await compose(page, { to: ANN, body: IBAN_BODY, subject: 'Refund' });
+    await signInOffered(page, 'You are not signed in to the Sendguard service');
+
+    const opened = context.waitForEvent('page');
+    await page.locator('#pane').getByRole('button', { name: 'Sign in' }).click();
+    const dialog = await opened;
+    // The provider's login form and consent page, as the sender meets Microsoft's.
+    await dialog.locator('input[name="login"]').fill(SENDER.oid);
+    await dialog.locator('input[name="password"]').fill('any password');
+    await dialog.getByRole('button', { name: 'Sign-in' }).click();
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    // Back on signin.html, MSAL redeems the code; the page hands the token over and the pane closes the window.
+    await dialog.waitForEvent('close');
+
+    await badge(page, ANN, 'Forced TLS · authenticated');
+    await page.locator('#pane').getByText(`Signed in as ${SENDER.name} (${SENDER.address})`).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'signed-in-dialog.png'), fullPage: true });
+    await expectNoStoredToken(page);
     await page.close();
   });
 });

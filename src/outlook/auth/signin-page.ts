@@ -3,7 +3,9 @@
  * signin.html, opened by the pane in an Office dialog (dialog-sign-in.ts): signs the sender in to this
  * deployment's Entra app registration with MSAL's authorization code flow with PKCE (a redirect to the
  * authority and back to this page) and hands the access token to the pane with `messageParent`, addressed to
- * this origin only. Tokens stay in memory; the page is closed once it has answered.
+ * this origin only. MSAL keeps the sign-in's state (PKCE verifier, state, nonce) and the tokens in this window's
+ * session storage — it refuses a redirect with memory storage, which the way back would lose — and the page
+ * empties that storage before it answers; the pane keeps the token in memory and closes the window.
  */
 import { createStandardPublicClientApplication } from '@azure/msal-browser';
 import { fetchSignInSettings } from '../../addin/backend';
@@ -12,6 +14,8 @@ import { showOutsideOutlook } from '../outside-outlook';
 import { tokenAnswer, type DialogAnswer } from './dialog-sign-in';
 
 function answer(message: DialogAnswer): void {
+  // This window's own session (the dialog's tab) only: nothing of the sign-in is left behind in it.
+  sessionStorage.clear();
   Office.context.ui.messageParent(JSON.stringify(message), { targetOrigin: location.origin });
 }
 
@@ -27,7 +31,7 @@ async function signIn(): Promise<DialogAnswer> {
       knownAuthorities: [new URL(entra.authority).host],
       redirectUri: `${location.origin}${location.pathname}`,
     },
-    cache: { cacheLocation: 'memoryStorage' },
+    cache: { cacheLocation: 'sessionStorage' },
   });
   const result = await msal.handleRedirectPromise();
   if (result) return tokenAnswer(result.accessToken, result.expiresOn);

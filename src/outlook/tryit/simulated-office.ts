@@ -5,6 +5,7 @@
  */
 import { escapeMarkup, textOfHtml } from '../../core/markup';
 import type { RecipientField } from '../../core/recipient-fields';
+import { simulatedDialogUi } from './simulated-dialog';
 
 export interface SimAttachment {
   id: string;
@@ -99,6 +100,8 @@ export interface SimOptions {
 function supports(options: SimOptions, name: string, version: string): boolean {
   if (name === 'Mailbox') return (options.canOpenMessages ?? true) ? true : Number(version) < 1.9;
   if (name === 'NestedAppAuth') return (options.nestedAppAuth ?? false) && Number(version) <= 1.1;
+  // The dialog API, naming each message's origin.
+  if (name === 'DialogApi' || name === 'DialogOrigin') return Number(version) <= 1.1;
   return false;
 }
 
@@ -258,9 +261,10 @@ const OFFICE_ENUMS = {
   },
 };
 
-/** `Office.context`: the theme, the requirement sets, and the mailbox with its one item. */
+/** `Office.context`: the theme, the requirement sets, the dialog API, and the mailbox with its one item. */
 function officeContext(options: SimOptions, state: SimState, item: unknown, theme: () => 'light' | 'dark') {
   return {
+    ui: simulatedDialogUi(),
     get officeTheme() {
       return theme() === 'dark'
         ? { bodyBackgroundColor: '#292929', bodyForegroundColor: '#ffffff' }

@@ -15,10 +15,20 @@ import { POLICY_PAGES, PRIVACY_PATH, TERMS_PATH } from './policy-pages';
 export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
 
 /**
+ * How the pages stand to the windows they open or are opened by (helmet's default, `same-origin`, would cut
+ * both): Office's dialog window (signin.html) reaches Outlook through its opener, which it must keep on its way
+ * to the authority and back; the try-it page opens that window itself, as Outlook would.
+ */
+const OPENER_POLICY = { addin: 'unsafe-none', tryIt: 'same-origin-allow-popups' } as const;
+
+/**
  * Outlook frames the pane from Microsoft's origins and loads Office.js from its CDN; Fluent UI writes its styles
  * at run time; Outlook fetches the icons from its own origin. Everything else stays this origin's own.
  */
-const addinHeaders = (connectSrc: string[]): Readonly<Record<string, string>> => ({
+const addinHeaders = (
+  connectSrc: string[],
+  openerPolicy: (typeof OPENER_POLICY)[keyof typeof OPENER_POLICY],
+): Readonly<Record<string, string>> => ({
   'content-security-policy': [
     "default-src 'self'",
     "script-src 'self' https://appsforoffice.microsoft.com",
@@ -30,6 +40,7 @@ const addinHeaders = (connectSrc: string[]): Readonly<Record<string, string>> =>
     "form-action 'none'",
   ].join('; '),
   'cross-origin-resource-policy': 'cross-origin',
+  'cross-origin-opener-policy': openerPolicy,
   'cache-control': 'no-cache',
 });
 
@@ -74,13 +85,13 @@ function webAreas(options: WebOptions): WebArea[] {
       folder: 'outlook',
       prefix: '/addin/',
       about: 'the Outlook add-in: task pane and on-send check',
-      headers: addinHeaders(authority),
+      headers: addinHeaders(authority, OPENER_POLICY.addin),
     },
     {
       folder: 'outlook/tryit',
       prefix: '/try/',
       about: 'try the compose pane in a browser, without Outlook',
-      headers: addinHeaders([...authority, ...simulated]),
+      headers: addinHeaders([...authority, ...simulated], OPENER_POLICY.tryIt),
     },
     {
       folder: 'portal',

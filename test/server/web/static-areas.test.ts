@@ -62,6 +62,13 @@ describe("the sign-in window's connect-src is the configured authority's origin"
   });
 });
 
+test('the sign-in window keeps its opener (Office reaches Outlook through it); the try-it page may open it', async () => {
+  const { app, get } = await served({});
+  expect((await get('/addin/signin.html')).headers['cross-origin-opener-policy']).toBe('unsafe-none');
+  expect((await get('/try/')).headers['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
+  await app.close();
+});
+
 describe('the try-it page’s simulated sign-in', () => {
   const issuer = 'https://login.microsoftonline.com/0b7e-tenant/v2.0';
 
