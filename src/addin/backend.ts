@@ -48,6 +48,13 @@ export class BackendError extends SendguardError {
   }
 }
 
+/**
+ * Where an interactive sign-in holds: for every part of the add-in (the host keeps it, and the send check asks the
+ * host too), or for the pane alone (a token from a sign-in window of the pane's own, which the send check, in a
+ * runtime of its own, cannot have).
+ */
+export type SignInReach = 'everywhere' | 'pane-only';
+
 /** What is wrong with the sign-in: no token could be had (`missing`), or the service refused the one sent. */
 export type SignInFault = 'missing' | 'refused';
 

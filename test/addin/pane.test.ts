@@ -7,8 +7,9 @@
  */
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { createElement } from 'react';
-import type { AssessAnswer, Backend, Identity } from '../../src/addin/backend';
+import type { AssessAnswer, Backend, Identity, SignInReach } from '../../src/addin/backend';
 import { BackendError } from '../../src/addin/backend';
+import { PANE_ONLY_SIGN_IN } from '../../src/addin/ui/SignInOffer';
 import type { MailHost } from '../../src/addin/host';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { checkSend } from '../../src/addin/send-check';
@@ -68,7 +69,7 @@ function fakeBackend(answer: AssessAnswer | Error): Backend {
 async function renderPane(
   host: MailHost,
   backend: Backend,
-  signIn?: () => Promise<void>,
+  signIn?: () => Promise<SignInReach>,
   whoAmI?: () => Promise<Identity>,
 ) {
   await act(async () => {
@@ -134,7 +135,13 @@ describe('signing in from the pane', () => {
         return answer;
       },
     };
-    return { backend, signIn: () => void (signedIn = true) };
+    return {
+      backend,
+      signIn: (reach: SignInReach = 'everywhere') => {
+        signedIn = true;
+        return reach;
+      },
+    };
   }
 
   test.each([
@@ -151,7 +158,7 @@ describe('signing in from the pane', () => {
       const asked: string[] = [];
       await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => {
         asked.push('sign in');
-        signIn();
+        return signIn();
       });
       const said = (await screen.findByRole('alert')).textContent;
       expect(said).toContain(words);
@@ -160,8 +167,17 @@ describe('signing in from the pane', () => {
       expect(asked).toEqual(['sign in']);
       await screen.findByTestId('plan-summary');
       expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+      expect(screen.queryByText(PANE_ONLY_SIGN_IN)).toBeNull();
     },
   );
+
+  test('a sign-in in the pane’s own window: the recipients are checked, and the pane says Send may not see it', async () => {
+    const { backend, signIn } = signInBackend(NOT_SIGNED_IN);
+    await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => signIn('pane-only'));
+    await act(async () => fireEvent.click(await screen.findByRole('button', { name: 'Sign in' })));
+    await screen.findByTestId('plan-summary');
+    expect(screen.getByText(PANE_ONLY_SIGN_IN)).toBeTruthy();
+  });
 
   test('signed in, the pane names who the service takes the sender to be; before, nobody', async () => {
     const { backend, signIn } = signInBackend(NOT_SIGNED_IN);
@@ -205,7 +221,7 @@ describe('signing in from the pane', () => {
     await renderPane(
       fakeHost(['a@x.example'], 'hi'),
       signInBackend(new BackendError('BACKEND_UNREACHABLE')).backend,
-      async () => undefined,
+      async () => 'everywhere',
     );
     expect((await screen.findByRole('alert')).textContent).toContain('could not be reached');
     expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();

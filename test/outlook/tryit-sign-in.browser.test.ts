@@ -18,6 +18,7 @@ import { launchChromium } from '../helpers/chromium';
 import { startEntraProvider, type EntraProvider } from '../helpers/entra-provider';
 import { bedServerSettings } from '../helpers/bed-services';
 import { testbed } from '../helpers/testbed';
+import { PANE_ONLY_SIGN_IN } from '../../src/addin/ui/SignInOffer';
 import { OUTLOOK_WEB_CLIENT } from '../../src/outlook/tryit/simulated-sso';
 import { ARTIFACTS, launchBrowser } from './browser';
 import { buildOutlook } from './built-addin';
@@ -332,6 +333,12 @@ describe('signing in through the sign-in window (Office dialog API), where neith
     await badge(page, ANN, 'Forced TLS · authenticated');
     await page.locator('#pane').getByText(`Signed in as ${SENDER.name} (${SENDER.address})`).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'signed-in-dialog.png'), fullPage: true });
+    // The window's token is the pane's alone: the pane says so, and the send check, which cannot have it, stops the
+    // message for want of a sign-in rather than let it go unchecked.
+    await page.locator('#pane').getByText(PANE_ONLY_SIGN_IN).waitFor();
+    const refused = await send(page);
+    expect(refused).toContain('Not sent.');
+    expect(refused).toContain(SIGN_IN_REASON);
     await expectNoStoredToken(page);
     await page.close();
   });

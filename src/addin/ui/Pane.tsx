@@ -14,11 +14,11 @@ import {
   webDarkTheme,
   webLightTheme,
 } from '@fluentui/react-components';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { messageOf } from '../../core/errors';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
-import type { Identity } from '../backend';
+import type { Identity, SignInReach } from '../backend';
 import type { ApplyDeps } from '../protect/apply';
 import { appliedToExactly } from '../protect/applied';
 import { chosenOf } from '../read-message';
@@ -30,7 +30,7 @@ import type { AcceptKey } from './KeyChange';
 import { PlanBar, type ApplyStatus } from './PlanBar';
 import { RecipientList } from './RecipientList';
 import { SignedInAs } from './SignedInAs';
-import { SignInOffer } from './SignInOffer';
+import { PANE_ONLY_SIGN_IN, SignInOffer } from './SignInOffer';
 import { useApply } from './use-apply';
 import { useClassificationChoice } from './use-classification-choice';
 
@@ -51,7 +51,7 @@ const useStyles = makeStyles({
 
 export interface PaneProps extends ApplyDeps {
   /** The host's interactive sign-in, offered when the check failed for want of one; absent where there is none. */
-  signIn?: () => Promise<void>;
+  signIn?: () => Promise<SignInReach>;
   /** Who the service takes the sender to be, shown as "Signed in as …"; absent where the host does not ask. */
   whoAmI?: () => Promise<Identity>;
 }
@@ -68,6 +68,7 @@ export function Pane(props: PaneProps) {
     ),
   );
   const { state, reload } = usePlan(deps, chosen);
+  const [paneOnlySignIn, setPaneOnlySignIn] = useState(false);
   /** The sender's confirmation of a changed key; the recipients are checked again whatever the service said. */
   const acceptKey: AcceptKey = (address, fingerprint) =>
     props.backend.acceptKey(address, fingerprint).then(
@@ -82,6 +83,11 @@ export function Pane(props: PaneProps) {
     <FluentProvider theme={theme}>
       <main className={styles.root} aria-label="Sendguard">
         {props.whoAmI ? <SignedInAs whoAmI={props.whoAmI} answered={state.status === 'ready'} /> : null}
+        {paneOnlySignIn ? (
+          <MessageBar intent="warning" role="status" layout="multiline">
+            <MessageBarBody>{PANE_ONLY_SIGN_IN}</MessageBarBody>
+          </MessageBar>
+        ) : null}
         <PaneContent
           state={state}
           chosen={chosen}
@@ -91,7 +97,10 @@ export function Pane(props: PaneProps) {
           onApply={(planned, loaded) => work.apply(planned, loaded, reload)}
           onAcceptKey={acceptKey}
           {...(props.signIn ? { signIn: props.signIn } : {})}
-          onSignedIn={reload}
+          onSignedIn={(reach) => {
+            setPaneOnlySignIn(reach === 'pane-only');
+            reload();
+          }}
         />
       </main>
     </FluentProvider>
@@ -106,8 +115,8 @@ interface PaneContentProps {
   canSplit: boolean;
   onApply: (planned: PlannedMessage, loaded: LoadedMessage) => void;
   onAcceptKey: AcceptKey;
-  signIn?: () => Promise<void>;
-  onSignedIn: () => void;
+  signIn?: () => Promise<SignInReach>;
+  onSignedIn: (reach: SignInReach) => void;
 }
 
 /** Checking, failed (with the sign-in, when that is what failed), or the plan. */

@@ -8,18 +8,22 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, Spinner } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../core/errors';
-import type { SignInFault } from '../backend';
+import type { SignInFault, SignInReach } from '../backend';
 
 export const REFUSED_SIGN_IN =
   'The Sendguard service refused your sign-in. Sign in again; if that does not help, ask your administrator to check Sendguard’s Microsoft sign-in settings.';
+
+/** After a sign-in in the pane's own window: true of the pane, and the sender should know that Send may not see it. */
+export const PANE_ONLY_SIGN_IN =
+  'You are signed in for this pane only: Outlook’s send check cannot use a sign-in made in this window. If Send is still stopped with “Open Sendguard to sign in”, ask your administrator to set up single sign-on for Sendguard.';
 
 export interface SignInOfferProps {
   /** Why the check failed, as the backend client said it. */
   error: string;
   fault: SignInFault;
-  signIn: () => Promise<void>;
+  signIn: () => Promise<SignInReach>;
   /** Checks the recipients again. */
-  onSignedIn: () => void;
+  onSignedIn: (reach: SignInReach) => void;
 }
 
 type Attempt = { status: 'idle' } | { status: 'running' } | { status: 'failed'; error: string };
@@ -29,9 +33,9 @@ export function SignInOffer({ error, fault, signIn, onSignedIn }: SignInOfferPro
   const start = () => {
     setAttempt({ status: 'running' });
     signIn().then(
-      () => {
+      (reach) => {
         setAttempt({ status: 'idle' });
-        onSignedIn();
+        onSignedIn(reach);
       },
       (failure: unknown) => setAttempt({ status: 'failed', error: messageOf(failure) }),
     );

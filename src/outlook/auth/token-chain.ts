@@ -9,7 +9,7 @@
  * share one silent sign-in: Office refuses a call while another runs (13008) and throttles bursts (13013). Office
  * SSO's and the dialog's tokens are kept in memory until shortly before they expire; MSAL keeps its own.
  */
-import type { TokenSource } from '../../addin/backend';
+import type { SignInReach, TokenSource } from '../../addin/backend';
 import type { SignInSettings } from '../../core/sign-in';
 import type { HeldToken } from './dialog-sign-in';
 import type { EntraSignIn, NestedAppAuth } from './naa';
@@ -47,8 +47,8 @@ export interface SignIn {
   token: TokenSource;
   /** The service refused `token` (401/403): it is not used again, and MSAL is asked past its cache once. */
   refused(token: string): void;
-  /** Prompts (the pane's Sign in button); resolves once a token was had. */
-  signInInteractively(): Promise<void>;
+  /** Prompts (the pane's Sign in button); resolves once a token was had, with where that sign-in holds. */
+  signInInteractively(): Promise<SignInReach>;
 }
 
 /**
@@ -138,16 +138,18 @@ export function signInChain(deps: SignInDeps): SignIn {
     );
   }, false);
 
-  async function interactive(entra: EntraSignIn): Promise<void> {
+  async function interactive(entra: EntraSignIn): Promise<SignInReach> {
     try {
       await viaNaa(
         (nested) => nested.interactive(entra),
         () => sso(() => officeSsoToken(deps.office.auth, true)).then(hold),
       );
+      return 'everywhere';
     } catch (error) {
       // The sender closing the prompt is their answer; a sign-in that cannot work here falls back to the dialog.
       if (!deps.dialog || isCode(error, 'SIGN_IN_CANCELLED')) throw error;
       held = await deps.dialog();
+      return 'pane-only';
     }
   }
 
@@ -165,7 +167,7 @@ export function signInChain(deps: SignInDeps): SignIn {
           'SIGN_IN_FAILED',
           'This Sendguard service does not use Microsoft sign-in: ask your administrator for access.',
         );
-      await interactive(entra);
+      return interactive(entra);
     },
   };
 }
