@@ -51,6 +51,19 @@ const SIGN_IN_LINES = new RegExp(`\\n([ \\t]*)${SIGN_IN_PLACEHOLDER}`, 'g');
 export class ManifestError extends SendguardError {}
 
 /** The deployment's base URL without a trailing slash; one Outlook cannot load the add-in from is refused. */
+/** A host name that can only mean this machine: `localhost` (RFC 6761), 127.0.0.0/8 and `[::1]`. */
+function isThisMachine(hostname: string): boolean {
+  const name = hostname.toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost') || name === '[::1]') return true;
+  const octets = name.split('.');
+  return octets.length === 4 && octets[0] === '127' && octets.every((octet) => /^\d{1,3}$/.test(octet));
+}
+
+/** True when Outlook cannot install a manifest for `baseUrl`: plain HTTP, allowed only on this machine. */
+export function isPreviewOnly(baseUrl: string): boolean {
+  return new URL(checkedBase(baseUrl)).protocol === 'http:';
+}
+
 export function checkedBase(baseUrl: string): string {
   const refuse = (why: string): never => {
     throw new ManifestError('MANIFEST_BASE_URL_INVALID', `the manifest's base URL ${why}`);
@@ -61,8 +74,10 @@ export function checkedBase(baseUrl: string): string {
   } catch {
     return refuse(`"${baseUrl}" is not a URL`);
   }
-  // Outlook loads add-in pages only over HTTPS.
-  if (url.protocol !== 'https:') refuse(`must use https, not ${url.protocol}`);
+  // Outlook loads add-in pages only over HTTPS. Plain HTTP is rendered for a service on this very machine (a
+  // developer's, or a test's, with TLS off) so that its manifests can be read; Outlook will not install them.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isThisMachine(url.hostname)))
+    refuse(`must use https, not ${url.protocol}`);
   if (url.search || url.hash) refuse('must not have a query or fragment');
   return url.href.replace(/\/+$/, '');
 }
@@ -114,11 +129,15 @@ function webApplicationInfo(signIn: ManifestSignIn, indent: string): string {
 
 export function renderManifest(template: string, options: ManifestOptions): string {
   const mode = checkedSendMode(options.sendMode);
-  return template
+  const rendered = template
     .split(BASE_URL_PLACEHOLDER)
     .join(escapeMarkup(checkedBase(options.baseUrl)))
     .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`)
     .replace(SIGN_IN_LINES, (_line, indent: string) =>
       options.signIn ? webApplicationInfo(options.signIn, indent) : '',
     );
+  return isPreviewOnly(options.baseUrl) ? rendered.replace('?>', `?>\n${PREVIEW_NOTE}`) : rendered;
 }
+
+const PREVIEW_NOTE =
+  '<!-- Rendered for a service on plain HTTP on this machine: for reading only. Outlook installs add-ins over HTTPS only; set publicUrl to the https:// address senders reach. -->';

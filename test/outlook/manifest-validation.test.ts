@@ -135,6 +135,14 @@ afterAll(async () => {
   for (const server of servers) await server.close();
 });
 
+test('a service on this machine with TLS off serves all three, the XML marked as not installable', async () => {
+  const local = await serve({ ...ENTRA_SETTINGS, publicUrl: 'http://127.0.0.1:3999' });
+  expect((await get(local, '/manifest.xml')).body).toContain('Outlook installs add-ins over HTTPS only');
+  const json = (await get(local, '/manifest.json')).json<{ webApplicationInfo?: { id: string } }>();
+  expect(json.webApplicationInfo?.id).toBe(CLIENT);
+  expect((await get(local, '/app-package.zip')).headers['content-type']).toBe('application/zip');
+});
+
 describe('/manifest.xml against the [MS-OWEMXML] schemas', () => {
   test('with Entra: valid, WebApplicationInfo last in both VersionOverrides, the send mode Block', async () => {
     const xml = (await get(withEntra, '/manifest.xml')).body;

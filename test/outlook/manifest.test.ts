@@ -145,6 +145,18 @@ describe('renderManifest', () => {
     ).toThrow();
   });
 
+  test('plain HTTP only for a service on this machine, and then marked as not installable', () => {
+    for (const baseUrl of ['http://localhost:3000', 'http://127.0.0.9:8080/sg', 'http://[::1]:3000']) {
+      const rendered = renderManifest(template, { baseUrl });
+      expect(rendered).toContain(`<SourceLocation DefaultValue="${baseUrl}/addin/taskpane.html"/>`);
+      expect(rendered).toContain('Outlook installs add-ins over HTTPS only');
+      expect(parseXml(rendered).name).toBe('OfficeApp');
+    }
+    for (const baseUrl of ['http://a.example', 'http://127.0.0.1.example', 'http://10.0.0.1'])
+      expect(() => renderManifest(template, { baseUrl })).toThrow(/must use https/);
+    expect(renderManifest(template, { baseUrl: 'https://a.example' })).not.toContain('HTTPS only');
+  });
+
   test('the send modes are one list: the manifest, the service configuration and the CLI accept the same', () => {
     expect(SEND_MODES).toEqual(['SoftBlock', 'Block']);
     for (const mode of SEND_MODES) {
