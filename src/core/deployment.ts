@@ -23,11 +23,16 @@ export type SendMode = (typeof SEND_MODES)[number];
  * for `resource` on the add-in's behalf. Absent when the service does not sign in with Entra. The API's own scope
  * is not named: it comes with the resource (the registration exposes it and pre-authorises Office for it).
  */
+/** The delegated permission the service's API exposes for the add-in, unless `auth.entra.scope` names another. */
+export const DEFAULT_API_SCOPE = 'access_as_user';
+
 export interface ManifestSignIn {
   /** The add-in's Application (client) ID. */
   clientId: string;
   /** The API's application ID URI, `api://<publicUrl host>/<clientId>` by default. */
   resource: string;
+  /** The delegated permission the service requires in a token's `scp`: `access_as_user` by default. */
+  scope: string;
 }
 
 export interface ManifestOptions {
@@ -106,11 +111,10 @@ export function addinUrl(baseUrl: string, file: string): string {
 }
 
 /**
- * The scopes WebApplicationInfo names. Microsoft's reference says Scopes holds the permissions the add-in needs to
- * external resources such as Microsoft Graph, from which consent is built; the add-in needs none there, only the
- * user's identity: openid and profile.
+ * The scopes WebApplicationInfo names: the API's own permission (the one the service requires, so that consent
+ * covers what the add-in asks for), then the user's identity. No Microsoft Graph permission: the add-in needs none.
  */
-const SIGN_IN_SCOPES = ['openid', 'profile'] as const;
+const signInScopes = (signIn: ManifestSignIn) => [signIn.scope, 'openid', 'profile'];
 
 /** The element, one child a line, each line starting with `indent` (the placeholder's own). */
 function webApplicationInfo(signIn: ManifestSignIn, indent: string): string {
@@ -119,7 +123,7 @@ function webApplicationInfo(signIn: ManifestSignIn, indent: string): string {
     `  <Id>${escapeMarkup(signIn.clientId)}</Id>`,
     `  <Resource>${escapeMarkup(signIn.resource)}</Resource>`,
     '  <Scopes>',
-    ...SIGN_IN_SCOPES.map((scope) => `    <Scope>${scope}</Scope>`),
+    ...signInScopes(signIn).map((scope) => `    <Scope>${escapeMarkup(scope)}</Scope>`),
     '  </Scopes>',
     '</WebApplicationInfo>',
   ]

@@ -1,6 +1,18 @@
 import { runCli } from '../helpers/cli';
 
 describe('sendguard manifest', () => {
+  test('--client-id names the app registration; the resource and the scope default as the service has them', async () => {
+    const client = '99999999-8888-7777-6666-555555555555';
+    const base = ['manifest', '--base-url', 'https://sendguard.example.org', '--client-id', client];
+    const defaults = await runCli(base);
+    expect(defaults.code).toBe(0);
+    expect(defaults.stdout).toContain(`<Resource>api://sendguard.example.org/${client}</Resource>`);
+    expect(defaults.stdout).toContain('<Scope>access_as_user</Scope>');
+    const named = await runCli([...base, '--scope', 'Sendguard.Use']);
+    expect(named.stdout).toContain('<Scope>Sendguard.Use</Scope>');
+    expect(named.stdout).not.toContain('access_as_user');
+  });
+
   test('renders the manifest for the deployment and its send mode', async () => {
     const { code, stdout } = await runCli([
       'manifest',

@@ -155,10 +155,9 @@ describe('/manifest.xml against the [MS-OWEMXML] schemas', () => {
       const text = (name: string) => info.children.find((c) => c.name === name)?.text;
       expect(text('Id')).toBe(CLIENT);
       expect(text('Resource')).toBe(RESOURCE);
-      // Scopes are what the add-in needs of other resources (consent is built from them): only the user's
-      // identity. The API's own access_as_user comes with the Resource.
+      // The API's own permission, the one the service requires in `scp`, then the user's identity.
       const scopes = info.children.find((c) => c.name === 'Scopes')!.children.map((c) => c.text);
-      expect(scopes).toEqual(['openid', 'profile']);
+      expect(scopes).toEqual(['access_as_user', 'openid', 'profile']);
     }
     expect(xml.match(/<WebApplicationInfo>/g)).toHaveLength(2);
     expect(xml).toContain('SendMode="Block"');
@@ -531,7 +530,7 @@ describe('sendguard manifest renders what the service serves', () => {
     expect(
       (await runCli(['manifest', '--base-url', PUBLIC_URL, '--resource', 'api://x.example/y'])).code,
     ).toBe(2);
-    expect((await runCli(['manifest', ...entraFlags, '--scope', 'x'])).code).toBe(2);
+    expect((await runCli(['manifest', '--base-url', PUBLIC_URL, '--scope', 'x'])).code).toBe(2);
     const plainHttp = await runCli(['manifest', '--base-url', 'http://x.example', '--client-id', CLIENT]);
     expect(plainHttp).toMatchObject({ code: 1, stderr: expect.stringContaining('must use https') });
   });

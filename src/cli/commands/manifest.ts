@@ -4,7 +4,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SEND_MODES, checkedBase, checkedSendMode, type ManifestSignIn } from '../../core/deployment';
+import {
+  DEFAULT_API_SCOPE,
+  SEND_MODES,
+  checkedBase,
+  checkedSendMode,
+  type ManifestSignIn,
+} from '../../core/deployment';
 import { loadConfig } from '../../server/config';
 import {
   MANIFEST_FORMATS,
@@ -18,7 +24,7 @@ import { UsageError, type CliIo } from '../io';
 
 export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode ${SEND_MODES.join('|')}]
                          [--format xml|json|zip] [--out FILE] [--config FILE]
-                         [--client-id GUID [--resource URI]]
+                         [--client-id GUID [--resource URI] [--scope NAME]]
 
 Prints the Outlook add-in manifest for the service at --base-url (the service's publicUrl), ready to upload in
 the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom apps) or to sideload:
@@ -31,8 +37,8 @@ the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom a
 With --config FILE (or SENDGUARD_CONFIG) the base URL, send mode, Entra sign-in (auth.entra) and publisher pages
 come from the service's configuration; options given on the command line win, except that with auth.entra
 --base-url must be the configuration's publicUrl (single sign-on works only there). Without a configuration, --client-id names the
-add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id>, as in the
-service.`;
+add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id> and --scope to
+${DEFAULT_API_SCOPE}, as in the service.`;
 
 function parse(args: string[]) {
   return parseArgs({
@@ -45,6 +51,7 @@ function parse(args: string[]) {
       config: { type: 'string' },
       'client-id': { type: 'string' },
       resource: { type: 'string' },
+      scope: { type: 'string' },
     },
     strict: true,
   }).values;
@@ -63,10 +70,11 @@ function configuration(values: Values, io: CliIo): Config | undefined {
 function signIn(values: Values, baseUrl: string, config: Config | undefined): ManifestSignIn | undefined {
   const clientId = values['client-id'];
   if (clientId === undefined) {
-    if (values.resource !== undefined) throw new UsageError('--resource goes with --client-id');
+    if (values.resource !== undefined || values.scope !== undefined)
+      throw new UsageError('--resource and --scope go with --client-id');
     return config?.auth.entra && manifestSignIn(config.auth.entra);
   }
-  return namedSignIn(baseUrl, clientId, values.resource);
+  return namedSignIn(baseUrl, clientId, values.resource, values.scope ?? DEFAULT_API_SCOPE);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { SEND_MODES } from '../../core/deployment';
+import { DEFAULT_API_SCOPE, SEND_MODES } from '../../core/deployment';
 import { VKS_DEFAULT_BASE_URL } from '../keys';
 import type { ResolvedEntra } from './entra';
 import { EscrowSettingsSchema } from './escrow';
@@ -55,7 +55,7 @@ const Entra = z.strictObject({
   scope: z
     .string()
     .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, { message: 'one scope name, without spaces' })
-    .default('access_as_user'),
+    .default(DEFAULT_API_SCOPE),
   /**
    * The client applications (`azp` of the v2.0 token) whose tokens are accepted. Defaults to `clientId`
    * (nested app authentication) and Microsoft Office's own clients (Office single sign-on, where Office asks for

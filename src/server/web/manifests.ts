@@ -50,15 +50,20 @@ function productVersion(): string {
 
 /** What the manifests name for Office single sign-on, from the resolved `auth.entra`. */
 export function manifestSignIn(entra: ResolvedEntra): ManifestSignIn {
-  return { clientId: entra.clientId, resource: entra.resource };
+  return { clientId: entra.clientId, resource: entra.resource, scope: entra.scope };
 }
 
 /**
  * The sign-in an admin names by hand (`sendguard manifest --client-id`), without the service's configuration: the
  * resource defaults as `auth.entra`'s does, from the deployment's base URL.
  */
-export function namedSignIn(baseUrl: string, clientId: string, resource: string | undefined): ManifestSignIn {
-  return { clientId, resource: resource ?? defaultResource(baseUrl, clientId) };
+export function namedSignIn(
+  baseUrl: string,
+  clientId: string,
+  resource: string | undefined,
+  scope: string,
+): ManifestSignIn {
+  return { clientId, resource: resource ?? defaultResource(baseUrl, clientId), scope };
 }
 
 export function deploymentManifest(format: ManifestFormat, options: DeploymentOptions): RenderedManifest {
