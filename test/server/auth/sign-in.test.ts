@@ -4,13 +4,18 @@
  */
 import { AnswerError } from '../../../src/core/evaluate/fields';
 import { readSignInSettings } from '../../../src/core/sign-in';
-import { testApp } from '../api/fakes';
+import { deployedTestApp, testApp } from '../api/fakes';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const CLIENT = '99999999-8888-7777-6666-555555555555';
 
-async function signIn(auth: Record<string, unknown>) {
-  const { app } = await testApp({ config: { publicUrl: 'https://sendguard.example.org', auth } });
+/**
+ * Asked as the add-in asks it, with no token, of the service as deployed (authentication on); `dev` asks a service
+ * in development mode instead, whose answer is part of what is tested.
+ */
+async function signIn(auth: Record<string, unknown>, mode: 'deployed' | 'dev' = 'deployed') {
+  const config = { publicUrl: 'https://sendguard.example.org', auth };
+  const { app } = await (mode === 'dev' ? testApp({ config }) : deployedTestApp({ config }));
   return app.inject({ method: 'GET', url: '/api/v1/sign-in' });
 }
 
@@ -48,13 +53,14 @@ test('a configured issuer, audience and scope are what the add-in is told', asyn
 });
 
 test.each([
-  ['API tokens only', { apiTokens: true }],
+  ['API tokens only', { apiTokens: true }, 'deployed'],
   [
     'development mode, even with Entra configured',
     { devNoAuth: true, entra: { tenantId: TENANT, clientId: CLIENT } },
+    'dev',
   ],
-])('%s: entra is null', async (_name, auth) => {
-  const response = await signIn(auth);
+] as const)('%s: entra is null', async (_name, auth, mode) => {
+  const response = await signIn(auth, mode);
   expect(response.statusCode).toBe(200);
   expect(response.json()).toEqual({ entra: null });
   expect(readSignInSettings(response.json())).toEqual({ entra: null });
