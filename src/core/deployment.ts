@@ -6,6 +6,7 @@
  * Outlook runs without a page and so cannot learn the backend's address any other way.
  */
 import { SendguardError } from './errors';
+import { isLoopbackHost } from './loopback-host';
 import { escapeMarkup } from './markup';
 
 /** The base URL manifest.xml and the add-in bundles are written with, replaced when served. */
@@ -56,14 +57,6 @@ const SIGN_IN_LINES = new RegExp(`\\n([ \\t]*)${SIGN_IN_PLACEHOLDER}`, 'g');
 export class ManifestError extends SendguardError {}
 
 /** The deployment's base URL without a trailing slash; one Outlook cannot load the add-in from is refused. */
-/** A host name that can only mean this machine: `localhost` (RFC 6761), 127.0.0.0/8 and `[::1]`. */
-function isThisMachine(hostname: string): boolean {
-  const name = hostname.toLowerCase();
-  if (name === 'localhost' || name.endsWith('.localhost') || name === '[::1]') return true;
-  const octets = name.split('.');
-  return octets.length === 4 && octets[0] === '127' && octets.every((octet) => /^\d{1,3}$/.test(octet));
-}
-
 /** True when Outlook cannot install a manifest for `baseUrl`: plain HTTP, allowed only on this machine. */
 export function isPreviewOnly(baseUrl: string): boolean {
   return new URL(checkedBase(baseUrl)).protocol === 'http:';
@@ -81,7 +74,7 @@ export function checkedBase(baseUrl: string): string {
   }
   // Outlook loads add-in pages only over HTTPS. Plain HTTP is rendered for a service on this very machine (a
   // developer's, or a test's, with TLS off) so that its manifests can be read; Outlook will not install them.
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isThisMachine(url.hostname)))
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host)))
     refuse(`must use https, not ${url.protocol}`);
   if (url.search || url.hash) refuse('must not have a query or fragment');
   return url.href.replace(/\/+$/, '');

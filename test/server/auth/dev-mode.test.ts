@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isLoopbackHost } from '../../../src/server/auth/loopback-host';
+import { isLoopbackHost } from '../../../src/core/loopback-host';
 import { testApp } from '../api/fakes';
 
 test.each([
