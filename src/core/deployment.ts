@@ -19,14 +19,14 @@ export const BASE_URL_PLACEHOLDER = 'https://localhost:3000';
 export const SEND_MODES = ['SoftBlock', 'Block'] as const;
 export type SendMode = (typeof SEND_MODES)[number];
 
-/**
- * The add-in's app registration as the manifests name it for Office single sign-on: Office asks Entra for a token
- * for `resource` on the add-in's behalf. Absent when the service does not sign in with Entra. The API's own scope
- * is not named: it comes with the resource (the registration exposes it and pre-authorises Office for it).
- */
 /** The delegated permission the service's API exposes for the add-in, unless `auth.entra.scope` names another. */
 export const DEFAULT_API_SCOPE = 'access_as_user';
 
+/**
+ * The add-in's app registration as the manifests name it for Office single sign-on: Office asks Entra for a token
+ * for `resource` on the add-in's behalf. Absent when the service does not sign in with Entra. The XML names the
+ * scope too; the unified manifest's webApplicationInfo has no place for it.
+ */
 export interface ManifestSignIn {
   /** The add-in's Application (client) ID. */
   clientId: string;
@@ -50,18 +50,16 @@ export interface ManifestOptions {
  * back to the 1.0 overrides (Mailbox 1.3 to 1.11) has single sign-on too. Each comment's line becomes the element,
  * or goes.
  */
-export const SIGN_IN_PLACEHOLDER = '<!-- WebApplicationInfo -->';
+const SIGN_IN_PLACEHOLDER = '<!-- WebApplicationInfo -->';
 const SIGN_IN_LINES = new RegExp(`\\n([ \\t]*)${SIGN_IN_PLACEHOLDER}`, 'g');
 
 /** A base URL Outlook cannot load the add-in from, or a send mode Outlook does not know. */
 export class ManifestError extends SendguardError {}
 
-/** The deployment's base URL without a trailing slash; one Outlook cannot load the add-in from is refused. */
-/** True when Outlook cannot install a manifest for `baseUrl`: plain HTTP, allowed only on this machine. */
-export function isPreviewOnly(baseUrl: string): boolean {
-  return new URL(checkedBase(baseUrl)).protocol === 'http:';
-}
-
+/**
+ * The deployment's base URL without a trailing slash. One Outlook cannot load the add-in from is refused, except
+ * plain HTTP on this machine, rendered for reading only.
+ */
 export function checkedBase(baseUrl: string): string {
   const refuse = (why: string): never => {
     throw new ManifestError('MANIFEST_BASE_URL_INVALID', `the manifest's base URL ${why}`);
@@ -126,14 +124,16 @@ function webApplicationInfo(signIn: ManifestSignIn, indent: string): string {
 
 export function renderManifest(template: string, options: ManifestOptions): string {
   const mode = checkedSendMode(options.sendMode);
+  const base = checkedBase(options.baseUrl);
   const rendered = template
     .split(BASE_URL_PLACEHOLDER)
-    .join(escapeMarkup(checkedBase(options.baseUrl)))
+    .join(escapeMarkup(base))
     .replace(/SendMode="SoftBlock"/g, `SendMode="${mode}"`)
     .replace(SIGN_IN_LINES, (_line, indent: string) =>
       options.signIn ? webApplicationInfo(options.signIn, indent) : '',
     );
-  return isPreviewOnly(options.baseUrl) ? rendered.replace('?>', `?>\n${PREVIEW_NOTE}`) : rendered;
+  // checkedBase lets plain HTTP through only for this machine: such a manifest is for reading.
+  return base.startsWith('http:') ? rendered.replace('?>', `?>\n${PREVIEW_NOTE}`) : rendered;
 }
 
 const PREVIEW_NOTE =

@@ -84,7 +84,7 @@ function parseDialogAnswer(message: string): DialogAnswer | undefined {
 }
 
 /** Reads the dialog's message; anything else than a DialogAnswer is a failure. */
-export function readDialogAnswer(message: string): HeldToken {
+function readDialogAnswer(message: string): HeldToken {
   const answer = parseDialogAnswer(message);
   if (answer?.kind === 'token') return { token: answer.accessToken, expiresAt: answer.expiresOn };
   if (answer?.kind === 'error')

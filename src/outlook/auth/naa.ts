@@ -52,7 +52,7 @@ const CONSENT_REQUIRED = 'consent_required';
 const NO_NETWORK = 'no_network_connectivity';
 
 /** MSAL's failure as a SignInError with the plain cause; MSAL's own error is its cause, for the failure log. */
-export function naaSignInError(error: unknown): SignInError {
+function naaSignInError(error: unknown): SignInError {
   if (error instanceof SignInError) return error;
   const { errorCode, subError } = (error ?? {}) as { errorCode?: unknown; subError?: unknown };
   if (error instanceof InteractionRequiredAuthError)

@@ -6,7 +6,7 @@
  */
 
 /** Longer than any person's name, short enough for one line of a notice. */
-export const MAX_DISPLAY_NAME_LENGTH = 128;
+const MAX_DISPLAY_NAME_LENGTH = 128;
 
 /** Characters that would make a name pass for an address. */
 const ADDRESS_CHARS = new Set(['@', '<', '>']);

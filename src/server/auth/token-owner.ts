@@ -3,12 +3,12 @@
  * bare address. Read with the same parser as recipients, so an owner is a mailbox by the same rules; the name is
  * held to the rules of every display name the service shows (display-name.ts).
  */
-import { mailboxKey, readRecipients } from '../../core/addresses';
+import { AddressError, mailboxKey, parseAddress, type Recipient } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
 import type { TokenOwner } from '../store/store';
 import { displayNameProblem } from './display-name';
 
-export const OWNER_EXAMPLE = '"Ana Example <ana@example.org>"';
+const OWNER_EXAMPLE = '"Ana Example <ana@example.org>"';
 
 /**
  * Whether `text` is written as a group (`Team: ana@example.org;`), which the recipient parser reads as its
@@ -35,9 +35,12 @@ export function parseTokenOwner(text: string): TokenOwner {
       `the owner "${text}" is not one mailbox such as ${OWNER_EXAMPLE}${why ? ` (it ${why})` : ''}`,
     );
   if (looksLikeGroup(text)) throw refusal('is written as a group');
-  const { recipients, invalid } = readRecipients({ to: [text] });
-  const [mailbox] = recipients;
-  if (invalid.length > 0 || recipients.length !== 1 || !mailbox) throw refusal(invalid[0]?.reason);
+  let mailbox: Recipient;
+  try {
+    mailbox = parseAddress(text);
+  } catch (error) {
+    throw refusal(error instanceof AddressError ? error.invalid[0]?.reason : undefined);
+  }
   // A parsed recipient's address always has a key.
   const address = mailboxKey(mailbox.address)!;
   if (mailbox.displayName === undefined) return { address };

@@ -14,7 +14,7 @@ import { defaultResource, type ResolvedEntra } from '../config/entra';
 const ROOT = join(__dirname, '..', '..', '..');
 export const MANIFEST_TEMPLATE = join(ROOT, 'manifest.xml');
 /** The app package's icons, drawn by assets/draw-icons.js. */
-export const PACKAGE_ICON_FILES = {
+const PACKAGE_ICON_FILES = {
   color: join(ROOT, 'assets', 'color-192.png'),
   outline: join(ROOT, 'assets', 'outline-32.png'),
 } as const;

@@ -52,7 +52,7 @@ const addinHeaders = (
 const LOOPBACK_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
 
 /** Where the try-it page learns whether its simulated sign-in is on, before its own script runs. */
-export const TRY_SETTINGS_PATH = '/try/settings.js';
+const TRY_SETTINGS_PATH = '/try/settings.js';
 
 interface WebArea {
   /** Folder under dist/web. */

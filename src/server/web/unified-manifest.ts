@@ -14,10 +14,10 @@ import {
 import { PRIVACY_PATH, TERMS_PATH } from './policy-pages';
 
 /** The schema version written: the newest one @microsoft/app-manifest publishes, with autoRunEvents and sendMode. */
-export const UNIFIED_MANIFEST_VERSION = '1.30';
+const UNIFIED_MANIFEST_VERSION = '1.30';
 
 /** The add-in's identity: the same GUID as manifest.xml's `<Id>`, so both formats are one add-in. */
-export const ADDIN_ID = '6f1d7c52-3b8e-4f7a-9c2d-5e4b8a1f0c37';
+const ADDIN_ID = '6f1d7c52-3b8e-4f7a-9c2d-5e4b8a1f0c37';
 
 /** The package's icon files, at the zip's root. */
 export const PACKAGE_ICONS = { color: 'color.png', outline: 'outline.png' } as const;
