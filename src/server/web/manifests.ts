@@ -43,9 +43,12 @@ export interface RenderedManifest {
   fileName: string;
 }
 
-/** The product's version as the unified manifest wants it (`major.minor.patch`), from package.json. */
+let version: string | undefined;
+
+/** The product's version as the unified manifest wants it (`major.minor.patch`), from package.json, read once. */
 function productVersion(): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }
 
 /** What the manifests name for Office single sign-on, from the resolved `auth.entra`. */

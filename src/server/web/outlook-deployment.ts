@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { SendguardError } from '../../core/errors';
 import { ManifestError, withBaseUrl, type ManifestSignIn, type SendMode } from '../../core/deployment';
-import { MANIFEST_DOWNLOADS, MANIFEST_FORMATS, deploymentManifest } from './manifests';
+import {
+  MANIFEST_DOWNLOADS,
+  MANIFEST_FORMATS,
+  deploymentManifest,
+  type ManifestFormat,
+  type RenderedManifest,
+} from './manifests';
 import { WEB_ROOT } from './static-areas';
 import type { PublisherPages } from './unified-manifest';
 
@@ -40,9 +46,13 @@ function rendered<T>(render: () => T): T {
 
 const outlookDeployment: FastifyPluginAsync<OutlookDeploymentOptions> = async (app, options) => {
   const handlerFile = join(options.root ?? WEB_ROOT, 'outlook', SEND_HANDLER);
-  for (const format of MANIFEST_FORMATS) {
-    app.get(MANIFEST_DOWNLOADS[format].path, { schema: { hide: true } }, async (_request, reply) => {
-      const manifest = rendered(() =>
+  // What each form renders from is fixed when the service starts: rendered on the first download and kept (a
+  // publicUrl Outlook cannot use is refused on every download instead).
+  const kept = new Map<ManifestFormat, RenderedManifest>();
+  const manifestOf = (format: ManifestFormat): RenderedManifest => {
+    const manifest =
+      kept.get(format) ??
+      rendered(() =>
         deploymentManifest(format, {
           baseUrl: options.publicUrl,
           sendMode: options.sendMode,
@@ -50,6 +60,12 @@ const outlookDeployment: FastifyPluginAsync<OutlookDeploymentOptions> = async (a
           publisher: options.publisher,
         }),
       );
+    kept.set(format, manifest);
+    return manifest;
+  };
+  for (const format of MANIFEST_FORMATS) {
+    app.get(MANIFEST_DOWNLOADS[format].path, { schema: { hide: true } }, async (_request, reply) => {
+      const manifest = manifestOf(format);
       return reply
         .type(manifest.contentType)
         .header('content-disposition', `attachment; filename="${manifest.fileName}"`)
