@@ -14,6 +14,7 @@ import type { SignInSettings } from '../../core/sign-in';
 import type { HeldToken } from './dialog-sign-in';
 import type { EntraSignIn, NestedAppAuth } from './naa';
 import { officeSsoToken, type OfficeAuth } from './office-sso';
+import { SingleFlight } from '../../core/single-flight';
 import { SignInError } from './sign-in-error';
 import { tokenExpiry } from './token-expiry';
 
@@ -51,22 +52,15 @@ export interface SignIn {
   signInInteractively(): Promise<SignInReach>;
 }
 
-/**
- * Calls made while `ask` runs share its answer. A failure is never kept, so the next call asks again; a success is
- * kept for later calls when `keep`.
- */
-function singleFlight<T>(ask: () => Promise<T>, keep: boolean): () => Promise<T> {
-  let current: Promise<T> | undefined;
+/** `ask`'s answer, asked once and kept; a failure is not kept, so the next call asks again. */
+function keptOnceHad<T>(ask: () => Promise<T>): () => Promise<T> {
+  let had: Promise<T> | undefined;
   return () => {
-    if (!current) {
-      const asked = ask();
-      current = asked;
-      const settled = (kept: boolean) => () => {
-        if (!kept && current === asked) current = undefined;
-      };
-      asked.then(settled(keep), settled(false));
-    }
-    return current;
+    had ??= ask().catch((error: unknown) => {
+      had = undefined;
+      throw error;
+    });
+    return had;
   };
 }
 
@@ -84,7 +78,9 @@ const isCode = (error: unknown, code: SignInError['code']) =>
   error instanceof SignInError && error.code === code;
 
 export function signInChain(deps: SignInDeps): SignIn {
-  const settings = singleFlight(deps.settings, true);
+  const settings = keptOnceHad(deps.settings);
+  /** Silent requests made at once share one: Office SSO refuses an overlapping call. Nothing is kept here. */
+  const silentFlight = new SingleFlight<string | undefined>();
   const now = deps.now ?? Date.now;
   const sso = oneAtATime();
   /** Office SSO's or the dialog's token, in memory only: MSAL keeps NAA's itself. */
@@ -128,15 +124,16 @@ export function signInChain(deps: SignInDeps): SignIn {
     return token;
   }
 
-  const silently = singleFlight(async (): Promise<string | undefined> => {
-    const { entra } = await settings();
-    if (!entra) return deps.apiToken;
-    if (held && held.expiresAt - EXPIRY_MARGIN_MS > now()) return held.token;
-    return viaNaa(
-      (nested) => naaSilent(nested, entra),
-      () => sso(() => officeSsoToken(deps.office.auth, false)).then(hold),
-    );
-  }, false);
+  const silently = () =>
+    silentFlight.run('token', async (): Promise<string | undefined> => {
+      const { entra } = await settings();
+      if (!entra) return deps.apiToken;
+      if (held && held.expiresAt - EXPIRY_MARGIN_MS > now()) return held.token;
+      return viaNaa(
+        (nested) => naaSilent(nested, entra),
+        () => sso(() => officeSsoToken(deps.office.auth, false)).then(hold),
+      );
+    });
 
   async function interactive(entra: EntraSignIn): Promise<SignInReach> {
     try {

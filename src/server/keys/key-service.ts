@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
 import { untilAborted } from '../net/until-aborted';
 import type { KeyAcceptance, KeyService, LookupOptions } from '../services';
-import { SingleFlight } from '../single-flight';
+import { SingleFlight } from '../../core/single-flight';
 import type { Pin, VerdictCache } from '../store/store';
 import { asPinned } from './decide';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';

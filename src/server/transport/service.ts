@@ -9,7 +9,7 @@ import type { DomainAssessment } from '../../core/wire';
 import { untilAborted } from '../net/until-aborted';
 import type { LookupOptions, TransportService } from '../services';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
-import { SingleFlight } from '../single-flight';
+import { SingleFlight } from '../../core/single-flight';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
 

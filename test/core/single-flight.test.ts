@@ -1,4 +1,4 @@
-import { SingleFlight } from '../../src/server/single-flight';
+import { SingleFlight } from '../../src/core/single-flight';
 
 /** A piece of work the test settles by hand, counting how often it was started. */
 function controlled() {
