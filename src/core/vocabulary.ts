@@ -83,6 +83,16 @@ export const ACTION_FOR_PROTECTION: Record<ApplicableProtection, MessageAction> 
   escrow: 'escrow',
 };
 
+/**
+ * How a secure-pickup recipient proves who they are before the server releases its secret, best first
+ * (docs/escrow-protocol.md, "Recipient proofs"): a sign-in with the recipient's own identity provider, the
+ * sender's passcode told by another channel, or a code mailed to the recipient. Only the first two hold against
+ * someone who can read mail on the recipient's route; the mailed code is chosen only where that route is
+ * verified TLS.
+ */
+export const RECIPIENT_PROOFS = ['sign-in', 'passcode', 'code'] as const;
+export type RecipientProof = (typeof RECIPIENT_PROOFS)[number];
+
 /** Requirements, weakest first. */
 export const REQUIREMENTS = ['none', 'transport', 'transport-authenticated', 'end-to-end'] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];

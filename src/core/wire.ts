@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { WIRE_LIMITS as L } from './evaluate/wire-limits';
+import { SignInProvider } from './escrow/wire';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from './fingerprint';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from './vocabulary';
 
@@ -53,6 +54,11 @@ export const AssessedRecipient = z.object({
   /** Absent for internal recipients: their mail never leaves the organisation, so it is not checked. */
   transport: DomainAssessment.omit({ evidence: true }).optional(),
   key: KeyAssessment,
+  /**
+   * How this recipient could prove who they are for secure pickup beyond a mailed code: the identity provider
+   * they can sign in with, when one is known for their domain (configured, built in, or discovered).
+   */
+  signIn: SignInProvider.optional(),
 });
 export type AssessedRecipient = z.infer<typeof AssessedRecipient>;
 

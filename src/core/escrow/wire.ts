@@ -3,6 +3,7 @@
  * manifests. The server validates every body against these (as JSON Schema); the clients parse every answer.
  */
 import { z } from 'zod';
+import { RECIPIENT_PROOFS } from '../vocabulary';
 
 const b64 = (bytes: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `${bytes} bytes, base64url`);
@@ -22,14 +23,21 @@ const BlobSizes = z.array(z.number().int().min(24).max(MAX_BLOB_BYTES)).min(1).m
  * No sender name or address: the server names the sender after the authenticated caller (the Entra user, or
  * the owner of the API token), so a sender cannot put a message out under someone else's name.
  */
+export const RecipientProofWord = z.enum(RECIPIENT_PROOFS);
+
+/** A recipient and the proof they must give; `passcode` recipients also need the sender's passcode to decrypt. */
+export const EscrowRecipient = z.strictObject({ address: Address, proof: RecipientProofWord });
+export type EscrowRecipient = z.infer<typeof EscrowRecipient>;
+
 export const CreateEscrowRequest = z.strictObject({
-  recipients: z.array(Address).min(1).max(500),
+  recipients: z.array(EscrowRecipient).min(1).max(500),
   expiryDays: z.number().int().min(1).max(365),
   blobCount: z.number().int().min(1).max(MAX_BLOBS),
   replyPublicKey: b64(65),
   /** 12-byte nonce + sealed PKCS #8 (about 138 bytes) + tag. */
   wrappedReplyKey: b64Range(512),
   senderAccess: b64(32),
+  /** Present exactly when some recipient's proof is `passcode`. */
   passcode: z.strictObject({ salt: b64(16), check: b64(32) }).optional(),
 });
 export type CreateEscrowRequest = z.infer<typeof CreateEscrowRequest>;
@@ -44,7 +52,15 @@ export type CreateEscrowResponse = z.infer<typeof CreateEscrowResponse>;
 /** 12-byte nonce, 32-byte key, 16-byte tag. */
 export const WRAPPED_KEY_BYTES = 60;
 
-export const FinalizeRequest = z.strictObject({ wrappedKey: b64(WRAPPED_KEY_BYTES), blobSizes: BlobSizes });
+export const FinalizeRequest = z.strictObject({
+  /** `K` under `L ‖ S`: released to recipients proven by sign-in or code. */
+  wrappedKey: b64(WRAPPED_KEY_BYTES),
+  /** `K` under `L ‖ S ‖ PK`: released to `passcode` recipients; present exactly when the message has a passcode. */
+  passcodeWrappedKey: b64(WRAPPED_KEY_BYTES).optional(),
+  /** `K` under the sender secret `R`: the sender reads their own message and checks replies' tags with it. */
+  senderWrappedKey: b64(WRAPPED_KEY_BYTES),
+  blobSizes: BlobSizes,
+});
 export type FinalizeRequest = z.infer<typeof FinalizeRequest>;
 export const FinalizeReplyRequest = z.strictObject({ blobSizes: BlobSizes });
 export type FinalizeReplyRequest = z.infer<typeof FinalizeReplyRequest>;
@@ -57,6 +73,7 @@ export type RecipientState = z.infer<typeof RecipientState>;
 
 export const RecipientStatus = z.object({
   address: z.string(),
+  proof: RecipientProofWord,
   state: RecipientState,
   verifiedAt: z.string().optional(),
 });
@@ -105,12 +122,24 @@ export type ExpiryRequest = z.infer<typeof ExpiryRequest>;
 export const RecipientRevokeRequest = z.strictObject({ address: Address });
 export type RecipientRevokeRequest = z.infer<typeof RecipientRevokeRequest>;
 
+/** An identity provider a recipient can sign in with: `provider` is the server's id for it, `label` its name. */
+export const SignInProvider = z.object({
+  provider: z.string().min(1).max(200),
+  label: z.string().min(1).max(100),
+});
+export type SignInProvider = z.infer<typeof SignInProvider>;
+
 export const PickupInfo = z.object({
   senderName: z.string(),
   senderAddress: z.string(),
   expiresAt: z.string(),
-  /** Present when the sender set a passcode: the portal derives the passcode key with it before opening. */
+  /** Present when the sender set a passcode: the portal derives the passcode key with it when asked for it. */
   passcodeSalt: b64(16).optional(),
+  /**
+   * The ways to prove a recipient this message offers (over all its recipients, so no address is named): the
+   * identity providers to sign in with, and whether any recipient may ask for a mailed code.
+   */
+  proofs: z.object({ signIn: z.array(SignInProvider), code: z.boolean() }),
 });
 export type PickupInfo = z.infer<typeof PickupInfo>;
 
@@ -120,13 +149,16 @@ export type CodeRequest = z.infer<typeof CodeRequest>;
 export const CodeRequestAnswer = z.object({ message: z.string() });
 export const VerifyRequest = z.strictObject({ address: Address, code: z.string().max(20) });
 export type VerifyRequest = z.infer<typeof VerifyRequest>;
-export const VerifyResponse = z.object({ csrf: z.string() });
+/** A proven recipient's session: the CSRF token, and whether opening needs the sender's passcode. */
+export const VerifyResponse = z.object({ csrf: z.string(), needsPasscode: z.boolean() });
+export type VerifyResponse = z.infer<typeof VerifyResponse>;
 export const OpenRequest = z.strictObject({ passcodeCheck: b64(32).optional() });
 export type OpenRequest = z.infer<typeof OpenRequest>;
 
 export const OpenResponse = z.object({
   address: z.string(),
   serverSecret: b64(32),
+  /** The wrapped key for this recipient's proof: `passcodeWrappedKey` for `passcode`, else `wrappedKey`. */
   wrappedKey: b64(WRAPPED_KEY_BYTES),
   blobSizes: BlobSizes,
   replyPublicKey: b64(65),
@@ -136,6 +168,8 @@ export type OpenResponse = z.infer<typeof OpenResponse>;
 
 export const CreateReplyRequest = z.strictObject({
   ephemeralPublicKey: b64(65),
+  /** HMAC under a key derived from the content key `K`: binds the reply to a holder of `K` (docs, "Replies"). */
+  tag: b64(32),
   blobCount: z.number().int().min(1).max(MAX_BLOBS),
 });
 export type CreateReplyRequest = z.infer<typeof CreateReplyRequest>;
@@ -143,12 +177,16 @@ export const CreateReplyResponse = z.object({ replyId: MessageId });
 
 export const SenderView = z.object({
   wrappedReplyKey: b64Range(512),
+  /** `K` under the sender secret: the sender reads the message itself (`GET /sender/:id/blobs/:n`). */
+  senderWrappedKey: b64(WRAPPED_KEY_BYTES),
+  blobSizes: BlobSizes,
   replies: z.array(
     z.object({
       id: MessageId,
       from: z.string(),
       at: z.string(),
       ephemeralPublicKey: b64(65),
+      tag: b64(32),
       blobSizes: BlobSizes,
     }),
   ),

@@ -3,7 +3,13 @@
  * that a misspelt setting is an error rather than a silently ignored wish.
  */
 import { z } from 'zod';
-import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
+import {
+  ACCEPTABLE_TRANSPORT_VERDICTS,
+  APPLICABLE_PROTECTIONS,
+  RECIPIENT_PROOFS,
+  REQUIREMENTS,
+  TRANSPORT_VERDICTS,
+} from '../vocabulary';
 import { normalizeDomain } from '../addresses';
 import { Fingerprint } from '../wire';
 import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from './limits';
@@ -89,8 +95,18 @@ export const PolicySchema = z
       .strictObject({
         enabled: z.boolean(),
         expiryDays: z.number().int().min(1).max(L.expiryDaysMax).default(30),
+        /**
+         * The recipient proofs each classification accepts (best first: sign-in, passcode, code); a classification
+         * not named accepts all three. When none is possible for a recipient, secure pickup is not offered to them.
+         */
+        proofs: z.record(ClassificationName, z.array(z.enum(RECIPIENT_PROOFS)).min(1)).default({}),
+        /**
+         * The recipient domain's transport verdicts over which a mailed code may be the proof: by default only
+         * `authenticated`, so that the code crosses verified TLS and not the route an eavesdropper reads.
+         */
+        codeTransport: z.array(z.enum(TRANSPORT_VERDICTS)).min(1).default(['authenticated']),
       })
-      .default({ enabled: true, expiryDays: 30 }),
+      .default({ enabled: true, expiryDays: 30, proofs: {}, codeTransport: ['authenticated'] }),
     onSend: z
       .strictObject({
         /** What the send check does when it cannot get an answer: stop the message, or let the sender decide. */

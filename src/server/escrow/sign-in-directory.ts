@@ -1,0 +1,17 @@
+/**
+ * Which identity provider can vouch for a recipient's address (docs/escrow-protocol.md, "Recipient proofs"). The
+ * assess call uses it to tell the sender how each recipient can prove who they are, and secure pickup uses it when
+ * a message is created (a `sign-in` recipient needs a provider) and again when the recipient signs in (the provider
+ * must still be the one named for the address). Only a provider that answers for the address's whole domain
+ * counts: one that lets anyone register any address would be vouched for by a mail that crossed the very route
+ * an eavesdropper reads.
+ */
+import type { SignInProvider } from '../../core/escrow/wire';
+
+export interface SignInDirectory {
+  /** The provider for this address (a `mailboxKey` form), or undefined; never throws, and gives up with `signal`. */
+  providerFor(address: string, options?: { signal?: AbortSignal }): Promise<SignInProvider | undefined>;
+}
+
+/** Where no provider is configured, built in or discoverable. */
+export const NO_SIGN_IN: SignInDirectory = { providerFor: async () => undefined };
