@@ -16,6 +16,7 @@ import { requestBlob, requestJson, type FetchLike } from '../core/escrow/http';
 import { passcodeCheck, passcodeKey, unwrapContentKey } from '../core/escrow/key-wrap';
 import { parseFragment, type PickupLink } from '../core/escrow/link';
 import { openAttachment, openManifest, packStreams, type AttachmentInput } from '../core/escrow/package';
+import { replyTag } from '../core/escrow/reply-tag';
 import {
   replyContentKey,
   replyKeyForRecipient,
@@ -70,7 +71,13 @@ export interface OpenedMessage {
 
 export class PickupClient {
   private csrf = '';
-  private opened?: { contentKey: Uint8Array; manifest: MessageManifest; replyPublicKey: Uint8Array };
+  private opened?: {
+    contentKey: Uint8Array;
+    manifest: MessageManifest;
+    replyPublicKey: Uint8Array;
+    /** The recipient as the server names them: the reply's tag covers it. */
+    address: string;
+  };
 
   constructor(
     private readonly link: PickupLink,
@@ -97,7 +104,8 @@ export class PickupClient {
     });
   }
 
-  async verify(address: string, code: string): Promise<void> {
+  /** Trades the mailed code for a session, which this client then uses. */
+  async verify(address: string, code: string): Promise<VerifyResponse> {
     const body = { address, code };
     const answer = await requestJson(
       this.options.fetch,
@@ -105,10 +113,16 @@ export class PickupClient {
       { method: 'POST', headers: this.headers(), body },
       VerifyResponse,
     );
+    this.useSession(answer);
+    return answer;
+  }
+
+  /** Uses a session started elsewhere (a sign-in's pop-up set its cookie): its CSRF token goes on every call. */
+  useSession(answer: VerifyResponse): void {
     this.csrf = answer.csrf;
   }
 
-  /** `passcodeSalt` comes from `info()` when the sender set a passcode. */
+  /** With the passcode (its salt from `info()`) when the session's answer said `needsPasscode`. */
   async open(passcode?: { text: string; salt: string }): Promise<OpenedMessage> {
     const passKey = passcode ? await passcodeKey(passcode.text, fromBase64Url(passcode.salt)) : undefined;
     const check =
@@ -131,7 +145,12 @@ export class PickupClient {
     const manifest = await openManifest(contentKey, byteSource(manifestBlob), MessageManifest);
     if (manifest.attachments.length !== answer.blobSizes.length - 1)
       throw new EscrowCryptoError('ESCROW_FORMAT_INVALID', 'the message and its attachments do not match');
-    this.opened = { contentKey, manifest, replyPublicKey: fromBase64Url(answer.replyPublicKey) };
+    this.opened = {
+      contentKey,
+      manifest,
+      replyPublicKey: fromBase64Url(answer.replyPublicKey),
+      address: answer.address,
+    };
     return { manifest, address: answer.address, repliesLeft: answer.repliesLeft };
   }
 
@@ -153,17 +172,25 @@ export class PickupClient {
     attachments: AttachmentInput[],
     onProgress?: (sent: number, total: number) => void,
   ): Promise<void> {
-    const { replyPublicKey } = this.requireOpened();
-    const { contentKey, ephemeralPublicKey } = await replyKeyForRecipient(
-      replyPublicKey,
-      this.link.messageId,
-    );
+    const opened = this.requireOpened();
+    const messageId = this.link.messageId;
+    const { contentKey, ephemeralPublicKey } = await replyKeyForRecipient(opened.replyPublicKey, messageId);
+    const tag = await replyTag({
+      contentKey: opened.contentKey,
+      messageId,
+      from: opened.address,
+      ephemeralPublicKey,
+    });
     await createAndUpload({
       fetch: this.options.fetch,
       headers: this.headers(),
       collectionUrl: this.url('/replies'),
       create: {
-        body: { ephemeralPublicKey: toBase64Url(ephemeralPublicKey), blobCount: 1 + attachments.length },
+        body: {
+          ephemeralPublicKey: toBase64Url(ephemeralPublicKey),
+          tag: toBase64Url(tag),
+          blobCount: 1 + attachments.length,
+        },
         answer: CreateReplyResponse,
         idOf: (answer) => answer.replyId,
       },

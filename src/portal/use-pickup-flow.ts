@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EscrowHttpError } from '../core/escrow/http';
 import type { PickupLink } from '../core/escrow/link';
-import type { PickupInfo } from '../core/escrow/wire';
+import type { PickupInfo, VerifyResponse } from '../core/escrow/wire';
 import { messageOf } from '../core/errors';
 import { PickupClient, type OpenedMessage } from './pickup-client';
 
@@ -20,9 +20,14 @@ export interface PickupFlow {
   error: string;
   /** Asks for a code for `address`; on to the code step. */
   requestCode(address: string): Promise<void>;
-  /** Checks the code; on to the passcode, or straight to the message when the sender set none. */
+  /** Checks the code, then goes on as `continueAfterProof` does. */
   verify(address: string, code: string): Promise<void>;
-  /** Opens the message, with the passcode when the sender set one. */
+  /**
+   * Goes on with a proven recipient's session (a right code, or a sign-in's `POST /pickup/:id/session`): to the
+   * passcode step when this recipient needs the sender's passcode, else straight to the message.
+   */
+  continueAfterProof(answer: VerifyResponse): Promise<void>;
+  /** Opens the message, with the passcode when this recipient needs one. */
   open(passcode?: string): Promise<void>;
   /** Back to the address step (another address, or a new code). */
   restart(): void;
@@ -71,6 +76,12 @@ export function usePickupFlow(link: PickupLink, apiBase: string): PickupFlow {
     setStep('open');
   };
 
+  const proceed = async (answer: VerifyResponse) => {
+    client.useSession(answer);
+    if (answer.needsPasscode) setStep('passcode');
+    else await openWith();
+  };
+
   return {
     client,
     step,
@@ -83,12 +94,8 @@ export function usePickupFlow(link: PickupLink, apiBase: string): PickupFlow {
         await client.requestCode(address);
         setStep('code');
       }),
-    verify: (address, code) =>
-      run(async () => {
-        await client.verify(address, code);
-        if (info?.passcodeSalt) setStep('passcode');
-        else await openWith();
-      }),
+    verify: (address, code) => run(async () => proceed(await client.verify(address, code))),
+    continueAfterProof: (answer) => run(() => proceed(answer)),
     open: (passcode) => run(() => openWith(passcode)),
     restart: () => setStep('address'),
   };

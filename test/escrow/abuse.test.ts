@@ -15,7 +15,10 @@ let mailer: ReturnType<typeof recordingMailer>;
 async function start(config: EscrowSettingsInput = {}, passcode?: string): Promise<EscrowedMessage> {
   mailer = recordingMailer();
   server = await startEscrowServer({ mailer, config });
-  return escrowSample(server, passcode ? { passcode } : {});
+  return escrowSample(
+    server,
+    passcode ? { passcode, recipients: [{ address: 'bob@partner.test', proof: 'passcode' }] } : {},
+  );
 }
 afterEach(() => server.close());
 

@@ -19,7 +19,9 @@ import type { FetchLike } from '../../src/core/escrow/http';
 import { installErrorHandling } from '../../src/server/api/errors';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
+import { fileBlobStore, type BlobStore } from '../../src/server/escrow/blobs';
 import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
+import type { SignInDirectory } from '../../src/server/escrow/sign-in-directory';
 import type { EscrowStore } from '../../src/server/escrow/store';
 import type { TokenOwner } from '../../src/server/store/store';
 import escrowPlugin, { PORTAL_HEADERS } from '../../src/server/escrow/plugin';
@@ -82,6 +84,10 @@ export async function startEscrowServer(options: {
   dataDir?: string;
   /** Wraps the real escrow store, for tests of what a failing store does to an answer. */
   wrapStore?: (store: EscrowStore) => EscrowStore;
+  /** Wraps the real blob store (`<dataDir>/escrow-blobs`), for tests that hold a write at a chosen moment. */
+  wrapBlobs?: (blobs: BlobStore) => BlobStore;
+  /** Who vouches for recipients by sign-in; the service's default (none) otherwise. */
+  signIn?: SignInDirectory;
 }): Promise<EscrowServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -116,6 +122,10 @@ export async function startEscrowServer(options: {
         },
         store: options.wrapStore ? options.wrapStore(store.escrow) : store.escrow,
         mailer: options.mailer,
+        ...(options.wrapBlobs
+          ? { blobs: options.wrapBlobs(fileBlobStore(join(dataDir, 'escrow-blobs'))) }
+          : {}),
+        ...(options.signIn ? { signIn: options.signIn } : {}),
         clock,
         schedule: (task) => {
           purgeTask = task;
@@ -185,7 +195,7 @@ export function escrowSample(
     token: server.token,
     sender: { name: 'Ann', address: 'ann@clinic.test' },
     message: { subject: 's', html: '<p>x</p>', text: 'x', attachments: [] },
-    recipients: ['bob@partner.test'],
+    recipients: [{ address: 'bob@partner.test', proof: 'code' }],
     expiryDays: 1,
     fetch: nodeFetch,
     ...options,

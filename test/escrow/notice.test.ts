@@ -6,7 +6,7 @@ const base = {
   senderAddress: 'ann@clinic.test',
   pickupUrl: 'https://sendguard.example.org/pickup/#r1.AAAAAAAAAAAAAAAAAAAAAA.secret',
   expiresAt: new Date('2026-12-08T14:00:00Z'),
-  passcode: false,
+  proofs: new Set(['code'] as const),
 };
 
 test('says who sent it, how to open it and until when, with the link in both forms', () => {
@@ -16,9 +16,18 @@ test('says who sent it, how to open it and until when, with the link in both for
   expect(text).toContain('one-time code');
   expect(text).toContain(base.pickupUrl);
   expect(html).toContain(`href="${base.pickupUrl}"`);
-  expect(pickupNotice({ ...base, passcode: true }).text).toContain(
-    'the passcode Ann Lee gave you separately',
+  expect(text).not.toContain('passcode');
+  expect(pickupNotice({ ...base, proofs: new Set(['passcode'] as const) }).text).toContain(
+    'enter the one Ann Lee gave you separately',
   );
+});
+
+test('names each way in the recipients of this message have: sign-in, the mailed code, or both', () => {
+  const signInOnly = pickupNotice({ ...base, proofs: new Set(['sign-in'] as const) }).text;
+  expect(signInOnly).toContain('2. Show that you are a recipient: sign in with the email account');
+  expect(signInOnly).not.toContain('one-time code');
+  const both = pickupNotice({ ...base, proofs: new Set(['sign-in', 'code'] as const) }).text;
+  expect(both).toContain('sign in with the email account this message was sent to, or enter your email');
 });
 
 test('a sender name with markup stays text in the HTML notice', () => {

@@ -109,7 +109,7 @@ async function openMessage(context: BrowserContext, html: string): Promise<{ pag
     token: server.token,
     sender: { name: 'Newsletter', address: 'sender@mailbox.sendguard.test' },
     message: { subject: 'Remote content', html, text: 'see html', attachments: [] },
-    recipients: [RECIPIENT],
+    recipients: [{ address: RECIPIENT, proof: 'code' }],
     expiryDays: 7,
     fetch: nodeFetch,
   });

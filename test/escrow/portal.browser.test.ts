@@ -65,7 +65,7 @@ async function escrow(token: string, message: EscrowMessageOptions['message']) {
     token: bearer,
     sender,
     message,
-    recipients: [SOMEONE, 'other@mailbox.sendguard.test'],
+    recipients: [SOMEONE, 'other@mailbox.sendguard.test'].map((address) => ({ address, proof: 'code' })),
     expiryDays: 7,
     fetch: nodeFetch,
   });

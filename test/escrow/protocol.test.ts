@@ -32,7 +32,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-async function escrow(extra: { passcode?: string; recipients?: string[] } = {}): Promise<EscrowedMessage> {
+async function escrow(extra: { passcode?: string } = {}): Promise<EscrowedMessage> {
+  const proof = extra.passcode ? 'passcode' : 'code';
   return escrowMessage({
     backendUrl: server.url,
     token: server.token,
@@ -46,7 +47,7 @@ async function escrow(extra: { passcode?: string; recipients?: string[] } = {}):
         { name: 'empty.txt', type: 'text/plain', data: new ArrayBuffer(0) },
       ],
     },
-    recipients: extra.recipients ?? ['Bob@Partner.test', 'carol@partner.test'],
+    recipients: ['Bob@Partner.test', 'carol@partner.test'].map((address) => ({ address, proof })),
     expiryDays: 7,
     ...(extra.passcode ? { passcode: extra.passcode } : {}),
     random: (n) => {
@@ -90,7 +91,7 @@ test('a recipient verifies by code, reads the message and both attachments byte-
       text: 'hi',
       attachments: [{ name: 'a.bin', type: 'application/octet-stream', data: ATTACHMENT }],
     },
-    recipients: ['bob@partner.test'],
+    recipients: [{ address: 'bob@partner.test', proof: 'code' }],
     expiryDays: 1,
     onProgress: (done) => progress.push(done),
   });
@@ -406,7 +407,11 @@ test('a finalized message takes no more parts and no second finalize', async () 
   const finalize = await fetch(`${server.apiBase}/messages/${sent.id}/finalize`, {
     method: 'POST',
     headers: { ...asSender, 'content-type': 'application/json' },
-    body: JSON.stringify({ wrappedKey: 'A'.repeat(80), blobSizes: [24, 24, 24] }),
+    body: JSON.stringify({
+      wrappedKey: 'A'.repeat(80),
+      senderWrappedKey: 'A'.repeat(80),
+      blobSizes: [24, 24, 24],
+    }),
   });
   expect(finalize.status).toBe(409);
   expect(((await finalize.json()) as { error: unknown }).error).toEqual(notUploading);

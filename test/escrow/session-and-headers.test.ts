@@ -134,7 +134,9 @@ test('unknown body keys and wrong types are refused before any handler runs', as
 });
 
 test('a recipient is the same whatever the case and domain form; text that is no address is refused', async () => {
-  const idn = await escrowSample(server, { recipients: ['Dora@Bücher.example'] });
+  const idn = await escrowSample(server, {
+    recipients: [{ address: 'Dora@Bücher.example', proof: 'code' }],
+  });
   const ask = (address: string) =>
     fetch(`${server.apiBase}/pickup/${idn.id}/code`, {
       method: 'POST',

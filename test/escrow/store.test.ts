@@ -7,11 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EscrowStore, MessageRecord } from '../../src/server/escrow/store';
+import type { EscrowStore, MessageRecord, NewRecipient } from '../../src/server/escrow/store';
 import { MIGRATIONS } from '../../src/server/store/migrations';
 import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../../src/server/store/sqlite';
 
 const bytes = (n: number) => new Uint8Array(n).fill(7);
+/** A recipient proven by a mailed code. */
+const byCode = (address: string): NewRecipient => ({ address, proof: 'code', signIn: null });
 
 /** A finalized message due at t = 10. */
 function message(id: string): MessageRecord {
@@ -25,6 +27,8 @@ function message(id: string): MessageRecord {
     state: 'ready',
     sealedServerSecret: bytes(60),
     wrappedKey: bytes(60),
+    passcodeWrappedKey: null,
+    senderWrappedKey: bytes(60),
     blobCount: 1,
     blobSizes: [40],
     passcodeSalt: null,
@@ -76,7 +80,7 @@ test('audit entries cannot be rewritten or deleted, only their IP and user agent
 });
 
 test('shredding removes the sealed server secret and the wrapped key, and the message leaves the expiry list', async () => {
-  await store.insertMessage(message('m1'), ['b@x.test']);
+  await store.insertMessage(message('m1'), [byCode('b@x.test')]);
   expect(await store.expiredIds(10)).toEqual(['m1']);
   await store.shred('m1', 'expired');
   const shredded = await store.getMessage('m1');
@@ -87,7 +91,7 @@ test('shredding removes the sealed server secret and the wrapped key, and the me
 
 test('a shredded secret leaves no copy in the database file', async () => {
   const secret = new Uint8Array(randomBytes(60));
-  await store.insertMessage({ ...message('m1'), sealedServerSecret: secret }, ['b@x.test']);
+  await store.insertMessage({ ...message('m1'), sealedServerSecret: secret }, [byCode('b@x.test')]);
   await store.shred('m1', 'revoked');
   await service.close();
   expect(readFileSync(join(dir, DATABASE_FILE)).includes(Buffer.from(secret))).toBe(false);
@@ -95,7 +99,7 @@ test('a shredded secret leaves no copy in the database file', async () => {
 });
 
 test('revoking a recipient changes only its state: a wrong try counted meanwhile is kept', async () => {
-  await store.insertMessage(message('m1'), ['bob@partner.test', 'carol@partner.test']);
+  await store.insertMessage(message('m1'), [byCode('bob@partner.test'), byCode('carol@partner.test')]);
   const before = await store.getRecipient('m1', 'bob@partner.test');
   // A wrong try lands between the sender's read and the revocation.
   await store.addWrongTry('m1', 'bob@partner.test', 'failures');
@@ -112,7 +116,7 @@ test('revoking a recipient changes only its state: a wrong try counted meanwhile
 });
 
 test('the escrow tables are in the service database, at the versions of the one migration list', async () => {
-  await store.insertMessage(message('m1'), ['bob@partner.test']);
+  await store.insertMessage(message('m1'), [byCode('bob@partner.test')]);
   await service.tokens.insert({ id: 't', name: 'n', role: 'sender', hash: 'h', createdAt: '2026-01-01' });
   const db = rawDatabase();
   expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(

@@ -7,6 +7,7 @@ import { hkdf, open, seal, subtle, view, type Key } from './subtle';
 
 const REPLY_KEY_INFO = 'sendguard-escrow/v1/reply-key';
 const SENDER_ACCESS_INFO = 'sendguard-escrow/v1/sender-access';
+const SENDER_CONTENT_KEY_INFO = 'sendguard-escrow/v1/sender-content-key';
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
 
 export interface SenderReplyKeys {
@@ -23,6 +24,35 @@ const REPLY_KEY_AAD = utf8(REPLY_KEY_INFO);
 
 export async function senderAccess(senderSecret: Uint8Array): Promise<Uint8Array> {
   return hkdf(senderSecret, NO_SALT, SENDER_ACCESS_INFO);
+}
+
+/**
+ * The sender's own copy of the content key (`senderWrappedKey`): sealed under a key derived from the sender secret,
+ * salted and bound to the message id, so the sender reads their message and checks replies' tags with their link.
+ */
+async function senderContentWrapping(senderSecret: Uint8Array, messageId: string) {
+  return {
+    key: await hkdf(senderSecret, utf8(messageId), SENDER_CONTENT_KEY_INFO),
+    aad: utf8(`${SENDER_CONTENT_KEY_INFO}:${messageId}`),
+  };
+}
+
+export async function wrapContentKeyForSender(
+  contentKey: Uint8Array,
+  senderSecret: Uint8Array,
+  messageId: string,
+): Promise<Uint8Array> {
+  const { key, aad } = await senderContentWrapping(senderSecret, messageId);
+  return seal(key, contentKey, aad);
+}
+
+export async function unwrapContentKeyForSender(
+  wrapped: Uint8Array,
+  senderSecret: Uint8Array,
+  messageId: string,
+): Promise<Uint8Array> {
+  const { key, aad } = await senderContentWrapping(senderSecret, messageId);
+  return open(key, wrapped, aad);
 }
 
 export async function makeReplyKeys(senderSecret: Uint8Array): Promise<SenderReplyKeys> {

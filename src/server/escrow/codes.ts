@@ -10,6 +10,7 @@ import { senderLabel } from '../../core/escrow/sender-label';
 import { audit, findLiveMessage, limitClient, sendInBackground, type EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import { codeMail } from './mailer';
+import type { RecipientRecord } from './store';
 import { pendingWait, recordWrongTry } from './tries';
 
 const HOUR = 3_600_000;
@@ -18,8 +19,18 @@ function codeHash(ctx: EscrowContext, messageId: string, address: string, code: 
   return ctx.serverKey.mac('escrow-code', messageId, address, code);
 }
 
+/** Recipients a code is mailed to: for a passcode recipient it keeps strangers with the link out, no more. */
+const MAILED_CODE_PROOFS: ReadonlySet<string> = new Set(['code', 'passcode']);
+
+/** Whether this recipient may ask for a mailed code: active, and proven by `code` or `passcode`. */
+export function mailsCodes(recipient: RecipientRecord): boolean {
+  return recipient.state === 'active' && MAILED_CODE_PROOFS.has(recipient.proof);
+}
+
 /**
- * Mails a code when everything allows it; silently does nothing otherwise. Codes are counted per recipient and
+ * Mails a code when everything allows it (a recipient whose proof is `code` or `passcode`: a `sign-in` recipient
+ * signs in instead, and a code mailed to them would cross the route their proof keeps clear of); silently does
+ * nothing otherwise. Codes are counted per recipient and
  * client network, and per recipient in all with a larger share, so requests from one network cannot use up
  * what the recipient needs.
  */
@@ -32,7 +43,7 @@ export async function requestCode(
   const network = limitClient(ctx, request);
   const message = await findLiveMessage(ctx, messageId);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
-  if (!message || recipient?.state !== 'active') return;
+  if (!message || !recipient || !mailsCodes(recipient)) return;
   const sent = await ctx.store.countAudit(messageId, address, 'code-sent', ctx.clock.now() - HOUR);
   if (sent >= ctx.config.codeMailsPerRecipientPerHour) return;
   if (ctx.codeRequests.hit(`${messageId} ${address} ${network}`, ctx.clock.now()) > 0) return;
@@ -57,8 +68,8 @@ export async function requestCode(
 }
 
 /**
- * Consumes the code on success and resets the wrong-code count; a wrong code counts against the code and the
- * recipient. While the recipient has to wait, a try is refused unlooked-at: the code stays usable afterwards.
+ * Consumes the code on success (the caller then starts the session, which resets the wrong-code count); a wrong
+ * code counts against the code and the recipient. While the recipient has to wait, a try is refused unlooked-at: the code stays usable afterwards.
  */
 export async function verifyCode(
   ctx: EscrowContext,
@@ -78,8 +89,6 @@ export async function verifyCode(
   const given = codeHash(ctx, messageId, address, code.replace(/\s+/g, ''));
   if (timingSafeEqual(given, claimed.hash)) {
     await ctx.store.deleteCode(messageId, address);
-    await ctx.store.resetTries(messageId, address, 'failures', ctx.clock.now());
-    await audit(ctx, request, messageId, 'verified', address);
     return;
   }
   if (claimed.tries >= ctx.config.maxCodeTries) await ctx.store.deleteCode(messageId, address);

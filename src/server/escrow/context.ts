@@ -10,6 +10,7 @@ import { EscrowError, MESSAGES, rateLimited } from './errors';
 import type { Mailer } from './mailer';
 import type { RateWindow } from './rate-window';
 import type { ServerKey } from './server-key';
+import type { SignInDirectory } from './sign-in-directory';
 import type { EscrowStore, MessageRecord } from './store';
 
 /** `escrow` of the service's configuration, with the service's origin and data directory. */
@@ -21,6 +22,8 @@ export interface EscrowContext {
   mailer: Mailer;
   config: EscrowConfig;
   serverKey: ServerKey;
+  /** Which identity provider vouches for a recipient's address (`NO_SIGN_IN` where none is configured). */
+  signIn: SignInDirectory;
   clock: Clock;
   random: (size: number) => Buffer;
   /** Per client network: code requests, verifications, passcode tries. */
@@ -105,7 +108,12 @@ async function storedSizes(ctx: EscrowContext, set: UploadSet): Promise<number[]
   );
 }
 
-/** Appends one upload part to blob `n`; the set's whole ciphertext stays under `maxMessageBytes`. */
+/**
+ * Appends one upload part to blob `n`; the set's whole ciphertext stays under `maxMessageBytes`. A part whose
+ * write lands after its message was revoked or purged (the revocation deleted the blobs while this request was
+ * past its checks) is deleted again with the rest: the shred comes before the blobs' removal, so one of the two
+ * always sees the other.
+ */
 export async function appendPart(
   ctx: EscrowContext,
   set: UploadSet,
@@ -122,6 +130,10 @@ export async function appendPart(
     );
   if (!(await ctx.blobs.append(set.messageId, blobName(n, set.replyId), offset, body)))
     throw new EscrowError('ESCROW_OFFSET_MISMATCH', `this part does not start where the upload stands`);
+  if (!(await ctx.store.getMessage(set.messageId))?.sealedServerSecret) {
+    await ctx.blobs.deleteMessage(set.messageId);
+    throw new EscrowError('ESCROW_GONE', MESSAGES.gone);
+  }
 }
 
 /** Finalizing needs every blob complete: the sizes the client claims are the sizes on disk. */

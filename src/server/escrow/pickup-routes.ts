@@ -16,28 +16,39 @@ import {
 } from '../../core/escrow/wire';
 import { jsonSchema } from '../api/schema';
 import { blobName } from './blobs';
-import { requestCode, verifyCode } from './codes';
+import { mailsCodes, requestCode, verifyCode } from './codes';
 import { audit, limitClient, liveMessage, requireMailboxKey, sendBlob, type EscrowContext } from './context';
 import { EscrowError, MESSAGES, passcodeWait } from './errors';
-import { requirePortalOrigin, requireSession, startSession } from './recipient-session';
+import { requirePortalOrigin, requireSession, startRecipientSession } from './recipient-session';
 import { BlobParams, IdParams, PUBLIC, TAGS } from './route-schemas';
-import type { MessageRecord } from './store';
+import type { MessageRecord, RecipientRecord } from './store';
 import { pendingWait, recordWrongTry } from './tries';
 
 /**
- * The passcode proof of a verified recipient. The session already shows who they are, so a pending wait is
+ * The ways in the message offers, over all its active recipients so that no address is named: the distinct
+ * providers recipients can sign in with, and whether any of them may ask for a mailed code.
+ */
+function proofsOffered(recipients: RecipientRecord[]): PickupInfo['proofs'] {
+  const active = recipients.filter((r) => r.state === 'active');
+  const providers = new Map(
+    active.flatMap((r) => (r.signIn ? [[r.signIn.provider, r.signIn] as const] : [])),
+  );
+  return { signIn: [...providers.values()], code: active.some(mailsCodes) };
+}
+
+/**
+ * The passcode proof of a verified `passcode` recipient. The session already shows who they are, so a pending wait is
  * said plainly (429 with Retry-After) and, like the client-network limit, leaves every counter as it was.
  */
 async function checkPasscode(
   ctx: EscrowContext,
   request: FastifyRequest,
   message: MessageRecord,
-  address: string,
+  recipient: RecipientRecord,
   given: string | undefined,
 ): Promise<void> {
   limitClient(ctx, request);
-  const recipient = await ctx.store.getRecipient(message.id, address);
-  if (!recipient) throw new EscrowError('ESCROW_SESSION_INVALID', MESSAGES.session);
+  const { address } = recipient;
   const wait = pendingWait(ctx, recipient);
   if (wait > 0) throw passcodeWait(wait);
   const ok =
@@ -53,7 +64,7 @@ async function checkPasscode(
   if (recipient.passcodeFailures > 0) await ctx.store.resetTries(message.id, address, 'passcodeFailures');
 }
 
-/** What the link shows before any proof: who sent it, until when, and whether a passcode is needed. */
+/** What the link shows before any proof: who sent it, until when, the ways to prove a recipient, the passcode salt. */
 function infoRoute(app: FastifyInstance, ctx: EscrowContext): void {
   app.get<{ Params: IdParams }>(
     '/pickup/:id',
@@ -72,6 +83,7 @@ function infoRoute(app: FastifyInstance, ctx: EscrowContext): void {
         senderAddress: message.senderAddress,
         expiresAt: new Date(message.expiresAt).toISOString(),
         ...(message.passcodeSalt ? { passcodeSalt: toBase64Url(message.passcodeSalt) } : {}),
+        proofs: proofsOffered(await ctx.store.recipients(message.id)),
       };
     },
   );
@@ -110,17 +122,20 @@ function codeRoutes(app: FastifyInstance, ctx: EscrowContext): void {
         response: { 200: jsonSchema(VerifyResponse, 'output') },
       },
     },
-    async (request, reply) => {
+    async (request, reply): Promise<VerifyResponse> => {
       requirePortalOrigin(ctx, request);
       const { id } = request.params;
       const address = requireMailboxKey(request.body.address);
       await verifyCode(ctx, request, id, address, request.body.code);
-      return { csrf: await startSession(ctx, reply, id, address) };
+      return startRecipientSession(ctx, request, reply, { messageId: id, address });
     },
   );
 }
 
-/** In a session: the server secret and wrapped key (after the passcode, if any), then the ciphertext. */
+/**
+ * In a session: the server secret and the wrapped key for the recipient's proof — `WP` after the passcode for a
+ * `passcode` recipient, `W` for everyone else — then the ciphertext.
+ */
 function openRoutes(app: FastifyInstance, ctx: EscrowContext): void {
   app.post<{ Params: IdParams; Body: OpenRequest }>(
     '/pickup/:id/open',
@@ -137,8 +152,10 @@ function openRoutes(app: FastifyInstance, ctx: EscrowContext): void {
       const { id } = request.params;
       const session = await requireSession(ctx, request, id);
       const message = await liveMessage(ctx, id);
-      if (message.passcodeCheck)
-        await checkPasscode(ctx, request, message, session.address, request.body.passcodeCheck);
+      const needsPasscode = session.recipient.proof === 'passcode';
+      if (needsPasscode)
+        await checkPasscode(ctx, request, message, session.recipient, request.body.passcodeCheck);
+      const wrappedKey = needsPasscode ? message.passcodeWrappedKey : message.wrappedKey;
       const replies = (await ctx.store.listReplies(id)).filter((r) => r.address === session.address).length;
       await audit(ctx, request, id, 'viewed', session.address);
       return {
@@ -146,7 +163,7 @@ function openRoutes(app: FastifyInstance, ctx: EscrowContext): void {
         serverSecret: toBase64Url(
           ctx.serverKey.open(message.sealedServerSecret!, `escrow-server-secret:${id}`),
         ),
-        wrappedKey: toBase64Url(message.wrappedKey!),
+        wrappedKey: toBase64Url(wrappedKey!),
         blobSizes: message.blobSizes!,
         replyPublicKey: toBase64Url(message.replyPublicKey),
         repliesLeft: Math.max(0, ctx.config.maxRepliesPerRecipient - replies),

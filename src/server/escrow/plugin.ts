@@ -21,6 +21,9 @@ import { replyRoutes } from './reply-routes';
 import { senderLinkRoutes } from './sender-link-routes';
 import { senderRoutes } from './sender-routes';
 import { loadServerKey, SERVER_KEY_FILE, type ServerKey } from './server-key';
+import { NO_SIGN_IN, type SignInDirectory } from './sign-in-directory';
+import { OidcDirectory } from './sign-in/directory';
+import { signInRoutes } from './sign-in/routes';
 import type { EscrowStore } from './store';
 
 const HOUR = 3_600_000;
@@ -35,6 +38,8 @@ export interface EscrowPluginOptions {
   mailer?: Mailer;
   /** Default: `<dataDir>/escrow-server.key`, created on first start. */
   serverKey?: ServerKey;
+  /** Who vouches for recipients' addresses by sign-in; default `NO_SIGN_IN` (no `sign-in` recipients). */
+  signIn?: SignInDirectory;
   /** Default: `systemClock`. */
   clock?: Clock;
   random?: (size: number) => Buffer;
@@ -50,6 +55,7 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
     blobs: options.blobs ?? fileBlobStore(join(config.dataDir, 'escrow-blobs')),
     mailer: options.mailer ?? smtpMailer(config.smtp),
     serverKey: options.serverKey ?? loadServerKey(join(config.dataDir, SERVER_KEY_FILE)),
+    signIn: options.signIn ?? NO_SIGN_IN,
     clock: options.clock ?? systemClock,
     random: options.random ?? randomBytes,
     perIp: new RateWindow(config.perIp.max, config.perIp.windowMs),
@@ -67,6 +73,8 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
   await pickupRoutes(app, ctx);
   await replyRoutes(app, ctx);
   await senderLinkRoutes(app, ctx);
+  // Recipients sign in only where the directory can run the flow (the service's; tests may pass a plain one).
+  if (ctx.signIn instanceof OidcDirectory) await signInRoutes(app, ctx, ctx.signIn);
 
   const stopPurging = runPeriodically(
     options.schedule ?? intervalSchedule,

@@ -70,6 +70,7 @@ function createRoute(app: FastifyInstance, ctx: EscrowContext): void {
         address: session.address,
         createdAt: ctx.clock.now(),
         ephemeralPublicKey: fromBase64Url(request.body.ephemeralPublicKey),
+        tag: fromBase64Url(request.body.tag),
         blobCount: request.body.blobCount,
         blobSizes: null,
       });
@@ -95,7 +96,10 @@ function uploadRoute(app: FastifyInstance, ctx: EscrowContext): void {
   );
 }
 
-/** A complete reply: stored for the sender, who is told by mail when the message names their address. */
+/**
+ * A complete reply: stored for the sender, who is told by mail at the address the service authenticated when the
+ * message was created (nothing a request says can send it elsewhere), when there is one.
+ */
 function finalizeRoute(app: FastifyInstance, ctx: EscrowContext): void {
   app.post<{ Params: ReplyParams; Body: FinalizeReplyRequest }>(
     '/pickup/:id/replies/:rid/finalize',

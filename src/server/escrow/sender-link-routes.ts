@@ -1,6 +1,7 @@
 /**
- * The sender's link (public routes): proving the sender secret of their own link, the sender fetches the
- * wrapped reply key and the replies' ciphertext. The server cannot read either.
+ * The sender's link (public routes): proving the sender secret of their own link, the sender fetches their copy
+ * of the content key, the message's own ciphertext, the wrapped reply key and the replies' ciphertext and tags.
+ * The server can read none of it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,7 +12,7 @@ import { jsonSchema } from '../api/schema';
 import { blobName } from './blobs';
 import { findLiveMessage, sendBlob, type EscrowContext } from './context';
 import { EscrowError } from './errors';
-import { IdParams, PUBLIC, ReplyBlobParams, TAGS } from './route-schemas';
+import { BlobParams, IdParams, PUBLIC, ReplyBlobParams, TAGS } from './route-schemas';
 import type { MessageRecord } from './store';
 
 /** What the store keeps of the sender-access value: its SHA-256, so a copy of the database cannot use it. */
@@ -48,17 +49,37 @@ export async function senderLinkRoutes(app: FastifyInstance, ctx: EscrowContext)
     },
     async (request): Promise<SenderView> => {
       const message = await senderMessage(ctx, request);
+      if (!message.senderWrappedKey)
+        throw new EscrowError(
+          'ESCROW_STATE',
+          'this message was sent by an older Sendguard, which kept no copy for the sender; replies to it cannot be verified',
+        );
       const replies = (await ctx.store.listReplies(message.id)).filter((r) => r.blobSizes);
       return {
         wrappedReplyKey: toBase64Url(message.wrappedReplyKey),
+        senderWrappedKey: toBase64Url(message.senderWrappedKey),
+        blobSizes: message.blobSizes!,
         replies: replies.map((r) => ({
           id: r.id,
           from: r.address,
           at: new Date(r.createdAt).toISOString(),
           ephemeralPublicKey: toBase64Url(r.ephemeralPublicKey),
+          // Every reply is stored with its tag; a row made by hand without one gets a tag that never verifies.
+          tag: toBase64Url(r.tag ?? new Uint8Array(32)),
           blobSizes: r.blobSizes!,
         })),
       };
+    },
+  );
+
+  app.get<{ Params: BlobParams }>(
+    '/sender/:id/blobs/:n',
+    { ...PUBLIC, schema: { tags: TAGS, params: jsonSchema(BlobParams) } },
+    async (request, reply) => {
+      const message = await senderMessage(ctx, request);
+      const n = Number(request.params.n);
+      if (n >= message.blobCount) throw new EscrowError('NOT_FOUND', 'no such part of the message');
+      return sendBlob(ctx, reply, message.id, blobName(n), message.blobSizes![n]!);
     },
   );
 

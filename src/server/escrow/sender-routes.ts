@@ -18,6 +18,7 @@ import { jsonSchema } from '../api/schema';
 import { callerOf } from '../auth/plugin';
 import { appendPart, audit, requireMailboxKey, requireUploaded, type EscrowContext } from './context';
 import { EscrowError } from './errors';
+import { newRecipients } from './new-recipients';
 import { shredMessage } from './purge';
 import { senderAccessHash } from './sender-link-routes';
 import { BlobParams, IdParams, PartQuery, TAGS } from './route-schemas';
@@ -71,6 +72,7 @@ async function summary(ctx: EscrowContext, message: MessageRecord): Promise<Mess
     expiresAt: iso(message.expiresAt),
     recipients: recipients.map((r) => ({
       address: r.address,
+      proof: r.proof,
       state: r.state,
       ...(r.verifiedAt ? { verifiedAt: iso(r.verifiedAt) } : {}),
     })),
@@ -104,6 +106,8 @@ function newMessage(
     state: 'uploading',
     sealedServerSecret: ctx.serverKey.seal(serverSecret, `escrow-server-secret:${id}`),
     wrappedKey: null,
+    passcodeWrappedKey: null,
+    senderWrappedKey: null,
     blobCount: body.blobCount,
     blobSizes: null,
     passcodeSalt: body.passcode ? fromBase64Url(body.passcode.salt) : null,
@@ -127,13 +131,12 @@ function createRoute(app: FastifyInstance, ctx: EscrowContext): void {
       },
     },
     async (request, reply) => {
-      const { recipients } = request.body;
       const id = ctx.random(16).toString('base64url');
       const serverSecret = ctx.random(32);
       const message = newMessage(ctx, request, id, serverSecret);
       const refusal = `a secure message can stay at most ${ctx.config.maxExpiryDays} days`;
       requireExpiryWithin(ctx, message.createdAt, message.expiresAt, refusal);
-      await ctx.store.insertMessage(message, [...new Set(recipients.map(requireMailboxKey))]);
+      await ctx.store.insertMessage(message, await newRecipients(ctx, request.body));
       await audit(ctx, request, id, 'created');
       const answer: CreateEscrowResponse = {
         id,
@@ -145,7 +148,7 @@ function createRoute(app: FastifyInstance, ctx: EscrowContext): void {
   );
 }
 
-/** Upload parts, then finalize with the wrapped key once every blob is complete. */
+/** Upload parts, then finalize with the wrapped keys once every blob is complete. */
 function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
   app.put<{ Params: BlobParams; Querystring: PartQuery; Body: Buffer }>(
     '/messages/:id/blobs/:n',
@@ -167,10 +170,22 @@ function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
     { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(FinalizeRequest) } },
     async (request, reply) => {
       const { id } = request.params;
-      const { wrappedKey, blobSizes } = request.body;
+      const { wrappedKey, passcodeWrappedKey, senderWrappedKey, blobSizes } = request.body;
       const message = await uploadingMessage(ctx, request, id);
+      if (Boolean(passcodeWrappedKey) !== Boolean(message.passcodeCheck))
+        throw new EscrowError(
+          'ESCROW_INVALID',
+          message.passcodeCheck
+            ? 'this message has a passcode: finalize needs the passcode-wrapped key'
+            : 'this message has no passcode: finalize takes no passcode-wrapped key',
+        );
       await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, blobSizes);
-      await ctx.store.finalize(id, fromBase64Url(wrappedKey), blobSizes);
+      const keys = {
+        wrappedKey: fromBase64Url(wrappedKey),
+        passcodeWrappedKey: passcodeWrappedKey ? fromBase64Url(passcodeWrappedKey) : null,
+        senderWrappedKey: fromBase64Url(senderWrappedKey),
+      };
+      await ctx.store.finalize(id, keys, blobSizes);
       return reply.status(204).send();
     },
   );

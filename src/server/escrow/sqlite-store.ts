@@ -8,7 +8,9 @@ import type {
   AuditRecord,
   CodeRecord,
   EscrowStore,
+  FinalKeys,
   MessageRecord,
+  NewRecipient,
   RecipientRecord,
   ReplyRecord,
   SessionRecord,
@@ -39,6 +41,8 @@ function toMessage(r: Row): MessageRecord {
     state: r.state as MessageRecord['state'],
     sealedServerSecret: bytes(r.sealed_server_secret),
     wrappedKey: bytes(r.wrapped_key),
+    passcodeWrappedKey: bytes(r.passcode_wrapped_key),
+    senderWrappedKey: bytes(r.sender_wrapped_key),
     blobCount: r.blob_count as number,
     blobSizes: sizes(r.blob_sizes),
     passcodeSalt: bytes(r.passcode_salt),
@@ -53,6 +57,11 @@ function toRecipient(r: Row): RecipientRecord {
   return {
     messageId: r.message_id as string,
     address: r.address as string,
+    proof: r.proof as RecipientRecord['proof'],
+    signIn:
+      r.sign_in_provider == null
+        ? null
+        : { provider: r.sign_in_provider as string, label: r.sign_in_label as string },
     state: r.state as RecipientRecord['state'],
     failures: r.failures as number,
     passcodeFailures: r.passcode_failures as number,
@@ -68,6 +77,7 @@ function toReply(r: Row): ReplyRecord {
     address: r.address as string,
     createdAt: r.created_at as number,
     ephemeralPublicKey: bytes(r.ephemeral_public_key)!,
+    tag: bytes(r.tag),
     blobCount: r.blob_count as number,
     blobSizes: sizes(r.blob_sizes),
   };
@@ -97,10 +107,13 @@ class SqliteEscrowStore implements EscrowStore {
     return this.db.prepare(sql).run(...params).changes;
   }
 
-  async insertMessage(m: MessageRecord, recipients: string[]): Promise<void> {
+  async insertMessage(m: MessageRecord, recipients: NewRecipient[]): Promise<void> {
     this.db.transaction(() => {
       this.run(
-        `INSERT INTO escrow_messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO escrow_messages (id, owner, sender_name, sender_address, created_at, expires_at, state,
+           sealed_server_secret, wrapped_key, blob_count, blob_sizes, passcode_salt, passcode_check,
+           reply_public_key, wrapped_reply_key, sender_access_hash, passcode_wrapped_key, sender_wrapped_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         m.id,
         m.owner,
         m.senderName,
@@ -117,12 +130,18 @@ class SqliteEscrowStore implements EscrowStore {
         buf(m.replyPublicKey),
         buf(m.wrappedReplyKey),
         buf(m.senderAccessHash),
+        buf(m.passcodeWrappedKey),
+        buf(m.senderWrappedKey),
       );
-      for (const address of recipients)
+      for (const r of recipients)
         this.run(
-          `INSERT OR IGNORE INTO escrow_recipients (message_id, address, state) VALUES (?, ?, 'active')`,
+          `INSERT OR IGNORE INTO escrow_recipients (message_id, address, state, proof, sign_in_provider, sign_in_label)
+           VALUES (?, ?, 'active', ?, ?, ?)`,
           m.id,
-          address,
+          r.address,
+          r.proof,
+          r.signIn?.provider ?? null,
+          r.signIn?.label ?? null,
         );
     })();
   }
@@ -138,10 +157,13 @@ class SqliteEscrowStore implements EscrowStore {
     );
   }
 
-  async finalize(id: string, wrappedKey: Uint8Array, blobSizes: number[]): Promise<void> {
+  async finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<void> {
     this.run(
-      `UPDATE escrow_messages SET wrapped_key = ?, blob_sizes = ?, state = 'ready' WHERE id = ? AND state = 'uploading'`,
-      buf(wrappedKey),
+      `UPDATE escrow_messages SET wrapped_key = ?, passcode_wrapped_key = ?, sender_wrapped_key = ?, blob_sizes = ?,
+         state = 'ready' WHERE id = ? AND state = 'uploading'`,
+      buf(keys.wrappedKey),
+      buf(keys.passcodeWrappedKey),
+      buf(keys.senderWrappedKey),
       JSON.stringify(blobSizes),
       id,
     );
@@ -154,8 +176,8 @@ class SqliteEscrowStore implements EscrowStore {
   async shred(id: string, state: 'revoked' | 'expired'): Promise<void> {
     this.db.transaction(() => {
       this.run(
-        `UPDATE escrow_messages SET sealed_server_secret = NULL, wrapped_key = NULL, passcode_check = NULL,
-           wrapped_reply_key = X'', state = ? WHERE id = ?`,
+        `UPDATE escrow_messages SET sealed_server_secret = NULL, wrapped_key = NULL, passcode_wrapped_key = NULL,
+           sender_wrapped_key = NULL, passcode_check = NULL, wrapped_reply_key = X'', state = ? WHERE id = ?`,
         state,
         id,
       );
@@ -300,7 +322,8 @@ class SqliteEscrowStore implements EscrowStore {
 
   async insertReply(r: ReplyRecord): Promise<void> {
     this.run(
-      'INSERT INTO escrow_replies VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO escrow_replies (id, message_id, address, created_at, ephemeral_public_key, blob_count, blob_sizes, tag)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       r.id,
       r.messageId,
       r.address,
@@ -308,6 +331,7 @@ class SqliteEscrowStore implements EscrowStore {
       buf(r.ephemeralPublicKey),
       r.blobCount,
       r.blobSizes && JSON.stringify(r.blobSizes),
+      buf(r.tag),
     );
   }
 

@@ -4,7 +4,8 @@
  * milliseconds since the epoch; secrets are bytes as stored (sealed, hashed or public — never a key that opens
  * a message).
  */
-import type { AuditEvent, MessageState, RecipientState } from '../../core/escrow/wire';
+import type { RecipientProof } from '../../core/vocabulary';
+import type { AuditEvent, MessageState, RecipientState, SignInProvider } from '../../core/escrow/wire';
 
 export type { MessageState, RecipientState };
 
@@ -19,8 +20,12 @@ export interface MessageRecord {
   state: MessageState;
   /** The server secret sealed under the server key; null once shredded. */
   sealedServerSecret: Uint8Array | null;
-  /** The wrapped content key; null until finalized, and again once shredded. */
+  /** The content key under link and server secret (`W`); null until finalized, and again once shredded. */
   wrappedKey: Uint8Array | null;
+  /** `W` with the passcode key too (`WP`), when the message has a passcode; null otherwise and once shredded. */
+  passcodeWrappedKey: Uint8Array | null;
+  /** The content key under the sender secret (`WS`); null until finalized, once shredded, and for older messages. */
+  senderWrappedKey: Uint8Array | null;
   blobCount: number;
   blobSizes: number[] | null;
   passcodeSalt: Uint8Array | null;
@@ -34,9 +39,22 @@ export interface MessageRecord {
 
 export type TryCounter = 'failures' | 'passcodeFailures';
 
-export interface RecipientRecord {
-  messageId: string;
+/** A recipient as the sender names it: the address, its proof, and the provider it can sign in with, if any. */
+export interface NewRecipient {
   address: string;
+  proof: RecipientProof;
+  signIn: SignInProvider | null;
+}
+
+/** The wrapped keys a finalized message holds. */
+export interface FinalKeys {
+  wrappedKey: Uint8Array;
+  passcodeWrappedKey: Uint8Array | null;
+  senderWrappedKey: Uint8Array;
+}
+
+export interface RecipientRecord extends NewRecipient {
+  messageId: string;
   state: RecipientState;
   /** Wrong codes in a row, over all codes; a right one resets it. */
   failures: number;
@@ -71,6 +89,8 @@ export interface ReplyRecord {
   address: string;
   createdAt: number;
   ephemeralPublicKey: Uint8Array;
+  /** The replier's HMAC under a key from `K` (`core/escrow/reply-tag.ts`); null for replies from before tags. */
+  tag: Uint8Array | null;
   blobCount: number;
   /** Null while uploading. */
   blobSizes: number[] | null;
@@ -86,12 +106,12 @@ export interface AuditRecord {
 }
 
 export interface EscrowStore {
-  insertMessage(message: MessageRecord, recipients: string[]): Promise<void>;
+  insertMessage(message: MessageRecord, recipients: NewRecipient[]): Promise<void>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
   listMessages(owner: string): Promise<MessageRecord[]>;
-  finalize(id: string, wrappedKey: Uint8Array, blobSizes: number[]): Promise<void>;
+  finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<void>;
   setExpiry(id: string, expiresAt: number): Promise<void>;
-  /** Destroys the server secret, wrapped key, codes and sessions, and makes sure no copy lingers in the file. */
+  /** Destroys the server secret, wrapped keys, codes and sessions, and makes sure no copy lingers in the file. */
   shred(id: string, state: 'revoked' | 'expired'): Promise<void>;
   /** Messages past their expiry that still hold key material. */
   expiredIds(now: number): Promise<string[]>;

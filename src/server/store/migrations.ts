@@ -155,6 +155,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE api_tokens ADD COLUMN owner_address TEXT;
     `,
   },
+  {
+    // Recipient proofs, the passcode-wrapped and sender-wrapped content keys, and reply tags (escrow issue 16).
+    // Before, a message with a passcode had one wrapped key that needed it, for every recipient: that key is the
+    // passcode-wrapped one now, and its recipients are passcode recipients. Older messages keep no sender copy,
+    // and older replies no tag, so their sender view cannot verify them.
+    version: 5,
+    sql: `
+      ALTER TABLE escrow_recipients ADD COLUMN proof TEXT NOT NULL DEFAULT 'code'
+        CHECK (proof IN ('sign-in', 'passcode', 'code'));
+      ALTER TABLE escrow_recipients ADD COLUMN sign_in_provider TEXT;
+      ALTER TABLE escrow_recipients ADD COLUMN sign_in_label TEXT;
+      ALTER TABLE escrow_messages ADD COLUMN passcode_wrapped_key BLOB;
+      ALTER TABLE escrow_messages ADD COLUMN sender_wrapped_key BLOB;
+      ALTER TABLE escrow_replies ADD COLUMN tag BLOB;
+      UPDATE escrow_messages SET passcode_wrapped_key = wrapped_key WHERE passcode_check IS NOT NULL;
+      UPDATE escrow_recipients SET proof = 'passcode' WHERE message_id IN
+        (SELECT id FROM escrow_messages WHERE passcode_check IS NOT NULL);
+    `,
+  },
 ];
 
 /**

@@ -5,12 +5,24 @@
  */
 import { fromBase64Url, randomBytes, toBase64Url } from '../../../core/escrow/bytes';
 import type { FetchLike } from '../../../core/escrow/http';
-import { passcodeCheck, passcodeKey, SECRET_BYTES, wrapContentKey } from '../../../core/escrow/key-wrap';
+import {
+  passcodeCheck,
+  passcodeKey,
+  SECRET_BYTES,
+  wrapContentKey,
+  type WrapInputs,
+} from '../../../core/escrow/key-wrap';
 import { pickupUrl } from '../../../core/escrow/link';
 import { packStreams, type AttachmentInput } from '../../../core/escrow/package';
-import { makeReplyKeys, senderAccess } from '../../../core/escrow/sender-keys';
+import { EscrowCryptoError } from '../../../core/escrow/errors';
+import { makeReplyKeys, senderAccess, wrapContentKeyForSender } from '../../../core/escrow/sender-keys';
 import { createAndUpload } from '../../../core/escrow/upload';
-import { CreateEscrowResponse, type CreateEscrowRequest } from '../../../core/escrow/wire';
+import {
+  CreateEscrowResponse,
+  type CreateEscrowRequest,
+  type EscrowRecipient,
+  type FinalizeRequest,
+} from '../../../core/escrow/wire';
 import type { BackendConnection } from '../../backend';
 import { pickupNotice } from './notice';
 
@@ -22,9 +34,13 @@ export interface EscrowMessageOptions extends BackendConnection {
    */
   sender?: { name: string; address: string };
   message: { subject: string; html: string; text: string; attachments: AttachmentInput[] };
-  recipients: string[];
+  /** Each recipient with the proof they will give (sign-in, the sender's passcode, or a mailed code). */
+  recipients: EscrowRecipient[];
   expiryDays: number;
-  /** A third secret the sender tells recipients separately (Argon2id in their browser). */
+  /**
+   * The secret the sender tells `passcode` recipients by another channel (Argon2id in their browser); required
+   * when some recipient's proof is `passcode`, and unused otherwise.
+   */
   passcode?: string;
   onProgress?: (sent: number, total: number) => void;
   fetch?: FetchLike;
@@ -42,8 +58,15 @@ export interface EscrowedMessage {
   notice: { html: string; text: string };
 }
 
-async function passcodeFields(passcode: string | undefined, random: (length: number) => Uint8Array) {
-  if (!passcode) return { request: {}, key: undefined };
+/** The passcode's salt, check and key, when some recipient proves themselves with it; none otherwise. */
+async function passcodeFields(options: EscrowMessageOptions, random: (length: number) => Uint8Array) {
+  if (!options.recipients.some((r) => r.proof === 'passcode')) return { request: {}, key: undefined };
+  const passcode = options.passcode;
+  if (!passcode)
+    throw new EscrowCryptoError(
+      'ESCROW_INPUT_INVALID',
+      'set a passcode for the recipients who are to open the message with one',
+    );
   const salt = random(16);
   const key = await passcodeKey(passcode, salt);
   return {
@@ -70,6 +93,28 @@ async function createRequest(
   };
 }
 
+/**
+ * The content key as finalize carries it: `W` for recipients proven by sign-in or code, `WP` (with the passcode
+ * key) for passcode recipients, `WS` for the sender's own link.
+ */
+async function wrappedKeys(
+  contentKey: Uint8Array,
+  secrets: WrapInputs & { senderSecret: Uint8Array },
+): Promise<Omit<FinalizeRequest, 'blobSizes'>> {
+  const { senderSecret, passcodeKey: withPasscode, ...inputs } = secrets;
+  return {
+    wrappedKey: toBase64Url(await wrapContentKey(contentKey, inputs)),
+    ...(withPasscode
+      ? {
+          passcodeWrappedKey: toBase64Url(
+            await wrapContentKey(contentKey, { ...inputs, passcodeKey: withPasscode }),
+          ),
+        }
+      : {}),
+    senderWrappedKey: toBase64Url(await wrapContentKeyForSender(contentKey, senderSecret, inputs.messageId)),
+  };
+}
+
 export async function escrowMessage(options: EscrowMessageOptions): Promise<EscrowedMessage> {
   // Bound: called as a method of another object, the browser's fetch throws "Illegal invocation".
   const fetch = options.fetch ?? (globalThis.fetch.bind(globalThis) as unknown as FetchLike);
@@ -80,7 +125,7 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
   const contentKey = random(SECRET_BYTES);
   const linkSecret = random(SECRET_BYTES);
   const senderSecret = random(SECRET_BYTES);
-  const passcode = await passcodeFields(options.passcode, random);
+  const passcode = await passcodeFields(options, random);
   const { subject, html, text, attachments } = options.message;
 
   const created = await createAndUpload({
@@ -93,15 +138,14 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
       idOf: (answer) => answer.id,
     },
     streams: packStreams(contentKey, { subject, html, text }, attachments),
-    finalizeFields: async (answer) => {
-      const wrappedKey = await wrapContentKey(contentKey, {
+    finalizeFields: (answer) =>
+      wrappedKeys(contentKey, {
         messageId: answer.id,
         linkSecret,
         serverSecret: fromBase64Url(answer.serverSecret),
+        senderSecret,
         ...(passcode.key ? { passcodeKey: passcode.key } : {}),
-      });
-      return { wrappedKey: toBase64Url(wrappedKey) };
-    },
+      }),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 
@@ -120,7 +164,7 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
       senderAddress: sender.address,
       pickupUrl: link,
       expiresAt: new Date(created.expiresAt),
-      passcode: Boolean(options.passcode),
+      proofs: new Set(options.recipients.map((r) => r.proof)),
     }),
   };
 }

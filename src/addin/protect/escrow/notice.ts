@@ -5,17 +5,28 @@
  */
 import { senderLabel } from '../../../core/escrow/sender-label';
 import { escapeMarkup } from '../../../core/markup';
+import type { RecipientProof } from '../../../core/vocabulary';
 
 export interface NoticeInput {
   senderName: string;
   senderAddress: string;
   pickupUrl: string;
   expiresAt: Date;
-  passcode: boolean;
+  /** The proofs the message's recipients give: one notice serves them all, so it names each way in. */
+  proofs: ReadonlySet<RecipientProof>;
 }
 
 function expiryText(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** How a recipient shows the page who they are, in the words of the proofs this message's recipients give. */
+function proveStep(proofs: ReadonlySet<RecipientProof>): string {
+  const signIn = 'sign in with the email account this message was sent to';
+  const code = 'enter your email address and the one-time code we email you';
+  const ways = [proofs.has('sign-in') && signIn, (proofs.has('code') || proofs.has('passcode')) && code];
+  const said = ways.filter(Boolean).join(', or ');
+  return `2. Show that you are a recipient: ${said}.`;
 }
 
 function lines(input: NoticeInput): string[] {
@@ -23,10 +34,10 @@ function lines(input: NoticeInput): string[] {
   return [
     `${who} sent you an encrypted message. It is not in this email: open it in your browser.`,
     `1. Open the link below.`,
-    `2. Enter your email address; we send you a one-time code.`,
-    input.passcode
-      ? `3. Enter the code, then the passcode ${input.senderName || 'the sender'} gave you separately.`
-      : `3. Enter the code. The message opens in your browser.`,
+    proveStep(input.proofs),
+    input.proofs.has('passcode')
+      ? `3. If the page asks for a passcode, enter the one ${input.senderName || 'the sender'} gave you separately (it is not in this email). The message opens in your browser.`
+      : `3. The message opens in your browser.`,
     `The message can be opened until ${expiryText(input.expiresAt)}. You can reply securely from the same page.`,
     `Do not forward this email: the link only works for the addresses it was sent to.`,
   ];
