@@ -1,6 +1,7 @@
 /**
  * The add-ins' client for the backend: `POST /api/v1/assess`, `GET /api/v1/policy` and the sender's acceptance
- * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by one deadline well under Outlook's
+ * of a changed key (`POST /api/v1/keys/:address/accept`), the sender's secure-pickup messages (list, revoke,
+ * change expiry), each bounded by one deadline well under Outlook's
  * five-second "taking longer" point that covers the token it waits for as well as the service's answer;
  * `GET /api/v1/sign-in`, which tells the add-in how to get its tokens, and `GET /api/v1/me`. Each request carries
  * a fixed API token or one asked of a token source, which hears of a token the service refused. Every failure is a
@@ -16,6 +17,8 @@ import { type PolicyAnswer, readPolicyAnswer } from '../core/evaluate/policy-ans
 import { readIdentity, type Identity } from '../core/identity';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
+import type { MessageSummary } from '../core/escrow/wire';
+import { readSentMessages } from './sent/read-sent-messages';
 
 export type BackendErrorCode =
   | 'BACKEND_TIMEOUT'
@@ -100,6 +103,12 @@ export interface Backend {
    * `KEY_CHANGED_AGAIN`.
    */
   acceptKey(address: string, fingerprint: string): Promise<KeyAssessment>;
+  /** The sender's secure-pickup messages, as the service knows them (no subject: it never sees one). */
+  sentMessages?(): Promise<MessageSummary[]>;
+  /** Ends every recipient's access to one of the sender's messages: the service destroys its key material. */
+  revokeMessage?(id: string): Promise<void>;
+  /** Moves one of the sender's messages' expiry; the service refuses a time past its longest stay. */
+  changeExpiry?(id: string, expiresAt: Date): Promise<void>;
 }
 
 /**
@@ -152,13 +161,18 @@ function untrusted<T>(read: () => T): T {
   }
 }
 
-/** The error for a refusal; only a 409 is read, for the service's own words about a key that changed again. */
+/**
+ * The error for a refusal. Only a 400 or 409 is read: for the service's own words about a key that changed again,
+ * or about a secure message the sender manages (an expiry out of range, a message already revoked).
+ */
 async function statusError(response: Response): Promise<BackendError> {
   const { status } = response;
   if (status === 401 || status === 403) return new BackendError('BACKEND_UNAUTHORIZED', `HTTP ${status}`);
-  if (status === 409) {
+  if (status === 400 || status === 409) {
     const error = readErrorBody(await response.json().catch(() => undefined));
     if (error?.code === 'KEY_CHANGED_AGAIN') return new BackendError('KEY_CHANGED_AGAIN', error.message);
+    if (error?.code.startsWith('ESCROW_'))
+      return new BackendError('BACKEND_REFUSED', error.message.slice(0, 300));
   }
   return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
 }
@@ -225,6 +239,7 @@ async function requestJson(options: BackendOptions, path: string, init: RequestI
       if (refusal.code === 'BACKEND_UNAUTHORIZED' && token && options.tokenSource) options.onRefused?.(token);
       throw refusal;
     }
+    if (response.status === 204) return undefined;
     try {
       return (await response.json()) as unknown;
     } catch (error) {
@@ -272,6 +287,19 @@ export function createBackend(options: BackendOptions): Backend {
         body: JSON.stringify({ fingerprint }),
       });
       return checkAccepted(body, fingerprint);
+    },
+    async sentMessages() {
+      const body = await request('/api/v1/escrow/messages', { method: 'GET' });
+      return untrusted(() => readSentMessages(body));
+    },
+    async revokeMessage(id) {
+      await request(`/api/v1/escrow/messages/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
+    },
+    async changeExpiry(id, expiresAt) {
+      await request(`/api/v1/escrow/messages/${encodeURIComponent(id)}/expiry`, {
+        method: 'POST',
+        body: JSON.stringify({ expiresAt: expiresAt.toISOString() }),
+      });
     },
   };
 }

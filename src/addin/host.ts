@@ -52,6 +52,40 @@ export interface HostNotice {
 
 export type HostTheme = 'light' | 'dark';
 
+/**
+ * The sender's own link to a message they sent by secure pickup (`…/pickup/#s1.<id>.<sender secret>`): it opens the
+ * message and its secure replies. Kept until the message expires.
+ */
+export interface SenderLink {
+  id: string;
+  url: string;
+  /** ISO 8601: when the message expires (its link then opens nothing). */
+  expiresAt: string;
+  /** Whether a copy of the notice with this link is in the sender's mailbox, or was opened for them to send. */
+  ownCopy: boolean;
+}
+
+/**
+ * Where the add-in keeps the sender's links: somewhere only the sender reaches (their mailbox's add-in settings,
+ * their mail profile), never the Sendguard service, which must not learn the sender secret.
+ */
+export interface SenderLinkStore {
+  keep(link: SenderLink): Promise<void>;
+  /** The links kept for messages not yet expired. */
+  list(): Promise<SenderLink[]>;
+  /** Drops the links of these messages (revoked or expired: their links open nothing any more). */
+  forget(ids: readonly string[]): Promise<void>;
+}
+
+/** A message for the sender's own mailbox: their copy of a pickup notice, with their own link. */
+export interface OwnCopy {
+  /** The sender's address: the copy is from and to them. */
+  address: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
 /** The compose item the pane works on. */
 export interface MailHost {
   getRecipients(): Promise<HostRecipients>;
@@ -77,6 +111,15 @@ export interface MailHost {
   getSensitivityLabel?: () => Promise<string | undefined>;
   /** The sender's own address, for encrypting to their own key. */
   getSenderAddress(): Promise<string | undefined>;
+  /** Keeps the sender's links to their secure-pickup messages; absent where the host has nowhere to keep them. */
+  senderLinks?: SenderLinkStore;
+  /** Opens a page in the sender's browser, outside the mail client (a sender link opens there). */
+  openInBrowser?: (url: string) => Promise<void>;
+  /**
+   * Puts a message into the sender's own mailbox without asking them, where the host can do that without sending
+   * mail; absent elsewhere (Outlook: the pane offers to open the copy as a new message instead).
+   */
+  putInOwnMailbox?: (copy: OwnCopy) => Promise<void>;
   notify(notice: HostNotice): Promise<void>;
   theme(): HostTheme;
   /** Calls back when the recipients change; returns the function that stops listening. */

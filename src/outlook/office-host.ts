@@ -9,6 +9,7 @@ import { officeAsync } from './office-async';
 import { officeAttachments } from './office-attachments';
 import { sensitivityLabelName } from './office-label';
 import { officeRecipients } from './office-recipients';
+import { officeSenderLinks } from './office-sender-links';
 
 /** The manifest's 16-pixel icon resource, which informational notices must name. */
 const NOTICE_ICON = 'Icon.16x16';
@@ -97,6 +98,7 @@ export function createOfficeHost(office: typeof Office): MailHost {
     ...officeAttachments(office, item),
     ...officeHeaders(item),
     ...officeNewMessage(office),
+    ...officeSenderLinks(office),
     getSensitivityLabel: () => sensitivityLabelName(office, item),
     getSenderAddress: async () => office.context.mailbox.userProfile?.emailAddress || undefined,
     notify: officeNotify(office, item),

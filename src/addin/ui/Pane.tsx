@@ -29,6 +29,7 @@ import { ClassificationPicker } from './ClassificationPicker';
 import type { AcceptKey } from './KeyChange';
 import { PlanBar, type ApplyStatus } from './PlanBar';
 import { RecipientList } from './RecipientList';
+import { SentSecurely } from './SentSecurely';
 import { SignedInAs } from './SignedInAs';
 import { PANE_ONLY_SIGN_IN, SignInOffer } from './SignInOffer';
 import { useApply } from './use-apply';
@@ -101,6 +102,11 @@ export function Pane(props: PaneProps) {
             setPaneOnlySignIn(reach === 'pane-only');
             reload();
           }}
+        />
+        <SentSecurely
+          host={props.host}
+          backend={props.backend}
+          refresh={work.status.kind === 'done' ? work.status : undefined}
         />
       </main>
     </FluentProvider>

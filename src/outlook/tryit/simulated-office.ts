@@ -40,6 +40,10 @@ export interface SimState {
   saved: number;
   /** What `displayNewMessageForm` was asked to open. */
   opened: unknown[];
+  /** The add-in's roaming settings as last saved (Exchange keeps them in the mailbox). */
+  roaming: Record<string, unknown>;
+  /** What `openBrowserWindow` was asked to open. */
+  browsed: string[];
 }
 
 type Callback<T> = (result: { status: string; value: T; error?: { code: number; message: string } }) => void;
@@ -70,6 +74,8 @@ export function emptyState(): SimState {
     notices: {},
     saved: 0,
     opened: [],
+    roaming: {},
+    browsed: [],
   };
 }
 
@@ -102,6 +108,7 @@ function supports(options: SimOptions, name: string, version: string): boolean {
   if (name === 'NestedAppAuth') return (options.nestedAppAuth ?? false) && Number(version) <= 1.1;
   // The dialog API, naming each message's origin.
   if (name === 'DialogApi' || name === 'DialogOrigin') return Number(version) <= 1.1;
+  if (name === 'OpenBrowserWindowApi') return Number(version) <= 1.1;
   return false;
 }
 
@@ -261,10 +268,30 @@ const OFFICE_ENUMS = {
   },
 };
 
+/** Outlook's limit on an add-in's roaming settings, all of them together, as saved. */
+export const ROAMING_LIMIT = 32 * 1024;
+
+/** Roaming settings as Office keeps them: set in memory, saved whole, refused over Outlook's limit. */
+function roamingSettings(state: SimState) {
+  const pending = { ...state.roaming };
+  return {
+    get: (name: string) => pending[name],
+    set: (name: string, value: unknown) => void (pending[name] = structuredClone(value)),
+    remove: (name: string) => void delete pending[name],
+    saveAsync: (callback?: Callback<void>) => {
+      if (JSON.stringify(pending).length > ROAMING_LIMIT)
+        return failLater(callback as Callback<unknown>, 'The roaming settings exceed 32 KB.');
+      state.roaming = structuredClone(pending);
+      later(callback, undefined);
+    },
+  };
+}
+
 /** `Office.context`: the theme, the requirement sets, the dialog API, and the mailbox with its one item. */
 function officeContext(options: SimOptions, state: SimState, item: unknown, theme: () => 'light' | 'dark') {
   return {
-    ui: simulatedDialogUi(),
+    ui: { ...simulatedDialogUi(), openBrowserWindow: (url: string) => void state.browsed.push(url) },
+    roamingSettings: roamingSettings(state),
     get officeTheme() {
       return theme() === 'dark'
         ? { bodyBackgroundColor: '#292929', bodyForegroundColor: '#ffffff' }

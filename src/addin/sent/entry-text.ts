@@ -1,0 +1,56 @@
+/**
+ * What the "Sent securely" list says about one message, in plain sentences: the service knows no subject, so a
+ * message is named by its recipients and dates.
+ */
+import type { MessageSummary } from '../../core/escrow/wire';
+import { OWN_COPY_SUBJECT_PREFIX } from './own-copy';
+import { utcTime } from './utc-time';
+
+export function recipientsLine(message: MessageSummary): string {
+  return `To ${message.recipients.map((r) => r.address).join(', ')}`;
+}
+
+export function stateLine(message: MessageSummary): string {
+  const sent = `Sent ${utcTime(message.createdAt)}`;
+  switch (message.state) {
+    case 'ready':
+      return `${sent}; recipients can open it until ${utcTime(message.expiresAt)}.`;
+    case 'revoked':
+      return `${sent}; revoked: nobody can open it any more.`;
+    case 'expired':
+      return `${sent}; expired ${utcTime(message.expiresAt)}: nobody can open it any more.`;
+    case 'uploading':
+      return `${sent}; its upload did not finish, so recipients cannot open it.`;
+  }
+}
+
+/** Who opened it (proved who they are at the link) and who has not, or whose access was revoked. */
+export function openedLine(message: MessageSummary): string {
+  const opened = message.recipients.filter((r) => r.verifiedAt);
+  const waiting = message.recipients.filter((r) => !r.verifiedAt && r.state === 'active');
+  const revoked = message.recipients.filter((r) => !r.verifiedAt && r.state === 'revoked');
+  return [
+    opened.length > 0
+      ? `Opened by ${opened.map((r) => `${r.address} (${utcTime(r.verifiedAt!)})`).join(', ')}.`
+      : 'Not opened yet.',
+    waiting.length > 0 && opened.length > 0
+      ? `Not yet opened by ${waiting.map((r) => r.address).join(', ')}.`
+      : '',
+    revoked.length > 0 ? `Access revoked for ${revoked.map((r) => r.address).join(', ')}.` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' ');
+}
+
+export function repliesLine(message: MessageSummary, linkKept: boolean): string {
+  if (message.replies === 0) return 'No replies.';
+  const count = message.replies === 1 ? '1 secure reply' : `${message.replies} secure replies`;
+  return linkKept
+    ? `${count}: open your link to read them.`
+    : `${count}: open your link from your copy to read them.`;
+}
+
+/** Where the sender's link is when this add-in did not keep it here. */
+export const LINK_ELSEWHERE =
+  `Sendguard did not keep your link to this message here. It is in your copy of the notice, in your mailbox ` +
+  `(subject “${OWN_COPY_SUBJECT_PREFIX} …”). Messages sent before Sendguard made such copies have no link for you.`;

@@ -1,0 +1,177 @@
+/** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
+/**
+ * One message in "Sent securely": to whom and when, who opened it, its replies, and what the sender can do — open
+ * their link in the browser, mail themselves a copy of it, revoke the message, move its expiry.
+ */
+import {
+  Button,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import { messageOf } from '../../core/errors';
+import type { Backend } from '../backend';
+import { recordFailure } from '../failure-log';
+import type { MailHost } from '../host';
+import { LINK_ELSEWHERE, openedLine, recipientsLine, repliesLine, stateLine } from '../sent/entry-text';
+import { mailOwnCopy } from '../sent/mail-own-copy';
+import type { SentEntry } from '../sent/use-sent-list';
+
+const useStyles = makeStyles({
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+    paddingBlock: tokens.spacingVerticalS,
+    borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+});
+
+export interface SentSecurelyEntryProps {
+  entry: SentEntry;
+  host: MailHost;
+  backend: Backend;
+  /** The entry changed on the service (revoked, new expiry): the list is read again. */
+  onChanged: () => void;
+}
+
+type Asking = 'nothing' | 'revoke' | 'expiry';
+type Outcome = { kind: 'none' } | { kind: 'said'; text: string } | { kind: 'failed'; text: string };
+
+/** The expiry as the date field shows it (the day in UTC, as the list shows times). */
+const dayOf = (iso: string) => iso.slice(0, 10);
+
+export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecurelyEntryProps) {
+  const styles = useStyles();
+  const { message, link } = entry;
+  const [asking, setAsking] = useState<Asking>('nothing');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' });
+  const [day, setDay] = useState(dayOf(message.expiresAt));
+  const live = message.state === 'ready';
+
+  /** Runs one action; what went wrong is said on the entry, in the service's words where it gave some. */
+  const act = (during: string, work: () => Promise<string | undefined>, changed: boolean) => {
+    setBusy(true);
+    work().then(
+      (said) => {
+        setBusy(false);
+        setAsking('nothing');
+        setOutcome(said ? { kind: 'said', text: said } : { kind: 'none' });
+        if (changed) onChanged();
+      },
+      (error: unknown) => {
+        recordFailure(during, error);
+        setBusy(false);
+        setOutcome({ kind: 'failed', text: `Could not ${during}: ${messageOf(error)}` });
+      },
+    );
+  };
+
+  const revoke = () =>
+    act(
+      'revoke this message',
+      async () => {
+        await backend.revokeMessage!(message.id);
+        await host.senderLinks?.forget([message.id]);
+        return undefined;
+      },
+      true,
+    );
+
+  const changeExpiry = () =>
+    act(
+      'change the expiry',
+      async () => {
+        const expiresAt = new Date(`${day}T23:59:00Z`);
+        if (Number.isNaN(expiresAt.getTime())) throw new Error('choose a date');
+        await backend.changeExpiry!(message.id, expiresAt);
+        // The kept link lives as long as the message: dropped at the old expiry, it would be lost early.
+        if (link) await host.senderLinks?.keep({ ...link, expiresAt: expiresAt.toISOString() });
+        return undefined;
+      },
+      true,
+    );
+
+  const mailCopy = () => act('open your copy', async () => mailOwnCopy(host, message, link!), true);
+
+  const canMailCopy = link && !host.putInOwnMailbox && host.openNewMessage;
+  return (
+    <li className={styles.root} data-testid={`sent-${message.id}`}>
+      <Text weight="semibold">{recipientsLine(message)}</Text>
+      <Text>{stateLine(message)}</Text>
+      <Text>{openedLine(message)}</Text>
+      <Text>{repliesLine(message, link !== undefined)}</Text>
+      {live && !link ? <Text size={200}>{LINK_ELSEWHERE}</Text> : null}
+      {link && !link.ownCopy && canMailCopy ? (
+        <Text size={200}>
+          Your mailbox has no copy of your link yet: without one, you can only open this message here.
+        </Text>
+      ) : null}
+      {asking === 'revoke' ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            Revoke this message? {message.recipients.map((r) => r.address).join(', ')} can then no longer open
+            it or reply, and this cannot be undone.
+            <div className={styles.actions}>
+              <Button appearance="primary" disabled={busy} onClick={revoke}>
+                Revoke
+              </Button>
+              <Button disabled={busy} onClick={() => setAsking('nothing')}>
+                Keep it
+              </Button>
+            </div>
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {asking === 'expiry' ? (
+        <div className={styles.actions}>
+          <Input
+            type="date"
+            value={day}
+            onChange={(_event, data) => setDay(data.value)}
+            aria-label="Recipients can open it until the end of (UTC)"
+          />
+          <Button appearance="primary" disabled={busy} onClick={changeExpiry}>
+            Save expiry
+          </Button>
+          <Button disabled={busy} onClick={() => setAsking('nothing')}>
+            Cancel
+          </Button>
+        </div>
+      ) : null}
+      <div className={styles.actions}>
+        {link && host.openInBrowser ? (
+          <Button
+            onClick={() =>
+              act('open your link', () => host.openInBrowser!(link.url).then(() => undefined), false)
+            }
+          >
+            Open message and replies
+          </Button>
+        ) : null}
+        {canMailCopy ? (
+          <Button disabled={busy} onClick={mailCopy}>
+            Mail me my copy
+          </Button>
+        ) : null}
+        {live && backend.revokeMessage && asking === 'nothing' ? (
+          <Button onClick={() => setAsking('revoke')}>Revoke</Button>
+        ) : null}
+        {live && backend.changeExpiry && asking === 'nothing' ? (
+          <Button onClick={() => setAsking('expiry')}>Change expiry</Button>
+        ) : null}
+      </div>
+      {outcome.kind !== 'none' ? (
+        <MessageBar intent={outcome.kind === 'failed' ? 'error' : 'info'} layout="multiline">
+          <MessageBarBody>{outcome.text}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+    </li>
+  );
+}
