@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../core/clock';
 import type { Policy } from '../core/policy/schema';
 import assess from './api/assess';
 import escrowPlugin, { type EscrowPluginOptions } from './escrow/plugin';
+import { NO_SIGN_IN } from './escrow/sign-in-directory';
 import type { ApiContext } from './api/context';
 import domains from './api/domains';
 import { installErrorHandling, tooManyRequests } from './api/errors';
@@ -86,6 +87,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     transport: deps.transport,
     keys: deps.keys,
     keyInspector: deps.keyInspector,
+    signIn: deps.escrow?.signIn ?? NO_SIGN_IN,
     metrics,
     clock: deps.clock ?? systemClock,
   };

@@ -25,6 +25,7 @@ import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { MemoryStsCache } from './transport/mta-sts';
 import { CachingTransportService } from './transport/service';
+import { createSignInDirectory } from './escrow/sign-in/from-config';
 import outlookDeployment from './web/outlook-deployment';
 import { manifestSignIn } from './web/manifests';
 import staticAreas from './web/static-areas';
@@ -84,7 +85,8 @@ function services(
       return transport.assess(domain, opts);
     },
   };
-  return { transport: countedTransport, keys };
+  const signIn = createSignInDirectory(config, { dns, network, clock });
+  return { transport: countedTransport, keys, signIn };
 }
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
@@ -96,14 +98,15 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
     const tls = await tlsMaterial(config, { clock });
+    const { signIn, ...checks } = services(config, store, metrics, { ca, policy, clock });
     const app = await buildApp(config, {
       store,
       policy,
-      ...services(config, store, metrics, { ca, policy, clock }),
+      ...checks,
       keyInspector,
       metrics,
       clock,
-      escrow: { store: stored.escrow, ...(options.schedule ? { schedule: options.schedule } : {}) },
+      escrow: { store: stored.escrow, signIn, ...(options.schedule ? { schedule: options.schedule } : {}) },
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });

@@ -8,7 +8,9 @@ import { AddressError, mailboxKey, parseAddress, type Recipient } from '../../co
 import type { Clock } from '../../core/clock';
 import { isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
+import type { SignInProvider } from '../../core/escrow/wire';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
+import type { SignInDirectory } from '../escrow/sign-in-directory';
 import { boundedDomainAssessment, boundedKeyAssessment, withoutArmor, type LookupDeps } from './lookups';
 
 const STILL_CHECKING = 'still being checked; ask again shortly';
@@ -20,6 +22,8 @@ interface BatchDeps extends LookupDeps {
   assessDeadlineMs: number;
   /** Its monotonic time shares the deadline between the domain and the key checks. */
   clock: Clock;
+  /** Names the provider an external recipient can sign in with to pick up a message; none when absent. */
+  signIn?: SignInDirectory;
 }
 
 type Parsed = { input: string; recipient: Recipient } | { input: string; reason: string };
@@ -66,9 +70,18 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
 
   const domainChecks = new Map<string, Promise<DomainAssessment>>();
   const keyChecks = new Map<string, Promise<KeyAssessment>>();
+  // Per domain, like the directory's own cache: the first recipient's address asks for the whole domain.
+  const signInChecks = new Map<string, Promise<{ provider?: SignInProvider }>>();
   for (const { recipient } of valid) {
     if (!internal.get(recipient.domain) && !domainChecks.has(recipient.domain)) {
       domainChecks.set(recipient.domain, boundedDomainAssessment(recipient.domain, deps));
+      if (deps.signIn)
+        signInChecks.set(
+          recipient.domain,
+          deps.signIn
+            .providerFor(mailboxKey(recipient.address) as string, { signal })
+            .then((provider) => (provider ? { provider } : {})),
+        );
     }
     const key = mailboxKey(recipient.address) as string;
     if (!keyChecks.has(key)) keyChecks.set(key, boundedKeyAssessment(recipient.address, deps));
@@ -78,6 +91,8 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const domains = await settledWithin(domainChecks, deps.assessDeadlineMs);
   const elapsed = deps.clock.monotonic() - started;
   const keys = await settledWithin(keyChecks, Math.max(0, deps.assessDeadlineMs - elapsed));
+  // Asked alongside the others; by now its share of the deadline has passed too.
+  const signIns = await settledWithin(signInChecks, 0);
 
   let partial = false;
   const transportOf = (domain: string): DomainAssessment => {
@@ -102,6 +117,9 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const recipients = valid.map(({ input, recipient: { address, domain } }): AssessedRecipient => {
     const isInternalDomain = internal.get(domain) ?? false;
     const transport = isInternalDomain ? undefined : transportOf(domain);
+    const signInCheck = signIns.get(domain);
+    if (signInChecks.has(domain) && !signInCheck) partial = true;
+    const signIn = signInCheck?.provider;
     return {
       input,
       address,
@@ -109,6 +127,7 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
       internal: isInternalDomain,
       ...(transport && { transport }),
       key: keyOf(address),
+      ...(signIn && { signIn }),
     };
   });
   const invalid = parsed.flatMap((p) => ('reason' in p ? [{ input: p.input, reason: p.reason }] : []));

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema';
 import type { Metrics } from '../observability/metrics';
 import type { KeyInspector, KeyService, TransportService } from '../services';
 import type { Store } from '../store/store';
+import type { SignInDirectory } from '../escrow/sign-in-directory';
 import type { ServedPolicy } from './served-policy';
 
 export interface ApiContext {
@@ -16,6 +17,8 @@ export interface ApiContext {
   transport: TransportService;
   keys: KeyService;
   keyInspector: KeyInspector;
+  /** Who vouches for a recipient's address by sign-in: the assess answer names it per external recipient. */
+  signIn: SignInDirectory;
   metrics: Metrics;
   clock: Clock;
 }

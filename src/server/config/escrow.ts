@@ -9,6 +9,40 @@ import { z } from 'zod';
 const Duration = z.number().int().positive();
 const Limit = z.strictObject({ max: z.number().int().positive(), windowMs: Duration });
 
+/** An OpenID Connect client registered with a provider; without a secret it is a public client (PKCE only). */
+const OidcClient = { clientId: z.string().min(1), clientSecret: z.string().min(1).optional() };
+
+/**
+ * Recipient sign-in (docs/escrow-protocol.md, "Recipient proofs"): the built-in providers count only once their
+ * client is configured; `issuers` name the provider an admin trusts for whole domains; `discover` asks a
+ * recipient's domain for its issuer (WebFinger, then discovery and dynamic registration).
+ */
+const SignInSettings = z.strictObject({
+  microsoft: z
+    .strictObject({
+      ...OidcClient,
+      authority: z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com/common/v2.0'),
+    })
+    .optional(),
+  google: z
+    .strictObject({
+      ...OidcClient,
+      issuer: z.url({ protocol: /^https$/ }).default('https://accounts.google.com'),
+    })
+    .optional(),
+  issuers: z
+    .array(
+      z.strictObject({
+        domains: z.array(z.string().min(1)).min(1),
+        issuer: z.url({ protocol: /^https$/ }),
+        ...OidcClient,
+        label: z.string().min(1).max(60),
+      }),
+    )
+    .default([]),
+  discover: z.boolean().default(true),
+});
+
 export const EscrowSettingsSchema = z.strictObject({
   codeDigits: z.number().int().min(6).max(8).default(8),
   codeTtlMs: Duration.max(10 * 60_000).default(10 * 60_000),
@@ -55,6 +89,7 @@ export const EscrowSettingsSchema = z.strictObject({
     .default(4 * 1024 * 1024),
   /** How long the audit log keeps client IP and user agent; the entries themselves stay. */
   auditNetworkRetentionMs: Duration.default(30 * 24 * 3_600_000),
+  signIn: SignInSettings.prefault({}),
   smtp: z
     .strictObject({
       host: z.string().min(1).default('localhost'),
@@ -70,3 +105,4 @@ export const EscrowSettingsSchema = z.strictObject({
 });
 
 export type EscrowSettingsInput = z.input<typeof EscrowSettingsSchema>;
+export type SignInSettings = z.output<typeof SignInSettings>;

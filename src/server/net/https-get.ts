@@ -24,6 +24,8 @@ export interface HttpsGetOptions {
   signal?: AbortSignal;
   accept?: string;
   userAgent?: string;
+  /** Sends this form or document as a POST instead of the GET (an OAuth token or registration request). */
+  post?: { contentType: string; body: Buffer };
 }
 
 /** The network settings a caller passes through unchanged; the limits are the caller's own. */
@@ -195,12 +197,15 @@ function requestFrom(
       host: address,
       port: target.port === '' ? 443 : Number(target.port),
       path: `${target.pathname}${target.search}`,
-      method: 'GET',
+      method: options.post ? 'POST' : 'GET',
       servername: target.hostname,
       headers: {
         Host: target.host,
         Accept: options.accept ?? '*/*',
         'User-Agent': options.userAgent ?? DEFAULT_USER_AGENT,
+        ...(options.post
+          ? { 'Content-Type': options.post.contentType, 'Content-Length': options.post.body.length }
+          : {}),
       },
       ...(options.ca === undefined ? {} : { secureContext: contextTrusting(options.ca) }),
       // A fresh connection per request: a pooled socket could belong to another name or another trust store.
@@ -222,7 +227,7 @@ function requestFrom(
           reject(error);
         });
     });
-    request.end();
+    request.end(options.post?.body);
   });
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Whether an ID token's claims vouch for a recipient's address — each provider has its own way to say that an
+ * email is verified (docs/escrow-protocol.md, "Recipient sign-in"). Pure: the signature, issuer, audience and
+ * nonce are checked before this (id-token.ts). `address` is in `mailboxKey` form; the claimed email is compared in
+ * that form too.
+ */
+import { mailboxKey } from '../../../core/addresses';
+import { isGoogleConsumerDomain, isMicrosoftConsumerDomain, MICROSOFT_CONSUMER_TENANT } from './built-in';
+
+/** How a provider's claims are read: Microsoft's, Google's, or OpenID Connect's own `email_verified`. */
+export type ClaimRules = 'microsoft' | 'google' | 'generic';
+
+export type Claims = Record<string, unknown>;
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+/** The claim as a mailbox key, when it is a string that reads as an address. */
+function claimedAddress(value: unknown): string | undefined {
+  return typeof value === 'string' ? mailboxKey(value) : undefined;
+}
+
+const emailIs = (claims: Claims, address: string) => claimedAddress(claims.email) === address;
+
+/** OpenID Connect Core §5.1: `email_verified` true, and the email is the address. */
+function genericVouches(claims: Claims, address: string): boolean {
+  return claims.email_verified === true && emailIs(claims, address);
+}
+
+/** Google: a verified email, and outside Gmail the Workspace domain (`hd`) that manages the account. */
+function googleVouches(claims: Claims, address: string): boolean {
+  const domain = domainOf(address);
+  return genericVouches(claims, address) && (isGoogleConsumerDomain(domain) || claims.hd === domain);
+}
+
+function listed(value: unknown, address: string): boolean {
+  return Array.isArray(value) && value.some((entry) => claimedAddress(entry) === address);
+}
+
+/**
+ * Microsoft: a personal account (the consumer tenant) speaks only for Microsoft's own consumer domains — anyone
+ * can open one with any other address. A work or school account's email counts when the tenant owns its domain
+ * (`xms_edov`, the optional claim "email domain owner verified") or when Entra lists the address as verified.
+ */
+function microsoftVouches(claims: Claims, address: string): boolean {
+  const consumerDomain = isMicrosoftConsumerDomain(domainOf(address));
+  if (claims.tid === MICROSOFT_CONSUMER_TENANT) return consumerDomain && emailIs(claims, address);
+  if (consumerDomain) return false;
+  return (
+    (claims.xms_edov === true && emailIs(claims, address)) ||
+    listed(claims.verified_primary_email, address) ||
+    listed(claims.verified_secondary_email, address)
+  );
+}
+
+export function claimsVouchFor(rules: ClaimRules, claims: Claims, address: string): boolean {
+  switch (rules) {
+    case 'microsoft':
+      return microsoftVouches(claims, address);
+    case 'google':
+      return googleVouches(claims, address);
+    case 'generic':
+      return genericVouches(claims, address);
+  }
+}
+
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The issuer a token must name. Microsoft's multi-tenant metadata names `https://login.microsoftonline.com/
+ * {tenantid}/v2.0`: the token's own `tid` fills it in (and must be a tenant ID, so it cannot reshape the URL).
+ * Undefined when the token cannot have a valid issuer.
+ */
+export function expectedIssuer(metadataIssuer: string, claims: Claims): string | undefined {
+  if (!metadataIssuer.includes('{tenantid}')) return metadataIssuer;
+  const tid = claims.tid;
+  return typeof tid === 'string' && TENANT_ID.test(tid)
+    ? metadataIssuer.replace('{tenantid}', tid)
+    : undefined;
+}
