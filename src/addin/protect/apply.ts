@@ -10,6 +10,7 @@ import type { LoadedMessage } from '../state';
 import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
 import { encryptMessage } from './pgp';
+import { keepOwnLink } from '../sent/keep-own-link';
 import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
 import { SendguardError } from '../../core/errors';
@@ -167,6 +168,7 @@ async function applyEscrow(
   await host.setBody({ format: 'html', content: result.notice.html });
   for (const file of files) await host.removeAttachment(file.id);
   await record('escrow', planned, deps);
+  await keepOwnLink(host, { ...result, recipients: planned.addresses, sentAt: new Date(), subject });
 }
 
 /** The comparison forms of a group's addresses (the service's, so each has one). */

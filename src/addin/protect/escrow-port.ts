@@ -23,6 +23,9 @@ export interface EscrowRequest extends BackendConnection {
 export interface EscrowResult {
   id: string;
   pickupUrl: string;
+  /** The sender's own link (`#s1.…`): kept by the add-in and mailed to the sender only (src/addin/sent). */
+  senderUrl: string;
+  expiresAt: string;
   notice: { html: string; text: string };
 }
 
