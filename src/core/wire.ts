@@ -38,10 +38,18 @@ export const KeyAssessment = z.object({
 });
 export type KeyAssessment = z.infer<typeof KeyAssessment>;
 
+/** An address and the identity provider it can sign in with for secure pickup (the assess answer's `signIn`). */
+export const SignInAssessment = SignInProvider.extend({
+  address: z.string().min(L.addressMin).max(L.addressMax),
+});
+export type SignInAssessment = z.infer<typeof SignInAssessment>;
+
 /** A batch of assessments, as the backend returns them and as `sendguard plan --assessments` reads them. */
 export const Assessments = z.object({
   domains: z.array(DomainAssessment).max(L.domainsMax),
   keys: z.array(KeyAssessment).max(L.keysMax),
+  /** The recipients that can sign in for secure pickup; an address not listed has no known provider. */
+  signIn: z.array(SignInAssessment).max(L.keysMax).optional(),
 });
 export type Assessments = z.infer<typeof Assessments>;
 

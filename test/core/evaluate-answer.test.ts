@@ -59,8 +59,20 @@ const transportArb = fc.record(
   },
   { requiredKeys: ['domain', 'verdict', 'reasons'] },
 );
+const signInArb = fc.record({
+  provider: fc.string({ minLength: 1, maxLength: 12 }),
+  label: fc.string({ minLength: 1, maxLength: 12 }),
+});
 const recipientArb = fc.record(
-  { input: text, address: text, domain: text, internal: fc.boolean(), transport: transportArb, key: keyArb },
+  {
+    input: text,
+    address: text,
+    domain: text,
+    internal: fc.boolean(),
+    transport: transportArb,
+    key: keyArb,
+    signIn: signInArb,
+  },
   { requiredKeys: ['input', 'address', 'domain', 'internal', 'key'] },
 );
 const validAnswerArb = fc.record({
@@ -74,6 +86,7 @@ const validAnswerArb = fc.record({
 const junkArb = fc.oneof(
   fc.constantFrom(null, true, 0, '', [], {}, 'maybe', 'Authenticated', 'VALID', 'a'.repeat(501), 'ab'),
   fc.constantFrom('b'.repeat(254), 'a'.repeat(41), 'a'.repeat(40), 'c'.repeat(321)),
+  fc.constantFrom('d'.repeat(101), 'd'.repeat(100), 'e'.repeat(201), 'e'.repeat(200)),
   fc.jsonValue({ maxDepth: 1 }),
 );
 
@@ -166,6 +179,21 @@ describe('a malformed answer is refused, naming the recipient and the reason', (
     expect(refusal({ ...answerOf([]), recipients: 'all' }, []).message).toBe(
       'the answer: the recipients "all" is not a list',
     );
+  });
+
+  test('a sign-in provider without a name, or not a set of fields', () => {
+    const google = { provider: 'google', label: 'Google' };
+    expect(
+      readAssessAnswer(answerOf([recipient('ann@a.example', { signIn: google })])).recipients[0]?.signIn,
+    ).toEqual(google);
+    expect(
+      refusal(answerOf([recipient('ann@a.example', { signIn: { provider: 'google', label: '' } })]), [
+        'ann@a.example',
+      ]).message,
+    ).toBe('the answer for "ann@a.example": the sign-in provider name "" is too short');
+    expect(
+      refusal(answerOf([recipient('ann@a.example', { signIn: 'google' })]), ['ann@a.example']).message,
+    ).toBe('the answer for "ann@a.example": the sign-in provider "google" is not a set of fields');
   });
 
   test('a fingerprint that is not one', () => {

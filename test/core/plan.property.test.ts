@@ -8,6 +8,7 @@ import type { Policy } from '../../src/core/policy/schema';
 import { isInternal, overrideFor } from '../../src/core/policy/match';
 import {
   KEY_VERDICTS,
+  RECIPIENT_PROOFS,
   TRANSPORT_VERDICTS,
   TRANSPORT_VERDICTS_NEVER_TLS,
   type Requirement,
@@ -48,13 +49,19 @@ const policyArb: fc.Arbitrary<Policy> = fc
       'transport-authenticated',
     ) as fc.Arbitrary<Requirement>,
     order: fc.shuffledSubarray(['tls', 'pgp', 'escrow'] as const, { minLength: 1 }),
+    // Each classification may name the proofs it accepts, or not (all three).
+    proofs: fc.dictionary(
+      fc.constantFrom('normal', 'confidential', 'restricted'),
+      fc.subarray([...RECIPIENT_PROOFS], { minLength: 1 }),
+    ),
+    codeTransport: fc.subarray([...TRANSPORT_VERDICTS], { minLength: 1 }),
   })
-  .map(({ escrow, acceptable, bankOverride, confidentialRequirement, order }) => {
+  .map(({ escrow, acceptable, bankOverride, confidentialRequirement, order, proofs, codeTransport }) => {
     const prefer = order.filter((p) => escrow || p !== 'escrow');
     const e2e = prefer.filter((p) => p !== 'tls');
     return validatePolicy({
       ...defaultPolicy(),
-      escrow: { enabled: escrow },
+      escrow: { enabled: escrow, proofs, codeTransport },
       transport: { acceptable },
       domains: bankOverride ? [{ domain: 'bank.example', ...bankOverride }] : [],
       classifications: [
@@ -76,10 +83,17 @@ function partiesArb(domains: string[], min: number, max: number): fc.Arbitrary<P
         local: fc.constantFrom('ann', 'bob', 'cy', 'dee', 'eve', 'fay'),
         domain: fc.constantFrom(...domains),
         key: keyVerdict,
+        signIn: fc.boolean(),
       }),
       { minLength: min, maxLength: max, selector: (p) => `${p.local}@${p.domain}` },
     )
-    .map((list) => list.map((p) => ({ address: `${p.local}@${p.domain}`, key: p.key })));
+    .map((list) =>
+      list.map((p) => ({
+        address: `${p.local}@${p.domain}`,
+        key: p.key,
+        ...(p.signIn ? { signIn: { provider: 'idp', label: 'Idp' } } : {}),
+      })),
+    );
 }
 
 /** Each domain gets one verdict, so the same domain never disagrees with itself. */
@@ -99,9 +113,10 @@ function run(
   verdicts: Record<string, TransportVerdict>,
   classification: string,
   policy: Policy,
+  passcodeSet = false,
 ): Plan {
   const withVerdicts = parties.map((p) => ({ ...p, transport: verdicts[p.address.split('@')[1]!]! }));
-  return planMessage({ ...scenario(withVerdicts), classification, policy });
+  return planMessage({ ...scenario(withVerdicts), classification, policy, passcodeSet });
 }
 
 function effectiveVerdict(domain: string, assessed: TransportVerdict, policy: Policy): TransportVerdict {
@@ -242,6 +257,45 @@ describe('plan: promises that hold for every input', () => {
               (r.protection === 'internal' && (chosen === 'none' || chosen === 'tls')),
           ).toBe(true);
         }
+      }),
+      RUNS,
+    );
+  });
+
+  test('every secure-pickup recipient has a proof the classification accepts, and a code only over a route the policy trusts for it (or inside the organisation)', () => {
+    fc.assert(
+      fc.property(caseArb, fc.boolean(), ({ policy, parties, verdicts, classification }, passcodeSet) => {
+        const plan = run(parties, verdicts, classification, policy, passcodeSet);
+        // The policy's proofs bind external recipients; a code to an internal one never leaves the organisation.
+        const named = policy.escrow.proofs[classification] ?? RECIPIENT_PROOFS;
+        for (const r of plan.recipients) {
+          if (r.protection !== 'escrow') {
+            expect(r.proof).toBeUndefined();
+            continue;
+          }
+          const accepted = r.internal ? RECIPIENT_PROOFS : named;
+          expect(accepted).toContain(r.proof);
+          if (r.proof === 'sign-in') expect(r.signIn).toBeDefined();
+          if (r.proof === 'code') {
+            if (!r.internal)
+              expect(policy.escrow.codeTransport).toContain(effectiveVerdict(r.domain, r.transport, policy));
+            expect(passcodeSet && accepted.includes('passcode')).toBe(false);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('a passcode set or not, the same recipients get the same protections', () => {
+    fc.assert(
+      fc.property(caseArb, ({ policy, parties, verdicts, classification }) => {
+        const without = run(parties, verdicts, classification, policy, false);
+        const withPasscode = run(parties, verdicts, classification, policy, true);
+        expect(withPasscode.action).toBe(without.action);
+        expect(withPasscode.recipients.map((r) => [r.protection, r.allowed])).toEqual(
+          without.recipients.map((r) => [r.protection, r.allowed]),
+        );
       }),
       RUNS,
     );

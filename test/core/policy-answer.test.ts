@@ -55,6 +55,27 @@ test('keeps every field of a full policy and drops unknown ones', () => {
   expect(readPolicyAnswer(body)).toEqual({ version: 'v1', policy: PolicySchema.parse(policy) });
 });
 
+test('secure pickup’s proofs are read; a service older than them serves neither, read as the defaults', () => {
+  const body = served((p) => {
+    p.escrow = {
+      ...(p.escrow as object),
+      proofs: { restricted: ['sign-in', 'passcode'] },
+      codeTransport: ['encrypted'],
+    };
+  });
+  expect(readPolicyAnswer(body).policy.escrow).toEqual(PolicySchema.parse(body.policy).escrow);
+  const older = served((p) => {
+    p.escrow = { enabled: true, expiryDays: 30 };
+  });
+  expect(readPolicyAnswer(older).policy.escrow).toEqual({
+    enabled: true,
+    expiryDays: 30,
+    proofs: {},
+    codeTransport: ['authenticated'],
+  });
+  expect(readPolicyAnswer(older).policy).toEqual(PolicySchema.parse(older.policy));
+});
+
 describe('a field of the wrong type is refused, naming it', () => {
   test.each([
     [
@@ -113,6 +134,27 @@ describe('a field of the wrong type is refused, naming it', () => {
       'keys.minRsaBits 1024 is not between 2048 and 16384',
       (p: Record<string, any>) => (p.keys.minRsaBits = 1024),
     ],
+    [
+      'escrow.proofs.secret: "secret" is not one of the classifications',
+      (p: Record<string, any>) => (p.escrow.proofs = { secret: ['sign-in'] }),
+    ],
+    [
+      'escrow.proofs for "restricted" "sms" is not one of sign-in, passcode, code',
+      (p: Record<string, any>) => (p.escrow.proofs = { restricted: ['sms'] }),
+    ],
+    [
+      'escrow.proofs for "restricted" is empty',
+      (p: Record<string, any>) => (p.escrow.proofs = { restricted: [] }),
+    ],
+    [
+      'escrow.proofs.restricted[1]: "code" is listed twice',
+      (p: Record<string, any>) => (p.escrow.proofs = { restricted: ['code', 'code'] }),
+    ],
+    [
+      'escrow.codeTransport "verified" is not one of',
+      (p: Record<string, any>) => (p.escrow.codeTransport = ['verified']),
+    ],
+    ['escrow.codeTransport is empty', (p: Record<string, any>) => (p.escrow.codeTransport = [])],
   ])('%s', (words, change) => {
     const body = served(change);
     expect(() => PolicySchema.parse(body.policy)).toThrow();

@@ -82,10 +82,58 @@ describe('policy', () => {
       'classifications[0].prefer[2]',
     ],
     ['wrong schema version', (d: any) => (d.schema = 2), 'schema'],
+    [
+      'proofs for an unknown classification',
+      (d: any) => (d.escrow = { enabled: true, proofs: { secret: ['sign-in'] } }),
+      'escrow.proofs.secret',
+    ],
+    [
+      'a proof that is none of the three',
+      (d: any) => (d.escrow = { enabled: true, proofs: { restricted: ['sms'] } }),
+      'escrow.proofs.restricted[0]',
+    ],
+    [
+      'no proof at all',
+      (d: any) => (d.escrow = { enabled: true, proofs: { restricted: [] } }),
+      'escrow.proofs.restricted',
+    ],
+    [
+      'a proof listed twice',
+      (d: any) => (d.escrow = { enabled: true, proofs: { restricted: ['passcode', 'passcode'] } }),
+      'escrow.proofs.restricted[1]',
+    ],
+    [
+      'a code transport that is no verdict',
+      (d: any) => (d.escrow = { enabled: true, codeTransport: ['verified'] }),
+      'escrow.codeTransport[0]',
+    ],
+    [
+      'a code transport listed twice',
+      (d: any) => (d.escrow = { enabled: true, codeTransport: ['authenticated', 'authenticated'] }),
+      'escrow.codeTransport[1]',
+    ],
   ])('a bad field (%s) fails with its path', (_name, change, path) => {
     const document = shipped();
     change(document);
     expect(issuesOf(document).map((i) => i.path)).toContain(path);
+  });
+
+  test('secure pickup accepts every proof, and a code over authenticated TLS only, unless the policy says otherwise', () => {
+    expect(defaultPolicy().escrow).toMatchObject({ proofs: {}, codeTransport: ['authenticated'] });
+    const policy = validatePolicy({
+      ...shipped(),
+      escrow: {
+        enabled: true,
+        proofs: { restricted: ['sign-in', 'passcode'] },
+        codeTransport: ['encrypted'],
+      },
+    });
+    expect(policy.escrow).toEqual({
+      enabled: true,
+      expiryDays: 30,
+      proofs: { restricted: ['sign-in', 'passcode'] },
+      codeTransport: ['encrypted'],
+    });
   });
 
   test('invalid YAML and oversize documents are refused as a whole', () => {

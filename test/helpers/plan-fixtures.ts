@@ -6,6 +6,8 @@ export interface Party {
   address: string;
   transport?: TransportVerdict;
   key?: KeyVerdict;
+  /** The identity provider the assessment names for secure pickup's sign-in. */
+  signIn?: { provider: string; label: string };
 }
 
 const FINGERPRINT = 'A'.repeat(40);
@@ -27,6 +29,7 @@ export function scenario(parties: readonly Party[]): { recipients: Recipient[]; 
         ...(party.key === 'valid' ? { source: 'wkd' as const, fingerprint: FINGERPRINT } : {}),
       });
     }
+    if (party.signIn) (assessments.signIn ??= []).push({ address: party.address, ...party.signIn });
   }
   return { recipients, assessments };
 }

@@ -3,6 +3,7 @@
  * manifests. The server validates every body against these (as JSON Schema); the clients parse every answer.
  */
 import { z } from 'zod';
+import { WIRE_LIMITS } from '../evaluate/wire-limits';
 import { RECIPIENT_PROOFS } from '../vocabulary';
 
 const b64 = (bytes: number) =>
@@ -124,8 +125,8 @@ export type RecipientRevokeRequest = z.infer<typeof RecipientRevokeRequest>;
 
 /** An identity provider a recipient can sign in with: `provider` is the server's id for it, `label` its name. */
 export const SignInProvider = z.object({
-  provider: z.string().min(1).max(200),
-  label: z.string().min(1).max(100),
+  provider: z.string().min(1).max(WIRE_LIMITS.signInProviderMax),
+  label: z.string().min(1).max(WIRE_LIMITS.signInLabelMax),
 });
 export type SignInProvider = z.infer<typeof SignInProvider>;
 

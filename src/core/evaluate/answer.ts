@@ -6,6 +6,7 @@
  * nothing else does. Each refusal names the recipient and the reason, for the sender to read.
  */
 import { canonicalDomain, canonicalMailboxKey } from '../mailbox-key';
+import type { SignInProvider } from '../escrow/wire';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
 import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
@@ -50,6 +51,14 @@ function readKey(fields: Fields, at: Place): KeyAssessment {
   };
 }
 
+function readSignIn(value: unknown, at: Place): SignInProvider {
+  const fields = at.object(value, 'the sign-in provider');
+  return {
+    provider: at.string(fields.provider, 'the sign-in provider', 1, L.signInProviderMax),
+    label: at.string(fields.label, 'the sign-in provider name', 1, L.signInLabelMax),
+  };
+}
+
 function readRecipient(value: unknown, index: number): AssessedRecipient {
   const input = (value as Fields | null)?.input;
   const at =
@@ -65,6 +74,7 @@ function readRecipient(value: unknown, index: number): AssessedRecipient {
     internal: at.boolean(fields.internal, 'whether it is internal'),
     ...(transport ? { transport: readTransport(transport, at) } : {}),
     key: readKey(at.object(fields.key, 'the key'), at),
+    ...(fields.signIn !== undefined ? { signIn: readSignIn(fields.signIn, at) } : {}),
   };
 }
 

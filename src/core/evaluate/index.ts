@@ -26,6 +26,8 @@ export interface MessageToEvaluate {
   scanned?: ScanResult;
   /** Entries the mail client listed that are not addresses (as the backend answered): they block the message. */
   invalid?: readonly InvalidInput[];
+  /** The sender has set a passcode for this message (see `PlanInput.passcodeSet`). */
+  passcodeSet?: boolean;
 }
 
 /** An entry the backend answered is not an address, as the wire carries it. */
@@ -74,6 +76,7 @@ export function evaluateMessage(message: MessageToEvaluate): Evaluation {
     assessments: message.assessments,
     classification: classification.classification,
     policy,
+    ...(message.passcodeSet !== undefined ? { passcodeSet: message.passcodeSet } : {}),
   });
   const invalid = message.invalid ?? [];
   return {

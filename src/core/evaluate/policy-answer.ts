@@ -8,7 +8,13 @@
 import type { ClassificationPolicy, DomainOverride, Policy } from '../policy/schema';
 import { formatPath, policyProblems } from '../policy/rules';
 import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from '../policy/limits';
-import { ACCEPTABLE_TRANSPORT_VERDICTS, APPLICABLE_PROTECTIONS, REQUIREMENTS } from '../vocabulary';
+import {
+  ACCEPTABLE_TRANSPORT_VERDICTS,
+  APPLICABLE_PROTECTIONS,
+  RECIPIENT_PROOFS,
+  REQUIREMENTS,
+  TRANSPORT_VERDICTS,
+} from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
 import { type Fields, Place, quote } from './fields';
 
@@ -110,6 +116,32 @@ function readComplianceKey(value: unknown, at: Place): Policy['complianceKey'] {
   };
 }
 
+/**
+ * Secure pickup's proofs per classification and the routes a mailed code may cross. A service older than these
+ * settings serves neither: each then reads as the schema's default, as the service itself would read its file.
+ */
+function readProofs(escrow: Fields, at: Place): Pick<Policy['escrow'], 'proofs' | 'codeTransport'> {
+  const proofs: Policy['escrow']['proofs'] = {};
+  if (escrow.proofs !== undefined) {
+    const byName = at.object(escrow.proofs, 'escrow.proofs');
+    for (const key of Object.keys(byName)) {
+      const what = `escrow.proofs for ${quote(key)}`;
+      const list = at.list(byName[key], what);
+      if (list.length === 0) at.fail(`${what} is empty`);
+      proofs[name(key, 'a classification in escrow.proofs', at)] = list.map((p) =>
+        at.word(p, RECIPIENT_PROOFS, what),
+      );
+    }
+  }
+  if (escrow.codeTransport === undefined) return { proofs, codeTransport: ['authenticated'] };
+  const codeTransport = at.list(escrow.codeTransport, 'escrow.codeTransport');
+  if (codeTransport.length === 0) at.fail('escrow.codeTransport is empty');
+  return {
+    proofs,
+    codeTransport: codeTransport.map((v) => at.word(v, TRANSPORT_VERDICTS, 'escrow.codeTransport')),
+  };
+}
+
 function readSections(fields: Fields, at: Place): Pick<Policy, 'transport' | 'escrow' | 'onSend' | 'keys'> {
   const transport = at.object(fields.transport, 'the transport section');
   const escrow = at.object(fields.escrow, 'the escrow section');
@@ -124,6 +156,7 @@ function readSections(fields: Fields, at: Place): Pick<Policy, 'transport' | 'es
     escrow: {
       enabled: at.boolean(escrow.enabled, 'escrow.enabled'),
       expiryDays: at.integer(escrow.expiryDays, 'escrow.expiryDays', 1, L.expiryDaysMax),
+      ...readProofs(escrow, at),
     },
     onSend: {
       backendUnreachable: at.word(

@@ -14,4 +14,7 @@ export const WIRE_LIMITS = {
   armoredKeyMax: 1_000_000,
   domainsMax: 1000,
   keysMax: 5000,
+  /** A sign-in provider's id and the name a sender reads (`SignInProvider` in escrow/wire.ts). */
+  signInProviderMax: 200,
+  signInLabelMax: 100,
 } as const;

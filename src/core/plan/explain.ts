@@ -1,6 +1,13 @@
 /** The plan's words: every sentence a sender reads about a recipient's protection is made here. */
+import type { SignInProvider } from '../escrow/wire';
 import type { KeyAssessment } from '../wire';
-import { KEY_SOURCE_NAMES, type Requirement, type TransportVerdict } from '../vocabulary';
+import {
+  KEY_SOURCE_NAMES,
+  protectionTitle,
+  type RecipientProof,
+  type Requirement,
+  type TransportVerdict,
+} from '../vocabulary';
 
 const REQUIREMENT_NEEDS: Record<Requirement, string> = {
   none: 'no protection',
@@ -51,5 +58,52 @@ export function keyState(address: string, key: KeyAssessment | undefined): strin
       return `the OpenPGP key of ${address} has changed since it was last used: confirm the new key first${detail}`;
     case 'unknown':
       return `the OpenPGP key lookup for ${address} failed${detail}`;
+  }
+}
+
+/** What a secure-pickup recipient's proof asks of them, and of the sender. */
+export interface ProofWords {
+  proof: RecipientProof;
+  signIn?: SignInProvider | undefined;
+  domain: string;
+  internal: boolean;
+  /** The route a mailed code crosses: the effective verdict, and the assessed one when an admin vouches. */
+  verdict: TransportVerdict;
+  assessed: TransportVerdict;
+}
+
+function codeRoute({ domain, internal, verdict, assessed }: ProofWords): string {
+  if (internal) return 'their mail stays inside the organisation';
+  if (verdict !== assessed) return `the organisation vouches for ${verdict} TLS to ${domain}`;
+  if (verdict === 'authenticated') return "their mail server's TLS is verified";
+  return `the policy accepts a code where the mail servers of ${domain} are ${verdict}`;
+}
+
+/** "recipient signs in with Google", after the protection's name. */
+export function proofPhrase(words: ProofWords): string {
+  switch (words.proof) {
+    case 'sign-in':
+      return `recipient signs in with ${words.signIn?.label ?? 'their own account'}`;
+    case 'passcode':
+      return 'recipient needs the passcode you give them by phone or another channel';
+    case 'code':
+      return `recipient gets a code by mail (${codeRoute(words)})`;
+  }
+}
+
+/** "Secure pickup — recipient signs in with Google": the protection with its proof, as a reason starts. */
+export function pickupTitle(words: ProofWords | undefined): string {
+  return `${protectionTitle('escrow')}${words ? ` — ${proofPhrase(words)}` : ''}`;
+}
+
+/** The proof in a few words, beside the protection's badge: "sign-in with Google", "passcode", "code by mail". */
+export function proofName(proof: RecipientProof, signIn?: SignInProvider): string {
+  switch (proof) {
+    case 'sign-in':
+      return `sign-in with ${signIn?.label ?? 'their own account'}`;
+    case 'passcode':
+      return 'your passcode';
+    case 'code':
+      return 'code by mail';
   }
 }

@@ -8,21 +8,33 @@ import { canonicalMailboxKey } from '../mailbox-key';
 import { classificationOf, overrideFor } from '../policy/match';
 import type { ClassificationPolicy, Policy } from '../policy/schema';
 import { APPLICABLE_PROTECTIONS, PROTECTION_NAMES, protectionTitle, type Protection } from '../vocabulary';
-import { plural } from '../english';
+import { capitalised, plural } from '../english';
 import { formatFingerprint } from '../fingerprint';
 import type { Assessments } from '../wire';
 import { chooseAction } from './choose';
-import { needs, transportState } from './explain';
+import { needs, pickupTitle, transportState, type ProofWords } from './explain';
 import { candidatesOf, effectiveTransport, recipientOptions, type RecipientFacts } from './recipient-options';
 import type { Candidate, Plan, RecipientPlan } from './types';
 
 export type { Candidate, Plan, PlanGroup, RecipientPlan } from './types';
+export { proofName } from './explain';
 
 export interface PlanInput {
   recipients: readonly Recipient[];
   assessments: Assessments;
   classification: string;
   policy: Policy;
+  /**
+   * The sender has set a passcode for this message (the pane's field). It only changes which proof a secure-pickup
+   * recipient gives; without it, recipients who can only give a passcode still get secure pickup, and the pane asks
+   * the sender for one before applying.
+   */
+  passcodeSet?: boolean;
+}
+
+/** Whether applying this plan needs the sender's passcode: some recipient's proof is `passcode`. */
+export function needsPasscode(plan: Pick<Plan, 'recipients'>): boolean {
+  return plan.recipients.some((r) => r.proof === 'passcode');
 }
 
 function protectionOf(served: Candidate | undefined, internal: boolean): Protection {
@@ -35,16 +47,47 @@ function shortFingerprint(fingerprint: string | undefined): string {
   return fingerprint ? ` ${formatFingerprint(fingerprint.slice(-16))}` : '';
 }
 
+/** The words for a secure-pickup recipient's proof, when the plan gives them one. */
+function proofWords(
+  plan: Omit<RecipientPlan, 'reason'>,
+  facts: RecipientFacts,
+  policy: Policy,
+): ProofWords | undefined {
+  if (!plan.proof) return undefined;
+  return {
+    proof: plan.proof,
+    signIn: plan.signIn,
+    domain: plan.domain,
+    internal: plan.internal,
+    verdict: effectiveTransport(facts, policy),
+    assessed: plan.transport,
+  };
+}
+
+/** The protection as a reason starts: secure pickup names the recipient's proof. */
+function titleOf(served: Candidate, words: ProofWords | undefined): string {
+  return served === 'escrow' ? pickupTitle(words) : protectionTitle(served);
+}
+
 /**
  * When the message's protection is not this recipient's own best, the reason is the other recipients: one body
  * serves all of them.
  */
-function sharedBodyReason(own: Candidate, served: Candidate, all: readonly RecipientPlan[]): string {
+function sharedBodyReason(
+  own: Candidate,
+  served: Candidate,
+  words: ProofWords | undefined,
+  all: readonly RecipientPlan[],
+): string {
   const cannot = all.filter((r) => !r.allowed.includes(own)).map((r) => r.address);
   const named =
     cannot.length > 3 ? `${cannot.slice(0, 3).join(', ')} and ${cannot.length - 3} more` : cannot.join(', ');
   const name = PROTECTION_NAMES[own];
-  return `${protectionTitle(served)}: ${name} would serve this recipient, but one message serves every recipient and ${name} cannot serve ${named}.`;
+  const why = `${name} would serve this recipient, but one message serves every recipient and ${name} cannot serve ${named}.`;
+  // After a proof's own words a colon would read as part of them.
+  return served === 'escrow'
+    ? `${titleOf(served, words)}. ${capitalised(why)}`
+    : `${titleOf(served, words)}: ${why}`;
 }
 
 function ownReason(
@@ -75,7 +118,8 @@ function ownReason(
     case 'escrow': {
       const order = candidatesOf(classification);
       const why = refusals(order.slice(0, order.indexOf('escrow')));
-      return `${protectionTitle('escrow')}${why ? `, because ${why}` : ''}.`;
+      const title = pickupTitle(proofWords(plan, facts, policy));
+      return `${title}.${why ? ` Chosen because ${why}.` : ''}`;
     }
     case 'blocked':
       return `Cannot be served: ${refusals(APPLICABLE_PROTECTIONS) || plan.refused.none}.`;
@@ -124,20 +168,30 @@ export function planMessage(input: PlanInput): Plan {
   const classification = classificationOf(input.classification, policy);
   const domains = new Map(input.assessments.domains.map((d) => [d.domain, d]));
   const keys = new Map(input.assessments.keys.map((k) => [canonicalMailboxKey(k.address), k]));
+  const signIns = new Map(
+    (input.assessments.signIn ?? []).map(({ address, ...provider }) => [
+      canonicalMailboxKey(address),
+      provider,
+    ]),
+  );
   const facts: RecipientFacts[] = input.recipients.map((recipient) => ({
     recipient,
     domain: domains.get(recipient.domain),
     key: keys.get(canonicalMailboxKey(recipient.address)),
+    signIn: signIns.get(canonicalMailboxKey(recipient.address)),
   }));
-  const options = facts.map((f) => recipientOptions(f, classification, policy));
+  const passcodeSet = input.passcodeSet ?? false;
+  const options = facts.map((f) => recipientOptions(f, classification, policy, passcodeSet));
   const choice = chooseAction(
     options.map((o) => o.allowed),
     candidatesOf(classification),
     facts.map((f) => f.recipient.address),
   );
   const drafts = facts.map((f, i) => {
-    const { recipient, key } = f;
+    const { recipient, key, signIn } = f;
     const option = options[i]!;
+    const protection = protectionOf(choice.served[i], option.internal);
+    const { pickup } = option;
     const partial = {
       address: recipient.address,
       domain: recipient.domain,
@@ -153,7 +207,9 @@ export function planMessage(input: PlanInput): Plan {
       },
       allowed: option.allowed,
       refused: option.refused,
-      protection: protectionOf(choice.served[i], option.internal),
+      protection,
+      ...(protection === 'escrow' && 'proof' in pickup ? { proof: pickup.proof } : {}),
+      ...(signIn ? { signIn } : {}),
     };
     return { ...partial, reason: ownReason(partial, f, classification, policy) };
   });
@@ -161,8 +217,9 @@ export function planMessage(input: PlanInput): Plan {
     const served = choice.served[i];
     const own = draft.allowed[0];
     const ownIsServed = own === served || draft.protection === 'internal';
+    const words = proofWords(draft, facts[i]!, policy);
     return served && own && !ownIsServed
-      ? { ...draft, reason: sharedBodyReason(own, served, drafts) }
+      ? { ...draft, reason: sharedBodyReason(own, served, words, drafts) }
       : draft;
   });
   const blocked = recipients.filter((r) => r.protection === 'blocked').map((r) => r.address);

@@ -12,8 +12,10 @@ import {
   type Requirement,
   type TransportVerdict,
 } from '../vocabulary';
+import type { SignInProvider } from '../escrow/wire';
 import type { DomainAssessment, KeyAssessment } from '../wire';
 import { keyState, needs, transportState } from './explain';
+import { chooseProof, type ProofChoice } from './proof';
 import type { Candidate } from './types';
 
 const ALL_CANDIDATES: readonly Candidate[] = ['none', ...APPLICABLE_PROTECTIONS];
@@ -22,6 +24,8 @@ export interface RecipientFacts {
   recipient: Recipient;
   domain: DomainAssessment | undefined;
   key: KeyAssessment | undefined;
+  /** The identity provider the recipient can sign in with for secure pickup, when one is known. */
+  signIn: SignInProvider | undefined;
 }
 
 export interface RecipientOptions {
@@ -30,6 +34,8 @@ export interface RecipientOptions {
   transport: TransportVerdict;
   allowed: Candidate[];
   refused: Partial<Record<Candidate, string>>;
+  /** The proof this recipient would give for secure pickup, when one is possible. */
+  pickup: ProofChoice;
 }
 
 /** The verdict that decides forced TLS: the assessed one, unless an admin vouches for the route. */
@@ -66,10 +72,11 @@ interface Context {
   requirement: Requirement;
   verdict: TransportVerdict;
   policy: Policy;
+  pickup: ProofChoice;
 }
 
 function refusalOf(candidate: Candidate, context: Context): string | undefined {
-  const { facts, internal, requirement, verdict, policy } = context;
+  const { facts, internal, requirement, verdict, policy, pickup } = context;
   switch (candidate) {
     case 'none':
       return requirement === 'none' ? undefined : `this message needs ${needs(requirement)}`;
@@ -79,7 +86,8 @@ function refusalOf(candidate: Candidate, context: Context): string | undefined {
     case 'pgp':
       return facts.key?.verdict === 'valid' ? undefined : keyState(facts.recipient.address, facts.key);
     case 'escrow':
-      return policy.escrow.enabled ? undefined : 'secure pickup is switched off by the policy';
+      if (!policy.escrow.enabled) return 'secure pickup is switched off by the policy';
+      return 'refusal' in pickup ? pickup.refusal : undefined;
   }
 }
 
@@ -88,21 +96,28 @@ export function candidatesOf(classification: ClassificationPolicy): Candidate[] 
   return ['none', ...classification.prefer];
 }
 
+/**
+ * @param passcodeSet the sender has set a passcode for this message: it changes which proof a recipient gives,
+ *   never whether secure pickup can serve them (a passcode can always be set where one is accepted), so the send
+ *   check, which cannot know the pane's passcode, reaches the same verdict.
+ */
 export function recipientOptions(
   facts: RecipientFacts,
   classification: ClassificationPolicy,
   policy: Policy,
+  passcodeSet = false,
 ): RecipientOptions {
   const internal = isInternal(facts.recipient.domain, policy);
   // Mail to internal domains stays inside the organisation: it never needs more than plain delivery.
   const requirement = internal ? 'none' : requirementFor(classification, facts.recipient.domain, policy);
-  const context: Context = {
-    facts,
-    internal,
-    requirement,
-    verdict: effectiveTransport(facts, policy),
+  const verdict = effectiveTransport(facts, policy);
+  const { address, domain } = facts.recipient;
+  const pickup = chooseProof(
+    { address, domain, internal, signIn: facts.signIn, verdict, passcodeSet },
+    classification,
     policy,
-  };
+  );
+  const context: Context = { facts, internal, requirement, verdict, policy, pickup };
   const offered = candidatesOf(classification);
   const noMail = facts.domain?.verdict === 'no-mail' && !internal;
   const refused: Partial<Record<Candidate, string>> = {};
@@ -117,5 +132,5 @@ export function recipientOptions(
     if (refusal !== undefined) refused[candidate] = refusal;
   }
   const allowed = offered.filter((candidate) => refused[candidate] === undefined);
-  return { internal, requirement, transport: facts.domain?.verdict ?? 'unknown', allowed, refused };
+  return { internal, requirement, transport: facts.domain?.verdict ?? 'unknown', allowed, refused, pickup };
 }

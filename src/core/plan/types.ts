@@ -1,3 +1,4 @@
+import type { SignInProvider } from '../escrow/wire';
 import type { RecipientField } from '../recipient-fields';
 import type {
   ApplicableProtection,
@@ -5,6 +6,7 @@ import type {
   KeyVerdict,
   MessageAction,
   Protection,
+  RecipientProof,
   Requirement,
   TransportVerdict,
 } from '../vocabulary';
@@ -27,6 +29,10 @@ export interface RecipientPlan {
   /** Why each other candidate cannot serve this recipient. */
   refused: Partial<Record<Candidate, string>>;
   protection: Protection;
+  /** With `escrow`: how this recipient proves who they are before the pickup opens. */
+  proof?: RecipientProof;
+  /** The identity provider the assessment names for this recipient, when there is one. */
+  signIn?: SignInProvider;
   /** One sentence for the sender: what this recipient gets and why. */
   reason: string;
 }

@@ -57,6 +57,28 @@ function referenceProblems(policy: Policy, names: readonly string[]): PolicyProb
     }));
 }
 
+/** Secure pickup's proofs: each list names a defined classification, and no proof or verdict twice. */
+function escrowProblems(policy: Policy, names: readonly string[]): PolicyProblem[] {
+  const known = new Set(names);
+  const { proofs, codeTransport } = policy.escrow;
+  const twice = (values: readonly string[], path: (string | number)[]) =>
+    repeatedAt(values).map((i) => ({ path: [...path, i], message: `"${values[i]}" is listed twice` }));
+  return [
+    ...Object.keys(proofs).flatMap((name) => [
+      ...(known.has(name)
+        ? []
+        : [
+            {
+              path: ['escrow', 'proofs', name],
+              message: `"${name}" is not one of the classifications (${names.join(', ')})`,
+            },
+          ]),
+      ...twice(proofs[name]!, ['escrow', 'proofs', name]),
+    ]),
+    ...twice(codeTransport, ['escrow', 'codeTransport']),
+  ];
+}
+
 /** A problem's place in the document, as `classifications[0].prefer[1]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(document)';
@@ -76,6 +98,7 @@ export function policyProblems(policy: Policy): PolicyProblem[] {
     })),
     ...preferenceProblems(policy),
     ...referenceProblems(policy, names),
+    ...escrowProblems(policy, names),
     ...repeatedAt(domains).map((i) => ({
       path: ['domains', i, 'domain'],
       message: `"${domains[i]}" is listed twice`,
