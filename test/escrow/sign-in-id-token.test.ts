@@ -1,0 +1,101 @@
+/**
+ * OpenID Connect Core §3.1.3.7: the ID token checks before any claim is read — signature by the provider's keys,
+ * issuer (Microsoft's filled in with the token's tid), audience and authorized party, lifetime, nonce. Tokens are
+ * made here with jose and a key of the test's own.
+ */
+import { jose } from '../../src/server/auth/jose';
+import { verifyIdToken } from '../../src/server/escrow/sign-in/id-token';
+
+const ISSUER = 'https://idp.clinic.example';
+const CLIENT = 'sendguard-client';
+const NONCE = 'n-0S6_WzA2Mj';
+const NOW = Date.UTC(2026, 11, 7, 5, 0, 0);
+
+let privateKey: CryptoKey;
+let keys: ReturnType<typeof jose.createLocalJWKSet>;
+let strangerKey: CryptoKey;
+
+beforeAll(async () => {
+  const pair = await jose.generateKeyPair('RS256', { extractable: true });
+  privateKey = pair.privateKey;
+  keys = jose.createLocalJWKSet({
+    keys: [{ ...(await jose.exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }],
+  });
+  strangerKey = (await jose.generateKeyPair('RS256')).privateKey;
+});
+
+interface TokenShape {
+  claims?: Record<string, unknown>;
+  key?: CryptoKey;
+  kid?: string;
+  issuedAt?: number;
+  expiresAt?: number;
+}
+
+async function token({
+  claims = {},
+  key = privateKey,
+  kid = 'k1',
+  issuedAt = NOW,
+  expiresAt = NOW + 600_000,
+}: TokenShape = {}) {
+  const payload = {
+    iss: ISSUER,
+    sub: 'ana',
+    aud: CLIENT,
+    iat: Math.floor(issuedAt / 1000),
+    exp: Math.floor(expiresAt / 1000),
+    nonce: NONCE,
+    email: 'ana@clinic.example',
+    email_verified: true,
+    ...claims,
+  };
+  return new jose.SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+}
+
+const expect_ = { issuer: ISSUER, clientId: CLIENT, nonce: NONCE, now: NOW };
+const verify = (idToken: string, overrides: Partial<typeof expect_> = {}) =>
+  verifyIdToken(idToken, { ...expect_, keys, ...overrides });
+
+test('a token from the provider, for this client, with this nonce: its claims', async () => {
+  const claims = await verify(await token());
+  expect(claims).toMatchObject({ iss: ISSUER, sub: 'ana', email: 'ana@clinic.example', nonce: NONCE });
+});
+
+test.each([
+  ['another nonce (§3.1.3.7 11)', { claims: { nonce: 'replayed' } }],
+  ['no nonce', { claims: { nonce: undefined } }],
+  ['another issuer (§3.1.3.7 2)', { claims: { iss: 'https://evil.example' } }],
+  ['another audience (§3.1.3.7 3)', { claims: { aud: 'someone-else' } }],
+  ['several audiences and azp another client (§3.1.3.7 4, 5)', { claims: { aud: [CLIENT, 'x'], azp: 'x' } }],
+  ['expired (§3.1.3.7 9)', { issuedAt: NOW - 7_200_000, expiresAt: NOW - 3_600_000 }],
+  ['signed by a key the provider never published', { key: undefined, stranger: true }],
+])('refused: %s', async (_name, shape) => {
+  const { stranger, ...rest } = shape as TokenShape & { stranger?: boolean };
+  const idToken = await token({ ...rest, ...(stranger ? { key: strangerKey } : {}) });
+  await expect(verify(idToken)).rejects.toMatchObject({ code: 'SIGN_IN_TOKEN_INVALID' });
+});
+
+test('refused: a token signed with a shared secret (HS256), even one the verifier might hold', async () => {
+  const secret = new TextEncoder().encode('the client secret the provider and the service share');
+  const idToken = await new jose.SignJWT({ nonce: NONCE })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(ISSUER)
+    .setSubject('ana')
+    .setAudience(CLIENT)
+    .setIssuedAt(NOW / 1000)
+    .setExpirationTime(NOW / 1000 + 600)
+    .sign(secret);
+  await expect(verify(idToken)).rejects.toMatchObject({ code: 'SIGN_IN_TOKEN_INVALID' });
+});
+
+test("Microsoft: the issuer must be the template filled in with the token's own tid", async () => {
+  const tid = '4a1f0c5e-9d2b-4c7e-8f00-123456789abc';
+  const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+  const own = await token({ claims: { tid, iss: `https://login.microsoftonline.com/${tid}/v2.0` } });
+  await expect(verify(own, { issuer: template })).resolves.toMatchObject({ tid });
+  const other = await token({
+    claims: { tid, iss: 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0' },
+  });
+  await expect(verify(other, { issuer: template })).rejects.toMatchObject({ code: 'SIGN_IN_TOKEN_INVALID' });
+});
