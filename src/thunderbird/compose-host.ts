@@ -6,6 +6,7 @@ import type { HostAttachment, HostNotice, MailHost, NewMessage } from '../addin/
 import { bodyChange, bodyOf, headerOf, recipientList, recipientsOf, senderOf, withHeaders } from './details';
 import type { Messenger } from './messenger';
 import { notify } from './notify';
+import { ownMailbox } from './own-mailbox';
 
 export function createComposeHost(api: Messenger, tabId: number, dark: () => boolean): MailHost {
   const details = () => api.compose.getComposeDetails(tabId);
@@ -51,6 +52,7 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
       });
     },
     getSenderAddress: async () => senderOf(await details()),
+    ...ownMailbox(api, tabId),
     notify: (notice: HostNotice) => notify(api, notice),
     theme: () => (dark() ? 'dark' : 'light'),
     onRecipientsChanged(listener) {

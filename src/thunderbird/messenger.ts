@@ -102,6 +102,22 @@ export interface Messenger {
   messages: {
     /** The message as stored, unmodified; `File` keeps a large message out of a string (Thunderbird 117+). */
     getRaw(messageId: number, options: { data_format: 'File' }): Promise<File>;
+    /** Adds an RFC 5322 message to a folder without sending it (permissions accountsRead and messagesImport). */
+    import(file: File, folderId: string): Promise<MessageHeader>;
+  };
+  /** The sending identities (permission accountsRead). */
+  identities: {
+    get(identityId: string): Promise<{ id: string; accountId: string; email: string } | null>;
+  };
+  folders: {
+    query(query: {
+      accountId?: string;
+      specialUse?: string[];
+    }): Promise<Array<{ id: string; name?: string }>>;
+  };
+  windows: {
+    /** Opens a page in the system's browser, outside Thunderbird. */
+    openDefaultBrowser(url: string): Promise<void>;
   };
   tabs: {
     query(query: { active?: boolean; currentWindow?: boolean; type?: string }): Promise<Tab[]>;

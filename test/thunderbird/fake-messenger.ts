@@ -108,6 +108,14 @@ export function fakeMessenger() {
   const onComposeStateChanged = new FakeEvent<(tab: Tab, state: { canSendNow: boolean }) => void>();
   const onNotificationClicked = new FakeEvent<(id: string) => void>();
   const popupsOpened: Array<number | undefined> = [];
+  /** One account with one identity and its folders, as a fresh profile has; imports land in `imported`. */
+  const identity = { id: 'id1', accountId: 'account1', email: 'sam@example.gov' };
+  const folders = [
+    { id: 'account1://INBOX', name: 'Inbox', accountId: 'account1', specialUse: ['inbox'] },
+    { id: 'account1://Sent', name: 'Sent', accountId: 'account1', specialUse: ['sent'] },
+  ];
+  const imported: Array<{ folderId: string; file: File }> = [];
+  const browsed: string[] = [];
 
   const allTabs = () => [...composeTabs.values(), ...mailTabs.values()].map((t) => t.tab);
   const anyTab = (tabId: number) => {
@@ -191,6 +199,27 @@ export function fakeMessenger() {
           if (data_format !== 'File') throw new Error('this fake hands out Files only');
           return new File([raw], 'message.eml', { type: 'message/rfc822' });
         }),
+      import: (file, folderId) =>
+        later(() => {
+          if (!folders.some((f) => f.id === folderId)) throw new Error(`Folder not found: ${folderId}`);
+          imported.push({ folderId, file });
+          return { id: nextMessage++ };
+        }),
+    },
+    identities: {
+      get: (identityId) => later(() => (identityId === identity.id ? { ...identity } : null)),
+    },
+    folders: {
+      query: ({ accountId, specialUse }) =>
+        later(() =>
+          folders
+            .filter((f) => accountId === undefined || f.accountId === accountId)
+            .filter((f) => (specialUse ?? []).every((use) => f.specialUse.includes(use)))
+            .map(({ id, name }) => ({ id, name })),
+        ),
+    },
+    windows: {
+      openDefaultBrowser: (url) => later(() => void browsed.push(url)),
     },
     tabs: {
       query: () =>
@@ -292,6 +321,8 @@ export function fakeMessenger() {
     badges,
     granted,
     popupsOpened,
+    imported,
+    browsed,
     composeTabs,
     mailTabs,
     openCompose,

@@ -1,0 +1,86 @@
+/**
+ * Thunderbird's side of the sender's own links, against the fake messenger: the link kept in local storage, the
+ * copy of the notice imported (not sent) into the Inbox of the account the message goes from, as a well-formed
+ * RFC 5322 message whose parts decode to the copy, and the kept link opened in the system browser.
+ */
+import { keepOwnLink } from '../../src/addin/sent/keep-own-link';
+import { createComposeHost } from '../../src/thunderbird/compose-host';
+import { ownCopyMessage } from '../../src/thunderbird/own-copy-message';
+import { fakeMessenger } from './fake-messenger';
+
+const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+const SENT = {
+  id: ID,
+  senderUrl: `https://sendguard.example.org/pickup/#s1.${ID}.${'R'.repeat(43)}`,
+  expiresAt: '2036-12-14T05:20:00.000Z',
+  recipients: ['bob@partner.test'],
+  sentAt: new Date('2026-12-07T05:20:00Z'),
+  subject: 'Befund für Frau Müller — a subject long enough to need more than one encoded word',
+};
+
+/** The header block and the decoded text of each part of a multipart message (this builder's, CRLF lines). */
+/** Splits at the first blank line: the header block, and what follows it. */
+function headAndBody(text: string): [string, string] {
+  const at = text.indexOf('\r\n\r\n');
+  return [text.slice(0, at), text.slice(at + 4)];
+}
+
+function parse(raw: string) {
+  const [head, body] = headAndBody(raw);
+  const boundary = /boundary="([^"]+)"/.exec(head)?.[1];
+  const parts = body
+    .split(`--${boundary}`)
+    .slice(1, -1)
+    .map((part) => {
+      const [partHead, content] = headAndBody(part.trim());
+      return { head: partHead, text: Buffer.from(content.replace(/\r\n/g, ''), 'base64').toString('utf8') };
+    });
+  const subject = /^Subject: (.*(?:\r\n .*)*)/m
+    .exec(head)![1]!
+    .split('\r\n ')
+    .map((word) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(word)![1]!, 'base64').toString('utf8'))
+    .join('');
+  return { head, parts, subject, lines: raw.split('\r\n') };
+}
+
+test('the copy is imported into the sending account’s Inbox, with the sender link, and the link is kept', async () => {
+  const tb = fakeMessenger();
+  const tab = tb.openCompose({ identityId: 'id1', from: 'Sam Sender <sam@example.gov>' });
+  const host = createComposeHost(tb.api, tab.id!, () => false);
+  await keepOwnLink(host, SENT);
+
+  expect(tb.imported.map((i) => i.folderId)).toEqual(['account1://INBOX']);
+  const message = parse(await tb.imported[0]!.file.text());
+  expect(message.head).toMatch(/^From: <sam@example\.gov>$/m);
+  expect(message.head).toMatch(/^To: <sam@example\.gov>$/m);
+  expect(message.subject).toContain(SENT.subject);
+  expect(message.parts.map((p) => /text\/(plain|html)/.exec(p.head)?.[1])).toEqual(['plain', 'html']);
+  expect(message.parts[0]!.text).toContain(SENT.senderUrl);
+  expect(message.parts[0]!.text).toContain('bob@partner.test');
+  expect(message.parts[1]!.text).toContain(`href="${SENT.senderUrl}"`);
+  // RFC 5322 §2.1.1: no line longer than 78 characters.
+  expect(Math.max(...message.lines.map((l) => l.length))).toBeLessThanOrEqual(78);
+  expect(tb.composeTabs.size).toBe(1);
+
+  expect(await host.senderLinks!.list()).toEqual([
+    { id: ID, url: SENT.senderUrl, expiresAt: SENT.expiresAt, ownCopy: true },
+  ]);
+  await host.openInBrowser!(SENT.senderUrl);
+  expect(tb.browsed).toEqual([SENT.senderUrl]);
+});
+
+test('where the account is unknown the import fails, the sender is told, and the link is still kept', async () => {
+  const tb = fakeMessenger();
+  const tab = tb.openCompose({ identityId: 'gone', from: 'sam@example.gov' });
+  const host = createComposeHost(tb.api, tab.id!, () => false);
+  await keepOwnLink(host, SENT);
+  expect(tb.imported).toEqual([]);
+  expect(tb.notifications.map((n) => n.message).join(' ')).toContain('could not be put in your mailbox');
+  expect((await host.senderLinks!.list())[0]).toMatchObject({ id: ID, ownCopy: false });
+});
+
+test('every Message-ID is new, so a second copy is not taken for the first', () => {
+  const copy = { address: 'sam@example.gov', subject: 's', html: '<p>x</p>', text: 'x' };
+  const at = new Date();
+  expect(ownCopyMessage(copy, 'one', at)).not.toBe(ownCopyMessage(copy, 'two', at));
+});
