@@ -56,9 +56,10 @@ export function planInputs(
     });
   }
   const domains = new Map(answer.recipients.flatMap((r) => (r.transport ? [[r.domain, r.transport]] : [])));
+  const signIn = answer.recipients.flatMap((r) => (r.signIn ? [{ address: r.address, ...r.signIn }] : []));
   return {
     recipients: [...merged.values()],
-    assessments: { domains: [...domains.values()], keys: answer.recipients.map((r) => r.key) },
+    assessments: { domains: [...domains.values()], keys: answer.recipients.map((r) => r.key), signIn },
   };
 }
 
@@ -71,6 +72,11 @@ export interface PlanContext {
   chosen?: string;
   /** The detectors' result for `state.text`, when already made. */
   scanned?: ScanResult;
+  /**
+   * The sender has set a passcode in the open pane. The send check never knows it: it changes only the proofs of
+   * secure-pickup recipients, never the verdict.
+   */
+  passcodeSet?: boolean;
 }
 
 /** The core's evaluation of the message, with the addresses it was planned for. */
@@ -79,7 +85,14 @@ export interface PlannedMessage extends Evaluation {
   addresses: string[];
 }
 
-export function planFor({ state, answer, policy, chosen, scanned }: PlanContext): PlannedMessage {
+export function planFor({
+  state,
+  answer,
+  policy,
+  chosen,
+  scanned,
+  passcodeSet,
+}: PlanContext): PlannedMessage {
   const { recipients, assessments } = planInputs(answer, state.recipients);
   const choice = chosen ?? chosenOf(state);
   const evaluation = evaluateMessage({
@@ -90,6 +103,7 @@ export function planFor({ state, answer, policy, chosen, scanned }: PlanContext)
     ...(choice !== undefined ? { chosen: choice } : {}),
     ...(state.label ? { label: state.label } : {}),
     ...(scanned ? { scanned } : {}),
+    ...(passcodeSet !== undefined ? { passcodeSet } : {}),
     invalid: answer.invalid,
   });
   return { ...evaluation, addresses: recipients.map((r) => r.address) };

@@ -34,14 +34,20 @@ export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMe
 
 /**
  * The plan for the loaded message under the sender's choice (or, without one, what was chosen before): the same
- * evaluation the send check makes, so that what the pane shows is what the send check will decide.
+ * evaluation the send check makes, so that what the pane shows is what the send check will decide. Whether the
+ * sender has set a passcode changes only the proofs secure-pickup recipients give.
  */
-export function planWith(loaded: LoadedMessage, chosen: string | undefined): PlannedMessage {
+export function planWith(
+  loaded: LoadedMessage,
+  chosen: string | undefined,
+  passcodeSet = false,
+): PlannedMessage {
   return planFor({
     state: loaded,
     answer: loaded.answer,
     policy: loaded.policy,
     scanned: loaded.scanned,
+    passcodeSet,
     ...(chosen !== undefined ? { chosen } : {}),
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The pane's data as a React hook: loads on open and again whenever the host reports changed recipients, keeps
- * only the newest answer when loads overlap, and re-plans locally when the classification changes.
+ * only the newest answer when loads overlap, and re-plans locally when the classification changes or the sender
+ * sets a passcode.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { messageOf } from '../core/errors';
@@ -27,6 +28,7 @@ interface Failure {
 export function usePlan(
   deps: PaneDeps,
   chosen: string | undefined,
+  passcodeSet = false,
 ): { state: PlanState; reload: () => void } {
   const [loaded, setLoaded] = useState<LoadedMessage>();
   const [error, setError] = useState<Failure>();
@@ -69,12 +71,12 @@ export function usePlan(
   const planning = useMemo(() => {
     if (!loaded) return undefined;
     try {
-      return { planned: planWith(loaded, chosen) };
+      return { planned: planWith(loaded, chosen, passcodeSet) };
     } catch (failure) {
       const error: Failure = { text: `Sendguard could not plan this message: ${messageOf(failure)}.` };
       return { failure, error };
     }
-  }, [loaded, chosen]);
+  }, [loaded, chosen, passcodeSet]);
   // Recorded once per failed plan, like every failure the sender is told about; not in the memo, which React
   // may run more than once.
   const planFailure = planning?.failure;

@@ -12,6 +12,7 @@ import { BackendError } from '../../src/addin/backend';
 import { PANE_ONLY_SIGN_IN } from '../../src/addin/ui/SignInOffer';
 import type { MailHost } from '../../src/addin/host';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
+import type { EscrowMessage, EscrowRequest } from '../../src/addin/protect/escrow-port';
 import { checkSend } from '../../src/addin/send-check';
 import { Pane } from '../../src/addin/ui/Pane';
 import type { TransportVerdict } from '../../src/core/vocabulary';
@@ -391,5 +392,128 @@ describe('a changed OpenPGP key: the sender checks it and accepts it', () => {
       `The new key of ${ANN} could not be accepted: The Sendguard service could not be reached (connection refused).`,
     );
     expect(alert.textContent).toContain('Nothing was changed; try again.');
+  });
+});
+
+describe('secure pickup: the proof beside each recipient, and the sender’s passcode', () => {
+  const SSN = 'Her SSN is 234-56-7890.';
+  const GOOGLE = { provider: 'google', label: 'Google' };
+
+  /** An escrow client that keeps what it was asked, as the real one would send it. */
+  function fakeEscrow() {
+    const requests: EscrowRequest[] = [];
+    const escrow: EscrowMessage = async (request) => {
+      requests.push(request);
+      return {
+        id: 'm'.repeat(22),
+        pickupUrl: 'https://sg.example/pickup/#r1.x',
+        senderUrl: 'https://sg.example/pickup/#s1.x',
+        expiresAt: '2027-01-06T00:00:00.000Z',
+        notice: { html: '<p>notice</p>', text: 'notice' },
+      };
+    };
+    return { escrow, requests };
+  }
+
+  async function renderPickup(recipients: AssessAnswer['recipients']) {
+    const host = fakeHost(
+      recipients.map((r) => r.address),
+      SSN,
+    );
+    const { escrow, requests } = fakeEscrow();
+    const answer: AssessAnswer = { policyVersion: 'v', partial: false, recipients, invalid: [] };
+    let n = 0;
+    await act(async () => {
+      render(
+        createElement(Pane, {
+          host,
+          backend: fakeBackend(answer),
+          backendUrl: 'https://sg.example',
+          escrow,
+          // Distinct bits each time, as WebCrypto's would be.
+          randomHex: () => (n++).toString(16).padStart(32, '0'),
+        }),
+      );
+    });
+    await screen.findByTestId('plan-summary');
+    return { host, requests };
+  }
+
+  const proofOf = (address: string) =>
+    screen.getByRole('listitem', { name: new RegExp(`^${address}:`) }).querySelector('[data-proof]')
+      ?.textContent;
+  const sendButton = () => screen.getByRole('button', { name: 'Send by secure pickup' }) as HTMLButtonElement;
+  const passcodeInput = () =>
+    screen.getByRole('textbox', { name: /Passcode for this message/ }) as HTMLInputElement;
+
+  test('each row names its proof; a recipient with none off the mail route needs a passcode before applying', async () => {
+    await renderPickup([
+      recipient('a@auth.example', 'authenticated'),
+      { ...recipient('b@enc.example', 'encrypted'), signIn: GOOGLE },
+      recipient('c@enc.example', 'encrypted'),
+    ]);
+    expect(proofOf('a@auth.example')).toBe('code by mail');
+    expect(proofOf('b@enc.example')).toBe('sign-in with Google');
+    expect(proofOf('c@enc.example')).toBe('your passcode');
+    expect(
+      screen.getByText(/c@enc\.example can open this message only with a passcode you set here/),
+    ).toBeTruthy();
+    expect(screen.getByText(/by phone or another channel — never in this email/)).toBeTruthy();
+    expect(sendButton().disabled).toBe(true);
+    fireEvent.click(screen.getAllByRole('button', { name: 'Why?' })[2]!);
+    expect(
+      screen.getByText(
+        /^Secure pickup — recipient needs the passcode you give them by phone or another channel\./,
+      ),
+    ).toBeTruthy();
+  });
+
+  test('a short passcode is refused; a suggested one lets the sender apply, and goes only to the escrow client', async () => {
+    const { host, requests } = await renderPickup([
+      recipient('a@auth.example', 'authenticated'),
+      { ...recipient('b@enc.example', 'encrypted'), signIn: GOOGLE },
+      recipient('c@enc.example', 'encrypted'),
+    ]);
+    fireEvent.change(passcodeInput(), { target: { value: 'short' } });
+    expect(screen.getByText('Use at least 8 characters.')).toBeTruthy();
+    expect(sendButton().disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Suggest one' }));
+    const passcode = passcodeInput().value;
+    expect(passcode).toMatch(/^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/);
+    expect(sendButton().disabled).toBe(false);
+    // With a passcode set, it comes before the mailed code.
+    expect(proofOf('a@auth.example')).toBe('your passcode');
+    await act(async () => fireEvent.click(sendButton()));
+    await screen.findByText(/The message is stored for secure pickup/);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      passcode,
+      recipients: [
+        { address: 'a@auth.example', proof: 'passcode' },
+        { address: 'b@enc.example', proof: 'sign-in' },
+        { address: 'c@enc.example', proof: 'passcode' },
+      ],
+    });
+    // Kept nowhere but the pane: not on the draft, not in the page's storage.
+    for (const name of ['X-Sendguard-Applied', CLASSIFICATION_HEADER])
+      expect((await host.getHeader(name)) ?? '').not.toContain(passcode);
+    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain(passcode);
+    expect((await screen.findByTestId('passcode-applied')).textContent).toBe(passcode);
+  });
+
+  test('recipients who sign in or get a code over verified TLS need no passcode, and none is sent', async () => {
+    const { requests } = await renderPickup([
+      recipient('a@auth.example', 'authenticated'),
+      { ...recipient('b@enc.example', 'encrypted'), signIn: GOOGLE },
+    ]);
+    expect(screen.getByText(/^Optional: with a passcode/)).toBeTruthy();
+    expect(sendButton().disabled).toBe(false);
+    await act(async () => fireEvent.click(sendButton()));
+    await screen.findByText(/The message is stored for secure pickup/);
+    expect(requests[0]!.recipients).toEqual([
+      { address: 'a@auth.example', proof: 'code' },
+      { address: 'b@enc.example', proof: 'sign-in' },
+    ]);
+    expect(requests[0]).not.toHaveProperty('passcode');
   });
 });

@@ -1,4 +1,7 @@
-/** The pure protect helpers: SHA-256 known answers, the forced-TLS tag, the applied-protection record. */
+/**
+ * The protect helpers: SHA-256 known answers, the forced-TLS tag, the applied-protection record, the sender's
+ * passcode, and applying secure pickup without the passcode a recipient needs.
+ */
 import {
   appliedRecord,
   appliedToExactly,
@@ -8,6 +11,14 @@ import {
 import { sha256Hex } from '../../src/addin/protect/sha256';
 import { addSubjectTag, hasSubjectTag, removeSubjectTag, tagChanges } from '../../src/addin/protect/tag';
 import { createHash } from 'node:crypto';
+import type { AssessAnswer, Backend } from '../../src/addin/backend';
+import type { MailHost } from '../../src/addin/host';
+import { passcodeProblem, suggestPasscode } from '../../src/addin/passcode';
+import { applyPlan } from '../../src/addin/protect/apply';
+import type { EscrowRequest } from '../../src/addin/protect/escrow-port';
+import { loadMessage, planWith } from '../../src/addin/state';
+import { assessedRecipient } from '../helpers/assess-answer';
+import { defaultPolicy } from '../helpers/policy';
 
 describe('sha256Hex (FIPS 180-4 vectors)', () => {
   test.each([
@@ -79,5 +90,88 @@ describe('the applied-protection record', () => {
     expect(parseApplied(undefined)).toBeUndefined();
     expect(parseApplied('v=2; protection=pgp')).toBeUndefined();
     expect(parseApplied(formatApplied(record).replace('pgp', 'plain'))).toBeUndefined();
+  });
+});
+
+describe('the sender’s passcode', () => {
+  test('at least 8 characters, at most 128, no spaces at either end', () => {
+    expect(passcodeProblem('1234567')).toBe('Use at least 8 characters.');
+    expect(passcodeProblem('12345678')).toBeUndefined();
+    // Characters, not UTF-16 units: four emoji are four characters.
+    expect(passcodeProblem('😀😀😀😀')).toBe('Use at least 8 characters.');
+    expect(passcodeProblem('x'.repeat(129))).toBe('Use at most 128 characters.');
+    expect(passcodeProblem(' 12345678')).toMatch(/no spaces at the start or the end/);
+  });
+
+  test('a suggestion is four groups of four characters that cannot be misread, all 80 bits of it random', () => {
+    const hex = ['0123456789abcdef0123456789abcdef', 'ffffffffffffffffffffffffffffffff'];
+    let n = 0;
+    const suggestion = suggestPasscode(() => hex[n++ % 2]!);
+    expect(suggestion).toMatch(/^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/);
+    expect(passcodeProblem(suggestion)).toBeUndefined();
+    // 0x01234 as 5-bit groups: 00000 00100 10001 10100 … → "04hm"…
+    expect(suggestion.slice(0, 4)).toBe('04hm');
+    // A short source is asked again until there are bits enough.
+    let calls = 0;
+    suggestPasscode(() => (calls++, 'ab'));
+    expect(calls).toBe(10);
+  });
+});
+
+describe('applying secure pickup', () => {
+  const ENC = 'c@enc.example';
+  const answer: AssessAnswer = {
+    policyVersion: 'v',
+    partial: false,
+    recipients: [assessedRecipient(ENC, 'encrypted')],
+    invalid: [],
+  };
+  const host: MailHost = {
+    getRecipients: async () => ({ to: [{ address: ENC }], cc: [], bcc: [] }),
+    setRecipients: async () => undefined,
+    getSubject: async () => 'Refund',
+    setSubject: async () => undefined,
+    getBody: async () => 'Her SSN is 234-56-7890.',
+    setBody: async () => undefined,
+    listAttachments: async () => [],
+    getAttachmentContent: async () => new ArrayBuffer(0),
+    addAttachment: async () => undefined,
+    removeAttachment: async () => undefined,
+    getHeader: async () => undefined,
+    setHeaders: async () => undefined,
+    save: async () => undefined,
+    getSenderAddress: async () => undefined,
+    notify: async () => undefined,
+    theme: () => 'light',
+    onRecipientsChanged: () => () => undefined,
+  };
+  const backend: Backend = {
+    policy: async () => ({ version: 'v', policy: defaultPolicy() }),
+    assess: async () => answer,
+    acceptKey: () => Promise.reject(new Error('no key to accept here')),
+  };
+
+  test('a recipient whose proof is the passcode: refused without a sound one, before anything is uploaded', async () => {
+    const loaded = await loadMessage({ host, backend });
+    const planned = planWith(loaded, undefined);
+    expect(planned.plan.recipients[0]?.proof).toBe('passcode');
+    const asked: EscrowRequest[] = [];
+    const deps = {
+      host,
+      backend,
+      backendUrl: 'https://sg.example',
+      randomHex: () => '00',
+      escrow: async (request: EscrowRequest) => {
+        asked.push(request);
+        throw new Error('not reached');
+      },
+    };
+    for (const sender of [{}, { passcode: 'short' }]) {
+      await expect(applyPlan(planned, loaded, deps, undefined, sender)).rejects.toMatchObject({
+        code: 'APPLY_NO_PASSCODE',
+        message: expect.stringContaining(`${ENC} can open this message only with a passcode you give them`),
+      });
+    }
+    expect(asked).toEqual([]);
   });
 });

@@ -1,15 +1,20 @@
 /**
  * Issue item 1: the pane and the send check evaluate a message through one function, so for any message and any
  * answer they reach the same verdict — including a body longer than the detectors read, where they once differed.
+ * The pane also knows whether the sender set a passcode, which the send check cannot: that changes secure-pickup
+ * recipients' proofs only, never the verdict.
  */
 import fc from 'fast-check';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
 import type { MailHost } from '../../src/addin/host';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { checkSend, readAndEvaluate } from '../../src/addin/send-check';
+import type { PlannedMessage } from '../../src/addin/assessment';
 import { loadMessage, planWith } from '../../src/addin/state';
 import { DEFAULT_MAX_CHARS } from '../../src/core/detectors';
-import { KEY_VERDICTS, TRANSPORT_VERDICTS } from '../../src/core/vocabulary';
+import { validatePolicy } from '../../src/core/policy/parse';
+import type { Policy } from '../../src/core/policy/schema';
+import { KEY_VERDICTS, RECIPIENT_PROOFS, TRANSPORT_VERDICTS } from '../../src/core/vocabulary';
 import { defaultPolicy } from '../helpers/policy';
 
 interface Message {
@@ -51,8 +56,8 @@ function hostFor(message: Message): MailHost {
   };
 }
 
-const backendFor = (answer: AssessAnswer): Backend => ({
-  policy: async () => ({ version: 'v1', policy: defaultPolicy() }),
+const backendFor = (answer: AssessAnswer, policy: Policy = defaultPolicy()): Backend => ({
+  policy: async () => ({ version: 'v1', policy }),
   assess: async () => answer,
   acceptKey: () => Promise.reject(new Error('these tests accept no key')),
 });
@@ -93,6 +98,7 @@ function answerArb(message: Message): fc.Arbitrary<AssessAnswer> {
             invalid: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
             transport: fc.constantFrom(...TRANSPORT_VERDICTS),
             key: fc.constantFrom(...KEY_VERDICTS),
+            signIn: fc.boolean(),
           }),
         ),
       ),
@@ -117,26 +123,55 @@ function answerArb(message: Message): fc.Arbitrary<AssessAnswer> {
             fact.key === 'valid'
               ? { address, verdict: 'valid', source: 'org', fingerprint: 'A'.repeat(40), reasons: [] }
               : { address, verdict: fact.key, reasons: [] },
+          ...(fact.signIn ? { signIn: { provider: 'google', label: 'Google' } } : {}),
         });
       });
       return answer;
     });
 }
 
-test('for any message and any answer, the pane’s verdict and the send check’s are the same', async () => {
+/** The shipped policy with secure pickup's proofs per classification and the routes a code may cross. */
+const policyArb: fc.Arbitrary<Policy> = fc
+  .record({
+    proofs: fc.dictionary(
+      fc.constantFrom('normal', 'confidential', 'restricted'),
+      fc.subarray([...RECIPIENT_PROOFS], { minLength: 1 }),
+    ),
+    codeTransport: fc.subarray([...TRANSPORT_VERDICTS], { minLength: 1 }),
+  })
+  .map(({ proofs, codeTransport }) =>
+    validatePolicy({ ...defaultPolicy(), escrow: { enabled: true, proofs, codeTransport } }),
+  );
+
+/** What the verdict is made of: the action, and each recipient's protection and what it allows and refuses. */
+function verdictOf(plan: PlannedMessage['plan']) {
+  return {
+    action: plan.action,
+    groups: plan.groups,
+    blocked: plan.blocked,
+    recipients: plan.recipients.map((r) => [r.address, r.protection, r.allowed, r.refused]),
+  };
+}
+
+test('for any message, answer and passcode, the pane’s verdict and the send check’s are the same', async () => {
   await fc.assert(
     fc.asyncProperty(
       messageArb.chain((message) => fc.tuple(fc.constant(message), answerArb(message))),
-      async ([message, answer]) => {
+      policyArb,
+      fc.boolean(),
+      async ([message, answer], policy, passcodeSet) => {
         const host = hostFor(message);
-        const backend = backendFor(answer);
-        const pane = planWith(await loadMessage({ host, backend }), undefined);
+        const backend = backendFor(answer, policy);
+        const loaded = await loadMessage({ host, backend });
+        const pane = planWith(loaded, undefined, passcodeSet);
         const send = await readAndEvaluate(host, backend);
         const decision = await checkSend(host, backend);
         if (send.kind !== 'planned') throw new Error(`the send check failed: ${JSON.stringify(send)}`);
         expect(send.planned.truncated).toBe(pane.truncated);
         expect(send.planned.classification).toEqual(pane.classification);
-        expect(send.planned.plan).toEqual(pane.plan);
+        expect(verdictOf(send.planned.plan)).toEqual(verdictOf(pane.plan));
+        // Without a passcode the pane's plan is the send check's, proofs and words included.
+        expect(send.planned.plan).toEqual(planWith(loaded, undefined, false).plan);
         // What the pane shows as the plan is what the send check does: only send and tag go without the pane.
         expect(decision.kind === 'allow').toBe(pane.plan.action === 'send' || pane.plan.action === 'tag');
       },

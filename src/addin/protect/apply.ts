@@ -13,7 +13,10 @@ import { encryptMessage } from './pgp';
 import { keepOwnLink } from '../sent/keep-own-link';
 import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
+import type { EscrowRecipient } from '../../core/escrow/wire';
 import { SendguardError } from '../../core/errors';
+import { needsPasscode } from '../../core/plan';
+import { passcodeProblem } from '../passcode';
 import type { ApplicableProtection, MessageAction } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 
@@ -29,9 +32,21 @@ export interface ApplyDeps extends BackendConnection {
 /** What the pane shows while work runs: a sentence, and how far along when that is known. */
 export type ProgressReport = (step: string, fraction?: number) => void;
 
+/** What the sender gave in the pane for this message. */
+export interface SenderInput {
+  /** The passcode for secure pickup; held by the pane's state only, never stored or logged. */
+  passcode?: string;
+}
+
 class ApplyError extends SendguardError {
   constructor(
-    override readonly code: 'APPLY_NO_KEY' | 'APPLY_NO_ESCROW' | 'APPLY_NO_SPLIT' | 'APPLY_NOTHING',
+    override readonly code:
+      | 'APPLY_NO_KEY'
+      | 'APPLY_NO_ESCROW'
+      | 'APPLY_NO_PASSCODE'
+      | 'APPLY_NO_PROOF'
+      | 'APPLY_NO_SPLIT'
+      | 'APPLY_NOTHING',
     message: string,
   ) {
     super(code, message);
@@ -129,18 +144,46 @@ async function applyPgp(
   await record('pgp', planned, deps);
 }
 
+/** Each recipient with the proof the plan chose; an error when one has none (the plan would not pick pickup). */
+function escrowRecipients(planned: PlannedMessage): EscrowRecipient[] {
+  return planned.plan.recipients.map(({ address, proof }) => {
+    if (!proof)
+      throw new ApplyError(
+        'APPLY_NO_PROOF',
+        `Secure pickup has no way for ${address} to prove who they are.`,
+      );
+    return { address, proof };
+  });
+}
+
+/** The passcode when some recipient needs it (and then a sound one), else nothing: the server refuses a spare one. */
+function passcodeFor(planned: PlannedMessage, sender: SenderInput): { passcode?: string } {
+  if (!needsPasscode(planned.plan)) return {};
+  const needing = planned.plan.recipients.filter((r) => r.proof === 'passcode').map((r) => r.address);
+  const problem = sender.passcode === undefined ? 'Set one first.' : passcodeProblem(sender.passcode);
+  if (problem !== undefined || sender.passcode === undefined)
+    throw new ApplyError(
+      'APPLY_NO_PASSCODE',
+      `${needing.join(', ')} can open this message only with a passcode you give them: ${problem}`,
+    );
+  return { passcode: sender.passcode };
+}
+
 async function applyEscrow(
   planned: PlannedMessage,
   loaded: LoadedMessage,
   deps: ApplyDeps,
   progress: ProgressReport,
+  sender: SenderInput,
 ): Promise<void> {
   const { host, escrow } = deps;
   if (!escrow)
     throw new ApplyError('APPLY_NO_ESCROW', 'Secure pickup is not available in this version of the add-in.');
+  const recipients = escrowRecipients(planned);
+  const passcode = passcodeFor(planned, sender);
   progress('Reading the message…');
   const files = await fileAttachments(host);
-  const [subject, html, text, sender] = await Promise.all([
+  const [subject, html, text, senderAddress] = await Promise.all([
     host.getSubject(),
     host.getBody('html'),
     host.getBody('text'),
@@ -159,8 +202,9 @@ async function applyEscrow(
     backendUrl: deps.backendUrl,
     ...(deps.token ? { token: deps.token } : {}),
     message: { subject, html, text, attachments },
-    recipients: planned.addresses,
-    ...(sender ? { sender: { name: '', address: sender } } : {}),
+    recipients,
+    ...passcode,
+    ...(senderAddress ? { sender: { name: '', address: senderAddress } } : {}),
     expiryDays: loaded.policy.escrow.expiryDays,
     onProgress: (done, total) =>
       progress('Uploading for secure pickup…', total > 0 ? done / total : undefined),
@@ -210,6 +254,7 @@ export async function applyPlan(
   loaded: LoadedMessage,
   deps: ApplyDeps,
   progress: ProgressReport = () => undefined,
+  sender: SenderInput = {},
 ): Promise<AppliedAction> {
   const action = planned.plan.action;
   switch (action) {
@@ -220,7 +265,7 @@ export async function applyPlan(
       await applyPgp(planned, loaded, deps, progress);
       break;
     case 'escrow':
-      await applyEscrow(planned, loaded, deps, progress);
+      await applyEscrow(planned, loaded, deps, progress, sender);
       break;
     case 'split':
       await applySplit(planned, deps, progress);

@@ -2,6 +2,7 @@
  * The secure-pickup client's signature (src/addin/protect/escrow/), as the pane calls it. The pane receives the
  * function from its host entry, so the pane and its tests do not depend on how or when that library is loaded.
  */
+import type { EscrowRecipient } from '../../core/escrow/wire';
 import type { BackendConnection } from '../backend';
 
 export interface EscrowRequest extends BackendConnection {
@@ -11,10 +12,12 @@ export interface EscrowRequest extends BackendConnection {
     text: string;
     attachments: Array<{ name: string; type: string; data: Blob | ArrayBuffer }>;
   };
-  recipients: string[];
+  /** Each recipient with the proof the plan chose for them. */
+  recipients: EscrowRecipient[];
   /** Named in the notice and the portal, and told once when someone keeps guessing a recipient's code. */
   sender?: { name: string; address: string };
   expiryDays: number;
+  /** The sender's passcode: given exactly when some recipient's proof is `passcode`. */
   passcode?: string;
   onProgress?: (done: number, total: number) => void;
   fetch?: typeof fetch;

@@ -16,17 +16,20 @@ import {
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import { messageOf } from '../../core/errors';
+import { needsPasscode } from '../../core/plan';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
 import type { Identity, SignInReach } from '../backend';
 import type { ApplyDeps } from '../protect/apply';
 import { appliedToExactly } from '../protect/applied';
+import { passcodeProblem, suggestPasscode } from '../passcode';
 import { chosenOf } from '../read-message';
 import type { LoadedMessage } from '../state';
 import { usePlan, type PlanState } from '../use-plan';
 import { AnswerNotices } from './AnswerNotices';
 import { ClassificationPicker } from './ClassificationPicker';
 import type { AcceptKey } from './KeyChange';
+import { PasscodeControl, type Passcode } from './PasscodeControl';
 import { PlanBar, type ApplyStatus } from './PlanBar';
 import { RecipientList } from './RecipientList';
 import { SentSecurely } from './SentSecurely';
@@ -68,7 +71,9 @@ export function Pane(props: PaneProps) {
       `The classification could not be saved on the message (${messageOf(error)}), so the send check would not see it. Choose it again.`,
     ),
   );
-  const { state, reload } = usePlan(deps, chosen);
+  // The sender's passcode for secure pickup lives here only: never in storage, the draft or a log.
+  const [passcode, setPasscode] = useState('');
+  const { state, reload } = usePlan(deps, chosen, passcodeProblem(passcode) === undefined);
   const [paneOnlySignIn, setPaneOnlySignIn] = useState(false);
   /** The sender's confirmation of a changed key; the recipients are checked again whatever the service said. */
   const acceptKey: AcceptKey = (address, fingerprint) =>
@@ -95,7 +100,8 @@ export function Pane(props: PaneProps) {
           onChoose={choose}
           status={work.status}
           canSplit={props.host.openNewMessage !== undefined}
-          onApply={(planned, loaded) => work.apply(planned, loaded, reload)}
+          passcode={{ value: passcode, set: setPasscode, suggest: () => suggestPasscode(props.randomHex) }}
+          onApply={(planned, loaded) => work.apply(planned, loaded, reload, passcode ? { passcode } : {})}
           onAcceptKey={acceptKey}
           {...(props.signIn ? { signIn: props.signIn } : {})}
           onSignedIn={(reach) => {
@@ -119,6 +125,7 @@ interface PaneContentProps {
   onChoose: (name: string) => void;
   status: ApplyStatus;
   canSplit: boolean;
+  passcode: Passcode;
   onApply: (planned: PlannedMessage, loaded: LoadedMessage) => void;
   onAcceptKey: AcceptKey;
   signIn?: () => Promise<SignInReach>;
@@ -174,8 +181,13 @@ function PlannedView(props: PlannedViewProps) {
           : {})}
         status={props.status}
         canSplit={props.canSplit}
+        ready={!needsPasscode(planned.plan) || passcodeProblem(props.passcode.value) === undefined}
         onApply={() => props.onApply(planned, loaded)}
-      />
+      >
+        {planned.plan.action === 'escrow' ? (
+          <PasscodeControl plan={planned.plan} applied={applied !== undefined} passcode={props.passcode} />
+        ) : null}
+      </PlanBar>
       <RecipientList
         plan={planned.plan}
         answer={loaded.answer}

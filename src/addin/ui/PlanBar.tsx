@@ -9,6 +9,7 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
+import type { ReactNode } from 'react';
 import type { Plan } from '../../core/plan';
 import { actionLabel } from './badge-text';
 
@@ -28,10 +29,22 @@ export interface PlanBarProps {
   appliedText?: string;
   status: ApplyStatus;
   canSplit: boolean;
+  /** False while the sender still owes something the action needs (a passcode): the button waits. */
+  ready?: boolean;
   onApply: () => void;
+  /** What the sender gives before applying, shown above the button. */
+  children?: ReactNode;
 }
 
-export function PlanBar({ plan, appliedText, status, canSplit, onApply }: PlanBarProps) {
+export function PlanBar({
+  plan,
+  appliedText,
+  status,
+  canSplit,
+  ready = true,
+  onApply,
+  children,
+}: PlanBarProps) {
   const styles = useStyles();
   const label = actionLabel(plan.action, plan.groups?.length ?? 0);
   const unavailable = plan.action === 'split' && !canSplit;
@@ -44,8 +57,9 @@ export function PlanBar({ plan, appliedText, status, canSplit, onApply }: PlanBa
         <Text>This mail client cannot open a second message: send to each group separately.</Text>
       ) : null}
       {appliedText ? <Text data-testid="applied">{appliedText}</Text> : null}
+      {children}
       {label && !unavailable ? (
-        <Button appearance="primary" disabled={status.kind === 'working'} onClick={onApply}>
+        <Button appearance="primary" disabled={status.kind === 'working' || !ready} onClick={onApply}>
           {label}
         </Button>
       ) : null}

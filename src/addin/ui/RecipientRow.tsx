@@ -2,7 +2,7 @@
 /** One recipient: who, which field, the protection badge, and an expandable "why" with the evidence. */
 import { Badge, Button, Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useId, useState } from 'react';
-import type { RecipientPlan } from '../../core/plan';
+import { proofName, type RecipientPlan } from '../../core/plan';
 import type { AssessedRecipient } from '../backend';
 import { formatFingerprint } from '../../core/fingerprint';
 import { KEY_SOURCE_NAMES } from '../../core/vocabulary';
@@ -63,14 +63,17 @@ export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowP
   const whyId = useId();
   const badge = badgeFor(recipient);
   const name = recipient.displayName ? `${recipient.displayName} <${recipient.address}>` : recipient.address;
+  // The proof beside the protection: what the recipient will be asked for.
+  const proof = recipient.proof ? proofName(recipient.proof, recipient.signIn) : undefined;
   return (
-    <li className={styles.row} aria-label={`${name}: ${badge.label}`}>
+    <li className={styles.row} aria-label={`${name}: ${badge.label}${proof ? `, ${proof}` : ''}`}>
       <div className={styles.head}>
         <Text className={styles.who}>{name}</Text>
         <Caption1>{recipient.fields.map((f) => f.toUpperCase()).join(', ')}</Caption1>
         <Badge appearance="tint" color={badge.tone} data-protection={recipient.protection}>
           {badge.label}
         </Badge>
+        {proof ? <Caption1 data-proof={recipient.proof}>{proof}</Caption1> : null}
       </div>
       <div className={styles.head}>
         <Button

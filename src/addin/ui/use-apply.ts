@@ -7,7 +7,7 @@ import { messageOf } from '../../core/errors';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
 import { recordFailure } from '../failure-log';
-import { applyPlan, type AppliedAction, type ApplyDeps } from '../protect/apply';
+import { applyPlan, type AppliedAction, type ApplyDeps, type SenderInput } from '../protect/apply';
 import type { LoadedMessage } from '../state';
 import type { ApplyStatus } from './PlanBar';
 
@@ -22,7 +22,7 @@ const DONE: Record<AppliedAction, string> = {
 export interface ApplyControl {
   status: ApplyStatus;
   /** Applies the plan, then calls `then` (the pane reloads: what was applied changes what it shows). */
-  apply(planned: PlannedMessage, loaded: LoadedMessage, then: () => void): void;
+  apply(planned: PlannedMessage, loaded: LoadedMessage, then: () => void, sender?: SenderInput): void;
   /** Shows `text` as the pane's failure, having recorded `error` as what failed `during`. */
   fail(during: string, error: unknown, text: string): void;
 }
@@ -33,10 +33,20 @@ export function useApply(deps: ApplyDeps): ApplyControl {
     recordFailure(during, error);
     setStatus({ kind: 'failed', text });
   };
-  const apply = (planned: PlannedMessage, loaded: LoadedMessage, then: () => void) => {
+  const apply = (
+    planned: PlannedMessage,
+    loaded: LoadedMessage,
+    then: () => void,
+    sender: SenderInput = {},
+  ) => {
     setStatus({ kind: 'working', step: 'Starting…' });
-    applyPlan(planned, loaded, deps, (step, fraction) =>
-      setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
+    applyPlan(
+      planned,
+      loaded,
+      deps,
+      (step, fraction) =>
+        setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
+      sender,
     ).then(
       (action) => {
         setStatus({ kind: 'done', text: DONE[action] });
