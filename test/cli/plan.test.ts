@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,14 @@ import { runCli } from '../helpers/cli';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLE = join(ROOT, 'examples', 'assessments.json');
+
+/** The shipped policy with restricted messages sent by secure pickup only (dr.lee has an OpenPGP key). */
+async function restrictedByPickup(dir: string): Promise<string> {
+  const shipped = await readFile(join(ROOT, 'config', 'policy.yaml'), 'utf8');
+  const file = join(dir, 'policy.yaml');
+  await writeFile(file, shipped.replace('prefer: [pgp, escrow]', 'prefer: [escrow]'));
+  return file;
+}
 
 describe('sendguard plan', () => {
   test('prints a readable plan of the shipped sample', async () => {
@@ -81,6 +89,48 @@ describe('sendguard plan', () => {
     const text = await runCli(args);
     expect(text.stdout).toContain('too long to check in full');
     expect(text.stdout).toContain('Classification: restricted');
+  });
+
+  test('secure pickup names each recipient’s proof, who needs the sender’s passcode, and --with-passcode puts it first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const file = join(dir, 'assessments.json');
+    const sample = JSON.parse(await readFile(SAMPLE, 'utf8'));
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...sample,
+        signIn: [{ address: 'dr.lee@smallclinic.example', provider: 'google', label: 'Google' }],
+      }),
+    );
+    const args = [
+      'plan',
+      '--to',
+      'ann@partner-dane.example, claims@supplier.example, dr.lee@smallclinic.example',
+      '--classification',
+      'restricted',
+      '--assessments',
+      file,
+      '--policy',
+      await restrictedByPickup(dir),
+    ];
+    const { code, stdout } = await runCli(args);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ann@partner-dane\.example .*secure pickup .*, proof: code by mail\n/);
+    expect(stdout).toContain(
+      "Secure pickup — recipient gets a code by mail (their mail server's TLS is verified).",
+    );
+    expect(stdout).toMatch(/claims@supplier\.example .*, proof: your passcode\n/);
+    expect(stdout).toMatch(/dr\.lee@smallclinic\.example .*, proof: sign-in with Google\n/);
+    expect(stdout).toContain(
+      '  passcode: claims@supplier.example can open it only with a passcode the sender sets and gives them by phone or another channel, never in the email',
+    );
+    const json = JSON.parse((await runCli([...args, '--with-passcode', '--json'])).stdout);
+    expect(json.recipients.map((r: { proof: string }) => r.proof)).toEqual([
+      'passcode',
+      'passcode',
+      'sign-in',
+    ]);
+    expect(json.recipients[2].signIn).toEqual({ provider: 'google', label: 'Google' });
   });
 
   test('exit status 4 and the blocked recipient named when nothing can serve one', async () => {

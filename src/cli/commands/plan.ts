@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseRecipients } from '../../core/addresses';
 import type { Finding } from '../../core/detectors';
 import { evaluateMessage } from '../../core/evaluate';
-import type { Plan } from '../../core/plan';
+import { proofName, type Plan, type RecipientPlan } from '../../core/plan';
 import { capitalised } from '../../core/english';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import { Assessments } from '../../core/wire';
@@ -11,7 +11,8 @@ import { readInput, UsageError, type CliIo } from '../io';
 import { loadPolicy } from '../policy-file';
 
 export const PLAN_HELP = `Usage: sendguard plan --to ADDRESS... [--cc ADDRESS...] [--bcc ADDRESS...]
-                     --assessments FILE.json [--classification NAME] [--body FILE] [--policy FILE] [--json]
+                     --assessments FILE.json [--classification NAME] [--body FILE] [--policy FILE]
+                     [--with-passcode] [--json]
 
 Prints how each recipient would be protected and what happens to the message.
   --to, --cc, --bcc     recipients; repeat the option or separate addresses with commas
@@ -19,9 +20,25 @@ Prints how each recipient would be protected and what happens to the message.
   --classification NAME the sender's choice; default: the policy's defaultClassification
   --body FILE           the message text: the content detectors may raise the classification
   --policy FILE         the organisation policy (YAML or JSON); default: SENDGUARD_POLICY or config/policy.yaml
+  --with-passcode       the sender sets a passcode for secure pickup: it comes before a mailed code
   --json                machine-readable output
 Exit status: 0 when the message can be sent as planned (send, tag, pgp, escrow), 3 for split, 4 for block,
 1 when an input is invalid, 2 for a usage error.`;
+
+/** The proof a secure-pickup recipient gives, after their transport and key. */
+function proofOf(r: RecipientPlan): string {
+  return r.proof ? `, proof: ${proofName(r.proof, r.signIn)}` : '';
+}
+
+/** Who can open the message only with the sender's passcode, and how the sender gives it. */
+function passcodeLines(plan: Plan): string[] {
+  const needing = plan.recipients.filter((r) => r.proof === 'passcode').map((r) => r.address);
+  if (needing.length === 0) return [];
+  return [
+    '',
+    `  passcode: ${needing.join(', ')} can open it only with a passcode the sender sets and gives them by phone or another channel, never in the email`,
+  ];
+}
 
 export function formatPlan(plan: Plan, findings: readonly Finding[] = [], truncated = false): string {
   const width = Math.max(...plan.recipients.map((r) => r.address.length), 9);
@@ -33,13 +50,14 @@ export function formatPlan(plan: Plan, findings: readonly Finding[] = [], trunca
   for (const r of plan.recipients) {
     const fields = r.fields.map(capitalised).join('/');
     lines.push(
-      `  ${r.address.padEnd(width)}  ${fields.padEnd(10)} ${PROTECTION_NAMES[r.protection].padEnd(14)} transport ${r.transport}, key ${r.key.verdict}`,
+      `  ${r.address.padEnd(width)}  ${fields.padEnd(10)} ${PROTECTION_NAMES[r.protection].padEnd(14)} transport ${r.transport}, key ${r.key.verdict}${proofOf(r)}`,
       `  ${' '.repeat(width)}  ${r.reason}`,
     );
   }
   for (const group of plan.groups ?? []) {
     lines.push('', `  message by ${PROTECTION_NAMES[group.protection]}: ${group.addresses.join(', ')}`);
   }
+  lines.push(...passcodeLines(plan));
   return `${lines.join('\n')}\n`;
 }
 
@@ -77,6 +95,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       body: { type: 'string' },
       assessments: { type: 'string' },
       policy: { type: 'string' },
+      'with-passcode': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -96,6 +115,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     recipients,
     assessments,
     policy,
+    passcodeSet: values['with-passcode'],
     ...(values.classification ? { chosen: values.classification } : {}),
   });
   io.out(
