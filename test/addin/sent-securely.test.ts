@@ -1,0 +1,161 @@
+/**
+ * "Sent securely" in a jsdom document over the simulated Outlook (roaming settings, browser window, new-message
+ * form) and a real escrow server: the sender's messages with who opened them, the kept link opened in the browser,
+ * where the link is when none was kept, revoking after a confirmation, changing the expiry (and the service's words
+ * when it refuses), and "Mail me my copy".
+ */
+import { PickupClient } from '../../src/portal/pickup-client';
+import { parseFragment } from '../../src/core/escrow/link';
+import {
+  cookieFetch,
+  escrowSample,
+  recordingMailer,
+  startEscrowServer,
+  type EscrowServer,
+} from '../escrow/harness';
+import '../helpers/jsdom-beside-node';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { createElement } from 'react';
+import { createBackend } from '../../src/addin/backend';
+import { keepOwnLink } from '../../src/addin/sent/keep-own-link';
+import { SentSecurely } from '../../src/addin/ui/SentSecurely';
+import { createOfficeHost } from '../../src/outlook/office-host';
+import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
+
+const DAY = 86_400_000;
+let server: EscrowServer;
+let mailer: ReturnType<typeof recordingMailer>;
+
+beforeEach(async () => {
+  mailer = recordingMailer();
+  server = await startEscrowServer({ mailer });
+});
+afterEach(() => server.close());
+
+function outlook() {
+  const sim = simulateOffice({ sender: 'ann@clinic.test' });
+  return { sim, host: createOfficeHost(sim.office as unknown as typeof Office) };
+}
+
+/** A message escrowed on the server, its sender link kept in the simulated mailbox as applying does. */
+async function sentAndKept(host: ReturnType<typeof outlook>['host'], recipients = ['bob@partner.test']) {
+  const sent = await escrowSample(server, {
+    recipients: recipients.map((address) => ({ address, proof: 'code' as const })),
+    expiryDays: 7,
+  });
+  await keepOwnLink(host, { ...sent, recipients, sentAt: new Date(), subject: 'Lab results' });
+  return sent;
+}
+
+function show(host: ReturnType<typeof outlook>['host']) {
+  const backend = createBackend({ baseUrl: server.url, token: server.token });
+  render(createElement(SentSecurely, { host, backend }));
+}
+
+const entry = async (id: string) => within(await screen.findByTestId(`sent-${id}`));
+
+test('lists each message with who opened it; the kept link opens in the browser, else the list says where it is', async () => {
+  const { sim, host } = outlook();
+  const kept = await sentAndKept(host, ['bob@partner.test', 'carol@partner.test']);
+  const notKept = await escrowSample(server, {
+    recipients: [{ address: 'dan@partner.test', proof: 'code' }],
+  });
+  const bob = new PickupClient(parseFragment(new URL(kept.pickupUrl).hash), {
+    apiBase: server.apiBase,
+    fetch: cookieFetch(),
+  });
+  await bob.requestCode('bob@partner.test');
+  await bob.verify('bob@partner.test', mailer.codeFor('bob@partner.test'));
+
+  show(host);
+  const first = await entry(kept.id);
+  expect(first.getByText('To bob@partner.test, carol@partner.test')).toBeTruthy();
+  expect(
+    first.getByText(
+      /^Opened by bob@partner\.test \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)\. Not yet opened by carol@partner\.test\.$/,
+    ),
+  ).toBeTruthy();
+  expect(first.getByText('No replies.')).toBeTruthy();
+  fireEvent.click(first.getByRole('button', { name: 'Open message and replies' }));
+  await waitFor(() => expect(sim.state.browsed).toEqual([kept.senderUrl]));
+
+  const second = await entry(notKept.id);
+  expect(second.getByText(/It is in your copy of the notice, in your mailbox/)).toBeTruthy();
+  expect(second.queryByRole('button', { name: 'Open message and replies' })).toBeNull();
+  expect(JSON.stringify(sim.state.roaming)).not.toContain(notKept.id);
+});
+
+test('revoking asks first; once revoked, the message is listed as such and its kept link dropped', async () => {
+  const { host } = outlook();
+  const sent = await sentAndKept(host);
+  show(host);
+  const item = await entry(sent.id);
+  fireEvent.click(item.getByRole('button', { name: 'Revoke' }));
+  expect(item.getByText(/can then no longer open it or reply, and this cannot be undone/)).toBeTruthy();
+  fireEvent.click(item.getByRole('button', { name: 'Keep it' }));
+  expect(item.queryByText(/cannot be undone/)).toBeNull();
+
+  fireEvent.click(item.getByRole('button', { name: 'Revoke' }));
+  fireEvent.click(item.getByRole('button', { name: 'Revoke' }));
+  expect(await item.findByText(/revoked: nobody can open it any more\.$/)).toBeTruthy();
+  expect(item.queryByRole('button', { name: 'Revoke' })).toBeNull();
+  expect(await host.senderLinks!.list()).toEqual([]);
+  const listed = await createBackend({ baseUrl: server.url, token: server.token }).sentMessages!();
+  expect(listed.find((m) => m.id === sent.id)?.state).toBe('revoked');
+});
+
+test('changing the expiry moves it on the service and the kept link with it; a refusal is said in the service’s words', async () => {
+  const { host } = outlook();
+  const sent = await sentAndKept(host);
+  show(host);
+  const item = await entry(sent.id);
+  const day = new Date(server.clock.now() + 10 * DAY).toISOString().slice(0, 10);
+  fireEvent.click(item.getByRole('button', { name: 'Change expiry' }));
+  fireEvent.change(item.getByLabelText(/Recipients can open it until the end of/), {
+    target: { value: day },
+  });
+  fireEvent.click(item.getByRole('button', { name: 'Save expiry' }));
+  expect(await item.findByText(new RegExp(`recipients can open it until ${day} 23:59 UTC\\.$`))).toBeTruthy();
+  expect((await host.senderLinks!.list())[0]?.expiresAt).toBe(`${day}T23:59:00.000Z`);
+
+  const tooLate = new Date(server.clock.now() + 400 * DAY).toISOString().slice(0, 10);
+  fireEvent.click(item.getByRole('button', { name: 'Change expiry' }));
+  fireEvent.change(item.getByLabelText(/Recipients can open it until the end of/), {
+    target: { value: tooLate },
+  });
+  fireEvent.click(item.getByRole('button', { name: 'Save expiry' }));
+  expect(await item.findByText(/^Could not change the expiry: .*choose a time in the future/)).toBeTruthy();
+});
+
+test('“Mail me my copy” opens a new message to the sender with their link, and marks the link copied', async () => {
+  const { sim, host } = outlook();
+  const sent = await sentAndKept(host);
+  show(host);
+  const item = await entry(sent.id);
+  expect(item.getByText(/Your mailbox has no copy of your link yet/)).toBeTruthy();
+  await act(async () => {
+    fireEvent.click(item.getByRole('button', { name: 'Mail me my copy' }));
+  });
+  expect(
+    await item.findByText(/A new message to ann@clinic\.test is open with your link in it/),
+  ).toBeTruthy();
+  expect(sim.state.opened).toEqual([
+    expect.objectContaining({
+      toRecipients: ['ann@clinic.test'],
+      htmlBody: expect.stringContaining(sent.senderUrl),
+    }),
+  ]);
+  await waitFor(async () => expect((await host.senderLinks!.list())[0]?.ownCopy).toBe(true));
+  await waitFor(() => expect(item.queryByText(/Your mailbox has no copy of your link yet/)).toBeNull());
+});
+
+test('a service without secure pickup shows no list', async () => {
+  const { host } = outlook();
+  const backend = createBackend({
+    baseUrl: server.url,
+    token: server.token,
+    fetch: async () => new Response('{}', { status: 404 }),
+  });
+  const { container } = render(createElement(SentSecurely, { host, backend }));
+  await waitFor(() => expect(container.textContent).toBe(''));
+});
