@@ -17,7 +17,7 @@ const OidcClient = { clientId: z.string().min(1), clientSecret: z.string().min(1
  * client is configured; `issuers` name the provider an admin trusts for whole domains; `discover` asks a
  * recipient's domain for its issuer (WebFinger, then discovery and dynamic registration).
  */
-const SignInSettings = z.strictObject({
+export const SignInSettingsSchema = z.strictObject({
   microsoft: z
     .strictObject({
       ...OidcClient,
@@ -89,7 +89,7 @@ export const EscrowSettingsSchema = z.strictObject({
     .default(4 * 1024 * 1024),
   /** How long the audit log keeps client IP and user agent; the entries themselves stay. */
   auditNetworkRetentionMs: Duration.default(30 * 24 * 3_600_000),
-  signIn: SignInSettings.prefault({}),
+  signIn: SignInSettingsSchema.prefault({}),
   smtp: z
     .strictObject({
       host: z.string().min(1).default('localhost'),
@@ -105,4 +105,4 @@ export const EscrowSettingsSchema = z.strictObject({
 });
 
 export type EscrowSettingsInput = z.input<typeof EscrowSettingsSchema>;
-export type SignInSettings = z.output<typeof SignInSettings>;
+export type SignInSettings = z.output<typeof SignInSettingsSchema>;

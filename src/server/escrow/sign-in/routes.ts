@@ -30,7 +30,7 @@ import {
   type SignInTransaction,
 } from './transaction';
 
-const StartParams = z.strictObject({ id: MessageId, provider: z.string().regex(/^[a-z0-9_-]{1,40}$/i) });
+const StartParams = z.strictObject({ id: MessageId, provider: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) });
 type StartParams = z.infer<typeof StartParams>;
 
 /** What a provider sends back (RFC 6749 §4.1.2 and §4.1.2.1); providers add their own parameters. */
@@ -75,13 +75,15 @@ function authorizationUrl(client: OidcClient, redirectUri: string, transaction: 
     response_type: 'code',
     client_id: client.clientId,
     redirect_uri: redirectUri,
-    scope: 'openid email profile',
+    // Only what the rules read: the email claims (Microsoft's and Google's extra claims come without asking).
+    scope: 'openid email',
     state: transaction.state,
     nonce: transaction.nonce,
     code_challenge: codeChallenge(transaction.codeVerifier),
     code_challenge_method: 'S256',
-    // The recipient may be signed in with another account than the address's.
-    prompt: 'select_account',
+    // Microsoft and Google keep people signed in, often with another account than the address's: let them
+    // choose. Other providers may not know this prompt and would refuse the request.
+    ...(client.rules === 'generic' ? {} : { prompt: 'select_account' }),
   };
   for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
   return url.href;
