@@ -16,6 +16,8 @@ for (const key of Object.getOwnPropertyNames(window)) {
   Object.defineProperty(globalThis, key, { configurable: true, get: () => window[key] });
 }
 Object.assign(globalThis, { window: dom.window, document: dom.window.document });
+// jsdom opens no windows (it would log "not implemented"): a page that opens one gets none, as behind a blocker.
+dom.window.open = () => null;
 // Fluent's MessageBar only needs it to reflow, which jsdom does not do anyway.
 (globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= class {
   observe(): void {}

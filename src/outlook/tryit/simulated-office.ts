@@ -287,10 +287,16 @@ function roamingSettings(state: SimState) {
   };
 }
 
+/** Recorded, and on the try-it page opened in a new tab: a sender link there opens the real portal. */
+function openBrowserWindow(state: SimState, url: string): void {
+  state.browsed.push(url);
+  if (typeof window !== 'undefined') window.open(url, '_blank', 'noopener');
+}
+
 /** `Office.context`: the theme, the requirement sets, the dialog API, and the mailbox with its one item. */
 function officeContext(options: SimOptions, state: SimState, item: unknown, theme: () => 'light' | 'dark') {
   return {
-    ui: { ...simulatedDialogUi(), openBrowserWindow: (url: string) => void state.browsed.push(url) },
+    ui: { ...simulatedDialogUi(), openBrowserWindow: (url: string) => openBrowserWindow(state, url) },
     roamingSettings: roamingSettings(state),
     get officeTheme() {
       return theme() === 'dark'

@@ -20,10 +20,11 @@
  * out tokens naming any user. Where it is off (/try/settings.js says so), the page says so and ignores these.
  */
 import { fetchSignInSettings } from '../../addin/backend';
+import { textOfHtml } from '../../core/markup';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { bytesToBase64 } from '../base64';
 import { naaFaultOf, simulatedNaaBridge } from './naa-bridge';
-import { textToHtml, type SimRecipient } from './simulated-office';
+import { emptyState, textToHtml, type SimRecipient } from './simulated-office';
 import { simulatedOfficeSso } from './simulated-sso';
 import type { SimAccount, SimBroker } from './test-broker';
 import { startTryPage } from './try-page';
@@ -60,8 +61,24 @@ const sso = ssoUrl
       scopes: async () => (await fetchSignInSettings({ baseUrl: backendUrl })).entra?.scopes ?? [],
     })
   : undefined;
+/** Roaming settings outlive the page here, as Exchange keeps them in the mailbox: the sender's links survive a reload. */
+const ROAMING_KEY = 'sendguard-try-roaming-settings';
+
+/** The roaming settings this browser saved for the page; none when there are none or they are damaged. */
+function savedRoaming(): Record<string, unknown> {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(ROAMING_KEY) ?? '{}');
+    return typeof saved === 'object' && saved !== null && !Array.isArray(saved)
+      ? (saved as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+const state = { ...emptyState(), roaming: savedRoaming() };
 const sim = startTryPage(
-  { sender, nestedAppAuth: naaUrl !== null, ...(sso ? { auth: sso } : {}) },
+  { sender, state, nestedAppAuth: naaUrl !== null, ...(sso ? { auth: sso } : {}) },
   {
     SENDGUARD_CONFIG: {
       backendUrl,
@@ -101,6 +118,19 @@ function renderAttachments(): void {
   );
 }
 
+/** The simulated mailbox: the new messages the add-in opened (a split's groups, the sender's copy of their link). */
+function renderMailbox(): void {
+  $('opened').replaceChildren(
+    ...(sim.state.opened as Array<{ toRecipients?: string[]; subject?: string; htmlBody?: string }>).map(
+      (m) => {
+        const li = document.createElement('li');
+        li.textContent = `To ${(m.toRecipients ?? []).join(', ')} — ${m.subject ?? ''}\n${textOfHtml(m.htmlBody ?? '')}`;
+        return li;
+      },
+    ),
+  );
+}
+
 /** Shows what the add-in changed in the item (subject, body, attachments) in the compose fields. */
 function showItem(): void {
   ($('subject') as HTMLInputElement).value = sim.state.subject;
@@ -109,6 +139,8 @@ function showItem(): void {
     ($(field) as HTMLInputElement).value = sim.state[field].map((r) => r.emailAddress).join(', ');
   }
   renderAttachments();
+  renderMailbox();
+  localStorage.setItem(ROAMING_KEY, JSON.stringify(sim.state.roaming));
   $('infobar').textContent = Object.values(sim.state.notices)
     .map((n) => n.message)
     .join(' · ');
