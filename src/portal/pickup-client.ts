@@ -16,13 +16,15 @@ import { requestBlob, requestJson, type FetchLike } from '../core/escrow/http';
 import { passcodeCheck, passcodeKey, unwrapContentKey } from '../core/escrow/key-wrap';
 import { parseFragment, type PickupLink } from '../core/escrow/link';
 import { openAttachment, openManifest, packStreams, type AttachmentInput } from '../core/escrow/package';
-import { replyTag } from '../core/escrow/reply-tag';
+import { replyTag, replyTagValid } from '../core/escrow/reply-tag';
 import {
   replyContentKey,
   replyKeyForRecipient,
   senderAccess,
+  unwrapContentKeyForSender,
   unwrapReplyPrivateKey,
 } from '../core/escrow/sender-keys';
+import type { Key } from '../core/escrow/subtle';
 import { createAndUpload } from '../core/escrow/upload';
 import {
   CreateReplyResponse,
@@ -61,6 +63,18 @@ export class PickupStateError extends SendguardError {
   constructor(code: 'PICKUP_NOT_OPENED' | 'PICKUP_NO_SUCH_ATTACHMENT', message: string) {
     super(code, message);
   }
+}
+
+/** Attachment `index` of a message, its ciphertext (blob `index + 1`) fetched by `ciphertext` and decrypted. */
+async function messageAttachment(
+  contentKey: Uint8Array,
+  manifest: MessageManifest,
+  index: number,
+  ciphertext: (blob: number) => Promise<Blob>,
+): Promise<Blob> {
+  const entry = manifest.attachments[index];
+  if (!entry) throw new PickupStateError('PICKUP_NO_SUCH_ATTACHMENT', 'no such attachment');
+  return decryptToBlob(contentKey, await ciphertext(index + 1), entry);
 }
 
 export interface OpenedMessage {
@@ -117,6 +131,19 @@ export class PickupClient {
     return answer;
   }
 
+  /** Where the sign-in pop-up starts: the service redirects it to the provider. */
+  signInUrl(provider: string): string {
+    return this.url(`/sign-in/${encodeURIComponent(provider)}`);
+  }
+
+  /** The session a sign-in pop-up started (its cookie is this browser's), which this client then uses. */
+  async signedInSession(): Promise<VerifyResponse> {
+    const init = { method: 'POST', headers: this.headers() };
+    const answer = await requestJson(this.options.fetch, this.url('/session'), init, VerifyResponse);
+    this.useSession(answer);
+    return answer;
+  }
+
   /** Uses a session started elsewhere (a sign-in's pop-up set its cookie): its CSRF token goes on every call. */
   useSession(answer: VerifyResponse): void {
     this.csrf = answer.csrf;
@@ -161,10 +188,9 @@ export class PickupClient {
 
   async attachment(index: number): Promise<Blob> {
     const { contentKey, manifest } = this.requireOpened();
-    const entry = manifest.attachments[index];
-    if (!entry) throw new PickupStateError('PICKUP_NO_SUCH_ATTACHMENT', 'no such attachment');
-    const ciphertext = await requestBlob(this.options.fetch, this.url(`/blobs/${index + 1}`), this.headers());
-    return decryptToBlob(contentKey, ciphertext, entry);
+    return messageAttachment(contentKey, manifest, index, (n) =>
+      requestBlob(this.options.fetch, this.url(`/blobs/${n}`), this.headers()),
+    );
   }
 
   async reply(
@@ -201,43 +227,107 @@ export class PickupClient {
 }
 
 export interface ReadReply {
+  /** The tag checked out: a holder of the content key (a proven recipient) made this reply. */
+  verified: true;
   from: string;
   at: string;
   text: string;
   attachments: Array<{ name: string; type: string; size: number; blob: Blob }>;
 }
 
-/** The sender's view through their own link: every reply, decrypted here. */
+/**
+ * A reply whose tag does not verify: someone without the content key made it — someone with access to the
+ * server. It is neither decrypted nor shown; only who it claims to be from and when.
+ */
+export interface UnverifiedReply {
+  verified: false;
+  from: string;
+  at: string;
+}
+
+/** The sender's own message as their link opens it, and the replies to it. */
+export interface SenderReading {
+  manifest: MessageManifest;
+  /** Attachment `index` of the message, decrypted. */
+  attachment(index: number): Promise<Blob>;
+  replies: Array<ReadReply | UnverifiedReply>;
+}
+
+type SenderViewReply = SenderView['replies'][number];
+
+/** The sender's view through their own link: their copy of the message and every verified reply, decrypted here. */
 export class SenderClient {
   constructor(
     private readonly link: PickupLink,
     private readonly options: ClientOptions,
   ) {}
 
-  async replies(): Promise<ReadReply[]> {
-    const base = `${this.options.apiBase}/sender/${this.link.messageId}`;
+  private get base(): string {
+    return `${this.options.apiBase}/sender/${this.link.messageId}`;
+  }
+
+  private blob(path: string, headers: Record<string, string>): Promise<Blob> {
+    return requestBlob(this.options.fetch, `${this.base}${path}`, headers);
+  }
+
+  async read(): Promise<SenderReading> {
     const headers = { [SENDER_ACCESS_HEADER]: toBase64Url(await senderAccess(this.link.secret)) };
-    const view = await requestJson(this.options.fetch, base, { method: 'GET', headers }, SenderView);
+    const view = await requestJson(this.options.fetch, this.base, { method: 'GET', headers }, SenderView);
+    const messageId = this.link.messageId;
+    const contentKey = await unwrapContentKeyForSender(
+      fromBase64Url(view.senderWrappedKey),
+      this.link.secret,
+      messageId,
+    );
+    const manifest = await openManifest(
+      contentKey,
+      byteSource(await this.blob('/blobs/0', headers)),
+      MessageManifest,
+    );
+    if (manifest.attachments.length !== view.blobSizes.length - 1)
+      throw new EscrowCryptoError('ESCROW_FORMAT_INVALID', 'the message and its attachments do not match');
     const privateKey = await unwrapReplyPrivateKey(fromBase64Url(view.wrappedReplyKey), this.link.secret);
-    const out: ReadReply[] = [];
+    const replies: SenderReading['replies'] = [];
     for (const reply of view.replies) {
-      const ephemeral = fromBase64Url(reply.ephemeralPublicKey);
-      const contentKey = await replyContentKey(privateKey, ephemeral, ephemeral, this.link.messageId);
-      const blob = (n: number) =>
-        requestBlob(this.options.fetch, `${base}/replies/${reply.id}/blobs/${n}`, headers);
-      const manifest = await openManifest(contentKey, byteSource(await blob(0)), ReplyManifest);
-      const attachments = [];
-      for (const [i, entry] of manifest.attachments.entries()) {
-        attachments.push({
-          name: entry.name,
-          type: entry.type,
-          size: entry.size,
-          blob: await decryptToBlob(contentKey, await blob(i + 1), entry),
-        });
-      }
-      out.push({ from: reply.from, at: reply.at, text: manifest.text, attachments });
+      const tagged = {
+        contentKey,
+        messageId,
+        from: reply.from,
+        ephemeralPublicKey: fromBase64Url(reply.ephemeralPublicKey),
+      };
+      replies.push(
+        (await replyTagValid(tagged, fromBase64Url(reply.tag)))
+          ? await this.openReply(reply, privateKey, headers)
+          : { verified: false, from: reply.from, at: reply.at },
+      );
     }
-    return out;
+    return {
+      manifest,
+      attachment: (index) =>
+        messageAttachment(contentKey, manifest, index, (n) => this.blob(`/blobs/${n}`, headers)),
+      replies,
+    };
+  }
+
+  private async openReply(
+    reply: SenderViewReply,
+    privateKey: Key,
+    headers: Record<string, string>,
+  ): Promise<ReadReply> {
+    const ephemeral = fromBase64Url(reply.ephemeralPublicKey);
+    const contentKey = await replyContentKey(privateKey, ephemeral, ephemeral, this.link.messageId);
+    const blob = (n: number) => this.blob(`/replies/${reply.id}/blobs/${n}`, headers);
+    const manifest = await openManifest(contentKey, byteSource(await blob(0)), ReplyManifest);
+    const attachments = [];
+    for (const [i, entry] of manifest.attachments.entries()) {
+      attachments.push({
+        name: entry.name,
+        type: entry.type,
+        size: entry.size,
+        blob: await decryptToBlob(contentKey, await blob(i + 1), entry),
+      });
+    }
+    return { verified: true, from: reply.from, at: reply.at, text: manifest.text, attachments };
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * The whole escrow path in real Chromium with real mail: the add-in library escrows a message with attachments,
  * the recipient opens the link, gets the code through the test bed's Postfix, reads the message and downloads
- * the attachments byte-identical, replies with an attachment, and the sender reads the reply through their own
- * link. Then: revoke kills the link, a forwarded link without the code gets nothing, and a corpus of XSS
+ * the attachments byte-identical, replies with an attachment, and the sender reads their message and the reply
+ * through their own link. Then: revoke kills the link, a forwarded link without the code gets nothing, and a corpus of XSS
  * payloads runs nothing. Screenshots go to test/artifacts/escrow/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -175,9 +175,20 @@ test('escrow, code by real SMTP, read, download byte-identical, reply with attac
   );
   const [replyDownload] = await Promise.all([
     senderPage.waitForEvent('download'),
-    senderPage.getByTestId('download-0').click(),
+    senderPage.getByTestId('reply').getByTestId('download-0').click(),
   ]);
   expect(readFileSync((await replyDownload.path())!).equals(signed)).toBe(true);
+  // The sender's link also opens the message itself, with their copy of its key.
+  expect(await senderPage.getByTestId('subject').textContent()).toBe(`Your lab results ${token}`);
+  await senderPage
+    .frameLocator('iframe[title="Message body"]')
+    .getByText('Dear patient, your results are attached.')
+    .waitFor();
+  const [ownDownload] = await Promise.all([
+    senderPage.waitForEvent('download'),
+    senderPage.getByRole('region', { name: 'Attachments' }).first().getByTestId('download-0').click(),
+  ]);
+  expect(readFileSync((await ownDownload.path())!).equals(pdf)).toBe(true);
   await senderPage.screenshot({ path: join(ARTIFACTS, '5-sender-replies.png'), fullPage: true });
 
   expect(dialogs).toEqual([]);

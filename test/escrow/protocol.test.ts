@@ -256,7 +256,7 @@ test('per-IP limit: beyond it a request is refused with 429 and Retry-After, and
   await client.verify('bob@partner.test', code);
 });
 
-test('the recipient replies with an attachment and the sender reads it through the sender link', async () => {
+test('the recipient replies with an attachment; the sender reads their message and the reply through the sender link', async () => {
   const sent = await escrow();
   const client = await verified(sent);
   const { repliesLeft } = await client.open();
@@ -265,20 +265,24 @@ test('the recipient replies with an attachment and the sender reads it through t
   await client.reply('Thanks, see the signed form.', [
     { name: 'form.pdf', type: 'application/pdf', data: new Blob([attached]) },
   ]);
-  const replies = await new SenderClient(parseFragment(new URL(sent.senderUrl).hash), {
+  const reading = await new SenderClient(parseFragment(new URL(sent.senderUrl).hash), {
     apiBase: server.apiBase,
     fetch: nodeFetch,
-  }).replies();
-  expect(replies).toHaveLength(1);
-  expect(replies[0]!.from).toBe('bob@partner.test');
-  expect(replies[0]!.text).toBe('Thanks, see the signed form.');
-  expect(Buffer.from(await replies[0]!.attachments[0]!.blob.arrayBuffer()).equals(attached)).toBe(true);
+  }).read();
+  expect(reading.manifest).toMatchObject({ subject: 'Lab results', text: SECRET_BODY });
+  expect(Buffer.from(await (await reading.attachment(0)).arrayBuffer()).equals(ATTACHMENT)).toBe(true);
+  expect(reading.replies).toHaveLength(1);
+  const [reply] = reading.replies;
+  if (!reply?.verified) throw new Error('the reply did not verify');
+  expect(reply.from).toBe('bob@partner.test');
+  expect(reply.text).toBe('Thanks, see the signed form.');
+  expect(Buffer.from(await reply.attachments[0]!.blob.arrayBuffer()).equals(attached)).toBe(true);
   // The recipient's link does not open the sender view.
   const wrong = new SenderClient(parseFragment(new URL(sent.pickupUrl).hash), {
     apiBase: server.apiBase,
     fetch: nodeFetch,
   });
-  await expect(wrong.replies()).rejects.toMatchObject({ code: 'ESCROW_SESSION_INVALID' });
+  await expect(wrong.read()).rejects.toMatchObject({ code: 'ESCROW_SESSION_INVALID' });
   expect(await auditEvents(sent.id)).toContain('replied');
 });
 

@@ -105,9 +105,10 @@ test('a reply: the portal sends it through the same sequence, and the sender rea
     apiBase: server.apiBase,
     fetch: cookieFetch(),
   });
-  const [reply] = await sender.replies();
-  expect(reply!.text).toBe('signed form attached');
-  expect(Buffer.from(await reply!.attachments[0]!.blob.arrayBuffer()).equals(LARGE)).toBe(true);
+  const [reply] = (await sender.read()).replies;
+  if (!reply?.verified) throw new Error('the reply did not verify');
+  expect(reply.text).toBe('signed form attached');
+  expect(Buffer.from(await reply.attachments[0]!.blob.arrayBuffer()).equals(LARGE)).toBe(true);
 });
 
 test('the portal client refuses calls out of turn, each with its stable code', async () => {

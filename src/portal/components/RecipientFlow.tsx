@@ -1,5 +1,6 @@
 /**
- * The recipient's steps: say who you are, enter the mailed code (and the passcode, if the sender set one), read.
+ * The recipient's steps: say who you are, enter the mailed code (where the message offers one), the passcode (for
+ * a recipient who needs it), read.
  * Nothing happens on load but one read-only request: a scanner that opens the link changes nothing.
  */
 import { Spinner, Text } from '@fluentui/react-components';
@@ -7,6 +8,8 @@ import { useState } from 'react';
 import type { PickupLink } from '../../core/escrow/link';
 import { senderLabel } from '../../core/escrow/sender-label';
 import { usePickupFlow } from '../use-pickup-flow';
+import { useSignIn } from '../use-sign-in';
+import { SignInStep } from './SignInStep';
 import { MessageView } from './MessageView';
 import { ErrorBar } from './ErrorBar';
 import { Page } from './Page';
@@ -17,6 +20,7 @@ const when = (iso: string) =>
 
 export function RecipientFlow({ link, apiBase }: { link: PickupLink; apiBase: string }) {
   const flow = usePickupFlow(link, apiBase);
+  const signIn = useSignIn(flow, link.messageId);
   // Kept here, not in their forms: the code step names the address, and both outlive a step back.
   const [address, setAddress] = useState('');
   const [code, setCode] = useState('');
@@ -41,7 +45,10 @@ export function RecipientFlow({ link, apiBase }: { link: PickupLink; apiBase: st
         </Text>
       )}
       <ErrorBar message={error} />
-      {step === 'address' && (
+      {step === 'address' && info && info.proofs.signIn.length > 0 && (
+        <SignInStep providers={info.proofs.signIn} {...signIn} onSignIn={signIn.start} />
+      )}
+      {step === 'address' && info?.proofs.code && (
         <AddressStep
           busy={busy}
           address={address}
