@@ -132,7 +132,7 @@ test('“Mail me my copy” opens a new message to the sender with their link, a
   const sent = await sentAndKept(host);
   show(host);
   const item = await entry(sent.id);
-  expect(item.getByText(/Your mailbox has no copy of your link yet/)).toBeTruthy();
+  expect(item.getByText(/Your mailbox has no copy of your link to this message yet/)).toBeTruthy();
   await act(async () => {
     fireEvent.click(item.getByRole('button', { name: 'Mail me my copy' }));
   });
@@ -146,7 +146,7 @@ test('“Mail me my copy” opens a new message to the sender with their link, a
     }),
   ]);
   await waitFor(async () => expect((await host.senderLinks!.list())[0]?.ownCopy).toBe(true));
-  await waitFor(() => expect(item.queryByText(/Your mailbox has no copy of your link yet/)).toBeNull());
+  await waitFor(() => expect(item.queryByText(/Your mailbox has no copy of your link to this message yet/)).toBeNull());
 });
 
 test('a service without secure pickup shows no list', async () => {

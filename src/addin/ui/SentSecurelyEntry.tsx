@@ -8,6 +8,7 @@ import {
   Input,
   makeStyles,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   Text,
   tokens,
@@ -100,7 +101,12 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
 
   const mailCopy = () => act('open your copy', async () => mailOwnCopy(host, message, link!), true);
 
-  const canMailCopy = link && !host.putInOwnMailbox && host.openNewMessage;
+  const canMailCopy = link !== undefined && !host.putInOwnMailbox && host.openNewMessage !== undefined;
+  const mailCopyButton = (
+    <Button disabled={busy} onClick={mailCopy}>
+      Mail me my copy
+    </Button>
+  );
   return (
     <li className={styles.root} data-testid={`sent-${message.id}`}>
       <Text weight="semibold">{recipientsLine(message)}</Text>
@@ -108,10 +114,14 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       <Text>{openedLine(message)}</Text>
       <Text>{repliesLine(message, link !== undefined)}</Text>
       {live && !link ? <Text size={200}>{LINK_ELSEWHERE}</Text> : null}
-      {link && !link.ownCopy && canMailCopy ? (
-        <Text size={200}>
-          Your mailbox has no copy of your link yet: without one, you can only open this message here.
-        </Text>
+      {canMailCopy && !link.ownCopy ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            Your mailbox has no copy of your link to this message yet. Sendguard keeps the link in your
+            Outlook settings; if it is lost there, the copy is how you read the replies.
+          </MessageBarBody>
+          <MessageBarActions>{mailCopyButton}</MessageBarActions>
+        </MessageBar>
       ) : null}
       {asking === 'revoke' ? (
         <MessageBar intent="warning" layout="multiline">
@@ -155,11 +165,7 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
             Open message and replies
           </Button>
         ) : null}
-        {canMailCopy ? (
-          <Button disabled={busy} onClick={mailCopy}>
-            Mail me my copy
-          </Button>
-        ) : null}
+        {canMailCopy && link.ownCopy ? mailCopyButton : null}
         {live && backend.revokeMessage && asking === 'nothing' ? (
           <Button onClick={() => setAsking('revoke')}>Revoke</Button>
         ) : null}
