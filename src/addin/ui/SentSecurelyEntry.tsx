@@ -117,8 +117,8 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       {canMailCopy && !link.ownCopy ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            Your mailbox has no copy of your link to this message yet. Sendguard keeps the link in your
-            Outlook settings; if it is lost there, the copy is how you read the replies.
+            Your mailbox has no copy of your link to this message yet. Sendguard keeps the link in its
+            settings in your mailbox; if it is lost there, the copy is how you read the replies.
           </MessageBarBody>
           <MessageBarActions>{mailCopyButton}</MessageBarActions>
         </MessageBar>
