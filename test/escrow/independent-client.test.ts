@@ -44,7 +44,11 @@ beforeEach(async () => {
   mailer = recordingMailer();
   server = await startEscrowServer({ mailer, config: { perIp: { max: 1000, windowMs: 60_000 } } });
 });
-afterEach(() => server.close());
+// Node's fetch keeps connections alive, and the service waits for them (Fastify's 72 s keep-alive) on close.
+afterEach(async () => {
+  server.app.server.closeAllConnections();
+  await server.close();
+});
 
 const senderHttp = (): Http => ({
   base: server.apiBase,
