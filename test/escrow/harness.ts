@@ -16,6 +16,7 @@ import {
   type EscrowMessageOptions,
 } from '../../src/addin/protect/escrow/escrow-message';
 import type { FetchLike } from '../../src/core/escrow/http';
+import type { SignInProvider } from '../../src/core/escrow/wire';
 import { installErrorHandling } from '../../src/server/api/errors';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
@@ -163,6 +164,14 @@ export async function startEscrowServer(options: {
     },
     close: () => app.close(),
   };
+}
+
+/**
+ * A sign-in directory that knows one provider per recipient domain: the stand-in for configured, built-in and
+ * discovered providers in tests about what the escrow service does with them.
+ */
+export function signInByDomain(providers: Record<string, SignInProvider>): SignInDirectory {
+  return { providerFor: async (address) => providers[address.slice(address.lastIndexOf('@') + 1)] };
 }
 
 /** Node's fetch, typed as the clients' narrower `FetchLike`. */

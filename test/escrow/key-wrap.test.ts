@@ -1,16 +1,20 @@
 /**
- * Key wrapping, links and reply keys. Known answer in the other direction from the stream test: node:crypto
- * wraps a content key with a fixed nonce from the protocol document alone, and our unwrap must open it.
+ * Key wrapping, links, reply keys and reply tags. Known answer in the other direction from the stream test:
+ * node:crypto wraps a content key (and the sender's copy of it) with a fixed nonce, and makes a reply tag, from the
+ * protocol document alone, and our code must open or match it.
  */
-import { createCipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { passcodeCheck, passcodeKey, unwrapContentKey, wrapContentKey } from '../../src/core/escrow/key-wrap';
 import { parseFragment, pickupUrl } from '../../src/core/escrow/link';
 import {
   makeReplyKeys,
   replyContentKey,
   replyKeyForRecipient,
+  unwrapContentKeyForSender,
   unwrapReplyPrivateKey,
+  wrapContentKeyForSender,
 } from '../../src/core/escrow/sender-keys';
+import { replyTag, replyTagValid } from '../../src/core/escrow/reply-tag';
 
 const fill = (byte: number, n = 32) => new Uint8Array(n).fill(byte);
 const id = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -113,4 +117,40 @@ test('reply keys: the recipient derives a key only the sender secret can re-deri
   await expect(unwrapReplyPrivateKey(keys.wrappedPrivateKey, fill(7))).rejects.toMatchObject({
     code: 'ESCROW_DECRYPT_FAILED',
   });
+});
+
+test("the sender's copy of the content key (WS), made by node:crypto from the document, opens with the sender secret only", async () => {
+  const [senderSecret, contentKey] = [fill(8), fill(3)];
+  const info = 'sendguard-escrow/v1/sender-content-key';
+  const key = Buffer.from(hkdfSync('sha256', senderSecret, Buffer.from(id), info, 32));
+  const nonce = Buffer.alloc(12, 4);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce).setAAD(Buffer.from(`${info}:${id}`));
+  const wrapped = Buffer.concat([nonce, cipher.update(contentKey), cipher.final(), cipher.getAuthTag()]);
+  expect(await unwrapContentKeyForSender(wrapped, senderSecret, id)).toEqual(contentKey);
+  const ours = await wrapContentKeyForSender(contentKey, senderSecret, id);
+  expect(await unwrapContentKeyForSender(ours, senderSecret, id)).toEqual(contentKey);
+  await expect(unwrapContentKeyForSender(wrapped, fill(9), id)).rejects.toMatchObject({
+    code: 'ESCROW_DECRYPT_FAILED',
+  });
+  await expect(
+    unwrapContentKeyForSender(wrapped, senderSecret, 'BBBBBBBBBBBBBBBBBBBBBB'),
+  ).rejects.toMatchObject({ code: 'ESCROW_DECRYPT_FAILED' });
+});
+
+test('a reply tag is the HMAC the document gives, over the replier and the ephemeral key, under a key from K', async () => {
+  const contentKey = fill(3);
+  const ephemeralPublicKey = new Uint8Array(65).fill(0x42);
+  const raKey = hkdfSync('sha256', contentKey, Buffer.from(id), 'sendguard-escrow/v1/reply-auth', 32);
+  const expected = createHmac('sha256', Buffer.from(raKey))
+    .update(Buffer.from('sendguard-escrow/v1/reply-tag:bob@partner.test'))
+    .update(Buffer.from([0]))
+    .update(ephemeralPublicKey)
+    .digest();
+  const input = { contentKey, messageId: id, from: 'bob@partner.test', ephemeralPublicKey };
+  expect(Buffer.from(await replyTag(input))).toEqual(expected);
+  expect(await replyTagValid(input, expected)).toBe(true);
+  // Another holder of nothing but the server's data: another key, another address or another point.
+  expect(await replyTagValid({ ...input, contentKey: fill(4) }, expected)).toBe(false);
+  expect(await replyTagValid({ ...input, from: 'carol@partner.test' }, expected)).toBe(false);
+  expect(await replyTagValid({ ...input, ephemeralPublicKey: fill(0x43, 65) }, expected)).toBe(false);
 });

@@ -1,0 +1,208 @@
+/**
+ * Recipient proofs as the service enforces them (docs/escrow-protocol.md, "Recipient proofs"): each recipient is
+ * stored with the proof the sender chose; a `sign-in` recipient needs a provider from the sign-in directory; codes
+ * are mailed only to `code` and `passcode` recipients; only a `passcode` recipient needs the passcode, and only
+ * they get the passcode-wrapped key.
+ */
+import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
+import { randomBytes as secret, toBase64Url } from '../../src/core/escrow/bytes';
+import { parseFragment } from '../../src/core/escrow/link';
+import type { EscrowRecipient } from '../../src/core/escrow/wire';
+import { PickupClient } from '../../src/portal/pickup-client';
+import {
+  cookieFetch,
+  nodeFetch,
+  recordingMailer,
+  signInByDomain,
+  startEscrowServer,
+  type EscrowServer,
+} from './harness';
+
+const CONTOSO = { provider: 'microsoft', label: 'Microsoft' };
+const EXAMPLE_IDP = { provider: 'issuer:https://id.partner.test', label: 'Partner ID' };
+const PASSCODE = 'blue tractor 17';
+
+let server: EscrowServer;
+let mailer: ReturnType<typeof recordingMailer>;
+
+beforeEach(async () => {
+  mailer = recordingMailer();
+  server = await startEscrowServer({
+    mailer,
+    config: { perIp: { max: 1000, windowMs: 60_000 } },
+    signIn: signInByDomain({ 'contoso.test': CONTOSO, 'partner.test': EXAMPLE_IDP }),
+  });
+});
+afterEach(() => server.close());
+
+function escrow(recipients: EscrowRecipient[], passcode?: string): Promise<EscrowedMessage> {
+  return escrowMessage({
+    backendUrl: server.url,
+    token: server.token,
+    message: { subject: 'Proofs', html: '<p>proof-body</p>', text: 'proof-body', attachments: [] },
+    recipients,
+    expiryDays: 2,
+    fetch: nodeFetch,
+    ...(passcode ? { passcode } : {}),
+  });
+}
+
+function pickup(sent: EscrowedMessage): PickupClient {
+  return new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
+    apiBase: server.apiBase,
+    fetch: cookieFetch(),
+  });
+}
+
+const asSender = () => ({ authorization: `Bearer ${server.token}`, 'content-type': 'application/json' });
+
+/** A create request as any client could send it: the recipients and passcode are the test's. */
+function createBody(recipients: EscrowRecipient[], passcode?: boolean) {
+  return {
+    recipients,
+    expiryDays: 1,
+    blobCount: 1,
+    replyPublicKey: toBase64Url(secret(65)),
+    wrappedReplyKey: toBase64Url(secret(100)),
+    senderAccess: toBase64Url(secret(32)),
+    ...(passcode ? { passcode: { salt: toBase64Url(secret(16)), check: toBase64Url(secret(32)) } } : {}),
+  };
+}
+
+async function create(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${server.apiBase}/messages`, {
+    method: 'POST',
+    headers: asSender(),
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+test('a sign-in recipient needs a provider: without one the message is refused naming the address', async () => {
+  const refused = await create(createBody([{ address: 'Dee@Nowhere.test', proof: 'sign-in' }]));
+  expect(refused).toEqual({
+    status: 400,
+    json: {
+      error: {
+        code: 'ESCROW_INVALID',
+        message:
+          'dee@nowhere.test cannot sign in: no identity provider is known for their address; choose another proof',
+      },
+    },
+  });
+  const listed = await fetch(`${server.apiBase}/messages`, { headers: asSender() });
+  expect(await listed.json()).toEqual({ messages: [] });
+});
+
+test('a passcode goes with passcode recipients: one without the other is refused, at create and at finalize', async () => {
+  expect((await create(createBody([{ address: 'pat@weak.test', proof: 'passcode' }]))).json).toMatchObject({
+    error: { code: 'ESCROW_INVALID', message: expect.stringContaining('the message has none') },
+  });
+  expect((await create(createBody([{ address: 'bob@weak.test', proof: 'code' }], true))).json).toMatchObject({
+    error: { code: 'ESCROW_INVALID', message: expect.stringContaining('no recipient is to prove') },
+  });
+  expect(
+    (
+      await create(
+        createBody([
+          { address: 'bob@weak.test', proof: 'code' },
+          { address: 'BOB@weak.test', proof: 'passcode' },
+        ]),
+      )
+    ).json,
+  ).toMatchObject({
+    error: {
+      code: 'ESCROW_INVALID',
+      message: 'bob@weak.test is listed twice, with proofs code and passcode',
+    },
+  });
+
+  const created = await create(createBody([{ address: 'pat@weak.test', proof: 'passcode' }], true));
+  expect(created.status).toBe(201);
+  const finalize = await fetch(`${server.apiBase}/messages/${String(created.json.id)}/finalize`, {
+    method: 'POST',
+    headers: asSender(),
+    body: JSON.stringify({ wrappedKey: 'A'.repeat(80), senderWrappedKey: 'A'.repeat(80), blobSizes: [24] }),
+  });
+  expect(finalize.status).toBe(400);
+  expect(await finalize.json()).toMatchObject({
+    error: { message: 'this message has a passcode: finalize needs the passcode-wrapped key' },
+  });
+});
+
+test('the link offers the providers of its recipients and a mailed code only when some recipient may get one', async () => {
+  const signInOnly = await escrow([
+    { address: 'ann@contoso.test', proof: 'sign-in' },
+    { address: 'ben@partner.test', proof: 'sign-in' },
+    { address: 'cal@contoso.test', proof: 'sign-in' },
+  ]);
+  expect((await pickup(signInOnly).info()).proofs).toEqual({ signIn: [CONTOSO, EXAMPLE_IDP], code: false });
+  // A code recipient whose domain has a provider may sign in too: the provider is offered with the code.
+  const mixed = await escrow([{ address: 'dan@partner.test', proof: 'code' }]);
+  expect((await pickup(mixed).info()).proofs).toEqual({ signIn: [EXAMPLE_IDP], code: true });
+  const codeOnly = await escrow([{ address: 'eve@elsewhere.test', proof: 'code' }]);
+  expect((await pickup(codeOnly).info()).proofs).toEqual({ signIn: [], code: true });
+});
+
+test('codes are mailed only to code and passcode recipients; a sign-in recipient gets the same 202 and no mail', async () => {
+  const sent = await escrow(
+    [
+      { address: 'ann@contoso.test', proof: 'sign-in' },
+      { address: 'pat@weak.test', proof: 'passcode' },
+      { address: 'bob@weak.test', proof: 'code' },
+    ],
+    PASSCODE,
+  );
+  const answers = [];
+  for (const address of ['ann@contoso.test', 'pat@weak.test', 'bob@weak.test', 'nobody@weak.test']) {
+    const response = await fetch(`${server.apiBase}/pickup/${sent.id}/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sendguard-portal': '1' },
+      body: JSON.stringify({ address }),
+    });
+    answers.push({ status: response.status, body: await response.json() });
+  }
+  expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+  expect(answers[0]!.status).toBe(202);
+  expect(mailer.sent.map((m) => m.to).sort()).toEqual(['bob@weak.test', 'pat@weak.test']);
+  await expect(pickup(sent).verify('ann@contoso.test', '00000000')).rejects.toMatchObject({
+    code: 'ESCROW_CODE_REJECTED',
+  });
+});
+
+test('only a passcode recipient needs the passcode; a code recipient of the same message opens without it', async () => {
+  const sent = await escrow(
+    [
+      { address: 'pat@weak.test', proof: 'passcode' },
+      { address: 'bob@weak.test', proof: 'code' },
+    ],
+    PASSCODE,
+  );
+  const bob = pickup(sent);
+  await bob.requestCode('bob@weak.test');
+  expect(await bob.verify('bob@weak.test', mailer.codeFor('bob@weak.test'))).toMatchObject({
+    needsPasscode: false,
+  });
+  expect((await bob.open()).manifest.text).toBe('proof-body');
+
+  const pat = pickup(sent);
+  const { passcodeSalt } = await pat.info();
+  await pat.requestCode('pat@weak.test');
+  expect(await pat.verify('pat@weak.test', mailer.codeFor('pat@weak.test'))).toMatchObject({
+    needsPasscode: true,
+  });
+  await expect(pat.open()).rejects.toMatchObject({ code: 'ESCROW_PASSCODE_REJECTED' });
+  expect((await pat.open({ text: PASSCODE, salt: passcodeSalt! })).manifest.text).toBe('proof-body');
+}, 30_000);
+
+test("the sender's list names each recipient's proof", async () => {
+  const sent = await escrow([
+    { address: 'ann@contoso.test', proof: 'sign-in' },
+    { address: 'bob@weak.test', proof: 'code' },
+  ]);
+  const response = await fetch(`${server.apiBase}/messages/${sent.id}`, { headers: asSender() });
+  expect(((await response.json()) as { recipients: unknown[] }).recipients).toEqual([
+    { address: 'ann@contoso.test', proof: 'sign-in', state: 'active' },
+    { address: 'bob@weak.test', proof: 'code', state: 'active' },
+  ]);
+});
