@@ -1,8 +1,8 @@
 /**
  * Secure pickup names the sender after whom the service authenticated — an Entra user, an API token's owner —
  * never after what the request says: recipients act on "Dr. Ann Lee sent you…", so a sender must not be able to
- * choose it. Callers without a mailbox (a token without an owner, development mode) still send, under the name
- * the service knows them by, and get no notices by mail.
+ * choose it; the notices the service mails the sender go to that address too. Callers without a mailbox (a token
+ * without an owner, development mode) still send, under the name the service knows them by, and get no notices.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -16,7 +16,10 @@ import type { ConfigInput } from '../../src/server/config/schema';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { startEntraProvider } from '../helpers/entra-provider';
 import { testApp } from '../server/api/fakes';
+import { parseFragment } from '../../src/core/escrow/link';
+import { PickupClient } from '../../src/portal/pickup-client';
 import {
+  cookieFetch,
   escrowSample,
   nodeFetch,
   recordingMailer,
@@ -24,6 +27,11 @@ import {
   startEscrowServer,
   type EscrowServer,
 } from './harness';
+
+/** Mail goes out in the background: wait (briefly) until `done`. */
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 
 /** What the portal shows a recipient before they verify: who sent it. */
 async function pickupSender(apiBase: string, id: string) {
@@ -72,6 +80,39 @@ describe('through the escrow harness (API tokens)', () => {
       headers: { authorization: `Bearer ${server.otherToken}` },
     });
     expect(await listed.json()).toEqual({ messages: [] });
+  });
+
+  test('lock-out and reply notices go only to the authenticated sender’s address, never one the add-in names', async () => {
+    const notices = recordingMailer();
+    const local = await startEscrowServer({
+      mailer: notices,
+      config: { maxFailures: 1, backoff: { firstMs: 1000, maxMs: 1000 } },
+    });
+    try {
+      const sent = await escrowSample(local, { sender: { name: 'The Bank', address: 'ceo@bank.test' } });
+      const bob = new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
+        apiBase: local.apiBase,
+        fetch: cookieFetch(),
+      });
+      await bob.requestCode('bob@partner.test');
+      // The second wrong code in a row reaches the longest wait (1 s here): the sender is told.
+      for (const wrong of ['00000000', '11111111'])
+        await expect(bob.verify('bob@partner.test', wrong)).rejects.toMatchObject({
+          code: 'ESCROW_CODE_REJECTED',
+        });
+      local.clock.advance(1000);
+      await bob.verify('bob@partner.test', notices.codeFor('bob@partner.test'));
+      await bob.open();
+      await bob.reply('reply text', []);
+      await waitUntil(() => notices.sent.length >= 3);
+      const toSender = notices.sent.filter((m) => m.to !== 'bob@partner.test');
+      expect(toSender.map((m) => [m.to, m.subject])).toEqual([
+        [SENDER.address, 'Secure message: many wrong codes or passcodes for bob@partner.test'],
+        [SENDER.address, 'Secure reply from bob@partner.test'],
+      ]);
+    } finally {
+      await local.close();
+    }
   });
 
   test('a token issued without an owner sends under the token’s name, with no address', async () => {

@@ -128,12 +128,14 @@ export async function appendPart(
       'ESCROW_TOO_LARGE',
       `a secure message holds at most ${ctx.config.maxMessageBytes} bytes`,
     );
-  if (!(await ctx.blobs.append(set.messageId, blobName(n, set.replyId), offset, body)))
-    throw new EscrowError('ESCROW_OFFSET_MISMATCH', `this part does not start where the upload stands`);
+  const appended = await ctx.blobs.append(set.messageId, blobName(n, set.replyId), offset, body);
+  // Even a refused append may have made the message's folder again.
   if (!(await ctx.store.getMessage(set.messageId))?.sealedServerSecret) {
     await ctx.blobs.deleteMessage(set.messageId);
     throw new EscrowError('ESCROW_GONE', MESSAGES.gone);
   }
+  if (!appended)
+    throw new EscrowError('ESCROW_OFFSET_MISMATCH', `this part does not start where the upload stands`);
 }
 
 /** Finalizing needs every blob complete: the sizes the client claims are the sizes on disk. */
