@@ -4,13 +4,21 @@
  */
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { createRoot } from 'react-dom/client';
+import { readSignInOutcome } from '../core/escrow/sign-in-outcome';
 import { App } from './components/App';
+import { SignInLanding } from './components/SignInLanding';
 
 const fragment = window.location.hash;
+// The sign-in pop-up's landing page, not a link: it has no fragment and no message to show.
+const signInOutcome = readSignInOutcome(window.location.search);
 window.history.replaceState(null, '', window.location.pathname + window.location.search);
 
 createRoot(document.getElementById('root')!).render(
   <FluentProvider theme={webLightTheme} style={{ minHeight: '100vh' }}>
-    <App fragment={fragment} apiBase={new URL('../api/v1/escrow', window.location.href).href} />
+    {signInOutcome ? (
+      <SignInLanding outcome={signInOutcome} />
+    ) : (
+      <App fragment={fragment} apiBase={new URL('../api/v1/escrow', window.location.href).href} />
+    )}
   </FluentProvider>,
 );

@@ -10,13 +10,12 @@
 import { createServer, type Server } from 'node:https';
 import { CSRF_HEADER, PORTAL_REQUEST_HEADER, PORTAL_REQUEST_MARK } from '../../src/core/escrow/headers';
 import type { EscrowRecipient } from '../../src/core/escrow/wire';
-import { SignInSettingsSchema } from '../../src/server/config/escrow';
-import { OidcDirectory } from '../../src/server/escrow/sign-in/directory';
 import { callbackUrl } from '../../src/server/escrow/sign-in/routes';
 import { formBrowser } from '../helpers/form-browser';
 import { startOidcIdp, type OidcIdp } from '../helpers/oidc-idp';
 import { testPki, type TestPki } from '../helpers/test-pki';
-import { escrowSample, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
+import { escrowSample, recordingMailer, type EscrowServer } from './harness';
+import { startSignInServer } from './sign-in-server';
 
 /** A /24 of loopback addresses of this run's own, so that two runs side by side do not share port 443. */
 const NET = `127.77.${Math.floor(Math.random() * 250) + 1}`;
@@ -76,39 +75,25 @@ function startWebfinger(): Promise<Server> {
 
 beforeAll(async () => {
   pki = testPki();
-  const settings = SignInSettingsSchema.parse({
-    issuers: [
-      {
-        domains: ['a-corp.test'],
-        issuer: A_ISSUER,
-        clientId: 'a',
-        clientSecret: 'a-secret',
-        label: 'A Corp',
-      },
-    ],
-    microsoft: { clientId: 'm', clientSecret: 'm-secret', authority: M_AUTHORITY },
-    google: { clientId: 'g', clientSecret: 'g-secret', issuer: G_ISSUER },
-  });
-  // The directory needs the callback URI, which holds the service's port, known once the service listens: the
-  // service gets an empty directory object and the real one's fields are put into it before any request.
-  const lazy = Object.create(OidcDirectory.prototype) as OidcDirectory;
-  server = await startEscrowServer({
+  server = await startSignInServer({
     mailer: recordingMailer(),
-    signIn: lazy,
-    config: { perIp: { max: 500, windowMs: 60_000 } },
-  });
-  const directory = new OidcDirectory({
-    settings,
-    redirectUri: callbackUrl(server.url),
-    network: {
-      resolveAddresses: async (host) => (HOSTS[host] ? [HOSTS[host]] : []),
-      allowPrivateAddresses: true,
-      ca: pki.ca,
+    signIn: {
+      issuers: [
+        {
+          domains: ['a-corp.test'],
+          issuer: A_ISSUER,
+          clientId: 'a',
+          clientSecret: 'a-secret',
+          label: 'A Corp',
+        },
+      ],
+      microsoft: { clientId: 'm', clientSecret: 'm-secret', authority: M_AUTHORITY },
+      google: { clientId: 'g', clientSecret: 'g-secret', issuer: G_ISSUER },
     },
-    mxHosts: async (domain) => MX[domain] ?? [],
-    clock: server.clock,
+    hosts: HOSTS,
+    mx: MX,
+    ca: pki.ca,
   });
-  Object.assign(lazy, directory);
   const callback = callbackUrl(server.url);
   webfinger = await startWebfinger();
   const common = { pki, port: 443 };

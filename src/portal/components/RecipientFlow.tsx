@@ -46,7 +46,12 @@ export function RecipientFlow({ link, apiBase }: { link: PickupLink; apiBase: st
       )}
       <ErrorBar message={error} />
       {step === 'address' && info && info.proofs.signIn.length > 0 && (
-        <SignInStep providers={info.proofs.signIn} {...signIn} onSignIn={signIn.start} />
+        <SignInStep
+          providers={info.proofs.signIn}
+          waitingFor={signIn.waitingFor}
+          problem={signIn.problem}
+          onSignIn={signIn.start}
+        />
       )}
       {step === 'address' && info?.proofs.code && (
         <AddressStep
