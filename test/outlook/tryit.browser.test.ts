@@ -159,6 +159,31 @@ describe('the try-it page', () => {
     await page.close();
   });
 
+  test('secure pickup with the sender’s passcode: asked for, applied through Argon2id in the pane, then sent', async () => {
+    const page = await openTry();
+    await compose(page, {
+      to: 'carl@partial.sendguard.test, ann@dane-ee.sendguard.test',
+      body: 'Her SSN is 234-56-7890.',
+    });
+    await badge(page, 'carl@partial', 'Secure pickup');
+    const proof = (address: string) =>
+      page.locator('li', { hasText: address }).locator('[data-proof]').first().textContent();
+    await expect(proof('carl@partial')).resolves.toBe('your passcode');
+    await expect(proof('ann@dane-ee')).resolves.toBe('code by mail');
+    const apply = page.getByRole('button', { name: 'Send by secure pickup' });
+    await expect(apply.isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Suggest one' }).click();
+    const passcode = await page.getByRole('textbox', { name: /Passcode for this message/ }).inputValue();
+    await expect(apply.isEnabled()).resolves.toBe(true);
+    await apply.click();
+    await page.getByText('The message is stored for secure pickup').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('passcode-applied').textContent()).resolves.toBe(passcode);
+    const body = await page.evaluate(() => (window as any).sendguardTry.state.text as string);
+    expect(body).not.toContain(passcode);
+    expect(await send(page)).toContain('Sent.');
+    await page.close();
+  });
+
   test('a changed OpenPGP key: the sender compares it, accepts it, and the service pins it', async () => {
     const bob = 'bob@wkd.sendguard.test';
     const bedKeys = JSON.parse(readFileSync(join(testbed().runDir, 'keys', 'keys.json'), 'utf8')) as {

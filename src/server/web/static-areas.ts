@@ -24,6 +24,7 @@ const OPENER_POLICY = { addin: 'unsafe-none', tryIt: 'same-origin-allow-popups' 
 /**
  * Outlook frames the pane from Microsoft's origins and loads Office.js from its CDN; Fluent UI writes its styles
  * at run time; Outlook fetches the icons from its own origin. Everything else stays this origin's own.
+ * `wasm-unsafe-eval`: the sender's passcode for secure pickup goes through Argon2id, which runs as WebAssembly.
  */
 const addinHeaders = (
   connectSrc: string[],
@@ -31,7 +32,7 @@ const addinHeaders = (
 ): Readonly<Record<string, string>> => ({
   'content-security-policy': [
     "default-src 'self'",
-    "script-src 'self' https://appsforoffice.microsoft.com",
+    "script-src 'self' 'wasm-unsafe-eval' https://appsforoffice.microsoft.com",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     `connect-src ${["'self'", ...connectSrc].join(' ')}`,
