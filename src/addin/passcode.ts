@@ -4,9 +4,9 @@
  */
 
 /** Argon2id slows guessing, but a short passcode is still guessed: 8 characters at least. */
-export const PASSCODE_MIN_LENGTH = 8;
+const PASSCODE_MIN_LENGTH = 8;
 /** More than anyone reads out on the phone; a bound on what the key derivation is given. */
-export const PASSCODE_MAX_LENGTH = 128;
+const PASSCODE_MAX_LENGTH = 128;
 
 /** What is wrong with the passcode, in words for the sender; `undefined` when it will do. */
 export function passcodeProblem(passcode: string): string | undefined {

@@ -80,7 +80,7 @@ function codeRoute({ domain, internal, verdict, assessed }: ProofWords): string 
 }
 
 /** "recipient signs in with Google", after the protection's name. */
-export function proofPhrase(words: ProofWords): string {
+function proofPhrase(words: ProofWords): string {
   switch (words.proof) {
     case 'sign-in':
       return `recipient signs in with ${words.signIn?.label ?? 'their own account'}`;

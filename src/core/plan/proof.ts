@@ -28,10 +28,7 @@ export interface ProofFacts {
 export type ProofChoice = { proof: RecipientProof } | { refusal: string };
 
 /** The proofs a classification accepts: those the policy names for it, or all of them. */
-export function acceptedProofs(
-  classification: ClassificationPolicy,
-  policy: Policy,
-): readonly RecipientProof[] {
+function acceptedProofs(classification: ClassificationPolicy, policy: Policy): readonly RecipientProof[] {
   const { proofs } = policy.escrow;
   // Own keys only: a classification may be called "constructor".
   return Object.prototype.hasOwnProperty.call(proofs, classification.name)
