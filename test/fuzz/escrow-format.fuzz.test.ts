@@ -1,7 +1,11 @@
-/** Fuzz: what a pickup page reads before decrypting: an escrow stream's header and the link's fragment. */
+/**
+ * Fuzz: what a pickup page reads before decrypting: an escrow stream's header, the link's fragment, and the sender
+ * view's answer.
+ */
 import fc from 'fast-check';
 import { decodeHeader, encodeHeader, DEFAULT_CHUNK_SIZE } from '../../src/core/escrow/stream-format';
 import { parseFragment } from '../../src/core/escrow/link';
+import { SenderView } from '../../src/core/escrow/wire';
 import { chars, textInputs } from './generators';
 import { fuzzTest } from './runner';
 
@@ -41,4 +45,41 @@ fuzzTest({
   inputs: textInputs(fragment, '#.-_= %', fc.constantFrom('A', '.', '#', ' ', '%20', 'r1.', '-')),
   size: (text) => Buffer.byteLength(text),
   parse: parseFragment,
+});
+
+const b64Of = (bytes: number, c = 'A') => c.repeat(Math.ceil((bytes * 4) / 3));
+const senderView = JSON.stringify({
+  wrappedReplyKey: b64Of(150),
+  senderWrappedKey: b64Of(60),
+  blobSizes: [120, 4000],
+  replies: [
+    {
+      id: b64Of(16, 'B'),
+      from: 'bob@partner.example',
+      at: '2026-12-07T05:00:00.000Z',
+      ephemeralPublicKey: b64Of(65, 'C'),
+      tag: b64Of(32, 'D'),
+      blobSizes: [80],
+    },
+  ],
+});
+
+/** What the sender's page reads before it checks any reply's tag; a JSON syntax error is the page's plain refusal. */
+fuzzTest({
+  name: 'escrow sender view answer',
+  inputs: textInputs(
+    fc.constant(senderView),
+    '{}[]":,\\0-9A-_ ',
+    fc.constantFrom('[', '{', '"', ' ', '1', ',', '"tag":', 'A'.repeat(43)),
+  ),
+  size: (text) => Buffer.byteLength(text),
+  parse: (text) => {
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    return SenderView.safeParse(document).success;
+  },
 });
