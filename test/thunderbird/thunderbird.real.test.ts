@@ -17,7 +17,9 @@ import { createServer, type Server } from '../../src/server/serve';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { mailArrives, waitForMail } from '../escrow/maildir';
 import { testbed, type Testbed } from '../helpers/testbed';
-import { ADDON_ID, startThunderbird, type RealThunderbird } from './real-thunderbird';
+import { ADDON_ID, SENDER, startThunderbird, type RealThunderbird } from './real-thunderbird';
+import { ownCopy } from '../../src/addin/sent/own-copy';
+import { ownCopyMessage } from '../../src/thunderbird/own-copy-message';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'thunderbird');
@@ -326,4 +328,38 @@ test('with the backend stopped, Send is cancelled and nothing arrives', async ()
   await compose({ to: `observer@${bed.mailDomain}`, subject: token, body: 'Lunch?' });
   expect(await clickSend()).toBe('cancelled');
   expect(await mailArrives(bed.mailDir, (m) => m.includes(token), 3000)).toBe(false);
+});
+
+test('the sender’s copy of their link goes into the sending account’s Inbox by messages.import, read back as written', async () => {
+  const link = `${base}/pickup/#s1.AAAAAAAAAAAAAAAAAAAAAA.${'R'.repeat(43)}`;
+  const copy = ownCopy(SENDER, {
+    id: 'AAAAAAAAAAAAAAAAAAAAAA',
+    senderUrl: link,
+    expiresAt: '2036-01-01T00:00:00.000Z',
+    recipients: ['bob@partner.test'],
+    sentAt: new Date(),
+    subject: 'Befund für Frau Müller',
+  });
+  await compose({ to: `observer@${bed.mailDomain}`, subject: 'Own copy', body: 'x' });
+  await openPane();
+  // The calls own-mailbox.ts makes, with the add-on's own permissions, from its pane page.
+  const imported = await inPane<{ folder: string; subject: string; author: string; body: string }>(`
+    const [raw] = ${JSON.stringify([ownCopyMessage(copy, `real-${Date.now()}`, new Date())])};
+    const page = win.wrappedJSObject;
+    const api = page.messenger;
+    const [tab] = await api.tabs.query({ type: 'messageCompose' });
+    const { identityId } = await api.compose.getComposeDetails(tab.id);
+    const identity = await api.identities.get(identityId);
+    const [inbox] = await api.folders.query(Cu.cloneInto({ accountId: identity.accountId, specialUse: ['inbox'] }, page));
+    const file = new page.File(Cu.cloneInto([raw], page), 'own-copy.eml', Cu.cloneInto({ type: 'message/rfc822' }, page));
+    const header = await api.messages.import(file, inbox.id);
+    const full = await api.messages.getFull(header.id);
+    const text = full.parts[0].parts.find(p => p.contentType === 'text/plain').body;
+    return { folder: inbox.specialUse.join(), subject: header.subject, author: header.author, body: text };`);
+  expect(imported).toEqual({
+    folder: 'inbox',
+    subject: copy.subject,
+    author: SENDER,
+    body: expect.stringContaining(link),
+  });
 });
