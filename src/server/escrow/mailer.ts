@@ -1,6 +1,7 @@
 /**
  * Mail the escrow server sends itself: one-time codes to recipients and guessing notices to senders, through
- * the configured SMTP relay. Texts are plain and say what to do next.
+ * the configured SMTP relay, asking for TLS all the way to the recipient (REQUIRETLS, RFC 8689) where the relay
+ * offers it. Texts are plain and say what to do next.
  */
 import { createTransport } from 'nodemailer';
 
@@ -41,11 +42,32 @@ export function smtpMailer(relay: SmtpRelay): Mailer {
       ...(relay.servername ? { servername: relay.servername } : {}),
     },
   });
+  // Learnt at the first send and kept while the service runs: a relay that does not offer REQUIRETLS is not asked
+  // again (each refusal costs a connection). Restarting the service asks afresh.
+  let relayOffersRequireTls = true;
   return {
     async send(mail) {
-      await transport.sendMail({ from: relay.from, ...mail });
+      const message = { from: relay.from, ...mail };
+      if (relayOffersRequireTls) {
+        try {
+          await transport.sendMail({ ...message, requireTLSExtensionEnabled: true });
+          return;
+        } catch (error) {
+          if (!refusedRequireTls(error)) throw error;
+          relayOffersRequireTls = false;
+        }
+      }
+      await transport.sendMail(message);
     },
   };
+}
+
+/**
+ * nodemailer refuses before MAIL FROM — nothing was sent — when the relay's EHLO does not list REQUIRETLS, or
+ * the connection is not TLS (a plaintext relay on this host), where RFC 8689 §4.1 does not allow the option.
+ */
+function refusedRequireTls(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'EREQUIRETLS';
 }
 
 export function codeMail(to: string, code: string, senderName: string, validMinutes: number): OutgoingMail {
