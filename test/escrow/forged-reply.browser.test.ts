@@ -21,9 +21,8 @@ import {
 import { ReplyManifest } from '../../src/core/escrow/wire';
 import { blobName } from '../../src/server/escrow/blobs';
 import { DATABASE_FILE } from '../../src/server/store/sqlite';
-import { PickupClient } from '../../src/portal/pickup-client';
 import { launchChromium } from '../helpers/chromium';
-import { cookieFetch, escrowSample, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
+import { escrowSample, pickupByCode, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
 import { ensurePortalBuilt } from './portal-build';
 
 const FORGED_TEXT = 'forged-reply-marker: please wire the money to this account';
@@ -91,12 +90,7 @@ async function forgeReply(messageId: string, from: string): Promise<string> {
 
 test('a reply inserted into the database is shown as not verifiable, and nothing of it is shown', async () => {
   const sent = await escrowSample(server);
-  const bob = new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
-    apiBase: server.apiBase,
-    fetch: cookieFetch(),
-  });
-  await bob.requestCode('bob@partner.test');
-  await bob.verify('bob@partner.test', mailer.codeFor('bob@partner.test'));
+  const bob = await pickupByCode(server, mailer, sent, 'bob@partner.test');
   await bob.open();
   await bob.reply('the real reply from Bob', []);
   const forgedId = await forgeReply(sent.id, 'bob@partner.test');

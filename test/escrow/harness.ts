@@ -16,6 +16,7 @@ import {
   type EscrowMessageOptions,
 } from '../../src/addin/protect/escrow/escrow-message';
 import type { FetchLike } from '../../src/core/escrow/http';
+import { parseFragment } from '../../src/core/escrow/link';
 import type { SignInProvider } from '../../src/core/escrow/wire';
 import { installErrorHandling } from '../../src/server/api/errors';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
@@ -29,6 +30,7 @@ import escrowPlugin, { PORTAL_HEADERS } from '../../src/server/escrow/plugin';
 import type { EscrowSettingsInput } from '../../src/server/config/escrow';
 import { parseConfig } from '../../src/server/config/load';
 import { openSqliteStore } from '../../src/server/store/sqlite';
+import { PickupClient } from '../../src/portal/pickup-client';
 import { ManualClock } from '../helpers/clock';
 
 /** The owner of the harness's sender token: whom recipients are told the message is from. */
@@ -192,6 +194,22 @@ export function cookieFetch(): FetchLike {
     return response;
   };
   return withJar as unknown as FetchLike;
+}
+
+/** A recipient's portal client for `sent`, proven by the code `mailer` recorded for `address`. */
+export async function pickupByCode(
+  server: Pick<EscrowServer, 'apiBase'>,
+  mailer: ReturnType<typeof recordingMailer>,
+  sent: Pick<EscrowedMessage, 'pickupUrl'>,
+  address: string,
+): Promise<PickupClient> {
+  const client = new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
+    apiBase: server.apiBase,
+    fetch: cookieFetch(),
+  });
+  await client.requestCode(address);
+  await client.verify(address, mailer.codeFor(address));
+  return client;
 }
 
 /** A one-line message from Ann to Bob, escrowed on `server`; tests about the pickup path, not the content. */

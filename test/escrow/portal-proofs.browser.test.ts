@@ -4,10 +4,16 @@
  * code form.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
+import type { EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import type { EscrowRecipient } from '../../src/core/escrow/wire';
 import { launchChromium } from '../helpers/chromium';
-import { nodeFetch, recordingMailer, signInByDomain, startEscrowServer, type EscrowServer } from './harness';
+import {
+  escrowSample,
+  recordingMailer,
+  signInByDomain,
+  startEscrowServer,
+  type EscrowServer,
+} from './harness';
 import { ensurePortalBuilt } from './portal-build';
 
 const PASSCODE = 'river stone 8';
@@ -31,15 +37,13 @@ afterAll(async () => {
 });
 
 function escrow(recipients: EscrowRecipient[], passcode?: string): Promise<EscrowedMessage> {
-  return escrowMessage({
-    backendUrl: server.url,
-    token: server.token,
-    message: { subject: 'Claim 4711', html: '<p>Your claim was approved.</p>', text: '', attachments: [] },
-    recipients,
-    expiryDays: 1,
-    fetch: nodeFetch,
-    ...(passcode ? { passcode } : {}),
-  });
+  const message = {
+    subject: 'Claim 4711',
+    html: '<p>Your claim was approved.</p>',
+    text: '',
+    attachments: [],
+  };
+  return escrowSample(server, { message, recipients, ...(passcode ? { passcode } : {}) });
 }
 
 /** Opens the link and gives the code the service mailed to `address`. */

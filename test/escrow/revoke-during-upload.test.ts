@@ -54,7 +54,7 @@ test('a reply part that lands after the revocation is removed again; the late fi
         'content-type': bytes ? 'application/octet-stream' : 'application/json',
         ...headers,
       },
-      body: bytes ? body : JSON.stringify(body),
+      body: bytes ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body),
     });
   };
   await call('POST', '/code', { address: 'bob@partner.test' });
