@@ -4,11 +4,11 @@
  * offering REQUIRETLS or not, and the test bed's Postfix 3.7, which does not offer it.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 import { codeMail, smtpMailer } from '../../src/server/escrow/mailer';
 import { testbed } from '../helpers/testbed';
 import { testPki, type TestPki } from '../helpers/test-pki';
+import { bedRelay } from './bed-relay';
 import { waitForMail } from './maildir';
 
 let pki: TestPki;
@@ -100,15 +100,7 @@ test('a relay that does not offer it gets the mail without, and is not asked aga
 
 test("the test bed's Postfix, which does not offer REQUIRETLS, delivers the code", async () => {
   const bed = testbed();
-  const mailer = smtpMailer({
-    host: bed.smtp.good!.split(':')[0]!,
-    port: 25,
-    secure: false,
-    from: 'sendguard@sendguard.test',
-    ca: readFileSync(bed.caFile, 'utf8'),
-    servername: 'mx.sendguard.test',
-    allowPlaintextRelay: false,
-  });
+  const mailer = smtpMailer(bedRelay(bed));
   const sender = `Dr. Requiretls ${randomBytes(4).toString('hex')}`;
   await mailer.send(codeMail('someone@mailbox.sendguard.test', '24681357', sender, 10));
   const raw = await waitForMail(bed.mailDir, (mail) => mail.includes(sender));

@@ -17,6 +17,7 @@ import { CHROMIUM_FLAGS, launchChromium } from '../helpers/chromium';
 import { startOidcIdp, type OidcIdp } from '../helpers/oidc-idp';
 import { testbed, type Testbed } from '../helpers/testbed';
 import { testPki, type TestPki } from '../helpers/test-pki';
+import { bedRelay } from './bed-relay';
 import { nodeFetch, type EscrowServer } from './harness';
 import { mailArrives, waitForMail } from './maildir';
 import { ensurePortalBuilt } from './portal-build';
@@ -36,23 +37,13 @@ let idp: OidcIdp;
 let server: EscrowServer;
 let browser: BrowserContext;
 
-function bedSmtp() {
-  return {
-    host: bed.smtp.good!.split(':')[0]!,
-    port: 25,
-    secure: false,
-    ca: readFileSync(bed.caFile, 'utf8'),
-    servername: 'mx.sendguard.test',
-  };
-}
-
 beforeAll(async () => {
   bed = testbed();
   pki = testPki();
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensurePortalBuilt();
   server = await startSignInServer({
-    mailer: smtpMailer({ ...bedSmtp(), from: 'sendguard@sendguard.test', allowPlaintextRelay: false }),
+    mailer: smtpMailer(bedRelay(bed)),
     signIn: {
       issuers: [
         {
@@ -121,11 +112,8 @@ async function sendSecurely(token: string, attachments: Array<{ name: string; ty
     fetch: nodeFetch,
   });
   // Base64, so that the maildir copy's link is read back without undoing quoted-printable line breaks.
-  await createTransport({
-    ...bedSmtp(),
-    requireTLS: true,
-    tls: { ca: bedSmtp().ca, servername: 'mx.sendguard.test' },
-  }).sendMail({
+  const { host, port, ca, servername } = bedRelay(bed);
+  await createTransport({ host, port, requireTLS: true, tls: { ca, servername } }).sendMail({
     from: SENDER.address,
     to: RECIPIENT,
     subject: `Secure message ${token}`,
@@ -236,4 +224,17 @@ test('signing in with an account that is not the recipient: the page says which 
     .waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'sign-in-4-wrong-account.png') });
   expect(await page.getByTestId('subject').count()).toBe(0);
+}, 60_000);
+
+test('a blocked pop-up: the page says to allow pop-ups for it', async () => {
+  const token = `signin-blocked-${RUN}`;
+  await sendSecurely(token, []);
+  const page = await browser.newPage();
+  // What a pop-up blocker does to the page: window.open gives no window.
+  await page.addInitScript(() => {
+    window.open = () => null;
+  });
+  await page.goto(await linkFromMailbox(token));
+  await page.getByRole('button', { name: 'Sign in with Mailbox Login' }).click();
+  await page.getByText('Your browser blocked the sign-in window. Allow pop-ups for this page').waitFor();
 }, 60_000);

@@ -37,12 +37,13 @@
  * MSAL takes only an https authority: `tls: true` serves the provider over HTTPS with a self-signed certificate
  * for its address (a browser must be told to accept it; the service reads the keys from `jwksFileUri`).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readyLine, stopChild } from './child-process';
 
 export interface EntraProviderOptions {
   tenantId: string;
@@ -144,44 +145,11 @@ function selfSignedTls(dir: string, host: string): { cert: string; key: string }
 }
 
 const READY = 'ENTRA_PROVIDER_READY ';
-/** Start-up takes well under a second; a loaded machine running several suites gets room. */
-const START_TIMEOUT_MS = 30_000;
 
 interface Ready {
   issuer: string;
   jwksUri: string;
   tokenEndpoint: string;
-}
-
-function waitForReady(child: ChildProcess): Promise<Ready> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      reject(new Error(`the Entra test provider did not start: ${why}\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail(`no ready line in ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n').find((l) => l.startsWith(READY));
-      if (line === undefined) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line.slice(READY.length)) as Ready);
-    });
-    child.on('exit', (code, signal) => fail(`exited (${signal ?? code})`));
-    child.on('error', (error) => fail(error.message));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.stdin!.end();
-    child.kill('SIGTERM');
-  });
 }
 
 async function requestToken(tokenEndpoint: string, form: Record<string, string>): Promise<string> {
@@ -221,9 +189,9 @@ export async function startEntraProvider(options: EntraProviderOptions): Promise
   });
   let ready: Ready;
   try {
-    ready = await waitForReady(child);
+    ready = await readyLine<Ready>(child, READY, 'the Entra test provider');
   } catch (error) {
-    await stop(child);
+    await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -268,7 +236,7 @@ export async function startEntraProvider(options: EntraProviderOptions): Promise
         resource: asked.resource ?? options.resource,
       }),
     close: async () => {
-      await stop(child);
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -13,8 +13,9 @@
  * what a browser would, following redirects with a cookie jar, up to the redirect back to the service.
  * `registration: true` offers dynamic client registration (RFC 7591) at `<issuer>/reg`, open to anyone.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { readyLine, stopChild } from './child-process';
 import type { TestPki } from './test-pki';
 
 export interface OidcIdpOptions {
@@ -40,45 +41,22 @@ export interface OidcIdp {
 
 const READY = 'OIDC_IDP_READY ';
 
-function waitForReady(child: ChildProcess): Promise<{ issuer: string; port: number }> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      reject(new Error(`the test identity provider did not start: ${why}\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail('no ready line in 30 s'), 30_000);
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n').find((l) => l.startsWith(READY));
-      if (line === undefined) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line.slice(READY.length)));
-    });
-    child.on('exit', (code, signal) => fail(`exited (${signal ?? code})`));
-  });
-}
-
 export async function startOidcIdp(options: OidcIdpOptions): Promise<OidcIdp> {
   const { pki, ...rest } = options;
   const settings = { ...rest, clients: rest.clients ?? [], tls: pki.leaf([options.hostname]) };
   const child = spawn(process.execPath, [join(__dirname, 'oidc-idp.mjs'), JSON.stringify(settings)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const ready = await waitForReady(child).catch((error: unknown) => {
-    child.kill();
+  const ready = await readyLine<{ issuer: string; port: number }>(
+    child,
+    READY,
+    'the test identity provider',
+  ).catch(async (error: unknown) => {
+    await stopChild(child);
     throw error;
   });
   return {
     ...ready,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.stdin!.end();
-        child.kill('SIGTERM');
-      }),
+    close: () => stopChild(child),
   };
 }
