@@ -1,4 +1,4 @@
-/** A decrypted message as either link shows it: subject and header lines as text, the body in a sandbox, attachments. */
+/** A decrypted message as either link shows it: subject and header lines as text, body in a sandbox, attachments. */
 import { Text, Title3 } from '@fluentui/react-components';
 import type { MessageManifest } from '../../core/escrow/wire';
 import { AttachmentList } from './AttachmentList';

@@ -30,9 +30,8 @@ export function mailsCodes(recipient: RecipientRecord): boolean {
 /**
  * Mails a code when everything allows it (a recipient whose proof is `code` or `passcode`: a `sign-in` recipient
  * signs in instead, and a code mailed to them would cross the route their proof keeps clear of); silently does
- * nothing otherwise. Codes are counted per recipient and
- * client network, and per recipient in all with a larger share, so requests from one network cannot use up
- * what the recipient needs.
+ * nothing otherwise. Codes are counted per recipient and client network, and per recipient in all with a larger
+ * share, so requests from one network cannot use up what the recipient needs.
  */
 export async function requestCode(
   ctx: EscrowContext,
@@ -69,7 +68,8 @@ export async function requestCode(
 
 /**
  * Consumes the code on success (the caller then starts the session, which resets the wrong-code count); a wrong
- * code counts against the code and the recipient. While the recipient has to wait, a try is refused unlooked-at: the code stays usable afterwards.
+ * code counts against the code and the recipient. While the recipient has to wait, a try is refused unlooked-at:
+ * the code stays usable afterwards.
  */
 export async function verifyCode(
   ctx: EscrowContext,

@@ -37,8 +37,8 @@ function proofsOffered(recipients: RecipientRecord[]): PickupInfo['proofs'] {
 }
 
 /**
- * The passcode proof of a verified `passcode` recipient. The session already shows who they are, so a pending wait is
- * said plainly (429 with Retry-After) and, like the client-network limit, leaves every counter as it was.
+ * The passcode proof of a verified `passcode` recipient. The session already shows who they are, so a pending wait
+ * is said plainly (429 with Retry-After) and, like the client-network limit, leaves every counter as it was.
  */
 async function checkPasscode(
   ctx: EscrowContext,

@@ -1,7 +1,8 @@
 /**
- * The recipient's session after a proof (a right code, or a verified sign-in): a `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, path /)
- * whose SHA-256 the store keeps, plus a CSRF token the page holds in memory and echoes in a header. State-changing
- * recipient routes also need the portal header and a same-origin `Origin`, which a cross-site form cannot fake.
+ * The recipient's session after a proof (a right code, or a verified sign-in): a `__Host-` cookie (Secure,
+ * HttpOnly, SameSite=Strict, path /) whose SHA-256 the store keeps, plus a CSRF token the page holds in memory and
+ * echoes in a header. State-changing recipient routes also need the portal header and a same-origin `Origin`,
+ * which a cross-site form cannot fake.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
