@@ -259,10 +259,10 @@ export async function call(
   extra: Record<string, string> = {},
 ): Promise<{ status: number; json: unknown; bytes: Buffer }> {
   const headers: Record<string, string> = { ...http.headers, ...extra };
-  let payload: Buffer | string | undefined;
+  let payload: Uint8Array<ArrayBuffer> | string | undefined;
   if (Buffer.isBuffer(body)) {
     headers['content-type'] = 'application/octet-stream';
-    payload = body;
+    payload = new Uint8Array(body);
   } else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
