@@ -16,7 +16,7 @@ import { officeAsync } from './office-async';
 const SETTING = 'senderLinks';
 
 /** Roaming settings hold 32 KB for the whole add-in: the links take at most this, leaving room for others. */
-export const SENDER_LINKS_BUDGET = 30 * 1024;
+const SENDER_LINKS_BUDGET = 30 * 1024;
 
 function roamingSlot(settings: Office.RoamingSettings): SettingSlot {
   return {
@@ -28,21 +28,15 @@ function roamingSlot(settings: Office.RoamingSettings): SettingSlot {
   };
 }
 
-/** Opens `url` in the system browser (OpenBrowserWindowApi 1.1), or in a new browser tab where that is missing. */
-function openBrowser(office: typeof Office): (url: string) => Promise<void> {
-  return async (url) => {
-    if (office.context.requirements?.isSetSupported('OpenBrowserWindowApi', '1.1'))
-      office.context.ui.openBrowserWindow(url);
-    else window.open(url, '_blank', 'noopener');
-  };
-}
-
 export function officeSenderLinks(office: typeof Office): Pick<MailHost, 'senderLinks' | 'openInBrowser'> {
   const settings = office.context.roamingSettings as Office.RoamingSettings | undefined;
   return {
     ...(settings
       ? { senderLinks: senderLinkStore(roamingSlot(settings), { budget: SENDER_LINKS_BUDGET }) }
       : {}),
-    openInBrowser: openBrowser(office),
+    // OpenBrowserWindowApi 1.1; where it is missing, the pane links to the page instead.
+    ...(office.context.requirements?.isSetSupported('OpenBrowserWindowApi', '1.1')
+      ? { openInBrowser: async (url: string) => office.context.ui.openBrowserWindow(url) }
+      : {}),
   };
 }

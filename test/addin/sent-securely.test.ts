@@ -146,7 +146,9 @@ test('“Mail me my copy” opens a new message to the sender with their link, a
     }),
   ]);
   await waitFor(async () => expect((await host.senderLinks!.list())[0]?.ownCopy).toBe(true));
-  await waitFor(() => expect(item.queryByText(/Your mailbox has no copy of your link to this message yet/)).toBeNull());
+  await waitFor(() =>
+    expect(item.queryByText(/Your mailbox has no copy of your link to this message yet/)).toBeNull(),
+  );
 });
 
 test('a service without secure pickup shows no list', async () => {
@@ -158,4 +160,15 @@ test('a service without secure pickup shows no list', async () => {
   });
   const { container } = render(createElement(SentSecurely, { host, backend }));
   await waitFor(() => expect(container.textContent).toBe(''));
+});
+
+test('where the host cannot open the system browser, the kept link is a plain link to a new tab', async () => {
+  const { host: office } = outlook();
+  const sent = await sentAndKept(office);
+  const { openInBrowser: _none, ...host } = office;
+  show(host);
+  const link = (await entry(sent.id)).getByRole('link', { name: 'Open message and replies' });
+  expect(link.getAttribute('href')).toBe(sent.senderUrl);
+  expect(link.getAttribute('target')).toBe('_blank');
+  expect(link.getAttribute('rel')).toBe('noopener noreferrer');
 });

@@ -6,6 +6,7 @@
 import {
   Button,
   Input,
+  Link,
   makeStyles,
   MessageBar,
   MessageBarActions,
@@ -46,6 +47,22 @@ type Outcome = { kind: 'none' } | { kind: 'said'; text: string } | { kind: 'fail
 
 /** The expiry as the date field shows it (the day in UTC, as the list shows times). */
 const dayOf = (iso: string) => iso.slice(0, 10);
+
+/**
+ * The sender link, opened in the system browser through the host; where the host cannot, a plain link to a new
+ * browser tab (the pane is a web page).
+ */
+function OpenLink(props: { host: MailHost; url: string; onOpen: (open: () => Promise<void>) => void }) {
+  const { openInBrowser } = props.host;
+  const label = 'Open message and replies';
+  if (!openInBrowser)
+    return (
+      <Link href={props.url} target="_blank" rel="noopener noreferrer">
+        {label}
+      </Link>
+    );
+  return <Button onClick={() => props.onOpen(() => openInBrowser(props.url))}>{label}</Button>;
+}
 
 export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecurelyEntryProps) {
   const styles = useStyles();
@@ -98,6 +115,9 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       },
       true,
     );
+
+  const openLink = (open: () => Promise<void>) =>
+    act('open your link', () => open().then(() => undefined), false);
 
   const mailCopy = () => act('open your copy', async () => mailOwnCopy(host, message, link!), true);
 
@@ -156,15 +176,7 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
         </div>
       ) : null}
       <div className={styles.actions}>
-        {link && host.openInBrowser ? (
-          <Button
-            onClick={() =>
-              act('open your link', () => host.openInBrowser!(link.url).then(() => undefined), false)
-            }
-          >
-            Open message and replies
-          </Button>
-        ) : null}
+        {link ? <OpenLink host={host} url={link.url} onOpen={openLink} /> : null}
         {canMailCopy && link.ownCopy ? mailCopyButton : null}
         {live && backend.revokeMessage && asking === 'nothing' ? (
           <Button onClick={() => setAsking('revoke')}>Revoke</Button>
