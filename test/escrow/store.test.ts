@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EscrowStore, MessageRecord, NewRecipient } from '../../src/server/escrow/store';
-import { MIGRATIONS } from '../../src/server/store/migrations';
+import { sqliteEscrowStore } from '../../src/server/escrow/sqlite-store';
+import { migrate, MIGRATIONS } from '../../src/server/store/migrations';
 import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../../src/server/store/sqlite';
 
 const bytes = (n: number) => new Uint8Array(n).fill(7);
@@ -125,4 +126,40 @@ test('the escrow tables are in the service database, at the versions of the one 
   expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'escrow_schema'").get()).toBeUndefined();
   expect(db.prepare('SELECT id FROM escrow_messages').all()).toEqual([{ id: 'm1' }]);
   db.close();
+});
+
+test('migration 5: a message from before proofs keeps working — its one passcode-wrapped key, passcode recipients', async () => {
+  const db = new Database(':memory:');
+  migrate(
+    db,
+    MIGRATIONS.filter((m) => m.version < 5),
+  );
+  const insertMessage = db.prepare(
+    `INSERT INTO escrow_messages VALUES (?, 'o', '', 'a@x.test', 0, 10, 'ready', X'01', ?, 1, '[40]', ?, ?, X'02', X'03', X'04')`,
+  );
+  // Before, a passcode went into the one wrapped key every recipient got.
+  insertMessage.run('with-passcode', Buffer.from('W with PK'), Buffer.alloc(16), Buffer.alloc(32));
+  insertMessage.run('without', Buffer.from('W'), null, null);
+  const insertRecipient = db.prepare(
+    `INSERT INTO escrow_recipients (message_id, address, state) VALUES (?, ?, 'active')`,
+  );
+  insertRecipient.run('with-passcode', 'pat@x.test');
+  insertRecipient.run('without', 'bob@x.test');
+  migrate(db);
+  const migrated = sqliteEscrowStore(db);
+  try {
+    expect(await migrated.getMessage('with-passcode')).toMatchObject({
+      wrappedKey: new Uint8Array(Buffer.from('W with PK')),
+      passcodeWrappedKey: new Uint8Array(Buffer.from('W with PK')),
+      senderWrappedKey: null,
+    });
+    expect(await migrated.getMessage('without')).toMatchObject({ passcodeWrappedKey: null });
+    expect(await migrated.getRecipient('with-passcode', 'pat@x.test')).toMatchObject({
+      proof: 'passcode',
+      signIn: null,
+    });
+    expect(await migrated.getRecipient('without', 'bob@x.test')).toMatchObject({ proof: 'code' });
+  } finally {
+    db.close();
+  }
 });
