@@ -49,8 +49,14 @@ type Route =
 const FOUND_TTL_MS = 3_600_000;
 const NONE_TTL_MS = 10 * 60_000;
 const FAILED_TTL_MS = 60_000;
-const MAX_DOMAINS = 10_000;
+/** Domains, issuers and registrations kept; past it the oldest goes (many domains can name many issuers). */
+const MAX_KEPT = 10_000;
 const REMOTE_LIMITS = { maxBytes: 128 * 1024, timeoutMs: 5000 };
+
+function keep<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= MAX_KEPT && !map.has(key)) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
 
 /** A short, stable, URL-safe name for an issuer: the path segment of the sign-in route and what is stored. */
 export function issuerProviderId(issuer: string): string {
@@ -86,6 +92,7 @@ export class OidcDirectory implements SignInDirectory {
   private readonly configured = new Map<string, Route & { kind: 'configured' }>();
   private readonly domains = new Map<string, { route: Route | undefined; until: number }>();
   private readonly lookups = new SingleFlight<Route | undefined>();
+  private readonly metadataByIssuer = new Map<string, { metadata: ProviderMetadata; until: number }>();
   private readonly registrations = new Map<string, RegisteredClient>();
   private readonly registering = new SingleFlight<RegisteredClient>();
   readonly keys: KeySetCache;
@@ -136,28 +143,37 @@ export class OidcDirectory implements SignInDirectory {
     switch (route.kind) {
       case 'microsoft': {
         const authority = microsoft!.authority;
-        const metadata = await fetchMetadata(authority, this.remote, signal, microsoftIssuer(authority));
+        const metadata = await this.metadata(authority, signal, microsoftIssuer(authority));
         return { ...base, rules: 'microsoft', metadata, ...clientOf(microsoft!) };
       }
       case 'google':
         return {
           ...base,
           rules: 'google',
-          metadata: await fetchMetadata(google!.issuer, this.remote, signal),
+          metadata: await this.metadata(google!.issuer, signal),
           ...clientOf(google!),
         };
       case 'configured':
         return {
           ...base,
           rules: 'generic',
-          metadata: await fetchMetadata(route.issuer, this.remote, signal),
+          metadata: await this.metadata(route.issuer, signal),
           ...clientOf(route),
         };
       case 'discovered': {
-        const metadata = await fetchMetadata(route.issuer, this.remote, signal);
+        const metadata = await this.metadata(route.issuer, signal);
         return { ...base, rules: 'generic', metadata, ...(await this.registration(metadata, signal)) };
       }
     }
+  }
+
+  /** A provider's metadata, fetched once an hour at most: every sign-in's start and callback need it. */
+  private async metadata(issuer: string, signal?: AbortSignal, expected = issuer): Promise<ProviderMetadata> {
+    const known = this.metadataByIssuer.get(issuer);
+    if (known && known.until > this.deps.clock.now()) return known.metadata;
+    const metadata = await fetchMetadata(issuer, this.remote, signal, expected);
+    keep(this.metadataByIssuer, issuer, { metadata, until: this.deps.clock.now() + FOUND_TTL_MS });
+    return metadata;
   }
 
   /** RFC 7591: one registration per issuer while the service runs, shared by sign-ins that start at once. */
@@ -171,7 +187,7 @@ export class OidcDirectory implements SignInDirectory {
         this.remote,
         signal,
       );
-      this.registrations.set(metadata.issuer, client);
+      keep(this.registrations, metadata.issuer, client);
       return client;
     });
   }
@@ -192,8 +208,7 @@ export class OidcDirectory implements SignInDirectory {
   }
 
   private remember(domain: string, route: Route | undefined, ttlMs: number): void {
-    if (this.domains.size >= MAX_DOMAINS) this.domains.delete(this.domains.keys().next().value!);
-    this.domains.set(domain, { route, until: this.deps.clock.now() + ttlMs });
+    keep(this.domains, domain, { route, until: this.deps.clock.now() + ttlMs });
   }
 
   /** The contract's order: configured > Microsoft > Google > discovered. */
@@ -206,7 +221,7 @@ export class OidcDirectory implements SignInDirectory {
     const issuer = await webfingerIssuer(address, this.remote, signal);
     if (!issuer) return undefined;
     // Only an issuer that lets this service register can sign anyone in.
-    const metadata = await fetchMetadata(issuer, this.remote, signal);
+    const metadata = await this.metadata(issuer, signal);
     return metadata.registrationEndpoint ? { kind: 'discovered', issuer } : undefined;
   }
 
