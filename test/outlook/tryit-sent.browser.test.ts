@@ -2,8 +2,9 @@
  * "Sent securely" on the try-it page in real Chromium, against the real service: a message sent by secure pickup
  * whose sender link the simulated mailbox's roaming settings hold (as applying keeps it) is listed with its
  * recipient; "Mail me my copy" opens a new message to the sender with the link (the page's simulated mailbox shows
- * it); the link opens in a new tab, at the portal; revoking asks first, then the message is listed as revoked. The screenshot goes
- * to test/artifacts/outlook/sent-securely.png.
+ * it); the link opens in a new tab, at the portal; revoking asks first, then the message is listed as revoked. And
+ * end to end: applying secure pickup in the pane keeps the sender link in the roaming settings, never in the
+ * notice, and the new message heads the list. The screenshot goes to test/artifacts/outlook/sent-securely.png.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import type { Server } from '../../src/server/serve';
 import { nodeFetch } from '../escrow/harness';
 import { ARTIFACTS, launchBrowser, startBackend } from './browser';
 import { buildOutlook } from './built-addin';
+import { badge, compose } from './try-page';
 
 /** Where the try-it page keeps its roaming settings between visits (tryit.ts), and Outlook's setting name. */
 const TRY_ROAMING_KEY = 'sendguard-try-roaming-settings';
@@ -99,5 +101,37 @@ test('the list in the pane: the copy mailed to oneself, the link opened, the mes
   await item.getByRole('button', { name: 'Revoke' }).click();
   await item.getByText(/revoked: nobody can open it any more\.$/).waitFor();
   expect(await item.getByRole('button', { name: 'Open message and replies' }).count()).toBe(0);
+  await page.close();
+}, 120_000);
+
+test('applying secure pickup keeps the sender link in the roaming settings, not in the notice, and lists the message', async () => {
+  const page = await context.newPage();
+  await page.goto(`${base}/try/?token=${encodeURIComponent(token)}`);
+  await compose(page, { to: 'carl@partial.sendguard.test', subject: 'SSN', body: 'Her SSN is 234-56-7890.' });
+  await badge(page, 'carl@partial', 'Secure pickup');
+  await page.getByRole('button', { name: 'Suggest one' }).click();
+  await page.getByRole('button', { name: 'Send by secure pickup' }).click();
+  await page.getByText('The message is stored for secure pickup').waitFor({ timeout: 30_000 });
+
+  const { roaming, notice } = await page.evaluate(() => {
+    const { state } = (window as unknown as { sendguardTry: { state: { roaming: unknown; text: string } } })
+      .sendguardTry;
+    return { roaming: JSON.stringify(state.roaming), notice: state.text };
+  });
+  const senderUrl = /https?:[^"]+#s1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/.exec(roaming)?.[0];
+  expect(senderUrl).toBeDefined();
+  expect(notice).toContain('#r1.');
+  expect(notice).not.toContain('#s1.');
+  const id = /#s1\.([A-Za-z0-9_-]{22})\./.exec(senderUrl!)![1]!;
+
+  const item = page.getByTestId(`sent-${id}`);
+  await item.getByText('To carl@partial.sendguard.test').waitFor();
+  expect(await page.locator('[data-testid^="sent-"]').first().getAttribute('data-testid')).toBe(`sent-${id}`);
+  await item.getByRole('button', { name: 'Mail me my copy' }).click();
+  const copy = page.locator('#opened li', { hasText: senderUrl! });
+  await copy.waitFor();
+  expect(await copy.textContent()).toContain(
+    'Your link to your secure message to carl@partial.sendguard.test',
+  );
   await page.close();
 }, 120_000);
