@@ -4,6 +4,7 @@
  * made here with jose and a key of the test's own.
  */
 import { jose } from '../../src/server/auth/jose';
+import type { ClaimRules } from '../../src/server/escrow/sign-in/claims';
 import { verifyIdToken } from '../../src/server/escrow/sign-in/id-token';
 
 const ISSUER = 'https://idp.clinic.example';
@@ -53,7 +54,7 @@ async function token({
   return new jose.SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
 }
 
-const expect_ = { issuer: ISSUER, clientId: CLIENT, nonce: NONCE, now: NOW };
+const expect_ = { issuer: ISSUER, rules: 'generic' as ClaimRules, clientId: CLIENT, nonce: NONCE, now: NOW };
 const verify = (idToken: string, overrides: Partial<typeof expect_> = {}) =>
   verifyIdToken(idToken, { ...expect_, keys, ...overrides });
 
@@ -98,4 +99,19 @@ test("Microsoft: the issuer must be the template filled in with the token's own 
     claims: { tid, iss: 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0' },
   });
   await expect(verify(other, { issuer: template })).rejects.toMatchObject({ code: 'SIGN_IN_TOKEN_INVALID' });
+});
+
+test("Google: its tokens may name the issuer without https://, and only Google's may", async () => {
+  const google = 'https://accounts.google.com';
+  const bare = await token({ claims: { iss: 'accounts.google.com' } });
+  await expect(verify(bare, { issuer: google, rules: 'google' })).resolves.toMatchObject({
+    iss: 'accounts.google.com',
+  });
+  await expect(verify(bare, { issuer: google, rules: 'generic' })).rejects.toMatchObject({
+    code: 'SIGN_IN_TOKEN_INVALID',
+  });
+  const elsewhere = await token({ claims: { iss: 'idp.clinic.example' } });
+  await expect(verify(elsewhere, { issuer: ISSUER, rules: 'google' })).rejects.toMatchObject({
+    code: 'SIGN_IN_TOKEN_INVALID',
+  });
 });

@@ -63,6 +63,15 @@ export function claimsVouchFor(rules: ClaimRules, claims: Claims, address: strin
   }
 }
 
+/** Google's ID tokens may name their issuer without the scheme (Google's OpenID Connect documentation). */
+const GOOGLE_ISSUER = 'https://accounts.google.com';
+
+/** Whether the token names the issuer it must (`expectedIssuer`), or Google's other spelling of it. */
+export function issuerAccepted(rules: ClaimRules, metadataIssuer: string, claims: Claims): boolean {
+  if (claims.iss === expectedIssuer(metadataIssuer, claims)) return true;
+  return rules === 'google' && metadataIssuer === GOOGLE_ISSUER && claims.iss === 'accounts.google.com';
+}
+
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**

@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { jose, type JWTVerifyGetKey } from '../../auth/jose';
-import { expectedIssuer, type Claims } from './claims';
+import { issuerAccepted, type ClaimRules, type Claims } from './claims';
 import { SignInError } from './errors';
 import { fetchJson, type RemoteJsonDeps } from './remote-json';
 
@@ -47,6 +47,7 @@ export async function exchangeCode(
 export interface IdTokenExpectations {
   /** The provider metadata's issuer (Microsoft's holds `{tenantid}`). */
   issuer: string;
+  rules: ClaimRules;
   clientId: string;
   nonce: string;
   keys: JWTVerifyGetKey;
@@ -79,7 +80,7 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
   } catch (error) {
     throw invalid('did not verify', error);
   }
-  if (claims.iss !== expectedIssuer(expected.issuer, claims)) throw invalid('names another issuer');
+  if (!issuerAccepted(expected.rules, expected.issuer, claims)) throw invalid('names another issuer');
   // §3.1.3.7 (4, 5): with more than one audience, the authorized party must be this client.
   if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== expected.clientId)
     throw invalid('was issued to another party');

@@ -154,6 +154,7 @@ async function provenAddress(
   );
   const claims = await verifyIdToken(idToken, {
     issuer: client.metadata.issuer,
+    rules: client.rules,
     clientId: client.clientId,
     nonce: transaction.nonce,
     keys: directory.keys.forUri(client.metadata.jwksUri),
