@@ -1,10 +1,10 @@
-/** Chooses the view from the link: the recipient's pickup, the sender's replies, or a plain explanation. */
+/** Chooses the view from the link: the recipient's pickup, the sender's message and replies, or an explanation. */
 import { MessageBar, MessageBarBody } from '@fluentui/react-components';
 import { useMemo } from 'react';
 import { readLink } from '../pickup-client';
 import { Page } from './Page';
 import { RecipientFlow } from './RecipientFlow';
-import { SenderReplies } from './SenderReplies';
+import { SenderLinkView } from './SenderLinkView';
 
 export function App({ fragment, apiBase }: { fragment: string; apiBase: string }) {
   const link = useMemo(() => readLink(fragment), [fragment]);
@@ -21,7 +21,7 @@ export function App({ fragment, apiBase }: { fragment: string; apiBase: string }
     );
   }
   return link.role === 'sender' ? (
-    <SenderReplies link={link} apiBase={apiBase} />
+    <SenderLinkView link={link} apiBase={apiBase} />
   ) : (
     <RecipientFlow link={link} apiBase={apiBase} />
   );

@@ -56,7 +56,7 @@ function Replies({ replies }: { replies: SenderReading['replies'] }) {
   );
 }
 
-export function SenderReplies({ link, apiBase }: { link: PickupLink; apiBase: string }) {
+export function SenderLinkView({ link, apiBase }: { link: PickupLink; apiBase: string }) {
   const client = useMemo(
     () => new SenderClient(link, { apiBase, fetch: window.fetch.bind(window) }),
     [link, apiBase],
