@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { mailboxKey } from '../../../core/addresses';
 import {
   SIGN_IN_FAILED_PARAM,
   SIGNED_IN_PARAM,
@@ -20,7 +21,6 @@ import { IdParams, PUBLIC, TAGS } from '../route-schemas';
 import { claimsVouchFor } from './claims';
 import type { OidcClient, OidcDirectory } from './directory';
 import { exchangeCode, verifyIdToken } from './id-token';
-import { mailboxKey } from '../../../core/addresses';
 import {
   clearTransactionCookie,
   codeChallenge,
@@ -41,7 +41,7 @@ const CallbackQuery = z.looseObject({
 });
 type CallbackQuery = z.infer<typeof CallbackQuery>;
 
-/** The portal's own path for the callback, under the API's. */
+/** The callback's path under the escrow API (`/api/v1/escrow`). */
 export const CALLBACK_PATH = '/sign-in/callback';
 
 /** The one redirect URI every provider knows this service by. */
@@ -59,10 +59,13 @@ function land(ctx: EscrowContext, reply: FastifyReply, param: string, value: str
 const fail = (ctx: EscrowContext, reply: FastifyReply, failure: SignInFailure) =>
   land(ctx, reply, SIGN_IN_FAILED_PARAM, failure);
 
-/** Failures of a step that redirects: the rate limit in its own words, the rest logged and named vaguely. */
+/**
+ * Failures of a step that redirects: the rate limit in its own words; the rest (the provider's, or a store's)
+ * logged with their codes, and told the recipient as a failure to try again later.
+ */
 function failureOf(ctx: EscrowContext, error: unknown): SignInFailure {
   if (error instanceof RetryLaterError) return 'too-many';
-  ctx.log.warn({ err: error }, 'a recipient sign-in failed at the provider');
+  ctx.log.warn({ err: error }, 'a recipient sign-in failed');
   return 'provider-error';
 }
 
@@ -136,11 +139,10 @@ function startRoute(app: FastifyInstance, ctx: EscrowContext, directory: OidcDir
 async function provenAddress(
   ctx: EscrowContext,
   directory: OidcDirectory,
+  client: OidcClient,
   transaction: SignInTransaction,
   code: string,
 ): Promise<string | undefined> {
-  const client = await directory.clientFor(transaction.via, transaction.provider);
-  if (!client) return undefined;
   const idToken = await exchangeCode(
     {
       tokenEndpoint: client.metadata.tokenEndpoint,
@@ -187,7 +189,10 @@ function callbackRoute(app: FastifyInstance, ctx: EscrowContext, directory: Oidc
       try {
         limitClient(ctx, request);
         if (!(await findLiveMessage(ctx, transaction.messageId))) return fail(ctx, reply, 'gone');
-        const address = await provenAddress(ctx, directory, transaction, code);
+        // Looked up again: the provider may have changed for the domain since the sign-in started.
+        const client = await directory.clientFor(transaction.via, transaction.provider);
+        if (!client) return fail(ctx, reply, 'not-offered');
+        const address = await provenAddress(ctx, directory, client, transaction, code);
         if (!address || !(await signsInWith(ctx, transaction, address)))
           return fail(ctx, reply, 'not-a-recipient');
         await startRecipientSession(ctx, request, reply, { messageId: transaction.messageId, address });
