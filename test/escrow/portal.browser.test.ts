@@ -14,6 +14,7 @@ import { PORTAL_CSP } from '../../src/server/escrow/headers';
 import { smtpMailer } from '../../src/server/escrow/mailer';
 import { launchChromium } from '../helpers/chromium';
 import { testbed, type Testbed } from '../helpers/testbed';
+import { bedRelay } from './bed-relay';
 import { nodeFetch, startEscrowServer, type EscrowServer } from './harness';
 import { codeIn, mailArrives, waitForMail } from './maildir';
 import { ensurePortalBuilt } from './portal-build';
@@ -31,15 +32,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensurePortalBuilt();
   server = await startEscrowServer({
-    mailer: smtpMailer({
-      host: bed.smtp.good!.split(':')[0]!,
-      port: 25,
-      secure: false,
-      from: 'sendguard@sendguard.test',
-      ca: readFileSync(bed.caFile, 'utf8'),
-      servername: 'mx.sendguard.test',
-      allowPlaintextRelay: false,
-    }),
+    mailer: smtpMailer(bedRelay(bed)),
     config: { perIp: { max: 500, windowMs: 60_000 } },
   });
   browser = await launchChromium({
