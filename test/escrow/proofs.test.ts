@@ -6,12 +6,14 @@
  */
 import type { EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { randomBytes as secret, toBase64Url } from '../../src/core/escrow/bytes';
+import type { FetchLike } from '../../src/core/escrow/http';
 import { parseFragment } from '../../src/core/escrow/link';
 import type { EscrowRecipient } from '../../src/core/escrow/wire';
 import { PickupClient } from '../../src/portal/pickup-client';
 import {
   cookieFetch,
   escrowSample,
+  nodeFetch,
   recordingMailer,
   signInByDomain,
   startEscrowServer,
@@ -197,4 +199,19 @@ test("the sender's list names each recipient's proof", async () => {
     { address: 'ann@contoso.test', proof: 'sign-in', state: 'active' },
     { address: 'bob@weak.test', proof: 'code', state: 'active' },
   ]);
+});
+
+test('the add-in sends a passcode exactly when a recipient needs one, and refuses one who needs it without it', async () => {
+  const requests: string[] = [];
+  const counting: FetchLike = (url, init) => {
+    requests.push(`${init.method} ${new URL(url).pathname}`);
+    return nodeFetch(url, init);
+  };
+  await expect(
+    escrowSample(server, { recipients: [{ address: 'pat@weak.test', proof: 'passcode' }], fetch: counting }),
+  ).rejects.toMatchObject({ code: 'ESCROW_INPUT_INVALID' });
+  expect(requests).toEqual([]);
+  // A passcode no recipient needs is not part of the message: a code recipient opens without it.
+  const sent = await escrowSample(server, { passcode: PASSCODE, fetch: counting });
+  expect((await pickup(sent).info()).passcodeSalt).toBeUndefined();
 });
