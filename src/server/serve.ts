@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../core/clock';
 import type { Policy } from '../core/policy/schema';
 import { buildApp } from './app';
@@ -50,7 +50,17 @@ function services(
   config: Config,
   store: Store,
   metrics: Metrics,
-  { ca, policy, clock }: { ca: Buffer | undefined; policy: Policy; clock: Clock },
+  {
+    ca,
+    policy,
+    clock,
+    onSignInLookupError,
+  }: {
+    ca: Buffer | undefined;
+    policy: Policy;
+    clock: Clock;
+    onSignInLookupError: (error: unknown, domain: string) => void;
+  },
 ) {
   const dns = dnsClientFor(config.dns.servers);
   const network = { allowPrivateAddresses: config.allowPrivateAddresses, ...(ca ? { ca } : {}) };
@@ -85,7 +95,7 @@ function services(
       return transport.assess(domain, opts);
     },
   };
-  const signIn = createSignInDirectory(config, { dns, network, clock });
+  const signIn = createSignInDirectory(config, { dns, network, clock, onLookupError: onSignInLookupError });
   return { transport: countedTransport, keys, signIn };
 }
 
@@ -98,7 +108,16 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
     const tls = await tlsMaterial(config, { clock });
-    const { signIn, ...checks } = services(config, store, metrics, { ca, policy, clock });
+    // The sign-in directory is built before the app whose log tells why a domain's provider could not be found.
+    const late: { log?: FastifyBaseLogger } = {};
+    const onSignInLookupError = (err: unknown, domain: string) =>
+      late.log?.warn({ err, domain }, 'the sign-in provider of a domain could not be found');
+    const { signIn, ...checks } = services(config, store, metrics, {
+      ca,
+      policy,
+      clock,
+      onSignInLookupError,
+    });
     const app = await buildApp(config, {
       store,
       policy,
@@ -110,6 +129,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
+    late.log = app.log;
     await app.register(outlookDeployment, {
       publicUrl: config.publicUrl,
       sendMode: config.sendMode,
