@@ -237,7 +237,8 @@ export interface ReadReply {
 
 /**
  * A reply whose tag does not verify: someone without the content key made it — someone with access to the
- * server. It is neither decrypted nor shown; only who it claims to be from and when.
+ * server. It is neither decrypted nor shown; only who it claims to be from and when. (A reply whose tag verifies
+ * but whose ciphertext does not open was altered there: it is shown the same way.)
  */
 export interface UnverifiedReply {
   verified: false;
@@ -254,6 +255,14 @@ export interface SenderReading {
 }
 
 type SenderViewReply = SenderView['replies'][number];
+
+/** A decryption's refusal becomes `instead`; anything else (the network, the server) still fails the view. */
+const unlessAltered =
+  <T>(instead: T) =>
+  (error: unknown): T => {
+    if (error instanceof EscrowCryptoError) return instead;
+    throw error;
+  };
 
 /** The sender's view through their own link: their copy of the message and every verified reply, decrypted here. */
 export class SenderClient {
@@ -295,11 +304,10 @@ export class SenderClient {
         from: reply.from,
         ephemeralPublicKey: fromBase64Url(reply.ephemeralPublicKey),
       };
-      replies.push(
-        (await replyTagValid(tagged, fromBase64Url(reply.tag)))
-          ? await this.openReply(reply, privateKey, headers)
-          : { verified: false, from: reply.from, at: reply.at },
-      );
+      const unverified: UnverifiedReply = { verified: false, from: reply.from, at: reply.at };
+      if (!(await replyTagValid(tagged, fromBase64Url(reply.tag)))) replies.push(unverified);
+      // A tagged reply whose ciphertext does not open was altered on the server: no better than a forged one.
+      else replies.push(await this.openReply(reply, privateKey, headers).catch(unlessAltered(unverified)));
     }
     return {
       manifest,

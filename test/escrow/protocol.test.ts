@@ -4,7 +4,7 @@
  * real SMTP; this file covers every refusal quickly.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { parseFragment } from '../../src/core/escrow/link';
@@ -284,6 +284,33 @@ test('the recipient replies with an attachment; the sender reads their message a
   });
   await expect(wrong.read()).rejects.toMatchObject({ code: 'ESCROW_SESSION_INVALID' });
   expect(await auditEvents(sent.id)).toContain('replied');
+});
+
+test('a reply altered on the server is shown as unverified; the message and the other replies still open', async () => {
+  const sent = await escrow();
+  const client = await verified(sent);
+  await client.open();
+  await client.reply('first reply', []);
+  await client.reply('second reply', []);
+  const dir = join(server.dataDir, 'escrow-blobs', sent.id);
+  const [first] = readdirSync(dir)
+    .filter((name) => name.startsWith('reply-'))
+    .sort();
+  const path = join(dir, first!);
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 1]! ^= 1;
+  writeFileSync(path, bytes);
+  const reading = await new SenderClient(parseFragment(new URL(sent.senderUrl).hash), {
+    apiBase: server.apiBase,
+    fetch: nodeFetch,
+  }).read();
+  expect(reading.manifest.subject).toBe('Lab results');
+  expect(reading.replies.map((r) => r.verified).sort()).toEqual([false, true]);
+  expect(reading.replies.find((r) => !r.verified)).toEqual({
+    verified: false,
+    from: 'bob@partner.test',
+    at: expect.any(String),
+  });
 });
 
 test('a passcode is a third secret: past 5 wrong passcodes each try waits (429), the right one still opens', async () => {
