@@ -1,0 +1,120 @@
+/**
+ * Which provider the sign-in directory names for an address (docs/escrow-protocol.md, "Sign-in"): configured
+ * issuer > Microsoft > Google > discovered, built-ins only with their client configured, each domain asked once
+ * for a while, and a failing lookup told, not thrown. The network is a fake httpsGet answering by URL.
+ */
+import { SignInSettingsSchema } from '../../src/server/config/escrow';
+import type { HttpsGet } from '../../src/server/net/https-get';
+import { OidcDirectory } from '../../src/server/escrow/sign-in/directory';
+import { ManualClock } from '../helpers/clock';
+
+const ISSUER = 'https://id.partner.example';
+const METADATA = {
+  issuer: ISSUER,
+  authorization_endpoint: `${ISSUER}/auth`,
+  token_endpoint: `${ISSUER}/token`,
+  jwks_uri: `${ISSUER}/jwks`,
+  registration_endpoint: `${ISSUER}/reg`,
+};
+const JRD = { links: [{ rel: 'http://openid.net/specs/connect/1.0/issuer', href: ISSUER }] };
+
+function setUp(signIn: unknown, documents: Record<string, unknown> = {}, mx: Record<string, string[]> = {}) {
+  const clock = new ManualClock();
+  const fetched: string[] = [];
+  const mxAsked: string[] = [];
+  const failures: string[] = [];
+  const httpsGet: HttpsGet = async (url) => {
+    fetched.push(url);
+    const found = Object.entries(documents).find(([prefix]) => url.startsWith(prefix))?.[1];
+    return {
+      status: found ? 200 : 404,
+      headers: {},
+      body: Buffer.from(JSON.stringify(found ?? {})),
+      address: '192.0.2.1',
+    };
+  };
+  const directory = new OidcDirectory({
+    settings: SignInSettingsSchema.parse(signIn),
+    redirectUri: 'https://sendguard.example/api/v1/escrow/sign-in/callback',
+    network: { resolveAddresses: async () => ['192.0.2.1'], allowPrivateAddresses: false },
+    httpsGet,
+    mxHosts: async (domain) => {
+      mxAsked.push(domain);
+      if (domain === 'dns-fails.example') throw new Error('SERVFAIL');
+      return mx[domain] ?? [];
+    },
+    clock,
+    onLookupError: (_error, domain) => failures.push(domain),
+  });
+  return { directory, clock, fetched, mxAsked, failures };
+}
+
+const MICROSOFT = { clientId: 'm' };
+const GOOGLE = { clientId: 'g' };
+
+test('a configured issuer comes first, even for a domain whose mail is Microsoft 365', async () => {
+  const { directory } = setUp(
+    {
+      microsoft: MICROSOFT,
+      issuers: [{ domains: ['Partner.Example'], issuer: ISSUER, clientId: 'p', label: 'Partner' }],
+    },
+    {},
+    { 'partner.example': ['partner-example.mail.protection.outlook.com'] },
+  );
+  expect(await directory.providerFor('ana@partner.example')).toEqual({
+    provider: expect.stringMatching(/^oidc-[\w-]{22}$/),
+    label: 'Partner',
+  });
+});
+
+test('Microsoft and Google, each only where its client is configured', async () => {
+  const mx = {
+    'm365.example': ['m365-example.mail.protection.outlook.com'],
+    'gws.example': ['aspmx.l.google.com'],
+  };
+  const both = setUp({ microsoft: MICROSOFT, google: GOOGLE, discover: false }, {}, mx).directory;
+  expect(await both.providerFor('ana@m365.example')).toEqual({ provider: 'microsoft', label: 'Microsoft' });
+  expect(await both.providerFor('ana@gws.example')).toEqual({ provider: 'google', label: 'Google' });
+  expect(await both.providerFor('ana@outlook.com')).toEqual({ provider: 'microsoft', label: 'Microsoft' });
+  const googleOnly = setUp({ google: GOOGLE, discover: false }, {}, mx).directory;
+  expect(await googleOnly.providerFor('ana@m365.example')).toBeUndefined();
+  expect(await googleOnly.providerFor('ana@gmail.com')).toEqual({ provider: 'google', label: 'Google' });
+});
+
+test('RFC 7033: the issuer a domain names, if it lets the service register; each domain asked once', async () => {
+  const documents = {
+    'https://partner.example/.well-known/webfinger?resource=acct%3Aana%40partner.example&rel=': JRD,
+    [`${ISSUER}/.well-known/openid-configuration`]: METADATA,
+  };
+  const { directory, fetched } = setUp({}, documents);
+  const named = await directory.providerFor('ana@partner.example');
+  expect(named).toEqual({ provider: expect.stringMatching(/^oidc-/), label: 'id.partner.example' });
+  expect(await directory.providerFor('bob@partner.example')).toEqual(named);
+  expect(fetched).toHaveLength(2);
+
+  const { directory: noRegistration } = setUp(
+    {},
+    {
+      ...documents,
+      [`${ISSUER}/.well-known/openid-configuration`]: { ...METADATA, registration_endpoint: undefined },
+    },
+  );
+  expect(await noRegistration.providerFor('ana@partner.example')).toBeUndefined();
+});
+
+test('discovery off: a domain that names an issuer gets none', async () => {
+  const { directory, fetched } = setUp({ discover: false }, { 'https://partner.example/': JRD });
+  expect(await directory.providerFor('ana@partner.example')).toBeUndefined();
+  expect(fetched).toEqual([]);
+});
+
+test('a failing lookup is told and answered "none", and asked again after a minute, not at once', async () => {
+  const { directory, clock, mxAsked, failures } = setUp({ microsoft: MICROSOFT });
+  expect(await directory.providerFor('ana@dns-fails.example')).toBeUndefined();
+  expect(await directory.providerFor('ana@dns-fails.example')).toBeUndefined();
+  expect(failures).toEqual(['dns-fails.example']);
+  expect(mxAsked).toEqual(['dns-fails.example']);
+  clock.advance(61_000);
+  await directory.providerFor('ana@dns-fails.example');
+  expect(mxAsked).toEqual(['dns-fails.example', 'dns-fails.example']);
+});
