@@ -110,3 +110,10 @@ export function textInputs(
 }
 
 export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** JSON nested `depth` deep with one of the given opening and closing pairs, up to MAX_INPUT. */
+export function deepJson(pairs: Array<[string, string]>): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom(...pairs), fc.integer({ min: 1, max: 30_000 }))
+    .map(([[open, close], depth]) => (open.repeat(depth) + '1' + close.repeat(depth)).slice(0, MAX_INPUT));
+}

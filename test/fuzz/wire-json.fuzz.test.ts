@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { readAssessAnswer } from '../../src/core/evaluate/answer';
 import { MessageManifest, ReplyManifest } from '../../src/core/escrow/wire';
 import { AssessAnswer, Assessments } from '../../src/core/wire';
-import { MAX_INPUT, textInputs } from './generators';
+import { deepJson, textInputs } from './generators';
 import { fuzzTest } from './runner';
 
 const answer = JSON.stringify({
@@ -33,12 +33,11 @@ const manifest = JSON.stringify({
   attachments: [{ name: 'a.pdf', type: 'application/pdf', size: 10, salt: 'A'.repeat(22) }],
 });
 
-const deep = fc
-  .tuple(
-    fc.constantFrom(['[', ']'], ['{"a":', '}'], ['{"recipients":[', ']}']),
-    fc.integer({ min: 1, max: 30_000 }),
-  )
-  .map(([[open, close], depth]) => (open.repeat(depth) + '1' + close.repeat(depth)).slice(0, MAX_INPUT));
+const deep = deepJson([
+  ['[', ']'],
+  ['{"a":', '}'],
+  ['{"recipients":[', ']}'],
+]);
 
 const documents = fc.oneof(
   textInputs(
