@@ -76,7 +76,10 @@ export const RecipientStatus = z.object({
   address: z.string(),
   proof: RecipientProofWord,
   state: RecipientState,
+  /** When the recipient last proved who they are (a right code or a sign-in). */
   verifiedAt: z.string().optional(),
+  /** When the recipient first opened the message (was given its keys), not merely proved who they are. */
+  openedAt: z.string().optional(),
 });
 
 export const MessageSummary = z.object({

@@ -65,6 +65,8 @@ function requireExpiryWithin(
 
 async function summary(ctx: EscrowContext, message: MessageRecord): Promise<MessageSummary> {
   const recipients = await ctx.store.recipients(message.id);
+  // An open is the server releasing the keys (`viewed`), which a proof alone (`verifiedAt`) does not show.
+  const opened = await ctx.store.firstEvents(message.id, 'viewed');
   return {
     id: message.id,
     state: message.state,
@@ -75,6 +77,7 @@ async function summary(ctx: EscrowContext, message: MessageRecord): Promise<Mess
       proof: r.proof,
       state: r.state,
       ...(r.verifiedAt ? { verifiedAt: iso(r.verifiedAt) } : {}),
+      ...(opened.has(r.address) ? { openedAt: iso(opened.get(r.address)!) } : {}),
     })),
     replies: (await ctx.store.listReplies(message.id)).filter((r) => r.blobSizes).length,
   };

@@ -382,6 +382,16 @@ class SqliteEscrowStore implements EscrowStore {
     return row?.n as number;
   }
 
+  async firstEvents(messageId: string, event: string): Promise<Map<string, number>> {
+    const rows = this.all(
+      `SELECT recipient, MIN(at) AS first FROM escrow_audit
+       WHERE message_id = ? AND event = ? AND recipient IS NOT NULL GROUP BY recipient`,
+      messageId,
+      event,
+    );
+    return new Map(rows.map((r) => [r.recipient as string, r.first as number]));
+  }
+
   async forgetNetworkDetails(before: number): Promise<number> {
     return this.run(
       'UPDATE escrow_audit SET ip = NULL, user_agent = NULL WHERE at < ? AND (ip IS NOT NULL OR user_agent IS NOT NULL)',

@@ -155,6 +155,8 @@ export interface EscrowStore {
   appendAudit(entry: AuditRecord): Promise<void>;
   audit(messageId: string): Promise<AuditRecord[]>;
   countAudit(messageId: string, recipient: string, event: AuditEvent, since: number): Promise<number>;
+  /** Each recipient's first entry of `event` in the message's audit log: address -> time. */
+  firstEvents(messageId: string, event: AuditEvent): Promise<Map<string, number>>;
   /** Blanks IP and user agent of entries older than `before` (retention policy); the entries stay. */
   forgetNetworkDetails(before: number): Promise<number>;
 }
