@@ -31,29 +31,15 @@ describe('Microsoft', () => {
     expect(claimsVouchFor('microsoft', { ...base, email_verified: true }, 'ana@clinic.example')).toBe(false);
   });
 
-  test('a work account: the address in verified_primary_email or verified_secondary_email counts', () => {
-    const base = { tid: WORK_TENANT, email: 'someone-else@clinic.example' };
-    expect(
-      claimsVouchFor(
-        'microsoft',
-        { ...base, verified_primary_email: ['Ana@clinic.example'] },
-        'ana@clinic.example',
-      ),
-    ).toBe(true);
-    expect(
-      claimsVouchFor(
-        'microsoft',
-        { ...base, verified_secondary_email: ['x@y.example', 'ana@clinic.example'] },
-        'ana@clinic.example',
-      ),
-    ).toBe(true);
-    expect(
-      claimsVouchFor(
-        'microsoft',
-        { ...base, verified_primary_email: 'ana@clinic.example' },
-        'ana@clinic.example',
-      ),
-    ).toBe(false);
+  test('a work account: verified_primary_email or verified_secondary_email alone counts for nothing', () => {
+    // The tenant fills these from its own user data; nothing says it owns the domain (fail closed).
+    const address = 'ana@clinic.example';
+    const cases = [
+      { tid: WORK_TENANT, verified_primary_email: [address] },
+      { tid: WORK_TENANT, email: address, verified_primary_email: [address] },
+      { tid: WORK_TENANT, email: 'someone-else@clinic.example', verified_secondary_email: [address] },
+    ];
+    for (const claims of cases) expect(claimsVouchFor('microsoft', claims, address)).toBe(false);
   });
 
   test('a work tenant cannot vouch for a consumer domain, even with xms_edov', () => {
@@ -64,11 +50,15 @@ describe('Microsoft', () => {
   test("the multi-tenant issuer is filled in with the token's own tid, and only with a tenant ID", () => {
     const template = microsoftIssuer('https://login.microsoftonline.com/common/v2.0');
     expect(template).toBe('https://login.microsoftonline.com/{tenantid}/v2.0');
-    expect(expectedIssuer(template, { tid: WORK_TENANT })).toBe(
+    expect(expectedIssuer('microsoft', template, { tid: WORK_TENANT })).toBe(
       `https://login.microsoftonline.com/${WORK_TENANT}/v2.0`,
     );
-    expect(expectedIssuer(template, { tid: 'evil.example/x' })).toBeUndefined();
-    expect(expectedIssuer(template, {})).toBeUndefined();
+    expect(expectedIssuer('microsoft', template, { tid: 'evil.example/x' })).toBeUndefined();
+    expect(expectedIssuer('microsoft', template, {})).toBeUndefined();
+    // Any other provider's issuer is what it says, braces and all: a token's tid does not reshape it.
+    expect(expectedIssuer('generic', 'https://idp.example/{tenantid}', { tid: WORK_TENANT })).toBe(
+      'https://idp.example/{tenantid}',
+    );
     expect(microsoftIssuer(`https://login.microsoftonline.com/${WORK_TENANT}/v2.0`)).toBe(
       `https://login.microsoftonline.com/${WORK_TENANT}/v2.0`,
     );

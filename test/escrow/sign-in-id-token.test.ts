@@ -94,11 +94,25 @@ test("Microsoft: the issuer must be the template filled in with the token's own 
   const tid = '4a1f0c5e-9d2b-4c7e-8f00-123456789abc';
   const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
   const own = await token({ claims: { tid, iss: `https://login.microsoftonline.com/${tid}/v2.0` } });
-  await expect(verify(own, { issuer: template })).resolves.toMatchObject({ tid });
+  await expect(verify(own, { issuer: template, rules: 'microsoft' })).resolves.toMatchObject({ tid });
   const other = await token({
     claims: { tid, iss: 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0' },
   });
-  await expect(verify(other, { issuer: template })).rejects.toMatchObject({ code: 'SIGN_IN_TOKEN_INVALID' });
+  await expect(verify(other, { issuer: template, rules: 'microsoft' })).rejects.toMatchObject({
+    code: 'SIGN_IN_TOKEN_INVALID',
+  });
+});
+
+test("only Microsoft's rules fill {tenantid} in: another issuer's template is no wildcard", async () => {
+  const tid = '4a1f0c5e-9d2b-4c7e-8f00-123456789abc';
+  const template = `${ISSUER}/{tenantid}`;
+  const filled = await token({ claims: { tid, iss: `${ISSUER}/${tid}` } });
+  await expect(verify(filled, { issuer: template, rules: 'generic' })).rejects.toMatchObject({
+    code: 'SIGN_IN_TOKEN_INVALID',
+  });
+  await expect(verify(filled, { issuer: template, rules: 'google' })).rejects.toMatchObject({
+    code: 'SIGN_IN_TOKEN_INVALID',
+  });
 });
 
 test("Google: its tokens may name the issuer without https://, and only Google's may", async () => {

@@ -6,13 +6,12 @@
  */
 import { mailboxKey } from '../../../core/addresses';
 import { isGoogleConsumerDomain, isMicrosoftConsumerDomain, MICROSOFT_CONSUMER_TENANT } from './built-in';
+import { domainOf } from './domain-of';
 
 /** How a provider's claims are read: Microsoft's, Google's, or OpenID Connect's own `email_verified`. */
 export type ClaimRules = 'microsoft' | 'google' | 'generic';
 
 export type Claims = Record<string, unknown>;
-
-const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
 /** The claim as a mailbox key, when it is a string that reads as an address. */
 function claimedAddress(value: unknown): string | undefined {
@@ -32,24 +31,17 @@ function googleVouches(claims: Claims, address: string): boolean {
   return genericVouches(claims, address) && (isGoogleConsumerDomain(domain) || claims.hd === domain);
 }
 
-function listed(value: unknown, address: string): boolean {
-  return Array.isArray(value) && value.some((entry) => claimedAddress(entry) === address);
-}
-
 /**
  * Microsoft: a personal account (the consumer tenant) speaks only for Microsoft's own consumer domains — anyone
- * can open one with any other address. A work or school account's email counts when the tenant owns its domain
- * (`xms_edov`, the optional claim "email domain owner verified") or when Entra lists the address as verified.
+ * can open one with any other address. A work or school account's email counts only when the tenant owns its
+ * domain (`xms_edov`, the optional claim "email domain owner verified"). `verified_primary_email` and
+ * `verified_secondary_email` are not read: they come from the tenant's own user data, and nothing says the tenant
+ * owns their domain.
  */
 function microsoftVouches(claims: Claims, address: string): boolean {
   const consumerDomain = isMicrosoftConsumerDomain(domainOf(address));
   if (claims.tid === MICROSOFT_CONSUMER_TENANT) return consumerDomain && emailIs(claims, address);
-  if (consumerDomain) return false;
-  return (
-    (claims.xms_edov === true && emailIs(claims, address)) ||
-    listed(claims.verified_primary_email, address) ||
-    listed(claims.verified_secondary_email, address)
-  );
+  return !consumerDomain && claims.xms_edov === true && emailIs(claims, address);
 }
 
 export function claimsVouchFor(rules: ClaimRules, claims: Claims, address: string): boolean {
@@ -68,7 +60,7 @@ const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /** Whether the token names the issuer it must (`expectedIssuer`), or Google's other spelling of it. */
 export function issuerAccepted(rules: ClaimRules, metadataIssuer: string, claims: Claims): boolean {
-  if (claims.iss === expectedIssuer(metadataIssuer, claims)) return true;
+  if (claims.iss === expectedIssuer(rules, metadataIssuer, claims)) return true;
   return rules === 'google' && metadataIssuer === GOOGLE_ISSUER && claims.iss === 'accounts.google.com';
 }
 
@@ -77,10 +69,15 @@ const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /**
  * The issuer a token must name. Microsoft's multi-tenant metadata names `https://login.microsoftonline.com/
  * {tenantid}/v2.0`: the token's own `tid` fills it in (and must be a tenant ID, so it cannot reshape the URL).
- * Undefined when the token cannot have a valid issuer.
+ * Only Microsoft's: any other issuer is taken as it is written, so a provider cannot make its tokens' issuer
+ * depend on a claim of theirs. Undefined when the token cannot have a valid issuer.
  */
-export function expectedIssuer(metadataIssuer: string, claims: Claims): string | undefined {
-  if (!metadataIssuer.includes('{tenantid}')) return metadataIssuer;
+export function expectedIssuer(
+  rules: ClaimRules,
+  metadataIssuer: string,
+  claims: Claims,
+): string | undefined {
+  if (rules !== 'microsoft' || !metadataIssuer.includes('{tenantid}')) return metadataIssuer;
   const tid = claims.tid;
   return typeof tid === 'string' && TENANT_ID.test(tid)
     ? metadataIssuer.replace('{tenantid}', tid)
