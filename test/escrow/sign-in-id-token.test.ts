@@ -5,7 +5,8 @@
  */
 import { jose } from '../../src/server/auth/jose';
 import type { ClaimRules } from '../../src/server/escrow/sign-in/claims';
-import { verifyIdToken } from '../../src/server/escrow/sign-in/id-token';
+import { KeySetCache, verifyIdToken } from '../../src/server/escrow/sign-in/id-token';
+import type { HttpsGet } from '../../src/server/net/https-get';
 
 const ISSUER = 'https://idp.clinic.example';
 const CLIENT = 'sendguard-client';
@@ -13,12 +14,14 @@ const NONCE = 'n-0S6_WzA2Mj';
 const NOW = Date.UTC(2026, 11, 7, 5, 0, 0);
 
 let privateKey: CryptoKey;
+let publicKey: CryptoKey;
 let keys: ReturnType<typeof jose.createLocalJWKSet>;
 let strangerKey: CryptoKey;
 
 beforeAll(async () => {
   const pair = await jose.generateKeyPair('RS256', { extractable: true });
   privateKey = pair.privateKey;
+  publicKey = pair.publicKey;
   keys = jose.createLocalJWKSet({
     keys: [{ ...(await jose.exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }],
   });
@@ -127,5 +130,51 @@ test("Google: its tokens may name the issuer without https://, and only Google's
   const elsewhere = await token({ claims: { iss: 'idp.clinic.example' } });
   await expect(verify(elsewhere, { issuer: ISSUER, rules: 'google' })).rejects.toMatchObject({
     code: 'SIGN_IN_TOKEN_INVALID',
+  });
+});
+
+describe('the key set cache', () => {
+  const JWKS_URI = 'https://idp.clinic.example/jwks';
+
+  async function cacheWith(limits: { ttlMs?: number; maxSets?: number } = {}) {
+    let now = NOW;
+    const fetched: string[] = [];
+    const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+    const httpsGet: HttpsGet = async (url) => {
+      fetched.push(url);
+      return {
+        status: 200,
+        headers: {},
+        body: Buffer.from(JSON.stringify({ keys: [publicJwk] })),
+        address: '',
+      };
+    };
+    const deps = {
+      network: { resolveAddresses: async () => [], allowPrivateAddresses: false },
+      httpsGet,
+      maxBytes: 65_536,
+      timeoutMs: 5000,
+    };
+    const cache = new KeySetCache(deps, () => now, limits);
+    return { cache, fetched, advance: (ms: number) => (now += ms) };
+  }
+
+  test('a key set is fetched again once it is an hour old, even when the token names a key it holds', async () => {
+    const { cache, fetched, advance } = await cacheWith();
+    const idToken = await token();
+    await verify(idToken, { keys: cache.forUri(JWKS_URI) });
+    advance(3_599_000);
+    await verify(idToken, { keys: cache.forUri(JWKS_URI) });
+    expect(fetched).toHaveLength(1);
+    advance(2000);
+    await verify(idToken, { keys: cache.forUri(JWKS_URI) });
+    expect(fetched).toHaveLength(2);
+  });
+
+  test('it keeps a bounded number of key sets: past the bound the oldest is fetched again', async () => {
+    const { cache, fetched } = await cacheWith({ maxSets: 2 });
+    const idToken = await token();
+    for (const n of [1, 2, 3, 1]) await verify(idToken, { keys: cache.forUri(`${JWKS_URI}/${n}`) });
+    expect(fetched).toEqual([1, 2, 3, 1].map((n) => `${JWKS_URI}/${n}`));
   });
 });

@@ -16,6 +16,7 @@ import { builtInProviderOf, isGoogleConsumerDomain, isMicrosoftConsumerDomain } 
 import type { ClaimRules } from './claims';
 import { fetchMetadata, registerClient, type ProviderMetadata, type RegisteredClient } from './discovery';
 import { KeySetCache } from './id-token';
+import { keepBounded } from './keep-bounded';
 import type { RemoteJsonDeps } from './remote-json';
 import { webfingerIssuer } from './webfinger';
 
@@ -53,10 +54,7 @@ const FAILED_TTL_MS = 60_000;
 const MAX_KEPT = 10_000;
 const REMOTE_LIMITS = { maxBytes: 128 * 1024, timeoutMs: 5000 };
 
-function keep<K, V>(map: Map<K, V>, key: K, value: V): void {
-  if (map.size >= MAX_KEPT && !map.has(key)) map.delete(map.keys().next().value!);
-  map.set(key, value);
-}
+const keep = <K, V>(map: Map<K, V>, key: K, value: V) => keepBounded(map, key, value, MAX_KEPT);
 
 /** A short, stable, URL-safe name for an issuer: the path segment of the sign-in route and what is stored. */
 export function issuerProviderId(issuer: string): string {

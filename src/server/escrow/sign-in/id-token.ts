@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { jose, type JWTVerifyGetKey } from '../../auth/jose';
 import { issuerAccepted, type ClaimRules, type Claims } from './claims';
 import { SignInError } from './errors';
+import { keepBounded } from './keep-bounded';
 import { fetchJson, type RemoteJsonDeps } from './remote-json';
 
 export interface CodeExchange {
@@ -88,29 +89,47 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
   return claims;
 }
 
-/** A provider's published keys, fetched once and again when a token names a key not yet seen. */
+export interface KeySetLimits {
+  /** A set is fetched again at most this often for an unknown key, so tokens naming one cannot make it hammer. */
+  refreshMs: number;
+  /** A set is kept this long at most: a provider's rotated-out (or compromised) key stops verifying. */
+  ttlMs: number;
+  /** Sets kept; past it the oldest goes (discovered providers can name many key sets). */
+  maxSets: number;
+}
+
+const KEY_SET_LIMITS: KeySetLimits = { refreshMs: 60_000, ttlMs: 3_600_000, maxSets: 1000 };
+
+/** Providers' published keys, kept for an hour, and fetched again when a token names a key not yet seen. */
 export class KeySetCache {
   private readonly sets = new Map<string, { keys: JWTVerifyGetKey; fetchedAt: number }>();
+  private readonly limits: KeySetLimits;
 
   constructor(
     private readonly deps: RemoteJsonDeps,
     private readonly now: () => number,
-    /** A set is fetched again at most this often, so tokens naming unknown keys cannot make it hammer. */
-    private readonly refreshMs = 60_000,
-  ) {}
+    limits: Partial<KeySetLimits> = {},
+  ) {
+    this.limits = { ...KEY_SET_LIMITS, ...limits };
+  }
 
   /** A key getter that refreshes the cached set once when the token's key is not in it. */
   forUri(jwksUri: string, signal?: AbortSignal): JWTVerifyGetKey {
     return async (header, token) => {
-      const cached = this.sets.get(jwksUri) ?? (await this.fetch(jwksUri, signal));
+      const cached = this.fresh(jwksUri) ?? (await this.fetch(jwksUri, signal));
       try {
         return await cached.keys(header, token);
       } catch (error) {
-        const stale = this.now() - cached.fetchedAt >= this.refreshMs;
+        const stale = this.now() - cached.fetchedAt >= this.limits.refreshMs;
         if (!(error instanceof jose.errors.JWKSNoMatchingKey) || !stale) throw error;
         return (await this.fetch(jwksUri, signal)).keys(header, token);
       }
     };
+  }
+
+  private fresh(jwksUri: string) {
+    const cached = this.sets.get(jwksUri);
+    return cached && this.now() - cached.fetchedAt < this.limits.ttlMs ? cached : undefined;
   }
 
   private async fetch(jwksUri: string, signal?: AbortSignal) {
@@ -124,7 +143,7 @@ export class KeySetCache {
       });
     }
     const set = { keys, fetchedAt: this.now() };
-    this.sets.set(jwksUri, set);
+    keepBounded(this.sets, jwksUri, set, this.limits.maxSets);
     return set;
   }
 }
