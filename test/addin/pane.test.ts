@@ -6,6 +6,7 @@
  * keyboard-reachable button, the plan's one button, and a failed backend shown as an error, never as a plan.
  */
 import { act, fireEvent, render, screen } from '@testing-library/react';
+import { randomBytes } from 'node:crypto';
 import { createElement } from 'react';
 import type { AssessAnswer, Backend, Identity, SignInReach } from '../../src/addin/backend';
 import { BackendError } from '../../src/addin/backend';
@@ -422,7 +423,6 @@ describe('secure pickup: the proof beside each recipient, and the sender’s pas
     );
     const { escrow, requests } = fakeEscrow();
     const answer: AssessAnswer = { policyVersion: 'v', partial: false, recipients, invalid: [] };
-    let n = 0;
     await act(async () => {
       render(
         createElement(Pane, {
@@ -430,8 +430,7 @@ describe('secure pickup: the proof beside each recipient, and the sender’s pas
           backend: fakeBackend(answer),
           backendUrl: 'https://sg.example',
           escrow,
-          // Distinct bits each time, as WebCrypto's would be.
-          randomHex: () => (n++).toString(16).padStart(32, '0'),
+          randomHex: () => randomBytes(16).toString('hex'),
         }),
       );
     });
@@ -475,7 +474,7 @@ describe('secure pickup: the proof beside each recipient, and the sender’s pas
       recipient('c@enc.example', 'encrypted'),
     ]);
     fireEvent.change(passcodeInput(), { target: { value: 'short' } });
-    expect(screen.getByText('Use at least 8 characters.')).toBeTruthy();
+    expect(screen.getByText(/^Too easy to guess/)).toBeTruthy();
     expect(sendButton().disabled).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Suggest one' }));
     const passcode = passcodeInput().value;

@@ -13,7 +13,7 @@ import { addSubjectTag, hasSubjectTag, removeSubjectTag, tagChanges } from '../.
 import { createHash } from 'node:crypto';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
 import type { MailHost } from '../../src/addin/host';
-import { passcodeProblem, suggestPasscode } from '../../src/addin/passcode';
+import { passcodeBits, passcodeProblem, suggestPasscode } from '../../src/addin/passcode';
 import { applyPlan } from '../../src/addin/protect/apply';
 import type { EscrowRequest } from '../../src/addin/protect/escrow-port';
 import { loadMessage, planWith } from '../../src/addin/state';
@@ -94,13 +94,39 @@ describe('the applied-protection record', () => {
 });
 
 describe('the sender’s passcode', () => {
-  test('at least 8 characters, at most 128, no spaces at either end', () => {
-    expect(passcodeProblem('1234567')).toBe('Use at least 8 characters.');
-    expect(passcodeProblem('12345678')).toBeUndefined();
-    // Characters, not UTF-16 units: four emoji are four characters.
-    expect(passcodeProblem('😀😀😀😀')).toBe('Use at least 8 characters.');
+  test('at most 128 characters, no spaces at either end', () => {
     expect(passcodeProblem('x'.repeat(129))).toBe('Use at most 128 characters.');
-    expect(passcodeProblem(' 12345678')).toMatch(/no spaces at the start or the end/);
+    expect(passcodeProblem(' kx9#Lm2qPz!w')).toMatch(/no spaces at the start or the end/);
+  });
+
+  test('the passwords an offline guesser tries first are refused, pointing to a suggestion', () => {
+    for (const weak of [
+      '12345678',
+      'password',
+      'Summer2025',
+      'P@ssw0rd!',
+      'qwertyuiop',
+      'aaaaaaaaaaaa',
+      '1234567890123456',
+      'abcdefghijklmnopqrstuvwxyz',
+    ])
+      expect([weak, passcodeProblem(weak)]).toEqual([
+        weak,
+        expect.stringMatching(/^Too easy to guess .*“Suggest one” \(80 bits/),
+      ]);
+    expect(passcodeBits('Summer2025')).toBeLessThan(25);
+  });
+
+  test('about 50 bits will do: random mixed characters, a long passphrase', () => {
+    for (const strong of ['kx9#Lm2qPz!w', 'Vw8rX2kqLp', 'correct horse battery staple'])
+      expect([strong, passcodeProblem(strong)]).toEqual([strong, undefined]);
+    // Characters, not UTF-16 units: four emoji are four characters, not enough.
+    expect(passcodeProblem('😀😀😀😀')).toMatch(/^Too easy to guess/);
+  });
+
+  test('the estimate is linear: length times the bits of the alphabet its classes span', () => {
+    expect(passcodeBits('kx9q')).toBeCloseTo(4 * Math.log2(36));
+    expect(passcodeBits('kX9#')).toBeCloseTo(4 * Math.log2(95));
   });
 
   test('a suggestion is four groups of four characters that cannot be misread, all 80 bits of it random', () => {
