@@ -4,7 +4,7 @@
  * any `fetch`, so the same code runs in the page and in Node tests.
  */
 import { byteSource } from '../core/escrow/byte-source';
-import { fromBase64Url, toBase64Url } from '../core/escrow/bytes';
+import { equalBytes, fromBase64Url, toBase64Url } from '../core/escrow/bytes';
 import {
   CSRF_HEADER,
   PORTAL_REQUEST_HEADER,
@@ -58,11 +58,32 @@ async function decryptToBlob(
   return new Blob(parts as BlobPart[], { type: 'application/octet-stream' });
 }
 
-/** A call the page made out of turn: an attachment before the message was opened, or one it does not have. */
+/**
+ * A call the page made out of turn: an attachment before the message was opened, or one it does not have, or a
+ * reply where the message allows none (`replyRefusal`).
+ */
 export class PickupStateError extends SendguardError {
-  constructor(code: 'PICKUP_NOT_OPENED' | 'PICKUP_NO_SUCH_ATTACHMENT', message: string) {
+  constructor(
+    code: 'PICKUP_NOT_OPENED' | 'PICKUP_NO_SUCH_ATTACHMENT' | 'PICKUP_REPLY_REFUSED',
+    message: string,
+  ) {
     super(code, message);
   }
+}
+
+/**
+ * Why a recipient may not reply: the message names no reply key (it comes from before the manifest carried one),
+ * or the key the server gave at open is not the one the sender put in the message.
+ */
+export type ReplyRefusal = 'no-reply-key' | 'reply-key-mismatch';
+
+/**
+ * Replies go only to the reply key inside the manifest, which is under `K`: a key the server gives is just what
+ * its database holds, and anyone who can write there could put their own and read the replies.
+ */
+function replyRefusal(manifest: MessageManifest, fromServer: Uint8Array): ReplyRefusal | undefined {
+  if (manifest.replyPublicKey === undefined) return 'no-reply-key';
+  return equalBytes(fromBase64Url(manifest.replyPublicKey), fromServer) ? undefined : 'reply-key-mismatch';
 }
 
 /** Attachment `index` of a message, its ciphertext (blob `index + 1`) fetched by `ciphertext` and decrypted. */
@@ -81,6 +102,8 @@ export interface OpenedMessage {
   manifest: MessageManifest;
   address: string;
   repliesLeft: number;
+  /** Set when this message takes no reply, and why. */
+  replyRefusal?: ReplyRefusal;
 }
 
 export class PickupClient {
@@ -91,6 +114,7 @@ export class PickupClient {
     replyPublicKey: Uint8Array;
     /** The recipient as the server names them: the reply's tag covers it. */
     address: string;
+    replyRefusal: ReplyRefusal | undefined;
   };
 
   constructor(
@@ -172,13 +196,15 @@ export class PickupClient {
     const manifest = await openManifest(contentKey, byteSource(manifestBlob), MessageManifest);
     if (manifest.attachments.length !== answer.blobSizes.length - 1)
       throw new EscrowCryptoError('ESCROW_FORMAT_INVALID', 'the message and its attachments do not match');
-    this.opened = {
-      contentKey,
+    const replyPublicKey = fromBase64Url(answer.replyPublicKey);
+    const refusal = replyRefusal(manifest, replyPublicKey);
+    this.opened = { contentKey, manifest, replyPublicKey, address: answer.address, replyRefusal: refusal };
+    return {
       manifest,
-      replyPublicKey: fromBase64Url(answer.replyPublicKey),
       address: answer.address,
+      repliesLeft: answer.repliesLeft,
+      ...(refusal ? { replyRefusal: refusal } : {}),
     };
-    return { manifest, address: answer.address, repliesLeft: answer.repliesLeft };
   }
 
   private requireOpened() {
@@ -199,6 +225,11 @@ export class PickupClient {
     onProgress?: (sent: number, total: number) => void,
   ): Promise<void> {
     const opened = this.requireOpened();
+    if (opened.replyRefusal)
+      throw new PickupStateError(
+        'PICKUP_REPLY_REFUSED',
+        `this message takes no reply (${opened.replyRefusal})`,
+      );
     const messageId = this.link.messageId;
     const { contentKey, ephemeralPublicKey } = await replyKeyForRecipient(opened.replyPublicKey, messageId);
     const tag = await replyTag({

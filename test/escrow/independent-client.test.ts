@@ -19,6 +19,7 @@ import {
   passcodeKey,
   replyKeyForRecipient,
   replyKeyForSender,
+  replyPublicKeyToUse,
   replyTag,
   sameBytes,
   senderAccess,
@@ -72,7 +73,13 @@ async function createMessage(): Promise<Created> {
   const passcodeSalt = randomBytes(16);
   const pk = await passcodeKey(PASSCODE, passcodeSalt);
   const replyKeys = makeReplyKeys(senderSecret);
-  const blobs = packMessage(contentKey, { subject: 'Dosage', html: `<p>${BODY}</p>`, text: BODY }, [
+  const fields = {
+    subject: 'Dosage',
+    html: `<p>${BODY}</p>`,
+    text: BODY,
+    replyPublicKey: b64(replyKeys.publicKey),
+  };
+  const blobs = packMessage(contentKey, fields, [
     { name: 'report.bin', type: 'application/octet-stream', data: REPORT },
     { name: 'empty.txt', type: 'text/plain', data: Buffer.alloc(0) },
   ]);
@@ -175,7 +182,7 @@ test('a client written from the document alone escrows, picks up with each proof
   // Bob replies with an attachment; the tag binds the reply to a holder of K.
   const replyText = 'Thanks, received: reply-marker';
   const replyFile = randomBytes(70_000);
-  const reply = replyKeyForRecipient(unb64(opened.replyPublicKey), id);
+  const reply = replyKeyForRecipient(replyPublicKeyToUse(manifest, opened.replyPublicKey), id);
   const replyBlobs = packMessage(reply.contentKey, { text: replyText }, [
     { name: 'answer.bin', type: 'application/octet-stream', data: replyFile },
   ]);
@@ -256,6 +263,8 @@ test("the document's client reads what the project's add-in escrowed, and catche
   const blobs = await download(bob, `/pickup/${id}`, opened.blobSizes, csrf);
   const { manifest, attachments } = unpackMessage(K, blobs);
   expect(manifest).toMatchObject({ subject: 'From the add-in', text: 'add-in body' });
+  // The add-in names its reply key inside the message: the one open gives, else no reply.
+  expect(replyPublicKeyToUse(manifest, opened.replyPublicKey)).toHaveLength(65);
   expect(sameBytes(attachments[0]!.data, attachment)).toBe(true);
 
   // One flipped bit in the stored attachment, as someone with the blob directory could make it.

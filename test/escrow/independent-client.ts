@@ -213,6 +213,17 @@ export function replyTag(contentKey: Uint8Array, id: string, address: string, ep
   );
 }
 
+/**
+ * The reply key a recipient may reply to: the manifest's `replyPublicKey` (under `K`), and only when the key open
+ * returned is the same 65 bytes. A message without one, or a server offering another, takes no reply.
+ */
+export function replyPublicKeyToUse(manifest: Record<string, unknown>, offered: string): Buffer {
+  const named = manifest.replyPublicKey;
+  if (typeof named !== 'string') throw new Error('the message names no reply key: no reply');
+  if (!unb64(named).equals(unb64(offered))) throw new Error('the server offers another reply key: no reply');
+  return unb64(named);
+}
+
 /** The recipient's side: the reply's content key and ephemeral public key. */
 export function replyKeyForRecipient(replyPublicKey: Uint8Array, id: string) {
   const eph = generateKeyPairSync('ec', { namedCurve: 'P-256' });

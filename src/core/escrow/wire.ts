@@ -211,6 +211,12 @@ export const MessageManifest = z.object({
   subject: z.string().max(10_000),
   html: z.string(),
   text: z.string(),
+  /**
+   * The sender's reply public key, under `K` so that the server cannot swap it: a recipient's portal replies
+   * only when the key the server gives at open is this one. Optional only so that older messages still open;
+   * without it the portal offers no reply.
+   */
+  replyPublicKey: b64(65).optional(),
   attachments: z.array(AttachmentEntry).max(MAX_BLOBS - 1),
 });
 export type MessageManifest = z.infer<typeof MessageManifest>;

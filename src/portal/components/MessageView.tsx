@@ -5,7 +5,7 @@ import type { PickupInfo } from '../../core/escrow/wire';
 import type { OpenedMessage, PickupClient } from '../pickup-client';
 import { MessageContent } from './MessageContent';
 import { Page } from './Page';
-import { ReplyForm } from './ReplyForm';
+import { RepliesNotPossible, ReplyForm } from './ReplyForm';
 
 export function MessageView({
   client,
@@ -25,10 +25,14 @@ export function MessageView({
         fetchAttachment={(i) => client.attachment(i)}
       />
       <Divider />
-      <ReplyForm
-        repliesLeft={opened.repliesLeft}
-        send={(text, files, onProgress) => client.reply(text, files, onProgress)}
-      />
+      {opened.replyRefusal ? (
+        <RepliesNotPossible refusal={opened.replyRefusal} />
+      ) : (
+        <ReplyForm
+          repliesLeft={opened.repliesLeft}
+          send={(text, files, onProgress) => client.reply(text, files, onProgress)}
+        />
+      )}
     </Page>
   );
 }

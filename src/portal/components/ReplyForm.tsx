@@ -11,6 +11,29 @@ import {
 import { useState, type FormEvent } from 'react';
 import type { AttachmentInput } from '../../core/escrow/package';
 import { messageOf } from '../../core/errors';
+import type { ReplyRefusal } from '../pickup-client';
+
+/** Why no reply can be sent, in words: the reader may have to tell the sender some other way. */
+const REFUSAL_TEXT: Record<ReplyRefusal, string> = {
+  'no-reply-key':
+    'Replies are not possible for this message: it was sent before secure replies were tied to the ' +
+    'encrypted message, so this page cannot make sure a reply would reach only the sender. Reply to the ' +
+    'sender another way.',
+  'reply-key-mismatch':
+    'Replies are not possible for this message: the server offered a different key for replies than the one ' +
+    'the sender put into the encrypted message, so a reply might be read by someone other than the sender. ' +
+    'Nothing was sent. Tell the sender another way, for example by phone; someone may have tampered with ' +
+    'the server.',
+};
+
+/** Said where the reply form would be, when the message takes no reply. */
+export function RepliesNotPossible({ refusal }: { refusal: ReplyRefusal }) {
+  return (
+    <MessageBar intent="warning" data-testid="replies-not-possible">
+      <MessageBarBody>{REFUSAL_TEXT[refusal]}</MessageBarBody>
+    </MessageBar>
+  );
+}
 
 type SendReply = (
   text: string,

@@ -15,7 +15,12 @@ import {
 import { pickupUrl } from '../../../core/escrow/link';
 import { packStreams, type AttachmentInput } from '../../../core/escrow/package';
 import { EscrowCryptoError } from '../../../core/escrow/errors';
-import { makeReplyKeys, senderAccess, wrapContentKeyForSender } from '../../../core/escrow/sender-keys';
+import {
+  makeReplyKeys,
+  senderAccess,
+  wrapContentKeyForSender,
+  type SenderReplyKeys,
+} from '../../../core/escrow/sender-keys';
 import { createAndUpload } from '../../../core/escrow/upload';
 import {
   CreateEscrowResponse,
@@ -79,9 +84,9 @@ async function passcodeFields(options: EscrowMessageOptions, random: (length: nu
 async function createRequest(
   options: EscrowMessageOptions,
   senderSecret: Uint8Array,
+  replyKeys: SenderReplyKeys,
   passcode: Partial<Pick<CreateEscrowRequest, 'passcode'>>,
 ): Promise<CreateEscrowRequest> {
-  const replyKeys = await makeReplyKeys(senderSecret);
   return {
     recipients: options.recipients,
     expiryDays: options.expiryDays,
@@ -126,18 +131,21 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
   const linkSecret = random(SECRET_BYTES);
   const senderSecret = random(SECRET_BYTES);
   const passcode = await passcodeFields(options, random);
+  const replyKeys = await makeReplyKeys(senderSecret);
   const { subject, html, text, attachments } = options.message;
+  // The reply key inside the manifest too, under `K`: recipients reply only to the key the sender chose.
+  const manifest = { subject, html, text, replyPublicKey: toBase64Url(replyKeys.publicKey) };
 
   const created = await createAndUpload({
     fetch,
     headers,
     collectionUrl: `${api}/messages`,
     create: {
-      body: await createRequest(options, senderSecret, passcode.request),
+      body: await createRequest(options, senderSecret, replyKeys, passcode.request),
       answer: CreateEscrowResponse,
       idOf: (answer) => answer.id,
     },
-    streams: packStreams(contentKey, { subject, html, text }, attachments),
+    streams: packStreams(contentKey, manifest, attachments),
     finalizeFields: (answer) =>
       wrappedKeys(contentKey, {
         messageId: answer.id,
