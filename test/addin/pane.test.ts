@@ -498,6 +498,7 @@ describe('secure pickup: the proof beside each recipient, and the sender’s pas
       expect((await host.getHeader(name)) ?? '').not.toContain(passcode);
     expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain(passcode);
     expect((await screen.findByTestId('passcode-applied')).textContent).toBe(passcode);
+    expect(screen.getByText(/Note it now: Sendguard does not keep it\./)).toBeTruthy();
   });
 
   test('recipients who sign in or get a code over verified TLS need no passcode, and none is sent', async () => {
@@ -506,9 +507,13 @@ describe('secure pickup: the proof beside each recipient, and the sender’s pas
       { ...recipient('b@enc.example', 'encrypted'), signIn: GOOGLE },
     ]);
     expect(screen.getByText(/^Optional: with a passcode/)).toBeTruthy();
+    // A passcode too weak to use goes nowhere, so the pane must not ask the sender to tell it.
+    fireEvent.change(passcodeInput(), { target: { value: 'short' } });
     expect(sendButton().disabled).toBe(false);
     await act(async () => fireEvent.click(sendButton()));
     await screen.findByText(/The message is stored for secure pickup/);
+    expect(screen.queryByTestId('passcode-applied')).toBeNull();
+    expect(screen.queryByText(/The passcode for this message is/)).toBeNull();
     expect(requests[0]!.recipients).toEqual([
       { address: 'a@auth.example', proof: 'code' },
       { address: 'b@enc.example', proof: 'sign-in' },

@@ -12,7 +12,7 @@ import { sha256Hex } from '../../src/addin/protect/sha256';
 import { addSubjectTag, hasSubjectTag, removeSubjectTag, tagChanges } from '../../src/addin/protect/tag';
 import { createHash } from 'node:crypto';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
-import type { MailHost } from '../../src/addin/host';
+import type { MailHost, SenderLink } from '../../src/addin/host';
 import { passcodeBits, passcodeProblem, suggestPasscode } from '../../src/addin/passcode';
 import { applyPlan } from '../../src/addin/protect/apply';
 import type { EscrowRequest } from '../../src/addin/protect/escrow-port';
@@ -199,5 +199,71 @@ describe('applying secure pickup', () => {
       });
     }
     expect(asked).toEqual([]);
+  });
+
+  test('the sender link is kept as soon as the service stored the message, before the draft changes', async () => {
+    const loaded = await loadMessage({ host, backend });
+    const planned = planWith(loaded, undefined);
+    const kept: SenderLink[] = [];
+    const events: string[] = [];
+    const failingDraft: MailHost = {
+      ...host,
+      senderLinks: {
+        keep: async (link) => void (kept.push(link), events.push('kept')),
+        list: async () => kept,
+        forget: async () => undefined,
+      },
+      setBody: async () => {
+        events.push('draft');
+        throw new Error('the draft is locked');
+      },
+    };
+    const deps = {
+      host: failingDraft,
+      backend,
+      backendUrl: 'https://sg.example',
+      randomHex: () => '00',
+      escrow: async () => ({
+        id: 'm'.repeat(22),
+        pickupUrl: 'https://sg.example/pickup/#r1.x',
+        senderUrl: 'https://sg.example/pickup/#s1.x',
+        expiresAt: '2027-01-06T00:00:00.000Z',
+        notice: { html: '<p>notice</p>', text: 'notice' },
+      }),
+    };
+    await expect(applyPlan(planned, loaded, deps, undefined, { passcode: 'kx9#Lm2qPz!w' })).rejects.toThrow(
+      'the draft is locked',
+    );
+    expect(events).toEqual(['kept', 'draft']);
+    expect(kept).toEqual([
+      {
+        id: 'm'.repeat(22),
+        url: 'https://sg.example/pickup/#s1.x',
+        expiresAt: '2027-01-06T00:00:00.000Z',
+        ownCopy: false,
+      },
+    ]);
+  });
+
+  test('applyPlan says which proofs it sent and the passcode only when a recipient needed it', async () => {
+    const loaded = await loadMessage({ host, backend });
+    const planned = planWith(loaded, undefined);
+    const deps = {
+      host,
+      backend,
+      backendUrl: 'https://sg.example',
+      randomHex: () => '00',
+      escrow: async () => ({
+        id: 'm'.repeat(22),
+        pickupUrl: 'https://sg.example/pickup/#r1.x',
+        senderUrl: 'https://sg.example/pickup/#s1.x',
+        expiresAt: '2027-01-06T00:00:00.000Z',
+        notice: { html: '<p>notice</p>', text: 'notice' },
+      }),
+    };
+    await expect(applyPlan(planned, loaded, deps, undefined, { passcode: 'kx9#Lm2qPz!w' })).resolves.toEqual({
+      action: 'escrow',
+      escrow: { proofs: [{ address: ENC, proof: 'passcode' }], passcode: 'kx9#Lm2qPz!w' },
+    });
   });
 });

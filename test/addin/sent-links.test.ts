@@ -6,12 +6,17 @@
  */
 import { createBackend } from '../../src/addin/backend';
 import type { MailHost, NewMessage, OwnCopy, SenderLink } from '../../src/addin/host';
-import { keepOwnLink } from '../../src/addin/sent/keep-own-link';
+import type { SentByPickup } from '../../src/addin/sent/own-copy';
+import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link';
 import { senderLinkStore, type SettingSlot } from '../../src/addin/sent/link-store';
 import { createOfficeHost } from '../../src/outlook/office-host';
 import { ROAMING_LIMIT, simulateOffice } from '../../src/outlook/tryit/simulated-office';
 import { ManualClock } from '../helpers/clock';
 import { escrowSample, recordingMailer, startEscrowServer, type EscrowServer } from '../escrow/harness';
+
+/** What applying secure pickup does with the sender's link once the service stored the message. */
+const keepOwnLink = async (host: MailHost, sent: SentByPickup) =>
+  makeOwnCopy(host, sent, await keepSenderLink(host, sent));
 
 const DAY = 86_400_000;
 const id = (n: number) => `msg${String(n).padStart(19, '0')}`;

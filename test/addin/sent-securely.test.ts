@@ -17,10 +17,16 @@ import '../helpers/jsdom-beside-node';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { createBackend } from '../../src/addin/backend';
-import { keepOwnLink } from '../../src/addin/sent/keep-own-link';
+import type { MailHost } from '../../src/addin/host';
+import type { SentByPickup } from '../../src/addin/sent/own-copy';
+import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link';
 import { SentSecurely } from '../../src/addin/ui/SentSecurely';
 import { createOfficeHost } from '../../src/outlook/office-host';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
+
+/** What applying secure pickup does with the sender's link once the service stored the message. */
+const keepOwnLink = async (host: MailHost, sent: SentByPickup) =>
+  makeOwnCopy(host, sent, await keepSenderLink(host, sent));
 
 const DAY = 86_400_000;
 let server: EscrowServer;

@@ -3,10 +3,16 @@
  * copy of the notice imported (not sent) into the Inbox of the account the message goes from, as a well-formed
  * RFC 5322 message whose parts decode to the copy, and the kept link opened in the system browser.
  */
-import { keepOwnLink } from '../../src/addin/sent/keep-own-link';
+import type { MailHost } from '../../src/addin/host';
+import type { SentByPickup } from '../../src/addin/sent/own-copy';
+import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import { ownCopyMessage } from '../../src/thunderbird/own-copy-message';
 import { fakeMessenger } from './fake-messenger';
+
+/** What applying secure pickup does with the sender's link once the service stored the message. */
+const keepOwnLink = async (host: MailHost, sent: SentByPickup) =>
+  makeOwnCopy(host, sent, await keepSenderLink(host, sent));
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const SENT = {

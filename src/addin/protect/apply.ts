@@ -10,7 +10,7 @@ import type { LoadedMessage } from '../state';
 import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
 import { encryptMessage } from './pgp';
-import { keepOwnLink } from '../sent/keep-own-link';
+import { keepSenderLink, makeOwnCopy } from '../sent/keep-own-link';
 import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
 import type { EscrowRecipient } from '../../core/escrow/wire';
@@ -156,6 +156,18 @@ function escrowRecipients(planned: PlannedMessage): EscrowRecipient[] {
   });
 }
 
+/** What applying secure pickup used: the proof per recipient it sent, and the passcode when one went with them. */
+export interface EscrowUse {
+  proofs: EscrowRecipient[];
+  passcode?: string;
+}
+
+/** What applyPlan did: the action, and for secure pickup what it used. */
+export interface Applied {
+  action: AppliedAction;
+  escrow?: EscrowUse;
+}
+
 /** The passcode when some recipient needs it (and then a sound one), else nothing: the server refuses a spare one. */
 function passcodeFor(planned: PlannedMessage, sender: SenderInput): { passcode?: string } {
   if (!needsPasscode(planned.plan)) return {};
@@ -175,7 +187,7 @@ async function applyEscrow(
   deps: ApplyDeps,
   progress: ProgressReport,
   sender: SenderInput,
-): Promise<void> {
+): Promise<EscrowUse> {
   const { host, escrow } = deps;
   if (!escrow)
     throw new ApplyError('APPLY_NO_ESCROW', 'Secure pickup is not available in this version of the add-in.');
@@ -209,10 +221,13 @@ async function applyEscrow(
     onProgress: (done, total) =>
       progress('Uploading for secure pickup…', total > 0 ? done / total : undefined),
   });
+  const sent = { ...result, recipients: planned.addresses, sentAt: new Date(), subject };
+  const kept = await keepSenderLink(host, sent);
   await host.setBody({ format: 'html', content: result.notice.html });
   for (const file of files) await host.removeAttachment(file.id);
   await record('escrow', planned, deps);
-  await keepOwnLink(host, { ...result, recipients: planned.addresses, sentAt: new Date(), subject });
+  await makeOwnCopy(host, sent, kept);
+  return { proofs: recipients, ...passcode };
 }
 
 /** The comparison forms of a group's addresses (the service's, so each has one). */
@@ -248,31 +263,29 @@ async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: Pr
 /** The actions that change a message; `send` and `block` have nothing to apply. */
 export type AppliedAction = Exclude<MessageAction, 'send' | 'block'>;
 
-/** Applies the plan's action to the message and resolves to it; throws ApplyError when there is none to apply. */
+/** Applies the plan's action to the message and says what it did; throws ApplyError when there is none to apply. */
 export async function applyPlan(
   planned: PlannedMessage,
   loaded: LoadedMessage,
   deps: ApplyDeps,
   progress: ProgressReport = () => undefined,
   sender: SenderInput = {},
-): Promise<AppliedAction> {
+): Promise<Applied> {
   const action = planned.plan.action;
   switch (action) {
     case 'tag':
       await applyTag(planned, loaded, deps);
-      break;
+      return { action };
     case 'pgp':
       await applyPgp(planned, loaded, deps, progress);
-      break;
+      return { action };
     case 'escrow':
-      await applyEscrow(planned, loaded, deps, progress, sender);
-      break;
+      return { action, escrow: await applyEscrow(planned, loaded, deps, progress, sender) };
     case 'split':
       await applySplit(planned, deps, progress);
-      break;
+      return { action };
     case 'send':
     case 'block':
       throw new ApplyError('APPLY_NOTHING', planned.plan.summary);
   }
-  return action;
 }

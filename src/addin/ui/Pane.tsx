@@ -100,7 +100,12 @@ export function Pane(props: PaneProps) {
           onChoose={choose}
           status={work.status}
           canSplit={props.host.openNewMessage !== undefined}
-          passcode={{ value: passcode, set: setPasscode, suggest: () => suggestPasscode(props.randomHex) }}
+          passcode={{
+            value: passcode,
+            set: setPasscode,
+            suggest: () => suggestPasscode(props.randomHex),
+            ...(work.usedPasscode !== undefined ? { used: work.usedPasscode } : {}),
+          }}
           onApply={(planned, loaded) => work.apply(planned, loaded, reload, passcode ? { passcode } : {})}
           onAcceptKey={acceptKey}
           {...(props.signIn ? { signIn: props.signIn } : {})}

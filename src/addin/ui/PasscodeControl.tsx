@@ -18,11 +18,16 @@ export interface Passcode {
   set: (value: string) => void;
   /** A fresh suggestion, from the pane's random source. */
   suggest: () => string;
+  /** The passcode secure pickup was applied with, when some recipient's proof needed it. */
+  used?: string;
 }
 
 export interface PasscodeControlProps {
   plan: Plan;
-  /** Secure pickup is already applied: the passcode is shown to be told, no longer to be changed. */
+  /**
+   * Secure pickup is already applied: the passcode it was applied with (if any) is shown to be told, no longer to
+   * be changed; a passcode typed but not needed by any recipient went nowhere and is not shown.
+   */
   applied: boolean;
   passcode: Passcode;
 }
@@ -38,10 +43,10 @@ function hintFor(needing: readonly string[]): string {
 export function PasscodeControl({ plan, applied, passcode }: PasscodeControlProps) {
   const styles = useStyles();
   if (applied) {
-    return passcode.value ? (
+    return passcode.used !== undefined ? (
       <Text>
-        The passcode for this message is <strong data-testid="passcode-applied">{passcode.value}</strong>.{' '}
-        {CHANNEL}
+        The passcode for this message is <strong data-testid="passcode-applied">{passcode.used}</strong>. Note
+        it now: Sendguard does not keep it. {CHANNEL}
       </Text>
     ) : null;
   }

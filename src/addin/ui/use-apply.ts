@@ -21,6 +21,8 @@ const DONE: Record<AppliedAction, string> = {
 
 export interface ApplyControl {
   status: ApplyStatus;
+  /** The passcode the last secure pickup applied went with; undefined when it needed none (then none was used). */
+  usedPasscode: string | undefined;
   /** Applies the plan, then calls `then` (the pane reloads: what was applied changes what it shows). */
   apply(planned: PlannedMessage, loaded: LoadedMessage, then: () => void, sender?: SenderInput): void;
   /** Shows `text` as the pane's failure, having recorded `error` as what failed `during`. */
@@ -29,6 +31,7 @@ export interface ApplyControl {
 
 export function useApply(deps: ApplyDeps): ApplyControl {
   const [status, setStatus] = useState<ApplyStatus>({ kind: 'idle' });
+  const [usedPasscode, setUsedPasscode] = useState<string>();
   const fail = (during: string, error: unknown, text: string) => {
     recordFailure(during, error);
     setStatus({ kind: 'failed', text });
@@ -40,6 +43,7 @@ export function useApply(deps: ApplyDeps): ApplyControl {
     sender: SenderInput = {},
   ) => {
     setStatus({ kind: 'working', step: 'Starting…' });
+    setUsedPasscode(undefined);
     applyPlan(
       planned,
       loaded,
@@ -48,12 +52,13 @@ export function useApply(deps: ApplyDeps): ApplyControl {
         setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
       sender,
     ).then(
-      (action) => {
+      ({ action, escrow }) => {
+        setUsedPasscode(escrow?.passcode);
         setStatus({ kind: 'done', text: DONE[action] });
         then();
       },
       (error: unknown) => fail('applying the protection', error, messageOf(error)),
     );
   };
-  return { status, apply, fail };
+  return { status, usedPasscode, apply, fail };
 }
