@@ -93,6 +93,12 @@ export const ACTION_FOR_PROTECTION: Record<ApplicableProtection, MessageAction> 
 export const RECIPIENT_PROOFS = ['sign-in', 'passcode', 'code'] as const;
 export type RecipientProof = (typeof RECIPIENT_PROOFS)[number];
 
+/** A secure-pickup message's life on the service: being uploaded, ready to open, revoked by the sender, expired. */
+export const MESSAGE_STATES = ['uploading', 'ready', 'revoked', 'expired'] as const;
+
+/** One recipient's access to a secure-pickup message (revoked on its own after too many wrong codes). */
+export const RECIPIENT_STATES = ['active', 'revoked'] as const;
+
 /** Requirements, weakest first. */
 export const REQUIREMENTS = ['none', 'transport', 'transport-authenticated', 'end-to-end'] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];

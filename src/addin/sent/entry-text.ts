@@ -4,7 +4,7 @@
  */
 import type { MessageSummary } from '../../core/escrow/wire';
 import { OWN_COPY_SUBJECT_PREFIX } from './own-copy';
-import { utcTime } from './utc-time';
+import { utcTime } from '../../core/utc-time';
 
 export function recipientsLine(message: MessageSummary): string {
   return `To ${message.recipients.map((r) => r.address).join(', ')}`;

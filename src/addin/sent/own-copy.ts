@@ -5,7 +5,7 @@
  */
 import { escapeMarkup } from '../../core/markup';
 import type { OwnCopy } from '../host';
-import { utcTime } from './utc-time';
+import { utcTime } from '../../core/utc-time';
 
 export interface SentByPickup {
   id: string;

@@ -4,10 +4,8 @@
  */
 import { Place } from '../../core/evaluate/fields';
 import type { MessageSummary } from '../../core/escrow/wire';
-import { RECIPIENT_PROOFS } from '../../core/vocabulary';
+import { MESSAGE_STATES, RECIPIENT_PROOFS, RECIPIENT_STATES } from '../../core/vocabulary';
 
-const MESSAGE_STATES = ['uploading', 'ready', 'revoked', 'expired'] as const;
-const RECIPIENT_STATES = ['active', 'revoked'] as const;
 const MESSAGE_ID = { pattern: /^[A-Za-z0-9_-]{22}$/, hint: 'a message id' };
 /** An ISO 8601 time is 24 characters; an address at most 320. */
 const TIME_MAX = 40;

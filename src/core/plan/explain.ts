@@ -79,11 +79,14 @@ function codeRoute({ domain, internal, verdict, assessed }: ProofWords): string 
   return `the policy accepts a code where the mail servers of ${domain} are ${verdict}`;
 }
 
+/** Whose account a `sign-in` recipient signs in with: the provider the service named, else their own. */
+const accountOf = (signIn: SignInProvider | undefined) => signIn?.label ?? 'their own account';
+
 /** "recipient signs in with Google", after the protection's name. */
 function proofPhrase(words: ProofWords): string {
   switch (words.proof) {
     case 'sign-in':
-      return `recipient signs in with ${words.signIn?.label ?? 'their own account'}`;
+      return `recipient signs in with ${accountOf(words.signIn)}`;
     case 'passcode':
       return 'recipient needs the passcode you give them by phone or another channel';
     case 'code':
@@ -100,7 +103,7 @@ export function pickupTitle(words: ProofWords | undefined): string {
 export function proofName(proof: RecipientProof, signIn?: SignInProvider): string {
   switch (proof) {
     case 'sign-in':
-      return `sign-in with ${signIn?.label ?? 'their own account'}`;
+      return `sign-in with ${accountOf(signIn)}`;
     case 'passcode':
       return 'your passcode';
     case 'code':
