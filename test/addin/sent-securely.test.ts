@@ -14,7 +14,7 @@ import {
   type EscrowServer,
 } from '../escrow/harness';
 import '../helpers/jsdom-beside-node';
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { createBackend } from '../../src/addin/backend';
 import type { MailHost } from '../../src/addin/host';
@@ -73,6 +73,15 @@ test('lists each message with who opened it; the kept link opens in the browser,
   await bob.requestCode('bob@partner.test');
   await bob.verify('bob@partner.test', mailer.codeFor('bob@partner.test'));
 
+  show(host);
+  // The code alone is not opening it: the sender is told bob is one step short.
+  expect(
+    (await entry(kept.id)).getByText(
+      'Not opened yet. bob@partner.test entered the mailed code, has not opened it yet. Not yet opened by carol@partner.test.',
+    ),
+  ).toBeTruthy();
+  cleanup();
+  await bob.open();
   show(host);
   const first = await entry(kept.id);
   expect(first.getByText('To bob@partner.test, carol@partner.test')).toBeTruthy();

@@ -24,19 +24,33 @@ export function stateLine(message: MessageSummary): string {
   }
 }
 
-/** Who opened it (proved who they are at the link) and who has not, or whose access was revoked. */
+type Recipient = MessageSummary['recipients'][number];
+
+/** What a recipient who proved who they are did: proving is not opening (a passcode may still be missing). */
+const PROVED: Record<Recipient['proof'], string> = {
+  'sign-in': 'signed in',
+  passcode: 'entered the mailed code',
+  code: 'entered the mailed code',
+};
+
+const addresses = (recipients: readonly Recipient[]) => recipients.map((r) => r.address).join(', ');
+
+/**
+ * Who opened it (was given its keys), who proved who they are without opening it yet, who has done neither, and
+ * whose access was revoked.
+ */
 export function openedLine(message: MessageSummary): string {
-  const opened = message.recipients.filter((r) => r.verifiedAt);
-  const waiting = message.recipients.filter((r) => !r.verifiedAt && r.state === 'active');
-  const revoked = message.recipients.filter((r) => !r.verifiedAt && r.state === 'revoked');
+  const opened = message.recipients.filter((r) => r.openedAt);
+  const proved = message.recipients.filter((r) => !r.openedAt && r.verifiedAt && r.state === 'active');
+  const waiting = message.recipients.filter((r) => !r.openedAt && !r.verifiedAt && r.state === 'active');
+  const revoked = message.recipients.filter((r) => !r.openedAt && r.state === 'revoked');
   return [
     opened.length > 0
-      ? `Opened by ${opened.map((r) => `${r.address} (${utcTime(r.verifiedAt!)})`).join(', ')}.`
+      ? `Opened by ${opened.map((r) => `${r.address} (${utcTime(r.openedAt!)})`).join(', ')}.`
       : 'Not opened yet.',
-    waiting.length > 0 && opened.length > 0
-      ? `Not yet opened by ${waiting.map((r) => r.address).join(', ')}.`
-      : '',
-    revoked.length > 0 ? `Access revoked for ${revoked.map((r) => r.address).join(', ')}.` : '',
+    ...proved.map((r) => `${r.address} ${PROVED[r.proof]}, has not opened it yet.`),
+    waiting.length > 0 && opened.length + proved.length > 0 ? `Not yet opened by ${addresses(waiting)}.` : '',
+    revoked.length > 0 ? `Access revoked for ${addresses(revoked)}.` : '',
   ]
     .filter((part) => part !== '')
     .join(' ');

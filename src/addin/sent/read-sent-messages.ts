@@ -23,13 +23,14 @@ function readTime(at: Place, value: unknown, name: string): string {
 
 function readRecipient(at: Place, value: unknown): MessageSummary['recipients'][number] {
   const recipient = at.object(value, 'a recipient');
-  const verifiedAt =
-    recipient.verifiedAt === undefined ? undefined : readTime(at, recipient.verifiedAt, 'verifiedAt');
+  const optionalTime = (name: 'verifiedAt' | 'openedAt') =>
+    recipient[name] === undefined ? {} : { [name]: readTime(at, recipient[name], name) };
   return {
     address: at.string(recipient.address, 'address', 1, ADDRESS_MAX),
     proof: at.word(recipient.proof, RECIPIENT_PROOFS, 'proof'),
     state: at.word(recipient.state, RECIPIENT_STATES, 'state'),
-    ...(verifiedAt ? { verifiedAt } : {}),
+    ...optionalTime('verifiedAt'),
+    ...optionalTime('openedAt'),
   };
 }
 
