@@ -64,8 +64,16 @@ interface Created {
   contentKey: Buffer;
 }
 
-/** The sender's side, from "Flows" 1–2: create, upload, finalize with W, WP and WS. */
-async function createMessage(): Promise<Created> {
+const BOTH_PROOFS = [
+  { address: 'bob@partner.test', proof: 'code' },
+  { address: 'pat@weak.test', proof: 'passcode' },
+];
+
+/**
+ * The sender's side, from "Flows" 1–2: create, upload, finalize with WP and WS, and W unless every recipient's
+ * proof is `passcode` ("Key wraps").
+ */
+async function createMessage(recipients = BOTH_PROOFS): Promise<Created> {
   const http = senderHttp();
   const contentKey = randomBytes(32);
   const linkSecret = randomBytes(32);
@@ -84,10 +92,7 @@ async function createMessage(): Promise<Created> {
     { name: 'empty.txt', type: 'text/plain', data: Buffer.alloc(0) },
   ]);
   const created = await call(http, 'POST', '/messages', {
-    recipients: [
-      { address: 'bob@partner.test', proof: 'code' },
-      { address: 'pat@weak.test', proof: 'passcode' },
-    ],
+    recipients,
     expiryDays: 3,
     blobCount: blobs.length,
     replyPublicKey: b64(replyKeys.publicKey),
@@ -99,8 +104,9 @@ async function createMessage(): Promise<Created> {
   const { id, serverSecret } = created.json as { id: string; serverSecret: string };
   const S = unb64(serverSecret);
   const blobSizes = await uploadBlobs(http, `/messages/${id}`, blobs);
+  const withoutPasscode = recipients.some((r) => r.proof !== 'passcode');
   const finalized = await call(http, 'POST', `/messages/${id}/finalize`, {
-    wrappedKey: b64(wrapFor(contentKey, id, [linkSecret, S])),
+    ...(withoutPasscode ? { wrappedKey: b64(wrapFor(contentKey, id, [linkSecret, S])) } : {}),
     passcodeWrappedKey: b64(wrapFor(contentKey, id, [linkSecret, S, pk])),
     senderWrappedKey: b64(senderWrap(contentKey, id, senderSecret)),
     blobSizes,
@@ -279,4 +285,20 @@ test("the document's client reads what the project's add-in escrowed, and catche
   expect(() => unpackMessage(K, tampered)).toThrow();
   // The manifest still opens; it is the attachment that does not, and its salt still matches.
   expect(() => decryptStream(K, tampered[0]!)).not.toThrow();
+});
+
+test('a message only for passcode recipients: finalize without W, and open gives WP, which L ‖ S alone does not open', async () => {
+  const { id, linkSecret, contentKey } = await createMessage([
+    { address: 'pat@weak.test', proof: 'passcode' },
+  ]);
+  const pat = recipientHttp();
+  const csrf = { 'x-sendguard-csrf': (await proveByCode(pat, id, 'pat@weak.test')).csrf };
+  const info = (await call(pat, 'GET', `/pickup/${id}`)).json as { passcodeSalt: string };
+  const salt = unb64(info.passcodeSalt);
+  const pk = await passcodeKey(PASSCODE, salt);
+  const check = { passcodeCheck: b64(passcodeCheck(pk, salt)) };
+  const opened = (await call(pat, 'POST', `/pickup/${id}/open`, check, csrf)).json as Opened;
+  const S = unb64(opened.serverSecret);
+  expect(() => unwrapFor(unb64(opened.wrappedKey), id, [linkSecret, S])).toThrow();
+  expect(sameBytes(unwrapFor(unb64(opened.wrappedKey), id, [linkSecret, S, pk]), contentKey)).toBe(true);
 });

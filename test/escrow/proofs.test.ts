@@ -4,12 +4,15 @@
  * are mailed only to `code` and `passcode` recipients; only a `passcode` recipient needs the passcode, and only
  * they get the passcode-wrapped key.
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { randomBytes as secret, toBase64Url } from '../../src/core/escrow/bytes';
 import type { FetchLike } from '../../src/core/escrow/http';
 import { parseFragment } from '../../src/core/escrow/link';
 import type { EscrowRecipient } from '../../src/core/escrow/wire';
 import { PickupClient } from '../../src/portal/pickup-client';
+import { DATABASE_FILE } from '../../src/server/store/sqlite';
 import {
   cookieFetch,
   escrowSample,
@@ -215,3 +218,72 @@ test('the add-in sends a passcode exactly when a recipient needs one, and refuse
   const sent = await escrowSample(server, { passcode: PASSCODE, fetch: counting });
   expect((await pickup(sent).info()).passcodeSalt).toBeUndefined();
 });
+
+/** Finalizes message `id` with `keys` (each 60 bytes, base64url) and one 24-byte blob, as any client could. */
+async function finalize(id: string, keys: Record<string, string>) {
+  const response = await fetch(`${server.apiBase}/messages/${id}/finalize`, {
+    method: 'POST',
+    headers: asSender(),
+    body: JSON.stringify({ ...keys, senderWrappedKey: 'A'.repeat(80), blobSizes: [24] }),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+test('finalize takes the key without the passcode exactly when some recipient signs in or gets a code', async () => {
+  const W = { wrappedKey: 'A'.repeat(80) };
+  const WP = { passcodeWrappedKey: 'A'.repeat(80) };
+  const allPasscode = await create(createBody([{ address: 'pat@weak.test', proof: 'passcode' }], true));
+  expect(await finalize(String(allPasscode.json.id), { ...W, ...WP })).toEqual({
+    status: 400,
+    json: {
+      error: {
+        code: 'ESCROW_INVALID',
+        message: 'every recipient needs the passcode: finalize takes no wrapped key without it',
+      },
+    },
+  });
+  const needsW = {
+    status: 400,
+    json: {
+      error: {
+        code: 'ESCROW_INVALID',
+        message: 'some recipients sign in or get a code: finalize needs the wrapped key without the passcode',
+      },
+    },
+  };
+  const mixed = await create(
+    createBody(
+      [
+        { address: 'pat@weak.test', proof: 'passcode' },
+        { address: 'ann@contoso.test', proof: 'sign-in' },
+      ],
+      true,
+    ),
+  );
+  expect(await finalize(String(mixed.json.id), WP)).toEqual(needsW);
+  const codeOnly = await create(createBody([{ address: 'bob@weak.test', proof: 'code' }]));
+  expect(await finalize(String(codeOnly.json.id), {})).toEqual(needsW);
+});
+
+test('a message only for passcode recipients stores no key that the link and the server secret open', async () => {
+  const sent = await escrow(
+    [
+      { address: 'pat@weak.test', proof: 'passcode' },
+      { address: 'quinn@weak.test', proof: 'passcode' },
+    ],
+    PASSCODE,
+  );
+  const db = new Database(join(server.dataDir, DATABASE_FILE), { readonly: true });
+  const row = db
+    .prepare('SELECT wrapped_key, passcode_wrapped_key FROM escrow_messages WHERE id = ?')
+    .get(sent.id) as { wrapped_key: Buffer | null; passcode_wrapped_key: Buffer | null };
+  db.close();
+  expect(row.wrapped_key).toBeNull();
+  expect(row.passcode_wrapped_key).toHaveLength(60);
+
+  const pat = pickup(sent);
+  const { passcodeSalt } = await pat.info();
+  await pat.requestCode('pat@weak.test');
+  await pat.verify('pat@weak.test', mailer.codeFor('pat@weak.test'));
+  expect((await pat.open({ text: PASSCODE, salt: passcodeSalt! })).manifest.text).toBe('x');
+}, 30_000);

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { WIRE_LIMITS } from '../evaluate/wire-limits';
-import { RECIPIENT_PROOFS } from '../vocabulary';
+import { RECIPIENT_PROOFS, type RecipientProof } from '../vocabulary';
 
 const b64 = (bytes: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `${bytes} bytes, base64url`);
@@ -53,9 +53,17 @@ export type CreateEscrowResponse = z.infer<typeof CreateEscrowResponse>;
 /** 12-byte nonce, 32-byte key, 16-byte tag. */
 export const WRAPPED_KEY_BYTES = 60;
 
+/**
+ * Whether a message has `wrappedKey` (`K` under `L ‖ S`): exactly when some recipient opens it without the
+ * passcode. A message only for `passcode` recipients has none, so the server's data plus the link never open it.
+ */
+export function opensWithoutPasscode(recipients: ReadonlyArray<{ proof: RecipientProof }>): boolean {
+  return recipients.some((r) => r.proof !== 'passcode');
+}
+
 export const FinalizeRequest = z.strictObject({
-  /** `K` under `L ‖ S`: released to recipients proven by sign-in or code. */
-  wrappedKey: b64(WRAPPED_KEY_BYTES),
+  /** `K` under `L ‖ S`: released to recipients proven by sign-in or code; present exactly when there are some. */
+  wrappedKey: b64(WRAPPED_KEY_BYTES).optional(),
   /** `K` under `L ‖ S ‖ PK`: released to `passcode` recipients; present exactly when the message has a passcode. */
   passcodeWrappedKey: b64(WRAPPED_KEY_BYTES).optional(),
   /** `K` under the sender secret `R`: the sender reads their own message and checks replies' tags with it. */

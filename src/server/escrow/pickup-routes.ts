@@ -156,6 +156,8 @@ function openRoutes(app: FastifyInstance, ctx: EscrowContext): void {
       if (needsPasscode)
         await checkPasscode(ctx, request, message, session.recipient, request.body.passcodeCheck);
       const wrappedKey = needsPasscode ? message.passcodeWrappedKey : message.wrappedKey;
+      // Finalize stores the key each recipient's proof opens with; none here means a record from elsewhere.
+      if (!wrappedKey) throw new EscrowError('ESCROW_STATE', 'this message holds no key for this recipient');
       const replies = (await ctx.store.listReplies(id)).filter((r) => r.address === session.address).length;
       await audit(ctx, request, id, 'viewed', session.address);
       return {
@@ -163,7 +165,7 @@ function openRoutes(app: FastifyInstance, ctx: EscrowContext): void {
         serverSecret: toBase64Url(
           ctx.serverKey.open(message.sealedServerSecret!, `escrow-server-secret:${id}`),
         ),
-        wrappedKey: toBase64Url(wrappedKey!),
+        wrappedKey: toBase64Url(wrappedKey),
         blobSizes: message.blobSizes!,
         replyPublicKey: toBase64Url(message.replyPublicKey),
         repliesLeft: Math.max(0, ctx.config.maxRepliesPerRecipient - replies),

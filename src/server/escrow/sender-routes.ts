@@ -12,6 +12,7 @@ import {
   FinalizeRequest,
   MessageList,
   MessageSummary,
+  opensWithoutPasscode,
   RecipientRevokeRequest,
 } from '../../core/escrow/wire';
 import { jsonSchema } from '../api/schema';
@@ -22,7 +23,7 @@ import { newRecipients } from './new-recipients';
 import { shredMessage } from './purge';
 import { senderAccessHash } from './sender-link-routes';
 import { BlobParams, IdParams, PartQuery, TAGS } from './route-schemas';
-import type { MessageRecord } from './store';
+import type { FinalKeys, MessageRecord } from './store';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -151,6 +152,39 @@ function createRoute(app: FastifyInstance, ctx: EscrowContext): void {
   );
 }
 
+/**
+ * The wrapped keys finalize stores, each present exactly when some recipient opens with it: `W` for recipients
+ * proven by sign-in or code (so a message only for passcode recipients keeps no key that the link and the
+ * server's data alone open), `WP` when the message has a passcode.
+ */
+async function finalKeys(
+  ctx: EscrowContext,
+  message: MessageRecord,
+  body: FinalizeRequest,
+): Promise<FinalKeys> {
+  const { wrappedKey, passcodeWrappedKey, senderWrappedKey } = body;
+  if (Boolean(passcodeWrappedKey) !== Boolean(message.passcodeCheck))
+    throw new EscrowError(
+      'ESCROW_INVALID',
+      message.passcodeCheck
+        ? 'this message has a passcode: finalize needs the passcode-wrapped key'
+        : 'this message has no passcode: finalize takes no passcode-wrapped key',
+    );
+  const withoutPasscode = opensWithoutPasscode(await ctx.store.recipients(message.id));
+  if (Boolean(wrappedKey) !== withoutPasscode)
+    throw new EscrowError(
+      'ESCROW_INVALID',
+      withoutPasscode
+        ? 'some recipients sign in or get a code: finalize needs the wrapped key without the passcode'
+        : 'every recipient needs the passcode: finalize takes no wrapped key without it',
+    );
+  return {
+    wrappedKey: wrappedKey ? fromBase64Url(wrappedKey) : null,
+    passcodeWrappedKey: passcodeWrappedKey ? fromBase64Url(passcodeWrappedKey) : null,
+    senderWrappedKey: fromBase64Url(senderWrappedKey),
+  };
+}
+
 /** Upload parts, then finalize with the wrapped keys once every blob is complete. */
 function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
   app.put<{ Params: BlobParams; Querystring: PartQuery; Body: Buffer }>(
@@ -173,21 +207,10 @@ function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
     { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(FinalizeRequest) } },
     async (request, reply) => {
       const { id } = request.params;
-      const { wrappedKey, passcodeWrappedKey, senderWrappedKey, blobSizes } = request.body;
       const message = await uploadingMessage(ctx, request, id);
-      if (Boolean(passcodeWrappedKey) !== Boolean(message.passcodeCheck))
-        throw new EscrowError(
-          'ESCROW_INVALID',
-          message.passcodeCheck
-            ? 'this message has a passcode: finalize needs the passcode-wrapped key'
-            : 'this message has no passcode: finalize takes no passcode-wrapped key',
-        );
+      const keys = await finalKeys(ctx, message, request.body);
+      const { blobSizes } = request.body;
       await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, blobSizes);
-      const keys = {
-        wrappedKey: fromBase64Url(wrappedKey),
-        passcodeWrappedKey: passcodeWrappedKey ? fromBase64Url(passcodeWrappedKey) : null,
-        senderWrappedKey: fromBase64Url(senderWrappedKey),
-      };
       await ctx.store.finalize(id, keys, blobSizes);
       return reply.status(204).send();
     },

@@ -20,7 +20,10 @@ export interface MessageRecord {
   state: MessageState;
   /** The server secret sealed under the server key; null once shredded. */
   sealedServerSecret: Uint8Array | null;
-  /** The content key under link and server secret (`W`); null until finalized, and again once shredded. */
+  /**
+   * The content key under link and server secret (`W`); null until finalized, once shredded, and for a message
+   * whose recipients all need the passcode.
+   */
   wrappedKey: Uint8Array | null;
   /** `W` with the passcode key too (`WP`), when the message has a passcode; null otherwise and once shredded. */
   passcodeWrappedKey: Uint8Array | null;
@@ -48,7 +51,7 @@ export interface NewRecipient {
 
 /** The wrapped keys a finalized message holds. */
 export interface FinalKeys {
-  wrappedKey: Uint8Array;
+  wrappedKey: Uint8Array | null;
   passcodeWrappedKey: Uint8Array | null;
   senderWrappedKey: Uint8Array;
 }

@@ -24,6 +24,7 @@ import {
 import { createAndUpload } from '../../../core/escrow/upload';
 import {
   CreateEscrowResponse,
+  opensWithoutPasscode,
   type CreateEscrowRequest,
   type EscrowRecipient,
   type FinalizeRequest,
@@ -99,16 +100,20 @@ async function createRequest(
 }
 
 /**
- * The content key as finalize carries it: `W` for recipients proven by sign-in or code, `WP` (with the passcode
- * key) for passcode recipients, `WS` for the sender's own link.
+ * The content key as finalize carries it: `W` for recipients proven by sign-in or code (none when every recipient
+ * needs the passcode, so that the link and the server's data alone never open it), `WP` (with the passcode key)
+ * for passcode recipients, `WS` for the sender's own link.
  */
 async function wrappedKeys(
   contentKey: Uint8Array,
+  recipients: EscrowRecipient[],
   secrets: WrapInputs & { senderSecret: Uint8Array },
 ): Promise<Omit<FinalizeRequest, 'blobSizes'>> {
   const { senderSecret, passcodeKey: withPasscode, ...inputs } = secrets;
   return {
-    wrappedKey: toBase64Url(await wrapContentKey(contentKey, inputs)),
+    ...(opensWithoutPasscode(recipients)
+      ? { wrappedKey: toBase64Url(await wrapContentKey(contentKey, inputs)) }
+      : {}),
     ...(withPasscode
       ? {
           passcodeWrappedKey: toBase64Url(
@@ -147,7 +152,7 @@ export async function escrowMessage(options: EscrowMessageOptions): Promise<Escr
     },
     streams: packStreams(contentKey, manifest, attachments),
     finalizeFields: (answer) =>
-      wrappedKeys(contentKey, {
+      wrappedKeys(contentKey, options.recipients, {
         messageId: answer.id,
         linkSecret,
         serverSecret: fromBase64Url(answer.serverSecret),
