@@ -6,6 +6,7 @@
 import { SignInSettingsSchema } from '../../src/server/config/escrow';
 import type { HttpsGet } from '../../src/server/net/https-get';
 import { OidcDirectory } from '../../src/server/escrow/sign-in/directory';
+import { webfingerUrl } from '../../src/server/escrow/sign-in/webfinger';
 import { ManualClock } from '../helpers/clock';
 
 const ISSUER = 'https://id.partner.example';
@@ -16,7 +17,14 @@ const METADATA = {
   jwks_uri: `${ISSUER}/jwks`,
   registration_endpoint: `${ISSUER}/reg`,
 };
-const JRD = { links: [{ rel: 'http://openid.net/specs/connect/1.0/issuer', href: ISSUER }] };
+const jrd = (address: string, issuer = ISSUER) => ({
+  subject: `acct:${address}`,
+  links: [{ rel: 'http://openid.net/specs/connect/1.0/issuer', href: issuer }],
+});
+const webfingerOf = webfingerUrl;
+
+/** MX answers a test holds back until it lets them go; like the service's resolver, they honour their signal. */
+const heldMx = new Map<string, Promise<string[]>>();
 
 function setUp(signIn: unknown, documents: Record<string, unknown> = {}, mx: Record<string, string[]> = {}) {
   const clock = new ManualClock();
@@ -38,9 +46,15 @@ function setUp(signIn: unknown, documents: Record<string, unknown> = {}, mx: Rec
     redirectUri: 'https://sendguard.example/api/v1/escrow/sign-in/callback',
     network: { resolveAddresses: async () => ['192.0.2.1'], allowPrivateAddresses: false },
     httpsGet,
-    mxHosts: async (domain) => {
+    mxHosts: async (domain, signal) => {
       mxAsked.push(domain);
       if (domain === 'dns-fails.example') throw new Error('SERVFAIL');
+      const held = heldMx.get(domain);
+      if (held && signal)
+        return new Promise((resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          held.then(resolve);
+        });
       return mx[domain] ?? [];
     },
     clock,
@@ -81,15 +95,15 @@ test('Microsoft and Google, each only where its client is configured', async () 
   expect(await googleOnly.providerFor('ana@gmail.com')).toEqual({ provider: 'google', label: 'Google' });
 });
 
-test('RFC 7033: the issuer a domain names, if it lets the service register; each domain asked once', async () => {
+test('RFC 7033: the issuer an address names, if it lets the service register; each address asked once', async () => {
   const documents = {
-    'https://partner.example/.well-known/webfinger?resource=acct%3Aana%40partner.example&rel=': JRD,
+    [webfingerOf('ana@partner.example')]: jrd('ana@partner.example'),
     [`${ISSUER}/.well-known/openid-configuration`]: METADATA,
   };
   const { directory, fetched } = setUp({}, documents);
   const named = await directory.providerFor('ana@partner.example');
   expect(named).toEqual({ provider: expect.stringMatching(/^oidc-/), label: 'id.partner.example' });
-  expect(await directory.providerFor('bob@partner.example')).toEqual(named);
+  expect(await directory.providerFor('ana@partner.example')).toEqual(named);
   expect(fetched).toHaveLength(2);
 
   const { directory: noRegistration } = setUp(
@@ -102,8 +116,63 @@ test('RFC 7033: the issuer a domain names, if it lets the service register; each
   expect(await noRegistration.providerFor('ana@partner.example')).toBeUndefined();
 });
 
+test("one address's WebFinger entry decides for that address only, and one without an entry for no one else", async () => {
+  const documents = {
+    [webfingerOf('ana@partner.example')]: jrd('ana@partner.example'),
+    [`${ISSUER}/.well-known/openid-configuration`]: METADATA,
+  };
+  // Bob has no entry (404) and is asked first: Ana's entry still counts for her.
+  const { directory, fetched } = setUp({}, documents);
+  expect(await directory.providerFor('bob@partner.example')).toBeUndefined();
+  expect(await directory.providerFor('ana@partner.example')).toEqual({
+    provider: expect.stringMatching(/^oidc-/),
+    label: 'id.partner.example',
+  });
+  // Ana's entry is not Bob's: he is still without a provider, and was asked about himself.
+  expect(await directory.providerFor('bob@partner.example')).toBeUndefined();
+  expect(fetched.filter((url) => url.includes('webfinger'))).toEqual([
+    webfingerOf('bob@partner.example'),
+    webfingerOf('ana@partner.example'),
+  ]);
+});
+
+test("RFC 7033 §4.4.1: an answer whose subject is another account's names nobody's issuer", async () => {
+  const { directory } = setUp(
+    {},
+    {
+      [webfingerOf('ana@partner.example')]: jrd('admin@partner.example'),
+      [`${ISSUER}/.well-known/openid-configuration`]: METADATA,
+    },
+  );
+  expect(await directory.providerFor('ana@partner.example')).toBeUndefined();
+  const { directory: noSubject } = setUp(
+    {},
+    {
+      [webfingerOf('ana@partner.example')]: { links: jrd('ana@partner.example').links },
+      [`${ISSUER}/.well-known/openid-configuration`]: METADATA,
+    },
+  );
+  expect(await noSubject.providerFor('ana@partner.example')).toBeUndefined();
+});
+
+test('a discovered issuer whose host is longer than a provider label may be is no provider', async () => {
+  const longHost = `https://${'a'.repeat(60)}.${'b'.repeat(45)}.example`;
+  const { directory, fetched } = setUp(
+    {},
+    {
+      [webfingerOf('ana@partner.example')]: jrd('ana@partner.example', longHost),
+      [`${longHost}/.well-known/openid-configuration`]: { ...METADATA, issuer: longHost },
+    },
+  );
+  expect(await directory.providerFor('ana@partner.example')).toBeUndefined();
+  expect(fetched).toEqual([webfingerOf('ana@partner.example')]);
+});
+
 test('discovery off: a domain that names an issuer gets none', async () => {
-  const { directory, fetched } = setUp({ discover: false }, { 'https://partner.example/': JRD });
+  const { directory, fetched } = setUp(
+    { discover: false },
+    { 'https://partner.example/': jrd('ana@partner.example') },
+  );
   expect(await directory.providerFor('ana@partner.example')).toBeUndefined();
   expect(fetched).toEqual([]);
 });
@@ -117,4 +186,20 @@ test('a failing lookup is told and answered "none", and asked again after a minu
   clock.advance(61_000);
   await directory.providerFor('ana@dns-fails.example');
   expect(mxAsked).toEqual(['dns-fails.example', 'dns-fails.example']);
+});
+
+test("a caller who gives up leaves the shared lookup to the others, and its abort is kept as nobody's failure", async () => {
+  let release!: (hosts: string[]) => void;
+  heldMx.set('slow.example', new Promise((resolve) => (release = resolve)));
+  const { directory, mxAsked, failures } = setUp({ google: GOOGLE, discover: false });
+  const first = new AbortController();
+  const gaveUp = directory.providerFor('ana@slow.example', { signal: first.signal });
+  const waited = directory.providerFor('bob@slow.example');
+  first.abort(new Error('the assess call gave up'));
+  expect(await gaveUp).toBeUndefined();
+  release(['aspmx.l.google.com']);
+  expect(await waited).toEqual({ provider: 'google', label: 'Google' });
+  expect(await directory.providerFor('cy@slow.example')).toEqual({ provider: 'google', label: 'Google' });
+  expect(mxAsked).toEqual(['slow.example']);
+  expect(failures).toEqual([]);
 });

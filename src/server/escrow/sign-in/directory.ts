@@ -1,45 +1,50 @@
 /**
  * The sign-in directory of the service: for an address, the provider that vouches for it — an issuer an admin
  * configured for its domain, else Microsoft or Google when the domain's mail is theirs (and their client is
- * configured), else the issuer the domain names by WebFinger — and, for a sign-in, that provider's client.
- * What a domain comes to is kept per domain for a while, so the assess call and the pickup ask the network once.
+ * configured), else the issuer the address's own WebFinger entry names — and, for a sign-in, that provider's
+ * client. What a domain comes to is kept per domain, and what WebFinger says per address (one user's entry speaks
+ * for no one else), for a while, so the assess call and the pickup ask the network once.
+ *
+ * Providers an admin named (configured issuers, the built-ins' issuers) are reached over the service's network
+ * settings; WebFinger and everything a discovered provider names only at public addresses, whatever those allow.
  */
 import { createHash } from 'node:crypto';
 import { normalizeDomain } from '../../../core/addresses';
 import type { Clock } from '../../../core/clock';
+import { WIRE_LIMITS } from '../../../core/evaluate/wire-limits';
 import type { SignInProvider } from '../../../core/escrow/wire';
-import { SingleFlight } from '../../../core/single-flight';
 import type { SignInSettings } from '../../config/escrow';
 import type { HttpsGet, HttpsNetwork } from '../../net/https-get';
 import type { SignInDirectory } from '../sign-in-directory';
 import { builtInProviderOf, isGoogleConsumerDomain, isMicrosoftConsumerDomain } from './built-in';
-import type { ClaimRules } from './claims';
 import { fetchMetadata, registerClient, type ProviderMetadata, type RegisteredClient } from './discovery';
+import { domainOf } from './domain-of';
+import { SignInError } from './errors';
+import type { OidcClient, SignInFlow } from './flow';
 import { KeySetCache } from './id-token';
-import { keepBounded } from './keep-bounded';
+import { LookupCache, type LookupCacheLimits } from './lookup-cache';
 import type { RemoteJsonDeps } from './remote-json';
 import { webfingerIssuer } from './webfinger';
-
-/** Everything a sign-in with one provider needs. */
-export interface OidcClient {
-  provider: SignInProvider;
-  rules: ClaimRules;
-  metadata: ProviderMetadata;
-  clientId: string;
-  clientSecret?: string;
-}
 
 export interface OidcDirectoryDeps {
   settings: SignInSettings;
   /** The service's one callback URI, registered with every provider. */
   redirectUri: string;
+  /** How the providers an admin named are reached (configured issuers, the built-ins' issuers). */
   network: HttpsNetwork;
+  /**
+   * How WebFinger and discovered providers are reached. Default: `network` refusing private addresses, as the
+   * service always has it; only a test whose providers listen on loopback passes another.
+   */
+  discoveryNetwork?: HttpsNetwork;
   /** MX host names of a domain, lower case without the final dot; [] when it has none; throws when DNS fails. */
   mxHosts(domain: string, signal?: AbortSignal): Promise<string[]>;
   clock: Clock;
   httpsGet?: HttpsGet;
   /** Told why a domain's provider could not be found (a DNS or provider failure, not "none"). */
   onLookupError?: (error: unknown, domain: string) => void;
+  /** SignInFlow.stepDeadlineMs; default 15 s. */
+  stepDeadlineMs?: number;
 }
 
 type Route =
@@ -47,14 +52,30 @@ type Route =
   | { kind: 'microsoft' | 'google' }
   | { kind: 'discovered'; issuer: string };
 
-const FOUND_TTL_MS = 3_600_000;
-const NONE_TTL_MS = 10 * 60_000;
-const FAILED_TTL_MS = 60_000;
-/** Domains, issuers and registrations kept; past it the oldest goes (many domains can name many issuers). */
-const MAX_KEPT = 10_000;
-const REMOTE_LIMITS = { maxBytes: 128 * 1024, timeoutMs: 5000 };
+/** A domain whose provider is whatever each address's WebFinger entry names. */
+const PER_ADDRESS = 'per-address';
 
-const keep = <K, V>(map: Map<K, V>, key: K, value: V) => keepBounded(map, key, value, MAX_KEPT);
+/** How one kind of provider is reached: the limits of its documents, and the key sets fetched that way. */
+interface Reach {
+  remote: RemoteJsonDeps;
+  keys: KeySetCache;
+}
+
+const HOUR = 3_600_000;
+/** A lookup (MX, WebFinger, metadata) shared by callers: a bound of its own, whichever caller gives up. */
+const LOOKUP_DEADLINE_MS = 15_000;
+/** Domains, addresses, issuers and registrations kept; past it the oldest goes. */
+const MAX_KEPT = 10_000;
+const ROUTE_LIMITS: LookupCacheLimits = {
+  foundMs: HOUR,
+  noneMs: 10 * 60_000,
+  failedMs: 60_000,
+  max: MAX_KEPT,
+  deadlineMs: LOOKUP_DEADLINE_MS,
+};
+/** A registration is kept while the service runs (the provider would otherwise hold one client per hour). */
+const REGISTRATION_LIMITS: LookupCacheLimits = { ...ROUTE_LIMITS, foundMs: Number.POSITIVE_INFINITY };
+const REMOTE_LIMITS = { maxBytes: 128 * 1024, timeoutMs: 5000 };
 
 /** A short, stable, URL-safe name for an issuer: the path segment of the sign-in route and what is stored. */
 export function issuerProviderId(issuer: string): string {
@@ -85,23 +106,28 @@ function providerOf(route: Route): SignInProvider {
   }
 }
 
-export class OidcDirectory implements SignInDirectory {
-  readonly remote: RemoteJsonDeps;
+/** A discovered issuer is named by its host, which the wire carries only up to its limit: longer ones are refused. */
+const labelFits = (issuer: string) => new URL(issuer).host.length <= WIRE_LIMITS.signInLabelMax;
+
+export class OidcDirectory implements SignInDirectory, SignInFlow {
+  readonly flow: SignInFlow = this;
+  readonly stepDeadlineMs: number;
+  private readonly named: Reach;
+  private readonly discovered: Reach;
   private readonly configured = new Map<string, Route & { kind: 'configured' }>();
-  private readonly domains = new Map<string, { route: Route | undefined; until: number }>();
-  private readonly lookups = new SingleFlight<Route | undefined>();
-  private readonly metadataByIssuer = new Map<string, { metadata: ProviderMetadata; until: number }>();
-  private readonly registrations = new Map<string, RegisteredClient>();
-  private readonly registering = new SingleFlight<RegisteredClient>();
-  readonly keys: KeySetCache;
+  private readonly domains: LookupCache<Route | typeof PER_ADDRESS>;
+  private readonly addresses: LookupCache<Route>;
+  private readonly metadataCache: LookupCache<ProviderMetadata>;
+  private readonly registrations: LookupCache<RegisteredClient>;
 
   constructor(private readonly deps: OidcDirectoryDeps) {
-    this.remote = {
-      network: deps.network,
-      ...REMOTE_LIMITS,
-      ...(deps.httpsGet ? { httpsGet: deps.httpsGet } : {}),
-    };
-    this.keys = new KeySetCache(this.remote, () => deps.clock.now());
+    this.stepDeadlineMs = deps.stepDeadlineMs ?? 15_000;
+    this.named = this.reach(deps.network);
+    this.discovered = this.reach(deps.discoveryNetwork ?? { ...deps.network, allowPrivateAddresses: false });
+    this.domains = new LookupCache(deps.clock, ROUTE_LIMITS);
+    this.addresses = new LookupCache(deps.clock, ROUTE_LIMITS);
+    this.metadataCache = new LookupCache(deps.clock, ROUTE_LIMITS);
+    this.registrations = new LookupCache(deps.clock, REGISTRATION_LIMITS);
     for (const entry of deps.settings.issuers) {
       const { issuer, label, clientId, clientSecret } = entry;
       for (const domain of entry.domains)
@@ -115,6 +141,12 @@ export class OidcDirectory implements SignInDirectory {
     }
   }
 
+  private reach(network: HttpsNetwork): Reach {
+    const { deps } = this;
+    const remote = { network, ...REMOTE_LIMITS, ...(deps.httpsGet ? { httpsGet: deps.httpsGet } : {}) };
+    return { remote, keys: new KeySetCache(remote, () => deps.clock.now()) };
+  }
+
   async providerFor(
     address: string,
     options: { signal?: AbortSignal } = {},
@@ -123,108 +155,108 @@ export class OidcDirectory implements SignInDirectory {
       const route = await this.routeFor(address, options.signal);
       return route && providerOf(route);
     } catch (error) {
-      this.deps.onLookupError?.(error, address.slice(address.lastIndexOf('@') + 1));
+      // A caller that gave up has nothing to report: the lookup goes on, and tells of its own failure.
+      if (!options.signal?.aborted) this.deps.onLookupError?.(error, domainOf(address));
       return undefined;
     }
   }
 
-  /** The client to sign `address` in with, when `provider` is still the one for it. Throws SignInError. */
-  async clientFor(address: string, provider: string, signal?: AbortSignal): Promise<OidcClient | undefined> {
+  async clientFor(address: string, provider: string, signal: AbortSignal): Promise<OidcClient | undefined> {
     const route = await this.routeFor(address, signal);
     if (!route || providerOf(route).provider !== provider) return undefined;
     return this.client(route, signal);
   }
 
-  private async client(route: Route, signal?: AbortSignal): Promise<OidcClient> {
-    const base = { provider: providerOf(route) };
+  private async client(route: Route, signal: AbortSignal): Promise<OidcClient> {
+    const base = { provider: providerOf(route), ...this.named };
     const { microsoft, google } = this.deps.settings;
     switch (route.kind) {
       case 'microsoft': {
         const authority = microsoft!.authority;
-        const metadata = await this.metadata(authority, signal, microsoftIssuer(authority));
+        const metadata = await this.metadata(this.named, authority, signal, microsoftIssuer(authority));
         return { ...base, rules: 'microsoft', metadata, ...clientOf(microsoft!) };
       }
-      case 'google':
-        return {
-          ...base,
-          rules: 'google',
-          metadata: await this.metadata(google!.issuer, signal),
-          ...clientOf(google!),
-        };
-      case 'configured':
-        return {
-          ...base,
-          rules: 'generic',
-          metadata: await this.metadata(route.issuer, signal),
-          ...clientOf(route),
-        };
+      case 'google': {
+        const metadata = await this.metadata(this.named, google!.issuer, signal);
+        return { ...base, rules: 'google', metadata, ...clientOf(google!) };
+      }
+      case 'configured': {
+        const metadata = await this.metadata(this.named, route.issuer, signal);
+        return { ...base, rules: 'generic', metadata, ...clientOf(route) };
+      }
       case 'discovered': {
-        const metadata = await this.metadata(route.issuer, signal);
-        return { ...base, rules: 'generic', metadata, ...(await this.registration(metadata, signal)) };
+        const metadata = await this.metadata(this.discovered, route.issuer, signal);
+        const registration = await this.registration(metadata, signal);
+        return { ...base, ...this.discovered, rules: 'generic', metadata, ...registration };
       }
     }
   }
 
-  /** A provider's metadata, fetched once an hour at most: every sign-in's start and callback need it. */
-  private async metadata(issuer: string, signal?: AbortSignal, expected = issuer): Promise<ProviderMetadata> {
-    const known = this.metadataByIssuer.get(issuer);
-    if (known && known.until > this.deps.clock.now()) return known.metadata;
-    const metadata = await fetchMetadata(issuer, this.remote, signal, expected);
-    keep(this.metadataByIssuer, issuer, { metadata, until: this.deps.clock.now() + FOUND_TTL_MS });
+  /**
+   * A provider's metadata, fetched once an hour at most: every sign-in's start and callback need it. Kept apart
+   * per way of reaching it, so a discovered provider never gets what was fetched where only an admin may point.
+   */
+  private async metadata(
+    reach: Reach,
+    issuer: string,
+    signal?: AbortSignal,
+    expected = issuer,
+  ): Promise<ProviderMetadata> {
+    const key = JSON.stringify([reach === this.named, issuer, expected]);
+    const metadata = await this.metadataCache.get(
+      key,
+      (own) => fetchMetadata(issuer, reach.remote, own, expected),
+      signal,
+    );
+    if (!metadata)
+      throw new SignInError('SIGN_IN_REMOTE_FAILED', `the metadata of ${issuer} failed a moment ago`);
     return metadata;
   }
 
-  /** RFC 7591: one registration per issuer while the service runs, shared by sign-ins that start at once. */
-  private async registration(metadata: ProviderMetadata, signal?: AbortSignal): Promise<RegisteredClient> {
-    const known = this.registrations.get(metadata.issuer);
-    if (known) return known;
-    return this.registering.run(metadata.issuer, async () => {
-      const client = await registerClient(
-        metadata.registrationEndpoint!,
-        this.deps.redirectUri,
-        this.remote,
-        signal,
-      );
-      keep(this.registrations, metadata.issuer, client);
-      return client;
-    });
+  /** RFC 7591: one registration per discovered issuer while the service runs, shared by sign-ins at once. */
+  private async registration(metadata: ProviderMetadata, signal: AbortSignal): Promise<RegisteredClient> {
+    const { registrationEndpoint, issuer } = metadata;
+    const client = await this.registrations.get(
+      issuer,
+      (own) => registerClient(registrationEndpoint!, this.deps.redirectUri, this.discovered.remote, own),
+      signal,
+    );
+    if (!client)
+      throw new SignInError('SIGN_IN_REMOTE_FAILED', `the registration at ${issuer} failed a moment ago`);
+    return client;
   }
 
+  /** A domain's route, or for a domain left to WebFinger the address's own. */
   private async routeFor(address: string, signal?: AbortSignal): Promise<Route | undefined> {
-    const domain = address.slice(address.lastIndexOf('@') + 1);
-    const cached = this.domains.get(domain);
-    if (cached && cached.until > this.deps.clock.now()) return cached.route;
-    try {
-      const route = await this.lookups.run(domain, () => this.lookUp(domain, address, signal));
-      this.remember(domain, route, route ? FOUND_TTL_MS : NONE_TTL_MS);
-      return route;
-    } catch (error) {
-      // A failing domain is asked again soon, not at every assess; a caller that gave up says nothing of it.
-      if (!signal?.aborted) this.remember(domain, undefined, FAILED_TTL_MS);
-      throw error;
-    }
+    const domain = domainOf(address);
+    const answer = await this.domains.get(domain, (own) => this.domainRoute(domain, own), signal);
+    if (answer !== PER_ADDRESS) return answer;
+    return this.addresses.get(address, (own) => this.discover(address, own), signal);
   }
 
-  private remember(domain: string, route: Route | undefined, ttlMs: number): void {
-    keep(this.domains, domain, { route, until: this.deps.clock.now() + ttlMs });
-  }
-
-  /** The contract's order: configured > Microsoft > Google > discovered. */
-  private async lookUp(domain: string, address: string, signal?: AbortSignal): Promise<Route | undefined> {
+  /** The contract's order: configured > Microsoft > Google > discovered (per address). */
+  private async domainRoute(
+    domain: string,
+    signal: AbortSignal,
+  ): Promise<Route | typeof PER_ADDRESS | undefined> {
     const configured = this.configured.get(domain);
     if (configured) return configured;
     const builtIn = await this.builtIn(domain, signal);
     if (builtIn) return { kind: builtIn };
-    if (!this.deps.settings.discover) return undefined;
-    const issuer = await webfingerIssuer(address, this.remote, signal);
-    if (!issuer) return undefined;
+    return this.deps.settings.discover ? PER_ADDRESS : undefined;
+  }
+
+  /** RFC 7033: the issuer the address's WebFinger entry names, if it lets the service register. */
+  private async discover(address: string, signal: AbortSignal): Promise<Route | undefined> {
+    const issuer = await webfingerIssuer(address, this.discovered.remote, signal);
+    if (!issuer || !labelFits(issuer)) return undefined;
     // Only an issuer that lets this service register can sign anyone in.
-    const metadata = await this.metadata(issuer, signal);
+    const metadata = await this.metadata(this.discovered, issuer, signal);
     return metadata.registrationEndpoint ? { kind: 'discovered', issuer } : undefined;
   }
 
   /** Microsoft or Google when the domain's mail is theirs and their client is configured. */
-  private async builtIn(domain: string, signal?: AbortSignal): Promise<'microsoft' | 'google' | undefined> {
+  private async builtIn(domain: string, signal: AbortSignal): Promise<'microsoft' | 'google' | undefined> {
     const { microsoft, google } = this.deps.settings;
     if (!microsoft && !google) return undefined;
     const byName = isMicrosoftConsumerDomain(domain) || isGoogleConsumerDomain(domain);

@@ -2,6 +2,7 @@
  * OpenID Connect Discovery §2 over WebFinger (RFC 7033): which issuer a recipient's domain names for an address.
  * A parser of the remote JRD, and the one fetch.
  */
+import { domainOf } from './domain-of';
 import { fetchJson, type JsonObject, type RemoteJsonDeps } from './remote-json';
 
 export const ISSUER_REL = 'http://openid.net/specs/connect/1.0/issuer';
@@ -15,8 +16,12 @@ export function httpsUrl(value: unknown): string | undefined {
     : undefined;
 }
 
-/** RFC 7033 §4.4: the first `links` entry with the issuer relation and an https `href`. */
-export function issuerFromJrd(jrd: JsonObject): string | undefined {
+/**
+ * RFC 7033 §4.4: the first `links` entry with the issuer relation and an https `href`, of a JRD whose `subject`
+ * is the resource asked for — an answer about another account says nothing of this one.
+ */
+export function issuerFromJrd(jrd: JsonObject, resource: string): string | undefined {
+  if (jrd.subject !== resource) return undefined;
   const links = Array.isArray(jrd.links) ? (jrd.links as unknown[]) : [];
   for (const link of links) {
     if (typeof link !== 'object' || link === null) continue;
@@ -27,10 +32,12 @@ export function issuerFromJrd(jrd: JsonObject): string | undefined {
   return undefined;
 }
 
+/** The `acct:` URI (RFC 7565) WebFinger is asked about for an address. */
+export const acctUri = (address: string) => `acct:${address}`;
+
 export function webfingerUrl(address: string): string {
-  const domain = address.slice(address.lastIndexOf('@') + 1);
-  const query = new URLSearchParams({ resource: `acct:${address}`, rel: ISSUER_REL });
-  return `https://${domain}/.well-known/webfinger?${query.toString()}`;
+  const query = new URLSearchParams({ resource: acctUri(address), rel: ISSUER_REL });
+  return `https://${domainOf(address)}/.well-known/webfinger?${query.toString()}`;
 }
 
 /** The issuer the address's domain names; undefined when it names none. Throws SIGN_IN_REMOTE_FAILED. */
@@ -43,5 +50,5 @@ export async function webfingerIssuer(
     ...(signal ? { signal } : {}),
     nothingHere: [404],
   });
-  return status === 200 ? issuerFromJrd(json) : undefined;
+  return status === 200 ? issuerFromJrd(json, acctUri(address)) : undefined;
 }
