@@ -15,6 +15,10 @@ export function mxHostsVia(dns: DnsClient) {
   };
 }
 
+/**
+ * `allowPrivateAddresses` reaches the providers an admin named (their configured issuers and what those name);
+ * WebFinger and discovered providers, which any recipient domain chooses, are reached at public addresses only.
+ */
 export function createSignInDirectory(
   config: Config,
   deps: {
@@ -24,10 +28,12 @@ export function createSignInDirectory(
     onLookupError?: (error: unknown, domain: string) => void;
   },
 ): OidcDirectory {
+  const network = { resolveAddresses: addressResolver(deps.dns), ...deps.network };
   return new OidcDirectory({
     settings: config.escrow.signIn,
     redirectUri: callbackUrl(config.publicUrl),
-    network: { resolveAddresses: addressResolver(deps.dns), ...deps.network },
+    network,
+    discoveryNetwork: { ...network, allowPrivateAddresses: false },
     mxHosts: mxHostsVia(deps.dns),
     clock: deps.clock,
     ...(deps.onLookupError ? { onLookupError: deps.onLookupError } : {}),
