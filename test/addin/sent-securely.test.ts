@@ -124,18 +124,34 @@ test('changing the expiry moves it on the service and the kept link with it; a r
   const sent = await sentAndKept(host);
   show(host);
   const item = await entry(sent.id);
+  const hhmm = sent.expiresAt.slice(11, 16);
   const day = new Date(server.clock.now() + 10 * DAY).toISOString().slice(0, 10);
   fireEvent.click(item.getByRole('button', { name: 'Change expiry' }));
-  fireEvent.change(item.getByLabelText(/Recipients can open it until the end of/), {
+  fireEvent.change(item.getByLabelText(`Recipients can open it until this day, at ${hhmm} UTC`), {
     target: { value: day },
   });
   fireEvent.click(item.getByRole('button', { name: 'Save expiry' }));
-  expect(await item.findByText(new RegExp(`recipients can open it until ${day} 23:59 UTC\\.$`))).toBeTruthy();
-  expect((await host.senderLinks!.list())[0]?.expiresAt).toBe(`${day}T23:59:00.000Z`);
+  // The time of day stays: only the day moves.
+  expect(
+    await item.findByText(new RegExp(`recipients can open it until ${day} ${hhmm} UTC\\.$`)),
+  ).toBeTruthy();
+  // Kept to the second, as the link store keeps times.
+  expect((await host.senderLinks!.list())[0]?.expiresAt).toBe(`${day}${sent.expiresAt.slice(10, 19)}.000Z`);
+
+  // The last day the service allows (90 days after sending, to the minute; sent 7 days before it expired) can be chosen.
+  const lastDay = new Date(Date.parse(sent.expiresAt) + 83 * DAY).toISOString().slice(0, 10);
+  fireEvent.click(item.getByRole('button', { name: 'Change expiry' }));
+  fireEvent.change(item.getByLabelText(/Recipients can open it until this day/), {
+    target: { value: lastDay },
+  });
+  fireEvent.click(item.getByRole('button', { name: 'Save expiry' }));
+  expect(
+    await item.findByText(new RegExp(`recipients can open it until ${lastDay} ${hhmm} UTC\\.$`)),
+  ).toBeTruthy();
 
   const tooLate = new Date(server.clock.now() + 400 * DAY).toISOString().slice(0, 10);
   fireEvent.click(item.getByRole('button', { name: 'Change expiry' }));
-  fireEvent.change(item.getByLabelText(/Recipients can open it until the end of/), {
+  fireEvent.change(item.getByLabelText(/Recipients can open it until this day/), {
     target: { value: tooLate },
   });
   fireEvent.click(item.getByRole('button', { name: 'Save expiry' }));

@@ -21,6 +21,7 @@ import { recordFailure } from '../failure-log';
 import type { MailHost } from '../host';
 import { LINK_ELSEWHERE, openedLine, recipientsLine, repliesLine, stateLine } from '../sent/entry-text';
 import { mailOwnCopy } from '../sent/mail-own-copy';
+import { expiryOn } from '../sent/new-expiry';
 import type { SentEntry } from '../sent/use-sent-list';
 
 const useStyles = makeStyles({
@@ -106,8 +107,8 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
     act(
       'change the expiry',
       async () => {
-        const expiresAt = new Date(`${day}T23:59:00Z`);
-        if (Number.isNaN(expiresAt.getTime())) throw new Error('choose a date');
+        const expiresAt = expiryOn(day, message.expiresAt);
+        if (!expiresAt) throw new Error('choose a date');
         await backend.changeExpiry!(message.id, expiresAt);
         // The kept link lives as long as the message: dropped at the old expiry, it would be lost early.
         if (link) await host.senderLinks?.keep({ ...link, expiresAt: expiresAt.toISOString() });
@@ -165,7 +166,7 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
             type="date"
             value={day}
             onChange={(_event, data) => setDay(data.value)}
-            aria-label="Recipients can open it until the end of (UTC)"
+            aria-label={`Recipients can open it until this day, at ${message.expiresAt.slice(11, 16)} UTC`}
           />
           <Button appearance="primary" disabled={busy} onClick={changeExpiry}>
             Save expiry
