@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:https';
 import { CSRF_HEADER, PORTAL_REQUEST_HEADER, PORTAL_REQUEST_MARK } from '../../src/core/escrow/headers';
 import type { EscrowRecipient } from '../../src/core/escrow/wire';
 import { callbackUrl } from '../../src/server/escrow/sign-in/routes';
+import { httpsGet } from '../../src/server/net/https-get';
 import { formBrowser } from '../helpers/form-browser';
 import { startOidcIdp, type OidcIdp } from '../helpers/oidc-idp';
 import { testPki, type TestPki } from '../helpers/test-pki';
@@ -40,6 +41,9 @@ let pki: TestPki;
 let server: EscrowServer;
 let webfinger: Server;
 let webfingerAsked = 0;
+/** Requests the provider's network holds back, as a provider that stops answering; only an abort ends them. */
+let holdBack: ((url: string) => boolean) | undefined;
+const STEP_DEADLINE_MS = 4000;
 const idps: OidcIdp[] = [];
 
 const staticClient = (id: string, redirectUri: string) => ({
@@ -51,23 +55,24 @@ const staticClient = (id: string, redirectUri: string) => ({
   response_types: ['code'],
 });
 
+/** The accounts whose WebFinger entry at b-corp.test names B's issuer; a test may take one out. */
+const namedByWebfinger = new Set(['acct:bea@b-corp.test', 'acct:bob@b-corp.test']);
+
 function startWebfinger(): Promise<Server> {
-  const jrd = {
-    subject: 'acct:bea@b-corp.test',
-    links: [
-      { rel: 'http://webfinger.net/rel/profile-page', href: 'https://b-corp.test/~bea' },
-      { rel: 'http://openid.net/specs/connect/1.0/issuer', href: B_ISSUER },
-    ],
-  };
   const tls = pki.leaf(['b-corp.test']);
   const https = createServer(tls, (request, response) => {
     const url = new URL(request.url ?? '/', 'https://b-corp.test');
+    const resource = url.searchParams.get('resource') ?? '';
     webfingerAsked += 1;
-    if (
-      url.pathname !== '/.well-known/webfinger' ||
-      !url.searchParams.get('resource')?.endsWith('@b-corp.test')
-    )
+    if (url.pathname !== '/.well-known/webfinger' || !namedByWebfinger.has(resource))
       return response.writeHead(404).end();
+    const jrd = {
+      subject: resource,
+      links: [
+        { rel: 'http://webfinger.net/rel/profile-page', href: 'https://b-corp.test/~someone' },
+        { rel: 'http://openid.net/specs/connect/1.0/issuer', href: B_ISSUER },
+      ],
+    };
     response.writeHead(200, { 'content-type': 'application/jrd+json' }).end(JSON.stringify(jrd));
   });
   return new Promise((resolve) => https.listen(443, HOSTS['b-corp.test'], () => resolve(https)));
@@ -93,6 +98,13 @@ beforeAll(async () => {
     hosts: HOSTS,
     mx: MX,
     ca: pki.ca,
+    httpsGet: (url, options) =>
+      holdBack?.(url)
+        ? new Promise((_resolve, reject) =>
+            options.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true }),
+          )
+        : httpsGet(url, options),
+    stepDeadlineMs: STEP_DEADLINE_MS,
   });
   const callback = callbackUrl(server.url);
   webfinger = await startWebfinger();
@@ -117,6 +129,7 @@ beforeAll(async () => {
       registration: true,
       accounts: {
         bea: { email: 'bea@b-corp.test', email_verified: true },
+        bob: { email: 'bob@b-corp.test', email_verified: true },
         // b's provider claiming a verified address of a-corp.test, which it has no say over.
         'bea-as-ana': { email: 'ana@a-corp.test', email_verified: true },
       },
@@ -302,6 +315,32 @@ describe('an issuer the domain names through WebFinger', () => {
   });
 });
 
+describe('the provider is checked for the address it proved', () => {
+  test('a provider no longer named for that address does not sign it in, though named for another recipient', async () => {
+    const sent = await messageFor([
+      { address: 'bea@b-corp.test', proof: 'sign-in' },
+      { address: 'bob@b-corp.test', proof: 'sign-in' },
+    ]);
+    const [{ provider }] = (await (await fetch(`${server.apiBase}/pickup/${sent.id}`)).json()).proofs.signIn;
+    // Bob's own entry stops naming B's issuer; once the service's answers for him have aged out, B no longer
+    // speaks for him, though the start still finds B for Bea and Bob's stored provider is still B.
+    namedByWebfinger.delete('acct:bob@b-corp.test');
+    server.clock.advance(61 * 60_000);
+    try {
+      const refused = await signIn(sent.id, provider, 'bob');
+      expect(refused.landing.searchParams.get('sign-in-failed')).toBe('not-offered');
+      expect((await continueSession(refused.jar, sent.id)).status).toBe(401);
+      const bea = await signIn(sent.id, provider, 'bea');
+      expect(await continueSession(bea.jar, sent.id)).toMatchObject({
+        status: 200,
+        opened: { address: 'bea@b-corp.test' },
+      });
+    } finally {
+      namedByWebfinger.add('acct:bob@b-corp.test');
+    }
+  });
+});
+
 describe('built-in providers', () => {
   test('Microsoft work account: xms_edov true signs in; a plain email, even with email_verified, does not', async () => {
     const sent = await messageFor([{ address: 'max@m-corp.test', proof: 'sign-in' }]);
@@ -334,7 +373,9 @@ describe('refusals at the edges', () => {
     const sent = await messageFor([{ address: 'ana@a-corp.test', proof: 'sign-in' }]);
     const start = await fetch(`${server.apiBase}/pickup/${sent.id}/sign-in/google`, { redirect: 'manual' });
     expect(start.status).toBe(303);
-    expect(start.headers.get('location')).toBe(`${server.url}/pickup/?sign-in-failed=not-offered`);
+    expect(start.headers.get('location')).toBe(
+      `${server.url}/pickup/?sign-in-failed=not-offered&message=${sent.id}`,
+    );
     expect(start.headers.get('set-cookie')).toBeNull();
   });
 
@@ -345,12 +386,17 @@ describe('refusals at the edges', () => {
       redirect: 'manual',
     });
     const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
-    for (const headers of [{}, { cookie }] as Array<Record<string, string>>) {
+    // Without the cookie the service cannot know the message; with it, the failure names it.
+    const cases: Array<[Record<string, string>, string]> = [
+      [{}, ''],
+      [{ cookie }, `&message=${sent.id}`],
+    ];
+    for (const [headers, about] of cases) {
       const callback = await fetch(`${callbackUrl(server.url)}?code=stolen&state=not-the-state`, {
         headers,
         redirect: 'manual',
       });
-      expect(callback.headers.get('location')).toBe(`${server.url}/pickup/?sign-in-failed=expired`);
+      expect(callback.headers.get('location')).toBe(`${server.url}/pickup/?sign-in-failed=expired${about}`);
     }
   });
 
@@ -366,6 +412,22 @@ describe('refusals at the edges', () => {
       headers: { cookie },
       redirect: 'manual',
     });
-    expect(callback.headers.get('location')).toBe(`${server.url}/pickup/?sign-in-failed=cancelled`);
+    expect(callback.headers.get('location')).toBe(
+      `${server.url}/pickup/?sign-in-failed=cancelled&message=${sent.id}`,
+    );
+  });
+
+  test('a provider that stops answering: the callback gives up at its one deadline and says so', async () => {
+    const sent = await messageFor([{ address: 'ana@a-corp.test', proof: 'sign-in' }]);
+    const { provider } = (await (await fetch(`${server.apiBase}/pickup/${sent.id}`)).json()).proofs.signIn[0];
+    holdBack = (url) => url === `${A_ISSUER}/token`;
+    try {
+      const { landing, jar } = await signIn(sent.id, provider, 'ana');
+      expect(landing.searchParams.get('sign-in-failed')).toBe('provider-error');
+      expect(landing.searchParams.get('message')).toBe(sent.id);
+      expect((await continueSession(jar, sent.id)).status).toBe(401);
+    } finally {
+      holdBack = undefined;
+    }
   });
 });

@@ -6,8 +6,9 @@
 
 /** `?signed-in=<message id>`: a session for that message has started (its cookie is set). */
 export const SIGNED_IN_PARAM = 'signed-in';
-/** `?sign-in-failed=<SignInFailure>`. */
+/** `?sign-in-failed=<SignInFailure>&message=<message id>`; the message is left out when not known. */
 export const SIGN_IN_FAILED_PARAM = 'sign-in-failed';
+export const SIGN_IN_MESSAGE_PARAM = 'message';
 /** The BroadcastChannel the pop-up's page posts its `SignInOutcome` on. */
 export const SIGN_IN_CHANNEL = 'sendguard-pickup-sign-in';
 
@@ -30,7 +31,14 @@ export const SIGN_IN_FAILURES = [
 
 export type SignInFailure = (typeof SIGN_IN_FAILURES)[number];
 
-export type SignInOutcome = { signedIn: string } | { failed: SignInFailure };
+/**
+ * What the landing page posts. A failure names the message it is about, except where the service could not know
+ * it: a callback without its sign-in transaction, which is always `expired`.
+ */
+export type SignInOutcome = { signedIn: string } | { failed: SignInFailure; messageId?: string };
+
+const isFailure = (value: unknown): value is SignInFailure =>
+  (SIGN_IN_FAILURES as readonly unknown[]).includes(value);
 
 /** The outcome a landing page's query names, or undefined when it names none (a pickup link). */
 export function readSignInOutcome(search: string): SignInOutcome | undefined {
@@ -39,9 +47,19 @@ export function readSignInOutcome(search: string): SignInOutcome | undefined {
   if (signedIn) return { signedIn };
   const failed = query.get(SIGN_IN_FAILED_PARAM);
   if (failed === null) return undefined;
-  return {
-    failed: (SIGN_IN_FAILURES as readonly string[]).includes(failed)
-      ? (failed as SignInFailure)
-      : 'provider-error',
-  };
+  const messageId = query.get(SIGN_IN_MESSAGE_PARAM);
+  return { failed: isFailure(failed) ? failed : 'provider-error', ...(messageId ? { messageId } : {}) };
+}
+
+/**
+ * A posted outcome, when it is one and about the message `messageId` (any portal page can post on the channel,
+ * another message's among them); undefined for anything else, which the page ignores.
+ */
+export function outcomeFor(data: unknown, messageId: string): SignInOutcome | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { signedIn, failed, messageId: about } = data as Record<string, unknown>;
+  if (signedIn !== undefined) return signedIn === messageId ? { signedIn } : undefined;
+  if (!isFailure(failed)) return undefined;
+  if (about === messageId) return { failed, messageId };
+  return about === undefined && failed === 'expired' ? { failed } : undefined;
 }

@@ -22,7 +22,6 @@ import { senderLinkRoutes } from './sender-link-routes';
 import { senderRoutes } from './sender-routes';
 import { loadServerKey, SERVER_KEY_FILE, type ServerKey } from './server-key';
 import { NO_SIGN_IN, type SignInDirectory } from './sign-in-directory';
-import { OidcDirectory } from './sign-in/directory';
 import { signInRoutes } from './sign-in/routes';
 import type { EscrowStore } from './store';
 
@@ -74,7 +73,7 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
   await replyRoutes(app, ctx);
   await senderLinkRoutes(app, ctx);
   // Recipients sign in only where the directory can run the flow (the service's; tests may pass a plain one).
-  if (ctx.signIn instanceof OidcDirectory) await signInRoutes(app, ctx, ctx.signIn);
+  if (ctx.signIn.flow) await signInRoutes(app, ctx, ctx.signIn.flow);
 
   const stopPurging = runPeriodically(
     options.schedule ?? intervalSchedule,

@@ -7,10 +7,13 @@
  * an eavesdropper reads.
  */
 import type { SignInProvider } from '../../core/escrow/wire';
+import type { SignInFlow } from './sign-in/flow';
 
 export interface SignInDirectory {
   /** The provider for this address (a `mailboxKey` form), or undefined; never throws, and gives up with `signal`. */
   providerFor(address: string, options?: { signal?: AbortSignal }): Promise<SignInProvider | undefined>;
+  /** How recipients sign in with the providers it names; without it, the sign-in routes are not offered. */
+  readonly flow?: SignInFlow;
 }
 
 /** Where no provider is configured, built in or discoverable. */

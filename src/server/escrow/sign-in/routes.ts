@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { mailboxKey } from '../../../core/addresses';
 import {
   SIGN_IN_FAILED_PARAM,
+  SIGN_IN_MESSAGE_PARAM,
   SIGNED_IN_PARAM,
   type SignInFailure,
 } from '../../../core/escrow/sign-in-outcome';
@@ -19,7 +20,7 @@ import { findLiveMessage, limitClient, type EscrowContext } from '../context';
 import { currentSessionAnswer, startRecipientSession } from '../recipient-session';
 import { IdParams, PUBLIC, TAGS } from '../route-schemas';
 import { claimsVouchFor } from './claims';
-import type { OidcClient, OidcDirectory } from './directory';
+import type { OidcClient, SignInFlow } from './flow';
 import { exchangeCode, verifyIdToken } from './id-token';
 import {
   clearTransactionCookie,
@@ -50,14 +51,18 @@ export function callbackUrl(publicUrl: string): string {
 }
 
 /** Ends the pop-up's visit on the portal's landing page, which tells the page that opened it. */
-function land(ctx: EscrowContext, reply: FastifyReply, param: string, value: string) {
+function land(ctx: EscrowContext, reply: FastifyReply, params: Record<string, string>) {
   const url = new URL('pickup/', `${ctx.config.publicUrl.replace(/\/$/, '')}/`);
-  url.searchParams.set(param, value);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return reply.redirect(url.href, 303);
 }
 
-const fail = (ctx: EscrowContext, reply: FastifyReply, failure: SignInFailure) =>
-  land(ctx, reply, SIGN_IN_FAILED_PARAM, failure);
+/** The failure, and the message it is about when known (not for a callback without its transaction). */
+const fail = (ctx: EscrowContext, reply: FastifyReply, failure: SignInFailure, messageId?: string) =>
+  land(ctx, reply, {
+    [SIGN_IN_FAILED_PARAM]: failure,
+    ...(messageId ? { [SIGN_IN_MESSAGE_PARAM]: messageId } : {}),
+  });
 
 /**
  * Failures of a step that redirects: the rate limit in its own words; the rest (the provider's, or a store's)
@@ -92,7 +97,7 @@ function authorizationUrl(client: OidcClient, redirectUri: string, transaction: 
   return url.href;
 }
 
-/** An active recipient of the message whose stored provider is `provider`; the provider is resolved for it. */
+/** An active recipient of the message whose stored provider is `provider`: the provider's client is found for it. */
 async function recipientOf(
   ctx: EscrowContext,
   messageId: string,
@@ -102,18 +107,19 @@ async function recipientOf(
   return recipients.find((r) => r.state === 'active' && r.signIn?.provider === provider)?.address;
 }
 
-function startRoute(app: FastifyInstance, ctx: EscrowContext, directory: OidcDirectory): void {
+function startRoute(app: FastifyInstance, ctx: EscrowContext, flow: SignInFlow): void {
   app.get<{ Params: StartParams }>(
     '/pickup/:id/sign-in/:provider',
     { ...PUBLIC, schema: { tags: TAGS, params: jsonSchema(StartParams) } },
     async (request, reply) => {
       const { id, provider } = request.params;
+      const signal = AbortSignal.timeout(flow.stepDeadlineMs);
       try {
         limitClient(ctx, request);
-        if (!(await findLiveMessage(ctx, id))) return fail(ctx, reply, 'gone');
+        if (!(await findLiveMessage(ctx, id))) return fail(ctx, reply, 'gone', id);
         const via = await recipientOf(ctx, id, provider);
-        const client = via && (await directory.clientFor(via, provider));
-        if (!via || !client) return fail(ctx, reply, 'not-offered');
+        const client = via && (await flow.clientFor(via, provider, signal));
+        if (!via || !client) return fail(ctx, reply, 'not-offered', id);
         const transaction: SignInTransaction = {
           messageId: id,
           provider,
@@ -126,7 +132,7 @@ function startRoute(app: FastifyInstance, ctx: EscrowContext, directory: OidcDir
         setTransactionCookie(reply, ctx.serverKey, transaction);
         return reply.redirect(authorizationUrl(client, callbackUrl(ctx.config.publicUrl), transaction), 303);
       } catch (error) {
-        return fail(ctx, reply, failureOf(ctx, error));
+        return fail(ctx, reply, failureOf(ctx, error), id);
       }
     },
   );
@@ -138,10 +144,10 @@ function startRoute(app: FastifyInstance, ctx: EscrowContext, directory: OidcDir
  */
 async function provenAddress(
   ctx: EscrowContext,
-  directory: OidcDirectory,
   client: OidcClient,
   transaction: SignInTransaction,
   code: string,
+  signal: AbortSignal,
 ): Promise<string | undefined> {
   const idToken = await exchangeCode(
     {
@@ -152,14 +158,15 @@ async function provenAddress(
       redirectUri: callbackUrl(ctx.config.publicUrl),
       codeVerifier: transaction.codeVerifier,
     },
-    directory.remote,
+    client.remote,
+    signal,
   );
   const claims = await verifyIdToken(idToken, {
     issuer: client.metadata.issuer,
     rules: client.rules,
     clientId: client.clientId,
     nonce: transaction.nonce,
-    keys: directory.keys.forUri(client.metadata.jwksUri),
+    keys: client.keys.forUri(client.metadata.jwksUri, signal),
     now: ctx.clock.now(),
   });
   const address = typeof claims.email === 'string' ? mailboxKey(claims.email) : undefined;
@@ -176,29 +183,35 @@ async function signsInWith(
   return recipient?.state === 'active' && recipient.signIn?.provider === transaction.provider;
 }
 
-function callbackRoute(app: FastifyInstance, ctx: EscrowContext, directory: OidcDirectory): void {
+function callbackRoute(app: FastifyInstance, ctx: EscrowContext, flow: SignInFlow): void {
   app.get<{ Querystring: CallbackQuery }>(
     CALLBACK_PATH,
     { ...PUBLIC, schema: { tags: TAGS, querystring: jsonSchema(CallbackQuery) } },
     async (request, reply) => {
       const transaction = readTransaction(request, ctx.serverKey, ctx.clock.now());
       clearTransactionCookie(reply);
+      if (!transaction) return fail(ctx, reply, 'expired');
+      const { messageId, provider } = transaction;
       const { code, state, error } = request.query;
-      if (!transaction || state !== transaction.state) return fail(ctx, reply, 'expired');
-      if (error !== undefined || code === undefined) return fail(ctx, reply, 'cancelled');
+      if (state !== transaction.state) return fail(ctx, reply, 'expired', messageId);
+      if (error !== undefined || code === undefined) return fail(ctx, reply, 'cancelled', messageId);
+      const signal = AbortSignal.timeout(flow.stepDeadlineMs);
       try {
         limitClient(ctx, request);
-        if (!(await findLiveMessage(ctx, transaction.messageId))) return fail(ctx, reply, 'gone');
+        if (!(await findLiveMessage(ctx, messageId))) return fail(ctx, reply, 'gone', messageId);
         // Looked up again: the provider may have changed for the domain since the sign-in started.
-        const client = await directory.clientFor(transaction.via, transaction.provider);
-        if (!client) return fail(ctx, reply, 'not-offered');
-        const address = await provenAddress(ctx, directory, client, transaction, code);
+        const client = await flow.clientFor(transaction.via, provider, signal);
+        if (!client) return fail(ctx, reply, 'not-offered', messageId);
+        const address = await provenAddress(ctx, client, transaction, code, signal);
         if (!address || !(await signsInWith(ctx, transaction, address)))
-          return fail(ctx, reply, 'not-a-recipient');
-        await startRecipientSession(ctx, request, reply, { messageId: transaction.messageId, address });
-        return land(ctx, reply, SIGNED_IN_PARAM, transaction.messageId);
+          return fail(ctx, reply, 'not-a-recipient', messageId);
+        // The provider must be the one named for the address it proved, not only for the one the start went by.
+        if (!(await flow.clientFor(address, provider, signal)))
+          return fail(ctx, reply, 'not-offered', messageId);
+        await startRecipientSession(ctx, request, reply, { messageId, address });
+        return land(ctx, reply, { [SIGNED_IN_PARAM]: messageId });
       } catch (caught) {
-        return fail(ctx, reply, failureOf(ctx, caught));
+        return fail(ctx, reply, failureOf(ctx, caught), messageId);
       }
     },
   );
@@ -224,9 +237,9 @@ function sessionRoute(app: FastifyInstance, ctx: EscrowContext): void {
 export async function signInRoutes(
   app: FastifyInstance,
   ctx: EscrowContext,
-  directory: OidcDirectory,
+  flow: SignInFlow,
 ): Promise<void> {
-  startRoute(app, ctx, directory);
-  callbackRoute(app, ctx, directory);
+  startRoute(app, ctx, flow);
+  callbackRoute(app, ctx, flow);
   sessionRoute(app, ctx);
 }
