@@ -27,7 +27,12 @@ test('names each way in the recipients of this message have: sign-in, the mailed
   expect(signInOnly).toContain('2. Show that you are a recipient: sign in with the email account');
   expect(signInOnly).not.toContain('one-time code');
   const both = pickupNotice({ ...base, proofs: new Set(['sign-in', 'code'] as const) }).text;
-  expect(both).toContain('sign in with the email account this message was sent to, or enter your email');
+  // A sign-in recipient who asks for a code instead would wait for a mail that never comes: the notice says so.
+  expect(both).toContain(
+    '2. Show that you are a recipient. If the page offers to sign in with your email provider, sign in with the ' +
+      'email account this message was sent to: no code is emailed to addresses that sign in. Otherwise, enter ' +
+      'your email address and the one-time code we email you.',
+  );
 });
 
 test('a sender name with markup stays text in the HTML notice', () => {

@@ -87,3 +87,28 @@ test('a message whose recipients all sign in offers no code form', async () => {
   await page.getByText('sent you an encrypted message').waitFor();
   expect(await page.getByLabel('Your email address').count()).toBe(0);
 }, 30_000);
+
+test('beside sign-in buttons the address step says that addresses that sign in get no code', async () => {
+  const sent = await escrow([
+    { address: 'ann@contoso.test', proof: 'sign-in' },
+    { address: 'bob@verified.test', proof: 'code' },
+  ]);
+  const page = await browser.newPage();
+  await page.goto(sent.pickupUrl);
+  await page.getByRole('button', { name: 'Sign in with Microsoft' }).waitFor();
+  expect(await page.getByText('If your email account is with Microsoft, use the sign-in above').count()).toBe(
+    1,
+  );
+  expect(await page.getByText('no code is emailed to addresses that sign in').count()).toBe(1);
+
+  await page.close();
+
+  // A new page: the same page would take another link's fragment as a move within itself.
+  const codeOnly = await escrow([{ address: 'bob@verified.test', proof: 'code' }]);
+  const plain = await browser.newPage();
+  await plain.goto(codeOnly.pickupUrl);
+  await plain.getByLabel('Your email address').waitFor();
+  expect(await plain.getByText('We email you a one-time code.').count()).toBe(1);
+  expect(await plain.getByText('no code is emailed').count()).toBe(0);
+  await plain.close();
+}, 30_000);

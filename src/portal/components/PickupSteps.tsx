@@ -1,6 +1,7 @@
 /** The pickup's three forms: the recipient's address, the mailed code, and the sender's passcode. */
 import { Button, Field, Input, Text } from '@fluentui/react-components';
 import { useState, type FormEvent } from 'react';
+import type { SignInProvider } from '../../core/escrow/wire';
 
 /** A form's submit without the page reload, running `action`. */
 const submitting = (action: () => void) => (event: FormEvent) => {
@@ -8,23 +9,36 @@ const submitting = (action: () => void) => (event: FormEvent) => {
   action();
 };
 
+/**
+ * What the address step says next to sign-in buttons: a recipient who is to sign in gets no mailed code, so one
+ * who waits for a code instead of signing in would wait forever.
+ */
+function addressHint(signIn: SignInProvider[]): string {
+  if (signIn.length === 0) return 'The address this message was sent to. We email you a one-time code.';
+  const labels = signIn.map((p) => p.label).join(' or ');
+  return (
+    `The address this message was sent to. If your email account is with ${labels}, use the sign-in above ` +
+    'instead: no code is emailed to addresses that sign in. For other addresses we email a one-time code.'
+  );
+}
+
 export function AddressStep({
   busy,
   address,
+  signIn,
   onAddress,
   onSubmit,
 }: {
   busy: boolean;
   address: string;
+  /** The sign-ins the page offers above this form. */
+  signIn: SignInProvider[];
   onAddress: (address: string) => void;
   onSubmit: () => void;
 }) {
   return (
     <form onSubmit={submitting(onSubmit)}>
-      <Field
-        label="Your email address"
-        hint="The address this message was sent to. We email you a one-time code."
-      >
+      <Field label="Your email address" hint={addressHint(signIn)}>
         <Input
           type="email"
           required

@@ -57,6 +57,7 @@ export function RecipientFlow({ link, apiBase }: { link: PickupLink; apiBase: st
         <AddressStep
           busy={busy}
           address={address}
+          signIn={info.proofs.signIn}
           onAddress={setAddress}
           onSubmit={() => void flow.requestCode(address)}
         />

@@ -20,13 +20,21 @@ function expiryText(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** How a recipient shows the page who they are, in the words of the proofs this message's recipients give. */
+/**
+ * How a recipient shows the page who they are, in the words of the proofs this message's recipients give. Where
+ * some sign in and others get a code, it says that addresses that sign in get no code: a recipient who asks for
+ * one instead of signing in would wait for a mail that never comes.
+ */
 function proveStep(proofs: ReadonlySet<RecipientProof>): string {
   const signIn = 'sign in with the email account this message was sent to';
   const code = 'enter your email address and the one-time code we email you';
-  const ways = [proofs.has('sign-in') && signIn, (proofs.has('code') || proofs.has('passcode')) && code];
-  const said = ways.filter(Boolean).join(', or ');
-  return `2. Show that you are a recipient: ${said}.`;
+  const mailsCodes = proofs.has('code') || proofs.has('passcode');
+  if (!proofs.has('sign-in')) return `2. Show that you are a recipient: ${code}.`;
+  if (!mailsCodes) return `2. Show that you are a recipient: ${signIn}.`;
+  return (
+    `2. Show that you are a recipient. If the page offers to sign in with your email provider, ${signIn}: ` +
+    `no code is emailed to addresses that sign in. Otherwise, ${code}.`
+  );
 }
 
 function lines(input: NoticeInput): string[] {
