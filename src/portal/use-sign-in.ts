@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { messageOf } from '../core/errors';
-import { SIGN_IN_CHANNEL, type SignInOutcome } from '../core/escrow/sign-in-outcome';
+import { outcomeFor, SIGN_IN_CHANNEL } from '../core/escrow/sign-in-outcome';
 import type { SignInProvider } from '../core/escrow/wire';
 import { POPUP_BLOCKED, signInFailureText } from './sign-in-failure-text';
 import type { PickupFlow } from './use-pickup-flow';
@@ -26,14 +26,13 @@ export function useSignIn(flow: PickupFlow, messageId: string): SignIn {
   useEffect(() => {
     if (!waitingFor) return undefined;
     const channel = new BroadcastChannel(SIGN_IN_CHANNEL);
-    channel.onmessage = (event: MessageEvent<SignInOutcome>) => {
-      const outcome = event.data;
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      const outcome = outcomeFor(event.data, messageId);
+      if (!outcome) return; // another message's sign-in, or not an outcome at all
+      setWaitingFor(undefined);
       if ('signedIn' in outcome) {
-        if (outcome.signedIn !== messageId) return; // another message's page signed in
-        setWaitingFor(undefined);
         flow.client.signedInSession().then(flow.continueAfterProof, (e: unknown) => setProblem(messageOf(e)));
       } else {
-        setWaitingFor(undefined);
         setProblem(signInFailureText(outcome.failed, waitingFor.label));
       }
     };

@@ -238,3 +238,39 @@ test('a blocked pop-up: the page says to allow pop-ups for it', async () => {
   await page.getByRole('button', { name: 'Sign in with Mailbox Login' }).click();
   await page.getByText('Your browser blocked the sign-in window. Allow pop-ups for this page').waitFor();
 }, 60_000);
+
+test("the page waiting for a sign-in heeds only its own message's outcome: another message's and malformed posts are ignored", async () => {
+  const token = `signin-channel-${RUN}`;
+  const sent = await sendSecurely(token, []);
+  // Nobody signed in at the provider, so that the pop-up stays at its form.
+  await browser.clearCookies();
+  const page = await browser.newPage();
+  await page.goto(await linkFromMailbox(token));
+  const [popup] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.getByRole('button', { name: 'Sign in with Mailbox Login' }).click(),
+  ]);
+  await page.getByText('Finish signing in with Mailbox Login in the window that opened').waitFor();
+  // Another portal page posts on the channel, in order: what is not an outcome, another message's failure, and
+  // then this message's own. The page must show its own only.
+  const other = await browser.newPage();
+  await other.goto(`${server.url}/pickup/`);
+  await other.evaluate(
+    ({ id }) => {
+      const channel = new BroadcastChannel('sendguard-pickup-sign-in');
+      for (const data of [
+        null,
+        'signedIn',
+        { failed: 'gone', messageId: 'AAAAAAAAAAAAAAAAAAAAAA' },
+        { failed: 'gone' },
+        { failed: 'cancelled', messageId: id },
+      ])
+        channel.postMessage(data);
+      channel.close();
+    },
+    { id: sent.id },
+  );
+  await page.getByText('The sign-in at Mailbox Login was cancelled').waitFor();
+  expect(await page.getByText('This message is no longer available').count()).toBe(0);
+  await popup.close();
+}, 60_000);
