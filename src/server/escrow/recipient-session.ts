@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BASE64URL_32_BYTES } from '../../core/escrow/bytes';
 import { CSRF_HEADER, PORTAL_REQUEST_HEADER, PORTAL_REQUEST_MARK } from '../../core/escrow/headers';
 import type { VerifyResponse } from '../../core/escrow/wire';
+import { cookieValue } from './cookies';
 import { audit, type EscrowContext } from './context';
 import { EscrowError, MESSAGES } from './errors';
 import type { RecipientRecord, SessionRecord } from './store';
@@ -25,12 +26,9 @@ export function requirePortalOrigin(ctx: EscrowContext, request: FastifyRequest)
     throw new EscrowError('ESCROW_CSRF', 'this request did not come from the pickup page');
 }
 
-function cookieValue(request: FastifyRequest): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, value] = part.trim().split('=', 2);
-    if (name === SESSION_COOKIE && value && BASE64URL_32_BYTES.test(value)) return value;
-  }
-  return undefined;
+function sessionCookie(request: FastifyRequest): string | undefined {
+  const value = cookieValue(request, SESSION_COOKIE);
+  return value && BASE64URL_32_BYTES.test(value) ? value : undefined;
 }
 
 const hash = (value: string) => createHash('sha256').update(value).digest();
@@ -65,7 +63,7 @@ async function cookieSession(
   messageId: string,
 ): Promise<{ session: SessionRecord; recipient: RecipientRecord }> {
   requirePortalOrigin(ctx, request);
-  const value = cookieValue(request);
+  const value = sessionCookie(request);
   const session = value ? await ctx.store.getSession(hash(value)) : undefined;
   if (!session || session.messageId !== messageId || session.expiresAt <= ctx.clock.now())
     throw new EscrowError('ESCROW_SESSION_INVALID', MESSAGES.session);

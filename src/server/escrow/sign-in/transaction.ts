@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { cookieValue } from '../cookies';
 import type { ServerKey } from '../server-key';
 
 export const TRANSACTION_COOKIE = '__Host-sg-sign-in';
@@ -47,21 +48,13 @@ export function clearTransactionCookie(reply: FastifyReply): void {
   reply.header('set-cookie', `${TRANSACTION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`);
 }
 
-function cookieText(request: FastifyRequest): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === TRANSACTION_COOKIE) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 /** The live transaction this browser holds; undefined when none, expired, or not sealed by this server. */
 export function readTransaction(
   request: FastifyRequest,
   key: ServerKey,
   now: number,
 ): SignInTransaction | undefined {
-  const text = cookieText(request);
+  const text = cookieValue(request, TRANSACTION_COOKIE);
   if (!text || text.length > MAX_COOKIE_LENGTH) return undefined;
   let transaction: SignInTransaction;
   try {
