@@ -204,6 +204,26 @@ async function signIn(id: string, provider: string, login: string) {
   return { landing, jar: pop.jar };
 }
 
+/**
+ * A sign-in as `refused.login` lands on `?sign-in-failed=<refused.failure>` and starts no session; then one as
+ * `own` (an account of b-corp.test) opens the message as its address.
+ */
+async function expectRefusedThenOwn(
+  id: string,
+  provider: string,
+  refused: { login: string; failure: string },
+  own: string,
+) {
+  const denied = await signIn(id, provider, refused.login);
+  expect(denied.landing.searchParams.get('sign-in-failed')).toBe(refused.failure);
+  expect((await continueSession(denied.jar, id)).status).toBe(401);
+  const allowed = await signIn(id, provider, own);
+  expect(await continueSession(allowed.jar, id)).toMatchObject({
+    status: 200,
+    opened: { address: `${own}@b-corp.test` },
+  });
+}
+
 /** The message's audit log as its sender reads it. */
 async function auditEvents(id: string): Promise<Array<{ event: string; recipient?: string }>> {
   const answer = await fetch(`${server.apiBase}/messages/${id}/audit`, {
@@ -304,14 +324,12 @@ describe('an issuer the domain names through WebFinger', () => {
     const { signIn: providers } = (await (await fetch(`${server.apiBase}/pickup/${sent.id}`)).json()).proofs;
     expect(providers).toHaveLength(2);
     const bProvider = providers.find((p: { label: string }) => p.label === 'id.b-corp.test').provider;
-    const refused = await signIn(sent.id, bProvider, 'bea-as-ana');
-    expect(refused.landing.searchParams.get('sign-in-failed')).toBe('not-a-recipient');
-    expect((await continueSession(refused.jar, sent.id)).status).toBe(401);
-    const own = await signIn(sent.id, bProvider, 'bea');
-    expect(await continueSession(own.jar, sent.id)).toMatchObject({
-      status: 200,
-      opened: { address: 'bea@b-corp.test' },
-    });
+    await expectRefusedThenOwn(
+      sent.id,
+      bProvider,
+      { login: 'bea-as-ana', failure: 'not-a-recipient' },
+      'bea',
+    );
   });
 });
 
@@ -327,14 +345,7 @@ describe('the provider is checked for the address it proved', () => {
     namedByWebfinger.delete('acct:bob@b-corp.test');
     server.clock.advance(61 * 60_000);
     try {
-      const refused = await signIn(sent.id, provider, 'bob');
-      expect(refused.landing.searchParams.get('sign-in-failed')).toBe('not-offered');
-      expect((await continueSession(refused.jar, sent.id)).status).toBe(401);
-      const bea = await signIn(sent.id, provider, 'bea');
-      expect(await continueSession(bea.jar, sent.id)).toMatchObject({
-        status: 200,
-        opened: { address: 'bea@b-corp.test' },
-      });
+      await expectRefusedThenOwn(sent.id, provider, { login: 'bob', failure: 'not-offered' }, 'bea');
     } finally {
       namedByWebfinger.add('acct:bob@b-corp.test');
     }
