@@ -5,7 +5,11 @@
  */
 import { jose } from '../../src/server/auth/jose';
 import type { ClaimRules } from '../../src/server/escrow/sign-in/claims';
-import { KeySetCache, verifyIdToken } from '../../src/server/escrow/sign-in/id-token';
+import {
+  KeySetCache,
+  verifyIdToken,
+  type IdTokenExpectations,
+} from '../../src/server/escrow/sign-in/id-token';
 import type { HttpsGet } from '../../src/server/net/https-get';
 
 const ISSUER = 'https://idp.clinic.example';
@@ -58,7 +62,7 @@ async function token({
 }
 
 const expect_ = { issuer: ISSUER, rules: 'generic' as ClaimRules, clientId: CLIENT, nonce: NONCE, now: NOW };
-const verify = (idToken: string, overrides: Partial<typeof expect_> = {}) =>
+const verify = (idToken: string, overrides: Partial<IdTokenExpectations> = {}) =>
   verifyIdToken(idToken, { ...expect_, keys, ...overrides });
 
 test('a token from the provider, for this client, with this nonce: its claims', async () => {
