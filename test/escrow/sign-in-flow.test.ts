@@ -143,6 +143,13 @@ beforeAll(async () => {
       accounts: {
         max: { tid: TENANT, email: 'max@m-corp.test', xms_edov: true },
         'max-unowned': { tid: TENANT, email: 'max@m-corp.test', email_verified: true },
+        // The tenant's own user data lists the address as verified: nothing says the tenant owns the domain.
+        'max-listed': {
+          tid: TENANT,
+          email: 'max@m-corp.test',
+          verified_primary_email: ['max@m-corp.test'],
+          verified_secondary_email: ['max@m-corp.test'],
+        },
       },
     }),
     await startOidcIdp({
@@ -353,12 +360,14 @@ describe('the provider is checked for the address it proved', () => {
 });
 
 describe('built-in providers', () => {
-  test('Microsoft work account: xms_edov true signs in; a plain email, even with email_verified, does not', async () => {
+  test('Microsoft work account: xms_edov true signs in; a plain email, even with email_verified or verified_primary_email, does not', async () => {
     const sent = await messageFor([{ address: 'max@m-corp.test', proof: 'sign-in' }]);
     const { signIn: providers } = (await (await fetch(`${server.apiBase}/pickup/${sent.id}`)).json()).proofs;
     expect(providers).toEqual([{ provider: 'microsoft', label: 'Microsoft' }]);
-    const refused = await signIn(sent.id, 'microsoft', 'max-unowned');
-    expect(refused.landing.searchParams.get('sign-in-failed')).toBe('not-a-recipient');
+    for (const login of ['max-unowned', 'max-listed']) {
+      const refused = await signIn(sent.id, 'microsoft', login);
+      expect(refused.landing.searchParams.get('sign-in-failed')).toBe('not-a-recipient');
+    }
     const signedIn = await signIn(sent.id, 'microsoft', 'max');
     expect(signedIn.landing.searchParams.get('signed-in')).toBe(sent.id);
   });
