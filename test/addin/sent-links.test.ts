@@ -74,12 +74,12 @@ describe('the kept links', () => {
     expect(Object.keys(slot.value as object)).toEqual([id(3)]);
   });
 
-  test('Outlook: the links stay within the roaming settings’ 32 KB, dropping those that expire soonest', async () => {
+  test('Outlook: the links stay within the roaming settings’ 32 KB, dropping copied links that expire soonest', async () => {
     const { sim, host } = officeHost();
     const now = Date.now();
-    // Far more links than fit: each expires a day later than the one before, the newest last.
+    // Far more links than fit, each with its copy in the mailbox: each expires a day later than the one before.
     for (let n = 1; n <= 400; n++)
-      await host.senderLinks!.keep(link(n, new Date(now + n * DAY).toISOString()));
+      await host.senderLinks!.keep({ ...link(n, new Date(now + n * DAY).toISOString()), ownCopy: true });
     expect(JSON.stringify(sim.state.roaming).length).toBeLessThanOrEqual(ROAMING_LIMIT);
     const kept = (await host.senderLinks!.list()).map((l) => l.id);
     expect(kept.length).toBeGreaterThan(150);
@@ -89,6 +89,42 @@ describe('the kept links', () => {
     // What survives is the latest to expire: a contiguous run ending with the newest.
     const numbers = kept.map((k) => Number(k.slice(3))).sort((a, b) => a - b);
     expect(numbers).toEqual(numbers.map((_, i) => 400 - numbers.length + 1 + i));
+  });
+
+  test('a link without a copy is never dropped to make room: copied ones go first, then keeping fails', async () => {
+    const slot = memorySlot();
+    const store = senderLinkStore(slot, { budget: 600 });
+    const later = (n: number) => new Date(Date.now() + n * DAY).toISOString();
+    await store.keep({ ...link(1, later(1)), ownCopy: true });
+    await store.keep(link(2, later(2)));
+    await store.keep(link(3, later(3)));
+    // Four links are over the budget: the copied one goes, those without a copy stay.
+    await store.keep(link(4, later(4)));
+    expect((await store.list()).map((l) => l.id).sort()).toEqual([id(2), id(3), id(4)]);
+    await expect(store.keep(link(5, later(5)))).rejects.toMatchObject({ code: 'LINKS_FULL' });
+    expect((await store.list()).map((l) => l.id).sort()).toEqual([id(2), id(3), id(4)]);
+  });
+
+  test('Outlook: two compose windows each keep a link; the last to save keeps both', async () => {
+    // The page's local storage, shared by the windows' panes on one computer, as a browser's is.
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+    };
+    Object.assign(globalThis, { localStorage: storage });
+    try {
+      const first = simulateOffice({ sender: 'ann@clinic.test' });
+      // Both panes load the roaming settings before either saves: each holds its own snapshot.
+      const second = simulateOffice({ sender: 'ann@clinic.test', state: first.state });
+      const one = createOfficeHost(first.office as unknown as typeof Office);
+      const two = createOfficeHost(second.office as unknown as typeof Office);
+      await one.senderLinks!.keep(link(1, new Date(Date.now() + DAY).toISOString()));
+      await two.senderLinks!.keep(link(2, new Date(Date.now() + DAY).toISOString()));
+      expect(Object.keys(first.state.roaming.senderLinks as object).sort()).toEqual([id(1), id(2)]);
+    } finally {
+      delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
   });
 
   test('Outlook: a kept link is saved in the roaming settings; the browser window opens it', async () => {

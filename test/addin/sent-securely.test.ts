@@ -33,6 +33,8 @@ let server: EscrowServer;
 let mailer: ReturnType<typeof recordingMailer>;
 
 beforeEach(async () => {
+  // Each test is a fresh computer: the links a pane shares with other windows (office-sender-links.ts) start empty.
+  localStorage.clear();
   mailer = recordingMailer();
   server = await startEscrowServer({ mailer });
 });
@@ -95,7 +97,7 @@ test('lists each message with who opened it; the kept link opens in the browser,
   await waitFor(() => expect(sim.state.browsed).toEqual([kept.senderUrl]));
 
   const second = await entry(notKept.id);
-  expect(second.getByText(/It is in your copy of the notice, in your mailbox/)).toBeTruthy();
+  expect(second.getByText(/If a copy of the notice was made, your link is in it/)).toBeTruthy();
   expect(second.queryByRole('button', { name: 'Open message and replies' })).toBeNull();
   expect(JSON.stringify(sim.state.roaming)).not.toContain(notKept.id);
 });
@@ -158,7 +160,7 @@ test('changing the expiry moves it on the service and the kept link with it; a r
   expect(await item.findByText(/^Could not change the expiry: .*choose a time in the future/)).toBeTruthy();
 });
 
-test('“Mail me my copy” opens a new message to the sender with their link, and marks the link copied', async () => {
+test('“Mail me my copy” opens a new message to the sender with their link; the warning stays until they say they sent it', async () => {
   const { sim, host } = outlook();
   const sent = await sentAndKept(host);
   show(host);
@@ -168,7 +170,9 @@ test('“Mail me my copy” opens a new message to the sender with their link, a
     fireEvent.click(item.getByRole('button', { name: 'Mail me my copy' }));
   });
   expect(
-    await item.findByText(/A new message to ann@clinic\.test is open with your link in it/),
+    await item.findByText(
+      /A new message to ann@clinic\.test is open with your link in it\. It is not in your mailbox until you send it/,
+    ),
   ).toBeTruthy();
   expect(sim.state.opened).toEqual([
     expect.objectContaining({
@@ -176,10 +180,16 @@ test('“Mail me my copy” opens a new message to the sender with their link, a
       htmlBody: expect.stringContaining(sent.senderUrl),
     }),
   ]);
+  // Opened is not sent: the link does not count as copied yet.
+  expect((await host.senderLinks!.list())[0]?.ownCopy).toBe(false);
+  await act(async () => {
+    fireEvent.click(item.getByRole('button', { name: 'I sent it' }));
+  });
   await waitFor(async () => expect((await host.senderLinks!.list())[0]?.ownCopy).toBe(true));
   await waitFor(() =>
     expect(item.queryByText(/Your mailbox has no copy of your link to this message yet/)).toBeNull(),
   );
+  expect(item.getByRole('button', { name: 'Mail me my copy' })).toBeTruthy();
 });
 
 test('a service without secure pickup shows no list', async () => {

@@ -3,7 +3,12 @@
  * copy of the notice imported (not sent) into the Inbox of the account the message goes from, as a well-formed
  * RFC 5322 message whose parts decode to the copy, and the kept link opened in the system browser.
  */
+import '../helpers/jsdom-beside-node';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { createElement } from 'react';
+import type { Backend } from '../../src/addin/backend';
 import type { MailHost } from '../../src/addin/host';
+import { SentSecurelyEntry } from '../../src/addin/ui/SentSecurelyEntry';
 import type { SentByPickup } from '../../src/addin/sent/own-copy';
 import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
@@ -83,6 +88,40 @@ test('where the account is unknown the import fails, the sender is told, and the
   expect(tb.imported).toEqual([]);
   expect(tb.notifications.map((n) => n.message).join(' ')).toContain('could not be put in your mailbox');
   expect((await host.senderLinks!.list())[0]).toMatchObject({ id: ID, ownCopy: false });
+});
+
+test('a failed import leaves a warning in “Sent securely” and a retry that puts the copy in the Inbox', async () => {
+  const tb = fakeMessenger();
+  const tab = tb.openCompose({ identityId: 'gone', from: 'sam@example.gov' });
+  const host = createComposeHost(tb.api, tab.id!, () => false);
+  await keepOwnLink(host, SENT);
+  const [link] = await host.senderLinks!.list();
+  const message = {
+    id: ID,
+    state: 'ready' as const,
+    createdAt: SENT.sentAt.toISOString(),
+    expiresAt: SENT.expiresAt,
+    recipients: [{ address: 'bob@partner.test', proof: 'code' as const, state: 'active' as const }],
+    replies: 0,
+  };
+  const backend = {} as Backend;
+  render(
+    createElement(SentSecurelyEntry, {
+      entry: { message, link: link! },
+      host,
+      backend,
+      onChanged: () => undefined,
+    }),
+  );
+  expect(screen.getByText(/Your mailbox has no copy of your link to this message yet/)).toBeTruthy();
+  // The account is found now (say Thunderbird had not finished starting): the retry imports the copy.
+  tb.composeTabs.get(tab.id!)!.details.identityId = 'id1';
+  await act(async () => {
+    fireEvent.click(screen.getByRole('button', { name: 'Put a copy in my mailbox' }));
+  });
+  await screen.findByText('A copy of your link is now in your Inbox.');
+  expect(tb.imported.map((i) => i.folderId)).toEqual(['account1://INBOX']);
+  await waitFor(async () => expect((await host.senderLinks!.list())[0]?.ownCopy).toBe(true));
 });
 
 test('every Message-ID is new, so a second copy is not taken for the first', () => {

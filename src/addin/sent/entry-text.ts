@@ -61,10 +61,15 @@ export function repliesLine(message: MessageSummary, linkKept: boolean): string 
   const count = message.replies === 1 ? '1 secure reply' : `${message.replies} secure replies`;
   return linkKept
     ? `${count}: open your link to read them.`
-    : `${count}: open your link from your copy to read them.`;
+    : `${count}: your link opens them, and Sendguard keeps none here.`;
 }
 
-/** Where the sender's link is when this add-in did not keep it here. */
+/**
+ * Where the sender's link may be when this add-in keeps none for the message here. It cannot know whether a copy
+ * was made (the link may have been kept on another computer, or sent before copies existed), so it says where to
+ * look, not that it is there.
+ */
 export const LINK_ELSEWHERE =
-  `Sendguard did not keep your link to this message here. It is in your copy of the notice, in your mailbox ` +
-  `(subject “${OWN_COPY_SUBJECT_PREFIX} …”). Messages sent before Sendguard made such copies have no link for you.`;
+  `Sendguard keeps no link of yours to this message here. If a copy of the notice was made, your link is in it, ` +
+  `in your mailbox (subject “${OWN_COPY_SUBJECT_PREFIX} …”); it may also be kept by Sendguard on the computer ` +
+  `you sent it from. Messages sent before Sendguard made such copies have no link for you.`;

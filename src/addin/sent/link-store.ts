@@ -1,10 +1,12 @@
 /**
  * The sender's links, kept in one setting of the host's (Outlook's roaming settings, Thunderbird's local storage)
- * as `{ <message id>: [<sender link>, <expiry, epoch seconds>, <1 when the sender's mailbox has a copy, else 0>] }`. Each write drops the links of expired messages,
- * then, while the setting is over its budget, those that expire soonest: Outlook's roaming settings hold 32 KB
- * for the whole add-in. A dropped link is not lost to the sender: their copy of the notice has it.
+ * as `{ <message id>: [<sender link>, <expiry, epoch seconds>, <1 when the sender's mailbox has a copy, else 0>] }`.
+ * Each write drops the links of expired messages, then, while the setting is over its budget (Outlook's roaming
+ * settings hold 32 KB for the whole add-in), those whose copy is in the sender's mailbox, soonest to expire first:
+ * the copy still has them. A link without a copy is never dropped to make room: the write fails instead, saying so.
  */
 import { systemClock, type Clock } from '../../core/clock';
+import { SendguardError } from '../../core/errors';
 import type { SenderLink, SenderLinkStore } from '../host';
 
 /** One stored value of the host's: read as saved (or undefined), written whole. */
@@ -32,16 +34,35 @@ function readBook(value: unknown): Book {
   return book;
 }
 
-/** The book without expired links and within `budget` characters, dropping the soonest to expire first. */
-export function pruned(book: Book, nowSeconds: number, budget: number): Book {
-  const live = Object.entries(book)
-    .filter(([, [, expires]]) => expires > nowSeconds)
-    .sort(([, [, a]], [, [, b]]) => b - a);
-  let kept = Object.fromEntries(live);
-  while (live.length > 0 && JSON.stringify(kept).length > budget) {
-    live.pop();
-    kept = Object.fromEntries(live);
+/** The setting has no room for a link without a copy: dropping one would lose it. */
+export class LinkStoreFullError extends SendguardError {
+  constructor(withoutCopy: number) {
+    super(
+      'LINKS_FULL',
+      `there is no room left to keep your links: ${withoutCopy} of them have no copy in your mailbox yet, ` +
+        'so none was dropped. Use “Mail me my copy” under “Sent securely” for them, then try again',
+    );
   }
+}
+
+/**
+ * The book without expired links and within `budget` characters, dropping links that have a copy, soonest to
+ * expire first; throws LinkStoreFullError when only links without a copy are left and it is still over.
+ */
+export function pruned(book: Book, nowSeconds: number, budget: number): Book {
+  const live = Object.entries(book).filter(([, [, expires]]) => expires > nowSeconds);
+  // Those with a copy at the end, latest to expire first, so that pop() drops the soonest with a copy.
+  const droppable = live.filter(([, [, , copied]]) => copied === 1).sort(([, [, a]], [, [, b]]) => b - a);
+  const kept = Object.fromEntries(live.filter(([, [, , copied]]) => copied === 0));
+  const withoutCopy = Object.keys(kept).length;
+  for (const [id, entry] of droppable) kept[id] = entry;
+  let size = JSON.stringify(kept).length;
+  while (size > budget && droppable.length > 0) {
+    const [id] = droppable.pop()!;
+    delete kept[id];
+    size = JSON.stringify(kept).length;
+  }
+  if (size > budget) throw new LinkStoreFullError(withoutCopy);
   return kept;
 }
 

@@ -1,6 +1,8 @@
 /**
- * "Mail me my copy" where the host cannot put mail in the sender's mailbox unasked (Outlook: sending needs broader
- * permissions than the add-in asks for): the copy opens as a new message to the sender, to send to themselves.
+ * The sender's copy of a listed message, made from "Sent securely" when applying did not make one: put in their
+ * mailbox where the host can do that unasked (Thunderbird, again after a failed import), else opened as a new
+ * message to the sender to send to themselves (Outlook: sending needs broader permissions than the add-in asks
+ * for). An opened message is not a sent one: the link counts as copied only once the sender says they sent it.
  */
 import type { MessageSummary } from '../../core/escrow/wire';
 import type { MailHost, SenderLink } from '../host';
@@ -14,22 +16,41 @@ export async function openOwnCopy(host: MailHost, address: string, sent: SentByP
   return true;
 }
 
-/** Opens the copy of a listed message and marks its link as copied; resolves to what the sender does next. */
+/** How the list makes a copy on this host; `undefined` where it can make none. */
+export function copyWay(host: MailHost): 'put' | 'open' | undefined {
+  if (host.putInOwnMailbox) return 'put';
+  return host.openNewMessage ? 'open' : undefined;
+}
+
+/** What became of a copy made from the list: in the mailbox, or open for the sender to send. */
+export type CopyMade = { kind: 'put' } | { kind: 'opened'; address: string };
+
+/** Makes the copy of a listed message the host's way; throws where it cannot, saying why. */
 export async function mailOwnCopy(
   host: MailHost,
   message: MessageSummary,
   link: SenderLink,
-): Promise<string> {
+): Promise<CopyMade> {
   const address = await host.getSenderAddress();
-  const sent = {
+  if (!address) throw new Error('the mail client did not say which address you send from');
+  const sent: SentByPickup = {
     id: message.id,
     senderUrl: link.url,
     expiresAt: message.expiresAt,
     recipients: message.recipients.map((r) => r.address),
     sentAt: new Date(message.createdAt),
   };
-  if (!address || !(await openOwnCopy(host, address, sent)))
+  if (host.putInOwnMailbox) {
+    await host.putInOwnMailbox(ownCopy(address, sent));
+    await confirmOwnCopy(host, link);
+    return { kind: 'put' };
+  }
+  if (!(await openOwnCopy(host, address, sent)))
     throw new Error('this mail client cannot open a message to your own address');
+  return { kind: 'opened', address };
+}
+
+/** The sender has a copy in their mailbox (they sent the opened one, or the host put it there). */
+export async function confirmOwnCopy(host: MailHost, link: SenderLink): Promise<void> {
   await host.senderLinks?.keep({ ...link, ownCopy: true });
-  return `A new message to ${address} is open with your link in it: send it to keep your copy in your mailbox.`;
 }

@@ -20,7 +20,7 @@ import type { Backend } from '../backend';
 import { recordFailure } from '../failure-log';
 import type { MailHost } from '../host';
 import { LINK_ELSEWHERE, openedLine, recipientsLine, repliesLine, stateLine } from '../sent/entry-text';
-import { mailOwnCopy } from '../sent/mail-own-copy';
+import { confirmOwnCopy, copyWay, mailOwnCopy } from '../sent/mail-own-copy';
 import { expiryOn } from '../sent/new-expiry';
 import type { SentEntry } from '../sent/use-sent-list';
 
@@ -120,12 +120,33 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
   const openLink = (open: () => Promise<void>) =>
     act('open your link', () => open().then(() => undefined), false);
 
-  const mailCopy = () => act('open your copy', async () => mailOwnCopy(host, message, link!), true);
+  /** The address an opened copy is addressed to, until the sender says they sent it. */
+  const [openedTo, setOpenedTo] = useState<string>();
+  const way = copyWay(host);
+  const mailCopy = () =>
+    act(
+      way === 'put' ? 'put a copy in your mailbox' : 'open your copy',
+      async () => {
+        const made = await mailOwnCopy(host, message, link!);
+        if (made.kind === 'opened') setOpenedTo(made.address);
+        return made.kind === 'put' ? 'A copy of your link is now in your Inbox.' : undefined;
+      },
+      way === 'put',
+    );
+  const confirmCopy = () =>
+    act(
+      'note that you sent your copy',
+      async () => {
+        await confirmOwnCopy(host, link!);
+        setOpenedTo(undefined);
+        return undefined;
+      },
+      true,
+    );
 
-  const canMailCopy = link !== undefined && !host.putInOwnMailbox && host.openNewMessage !== undefined;
   const mailCopyButton = (
     <Button disabled={busy} onClick={mailCopy}>
-      Mail me my copy
+      {way === 'put' ? 'Put a copy in my mailbox' : openedTo ? 'Open it again' : 'Mail me my copy'}
     </Button>
   );
   return (
@@ -135,13 +156,23 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       <Text>{openedLine(message)}</Text>
       <Text>{repliesLine(message, link !== undefined)}</Text>
       {live && !link ? <Text size={200}>{LINK_ELSEWHERE}</Text> : null}
-      {canMailCopy && !link.ownCopy ? (
+      {live && link && !link.ownCopy && way ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            Your mailbox has no copy of your link to this message yet. Sendguard keeps the link in its
-            settings in your mailbox; if it is lost there, the copy is how you read the replies.
+            {openedTo
+              ? `A new message to ${openedTo} is open with your link in it. It is not in your mailbox until you ` +
+                'send it: send it, then say so here.'
+              : 'Your mailbox has no copy of your link to this message yet. Sendguard keeps the link in its ' +
+                'settings; if it is lost there, the copy is how you read the replies.'}
           </MessageBarBody>
-          <MessageBarActions>{mailCopyButton}</MessageBarActions>
+          <MessageBarActions>
+            {mailCopyButton}
+            {openedTo ? (
+              <Button disabled={busy} onClick={confirmCopy}>
+                I sent it
+              </Button>
+            ) : null}
+          </MessageBarActions>
         </MessageBar>
       ) : null}
       {asking === 'revoke' ? (
@@ -178,7 +209,7 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       ) : null}
       <div className={styles.actions}>
         {link ? <OpenLink host={host} url={link.url} onOpen={openLink} /> : null}
-        {canMailCopy && link.ownCopy ? mailCopyButton : null}
+        {live && link?.ownCopy && way === 'open' ? mailCopyButton : null}
         {live && backend.revokeMessage && asking === 'nothing' ? (
           <Button onClick={() => setAsking('revoke')}>Revoke</Button>
         ) : null}
