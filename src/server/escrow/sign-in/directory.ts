@@ -168,26 +168,27 @@ export class OidcDirectory implements SignInDirectory, SignInFlow {
   }
 
   private async client(route: Route, signal: AbortSignal): Promise<OidcClient> {
-    const base = { provider: providerOf(route), ...this.named };
+    const reach = route.kind === 'discovered' ? this.discovered : this.named;
+    const base = { provider: providerOf(route), ...reach };
     const { microsoft, google } = this.deps.settings;
     switch (route.kind) {
       case 'microsoft': {
         const authority = microsoft!.authority;
-        const metadata = await this.metadata(this.named, authority, signal, microsoftIssuer(authority));
+        const metadata = await this.metadata(reach, authority, signal, microsoftIssuer(authority));
         return { ...base, rules: 'microsoft', metadata, ...clientOf(microsoft!) };
       }
       case 'google': {
-        const metadata = await this.metadata(this.named, google!.issuer, signal);
+        const metadata = await this.metadata(reach, google!.issuer, signal);
         return { ...base, rules: 'google', metadata, ...clientOf(google!) };
       }
       case 'configured': {
-        const metadata = await this.metadata(this.named, route.issuer, signal);
+        const metadata = await this.metadata(reach, route.issuer, signal);
         return { ...base, rules: 'generic', metadata, ...clientOf(route) };
       }
       case 'discovered': {
-        const metadata = await this.metadata(this.discovered, route.issuer, signal);
+        const metadata = await this.metadata(reach, route.issuer, signal);
         const registration = await this.registration(metadata, signal);
-        return { ...base, ...this.discovered, rules: 'generic', metadata, ...registration };
+        return { ...base, rules: 'generic', metadata, ...registration };
       }
     }
   }
