@@ -61,7 +61,7 @@ export interface SenderLink {
   url: string;
   /** ISO 8601: when the message expires (its link then opens nothing). */
   expiresAt: string;
-  /** Whether a copy of the notice with this link is in the sender's mailbox, or was opened for them to send. */
+  /** Whether a copy of the notice with this link is in the sender's mailbox (put there, or sent by them and confirmed). */
   ownCopy: boolean;
 }
 

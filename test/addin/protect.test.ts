@@ -201,6 +201,15 @@ describe('applying secure pickup', () => {
     expect(asked).toEqual([]);
   });
 
+  /** The escrow client's answer once the service stored the message. */
+  const stored = async () => ({
+    id: 'm'.repeat(22),
+    pickupUrl: 'https://sg.example/pickup/#r1.x',
+    senderUrl: 'https://sg.example/pickup/#s1.x',
+    expiresAt: '2027-01-06T00:00:00.000Z',
+    notice: { html: '<p>notice</p>', text: 'notice' },
+  });
+
   test('the sender link is kept as soon as the service stored the message, before the draft changes', async () => {
     const loaded = await loadMessage({ host, backend });
     const planned = planWith(loaded, undefined);
@@ -223,13 +232,7 @@ describe('applying secure pickup', () => {
       backend,
       backendUrl: 'https://sg.example',
       randomHex: () => '00',
-      escrow: async () => ({
-        id: 'm'.repeat(22),
-        pickupUrl: 'https://sg.example/pickup/#r1.x',
-        senderUrl: 'https://sg.example/pickup/#s1.x',
-        expiresAt: '2027-01-06T00:00:00.000Z',
-        notice: { html: '<p>notice</p>', text: 'notice' },
-      }),
+      escrow: stored,
     };
     await expect(applyPlan(planned, loaded, deps, undefined, { passcode: 'kx9#Lm2qPz!w' })).rejects.toThrow(
       'the draft is locked',
@@ -253,13 +256,7 @@ describe('applying secure pickup', () => {
       backend,
       backendUrl: 'https://sg.example',
       randomHex: () => '00',
-      escrow: async () => ({
-        id: 'm'.repeat(22),
-        pickupUrl: 'https://sg.example/pickup/#r1.x',
-        senderUrl: 'https://sg.example/pickup/#s1.x',
-        expiresAt: '2027-01-06T00:00:00.000Z',
-        notice: { html: '<p>notice</p>', text: 'notice' },
-      }),
+      escrow: stored,
     };
     await expect(applyPlan(planned, loaded, deps, undefined, { passcode: 'kx9#Lm2qPz!w' })).resolves.toEqual({
       action: 'escrow',
