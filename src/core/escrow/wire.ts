@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { WIRE_LIMITS } from '../evaluate/wire-limits';
-import { RECIPIENT_PROOFS, type RecipientProof } from '../vocabulary';
+import { MESSAGE_STATES, RECIPIENT_PROOFS, RECIPIENT_STATES, type RecipientProof } from '../vocabulary';
 
 const b64 = (bytes: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `${bytes} bytes, base64url`);
@@ -74,10 +74,10 @@ export type FinalizeRequest = z.infer<typeof FinalizeRequest>;
 export const FinalizeReplyRequest = z.strictObject({ blobSizes: BlobSizes });
 export type FinalizeReplyRequest = z.infer<typeof FinalizeReplyRequest>;
 
-export const MessageState = z.enum(['uploading', 'ready', 'revoked', 'expired']);
+export const MessageState = z.enum(MESSAGE_STATES);
 export type MessageState = z.infer<typeof MessageState>;
 
-export const RecipientState = z.enum(['active', 'revoked']);
+export const RecipientState = z.enum(RECIPIENT_STATES);
 export type RecipientState = z.infer<typeof RecipientState>;
 
 export const RecipientStatus = z.object({

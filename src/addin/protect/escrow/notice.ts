@@ -5,6 +5,7 @@
  */
 import { senderLabel } from '../../../core/escrow/sender-label';
 import { escapeMarkup } from '../../../core/markup';
+import { utcTime } from '../../../core/utc-time';
 import type { RecipientProof } from '../../../core/vocabulary';
 
 export interface NoticeInput {
@@ -14,10 +15,6 @@ export interface NoticeInput {
   expiresAt: Date;
   /** The proofs the message's recipients give: one notice serves them all, so it names each way in. */
   proofs: ReadonlySet<RecipientProof>;
-}
-
-function expiryText(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /**
@@ -46,7 +43,7 @@ function lines(input: NoticeInput): string[] {
     input.proofs.has('passcode')
       ? `3. If the page asks for a passcode, enter the one ${input.senderName || 'the sender'} gave you separately (it is not in this email). The message opens in your browser.`
       : `3. The message opens in your browser.`,
-    `The message can be opened until ${expiryText(input.expiresAt)}. You can reply securely from the same page.`,
+    `The message can be opened until ${utcTime(input.expiresAt)}. You can reply securely from the same page.`,
     `Do not forward this email: the link only works for the addresses it was sent to.`,
   ];
 }
