@@ -1,6 +1,10 @@
 /** POST /api/v1/assess against fake services: dedup, invalid entries, limits, the deadline, and staying up. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KeyAssessment } from '../../../src/core/wire';
-import { FakeKeys, FakeTransport, gate, testApp } from './fakes';
+import { openSqliteStore } from '../../../src/server/store/sqlite';
+import { deployedTestApp, FakeKeys, FakeTransport, gate, testApp } from './fakes';
 
 const post = (recipients: unknown, extra: Record<string, unknown> = {}) => ({
   method: 'POST' as const,
@@ -253,5 +257,33 @@ describe('POST /api/v1/assess', () => {
       verdict: 'invalid',
       reasons: ['expired'],
     });
+  });
+
+  test('as deployed: a signed-in sender learns which provider each recipient signs in with for secure pickup', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-assess-'));
+    const store = openSqliteStore(dataDir);
+    const { app, authorization } = await deployedTestApp({
+      config: { dataDir },
+      deps: {
+        store,
+        escrow: {
+          store: store.escrow,
+          mailer: { send: async () => undefined },
+          signIn: {
+            providerFor: async (address) =>
+              address.endsWith('@gmail.com') ? { provider: 'google', label: 'Google' } : undefined,
+          },
+        },
+      },
+    });
+    const recipients = ['ana@gmail.com', 'ann@partner.example'];
+    expect((await app.inject(post(recipients))).statusCode).toBe(401);
+    const body = (await app.inject({ ...post(recipients), headers: { authorization } })).json();
+    expect(body.recipients.map((r: { address: string; signIn?: unknown }) => [r.address, r.signIn])).toEqual([
+      ['ana@gmail.com', { provider: 'google', label: 'Google' }],
+      ['ann@partner.example', undefined],
+    ]);
+    await app.close();
+    store.close();
   });
 });
