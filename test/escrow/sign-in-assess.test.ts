@@ -1,6 +1,6 @@
 /**
  * The assess answer names the provider each external recipient can sign in with to pick up a message
- * (AssessedRecipient.signIn), from the sign-in directory, asked once per domain within the assess deadline.
+ * (AssessedRecipient.signIn), from the sign-in directory, asked once per address within the assess deadline.
  */
 import pino from 'pino';
 import { systemClock } from '../../src/core/clock';
@@ -42,7 +42,7 @@ function assess(inputs: string[], signIn: SignInDirectory, policy = defaultPolic
   });
 }
 
-test('external recipients get their provider, asked once per domain; others get none', async () => {
+test('external recipients get their provider, asked once per address (WebFinger answers per account); others get none', async () => {
   const signIn = directory({ 'gmail.com': GOOGLE });
   const result = await assess(['Ana@Gmail.com', 'bob@gmail.com', 'carl@partner.example'], signIn);
   expect(result.recipients.map((r) => [r.address, r.signIn])).toEqual([
@@ -50,8 +50,8 @@ test('external recipients get their provider, asked once per domain; others get 
     ['bob@gmail.com', GOOGLE],
     ['carl@partner.example', undefined],
   ]);
-  // The first recipient of a domain asks for the whole domain, in the form the directory keys by.
-  expect(signIn.asked).toEqual(['ana@gmail.com', 'carl@partner.example']);
+  // Each address once, in the form the directory keys by; the directory keeps what holds per domain itself.
+  expect(signIn.asked).toEqual(['ana@gmail.com', 'bob@gmail.com', 'carl@partner.example']);
   expect(result.partial).toBe(false);
 });
 

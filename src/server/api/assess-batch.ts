@@ -70,21 +70,20 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
 
   const domainChecks = new Map<string, Promise<DomainAssessment>>();
   const keyChecks = new Map<string, Promise<KeyAssessment>>();
-  // Per domain, like the directory's own cache: the first recipient's address asks for the whole domain.
+  // Per address: a provider a domain names by WebFinger speaks for one account only. The directory keeps what
+  // holds for a whole domain (configured, built in) per domain, so this costs no extra lookups there.
   const signInChecks = new Map<string, Promise<{ provider?: SignInProvider }>>();
   for (const { recipient } of valid) {
-    if (!internal.get(recipient.domain) && !domainChecks.has(recipient.domain)) {
+    const external = !internal.get(recipient.domain);
+    if (external && !domainChecks.has(recipient.domain))
       domainChecks.set(recipient.domain, boundedDomainAssessment(recipient.domain, deps));
-      if (deps.signIn)
-        signInChecks.set(
-          recipient.domain,
-          deps.signIn
-            .providerFor(mailboxKey(recipient.address) as string, { signal })
-            .then((provider) => (provider ? { provider } : {})),
-        );
-    }
     const key = mailboxKey(recipient.address) as string;
     if (!keyChecks.has(key)) keyChecks.set(key, boundedKeyAssessment(recipient.address, deps));
+    if (external && deps.signIn && !signInChecks.has(key))
+      signInChecks.set(
+        key,
+        deps.signIn.providerFor(key, { signal }).then((provider) => (provider ? { provider } : {})),
+      );
   }
   // One clock for the whole batch: the deadline is the caller's, not per check.
   const started = deps.clock.monotonic();
@@ -117,8 +116,9 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const recipients = valid.map(({ input, recipient: { address, domain } }): AssessedRecipient => {
     const isInternalDomain = internal.get(domain) ?? false;
     const transport = isInternalDomain ? undefined : transportOf(domain);
-    const signInCheck = signIns.get(domain);
-    if (signInChecks.has(domain) && !signInCheck) partial = true;
+    const signInKey = mailboxKey(address) as string;
+    const signInCheck = signIns.get(signInKey);
+    if (signInChecks.has(signInKey) && !signInCheck) partial = true;
     const signIn = signInCheck?.provider;
     return {
       input,
