@@ -5,9 +5,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { jose, type JWTVerifyGetKey } from '../../auth/jose';
+import { BoundedCache } from '../../store/bounded-cache';
 import { issuerAccepted, type ClaimRules, type Claims } from './claims';
 import { SignInError } from './errors';
-import { keepBounded } from './keep-bounded';
 import { fetchJson, type RemoteJsonDeps } from './remote-json';
 
 export interface CodeExchange {
@@ -94,7 +94,7 @@ export interface KeySetLimits {
   refreshMs: number;
   /** A set is kept this long at most: a provider's rotated-out (or compromised) key stops verifying. */
   ttlMs: number;
-  /** Sets kept; past it the oldest goes (discovered providers can name many key sets). */
+  /** Sets kept; past it the least recently used goes (discovered providers can name many key sets). */
   maxSets: number;
 }
 
@@ -102,7 +102,7 @@ const KEY_SET_LIMITS: KeySetLimits = { refreshMs: 60_000, ttlMs: 3_600_000, maxS
 
 /** Providers' published keys, kept for an hour, and fetched again when a token names a key not yet seen. */
 export class KeySetCache {
-  private readonly sets = new Map<string, { keys: JWTVerifyGetKey; fetchedAt: number }>();
+  private readonly sets: BoundedCache<string, { keys: JWTVerifyGetKey; fetchedAt: number }>;
   private readonly limits: KeySetLimits;
 
   constructor(
@@ -111,6 +111,7 @@ export class KeySetCache {
     limits: Partial<KeySetLimits> = {},
   ) {
     this.limits = { ...KEY_SET_LIMITS, ...limits };
+    this.sets = new BoundedCache({ maxEntries: this.limits.maxSets });
   }
 
   /** A key getter that refreshes the cached set once when the token's key is not in it. */
@@ -143,7 +144,7 @@ export class KeySetCache {
       });
     }
     const set = { keys, fetchedAt: this.now() };
-    keepBounded(this.sets, jwksUri, set, this.limits.maxSets);
+    this.sets.set(jwksUri, set);
     return set;
   }
 }

@@ -7,27 +7,29 @@
 import type { Clock } from '../../../core/clock';
 import { SingleFlight } from '../../../core/single-flight';
 import { untilAborted } from '../../net/until-aborted';
-import { keepBounded } from './keep-bounded';
+import { BoundedCache } from '../../store/bounded-cache';
 
 export interface LookupCacheLimits {
   /** How long an answer is kept; `noneMs` for "nothing here" (undefined), `failedMs` after a failure. */
   foundMs: number;
   noneMs: number;
   failedMs: number;
-  /** Keys kept; past it the oldest goes. */
+  /** Keys kept; past it the least recently used goes. */
   max: number;
   /** The deadline of one shared lookup. */
   deadlineMs: number;
 }
 
 export class LookupCache<T> {
-  private readonly kept = new Map<string, { value: T | undefined; until: number }>();
+  private readonly kept: BoundedCache<string, { value: T | undefined; until: number }>;
   private readonly running = new SingleFlight<T | undefined>();
 
   constructor(
     private readonly clock: Clock,
     private readonly limits: LookupCacheLimits,
-  ) {}
+  ) {
+    this.kept = new BoundedCache({ maxEntries: limits.max });
+  }
 
   /**
    * The kept answer for `key`, or `look`'s; undefined for "nothing here", and for a lookup that failed a moment
@@ -62,6 +64,6 @@ export class LookupCache<T> {
   }
 
   private keep(key: string, value: T | undefined, ttlMs: number): void {
-    keepBounded(this.kept, key, { value, until: this.clock.now() + ttlMs }, this.limits.max);
+    this.kept.set(key, { value, until: this.clock.now() + ttlMs });
   }
 }
