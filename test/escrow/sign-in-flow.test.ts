@@ -417,7 +417,15 @@ describe('refusals at the edges', () => {
         redirect: 'manual',
       });
       expect(callback.headers.get('location')).toBe(`${server.url}/pickup/?sign-in-failed=expired${about}`);
+      // The page continues with what the browser holds then: the cookie it sent and whatever the callback set.
+      const jar = new Map<string, string>();
+      for (const pair of [...(headers.cookie ? [headers.cookie] : []), ...callback.headers.getSetCookie()]) {
+        const [name, value] = pair.split(';')[0]!.split('=') as [string, string];
+        jar.set(name, value);
+      }
+      expect((await continueSession(jar, sent.id)).status).toBe(401);
     }
+    expect((await auditEvents(sent.id)).map((e) => e.event)).toEqual(['created']);
   });
 
   test('the provider says the user cancelled', async () => {
@@ -442,7 +450,12 @@ describe('refusals at the edges', () => {
     const { provider } = (await (await fetch(`${server.apiBase}/pickup/${sent.id}`)).json()).proofs.signIn[0];
     holdBack = (url) => url === `${A_ISSUER}/token`;
     try {
+      const startedAt = performance.now();
       const { landing, jar } = await signIn(sent.id, provider, 'ana');
+      const tookMs = performance.now() - startedAt;
+      // It gave up at the one deadline, not after a second (a retry, or a deadline per step).
+      expect(tookMs).toBeGreaterThanOrEqual(STEP_DEADLINE_MS);
+      expect(tookMs).toBeLessThan(2 * STEP_DEADLINE_MS);
       expect(landing.searchParams.get('sign-in-failed')).toBe('provider-error');
       expect(landing.searchParams.get('message')).toBe(sent.id);
       expect((await continueSession(jar, sent.id)).status).toBe(401);
