@@ -206,8 +206,12 @@ test("the sender's list names each recipient's proof", async () => {
 
 test('the add-in sends a passcode exactly when a recipient needs one, and refuses one who needs it without it', async () => {
   const requests: string[] = [];
+  // Each request, marked when its JSON body carries the passcode's salt and check (create) or the key it wraps
+  // (finalize); a recipient's `proof: "passcode"` alone does not mark it.
   const counting: FetchLike = (url, init) => {
-    requests.push(`${init.method} ${new URL(url).pathname}`);
+    const body: unknown = typeof init.body === 'string' ? JSON.parse(init.body) : {};
+    const carries = ['passcode', 'passcodeWrappedKey'].some((field) => Object.hasOwn(body as object, field));
+    requests.push(`${init.method} ${new URL(url).pathname}${carries ? ' with a passcode' : ''}`);
     return nodeFetch(url, init);
   };
   await expect(
@@ -216,7 +220,26 @@ test('the add-in sends a passcode exactly when a recipient needs one, and refuse
   expect(requests).toEqual([]);
   // A passcode no recipient needs is not part of the message: a code recipient opens without it.
   const sent = await escrowSample(server, { passcode: PASSCODE, fetch: counting });
+  const messages = `${new URL(server.apiBase).pathname}/messages`;
+  expect(requests).toEqual([
+    `POST ${messages}`,
+    `PUT ${messages}/${sent.id}/blobs/0`,
+    `POST ${messages}/${sent.id}/finalize`,
+  ]);
   expect((await pickup(sent).info()).passcodeSalt).toBeUndefined();
+  // A passcode recipient with the passcode: its salt and check go at create, its wrapped key at finalize.
+  requests.length = 0;
+  const withPasscode = await escrowSample(server, {
+    recipients: [{ address: 'pat@weak.test', proof: 'passcode' }],
+    passcode: PASSCODE,
+    fetch: counting,
+  });
+  expect(requests).toEqual([
+    `POST ${messages} with a passcode`,
+    `PUT ${messages}/${withPasscode.id}/blobs/0`,
+    `POST ${messages}/${withPasscode.id}/finalize with a passcode`,
+  ]);
+  expect((await pickup(withPasscode).info()).passcodeSalt).toEqual(expect.any(String));
 });
 
 /** Finalizes message `id` with `keys` (each 60 bytes, base64url) and one 24-byte blob, as any client could. */
