@@ -4,11 +4,9 @@
  * where the link is when none was kept, revoking after a confirmation, changing the expiry (and the service's words
  * when it refuses), and "Mail me my copy".
  */
-import { PickupClient } from '../../src/portal/pickup-client';
-import { parseFragment } from '../../src/core/escrow/link';
 import {
-  cookieFetch,
   escrowSample,
+  pickupByCode,
   recordingMailer,
   startEscrowServer,
   type EscrowServer,
@@ -20,6 +18,7 @@ import { createBackend } from '../../src/addin/backend';
 import type { MailHost } from '../../src/addin/host';
 import type { SentByPickup } from '../../src/addin/sent/own-copy';
 import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link';
+import { sentClient } from '../../src/addin/sent/sent-client';
 import { SentSecurely } from '../../src/addin/ui/SentSecurely';
 import { createOfficeHost } from '../../src/outlook/office-host';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
@@ -68,12 +67,7 @@ test('lists each message with who opened it; the kept link opens in the browser,
   const notKept = await escrowSample(server, {
     recipients: [{ address: 'dan@partner.test', proof: 'code' }],
   });
-  const bob = new PickupClient(parseFragment(new URL(kept.pickupUrl).hash), {
-    apiBase: server.apiBase,
-    fetch: cookieFetch(),
-  });
-  await bob.requestCode('bob@partner.test');
-  await bob.verify('bob@partner.test', mailer.codeFor('bob@partner.test'));
+  const bob = await pickupByCode(server, mailer, kept, 'bob@partner.test');
 
   show(host);
   // The code alone is not opening it: the sender is told bob is one step short.
@@ -117,7 +111,9 @@ test('revoking asks first; once revoked, the message is listed as such and its k
   expect(await item.findByText(/revoked: nobody can open it any more\.$/)).toBeTruthy();
   expect(item.queryByRole('button', { name: 'Revoke' })).toBeNull();
   expect(await host.senderLinks!.list()).toEqual([]);
-  const listed = await createBackend({ baseUrl: server.url, token: server.token }).sentMessages!();
+  const listed = await sentClient(
+    createBackend({ baseUrl: server.url, token: server.token }),
+  )!.sentMessages();
   expect(listed.find((m) => m.id === sent.id)?.state).toBe('revoked');
 });
 
