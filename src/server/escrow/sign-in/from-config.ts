@@ -3,18 +3,15 @@ import type { Clock } from '../../../core/clock';
 import type { Config } from '../../config/schema';
 import { addressResolver, type DnsClient } from '../../dns';
 import type { HttpsNetwork } from '../../net/https-get';
-import { resolveMx } from '../../transport/mx';
 import { OidcDirectory } from './directory';
 import { callbackUrl } from './routes';
 
-/**
- * A domain's mail host names as a sending gateway would find them (transport/mx.ts: null MX, implicit MX); none
- * when the domain accepts no mail.
- */
+/** A domain's MX host names from the service's resolver: lower case, without the final dot. */
 export function mxHostsVia(dns: DnsClient) {
   return async (domain: string, signal?: AbortSignal): Promise<string[]> => {
-    const mx = await resolveMx(domain, dns, signal);
-    return mx.kind === 'no-mail' ? [] : mx.hosts.map((host) => host.hostname);
+    const answer = await dns.query(domain, 'MX', signal ? { signal } : {});
+    if (answer.status !== 'answer') return [];
+    return answer.records.map((record) => record.exchange.toLowerCase().replace(/\.$/, ''));
   };
 }
 
