@@ -64,7 +64,7 @@ interface Reach {
 const HOUR = 3_600_000;
 /** A lookup (MX, WebFinger, metadata) shared by callers: a bound of its own, whichever caller gives up. */
 const LOOKUP_DEADLINE_MS = 15_000;
-/** Domains, addresses, issuers and registrations kept; past it the oldest goes. */
+/** Domains, addresses, issuers and registrations kept; past it the least recently used goes. */
 const MAX_KEPT = 10_000;
 const ROUTE_LIMITS: LookupCacheLimits = {
   foundMs: HOUR,
