@@ -70,7 +70,6 @@ const COMMON_WORDS = [
   'hunter',
   'ranger',
   'buster',
-  'soccer',
   'killer',
   'pepper',
   'cheese',

@@ -15,7 +15,7 @@ import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
 import type { EscrowRecipient } from '../../core/escrow/wire';
 import { SendguardError } from '../../core/errors';
-import { needsPasscode } from '../../core/plan';
+import { passcodeRecipients } from '../../core/plan';
 import { passcodeProblem } from '../passcode';
 import type { ApplicableProtection, MessageAction } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
@@ -170,8 +170,8 @@ export interface Applied {
 
 /** The passcode when some recipient needs it (and then a sound one), else nothing: the server refuses a spare one. */
 function passcodeFor(planned: PlannedMessage, sender: SenderInput): { passcode?: string } {
-  if (!needsPasscode(planned.plan)) return {};
-  const needing = planned.plan.recipients.filter((r) => r.proof === 'passcode').map((r) => r.address);
+  const needing = passcodeRecipients(planned.plan);
+  if (needing.length === 0) return {};
   const problem = sender.passcode === undefined ? 'Set one first.' : passcodeProblem(sender.passcode);
   if (problem !== undefined || sender.passcode === undefined)
     throw new ApplyError(

@@ -73,7 +73,8 @@ export function Pane(props: PaneProps) {
   );
   // The sender's passcode for secure pickup lives here only: never in storage, the draft or a log.
   const [passcode, setPasscode] = useState('');
-  const { state, reload } = usePlan(deps, chosen, passcodeProblem(passcode) === undefined);
+  const passcodeIssue = passcodeProblem(passcode);
+  const { state, reload } = usePlan(deps, chosen, passcodeIssue === undefined);
   const [paneOnlySignIn, setPaneOnlySignIn] = useState(false);
   /** The sender's confirmation of a changed key; the recipients are checked again whatever the service said. */
   const acceptKey: AcceptKey = (address, fingerprint) =>
@@ -102,6 +103,7 @@ export function Pane(props: PaneProps) {
           canSplit={props.host.openNewMessage !== undefined}
           passcode={{
             value: passcode,
+            problem: passcodeIssue,
             set: setPasscode,
             suggest: () => suggestPasscode(props.randomHex),
             ...(work.usedPasscode !== undefined ? { used: work.usedPasscode } : {}),
@@ -186,7 +188,7 @@ function PlannedView(props: PlannedViewProps) {
           : {})}
         status={props.status}
         canSplit={props.canSplit}
-        ready={!needsPasscode(planned.plan) || passcodeProblem(props.passcode.value) === undefined}
+        ready={!needsPasscode(planned.plan) || props.passcode.problem === undefined}
         onApply={() => props.onApply(planned, loaded)}
       >
         {planned.plan.action === 'escrow' ? (

@@ -4,8 +4,7 @@
  * their mail route, optional otherwise. The value is the pane's state only; nothing here stores it.
  */
 import { Button, Field, Input, makeStyles, Text, tokens } from '@fluentui/react-components';
-import type { Plan } from '../../core/plan';
-import { passcodeProblem } from '../passcode';
+import { passcodeRecipients, type Plan } from '../../core/plan';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', alignItems: 'stretch', gap: tokens.spacingVerticalXS },
@@ -15,6 +14,8 @@ const useStyles = makeStyles({
 /** The pane's passcode state. */
 export interface Passcode {
   value: string;
+  /** What is wrong with `value` as a passcode (passcodeProblem, worked out once by the pane); none when sound. */
+  problem?: string;
   set: (value: string) => void;
   /** A fresh suggestion, from the pane's random source. */
   suggest: () => string;
@@ -50,8 +51,9 @@ export function PasscodeControl({ plan, applied, passcode }: PasscodeControlProp
       </Text>
     ) : null;
   }
-  const needing = plan.recipients.filter((r) => r.proof === 'passcode').map((r) => r.address);
-  const problem = passcode.value === '' ? undefined : passcodeProblem(passcode.value);
+  const needing = passcodeRecipients(plan);
+  // An empty field is not yet an error to show: the pane's Apply waits for a passcode where one is needed.
+  const problem = passcode.value === '' ? undefined : passcode.problem;
   return (
     <div className={styles.root}>
       <Field

@@ -32,9 +32,14 @@ export interface PlanInput {
   passcodeSet?: boolean;
 }
 
+/** The recipients who can open a secure-pickup message only with the sender's passcode (proof `passcode`). */
+export function passcodeRecipients(plan: Pick<Plan, 'recipients'>): string[] {
+  return plan.recipients.filter((r) => r.proof === 'passcode').map((r) => r.address);
+}
+
 /** Whether applying this plan needs the sender's passcode: some recipient's proof is `passcode`. */
 export function needsPasscode(plan: Pick<Plan, 'recipients'>): boolean {
-  return plan.recipients.some((r) => r.proof === 'passcode');
+  return passcodeRecipients(plan).length > 0;
 }
 
 function protectionOf(served: Candidate | undefined, internal: boolean): Protection {
