@@ -1,7 +1,6 @@
 /**
  * The add-ins' client for the backend: `POST /api/v1/assess`, `GET /api/v1/policy` and the sender's acceptance
- * of a changed key (`POST /api/v1/keys/:address/accept`), the sender's secure-pickup messages (list, revoke,
- * change expiry), each bounded by one deadline well under Outlook's
+ * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by one deadline well under Outlook's
  * five-second "taking longer" point that covers the token it waits for as well as the service's answer;
  * `GET /api/v1/sign-in`, which tells the add-in how to get its tokens, and `GET /api/v1/me`. Each request carries
  * a fixed API token or one asked of a token source, which hears of a token the service refused. Every failure is a
@@ -17,8 +16,6 @@ import { type PolicyAnswer, readPolicyAnswer } from '../core/evaluate/policy-ans
 import { readIdentity, type Identity } from '../core/identity';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
-import type { MessageSummary } from '../core/escrow/wire';
-import { readSentMessages } from './sent/read-sent-messages';
 
 export type BackendErrorCode =
   | 'BACKEND_TIMEOUT'
@@ -103,12 +100,12 @@ export interface Backend {
    * `KEY_CHANGED_AGAIN`.
    */
   acceptKey(address: string, fingerprint: string): Promise<KeyAssessment>;
-  /** The sender's secure-pickup messages, as the service knows them (no subject: it never sees one). */
-  sentMessages?(): Promise<MessageSummary[]>;
-  /** Ends every recipient's access to one of the sender's messages: the service destroys its key material. */
-  revokeMessage?(id: string): Promise<void>;
-  /** Moves one of the sender's messages' expiry; the service refuses a time past its longest stay. */
-  changeExpiry?(id: string, expiresAt: Date): Promise<void>;
+  /**
+   * One JSON request to the service with this client's token, deadline and errors (undefined for a 204), for the
+   * pane's own calls (the "Sent securely" list, sent/sent-client.ts): kept out of this file so that the send
+   * handler's bundle does not carry them. Absent from a client that offers no more than the calls above.
+   */
+  request?: (path: string, init: RequestInit) => Promise<unknown>;
 }
 
 /**
@@ -151,7 +148,7 @@ function checkAccepted(body: unknown, fingerprint: string): KeyAssessment {
 }
 
 /** A reading of the answer whose failure means the service's answer cannot be trusted. */
-function untrusted<T>(read: () => T): T {
+export function untrusted<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
@@ -270,6 +267,7 @@ export function createBackend(options: BackendOptions): Backend {
   const request = (path: string, init: RequestInit) => requestJson(options, path, init);
 
   return {
+    request,
     async assess(recipients) {
       const body = await request('/api/v1/assess', {
         method: 'POST',
@@ -287,19 +285,6 @@ export function createBackend(options: BackendOptions): Backend {
         body: JSON.stringify({ fingerprint }),
       });
       return checkAccepted(body, fingerprint);
-    },
-    async sentMessages() {
-      const body = await request('/api/v1/escrow/messages', { method: 'GET' });
-      return untrusted(() => readSentMessages(body));
-    },
-    async revokeMessage(id) {
-      await request(`/api/v1/escrow/messages/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
-    },
-    async changeExpiry(id, expiresAt) {
-      await request(`/api/v1/escrow/messages/${encodeURIComponent(id)}/expiry`, {
-        method: 'POST',
-        body: JSON.stringify({ expiresAt: expiresAt.toISOString() }),
-      });
     },
   };
 }

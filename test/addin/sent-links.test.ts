@@ -8,6 +8,7 @@ import { createBackend } from '../../src/addin/backend';
 import type { MailHost, NewMessage, OwnCopy, SenderLink } from '../../src/addin/host';
 import type { SentByPickup } from '../../src/addin/sent/own-copy';
 import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link';
+import { sentClient } from '../../src/addin/sent/sent-client';
 import { senderLinkStore, type SettingSlot } from '../../src/addin/sent/link-store';
 import { createOfficeHost } from '../../src/outlook/office-host';
 import { ROAMING_LIMIT, simulateOffice } from '../../src/outlook/tryit/simulated-office';
@@ -201,7 +202,7 @@ describe('the backend client: the sender’s secure messages', () => {
   });
   afterAll(() => server.close());
 
-  const client = (token: string) => createBackend({ baseUrl: server.url, token });
+  const client = (token: string) => sentClient(createBackend({ baseUrl: server.url, token }))!;
 
   test('lists the caller’s messages, never another sender’s', async () => {
     const sent = await escrowSample(server);

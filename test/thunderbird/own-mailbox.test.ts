@@ -6,7 +6,7 @@
 import '../helpers/jsdom-beside-node';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { createElement } from 'react';
-import type { Backend } from '../../src/addin/backend';
+import type { SentClient } from '../../src/addin/sent/sent-client';
 import type { MailHost } from '../../src/addin/host';
 import { SentSecurelyEntry } from '../../src/addin/ui/SentSecurelyEntry';
 import type { SentByPickup } from '../../src/addin/sent/own-copy';
@@ -104,12 +104,12 @@ test('a failed import leaves a warning in “Sent securely” and a retry that p
     recipients: [{ address: 'bob@partner.test', proof: 'code' as const, state: 'active' as const }],
     replies: 0,
   };
-  const backend = {} as Backend;
+  const client = {} as SentClient;
   render(
     createElement(SentSecurelyEntry, {
       entry: { message, link: link! },
       host,
-      backend,
+      client,
       onChanged: () => undefined,
     }),
   );

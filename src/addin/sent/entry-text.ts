@@ -6,8 +6,14 @@ import type { MessageSummary } from '../../core/escrow/wire';
 import { OWN_COPY_SUBJECT_PREFIX } from './own-copy';
 import { utcTime } from '../../core/utc-time';
 
+type Recipient = MessageSummary['recipients'][number];
+
+/** The recipients' addresses as one comma-separated list, the way the list names them in every sentence. */
+export const addresses = (recipients: readonly Recipient[]): string =>
+  recipients.map((r) => r.address).join(', ');
+
 export function recipientsLine(message: MessageSummary): string {
-  return `To ${message.recipients.map((r) => r.address).join(', ')}`;
+  return `To ${addresses(message.recipients)}`;
 }
 
 export function stateLine(message: MessageSummary): string {
@@ -24,16 +30,12 @@ export function stateLine(message: MessageSummary): string {
   }
 }
 
-type Recipient = MessageSummary['recipients'][number];
-
 /** What a recipient who proved who they are did: proving is not opening (a passcode may still be missing). */
 const PROVED: Record<Recipient['proof'], string> = {
   'sign-in': 'signed in',
   passcode: 'entered the mailed code',
   code: 'entered the mailed code',
 };
-
-const addresses = (recipients: readonly Recipient[]) => recipients.map((r) => r.address).join(', ');
 
 /**
  * Who opened it (was given its keys), who proved who they are without opening it yet, who has done neither, and

@@ -6,10 +6,10 @@
  * sent it; and where the link could be kept nowhere, the copy opens as a new message to the sender at once, so
  * that the link is never thrown away.
  */
-import { messageOf } from '../../core/errors';
+import { messageOf, SendguardError } from '../../core/errors';
 import type { MailHost, SenderLink } from '../host';
-import { openOwnCopy } from './mail-own-copy';
-import { ownCopy, type SentByPickup } from './own-copy';
+import { openOwnCopy, OWN_COPY_UNMARKED, putOwnCopy } from './mail-own-copy';
+import type { SentByPickup } from './own-copy';
 
 const NOTICE_ID = 'sendguard-own-link';
 
@@ -40,18 +40,6 @@ export async function keepSenderLink(host: MailHost, sent: SentByPickup): Promis
   }
 }
 
-/** Puts the copy in the sender's mailbox where the host can do that unasked; false where it did not. */
-export async function putOwnCopy(host: MailHost, address: string, sent: SentByPickup): Promise<boolean> {
-  if (!host.putInOwnMailbox) return false;
-  try {
-    await host.putInOwnMailbox(ownCopy(address, sent));
-    return true;
-  } catch (error) {
-    await say(host, `Your copy of the link could not be put in your mailbox (${messageOf(error)}).`);
-    return false;
-  }
-}
-
 /**
  * The sender's copy, made once the draft is the notice: put in their mailbox (and the kept link marked as having
  * a copy), or, when the link was kept nowhere, opened as a new message to them. Never throws: the message is
@@ -60,9 +48,12 @@ export async function putOwnCopy(host: MailHost, address: string, sent: SentByPi
 export async function makeOwnCopy(host: MailHost, sent: SentByPickup, kept: boolean): Promise<void> {
   const address = await host.getSenderAddress().catch(() => undefined);
   if (!address) return;
-  if (await putOwnCopy(host, address, sent)) {
-    if (kept) await host.senderLinks?.keep(linkOf(sent, true)).catch(() => undefined);
-    return;
+  try {
+    if (await putOwnCopy(host, address, sent, kept ? linkOf(sent, false) : undefined)) return;
+  } catch (error) {
+    // Only the mark failed: the copy is in the mailbox, and the list offers to make one again.
+    if (error instanceof SendguardError && error.code === OWN_COPY_UNMARKED) return;
+    await say(host, `Your copy of the link could not be put in your mailbox (${messageOf(error)}).`);
   }
   if (kept) return;
   await openOwnCopy(host, address, sent).catch((error: unknown) =>

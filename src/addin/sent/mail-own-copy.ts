@@ -4,6 +4,7 @@
  * message to the sender to send to themselves (Outlook: sending needs broader permissions than the add-in asks
  * for). An opened message is not a sent one: the link counts as copied only once the sender says they sent it.
  */
+import { messageOf, SendguardError } from '../../core/errors';
 import type { MessageSummary } from '../../core/escrow/wire';
 import type { MailHost, SenderLink } from '../host';
 import { ownCopy, type SentByPickup } from './own-copy';
@@ -13,6 +14,29 @@ export async function openOwnCopy(host: MailHost, address: string, sent: SentByP
   if (!host.openNewMessage) return false;
   const copy = ownCopy(address, sent);
   await host.openNewMessage({ to: [address], cc: [], bcc: [], subject: copy.subject, html: copy.html });
+  return true;
+}
+
+/** The copy is in the sender's mailbox, but their kept link could not be marked as having one. */
+export const OWN_COPY_UNMARKED = 'OWN_COPY_UNMARKED';
+
+/**
+ * Puts the copy in the sender's mailbox where the host can do that unasked, then marks `link` (when the link is
+ * kept) as having a copy; false where the host cannot put one. Throws where putting fails, and a SendguardError
+ * OWN_COPY_UNMARKED where only the marking failed (the copy is in the mailbox then).
+ */
+export async function putOwnCopy(
+  host: MailHost,
+  address: string,
+  sent: SentByPickup,
+  link: SenderLink | undefined,
+): Promise<boolean> {
+  if (!host.putInOwnMailbox) return false;
+  await host.putInOwnMailbox(ownCopy(address, sent));
+  if (link)
+    await confirmOwnCopy(host, link).catch((error: unknown) => {
+      throw new SendguardError(OWN_COPY_UNMARKED, messageOf(error), { cause: error });
+    });
   return true;
 }
 
@@ -40,11 +64,7 @@ export async function mailOwnCopy(
     recipients: message.recipients.map((r) => r.address),
     sentAt: new Date(message.createdAt),
   };
-  if (host.putInOwnMailbox) {
-    await host.putInOwnMailbox(ownCopy(address, sent));
-    await confirmOwnCopy(host, link);
-    return { kind: 'put' };
-  }
+  if (await putOwnCopy(host, address, sent, link)) return { kind: 'put' };
   if (!(await openOwnCopy(host, address, sent)))
     throw new Error('this mail client cannot open a message to your own address');
   return { kind: 'opened', address };

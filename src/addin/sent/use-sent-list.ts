@@ -6,9 +6,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { MessageSummary } from '../../core/escrow/wire';
 import { messageOf } from '../../core/errors';
-import { BackendError, type Backend } from '../backend';
+import { BackendError } from '../backend';
 import { recordFailure } from '../failure-log';
 import type { MailHost, SenderLink } from '../host';
+import type { SentClient } from './sent-client';
 
 export interface SentEntry {
   message: MessageSummary;
@@ -23,8 +24,8 @@ export type SentList =
   | { status: 'ready'; entries: SentEntry[] };
 
 /** The service's list and the host's kept links, newest first. */
-async function loadEntries(host: MailHost, backend: Required<Pick<Backend, 'sentMessages'>>) {
-  const [messages, links] = await Promise.all([backend.sentMessages(), host.senderLinks?.list() ?? []]);
+async function loadEntries(host: MailHost, sentMessages: SentClient['sentMessages']) {
+  const [messages, links] = await Promise.all([sentMessages(), host.senderLinks?.list() ?? []]);
   const byId = new Map(links.map((link) => [link.id, link]));
   const ended = messages.filter((m) => m.state === 'revoked' || m.state === 'expired').map((m) => m.id);
   const stale = ended.filter((id) => byId.has(id));
@@ -43,15 +44,19 @@ export interface SentListControl {
 }
 
 /** The list, read when the pane opens and again whenever `refresh` changes (after the pane applied something). */
-export function useSentList(host: MailHost, backend: Backend, refresh: unknown): SentListControl {
+export function useSentList(
+  host: MailHost,
+  client: SentClient | undefined,
+  refresh: unknown,
+): SentListControl {
   const [list, setList] = useState<SentList>({ status: 'loading' });
   const [round, setRound] = useState(0);
   const reload = useCallback(() => setRound((n) => n + 1), []);
-  const { sentMessages } = backend;
+  const sentMessages = client?.sentMessages;
   useEffect(() => {
     if (!sentMessages) return;
     let current = true;
-    loadEntries(host, { sentMessages }).then(
+    loadEntries(host, sentMessages).then(
       (entries) => current && setList({ status: 'ready', entries }),
       (error: unknown) => {
         if (!current) return;

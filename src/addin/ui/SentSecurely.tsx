@@ -12,9 +12,10 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Backend } from '../backend';
 import type { MailHost } from '../host';
+import { sentClient } from '../sent/sent-client';
 import { useSentList } from '../sent/use-sent-list';
 import { SentSecurelyEntry } from './SentSecurelyEntry';
 
@@ -35,9 +36,10 @@ export interface SentSecurelyProps {
 
 export function SentSecurely({ host, backend, refresh }: SentSecurelyProps) {
   const styles = useStyles();
-  const { list, reload } = useSentList(host, backend, refresh);
+  const client = useMemo(() => sentClient(backend), [backend]);
+  const { list, reload } = useSentList(host, client, refresh);
   const [all, setAll] = useState(false);
-  if (!backend.sentMessages || list.status === 'unavailable') return null;
+  if (!client || list.status === 'unavailable') return null;
   return (
     <section className={styles.root} aria-label="Sent securely">
       <Text as="h2" weight="semibold" size={400}>
@@ -65,7 +67,7 @@ export function SentSecurely({ host, backend, refresh }: SentSecurelyProps) {
                 key={entry.message.id}
                 entry={entry}
                 host={host}
-                backend={backend}
+                client={client}
                 onChanged={reload}
               />
             ))}

@@ -16,11 +16,18 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../core/errors';
-import type { Backend } from '../backend';
 import { recordFailure } from '../failure-log';
 import type { MailHost } from '../host';
-import { LINK_ELSEWHERE, openedLine, recipientsLine, repliesLine, stateLine } from '../sent/entry-text';
+import {
+  addresses,
+  LINK_ELSEWHERE,
+  openedLine,
+  recipientsLine,
+  repliesLine,
+  stateLine,
+} from '../sent/entry-text';
 import { confirmOwnCopy, copyWay, mailOwnCopy } from '../sent/mail-own-copy';
+import type { SentClient } from '../sent/sent-client';
 import { expiryOn } from '../sent/new-expiry';
 import type { SentEntry } from '../sent/use-sent-list';
 
@@ -38,7 +45,7 @@ const useStyles = makeStyles({
 export interface SentSecurelyEntryProps {
   entry: SentEntry;
   host: MailHost;
-  backend: Backend;
+  client: SentClient;
   /** The entry changed on the service (revoked, new expiry): the list is read again. */
   onChanged: () => void;
 }
@@ -65,7 +72,7 @@ function OpenLink(props: { host: MailHost; url: string; onOpen: (open: () => Pro
   return <Button onClick={() => props.onOpen(() => openInBrowser(props.url))}>{label}</Button>;
 }
 
-export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecurelyEntryProps) {
+export function SentSecurelyEntry({ entry, host, client, onChanged }: SentSecurelyEntryProps) {
   const styles = useStyles();
   const { message, link } = entry;
   const [asking, setAsking] = useState<Asking>('nothing');
@@ -96,7 +103,7 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
     act(
       'revoke this message',
       async () => {
-        await backend.revokeMessage!(message.id);
+        await client.revokeMessage(message.id);
         await host.senderLinks?.forget([message.id]);
         return undefined;
       },
@@ -109,7 +116,7 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       async () => {
         const expiresAt = expiryOn(day, message.expiresAt);
         if (!expiresAt) throw new Error('choose a date');
-        await backend.changeExpiry!(message.id, expiresAt);
+        await client.changeExpiry(message.id, expiresAt);
         // The kept link lives as long as the message: dropped at the old expiry, it would be lost early.
         if (link) await host.senderLinks?.keep({ ...link, expiresAt: expiresAt.toISOString() });
         return undefined;
@@ -178,8 +185,8 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       {asking === 'revoke' ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            Revoke this message? {message.recipients.map((r) => r.address).join(', ')} can then no longer open
-            it or reply, and this cannot be undone.
+            Revoke this message? {addresses(message.recipients)} can then no longer open it or reply, and this
+            cannot be undone.
             <div className={styles.actions}>
               <Button appearance="primary" disabled={busy} onClick={revoke}>
                 Revoke
@@ -210,11 +217,11 @@ export function SentSecurelyEntry({ entry, host, backend, onChanged }: SentSecur
       <div className={styles.actions}>
         {link ? <OpenLink host={host} url={link.url} onOpen={openLink} /> : null}
         {live && link?.ownCopy && way === 'open' ? mailCopyButton : null}
-        {live && backend.revokeMessage && asking === 'nothing' ? (
-          <Button onClick={() => setAsking('revoke')}>Revoke</Button>
-        ) : null}
-        {live && backend.changeExpiry && asking === 'nothing' ? (
-          <Button onClick={() => setAsking('expiry')}>Change expiry</Button>
+        {live && asking === 'nothing' ? (
+          <>
+            <Button onClick={() => setAsking('revoke')}>Revoke</Button>
+            <Button onClick={() => setAsking('expiry')}>Change expiry</Button>
+          </>
         ) : null}
       </div>
       {outcome.kind !== 'none' ? (
