@@ -26,6 +26,13 @@ export interface HostAttachment {
   size: number;
   /** Inline images belong to the HTML body; they are encrypted with it rather than listed as files. */
   inline: boolean;
+  /** An inline image's content id as the HTML body refers to it (`cid:<contentId>`), where the host knows it. */
+  contentId?: string;
+  /**
+   * `item`: an attached message or event (Outlook's item attachments), whose content the host gives as the MIME
+   * message it is (`message/rfc822`, an .eml file); `file` otherwise.
+   */
+  kind: 'file' | 'item';
 }
 
 export interface NewAttachment {
@@ -34,13 +41,62 @@ export interface NewAttachment {
   data: ArrayBuffer;
 }
 
+/** A message's importance as mail clients set it (RFC 4021's `Importance`). */
+export type Importance = 'low' | 'normal' | 'high';
+
+/** One attachment a new message carries over from the message it was made from, with its bytes. */
+export interface CarriedAttachment {
+  name: string;
+  contentType: string;
+  data: ArrayBuffer;
+  inline: boolean;
+  /** With `inline`: the content id the new message's HTML refers to it by (`cid:<contentId>`). */
+  contentId?: string;
+  kind: 'file' | 'item';
+}
+
 /** A message the host opens for the sender to review and send: where a split moves a group of recipients. */
 export interface NewMessage {
   to: string[];
   cc: string[];
   bcc: string[];
   subject: string;
+  /** The HTML body as written; inline images refer to `attachments` by content id. */
   html: string;
+  attachments?: CarriedAttachment[];
+  /** Absent: the host's default (normal). */
+  importance?: Importance;
+  /** Absent or empty: replies go to the sender. */
+  replyTo?: string[];
+}
+
+/** What a new message the host opens can carry over; the pane names what it cannot before a split. */
+export interface NewMessageCarries {
+  /** Attachments that are files. */
+  files: boolean;
+  /** Attached messages and events (carried as .eml files). */
+  items: boolean;
+  /** Inline images, with the HTML body still showing them. */
+  inlineImages: boolean;
+  importance: boolean;
+  replyTo: boolean;
+  /** Why not, for what it cannot carry: one sentence the pane shows, naming the client's limit. */
+  limit?: string;
+}
+
+/**
+ * A message the host opened. Where the host lets the add-in reach it (Thunderbird), a `MailHost` over it, so that
+ * the pane can protect it, and `send`, which sends it as the sender's Send would (the send check runs on it).
+ */
+export interface OpenedMessage {
+  host?: MailHost;
+  send?: () => Promise<void>;
+}
+
+/** Opening new messages: what they can carry, and opening one. */
+export interface NewMessages {
+  carries: NewMessageCarries;
+  open(message: NewMessage): Promise<OpenedMessage>;
 }
 
 export interface HostNotice {
@@ -105,8 +161,14 @@ export interface MailHost {
   setHeaders(headers: Record<string, string>): Promise<void>;
   /** Saves the draft so that what was applied is what the send check reads. */
   save(): Promise<void>;
-  /** Opens a new compose window with this content, or `undefined` where the host cannot: no split offered there. */
-  openNewMessage?: (message: NewMessage) => Promise<void>;
+  /** Opens new compose windows, or `undefined` where the host cannot: no split offered there. */
+  newMessages?: NewMessages;
+  /** The importance the sender set; absent where the host cannot read it. */
+  getImportance?: () => Promise<Importance>;
+  /** The reply-to addresses the sender set (empty when none); absent where the host cannot read them. */
+  getReplyTo?: () => Promise<string[]>;
+  /** Sends this message as the sender's Send would (the send check runs); absent where the add-in cannot. */
+  send?: () => Promise<void>;
   /** The sensitivity label's name, where the host has labels and one is set. */
   getSensitivityLabel?: () => Promise<string | undefined>;
   /** The sender's own address, for encrypting to their own key. */
