@@ -83,7 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     config,
     store: deps.store,
     policy: deps.policy,
-    servedPolicy: await ServedPolicy.load(deps.policy, deps.store.keyring),
+    servedPolicy: await ServedPolicy.load(deps.policy, deps.store.keyring, config.escrow.maxMessageBytes),
     transport: deps.transport,
     keys: deps.keys,
     keyInspector: deps.keyInspector,

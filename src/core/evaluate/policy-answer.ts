@@ -142,7 +142,32 @@ function readProofs(escrow: Fields, at: Place): Pick<Policy['escrow'], 'proofs' 
   };
 }
 
-function readSections(fields: Fields, at: Place): Pick<Policy, 'transport' | 'escrow' | 'onSend' | 'keys'> {
+/** The service's escrow limit, which a service older than it does not serve: then none is known. */
+function readEscrowLimit(escrow: Fields, at: Place): Pick<Policy['escrow'], 'maxMessageBytes'> {
+  if (escrow.maxMessageBytes === undefined) return {};
+  return {
+    maxMessageBytes: at.integer(escrow.maxMessageBytes, 'escrow.maxMessageBytes', 1, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** The organisation's message size limit; a service older than it serves none, which reads as the default. */
+function readLimits(value: unknown, at: Place): Policy['limits'] {
+  if (value === undefined) return { messageBytes: L.messageBytesDefault };
+  const limits = at.object(value, 'the limits section');
+  return {
+    messageBytes: at.integer(
+      limits.messageBytes,
+      'limits.messageBytes',
+      L.messageBytesMin,
+      L.messageBytesMax,
+    ),
+  };
+}
+
+function readSections(
+  fields: Fields,
+  at: Place,
+): Pick<Policy, 'transport' | 'escrow' | 'limits' | 'onSend' | 'keys'> {
   const transport = at.object(fields.transport, 'the transport section');
   const escrow = at.object(fields.escrow, 'the escrow section');
   const onSend = at.object(fields.onSend, 'the onSend section');
@@ -157,7 +182,9 @@ function readSections(fields: Fields, at: Place): Pick<Policy, 'transport' | 'es
       enabled: at.boolean(escrow.enabled, 'escrow.enabled'),
       expiryDays: at.integer(escrow.expiryDays, 'escrow.expiryDays', 1, L.expiryDaysMax),
       ...readProofs(escrow, at),
+      ...readEscrowLimit(escrow, at),
     },
+    limits: readLimits(fields.limits, at),
     onSend: {
       backendUnreachable: at.word(
         onSend.backendUnreachable,

@@ -20,6 +20,11 @@ export const POLICY_LIMITS = {
   minRsaBitsMin: 2048,
   minRsaBitsMax: 16384,
   armoredKeyMax: 1_000_000,
+  /** The organisation's largest message: at least 64 KiB (a notice must fit), at most 2 GiB. */
+  messageBytesMin: 64 * 1024,
+  messageBytesMax: 2 ** 31,
+  /** The default largest message: what Microsoft 365 and most providers accept. */
+  messageBytesDefault: 25 * 1024 * 1024,
 } as const;
 
 /** A text pattern (linear on any input) and how to say what it wants. */

@@ -105,8 +105,25 @@ export const PolicySchema = z
          * `authenticated`, so that the code crosses verified TLS and not the route an eavesdropper reads.
          */
         codeTransport: z.array(z.enum(TRANSPORT_VERDICTS)).min(1).default(['authenticated']),
+        /**
+         * The service's limit on one secure message's ciphertext, served with the policy (the service fills it in
+         * from its escrow configuration, replacing any value here) so that the pane can name a message too large
+         * for secure pickup before it uploads anything.
+         */
+        maxMessageBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
       })
       .default({ enabled: true, expiryDays: 30, proofs: {}, codeTransport: ['authenticated'] }),
+    limits: z
+      .strictObject({
+        /** The largest message the organisation's mail system sends, in bytes as it leaves (MIME, encoded). */
+        messageBytes: z
+          .number()
+          .int()
+          .min(L.messageBytesMin)
+          .max(L.messageBytesMax)
+          .default(L.messageBytesDefault),
+      })
+      .default({ messageBytes: L.messageBytesDefault }),
     onSend: z
       .strictObject({
         /** What the send check does when it cannot get an answer: stop the message, or let the sender decide. */

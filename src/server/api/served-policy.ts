@@ -1,7 +1,9 @@
 /**
  * The policy as `GET /api/v1/policy` serves it: a compliance key given by fingerprint only is filled in from the
- * organisation keyring uploaded through the API, so that the add-in can encrypt to it. Worked out once at start and
- * again only when the keyring adds or removes the compliance key, not on every request (every send reads it).
+ * organisation keyring uploaded through the API, so that the add-in can encrypt to it, and `escrow.maxMessageBytes`
+ * is this service's own limit on a secure message, so that the pane can name a message too large for it before
+ * splitting or uploading. Worked out once at start and again only when the keyring adds or removes the compliance
+ * key, not on every request (every send reads it).
  */
 import type { Policy } from '../../core/policy/schema';
 import type { KeyringStore } from '../store/store';
@@ -11,15 +13,28 @@ export class ServedPolicy {
   /** Recomputations run one after another, so an older keyring read never lands after a newer one. */
   private recomputed: Promise<void> = Promise.resolve();
 
+  /** The configured policy with the service's escrow limit: what is served before any compliance key is filled in. */
+  private readonly policy: Policy;
+
   private constructor(
-    private readonly policy: Policy,
+    configured: Policy,
     private readonly keyring: KeyringStore,
+    escrowMaxMessageBytes: number,
   ) {
-    this.served = policy;
+    this.policy = {
+      ...configured,
+      escrow: { ...configured.escrow, maxMessageBytes: escrowMaxMessageBytes },
+    };
+    this.served = this.policy;
   }
 
-  static async load(policy: Policy, keyring: KeyringStore): Promise<ServedPolicy> {
-    const served = new ServedPolicy(policy, keyring);
+  /** `escrowMaxMessageBytes`: the escrow configuration's `maxMessageBytes`, the ciphertext one message may hold. */
+  static async load(
+    policy: Policy,
+    keyring: KeyringStore,
+    escrowMaxMessageBytes: number,
+  ): Promise<ServedPolicy> {
+    const served = new ServedPolicy(policy, keyring, escrowMaxMessageBytes);
     await served.recompute();
     return served;
   }
