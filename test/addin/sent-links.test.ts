@@ -186,7 +186,13 @@ describe('keepOwnLink after secure pickup is applied', () => {
         list: async () => [],
         forget: async () => undefined,
       },
-      openNewMessage: async (message) => void opened.push(message),
+      newMessages: {
+        carries: { files: true, items: true, inlineImages: true, importance: true, replyTo: true },
+        open: async (message) => {
+          opened.push(message);
+          return {};
+        },
+      },
     };
     await keepOwnLink(failing, sent);
     expect(opened).toHaveLength(1);

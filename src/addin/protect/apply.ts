@@ -5,7 +5,7 @@
  */
 import type { PlannedMessage } from '../assessment';
 import type { Backend, BackendConnection } from '../backend';
-import { perField, type HostRecipient, type MailHost, type RecipientField } from '../host';
+import type { HostRecipients, MailHost, OpenedMessage } from '../host';
 import type { LoadedMessage } from '../state';
 import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
@@ -14,11 +14,15 @@ import { keepSenderLink, makeOwnCopy } from '../sent/keep-own-link';
 import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
 import type { EscrowRecipient } from '../../core/escrow/wire';
-import { SendguardError } from '../../core/errors';
-import { passcodeRecipients } from '../../core/plan';
+import { listed } from '../../core/english';
+import { messageOf, SendguardError } from '../../core/errors';
+import { passcodeRecipients, type PlanGroup } from '../../core/plan';
 import { passcodeProblem } from '../passcode';
-import type { ApplicableProtection, MessageAction } from '../../core/vocabulary';
+import { PROTECTION_NAMES, type ApplicableProtection, type MessageAction } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
+import { problemsBefore } from '../split/check';
+import { newMessageFor, withoutGroups } from '../split/new-message';
+import { readCarried, readOutline, type Outline } from '../split/original';
 
 export interface ApplyDeps extends BackendConnection {
   host: MailHost;
@@ -46,6 +50,8 @@ class ApplyError extends SendguardError {
       | 'APPLY_NO_PASSCODE'
       | 'APPLY_NO_PROOF'
       | 'APPLY_NO_SPLIT'
+      | 'APPLY_SPLIT_STOPPED'
+      | 'APPLY_CANNOT'
       | 'APPLY_NOTHING',
     message: string,
   ) {
@@ -162,10 +168,11 @@ export interface EscrowUse {
   passcode?: string;
 }
 
-/** What applyPlan did: the action, and for secure pickup what it used. */
+/** What applyPlan did: the action; for secure pickup what it used; for a split the messages it opened. */
 export interface Applied {
   action: AppliedAction;
   escrow?: EscrowUse;
+  opened?: OpenedGroup[];
 }
 
 /** The passcode when some recipient needs it (and then a sound one), else nothing: the server refuses a spare one. */
@@ -230,34 +237,67 @@ async function applyEscrow(
   return { proofs: recipients, ...passcode };
 }
 
-/** The comparison forms of a group's addresses (the service's, so each has one). */
-const mailboxKeys = (addresses: readonly string[]) =>
-  new Set(addresses.flatMap((address) => mailboxKey(address) ?? []));
+/** A group moved to a new message, and that message as the host opened it. */
+export interface OpenedGroup {
+  group: PlanGroup;
+  message: OpenedMessage;
+}
 
-/** Moves every group but the first to a new message the host opens; this message keeps the first group. */
-async function applySplit(planned: PlannedMessage, deps: ApplyDeps, progress: ProgressReport): Promise<void> {
+const named = (groups: readonly PlanGroup[]) =>
+  listed(groups.map((g) => `${listed(g.addresses)} (${PROTECTION_NAMES[g.protection]})`));
+
+/** Takes the recipients of the groups now in new messages out of this one, so that nobody gets it twice. */
+async function removeMoved(host: MailHost, recipients: HostRecipients, moved: readonly PlanGroup[]) {
+  const staying = withoutGroups(recipients, moved);
+  for (const field of RECIPIENT_FIELDS) await host.setRecipients(field, staying[field]);
+}
+
+/**
+ * Moves every group but the first to a new message the host opens, carrying the whole original; this message
+ * keeps the first group. Where opening stops half-way, the groups already opened leave this message and the
+ * others stay in it, and the error says which is which.
+ */
+async function applySplit(
+  planned: PlannedMessage,
+  outline: Outline,
+  deps: ApplyDeps,
+  progress: ProgressReport,
+): Promise<OpenedGroup[]> {
   const { host } = deps;
-  const { openNewMessage } = host;
-  const [keep, ...move] = planned.plan.groups ?? [];
-  if (!openNewMessage || !keep) {
+  const { newMessages } = host;
+  const move = (planned.plan.groups ?? []).slice(1);
+  // problemsBefore refused a split without new messages; checked again for the compiler.
+  if (!newMessages || move.length === 0) throw new ApplyError('APPLY_NO_SPLIT', planned.plan.summary);
+  const attachments = await readCarried(host, outline.attachments, (name) => progress(`Reading ${name}…`));
+  const opened: OpenedGroup[] = [];
+  for (const [index, group] of move.entries()) {
+    progress(`Opening the message for ${listed(group.addresses)}…`, index / move.length);
+    try {
+      opened.push({ group, message: await newMessages.open(newMessageFor(group, outline, attachments)) });
+    } catch (error) {
+      const left = move.slice(index);
+      const done = opened.map((o) => o.group);
+      const reason = `Sendguard could not open the message for ${named(left)} (${messageOf(error)}); they stay in this message.`;
+      if (done.length === 0) throw new ApplyError('APPLY_SPLIT_STOPPED', `${reason} Nothing was split.`);
+      await removeMoved(host, outline.recipients, done).catch((failure: unknown) => {
+        throw new ApplyError(
+          'APPLY_SPLIT_STOPPED',
+          `${reason} The message for ${named(done)} is open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.`,
+        );
+      });
+      throw new ApplyError(
+        'APPLY_SPLIT_STOPPED',
+        `${reason} The message for ${named(done)} is open and they were taken out of this one. Apply again to split off the rest.`,
+      );
+    }
+  }
+  await removeMoved(host, outline.recipients, move).catch((failure: unknown) => {
     throw new ApplyError(
-      'APPLY_NO_SPLIT',
-      'This mail client cannot open a second message: remove recipients by hand to send to each group.',
+      'APPLY_SPLIT_STOPPED',
+      `The messages for ${named(move)} are open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.`,
     );
-  }
-  const recipients = await host.getRecipients();
-  const [subject, html] = await Promise.all([host.getSubject(), host.getBody('html')]);
-  const moved = mailboxKeys(move.flatMap((g) => g.addresses));
-  const inField = (field: RecipientField, members: Set<string>) =>
-    recipients[field].filter((r) => members.has(mailboxKey(r.address) ?? '')).map((r) => r.address);
-  for (const group of move) {
-    progress(`Opening a message for ${group.addresses.length} recipient(s)…`);
-    const members = mailboxKeys(group.addresses);
-    await openNewMessage({ ...perField((field) => inField(field, members)), subject, html });
-  }
-  // A recipient the host holds but that is not an address was in no group, so it stays.
-  const staying = (list: HostRecipient[]) => list.filter((r) => !moved.has(mailboxKey(r.address) ?? ''));
-  for (const field of RECIPIENT_FIELDS) await host.setRecipients(field, staying(recipients[field]));
+  });
+  return opened;
 }
 
 /** The actions that change a message; `send` and `block` have nothing to apply. */
@@ -272,6 +312,11 @@ export async function applyPlan(
   sender: SenderInput = {},
 ): Promise<Applied> {
   const action = planned.plan.action;
+  if (action === 'send' || action === 'block') throw new ApplyError('APPLY_NOTHING', planned.plan.summary);
+  progress('Reading the message…');
+  const outline = await readOutline(deps.host);
+  const problems = problemsBefore(planned.plan, outline, loaded.policy, deps.host.newMessages);
+  if (problems.length > 0) throw new ApplyError('APPLY_CANNOT', problems.join(' '));
   switch (action) {
     case 'tag':
       await applyTag(planned, loaded, deps);
@@ -282,10 +327,6 @@ export async function applyPlan(
     case 'escrow':
       return { action, escrow: await applyEscrow(planned, loaded, deps, progress, sender) };
     case 'split':
-      await applySplit(planned, deps, progress);
-      return { action };
-    case 'send':
-    case 'block':
-      throw new ApplyError('APPLY_NOTHING', planned.plan.summary);
+      return { action, opened: await applySplit(planned, outline, deps, progress) };
   }
 }

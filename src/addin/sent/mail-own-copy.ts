@@ -11,9 +11,9 @@ import { ownCopy, type SentByPickup } from './own-copy';
 
 /** Opens the copy as a new message from and to `address`; false where the host cannot open one. */
 export async function openOwnCopy(host: MailHost, address: string, sent: SentByPickup): Promise<boolean> {
-  if (!host.openNewMessage) return false;
+  if (!host.newMessages) return false;
   const copy = ownCopy(address, sent);
-  await host.openNewMessage({ to: [address], cc: [], bcc: [], subject: copy.subject, html: copy.html });
+  await host.newMessages.open({ to: [address], cc: [], bcc: [], subject: copy.subject, html: copy.html });
   return true;
 }
 
@@ -43,7 +43,7 @@ export async function putOwnCopy(
 /** How the list makes a copy on this host; `undefined` where it can make none. */
 export function copyWay(host: MailHost): 'put' | 'open' | undefined {
   if (host.putInOwnMailbox) return 'put';
-  return host.openNewMessage ? 'open' : undefined;
+  return host.newMessages ? 'open' : undefined;
 }
 
 /** What became of a copy made from the list: in the mailbox, or open for the sender to send. */

@@ -19,6 +19,8 @@ import { messageOf } from '../../core/errors';
 import { needsPasscode } from '../../core/plan';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
+import type { NewMessages } from '../host';
+import { problemsBefore } from '../split/check';
 import type { Identity, SignInReach } from '../backend';
 import type { ApplyDeps } from '../protect/apply';
 import { appliedToExactly } from '../protect/applied';
@@ -32,11 +34,14 @@ import type { AcceptKey } from './KeyChange';
 import { PasscodeControl, type Passcode } from './PasscodeControl';
 import { PlanBar, type ApplyStatus } from './PlanBar';
 import { RecipientList } from './RecipientList';
+import { SendAll } from './SendAll';
 import { SentSecurely } from './SentSecurely';
+import { SplitGroups } from './SplitGroups';
 import { SignedInAs } from './SignedInAs';
 import { PANE_ONLY_SIGN_IN, SignInOffer } from './SignInOffer';
 import { useApply } from './use-apply';
 import { useClassificationChoice } from './use-classification-choice';
+import { useOutline, type OutlineState } from './use-outline';
 
 const useStyles = makeStyles({
   root: {
@@ -75,6 +80,14 @@ export function Pane(props: PaneProps) {
   const [passcode, setPasscode] = useState('');
   const passcodeIssue = passcodeProblem(passcode);
   const { state, reload } = usePlan(deps, chosen, passcodeIssue === undefined);
+  const outline = useOutline(props.host, state.status === 'ready' ? state.loaded : undefined);
+  const passcodeState: Passcode = {
+    value: passcode,
+    problem: passcodeIssue,
+    set: setPasscode,
+    suggest: () => suggestPasscode(props.randomHex),
+    ...(work.usedPasscode !== undefined ? { used: work.usedPasscode } : {}),
+  };
   const [paneOnlySignIn, setPaneOnlySignIn] = useState(false);
   /** The sender's confirmation of a changed key; the recipients are checked again whatever the service said. */
   const acceptKey: AcceptKey = (address, fingerprint) =>
@@ -100,14 +113,9 @@ export function Pane(props: PaneProps) {
           chosen={chosen}
           onChoose={choose}
           status={work.status}
-          canSplit={props.host.openNewMessage !== undefined}
-          passcode={{
-            value: passcode,
-            problem: passcodeIssue,
-            set: setPasscode,
-            suggest: () => suggestPasscode(props.randomHex),
-            ...(work.usedPasscode !== undefined ? { used: work.usedPasscode } : {}),
-          }}
+          outline={outline}
+          newMessages={props.host.newMessages}
+          passcode={passcodeState}
           onApply={(planned, loaded) => work.apply(planned, loaded, reload, passcode ? { passcode } : {})}
           onAcceptKey={acceptKey}
           {...(props.signIn ? { signIn: props.signIn } : {})}
@@ -116,6 +124,14 @@ export function Pane(props: PaneProps) {
             reload();
           }}
         />
+        {work.split ? (
+          <SendAll
+            deps={props}
+            split={work.split}
+            chosen={chosen ?? (state.status === 'ready' ? chosenOf(state.loaded) : undefined)}
+            passcode={passcodeState}
+          />
+        ) : null}
         <SentSecurely
           host={props.host}
           backend={props.backend}
@@ -131,7 +147,9 @@ interface PaneContentProps {
   chosen: string | undefined;
   onChoose: (name: string) => void;
   status: ApplyStatus;
-  canSplit: boolean;
+  /** The message's parts, for what a split would lose and how large each message would be. */
+  outline: OutlineState;
+  newMessages: NewMessages | undefined;
   passcode: Passcode;
   onApply: (planned: PlannedMessage, loaded: LoadedMessage) => void;
   onAcceptKey: AcceptKey;
@@ -167,8 +185,17 @@ type PlannedViewProps = { ready: Extract<PlanState, { status: 'ready' }> } & Omi
 /** The service's notices, the classification, the plan with its button, and each recipient. */
 function PlannedView(props: PlannedViewProps) {
   const { loaded, planned, refreshing } = props.ready;
+  const { plan } = planned;
   const applied =
     loaded.applied && appliedToExactly(loaded.applied, planned.addresses) ? loaded.applied : undefined;
+  const problems =
+    props.outline.status === 'read'
+      ? problemsBefore(plan, props.outline.outline, loaded.policy, props.newMessages)
+      : props.outline.status === 'failed' && plan.action === 'split'
+        ? [props.outline.text]
+        : [];
+  // A split needs no passcode itself: each new message asks for one when it is protected.
+  const ready = plan.action === 'split' || !needsPasscode(plan) || props.passcode.problem === undefined;
   return (
     <>
       <AnswerNotices answer={loaded.answer} />
@@ -187,11 +214,12 @@ function PlannedView(props: PlannedViewProps) {
           ? { appliedText: `Applied: ${PROTECTION_NAMES[applied.protection]} for these recipients.` }
           : {})}
         status={props.status}
-        canSplit={props.canSplit}
-        ready={!needsPasscode(planned.plan) || props.passcode.problem === undefined}
+        problems={problems}
+        ready={ready}
         onApply={() => props.onApply(planned, loaded)}
       >
-        {planned.plan.action === 'escrow' ? (
+        {plan.action === 'split' ? <SplitGroups plan={plan} /> : null}
+        {plan.action === 'escrow' ? (
           <PasscodeControl plan={planned.plan} applied={applied !== undefined} passcode={props.passcode} />
         ) : null}
       </PlanBar>

@@ -28,7 +28,11 @@ export interface PlanBarProps {
   /** Already applied for exactly these recipients (from the record on the draft). */
   appliedText?: string;
   status: ApplyStatus;
-  canSplit: boolean;
+  /**
+   * What stands in the way of applying (a split that would lose part of the message here, a message over its
+   * size limit), one sentence each: shown instead of the button.
+   */
+  problems: readonly string[];
   /** False while the sender still owes something the action needs (a passcode): the button waits. */
   ready?: boolean;
   onApply: () => void;
@@ -40,24 +44,30 @@ export function PlanBar({
   plan,
   appliedText,
   status,
-  canSplit,
+  problems,
   ready = true,
   onApply,
   children,
 }: PlanBarProps) {
   const styles = useStyles();
   const label = actionLabel(plan.action, plan.groups?.length ?? 0);
-  const unavailable = plan.action === 'split' && !canSplit;
+  const unavailable = problems.length > 0;
   return (
     <section className={styles.root} aria-label="Plan">
       <Text weight="semibold" data-testid="plan-summary">
         {plan.summary}
       </Text>
-      {unavailable ? (
-        <Text>This mail client cannot open a second message: send to each group separately.</Text>
-      ) : null}
       {appliedText ? <Text data-testid="applied">{appliedText}</Text> : null}
       {children}
+      {unavailable ? (
+        <MessageBar intent="warning" layout="multiline" data-testid="plan-problems">
+          <MessageBarBody>
+            {problems.map((problem) => (
+              <p key={problem}>{problem}</p>
+            ))}
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {label && !unavailable ? (
         <Button appearance="primary" disabled={status.kind === 'working' || !ready} onClick={onApply}>
           {label}

@@ -7,7 +7,14 @@ import { messageOf } from '../../core/errors';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
 import { recordFailure } from '../failure-log';
-import { applyPlan, type AppliedAction, type ApplyDeps, type SenderInput } from '../protect/apply';
+import {
+  applyPlan,
+  type AppliedAction,
+  type ApplyDeps,
+  type OpenedGroup,
+  type SenderInput,
+} from '../protect/apply';
+import type { Plan, PlanGroup } from '../../core/plan';
 import type { LoadedMessage } from '../state';
 import type { ApplyStatus } from './PlanBar';
 
@@ -16,11 +23,21 @@ const DONE: Record<AppliedAction, string> = {
   tag: `Ready for ${PROTECTION_NAMES.tls}: the tag is on the message. You can send it.`,
   pgp: `The message and its attachments are encrypted with ${PROTECTION_NAMES.pgp}. You can send it.`,
   escrow: `The message is stored for ${PROTECTION_NAMES.escrow}; the body is now the pickup notice. You can send it.`,
-  split: 'The other groups are in new messages: review and send each one.',
+  split:
+    'The other groups are open in new messages, each with the whole message; this one keeps the first group. Each passes the send check on its own when it is sent.',
 };
+
+/** A split this pane made: the plan it followed, the group this message kept, and the messages it opened. */
+export interface SplitDone {
+  plan: Plan;
+  kept: PlanGroup;
+  opened: OpenedGroup[];
+}
 
 export interface ApplyControl {
   status: ApplyStatus;
+  /** The last split applied here, until something else is applied. */
+  split: SplitDone | undefined;
   /** The passcode the last secure pickup applied went with; undefined when it needed none (then none was used). */
   usedPasscode: string | undefined;
   /** Applies the plan, then calls `then` (the pane reloads: what was applied changes what it shows). */
@@ -32,6 +49,7 @@ export interface ApplyControl {
 export function useApply(deps: ApplyDeps): ApplyControl {
   const [status, setStatus] = useState<ApplyStatus>({ kind: 'idle' });
   const [usedPasscode, setUsedPasscode] = useState<string>();
+  const [split, setSplit] = useState<SplitDone>();
   const fail = (during: string, error: unknown, text: string) => {
     recordFailure(during, error);
     setStatus({ kind: 'failed', text });
@@ -44,6 +62,7 @@ export function useApply(deps: ApplyDeps): ApplyControl {
   ) => {
     setStatus({ kind: 'working', step: 'Starting…' });
     setUsedPasscode(undefined);
+    setSplit(undefined);
     applyPlan(
       planned,
       loaded,
@@ -52,13 +71,15 @@ export function useApply(deps: ApplyDeps): ApplyControl {
         setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
       sender,
     ).then(
-      ({ action, escrow }) => {
+      ({ action, escrow, opened }) => {
         setUsedPasscode(escrow?.passcode);
+        const kept = planned.plan.groups?.[0];
+        if (opened && kept) setSplit({ plan: planned.plan, kept, opened });
         setStatus({ kind: 'done', text: DONE[action] });
         then();
       },
       (error: unknown) => fail('applying the protection', error, messageOf(error)),
     );
   };
-  return { status, usedPasscode, apply, fail };
+  return { status, split, usedPasscode, apply, fail };
 }

@@ -1,0 +1,122 @@
+/**
+ * Sending every message of a split in one step (issue 22's contract, rule 5), where the host lets the add-in reach
+ * and send the messages it opened (Thunderbird). Each message is planned on its own, as the pane plans one (the
+ * same `loadMessage` and `planWith`), protected with the ordinary `applyPlan` and sent, so its own send check runs
+ * on it; the new messages first, this message last, because sending it closes the window the pane lives in. The
+ * first failure stops the rest: what was sent is sent, and the others stay open for the sender.
+ */
+import { listed } from '../../core/english';
+import { messageOf, SendguardError } from '../../core/errors';
+import type { PlanGroup } from '../../core/plan';
+import { PROTECTION_NAMES } from '../../core/vocabulary';
+import type { MailHost } from '../host';
+import { applyPlan, type ApplyDeps, type OpenedGroup, type SenderInput } from '../protect/apply';
+import { CLASSIFICATION_HEADER } from '../protect/applied';
+import { loadMessage, planWith } from '../state';
+
+/** One message to send: where it goes and how it stands. */
+export interface SendAllStep {
+  /** Its recipients and protection, as the sender saw them in the groups. */
+  label: string;
+  state: 'waiting' | 'working' | 'sent' | 'failed';
+  /** While working: what is happening; when failed: why. */
+  detail?: string;
+}
+
+/** A message the add-in can protect and send itself. */
+interface Sendable {
+  label: string;
+  host: MailHost;
+  send: () => Promise<void>;
+}
+
+export const groupLabel = (group: PlanGroup) =>
+  `${listed(group.addresses)} (${PROTECTION_NAMES[group.protection]})`;
+
+/**
+ * The messages of a split as ones the add-in can send, the original (which kept `kept`) last; undefined where the
+ * host cannot send the original or one of the opened messages.
+ */
+export function sendable(
+  original: MailHost,
+  kept: PlanGroup,
+  opened: readonly OpenedGroup[],
+): Sendable[] | undefined {
+  const originalSend = original.send;
+  if (!originalSend || opened.length === 0) return undefined;
+  const others: Sendable[] = [];
+  for (const { group, message } of opened) {
+    if (!message.host || !message.send) return undefined;
+    others.push({ label: groupLabel(group), host: message.host, send: message.send });
+  }
+  return [...others, { label: groupLabel(kept), host: original, send: () => originalSend() }];
+}
+
+class SendAllError extends SendguardError {
+  constructor(message: string) {
+    super('SEND_ALL_STOPPED', message);
+  }
+}
+
+export interface SendAllInput {
+  messages: readonly Sendable[];
+  /** The original's connection and helpers; each message is applied through its own host. */
+  deps: ApplyDeps;
+  /** The classification the sender chose for the original, written on each message so its send check uses it. */
+  chosen?: string;
+  sender: SenderInput;
+  /** Called whenever a step changes, with every step. */
+  report: (steps: SendAllStep[]) => void;
+}
+
+/** Protects and sends one message as its own plan says; throws when the plan is not one message's protection. */
+async function protectAndSend(
+  message: Sendable,
+  input: SendAllInput,
+  progress: (detail: string) => void,
+): Promise<void> {
+  const { host } = message;
+  if (input.chosen !== undefined) await host.setHeaders({ [CLASSIFICATION_HEADER]: input.chosen });
+  progress('Checking the recipients…');
+  const loaded = await loadMessage({ host, backend: input.deps.backend });
+  const planned = planWith(loaded, input.chosen, input.sender.passcode !== undefined);
+  const { action, summary } = planned.plan;
+  if (action === 'split' || action === 'block')
+    throw new SendAllError(`It no longer goes as one message: ${summary}`);
+  if (action !== 'send') await applyPlan(planned, loaded, { ...input.deps, host }, progress, input.sender);
+  progress('Sending…');
+  await message.send();
+}
+
+/** The sentence after a stop: what was sent, what failed and why, and what waits open. */
+function stoppedText(steps: readonly SendAllStep[], failed: SendAllStep, error: unknown): string {
+  const sent = steps.filter((s) => s.state === 'sent').map((s) => s.label);
+  const waiting = steps.filter((s) => s.state === 'waiting').map((s) => s.label);
+  return [
+    sent.length > 0 ? `Sent: the messages for ${listed(sent)}.` : 'Nothing was sent.',
+    `Not sent: the message for ${failed.label}: ${messageOf(error)}`,
+    waiting.length > 0
+      ? `That message and the messages for ${listed(waiting)} wait open for you to check and send.`
+      : 'That message waits open for you to check and send.',
+  ].join(' ');
+}
+
+/** Protects and sends each message in order; throws a SendguardError SEND_ALL_STOPPED saying where it stopped. */
+export async function sendAll(input: SendAllInput): Promise<void> {
+  const steps: SendAllStep[] = input.messages.map((m) => ({ label: m.label, state: 'waiting' }));
+  const update = (index: number, step: SendAllStep) => {
+    steps[index] = step;
+    input.report([...steps]);
+  };
+  for (const [index, message] of input.messages.entries()) {
+    const { label } = message;
+    update(index, { label, state: 'working' });
+    try {
+      await protectAndSend(message, input, (detail) => update(index, { label, state: 'working', detail }));
+    } catch (error) {
+      update(index, { label, state: 'failed', detail: messageOf(error) });
+      throw new SendAllError(stoppedText(steps, steps[index]!, error));
+    }
+    update(index, { label, state: 'sent' });
+  }
+}
