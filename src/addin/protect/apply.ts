@@ -277,7 +277,7 @@ async function applySplit(
     } catch (error) {
       const left = move.slice(index);
       const done = opened.map((o) => o.group);
-      const reason = `Sendguard could not open the message for ${named(left)} (${messageOf(error)}); they stay in this message.`;
+      const reason = `Sendguard could not open the message for ${named(left)}: ${messageOf(error)}. They stay in this message.`;
       if (done.length === 0) throw new ApplyError('APPLY_SPLIT_STOPPED', `${reason} Nothing was split.`);
       await removeMoved(host, outline.recipients, done).catch((failure: unknown) => {
         throw new ApplyError(

@@ -88,13 +88,16 @@ async function protectAndSend(
   await message.send();
 }
 
+/** A reason as a sentence of its own, whether or not it came with its full stop. */
+const closed = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 /** The sentence after a stop: what was sent, what failed and why, and what waits open. */
 function stoppedText(steps: readonly SendAllStep[], failed: SendAllStep, error: unknown): string {
   const sent = steps.filter((s) => s.state === 'sent').map((s) => s.label);
   const waiting = steps.filter((s) => s.state === 'waiting').map((s) => s.label);
   return [
     sent.length > 0 ? `Sent: the messages for ${listed(sent)}.` : 'Nothing was sent.',
-    `Not sent: the message for ${failed.label}: ${messageOf(error)}`,
+    `Not sent: the message for ${failed.label}: ${closed(messageOf(error))}`,
     waiting.length > 0
       ? `That message and the messages for ${listed(waiting)} wait open for you to check and send.`
       : 'That message waits open for you to check and send.',

@@ -1,0 +1,120 @@
+/**
+ * Sending every message of a split in one step (issue 22's contract, rule 5): each new message planned on its own,
+ * protected with the ordinary applyPlan and sent, the original last; the first failure stops the rest and says
+ * what was sent and what waits open. OpenPGP here is real: the sent attachments decrypt to the original bytes.
+ */
+import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
+import { APPLIED_HEADER, CLASSIFICATION_HEADER, parseApplied } from '../../src/addin/protect/applied';
+import { sendable, sendAll, type SendAllStep } from '../../src/addin/split/send-all';
+import { loadMessage, planWith } from '../../src/addin/state';
+import { openpgp } from '../../src/server/keys/openpgp';
+import {
+  A,
+  B,
+  C,
+  fakeHost,
+  recipientKeys,
+  splitBackend,
+  splitPolicy,
+  wholeMessage,
+  type FakeOptions,
+} from './split-fakes';
+
+let keys: Awaited<ReturnType<typeof recipientKeys>>;
+beforeAll(async () => {
+  keys = await recipientKeys();
+});
+
+async function split(options: FakeOptions) {
+  const item = wholeMessage({ to: [{ address: A }, { address: B }], cc: [{ address: C }] });
+  const originals = item.attachments.map((a) => Buffer.from(a.data));
+  const fake = fakeHost(item, { canSend: true, ...options });
+  const deps: ApplyDeps = {
+    host: fake.host,
+    backend: splitBackend(splitPolicy(), keys.publicKeys),
+    backendUrl: 'https://sg.example',
+    randomHex: () => '00',
+  };
+  const loaded = await loadMessage(deps);
+  const planned = planWith(loaded, undefined);
+  const { opened } = await applyPlan(planned, loaded, deps);
+  const messages = sendable(fake.host, planned.plan.groups![0]!, opened!);
+  return { ...fake, deps, messages: messages!, originals };
+}
+
+test('each new message is protected and sent, then this message: in that order, each with its own protection', async () => {
+  const { messages, deps, log, opened, item, originals } = await split({});
+  expect(messages.map((m) => m.label)).toEqual([`${B} and ${C} (OpenPGP)`, `${A} (forced TLS)`]);
+  const reports: SendAllStep[][] = [];
+  await sendAll({
+    messages,
+    deps,
+    chosen: 'confidential',
+    sender: {},
+    report: (steps) => reports.push(steps),
+  });
+  expect(log).toEqual([
+    `opened ${B}`,
+    `sent ${B}: Contract for March`,
+    `sent ${A}: #secure# Contract for March`,
+  ]);
+  expect(reports.at(-1)).toEqual(messages.map((m) => ({ label: m.label, state: 'sent' })));
+  expect(reports.some((steps) => steps[0]!.state === 'working' && steps[1]!.state === 'waiting')).toBe(true);
+
+  // The new message went as OpenPGP, classified as the sender chose, its files decrypting to the original bytes.
+  const sent = opened[0]!.item;
+  expect(sent.headers[CLASSIFICATION_HEADER]).toBe('confidential');
+  expect(parseApplied(sent.headers[APPLIED_HEADER])).toMatchObject({
+    protection: 'pgp',
+    classification: 'confidential',
+  });
+  expect(sent.text).toMatch(/^-----BEGIN PGP MESSAGE-----/);
+  const decryptionKeys = await openpgp.readPrivateKey({ armoredKey: keys.privateKeys[C]! });
+  const files = sent.attachments.filter((a) => a.name.endsWith('.pgp'));
+  expect(files.map((f) => f.name)).toEqual(['contract.pdf.pgp', 'minutes.eml.pgp']);
+  for (const [index, file] of files.entries()) {
+    const message = await openpgp.readMessage({ binaryMessage: file.data });
+    const { data } = await openpgp.decrypt({ message, decryptionKeys, format: 'binary' });
+    expect(Buffer.from(data as Uint8Array).equals(originals[index]!)).toBe(true);
+  }
+  // This message went last with forced TLS, to its own group.
+  expect(item.recipients).toEqual({ to: [{ address: A }], cc: [], bcc: [] });
+  expect(parseApplied(item.headers[APPLIED_HEADER])?.protection).toBe('tls');
+});
+
+test('a send that fails stops the rest: the sender is told what was sent and what waits open', async () => {
+  const { messages, deps, log, item } = await split({ failSendFor: B });
+  await expect(sendAll({ messages, deps, sender: {}, report: () => undefined })).rejects.toMatchObject({
+    code: 'SEND_ALL_STOPPED',
+    message: `Nothing was sent. Not sent: the message for ${B} and ${C} (OpenPGP): the server refused the message. That message and the messages for ${A} (forced TLS) wait open for you to check and send.`,
+  });
+  expect(log).toEqual([`opened ${B}`]);
+  expect(item.subject).toBe('Contract for March');
+});
+
+test('the original failing last: the new messages are named as sent', async () => {
+  const { messages, deps, log } = await split({ failSendFor: A });
+  await expect(sendAll({ messages, deps, sender: {}, report: () => undefined })).rejects.toThrow(
+    `Sent: the messages for ${B} and ${C} (OpenPGP). Not sent: the message for ${A} (forced TLS): the server refused the message. That message waits open for you to check and send.`,
+  );
+  expect(log).toEqual([`opened ${B}`, `sent ${B}: Contract for March`]);
+});
+
+test('no send-all where the host cannot send what it opened', async () => {
+  const item = wholeMessage({ to: [{ address: A }, { address: B }] });
+  const fake = fakeHost(item, {});
+  const deps: ApplyDeps = {
+    host: fake.host,
+    backend: splitBackend(splitPolicy(), keys.publicKeys),
+    backendUrl: 'https://sg.example',
+    randomHex: () => '00',
+  };
+  const loaded = await loadMessage(deps);
+  const planned = planWith(loaded, undefined);
+  const { opened } = await applyPlan(planned, loaded, deps);
+  expect(opened).toEqual([{ group: planned.plan.groups![1], message: {} }]);
+  expect(sendable(fake.host, planned.plan.groups![0]!, opened!)).toBeUndefined();
+  expect(
+    sendable({ ...fake.host, send: async () => undefined }, planned.plan.groups![0]!, opened!),
+  ).toBeUndefined();
+});

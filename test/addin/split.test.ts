@@ -1,0 +1,196 @@
+/**
+ * Split sends keep the whole message (issue 22): each moved group's new message carries every attachment
+ * byte-identical (files, attached items, the inline image with its content id), the HTML as written, importance
+ * and reply-to, with its recipients in their fields; what a host cannot carry and any message over its size limit
+ * is named before anything changes; opening that stops half-way says which groups were opened.
+ */
+import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
+import { problemsBefore } from '../../src/addin/split/check';
+import { readOutline } from '../../src/addin/split/original';
+import { loadMessage, planWith } from '../../src/addin/state';
+import type { Policy } from '../../src/core/policy/schema';
+import {
+  A,
+  B,
+  C,
+  D,
+  EVERYTHING,
+  fakeHost,
+  splitBackend,
+  splitPolicy,
+  threeWayPolicy,
+  wholeMessage,
+  type FakeOptions,
+  type Item,
+} from './split-fakes';
+
+async function planned(item: Item, policy: Policy, options: FakeOptions = {}) {
+  const fake = fakeHost(item, options);
+  const backend = splitBackend(policy);
+  const deps: ApplyDeps = {
+    host: fake.host,
+    backend,
+    backendUrl: 'https://sg.example',
+    randomHex: () => '00',
+  };
+  const loaded = await loadMessage(deps);
+  return { ...fake, deps, loaded, planned: planWith(loaded, undefined) };
+}
+
+const TWO_WAY = () =>
+  wholeMessage({ to: [{ address: A }, { address: B, displayName: 'Bob' }], cc: [{ address: C }] });
+
+test('the new message carries every attachment byte for byte, the content id, importance, reply-to, the HTML as written', async () => {
+  const item = TWO_WAY();
+  const before = structuredClone(item);
+  const { host, opened, deps, loaded, planned: p } = await planned(item, splitPolicy());
+  expect(p.plan.groups?.map((g) => [g.protection, g.addresses])).toEqual([
+    ['tls', [A]],
+    ['pgp', [B, C]],
+  ]);
+  expect(await applyPlan(p, loaded, deps)).toMatchObject({
+    action: 'split',
+    opened: [{ group: p.plan.groups![1] }],
+  });
+  expect(opened).toHaveLength(1);
+  const [{ asked }] = opened as [(typeof opened)[number]];
+  expect({ to: asked.to, cc: asked.cc, bcc: asked.bcc }).toEqual({ to: [B], cc: [C], bcc: [] });
+  expect(asked.subject).toBe(before.subject);
+  expect(asked.html).toBe(before.html);
+  expect(asked.importance).toBe('high');
+  expect(asked.replyTo).toEqual(['desk@example.gov']);
+  expect(
+    asked.attachments!.map((a) => ({
+      name: a.name,
+      contentType: a.contentType,
+      inline: a.inline,
+      contentId: a.contentId,
+      kind: a.kind,
+    })),
+  ).toEqual([
+    {
+      name: 'contract.pdf',
+      contentType: 'application/pdf',
+      inline: false,
+      contentId: undefined,
+      kind: 'file',
+    },
+    { name: 'minutes.eml', contentType: 'message/rfc822', inline: false, contentId: undefined, kind: 'item' },
+    { name: 'logo.png', contentType: 'image/png', inline: true, contentId: 'logo@example.gov', kind: 'file' },
+  ]);
+  asked.attachments!.forEach((a, i) =>
+    expect(Buffer.from(a.data).equals(Buffer.from(before.attachments[i]!.data))).toBe(true),
+  );
+  // This message keeps the first group, its attachments and body untouched.
+  expect(await host.getRecipients()).toEqual({ to: [{ address: A }], cc: [], bcc: [] });
+  expect(item.attachments.map((a) => a.name)).toEqual(['contract.pdf', 'minutes.eml', 'logo.png']);
+  expect(item.html).toBe(before.html);
+});
+
+test('a recipient that is only in Bcc stays in Bcc; the original keeps its own Bcc of the first group', async () => {
+  const item = wholeMessage({ to: [{ address: A }], bcc: [{ address: B }, { address: 'al@tls.example' }] });
+  const { host, opened, deps, loaded, planned: p } = await planned(item, splitPolicy());
+  await applyPlan(p, loaded, deps);
+  expect(opened[0]!.asked).toMatchObject({ to: [], cc: [], bcc: [B] });
+  expect(await host.getRecipients()).toEqual({
+    to: [{ address: A }],
+    cc: [],
+    bcc: [{ address: 'al@tls.example' }],
+  });
+});
+
+describe('what this host cannot carry is named before the split, and nothing happens', () => {
+  const LIMIT = 'Outlook on the web adds inline images only from requirement set 1.13 on.';
+
+  test.each([
+    [
+      'no inline images, with the host’s reason',
+      { ...EVERYTHING, inlineImages: false, limit: LIMIT },
+      `Split here, the image in the body “logo.png” would be missing for ${B} and ${C} (OpenPGP). ${LIMIT}`,
+    ],
+    [
+      'no attached messages, importance or reply-to',
+      { ...EVERYTHING, items: false, importance: false, replyTo: false },
+      `Split here, the attached message “minutes.eml”, the high importance and the reply-to address desk@example.gov would be missing for ${B} and ${C} (OpenPGP).`,
+    ],
+    [
+      'no files',
+      { ...EVERYTHING, files: false },
+      `Split here, “contract.pdf” would be missing for ${B} and ${C} (OpenPGP).`,
+    ],
+  ])('%s', async (_, carries, sentence) => {
+    const item = TWO_WAY();
+    const { opened, deps, loaded, planned: p, host } = await planned(item, splitPolicy(), { carries });
+    const outline = await readOutline(host);
+    const [problem] = problemsBefore(p.plan, outline, loaded.policy, host.newMessages);
+    expect(problem).toContain(sentence);
+    expect(problem).toContain('Remove them here and write to them in a message of their own');
+    await expect(applyPlan(p, loaded, deps)).rejects.toMatchObject({
+      code: 'APPLY_CANNOT',
+      message: expect.stringContaining(sentence),
+    });
+    expect(opened).toEqual([]);
+    expect((await host.getRecipients()).cc).toEqual([{ address: C }]);
+  });
+
+  test('normal importance and no reply-to are nothing to lose', async () => {
+    const item = { ...TWO_WAY(), importance: 'normal' as const, replyTo: [] };
+    const carries = { ...EVERYTHING, importance: false, replyTo: false };
+    const { loaded, planned: p, host } = await planned(item, splitPolicy(), { carries });
+    expect(problemsBefore(p.plan, await readOutline(host), loaded.policy, host.newMessages)).toEqual([]);
+  });
+
+  test('a host that opens no new messages names the groups it cannot split off', async () => {
+    const { loaded, planned: p, host, deps } = await planned(TWO_WAY(), splitPolicy(), { carries: null });
+    const expected = `This mail client cannot open a new message for ${B} and ${C} (OpenPGP), so Sendguard cannot split this one`;
+    expect(problemsBefore(p.plan, await readOutline(host), loaded.policy, undefined)[0]).toContain(expected);
+    await expect(applyPlan(p, loaded, deps)).rejects.toThrow(expected);
+  });
+});
+
+test('sizes: the group whose message would be over the limit is named with its size and the limit; the other is not', async () => {
+  // OpenPGP carries the files, not the inline image (the body goes as text): a large image weighs on forced TLS only.
+  const item = wholeMessage({ to: [{ address: A }, { address: B }] }, { pdf: 10_000, image: 800 * 1024 });
+  const {
+    loaded,
+    planned: p,
+    host,
+    deps,
+    opened,
+  } = await planned(item, splitPolicy({ limits: { messageBytes: 1024 * 1024 } }));
+  const problems = problemsBefore(p.plan, await readOutline(host), loaded.policy, host.newMessages);
+  expect(problems).toEqual([
+    `The message for ${A} (forced TLS) would be about 1.1 MB; your organisation sends at most 1 MB.`,
+  ]);
+  await expect(applyPlan(p, loaded, deps)).rejects.toThrow(problems[0]);
+  expect(opened).toEqual([]);
+});
+
+describe('opening that stops half-way', () => {
+  const THREE = () => wholeMessage({ to: [{ address: A }, { address: B }, { address: D }] });
+
+  test('the groups opened leave this message, the others stay, and the error says which is which', async () => {
+    const {
+      opened,
+      deps,
+      loaded,
+      planned: p,
+      host,
+    } = await planned(THREE(), threeWayPolicy(), { failOpenFor: D });
+    expect(p.plan.groups?.map((g) => g.protection)).toEqual(['tls', 'pgp', 'escrow']);
+    await expect(applyPlan(p, loaded, deps)).rejects.toMatchObject({
+      code: 'APPLY_SPLIT_STOPPED',
+      message: `Sendguard could not open the message for ${D} (secure pickup): the compose window did not open. They stay in this message. The message for ${B} (OpenPGP) is open and they were taken out of this one. Apply again to split off the rest.`,
+    });
+    expect(opened.map((o) => o.asked.to)).toEqual([[B]]);
+    expect((await host.getRecipients()).to).toEqual([{ address: A }, { address: D }]);
+  });
+
+  test('when the first cannot open, nothing was split', async () => {
+    const { deps, loaded, planned: p, host } = await planned(THREE(), threeWayPolicy(), { failOpenFor: B });
+    await expect(applyPlan(p, loaded, deps)).rejects.toThrow(
+      /could not open the message for .*Nothing was split\.$/,
+    );
+    expect((await host.getRecipients()).to).toHaveLength(3);
+  });
+});
