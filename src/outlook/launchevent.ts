@@ -1,7 +1,8 @@
 /// <reference types="office-js" />
 /**
  * The automatic checks (manifest `LaunchEvent`s): on send, stop a message that would leave less protected than
- * policy requires; on compose and on every recipient change, keep the info bar's one-line summary current.
+ * policy requires; on compose and on every recipient change, keep the info bar's one-line summary current; on a
+ * new message a split opened, add the attachments the pane that opened it hands over.
  *
  * Built as one self-contained ES2016 file for classic Outlook's JavaScript-only runtime: handlers are associated
  * at top level (nothing inside `Office.onReady` runs there), the backend URL is absolute, and every handler ends
@@ -24,6 +25,7 @@ import { messageOf, SendguardError } from '../core/errors';
 import { nestedAppAuth } from './auth/naa';
 import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig, OPEN_PANE_COMMAND } from './config';
+import { officeReceiverDeps, takeHandOff, type ReceiverDeps } from './hand-off-receiver';
 import { createOfficeHost } from './office-host';
 
 const INFO_BAR_ID = 'sendguard-summary';
@@ -107,10 +109,28 @@ export interface HandlerDeps {
   deadlineMs: number;
 }
 
+/**
+ * A new message's check may also take a split's attachments from the pane that opened it (hand-off-receiver.ts):
+ * longer than the other checks, shorter than the pane's wait (60 s), and far inside Outlook's limit for an event
+ * (about 300 s).
+ */
+const NEW_MESSAGE_DEADLINE_MS = 50_000;
+
+/** What the new-message check works with besides a handler's own: how it takes a split's hand-off. */
+export interface NewMessageDeps extends HandlerDeps {
+  receiver: () => ReceiverDeps;
+}
+
 const officeDeps = (): HandlerDeps => ({
   host: () => createOfficeHost(Office),
   backend,
   deadlineMs: HANDLER_DEADLINE_MS,
+});
+
+const officeNewMessageDeps = (): NewMessageDeps => ({
+  ...officeDeps(),
+  deadlineMs: NEW_MESSAGE_DEADLINE_MS,
+  receiver: () => officeReceiverDeps(Office),
 });
 
 class HandlerTimeout extends SendguardError {
@@ -226,6 +246,25 @@ const showSummary: HandlerWork = async (host, backend, stillWanted) => {
   return undefined;
 };
 
+/**
+ * On a new message: take a split's hand-off where a pane opened this message, and meanwhile show the summary; once
+ * handed attachments and body are in, the summary again (the body may raise the classification). A failed
+ * hand-off is recorded; the pane that opened the message tells the sender what to add by hand.
+ */
+const newMessage =
+  (receiver: () => ReceiverDeps): HandlerWork =>
+  async (host, backend, stillWanted) => {
+    const [handed, shown] = await Promise.allSettled([
+      takeHandOff(host, receiver(), stillWanted),
+      showSummary(host, backend, stillWanted),
+    ]);
+    if (handed.status === 'rejected') recordFailure('taking a split’s attachments', handed.reason);
+    if (handed.status === 'fulfilled' && handed.value && stillWanted())
+      return showSummary(host, backend, stillWanted);
+    if (shown.status === 'rejected') throw shown.reason;
+    return undefined;
+  };
+
 export const sendHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>
   completeOnce(event, deps, checkOnSend, unexpected);
 
@@ -233,12 +272,17 @@ export const sendHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>
 export const composeChangeHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>
   completeOnce(event, deps, showSummary, () => undefined);
 
+export const newMessageHandler = (deps: NewMessageDeps) => (event: LaunchEvent) =>
+  completeOnce(event, deps, newMessage(deps.receiver), () => undefined);
+
 export const onMessageSendHandler = (event: LaunchEvent) => sendHandler(officeDeps())(event);
 export const onComposeChangeHandler = (event: LaunchEvent) => composeChangeHandler(officeDeps())(event);
+export const onNewMessageComposeHandler = (event: LaunchEvent) =>
+  newMessageHandler(officeNewMessageDeps())(event);
 
 // Top level, not in Office.onReady: the JavaScript-only runtime never calls onReady.
 if (typeof Office !== 'undefined' && Office.actions) {
   Office.actions.associate('onMessageSendHandler', onMessageSendHandler);
-  Office.actions.associate('onNewMessageComposeHandler', onComposeChangeHandler);
+  Office.actions.associate('onNewMessageComposeHandler', onNewMessageComposeHandler);
   Office.actions.associate('onMessageRecipientsChangedHandler', onComposeChangeHandler);
 }

@@ -1,13 +1,14 @@
 /// <reference types="office-js" />
 /**
  * `MailHost` over Office.js for a compose item: the only files of the pane that talk to Outlook are this one and
- * the parts it composes (recipients, attachments, sensitivity label). The Office namespace is passed in (the real
+ * the parts it composes (recipients, attachments, new messages, sensitivity label). The Office namespace is passed in (the real
  * global in Outlook, the simulated one on the try-it page, a mock in tests).
  */
-import type { HostNotice, HostTheme, MailHost, NewMessage } from '../addin/host';
+import type { HostNotice, HostTheme, MailHost } from '../addin/host';
 import { officeAsync } from './office-async';
 import { officeAttachments } from './office-attachments';
 import { sensitivityLabelName } from './office-label';
+import { officeNewMessages, type NewMessageOptions } from './office-new-messages';
 import { officeRecipients } from './office-recipients';
 import { officeSenderLinks } from './office-sender-links';
 
@@ -74,30 +75,15 @@ function officeNotify(office: typeof Office, item: ComposeItem): MailHost['notif
     );
 }
 
-/** Opening a second compose form from a compose item needs Mailbox 1.9; without it, no split is offered. */
-function officeNewMessage(office: typeof Office): Pick<MailHost, 'openNewMessage'> {
-  if (!office.context.requirements?.isSetSupported('Mailbox', '1.9')) return {};
-  return {
-    openNewMessage: async (message: NewMessage) => {
-      office.context.mailbox.displayNewMessageForm({
-        toRecipients: message.to,
-        ccRecipients: message.cc,
-        bccRecipients: message.bcc,
-        subject: message.subject,
-        htmlBody: message.html,
-      });
-    },
-  };
-}
-
-export function createOfficeHost(office: typeof Office): MailHost {
+/** `options`: how new messages for a split are handed their attachments (a test's desk and deadline). */
+export function createOfficeHost(office: typeof Office, options: NewMessageOptions = {}): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
   return {
     ...officeRecipients(item),
     ...officeText(office, item),
     ...officeAttachments(office, item),
     ...officeHeaders(item),
-    ...officeNewMessage(office),
+    ...officeNewMessages(office, options),
     ...officeSenderLinks(office),
     getSensitivityLabel: () => sensitivityLabelName(office, item),
     getSenderAddress: async () => office.context.mailbox.userProfile?.emailAddress || undefined,

@@ -1,6 +1,9 @@
 /**
  * The Office.js adapter over office-addin-mock: every `*Async` call becomes a promise, failures reject with
- * Office's message, attachments cross as base64 without atob/btoa, and the theme follows the host.
+ * Office's message, attachments cross as base64 without atob/btoa (attached items as .eml and .ics files, inline
+ * images with the content id their body shows), and the theme follows the host. And a split's new messages: two
+ * simulated compose items in one process, the second's new-message check (the real launch-event handler) taking
+ * the attachments from the first's pane over a real BroadcastChannel.
  */
 import { OfficeMockObject } from 'office-addin-mock';
 
@@ -16,13 +19,20 @@ jest.mock('office-addin-manifest', () => ({
     Word: 'word',
   },
 }));
+import type { Backend } from '../../src/addin/backend';
+import type { CarriedAttachment, NewMessage } from '../../src/addin/host';
+import { officeReceiverDeps } from '../../src/outlook/hand-off-receiver';
+import { newMessageHandler } from '../../src/outlook/launchevent';
 import { createOfficeHost, themeOf } from '../../src/outlook/office-host';
-import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
+import type { NewMessageOptions } from '../../src/outlook/office-new-messages';
+import { simulateOffice, type SimAttachment, type SimForm } from '../../src/outlook/tryit/simulated-office';
+import { assessedRecipient } from '../helpers/assess-answer';
+import { defaultPolicy } from '../helpers/policy';
 
-function mocked(options: Parameters<typeof simulateOffice>[0] = {}) {
+function mocked(options: Parameters<typeof simulateOffice>[0] = {}, hostOptions: NewMessageOptions = {}) {
   const sim = simulateOffice(options);
   const office = new OfficeMockObject(sim.office, 'outlook' as never) as unknown as typeof Office;
-  return { sim, office, host: createOfficeHost(office) };
+  return { sim, office, host: createOfficeHost(office, hostOptions) };
 }
 
 describe('createOfficeHost', () => {
@@ -81,12 +91,320 @@ describe('createOfficeHost', () => {
       type: 'informationalMessage',
       message: '1 recipient: 1 forced TLS',
     });
-    expect(host.openNewMessage).toBeDefined();
-    expect(mocked({ canOpenMessages: false }).host.openNewMessage).toBeUndefined();
+    expect(host.newMessages).toBeDefined();
+    expect(mocked({ canOpenMessages: false }).host.newMessages).toBeUndefined();
   });
 
   test('the theme is dark when the host body background is dark', () => {
     expect(themeOf(mocked({ theme: 'dark' }).office)).toBe('dark');
     expect(themeOf(mocked({ theme: 'light' }).office)).toBe('light');
+  });
+});
+
+/** An attachment as the simulated Outlook holds it: `bytes` as base64, or an attached item's text. */
+function simAttachment(
+  id: string,
+  name: string,
+  bytes: Uint8Array,
+  extra: Partial<SimAttachment> = {},
+): SimAttachment {
+  return {
+    id,
+    name,
+    contentType: 'application/octet-stream',
+    base64: Buffer.from(bytes).toString('base64'),
+    size: bytes.length,
+    isInline: false,
+    ...extra,
+  };
+}
+
+const EML = 'From: a@x.example\r\nSubject: Minutes\r\n\r\nSee you on Tuesday.\r\n';
+const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n';
+
+describe('attachments as the pane reads them', () => {
+  test('attached items are .eml and .ics files with their bytes; files and inline images say their kind', async () => {
+    const { sim, host } = mocked();
+    sim.state.attachments = [
+      simAttachment('1', 'contract.pdf', new Uint8Array([37, 80, 68, 70])),
+      simAttachment('2', 'Minutes', new Uint8Array(), {
+        attachmentType: 'item',
+        item: { format: 'eml', content: EML },
+      }),
+      simAttachment('3', 'Review', new Uint8Array(), {
+        attachmentType: 'item',
+        item: { format: 'iCalendar', content: ICS },
+      }),
+    ];
+    const listed = await host.listAttachments();
+    expect(listed.map(({ name, contentType, kind }) => ({ name, contentType, kind }))).toEqual([
+      { name: 'contract.pdf', contentType: 'application/octet-stream', kind: 'file' },
+      { name: 'Minutes.eml', contentType: 'message/rfc822', kind: 'item' },
+      { name: 'Review.ics', contentType: 'text/calendar', kind: 'item' },
+    ]);
+    expect(Buffer.from(await host.getAttachmentContent('2')).toString('utf8')).toBe(EML);
+    expect(Buffer.from(await host.getAttachmentContent('3')).toString('utf8')).toBe(ICS);
+  });
+
+  test('an inline image’s content id is the one the body shows it by, each id given once', async () => {
+    const { sim, host } = mocked();
+    sim.state.html =
+      '<p>acid:nothing</p><img src="cid:image001.png@01DA.5E2"><div style="background:url(&quot;CID:image001.png@01DA.7F0&quot;)"></div>' +
+      '<img src="cid:logo.png">';
+    sim.state.attachments = [
+      simAttachment('1', 'image001.png', new Uint8Array([1]), { isInline: true }),
+      simAttachment('2', 'image001.png', new Uint8Array([2]), { isInline: true }),
+      simAttachment('3', 'logo.png', new Uint8Array([3]), { isInline: true }),
+      simAttachment('4', 'unseen.png', new Uint8Array([4]), { isInline: true }),
+      simAttachment('5', 'image001.png', new Uint8Array([5])),
+    ];
+    const listed = await host.listAttachments();
+    expect(listed.map((a) => [a.name, a.inline, a.contentId])).toEqual([
+      ['image001.png', true, 'image001.png@01DA.5E2'],
+      ['image001.png', true, 'image001.png@01DA.7F0'],
+      ['logo.png', true, 'logo.png'],
+      ['unseen.png', true, undefined],
+      ['image001.png', false, undefined],
+    ]);
+  });
+});
+
+const ANN = 'ann@mailbox.sendguard.test';
+const BO = 'Bo@Partner.example';
+
+/** Two different binary files and an inline image, as a split hands them over. */
+function carried(): CarriedAttachment[] {
+  const bytes = (n: number, seed: number) => new Uint8Array(n).map((_, i) => (i * seed + 7) & 255);
+  return [
+    {
+      name: 'contract.pdf',
+      contentType: 'application/pdf',
+      data: bytes(70_001, 31).buffer,
+      inline: false,
+      kind: 'file',
+    },
+    {
+      name: 'scan.bin',
+      contentType: 'application/octet-stream',
+      data: bytes(4099, 131).buffer,
+      inline: false,
+      kind: 'file',
+    },
+    {
+      name: 'Minutes.eml',
+      contentType: 'message/rfc822',
+      data: new TextEncoder().encode(EML).buffer,
+      inline: false,
+      kind: 'item',
+    },
+    {
+      name: 'logo 1.png',
+      contentType: 'image/png',
+      data: bytes(300, 17).buffer,
+      inline: true,
+      contentId: 'logo 1.png@01DA.5E2',
+      kind: 'file',
+    },
+  ];
+}
+
+const base64Of = (data: ArrayBuffer) => Buffer.from(data).toString('base64');
+
+const message = (changes: Partial<NewMessage> = {}): NewMessage => ({
+  to: [BO],
+  cc: [],
+  bcc: [ANN],
+  subject: 'Contract',
+  html: '<p>Signed copy attached.</p><img src="cid:logo 1.png@01DA.5E2" alt="logo">',
+  attachments: carried(),
+  ...changes,
+});
+
+const backend = (): Backend => ({
+  policy: async () => ({ version: 'v1', policy: defaultPolicy() }),
+  assess: async (addresses) => ({
+    policyVersion: 'v1',
+    partial: false,
+    recipients: addresses.map((a) => assessedRecipient(a, 'encrypted')),
+    invalid: [],
+  }),
+  acceptKey: () => Promise.reject(new Error('not here')),
+});
+
+/**
+ * A second compose form as Outlook opens it for `displayNewMessageFormAsync`: a simulated item of its own, whose
+ * new-message check (the launch event's real handler) runs as Outlook runs it, once per form.
+ */
+function secondForm(changes: (form: SimForm) => SimForm = (form) => form) {
+  const forms: Array<{
+    sim: ReturnType<typeof simulateOffice>;
+    completions: unknown[];
+    done: Promise<void>;
+  }> = [];
+  const openForm = (asked: SimForm) => {
+    const form = changes(asked);
+    const sim = simulateOffice();
+    const list = (addresses: string[] = []) => addresses.map((a) => ({ emailAddress: a, displayName: a }));
+    Object.assign(sim.state, {
+      to: list(form.toRecipients),
+      cc: list(form.ccRecipients),
+      bcc: list(form.bccRecipients),
+      subject: form.subject ?? '',
+      html: form.htmlBody ?? '',
+    });
+    const office = sim.office as unknown as typeof Office;
+    const completions: unknown[] = [];
+    const done = newMessageHandler({
+      host: () => createOfficeHost(office),
+      backend,
+      deadlineMs: 5000,
+      receiver: () => officeReceiverDeps(office, 300),
+    })({ completed: (options) => void completions.push(options) });
+    forms.push({ sim, completions, done });
+  };
+  return { forms, openForm };
+}
+
+describe('new messages for a split', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  test('web Outlook carries files, items and inline images; importance and reply-to it cannot, and says why', () => {
+    const { carries } = mocked().host.newMessages!;
+    expect(carries).toMatchObject({
+      files: true,
+      items: true,
+      inlineImages: true,
+      importance: false,
+      replyTo: false,
+    });
+    expect(carries.limit).toBe(
+      'Outlook does not let add-ins read or set importance or reply-to addresses, so the new message has normal importance and replies go to you; set them there again if you had changed them.',
+    );
+    expect(mocked({ platform: 'Mac' }).host.newMessages!.carries.files).toBe(true);
+  });
+
+  test('classic Outlook on Windows carries no attachments: its new-message check runs without a web page', async () => {
+    const { sim, host } = mocked({ platform: 'PC' });
+    const { carries } = host.newMessages!;
+    expect(carries).toMatchObject({
+      files: false,
+      items: false,
+      inlineImages: false,
+      importance: false,
+      replyTo: false,
+    });
+    expect(carries.limit).toMatch(
+      /^Classic Outlook on Windows runs Sendguard’s check of a new message without a web page, so it cannot hand attachments or inline images to it; and Outlook does not let add-ins read or set importance/,
+    );
+    // Asked anyway, it opens nothing rather than a message without them.
+    await expect(host.newMessages!.open(message())).rejects.toMatchObject({
+      code: 'OUTLOOK_CANNOT_HAND_OFF',
+    });
+    expect(sim.state.opened).toEqual([]);
+    // Without attachments there is nothing to hand over.
+    await expect(host.newMessages!.open(message({ attachments: [] }))).resolves.toEqual({});
+    expect(sim.state.opened).toHaveLength(1);
+  });
+
+  test('the new form’s check receives every attachment byte for byte, inline images shown by the names they are added under', async () => {
+    const { forms, openForm } = secondForm();
+    const { host } = mocked({ openForm });
+    await expect(host.newMessages!.open(message())).resolves.toEqual({});
+    expect(forms).toHaveLength(1);
+    const [{ sim: opened, completions, done }] = forms as [(typeof forms)[number]];
+    await done;
+    expect(completions).toEqual([undefined]);
+    expect(opened.state.html).toBe('<p>Signed copy attached.</p><img src="cid:logo_1.png" alt="logo">');
+    expect(opened.state.attachments.map((a) => [a.name, a.isInline, a.base64])).toEqual(
+      carried().map((a) => [a.inline ? 'logo_1.png' : a.name, a.inline, base64Of(a.data)]),
+    );
+    expect(opened.state.to.map((r) => r.emailAddress)).toEqual([BO]);
+    expect(opened.state.bcc.map((r) => r.emailAddress)).toEqual([ANN]);
+    expect(opened.state.saved).toBeGreaterThan(0);
+  });
+
+  test('a body too long for Outlook’s form is handed over with the attachments', async () => {
+    const { forms, openForm } = secondForm();
+    const { sim, host } = mocked({ openForm });
+    const html = `<p>${'Long minutes. '.repeat(3000)}</p>`;
+    await expect(host.newMessages!.open(message({ html, attachments: [] }))).resolves.toEqual({});
+    expect(sim.state.opened[0]!.htmlBody).toBe('');
+    await forms[0]!.done;
+    expect(forms[0]!.sim.state.html).toBe(html);
+  });
+
+  test('Outlook giving the addresses back in another case is still the message opened', async () => {
+    const { forms, openForm } = secondForm((form) => ({
+      ...form,
+      toRecipients: form.toRecipients!.map((a) => a.toLowerCase()),
+    }));
+    const { host } = mocked({ openForm });
+    await expect(host.newMessages!.open(message())).resolves.toEqual({});
+    await forms[0]!.done;
+    expect(forms[0]!.sim.state.attachments).toHaveLength(4);
+  });
+
+  test('no acknowledgement in time: the sender is told which attachments to add by hand, to which message', async () => {
+    const { sim, host } = mocked({ openForm: () => undefined }, { deadlineMs: 1000 });
+    await expect(host.newMessages!.open(message())).rejects.toMatchObject({
+      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
+      message:
+        'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard in that message did not take contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) within 1 second. Before sending that message, add contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) to it by hand.',
+    });
+    expect(sim.state.opened).toHaveLength(1);
+  });
+
+  test('a new message with other recipients or another subject gets nothing, and its check still completes once', async () => {
+    const { forms, openForm } = secondForm((form) => ({ ...form, subject: 'Something else' }));
+    const { host } = mocked({ openForm }, { deadlineMs: 800 });
+    await expect(host.newMessages!.open(message())).rejects.toMatchObject({
+      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
+    });
+    await forms[0]!.done;
+    expect(forms[0]!.completions).toEqual([undefined]);
+    expect(forms[0]!.sim.state.attachments).toEqual([]);
+  });
+
+  test('a late ask, after the pane gave up, gets nothing', async () => {
+    let late: SimForm | undefined;
+    const { host } = mocked({ openForm: (form) => void (late = form) }, { deadlineMs: 100 });
+    await expect(host.newMessages!.open(message())).rejects.toMatchObject({
+      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
+    });
+    const { forms, openForm } = secondForm();
+    openForm(late!);
+    await forms[0]!.done;
+    expect(forms[0]!.sim.state.attachments).toEqual([]);
+    expect(forms[0]!.completions).toEqual([undefined]);
+  });
+
+  test('what the new form could not add is named with Outlook’s reason', async () => {
+    const { forms, openForm } = secondForm();
+    const { host } = mocked({
+      openForm: (form) => {
+        openForm(form);
+        const { office } = forms[0]!.sim;
+        const item = (office.context as { mailbox: { item: Record<string, unknown> } }).mailbox.item;
+        const add = item.addFileAttachmentFromBase64Async as (...args: unknown[]) => void;
+        item.addFileAttachmentFromBase64Async = (base64: string, name: string, ...rest: unknown[]) => {
+          const callback = rest[rest.length - 1] as (result: unknown) => void;
+          if (name === 'scan.bin')
+            callback({ status: 'failed', error: { code: 9000, message: 'The attachment is too large.' } });
+          else add(base64, name, ...rest);
+        };
+      },
+    });
+    await expect(host.newMessages!.open(message())).rejects.toThrow(
+      'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard could not add scan.bin to it (attaching scan.bin failed: The attachment is too large.). Before sending that message, add scan.bin to it by hand.',
+    );
+    expect(forms[0]!.sim.state.attachments.map((a) => a.name)).toEqual([
+      'contract.pdf',
+      'Minutes.eml',
+      'logo_1.png',
+    ]);
   });
 });

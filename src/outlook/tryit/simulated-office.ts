@@ -15,6 +15,18 @@ export interface SimAttachment {
   base64: string;
   size: number;
   isInline: boolean;
+  /** `item`: an attached message or event, whose content Office gives as text in `item.format`. */
+  attachmentType?: 'file' | 'item';
+  item?: { format: 'eml' | 'iCalendar'; content: string };
+}
+
+/** What `displayNewMessageFormAsync` is given (Office's `MessageForm`, as the add-in fills it in). */
+export interface SimForm {
+  toRecipients?: string[];
+  ccRecipients?: string[];
+  bccRecipients?: string[];
+  subject?: string;
+  htmlBody?: string;
 }
 
 export interface SimRecipient {
@@ -38,8 +50,8 @@ export interface SimState {
   headers: Record<string, string>;
   notices: Record<string, SimNotice>;
   saved: number;
-  /** What `displayNewMessageForm` was asked to open. */
-  opened: unknown[];
+  /** What `displayNewMessageFormAsync` was asked to open. */
+  opened: SimForm[];
   /** The add-in's roaming settings as last saved (Exchange keeps them in the mailbox). */
   roaming: Record<string, unknown>;
   /** What `openBrowserWindow` was asked to open. */
@@ -100,15 +112,25 @@ export interface SimOptions {
   nestedAppAuth?: boolean;
   /** `Office.auth`, where this Outlook offers single sign-on (simulated-sso.ts). */
   auth?: unknown;
+  /** `Office.context.diagnostics.platform`: `OfficeOnline` (web, new Outlook) unless given. */
+  platform?: string;
+  /** Opens the new compose form `displayNewMessageFormAsync` was asked for (the try-it page: a new page). */
+  openForm?: (form: SimForm) => void;
 }
 
-/** The requirement sets this simulated Outlook supports, as `isSetSupported` answers. */
+/** A requirement set's minor version: `1.10` is ten, after `1.9`. */
+const minor = (version: string) => Number(version.split('.')[1] ?? 0);
+
+/**
+ * The requirement sets this simulated Outlook supports, as `isSetSupported` answers. Mailbox up to 1.15: attachment
+ * details carry no content id (1.16), so inline images are found by what the body shows.
+ */
 function supports(options: SimOptions, name: string, version: string): boolean {
-  if (name === 'Mailbox') return (options.canOpenMessages ?? true) ? true : Number(version) < 1.9;
-  if (name === 'NestedAppAuth') return (options.nestedAppAuth ?? false) && Number(version) <= 1.1;
+  if (name === 'Mailbox') return minor(version) <= ((options.canOpenMessages ?? true) ? 15 : 8);
+  if (name === 'NestedAppAuth') return (options.nestedAppAuth ?? false) && minor(version) <= 1;
   // The dialog API, naming each message's origin.
-  if (name === 'DialogApi' || name === 'DialogOrigin') return Number(version) <= 1.1;
-  if (name === 'OpenBrowserWindowApi') return Number(version) <= 1.1;
+  if (name === 'DialogApi' || name === 'DialogOrigin') return minor(version) <= 1;
+  if (name === 'OpenBrowserWindowApi') return minor(version) <= 1;
   return false;
 }
 
@@ -160,15 +182,18 @@ function contentParts(state: SimState) {
 function attachmentParts(state: SimState) {
   let nextId = 1;
   return {
-    getAttachmentsAsync: (callback: Callback<Omit<SimAttachment, 'base64'>[]>) =>
+    getAttachmentsAsync: (callback: Callback<Omit<SimAttachment, 'base64' | 'item'>[]>) =>
       later(
         callback,
-        state.attachments.map(({ base64: _content, ...details }) => ({ ...details, attachmentType: 'file' })),
+        state.attachments.map(({ base64: _content, item: _item, ...details }) => ({
+          ...details,
+          attachmentType: details.attachmentType ?? 'file',
+        })),
       ),
     getAttachmentContentAsync: (id: string, callback: Callback<{ format: string; content: string }>) => {
       const found = state.attachments.find((a) => a.id === id);
       if (!found) failLater(callback as Callback<unknown>, `no attachment ${id}`);
-      else later(callback, { format: 'base64', content: found.base64 });
+      else later(callback, found.item ?? { format: 'base64', content: found.base64 });
     },
     addFileAttachmentFromBase64Async: (
       base64: string,
@@ -293,9 +318,24 @@ function openBrowserWindow(state: SimState, url: string): void {
   if (typeof window !== 'undefined') window.open(url, '_blank', 'noopener');
 }
 
+/** Outlook refuses a form's HTML body over 32 KB (Office's `MessageForm.htmlBody`). */
+const FORM_HTML_LIMIT = 32 * 1024;
+
+/** Recorded, and opened where the page opens forms; refused, as Outlook throws, when the body is too long. */
+function displayNewMessageFormAsync(options: SimOptions, state: SimState) {
+  return (form: SimForm, ...rest: unknown[]) => {
+    if (new TextEncoder().encode(form.htmlBody ?? '').length > FORM_HTML_LIMIT)
+      throw new Error('The htmlBody parameter exceeds 32 KB.');
+    state.opened.push(form);
+    options.openForm?.(form);
+    later(rest.find((arg) => typeof arg === 'function') as Callback<void> | undefined, undefined);
+  };
+}
+
 /** `Office.context`: the theme, the requirement sets, the dialog API, and the mailbox with its one item. */
 function officeContext(options: SimOptions, state: SimState, item: unknown, theme: () => 'light' | 'dark') {
   return {
+    diagnostics: { hostName: 'Outlook', hostVersion: '16.0', platform: options.platform ?? 'OfficeOnline' },
     ui: { ...simulatedDialogUi(), openBrowserWindow: (url: string) => openBrowserWindow(state, url) },
     roamingSettings: roamingSettings(state),
     get officeTheme() {
@@ -309,7 +349,7 @@ function officeContext(options: SimOptions, state: SimState, item: unknown, them
     mailbox: {
       item,
       userProfile: { emailAddress: options.sender ?? 'sender@example.gov', displayName: 'Sender' },
-      displayNewMessageForm: (parameters: unknown) => state.opened.push(parameters),
+      displayNewMessageFormAsync: displayNewMessageFormAsync(options, state),
     },
   };
 }

@@ -1,0 +1,83 @@
+/**
+ * The pane's side of the hand-off (hand-off.ts): the new messages it opened and is waiting on, and the channel it
+ * answers their asks on, open only while it waits for one. An ask is given what it asks for only when it matches
+ * exactly one message still waiting; once given, or once its deadline passed, a message is answered no more.
+ */
+import { HAND_OFF_CHANNEL, isAck, isAsk, sameMessage, type Ack, type Addressed, type Give } from './hand-off';
+
+/** What a message opened for a split hands over. */
+export type Handing = Pick<Give, 'attachments' | 'html'>;
+
+interface Waiting {
+  opened: Addressed;
+  handing: Handing;
+  given: boolean;
+  /** The new message's answer; `undefined` when none came in time. */
+  settle: (ack: Ack | undefined) => void;
+}
+
+export interface DeskDeps {
+  channel: () => BroadcastChannel;
+  newId: () => string;
+}
+
+export const deskDeps = (): DeskDeps => ({
+  channel: () => new BroadcastChannel(HAND_OFF_CHANNEL),
+  newId: () => crypto.randomUUID(),
+});
+
+export interface HandOffDesk {
+  /**
+   * Waits for the message `opened` to ask, hands it `handing`, and resolves with its acknowledgement, or with
+   * `undefined` when none came within `deadlineMs`. `cancel` stops waiting (Outlook did not open the message).
+   */
+  expect(
+    opened: Addressed,
+    handing: Handing,
+    deadlineMs: number,
+  ): { answer: Promise<Ack | undefined>; cancel(): void };
+}
+
+export function handOffDesk(deps: DeskDeps = deskDeps()): HandOffDesk {
+  const waiting = new Map<string, Waiting>();
+  let channel: BroadcastChannel | undefined;
+
+  function heard(data: unknown): void {
+    if (isAsk(data)) {
+      const matching = [...waiting.entries()].filter(([, w]) => !w.given && sameMessage(data, w.opened));
+      if (matching.length !== 1) return;
+      const [handOff, found] = matching[0]!;
+      found.given = true;
+      const give: Give = { type: 'give', ask: data.ask, handOff, ...found.handing };
+      channel?.postMessage(give);
+    } else if (isAck(data)) {
+      const found = waiting.get(data.handOff);
+      if (found?.given) found.settle(data);
+    }
+  }
+
+  return {
+    expect(opened, handing, deadlineMs) {
+      const handOff = deps.newId();
+      if (!channel) {
+        channel = deps.channel();
+        channel.addEventListener('message', (event) => heard((event as MessageEvent).data));
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const answer = new Promise<Ack | undefined>((resolve) => {
+        const settle = (ack: Ack | undefined) => {
+          clearTimeout(timer);
+          waiting.delete(handOff);
+          if (waiting.size === 0) {
+            channel?.close();
+            channel = undefined;
+          }
+          resolve(ack);
+        };
+        waiting.set(handOff, { opened, handing, given: false, settle });
+        timer = setTimeout(() => settle(undefined), deadlineMs);
+      });
+      return { answer, cancel: () => waiting.get(handOff)?.settle(undefined) };
+    },
+  };
+}

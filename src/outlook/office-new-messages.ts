@@ -1,0 +1,186 @@
+/// <reference types="office-js" />
+/**
+ * New messages for a split's other groups. Outlook opens one with `displayNewMessageFormAsync` (Mailbox 1.9) given
+ * its recipients, subject and HTML; the attachments, which that call cannot take, are handed to the add-in's
+ * new-message check running in it (hand-off.ts), and the pane waits until that check says it added them.
+ *
+ * What can be carried depends on the client: the hand-off needs Mailbox 1.8 (attachment content in and out as
+ * base64) and a new-message check running in a web page (Outlook on the web, new Outlook on Windows, Mac), with a
+ * BroadcastChannel; classic Outlook on Windows runs that check in its JavaScript-only runtime, which has none.
+ * No Outlook lets an add-in read or set importance or reply-to. The pane cannot reach the message it opened, so
+ * it protects and sends nothing there: the message's own pane and send check do.
+ */
+import type { NewMessage, NewMessageCarries, NewMessages, OpenedMessage } from '../addin/host';
+import { listed, plural } from '../core/english';
+import { SendguardError } from '../core/errors';
+import { bytesToBase64 } from './base64';
+import type { Ack, HandedAttachment } from './hand-off';
+import { handOffDesk, type HandOffDesk, type Handing } from './hand-off-desk';
+import { renameContentIds } from './inline-images';
+import { officeAsync } from './office-async';
+
+/** How long the pane waits for the new message's check to say it added the attachments. */
+export const HAND_OFF_DEADLINE_MS = 60_000;
+
+/** Outlook refuses a form whose HTML body is over 32 KB; past this, the body is handed over with the attachments. */
+const FORM_HTML_BYTES = 32 * 1024;
+
+const NO_IMPORTANCE_OR_REPLY_TO =
+  'Outlook does not let add-ins read or set importance or reply-to addresses, so the new message has normal importance and replies go to you; set them there again if you had changed them';
+
+/** Why this client cannot hand attachments to a new message; `undefined` where it can. */
+function handOffLimit(office: typeof Office): string | undefined {
+  if (!office.context.requirements.isSetSupported('Mailbox', '1.8'))
+    return 'This version of Outlook cannot read attachments for an add-in (it lacks Mailbox 1.8), so a new message gets none of them';
+  // Compared by value: PlatformType's values are these strings.
+  const platform = String(office.context.diagnostics?.platform ?? '');
+  if (platform === 'PC')
+    return 'Classic Outlook on Windows runs Sendguard’s check of a new message without a web page, so it cannot hand attachments or inline images to it';
+  if (platform !== 'OfficeOnline' && platform !== 'Mac')
+    return 'Outlook on this device cannot hand attachments or inline images to a new message';
+  if (typeof BroadcastChannel === 'undefined')
+    return 'This browser cannot pass attachments from one Outlook window to another';
+  return undefined;
+}
+
+export function newMessageCarries(office: typeof Office): NewMessageCarries {
+  const limit = handOffLimit(office);
+  const handsOff = limit === undefined;
+  return {
+    files: handsOff,
+    items: handsOff,
+    inlineImages: handsOff,
+    importance: false,
+    replyTo: false,
+    limit: handsOff ? `${NO_IMPORTANCE_OR_REPLY_TO}.` : `${limit}; and ${NO_IMPORTANCE_OR_REPLY_TO}.`,
+  };
+}
+
+/** A name Outlook can show an inline image by in `cid:<name>` without escaping, and no other inline image has. */
+function inlineName(name: string, taken: Set<string>): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_') || 'image';
+  const dot = safe.lastIndexOf('.');
+  const [stem, extension] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ''];
+  let candidate = safe;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${stem}-${n}${extension}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+interface Prepared {
+  /** The HTML the form opens with: the body, its inline images referred to by the names they are added under. */
+  formHtml: string;
+  handing: Handing;
+  /** How the sender knows each handed attachment, by the name it is handed under. */
+  labels: Map<string, string>;
+}
+
+function prepare(message: NewMessage): Prepared {
+  const taken = new Set<string>();
+  const renamed = new Map<string, string>();
+  const labels = new Map<string, string>();
+  const attachments: HandedAttachment[] = (message.attachments ?? []).map((a) => {
+    const name = a.inline ? inlineName(a.name, taken) : a.name;
+    if (a.inline && a.contentId) renamed.set(a.contentId, name);
+    labels.set(name, a.inline ? `${a.name} (a picture in the text)` : a.name);
+    return { name, base64: bytesToBase64(a.data), inline: a.inline };
+  });
+  const html = renameContentIds(message.html, renamed);
+  const fits = utf8Length(html) <= FORM_HTML_BYTES;
+  return { formHtml: fits ? html : '', handing: { attachments, ...(fits ? {} : { html }) }, labels };
+}
+
+function display(office: typeof Office, message: NewMessage, html: string): Promise<void> {
+  return officeAsync<void>('opening a new message', (cb) =>
+    office.context.mailbox.displayNewMessageFormAsync(
+      {
+        toRecipients: message.to,
+        ccRecipients: message.cc,
+        bccRecipients: message.bcc,
+        subject: message.subject,
+        htmlBody: html,
+      },
+      cb,
+    ),
+  );
+}
+
+/** What the sender must do by hand when the new message did not get everything: which things, to which message. */
+function notCarried(
+  message: NewMessage,
+  prepared: Prepared,
+  ack: Ack | undefined,
+  deadlineMs: number,
+): string {
+  const who = listed([...message.to, ...message.cc, ...message.bcc]);
+  const names = ack ? ack.missing : prepared.handing.attachments.map((a) => a.name);
+  const files = [...new Set(names)].map((name) => prepared.labels.get(name) ?? name);
+  const bodyMissing = ack ? ack.bodyMissing : prepared.handing.html !== undefined;
+  const things = listed([...(bodyMissing ? ['the message text'] : []), ...files]);
+  const why = ack
+    ? `Sendguard could not add ${things} to it${ack.why ? ` (${ack.why})` : ''}`
+    : `Sendguard in that message did not take ${things} within ${plural(Math.round(deadlineMs / 1000), 'second')}`;
+  const todo = [
+    ...(files.length > 0 ? [`add ${listed(files)} to it by hand`] : []),
+    ...(bodyMissing ? ['copy this message’s text into it'] : []),
+  ];
+  return `Outlook opened the new message to ${who}, but ${why}. Before sending that message, ${listed(todo)}.`;
+}
+
+async function open(
+  office: typeof Office,
+  desk: HandOffDesk,
+  deadlineMs: number,
+  message: NewMessage,
+): Promise<OpenedMessage> {
+  const prepared = prepare(message);
+  const { handing } = prepared;
+  if (handing.attachments.length === 0 && handing.html === undefined) {
+    await display(office, message, prepared.formHtml);
+    return {};
+  }
+  const limit = handOffLimit(office);
+  if (limit !== undefined) {
+    throw new SendguardError(
+      'OUTLOOK_CANNOT_HAND_OFF',
+      `${limit}: the message to ${listed(message.to.concat(message.cc, message.bcc))} was not opened.`,
+    );
+  }
+  const { answer, cancel } = desk.expect({ ...message }, handing, deadlineMs);
+  try {
+    await display(office, message, prepared.formHtml);
+  } catch (error) {
+    cancel();
+    throw error;
+  }
+  const ack = await answer;
+  if (!ack || ack.missing.length > 0 || ack.bodyMissing) {
+    throw new SendguardError('OUTLOOK_HAND_OFF_INCOMPLETE', notCarried(message, prepared, ack, deadlineMs));
+  }
+  return {};
+}
+
+export interface NewMessageOptions {
+  desk?: HandOffDesk;
+  deadlineMs?: number;
+}
+
+/** Opening a second compose form from a compose item needs Mailbox 1.9; without it, no split is offered. */
+export function officeNewMessages(
+  office: typeof Office,
+  options: NewMessageOptions = {},
+): { newMessages?: NewMessages } {
+  if (!office.context.requirements?.isSetSupported('Mailbox', '1.9')) return {};
+  let desk = options.desk;
+  const deadlineMs = options.deadlineMs ?? HAND_OFF_DEADLINE_MS;
+  return {
+    newMessages: {
+      carries: newMessageCarries(office),
+      open: (message) => open(office, (desk ??= handOffDesk()), deadlineMs, message),
+    },
+  };
+}
