@@ -1,0 +1,109 @@
+/**
+ * The pane before and after a split (issue 22): the groups with their recipients and protection under the plan,
+ * what this host could not carry or a message over its size limit instead of the split button, and where the host
+ * can send what it opened, one button that protects and sends every message, the original last.
+ */
+import {
+  A,
+  B,
+  C,
+  EVERYTHING,
+  fakeHost,
+  recipientKeys,
+  splitBackend,
+  splitPolicy,
+  wholeMessage,
+  type FakeOptions,
+} from './split-fakes';
+// After openpgp (loaded by the fakes), before React: see the helper.
+import '../helpers/jsdom-beside-node';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { createElement } from 'react';
+import { Pane } from '../../src/addin/ui/Pane';
+import type { Policy } from '../../src/core/policy/schema';
+
+// Fluent asks the window for it; the helper gives Node's global one.
+Object.assign(window, { ResizeObserver: (globalThis as { ResizeObserver?: unknown }).ResizeObserver });
+
+let keys: Awaited<ReturnType<typeof recipientKeys>>;
+beforeAll(async () => {
+  keys = await recipientKeys();
+});
+
+async function renderSplit(
+  options: FakeOptions,
+  item = wholeMessage({ to: [{ address: A }, { address: B }], cc: [{ address: C }] }),
+  policy: Policy = splitPolicy(),
+) {
+  const fake = fakeHost(item, options);
+  await act(async () => {
+    render(
+      createElement(Pane, {
+        host: fake.host,
+        backend: splitBackend(policy, keys.publicKeys),
+        backendUrl: 'https://sg.example',
+        randomHex: () => 'aa',
+      }),
+    );
+  });
+  await screen.findByTestId('plan-summary');
+  return fake;
+}
+
+const splitButton = () => screen.queryByRole('button', { name: 'Split into 2 messages' });
+
+test('the groups before anything happens: which message, its protection, its recipients by field', async () => {
+  await renderSplit({});
+  const groups = screen.getByRole('region', { name: 'The messages after the split' });
+  const items = [...groups.querySelectorAll('li')].map((li) => li.getAttribute('aria-label'));
+  expect(items).toEqual([
+    `This message, Forced TLS: To: ${A}`,
+    `New message 1, OpenPGP: To: ${B} · Cc: ${C}`,
+  ]);
+  expect(splitButton()).toBeTruthy();
+});
+
+test('what this host cannot carry replaces the split button, naming the image, the recipients and the host’s limit', async () => {
+  const limit = 'This version of Outlook cannot add inline images to a new message.';
+  await renderSplit({ carries: { ...EVERYTHING, inlineImages: false, limit } });
+  const problems = await screen.findByTestId('plan-problems');
+  expect(problems.textContent).toContain(
+    `Split here, the image in the body “logo.png” would be missing for ${B} and ${C} (OpenPGP). ${limit}`,
+  );
+  expect(splitButton()).toBeNull();
+});
+
+test('a message over the size limit is named, and the split is not offered', async () => {
+  const item = wholeMessage({ to: [{ address: A }, { address: B }] }, { pdf: 10_000, image: 800 * 1024 });
+  await renderSplit({}, item, splitPolicy({ limits: { messageBytes: 1024 * 1024 } }));
+  expect((await screen.findByTestId('plan-problems')).textContent).toBe(
+    `The message for ${A} (forced TLS) would be about 1.1 MB; your organisation sends at most 1 MB.`,
+  );
+  expect(splitButton()).toBeNull();
+});
+
+test('split, then protect and send all: the new message first, this one last', async () => {
+  const { log, opened } = await renderSplit({ canSend: true });
+  await act(async () => fireEvent.click(splitButton()!));
+  await screen.findByText(/The other groups are open in new messages/);
+  expect(opened[0]!.asked.attachments).toHaveLength(3);
+  const sendAllButton = await screen.findByRole('button', { name: 'Protect and send all 2 messages' });
+  await act(async () => fireEvent.click(sendAllButton));
+  await screen.findByText('All 2 messages were protected and sent.');
+  expect(log).toEqual([
+    `opened ${B}`,
+    `sent ${B}: Contract for March`,
+    `sent ${A}: #secure# Contract for March`,
+  ]);
+  const steps = screen.getByRole('list', { name: 'Sending' });
+  expect(steps.textContent).toBe(`${B} and ${C} (OpenPGP): sent${A} (forced TLS): sent`);
+});
+
+test('where the host cannot send what it opened, the pane says each new message passes the send check on its own', async () => {
+  await renderSplit({});
+  await act(async () => fireEvent.click(splitButton()!));
+  expect((await screen.findByText(/The other groups are open in new messages/)).textContent).toContain(
+    'Each passes the send check on its own when it is sent.',
+  );
+  expect(screen.queryByRole('button', { name: /Protect and send all/ })).toBeNull();
+});
