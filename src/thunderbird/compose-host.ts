@@ -2,9 +2,20 @@
  * `MailHost` over `messenger.compose` for one compose tab: what the shared pane (src/addin/ui) works through in
  * Thunderbird. Every read asks the composer afresh, so the pane always sees what the sender sees.
  */
-import type { HostAttachment, HostNotice, MailHost, NewMessage } from '../addin/host';
-import { bodyChange, bodyOf, headerOf, recipientList, recipientsOf, senderOf, withHeaders } from './details';
+import type { HostAttachment, HostNotice, MailHost } from '../addin/host';
+import {
+  addressesOf,
+  bodyChange,
+  bodyOf,
+  headerOf,
+  importanceOf,
+  recipientList,
+  recipientsOf,
+  senderOf,
+  withHeaders,
+} from './details';
 import type { Messenger } from './messenger';
+import { sendNow, thunderbirdNewMessages } from './new-messages';
 import { notify } from './notify';
 import { ownMailbox } from './own-mailbox';
 
@@ -22,14 +33,22 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
     setBody: async (body) => change(bodyChange(body, (await details()).isPlainText === true)),
     async listAttachments() {
       const list = await api.compose.listAttachments(tabId);
-      // Thunderbird keeps inline images in the HTML body, not in the attachment list, and gives no MIME type here.
-      return list.map((a): HostAttachment => ({
-        id: String(a.id),
-        name: a.name,
-        contentType: 'application/octet-stream',
-        size: a.size,
-        inline: false,
-      }));
+      // Thunderbird keeps inline images in the HTML body (as data: URLs), not in this list. The list gives no
+      // MIME type; an attachment's File does, as Thunderbird will send it (guessed from the name). An attached
+      // message is saved as a file too, named after its subject plus .eml: its type marks it as an item.
+      return Promise.all(
+        list.map(async (a): Promise<HostAttachment> => {
+          const contentType = (await api.compose.getAttachmentFile(a.id)).type || 'application/octet-stream';
+          return {
+            id: String(a.id),
+            name: a.name,
+            contentType,
+            size: a.size,
+            inline: false,
+            kind: contentType === 'message/rfc822' ? 'item' : 'file',
+          };
+        }),
+      );
     },
     getAttachmentContent: async (id) => (await api.compose.getAttachmentFile(Number(id))).arrayBuffer(),
     async addAttachment(attachment) {
@@ -41,16 +60,10 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
     setHeaders: async (headers) => change({ customHeaders: withHeaders(await details(), headers) }),
     // The send check reads the live composer through onBeforeSend, not a saved draft: nothing to save.
     save: async () => undefined,
-    openNewMessage: async (message: NewMessage) => {
-      await api.compose.beginNew(undefined, {
-        to: message.to,
-        cc: message.cc,
-        bcc: message.bcc,
-        subject: message.subject,
-        body: message.html,
-        isPlainText: false,
-      });
-    },
+    newMessages: thunderbirdNewMessages(api, tabId, (opened) => createComposeHost(api, opened, dark)),
+    getImportance: async () => importanceOf(await details()),
+    getReplyTo: async () => addressesOf((await details()).replyTo),
+    send: () => sendNow(api, tabId),
     getSenderAddress: async () => senderOf(await details()),
     ...ownMailbox(api, tabId),
     notify: (notice: HostNotice) => notify(api, notice),

@@ -5,8 +5,14 @@
  */
 import { readRecipients } from '../core/addresses';
 import { escapeMarkup, textOfHtml } from '../core/markup';
-import { perField, type HostRecipient, type HostRecipients } from '../addin/host';
-import type { ComposeDetails, ComposeRecipient, ComposeRecipientList, CustomHeader } from './messenger';
+import { perField, type HostRecipient, type HostRecipients, type Importance } from '../addin/host';
+import type {
+  ComposeDetails,
+  ComposePriority,
+  ComposeRecipient,
+  ComposeRecipientList,
+  CustomHeader,
+} from './messenger';
 
 function entries(list: ComposeRecipientList | undefined): string[] {
   const all = list === undefined ? [] : Array.isArray(list) ? list : [list];
@@ -33,6 +39,30 @@ function fieldRecipients(list: ComposeRecipientList | undefined): HostRecipient[
 
 export function recipientsOf(details: ComposeDetails): HostRecipients {
   return perField((field) => fieldRecipients(details[field]));
+}
+
+/** The addresses of a field that holds no recipients, such as reply-to. */
+export function addressesOf(list: ComposeRecipientList | undefined): string[] {
+  return fieldRecipients(list).map((r) => r.address);
+}
+
+/** Thunderbird's five priorities in the three importances mail clients agree on (RFC 4021's `Importance`). */
+const IMPORTANCE: Record<ComposePriority, Importance> = {
+  lowest: 'low',
+  low: 'low',
+  normal: 'normal',
+  high: 'high',
+  highest: 'high',
+};
+
+/** Thunderbird reports `normal` when the sender chose none. */
+export function importanceOf(details: ComposeDetails): Importance {
+  return IMPORTANCE[details.priority ?? 'normal'];
+}
+
+/** Each importance is the Thunderbird priority of the same name: what the sender picks in its Priority menu. */
+export function priorityOf(importance: Importance): ComposePriority {
+  return importance;
 }
 
 /** A field's new value for setComposeDetails, in Thunderbird's mailbox format. */

@@ -21,6 +21,15 @@ export interface EncryptionProperties {
   signMessage: boolean;
 }
 
+/** The priorities Thunderbird's composer offers; `normal` writes no header. */
+export type ComposePriority = 'lowest' | 'low' | 'normal' | 'high' | 'highest';
+
+/** An attachment for the begin* functions: a File, named as the composer shows it (the File's name by default). */
+export interface FileAttachment {
+  file: File;
+  name?: string;
+}
+
 export interface ComposeDetails {
   from?: ComposeRecipient;
   identityId?: string;
@@ -33,6 +42,10 @@ export interface ComposeDetails {
   plainTextBody?: string;
   isPlainText?: boolean;
   customHeaders?: CustomHeader[];
+  priority?: ComposePriority;
+  replyTo?: ComposeRecipientList;
+  /** Only read by the begin* functions; the attachment's content type is its File's `type`. */
+  attachments?: FileAttachment[];
   /** Undefined when the sending identity has no encryption configured. */
   selectedEncryptionTechnology?: EncryptionProperties;
 }
@@ -87,6 +100,14 @@ export interface Messenger {
     addAttachment(tabId: number, attachment: { file: File; name?: string }): Promise<ComposeAttachment>;
     removeAttachment(tabId: number, attachmentId: number): Promise<void>;
     beginNew(messageId?: number, details?: ComposeDetails): Promise<Tab>;
+    /**
+     * Sends the message in that tab as the sender's Send would (permission compose.send): the onBeforeSend
+     * listeners run first, and the promise rejects when one cancels or the outgoing server refuses.
+     */
+    sendMessage(
+      tabId: number,
+      options?: { mode?: 'default' | 'sendNow' | 'sendLater' },
+    ): Promise<{ mode: 'sendNow' | 'sendLater'; headerMessageId?: string }>;
     onBeforeSend: ExtensionEvent<BeforeSendListener>;
     /** Fires when the composer's "can be sent" state changes, which follows the recipients as they are edited. */
     onComposeStateChanged: ExtensionEvent<(tab: Tab, state: { canSendNow: boolean }) => void>;

@@ -2,7 +2,8 @@
  * The pane's `MailHost` over `messenger.compose`, against the fake: Thunderbird never switches a composer between
  * HTML and plain text through setComposeDetails (it ignores `isPlainText` and drops a body of the other format),
  * so a replaced body must arrive in the composer's own format, or the pane would report a message encrypted
- * whose body never changed.
+ * whose body never changed. A split's new message (issue 22) opens with everything the original had and is
+ * reachable afterwards: the pane protects it through its own host and sends it through the send check.
  */
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import { fakeMessenger } from './fake-messenger';
@@ -42,4 +43,180 @@ test('a plain-text composer keeps a text body as it is and gets the text of an H
   expect(await host.getBody('text')).toBe(
     'Your message is waiting & safe.\nOpen it <https://pickup.example/m/1>',
   );
+});
+
+const bytes = (...values: number[]) => new Uint8Array(values).buffer;
+const PDF = bytes(0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x80, 0x0a);
+const PNG = bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00);
+const EML = new TextEncoder().encode('From: a@b.example\r\nSubject: Old\r\n\r\nhi\r\n').buffer;
+
+/** The original compose tab, sending from the second identity, and its host. */
+function original() {
+  const tb = fakeMessenger();
+  const tab = tb.openCompose({ identityId: 'id2', from: 'Sam Private <sam.private@example.org>' });
+  return { tb, host: createComposeHost(tb.api, tab.id!, () => false) };
+}
+
+describe('a new message for a group of a split', () => {
+  test('carries the recipients per field, subject, HTML body as written, every attachment, importance, reply-to and the sending identity', async () => {
+    const { tb, host } = original();
+    const html = '<p>Contract attached.</p><p><img src="data:image/png;base64,iVBORw0KGgo=" alt="logo"></p>';
+    const opened = await host.newMessages!.open({
+      to: ['bob@partner.example'],
+      cc: ['carol@partner.example'],
+      bcc: ['dave@partner.example'],
+      subject: 'Contract',
+      html,
+      attachments: [
+        { name: 'contract.pdf', contentType: 'application/pdf', data: PDF, inline: false, kind: 'file' },
+        { name: 'Old.eml', contentType: 'message/rfc822', data: EML, inline: false, kind: 'item' },
+      ],
+      importance: 'high',
+      replyTo: ['team@example.org'],
+    });
+    const [, tab] = [...tb.composeTabs.values()];
+    expect(tab!.details).toMatchObject({
+      to: ['bob@partner.example'],
+      cc: ['carol@partner.example'],
+      bcc: ['dave@partner.example'],
+      subject: 'Contract',
+      body: html,
+      isPlainText: false,
+      priority: 'high',
+      replyTo: ['team@example.org'],
+      identityId: 'id2',
+      from: 'Sam Private <sam.private@example.org>',
+    });
+    const files = [...tab!.attachments.values()];
+    expect(files.map((f) => [f.name, f.type])).toEqual([
+      ['contract.pdf', 'application/pdf'],
+      ['Old.eml', 'message/rfc822'],
+    ]);
+    expect(Buffer.from(await files[0]!.arrayBuffer()).equals(Buffer.from(PDF))).toBe(true);
+
+    // The pane reaches the new message through its own host: it reads what was carried as the original would.
+    const host2 = opened.host!;
+    expect(await host2.getImportance!()).toBe('high');
+    expect(await host2.getReplyTo!()).toEqual(['team@example.org']);
+    expect(await host2.getBody('html')).toBe(html);
+    const listed = await host2.listAttachments();
+    expect(listed.map((a) => [a.name, a.contentType, a.kind, a.inline])).toEqual([
+      ['contract.pdf', 'application/pdf', 'file', false],
+      ['Old.eml', 'message/rfc822', 'item', false],
+    ]);
+    expect(Buffer.from(await host2.getAttachmentContent(listed[1]!.id)).equals(Buffer.from(EML))).toBe(true);
+  });
+
+  test('an inline image the HTML refers to by cid: goes into the body as a data: URL of its bytes, which Thunderbird sends as a Content-ID part', async () => {
+    const { tb, host } = original();
+    await host.newMessages!.open({
+      to: ['bob@partner.example'],
+      cc: [],
+      bcc: [],
+      subject: 'Logo',
+      html: '<p><img src="cid:logo@sendguard"></p><p><img src="cid:logo@sendguard" width="10"></p>',
+      attachments: [
+        {
+          name: 'logo.png',
+          contentType: 'image/png',
+          data: PNG,
+          inline: true,
+          contentId: 'logo@sendguard',
+          kind: 'file',
+        },
+        // Inline but referred to nowhere: kept as a file rather than lost.
+        {
+          name: 'stray.png',
+          contentType: 'image/png',
+          data: PNG,
+          inline: true,
+          contentId: 'stray',
+          kind: 'file',
+        },
+      ],
+    });
+    const [, tab] = [...tb.composeTabs.values()];
+    const url = `data:image/png;filename=logo.png;base64,${Buffer.from(PNG).toString('base64')}`;
+    expect(tab!.details.body).toBe(`<p><img src="${url}"></p><p><img src="${url}" width="10"></p>`);
+    expect([...tab!.attachments.values()].map((f) => f.name)).toEqual(['stray.png']);
+  });
+
+  test('without importance or reply-to it opens with the composer’s normal priority and no reply-to, from the sending identity', async () => {
+    const { tb, host } = original();
+    const opened = await host.newMessages!.open({
+      to: ['bob@partner.example'],
+      cc: [],
+      bcc: [],
+      subject: 'S',
+      html: '<p>x</p>',
+    });
+    expect(await opened.host!.getImportance!()).toBe('normal');
+    expect(await opened.host!.getReplyTo!()).toEqual([]);
+    expect(await opened.host!.getSenderAddress()).toBe('sam.private@example.org');
+    expect(tb.composeTabs.size).toBe(2);
+  });
+
+  test('says it carries everything: files, items, inline images, importance and reply-to', () => {
+    const { host } = original();
+    expect(host.newMessages!.carries).toEqual({
+      files: true,
+      items: true,
+      inlineImages: true,
+      importance: true,
+      replyTo: true,
+    });
+  });
+});
+
+test('Thunderbird’s five priorities read as the three importances', async () => {
+  const tb = fakeMessenger();
+  const tabId = tb.openCompose({}).id!;
+  const host = createComposeHost(tb.api, tabId, () => false);
+  const read = async (priority: 'lowest' | 'low' | 'normal' | 'high' | 'highest') => {
+    tb.composeTabs.get(tabId)!.details.priority = priority;
+    return host.getImportance!();
+  };
+  expect(await read('lowest')).toBe('low');
+  expect(await read('low')).toBe('low');
+  expect(await read('normal')).toBe('normal');
+  expect(await read('high')).toBe('high');
+  expect(await read('highest')).toBe('high');
+});
+
+test('reply-to reads as addresses, display names dropped', async () => {
+  const tb = fakeMessenger();
+  const tab = tb.openCompose({ replyTo: ['"Team, Claims" <claims@example.gov>', 'desk@example.gov'] });
+  const host = createComposeHost(tb.api, tab.id!, () => false);
+  expect(await host.getReplyTo!()).toEqual(['claims@example.gov', 'desk@example.gov']);
+});
+
+describe('sending an opened message and the original', () => {
+  test('send goes through the onBeforeSend listeners: what they change is sent, and the tab closes', async () => {
+    const { tb, host } = original();
+    tb.events.onBeforeSend.addListener(async () => ({
+      details: { customHeaders: [{ name: 'X-Sendguard-Force-TLS', value: 'yes' }] },
+    }));
+    const opened = await host.newMessages!.open({
+      to: ['bob@partner.example'],
+      cc: [],
+      bcc: [],
+      subject: 'S',
+      html: '<p>x</p>',
+    });
+    await opened.send!();
+    await host.send!();
+    expect(tb.sent.map((m) => [m.details.to, m.details.customHeaders])).toEqual([
+      [['bob@partner.example'], [{ name: 'X-Sendguard-Force-TLS', value: 'yes' }]],
+      [undefined, [{ name: 'X-Sendguard-Force-TLS', value: 'yes' }]],
+    ]);
+    expect(tb.composeTabs.size).toBe(0);
+  });
+
+  test('a send the check cancels rejects, and nothing leaves', async () => {
+    const { tb, host } = original();
+    tb.events.onBeforeSend.addListener(async () => ({ cancel: true }));
+    await expect(host.send!()).rejects.toThrow(/aborted by an onBeforeSend event/);
+    expect(tb.sent).toEqual([]);
+    expect(tb.composeTabs.size).toBe(1);
+  });
 });

@@ -4,7 +4,11 @@
  * asynchronously; storage hands out copies, never its own objects; setComposeDetails replaces the custom-header
  * list as a whole and throws on a header Thunderbird refuses; and `send` runs the onBeforeSend listeners the way
  * Thunderbird's beforeSendEventTracker does — one after the other, a `cancel` stops the send, returned `details`
- * are applied, returning nothing lets the message go, and a listener that throws leaves the send hanging.
+ * are applied, returning nothing lets the message go, and a listener that throws leaves the send hanging;
+ * `sendMessage` goes the same way and, once sent, closes the tab and keeps what was sent in `sent`. `beginNew`
+ * opens a tab as ext-compose.js does: with the given identity (the default one otherwise; an unknown one throws),
+ * its `attachments` added under their File's name and type, and the composer's defaults (normal priority, no
+ * reply-to) where the details say nothing.
  * Received messages are shown in mail tabs (`displayMessage`), as ext-messageDisplay.js and ext-messages.js
  * serve them: `getDisplayedMessage` throws for a tab that does not exist and answers null where no message is
  * shown; `getRaw` hands the stored source back unchanged, as a File when asked for one.
@@ -84,6 +88,12 @@ export interface FakeComposeTab {
   attachments: Map<number, File>;
 }
 
+/** A message that left through `compose.sendMessage`: its details and attachments as they were at that moment. */
+export interface SentMessage {
+  details: ComposeDetails;
+  attachments: File[];
+}
+
 export type SendOutcome =
   { kind: 'sent'; details: ComposeDetails } | { kind: 'cancelled' } | { kind: 'hung' };
 
@@ -108,13 +118,17 @@ export function fakeMessenger() {
   const onComposeStateChanged = new FakeEvent<(tab: Tab, state: { canSendNow: boolean }) => void>();
   const onNotificationClicked = new FakeEvent<(id: string) => void>();
   const popupsOpened: Array<number | undefined> = [];
-  /** One account with one identity and its folders, as a fresh profile has; imports land in `imported`. */
-  const identity = { id: 'id1', accountId: 'account1', email: 'sam@example.gov' };
+  /** One account with two identities (the first the default) and its folders; imports land in `imported`. */
+  const identities = [
+    { id: 'id1', accountId: 'account1', email: 'sam@example.gov', name: 'Sam Sender' },
+    { id: 'id2', accountId: 'account1', email: 'sam.private@example.org', name: 'Sam Private' },
+  ];
   const folders = [
     { id: 'account1://INBOX', name: 'Inbox', accountId: 'account1', specialUse: ['inbox'] },
     { id: 'account1://Sent', name: 'Sent', accountId: 'account1', specialUse: ['sent'] },
   ];
   const imported: Array<{ folderId: string; file: File }> = [];
+  const sent: SentMessage[] = [];
   const browsed: string[] = [];
 
   const allTabs = () => [...composeTabs.values(), ...mailTabs.values()].map((t) => t.tab);
@@ -175,7 +189,17 @@ export function fakeMessenger() {
         later(() => {
           if (!composeTab(tabId).attachments.delete(id)) throw new Error(`Invalid attachment: ${id}`);
         }),
-      beginNew: (_messageId, details) => later(() => openCompose(details ?? {})),
+      beginNew: (_messageId, details = {}) => later(() => beginNew(details)),
+      sendMessage: async (tabId) => {
+        const target = composeTab(tabId);
+        const outcome = await send(tabId);
+        if (outcome.kind === 'hung') return new Promise<never>(() => undefined);
+        if (outcome.kind === 'cancelled')
+          throw new Error('compose.sendMessage failed: Send aborted by an onBeforeSend event');
+        sent.push({ details: outcome.details, attachments: [...target.attachments.values()] });
+        composeTabs.delete(tabId);
+        return { mode: 'sendNow' as const, headerMessageId: `${tabId}.sent@example.gov` };
+      },
       onBeforeSend,
       onComposeStateChanged,
     },
@@ -207,7 +231,11 @@ export function fakeMessenger() {
         }),
     },
     identities: {
-      get: (identityId) => later(() => (identityId === identity.id ? { ...identity } : null)),
+      get: (identityId) =>
+        later(() => {
+          const found = identities.find((i) => i.id === identityId);
+          return found ? { id: found.id, accountId: found.accountId, email: found.email } : null;
+        }),
     },
     folders: {
       query: ({ accountId, specialUse }) =>
@@ -283,11 +311,28 @@ export function fakeMessenger() {
         body: html,
         plainTextBody: stripTags(html),
         isPlainText: false,
+        priority: 'normal',
+        replyTo: [],
         ...structuredClone(details),
       },
       attachments: new Map(),
     });
     return { ...tab };
+  }
+
+  function beginNew({ attachments = [], ...details }: ComposeDetails): Tab {
+    const identity = identities.find((i) => i.id === (details.identityId ?? identities[0]!.id));
+    if (!identity) throw new Error(`Identity not found: ${details.identityId}`);
+    const tab = openCompose({
+      ...details,
+      identityId: identity.id,
+      from: `${identity.name} <${identity.email}>`,
+    });
+    const target = composeTab(tab.id!);
+    for (const { file, name } of attachments) {
+      target.attachments.set(nextAttachment++, new File([file], name ?? file.name, { type: file.type }));
+    }
+    return tab;
   }
 
   /** The user clicks Send: the listeners decide, as in Thunderbird's beforeSendEventTracker. */
@@ -322,6 +367,7 @@ export function fakeMessenger() {
     granted,
     popupsOpened,
     imported,
+    sent,
     browsed,
     composeTabs,
     mailTabs,
