@@ -3,6 +3,7 @@
  * is encrypted or split (docs/policy.md, "Message sizes"), and the sentence that names a message over its limit.
  * An estimate errs large: a message it lets through must fit, and one just over is better named than bounced.
  */
+import { listed } from './english';
 import { ciphertextSize } from './escrow/stream-format';
 import type { Candidate } from './plan/types';
 import { PROTECTION_NAMES } from './vocabulary';
@@ -194,7 +195,7 @@ export function megabytes(bytes: number, round: 'up' | 'down'): string {
 
 /** The problem in one sentence for the sender: whose message, with what protection, how large, and the limit. */
 export function sizeProblemText({ message, kind, bytes, limit }: SizeProblem): string {
-  const whose = message.addresses.join(', ');
+  const whose = listed(message.addresses);
   const size = megabytes(bytes, 'up');
   const most = megabytes(limit, 'down');
   return kind === 'sent'

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createTransport } from 'nodemailer';
-import * as openpgp from 'openpgp';
+import { openpgp } from '../../src/server/keys/openpgp';
 import { packStreams } from '../../src/core/escrow/package';
 import {
   base64MimeLength,
@@ -150,7 +150,7 @@ test('each message over its limit is named with its size and the limit; one with
   expect(problems.map(sizeProblemText)).toEqual([
     'The message for ann@tls.example (forced TLS) would be about 41.2 MB; your organisation sends at most 25 MB.',
     'The message for bob@pgp.example (OpenPGP) would be about 41.1 MB; your organisation sends at most 25 MB.',
-    'The message for cy@none.example, di@none.example would be about 30.1 MB stored for secure pickup; the Sendguard service stores at most 20 MB per message.',
+    'The message for cy@none.example and di@none.example would be about 30.1 MB stored for secure pickup; the Sendguard service stores at most 20 MB per message.',
   ]);
   expect(
     sizeProblems(sample([MiB, 1024]).outline, [{ protection: 'pgp', addresses: TO }], {

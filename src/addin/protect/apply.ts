@@ -18,9 +18,10 @@ import { listed } from '../../core/english';
 import { messageOf, SendguardError } from '../../core/errors';
 import { passcodeRecipients, type PlanGroup } from '../../core/plan';
 import { passcodeProblem } from '../passcode';
-import { PROTECTION_NAMES, type ApplicableProtection, type MessageAction } from '../../core/vocabulary';
+import type { ApplicableProtection, MessageAction } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { problemsBefore } from '../split/check';
+import { groupNames } from '../split/group-names';
 import { newMessageFor, withoutGroups } from '../split/new-message';
 import { readCarried, readOutline, type Outline } from '../split/original';
 
@@ -243,9 +244,6 @@ export interface OpenedGroup {
   message: OpenedMessage;
 }
 
-const named = (groups: readonly PlanGroup[]) =>
-  listed(groups.map((g) => `${listed(g.addresses)} (${PROTECTION_NAMES[g.protection]})`));
-
 /** Takes the recipients of the groups now in new messages out of this one, so that nobody gets it twice. */
 async function removeMoved(host: MailHost, recipients: HostRecipients, moved: readonly PlanGroup[]) {
   const staying = withoutGroups(recipients, moved);
@@ -277,24 +275,24 @@ async function applySplit(
     } catch (error) {
       const left = move.slice(index);
       const done = opened.map((o) => o.group);
-      const reason = `Sendguard could not open the message for ${named(left)}: ${messageOf(error)}. They stay in this message.`;
+      const reason = `Sendguard could not open the message for ${groupNames(left)}: ${messageOf(error)}. They stay in this message.`;
       if (done.length === 0) throw new ApplyError('APPLY_SPLIT_STOPPED', `${reason} Nothing was split.`);
       await removeMoved(host, outline.recipients, done).catch((failure: unknown) => {
         throw new ApplyError(
           'APPLY_SPLIT_STOPPED',
-          `${reason} The message for ${named(done)} is open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.`,
+          `${reason} The message for ${groupNames(done)} is open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.`,
         );
       });
       throw new ApplyError(
         'APPLY_SPLIT_STOPPED',
-        `${reason} The message for ${named(done)} is open and they were taken out of this one. Apply again to split off the rest.`,
+        `${reason} The message for ${groupNames(done)} is open and they were taken out of this one. Apply again to split off the rest.`,
       );
     }
   }
   await removeMoved(host, outline.recipients, move).catch((failure: unknown) => {
     throw new ApplyError(
       'APPLY_SPLIT_STOPPED',
-      `The messages for ${named(move)} are open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.`,
+      `The messages for ${groupNames(move)} are open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.`,
     );
   });
   return opened;

@@ -5,8 +5,8 @@
  */
 import { listed } from '../../core/english';
 import type { PlanGroup } from '../../core/plan';
-import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { HostAttachment, NewMessageCarries, NewMessages } from '../host';
+import { groupNames } from './group-names';
 import type { Outline } from './original';
 
 const quoted = (attachments: readonly HostAttachment[]) => attachments.map((a) => `“${a.name}”`);
@@ -30,11 +30,6 @@ export function uncarried(carries: NewMessageCarries, outline: Outline): string[
   return lost;
 }
 
-/** How the moved groups are named: their recipients and protection. */
-function whom(moved: readonly PlanGroup[]): string {
-  return listed(moved.map((g) => `${listed(g.addresses)} (${PROTECTION_NAMES[g.protection]})`));
-}
-
 /**
  * Why a split into `groups` (the first stays in this message) cannot keep the whole message on this host: one
  * sentence, or none when nothing would be lost.
@@ -47,9 +42,9 @@ export function splitLoss(
   const moved = groups.slice(1);
   if (moved.length === 0) return undefined;
   if (!newMessages)
-    return `This mail client cannot open a new message for ${whom(moved)}, so Sendguard cannot split this one: remove them here and write to them in a message of their own.`;
+    return `This mail client cannot open a new message for ${groupNames(moved)}, so Sendguard cannot split this one: remove them here and write to them in a message of their own.`;
   const lost = uncarried(newMessages.carries, outline);
   if (lost.length === 0) return undefined;
   const limit = newMessages.carries.limit ? ` ${newMessages.carries.limit}` : '';
-  return `Split here, ${listed(lost)} would be missing for ${whom(moved)}.${limit} Remove them here and write to them in a message of their own, or take out what cannot be carried.`;
+  return `Split here, ${listed(lost)} would be missing for ${groupNames(moved)}.${limit} Remove them here and write to them in a message of their own, or take out what cannot be carried.`;
 }

@@ -1,7 +1,7 @@
 /**
  * The whole original message as a split must carry it: subject, the HTML body as written, every attachment (files,
  * attached items, inline images with their content ids), importance and reply-to. `readOutline` reads what the
- * checks before a split need (no attachment bytes); `readOriginal` adds the bytes, read once, when splitting.
+ * checks before a split need (no attachment bytes); `readCarried` reads the attachments' bytes, once, when splitting.
  */
 import type { MessageOutline } from '../../core/message-size';
 import type { CarriedAttachment, HostAttachment, HostRecipients, Importance, MailHost } from '../host';
@@ -14,11 +14,6 @@ export interface Outline extends MessageOutline {
   importance?: Importance;
   /** Empty when none is set or the host cannot read it. */
   replyTo: string[];
-}
-
-/** The original with every attachment's bytes, as the new messages carry it. */
-export interface Original extends Outline {
-  carried: CarriedAttachment[];
 }
 
 export type OutlineReader = Pick<

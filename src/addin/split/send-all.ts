@@ -8,11 +8,11 @@
 import { listed } from '../../core/english';
 import { messageOf, SendguardError } from '../../core/errors';
 import type { PlanGroup } from '../../core/plan';
-import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { MailHost } from '../host';
 import { applyPlan, type ApplyDeps, type OpenedGroup, type SenderInput } from '../protect/apply';
 import { CLASSIFICATION_HEADER } from '../protect/applied';
 import { loadMessage, planWith } from '../state';
+import { groupName } from './group-names';
 
 /** One message to send: where it goes and how it stands. */
 export interface SendAllStep {
@@ -30,9 +30,6 @@ interface Sendable {
   send: () => Promise<void>;
 }
 
-export const groupLabel = (group: PlanGroup) =>
-  `${listed(group.addresses)} (${PROTECTION_NAMES[group.protection]})`;
-
 /**
  * The messages of a split as ones the add-in can send, the original (which kept `kept`) last; undefined where the
  * host cannot send the original or one of the opened messages.
@@ -47,9 +44,9 @@ export function sendable(
   const others: Sendable[] = [];
   for (const { group, message } of opened) {
     if (!message.host || !message.send) return undefined;
-    others.push({ label: groupLabel(group), host: message.host, send: message.send });
+    others.push({ label: groupName(group), host: message.host, send: message.send });
   }
-  return [...others, { label: groupLabel(kept), host: original, send: () => originalSend() }];
+  return [...others, { label: groupName(kept), host: original, send: () => originalSend() }];
 }
 
 class SendAllError extends SendguardError {
