@@ -25,6 +25,7 @@ beforeAll(async () => {
   keys = await recipientKeys();
 });
 
+/** The issue's message split by applying its plan on a host that can send (unless `options` say otherwise). */
 async function split(options: FakeOptions) {
   const item = wholeMessage({ to: [{ address: A }, { address: B }], cc: [{ address: C }] });
   const originals = item.attachments.map((a) => Buffer.from(a.data));
@@ -38,12 +39,12 @@ async function split(options: FakeOptions) {
   const loaded = await loadMessage(deps);
   const planned = planWith(loaded, undefined);
   const { opened } = await applyPlan(planned, loaded, deps);
-  const messages = sendable(fake.host, planned.plan.groups![0]!, opened!);
-  return { ...fake, deps, messages: messages!, originals };
+  const kept = planned.plan.groups![0]!;
+  return { ...fake, deps, kept, groups: opened!, messages: sendable(fake.host, kept, opened!)!, originals };
 }
 
 test('each new message is protected and sent, then this message: in that order, each with its own protection', async () => {
-  const { messages, deps, log, opened, item, originals } = await split({});
+  const { messages, deps, log, item, originals, opened } = await split({});
   expect(messages.map((m) => m.label)).toEqual([`${B} and ${C} (OpenPGP)`, `${A} (forced TLS)`]);
   const reports: SendAllStep[][] = [];
   await sendAll({
@@ -101,20 +102,8 @@ test('the original failing last: the new messages are named as sent', async () =
 });
 
 test('no send-all where the host cannot send what it opened', async () => {
-  const item = wholeMessage({ to: [{ address: A }, { address: B }] });
-  const fake = fakeHost(item, {});
-  const deps: ApplyDeps = {
-    host: fake.host,
-    backend: splitBackend(splitPolicy(), keys.publicKeys),
-    backendUrl: 'https://sg.example',
-    randomHex: () => '00',
-  };
-  const loaded = await loadMessage(deps);
-  const planned = planWith(loaded, undefined);
-  const { opened } = await applyPlan(planned, loaded, deps);
-  expect(opened).toEqual([{ group: planned.plan.groups![1], message: {} }]);
-  expect(sendable(fake.host, planned.plan.groups![0]!, opened!)).toBeUndefined();
-  expect(
-    sendable({ ...fake.host, send: async () => undefined }, planned.plan.groups![0]!, opened!),
-  ).toBeUndefined();
+  const { host, kept, groups } = await split({ canSend: false });
+  expect(groups).toEqual([{ group: expect.objectContaining({ protection: 'pgp' }), message: {} }]);
+  expect(sendable(host, kept, groups)).toBeUndefined();
+  expect(sendable({ ...host, send: async () => undefined }, kept, groups)).toBeUndefined();
 });
