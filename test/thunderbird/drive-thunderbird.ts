@@ -111,6 +111,9 @@ export interface Draft {
   html?: string;
   /** Files attached as the Attach button's file picker attaches them (by file URL). */
   files?: Array<{ name: string; data: Buffer }>;
+  /** As the Priority menu writes it: Lowest, Low, High, Highest (none: normal). */
+  priority?: string;
+  replyTo?: string;
 }
 
 /** Opens a compose window with the draft, as "Write" would, and waits until its editor is ready. */
@@ -127,7 +130,10 @@ export async function compose(tb: RealThunderbird, draft: Draft): Promise<void> 
      const before = new Set(Services.wm.getEnumerator('msgcompose'));
      const fields = Cc['@mozilla.org/messengercompose/composefields;1'].createInstance(Ci.nsIMsgCompFields);
      const body = draft.html ?? '<p>' + draft.body + '</p>';
-     Object.assign(fields, { to: draft.to, cc: draft.cc ?? '', subject: draft.subject, body });
+     Object.assign(fields, {
+       to: draft.to, cc: draft.cc ?? '', subject: draft.subject, body,
+       priority: draft.priority ?? '', replyTo: draft.replyTo ?? '',
+     });
      const params = Cc['@mozilla.org/messengercompose/composeparams;1'].createInstance(Ci.nsIMsgComposeParams);
      params.type = Ci.nsIMsgCompType.New;
      params.format = Ci.nsIMsgCompFormat.HTML;
