@@ -83,6 +83,18 @@ test('each new message is protected and sent, then this message: in that order, 
   expect(parseApplied(item.headers[APPLIED_HEADER])?.protection).toBe('tls');
 });
 
+test('a message already protected from its own pane is sent as it is, not encrypted twice', async () => {
+  const { messages, deps, opened } = await split({});
+  const own = { ...deps, host: messages[0]!.host };
+  const loaded = await loadMessage(own);
+  await applyPlan(planWith(loaded, undefined), loaded, own);
+  await sendAll({ messages, deps, sender: {}, report: () => undefined });
+  const message = await openpgp.readMessage({ armoredMessage: opened[0]!.item.text });
+  const decryptionKeys = await openpgp.readPrivateKey({ armoredKey: keys.privateKeys[B]! });
+  const { data } = await openpgp.decrypt({ message, decryptionKeys });
+  expect(data).toBe('Dear all,\n\nthe contract is attached.');
+});
+
 test('a send that fails stops the rest: the sender is told what was sent and what waits open', async () => {
   const { messages, deps, log, item } = await split({ failSendFor: B });
   await expect(sendAll({ messages, deps, sender: {}, report: () => undefined })).rejects.toMatchObject({

@@ -10,7 +10,7 @@ import { messageOf, SendguardError } from '../../core/errors';
 import type { PlanGroup } from '../../core/plan';
 import type { MailHost } from '../host';
 import { applyPlan, type ApplyDeps, type OpenedGroup, type SenderInput } from '../protect/apply';
-import { CLASSIFICATION_HEADER } from '../protect/applied';
+import { appliedToExactly, CLASSIFICATION_HEADER } from '../protect/applied';
 import { loadMessage, planWith } from '../state';
 import { groupName } from './group-names';
 
@@ -80,7 +80,10 @@ async function protectAndSend(
   const { action, summary } = planned.plan;
   if (action === 'split' || action === 'block')
     throw new SendAllError(`It no longer goes as one message: ${summary}`);
-  if (action !== 'send') await applyPlan(planned, loaded, { ...input.deps, host }, progress, input.sender);
+  // Already applied from its own pane for exactly these recipients: the send check judges whether it still holds.
+  const applied = loaded.applied !== undefined && appliedToExactly(loaded.applied, planned.addresses);
+  if (action !== 'send' && !applied)
+    await applyPlan(planned, loaded, { ...input.deps, host }, progress, input.sender);
   progress('Sending…');
   await message.send();
 }

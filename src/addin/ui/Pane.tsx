@@ -14,7 +14,7 @@ import {
   webDarkTheme,
   webLightTheme,
 } from '@fluentui/react-components';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { messageOf } from '../../core/errors';
 import { needsPasscode } from '../../core/plan';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
@@ -116,6 +116,16 @@ export function Pane(props: PaneProps) {
           outline={outline}
           newMessages={props.host.newMessages}
           passcode={passcodeState}
+          afterPlan={
+            work.split ? (
+              <SendAll
+                deps={props}
+                split={work.split}
+                chosen={chosen ?? (state.status === 'ready' ? chosenOf(state.loaded) : undefined)}
+                passcode={passcodeState}
+              />
+            ) : null
+          }
           onApply={(planned, loaded) => work.apply(planned, loaded, reload, passcode ? { passcode } : {})}
           onAcceptKey={acceptKey}
           {...(props.signIn ? { signIn: props.signIn } : {})}
@@ -124,14 +134,6 @@ export function Pane(props: PaneProps) {
             reload();
           }}
         />
-        {work.split ? (
-          <SendAll
-            deps={props}
-            split={work.split}
-            chosen={chosen ?? (state.status === 'ready' ? chosenOf(state.loaded) : undefined)}
-            passcode={passcodeState}
-          />
-        ) : null}
         <SentSecurely
           host={props.host}
           backend={props.backend}
@@ -151,6 +153,8 @@ interface PaneContentProps {
   outline: OutlineState;
   newMessages: NewMessages | undefined;
   passcode: Passcode;
+  /** Shown right under the plan: sending every message of a split this pane made. */
+  afterPlan: ReactNode;
   onApply: (planned: PlannedMessage, loaded: LoadedMessage) => void;
   onAcceptKey: AcceptKey;
   signIn?: () => Promise<SignInReach>;
@@ -223,6 +227,7 @@ function PlannedView(props: PlannedViewProps) {
           <PasscodeControl plan={planned.plan} applied={applied !== undefined} passcode={props.passcode} />
         ) : null}
       </PlanBar>
+      {props.afterPlan}
       <RecipientList
         plan={planned.plan}
         answer={loaded.answer}

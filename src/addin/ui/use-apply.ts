@@ -36,7 +36,7 @@ export interface SplitDone {
 
 export interface ApplyControl {
   status: ApplyStatus;
-  /** The last split applied here, until something else is applied. */
+  /** The last split applied here: applying this message's own protection afterwards keeps it. */
   split: SplitDone | undefined;
   /** The passcode the last secure pickup applied went with; undefined when it needed none (then none was used). */
   usedPasscode: string | undefined;
@@ -62,7 +62,6 @@ export function useApply(deps: ApplyDeps): ApplyControl {
   ) => {
     setStatus({ kind: 'working', step: 'Starting…' });
     setUsedPasscode(undefined);
-    setSplit(undefined);
     applyPlan(
       planned,
       loaded,
