@@ -1,7 +1,8 @@
 /**
- * A split in a real Thunderbird (issue 22), driven through the shared pane as a sender would: a message with two
- * attachments and an inline image, to two recipients that need different protections, arrives at the bed's Postfix
- * as two messages that each carry the whole message, byte for byte.
+ * A split in a real Thunderbird (issue 22), driven through the shared pane as a sender would: a message with
+ * attachments (a binary, a text file and an attached message) and an inline image, to two recipients that need
+ * different protections, split and sent in one step, arrives at the bed's Postfix as two messages that each carry
+ * the whole message, byte for byte.
  *
  * The backend's policy here disables secure pickup and lets a confidential message go by forced TLS or OpenPGP,
  * so that no one protection serves both recipients: tls-reader@mailbox.sendguard.test (verdict `encrypted`, no
@@ -49,6 +50,17 @@ const CONTRACT = Buffer.concat([
   Buffer.from('\n%%EOF\n', 'latin1'),
 ]);
 const NOTES = Buffer.from('Übergabe am Montag.\nZweite Zeile, ohne Umbruch am Ende', 'utf8');
+/** An earlier message attached as it is (an item: message/rfc822). */
+const EARLIER = Buffer.from(
+  'From: Bob <bob@partner.example>\r\nTo: sender@mailbox.sendguard.test\r\nSubject: Draft contract\r\n' +
+    'Date: Mon, 7 Dec 2026 07:00:00 +0000\r\nMessage-ID: <draft-1@partner.example>\r\n\r\nSee the draft.\r\n',
+  'latin1',
+);
+const FILES = [
+  { name: 'contract.pdf', data: CONTRACT },
+  { name: 'notes.txt', data: NOTES },
+  { name: 'Draft contract.eml', data: EARLIER },
+];
 /** A 1×1 PNG, inserted in the body as Thunderbird's image dialog inserts one: a data: URL. */
 const LOGO = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
@@ -63,16 +75,26 @@ const started = Date.now();
 
 /**
  * The shipped policy without secure pickup (which no classification may then prefer): a confidential message goes
- * by forced TLS or else OpenPGP.
+ * by forced TLS or else OpenPGP; one more classification, as strict, prefers OpenPGP.
  */
 function splitPolicyFile(): string {
   const policy = parseYaml(readFileSync(SHIPPED_POLICY_FILE, 'utf8')) as {
     escrow: { enabled: boolean };
-    classifications: Array<{ name: string; prefer: string[] }>;
+    classifications: Array<{ name: string; label: string; requirement: string; prefer: string[] }>;
   };
   policy.escrow.enabled = false;
   for (const c of policy.classifications) c.prefer = c.prefer.filter((p) => p !== 'escrow');
-  expect(policy.classifications.find((c) => c.name === 'confidential')?.prefer).toEqual(['tls', 'pgp']);
+  const confidential = policy.classifications.findIndex((c) => c.name === 'confidential');
+  expect(policy.classifications[confidential]).toMatchObject({
+    requirement: 'transport',
+    prefer: ['tls', 'pgp'],
+  });
+  policy.classifications.splice(confidential + 1, 0, {
+    name: 'confidential-pgp-first',
+    label: 'Confidential, OpenPGP first',
+    requirement: 'transport',
+    prefer: ['pgp', 'tls'],
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'sendguard-tb-policy-')), 'policy.yaml');
   writeFileSync(file, JSON.stringify(policy));
   return file;
@@ -107,75 +129,95 @@ function attached(message: MimePart, name: string): MimePart {
 
 const header = (raw: string, name: string) => parseMime(raw).headers.get(name.toLowerCase());
 
-test('a split message reaches each group whole: forced TLS with both attachments and the inline image as a Content-ID part, OpenPGP with attachments gpg decrypts to the same bytes', async () => {
-  const token = `split-${Date.now()}`;
-  await compose(tb, {
-    to: `${TLS_READER}, ${PGP_READER}`,
-    subject: `Contract ${token}`,
-    html:
-      `<p>${IBAN}</p>` +
-      `<p><img src="data:image/png;filename=logo.png;base64,${LOGO.toString('base64')}" moz-do-not-send="false" alt="logo"></p>`,
-    files: [
-      { name: 'contract.pdf', data: CONTRACT },
-      { name: 'notes.txt', data: NOTES },
-    ],
-    priority: 'High',
-    replyTo: 'desk@mailbox.sendguard.test',
-  });
-  await openPane(tb);
-  await inPane(
-    tb,
-    `${PANE_WAIT}
-    const button = (label) => () => [...doc.querySelectorAll('button')]
-      .find(b => b.textContent.trim().startsWith(label) && !b.disabled);
-    (await wait('the split button', button('Split into 2 messages'))).click();
-    (await wait('the send-all button', button('Protect and send all'))).click();`,
-  );
-  const arrived = (to: string) =>
-    waitForMail(bed.mailDir, (m) => m.includes(token) && m.includes(`To: ${to}`), 30_000);
-  const [toTls, toPgp] = await Promise.all([arrived(TLS_READER), arrived(PGP_READER)]).catch(
-    async (error: unknown) => {
-      await screenshot(tb, ARTIFACTS, 'split-failed');
-      throw new Error(
-        `${String(error)}; the pane says: ${await inPane<string>(tb, 'return doc.body.textContent;')}`,
-      );
-    },
-  );
-  // Each went to its own group only, as the sender's Send would have sent it, with the original's priority and
-  // reply-to.
-  for (const raw of [toTls, toPgp]) {
-    expect(header(raw, 'x-priority')).toMatch(/^2\b/);
-    expect(header(raw, 'reply-to')).toBe('desk@mailbox.sendguard.test');
-    expect(header(raw, 'cc')).toBeUndefined();
-  }
-  expect(header(toTls, 'to')).toBe(TLS_READER);
-  expect(header(toPgp, 'to')).toBe(PGP_READER);
-
-  // Forced TLS: tagged, and the message as written.
-  expect(header(toTls, 'subject')).toBe(`#secure# Contract ${token}`);
-  const tls = parseMime(toTls);
-  expect(attached(tls, 'contract.pdf').content.equals(CONTRACT)).toBe(true);
-  expect(attached(tls, 'notes.txt').content.equals(NOTES)).toBe(true);
-  const html = leaves(tls)
+/** The forced-TLS message: tagged, and the message as written, every attachment and the inline image as they were. */
+function expectWholeInTheClear(raw: string, subject: string): void {
+  expect(header(raw, 'subject')).toBe(`#secure# ${subject}`);
+  const message = parseMime(raw);
+  for (const { name, data } of FILES) expect(attached(message, name).content.equals(data)).toBe(true);
+  expect(attached(message, 'Draft contract.eml').type).toBe('message/rfc822');
+  const html = leaves(message)
     .find((part) => part.type === 'text/html')!
     .content.toString('utf8');
-  const image = leaves(tls).find((part) => part.type === 'image/png');
+  expect(html).toContain(IBAN);
+  const image = leaves(message).find((part) => part.type === 'image/png');
   expect(image?.content.equals(LOGO)).toBe(true);
   expect(html).toContain(`src="cid:${contentIdOf(image!)}"`);
-  expect(html).toContain(IBAN);
+}
 
-  // OpenPGP: nothing readable in transit; the body and each attachment decrypt to what was written.
-  expect(toPgp).not.toContain('DE89 3704');
-  const pgp = parseMime(toPgp);
-  const armored = leaves(pgp)
+/** The OpenPGP message: nothing readable in transit; the body and every attachment decrypt to what was written. */
+function expectWholeEncrypted(raw: string, subject: string): void {
+  expect(header(raw, 'subject')).toBe(subject);
+  expect(raw).not.toContain('DE89 3704');
+  const message = parseMime(raw);
+  const armored = leaves(message)
     .map((part) => part.content.toString('utf8'))
     .find((text) => text.includes('-----BEGIN PGP MESSAGE-----'));
   expect(armored).toBeDefined();
   expect(gpg.run(['--decrypt'], armored!).toString('utf8')).toContain(IBAN);
-  const decrypted = (name: string) => gpg.run(['--decrypt'], attached(pgp, `${name}.pgp`).content);
-  expect(decrypted('contract.pdf').equals(CONTRACT)).toBe(true);
-  expect(decrypted('notes.txt').equals(NOTES)).toBe(true);
-});
+  for (const { name, data } of FILES) {
+    expect(gpg.run(['--decrypt'], attached(message, `${name}.pgp`).content).equals(data)).toBe(true);
+  }
+}
+
+/**
+ * The classification decides which group the original keeps (the first in its preference order) and so which
+ * one the new message carries everything to: both ways round, each message arrives whole.
+ */
+test.each([
+  ['confidential', 'the original keeps forced TLS, the new message goes by OpenPGP'],
+  ['confidential-pgp-first', 'the original keeps OpenPGP, the new message goes by forced TLS'],
+])(
+  'split and sent in one step as %s (%s): each group gets the whole message, the forced-TLS one with every attachment byte-identical and the inline image as a Content-ID part, the OpenPGP one with attachments gpg decrypts to the same bytes',
+  async (classification) => {
+    const token = `split-${classification}-${Date.now()}`;
+    const subject = `Contract ${token}`;
+    await compose(tb, {
+      to: `${TLS_READER}, ${PGP_READER}`,
+      subject,
+      html:
+        `<p>${IBAN}</p>` +
+        `<p><img src="data:image/png;filename=logo.png;base64,${LOGO.toString('base64')}" moz-do-not-send="false" alt="logo"></p>`,
+      files: FILES,
+      priority: 'High',
+      replyTo: 'desk@mailbox.sendguard.test',
+    });
+    await openPane(tb);
+    await inPane(
+      tb,
+      `${PANE_WAIT}
+      const [classification] = ${JSON.stringify([classification])};
+      const button = (label) => () => [...doc.querySelectorAll('button')]
+        .find(b => b.textContent.trim().startsWith(label) && !b.disabled);
+      const select = await wait('the classification picker', () => doc.querySelector('select'));
+      select.value = classification;
+      select.dispatchEvent(new win.Event('change', { bubbles: true }));
+      (await wait('the split button', button('Split into 2 messages'))).click();
+      (await wait('the send-all button', button('Protect and send all'))).click();`,
+    );
+    const arrived = (to: string) =>
+      waitForMail(bed.mailDir, (m) => m.includes(token) && m.includes(`To: ${to}`), 30_000);
+    const [toTls, toPgp] = await Promise.all([arrived(TLS_READER), arrived(PGP_READER)]).catch(
+      async (error: unknown) => {
+        await screenshot(tb, ARTIFACTS, `split-${classification}-failed`);
+        throw new Error(
+          `${String(error)}; the pane says: ${await inPane<string>(tb, 'return doc.body.textContent;')}`,
+        );
+      },
+    );
+    // Each went to its own group only, with the original's priority and reply-to.
+    for (const [raw, to] of [
+      [toTls, TLS_READER],
+      [toPgp, PGP_READER],
+    ] as const) {
+      expect(header(raw, 'to')).toBe(to);
+      expect(header(raw, 'cc')).toBeUndefined();
+      expect(header(raw, 'x-priority')).toMatch(/^2\b/);
+      expect(header(raw, 'reply-to')).toBe('desk@mailbox.sendguard.test');
+    }
+    expectWholeInTheClear(toTls, subject);
+    expectWholeEncrypted(toPgp, subject);
+  },
+);
 
 test('compose.sendMessage runs the send check: a message it refuses is not sent', async () => {
   const token = `refused-${Date.now()}`;
