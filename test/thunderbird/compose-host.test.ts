@@ -5,6 +5,7 @@
  * whose body never changed. A split's new message (issue 22) opens with everything the original had and is
  * reachable afterwards: the pane protects it through its own host and sends it through the send check.
  */
+import type { NewMessage } from '../../src/addin/host';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import { fakeMessenger } from './fake-messenger';
 
@@ -49,6 +50,9 @@ const bytes = (...values: number[]) => new Uint8Array(values).buffer;
 const PDF = bytes(0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x80, 0x0a);
 const PNG = bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00);
 const EML = new TextEncoder().encode('From: a@b.example\r\nSubject: Old\r\n\r\nhi\r\n').buffer;
+
+/** The least a new message holds. */
+const TO_BOB: NewMessage = { to: ['bob@partner.example'], cc: [], bcc: [], subject: 'S', html: '<p>x</p>' };
 
 /** The original compose tab, sending from the second identity, and its host. */
 function original() {
@@ -143,13 +147,7 @@ describe('a new message for a group of a split', () => {
 
   test('without importance or reply-to it opens with the composer’s normal priority and no reply-to, from the sending identity', async () => {
     const { tb, host } = original();
-    const opened = await host.newMessages!.open({
-      to: ['bob@partner.example'],
-      cc: [],
-      bcc: [],
-      subject: 'S',
-      html: '<p>x</p>',
-    });
+    const opened = await host.newMessages!.open(TO_BOB);
     expect(await opened.host!.getImportance!()).toBe('normal');
     expect(await opened.host!.getReplyTo!()).toEqual([]);
     expect(await opened.host!.getSenderAddress()).toBe('sam.private@example.org');
@@ -196,13 +194,7 @@ describe('sending an opened message and the original', () => {
     tb.events.onBeforeSend.addListener(async () => ({
       details: { customHeaders: [{ name: 'X-Sendguard-Force-TLS', value: 'yes' }] },
     }));
-    const opened = await host.newMessages!.open({
-      to: ['bob@partner.example'],
-      cc: [],
-      bcc: [],
-      subject: 'S',
-      html: '<p>x</p>',
-    });
+    const opened = await host.newMessages!.open(TO_BOB);
     await opened.send!();
     await host.send!();
     expect(tb.sent.map((m) => [m.details.to, m.details.customHeaders])).toEqual([

@@ -5,7 +5,7 @@
  * would, Send clicked, and the shared pane opened and driven from inside its page.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
@@ -13,8 +13,14 @@ import type { ConfigInput } from '../../src/server/config/schema';
 import { createServer, type Server } from '../../src/server/serve';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { bedServerConfig } from '../helpers/bed-services';
-import type { Testbed } from '../helpers/testbed';
-import { ADDON_ID, type RealThunderbird } from './real-thunderbird';
+import { testbed, type Testbed } from '../helpers/testbed';
+import { ADDON_ID, startThunderbird, type RealThunderbird } from './real-thunderbird';
+
+const ROOT = join(__dirname, '..', '..');
+/** Where the real-Thunderbird tests leave Thunderbird's log and screenshots. */
+export const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'thunderbird');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const XPI = join(ROOT, 'dist', 'thunderbird', `sendguard-${version}.xpi`);
 
 export interface Backend {
   server: Server;
@@ -25,7 +31,7 @@ export interface Backend {
 }
 
 /** The service on the bed, deployed as an admin would (API tokens on); `settings` replace whole sections. */
-export async function startBackend(bed: Testbed, settings: ConfigInput = {}): Promise<Backend> {
+async function startBackend(bed: Testbed, settings: ConfigInput = {}): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-tb-backend-'));
   const store = openSqliteStore(dataDir);
   const token = (await issueApiToken(store.tokens, { name: 'thunderbird test', role: 'sender' })).token;
@@ -43,7 +49,7 @@ export async function startBackend(bed: Testbed, settings: ConfigInput = {}): Pr
   return { server, base, token, admin };
 }
 
-export async function uploadToKeyring(backend: Backend, armoredKey: string): Promise<void> {
+async function uploadToKeyring(backend: Backend, armoredKey: string): Promise<void> {
   const response = await fetch(`${backend.base}/api/v1/admin/keyring`, {
     method: 'POST',
     headers: { authorization: `Bearer ${backend.admin}`, 'content-type': 'application/json' },
@@ -61,7 +67,7 @@ export interface Gpg {
   remove(): void;
 }
 
-export function throwawayGpg(): Gpg {
+function throwawayGpg(): Gpg {
   const home = mkdtempSync(join(tmpdir(), 'sendguard-tb-gnupg-'));
   const run = (args: string[], input?: string | Buffer) =>
     execFileSync(
@@ -87,7 +93,7 @@ export function throwawayGpg(): Gpg {
 }
 
 /** What the options page stores, and the host permission it asks for, set as if the sender had clicked Allow. */
-export async function configureAddon(tb: RealThunderbird, backend: Backend): Promise<void> {
+async function configureAddon(tb: RealThunderbird, backend: Backend): Promise<void> {
   await tb.marionette.run(
     `const [id, settings, origin] = arguments;
      const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
@@ -250,4 +256,61 @@ export const PANE_WAIT = `
 
 export async function screenshot(tb: RealThunderbird, folder: string, name: string): Promise<void> {
   writeFileSync(join(folder, `${name}.png`), await tb.marionette.screenshot());
+}
+
+/** What a real-Thunderbird test file runs against. */
+export interface Scene {
+  bed: Testbed;
+  backend: Backend;
+  tb: RealThunderbird;
+  gpg: Gpg;
+  /** Ends Thunderbird, the backend and the GnuPG home, and says how long the file took. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The bed; a backend on it with `settings`, holding in its organisation keyring the keys of `keyHolders` (made in
+ * a throwaway GnuPG home that keeps their secret keys); and Thunderbird with the built add-on set up for it,
+ * logging to `<name>.log`.
+ */
+export async function startScene(options: {
+  name: string;
+  settings?: ConfigInput;
+  keyHolders?: Array<{ name: string; address: string }>;
+}): Promise<Scene> {
+  if (!existsSync(XPI)) throw new Error(`${XPI} is missing: run npm run build first`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const started = Date.now();
+  const bed = testbed();
+  const gpg = throwawayGpg();
+  let backend: Backend | undefined;
+  let tb: RealThunderbird | undefined;
+  const stop = async () => {
+    await tb?.stop();
+    await backend?.server.close();
+    gpg.remove();
+  };
+  try {
+    backend = await startBackend(bed, options.settings);
+    for (const holder of options.keyHolders ?? [])
+      await uploadToKeyring(backend, gpg.makeKey(holder.name, holder.address));
+    const [host, port] = bed.smtp.good!.split(':');
+    tb = await startThunderbird({
+      xpi: XPI,
+      smtp: { host: host!, port: Number(port) },
+      logFile: join(ARTIFACTS, `${options.name}.log`),
+    });
+    await configureAddon(tb, backend);
+    const scene = { bed, backend, tb, gpg };
+    return {
+      ...scene,
+      async stop() {
+        await stop();
+        console.log(`${options.name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

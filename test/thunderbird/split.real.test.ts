@@ -15,26 +15,20 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SHIPPED_POLICY_FILE } from '../../src/server/config/schema';
 import { mailArrives, waitForMail } from '../escrow/maildir';
-import { testbed, type Testbed } from '../helpers/testbed';
+import type { Testbed } from '../helpers/testbed';
 import {
+  ARTIFACTS,
   compose,
-  configureAddon,
   inPane,
   openPane,
   PANE_WAIT,
   screenshot,
-  startBackend,
-  throwawayGpg,
-  uploadToKeyring,
-  type Backend,
+  startScene,
+  type Gpg,
+  type Scene,
 } from './drive-thunderbird';
 import { contentIdOf, fileNameOf, leaves, parseMime, type MimePart } from './mime-parts';
-import { startThunderbird, type RealThunderbird } from './real-thunderbird';
-
-const ROOT = join(__dirname, '..', '..');
-const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'thunderbird');
-const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-const XPI = join(ROOT, 'dist', 'thunderbird', `sendguard-${version}.xpi`);
+import type { RealThunderbird } from './real-thunderbird';
 
 /** The whole file, Thunderbird start to cleanup, stays well under three minutes. */
 jest.setTimeout(120_000);
@@ -67,11 +61,10 @@ const LOGO = Buffer.from(
   'base64',
 );
 
+let scene: Scene | undefined;
 let bed: Testbed;
-let backend: Backend;
 let tb: RealThunderbird;
-const gpg = throwawayGpg();
-const started = Date.now();
+let gpg: Gpg;
 
 /**
  * The shipped policy without secure pickup (which no classification may then prefer): a confidential message goes
@@ -101,24 +94,15 @@ function splitPolicyFile(): string {
 }
 
 beforeAll(async () => {
-  bed = testbed();
-  backend = await startBackend(bed, { policyFile: splitPolicyFile() });
-  await uploadToKeyring(backend, gpg.makeKey('Sam Split', PGP_READER));
-  const [host, port] = bed.smtp.good!.split(':');
-  tb = await startThunderbird({
-    xpi: XPI,
-    smtp: { host: host!, port: Number(port) },
-    logFile: join(ARTIFACTS, 'thunderbird-split.log'),
+  scene = await startScene({
+    name: 'thunderbird-split',
+    settings: { policyFile: splitPolicyFile() },
+    keyHolders: [{ name: 'Sam Split', address: PGP_READER }],
   });
-  await configureAddon(tb, backend);
+  ({ bed, tb, gpg } = scene);
 }, 90_000);
 
-afterAll(async () => {
-  await tb?.stop();
-  await backend?.server.close();
-  gpg.remove();
-  console.log(`real Thunderbird split test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-});
+afterAll(() => scene?.stop());
 
 /** The part attached under `name`: exactly one. */
 function attached(message: MimePart, name: string): MimePart {

@@ -7,49 +7,43 @@
  * is the same as tls-valid's) and the test reads that copy. The OpenPGP recipient is itself on
  * mailbox.sendguard.test, its key made here with gpg and uploaded to the organisation keyring by the admin API.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { mailArrives, waitForMail } from '../escrow/maildir';
-import { testbed, type Testbed } from '../helpers/testbed';
+import type { Testbed } from '../helpers/testbed';
 import {
+  ARTIFACTS,
   clickSend,
   compose as composeIn,
-  configureAddon,
   inPane as inPaneOf,
   openPane as openPaneIn,
   PANE_WAIT,
   screenshot as screenshotOf,
-  startBackend,
-  throwawayGpg,
-  uploadToKeyring,
+  startScene,
   type Backend,
   type Draft,
+  type Gpg,
+  type Scene,
 } from './drive-thunderbird';
-import { SENDER, startThunderbird, type RealThunderbird } from './real-thunderbird';
+import { SENDER, type RealThunderbird } from './real-thunderbird';
 import { ownCopy } from '../../src/addin/sent/own-copy';
 import { ownCopyMessage } from '../../src/thunderbird/own-copy-message';
 
-const ROOT = join(__dirname, '..', '..');
-const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'thunderbird');
-const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-const XPI = join(ROOT, 'dist', 'thunderbird', `sendguard-${version}.xpi`);
 const IBAN = 'Please pay to IBAN DE89 3704 0044 0532 0130 00.';
 
 /** The whole file, Thunderbird start to cleanup, stays well under three minutes. */
 jest.setTimeout(150_000);
 
+/**
+ * The OpenPGP recipient: its key pair made in the scene's throwaway GnuPG home, its public key uploaded to the
+ * organisation keyring, its secret key decrypting what arrives.
+ */
+const PGP_RECIPIENT = 'pgp-reader@mailbox.sendguard.test';
+
+let scene: Scene | undefined;
 let bed: Testbed;
 let backend: Backend;
 let base: string;
 let tb: RealThunderbird;
-const started = Date.now();
-
-/**
- * The OpenPGP recipient: a throwaway GnuPG home holding its key pair, whose public key the admin uploads to the
- * organisation keyring, and whose secret key decrypts what arrives.
- */
-const PGP_RECIPIENT = 'pgp-reader@mailbox.sendguard.test';
-const gpg = throwawayGpg();
+let gpg: Gpg;
 
 const compose = (draft: Draft) => composeIn(tb, draft);
 const openPane = () => openPaneIn(tb);
@@ -57,27 +51,15 @@ const inPane = <T>(code: string) => inPaneOf<T>(tb, code);
 const screenshot = (name: string) => screenshotOf(tb, ARTIFACTS, name);
 
 beforeAll(async () => {
-  if (!existsSync(XPI)) throw new Error(`${XPI} is missing: run npm run build first`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  bed = testbed();
-  backend = await startBackend(bed);
-  base = backend.base;
-  await uploadToKeyring(backend, gpg.makeKey('Pat Reader', PGP_RECIPIENT));
-  const [host, port] = bed.smtp.good!.split(':');
-  tb = await startThunderbird({
-    xpi: XPI,
-    smtp: { host: host!, port: Number(port) },
-    logFile: join(ARTIFACTS, 'thunderbird.log'),
+  scene = await startScene({
+    name: 'thunderbird',
+    keyHolders: [{ name: 'Pat Reader', address: PGP_RECIPIENT }],
   });
-  await configureAddon(tb, backend);
+  ({ bed, backend, tb, gpg } = scene);
+  base = backend.base;
 }, 90_000);
 
-afterAll(async () => {
-  await tb?.stop();
-  await backend?.server.close();
-  gpg.remove();
-  console.log(`real Thunderbird test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-});
+afterAll(() => scene?.stop());
 
 test('a confidential message to recipients with good TLS leaves with the forced-TLS tag', async () => {
   const token = `tag-${Date.now()}`;
