@@ -14,6 +14,7 @@ import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link'
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import { ownCopyMessage } from '../../src/thunderbird/own-copy-message';
 import { fakeMessenger } from './fake-messenger';
+import { leaves, parseMime } from './mime-parts';
 
 /** What applying secure pickup does with the sender's link once the service stored the message. */
 const keepOwnLink = async (host: MailHost, sent: SentByPickup) =>
@@ -29,29 +30,16 @@ const SENT = {
   subject: 'Befund für Frau Müller — a subject long enough to need more than one encoded word',
 };
 
-/** The header block and the decoded text of each part of a multipart message (this builder's, CRLF lines). */
-/** Splits at the first blank line: the header block, and what follows it. */
-function headAndBody(text: string): [string, string] {
-  const at = text.indexOf('\r\n\r\n');
-  return [text.slice(0, at), text.slice(at + 4)];
-}
-
+/** The header block, the decoded subject and parts, and the lines of a message (this builder's, CRLF lines). */
 function parse(raw: string) {
-  const [head, body] = headAndBody(raw);
-  const boundary = /boundary="([^"]+)"/.exec(head)?.[1];
-  const parts = body
-    .split(`--${boundary}`)
-    .slice(1, -1)
-    .map((part) => {
-      const [partHead, content] = headAndBody(part.trim());
-      return { head: partHead, text: Buffer.from(content.replace(/\r\n/g, ''), 'base64').toString('utf8') };
-    });
-  const subject = /^Subject: (.*(?:\r\n .*)*)/m
-    .exec(head)![1]!
-    .split('\r\n ')
+  const message = parseMime(raw);
+  const subject = message.headers
+    .get('subject')!
+    .split(' ')
     .map((word) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(word)![1]!, 'base64').toString('utf8'))
     .join('');
-  return { head, parts, subject, lines: raw.split('\r\n') };
+  const parts = leaves(message).map((part) => ({ type: part.type, text: part.content.toString('utf8') }));
+  return { head: raw.slice(0, raw.indexOf('\r\n\r\n')), parts, subject, lines: raw.split('\r\n') };
 }
 
 test('the copy is imported into the sending account’s Inbox, with the sender link, and the link is kept', async () => {
@@ -65,7 +53,7 @@ test('the copy is imported into the sending account’s Inbox, with the sender l
   expect(message.head).toMatch(/^From: <sam@example\.gov>$/m);
   expect(message.head).toMatch(/^To: <sam@example\.gov>$/m);
   expect(message.subject).toContain(SENT.subject);
-  expect(message.parts.map((p) => /text\/(plain|html)/.exec(p.head)?.[1])).toEqual(['plain', 'html']);
+  expect(message.parts.map((p) => p.type)).toEqual(['text/plain', 'text/html']);
   expect(message.parts[0]!.text).toContain(SENT.senderUrl);
   expect(message.parts[0]!.text).toContain('bob@partner.test');
   expect(message.parts[1]!.text).toContain(`href="${SENT.senderUrl}"`);
