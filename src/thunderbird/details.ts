@@ -41,7 +41,7 @@ export function recipientsOf(details: ComposeDetails): HostRecipients {
   return perField((field) => fieldRecipients(details[field]));
 }
 
-/** The addresses of a field that holds no recipients, such as reply-to. */
+/** The addresses in an address field that holds no recipients, such as reply-to. */
 export function addressesOf(list: ComposeRecipientList | undefined): string[] {
   return fieldRecipients(list).map((r) => r.address);
 }

@@ -11,6 +11,7 @@
  */
 import type { CarriedAttachment, MailHost, NewMessage, NewMessageCarries, NewMessages } from '../addin/host';
 import { toBase64Url } from '../core/escrow/bytes';
+import { SendguardError } from '../core/errors';
 import { priorityOf } from './details';
 import type { Messenger } from './messenger';
 
@@ -36,7 +37,7 @@ function dataUrl(image: CarriedAttachment): string {
  * The body with every inline image it refers to by `cid:` written into it, and the attachments left to add as
  * files. An inline image the body does not refer to is added as a file rather than dropped.
  */
-export function embedInlineImages(
+function embedInlineImages(
   html: string,
   attachments: readonly CarriedAttachment[],
 ): { html: string; files: CarriedAttachment[] } {
@@ -88,7 +89,10 @@ export function thunderbirdNewMessages(
       });
       const tabId = tab.id;
       if (tabId === undefined)
-        throw new Error('Thunderbird opened the new message without a tab to reach it by');
+        throw new SendguardError(
+          'NEW_MESSAGE_UNREACHABLE',
+          'Thunderbird opened the new message but did not say which window it is in: check and send it from there.',
+        );
       return { host: hostFor(tabId), send: () => sendNow(api, tabId) };
     },
   };
