@@ -24,7 +24,7 @@ export interface HostAttachment {
   name: string;
   contentType: string;
   size: number;
-  /** Inline images belong to the HTML body; they are encrypted with it rather than listed as files. */
+  /** An image the HTML body shows; OpenPGP and secure pickup carry it as an attachment like any other. */
   inline: boolean;
   /** An inline image's content id as the HTML body refers to it (`cid:<contentId>`), where the host knows it. */
   contentId?: string;

@@ -14,6 +14,10 @@ export interface MessageOutline {
   html: string;
   /** The plain-text body: what OpenPGP encrypts and secure pickup stores beside the HTML. */
   text: string;
+  /**
+   * Every attachment the host lists, inline images included: every protection carries them all (OpenPGP sends an
+   * image as an encrypted file, secure pickup stores it with the other attachments).
+   */
   attachments: readonly OutlineAttachment[];
 }
 
@@ -22,8 +26,6 @@ export interface OutlineAttachment {
   contentType: string;
   /** Bytes, as the host reports them. */
   size: number;
-  /** An inline image: part of the HTML body, which OpenPGP and secure pickup replace (they carry files only). */
-  inline: boolean;
 }
 
 /** One message to size: the recipients it goes to and the protection it gets. */
@@ -117,15 +119,15 @@ function pgpBytes(outline: MessageOutline, keys: number): number {
   const sealed = (bytes: number, name = '') =>
     bytes + utf8Length(name) + PGP_MESSAGE_BYTES + keys * PGP_PER_KEY_BYTES;
   const body = PART_HEADER_BYTES + armoredLength(sealed(utf8Length(outline.text)));
-  return files(outline).reduce(
+  return outline.attachments.reduce(
     (sum, a) => sum + attachmentPart(`${a.name}.pgp`, sealed(a.size, a.name)),
     body,
   );
 }
 
-/** What secure pickup stores: the manifest (subject, HTML, text, attachment entries) and each file, encrypted. */
+/** What secure pickup stores: the manifest (subject, HTML, text, attachment entries) and each attachment, encrypted. */
 function escrowStoredBytes(outline: MessageOutline): number {
-  const attached = files(outline);
+  const attached = outline.attachments;
   const manifest =
     MANIFEST_BYTES +
     jsonLength(outline.subject) +
@@ -142,8 +144,6 @@ function escrowStoredBytes(outline: MessageOutline): number {
 function jsonLength(text: string): number {
   return utf8Length(JSON.stringify(text));
 }
-
-const files = (outline: MessageOutline) => outline.attachments.filter((a) => !a.inline);
 
 /** The message as it leaves, and for secure pickup the ciphertext the service stores. */
 export function estimateSize(

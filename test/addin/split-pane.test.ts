@@ -74,7 +74,9 @@ test('what this host cannot carry replaces the split button, naming the image, t
 });
 
 test('a message over the size limit is named, and the split is not offered', async () => {
-  const item = wholeMessage({ to: [{ address: A }, { address: B }] }, { pdf: 10_000, image: 800 * 1024 });
+  // OpenPGP encrypts the text body, not the HTML: a large HTML body weighs on forced TLS only.
+  const item = wholeMessage({ to: [{ address: A }, { address: B }] }, { pdf: 10_000, image: 20_000 });
+  item.html = `<p>${'x'.repeat(780 * 1024)}</p>`;
   await renderSplit({}, item, splitPolicy({ limits: { messageBytes: 1024 * 1024 } }));
   expect((await screen.findByTestId('plan-problems')).textContent).toBe(
     `The message for ${A} (forced TLS) would be about 1.1 MB; your organisation sends at most 1 MB.`,

@@ -62,7 +62,8 @@ test('each new message is protected and sent, then this message: in that order, 
   expect(reports.at(-1)).toEqual(messages.map((m) => ({ label: m.label, state: 'sent' })));
   expect(reports.some((steps) => steps[0]!.state === 'working' && steps[1]!.state === 'waiting')).toBe(true);
 
-  // The new message went as OpenPGP, classified as the sender chose, its files decrypting to the original bytes.
+  // The new message went as OpenPGP, classified as the sender chose, every attachment (the inline image too)
+  // decrypting to the original bytes.
   const sent = opened[0]!.item;
   expect(sent.headers[CLASSIFICATION_HEADER]).toBe('confidential');
   expect(parseApplied(sent.headers[APPLIED_HEADER])).toMatchObject({
@@ -72,7 +73,7 @@ test('each new message is protected and sent, then this message: in that order, 
   expect(sent.text).toMatch(/^-----BEGIN PGP MESSAGE-----/);
   const decryptionKeys = await openpgp.readPrivateKey({ armoredKey: keys.privateKeys[C]! });
   const files = sent.attachments.filter((a) => a.name.endsWith('.pgp'));
-  expect(files.map((f) => f.name)).toEqual(['contract.pdf.pgp', 'minutes.eml.pgp']);
+  expect(files.map((f) => f.name)).toEqual(['contract.pdf.pgp', 'minutes.eml.pgp', 'logo.png.pgp']);
   for (const [index, file] of files.entries()) {
     const message = await openpgp.readMessage({ binaryMessage: file.data });
     const { data } = await openpgp.decrypt({ message, decryptionKeys, format: 'binary' });

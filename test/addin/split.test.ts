@@ -149,8 +149,9 @@ describe('what this host cannot carry is named before the split, and nothing hap
 });
 
 test('sizes: the group whose message would be over the limit is named with its size and the limit; the other is not', async () => {
-  // OpenPGP carries the files, not the inline image (the body goes as text): a large image weighs on forced TLS only.
-  const item = wholeMessage({ to: [{ address: A }, { address: B }] }, { pdf: 10_000, image: 800 * 1024 });
+  // OpenPGP encrypts the text body, not the HTML: a large HTML body weighs on forced TLS only.
+  const item = wholeMessage({ to: [{ address: A }, { address: B }] }, { pdf: 10_000, image: 20_000 });
+  item.html = `<p>${'x'.repeat(780 * 1024)}</p>`;
   const {
     loaded,
     planned: p,

@@ -5,7 +5,7 @@
  */
 import type { PlannedMessage } from '../assessment';
 import type { Backend, BackendConnection } from '../backend';
-import type { HostRecipients, MailHost, OpenedMessage } from '../host';
+import type { HostAttachment, HostRecipients, MailHost, OpenedMessage } from '../host';
 import type { LoadedMessage } from '../state';
 import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
@@ -71,10 +71,6 @@ async function record(
   await deps.host.save();
 }
 
-async function fileAttachments(host: MailHost) {
-  return (await host.listAttachments()).filter((a) => !a.inline);
-}
-
 async function applyTag(planned: PlannedMessage, loaded: LoadedMessage, deps: ApplyDeps): Promise<void> {
   const changes = tagChanges(await deps.host.getSubject(), loaded.policy);
   if (changes.subject !== undefined) await deps.host.setSubject(changes.subject);
@@ -116,21 +112,22 @@ async function encryptionKeys(
   ];
 }
 
+/**
+ * The text body inline and every attachment the host lists as its own `.pgp` file, inline images too: the HTML
+ * that showed an image is replaced by the encrypted text, so the image goes as an encrypted file rather than
+ * staying on the message in the clear or being lost.
+ */
 async function applyPgp(
   planned: PlannedMessage,
   loaded: LoadedMessage,
   deps: ApplyDeps,
   progress: ProgressReport,
+  originals: readonly HostAttachment[],
 ): Promise<void> {
   const { host } = deps;
   progress('Collecting keys…');
   const keys = await encryptionKeys(planned, loaded, deps);
-  const files = await fileAttachments(host);
-  const attachments = [];
-  for (const file of files) {
-    progress(`Reading ${file.name}…`);
-    attachments.push({ name: file.name, data: await host.getAttachmentContent(file.id) });
-  }
+  const attachments = await readCarried(host, originals, (name) => progress(`Reading ${name}…`));
   progress('Encrypting…', 0);
   const encrypted = await encryptMessage({
     text: await host.getBody('text'),
@@ -140,7 +137,7 @@ async function applyPgp(
   });
   progress('Replacing the message with its encrypted form…');
   await host.setBody({ format: 'text', content: encrypted.body });
-  for (const file of files) await host.removeAttachment(file.id);
+  for (const attachment of originals) await host.removeAttachment(attachment.id);
   for (const file of encrypted.attachments) {
     await host.addAttachment({
       name: file.name,
@@ -189,12 +186,18 @@ function passcodeFor(planned: PlannedMessage, sender: SenderInput): { passcode?:
   return { passcode: sender.passcode };
 }
 
+/**
+ * Uploads the message with every attachment the host lists, inline images too, and leaves only the notice: an
+ * image left on the notice would go in the clear. The stored format names no content id, so the portal lists an
+ * inline image among the attachments rather than in its place in the HTML.
+ */
 async function applyEscrow(
   planned: PlannedMessage,
   loaded: LoadedMessage,
   deps: ApplyDeps,
   progress: ProgressReport,
   sender: SenderInput,
+  originals: readonly HostAttachment[],
 ): Promise<EscrowUse> {
   const { host, escrow } = deps;
   if (!escrow)
@@ -202,21 +205,14 @@ async function applyEscrow(
   const recipients = escrowRecipients(planned);
   const passcode = passcodeFor(planned, sender);
   progress('Reading the message…');
-  const files = await fileAttachments(host);
   const [subject, html, text, senderAddress] = await Promise.all([
     host.getSubject(),
     host.getBody('html'),
     host.getBody('text'),
     host.getSenderAddress(),
   ]);
-  const attachments = [];
-  for (const file of files) {
-    attachments.push({
-      name: file.name,
-      type: file.contentType,
-      data: await host.getAttachmentContent(file.id),
-    });
-  }
+  const carried = await readCarried(host, originals, (name) => progress(`Reading ${name}…`));
+  const attachments = carried.map(({ name, contentType, data }) => ({ name, type: contentType, data }));
   progress('Uploading for secure pickup…', 0);
   const result = await escrow({
     backendUrl: deps.backendUrl,
@@ -232,7 +228,7 @@ async function applyEscrow(
   const sent = { ...result, recipients: planned.addresses, sentAt: new Date(), subject };
   const kept = await keepSenderLink(host, sent);
   await host.setBody({ format: 'html', content: result.notice.html });
-  for (const file of files) await host.removeAttachment(file.id);
+  for (const attachment of originals) await host.removeAttachment(attachment.id);
   await record('escrow', planned, deps);
   await makeOwnCopy(host, sent, kept);
   return { proofs: recipients, ...passcode };
@@ -320,10 +316,13 @@ export async function applyPlan(
       await applyTag(planned, loaded, deps);
       return { action };
     case 'pgp':
-      await applyPgp(planned, loaded, deps, progress);
+      await applyPgp(planned, loaded, deps, progress, outline.attachments);
       return { action };
     case 'escrow':
-      return { action, escrow: await applyEscrow(planned, loaded, deps, progress, sender) };
+      return {
+        action,
+        escrow: await applyEscrow(planned, loaded, deps, progress, sender, outline.attachments),
+      };
     case 'split':
       return { action, opened: await applySplit(planned, outline, deps, progress) };
   }
