@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
+import type { ConfigInput } from '../../src/server/config/schema';
 import { createServer, type Server } from '../../src/server/serve';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { BED_VKS_URL, bedServerConfig } from '../helpers/bed-services';
@@ -22,9 +23,13 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
   return { context, close: () => context.close() };
 }
 
-/** `keyringDir`: the organisation's keyring (`*.asc`), for recipients whose domains accept mail on the bed. */
+/**
+ * `keyringDir`: the organisation's keyring (`*.asc`), for recipients whose domains accept mail on the bed;
+ * `settings`: other sections of the service's configuration (a `policyFile`, say).
+ */
 export async function startBackend(
   keyringDir?: string,
+  settings: ConfigInput = {},
 ): Promise<{ server: Server; base: string; token: string; adminToken: string }> {
   const bed = testbed();
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-tryit-'));
@@ -41,6 +46,7 @@ export async function startBackend(
     keys: { vksUrl: BED_VKS_URL, ...(keyringDir ? { keyringDir } : {}) },
     // The send check gives up at 3.5 s; the server must answer (partially if need be) before that.
     limits: { assessDeadlineMs: 3000 },
+    ...settings,
   });
   const server = await createServer(config);
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });

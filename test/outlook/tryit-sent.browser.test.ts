@@ -83,8 +83,8 @@ test('the list in the pane: the copy mailed to oneself, the link opened, the mes
   // Opened is not sent: the warning stays until the sender says they sent the copy.
   await item.getByText(/It is not in your mailbox until you send it/).waitFor();
   await item.getByRole('button', { name: 'I sent it' }).click();
-  await item.getByText(/Your mailbox has no copy of your link/).waitFor({ state: 'detached' });
-  expect(await item.getByText(/It is not in your mailbox until you send it/).count()).toBe(0);
+  await item.getByText(/It is not in your mailbox until you send it/).waitFor({ state: 'detached' });
+  expect(await item.getByText(/Your mailbox has no copy of your link/).count()).toBe(0);
 
   const [tab] = await Promise.all([
     context.waitForEvent('page'),

@@ -15,6 +15,11 @@ export interface SimAttachment {
   base64: string;
   size: number;
   isInline: boolean;
+  /**
+   * An inline image's content id, as Exchange keeps it and the body shows it (`cid:<contentId>`): Office tells an
+   * add-in from Mailbox 1.16 only, so the details this Outlook gives leave it out.
+   */
+  contentId?: string;
   /** `item`: an attached message or event, whose content Office gives as text in `item.format`. */
   attachmentType?: 'file' | 'item';
   item?: { format: 'eml' | 'iCalendar'; content: string };
@@ -46,6 +51,8 @@ export interface SimState {
   subject: string;
   html: string;
   text: string;
+  /** The body's type: what the add-in last wrote it as (Outlook's compose window starts in HTML). */
+  bodyType: 'html' | 'text';
   attachments: SimAttachment[];
   headers: Record<string, string>;
   notices: Record<string, SimNotice>;
@@ -81,6 +88,7 @@ export function emptyState(): SimState {
     subject: '',
     html: '',
     text: '',
+    bodyType: 'html',
     attachments: [],
     headers: {},
     notices: {},
@@ -173,6 +181,7 @@ function contentParts(state: SimState) {
           state.text = content;
           state.html = textToHtml(content);
         }
+        state.bodyType = opts.coercionType === 'html' ? 'html' : 'text';
         later(callback, undefined);
       },
     },
@@ -182,10 +191,10 @@ function contentParts(state: SimState) {
 function attachmentParts(state: SimState) {
   let nextId = 1;
   return {
-    getAttachmentsAsync: (callback: Callback<Omit<SimAttachment, 'base64' | 'item'>[]>) =>
+    getAttachmentsAsync: (callback: Callback<Omit<SimAttachment, 'base64' | 'item' | 'contentId'>[]>) =>
       later(
         callback,
-        state.attachments.map(({ base64: _content, item: _item, ...details }) => ({
+        state.attachments.map(({ base64: _content, item: _item, contentId: _id, ...details }) => ({
           ...details,
           attachmentType: details.attachmentType ?? 'file',
         })),
@@ -210,6 +219,8 @@ function attachmentParts(state: SimState) {
         base64,
         size,
         isInline: !!opts.isInline,
+        // Outlook shows a picture an add-in added by its name: `cid:<name>`.
+        ...(opts.isInline ? { contentId: name } : {}),
       });
       later(callback, id);
     },
@@ -326,9 +337,14 @@ function displayNewMessageFormAsync(options: SimOptions, state: SimState) {
   return (form: SimForm, ...rest: unknown[]) => {
     if (new TextEncoder().encode(form.htmlBody ?? '').length > FORM_HTML_LIMIT)
       throw new Error('The htmlBody parameter exceeds 32 KB.');
+    const callback = rest.find((arg) => typeof arg === 'function') as Callback<void> | undefined;
+    try {
+      options.openForm?.(form);
+    } catch (error) {
+      return failLater(callback as Callback<unknown>, error instanceof Error ? error.message : String(error));
+    }
     state.opened.push(form);
-    options.openForm?.(form);
-    later(rest.find((arg) => typeof arg === 'function') as Callback<void> | undefined, undefined);
+    later(callback, undefined);
   };
 }
 

@@ -4,6 +4,12 @@
  * backend that needs one; `?theme=dark`; `?to=` to start with recipients, as when opening the pane on a draft;
  * `?sender=` the signed-in mailbox). Loaded before the add-in bundles, so `Office` exists when they start.
  *
+ * A second compose form: where the add-in asks Outlook to open a new message (`displayNewMessageFormAsync`, as a
+ * split does), the page opens itself in a new window with that message's `to`, `cc`, `bcc`, `subject` and `html`
+ * and `opened=1`; there, as Outlook does for a new message, the launch-event bundle's OnNewMessageCompose handler
+ * runs once on load (and not on a page opened directly, which stands for a draft the sender is editing). The pane
+ * and that handler are the real bundles, so a split's hand-off crosses the real BroadcastChannel between the pages.
+ *
  * Signing in as in Microsoft 365 (a backend with `auth.entra`), through a test OpenID Connect provider's token
  * endpoint standing in for Entra and Outlook's token broker (test/helpers/entra-provider.ts):
  *   `naa=<token endpoint>` this Outlook supports nested app authentication (MSAL talks to its bridge);
@@ -20,11 +26,17 @@
  * out tokens naming any user. Where it is off (/try/settings.js says so), the page says so and ignores these.
  */
 import { fetchSignInSettings } from '../../addin/backend';
-import { textOfHtml } from '../../core/markup';
+import { escapeMarkup, textOfHtml } from '../../core/markup';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { bytesToBase64 } from '../base64';
 import { naaFaultOf, simulatedNaaBridge } from './naa-bridge';
-import { emptyState, textToHtml, type SimRecipient } from './simulated-office';
+import {
+  emptyState,
+  textToHtml,
+  type SimAttachment,
+  type SimForm,
+  type SimRecipient,
+} from './simulated-office';
 import { simulatedOfficeSso } from './simulated-sso';
 import type { SimAccount, SimBroker } from './test-broker';
 import { startTryPage } from './try-page';
@@ -76,9 +88,31 @@ function savedRoaming(): Record<string, unknown> {
   }
 }
 
+/** The parameters a new compose form is opened with; every other parameter (backend, token, sign-in) carries over. */
+const FORM_PARAMETERS = ['to', 'cc', 'bcc', 'subject', 'html', 'opened'];
+
+/** Opens the new message in a window of its own: this page, with the message's fields. */
+function openForm(form: SimForm): void {
+  const params = new URLSearchParams(location.search);
+  for (const name of FORM_PARAMETERS) params.delete(name);
+  const fields: Array<[string, string | undefined]> = [
+    ['to', form.toRecipients?.join(',')],
+    ['cc', form.ccRecipients?.join(',')],
+    ['bcc', form.bccRecipients?.join(',')],
+    ['subject', form.subject],
+    ['html', form.htmlBody],
+  ];
+  for (const [name, value] of fields) if (value) params.set(name, value);
+  params.set('opened', '1');
+  if (!window.open(`${location.pathname}?${params}`, '_blank'))
+    throw new Error(
+      'The browser blocked the new message’s window: allow pop-ups for this page and try again.',
+    );
+}
+
 const state = { ...emptyState(), roaming: savedRoaming() };
 const sim = startTryPage(
-  { sender, state, nestedAppAuth: naaUrl !== null, ...(sso ? { auth: sso } : {}) },
+  { sender, state, nestedAppAuth: naaUrl !== null, openForm, ...(sso ? { auth: sso } : {}) },
   {
     SENDGUARD_CONFIG: {
       backendUrl,
@@ -105,29 +139,70 @@ function parseList(value: string): SimRecipient[] {
     .map((entry) => ({ emailAddress: entry, displayName: entry }));
 }
 
-sim.state.to = parseList(query.get('to') ?? '');
+for (const field of RECIPIENT_FIELDS) sim.state[field] = parseList(query.get(field) ?? '');
+sim.state.subject = query.get('subject') ?? '';
+if (query.get('html')) {
+  sim.state.html = query.get('html')!;
+  sim.state.text = textOfHtml(sim.state.html);
+}
+
+/** Pictures the sender put in the body (`<img src="cid:…">`), kept after the text as they type. */
+const pictures: string[] = [];
+
+function typedBody(text: string): void {
+  sim.state.text = text;
+  sim.state.html = textToHtml(text) + pictures.join('');
+  sim.state.bodyType = 'html';
+}
 
 function renderAttachments(): void {
   const list = $('attachments');
   list.replaceChildren(
     ...sim.state.attachments.map((a) => {
       const li = document.createElement('li');
-      li.textContent = `${a.name} (${a.size} bytes)`;
+      const what = a.isInline
+        ? ', a picture in the text'
+        : a.attachmentType === 'item'
+          ? ', an attached item'
+          : '';
+      li.textContent = `${a.name} (${a.size} bytes${what})`;
       return li;
     }),
   );
 }
 
+/** Attached items as Outlook gives them: a message or event (named without extension), its content as text. */
+const ITEM_FORMATS: Record<string, 'eml' | 'iCalendar'> = { '.eml': 'eml', '.ics': 'iCalendar' };
+
+async function attached(file: File, isInline: boolean): Promise<SimAttachment> {
+  const dot = file.name.lastIndexOf('.');
+  const format = dot > 0 && !isInline ? ITEM_FORMATS[file.name.slice(dot).toLowerCase()] : undefined;
+  return {
+    id: `file-${sim.state.attachments.length + 1}-${file.name}`,
+    name: format ? file.name.slice(0, dot) : file.name,
+    contentType: file.type || 'application/octet-stream',
+    base64: bytesToBase64(await file.arrayBuffer()),
+    size: file.size,
+    isInline,
+    ...(format ? { attachmentType: 'item' as const, item: { format, content: await file.text() } } : {}),
+  };
+}
+
+/** A content id as Outlook makes one for a picture in the body: its name, `@`, and a unique suffix. */
+function contentIdFor(name: string): string {
+  const hex = (n: number) =>
+    Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${name}@01DA${hex(2).toUpperCase()}.${hex(4).toUpperCase()}`;
+}
+
 /** The simulated mailbox: the new messages the add-in opened (a split's groups, the sender's copy of their link). */
 function renderMailbox(): void {
   $('opened').replaceChildren(
-    ...(sim.state.opened as Array<{ toRecipients?: string[]; subject?: string; htmlBody?: string }>).map(
-      (m) => {
-        const li = document.createElement('li');
-        li.textContent = `To ${(m.toRecipients ?? []).join(', ')} — ${m.subject ?? ''}\n${textOfHtml(m.htmlBody ?? '')}`;
-        return li;
-      },
-    ),
+    ...sim.state.opened.map((m) => {
+      const li = document.createElement('li');
+      li.textContent = `To ${(m.toRecipients ?? []).join(', ')} — ${m.subject ?? ''}\n${textOfHtml(m.htmlBody ?? '')}`;
+      return li;
+    }),
   );
 }
 
@@ -156,23 +231,34 @@ function watchFields(): void {
   $('subject').addEventListener('input', (event) => {
     sim.state.subject = (event.target as HTMLInputElement).value;
   });
-  $('body').addEventListener('input', (event) => {
-    sim.state.text = (event.target as HTMLTextAreaElement).value;
-    sim.state.html = textToHtml(sim.state.text);
-  });
+  $('body').addEventListener('input', (event) => typedBody((event.target as HTMLTextAreaElement).value));
   $('attach').addEventListener('change', async (event) => {
     for (const file of Array.from((event.target as HTMLInputElement).files ?? [])) {
-      const base64 = bytesToBase64(await file.arrayBuffer());
-      sim.state.attachments.push({
-        id: `file-${sim.state.attachments.length + 1}-${file.name}`,
-        name: file.name,
-        contentType: file.type || 'application/octet-stream',
-        base64,
-        size: file.size,
-        isInline: false,
-      });
+      sim.state.attachments.push(await attached(file, false));
     }
     renderAttachments();
+  });
+  $('picture').addEventListener('change', async (event) => {
+    for (const file of Array.from((event.target as HTMLInputElement).files ?? [])) {
+      const contentId = contentIdFor(file.name);
+      sim.state.attachments.push({ ...(await attached(file, true)), contentId });
+      pictures.push(`<img src="cid:${escapeMarkup(contentId)}" alt="${escapeMarkup(file.name)}">`);
+    }
+    typedBody(sim.state.text);
+    renderAttachments();
+  });
+}
+
+/** On a new message Outlook opened: its OnNewMessageCompose handler, once, as Outlook runs it. */
+function newMessageOpened(): void {
+  if (query.get('opened') !== '1') return;
+  const handler = sim.actions.get('onNewMessageComposeHandler');
+  if (!handler) return;
+  void handler({
+    completed: () => {
+      document.body.dataset.newMessageChecked = 'true';
+      showItem();
+    },
   });
 }
 
@@ -221,6 +307,7 @@ function noticeSimulatedSignInOff(): void {
 document.addEventListener('DOMContentLoaded', () => {
   noticeSimulatedSignInOff();
   watchFields();
+  newMessageOpened();
   $('send').addEventListener('click', send);
   $('open-pane').addEventListener('click', () => $('pane').scrollIntoView());
   // The add-in writes to the item; keep the compose fields showing what it holds.
