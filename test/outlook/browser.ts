@@ -4,6 +4,7 @@
  * serving the add-in's bundles and the try-it page, with a sender's token the page is given (`?token=`) and an
  * admin's token for what only an admin does.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,11 @@ import { issueApiToken } from '../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../src/server/config/schema';
 import { createServer, type Server } from '../../src/server/serve';
 import { openSqliteStore } from '../../src/server/store/sqlite';
+import { gpgKey, peerHome, type PeerKey } from '../addin/openpgp-peers';
 import { BED_VKS_URL, bedServerConfig } from '../helpers/bed-services';
 import { launchChromium } from '../helpers/chromium';
 import { testbed } from '../helpers/testbed';
+import { buildOutlook } from './built-addin';
 
 export const ARTIFACTS = join(__dirname, '..', 'artifacts', 'outlook');
 
@@ -51,4 +54,54 @@ export async function startBackend(
   const server = await createServer(config);
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
   return { server, base, token, adminToken };
+}
+
+/**
+ * A recipient's key pair made by GnuPG for `uid`, in a throwaway home, with its public key alone in an
+ * organisation keyring directory there (for recipients whose domains accept mail on the bed).
+ */
+export function keyInKeyring(uid: string): { key: PeerKey; home: string; keyringDir: string } {
+  const home = peerHome();
+  const key = gpgKey(home, uid);
+  const keyringDir = join(home, 'keyring');
+  mkdirSync(keyringDir);
+  writeFileSync(join(keyringDir, `${key.fingerprint}.asc`), key.publicKey);
+  return { key, home, keyringDir };
+}
+
+/** What a file of try-it tests starts its backend with (startBackend's arguments). */
+export interface BackendOptions {
+  keyringDir?: string;
+  settings?: ConfigInput;
+}
+
+/** The backend and browser a file of try-it tests shares; filled in before its first test runs. */
+export interface TryItSuite {
+  server: Server;
+  base: string;
+  token: string;
+  adminToken: string;
+  context: BrowserContext;
+}
+
+/**
+ * For a file of try-it tests: before all of them, the bundles built, the backend started with what `prepare`
+ * gives (run first: making keys, writing a policy) and Chromium launched; after all, both closed.
+ */
+export function tryItSuite(prepare: () => BackendOptions | Promise<BackendOptions> = () => ({})): TryItSuite {
+  const suite = {} as TryItSuite;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    buildOutlook();
+    const { keyringDir, settings } = await prepare();
+    Object.assign(suite, await startBackend(keyringDir, settings));
+    browser = await launchBrowser();
+    suite.context = browser.context;
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }

@@ -4,38 +4,20 @@
  * pane bundle; the pane shows the hop list and the summary the parser gives. Screenshot:
  * test/artifacts/outlook/read.png.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describeHopTls, describeSummary, receivedReport } from '../../src/core/received';
-import type { Server } from '../../src/server/serve';
-import { ARTIFACTS, launchBrowser, startBackend } from './browser';
-import { buildOutlook } from './built-addin';
+import { ARTIFACTS, tryItSuite } from './browser';
 
 const fixture = (name: string) =>
   readFileSync(join(__dirname, '..', 'fixtures', 'received', `${name}.eml`), 'utf8');
 
-let server: Server;
-let base: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  buildOutlook();
-  ({ server, base } = await startBackend());
-  browser = await launchBrowser();
-  context = browser.context;
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = tryItSuite();
 
 /** Pastes the message into the simulated Outlook and opens it, as a reader selecting it would. */
 async function openMessage(page: Page, raw: string): Promise<void> {
-  await page.goto(`${base}/try/read.html`);
+  await page.goto(`${suite.base}/try/read.html`);
   await page.getByRole('status').waitFor();
   await page.getByLabel('Message headers').fill(raw);
   await page.getByRole('button', { name: 'Open this message' }).click();
@@ -50,8 +32,8 @@ async function hopTexts(page: Page): Promise<string[]> {
 
 describe('the try-it read page', () => {
   test('opens on a sample message and shows its report', async () => {
-    const page = await context.newPage();
-    await page.goto(`${base}/try/read.html`);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.base}/try/read.html`);
     await expect(page.getByRole('status').textContent()).resolves.toMatch(/^Encrypted on every hop/);
     await page.close();
   });
@@ -59,7 +41,7 @@ describe('the try-it read page', () => {
   test('a message with a plain hop: each hop in order, in plain words, and the summary says NOT encrypted', async () => {
     const raw = fixture('exim-legacy');
     const report = receivedReport(raw);
-    const page = await context.newPage();
+    const page = await suite.context.newPage();
     await openMessage(page, raw);
     const hops = await hopTexts(page);
     expect(hops).toHaveLength(report.hops.length);
@@ -77,7 +59,7 @@ describe('the try-it read page', () => {
   test('every hop over TLS, with local hand-offs named: the summary and a screenshot', async () => {
     const raw = fixture('postfix-amavis-dovecot');
     const report = receivedReport(raw);
-    const page = await context.newPage();
+    const page = await suite.context.newPage();
     await page.setViewportSize({ width: 1000, height: 1100 });
     await openMessage(page, raw);
     const hops = await hopTexts(page);
@@ -97,8 +79,8 @@ describe('the try-it read page', () => {
   });
 
   test("headings name the pane's parts for screen-reader navigation (dark theme)", async () => {
-    const page = await context.newPage();
-    await page.goto(`${base}/try/read.html?theme=dark`);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.base}/try/read.html?theme=dark`);
     await page.getByRole('status').waitFor();
     await expect(page.evaluate(() => document.body.classList.contains('dark'))).resolves.toBe(true);
     const headings = await page.getByRole('heading').allTextContents();

@@ -6,39 +6,18 @@
  * end to end: applying secure pickup in the pane keeps the sender link in the roaming settings, never in the
  * notice, and the new message heads the list. The screenshot goes to test/artifacts/outlook/sent-securely.png.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { escrowMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { senderLinkStore } from '../../src/addin/sent/link-store';
-import type { Server } from '../../src/server/serve';
 import { nodeFetch } from '../escrow/harness';
-import { ARTIFACTS, launchBrowser, startBackend } from './browser';
-import { buildOutlook } from './built-addin';
+import { ARTIFACTS, tryItSuite } from './browser';
 import { badge, compose } from './try-page';
 
 /** Where the try-it page keeps its roaming settings between visits (tryit.ts), and Outlook's setting name. */
 const TRY_ROAMING_KEY = 'sendguard-try-roaming-settings';
 const SETTING = 'senderLinks';
 
-let server: Server;
-let base: string;
-let token: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  buildOutlook();
-  ({ server, base, token } = await startBackend());
-  browser = await launchBrowser();
-  context = browser.context;
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = tryItSuite();
 
 /** The roaming settings that applying secure pickup leaves behind: this message's sender link, kept. */
 async function roamingWith(link: { id: string; url: string; expiresAt: string }): Promise<string> {
@@ -53,15 +32,15 @@ async function roamingWith(link: { id: string; url: string; expiresAt: string })
 
 test('the list in the pane: the copy mailed to oneself, the link opened, the message revoked', async () => {
   const sent = await escrowMessage({
-    backendUrl: base,
-    token,
+    backendUrl: suite.base,
+    token: suite.token,
     message: { subject: 'Lab results', html: '<p>x</p>', text: 'x', attachments: [] },
     recipients: [{ address: 'bob@partner.test', proof: 'code' }],
     expiryDays: 3,
     fetch: nodeFetch,
   });
-  const page = await context.newPage();
-  await page.goto(`${base}/try/?token=${encodeURIComponent(token)}`);
+  const page = await suite.context.newPage();
+  await page.goto(`${suite.base}/try/?token=${encodeURIComponent(suite.token)}`);
   const roaming = await roamingWith({ id: sent.id, url: sent.senderUrl, expiresAt: sent.expiresAt });
   await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [TRY_ROAMING_KEY, roaming]);
   await page.reload();
@@ -87,12 +66,12 @@ test('the list in the pane: the copy mailed to oneself, the link opened, the mes
   expect(await item.getByText(/Your mailbox has no copy of your link/).count()).toBe(0);
 
   const [tab] = await Promise.all([
-    context.waitForEvent('page'),
+    suite.context.waitForEvent('page'),
     item.getByRole('button', { name: 'Open message and replies' }).click(),
   ]);
   await tab.waitForLoadState('domcontentloaded');
   // The portal takes the secret out of the address bar once it has read it.
-  expect(tab.url()).toBe(`${base}/pickup/`);
+  expect(tab.url()).toBe(`${suite.base}/pickup/`);
   const browsed = await page.evaluate(
     () =>
       (window as unknown as { sendguardTry: { state: { browsed: string[] } } }).sendguardTry.state.browsed,
@@ -110,8 +89,8 @@ test('the list in the pane: the copy mailed to oneself, the link opened, the mes
 }, 120_000);
 
 test('applying secure pickup keeps the sender link in the roaming settings, not in the notice, and lists the message', async () => {
-  const page = await context.newPage();
-  await page.goto(`${base}/try/?token=${encodeURIComponent(token)}`);
+  const page = await suite.context.newPage();
+  await page.goto(`${suite.base}/try/?token=${encodeURIComponent(suite.token)}`);
   await compose(page, { to: 'carl@partial.sendguard.test', subject: 'SSN', body: 'Her SSN is 234-56-7890.' });
   await badge(page, 'carl@partial', 'Secure pickup');
   await page.getByRole('button', { name: 'Suggest one' }).click();

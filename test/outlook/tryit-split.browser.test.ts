@@ -13,18 +13,16 @@
  * nothing of the message in the clear.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SimState } from '../../src/outlook/tryit/simulated-office';
-import type { Server } from '../../src/server/serve';
-import { gpgDecrypt, gpgKey, peerHome, type PeerKey } from '../addin/openpgp-peers';
+import { gpgDecrypt, type PeerKey } from '../addin/openpgp-peers';
 import { waitForMail } from '../escrow/maildir';
 import { defaultPolicy } from '../helpers/policy';
-import { testbed, type Testbed } from '../helpers/testbed';
+import { testbed } from '../helpers/testbed';
 import { contentIdOf, fileNameOf, leaves, parseMime, type MimePart } from '../thunderbird/mime-parts';
-import { ARTIFACTS, launchBrowser, startBackend } from './browser';
-import { buildOutlook } from './built-addin';
+import { ARTIFACTS, keyInKeyring, tryItSuite } from './browser';
 import { submitAsExchange } from './play-exchange';
 import { badge, compose, send } from './try-page';
 
@@ -42,23 +40,11 @@ const FILES = [
   { name: 'scan.bin', mimeType: 'application/octet-stream', buffer: randomBytes(20_011) },
 ];
 
-let bed: Testbed;
-let server: Server;
-let base: string;
-let token: string;
 let reader: PeerKey;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let context: BrowserContext;
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  buildOutlook();
-  bed = testbed();
-  const home = peerHome();
-  reader = gpgKey(home, `Split Reader <${PGP_READER}>`);
-  const keyring = join(home, 'keyring');
-  mkdirSync(keyring);
-  writeFileSync(join(keyring, 'split-reader.asc'), reader.publicKey);
+const suite = tryItSuite(() => {
+  const { key, home, keyringDir } = keyInKeyring(`Split Reader <${PGP_READER}>`);
+  reader = key;
   // No secure pickup: confidential mail goes by forced TLS or else OpenPGP, so the two readers need one each.
   const shipped = defaultPolicy();
   const policy = {
@@ -72,14 +58,7 @@ beforeAll(async () => {
   expect(policy.classifications.find((c) => c.name === 'confidential')!.prefer).toEqual(['tls', 'pgp']);
   const policyFile = join(home, 'policy.json');
   writeFileSync(policyFile, JSON.stringify(policy));
-  ({ server, base, token } = await startBackend(keyring, { policyFile }));
-  browser = await launchBrowser();
-  context = browser.context;
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  return { keyringDir, settings: { policyFile } };
 });
 
 /** The simulated item of a try-it page as it stands. */
@@ -95,8 +74,8 @@ function attachedAs(parts: readonly MimePart[], name: string): MimePart {
 
 test('a split keeps the whole message: both messages arrive, one by forced TLS byte for byte, one decrypting with gpg', async () => {
   const mark = `outlook-split-${Date.now()}`;
-  const page = await context.newPage();
-  await page.goto(`${base}/try/?${new URLSearchParams({ token })}`);
+  const page = await suite.context.newPage();
+  await page.goto(`${suite.base}/try/?${new URLSearchParams({ token: suite.token })}`);
   await page.setInputFiles('#attach', FILES);
   await page.setInputFiles('#picture', { name: 'logo.png', mimeType: 'image/png', buffer: PICTURE });
   await compose(page, { to: `${TLS_READER}, ${PGP_READER}`, subject: `Contract ${mark}`, body: TEXT });
@@ -105,7 +84,7 @@ test('a split keeps the whole message: both messages arrive, one by forced TLS b
 
   // The split: the new message opens in a page of its own, and its check takes the attachments.
   const [opened] = await Promise.all([
-    context.waitForEvent('page'),
+    suite.context.waitForEvent('page'),
     page.getByRole('button', { name: 'Split into 2 messages' }).click(),
   ]);
   await opened.locator('body[data-new-message-checked="true"]').waitFor({ timeout: 30_000 });
@@ -134,6 +113,7 @@ test('a split keeps the whole message: both messages arrive, one by forced TLS b
   expect(sent).toContain(`Subject: #secure# Contract ${mark}`);
 
   // Exchange sends each item as it stands; the bed's Postfix delivers both readers into its maildir.
+  const bed = testbed();
   await submitAsExchange(bed, SENDER, await itemOf(page));
   await submitAsExchange(bed, SENDER, await itemOf(opened));
   const tls = parseMime(

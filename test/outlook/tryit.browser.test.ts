@@ -3,13 +3,11 @@
  * applying forced TLS and OpenPGP, and the real send handler blocking and allowing as it should. Screenshots go
  * to test/artifacts/outlook/ (narrow pane, light and dark).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import type { Server } from '../../src/server/serve';
-import { ARTIFACTS, launchBrowser, startBackend } from './browser';
-import { gpgDecrypt, gpgKey, peerHome, type PeerKey } from '../addin/openpgp-peers';
-import { buildOutlook } from './built-addin';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, keyInKeyring, tryItSuite } from './browser';
+import { gpgDecrypt, type PeerKey } from '../addin/openpgp-peers';
 import { badge, compose, send } from './try-page';
 import { formatFingerprint } from '../../src/core/fingerprint';
 import { testbed } from '../helpers/testbed';
@@ -23,20 +21,21 @@ const ADDRESSES = [
   'dee@null-mx.sendguard.test',
 ];
 
-let server: Server;
-let base: string;
-let token: string;
-let adminToken: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let context: BrowserContext;
 let pat: PeerKey;
+
+const suite = tryItSuite(() => {
+  // The bed's key domains accept no mail; a key in the organisation's keyring serves a domain that does.
+  const { key, keyringDir } = keyInKeyring('Pat <pat@tls-valid.sendguard.test>');
+  pat = key;
+  return { keyringDir };
+});
 
 /** Asks until every check has finished, so the page sees settled verdicts rather than "still being checked". */
 async function warm(): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const response = await fetch(`${base}/api/v1/assess`, {
+    const response = await fetch(`${suite.base}/api/v1/assess`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${suite.token}` },
       body: JSON.stringify({ recipients: ADDRESSES }),
     });
     const body = (await response.json()) as { partial: boolean };
@@ -45,31 +44,13 @@ async function warm(): Promise<void> {
   throw new Error('the bed did not settle');
 }
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  buildOutlook();
-  // The bed's key domains accept no mail; a key in the organisation's keyring serves a domain that does.
-  const home = peerHome();
-  pat = gpgKey(home, 'Pat <pat@tls-valid.sendguard.test>');
-  const keyring = join(home, 'keyring');
-  mkdirSync(keyring);
-  writeFileSync(join(keyring, 'pat.asc'), pat.publicKey);
-  ({ server, base, token, adminToken } = await startBackend(keyring));
-  await warm();
-  browser = await launchBrowser();
-  context = browser.context;
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+beforeAll(() => warm(), 60_000);
 
 async function openTry(query = ''): Promise<Page> {
-  const page = await context.newPage();
+  const page = await suite.context.newPage();
   const params = new URLSearchParams(query);
-  params.set('token', token);
-  await page.goto(`${base}/try/?${params}`);
+  params.set('token', suite.token);
+  await page.goto(`${suite.base}/try/?${params}`);
   await page.getByText('Send as usual').or(page.getByRole('alert')).first().waitFor();
   return page;
 }
@@ -191,9 +172,9 @@ describe('the try-it page', () => {
     };
     const [before, now] = [bedKeys.keys.alice!.fingerprint, bedKeys.keys.bob!.fingerprint];
     // An admin pinned Alice's key for Bob: the key Bob's own web key directory serves is now a change.
-    const pinned = await fetch(`${base}/api/v1/admin/pins/${encodeURIComponent(bob)}`, {
+    const pinned = await fetch(`${suite.base}/api/v1/admin/pins/${encodeURIComponent(bob)}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${suite.adminToken}` },
       body: JSON.stringify({ fingerprint: before }),
     });
     expect(pinned.status).toBe(200);
@@ -217,8 +198,8 @@ describe('the try-it page', () => {
       .getByText(`OpenPGP key ${formatFingerprint(now)}, the key used before`)
       .first()
       .waitFor();
-    const lookup = await fetch(`${base}/api/v1/keys/${encodeURIComponent(bob)}`, {
-      headers: { authorization: `Bearer ${token}` },
+    const lookup = await fetch(`${suite.base}/api/v1/keys/${encodeURIComponent(bob)}`, {
+      headers: { authorization: `Bearer ${suite.token}` },
     });
     await expect(lookup.json()).resolves.toMatchObject({
       verdict: 'valid',
@@ -229,8 +210,10 @@ describe('the try-it page', () => {
   }, 60_000);
 
   test('backend unreachable: the pane says so and the send check blocks', async () => {
-    const page = await context.newPage();
-    await page.goto(`${base}/try/?${new URLSearchParams({ backend: 'http://127.0.0.1:9', token })}`);
+    const page = await suite.context.newPage();
+    await page.goto(
+      `${suite.base}/try/?${new URLSearchParams({ backend: 'http://127.0.0.1:9', token: suite.token })}`,
+    );
     await page.getByRole('alert').filter({ hasText: 'could not be reached' }).first().waitFor();
     await compose(page, { to: 'ann@dane-ee.sendguard.test', body: 'Hello' });
     const refused = await send(page);
