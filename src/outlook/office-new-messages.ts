@@ -109,6 +109,9 @@ function display(office: typeof Office, message: NewMessage, html: string): Prom
   );
 }
 
+/** "a@x.example, b@y.example and c@z.example": whom the new message is to, in every field. */
+const recipientsOf = (message: NewMessage) => listed([...message.to, ...message.cc, ...message.bcc]);
+
 /** What the sender must do by hand when the new message did not get everything: which things, to which message. */
 function notCarried(
   message: NewMessage,
@@ -116,7 +119,6 @@ function notCarried(
   ack: Ack | undefined,
   deadlineMs: number,
 ): string {
-  const who = listed([...message.to, ...message.cc, ...message.bcc]);
   const names = ack ? ack.missing : prepared.handing.attachments.map((a) => a.name);
   const files = [...new Set(names)].map((name) => prepared.labels.get(name) ?? name);
   const bodyMissing = ack ? ack.bodyMissing : prepared.handing.html !== undefined;
@@ -128,7 +130,7 @@ function notCarried(
     ...(files.length > 0 ? [`add ${listed(files)} to it by hand`] : []),
     ...(bodyMissing ? ['copy this message’s text into it'] : []),
   ];
-  return `Outlook opened the new message to ${who}, but ${why}. Before sending that message, ${listed(todo)}.`;
+  return `Outlook opened the new message to ${recipientsOf(message)}, but ${why}. Before sending that message, ${listed(todo)}.`;
 }
 
 async function open(
@@ -147,10 +149,10 @@ async function open(
   if (limit !== undefined) {
     throw new SendguardError(
       'OUTLOOK_CANNOT_HAND_OFF',
-      `${limit}: the message to ${listed(message.to.concat(message.cc, message.bcc))} was not opened.`,
+      `${limit}: the message to ${recipientsOf(message)} was not opened.`,
     );
   }
-  const { answer, cancel } = desk.expect({ ...message }, handing, deadlineMs);
+  const { answer, cancel } = desk.expect(message, handing, deadlineMs);
   try {
     await display(office, message, prepared.formHtml);
   } catch (error) {
