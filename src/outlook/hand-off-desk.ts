@@ -2,8 +2,11 @@
  * The pane's side of the hand-off (hand-off.ts): the new messages it opened and is waiting on, and the channel it
  * answers their asks on, open only while it waits for one. An ask is given what it asks for only when it matches
  * exactly one message still waiting; once given, or once its deadline passed, a message is answered no more.
+ * While it waits, it keeps a note of each (hand-off-notes.ts) for a new message that asks after the pane is gone.
  */
+import { systemClock, type Clock } from '../core/clock';
 import { HAND_OFF_CHANNEL, isAck, isAsk, sameMessage, type Ack, type Addressed, type Give } from './hand-off';
+import { dropNote, keepNote, localNotes, type NoteStore } from './hand-off-notes';
 
 /** What a message opened for a split hands over. */
 export type Handing = Pick<Give, 'attachments' | 'html'>;
@@ -19,21 +22,31 @@ interface Waiting {
 export interface DeskDeps {
   channel: () => BroadcastChannel;
   newId: () => string;
+  /** Where notes of the waiting hand-offs are kept; none: no notes. */
+  notes?: NoteStore;
+  clock: Clock;
 }
 
-export const deskDeps = (): DeskDeps => ({
-  channel: () => new BroadcastChannel(HAND_OFF_CHANNEL),
-  newId: () => crypto.randomUUID(),
-});
+export const deskDeps = (): DeskDeps => {
+  const notes = localNotes();
+  return {
+    channel: () => new BroadcastChannel(HAND_OFF_CHANNEL),
+    newId: () => crypto.randomUUID(),
+    ...(notes ? { notes } : {}),
+    clock: systemClock,
+  };
+};
 
 export interface HandOffDesk {
   /**
-   * Waits for the message `opened` to ask, hands it `handing`, and resolves with its acknowledgement, or with
-   * `undefined` when none came within `deadlineMs`. `cancel` stops waiting (Outlook did not open the message).
+   * Waits for the message `opened` to ask, hands it `handing` (`things`, as the sender knows them), and resolves
+   * with its acknowledgement, or with `undefined` when none came within `deadlineMs`. `cancel` stops waiting
+   * (Outlook did not open the message).
    */
   expect(
     opened: Addressed,
     handing: Handing,
+    things: string[],
     deadlineMs: number,
   ): { answer: Promise<Ack | undefined>; cancel(): void };
 }
@@ -57,8 +70,20 @@ export function handOffDesk(deps: DeskDeps = deskDeps()): HandOffDesk {
   }
 
   return {
-    expect(opened, handing, deadlineMs) {
+    expect(opened, handing, things, deadlineMs) {
       const handOff = deps.newId();
+      const { notes, clock } = deps;
+      const { to, cc, bcc, subject } = opened;
+      if (notes)
+        keepNote(notes, clock, {
+          id: handOff,
+          to,
+          cc,
+          bcc,
+          subject,
+          things,
+          until: clock.now() + deadlineMs,
+        });
       if (!channel) {
         channel = deps.channel();
         channel.addEventListener('message', (event) => heard((event as MessageEvent).data));
@@ -68,6 +93,7 @@ export function handOffDesk(deps: DeskDeps = deskDeps()): HandOffDesk {
         const settle = (ack: Ack | undefined) => {
           clearTimeout(timer);
           waiting.delete(handOff);
+          if (notes) dropNote(notes, clock, handOff);
           if (waiting.size === 0) {
             channel?.close();
             channel = undefined;

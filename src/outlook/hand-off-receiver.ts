@@ -2,14 +2,19 @@
 /**
  * The new message's side of the hand-off (hand-off.ts), run by its new-message check (OnNewMessageCompose): ask
  * whether a pane opened this message, and if one answers, add what it hands over, save, and say what was added.
- * A message nobody opened for a split (every other new message) gets no answer and carries on after `askMs`.
+ * A message nobody opened for a split (every other new message) gets no answer and carries on after `askMs`;
+ * one whose pane is gone (the sender closed the message they split) gets no answer either, but finds the pane's
+ * note (hand-off-notes.ts) and tells the sender what to add by hand.
  * Where the runtime has no BroadcastChannel (classic Outlook on Windows' JavaScript-only runtime) there is nothing
  * to ask on, and the pane knows not to hand anything over there.
  */
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
+import { systemClock, type Clock } from '../core/clock';
+import { listed } from '../core/english';
 import { messageOf } from '../core/errors';
 import { HAND_OFF_CHANNEL, isGive, type Ack, type Ask, type Give, type HandedAttachment } from './hand-off';
+import { localNotes, takeNote, type NoteStore } from './hand-off-notes';
 import { officeAsync } from './office-async';
 
 /** How long a new message waits for a pane to answer: a pane waiting for it answers at once. */
@@ -22,11 +27,20 @@ export interface ReceiverDeps {
   askMs: number;
   /** Adds one handed attachment to this message (inline ones as pictures in its body). */
   attach: (attachment: HandedAttachment) => Promise<void>;
+  /** Where panes note the hand-offs they wait for; none: no notes to find. */
+  notes?: NoteStore;
+  clock: Clock;
 }
+
+/** The info bar notice saying what did not come over from the message the sender split. */
+export const LEFT_BEHIND_NOTICE = 'sendguard-split-left-behind';
 
 /** The receiver over Office.js, for the message the event is about. */
 export function officeReceiverDeps(office: typeof Office, askMs = HAND_OFF_ASK_MS): ReceiverDeps {
+  const notes = localNotes();
   return {
+    ...(notes ? { notes } : {}),
+    clock: systemClock,
     channel: () =>
       typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(HAND_OFF_CHANNEL),
     newId: () => crypto.randomUUID(),
@@ -92,6 +106,18 @@ async function add(host: MailHost, deps: ReceiverDeps, give: Give, stillWanted: 
   return { type: 'ack', handOff: give.handOff, missing, bodyMissing, ...(why ? { why } : {}) };
 }
 
+/** Where no pane answered but one noted this message: what to add by hand, in the message's info bar. */
+async function sayLeftBehind(host: MailHost, deps: ReceiverDeps, asked: Ask): Promise<void> {
+  const note = deps.notes ? takeNote(deps.notes, deps.clock, asked) : undefined;
+  if (!note) return;
+  const them = note.things.length === 1 ? 'it' : 'them';
+  await host.notify({
+    id: LEFT_BEHIND_NOTICE,
+    kind: 'error',
+    text: `${listed(note.things)} did not come over from the message you split, which no longer answers: add ${them} to this message by hand before you send it.`,
+  });
+}
+
 /** Takes a split's hand-off when a pane opened this message; true when it did (and something was handed). */
 export async function takeHandOff(
   host: MailHost,
@@ -103,19 +129,19 @@ export async function takeHandOff(
   try {
     const [recipients, subject] = await Promise.all([host.getRecipients(), host.getSubject()]);
     const addresses = (field: keyof typeof recipients) => recipients[field].map((r) => r.address);
-    const give = await ask(
-      channel,
-      {
-        type: 'ask',
-        ask: deps.newId(),
-        to: addresses('to'),
-        cc: addresses('cc'),
-        bcc: addresses('bcc'),
-        subject,
-      },
-      deps.askMs,
-    );
-    if (!give) return false;
+    const question: Ask = {
+      type: 'ask',
+      ask: deps.newId(),
+      to: addresses('to'),
+      cc: addresses('cc'),
+      bcc: addresses('bcc'),
+      subject,
+    };
+    const give = await ask(channel, question, deps.askMs);
+    if (!give) {
+      await sayLeftBehind(host, deps, question);
+      return false;
+    }
     channel.postMessage(await add(host, deps, give, stillWanted));
     return true;
   } finally {

@@ -55,7 +55,7 @@ const isStrings = (value: unknown): value is string[] =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
 
-const isAddressed = (value: Record<string, unknown>) =>
+export const isAddressed = (value: Record<string, unknown>) =>
   isStrings(value.to) && isStrings(value.cc) && isStrings(value.bcc) && typeof value.subject === 'string';
 
 const isHanded = (value: unknown): value is HandedAttachment =>

@@ -67,6 +67,9 @@ function inlineName(name: string, taken: Set<string>): string {
   return candidate;
 }
 
+/** How the sender knows the HTML body, where it is handed over rather than opened with the message. */
+const MESSAGE_TEXT = 'the message text';
+
 function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
@@ -122,7 +125,7 @@ function notCarried(
   const names = ack ? ack.missing : prepared.handing.attachments.map((a) => a.name);
   const files = [...new Set(names)].map((name) => prepared.labels.get(name) ?? name);
   const bodyMissing = ack ? ack.bodyMissing : prepared.handing.html !== undefined;
-  const things = listed([...(bodyMissing ? ['the message text'] : []), ...files]);
+  const things = listed([...(bodyMissing ? [MESSAGE_TEXT] : []), ...files]);
   const why = ack
     ? `Sendguard could not add ${things} to it${ack.why ? ` (${ack.why})` : ''}`
     : `Sendguard in that message did not take ${things} within ${plural(Math.round(deadlineMs / 1000), 'second')}`;
@@ -152,7 +155,11 @@ async function open(
       `${limit}: the message to ${recipientsOf(message)} was not opened.`,
     );
   }
-  const { answer, cancel } = desk.expect(message, handing, deadlineMs);
+  const things = [
+    ...(handing.html !== undefined ? [MESSAGE_TEXT] : []),
+    ...new Set(prepared.labels.values()),
+  ];
+  const { answer, cancel } = desk.expect(message, handing, things, deadlineMs);
   try {
     await display(office, message, prepared.formHtml);
   } catch (error) {

@@ -27,8 +27,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 test('an ask matching two waiting messages gets nothing, and both are given up at their deadline', async () => {
   const desk = handOffDesk();
-  const first = desk.expect(OPENED, HANDING, 300);
-  const second = desk.expect(OPENED, HANDING, 300);
+  const first = desk.expect(OPENED, HANDING, ['contract.pdf'], 300);
+  const second = desk.expect(OPENED, HANDING, ['contract.pdf'], 300);
   const { channel, heard } = newMessageEnd();
   channel.postMessage(ask('a1'));
   await expect(Promise.all([first.answer, second.answer])).resolves.toEqual([undefined, undefined]);
@@ -38,7 +38,7 @@ test('an ask matching two waiting messages gets nothing, and both are given up a
 
 test('one match is given what it asked for once; only its own acknowledgement settles it', async () => {
   const desk = handOffDesk();
-  const waiting = desk.expect(OPENED, HANDING, 2000);
+  const waiting = desk.expect(OPENED, HANDING, ['contract.pdf'], 2000);
   const { channel, heard } = newMessageEnd();
   channel.postMessage({ type: 'ask', ask: 'a0', to: 'bo@partner.example' });
   channel.postMessage(ask('a1', { to: ['Bo@Partner.Example'] }));

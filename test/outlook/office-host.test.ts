@@ -21,7 +21,10 @@ jest.mock('office-addin-manifest', () => ({
 }));
 import type { Backend } from '../../src/addin/backend';
 import type { CarriedAttachment, NewMessage } from '../../src/addin/host';
-import { officeReceiverDeps } from '../../src/outlook/hand-off-receiver';
+import { systemClock } from '../../src/core/clock';
+import { handOffDesk } from '../../src/outlook/hand-off-desk';
+import { NOTES_KEY, type NoteStore } from '../../src/outlook/hand-off-notes';
+import { officeReceiverDeps, type ReceiverDeps } from '../../src/outlook/hand-off-receiver';
 import { newMessageHandler } from '../../src/outlook/launchevent';
 import { createOfficeHost, themeOf } from '../../src/outlook/office-host';
 import type { NewMessageOptions } from '../../src/outlook/office-new-messages';
@@ -235,7 +238,10 @@ const backend = (): Backend => ({
  * A second compose form as Outlook opens it for `displayNewMessageFormAsync`: a simulated item of its own, whose
  * new-message check (the launch event's real handler) runs as Outlook runs it, once per form.
  */
-function secondForm(changes: (form: SimForm) => SimForm = (form) => form) {
+function secondForm(
+  changes: (form: SimForm) => SimForm = (form) => form,
+  receiving: Partial<ReceiverDeps> = {},
+) {
   const forms: Array<{
     sim: ReturnType<typeof simulateOffice>;
     completions: unknown[];
@@ -258,7 +264,7 @@ function secondForm(changes: (form: SimForm) => SimForm = (form) => form) {
       host: () => createOfficeHost(office),
       backend,
       deadlineMs: 5000,
-      receiver: () => officeReceiverDeps(office, 300),
+      receiver: () => ({ ...officeReceiverDeps(office, 300), ...receiving }),
     })({ completed: (options) => void completions.push(options) });
     forms.push({ sim, completions, done });
   };
@@ -380,6 +386,38 @@ describe('new messages for a split', () => {
     await forms[0]!.done;
     expect(forms[0]!.sim.state.attachments).toEqual([]);
     expect(forms[0]!.completions).toEqual([undefined]);
+  });
+
+  test('the pane gone (the sender closed the message they split): the new message’s check says what to add by hand', async () => {
+    const saved = new Map<string, string>();
+    const notes: NoteStore = {
+      getItem: (key) => saved.get(key) ?? null,
+      setItem: (key, value) => void saved.set(key, value),
+    };
+    // A pane that no longer hears anything: its channel leads nowhere, its note is all that is left of it.
+    const desk = handOffDesk({
+      channel: () => new BroadcastChannel('a closed pane'),
+      newId: () => 'hand-off-1',
+      notes,
+      clock: systemClock,
+    });
+    let asked: SimForm | undefined;
+    const { host } = mocked({ openForm: (form) => void (asked = form) }, { desk, deadlineMs: 1500 });
+    const opening = host.newMessages!.open(message());
+    const refused = expect(opening).rejects.toMatchObject({ code: 'OUTLOOK_HAND_OFF_INCOMPLETE' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { forms, openForm } = secondForm(undefined, { notes });
+    openForm(asked!);
+    await forms[0]!.done;
+    expect(forms[0]!.completions).toEqual([undefined]);
+    expect(forms[0]!.sim.state.notices['sendguard-split-left-behind']).toEqual({
+      type: 'errorMessage',
+      message:
+        'contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) did not come over from the message you split, which no longer answers: add them to this message by hand before you send it.',
+    });
+    // Told once: the note is taken.
+    expect(JSON.parse(saved.get(NOTES_KEY)!)).toEqual([]);
+    await refused;
   });
 
   test('what the new form could not add is named with Outlook’s reason', async () => {
