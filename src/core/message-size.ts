@@ -3,6 +3,7 @@
  * is encrypted or split (docs/policy.md, "Message sizes"), and the sentence that names a message over its limit.
  * An estimate errs large: a message it lets through must fit, and one just over is better named than bounced.
  */
+import { bodyImageFiles } from './data-url-images';
 import { listed } from './english';
 import { ciphertextSize } from './escrow/stream-format';
 import type { Candidate } from './plan/types';
@@ -115,14 +116,16 @@ function mimeBytes(outline: MessageOutline): number {
   return outline.attachments.reduce((sum, a) => sum + attachmentPart(a.name, a.size), bodies);
 }
 
+/**
+ * The text body armored, and each file encrypted: every listed attachment and every picture the HTML holds as a
+ * `data:` URL (Thunderbird's inline images), which OpenPGP sends as files because the HTML does not go.
+ */
 function pgpBytes(outline: MessageOutline, keys: number): number {
   const sealed = (bytes: number, name = '') =>
     bytes + utf8Length(name) + PGP_MESSAGE_BYTES + keys * PGP_PER_KEY_BYTES;
   const body = PART_HEADER_BYTES + armoredLength(sealed(utf8Length(outline.text)));
-  return outline.attachments.reduce(
-    (sum, a) => sum + attachmentPart(`${a.name}.pgp`, sealed(a.size, a.name)),
-    body,
-  );
+  const files = [...outline.attachments, ...bodyImageFiles(outline)];
+  return files.reduce((sum, f) => sum + attachmentPart(`${f.name}.pgp`, sealed(f.size, f.name)), body);
 }
 
 /** What secure pickup stores: the manifest (subject, HTML, text, attachment entries) and each attachment, encrypted. */

@@ -3,7 +3,8 @@
  * its content id) beside a file and an attached message: nothing stays on the message in the clear and nothing is
  * lost. OpenPGP turns every attachment, the image too, into a `.pgp` file GnuPG decrypts to the original bytes;
  * secure pickup stores them all, as the recipient's portal client reads them back from a real escrow service,
- * and leaves the notice with no attachment.
+ * and leaves the notice with no attachment. And OpenPGP on a Thunderbird-like message, whose inline images are
+ * `data:` URLs in the HTML that no attachment list shows: each goes as a `.pgp` file too.
  */
 import { escrowMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
@@ -59,6 +60,62 @@ test('OpenPGP: every attachment, the inline image too, leaves as a .pgp file gpg
   for (const [index, original] of originals.entries()) {
     const decrypted = gpgDecrypt([bob.secretFile], Buffer.from(item.attachments[index]!.data));
     expect([original.name, decrypted.equals(original.data)]).toEqual([original.name, true]);
+  }
+  expect(item.html).toBe('');
+  expect(item.text).toMatch(/^-----BEGIN PGP MESSAGE-----/);
+}, 60_000);
+
+/** Every byte value, and the same reversed: pictures whose bytes must come back exactly. */
+const CHART = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+const SKETCH = Buffer.from(CHART).reverse();
+/** The HTML as Thunderbird's serializer writes an attribute: `&` and `"` as references. */
+const inAttribute = (url: string) => url.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+/** Every byte percent-encoded but letters, digits and a few marks that stand for themselves, `&` and `"` among them. */
+const percentEncoded = (bytes: Buffer) =>
+  [...bytes]
+    .map((b) => {
+      const char = String.fromCharCode(b);
+      return /[A-Za-z0-9&"'()*]/.test(char) ? char : `%${b.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
+
+/**
+ * A Thunderbird compose item: a listed file named like the first picture, and two pictures in the HTML only, one
+ * from the image dialog (`filename=`, base64) shown twice, one pasted (no name, percent-encoded).
+ */
+function thunderbirdMessage(to: string): Item {
+  const item = wholeMessage({ to: [{ address: to }] });
+  const dialog = `data:image/png;filename=chart.png;base64,${CHART.toString('base64')}`;
+  const pasted = `data:image/gif,${percentEncoded(SKETCH)}`;
+  item.html =
+    `<p>Figures:</p><p><img src="${inAttribute(dialog)}" alt="chart" moz-do-not-send="false"></p>` +
+    `<p><img src="${inAttribute(pasted)}"></p><p>Again: <img src="${inAttribute(dialog)}"></p>`;
+  item.attachments = [item.attachments[0]!];
+  item.attachments[0]!.name = 'chart.png';
+  return item;
+}
+
+test('OpenPGP: the pictures a Thunderbird body holds as data: URLs leave as .pgp files gpg decrypts to their bytes', async () => {
+  const bob = gpgKey(peerHome(), `Bob <${B}>`);
+  const item = thunderbirdMessage(B);
+  const listed = Buffer.from(item.attachments[0]!.data);
+  const { deps, loaded, planned } = await applied(item, splitPolicy(), { [B]: bob.publicKey }, {});
+  expect(planned.plan.action).toBe('pgp');
+
+  const result = await applyPlan(planned, loaded, deps);
+
+  expect(result.pgp).toEqual({ bodyImages: 2 });
+  const expected = [
+    ['chart.png.pgp', listed],
+    ['chart (2).png.pgp', CHART],
+    ['image-1.gif.pgp', SKETCH],
+  ] as const;
+  expect(item.attachments.map((a) => [a.name, a.contentType])).toEqual(
+    expected.map(([name]) => [name, 'application/pgp-encrypted']),
+  );
+  for (const [index, [name, bytes]] of expected.entries()) {
+    const decrypted = gpgDecrypt([bob.secretFile], Buffer.from(item.attachments[index]!.data));
+    expect([name, decrypted.equals(bytes)]).toEqual([name, true]);
   }
   expect(item.html).toBe('');
   expect(item.text).toMatch(/^-----BEGIN PGP MESSAGE-----/);

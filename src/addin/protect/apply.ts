@@ -13,6 +13,7 @@ import { encryptMessage } from './pgp';
 import { keepSenderLink, makeOwnCopy } from '../sent/keep-own-link';
 import { tagChanges } from './tag';
 import { mailboxKey } from '../../core/addresses';
+import { bodyImageFiles } from '../../core/data-url-images';
 import type { EscrowRecipient } from '../../core/escrow/wire';
 import { listed } from '../../core/english';
 import { messageOf, SendguardError } from '../../core/errors';
@@ -112,26 +113,35 @@ async function encryptionKeys(
   ];
 }
 
+/** What applying OpenPGP did beyond the body and the listed attachments. */
+export interface PgpUse {
+  /** Pictures the HTML body held in itself (`data:` URLs, Thunderbird's inline images), now encrypted files. */
+  bodyImages: number;
+}
+
 /**
  * The text body inline and every attachment the host lists as its own `.pgp` file, inline images too: the HTML
  * that showed an image is replaced by the encrypted text, so the image goes as an encrypted file rather than
- * staying on the message in the clear or being lost.
+ * staying on the message in the clear or being lost. Pictures the HTML holds in itself as `data:` URLs, which no
+ * host lists (Thunderbird keeps every inline image so), go as files the same way.
  */
 async function applyPgp(
   planned: PlannedMessage,
   loaded: LoadedMessage,
   deps: ApplyDeps,
   progress: ProgressReport,
-  originals: readonly HostAttachment[],
-): Promise<void> {
+  outline: Outline,
+): Promise<PgpUse> {
   const { host } = deps;
+  const originals = outline.attachments;
   progress('Collecting keys…');
   const keys = await encryptionKeys(planned, loaded, deps);
-  const attachments = await readCarried(host, originals, (name) => progress(`Reading ${name}…`));
+  const carried = await readCarried(host, originals, (name) => progress(`Reading ${name}…`));
+  const images = bodyImageFiles(outline).map(({ name, bytes }) => ({ name, data: bytes() }));
   progress('Encrypting…', 0);
   const encrypted = await encryptMessage({
-    text: await host.getBody('text'),
-    attachments,
+    text: outline.text,
+    attachments: [...carried, ...images],
     keys,
     onProgress: (done, total) => progress(`Encrypting (${done} of ${total})…`, done / total),
   });
@@ -146,6 +156,7 @@ async function applyPgp(
     });
   }
   await record('pgp', planned, deps);
+  return { bodyImages: images.length };
 }
 
 /** Each recipient with the proof the plan chose; an error when one has none (the plan would not pick pickup). */
@@ -166,9 +177,13 @@ export interface EscrowUse {
   passcode?: string;
 }
 
-/** What applyPlan did: the action; for secure pickup what it used; for a split the messages it opened. */
+/**
+ * What applyPlan did: the action; for OpenPGP the body's pictures it sent as files; for secure pickup what it
+ * used; for a split the messages it opened.
+ */
 export interface Applied {
   action: AppliedAction;
+  pgp?: PgpUse;
   escrow?: EscrowUse;
   opened?: OpenedGroup[];
 }
@@ -316,8 +331,7 @@ export async function applyPlan(
       await applyTag(planned, loaded, deps);
       return { action };
     case 'pgp':
-      await applyPgp(planned, loaded, deps, progress, outline.attachments);
-      return { action };
+      return { action, pgp: await applyPgp(planned, loaded, deps, progress, outline) };
     case 'escrow':
       return {
         action,

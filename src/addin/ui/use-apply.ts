@@ -9,6 +9,7 @@ import type { PlannedMessage } from '../assessment';
 import { recordFailure } from '../failure-log';
 import {
   applyPlan,
+  type Applied,
   type AppliedAction,
   type ApplyDeps,
   type OpenedGroup,
@@ -18,14 +19,27 @@ import type { Plan, PlanGroup } from '../../core/plan';
 import type { LoadedMessage } from '../state';
 import type { ApplyStatus } from './PlanBar';
 
+const PGP_DONE = `The message and its attachments are encrypted with ${PROTECTION_NAMES.pgp}`;
+
 /** Every action applyPlan can apply has its sentence: a new one without it does not compile. */
 const DONE: Record<AppliedAction, string> = {
   tag: `Ready for ${PROTECTION_NAMES.tls}: the tag is on the message. You can send it.`,
-  pgp: `The message and its attachments are encrypted with ${PROTECTION_NAMES.pgp}. You can send it.`,
+  pgp: `${PGP_DONE}. You can send it.`,
   escrow: `The message is stored for ${PROTECTION_NAMES.escrow}; the body is now the pickup notice. You can send it.`,
   split:
     'The other groups are open in new messages, each with the whole message; this one keeps the first group. Each passes the send check on its own when it is sent.',
 };
+
+/** The sentence for what was applied: OpenPGP's says so when the body's pictures went as encrypted files. */
+function doneText({ action, pgp }: Applied): string {
+  const images = pgp?.bodyImages ?? 0;
+  if (images === 0) return DONE[action];
+  const pictures =
+    images === 1
+      ? 'the picture in the body arrives as an encrypted attachment'
+      : `the ${images} pictures in the body arrive as encrypted attachments`;
+  return `${PGP_DONE}; ${pictures}. You can send it.`;
+}
 
 /** A split this pane made: the plan it followed, the group this message kept, and the messages it opened. */
 export interface SplitDone {
@@ -70,11 +84,12 @@ export function useApply(deps: ApplyDeps): ApplyControl {
         setStatus({ kind: 'working', step, ...(fraction !== undefined ? { fraction } : {}) }),
       sender,
     ).then(
-      ({ action, escrow, opened }) => {
+      (applied) => {
+        const { escrow, opened } = applied;
         setUsedPasscode(escrow?.passcode);
         const kept = planned.plan.groups?.[0];
         if (opened && kept) setSplit({ plan: planned.plan, kept, opened });
-        setStatus({ kind: 'done', text: DONE[action] });
+        setStatus({ kind: 'done', text: doneText(applied) });
         then();
       },
       (error: unknown) => fail('applying the protection', error, messageOf(error)),
