@@ -2,7 +2,7 @@
  * A split in a real Thunderbird (issue 22), driven through the shared pane as a sender would: a message with
  * attachments (a binary, a text file and an attached message) and an inline image, to two recipients that need
  * different protections, split and sent in one step, arrives at the bed's Postfix as two messages that each carry
- * the whole message, byte for byte.
+ * the whole message, byte for byte (the OpenPGP one with the inline image as an encrypted file).
  *
  * The backend's policy here disables secure pickup and lets a confidential message go by forced TLS or OpenPGP,
  * so that no one protection serves both recipients: tls-reader@mailbox.sendguard.test (verdict `encrypted`, no
@@ -128,7 +128,10 @@ function expectWholeInTheClear(raw: string, subject: string): void {
   expect(html).toContain(`src="cid:${contentIdOf(image!)}"`);
 }
 
-/** The OpenPGP message: nothing readable in transit; the body and every attachment decrypt to what was written. */
+/**
+ * The OpenPGP message: nothing readable in transit; the body, every attachment and the inline image decrypt to
+ * what was written.
+ */
 function expectWholeEncrypted(raw: string, subject: string): void {
   expect(header(raw, 'subject')).toBe(subject);
   expect(raw).not.toContain('DE89 3704');
@@ -141,6 +144,9 @@ function expectWholeEncrypted(raw: string, subject: string): void {
   for (const { name, data } of FILES) {
     expect(gpg.run(['--decrypt'], attached(message, `${name}.pgp`).content).equals(data)).toBe(true);
   }
+  // The inline image lived in the HTML as a data: URL, which no attachment list shows: it goes as a file too.
+  expect(gpg.run(['--decrypt'], attached(message, 'logo.png.pgp').content).equals(LOGO)).toBe(true);
+  expect(leaves(message).some((part) => part.type.startsWith('image/'))).toBe(false);
 }
 
 /**
@@ -151,7 +157,7 @@ test.each([
   ['confidential', 'the original keeps forced TLS, the new message goes by OpenPGP'],
   ['confidential-pgp-first', 'the original keeps OpenPGP, the new message goes by forced TLS'],
 ])(
-  'split and sent in one step as %s (%s): each group gets the whole message, the forced-TLS one with every attachment byte-identical and the inline image as a Content-ID part, the OpenPGP one with attachments gpg decrypts to the same bytes',
+  'split and sent in one step as %s (%s): each group gets the whole message, the forced-TLS one with every attachment byte-identical and the inline image as a Content-ID part, the OpenPGP one with attachments and the inline image gpg decrypts to the same bytes',
   async (classification) => {
     const token = `split-${classification}-${Date.now()}`;
     const subject = `Contract ${token}`;
