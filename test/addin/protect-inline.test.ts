@@ -8,6 +8,7 @@
  */
 import { escrowMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
+import { doneText } from '../../src/addin/ui/use-apply';
 import { loadMessage, planWith } from '../../src/addin/state';
 import type { Policy } from '../../src/core/policy/schema';
 import { nodeFetch, pickupByCode, recordingMailer, startEscrowServer } from '../escrow/harness';
@@ -52,8 +53,11 @@ test('OpenPGP: every attachment, the inline image too, leaves as a .pgp file gpg
   const { deps, loaded, planned } = await applied(item, splitPolicy(), { [B]: bob.publicKey }, {});
   expect(planned.plan.action).toBe('pgp');
 
-  await applyPlan(planned, loaded, deps);
+  const result = await applyPlan(planned, loaded, deps);
 
+  expect(doneText(result)).toBe(
+    'The message and its attachments are encrypted with OpenPGP. You can send it.',
+  );
   expect(item.attachments.map((a) => [a.name, a.contentType, a.inline])).toEqual(
     originals.map((o) => [`${o.name}.pgp`, 'application/pgp-encrypted', false]),
   );
@@ -105,6 +109,9 @@ test('OpenPGP: the pictures a Thunderbird body holds as data: URLs leave as .pgp
   const result = await applyPlan(planned, loaded, deps);
 
   expect(result.pgp).toEqual({ bodyImages: 2 });
+  expect(doneText(result)).toBe(
+    'The message and its attachments are encrypted with OpenPGP; the 2 pictures in the body arrive as encrypted attachments. You can send it.',
+  );
   const expected = [
     ['chart.png.pgp', listed],
     ['chart (2).png.pgp', CHART],
@@ -120,6 +127,13 @@ test('OpenPGP: the pictures a Thunderbird body holds as data: URLs leave as .pgp
   expect(item.html).toBe('');
   expect(item.text).toMatch(/^-----BEGIN PGP MESSAGE-----/);
 }, 60_000);
+
+test('the pane’s sentence names a single picture in the singular, and says nothing of pictures when none went', () => {
+  expect(doneText({ action: 'pgp', pgp: { bodyImages: 1 } })).toBe(
+    'The message and its attachments are encrypted with OpenPGP; the picture in the body arrives as an encrypted attachment. You can send it.',
+  );
+  expect(doneText({ action: 'pgp', pgp: { bodyImages: 0 } })).toBe(doneText({ action: 'pgp' }));
+});
 
 describe('secure pickup', () => {
   const mailer = recordingMailer();

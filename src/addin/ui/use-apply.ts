@@ -31,7 +31,7 @@ const DONE: Record<AppliedAction, string> = {
 };
 
 /** The sentence for what was applied: OpenPGP's says so when the body's pictures went as encrypted files. */
-function doneText({ action, pgp }: Applied): string {
+export function doneText({ action, pgp }: Applied): string {
   const images = pgp?.bodyImages ?? 0;
   if (images === 0) return DONE[action];
   const pictures =
