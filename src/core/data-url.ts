@@ -32,6 +32,14 @@ function hexValue(code: number): number {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
+/** The byte a `%` and two hex digits at `at` stand for; -1 when there is no such escape there. */
+function escapedByte(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 0x25) return -1;
+  const high = hexValue(text.charCodeAt(at + 1));
+  const low = hexValue(text.charCodeAt(at + 2));
+  return high >= 0 && low >= 0 ? (high << 4) | low : -1;
+}
+
 /**
  * Each byte of `text` percent-decoded (WHATWG URL, "percent-decode a string"): the text as UTF-8, with every `%`
  * and two hex digits one byte; a lone surrogate is U+FFFD, as UTF-8 encoding writes it.
@@ -39,16 +47,11 @@ function hexValue(code: number): number {
 function eachPercentDecodedByte(text: string, emit: (byte: number) => void): void {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === 0x25) {
-      const high = hexValue(text.charCodeAt(i + 1));
-      const low = hexValue(text.charCodeAt(i + 2));
-      if (high >= 0 && low >= 0) {
-        emit((high << 4) | low);
-        i += 2;
-        continue;
-      }
-    }
-    if (code < 0x80) emit(code);
+    const escaped = escapedByte(text, i);
+    if (escaped >= 0) {
+      emit(escaped);
+      i += 2;
+    } else if (code < 0x80) emit(code);
     else if (code < 0x800) {
       emit(0xc0 | (code >> 6));
       emit(0x80 | (code & 0x3f));
@@ -80,33 +83,35 @@ function percentDecoded(payload: string, out?: Uint8Array): number {
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const SEXTETS = new Int8Array(256).fill(-1);
+/** Each ASCII character's value in base64: its sextet, SKIPPED for white space (which forgiving-base64 skips), else -1. */
+const SKIPPED = -2;
+const SEXTETS = new Int8Array(128).fill(-1);
 for (const [index, char] of [...BASE64].entries()) SEXTETS[char.charCodeAt(0)] = index;
-/** ASCII white space, which forgiving-base64 skips. */
-const SKIPPED = new Set([0x09, 0x0a, 0x0c, 0x0d, 0x20]);
+for (const space of [0x09, 0x0a, 0x0c, 0x0d, 0x20]) SEXTETS[space] = SKIPPED;
 const PAD = 0x3d;
 
 /**
  * The base64 payload as bytes: their count, written into `out` when given; undefined when it is not base64 (a
- * character outside the alphabet, `=` before the end or more than two, or a length no encoding has).
+ * character outside the alphabet, `=` before the end or more than two, or a length no encoding has). Read
+ * character by character rather than through eachPercentDecodedByte: a picture's payload is megabytes, and any
+ * character beyond ASCII (whose UTF-8 bytes are too) is outside the alphabet anyway.
  */
 function base64Decoded(payload: string, out?: Uint8Array): number | undefined {
   let sextets = 0;
   let pads = 0;
-  let valid = true;
   let bits = 0;
   let count = 0;
-  eachPercentDecodedByte(payload, (byte) => {
-    if (!valid || SKIPPED.has(byte)) return;
+  for (let i = 0; i < payload.length; i++) {
+    let byte = escapedByte(payload, i);
+    if (byte >= 0) i += 2;
+    else byte = payload.charCodeAt(i);
     if (byte === PAD) {
       pads++;
-      return;
+      continue;
     }
-    const sextet = SEXTETS[byte]!;
-    if (sextet < 0 || pads > 0) {
-      valid = false;
-      return;
-    }
+    const sextet = byte < 0x80 ? SEXTETS[byte]! : -1;
+    if (sextet === SKIPPED) continue;
+    if (sextet < 0 || pads > 0) return undefined;
     bits = ((bits << 6) | sextet) & 0xffffff;
     sextets++;
     // Every fourth sextet completes three bytes; at the end, two or three left over make one or two.
@@ -118,9 +123,9 @@ function base64Decoded(payload: string, out?: Uint8Array): number | undefined {
       }
       count += 3;
     }
-  });
+  }
   const left = sextets % 4;
-  if (!valid || left === 1 || pads > 2 || (pads > 0 && (sextets + pads) % 4 !== 0)) return undefined;
+  if (left === 1 || pads > 2 || (pads > 0 && (sextets + pads) % 4 !== 0)) return undefined;
   if (out && left === 2) out[count] = (bits >> 4) & 0xff;
   if (out && left === 3) {
     out[count] = (bits >> 10) & 0xff;
