@@ -68,6 +68,11 @@ export interface NewMessage {
   importance?: Importance;
   /** Absent or empty: replies go to the sender. */
   replyTo?: string[];
+  /**
+   * The classification the sender chose for the original (a policy's classification name), which the host writes
+   * to the new message's `X-Sendguard-Classification` header, so that its pane and send check plan with it.
+   */
+  classification?: string;
 }
 
 /** What a new message the host opens can carry over; the pane names what it cannot before a split. */
@@ -80,6 +85,8 @@ export interface NewMessageCarries {
   inlineImages: boolean;
   importance: boolean;
   replyTo: boolean;
+  /** The classification the sender chose, written on the new message for its pane and send check. */
+  classification: boolean;
   /** Why not, for what it cannot carry: one sentence the pane shows, naming the client's limit. */
   limit?: string;
 }

@@ -21,6 +21,15 @@ export interface ComposeState {
   label?: string;
 }
 
+/**
+ * The classification the sender chose, from the value of the item's `X-Sendguard-Classification` header. Anything
+ * in it that is not a policy's classification name is ignored, not trusted.
+ */
+export function chosenIn(header: string | undefined): string | undefined {
+  const chosen = header?.trim();
+  return chosen && CLASSIFICATION_NAME.test(chosen) ? chosen : undefined;
+}
+
 export async function readMessage(host: MessageReader): Promise<ComposeState> {
   const [recipients, subject, text, appliedHeader, chosenHeader, label] = await Promise.all([
     host.getRecipients(),
@@ -31,13 +40,12 @@ export async function readMessage(host: MessageReader): Promise<ComposeState> {
     host.getSensitivityLabel ? host.getSensitivityLabel() : Promise.resolve(undefined),
   ]);
   const applied = parseApplied(appliedHeader);
-  const chosen = chosenHeader?.trim();
+  const chosen = chosenIn(chosenHeader);
   return {
     recipients,
     subject,
     text,
-    // Anything in the header that is not a policy's classification name is ignored, not trusted.
-    ...(chosen && CLASSIFICATION_NAME.test(chosen) ? { chosen } : {}),
+    ...(chosen ? { chosen } : {}),
     ...(applied ? { applied } : {}),
     ...(label ? { label } : {}),
   };

@@ -9,7 +9,7 @@ import { HAND_OFF_CHANNEL, isAck, isAsk, sameMessage, type Ack, type Addressed, 
 import { dropNote, keepNote, localNotes, type NoteStore } from './hand-off-notes';
 
 /** What a message opened for a split hands over. */
-export type Handing = Pick<Give, 'attachments' | 'html'>;
+export type Handing = Pick<Give, 'attachments' | 'html' | 'classification'>;
 
 interface Waiting {
   opened: Addressed;
@@ -39,7 +39,8 @@ export const deskDeps = (): DeskDeps => {
 
 export interface HandOffDesk {
   /**
-   * Waits for the message `opened` to ask, hands it `handing` (`things`, as the sender knows them), and resolves
+   * Waits for the message `opened` to ask, hands it `handing` (`things`, as the sender knows what it holds besides
+   * the classification), and resolves
    * with its acknowledgement, or with `undefined` when none came within `deadlineMs`. `cancel` stops waiting
    * (Outlook did not open the message).
    */
@@ -82,6 +83,7 @@ export function handOffDesk(deps: DeskDeps = deskDeps()): HandOffDesk {
           bcc,
           subject,
           things,
+          ...(handing.classification !== undefined ? { classification: handing.classification } : {}),
           until: clock.now() + deadlineMs,
         });
       if (!channel) {

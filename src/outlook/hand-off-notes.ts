@@ -2,11 +2,12 @@
  * Notes of the hand-offs a pane is waiting for, kept in the add-in origin's local storage, which the new message's
  * check shares wherever it shares the hand-off's channel. A pane answers its new messages itself; a note is for
  * when it cannot any more (the sender closed the message they split, and its pane with it): the new message's
- * check then finds no answer but the note, and tells the sender in that message what to add by hand. A note
- * lapses at the pane's deadline, after which the pane would have told the sender itself.
+ * check then finds no answer but the note, writes the classification the sender chose that the note holds, and tells
+ * the sender in that message what to add by hand. A note lapses at the pane's deadline, after which the pane would
+ * have told the sender itself.
  */
 import type { Clock } from '../core/clock';
-import { isAddressed, sameMessage, type Addressed } from './hand-off';
+import { isAddressed, isClassification, sameMessage, type Addressed } from './hand-off';
 
 export const NOTES_KEY = 'sendguard-split-hand-offs';
 
@@ -14,6 +15,8 @@ export interface Note extends Addressed {
   id: string;
   /** What the message was to be handed, as the sender knows it ("contract.pdf", "the message text"). */
   things: string[];
+  /** The classification the sender chose, which the message was to be handed. */
+  classification?: string;
   /** Epoch ms after which the note no longer counts. */
   until: number;
 }
@@ -38,6 +41,7 @@ const isNote = (value: unknown): value is Note => {
     typeof note.until === 'number' &&
     Array.isArray(note.things) &&
     note.things.every((thing) => typeof thing === 'string') &&
+    isClassification(note.classification) &&
     isAddressed(note)
   );
 };

@@ -1,19 +1,30 @@
 /// <reference types="office-js" />
 /**
  * The new message's side of the hand-off (hand-off.ts), run by its new-message check (OnNewMessageCompose): ask
- * whether a pane opened this message, and if one answers, add what it hands over, save, and say what was added.
- * A message nobody opened for a split (every other new message) gets no answer and carries on after `askMs`;
- * one whose pane is gone (the sender closed the message they split) gets no answer either, but finds the pane's
- * note (hand-off-notes.ts) and tells the sender what to add by hand.
+ * whether a pane opened this message, and if one answers, write the classification the sender chose, add what it
+ * hands over, save, and say what was added. A message nobody opened for a split (every other new message) gets no
+ * answer and carries on after `askMs`; one whose pane is gone (the sender closed the message they split) gets no
+ * answer either, but finds the pane's note (hand-off-notes.ts), writes the classification the note holds, and
+ * tells the sender what to add by hand.
  * Where the runtime has no BroadcastChannel (classic Outlook on Windows' JavaScript-only runtime) there is nothing
  * to ask on, and the pane knows not to hand anything over there.
  */
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
+import { CLASSIFICATION_HEADER } from '../addin/protect/applied';
 import { systemClock, type Clock } from '../core/clock';
 import { listed } from '../core/english';
 import { messageOf } from '../core/errors';
-import { HAND_OFF_CHANNEL, isGive, type Ack, type Ask, type Give, type HandedAttachment } from './hand-off';
+import {
+  HAND_OFF_CHANNEL,
+  isGive,
+  classificationThing,
+  setClassificationText,
+  type Ack,
+  type Ask,
+  type Give,
+  type HandedAttachment,
+} from './hand-off';
 import { localNotes, takeNote, type NoteStore } from './hand-off-notes';
 import { officeAsync } from './office-async';
 
@@ -75,50 +86,83 @@ function ask(channel: BroadcastChannel, question: Ask, askMs: number): Promise<G
   });
 }
 
-/** Adds what was handed over, one at a time, until done or no longer wanted; says what is missing and why. */
+/** Runs one step of taking a hand-off: why it failed, or `undefined` when it did not. */
+const failureOf = (step: () => Promise<void>): Promise<string | undefined> =>
+  step().then(
+    () => undefined,
+    (error: unknown) => messageOf(error),
+  );
+
+/**
+ * Writes the sender's classification, where there is one, where the message's pane and send check read it
+ * (Outlook's `internetHeaders.setAsync`); why it could not, or `undefined`.
+ */
+const writeClassification = async (host: MailHost, classification: string | undefined) =>
+  classification === undefined
+    ? undefined
+    : failureOf(() => host.setHeaders({ [CLASSIFICATION_HEADER]: classification }));
+
+/**
+ * Adds what was handed over, the classification first (without it the message is planned lower than the sender
+ * asked), then the body and attachments one at a time until done or no longer wanted; says what is missing and why.
+ */
 async function add(host: MailHost, deps: ReceiverDeps, give: Give, stillWanted: () => boolean): Promise<Ack> {
+  const { html } = give;
+  const unclassified = await writeClassification(host, give.classification);
+  const bodyFailed =
+    html !== undefined ? await failureOf(() => host.setBody({ format: 'html', content: html })) : undefined;
   const missing: string[] = [];
-  let why: string | undefined;
-  let bodyMissing = false;
-  if (give.html !== undefined) {
-    try {
-      await host.setBody({ format: 'html', content: give.html });
-    } catch (error) {
-      bodyMissing = true;
-      why ??= messageOf(error);
-    }
-  }
+  let why = unclassified ?? bodyFailed;
   for (const attachment of give.attachments) {
-    if (!stillWanted()) {
-      missing.push(attachment.name);
-      why ??= 'Outlook’s time for its check ran out';
-      continue;
-    }
-    try {
-      await deps.attach(attachment);
-    } catch (error) {
-      missing.push(attachment.name);
-      why ??= messageOf(error);
-    }
+    const failed = stillWanted()
+      ? await failureOf(() => deps.attach(attachment))
+      : 'Outlook’s time for its check ran out';
+    if (failed === undefined) continue;
+    missing.push(attachment.name);
+    why ??= failed;
   }
   // What was added is in the message either way; saving makes the draft hold it should the window close.
   await host.save().catch((error: unknown) => recordFailure('saving the split’s new message', error));
-  return { type: 'ack', handOff: give.handOff, missing, bodyMissing, ...(why ? { why } : {}) };
+  return {
+    type: 'ack',
+    handOff: give.handOff,
+    missing,
+    bodyMissing: bodyFailed !== undefined,
+    classificationMissing: unclassified !== undefined,
+    ...(why ? { why } : {}),
+  };
 }
 
-/** Where no pane answered but one noted this message: what to add by hand, in the message's info bar. */
-async function sayLeftBehind(host: MailHost, deps: ReceiverDeps, asked: Ask): Promise<void> {
+/**
+ * Where no pane answered but one noted this message: the classification the note holds written on it, and what to
+ * add by hand in the message's info bar. True when the classification was written.
+ */
+async function takeLeftBehind(host: MailHost, deps: ReceiverDeps, asked: Ask): Promise<boolean> {
   const note = deps.notes ? takeNote(deps.notes, deps.clock, asked) : undefined;
-  if (!note) return;
-  const them = note.things.length === 1 ? 'it' : 'them';
-  await host.notify({
-    id: LEFT_BEHIND_NOTICE,
-    kind: 'error',
-    text: `${listed(note.things)} did not come over from the message you split, which no longer answers: add ${them} to this message by hand before you send it.`,
-  });
+  if (!note) return false;
+  const { classification, things } = note;
+  const unclassified = await writeClassification(host, classification);
+  if (unclassified !== undefined) recordFailure('writing a split’s classification', unclassified);
+  const unset = unclassified !== undefined ? classification : undefined;
+  const todo = [
+    ...(things.length > 0 ? [`add ${things.length === 1 ? 'it' : 'them'} to this message by hand`] : []),
+    ...(unset !== undefined ? [setClassificationText(unset, 'this')] : []),
+  ];
+  if (todo.length > 0) {
+    const lost = [...things, ...(unset !== undefined ? [classificationThing(unset)] : [])];
+    await host.notify({
+      id: LEFT_BEHIND_NOTICE,
+      kind: 'error',
+      text: `${listed(lost)} did not come over from the message you split, which no longer answers: ${listed(todo)} before you send it.`,
+    });
+  }
+  return classification !== undefined && unclassified === undefined;
 }
 
-/** Takes a split's hand-off when a pane opened this message; true when it did (and something was handed). */
+/**
+ * Takes a split's hand-off when a pane opened this message, or what its note holds when that pane is gone; true
+ * when the message changed (something was handed, or the note's classification written).
+ */
 export async function takeHandOff(
   host: MailHost,
   deps: ReceiverDeps,
@@ -138,10 +182,7 @@ export async function takeHandOff(
       subject,
     };
     const give = await ask(channel, question, deps.askMs);
-    if (!give) {
-      await sayLeftBehind(host, deps, question);
-      return false;
-    }
+    if (!give) return await takeLeftBehind(host, deps, question);
     channel.postMessage(await add(host, deps, give, stillWanted));
     return true;
   } finally {

@@ -1,18 +1,20 @@
 /**
  * The hand-off of a split's attachments to the new message Outlook opened for a group. Outlook's
  * `displayNewMessageFormAsync` takes recipients, subject and HTML, but attachments only by public URL or Exchange
- * item id; so the pane that opened the message hands them to the add-in's own new-message check
- * (OnNewMessageCompose) running in that new message, which adds them itself. Both run at the add-in's origin and
- * meet on one BroadcastChannel:
+ * item id, and no internet headers; so the pane that opened the message hands them, and the classification the
+ * sender chose, to the add-in's own new-message check (OnNewMessageCompose) running in that new message, which adds
+ * them itself. Both run at the add-in's origin and meet on one BroadcastChannel:
  *
  *   new message → pane   `ask`   "am I a message you opened?": its recipients and subject, and a fresh id
- *   pane → new message   `give`  the attachments (and the HTML body, where it was too long for the form), to the
- *                                ask whose recipients and subject match exactly one message the pane is waiting for
+ *   pane → new message   `give`  the attachments (and the HTML body, where it was too long for the form, and the
+ *                                classification), to the ask whose recipients and subject match exactly one message
+ *                                the pane is waiting for
  *   new message → pane   `ack`   what it added and what it could not
  *
  * Everything read off the channel is checked for shape: another page of the same origin may post to it.
  */
 import { canonicalMailboxKey } from '../core/mailbox-key';
+import { CLASSIFICATION_NAME } from '../core/policy/limits';
 import type { RecipientField } from '../core/recipient-fields';
 
 export const HAND_OFF_CHANNEL = 'sendguard-split-hand-off';
@@ -38,6 +40,8 @@ export interface Give {
   attachments: HandedAttachment[];
   /** The HTML body, when it could not go through the form (Outlook takes 32 KB there). */
   html?: string;
+  /** The classification the sender chose, for the new message's `X-Sendguard-Classification` header. */
+  classification?: string;
 }
 
 export interface Ack {
@@ -46,6 +50,8 @@ export interface Ack {
   /** Names (as handed) that were not added, and why the first of them was not. */
   missing: string[];
   bodyMissing: boolean;
+  /** The classification handed over could not be written on the message. */
+  classificationMissing: boolean;
   why?: string;
 }
 
@@ -54,6 +60,10 @@ const isStrings = (value: unknown): value is string[] =>
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
+
+/** Absent, or a policy's classification name: it goes into a header as it is. */
+export const isClassification = (value: unknown) =>
+  value === undefined || (typeof value === 'string' && CLASSIFICATION_NAME.test(value));
 
 export const isAddressed = (value: Record<string, unknown>) =>
   isStrings(value.to) && isStrings(value.cc) && isStrings(value.bcc) && typeof value.subject === 'string';
@@ -76,7 +86,8 @@ export function isGive(value: unknown): value is Give {
     typeof value.handOff === 'string' &&
     Array.isArray(value.attachments) &&
     value.attachments.every(isHanded) &&
-    (value.html === undefined || typeof value.html === 'string')
+    (value.html === undefined || typeof value.html === 'string') &&
+    isClassification(value.classification)
   );
 }
 
@@ -87,6 +98,7 @@ export function isAck(value: unknown): value is Ack {
     typeof value.handOff === 'string' &&
     isStrings(value.missing) &&
     typeof value.bodyMissing === 'boolean' &&
+    typeof value.classificationMissing === 'boolean' &&
     (value.why === undefined || typeof value.why === 'string')
   );
 }
@@ -108,3 +120,11 @@ export function sameMessage(asked: Addressed, opened: Addressed): boolean {
     sameAddresses(asked.bcc, opened.bcc)
   );
 }
+
+/** The classification as one of the things that did not come over. */
+export const classificationThing = (classification: string) =>
+  `the classification you chose (${classification})`;
+
+/** What the sender does when the classification did not come over, in the message `which` names. */
+export const setClassificationText = (classification: string, which: 'this' | 'that') =>
+  `set the classification to ${classification} in Sendguard’s pane of ${which} message`;

@@ -2,7 +2,7 @@
 /**
  * The automatic checks (manifest `LaunchEvent`s): on send, stop a message that would leave less protected than
  * policy requires; on compose and on every recipient change, keep the info bar's one-line summary current; on a
- * new message a split opened, add the attachments the pane that opened it hands over.
+ * new message a split opened, add the attachments and the sender's classification the pane that opened it hands over.
  *
  * Built as one self-contained ES2016 file for classic Outlook's JavaScript-only runtime: handlers are associated
  * at top level (nothing inside `Office.onReady` runs there), the backend URL is absolute, and every handler ends
@@ -248,8 +248,9 @@ const showSummary: HandlerWork = async (host, backend, stillWanted) => {
 
 /**
  * On a new message: take a split's hand-off where a pane opened this message, and meanwhile show the summary; once
- * handed attachments and body are in, the summary again (the body may raise the classification). A failed
- * hand-off is recorded; the pane that opened the message tells the sender what to add by hand.
+ * the handed classification, body and attachments are in, the summary again (planned with the sender's
+ * classification; the body may raise it). A failed hand-off is recorded; the pane that opened the message tells
+ * the sender what to add or set by hand.
  */
 const newMessage =
   (receiver: () => ReceiverDeps): HandlerWork =>

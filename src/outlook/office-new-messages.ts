@@ -1,11 +1,12 @@
 /// <reference types="office-js" />
 /**
  * New messages for a split's other groups. Outlook opens one with `displayNewMessageFormAsync` (Mailbox 1.9) given
- * its recipients, subject and HTML; the attachments, which that call cannot take, are handed to the add-in's
- * new-message check running in it (hand-off.ts), and the pane waits until that check says it added them.
+ * its recipients, subject and HTML; the attachments and the classification the sender chose, which that call
+ * cannot take, are handed to the add-in's new-message check running in it (hand-off.ts), and the pane waits until
+ * that check says it added them.
  *
  * What can be carried depends on the client: the hand-off needs Mailbox 1.8 (attachment content in and out as
- * base64) and a new-message check running in a web page (Outlook on the web, new Outlook on Windows, Mac), with a
+ * base64, internet headers) and a new-message check running in a web page (Outlook on the web, new Outlook on Windows, Mac), with a
  * BroadcastChannel; classic Outlook on Windows runs that check in its JavaScript-only runtime, which has none.
  * No Outlook lets an add-in read or set importance or reply-to. The pane cannot reach the message it opened, so
  * it protects and sends nothing there: the message's own pane and send check do.
@@ -14,7 +15,7 @@ import type { NewMessage, NewMessageCarries, NewMessages, OpenedMessage } from '
 import { listed, plural } from '../core/english';
 import { SendguardError } from '../core/errors';
 import { bytesToBase64 } from './base64';
-import type { Ack, HandedAttachment } from './hand-off';
+import { classificationThing, setClassificationText, type Ack, type HandedAttachment } from './hand-off';
 import { handOffDesk, type HandOffDesk, type Handing } from './hand-off-desk';
 import { renameContentIds } from './inline-images';
 import { officeAsync } from './office-async';
@@ -31,15 +32,15 @@ const NO_IMPORTANCE_OR_REPLY_TO =
 /** Why this client cannot hand attachments to a new message; `undefined` where it can. */
 function handOffLimit(office: typeof Office): string | undefined {
   if (!office.context.requirements.isSetSupported('Mailbox', '1.8'))
-    return 'This version of Outlook cannot read attachments for an add-in (it lacks Mailbox 1.8), so a new message gets none of them';
+    return 'This version of Outlook cannot read attachments or set headers for an add-in (it lacks Mailbox 1.8), so a new message gets neither the attachments nor the classification you chose';
   // Compared by value: PlatformType's values are these strings.
   const platform = String(office.context.diagnostics?.platform ?? '');
   if (platform === 'PC')
-    return 'Classic Outlook on Windows runs Sendguard’s check of a new message without a web page, so it cannot hand attachments or inline images to it';
+    return 'Classic Outlook on Windows runs Sendguard’s check of a new message without a web page, so it cannot hand attachments, inline images or the classification you chose to it';
   if (platform !== 'OfficeOnline' && platform !== 'Mac')
-    return 'Outlook on this device cannot hand attachments or inline images to a new message';
+    return 'Outlook on this device cannot hand attachments, inline images or the classification you chose to a new message';
   if (typeof BroadcastChannel === 'undefined')
-    return 'This browser cannot pass attachments from one Outlook window to another';
+    return 'This browser cannot pass attachments or the classification you chose from one Outlook window to another';
   return undefined;
 }
 
@@ -52,6 +53,7 @@ export function newMessageCarries(office: typeof Office): NewMessageCarries {
     inlineImages: handsOff,
     importance: false,
     replyTo: false,
+    classification: handsOff,
     limit: handsOff ? `${NO_IMPORTANCE_OR_REPLY_TO}.` : `${limit}; and ${NO_IMPORTANCE_OR_REPLY_TO}.`,
   };
 }
@@ -94,7 +96,13 @@ function prepare(message: NewMessage): Prepared {
   });
   const html = renameContentIds(message.html, renamed);
   const fits = utf8Length(html) <= FORM_HTML_BYTES;
-  return { formHtml: fits ? html : '', handing: { attachments, ...(fits ? {} : { html }) }, labels };
+  const { classification } = message;
+  const handing: Handing = {
+    attachments,
+    ...(fits ? {} : { html }),
+    ...(classification !== undefined ? { classification } : {}),
+  };
+  return { formHtml: fits ? html : '', handing, labels };
 }
 
 function display(office: typeof Office, message: NewMessage, html: string): Promise<void> {
@@ -122,16 +130,23 @@ function notCarried(
   ack: Ack | undefined,
   deadlineMs: number,
 ): string {
-  const names = ack ? ack.missing : prepared.handing.attachments.map((a) => a.name);
+  const { handing } = prepared;
+  const names = ack ? ack.missing : handing.attachments.map((a) => a.name);
   const files = [...new Set(names)].map((name) => prepared.labels.get(name) ?? name);
-  const bodyMissing = ack ? ack.bodyMissing : prepared.handing.html !== undefined;
-  const things = listed([...(bodyMissing ? [MESSAGE_TEXT] : []), ...files]);
+  const bodyMissing = ack ? ack.bodyMissing : handing.html !== undefined;
+  const unset = ack && !ack.classificationMissing ? undefined : handing.classification;
+  const things = listed([
+    ...(bodyMissing ? [MESSAGE_TEXT] : []),
+    ...files,
+    ...(unset !== undefined ? [classificationThing(unset)] : []),
+  ]);
   const why = ack
     ? `Sendguard could not add ${things} to it${ack.why ? ` (${ack.why})` : ''}`
     : `Sendguard in that message did not take ${things} within ${plural(Math.round(deadlineMs / 1000), 'second')}`;
   const todo = [
     ...(files.length > 0 ? [`add ${listed(files)} to it by hand`] : []),
     ...(bodyMissing ? ['copy this message’s text into it'] : []),
+    ...(unset !== undefined ? [setClassificationText(unset, 'that')] : []),
   ];
   return `Outlook opened the new message to ${recipientsOf(message)}, but ${why}. Before sending that message, ${listed(todo)}.`;
 }
@@ -144,7 +159,11 @@ async function open(
 ): Promise<OpenedMessage> {
   const prepared = prepare(message);
   const { handing } = prepared;
-  if (handing.attachments.length === 0 && handing.html === undefined) {
+  if (
+    handing.attachments.length === 0 &&
+    handing.html === undefined &&
+    handing.classification === undefined
+  ) {
     await display(office, message, prepared.formHtml);
     return {};
   }
@@ -167,7 +186,7 @@ async function open(
     throw error;
   }
   const ack = await answer;
-  if (!ack || ack.missing.length > 0 || ack.bodyMissing) {
+  if (!ack || ack.missing.length > 0 || ack.bodyMissing || ack.classificationMissing) {
     throw new SendguardError('OUTLOOK_HAND_OFF_INCOMPLETE', notCarried(message, prepared, ack, deadlineMs));
   }
   return {};

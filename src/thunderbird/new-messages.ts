@@ -1,8 +1,9 @@
 /**
  * Where a split moves a group of recipients in Thunderbird: a new compose tab opened by `compose.beginNew` with
  * everything the original had (recipients per field, subject, the HTML body as written, every attachment with its
- * name and type, importance, reply-to, the sending identity), and reachable afterwards, so that the pane can
- * protect it and send it (`compose.sendMessage`, which runs the send check as the sender's Send would).
+ * name and type, importance, reply-to, the sending identity, the classification the sender chose), and reachable
+ * afterwards, so that the pane can protect it and send it (`compose.sendMessage`, which runs the send check as the
+ * sender's Send would).
  *
  * Thunderbird's composer holds an inline image in the HTML body itself, as a `data:` URL (inserted, pasted, or
  * loaded back from a draft or the message replied to), and turns each one into a `Content-ID` part of a
@@ -10,9 +11,10 @@
  * inline image given as a separate part that the HTML refers to by `cid:` goes into the body the same way.
  */
 import type { CarriedAttachment, MailHost, NewMessage, NewMessageCarries, NewMessages } from '../addin/host';
+import { CLASSIFICATION_HEADER } from '../addin/protect/applied';
 import { toBase64Url } from '../core/escrow/bytes';
 import { SendguardError } from '../core/errors';
-import { priorityOf } from './details';
+import { priorityOf, withHeaders } from './details';
 import type { Messenger } from './messenger';
 
 const CARRIES: NewMessageCarries = {
@@ -21,6 +23,7 @@ const CARRIES: NewMessageCarries = {
   inlineImages: true,
   importance: true,
   replyTo: true,
+  classification: true,
 };
 
 function base64(data: ArrayBuffer): string {
@@ -86,6 +89,11 @@ export function thunderbirdNewMessages(
         // Given even when empty: the identity's own reply-to would otherwise come back in a message whose sender
         // had removed it.
         replyTo: message.replyTo ?? [],
+        // Written as the pane writes it on the original (setHeaders), so the new message's pane and send check
+        // plan with the sender's choice.
+        ...(message.classification !== undefined
+          ? { customHeaders: withHeaders({}, { [CLASSIFICATION_HEADER]: message.classification }) }
+          : {}),
       });
       const tabId = tab.id;
       if (tabId === undefined)

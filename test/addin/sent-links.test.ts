@@ -187,7 +187,14 @@ describe('keepOwnLink after secure pickup is applied', () => {
         forget: async () => undefined,
       },
       newMessages: {
-        carries: { files: true, items: true, inlineImages: true, importance: true, replyTo: true },
+        carries: {
+          files: true,
+          items: true,
+          inlineImages: true,
+          importance: true,
+          replyTo: true,
+          classification: true,
+        },
         open: async (message) => {
           opened.push(message);
           return {};

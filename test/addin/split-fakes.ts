@@ -15,6 +15,7 @@ import type {
   NewMessageCarries,
   OpenedMessage,
 } from '../../src/addin/host';
+import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { validatePolicy } from '../../src/core/policy/parse';
 import type { Policy, PolicyInput } from '../../src/core/policy/schema';
 import { openpgp } from '../../src/server/keys/openpgp';
@@ -43,6 +44,7 @@ export const EVERYTHING: NewMessageCarries = {
   inlineImages: true,
   importance: true,
   replyTo: true,
+  classification: true,
 };
 
 export interface FakeOptions {
@@ -97,7 +99,8 @@ export function fakeHost(item: Item, options: FakeOptions = {}, log: Log = []): 
         kind: a.kind,
         data: new Uint8Array(a.data.slice(0)),
       })),
-      headers: {},
+      // As a host writes it at open: the new message's pane and send check plan with the sender's choice.
+      headers: asked.classification !== undefined ? { [CLASSIFICATION_HEADER]: asked.classification } : {},
       importance: asked.importance ?? 'normal',
       replyTo: asked.replyTo ?? [],
     };

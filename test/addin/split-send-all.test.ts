@@ -25,9 +25,13 @@ beforeAll(async () => {
   keys = await recipientKeys();
 });
 
-/** The issue's message split by applying its plan on a host that can send (unless `options` say otherwise). */
+/**
+ * The issue's message, classified by the sender as they do in the pane, split by applying its plan on a host that
+ * can send (unless `options` say otherwise).
+ */
 async function split(options: FakeOptions) {
   const item = wholeMessage({ to: [{ address: A }, { address: B }], cc: [{ address: C }] });
+  item.headers[CLASSIFICATION_HEADER] = 'confidential';
   const originals = item.attachments.map((a) => Buffer.from(a.data));
   const fake = fakeHost(item, { canSend: true, ...options });
   const deps: ApplyDeps = {
@@ -50,7 +54,6 @@ test('each new message is protected and sent, then this message: in that order, 
   await sendAll({
     messages,
     deps,
-    chosen: 'confidential',
     sender: {},
     report: (steps) => reports.push(steps),
   });
@@ -62,8 +65,8 @@ test('each new message is protected and sent, then this message: in that order, 
   expect(reports.at(-1)).toEqual(messages.map((m) => ({ label: m.label, state: 'sent' })));
   expect(reports.some((steps) => steps[0]!.state === 'working' && steps[1]!.state === 'waiting')).toBe(true);
 
-  // The new message went as OpenPGP, classified as the sender chose, every attachment (the inline image too)
-  // decrypting to the original bytes.
+  // The new message went as OpenPGP, classified as the sender chose (the host wrote it when it opened the message;
+  // send-all writes nothing), every attachment (the inline image too) decrypting to the original bytes.
   const sent = opened[0]!.item;
   expect(sent.headers[CLASSIFICATION_HEADER]).toBe('confidential');
   expect(parseApplied(sent.headers[APPLIED_HEADER])).toMatchObject({

@@ -1,12 +1,14 @@
 /**
  * Split sends keep the whole message (issue 22): each moved group's new message carries every attachment
  * byte-identical (files, attached items, the inline image with its content id), the HTML as written, importance
- * and reply-to, with its recipients in their fields; what a host cannot carry and any message over its size limit
- * is named before anything changes; opening that stops half-way says which groups were opened.
+ * and reply-to, with its recipients in their fields, and the classification the sender chose, which its own plan
+ * then starts from; what a host cannot carry and any message over its size limit is named before anything changes;
+ * opening that stops half-way says which groups were opened.
  */
 import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
+import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { problemsBefore } from '../../src/addin/split/check';
-import { readOutline } from '../../src/addin/split/original';
+import { readOutline, withChosen } from '../../src/addin/split/original';
 import { loadMessage, planWith } from '../../src/addin/state';
 import type { Policy } from '../../src/core/policy/schema';
 import {
@@ -96,6 +98,66 @@ test('a recipient that is only in Bcc stays in Bcc; the original keeps its own B
     to: [{ address: A }],
     cc: [],
     bcc: [{ address: 'al@tls.example' }],
+  });
+});
+
+describe('the classification the sender chose', () => {
+  // By default normal (no requirement); the sender chose confidential, which needs a protection for everyone.
+  const chosenPolicy = () => splitPolicy({ defaultClassification: 'normal' });
+  const chosenConfidential = () => {
+    const item = TWO_WAY();
+    item.headers[CLASSIFICATION_HEADER] = 'confidential';
+    return item;
+  };
+
+  test('goes with the new message, whose own plan starts from it rather than from the detectors alone', async () => {
+    const policy = chosenPolicy();
+    const { deps, loaded, planned: p } = await planned(chosenConfidential(), policy, { canSend: true });
+    expect(p.plan.action).toBe('split');
+    const { message } = (await applyPlan(p, loaded, deps)).opened![0]!;
+    expect(await message.host!.getHeader(CLASSIFICATION_HEADER)).toBe('confidential');
+    const own = { host: message.host!, backend: splitBackend(policy) };
+    const theirs = planWith(await loadMessage(own), undefined);
+    expect(theirs.classification.classification).toBe('confidential');
+    expect(theirs.plan.action).toBe('pgp');
+
+    // Without it, the same message would have gone as the default classification allows: in the clear.
+    const unread = { ...message.host!, getHeader: async () => undefined };
+    expect(planWith(await loadMessage({ ...own, host: unread }), undefined).plan.action).toBe('send');
+  });
+
+  test('a host that cannot carry it names it, by the policy’s label, and nothing opens', async () => {
+    const policy = chosenPolicy();
+    policy.classifications[1]!.label = 'Confidential (personal data)';
+    const carries = { ...EVERYTHING, classification: false, limit: 'This client cannot.' };
+    const {
+      opened,
+      deps,
+      loaded,
+      planned: p,
+      host,
+    } = await planned(chosenConfidential(), policy, { carries });
+    const sentence = `Split here, the classification you chose, Confidential (personal data) would be missing for ${B} and ${C} (OpenPGP). This client cannot.`;
+    expect(problemsBefore(p.plan, await readOutline(host), loaded.policy, host.newMessages)).toEqual([
+      expect.stringContaining(sentence),
+    ]);
+    await expect(applyPlan(p, loaded, deps)).rejects.toMatchObject({
+      code: 'APPLY_CANNOT',
+      message: expect.stringContaining(sentence),
+    });
+    expect(opened).toEqual([]);
+  });
+
+  test('chosen in the pane after the message was read, it is named all the same; none chosen, nothing to lose', async () => {
+    const policy = chosenPolicy();
+    const carries = { ...EVERYTHING, classification: false };
+    const { loaded, host } = await planned(TWO_WAY(), policy, { carries });
+    const outline = await readOutline(host);
+    const asConfidential = planWith(loaded, 'confidential');
+    expect(problemsBefore(asConfidential.plan, outline, policy, host.newMessages)).toEqual([]);
+    expect(
+      problemsBefore(asConfidential.plan, withChosen(outline, 'confidential'), policy, host.newMessages),
+    ).toEqual([expect.stringContaining('the classification you chose, confidential would be missing')]);
   });
 });
 

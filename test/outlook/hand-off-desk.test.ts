@@ -3,8 +3,10 @@
  * matches exactly one message still waiting, an acknowledgement counts only for a message handed over, and what
  * is not shaped like the protocol is ignored.
  */
-import { HAND_OFF_CHANNEL, type Ask, type Give } from '../../src/outlook/hand-off';
+import { HAND_OFF_CHANNEL, isGive, type Ask, type Give } from '../../src/outlook/hand-off';
 import { handOffDesk } from '../../src/outlook/hand-off-desk';
+import { NOTES_KEY, type NoteStore } from '../../src/outlook/hand-off-notes';
+import { ManualClock } from '../helpers/clock';
 
 const OPENED = { to: ['bo@partner.example'], cc: [], bcc: [], subject: 'Contract' };
 const HANDING = { attachments: [{ name: 'contract.pdf', base64: 'JVBERg==', inline: false }] };
@@ -22,6 +24,8 @@ function newMessageEnd() {
   channel.addEventListener('message', (event) => heard.push((event as MessageEvent).data));
   return { channel, heard };
 }
+
+const ACK = { type: 'ack', missing: [], bodyMissing: false, classificationMissing: false };
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -47,11 +51,44 @@ test('one match is given what it asked for once; only its own acknowledgement se
   const { handOff } = heard[0] as Give;
   // Asked again (say, by another window with the same fields): nothing more is handed over.
   channel.postMessage(ask('a2'));
-  channel.postMessage({ type: 'ack', handOff: 'someone-else', missing: [], bodyMissing: false });
+  channel.postMessage({ ...ACK, handOff: 'someone-else' });
   channel.postMessage({ type: 'ack', handOff, missing: 'all' });
   await settle();
   expect(heard).toHaveLength(1);
+  // An acknowledgement from before the classification was handed over is not one.
   channel.postMessage({ type: 'ack', handOff, missing: [], bodyMissing: false });
-  await expect(waiting.answer).resolves.toEqual({ type: 'ack', handOff, missing: [], bodyMissing: false });
+  channel.postMessage({ ...ACK, handOff });
+  await expect(waiting.answer).resolves.toEqual({ ...ACK, handOff });
+  channel.close();
+});
+
+test('the classification alone is handed over and noted; a give whose classification is no policy name is none', async () => {
+  const saved = new Map<string, string>();
+  const notes: NoteStore = {
+    getItem: (key) => saved.get(key) ?? null,
+    setItem: (key, value) => void saved.set(key, value),
+  };
+  const desk = handOffDesk({
+    channel: () => new BroadcastChannel(HAND_OFF_CHANNEL),
+    newId: () => 'hand-off-1',
+    notes,
+    clock: new ManualClock(),
+  });
+  const handing = { attachments: [], classification: 'restricted' };
+  const waiting = desk.expect(OPENED, handing, [], 2000);
+  expect(JSON.parse(saved.get(NOTES_KEY)!)).toEqual([
+    expect.objectContaining({ id: 'hand-off-1', things: [], classification: 'restricted' }),
+  ]);
+  const { channel, heard } = newMessageEnd();
+  channel.postMessage(ask('a1'));
+  await settle();
+  expect(heard).toEqual([{ type: 'give', ask: 'a1', handOff: 'hand-off-1', ...handing }]);
+  expect(isGive(heard[0])).toBe(true);
+  // It goes into a header as it is: anything but a classification name is not a give.
+  for (const classification of ['restricted\r\nBcc: eve@evil.example', 'Restricted', '', 7])
+    expect(isGive({ ...(heard[0] as Give), classification })).toBe(false);
+  channel.postMessage({ ...ACK, handOff: 'hand-off-1', classificationMissing: true, why: 'no headers' });
+  await expect(waiting.answer).resolves.toMatchObject({ classificationMissing: true });
+  expect(JSON.parse(saved.get(NOTES_KEY)!)).toEqual([]);
   channel.close();
 });

@@ -278,7 +278,7 @@ describe('new messages for a split', () => {
   });
   afterEach(() => warn.mockRestore());
 
-  test('web Outlook carries files, items and inline images; importance and reply-to it cannot, and says why', () => {
+  test('web Outlook carries files, items, inline images and the classification; importance and reply-to it cannot, and says why', () => {
     const { carries } = mocked().host.newMessages!;
     expect(carries).toMatchObject({
       files: true,
@@ -286,6 +286,7 @@ describe('new messages for a split', () => {
       inlineImages: true,
       importance: false,
       replyTo: false,
+      classification: true,
     });
     expect(carries.limit).toBe(
       'Outlook does not let add-ins read or set importance or reply-to addresses, so the new message has normal importance and replies go to you; set them there again if you had changed them.',
@@ -293,7 +294,7 @@ describe('new messages for a split', () => {
     expect(mocked({ platform: 'Mac' }).host.newMessages!.carries.files).toBe(true);
   });
 
-  test('classic Outlook on Windows carries no attachments: its new-message check runs without a web page', async () => {
+  test('classic Outlook on Windows carries no attachments nor the classification: its new-message check runs without a web page', async () => {
     const { sim, host } = mocked({ platform: 'PC' });
     const { carries } = host.newMessages!;
     expect(carries).toMatchObject({
@@ -302,14 +303,18 @@ describe('new messages for a split', () => {
       inlineImages: false,
       importance: false,
       replyTo: false,
+      classification: false,
     });
     expect(carries.limit).toMatch(
-      /^Classic Outlook on Windows runs Sendguard’s check of a new message without a web page, so it cannot hand attachments or inline images to it; and Outlook does not let add-ins read or set importance/,
+      /^Classic Outlook on Windows runs Sendguard’s check of a new message without a web page, so it cannot hand attachments, inline images or the classification you chose to it; and Outlook does not let add-ins read or set importance/,
     );
-    // Asked anyway, it opens nothing rather than a message without them.
+    // Asked anyway, it opens nothing rather than a message without them, or one planned lower than chosen.
     await expect(host.newMessages!.open(message())).rejects.toMatchObject({
       code: 'OUTLOOK_CANNOT_HAND_OFF',
     });
+    await expect(
+      host.newMessages!.open(message({ attachments: [], classification: 'restricted' })),
+    ).rejects.toMatchObject({ code: 'OUTLOOK_CANNOT_HAND_OFF' });
     expect(sim.state.opened).toEqual([]);
     // Without attachments there is nothing to hand over.
     await expect(host.newMessages!.open(message({ attachments: [] }))).resolves.toEqual({});
@@ -331,6 +336,51 @@ describe('new messages for a split', () => {
     expect(opened.state.to.map((r) => r.emailAddress)).toEqual([BO]);
     expect(opened.state.bcc.map((r) => r.emailAddress)).toEqual([ANN]);
     expect(opened.state.saved).toBeGreaterThan(0);
+  });
+
+  test('a classification alone is handed over: the new form’s check writes it as a header before saving, and its summary plans with it', async () => {
+    const { forms, openForm } = secondForm();
+    const { host } = mocked({ openForm });
+    await expect(
+      host.newMessages!.open(message({ attachments: [], classification: 'restricted' })),
+    ).resolves.toEqual({});
+    const [{ sim: opened, done }] = forms as [(typeof forms)[number]];
+    await done;
+    expect(opened.state.headers).toEqual({ 'X-Sendguard-Classification': 'restricted' });
+    expect(opened.state.attachments).toEqual([]);
+    expect(opened.state.saved).toBeGreaterThan(0);
+    // Restricted needs end-to-end; without keys, that is secure pickup.
+    expect(opened.state.notices['sendguard-summary']).toMatchObject({
+      message: '2 recipients: 2 secure pickup',
+    });
+
+    // The same message opened without one: its check plans from the detectors alone, and it would go as plain mail.
+    const plain = secondForm();
+    await mocked({ openForm: plain.openForm }).host.newMessages!.open(message({ attachments: [] }));
+    await plain.forms[0]!.done;
+    expect(plain.forms[0]!.sim.state.headers).toEqual({});
+    expect(plain.forms[0]!.sim.state.notices['sendguard-summary']).toMatchObject({
+      message: '2 recipients: 2 plain mail',
+    });
+  });
+
+  test('a classification the new form could not write is named, with what to do in that message', async () => {
+    const { forms, openForm } = secondForm();
+    const { host } = mocked({
+      openForm: (form) => {
+        openForm(form);
+        const { office } = forms[0]!.sim;
+        const item = (office.context as { mailbox: { item: { internetHeaders: Record<string, unknown> } } })
+          .mailbox.item;
+        item.internetHeaders.setAsync = (_headers: unknown, callback: (result: unknown) => void) =>
+          callback({ status: 'failed', error: { code: 9000, message: 'Headers are read-only here.' } });
+      },
+    });
+    await expect(host.newMessages!.open(message({ classification: 'restricted' }))).rejects.toThrow(
+      'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard could not add the classification you chose (restricted) to it (setting headers failed: Headers are read-only here.). Before sending that message, set the classification to restricted in Sendguard’s pane of that message.',
+    );
+    // Everything else came over.
+    expect(forms[0]!.sim.state.attachments).toHaveLength(4);
   });
 
   test('a body too long for Outlook’s form is handed over with the attachments', async () => {
@@ -362,6 +412,11 @@ describe('new messages for a split', () => {
         'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard in that message did not take contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) within 1 second. Before sending that message, add contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) to it by hand.',
     });
     expect(sim.state.opened).toHaveLength(1);
+    await expect(
+      host.newMessages!.open(message({ attachments: [], classification: 'restricted' })),
+    ).rejects.toThrow(
+      'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard in that message did not take the classification you chose (restricted) within 1 second. Before sending that message, set the classification to restricted in Sendguard’s pane of that message.',
+    );
   });
 
   test('a new message with other recipients or another subject gets nothing, and its check still completes once', async () => {
@@ -388,7 +443,7 @@ describe('new messages for a split', () => {
     expect(forms[0]!.completions).toEqual([undefined]);
   });
 
-  test('the pane gone (the sender closed the message they split): the new message’s check says what to add by hand', async () => {
+  test('the pane gone (the sender closed the message they split): the new message’s check writes the classification it noted and says what to add by hand', async () => {
     const saved = new Map<string, string>();
     const notes: NoteStore = {
       getItem: (key) => saved.get(key) ?? null,
@@ -403,13 +458,17 @@ describe('new messages for a split', () => {
     });
     let asked: SimForm | undefined;
     const { host } = mocked({ openForm: (form) => void (asked = form) }, { desk, deadlineMs: 1500 });
-    const opening = host.newMessages!.open(message());
+    const opening = host.newMessages!.open(message({ classification: 'restricted' }));
     const refused = expect(opening).rejects.toMatchObject({ code: 'OUTLOOK_HAND_OFF_INCOMPLETE' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     const { forms, openForm } = secondForm(undefined, { notes });
     openForm(asked!);
     await forms[0]!.done;
     expect(forms[0]!.completions).toEqual([undefined]);
+    expect(forms[0]!.sim.state.headers).toEqual({ 'X-Sendguard-Classification': 'restricted' });
+    expect(forms[0]!.sim.state.notices['sendguard-summary']).toMatchObject({
+      message: '2 recipients: 2 secure pickup',
+    });
     expect(forms[0]!.sim.state.notices['sendguard-split-left-behind']).toEqual({
       type: 'errorMessage',
       message:

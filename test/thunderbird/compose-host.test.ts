@@ -6,6 +6,7 @@
  * reachable afterwards: the pane protects it through its own host and sends it through the send check.
  */
 import type { NewMessage } from '../../src/addin/host';
+import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import { fakeMessenger } from './fake-messenger';
 
@@ -154,7 +155,7 @@ describe('a new message for a group of a split', () => {
     expect(tb.composeTabs.size).toBe(2);
   });
 
-  test('says it carries everything: files, items, inline images, importance and reply-to', () => {
+  test('says it carries everything: files, items, inline images, importance, reply-to and the classification', () => {
     const { host } = original();
     expect(host.newMessages!.carries).toEqual({
       files: true,
@@ -162,7 +163,19 @@ describe('a new message for a group of a split', () => {
       inlineImages: true,
       importance: true,
       replyTo: true,
+      classification: true,
     });
+  });
+
+  test('the classification the sender chose opens with it as a custom header, which its pane reads back', async () => {
+    const { tb, host } = original();
+    const opened = await host.newMessages!.open({ ...TO_BOB, classification: 'restricted' });
+    const [, tab] = [...tb.composeTabs.values()];
+    expect(tab!.details.customHeaders).toEqual([{ name: CLASSIFICATION_HEADER, value: 'restricted' }]);
+    expect(await opened.host!.getHeader(CLASSIFICATION_HEADER)).toBe('restricted');
+    // None chosen: no header at all, rather than an empty one.
+    await host.newMessages!.open(TO_BOB);
+    expect([...tb.composeTabs.values()][2]!.details.customHeaders).toEqual([]);
   });
 });
 

@@ -13,9 +13,10 @@ import { planSizeProblems } from './sizes';
 export function problemsBefore(
   plan: Pick<Plan, 'action' | 'groups' | 'recipients'>,
   outline: Outline,
-  policy: Pick<Policy, 'limits' | 'escrow'>,
+  policy: Pick<Policy, 'limits' | 'escrow' | 'classifications'>,
   newMessages: NewMessages | undefined,
 ): string[] {
-  const loss = plan.action === 'split' ? splitLoss(newMessages, outline, plan.groups ?? []) : undefined;
+  const loss =
+    plan.action === 'split' ? splitLoss(newMessages, outline, plan.groups ?? [], policy) : undefined;
   return [...(loss !== undefined ? [loss] : []), ...planSizeProblems(plan, outline, policy)];
 }

@@ -5,14 +5,22 @@
  */
 import { listed } from '../../core/english';
 import type { PlanGroup } from '../../core/plan';
+import type { Policy } from '../../core/policy/schema';
 import type { HostAttachment, NewMessageCarries, NewMessages } from '../host';
 import { groupNames } from './group-names';
 import type { Outline } from './original';
 
 const quoted = (attachments: readonly HostAttachment[]) => attachments.map((a) => `“${a.name}”`);
 
+/** The policy's classifications, for naming the sender's choice as the pane shows it. */
+export type Classifications = Pick<Policy, 'classifications'>;
+
+/** A classification as the pane's picker shows it: its label, else its name. */
+const shownAs = (policy: Classifications, name: string) =>
+  policy.classifications.find((c) => c.name === name)?.label ?? name;
+
 /** The things the original has that new messages from this host cannot carry, each in a few words. */
-export function uncarried(carries: NewMessageCarries, outline: Outline): string[] {
+export function uncarried(carries: NewMessageCarries, outline: Outline, policy: Classifications): string[] {
   const { attachments } = outline;
   const files = attachments.filter((a) => !a.inline && a.kind === 'file');
   const items = attachments.filter((a) => !a.inline && a.kind === 'item');
@@ -27,6 +35,9 @@ export function uncarried(carries: NewMessageCarries, outline: Outline): string[
     lost.push(`the ${outline.importance} importance`);
   if (!carries.replyTo && outline.replyTo.length > 0)
     lost.push(`the reply-to address ${listed(outline.replyTo)}`);
+  // Without it the new message would be planned from the detectors alone, lower than the sender asked for.
+  if (!carries.classification && outline.classification !== undefined)
+    lost.push(`the classification you chose, ${shownAs(policy, outline.classification)}`);
   return lost;
 }
 
@@ -38,12 +49,13 @@ export function splitLoss(
   newMessages: NewMessages | undefined,
   outline: Outline,
   groups: readonly PlanGroup[],
+  policy: Classifications,
 ): string | undefined {
   const moved = groups.slice(1);
   if (moved.length === 0) return undefined;
   if (!newMessages)
     return `This mail client cannot open a new message for ${groupNames(moved)}, so Sendguard cannot split this one: remove them here and write to them in a message of their own.`;
-  const lost = uncarried(newMessages.carries, outline);
+  const lost = uncarried(newMessages.carries, outline, policy);
   if (lost.length === 0) return undefined;
   const limit = newMessages.carries.limit ? ` ${newMessages.carries.limit}` : '';
   return `Split here, ${listed(lost)} would be missing for ${groupNames(moved)}.${limit} Remove them here and write to them in a message of their own, or take out what cannot be carried.`;

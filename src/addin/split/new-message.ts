@@ -26,7 +26,10 @@ export function withoutGroups(recipients: HostRecipients, groups: readonly PlanG
   return perField((field) => recipients[field].filter((r) => !moved.has(mailboxKey(r.address) ?? '')));
 }
 
-/** The new message for `group`: its recipients per field, and the original's subject, body, attachments and headers. */
+/**
+ * The new message for `group`: its recipients per field, and the original's subject, body, attachments, headers
+ * and the sender's classification.
+ */
 export function newMessageFor(
   group: PlanGroup,
   original: Outline,
@@ -40,5 +43,6 @@ export function newMessageFor(
     attachments: [...attachments],
     ...(original.importance !== undefined ? { importance: original.importance } : {}),
     ...(original.replyTo.length > 0 ? { replyTo: original.replyTo } : {}),
+    ...(original.classification !== undefined ? { classification: original.classification } : {}),
   };
 }

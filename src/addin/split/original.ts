@@ -1,10 +1,13 @@
 /**
  * The whole original message as a split must carry it: subject, the HTML body as written, every attachment (files,
- * attached items, inline images with their content ids), importance and reply-to. `readOutline` reads what the
+ * attached items, inline images with their content ids), importance, reply-to and the classification the sender
+ * chose (without it a new message would be planned from the detectors alone). `readOutline` reads what the
  * checks before a split need (no attachment bytes); `readCarried` reads the attachments' bytes, once, when splitting.
  */
 import type { MessageOutline } from '../../core/message-size';
 import type { CarriedAttachment, HostAttachment, HostRecipients, Importance, MailHost } from '../host';
+import { CLASSIFICATION_HEADER } from '../protect/applied';
+import { chosenIn } from '../read-message';
 
 /** The original as the checks before a split read it. */
 export interface Outline extends MessageOutline {
@@ -14,15 +17,23 @@ export interface Outline extends MessageOutline {
   importance?: Importance;
   /** Empty when none is set or the host cannot read it. */
   replyTo: string[];
+  /** The classification the sender chose (its name), where they chose one. */
+  classification?: string;
 }
 
 export type OutlineReader = Pick<
   MailHost,
-  'getRecipients' | 'getSubject' | 'getBody' | 'listAttachments' | 'getImportance' | 'getReplyTo'
+  | 'getRecipients'
+  | 'getSubject'
+  | 'getBody'
+  | 'listAttachments'
+  | 'getImportance'
+  | 'getReplyTo'
+  | 'getHeader'
 >;
 
 export async function readOutline(host: OutlineReader): Promise<Outline> {
-  const [recipients, subject, html, text, attachments, importance, replyTo] = await Promise.all([
+  const [recipients, subject, html, text, attachments, importance, replyTo, chosen] = await Promise.all([
     host.getRecipients(),
     host.getSubject(),
     host.getBody('html'),
@@ -30,7 +41,9 @@ export async function readOutline(host: OutlineReader): Promise<Outline> {
     host.listAttachments(),
     host.getImportance?.(),
     host.getReplyTo?.() ?? [],
+    host.getHeader(CLASSIFICATION_HEADER),
   ]);
+  const classification = chosenIn(chosen);
   return {
     recipients,
     subject,
@@ -39,6 +52,7 @@ export async function readOutline(host: OutlineReader): Promise<Outline> {
     attachments,
     ...(importance !== undefined ? { importance } : {}),
     replyTo,
+    ...(classification !== undefined ? { classification } : {}),
   };
 }
 
@@ -63,3 +77,10 @@ export async function readCarried(
   }
   return carried;
 }
+
+/**
+ * The outline with the classification the sender has chosen in the open pane since it was read (the pane writes
+ * the choice to the message at once, and a split reads the message again; this is what it will find).
+ */
+export const withChosen = (outline: Outline, chosen: string | undefined): Outline =>
+  chosen === undefined ? outline : { ...outline, classification: chosen };

@@ -1,16 +1,17 @@
 /**
  * Sending every message of a split in one step (issue 22's contract, rule 5), where the host lets the add-in reach
- * and send the messages it opened (Thunderbird). Each message is planned on its own, as the pane plans one (the
- * same `loadMessage` and `planWith`), protected with the ordinary `applyPlan` and sent, so its own send check runs
- * on it; the new messages first, this message last, because sending it closes the window the pane lives in. The
- * first failure stops the rest: what was sent is sent, and the others stay open for the sender.
+ * and send the messages it opened (Thunderbird). Each message is planned on its own, as the pane and its send check
+ * plan one (the same `loadMessage` and `planWith`, with the classification the sender chose as the message holds
+ * it: the host wrote it on each new message when it opened it), protected with the ordinary `applyPlan` and sent,
+ * so its own send check runs on it; the new messages first, this message last, because sending it closes the
+ * window the pane lives in. The first failure stops the rest: what was sent is sent, and the others stay open.
  */
 import { listed } from '../../core/english';
 import { messageOf, SendguardError } from '../../core/errors';
 import type { PlanGroup } from '../../core/plan';
 import type { MailHost } from '../host';
 import { applyPlan, type ApplyDeps, type OpenedGroup, type SenderInput } from '../protect/apply';
-import { appliedToExactly, CLASSIFICATION_HEADER } from '../protect/applied';
+import { appliedToExactly } from '../protect/applied';
 import { loadMessage, planWith } from '../state';
 import { groupName } from './group-names';
 
@@ -59,8 +60,6 @@ export interface SendAllInput {
   messages: readonly Sendable[];
   /** The original's connection and helpers; each message is applied through its own host. */
   deps: ApplyDeps;
-  /** The classification the sender chose for the original, written on each message so its send check uses it. */
-  chosen?: string;
   sender: SenderInput;
   /** Called whenever a step changes, with every step. */
   report: (steps: SendAllStep[]) => void;
@@ -73,10 +72,9 @@ async function protectAndSend(
   progress: (detail: string) => void,
 ): Promise<void> {
   const { host } = message;
-  if (input.chosen !== undefined) await host.setHeaders({ [CLASSIFICATION_HEADER]: input.chosen });
   progress('Checking the recipients…');
   const loaded = await loadMessage({ host, backend: input.deps.backend });
-  const planned = planWith(loaded, input.chosen, input.sender.passcode !== undefined);
+  const planned = planWith(loaded, undefined, input.sender.passcode !== undefined);
   const { action, summary } = planned.plan;
   if (action === 'split' || action === 'block')
     throw new SendAllError(`It no longer goes as one message: ${summary}`);

@@ -21,6 +21,7 @@ import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
 import type { NewMessages } from '../host';
 import { problemsBefore } from '../split/check';
+import { withChosen } from '../split/original';
 import type { Identity, SignInReach } from '../backend';
 import type { ApplyDeps } from '../protect/apply';
 import { appliedToExactly } from '../protect/applied';
@@ -116,16 +117,7 @@ export function Pane(props: PaneProps) {
           outline={outline}
           newMessages={props.host.newMessages}
           passcode={passcodeState}
-          afterPlan={
-            work.split ? (
-              <SendAll
-                deps={props}
-                split={work.split}
-                chosen={chosen ?? (state.status === 'ready' ? chosenOf(state.loaded) : undefined)}
-                passcode={passcodeState}
-              />
-            ) : null
-          }
+          afterPlan={work.split ? <SendAll deps={props} split={work.split} passcode={passcodeState} /> : null}
           onApply={(planned, loaded) => work.apply(planned, loaded, reload, passcode ? { passcode } : {})}
           onAcceptKey={acceptKey}
           {...(props.signIn ? { signIn: props.signIn } : {})}
@@ -194,7 +186,12 @@ function PlannedView(props: PlannedViewProps) {
     loaded.applied && appliedToExactly(loaded.applied, planned.addresses) ? loaded.applied : undefined;
   const problems =
     props.outline.status === 'read'
-      ? problemsBefore(plan, props.outline.outline, loaded.policy, props.newMessages)
+      ? problemsBefore(
+          plan,
+          withChosen(props.outline.outline, props.chosen),
+          loaded.policy,
+          props.newMessages,
+        )
       : props.outline.status === 'failed' && plan.action === 'split'
         ? [props.outline.text]
         : [];

@@ -34,12 +34,10 @@ interface Run {
 export interface SendAllProps {
   deps: ApplyDeps;
   split: SplitDone;
-  /** The classification the sender chose for this message, if any. */
-  chosen: string | undefined;
   passcode: Passcode;
 }
 
-export function SendAll({ deps, split, chosen, passcode }: SendAllProps) {
+export function SendAll({ deps, split, passcode }: SendAllProps) {
   const styles = useStyles();
   const [run, setRun] = useState<Run>();
   const messages = sendable(deps.host, split.kept, split.opened);
@@ -51,7 +49,6 @@ export function SendAll({ deps, split, chosen, passcode }: SendAllProps) {
     sendAll({
       messages,
       deps,
-      ...(chosen !== undefined ? { chosen } : {}),
       sender: sound ? { passcode: passcode.value } : {},
       report: (steps) => setRun((before) => ({ done: false, ...before, steps })),
     }).then(
