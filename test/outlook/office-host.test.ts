@@ -234,6 +234,16 @@ const backend = (): Backend => ({
   acceptKey: () => Promise.reject(new Error('not here')),
 });
 
+type SimOffice = ReturnType<typeof simulateOffice>;
+
+/** A compose form whose internet headers Outlook refuses to set. */
+function refuseHeaders(sim: SimOffice): void {
+  const item = (sim.office.context as { mailbox: { item: { internetHeaders: Record<string, unknown> } } })
+    .mailbox.item;
+  item.internetHeaders.setAsync = (_headers: unknown, callback: (result: unknown) => void) =>
+    callback({ status: 'failed', error: { code: 9000, message: 'Headers are read-only here.' } });
+}
+
 /**
  * A second compose form as Outlook opens it for `displayNewMessageFormAsync`: a simulated item of its own, whose
  * new-message check (the launch event's real handler) runs as Outlook runs it, once per form.
@@ -369,11 +379,7 @@ describe('new messages for a split', () => {
     const { host } = mocked({
       openForm: (form) => {
         openForm(form);
-        const { office } = forms[0]!.sim;
-        const item = (office.context as { mailbox: { item: { internetHeaders: Record<string, unknown> } } })
-          .mailbox.item;
-        item.internetHeaders.setAsync = (_headers: unknown, callback: (result: unknown) => void) =>
-          callback({ status: 'failed', error: { code: 9000, message: 'Headers are read-only here.' } });
+        refuseHeaders(forms[0]!.sim);
       },
     });
     await expect(host.newMessages!.open(message({ classification: 'restricted' }))).rejects.toThrow(
@@ -443,13 +449,16 @@ describe('new messages for a split', () => {
     expect(forms[0]!.completions).toEqual([undefined]);
   });
 
-  test('the pane gone (the sender closed the message they split): the new message’s check writes the classification it noted and says what to add by hand', async () => {
+  /**
+   * Opens `sent` from a pane that no longer hears anything (its channel leads nowhere, its note is all that is
+   * left of it), then the new form as Outlook opens it, `patched` first; what the form holds once its check is done.
+   */
+  async function afterPaneGone(sent: NewMessage, patched: (sim: SimOffice) => void = () => undefined) {
     const saved = new Map<string, string>();
     const notes: NoteStore = {
       getItem: (key) => saved.get(key) ?? null,
       setItem: (key, value) => void saved.set(key, value),
     };
-    // A pane that no longer hears anything: its channel leads nowhere, its note is all that is left of it.
     const desk = handOffDesk({
       channel: () => new BroadcastChannel('a closed pane'),
       newId: () => 'hand-off-1',
@@ -458,25 +467,45 @@ describe('new messages for a split', () => {
     });
     let asked: SimForm | undefined;
     const { host } = mocked({ openForm: (form) => void (asked = form) }, { desk, deadlineMs: 1500 });
-    const opening = host.newMessages!.open(message({ classification: 'restricted' }));
-    const refused = expect(opening).rejects.toMatchObject({ code: 'OUTLOOK_HAND_OFF_INCOMPLETE' });
+    const refused = expect(host.newMessages!.open(sent)).rejects.toMatchObject({
+      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
+    });
     await new Promise((resolve) => setTimeout(resolve, 20));
     const { forms, openForm } = secondForm(undefined, { notes });
     openForm(asked!);
+    patched(forms[0]!.sim);
     await forms[0]!.done;
-    expect(forms[0]!.completions).toEqual([undefined]);
-    expect(forms[0]!.sim.state.headers).toEqual({ 'X-Sendguard-Classification': 'restricted' });
-    expect(forms[0]!.sim.state.notices['sendguard-summary']).toMatchObject({
+    await refused;
+    return { form: forms[0]!, saved };
+  }
+
+  test('the pane gone (the sender closed the message they split): the new message’s check writes the classification it noted and says what to add by hand', async () => {
+    const { form, saved } = await afterPaneGone(message({ classification: 'restricted' }));
+    expect(form.completions).toEqual([undefined]);
+    expect(form.sim.state.headers).toEqual({ 'X-Sendguard-Classification': 'restricted' });
+    expect(form.sim.state.notices['sendguard-summary']).toMatchObject({
       message: '2 recipients: 2 secure pickup',
     });
-    expect(forms[0]!.sim.state.notices['sendguard-split-left-behind']).toEqual({
+    expect(form.sim.state.notices['sendguard-split-left-behind']).toEqual({
       type: 'errorMessage',
       message:
         'contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) did not come over from the message you split, which no longer answers: add them to this message by hand before you send it.',
     });
     // Told once: the note is taken.
     expect(JSON.parse(saved.get(NOTES_KEY)!)).toEqual([]);
-    await refused;
+  });
+
+  test('the pane gone and the noted classification not written: the sender is told to set it', async () => {
+    const { form } = await afterPaneGone(
+      message({ attachments: [], classification: 'restricted' }),
+      refuseHeaders,
+    );
+    expect(form.sim.state.headers).toEqual({});
+    expect(form.sim.state.notices['sendguard-split-left-behind']).toEqual({
+      type: 'errorMessage',
+      message:
+        'the classification you chose (restricted) did not come over from the message you split, which no longer answers: set the classification to restricted in Sendguard’s pane of this message before you send it.',
+    });
   });
 
   test('what the new form could not add is named with Outlook’s reason', async () => {

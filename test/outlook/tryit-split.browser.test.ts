@@ -4,9 +4,10 @@
  * The message has two attachments (different binary bytes) and a picture in its text, and two recipients no one
  * protection serves (escrow off; confidential prefers forced TLS, then OpenPGP): reader@mailbox.sendguard.test
  * (TLS encrypted, no key: forced TLS) and split-reader@no-starttls.sendguard.test (no STARTTLS; a key made by gpg
- * in the organisation keyring: OpenPGP). The sender splits in the pane; the simulated Outlook opens the new message
- * in a second page, whose own new-message check (the real launch-event bundle) takes the attachments from the
- * first page's pane over the real BroadcastChannel; the second page's pane encrypts with OpenPGP. Each page's Send
+ * in the organisation keyring: OpenPGP). The sender chooses the classification and splits in the pane; the
+ * simulated Outlook opens the new message in a second page, whose own new-message check (the real launch-event
+ * bundle) takes the attachments and the classification from the first page's pane over the real BroadcastChannel;
+ * the second page's pane encrypts with OpenPGP. Each page's Send
  * runs the real send check. Then the test plays Exchange for each sent item (play-exchange.ts) and reads the bed's
  * maildir: the forced-TLS message has the attachments byte for byte and the picture as the part its HTML shows;
  * the OpenPGP one decrypts with gpg to the same text and bytes (the picture too, as an encrypted file), and holds
@@ -81,8 +82,16 @@ test('a split keeps the whole message: both messages arrive, one by forced TLS b
   await compose(page, { to: `${TLS_READER}, ${PGP_READER}`, subject: `Contract ${mark}`, body: TEXT });
   await badge(page, TLS_READER, 'Forced TLS · encrypted only');
   await badge(page, PGP_READER, 'OpenPGP');
+  // The sender's own choice (the IBAN already raises the message to it): written on the item at once.
+  await page.getByLabel('Classification').selectOption('confidential');
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { sendguardTry: { state: SimState } }).sendguardTry.state.headers[
+        'X-Sendguard-Classification'
+      ] === 'confidential',
+  );
 
-  // The split: the new message opens in a page of its own, and its check takes the attachments.
+  // The split: the new message opens in a page of its own, and its check takes the attachments and the choice.
   const [opened] = await Promise.all([
     suite.context.waitForEvent('page'),
     page.getByRole('button', { name: 'Split into 2 messages' }).click(),
@@ -101,6 +110,7 @@ test('a split keeps the whole message: both messages arrive, one by forced TLS b
     ['logo.png', true, PICTURE],
   ]);
   expect(handed.html).toContain('<img src="cid:logo.png"');
+  expect(handed.headers).toMatchObject({ 'X-Sendguard-Classification': 'confidential' });
 
   // The new message's own pane protects it; its own send check lets it go.
   await badge(opened, PGP_READER, 'OpenPGP');
