@@ -12,6 +12,7 @@ import { sentClient } from '../../src/addin/sent/sent-client';
 import { senderLinkStore, type SettingSlot } from '../../src/addin/sent/link-store';
 import { createOfficeHost } from '../../src/outlook/office-host';
 import { ROAMING_LIMIT, simulateOffice } from '../../src/outlook/tryit/simulated-office';
+import { EVERYTHING } from '../helpers/carries';
 import { ManualClock } from '../helpers/clock';
 import { escrowSample, recordingMailer, startEscrowServer, type EscrowServer } from '../escrow/harness';
 
@@ -187,14 +188,7 @@ describe('keepOwnLink after secure pickup is applied', () => {
         forget: async () => undefined,
       },
       newMessages: {
-        carries: {
-          files: true,
-          items: true,
-          inlineImages: true,
-          importance: true,
-          replyTo: true,
-          classification: true,
-        },
+        carries: EVERYTHING,
         open: async (message) => {
           opened.push(message);
           return {};

@@ -20,6 +20,7 @@ import { validatePolicy } from '../../src/core/policy/parse';
 import type { Policy, PolicyInput } from '../../src/core/policy/schema';
 import { openpgp } from '../../src/server/keys/openpgp';
 import { assessedRecipient } from '../helpers/assess-answer';
+import { EVERYTHING } from '../helpers/carries';
 import { defaultPolicy } from '../helpers/policy';
 
 export interface StoredAttachment extends HostAttachment {
@@ -38,14 +39,7 @@ export interface Item {
   replyTo: string[];
 }
 
-export const EVERYTHING: NewMessageCarries = {
-  files: true,
-  items: true,
-  inlineImages: true,
-  importance: true,
-  replyTo: true,
-  classification: true,
-};
+export { EVERYTHING } from '../helpers/carries';
 
 export interface FakeOptions {
   /** What new messages carry; no new messages at all when null. */

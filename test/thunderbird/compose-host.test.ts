@@ -8,6 +8,7 @@
 import type { NewMessage } from '../../src/addin/host';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
+import { EVERYTHING } from '../helpers/carries';
 import { fakeMessenger } from './fake-messenger';
 
 const ARMORED = [
@@ -157,14 +158,7 @@ describe('a new message for a group of a split', () => {
 
   test('says it carries everything: files, items, inline images, importance, reply-to and the classification', () => {
     const { host } = original();
-    expect(host.newMessages!.carries).toEqual({
-      files: true,
-      items: true,
-      inlineImages: true,
-      importance: true,
-      replyTo: true,
-      classification: true,
-    });
+    expect(host.newMessages!.carries).toEqual(EVERYTHING);
   });
 
   test('the classification the sender chose opens with it as a custom header, which its pane reads back', async () => {
