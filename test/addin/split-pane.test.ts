@@ -73,6 +73,19 @@ test('what this host cannot carry replaces the split button, naming the image, t
   expect(splitButton()).toBeNull();
 });
 
+test('the classification the sender chooses, where the host cannot carry it, replaces the split button at once', async () => {
+  const fake = await renderSplit({ carries: { ...EVERYTHING, classification: false } });
+  expect(splitButton()).toBeTruthy();
+  await act(async () =>
+    fireEvent.change(screen.getByLabelText('Classification'), { target: { value: 'confidential' } }),
+  );
+  expect(fake.item.headers['X-Sendguard-Classification']).toBe('confidential');
+  expect((await screen.findByTestId('plan-problems')).textContent).toContain(
+    `Split here, the classification you chose, confidential would be missing for ${B} and ${C} (OpenPGP).`,
+  );
+  expect(splitButton()).toBeNull();
+});
+
 test('a message over the size limit is named, and the split is not offered', async () => {
   // OpenPGP encrypts the text body, not the HTML: a large HTML body weighs on forced TLS only.
   const item = wholeMessage({ to: [{ address: A }, { address: B }] }, { pdf: 10_000, image: 20_000 });
