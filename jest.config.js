@@ -23,6 +23,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // After every test file, also a failed one: the servers it started and the temporary folders it made go.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/scratch-cleanup.ts'],
   // Tests against the bed's real servers (probes, DNSSEC, TLS handshakes) can take seconds each.
   testTimeout: 30_000,
 };

@@ -3,9 +3,9 @@
  * the add-in produced by each tool, exactly as a recipient's client would do it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchGnupgHome } from '../helpers/scratch';
 
 export interface PeerKey {
   /** Armored public key, as the backend would hand it out. */
@@ -15,8 +15,9 @@ export interface PeerKey {
   fingerprint: string;
 }
 
+/** A GnuPG home (Sequoia's files go there too), removed with its agent when the test file ends. */
 export function peerHome(): string {
-  return mkdtempSync(join(tmpdir(), 'sendguard-pgp-'));
+  return scratchGnupgHome('pgp');
 }
 
 const gpg = (home: string, args: string[], input?: Buffer | string) =>

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headersCommand } from '../../src/cli/commands/headers';
 import { UsageError, type CliIo } from '../../src/cli/io';
 import { runCli } from '../helpers/cli';
+import { scratchDir } from '../helpers/scratch';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'received');
 
@@ -59,7 +59,7 @@ describe('sendguard headers', () => {
   });
 
   test('headers without a body, and a message without Received lines, still give a report', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-headers-'));
+    const dir = scratchDir('headers');
     await writeFile(join(dir, 'draft.eml'), 'Subject: draft\r\n');
     const { code, stdout } = await run([join(dir, 'draft.eml')]);
     expect(code).toBe(0);
@@ -67,7 +67,7 @@ describe('sendguard headers', () => {
   });
 
   test('control characters and bidirectional overrides in header text are not passed to the terminal', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-headers-'));
+    const dir = scratchDir('headers');
     await writeFile(
       join(dir, 'evil.eml'),
       'Received: from ev\u001b[2Jil\u202eexample (x [203.0.113.5]) by mx with ESMTP; 1 Jan 2026 00:00:00 +0000\n',
@@ -88,7 +88,7 @@ describe('sendguard headers', () => {
   });
 
   test('exit 1 when the file holds no header block', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-headers-'));
+    const dir = scratchDir('headers');
     await writeFile(join(dir, 'notes.txt'), 'just some words\nno fields here\n');
     const { code, error } = await run([join(dir, 'notes.txt')]);
     expect(code).toBe(1);

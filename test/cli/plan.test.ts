@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCli } from '../helpers/cli';
+import { scratchDir } from '../helpers/scratch';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLE = join(ROOT, 'examples', 'assessments.json');
@@ -56,7 +56,7 @@ describe('sendguard plan', () => {
   });
 
   test('--body runs the content detectors, which raise the classification and are listed without the number', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const dir = scratchDir('plan');
     const body = join(dir, 'body.txt');
     await writeFile(body, 'Hi,\nplease update the payroll record. SSN: 512-44-7391\nThanks\n');
     const { code, stdout } = await runCli([
@@ -76,7 +76,7 @@ describe('sendguard plan', () => {
   });
 
   test('a body longer than the detectors read is reported as truncated and planned as the add-ins plan it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const dir = scratchDir('plan');
     const body = join(dir, 'long.txt');
     // 2.2 MB of harmless text, then an SSN the detectors never reach.
     await writeFile(body, `${'Minutes of the meeting. '.repeat(92_000)}SSN: 512-44-7391\n`);
@@ -92,7 +92,7 @@ describe('sendguard plan', () => {
   });
 
   test('secure pickup names each recipient’s proof, who needs the sender’s passcode, and --with-passcode puts it first', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const dir = scratchDir('plan');
     const file = join(dir, 'assessments.json');
     const sample = JSON.parse(await readFile(SAMPLE, 'utf8'));
     await writeFile(
@@ -154,7 +154,7 @@ describe('sendguard plan', () => {
   });
 
   test('a bad assessments file says where it is wrong', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const dir = scratchDir('plan');
     const file = join(dir, 'a.json');
     await writeFile(
       file,
@@ -166,7 +166,7 @@ describe('sendguard plan', () => {
   });
 
   test('a bad policy file names the bad field', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sendguard-'));
+    const dir = scratchDir('plan');
     const file = join(dir, 'policy.yaml');
     await writeFile(
       file,

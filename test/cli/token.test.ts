@@ -1,13 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseConfig } from '../../src/server/config/load';
 import { createServer } from '../../src/server/serve';
 import { runCli } from '../helpers/cli';
+import { scratchDir } from '../helpers/scratch';
 
 describe('sendguard token', () => {
   test('an issued admin token is accepted by the service; a revoked one is not', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-token-'));
+    const dataDir = scratchDir('token');
     const env = { SENDGUARD_DATA_DIR: dataDir };
     const issued = await runCli(['token', 'issue', '--name', 'first admin', '--role', 'admin'], env);
     expect(issued.code).toBe(0);
@@ -37,7 +35,7 @@ describe('sendguard token', () => {
   });
 
   test('--owner names the person the token acts for; the list shows them; a token without one shows "-"', async () => {
-    const env = { SENDGUARD_DATA_DIR: await mkdtemp(join(tmpdir(), 'sendguard-token-')) };
+    const env = { SENDGUARD_DATA_DIR: scratchDir('token') };
     const issued = await runCli(
       ['token', 'issue', '--name', 'ana', '--owner', 'Ana Example <Ana@Example.ORG>'],
       env,
@@ -50,7 +48,7 @@ describe('sendguard token', () => {
   });
 
   test('an owner that is not one mailbox is a usage error saying what an owner looks like', async () => {
-    const env = { SENDGUARD_DATA_DIR: await mkdtemp(join(tmpdir(), 'sendguard-token-')) };
+    const env = { SENDGUARD_DATA_DIR: scratchDir('token') };
     for (const owner of ['Ana Example', 'a@x.example, b@x.example', 'ana@']) {
       const result = await runCli(['token', 'issue', '--name', 'x', '--owner', owner], env);
       expect(result.code).toBe(2);
@@ -60,7 +58,7 @@ describe('sendguard token', () => {
   });
 
   test('usage errors name what is missing', async () => {
-    const env = { SENDGUARD_DATA_DIR: await mkdtemp(join(tmpdir(), 'sendguard-token-')) };
+    const env = { SENDGUARD_DATA_DIR: scratchDir('token') };
     expect((await runCli(['token', 'issue'], env)).stderr).toContain('--name');
     expect((await runCli(['token', 'issue', '--name', 'x', '--role', 'root'], env)).code).toBe(2);
     expect((await runCli(['token', 'revoke', 'nope'], env)).code).toBe(1);

@@ -4,15 +4,13 @@
  * provider, each shown as the person the service sees; refusals and unreachable services said plainly.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseConfig } from '../../src/server/config/load';
 import { createServer, type Server } from '../../src/server/serve';
 import { runCli } from '../helpers/cli';
 import { startEntraProvider, type EntraProvider } from '../helpers/entra-provider';
+import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 
 const TENANT = '5b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const CLIENT = '0f1e2d3c-4b5a-4697-8877-665544332211';
@@ -36,7 +34,8 @@ beforeAll(async () => {
     clientId: CLIENT,
     resource: `api://sendguard.example.org/${CLIENT}`,
   });
-  const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-whoami-'));
+  stopAtFileEnd(entra.close);
+  const dataDir = scratchDir('whoami');
   env = { SENDGUARD_DATA_DIR: dataDir };
   ana = await issue('--name', 'Ana’s Thunderbird', '--owner', 'Ana Example <Ana@Example.org>');
   bot = await issue('--name', 'nightly report', '--role', 'admin');
@@ -48,14 +47,10 @@ beforeAll(async () => {
     auth: { entra: entra.serviceSettings },
   });
   server = await createServer(config);
+  stopAtFileEnd(server.close);
   url = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('127.0.0.1', 'localhost');
   env.SENDGUARD_CA_FILE = server.devCaFile!;
 }, 60_000);
-
-afterAll(async () => {
-  await server?.close();
-  await entra?.close();
-});
 
 test('an API token issued with an owner is that person', async () => {
   const result = await runCli(['whoami', '--url', url, '--token', ana], env);

@@ -6,9 +6,7 @@
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   escrowMessage,
@@ -32,6 +30,7 @@ import { parseConfig } from '../../src/server/config/load';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { PickupClient } from '../../src/portal/pickup-client';
 import { ManualClock } from '../helpers/clock';
+import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 
 /** The owner of the harness's sender token: whom recipients are told the message is from. */
 export const SENDER = { name: 'Dr. Ann Lee', address: 'ann@clinic.test' };
@@ -94,7 +93,7 @@ export async function startEscrowServer(options: {
 }): Promise<EscrowServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sendguard-escrow-'));
+  const dataDir = options.dataDir ?? scratchDir('escrow');
   const config = parseConfig({ publicUrl: url, dataDir, escrow: options.config ?? {} });
   const clock = new ManualClock(Date.now());
   let purgeTask: () => void = () => undefined;
@@ -164,7 +163,7 @@ export async function startEscrowServer(options: {
       // The purge runs detached (a timer callback); give its awaits a moment to finish.
       await new Promise((resolve) => setTimeout(resolve, 200));
     },
-    close: () => app.close(),
+    close: stopAtFileEnd(() => app.close()),
   };
 }
 

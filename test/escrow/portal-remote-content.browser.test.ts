@@ -10,16 +10,16 @@
  * - the corpus with host names instead: Chromium's network log shows no look-up of any of them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { escrowMessage } from '../../src/addin/protect/escrow/escrow-message';
 import { frameDocument } from '../../src/portal/render/frame-document';
 import { remoteContentVectors } from '../fixtures/sanitizer-remote-content';
 import { CHROMIUM_FLAGS, launchChromium } from '../helpers/chromium';
+import { scratchDir } from '../helpers/scratch';
 import { nodeFetch, recordingMailer, startEscrowServer, type EscrowServer } from './harness';
 import { ensurePortalBuilt } from './portal-build';
 
@@ -39,7 +39,7 @@ interface Sentinel {
 }
 
 async function startSentinel(): Promise<Sentinel> {
-  const dir = mkdtempSync(join(tmpdir(), 'sendguard-sentinel-'));
+  const dir = scratchDir('sentinel');
   execFileSync(
     'openssl',
     [
@@ -50,7 +50,6 @@ async function startSentinel(): Promise<Sentinel> {
     { stdio: 'ignore' },
   );
   const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  rmSync(dir, { recursive: true, force: true });
   const sentinel: Sentinel = {
     connections: 0,
     requests: [],
@@ -235,7 +234,7 @@ test("the frame's own policy alone keeps the raw, unsanitised corpus from fetchi
 }, 60_000);
 
 test("no host name in the message is looked up before consent (Chromium's own network log)", async () => {
-  const netLog = join(mkdtempSync(join(tmpdir(), 'sendguard-netlog-')), 'net-log.json');
+  const netLog = join(scratchDir('netlog'), 'net-log.json');
   const logged = await launchChromium({ args: [...CHROMIUM_FLAGS, `--log-net-log=${netLog}`] });
   try {
     const { page, body } = await openMessage(logged, corpusHtml(remoteContentVectors('leak.sentinel.test')));
@@ -249,5 +248,4 @@ test("no host name in the message is looked up before consent (Chromium's own ne
   }
   const names = readFileSync(netLog, 'utf8').match(/[a-z0-9.-]*sentinel\.test/g) ?? [];
   expect([...new Set(names)]).toEqual(['control.sentinel.test']);
-  rmSync(dirname(netLog), { recursive: true, force: true });
 }, 90_000);

@@ -5,16 +5,14 @@
  * without an owner, development mode) still send, under the name the service knows them by, and get no notices.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { FetchLike } from '../../src/core/escrow/http';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../src/server/config/schema';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { startEntraProvider } from '../helpers/entra-provider';
+import { scratchDir } from '../helpers/scratch';
 import { testApp } from '../server/api/fakes';
 import { parseFragment } from '../../src/core/escrow/link';
 import { PickupClient } from '../../src/portal/pickup-client';
@@ -133,7 +131,7 @@ describe('through the whole app', () => {
 
   /** The service with secure pickup on SQLite, listening on loopback; its URL. */
   async function running(config: ConfigInput): Promise<string> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-sender-'));
+    const dataDir = scratchDir('sender');
     const store = openSqliteStore(dataDir);
     ({ app } = await testApp({
       config: { dataDir, ...config },

@@ -30,14 +30,17 @@ async function launchChromium(options = {}) {
     args: CHROMIUM_FLAGS,
     ...options,
   });
-  // Chromium may still be writing its profile as the context closes: retry, and never fail a run over a temp dir.
-  context.on('close', () => {
+  // Removed once close() has resolved, when Chromium has exited: on the context's 'close' event it is still writing
+  // the profile (the removal failed with ENOTEMPTY, or Chromium wrote it anew), and profiles were left behind.
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    await close(...args);
     try {
       rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     } catch {
-      // left for the system's temp cleaning
+      // never fail a run over a temp dir: left for the system's temp cleaning
     }
-  });
+  };
   return context;
 }
 

@@ -5,8 +5,6 @@
  * admin's token for what only an admin does.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
@@ -16,6 +14,7 @@ import { openSqliteStore } from '../../src/server/store/sqlite';
 import { gpgKey, peerHome, type PeerKey } from '../addin/openpgp-peers';
 import { BED_VKS_URL, bedServerConfig } from '../helpers/bed-services';
 import { launchChromium } from '../helpers/chromium';
+import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 import { testbed } from '../helpers/testbed';
 import { buildOutlook } from './built-addin';
 
@@ -28,14 +27,15 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
 
 /**
  * `keyringDir`: the organisation's keyring (`*.asc`), for recipients whose domains accept mail on the bed;
- * `settings`: other sections of the service's configuration (a `policyFile`, say).
+ * `settings`: other sections of the service's configuration (a `policyFile`, say). The backend is closed when the
+ * test file ends, if the file has not closed it by then.
  */
 export async function startBackend(
   keyringDir?: string,
   settings: ConfigInput = {},
 ): Promise<{ server: Server; base: string; token: string; adminToken: string }> {
   const bed = testbed();
-  const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-tryit-'));
+  const dataDir = scratchDir('tryit');
   // As an admin deploys it: a sender's token issued into the service's store before it starts.
   const store = openSqliteStore(dataDir);
   // And an admin's, for what only an admin does (pinning a key).
@@ -51,7 +51,8 @@ export async function startBackend(
     limits: { assessDeadlineMs: 3000 },
     ...settings,
   });
-  const server = await createServer(config);
+  const created = await createServer(config);
+  const server = { ...created, close: stopAtFileEnd(created.close) };
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
   return { server, base, token, adminToken };
 }
@@ -86,22 +87,18 @@ export interface TryItSuite {
 
 /**
  * For a file of try-it tests: before all of them, the bundles built, the backend started with what `prepare`
- * gives (run first: making keys, writing a policy) and Chromium launched; after all, both closed.
+ * gives (run first: making keys, writing a policy) and Chromium launched; when the file ends, both closed.
  */
 export function tryItSuite(prepare: () => BackendOptions | Promise<BackendOptions> = () => ({})): TryItSuite {
   const suite = {} as TryItSuite;
-  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     buildOutlook();
     const { keyringDir, settings } = await prepare();
     Object.assign(suite, await startBackend(keyringDir, settings));
-    browser = await launchBrowser();
+    const browser = await launchBrowser();
+    stopAtFileEnd(browser.close);
     suite.context = browser.context;
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await suite.server?.close();
-  });
   return suite;
 }

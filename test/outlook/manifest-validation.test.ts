@@ -13,8 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import Ajv from 'ajv';
@@ -24,6 +23,7 @@ import { parseConfig } from '../../src/server/config';
 import type { ConfigInput } from '../../src/server/config/schema';
 import { createServer, type Server } from '../../src/server/serve';
 import { runCli } from '../helpers/cli';
+import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 import { ROOT } from './built-addin';
 import { all, parseXml } from './xml-tree';
 
@@ -87,19 +87,17 @@ function pixels(png: Uint8Array): number[][] {
   );
 }
 
-const servers: Server[] = [];
-
 async function serve(settings: ConfigInput): Promise<Server> {
   const config = parseConfig({
     publicUrl: PUBLIC_URL,
     listen: { host: '127.0.0.1', port: 0 },
-    dataDir: await mkdtemp(join(tmpdir(), 'sendguard-manifests-')),
+    dataDir: scratchDir('manifests'),
     tls: { enabled: false },
     logLevel: 'silent',
     ...settings,
   });
   const server = await createServer(config);
-  servers.push(server);
+  stopAtFileEnd(server.close);
   return server;
 }
 
@@ -118,7 +116,7 @@ const ENTRA_SETTINGS = {
 
 /** A service configuration file with these settings, for `sendguard manifest --config`. */
 async function configFile(settings: ConfigInput): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), 'sendguard-config-')), 'sendguard.json');
+  const file = join(scratchDir('config'), 'sendguard.json');
   await writeFile(file, JSON.stringify(settings));
   return file;
 }
@@ -130,10 +128,6 @@ beforeAll(async () => {
   withEntra = await serve(ENTRA_SETTINGS);
   withTokens = await serve({ auth: { apiTokens: true }, sendMode: 'SoftBlock' });
 }, 60_000);
-
-afterAll(async () => {
-  for (const server of servers) await server.close();
-});
 
 test('a service on this machine with TLS off serves all three, the XML marked as not installable', async () => {
   const local = await serve({ ...ENTRA_SETTINGS, publicUrl: 'http://127.0.0.1:3999' });
@@ -520,7 +514,7 @@ describe('sendguard manifest renders what the service serves', () => {
     const redirected = await runCli(args);
     expect(redirected.code).toBe(0);
     expect(redirected.bytes.equals(served)).toBe(true);
-    const out = join(await mkdtemp(join(tmpdir(), 'sendguard-package-')), 'package.zip');
+    const out = join(scratchDir('package'), 'package.zip');
     expect((await runCli([...args, '--out', out], {}, { terminal: true })).code).toBe(0);
     expect((await readFile(out)).equals(served)).toBe(true);
   });

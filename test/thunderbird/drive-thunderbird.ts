@@ -5,14 +5,14 @@
  * would, Send clicked, and the shared pane opened and driven from inside its page.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../src/server/config/schema';
 import { createServer, type Server } from '../../src/server/serve';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { bedServerConfig } from '../helpers/bed-services';
+import { scratchDir, scratchGnupgHome, stopAtFileEnd } from '../helpers/scratch';
 import { testbed, type Testbed } from '../helpers/testbed';
 import { ADDON_ID, startThunderbird, type RealThunderbird } from './real-thunderbird';
 
@@ -32,7 +32,7 @@ export interface Backend {
 
 /** The service on the bed, deployed as an admin would (API tokens on); `settings` replace whole sections. */
 async function startBackend(bed: Testbed, settings: ConfigInput = {}): Promise<Backend> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-tb-backend-'));
+  const dataDir = scratchDir('tb-backend');
   const store = openSqliteStore(dataDir);
   const token = (await issueApiToken(store.tokens, { name: 'thunderbird test', role: 'sender' })).token;
   const admin = (await issueApiToken(store.tokens, { name: 'thunderbird test admin', role: 'admin' })).token;
@@ -58,17 +58,18 @@ async function uploadToKeyring(backend: Backend, armoredKey: string): Promise<vo
   if (response.status !== 201) throw new Error(`keyring upload: ${response.status} ${await response.text()}`);
 }
 
-/** A throwaway GnuPG home: recipients' key pairs made here, their secret keys decrypting what arrives. */
+/**
+ * A throwaway GnuPG home: recipients' key pairs made here, their secret keys decrypting what arrives; it goes with
+ * its agent when the test file ends.
+ */
 export interface Gpg {
   run(args: string[], input?: string | Buffer): Buffer;
   /** Makes a key pair for the address and gives its armored public key. */
   makeKey(name: string, address: string): string;
-  /** Ends the gpg-agent gpg started for this home (and only that one) and removes the home. */
-  remove(): void;
 }
 
 function throwawayGpg(): Gpg {
-  const home = mkdtempSync(join(tmpdir(), 'sendguard-tb-gnupg-'));
+  const home = scratchGnupgHome('tb-gnupg');
   const run = (args: string[], input?: string | Buffer) =>
     execFileSync(
       'gpg',
@@ -80,14 +81,6 @@ function throwawayGpg(): Gpg {
     makeKey(name, address) {
       run(['--quick-gen-key', `${name} <${address}>`, 'future-default', 'default', 'never']);
       return run(['--armor', '--export', address]).toString('utf8');
-    },
-    remove() {
-      try {
-        execFileSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent'], { stdio: 'ignore' });
-      } catch {
-        // No agent was started.
-      }
-      rmSync(home, { recursive: true, force: true });
     },
   };
 }
@@ -124,7 +117,7 @@ export interface Draft {
 
 /** Opens a compose window with the draft, as "Write" would, and waits until its editor is ready. */
 export async function compose(tb: RealThunderbird, draft: Draft): Promise<void> {
-  const folder = mkdtempSync(join(tmpdir(), 'sendguard-tb-attach-'));
+  const folder = scratchDir('tb-attach');
   const files = (draft.files ?? []).map(({ name, data }) => {
     const path = join(folder, name);
     writeFileSync(path, data);
@@ -264,7 +257,10 @@ export interface Scene {
   backend: Backend;
   tb: RealThunderbird;
   gpg: Gpg;
-  /** Ends Thunderbird, the backend and the GnuPG home, and says how long the file took. */
+  /**
+   * Ends Thunderbird and the backend, and says how long the file took; done when the test file ends, before its
+   * folders go (the backend's data, the GnuPG home, attachments), unless the file has called it already.
+   */
   stop(): Promise<void>;
 }
 
@@ -285,11 +281,11 @@ export async function startScene(options: {
   const gpg = throwawayGpg();
   let backend: Backend | undefined;
   let tb: RealThunderbird | undefined;
-  const stop = async () => {
+  const stop = stopAtFileEnd(async () => {
     await tb?.stop();
     await backend?.server.close();
-    gpg.remove();
-  };
+    console.log(`${options.name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
   try {
     backend = await startBackend(bed, options.settings);
     for (const holder of options.keyHolders ?? [])
@@ -301,14 +297,7 @@ export async function startScene(options: {
       logFile: join(ARTIFACTS, `${options.name}.log`),
     });
     await configureAddon(tb, backend);
-    const scene = { bed, backend, tb, gpg };
-    return {
-      ...scene,
-      async stop() {
-        await stop();
-        console.log(`${options.name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      },
-    };
+    return { bed, backend, tb, gpg, stop };
   } catch (error) {
     await stop();
     throw error;

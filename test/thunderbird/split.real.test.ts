@@ -9,12 +9,12 @@
  * key) gets forced TLS; split-reader@no-starttls.sendguard.test (verdict `none`, its key made here with gpg and
  * uploaded to the organisation keyring) gets OpenPGP. The bed delivers both into its maildir.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SHIPPED_POLICY_FILE } from '../../src/server/config/schema';
 import { mailArrives, waitForMail } from '../escrow/maildir';
+import { scratchDir } from '../helpers/scratch';
 import type { Testbed } from '../helpers/testbed';
 import {
   ARTIFACTS,
@@ -25,7 +25,6 @@ import {
   screenshot,
   startScene,
   type Gpg,
-  type Scene,
 } from './drive-thunderbird';
 import { contentIdOf, fileNameOf, leaves, parseMime, type MimePart } from './mime-parts';
 import type { RealThunderbird } from './real-thunderbird';
@@ -61,7 +60,6 @@ const LOGO = Buffer.from(
   'base64',
 );
 
-let scene: Scene | undefined;
 let bed: Testbed;
 let tb: RealThunderbird;
 let gpg: Gpg;
@@ -88,21 +86,18 @@ function splitPolicyFile(): string {
     requirement: 'transport',
     prefer: ['pgp', 'tls'],
   });
-  const file = join(mkdtempSync(join(tmpdir(), 'sendguard-tb-policy-')), 'policy.yaml');
+  const file = join(scratchDir('tb-policy'), 'policy.yaml');
   writeFileSync(file, JSON.stringify(policy));
   return file;
 }
 
 beforeAll(async () => {
-  scene = await startScene({
+  ({ bed, tb, gpg } = await startScene({
     name: 'thunderbird-split',
     settings: { policyFile: splitPolicyFile() },
     keyHolders: [{ name: 'Sam Split', address: PGP_READER }],
-  });
-  ({ bed, tb, gpg } = scene);
+  }));
 }, 90_000);
-
-afterAll(() => scene?.stop());
 
 /** The part attached under `name`: exactly one. */
 function attached(message: MimePart, name: string): MimePart {

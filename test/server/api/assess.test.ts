@@ -1,9 +1,7 @@
 /** POST /api/v1/assess against fake services: dedup, invalid entries, limits, the deadline, and staying up. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KeyAssessment } from '../../../src/core/wire';
 import { openSqliteStore } from '../../../src/server/store/sqlite';
+import { scratchDir } from '../../helpers/scratch';
 import { deployedTestApp, FakeKeys, FakeTransport, gate, testApp } from './fakes';
 
 const post = (recipients: unknown, extra: Record<string, unknown> = {}) => ({
@@ -260,7 +258,7 @@ describe('POST /api/v1/assess', () => {
   });
 
   test('as deployed: a signed-in sender learns which provider each recipient signs in with for secure pickup', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-assess-'));
+    const dataDir = scratchDir('assess');
     const store = openSqliteStore(dataDir);
     const { app, authorization } = await deployedTestApp({
       config: { dataDir },

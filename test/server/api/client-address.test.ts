@@ -4,14 +4,12 @@
  */
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../../src/server/config/schema';
 import { openSqliteStore } from '../../../src/server/store/sqlite';
 import { escrowSample, recordingMailer } from '../../escrow/harness';
+import { scratchDir } from '../../helpers/scratch';
 import { testApp } from './fakes';
 
 /** A running app with one extra route that says what `request.ip` is. */
@@ -88,7 +86,7 @@ test('attack: addresses rotated inside one IPv6 /64 share the per-IP limit of th
 describe('attack: a forged X-Forwarded-For in the escrow audit', () => {
   /** Escrows a message on a running app, asks for a code with a forged header, returns the audit's address. */
   async function auditedAddress(config: ConfigInput): Promise<string | undefined> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sendguard-xff-'));
+    const dataDir = scratchDir('xff');
     const store = openSqliteStore(dataDir);
     const { app } = await testApp({
       config: { auth: { apiTokens: true }, dataDir, ...config },

@@ -2,12 +2,12 @@
  * A local key set (`jwksUri: file:…`) re-read for unknown key IDs: at most once per 30 seconds of the injected
  * clock, and judged by its content, not its modification time.
  */
-import { mkdtemp, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { entraKeySet, KeySetUnavailableError } from '../../../src/server/auth/entra-keys';
 import { ManualClock } from '../../helpers/clock';
+import { scratchDir } from '../../helpers/scratch';
 import { signingKey } from './crafted-tokens';
 
 const published = signingKey('published-key');
@@ -41,7 +41,7 @@ async function expectRotatedFoundOnlyAfterCooldown() {
 }
 
 beforeEach(async () => {
-  file = join(await mkdtemp(join(tmpdir(), 'sendguard-key-file-')), 'jwks.json');
+  file = join(scratchDir('key-file'), 'jwks.json');
   await writeFile(file, keySet(published));
   clock = new ManualClock();
   keys = entraKeySet(pathToFileURL(file).href, clock);

@@ -3,8 +3,7 @@
  * keys read from a local key set (`jwksUri: file:…`), sent hand-made tokens: the one a user's add-in holds is let
  * in; every other kind — each attack on the signature, each wrong claim — gets 401 with the same answer.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { entraKeySet } from '../../../src/server/auth/entra-keys';
@@ -12,6 +11,7 @@ import { parseConfig } from '../../../src/server/config/load';
 import { createServer, type Server } from '../../../src/server/serve';
 import { ManualClock } from '../../helpers/clock';
 import { httpsJson } from '../../helpers/https-json';
+import { scratchDir, stopAtFileEnd } from '../../helpers/scratch';
 import { AUDIENCE, CLIENT, ISSUER, TENANT, craftToken, signingKey } from './crafted-tokens';
 
 const published = signingKey('published-key');
@@ -31,7 +31,7 @@ const log: string[] = [];
 const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-entra-'));
+  const dataDir = scratchDir('entra');
   keySetFile = join(dataDir, 'jwks.json');
   await writeFile(keySetFile, JSON.stringify({ keys: [published.jwk] }));
   const config = parseConfig({
@@ -51,11 +51,10 @@ beforeAll(async () => {
     },
   });
   server = await createServer(config, { clock, logStream: { write: (line) => void log.push(line) } });
+  stopAtFileEnd(server.close);
   base = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('127.0.0.1', 'localhost');
   ca = await readFile(server.devCaFile!, 'utf8');
 }, 60_000);
-
-afterAll(() => server?.close());
 
 const me = (token: string) =>
   httpsJson(`${base}/api/v1/me`, { ca, headers: { authorization: `Bearer ${token}` } });
@@ -233,7 +232,7 @@ test('keys rotated into the file are picked up for a key ID not seen before, wit
 });
 
 test('a key set file that is missing or not a key set stops the service at start, naming the file', async () => {
-  const broken = join(await mkdtemp(join(tmpdir(), 'sendguard-entra-')), 'jwks.json');
+  const broken = join(scratchDir('entra'), 'jwks.json');
   await writeFile(broken, '{"keys": "none"}');
   for (const file of [broken, `${broken}.missing`]) {
     expect(() => entraKeySet(pathToFileURL(file).href)).toThrow(

@@ -3,14 +3,13 @@
  * against the offline test bed, and the embedded SQLite store in a temporary data directory. Authentication is
  * on, as an admin deploys it: callers carry API tokens issued into that store.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { createServer, type Server } from '../../../src/server/serve';
 import { openSqliteStore } from '../../../src/server/store/sqlite';
 import { httpsJson } from '../../helpers/https-json';
 import { bedServerConfig } from '../../helpers/bed-services';
+import { scratchDir, stopAtFileEnd } from '../../helpers/scratch';
 import { testbed } from '../../helpers/testbed';
 
 let server: Server;
@@ -21,7 +20,7 @@ let ca: string;
 
 beforeAll(async () => {
   const bed = testbed();
-  const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-serve-'));
+  const dataDir = scratchDir('serve');
   const config = bedServerConfig(bed, dataDir, {
     publicUrl: 'https://sendguard.example.org',
     auth: { apiTokens: true },
@@ -31,12 +30,11 @@ beforeAll(async () => {
   adminToken = (await issueApiToken(store.tokens, { name: 'Ops', role: 'admin' })).token;
   await store.close();
   server = await createServer(config);
+  stopAtFileEnd(server.close);
   const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
   base = address.replace('127.0.0.1', 'localhost');
   ca = await readFile(server.devCaFile!, 'utf8');
 }, 60_000);
-
-afterAll(() => server?.close());
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
