@@ -98,6 +98,11 @@ export interface NewMessageCarries {
 export interface OpenedMessage {
   host?: MailHost;
   send?: () => Promise<void>;
+  /**
+   * Set when the message opened but did not get everything (Outlook's hand-off was not acknowledged in time): one
+   * sentence telling the sender what to add to it by hand. Its recipients still count as moved: they are in it.
+   */
+  missing?: string;
 }
 
 /** Opening new messages: what they can carry, and opening one. */
