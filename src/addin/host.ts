@@ -30,10 +30,15 @@ export interface HostAttachment {
   contentId?: string;
   /**
    * `item`: an attached message or event (Outlook's item attachments), whose content the host gives as the MIME
-   * message it is (`message/rfc822`, an .eml file); `file` otherwise.
+   * message it is (`message/rfc822`, an .eml file), and whose `size` is that file's; `cloud`: a link to a file
+   * kept in OneDrive or SharePoint (Outlook's cloud attachments), which has no content the add-in can read or carry;
+   * `file` otherwise.
    */
-  kind: 'file' | 'item';
+  kind: AttachmentKind;
 }
+
+/** What an attachment is: a file, an attached message or event, or a link to a file kept elsewhere. */
+export type AttachmentKind = 'file' | 'item' | 'cloud';
 
 export interface NewAttachment {
   name: string;
@@ -52,7 +57,7 @@ export interface CarriedAttachment {
   inline: boolean;
   /** With `inline`: the content id the new message's HTML refers to it by (`cid:<contentId>`). */
   contentId?: string;
-  kind: 'file' | 'item';
+  kind: AttachmentKind;
 }
 
 /** A message the host opens for the sender to review and send: where a split moves a group of recipients. */
@@ -87,6 +92,11 @@ export interface NewMessageCarries {
   replyTo: boolean;
   /** The classification the sender chose, written on the new message for its pane and send check. */
   classification: boolean;
+  /**
+   * The largest HTML body a new message can take, in UTF-8 bytes (Outlook's new-message form takes 32 KB where it
+   * cannot hand a longer body over); absent: any.
+   */
+  htmlBytes?: number;
   /** Why not, for what it cannot carry: one sentence the pane shows, naming the client's limit. */
   limit?: string;
 }

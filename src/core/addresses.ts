@@ -9,6 +9,7 @@ import { SendguardError } from './errors';
 import { canonicalMailboxKey } from './mailbox-key';
 import { PLAIN_ADDRESS } from './plain-address';
 import { RECIPIENT_FIELDS, type RecipientField } from './recipient-fields';
+import { utf8Length } from './utf8';
 
 export interface Recipient {
   /** `local@domain` with the domain as a lower-case A-label; the local part quoted only where RFC 5322 needs it. */
@@ -112,14 +113,6 @@ function explainUnparsable(entry: string): string {
   if (/@\s*(>|$)/.test(entry)) return 'has nothing after the @';
   if (/(^|<|\s)@/.test(entry)) return 'has nothing before the @';
   return 'is not a valid email address';
-}
-
-/** Octets in UTF-8; ASCII, the common case, without encoding anything. */
-function utf8Length(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) return new TextEncoder().encode(text).length;
-  }
-  return text.length;
 }
 
 /** Running counts for the mailbox the screen is in. */

@@ -8,7 +8,7 @@
  */
 import type { HostAttachment, MailHost, NewAttachment } from '../addin/host';
 import { SendguardError } from '../core/errors';
-import { base64ToBytes, bytesToBase64 } from './base64';
+import { base64ToBytes, bytesToBase64 } from '../core/base64';
 import { contentIdsByName } from './inline-images';
 import { officeAsync } from './office-async';
 

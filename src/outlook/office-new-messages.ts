@@ -14,7 +14,8 @@
 import type { NewMessage, NewMessageCarries, NewMessages, OpenedMessage } from '../addin/host';
 import { listed, plural } from '../core/english';
 import { SendguardError } from '../core/errors';
-import { bytesToBase64 } from './base64';
+import { utf8Length } from '../core/utf8';
+import { bytesToBase64 } from '../core/base64';
 import { classificationThing, setClassificationText, type Ack, type HandedAttachment } from './hand-off';
 import { handOffDesk, type HandOffDesk, type Handing } from './hand-off-desk';
 import { renameContentIds } from './inline-images';
@@ -71,10 +72,6 @@ function inlineName(name: string, taken: Set<string>): string {
 
 /** How the sender knows the HTML body, where it is handed over rather than opened with the message. */
 const MESSAGE_TEXT = 'the message text';
-
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
 
 interface Prepared {
   /** The HTML the form opens with: the body, its inline images referred to by the names they are added under. */

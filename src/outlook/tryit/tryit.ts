@@ -28,7 +28,7 @@
 import { fetchSignInSettings } from '../../addin/backend';
 import { escapeMarkup, textOfHtml } from '../../core/markup';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
-import { bytesToBase64 } from '../base64';
+import { bytesToBase64 } from '../../core/base64';
 import { naaFaultOf, simulatedNaaBridge } from './naa-bridge';
 import {
   emptyState,

@@ -1,8 +1,11 @@
 /**
- * Base64 for attachment content, which Office.js hands over and takes as base64 strings. Written out rather than
- * `atob`/`btoa`: those work on "binary strings" (slow and memory-hungry for a 10 MiB file) and are absent from
- * classic Outlook's JavaScript-only runtime, which bundles this adapter too.
+ * Base64 (RFC 4648 §4) for attachment content, which mail clients' add-in APIs hand over and take as base64
+ * strings (Office.js) or need written as such. Written out rather than `atob`/`btoa`: those work on "binary
+ * strings" (slow and memory-hungry for a 10 MiB file) and are absent from classic Outlook's JavaScript-only
+ * runtime, which bundles the Outlook adapter too.
  */
+import { SendguardError } from './errors';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const VALUES = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
@@ -39,7 +42,7 @@ export function base64ToBytes(text: string): Uint8Array {
   for (let i = 0; i < clean.length; i++) {
     const code = clean.charCodeAt(i);
     const digit = code < 128 ? VALUES[code]! : -1;
-    if (digit < 0) throw new Error(`not base64: character ${i}`);
+    if (digit < 0) throw new SendguardError('NOT_BASE64', `not base64: character ${i}`);
     value = (value << 6) | digit;
     bits += 6;
     if (bits >= 8) {
