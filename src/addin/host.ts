@@ -191,6 +191,12 @@ export interface MailHost {
   getReplyTo?: () => Promise<string[]>;
   /** Sends this message as the sender's Send would (the send check runs); absent where the add-in cannot. */
   send?: () => Promise<void>;
+  /**
+   * Where the pane lives in a popup that closes when another window takes focus (Thunderbird's compose button),
+   * reopens the pane for this message in a window of its own, where a split's new messages cannot cut it off;
+   * absent where the pane already stays open.
+   */
+  reopenInWindow?: () => Promise<void>;
   /** The sensitivity label's name, where the host has labels and one is set. */
   getSensitivityLabel?: () => Promise<string | undefined>;
   /** The sender's own address, for encrypting to their own key. */

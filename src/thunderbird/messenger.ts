@@ -139,6 +139,16 @@ export interface Messenger {
   windows: {
     /** Opens a page in the system's browser, outside Thunderbird. */
     openDefaultBrowser(url: string): Promise<void>;
+    /**
+     * Opens a window (no permission needed); `popup` shows one add-on page, `url` resolved against the add-on's
+     * root. Resolves once the window has focus and has loaded.
+     */
+    create(createData: {
+      type?: 'normal' | 'popup';
+      url?: string;
+      width?: number;
+      height?: number;
+    }): Promise<{ id?: number }>;
   };
   tabs: {
     query(query: { active?: boolean; currentWindow?: boolean; type?: string }): Promise<Tab[]>;

@@ -1,14 +1,16 @@
 /// <reference lib="dom" />
 /**
  * The compose button's popup: finds the compose tab it was opened from, reads the settings, and renders the
- * shared pane over that tab's `MailHost`. Opened as `popup.html?tabId=N` (in its own window or tab, which only
- * the add-on itself can open) it shows the pane for compose tab N instead: the real-Thunderbird test drives the
- * pane that way, because a compose_action popup opened by a script stays blank under Xvfb.
+ * shared pane over that tab's `MailHost`. Opened as `popup.html?tabId=N` (in its own window, which only the
+ * add-on itself can open) it shows the pane for compose tab N instead: that is where the popup hands a split over
+ * (pane-window.ts), and how the real-Thunderbird test drives the pane, because a compose_action popup opened by a
+ * script stays blank under Xvfb.
  */
 import { createRoot } from 'react-dom/client';
 import { createComposeHost } from './compose-host';
 import { messengerGlobal } from './messenger';
 import { NotSetUp, PopupApp } from './PopupApp';
+import { PANE_TAB_PARAM, reopenInWindow } from './pane-window';
 import { grantOverride, pendingPrompt } from './prompt-override';
 import { connectBackend } from '../addin/backend';
 import { recordFailure } from '../addin/failure-log';
@@ -19,11 +21,10 @@ import { readSettings } from './settings';
 async function start(): Promise<void> {
   const api = messengerGlobal();
   const root = createRoot(document.getElementById('root')!);
-  const named = Number(new URLSearchParams(location.search).get('tabId') ?? Number.NaN);
+  const named = Number(new URLSearchParams(location.search).get(PANE_TAB_PARAM) ?? Number.NaN);
+  const inButtonPopup = !Number.isInteger(named);
   const [[tab], settings] = await Promise.all([
-    Number.isInteger(named)
-      ? Promise.resolve([{ id: named }])
-      : api.tabs.query({ active: true, currentWindow: true }),
+    inButtonPopup ? api.tabs.query({ active: true, currentWindow: true }) : Promise.resolve([{ id: named }]),
     readSettings(api.storage.local),
   ]);
   if (!settings || tab?.id === undefined) {
@@ -36,7 +37,12 @@ async function start(): Promise<void> {
   root.render(
     <PopupApp
       pane={{
-        host: createComposeHost(api, tabId, () => dark.matches),
+        host: {
+          ...createComposeHost(api, tabId, () => dark.matches),
+          ...(inButtonPopup
+            ? { reopenInWindow: () => reopenInWindow(api, tabId, () => window.close()) }
+            : {}),
+        },
         backend: connectBackend(settings),
         ...settings,
         randomHex,

@@ -130,6 +130,9 @@ export function fakeMessenger() {
   const imported: Array<{ folderId: string; file: File }> = [];
   const sent: SentMessage[] = [];
   const browsed: string[] = [];
+  /** Windows the add-on opened with windows.create, as it asked for them. */
+  const windowsCreated: Array<Parameters<Messenger['windows']['create']>[0]> = [];
+  let nextWindow = 500;
 
   const allTabs = () => [...composeTabs.values(), ...mailTabs.values()].map((t) => t.tab);
   const anyTab = (tabId: number) => {
@@ -248,6 +251,11 @@ export function fakeMessenger() {
     },
     windows: {
       openDefaultBrowser: (url) => later(() => void browsed.push(url)),
+      create: (createData) =>
+        later(() => {
+          windowsCreated.push(structuredClone(createData));
+          return { id: nextWindow++ };
+        }),
     },
     tabs: {
       query: () =>
@@ -369,6 +377,7 @@ export function fakeMessenger() {
     imported,
     sent,
     browsed,
+    windowsCreated,
     composeTabs,
     mailTabs,
     openCompose,

@@ -40,7 +40,7 @@ import { SentSecurely } from './SentSecurely';
 import { SplitGroups } from './SplitGroups';
 import { SignedInAs } from './SignedInAs';
 import { PANE_ONLY_SIGN_IN, SignInOffer } from './SignInOffer';
-import { useApply } from './use-apply';
+import { useApply, type ApplyControl } from './use-apply';
 import { useClassificationChoice } from './use-classification-choice';
 import { useOutline, type OutlineState } from './use-outline';
 
@@ -119,6 +119,9 @@ export function Pane(props: PaneProps) {
           passcode={passcodeState}
           afterPlan={work.split ? <SendAll deps={props} split={work.split} passcode={passcodeState} /> : null}
           onApply={(planned, loaded) => work.apply(planned, loaded, reload, passcode ? { passcode } : {})}
+          {...(props.host.reopenInWindow
+            ? { onOpenWindow: openWindow(props.host.reopenInWindow, work.fail) }
+            : {})}
           onAcceptKey={acceptKey}
           {...(props.signIn ? { signIn: props.signIn } : {})}
           onSignedIn={(reach) => {
@@ -136,6 +139,18 @@ export function Pane(props: PaneProps) {
   );
 }
 
+/** Reopens the pane in its own window, or says why it could not. */
+function openWindow(reopen: () => Promise<void>, fail: ApplyControl['fail']): () => void {
+  return () =>
+    void reopen().catch((error: unknown) =>
+      fail(
+        'opening the Sendguard window',
+        error,
+        `The Sendguard window could not open (${messageOf(error)}). Close this and click the Sendguard button again.`,
+      ),
+    );
+}
+
 interface PaneContentProps {
   state: PlanState;
   chosen: string | undefined;
@@ -148,6 +163,8 @@ interface PaneContentProps {
   /** Shown right under the plan: sending every message of a split this pane made. */
   afterPlan: ReactNode;
   onApply: (planned: PlannedMessage, loaded: LoadedMessage) => void;
+  /** Where a split must run in a window of its own (MailHost.reopenInWindow): opens that window. */
+  onOpenWindow?: () => void;
   onAcceptKey: AcceptKey;
   signIn?: () => Promise<SignInReach>;
   onSignedIn: (reach: SignInReach) => void;
@@ -218,6 +235,7 @@ function PlannedView(props: PlannedViewProps) {
         problems={problems}
         ready={ready}
         onApply={() => props.onApply(planned, loaded)}
+        {...(plan.action === 'split' && props.onOpenWindow ? { onOpenWindow: props.onOpenWindow } : {})}
       >
         {plan.action === 'split' ? <SplitGroups plan={plan} /> : null}
         {plan.action === 'escrow' ? (

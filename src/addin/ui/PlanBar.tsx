@@ -36,6 +36,11 @@ export interface PlanBarProps {
   /** False while the sender still owes something the action needs (a passcode): the button waits. */
   ready?: boolean;
   onApply: () => void;
+  /**
+   * Set where the pane lives in a popup that a split's new messages would close: the button reopens the pane in
+   * a window of its own instead of applying, and says so.
+   */
+  onOpenWindow?: () => void;
   /** What the sender gives before applying, shown above the button. */
   children?: ReactNode;
 }
@@ -47,6 +52,7 @@ export function PlanBar({
   problems,
   ready = true,
   onApply,
+  onOpenWindow,
   children,
 }: PlanBarProps) {
   const styles = useStyles();
@@ -69,9 +75,16 @@ export function PlanBar({
         </MessageBar>
       ) : null}
       {label && !unavailable ? (
-        <Button appearance="primary" disabled={status.kind === 'working' || !ready} onClick={onApply}>
-          {label}
+        <Button
+          appearance="primary"
+          disabled={status.kind === 'working' || !ready}
+          onClick={onOpenWindow ?? onApply}
+        >
+          {onOpenWindow ? 'Split in a Sendguard window' : label}
         </Button>
+      ) : null}
+      {label && !unavailable && onOpenWindow ? (
+        <Text size={200}>New messages close this popup, so the split runs in a window of its own.</Text>
       ) : null}
       <div role="status" aria-live="polite">
         {status.kind === 'working' ? (
