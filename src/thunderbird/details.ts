@@ -60,9 +60,12 @@ export function importanceOf(details: ComposeDetails): Importance {
   return IMPORTANCE[details.priority ?? 'normal'];
 }
 
-/** Each importance is the Thunderbird priority of the same name: what the sender picks in its Priority menu. */
-export function priorityOf(importance: Importance): ComposePriority {
-  return importance;
+/**
+ * The Thunderbird priority for an importance: `like`'s own priority where it reads as that importance (a message
+ * made from one set to Highest stays Highest), else the priority of the same name.
+ */
+export function priorityOf(importance: Importance, like: ComposeDetails = {}): ComposePriority {
+  return importanceOf(like) === importance ? (like.priority ?? 'normal') : importance;
 }
 
 /** A field's new value for setComposeDetails, in Thunderbird's mailbox format. */

@@ -7,16 +7,19 @@
  *
  * Thunderbird's composer holds an inline image in the HTML body itself, as a `data:` URL (inserted, pasted, or
  * loaded back from a draft or the message replied to), and turns each one into a `Content-ID` part of a
- * multipart/related message when it sends. So the body as written carries Thunderbird's own inline images; an
- * inline image given as a separate part that the HTML refers to by `cid:` goes into the body the same way.
+ * multipart/related message when it sends, and lists none of them among the attachments. So the body as written
+ * carries every inline image, and every attachment given goes in as a file.
  */
-import type { CarriedAttachment, MailHost, NewMessage, NewMessageCarries, NewMessages } from '../addin/host';
+import type { MailHost, NewMessage, NewMessageCarries, NewMessages } from '../addin/host';
 import { CLASSIFICATION_HEADER } from '../addin/protect/applied';
-import { toBase64Url } from '../core/escrow/bytes';
 import { SendguardError } from '../core/errors';
 import { priorityOf, withHeaders } from './details';
 import type { Messenger } from './messenger';
 
+/**
+ * Importance is one of three values where Thunderbird has five priorities: the new message takes the original's
+ * own priority (Highest stays Highest) while it still reads as the importance carried (priorityOf).
+ */
 const CARRIES: NewMessageCarries = {
   files: true,
   items: true,
@@ -25,35 +28,6 @@ const CARRIES: NewMessageCarries = {
   replyTo: true,
   classification: true,
 };
-
-function base64(data: ArrayBuffer): string {
-  const url = toBase64Url(new Uint8Array(data));
-  return url.replaceAll('-', '+').replaceAll('_', '/') + '='.repeat((4 - (url.length % 4)) % 4);
-}
-
-/** The form Thunderbird's own image dialog writes (EdImageLinkLoader.js), whose file name it sends the part with. */
-function dataUrl(image: CarriedAttachment): string {
-  return `data:${image.contentType};filename=${encodeURIComponent(image.name)};base64,${base64(image.data)}`;
-}
-
-/**
- * The body with every inline image it refers to by `cid:` written into it, and the attachments left to add as
- * files. An inline image the body does not refer to is added as a file rather than dropped.
- */
-function embedInlineImages(
-  html: string,
-  attachments: readonly CarriedAttachment[],
-): { html: string; files: CarriedAttachment[] } {
-  let body = html;
-  const files: CarriedAttachment[] = [];
-  for (const attachment of attachments) {
-    const reference = attachment.contentId ? `cid:${attachment.contentId}` : undefined;
-    if (attachment.inline && reference && body.includes(reference))
-      body = body.replaceAll(reference, dataUrl(attachment));
-    else files.push(attachment);
-  }
-  return { html: body, files };
-}
 
 /** Sends the message in a compose tab now, as its Send button would: the onBeforeSend listeners decide first. */
 export async function sendNow(api: Messenger, tabId: number): Promise<void> {
@@ -72,20 +46,20 @@ export function thunderbirdNewMessages(
   return {
     carries: CARRIES,
     async open(message: NewMessage) {
-      const { identityId } = await api.compose.getComposeDetails(fromTabId);
-      const { html, files } = embedInlineImages(message.html, message.attachments ?? []);
+      const original = await api.compose.getComposeDetails(fromTabId);
+      const { identityId } = original;
       const tab = await api.compose.beginNew(undefined, {
         ...(identityId ? { identityId } : {}),
         to: message.to,
         cc: message.cc,
         bcc: message.bcc,
         subject: message.subject,
-        body: html,
+        body: message.html,
         isPlainText: false,
-        attachments: files.map((file) => ({
+        attachments: (message.attachments ?? []).map((file) => ({
           file: new File([file.data], file.name, { type: file.contentType }),
         })),
-        ...(message.importance ? { priority: priorityOf(message.importance) } : {}),
+        ...(message.importance ? { priority: priorityOf(message.importance, original) } : {}),
         // Given even when empty: the identity's own reply-to would otherwise come back in a message whose sender
         // had removed it.
         replyTo: message.replyTo ?? [],

@@ -50,7 +50,6 @@ test('a plain-text composer keeps a text body as it is and gets the text of an H
 
 const bytes = (...values: number[]) => new Uint8Array(values).buffer;
 const PDF = bytes(0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x80, 0x0a);
-const PNG = bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00);
 const EML = new TextEncoder().encode('From: a@b.example\r\nSubject: Old\r\n\r\nhi\r\n').buffer;
 
 /** The least a new message holds. */
@@ -113,38 +112,17 @@ describe('a new message for a group of a split', () => {
     expect(Buffer.from(await host2.getAttachmentContent(listed[1]!.id)).equals(Buffer.from(EML))).toBe(true);
   });
 
-  test('an inline image the HTML refers to by cid: goes into the body as a data: URL of its bytes, which Thunderbird sends as a Content-ID part', async () => {
+  test('Thunderbird’s Highest and Lowest carry over as they are; a priority changed since reads as its importance', async () => {
     const { tb, host } = original();
-    await host.newMessages!.open({
-      to: ['bob@partner.example'],
-      cc: [],
-      bcc: [],
-      subject: 'Logo',
-      html: '<p><img src="cid:logo@sendguard"></p><p><img src="cid:logo@sendguard" width="10"></p>',
-      attachments: [
-        {
-          name: 'logo.png',
-          contentType: 'image/png',
-          data: PNG,
-          inline: true,
-          contentId: 'logo@sendguard',
-          kind: 'file',
-        },
-        // Inline but referred to nowhere: kept as a file rather than lost.
-        {
-          name: 'stray.png',
-          contentType: 'image/png',
-          data: PNG,
-          inline: true,
-          contentId: 'stray',
-          kind: 'file',
-        },
-      ],
-    });
-    const [, tab] = [...tb.composeTabs.values()];
-    const url = `data:image/png;filename=logo.png;base64,${Buffer.from(PNG).toString('base64')}`;
-    expect(tab!.details.body).toBe(`<p><img src="${url}"></p><p><img src="${url}" width="10"></p>`);
-    expect([...tab!.attachments.values()].map((f) => f.name)).toEqual(['stray.png']);
+    const [originalTab] = [...tb.composeTabs.values()];
+    const openedWith = async (priority: 'lowest' | 'highest', importance: 'low' | 'high') => {
+      originalTab!.details.priority = priority;
+      await host.newMessages!.open({ ...TO_BOB, importance });
+      return [...tb.composeTabs.values()].at(-1)!.details.priority;
+    };
+    expect(await openedWith('highest', 'high')).toBe('highest');
+    expect(await openedWith('lowest', 'low')).toBe('lowest');
+    expect(await openedWith('highest', 'low')).toBe('low');
   });
 
   test('without importance or reply-to it opens with the composer’s normal priority and no reply-to, from the sending identity', async () => {
