@@ -4,14 +4,12 @@
  * subject as RFC 2047 encoded words. `uniqueId` makes its Message-ID and MIME boundary.
  */
 import type { OwnCopy } from '../addin/host';
+import { bytesToBase64 } from '../core/base64';
 
 const CRLF = '\r\n';
 
 function base64Lines(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return (btoa(binary).match(/.{1,76}/g) ?? []).join(CRLF);
+  return (bytesToBase64(new TextEncoder().encode(text)).match(/.{1,76}/g) ?? []).join(CRLF);
 }
 
 /**
