@@ -5,7 +5,7 @@
  * would, Send clicked, and the shared pane opened and driven from inside its page.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../src/server/config/schema';
@@ -158,18 +158,22 @@ export async function compose(tb: RealThunderbird, draft: Draft): Promise<void> 
   );
 }
 
-/** Clicks Send in the newest compose window; says whether the window closed (sent) or stayed (cancelled). */
+/**
+ * Clicks Send in the newest compose window; says whether the message went (the window closes) or the send was
+ * cancelled (it stays, unlocked).
+ */
 export async function clickSend(tb: RealThunderbird): Promise<'sent' | 'cancelled'> {
   return tb.marionette.run(
     `const win = Services.wm.getMostRecentWindow('msgcompose');
-     win.goDoCommand('cmd_sendNow');
+     // What the Send button runs (cmd_sendNow): it returns once the onBeforeSend listeners have decided, having
+     // started the send or, cancelled, unlocked the window again.
+     await win.SendMessage();
+     if (!win.closed && !win.gSendOperationInProgress) return 'cancelled';
      for (let i = 0; i < 150; i++) {
-       await new Promise(r => setTimeout(r, 100));
        if (win.closed) return 'sent';
-       // Cancelled: the add-on has answered and the window is unlocked again.
-       if (i > 20 && !win.gWindowLocked && !win.gSendOperationInProgress) return 'cancelled';
+       await new Promise(r => setTimeout(r, 100));
      }
-     throw new Error('the send neither finished nor was cancelled in 15 s');`,
+     throw new Error('the send started but the window did not close in 15 s');`,
   );
 }
 
@@ -246,6 +250,14 @@ export const PANE_WAIT = `
     for (let i = 0; i < 200; i++) { const found = find(); if (found) return found; await new Promise(r => win.setTimeout(r, 100)); }
     throw new Error(what + ' did not appear; the pane says: ' + doc.body.textContent.slice(0, 600));
   };`;
+
+/** Every message in the bed's maildir that holds `token`, as delivered. */
+export function deliveredWith(bed: Testbed, token: string): string[] {
+  const folder = join(bed.mailDir, 'new');
+  return readdirSync(folder)
+    .map((name) => readFileSync(join(folder, name), 'utf8'))
+    .filter((raw) => raw.includes(token));
+}
 
 export async function screenshot(tb: RealThunderbird, folder: string, name: string): Promise<void> {
   writeFileSync(join(folder, `${name}.png`), await tb.marionette.screenshot());

@@ -9,7 +9,7 @@
  * key) gets forced TLS; split-reader@no-starttls.sendguard.test (verdict `none`, its key made here with gpg and
  * uploaded to the organisation keyring) gets OpenPGP. The bed delivers both into its maildir.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SHIPPED_POLICY_FILE } from '../../src/server/config/schema';
@@ -19,6 +19,7 @@ import type { Testbed } from '../helpers/testbed';
 import {
   ARTIFACTS,
   compose,
+  deliveredWith,
   inPane,
   openPane,
   PANE_WAIT,
@@ -204,14 +205,6 @@ test.each([
   },
 );
 
-/** The files in the bed's maildir that hold `token`. */
-function deliveredWith(token: string): string[] {
-  const folder = join(bed.mailDir, 'new');
-  return readdirSync(folder)
-    .map((name) => readFileSync(join(folder, name), 'utf8'))
-    .filter((raw) => raw.includes(token));
-}
-
 test('compose.sendMessage runs the send check: a message it refuses stays, and leaves once only after the sender fixes it', async () => {
   const token = `refused-${Date.now()}`;
   // A recipient whose domain accepts no mail blocks the message; the other would be delivered to the maildir.
@@ -233,5 +226,5 @@ test('compose.sendMessage runs the send check: a message it refuses stays, and l
   // has arrived, it is the only message with the token.
   const raw = await waitForMail(bed.mailDir, (m) => m.includes(token), 30_000);
   expect(header(raw, 'to')).toBe(TLS_READER);
-  expect(deliveredWith(token)).toEqual([raw]);
+  expect(deliveredWith(bed, token)).toEqual([raw]);
 });
