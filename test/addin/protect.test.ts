@@ -248,6 +248,32 @@ describe('applying secure pickup', () => {
     ]);
   });
 
+  test('the subject and bodies are read once, with the rest of the message, and uploaded as read', async () => {
+    const loaded = await loadMessage({ host, backend });
+    const planned = planWith(loaded, undefined);
+    const reads: string[] = [];
+    const counting: MailHost = {
+      ...host,
+      getSubject: async () => (reads.push('subject'), 'Refund'),
+      getBody: async (format) => (reads.push(format), `Her SSN is 234-56-7890 (${format}).`),
+    };
+    const uploaded: EscrowRequest[] = [];
+    const deps = {
+      host: counting,
+      backend,
+      backendUrl: 'https://sg.example',
+      randomHex: () => '00',
+      escrow: async (request: EscrowRequest) => (uploaded.push(request), stored()),
+    };
+    await applyPlan(planned, loaded, deps, undefined, { passcode: 'kx9#Lm2qPz!w' });
+    expect(reads.sort()).toEqual(['html', 'subject', 'text']);
+    expect(uploaded[0]!.message).toMatchObject({
+      subject: 'Refund',
+      html: 'Her SSN is 234-56-7890 (html).',
+      text: 'Her SSN is 234-56-7890 (text).',
+    });
+  });
+
   test('applyPlan says which proofs it sent and the passcode only when a recipient needed it', async () => {
     const loaded = await loadMessage({ host, backend });
     const planned = planWith(loaded, undefined);

@@ -1,8 +1,7 @@
 /**
  * For the split tests: a compose item in memory behind the real `MailHost` interface (its new messages are
  * compose items of the same kind), a backend that answers for whichever recipients a message has, and the policy
- * and recipients that need two protections (docs/policy.md step 4; test/core/plan.test.ts, "split when no
- * protection serves everyone").
+ * and recipients that need two protections (docs/policy.md step 4; the plan tests' split policy).
  */
 import { randomBytes } from 'node:crypto';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
@@ -15,13 +14,13 @@ import type {
   NewMessageCarries,
   OpenedMessage,
 } from '../../src/addin/host';
+import { MessageGoneError } from '../../src/addin/message-gone';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
-import { validatePolicy } from '../../src/core/policy/parse';
 import type { Policy, PolicyInput } from '../../src/core/policy/schema';
 import { openpgp } from '../../src/server/keys/openpgp';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { EVERYTHING } from '../helpers/carries';
-import { defaultPolicy } from '../helpers/policy';
+import { splitPolicy as sharedSplitPolicy } from '../helpers/plan-fixtures';
 
 export interface StoredAttachment extends HostAttachment {
   data: Uint8Array;
@@ -48,9 +47,18 @@ export interface FakeOptions {
   canSend?: boolean;
   /** Fails opening the new message for this address. */
   failOpenFor?: string;
+  /** Opens the new message for this address without everything, as Outlook's unacknowledged hand-off does. */
+  missingFor?: string;
   /** Fails sending the message to this address. */
   failSendFor?: string;
+  /** Sending the message to this address finds its window gone (the sender closed or sent it). */
+  goneFor?: string;
+  /** The sensitivity label the host reports. */
+  label?: string;
 }
+
+/** What the fake's half-opened message says it lacks. */
+export const MISSING = 'Add contract.pdf to the message for bob@notls.example by hand: it did not come over.';
 
 /** What happened, in order, across the item and every message opened from it. */
 export type Log = string[];
@@ -73,7 +81,7 @@ export function fakeHost(item: Item, options: FakeOptions = {}, log: Log = []): 
   let nextId = item.attachments.length;
   const open = async (asked: NewMessage): Promise<OpenedMessage> => {
     if (options.failOpenFor && [...asked.to, ...asked.cc, ...asked.bcc].includes(options.failOpenFor))
-      throw new Error('the compose window did not open');
+      throw new Error('The compose window did not open.');
     const child: Item = {
       recipients: {
         to: asked.to.map((address) => ({ address })),
@@ -100,8 +108,11 @@ export function fakeHost(item: Item, options: FakeOptions = {}, log: Log = []): 
     };
     opened.push({ asked, item: child });
     log.push(`opened ${nameOf(child)}`);
-    const made = fakeHost(child, { ...options, carries: null }, log);
-    return options.canSend ? { host: made.host, send: made.host.send! } : {};
+    // The label is the original's: a new message has none unless the host carries it.
+    const { label: _label, ...inherited } = options;
+    const made = fakeHost(child, { ...inherited, carries: null }, log);
+    const missing = options.missingFor && asked.to.includes(options.missingFor) ? { missing: MISSING } : {};
+    return options.canSend ? { host: made.host, send: made.host.send!, ...missing } : missing;
   };
   const host: MailHost = {
     getRecipients: async () => structuredClone(item.recipients),
@@ -136,10 +147,13 @@ export function fakeHost(item: Item, options: FakeOptions = {}, log: Log = []): 
       ? {
           send: async () => {
             if (options.failSendFor === nameOf(item)) throw new Error('the server refused the message');
+            if (options.goneFor === nameOf(item))
+              throw new MessageGoneError('Thunderbird has no such message window any more.');
             log.push(`sent ${nameOf(item)}: ${item.subject}`);
           },
         }
       : {}),
+    ...(options.label !== undefined ? { getSensitivityLabel: async () => options.label } : {}),
     getSenderAddress: async () => undefined,
     notify: async () => undefined,
     theme: () => 'light',
@@ -158,19 +172,9 @@ export const C = 'cy@notls.example';
 /** Secure pickup by sign-in only serves D (no TLS, no key, a sign-in provider). */
 export const D = 'di@pickup.example';
 
-export function splitPolicy(changes: Partial<PolicyInput> = {}): Policy {
-  return validatePolicy({
-    ...defaultPolicy(),
-    escrow: { enabled: false },
-    classifications: [
-      { name: 'normal', requirement: 'none', prefer: ['tls', 'pgp'] },
-      { name: 'confidential', requirement: 'transport', prefer: ['tls', 'pgp'] },
-      { name: 'restricted', requirement: 'end-to-end', prefer: ['pgp'] },
-    ],
-    defaultClassification: 'confidential',
-    ...changes,
-  });
-}
+/** The split policy of the plan tests, with messages confidential (forced TLS or OpenPGP for everyone) by default. */
+export const splitPolicy = (changes: Partial<PolicyInput> = {}): Policy =>
+  sharedSplitPolicy({ defaultClassification: 'confidential', ...changes });
 
 /** The same with secure pickup for recipients who sign in: A, B and D need three protections. */
 export function threeWayPolicy(): Policy {

@@ -17,10 +17,20 @@ import {
 } from './split-fakes';
 // After openpgp (loaded by the fakes), before React: see the helper.
 import '../helpers/jsdom-beside-node';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { createElement } from 'react';
+import type { MailHost } from '../../src/addin/host';
+import { problemsBefore } from '../../src/addin/split/check';
 import { Pane } from '../../src/addin/ui/Pane';
 import type { Policy } from '../../src/core/policy/schema';
+
+// Counted: the pane works out what stands before the split once per message and plan, not on every render.
+jest.mock('../../src/addin/split/check', () => {
+  const actual = jest.requireActual<typeof import('../../src/addin/split/check')>(
+    '../../src/addin/split/check',
+  );
+  return { ...actual, problemsBefore: jest.fn(actual.problemsBefore) };
+});
 
 // Fluent asks the window for it; the helper gives Node's global one.
 Object.assign(window, { ResizeObserver: (globalThis as { ResizeObserver?: unknown }).ResizeObserver });
@@ -34,20 +44,23 @@ async function renderSplit(
   options: FakeOptions,
   item = wholeMessage({ to: [{ address: A }, { address: B }], cc: [{ address: C }] }),
   policy: Policy = splitPolicy(),
+  hostOf: (host: MailHost) => MailHost = (host) => host,
 ) {
   const fake = fakeHost(item, options);
+  const props = {
+    host: hostOf(fake.host),
+    backend: splitBackend(policy, keys.publicKeys),
+    backendUrl: 'https://sg.example',
+    randomHex: () => 'aa',
+  };
+  let rendered: ReturnType<typeof render> | undefined;
   await act(async () => {
-    render(
-      createElement(Pane, {
-        host: fake.host,
-        backend: splitBackend(policy, keys.publicKeys),
-        backendUrl: 'https://sg.example',
-        randomHex: () => 'aa',
-      }),
-    );
+    rendered = render(createElement(Pane, props));
   });
   await screen.findByTestId('plan-summary');
-  return fake;
+  /** Renders the pane again with the same props, as React does when a parent renders. */
+  const rerender = () => act(async () => rendered!.rerender(createElement(Pane, { ...props })));
+  return { ...fake, rerender };
 }
 
 const splitButton = () => screen.queryByRole('button', { name: 'Split into 2 messages' });
@@ -74,8 +87,13 @@ test('what this host cannot carry replaces the split button, naming the image, t
 });
 
 test('the classification the sender chooses, where the host cannot carry it, replaces the split button at once', async () => {
-  const fake = await renderSplit({ carries: { ...EVERYTHING, classification: false } });
-  expect(splitButton()).toBeTruthy();
+  const fake = await renderSplit(
+    { carries: { ...EVERYTHING, classification: false } },
+    undefined,
+    splitPolicy({ defaultClassification: 'normal' }),
+  );
+  // Normal needs nothing: one plain message, no split yet.
+  expect(screen.getByTestId('plan-summary').textContent).not.toContain('split');
   await act(async () =>
     fireEvent.change(screen.getByLabelText('Classification'), { target: { value: 'confidential' } }),
   );
@@ -84,6 +102,33 @@ test('the classification the sender chooses, where the host cannot carry it, rep
     `Split here, the classification you chose, confidential would be missing for ${B} and ${C} (OpenPGP).`,
   );
   expect(splitButton()).toBeNull();
+});
+
+test('where the host cannot read importance or reply-to nor carry them, its limit is a note under the groups and the split stays', async () => {
+  const limit = 'Outlook cannot read or set importance or reply-to from an add-in.';
+  const carries = { ...EVERYTHING, importance: false, replyTo: false, limit };
+  await renderSplit(
+    { carries },
+    undefined,
+    undefined,
+    ({ getImportance: _i, getReplyTo: _r, ...host }) => host,
+  );
+  const groups = screen.getByRole('region', { name: 'The messages after the split' });
+  expect(within(groups).getByRole('note').textContent).toBe(
+    `If you set an importance or a reply-to address on this message, set it again in each new message: they open without it. ${limit}`,
+  );
+  expect(splitButton()).toBeTruthy();
+  expect(screen.queryByTestId('plan-problems')).toBeNull();
+});
+
+test('what stands before the split is worked out once for the message, not again on every render', async () => {
+  const checks = jest.mocked(problemsBefore);
+  checks.mockClear();
+  const { rerender } = await renderSplit({});
+  const calls = checks.mock.calls.length;
+  expect(calls).toBeGreaterThan(0);
+  for (let i = 0; i < 3; i++) await rerender();
+  expect(checks.mock.calls.length).toBe(calls);
 });
 
 test('a message over the size limit is named, and the split is not offered', async () => {

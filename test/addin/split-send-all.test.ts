@@ -117,6 +117,20 @@ test('the original failing last: the new messages are named as sent', async () =
   expect(log).toEqual([`opened ${B}`, `sent ${B}: Contract for March`]);
 });
 
+test('a message whose window is gone (closed or already sent) is said to be out of reach, not waiting open', async () => {
+  const { messages, deps } = await split({ goneFor: B });
+  await expect(sendAll({ messages, deps, sender: {}, report: () => undefined })).rejects.toMatchObject({
+    code: 'SEND_ALL_STOPPED',
+    message: `Nothing was sent. Stopped at the message for ${B} and ${C} (OpenPGP): Thunderbird has no such message window any more. That message could not be reached: it was closed or already sent. The messages for ${A} (forced TLS) wait open for you to check and send.`,
+  });
+  const last = await split({ goneFor: A });
+  await expect(
+    sendAll({ messages: last.messages, deps: last.deps, sender: {}, report: () => undefined }),
+  ).rejects.toThrow(
+    `Sent: the messages for ${B} and ${C} (OpenPGP). Stopped at the message for ${A} (forced TLS): Thunderbird has no such message window any more. That message could not be reached: it was closed or already sent.`,
+  );
+});
+
 test('no send-all where the host cannot send what it opened', async () => {
   const { host, kept, groups } = await split({ canSend: false });
   expect(groups).toEqual([{ group: expect.objectContaining({ protection: 'pgp' }), message: {} }]);

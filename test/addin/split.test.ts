@@ -10,6 +10,9 @@ import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { problemsBefore } from '../../src/addin/split/check';
 import { readOutline, withChosen } from '../../src/addin/split/original';
 import { loadMessage, planWith } from '../../src/addin/state';
+import type { NewMessageCarries, NewMessages } from '../../src/addin/host';
+import { splitNote } from '../../src/addin/split/losses';
+import { doneText } from '../../src/addin/ui/use-apply';
 import type { Policy } from '../../src/core/policy/schema';
 import {
   A,
@@ -18,6 +21,7 @@ import {
   D,
   EVERYTHING,
   fakeHost,
+  MISSING,
   splitBackend,
   splitPolicy,
   threeWayPolicy,
@@ -140,16 +144,57 @@ describe('the classification the sender chose', () => {
     expect(split.opened).toEqual([]);
   });
 
-  test('chosen in the pane after the message was read, it is named all the same; none chosen, nothing to lose', async () => {
+  test('chosen in the pane after the message was read, it is named all the same; at the default, nothing to lose', async () => {
     const policy = chosenPolicy();
     const carries = { ...EVERYTHING, classification: false };
     const { loaded, host } = await planned(TWO_WAY(), policy, { carries });
     const outline = await readOutline(host);
     const asConfidential = planWith(loaded, 'confidential');
-    expect(problemsBefore(asConfidential.plan, outline, policy, host.newMessages)).toEqual([]);
     expect(
       problemsBefore(asConfidential.plan, withChosen(outline, 'confidential'), policy, host.newMessages),
     ).toEqual([expect.stringContaining('the classification you chose, confidential would be missing')]);
+    // A new message without it plans from the default too: nothing lower.
+    const atDefault = await planned(TWO_WAY(), splitPolicy(), { carries });
+    expect(atDefault.planned.plan.action).toBe('split');
+    const read = await readOutline(atDefault.host);
+    expect(
+      problemsBefore(atDefault.planned.plan, read, atDefault.loaded.policy, carriesOnly(carries)),
+    ).toEqual([]);
+  });
+});
+
+/** The fake's new messages with what they carry replaced. */
+const carriesOnly = (carries: NewMessageCarries): NewMessages => ({
+  carries,
+  open: () => Promise.reject(new Error('not opened here')),
+});
+
+describe('a classification a sensitivity label raised the message to', () => {
+  // By default normal: only the label makes the message confidential.
+  const labelled = () =>
+    splitPolicy({ defaultClassification: 'normal', labels: { 'Confidential – personal': 'confidential' } });
+
+  test('goes with the new message, which then plans as the split did, not from the default', async () => {
+    const policy = labelled();
+    const split = await planned(TWO_WAY(), policy, { label: 'Confidential – personal', canSend: true });
+    expect(split.planned.plan).toMatchObject({ action: 'split', classification: 'confidential' });
+    const { message } = (await applyPlan(split.planned, split.loaded, split.deps)).opened![0]!;
+    expect(split.opened[0]!.asked.classification).toBe('confidential');
+    const theirs = planWith(
+      await loadMessage({ host: message.host!, backend: splitBackend(policy) }),
+      undefined,
+    );
+    expect(theirs.plan.action).toBe('pgp');
+  });
+
+  test('a host that cannot carry it names it (not as the sender’s choice), and nothing opens', async () => {
+    const policy = labelled();
+    const carries = { ...EVERYTHING, classification: false };
+    const split = await planned(TWO_WAY(), policy, { label: 'Confidential – personal', carries });
+    await expect(applyPlan(split.planned, split.loaded, split.deps)).rejects.toThrow(
+      `Split here, the classification confidential would be missing for ${B} and ${C} (OpenPGP).`,
+    );
+    expect(split.opened).toEqual([]);
   });
 });
 
@@ -235,17 +280,56 @@ describe('opening that stops half-way', () => {
     expect(p.plan.groups?.map((g) => g.protection)).toEqual(['tls', 'pgp', 'escrow']);
     await expect(applyPlan(p, loaded, deps)).rejects.toMatchObject({
       code: 'APPLY_SPLIT_STOPPED',
-      message: `Sendguard could not open the message for ${D} (secure pickup): the compose window did not open. They stay in this message. The message for ${B} (OpenPGP) is open and they were taken out of this one. Apply again to split off the rest.`,
+      message: `Sendguard could not open the message for ${D} (secure pickup): The compose window did not open. They stay in this message. The message for ${B} (OpenPGP) is open and they were taken out of this one. Apply again to split off the rest.`,
     });
     expect(opened.map((o) => o.asked.to)).toEqual([[B]]);
     expect((await host.getRecipients()).to).toEqual([{ address: A }, { address: D }]);
   });
 
+  test('a message that opened without everything holds its group: it leaves this one, and the sender is told what to add', async () => {
+    const item = TWO_WAY();
+    const { deps, loaded, planned: p, host, opened } = await planned(item, splitPolicy(), { missingFor: B });
+    const applied = await applyPlan(p, loaded, deps);
+    expect(applied.opened).toEqual([{ group: p.plan.groups![1], message: { missing: MISSING } }]);
+    expect(await host.getRecipients()).toEqual({ to: [{ address: A }], cc: [], bcc: [] });
+    expect(opened).toHaveLength(1);
+    expect(doneText(applied)).toBe(
+      `The other groups are open in new messages, each with the whole message; this one keeps the first group. Each passes the send check on its own when it is sent. ${MISSING}`,
+    );
+  });
+
   test('when the first cannot open, nothing was split', async () => {
     const { deps, loaded, planned: p, host } = await planned(THREE(), threeWayPolicy(), { failOpenFor: B });
     await expect(applyPlan(p, loaded, deps)).rejects.toThrow(
-      /could not open the message for .*Nothing was split\.$/,
+      /could not open the message for .*: The compose window did not open\. They stay in this message\. Nothing was split\.$/,
     );
     expect((await host.getRecipients()).to).toHaveLength(3);
+  });
+});
+
+describe('where the host cannot read importance or reply-to, nor its new messages carry them', () => {
+  const LIMIT = 'Outlook cannot read or set importance or reply-to from an add-in.';
+  const carries = { ...EVERYTHING, importance: false, replyTo: false, limit: LIMIT };
+
+  test('the split goes ahead with the host’s limit as a note, since nobody knows whether either was set', async () => {
+    const split = await planned(TWO_WAY(), splitPolicy(), { carries });
+    const { getImportance: _i, getReplyTo: _r, ...unreading } = split.host;
+    const outline = await readOutline(unreading);
+    expect(outline.unreadable).toEqual(['importance', 'replyTo']);
+    expect(problemsBefore(split.planned.plan, outline, split.loaded.policy, split.host.newMessages)).toEqual(
+      [],
+    );
+    expect(splitNote(split.host.newMessages, outline, split.planned.plan)).toBe(
+      `If you set an importance or a reply-to address on this message, set it again in each new message: they open without it. ${LIMIT}`,
+    );
+  });
+
+  test('no note where the host reads them (a loss is named instead) or its new messages carry them', async () => {
+    const split = await planned(TWO_WAY(), splitPolicy(), { carries });
+    const outline = await readOutline(split.host);
+    expect(splitNote(split.host.newMessages, outline, split.planned.plan)).toBeUndefined();
+    const { getImportance: _i, getReplyTo: _r, ...unreading } = split.host;
+    const unread = await readOutline(unreading);
+    expect(splitNote(carriesOnly(EVERYTHING), unread, split.planned.plan)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { needsPasscode, planMessage, type Plan } from '../../src/core/plan';
 import { validatePolicy } from '../../src/core/policy/parse';
 import { defaultPolicy } from '../helpers/policy';
-import { scenario, type Party } from '../helpers/plan-fixtures';
+import { scenario, splitPolicy, type Party } from '../helpers/plan-fixtures';
 
 function plan(parties: Party[], classification: string, policy = defaultPolicy()) {
   return planMessage({ ...scenario(parties), classification, policy });
@@ -64,22 +64,13 @@ describe('plan: worked examples', () => {
   });
 
   test('split when no protection serves everyone', () => {
-    const policy = validatePolicy({
-      ...defaultPolicy(),
-      escrow: { enabled: false },
-      classifications: [
-        { name: 'normal', requirement: 'none', prefer: ['tls', 'pgp'] },
-        { name: 'confidential', requirement: 'transport', prefer: ['tls', 'pgp'] },
-        { name: 'restricted', requirement: 'end-to-end', prefer: ['pgp'] },
-      ],
-    });
     const p = plan(
       [
         { address: 'a@tls.example', transport: 'encrypted', key: 'none' },
         { address: 'b@notls.example', transport: 'none', key: 'valid' },
       ],
       'confidential',
-      policy,
+      splitPolicy(),
     );
     expect(p.action).toBe('split');
     expect(p.groups).toEqual([

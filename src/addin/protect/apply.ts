@@ -5,7 +5,7 @@
  */
 import type { PlannedMessage } from '../assessment';
 import type { Backend, BackendConnection } from '../backend';
-import type { HostAttachment, HostRecipients, MailHost, OpenedMessage } from '../host';
+import type { HostRecipients, MailHost, OpenedMessage } from '../host';
 import type { LoadedMessage } from '../state';
 import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
@@ -19,6 +19,7 @@ import { listed } from '../../core/english';
 import { messageOf, SendguardError } from '../../core/errors';
 import { passcodeRecipients, type PlanGroup } from '../../core/plan';
 import { passcodeProblem } from '../passcode';
+import { asSentence } from '../sentence';
 import type { ApplicableProtection, MessageAction } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { problemsBefore } from '../split/check';
@@ -212,20 +213,15 @@ async function applyEscrow(
   deps: ApplyDeps,
   progress: ProgressReport,
   sender: SenderInput,
-  originals: readonly HostAttachment[],
+  outline: Outline,
 ): Promise<EscrowUse> {
   const { host, escrow } = deps;
   if (!escrow)
     throw new ApplyError('APPLY_NO_ESCROW', 'Secure pickup is not available in this version of the add-in.');
   const recipients = escrowRecipients(planned);
   const passcode = passcodeFor(planned, sender);
-  progress('Reading the message…');
-  const [subject, html, text, senderAddress] = await Promise.all([
-    host.getSubject(),
-    host.getBody('html'),
-    host.getBody('text'),
-    host.getSenderAddress(),
-  ]);
+  const { subject, html, text, attachments: originals } = outline;
+  const senderAddress = await host.getSenderAddress();
   const carried = await readCarried(host, originals, (name) => progress(`Reading ${name}…`));
   const attachments = carried.map(({ name, contentType, data }) => ({ name, type: contentType, data }));
   progress('Uploading for secure pickup…', 0);
@@ -262,9 +258,11 @@ async function removeMoved(host: MailHost, recipients: HostRecipients, moved: re
 }
 
 /**
- * Moves every group but the first to a new message the host opens, carrying the whole original; this message
- * keeps the first group. Where opening stops half-way, the groups already opened leave this message and the
- * others stay in it, and the error says which is which.
+ * Moves every group but the first to a new message the host opens, carrying the whole original and the
+ * classification the plan used; this message keeps the first group. A message that opened without everything
+ * (`missing`) still holds its group, so the group leaves this message like any other opened one. Where opening
+ * throws half-way, the groups already opened leave this message and the others stay in it, and the error says
+ * which is which.
  */
 async function applySplit(
   planned: PlannedMessage,
@@ -278,15 +276,18 @@ async function applySplit(
   // problemsBefore refused a split without new messages; checked again for the compiler.
   if (!newMessages || move.length === 0) throw new ApplyError('APPLY_NO_SPLIT', planned.plan.summary);
   const attachments = await readCarried(host, outline.attachments, (name) => progress(`Reading ${name}…`));
+  // Whatever raised it (the sender, a label, a detector): without it the new message could plan lower.
+  const { classification } = planned.plan;
   const opened: OpenedGroup[] = [];
   for (const [index, group] of move.entries()) {
     progress(`Opening the message for ${listed(group.addresses)}…`, index / move.length);
     try {
-      opened.push({ group, message: await newMessages.open(newMessageFor(group, outline, attachments)) });
+      const message = await newMessages.open(newMessageFor(group, outline, attachments, classification));
+      opened.push({ group, message });
     } catch (error) {
       const left = move.slice(index);
       const done = opened.map((o) => o.group);
-      const reason = `Sendguard could not open the message for ${groupNames(left)}: ${messageOf(error)}. They stay in this message.`;
+      const reason = `Sendguard could not open the message for ${groupNames(left)}: ${asSentence(messageOf(error))} They stay in this message.`;
       if (done.length === 0) throw new ApplyError('APPLY_SPLIT_STOPPED', `${reason} Nothing was split.`);
       await removeMoved(host, outline.recipients, done).catch((failure: unknown) => {
         throw new ApplyError(
@@ -296,18 +297,22 @@ async function applySplit(
       });
       throw new ApplyError(
         'APPLY_SPLIT_STOPPED',
-        `${reason} The message for ${groupNames(done)} is open and they were taken out of this one. Apply again to split off the rest.`,
+        `${reason} The message for ${groupNames(done)} is open and they were taken out of this one. Apply again to split off the rest.${missingIn(opened)}`,
       );
     }
   }
   await removeMoved(host, outline.recipients, move).catch((failure: unknown) => {
     throw new ApplyError(
       'APPLY_SPLIT_STOPPED',
-      `The messages for ${groupNames(move)} are open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.`,
+      `The messages for ${groupNames(move)} are open, but they could not be taken out of this one (${messageOf(failure)}): remove them by hand before sending.${missingIn(opened)}`,
     );
   });
   return opened;
 }
+
+/** What the opened messages lack, each host's own sentence, after a space; nothing when they lack nothing. */
+export const missingIn = (opened: readonly OpenedGroup[]) =>
+  opened.flatMap(({ message }) => (message.missing !== undefined ? [` ${message.missing}`] : [])).join('');
 
 /** The actions that change a message; `send` and `block` have nothing to apply. */
 export type AppliedAction = Exclude<MessageAction, 'send' | 'block'>;
@@ -335,7 +340,7 @@ export async function applyPlan(
     case 'escrow':
       return {
         action,
-        escrow: await applyEscrow(planned, loaded, deps, progress, sender, outline.attachments),
+        escrow: await applyEscrow(planned, loaded, deps, progress, sender, outline),
       };
     case 'split':
       return { action, opened: await applySplit(planned, outline, deps, progress) };

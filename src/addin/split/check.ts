@@ -11,12 +11,11 @@ import type { Outline } from './original';
 import { planSizeProblems } from './sizes';
 
 export function problemsBefore(
-  plan: Pick<Plan, 'action' | 'groups' | 'recipients'>,
+  plan: Pick<Plan, 'action' | 'groups' | 'recipients' | 'classification'>,
   outline: Outline,
-  policy: Pick<Policy, 'limits' | 'escrow' | 'classifications'>,
+  policy: Pick<Policy, 'limits' | 'escrow' | 'classifications' | 'defaultClassification'>,
   newMessages: NewMessages | undefined,
 ): string[] {
-  const loss =
-    plan.action === 'split' ? splitLoss(newMessages, outline, plan.groups ?? [], policy) : undefined;
+  const loss = plan.action === 'split' ? splitLoss(newMessages, outline, plan, policy) : undefined;
   return [...(loss !== undefined ? [loss] : []), ...planSizeProblems(plan, outline, policy)];
 }

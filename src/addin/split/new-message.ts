@@ -27,13 +27,15 @@ export function withoutGroups(recipients: HostRecipients, groups: readonly PlanG
 }
 
 /**
- * The new message for `group`: its recipients per field, and the original's subject, body, attachments, headers
- * and the sender's classification.
+ * The new message for `group`: its recipients per field, the original's subject, body, attachments and headers,
+ * and `classification`, the one the split's plan used (the sender's choice, or what a label or detector raised it
+ * to): the new message plans from it rather than from less.
  */
 export function newMessageFor(
   group: PlanGroup,
   original: Outline,
   attachments: readonly CarriedAttachment[],
+  classification: string,
 ): NewMessage {
   const mine = recipientsOf(original.recipients, [group]);
   return {
@@ -43,6 +45,6 @@ export function newMessageFor(
     attachments: [...attachments],
     ...(original.importance !== undefined ? { importance: original.importance } : {}),
     ...(original.replyTo.length > 0 ? { replyTo: original.replyTo } : {}),
-    ...(original.classification !== undefined ? { classification: original.classification } : {}),
+    classification,
   };
 }

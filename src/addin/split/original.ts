@@ -19,7 +19,11 @@ export interface Outline extends MessageOutline {
   replyTo: string[];
   /** The classification the sender chose (its name), where they chose one. */
   classification?: string;
+  /** What the host cannot read at all, so that neither it nor its absence is known. */
+  unreadable: Unreadable[];
 }
+
+export type Unreadable = 'importance' | 'replyTo';
 
 export type OutlineReader = Pick<
   MailHost,
@@ -44,6 +48,10 @@ export async function readOutline(host: OutlineReader): Promise<Outline> {
     host.getHeader(CLASSIFICATION_HEADER),
   ]);
   const classification = chosenIn(chosen);
+  const unreadable: Unreadable[] = [
+    ...(host.getImportance ? [] : ['importance' as const]),
+    ...(host.getReplyTo ? [] : ['replyTo' as const]),
+  ];
   return {
     recipients,
     subject,
@@ -53,6 +61,7 @@ export async function readOutline(host: OutlineReader): Promise<Outline> {
     ...(importance !== undefined ? { importance } : {}),
     replyTo,
     ...(classification !== undefined ? { classification } : {}),
+    unreadable,
   };
 }
 

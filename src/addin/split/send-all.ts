@@ -6,12 +6,14 @@
  * so its own send check runs on it; the new messages first, this message last, because sending it closes the
  * window the pane lives in. The first failure stops the rest: what was sent is sent, and the others stay open.
  */
-import { listed } from '../../core/english';
+import { capitalised, listed } from '../../core/english';
 import { messageOf, SendguardError } from '../../core/errors';
 import type { PlanGroup } from '../../core/plan';
 import type { MailHost } from '../host';
+import { isMessageGone } from '../message-gone';
 import { applyPlan, type ApplyDeps, type OpenedGroup, type SenderInput } from '../protect/apply';
 import { appliedToExactly } from '../protect/applied';
+import { asSentence } from '../sentence';
 import { loadMessage, planWith } from '../state';
 import { groupName } from './group-names';
 
@@ -86,19 +88,26 @@ async function protectAndSend(
   await message.send();
 }
 
-/** A reason as a sentence of its own, whether or not it came with its full stop. */
-const closed = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-
-/** The sentence after a stop: what was sent, what failed and why, and what waits open. */
+/**
+ * The sentence after a stop: what was sent, what failed and why, and what waits open; a message whose window was
+ * gone (closed or sent by the sender) is said to be out of reach, not waiting.
+ */
 function stoppedText(steps: readonly SendAllStep[], failed: SendAllStep, error: unknown): string {
   const sent = steps.filter((s) => s.state === 'sent').map((s) => s.label);
   const waiting = steps.filter((s) => s.state === 'waiting').map((s) => s.label);
+  const gone = isMessageGone(error);
+  const others =
+    waiting.length > 0 ? `the messages for ${listed(waiting)} wait open for you to check and send.` : '';
+  const after = gone
+    ? [
+        'That message could not be reached: it was closed or already sent.',
+        ...(others ? [capitalised(others)] : []),
+      ]
+    : [others ? `That message and ${others}` : 'That message waits open for you to check and send.'];
   return [
     sent.length > 0 ? `Sent: the messages for ${listed(sent)}.` : 'Nothing was sent.',
-    `Not sent: the message for ${failed.label}: ${closed(messageOf(error))}`,
-    waiting.length > 0
-      ? `That message and the messages for ${listed(waiting)} wait open for you to check and send.`
-      : 'That message waits open for you to check and send.',
+    `${gone ? 'Stopped at' : 'Not sent:'} the message for ${failed.label}: ${asSentence(messageOf(error))}`,
+    ...after,
   ].join(' ');
 }
 

@@ -20,8 +20,6 @@ import { needsPasscode } from '../../core/plan';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import type { PlannedMessage } from '../assessment';
 import type { NewMessages } from '../host';
-import { problemsBefore } from '../split/check';
-import { withChosen } from '../split/original';
 import type { Identity, SignInReach } from '../backend';
 import type { ApplyDeps } from '../protect/apply';
 import { appliedToExactly } from '../protect/applied';
@@ -41,6 +39,7 @@ import { SplitGroups } from './SplitGroups';
 import { SignedInAs } from './SignedInAs';
 import { PANE_ONLY_SIGN_IN, SignInOffer } from './SignInOffer';
 import { useApply, type ApplyControl } from './use-apply';
+import { useChecksBefore } from './use-checks-before';
 import { useClassificationChoice } from './use-classification-choice';
 import { useOutline, type OutlineState } from './use-outline';
 
@@ -201,17 +200,13 @@ function PlannedView(props: PlannedViewProps) {
   const { plan } = planned;
   const applied =
     loaded.applied && appliedToExactly(loaded.applied, planned.addresses) ? loaded.applied : undefined;
-  const problems =
-    props.outline.status === 'read'
-      ? problemsBefore(
-          plan,
-          withChosen(props.outline.outline, props.chosen),
-          loaded.policy,
-          props.newMessages,
-        )
-      : props.outline.status === 'failed' && plan.action === 'split'
-        ? [props.outline.text]
-        : [];
+  const { problems, note } = useChecksBefore(
+    plan,
+    props.outline,
+    props.chosen,
+    loaded.policy,
+    props.newMessages,
+  );
   // A split needs no passcode itself: each new message asks for one when it is protected.
   const ready = plan.action === 'split' || !needsPasscode(plan) || props.passcode.problem === undefined;
   return (
@@ -237,7 +232,7 @@ function PlannedView(props: PlannedViewProps) {
         onApply={() => props.onApply(planned, loaded)}
         {...(plan.action === 'split' && props.onOpenWindow ? { onOpenWindow: props.onOpenWindow } : {})}
       >
-        {plan.action === 'split' ? <SplitGroups plan={plan} /> : null}
+        {plan.action === 'split' ? <SplitGroups plan={plan} {...(note ? { note } : {})} /> : null}
         {plan.action === 'escrow' ? (
           <PasscodeControl plan={planned.plan} applied={applied !== undefined} passcode={props.passcode} />
         ) : null}

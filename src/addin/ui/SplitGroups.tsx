@@ -25,7 +25,13 @@ function byField(group: PlanGroup, plan: Pick<Plan, 'recipients'>): string {
   }).join(' · ');
 }
 
-export function SplitGroups({ plan }: { plan: Pick<Plan, 'groups' | 'recipients'> }) {
+export interface SplitGroupsProps {
+  plan: Pick<Plan, 'groups' | 'recipients'>;
+  /** A word about what the new messages may open without, which does not stop the split. */
+  note?: string;
+}
+
+export function SplitGroups({ plan, note }: SplitGroupsProps) {
   const styles = useStyles();
   return (
     <section aria-label="The messages after the split">
@@ -44,6 +50,7 @@ export function SplitGroups({ plan }: { plan: Pick<Plan, 'groups' | 'recipients'
           );
         })}
       </ol>
+      {note !== undefined ? <Text role="note">{note}</Text> : null}
     </section>
   );
 }

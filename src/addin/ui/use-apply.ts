@@ -9,6 +9,7 @@ import type { PlannedMessage } from '../assessment';
 import { recordFailure } from '../failure-log';
 import {
   applyPlan,
+  missingIn,
   type Applied,
   type AppliedAction,
   type ApplyDeps,
@@ -30,8 +31,12 @@ const DONE: Record<AppliedAction, string> = {
     'The other groups are open in new messages, each with the whole message; this one keeps the first group. Each passes the send check on its own when it is sent.',
 };
 
-/** The sentence for what was applied: OpenPGP's says so when the body's pictures went as encrypted files. */
-export function doneText({ action, pgp }: Applied): string {
+/**
+ * The sentence for what was applied: OpenPGP's says so when the body's pictures went as encrypted files; a split's
+ * adds what each new message opened without, as its host said it.
+ */
+export function doneText({ action, pgp, opened }: Applied): string {
+  if (opened) return `${DONE[action]}${missingIn(opened)}`;
   const images = pgp?.bodyImages ?? 0;
   if (images === 0) return DONE[action];
   const pictures =
