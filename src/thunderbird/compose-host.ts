@@ -18,11 +18,12 @@ import type { Messenger } from './messenger';
 import { sendNow, thunderbirdNewMessages } from './new-messages';
 import { notify } from './notify';
 import { ownMailbox } from './own-mailbox';
+import { inOpenTab } from './tab-gone';
 
 export function createComposeHost(api: Messenger, tabId: number, dark: () => boolean): MailHost {
-  const details = () => api.compose.getComposeDetails(tabId);
+  const details = () => inOpenTab(api, tabId, () => api.compose.getComposeDetails(tabId));
   const change = (changes: Parameters<Messenger['compose']['setComposeDetails']>[1]) =>
-    api.compose.setComposeDetails(tabId, changes);
+    inOpenTab(api, tabId, () => api.compose.setComposeDetails(tabId, changes));
 
   return {
     getRecipients: async () => recipientsOf(await details()),
@@ -32,7 +33,7 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
     getBody: async (format) => bodyOf(await details(), format),
     setBody: async (body) => change(bodyChange(body, (await details()).isPlainText === true)),
     async listAttachments() {
-      const list = await api.compose.listAttachments(tabId);
+      const list = await inOpenTab(api, tabId, () => api.compose.listAttachments(tabId));
       // Thunderbird keeps inline images in the HTML body (as data: URLs), not in this list. The list gives no
       // MIME type; an attachment's File does, as Thunderbird will send it (guessed from the name). An attached
       // message is saved as a file too, named after its subject plus .eml: its type marks it as an item.

@@ -15,6 +15,7 @@ import { CLASSIFICATION_HEADER } from '../addin/protect/applied';
 import { SendguardError } from '../core/errors';
 import { priorityOf, withHeaders } from './details';
 import type { Messenger } from './messenger';
+import { inOpenTab } from './tab-gone';
 
 /**
  * Importance is one of three values where Thunderbird has five priorities: the new message takes the original's
@@ -29,9 +30,12 @@ const CARRIES: NewMessageCarries = {
   classification: true,
 };
 
-/** Sends the message in a compose tab now, as its Send button would: the onBeforeSend listeners decide first. */
+/**
+ * Sends the message in a compose tab now, as its Send button would: the onBeforeSend listeners decide first. A
+ * tab already closed (sent or closed by the sender) is a MessageGoneError.
+ */
 export async function sendNow(api: Messenger, tabId: number): Promise<void> {
-  await api.compose.sendMessage(tabId, { mode: 'sendNow' });
+  await inOpenTab(api, tabId, () => api.compose.sendMessage(tabId, { mode: 'sendNow' }));
 }
 
 /**

@@ -6,6 +6,7 @@
  * reachable afterwards: the pane protects it through its own host and sends it through the send check.
  */
 import type { NewMessage } from '../../src/addin/host';
+import { MESSAGE_GONE } from '../../src/addin/message-gone';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import { EVERYTHING } from '../helpers/carries';
@@ -187,6 +188,20 @@ describe('sending an opened message and the original', () => {
       [undefined, [{ name: 'X-Sendguard-Force-TLS', value: 'yes' }]],
     ]);
     expect(tb.composeTabs.size).toBe(0);
+  });
+
+  test('a message whose window is gone (sent, or closed by the sender) is MESSAGE_GONE to every call; one still open is not', async () => {
+    const { tb, host } = original();
+    const opened = await host.newMessages!.open(TO_BOB);
+    await opened.send!();
+    await expect(opened.send!()).rejects.toMatchObject({ code: MESSAGE_GONE });
+    await expect(opened.host!.getRecipients()).rejects.toMatchObject({ code: MESSAGE_GONE });
+    await expect(opened.host!.setSubject('x')).rejects.toMatchObject({ code: MESSAGE_GONE });
+    await expect(opened.host!.listAttachments()).rejects.toMatchObject({ code: MESSAGE_GONE });
+    tb.events.onBeforeSend.addListener(async () => ({ cancel: true }));
+    const refused = host.send!();
+    await expect(refused).rejects.toThrow(/aborted by an onBeforeSend event/);
+    await expect(refused).rejects.not.toMatchObject({ code: MESSAGE_GONE });
   });
 
   test('a send the check cancels rejects, and nothing leaves', async () => {
