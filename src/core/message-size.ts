@@ -7,6 +7,8 @@ import { bodyImageFiles } from './data-url-images';
 import { listed } from './english';
 import { ciphertextSize } from './escrow/stream-format';
 import type { Candidate } from './plan/types';
+import { POLICY_LIMITS } from './policy/limits';
+import { utf8Length } from './utf8';
 import { PROTECTION_NAMES } from './vocabulary';
 
 /** What the estimate reads from a message: its parts, never its bytes. */
@@ -55,8 +57,12 @@ const HEADER_BYTES = 4096;
 const PER_ADDRESS_BYTES = 4;
 /** A MIME part's own headers (type, disposition with the file name, encoding, boundary line). */
 const PART_HEADER_BYTES = 320;
-/** OpenPGP per recipient key: one public-key encrypted session key packet (RSA-4096 is 524 bytes; room for more). */
-const PGP_PER_KEY_BYTES = 1100;
+/**
+ * OpenPGP per recipient key: one public-key encrypted session key packet. RSA's is the largest, its modulus long:
+ * for the largest RSA key the policy can require (`keys.minRsaBits` up to 16384 bits) a version 6 packet is 2089
+ * bytes (a 2048-byte MPI, the 32-byte fingerprint, its own header); X25519's and RSA-4096's are far smaller.
+ */
+const PGP_PER_KEY_BYTES = POLICY_LIMITS.minRsaBitsMax / 8 + 64;
 /** OpenPGP per message: literal data, encrypted data and integrity packets' headers, the file name aside. */
 const PGP_MESSAGE_BYTES = 128;
 /** Keys a protected message is encrypted to besides its recipients': the sender's own and the compliance key. */
@@ -68,25 +74,6 @@ const NOTICE_BYTES = 24 * 1024;
 /** Secure pickup's manifest beside the message: format version, the reply key and each attachment's entry. */
 const MANIFEST_BYTES = 512;
 const MANIFEST_ENTRY_BYTES = 160;
-
-const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
-const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
-
-/** UTF-8 bytes of a string, counted without encoding it. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (isHighSurrogate(unit) && isLowSurrogate(text.charCodeAt(i + 1))) {
-      // A surrogate pair is one code point of four bytes; a lone surrogate is written as U+FFFD, three.
-      bytes += 4;
-      i += 1;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 /** Base64 of `bytes` as MIME writes it: lines of 76 characters, each ended by CRLF (RFC 2045 §6.8). */
 export function base64MimeLength(bytes: number): number {

@@ -232,6 +232,31 @@ describe('what this host cannot carry is named before the split, and nothing hap
     expect((await host.getRecipients()).cc).toEqual([{ address: C }]);
   });
 
+  test('a body over what the new message takes, and a linked file no host can copy, whatever it carries', async () => {
+    const item = TWO_WAY();
+    item.html = `<p>${'é'.repeat(16 * 1024)}</p>`; // 16 Ki characters, 32 KiB in UTF-8
+    item.attachments.push({
+      id: 'att-3',
+      name: 'budget.xlsx',
+      contentType: 'application/vnd.ms-excel',
+      size: 120,
+      inline: false,
+      kind: 'cloud',
+      data: new Uint8Array(0),
+    });
+    const carries = { ...EVERYTHING, htmlBytes: 24 * 1024 };
+    const { opened, deps, loaded, planned: p, host } = await planned(item, splitPolicy(), { carries });
+    const sentence = `Split here, the message text and the linked file “budget.xlsx” would be missing for ${B} and ${C} (OpenPGP).`;
+    await expect(applyPlan(p, loaded, deps)).rejects.toThrow(sentence);
+    expect(opened).toEqual([]);
+    // Within what it takes, the text is not named; the linked file still is.
+    const outline = await readOutline(host);
+    const roomy = carriesOnly({ ...carries, htmlBytes: 40 * 1024 });
+    expect(problemsBefore(p.plan, outline, loaded.policy, roomy)).toEqual([
+      expect.stringContaining(`Split here, the linked file “budget.xlsx” would be missing`),
+    ]);
+  });
+
   test('normal importance and no reply-to are nothing to lose', async () => {
     const item = { ...TWO_WAY(), importance: 'normal' as const, replyTo: [] };
     const carries = { ...EVERYTHING, importance: false, replyTo: false };

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import { openpgp } from '../../src/server/keys/openpgp';
 import { packStreams } from '../../src/core/escrow/package';
+import { POLICY_LIMITS } from '../../src/core/policy/limits';
 import {
   base64MimeLength,
   estimateSize,
   megabytes,
   sizeProblems,
   sizeProblemText,
-  utf8Length,
   type MessageOutline,
 } from '../../src/core/message-size';
 
@@ -58,11 +58,6 @@ function expectClose(estimate: number, real: number) {
   expect(estimate).toBeGreaterThanOrEqual(real);
   expect(estimate).toBeLessThanOrEqual(real * 1.02 + 16 * 1024);
 }
-
-test('utf8Length counts as TextEncoder does, surrogate pairs and lone surrogates alike', () => {
-  for (const text of ['', 'abc', 'Grüße', '€', '😀x', 'a\ud800b', '\udc00', 'x\ud83d'])
-    expect([text, utf8Length(text)]).toEqual([text, new TextEncoder().encode(text).length]);
-});
 
 test('RFC 2045 §6.8: base64 in lines of 76 characters, each ended by CRLF', () => {
   for (const n of [0, 1, 2, 3, 56, 57, 58, 1000, 123_457]) {
@@ -120,6 +115,39 @@ test('OpenPGP: the armored body and each attachment, the inline image too, encry
   const real = await mime({ to: TO, subject: outline.subject, text: body, attachments: files });
   expectClose(estimateSize(outline, { protection: 'pgp', addresses: TO }).sent, real);
 }, 60_000);
+
+/**
+ * The session key packet openpgp.js writes for an RSA key of `bits` (RFC 9580 §5.1): version 6, as for a v6 key
+ * (the larger: it names the key by its 32-byte fingerprint), the encrypted session key an MPI as long as the modulus.
+ */
+function rsaSessionKeyPacketBytes(bits: number): number {
+  const c = new Uint8Array(bits / 8);
+  c[0] = 0x80;
+  // The fields a parsed packet has; the types declare none of them.
+  const packet = Object.assign(new openpgp.PublicKeyEncryptedSessionKeyPacket(), {
+    version: 6,
+    publicKeyVersion: 6,
+    publicKeyFingerprint: new Uint8Array(32),
+    publicKeyAlgorithm: openpgp.enums.publicKey.rsaEncryptSign,
+    encrypted: { c },
+  });
+  const list = new openpgp.PacketList();
+  list.push(packet);
+  return list.write().length;
+}
+
+test('OpenPGP: each key adds at least the session key packet of the largest RSA key the policy can require, to every encrypted part', () => {
+  const { outline } = sample();
+  const parts = 1 + outline.attachments.length;
+  const perKey = rsaSessionKeyPacketBytes(POLICY_LIMITS.minRsaBitsMax);
+  expect(perKey).toBeGreaterThan(2000);
+  const sent = (n: number) =>
+    estimateSize(outline, {
+      protection: 'pgp',
+      addresses: Array.from({ length: n }, (_, i) => `r${i}@pgp.example`),
+    }).sent;
+  expect(sent(5) - sent(4)).toBeGreaterThanOrEqual(parts * perKey);
+});
 
 test('secure pickup: the stored ciphertext as the escrow packer makes it, the inline image stored too, and the notice mail', () => {
   const { outline, parts } = sample();

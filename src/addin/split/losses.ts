@@ -4,6 +4,7 @@
  * moved groups who would miss it, and the host's own reason. A split never drops anything silently.
  */
 import { listed } from '../../core/english';
+import { utf8Length } from '../../core/utf8';
 import type { Plan } from '../../core/plan';
 import type { Policy } from '../../core/policy/schema';
 import type { HostAttachment, NewMessageCarries, NewMessages } from '../host';
@@ -32,8 +33,14 @@ export function uncarried(
   const { attachments } = outline;
   const files = attachments.filter((a) => !a.inline && a.kind === 'file');
   const items = attachments.filter((a) => !a.inline && a.kind === 'item');
-  const images = attachments.filter((a) => a.inline);
+  const images = attachments.filter((a) => a.inline && a.kind !== 'cloud');
+  // A link to a file kept elsewhere has no content a new message could be given, on any host.
+  const cloud = attachments.filter((a) => a.kind === 'cloud');
   const lost: string[] = [];
+  if (carries.htmlBytes !== undefined && utf8Length(outline.html) > carries.htmlBytes)
+    lost.push('the message text');
+  if (cloud.length > 0)
+    lost.push(`the linked ${cloud.length === 1 ? 'file' : 'files'} ${listed(quoted(cloud))}`);
   if (!carries.files && files.length > 0) lost.push(...quoted(files));
   if (!carries.items && items.length > 0)
     lost.push(`the attached ${items.length === 1 ? 'message' : 'messages'} ${listed(quoted(items))}`);
