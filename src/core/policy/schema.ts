@@ -63,6 +63,19 @@ const DomainOverride = z.strictObject({
   note: z.string().max(L.noteMax).optional(),
 });
 
+/**
+ * The service's limit on one secure message's ciphertext is served with the policy (`escrow.maxMessageBytes`, see
+ * `Policy`) but set in the service's configuration: written in the policy file it would be replaced without a word,
+ * so the file refuses it and says where it belongs.
+ */
+const SERVED_ONLY = 'maxMessageBytes';
+
+function servedOnly(issue: { code?: string; keys?: readonly PropertyKey[] }): string | undefined {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys?.includes(SERVED_ONLY)) return undefined;
+  const others = issue.keys.filter((key) => key !== SERVED_ONLY).map(String);
+  return `maxMessageBytes is the service's, not the policy's: set escrow.maxMessageBytes in the service configuration, which serves it with the policy${others.length > 0 ? `; unrecognized: ${others.join(', ')}` : ''}`;
+}
+
 export const DetectorId = z.enum(DETECTOR_IDS);
 export type DetectorId = z.infer<typeof DetectorId>;
 
@@ -92,26 +105,23 @@ export const PolicySchema = z
     /** Sensitivity label (id or name, as the host reports it) → classification. */
     labels: z.record(z.string().min(1).max(L.labelKeyMax), ClassificationName).default({}),
     escrow: z
-      .strictObject({
-        enabled: z.boolean(),
-        expiryDays: z.number().int().min(1).max(L.expiryDaysMax).default(30),
-        /**
-         * The recipient proofs each classification accepts (best first: sign-in, passcode, code); a classification
-         * not named accepts all three. When none is possible for a recipient, secure pickup is not offered to them.
-         */
-        proofs: z.record(ClassificationName, z.array(z.enum(RECIPIENT_PROOFS)).min(1)).default({}),
-        /**
-         * The recipient domain's transport verdicts over which a mailed code may be the proof: by default only
-         * `authenticated`, so that the code crosses verified TLS and not the route an eavesdropper reads.
-         */
-        codeTransport: z.array(z.enum(TRANSPORT_VERDICTS)).min(1).default(['authenticated']),
-        /**
-         * The service's limit on one secure message's ciphertext, served with the policy (the service fills it in
-         * from its escrow configuration, replacing any value here) so that the pane can name a message too large
-         * for secure pickup before it uploads anything.
-         */
-        maxMessageBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-      })
+      .strictObject(
+        {
+          enabled: z.boolean(),
+          expiryDays: z.number().int().min(1).max(L.expiryDaysMax).default(30),
+          /**
+           * The recipient proofs each classification accepts (best first: sign-in, passcode, code); a classification
+           * not named accepts all three. When none is possible for a recipient, secure pickup is not offered to them.
+           */
+          proofs: z.record(ClassificationName, z.array(z.enum(RECIPIENT_PROOFS)).min(1)).default({}),
+          /**
+           * The recipient domain's transport verdicts over which a mailed code may be the proof: by default only
+           * `authenticated`, so that the code crosses verified TLS and not the route an eavesdropper reads.
+           */
+          codeTransport: z.array(z.enum(TRANSPORT_VERDICTS)).min(1).default(['authenticated']),
+        },
+        { error: servedOnly },
+      )
       .default({ enabled: true, expiryDays: 30, proofs: {}, codeTransport: ['authenticated'] }),
     limits: z
       .strictObject({
@@ -151,7 +161,15 @@ export const PolicySchema = z
     for (const { path, message } of policyProblems(policy)) ctx.addIssue({ code: 'custom', path, message });
   });
 
-export type Policy = z.infer<typeof PolicySchema>;
+/** The policy as the file holds it, once validated. */
+export type PolicyFile = z.infer<typeof PolicySchema>;
+
+/**
+ * The policy as the service serves it and the add-ins read it: the file's, with the service's own limit on one
+ * secure message's ciphertext (its escrow configuration's `maxMessageBytes`), so that the pane can name a message
+ * too large for secure pickup before it uploads anything. Absent from a service older than it.
+ */
+export type Policy = PolicyFile & { escrow: { maxMessageBytes?: number } };
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type ClassificationPolicy = Policy['classifications'][number];
 export type DomainOverride = Policy['domains'][number];

@@ -4,6 +4,7 @@
  * (`escrow.maxMessageBytes` from its escrow configuration), read by the add-in's policy reader as served.
  */
 import { readPolicyAnswer } from '../../../src/core/evaluate/policy-answer';
+import { parsePolicy } from '../../../src/core/policy/parse';
 import { PolicySchema } from '../../../src/core/policy/schema';
 import { defaultPolicy } from '../../helpers/policy';
 import { deployedTestApp } from './fakes';
@@ -26,14 +27,20 @@ test('the escrow configuration’s maxMessageBytes is served in the policy; the 
   expect(other.version).toBe(body.version);
 });
 
-test('a value for escrow.maxMessageBytes in the policy file is replaced by the service’s own limit', async () => {
+test('escrow.maxMessageBytes in the policy file is refused, naming the service setting it belongs to', () => {
   const policy = defaultPolicy();
-  const withOwn = PolicySchema.parse({
-    ...policy,
-    escrow: { ...policy.escrow, maxMessageBytes: 1 },
-    limits: { messageBytes: 10 * 1024 * 1024 },
-  });
-  const body = await served({ deps: { policy: withOwn } });
+  const file = (escrow: object) =>
+    parsePolicy(JSON.stringify({ ...policy, escrow: { ...policy.escrow, ...escrow } }));
+  expect(() => file({ maxMessageBytes: 1 })).toThrow(
+    "escrow: maxMessageBytes is the service's, not the policy's: set escrow.maxMessageBytes in the service configuration, which serves it with the policy",
+  );
+  expect(() => file({ maxMessageBytes: 1, maxBytes: 1 })).toThrow(/policy; unrecognized: maxBytes$/);
+  expect(() => file({ maxBytes: 1 })).toThrow('escrow: Unrecognized key: "maxBytes"');
+});
+
+test('the policy file’s limits are served beside the service’s escrow limit', async () => {
+  const own = PolicySchema.parse({ ...defaultPolicy(), limits: { messageBytes: 10 * 1024 * 1024 } });
+  const body = await served({ deps: { policy: own } });
   expect(body.policy.escrow.maxMessageBytes).toBe(256 * 1024 * 1024);
   expect(readPolicyAnswer(body).policy.limits.messageBytes).toBe(10 * 1024 * 1024);
 });
