@@ -200,13 +200,13 @@ function PlannedView(props: PlannedViewProps) {
   const { plan } = planned;
   const applied =
     loaded.applied && appliedToExactly(loaded.applied, planned.addresses) ? loaded.applied : undefined;
-  const { problems, note } = useChecksBefore(
+  const { problems, note } = useChecksBefore({
     plan,
-    props.outline,
-    props.chosen,
-    loaded.policy,
-    props.newMessages,
-  );
+    outline: props.outline,
+    chosen: props.chosen,
+    policy: loaded.policy,
+    newMessages: props.newMessages,
+  });
   // A split needs no passcode itself: each new message asks for one when it is protected.
   const ready = plan.action === 'split' || !needsPasscode(plan) || props.passcode.problem === undefined;
   return (

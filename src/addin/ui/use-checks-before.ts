@@ -19,15 +19,18 @@ export interface ChecksBefore {
   note?: string;
 }
 
+/** What the checks are about: the plan, the message as read, the sender's newer choice, the policy and host. */
+export interface ChecksInput {
+  plan: Plan;
+  outline: OutlineState;
+  chosen: string | undefined;
+  policy: Policy;
+  newMessages: NewMessages | undefined;
+}
+
 const NONE: ChecksBefore = { problems: [] };
 
-function checksBefore(
-  plan: Plan,
-  outline: OutlineState,
-  chosen: string | undefined,
-  policy: Policy,
-  newMessages: NewMessages | undefined,
-): ChecksBefore {
+function checksBefore({ plan, outline, chosen, policy, newMessages }: ChecksInput): ChecksBefore {
   if (outline.status === 'failed') return plan.action === 'split' ? { problems: [outline.text] } : NONE;
   if (outline.status !== 'read') return NONE;
   const read = withChosen(outline.outline, chosen);
@@ -38,15 +41,8 @@ function checksBefore(
   };
 }
 
-export function useChecksBefore(
-  plan: Plan,
-  outline: OutlineState,
-  chosen: string | undefined,
-  policy: Policy,
-  newMessages: NewMessages | undefined,
-): ChecksBefore {
-  return useMemo(
-    () => checksBefore(plan, outline, chosen, policy, newMessages),
-    [plan, outline, chosen, policy, newMessages],
-  );
+export function useChecksBefore(input: ChecksInput): ChecksBefore {
+  const { plan, outline, chosen, policy, newMessages } = input;
+  // Its parts are the dependencies: the object itself is new on every render.
+  return useMemo(() => checksBefore(input), [plan, outline, chosen, policy, newMessages]);
 }
