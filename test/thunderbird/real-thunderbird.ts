@@ -157,6 +157,7 @@ export async function startThunderbird(options: {
   requirePrograms();
   const profile = mkdtempSync(join(tmpdir(), 'sendguard-thunderbird-'));
   mkdirSync(join(profile, 'extensions'));
+  mkdirSync(join(profile, 'tmp'));
   copyFileSync(options.xpi, join(profile, 'extensions', `${ADDON_ID}.xpi`));
   const marionettePort = await freePort();
   writeFileSync(join(profile, 'user.js'), userJs(options.smtp, marionettePort));
@@ -183,7 +184,15 @@ export async function startThunderbird(options: {
       {
         detached: true,
         stdio: ['ignore', log, log],
-        env: { ...process.env, DISPLAY: `:${display}`, HOME: profile, MOZ_CRASHREPORTER_DISABLE: '1' },
+        // Thunderbird writes the files the add-on attaches into its temporary folder: inside the profile, they go
+        // with it.
+        env: {
+          ...process.env,
+          DISPLAY: `:${display}`,
+          HOME: profile,
+          TMPDIR: join(profile, 'tmp'),
+          MOZ_CRASHREPORTER_DISABLE: '1',
+        },
       },
     );
     const marionette = await Marionette.connect(marionettePort, 45_000);
