@@ -1,10 +1,12 @@
 /**
  * Notes of the hand-offs a pane is waiting for, kept in the add-in origin's local storage, which the new message's
- * check shares wherever it shares the hand-off's channel. A pane answers its new messages itself; a note is for
- * when it cannot any more (the sender closed the message they split, and its pane with it): the new message's
- * check then finds no answer but the note, writes the classification the sender chose that the note holds, and tells
- * the sender in that message what to add by hand. A note lapses at the pane's deadline, after which the pane would
- * have told the sender itself.
+ * check shares wherever it shares the hand-off's channel. A note tells a new message's check that a pane may be
+ * waiting for it: only then does the check ask on the channel (and wait for an answer), so every other new
+ * message's check completes at once. A pane answers its new messages itself; a note is also for when it cannot any
+ * more (the sender closed the message they split, and its pane with it): the new message's check then finds no
+ * answer but the note, writes the classification the sender chose that the note holds, and tells the sender in that
+ * message what to add by hand. A note lapses at the pane's deadline, after which the pane would have told the
+ * sender itself; lapsed notes are removed whenever the notes are read, so that no recipients or subjects linger.
  */
 import type { Clock } from '../core/clock';
 import { isAddressed, isClassification, sameMessage, type Addressed } from './hand-off';
@@ -46,17 +48,28 @@ const isNote = (value: unknown): value is Note => {
   );
 };
 
-/** The notes not yet lapsed; none when the stored value is missing or damaged. */
-function current(store: NoteStore, clock: Clock): Note[] {
+/** Everything stored under the key; nothing when it is missing or damaged. */
+function stored(store: NoteStore): unknown[] {
   try {
-    const stored: unknown = JSON.parse(store.getItem(NOTES_KEY) ?? '[]');
-    return Array.isArray(stored) ? stored.filter(isNote).filter((note) => note.until > clock.now()) : [];
+    const value: unknown = JSON.parse(store.getItem(NOTES_KEY) ?? '[]');
+    return Array.isArray(value) ? value : [];
   } catch {
     return [];
   }
 }
 
-/** Notes are a fallback: a store that refuses a write (full, or denied) leaves the pane to tell the sender. */
+/** The notes not yet lapsed; what lapsed or is damaged is removed from the store. */
+function current(store: NoteStore, clock: Clock): Note[] {
+  const all = stored(store);
+  const notes = all.filter(isNote).filter((note) => note.until > clock.now());
+  if (notes.length < all.length) write(store, notes);
+  return notes;
+}
+
+/**
+ * A store that refuses a write (full, or denied) leaves the new message not asking, and the pane to tell the sender
+ * at its deadline what to add by hand.
+ */
 function write(store: NoteStore, notes: Note[]): void {
   try {
     store.setItem(NOTES_KEY, JSON.stringify(notes));
@@ -74,6 +87,11 @@ export function dropNote(store: NoteStore, clock: Clock, id: string): void {
     store,
     current(store, clock).filter((n) => n.id !== id),
   );
+}
+
+/** Whether a pane is waiting for a message with these recipients and subject (a note for it has not lapsed). */
+export function noted(store: NoteStore, clock: Clock, message: Addressed): boolean {
+  return current(store, clock).some((n) => sameMessage(message, n));
 }
 
 /** The note for the message that asked, taken (so that it warns once); `undefined` when there is none. */

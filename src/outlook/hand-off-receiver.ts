@@ -1,11 +1,12 @@
 /// <reference types="office-js" />
 /**
- * The new message's side of the hand-off (hand-off.ts), run by its new-message check (OnNewMessageCompose): ask
- * whether a pane opened this message, and if one answers, write the classification the sender chose, add what it
- * hands over, save, and say what was added. A message nobody opened for a split (every other new message) gets no
- * answer and carries on after `askMs`; one whose pane is gone (the sender closed the message they split) gets no
- * answer either, but finds the pane's note (hand-off-notes.ts), writes the classification the note holds, and
- * tells the sender what to add by hand.
+ * The new message's side of the hand-off (hand-off.ts), run by its new-message check (OnNewMessageCompose): where a
+ * pane noted that it opened a message with these recipients and subject (hand-off-notes.ts), ask whether it is this
+ * one, and if the pane answers, write the classification the sender chose, add what it hands over, save, and say
+ * what was added. A message nobody opened for a split (every other new message) finds no note and carries on at
+ * once; one whose pane is gone (the sender closed the message they split) gets no answer within `askMs`, but takes
+ * the pane's note, writes the classification the note holds, and tells the sender what to add by hand. Where the
+ * runtime keeps no notes (local storage denied), there is no knowing, and the check asks every time.
  * Where the runtime has no BroadcastChannel (classic Outlook on Windows' JavaScript-only runtime) there is nothing
  * to ask on, and the pane knows not to hand anything over there.
  */
@@ -25,10 +26,10 @@ import {
   type Give,
   type HandedAttachment,
 } from './hand-off';
-import { localNotes, takeNote, type NoteStore } from './hand-off-notes';
+import { localNotes, noted, takeNote, type NoteStore } from './hand-off-notes';
 import { officeAsync } from './office-async';
 
-/** How long a new message waits for a pane to answer: a pane waiting for it answers at once. */
+/** How long a noted new message waits for a pane to answer: a pane waiting for it answers at once. */
 export const HAND_OFF_ASK_MS = 3000;
 
 export interface ReceiverDeps {
@@ -181,6 +182,8 @@ export async function takeHandOff(
       bcc: addresses('bcc'),
       subject,
     };
+    // No pane is waiting for a message it did not note: nothing to ask, nor to wait for.
+    if (deps.notes && !noted(deps.notes, deps.clock, question)) return false;
     const give = await ask(channel, question, deps.askMs);
     if (!give) return await takeLeftBehind(host, deps, question);
     channel.postMessage(await add(host, deps, give, stillWanted));

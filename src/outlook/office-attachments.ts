@@ -3,12 +3,15 @@
  * The compose item's attachments over Office.js: listed, read and added as base64 (no atob/btoa), removed.
  *
  * An attached message or event (an item attachment) is read as the MIME message or iCalendar file it is, and
- * listed under a file name saying so. An inline image's content id is the one the HTML body shows it by: Office
+ * listed under a file name saying so and with that file's size (Outlook's item size is not what is carried: an .eml
+ * holds its own attachments as base64, a third larger). A cloud attachment (a link to a file in OneDrive or
+ * SharePoint) is listed as such: it has no content to read. An inline image's content id is the one the HTML body shows it by: Office
  * says it from Mailbox 1.16; before that it is found in the body (inline-images.ts).
  */
-import type { HostAttachment, MailHost, NewAttachment } from '../addin/host';
-import { SendguardError } from '../core/errors';
+import type { AttachmentKind, HostAttachment, MailHost, NewAttachment } from '../addin/host';
 import { base64ToBytes, bytesToBase64 } from '../core/base64';
+import { SendguardError } from '../core/errors';
+import { utf8Length } from '../core/utf8';
 import { contentIdsByName } from './inline-images';
 import { officeAsync } from './office-async';
 
@@ -23,24 +26,32 @@ const ITEM_FILES: Record<string, { extension: string; contentType: string }> = {
 /** Compose-side details: `contentId` from Mailbox 1.16, `contentType` where a client still gives it. */
 type Details = Office.AttachmentDetailsCompose & { contentId?: string; contentType?: string };
 
-const isItem = (details: Details) => details.attachmentType === 'item';
+/** Office's `AttachmentType` values (`file`, `item`, `cloud`) are the kinds' names; anything else is a file. */
+const kindOf = (details: Details): AttachmentKind =>
+  details.attachmentType === 'item' || details.attachmentType === 'cloud' ? details.attachmentType : 'file';
+
+/** An item attachment as read: its content's format and the size of the file it is carried as. */
+interface ItemContent {
+  format: string;
+  size: number;
+}
 
 function toHostAttachment(
   details: Details,
   contentId: string | undefined,
-  itemFormat?: string,
+  item?: ItemContent,
 ): HostAttachment {
-  const file = itemFormat === undefined ? undefined : ITEM_FILES[itemFormat];
+  const file = item === undefined ? undefined : ITEM_FILES[item.format];
   const named = file && !details.name.toLowerCase().endsWith(file.extension);
   return {
     id: details.id,
     name: named ? `${details.name}${file.extension}` : details.name,
     // Compose-side details carry no MIME type in most Outlooks.
     contentType: file?.contentType ?? details.contentType ?? 'application/octet-stream',
-    size: details.size,
+    size: file && item ? item.size : details.size,
     inline: details.isInline,
     ...(contentId ? { contentId } : {}),
-    kind: isItem(details) ? 'item' : 'file',
+    kind: kindOf(details),
   };
 }
 
@@ -69,14 +80,16 @@ export function officeAttachments(
     officeAsync<Office.AttachmentContent>('reading an attachment', (cb) =>
       item.getAttachmentContentAsync(id, cb),
     );
-  // An item's format is learnt by reading it; an attachment's id stays the same while the message is composed.
-  const itemFormats = new Map<string, string>();
-  const itemFormat = async (id: string) => {
-    const known = itemFormats.get(id);
+  // An item's format and file size are learnt by reading it; an attachment's id stays the same while the message
+  // is composed. The file is its text as UTF-8 (contentBytes).
+  const items = new Map<string, ItemContent>();
+  const itemContent = async (id: string) => {
+    const known = items.get(id);
     if (known !== undefined) return known;
-    const { format } = await readContent(id);
-    itemFormats.set(id, format);
-    return format;
+    const { format, content } = await readContent(id);
+    const read = { format, size: utf8Length(content) };
+    items.set(id, read);
+    return read;
   };
 
   /** The content ids Office does not give, from the body: read once, only when an inline image lacks one. */
@@ -101,8 +114,8 @@ export function officeAttachments(
       const ids = await contentIds(list);
       const attachments: HostAttachment[] = [];
       for (const details of list) {
-        const format = isItem(details) ? await itemFormat(details.id) : undefined;
-        attachments.push(toHostAttachment(details, ids.get(details.id), format));
+        const item = kindOf(details) === 'item' ? await itemContent(details.id) : undefined;
+        attachments.push(toHostAttachment(details, ids.get(details.id), item));
       }
       return attachments;
     },

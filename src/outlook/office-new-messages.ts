@@ -3,7 +3,9 @@
  * New messages for a split's other groups. Outlook opens one with `displayNewMessageFormAsync` (Mailbox 1.9) given
  * its recipients, subject and HTML; the attachments and the classification the sender chose, which that call
  * cannot take, are handed to the add-in's new-message check running in it (hand-off.ts), and the pane waits until
- * that check says it added them.
+ * that check says it added them; where it says it could not, or says nothing in time, the message is open all the
+ * same, and the opened message's `missing` tells the sender what to add to it by hand. Only where Outlook opened
+ * nothing does `open` throw.
  *
  * What can be carried depends on the client: the hand-off needs Mailbox 1.8 (attachment content in and out as
  * base64, internet headers) and a new-message check running in a web page (Outlook on the web, new Outlook on Windows, Mac), with a
@@ -55,6 +57,8 @@ export function newMessageCarries(office: typeof Office): NewMessageCarries {
     importance: false,
     replyTo: false,
     classification: handsOff,
+    // Without the hand-off the body goes through the form alone, which takes no more.
+    ...(handsOff ? {} : { htmlBytes: FORM_HTML_BYTES }),
     limit: handsOff ? `${NO_IMPORTANCE_OR_REPLY_TO}.` : `${limit}; and ${NO_IMPORTANCE_OR_REPLY_TO}.`,
   };
 }
@@ -120,6 +124,12 @@ function display(office: typeof Office, message: NewMessage, html: string): Prom
 /** "a@x.example, b@y.example and c@z.example": whom the new message is to, in every field. */
 const recipientsOf = (message: NewMessage) => listed([...message.to, ...message.cc, ...message.bcc]);
 
+/** Outlook's reason as the middle of a sentence: its own closing full stop dropped, so that ours is the only one. */
+function inParentheses(why: string): string {
+  const trimmed = why.trimEnd();
+  return ` (${trimmed.endsWith('.') ? trimmed.slice(0, -1) : trimmed})`;
+}
+
 /** What the sender must do by hand when the new message did not get everything: which things, to which message. */
 function notCarried(
   message: NewMessage,
@@ -138,7 +148,7 @@ function notCarried(
     ...(unset !== undefined ? [classificationThing(unset)] : []),
   ]);
   const why = ack
-    ? `Sendguard could not add ${things} to it${ack.why ? ` (${ack.why})` : ''}`
+    ? `Sendguard could not add ${things} to it${ack.why ? inParentheses(ack.why) : ''}`
     : `Sendguard in that message did not take ${things} within ${plural(Math.round(deadlineMs / 1000), 'second')}`;
   const todo = [
     ...(files.length > 0 ? [`add ${listed(files)} to it by hand`] : []),
@@ -182,10 +192,11 @@ async function open(
     cancel();
     throw error;
   }
+  // From here the message is open with its recipients in it: what it lacks is said, not thrown, so that its group
+  // counts as moved and a second split does not open another message to the same people.
   const ack = await answer;
-  if (!ack || ack.missing.length > 0 || ack.bodyMissing || ack.classificationMissing) {
-    throw new SendguardError('OUTLOOK_HAND_OFF_INCOMPLETE', notCarried(message, prepared, ack, deadlineMs));
-  }
+  if (!ack || ack.missing.length > 0 || ack.bodyMissing || ack.classificationMissing)
+    return { missing: notCarried(message, prepared, ack, deadlineMs) };
   return {};
 }
 

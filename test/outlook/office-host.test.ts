@@ -22,17 +22,22 @@ jest.mock('office-addin-manifest', () => ({
 import type { Backend } from '../../src/addin/backend';
 import type { CarriedAttachment, NewMessage } from '../../src/addin/host';
 import { systemClock } from '../../src/core/clock';
-import { handOffDesk } from '../../src/outlook/hand-off-desk';
-import { NOTES_KEY, type NoteStore } from '../../src/outlook/hand-off-notes';
+import { deskDeps, handOffDesk } from '../../src/outlook/hand-off-desk';
 import { officeReceiverDeps, type ReceiverDeps } from '../../src/outlook/hand-off-receiver';
 import { newMessageHandler } from '../../src/outlook/launchevent';
 import { createOfficeHost, themeOf } from '../../src/outlook/office-host';
 import type { NewMessageOptions } from '../../src/outlook/office-new-messages';
-import { simulateOffice, type SimAttachment, type SimForm } from '../../src/outlook/tryit/simulated-office';
+import {
+  simulateOffice,
+  type SimAttachment,
+  type SimForm,
+  type SimOptions,
+} from '../../src/outlook/tryit/simulated-office';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { defaultPolicy } from '../helpers/policy';
+import { memoryNotes, type MemoryNotes } from './memory-notes';
 
-function mocked(options: Parameters<typeof simulateOffice>[0] = {}, hostOptions: NewMessageOptions = {}) {
+function mocked(options: SimOptions = {}, hostOptions: NewMessageOptions = {}) {
   const sim = simulateOffice(options);
   const office = new OfficeMockObject(sim.office, 'outlook' as never) as unknown as typeof Office;
   return { sim, office, host: createOfficeHost(office, hostOptions) };
@@ -147,6 +152,44 @@ describe('attachments as the pane reads them', () => {
     ]);
     expect(Buffer.from(await host.getAttachmentContent('2')).toString('utf8')).toBe(EML);
     expect(Buffer.from(await host.getAttachmentContent('3')).toString('utf8')).toBe(ICS);
+  });
+
+  test('an attached item’s size is the .eml it is carried as (its attachments as base64), not Outlook’s item size', async () => {
+    const { sim, host } = mocked();
+    const picture = Buffer.alloc(3000, 7).toString('base64');
+    const eml = `From: a@x.example\r\nSubject: Grüße\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n${picture}\r\n`;
+    sim.state.attachments = [
+      // Outlook counts the item as it stores it: the picture's 3000 bytes and a little more.
+      simAttachment('1', 'Minutes', new Uint8Array(), {
+        size: 3100,
+        attachmentType: 'item',
+        item: { format: 'eml', content: eml },
+      }),
+    ];
+    const [listed] = await host.listAttachments();
+    expect(listed!.size).toBe(Buffer.byteLength(eml, 'utf8'));
+    expect(listed!.size).toBe((await host.getAttachmentContent('1')).byteLength);
+    expect(listed!.size).toBeGreaterThan(4000);
+  });
+
+  test('a cloud attachment (a OneDrive or SharePoint link) is listed as one: it has no bytes to read', async () => {
+    const { sim, host } = mocked();
+    sim.state.attachments = [
+      simAttachment('1', 'Budget.xlsx', new Uint8Array(), {
+        size: 52_000,
+        attachmentType: 'cloud',
+        url: 'https://contoso-my.sharepoint.com/personal/ann/Budget.xlsx',
+      }),
+      simAttachment('2', 'contract.pdf', new Uint8Array([37, 80, 68, 70])),
+    ];
+    const listed = await host.listAttachments();
+    expect(listed.map(({ name, kind }) => [name, kind])).toEqual([
+      ['Budget.xlsx', 'cloud'],
+      ['contract.pdf', 'file'],
+    ]);
+    await expect(host.getAttachmentContent('1')).rejects.toMatchObject({
+      code: 'OFFICE_ATTACHMENT_NOT_A_FILE',
+    });
   });
 
   test('an inline image’s content id is the one the body shows it by, each id given once', async () => {
@@ -283,12 +326,22 @@ function secondForm(
 
 describe('new messages for a split', () => {
   let warn: jest.SpyInstance;
+  /** Local storage at the add-in's origin: the pane notes what it waits for there, the new forms' checks look. */
+  let notes: MemoryNotes;
   beforeEach(() => {
     warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    notes = memoryNotes();
   });
   afterEach(() => warn.mockRestore());
 
-  test('web Outlook carries files, items, inline images and the classification; importance and reply-to it cannot, and says why', () => {
+  /** The Outlook whose pane splits, its desk noting in the shared storage. */
+  const pane = (options: SimOptions = {}, hostOptions: NewMessageOptions = {}) =>
+    mocked(options, { desk: handOffDesk({ ...deskDeps(), notes }), ...hostOptions });
+  /** The new forms Outlook opens, their checks reading the shared storage. */
+  const newForm = (changes?: (form: SimForm) => SimForm, receiving: Partial<ReceiverDeps> = {}) =>
+    secondForm(changes, { notes, ...receiving });
+
+  test('web Outlook carries files, items, inline images, the classification and a body of any length; importance and reply-to it cannot, and says why', () => {
     const { carries } = mocked().host.newMessages!;
     expect(carries).toMatchObject({
       files: true,
@@ -298,22 +351,26 @@ describe('new messages for a split', () => {
       replyTo: false,
       classification: true,
     });
+    expect(carries.htmlBytes).toBeUndefined();
     expect(carries.limit).toBe(
       'Outlook does not let add-ins read or set importance or reply-to addresses, so the new message has normal importance and replies go to you; set them there again if you had changed them.',
     );
-    expect(mocked({ platform: 'Mac' }).host.newMessages!.carries.files).toBe(true);
+    const mac = mocked({ platform: 'Mac' }).host.newMessages!.carries;
+    expect([mac.files, mac.htmlBytes]).toEqual([true, undefined]);
   });
 
-  test('classic Outlook on Windows carries no attachments nor the classification: its new-message check runs without a web page', async () => {
+  test('classic Outlook on Windows carries no attachments nor the classification, and no body over the form’s 32 KB: its new-message check runs without a web page', async () => {
     const { sim, host } = mocked({ platform: 'PC' });
     const { carries } = host.newMessages!;
-    expect(carries).toMatchObject({
+    expect(carries).toEqual({
       files: false,
       items: false,
       inlineImages: false,
       importance: false,
       replyTo: false,
       classification: false,
+      htmlBytes: 32 * 1024,
+      limit: expect.any(String),
     });
     expect(carries.limit).toMatch(
       /^Classic Outlook on Windows runs Sendguard’s check of a new message without a web page, so it cannot hand attachments, inline images or the classification you chose to it; and Outlook does not let add-ins read or set importance/,
@@ -325,15 +382,37 @@ describe('new messages for a split', () => {
     await expect(
       host.newMessages!.open(message({ attachments: [], classification: 'restricted' })),
     ).rejects.toMatchObject({ code: 'OUTLOOK_CANNOT_HAND_OFF' });
+    // A body one byte over what the form takes (a three-byte euro sign at the end) would need the hand-off too.
+    const html = `<p>${'x'.repeat(carries.htmlBytes! - 9)}€</p>`;
+    expect(Buffer.byteLength(html)).toBe(carries.htmlBytes! + 1);
+    await expect(host.newMessages!.open(message({ html, attachments: [] }))).rejects.toMatchObject({
+      code: 'OUTLOOK_CANNOT_HAND_OFF',
+      message: expect.stringMatching(
+        /: the message to Bo@Partner\.example and ann@mailbox\.sendguard\.test was not opened\.$/,
+      ),
+    });
     expect(sim.state.opened).toEqual([]);
-    // Without attachments there is nothing to hand over.
+    // Without attachments there is nothing to hand over; a body of exactly 32 KB goes through the form.
     await expect(host.newMessages!.open(message({ attachments: [] }))).resolves.toEqual({});
-    expect(sim.state.opened).toHaveLength(1);
+    await expect(
+      host.newMessages!.open(
+        message({ html: `<p>${'x'.repeat(carries.htmlBytes! - 7)}</p>`, attachments: [] }),
+      ),
+    ).resolves.toEqual({});
+    expect(sim.state.opened).toHaveLength(2);
+  });
+
+  test('Outlook on a phone or tablet hands nothing over either, and says its form’s body limit', () => {
+    expect(mocked({ platform: 'Android' }).host.newMessages!.carries).toMatchObject({
+      files: false,
+      classification: false,
+      htmlBytes: 32 * 1024,
+    });
   });
 
   test('the new form’s check receives every attachment byte for byte, inline images shown by the names they are added under', async () => {
-    const { forms, openForm } = secondForm();
-    const { host } = mocked({ openForm });
+    const { forms, openForm } = newForm();
+    const { host } = pane({ openForm });
     await expect(host.newMessages!.open(message())).resolves.toEqual({});
     expect(forms).toHaveLength(1);
     const [{ sim: opened, completions, done }] = forms as [(typeof forms)[number]];
@@ -349,8 +428,8 @@ describe('new messages for a split', () => {
   });
 
   test('a classification alone is handed over: the new form’s check writes it as a header before saving, and its summary plans with it', async () => {
-    const { forms, openForm } = secondForm();
-    const { host } = mocked({ openForm });
+    const { forms, openForm } = newForm();
+    const { host } = pane({ openForm });
     await expect(
       host.newMessages!.open(message({ attachments: [], classification: 'restricted' })),
     ).resolves.toEqual({});
@@ -365,8 +444,8 @@ describe('new messages for a split', () => {
     });
 
     // The same message opened without one: its check plans from the detectors alone, and it would go as plain mail.
-    const plain = secondForm();
-    await mocked({ openForm: plain.openForm }).host.newMessages!.open(message({ attachments: [] }));
+    const plain = newForm();
+    await pane({ openForm: plain.openForm }).host.newMessages!.open(message({ attachments: [] }));
     await plain.forms[0]!.done;
     expect(plain.forms[0]!.sim.state.headers).toEqual({});
     expect(plain.forms[0]!.sim.state.notices['sendguard-summary']).toMatchObject({
@@ -375,23 +454,24 @@ describe('new messages for a split', () => {
   });
 
   test('a classification the new form could not write is named, with what to do in that message', async () => {
-    const { forms, openForm } = secondForm();
-    const { host } = mocked({
+    const { forms, openForm } = newForm();
+    const { host } = pane({
       openForm: (form) => {
         openForm(form);
         refuseHeaders(forms[0]!.sim);
       },
     });
-    await expect(host.newMessages!.open(message({ classification: 'restricted' }))).rejects.toThrow(
-      'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard could not add the classification you chose (restricted) to it (setting headers failed: Headers are read-only here.). Before sending that message, set the classification to restricted in Sendguard’s pane of that message.',
-    );
+    await expect(host.newMessages!.open(message({ classification: 'restricted' }))).resolves.toEqual({
+      missing:
+        'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard could not add the classification you chose (restricted) to it (setting headers failed: Headers are read-only here). Before sending that message, set the classification to restricted in Sendguard’s pane of that message.',
+    });
     // Everything else came over.
     expect(forms[0]!.sim.state.attachments).toHaveLength(4);
   });
 
   test('a body too long for Outlook’s form is handed over with the attachments', async () => {
-    const { forms, openForm } = secondForm();
-    const { sim, host } = mocked({ openForm });
+    const { forms, openForm } = newForm();
+    const { sim, host } = pane({ openForm });
     const html = `<p>${'Long minutes. '.repeat(3000)}</p>`;
     await expect(host.newMessages!.open(message({ html, attachments: [] }))).resolves.toEqual({});
     expect(sim.state.opened[0]!.htmlBody).toBe('');
@@ -400,49 +480,90 @@ describe('new messages for a split', () => {
   });
 
   test('Outlook giving the addresses back in another case is still the message opened', async () => {
-    const { forms, openForm } = secondForm((form) => ({
+    const { forms, openForm } = newForm((form) => ({
       ...form,
       toRecipients: form.toRecipients!.map((a) => a.toLowerCase()),
     }));
-    const { host } = mocked({ openForm });
+    const { host } = pane({ openForm });
     await expect(host.newMessages!.open(message())).resolves.toEqual({});
     await forms[0]!.done;
     expect(forms[0]!.sim.state.attachments).toHaveLength(4);
   });
 
-  test('no acknowledgement in time: the sender is told which attachments to add by hand, to which message', async () => {
-    const { sim, host } = mocked({ openForm: () => undefined }, { deadlineMs: 1000 });
-    await expect(host.newMessages!.open(message())).rejects.toMatchObject({
-      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
-      message:
+  test('no acknowledgement in time: the message counts as opened, and says which attachments to add by hand, to which message', async () => {
+    const { sim, host } = pane({ openForm: () => undefined }, { deadlineMs: 1000 });
+    // Not thrown: the message is open with its recipients in it, so a split moves them and never opens it twice.
+    await expect(host.newMessages!.open(message())).resolves.toEqual({
+      missing:
         'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard in that message did not take contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) within 1 second. Before sending that message, add contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) to it by hand.',
     });
     expect(sim.state.opened).toHaveLength(1);
     await expect(
       host.newMessages!.open(message({ attachments: [], classification: 'restricted' })),
-    ).rejects.toThrow(
-      'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard in that message did not take the classification you chose (restricted) within 1 second. Before sending that message, set the classification to restricted in Sendguard’s pane of that message.',
-    );
+    ).resolves.toEqual({
+      missing:
+        'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard in that message did not take the classification you chose (restricted) within 1 second. Before sending that message, set the classification to restricted in Sendguard’s pane of that message.',
+    });
+    expect(sim.state.opened).toHaveLength(2);
   });
 
-  test('a new message with other recipients or another subject gets nothing, and its check still completes once', async () => {
-    const { forms, openForm } = secondForm((form) => ({ ...form, subject: 'Something else' }));
-    const { host } = mocked({ openForm }, { deadlineMs: 800 });
-    await expect(host.newMessages!.open(message())).rejects.toMatchObject({
-      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
+  test('Outlook refusing to open the form throws: nothing opened, nothing noted', async () => {
+    const { sim, host } = pane({
+      openForm: () => {
+        throw new Error('The window was blocked.');
+      },
     });
+    await expect(host.newMessages!.open(message())).rejects.toThrow(
+      'opening a new message failed: The window was blocked.',
+    );
+    expect(sim.state.opened).toEqual([]);
+    expect(notes.stored()).toEqual([]);
+  });
+
+  test('a new message no pane noted (other recipients or another subject) asks nothing and waits for nothing: its check completes once, at once', async () => {
+    // Were it to ask, it would wait past its check's own deadline (5 s) and be given up as timed out.
+    const { forms, openForm } = newForm((form) => ({ ...form, subject: 'Something else' }), {
+      askMs: 60_000,
+    });
+    let formOpened!: () => void;
+    const opened = new Promise<void>((resolve) => (formOpened = resolve));
+    const { host } = pane(
+      {
+        openForm: (asked) => {
+          openForm(asked);
+          formOpened();
+        },
+      },
+      { deadlineMs: 800 },
+    );
+    const opening = host.newMessages!.open(message());
+    await opened;
+    const form = forms[0]!;
+    await form.done;
+    expect(warn.mock.calls.map((call) => String(call[0]))).not.toContainEqual(
+      expect.stringContaining('SEND_CHECK_TIMEOUT'),
+    );
+    expect(form.completions).toEqual([undefined]);
+    expect(form.sim.state.notices['sendguard-summary']).toBeDefined();
+    expect(form.sim.state.attachments).toEqual([]);
+    await expect(opening).resolves.toEqual({ missing: expect.stringContaining('did not take contract.pdf') });
+  });
+
+  test('where the runtime keeps no notes (local storage denied), the new form’s check asks anyway', async () => {
+    const { forms, openForm } = newForm(undefined, { notes: undefined });
+    const { host } = mocked({ openForm }, { desk: handOffDesk({ ...deskDeps(), notes: undefined }) });
+    await expect(host.newMessages!.open(message())).resolves.toEqual({});
     await forms[0]!.done;
-    expect(forms[0]!.completions).toEqual([undefined]);
-    expect(forms[0]!.sim.state.attachments).toEqual([]);
+    expect(forms[0]!.sim.state.attachments).toHaveLength(4);
   });
 
   test('a late ask, after the pane gave up, gets nothing', async () => {
     let late: SimForm | undefined;
-    const { host } = mocked({ openForm: (form) => void (late = form) }, { deadlineMs: 100 });
-    await expect(host.newMessages!.open(message())).rejects.toMatchObject({
-      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
-    });
-    const { forms, openForm } = secondForm();
+    const { host } = pane({ openForm: (form) => void (late = form) }, { deadlineMs: 100 });
+    await expect(host.newMessages!.open(message())).resolves.toEqual({ missing: expect.any(String) });
+    // The pane gave up: its note is gone with it.
+    expect(notes.stored()).toEqual([]);
+    const { forms, openForm } = newForm();
     openForm(late!);
     await forms[0]!.done;
     expect(forms[0]!.sim.state.attachments).toEqual([]);
@@ -454,33 +575,26 @@ describe('new messages for a split', () => {
    * left of it), then the new form as Outlook opens it, `patched` first; what the form holds once its check is done.
    */
   async function afterPaneGone(sent: NewMessage, patched: (sim: SimOffice) => void = () => undefined) {
-    const saved = new Map<string, string>();
-    const notes: NoteStore = {
-      getItem: (key) => saved.get(key) ?? null,
-      setItem: (key, value) => void saved.set(key, value),
-    };
     const desk = handOffDesk({
       channel: () => new BroadcastChannel('a closed pane'),
       newId: () => 'hand-off-1',
       notes,
       clock: systemClock,
     });
-    let asked: SimForm | undefined;
-    const { host } = mocked({ openForm: (form) => void (asked = form) }, { desk, deadlineMs: 1500 });
-    const refused = expect(host.newMessages!.open(sent)).rejects.toMatchObject({
-      code: 'OUTLOOK_HAND_OFF_INCOMPLETE',
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const { forms, openForm } = secondForm(undefined, { notes });
-    openForm(asked!);
+    let formAsked!: (form: SimForm) => void;
+    const asked = new Promise<SimForm>((resolve) => (formAsked = resolve));
+    const { host } = pane({ openForm: formAsked }, { desk, deadlineMs: 1500 });
+    const opening = host.newMessages!.open(sent);
+    const { forms, openForm } = newForm();
+    openForm(await asked);
     patched(forms[0]!.sim);
     await forms[0]!.done;
-    await refused;
-    return { form: forms[0]!, saved };
+    await expect(opening).resolves.toEqual({ missing: expect.any(String) });
+    return { form: forms[0]! };
   }
 
   test('the pane gone (the sender closed the message they split): the new message’s check writes the classification it noted and says what to add by hand', async () => {
-    const { form, saved } = await afterPaneGone(message({ classification: 'restricted' }));
+    const { form } = await afterPaneGone(message({ classification: 'restricted' }));
     expect(form.completions).toEqual([undefined]);
     expect(form.sim.state.headers).toEqual({ 'X-Sendguard-Classification': 'restricted' });
     expect(form.sim.state.notices['sendguard-summary']).toMatchObject({
@@ -492,7 +606,7 @@ describe('new messages for a split', () => {
         'contract.pdf, scan.bin, Minutes.eml and logo 1.png (a picture in the text) did not come over from the message you split, which no longer answers: add them to this message by hand before you send it.',
     });
     // Told once: the note is taken.
-    expect(JSON.parse(saved.get(NOTES_KEY)!)).toEqual([]);
+    expect(notes.stored()).toEqual([]);
   });
 
   test('the pane gone and the noted classification not written: the sender is told to set it', async () => {
@@ -509,8 +623,8 @@ describe('new messages for a split', () => {
   });
 
   test('what the new form could not add is named with Outlook’s reason', async () => {
-    const { forms, openForm } = secondForm();
-    const { host } = mocked({
+    const { forms, openForm } = newForm();
+    const { host } = pane({
       openForm: (form) => {
         openForm(form);
         const { office } = forms[0]!.sim;
@@ -524,9 +638,10 @@ describe('new messages for a split', () => {
         };
       },
     });
-    await expect(host.newMessages!.open(message())).rejects.toThrow(
-      'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard could not add scan.bin to it (attaching scan.bin failed: The attachment is too large.). Before sending that message, add scan.bin to it by hand.',
-    );
+    await expect(host.newMessages!.open(message())).resolves.toEqual({
+      missing:
+        'Outlook opened the new message to Bo@Partner.example and ann@mailbox.sendguard.test, but Sendguard could not add scan.bin to it (attaching scan.bin failed: The attachment is too large). Before sending that message, add scan.bin to it by hand.',
+    });
     expect(forms[0]!.sim.state.attachments.map((a) => a.name)).toEqual([
       'contract.pdf',
       'Minutes.eml',

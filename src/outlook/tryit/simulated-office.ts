@@ -20,9 +20,13 @@ export interface SimAttachment {
    * add-in from Mailbox 1.16 only, so the details this Outlook gives leave it out.
    */
   contentId?: string;
-  /** `item`: an attached message or event, whose content Office gives as text in `item.format`. */
-  attachmentType?: 'file' | 'item';
+  /**
+   * `item`: an attached message or event, whose content Office gives as text in `item.format`; `cloud`: a link to a
+   * file in OneDrive or SharePoint, whose content Office gives as its URL, `url`.
+   */
+  attachmentType?: 'file' | 'item' | 'cloud';
   item?: { format: 'eml' | 'iCalendar'; content: string };
+  url?: string;
 }
 
 /** What `displayNewMessageFormAsync` is given (Office's `MessageForm`, as the add-in fills it in). */
@@ -191,10 +195,12 @@ function contentParts(state: SimState) {
 function attachmentParts(state: SimState) {
   let nextId = 1;
   return {
-    getAttachmentsAsync: (callback: Callback<Omit<SimAttachment, 'base64' | 'item' | 'contentId'>[]>) =>
+    getAttachmentsAsync: (
+      callback: Callback<Omit<SimAttachment, 'base64' | 'item' | 'url' | 'contentId'>[]>,
+    ) =>
       later(
         callback,
-        state.attachments.map(({ base64: _content, item: _item, contentId: _id, ...details }) => ({
+        state.attachments.map(({ base64: _content, item: _item, url: _url, contentId: _id, ...details }) => ({
           ...details,
           attachmentType: details.attachmentType ?? 'file',
         })),
@@ -202,6 +208,7 @@ function attachmentParts(state: SimState) {
     getAttachmentContentAsync: (id: string, callback: Callback<{ format: string; content: string }>) => {
       const found = state.attachments.find((a) => a.id === id);
       if (!found) failLater(callback as Callback<unknown>, `no attachment ${id}`);
+      else if (found.attachmentType === 'cloud') later(callback, { format: 'url', content: found.url ?? '' });
       else later(callback, found.item ?? { format: 'base64', content: found.base64 });
     },
     addFileAttachmentFromBase64Async: (
