@@ -30,7 +30,8 @@ import { badge, compose, send } from './try-page';
 const SENDER = 'sender@example.gov';
 const TLS_READER = 'reader@mailbox.sendguard.test';
 const PGP_READER = 'split-reader@no-starttls.sendguard.test';
-const TEXT = 'The refund goes to IBAN DE89 3704 0044 0532 0130 00; the signed contract is attached.';
+const IBAN = 'DE89 3704 0044 0532 0130 00';
+const TEXT = `The refund goes to IBAN ${IBAN}; the signed contract is attached.`;
 /** A 1×1 PNG. */
 const PICTURE = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -129,9 +130,11 @@ test('a split keeps the whole message: both messages arrive, one by forced TLS b
   const tls = parseMime(
     await waitForMail(bed.mailDir, (raw) => raw.includes(mark) && /^X-Sendguard-Force-TLS: yes$/im.test(raw)),
   );
-  const pgp = parseMime(
-    await waitForMail(bed.mailDir, (raw) => raw.includes(mark) && raw.includes('BEGIN PGP MESSAGE')),
+  const pgpRaw = await waitForMail(
+    bed.mailDir,
+    (raw) => raw.includes(mark) && raw.includes('BEGIN PGP MESSAGE'),
   );
+  const pgp = parseMime(pgpRaw);
 
   const tlsParts = leaves(tls);
   for (const file of FILES) expect(attachedAs(tlsParts, file.name).content).toEqual(file.buffer);
@@ -148,8 +151,11 @@ test('a split keeps the whole message: both messages arrive, one by forced TLS b
     const encrypted = attachedAs(pgpParts, `${file.name}.pgp`).content;
     expect(gpgDecrypt([reader.secretFile], encrypted)).toEqual(file.buffer);
   }
-  // Nothing of the message leaves in clear beside its encrypted parts.
+  // Nothing of the message leaves in clear beside its encrypted parts: not its text, as delivered or in any part
+  // decoded, nor the bytes of its files.
+  expect(pgpRaw).not.toContain(IBAN);
   for (const part of pgpParts) {
+    expect(part.content.toString('utf8')).not.toContain(IBAN);
     for (const secret of [...FILES.map((f) => f.buffer), PICTURE])
       expect(part.content.includes(secret)).toBe(false);
   }
