@@ -15,15 +15,15 @@ import {
   withHeaders,
 } from './details';
 import type { Messenger } from './messenger';
-import { sendNow, thunderbirdNewMessages } from './new-messages';
+import { thunderbirdNewMessages } from './new-messages';
 import { notify } from './notify';
 import { ownMailbox } from './own-mailbox';
-import { inOpenTab } from './tab-gone';
+import { composeTab } from './tab-gone';
 
 export function createComposeHost(api: Messenger, tabId: number, dark: () => boolean): MailHost {
-  const details = () => inOpenTab(api, tabId, () => api.compose.getComposeDetails(tabId));
-  const change = (changes: Parameters<Messenger['compose']['setComposeDetails']>[1]) =>
-    inOpenTab(api, tabId, () => api.compose.setComposeDetails(tabId, changes));
+  // Every call on this tab goes through `tab`, so a tab closed under the pane is a MessageGoneError to all.
+  const tab = composeTab(api, tabId);
+  const { details, change } = tab;
 
   return {
     getRecipients: async () => recipientsOf(await details()),
@@ -33,13 +33,13 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
     getBody: async (format) => bodyOf(await details(), format),
     setBody: async (body) => change(bodyChange(body, (await details()).isPlainText === true)),
     async listAttachments() {
-      const list = await inOpenTab(api, tabId, () => api.compose.listAttachments(tabId));
+      const list = await tab.listAttachments();
       // Thunderbird keeps inline images in the HTML body (as data: URLs), not in this list. The list gives no
       // MIME type; an attachment's File does, as Thunderbird will send it (guessed from the name). An attached
       // message is saved as a file too, named after its subject plus .eml: its type marks it as an item.
       return Promise.all(
         list.map(async (a): Promise<HostAttachment> => {
-          const contentType = (await api.compose.getAttachmentFile(a.id)).type || 'application/octet-stream';
+          const contentType = (await tab.attachmentFile(a.id)).type || 'application/octet-stream';
           return {
             id: String(a.id),
             name: a.name,
@@ -51,22 +51,22 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
         }),
       );
     },
-    getAttachmentContent: async (id) => (await api.compose.getAttachmentFile(Number(id))).arrayBuffer(),
+    getAttachmentContent: async (id) => (await tab.attachmentFile(Number(id))).arrayBuffer(),
     async addAttachment(attachment) {
       const file = new File([attachment.data], attachment.name, { type: attachment.contentType });
-      await api.compose.addAttachment(tabId, { file, name: attachment.name });
+      await tab.addAttachment({ file, name: attachment.name });
     },
-    removeAttachment: (id) => api.compose.removeAttachment(tabId, Number(id)),
+    removeAttachment: (id) => tab.removeAttachment(Number(id)),
     getHeader: async (name) => headerOf(await details(), name),
     setHeaders: async (headers) => change({ customHeaders: withHeaders(await details(), headers) }),
     // The send check reads the live composer through onBeforeSend, not a saved draft: nothing to save.
     save: async () => undefined,
-    newMessages: thunderbirdNewMessages(api, tabId, (opened) => createComposeHost(api, opened, dark)),
+    newMessages: thunderbirdNewMessages(api, tab, (opened) => createComposeHost(api, opened, dark)),
     getImportance: async () => importanceOf(await details()),
     getReplyTo: async () => addressesOf((await details()).replyTo),
-    send: () => sendNow(api, tabId),
+    send: tab.send,
     getSenderAddress: async () => senderOf(await details()),
-    ...ownMailbox(api, tabId),
+    ...ownMailbox(api, tab),
     notify: (notice: HostNotice) => notify(api, notice),
     theme: () => (dark() ? 'dark' : 'light'),
     onRecipientsChanged(listener) {

@@ -15,12 +15,8 @@ import { CLASSIFICATION_HEADER } from '../addin/protect/applied';
 import { SendguardError } from '../core/errors';
 import { priorityOf, withHeaders } from './details';
 import type { Messenger } from './messenger';
-import { inOpenTab } from './tab-gone';
+import { composeTab, type ComposeTab } from './tab-gone';
 
-/**
- * Importance is one of three values where Thunderbird has five priorities: the new message takes the original's
- * own priority (Highest stays Highest) while it still reads as the importance carried (priorityOf).
- */
 const CARRIES: NewMessageCarries = {
   files: true,
   items: true,
@@ -31,26 +27,18 @@ const CARRIES: NewMessageCarries = {
 };
 
 /**
- * Sends the message in a compose tab now, as its Send button would: the onBeforeSend listeners decide first. A
- * tab already closed (sent or closed by the sender) is a MessageGoneError.
- */
-export async function sendNow(api: Messenger, tabId: number): Promise<void> {
-  await inOpenTab(api, tabId, () => api.compose.sendMessage(tabId, { mode: 'sendNow' }));
-}
-
-/**
- * New messages opened from the compose tab `fromTabId`, which gives the sending identity; `hostFor` makes the
+ * New messages opened from the compose tab `from`, which gives the sending identity; `hostFor` makes the
  * `MailHost` of an opened tab.
  */
 export function thunderbirdNewMessages(
   api: Messenger,
-  fromTabId: number,
+  from: ComposeTab,
   hostFor: (tabId: number) => MailHost,
 ): NewMessages {
   return {
     carries: CARRIES,
     async open(message: NewMessage) {
-      const original = await api.compose.getComposeDetails(fromTabId);
+      const original = await from.details();
       const { identityId } = original;
       const tab = await api.compose.beginNew(undefined, {
         ...(identityId ? { identityId } : {}),
@@ -63,6 +51,8 @@ export function thunderbirdNewMessages(
         attachments: (message.attachments ?? []).map((file) => ({
           file: new File([file.data], file.name, { type: file.contentType }),
         })),
+        // Importance is one of three values where Thunderbird has five priorities: the new message takes the
+        // original's own priority (Highest stays Highest) while it still reads as the importance carried.
         ...(message.importance ? { priority: priorityOf(message.importance, original) } : {}),
         // Given even when empty: the identity's own reply-to would otherwise come back in a message whose sender
         // had removed it.
@@ -79,7 +69,7 @@ export function thunderbirdNewMessages(
           'NEW_MESSAGE_UNREACHABLE',
           'Thunderbird opened the new message but did not say which window it is in: check and send it from there.',
         );
-      return { host: hostFor(tabId), send: () => sendNow(api, tabId) };
+      return { host: hostFor(tabId), send: composeTab(api, tabId).send };
     },
   };
 }

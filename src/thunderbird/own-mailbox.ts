@@ -8,6 +8,7 @@ import type { MailHost, OwnCopy } from '../addin/host';
 import { senderLinkStore, type SettingSlot } from '../addin/sent/link-store';
 import type { Messenger } from './messenger';
 import { ownCopyMessage } from './own-copy-message';
+import type { ComposeTab } from './tab-gone';
 
 const KEY = 'senderLinks';
 
@@ -22,8 +23,8 @@ function storageSlot(api: Messenger): SettingSlot {
 }
 
 /** The Inbox of the account this compose tab sends from. */
-async function inboxOf(api: Messenger, tabId: number): Promise<string> {
-  const { identityId } = await api.compose.getComposeDetails(tabId);
+async function inboxOf(api: Messenger, tab: ComposeTab): Promise<string> {
+  const { identityId } = await tab.details();
   const identity = identityId ? await api.identities.get(identityId) : null;
   if (!identity) throw new Error('Thunderbird did not say which account this message is sent from');
   const [inbox] = await api.folders.query({ accountId: identity.accountId, specialUse: ['inbox'] });
@@ -33,13 +34,13 @@ async function inboxOf(api: Messenger, tabId: number): Promise<string> {
 
 export function ownMailbox(
   api: Messenger,
-  tabId: number,
+  tab: ComposeTab,
 ): Pick<MailHost, 'senderLinks' | 'openInBrowser' | 'putInOwnMailbox'> {
   return {
     senderLinks: senderLinkStore(storageSlot(api), { budget: SENDER_LINKS_BUDGET }),
     openInBrowser: (url) => api.windows.openDefaultBrowser(url),
     async putInOwnMailbox(copy: OwnCopy) {
-      const folderId = await inboxOf(api, tabId);
+      const folderId = await inboxOf(api, tab);
       const message = ownCopyMessage(copy, crypto.randomUUID(), new Date());
       const file = new File([message], 'own-copy.eml', { type: 'message/rfc822' });
       await api.messages.import(file, folderId);

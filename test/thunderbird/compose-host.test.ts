@@ -204,6 +204,24 @@ describe('sending an opened message and the original', () => {
     await expect(refused).rejects.not.toMatchObject({ code: MESSAGE_GONE });
   });
 
+  test('a window closed while its attachments are being encrypted is MESSAGE_GONE to the attachment calls and to opening from it', async () => {
+    const { host } = original();
+    const opened = await host.newMessages!.open({
+      ...TO_BOB,
+      attachments: [
+        { name: 'a.pdf', contentType: 'application/pdf', data: PDF, inline: false, kind: 'file' },
+      ],
+    });
+    const [listed] = await opened.host!.listAttachments();
+    await opened.send!();
+    await expect(opened.host!.getAttachmentContent(listed!.id)).rejects.toMatchObject({ code: MESSAGE_GONE });
+    await expect(opened.host!.removeAttachment(listed!.id)).rejects.toMatchObject({ code: MESSAGE_GONE });
+    const encrypted = { name: 'a.pdf.pgp', contentType: 'application/octet-stream', data: PDF };
+    await expect(opened.host!.addAttachment(encrypted)).rejects.toMatchObject({ code: MESSAGE_GONE });
+    await host.send!();
+    await expect(host.newMessages!.open(TO_BOB)).rejects.toMatchObject({ code: MESSAGE_GONE });
+  });
+
   test('a send the check cancels rejects, and nothing leaves', async () => {
     const { tb, host } = original();
     tb.events.onBeforeSend.addListener(async () => ({ cancel: true }));
