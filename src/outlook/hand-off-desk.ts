@@ -5,6 +5,7 @@
  * While it waits, it keeps a note of each (hand-off-notes.ts) for a new message that asks after the pane is gone.
  */
 import { systemClock, type Clock } from '../core/clock';
+import { timerAfter, type After } from './after';
 import { HAND_OFF_CHANNEL, isAck, isAsk, sameMessage, type Ack, type Addressed, type Give } from './hand-off';
 import { dropNote, keepNote, localNotes, type NoteStore } from './hand-off-notes';
 
@@ -25,6 +26,8 @@ export interface DeskDeps {
   /** Where notes of the waiting hand-offs are kept; none: no notes. */
   notes?: NoteStore;
   clock: Clock;
+  /** Gives a hand-off up at its deadline. */
+  after: After;
 }
 
 export const deskDeps = (): DeskDeps => {
@@ -34,6 +37,7 @@ export const deskDeps = (): DeskDeps => {
     newId: () => crypto.randomUUID(),
     ...(notes ? { notes } : {}),
     clock: systemClock,
+    after: timerAfter,
   };
 };
 
@@ -90,10 +94,10 @@ export function handOffDesk(deps: DeskDeps = deskDeps()): HandOffDesk {
         channel = deps.channel();
         channel.addEventListener('message', (event) => heard((event as MessageEvent).data));
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopTimer: (() => void) | undefined;
       const answer = new Promise<Ack | undefined>((resolve) => {
         const settle = (ack: Ack | undefined) => {
-          clearTimeout(timer);
+          stopTimer?.();
           waiting.delete(handOff);
           if (notes) dropNote(notes, clock, handOff);
           if (waiting.size === 0) {
@@ -103,7 +107,7 @@ export function handOffDesk(deps: DeskDeps = deskDeps()): HandOffDesk {
           resolve(ack);
         };
         waiting.set(handOff, { opened, handing, given: false, settle });
-        timer = setTimeout(() => settle(undefined), deadlineMs);
+        stopTimer = deps.after(deadlineMs, () => settle(undefined));
       });
       return { answer, cancel: () => waiting.get(handOff)?.settle(undefined) };
     },

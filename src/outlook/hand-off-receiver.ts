@@ -26,11 +26,12 @@ import {
   type Give,
   type HandedAttachment,
 } from './hand-off';
+import { timerAfter, type After } from './after';
 import { localNotes, noted, takeNote, type NoteStore } from './hand-off-notes';
 import { officeAsync } from './office-async';
 
 /** How long a noted new message waits for a pane to answer: a pane waiting for it answers at once. */
-export const HAND_OFF_ASK_MS = 3000;
+const HAND_OFF_ASK_MS = 3000;
 
 export interface ReceiverDeps {
   /** `undefined` where the runtime has no BroadcastChannel. */
@@ -42,10 +43,12 @@ export interface ReceiverDeps {
   /** Where panes note the hand-offs they wait for; none: no notes to find. */
   notes?: NoteStore;
   clock: Clock;
+  /** Stops waiting for an answer after `askMs`. */
+  after: After;
 }
 
 /** The info bar notice saying what did not come over from the message the sender split. */
-export const LEFT_BEHIND_NOTICE = 'sendguard-split-left-behind';
+const LEFT_BEHIND_NOTICE = 'sendguard-split-left-behind';
 
 /** The receiver over Office.js, for the message the event is about. */
 export function officeReceiverDeps(office: typeof Office, askMs = HAND_OFF_ASK_MS): ReceiverDeps {
@@ -53,6 +56,7 @@ export function officeReceiverDeps(office: typeof Office, askMs = HAND_OFF_ASK_M
   return {
     ...(notes ? { notes } : {}),
     clock: systemClock,
+    after: timerAfter,
     channel: () =>
       typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(HAND_OFF_CHANNEL),
     newId: () => crypto.randomUUID(),
@@ -70,15 +74,19 @@ export function officeReceiverDeps(office: typeof Office, askMs = HAND_OFF_ASK_M
 }
 
 /** Posts the question and waits for the answer to it, or `askMs`; leaves no timer or listener behind. */
-function ask(channel: BroadcastChannel, question: Ask, askMs: number): Promise<Give | undefined> {
+function ask(
+  channel: BroadcastChannel,
+  question: Ask,
+  { askMs, after }: ReceiverDeps,
+): Promise<Give | undefined> {
   return new Promise((resolve) => {
     const heard = (event: Event) => {
       const data: unknown = (event as MessageEvent).data;
       if (isGive(data) && data.ask === question.ask) done(data);
     };
-    const timer = setTimeout(() => done(undefined), askMs);
+    const stopTimer = after(askMs, () => done(undefined));
     function done(give: Give | undefined) {
-      clearTimeout(timer);
+      stopTimer();
       channel.removeEventListener('message', heard);
       resolve(give);
     }
@@ -184,7 +192,7 @@ export async function takeHandOff(
     };
     // No pane is waiting for a message it did not note: nothing to ask, nor to wait for.
     if (deps.notes && !noted(deps.notes, deps.clock, question)) return false;
-    const give = await ask(channel, question, deps.askMs);
+    const give = await ask(channel, question, deps);
     if (!give) return await takeLeftBehind(host, deps, question);
     channel.postMessage(await add(host, deps, give, stillWanted));
     return true;

@@ -5,8 +5,9 @@
  * answer is shown by what it answered next, since one channel delivers its messages in the order they were posted.
  */
 import { HAND_OFF_CHANNEL, isGive, type Ask, type Give } from '../../src/outlook/hand-off';
-import { handOffDesk } from '../../src/outlook/hand-off-desk';
+import { deskDeps, handOffDesk } from '../../src/outlook/hand-off-desk';
 import { ManualClock } from '../helpers/clock';
+import { ManualTimers } from '../helpers/timers';
 import { memoryNotes } from './memory-notes';
 
 const OPENED = { to: ['bo@partner.example'], cc: [], bcc: [], subject: 'Contract' };
@@ -48,7 +49,8 @@ function newMessageEnd() {
 const ACK = { type: 'ack', missing: [], bodyMissing: false, classificationMissing: false };
 
 test('an ask matching two waiting messages gets nothing, and both are given up at their deadline', async () => {
-  const desk = handOffDesk();
+  const timers = new ManualTimers();
+  const desk = handOffDesk({ ...deskDeps(), after: timers.after });
   const first = desk.expect(OPENED, HANDING, ['contract.pdf'], 300);
   const second = desk.expect(OPENED, HANDING, ['contract.pdf'], 300);
   const other = desk.expect(OTHER, HANDING, ['contract.pdf'], 300);
@@ -57,8 +59,13 @@ test('an ask matching two waiting messages gets nothing, and both are given up a
   channel.postMessage(ask('m1', OTHER));
   const marker = await givenTo('m1');
   expect(heard).toEqual([marker]);
-  await expect(Promise.all([first.answer, second.answer])).resolves.toEqual([undefined, undefined]);
-  await other.answer;
+  expect(timers.pending).toBe(3);
+  timers.pass();
+  await expect(Promise.all([first.answer, second.answer, other.answer])).resolves.toEqual([
+    undefined,
+    undefined,
+    undefined,
+  ]);
 });
 
 test('one match is given what it asked for once; only its own acknowledgement settles it', async () => {
@@ -96,6 +103,7 @@ test('the classification alone is handed over and noted; a give whose classifica
     newId: () => 'hand-off-1',
     notes,
     clock: new ManualClock(),
+    after: new ManualTimers().after,
   });
   const handing = { attachments: [], classification: 'restricted' };
   const waiting = desk.expect(OPENED, handing, [], 5000);

@@ -6,6 +6,7 @@ import { HAND_OFF_CHANNEL } from '../../src/outlook/hand-off';
 import { handOffDesk } from '../../src/outlook/hand-off-desk';
 import { keepNote, NOTES_KEY, noted, type Note } from '../../src/outlook/hand-off-notes';
 import { ManualClock } from '../helpers/clock';
+import { ManualTimers } from '../helpers/timers';
 import { memoryNotes } from './memory-notes';
 
 const OPENED = { to: ['bo@partner.example'], cc: [], bcc: ['ann@x.example'], subject: 'Contract' };
@@ -54,6 +55,7 @@ test('a desk noting a new hand-off removes the notes whose deadline passed', asy
     newId: () => `hand-off-${++ids}`,
     notes,
     clock,
+    after: new ManualTimers().after,
   });
   // Left by a pane that was closed before its deadline: nothing dropped it.
   keepNote(notes, clock, note('left-behind', clock.now() + 60_000, { subject: 'Old news' }));

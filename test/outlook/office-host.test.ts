@@ -22,6 +22,7 @@ jest.mock('office-addin-manifest', () => ({
 import type { Backend } from '../../src/addin/backend';
 import type { CarriedAttachment, NewMessage } from '../../src/addin/host';
 import { systemClock } from '../../src/core/clock';
+import type { After } from '../../src/outlook/after';
 import { deskDeps, handOffDesk } from '../../src/outlook/hand-off-desk';
 import { officeReceiverDeps, type ReceiverDeps } from '../../src/outlook/hand-off-receiver';
 import { newMessageHandler } from '../../src/outlook/launchevent';
@@ -35,6 +36,7 @@ import {
 } from '../../src/outlook/tryit/simulated-office';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { defaultPolicy } from '../helpers/policy';
+import { alreadyPassed, ManualTimers } from '../helpers/timers';
 import { memoryNotes, type MemoryNotes } from './memory-notes';
 
 function mocked(options: SimOptions = {}, hostOptions: NewMessageOptions = {}) {
@@ -335,6 +337,8 @@ describe('new messages for a split', () => {
   afterEach(() => warn.mockRestore());
 
   /** The Outlook whose pane splits, its desk noting in the shared storage. */
+  /** A desk of the pane whose deadlines pass as `after` says. */
+  const deskAfter = (after: After) => handOffDesk({ ...deskDeps(), notes, after });
   const pane = (options: SimOptions = {}, hostOptions: NewMessageOptions = {}) =>
     mocked(options, { desk: handOffDesk({ ...deskDeps(), notes }), ...hostOptions });
   /** The new forms Outlook opens, their checks reading the shared storage. */
@@ -491,7 +495,10 @@ describe('new messages for a split', () => {
   });
 
   test('no acknowledgement in time: the message counts as opened, and says which attachments to add by hand, to which message', async () => {
-    const { sim, host } = pane({ openForm: () => undefined }, { deadlineMs: 1000 });
+    const { sim, host } = pane(
+      { openForm: () => undefined },
+      { desk: deskAfter(alreadyPassed), deadlineMs: 1000 },
+    );
     // Not thrown: the message is open with its recipients in it, so a split moves them and never opens it twice.
     await expect(host.newMessages!.open(message())).resolves.toEqual({
       missing:
@@ -527,6 +534,7 @@ describe('new messages for a split', () => {
     });
     let formOpened!: () => void;
     const opened = new Promise<void>((resolve) => (formOpened = resolve));
+    const timers = new ManualTimers();
     const { host } = pane(
       {
         openForm: (asked) => {
@@ -534,7 +542,7 @@ describe('new messages for a split', () => {
           formOpened();
         },
       },
-      { deadlineMs: 800 },
+      { desk: deskAfter(timers.after), deadlineMs: 800 },
     );
     const opening = host.newMessages!.open(message());
     await opened;
@@ -546,6 +554,7 @@ describe('new messages for a split', () => {
     expect(form.completions).toEqual([undefined]);
     expect(form.sim.state.notices['sendguard-summary']).toBeDefined();
     expect(form.sim.state.attachments).toEqual([]);
+    timers.pass();
     await expect(opening).resolves.toEqual({ missing: expect.stringContaining('did not take contract.pdf') });
   });
 
@@ -559,7 +568,10 @@ describe('new messages for a split', () => {
 
   test('a late ask, after the pane gave up, gets nothing', async () => {
     let late: SimForm | undefined;
-    const { host } = pane({ openForm: (form) => void (late = form) }, { deadlineMs: 100 });
+    const { host } = pane(
+      { openForm: (form) => void (late = form) },
+      { desk: deskAfter(alreadyPassed), deadlineMs: 100 },
+    );
     await expect(host.newMessages!.open(message())).resolves.toEqual({ missing: expect.any(String) });
     // The pane gave up: its note is gone with it.
     expect(notes.stored()).toEqual([]);
@@ -573,22 +585,26 @@ describe('new messages for a split', () => {
   /**
    * Opens `sent` from a pane that no longer hears anything (its channel leads nowhere, its note is all that is
    * left of it), then the new form as Outlook opens it, `patched` first; what the form holds once its check is done.
+   * The form's ask goes unanswered at once; the pane's deadline passes only after that.
    */
   async function afterPaneGone(sent: NewMessage, patched: (sim: SimOffice) => void = () => undefined) {
+    const timers = new ManualTimers();
     const desk = handOffDesk({
       channel: () => new BroadcastChannel('a closed pane'),
       newId: () => 'hand-off-1',
       notes,
       clock: systemClock,
+      after: timers.after,
     });
     let formAsked!: (form: SimForm) => void;
     const asked = new Promise<SimForm>((resolve) => (formAsked = resolve));
     const { host } = pane({ openForm: formAsked }, { desk, deadlineMs: 1500 });
     const opening = host.newMessages!.open(sent);
-    const { forms, openForm } = newForm();
+    const { forms, openForm } = newForm(undefined, { after: alreadyPassed });
     openForm(await asked);
     patched(forms[0]!.sim);
     await forms[0]!.done;
+    timers.pass();
     await expect(opening).resolves.toEqual({ missing: expect.any(String) });
     return { form: forms[0]! };
   }
