@@ -4,26 +4,38 @@ import { join } from 'node:path';
 
 const consumed = new Set<string>();
 
+/** Every message delivered to the maildir so far, by file name, in name order. */
+function delivered(mailDir: string): Array<{ name: string; raw: string }> {
+  const folder = join(mailDir, 'new');
+  // Postfix makes the maildir at its first delivery: until then there is nothing to read.
+  return (existsSync(folder) ? readdirSync(folder).sort() : []).map((name) => ({
+    name,
+    raw: readFileSync(join(folder, name), 'utf8'),
+  }));
+}
+
 export async function waitForMail(
   mailDir: string,
   matches: (raw: string) => boolean,
   timeoutMs = 20_000,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  const folder = join(mailDir, 'new');
   while (Date.now() < deadline) {
-    // Postfix makes the maildir at its first delivery: until then there is nothing to read.
-    for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
-      if (consumed.has(name)) continue;
-      const raw = readFileSync(join(folder, name), 'utf8');
-      if (matches(raw)) {
-        consumed.add(name);
-        return raw;
-      }
+    const found = delivered(mailDir).find(({ name, raw }) => !consumed.has(name) && matches(raw));
+    if (found) {
+      consumed.add(found.name);
+      return found.raw;
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   throw new Error('no matching mail arrived in the test bed maildir');
+}
+
+/** Every message in the maildir that holds `token`, as delivered, whether or not a wait has taken it. */
+export function deliveredWith(mailDir: string, token: string): string[] {
+  return delivered(mailDir)
+    .map(({ raw }) => raw)
+    .filter((raw) => raw.includes(token));
 }
 
 /** Whether a matching mail arrives within `ms` (for "no code is sent" checks). */

@@ -5,7 +5,7 @@
  * would, Send clicked, and the shared pane opened and driven from inside its page.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../src/server/config/schema';
@@ -250,14 +250,6 @@ export const PANE_WAIT = `
     for (let i = 0; i < 200; i++) { const found = find(); if (found) return found; await new Promise(r => win.setTimeout(r, 100)); }
     throw new Error(what + ' did not appear; the pane says: ' + doc.body.textContent.slice(0, 600));
   };`;
-
-/** Every message in the bed's maildir that holds `token`, as delivered. */
-export function deliveredWith(bed: Testbed, token: string): string[] {
-  const folder = join(bed.mailDir, 'new');
-  return readdirSync(folder)
-    .map((name) => readFileSync(join(folder, name), 'utf8'))
-    .filter((raw) => raw.includes(token));
-}
 
 export async function screenshot(tb: RealThunderbird, folder: string, name: string): Promise<void> {
   writeFileSync(join(folder, `${name}.png`), await tb.marionette.screenshot());

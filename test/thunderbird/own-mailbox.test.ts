@@ -13,8 +13,8 @@ import type { SentByPickup } from '../../src/addin/sent/own-copy';
 import { keepSenderLink, makeOwnCopy } from '../../src/addin/sent/keep-own-link';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import { ownCopyMessage } from '../../src/thunderbird/own-copy-message';
+import { leaves, parseMime } from '../helpers/mime-parts';
 import { fakeMessenger } from './fake-messenger';
-import { leaves, parseMime } from './mime-parts';
 
 /** What applying secure pickup does with the sender's link once the service stored the message. */
 const keepOwnLink = async (host: MailHost, sent: SentByPickup) =>

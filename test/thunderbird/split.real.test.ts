@@ -13,13 +13,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SHIPPED_POLICY_FILE } from '../../src/server/config/schema';
-import { waitForMail } from '../escrow/maildir';
+import { deliveredWith, waitForMail } from '../escrow/maildir';
+import { contentIdOf, fileNameOf, leaves, parseMime, type MimePart } from '../helpers/mime-parts';
 import { scratchDir } from '../helpers/scratch';
 import type { Testbed } from '../helpers/testbed';
 import {
   ARTIFACTS,
   compose,
-  deliveredWith,
   inPane,
   openPane,
   PANE_WAIT,
@@ -27,7 +27,6 @@ import {
   startScene,
   type Gpg,
 } from './drive-thunderbird';
-import { contentIdOf, fileNameOf, leaves, parseMime, type MimePart } from './mime-parts';
 import type { RealThunderbird } from './real-thunderbird';
 
 /** The whole file, Thunderbird start to cleanup, stays well under three minutes. */
@@ -226,5 +225,5 @@ test('compose.sendMessage runs the send check: a message it refuses stays, and l
   // has arrived, it is the only message with the token.
   const raw = await waitForMail(bed.mailDir, (m) => m.includes(token), 30_000);
   expect(header(raw, 'to')).toBe(TLS_READER);
-  expect(deliveredWith(bed, token)).toEqual([raw]);
+  expect(deliveredWith(bed.mailDir, token)).toEqual([raw]);
 });

@@ -7,13 +7,12 @@
  * is the same as tls-valid's) and the test reads that copy. The OpenPGP recipient is itself on
  * mailbox.sendguard.test, its key made here with gpg and uploaded to the organisation keyring by the admin API.
  */
-import { waitForMail } from '../escrow/maildir';
+import { deliveredWith, waitForMail } from '../escrow/maildir';
 import type { Testbed } from '../helpers/testbed';
 import {
   ARTIFACTS,
   clickSend,
   compose as composeIn,
-  deliveredWith,
   inPane as inPaneOf,
   openPane as openPaneIn,
   PANE_WAIT,
@@ -93,7 +92,7 @@ test('a message to a domain that accepts no mail is cancelled, and leaves once o
   // arrived, it is the only message with the token.
   const raw = await waitForMail(bed.mailDir, (m) => m.includes(token), 15_000);
   expect(raw).not.toContain('null-mx');
-  expect(deliveredWith(bed, token)).toEqual([raw]);
+  expect(deliveredWith(bed.mailDir, token)).toEqual([raw]);
 });
 
 test('a restricted message to a recipient with a key in the organisation keyring leaves encrypted, and gpg decrypts it', async () => {

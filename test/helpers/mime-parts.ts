@@ -127,11 +127,6 @@ export function leaves(part: MimePart): MimePart[] {
   return part.parts.length === 0 ? [part] : part.parts.flatMap(leaves);
 }
 
-/** Every part of the tree, this one first. */
-export function allParts(part: MimePart): MimePart[] {
-  return [part, ...part.parts.flatMap(allParts)];
-}
-
 /** The file name a part is attached under (Content-Disposition's filename, else Content-Type's name). */
 export function fileNameOf(part: MimePart): string | undefined {
   const disposition = withParams(part.headers.get('content-disposition') ?? '');
