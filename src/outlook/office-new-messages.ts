@@ -13,7 +13,13 @@
  * No Outlook lets an add-in read or set importance or reply-to. The pane cannot reach the message it opened, so
  * it protects and sends nothing there: the message's own pane and send check do.
  */
-import type { NewMessage, NewMessageCarries, NewMessages, OpenedMessage } from '../addin/host';
+import type {
+  CarriedAttachment,
+  NewMessage,
+  NewMessageCarries,
+  NewMessages,
+  OpenedMessage,
+} from '../addin/host';
 import { listed, plural } from '../core/english';
 import { SendguardError } from '../core/errors';
 import { utf8Length } from '../core/utf8';
@@ -24,7 +30,7 @@ import { renameContentIds } from './inline-images';
 import { officeAsync } from './office-async';
 
 /** How long the pane waits for the new message's check to say it added the attachments. */
-export const HAND_OFF_DEADLINE_MS = 60_000;
+const HAND_OFF_DEADLINE_MS = 60_000;
 
 /** Outlook refuses a form whose HTML body is over 32 KB; past this, the body is handed over with the attachments. */
 const FORM_HTML_BYTES = 32 * 1024;
@@ -47,10 +53,16 @@ function handOffLimit(office: typeof Office): string | undefined {
   return undefined;
 }
 
-export function newMessageCarries(office: typeof Office): NewMessageCarries {
+/** What this client's new messages carry, worked out once; where it cannot hand things over, why. */
+interface Client {
+  carries: NewMessageCarries;
+  handOffLimit?: string;
+}
+
+function clientOf(office: typeof Office): Client {
   const limit = handOffLimit(office);
   const handsOff = limit === undefined;
-  return {
+  const carries: NewMessageCarries = {
     files: handsOff,
     items: handsOff,
     inlineImages: handsOff,
@@ -61,6 +73,21 @@ export function newMessageCarries(office: typeof Office): NewMessageCarries {
     ...(handsOff ? {} : { htmlBytes: FORM_HTML_BYTES }),
     limit: handsOff ? `${NO_IMPORTANCE_OR_REPLY_TO}.` : `${limit}; and ${NO_IMPORTANCE_OR_REPLY_TO}.`,
   };
+  return { carries, ...(handsOff ? {} : { handOffLimit: limit }) };
+}
+
+/**
+ * Whether `carries` takes everything the message hands over: what the pane was told is carried (split/losses.ts)
+ * opens, whatever the client.
+ */
+function carriesAll(carries: NewMessageCarries, message: NewMessage, handing: Handing): boolean {
+  const carried = (a: CarriedAttachment) =>
+    a.inline ? carries.inlineImages : a.kind === 'item' ? carries.items : carries.files;
+  return (
+    (message.attachments ?? []).every(carried) &&
+    (handing.html === undefined || carries.htmlBytes === undefined) &&
+    (handing.classification === undefined || carries.classification)
+  );
 }
 
 /** A name Outlook can show an inline image by in `cid:<name>` without escaping, and no other inline image has. */
@@ -160,6 +187,7 @@ function notCarried(
 
 async function open(
   office: typeof Office,
+  client: Client,
   desk: HandOffDesk,
   deadlineMs: number,
   message: NewMessage,
@@ -174,11 +202,11 @@ async function open(
     await display(office, message, prepared.formHtml);
     return {};
   }
-  const limit = handOffLimit(office);
-  if (limit !== undefined) {
+  // Asked for more than the pane was told is carried, it opens nothing rather than a message without it.
+  if (client.handOffLimit !== undefined && !carriesAll(client.carries, message, handing)) {
     throw new SendguardError(
       'OUTLOOK_CANNOT_HAND_OFF',
-      `${limit}: the message to ${recipientsOf(message)} was not opened.`,
+      `${client.handOffLimit}: the message to ${recipientsOf(message)} was not opened.`,
     );
   }
   const things = [
@@ -213,10 +241,11 @@ export function officeNewMessages(
   if (!office.context.requirements?.isSetSupported('Mailbox', '1.9')) return {};
   let desk = options.desk;
   const deadlineMs = options.deadlineMs ?? HAND_OFF_DEADLINE_MS;
+  const client = clientOf(office);
   return {
     newMessages: {
-      carries: newMessageCarries(office),
-      open: (message) => open(office, (desk ??= handOffDesk()), deadlineMs, message),
+      carries: client.carries,
+      open: (message) => open(office, client, (desk ??= handOffDesk()), deadlineMs, message),
     },
   };
 }

@@ -36,7 +36,8 @@ async function split(options: FakeOptions) {
   const fake = fakeHost(item, { canSend: true, ...options });
   const deps: ApplyDeps = {
     host: fake.host,
-    backend: splitBackend(splitPolicy(), keys.publicKeys),
+    // Normal by default: the sender's confidential is above it, so each new message is given it.
+    backend: splitBackend(splitPolicy({ defaultClassification: 'normal' }), keys.publicKeys),
     backendUrl: 'https://sg.example',
     randomHex: () => '00',
   };

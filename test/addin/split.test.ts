@@ -8,6 +8,7 @@
 import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
 import { CLASSIFICATION_HEADER } from '../../src/addin/protect/applied';
 import { problemsBefore } from '../../src/addin/split/check';
+import { carriedClassification } from '../../src/addin/split/classification';
 import { readOutline, withChosen } from '../../src/addin/split/original';
 import { loadMessage, planWith } from '../../src/addin/state';
 import type { NewMessageCarries, NewMessages } from '../../src/addin/host';
@@ -160,6 +161,33 @@ describe('the classification the sender chose', () => {
     expect(
       problemsBefore(atDefault.planned.plan, read, atDefault.loaded.policy, carriesOnly(carries)),
     ).toEqual([]);
+  });
+});
+
+describe('one rule for the classification a new message is given', () => {
+  test('the plan’s where it is above the default; none at the default or below, where the new message plans no lower without it', () => {
+    const normal = splitPolicy({ defaultClassification: 'normal' });
+    expect(carriedClassification({ classification: 'confidential' }, normal)).toBe('confidential');
+    expect(carriedClassification({ classification: 'normal' }, normal)).toBeUndefined();
+    // The sender chose less than the default: a new message given nothing starts from the default, which is more.
+    expect(carriedClassification({ classification: 'normal' }, splitPolicy())).toBeUndefined();
+  });
+
+  test('at the default, the split the pane offers on a host that cannot carry a classification opens, and is given none', async () => {
+    const carries = { ...EVERYTHING, classification: false };
+    const split = await planned(TWO_WAY(), splitPolicy(), { carries });
+    const { plan } = split.planned;
+    expect([plan.action, plan.classification]).toEqual(['split', split.loaded.policy.defaultClassification]);
+    expect(
+      problemsBefore(plan, await readOutline(split.host), split.loaded.policy, split.host.newMessages),
+    ).toEqual([]);
+    await applyPlan(split.planned, split.loaded, split.deps);
+    expect(split.opened).toHaveLength(1);
+    expect(split.opened[0]!.asked).not.toHaveProperty('classification');
+    // A host that carries one is given none either: the same rule, whatever the host.
+    const carrying = await planned(TWO_WAY(), splitPolicy());
+    await applyPlan(carrying.planned, carrying.loaded, carrying.deps);
+    expect(carrying.opened[0]!.asked).not.toHaveProperty('classification');
   });
 });
 

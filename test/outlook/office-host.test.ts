@@ -21,6 +21,10 @@ jest.mock('office-addin-manifest', () => ({
 }));
 import type { Backend } from '../../src/addin/backend';
 import type { CarriedAttachment, NewMessage } from '../../src/addin/host';
+import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
+import { problemsBefore } from '../../src/addin/split/check';
+import { readOutline } from '../../src/addin/split/original';
+import { loadMessage, planWith } from '../../src/addin/state';
 import { systemClock } from '../../src/core/clock';
 import type { After } from '../../src/outlook/after';
 import { deskDeps, handOffDesk } from '../../src/outlook/hand-off-desk';
@@ -34,6 +38,7 @@ import {
   type SimForm,
   type SimOptions,
 } from '../../src/outlook/tryit/simulated-office';
+import { A, B, splitBackend, splitPolicy } from '../addin/split-fakes';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { defaultPolicy } from '../helpers/policy';
 import { alreadyPassed, ManualTimers } from '../helpers/timers';
@@ -404,6 +409,39 @@ describe('new messages for a split', () => {
       ),
     ).resolves.toEqual({});
     expect(sim.state.opened).toHaveLength(2);
+  });
+
+  test('classic Outlook on Windows opens the split the pane offered: at the default classification and without attachments there is nothing to hand over', async () => {
+    const { sim, host } = mocked({ platform: 'PC' });
+    Object.assign(sim.state, {
+      to: [{ emailAddress: A, displayName: A }],
+      cc: [{ emailAddress: B, displayName: B }],
+      html: '<p>See you on Tuesday.</p>',
+    });
+    const policy = splitPolicy();
+    const deps: ApplyDeps = {
+      host,
+      backend: splitBackend(policy),
+      backendUrl: 'https://sg.example',
+      randomHex: () => '00',
+    };
+    const loaded = await loadMessage(deps);
+    const { plan } = planWith(loaded, undefined);
+    expect([plan.action, plan.classification]).toEqual(['split', policy.defaultClassification]);
+    // The pane shows the Split button: nothing the new message cannot carry.
+    expect(problemsBefore(plan, await readOutline(host), policy, host.newMessages)).toEqual([]);
+    await expect(applyPlan(planWith(loaded, undefined), loaded, deps)).resolves.toMatchObject({
+      action: 'split',
+      opened: [{ group: { addresses: [B] }, message: {} }],
+    });
+    expect(sim.state.opened).toEqual([
+      expect.objectContaining({
+        toRecipients: [],
+        ccRecipients: [B],
+        htmlBody: '<p>See you on Tuesday.</p>',
+      }),
+    ]);
+    expect(sim.state.cc).toEqual([]);
   });
 
   test('Outlook on a phone or tablet hands nothing over either, and says its form’s body limit', () => {

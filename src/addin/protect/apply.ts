@@ -23,6 +23,7 @@ import { asSentence } from '../sentence';
 import type { ApplicableProtection, MessageAction } from '../../core/vocabulary';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { problemsBefore } from '../split/check';
+import { carriedClassification, type Classifications } from '../split/classification';
 import { groupNames } from '../split/group-names';
 import { newMessageFor, withoutGroups } from '../split/new-message';
 import { readCarried, readOutline, type Outline } from '../split/original';
@@ -259,7 +260,7 @@ async function removeMoved(host: MailHost, recipients: HostRecipients, moved: re
 
 /**
  * Moves every group but the first to a new message the host opens, carrying the whole original and the
- * classification the plan used; this message keeps the first group. A message that opened without everything
+ * classification the plan used where it is above the default; this message keeps the first group. A message that opened without everything
  * (`missing`) still holds its group, so the group leaves this message like any other opened one. Where opening
  * throws half-way, the groups already opened leave this message and the others stay in it, and the error says
  * which is which.
@@ -267,6 +268,7 @@ async function removeMoved(host: MailHost, recipients: HostRecipients, moved: re
 async function applySplit(
   planned: PlannedMessage,
   outline: Outline,
+  policy: Classifications,
   deps: ApplyDeps,
   progress: ProgressReport,
 ): Promise<OpenedGroup[]> {
@@ -277,7 +279,7 @@ async function applySplit(
   if (!newMessages || move.length === 0) throw new ApplyError('APPLY_NO_SPLIT', planned.plan.summary);
   const attachments = await readCarried(host, outline.attachments, (name) => progress(`Reading ${name}…`));
   // Whatever raised it (the sender, a label, a detector): without it the new message could plan lower.
-  const { classification } = planned.plan;
+  const classification = carriedClassification(planned.plan, policy);
   const opened: OpenedGroup[] = [];
   for (const [index, group] of move.entries()) {
     progress(`Opening the message for ${listed(group.addresses)}…`, index / move.length);
@@ -343,6 +345,6 @@ export async function applyPlan(
         escrow: await applyEscrow(planned, loaded, deps, progress, sender, outline),
       };
     case 'split':
-      return { action, opened: await applySplit(planned, outline, deps, progress) };
+      return { action, opened: await applySplit(planned, outline, loaded.policy, deps, progress) };
   }
 }

@@ -6,15 +6,12 @@
 import { listed } from '../../core/english';
 import { utf8Length } from '../../core/utf8';
 import type { Plan } from '../../core/plan';
-import type { Policy } from '../../core/policy/schema';
 import type { HostAttachment, NewMessageCarries, NewMessages } from '../host';
+import { carriedClassification, type Classifications } from './classification';
 import { groupNames } from './group-names';
 import type { Outline, Unreadable } from './original';
 
 const quoted = (attachments: readonly HostAttachment[]) => attachments.map((a) => `“${a.name}”`);
-
-/** The policy's classifications, for naming one as the pane shows it, and the one a message has by default. */
-export type Classifications = Pick<Policy, 'classifications' | 'defaultClassification'>;
 
 /** A classification as the pane's picker shows it: its label, else its name. */
 const shownAs = (policy: Classifications, name: string) =>
@@ -22,13 +19,13 @@ const shownAs = (policy: Classifications, name: string) =>
 
 /**
  * The things the original has that new messages from this host cannot carry, each in a few words. `classification`
- * is the one the plan used, which a new message must plan with.
+ * is the one a new message is given (carriedClassification), if any.
  */
-export function uncarried(
+function uncarried(
   carries: NewMessageCarries,
   outline: Outline,
   policy: Classifications,
-  classification: string,
+  classification: string | undefined,
 ): string[] {
   const { attachments } = outline;
   const files = attachments.filter((a) => !a.inline && a.kind === 'file');
@@ -52,7 +49,7 @@ export function uncarried(
     lost.push(`the reply-to address ${listed(outline.replyTo)}`);
   // Without it the new message starts from the default and its detectors alone: lower than the plan, whether the
   // sender chose it or a sensitivity label or detector raised it.
-  if (!carries.classification && classification !== policy.defaultClassification)
+  if (!carries.classification && classification !== undefined)
     lost.push(
       classification === outline.classification
         ? `the classification you chose, ${shownAs(policy, classification)}`
@@ -75,7 +72,7 @@ export function splitLoss(
   if (moved.length === 0) return undefined;
   if (!newMessages)
     return `This mail client cannot open a new message for ${groupNames(moved)}, so Sendguard cannot split this one: remove them here and write to them in a message of their own.`;
-  const lost = uncarried(newMessages.carries, outline, policy, plan.classification);
+  const lost = uncarried(newMessages.carries, outline, policy, carriedClassification(plan, policy));
   if (lost.length === 0) return undefined;
   const limit = newMessages.carries.limit ? ` ${newMessages.carries.limit}` : '';
   return `Split here, ${listed(lost)} would be missing for ${groupNames(moved)}.${limit} Remove them here and write to them in a message of their own, or take out what cannot be carried.`;

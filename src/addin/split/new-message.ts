@@ -8,7 +8,7 @@ import { perField, type CarriedAttachment, type HostRecipients, type NewMessage 
 import type { Outline } from './original';
 
 /** The comparison forms of a group's addresses (the service's, so each has one). */
-export const mailboxKeys = (addresses: readonly string[]) =>
+const mailboxKeys = (addresses: readonly string[]) =>
   new Set(addresses.flatMap((address) => mailboxKey(address) ?? []));
 
 /** The recipients of `groups`, field by field, as the original holds them. */
@@ -28,14 +28,14 @@ export function withoutGroups(recipients: HostRecipients, groups: readonly PlanG
 
 /**
  * The new message for `group`: its recipients per field, the original's subject, body, attachments and headers,
- * and `classification`, the one the split's plan used (the sender's choice, or what a label or detector raised it
- * to): the new message plans from it rather than from less.
+ * and `classification`, the one carriedClassification gives it (the plan's, where a sender, label or detector
+ * raised it above the default): the new message plans from it rather than from less.
  */
 export function newMessageFor(
   group: PlanGroup,
   original: Outline,
   attachments: readonly CarriedAttachment[],
-  classification: string,
+  classification: string | undefined,
 ): NewMessage {
   const mine = recipientsOf(original.recipients, [group]);
   return {
@@ -45,6 +45,6 @@ export function newMessageFor(
     attachments: [...attachments],
     ...(original.importance !== undefined ? { importance: original.importance } : {}),
     ...(original.replyTo.length > 0 ? { replyTo: original.replyTo } : {}),
-    classification,
+    ...(classification !== undefined ? { classification } : {}),
   };
 }
