@@ -84,6 +84,15 @@ export const ACTION_FOR_PROTECTION: Record<ApplicableProtection, MessageAction> 
 };
 
 /**
+ * The protection a message sent whole gets under `action`, ACTION_FOR_PROTECTION read backwards (`send` is plain
+ * mail); none for `split` and `block`, which send no one body.
+ */
+export function protectionFor(action: MessageAction): ApplicableProtection | 'none' | undefined {
+  if (action === 'send') return 'none';
+  return APPLICABLE_PROTECTIONS.find((protection) => ACTION_FOR_PROTECTION[protection] === action);
+}
+
+/**
  * How a secure-pickup recipient proves who they are before the server releases its secret, best first
  * (docs/escrow-protocol.md, "Recipient proofs"): a sign-in with the recipient's own identity provider, the
  * sender's passcode told by another channel, or a code mailed to the recipient. Only the first two hold against

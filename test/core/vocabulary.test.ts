@@ -1,6 +1,9 @@
+import { actionFor } from '../../src/core/plan/choose';
 import {
+  APPLICABLE_PROTECTIONS,
   PROTECTION_NAMES,
   PROTECTIONS,
+  protectionFor,
   protectionTitle,
   TRANSPORT_VERDICTS_NEVER_TLS,
   worseTransport,
@@ -52,4 +55,11 @@ test('forced TLS is never promised for a verdict worse than weak', () => {
 test('the precedence in docs/architecture.md: the worse transport verdict wins', () => {
   expect(worseTransport('encrypted', 'partial')).toBe('partial');
   expect(worseTransport('no-mail', 'unknown')).toBe('no-mail');
+});
+
+test('the protection a whole message gets is the action it is sent with, read backwards; split and block send no one body', () => {
+  for (const candidate of ['none', ...APPLICABLE_PROTECTIONS] as const)
+    expect(protectionFor(actionFor(candidate))).toBe(candidate);
+  expect(protectionFor('split')).toBeUndefined();
+  expect(protectionFor('block')).toBeUndefined();
 });

@@ -9,21 +9,14 @@ import {
   type MessageOutline,
   type SizedMessage,
 } from '../../core/message-size';
-import type { Candidate, Plan } from '../../core/plan';
+import type { Plan } from '../../core/plan';
 import type { Policy } from '../../core/policy/schema';
-
-/** The protection one body gets under each action that sends one. */
-const SENT_WITH: Partial<Record<Plan['action'], Candidate>> = {
-  send: 'none',
-  tag: 'tls',
-  pgp: 'pgp',
-  escrow: 'escrow',
-};
+import { protectionFor } from '../../core/vocabulary';
 
 /** The messages the plan would send: its groups, or the one message; none for a block. */
-export function plannedMessages(plan: Pick<Plan, 'action' | 'groups' | 'recipients'>): SizedMessage[] {
+function plannedMessages(plan: Pick<Plan, 'action' | 'groups' | 'recipients'>): SizedMessage[] {
   if (plan.groups) return plan.groups;
-  const protection = SENT_WITH[plan.action];
+  const protection = protectionFor(plan.action);
   return protection ? [{ protection, addresses: plan.recipients.map((r) => r.address) }] : [];
 }
 
