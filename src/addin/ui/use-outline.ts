@@ -1,7 +1,8 @@
 /**
- * The message's parts the checks before applying need (attachments with their kinds and sizes, the HTML body,
- * importance, reply-to), read again whenever the pane loads the message anew, so that what the pane says a split
- * would lose, or how large each message would be, is about the message as it stands.
+ * The message's parts the checks before applying need (recipients, subject, bodies, attachments with their kinds
+ * and sizes, importance, reply-to, the classification chosen), read again whenever the pane loads the message anew,
+ * so that what the pane says a split would lose, or how large each message would be, is about the message as it
+ * stands.
  */
 import { useEffect, useState } from 'react';
 import { messageOf } from '../../core/errors';
@@ -21,11 +22,11 @@ export function useOutline(host: MailHost, loaded: unknown): OutlineState {
     readOutline(host).then(
       (outline) => current && setState({ status: 'read', outline }),
       (error: unknown) => {
-        recordFailure('reading the message’s attachments', error);
+        recordFailure('reading the message', error);
         if (current)
           setState({
             status: 'failed',
-            text: `Sendguard could not read this message’s attachments (${messageOf(error)}), so it cannot tell what each message would carry or how large it would be. Close the pane and open it again.`,
+            text: `Sendguard could not read this message (${messageOf(error)}), so it cannot tell what each message would carry or how large it would be. Close the pane and open it again.`,
           });
       },
     );
