@@ -6,6 +6,7 @@
  */
 import { parseDataUrl } from './data-url';
 import { imgSources } from './img-sources';
+import { uniqueNames } from './unique-names';
 
 export interface EmbeddedImage {
   /** The URL's `filename=` (percent-decoded, without a path), else `image-N.<ext>`; made unique. */
@@ -45,33 +46,6 @@ function givenName(parameter: string | undefined): string | undefined {
     .join('')
     .trim();
   return clean === '' || clean === '.' || clean === '..' ? undefined : clean;
-}
-
-/**
- * Hands out names no one else has, ignoring case (as the file systems recipients save to do): a name taken gets
- * ` (2)`, ` (3)`… before its extension, counting on from the last number each name was given, so many images of
- * one name cost no more than as many names.
- */
-function uniqueNames(taken: readonly string[]): (name: string) => string {
-  const used = new Set(taken.map((name) => name.toLowerCase()));
-  const nextNumber = new Map<string, number>();
-  return (name) => {
-    const key = name.toLowerCase();
-    if (!used.has(key)) {
-      used.add(key);
-      return name;
-    }
-    const dot = name.lastIndexOf('.');
-    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-    for (let number = nextNumber.get(key) ?? 2; ; number++) {
-      const candidate = `${stem} (${number})${ext}`;
-      if (!used.has(candidate.toLowerCase())) {
-        nextNumber.set(key, number + 1);
-        used.add(candidate.toLowerCase());
-        return candidate;
-      }
-    }
-  };
 }
 
 /** The body's `data:` images in document order, each URL once, named apart from `taken` (the listed attachments). */

@@ -24,6 +24,7 @@ import { listed, plural } from '../core/english';
 import { SendguardError } from '../core/errors';
 import { utf8Length } from '../core/utf8';
 import { bytesToBase64 } from '../core/base64';
+import { uniqueNames, type Numbered } from '../core/unique-names';
 import { classificationThing, setClassificationText, type Ack, type HandedAttachment } from './hand-off';
 import { handOffDesk, type HandOffDesk, type Handing } from './hand-off-desk';
 import { renameContentIds } from './inline-images';
@@ -90,16 +91,11 @@ function carriesAll(carries: NewMessageCarries, message: NewMessage, handing: Ha
   );
 }
 
-/** A name Outlook can show an inline image by in `cid:<name>` without escaping, and no other inline image has. */
-function inlineName(name: string, taken: Set<string>): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_') || 'image';
-  const dot = safe.lastIndexOf('.');
-  const [stem, extension] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ''];
-  let candidate = safe;
-  for (let n = 2; taken.has(candidate); n++) candidate = `${stem}-${n}${extension}`;
-  taken.add(candidate);
-  return candidate;
-}
+/** A name Outlook can show an inline image by in `cid:<name>` without escaping. */
+const cidSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_') || 'image';
+
+/** Numbered within a content id's characters: `logo-2.png`. */
+const hyphenated: Numbered = (stem, number, extension) => `${stem}-${number}${extension}`;
 
 /** How the sender knows the HTML body, where it is handed over rather than opened with the message. */
 const MESSAGE_TEXT = 'the message text';
@@ -113,11 +109,12 @@ interface Prepared {
 }
 
 function prepare(message: NewMessage): Prepared {
-  const taken = new Set<string>();
+  // Each inline image under a name no other one has.
+  const inlineName = uniqueNames([], hyphenated);
   const renamed = new Map<string, string>();
   const labels = new Map<string, string>();
   const attachments: HandedAttachment[] = (message.attachments ?? []).map((a) => {
-    const name = a.inline ? inlineName(a.name, taken) : a.name;
+    const name = a.inline ? inlineName(cidSafe(a.name)) : a.name;
     if (a.inline && a.contentId) renamed.set(a.contentId, name);
     labels.set(name, a.inline ? `${a.name} (a picture in the text)` : a.name);
     return { name, base64: bytesToBase64(a.data), inline: a.inline };

@@ -11,6 +11,7 @@ import { JSDOM } from 'jsdom';
 import { bodyImageFiles, embeddedImages } from '../../src/core/data-url-images';
 import { parseDataUrl } from '../../src/core/data-url';
 import { imgSources } from '../../src/core/img-sources';
+import { uniqueNames } from '../../src/core/unique-names';
 import { estimateSize } from '../../src/core/message-size';
 
 /** Every byte value once: what must come back exactly. */
@@ -153,6 +154,18 @@ describe('embeddedImages: the body’s data: pictures as files', () => {
     );
     expect(images.map((i) => i.name)).toEqual(['logo (3).png', 'LOGO (4).png', 'logo (5).png']);
     expect(Buffer.from(images[0]!.bytes()).equals(ALL_BYTES)).toBe(true);
+  });
+
+  test('one counter names files apart, however the caller writes the number', () => {
+    const asFiles = uniqueNames(['a.txt']);
+    expect(['a.txt', 'A.txt', 'b'].map(asFiles)).toEqual(['a (2).txt', 'A (3).txt', 'b']);
+    const asContentIds = uniqueNames([], (stem, number, extension) => `${stem}-${number}${extension}`);
+    expect(['x.png', 'X.png', 'x-2.png', 'x.png'].map(asContentIds)).toEqual([
+      'x.png',
+      'X-2.png',
+      'x-2-2.png',
+      'x-3.png',
+    ]);
   });
 
   test('bodyImageFiles names the pictures apart from the message’s attachments', () => {

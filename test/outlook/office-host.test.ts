@@ -469,6 +469,27 @@ describe('new messages for a split', () => {
     expect(opened.state.saved).toBeGreaterThan(0);
   });
 
+  test('two inline images whose names come out the same in a content id are numbered apart, each shown by its own', async () => {
+    const { forms, openForm } = newForm();
+    const { host } = pane({ openForm });
+    const [logo] = carried().filter((a) => a.inline) as [CarriedAttachment];
+    const second = {
+      ...logo,
+      name: 'logo_1.PNG',
+      contentId: 'second@01DA.5E2',
+      data: new Uint8Array([1, 2]).buffer,
+    };
+    const html = '<img src="cid:logo 1.png@01DA.5E2"><img src="cid:second@01DA.5E2">';
+    await expect(host.newMessages!.open(message({ html, attachments: [logo, second] }))).resolves.toEqual({});
+    const [{ sim: opened, done }] = forms as [(typeof forms)[number]];
+    await done;
+    expect(opened.state.html).toBe('<img src="cid:logo_1.png"><img src="cid:logo_1-2.PNG">');
+    expect(opened.state.attachments.map((a) => [a.name, a.base64])).toEqual([
+      ['logo_1.png', base64Of(logo.data)],
+      ['logo_1-2.PNG', base64Of(second.data)],
+    ]);
+  });
+
   test('a classification alone is handed over: the new form’s check writes it as a header before saving, and its summary plans with it', async () => {
     const { forms, openForm } = newForm();
     const { host } = pane({ openForm });
