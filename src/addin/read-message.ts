@@ -7,8 +7,7 @@ import { CLASSIFICATION_NAME } from '../core/policy/limits';
 import type { HostRecipients, MailHost } from './host';
 import { APPLIED_HEADER, CLASSIFICATION_HEADER, parseApplied, type AppliedRecord } from './protect/applied';
 
-export type MessageReader = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'> &
-  Partial<Pick<MailHost, 'getSensitivityLabel'>>;
+export type MessageReader = PartsReader & Partial<Pick<MailHost, 'getSensitivityLabel'>>;
 
 /** The compose item as the add-in reads it: what the plan is made from. */
 export interface ComposeState {
@@ -30,22 +29,31 @@ export function chosenIn(header: string | undefined): string | undefined {
   return chosen && CLASSIFICATION_NAME.test(chosen) ? chosen : undefined;
 }
 
-export async function readMessage(host: MessageReader): Promise<ComposeState> {
-  const [recipients, subject, text, appliedHeader, chosenHeader, label] = await Promise.all([
+/** What both the pane's plan and the checks before applying read from the item; read here only. */
+export type ReadParts = Pick<ComposeState, 'recipients' | 'subject' | 'text' | 'chosen'>;
+
+export type PartsReader = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'>;
+
+export async function readParts(host: PartsReader): Promise<ReadParts> {
+  const [recipients, subject, text, chosenHeader] = await Promise.all([
     host.getRecipients(),
     host.getSubject(),
     host.getBody('text'),
-    host.getHeader(APPLIED_HEADER),
     host.getHeader(CLASSIFICATION_HEADER),
+  ]);
+  const chosen = chosenIn(chosenHeader);
+  return { recipients, subject, text, ...(chosen ? { chosen } : {}) };
+}
+
+export async function readMessage(host: MessageReader): Promise<ComposeState> {
+  const [parts, appliedHeader, label] = await Promise.all([
+    readParts(host),
+    host.getHeader(APPLIED_HEADER),
     host.getSensitivityLabel ? host.getSensitivityLabel() : Promise.resolve(undefined),
   ]);
   const applied = parseApplied(appliedHeader);
-  const chosen = chosenIn(chosenHeader);
   return {
-    recipients,
-    subject,
-    text,
-    ...(chosen ? { chosen } : {}),
+    ...parts,
     ...(applied ? { applied } : {}),
     ...(label ? { label } : {}),
   };

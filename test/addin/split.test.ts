@@ -137,7 +137,7 @@ describe('the classification the sender chose', () => {
     const carries = { ...EVERYTHING, classification: false, limit: 'This client cannot.' };
     const split = await planned(chosenConfidential(), policy, { carries });
     const sentence = `Split here, the classification you chose, Confidential (personal data) would be missing for ${B} and ${C} (OpenPGP). This client cannot.`;
-    const outline = await readOutline(split.host);
+    const outline = await readOutline(split.host, split.loaded);
     expect(problemsBefore(split.planned.plan, outline, policy, split.host.newMessages)).toEqual([
       expect.stringContaining(sentence),
     ]);
@@ -149,7 +149,7 @@ describe('the classification the sender chose', () => {
     const policy = chosenPolicy();
     const carries = { ...EVERYTHING, classification: false };
     const { loaded, host } = await planned(TWO_WAY(), policy, { carries });
-    const outline = await readOutline(host);
+    const outline = await readOutline(host, loaded);
     const asConfidential = planWith(loaded, 'confidential');
     expect(
       problemsBefore(asConfidential.plan, withChosen(outline, 'confidential'), policy, host.newMessages),
@@ -157,7 +157,7 @@ describe('the classification the sender chose', () => {
     // A new message without it plans from the default too: nothing lower.
     const atDefault = await planned(TWO_WAY(), splitPolicy(), { carries });
     expect(atDefault.planned.plan.action).toBe('split');
-    const read = await readOutline(atDefault.host);
+    const read = await readOutline(atDefault.host, atDefault.loaded);
     expect(
       problemsBefore(atDefault.planned.plan, read, atDefault.loaded.policy, carriesOnly(carries)),
     ).toEqual([]);
@@ -179,7 +179,12 @@ describe('one rule for the classification a new message is given', () => {
     const { plan } = split.planned;
     expect([plan.action, plan.classification]).toEqual(['split', split.loaded.policy.defaultClassification]);
     expect(
-      problemsBefore(plan, await readOutline(split.host), split.loaded.policy, split.host.newMessages),
+      problemsBefore(
+        plan,
+        await readOutline(split.host, split.loaded),
+        split.loaded.policy,
+        split.host.newMessages,
+      ),
     ).toEqual([]);
     await applyPlan(split.planned, split.loaded, split.deps);
     expect(split.opened).toHaveLength(1);
@@ -248,7 +253,7 @@ describe('what this host cannot carry is named before the split, and nothing hap
   ])('%s', async (_, carries, sentence) => {
     const item = TWO_WAY();
     const { opened, deps, loaded, planned: p, host } = await planned(item, splitPolicy(), { carries });
-    const outline = await readOutline(host);
+    const outline = await readOutline(host, loaded);
     const [problem] = problemsBefore(p.plan, outline, loaded.policy, host.newMessages);
     expect(problem).toContain(sentence);
     expect(problem).toContain('Remove them here and write to them in a message of their own');
@@ -278,7 +283,7 @@ describe('what this host cannot carry is named before the split, and nothing hap
     await expect(applyPlan(p, loaded, deps)).rejects.toThrow(sentence);
     expect(opened).toEqual([]);
     // Within what it takes, the text is not named; the linked file still is.
-    const outline = await readOutline(host);
+    const outline = await readOutline(host, loaded);
     const roomy = carriesOnly({ ...carries, htmlBytes: 40 * 1024 });
     expect(problemsBefore(p.plan, outline, loaded.policy, roomy)).toEqual([
       expect.stringContaining(`Split here, the linked file “budget.xlsx” would be missing`),
@@ -289,13 +294,17 @@ describe('what this host cannot carry is named before the split, and nothing hap
     const item = { ...TWO_WAY(), importance: 'normal' as const, replyTo: [] };
     const carries = { ...EVERYTHING, importance: false, replyTo: false };
     const { loaded, planned: p, host } = await planned(item, splitPolicy(), { carries });
-    expect(problemsBefore(p.plan, await readOutline(host), loaded.policy, host.newMessages)).toEqual([]);
+    expect(problemsBefore(p.plan, await readOutline(host, loaded), loaded.policy, host.newMessages)).toEqual(
+      [],
+    );
   });
 
   test('a host that opens no new messages names the groups it cannot split off', async () => {
     const { loaded, planned: p, host, deps } = await planned(TWO_WAY(), splitPolicy(), { carries: null });
     const expected = `This mail client cannot open a new message for ${B} and ${C} (OpenPGP), so Sendguard cannot split this one`;
-    expect(problemsBefore(p.plan, await readOutline(host), loaded.policy, undefined)[0]).toContain(expected);
+    expect(problemsBefore(p.plan, await readOutline(host, loaded), loaded.policy, undefined)[0]).toContain(
+      expected,
+    );
     await expect(applyPlan(p, loaded, deps)).rejects.toThrow(expected);
   });
 });
@@ -311,7 +320,7 @@ test('sizes: the group whose message would be over the limit is named with its s
     deps,
     opened,
   } = await planned(item, splitPolicy({ limits: { messageBytes: 1024 * 1024 } }));
-  const problems = problemsBefore(p.plan, await readOutline(host), loaded.policy, host.newMessages);
+  const problems = problemsBefore(p.plan, await readOutline(host, loaded), loaded.policy, host.newMessages);
   expect(problems).toEqual([
     `The message for ${A} (forced TLS) would be about 1.1 MB; your organisation sends at most 1 MB.`,
   ]);
@@ -367,7 +376,7 @@ describe('where the host cannot read importance or reply-to, nor its new message
   test('the split goes ahead with the host’s limit as a note, since nobody knows whether either was set', async () => {
     const split = await planned(TWO_WAY(), splitPolicy(), { carries });
     const { getImportance: _i, getReplyTo: _r, ...unreading } = split.host;
-    const outline = await readOutline(unreading);
+    const outline = await readOutline(unreading, split.loaded);
     expect(outline.unreadable).toEqual(['importance', 'replyTo']);
     expect(problemsBefore(split.planned.plan, outline, split.loaded.policy, split.host.newMessages)).toEqual(
       [],
@@ -379,10 +388,10 @@ describe('where the host cannot read importance or reply-to, nor its new message
 
   test('no note where the host reads them (a loss is named instead) or its new messages carry them', async () => {
     const split = await planned(TWO_WAY(), splitPolicy(), { carries });
-    const outline = await readOutline(split.host);
+    const outline = await readOutline(split.host, split.loaded);
     expect(splitNote(split.host.newMessages, outline, split.planned.plan)).toBeUndefined();
     const { getImportance: _i, getReplyTo: _r, ...unreading } = split.host;
-    const unread = await readOutline(unreading);
+    const unread = await readOutline(unreading, split.loaded);
     expect(splitNote(carriesOnly(EVERYTHING), unread, split.planned.plan)).toBeUndefined();
   });
 });

@@ -429,7 +429,7 @@ describe('new messages for a split', () => {
     const { plan } = planWith(loaded, undefined);
     expect([plan.action, plan.classification]).toEqual(['split', policy.defaultClassification]);
     // The pane shows the Split button: nothing the new message cannot carry.
-    expect(problemsBefore(plan, await readOutline(host), policy, host.newMessages)).toEqual([]);
+    expect(problemsBefore(plan, await readOutline(host, loaded), policy, host.newMessages)).toEqual([]);
     await expect(applyPlan(planWith(loaded, undefined), loaded, deps)).resolves.toMatchObject({
       action: 'split',
       opened: [{ group: { addresses: [B] }, message: {} }],

@@ -6,6 +6,7 @@
 import type { PlannedMessage } from '../assessment';
 import type { Backend, BackendConnection } from '../backend';
 import type { HostRecipients, MailHost, OpenedMessage } from '../host';
+import { readParts } from '../read-message';
 import type { LoadedMessage } from '../state';
 import { APPLIED_HEADER, appliedRecord, formatApplied } from './applied';
 import type { EscrowMessage } from './escrow-port';
@@ -330,7 +331,10 @@ export async function applyPlan(
   const action = planned.plan.action;
   if (action === 'send' || action === 'block') throw new ApplyError('APPLY_NOTHING', planned.plan.summary);
   progress('Reading the message…');
-  const outline = await readOutline(deps.host);
+  // Read afresh, not taken from `loaded`: the pane's load may be older than the click (the sender may have edited
+  // recipients, subject or body since, and the pane writes a classification chosen later to the message), and these
+  // checks and the split must be about the message as it is now.
+  const outline = await readOutline(deps.host, await readParts(deps.host));
   const problems = problemsBefore(planned.plan, outline, loaded.policy, deps.host.newMessages);
   if (problems.length > 0) throw new ApplyError('APPLY_CANNOT', problems.join(' '));
   switch (action) {

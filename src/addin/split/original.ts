@@ -2,12 +2,12 @@
  * The whole original message as a split must carry it: subject, the HTML body as written, every attachment (files,
  * attached items, inline images with their content ids), importance, reply-to and the classification the sender
  * chose (without it a new message would be planned from the detectors alone). `readOutline` reads what the
- * checks before a split need (no attachment bytes); `readCarried` reads the attachments' bytes, once, when splitting.
+ * checks before a split need (no attachment bytes) beyond what was read with the message (`readParts`);
+ * `readCarried` reads the attachments' bytes, once, when splitting.
  */
 import type { MessageOutline } from '../../core/message-size';
 import type { CarriedAttachment, HostAttachment, HostRecipients, Importance, MailHost } from '../host';
-import { CLASSIFICATION_HEADER } from '../protect/applied';
-import { chosenIn } from '../read-message';
+import type { ReadParts } from '../read-message';
 
 /** The original as the checks before a split read it. */
 export interface Outline extends MessageOutline {
@@ -25,42 +25,29 @@ export interface Outline extends MessageOutline {
 
 export type Unreadable = 'importance' | 'replyTo';
 
-export type OutlineReader = Pick<
-  MailHost,
-  | 'getRecipients'
-  | 'getSubject'
-  | 'getBody'
-  | 'listAttachments'
-  | 'getImportance'
-  | 'getReplyTo'
-  | 'getHeader'
->;
+export type OutlineReader = Pick<MailHost, 'getBody' | 'listAttachments' | 'getImportance' | 'getReplyTo'>;
 
-export async function readOutline(host: OutlineReader): Promise<Outline> {
-  const [recipients, subject, html, text, attachments, importance, replyTo, chosen] = await Promise.all([
-    host.getRecipients(),
-    host.getSubject(),
+/** `read`: the recipients, subject, text and classification already read with the message; the rest is read here. */
+export async function readOutline(host: OutlineReader, read: ReadParts): Promise<Outline> {
+  const [html, attachments, importance, replyTo] = await Promise.all([
     host.getBody('html'),
-    host.getBody('text'),
     host.listAttachments(),
     host.getImportance?.(),
     host.getReplyTo?.() ?? [],
-    host.getHeader(CLASSIFICATION_HEADER),
   ]);
-  const classification = chosenIn(chosen);
   const unreadable: Unreadable[] = [
     ...(host.getImportance ? [] : ['importance' as const]),
     ...(host.getReplyTo ? [] : ['replyTo' as const]),
   ];
   return {
-    recipients,
-    subject,
+    recipients: read.recipients,
+    subject: read.subject,
     html,
-    text,
+    text: read.text,
     attachments,
     ...(importance !== undefined ? { importance } : {}),
     replyTo,
-    ...(classification !== undefined ? { classification } : {}),
+    ...(read.chosen !== undefined ? { classification: read.chosen } : {}),
     unreadable,
   };
 }
