@@ -83,11 +83,17 @@ export function officeAttachments(
   // An item's format and file size are learnt by reading it; an attachment's id stays the same while the message
   // is composed. The file is its text as UTF-8 (contentBytes).
   const items = new Map<string, ItemContent>();
-  const itemContent = async (id: string) => {
+  // The content of the items the latest listing read, handed out by getAttachmentContent: a split or a protection
+  // needing an attached message's bytes would otherwise read the same item, often several MB, through Office a
+  // second time. Each listing starts a new map, so what is held is at most the current listing's items, and
+  // nothing read before the latest listing is served after it. Files are not read at listing, so not held.
+  let listedContent = new Map<string, Office.AttachmentContent>();
+  const itemContent = async (id: string, held: Map<string, Office.AttachmentContent>) => {
     const known = items.get(id);
     if (known !== undefined) return known;
-    const { format, content } = await readContent(id);
-    const read = { format, size: utf8Length(content) };
+    const content = await readContent(id);
+    held.set(id, content);
+    const read = { format: content.format, size: utf8Length(content.content) };
     items.set(id, read);
     return read;
   };
@@ -110,17 +116,19 @@ export function officeAttachments(
 
   return {
     async listAttachments() {
+      const held = new Map<string, Office.AttachmentContent>();
+      listedContent = held;
       const list = await officeAsync<Details[]>('listing attachments', (cb) => item.getAttachmentsAsync(cb));
       const ids = await contentIds(list);
       const attachments: HostAttachment[] = [];
       for (const details of list) {
-        const item = kindOf(details) === 'item' ? await itemContent(details.id) : undefined;
+        const item = kindOf(details) === 'item' ? await itemContent(details.id, held) : undefined;
         attachments.push(toHostAttachment(details, ids.get(details.id), item));
       }
       return attachments;
     },
     async getAttachmentContent(id) {
-      const bytes = contentBytes(office, await readContent(id));
+      const bytes = contentBytes(office, listedContent.get(id) ?? (await readContent(id)));
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
     addAttachment: (attachment: NewAttachment) =>

@@ -179,6 +179,33 @@ describe('attachments as the pane reads them', () => {
     expect(listed!.size).toBeGreaterThan(4000);
   });
 
+  test('an attached item is read through Office once across listing and reading its bytes; a new listing drops what the last one read', async () => {
+    const sim = simulateOffice();
+    const compose = (sim.office as unknown as typeof Office).context.mailbox.item as Office.MessageCompose;
+    const reads = jest.spyOn(compose, 'getAttachmentContentAsync');
+    const office = new OfficeMockObject(sim.office, 'outlook' as never) as unknown as typeof Office;
+    const host = createOfficeHost(office);
+    sim.state.attachments = [
+      simAttachment('1', 'Minutes', new Uint8Array(), {
+        attachmentType: 'item',
+        item: { format: 'eml', content: EML },
+      }),
+      simAttachment('2', 'contract.pdf', new Uint8Array([37, 80, 68, 70])),
+    ];
+    await host.listAttachments();
+    expect(Buffer.from(await host.getAttachmentContent('1')).toString('utf8')).toBe(EML);
+    expect(Buffer.from(await host.getAttachmentContent('1')).toString('utf8')).toBe(EML);
+    expect(reads.mock.calls.map(([id]) => id)).toEqual(['1']);
+    // A file is not read at listing: its bytes come from Office when asked for.
+    expect([...new Uint8Array(await host.getAttachmentContent('2'))]).toEqual([37, 80, 68, 70]);
+    expect(reads.mock.calls.map(([id]) => id)).toEqual(['1', '2']);
+    // The item's format and size are known by now, so the next listing reads nothing and holds nothing: its bytes
+    // are read afresh, not served from before that listing.
+    await host.listAttachments();
+    expect(Buffer.from(await host.getAttachmentContent('1')).toString('utf8')).toBe(EML);
+    expect(reads.mock.calls.map(([id]) => id)).toEqual(['1', '2', '1']);
+  });
+
   test('a cloud attachment (a OneDrive or SharePoint link) is listed as one: it has no bytes to read', async () => {
     const { sim, host } = mocked();
     sim.state.attachments = [
