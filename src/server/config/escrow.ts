@@ -87,6 +87,12 @@ export const EscrowSettingsSchema = z.strictObject({
     .min(64 * 1024)
     .max(16 * 1024 * 1024)
     .default(4 * 1024 * 1024),
+  /**
+   * The server key's file; default `<dataDir>/escrow-server.key`, created on a first start. Nodes that share a
+   * database must all have the same key (docs/deploy.md): a node whose key is not the one the database's
+   * messages were sealed with refuses to start.
+   */
+  serverKeyFile: z.string().min(1).optional(),
   /** How long the audit log keeps client IP and user agent; the entries themselves stay. */
   auditNetworkRetentionMs: Duration.default(30 * 24 * 3_600_000),
   signIn: SignInSettingsSchema.prefault({}),

@@ -3,9 +3,10 @@
  * setting as an admin would find it — the file path (`auth.entra.audience`) or the variable (`PORT`).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SendguardError } from '../../core/errors';
+import { SERVER_KEY_FILE } from '../escrow/server-key';
 import { formatPath } from '../../core/policy/parse';
 import { resolveEntra } from './entra';
 import { ConfigSchema, type Config, type ConfigInput } from './schema';
@@ -44,6 +45,8 @@ const ENV_OVERRIDES: { name: string; path: Path; parse: (value: string) => unkno
   { name: 'HOST', path: ['listen', 'host'], parse: String },
   { name: 'SENDGUARD_PUBLIC_URL', path: ['publicUrl'], parse: String },
   { name: 'SENDGUARD_DATA_DIR', path: ['dataDir'], parse: String },
+  { name: 'SENDGUARD_DATABASE_URL', path: ['database', 'url'], parse: String },
+  { name: 'SENDGUARD_ESCROW_SERVER_KEY_FILE', path: ['escrow', 'serverKeyFile'], parse: String },
   { name: 'SENDGUARD_POLICY', path: ['policyFile'], parse: String },
   { name: 'SENDGUARD_DNS', path: ['dns', 'servers'], parse: list },
   { name: 'SENDGUARD_CA_FILE', path: ['caFile'], parse: String },
@@ -126,6 +129,10 @@ export function parseConfig(document: unknown = {}, env: Env = {}, cwd = process
     caFile: at(config.caFile),
     keys: { ...config.keys, keyringDir: at(config.keys.keyringDir) },
     tls: { ...config.tls, certFile: at(config.tls.certFile), keyFile: at(config.tls.keyFile) },
+    escrow: {
+      ...config.escrow,
+      serverKeyFile: resolve(cwd, config.escrow.serverKeyFile ?? join(config.dataDir, SERVER_KEY_FILE)),
+    },
   };
 }
 

@@ -103,6 +103,23 @@ export const ConfigSchema = z
         message: 'give both certFile and keyFile, or neither',
       }),
     dataDir: z.string().min(1).default('data'),
+    /**
+     * Where the service keeps its state. Without `url`: one SQLite file in `dataDir` (one node). With a
+     * `postgres://` URL: PostgreSQL, which any number of nodes may share; escrow's server key still comes from
+     * `escrow.serverKeyFile` (never the database).
+     */
+    database: z
+      .strictObject({
+        url: z
+          .string()
+          .refine((url) => /^postgres(ql)?:$/.test(URL.parse(url)?.protocol ?? ''), {
+            message: 'a postgres:// URL, e.g. postgres://sendguard@db.example.org/sendguard',
+          })
+          .optional(),
+        /** Connections each node keeps open at most. */
+        poolSize: z.number().int().min(2).max(200).default(10),
+      })
+      .prefault({}),
     policyFile: z.string().min(1).default(SHIPPED_POLICY_FILE),
     dns: z
       .strictObject({

@@ -3,9 +3,10 @@
  * part cannot duplicate or skip bytes. Names are checked here as well as at the routes: a path never comes from
  * unchecked input.
  */
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { SendguardError } from '../../core/errors';
 
 const SAFE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -14,7 +15,8 @@ export interface BlobStore {
   size(messageId: string, name: string): Promise<number>;
   /** Appends when `offset` equals the current size; returns false (and writes nothing) otherwise. */
   append(messageId: string, name: string, offset: number, bytes: Uint8Array): Promise<boolean>;
-  read(messageId: string, name: string): ReadStream;
+  /** Streams the blob from its start, one stored piece at a time (never the whole blob in memory). */
+  read(messageId: string, name: string): Readable;
   deleteMessage(messageId: string): Promise<void>;
 }
 

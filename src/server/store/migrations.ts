@@ -174,6 +174,29 @@ export const MIGRATIONS: readonly Migration[] = [
         (SELECT id FROM escrow_messages WHERE passcode_check IS NOT NULL);
     `,
   },
+  {
+    // Transport reports and MTA-STS policies outlive a restart (store/store.ts ServiceStore); settings hold
+    // what the service keeps about itself, such as the escrow server key's check value.
+    version: 6,
+    sql: `
+      CREATE TABLE transport_reports (
+        domain TEXT PRIMARY KEY,
+        report TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX transport_reports_expiry ON transport_reports (expires_at);
+      CREATE TABLE sts_policies (
+        domain TEXT PRIMARY KEY,
+        entry TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sts_policies_expiry ON sts_policies (expires_at);
+      CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

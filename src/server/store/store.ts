@@ -4,6 +4,10 @@
  * far below a network round trip. Keys are passed as the caller normalised them; the store compares them exactly.
  */
 import type { KeyAssessment } from '../../core/wire';
+import type { BlobStore } from '../escrow/blobs';
+import type { EscrowStore } from '../escrow/store';
+import type { StsCacheEntry } from '../transport/mta-sts';
+import type { TransportReport } from '../transport/report';
 
 export interface CacheEntry<T> {
   value: T;
@@ -97,4 +101,59 @@ export interface Store {
   keyring: KeyringStore;
   tokens: TokenStore;
   close(): Promise<void>;
+}
+
+/**
+ * What one node changed that other nodes may hold in memory: a cached verdict (`key` is its cache key) or an
+ * organisation keyring entry (`key` is the fingerprint). Nodes sharing PostgreSQL hear each other's changes
+ * through LISTEN/NOTIFY; a node never hears its own, and a store that only one process uses hears nothing.
+ */
+export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring';
+export interface Change {
+  cache: ChangedCache;
+  key: string;
+}
+export interface ChangeFeed {
+  /** Calls `listener` for each change another node made; returns the function that stops listening. */
+  subscribe(listener: (change: Change) => void): () => void;
+}
+
+/** Fixed-window hit counters (rate limits) shared by every node. Keys carry their limiter's prefix. */
+export interface RateCounters {
+  /**
+   * Counts one hit of `key` and returns the count in its window, this hit included, and when the window ends. A
+   * window starts at the first hit after the last one ended and lasts `windowMs`.
+   */
+  hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  /** Forgets windows that ended before `now`; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+/** Runs periodic work on one node at a time. */
+export interface Exclusive {
+  /** Runs `task` unless another node is running work of the same `name`; undefined when it did not run. */
+  run<T>(name: string, task: () => Promise<T>): Promise<T | undefined>;
+}
+
+/** Small named values the service keeps about itself (for example the escrow server key's check value). */
+export interface Settings {
+  get(name: string): Promise<string | undefined>;
+  /** Stores `value` under `name` unless a value is there already; returns the value stored (the first one). */
+  putIfAbsent(name: string, value: string): Promise<string>;
+}
+
+/** Everything the running service keeps, in one SQLite file or in one PostgreSQL database. */
+export interface ServiceStore extends Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Transport reports by lower-case A-label domain, kept for the report's TTL. */
+  transportReports: VerdictCache<TransportReport>;
+  /** MTA-STS policies by lower-case A-label domain, kept until their max_age ends. */
+  stsPolicies: VerdictCache<StsCacheEntry>;
+  rateCounters: RateCounters;
+  settings: Settings;
+  exclusive: Exclusive;
+  changes: ChangeFeed;
+  escrow: EscrowStore;
+  /** Escrow ciphertext: files under the data directory with SQLite, chunk rows with PostgreSQL. */
+  escrowBlobs: BlobStore;
 }

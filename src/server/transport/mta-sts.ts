@@ -16,7 +16,7 @@ export type TxtAnswer =
 /** Resolves a TXT name; throws when DNS fails (SERVFAIL, time-out), which is not the same as no record. */
 type LookupTxt = (name: string) => Promise<TxtAnswer>;
 
-interface StsCacheEntry {
+export interface StsCacheEntry {
   policy: StsPolicy;
   id: string;
   /** Milliseconds since the epoch, by the injected clock. */
