@@ -1,0 +1,69 @@
+/**
+ * Ciphertext in PostgreSQL, as `bytea` rows of `escrow_blob_chunks`: one row per upload part, keyed by where it
+ * starts in its blob. An append is one INSERT that lands only when its start is the blob's stored size; two parts
+ * at the same offset at once meet on the primary key, and the later one inserts nothing. Chunks are contiguous
+ * (each starts where the last one ended), so a statement that read an older size can only pick a start already
+ * taken. Reading fetches one chunk per query, only when the reader wants more, and holds no connection between
+ * chunks: a slow download never ties up the pool.
+ *
+ * Why bytea rows and not large objects: a chunk row is written by one ordinary statement, so the exact-offset
+ * check and the write are one atomic INSERT; it is removed with ordinary DELETEs (large objects outlive their
+ * reference until lo_unlink or vacuumlo), copied by pg_dump with the table, and needs no transaction held open
+ * across a download (large-object descriptors live only inside one). The cost, each part whole in memory once
+ * while it is written or read, is bounded by escrow.maxPartBytes.
+ */
+import { Readable } from 'node:stream';
+import type { Pool } from 'pg';
+import { checkBlobNames, type BlobStore } from './blobs';
+
+/** The blob's size: where its last chunk ends (the primary key's order finds it without reading the others). */
+const STORED_SIZE = `COALESCE((SELECT start + length(bytes) FROM escrow_blob_chunks
+  WHERE message_id = $1 AND name = $2 ORDER BY start DESC LIMIT 1), 0)`;
+
+export function postgresBlobStore(db: Pool): BlobStore {
+  const size = async (messageId: string, name: string) => {
+    checkBlobNames(messageId, name);
+    const { rows } = await db.query<{ size: string }>(`SELECT ${STORED_SIZE} AS size`, [messageId, name]);
+    return Number(rows[0]!.size);
+  };
+  return {
+    size,
+    async append(messageId, name, offset, bytes) {
+      // An empty chunk would take the start that the next part needs.
+      if (bytes.length === 0) return (await size(messageId, name)) === offset;
+      const { rowCount } = await db.query(
+        `INSERT INTO escrow_blob_chunks (message_id, name, start, bytes)
+         SELECT $1::text, $2::text, $3::bigint, $4::bytea WHERE $3::bigint = ${STORED_SIZE}
+         ON CONFLICT DO NOTHING`,
+        [messageId, name, offset, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
+      );
+      return rowCount === 1;
+    },
+    read(messageId, name) {
+      checkBlobNames(messageId, name);
+      let next = 0;
+      return new Readable({
+        // A chunk is pushed only when the reader's buffer runs low, so at most one waits for it beside the one
+        // being fetched.
+        highWaterMark: 1,
+        read() {
+          db.query<{ bytes: Buffer }>(
+            'SELECT bytes FROM escrow_blob_chunks WHERE message_id = $1 AND name = $2 AND start = $3',
+            [messageId, name, next],
+          ).then(
+            ({ rows }) => {
+              const chunk = rows[0]?.bytes;
+              if (chunk) next += chunk.length;
+              this.push(chunk ?? null);
+            },
+            (error: Error) => this.destroy(error),
+          );
+        },
+      });
+    },
+    async deleteMessage(messageId) {
+      checkBlobNames(messageId);
+      await db.query('DELETE FROM escrow_blob_chunks WHERE message_id = $1', [messageId]);
+    },
+  };
+}
