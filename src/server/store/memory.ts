@@ -2,7 +2,7 @@
  * The Store held in maps, for unit tests. Values are cloned on the way in and out, as a database would
  * serialise them, so a test cannot pass by mutating what it stored.
  */
-import { SendguardError } from '../../core/errors';
+import { tokenConflict } from './rows';
 import type {
   ApiTokenRecord,
   CacheEntry,
@@ -96,7 +96,7 @@ class MemoryTokens implements TokenStore {
 
   async insert(token: ApiTokenRecord) {
     if ([...this.tokens.values()].some((t) => t.id === token.id || t.hash === token.hash)) {
-      throw new SendguardError('TOKEN_CONFLICT', 'a token with this id or hash exists already');
+      throw tokenConflict();
     }
     this.tokens.set(token.id, copy(token));
   }

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 import { SendguardError } from '../../core/errors';
 import { systemClock, type Clock } from '../../core/clock';
 
-interface Migration {
+/** One step of a schema (this file's for SQLite, postgres/schema.ts's for PostgreSQL). */
+export interface Migration {
   version: number;
   sql: string;
 }
@@ -199,6 +200,18 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** The last step of `migrations`; refuses a database at `current`, a version from newer code, not downgraded. */
+export function newestKnown(migrations: readonly Migration[], current: number): number {
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new SendguardError(
+      'STORE_TOO_NEW',
+      `the database is at schema version ${current}; this Sendguard knows versions up to ${newest}`,
+    );
+  }
+  return newest;
+}
+
 /**
  * Applies the steps the database lacks, all in one transaction, each stamped by `clock`; refuses a database from
  * newer code.
@@ -216,13 +229,7 @@ export function migrate(
       version: number | null;
     };
     const current = row.version ?? 0;
-    const newest = migrations.at(-1)?.version ?? 0;
-    if (current > newest) {
-      throw new SendguardError(
-        'STORE_TOO_NEW',
-        `the database is at schema version ${current}; this Sendguard knows versions up to ${newest}`,
-      );
-    }
+    const newest = newestKnown(migrations, current);
     const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
     for (const migration of migrations.filter((m) => m.version > current)) {
       db.exec(migration.sql);

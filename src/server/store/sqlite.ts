@@ -1,14 +1,24 @@
-/** The Store in one SQLite file in the data directory (WAL mode: readers never wait for the writer). */
+/** The service's state in one SQLite file in the data directory (WAL: readers never wait for the writer). */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { systemClock, type Clock } from '../../core/clock';
-import { KeyAssessment } from '../../core/wire';
-import { SendguardError } from '../../core/errors';
+import { fileBlobStore } from '../escrow/blobs';
 import { sqliteEscrowStore } from '../escrow/sqlite-store';
-import type { EscrowStore } from '../escrow/store';
 import { MIGRATIONS, migrate } from './migrations';
+import { everyTaskRuns, memoryRateCounters, noChanges } from './one-process';
+import {
+  keyringEntry,
+  pinRecord,
+  pinValues,
+  TOKEN_COLUMNS,
+  tokenConflict,
+  tokenRecord,
+  tokenValues,
+  type KeyringRow,
+  type PinRow,
+  type TokenRow,
+} from './rows';
 import type {
   ApiTokenRecord,
   CacheEntry,
@@ -16,41 +26,45 @@ import type {
   KeyringStore,
   Pin,
   PinStore,
-  Store,
+  ServiceStore,
+  Settings,
   TokenStore,
   VerdictCache,
 } from './store';
+import {
+  cachedEntry,
+  KEY_VERDICTS_TABLE,
+  STS_POLICIES_TABLE,
+  TRANSPORT_REPORTS_TABLE,
+  type VerdictTable,
+} from './verdict-tables';
 
 type Db = Database.Database;
 
 class SqliteVerdictCache<T> implements VerdictCache<T> {
-  // Prepared once: the send path reads this cache for every recipient of every message.
-  private readonly select: Database.Statement;
-  private readonly upsert: Database.Statement;
-  private readonly remove: Database.Statement;
-  private readonly removeExpired: Database.Statement;
+  // Prepared once: the send path reads these caches for every recipient of every message.
+  private readonly select: Database.Statement<[string], { value: string; expires_at: number }>;
+  private readonly upsert: Database.Statement<[string, string, number]>;
+  private readonly remove: Database.Statement<[string]>;
+  private readonly removeExpired: Database.Statement<[number]>;
 
   constructor(
     db: Db,
-    table: 'key_verdicts',
-    keyColumn: 'address',
-    private readonly schema: z.ZodType<T>,
+    private readonly kind: VerdictTable<T>,
   ) {
-    this.select = db.prepare(`SELECT assessment, expires_at FROM ${table} WHERE ${keyColumn} = ?`);
+    const { table, keyColumn: key, valueColumn: value } = kind;
+    this.select = db.prepare(`SELECT ${value} AS value, expires_at FROM ${table} WHERE ${key} = ?`);
     this.upsert = db.prepare(
-      `INSERT INTO ${table} (${keyColumn}, assessment, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (${keyColumn}) DO UPDATE SET assessment = excluded.assessment, expires_at = excluded.expires_at`,
+      `INSERT INTO ${table} (${key}, ${value}, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (${key}) DO UPDATE SET ${value} = excluded.${value}, expires_at = excluded.expires_at`,
     );
-    this.remove = db.prepare(`DELETE FROM ${table} WHERE ${keyColumn} = ?`);
+    this.remove = db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`);
     this.removeExpired = db.prepare(`DELETE FROM ${table} WHERE expires_at < ?`);
   }
 
   async get(key: string): Promise<CacheEntry<T> | undefined> {
-    const row = this.select.get(key) as { assessment: string; expires_at: number } | undefined;
-    if (!row) return undefined;
-    // A row that no longer reads as an assessment (hand-edited, older format) is a miss, not a crash.
-    const parsed = this.schema.safeParse(JSON.parse(row.assessment));
-    return parsed.success ? { value: parsed.data, expiresAt: row.expires_at } : undefined;
+    const row = this.select.get(key);
+    return row && cachedEntry(this.kind, row.value, row.expires_at);
   }
 
   async put(key: string, value: T, expiresAt: number): Promise<void> {
@@ -66,26 +80,12 @@ class SqliteVerdictCache<T> implements VerdictCache<T> {
   }
 }
 
-interface PinRow {
-  address: string;
-  fingerprint: string;
-  first_seen: string;
-  accepted_by: string;
-}
-
 class SqlitePins implements PinStore {
   constructor(private readonly db: Db) {}
 
   async get(address: string): Promise<Pin | undefined> {
     const row = this.db.prepare('SELECT * FROM pins WHERE address = ?').get(address) as PinRow | undefined;
-    return (
-      row && {
-        address: row.address,
-        fingerprint: row.fingerprint,
-        firstSeen: row.first_seen,
-        acceptedBy: row.accepted_by,
-      }
-    );
+    return row && pinRecord(row);
   }
 
   async put(pin: Pin): Promise<void> {
@@ -95,20 +95,12 @@ class SqlitePins implements PinStore {
          ON CONFLICT (address) DO UPDATE SET fingerprint = excluded.fingerprint,
            first_seen = excluded.first_seen, accepted_by = excluded.accepted_by`,
       )
-      .run(pin.address, pin.fingerprint, pin.firstSeen, pin.acceptedBy);
+      .run(...pinValues(pin));
   }
 
   async delete(address: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM pins WHERE address = ?').run(address).changes > 0;
   }
-}
-
-interface KeyringRow {
-  fingerprint: string;
-  armored_key: string;
-  added_at: string;
-  added_by: string;
-  addresses: string | null;
 }
 
 /** One row per key, its addresses gathered as a JSON array (SQLite's json_group_array). */
@@ -117,16 +109,6 @@ const KEYRING_SELECT = `
     (SELECT json_group_array(address) FROM (SELECT address FROM keyring_addresses a
        WHERE a.fingerprint = k.fingerprint ORDER BY address)) AS addresses
   FROM keyring k`;
-
-function keyringEntry(row: KeyringRow): KeyringEntry {
-  return {
-    fingerprint: row.fingerprint,
-    armoredKey: row.armored_key,
-    addresses: JSON.parse(row.addresses ?? '[]') as string[],
-    addedAt: row.added_at,
-    addedBy: row.added_by,
-  };
-}
 
 class SqliteKeyring implements KeyringStore {
   constructor(private readonly db: Db) {}
@@ -171,58 +153,16 @@ class SqliteKeyring implements KeyringStore {
   }
 }
 
-interface TokenRow {
-  id: string;
-  name: string;
-  role: ApiTokenRecord['role'];
-  hash: string;
-  created_at: string;
-  revoked_at: string | null;
-  owner_name: string | null;
-  owner_address: string | null;
-}
-
-function tokenRecord(row: TokenRow): ApiTokenRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    hash: row.hash,
-    createdAt: row.created_at,
-    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
-    ...(row.owner_address
-      ? { owner: { ...(row.owner_name ? { name: row.owner_name } : {}), address: row.owner_address } }
-      : {}),
-  };
-}
-
 class SqliteTokens implements TokenStore {
   constructor(private readonly db: Db) {}
 
   async insert(token: ApiTokenRecord): Promise<void> {
     try {
       this.db
-        .prepare(
-          `INSERT INTO api_tokens (id, name, role, hash, created_at, revoked_at, owner_name, owner_address)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          token.id,
-          token.name,
-          token.role,
-          token.hash,
-          token.createdAt,
-          token.revokedAt ?? null,
-          token.owner?.name ?? null,
-          token.owner?.address ?? null,
-        );
+        .prepare(`INSERT INTO api_tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(...tokenValues(token));
     } catch (error) {
-      // The driver's own error class is no contract; callers branch on a stable code.
-      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        throw new SendguardError('TOKEN_CONFLICT', 'a token with this id or hash exists already', {
-          cause: error,
-        });
-      }
+      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw tokenConflict(error);
       throw error;
     }
   }
@@ -246,12 +186,25 @@ class SqliteTokens implements TokenStore {
   }
 }
 
+function sqliteSettings(db: Db): Settings {
+  const select = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
+  const insert = db.prepare<[string, string]>('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)');
+  return {
+    get: async (name) => select.get(name)?.value,
+    async putIfAbsent(name, value) {
+      insert.run(name, value);
+      return select.get(name)!.value;
+    },
+  };
+}
+
 export const DATABASE_FILE = 'sendguard.sqlite';
 
-/** The service's store and secure pickup's tables, on one connection to one file. */
-export interface SqliteStore extends Store {
-  escrow: EscrowStore;
-}
+/** The service's state in one file: one process uses it (rate counters in memory, every task runs here). */
+export type SqliteStore = ServiceStore & { readonly kind: 'sqlite' };
+
+/** Escrow's ciphertext, beside the database file. */
+const ESCROW_BLOBS_DIR = 'escrow-blobs';
 
 /**
  * Opens (creating if need be) `<dataDir>/sendguard.sqlite` and brings its schema up to date, stamping the steps
@@ -275,11 +228,19 @@ export function openSqliteStore(dataDir: string, clock: Clock = systemClock): Sq
     throw error;
   }
   return {
-    keyVerdicts: new SqliteVerdictCache(db, 'key_verdicts', 'address', KeyAssessment),
+    kind: 'sqlite',
+    keyVerdicts: new SqliteVerdictCache(db, KEY_VERDICTS_TABLE),
+    transportReports: new SqliteVerdictCache(db, TRANSPORT_REPORTS_TABLE),
+    stsPolicies: new SqliteVerdictCache(db, STS_POLICIES_TABLE),
     pins: new SqlitePins(db),
     keyring: new SqliteKeyring(db),
     tokens: new SqliteTokens(db),
+    settings: sqliteSettings(db),
+    rateCounters: memoryRateCounters(),
+    exclusive: everyTaskRuns,
+    changes: noChanges,
     escrow: sqliteEscrowStore(db),
+    escrowBlobs: fileBlobStore(join(dataDir, ESCROW_BLOBS_DIR)),
     close: async () => {
       db.close();
     },

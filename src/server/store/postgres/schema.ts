@@ -3,12 +3,9 @@
  * changes. It starts at the SQLite schema's latest shape, in PostgreSQL's types: times in milliseconds since the
  * epoch are BIGINT, bytes BYTEA, cached JSON TEXT (read back through the same schema checks as SQLite's).
  */
-export interface PostgresMigration {
-  version: number;
-  sql: string;
-}
+import type { Migration } from '../migrations';
 
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `
