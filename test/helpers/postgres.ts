@@ -1,130 +1,17 @@
 /**
- * A private PostgreSQL for one test file, from Debian's server binaries: its own cluster in a scratch folder,
- * listening on TCP only (no unix socket), on a loopback address of its own and a free port, with fsync off
- * (a test database never needs to survive a power cut). initdb refuses to run as root, so under root the
- * cluster belongs to the `postgres` user. It is stopped (immediate shutdown: nothing in it needs keeping) and
- * its folder removed when the test file ends, also when a test failed half-way.
+ * A private PostgreSQL for one test file (test/helpers/postgres-cluster.js, which the benches share): its own
+ * cluster in a scratch folder, on TCP only, on a loopback address of its own and a free port, fsync off, as the
+ * `postgres` user under root. It is stopped (immediate shutdown: nothing in it needs keeping) and its folder
+ * removed when the test file ends, also when a test failed half-way.
  *
  *   const pg = await startPostgres();
  *   const store = await openPostgresStore(pg.url, {}); // pg.newDatabase() for another empty database
  */
-import { execFile as execFileCallback, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, readdirSync, appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
+import { startPostgresCluster, type PostgresServer } from './postgres-cluster';
 import { scratchDir, stopAtFileEnd } from './scratch';
 
-const execFile = promisify(execFileCallback);
+export type { PostgresServer };
 
-export interface PostgresServer {
-  /** A database created empty for this server's first user; `newDatabase()` makes more. */
-  url: string;
-  /** Creates an empty database and returns its postgres:// URL. */
-  newDatabase(): Promise<string>;
-  host: string;
-  port: number;
-  /** Stops the server; runs by itself when the test file ends. */
-  stop(): Promise<void>;
-}
-
-const VERSIONS_DIR = '/usr/lib/postgresql';
-/** initdb and a first start take a second or two; a machine busy with other suites gets room. */
-const START_TIMEOUT_S = 60;
-const SUPERUSER = 'postgres';
-
-/** The newest installed server's bin folder (Debian: /usr/lib/postgresql/<major>/bin). */
-function serverBinaries(): string {
-  const majors = existsSync(VERSIONS_DIR)
-    ? readdirSync(VERSIONS_DIR)
-        .filter((name) => existsSync(join(VERSIONS_DIR, name, 'bin', 'pg_ctl')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (majors.length === 0)
-    throw new Error(
-      `no PostgreSQL server binaries under ${VERSIONS_DIR}/<version>/bin: install the Debian package postgresql ` +
-        '(apt-get install postgresql), which the PostgreSQL store tests start a private server from',
-    );
-  return join(VERSIONS_DIR, majors[0]!, 'bin');
-}
-
-/** Who runs the cluster: ourselves, or `postgres` when we are root (initdb refuses root). */
-function clusterUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
-
-// 127.54.* is this helper's (the test bed takes 127.53/25/44, other tests 127.77 and a few more). The third octet
-// comes from the process id so that jest workers running at once do not meet; the fourth counts this process's
-// servers.
-const NET = `127.54.${(process.pid % 250) + 1}`;
-let started = 0;
-
-/** A port free on `host` now; the server binds it a moment later, and nobody else listens on this address. */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function startPostgres(): Promise<PostgresServer> {
-  const bin = serverBinaries();
-  const user = clusterUser();
-  const host = `${NET}.${++started}`;
-  const port = await freePort(host);
-  const dir = scratchDir('postgres');
-  if (user) chownSync(dir, user.uid, user.gid);
-  const data = join(dir, 'data');
-  const run = (tool: string, args: string[]) =>
-    execFile(join(bin, tool), args, { ...user, cwd: dir, timeout: START_TIMEOUT_S * 1000 });
-
-  await run('initdb', ['-D', data, '-U', SUPERUSER, '-A', 'trust', '--no-sync', '-E', 'UTF8']).catch(
-    (error: unknown) => {
-      throw new Error(`initdb failed in ${dir}: ${(error as { stderr?: string }).stderr ?? String(error)}`);
-    },
-  );
-  appendFileSync(
-    join(data, 'postgresql.conf'),
-    [
-      `listen_addresses = '${host}'`,
-      `port = ${port}`,
-      "unix_socket_directories = ''",
-      'fsync = off',
-      'synchronous_commit = off',
-      'full_page_writes = off',
-      'shared_buffers = 32MB',
-      '',
-    ].join('\n'),
-  );
-  const stop = stopAtFileEnd(async () => {
-    if (!existsSync(join(data, 'postmaster.pid'))) return;
-    await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-  });
-  const log = join(dir, 'server.log');
-  await run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', String(START_TIMEOUT_S), 'start']).catch(
-    (error: unknown) => {
-      throw new Error(`PostgreSQL did not start on ${host}:${port} (its log: ${log}): ${String(error)}`);
-    },
-  );
-
-  let databases = 0;
-  const newDatabase = async () => {
-    const name = `test_${++databases}`;
-    const admin = new pg.Client({ host, port, user: SUPERUSER, database: 'postgres' });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
-    return `postgres://${SUPERUSER}@${host}:${port}/${name}`;
-  };
-  return { url: await newDatabase(), newDatabase, host, port, stop };
+export function startPostgres(): Promise<PostgresServer> {
+  return startPostgresCluster({ dir: scratchDir('postgres'), track: stopAtFileEnd });
 }
