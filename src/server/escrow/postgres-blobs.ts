@@ -29,6 +29,7 @@ export function postgresBlobStore(db: Pool): BlobStore {
   return {
     size,
     async append(messageId, name, offset, bytes) {
+      checkBlobNames(messageId, name);
       // An empty chunk would take the start that the next part needs.
       if (bytes.length === 0) return (await size(messageId, name)) === offset;
       const { rowCount } = await db.query(
