@@ -13,28 +13,41 @@ export type FetchLike = (
     headers: Record<string, string>;
     body?: Uint8Array<ArrayBuffer> | string;
     credentials?: 'same-origin';
+    /** Aborts a request that took too long (the upload's time-out). */
+    signal?: AbortSignal;
   },
 ) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; blob(): Promise<Blob> }>;
+
+export type FetchAnswer = Awaited<ReturnType<FetchLike>>;
 
 export class EscrowHttpError extends SendguardError {
   constructor(
     code: string,
     message: string,
+    /** The HTTP status; 0 when no answer came. */
     readonly status: number,
+    options?: { cause?: unknown; uploadedBytes?: number },
   ) {
-    super(code, message);
+    super(code, message, options);
+    this.uploadedBytes = options?.uploadedBytes;
   }
+
+  /** Where the blob stands, when the server refused a part for its offset (`ESCROW_OFFSET_MISMATCH`). */
+  readonly uploadedBytes: number | undefined;
 }
 
-async function failure(response: Awaited<ReturnType<FetchLike>>): Promise<EscrowHttpError> {
+/** The refusal `response` carries, as a typed error. */
+export async function failure(response: FetchAnswer): Promise<EscrowHttpError> {
   const error = readErrorBody(await response.json().catch(() => undefined));
   return new EscrowHttpError(
     error?.code ?? 'ESCROW_HTTP',
     error?.message ?? `the server answered HTTP ${response.status}`,
     response.status,
+    error?.uploadedBytes === undefined ? {} : { uploadedBytes: error.uploadedBytes },
   );
 }
 
+/** `fetch`, with a JSON body sent and a JSON answer checked against `schema`; a refusal throws its typed error. */
 export async function requestJson<T>(
   fetch: FetchLike,
   url: string,

@@ -81,6 +81,17 @@ export function tooManyRequests(retryAfterMs: number): RetryLaterError {
   );
 }
 
+/** A refusal whose body says more than its code and message: `fields` go beside them (where an upload stands). */
+export class RefusalWithFields extends SendguardError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly fields: Record<string, number>,
+  ) {
+    super(code, message);
+  }
+}
+
 export class NotFoundError extends SendguardError {
   constructor(what: string) {
     super('NOT_FOUND', `${what} was not found`);
@@ -119,7 +130,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply.header('www-authenticate', 'Bearer');
     if (error instanceof RetryLaterError)
       reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-    return reply.status(response.status).send({ error: { code: response.code, message: response.message } });
+    const fields = error instanceof RefusalWithFields ? error.fields : {};
+    return reply
+      .status(response.status)
+      .send({ error: { ...fields, code: response.code, message: response.message } });
   });
   app.setNotFoundHandler((_request, reply) =>
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } }),

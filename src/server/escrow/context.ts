@@ -6,7 +6,7 @@ import type { AuditEvent } from '../../core/escrow/wire';
 import { clientNetwork } from '../auth/client-network';
 import type { Config } from '../config/schema';
 import { blobName, type BlobStore } from './blobs';
-import { EscrowError, MESSAGES, rateLimited } from './errors';
+import { EscrowError, MESSAGES, offsetMismatch, rateLimited } from './errors';
 import type { Mailer } from './mailer';
 import type { RateWindow } from './rate-window';
 import type { ServerKey } from './server-key';
@@ -134,8 +134,7 @@ export async function appendPart(
     await ctx.blobs.deleteMessage(set.messageId);
     throw new EscrowError('ESCROW_GONE', MESSAGES.gone);
   }
-  if (!appended)
-    throw new EscrowError('ESCROW_OFFSET_MISMATCH', `this part does not start where the upload stands`);
+  if (!appended) throw offsetMismatch(await ctx.blobs.size(set.messageId, blobName(n, set.replyId)));
 }
 
 /** Finalizing needs every blob complete: the sizes the client claims are the sizes on disk. */

@@ -3,7 +3,7 @@
  * messages are deliberately the same whatever went wrong.
  */
 import { SendguardError } from '../../core/errors';
-import { RetryLaterError, waitInWords, type ErrorCode } from '../api/errors';
+import { RefusalWithFields, RetryLaterError, waitInWords, type ErrorCode } from '../api/errors';
 
 /** The codes escrow refuses with: its own, and "not found" for what a caller may not see. */
 type EscrowErrorCode = Extract<ErrorCode, `ESCROW_${string}`> | 'NOT_FOUND';
@@ -38,5 +38,17 @@ export function passcodeWait(retryAfterMs: number): RetryLaterError {
     'ESCROW_TRY_LATER',
     `There were too many wrong passcodes. Wait ${waitInWords(retryAfterMs)}, then enter the passcode again.`,
     retryAfterMs,
+  );
+}
+
+/**
+ * An upload part that does not start where its blob stands. The answer says where it stands (`uploadedBytes`):
+ * a client whose earlier try of this part landed, its answer lost, goes on from there.
+ */
+export function offsetMismatch(uploadedBytes: number): RefusalWithFields {
+  return new RefusalWithFields(
+    'ESCROW_OFFSET_MISMATCH',
+    `this part does not start where the upload stands (byte ${uploadedBytes})`,
+    { uploadedBytes },
   );
 }

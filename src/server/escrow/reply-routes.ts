@@ -17,6 +17,7 @@ import {
   type UploadSet,
 } from './context';
 import { EscrowError } from './errors';
+import { sameSizes } from './finalized-again';
 import { requireSession } from './recipient-session';
 import { IdParams, PartQuery, PUBLIC, ReplyBlobParams, ReplyParams, TAGS } from './route-schemas';
 import type { ReplyRecord } from './store';
@@ -27,8 +28,10 @@ const uploadSet = (reply: ReplyRecord): UploadSet => ({
   blobCount: reply.blobCount,
 });
 
-/** The session's own reply to this message, while it still takes uploads. */
-async function ownReply(
+const notTakingUploads = () => new EscrowError('ESCROW_STATE', 'this reply is not taking uploads');
+
+/** The session's own reply to this message, finalized or not. */
+async function sessionReply(
   ctx: EscrowContext,
   request: FastifyRequest<{ Params: ReplyParams }>,
 ): Promise<ReplyRecord> {
@@ -36,8 +39,17 @@ async function ownReply(
   const session = await requireSession(ctx, request, id);
   await liveMessage(ctx, id);
   const record = await ctx.store.getReply(id, rid);
-  if (!record || record.address !== session.address || record.blobSizes)
-    throw new EscrowError('ESCROW_STATE', 'this reply is not taking uploads');
+  if (!record || record.address !== session.address) throw notTakingUploads();
+  return record;
+}
+
+/** The session's own reply to this message, while it still takes uploads. */
+async function ownReply(
+  ctx: EscrowContext,
+  request: FastifyRequest<{ Params: ReplyParams }>,
+): Promise<ReplyRecord> {
+  const record = await sessionReply(ctx, request);
+  if (record.blobSizes) throw notTakingUploads();
   return record;
 }
 
@@ -108,8 +120,11 @@ function finalizeRoute(app: FastifyInstance, ctx: EscrowContext): void {
       schema: { tags: TAGS, params: jsonSchema(ReplyParams), body: jsonSchema(FinalizeReplyRequest) },
     },
     async (request, reply) => {
-      const record = await ownReply(ctx, request);
+      const record = await sessionReply(ctx, request);
       const { blobSizes } = request.body;
+      // Sent again after its answer was lost: stored already, and the sender already told.
+      if (sameSizes(record.blobSizes, blobSizes)) return reply.status(204).send();
+      if (record.blobSizes) throw notTakingUploads();
       await requireUploaded(ctx, uploadSet(record), blobSizes);
       await ctx.store.finalizeReply(record.messageId, record.id, blobSizes);
       await audit(ctx, request, record.messageId, 'replied', record.address);

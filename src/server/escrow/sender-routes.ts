@@ -19,6 +19,7 @@ import { jsonSchema } from '../api/schema';
 import { callerOf } from '../auth/plugin';
 import { appendPart, audit, requireMailboxKey, requireUploaded, type EscrowContext } from './context';
 import { EscrowError } from './errors';
+import { finalizedAlike } from './finalized-again';
 import { newRecipients } from './new-recipients';
 import { shredMessage } from './purge';
 import { senderAccessHash } from './sender-link-routes';
@@ -47,7 +48,10 @@ async function uploadingMessage(
   request: FastifyRequest,
   id: string,
 ): Promise<MessageRecord> {
-  const message = await ownMessage(ctx, request, id);
+  return requireUploading(await ownMessage(ctx, request, id));
+}
+
+function requireUploading(message: MessageRecord): MessageRecord {
   if (message.state !== 'uploading')
     throw new EscrowError('ESCROW_STATE', 'this message is not taking uploads');
   return message;
@@ -207,7 +211,9 @@ function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
     { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(FinalizeRequest) } },
     async (request, reply) => {
       const { id } = request.params;
-      const message = await uploadingMessage(ctx, request, id);
+      const own = await ownMessage(ctx, request, id);
+      if (finalizedAlike(own, request.body)) return reply.status(204).send();
+      const message = requireUploading(own);
       const keys = await finalKeys(ctx, message, request.body);
       const { blobSizes } = request.body;
       await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, blobSizes);
