@@ -1,6 +1,6 @@
 /**
- * What the escrow server keeps, behind a narrow interface of its own: a PostgreSQL implementation can take it
- * later without touching the verdict store. The SQLite one shares the service's connection and migration list. Times are
+ * What the escrow server keeps, behind a narrow interface of its own, in SQLite (`sqlite-store.ts`, on the
+ * service's connection) or PostgreSQL (`postgres-store.ts`), both from the statements of `sql-store.ts`. Times are
  * milliseconds since the epoch; secrets are bytes as stored (sealed, hashed or public — never a key that opens
  * a message).
  */
@@ -114,7 +114,10 @@ export interface EscrowStore {
   listMessages(owner: string): Promise<MessageRecord[]>;
   finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<void>;
   setExpiry(id: string, expiresAt: number): Promise<void>;
-  /** Destroys the server secret, wrapped keys, codes and sessions, and makes sure no copy lingers in the file. */
+  /**
+   * Destroys the server secret, wrapped keys, codes and sessions in one transaction. SQLite also leaves no copy in
+   * its file; PostgreSQL cannot promise that (old row versions, the WAL), so there the server key closes it.
+   */
   shred(id: string, state: 'revoked' | 'expired'): Promise<void>;
   /** Messages past their expiry that still hold key material. */
   expiredIds(now: number): Promise<string[]>;
