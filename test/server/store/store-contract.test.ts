@@ -1,76 +1,63 @@
-/** One contract, two stores: the in-memory fake must behave as the SQLite store does (STYLE habit 5). */
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/**
+ * One contract, three stores: the in-memory fake behaves as SQLite and PostgreSQL do (STYLE habit 5), and the
+ * two databases keep everything else the service keeps alike.
+ */
+import { Readable } from 'node:stream';
 import { openMemoryStore } from '../../../src/server/store/memory';
-import { MIGRATIONS, migrate } from '../../../src/server/store/migrations';
-import { DATABASE_FILE, openSqliteStore } from '../../../src/server/store/sqlite';
-import type { Store } from '../../../src/server/store/store';
-import { ManualClock } from '../../helpers/clock';
+import type { ServiceStore, Store } from '../../../src/server/store/store';
+import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { FP_A, FP_B, keyVerdict, stsEntry, token, transportReport } from './fixtures';
+import { openPostgresForTest, openSqliteForTest, type OpenedStore } from './opened-stores';
 
-const FP_A = 'A'.repeat(40);
-const FP_B = 'B'.repeat(40);
-const key = (address: string) => ({
-  address,
-  verdict: 'valid' as const,
-  source: 'wkd' as const,
-  reasons: [] as string[],
-});
-const token = (id: string, hash: string) => ({
-  id,
-  name: `token ${id}`,
-  role: 'sender' as const,
-  hash,
-  createdAt: `2025-01-0${id}T00:00:00.000Z`,
-});
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sendguard-store-'));
-  dirs.push(dir);
-  return dir;
+/** A service store on a database of its own. */
+async function openService(kind: 'sqlite' | 'postgres'): Promise<OpenedStore> {
+  return kind === 'sqlite' ? openSqliteForTest() : openPostgresForTest(await server.newDatabase());
 }
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-describe.each([
-  ['memory', () => openMemoryStore()],
-  ['sqlite', () => openSqliteStore(tempDir())],
-])('%s store', (_name, open: () => Store) => {
+describe.each(['memory', 'sqlite', 'postgres'] as const)('%s store', (kind) => {
   let store: Store;
-  beforeEach(() => {
-    store = open();
+  beforeEach(async () => {
+    store = kind === 'memory' ? openMemoryStore() : (await openService(kind)).store;
   });
   afterEach(() => store.close());
 
   test('the verdict cache returns what was put, with its expiry, and overwrites by key', async () => {
     expect(await store.keyVerdicts.get('ann@example.org')).toBeUndefined();
-    await store.keyVerdicts.put('ann@example.org', key('ann@example.org'), 1000);
+    await store.keyVerdicts.put('ann@example.org', keyVerdict('ann@example.org'), 1000);
     expect(await store.keyVerdicts.get('ann@example.org')).toEqual({
-      value: key('ann@example.org'),
+      value: keyVerdict('ann@example.org'),
       expiresAt: 1000,
     });
-    await store.keyVerdicts.put('ann@example.org', { ...key('ann@example.org'), verdict: 'none' }, 2000);
+    await store.keyVerdicts.put(
+      'ann@example.org',
+      { ...keyVerdict('ann@example.org'), verdict: 'none' },
+      2000,
+    );
     expect(await store.keyVerdicts.get('ann@example.org')).toMatchObject({
       value: { verdict: 'none' },
       expiresAt: 2000,
     });
-    await store.keyVerdicts.put('ann@example.org', key('ann@example.org'), 1000);
-    expect((await store.keyVerdicts.get('ann@example.org'))?.value).toEqual(key('ann@example.org'));
+    await store.keyVerdicts.put('ann@example.org', keyVerdict('ann@example.org'), 1000);
+    expect((await store.keyVerdicts.get('ann@example.org'))?.value).toEqual(keyVerdict('ann@example.org'));
     await store.keyVerdicts.delete('ann@example.org');
     expect(await store.keyVerdicts.get('ann@example.org')).toBeUndefined();
   });
 
   test('deleteExpired removes only entries that expired before now', async () => {
-    await store.keyVerdicts.put('old@example.org', key('old@example.org'), 100);
-    await store.keyVerdicts.put('new@example.org', key('new@example.org'), 300);
+    await store.keyVerdicts.put('old@example.org', keyVerdict('old@example.org'), 100);
+    await store.keyVerdicts.put('new@example.org', keyVerdict('new@example.org'), 300);
     expect(await store.keyVerdicts.deleteExpired(200)).toBe(1);
     expect(await store.keyVerdicts.get('old@example.org')).toBeUndefined();
     expect(await store.keyVerdicts.get('new@example.org')).toBeDefined();
   });
 
   test('a stored value is a copy: mutating it changes nothing stored', async () => {
-    const value = key('ann@example.org');
+    const value = keyVerdict('ann@example.org');
     await store.keyVerdicts.put('ann@example.org', value, 1000);
     value.reasons.push('tampered');
     const read = await store.keyVerdicts.get('ann@example.org');
@@ -144,116 +131,104 @@ describe.each([
   });
 });
 
-describe('sqlite store on disk', () => {
-  test('keeps its data across a reopen and runs in WAL mode', async () => {
-    const dir = tempDir();
-    const first = openSqliteStore(dir);
-    await first.keyVerdicts.put('ann@example.org', key('ann@example.org'), 1000);
-    await first.tokens.insert(token('1', 'h1'));
-    await first.close();
-    const second = openSqliteStore(dir);
-    expect((await second.keyVerdicts.get('ann@example.org'))?.value).toEqual(key('ann@example.org'));
-    expect(await second.tokens.findByHash('h1')).toBeDefined();
-    await second.close();
-    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    db.close();
+describe.each(['sqlite', 'postgres'] as const)('%s service store', (kind) => {
+  let opened: OpenedStore;
+  let store: ServiceStore;
+  beforeEach(async () => {
+    opened = await openService(kind);
+    store = opened.store;
+  });
+  afterEach(() => store.close());
+
+  test('says which database it is', () => {
+    expect(store.kind).toBe(kind);
   });
 
-  test('the schema holds no table that nothing uses: the domain verdict cache left with step 3', () => {
-    const db = new Database(':memory:');
-    migrate(db);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
-      name: string;
-    }[];
-    expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['key_verdicts', 'pins', 'escrow_messages']),
-    );
-    expect(tables.map((t) => t.name)).not.toContain('domain_verdicts');
-    db.close();
-  });
-
-  test('migrations are recorded once and re-running them changes nothing', () => {
-    const db = new Database(':memory:');
-    const newest = MIGRATIONS.at(-1)!.version;
-    expect(migrate(db)).toBe(newest);
-    expect(migrate(db)).toBe(newest);
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual(
-      MIGRATIONS.map((m) => ({ version: m.version })),
-    );
-    db.close();
-  });
-
-  test('each step applied is stamped by the clock given', () => {
-    const db = new Database(':memory:');
-    const clock = new ManualClock(Date.parse('2026-03-04T05:06:07.000Z'));
-    migrate(db, MIGRATIONS, clock);
-    expect(db.prepare('SELECT DISTINCT applied_at FROM schema_migrations').all()).toEqual([
-      { applied_at: '2026-03-04T05:06:07.000Z' },
-    ]);
-    db.close();
-  });
-
-  test('step 4: tokens issued before owners existed keep working, without an owner', async () => {
-    const dir = tempDir();
-    const db = new Database(join(dir, DATABASE_FILE));
-    migrate(
-      db,
-      MIGRATIONS.filter((m) => m.version < 4),
-    );
-    db.prepare(
-      "INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES ('1', 'token 1', 'sender', 'h1', '2025-01-01T00:00:00.000Z')",
-    ).run();
-    db.close();
-    const store = openSqliteStore(dir);
-    expect(await store.tokens.findByHash('h1')).toEqual(token('1', 'h1'));
-    await store.close();
-  });
-
-  test('a later step applies on top of an existing database, in order', () => {
-    const db = new Database(':memory:');
-    migrate(db);
-    const next = { version: MIGRATIONS.at(-1)!.version + 1, sql: 'ALTER TABLE pins ADD COLUMN note TEXT' };
-    migrate(db, [...MIGRATIONS, next]);
-    expect(db.prepare("SELECT name FROM pragma_table_info('pins') WHERE name = 'note'").get()).toEqual({
-      name: 'note',
+  test('transport reports and MTA-STS policies: returned as put, overwritten by domain, purged once expired', async () => {
+    await store.transportReports.put('a.example', transportReport('a.example'), 100);
+    await store.transportReports.put('b.example', transportReport('b.example'), 300);
+    await store.stsPolicies.put('a.example', stsEntry('a.example'), 100);
+    expect(await store.transportReports.get('a.example')).toEqual({
+      value: transportReport('a.example'),
+      expiresAt: 100,
     });
-    db.close();
+    expect(await store.stsPolicies.get('a.example')).toEqual({
+      value: stsEntry('a.example'),
+      expiresAt: 100,
+    });
+    await store.transportReports.put('a.example', { ...transportReport('a.example'), verdict: 'none' }, 200);
+    expect(await store.transportReports.get('a.example')).toMatchObject({
+      value: { verdict: 'none' },
+      expiresAt: 200,
+    });
+    expect(await store.transportReports.deleteExpired(250)).toBe(1);
+    expect(await store.transportReports.get('a.example')).toBeUndefined();
+    expect(await store.transportReports.get('b.example')).toBeDefined();
+    expect(await store.stsPolicies.get('a.example')).toBeDefined();
+    await store.stsPolicies.delete('a.example');
+    expect(await store.stsPolicies.get('a.example')).toBeUndefined();
   });
 
-  test('a failing step leaves the database as it was', () => {
-    const db = new Database(':memory:');
-    migrate(db);
-    const broken = [
-      ...MIGRATIONS,
-      { version: 90, sql: 'CREATE TABLE half (x INTEGER)' },
-      { version: 91, sql: 'NOT SQL' },
-    ];
-    expect(() => migrate(db, broken)).toThrow();
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
-    expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(
-      MIGRATIONS.at(-1)!.version,
-    );
-    db.close();
+  test.each([
+    ['key_verdicts', 'assessment', 'keyVerdicts', 'ann@example.org'],
+    ['transport_reports', 'report', 'transportReports', 'a.example'],
+    ['sts_policies', 'entry', 'stsPolicies', 'a.example'],
+  ] as const)('a %s row that no longer reads as its kind is a miss', async (table, column, cache, key) => {
+    const values = {
+      keyVerdicts: keyVerdict(key),
+      transportReports: transportReport(key),
+      stsPolicies: stsEntry(key),
+    };
+    for (const text of ['{"verdict":"great"}', 'not JSON', '[]']) {
+      await store[cache].put(key, values[cache] as never, 1000);
+      await opened.raw(`UPDATE ${table} SET ${column} = '${text}'`);
+      expect(await store[cache].get(key)).toBeUndefined();
+    }
   });
 
-  test('a database from newer code is refused, not downgraded', () => {
-    const db = new Database(':memory:');
-    migrate(db, [...MIGRATIONS, { version: 99, sql: 'SELECT 1' }]);
-    expect(() => migrate(db)).toThrow(expect.objectContaining({ code: 'STORE_TOO_NEW' }));
-    db.close();
+  test('settings: the first value stored under a name stays', async () => {
+    expect(await store.settings.get('escrow.keyCheck')).toBeUndefined();
+    expect(await store.settings.putIfAbsent('escrow.keyCheck', 'first')).toBe('first');
+    expect(await store.settings.putIfAbsent('escrow.keyCheck', 'second')).toBe('first');
+    expect(await store.settings.get('escrow.keyCheck')).toBe('first');
+    expect(await store.settings.putIfAbsent('other', 'second')).toBe('second');
   });
 
-  test('a cached row that no longer reads as an assessment is a miss', async () => {
-    const dir = tempDir();
-    const store = openSqliteStore(dir);
-    await store.keyVerdicts.put('ann@example.org', key('ann@example.org'), 1000);
-    await store.close();
-    const db = new Database(join(dir, DATABASE_FILE));
-    db.prepare('UPDATE key_verdicts SET assessment = \'{"verdict":"great"}\'').run();
-    db.close();
-    const reopened = openSqliteStore(dir);
-    expect(await reopened.keyVerdicts.get('ann@example.org')).toBeUndefined();
-    await reopened.close();
+  test('rate counters: each hit counts in its window; a hit after the window ends starts a new one', async () => {
+    const { rateCounters } = store;
+    expect(await rateCounters.hit('ip:a', 1000, 5000)).toEqual({ count: 1, resetAt: 6000 });
+    expect(await rateCounters.hit('ip:a', 1000, 5500)).toEqual({ count: 2, resetAt: 6000 });
+    expect(await rateCounters.hit('ip:b', 2000, 5500)).toEqual({ count: 1, resetAt: 7500 });
+    expect(await rateCounters.hit('ip:a', 1000, 5999)).toEqual({ count: 3, resetAt: 6000 });
+    expect(await rateCounters.hit('ip:a', 1000, 6000)).toEqual({ count: 1, resetAt: 7000 });
+    expect(await rateCounters.deleteExpired(7200)).toBe(1);
+    expect(await rateCounters.hit('ip:b', 2000, 7300)).toEqual({ count: 2, resetAt: 7500 });
+    expect(await rateCounters.deleteExpired(8000)).toBe(1);
+    expect(await rateCounters.hit('ip:b', 2000, 8000)).toEqual({ count: 1, resetAt: 10_000 });
+  });
+
+  test('exclusive: a task nobody else runs runs, and its result or error comes back', async () => {
+    expect(await store.exclusive.run('purge', async () => 42)).toBe(42);
+    await expect(
+      store.exclusive.run('purge', async () => {
+        throw new Error('the purge failed');
+      }),
+    ).rejects.toThrow('the purge failed');
+    // The failure released the work for the next run.
+    expect(await store.exclusive.run('purge', async () => 'again')).toBe('again');
+  });
+
+  test('escrow blobs: appended at the exact offset only, read back whole, deleted with their message', async () => {
+    const blobs = store.escrowBlobs;
+    expect(await blobs.append('m1', 'blob-0', 0, Buffer.from('hello '))).toBe(true);
+    expect(await blobs.append('m1', 'blob-0', 0, Buffer.from('again '))).toBe(false);
+    expect(await blobs.append('m1', 'blob-0', 6, Buffer.from('world'))).toBe(true);
+    expect(await blobs.size('m1', 'blob-0')).toBe(11);
+    const chunks: Buffer[] = [];
+    for await (const chunk of blobs.read('m1', 'blob-0') as Readable)
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    expect(Buffer.concat(chunks).toString()).toBe('hello world');
+    await blobs.deleteMessage('m1');
+    expect(await blobs.size('m1', 'blob-0')).toBe(0);
   });
 });

@@ -1,0 +1,16 @@
+/** The store the configuration asks for: SQLite in the data directory, or PostgreSQL at `database.url`. */
+import { systemClock, type Clock } from '../../core/clock';
+import type { Config } from '../config/schema';
+import { openPostgresStore } from './postgres/open';
+import { openSqliteStore } from './sqlite';
+import type { ServiceStore } from './store';
+
+export async function openServiceStore(
+  config: Pick<Config, 'dataDir' | 'database'>,
+  clock: Clock = systemClock,
+): Promise<ServiceStore> {
+  const { url, poolSize } = config.database;
+  return url === undefined
+    ? openSqliteStore(config.dataDir, clock)
+    : openPostgresStore(url, { clock, poolSize });
+}

@@ -1,0 +1,129 @@
+/**
+ * Nodes sharing one database tell each other what they changed: a write to a cache other nodes may hold in memory
+ * sends `{ node, cache, key }` on one channel (pg_notify, in the statement or transaction of the write, so it is
+ * delivered only when the write commits), and every node listens on one connection of its own.
+ *
+ * A notification sent while a node's listening connection is down is lost to it: after a reconnect the node hears
+ * changes from then on, and what its memory fronts held from before lives until its own expiry.
+ */
+import pg from 'pg';
+import type { Change, ChangedCache, ChangeFeed } from '../store';
+import { connectionSettings } from './pool';
+
+export const CHANGES_CHANNEL = 'sendguard_changes';
+
+/** What a node announces it changed. */
+export interface Announcement extends Change {
+  node: string;
+}
+
+/**
+ * `statement`, which must end in `RETURNING 1`, made into one statement that also announces `change`: it returns
+ * one row, `changed` = how many rows the statement wrote, and its notification goes out when it commits.
+ */
+export function announcing(
+  statement: string,
+  params: readonly unknown[],
+  change: Announcement,
+): { text: string; values: unknown[] } {
+  return {
+    text: `WITH written AS (${statement})
+      SELECT (SELECT count(*) FROM written)::integer AS changed, pg_notify('${CHANGES_CHANNEL}', $${params.length + 1})`,
+    values: [...params, JSON.stringify(change)],
+  };
+}
+
+const CACHES: ReadonlySet<string> = new Set<ChangedCache>(['keyVerdicts', 'transportReports', 'keyring']);
+
+/** The change a payload announces, unless it is this node's own or not one we understand (a newer node's). */
+function parseChange(payload: string | undefined, ownNode: string): Change | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload ?? '');
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { node, cache, key } = raw as Record<string, unknown>;
+  if (node === ownNode || typeof cache !== 'string' || !CACHES.has(cache) || typeof key !== 'string')
+    return undefined;
+  return { cache: cache as ChangedCache, key };
+}
+
+const FIRST_RETRY_MS = 100;
+const LAST_RETRY_MS = 10_000;
+
+export interface ListeningFeed extends ChangeFeed {
+  /** Stops listening for good: closes the connection and any reconnect waiting. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens as `node` on a connection of its own. Resolves once the first LISTEN is in place, so a change another
+ * node commits after this returns is heard; rejects when that first connection fails. A connection lost later is
+ * opened again, waiting longer after each failure (up to ten seconds).
+ */
+export async function listenForChanges(url: string, node: string): Promise<ListeningFeed> {
+  const listeners = new Set<(change: Change) => void>();
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = FIRST_RETRY_MS;
+  let closed = false;
+
+  const reconnectLater = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().then(
+        () => (delay = FIRST_RETRY_MS),
+        () => {
+          delay = Math.min(delay * 2, LAST_RETRY_MS);
+          reconnectLater();
+        },
+      );
+    }, delay);
+    retry.unref();
+  };
+
+  const connect = async () => {
+    const next = new pg.Client(connectionSettings(url));
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      next.end().catch(() => undefined);
+      if (client !== next) return;
+      client = undefined;
+      reconnectLater();
+    };
+    next.on('notification', (message) => {
+      const change = parseChange(message.payload, node);
+      if (change) for (const listener of listeners) listener(change);
+    });
+    next.on('error', onLost);
+    next.on('end', onLost);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      onLost();
+      throw error;
+    }
+    if (lost) throw new Error('the connection listening for changes closed as it opened');
+    if (closed) await next.end();
+    else client = next;
+  };
+
+  await connect();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
