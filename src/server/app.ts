@@ -37,10 +37,19 @@ import { observeRequests } from './observability/http-metrics';
 import { loggerOptions, type LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
 import type { KeyInspector, KeyService, TransportService } from './services';
-import type { Store } from './store/store';
+import { sharedRateLimitStore } from './api/rate-limit-store';
+import { memoryRateCounters, noChanges } from './store/one-process';
+import type { ChangeFeed, RateCounters, Store } from './store/store';
 
 export interface AppDeps {
   store: Store;
+  /**
+   * What the API's rate limits count in (the service store's, shared by the nodes on one database); this
+   * process's memory by default.
+   */
+  rateCounters?: RateCounters;
+  /** Other nodes' changes (the service store's), after which the served policy is worked out again. */
+  changes?: ChangeFeed;
   policy: Policy;
   transport: TransportService;
   keys: KeyService;
@@ -69,6 +78,11 @@ function callerKey(request: FastifyRequest): string {
     : `ip:${clientNetwork(request.ip)}`;
 }
 
+/** Per client network (IPv6 by /64); set apart from `callerKey`'s keys: both limits count in the same counters. */
+function networkKey(request: FastifyRequest): string {
+  return `network:${clientNetwork(request.ip)}`;
+}
+
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.https ? { https: deps.https } : {}),
@@ -92,6 +106,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock: deps.clock ?? systemClock,
   };
 
+  const stopFollowing = context.servedPolicy.follow(deps.changes ?? noChanges, (err) =>
+    app.log.error({ err }, 'the served policy could not be worked out again after a keyring change'),
+  );
+  app.addHook('onClose', async () => stopFollowing());
   installErrorHandling(app);
   if (config.auth.devNoAuth) app.addHook('onRequest', refuseForeignHost(config.publicUrl));
   observeRequests(app, metrics);
@@ -103,7 +121,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(rateLimit, {
     max: config.limits.rateLimit.perIp.max,
     timeWindow: config.limits.rateLimit.perIp.windowMs,
-    keyGenerator: (request) => clientNetwork(request.ip),
+    store: sharedRateLimitStore(deps.rateCounters ?? memoryRateCounters(), context.clock, 'api:'),
+    keyGenerator: networkKey,
     errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl),
   });
   await app.register(swagger, {

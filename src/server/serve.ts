@@ -1,7 +1,9 @@
 /**
  * The running service: configuration → store → policy → the real transport and key services → the app, plus the
  * browser side, listening. `sendguard serve` and `npm start` call this; tests call `createServer` and listen on
- * an ephemeral port.
+ * an ephemeral port. The store is SQLite in the data directory, or PostgreSQL shared with other nodes: what this
+ * node keeps in memory in front of it (key verdicts, transport reports, the served policy) is dropped when another
+ * node changes it.
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -18,13 +20,12 @@ import { keyInspector, keyringInStore, keyrings } from './keys/store-backed';
 import type { LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { intervalSchedule, type Schedule } from './schedule';
-import type { TransportService } from './services';
 import { withMemoryFront } from './store/memory-front';
+import { openServiceStore } from './store/open';
 import { purgeExpiredPeriodically } from './store/purge-expired';
-import { openSqliteStore } from './store/sqlite';
-import type { Store } from './store/store';
-import { MemoryStsCache } from './transport/mta-sts';
-import { CachingTransportService } from './transport/service';
+import type { ServiceStore } from './store/store';
+import { storedStsCache } from './transport/mta-sts';
+import { CachingTransportService, storedReportCache } from './transport/service';
 import { createSignInDirectory } from './escrow/sign-in/from-config';
 import outlookDeployment from './web/outlook-deployment';
 import { manifestSignIn } from './web/manifests';
@@ -48,7 +49,7 @@ interface ServerOptions {
 /** The check services, on one clock, counting transport cache hits into the shared metrics. */
 function services(
   config: Config,
-  store: Store,
+  store: ServiceStore,
   metrics: Metrics,
   {
     ca,
@@ -68,12 +69,15 @@ function services(
     deps: {
       dns,
       heloName: config.transport.heloName ?? hostname(),
-      stsCache: new MemoryStsCache(),
+      stsCache: storedStsCache(store.stsPolicies),
       ...network,
     },
     checkDeadlineMs: config.limits.lookupDeadlineMs,
     maxConcurrentProbes: config.transport.maxConcurrentProbes,
+    cache: storedReportCache(store.transportReports, clock),
     clock,
+    // The API counts outcomes; only the service knows whether an answer came from its cache.
+    onCacheLookup: (result) => metrics.cacheLookups.inc({ check: 'transport', result }),
   });
   const orgKeyring = keyringInStore(store.keyring);
   const keys = new CachingKeyService(
@@ -88,21 +92,34 @@ function services(
     },
     { ...policy.keys, vksBaseUrl: config.keys.vksUrl, cache: store.keyVerdicts },
   );
-  // The API counts outcomes; only the service knows whether an answer came from its cache.
-  const countedTransport: TransportService = {
-    assess(domain, opts) {
-      metrics.cacheLookups.inc({ check: 'transport', result: transport.cached(domain) ? 'hit' : 'miss' });
-      return transport.assess(domain, opts);
+  const signIn = createSignInDirectory(config, { dns, network, clock, onLookupError: onSignInLookupError });
+  return { transport, keys, signIn };
+}
+
+/**
+ * The store with the caches the send path reads for every recipient held in memory too, each entry dropped when
+ * another node changes or deletes it. Closing it stops listening, then closes the store.
+ */
+function withMemoryFronts(store: ServiceStore): ServiceStore {
+  const { changes } = store;
+  const keyVerdicts = withMemoryFront(store.keyVerdicts, { changes, cache: 'keyVerdicts' });
+  const transportReports = withMemoryFront(store.transportReports, { changes, cache: 'transportReports' });
+  return {
+    ...store,
+    keyVerdicts,
+    transportReports,
+    close: async () => {
+      keyVerdicts.stopListening();
+      transportReports.stopListening();
+      await store.close();
     },
   };
-  const signIn = createSignInDirectory(config, { dns, network, clock, onLookupError: onSignInLookupError });
-  return { transport: countedTransport, keys, signIn };
 }
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   const clock = options.clock ?? systemClock;
-  const stored = openSqliteStore(config.dataDir, clock);
-  const store: Store = { ...stored, keyVerdicts: withMemoryFront(stored.keyVerdicts) };
+  const stored = await openServiceStore(config, clock);
+  const store = withMemoryFronts(stored);
   try {
     const policy = await loadPolicyFile(config);
     const metrics = createMetrics();
@@ -120,12 +137,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     });
     const app = await buildApp(config, {
       store,
+      rateCounters: store.rateCounters,
+      changes: store.changes,
       policy,
       ...checks,
       keyInspector,
       metrics,
       clock,
-      escrow: { store: stored.escrow, signIn, ...(options.schedule ? { schedule: options.schedule } : {}) },
+      escrow: { store, signIn, ...(options.schedule ? { schedule: options.schedule } : {}) },
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
@@ -141,11 +160,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...(config.auth.entra ? { entraIssuer: config.auth.entra.issuer } : {}),
       simulatedSignIn: config.tryIt.simulatedSignIn,
     });
-    const stopPurging = purgeExpiredPeriodically(store.keyVerdicts, {
+    const stopPurging = purgeExpiredPeriodically(store, {
       clock,
       schedule: options.schedule ?? intervalSchedule,
       everyMs: config.purgeIntervalMs,
-      onError: (err) => app.log.error({ err }, 'purging expired key verdicts failed'),
+      onError: (err) => app.log.error({ err }, 'purging expired cache entries and rate counters failed'),
     });
     app.addHook('onClose', async () => stopPurging());
     return {
@@ -157,7 +176,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       },
     };
   } catch (error) {
-    await stored.close();
+    await store.close();
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * A real escrow server for tests: Fastify on 127.0.0.1 with an ephemeral port, the service's error handling and
  * configuration parsing, the real auth plugin, the escrow plugin on the service's SQLite store in a fresh data
- * directory, and the built portal at `/pickup/` with the headers the plugin prescribes. The clock and the purge
- * timer are the test's to drive.
+ * directory (or on a store the test opened, PostgreSQL say), and the built portal at `/pickup/` with the headers
+ * the plugin prescribes. The clock and the purge timer are the test's to drive.
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -19,11 +19,11 @@ import type { SignInProvider } from '../../src/core/escrow/wire';
 import { installErrorHandling } from '../../src/server/api/errors';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import authPlugin from '../../src/server/auth/plugin';
-import { fileBlobStore, type BlobStore } from '../../src/server/escrow/blobs';
+import type { BlobStore } from '../../src/server/escrow/blobs';
 import type { Mailer, OutgoingMail } from '../../src/server/escrow/mailer';
 import type { SignInDirectory } from '../../src/server/escrow/sign-in-directory';
 import type { EscrowStore } from '../../src/server/escrow/store';
-import type { TokenOwner } from '../../src/server/store/store';
+import type { ServiceStore, TokenOwner } from '../../src/server/store/store';
 import escrowPlugin, { PORTAL_HEADERS } from '../../src/server/escrow/plugin';
 import type { EscrowSettingsInput } from '../../src/server/config/escrow';
 import { parseConfig } from '../../src/server/config/load';
@@ -88,6 +88,11 @@ export async function startEscrowServer(options: {
   wrapStore?: (store: EscrowStore) => EscrowStore;
   /** Wraps the real blob store (`<dataDir>/escrow-blobs`), for tests that hold a write at a chosen moment. */
   wrapBlobs?: (blobs: BlobStore) => BlobStore;
+  /**
+   * The service's store to run on, which the test closes (PostgreSQL shared by two servers, say); the server's
+   * own SQLite store in `dataDir` otherwise.
+   */
+  store?: ServiceStore;
   /** Who vouches for recipients by sign-in; the service's default (none) otherwise. */
   signIn?: SignInDirectory;
 }): Promise<EscrowServer> {
@@ -97,7 +102,7 @@ export async function startEscrowServer(options: {
   const config = parseConfig({ publicUrl: url, dataDir, escrow: options.config ?? {} });
   const clock = new ManualClock(Date.now());
   let purgeTask: () => void = () => undefined;
-  const store = openSqliteStore(dataDir);
+  const store = options.store ?? openSqliteStore(dataDir);
   const { tokens } = store;
   // Secure pickup names the sender after the token's owner.
   const { token } = await issueApiToken(tokens, { name: 'sender', role: 'sender', owner: SENDER });
@@ -122,11 +127,9 @@ export async function startEscrowServer(options: {
           dataDir: config.dataDir,
           purgeIntervalMs: config.purgeIntervalMs,
         },
-        store: options.wrapStore ? options.wrapStore(store.escrow) : store.escrow,
+        store: options.wrapStore ? { ...store, escrow: options.wrapStore(store.escrow) } : store,
         mailer: options.mailer,
-        ...(options.wrapBlobs
-          ? { blobs: options.wrapBlobs(fileBlobStore(join(dataDir, 'escrow-blobs'))) }
-          : {}),
+        ...(options.wrapBlobs ? { blobs: options.wrapBlobs(store.escrowBlobs) } : {}),
         ...(options.signIn ? { signIn: options.signIn } : {}),
         clock,
         schedule: (task) => {
@@ -146,7 +149,7 @@ export async function startEscrowServer(options: {
       for (const [name, value] of Object.entries(PORTAL_HEADERS)) res.setHeader(name, value);
     },
   });
-  app.addHook('onClose', () => store.close());
+  if (!options.store) app.addHook('onClose', () => store.close());
   await app.listen({ host: '127.0.0.1', port });
   return {
     app,

@@ -135,7 +135,7 @@ describe('through the whole app', () => {
     const store = openSqliteStore(dataDir);
     ({ app } = await testApp({
       config: { dataDir, ...config },
-      deps: { store, escrow: { store: store.escrow, mailer: recordingMailer() } },
+      deps: { store, escrow: { store, mailer: recordingMailer() } },
     }));
     app.addHook('onClose', () => store.close());
     await app.listen({ port: 0, host: '127.0.0.1' });

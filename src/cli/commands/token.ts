@@ -1,11 +1,13 @@
 /**
- * `sendguard token`: API tokens for Thunderbird and the CLI, managed on the server's own data directory — how an
- * admin gets the first admin token before any exists (later ones can also be issued through the API).
+ * `sendguard token`: API tokens for Thunderbird and the CLI, managed in the server's own store (its data directory's
+ * SQLite, or the PostgreSQL database every node shares) — how an admin gets the first admin token before any exists
+ * (later ones can also be issued through the API).
  */
 import { parseArgs } from 'node:util';
 import { issueApiToken, parseTokenOwner, revokeToken } from '../../server/auth';
 import { loadConfig } from '../../server/config';
-import { openSqliteStore, type ApiTokenRecord, type TokenStore } from '../../server/store';
+import type { ApiTokenRecord, TokenStore } from '../../server/store';
+import { openServiceStore } from '../../server/store/open';
 import { UsageError, type CliIo } from '../io';
 import { SendguardError } from '../../core/errors';
 
@@ -13,10 +15,11 @@ export const TOKEN_HELP = `Usage: sendguard token issue --name NAME [--owner "NA
        sendguard token list [--config FILE]
        sendguard token revoke ID [--config FILE]
 
-Manages API tokens in the data directory of the server's configuration (--config FILE, SENDGUARD_CONFIG,
-SENDGUARD_DATA_DIR). A token is printed once, when issued; only its hash is stored. --owner names the person
-the token acts for, e.g. "Ana Example <ana@example.org>": secure pickup names them as the sender of what it
-sends. A token without an owner has no mailbox, so its secure messages name only the token.`;
+Manages API tokens in the store of the server's configuration (--config FILE, SENDGUARD_CONFIG): the
+PostgreSQL database of database.url (SENDGUARD_DATABASE_URL) when set, so a token serves every node sharing it,
+else the data directory (SENDGUARD_DATA_DIR). A token is printed once, when issued; only its hash is stored.
+--owner names the person the token acts for, e.g. "Ana Example <ana@example.org>": secure pickup names them as
+the sender of what it sends. A token without an owner has no mailbox, so its secure messages name only the token.`;
 
 /** `Ana Example <ana@example.org>`, `ana@example.org`, or `-` for none. */
 function ownerText({ owner }: ApiTokenRecord): string {
@@ -68,7 +71,7 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
   const [action, id] = positionals;
   if (action === undefined) throw new UsageError(`give an action: issue, list or revoke\n\n${TOKEN_HELP}`);
   const config = loadConfig({ ...(values.config ? { file: values.config } : {}), env: io.env });
-  const store = openSqliteStore(config.dataDir);
+  const store = await openServiceStore(config);
   try {
     switch (action) {
       case 'issue':

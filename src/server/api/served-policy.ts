@@ -3,10 +3,11 @@
  * organisation keyring uploaded through the API, so that the add-in can encrypt to it, and `escrow.maxMessageBytes`
  * is this service's own limit on a secure message, so that the pane can name a message too large for it before
  * splitting or uploading. Worked out once at start and again only when the keyring adds or removes the compliance
- * key, not on every request (every send reads it).
+ * key — through this node's API or, on a shared database, another node's — not on every request (every send reads
+ * it).
  */
 import type { Policy } from '../../core/policy/schema';
-import type { KeyringStore } from '../store/store';
+import type { ChangeFeed, KeyringStore } from '../store/store';
 
 export class ServedPolicy {
   private served: Policy;
@@ -54,6 +55,16 @@ export class ServedPolicy {
   /** After the keyring added, replaced or removed the key `fingerprint`: recomputed if it is the compliance key. */
   async keyringChanged(fingerprint: string): Promise<void> {
     if (fingerprint === this.policy.complianceKey?.fingerprint) await this.recompute();
+  }
+
+  /**
+   * Recomputes after other nodes' keyring changes too; returns the function that stops. A failed recomputation
+   * goes to `onError` (the served policy stays as it was until the next change).
+   */
+  follow(changes: ChangeFeed, onError: (error: unknown) => void): () => void {
+    return changes.subscribe((change) => {
+      if (change.cache === 'keyring') this.keyringChanged(change.key).catch(onError);
+    });
   }
 
   /** A failed keyring read fails its own caller only: the next recomputation still runs. */

@@ -248,9 +248,10 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 type ParsedConfig = z.output<typeof ConfigSchema>;
 /** Entra's settings as written: `resolveEntra` (config/entra.ts) fills in what derives from the deployment. */
 export type EntraSettings = z.output<typeof Entra>;
-/** The loaded configuration: paths absolute, `publicUrl` set, Entra's defaults resolved. */
-export type Config = Omit<ParsedConfig, 'auth'> & {
+/** The loaded configuration: paths absolute, `publicUrl` and the server key's file set, Entra's defaults resolved. */
+export type Config = Omit<ParsedConfig, 'auth' | 'escrow'> & {
   publicUrl: string;
   auth: Omit<ParsedConfig['auth'], 'entra'> & { entra?: ResolvedEntra };
+  escrow: ParsedConfig['escrow'] & { serverKeyFile: string };
 };
 export type EntraConfig = ResolvedEntra;

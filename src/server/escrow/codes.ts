@@ -39,13 +39,13 @@ export async function requestCode(
   messageId: string,
   address: string,
 ): Promise<void> {
-  const network = limitClient(ctx, request);
+  const network = await limitClient(ctx, request);
   const message = await findLiveMessage(ctx, messageId);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));
   if (!message || !recipient || !mailsCodes(recipient)) return;
   const sent = await ctx.store.countAudit(messageId, address, 'code-sent', ctx.clock.now() - HOUR);
   if (sent >= ctx.config.codeMailsPerRecipientPerHour) return;
-  if (ctx.codeRequests.hit(`${messageId} ${address} ${network}`, ctx.clock.now()) > 0) return;
+  if ((await ctx.codeRequests.hit(`${messageId} ${address} ${network}`, ctx.clock.now())) > 0) return;
   const code = String(randomInt(0, 10 ** ctx.config.codeDigits)).padStart(ctx.config.codeDigits, '0');
   await ctx.store.putCode({
     messageId,
@@ -78,7 +78,7 @@ export async function verifyCode(
   address: string,
   code: string,
 ): Promise<void> {
-  limitClient(ctx, request);
+  await limitClient(ctx, request);
   const reject = new EscrowError('ESCROW_CODE_REJECTED', MESSAGES.codeRejected);
   const message = await findLiveMessage(ctx, messageId);
   const recipient = message && (await ctx.store.getRecipient(messageId, address));

@@ -55,9 +55,9 @@ export async function liveMessage(ctx: EscrowContext, id: string): Promise<Messa
  * Refuses with 429 once this client's network is over its limit; a refused request changes no other counter.
  * Returns the network, for the counts kept per network.
  */
-export function limitClient(ctx: EscrowContext, request: FastifyRequest): string {
+export async function limitClient(ctx: EscrowContext, request: FastifyRequest): Promise<string> {
   const network = clientNetwork(request.ip);
-  const wait = ctx.perIp.hit(network, ctx.clock.now());
+  const wait = await ctx.perIp.hit(network, ctx.clock.now());
   if (wait > 0) throw rateLimited(wait);
   return network;
 }

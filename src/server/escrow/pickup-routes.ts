@@ -47,7 +47,7 @@ async function checkPasscode(
   recipient: RecipientRecord,
   given: string | undefined,
 ): Promise<void> {
-  limitClient(ctx, request);
+  await limitClient(ctx, request);
   const { address } = recipient;
   const wait = pendingWait(ctx, recipient);
   if (wait > 0) throw passcodeWait(wait);

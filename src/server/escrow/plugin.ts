@@ -1,15 +1,15 @@
 /**
  * The escrow area as one Fastify plugin. Register it inside the authenticated `/api/v1` scope with prefix
  * `/escrow`: sender routes use `request.caller`; recipient and sender-link routes are `public` and carry their
- * own proofs. Its settings arrive parsed with the service's configuration; its store is the escrow part of the
- * service's store (one database, one connection), which the service closes. Every other outside part (blobs,
- * mail, key, clock, timer) can be injected, with defaults from `config.dataDir` and `config.smtp`.
+ * own proofs. Its settings arrive parsed with the service's configuration; its state (messages, blobs, rate
+ * counters) is the escrow part of the service's store, which the service closes. Mail, key, clock and timer can be
+ * injected, with defaults from `config.escrow.serverKeyFile` and `config.smtp`.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { systemClock, type Clock } from '../../core/clock';
-import { fileBlobStore, type BlobStore } from './blobs';
+import type { ServiceStore } from '../store/store';
+import type { BlobStore } from './blobs';
 import type { EscrowConfig, EscrowContext } from './context';
 import { applyApiHeaders } from './headers';
 import { smtpMailer, type Mailer } from './mailer';
@@ -20,22 +20,33 @@ import { RateWindow } from './rate-window';
 import { replyRoutes } from './reply-routes';
 import { senderLinkRoutes } from './sender-link-routes';
 import { senderRoutes } from './sender-routes';
-import { loadServerKey, SERVER_KEY_FILE, type ServerKey } from './server-key';
+import { openServerKey, type ServerKey } from './server-key';
 import { NO_SIGN_IN, type SignInDirectory } from './sign-in-directory';
 import { signInRoutes } from './sign-in/routes';
-import type { EscrowStore } from './store';
 
 const HOUR = 3_600_000;
 
+/** What secure pickup keeps in the service's store: messages, ciphertext, rate counters, its key's check value. */
+export type EscrowServiceStore = Pick<
+  ServiceStore,
+  'escrow' | 'escrowBlobs' | 'rateCounters' | 'settings' | 'exclusive'
+>;
+
+/** The purge's name among the periodic work that runs on one node at a time. */
+export const ESCROW_PURGE = 'escrow-purge';
+
 export interface EscrowPluginOptions {
   config: EscrowConfig;
-  /** The escrow part of the service's store (`SqliteStore.escrow`; serve.ts opens it on `config.dataDir`). */
-  store: EscrowStore;
-  /** Default: `<dataDir>/escrow-blobs/`. */
+  /** The parts of the service's store secure pickup keeps its state in (serve.ts opens it). */
+  store: EscrowServiceStore;
+  /** Default: the store's `escrowBlobs`. */
   blobs?: BlobStore;
   /** Default: nodemailer to `config.smtp`. */
   mailer?: Mailer;
-  /** Default: `<dataDir>/escrow-server.key`, created on first start. */
+  /**
+   * Default: read from `config.serverKeyFile`, created on the very first start, and checked against the key the
+   * store's other nodes use.
+   */
   serverKey?: ServerKey;
   /** Who vouches for recipients' addresses by sign-in; default `NO_SIGN_IN` (no `sign-in` recipients). */
   signIn?: SignInDirectory;
@@ -47,18 +58,22 @@ export interface EscrowPluginOptions {
 }
 
 const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, options) => {
-  const { config } = options;
+  const { config, store } = options;
   const ctx: EscrowContext = {
     config,
-    store: options.store,
-    blobs: options.blobs ?? fileBlobStore(join(config.dataDir, 'escrow-blobs')),
+    store: store.escrow,
+    blobs: options.blobs ?? store.escrowBlobs,
     mailer: options.mailer ?? smtpMailer(config.smtp),
-    serverKey: options.serverKey ?? loadServerKey(join(config.dataDir, SERVER_KEY_FILE)),
+    serverKey: options.serverKey ?? (await openServerKey(config.serverKeyFile, store.settings)),
     signIn: options.signIn ?? NO_SIGN_IN,
     clock: options.clock ?? systemClock,
     random: options.random ?? randomBytes,
-    perIp: new RateWindow(config.perIp.max, config.perIp.windowMs),
-    codeRequests: new RateWindow(config.codesPerRecipientPerHour, HOUR),
+    perIp: new RateWindow(store.rateCounters, { prefix: 'escrow-ip:', ...config.perIp }),
+    codeRequests: new RateWindow(store.rateCounters, {
+      prefix: 'escrow-code:',
+      max: config.codesPerRecipientPerHour,
+      windowMs: HOUR,
+    }),
     log: app.log,
   };
 
@@ -78,7 +93,8 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
   const stopPurging = runPeriodically(
     options.schedule ?? intervalSchedule,
     config.purgeIntervalMs,
-    () => purgeOnce(ctx),
+    // Every node runs the timer; one at a time purges, so no two shred the same message at once.
+    () => store.exclusive.run(ESCROW_PURGE, () => purgeOnce(ctx)),
     (err) => app.log.error({ err }, 'escrow purge failed'),
   );
   app.addHook('onClose', async () => stopPurging());

@@ -1,40 +1,28 @@
 /**
- * A fixed-window counter per key (a client network, or a recipient on one), held in a bounded cache. When the
- * cache is full the least recently used window leaves: refusing newcomers instead would let one client holding
- * many addresses lock every other client out. Eviction only ever forgets a counter, so the worst an
- * address-rotating client gains is fresh windows for itself, never a refusal for someone else.
+ * A fixed-window limit per key (a client network, or a recipient on one) over the service's rate counters, which
+ * every node sharing the database counts into: a client spreading its tries over the nodes behind a balancer gets
+ * no more of them than from one. Each limiter keeps its counters under its own key prefix. How many counters are
+ * held, and for how long, is the counters' business (bounded in memory with SQLite, purged rows with PostgreSQL).
  */
-import { BoundedCache } from '../store/bounded-cache';
+import type { RateCounters } from '../store/store';
 
-interface Window {
-  count: number;
-  resetAt: number;
+export interface RateLimit {
+  /** Set apart from every other limiter's keys, e.g. `escrow-ip:`. */
+  prefix: string;
+  max: number;
+  windowMs: number;
 }
 
 export class RateWindow {
-  private readonly windows: BoundedCache<string, Window>;
-
   constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-    capacity = 100_000,
-  ) {
-    this.windows = new BoundedCache({ maxEntries: capacity });
-  }
+    private readonly counters: RateCounters,
+    private readonly limit: RateLimit,
+  ) {}
 
   /** Counts one hit for `key`; 0 when allowed, otherwise the milliseconds until its window ends. */
-  hit(key: string, now: number): number {
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, window);
-    }
-    if (window.count >= this.max) return window.resetAt - now;
-    window.count++;
-    return 0;
-  }
-
-  get size(): number {
-    return this.windows.size;
+  async hit(key: string, now: number): Promise<number> {
+    const { prefix, max, windowMs } = this.limit;
+    const { count, resetAt } = await this.counters.hit(`${prefix}${key}`, windowMs, now);
+    return count > max ? resetAt - now : 0;
   }
 }

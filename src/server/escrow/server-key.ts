@@ -1,12 +1,13 @@
 /**
  * The server key: it seals each message's server secret and keys the HMACs of codes and passcode checks, so a
  * copy of the database alone yields neither server secrets nor guessable code hashes. It lives in its own file
- * (or comes from configuration), never in the database.
+ * (`escrow.serverKeyFile`), never in the database; every node sharing a database has a copy of the same file.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SendguardError } from '../../core/errors';
+import type { Settings } from '../store/store';
 
 export const SERVER_KEY_FILE = 'escrow-server.key';
 
@@ -40,12 +41,65 @@ export class ServerKey {
   }
 }
 
-/** Reads the key file, or creates it (0600) on first start. */
-export function loadServerKey(file: string): ServerKey {
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+/** Where the key's check value is kept in the service's settings. */
+export const SERVER_KEY_CHECK_SETTING = 'escrow.serverKeyCheck';
+/** What the check value is an HMAC of: a fixed label, so the value tells keys apart and reveals nothing of them. */
+const CHECK_LABEL = 'sendguard escrow server key check';
+
+/** What a node without the right key must do; nodes sharing a database need the same key file. */
+const REMEDY = 'copy the key file from a node that already runs, or set escrow.serverKeyFile to where it is';
+
+/** The key's check value (base64): equal for equal keys, never the key. */
+export function serverKeyCheck(key: ServerKey): string {
+  return Buffer.from(key.mac(CHECK_LABEL)).toString('base64');
+}
+
+/** The key file's text, or undefined when there is no such file. */
+async function readKeyFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
-  chmodSync(file, 0o600);
-  return new ServerKey(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+}
+
+/**
+ * Creates the key file (0600) with a new random key. `wx`: when another node sharing the file system creates it at
+ * the same moment, its key is the one read back, so both nodes end up with the same key.
+ */
+async function createKeyFile(file: string): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  try {
+    await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFile(file, 'utf8');
+}
+
+/**
+ * The server key from `file`, created on the very first start. Its check value is kept in `settings` (the first
+ * node to start stores it): a node whose key differs, or that has no key file while the database already knows a
+ * key, refuses to start, since every message sealed with the other key would be lost to it.
+ */
+export async function openServerKey(file: string, settings: Settings): Promise<ServerKey> {
+  let text = await readKeyFile(file);
+  if (text === undefined) {
+    if ((await settings.get(SERVER_KEY_CHECK_SETTING)) !== undefined)
+      throw new SendguardError(
+        'ESCROW_SERVER_KEY_MISSING',
+        `the escrow server key file ${file} does not exist, but the database already holds secure messages sealed with a server key; a new key would open none of them: ${REMEDY}`,
+      );
+    text = await createKeyFile(file);
+  }
+  await chmod(file, 0o600);
+  const key = new ServerKey(Buffer.from(text.trim(), 'base64'));
+  const check = serverKeyCheck(key);
+  if ((await settings.putIfAbsent(SERVER_KEY_CHECK_SETTING, check)) !== check)
+    throw new SendguardError(
+      'ESCROW_SERVER_KEY_MISMATCH',
+      `the escrow server key in ${file} is not the key the database's secure messages were sealed with: ${REMEDY}`,
+    );
+  return key;
 }

@@ -1,10 +1,21 @@
 /**
- * Expired key verdicts are dropped on a timer. Reads already ignore them (the caller's clock decides), but nothing
- * else removes a row: without the purge the table would keep one row for every address ever looked up.
+ * Expired rows are dropped on a timer: key verdicts and transport reports past their lifetime, MTA-STS policies
+ * past their max_age, rate windows that ended. Reads already ignore them (the caller's clock decides), but nothing
+ * else removes a row: without the purge the tables would keep one row for every address and domain ever looked up.
+ * On a shared database one node at a time purges.
  */
 import type { Clock } from '../../core/clock';
 import { runPeriodically, type Schedule } from '../schedule';
-import type { VerdictCache } from './store';
+import type { ServiceStore } from './store';
+
+/** The purge's name among the periodic work that runs on one node at a time. */
+export const EXPIRED_ROWS_PURGE = 'expired-rows-purge';
+
+/** What the purge clears, and how it takes its turn among the nodes. */
+export type ExpiringState = Pick<
+  ServiceStore,
+  'keyVerdicts' | 'transportReports' | 'stsPolicies' | 'rateCounters' | 'exclusive'
+>;
 
 interface PurgeOptions {
   clock: Clock;
@@ -16,8 +27,19 @@ interface PurgeOptions {
   onError: (error: unknown) => void;
 }
 
-/** Starts the periodic purge of `cache`; returns the function that stops it. */
-export function purgeExpiredPeriodically<T>(cache: VerdictCache<T>, options: PurgeOptions): () => void {
+/** One pass over every expiring table, by one `now`; returns how many rows each lost. */
+export async function purgeExpired(state: ExpiringState, now: number) {
+  return {
+    keyVerdicts: await state.keyVerdicts.deleteExpired(now),
+    transportReports: await state.transportReports.deleteExpired(now),
+    stsPolicies: await state.stsPolicies.deleteExpired(now),
+    rateCounters: await state.rateCounters.deleteExpired(now),
+  };
+}
+
+/** Starts the periodic purge; returns the function that stops it. */
+export function purgeExpiredPeriodically(state: ExpiringState, options: PurgeOptions): () => void {
   const { clock, schedule, everyMs, onError } = options;
-  return runPeriodically(schedule, everyMs, () => cache.deleteExpired(clock.now()), onError);
+  const pass = () => state.exclusive.run(EXPIRED_ROWS_PURGE, () => purgeExpired(state, clock.now()));
+  return runPeriodically(schedule, everyMs, pass, onError);
 }

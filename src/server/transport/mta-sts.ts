@@ -7,6 +7,7 @@ import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import { messageOf, SendguardError } from '../../core/errors';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
+import type { VerdictCache } from '../store/store';
 import { fetchStsPolicy, StsFetchError, type StsFetchDeps } from './mta-sts-fetch';
 import { parseStsRecord, StsPolicyError, type StsPolicy, type TxtRecordStatus } from './mta-sts-parse';
 import type { TlsRptResultType } from './tls-rpt';
@@ -52,6 +53,17 @@ export class MemoryStsCache implements StsCache {
   async set(domain: string, entry: StsCacheEntry): Promise<void> {
     this.entries.set(domain, entry);
   }
+}
+
+/**
+ * Policies kept in the service's store (`stsPolicies`), until their max_age ends: shared by every node and kept over
+ * a restart, so a policy fetched once protects every later check (§5.1) even while its host is unreachable.
+ */
+export function storedStsCache(policies: VerdictCache<StsCacheEntry>): StsCache {
+  return {
+    get: async (domain) => (await policies.get(domain))?.value,
+    set: (domain, entry) => policies.put(domain, entry, entry.expiresAt),
+  };
 }
 
 export interface StsDeps extends StsFetchDeps {

@@ -9,6 +9,7 @@ import type { DomainAssessment } from '../../core/wire';
 import { untilAborted } from '../net/until-aborted';
 import type { LookupOptions, TransportService } from '../services';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
+import type { CacheEntry, VerdictCache } from '../store/store';
 import { SingleFlight } from '../../core/single-flight';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
@@ -19,9 +20,15 @@ import type { TransportReport } from './report';
  */
 export const PROBES_AT_ONCE_PER_CHECK = 10;
 
-interface ReportCache {
-  get(domain: string): TransportReport | undefined;
-  set(domain: string, report: TransportReport, expiresAt: number): void;
+/** Where reports are kept between checks: only unexpired ones are answered. Asynchronous: it may be a database. */
+export interface ReportCache {
+  get(domain: string): Promise<TransportReport | undefined>;
+  set(domain: string, report: TransportReport, expiresAt: number): Promise<void>;
+}
+
+/** Whether `entry` is still to be served at `now`: the caller's clock decides expiry, not the cache's. */
+function fresh<T>(entry: CacheEntry<T> | undefined, now: number): T | undefined {
+  return entry !== undefined && entry.expiresAt > now ? entry.value : undefined;
 }
 
 /**
@@ -30,27 +37,36 @@ interface ReportCache {
  * addresses), so the cache is bounded by entries and by the reports' total JSON size.
  */
 export class MemoryReportCache implements ReportCache {
-  private readonly entries: BoundedCache<string, { report: TransportReport; expiresAt: number }>;
+  private readonly entries: BoundedCache<string, CacheEntry<TransportReport>>;
 
   constructor(
     private readonly clock: Clock = systemClock,
     maxEntries = 100_000,
     maxSize = 128 * 1024 * 1024,
   ) {
-    this.entries = new BoundedCache({ maxEntries, maxSize, sizeOf: (entry) => jsonSize(entry.report) });
+    this.entries = new BoundedCache({ maxEntries, maxSize, sizeOf: (entry) => jsonSize(entry.value) });
   }
 
-  get(domain: string): TransportReport | undefined {
-    const entry = this.entries.get(domain);
-    if (!entry) return undefined;
-    if (entry.expiresAt > this.clock.now()) return entry.report;
-    this.entries.delete(domain);
-    return undefined;
+  async get(domain: string): Promise<TransportReport | undefined> {
+    const report = fresh(this.entries.get(domain), this.clock.now());
+    if (!report) this.entries.delete(domain);
+    return report;
   }
 
-  set(domain: string, report: TransportReport, expiresAt: number): void {
-    this.entries.set(domain, { report, expiresAt });
+  async set(domain: string, report: TransportReport, expiresAt: number): Promise<void> {
+    this.entries.set(domain, { value: report, expiresAt });
   }
+}
+
+/**
+ * Reports kept in the service's store (`transportReports`, with a memory front in serve.ts): persisted and shared,
+ * so that neither a restart nor another node checks a domain again within its report's lifetime.
+ */
+export function storedReportCache(reports: VerdictCache<TransportReport>, clock: Clock): ReportCache {
+  return {
+    get: async (domain) => fresh(await reports.get(domain), clock.now()),
+    set: (domain, report, expiresAt) => reports.put(domain, report, expiresAt),
+  };
 }
 
 interface TransportServiceOptions {
@@ -62,6 +78,8 @@ interface TransportServiceOptions {
   cache?: ReportCache;
   /** Wall time for the cache's expiry, and the checks' clock. */
   clock?: Clock;
+  /** Told of every cache lookup, for the service's metrics: whether the report came from the cache. */
+  onCacheLookup?: (result: 'hit' | 'miss') => void;
 }
 
 function toAssessment(report: TransportReport): DomainAssessment {
@@ -90,17 +108,18 @@ export class CachingTransportService implements TransportService {
   }
 
   /** The cached report if fresh, without starting anything. */
-  cached(input: string): TransportReport | undefined {
+  cached(input: string): Promise<TransportReport | undefined> {
     return this.cache.get(normalizeDomain(input));
   }
 
   /** The domain's report: from the cache, from a check already running, or from a new check. */
-  report(input: string): Promise<TransportReport> {
+  async report(input: string): Promise<TransportReport> {
     const domain = normalizeDomain(input);
-    const hit = this.cache.get(domain);
+    const hit = await this.cache.get(domain);
+    this.options.onCacheLookup?.(hit ? 'hit' : 'miss');
     if (hit) {
       this.stats.cacheHits++;
-      return Promise.resolve(hit);
+      return hit;
     }
     this.stats.cacheMisses++;
     // Not tied to any one caller's signal: a caller that stops waiting leaves the check to finish for the next.
@@ -109,7 +128,7 @@ export class CachingTransportService implements TransportService {
       const report = await checkDomain(domain, this.depsForOneCheck(), {
         deadlineMs: this.options.checkDeadlineMs,
       });
-      this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
+      await this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
       return report;
     });
   }

@@ -265,7 +265,7 @@ describe('POST /api/v1/assess', () => {
       deps: {
         store,
         escrow: {
-          store: store.escrow,
+          store,
           mailer: { send: async () => undefined },
           signIn: {
             providerFor: async (address) =>

@@ -90,7 +90,7 @@ describe('attack: a forged X-Forwarded-For in the escrow audit', () => {
     const store = openSqliteStore(dataDir);
     const { app } = await testApp({
       config: { auth: { apiTokens: true }, dataDir, ...config },
-      deps: { store, escrow: { store: store.escrow, mailer: recordingMailer() } },
+      deps: { store, escrow: { store, mailer: recordingMailer() } },
     });
     app.addHook('onClose', () => store.close());
     running = app;

@@ -75,29 +75,30 @@ describe('MemoryReportCache', () => {
   const report = (domain: string, banner = 'mx ready'): TransportReport =>
     ({ domain, verdict: 'encrypted', reasons: [banner] }) as unknown as TransportReport;
 
-  test('reports from many domains push the oldest out rather than grow the process', () => {
+  test('reports from many domains push the oldest out rather than grow the process', async () => {
     const cache = new MemoryReportCache(new ManualClock(0), 2);
-    for (const domain of ['a.example', 'b.example', 'c.example']) cache.set(domain, report(domain), 1000);
-    expect(cache.get('a.example')).toBeUndefined();
-    expect(cache.get('c.example')).toMatchObject({ domain: 'c.example' });
+    for (const domain of ['a.example', 'b.example', 'c.example'])
+      await cache.set(domain, report(domain), 1000);
+    expect(await cache.get('a.example')).toBeUndefined();
+    expect(await cache.get('c.example')).toMatchObject({ domain: 'c.example' });
   });
 
-  test('a few hostile reports full of evidence cannot fill the cache beyond its size', () => {
+  test('a few hostile reports full of evidence cannot fill the cache beyond its size', async () => {
     const cache = new MemoryReportCache(new ManualClock(0), 1000, 100_000);
-    cache.set('small.example', report('small.example'), 1000);
+    await cache.set('small.example', report('small.example'), 1000);
     for (let n = 0; n < 5; n++)
-      cache.set(`big${n}.example`, report(`big${n}.example`, 'x'.repeat(30_000)), 1000);
-    expect(cache.get('small.example')).toBeUndefined();
-    expect(cache.get('big4.example')).toBeDefined();
-    expect(cache.get('big0.example')).toBeUndefined();
+      await cache.set(`big${n}.example`, report(`big${n}.example`, 'x'.repeat(30_000)), 1000);
+    expect(await cache.get('small.example')).toBeUndefined();
+    expect(await cache.get('big4.example')).toBeDefined();
+    expect(await cache.get('big0.example')).toBeUndefined();
   });
 
-  test('an expired report is not served', () => {
+  test('an expired report is not served', async () => {
     const clock = new ManualClock(0);
     const cache = new MemoryReportCache(clock);
-    cache.set('a.example', report('a.example'), 1000);
+    await cache.set('a.example', report('a.example'), 1000);
     clock.advance(1000);
-    expect(cache.get('a.example')).toBeUndefined();
+    expect(await cache.get('a.example')).toBeUndefined();
   });
 });
 

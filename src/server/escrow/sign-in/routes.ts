@@ -115,7 +115,7 @@ function startRoute(app: FastifyInstance, ctx: EscrowContext, flow: SignInFlow):
       const { id, provider } = request.params;
       const signal = AbortSignal.timeout(flow.stepDeadlineMs);
       try {
-        limitClient(ctx, request);
+        await limitClient(ctx, request);
         if (!(await findLiveMessage(ctx, id))) return fail(ctx, reply, 'gone', id);
         const via = await recipientOf(ctx, id, provider);
         const client = via && (await flow.clientFor(via, provider, signal));
@@ -197,7 +197,7 @@ function callbackRoute(app: FastifyInstance, ctx: EscrowContext, flow: SignInFlo
       if (error !== undefined || code === undefined) return fail(ctx, reply, 'cancelled', messageId);
       const signal = AbortSignal.timeout(flow.stepDeadlineMs);
       try {
-        limitClient(ctx, request);
+        await limitClient(ctx, request);
         if (!(await findLiveMessage(ctx, messageId))) return fail(ctx, reply, 'gone', messageId);
         // Looked up again: the provider may have changed for the domain since the sign-in started.
         const client = await flow.clientFor(transaction.via, provider, signal);
