@@ -2,29 +2,49 @@
  * A verdict cache with the answers it has read or written also kept in memory: the send path asks for every
  * recipient of every message, and a database read (with its JSON and schema parse) costs far more than a map
  * lookup. Every write and delete goes through to the store, so an admin's pin change, which deletes the
- * cached verdict, is seen at once by this process. (Several processes sharing one database would each keep
- * their own front: a later PostgreSQL store needs a change notification to clear them.)
+ * cached verdict, is seen at once by this process; another node's change to the same cache reaches this front
+ * through the store's change feed, which drops the entry here.
  */
 import { BoundedCache, jsonSize } from './bounded-cache';
-import type { CacheEntry, VerdictCache } from './store';
+import type { CacheEntry, ChangedCache, ChangeFeed, VerdictCache } from './store';
+
+export interface MemoryFrontLimits {
+  maxEntries?: number;
+  /** Total JSON length of the values held. */
+  maxSize?: number;
+}
+
+/** The front is a VerdictCache; it listens to the feed until `stopListening` (or until the store closes). */
+export interface MemoryFront<T> extends VerdictCache<T> {
+  stopListening(): void;
+}
 
 export function withMemoryFront<T>(
   inner: VerdictCache<T>,
-  maxEntries = 50_000,
-  maxSize = 64 * 1024 * 1024,
-): VerdictCache<T> {
+  feed: { changes: ChangeFeed; cache: ChangedCache },
+  limits: MemoryFrontLimits = {},
+): MemoryFront<T> {
   // A valid key verdict carries the key, whose size its publisher chooses: bounded by total size too.
   const front = new BoundedCache<string, CacheEntry<T>>({
-    maxEntries,
-    maxSize,
+    maxEntries: limits.maxEntries ?? 50_000,
+    maxSize: limits.maxSize ?? 64 * 1024 * 1024,
     sizeOf: (entry) => jsonSize(entry.value),
+  });
+  // Counts the changes heard: a read from the store that a change overtook may hold the old value, and is not
+  // kept in memory.
+  let changesHeard = 0;
+  const stopListening = feed.changes.subscribe((change) => {
+    if (change.cache !== feed.cache) return;
+    changesHeard++;
+    front.delete(change.key);
   });
   return {
     async get(key) {
       const hit = front.get(key);
       if (hit) return hit;
+      const heardBefore = changesHeard;
       const stored = await inner.get(key);
-      if (stored) front.set(key, stored);
+      if (stored && changesHeard === heardBefore) front.set(key, stored);
       return stored;
     },
     async put(key, value, expiresAt) {
@@ -39,5 +59,6 @@ export function withMemoryFront<T>(
       front.prune((entry) => entry.expiresAt < now);
       return inner.deleteExpired(now);
     },
+    stopListening,
   };
 }

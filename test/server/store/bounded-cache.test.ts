@@ -1,7 +1,5 @@
 import { BoundedCache, jsonSize } from '../../../src/server/store/bounded-cache';
 import { MemoryReportCache } from '../../../src/server/transport/service';
-import { withMemoryFront } from '../../../src/server/store/memory-front';
-import type { CacheEntry, VerdictCache } from '../../../src/server/store/store';
 import type { TransportReport } from '../../../src/server/transport/report';
 import { ManualClock } from '../../helpers/clock';
 
@@ -99,49 +97,5 @@ describe('MemoryReportCache', () => {
     await cache.set('a.example', report('a.example'), 1000);
     clock.advance(1000);
     expect(await cache.get('a.example')).toBeUndefined();
-  });
-});
-
-describe('withMemoryFront', () => {
-  /** The store behind the front, counting reads so that a test sees what the front no longer holds. */
-  function store() {
-    const entries = new Map<string, CacheEntry<string>>();
-    const reads: string[] = [];
-    const inner: VerdictCache<string> = {
-      async get(key) {
-        reads.push(key);
-        return entries.get(key);
-      },
-      async put(key, value, expiresAt) {
-        entries.set(key, { value, expiresAt });
-      },
-      async delete(key) {
-        entries.delete(key);
-      },
-      async deleteExpired() {
-        return 0;
-      },
-    };
-    return { inner, reads };
-  }
-
-  test('verdicts carrying large keys push older ones out of memory; the store still answers for them', async () => {
-    const { inner, reads } = store();
-    const front = withMemoryFront(inner, 1000, 100_000);
-    await front.put('small@example.org', 'valid', 1000);
-    for (let n = 0; n < 4; n++) await front.put(`big${n}@example.org`, 'k'.repeat(30_000), 1000);
-    expect(await front.get('big3@example.org')).toBeDefined();
-    expect(reads).toEqual([]);
-    expect(await front.get('small@example.org')).toEqual({ value: 'valid', expiresAt: 1000 });
-    expect(reads).toEqual(['small@example.org']);
-  });
-
-  test('expired verdicts leave memory when the store purges', async () => {
-    const { inner, reads } = store();
-    const front = withMemoryFront(inner);
-    await front.put('a@example.org', 'valid', 1000);
-    await front.deleteExpired(2000);
-    await front.get('a@example.org');
-    expect(reads).toEqual(['a@example.org']);
   });
 });

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { systemClock, type Clock } from '../../../core/clock';
 import { newestKnown, type Migration } from '../migrations';
 import { POSTGRES_MIGRATIONS } from './schema';
-import { inTransaction } from './transaction';
+import { inTransaction } from './connection';
 
 /** The advisory lock key of schema changes (one bigint; the one-node work uses two-int keys, a separate space). */
 const MIGRATION_LOCK = 7_417_001;

@@ -17,7 +17,7 @@ import {
 } from '../rows';
 import type { KeyringStore, PinStore, Settings, TokenStore } from '../store';
 import { announcing } from './change-feed';
-import { inTransaction } from './transaction';
+import { inTransaction } from './connection';
 
 export function postgresPins(pool: pg.Pool): PinStore {
   return {

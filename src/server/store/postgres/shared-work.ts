@@ -1,6 +1,7 @@
 /** How nodes sharing one database count rate-limit hits together and take turns at periodic work. */
 import type pg from 'pg';
 import type { Exclusive, RateCounters } from '../store';
+import { holdConnection } from './connection';
 
 /**
  * One statement per hit: the row is created, counted on, or restarted when its window has ended, under the row's
@@ -37,7 +38,7 @@ const EXCLUSIVE_WORK = 7_417_002;
 export function postgresExclusive(pool: pg.Pool): Exclusive {
   return {
     async run(name, task) {
-      const client = await pool.connect();
+      const { client, release } = await holdConnection(pool);
       let locked: boolean;
       try {
         const { rows } = await client.query<{ locked: boolean }>(
@@ -46,11 +47,11 @@ export function postgresExclusive(pool: pg.Pool): Exclusive {
         );
         locked = rows[0]!.locked;
       } catch (error) {
-        client.release(error as Error);
+        release(error as Error);
         throw error;
       }
       if (!locked) {
-        client.release();
+        release();
         return undefined;
       }
       try {
@@ -58,8 +59,8 @@ export function postgresExclusive(pool: pg.Pool): Exclusive {
       } finally {
         // A connection whose unlock failed is closed, which releases the lock, rather than pooled still holding it.
         await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_WORK, name]).then(
-          () => client.release(),
-          (error: Error) => client.release(error),
+          () => release(),
+          (error: Error) => release(error),
         );
       }
     },

@@ -1,0 +1,284 @@
+/**
+ * Several nodes on one PostgreSQL database: they migrate it once, count rate-limit hits together, take turns at
+ * periodic work, keep the first setting, and hear each other's changes (a real LISTEN/NOTIFY round trip).
+ */
+import pg from 'pg';
+import { systemClock } from '../../../../src/core/clock';
+import { withMemoryFront } from '../../../../src/server/store/memory-front';
+import { migratePostgres } from '../../../../src/server/store/postgres/migrate';
+import { openPostgresStore } from '../../../../src/server/store/postgres/open';
+import { POSTGRES_MIGRATIONS } from '../../../../src/server/store/postgres/schema';
+import type { Change, ServiceStore } from '../../../../src/server/store/store';
+import { ManualClock } from '../../../helpers/clock';
+import { startPostgres, type PostgresServer } from '../../../helpers/postgres';
+import { FP_A, keyVerdict } from '../fixtures';
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+
+const open: ServiceStore[] = [];
+/** `count` stores on one new database, opened at once as nodes starting together would; closed after the test. */
+async function nodes(count: number, url?: string): Promise<ServiceStore[]> {
+  const database = url ?? (await server.newDatabase());
+  const stores = await Promise.all(
+    Array.from({ length: count }, () => openPostgresStore(database, { poolSize: 4 })),
+  );
+  open.push(...stores);
+  return stores;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((store) => store.close()));
+});
+
+async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Reads until `done` holds, at most ten seconds: notifications arrive within milliseconds, but not at once. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)} after ten seconds`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('schema steps', () => {
+  test('three nodes opening one new database at once migrate it once', async () => {
+    const url = await server.newDatabase();
+    await nodes(3, url);
+    const rows = await query<{ version: number; applied: string }>(
+      url,
+      'SELECT version, count(*)::int AS applied FROM schema_migrations GROUP BY version ORDER BY version',
+    );
+    expect(rows).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version, applied: 1 })));
+  });
+
+  test('each step applied is stamped by the clock given, and running them again changes nothing', async () => {
+    const url = await server.newDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    try {
+      const clock = new ManualClock(Date.parse('2026-03-04T05:06:07.000Z'));
+      const newest = POSTGRES_MIGRATIONS.at(-1)!.version;
+      expect(await migratePostgres(pool, clock)).toBe(newest);
+      expect(await migratePostgres(pool, systemClock)).toBe(newest);
+      expect((await pool.query('SELECT version, applied_at FROM schema_migrations')).rows).toEqual(
+        POSTGRES_MIGRATIONS.map((m) => ({ version: m.version, applied_at: '2026-03-04T05:06:07.000Z' })),
+      );
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('a failing step leaves the database as it was', async () => {
+    const url = await server.newDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    try {
+      await migratePostgres(pool);
+      const broken = [
+        ...POSTGRES_MIGRATIONS,
+        { version: 90, sql: 'CREATE TABLE half (x INTEGER)' },
+        { version: 91, sql: 'NOT SQL' },
+      ];
+      await expect(migratePostgres(pool, systemClock, broken)).rejects.toThrow(/syntax error/);
+      expect((await pool.query("SELECT to_regclass('half') AS half")).rows).toEqual([{ half: null }]);
+      expect((await pool.query('SELECT max(version) AS v FROM schema_migrations')).rows).toEqual([
+        { v: POSTGRES_MIGRATIONS.at(-1)!.version },
+      ]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('a database from newer code is refused, not downgraded', async () => {
+    const url = await server.newDatabase();
+    await nodes(1, url);
+    await query(url, "INSERT INTO schema_migrations (version, applied_at) VALUES (99, 'later')");
+    await expect(openPostgresStore(url, {})).rejects.toMatchObject({ code: 'STORE_TOO_NEW' });
+  });
+});
+
+test('rate counters: concurrent hits from two nodes on one key are each counted once', async () => {
+  const [a, b] = await nodes(2);
+  const hits = Array.from({ length: 200 }, (_, n) =>
+    (n % 2 ? a! : b!).rateCounters.hit('ip:x', 60_000, 1000),
+  );
+  const counts = (await Promise.all(hits)).map((hit) => hit.count).sort((x, y) => x - y);
+  expect(counts).toEqual(Array.from({ length: 200 }, (_, n) => n + 1));
+  expect(await a!.rateCounters.hit('ip:x', 60_000, 2000)).toEqual({ count: 201, resetAt: 61_000 });
+});
+
+test('exclusive: while one node runs work of a name, another skips it; afterwards it runs', async () => {
+  const [a, b] = await nodes(2);
+  let finish!: () => void;
+  const started = new Promise<void>((resolveStarted) => {
+    void a!.exclusive.run('purge', () => {
+      resolveStarted();
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+  });
+  await started;
+  expect(await b!.exclusive.run('purge', async () => 'ran')).toBeUndefined();
+  expect(await a!.exclusive.run('purge', async () => 'ran')).toBeUndefined();
+  expect(await b!.exclusive.run('other', async () => 'ran')).toBe('ran');
+  finish();
+  await until(
+    () => b!.exclusive.run('purge', async () => 'ran'),
+    (result) => result === 'ran',
+  );
+});
+
+test('exclusive: the work is free again when the node running it goes away', async () => {
+  const url = await server.newDatabase();
+  const [a, b] = await nodes(2, url);
+  let release!: () => void;
+  const running = a!.exclusive.run('purge', () => new Promise<void>((resolve) => (release = resolve)));
+  await until(
+    () => b!.exclusive.run('purge', async () => 'ran'),
+    (result) => result === undefined,
+  );
+  // The node's connection ends as a killed process's would: the server drops its session and its locks.
+  await query(
+    url,
+    `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  expect(await b!.exclusive.run('purge', async () => 'ran')).toBe('ran');
+  release();
+  await running.catch(() => undefined);
+});
+
+test('settings: of two nodes storing one name, the first value stays for both', async () => {
+  const [a, b] = await nodes(2);
+  expect(await a!.settings.putIfAbsent('escrow.keyCheck', 'from a')).toBe('from a');
+  expect(await b!.settings.putIfAbsent('escrow.keyCheck', 'from b')).toBe('from a');
+  const racing = await Promise.all([
+    a!.settings.putIfAbsent('race', 'from a'),
+    b!.settings.putIfAbsent('race', 'from b'),
+  ]);
+  expect(racing[0]).toBe(racing[1]);
+  expect(await b!.settings.get('race')).toBe(racing[0]);
+});
+
+describe('changes between nodes', () => {
+  test("a node hears another node's verdict and keyring writes, not its own", async () => {
+    const [a, b] = await nodes(2);
+    const heard: Change[] = [];
+    b!.changes.subscribe((change) => heard.push(change));
+    await b!.keyVerdicts.put('own@example.org', keyVerdict('own@example.org'), 1000);
+    await a!.keyVerdicts.put('ann@example.org', keyVerdict('ann@example.org'), 1000);
+    await a!.transportReports.delete('a.example');
+    await a!.keyring.put({
+      fingerprint: FP_A,
+      armoredKey: 'k',
+      addresses: ['ann@example.org'],
+      addedAt: 't',
+      addedBy: 'x',
+    });
+    await a!.keyring.delete(FP_A);
+    await a!.keyVerdicts.delete('ann@example.org');
+    await until(
+      async () => heard.length,
+      (count) => count >= 5,
+    );
+    // One connection delivers notifications in commit order: b's own write, first, would be heard by now.
+    expect(heard).toEqual([
+      { cache: 'keyVerdicts', key: 'ann@example.org' },
+      { cache: 'transportReports', key: 'a.example' },
+      { cache: 'keyring', key: FP_A },
+      { cache: 'keyring', key: FP_A },
+      { cache: 'keyVerdicts', key: 'ann@example.org' },
+    ]);
+  });
+
+  test('a payload that is not a change is ignored', async () => {
+    const url = await server.newDatabase();
+    const [a, b] = await nodes(2, url);
+    const heard: Change[] = [];
+    b!.changes.subscribe((change) => heard.push(change));
+    for (const junk of [
+      'not JSON',
+      '[]',
+      'null',
+      '{"node":"x","cache":"pins","key":"k"}',
+      '{"node":"x","cache":"keyring"}',
+    ])
+      await query(url, 'SELECT pg_notify($1, $2)', ['sendguard_changes', junk]);
+    await a!.keyVerdicts.delete('ann@example.org');
+    await until(
+      async () => heard.length,
+      (count) => count >= 1,
+    );
+    expect(heard).toEqual([{ cache: 'keyVerdicts', key: 'ann@example.org' }]);
+  });
+
+  test("a node's memory front drops what another node changed or deleted", async () => {
+    const url = await server.newDatabase();
+    const [a, b] = await nodes(2, url);
+    const front = withMemoryFront(b!.keyVerdicts, { changes: b!.changes, cache: 'keyVerdicts' });
+    const verdict = (reason: string) => ({ ...keyVerdict('ann@example.org'), reasons: [reason] });
+    const heard: Change[] = [];
+    b!.changes.subscribe((change) => heard.push(change));
+    await a!.keyVerdicts.put('ann@example.org', verdict('first'), 1000);
+    // Heard first: a read that a change overtakes is not kept in memory.
+    await until(
+      async () => heard.length,
+      (count) => count === 1,
+    );
+    expect((await front.get('ann@example.org'))?.value).toEqual(verdict('first'));
+    // Written behind the nodes' backs (no announcement): b keeps answering from memory.
+    await query(url, 'UPDATE key_verdicts SET assessment = $1', [JSON.stringify(verdict('unannounced'))]);
+    expect((await front.get('ann@example.org'))?.value).toEqual(verdict('first'));
+    await a!.keyVerdicts.put('ann@example.org', verdict('second'), 1000);
+    await until(
+      () => front.get('ann@example.org'),
+      (entry) => entry?.value.reasons[0] === 'second',
+    );
+    await a!.keyVerdicts.delete('ann@example.org');
+    await until(
+      () => front.get('ann@example.org'),
+      (entry) => entry === undefined,
+    );
+    front.stopListening();
+  });
+
+  test('a node whose listening connection was cut listens again', async () => {
+    const url = await server.newDatabase();
+    const [a, b] = await nodes(2, url);
+    const heard: Change[] = [];
+    b!.changes.subscribe((change) => heard.push(change));
+    const [listening] = await query<{ pid: number }>(
+      url,
+      "SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN sendguard_changes' ORDER BY backend_start LIMIT 2",
+    );
+    expect(listening).toBeDefined();
+    // Both nodes listen; cutting both leaves b no connection it could still be hearing on.
+    await query(
+      url,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN sendguard_changes'",
+    );
+    let n = 0;
+    await until(
+      async () => {
+        await a!.keyVerdicts.delete(`probe${++n}@example.org`);
+        return heard.length;
+      },
+      (count) => count > 0,
+    );
+    expect(heard[0]).toMatchObject({ cache: 'keyVerdicts' });
+  });
+});
