@@ -5,10 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
 import { fileBlobStore, type BlobStore } from '../../src/server/escrow/blobs';
 import { postgresBlobStore } from '../../src/server/escrow/postgres-blobs';
-import { POSTGRES_MIGRATIONS } from '../../src/server/store/postgres/schema';
+import { migratePostgres } from '../../src/server/store/postgres/migrate';
+import { openPool } from '../../src/server/store/postgres/pool';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 
@@ -21,12 +22,12 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 let server: PostgresServer | undefined;
-/** A pool on a fresh database with the service's schema. */
+/** A node's pool on a fresh database with the service's schema. */
 async function postgresPool(): Promise<pg.Pool> {
   server ??= await startPostgres();
-  const pool = new pg.Pool({ connectionString: await server.newDatabase() });
+  const pool = openPool(await server.newDatabase(), 10);
   stopAtFileEnd(() => pool.end());
-  for (const step of POSTGRES_MIGRATIONS) await pool.query(step.sql);
+  await migratePostgres(pool);
   return pool;
 }
 

@@ -7,18 +7,15 @@
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { EscrowStore, MessageRecord, NewRecipient } from '../../src/server/escrow/store';
 import { sqliteEscrowStore } from '../../src/server/escrow/sqlite-store';
-import { postgresEscrowStore } from '../../src/server/escrow/postgres-store';
 import { migrate, MIGRATIONS } from '../../src/server/store/migrations';
-import { POSTGRES_MIGRATIONS } from '../../src/server/store/postgres/schema';
 import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../../src/server/store/sqlite';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
-import { stopAtFileEnd } from '../helpers/scratch';
+import { scratchDir } from '../helpers/scratch';
+import { openPostgresForTest, openSqliteForTest, type OpenedStore } from '../server/store/opened-stores';
 
 const bytes = (n: number) => new Uint8Array(n).fill(7);
 /** A recipient proven by a mailed code. */
@@ -48,61 +45,20 @@ function message(id: string): MessageRecord {
   };
 }
 
-/** An escrow store on a fresh database, and a way around its interface to the same database. */
-interface Opened {
-  escrow: EscrowStore;
-  /** Runs one statement on another connection; rejects with the database's error. */
-  raw(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-function openSqlite(): Opened {
-  const dir = mkdtempSync(join(tmpdir(), 'sendguard-escrow-store-'));
-  const service = openSqliteStore(dir);
-  return {
-    escrow: service.escrow,
-    async raw(sql) {
-      const db = new Database(join(dir, DATABASE_FILE));
-      try {
-        db.prepare(sql).run();
-      } finally {
-        db.close();
-      }
-    },
-    async close() {
-      await service.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 let server: PostgresServer | undefined;
-async function openPostgres(): Promise<Opened> {
-  server ??= await startPostgres();
-  const pool = new pg.Pool({
-    connectionString: await server.newDatabase(),
-    types: { getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) },
-  });
-  const close = stopAtFileEnd(() => pool.end());
-  for (const step of POSTGRES_MIGRATIONS) await pool.query(step.sql);
-  return {
-    escrow: postgresEscrowStore(pool),
-    raw: async (sql) => void (await pool.query(sql)),
-    close,
-  };
-}
+const openPostgres = async () => openPostgresForTest(await (server ??= await startPostgres()).newDatabase());
 
 describe.each([
-  ['SQLite', async () => openSqlite()],
+  ['SQLite', async () => openSqliteForTest()],
   ['PostgreSQL', openPostgres],
-])('escrow store in %s', (_, open: () => Promise<Opened>) => {
-  let db: Opened;
+])('escrow store in %s', (_, open: () => Promise<OpenedStore>) => {
+  let db: OpenedStore;
   let store: EscrowStore;
   beforeEach(async () => {
     db = await open();
-    store = db.escrow;
+    store = db.store.escrow;
   });
-  afterEach(() => db.close());
+  afterEach(() => db.store.close());
 
   test('audit entries cannot be rewritten or deleted, only their IP and user agent blanked after retention', async () => {
     const viewed = {
@@ -321,14 +277,11 @@ describe('escrow store in SQLite only', () => {
   let service: SqliteStore;
   let store: EscrowStore;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sendguard-escrow-store-'));
+    dir = scratchDir('escrow-store');
     service = openSqliteStore(dir);
     store = service.escrow;
   });
-  afterEach(async () => {
-    await service.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => service.close());
 
   // PostgreSQL cannot promise this (old row versions stay until VACUUM, and in the WAL): there the server key,
   // kept outside the database, is what keeps a shredded message closed (see postgres-store.ts).
