@@ -34,6 +34,7 @@ export async function openPostgresStore(
   try {
     await migratePostgres(pool, options.clock ?? systemClock);
     const feed = await listenForChanges(url, node);
+    let closing: Promise<void> | undefined;
     return {
       kind: 'postgres',
       keyVerdicts: new PostgresVerdictCache(pool, KEY_VERDICTS_TABLE, { cache: 'keyVerdicts', node }),
@@ -51,10 +52,8 @@ export async function openPostgresStore(
       changes: feed,
       escrow: postgresEscrowStore(pool),
       escrowBlobs: postgresBlobStore(pool),
-      close: async () => {
-        await feed.close();
-        await pool.end();
-      },
+      // Once, however often it is called: the pool refuses a second end.
+      close: () => (closing ??= feed.close().then(() => pool.end())),
     };
   } catch (error) {
     await pool.end();

@@ -146,15 +146,18 @@ test('exclusive: the work is free again when the node running it goes away', asy
   const url = await server.newDatabase();
   const [a, b] = await nodes(2, url);
   let release!: () => void;
-  const running = a!.exclusive.run('purge', () => new Promise<void>((resolve) => (release = resolve)));
-  await until(
-    () => b!.exclusive.run('purge', async () => 'ran'),
-    (result) => result === undefined,
-  );
+  let running!: Promise<void | undefined>;
+  await new Promise<void>((started) => {
+    running = a!.exclusive.run('purge', () => {
+      started();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+  });
+  expect(await b!.exclusive.run('purge', async () => 'ran')).toBeUndefined();
   // The node's connection ends as a killed process's would: the server drops its session and its locks.
   await query(
     url,
-    `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+    `SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' AND granted
        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   expect(await b!.exclusive.run('purge', async () => 'ran')).toBe('ran');
