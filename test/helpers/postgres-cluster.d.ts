@@ -13,3 +13,6 @@ export function startPostgresCluster(options: {
   dir: string;
   track?: (stop: () => Promise<void>) => () => Promise<void>;
 }): Promise<PostgresServer>;
+
+/** A port free on `host` now; whoever asked binds it a moment later. */
+export function freePort(host: string): Promise<number>;

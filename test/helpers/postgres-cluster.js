@@ -116,4 +116,4 @@ async function startPostgresCluster({ dir, track = (stop) => stop }) {
   return { url: await newDatabase(), newDatabase, host, port, stop };
 }
 
-module.exports = { startPostgresCluster };
+module.exports = { startPostgresCluster, freePort };

@@ -35,6 +35,8 @@ export interface ServeProcess {
   dataDir: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** Ends the process with `signal` and waits for it to exit (SIGKILL: a node lost mid-request). */
+  kill: (signal: NodeJS.Signals) => Promise<void>;
 }
 
 /** Starts `sendguard serve --config <file>` with `config` (given a fresh `dataDir`) written to that file. */
@@ -74,7 +76,11 @@ export async function startServe(
         resolve(match[1]!);
       });
     });
-    return { base, dataDir, output: () => output, stop };
+    const kill = async (signal: NodeJS.Signals) => {
+      child.kill(signal);
+      await exited;
+    };
+    return { base, dataDir, output: () => output, stop, kill };
   } catch (error) {
     await stop();
     throw error;
