@@ -107,6 +107,8 @@ export interface Store {
  * What one node changed that other nodes may hold in memory: a cached verdict (`key` is its cache key) or an
  * organisation keyring entry (`key` is the fingerprint). Nodes sharing PostgreSQL hear each other's changes
  * through LISTEN/NOTIFY; a node never hears its own, and a store that only one process uses hears nothing.
+ * Delivery is at most once: a change made while a node's listening connection is down (it reconnects by itself)
+ * is not heard by that node, so what it holds in memory must still expire on its own.
  */
 export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring';
 export interface Change {
