@@ -62,15 +62,22 @@ export function postgresKeyring(pool: pg.Pool, node: string): KeyringStore {
       ),
     list: () => select('ORDER BY k.fingerprint', []),
     async put(entry) {
+      // Written over in place rather than deleted and inserted: two nodes storing one key at once then take turns
+      // on its row instead of the second failing on the first one's new row.
       await inTransaction(pool, async (client) => {
-        await client.query('DELETE FROM keyring WHERE fingerprint = $1', [entry.fingerprint]);
         await client.query(
           announcing(
             `INSERT INTO keyring (fingerprint, armored_key, added_at, added_by) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (fingerprint) DO UPDATE SET armored_key = excluded.armored_key,
+               added_at = excluded.added_at, added_by = excluded.added_by
              RETURNING 1`,
             [entry.fingerprint, entry.armoredKey, entry.addedAt, entry.addedBy],
             { node, cache: 'keyring', key: entry.fingerprint },
           ),
+        );
+        await client.query(
+          'DELETE FROM keyring_addresses WHERE fingerprint = $1 AND NOT (address = ANY ($2::text[]))',
+          [entry.fingerprint, entry.addresses],
         );
         await client.query(
           `INSERT INTO keyring_addresses (fingerprint, address) SELECT $1, unnest($2::text[])

@@ -177,6 +177,20 @@ test('settings: of two nodes storing one name, the first value stays for both', 
   expect(await b!.settings.get('race')).toBe(racing[0]);
 });
 
+test('keyring: two nodes storing one key at once both succeed, and one of their entries is kept whole', async () => {
+  const [a, b] = await nodes(2);
+  const entry = (who: string) => ({
+    fingerprint: FP_A,
+    armoredKey: `key from ${who}`,
+    addresses: [`${who}@example.org`],
+    addedAt: '2026-01-01T00:00:00.000Z',
+    addedBy: who,
+  });
+  for (let round = 0; round < 10; round++)
+    await Promise.all([a!.keyring.put(entry('a')), b!.keyring.put(entry('b'))]);
+  expect([entry('a'), entry('b')]).toContainEqual(await a!.keyring.get(FP_A));
+});
+
 describe('changes between nodes', () => {
   test("a node hears another node's verdict and keyring writes, not its own", async () => {
     const [a, b] = await nodes(2);
