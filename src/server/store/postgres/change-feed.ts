@@ -98,7 +98,15 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
     };
     next.on('notification', (message) => {
       const change = parseChange(message.payload, node);
-      if (change) for (const listener of listeners) listener(change);
+      if (!change) return;
+      for (const listener of listeners) {
+        try {
+          listener(change);
+        } catch {
+          // One listener's fault must neither keep the others from hearing nor escape into the connection's
+          // socket handler, where it would end the process.
+        }
+      }
     });
     next.on('error', onLost);
     next.on('end', onLost);

@@ -222,10 +222,13 @@ describe('changes between nodes', () => {
     ]);
   });
 
-  test('a payload that is not a change is ignored', async () => {
+  test('a payload that is not a change is ignored, and a failing listener does not deafen the others', async () => {
     const url = await server.newDatabase();
     const [a, b] = await nodes(2, url);
     const heard: Change[] = [];
+    b!.changes.subscribe(() => {
+      throw new Error('a listener with a fault');
+    });
     b!.changes.subscribe((change) => heard.push(change));
     for (const junk of [
       'not JSON',
