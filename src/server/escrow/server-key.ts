@@ -4,7 +4,7 @@
  * (`escrow.serverKeyFile`), never in the database; every node sharing a database has a copy of the same file.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SendguardError } from '../../core/errors';
 import type { Settings } from '../store/store';
@@ -65,17 +65,37 @@ async function readKeyFile(file: string): Promise<string | undefined> {
 }
 
 /**
- * Creates the key file (0600) with a new random key. `wx`: when another node sharing the file system creates it at
- * the same moment, its key is the one read back, so both nodes end up with the same key.
+ * Creates the key file (0600) with a new random key, written whole under a name of its own and then linked into
+ * place: a node reading the file never sees it half-written, and when another node sharing the file system made
+ * it first (the link finds it there), that node's key is the one read back, so both end up with the same key.
  */
 async function createKeyFile(file: string): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
+  const draft = `${file}.${randomBytes(8).toString('hex')}.new`;
+  await writeFile(draft, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    await link(draft, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(draft, { force: true });
   }
   return readFile(file, 'utf8');
+}
+
+/**
+ * The key file's text when there was none: made now on the very first start, and refused when the database
+ * already knows a key, unless another node sharing the file made the file (and stored its check) since it was
+ * looked for.
+ */
+async function firstKeyFile(file: string, settings: Settings): Promise<string> {
+  if ((await settings.get(SERVER_KEY_CHECK_SETTING)) === undefined) return createKeyFile(file);
+  const madeMeanwhile = await readKeyFile(file);
+  if (madeMeanwhile !== undefined) return madeMeanwhile;
+  throw new SendguardError(
+    'ESCROW_SERVER_KEY_MISSING',
+    `the escrow server key file ${file} does not exist, but the database already holds secure messages sealed with a server key; a new key would open none of them: ${REMEDY}`,
+  );
 }
 
 /**
@@ -84,15 +104,7 @@ async function createKeyFile(file: string): Promise<string> {
  * key, refuses to start, since every message sealed with the other key would be lost to it.
  */
 export async function openServerKey(file: string, settings: Settings): Promise<ServerKey> {
-  let text = await readKeyFile(file);
-  if (text === undefined) {
-    if ((await settings.get(SERVER_KEY_CHECK_SETTING)) !== undefined)
-      throw new SendguardError(
-        'ESCROW_SERVER_KEY_MISSING',
-        `the escrow server key file ${file} does not exist, but the database already holds secure messages sealed with a server key; a new key would open none of them: ${REMEDY}`,
-      );
-    text = await createKeyFile(file);
-  }
+  const text = (await readKeyFile(file)) ?? (await firstKeyFile(file, settings));
   await chmod(file, 0o600);
   const key = new ServerKey(Buffer.from(text.trim(), 'base64'));
   const check = serverKeyCheck(key);
