@@ -1,11 +1,15 @@
-// Warm POST /api/v1/assess for a 20-recipient message, against a bare Fastify route in the same process that
-// parses the same body and answers a small JSON (the floor any Fastify service pays). Prints the throughput
-// ratio (target ≥ 0.5) and assess latency p50/p99 (target p99 under 10 ms warm). Needs the bed and a build.
+// Warm POST /api/v1/assess for a 20-recipient message, as deployed (authentication on: an API token as
+// `sendguard token issue` makes), on each store side by side: SQLite in a data directory, and a private
+// PostgreSQL (test/helpers/postgres-cluster.js, as the tests start it). The reference is a bare Fastify route in
+// the same process that parses the same body and answers a small JSON (the floor any Fastify service pays).
+// Prints each store's throughput ratio (target ≥ 0.5) and assess latency p50/p99 one request at a time (target
+// p99 under 10 ms warm). Needs the bed and a build.
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, readFileSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { load } = require('./load');
+const { startPostgresCluster } = require('../test/helpers/postgres-cluster');
 
 const root = join(__dirname, '..');
 const bedDir = join(root, 'test', 'testbed');
@@ -14,6 +18,8 @@ const bed = JSON.parse(readFileSync(join(bedDir, 'run', 'bed.json'), 'utf8'));
 const Fastify = require('fastify');
 const { parseConfig } = require(join(root, 'dist', 'server', 'config', 'load'));
 const { createServer } = require(join(root, 'dist', 'server', 'serve'));
+const { openServiceStore } = require(join(root, 'dist', 'server', 'store', 'open'));
+const { issueApiToken } = require(join(root, 'dist', 'server', 'auth'));
 
 const domains = ['dane-ee', 'sts-enforce', 'tls-valid', 'partial', 'no-starttls', 'legacy-tls', 'dane-ta'];
 const recipients = Array.from(
@@ -21,62 +27,110 @@ const recipients = Array.from(
   (_, i) => `person${i}@${domains[i % domains.length]}.sendguard.test`,
 );
 recipients[0] = 'alice@wkd.sendguard.test';
+const body = { recipients };
 
-async function main() {
+/** A folder for this run, removed at the end. */
+function tempDir(name) {
+  return mkdtempSync(join(tmpdir(), `sendguard-bench-${name}-`));
+}
+
+/** The service on `database` (none: SQLite in `dataDir`) and a sender's API token for it. */
+async function startService(dataDir, database) {
   const config = parseConfig({
     listen: { host: '127.0.0.1', port: 0 },
-    dataDir: mkdtempSync(join(tmpdir(), 'sendguard-bench-')),
+    dataDir,
+    database,
     tls: { enabled: false },
     dns: { servers: [bed.dns] },
     caFile: bed.caFile,
     allowPrivateAddresses: true,
-    auth: { devNoAuth: true },
     keys: { vksUrl: bed.vksBaseUrl ?? 'https://keys.sendguard.test' },
     logLevel: 'silent',
-    // The bench measures throughput, not the limiter.
+    // The bench measures throughput, not the limiter: the counters still count every request in the store.
     limits: {
       rateLimit: { perIp: { max: 1e9, windowMs: 60_000 }, perCaller: { max: 1e9, windowMs: 60_000 } },
     },
   });
+  // What `sendguard token issue` does: the token goes into the store the service then opens.
+  const store = await openServiceStore(config);
+  const { token } = await issueApiToken(store.tokens, { name: 'bench', role: 'sender' }).finally(() =>
+    store.close(),
+  );
   const server = await createServer(config);
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  return { server, url, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** Warm assess on one store: the bare route, then assess for many senders at once, then one at a time. */
+async function measureAssess(dataDir, database, bareUrl) {
+  const { server, url, headers } = await startService(dataDir, database);
+  try {
+    const request = { url: `${url}/api/v1/assess`, method: 'POST', body, headers };
+    // Warm: the first call checks every domain and key; later ones answer from the caches.
+    for (let i = 0; i < 3; i++) {
+      const answer = await fetch(request.url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (answer.status !== 200) throw new Error(`assess answered ${answer.status}: ${await answer.text()}`);
+    }
+    // The reference right before, so that both see the machine as busy as it is now.
+    const reference = await load({ url: `${bareUrl}/echo`, method: 'POST', body });
+    const many = await load(request);
+    // One sender at a time: the latency a send check sees when the server is not saturated.
+    const single = await load({ ...request, concurrency: 1, seconds: 2 });
+    return { reference, many, single };
+  } finally {
+    await server.close();
+  }
+}
+
+const ms = (value) => `${value.toFixed(2)} ms`;
+
+async function main() {
   const bare = Fastify();
   bare.post('/echo', async (request) => ({ count: request.body.recipients.length }));
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 
-  const body = { recipients };
-  // Warm: the first call checks every domain and key; later ones answer from the caches.
-  for (let i = 0; i < 3; i++) {
-    await fetch(`${url}/api/v1/assess`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const sqliteDir = tempDir('sqlite');
+  const postgresDir = tempDir('postgres');
+  const nodeDir = tempDir('node');
+  // Handed over before the server starts, so that a start that fails half-way is stopped too.
+  let stopPostgres = async () => {};
+  try {
+    const sqlite = await measureAssess(sqliteDir, {}, bareUrl);
+    const postgres = await startPostgresCluster({ dir: postgresDir, track: (stop) => (stopPostgres = stop) });
+    const onPostgres = await measureAssess(nodeDir, { url: postgres.url }, bareUrl);
+
+    console.log(
+      'assess, 20 recipients, warm, with an API token, against a bare Fastify route just before it:',
+    );
+    const rows = [
+      ['store', 'bare req/s', 'req/s', 'ratio to bare', 'p50', 'p99', 'p50 alone', 'p99 alone', 'failures'],
+      ...[
+        ['SQLite', sqlite],
+        ['PostgreSQL', onPostgres],
+      ].map(([name, { reference, many, single }]) => [
+        name,
+        reference.perSecond.toFixed(0),
+        many.perSecond.toFixed(0),
+        (many.perSecond / reference.perSecond).toFixed(2),
+        ms(many.p50),
+        ms(many.p99),
+        ms(single.p50),
+        ms(single.p99),
+        String(many.failures + single.failures),
+      ]),
+    ];
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i])).join('  ')}`);
+    console.log('targets: ratio to bare ≥ 0.5; p99 one request at a time ("p99 alone") under 10 ms');
+  } finally {
+    await bare.close();
+    await stopPostgres();
+    for (const dir of [sqliteDir, postgresDir, nodeDir]) rmSync(dir, { recursive: true, force: true });
   }
-  const reference = await load({ url: `${bareUrl}/echo`, method: 'POST', body });
-  const assess = await load({ url: `${url}/api/v1/assess`, method: 'POST', body });
-  // One sender at a time: the latency a send check sees when the server is not saturated.
-  const single = await load({
-    url: `${url}/api/v1/assess`,
-    method: 'POST',
-    body,
-    concurrency: 1,
-    seconds: 2,
-  });
-  console.log(
-    `bare Fastify route: ${reference.perSecond.toFixed(0)} req/s (p50 ${reference.p50.toFixed(2)} ms, p99 ${reference.p99.toFixed(2)} ms)`,
-  );
-  console.log(
-    `assess, 20 recipients, warm: ${assess.perSecond.toFixed(0)} req/s (p50 ${assess.p50.toFixed(2)} ms, p99 ${assess.p99.toFixed(2)} ms), ${assess.failures} failures`,
-  );
-  console.log(
-    `assess, one request at a time: p50 ${single.p50.toFixed(2)} ms, p99 ${single.p99.toFixed(2)} ms  (target p99 under 10 ms)`,
-  );
-  console.log(
-    `throughput ratio assess / bare: ${(assess.perSecond / reference.perSecond).toFixed(2)}  (target ≥ 0.5)`,
-  );
-  await bare.close();
-  await server.close();
 }
 
 main().then(

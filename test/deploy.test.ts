@@ -1,0 +1,266 @@
+/**
+ * The deployment files (deploy/) and docs/deploy.md stay true to the code: the systemd unit's command is the real
+ * CLI and starts a node with the example configuration on a real PostgreSQL, every environment variable they name
+ * is one the configuration loader reads, every setting they name exists, HAProxy accepts its configuration and
+ * checks the health route the service serves, and the image, which leaves the development packages out, needs
+ * none of them.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig, parseConfig } from '../src/server/config';
+import { ConfigSchema } from '../src/server/config/schema';
+import { startPostgres } from './helpers/postgres';
+import { scratchDir, stopAtFileEnd } from './helpers/scratch';
+
+const ROOT = join(__dirname, '..');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+const DEPLOY_FILES = readdirSync(join(ROOT, 'deploy')).map((name) => `deploy/${name}`);
+const DOCUMENTS = [...DEPLOY_FILES, 'docs/deploy.md'];
+const exampleConfig = () => parseYaml(read('deploy/sendguard.yaml')) as Record<string, unknown>;
+
+/** `Key=value` lines of a systemd unit, by key (a key may repeat). */
+function unitSettings(text: string): Map<string, string[]> {
+  const settings = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const match = /^([A-Za-z]+)=(.*)$/.exec(line.trim());
+    if (match) settings.set(match[1]!, [...(settings.get(match[1]!) ?? []), match[2]!]);
+  }
+  return settings;
+}
+
+/**
+ * Every environment variable a text names: `SENDGUARD_*` anywhere, `NAME=value` as a shell or an environment
+ * file writes it, systemd's `Environment=NAME=value` and the names of a Containerfile's ENV instructions.
+ */
+function variablesNamed(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const [name] of text.matchAll(/\bSENDGUARD_[A-Z0-9_]+/g)) names.add(name);
+  for (const [, name] of text.matchAll(/(?:^|[\s`'"(=])([A-Z][A-Z0-9_]*)=/gm)) names.add(name!);
+  const env = /^ENV\s+((?:.*\\\n)*.*)$/gm;
+  for (const [, body] of text.matchAll(env))
+    for (const [, name] of body!.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)) names.add(name!);
+  return names;
+}
+
+/** Whether loading the configuration with `name` set comes out differently than without it. */
+function loaderReads(name: string): boolean {
+  const cwd = scratchDir('deploy-env');
+  const outcome = (env: Record<string, string>) => {
+    try {
+      return JSON.stringify(loadConfig({ env, cwd }));
+    } catch (error) {
+      return `refused: ${(error as Error).message}`;
+    }
+  };
+  const without = outcome({});
+  // A flag changes with `off` or `1`, a number or an address is refused as `x`: one of them shows a variable read.
+  return ['1', 'off', 'x'].some((value) => outcome({ [name]: value }) !== without);
+}
+
+/** The schema of a dotted setting (`database.poolSize`), or undefined when there is no such setting. */
+function settingSchema(path: string): unknown {
+  let schema: unknown = ConfigSchema;
+  for (const key of path.split('.')) {
+    // Through `.default()`, `.prefault()`, `.optional()` and `.nullable()` to the object that holds the key.
+    let object = schema as { shape?: Record<string, unknown>; def?: { innerType?: unknown } };
+    while (!object.shape && object.def?.innerType) object = object.def.innerType as typeof object;
+    schema = object.shape?.[key];
+    if (schema === undefined) return undefined;
+  }
+  return schema;
+}
+
+/** Dotted setting names written as code (`database.url`, `tls.enabled: false`) whose first part is a setting. */
+function settingsNamed(text: string): Set<string> {
+  const topLevel = Object.keys(ConfigSchema.shape);
+  const names = new Set<string>();
+  for (const [, code] of text.matchAll(/`([^`\n]+)`/g)) {
+    const name = code!.split(':')[0]!.trim();
+    if (/^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)+$/.test(name) && topLevel.includes(name.split('.')[0]!))
+      names.add(name);
+  }
+  return names;
+}
+
+describe('deploy/sendguard.service', () => {
+  const unit = unitSettings(read('deploy/sendguard.service'));
+
+  test('systemd accepts the unit', async () => {
+    await expect(
+      promisify(execFile)('systemd-analyze', ['verify', join(ROOT, 'deploy', 'sendguard.service')]),
+    ).resolves.toBeDefined();
+  });
+
+  test("ExecStart runs the package's sendguard command, serve, from the release tree", () => {
+    const [node, entry, command, ...options] = unit.get('ExecStart')![0]!.split(/\s+/);
+    const bin = (JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin.sendguard!;
+    expect(node).toBe('/usr/bin/node');
+    expect(entry).toBe(join(unit.get('WorkingDirectory')![0]!, bin));
+    expect(command).toBe('serve');
+    expect(options).toEqual(['--config', '/etc/sendguard/sendguard.yaml']);
+  });
+
+  test('its command starts a node with the example configuration on PostgreSQL, which answers the balancer', async () => {
+    const postgres = await startPostgres();
+    const dir = scratchDir('deploy-node');
+    // The release tree's entry is this checkout's.
+    const released = unit.get('ExecStart')![0]!.split(/\s+/)[1]!;
+    const entry = join(ROOT, released.slice(unit.get('WorkingDirectory')![0]!.length));
+    // Only what names this machine changes: the database, the port, the folders, the policy and the resolver.
+    const config = {
+      ...exampleConfig(),
+      listen: { host: '127.0.0.1', port: 0 },
+      dataDir: dir,
+      database: { ...(exampleConfig().database as object), url: postgres.url },
+      policyFile: join(ROOT, 'config', 'policy.yaml'),
+      dns: { servers: ['127.0.0.1'] },
+      escrow: { ...(exampleConfig().escrow as object), serverKeyFile: join(dir, 'escrow-server.key') },
+      logLevel: 'warn',
+    };
+    const configFile = join(dir, 'sendguard.yaml');
+    writeFileSync(configFile, JSON.stringify(config));
+    const child = spawn('node', [entry, 'serve', '--config', configFile], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const stop = stopAtFileEnd(async () => {
+      child.kill(unit.get('KillSignal')![0]! as NodeJS.Signals);
+      await exited;
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the node did not start:\n${output}`)), 30_000);
+      child.stdout.on('data', () => {
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`the node exited:\n${output}`));
+      });
+    });
+    expect(output).toContain('public URL https://sendguard.example.org');
+
+    const check = /http-check send meth GET uri (\S+)/.exec(read('deploy/haproxy.cfg'))![1]!;
+    const health = await fetch(`${address}${check}`);
+    expect(health.status).toBe(200);
+
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    );
+    await client.end();
+    expect(rows[0]!.version).toBeGreaterThanOrEqual(1);
+
+    await stop();
+    expect(await exited).toBe(0);
+  }, 60_000);
+});
+
+describe('deploy/sendguard.yaml', () => {
+  test('parses with the real configuration schema: several nodes on PostgreSQL behind TLS termination', () => {
+    const config = parseConfig(exampleConfig(), {}, ROOT);
+    expect(config.database.url).toMatch(/^postgres:\/\//);
+    expect(config.tls.enabled).toBe(false);
+    expect(config.trustProxy).not.toBe(false);
+    expect(config.publicUrl).toMatch(/^https:\/\//);
+  });
+
+  test("HAProxy's nodes are on the port the nodes listen on", () => {
+    const ports = [...read('deploy/haproxy.cfg').matchAll(/^\s*server \S+ \S+:(\d+)/gm)].map(([, p]) =>
+      Number(p),
+    );
+    expect(ports.length).toBeGreaterThan(1);
+    for (const port of ports) expect(port).toBe((exampleConfig().listen as { port: number }).port);
+  });
+});
+
+describe('deploy/haproxy.cfg', () => {
+  test('HAProxy accepts it (with a certificate of this test in place of the real one)', async () => {
+    const dir = scratchDir('deploy-haproxy');
+    const run = promisify(execFile);
+    const pem = join(dir, 'sendguard.pem');
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=sendguard.example.org',
+      '-keyout',
+      pem,
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
+    writeFileSync(pem, readFileSync(join(dir, 'cert.pem'), 'utf8') + readFileSync(pem, 'utf8'));
+    const cfg = read('deploy/haproxy.cfg');
+    expect(cfg).toContain('crt /etc/haproxy/certs/sendguard.pem');
+    writeFileSync(join(dir, 'haproxy.cfg'), cfg.replace('/etc/haproxy/certs/sendguard.pem', pem));
+    const { stdout } = await run('haproxy', ['-c', '-f', join(dir, 'haproxy.cfg')]);
+    expect(stdout).toContain('Configuration file is valid');
+  });
+});
+
+describe('deploy/ and docs/deploy.md', () => {
+  test('every environment variable they name is one the configuration loader reads', () => {
+    expect(loaderReads('SENDGUARD_NO_SUCH_SETTING')).toBe(false);
+    const named = new Map<string, string>();
+    for (const file of DOCUMENTS) for (const name of variablesNamed(read(file))) named.set(name, file);
+    expect([...named.keys()]).toEqual(expect.arrayContaining(['SENDGUARD_DATABASE_URL', 'HOST']));
+    const unread = [...named]
+      .filter(([name]) => !loaderReads(name))
+      .map(([name, file]) => `${name} (${file})`);
+    expect(unread).toEqual([]);
+  });
+
+  test('every setting docs/deploy.md names exists', () => {
+    expect(settingSchema('database.noSuchSetting')).toBeUndefined();
+    const named = [...settingsNamed(read('docs/deploy.md'))];
+    expect(named).toEqual(
+      expect.arrayContaining(['database.url', 'database.poolSize', 'escrow.serverKeyFile']),
+    );
+    expect(named.filter((name) => settingSchema(name) === undefined)).toEqual([]);
+  });
+
+  test('the service needs no development package at run time (the image and release tree leave them out)', () => {
+    const { dependencies } = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const missing = new Set<string>();
+    const visit = (dir: string) => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) visit(path);
+        else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+          const source = read(path);
+          const imports = source.matchAll(
+            /^import\s+(?!type\s)[^;]*?from\s+'([^'.][^']*)'|require\('([^'.][^']*)'\)|import\('([^'.][^']*)'\)/gm,
+          );
+          for (const [, from, required, dynamic] of imports) {
+            const specifier = (from ?? required ?? dynamic)!;
+            if (specifier.startsWith('node:')) continue;
+            const parts = specifier.split('/');
+            const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+            if (!(name in dependencies)) missing.add(`${name} (${path})`);
+          }
+        }
+      }
+    };
+    for (const area of ['src/core', 'src/server', 'src/cli']) visit(area);
+    expect([...missing]).toEqual([]);
+  });
+});
