@@ -6,8 +6,7 @@
 import { parseArgs } from 'node:util';
 import { issueApiToken, parseTokenOwner, revokeToken } from '../../server/auth';
 import { loadConfig } from '../../server/config';
-import type { ApiTokenRecord, TokenStore } from '../../server/store';
-import { openServiceStore } from '../../server/store/open';
+import { openServiceStore, type ApiTokenRecord, type TokenStore } from '../../server/store';
 import { UsageError, type CliIo } from '../io';
 import { SendguardError } from '../../core/errors';
 
