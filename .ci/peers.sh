@@ -3,7 +3,7 @@
 # on Debian (CI, a fresh machine); otherwise fails at once, naming what is missing and how to get it.
 set -euo pipefail
 
-PACKAGES=(postfix unbound nsd ldnsutils bind9-dnsutils gnupg sq chromium openssl iproute2 thunderbird xvfb libxml2-utils postgresql haproxy)
+PACKAGES=(postfix unbound nsd ldnsutils bind9-dnsutils gnupg sq chromium openssl iproute2 thunderbird xvfb libxml2-utils postgresql haproxy systemd)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
