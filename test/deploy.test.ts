@@ -5,7 +5,7 @@
  * checks the health route the service serves, and the image, which leaves the development packages out, needs
  * none of them.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, parseConfig } from '../src/server/config';
 import { ConfigSchema } from '../src/server/config/schema';
+import { buildService, startServe } from './outlook/sendguard-serve';
 import { startPostgres } from './helpers/postgres';
 import { scratchDir, stopAtFileEnd } from './helpers/scratch';
 
@@ -105,54 +106,26 @@ describe('deploy/sendguard.service', () => {
   });
 
   test('its command starts a node with the example configuration on PostgreSQL, which answers the balancer', async () => {
+    // The command is the one ExecStart runs (the test above), started from this checkout's build.
     const postgres = await startPostgres();
-    const dir = scratchDir('deploy-node');
-    // The release tree's entry is this checkout's.
-    const released = unit.get('ExecStart')![0]!.split(/\s+/)[1]!;
-    const entry = join(ROOT, released.slice(unit.get('WorkingDirectory')![0]!.length));
-    // Only what names this machine changes: the database, the port, the folders, the policy and the resolver.
-    const config = {
-      ...exampleConfig(),
+    buildService();
+    const example = exampleConfig();
+    // Only what names this machine changes: the database, the address, the folders, the policy and the resolver.
+    const serve = await startServe((dataDir) => ({
+      ...example,
       listen: { host: '127.0.0.1', port: 0 },
-      dataDir: dir,
-      database: { ...(exampleConfig().database as object), url: postgres.url },
+      dataDir,
+      database: { ...(example.database as object), url: postgres.url },
       policyFile: join(ROOT, 'config', 'policy.yaml'),
       dns: { servers: ['127.0.0.1'] },
-      escrow: { ...(exampleConfig().escrow as object), serverKeyFile: join(dir, 'escrow-server.key') },
+      escrow: { ...(example.escrow as object), serverKeyFile: join(dataDir, 'escrow-server.key') },
       logLevel: 'warn',
-    };
-    const configFile = join(dir, 'sendguard.yaml');
-    writeFileSync(configFile, JSON.stringify(config));
-    const child = spawn('node', [entry, 'serve', '--config', configFile], {
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const stop = stopAtFileEnd(async () => {
-      child.kill(unit.get('KillSignal')![0]! as NodeJS.Signals);
-      await exited;
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the node did not start:\n${output}`)), 30_000);
-      child.stdout.on('data', () => {
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`the node exited:\n${output}`));
-      });
-    });
-    expect(output).toContain('public URL https://sendguard.example.org');
+    }));
+    stopAtFileEnd(serve.stop);
+    expect(serve.output()).toContain('public URL https://sendguard.example.org');
 
     const check = /http-check send meth GET uri (\S+)/.exec(read('deploy/haproxy.cfg'))![1]!;
-    const health = await fetch(`${address}${check}`);
+    const health = await fetch(`${serve.base}${check}`);
     expect(health.status).toBe(200);
 
     const client = new pg.Client({ connectionString: postgres.url });
@@ -162,9 +135,6 @@ describe('deploy/sendguard.service', () => {
     );
     await client.end();
     expect(rows[0]!.version).toBeGreaterThanOrEqual(1);
-
-    await stop();
-    expect(await exited).toBe(0);
   }, 60_000);
 });
 
