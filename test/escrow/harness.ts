@@ -30,6 +30,7 @@ import { parseConfig } from '../../src/server/config/load';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { PickupClient } from '../../src/portal/pickup-client';
 import { ManualClock } from '../helpers/clock';
+import { codeIn, waitForMail } from './maildir';
 import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 
 /** The owner of the harness's sender token: whom recipients are told the message is from. */
@@ -211,6 +212,29 @@ export async function pickupByCode(
   });
   await client.requestCode(address);
   await client.verify(address, mailer.codeFor(address));
+  return client;
+}
+
+/**
+ * A recipient's portal client for `sent` on `apiBase`, proven by the code the test bed's Postfix delivered to
+ * `address` in `mailDir`; `marks` tells this test's code mail apart from others to the same address.
+ */
+export async function pickupByDeliveredCode(
+  apiBase: string,
+  sent: Pick<EscrowedMessage, 'pickupUrl'>,
+  address: string,
+  { mailDir, marks = () => true }: { mailDir: string; marks?: (raw: string) => boolean },
+): Promise<PickupClient> {
+  const client = new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
+    apiBase,
+    fetch: cookieFetch(),
+  });
+  await client.requestCode(address);
+  const mail = await waitForMail(
+    mailDir,
+    (raw) => raw.includes(`To: ${address}`) && raw.includes('Your code is') && marks(raw),
+  );
+  await client.verify(address, codeIn(mail));
   return client;
 }
 

@@ -11,14 +11,11 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { escrowMessage } from '../../../src/addin/protect/escrow/escrow-message';
-import { parseFragment } from '../../../src/core/escrow/link';
-import { PickupClient } from '../../../src/portal/pickup-client';
 import { SHIPPED_POLICY_FILE, type ConfigInput } from '../../../src/server/config/schema';
 import { createServer } from '../../../src/server/serve';
 import { openPostgresStore } from '../../../src/server/store/postgres/open';
 import { bedRelay } from '../../escrow/bed-relay';
-import { cookieFetch, nodeFetch } from '../../escrow/harness';
-import { codeIn, waitForMail } from '../../escrow/maildir';
+import { nodeFetch, pickupByDeliveredCode } from '../../escrow/harness';
 import { bedServerConfig } from '../../helpers/bed-services';
 import { runCli } from '../../helpers/cli';
 import { startPostgres } from '../../helpers/postgres';
@@ -219,16 +216,10 @@ test('a secure message created on one node opens on the other', async () => {
     expiryDays: 1,
     fetch: nodeFetch,
   });
-  const client = new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
-    apiBase: `${b.base}/api/v1/escrow`,
-    fetch: cookieFetch(),
+  const client = await pickupByDeliveredCode(`${b.base}/api/v1/escrow`, sent, RECIPIENT, {
+    mailDir: bed.mailDir,
+    marks: (raw) => raw.includes(RUN),
   });
-  await client.requestCode(RECIPIENT);
-  const mail = await waitForMail(
-    bed.mailDir,
-    (raw) => raw.includes(RUN) && raw.includes(`To: ${RECIPIENT}`) && raw.includes('Your code is'),
-  );
-  await client.verify(RECIPIENT, codeIn(mail));
   const opened = await client.open();
   expect(opened.manifest.subject).toBe(`Lab results ${RUN}`);
 }, 60_000);
