@@ -117,13 +117,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // default `'self'`, widened for the add-in's pages only) does the same job and can.
   await app.register(helmet, { frameguard: false });
   await app.register(cors, { origin: config.cors.origins.length > 0 ? config.cors.origins : false });
-  // Per client network (IPv6 by /64), before authentication: this is what slows down guessing tokens.
+  // Per client network (IPv6 by /64), before authentication: this is what slows down guessing tokens. A hook of
+  // the whole app rather than the plugin's own per route, which would run after the authenticated scope's hook and
+  // so never count a request it refuses.
   await app.register(rateLimit, {
+    global: false,
     max: config.limits.rateLimit.perIp.max,
     timeWindow: config.limits.rateLimit.perIp.windowMs,
     store: sharedRateLimitStore(deps.rateCounters ?? memoryRateCounters(), context.clock, 'api:'),
     keyGenerator: networkKey,
     errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl),
+  });
+  const perNetwork = app.rateLimit();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.rateLimit !== false) await perNetwork.call(app, request, reply);
   });
   await app.register(swagger, {
     openapi: {
