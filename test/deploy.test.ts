@@ -13,6 +13,7 @@ import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, parseConfig } from '../src/server/config';
 import { ConfigSchema } from '../src/server/config/schema';
+import { runCli } from './helpers/cli';
 import { buildService, startServe } from './outlook/sendguard-serve';
 import { startPostgres } from './helpers/postgres';
 import { scratchDir, stopAtFileEnd } from './helpers/scratch';
@@ -85,6 +86,21 @@ function settingsNamed(text: string): Set<string> {
       names.add(name);
   }
   return names;
+}
+
+/**
+ * The options docs/deploy.md gives `program` (its first command line that runs it with options), with the file
+ * it writes replaced: `--file=…` becomes `file`.
+ */
+function documentedOptions(program: string, file?: string): string[] {
+  const lines = read('docs/deploy.md')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n');
+  const line = lines.find((text) => new RegExp(`\\b${program} --`).test(text));
+  if (line === undefined) throw new Error(`docs/deploy.md runs no ${program} with options`);
+  return [...line.matchAll(/(?:^|\s)(--[a-z-]+(?:=\S+)?)/g)].map(([, option]) =>
+    option!.startsWith('--file=') && file !== undefined ? `--file=${file}` : option!,
+  );
 }
 
 describe('deploy/sendguard.service', () => {
@@ -233,4 +249,58 @@ describe('deploy/ and docs/deploy.md', () => {
     for (const area of ['src/core', 'src/server', 'src/cli']) visit(area);
     expect([...missing]).toEqual([]);
   });
+});
+
+describe('docs/deploy.md, "Backups and restore"', () => {
+  test("the documented pg_dump and pg_restore bring a node's state back into an empty database its role owns", async () => {
+    const postgres = await startPostgres();
+    // As the document sets the database up (the password prompt aside: this server trusts its loopback).
+    await postgres.tool('createuser', ['sendguard']);
+    await postgres.tool('createdb', ['--owner', 'sendguard', 'sendguard']);
+    const keyFile = join(scratchDir('deploy-key'), 'escrow-server.key');
+    const settings = (dataDir: string) => ({
+      listen: { host: '127.0.0.1', port: 0 },
+      tls: { enabled: false },
+      dataDir,
+      database: { url: `postgres://sendguard@${postgres.host}:${postgres.port}/sendguard` },
+      escrow: { serverKeyFile: keyFile },
+      logLevel: 'warn',
+    });
+    buildService();
+    const before = await startServe(settings);
+    stopAtFileEnd(before.stop);
+    const configFile = join(scratchDir('deploy-cli'), 'sendguard.json');
+    writeFileSync(configFile, JSON.stringify(settings(join(configFile, '..', 'data'))));
+    const issued = await runCli([
+      'token',
+      'issue',
+      '--name',
+      'Sendguard admin',
+      '--role',
+      'admin',
+      '--config',
+      configFile,
+    ]);
+    expect(issued.code).toBe(0);
+    await before.stop();
+
+    const dump = 'sendguard.dump';
+    const dumpOptions = documentedOptions('pg_dump', dump);
+    expect(dumpOptions).toContain('--exclude-table-data=transport_reports');
+    await postgres.tool('pg_dump', [...dumpOptions, 'sendguard']);
+    await postgres.tool('dropdb', ['sendguard']);
+    await postgres.tool('createdb', ['--owner', 'sendguard', 'sendguard']);
+    await postgres.tool('pg_restore', [...documentedOptions('pg_restore'), dump]);
+
+    const after = await startServe(settings);
+    stopAtFileEnd(after.stop);
+    const me = await fetch(`${after.base}/api/v1/me`, {
+      headers: { authorization: `Bearer ${issued.stdout.trim()}` },
+    });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({
+      name: 'Sendguard admin',
+      roles: expect.arrayContaining(['admin']),
+    });
+  }, 90_000);
 });

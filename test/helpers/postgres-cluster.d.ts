@@ -7,6 +7,11 @@ export interface PostgresServer {
   port: number;
   /** Stops the server (immediate shutdown: nothing in it needs keeping). */
   stop(): Promise<void>;
+  /**
+   * Runs one of the server's client programs (`pg_dump`, `pg_restore`, `createdb`…) with `args`, connected to
+   * it as its superuser, as the cluster's user and in the cluster's folder (where relative file names land).
+   */
+  tool(name: string, args: string[]): Promise<{ stdout: string; stderr: string }>;
 }
 
 export function startPostgresCluster(options: {

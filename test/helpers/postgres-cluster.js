@@ -113,7 +113,10 @@ async function startPostgresCluster({ dir, track = (stop) => stop }) {
     }
     return `postgres://${SUPERUSER}@${host}:${port}/${name}`;
   };
-  return { url: await newDatabase(), newDatabase, host, port, stop };
+  // The server's own client programs, as an administrator on its machine runs them.
+  const tool = (name, args) =>
+    run(name, ['--host', host, '--port', String(port), '--username', SUPERUSER, ...args]);
+  return { url: await newDatabase(), newDatabase, host, port, stop, tool };
 }
 
 module.exports = { startPostgresCluster, freePort };
