@@ -21,6 +21,7 @@ import type { LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { intervalSchedule, type Schedule } from './schedule';
 import { withMemoryFront } from './store/memory-front';
+import { withTokenFront } from './store/token-front';
 import { openServiceStore } from './store/open';
 import { purgeExpiredPeriodically } from './store/purge-expired';
 import type { ServiceStore } from './store/store';
@@ -97,20 +98,24 @@ function services(
 }
 
 /**
- * The store with the caches the send path reads for every recipient held in memory too, each entry dropped when
- * another node changes or deletes it. Closing it stops listening, then closes the store.
+ * The store with the caches the send path reads for every recipient, and (PostgreSQL) the API tokens every request
+ * looks up, held in memory too, each entry dropped when another node changes or deletes it. Closing it stops listening, then closes the store.
  */
 function withMemoryFronts(store: ServiceStore): ServiceStore {
   const { changes } = store;
   const keyVerdicts = withMemoryFront(store.keyVerdicts, { changes, cache: 'keyVerdicts' });
   const transportReports = withMemoryFront(store.transportReports, { changes, cache: 'transportReports' });
+  // With SQLite a token lookup is no round trip, and the CLI revokes in another process that announces nothing.
+  const tokens = store.kind === 'postgres' ? withTokenFront(store.tokens, changes) : undefined;
   return {
     ...store,
     keyVerdicts,
     transportReports,
+    tokens: tokens ?? store.tokens,
     close: async () => {
       keyVerdicts.stopListening();
       transportReports.stopListening();
+      tokens?.stopListening();
       await store.close();
     },
   };

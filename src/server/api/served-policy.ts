@@ -58,13 +58,16 @@ export class ServedPolicy {
   }
 
   /**
-   * Recomputes after other nodes' keyring changes too; returns the function that stops. A failed recomputation
+   * Recomputes after other nodes' keyring changes too, and after changes may have been missed; returns the function that stops. A failed recomputation
    * goes to `onError` (the served policy stays as it was until the next change).
    */
   follow(changes: ChangeFeed, onError: (error: unknown) => void): () => void {
-    return changes.subscribe((change) => {
-      if (change.cache === 'keyring') this.keyringChanged(change.key).catch(onError);
-    });
+    return changes.subscribe(
+      (change) => {
+        if (change.cache === 'keyring') this.keyringChanged(change.key).catch(onError);
+      },
+      () => this.recompute().catch(onError),
+    );
   }
 
   /** A failed keyring read fails its own caller only: the next recomputation still runs. */

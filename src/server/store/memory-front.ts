@@ -3,7 +3,7 @@
  * recipient of every message, and a database read (with its JSON and schema parse) costs far more than a map
  * lookup. Every write and delete goes through to the store, so an admin's pin change, which deletes the
  * cached verdict, is seen at once by this process; another node's change to the same cache reaches this front
- * through the store's change feed, which drops the entry here.
+ * through the store's change feed, which drops the entry here (or every entry, when the feed may have missed changes).
  */
 import { BoundedCache, jsonSize } from './bounded-cache';
 import type { CacheEntry, ChangedCache, ChangeFeed, VerdictCache } from './store';
@@ -33,11 +33,17 @@ export function withMemoryFront<T>(
   // Counts the changes heard: a read from the store that a change overtook may hold the old value, and is not
   // kept in memory.
   let changesHeard = 0;
-  const stopListening = feed.changes.subscribe((change) => {
-    if (change.cache !== feed.cache) return;
-    changesHeard++;
-    front.delete(change.key);
-  });
+  const stopListening = feed.changes.subscribe(
+    (change) => {
+      if (change.cache !== feed.cache) return;
+      changesHeard++;
+      front.delete(change.key);
+    },
+    () => {
+      changesHeard++;
+      front.prune(() => true);
+    },
+  );
   return {
     async get(key) {
       const hit = front.get(key);

@@ -107,17 +107,22 @@ export interface Store {
  * What one node changed that other nodes may hold in memory: a cached verdict (`key` is its cache key) or an
  * organisation keyring entry (`key` is the fingerprint). Nodes sharing PostgreSQL hear each other's changes
  * through LISTEN/NOTIFY; a node never hears its own, and a store that only one process uses hears nothing.
+ * An API token revoked or inserted is announced too (`tokens`, `key` is the token's id).
  * Delivery is at most once: a change made while a node's listening connection is down (it reconnects by itself)
- * is not heard by that node, so what it holds in memory must still expire on its own.
+ * is not heard by that node, which is why a reconnect is told to every subscriber as a reset.
  */
-export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring';
+export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring' | 'tokens';
 export interface Change {
   cache: ChangedCache;
   key: string;
 }
 export interface ChangeFeed {
-  /** Calls `listener` for each change another node made; returns the function that stops listening. */
-  subscribe(listener: (change: Change) => void): () => void;
+  /**
+   * Calls `listener` for each change another node made, and `onReset` when changes may have been missed (the
+   * listening connection was lost and is back): whoever holds anything from the store in memory forgets it all.
+   * Returns the function that stops listening.
+   */
+  subscribe(listener: (change: Change) => void, onReset?: () => void): () => void;
 }
 
 /** Fixed-window hit counters (rate limits) shared by every node. Keys carry their limiter's prefix. */

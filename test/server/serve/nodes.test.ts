@@ -166,6 +166,20 @@ test('a token issued by the CLI on the database serves on both nodes', async () 
   }
 });
 
+test('a token revoked through one node is refused by the other, which had it in memory', async () => {
+  const token = await issueWithCli(['--name', 'Leaving']);
+  const me = () => api(b, '/api/v1/me', { token });
+  // Twice: B answers the second from memory.
+  expect((await me()).status).toBe(200);
+  expect((await me()).status).toBe(200);
+  const listed = await api(a, '/api/v1/admin/tokens', { token: adminToken });
+  const all = JSON.parse(listed.body as string) as Array<{ id: string; name: string }>;
+  const leaving = all.find((t) => t.name === 'Leaving')!;
+  const revoked = await api(a, `/api/v1/admin/tokens/${leaving.id}`, { token: adminToken, method: 'DELETE' });
+  expect(revoked.status).toBe(204);
+  expect((await eventually(me, (answer) => answer.status !== 200)).status).toBe(401);
+});
+
 test("a pin set through one node is what the other's lookup sees, though it had the verdict in memory", async () => {
   const address = 'carol@wkd.sendguard.test';
   const lookup = () => api(b, `/api/v1/keys/${address}`, { token: senderToken });

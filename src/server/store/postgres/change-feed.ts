@@ -3,8 +3,8 @@
  * sends `{ node, cache, key }` on one channel (pg_notify, in the statement or transaction of the write, so it is
  * delivered only when the write commits), and every node listens on one connection of its own.
  *
- * A notification sent while a node's listening connection is down is lost to it: after a reconnect the node hears
- * changes from then on, and what its memory fronts held from before lives until its own expiry.
+ * A notification sent while a node's listening connection is down is lost to it: once listening again, the node
+ * tells its subscribers to reset (forget whatever they hold from before), since any of it may have changed.
  */
 import pg from 'pg';
 import type { Change, ChangedCache, ChangeFeed } from '../store';
@@ -33,7 +33,12 @@ export function announcing(
   };
 }
 
-const CACHES: ReadonlySet<string> = new Set<ChangedCache>(['keyVerdicts', 'transportReports', 'keyring']);
+const CACHES: ReadonlySet<string> = new Set<ChangedCache>([
+  'keyVerdicts',
+  'transportReports',
+  'keyring',
+  'tokens',
+]);
 
 /** The change a payload announces, unless it is this node's own or not one we understand (a newer node's). */
 function parseChange(payload: string | undefined, ownNode: string): Change | undefined {
@@ -50,6 +55,20 @@ function parseChange(payload: string | undefined, ownNode: string): Change | und
   return { cache: cache as ChangedCache, key };
 }
 
+/**
+ * Calls `tell` for each subscriber. One subscriber's fault must neither keep the others from hearing nor escape
+ * into the connection's socket handler or a timer, where it would end the process.
+ */
+function tellEach<T>(subscribers: Iterable<T>, tell: (subscriber: T) => void): void {
+  for (const subscriber of subscribers) {
+    try {
+      tell(subscriber);
+    } catch {
+      // Ignored: see above.
+    }
+  }
+}
+
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 10_000;
 
@@ -61,10 +80,12 @@ export interface ListeningFeed extends ChangeFeed {
 /**
  * Listens as `node` on a connection of its own. Resolves once the first LISTEN is in place, so a change another
  * node commits after this returns is heard; rejects when that first connection fails. A connection lost later is
- * opened again, waiting longer after each failure (up to ten seconds).
+ * opened again, waiting longer after each failure (up to ten seconds), and subscribers are told to reset once it
+ * listens again.
  */
 export async function listenForChanges(url: string, node: string): Promise<ListeningFeed> {
   const listeners = new Set<(change: Change) => void>();
+  const resetters = new Set<() => void>();
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   let delay = FIRST_RETRY_MS;
@@ -75,7 +96,10 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
     retry = setTimeout(() => {
       retry = undefined;
       connect().then(
-        () => (delay = FIRST_RETRY_MS),
+        () => {
+          delay = FIRST_RETRY_MS;
+          tellEach(resetters, (reset) => reset());
+        },
         () => {
           delay = Math.min(delay * 2, LAST_RETRY_MS);
           reconnectLater();
@@ -98,15 +122,7 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
     };
     next.on('notification', (message) => {
       const change = parseChange(message.payload, node);
-      if (!change) return;
-      for (const listener of listeners) {
-        try {
-          listener(change);
-        } catch {
-          // One listener's fault must neither keep the others from hearing nor escape into the connection's
-          // socket handler, where it would end the process.
-        }
-      }
+      if (change) tellEach(listeners, (listener) => listener(change));
     });
     next.on('error', onLost);
     next.on('end', onLost);
@@ -124,9 +140,13 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
 
   await connect();
   return {
-    subscribe(listener) {
+    subscribe(listener, onReset) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      if (onReset) resetters.add(onReset);
+      return () => {
+        listeners.delete(listener);
+        if (onReset) resetters.delete(onReset);
+      };
     },
     async close() {
       closed = true;

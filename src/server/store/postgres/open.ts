@@ -45,7 +45,7 @@ export async function openPostgresStore(
       stsPolicies: new PostgresVerdictCache(pool, STS_POLICIES_TABLE),
       pins: postgresPins(pool),
       keyring: postgresKeyring(pool, node),
-      tokens: postgresTokens(pool),
+      tokens: postgresTokens(pool, node),
       settings: postgresSettings(pool),
       rateCounters: postgresRateCounters(pool),
       exclusive: postgresExclusive(pool),

@@ -1,6 +1,6 @@
 /**
  * Pins, the organisation keyring, API tokens and settings in PostgreSQL: plain rows, mapped as SQLite's are (`../rows.ts`).
- * Keyring writes announce themselves, since nodes may hold keyring answers in memory.
+ * Keyring writes and token inserts and revocations announce themselves, since nodes may hold both in memory.
  */
 import type pg from 'pg';
 import {
@@ -102,13 +102,16 @@ export function postgresKeyring(pool: pg.Pool, node: string): KeyringStore {
 /** PostgreSQL's unique_violation: a token's id or hash is taken. */
 const UNIQUE_VIOLATION = '23505';
 
-export function postgresTokens(pool: pg.Pool): TokenStore {
+export function postgresTokens(pool: pg.Pool, node: string): TokenStore {
   return {
     async insert(token) {
       await pool
         .query(
-          `INSERT INTO api_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          tokenValues(token),
+          announcing(
+            `INSERT INTO api_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING 1`,
+            tokenValues(token),
+            { node, cache: 'tokens', key: token.id },
+          ),
         )
         .catch((error: unknown) => {
           throw (error as { code?: string }).code === UNIQUE_VIOLATION ? tokenConflict(error) : error;
@@ -124,11 +127,14 @@ export function postgresTokens(pool: pg.Pool): TokenStore {
       );
     },
     async revoke(id, at) {
-      const { rowCount } = await pool.query(
-        'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
-        [at, id],
+      const { rows } = await pool.query<{ changed: number }>(
+        announcing(
+          'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING 1',
+          [at, id],
+          { node, cache: 'tokens', key: id },
+        ),
       );
-      return (rowCount ?? 0) > 0;
+      return rows[0]!.changed > 0;
     },
   };
 }

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { systemClock } from '../../../../src/core/clock';
 import { withMemoryFront } from '../../../../src/server/store/memory-front';
+import { withTokenFront } from '../../../../src/server/store/token-front';
 import { migratePostgres } from '../../../../src/server/store/postgres/migrate';
 import { openPostgresStore } from '../../../../src/server/store/postgres/open';
 import { POSTGRES_MIGRATIONS } from '../../../../src/server/store/postgres/schema';
@@ -300,5 +301,42 @@ describe('changes between nodes', () => {
       (count) => count > 0,
     );
     expect(heard[0]).toMatchObject({ cache: 'keyVerdicts' });
+  });
+
+  test('after its listening connection was cut, a node forgets what it held, since it may have missed changes', async () => {
+    const url = await server.newDatabase();
+    const [a, b] = await nodes(2, url);
+    const verdicts = withMemoryFront(b!.keyVerdicts, { changes: b!.changes, cache: 'keyVerdicts' });
+    const tokens = withTokenFront(b!.tokens, b!.changes);
+    const verdict = (reason: string) => ({ ...keyVerdict('ann@example.org'), reasons: [reason] });
+    const heard: Change[] = [];
+    b!.changes.subscribe((change) => heard.push(change));
+    await a!.keyVerdicts.put('ann@example.org', verdict('first'), 1000);
+    const token = { id: 'a1', name: 'n', role: 'sender' as const, hash: 'h1', createdAt: 't' };
+    await a!.tokens.insert(token);
+    // Heard first: a read that a change overtakes is not kept in memory.
+    await until(
+      async () => heard.length,
+      (count) => count === 2,
+    );
+    expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('first'));
+    expect(await tokens.findByHash('h1')).toEqual(token);
+    // Changed without a word on the channel, as a change made while b's listener is down is to b: only the reset
+    // after b listens again can make it look again.
+    await query(url, 'UPDATE key_verdicts SET assessment = $1', [JSON.stringify(verdict('missed'))]);
+    await query(url, "UPDATE api_tokens SET revoked_at = 'then'");
+    expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('first'));
+    expect((await tokens.findByHash('h1'))?.revokedAt).toBeUndefined();
+    await query(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'");
+    await until(
+      () => verdicts.get('ann@example.org'),
+      (entry) => entry?.value.reasons[0] === 'missed',
+    );
+    await until(
+      () => tokens.findByHash('h1'),
+      (record) => record?.revokedAt === 'then',
+    );
+    verdicts.stopListening();
+    tokens.stopListening();
   });
 });
