@@ -171,8 +171,8 @@ describe.each([
     await store.insertMessage({ ...message('m2'), createdAt: 5 }, []);
     await store.insertMessage({ ...message('m3'), owner: 'someone else' }, []);
     const keys = { wrappedKey: bytes(61), passcodeWrappedKey: null, senderWrappedKey: bytes(62) };
-    await store.finalize('m1', keys, [40, 2]);
-    await store.finalize('m1', { ...keys, wrappedKey: bytes(63) }, [1]);
+    expect(await store.finalize('m1', keys, [40, 2])).toBe(true);
+    expect(await store.finalize('m1', { ...keys, wrappedKey: bytes(63) }, [1])).toBe(false);
     expect(await store.getMessage('m1')).toMatchObject({ state: 'ready', ...keys, blobSizes: [40, 2] });
     await store.setExpiry('m1', 1_790_000_000_000);
     expect((await store.getMessage('m1'))!.expiresAt).toBe(1_790_000_000_000);
@@ -248,7 +248,7 @@ describe.each([
     expect(await store.claimCodeTry('m1', 'bob@x.test', 0, 3)).toBeUndefined();
   });
 
-  test('replies are kept per message, sizes set once uploaded', async () => {
+  test('replies are kept per message, sizes set once uploaded (only the first finalize stores them)', async () => {
     await store.insertMessage(message('m1'), [byCode('bob@x.test')]);
     const reply = {
       id: 'r1',
@@ -262,7 +262,9 @@ describe.each([
     };
     await store.insertReply(reply);
     await store.insertReply({ ...reply, id: 'r0', createdAt: 50, tag: null });
-    await store.finalizeReply('m1', 'r1', [10, 20]);
+    expect(await store.finalizeReply('m1', 'r1', [10, 20])).toBe(true);
+    expect(await store.finalizeReply('m1', 'r1', [10, 20])).toBe(false);
+    expect(await store.finalizeReply('m1', 'r1', [1])).toBe(false);
     expect(await store.getReply('m1', 'r1')).toEqual({ ...reply, blobSizes: [10, 20] });
     expect(await store.getReply('m2', 'r1')).toBeUndefined();
     expect((await store.listReplies('m1')).map((r) => [r.id, r.tag])).toEqual([

@@ -111,6 +111,12 @@ function uploadRoute(app: FastifyInstance, ctx: EscrowContext): void {
 /**
  * A complete reply: stored for the sender, who is told by mail at the address the service authenticated when the
  * message was created (nothing a request says can send it elsewhere), when there is one.
+ *
+ * Of finalizes of one reply (a client's retry may run while its first try still works, its answer lost to the
+ * proxy's time-out) only the one whose conditional update stores the sizes audits and mails; a repeat with the same
+ * sizes is answered as done. The mail is at most once: a node that dies after storing the reply and before mailing
+ * leaves it unmailed, and the retry is answered as done. The sender still sees it: the add-in's sent list counts the
+ * stored replies and the sender link lists them, whatever was mailed.
  */
 function finalizeRoute(app: FastifyInstance, ctx: EscrowContext): void {
   app.post<{ Params: ReplyParams; Body: FinalizeReplyRequest }>(
@@ -122,22 +128,31 @@ function finalizeRoute(app: FastifyInstance, ctx: EscrowContext): void {
     async (request, reply) => {
       const record = await sessionReply(ctx, request);
       const { blobSizes } = request.body;
-      // Sent again after its answer was lost: stored already, and the sender already told.
-      if (sameSizes(record.blobSizes, blobSizes)) return reply.status(204).send();
-      if (record.blobSizes) throw notTakingUploads();
-      await requireUploaded(ctx, uploadSet(record), blobSizes);
-      await ctx.store.finalizeReply(record.messageId, record.id, blobSizes);
-      await audit(ctx, request, record.messageId, 'replied', record.address);
-      const message = await liveMessage(ctx, record.messageId);
-      if (message.senderAddress)
-        sendInBackground(ctx, {
-          to: message.senderAddress,
-          subject: `Secure reply from ${record.address}`,
-          text: `${record.address} replied to a secure message you sent. Open the sender link Sendguard gave you for that message to read the reply.`,
-        });
+      if (!record.blobSizes) {
+        await requireUploaded(ctx, uploadSet(record), blobSizes);
+        if (await ctx.store.finalizeReply(record.messageId, record.id, blobSizes)) {
+          await tellSender(ctx, request, record);
+          return reply.status(204).send();
+        }
+      }
+      // Finalized already, by an earlier try whose answer was lost or by one running at the same time.
+      const stored = record.blobSizes ?? (await sessionReply(ctx, request)).blobSizes;
+      if (!sameSizes(stored, blobSizes)) throw notTakingUploads();
       return reply.status(204).send();
     },
   );
+}
+
+/** The audit entry of a reply just stored, and the notice to its message's sender. */
+async function tellSender(ctx: EscrowContext, request: FastifyRequest, record: ReplyRecord): Promise<void> {
+  await audit(ctx, request, record.messageId, 'replied', record.address);
+  const message = await liveMessage(ctx, record.messageId);
+  if (message.senderAddress)
+    sendInBackground(ctx, {
+      to: message.senderAddress,
+      subject: `Secure reply from ${record.address}`,
+      text: `${record.address} replied to a secure message you sent. Open the sender link Sendguard gave you for that message to read the reply.`,
+    });
 }
 
 export async function replyRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {

@@ -51,9 +51,10 @@ async function uploadingMessage(
   return requireUploading(await ownMessage(ctx, request, id));
 }
 
+const notTakingUploads = () => new EscrowError('ESCROW_STATE', 'this message is not taking uploads');
+
 function requireUploading(message: MessageRecord): MessageRecord {
-  if (message.state !== 'uploading')
-    throw new EscrowError('ESCROW_STATE', 'this message is not taking uploads');
+  if (message.state !== 'uploading') throw notTakingUploads();
   return message;
 }
 
@@ -189,6 +190,17 @@ async function finalKeys(
   };
 }
 
+/** Stores the final keys and sizes of `message`, every blob complete; false when another request finalized it first. */
+async function finalizeUpload(
+  ctx: EscrowContext,
+  message: MessageRecord,
+  body: FinalizeRequest,
+): Promise<boolean> {
+  const keys = await finalKeys(ctx, message, body);
+  await requireUploaded(ctx, { messageId: message.id, blobCount: message.blobCount }, body.blobSizes);
+  return ctx.store.finalize(message.id, keys, body.blobSizes);
+}
+
 /** Upload parts, then finalize with the wrapped keys once every blob is complete. */
 function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
   app.put<{ Params: BlobParams; Querystring: PartQuery; Body: Buffer }>(
@@ -212,12 +224,12 @@ function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
     async (request, reply) => {
       const { id } = request.params;
       const own = await ownMessage(ctx, request, id);
-      if (finalizedAlike(own, request.body)) return reply.status(204).send();
-      const message = requireUploading(own);
-      const keys = await finalKeys(ctx, message, request.body);
-      const { blobSizes } = request.body;
-      await requireUploaded(ctx, { messageId: id, blobCount: message.blobCount }, blobSizes);
-      await ctx.store.finalize(id, keys, blobSizes);
+      if (own.state === 'uploading' && (await finalizeUpload(ctx, own, request.body)))
+        return reply.status(204).send();
+      // Finalized already, by an earlier try whose answer was lost or by one running at the same time (a retry
+      // sent while the first try still worked): the same keys and sizes are answered as done.
+      const stored = own.state === 'uploading' ? await ownMessage(ctx, request, id) : own;
+      if (!finalizedAlike(stored, request.body)) throw notTakingUploads();
       return reply.status(204).send();
     },
   );

@@ -165,8 +165,8 @@ class SqlEscrowStore implements EscrowStore {
     return rows.map(toMessage);
   }
 
-  async finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<void> {
-    await this.db.run(
+  async finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<boolean> {
+    const changed = await this.db.run(
       `UPDATE escrow_messages SET wrapped_key = ?, passcode_wrapped_key = ?, sender_wrapped_key = ?, blob_sizes = ?,
          state = 'ready' WHERE id = ? AND state = 'uploading'`,
       [
@@ -177,6 +177,7 @@ class SqlEscrowStore implements EscrowStore {
         id,
       ],
     );
+    return changed > 0;
   }
 
   async setExpiry(id: string, expiresAt: number): Promise<void> {
@@ -337,12 +338,12 @@ class SqlEscrowStore implements EscrowStore {
     return row && toReply(row);
   }
 
-  async finalizeReply(messageId: string, id: string, blobSizes: number[]): Promise<void> {
-    await this.db.run('UPDATE escrow_replies SET blob_sizes = ? WHERE message_id = ? AND id = ?', [
-      JSON.stringify(blobSizes),
-      messageId,
-      id,
-    ]);
+  async finalizeReply(messageId: string, id: string, blobSizes: number[]): Promise<boolean> {
+    const changed = await this.db.run(
+      'UPDATE escrow_replies SET blob_sizes = ? WHERE message_id = ? AND id = ? AND blob_sizes IS NULL',
+      [JSON.stringify(blobSizes), messageId, id],
+    );
+    return changed > 0;
   }
 
   async listReplies(messageId: string): Promise<ReplyRecord[]> {

@@ -112,7 +112,12 @@ export interface EscrowStore {
   insertMessage(message: MessageRecord, recipients: NewRecipient[]): Promise<void>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
   listMessages(owner: string): Promise<MessageRecord[]>;
-  finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<void>;
+  /**
+   * Stores the keys and sizes of a message still uploading and makes it ready. True when this call did it; false when
+   * the message was no longer uploading (finalized by another request, even one running at the same time, revoked
+   * or expired). One conditional statement, so of finalizes at once exactly one wins.
+   */
+  finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<boolean>;
   setExpiry(id: string, expiresAt: number): Promise<void>;
   /**
    * Destroys the server secret, wrapped keys, codes and sessions in one transaction. SQLite also leaves no copy in
@@ -155,7 +160,8 @@ export interface EscrowStore {
 
   insertReply(reply: ReplyRecord): Promise<void>;
   getReply(messageId: string, id: string): Promise<ReplyRecord | undefined>;
-  finalizeReply(messageId: string, id: string, blobSizes: number[]): Promise<void>;
+  /** Stores the sizes of a reply still uploading: true when this call did it, false when it was finalized already. */
+  finalizeReply(messageId: string, id: string, blobSizes: number[]): Promise<boolean>;
   listReplies(messageId: string): Promise<ReplyRecord[]>;
 
   appendAudit(entry: AuditRecord): Promise<void>;
