@@ -1,17 +1,20 @@
 // Key discovery on the offline test bed: a batch of addresses looked up cold (all at once, every source asked)
 // and warm (from the cache), with latency per address, and warm lookups per second against a bare Map lookup in
-// the same process. Needs the bed (started here if it is not up) and a build.
+// the same process. The cache and the pins are the store's as a node runs it (bench/store.js). Needs the bed
+// (started here if it is not up) and a build.
 const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { setMaxListeners } = require('node:events');
+const { asyncOpsPerSecond } = require('./measure');
+const { openBenchStore } = require('./store');
 
 const root = join(__dirname, '..');
 const bedDir = join(root, 'test', 'testbed');
 execFileSync(join(bedDir, 'up.sh'), { stdio: ['ignore', 'ignore', 'inherit'] });
 const bed = JSON.parse(readFileSync(join(bedDir, 'run', 'bed.json'), 'utf8'));
 const { createDnsClient, parseServerSpec, addressResolver } = require(join(root, 'dist', 'server', 'dns'));
-const { CachingKeyService, MemoryPinStore } = require(join(root, 'dist', 'server', 'keys'));
+const { CachingKeyService } = require(join(root, 'dist', 'server', 'keys'));
 
 const addresses = JSON.parse(readFileSync(join(bedDir, 'key-cases.json'), 'utf8'))
   .map((c) => c.address)
@@ -42,6 +45,7 @@ async function timed(service, list) {
 
 async function main() {
   const dns = createDnsClient({ servers: [parseServerSpec(bed.dns)], trustAd: true });
+  const store = openBenchStore();
   const service = new CachingKeyService(
     {
       network: {
@@ -50,9 +54,14 @@ async function main() {
         ca: readFileSync(bed.caFile),
       },
       dns,
-      pins: new MemoryPinStore(),
+      pins: store.pins,
     },
-    { minRsaBits: 2048, allowLegacyAlgorithms: false, vksBaseUrl: 'https://keys.sendguard.test' },
+    {
+      minRsaBits: 2048,
+      allowLegacyAlgorithms: false,
+      vksBaseUrl: 'https://keys.sendguard.test',
+      cache: store.keyVerdicts,
+    },
   );
   let started = Date.now();
   const cold = await timed(service, addresses);
@@ -68,14 +77,13 @@ async function main() {
   );
 
   const signal = sharedSignal();
-  const rounds = 20_000;
-  started = Date.now();
-  for (let i = 0; i < rounds; i++) await service.lookup(addresses[i % addresses.length], { signal });
-  const perSecond = rounds / ((Date.now() - started) / 1000);
+  let i = 0;
+  const perSecond = await asyncOpsPerSecond(() =>
+    service.lookup(addresses[i++ % addresses.length], { signal }),
+  );
   const map = new Map(addresses.map((a) => [a, {}]));
-  started = Date.now();
-  for (let i = 0; i < rounds; i++) await Promise.resolve(map.get(addresses[i % addresses.length]));
-  const reference = rounds / ((Date.now() - started) / 1000);
+  const reference = await asyncOpsPerSecond(async () => map.get(addresses[i++ % addresses.length]));
+  await store.close();
   console.log(
     `warm lookups: ${perSecond.toFixed(0)} /s; awaited bare Map.get ${reference.toFixed(0)} /s; ratio ${(perSecond / reference).toFixed(3)}`,
   );
