@@ -38,6 +38,8 @@ import { loggerOptions, type LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
 import type { KeyInspector, KeyService, TransportService } from './services';
 import { sharedRateLimitStore } from './api/rate-limit-store';
+import { intervalSchedule } from './schedule';
+import { batchedRateCounters } from './store/batched-counters';
 import { memoryRateCounters, noChanges } from './store/one-process';
 import type { ChangeFeed, RateCounters, Store } from './store/store';
 
@@ -117,6 +119,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // default `'self'`, widened for the add-in's pages only) does the same job and can.
   await app.register(helmet, { frameguard: false });
   await app.register(cors, { origin: config.cors.origins.length > 0 ? config.cors.origins : false });
+  // Hundreds a minute: counted here and sent to the shared counters in batches, approximate across nodes.
+  const apiCounters = batchedRateCounters(deps.rateCounters ?? memoryRateCounters(), {
+    clock: context.clock,
+    schedule: intervalSchedule,
+    onError: (err) => app.log.warn({ err }, 'sending rate-limit counts to the shared counters failed'),
+  });
+  app.addHook('onClose', () => apiCounters.close());
   // Per client network (IPv6 by /64), before authentication: this is what slows down guessing tokens. A hook of
   // the whole app rather than the plugin's own per route, which would run after the authenticated scope's hook and
   // so never count a request it refuses.
@@ -124,7 +133,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     global: false,
     max: config.limits.rateLimit.perIp.max,
     timeWindow: config.limits.rateLimit.perIp.windowMs,
-    store: sharedRateLimitStore(deps.rateCounters ?? memoryRateCounters(), context.clock, 'api:'),
+    store: sharedRateLimitStore(apiCounters, context.clock, 'api:'),
     keyGenerator: networkKey,
     errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl),
   });

@@ -17,13 +17,13 @@ interface Window {
 export function memoryRateCounters(capacity = 100_000): RateCounters {
   const windows = new BoundedCache<string, Window>({ maxEntries: capacity });
   return {
-    async hit(key, windowMs, now) {
+    async hit(key, windowMs, now, hits = 1) {
       let window = windows.get(key);
       if (!window || window.resetAt <= now) {
         window = { count: 0, resetAt: now + windowMs };
         windows.set(key, window);
       }
-      window.count++;
+      window.count += hits;
       return { count: window.count, resetAt: window.resetAt };
     },
     async deleteExpired(now) {

@@ -128,10 +128,11 @@ export interface ChangeFeed {
 /** Fixed-window hit counters (rate limits) shared by every node. Keys carry their limiter's prefix. */
 export interface RateCounters {
   /**
-   * Counts one hit of `key` and returns the count in its window, this hit included, and when the window ends. A
-   * window starts at the first hit after the last one ended and lasts `windowMs`.
+   * Counts `hits` hits of `key` (one when absent; a node sends several it counted in memory at once) and returns
+   * the count in its window, these hits included, and when the window ends. A window starts at the first hit
+   * after the last one ended and lasts `windowMs`.
    */
-  hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  hit(key: string, windowMs: number, now: number, hits?: number): Promise<{ count: number; resetAt: number }>;
   /** Forgets windows that ended before `now`; returns how many. */
   deleteExpired(now: number): Promise<number>;
 }

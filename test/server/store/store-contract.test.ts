@@ -207,6 +207,13 @@ describe.each(['sqlite', 'postgres'] as const)('%s service store', (kind) => {
     expect(await rateCounters.hit('ip:b', 2000, 8000)).toEqual({ count: 1, resetAt: 10_000 });
   });
 
+  test('rate counters: several hits counted elsewhere are added at once, in the window they fall in', async () => {
+    const { rateCounters } = store;
+    expect(await rateCounters.hit('api:a', 1000, 5000, 7)).toEqual({ count: 7, resetAt: 6000 });
+    expect(await rateCounters.hit('api:a', 1000, 5500, 3)).toEqual({ count: 10, resetAt: 6000 });
+    expect(await rateCounters.hit('api:a', 1000, 6000, 4)).toEqual({ count: 4, resetAt: 7000 });
+  });
+
   test('exclusive: a task nobody else runs runs, and its result or error comes back', async () => {
     expect(await store.exclusive.run('purge', async () => 42)).toBe(42);
     await expect(

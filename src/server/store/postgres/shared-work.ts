@@ -4,20 +4,20 @@ import type { Exclusive, RateCounters } from '../store';
 import { holdConnection } from './connection';
 
 /**
- * One statement per hit: the row is created, counted on, or restarted when its window has ended, under the row's
+ * One statement per call (one hit, or the hits a node counted in memory): the row is created, counted on, or restarted when its window has ended, under the row's
  * lock, so hits from every node at once are each counted exactly once.
  */
 export function postgresRateCounters(pool: pg.Pool): RateCounters {
   return {
-    async hit(key, windowMs, now) {
+    async hit(key, windowMs, now, hits = 1) {
       const { rows } = await pool.query<{ count: number; reset_at: number }>({
         name: 'rate-counters-hit',
-        text: `INSERT INTO rate_counters AS c (key, count, reset_at) VALUES ($1, 1, $2::bigint + $3::bigint)
+        text: `INSERT INTO rate_counters AS c (key, count, reset_at) VALUES ($1, $4, $2::bigint + $3::bigint)
           ON CONFLICT (key) DO UPDATE SET
-            count = CASE WHEN c.reset_at <= $2::bigint THEN 1 ELSE c.count + 1 END,
+            count = CASE WHEN c.reset_at <= $2::bigint THEN $4 ELSE c.count + $4 END,
             reset_at = CASE WHEN c.reset_at <= $2::bigint THEN $2::bigint + $3::bigint ELSE c.reset_at END
           RETURNING count, reset_at`,
-        values: [key, now, windowMs],
+        values: [key, now, windowMs, hits],
       });
       const row = rows[0]!;
       return { count: row.count, resetAt: row.reset_at };
