@@ -57,11 +57,13 @@ function services(
     policy,
     clock,
     onSignInLookupError,
+    onCacheWriteError,
   }: {
     ca: Buffer | undefined;
     policy: Policy;
     clock: Clock;
     onSignInLookupError: (error: unknown, domain: string) => void;
+    onCacheWriteError: (error: unknown, key: string) => void;
   },
 ) {
   const dns = dnsClientFor(config.dns.servers);
@@ -79,6 +81,7 @@ function services(
     clock,
     // The API counts outcomes; only the service knows whether an answer came from its cache.
     onCacheLookup: (result) => metrics.cacheLookups.inc({ check: 'transport', result }),
+    onCacheWriteError,
   });
   const orgKeyring = keyringInStore(store.keyring);
   const keys = new CachingKeyService(
@@ -91,7 +94,7 @@ function services(
         : orgKeyring,
       clock,
     },
-    { ...policy.keys, vksBaseUrl: config.keys.vksUrl, cache: store.keyVerdicts },
+    { ...policy.keys, vksBaseUrl: config.keys.vksUrl, cache: store.keyVerdicts, onCacheWriteError },
   );
   const signIn = createSignInDirectory(config, { dns, network, clock, onLookupError: onSignInLookupError });
   return { transport, keys, signIn };
@@ -130,15 +133,19 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
     const tls = await tlsMaterial(config, { clock });
-    // The sign-in directory is built before the app whose log tells why a domain's provider could not be found.
+    // The checks are built before the app whose log tells why a domain's provider could not be found, or why a
+    // finished check could not be kept.
     const late: { log?: FastifyBaseLogger } = {};
     const onSignInLookupError = (err: unknown, domain: string) =>
       late.log?.warn({ err, domain }, 'the sign-in provider of a domain could not be found');
+    const onCacheWriteError = (err: unknown, key: string) =>
+      late.log?.error({ err, key }, 'a finished check was answered but could not be cached');
     const { signIn, ...checks } = services(config, store, metrics, {
       ca,
       policy,
       clock,
       onSignInLookupError,
+      onCacheWriteError,
     });
     const app = await buildApp(config, {
       store,

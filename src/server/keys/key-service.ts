@@ -20,6 +20,8 @@ interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   unknownTtlMs?: number;
   /** Where answers are kept: the backend's store, so that an admin's pin or keyring change can drop them. */
   cache: VerdictCache<KeyAssessment>;
+  /** Told when a finished answer could not be kept (the database failed); its callers get the answer anyway. */
+  onCacheWriteError?: (error: unknown, address: string) => void;
 }
 
 const POSITIVE_TTL_MS = 60 * 60 * 1000;
@@ -100,6 +102,10 @@ export class CachingKeyService implements KeyService {
     return assessment;
   }
 
+  /**
+   * Keeps `assessment` for its verdict's TTL. A failed write is reported, not thrown: the lookup is done (and a pin
+   * it made is stored), and throwing would fail it for every caller sharing it; the next one to ask looks up again.
+   */
   private async remember(key: string, assessment: KeyAssessment): Promise<void> {
     const ttl =
       assessment.verdict === 'valid'
@@ -107,6 +113,11 @@ export class CachingKeyService implements KeyService {
         : assessment.verdict === 'unknown'
           ? (this.options.unknownTtlMs ?? UNKNOWN_TTL_MS)
           : (this.options.negativeTtlMs ?? NEGATIVE_TTL_MS);
-    if (ttl > 0) await this.cache.put(key, assessment, this.clock.now() + ttl);
+    if (ttl <= 0) return;
+    try {
+      await this.cache.put(key, assessment, this.clock.now() + ttl);
+    } catch (error) {
+      this.options.onCacheWriteError?.(error, key);
+    }
   }
 }

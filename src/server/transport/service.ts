@@ -80,6 +80,8 @@ interface TransportServiceOptions {
   clock?: Clock;
   /** Told of every cache lookup, for the service's metrics: whether the report came from the cache. */
   onCacheLookup?: (result: 'hit' | 'miss') => void;
+  /** Told when a finished report could not be kept (the database failed); its callers get the report anyway. */
+  onCacheWriteError?: (error: unknown, domain: string) => void;
 }
 
 function toAssessment(report: TransportReport): DomainAssessment {
@@ -128,9 +130,21 @@ export class CachingTransportService implements TransportService {
       const report = await checkDomain(domain, this.depsForOneCheck(), {
         deadlineMs: this.options.checkDeadlineMs,
       });
-      await this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
+      await this.keep(domain, report);
       return report;
     });
+  }
+
+  /**
+   * Keeps `report` for its TTL. A failed write is reported, not thrown: the check is done, and throwing would fail it
+   * for every caller sharing it; the next one to ask checks again.
+   */
+  private async keep(domain: string, report: TransportReport): Promise<void> {
+    try {
+      await this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
+    } catch (error) {
+      this.options.onCacheWriteError?.(error, domain);
+    }
   }
 
   /** The report as a wire assessment; a caller that gives up gets `unknown`, and the check runs on for the cache. */
