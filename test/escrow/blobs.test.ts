@@ -128,3 +128,17 @@ test('PostgreSQL reads a large blob one chunk at a time, fetching the next only 
   expect(mostAhead).toBeLessThanOrEqual(1);
   expect(fetched()).toBe(41);
 });
+
+test('a PostgreSQL blob deleted while it is read ends its stream with an error, not short', async () => {
+  const blobs = postgresBlobStore(await postgresPool());
+  const chunks = [randomBytes(1000), randomBytes(1000), randomBytes(1000)];
+  for (const [n, chunk] of chunks.entries()) await blobs.append('gone', 'blob-0', n * 1000, chunk);
+  const reader = blobs.read('gone', 'blob-0')[Symbol.asyncIterator]();
+  expect(((await reader.next()) as IteratorResult<Buffer>).value.equals(chunks[0]!)).toBe(true);
+  await blobs.deleteMessage('gone');
+  // The stream may have fetched the second chunk before the delete; it cannot end without an error.
+  const rest = (async () => {
+    for (;;) if ((await reader.next()).done) return 'ended';
+  })();
+  await expect(rest).rejects.toMatchObject({ code: 'BLOB_DELETED' });
+});

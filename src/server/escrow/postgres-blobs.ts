@@ -4,7 +4,8 @@
  * at the same offset at once meet on the primary key, and the later one inserts nothing. Chunks are contiguous
  * (each starts where the last one ended), so a statement that read an older size can only pick a start already
  * taken. Reading fetches one chunk per query, only when the reader wants more, and holds no connection between
- * chunks: a slow download never ties up the pool.
+ * chunks: a slow download never ties up the pool. A blob deleted (its message purged or revoked) while it is read
+ * ends its stream with an error, not early as if it were whole.
  *
  * Why bytea rows and not large objects: a chunk row is written by one ordinary statement, so the exact-offset
  * check and the write are one atomic INSERT; it is removed with ordinary DELETEs (large objects outlive their
@@ -14,13 +15,27 @@
  */
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
+import { SendguardError } from '../../core/errors';
 import { checkBlobNames, type BlobStore } from './blobs';
 
 /** The blob's size: where its last chunk ends (the primary key's order finds it without reading the others). */
 const STORED_SIZE = `COALESCE((SELECT start + length(bytes) FROM escrow_blob_chunks
   WHERE message_id = $1 AND name = $2 ORDER BY start DESC LIMIT 1), 0)`;
 
+/** A download's end only when the chunks it read are still there; none left means the message was deleted. */
+function deletedWhileRead(name: string): SendguardError {
+  return new SendguardError('BLOB_DELETED', `${name} was deleted while it was being read`);
+}
+
 export function postgresBlobStore(db: Pool): BlobStore {
+  const chunkBefore = async (messageId: string, name: string, offset: number) =>
+    (
+      await db.query<{ found: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM escrow_blob_chunks WHERE message_id = $1 AND name = $2 AND start < $3)
+           AS found`,
+        [messageId, name, offset],
+      )
+    ).rows[0]!.found;
   const size = async (messageId: string, name: string) => {
     checkBlobNames(messageId, name);
     const { rows } = await db.query<{ size: string }>(`SELECT ${STORED_SIZE} AS size`, [messageId, name]);
@@ -51,14 +66,14 @@ export function postgresBlobStore(db: Pool): BlobStore {
           db.query<{ bytes: Buffer }>(
             'SELECT bytes FROM escrow_blob_chunks WHERE message_id = $1 AND name = $2 AND start = $3',
             [messageId, name, next],
-          ).then(
-            ({ rows }) => {
+          )
+            .then(async ({ rows }) => {
               const chunk = rows[0]?.bytes;
               if (chunk) next += chunk.length;
+              else if (next > 0 && !(await chunkBefore(messageId, name, next))) throw deletedWhileRead(name);
               this.push(chunk ?? null);
-            },
-            (error: Error) => this.destroy(error),
-          );
+            })
+            .catch((error: Error) => this.destroy(error));
         },
       });
     },
