@@ -5,15 +5,17 @@
  * checks the health route the service serves, and the image, which leaves the development packages out, needs
  * none of them.
  */
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, parseConfig } from '../src/server/config';
 import { ConfigSchema } from '../src/server/config/schema';
 import { runCli } from './helpers/cli';
+import { ask } from './helpers/haproxy';
+import { freePort } from './helpers/postgres-cluster';
 import { buildService, startServe } from './outlook/sendguard-serve';
 import { startPostgres } from './helpers/postgres';
 import { scratchDir, stopAtFileEnd } from './helpers/scratch';
@@ -23,6 +25,9 @@ const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const DEPLOY_FILES = readdirSync(join(ROOT, 'deploy')).map((name) => `deploy/${name}`);
 const DOCUMENTS = [...DEPLOY_FILES, 'docs/deploy.md'];
 const exampleConfig = () => parseYaml(read('deploy/sendguard.yaml')) as Record<string, unknown>;
+const exampleKeyFile = () => (exampleConfig().escrow as { serverKeyFile: string }).serverKeyFile;
+/** Whether `path` lies inside the folder `dir`. */
+const inside = (path: string, dir: string) => !relative(dir, path).startsWith('..');
 
 /** `Key=value` lines of a systemd unit, by key (a key may repeat). */
 function unitSettings(text: string): Map<string, string[]> {
@@ -121,6 +126,29 @@ describe('deploy/sendguard.service', () => {
     expect(options).toEqual(['--config', '/etc/sendguard/sendguard.yaml']);
   });
 
+  test("the example configuration's key file lies in a state directory of its own, apart from the data", () => {
+    const stateDirs = unit
+      .get('StateDirectory')![0]!
+      .split(/\s+/)
+      .map((name) => `/var/lib/${name}`);
+    const { dataDir } = exampleConfig() as { dataDir: string };
+    expect(stateDirs).toContain(dataDir);
+    const keyDir = dirname(exampleKeyFile());
+    expect(stateDirs).toContain(keyDir);
+    expect(inside(keyDir, dataDir)).toBe(false);
+    expect(inside(dataDir, keyDir)).toBe(false);
+    expect(read('docs/deploy.md')).toContain(`install -d -m 0700 -o sendguard -g sendguard ${keyDir}`);
+  });
+
+  test('Documentation= names a file of the release tree that docs/deploy.md installs', () => {
+    const documentation = unit.get('Documentation')![0]!.replace(/^file:\/\//, '');
+    const inTree = relative(unit.get('WorkingDirectory')![0]!, documentation);
+    expect(inTree.startsWith('..')).toBe(false);
+    expect(existsSync(join(ROOT, inTree))).toBe(true);
+    const archived = /^tar -czf \S+ (.+)$/m.exec(read('docs/deploy.md'))![1]!.split(' ');
+    expect(archived).toContain(inTree.split('/')[0]);
+  });
+
   test('its command starts a node with the example configuration on PostgreSQL, which answers the balancer', async () => {
     // The command is the one ExecStart runs (the test above), started from this checkout's build.
     const postgres = await startPostgres();
@@ -200,6 +228,75 @@ describe('deploy/haproxy.cfg', () => {
     writeFileSync(join(dir, 'haproxy.cfg'), cfg.replace('/etc/haproxy/certs/sendguard.pem', pem));
     const { stdout } = await run('haproxy', ['-c', '-f', join(dir, 'haproxy.cfg')]);
     expect(stdout).toContain('Configuration file is valid');
+  });
+
+  test('its admin socket drains a node and makes it ready again with the commands docs/deploy.md gives', async () => {
+    const cfg = read('deploy/haproxy.cfg');
+    const socketPath = /^\s*stats socket (\S+) .*level admin$/m.exec(cfg)![1]!;
+    const documented = [...read('docs/deploy.md').matchAll(/^\s*echo "([^"]+)" \| sudo socat stdio (\S+)/gm)];
+    expect(documented.map(([, , path]) => path)).toEqual([socketPath, socketPath, socketPath]);
+    const [drain, show, ready] = documented.map(([, command]) => command!);
+
+    // The file as this machine can run it: in the foreground, a loopback port without TLS, the socket in a scratch
+    // folder, and the nodes on loopback ports where nothing listens (their state does not matter to draining).
+    const dir = scratchDir('deploy-haproxy-admin');
+    const socket = join(dir, 'admin.sock');
+    const port = await freePort('127.0.0.1');
+    const local = cfg
+      .replace(socketPath, socket)
+      .replace(/^\s*bind :443 .*$/m, `    bind 127.0.0.1:${port}`)
+      .replace(/^\s*(bind :80|daemon|user haproxy|group haproxy|log \/dev\/log .*)$/gm, '')
+      .replace(/^(\s*server \S+) \S+$/gm, `$1 127.0.0.1:${port + 1}`);
+    writeFileSync(join(dir, 'haproxy.cfg'), local);
+    const haproxy = spawn('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => haproxy.once('exit', resolve));
+    stopAtFileEnd(async () => {
+      haproxy.kill('SIGTERM');
+      await exited;
+    });
+    for (let tries = 0; !existsSync(socket); tries++) {
+      if (tries > 100) throw new Error('haproxy did not open its admin socket');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    /** node1's administrative state: HAProxy's flags, of which 0x08 is "drained by the admin". */
+    const node1Drained = async () => {
+      const lines = (await ask(socket, 'show servers state sendguard_nodes')).split('\n');
+      const columns = lines
+        .find((line) => line.startsWith('# '))!
+        .slice(2)
+        .split(' ');
+      const node1 = lines
+        .map((line) => line.split(' '))
+        .find((row) => row[columns.indexOf('srv_name')] === 'node1')!;
+      return (Number(node1[columns.indexOf('srv_admin_state')]) & 0x08) !== 0;
+    };
+    expect(await node1Drained()).toBe(false);
+    expect((await ask(socket, drain!)).trim()).toBe('');
+    expect(await node1Drained()).toBe(true);
+    expect(await ask(socket, show!)).toContain('sendguard_nodes/node1 ');
+    expect((await ask(socket, ready!)).trim()).toBe('');
+    expect(await node1Drained()).toBe(false);
+  });
+});
+
+describe('deploy/Containerfile', () => {
+  const containerfile = read('deploy/Containerfile');
+
+  test('its service user has a fixed uid and gid, to which docs/deploy.md gives the mounted files', () => {
+    const uid = /useradd [^\n]*--uid (\d+)/.exec(containerfile)![1]!;
+    const gid = /groupadd [^\n]*--gid (\d+)/.exec(containerfile)![1]!;
+    expect(uid).toBe(gid);
+    expect(read('docs/deploy.md')).toContain(`chgrp ${gid} /etc/sendguard/sendguard.yaml`);
+  });
+
+  test("the key file it names is the example configuration's, in a volume apart from the data's", () => {
+    const variable = (name: string) => new RegExp(`\\b${name}=(\\S+)`).exec(containerfile)![1]!;
+    const volumes = JSON.parse(/^VOLUME (.+)$/m.exec(containerfile)![1]!) as string[];
+    const keyFile = variable('SENDGUARD_ESCROW_SERVER_KEY_FILE');
+    expect(keyFile).toBe(exampleKeyFile());
+    expect(volumes).toEqual(expect.arrayContaining([variable('SENDGUARD_DATA_DIR'), dirname(keyFile)]));
+    expect(dirname(keyFile)).not.toBe(variable('SENDGUARD_DATA_DIR'));
   });
 });
 
@@ -283,24 +380,47 @@ describe('docs/deploy.md, "Backups and restore"', () => {
     ]);
     expect(issued.code).toBe(0);
     await before.stop();
+    const token = async (...args: string[]) => {
+      const run = await runCli(['token', ...args, '--config', configFile]);
+      expect(run.code).toBe(0);
+      return run.stdout;
+    };
+    /** The admin token's line of `token list`: its ID first, then its role, creation time and state. */
+    const admin = async () =>
+      (await token('list')).split('\n').find((line) => line.includes('Sendguard admin'))!;
+    const me = async (base: string) =>
+      fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${issued.stdout.trim()}` } });
 
     const dump = 'sendguard.dump';
     const dumpOptions = documentedOptions('pg_dump', dump);
     expect(dumpOptions).toContain('--exclude-table-data=transport_reports');
     await postgres.tool('pg_dump', [...dumpOptions, 'sendguard']);
+    // Revoked after the backup: the restore brings it back active, as docs/deploy.md warns.
+    const id = (await admin()).split(/\s+/)[0]!;
+    await token('revoke', id);
+    expect(await admin()).toContain('revoked');
     await postgres.tool('dropdb', ['sendguard']);
     await postgres.tool('createdb', ['--owner', 'sendguard', 'sendguard']);
     await postgres.tool('pg_restore', [...documentedOptions('pg_restore'), dump]);
+    expect(await admin()).toContain('active');
 
     const after = await startServe(settings);
     stopAtFileEnd(after.stop);
-    const me = await fetch(`${after.base}/api/v1/me`, {
-      headers: { authorization: `Bearer ${issued.stdout.trim()}` },
-    });
-    expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({
+    const restored = await me(after.base);
+    expect(restored.status).toBe(200);
+    expect(await restored.json()).toMatchObject({
       name: 'Sendguard admin',
       roles: expect.arrayContaining(['admin']),
     });
+    // The document's step: revoke again what was revoked since the backup (here with the node already running,
+    // whose memory of the token the change feed clears).
+    expect(read('docs/deploy.md')).toContain('sendguard_cli token revoke ID');
+    await token('revoke', id);
+    let status = 200;
+    for (let tries = 0; status === 200 && tries < 50; tries++) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await me(after.base)).status;
+    }
+    expect(status).toBe(401);
   }, 90_000);
 });

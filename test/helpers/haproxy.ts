@@ -85,7 +85,7 @@ function configuration(bind: { host: string; port: number }, backends: Backend[]
 }
 
 /** One command's answer on the stats socket. */
-function ask(socket: string, command: string): Promise<string> {
+export function ask(socket: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let answer = '';
     const connection = connect(socket, () => connection.end(`${command}\n`));
