@@ -2,7 +2,7 @@
  * The escrow server key's file and its check value in the service's settings (the real SQLite and PostgreSQL
  * stores): one key for every node of a database, and a plain refusal when a node's key is not that one.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -80,5 +80,45 @@ describe.each(STORES)('on %s', (_kind, open) => {
       message: expect.stringContaining(`${missing} does not exist`),
     });
     expect(() => statSync(missing)).toThrow();
+  });
+});
+
+describe("the key file's mode", () => {
+  /** A key file with `mode`, owned by `uid` (this process's user when absent), and a store to open it with. */
+  async function keyFile(mode: number, uid?: number) {
+    const file = join(scratchDir('key'), 'escrow-server.key');
+    writeFileSync(file, randomBytes(32).toString('base64'));
+    chmodSync(file, mode);
+    if (uid !== undefined) chownSync(file, uid, uid);
+    const store = openSqliteStore(scratchDir('key-settings'));
+    stopAtFileEnd(() => store.close());
+    return { file, settings: store.settings };
+  }
+  const modeOf = (file: string) => statSync(file).mode & 0o777;
+  /** Someone other than this process: `nobody`. Giving a file away takes root, which the suite runs as. */
+  const NOBODY = 65_534;
+
+  test('a key file of ours that others can read is tightened to its owner', async () => {
+    const { file, settings } = await keyFile(0o644);
+    await openServerKey(file, settings);
+    expect(modeOf(file)).toBe(0o600);
+  });
+
+  test('a read-only key file (0400) is used as it is', async () => {
+    const { file, settings } = await keyFile(0o400);
+    await openServerKey(file, settings);
+    expect(modeOf(file)).toBe(0o400);
+  });
+
+  test('a key file that is not ours to change is used when private, refused when others can read it', async () => {
+    const private_ = await keyFile(0o600, NOBODY);
+    await openServerKey(private_.file, private_.settings);
+    expect(modeOf(private_.file)).toBe(0o600);
+    const exposed = await keyFile(0o640, NOBODY);
+    await expect(openServerKey(exposed.file, exposed.settings)).rejects.toMatchObject({
+      code: 'ESCROW_SERVER_KEY_EXPOSED',
+      message: `the escrow server key file ${exposed.file} can be read by other users (mode 0640) and the service cannot change that: make it readable by the service's user only (chmod 600 ${exposed.file}, or 400)`,
+    });
+    expect(modeOf(exposed.file)).toBe(0o640);
   });
 });

@@ -4,7 +4,7 @@
  * (`escrow.serverKeyFile`), never in the database; every node sharing a database has a copy of the same file.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SendguardError } from '../../core/errors';
 import type { Settings } from '../store/store';
@@ -83,6 +83,32 @@ async function createKeyFile(file: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
+/** The permission bits of a key file that let users other than its owner in. */
+const OTHERS = 0o077;
+const OTHERS_READ = 0o044;
+
+/**
+ * Tightens the key file to its owner when others may use it and the file is ours to change; otherwise a key others
+ * can read is refused (a read-only 0400 or 0600 file, a container secret or one root owns, is fine as it is).
+ */
+async function keepKeyPrivate(file: string): Promise<void> {
+  const { mode, uid } = await stat(file);
+  if ((mode & OTHERS) === 0) return;
+  if (uid === process.getuid?.()) {
+    const tightened = await chmod(file, mode & 0o700).then(
+      () => true,
+      () => false,
+    );
+    if (tightened) return;
+  }
+  if ((mode & OTHERS_READ) === 0) return;
+  const octal = (mode & 0o777).toString(8).padStart(4, '0');
+  throw new SendguardError(
+    'ESCROW_SERVER_KEY_EXPOSED',
+    `the escrow server key file ${file} can be read by other users (mode ${octal}) and the service cannot change that: make it readable by the service's user only (chmod 600 ${file}, or 400)`,
+  );
+}
+
 /**
  * The key file's text when there was none: made now on the very first start, and refused when the database
  * already knows a key, unless another node sharing the file made the file (and stored its check) since it was
@@ -105,7 +131,7 @@ async function firstKeyFile(file: string, settings: Settings): Promise<string> {
  */
 export async function openServerKey(file: string, settings: Settings): Promise<ServerKey> {
   const text = (await readKeyFile(file)) ?? (await firstKeyFile(file, settings));
-  await chmod(file, 0o600);
+  await keepKeyPrivate(file);
   const key = new ServerKey(Buffer.from(text.trim(), 'base64'));
   const check = serverKeyCheck(key);
   if ((await settings.putIfAbsent(SERVER_KEY_CHECK_SETTING, check)) !== check)
