@@ -4,12 +4,15 @@
  * mocking the global timers.
  */
 
-/** Runs `task` every `everyMs`; returns the function that stops it. */
-export type Schedule = (task: () => void, everyMs: number) => () => void;
+/**
+ * Runs `task` every `everyMs`; returns the function that stops it. A pass's promise settles when the pass has
+ * ended (it never rejects): a test running passes by hand awaits it rather than guessing how long a pass takes.
+ */
+export type Schedule = (task: () => Promise<void>, everyMs: number) => () => void;
 
 /** `setInterval`, unref'd: a pending purge never keeps the process alive. */
 export const intervalSchedule: Schedule = (task, everyMs) => {
-  const timer = setInterval(task, everyMs);
+  const timer = setInterval(() => void task(), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 };
@@ -24,5 +27,5 @@ export function runPeriodically(
   task: () => Promise<unknown>,
   onError: (error: unknown) => void,
 ): () => void {
-  return schedule(() => void task().catch(onError), everyMs);
+  return schedule(() => task().then(() => undefined, onError), everyMs);
 }

@@ -102,7 +102,7 @@ export async function startEscrowServer(options: {
   const dataDir = options.dataDir ?? scratchDir('escrow');
   const config = parseConfig({ publicUrl: url, dataDir, escrow: options.config ?? {} });
   const clock = new ManualClock(Date.now());
-  let purgeTask: () => void = () => undefined;
+  let purgeTask: () => Promise<void> = async () => undefined;
   const store = options.store ?? openSqliteStore(dataDir);
   const { tokens } = store;
   // Secure pickup names the sender after the token's owner.
@@ -162,11 +162,7 @@ export async function startEscrowServer(options: {
       (await issueApiToken(tokens, { name: owner.address, role: 'sender', owner })).token,
     dataDir,
     clock,
-    purge: async () => {
-      purgeTask();
-      // The purge runs detached (a timer callback); give its awaits a moment to finish.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    },
+    purge: () => purgeTask(),
     close: stopAtFileEnd(() => app.close()),
   };
 }

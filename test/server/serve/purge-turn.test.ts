@@ -59,7 +59,7 @@ test('the purge of expired cache entries and rate windows deletes only on its tu
   await store.keyVerdicts.put(verdict.address, verdict, clock.now() + 1000);
   clock.advance(2000);
   const { asked, turn, exclusive } = turns();
-  const passes: Array<() => void> = [];
+  const passes: Array<() => Promise<void>> = [];
   const failures: unknown[] = [];
   const stop = purgeExpiredPeriodically(
     { ...store, exclusive },
@@ -73,10 +73,8 @@ test('the purge of expired cache entries and rate windows deletes only on its tu
       onError: (error) => failures.push(error),
     },
   );
-  const pass = async () => {
-    passes.forEach((task) => task());
-    await new Promise(setImmediate);
-  };
+  /** One pass of each scheduled task, awaited to its end. */
+  const pass = () => Promise.all(passes.map((task) => task()));
 
   await pass();
   expect(asked).toEqual([EXPIRED_ROWS_PURGE]);
