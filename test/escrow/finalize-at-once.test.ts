@@ -5,14 +5,13 @@
  * one stores, audits and mails, and the other is answered by what was stored.
  */
 import { randomBytes } from 'node:crypto';
-import { parseFragment } from '../../src/core/escrow/link';
 import type { FetchLike } from '../../src/core/escrow/http';
 import type { EscrowStore } from '../../src/server/escrow/store';
-import { PickupClient } from '../../src/portal/pickup-client';
 import {
   cookieFetch,
   escrowSample,
   nodeFetch,
+  pickupByCode,
   recordingMailer,
   startEscrowServer,
   type EscrowServer,
@@ -69,12 +68,7 @@ test('two finalizes of one reply at once: both answered as done, one audit entry
   server = await startEscrowServer({ mailer, wrapStore: meeting.wrap });
   const sent = await escrowSample(server);
   const { fetch, answers } = finalizingTwice(cookieFetch());
-  const bob = new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
-    apiBase: server.apiBase,
-    fetch,
-  });
-  await bob.requestCode('bob@partner.test');
-  await bob.verify('bob@partner.test', mailer.codeFor('bob@partner.test'));
+  const bob = await pickupByCode(server, mailer, sent, 'bob@partner.test', fetch);
   await bob.open();
 
   // Both requests have been answered, so both handlers ran to their end: whatever they mail was sent by now.

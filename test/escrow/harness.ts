@@ -195,16 +195,20 @@ export function cookieFetch(): FetchLike {
   return withJar as unknown as FetchLike;
 }
 
-/** A recipient's portal client for `sent`, proven by the code `mailer` recorded for `address`. */
+/**
+ * A recipient's portal client for `sent`, proven by the code `mailer` recorded for `address`; its requests go
+ * through `fetch` (a browser's own cookie jar by default).
+ */
 export async function pickupByCode(
   server: Pick<EscrowServer, 'apiBase'>,
   mailer: ReturnType<typeof recordingMailer>,
   sent: Pick<EscrowedMessage, 'pickupUrl'>,
   address: string,
+  fetch: FetchLike = cookieFetch(),
 ): Promise<PickupClient> {
   const client = new PickupClient(parseFragment(new URL(sent.pickupUrl).hash), {
     apiBase: server.apiBase,
-    fetch: cookieFetch(),
+    fetch,
   });
   await client.requestCode(address);
   await client.verify(address, mailer.codeFor(address));

@@ -1,12 +1,15 @@
 /**
  * CachingTransportService shares one check per domain between the callers asking meanwhile: the MX, MTA-STS and
- * TLS-RPT lookups run once, however many senders check the domain at the same moment.
+ * TLS-RPT lookups run once, however many senders check the domain at the same moment. A report the check finished is
+ * answered even when keeping it fails (the database is full or gone).
  */
 import { MemoryStsCache } from '../../../src/server/transport/mta-sts';
-import { CachingTransportService } from '../../../src/server/transport/service';
+import { CachingTransportService, type ReportCache } from '../../../src/server/transport/service';
 import { fakeDns } from '../../helpers/fake-dns';
 
-function serviceOver(dns: ReturnType<typeof fakeDns>) {
+type ServiceOptions = ConstructorParameters<typeof CachingTransportService>[0];
+
+function serviceOver(dns: ReturnType<typeof fakeDns>, options: Partial<ServiceOptions> = {}) {
   return new CachingTransportService({
     deps: {
       dns: dns.client,
@@ -15,6 +18,7 @@ function serviceOver(dns: ReturnType<typeof fakeDns>) {
       stsCache: new MemoryStsCache(),
     },
     checkDeadlineMs: 60_000,
+    ...options,
   });
 }
 
@@ -37,4 +41,29 @@ test('reports of different domains are separate checks', async () => {
     '_mta-sts.a.example TXT',
     '_mta-sts.b.example TXT',
   ]);
+});
+
+test('a report whose cache write fails is answered to every caller sharing its check; the failure is reported', async () => {
+  const full = new Error('SQLITE_FULL: database or disk is full');
+  const written: string[] = [];
+  const cache: ReportCache = {
+    get: async () => undefined,
+    set: async (domain) => {
+      written.push(domain);
+      throw full;
+    },
+  };
+  const failures: Array<{ error: unknown; domain: string }> = [];
+  const dns = fakeDns({ 'example.test': { MX: [{ preference: 0, exchange: '.' }] } }, { delayMs: 20 });
+  const service = serviceOver(dns, {
+    cache,
+    onCacheWriteError: (error, domain) => failures.push({ error, domain }),
+  });
+
+  const [first, second] = await Promise.all([service.report('example.test'), service.report('EXAMPLE.test')]);
+  expect(first).toMatchObject({ domain: 'example.test' });
+  expect(second).toBe(first);
+  expect(service.stats.checks).toBe(1);
+  expect(written).toEqual(['example.test']);
+  expect(failures).toEqual([{ error: full, domain: 'example.test' }]);
 });
