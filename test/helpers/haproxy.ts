@@ -39,7 +39,10 @@ export interface LoggedRequest {
 
 export interface Haproxy {
   url: string;
-  /** Every request logged so far. */
+  /**
+   * Every request logged so far. Not always every request made: a request cut because its node died while its
+   * body was still coming was seen missing from the log (HAProxy 2.6), though the client got no answer.
+   */
   requests(): LoggedRequest[];
   /** Requests each node is serving right now, from the stats socket. */
   sessions(): Promise<Record<string, number>>;
