@@ -262,8 +262,9 @@ describe.each([
     };
     await store.insertReply(reply);
     await store.insertReply({ ...reply, id: 'r0', createdAt: 50, tag: null });
-    expect(await store.finalizeReply('m1', 'r1', [10, 20])).toBe(true);
-    expect(await store.finalizeReply('m1', 'r1', [10, 20])).toBe(false);
+    // Finalizes at once (a retry while the first still runs): exactly one stores the sizes.
+    const atOnce = [store.finalizeReply('m1', 'r1', [10, 20]), store.finalizeReply('m1', 'r1', [10, 20])];
+    expect((await Promise.all(atOnce)).sort()).toEqual([false, true]);
     expect(await store.finalizeReply('m1', 'r1', [1])).toBe(false);
     expect(await store.getReply('m1', 'r1')).toEqual({ ...reply, blobSizes: [10, 20] });
     expect(await store.getReply('m2', 'r1')).toBeUndefined();

@@ -1,7 +1,8 @@
 /**
- * A finalize sent again after its answer was lost (a node died after storing it, or the connection dropped): the
- * message or reply already holds exactly what it carries. That is answered as done, not as a conflict, so the
- * client's retry ends the upload; anything else sent to a finalized upload is still refused.
+ * A finalize sent again after its answer was lost (a node died after storing it, or the connection dropped), or
+ * while the first is still running (the proxy gave up on it before the client did): the message or reply then holds
+ * exactly what it carries. That is answered as done, not as a conflict, so the client's retry ends the upload;
+ * anything else sent to a finalized upload is still refused.
  */
 import { equalBytes, fromBase64Url } from '../../core/escrow/bytes';
 import type { FinalizeRequest } from '../../core/escrow/wire';
