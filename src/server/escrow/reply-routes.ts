@@ -114,9 +114,10 @@ function uploadRoute(app: FastifyInstance, ctx: EscrowContext): void {
  *
  * Of finalizes of one reply (a client's retry may run while its first try still works, its answer lost to the
  * proxy's time-out) only the one whose conditional update stores the sizes audits and mails; a repeat with the same
- * sizes is answered as done. The mail is at most once: a node that dies after storing the reply and before mailing
- * leaves it unmailed, and the retry is answered as done. The sender still sees it: the add-in's sent list counts the
- * stored replies and the sender link lists them, whatever was mailed.
+ * sizes is answered as done. The audit entry and the mail are at most once: a node that dies after storing the reply
+ * and before them leaves the reply unaudited and unmailed, and the retry is answered as done. The stored reply is
+ * the truth, and the sender still sees it: the add-in's sent list counts the stored replies and the sender link lists
+ * them, whatever was mailed.
  */
 function finalizeRoute(app: FastifyInstance, ctx: EscrowContext): void {
   app.post<{ Params: ReplyParams; Body: FinalizeReplyRequest }>(
