@@ -58,8 +58,9 @@ export class ServedPolicy {
   }
 
   /**
-   * Recomputes after other nodes' keyring changes too, and after changes may have been missed; returns the function that stops. A failed recomputation
-   * goes to `onError` (the served policy stays as it was until the next change).
+   * Recomputes after other nodes' keyring changes too, and after the feed may have missed some; returns the
+   * function that stops. A failed recomputation goes to `onError` (the served policy stays as it was until the
+   * next change).
    */
   follow(changes: ChangeFeed, onError: (error: unknown) => void): () => void {
     return changes.subscribe(

@@ -98,7 +98,7 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
       connect().then(
         () => {
           delay = FIRST_RETRY_MS;
-          tellEach(resetters, (reset) => reset());
+          if (!closed) tellEach(resetters, (reset) => reset());
         },
         () => {
           delay = Math.min(delay * 2, LAST_RETRY_MS);

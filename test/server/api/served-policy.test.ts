@@ -1,0 +1,74 @@
+/**
+ * The served policy follows the keyring: the compliance key another node uploads is filled in when that node's
+ * change is heard, and when the change feed may have missed changes (a reset) the keyring is read again.
+ */
+import { ServedPolicy } from '../../../src/server/api/served-policy';
+import { openMemoryStore } from '../../../src/server/store/memory';
+import type { Change, ChangeFeed, KeyringEntry } from '../../../src/server/store/store';
+import { defaultPolicy } from '../../helpers/policy';
+
+const FINGERPRINT = 'A'.repeat(40);
+const ENTRY: KeyringEntry = {
+  fingerprint: FINGERPRINT,
+  armoredKey: 'the armored key',
+  addresses: ['compliance@example.org'],
+  addedAt: '2026-01-01T00:00:00.000Z',
+  addedBy: 'another node',
+};
+
+function feed() {
+  const listeners = new Set<(change: Change) => void>();
+  const resetters = new Set<() => void>();
+  const changes: ChangeFeed = {
+    subscribe(listener, onReset) {
+      listeners.add(listener);
+      if (onReset) resetters.add(onReset);
+      return () => listeners.delete(listener);
+    },
+  };
+  return {
+    changes,
+    tell: (change: Change) => listeners.forEach((listener) => listener(change)),
+    reset: () => resetters.forEach((reset) => reset()),
+  };
+}
+
+/** Lets a recomputation the feed started finish: a keyring read in memory takes a few turns. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+async function served() {
+  const { keyring } = openMemoryStore();
+  const policy = await ServedPolicy.load(
+    defaultPolicy({ complianceKey: { fingerprint: FINGERPRINT } }),
+    keyring,
+    1_000_000,
+  );
+  const { changes, tell, reset } = feed();
+  policy.follow(changes, (error) => {
+    throw error;
+  });
+  return { policy, keyring, tell, reset };
+}
+
+test("another node's upload of the compliance key is filled in when its change is heard", async () => {
+  const { policy, keyring, tell } = await served();
+  expect(policy.missingComplianceKey).toBe(FINGERPRINT);
+  await keyring.put(ENTRY);
+  tell({ cache: 'keyring', key: FINGERPRINT });
+  await settle();
+  expect(policy.current.complianceKey).toEqual({ fingerprint: FINGERPRINT, armoredKey: 'the armored key' });
+});
+
+test('after a reset the keyring is read again, though no change was heard', async () => {
+  const { policy, keyring, reset } = await served();
+  await keyring.put(ENTRY);
+  await settle();
+  expect(policy.missingComplianceKey).toBe(FINGERPRINT);
+  reset();
+  await settle();
+  expect(policy.missingComplianceKey).toBeUndefined();
+  await keyring.delete(FINGERPRINT);
+  reset();
+  await settle();
+  expect(policy.missingComplianceKey).toBe(FINGERPRINT);
+});
