@@ -2,8 +2,8 @@
  * Several nodes, one database, as an organisation runs Sendguard past one machine: a real PostgreSQL, three
  * `sendguard serve` nodes (the built command, each its own process and data directory) sharing it and one escrow
  * server key file, authentication on with a token the admin issued into the database, TLS off behind HAProxy
- * (round robin, health checks on /healthz), whose address the nodes trust for X-Forwarded-For. Everything on
- * loopback.
+ * configured with deploy/haproxy.cfg (TLS with a test CA's certificate, round robin, health checks on /healthz),
+ * whose address the nodes trust for X-Forwarded-For. Everything on loopback.
  *
  * A bounded load through the balancer: /assess from 50 clients at once, every answer complete; then secure
  * messages created and uploaded with the add-in's own code. The test's uplink pauses every part mid-way, and the
@@ -15,9 +15,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import type { ClientRequest as HttpsRequest } from 'node:http';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { escrowMessage, type EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
-import type { FetchLike } from '../../src/core/escrow/http';
+import type { FetchAnswer, FetchLike } from '../../src/core/escrow/http';
 import { parseFragment } from '../../src/core/escrow/link';
 import { PickupClient } from '../../src/portal/pickup-client';
 import type { ConfigInput } from '../../src/server/config/schema';
@@ -30,7 +32,7 @@ import { REQUEST_TAG, startHaproxy, type Haproxy, type LoggedRequest } from '../
 import { startPostgres } from '../helpers/postgres';
 import { freePort } from '../helpers/postgres-cluster';
 import { scratchDir } from '../helpers/scratch';
-import { BALANCER_HOST, startServiceNodes, type ServiceNode } from '../helpers/service-nodes';
+import { BALANCER_HOST, BALANCER_NAME, startServiceNodes, type ServiceNode } from '../helpers/service-nodes';
 import { testbed, type Testbed } from '../helpers/testbed';
 
 /** Three: a message created on one survivor must open on another. */
@@ -60,10 +62,15 @@ beforeAll(async () => {
   // Provisioned as an admin does for several nodes: one key file, copied to each (here: one path for all).
   const serverKeyFile = join(dir, 'escrow-server.key');
   writeFileSync(serverKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
-  const port = await freePort(BALANCER_HOST);
+  const site = {
+    name: BALANCER_NAME,
+    host: BALANCER_HOST,
+    port: await freePort(BALANCER_HOST),
+    httpPort: await freePort(BALANCER_HOST),
+  };
   const settings = (dataDir: string): ConfigInput =>
     bedServerSettings(bed, dataDir, {
-      publicUrl: `http://${BALANCER_HOST}:${port}`,
+      publicUrl: `https://${site.name}:${site.port}`,
       tls: { enabled: false },
       trustProxy: [BALANCER_HOST],
       database: { url: postgres.url },
@@ -88,7 +95,7 @@ beforeAll(async () => {
   token = await issue('--name', 'cluster load', '--owner', `Ann Sender <ann@${bed.mailDomain}>`);
   adminToken = await issue('--name', 'cluster admin', '--role', 'admin');
   nodes = await startServiceNodes(NODES, ({ dataDir }) => settings(dataDir));
-  balancer = await startHaproxy({ host: BALANCER_HOST, port }, nodes);
+  balancer = await startHaproxy(site, nodes);
 }, 100_000);
 
 /** One request as the client saw it. */
@@ -105,9 +112,41 @@ interface ClientRequest {
   created?: string;
 }
 
+/** A request to the balancer over HTTPS, as a FetchLike answers; `send` writes its body and ends it. */
+function overTls(
+  url: string,
+  init: { method: string; headers: Record<string, string>; signal?: AbortSignal },
+  send: (request: HttpsRequest) => void | Promise<void>,
+): Promise<FetchAnswer> {
+  return new Promise((resolve, reject) => {
+    const { method, headers, signal } = init;
+    const sending = request(
+      url,
+      { method, headers, agent: balancer.agent, ...(signal ? { signal } : {}) },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('error', reject);
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const status = answer.statusCode ?? 0;
+          resolve({
+            ok: status >= 200 && status < 300,
+            status,
+            json: async () => JSON.parse(body.toString()) as unknown,
+            blob: async () => new Blob([body]),
+          });
+        });
+      },
+    );
+    sending.on('error', reject);
+    Promise.resolve(send(sending)).catch((error: unknown) => sending.destroy(error as Error));
+  });
+}
+
 /**
- * The test's uplink: bodies go a piece at a time at its speed, and while it is paused each stops after its
- * first piece, its request open on whichever node the balancer chose.
+ * The test's uplink: a body goes a piece at a time at its speed, and while the uplink is paused each stops after
+ * its first piece, its request open on whichever node the balancer chose.
  */
 function uplink() {
   const piece = 64 * 1024;
@@ -116,35 +155,30 @@ function uplink() {
   return {
     pause: () => void (resumed = new Promise<void>((resolve) => (resume = resolve))),
     resume: () => resume(),
-    send(body: Uint8Array, request: ClientRequest): ReadableStream<Uint8Array> {
-      let at = 0;
-      let cancelled = false;
-      return new ReadableStream({
-        async pull(controller) {
-          if (at > 0) {
-            request.held = true;
-            await resumed;
-            request.held = false;
-          }
-          await new Promise((resolve) => setTimeout(resolve, (piece / UPLINK_BYTES_PER_SECOND) * 1000));
-          // A request cut while held: its body is no longer read.
-          if (cancelled) return;
-          if (at >= body.length) return controller.close();
-          controller.enqueue(body.slice(at, (at += piece)));
-        },
-        cancel: () => void (cancelled = true),
-      });
+    async send(body: Uint8Array, to: HttpsRequest, request: ClientRequest): Promise<void> {
+      for (let at = 0; at < body.length; at += piece) {
+        if (at > 0) {
+          request.held = true;
+          await resumed;
+          request.held = false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, (piece / UPLINK_BYTES_PER_SECOND) * 1000));
+        // A request cut on the way: the rest of its body goes nowhere.
+        if (to.destroyed) return;
+        to.write(body.subarray(at, at + piece));
+      }
+      to.end();
     },
   };
 }
 
 /**
- * Node's fetch as the add-in's client: every request tagged (the balancer logs the tag beside the node it chose)
- * and written down with its outcome; bodies go over `link`.
+ * The add-in's client over HTTPS to the balancer: every request tagged (the balancer logs the tag beside the
+ * node it chose) and written down with its outcome; bodies go over `link`.
  */
 function clientFetch(requests: ClientRequest[], link: ReturnType<typeof uplink>): FetchLike {
   let count = 0;
-  const send: FetchLike = async (url, init) => {
+  return async (url, init) => {
     const entry: ClientRequest = {
       tag: `r${++count}`,
       method: init.method,
@@ -155,24 +189,17 @@ function clientFetch(requests: ClientRequest[], link: ReturnType<typeof uplink>)
     };
     requests.push(entry);
     const { body } = init;
-    const response = await fetch(url, {
-      method: init.method,
-      headers: { ...init.headers, [REQUEST_TAG]: entry.tag },
-      ...(body instanceof Uint8Array
-        ? { body: link.send(body, entry), duplex: 'half' }
-        : body
-          ? { body }
-          : {}),
-      ...(init.signal ? { signal: init.signal } : {}),
-    } as RequestInit).catch((error: unknown) => {
+    const headers = { ...init.headers, [REQUEST_TAG]: entry.tag };
+    const response = await overTls(url, { ...init, headers }, (to) =>
+      body instanceof Uint8Array ? link.send(body, to, entry) : void to.end(body),
+    ).catch((error: unknown) => {
       entry.outcome = 'lost';
       throw error;
     });
     entry.outcome = response.status;
-    if (response.status === 201) entry.created = ((await response.clone().json()) as { id: string }).id;
+    if (response.status === 201) entry.created = ((await response.json()) as { id: string }).id;
     return response;
   };
-  return send;
 }
 
 const byTag = (logged: LoggedRequest[]) => new Map(logged.map((r) => [r.tag, r]));
@@ -206,21 +233,17 @@ async function until(
 test('/assess from 50 clients at once through the balancer: every answer complete, from every node', async () => {
   const recipients = ['x@dane-ee.sendguard.test', 'bob@partial.sendguard.test', 'alice@wkd.sendguard.test'];
   const assess = async (tag: string) => {
-    const response = await fetch(`${balancer.url}/api/v1/assess`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        [REQUEST_TAG]: tag,
+    const response = await overTls(
+      `${balancer.url}/api/v1/assess`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', [REQUEST_TAG]: tag },
       },
-      body: JSON.stringify({ recipients }),
-    });
+      (to) => void to.end(JSON.stringify({ recipients })),
+    );
     // A balancer's own refusal is not JSON.
-    return {
-      tag,
-      status: response.status,
-      body: (response.ok ? await response.json() : await response.text()) as any,
-    };
+    const body = response.ok ? await response.json() : await (await response.blob()).text();
+    return { tag, status: response.status, body: body as any };
   };
   // The first asks run the checks (a node answers with what it has by its deadline); their results are stored.
   for (let i = 0; (await assess(`warm${i}`)).body.partial !== false; i++) {
@@ -261,6 +284,15 @@ test('/assess from 50 clients at once through the balancer: every answer complet
   const served = balancer.requests().filter((r) => r.tag.startsWith('assess-'));
   expect(new Set(served.map((r) => r.server))).toEqual(new Set(nodes.map((n) => n.name)));
 }, 60_000);
+
+test('plain HTTP to the balancer is sent to HTTPS, as the deployed configuration says', async () => {
+  const response = await fetch(`${balancer.httpUrl}/api/v1/assess`, { method: 'POST', redirect: 'manual' });
+  const { host } = new URL(balancer.httpUrl);
+  expect({ status: response.status, location: response.headers.get('location') }).toEqual({
+    status: 301,
+    location: `https://${host}/api/v1/assess`,
+  });
+});
 
 test('a pin set through one node holds on every node at once: the others drop the verdict they kept', async () => {
   const address = 'carol@wkd.sendguard.test';

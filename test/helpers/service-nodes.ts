@@ -14,6 +14,8 @@ import { stopAtFileEnd } from './scratch';
 export const CLUSTER_NET = `127.56.${(process.pid % 250) + 1}`;
 /** Where the balancer in front of the nodes listens. */
 export const BALANCER_HOST = `${CLUSTER_NET}.1`;
+/** The name the nodes' publicUrl and the balancer's certificate carry; a test connects it to BALANCER_HOST. */
+export const BALANCER_NAME = 'sendguard.cluster.test';
 
 export interface ServiceNode extends Backend {
   /** `http://host:port`, the node itself, not through the balancer. */
