@@ -351,8 +351,9 @@ test('secure messages uploaded through the balancer while a node is killed: all 
       fetch,
     }),
   );
-  const listed = (list: ClientRequest[]) =>
-    list.map((r) => described(r, byTag(balancer.requests()))).join('\n');
+  // Each request in one line, with where the balancer's log so far places it.
+  const listed = (list: ClientRequest[], logged = byTag(balancer.requests())) =>
+    list.map((r) => described(r, logged)).join('\n');
   // Not before every create is answered: a create is never sent again (core/escrow/upload.ts says why).
   const creates = () => requests.filter((r) => r.method === 'POST' && r.url.endsWith('/messages'));
   const created = () => creates().length === MESSAGES && creates().every((r) => r.outcome === 201);
