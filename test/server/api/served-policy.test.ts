@@ -4,8 +4,9 @@
  */
 import { ServedPolicy } from '../../../src/server/api/served-policy';
 import { openMemoryStore } from '../../../src/server/store/memory';
-import type { Change, ChangeFeed, KeyringEntry } from '../../../src/server/store/store';
+import type { KeyringEntry } from '../../../src/server/store/store';
 import { defaultPolicy } from '../../helpers/policy';
+import { manualFeed } from '../../helpers/change-feed';
 
 const FINGERPRINT = 'A'.repeat(40);
 const ENTRY: KeyringEntry = {
@@ -15,23 +16,6 @@ const ENTRY: KeyringEntry = {
   addedAt: '2026-01-01T00:00:00.000Z',
   addedBy: 'another node',
 };
-
-function feed() {
-  const listeners = new Set<(change: Change) => void>();
-  const resetters = new Set<() => void>();
-  const changes: ChangeFeed = {
-    subscribe(listener, onReset) {
-      listeners.add(listener);
-      if (onReset) resetters.add(onReset);
-      return () => listeners.delete(listener);
-    },
-  };
-  return {
-    changes,
-    tell: (change: Change) => listeners.forEach((listener) => listener(change)),
-    reset: () => resetters.forEach((reset) => reset()),
-  };
-}
 
 /** Lets a recomputation the feed started finish: a keyring read in memory takes a few turns. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -43,7 +27,7 @@ async function served() {
     keyring,
     1_000_000,
   );
-  const { changes, tell, reset } = feed();
+  const { changes, tell, reset } = manualFeed();
   policy.follow(changes, (error) => {
     throw error;
   });

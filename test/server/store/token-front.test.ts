@@ -3,7 +3,8 @@
  * node announces a revocation or insert, and all of them when the change feed may have missed something.
  */
 import { withTokenFront } from '../../../src/server/store/token-front';
-import type { ApiTokenRecord, Change, ChangeFeed, TokenStore } from '../../../src/server/store/store';
+import type { ApiTokenRecord, TokenStore } from '../../../src/server/store/store';
+import { manualFeed } from '../../helpers/change-feed';
 
 function token(id: string, revokedAt?: string): ApiTokenRecord {
   return {
@@ -53,27 +54,9 @@ function store(records: ApiTokenRecord[]) {
   };
 }
 
-/** A change feed the test speaks into, as another node's writes and a reconnect would. */
-function feed() {
-  const listeners = new Set<(change: Change) => void>();
-  const resetters = new Set<() => void>();
-  const changes: ChangeFeed = {
-    subscribe(listener, onReset) {
-      listeners.add(listener);
-      if (onReset) resetters.add(onReset);
-      return () => listeners.delete(listener);
-    },
-  };
-  return {
-    changes,
-    tell: (change: Change) => listeners.forEach((listener) => listener(change)),
-    reset: () => resetters.forEach((reset) => reset()),
-  };
-}
-
 test('a token found is answered from memory; an unknown hash is asked of the store every time', async () => {
   const { inner, lookups } = store([token('a')]);
-  const front = withTokenFront(inner, feed().changes);
+  const front = withTokenFront(inner, manualFeed().changes);
   expect(await front.findByHash('hash-a')).toEqual(token('a'));
   expect(await front.findByHash('hash-a')).toEqual(token('a'));
   expect(await front.findByHash('guess')).toBeUndefined();
@@ -83,7 +66,7 @@ test('a token found is answered from memory; an unknown hash is asked of the sto
 
 test('a token revoked through the front is refused at once', async () => {
   const { inner } = store([token('a')]);
-  const front = withTokenFront(inner, feed().changes);
+  const front = withTokenFront(inner, manualFeed().changes);
   await front.findByHash('hash-a');
   expect(await front.revoke('a', '2026-02-02T00:00:00.000Z')).toBe(true);
   expect((await front.findByHash('hash-a'))?.revokedAt).toBe('2026-02-02T00:00:00.000Z');
@@ -91,7 +74,7 @@ test('a token revoked through the front is refused at once', async () => {
 
 test("another node's revocation drops the token, and a reset drops every token", async () => {
   const { inner, rows, lookups } = store([token('a'), token('b')]);
-  const { changes, tell, reset } = feed();
+  const { changes, tell, reset } = manualFeed();
   const front = withTokenFront(inner, changes);
   await front.findByHash('hash-a');
   await front.findByHash('hash-b');
@@ -110,7 +93,7 @@ test("another node's revocation drops the token, and a reset drops every token",
 
 test('a lookup that a revocation overtook answers, but is not kept', async () => {
   const { inner, lookups, pause, resume } = store([token('a')]);
-  const { changes, tell } = feed();
+  const { changes, tell } = manualFeed();
   const front = withTokenFront(inner, changes);
   pause();
   const lookup = front.findByHash('hash-a');
@@ -124,7 +107,7 @@ test('a lookup that a revocation overtook answers, but is not kept', async () =>
 test('memory holds a bounded number of tokens', async () => {
   const records = Array.from({ length: 5 }, (_, n) => token(String(n)));
   const { inner, lookups } = store(records);
-  const front = withTokenFront(inner, feed().changes, 3);
+  const front = withTokenFront(inner, manualFeed().changes, 3);
   for (const record of records) await front.findByHash(record.hash);
   lookups.length = 0;
   for (const id of ['2', '3', '4', '0']) await front.findByHash(`hash-${id}`);
