@@ -77,9 +77,11 @@ export function batchedRateCounters(shared: RateCounters, options: BatchingOptio
         window.sent = undefined;
       },
       (error: unknown) => {
+        // Kept for the next send, on the timer if no hit comes first.
         window.unsent += hits;
         window.sending = 0;
         window.sent = undefined;
+        waiting.add(key);
         throw error;
       },
     );
