@@ -1,7 +1,11 @@
 import type { Change, ChangeFeed } from '../../src/server/store/store';
 
-/** A change feed the test speaks into, as another node's writes (`tell`) and a reconnect (`reset`) would. */
+/**
+ * A change feed the test speaks into, as another node's writes (`tell`), a lost listening connection (`lose`: not
+ * live) and a reconnect (`reset`, live again) would.
+ */
 export function manualFeed() {
+  let live = true;
   const listeners = new Set<(change: Change) => void>();
   const resetters = new Set<() => void>();
   const changes: ChangeFeed = {
@@ -13,10 +17,19 @@ export function manualFeed() {
         if (onReset) resetters.delete(onReset);
       };
     },
+    get live() {
+      return live;
+    },
   };
   return {
     changes,
     tell: (change: Change) => listeners.forEach((listener) => listener(change)),
-    reset: () => resetters.forEach((reset) => reset()),
+    lose: () => {
+      live = false;
+    },
+    reset: () => {
+      resetters.forEach((reset) => reset());
+      live = true;
+    },
   };
 }

@@ -3,9 +3,11 @@
  * recipient of every message, and a database read (with its JSON and schema parse) costs far more than a map
  * lookup. Every write and delete goes through to the store, so an admin's pin change, which deletes the
  * cached verdict, is seen at once by this process; another node's change to the same cache reaches this front
- * through the store's change feed, which drops the entry here (or every entry, when the feed may have missed changes).
+ * through the store's change feed, which drops the entry here (or every entry, when the feed may have missed changes);
+ * while the feed is not live, every read goes to the store.
  */
 import { BoundedCache, jsonSize } from './bounded-cache';
+import { ReadGuard } from './read-guard';
 import type { CacheEntry, ChangedCache, ChangeFeed, VerdictCache } from './store';
 
 export interface MemoryFrontLimits {
@@ -30,36 +32,44 @@ export function withMemoryFront<T>(
     maxSize: limits.maxSize ?? 64 * 1024 * 1024,
     sizeOf: (entry) => jsonSize(entry.value),
   });
-  // Counts the changes heard: a read from the store that a change overtook may hold the old value, and is not
-  // kept in memory.
-  let changesHeard = 0;
+  const reads = new ReadGuard(feed.changes);
   const stopListening = feed.changes.subscribe(
     (change) => {
       if (change.cache !== feed.cache) return;
-      changesHeard++;
+      reads.changed(change.key);
       front.delete(change.key);
     },
     () => {
-      changesHeard++;
+      reads.changedAll();
       front.prune(() => true);
     },
   );
   return {
     async get(key) {
-      const hit = front.get(key);
+      const hit = reads.trusted ? front.get(key) : undefined;
       if (hit) return hit;
-      const heardBefore = changesHeard;
-      const stored = await inner.get(key);
-      if (stored && changesHeard === heardBefore) front.set(key, stored);
-      return stored;
+      const read = reads.begin();
+      try {
+        const stored = await inner.get(key);
+        if (stored && read.keepable(key)) front.set(key, stored);
+        return stored;
+      } finally {
+        read.end();
+      }
     },
+    // A read in flight is marked both before the write (it may bring back the old row after this one is in
+    // memory) and after it (it may have started while the write was under way).
     async put(key, value, expiresAt) {
+      reads.changed(key);
       front.set(key, { value, expiresAt });
       await inner.put(key, value, expiresAt);
+      reads.changed(key);
     },
     async delete(key) {
+      reads.changed(key);
       front.delete(key);
       await inner.delete(key);
+      reads.changed(key);
     },
     async deleteExpired(now) {
       front.prune((entry) => entry.expiresAt < now);

@@ -38,4 +38,5 @@ export const everyTaskRuns: Exclusive = {
 
 export const noChanges: ChangeFeed = {
   subscribe: () => () => undefined,
+  live: true,
 };

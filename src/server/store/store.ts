@@ -109,7 +109,8 @@ export interface Store {
  * through LISTEN/NOTIFY; a node never hears its own, and a store that only one process uses hears nothing.
  * An API token revoked or inserted is announced too (`tokens`, `key` is the token's id).
  * Delivery is at most once: a change made while a node's listening connection is down (it reconnects by itself)
- * is not heard by that node, which is why a reconnect is told to every subscriber as a reset.
+ * is not heard by that node, which is why the feed says it is not `live` until then and a reconnect is told to
+ * every subscriber as a reset.
  */
 export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring' | 'tokens';
 export interface Change {
@@ -123,6 +124,11 @@ export interface ChangeFeed {
    * Returns the function that stops listening.
    */
   subscribe(listener: (change: Change) => void, onReset?: () => void): () => void;
+  /**
+   * False while the listening connection is lost and not yet back: changes made meanwhile go unheard, so nothing
+   * held in memory may be trusted until the reset that follows. Always true for a store only one process uses.
+   */
+  readonly live: boolean;
 }
 
 /** Fixed-window hit counters (rate limits) shared by every node. Keys carry their limiter's prefix. */

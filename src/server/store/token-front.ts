@@ -3,9 +3,11 @@
  * lookup was a database round trip per request. Only tokens found are kept: an unknown hash (a guess, a random
  * token) always goes to the store, so guesses cannot fill memory. A token revoked or inserted anywhere is dropped
  * here: through this front on this node, through the change feed (cache `tokens`, key = the token's id) from
- * another node, and everything is dropped when the feed may have missed changes (a reconnect).
+ * another node, and everything is dropped when the feed may have missed changes (a reconnect); while the feed is
+ * not live, every lookup goes to the store.
  */
 import { BoundedCache } from './bounded-cache';
+import { ReadGuard } from './read-guard';
 import type { ApiTokenRecord, ChangeFeed, TokenStore } from './store';
 
 export interface TokenFront extends TokenStore {
@@ -15,27 +17,31 @@ export interface TokenFront extends TokenStore {
 export function withTokenFront(inner: TokenStore, changes: ChangeFeed, maxEntries = 10_000): TokenFront {
   const byHash = new BoundedCache<string, ApiTokenRecord>({ maxEntries });
   const forget = (id: string) => byHash.prune((record) => record.id === id);
-  // Counts what was dropped: a read that a revocation overtook may hold the token still unrevoked, and is not kept.
-  let dropsSeen = 0;
+  const reads = new ReadGuard(changes);
   const stopListening = changes.subscribe(
     (change) => {
       if (change.cache !== 'tokens') return;
-      dropsSeen++;
+      reads.changed(change.key);
       forget(change.key);
     },
     () => {
-      dropsSeen++;
+      reads.changedAll();
       byHash.prune(() => true);
     },
   );
   return {
     async findByHash(hash) {
-      const held = byHash.get(hash);
+      const held = reads.trusted ? byHash.get(hash) : undefined;
       if (held) return held;
-      const seenBefore = dropsSeen;
-      const stored = await inner.findByHash(hash);
-      if (stored && dropsSeen === seenBefore) byHash.set(hash, stored);
-      return stored;
+      const read = reads.begin();
+      try {
+        const stored = await inner.findByHash(hash);
+        // Changes name the token by id: a read that a revocation of this token overtook is not kept.
+        if (stored && read.keepable(stored.id)) byHash.set(hash, stored);
+        return stored;
+      } finally {
+        read.end();
+      }
     },
     async insert(token) {
       byHash.delete(token.hash);
@@ -43,8 +49,9 @@ export function withTokenFront(inner: TokenStore, changes: ChangeFeed, maxEntrie
     },
     list: () => inner.list(),
     async revoke(id, at) {
+      reads.changed(id);
       const revoked = await inner.revoke(id, at);
-      dropsSeen++;
+      reads.changed(id);
       forget(id);
       return revoked;
     },

@@ -1,6 +1,7 @@
 /** The memory in front of a verdict cache: bounded, purged with the store, and told of other nodes' changes. */
 import { withMemoryFront } from '../../../src/server/store/memory-front';
-import type { CacheEntry, Change, ChangeFeed, VerdictCache } from '../../../src/server/store/store';
+import type { CacheEntry, ChangeFeed, VerdictCache } from '../../../src/server/store/store';
+import { manualFeed } from '../../helpers/change-feed';
 
 /** The store behind the front, counting reads so that a test sees what the front no longer holds. */
 function store() {
@@ -24,23 +25,14 @@ function store() {
   return { inner, entries, reads };
 }
 
-/** A change feed the test speaks into, as another node's writes would. */
-function feed() {
-  const listeners = new Set<(change: Change) => void>();
-  const changes: ChangeFeed = {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  return { changes, listeners, tell: (change: Change) => listeners.forEach((listener) => listener(change)) };
-}
-
 const keyVerdicts = (changes: ChangeFeed) => ({ changes, cache: 'keyVerdicts' as const });
 
 test('verdicts carrying large keys push older ones out of memory; the store still answers for them', async () => {
   const { inner, reads } = store();
-  const front = withMemoryFront(inner, keyVerdicts(feed().changes), { maxEntries: 1000, maxSize: 100_000 });
+  const front = withMemoryFront(inner, keyVerdicts(manualFeed().changes), {
+    maxEntries: 1000,
+    maxSize: 100_000,
+  });
   await front.put('small@example.org', 'valid', 1000);
   for (let n = 0; n < 4; n++) await front.put(`big${n}@example.org`, 'k'.repeat(30_000), 1000);
   expect(await front.get('big3@example.org')).toBeDefined();
@@ -51,7 +43,7 @@ test('verdicts carrying large keys push older ones out of memory; the store stil
 
 test('expired verdicts leave memory when the store purges', async () => {
   const { inner, reads } = store();
-  const front = withMemoryFront(inner, keyVerdicts(feed().changes));
+  const front = withMemoryFront(inner, keyVerdicts(manualFeed().changes));
   await front.put('a@example.org', 'valid', 1000);
   await front.deleteExpired(2000);
   await front.get('a@example.org');
@@ -60,7 +52,7 @@ test('expired verdicts leave memory when the store purges', async () => {
 
 test("another node's change to this cache drops the entry; a change to another cache does not", async () => {
   const { inner, entries, reads } = store();
-  const { changes, tell } = feed();
+  const { changes, tell } = manualFeed();
   const front = withMemoryFront(inner, keyVerdicts(changes));
   await front.put('a@example.org', 'valid', 1000);
   entries.set('a@example.org', { value: 'changed', expiresAt: 1000 });
@@ -73,7 +65,7 @@ test("another node's change to this cache drops the entry; a change to another c
 
 test('a read from the store that a change overtook is handed out but not kept', async () => {
   const { entries, reads } = store();
-  const { changes, tell } = feed();
+  const { changes, tell } = manualFeed();
   let release!: () => void;
   const slow: VerdictCache<string> = {
     ...store().inner,
@@ -96,11 +88,75 @@ test('a read from the store that a change overtook is handed out but not kept', 
   expect(reads).toEqual(['a@example.org', 'a@example.org']);
 });
 
-test('stopListening ends the subscription', () => {
-  const { inner } = store();
-  const { changes, listeners } = feed();
+/** A store whose next read waits, holding the row it found, until `release`. */
+function heldReads() {
+  const { inner, entries, reads } = store();
+  const waiting: (() => void)[] = [];
+  const held: VerdictCache<string> = {
+    ...inner,
+    async get(key) {
+      reads.push(key);
+      const before = entries.get(key);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return before;
+    },
+  };
+  return { held, entries, reads, release: () => waiting.shift()!() };
+}
+
+test("a read that this node's own delete overtook is not kept: the next read asks the store", async () => {
+  const { held, entries, reads, release } = heldReads();
+  const front = withMemoryFront(held, keyVerdicts(manualFeed().changes));
+  entries.set('a@example.org', { value: 'old', expiresAt: 1000 });
+  const reading = front.get('a@example.org');
+  // As a pin set on this node deletes the cached verdict while a send path's read waits on the database.
+  await front.delete('a@example.org');
+  release();
+  expect((await reading)?.value).toBe('old');
+  const second = front.get('a@example.org');
+  release();
+  expect(await second).toBeUndefined();
+  expect(reads).toEqual(['a@example.org', 'a@example.org']);
+});
+
+test('a change to another key does not keep a read out of memory', async () => {
+  const { held, entries, reads, release } = heldReads();
+  const { changes, tell } = manualFeed();
+  const front = withMemoryFront(held, keyVerdicts(changes));
+  entries.set('a@example.org', { value: 'valid', expiresAt: 1000 });
+  const reading = front.get('a@example.org');
+  tell({ cache: 'keyVerdicts', key: 'b@example.org' });
+  await front.delete('c@example.org');
+  release();
+  await reading;
+  expect(await front.get('a@example.org')).toEqual({ value: 'valid', expiresAt: 1000 });
+  expect(reads).toEqual(['a@example.org']);
+});
+
+test('while the feed is not live every read goes to the store and none is kept; a reset ends that', async () => {
+  const { inner, entries, reads } = store();
+  const { changes, lose, reset } = manualFeed();
   const front = withMemoryFront(inner, keyVerdicts(changes));
-  expect(listeners.size).toBe(1);
+  await front.put('a@example.org', 'valid', 1000);
+  lose();
+  // Changed by another node while this one could not hear it.
+  entries.set('a@example.org', { value: 'changed', expiresAt: 1000 });
+  expect((await front.get('a@example.org'))?.value).toBe('changed');
+  expect((await front.get('a@example.org'))?.value).toBe('changed');
+  expect(reads).toEqual(['a@example.org', 'a@example.org']);
+  reset();
+  await front.get('a@example.org');
+  await front.get('a@example.org');
+  expect(reads).toEqual(['a@example.org', 'a@example.org', 'a@example.org']);
+});
+
+test('stopListening ends the subscription', async () => {
+  const { inner, entries } = store();
+  const { changes, tell } = manualFeed();
+  const front = withMemoryFront(inner, keyVerdicts(changes));
+  await front.put('a@example.org', 'valid', 1000);
   front.stopListening();
-  expect(listeners.size).toBe(0);
+  entries.set('a@example.org', { value: 'changed', expiresAt: 1000 });
+  tell({ cache: 'keyVerdicts', key: 'a@example.org' });
+  expect((await front.get('a@example.org'))?.value).toBe('valid');
 });

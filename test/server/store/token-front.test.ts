@@ -104,6 +104,36 @@ test('a lookup that a revocation overtook answers, but is not kept', async () =>
   expect(lookups).toEqual(['hash-a', 'hash-a']);
 });
 
+test('a revocation of another token does not keep a lookup out of memory', async () => {
+  const { inner, lookups, pause, resume } = store([token('a'), token('b')]);
+  const { changes, tell } = manualFeed();
+  const front = withTokenFront(inner, changes);
+  pause();
+  const lookup = front.findByHash('hash-a');
+  tell({ cache: 'tokens', key: 'b' });
+  resume();
+  await lookup;
+  await front.findByHash('hash-a');
+  expect(lookups).toEqual(['hash-a']);
+});
+
+test('while the feed is not live a token is looked up in the store every time, and not kept', async () => {
+  const { inner, rows, lookups } = store([token('a')]);
+  const { changes, lose, reset } = manualFeed();
+  const front = withTokenFront(inner, changes);
+  await front.findByHash('hash-a');
+  lose();
+  // Revoked by another node while this one could not hear it: refused at once all the same.
+  rows.set('hash-a', token('a', 'later'));
+  expect((await front.findByHash('hash-a'))?.revokedAt).toBe('later');
+  await front.findByHash('hash-a');
+  expect(lookups).toEqual(['hash-a', 'hash-a', 'hash-a']);
+  reset();
+  await front.findByHash('hash-a');
+  await front.findByHash('hash-a');
+  expect(lookups).toEqual(['hash-a', 'hash-a', 'hash-a', 'hash-a']);
+});
+
 test('memory holds a bounded number of tokens', async () => {
   const records = Array.from({ length: 5 }, (_, n) => token(String(n)));
   const { inner, lookups } = store(records);

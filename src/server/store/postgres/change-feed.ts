@@ -10,10 +10,10 @@ import pg from 'pg';
 import type { Change, ChangedCache, ChangeFeed } from '../store';
 import { connectionSettings } from './pool';
 
-export const CHANGES_CHANNEL = 'sendguard_changes';
+const CHANGES_CHANNEL = 'sendguard_changes';
 
 /** What a node announces it changed. */
-export interface Announcement extends Change {
+interface Announcement extends Change {
   node: string;
 }
 
@@ -71,8 +71,27 @@ function tellEach<T>(subscribers: Iterable<T>, tell: (subscriber: T) => void): v
 
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 10_000;
+/**
+ * A listening connection only receives: one whose peer vanished without a word (a fail-over, a dropped route) would
+ * look alive for as long as TCP keeps it. It is pinged this often, and a ping that fails or goes unanswered this
+ * long counts as the connection lost. The ping is the LISTEN again (a no-op on a channel already listened to), so
+ * the connection still shows as the listening one in pg_stat_activity.
+ */
+const PING_EVERY_MS = 10_000;
+const PING_TIMEOUT_MS = 5_000;
 
-export interface ListeningFeed extends ChangeFeed {
+/** Resolves when `client` answers, rejects when it fails or stays silent for PING_TIMEOUT_MS. */
+function ping(client: pg.Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the listening connection did not answer')), PING_TIMEOUT_MS);
+  });
+  return Promise.race([client.query(`LISTEN ${CHANGES_CHANNEL}`).then(() => undefined), silent]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+interface ListeningFeed extends ChangeFeed {
   /** Stops listening for good: closes the connection and any reconnect waiting. */
   close(): Promise<void>;
 }
@@ -81,7 +100,7 @@ export interface ListeningFeed extends ChangeFeed {
  * Listens as `node` on a connection of its own. Resolves once the first LISTEN is in place, so a change another
  * node commits after this returns is heard; rejects when that first connection fails. A connection lost later is
  * opened again, waiting longer after each failure (up to ten seconds), and subscribers are told to reset once it
- * listens again.
+ * listens again; from the loss until then the feed is not `live`.
  */
 export async function listenForChanges(url: string, node: string): Promise<ListeningFeed> {
   const listeners = new Set<(change: Change) => void>();
@@ -90,6 +109,8 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
   let retry: NodeJS.Timeout | undefined;
   let delay = FIRST_RETRY_MS;
   let closed = false;
+  // Set only once subscribers were told to reset, so nothing held from before the loss is trusted in between.
+  let live = false;
 
   const reconnectLater = () => {
     if (closed || retry) return;
@@ -98,7 +119,9 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
       connect().then(
         () => {
           delay = FIRST_RETRY_MS;
-          if (!closed) tellEach(resetters, (reset) => reset());
+          if (closed || !client) return;
+          tellEach(resetters, (reset) => reset());
+          live = true;
         },
         () => {
           delay = Math.min(delay * 2, LAST_RETRY_MS);
@@ -112,12 +135,15 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
   const connect = async () => {
     const next = new pg.Client(connectionSettings(url));
     let lost = false;
+    let pinging: NodeJS.Timeout | undefined = undefined;
     const onLost = () => {
       if (lost) return;
       lost = true;
+      clearInterval(pinging);
       next.end().catch(() => undefined);
       if (client !== next) return;
       client = undefined;
+      live = false;
       reconnectLater();
     };
     next.on('notification', (message) => {
@@ -134,11 +160,17 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
       throw error;
     }
     if (lost) throw new Error('the connection listening for changes closed as it opened');
-    if (closed) await next.end();
-    else client = next;
+    if (closed) {
+      await next.end();
+      return;
+    }
+    client = next;
+    pinging = setInterval(() => ping(next).catch(onLost), PING_EVERY_MS);
+    pinging.unref();
   };
 
   await connect();
+  live = true;
   return {
     subscribe(listener, onReset) {
       listeners.add(listener);
@@ -147,6 +179,9 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
         listeners.delete(listener);
         if (onReset) resetters.delete(onReset);
       };
+    },
+    get live() {
+      return live;
     },
     async close() {
       closed = true;

@@ -339,4 +339,52 @@ describe('changes between nodes', () => {
     verdicts.stopListening();
     tokens.stopListening();
   });
+
+  test('while its listening connection is down, a node reads through to the database: a change made meanwhile is seen at once', async () => {
+    const url = await server.newDatabase();
+    const [a, b] = await nodes(2, url);
+    const verdicts = withMemoryFront(b!.keyVerdicts, { changes: b!.changes, cache: 'keyVerdicts' });
+    const tokens = withTokenFront(b!.tokens, b!.changes);
+    const verdict = (reason: string) => ({ ...keyVerdict('ann@example.org'), reasons: [reason] });
+    const heard: Change[] = [];
+    b!.changes.subscribe((change) => heard.push(change));
+    await a!.keyVerdicts.put('ann@example.org', verdict('first'), 1000);
+    const token = { id: 'a1', name: 'n', role: 'sender' as const, hash: 'h1', createdAt: 't' };
+    await a!.tokens.insert(token);
+    await until(
+      async () => heard.length,
+      (count) => count === 2,
+    );
+    expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('first'));
+    expect(await tokens.findByHash('h1')).toEqual(token);
+    expect(b!.changes.live).toBe(true);
+    // The gap held open: no new connection to the database (the nodes' pools keep the ones they have), and the
+    // listening ones cut.
+    const name = new URL(url).pathname.slice(1);
+    await query(server.url, `ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+    try {
+      await query(
+        server.url,
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND query LIKE $2',
+        [name, 'LISTEN%'],
+      );
+      await until(
+        async () => b!.changes.live,
+        (live) => !live,
+      );
+      await a!.keyVerdicts.put('ann@example.org', verdict('second'), 1000);
+      await a!.tokens.revoke('a1', 'then');
+      expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('second'));
+      expect((await tokens.findByHash('h1'))?.revokedAt).toBe('then');
+      expect(b!.changes.live).toBe(false);
+    } finally {
+      await query(server.url, `ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
+    }
+    await until(
+      async () => b!.changes.live,
+      (live) => live,
+    );
+    verdicts.stopListening();
+    tokens.stopListening();
+  });
 });
