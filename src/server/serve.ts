@@ -126,16 +126,16 @@ function withMemoryFronts(store: ServiceStore): ServiceStore {
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   const clock = options.clock ?? systemClock;
-  const stored = await openServiceStore(config, clock);
+  // The store and the checks are opened before the app whose log tells of a database connection lost between
+  // statements, why a domain's provider could not be found, or why a finished check could not be kept.
+  const late: { log?: FastifyBaseLogger } = {};
+  const stored = await openServiceStore(config, clock, (err, what) => late.log?.warn({ err }, what));
   const store = withMemoryFronts(stored);
   try {
     const policy = await loadPolicyFile(config);
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
     const tls = await tlsMaterial(config, { clock });
-    // The checks are built before the app whose log tells why a domain's provider could not be found, or why a
-    // finished check could not be kept.
-    const late: { log?: FastifyBaseLogger } = {};
     const onSignInLookupError = (err: unknown, domain: string) =>
       late.log?.warn({ err, domain }, 'the sign-in provider of a domain could not be found');
     const onCacheWriteError = (err: unknown, key: string) =>

@@ -25,7 +25,7 @@ let server: PostgresServer | undefined;
 /** A node's pool on a fresh database with the service's schema. */
 async function postgresPool(): Promise<pg.Pool> {
   server ??= await startPostgres();
-  const pool = openPool(await server.newDatabase(), 10);
+  const pool = openPool(await server.newDatabase(), 10, () => undefined);
   stopAtFileEnd(() => pool.end());
   await migratePostgres(pool);
   return pool;

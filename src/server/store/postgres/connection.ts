@@ -1,7 +1,7 @@
-/** One connection of the pool held for several statements: a transaction, or a session lock while work runs. */
+/** One connection of the pool held for several statements: a transaction. */
 import type pg from 'pg';
 
-export interface HeldConnection {
+interface HeldConnection {
   client: pg.PoolClient;
   /** Gives the connection back; with an error, closes it instead (its session state is unknown). */
   release(error?: Error): void;
@@ -11,7 +11,7 @@ export interface HeldConnection {
  * Takes a connection from the pool. While held, a connection lost between statements (a database restart) emits
  * its error on the client, where unheard it would end the process: it is heard here, and the next statement fails.
  */
-export async function holdConnection(pool: pg.Pool): Promise<HeldConnection> {
+async function holdConnection(pool: pg.Pool): Promise<HeldConnection> {
   const client = await pool.connect();
   const ignoreLoss = () => undefined;
   client.on('error', ignoreLoss);

@@ -7,7 +7,7 @@ import type { ServiceStore } from '../store';
 import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from '../verdict-tables';
 import { listenForChanges } from './change-feed';
 import { migratePostgres } from './migrate';
-import { openPool } from './pool';
+import { openPool, type ConnectionTrouble } from './pool';
 import { postgresKeyring, postgresPins, postgresSettings, postgresTokens } from './records';
 import { postgresExclusive, postgresRateCounters } from './shared-work';
 import { PostgresVerdictCache } from './verdict-cache';
@@ -17,6 +17,8 @@ export interface PostgresStoreOptions {
   clock?: Clock;
   /** Connections this node keeps open at most (`database.poolSize`), besides the one listening for changes. */
   poolSize?: number;
+  /** Told of connections lost outside any statement (the service logs them); unheard when absent. */
+  onTrouble?: ConnectionTrouble;
 }
 
 /**
@@ -28,7 +30,8 @@ export async function openPostgresStore(
   url: string,
   options: PostgresStoreOptions = {},
 ): Promise<ServiceStore> {
-  const pool = openPool(url, options.poolSize ?? 10);
+  const onTrouble = options.onTrouble ?? (() => undefined);
+  const pool = openPool(url, options.poolSize ?? 10, onTrouble);
   // Tells this node's announcements apart from the others' on the shared channel.
   const node = randomUUID();
   try {
@@ -48,7 +51,7 @@ export async function openPostgresStore(
       tokens: postgresTokens(pool, node),
       settings: postgresSettings(pool),
       rateCounters: postgresRateCounters(pool),
-      exclusive: postgresExclusive(pool),
+      exclusive: postgresExclusive(url, onTrouble),
       changes: feed,
       escrow: postgresEscrowStore(pool),
       escrowBlobs: postgresBlobStore(pool),

@@ -29,10 +29,13 @@ export function connectionSettings(url: string): pg.ClientConfig {
   };
 }
 
-export function openPool(url: string, poolSize: number): pg.Pool {
+/** Told of a connection lost outside any statement (nothing else would report it); `what` says which. */
+export type ConnectionTrouble = (error: Error, what: string) => void;
+
+export function openPool(url: string, poolSize: number, onTrouble: ConnectionTrouble): pg.Pool {
   const pool = new pg.Pool({ ...connectionSettings(url), max: poolSize });
   // An idle connection the server closed (a restart, a fail-over) is dropped from the pool, which opens a new one
   // for the next query; that query reports a database still down. Unhandled, the event would end the process.
-  pool.on('error', () => undefined);
+  pool.on('error', (error) => onTrouble(error, 'an idle connection to the database was lost'));
   return pool;
 }

@@ -1,7 +1,7 @@
 /** How nodes sharing one database count rate-limit hits together and take turns at periodic work. */
-import type pg from 'pg';
+import pg from 'pg';
 import type { Exclusive, RateCounters } from '../store';
-import { holdConnection } from './connection';
+import { connectionSettings, type ConnectionTrouble } from './pool';
 
 /**
  * One statement per call (one hit, or the hits a node counted in memory): the row is created, counted on, or restarted when its window has ended, under the row's
@@ -32,36 +32,36 @@ export function postgresRateCounters(pool: pg.Pool): RateCounters {
 const EXCLUSIVE_WORK = 7_417_002;
 
 /**
- * A session-level advisory lock held on one pooled connection for as long as the task runs: another node's
- * try for the same name fails at once, and if this node dies its connection closes and the lock goes with it.
+ * A session-level advisory lock held on a connection of its own, opened for the run and closed after it (which
+ * releases the lock): another node's try for the same name fails at once, and if this node dies its connection
+ * closes and the lock goes with it. Not a pooled connection: the task itself uses the pool, and runs holding
+ * pooled connections could take every one of them and wait for ever on their own tasks' statements.
+ * If the lock's connection is lost while the task runs, the task goes on, but another node may now start the same
+ * work: that is told to `onTrouble`.
  */
-export function postgresExclusive(pool: pg.Pool): Exclusive {
+export function postgresExclusive(url: string, onTrouble: ConnectionTrouble): Exclusive {
   return {
     async run(name, task) {
-      const { client, release } = await holdConnection(pool);
-      let locked: boolean;
+      const session = new pg.Client(connectionSettings(url));
+      let running = false;
+      // Told once: a lost connection may report itself more than once (the server's notice, then the socket).
+      session.on('error', (error) => {
+        if (!running) return;
+        running = false;
+        onTrouble(error, `the lock of the periodic work "${name}" was lost; another node may run it at once`);
+      });
+      await session.connect();
       try {
-        const { rows } = await client.query<{ locked: boolean }>(
+        const { rows } = await session.query<{ locked: boolean }>(
           'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
           [EXCLUSIVE_WORK, name],
         );
-        locked = rows[0]!.locked;
-      } catch (error) {
-        release(error as Error);
-        throw error;
-      }
-      if (!locked) {
-        release();
-        return undefined;
-      }
-      try {
+        if (!rows[0]!.locked) return undefined;
+        running = true;
         return await task();
       } finally {
-        // A connection whose unlock failed is closed, which releases the lock, rather than pooled still holding it.
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_WORK, name]).then(
-          () => release(),
-          (error: Error) => release(error),
-        );
+        running = false;
+        await session.end().catch(() => undefined);
       }
     },
   };

@@ -7,7 +7,7 @@ import { systemClock } from '../../../../src/core/clock';
 import { withMemoryFront } from '../../../../src/server/store/memory-front';
 import { withTokenFront } from '../../../../src/server/store/token-front';
 import { migratePostgres } from '../../../../src/server/store/postgres/migrate';
-import { openPostgresStore } from '../../../../src/server/store/postgres/open';
+import { openPostgresStore, type PostgresStoreOptions } from '../../../../src/server/store/postgres/open';
 import { POSTGRES_MIGRATIONS } from '../../../../src/server/store/postgres/schema';
 import type { Change, ServiceStore } from '../../../../src/server/store/store';
 import { ManualClock } from '../../../helpers/clock';
@@ -21,10 +21,14 @@ beforeAll(async () => {
 
 const open: ServiceStore[] = [];
 /** `count` stores on one new database, opened at once as nodes starting together would; closed after the test. */
-async function nodes(count: number, url?: string): Promise<ServiceStore[]> {
+async function nodes(
+  count: number,
+  url?: string,
+  options: PostgresStoreOptions = {},
+): Promise<ServiceStore[]> {
   const database = url ?? (await server.newDatabase());
   const stores = await Promise.all(
-    Array.from({ length: count }, () => openPostgresStore(database, { poolSize: 4 })),
+    Array.from({ length: count }, () => openPostgresStore(database, { poolSize: 4, ...options })),
   );
   open.push(...stores);
   return stores;
@@ -143,9 +147,33 @@ test('exclusive: while one node runs work of a name, another skips it; afterward
   );
 });
 
-test('exclusive: the work is free again when the node running it goes away', async () => {
+test('exclusive: tasks that use the store run at once on a pool of one connection', async () => {
+  const [store] = await nodes(1, undefined, { poolSize: 1 });
+  const runs = ['purge', 'other'].map((name) =>
+    store!.exclusive.run(name, () => store!.rateCounters.hit(name, 1000, 0)),
+  );
+  expect(await Promise.all(runs)).toEqual([
+    { count: 1, resetAt: 1000 },
+    { count: 1, resetAt: 1000 },
+  ]);
+});
+
+test('exclusive: a failed task leaves no lock behind, and another node runs the work next', async () => {
   const url = await server.newDatabase();
   const [a, b] = await nodes(2, url);
+  await expect(
+    a!.exclusive.run('purge', async () => {
+      throw new Error('the purge failed');
+    }),
+  ).rejects.toThrow('the purge failed');
+  expect(await query(url, "SELECT pid FROM pg_locks WHERE locktype = 'advisory'")).toEqual([]);
+  expect(await b!.exclusive.run('purge', async () => 'ran')).toBe('ran');
+});
+
+test('exclusive: the work is free again when the node running it goes away; a task whose lock was lost goes on, told', async () => {
+  const url = await server.newDatabase();
+  const told: string[] = [];
+  const [a, b] = await nodes(2, url, { onTrouble: (_error, what) => told.push(what) });
   let release!: () => void;
   let running!: Promise<void | undefined>;
   await new Promise<void>((started) => {
@@ -163,7 +191,8 @@ test('exclusive: the work is free again when the node running it goes away', asy
   );
   expect(await b!.exclusive.run('purge', async () => 'ran')).toBe('ran');
   release();
-  await running.catch(() => undefined);
+  await running;
+  expect(told).toEqual(['the lock of the periodic work "purge" was lost; another node may run it at once']);
 });
 
 test('settings: of two nodes storing one name, the first value stays for both', async () => {
