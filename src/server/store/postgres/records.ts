@@ -118,7 +118,12 @@ export function postgresTokens(pool: pg.Pool, node: string): TokenStore {
         });
     },
     async findByHash(hash) {
-      const { rows } = await pool.query<TokenRow>('SELECT * FROM api_tokens WHERE hash = $1', [hash]);
+      // Named: prepared once per connection, as every API request looks its token up.
+      const { rows } = await pool.query<TokenRow>({
+        name: 'token-by-hash',
+        text: 'SELECT * FROM api_tokens WHERE hash = $1',
+        values: [hash],
+      });
       return rows[0] && tokenRecord(rows[0]);
     },
     async list() {

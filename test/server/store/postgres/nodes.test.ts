@@ -109,6 +109,22 @@ describe('schema steps', () => {
     }
   });
 
+  test('rate counters are not written to the WAL: losing them in a crash is harmless', async () => {
+    const url = await server.newDatabase();
+    await nodes(1, url);
+    expect(
+      await query(
+        url,
+        "SELECT relname, relpersistence FROM pg_class WHERE relname IN ('rate_counters', 'pins')",
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        { relname: 'rate_counters', relpersistence: 'u' },
+        { relname: 'pins', relpersistence: 'p' },
+      ]),
+    );
+  });
+
   test('a database from newer code is refused, not downgraded', async () => {
     const url = await server.newDatabase();
     await nodes(1, url);
