@@ -12,6 +12,7 @@ import { openSqliteStore } from '../../src/server/store/sqlite';
 import type { ServiceStore } from '../../src/server/store/store';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
+import { message } from './message-fixture';
 
 let postgres: PostgresServer | undefined;
 
@@ -31,18 +32,18 @@ const sealed = (key: Awaited<ReturnType<typeof openServerKey>>) =>
   key.seal(Buffer.from('server secret'), 'escrow-server-secret:m1');
 
 describe.each(STORES)('on %s', (_kind, open) => {
-  async function settings() {
+  async function opened() {
     const store = await open();
     stopAtFileEnd(() => store.close());
-    return store.settings;
+    return store;
   }
 
   test('the first start creates the key file (0600) and keeps its check value, which is not the key', async () => {
     const file = join(scratchDir('key'), 'keys', 'escrow-server.key');
-    const kept = await settings();
+    const kept = await opened();
     const key = await openServerKey(file, kept);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const check = await kept.get(SERVER_KEY_CHECK_SETTING);
+    const check = await kept.settings.get(SERVER_KEY_CHECK_SETTING);
     expect(check).toBe(serverKeyCheck(key));
     expect(check).not.toContain((await readFile(file, 'utf8')).trim());
     // A later start reads the same key: what it sealed opens.
@@ -52,14 +53,14 @@ describe.each(STORES)('on %s', (_kind, open) => {
 
   test('nodes creating the key file at the same moment end up with one key', async () => {
     const file = join(scratchDir('key'), 'escrow-server.key');
-    const kept = await settings();
+    const kept = await opened();
     const keys = await Promise.all([1, 2, 3, 4].map(() => openServerKey(file, kept)));
     const checks = new Set(keys.map(serverKeyCheck));
     expect(checks.size).toBe(1);
   });
 
   test('a node whose key file holds another key refuses to start, naming the file and what to do', async () => {
-    const kept = await settings();
+    const kept = await opened();
     await openServerKey(join(scratchDir('key'), 'escrow-server.key'), kept);
     const other = join(scratchDir('key'), 'escrow-server.key');
     writeFileSync(other, randomBytes(32).toString('base64'));
@@ -72,7 +73,7 @@ describe.each(STORES)('on %s', (_kind, open) => {
   });
 
   test('a node without the key file, on a database that knows a key, refuses rather than make a new key', async () => {
-    const kept = await settings();
+    const kept = await opened();
     await openServerKey(join(scratchDir('key'), 'escrow-server.key'), kept);
     const missing = join(scratchDir('key'), 'escrow-server.key');
     await expect(openServerKey(missing, kept)).rejects.toMatchObject({
@@ -80,6 +81,18 @@ describe.each(STORES)('on %s', (_kind, open) => {
       message: expect.stringContaining(`${missing} does not exist`),
     });
     expect(() => statSync(missing)).toThrow();
+  });
+
+  test('a node without the key file, on a database with messages from before check values were kept, refuses too', async () => {
+    const kept = await opened();
+    await kept.escrow.insertMessage(message('m1'), []);
+    const missing = join(scratchDir('key'), 'escrow-server.key');
+    await expect(openServerKey(missing, kept)).rejects.toMatchObject({
+      code: 'ESCROW_SERVER_KEY_MISSING',
+      message: expect.stringContaining(`${missing} does not exist`),
+    });
+    expect(() => statSync(missing)).toThrow();
+    expect(await kept.settings.get(SERVER_KEY_CHECK_SETTING)).toBeUndefined();
   });
 });
 
@@ -92,30 +105,30 @@ describe("the key file's mode", () => {
     if (uid !== undefined) chownSync(file, uid, uid);
     const store = openSqliteStore(scratchDir('key-settings'));
     stopAtFileEnd(() => store.close());
-    return { file, settings: store.settings };
+    return { file, store };
   }
   const modeOf = (file: string) => statSync(file).mode & 0o777;
   /** Someone other than this process: `nobody`. Giving a file away takes root, which the suite runs as. */
   const NOBODY = 65_534;
 
   test('a key file of ours that others can read is tightened to its owner', async () => {
-    const { file, settings } = await keyFile(0o644);
-    await openServerKey(file, settings);
+    const { file, store } = await keyFile(0o644);
+    await openServerKey(file, store);
     expect(modeOf(file)).toBe(0o600);
   });
 
   test('a read-only key file (0400) is used as it is', async () => {
-    const { file, settings } = await keyFile(0o400);
-    await openServerKey(file, settings);
+    const { file, store } = await keyFile(0o400);
+    await openServerKey(file, store);
     expect(modeOf(file)).toBe(0o400);
   });
 
   test('a key file that is not ours to change is used when private, refused when others can read it', async () => {
     const private_ = await keyFile(0o600, NOBODY);
-    await openServerKey(private_.file, private_.settings);
+    await openServerKey(private_.file, private_.store);
     expect(modeOf(private_.file)).toBe(0o600);
     const exposed = await keyFile(0o640, NOBODY);
-    await expect(openServerKey(exposed.file, exposed.settings)).rejects.toMatchObject({
+    await expect(openServerKey(exposed.file, exposed.store)).rejects.toMatchObject({
       code: 'ESCROW_SERVER_KEY_EXPOSED',
       message: `the escrow server key file ${exposed.file} can be read by other users (mode 0640) and the service cannot change that: make it readable by the service's user only (chmod 600 ${exposed.file}, or 400)`,
     });

@@ -9,41 +9,17 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EscrowStore, MessageRecord, NewRecipient } from '../../src/server/escrow/store';
+import type { EscrowStore, NewRecipient } from '../../src/server/escrow/store';
 import { sqliteEscrowStore } from '../../src/server/escrow/sqlite-store';
 import { migrate, MIGRATIONS } from '../../src/server/store/migrations';
 import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../../src/server/store/sqlite';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { scratchDir } from '../helpers/scratch';
+import { bytes, message } from './message-fixture';
 import { openPostgresForTest, openSqliteForTest, type OpenedStore } from '../server/store/opened-stores';
 
-const bytes = (n: number) => new Uint8Array(n).fill(7);
 /** A recipient proven by a mailed code. */
 const byCode = (address: string): NewRecipient => ({ address, proof: 'code', signIn: null });
-
-/** A finalized message due at t = 10. */
-function message(id: string): MessageRecord {
-  return {
-    id,
-    owner: 'o',
-    senderName: '',
-    senderAddress: 'a@x.test',
-    createdAt: 0,
-    expiresAt: 10,
-    state: 'ready',
-    sealedServerSecret: bytes(60),
-    wrappedKey: bytes(60),
-    passcodeWrappedKey: null,
-    senderWrappedKey: bytes(60),
-    blobCount: 1,
-    blobSizes: [40],
-    passcodeSalt: null,
-    passcodeCheck: null,
-    replyPublicKey: bytes(65),
-    wrappedReplyKey: bytes(100),
-    senderAccessHash: bytes(32),
-  };
-}
 
 let server: PostgresServer | undefined;
 const openPostgres = async () => openPostgresForTest(await (server ??= await startPostgres()).newDatabase());
@@ -59,6 +35,12 @@ describe.each([
     store = db.store.escrow;
   });
   afterEach(() => db.store.close());
+
+  test('hasMessages: false on a new database, true once any message was stored', async () => {
+    expect(await store.hasMessages()).toBe(false);
+    await store.insertMessage(message('m1'), []);
+    expect(await store.hasMessages()).toBe(true);
+  });
 
   test('audit entries cannot be rewritten or deleted, only their IP and user agent blanked after retention', async () => {
     const viewed = {

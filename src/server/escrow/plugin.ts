@@ -64,7 +64,7 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
     store: store.escrow,
     blobs: options.blobs ?? store.escrowBlobs,
     mailer: options.mailer ?? smtpMailer(config.smtp),
-    serverKey: options.serverKey ?? (await openServerKey(config.serverKeyFile, store.settings)),
+    serverKey: options.serverKey ?? (await openServerKey(config.serverKeyFile, store)),
     signIn: options.signIn ?? NO_SIGN_IN,
     clock: options.clock ?? systemClock,
     random: options.random ?? randomBytes,

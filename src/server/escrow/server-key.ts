@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SendguardError } from '../../core/errors';
-import type { Settings } from '../store/store';
+import type { ServiceStore } from '../store/store';
 
 export const SERVER_KEY_FILE = 'escrow-server.key';
 
@@ -109,32 +109,43 @@ async function keepKeyPrivate(file: string): Promise<void> {
   );
 }
 
+/** What the key is checked against: the check value kept in the settings, and the messages sealed with it. */
+export type ServerKeyStore = Pick<ServiceStore, 'settings' | 'escrow'>;
+
 /**
  * The key file's text when there was none: made now on the very first start, and refused when the database
  * already knows a key, unless another node sharing the file made the file (and stored its check) since it was
- * looked for.
+ * looked for. A database from before check values were kept knows its key only by its messages: with any message
+ * in it, a new key is refused too.
  */
-async function firstKeyFile(file: string, settings: Settings): Promise<string> {
-  if ((await settings.get(SERVER_KEY_CHECK_SETTING)) === undefined) return createKeyFile(file);
+async function firstKeyFile(file: string, store: ServerKeyStore): Promise<string> {
+  if ((await store.settings.get(SERVER_KEY_CHECK_SETTING)) === undefined) {
+    if (!(await store.escrow.hasMessages())) return createKeyFile(file);
+    throw missingKey(file);
+  }
   const madeMeanwhile = await readKeyFile(file);
   if (madeMeanwhile !== undefined) return madeMeanwhile;
-  throw new SendguardError(
+  throw missingKey(file);
+}
+
+function missingKey(file: string): SendguardError {
+  return new SendguardError(
     'ESCROW_SERVER_KEY_MISSING',
     `the escrow server key file ${file} does not exist, but the database already holds secure messages sealed with a server key; a new key would open none of them: ${REMEDY}`,
   );
 }
 
 /**
- * The server key from `file`, created on the very first start. Its check value is kept in `settings` (the first
- * node to start stores it): a node whose key differs, or that has no key file while the database already knows a
- * key, refuses to start, since every message sealed with the other key would be lost to it.
+ * The server key from `file`, created on the very first start. Its check value is kept in the store's settings
+ * (the first node to start stores it): a node whose key differs, or that has no key file while the database
+ * already knows a key, refuses to start, since every message sealed with the other key would be lost to it.
  */
-export async function openServerKey(file: string, settings: Settings): Promise<ServerKey> {
-  const text = (await readKeyFile(file)) ?? (await firstKeyFile(file, settings));
+export async function openServerKey(file: string, store: ServerKeyStore): Promise<ServerKey> {
+  const text = (await readKeyFile(file)) ?? (await firstKeyFile(file, store));
   await keepKeyPrivate(file);
   const key = new ServerKey(Buffer.from(text.trim(), 'base64'));
   const check = serverKeyCheck(key);
-  if ((await settings.putIfAbsent(SERVER_KEY_CHECK_SETTING, check)) !== check)
+  if ((await store.settings.putIfAbsent(SERVER_KEY_CHECK_SETTING, check)) !== check)
     throw new SendguardError(
       'ESCROW_SERVER_KEY_MISMATCH',
       `the escrow server key in ${file} is not the key the database's secure messages were sealed with: ${REMEDY}`,

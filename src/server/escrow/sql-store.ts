@@ -165,6 +165,10 @@ class SqlEscrowStore implements EscrowStore {
     return rows.map(toMessage);
   }
 
+  async hasMessages(): Promise<boolean> {
+    return (await this.db.one('SELECT 1 AS any FROM escrow_messages LIMIT 1', [])) !== undefined;
+  }
+
   async finalize(id: string, keys: FinalKeys, blobSizes: number[]): Promise<boolean> {
     const changed = await this.db.run(
       `UPDATE escrow_messages SET wrapped_key = ?, passcode_wrapped_key = ?, sender_wrapped_key = ?, blob_sizes = ?,

@@ -112,6 +112,8 @@ export interface EscrowStore {
   insertMessage(message: MessageRecord, recipients: NewRecipient[]): Promise<void>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
   listMessages(owner: string): Promise<MessageRecord[]>;
+  /** Whether any message was ever stored (in whatever state): the server key must then not be replaced. */
+  hasMessages(): Promise<boolean>;
   /**
    * Stores the keys and sizes of a message still uploading and makes it ready. True when this call did it; false when
    * the message was no longer uploading (finalized by another request, even one running at the same time, revoked
