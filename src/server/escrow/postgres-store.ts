@@ -38,8 +38,10 @@ export function postgresEscrowStore(db: Pool): EscrowStore {
     // keys) as a dead tuple in the table's pages until VACUUM reclaims the space — and even then the bytes stay
     // until the page is written over — and the WAL (and any WAL archive or replica) keeps the old values as long
     // as it is kept. Emptying the columns therefore does not by itself close anything to someone holding the
-    // files; what keeps a shredded message closed is the server key, kept outside the database: the server secret
-    // is stored only sealed under it, so no copy of the database alone opens a message.
+    // files. The server key, kept outside the database, closes the recipients' side only: `S` is stored sealed
+    // under it, so those files and a recipient's link open nothing without the key. The sender's side it does not
+    // close: `WS` is wrapped under the sender's link secret alone, so those files and the sender's link open the
+    // message without any key (docs/deploy.md, "What a database backup opens").
     afterShred: async () => {},
   });
 }
