@@ -10,8 +10,11 @@
  * Why bytea rows and not large objects: a chunk row is written by one ordinary statement, so the exact-offset
  * check and the write are one atomic INSERT; it is removed with ordinary DELETEs (large objects outlive their
  * reference until lo_unlink or vacuumlo), copied by pg_dump with the table, and needs no transaction held open
- * across a download (large-object descriptors live only inside one). The cost, each part whole in memory once
- * while it is written or read, is bounded by escrow.maxPartBytes.
+ * across a download (large-object descriptors live only inside one). The cost is each part whole in memory while
+ * it is written or read, bounded by escrow.maxPartBytes, and more than once on reading: node-postgres receives
+ * bytea as hex text, so a chunk of n bytes arrives as a string of 2n + 2 characters and is then decoded into its
+ * n-byte Buffer (about three times the chunk at the peak, per download). Binary results are no way out: this
+ * node-postgres decodes every field it receives as UTF-8 text, which garbles bytes that are not valid UTF-8.
  */
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
