@@ -40,18 +40,14 @@ import type { KeyInspector, KeyService, TransportService } from './services';
 import { sharedRateLimitStore } from './api/rate-limit-store';
 import { intervalSchedule } from './schedule';
 import { batchedRateCounters } from './store/batched-counters';
-import { memoryRateCounters, noChanges } from './store/one-process';
-import type { ChangeFeed, RateCounters, Store } from './store/store';
+import type { ApiStore } from './store/store';
 
 export interface AppDeps {
-  store: Store;
   /**
-   * What the API's rate limits count in (the service store's, shared by the nodes on one database); this
-   * process's memory by default.
+   * Its rate counters are what the API's rate limits count in (shared by the nodes on one database), and its
+   * changes are other nodes', after which the served policy is worked out again.
    */
-  rateCounters?: RateCounters;
-  /** Other nodes' changes (the service store's), after which the served policy is worked out again. */
-  changes?: ChangeFeed;
+  store: ApiStore;
   policy: Policy;
   transport: TransportService;
   keys: KeyService;
@@ -108,7 +104,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock: deps.clock ?? systemClock,
   };
 
-  const stopFollowing = context.servedPolicy.follow(deps.changes ?? noChanges, (err) =>
+  const stopFollowing = context.servedPolicy.follow(deps.store.changes, (err) =>
     app.log.error({ err }, 'the served policy could not be worked out again after a keyring change'),
   );
   app.addHook('onClose', async () => stopFollowing());
@@ -120,7 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(helmet, { frameguard: false });
   await app.register(cors, { origin: config.cors.origins.length > 0 ? config.cors.origins : false });
   // Hundreds a minute: counted here and sent to the shared counters in batches, approximate across nodes.
-  const apiCounters = batchedRateCounters(deps.rateCounters ?? memoryRateCounters(), {
+  const apiCounters = batchedRateCounters(deps.store.rateCounters, {
     clock: context.clock,
     schedule: intervalSchedule,
     onError: (err) => app.log.warn({ err }, 'sending rate-limit counts to the shared counters failed'),

@@ -149,8 +149,6 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     });
     const app = await buildApp(config, {
       store,
-      rateCounters: store.rateCounters,
-      changes: store.changes,
       policy,
       ...checks,
       keyInspector,

@@ -2,15 +2,16 @@
  * The Store held in maps, for unit tests. Values are cloned on the way in and out, as a database would
  * serialise them, so a test cannot pass by mutating what it stored.
  */
+import { memoryRateCounters, noChanges } from './one-process';
 import { tokenConflict } from './rows';
 import type {
+  ApiStore,
   ApiTokenRecord,
   CacheEntry,
   KeyringEntry,
   KeyringStore,
   Pin,
   PinStore,
-  Store,
   TokenStore,
   VerdictCache,
 } from './store';
@@ -118,12 +119,15 @@ class MemoryTokens implements TokenStore {
   }
 }
 
-export function openMemoryStore(): Store {
+/** A store only this process uses: rate counters in memory, and no other node's changes to hear. */
+export function openMemoryStore(): ApiStore {
   return {
     keyVerdicts: new MemoryVerdictCache<KeyAssessment>(),
     pins: new MemoryPinStore(),
     keyring: new MemoryKeyring(),
     tokens: new MemoryTokens(),
+    rateCounters: memoryRateCounters(),
+    changes: noChanges,
     close: async () => undefined,
   };
 }

@@ -156,6 +156,12 @@ export interface Settings {
   putIfAbsent(name: string, value: string): Promise<string>;
 }
 
+/**
+ * What the API needs of the store: the records, and the parts the nodes share (rate counters, changes), taken
+ * from the store itself so that a PostgreSQL store cannot be given with per-process limits by mistake.
+ */
+export type ApiStore = Store & Pick<ServiceStore, 'rateCounters' | 'changes'>;
+
 /** Everything the running service keeps, in one SQLite file or in one PostgreSQL database. */
 export interface ServiceStore extends Store {
   readonly kind: 'sqlite' | 'postgres';
