@@ -1,38 +1,23 @@
 /**
  * EscrowStore in PostgreSQL: the statements of `sql-store.ts` (shared with SQLite), their `?` placeholders
- * numbered, on a pool whose BIGINT parser gives numbers (the mapping also reads them from text). Transactions
+ * numbered and each prepared by name (`store/sql-runner.ts`), on a pool whose BIGINT parser gives numbers (the mapping also reads them from text). Transactions
  * take one connection of the pool for their statements (`inTransaction`); everything else is one statement on
  * whichever connection is free, so nodes sharing the database count tries and claim codes atomically as one
  * process does.
  */
 import type { Pool } from 'pg';
 import { inTransaction } from '../store/postgres/connection';
-import { sqlEscrowStore, type Row } from './sql-store';
+import { numberPlaceholders, postgresRunner } from '../store/sql-runner';
+import { sqlEscrowStore } from './sql-store';
 import type { EscrowStore } from './store';
 
-const numbered = new Map<string, string>();
-
-/** `?` -> `$1`, `$2`, …: the statements are constants with no `?` inside a literal. */
-function numberPlaceholders(sql: string): string {
-  let text = numbered.get(sql);
-  if (text === undefined) {
-    let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    numbered.set(sql, text);
-  }
-  return text;
-}
-
 export function postgresEscrowStore(db: Pool): EscrowStore {
-  const query = (sql: string, params: readonly unknown[]) =>
-    db.query<Row>(numberPlaceholders(sql), [...params]);
   return sqlEscrowStore({
-    all: async (sql, params) => (await query(sql, params)).rows,
-    one: async (sql, params) => (await query(sql, params)).rows[0],
-    run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
+    ...postgresRunner(db),
     atomically: (statements) =>
       inTransaction(db, async (client) => {
-        for (const [sql, params] of statements) await client.query(numberPlaceholders(sql), [...params]);
+        for (const [sql, params] of statements)
+          await client.query({ ...numberPlaceholders(sql), values: [...params] });
       }),
     // PostgreSQL has no secure_delete: an UPDATE leaves the old row version (with the sealed secret and wrapped
     // keys) as a dead tuple in the table's pages until VACUUM reclaims the space — and even then the bytes stay

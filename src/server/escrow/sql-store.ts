@@ -1,10 +1,11 @@
 /**
  * EscrowStore over the SQL that SQLite and PostgreSQL both speak: one set of statements and one row mapping for
- * both databases. A database gives four ways to run a statement (`EscrowSql`), with `?` placeholders; the
- * PostgreSQL side numbers them. Every counter changes in one statement, never by writing back a record read
+ * both databases. A database gives the ways to run a statement of `store/sql-runner.ts`, with `?` placeholders
+ * (the PostgreSQL side numbers them), and a transaction of statements (`EscrowSql`). Every counter changes in one statement, never by writing back a record read
  * earlier; what must happen together (a message and its recipients; a shred) runs as one transaction of
  * statements, with nothing read in between.
  */
+import type { Row, SqlRunner } from '../store/sql-runner';
 import type {
   AuditRecord,
   CodeRecord,
@@ -18,15 +19,10 @@ import type {
   TryCounter,
 } from './store';
 
-export type Row = Record<string, unknown>;
 /** One statement and its parameters. */
 export type Statement = readonly [sql: string, params: readonly unknown[]];
 
-export interface EscrowSql {
-  all(sql: string, params: readonly unknown[]): Promise<Row[]>;
-  one(sql: string, params: readonly unknown[]): Promise<Row | undefined>;
-  /** Returns how many rows changed. */
-  run(sql: string, params: readonly unknown[]): Promise<number>;
+export interface EscrowSql extends SqlRunner {
   /** Runs the statements in one transaction: all of them or none. */
   atomically(statements: readonly Statement[]): Promise<void>;
   /** After a shred committed: whatever the database can do so that no old copy of the row lingers. */

@@ -5,20 +5,19 @@
  * leaves no old copy of a destroyed secret in the log.
  */
 import type Database from 'better-sqlite3';
-import { sqlEscrowStore, type Row } from './sql-store';
+import { sqliteRunner } from '../store/sql-runner';
+import { sqlEscrowStore } from './sql-store';
 import type { EscrowStore } from './store';
 
 /** The escrow tables of the service's database; `db` is migrated already (`openSqliteStore`). */
 export function sqliteEscrowStore(db: Database.Database): EscrowStore {
-  // better-sqlite3 is synchronous: a statement runs whole before anything else can use the connection.
-  const run = (sql: string, params: readonly unknown[]) => db.prepare(sql).run(...params).changes;
   return sqlEscrowStore({
-    all: async (sql, params) => db.prepare(sql).all(...params) as Row[],
-    one: async (sql, params) => db.prepare(sql).get(...params) as Row | undefined,
-    run: async (sql, params) => run(sql, params),
+    ...sqliteRunner(db),
+    // better-sqlite3 is synchronous: a statement runs whole before anything else can use the connection, and the
+    // transaction's statements run inside it one after another.
     atomically: async (statements) => {
       db.transaction(() => {
-        for (const [sql, params] of statements) run(sql, params);
+        for (const [sql, params] of statements) db.prepare(sql).run(...params);
       })();
     },
     afterShred: async () => {

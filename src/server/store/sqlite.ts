@@ -7,101 +7,13 @@ import { fileBlobStore } from '../escrow/blobs';
 import { sqliteEscrowStore } from '../escrow/sqlite-store';
 import { MIGRATIONS, migrate } from './migrations';
 import { everyTaskRuns, memoryRateCounters, noChanges } from './one-process';
-import {
-  keyringEntry,
-  pinRecord,
-  pinValues,
-  TOKEN_COLUMNS,
-  tokenConflict,
-  tokenRecord,
-  tokenValues,
-  type KeyringRow,
-  type PinRow,
-  type TokenRow,
-} from './rows';
-import type {
-  ApiTokenRecord,
-  CacheEntry,
-  KeyringEntry,
-  KeyringStore,
-  Pin,
-  PinStore,
-  ServiceStore,
-  Settings,
-  TokenStore,
-  VerdictCache,
-} from './store';
-import {
-  cachedEntry,
-  KEY_VERDICTS_TABLE,
-  STS_POLICIES_TABLE,
-  TRANSPORT_REPORTS_TABLE,
-  type VerdictTable,
-} from './verdict-tables';
+import { keyringEntry, type KeyringRow } from './rows';
+import { SqlVerdictCache, sqlPins, sqlTokens } from './sql-records';
+import { sqliteRunner } from './sql-runner';
+import type { KeyringEntry, KeyringStore, ServiceStore, Settings } from './store';
+import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from './verdict-tables';
 
 type Db = Database.Database;
-
-class SqliteVerdictCache<T> implements VerdictCache<T> {
-  // Prepared once: the send path reads these caches for every recipient of every message.
-  private readonly select: Database.Statement<[string], { value: string; expires_at: number }>;
-  private readonly upsert: Database.Statement<[string, string, number]>;
-  private readonly remove: Database.Statement<[string]>;
-  private readonly removeExpired: Database.Statement<[number]>;
-
-  constructor(
-    db: Db,
-    private readonly kind: VerdictTable<T>,
-  ) {
-    const { table, keyColumn: key, valueColumn: value } = kind;
-    this.select = db.prepare(`SELECT ${value} AS value, expires_at FROM ${table} WHERE ${key} = ?`);
-    this.upsert = db.prepare(
-      `INSERT INTO ${table} (${key}, ${value}, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (${key}) DO UPDATE SET ${value} = excluded.${value}, expires_at = excluded.expires_at`,
-    );
-    this.remove = db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`);
-    this.removeExpired = db.prepare(`DELETE FROM ${table} WHERE expires_at < ?`);
-  }
-
-  async get(key: string): Promise<CacheEntry<T> | undefined> {
-    const row = this.select.get(key);
-    return row && cachedEntry(this.kind, row.value, row.expires_at);
-  }
-
-  async put(key: string, value: T, expiresAt: number): Promise<void> {
-    this.upsert.run(key, JSON.stringify(value), expiresAt);
-  }
-
-  async delete(key: string): Promise<void> {
-    this.remove.run(key);
-  }
-
-  async deleteExpired(now: number): Promise<number> {
-    return this.removeExpired.run(now).changes;
-  }
-}
-
-class SqlitePins implements PinStore {
-  constructor(private readonly db: Db) {}
-
-  async get(address: string): Promise<Pin | undefined> {
-    const row = this.db.prepare('SELECT * FROM pins WHERE address = ?').get(address) as PinRow | undefined;
-    return row && pinRecord(row);
-  }
-
-  async put(pin: Pin): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO pins (address, fingerprint, first_seen, accepted_by) VALUES (?, ?, ?, ?)
-         ON CONFLICT (address) DO UPDATE SET fingerprint = excluded.fingerprint,
-           first_seen = excluded.first_seen, accepted_by = excluded.accepted_by`,
-      )
-      .run(...pinValues(pin));
-  }
-
-  async delete(address: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM pins WHERE address = ?').run(address).changes > 0;
-  }
-}
 
 /** One row per key, its addresses gathered as a JSON array (SQLite's json_group_array). */
 const KEYRING_SELECT = `
@@ -153,39 +65,6 @@ class SqliteKeyring implements KeyringStore {
   }
 }
 
-class SqliteTokens implements TokenStore {
-  constructor(private readonly db: Db) {}
-
-  async insert(token: ApiTokenRecord): Promise<void> {
-    try {
-      this.db
-        .prepare(`INSERT INTO api_tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(...tokenValues(token));
-    } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw tokenConflict(error);
-      throw error;
-    }
-  }
-
-  async findByHash(hash: string): Promise<ApiTokenRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM api_tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
-    return row && tokenRecord(row);
-  }
-
-  async list(): Promise<ApiTokenRecord[]> {
-    return (this.db.prepare('SELECT * FROM api_tokens ORDER BY created_at, id').all() as TokenRow[]).map(
-      tokenRecord,
-    );
-  }
-
-  async revoke(id: string, at: string): Promise<boolean> {
-    return (
-      this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id)
-        .changes > 0
-    );
-  }
-}
-
 function sqliteSettings(db: Db): Settings {
   const select = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
   const insert = db.prepare<[string, string]>('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)');
@@ -227,14 +106,15 @@ export function openSqliteStore(dataDir: string, clock: Clock = systemClock): Sq
     db.close();
     throw error;
   }
+  const runner = sqliteRunner(db);
   return {
     kind: 'sqlite',
-    keyVerdicts: new SqliteVerdictCache(db, KEY_VERDICTS_TABLE),
-    transportReports: new SqliteVerdictCache(db, TRANSPORT_REPORTS_TABLE),
-    stsPolicies: new SqliteVerdictCache(db, STS_POLICIES_TABLE),
-    pins: new SqlitePins(db),
+    keyVerdicts: new SqlVerdictCache(runner, KEY_VERDICTS_TABLE),
+    transportReports: new SqlVerdictCache(runner, TRANSPORT_REPORTS_TABLE),
+    stsPolicies: new SqlVerdictCache(runner, STS_POLICIES_TABLE),
+    pins: sqlPins(runner),
     keyring: new SqliteKeyring(db),
-    tokens: new SqliteTokens(db),
+    tokens: sqlTokens(runner),
     settings: sqliteSettings(db),
     rateCounters: memoryRateCounters(),
     exclusive: everyTaskRuns,

@@ -3,14 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../../core/clock';
 import { postgresBlobStore } from '../../escrow/postgres-blobs';
 import { postgresEscrowStore } from '../../escrow/postgres-store';
+import { SqlVerdictCache, sqlPins, sqlTokens } from '../sql-records';
+import { postgresRunner } from '../sql-runner';
 import type { ServiceStore } from '../store';
 import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from '../verdict-tables';
 import { listenForChanges } from './change-feed';
 import { migratePostgres } from './migrate';
 import { openPool, type ConnectionTrouble } from './pool';
-import { postgresKeyring, postgresPins, postgresSettings, postgresTokens } from './records';
+import { postgresKeyring, postgresSettings } from './records';
 import { postgresExclusive, postgresRateCounters } from './shared-work';
-import { PostgresVerdictCache } from './verdict-cache';
 
 export interface PostgresStoreOptions {
   /** Stamps the schema steps this node applies. */
@@ -37,18 +38,16 @@ export async function openPostgresStore(
   try {
     await migratePostgres(pool, options.clock ?? systemClock);
     const feed = await listenForChanges(url, node);
+    const runner = postgresRunner(pool, node);
     let closing: Promise<void> | undefined;
     return {
       kind: 'postgres',
-      keyVerdicts: new PostgresVerdictCache(pool, KEY_VERDICTS_TABLE, { cache: 'keyVerdicts', node }),
-      transportReports: new PostgresVerdictCache(pool, TRANSPORT_REPORTS_TABLE, {
-        cache: 'transportReports',
-        node,
-      }),
-      stsPolicies: new PostgresVerdictCache(pool, STS_POLICIES_TABLE),
-      pins: postgresPins(pool),
+      keyVerdicts: new SqlVerdictCache(runner, KEY_VERDICTS_TABLE, 'keyVerdicts'),
+      transportReports: new SqlVerdictCache(runner, TRANSPORT_REPORTS_TABLE, 'transportReports'),
+      stsPolicies: new SqlVerdictCache(runner, STS_POLICIES_TABLE),
+      pins: sqlPins(runner),
       keyring: postgresKeyring(pool, node),
-      tokens: postgresTokens(pool, node),
+      tokens: sqlTokens(runner),
       settings: postgresSettings(pool),
       rateCounters: postgresRateCounters(pool),
       exclusive: postgresExclusive(url, onTrouble),

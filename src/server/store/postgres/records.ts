@@ -1,43 +1,13 @@
 /**
- * Pins, the organisation keyring, API tokens and settings in PostgreSQL: plain rows, mapped as SQLite's are (`../rows.ts`).
- * Keyring writes and token inserts and revocations announce themselves, since nodes may hold both in memory.
+ * The organisation keyring and settings in PostgreSQL, whose statements differ from SQLite's (the keyring's address
+ * aggregation and in-place writes; settings' conflict handling); pins and tokens are `../sql-records.ts`. Keyring
+ * writes announce themselves, since nodes may hold the keyring in memory.
  */
 import type pg from 'pg';
-import {
-  keyringEntry,
-  pinRecord,
-  pinValues,
-  TOKEN_COLUMNS,
-  tokenConflict,
-  tokenRecord,
-  tokenValues,
-  type KeyringRow,
-  type PinRow,
-  type TokenRow,
-} from '../rows';
-import type { KeyringStore, PinStore, Settings, TokenStore } from '../store';
+import { keyringEntry, type KeyringRow } from '../rows';
+import type { KeyringStore, Settings } from '../store';
 import { announcing } from './change-feed';
 import { inTransaction } from './connection';
-
-export function postgresPins(pool: pg.Pool): PinStore {
-  return {
-    async get(address) {
-      const { rows } = await pool.query<PinRow>('SELECT * FROM pins WHERE address = $1', [address]);
-      return rows[0] && pinRecord(rows[0]);
-    },
-    async put(pin) {
-      await pool.query(
-        `INSERT INTO pins (address, fingerprint, first_seen, accepted_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (address) DO UPDATE SET fingerprint = excluded.fingerprint,
-           first_seen = excluded.first_seen, accepted_by = excluded.accepted_by`,
-        pinValues(pin),
-      );
-    },
-    async delete(address) {
-      return ((await pool.query('DELETE FROM pins WHERE address = $1', [address])).rowCount ?? 0) > 0;
-    },
-  };
-}
 
 /**
  * One row per key, its addresses gathered as a JSON array in text, as SQLite's json_group_array gives them, and in
@@ -93,51 +63,6 @@ export function postgresKeyring(pool: pg.Pool, node: string): KeyringStore {
           cache: 'keyring',
           key: fingerprint,
         }),
-      );
-      return rows[0]!.changed > 0;
-    },
-  };
-}
-
-/** PostgreSQL's unique_violation: a token's id or hash is taken. */
-const UNIQUE_VIOLATION = '23505';
-
-export function postgresTokens(pool: pg.Pool, node: string): TokenStore {
-  return {
-    async insert(token) {
-      await pool
-        .query(
-          announcing(
-            `INSERT INTO api_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING 1`,
-            tokenValues(token),
-            { node, cache: 'tokens', key: token.id },
-          ),
-        )
-        .catch((error: unknown) => {
-          throw (error as { code?: string }).code === UNIQUE_VIOLATION ? tokenConflict(error) : error;
-        });
-    },
-    async findByHash(hash) {
-      // Named: prepared once per connection, as every API request looks its token up.
-      const { rows } = await pool.query<TokenRow>({
-        name: 'token-by-hash',
-        text: 'SELECT * FROM api_tokens WHERE hash = $1',
-        values: [hash],
-      });
-      return rows[0] && tokenRecord(rows[0]);
-    },
-    async list() {
-      return (await pool.query<TokenRow>('SELECT * FROM api_tokens ORDER BY created_at, id')).rows.map(
-        tokenRecord,
-      );
-    },
-    async revoke(id, at) {
-      const { rows } = await pool.query<{ changed: number }>(
-        announcing(
-          'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING 1',
-          [at, id],
-          { node, cache: 'tokens', key: id },
-        ),
       );
       return rows[0]!.changed > 0;
     },
