@@ -237,6 +237,33 @@ test('keyring: two nodes storing one key at once both succeed, and one of their 
   expect([entry('a'), entry('b')]).toContainEqual(await a!.keyring.get(FP_A));
 });
 
+/** Ann's verdict, as a reason says it. */
+const verdict = (reason: string) => ({ ...keyVerdict('ann@example.org'), reasons: [reason] });
+
+/**
+ * Two nodes, a and b, where b has memory fronts for verdicts and tokens holding Ann's verdict ('first') and token
+ * a1 (hash h1), both written by a.
+ */
+async function frontsHolding() {
+  const url = await server.newDatabase();
+  const [a, b] = await nodes(2, url);
+  const verdicts = withMemoryFront(b!.keyVerdicts, { changes: b!.changes, cache: 'keyVerdicts' });
+  const tokens = withTokenFront(b!.tokens, b!.changes);
+  const heard: Change[] = [];
+  b!.changes.subscribe((change) => heard.push(change));
+  await a!.keyVerdicts.put('ann@example.org', verdict('first'), 1000);
+  const token = { id: 'a1', name: 'n', role: 'sender' as const, hash: 'h1', createdAt: 't' };
+  await a!.tokens.insert(token);
+  // Heard first: a read that a change overtakes is not kept in memory.
+  await until(
+    async () => heard.length,
+    (count) => count === 2,
+  );
+  expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('first'));
+  expect(await tokens.findByHash('h1')).toEqual(token);
+  return { url, a: a!, b: b!, verdicts, tokens };
+}
+
 describe('changes between nodes', () => {
   test("a node hears another node's verdict and keyring writes, not its own", async () => {
     const [a, b] = await nodes(2);
@@ -349,23 +376,7 @@ describe('changes between nodes', () => {
   });
 
   test('after its listening connection was cut, a node forgets what it held, since it may have missed changes', async () => {
-    const url = await server.newDatabase();
-    const [a, b] = await nodes(2, url);
-    const verdicts = withMemoryFront(b!.keyVerdicts, { changes: b!.changes, cache: 'keyVerdicts' });
-    const tokens = withTokenFront(b!.tokens, b!.changes);
-    const verdict = (reason: string) => ({ ...keyVerdict('ann@example.org'), reasons: [reason] });
-    const heard: Change[] = [];
-    b!.changes.subscribe((change) => heard.push(change));
-    await a!.keyVerdicts.put('ann@example.org', verdict('first'), 1000);
-    const token = { id: 'a1', name: 'n', role: 'sender' as const, hash: 'h1', createdAt: 't' };
-    await a!.tokens.insert(token);
-    // Heard first: a read that a change overtakes is not kept in memory.
-    await until(
-      async () => heard.length,
-      (count) => count === 2,
-    );
-    expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('first'));
-    expect(await tokens.findByHash('h1')).toEqual(token);
+    const { url, verdicts, tokens } = await frontsHolding();
     // Changed without a word on the channel, as a change made while b's listener is down is to b: only the reset
     // after b listens again can make it look again.
     await query(url, 'UPDATE key_verdicts SET assessment = $1', [JSON.stringify(verdict('missed'))]);
@@ -386,23 +397,8 @@ describe('changes between nodes', () => {
   });
 
   test('while its listening connection is down, a node reads through to the database: a change made meanwhile is seen at once', async () => {
-    const url = await server.newDatabase();
-    const [a, b] = await nodes(2, url);
-    const verdicts = withMemoryFront(b!.keyVerdicts, { changes: b!.changes, cache: 'keyVerdicts' });
-    const tokens = withTokenFront(b!.tokens, b!.changes);
-    const verdict = (reason: string) => ({ ...keyVerdict('ann@example.org'), reasons: [reason] });
-    const heard: Change[] = [];
-    b!.changes.subscribe((change) => heard.push(change));
-    await a!.keyVerdicts.put('ann@example.org', verdict('first'), 1000);
-    const token = { id: 'a1', name: 'n', role: 'sender' as const, hash: 'h1', createdAt: 't' };
-    await a!.tokens.insert(token);
-    await until(
-      async () => heard.length,
-      (count) => count === 2,
-    );
-    expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('first'));
-    expect(await tokens.findByHash('h1')).toEqual(token);
-    expect(b!.changes.live).toBe(true);
+    const { url, a, b, verdicts, tokens } = await frontsHolding();
+    expect(b.changes.live).toBe(true);
     // The gap held open: no new connection to the database (the nodes' pools keep the ones they have), and the
     // listening ones cut.
     const name = new URL(url).pathname.slice(1);
@@ -414,19 +410,19 @@ describe('changes between nodes', () => {
         [name, 'LISTEN%'],
       );
       await until(
-        async () => b!.changes.live,
+        async () => b.changes.live,
         (live) => !live,
       );
-      await a!.keyVerdicts.put('ann@example.org', verdict('second'), 1000);
-      await a!.tokens.revoke('a1', 'then');
+      await a.keyVerdicts.put('ann@example.org', verdict('second'), 1000);
+      await a.tokens.revoke('a1', 'then');
       expect((await verdicts.get('ann@example.org'))?.value).toEqual(verdict('second'));
       expect((await tokens.findByHash('h1'))?.revokedAt).toBe('then');
-      expect(b!.changes.live).toBe(false);
+      expect(b.changes.live).toBe(false);
     } finally {
       await query(server.url, `ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
     }
     await until(
-      async () => b!.changes.live,
+      async () => b.changes.live,
       (live) => live,
     );
     verdicts.stopListening();
