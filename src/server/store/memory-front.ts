@@ -33,29 +33,21 @@ export function withMemoryFront<T>(
     sizeOf: (entry) => jsonSize(entry.value),
   });
   const reads = new ReadGuard(feed.changes);
-  const stopListening = feed.changes.subscribe(
-    (change) => {
-      if (change.cache !== feed.cache) return;
-      reads.changed(change.key);
-      front.delete(change.key);
-    },
-    () => {
-      reads.changedAll();
-      front.prune(() => true);
-    },
-  );
+  const stopListening = reads.follow(feed.cache, {
+    drop: (key) => front.delete(key),
+    dropAll: () => front.prune(() => true),
+  });
   return {
     async get(key) {
       const hit = reads.trusted ? front.get(key) : undefined;
-      if (hit) return hit;
-      const read = reads.begin();
-      try {
-        const stored = await inner.get(key);
-        if (stored && read.keepable(key)) front.set(key, stored);
-        return stored;
-      } finally {
-        read.end();
-      }
+      return (
+        hit ??
+        reads.readThrough(
+          () => inner.get(key),
+          () => key,
+          (stored) => front.set(key, stored),
+        )
+      );
     },
     // A read in flight is marked both before the write (it may bring back the old row after this one is in
     // memory) and after it (it may have started while the write was under way).

@@ -8,32 +8,55 @@
  * While the change feed is not live (its listening connection is lost and not yet back), another node's change
  * would not be heard at all: the fronts then neither answer from memory nor keep what they read (fail closed).
  */
-import type { ChangeFeed } from './store';
-
-export interface PendingRead {
-  /** True when `key` was not changed while the read waited, no reset came, and the feed is live. */
-  keepable(key: string): boolean;
-  /** Ends the read: call once, after `keepable`. */
-  end(): void;
-}
+import type { ChangedCache, ChangeFeed } from './store';
 
 export class ReadGuard {
   private readonly pending = new Set<{ changed: Set<string>; everything: boolean }>();
 
   constructor(private readonly changes: ChangeFeed) {}
 
+  /**
+   * Follows the feed for `cache`: another node's change to a key marks the reads of it in flight and calls
+   * `drop(key)`; a reset marks every read and calls `dropAll`. Returns the function that stops.
+   */
+  follow(cache: ChangedCache, memory: { drop(key: string): void; dropAll(): void }): () => void {
+    return this.changes.subscribe(
+      (change) => {
+        if (change.cache !== cache) return;
+        this.changed(change.key);
+        memory.drop(change.key);
+      },
+      () => {
+        this.changedAll();
+        memory.dropAll();
+      },
+    );
+  }
+
   /** False while another node's change could go unheard: memory must not be trusted. */
   get trusted(): boolean {
     return this.changes.live;
   }
 
-  begin(): PendingRead {
+  /**
+   * Reads through `load` and hands over what it found to `keep` only when its key (`keyOf`) did not change while
+   * the read waited, no reset came, and the feed is live; what it found is returned either way.
+   */
+  async readThrough<V>(
+    load: () => Promise<V | undefined>,
+    keyOf: (found: V) => string,
+    keep: (found: V) => void,
+  ): Promise<V | undefined> {
     const read = { changed: new Set<string>(), everything: false };
     this.pending.add(read);
-    return {
-      keepable: (key) => !read.everything && !read.changed.has(key) && this.changes.live,
-      end: () => this.pending.delete(read),
-    };
+    try {
+      const found = await load();
+      if (found !== undefined && !read.everything && !read.changed.has(keyOf(found)) && this.changes.live)
+        keep(found);
+      return found;
+    } finally {
+      this.pending.delete(read);
+    }
   }
 
   /** `key` changed: reads in flight may hold its old value. */
@@ -42,7 +65,7 @@ export class ReadGuard {
   }
 
   /** Anything may have changed. */
-  changedAll(): void {
+  private changedAll(): void {
     for (const read of this.pending) read.everything = true;
   }
 }

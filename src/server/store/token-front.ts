@@ -18,30 +18,19 @@ export function withTokenFront(inner: TokenStore, changes: ChangeFeed, maxEntrie
   const byHash = new BoundedCache<string, ApiTokenRecord>({ maxEntries });
   const forget = (id: string) => byHash.prune((record) => record.id === id);
   const reads = new ReadGuard(changes);
-  const stopListening = changes.subscribe(
-    (change) => {
-      if (change.cache !== 'tokens') return;
-      reads.changed(change.key);
-      forget(change.key);
-    },
-    () => {
-      reads.changedAll();
-      byHash.prune(() => true);
-    },
-  );
+  const stopListening = reads.follow('tokens', { drop: forget, dropAll: () => byHash.prune(() => true) });
   return {
     async findByHash(hash) {
       const held = reads.trusted ? byHash.get(hash) : undefined;
-      if (held) return held;
-      const read = reads.begin();
-      try {
-        const stored = await inner.findByHash(hash);
-        // Changes name the token by id: a read that a revocation of this token overtook is not kept.
-        if (stored && read.keepable(stored.id)) byHash.set(hash, stored);
-        return stored;
-      } finally {
-        read.end();
-      }
+      // Changes name the token by id: a lookup that a revocation of this token overtook is not kept.
+      return (
+        held ??
+        reads.readThrough(
+          () => inner.findByHash(hash),
+          (stored) => stored.id,
+          (stored) => byHash.set(hash, stored),
+        )
+      );
     },
     async insert(token) {
       byHash.delete(token.hash);
