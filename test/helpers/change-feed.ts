@@ -1,3 +1,4 @@
+import { FeedSubscribers } from '../../src/server/store/feed-subscribers';
 import type { Change, ChangeFeed } from '../../src/server/store/store';
 
 /**
@@ -6,29 +7,21 @@ import type { Change, ChangeFeed } from '../../src/server/store/store';
  */
 export function manualFeed() {
   let live = true;
-  const listeners = new Set<(change: Change) => void>();
-  const resetters = new Set<() => void>();
+  const subscribers = new FeedSubscribers();
   const changes: ChangeFeed = {
-    subscribe(listener, onReset) {
-      listeners.add(listener);
-      if (onReset) resetters.add(onReset);
-      return () => {
-        listeners.delete(listener);
-        if (onReset) resetters.delete(onReset);
-      };
-    },
+    subscribe: subscribers.subscribe,
     get live() {
       return live;
     },
   };
   return {
     changes,
-    tell: (change: Change) => listeners.forEach((listener) => listener(change)),
+    tell: (change: Change) => subscribers.tell(change),
     lose: () => {
       live = false;
     },
     reset: () => {
-      resetters.forEach((reset) => reset());
+      subscribers.reset();
       live = true;
     },
   };

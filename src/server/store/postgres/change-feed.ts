@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import type { Change, ChangedCache, ChangeFeed } from '../store';
+import { FeedSubscribers } from '../feed-subscribers';
 import { connectionSettings } from './pool';
 
 const CHANGES_CHANNEL = 'sendguard_changes';
@@ -55,20 +56,6 @@ function parseChange(payload: string | undefined, ownNode: string): Change | und
   return { cache: cache as ChangedCache, key };
 }
 
-/**
- * Calls `tell` for each subscriber. One subscriber's fault must neither keep the others from hearing nor escape
- * into the connection's socket handler or a timer, where it would end the process.
- */
-function tellEach<T>(subscribers: Iterable<T>, tell: (subscriber: T) => void): void {
-  for (const subscriber of subscribers) {
-    try {
-      tell(subscriber);
-    } catch {
-      // Ignored: see above.
-    }
-  }
-}
-
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 10_000;
 /**
@@ -103,8 +90,7 @@ interface ListeningFeed extends ChangeFeed {
  * listens again; from the loss until then the feed is not `live`.
  */
 export async function listenForChanges(url: string, node: string): Promise<ListeningFeed> {
-  const listeners = new Set<(change: Change) => void>();
-  const resetters = new Set<() => void>();
+  const subscribers = new FeedSubscribers();
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   let delay = FIRST_RETRY_MS;
@@ -120,7 +106,7 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
         () => {
           delay = FIRST_RETRY_MS;
           if (closed || !client) return;
-          tellEach(resetters, (reset) => reset());
+          subscribers.reset();
           live = true;
         },
         () => {
@@ -148,7 +134,7 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
     };
     next.on('notification', (message) => {
       const change = parseChange(message.payload, node);
-      if (change) tellEach(listeners, (listener) => listener(change));
+      if (change) subscribers.tell(change);
     });
     next.on('error', onLost);
     next.on('end', onLost);
@@ -172,14 +158,7 @@ export async function listenForChanges(url: string, node: string): Promise<Liste
   await connect();
   live = true;
   return {
-    subscribe(listener, onReset) {
-      listeners.add(listener);
-      if (onReset) resetters.add(onReset);
-      return () => {
-        listeners.delete(listener);
-        if (onReset) resetters.delete(onReset);
-      };
-    },
+    subscribe: subscribers.subscribe,
     get live() {
       return live;
     },
