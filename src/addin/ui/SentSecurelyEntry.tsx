@@ -129,6 +129,11 @@ export function SentSecurelyEntry({ entry, host, client, onChanged }: SentSecure
 
   /** The address an opened copy is addressed to, until the sender says they sent it. */
   const [openedTo, setOpenedTo] = useState<string>();
+  /**
+   * Set once the sender said they sent their copy: the list's reload that brings `ownCopy` comes later, and until
+   * then the entry would flash "no copy" at a sender who has just made one.
+   */
+  const [copyConfirmed, setCopyConfirmed] = useState(false);
   const way = copyWay(host);
   const mailCopy = () =>
     act(
@@ -145,6 +150,7 @@ export function SentSecurelyEntry({ entry, host, client, onChanged }: SentSecure
       'note that you sent your copy',
       async () => {
         await confirmOwnCopy(host, link!);
+        setCopyConfirmed(true);
         setOpenedTo(undefined);
         return undefined;
       },
@@ -163,7 +169,7 @@ export function SentSecurelyEntry({ entry, host, client, onChanged }: SentSecure
       <Text>{openedLine(message)}</Text>
       <Text>{repliesLine(message, link !== undefined)}</Text>
       {live && !link ? <Text size={200}>{LINK_ELSEWHERE}</Text> : null}
-      {live && link && !link.ownCopy && way ? (
+      {live && link && !link.ownCopy && !copyConfirmed && way ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             {openedTo
