@@ -5,6 +5,7 @@
  * Shared by MTA-STS policy fetches and the OpenPGP key fetches (WKD, VKS).
  */
 import https from 'node:https';
+import type tls from 'node:tls';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { SendguardError } from '../../core/errors';
 import { contextTrusting } from './trust';
@@ -207,7 +208,8 @@ function requestFrom(
           ? { 'Content-Type': options.post.contentType, 'Content-Length': options.post.body.length }
           : {}),
       },
-      ...(options.ca === undefined ? {} : { secureContext: contextTrusting(options.ca) }),
+      // https.request hands its options on to tls.connect, but its type does not list the shared context.
+      ...({ secureContext: contextTrusting(options.ca) } satisfies tls.ConnectionOptions),
       // A fresh connection per request: a pooled socket could belong to another name or another trust store.
       agent: false,
       signal,

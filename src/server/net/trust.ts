@@ -1,26 +1,55 @@
 /**
- * Trust stores of Node's bundled roots plus the configured CAs, as TLS secure contexts built once per CA and
- * setting. Listing the ~140 bundled roots again parses every one of them: about 30 ms of CPU per connection,
- * which was most of a transport check's own cost.
+ * TLS secure contexts, one per trust store and protocol setting for the life of the process: Node's bundled roots,
+ * plus the configured CAs when there are any. A context is costly to build and costlier still with extra CAs, so
+ * every connection with the same trust and setting (SMTP probes, MTA-STS and key fetches alike) shares one.
  */
 import tls from 'node:tls';
 
-const built = new Map<Buffer | string, Map<string, tls.SecureContext>>();
+/** The setting of every connection that is not a deliberate fallback to old protocols: TLS 1.2 at least. */
+export const MODERN_TLS: Readonly<tls.SecureContextOptions> = { minVersion: 'TLSv1.2' };
 
-/** A secure context trusting the bundled roots and `ca`, with `options` (protocol versions, ciphers) applied. */
+/** The native half of a secure context: Node's `SecureContext` binding, which it does not type. */
+interface NativeContext {
+  addCACert?: (pem: Buffer | string) => void;
+}
+
+const NO_EXTRA_CA = Symbol('no extra CA');
+const built = new Map<Buffer | string | typeof NO_EXTRA_CA, Map<string, tls.SecureContext>>();
+
+/**
+ * Trusts the bundled roots and `ca`. Listing the ~140 roots again in `ca` makes Node parse each of them for this
+ * context (about 30 ms of CPU); adding `ca` to a context that already holds them gives Node's shared parsed copy
+ * of the roots plus `ca` for about 1 ms. The binding's `addCACert` is not part of Node's documented API, so
+ * without it the roots are listed.
+ */
+function buildContext(ca: Buffer | string | undefined, options: tls.SecureContextOptions): tls.SecureContext {
+  if (ca === undefined) return tls.createSecureContext(options);
+  const context = tls.createSecureContext(options);
+  const native = (context as { context?: NativeContext }).context;
+  if (typeof native?.addCACert !== 'function')
+    return tls.createSecureContext({ ...options, ca: [...tls.rootCertificates, ca] });
+  native.addCACert(ca);
+  return context;
+}
+
+/**
+ * The shared context trusting the bundled roots and `ca` (PEM, several may be concatenated; none when undefined),
+ * with `options` (protocol versions, ciphers) applied.
+ */
 export function contextTrusting(
-  ca: Buffer | string,
-  options: tls.SecureContextOptions = {},
+  ca: Buffer | string | undefined,
+  options: Readonly<tls.SecureContextOptions> = MODERN_TLS,
 ): tls.SecureContext {
-  let byOptions = built.get(ca);
+  const trustKey = ca ?? NO_EXTRA_CA;
+  let byOptions = built.get(trustKey);
   if (!byOptions) {
     byOptions = new Map();
-    built.set(ca, byOptions);
+    built.set(trustKey, byOptions);
   }
   const key = JSON.stringify(options);
   let context = byOptions.get(key);
   if (!context) {
-    context = tls.createSecureContext({ ...options, ca: [...tls.rootCertificates, ca] });
+    context = buildContext(ca, options);
     byOptions.set(key, context);
   }
   return context;

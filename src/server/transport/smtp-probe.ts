@@ -13,7 +13,7 @@ import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
 import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
-import { contextTrusting } from '../net/trust';
+import { contextTrusting, MODERN_TLS } from '../net/trust';
 import {
   ProbeFailure,
   SmtpConnection,
@@ -99,8 +99,8 @@ const DEFAULT_DEADLINES: SmtpProbeDeadlines = {
 
 type TlsProfile = 'modern' | 'legacy';
 
-const TLS_PROFILES: Record<TlsProfile, tls.ConnectionOptions> = {
-  modern: { minVersion: 'TLSv1.2' },
+const TLS_PROFILES: Record<TlsProfile, Readonly<tls.SecureContextOptions>> = {
+  modern: MODERN_TLS,
   // What an old-fashioned gateway would still accept. SECLEVEL=0 also admits SHA-1 signatures and short keys in
   // chain verification, so trust judged in this profile is lenient; it never makes an MX `authenticated` anyway.
   legacy: {
@@ -304,12 +304,11 @@ async function secure(
       'data followed the 220',
     );
   }
-  // Without extra roots Node's bundled ones apply; with them, a shared context lists both (built once).
-  const trust =
-    settings.ca === undefined ? {} : { secureContext: contextTrusting(settings.ca, TLS_PROFILES[profile]) };
-  const options = { ...TLS_PROFILES[profile], ...trust, ...identityOptions(mxHostname) };
+  // One context per trust store and profile for the whole process: building one is most of a handshake's cost.
+  const identity = recordedIdentity(mxHostname);
+  const options = { secureContext: contextTrusting(settings.ca, TLS_PROFILES[profile]), ...identity.options };
   const socket = await timed('tls', () => connection.startTls(options, deadlines.tlsMs));
-  attempt.chain = peerChain(socket);
+  attempt.chain = peerChain(socket, identity.presented());
   const facts = tlsFacts(socket, attempt.chain, mxHostname, profile === 'legacy');
   // Kept even if the dialogue fails after the handshake: the outcome then says why mail would not get through.
   const tlsEvidence: TlsEvidence = { ...facts, extensions: [], requireTls: false };
@@ -321,10 +320,17 @@ async function secure(
 /**
  * SNI names the MX; the certificate is recorded, not enforced. Node's host name check is switched off so that
  * `authorized` reports the chain alone: the name is judged by SAN dNSName only (tls-facts), because
- * `checkServerIdentity` still accepts a certificate whose only name is its CN.
+ * `checkServerIdentity` still accepts a certificate whose only name is its CN. Node hands that check the detailed
+ * peer certificate when the chain verified; it is kept, so the chain is not built a second time.
  */
-function identityOptions(mxHostname: string): tls.ConnectionOptions {
-  return { servername: mxHostname, rejectUnauthorized: false, checkServerIdentity: () => undefined };
+function recordedIdentity(mxHostname: string) {
+  let presented: tls.DetailedPeerCertificate | undefined;
+  const options: tls.ConnectionOptions = {
+    servername: mxHostname,
+    rejectUnauthorized: false,
+    checkServerIdentity: (_name, cert) => void (presented = cert as tls.DetailedPeerCertificate),
+  };
+  return { options, presented: () => presented };
 }
 
 /** EHLO, and HELO where EHLO is refused outright (RFC 5321 §3.2); the extensions offered. */

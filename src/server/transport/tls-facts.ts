@@ -35,12 +35,16 @@ export interface TlsFacts {
 
 /**
  * The presented chain, leaf first, from Node's issuer links. A self-signed certificate is its own issuer, so the
- * walk stops at the first certificate it has seen before.
+ * walk stops at the first certificate it has seen before. `presented` is the socket's detailed peer certificate
+ * when it is already at hand: building it walks and converts the whole chain, too costly to do twice.
  */
-export function peerChain(socket: TLSSocket): X509Certificate[] {
+export function peerChain(
+  socket: TLSSocket,
+  presented: DetailedPeerCertificate = socket.getPeerCertificate(true),
+): X509Certificate[] {
   const chain: X509Certificate[] = [];
   const seen = new Set<string>();
-  let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  let cert: DetailedPeerCertificate | undefined = presented;
   // Node returns an empty object, not undefined, when there is no certificate.
   while (cert?.raw && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
