@@ -1,63 +1,70 @@
-/** The `sendguard` command: one dispatcher, one module per subcommand. */
+/**
+ * The `sendguard` command: one dispatcher, one module per subcommand. A command's module (and the server, OpenPGP
+ * or schema code under it) is loaded only when that command runs; `--help` needs none of them.
+ */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendguardError } from '../core/errors';
+import {
+  CHECK_HELP,
+  HEADERS_HELP,
+  KEYS_HELP,
+  MANIFEST_HELP,
+  PLAN_HELP,
+  SERVE_HELP,
+  TOKEN_HELP,
+  WHOAMI_HELP,
+} from './help';
 import { UsageError, type CliIo } from './io';
-import { CHECK_HELP, checkCommand } from './commands/check';
-import { HEADERS_HELP, headersCommand } from './commands/headers';
-import { KEYS_HELP, keysCommand } from './commands/keys';
-import { MANIFEST_HELP, manifestCommand } from './commands/manifest';
-import { PLAN_HELP, planCommand } from './commands/plan';
-import { SERVE_HELP, serveCommand } from './commands/serve';
-import { TOKEN_HELP, tokenCommand } from './commands/token';
-import { WHOAMI_HELP, whoamiCommand } from './commands/whoami';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-/** Each command with its one-line description and its --help text. */
-const COMMANDS: Record<string, { run: Command; about: string; help: string }> = {
+/* eslint-disable @typescript-eslint/no-require-imports -- each command's module is loaded when it runs */
+/** Each command with its one-line description, its --help text, and how to load it. */
+const COMMANDS: Record<string, { about: string; help: string; load: () => Command }> = {
   check: {
-    run: checkCommand,
     about: 'the transport security of recipient domains (MX, STARTTLS, DANE, MTA-STS)',
     help: CHECK_HELP,
+    load: () => (require('./commands/check') as typeof import('./commands/check')).checkCommand,
   },
   headers: {
-    run: headersCommand,
     about: 'whether a received message travelled over TLS, hop by hop',
     help: HEADERS_HELP,
+    load: () => (require('./commands/headers') as typeof import('./commands/headers')).headersCommand,
   },
   keys: {
-    run: keysCommand,
     about: 'whether addresses can receive OpenPGP: key, source, validity and why',
     help: KEYS_HELP,
+    load: () => (require('./commands/keys') as typeof import('./commands/keys')).keysCommand,
   },
   manifest: {
-    run: manifestCommand,
     about: 'the Outlook manifest rendered for a deployment (--base-url)',
     help: MANIFEST_HELP,
+    load: () => (require('./commands/manifest') as typeof import('./commands/manifest')).manifestCommand,
   },
   plan: {
-    run: planCommand,
     about: 'how each recipient would be protected, from an assessments file',
     help: PLAN_HELP,
+    load: () => (require('./commands/plan') as typeof import('./commands/plan')).planCommand,
   },
   serve: {
-    run: serveCommand,
     about: 'the backend service, with the add-in files, manifest and pickup portal',
     help: SERVE_HELP,
+    load: () => (require('./commands/serve') as typeof import('./commands/serve')).serveCommand,
   },
   token: {
-    run: tokenCommand,
     about: 'issue, list and revoke API tokens for Thunderbird and the CLI',
     help: TOKEN_HELP,
+    load: () => (require('./commands/token') as typeof import('./commands/token')).tokenCommand,
   },
   whoami: {
-    run: whoamiCommand,
     about: 'who a Sendguard service thinks the holder of a token is',
     help: WHOAMI_HELP,
+    load: () => (require('./commands/whoami') as typeof import('./commands/whoami')).whoamiCommand,
   },
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** `--help` or `-h` anywhere among a command's options (not after `--`, where only operands follow). */
 function asksForHelp(args: readonly string[]): boolean {
@@ -98,7 +105,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(args, io);
+    return await command.load()(args, io);
   } catch (error) {
     const exitCode = exitCodeOf(error);
     if (exitCode === undefined) throw error;

@@ -3,7 +3,6 @@
  * to reach private addresses — each as an option or its environment variable, the option winning.
  */
 import { hostname } from 'node:os';
-import { parseConfig } from '../server/config';
 import { dnsClientFor, type DnsClient } from '../server/dns';
 import { readInput, UsageError, type CliIo } from './io';
 
@@ -13,11 +12,6 @@ export const NETWORK_OPTIONS = {
   'allow-private': { type: 'boolean' },
   timeout: { type: 'string' },
 } as const;
-
-export const NETWORK_HELP = `  --dns HOST[:PORT]  the resolver to ask (SENDGUARD_DNS); its DNSSEC validation (AD bit) is trusted.
-                     Default: /etc/resolv.conf, whose AD bit is trusted only for a loopback resolver
-  --ca-file FILE     extra trusted CA certificates, PEM (SENDGUARD_CA_FILE)
-  --allow-private    also connect to private and loopback addresses (SENDGUARD_ALLOW_PRIVATE=1)`;
 
 export interface NetworkSettings {
   dns: DnsClient;
@@ -43,19 +37,47 @@ const NETWORK_VARIABLES: ReadonlyArray<[string, keyof NetworkValues | undefined]
   ['SENDGUARD_HELO', undefined],
 ];
 
+/** The service's settings these variables make. */
+interface FromEnvironment {
+  servers: readonly string[];
+  caFile?: string;
+  allowPrivateAddresses: boolean;
+  heloName?: string;
+}
+
+/** None of the variables set (the service ignores an empty one): the system's resolver, no extra trust. */
+const UNSET: FromEnvironment = { servers: [], allowPrivateAddresses: false };
+
+/**
+ * The variables as the service reads them. The service's configuration check (and the schema library under it)
+ * is loaded only when one is set: a plain `sendguard check` starts without it.
+ */
+function fromEnvironment(env: Record<string, string | undefined>): FromEnvironment {
+  if (Object.values(env).every((value) => value === undefined || value === '')) return UNSET;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  const { parseConfig } = require('../server/config') as typeof import('../server/config');
+  const config = parseConfig({}, env);
+  return {
+    servers: config.dns.servers,
+    caFile: config.caFile,
+    allowPrivateAddresses: config.allowPrivateAddresses,
+    heloName: config.transport.heloName,
+  };
+}
+
 export async function networkSettings(values: NetworkValues, io: CliIo): Promise<NetworkSettings> {
   // Only these variables, and only where no option overrides them: a setting the command does not use cannot
   // make it fail.
   const env = NETWORK_VARIABLES.flatMap(([name, option]) =>
     option !== undefined && values[option] !== undefined ? [] : [[name, io.env[name]]],
   );
-  const fromEnv = parseConfig({}, Object.fromEntries(env));
+  const fromEnv = fromEnvironment(Object.fromEntries(env));
   const caFile = values['ca-file'] ?? fromEnv.caFile;
   return {
-    dns: dnsClientFor(values.dns ? values.dns.split(',') : fromEnv.dns.servers),
+    dns: dnsClientFor(values.dns ? values.dns.split(',') : fromEnv.servers),
     ...(caFile ? { ca: Buffer.from(await readInput(io, caFile)) } : {}),
     allowPrivateAddresses: values['allow-private'] ?? fromEnv.allowPrivateAddresses,
-    heloName: fromEnv.transport.heloName ?? hostname(),
+    heloName: fromEnv.heloName ?? hostname(),
   };
 }
 

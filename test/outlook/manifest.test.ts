@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPEN_PANE_COMMAND } from '../../src/outlook/config';
-import { MANIFEST_HELP } from '../../src/cli/commands/manifest';
+import { MANIFEST_HELP } from '../../src/cli/help';
 import { BASE_URL_PLACEHOLDER, SEND_MODES, renderManifest, withBaseUrl } from '../../src/core/deployment';
 import { parseConfig } from '../../src/server/config';
 import { buildOutlook, OUTLOOK_DIST, ROOT } from './built-addin';

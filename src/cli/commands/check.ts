@@ -8,18 +8,9 @@ import {
   type TransportReport,
 } from '../../server/transport';
 import { lookUpEach } from '../each-argument';
+import { CHECK_HELP } from '../help';
 import { UsageError, type CliIo } from '../io';
-import { NETWORK_HELP, NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
-
-export const CHECK_HELP = `Usage: sendguard check <domain|address>... [--json] [--dns HOST[:PORT]] [--ca-file FILE]
-                      [--allow-private] [--timeout MS]
-
-How safe forced TLS is for each recipient domain: MX hosts, STARTTLS, TLS version and certificate, DANE,
-MTA-STS and TLS-RPT, and one verdict (authenticated, encrypted, weak, partial, none, broken, no-mail, unknown).
-  --json             one JSON array, one object per domain
-${NETWORK_HELP}
-  --timeout MS       the deadline of each domain's whole check (default 10000)
-Exit status: 0 when every domain was assessed, 1 when any stayed unknown or was not a domain, 2 for a usage error.`;
+import { NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -8,16 +8,8 @@ import {
   type Hop,
   type ReceivedReport,
 } from '../../core/received';
+import { HEADERS_HELP } from '../help';
 import { readInput, UsageError, type CliIo } from '../io';
-
-export const HEADERS_HELP = `Usage: sendguard headers FILE.eml [--json]
-
-Shows each hop of a received message as its Received lines record it: who handed it to whom, when, and
-whether that hop used TLS, then one summary line and what the headers cannot prove.
-  FILE.eml   the message, or only its headers (as "Show original" or "View source" shows them); - for stdin
-  --json     one JSON object: { hops, summary, caveats }
-Exit status: 0 when the report was made, 1 when the file cannot be read or holds no header block,
-2 for a usage error.`;
 
 /**
  * Header text is written by strangers: control characters could drive the terminal and bidirectional overrides

@@ -2,28 +2,15 @@
 import { parseArgs } from 'node:util';
 import { parseAddress } from '../../core/addresses';
 import { formatFingerprint } from '../../core/fingerprint';
+import { VKS_DEFAULT_BASE_URL } from '../../core/key-server';
 import type { KeyAssessment } from '../../core/wire';
 import { addressResolver } from '../../server/dns';
-import { DirectoryKeyring, lookupKey, MemoryPinStore, VKS_DEFAULT_BASE_URL } from '../../server/keys';
+import { DirectoryKeyring, lookupKey, MemoryPinStore } from '../../server/keys';
 import { lookUpEach } from '../each-argument';
+import { KEYS_HELP } from '../help';
 import { UsageError, type CliIo } from '../io';
-import { NETWORK_HELP, NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
+import { NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
 import { loadPolicy } from '../policy-file';
-
-export const KEYS_HELP = `Usage: sendguard keys <address>... [--json] [--armor] [--dns HOST[:PORT]] [--ca-file FILE]
-                     [--allow-private] [--vks-url URL | --no-vks] [--keyring DIR] [--policy FILE] [--timeout MS]
-
-Whether each address can receive OpenPGP: the key found (organisation keyring, web key directory, DNSSEC-signed
-DNS, key server), whether it is usable under the policy, and why not when it is not.
-  --json             one JSON array, one object per address
-  --armor            also print each usable key, ASCII-armored
-${NETWORK_HELP}
-  --vks-url URL      the key server to ask last (default ${VKS_DEFAULT_BASE_URL}); --no-vks asks none
-  --keyring DIR      the organisation's keyring: a directory of armored keys
-  --policy FILE      the policy whose key rules apply (RSA size, legacy algorithms)
-  --timeout MS       the deadline of each address's whole lookup (default 12000)
-Exit status: 0 when every address was looked up, 1 when any lookup failed (unknown) or an address is invalid,
-2 for a usage error.`;
 
 export function formatKey(assessment: KeyAssessment, armor: boolean): string {
   const lines = [

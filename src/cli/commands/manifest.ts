@@ -4,13 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_API_SCOPE,
-  SEND_MODES,
-  checkedBase,
-  checkedSendMode,
-  type ManifestSignIn,
-} from '../../core/deployment';
+import { DEFAULT_API_SCOPE, checkedBase, checkedSendMode, type ManifestSignIn } from '../../core/deployment';
 import { loadConfig } from '../../server/config';
 import {
   MANIFEST_FORMATS,
@@ -20,25 +14,8 @@ import {
   type DeploymentOptions,
   type ManifestFormat,
 } from '../../server/web';
+import { MANIFEST_HELP } from '../help';
 import { UsageError, type CliIo } from '../io';
-
-export const MANIFEST_HELP = `Usage: sendguard manifest --base-url https://HOST [--send-mode ${SEND_MODES.join('|')}]
-                         [--format xml|json|zip] [--out FILE] [--config FILE]
-                         [--client-id GUID [--resource URI] [--scope NAME]]
-
-Prints the Outlook add-in manifest for the service at --base-url (the service's publicUrl), ready to upload in
-the Microsoft 365 admin centre (Settings → Integrated apps → Upload custom apps) or to sideload:
-  --format xml   the add-in only manifest (the default); the service serves it at /manifest.xml
-  --format json  the unified manifest for Microsoft 365; served at /manifest.json
-  --format zip   the app package (manifest.json and its icons) to upload; served at /app-package.zip. It is
-                 binary: give --out FILE, or redirect the output to a file.
---send-mode Block makes the on-send check strict: a sender cannot send a message it stops. Default SoftBlock.
-
-With --config FILE (or SENDGUARD_CONFIG) the base URL, send mode, Entra sign-in (auth.entra) and publisher pages
-come from the service's configuration; options given on the command line win, except that with auth.entra
---base-url must be the configuration's publicUrl (single sign-on works only there). Without a configuration, --client-id names the
-add-in's app registration for Office single sign-on; --resource defaults to api://<host>/<client-id> and --scope to
-${DEFAULT_API_SCOPE}, as in the service.`;
 
 function parse(args: string[]) {
   return parseArgs({

@@ -7,23 +7,9 @@ import { proofName, type Plan, type RecipientPlan } from '../../core/plan';
 import { capitalised } from '../../core/english';
 import { PROTECTION_NAMES } from '../../core/vocabulary';
 import { Assessments } from '../../core/wire';
+import { PLAN_HELP } from '../help';
 import { readInput, UsageError, type CliIo } from '../io';
 import { loadPolicy } from '../policy-file';
-
-export const PLAN_HELP = `Usage: sendguard plan --to ADDRESS... [--cc ADDRESS...] [--bcc ADDRESS...]
-                     --assessments FILE.json [--classification NAME] [--body FILE] [--policy FILE]
-                     [--with-passcode] [--json]
-
-Prints how each recipient would be protected and what happens to the message.
-  --to, --cc, --bcc     recipients; repeat the option or separate addresses with commas
-  --assessments FILE    domain and key assessments (see examples/assessments.json)
-  --classification NAME the sender's choice; default: the policy's defaultClassification
-  --body FILE           the message text: the content detectors may raise the classification
-  --policy FILE         the organisation policy (YAML or JSON); default: SENDGUARD_POLICY or config/policy.yaml
-  --with-passcode       the sender sets a passcode for secure pickup: it comes before a mailed code
-  --json                machine-readable output
-Exit status: 0 when the message can be sent as planned (send, tag, pgp, escrow), 3 for split, 4 for block,
-1 when an input is invalid, 2 for a usage error.`;
 
 /** The proof a secure-pickup recipient gives, after their transport and key. */
 function proofOf(r: RecipientPlan): string {

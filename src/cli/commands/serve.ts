@@ -4,13 +4,6 @@ import { loadConfig } from '../../server/config';
 import { createServer } from '../../server/serve';
 import type { CliIo } from '../io';
 
-export const SERVE_HELP = `Usage: sendguard serve [--config FILE]
-
-Starts the service: the API, the Outlook manifest rendered for this deployment, the add-in files, the
-try-it page and the secure-pickup portal. Settings come from --config FILE (or SENDGUARD_CONFIG) and the
-environment (PORT, HOST, SENDGUARD_PUBLIC_URL, SENDGUARD_DATA_DIR, SENDGUARD_POLICY, SENDGUARD_DNS, …; see
-README.md). Without a certificate configured, a development certificate is made in the data directory.`;
-
 /** Resolves when the server has stopped (on SIGINT or SIGTERM), so the process ends with nothing left open. */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({

@@ -7,18 +7,9 @@ import { parseArgs } from 'node:util';
 import { issueApiToken, parseTokenOwner, revokeToken } from '../../server/auth';
 import { loadConfig } from '../../server/config';
 import { openServiceStore, type ApiTokenRecord, type TokenStore } from '../../server/store';
+import { TOKEN_HELP } from '../help';
 import { UsageError, type CliIo } from '../io';
 import { SendguardError } from '../../core/errors';
-
-export const TOKEN_HELP = `Usage: sendguard token issue --name NAME [--owner "NAME <ADDRESS>"] [--role sender|admin] [--config FILE]
-       sendguard token list [--config FILE]
-       sendguard token revoke ID [--config FILE]
-
-Manages API tokens in the store of the server's configuration (--config FILE, SENDGUARD_CONFIG): the
-PostgreSQL database of database.url (SENDGUARD_DATABASE_URL) when set, so a token serves every node sharing it,
-else the data directory (SENDGUARD_DATA_DIR). A token is printed once, when issued; only its hash is stored.
---owner names the person the token acts for, e.g. "Ana Example <ana@example.org>": secure pickup names them as
-the sender of what it sends. A token without an owner has no mailbox, so its secure messages name only the token.`;
 
 /** `Ana Example <ana@example.org>`, `ana@example.org`, or `-` for none. */
 function ownerText({ owner }: ApiTokenRecord): string {

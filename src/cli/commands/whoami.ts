@@ -8,19 +8,8 @@ import { parseArgs } from 'node:util';
 import { readErrorBody } from '../../core/error-body';
 import { SendguardError } from '../../core/errors';
 import { readIdentity, type CallerKind, type Identity } from '../../core/identity';
+import { WHOAMI_HELP } from '../help';
 import { readInput, UsageError, type CliIo } from '../io';
-
-export const WHOAMI_HELP = `Usage: SENDGUARD_TOKEN=TOKEN sendguard whoami --url https://HOST[/PATH] [--ca-file FILE] [--json]
-
-Asks the service at --url (its address as the add-in uses it, with any path prefix) who it thinks you are, with
-a bearer token: an API token (sendguard token issue) or an Entra access token for the service's API. Prints the
-name, mailbox and roles the service sees; secure pickup names that person as the sender.
-  SENDGUARD_TOKEN the token; prefer it to --token, whose value other users of this machine can read in the
-                  process list (ps)
-  --token TOKEN   the token, when the environment cannot be used
-  --ca-file FILE  trust this CA (PEM) for the service's certificate (SENDGUARD_CA_FILE), e.g. the
-                  development certificate's CA in the data directory
-  --json          print the service's answer as it is`;
 
 /** The service answers at once; a minute covers a slow proxy or a cold start. */
 const TIMEOUT_MS = 60_000;

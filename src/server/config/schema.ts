@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_API_SCOPE, SEND_MODES } from '../../core/deployment';
-import { VKS_DEFAULT_BASE_URL } from '../keys';
+import { VKS_DEFAULT_BASE_URL } from '../../core/key-server';
 import type { ResolvedEntra } from './entra';
 import { EscrowSettingsSchema } from './escrow';
 import { TrustProxySchema } from './trust-proxy';

@@ -6,4 +6,3 @@ export { DirectoryKeyring } from './org-keyring';
 export { FIRST_USE } from './pins';
 // The one pin contract is the store's; a process with no store (the `keys` command) keeps its pins in memory.
 export { MemoryPinStore } from '../store/memory';
-export { VKS_DEFAULT_BASE_URL } from './vks';

@@ -8,6 +8,7 @@
  */
 import { mailboxKey, parseAddress, type Recipient } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
+import { VKS_DEFAULT_BASE_URL } from '../../core/key-server';
 import type { KeyAssessment } from '../../core/wire';
 import type { DnsClient } from '../dns';
 import type { HttpsGet, HttpsNetwork } from '../net/https-get';
@@ -19,7 +20,7 @@ import { FIRST_USE, pinKey } from './pins';
 import type { PublicKey } from './openpgp';
 import { failedResult, judgeKeys, type SourceResult } from './source-result';
 import type { KeyRules } from './validate';
-import { getVksKey, VKS_DEFAULT_BASE_URL } from './vks';
+import { getVksKey } from './vks';
 import { getWkdKey } from './wkd';
 
 export interface KeyLookupDeps {

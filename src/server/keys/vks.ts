@@ -4,11 +4,11 @@
  * returns without a user ID for the address cannot be bound to it (openpgp.js would not encrypt to it either),
  * so it is `invalid` with that reason rather than trusted on the server's word.
  */
+import { VKS_DEFAULT_BASE_URL } from '../../core/key-server';
 import { getKeyDocument, type KeyDocument, type KeyHttpDeps } from './key-http';
 import { failedResult, judgeDocument, type SourceResult } from './source-result';
 import type { KeyRules } from './validate';
 
-export const VKS_DEFAULT_BASE_URL = 'https://keys.openpgp.org';
 const VKS_MAX_BYTES = 256 * 1024;
 const VKS_TIMEOUT_MS = 5000;
 
