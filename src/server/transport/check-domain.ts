@@ -3,7 +3,6 @@
  * records and a STARTTLS probe of each address; then the verdict. One overall deadline bounds it: what is not
  * learnt by then leaves the verdict `unknown`, with the evidence gathered so far.
  */
-import type { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
@@ -184,7 +183,7 @@ function addressReports(host: MxHost, progress: Progress, sts: StsStatus, now: D
     const judgement = judgeAddress({
       hostname: host.hostname,
       evidence: result.evidence,
-      chain: result.chain as X509Certificate[],
+      chain: result.chain,
       dane,
       sts,
       now,

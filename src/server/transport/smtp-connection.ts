@@ -119,6 +119,10 @@ export class SmtpConnection {
     secure.once('secureConnect', () => this.notify(() => (this.secured = true)));
     secure.on('data', this.onData);
     await this.waitFor('tls', ms, () => this.secured || undefined);
+    // Written in the turn the handshake ends, the next command leaves with the client's Finished, and Postfix
+    // answers it only ~40 ms later: its session tickets, not yet acknowledged, hold the reply back (Nagle's
+    // algorithm) until our delayed ACK. Written one turn later, it goes out on its own and is answered at once.
+    await new Promise(setImmediate);
     return secure;
   }
 

@@ -22,7 +22,7 @@ import {
   type ProbePhase,
 } from './smtp-connection';
 import { ehloExtensions, hasExtension, type SmtpReply } from './smtp-reply';
-import { peerChain, tlsFacts, type TlsFacts } from './tls-facts';
+import { peerChain, tlsFacts, type PresentedChain, type TlsFacts } from './tls-facts';
 
 export type { Dial, ProbeOutcome, ProbePhase } from './smtp-connection';
 
@@ -84,8 +84,11 @@ export interface SmtpProbeEvidence {
 
 export interface SmtpProbeResult {
   evidence: SmtpProbeEvidence;
-  /** The presented certificates, leaf first (kept apart from `evidence`, which is plain data). */
-  chain: X509Certificate[];
+  /**
+   * The presented certificates, leaf first (kept apart from `evidence`, which is plain data); parsed when first
+   * asked for, as only DANE matching needs more than the leaf.
+   */
+  chain(): readonly X509Certificate[];
 }
 
 const DEFAULT_DEADLINES: SmtpProbeDeadlines = {
@@ -139,7 +142,7 @@ interface Settings {
 
 interface Attempt {
   evidence: SmtpProbeEvidence;
-  chain: X509Certificate[];
+  presented?: PresentedChain;
   failure?: ProbeFailure;
 }
 
@@ -165,7 +168,8 @@ export async function probeSmtp(
     attempt.evidence.legacyRetry = true;
   }
   attempt.evidence.timings.total = elapsed(settings.clock, start);
-  return { evidence: attempt.evidence, chain: attempt.chain };
+  const { presented } = attempt;
+  return { evidence: attempt.evidence, chain: () => presented?.all() ?? [] };
 }
 
 function settingsOf(target: SmtpProbeTarget, options: SmtpProbeOptions): Settings {
@@ -217,7 +221,7 @@ function vet(settings: Settings, allowPrivateAddresses: boolean): Attempt | unde
     if (!(error instanceof AddressNotAllowedError)) throw error;
     const evidence = blankEvidence(settings, 'not-allowed');
     evidence.error = { code: error.code, phase: 'vet', message: error.message };
-    return { evidence, chain: [] };
+    return { evidence };
   }
 }
 
@@ -233,7 +237,7 @@ async function attemptProbe(
   remainingMs: () => number,
 ): Promise<Attempt> {
   // Until the dialogue ends one way or another, nothing is known to have worked.
-  const attempt: Attempt = { evidence: blankEvidence(settings, 'protocol-error'), chain: [] };
+  const attempt: Attempt = { evidence: blankEvidence(settings, 'protocol-error') };
   const connection = new SmtpConnection(settings, {
     dial: settings.dial,
     signal: settings.signal,
@@ -308,8 +312,8 @@ async function secure(
   const identity = recordedIdentity(mxHostname);
   const options = { secureContext: contextTrusting(settings.ca, TLS_PROFILES[profile]), ...identity.options };
   const socket = await timed('tls', () => connection.startTls(options, deadlines.tlsMs));
-  attempt.chain = peerChain(socket, identity.presented());
-  const facts = tlsFacts(socket, attempt.chain, mxHostname, profile === 'legacy');
+  attempt.presented = peerChain(socket, identity.presented());
+  const facts = tlsFacts(socket, attempt.presented.leaf, mxHostname, profile === 'legacy');
   // Kept even if the dialogue fails after the handshake: the outcome then says why mail would not get through.
   const tlsEvidence: TlsEvidence = { ...facts, extensions: [], requireTls: false };
   attempt.evidence.tls = tlsEvidence;

@@ -33,25 +33,38 @@ export interface TlsFacts {
   certificate?: CertificateFacts;
 }
 
+/** The certificates a server presented: its leaf read at once, the rest only when asked for (DANE-TA alone). */
+export interface PresentedChain {
+  leaf: X509Certificate | undefined;
+  /** The whole chain, leaf first ([] without a certificate); parsed on the first call. */
+  all(): readonly X509Certificate[];
+}
+
 /**
- * The presented chain, leaf first, from Node's issuer links. A self-signed certificate is its own issuer, so the
- * walk stops at the first certificate it has seen before. `presented` is the socket's detailed peer certificate
- * when it is already at hand: building it walks and converts the whole chain, too costly to do twice.
+ * The presented chain, from Node's issuer links. A self-signed certificate is its own issuer, so the walk stops at
+ * the first certificate it has seen before. `presented` is the socket's detailed peer certificate when it is
+ * already at hand: building it walks and converts the whole chain, too costly to do twice.
  */
 export function peerChain(
   socket: TLSSocket,
   presented: DetailedPeerCertificate = socket.getPeerCertificate(true),
-): X509Certificate[] {
-  const chain: X509Certificate[] = [];
+): PresentedChain {
+  const raws: Buffer[] = [];
   const seen = new Set<string>();
   let cert: DetailedPeerCertificate | undefined = presented;
   // Node returns an empty object, not undefined, when there is no certificate.
   while (cert?.raw && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
-    chain.push(new X509Certificate(cert.raw));
+    raws.push(cert.raw);
     cert = cert.issuerCertificate;
   }
-  return chain;
+  const [leafRaw, ...issuerRaws] = raws;
+  const leaf = leafRaw === undefined ? undefined : new X509Certificate(leafRaw);
+  let all: readonly X509Certificate[] | undefined;
+  return {
+    leaf,
+    all: () => (all ??= leaf ? [leaf, ...issuerRaws.map((raw) => new X509Certificate(raw))] : []),
+  };
 }
 
 // Node quotes an entry (JSON-style) when its value holds a comma, quote or similar; it must be consumed as a whole
@@ -116,15 +129,14 @@ function groupOf(socket: TLSSocket): string | undefined {
   return info?.type === 'DH' ? `DH ${info.size}` : undefined;
 }
 
-/** The facts of an established TLS session; `chain` is `peerChain(socket)`. */
+/** The facts of an established TLS session; `leaf` is `peerChain(socket).leaf`. */
 export function tlsFacts(
   socket: TLSSocket,
-  chain: readonly X509Certificate[],
+  leaf: X509Certificate | undefined,
   hostname: string,
   legacyOnly: boolean,
 ): TlsFacts {
   const group = groupOf(socket);
-  const leaf = chain[0];
   return {
     version: socket.getProtocol() ?? 'unknown',
     cipher: socket.getCipher().name,

@@ -27,7 +27,8 @@ export interface AddressJudgement {
 export interface AddressFacts {
   hostname: string;
   evidence: SmtpProbeEvidence;
-  chain: readonly X509Certificate[];
+  /** The presented certificates, leaf first: read only for DANE matching. */
+  chain(): readonly X509Certificate[];
   dane: DaneState;
   sts: StsStatus;
   now: Date;
@@ -63,7 +64,7 @@ const POLICY_NAMES = { dane: 'DNSSEC-signed TLSA records', 'mta-sts': 'an MTA-ST
 
 function judgeDane(facts: AddressFacts, label: string, version: string): AddressJudgement {
   if (facts.dane.state !== 'secure') throw new Error('judgeDane needs secure TLSA records');
-  const match = matchTlsa(facts.dane.records, facts.chain, {
+  const match = matchTlsa(facts.dane.records, facts.chain(), {
     mxHostname: facts.hostname,
     tlsaBaseDomain: facts.dane.baseDomain,
     now: facts.now,

@@ -47,7 +47,7 @@ test(`a domain of ${MAX_MX_HOSTS} MX hosts with ${2 * ADDRESSES_PER_FAMILY} addr
         legacyRetry: false,
         timings: {},
       },
-      chain: [],
+      chain: () => [],
     };
   };
   const report = await checkDomain(

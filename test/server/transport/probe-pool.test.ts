@@ -25,7 +25,7 @@ for (let host = 0; host < 10; host++) {
 
 function answered(target: SmtpProbeTarget): SmtpProbeResult {
   const evidence = { ...target, port: 25, extensions: [], starttls: false, legacyRetry: false, timings: {} };
-  return { evidence: { ...evidence, outcome: 'no-starttls' }, chain: [] };
+  return { evidence: { ...evidence, outcome: 'no-starttls' }, chain: () => [] };
 }
 
 test('a domain whose 20 probed addresses all stall leaves room in the pool for another check', async () => {

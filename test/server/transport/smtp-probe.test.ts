@@ -362,7 +362,7 @@ describe('probeSmtp: STARTTLS and TLS', () => {
     });
     expect(evidence.tls?.certificate?.trustError).toBeUndefined();
     expect(Date.parse(evidence.tls?.certificate?.notAfter ?? '')).toBeGreaterThan(Date.now());
-    expect(chain.map((cert) => cert.subject)).toEqual([`CN=${MX}`, 'CN=Sendguard Test CA']);
+    expect(chain().map((cert) => cert.subject)).toEqual([`CN=${MX}`, 'CN=Sendguard Test CA']);
     expect(server.commands).toEqual([
       'EHLO probe.sendguard.test',
       'STARTTLS',
@@ -435,7 +435,7 @@ describe('probeSmtp: STARTTLS and TLS', () => {
     const { evidence, chain } = await probe(server);
     expect(evidence).toMatchObject({ outcome: 'starttls-injection', error: { phase: 'starttls' } });
     expect(evidence.tls).toBeUndefined();
-    expect(chain).toEqual([]);
+    expect(chain()).toEqual([]);
   });
 
   test('STARTTLS answered 454: tempfail', async () => {

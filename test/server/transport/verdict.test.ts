@@ -55,7 +55,7 @@ function facts(changes: Partial<AddressFacts> = {}): AddressFacts {
   return {
     hostname: 'mx.example.org',
     evidence: evidence(),
-    chain: [],
+    chain: () => [],
     dane: { state: 'none' },
     sts: noPolicy,
     now: NOW,
