@@ -4,7 +4,6 @@
  * point builds one with the real parts.
  */
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -16,6 +15,7 @@ import { NO_SIGN_IN } from './escrow/sign-in-directory';
 import type { ApiContext } from './api/context';
 import domains from './api/domains';
 import { installErrorHandling, tooManyRequests } from './api/errors';
+import { addSecurityHeaders } from './api/security-headers';
 import health from './api/health';
 import keys from './api/keys';
 import keyring from './api/keyring';
@@ -113,7 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   observeRequests(app, metrics);
   // X-Frame-Options cannot name Outlook's origins, which frame the add-in pane; CSP frame-ancestors (helmet's
   // default `'self'`, widened for the add-in's pages only) does the same job and can.
-  await app.register(helmet, { frameguard: false });
+  addSecurityHeaders(app, { frameguard: false });
   await app.register(cors, { origin: config.cors.origins.length > 0 ? config.cors.origins : false });
   // Hundreds a minute: counted here and sent to the shared counters in batches, approximate across nodes.
   const apiCounters = batchedRateCounters(deps.store.rateCounters, {

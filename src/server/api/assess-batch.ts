@@ -2,10 +2,14 @@
  * The add-ins' one question — "for these recipients, what transport and what keys?" — answered within a
  * deadline. Every domain and address is checked once however often it appears, all at once; what is not known
  * when the deadline passes is `unknown` "still being checked", and the checks run on so the next call finds them.
+ *
+ * Every message asks this, mostly of verdicts already cached, so the per-request work is kept to what the answer
+ * needs: each entry parsed once, each domain and address looked at once, one timer for the whole batch.
  */
 import { setMaxListeners } from 'node:events';
-import { AddressError, mailboxKey, parseAddress, type Recipient } from '../../core/addresses';
+import { AddressError, parseAddress } from '../../core/addresses';
 import type { Clock } from '../../core/clock';
+import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
 import type { SignInProvider } from '../../core/escrow/wire';
@@ -26,35 +30,69 @@ interface BatchDeps extends LookupDeps {
   signIn?: SignInDirectory;
 }
 
-type Parsed = { input: string; recipient: Recipient } | { input: string; reason: string };
+/** A readable entry: its normal address and domain, and the address's comparison form (`mailboxKey`). */
+interface Entry {
+  input: string;
+  address: string;
+  domain: string;
+  key: string;
+}
+
+type Parsed = Entry | { input: string; reason: string };
 
 function parseInput(input: string): Parsed {
   try {
-    return { input, recipient: parseAddress(input) };
+    const { address, domain } = parseAddress(input);
+    // The parser's address has its domain in normal form already: the comparison form needs no second parse.
+    return { input, address, domain, key: canonicalMailboxKey(address) as string };
   } catch (error) {
     if (!(error instanceof AddressError)) throw error;
     return { input, reason: error.invalid[0]?.reason ?? 'is not a valid email address' };
   }
 }
 
-/** Resolves each promise's value, or `undefined` for those still pending when `ms` runs out. */
-async function settledWithin<T>(
-  promises: Map<string, Promise<T>>,
-  ms: number,
-): Promise<Map<string, T | undefined>> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  try {
-    const entries = [...promises].map(
-      async ([key, promise]) => [key, await Promise.race([promise, expired])] as const,
-    );
-    return new Map(await Promise.all(entries));
-  } finally {
-    clearTimeout(timer);
+/**
+ * Checks started at once, each kept under its key once it settles. `within(ms)` waits until every one has settled
+ * or `ms` has passed, whichever comes first, with one timer however many checks there are.
+ */
+class Checks<T> {
+  readonly settled = new Map<string, T>();
+  private readonly started = new Map<string, Promise<void>>();
+
+  /** Starts `check` for `key` unless it was started already. */
+  start(key: string, check: () => Promise<T>): void {
+    if (!this.started.has(key))
+      this.started.set(
+        key,
+        check().then((value) => void this.settled.set(key, value)),
+      );
+  }
+
+  /** Started and not settled yet. */
+  pending(key: string): boolean {
+    return this.started.has(key) && !this.settled.has(key);
+  }
+
+  get done(): boolean {
+    return this.settled.size === this.started.size;
+  }
+
+  async within(ms: number): Promise<void> {
+    if (this.done) return;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    try {
+      await Promise.race([Promise.all(this.started.values()), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
+
+/** One turn of the event loop: what is asked alongside the others and answers from memory has settled by then. */
+const oneTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function assessBatch(inputs: readonly string[], deps: BatchDeps): Promise<AssessResult> {
   // One deadline timer for the whole batch rather than one per lookup: a 20-recipient message makes 40. Each
@@ -63,49 +101,55 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   setMaxListeners(2 * inputs.length + 10, signal);
   deps = { ...deps, signal };
   const parsed = inputs.map(parseInput);
-  const valid = parsed.flatMap((p) => ('recipient' in p ? [{ input: p.input, recipient: p.recipient }] : []));
-  const internal = new Map(
-    valid.map(({ recipient }) => [recipient.domain, isInternal(recipient.domain, deps.policy)]),
-  );
+  const valid = parsed.filter((p): p is Entry => 'key' in p);
 
-  const domainChecks = new Map<string, Promise<DomainAssessment>>();
-  const keyChecks = new Map<string, Promise<KeyAssessment>>();
+  const internal = new Map<string, boolean>();
+  const domains = new Checks<DomainAssessment>();
+  const keys = new Checks<KeyAssessment>();
   // Per address: a provider a domain names by WebFinger speaks for one account only. The directory keeps what
   // holds for a whole domain (configured, built in) per domain, so this costs no extra lookups there.
-  const signInChecks = new Map<string, Promise<{ provider?: SignInProvider }>>();
-  for (const { recipient } of valid) {
-    const external = !internal.get(recipient.domain);
-    if (external && !domainChecks.has(recipient.domain))
-      domainChecks.set(recipient.domain, boundedDomainAssessment(recipient.domain, deps));
-    const key = mailboxKey(recipient.address) as string;
-    if (!keyChecks.has(key)) keyChecks.set(key, boundedKeyAssessment(recipient.address, deps));
-    if (external && deps.signIn && !signInChecks.has(key))
-      signInChecks.set(
-        key,
-        deps.signIn.providerFor(key, { signal }).then((provider) => (provider ? { provider } : {})),
-      );
+  const signIns = new Checks<SignInProvider | undefined>();
+  for (const { address, domain, key } of valid) {
+    let isInternalDomain = internal.get(domain);
+    if (isInternalDomain === undefined) {
+      isInternalDomain = isInternal(domain, deps.policy);
+      internal.set(domain, isInternalDomain);
+    }
+    if (!isInternalDomain) domains.start(domain, () => boundedDomainAssessment(domain, deps));
+    keys.start(key, () => boundedKeyAssessment(address, deps));
+    if (!isInternalDomain && deps.signIn) {
+      const { signIn } = deps;
+      // A directory that fails knows no provider: the recipient can still pick up with a mailed code.
+      signIns.start(key, () => signIn.providerFor(key, { signal }).catch(() => undefined));
+    }
   }
-  // One clock for the whole batch: the deadline is the caller's, not per check.
+  // One deadline for the domain and the key checks, the caller's, not one per check.
   const started = deps.clock.monotonic();
-  const domains = await settledWithin(domainChecks, deps.assessDeadlineMs);
-  const elapsed = deps.clock.monotonic() - started;
-  const keys = await settledWithin(keyChecks, Math.max(0, deps.assessDeadlineMs - elapsed));
-  // Asked alongside the others; by now its share of the deadline has passed too.
-  const signIns = await settledWithin(signInChecks, 0);
+  await domains.within(deps.assessDeadlineMs);
+  await keys.within(Math.max(0, deps.assessDeadlineMs - (deps.clock.monotonic() - started)));
+  // Asked alongside the others; by now its share of the deadline has passed too, but for answers from memory.
+  if (!signIns.done) await oneTurn();
 
   let partial = false;
+  // The evidence is for the full report (`GET /domains/:domain`); the send path needs the verdict and why.
+  const transports = new Map<string, DomainAssessment>();
   const transportOf = (domain: string): DomainAssessment => {
-    const found = domains.get(domain);
-    if (!found) {
-      partial = true;
-      return { domain, verdict: 'unknown', reasons: [STILL_CHECKING] };
+    let summary = transports.get(domain);
+    if (summary === undefined) {
+      const found = domains.settled.get(domain);
+      if (found) {
+        const { evidence: _evidence, ...rest } = found;
+        summary = rest;
+      } else {
+        partial = true;
+        summary = { domain, verdict: 'unknown', reasons: [STILL_CHECKING] };
+      }
+      transports.set(domain, summary);
     }
-    // The evidence is for the full report (`GET /domains/:domain`); the send path needs the verdict and why.
-    const { evidence: _evidence, ...summary } = found;
     return summary;
   };
-  const keyOf = (address: string): KeyAssessment => {
-    const found = keys.get(mailboxKey(address) as string);
+  const keyOf = (address: string, key: string): KeyAssessment => {
+    const found = keys.settled.get(key);
     if (!found) {
       partial = true;
       return { address, verdict: 'unknown', reasons: [STILL_CHECKING] };
@@ -113,20 +157,18 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     // The client encrypts to a valid key; any other key must not be used, so it is not handed out.
     return found.verdict === 'valid' ? found : withoutArmor(found);
   };
-  const recipients = valid.map(({ input, recipient: { address, domain } }): AssessedRecipient => {
-    const isInternalDomain = internal.get(domain) ?? false;
+  const recipients = valid.map(({ input, address, domain, key }): AssessedRecipient => {
+    const isInternalDomain = internal.get(domain) as boolean;
     const transport = isInternalDomain ? undefined : transportOf(domain);
-    const signInKey = mailboxKey(address) as string;
-    const signInCheck = signIns.get(signInKey);
-    if (signInChecks.has(signInKey) && !signInCheck) partial = true;
-    const signIn = signInCheck?.provider;
+    if (signIns.pending(key)) partial = true;
+    const signIn = signIns.settled.get(key);
     return {
       input,
       address,
       domain,
       internal: isInternalDomain,
       ...(transport && { transport }),
-      key: keyOf(address),
+      key: keyOf(address, key),
       ...(signIn && { signIn }),
     };
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MAX_ENTRY_LENGTH } from '../../core/addresses';
 import { AssessAnswer } from '../../core/wire';
 import { assessBatch } from './assess-batch';
+import { assessAnswerWriter } from './assess-json';
 import type { ApiContext } from './context';
 import { policyVersion } from './policy';
 import { jsonSchema } from './schema';
@@ -40,9 +41,13 @@ const assessRequest = (maxRecipients: number) =>
       ),
   });
 
+/** What Fastify's own serializer labels JSON with. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
   const version = policyVersion(context.policy);
   const { limits } = context.config;
+  const writeAnswer = assessAnswerWriter();
   app.post<{ Body: { recipients: string[] } }>(
     '/assess',
     {
@@ -53,14 +58,15 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
         response: { 200: jsonSchema(AssessAnswer, 'output') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const result = await assessBatch(request.body.recipients, {
         ...context,
         assessDeadlineMs: limits.assessDeadlineMs,
         lookupDeadlineMs: limits.lookupDeadlineMs,
         log: request.log,
       });
-      return { policyVersion: version, ...result };
+      // JSON text is sent as it is; the response schema above still describes it, for the OpenAPI document.
+      return reply.type(JSON_TYPE).send(writeAnswer({ policyVersion: version, ...result }));
     },
   );
 };

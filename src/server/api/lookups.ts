@@ -56,8 +56,12 @@ export function boundedKeyAssessment(address: string, deps: LookupDeps): Promise
   );
 }
 
-/** The key as a client may see it: the armored key only when asked for and usable. */
+/**
+ * The key as a client may see it: the armored key only when asked for and usable. One without an armored key is
+ * handed on as it is, the same object the service holds, so that its JSON is written once (`assess-json.ts`).
+ */
 export function withoutArmor(key: KeyAssessment): KeyAssessment {
+  if (key.armoredKey === undefined) return key;
   const { armoredKey: _armored, ...rest } = key;
   return rest;
 }

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { KeyAssessment } from '../../core/wire';
 import { untilAborted } from '../net/until-aborted';
 import type { KeyAcceptance, KeyService, LookupOptions } from '../services';
+import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { SingleFlight } from '../../core/single-flight';
 import type { Pin, VerdictCache } from '../store/store';
 import { asPinned } from './decide';
@@ -53,7 +54,8 @@ export class CachingKeyService implements KeyService {
    */
   async lookup(address: string, opts: LookupOptions): Promise<KeyAssessment> {
     const normalized = parseAddress(address).address;
-    const key = addressKey(normalized);
+    // Parsed, the domain is in normal form: the comparison form (`mailboxKey`) needs no second parse.
+    const key = canonicalMailboxKey(normalized) as string;
     const cached = await this.cache.get(key);
     if (cached !== undefined && cached.expiresAt > this.clock.now()) return cached.value;
     const shared = this.inFlight.run(key, () => this.lookupAndCache(key, normalized));

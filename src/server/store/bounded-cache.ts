@@ -1,8 +1,8 @@
 /**
  * An in-memory map with a ceiling, for every cache of remote-derived data (transport reports, MTA-STS policies,
  * key verdicts): a hostile party who makes us look up many names, or names whose answers are large, can only
- * push older entries out, never grow the process. The least recently used entry leaves first. Expiry is the
- * caller's business; this only bounds what is held.
+ * push older entries out, never grow the process. About the least recently used entry leaves first (see `get`).
+ * Expiry is the caller's business; this only bounds what is held.
  */
 
 interface BoundedCacheLimits<V> {
@@ -15,9 +15,12 @@ interface BoundedCacheLimits<V> {
 }
 
 export class BoundedCache<K, V> {
-  // Maps iterate in insertion order; a read re-inserts its entry, so the first key is the least recently used.
-  private readonly entries = new Map<K, { value: V; size: number }>();
+  // Maps iterate in insertion order; a read re-inserts an entry that is getting old, so the first key is about the
+  // least recently used.
+  private readonly entries = new Map<K, { value: V; size: number; placed: number }>();
   private totalSize = 0;
+  /** Entries placed (stored or re-inserted) so far: an entry's `placed` says how many came after it at most. */
+  private placements = 0;
 
   constructor(private readonly limits: BoundedCacheLimits<V>) {
     if (!(limits.maxEntries >= 1))
@@ -28,11 +31,19 @@ export class BoundedCache<K, V> {
     return this.entries.size;
   }
 
+  /**
+   * Re-inserts the entry only once half the bound's worth of entries may have come after it, so an entry read is
+   * kept for at least that many more; the send path reads the same few verdicts many times a second, and moving
+   * each of them on every read cost more than the rest of the lookup.
+   */
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    if (this.placements - entry.placed >= this.limits.maxEntries / 2) {
+      this.entries.delete(key);
+      entry.placed = ++this.placements;
+      this.entries.set(key, entry);
+    }
     return entry.value;
   }
 
@@ -41,7 +52,7 @@ export class BoundedCache<K, V> {
     this.delete(key);
     const size = this.limits.sizeOf?.(value) ?? 0;
     if (size > (this.limits.maxSize ?? Infinity)) return;
-    this.entries.set(key, { value, size });
+    this.entries.set(key, { value, size, placed: ++this.placements });
     this.totalSize += size;
     this.evict();
   }
