@@ -8,6 +8,7 @@ import { DnsError, DnsRefusedError, DnsServerInvalidError, DnsServfailError } fr
 import { exchange, serverLabel, type DnsServer } from './exchange';
 import { buildQuery, type DnsResponse, type ResourceRecord } from './message';
 import { normalizeQueryName } from './names';
+import { SharedQueries } from './shared-queries';
 import { toRecord, wireType, type DnsRecordType, type DnsRecordTypes } from './records';
 
 export interface DnsClientOptions {
@@ -64,7 +65,15 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
     retries: options.retries ?? DEFAULTS.retries,
     udpPayload: options.udpPayload ?? DEFAULTS.udpPayload,
   };
-  return { query: (name, type, opts = {}) => query(settings, name, type, opts) };
+  const shared = new SharedQueries();
+  return {
+    query: async (name, type, { signal, checkingDisabled = false } = {}) => {
+      const key = `${normalizeQueryName(name)} ${type}${checkingDisabled ? ' CD' : ''}`;
+      return shared.run(key, signal, (flightSignal) =>
+        query(settings, name, type, { signal: flightSignal, checkingDisabled }),
+      );
+    },
+  };
 }
 
 /** Throws DnsServerInvalidError unless the server is an IP address and a port. */

@@ -490,6 +490,69 @@ describe('AbortSignal', () => {
   });
 });
 
+describe('questions asked again while in flight share one exchange', () => {
+  it('the same question asked at once by three callers is sent once, and again once it has been answered', async () => {
+    answerWith([a('mx.example.com', '192.0.2.1')]);
+    const dnsClient = client();
+    const answers = await Promise.all([1, 2, 3].map(() => dnsClient.query('MX.example.com', 'A')));
+    expect(answers.map((answer) => answer.status === 'answer' && answer.records)).toEqual([
+      ['192.0.2.1'],
+      ['192.0.2.1'],
+      ['192.0.2.1'],
+    ]);
+    expect(dns.received).toHaveLength(1);
+    await dnsClient.query('mx.example.com', 'A');
+    expect(dns.received).toHaveLength(2);
+  });
+
+  it('another type, or the same question with checking disabled, is another exchange', async () => {
+    answerWith([]);
+    const dnsClient = client();
+    await Promise.all([
+      dnsClient.query('example.com', 'A'),
+      dnsClient.query('example.com', 'AAAA'),
+      dnsClient.query('example.com', 'A', { checkingDisabled: true }),
+    ]);
+    expect(dns.received.map(({ query }) => `${query.questions?.[0]?.type} ${query.flag_cd}`).sort()).toEqual([
+      'A false',
+      'A true',
+      'AAAA false',
+    ]);
+  });
+
+  it('a caller that gives up gets its own abort; the others still get the answer', async () => {
+    dns.handler = (query) => [
+      { message: respond(query, { answers: [a('example.com', '192.0.2.7')] }), delayMs: 150 },
+    ];
+    const dnsClient = client();
+    const controller = new AbortController();
+    const leaving = dnsClient.query('example.com', 'A', { signal: controller.signal });
+    const staying = dnsClient.query('example.com', 'A');
+    setTimeout(() => controller.abort(new Error('caller gave up')), 20);
+    await expect(leaving).rejects.toThrow('caller gave up');
+    await expect(staying).resolves.toMatchObject({ status: 'answer', records: ['192.0.2.7'] });
+    expect(dns.received).toHaveLength(1);
+  });
+
+  it('when every caller has given up the exchange stops retrying, and the next caller asks afresh', async () => {
+    const dnsClient = client({ servers: [silent.address], timeoutMs: 200, retries: 3 });
+    const first = new AbortController();
+    const second = new AbortController();
+    const pending = [first, second].map((controller) =>
+      dnsClient.query('example.com', 'A', { signal: controller.signal }),
+    );
+    setTimeout(() => first.abort(new Error('first gave up')), 20);
+    setTimeout(() => second.abort(new Error('second gave up')), 40);
+    await expect(pending[0]).rejects.toThrow('first gave up');
+    await expect(pending[1]).rejects.toThrow('second gave up');
+    const next = dnsClient.query('example.com', 'A', { signal: AbortSignal.timeout(20) });
+    await expect(next).rejects.toThrow();
+    // Two first attempts, none of the retries the abandoned one had left (each would come after 200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(silent.received).toHaveLength(2);
+  });
+});
+
 describe('createDnsClient', () => {
   it('refuses an empty server list and servers that are not IP addresses', () => {
     expect(() => createDnsClient({ servers: [], trustAd: false })).toThrow(
