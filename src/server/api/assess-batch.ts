@@ -15,6 +15,7 @@ import type { Policy } from '../../core/policy/schema';
 import type { SignInProvider } from '../../core/escrow/wire';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
 import type { SignInDirectory } from '../escrow/sign-in-directory';
+import { BoundedCache } from '../store/bounded-cache';
 import { boundedDomainAssessment, boundedKeyAssessment, withoutArmor, type LookupDeps } from './lookups';
 
 const STILL_CHECKING = 'still being checked; ask again shortly';
@@ -40,7 +41,26 @@ interface Entry {
 
 type Parsed = Entry | { input: string; reason: string };
 
+/**
+ * Entries parsed lately, by their text: the same senders write to the same recipients all day, and parsing an
+ * address costs more than the rest of its share of a warm answer. Bounded like every cache of client input.
+ */
+const parsedEntries = new BoundedCache<string, Parsed>({
+  maxEntries: 10_000,
+  maxSize: 1_000_000,
+  sizeOf: (parsed) => parsed.input.length,
+});
+
 function parseInput(input: string): Parsed {
+  let parsed = parsedEntries.get(input);
+  if (parsed === undefined) {
+    parsed = parseEntry(input);
+    parsedEntries.set(input, parsed);
+  }
+  return parsed;
+}
+
+function parseEntry(input: string): Parsed {
   try {
     const { address, domain } = parseAddress(input);
     // The parser's address has its domain in normal form already: the comparison form needs no second parse.

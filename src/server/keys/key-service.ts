@@ -53,17 +53,27 @@ export class CachingKeyService implements KeyService {
    * shared lookup runs on under its own deadline for the others and for the cache.
    */
   async lookup(address: string, opts: LookupOptions): Promise<KeyAssessment> {
+    // The send path asks for every recipient of every message, mostly of answers kept. Callers hand over parsed
+    // addresses, whose comparison form needs no second parse; one not in normal form is parsed, then looked up.
+    const quick = canonicalMailboxKey(address);
+    const kept = quick === undefined ? undefined : await this.fresh(quick);
+    if (kept) return kept;
     const normalized = parseAddress(address).address;
-    // Parsed, the domain is in normal form: the comparison form (`mailboxKey`) needs no second parse.
     const key = canonicalMailboxKey(normalized) as string;
-    const cached = await this.cache.get(key);
-    if (cached !== undefined && cached.expiresAt > this.clock.now()) return cached.value;
+    const cached = key === quick ? undefined : await this.fresh(key);
+    if (cached) return cached;
     const shared = this.inFlight.run(key, () => this.lookupAndCache(key, normalized));
     return untilAborted(shared, opts.signal, () => ({
       address: normalized,
       verdict: 'unknown',
       reasons: ['the key lookup was cancelled before it finished'],
     }));
+  }
+
+  /** The kept answer for `key` while it is fresh. */
+  private async fresh(key: string): Promise<KeyAssessment | undefined> {
+    const cached = await this.cache.get(key);
+    return cached !== undefined && cached.expiresAt > this.clock.now() ? cached.value : undefined;
   }
 
   async accept(
