@@ -1,10 +1,11 @@
 // The browser bundles: each product area describes its own bundles in a `webpack.part.js` beside its code
 // (src/outlook, src/portal, src/thunderbird), so this file only lists the areas and the settings they share.
-// Output goes under dist/web/<area>/, which the backend serves.
+// Output goes under dist/web/<area>/, which the backend serves. The command line's bundles (src/cli) go to
+// dist/cli/ beside the compiled tree it loads the rest from.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const AREAS = ['outlook', 'portal', 'thunderbird'];
+const AREAS = ['outlook', 'portal', 'thunderbird', 'cli'];
 
 /** Settings every bundle shares: TypeScript and TSX through SWC, source maps, and the build mode. */
 function common(argv) {

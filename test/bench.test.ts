@@ -18,6 +18,11 @@ const RATIO_LINES: Record<string, RegExp[]> = {
     line(`OpenPGP, ${N} MiB attachment to 3 recipients: openpgp.js ${N} ms, gpg ${N} ms, ratio ${N} `),
   ],
   'assess.bench.js': [line(`  SQLite +${N} +${N} +${N} `), line(`  PostgreSQL +${N} +${N} +${N} `)],
+  'cli.bench.js': [
+    line(`sendguard --help +${N} ms`),
+    line(`check start, to its first DNS query +${N} ms`),
+    line(`serve start, to listening +${N} ms`),
+  ],
   'escrow.bench.js': [
     line(`encrypt ratio, bytes in memory \\(STREAM / one-shot\\): ${N}x`),
     line(`decrypt ratio, bytes in memory \\(STREAM / one-shot\\): ${N}x`),

@@ -2,9 +2,7 @@
  * The `sendguard` command: one dispatcher, one module per subcommand. A command's module (and the server, OpenPGP
  * or schema code under it) is loaded only when that command runs; `--help` needs none of them.
  */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SendguardError } from '../core/errors';
 import {
   CHECK_HELP,
@@ -73,12 +71,6 @@ function asksForHelp(args: readonly string[]): boolean {
   return options.includes('--help') || options.includes('-h');
 }
 
-function version(): string {
-  // Read at run time: package.json sits outside the compiled tree, two levels up from src/cli and dist/cli.
-  const file = join(__dirname, '..', '..', 'package.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const list = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.about}`);
@@ -92,7 +84,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    io.out(`${version()}\n`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read from package.json when asked
+    io.out(`${(require('./version') as typeof import('./version')).version()}\n`);
     return 0;
   }
   const command = COMMANDS[name];
@@ -136,13 +129,3 @@ export const processIo: CliIo = {
   outBytes: (bytes) => process.stdout.write(bytes),
   outIsTerminal: process.stdout.isTTY === true,
 };
-
-if (require.main === module) {
-  main(process.argv.slice(2), processIo).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      process.stderr.write(`sendguard: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 70;
-    },
-  );
-}

@@ -4,7 +4,6 @@
  * Parsing is RFC 5322 (with RFC 6532 UTF-8) by `email-addresses`; IDNA by `tr46` (UTS #46, non-transitional).
  */
 import { parseAddressList, type ParsedMailbox } from 'email-addresses';
-import { toASCII } from 'tr46';
 import { SendguardError } from './errors';
 import { canonicalMailboxKey } from './mailbox-key';
 import { PLAIN_ADDRESS } from './plain-address';
@@ -83,12 +82,17 @@ export class DomainError extends SendguardError {
 const PLAIN_LDH =
   /^(?=.{1,253}$)(?!-)(?![a-z0-9]{2}--)[a-z0-9-]{1,63}(?<!-)(\.(?!-)(?![a-z0-9]{2}--)[a-z0-9-]{1,63}(?<!-))+$/;
 
+/** tr46 and its tables, loaded for the first name that needs them: a plain name never does. */
+let idna: typeof import('tr46') | undefined;
+
 /** A domain name as a lower-case A-label without the trailing root dot; throws DomainError. */
 export function normalizeDomain(domain: string): string {
   if (PLAIN_LDH.test(domain)) return domain;
   const trimmed = domain.trim().replace(/\.$/, '');
   if (trimmed.startsWith('[')) throw new DomainError(domain, 'is an address literal: use the domain name');
-  const ascii = toASCII(trimmed, IDNA_OPTIONS);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  idna ??= require('tr46') as typeof import('tr46');
+  const ascii = idna.toASCII(trimmed, IDNA_OPTIONS);
   if (ascii === null || ascii === '') throw new DomainError(domain, 'is not a valid domain name');
   if (!ascii.includes('.')) throw new DomainError(domain, 'has no top-level domain');
   return ascii.toLowerCase();
