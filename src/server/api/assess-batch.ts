@@ -115,11 +115,15 @@ class Checks<T> {
 const oneTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function assessBatch(inputs: readonly string[], deps: BatchDeps): Promise<AssessResult> {
-  // One deadline timer for the whole batch rather than one per lookup: a 20-recipient message makes 40. Each
-  // lookup may listen on it, so the usual limit of ten listeners does not fit.
-  const signal = AbortSignal.timeout(deps.lookupDeadlineMs);
-  setMaxListeners(2 * inputs.length + 10, signal);
-  deps = { ...deps, signal };
+  // One deadline timer for the whole batch (the route's is shared by the batches of a moment, `SharedDeadline`)
+  // rather than one per lookup: a 20-recipient message makes 40. Each lookup may listen on it, so the usual limit
+  // of ten listeners does not fit.
+  let { signal } = deps;
+  if (!signal) {
+    signal = AbortSignal.timeout(deps.lookupDeadlineMs);
+    setMaxListeners(2 * inputs.length + 10, signal);
+    deps = { ...deps, signal };
+  }
   const parsed = inputs.map(parseInput);
   const valid = parsed.filter((p): p is Entry => 'key' in p);
 

@@ -8,6 +8,7 @@ import { assessAnswerWriter } from './assess-json';
 import type { ApiContext } from './context';
 import { policyVersion } from './policy';
 import { jsonSchema } from './schema';
+import { SharedDeadline } from './shared-deadline';
 
 /**
  * Characters a request may carry per recipient it may list, on average. Entries that are not a bare address go
@@ -48,6 +49,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
   const version = policyVersion(context.policy);
   const { limits } = context.config;
   const writeAnswer = assessAnswerWriter();
+  const deadline = new SharedDeadline(limits.lookupDeadlineMs);
   app.post<{ Body: { recipients: string[] } }>(
     '/assess',
     {
@@ -63,6 +65,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
         ...context,
         assessDeadlineMs: limits.assessDeadlineMs,
         lookupDeadlineMs: limits.lookupDeadlineMs,
+        signal: deadline.signal(),
         log: request.log,
       });
       // JSON text is sent as it is; the response schema above still describes it, for the OpenAPI document.

@@ -3,7 +3,7 @@
  * of a token is stored, and a token is found by that hash: a lookup by a value the caller cannot steer byte by
  * byte leaks nothing through timing, where comparing the token itself could.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock';
 import type { ApiTokenRecord, TokenOwner, TokenRole, TokenStore } from '../store/store';
 import type { Caller } from './caller';
@@ -18,8 +18,9 @@ interface TokenDeps {
   clock?: Clock;
 }
 
+/** Every API request hashes its token: the one-shot digest, without a Hash object per request. */
 function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export function looksLikeApiToken(token: string): boolean {
