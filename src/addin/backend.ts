@@ -89,6 +89,20 @@ export interface BackendOptions {
   /** Bounds each request, the token it waits for included. */
   deadlineMs?: number;
   fetch?: typeof fetch;
+  /** Keeps the policy between openings, so that an unchanged one is confirmed (304) rather than sent again. */
+  policyStore?: PolicyStore;
+}
+
+/** The policy as last served (the answer's JSON) and its ETag. */
+export interface KeptPolicy {
+  etag: string;
+  body: unknown;
+}
+
+/** Where a client keeps the policy between openings (the pane: its page's storage). */
+export interface PolicyStore {
+  read(): KeptPolicy | undefined;
+  write(kept: KeptPolicy): void;
 }
 
 export interface Backend {
@@ -207,20 +221,34 @@ function tokenFor(options: BackendOptions, deadlineMs: number): Promise<string |
   );
 }
 
+/** A JSON answer with its ETag; `notModified` for a 304 to a request naming the copy it holds. */
+interface Exchanged {
+  body: unknown;
+  etag: string | undefined;
+  notModified: boolean;
+}
+
 /**
  * One JSON request to the service, with the client's token as its bearer when there is one, all within the
- * deadline: the token may take part of it, the service the rest.
+ * deadline: the token may take part of it, the service the rest. `ifNoneMatch`: the ETag of a copy the caller
+ * holds, which a 304 confirms.
  */
-async function requestJson(options: BackendOptions, path: string, init: RequestInit): Promise<unknown> {
+async function exchangeJson(
+  options: BackendOptions,
+  path: string,
+  init: RequestInit,
+  ifNoneMatch?: string,
+): Promise<Exchanged> {
   const base = options.baseUrl.replace(/\/+$/, '');
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-  const exchange = (async () => {
+  const exchange = (async (): Promise<Exchanged> => {
     const token = await tokenFor(options, Math.min(TOKEN_DEADLINE_MS, deadlineMs / 2));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
+    if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
@@ -231,14 +259,16 @@ async function requestJson(options: BackendOptions, path: string, init: RequestI
     } catch (error) {
       throw new BackendError('BACKEND_UNREACHABLE', messageOf(error), { cause: error });
     }
+    const etag = response.headers?.get('etag') ?? undefined;
+    if (response.status === 304 && ifNoneMatch) return { body: undefined, etag, notModified: true };
     if (!response.ok) {
       const refusal = await statusError(response);
       if (refusal.code === 'BACKEND_UNAUTHORIZED' && token && options.tokenSource) options.onRefused?.(token);
       throw refusal;
     }
-    if (response.status === 204) return undefined;
+    if (response.status === 204) return { body: undefined, etag, notModified: false };
     try {
-      return (await response.json()) as unknown;
+      return { body: (await response.json()) as unknown, etag, notModified: false };
     } catch (error) {
       throw new BackendError('BACKEND_BAD_ANSWER', 'not JSON', { cause: error });
     }
@@ -247,6 +277,36 @@ async function requestJson(options: BackendOptions, path: string, init: RequestI
     controller?.abort();
     return new BackendError('BACKEND_TIMEOUT', `${deadlineMs} ms`);
   });
+}
+
+/** exchangeJson's answer alone (undefined for a 204). */
+async function requestJson(options: BackendOptions, path: string, init: RequestInit): Promise<unknown> {
+  return (await exchangeJson(options, path, init)).body;
+}
+
+/** The kept policy, if it is still one this client can read (storage can be damaged or left by an old version). */
+function keptPolicy(store: PolicyStore | undefined): { etag: string; answer: PolicyAnswer } | undefined {
+  const kept = store?.read();
+  if (!kept) return undefined;
+  try {
+    return { etag: kept.etag, answer: readPolicyAnswer(kept.body) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * GET /api/v1/policy, revalidating the copy `store` keeps: the service answers 304 while it still serves that copy,
+ * else the new policy, which is kept in its place.
+ */
+async function fetchPolicy(options: BackendOptions): Promise<PolicyAnswer> {
+  const store = options.policyStore;
+  const kept = keptPolicy(store);
+  const answer = await exchangeJson(options, '/api/v1/policy', { method: 'GET' }, kept?.etag);
+  if (answer.notModified && kept) return kept.answer;
+  const policy = untrusted(() => readPolicyAnswer(answer.body));
+  if (store && answer.etag) store.write({ etag: answer.etag, body: answer.body });
+  return policy;
 }
 
 /** How this service wants the add-in to sign in (public: asked before there is a token). */
@@ -275,10 +335,7 @@ export function createBackend(options: BackendOptions): Backend {
       });
       return checkAssess(body, recipients);
     },
-    async policy() {
-      const body = await request('/api/v1/policy', { method: 'GET' });
-      return untrusted(() => readPolicyAnswer(body));
-    },
+    policy: () => fetchPolicy(options),
     async acceptKey(address, fingerprint) {
       const body = await request(`/api/v1/keys/${encodeURIComponent(address)}/accept`, {
         method: 'POST',

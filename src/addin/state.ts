@@ -33,6 +33,20 @@ export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMe
 }
 
 /**
+ * Starts what `loadMessage` will ask the backend, as soon as the pane has its host and before it renders: a backend
+ * that shares requests on their way (kept-assessments.ts) then answers the pane's first load from these. Failures
+ * are the load's to report, when it meets them.
+ */
+export function prefetch({ host, backend }: PaneDeps): void {
+  const ignore = () => undefined;
+  backend.policy().catch(ignore);
+  host
+    .getRecipients()
+    .then((recipients) => backend.assess(allAddresses(recipients)))
+    .catch(ignore);
+}
+
+/**
  * The plan for the loaded message under the sender's choice (or, without one, what was chosen before): the same
  * evaluation the send check makes, so that what the pane shows is what the send check will decide. Whether the
  * sender has set a passcode changes only the proofs secure-pickup recipients give.

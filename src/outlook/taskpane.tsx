@@ -6,6 +6,8 @@
  */
 import { createRoot } from 'react-dom/client';
 import type { EscrowMessage } from '../addin/protect/escrow-port';
+import { withKeptAssessments } from '../addin/kept-assessments';
+import { prefetch } from '../addin/state';
 import { Pane } from '../addin/ui/Pane';
 import { officeDialogSignIn, type OfficeDialogApi } from './auth/dialog-sign-in';
 import { nestedAppAuth } from './auth/naa';
@@ -36,10 +38,13 @@ void Office.onReady(() => {
     const { escrowMessage } = await import(/* webpackChunkName: "escrow" */ 'sendguard-escrow');
     return escrowMessage({ ...request, ...(token ? { token } : {}) });
   };
+  // Each recipient is asked about once, as soon as it appears; the first ask starts before the pane renders.
+  const backend = withKeptAssessments(signIn.backend);
+  prefetch({ host, backend });
   createRoot(document.getElementById('root')!).render(
     <Pane
       host={host}
-      backend={signIn.backend}
+      backend={backend}
       backendUrl={config.backendUrl}
       escrow={escrow}
       randomHex={randomHex}

@@ -1,5 +1,10 @@
-// The Outlook add-in's browser bundles, under dist/web/outlook/ (served at /addin/):
-//   taskpane.html + taskpane.js      the compose pane (openpgp.js split off into a chunk loaded on first use)
+// The Outlook add-in's browser bundles, under dist/web/outlook/ (served at /addin/). The pages' bundles and every
+// chunk are named by a hash of their content (taskpane.1a2b3c4d.js), so the service lets browsers keep them for
+// good (src/server/web/static-areas.ts) while the pages, which name them, are asked for again on every opening;
+// launchevent.js (which the manifest names) and the try-it dialog's Office.js keep fixed names. Each script has a
+// Brotli and a gzip copy beside it (precompress-plugin.js).
+//   taskpane.html + taskpane.js      the compose pane (openpgp.js, MSAL and the pickup client split off into
+//                                    chunks loaded on first use)
 //   launchevent.js                   the automatic checks in classic Outlook on Windows' JavaScript-only runtime
 //                                    (ES2016, one file, signs in with Office SSO: MSAL is not in it)
 //   launchevent.html + launchevent-web.js the same checks on the event runtime's page (web, new Outlook, Mac),
@@ -8,13 +13,14 @@
 //   signin.html + signin.js          the pane's sign-in window (Office dialog API), where neither nested app
 //                                    authentication nor Office SSO can sign the sender in
 //   readpane.html + readpane.js      the read pane: a received message's transport report
-//   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/)
+//   tryit/index.html + tryit/tryit.js the "try it without Outlook" page (served at /try/; its bundles from /addin/)
 //   tryit/read.html + tryit/read.js   its read mode (/try/read.html), beside the read pane bundle
 //   tryit/dialog-office.js            Office.js for a window the simulated Outlook's dialog API opened
 const { join } = require('node:path');
 const { NormalModuleReplacementPlugin } = require('webpack');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
+const { PrecompressPlugin } = require('./precompress-plugin');
 
 const OFFICE_JS = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
 
@@ -44,6 +50,23 @@ function page(filename, title, chunks, extraHead = '') {
   });
 }
 
+/** Entries named as they are: the simulated dialog window's page names this script directly. */
+const FIXED_NAMES = new Set(['tryit/dialog-office']);
+
+/**
+ * A try-it page (a template naming the add-in's bundles by `htmlWebpackPlugin.files`): served at /try/, it loads
+ * the bundles from /addin/, where they are served.
+ */
+function tryPage(root, filename, template, chunks) {
+  return new HtmlWebpackPlugin({
+    filename,
+    inject: false,
+    chunks,
+    publicPath: '/addin/',
+    template: join(root, 'src/outlook/tryit', template),
+  });
+}
+
 module.exports = ({ common, root, outputRoot }) => {
   const output = join(outputRoot, 'outlook');
   const officeScript = `<script src="${OFFICE_JS}"></script>`;
@@ -62,7 +85,7 @@ module.exports = ({ common, root, outputRoot }) => {
     },
     output: {
       path: output,
-      filename: '[name].js',
+      filename: ({ chunk }) => (FIXED_NAMES.has(chunk.name) ? '[name].js' : '[name].[contenthash:8].js'),
       chunkFilename: 'chunks/[name].[contenthash:8].js',
       publicPath: 'auto',
       clean: false,
@@ -72,18 +95,10 @@ module.exports = ({ common, root, outputRoot }) => {
       page('signin.html', 'Sign in to Sendguard', ['signin'], officeScript),
       page('launchevent.html', 'Sendguard checks', ['launchevent-web'], officeScript),
       page('readpane.html', 'Sendguard: how this message travelled', ['readpane'], officeScript),
-      new HtmlWebpackPlugin({
-        filename: 'tryit/index.html',
-        // The template names its scripts itself: the page is served at /try/, the add-in's bundles at /addin/.
-        inject: false,
-        template: join(root, 'src/outlook/tryit/index.html'),
-      }),
-      new HtmlWebpackPlugin({
-        filename: 'tryit/read.html',
-        inject: false,
-        template: join(root, 'src/outlook/tryit/read.html'),
-      }),
+      tryPage(root, 'tryit/index.html', 'index.html', ['tryit/tryit', 'launchevent-web', 'taskpane']),
+      tryPage(root, 'tryit/read.html', 'read.html', ['tryit/read', 'readpane']),
       new CopyWebpackPlugin({ patterns: [{ from: join(root, 'assets/*.png'), to: 'assets/[name][ext]' }] }),
+      new PrecompressPlugin(),
     ],
   };
   // Classic Outlook's JavaScript-only runtime: ES2016 syntax in our code and webpack's own runtime, one file.

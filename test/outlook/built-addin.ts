@@ -9,13 +9,14 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 export const OUTLOOK_DIST = join(ROOT, 'dist', 'web', 'outlook');
 const SOURCES = ['src/addin', 'src/outlook', 'src/core'].map((dir) => join(ROOT, dir));
+/** The pages name the content-hashed bundles they load (taskpane.1a2b3c4d.js), so a build writes them anew. */
 const OUTPUTS = [
-  'taskpane.js',
-  'readpane.js',
+  'taskpane.html',
+  'readpane.html',
+  'launchevent.html',
   'launchevent.js',
-  'launchevent-web.js',
-  'tryit/tryit.js',
-  'tryit/read.js',
+  'tryit/index.html',
+  'tryit/read.html',
 ].map((file) => join(OUTLOOK_DIST, file));
 
 /** The newest modification time (ms) of any file under `dir`. */

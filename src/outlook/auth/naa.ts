@@ -6,12 +6,7 @@
  * the token chain turns to Office SSO or the dialog. The JavaScript-only runtime's build swaps this module for
  * naa-absent.ts: MSAL needs a browser window.
  */
-import {
-  createNestablePublicClientApplication,
-  InteractionRequiredAuthError,
-  type Configuration,
-  type IPublicClientApplication,
-} from '@azure/msal-browser';
+import type { Configuration, IPublicClientApplication } from '@azure/msal-browser';
 import type { SignInSettings } from '../../core/sign-in';
 import { SignInError, signInFailure, type SignInErrorCode } from './sign-in-error';
 
@@ -31,11 +26,20 @@ export type NaaClient = Pick<IPublicClientApplication, 'acquireTokenSilent' | 'a
 /** Makes the client for a configuration; rejects with SIGN_IN_UNAVAILABLE where the host has no bridge. */
 export type NaaClientFactory = (configuration: Configuration) => Promise<NaaClient>;
 
+/**
+ * MSAL, loaded on first use: a service signing in with API tokens never needs it, and it is a quarter of the
+ * pane's script, which every opening would otherwise read before showing anything. Fetched ahead while the
+ * browser is idle (prefetch), so that a service with Entra sign-in does not wait for it after asking how to sign in.
+ */
+const loadMsal = () => import(/* webpackChunkName: "msal", webpackPrefetch: true */ '@azure/msal-browser');
+
 /** MSAL's nestable client, refusing the standard client MSAL falls back to without a bridge. */
-export const msalNaaClient: NaaClientFactory = (configuration) =>
-  createNestablePublicClientApplication(configuration, undefined, undefined, () => {
+export const msalNaaClient: NaaClientFactory = async (configuration) => {
+  const { createNestablePublicClientApplication } = await loadMsal();
+  return createNestablePublicClientApplication(configuration, undefined, undefined, () => {
     throw new SignInError('SIGN_IN_UNAVAILABLE');
   });
+};
 
 /**
  * MSAL's error codes with a cause of their own: the bridge's (ClientAuthError) and the browser's (BrowserAuthError)
@@ -51,11 +55,16 @@ const CAUSES = new Map<string, SignInErrorCode>([
 const CONSENT_REQUIRED = 'consent_required';
 const NO_NETWORK = 'no_network_connectivity';
 
-/** MSAL's failure as a SignInError with the plain cause; MSAL's own error is its cause, for the failure log. */
-function naaSignInError(error: unknown): SignInError {
-  if (error instanceof SignInError) return error;
+/**
+ * MSAL's failure as a SignInError with the plain cause; MSAL's own error is its cause, for the failure log.
+ * `interactionRequired`: MSAL's InteractionRequiredAuthError class.
+ */
+function naaSignInError(
+  error: unknown,
+  interactionRequired: abstract new (...args: never[]) => unknown,
+): SignInError {
   const { errorCode, subError } = (error ?? {}) as { errorCode?: unknown; subError?: unknown };
-  if (error instanceof InteractionRequiredAuthError)
+  if (error instanceof interactionRequired)
     return signInFailure(
       errorCode === CONSENT_REQUIRED || subError === CONSENT_REQUIRED
         ? 'SIGN_IN_CONSENT_MISSING'
@@ -99,7 +108,8 @@ export function nestedAppAuthWith(createClient: NaaClientFactory): NestedAppAuth
     try {
       return (await ask(await clientFor(entra))).accessToken;
     } catch (error) {
-      throw naaSignInError(error);
+      if (error instanceof SignInError) throw error;
+      throw naaSignInError(error, (await loadMsal()).InteractionRequiredAuthError);
     }
   }
 

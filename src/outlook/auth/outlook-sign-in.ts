@@ -11,6 +11,7 @@ import {
   type BackendConnection,
   type Identity,
 } from '../../addin/backend';
+import { pagePolicyStore, pageStorage } from '../../addin/policy-store';
 import type { NestedAppAuth } from './naa';
 import { signInChain, type DialogSignIn, type OfficeForSignIn, type SignIn } from './token-chain';
 
@@ -39,6 +40,12 @@ export function outlookSignIn(
     ...(dialog ? { dialog } : {}),
     ...(config.token ? { apiToken: config.token } : {}),
   });
-  const connection = { baseUrl: config.backendUrl, tokenSource: signIn.token, onRefused: signIn.refused };
+  const connection = {
+    baseUrl: config.backendUrl,
+    tokenSource: signIn.token,
+    onRefused: signIn.refused,
+    // Kept across openings of the pane and sends, confirmed by the service each time (ETag, 304).
+    policyStore: pagePolicyStore(pageStorage(), config.backendUrl),
+  };
   return { ...signIn, backend: createBackend(connection), whoAmI: () => fetchIdentity(connection) };
 }

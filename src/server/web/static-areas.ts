@@ -42,8 +42,17 @@ const addinHeaders = (
   ].join('; '),
   'cross-origin-resource-policy': 'cross-origin',
   'cross-origin-opener-policy': openerPolicy,
+  // Asked again on every use (ETag, 304): the pages name the bundles, so a new build reaches senders at once.
   'cache-control': 'no-cache',
 });
+
+/**
+ * A bundle whose name carries a hash of its content (webpack's `[contenthash:8]`, src/outlook/webpack.part.js),
+ * or its compressed copy: a new build names a new file, so this one never changes and a browser may keep it
+ * without asking again.
+ */
+const CONTENT_HASHED = /\.[0-9a-f]{8}\.js(?:\.br|\.gz)?$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The try-it page's simulated Outlook signs in through a test identity provider's token endpoint on this machine
@@ -64,6 +73,11 @@ interface WebArea {
   about: string;
   /** Set on every file served, over the service's defaults. */
   headers: Readonly<Record<string, string>>;
+  /**
+   * The add-in's bundles: those named by their content's hash are kept by browsers for good (its pages name
+   * them), and each is sent as the Brotli or gzip copy the build wrote beside it, when the browser accepts one.
+   */
+  bundles?: boolean;
 }
 
 interface WebOptions {
@@ -87,6 +101,7 @@ function webAreas(options: WebOptions): WebArea[] {
       prefix: '/addin/',
       about: 'the Outlook add-in: task pane and on-send check',
       headers: addinHeaders(authority, OPENER_POLICY.addin),
+      bundles: true,
     },
     {
       folder: 'outlook/tryit',
@@ -132,8 +147,13 @@ const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
       index: ['index.html'],
       // Headers of its own per area; without this @fastify/static would set its own Cache-Control over them.
       cacheControl: false,
-      setHeaders: (response) => {
+      preCompressed: area.bundles === true,
+      setHeaders: (response, path) => {
         for (const [name, value] of Object.entries(area.headers)) response.setHeader(name, value);
+        if (!area.bundles) return;
+        // Which copy was sent depends on Accept-Encoding: caches must keep them apart.
+        response.setHeader('vary', 'accept-encoding');
+        if (CONTENT_HASHED.test(path)) response.setHeader('cache-control', IMMUTABLE);
       },
     });
   }

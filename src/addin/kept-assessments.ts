@@ -1,0 +1,114 @@
+/**
+ * The pane's backend with its assessments kept per recipient: each address the host lists is asked about once,
+ * when it first appears (the pane asks as soon as the recipients change), and the answer is reused for every later
+ * recipient set it is part of. A set asked while an earlier request for some of its addresses is still on its way
+ * waits for that request rather than asking again; only the addresses nobody asked about yet go in a new batch.
+ * What a partial answer said ("still being checked") is shown but not kept: the next ask asks again. Kept answers
+ * are dropped after `maxAgeMs`, for an address whose changed key the sender accepted, and all of them when the
+ * service reports another policy version (the policy decides which domains are internal). A policy request made
+ * while another is on its way shares it.
+ */
+import { SingleFlight } from '../core/single-flight';
+import type { PolicyAnswer } from '../core/evaluate/policy-answer';
+import type { AssessAnswer, AssessedRecipient, Backend } from './backend';
+
+/** Long enough for one message's writing, short enough that a verdict changed meanwhile is seen on the next. */
+export const KEPT_ASSESSMENT_MS = 10 * 60_000;
+
+/** What the service answered about one entry the host lists: an assessed recipient, or why it is not an address. */
+type Entry =
+  | { recipient: AssessedRecipient; policyVersion: string; final: boolean; at: number }
+  | { invalid: string; policyVersion: string; final: boolean; at: number };
+
+export interface KeptAssessmentsOptions {
+  maxAgeMs?: number;
+  /** Epoch ms; Date.now by default. */
+  now?: () => number;
+}
+
+export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOptions = {}): Backend {
+  const maxAgeMs = options.maxAgeMs ?? KEPT_ASSESSMENT_MS;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+  /** The request each address not yet answered is waiting on. */
+  const asking = new Map<string, Promise<AssessAnswer>>();
+  let policyVersion: string | undefined;
+
+  function keep(answer: AssessAnswer): void {
+    if (policyVersion !== undefined && answer.policyVersion !== policyVersion) entries.clear();
+    policyVersion = answer.policyVersion;
+    const at = now();
+    const common = { policyVersion: answer.policyVersion, final: !answer.partial, at };
+    for (const recipient of answer.recipients) entries.set(recipient.input, { recipient, ...common });
+    for (const { input, reason } of answer.invalid) entries.set(input, { invalid: reason, ...common });
+  }
+
+  const current = (address: string): Entry | undefined => {
+    const entry = entries.get(address);
+    return entry && entry.final && now() - entry.at < maxAgeMs ? entry : undefined;
+  };
+
+  /** One batch for `addresses`, which every later ask about one of them waits for until it is answered. */
+  function ask(addresses: string[]): Promise<AssessAnswer> {
+    const request = backend.assess(addresses).then((answer) => (keep(answer), answer));
+    for (const address of addresses) asking.set(address, request);
+    const done = () => {
+      for (const address of addresses) if (asking.get(address) === request) asking.delete(address);
+    };
+    request.then(done, done);
+    return request;
+  }
+
+  /** The answer for `addresses` from what is kept, or undefined while one of them has none of this version. */
+  function composed(addresses: readonly string[]): AssessAnswer | undefined {
+    const answer: AssessAnswer = {
+      policyVersion: policyVersion ?? '',
+      partial: false,
+      recipients: [],
+      invalid: [],
+    };
+    for (const address of addresses) {
+      const entry = entries.get(address);
+      if (!entry || entry.policyVersion !== policyVersion) return undefined;
+      if (!entry.final) answer.partial = true;
+      if ('recipient' in entry) answer.recipients.push(entry.recipient);
+      else answer.invalid.push({ input: address, reason: entry.invalid });
+    }
+    return answer;
+  }
+
+  async function assess(recipients: readonly string[]): Promise<AssessAnswer> {
+    const addresses = [...new Set(recipients)];
+    // Twice at most: an answer under a newer policy version drops what the first round reused.
+    for (let round = 0; round < 2; round++) {
+      const unasked = addresses.filter((a) => !current(a) && !asking.has(a));
+      const waits = new Set(addresses.flatMap((a) => asking.get(a) ?? []));
+      if (unasked.length > 0) waits.add(ask(unasked));
+      await Promise.all(waits);
+      const answer = composed(addresses);
+      if (answer) return answer;
+    }
+    return ask(addresses);
+  }
+
+  /** After the sender accepted a changed key, whatever the service said: the key kept for it is not current. */
+  function forget(address: string): void {
+    for (const [input, entry] of entries)
+      if ('recipient' in entry && entry.recipient.address === address) entries.delete(input);
+  }
+
+  /** The policy request on its way, which a second caller meanwhile shares. */
+  const policyFlight = new SingleFlight<PolicyAnswer>();
+
+  return {
+    ...backend,
+    assess,
+    policy: () => policyFlight.run('policy', () => backend.policy()),
+    acceptKey(address, fingerprint) {
+      const accepted = backend.acceptKey(address, fingerprint);
+      const done = () => forget(address);
+      accepted.then(done, done);
+      return accepted;
+    },
+  };
+}

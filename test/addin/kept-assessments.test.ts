@@ -1,0 +1,152 @@
+/**
+ * The pane's assessments kept per recipient: each address is asked about once however often the recipients
+ * change, a set asked while an earlier request covers some of it waits for that request, and only what the service
+ * fully answered is kept. The backend below answers as the service does and records every batch it was asked.
+ */
+import type { AssessAnswer, Backend } from '../../src/addin/backend';
+import { KEPT_ASSESSMENT_MS, withKeptAssessments } from '../../src/addin/kept-assessments';
+import { assessedRecipient } from '../helpers/assess-answer';
+
+interface FakeService {
+  backend: Backend;
+  /** Every batch asked, in order. */
+  asked: string[][];
+  /** Holds answers until `release()` (a slow service). */
+  hold(): void;
+  release(): void;
+  partial: boolean;
+  policyVersion: string;
+}
+
+function fakeService(): FakeService {
+  let held: Array<() => void> | undefined;
+  const service: FakeService = {
+    asked: [],
+    partial: false,
+    policyVersion: 'v1',
+    hold: () => {
+      held = [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const go of waiting) go();
+    },
+    backend: {
+      async assess(recipients) {
+        service.asked.push([...recipients]);
+        if (held) await new Promise<void>((resolve) => held!.push(resolve));
+        const answer: AssessAnswer = {
+          policyVersion: service.policyVersion,
+          partial: service.partial,
+          recipients: recipients.filter((r) => r.includes('@')).map((r) => assessedRecipient(r, 'encrypted')),
+          invalid: recipients.filter((r) => !r.includes('@')).map((input) => ({ input, reason: 'no @' })),
+        };
+        return answer;
+      },
+      policy: async () => ({ version: 'v1', policy: {} as never }),
+      acceptKey: async (address, fingerprint) => ({
+        address,
+        verdict: 'valid',
+        fingerprint,
+        reasons: [],
+      }),
+    },
+  };
+  return service;
+}
+
+const inputs = (answer: AssessAnswer) => [
+  ...answer.recipients.map((r) => r.input),
+  ...answer.invalid.map((r) => r.input),
+];
+
+test('the same recipient set is asked about once; a grown set asks only for the new recipient', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  const first = await backend.assess(['ann@a.example', 'bo@b.example', 'nobody']);
+  const again = await backend.assess(['ann@a.example', 'bo@b.example', 'nobody']);
+  expect(again).toEqual(first);
+  const grown = await backend.assess(['bo@b.example', 'cy@c.example', 'ann@a.example']);
+  expect(service.asked).toEqual([['ann@a.example', 'bo@b.example', 'nobody'], ['cy@c.example']]);
+  // In the order asked, as the service answers.
+  expect(grown.recipients.map((r) => r.input)).toEqual(['bo@b.example', 'cy@c.example', 'ann@a.example']);
+  expect(grown).toMatchObject({ policyVersion: 'v1', partial: false, invalid: [] });
+});
+
+test('a set asked while a request covering part of it is on its way waits for it, and asks only the rest', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  service.hold();
+  const opening = backend.assess(['ann@a.example', 'bo@b.example']);
+  const changed = backend.assess(['ann@a.example', 'bo@b.example', 'cy@c.example']);
+  const same = backend.assess(['bo@b.example', 'ann@a.example']);
+  service.release();
+  const [first, second, third] = await Promise.all([opening, changed, same]);
+  expect(service.asked).toEqual([['ann@a.example', 'bo@b.example'], ['cy@c.example']]);
+  expect(inputs(first)).toEqual(['ann@a.example', 'bo@b.example']);
+  expect(inputs(second)).toEqual(['ann@a.example', 'bo@b.example', 'cy@c.example']);
+  expect(inputs(third)).toEqual(['bo@b.example', 'ann@a.example']);
+});
+
+test('a partial answer is shown but not kept: the next ask asks again', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  service.partial = true;
+  expect((await backend.assess(['ann@a.example'])).partial).toBe(true);
+  service.partial = false;
+  expect((await backend.assess(['ann@a.example'])).partial).toBe(false);
+  await backend.assess(['ann@a.example']);
+  expect(service.asked).toEqual([['ann@a.example'], ['ann@a.example']]);
+});
+
+test('another policy version drops what was kept: the recipients are asked about again under it', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  await backend.assess(['ann@a.example']);
+  service.policyVersion = 'v2';
+  const answer = await backend.assess(['ann@a.example', 'bo@b.example']);
+  expect(answer.policyVersion).toBe('v2');
+  // bo's answer came under v2 already; ann's, under v1, is asked for again.
+  expect(service.asked).toEqual([['ann@a.example'], ['bo@b.example'], ['ann@a.example']]);
+});
+
+test('an accepted key, and an answer older than the kept time, are asked about again', async () => {
+  const service = fakeService();
+  let now = 0;
+  const backend = withKeptAssessments(service.backend, { now: () => now });
+  await backend.assess(['ann@a.example', 'bo@b.example']);
+  await backend.acceptKey('ann@a.example', 'A'.repeat(40));
+  await backend.assess(['ann@a.example', 'bo@b.example']);
+  now += KEPT_ASSESSMENT_MS;
+  await backend.assess(['bo@b.example']);
+  expect(service.asked).toEqual([['ann@a.example', 'bo@b.example'], ['ann@a.example'], ['bo@b.example']]);
+});
+
+test('a failed request fails every ask waiting on it, and is not kept', async () => {
+  const service = fakeService();
+  let down = true;
+  const backend = withKeptAssessments({
+    ...service.backend,
+    assess: (recipients) => (down ? Promise.reject(new Error('down')) : service.backend.assess(recipients)),
+  });
+  const asks = [backend.assess(['ann@a.example']), backend.assess(['ann@a.example'])];
+  await expect(Promise.all(asks)).rejects.toThrow('down');
+  down = false;
+  expect(inputs(await backend.assess(['ann@a.example']))).toEqual(['ann@a.example']);
+  expect(service.asked).toEqual([['ann@a.example']]);
+});
+
+test('a policy request made while another is on its way shares it', async () => {
+  let asked = 0;
+  const service = fakeService();
+  const backend = withKeptAssessments({
+    ...service.backend,
+    policy: async () => {
+      asked++;
+      return { version: 'v1', policy: {} as never };
+    },
+  });
+  await Promise.all([backend.policy(), backend.policy()]);
+  expect(asked).toBe(1);
+});
