@@ -5,6 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import { matchesNamePattern } from './name-pattern';
+import { subjectPublicKeyInfo } from './spki';
 
 export interface CertificateFacts {
   subject: string;
@@ -92,8 +93,7 @@ export function dnsNameMatches(presented: string, hostname: string): boolean {
 }
 
 function spkiSha256(cert: X509Certificate): string {
-  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(spki).digest('hex');
+  return createHash('sha256').update(subjectPublicKeyInfo(cert.raw)).digest('hex');
 }
 
 /** Node's multi-line distinguished names on one line. */
