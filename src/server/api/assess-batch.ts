@@ -162,8 +162,8 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     if (summary === undefined) {
       const found = domains.settled.get(domain);
       if (found) {
-        const { evidence: _evidence, ...rest } = found;
-        summary = rest;
+        const { verdict, reasons, checkedAt } = found;
+        summary = { domain: found.domain, verdict, reasons, ...(checkedAt !== undefined && { checkedAt }) };
       } else {
         partial = true;
         summary = { domain, verdict: 'unknown', reasons: [STILL_CHECKING] };

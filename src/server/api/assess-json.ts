@@ -1,26 +1,32 @@
 /**
  * The assess answer as JSON text, exactly as Fastify's serializer writes it from the `AssessAnswer` response
  * schema: only the fields the schema names, its required fields first and then the optional ones, each group in
- * the schema's order, absent fields left out. Written by hand because most of an answer is the same from one
- * call to the next: a key's JSON (mostly its armored key, a few kilobytes with every line break escaped) is made
- * once per assessment the key service hands out and reused while that assessment is the one it holds.
+ * the schema's order, absent fields left out.
+ *
+ * Written by hand because most of an answer is the same from one call to the next, and writing it afresh cost as
+ * much as the rest of a warm call (a JSON.stringify call per field, a few kilobytes of armored key with every
+ * line break escaped). A recipient's JSON is kept by the entry's text and used again while what it was made of is
+ * the same: the same key assessment (the key service hands out the one it keeps), the same transport verdict,
+ * reasons and time, the same sign-in provider.
  */
-import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
+import type { SignInProvider } from '../../core/escrow/wire';
+import type { AssessAnswer, AssessedRecipient, KeyAssessment } from '../../core/wire';
+import { BoundedCache } from '../store/bounded-cache';
 
 const text = JSON.stringify;
 
-/** `,"name":value` for each field present, in the order given; `{` replaces the first comma. */
-function fields(object: object, names: readonly string[]): string {
+/** `"name":value` for each field present, in the order given, as an object. */
+function fields<T extends object>(object: T, names: readonly (keyof T & string)[]): string {
   let json = '';
   for (const name of names) {
-    const value = (object as Record<string, unknown>)[name];
+    const value = object[name];
     if (value !== undefined) json += `${json === '' ? '{' : ','}"${name}":${text(value)}`;
   }
   return `${json}}`;
 }
 
 // Required first, then optional, as the response schema lists them (src/core/wire.ts).
-const KEY_FIELDS = [
+const KEY_FIELDS: readonly (keyof KeyAssessment)[] = [
   'address',
   'verdict',
   'reasons',
@@ -30,34 +36,67 @@ const KEY_FIELDS = [
   'expires',
   'algorithm',
   'armoredKey',
-] as const satisfies readonly (keyof KeyAssessment)[];
-const TRANSPORT_FIELDS = [
+];
+const TRANSPORT_FIELDS: readonly (keyof NonNullable<AssessedRecipient['transport']>)[] = [
   'domain',
   'verdict',
   'reasons',
   'checkedAt',
-] as const satisfies readonly (keyof DomainAssessment)[];
+];
 
-/** A writer with its own memory of the JSON of the key and transport assessments it has written. */
+function recipientJson(r: AssessedRecipient): string {
+  return (
+    `{"input":${text(r.input)},"address":${text(r.address)},"domain":${text(r.domain)},` +
+    `"internal":${r.internal},"key":${fields(r.key, KEY_FIELDS)}` +
+    (r.transport ? `,"transport":${fields(r.transport, TRANSPORT_FIELDS)}` : '') +
+    (r.signIn ? `,"signIn":${fields(r.signIn, ['provider', 'label'])}` : '') +
+    '}'
+  );
+}
+
+type Transport = AssessedRecipient['transport'];
+
+const sameTransport = (a: Transport, b: Transport) =>
+  a === b ||
+  (a !== undefined &&
+    b !== undefined &&
+    a.domain === b.domain &&
+    a.verdict === b.verdict &&
+    a.checkedAt === b.checkedAt &&
+    a.reasons.length === b.reasons.length &&
+    a.reasons.every((reason, i) => reason === b.reasons[i]));
+
+const sameSignIn = (a: SignInProvider | undefined, b: SignInProvider | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.provider === b.provider && a.label === b.label);
+
+/** What a kept recipient's JSON was made of. */
+function sameRecipient(a: AssessedRecipient, b: AssessedRecipient): boolean {
+  return (
+    a.key === b.key &&
+    a.address === b.address &&
+    a.domain === b.domain &&
+    a.internal === b.internal &&
+    sameTransport(a.transport, b.transport) &&
+    sameSignIn(a.signIn, b.signIn)
+  );
+}
+
+/** A writer with its own memory of recipients' JSON, bounded in entries and in total length. */
 export function assessAnswerWriter(): (answer: AssessAnswer) => string {
-  // Keyed by the assessment itself: an entry lives as long as the service keeps that assessment, no longer.
-  const written = new WeakMap<object, string>();
-  const once = (object: object, names: readonly string[]): string => {
-    let json = written.get(object);
-    if (json === undefined) {
-      json = fields(object, names);
-      written.set(object, json);
-    }
+  const written = new BoundedCache<string, { recipient: AssessedRecipient; json: string }>({
+    maxEntries: 10_000,
+    maxSize: 32 * 1024 * 1024,
+    sizeOf: ({ json }) => json.length,
+  });
+  const recipient = (r: AssessedRecipient): string => {
+    const kept = written.get(r.input);
+    if (kept && sameRecipient(kept.recipient, r)) return kept.json;
+    const json = recipientJson(r);
+    written.set(r.input, { recipient: r, json });
     return json;
   };
-  const recipient = (r: AssessedRecipient): string =>
-    `{"input":${text(r.input)},"address":${text(r.address)},"domain":${text(r.domain)},` +
-    `"internal":${r.internal},"key":${once(r.key, KEY_FIELDS)}` +
-    (r.transport ? `,"transport":${once(r.transport, TRANSPORT_FIELDS)}` : '') +
-    (r.signIn ? `,"signIn":{"provider":${text(r.signIn.provider)},"label":${text(r.signIn.label)}}` : '') +
-    '}';
   return (answer) =>
     `{"policyVersion":${text(answer.policyVersion)},"partial":${answer.partial},` +
     `"recipients":[${answer.recipients.map(recipient).join(',')}],` +
-    `"invalid":[${answer.invalid.map((i) => `{"input":${text(i.input)},"reason":${text(i.reason)}}`).join(',')}]}`;
+    `"invalid":[${answer.invalid.map((i) => fields(i, ['input', 'reason'])).join(',')}]}`;
 }

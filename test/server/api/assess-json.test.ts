@@ -88,6 +88,26 @@ test('the answer is written as Fastify writes it from the response schema', asyn
   expect(write(answer)).toBe(await fastifyWrites(answer));
 });
 
+test('a recipient written before is written anew when its key, transport or sign-in provider changed', async () => {
+  const write = assessAnswerWriter();
+  write(answer);
+  const [first, ...rest] = answer.recipients;
+  const changes = [
+    { key: { ...first!.key } },
+    { key: { ...first!.key, verdict: 'changed' } },
+    { transport: { ...first!.transport!, verdict: 'authenticated' } },
+    { transport: { ...first!.transport!, reasons: ['another reason'] } },
+    { transport: { ...first!.transport!, checkedAt: '2025-01-02T00:00:00.000Z' } },
+    { transport: undefined },
+    { signIn: { provider: 'microsoft', label: 'Microsoft' } },
+    { signIn: undefined },
+  ];
+  for (const change of changes) {
+    const changed = { ...answer, recipients: [{ ...first!, ...change }, ...rest] } as AssessAnswer;
+    expect(write(changed)).toBe(await fastifyWrites(changed));
+  }
+});
+
 test('an empty answer', async () => {
   const empty: AssessAnswer = { policyVersion: 'v', partial: false, recipients: [], invalid: [] };
   expect(assessAnswerWriter()(empty)).toBe(await fastifyWrites(empty));
