@@ -68,12 +68,14 @@ async function startService() {
 }
 
 /**
- * How each resource reached the page: `network` (a full answer), `revalidated` (304: the cached copy confirmed),
- * or `cache` (read from the HTTP cache without asking).
+ * How each resource reached the page: `cache` (read from the HTTP cache without asking), `revalidated` (a 304:
+ * the browser's own, where only headers crossed, fewer bytes than the body the cache held; or one the page's
+ * script asked for itself, which it sees as the 304 status), or `network` (the body crossed).
  */
-function origin(entry) {
+function origin(entry, status) {
   if (entry.transferSize === 0 && entry.decodedBodySize > 0) return 'cache';
-  if (entry.status === 304) return 'revalidated';
+  if (status === 304 || (entry.transferSize > 0 && entry.transferSize < entry.encodedBodySize))
+    return 'revalidated';
   return 'network';
 }
 
@@ -103,6 +105,7 @@ async function openPane(context, service, to) {
         start: e.startTime,
         end: e.responseEnd,
         transferSize: e.transferSize,
+        encodedBodySize: e.encodedBodySize,
         decodedBodySize: e.decodedBodySize,
       })),
     }));
@@ -114,7 +117,7 @@ async function openPane(context, service, to) {
         return {
           path: `${url.pathname}${url.search}`.replace(/\?to=[^&]*/, '?to=…'),
           kind: e.kind,
-          how: origin({ ...e, status: statuses.get(e.name) }),
+          how: origin(e, statuses.get(e.name)),
           bytes: e.transferSize,
           start: e.start,
           end: e.end,
