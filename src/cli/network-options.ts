@@ -3,6 +3,15 @@
  * to reach private addresses — each as an option or its environment variable, the option winning.
  */
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import {
+  envFlag,
+  envList,
+  HELO_NAME,
+  MAX_HELO_NAME_LENGTH,
+  MAX_RESOLVERS,
+  RESOLVER,
+} from '../core/network-settings';
 import { dnsClientFor, type DnsClient } from '../server/dns';
 import { readInput, UsageError, type CliIo } from './io';
 
@@ -45,16 +54,34 @@ interface FromEnvironment {
   heloName?: string;
 }
 
-/** None of the variables set (the service ignores an empty one): the system's resolver, no extra trust. */
-const UNSET: FromEnvironment = { servers: [], allowPrivateAddresses: false };
-
 /**
- * The variables as the service reads them. The service's configuration check (and the schema library under it)
- * is loaded only when one is set: a plain `sendguard check` starts without it.
+ * The variables by the service's own rules (core/network-settings.ts), without its configuration schema (zod and
+ * the rest of the configuration, a tenth of a second to load): undefined when a value breaks a rule, so that the
+ * service's configuration check, loaded then, names the fault in its words. Unset and empty variables are ignored,
+ * as the service ignores them.
  */
+function plainly(env: Record<string, string | undefined>): FromEnvironment | undefined {
+  const set = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const servers = envList(set('SENDGUARD_DNS') ?? '');
+  const caFile = set('SENDGUARD_CA_FILE');
+  const allowPrivate = set('SENDGUARD_ALLOW_PRIVATE');
+  const heloName = set('SENDGUARD_HELO');
+  if (servers.length > MAX_RESOLVERS || !servers.every((server) => RESOLVER.test(server))) return undefined;
+  if (heloName !== undefined && (heloName.length > MAX_HELO_NAME_LENGTH || !HELO_NAME.test(heloName)))
+    return undefined;
+  return {
+    servers,
+    ...(caFile === undefined ? {} : { caFile: resolve(caFile) }),
+    allowPrivateAddresses: allowPrivate !== undefined && envFlag(allowPrivate),
+    ...(heloName === undefined ? {} : { heloName }),
+  };
+}
+
+/** The variables as the service reads them: by its rules, else by its configuration check, which says why not. */
 function fromEnvironment(env: Record<string, string | undefined>): FromEnvironment {
-  if (Object.values(env).every((value) => value === undefined || value === '')) return UNSET;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  const read = plainly(env);
+  if (read) return read;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a value it refuses
   const { parseConfig } = require('../server/config') as typeof import('../server/config');
   const config = parseConfig({}, env);
   return {

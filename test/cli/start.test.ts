@@ -147,21 +147,25 @@ describe('the built command', () => {
     expect(loaded.filter((file) => HEAVY.test(`/${file}`))).toEqual([]);
   });
 
-  test('check reads the network variables without the configuration schema unless one is set', async () => {
-    const { code, loaded } = await started([...COMPILED, 'check', 'tls-valid.sendguard.test', ...network], {
-      SENDGUARD_DNS: '',
-    });
-    expect(code).toBe(0);
-    expect(loaded.filter((file) => file.startsWith('dist/server/config/') || HEAVY.test(`/${file}`))).toEqual(
-      [],
-    );
-    // Set, it is read as the service reads it, with the service's check (test/cli/check.test.ts has the cases).
-    const set = await started([...COMPILED, 'check', 'tls-valid.sendguard.test', '--ca-file', network[3]!], {
+  test('check reads the network variables without the configuration schema, unless it must refuse one', async () => {
+    const env = {
       SENDGUARD_DNS: network[1]!,
+      SENDGUARD_CA_FILE: network[3]!,
       SENDGUARD_ALLOW_PRIVATE: '1',
+      SENDGUARD_HELO: 'probe.sendguard.test',
+    };
+    const read = await started([...COMPILED, 'check', 'tls-valid.sendguard.test'], env);
+    expect(read.code).toBe(0);
+    expect(
+      read.loaded.filter((file) => file.startsWith('dist/server/config/') || HEAVY.test(`/${file}`)),
+    ).toEqual([]);
+    // A value the service refuses: its configuration check says why (test/cli/check.test.ts has the words).
+    const refused = await started([...COMPILED, 'check', 'tls-valid.sendguard.test'], {
+      ...env,
+      SENDGUARD_DNS: 'not a resolver',
     });
-    expect(set.code).toBe(0);
-    expect(set.loaded).toContain('dist/server/config/schema.js');
+    expect(refused.code).toBe(1);
+    expect(refused.loaded).toContain('dist/server/config/schema.js');
   });
 
   test('the bundles hold no package or server code that check and --help do not need', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SendguardError } from '../../core/errors';
+import { envFlag, envList } from '../../core/network-settings';
 import { SERVER_KEY_FILE } from '../escrow/server-key';
 import { formatPath } from '../../core/policy/parse';
 import { resolveEntra } from './entra';
@@ -30,12 +31,6 @@ export class ConfigError extends SendguardError {
 type Env = Record<string, string | undefined>;
 type Path = readonly string[];
 
-const flag = (value: string) => value === '1' || value === 'true';
-const list = (value: string) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 /** A non-number is passed on as a string so that validation names the variable, rather than NaN slipping in. */
 const integer = (value: string) => (/^\d+$/.test(value) ? Number(value) : value);
 
@@ -48,16 +43,16 @@ const ENV_OVERRIDES: { name: string; path: Path; parse: (value: string) => unkno
   { name: 'SENDGUARD_DATABASE_URL', path: ['database', 'url'], parse: String },
   { name: 'SENDGUARD_ESCROW_SERVER_KEY_FILE', path: ['escrow', 'serverKeyFile'], parse: String },
   { name: 'SENDGUARD_POLICY', path: ['policyFile'], parse: String },
-  { name: 'SENDGUARD_DNS', path: ['dns', 'servers'], parse: list },
+  { name: 'SENDGUARD_DNS', path: ['dns', 'servers'], parse: envList },
   { name: 'SENDGUARD_CA_FILE', path: ['caFile'], parse: String },
-  { name: 'SENDGUARD_ALLOW_PRIVATE', path: ['allowPrivateAddresses'], parse: flag },
+  { name: 'SENDGUARD_ALLOW_PRIVATE', path: ['allowPrivateAddresses'], parse: envFlag },
   { name: 'SENDGUARD_TRUST_PROXY', path: ['trustProxy'], parse: trustProxyFromEnv },
-  { name: 'SENDGUARD_DEV_NO_AUTH', path: ['auth', 'devNoAuth'], parse: flag },
-  { name: 'SENDGUARD_METRICS_REQUIRE_ADMIN', path: ['metrics', 'requireAdmin'], parse: flag },
+  { name: 'SENDGUARD_DEV_NO_AUTH', path: ['auth', 'devNoAuth'], parse: envFlag },
+  { name: 'SENDGUARD_METRICS_REQUIRE_ADMIN', path: ['metrics', 'requireAdmin'], parse: envFlag },
   { name: 'SENDGUARD_TLS', path: ['tls', 'enabled'], parse: (value) => value !== 'off' && value !== '0' },
   { name: 'SENDGUARD_TLS_CERT', path: ['tls', 'certFile'], parse: String },
   { name: 'SENDGUARD_TLS_KEY', path: ['tls', 'keyFile'], parse: String },
-  { name: 'SENDGUARD_CORS_ORIGINS', path: ['cors', 'origins'], parse: list },
+  { name: 'SENDGUARD_CORS_ORIGINS', path: ['cors', 'origins'], parse: envList },
   { name: 'SENDGUARD_MAX_RECIPIENTS', path: ['limits', 'maxRecipients'], parse: integer },
   { name: 'SENDGUARD_ASSESS_DEADLINE_MS', path: ['limits', 'assessDeadlineMs'], parse: integer },
   { name: 'SENDGUARD_HELO', path: ['transport', 'heloName'], parse: String },

@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_API_SCOPE, SEND_MODES } from '../../core/deployment';
 import { VKS_DEFAULT_BASE_URL } from '../../core/key-server';
+import {
+  HELO_NAME,
+  MAX_HELO_NAME_LENGTH,
+  MAX_RESOLVERS,
+  RESOLVER,
+  RESOLVER_FORM,
+} from '../../core/network-settings';
 import type { ResolvedEntra } from './entra';
 import { EscrowSettingsSchema } from './escrow';
 import { TrustProxySchema } from './trust-proxy';
@@ -13,12 +20,7 @@ import { TrustProxySchema } from './trust-proxy';
 /** The policy shipped in the repository, used until an admin points `policyFile` at their own. */
 export const SHIPPED_POLICY_FILE = join(__dirname, '..', '..', '..', 'config', 'policy.yaml');
 
-/** `HOST[:PORT]`, `[v6]:PORT` or a bare IPv6 address, as `--dns` takes it. */
-const Resolver = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]+:[0-9a-fA-F:.]*|[A-Za-z0-9.-]+(:\d{1,5})?)$/, {
-    message: 'HOST[:PORT], e.g. 192.0.2.53 or [2001:db8::53]:5353',
-  });
+const Resolver = z.string().regex(RESOLVER, { message: RESOLVER_FORM });
 
 const Port = z.number().int().min(0).max(65535);
 const Duration = z.number().int().positive();
@@ -124,7 +126,7 @@ export const ConfigSchema = z
     dns: z
       .strictObject({
         /** Empty: the system's resolvers. */
-        servers: z.array(Resolver).max(10).default([]),
+        servers: z.array(Resolver).max(MAX_RESOLVERS).default([]),
       })
       .prefault({}),
     transport: z
@@ -133,8 +135,8 @@ export const ConfigSchema = z
         heloName: z
           .string()
           .min(1)
-          .max(255)
-          .regex(/^[A-Za-z0-9.-]+$/, { message: 'a host name' })
+          .max(MAX_HELO_NAME_LENGTH)
+          .regex(HELO_NAME, { message: 'a host name' })
           .optional(),
         /** Probes running at once across all checks: protects this machine and the recipients' servers. */
         maxConcurrentProbes: z.number().int().min(1).max(1000).default(64),
