@@ -21,18 +21,13 @@ let dir: string;
 let ourCa: string;
 let server: tls.Server;
 
-const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+/** Runs openssl in the test's directory; `command` is split at spaces (no argument here holds one). */
+const openssl = (command: string, ...more: string[]) =>
+  execFileSync('openssl', [...command.split(' '), ...more], { cwd: dir, stdio: 'pipe' });
 
-/** A self-signed RSA CA with this subject (`/C=../O=../CN=..`), as ca.crt and ca.key under `name`. */
+/** A self-signed RSA CA with this subject (`/C=../O=../CN=..`), as `name`.crt and `name`.key. */
 function makeCa(name: string, subject: string): string {
-  openssl(
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', subject].concat([
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-    ]),
-  );
+  openssl(`req -x509 -newkey rsa:2048 -nodes -days 1 -keyout ${name}.key -out ${name}.crt -subj`, subject);
   return readFileSync(join(dir, `${name}.crt`), 'utf8');
 }
 
@@ -45,26 +40,10 @@ function makeLeaf(ca: string, host: string): { key: string; cert: string } {
     `subjectAltName=DNS:${host}\nauthorityKeyIdentifier=none\nsubjectKeyIdentifier=none\n`,
   );
   openssl(
-    ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'].concat([
-      '-subj',
-      `/CN=${host}`,
-      '-keyout',
-      `${host}.key`,
-      '-out',
-      `${host}.csr`,
-    ]),
+    `req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ${host}.key -out ${host}.csr -subj /CN=${host}`,
   );
   openssl(
-    ['x509', '-req', '-in', `${host}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`].concat([
-      '-set_serial',
-      '1',
-      '-days',
-      '1',
-      '-extfile',
-      `${host}.ext`,
-      '-out',
-      `${host}.crt`,
-    ]),
+    `x509 -req -in ${host}.csr -CA ${ca}.crt -CAkey ${ca}.key -set_serial 1 -days 1 -extfile ${host}.ext -out ${host}.crt`,
   );
   return {
     key: readFileSync(join(dir, `${host}.key`), 'utf8'),

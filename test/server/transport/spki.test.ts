@@ -16,28 +16,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+/** Runs openssl in the test's directory; `command` is split at spaces (no argument here holds one). */
+const openssl = (command: string) => execFileSync('openssl', command.split(' '), { cwd: dir, stdio: 'pipe' });
 
 /** A self-signed certificate for `keyArgs` (openssl req -newkey …): v3, or v1 when `v1` is set. */
-function certificate(name: string, keyArgs: string[], v1 = false): X509Certificate {
-  const request = ['-newkey', ...keyArgs, '-nodes', '-subj', `/CN=${name}.example`, '-keyout', `${name}.key`];
+function certificate(name: string, keyArgs: string, v1 = false): X509Certificate {
+  const request = `-newkey ${keyArgs} -nodes -subj /CN=${name}.example -keyout ${name}.key`;
   if (v1) {
     // `x509 -req` without extensions writes a version 1 certificate: no [0] version field.
-    openssl(['req', '-new', ...request, '-out', `${name}.csr`]);
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-key',
-      `${name}.key`,
-      '-days',
-      '1',
-      '-out',
-      `${name}.crt`,
-    ]);
+    openssl(`req -new ${request} -out ${name}.csr`);
+    openssl(`x509 -req -in ${name}.csr -key ${name}.key -days 1 -out ${name}.crt`);
   } else {
-    openssl(['req', '-x509', ...request, '-days', '1', '-out', `${name}.crt`]);
+    openssl(`req -x509 ${request} -days 1 -out ${name}.crt`);
   }
   return new X509Certificate(readFileSync(join(dir, `${name}.crt`)));
 }
@@ -46,23 +36,23 @@ const exported = (cert: X509Certificate) => cert.publicKey.export({ type: 'spki'
 
 describe('subjectPublicKeyInfo', () => {
   it.each([
-    ['RSA 2048', ['rsa:2048']],
-    ['EC P-256', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']],
-    ['EC P-384', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-384']],
-    ['Ed25519', ['ed25519']],
+    ['RSA 2048', 'rsa:2048'],
+    ['EC P-256', 'ec -pkeyopt ec_paramgen_curve:P-256'],
+    ['EC P-384', 'ec -pkeyopt ec_paramgen_curve:P-384'],
+    ['Ed25519', 'ed25519'],
   ])('RFC 5280 §4.1: the %s key of a v3 certificate, as OpenSSL exports it', (name, keyArgs) => {
     const cert = certificate(name.replace(/\W/g, ''), keyArgs);
     expect(subjectPublicKeyInfo(cert.raw).equals(exported(cert))).toBe(true);
   });
 
   it('RFC 5280 §4.1.2.1: a v1 certificate, which has no version field', () => {
-    const cert = certificate('v1', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], true);
-    expect(openssl(['x509', '-in', 'v1.crt', '-noout', '-text']).toString()).toMatch(/Version: 1 \(0x0\)/);
+    const cert = certificate('v1', 'ec -pkeyopt ec_paramgen_curve:P-256', true);
+    expect(openssl('x509 -in v1.crt -noout -text').toString()).toMatch(/Version: 1 \(0x0\)/);
     expect(subjectPublicKeyInfo(cert.raw).equals(exported(cert))).toBe(true);
   });
 
   it('every truncation of a certificate is CERT_DER_UNREADABLE, never a read past the end', () => {
-    const { raw } = certificate('cut', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
+    const { raw } = certificate('cut', 'ec -pkeyopt ec_paramgen_curve:P-256');
     for (let length = 0; length < raw.length; length++) {
       expect(() => subjectPublicKeyInfo(raw.subarray(0, length))).toThrow(
         expect.objectContaining({ code: 'CERT_DER_UNREADABLE' }),
