@@ -68,6 +68,7 @@ export class SmtpConnection {
   private wake: (() => void) | undefined;
   private connected = false;
   private secured = false;
+  private firstOverTls = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onAbort = () => this.abort();
 
@@ -101,7 +102,15 @@ export class SmtpConnection {
       );
       return Promise.reject(failure);
     }
-    this.socket.write(`${line}\r\n`);
+    const send = () => {
+      if (!this.socket.destroyed) this.socket.write(`${line}\r\n`);
+    };
+    // Written in the turn the handshake ends, the first command over TLS leaves with the client's Finished, and
+    // Postfix answers it only ~40 ms later: its session tickets, not yet acknowledged, hold the reply back
+    // (Nagle's algorithm) until our delayed ACK. Written one turn later, it goes out alone and is answered at once.
+    if (this.firstOverTls) setImmediate(send);
+    else send();
+    this.firstOverTls = false;
     return this.readReply(phase, ms);
   }
 
@@ -119,10 +128,7 @@ export class SmtpConnection {
     secure.once('secureConnect', () => this.notify(() => (this.secured = true)));
     secure.on('data', this.onData);
     await this.waitFor('tls', ms, () => this.secured || undefined);
-    // Written in the turn the handshake ends, the next command leaves with the client's Finished, and Postfix
-    // answers it only ~40 ms later: its session tickets, not yet acknowledged, hold the reply back (Nagle's
-    // algorithm) until our delayed ACK. Written one turn later, it goes out on its own and is answered at once.
-    await new Promise(setImmediate);
+    this.firstOverTls = true;
     return secure;
   }
 
