@@ -11,24 +11,27 @@ import { prefetch } from '../addin/state';
 import { Pane } from '../addin/ui/Pane';
 import { officeDialogSignIn, type OfficeDialogApi } from './auth/dialog-sign-in';
 import { nestedAppAuth } from './auth/naa';
-import { outlookSignIn } from './auth/outlook-sign-in';
+import { outlookSignIn, signInSettingsAskedEarly } from './auth/outlook-sign-in';
 import { addinConfig } from './config';
 import { createOfficeHost } from './office-host';
 import { hasOutlookItem, showOutsideOutlook } from './outside-outlook';
 import { randomHex } from '../addin/random-hex';
+
+const config = addinConfig();
+// Asked while Office gets ready: every request the pane makes waits for it.
+const signInSettings = signInSettingsAskedEarly(config);
 
 void Office.onReady(() => {
   if (!hasOutlookItem(Office))
     return showOutsideOutlook(
       'Sendguard works inside Outlook: open it with the Sendguard button of a message you are writing.',
     );
-  const config = addinConfig();
   const host = createOfficeHost(Office);
   const dialog = officeDialogSignIn(
     Office as unknown as OfficeDialogApi,
     `${config.backendUrl}/addin/signin.html`,
   );
-  const signIn = outlookSignIn(Office, config, nestedAppAuth, dialog);
+  const signIn = outlookSignIn(Office, config, nestedAppAuth, dialog, signInSettings);
   /**
    * Loaded on first use, like openpgp.js: most messages never go through secure pickup. The upload signs in as
    * every other request does, with a token had at the time.

@@ -12,6 +12,7 @@ import {
   type Identity,
 } from '../../addin/backend';
 import { pagePolicyStore, pageStorage } from '../../addin/policy-store';
+import type { SignInSettings } from '../../core/sign-in';
 import type { NestedAppAuth } from './naa';
 import { signInChain, type DialogSignIn, type OfficeForSignIn, type SignIn } from './token-chain';
 
@@ -27,15 +28,37 @@ export interface OutlookSignIn extends SignIn {
   whoAmI: () => Promise<Identity>;
 }
 
+/** GET /api/v1/sign-in of this deployment. */
+const askSettings = (config: BackendConnection) => () =>
+  fetchSignInSettings({ baseUrl: config.backendUrl, deadlineMs: SETTINGS_DEADLINE_MS });
+
+/**
+ * GET /api/v1/sign-in asked now, before Office is ready (which takes a while in Outlook), for the first caller;
+ * later callers ask anew (the token chain keeps the answer it had, and asks again after a failure).
+ */
+export function signInSettingsAskedEarly(config: BackendConnection): () => Promise<SignInSettings> {
+  const ask = askSettings(config);
+  let early: Promise<SignInSettings> | undefined = ask();
+  // A failure is the first caller's to meet; until one asks, it must not surface as unhandled.
+  early.catch(() => undefined);
+  return () => {
+    const asked = early ?? ask();
+    early = undefined;
+    return asked;
+  };
+}
+
+/** `settings`: how the sign-in settings are asked (signInSettingsAskedEarly), GET /api/v1/sign-in by default. */
 export function outlookSignIn(
   office: OfficeForSignIn,
   config: BackendConnection,
   naa: NestedAppAuth | undefined,
   dialog?: DialogSignIn,
+  settings: () => Promise<SignInSettings> = askSettings(config),
 ): OutlookSignIn {
   const signIn = signInChain({
     office,
-    settings: () => fetchSignInSettings({ baseUrl: config.backendUrl, deadlineMs: SETTINGS_DEADLINE_MS }),
+    settings,
     ...(naa ? { naa } : {}),
     ...(dialog ? { dialog } : {}),
     ...(config.token ? { apiToken: config.token } : {}),
