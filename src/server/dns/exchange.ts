@@ -78,7 +78,8 @@ function udpExchange(
 ): Promise<DnsResponse | undefined> {
   const what = `${serverLabel(server)} over UDP`;
   return underDeadline(what, limits, ({ resolve, reject }) => {
-    const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+    // isIP tries IPv4 first; isIPv6 alone would compile Node's large IPv6 pattern even for an IPv4 server.
+    const socket = dgram.createSocket(net.isIP(server.host) === 6 ? 'udp6' : 'udp4');
     socket.on('error', (error) => reject(new DnsNetworkError(`${what}: ${error.message}`, error)));
     socket.on('message', (message) => {
       try {
@@ -145,5 +146,5 @@ function frameReader(onMessage: (message: Buffer) => void): (chunk: Buffer) => v
 }
 
 export function serverLabel(server: DnsServer): string {
-  return net.isIPv6(server.host) ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  return net.isIP(server.host) === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
