@@ -1,5 +1,5 @@
 /**
- * The assess answer as JSON text, exactly as Fastify's serializer writes it from the `AssessAnswer` response
+ * The assess answer as JSON, exactly as Fastify's serializer writes it from the `AssessAnswer` response
  * schema: only the fields the schema names, its required fields first and then the optional ones, each group in
  * the schema's order, absent fields left out.
  *
@@ -81,22 +81,37 @@ function sameRecipient(a: AssessedRecipient, b: AssessedRecipient): boolean {
   );
 }
 
-/** A writer with its own memory of recipients' JSON, bounded in entries and in total length. */
-export function assessAnswerWriter(): (answer: AssessAnswer) => string {
-  const written = new BoundedCache<string, { recipient: AssessedRecipient; json: string }>({
+const COMMA = Buffer.from(',');
+
+/**
+ * A writer with its own memory of recipients' JSON, bounded in entries and in total length. It writes bytes: a
+ * kept recipient is copied into the answer as it is, not encoded again.
+ */
+export function assessAnswerWriter(): (answer: AssessAnswer) => Buffer {
+  const written = new BoundedCache<string, { recipient: AssessedRecipient; json: Buffer }>({
     maxEntries: 10_000,
     maxSize: 32 * 1024 * 1024,
     sizeOf: ({ json }) => json.length,
   });
-  const recipient = (r: AssessedRecipient): string => {
+  const recipient = (r: AssessedRecipient): Buffer => {
     const kept = written.get(r.input);
     if (kept && sameRecipient(kept.recipient, r)) return kept.json;
-    const json = recipientJson(r);
+    const json = Buffer.from(recipientJson(r));
     written.set(r.input, { recipient: r, json });
     return json;
   };
-  return (answer) =>
-    `{"policyVersion":${text(answer.policyVersion)},"partial":${answer.partial},` +
-    `"recipients":[${answer.recipients.map(recipient).join(',')}],` +
-    `"invalid":[${answer.invalid.map((i) => fields(i, ['input', 'reason'])).join(',')}]}`;
+  return (answer) => {
+    const parts: Buffer[] = [
+      Buffer.from(
+        `{"policyVersion":${text(answer.policyVersion)},"partial":${answer.partial},"recipients":[`,
+      ),
+    ];
+    answer.recipients.forEach((r, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(recipient(r));
+    });
+    const invalid = answer.invalid.map((i) => fields(i, ['input', 'reason'])).join(',');
+    parts.push(Buffer.from(`],"invalid":[${invalid}]}`));
+    return Buffer.concat(parts);
+  };
 }

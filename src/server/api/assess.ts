@@ -68,7 +68,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
         signal: deadline.signal(),
         log: request.log,
       });
-      // JSON text is sent as it is; the response schema above still describes it, for the OpenAPI document.
+      // The JSON is sent as it is; the response schema above still describes it, for the OpenAPI document.
       return reply.type(JSON_TYPE).send(writeAnswer({ policyVersion: version, ...result }));
     },
   );

@@ -20,6 +20,12 @@ function formatLabels(labels: Labels): string {
   return text === '' ? '' : `${text}}`;
 }
 
+/** Label names, then values, down to the series of that label set. */
+interface LabelPath<Series> {
+  series?: Series;
+  next: Map<string, Map<string, LabelPath<Series>>>;
+}
+
 /** Series are keyed by their rendered labels, which also fixes their order in the output. */
 abstract class Metric<Series> {
   protected readonly series = new Map<string, { labels: Labels; value: Series }>();
@@ -30,7 +36,27 @@ abstract class Metric<Series> {
     private readonly type: 'counter' | 'histogram',
   ) {}
 
+  /**
+   * The series found again by label name and value, without rendering the labels: an assess call counts a few
+   * dozen times. Label sets are bounded (see `Metrics`), so the paths are too.
+   */
+  private readonly found: LabelPath<Series> = { next: new Map() };
+
   protected seriesFor(labels: Labels, initial: () => Series): Series {
+    let path = this.found;
+    for (const name in labels) {
+      let byValue = path.next.get(name);
+      if (!byValue) path.next.set(name, (byValue = new Map()));
+      const value = labels[name]!;
+      let next = byValue.get(value);
+      if (!next) byValue.set(value, (next = { next: new Map() }));
+      path = next;
+    }
+    path.series ??= this.rendered(labels, initial);
+    return path.series;
+  }
+
+  private rendered(labels: Labels, initial: () => Series): Series {
     const key = formatLabels(labels);
     let entry = this.series.get(key);
     if (!entry) {
