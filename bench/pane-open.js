@@ -80,11 +80,28 @@ function origin(entry, status) {
 }
 
 /**
- * Opens the try-it page for `to` in `context` and waits for the full list. Returns the time to the first badge
- * and to the full list (ms from navigation start) and each request the page made, in order.
+ * Where the sender sits: on the service's machine (loopback), or across an office network to it, as Chromium's
+ * DevTools emulate one (each request's answer delayed by the round trip, the bytes by the line's rate).
  */
-async function openPane(context, service, to) {
+const NETWORKS = {
+  loopback: undefined,
+  office: {
+    about: '40 ms round trip, 20 Mbit/s down, 5 Mbit/s up',
+    conditions: { offline: false, latency: 40, downloadThroughput: 20e6 / 8, uploadThroughput: 5e6 / 8 },
+  },
+};
+
+/**
+ * Opens the try-it page for `to` in `context` over `network` (NETWORKS) and waits for the full list. Returns the
+ * time to the first badge and to the full list (ms from navigation start) and each request the page made, in order.
+ */
+async function openPane(context, service, to, network) {
   const page = await context.newPage();
+  if (network) {
+    const devtools = await context.newCDPSession(page);
+    await devtools.send('Network.enable');
+    await devtools.send('Network.emulateNetworkConditions', network.conditions);
+  }
   const statuses = new Map();
   page.on('response', (response) => statuses.set(response.url(), response.status()));
   try {
@@ -145,4 +162,4 @@ function formatRequests(requests) {
   ].join('\n');
 }
 
-module.exports = { completionWatch, startService, openPane, formatRequests };
+module.exports = { NETWORKS, completionWatch, startService, openPane, formatRequests };

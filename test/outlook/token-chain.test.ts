@@ -548,3 +548,35 @@ describe('what the sender is told, and what the failure log keeps', () => {
     },
   );
 });
+
+describe('MSAL loads while the service is asked how to sign in', () => {
+  /** A chain whose settings answer only when told, with an NAA that counts its warm-ups. */
+  function warming(nestedAppAuth: boolean) {
+    let answer: (settings: SignInSettings) => void = () => undefined;
+    const settings = new Promise<SignInSettings>((resolve) => (answer = resolve));
+    const warmed: string[] = [];
+    const naa: NestedAppAuth = {
+      ...fakeNaa([], async () => 'naa-token'),
+      warmUp: () => void warmed.push('warm-up'),
+    };
+    const office = outlook([], { nestedAppAuth, sso: async () => 'sso-token' });
+    const signIn = signInChain({ office, settings: () => settings, naa, apiToken: 'sg_api' });
+    return { signIn, warmed, answer };
+  }
+
+  test('where the host has nested app authentication: before the answer', async () => {
+    const { signIn, warmed, answer } = warming(true);
+    const token = signIn.token();
+    expect(warmed).toEqual(['warm-up']);
+    answer({ entra: ENTRA });
+    await expect(token).resolves.toBe('naa-token');
+  });
+
+  test('where it has not: MSAL stays unloaded', async () => {
+    const { signIn, warmed, answer } = warming(false);
+    const token = signIn.token();
+    answer({ entra: null });
+    await expect(token).resolves.toBe('sg_api');
+    expect(warmed).toEqual([]);
+  });
+});

@@ -18,6 +18,8 @@ export interface NestedAppAuth {
   silent(entra: EntraSignIn, options?: { forceRefresh?: boolean }): Promise<string>;
   /** The host's own sign-in prompt (MSAL's popup, which the host shows). */
   interactive(entra: EntraSignIn): Promise<string>;
+  /** Starts loading what a sign-in needs, while the service is asked how to sign in; failures wait for the use. */
+  warmUp?(): void;
 }
 
 /** The part of an MSAL client this uses. */
@@ -28,10 +30,9 @@ export type NaaClientFactory = (configuration: Configuration) => Promise<NaaClie
 
 /**
  * MSAL, loaded on first use: a service signing in with API tokens never needs it, and it is a quarter of the
- * pane's script, which every opening would otherwise read before showing anything. Fetched ahead while the
- * browser is idle (prefetch), so that a service with Entra sign-in does not wait for it after asking how to sign in.
+ * pane's script, which every opening would otherwise read before showing anything.
  */
-const loadMsal = () => import(/* webpackChunkName: "msal", webpackPrefetch: true */ '@azure/msal-browser');
+const loadMsal = () => import(/* webpackChunkName: "msal" */ '@azure/msal-browser');
 
 /** MSAL's nestable client, refusing the standard client MSAL falls back to without a bridge. */
 export const msalNaaClient: NaaClientFactory = async (configuration) => {
@@ -122,6 +123,7 @@ export function nestedAppAuthWith(createClient: NaaClientFactory): NestedAppAuth
         }),
       ),
     interactive: (entra) => acquire(entra, (client) => client.acquireTokenPopup({ scopes: entra.scopes })),
+    warmUp: () => void loadMsal().catch(() => undefined),
   };
 }
 

@@ -126,6 +126,8 @@ export function signInChain(deps: SignInDeps): SignIn {
 
   const silently = () =>
     silentFlight.run('token', async (): Promise<string | undefined> => {
+      // Where NAA may serve, MSAL loads while the settings are asked, not after.
+      naa()?.warmUp?.();
       const { entra } = await settings();
       if (!entra) return deps.apiToken;
       if (held && held.expiresAt - EXPIRY_MARGIN_MS > now()) return held.token;
