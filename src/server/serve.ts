@@ -101,24 +101,24 @@ function services(
 }
 
 /**
- * The store with the caches the send path reads for every recipient, and (PostgreSQL) the API tokens every request
- * looks up, held in memory too, each entry dropped when another node changes or deletes it. Closing it stops listening, then closes the store.
+ * The store with the caches the send path reads for every recipient, and the API tokens every request looks up,
+ * held in memory too, each entry dropped when another node changes or deletes it. Closing it stops listening, then closes the store.
  */
 function withMemoryFronts(store: ServiceStore): ServiceStore {
   const { changes } = store;
   const keyVerdicts = withMemoryFront(store.keyVerdicts, { changes, cache: 'keyVerdicts' });
   const transportReports = withMemoryFront(store.transportReports, { changes, cache: 'transportReports' });
-  // With SQLite a token lookup is no round trip, and the CLI revokes in another process that announces nothing.
-  const tokens = store.kind === 'postgres' ? withTokenFront(store.tokens, changes) : undefined;
+  // SQLite's feed asks the file whether the CLI wrote it (a revocation, from another process) before each lookup.
+  const tokens = withTokenFront(store.tokens, changes);
   return {
     ...store,
     keyVerdicts,
     transportReports,
-    tokens: tokens ?? store.tokens,
+    tokens,
     close: async () => {
       keyVerdicts.stopListening();
       transportReports.stopListening();
-      tokens?.stopListening();
+      tokens.stopListening();
       await store.close();
     },
   };

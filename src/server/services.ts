@@ -14,6 +14,11 @@ export interface LookupOptions {
 export interface TransportService {
   /** `domain` is a lower-case A-label. Resolves to an assessment; `unknown` rather than a rejection when unsure. */
   assess(domain: string, opts: LookupOptions): Promise<DomainAssessment>;
+  /**
+   * The assessment `assess` would give at once from what is held in memory, without waiting; undefined when it
+   * has to look further (a store, a check). The send path asks this first for every recipient's domain.
+   */
+  kept?(domain: string): DomainAssessment | undefined;
 }
 
 /** What accepting a changed key came to: the key now pinned, or the key found now is not the one shown. */
@@ -23,6 +28,8 @@ export type KeyAcceptance =
 export interface KeyService {
   /** `address` is normalised (`readRecipients`); the assessment carries `armoredKey` when a key was found. */
   lookup(address: string, opts: LookupOptions): Promise<KeyAssessment>;
+  /** The assessment `lookup` would give at once from what is held in memory, without waiting; else undefined. */
+  kept?(address: string): KeyAssessment | undefined;
   /**
    * A sender (or admin) confirms the key shown as `changed`: the address is looked up afresh, and `fingerprint`
    * is pinned, accepted `by` the caller, only when the key found now is valid and has exactly that fingerprint.

@@ -16,7 +16,14 @@ import type { SignInProvider } from '../../core/escrow/wire';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
 import type { SignInDirectory } from '../escrow/sign-in-directory';
 import { BoundedCache } from '../store/bounded-cache';
-import { boundedDomainAssessment, boundedKeyAssessment, withoutArmor, type LookupDeps } from './lookups';
+import {
+  boundedDomainAssessment,
+  boundedKeyAssessment,
+  keptDomainAssessment,
+  keptKeyAssessment,
+  withoutArmor,
+  type LookupDeps,
+} from './lookups';
 
 const STILL_CHECKING = 'still being checked; ask again shortly';
 
@@ -72,29 +79,34 @@ function parseEntry(input: string): Parsed {
 }
 
 /**
- * Checks started at once, each kept under its key once it settles. `within(ms)` waits until every one has settled
- * or `ms` has passed, whichever comes first, with one timer however many checks there are.
+ * Checks asked for at once, each kept under its key once it settles: at once with what the service holds in
+ * memory (a warm answer waits on no promise), else when the check it starts settles. `within(ms)` waits until
+ * every check started has settled or `ms` has passed, whichever comes first, with one timer however many there are.
  */
 class Checks<T> {
   readonly settled = new Map<string, T>();
-  private readonly started = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<void>>();
 
-  /** Starts `check` for `key` unless it was started already. */
-  start(key: string, check: () => Promise<T>): void {
-    if (!this.started.has(key))
-      this.started.set(
+  /** Settles `key` with what `kept` holds, else starts `check` for it; once per key. */
+  start(key: string, kept: () => T | undefined, check: () => Promise<T>): void {
+    if (this.settled.has(key) || this.running.has(key)) return;
+    const value = kept();
+    if (value !== undefined) this.settled.set(key, value);
+    else
+      this.running.set(
         key,
-        check().then((value) => void this.settled.set(key, value)),
+        check().then((found) => void this.settled.set(key, found)),
       );
   }
 
   /** Started and not settled yet. */
   pending(key: string): boolean {
-    return this.started.has(key) && !this.settled.has(key);
+    return this.running.has(key) && !this.settled.has(key);
   }
 
   get done(): boolean {
-    return this.settled.size === this.started.size;
+    for (const key of this.running.keys()) if (!this.settled.has(key)) return false;
+    return true;
   }
 
   async within(ms: number): Promise<void> {
@@ -104,12 +116,14 @@ class Checks<T> {
       timer = setTimeout(resolve, ms);
     });
     try {
-      await Promise.race([Promise.all(this.started.values()), expired]);
+      await Promise.race([Promise.all(this.running.values()), expired]);
     } finally {
       clearTimeout(timer);
     }
   }
 }
+
+const orNull = <T>(value: T | undefined): T | null => value ?? null;
 
 /** One turn of the event loop: what is asked alongside the others and answers from memory has settled by then. */
 const oneTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -132,25 +146,41 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const keys = new Checks<KeyAssessment>();
   // Per address: a provider a domain names by WebFinger speaks for one account only. The directory keeps what
   // holds for a whole domain (configured, built in) per domain, so this costs no extra lookups there.
-  const signIns = new Checks<SignInProvider | undefined>();
+  // null: the directory names no provider.
+  const signIns = new Checks<SignInProvider | null>();
   for (const { address, domain, key } of valid) {
     let isInternalDomain = internal.get(domain);
     if (isInternalDomain === undefined) {
       isInternalDomain = isInternal(domain, deps.policy);
       internal.set(domain, isInternalDomain);
     }
-    if (!isInternalDomain) domains.start(domain, () => boundedDomainAssessment(domain, deps));
-    keys.start(key, () => boundedKeyAssessment(address, deps));
+    if (!isInternalDomain)
+      domains.start(
+        domain,
+        () => keptDomainAssessment(domain, deps),
+        () => boundedDomainAssessment(domain, deps),
+      );
+    keys.start(
+      key,
+      () => keptKeyAssessment(address, deps),
+      () => boundedKeyAssessment(address, deps),
+    );
     if (!isInternalDomain && deps.signIn) {
       const { signIn } = deps;
       // A directory that fails knows no provider: the recipient can still pick up with a mailed code.
-      signIns.start(key, () => signIn.providerFor(key, { signal }).catch(() => undefined));
+      signIns.start(
+        key,
+        () => signIn.known?.(key),
+        () => signIn.providerFor(key, { signal }).then(orNull, () => null),
+      );
     }
   }
   // One deadline for the domain and the key checks, the caller's, not one per check.
-  const started = deps.clock.monotonic();
-  await domains.within(deps.assessDeadlineMs);
-  await keys.within(Math.max(0, deps.assessDeadlineMs - (deps.clock.monotonic() - started)));
+  if (!domains.done || !keys.done) {
+    const started = deps.clock.monotonic();
+    await domains.within(deps.assessDeadlineMs);
+    await keys.within(Math.max(0, deps.assessDeadlineMs - (deps.clock.monotonic() - started)));
+  }
   // Asked alongside the others; by now its share of the deadline has passed too, but for answers from memory.
   if (!signIns.done) await oneTurn();
 
@@ -185,7 +215,7 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     const isInternalDomain = internal.get(domain) as boolean;
     const transport = isInternalDomain ? undefined : transportOf(domain);
     if (signIns.pending(key)) partial = true;
-    const signIn = signIns.settled.get(key);
+    const signIn = signIns.settled.get(key) ?? undefined;
     return {
       input,
       address,

@@ -38,6 +38,22 @@ async function bounded<T extends { verdict: string }>(
   }
 }
 
+/** What `check` answers at once from memory, counted as its outcome; undefined when it has to be run. */
+function counted<T extends { verdict: string }>(
+  check: 'transport' | 'key',
+  kept: T | undefined,
+  deps: LookupDeps,
+): T | undefined {
+  if (kept !== undefined) deps.metrics.probeOutcomes.inc({ check, verdict: kept.verdict });
+  return kept;
+}
+
+export const keptDomainAssessment = (domain: string, deps: LookupDeps) =>
+  counted('transport', deps.transport.kept?.(domain), deps);
+
+export const keptKeyAssessment = (address: string, deps: LookupDeps) =>
+  counted('key', deps.keys.kept?.(address), deps);
+
 export function boundedDomainAssessment(domain: string, deps: LookupDeps): Promise<DomainAssessment> {
   return bounded<DomainAssessment>(
     'transport',

@@ -12,9 +12,14 @@ import type { SignInFlow } from './sign-in/flow';
 export interface SignInDirectory {
   /** The provider for this address (a `mailboxKey` form), or undefined; never throws, and gives up with `signal`. */
   providerFor(address: string, options?: { signal?: AbortSignal }): Promise<SignInProvider | undefined>;
+  /**
+   * What `providerFor` would answer at once from what it holds, without waiting: the provider, null for none, or
+   * undefined when only `providerFor` can tell. The assess call asks this first for every recipient.
+   */
+  known?(address: string): SignInProvider | null | undefined;
   /** How recipients sign in with the providers it names; without it, the sign-in routes are not offered. */
   readonly flow?: SignInFlow;
 }
 
 /** Where no provider is configured, built in or discoverable. */
-export const NO_SIGN_IN: SignInDirectory = { providerFor: async () => undefined };
+export const NO_SIGN_IN: SignInDirectory = { providerFor: async () => undefined, known: () => null };

@@ -10,7 +10,7 @@ import { untilAborted } from '../net/until-aborted';
 import type { KeyAcceptance, KeyService, LookupOptions } from '../services';
 import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { SingleFlight } from '../../core/single-flight';
-import type { Pin, VerdictCache } from '../store/store';
+import type { CacheEntry, Pin, VerdictCache } from '../store/store';
 import { asPinned } from './decide';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 import { pinKey } from './pins';
@@ -56,7 +56,7 @@ export class CachingKeyService implements KeyService {
     // The send path asks for every recipient of every message, mostly of answers kept. Callers hand over parsed
     // addresses, whose comparison form needs no second parse; one not in normal form is parsed, then looked up.
     const quick = canonicalMailboxKey(address);
-    const kept = quick === undefined ? undefined : await this.fresh(quick);
+    const kept = quick === undefined ? undefined : (this.held(quick) ?? (await this.fresh(quick)));
     if (kept) return kept;
     const normalized = parseAddress(address).address;
     const key = canonicalMailboxKey(normalized) as string;
@@ -70,10 +70,23 @@ export class CachingKeyService implements KeyService {
     }));
   }
 
+  kept(address: string): KeyAssessment | undefined {
+    const quick = canonicalMailboxKey(address);
+    return quick === undefined ? undefined : this.held(quick);
+  }
+
+  /** The answer for `key` held in memory while it is fresh, without waiting on the store. */
+  private held(key: string): KeyAssessment | undefined {
+    return this.unexpired(this.cache.peek?.(key));
+  }
+
   /** The kept answer for `key` while it is fresh. */
   private async fresh(key: string): Promise<KeyAssessment | undefined> {
-    const cached = await this.cache.get(key);
-    return cached !== undefined && cached.expiresAt > this.clock.now() ? cached.value : undefined;
+    return this.unexpired(await this.cache.get(key));
+  }
+
+  private unexpired(entry: CacheEntry<KeyAssessment> | undefined): KeyAssessment | undefined {
+    return entry !== undefined && entry.expiresAt > this.clock.now() ? entry.value : undefined;
   }
 
   async accept(

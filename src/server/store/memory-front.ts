@@ -37,9 +37,11 @@ export function withMemoryFront<T>(
     drop: (key) => front.delete(key),
     dropAll: () => front.prune(() => true),
   });
+  const peek = (key: string) => (reads.trusted ? front.get(key) : undefined);
   return {
+    peek,
     async get(key) {
-      const hit = reads.trusted ? front.get(key) : undefined;
+      const hit = peek(key);
       return (
         hit ??
         reads.readThrough(

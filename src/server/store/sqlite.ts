@@ -6,9 +6,10 @@ import { systemClock, type Clock } from '../../core/clock';
 import { fileBlobStore } from '../escrow/blobs';
 import { sqliteEscrowStore } from '../escrow/sqlite-store';
 import { MIGRATIONS, migrate } from './migrations';
-import { everyTaskRuns, memoryRateCounters, noChanges } from './one-process';
+import { everyTaskRuns, memoryRateCounters } from './one-process';
 import { keyringEntry, type KeyringRow } from './rows';
 import { SqlVerdictCache, sqlPins, sqlTokens } from './sql-records';
+import { otherConnectionsFeed } from './sqlite-changes';
 import { sqliteRunner } from './sql-runner';
 import type { KeyringEntry, KeyringStore, ServiceStore, Settings } from './store';
 import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from './verdict-tables';
@@ -118,7 +119,7 @@ export function openSqliteStore(dataDir: string, clock: Clock = systemClock): Sq
     settings: sqliteSettings(db),
     rateCounters: memoryRateCounters(),
     exclusive: everyTaskRuns,
-    changes: noChanges,
+    changes: otherConnectionsFeed(db),
     escrow: sqliteEscrowStore(db),
     escrowBlobs: fileBlobStore(join(dataDir, ESCROW_BLOBS_DIR)),
     close: async () => {

@@ -18,6 +18,11 @@ export interface CacheEntry<T> {
 /** Assessments kept until they expire. An expired entry is still returned: the caller's clock decides. */
 export interface VerdictCache<T> {
   get(key: string): Promise<CacheEntry<T> | undefined>;
+  /**
+   * The entry held in memory for `key`, without waiting: only a memory front has one, and only while it may trust
+   * what it holds. Undefined does not mean absent: `get` then asks the store.
+   */
+  peek?(key: string): CacheEntry<T> | undefined;
   put(key: string, value: T, expiresAt: number): Promise<void>;
   delete(key: string): Promise<void>;
   /** Removes entries that expired before `now`; returns how many. */
@@ -129,6 +134,12 @@ export interface ChangeFeed {
    * held in memory may be trusted until the reset that follows. Always true for a store only one process uses.
    */
   readonly live: boolean;
+  /**
+   * A feed that learns of other writers by asking rather than being told (SQLite: another process, the CLI, wrote
+   * the file) asks now, and tells what it learns as a reset. A memory front whose answers must follow such writes at
+   * once (API tokens: a revocation) calls this before trusting what it holds; pushed feeds have none.
+   */
+  catchUp?(): void;
 }
 
 /** Fixed-window hit counters (rate limits) shared by every node. Keys carry their limiter's prefix. */

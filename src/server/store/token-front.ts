@@ -4,7 +4,8 @@
  * token) always goes to the store, so guesses cannot fill memory. A token revoked or inserted anywhere is dropped
  * here: through this front on this node, through the change feed (cache `tokens`, key = the token's id) from
  * another node, and everything is dropped when the feed may have missed changes (a reconnect); while the feed is
- * not live, every lookup goes to the store.
+ * not live, every lookup goes to the store. A feed that has to ask whether others wrote (SQLite, which the command
+ * line writes from another process) is asked before every lookup, so a revocation there is refused at once too.
  */
 import { BoundedCache } from './bounded-cache';
 import { ReadGuard } from './read-guard';
@@ -21,6 +22,7 @@ export function withTokenFront(inner: TokenStore, changes: ChangeFeed, maxEntrie
   const stopListening = reads.follow('tokens', { drop: forget, dropAll: () => byHash.prune(() => true) });
   return {
     async findByHash(hash) {
+      changes.catchUp?.();
       const held = reads.trusted ? byHash.get(hash) : undefined;
       // Changes name the token by id: a lookup that a revocation of this token overtook is not kept.
       return (

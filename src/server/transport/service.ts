@@ -23,6 +23,8 @@ export const PROBES_AT_ONCE_PER_CHECK = 10;
 /** Where reports are kept between checks: only unexpired ones are answered. Asynchronous: it may be a database. */
 export interface ReportCache {
   get(domain: string): Promise<TransportReport | undefined>;
+  /** The unexpired report held in memory, without waiting; undefined when only `get` can tell. */
+  peek?(domain: string): TransportReport | undefined;
   set(domain: string, report: TransportReport, expiresAt: number): Promise<void>;
 }
 
@@ -47,8 +49,12 @@ export class MemoryReportCache implements ReportCache {
     this.entries = new BoundedCache({ maxEntries, maxSize, sizeOf: (entry) => jsonSize(entry.value) });
   }
 
+  peek(domain: string): TransportReport | undefined {
+    return fresh(this.entries.get(domain), this.clock.now());
+  }
+
   async get(domain: string): Promise<TransportReport | undefined> {
-    const report = fresh(this.entries.get(domain), this.clock.now());
+    const report = this.peek(domain);
     if (!report) this.entries.delete(domain);
     return report;
   }
@@ -65,6 +71,7 @@ export class MemoryReportCache implements ReportCache {
 export function storedReportCache(reports: VerdictCache<TransportReport>, clock: Clock): ReportCache {
   return {
     get: async (domain) => fresh(await reports.get(domain), clock.now()),
+    peek: (domain) => fresh(reports.peek?.(domain), clock.now()),
     set: (domain, report, expiresAt) => reports.put(domain, report, expiresAt),
   };
 }
@@ -95,6 +102,8 @@ export class CachingTransportService implements TransportService {
   private readonly cache: ReportCache;
   private readonly clock: Clock;
   private readonly pool: pLimit.Limit;
+  /** Each report's assessment, made once: the send path asks for the same reports many times a second. */
+  private readonly assessments = new WeakMap<TransportReport, DomainAssessment>();
   readonly stats = { cacheHits: 0, cacheMisses: 0, checks: 0 };
 
   constructor(private readonly options: TransportServiceOptions) {
@@ -147,12 +156,42 @@ export class CachingTransportService implements TransportService {
     }
   }
 
-  /** The report as a wire assessment; a caller that gives up gets `unknown`, and the check runs on for the cache. */
+  /**
+   * The assessment of a report held in memory. Reports are kept under the domain's normal form, so a domain found
+   * as it is given is in that form already and needs no normalising.
+   */
+  kept(domain: string): DomainAssessment | undefined {
+    const report = this.cache.peek?.(domain);
+    if (report === undefined) return undefined;
+    this.options.onCacheLookup?.('hit');
+    this.stats.cacheHits++;
+    return this.assessmentOf(report);
+  }
+
+  private assessmentOf(report: TransportReport): DomainAssessment {
+    let assessment = this.assessments.get(report);
+    if (assessment === undefined) {
+      assessment = toAssessment(report);
+      this.assessments.set(report, assessment);
+    }
+    return assessment;
+  }
+
+  /**
+   * The report as a wire assessment; a caller that gives up gets `unknown`, and the check runs on for the cache.
+   * One held in memory is answered as it is, with nothing to give up on.
+   */
   assess(domain: string, opts: LookupOptions): Promise<DomainAssessment> {
-    return untilAborted(this.report(domain).then(toAssessment), opts.signal, () => ({
-      domain: normalizeDomain(domain),
-      verdict: 'unknown',
-      reasons: ['the transport check was cancelled before it finished'],
-    }));
+    const kept = this.kept(domain);
+    if (kept) return Promise.resolve(kept);
+    return untilAborted(
+      this.report(domain).then((report) => this.assessmentOf(report)),
+      opts.signal,
+      () => ({
+        domain: normalizeDomain(domain),
+        verdict: 'unknown',
+        reasons: ['the transport check was cancelled before it finished'],
+      }),
+    );
   }
 }

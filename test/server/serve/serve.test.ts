@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { createServer, type Server } from '../../../src/server/serve';
 import { openSqliteStore } from '../../../src/server/store/sqlite';
+import { runCli } from '../../helpers/cli';
 import { httpsJson } from '../../helpers/https-json';
 import { bedServerConfig } from '../../helpers/bed-services';
 import { scratchDir, stopAtFileEnd } from '../../helpers/scratch';
@@ -17,10 +18,11 @@ let base: string;
 let senderToken: string;
 let adminToken: string;
 let ca: string;
+let dataDir: string;
 
 beforeAll(async () => {
   const bed = testbed();
-  const dataDir = scratchDir('serve');
+  dataDir = scratchDir('serve');
   const config = bedServerConfig(bed, dataDir, {
     publicUrl: 'https://sendguard.example.org',
     auth: { apiTokens: true },
@@ -147,6 +149,22 @@ describe('the service, assembled', () => {
     expect((await httpsJson(`${base}/metrics`, { ca })).status).toBe(401);
     expect((await httpsJson(`${base}/metrics`, { ca, headers: as(senderToken) })).status).toBe(403);
     expect((await httpsJson(`${base}/healthz`, { ca })).status).toBe(200);
+  });
+
+  test('a token the CLI revokes in the data directory is refused at once, though the service holds it in memory', async () => {
+    // The CLI as an admin runs it on the server's machine: another process, another connection to the file.
+    const env = { SENDGUARD_DATA_DIR: dataDir };
+    const issued = await runCli(['token', 'issue', '--name', 'Leaving'], env);
+    expect(issued.code).toBe(0);
+    const token = issued.stdout.trim();
+    const id = /issued token ([0-9a-f]+)/.exec(issued.stderr)?.[1];
+    const me = () => httpsJson(`${base}/api/v1/me`, { ca, headers: as(token) });
+    // Twice: the second is answered from memory.
+    expect((await me()).status).toBe(200);
+    expect((await me()).status).toBe(200);
+    expect(await runCli(['token', 'revoke', id!], env)).toMatchObject({ code: 0 });
+    expect((await me()).status).toBe(401);
+    expect((await httpsJson(`${base}/api/v1/me`, { ca, headers: as(senderToken) })).status).toBe(200);
   });
 
   test('/metrics counts the checks the services made', async () => {

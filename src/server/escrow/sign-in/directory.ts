@@ -119,6 +119,7 @@ export class OidcDirectory implements SignInDirectory, SignInFlow {
   private readonly addresses: LookupCache<Route>;
   private readonly metadataCache: LookupCache<ProviderMetadata>;
   private readonly registrations: LookupCache<RegisteredClient>;
+  private readonly providers = new WeakMap<Route, SignInProvider>();
 
   constructor(private readonly deps: OidcDirectoryDeps) {
     this.stepDeadlineMs = deps.stepDeadlineMs ?? 15_000;
@@ -153,12 +154,34 @@ export class OidcDirectory implements SignInDirectory, SignInFlow {
   ): Promise<SignInProvider | undefined> {
     try {
       const route = await this.routeFor(address, options.signal);
-      return route && providerOf(route);
+      return route && this.providerOf(route);
     } catch (error) {
       // A caller that gave up has nothing to report: the lookup goes on, and tells of its own failure.
       if (!options.signal?.aborted) this.deps.onLookupError?.(error, domainOf(address));
       return undefined;
     }
+  }
+
+  known(address: string): SignInProvider | null | undefined {
+    const domain = this.domains.peek(domainOf(address));
+    if (domain === undefined) return undefined;
+    let route = domain.value;
+    if (route === PER_ADDRESS) {
+      const own = this.addresses.peek(address);
+      if (own === undefined) return undefined;
+      route = own.value;
+    }
+    return route ? this.providerOf(route) : null;
+  }
+
+  /** A route's provider, made once per route kept: naming an issuer's provider hashes the issuer. */
+  private providerOf(route: Route): SignInProvider {
+    let provider = this.providers.get(route);
+    if (provider === undefined) {
+      provider = providerOf(route);
+      this.providers.set(route, provider);
+    }
+    return provider;
   }
 
   async clientFor(address: string, provider: string, signal: AbortSignal): Promise<OidcClient | undefined> {

@@ -41,14 +41,20 @@ export class LookupCache<T> {
     look: (signal: AbortSignal) => Promise<T | undefined>,
     signal?: AbortSignal,
   ): Promise<T | undefined> {
-    const known = this.kept.get(key);
-    if (known && known.until > this.clock.now()) return known.value;
+    const known = this.peek(key);
+    if (known) return known.value;
     const shared = this.running.run(key, () => this.lookUp(key, look));
     return signal
       ? untilAborted(shared, signal, () => {
           throw signal.reason;
         })
       : shared;
+  }
+
+  /** The answer kept for `key` while it holds, as `{ value }` (undefined: "nothing here"), without looking. */
+  peek(key: string): { value: T | undefined } | undefined {
+    const known = this.kept.get(key);
+    return known && known.until > this.clock.now() ? known : undefined;
   }
 
   private async lookUp(key: string, look: (signal: AbortSignal) => Promise<T | undefined>) {
