@@ -203,3 +203,26 @@ test("a caller who gives up leaves the shared lookup to the others, and its abor
   expect(mxAsked).toEqual(['slow.example']);
   expect(failures).toEqual([]);
 });
+
+test('known: what providerFor would answer from what the directory holds, until it expires; unknown before', async () => {
+  const documents = {
+    [webfingerOf('ana@partner.example')]: jrd('ana@partner.example'),
+    [`${ISSUER}/.well-known/openid-configuration`]: METADATA,
+  };
+  const { directory, clock } = setUp({ microsoft: MICROSOFT }, documents, {
+    'contoso.example': ['contoso-example.mail.protection.outlook.com'],
+  });
+  expect(directory.known('ana@partner.example')).toBeUndefined();
+  expect(directory.known('bob@contoso.example')).toBeUndefined();
+  const discovered = await directory.providerFor('ana@partner.example');
+  const microsoft = await directory.providerFor('bob@contoso.example');
+  expect(directory.known('ana@partner.example')).toEqual(discovered);
+  expect(directory.known('bob@contoso.example')).toEqual(microsoft);
+  // The domain goes per address: another address of it is not known until its own entry is asked for.
+  expect(directory.known('eve@partner.example')).toBeUndefined();
+  expect(await directory.providerFor('eve@partner.example')).toBeUndefined();
+  expect(directory.known('eve@partner.example')).toBeNull();
+  clock.advance(3_600_001);
+  expect(directory.known('ana@partner.example')).toBeUndefined();
+  expect(directory.known('bob@contoso.example')).toBeUndefined();
+});

@@ -160,3 +160,20 @@ test('stopListening ends the subscription', async () => {
   tell({ cache: 'keyVerdicts', key: 'a@example.org' });
   expect((await front.get('a@example.org'))?.value).toBe('valid');
 });
+
+test('peek answers from memory without waiting, and holds nothing while the feed is not live', async () => {
+  const { inner, reads } = store();
+  const { changes, lose, reset } = manualFeed();
+  const front = withMemoryFront(inner, keyVerdicts(changes));
+  expect(front.peek?.('a@example.org')).toBeUndefined();
+  await front.put('a@example.org', 'valid', 1000);
+  expect(front.peek?.('a@example.org')).toEqual({ value: 'valid', expiresAt: 1000 });
+  lose();
+  expect(front.peek?.('a@example.org')).toBeUndefined();
+  reset();
+  // The reset dropped what memory held: only a read from the store brings it back.
+  expect(front.peek?.('a@example.org')).toBeUndefined();
+  await front.get('a@example.org');
+  expect(front.peek?.('a@example.org')).toEqual({ value: 'valid', expiresAt: 1000 });
+  expect(reads).toEqual(['a@example.org']);
+});

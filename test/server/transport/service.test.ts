@@ -67,3 +67,21 @@ test('a report whose cache write fails is answered to every caller sharing its c
   expect(written).toEqual(['example.test']);
   expect(failures).toEqual([{ error: full, domain: 'example.test' }]);
 });
+
+test('a report held in memory is answered at once as one assessment, made once and counted as a cache hit', async () => {
+  const dns = fakeDns({ 'example.test': { MX: [{ preference: 0, exchange: '.' }] } });
+  const lookups: string[] = [];
+  const service = serviceOver(dns, { onCacheLookup: (result) => lookups.push(result) });
+  expect(service.kept('example.test')).toBeUndefined();
+  const signal = new AbortController().signal;
+  const checked = await service.assess('example.test', { signal });
+  const kept = service.kept('example.test');
+  expect(kept).toBe(checked);
+  // Given as it is kept: the same object, even to a caller whose signal has already given up.
+  expect(await service.assess('example.test', { signal: AbortSignal.abort() })).toBe(checked);
+  // A domain not in normal form is not found as it is: the lookup normalises it and finds the same report.
+  expect(service.kept('EXAMPLE.test')).toBeUndefined();
+  expect(await service.assess('EXAMPLE.test', { signal })).toBe(checked);
+  expect(lookups).toEqual(['miss', 'hit', 'hit', 'hit']);
+  expect(service.stats).toMatchObject({ cacheHits: 3, cacheMisses: 1, checks: 1 });
+});
