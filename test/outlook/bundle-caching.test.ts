@@ -5,6 +5,7 @@
  * senders at once. Against the built bundles, served as the service serves them.
  */
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import staticAreas, { WEB_ROOT } from '../../src/server/web/static-areas';
 import { buildOutlook } from './built-addin';
@@ -86,3 +87,28 @@ test.each([
     expect(decode(response.rawPayload).equals(plain.rawPayload)).toBe(true);
   },
 );
+
+test('with CORS origins configured, a bundle still varies by Accept-Encoding as well as by Origin', async () => {
+  // As app.ts registers it: @fastify/cors adds `Origin` to Vary on every reply, written after the file's own headers.
+  const withCors = Fastify();
+  await withCors.register(cors, { origin: ['https://outlook.office.com'] });
+  await withCors.register(staticAreas, { root: WEB_ROOT, publicUrl: 'https://sendguard.example.org' });
+  try {
+    const page = await get('/addin/taskpane.html');
+    const bundle = scriptsOf(page.body, '/addin/').find((src) => src.startsWith('/addin/taskpane.'))!;
+    for (const encoding of ['br', 'identity']) {
+      const response = await withCors.inject({
+        method: 'GET',
+        url: bundle,
+        headers: { 'accept-encoding': encoding, origin: 'https://outlook.office.com' },
+      });
+      expect(response.statusCode).toBe(200);
+      const vary = String(response.headers.vary)
+        .split(',')
+        .map((field) => field.trim().toLowerCase());
+      expect({ encoding, vary: vary.sort() }).toEqual({ encoding, vary: ['accept-encoding', 'origin'] });
+    }
+  } finally {
+    await withCors.close();
+  }
+});

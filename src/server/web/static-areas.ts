@@ -11,6 +11,7 @@ import { PORTAL_HEADERS } from '../escrow/headers';
 import { MANIFEST_DOWNLOADS } from './manifests';
 import { htmlPage } from './page';
 import { POLICY_PAGES, PRIVACY_PATH, TERMS_PATH } from './policy-pages';
+import { addVary } from './vary';
 
 export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
 
@@ -140,21 +141,24 @@ const staticAreas: FastifyPluginAsync<WebOptions> = async (app, options) => {
   const root = options.root ?? WEB_ROOT;
   const built = webAreas(options).filter((area) => existsSync(join(root, area.folder)));
   for (const area of built) {
-    await app.register(fastifyStatic, {
-      root: join(root, area.folder),
-      prefix: area.prefix,
-      decorateReply: false,
-      index: ['index.html'],
-      // Headers of its own per area; without this @fastify/static would set its own Cache-Control over them.
-      cacheControl: false,
-      preCompressed: area.bundles === true,
-      setHeaders: (response, path) => {
-        for (const [name, value] of Object.entries(area.headers)) response.setHeader(name, value);
-        if (!area.bundles) return;
-        // Which copy was sent depends on Accept-Encoding: caches must keep them apart.
-        response.setHeader('vary', 'accept-encoding');
-        if (CONTENT_HASHED.test(path)) response.setHeader('cache-control', IMMUTABLE);
-      },
+    // A scope of its own per area, so that the bundles' hook below touches no other reply.
+    await app.register(async (scope) => {
+      // Which copy was sent depends on Accept-Encoding: caches must keep them apart. Added to the reply's Vary as
+      // it is sent, because that header (to which CORS adds `Origin`) is written over one set on the raw response.
+      if (area.bundles) scope.addHook('onSend', async (_request, reply) => addVary(reply, 'accept-encoding'));
+      await scope.register(fastifyStatic, {
+        root: join(root, area.folder),
+        prefix: area.prefix,
+        decorateReply: false,
+        index: ['index.html'],
+        // Headers of its own per area; without this @fastify/static would set its own Cache-Control over them.
+        cacheControl: false,
+        preCompressed: area.bundles === true,
+        setHeaders: (response, path) => {
+          for (const [name, value] of Object.entries(area.headers)) response.setHeader(name, value);
+          if (area.bundles && CONTENT_HASHED.test(path)) response.setHeader('cache-control', IMMUTABLE);
+        },
+      });
     });
   }
   const tryArea = built.find((area) => area.prefix === '/try/');
