@@ -6,7 +6,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import { foldCase } from '../dns/names';
 import type { TlsaRecord } from '../dns';
-import { subjectPublicKeyInfo } from './spki';
+import { certificateSpki } from './spki';
 import { dnsNameMatches, sanDnsNames } from './tls-facts';
 
 const DANE_TA = 2;
@@ -16,7 +16,7 @@ type DaneUsage = typeof DANE_TA | typeof DANE_EE;
 /** Selector (RFC 6698 §2.1.2) → the bytes of a certificate that a record covers. */
 const SELECTORS: Record<number, (cert: X509Certificate) => Buffer> = {
   0: (cert) => cert.raw,
-  1: (cert) => subjectPublicKeyInfo(cert.raw),
+  1: certificateSpki,
 };
 
 /** Matching type (RFC 6698 §2.1.3) → the digest it compares, with its length; 0 compares the bytes themselves. */

@@ -54,6 +54,10 @@ function connectionLost(phase: ProbePhase, detail: string, cause?: unknown): Pro
   return new ProbeFailure('protocol-error', 'SMTP_CONNECTION_LOST', phase, detail, { cause });
 }
 
+function unasked(phase: ProbePhase, detail: string): ProbeFailure {
+  return new ProbeFailure('protocol-error', 'SMTP_UNSOLICITED_REPLY', phase, detail);
+}
+
 function errorText(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
@@ -92,25 +96,19 @@ export class SmtpConnection {
   }
 
   /** Sends one command and reads its reply. A reply already waiting was never asked for: the dialogue is off. */
-  command(phase: ProbePhase, line: string, ms: number): Promise<SmtpReply> {
-    if (this.replies.length > 0) {
-      const failure = new ProbeFailure(
-        'protocol-error',
-        'SMTP_UNSOLICITED_REPLY',
-        phase,
-        'a reply arrived unasked',
-      );
-      return Promise.reject(failure);
+  async command(phase: ProbePhase, line: string, ms: number): Promise<SmtpReply> {
+    if (this.replies.length > 0) throw unasked(phase, 'a reply arrived unasked');
+    if (this.firstOverTls) {
+      this.firstOverTls = false;
+      // Written in the turn the handshake ends, the first command over TLS leaves with the client's Finished, and
+      // Postfix answers it only ~40 ms later: its session tickets, not yet acknowledged, hold the reply back
+      // (Nagle's algorithm) until our delayed ACK. Written one turn later, it goes out alone and is answered at
+      // once. Whatever the server sent in that turn came before the command, so it cannot be the command's reply.
+      await new Promise((resolve) => setImmediate(resolve));
+      this.context.signal?.throwIfAborted();
+      if (this.hasUnreadInput()) throw unasked(phase, 'a reply arrived before the command was sent');
     }
-    const send = () => {
-      if (!this.socket.destroyed) this.socket.write(`${line}\r\n`);
-    };
-    // Written in the turn the handshake ends, the first command over TLS leaves with the client's Finished, and
-    // Postfix answers it only ~40 ms later: its session tickets, not yet acknowledged, hold the reply back
-    // (Nagle's algorithm) until our delayed ACK. Written one turn later, it goes out alone and is answered at once.
-    if (this.firstOverTls) setImmediate(send);
-    else send();
-    this.firstOverTls = false;
+    if (!this.socket.destroyed) this.socket.write(`${line}\r\n`);
     return this.readReply(phase, ms);
   }
 
@@ -141,9 +139,13 @@ export class SmtpConnection {
     }
   }
 
+  /**
+   * Destroys the TLS socket before the plain one it runs over: the other way round, TLS records still arriving
+   * (session tickets right after the handshake) are read from a freed socket and Node crashes (SIGSEGV).
+   */
   close(): void {
     this.context.signal?.removeEventListener('abort', this.onAbort);
-    for (const socket of this.sockets) socket.destroy();
+    for (let i = this.sockets.length - 1; i >= 0; i--) this.sockets[i]?.destroy();
   }
 
   private watch(socket: net.Socket): void {

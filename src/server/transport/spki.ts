@@ -4,9 +4,12 @@
  * what OpenSSL's own DANE matching hashes, rather than exported from Node's key object: that re-encodes the key
  * through OpenSSL 3's encoder machinery, about half a millisecond per certificate.
  *
- * The walk reads only the TBSCertificate's leading fields, checking each length against what holds it; a
- * certificate Node has parsed is well-formed DER, so a failure here is a programming error, not remote input.
+ * The walk reads only the TBSCertificate's leading fields in DER, checking each length against what holds it. A
+ * certificate Node has parsed need not be DER: OpenSSL also takes BER (long-form lengths with leading zeros,
+ * indefinite lengths), and a server may present such a certificate. Where the walk fails, the key is exported
+ * from Node's key object after all, as it was before the walk.
  */
+import type { X509Certificate } from 'node:crypto';
 import { SendguardError } from '../../core/errors';
 
 const SEQUENCE = 0x30;
@@ -44,6 +47,19 @@ function elementAt(der: Buffer, at: number, limit: number): Element {
   const end = contentStart + length;
   if (end > limit) throw unreadable(`element at offset ${at} runs past its container`);
   return { tag, start: at, contentStart, end };
+}
+
+/**
+ * The DER SubjectPublicKeyInfo of a certificate: read from its encoding where that is DER, else exported from its
+ * key. A key OpenSSL cannot export either throws as it did before the walk.
+ */
+export function certificateSpki(cert: X509Certificate): Buffer {
+  try {
+    return subjectPublicKeyInfo(cert.raw);
+  } catch (error) {
+    if (!(error instanceof SendguardError && error.code === 'CERT_DER_UNREADABLE')) throw error;
+    return cert.publicKey.export({ type: 'spki', format: 'der' });
+  }
 }
 
 /** The DER SubjectPublicKeyInfo inside a DER certificate (a view into `der`, not a copy). */

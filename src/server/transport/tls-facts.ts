@@ -5,7 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import { matchesNamePattern } from './name-pattern';
-import { subjectPublicKeyInfo } from './spki';
+import { certificateSpki } from './spki';
 
 export interface CertificateFacts {
   subject: string;
@@ -93,7 +93,7 @@ export function dnsNameMatches(presented: string, hostname: string): boolean {
 }
 
 function spkiSha256(cert: X509Certificate): string {
-  return createHash('sha256').update(subjectPublicKeyInfo(cert.raw)).digest('hex');
+  return createHash('sha256').update(certificateSpki(cert)).digest('hex');
 }
 
 /** Node's multi-line distinguished names on one line. */

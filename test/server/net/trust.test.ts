@@ -8,7 +8,6 @@
  * issuer by name and the leaf's signature fails against its key (CERT_SIGNATURE_FAILURE); where it is not, no
  * issuer is found at all (UNABLE_TO_VERIFY_LEAF_SIGNATURE).
  */
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -16,14 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { contextTrusting, MODERN_TLS } from '../../../src/server/net/trust';
+import { opensslIn } from '../../helpers/openssl';
 
 let dir: string;
 let ourCa: string;
 let server: tls.Server;
-
-/** Runs openssl in the test's directory; `command` is split at spaces (no argument here holds one). */
-const openssl = (command: string, ...more: string[]) =>
-  execFileSync('openssl', [...command.split(' '), ...more], { cwd: dir, stdio: 'pipe' });
+let openssl: ReturnType<typeof opensslIn>;
 
 /** A self-signed RSA CA with this subject (`/C=../O=../CN=..`), as `name`.crt and `name`.key. */
 function makeCa(name: string, subject: string): string {
@@ -64,6 +61,7 @@ function bundledRsaRootSubject(): string {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sendguard-trust-'));
+  openssl = opensslIn(dir);
   ourCa = makeCa('ours', '/CN=Sendguard trust test CA');
   makeCa('posing', bundledRsaRootSubject());
   const trusted = makeLeaf('ours', 'trusted.test');

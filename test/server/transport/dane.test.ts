@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TlsaRecord } from '../../../src/server/dns';
 import { matchTlsa, usableTlsa } from '../../../src/server/transport/dane';
+import { withFiveOctetTbsLength } from '../../helpers/openssl';
 
 // Certificates made by the openssl command line, and TLSA data computed from openssl's own DER output, so the
 // code under test is checked against an independent implementation of the selectors.
@@ -199,6 +200,13 @@ describe('matchTlsa: DANE-TA (RFC 7672 §3.1.2, §3.2)', () => {
       matched: true,
       usage: 2,
     });
+  });
+
+  it('2 1 1: an anchor presented in BER rather than DER is matched by its key all the same', () => {
+    const pem = readFileSync(path.join(dir, 'intermediate.pem'), 'utf8');
+    const ber = new X509Certificate(withFiveOctetTbsLength(pem));
+    const record = tlsa(2, 1, 1, 'intermediate');
+    expect(matchTlsa([record], [cert('leaf'), ber], mx)).toEqual({ matched: true, usage: 2, record });
   });
 
   it('RFC 8446 §4.4.2: a chain presented out of order still builds', () => {

@@ -4,7 +4,7 @@
  * timer running.
  */
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import {
   type SmtpProbeResult,
 } from '../../../src/server/transport/smtp-probe';
 import { ManualClock } from '../../helpers/clock';
+import { withFiveOctetTbsLength } from '../../helpers/openssl';
 
 const MX = 'mx.test.example';
 
@@ -375,6 +376,20 @@ describe('probeSmtp: STARTTLS and TLS', () => {
     expect(JSON.parse(JSON.stringify(evidence))).toEqual(evidence);
   });
 
+  test('a certificate in BER rather than DER is recorded like any other, its key hashed all the same', async () => {
+    const ber = withFiveOctetTbsLength(pki.valid.cert);
+    const server = await startFake(modernTls({ ...pki.valid, cert: ber }));
+    const { evidence, chain } = await probe(server);
+    expect(evidence).toMatchObject({ outcome: 'tls', starttls: true });
+    expect(evidence.tls?.certificate).toMatchObject({
+      subject: `CN=${MX}`,
+      spkiSha256: pki.validSpkiSha256,
+      nameMatches: true,
+    });
+    // The server presented the BER itself: the TBSCertificate's length in five octets, after the outer header.
+    expect(chain()[0]?.raw.subarray(4, 6)).toEqual(Buffer.from([0x30, 0x85]));
+  });
+
   test('without the test CA among the roots the chain is untrusted, yet recorded', async () => {
     const server = await startFake(modernTls(pki.valid));
     const { evidence } = await probe(server, { ca: undefined });
@@ -481,6 +496,37 @@ describe('probeSmtp: STARTTLS and TLS', () => {
   });
 });
 
+/**
+ * A child process's script: probeSmtp (TypeScript, compiled as jest compiles it) with $PROBE's target and options,
+ * its signal aborted the moment the TLS handshake completes; prints how the probe ended.
+ */
+const ABORT_AT_SECURE_CONNECT = `
+const { transformSync } = require('@swc/core');
+const { readFileSync } = require('node:fs');
+require.extensions['.ts'] = (module, file) => {
+  const compiled = transformSync(readFileSync(file, 'utf8'), {
+    filename: file,
+    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
+    module: { type: 'commonjs' },
+  });
+  module._compile(compiled.code, file);
+};
+const tls = require('node:tls');
+const controller = new AbortController();
+const connect = tls.connect;
+tls.connect = (...args) => {
+  const socket = connect(...args);
+  socket.once('secureConnect', () => controller.abort(new Error('aborted at secureConnect')));
+  return socket;
+};
+const { probeSmtp } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/server/transport/smtp-probe.ts'))});
+const { target, options } = JSON.parse(process.env.PROBE);
+probeSmtp(target, { ...options, signal: controller.signal }).then(
+  (result) => console.log('resolved:', result.evidence.outcome),
+  (error) => console.log('rejected:', error.message),
+);
+`;
+
 describe('probeSmtp: where it connects, and when it stops', () => {
   test('a loopback address is refused without allowPrivateAddresses, before any connection', async () => {
     const server = await startFake(modernTls(pki.valid));
@@ -538,6 +584,22 @@ describe('probeSmtp: where it connects, and when it stops', () => {
     await withTimeout(server.allClosed(), 2000);
     expect(server.connections).toBe(1);
     await expectNoTimersLeft();
+  });
+
+  test('aborted as the handshake completes, while session tickets still arrive: the probe rejects, no crash', async () => {
+    // Run in a child process: a crash in Node's TLS code would otherwise take the whole test run down with it.
+    const server = await startFake(modernTls(pki.valid));
+    const target = { mxHostname: MX, address: '127.0.0.1', port: server.port };
+    const outcome = await new Promise<{ code: number | null; signal: string | null; stdout: string }>(
+      (resolve) => {
+        const env = { ...process.env, PROBE: JSON.stringify({ target, options: options() }) };
+        const child = execFile(process.execPath, ['-e', ABORT_AT_SECURE_CONNECT], { env }, (_, stdout) =>
+          resolve({ code: child.exitCode, signal: child.signalCode, stdout }),
+        );
+      },
+    );
+    expect(outcome).toEqual({ code: 0, signal: null, stdout: 'rejected: aborted at secureConnect\n' });
+    await withTimeout(server.allClosed(), 2000);
   });
 
   test('an already aborted signal: no connection at all', async () => {

@@ -3,21 +3,20 @@
  * certificates made by the openssl CLI with each common key type, v1 (no version field) and v3; and what the
  * reader does with DER it cannot read.
  */
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { subjectPublicKeyInfo } from '../../../src/server/transport/spki';
+import { certificateSpki, subjectPublicKeyInfo } from '../../../src/server/transport/spki';
+import { opensslIn, withFiveOctetTbsLength } from '../../helpers/openssl';
 
 let dir: string;
+let openssl: ReturnType<typeof opensslIn>;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sendguard-spki-'));
+  openssl = opensslIn(dir);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs openssl in the test's directory; `command` is split at spaces (no argument here holds one). */
-const openssl = (command: string) => execFileSync('openssl', command.split(' '), { cwd: dir, stdio: 'pipe' });
 
 /** A self-signed certificate for `keyArgs` (openssl req -newkey …): v3, or v1 when `v1` is set. */
 function certificate(name: string, keyArgs: string, v1 = false): X509Certificate {
@@ -66,5 +65,23 @@ describe('subjectPublicKeyInfo', () => {
     expect(() => subjectPublicKeyInfo(Buffer.from([0x30, 0x85, 1, 1, 1, 1, 1]))).toThrow(unreadable);
     expect(() => subjectPublicKeyInfo(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]))).toThrow(unreadable);
     expect(() => subjectPublicKeyInfo(Buffer.from([0x04, 0x02, 0x30, 0x00]))).toThrow(unreadable);
+  });
+});
+
+describe('certificateSpki', () => {
+  it('a DER certificate: the SubjectPublicKeyInfo as it stands in the certificate', () => {
+    const cert = certificate('der', 'ec -pkeyopt ec_paramgen_curve:P-256');
+    const spki = certificateSpki(cert);
+    expect(spki.equals(exported(cert))).toBe(true);
+    expect(spki.buffer).toBe(cert.raw.buffer);
+  });
+
+  it('a certificate in BER, which Node parses and the DER walk cannot read: the key as OpenSSL exports it', () => {
+    certificate('ber', 'ec -pkeyopt ec_paramgen_curve:P-256');
+    const cert = new X509Certificate(withFiveOctetTbsLength(readFileSync(join(dir, 'ber.crt'), 'utf8')));
+    expect(() => subjectPublicKeyInfo(cert.raw)).toThrow(
+      expect.objectContaining({ code: 'CERT_DER_UNREADABLE' }),
+    );
+    expect(certificateSpki(cert).equals(exported(cert))).toBe(true);
   });
 });
