@@ -75,18 +75,26 @@ function timed(command, args, options = {}) {
   });
 }
 
-/** One round of ours: the built command, cold, all domains at once, as a user or the judge runs it. */
+/**
+ * One round of ours: the built command, cold, all domains at once, as a user or the judge runs it. From its
+ * bundles or not at all (SENDGUARD_REQUIRE_BUNDLES, bin/sendguard.js): not from the compiled tree a `tsc` run
+ * since would have it fall back to.
+ */
 async function ourRound() {
-  const run = await timed(process.execPath, [
-    join(root, 'bin', 'sendguard.js'),
-    'check',
-    '--dns',
-    bed.dns,
-    '--ca-file',
-    bed.caFile,
-    '--allow-private',
-    ...domains,
-  ]);
+  const run = await timed(
+    process.execPath,
+    [
+      join(root, 'bin', 'sendguard.js'),
+      'check',
+      '--dns',
+      bed.dns,
+      '--ca-file',
+      bed.caFile,
+      '--allow-private',
+      ...domains,
+    ],
+    { env: { ...process.env, SENDGUARD_REQUIRE_BUNDLES: '1' } },
+  );
   // Exit 0: every domain got a verdict. Anything else means the figure timed a failure, not a check.
   if (run.code !== 0) throw new Error(`sendguard check exited ${run.code}:\n${run.stdout}${run.stderr}`);
   return run;

@@ -60,7 +60,7 @@ interface FromEnvironment {
  * service's configuration check, loaded then, names the fault in its words. Unset and empty variables are ignored,
  * as the service ignores them.
  */
-function plainly(env: Record<string, string | undefined>): FromEnvironment | undefined {
+function readBySettingRules(env: Record<string, string | undefined>): FromEnvironment | undefined {
   const set = (name: string) => (env[name] === '' ? undefined : env[name]);
   const servers = envList(set('SENDGUARD_DNS') ?? '');
   const caFile = set('SENDGUARD_CA_FILE');
@@ -79,7 +79,7 @@ function plainly(env: Record<string, string | undefined>): FromEnvironment | und
 
 /** The variables as the service reads them: by its rules, else by its configuration check, which says why not. */
 function fromEnvironment(env: Record<string, string | undefined>): FromEnvironment {
-  const read = plainly(env);
+  const read = readBySettingRules(env);
   if (read) return read;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a value it refuses
   const { parseConfig } = require('../server/config') as typeof import('../server/config');

@@ -5,9 +5,10 @@
 // a command needs it: the other commands, the service (fastify and its plugins, the stores with their native and
 // optional packages), the configuration with its schemas, and the files that find their data relative to their
 // own location (__dirname). The error classes the dispatcher recognises (core/errors.ts, cli/io.ts) are external
-// too, so that there is one of each whichever side throws. `webpack --config-name cli` builds just these.
-const { join, relative, sep } = require('node:path');
-const { WebpackError } = require('webpack');
+// too, so that there is one of each whichever side throws. `webpack --config-name cli` builds just these;
+// `--env cliOut=DIR` writes them to DIR instead (the tests build there, not into the shared dist/cli).
+const { join, relative, resolve, sep } = require('node:path');
+const { Compilation, sources, WebpackError } = require('webpack');
 
 /** Each bundle and its entry in src/cli; one bundle requires another by its file name. */
 const ENTRIES = { main: 'main.ts', check: 'commands/check.ts' };
@@ -26,10 +27,24 @@ const BUNDLED = [
  */
 const UNBUNDLED_PACKAGES = ['tr46'];
 
-module.exports = ({ common, root }) => {
+/**
+ * Written beside the bundles: their file names, and the compiled file (as `require` takes it from the bundles)
+ * of every file of src/ they hold. bin/sendguard.js runs the bundles only while each is at least as new as every
+ * one of these, so that a `tsc` run since, even one that rewrote a single file, makes it run the compiled tree.
+ */
+const MANIFEST = 'bundles.json';
+
+module.exports = ({ common, root, env = {} }) => {
   const src = join(root, 'src');
-  const out = join(root, 'dist', 'cli');
+  const out = env.cliOut ? resolve(env.cliOut) : join(root, 'dist', 'cli');
   const inSrc = (file) => relative(src, file).split(sep).join('/');
+  /** The compiled file of a file of src/, relative to the bundles, as `require` takes it. */
+  const compiledFrom = (path) => {
+    const compiled = relative(out, join(root, 'dist', path.replace(/\.ts$/, '.js')))
+      .split(sep)
+      .join('/');
+    return compiled.startsWith('.') ? compiled : `./${compiled}`;
+  };
 
   const bundleOf = new Map(
     Object.entries(ENTRIES).map(([name, file]) => [`cli/${file}`, `./${name}.bundle.js`]),
@@ -47,10 +62,28 @@ module.exports = ({ common, root }) => {
       const path = inSrc(file);
       if (bundleOf.has(path)) return callback(null, `commonjs ${bundleOf.get(path)}`);
       if (path.startsWith('..') || BUNDLED.some((pattern) => pattern.test(path))) return callback();
-      const compiled = relative(out, join(root, 'dist', path.replace(/\.ts$/, '.js')))
-        .split(sep)
-        .join('/');
-      callback(null, `commonjs ${compiled.startsWith('.') ? compiled : `./${compiled}`}`);
+      callback(null, `commonjs ${compiledFrom(path)}`);
+    });
+  }
+
+  /** Emits MANIFEST with the bundles, so that it is written whenever they are. */
+  function writeManifest(compiler) {
+    compiler.hooks.thisCompilation.tap('cli-manifest', (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: 'cli-manifest', stage: Compilation.PROCESS_ASSETS_STAGE_SUMMARIZE },
+        () => {
+          const bundles = Object.keys(ENTRIES).map((name) => `${name}.bundle.js`);
+          const builtFrom = new Set();
+          for (const module of compilation.modules) {
+            for (const file of resourcesOf(module)) {
+              const path = inSrc(file);
+              if (!path.startsWith('..')) builtFrom.add(compiledFrom(path));
+            }
+          }
+          const manifest = { bundles, builtFrom: [...builtFrom].sort() };
+          compilation.emitAsset(MANIFEST, new sources.RawSource(`${JSON.stringify(manifest, null, 1)}\n`));
+        },
+      );
     });
   }
 
@@ -64,12 +97,12 @@ module.exports = ({ common, root }) => {
       filename: '[name].bundle.js',
       library: { type: 'commonjs2' },
       // Written on every build, even unchanged: bin/sendguard.js runs the bundles only when they are newer than
-      // the compiled tree.
+      // the compiled files they hold (MANIFEST).
       compareBeforeEmit: false,
     },
     // Node's own __dirname at run time would be dist/cli for every bundled file: refuse the build instead.
     node: false,
-    plugins: [{ apply: refuseDirname }],
+    plugins: [{ apply: refuseDirname }, { apply: writeManifest }],
     externals: [external],
     module: {
       rules: [
@@ -97,6 +130,12 @@ module.exports = ({ common, root }) => {
     optimization: { minimize: false },
   };
 };
+
+/** The files a module was made from: a concatenated module's are those of the modules it joins. */
+function resourcesOf(module) {
+  if (module.modules) return [...module.modules].flatMap(resourcesOf);
+  return module.resource ? [module.resource] : [];
+}
 
 /** A bundled file that names __dirname or __filename fails the build (see `node: false` above). */
 function refuseDirname(compiler) {

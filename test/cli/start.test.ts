@@ -8,11 +8,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import {
   copyFileSync,
-  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -25,8 +25,6 @@ import { testbed } from '../helpers/testbed';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'sendguard.js');
-const CLI_DIST = join(ROOT, 'dist', 'cli');
-const BUNDLES = ['main', 'check'].map((name) => join(CLI_DIST, `${name}.bundle.js`));
 const COMMANDS = ['check', 'headers', 'keys', 'manifest', 'plan', 'serve', 'token', 'whoami'];
 /** What a command that needs no service, keys or configuration must not load. */
 const HEAVY = /\/node_modules\/(zod|openpgp|fastify|@fastify|yaml|jose|better-sqlite3|pg|nodemailer)\//;
@@ -72,39 +70,61 @@ async function started(args: string[], env: Record<string, string> = {}): Promis
   return { stdout: result.stdout, code: 'code' in result ? result.code : 0, loaded };
 }
 
+/** Makes bin/sendguard.js exit 70 rather than run the compiled tree (bench/cli.bench.js sets it too). */
+const REQUIRE_BUNDLES = { SENDGUARD_REQUIRE_BUNDLES: '1' };
+
 /** The compiled tree's dispatcher run directly, as bin/sendguard.js runs it when there is no current bundle. */
 const COMPILED = [
   '-e',
   "require('./dist/cli/main.js').main(process.argv.slice(1), require('./dist/cli/main.js').processIo).then((c) => (process.exitCode = c))",
 ];
 
-/** The bundles as `npm run build` (or `npm ci`) leaves them: rebuilt here when older than the compiled tree. */
-function buildBundles(): void {
+/**
+ * The bundles as `npm run build` (or `npm ci`) makes them, built into a folder of this test's own rather than the
+ * shared dist/cli that other test files may be building at the same moment: `<build>/bin/sendguard.js` beside
+ * `<build>/dist/cli` with the bundles and a link to the compiled dispatcher, the rest required from dist/ as in an
+ * install. Returns that bin and the build's webpack stats.
+ */
+function buildBundles(): { bin: string; stats: string } {
   buildService();
-  const compiled = statSync(join(CLI_DIST, 'main.js')).mtimeMs;
-  if (BUNDLES.every((file) => existsSync(file) && statSync(file).mtimeMs >= compiled)) return;
+  const build = join(scratch, 'build');
+  const cli = join(build, 'dist', 'cli');
+  mkdirSync(join(build, 'bin'), { recursive: true });
+  mkdirSync(cli, { recursive: true });
+  copyFileSync(BIN, join(build, 'bin', 'sendguard.js'));
+  symlinkSync(join(ROOT, 'dist', 'cli', 'main.js'), join(cli, 'main.js'));
+  const stats = join(scratch, 'stats.json');
   execFileSync(
     join(ROOT, 'node_modules', '.bin', 'webpack'),
-    ['--mode', 'production', '--config-name', 'cli'],
-    {
-      cwd: ROOT,
-      stdio: 'pipe',
-      timeout: 240_000,
-    },
+    [
+      '--mode',
+      'production',
+      '--config-name',
+      'cli',
+      '--env',
+      `cliOut=${cli}`,
+      `--json=${stats}`,
+      '--stats',
+      'detailed',
+    ],
+    { cwd: ROOT, stdio: 'pipe', timeout: 240_000 },
   );
+  return { bin: join(build, 'bin', 'sendguard.js'), stats };
 }
 
 describe('the built command', () => {
   let network: string[];
+  let built: { bin: string; stats: string };
   beforeAll(() => {
-    buildBundles();
+    built = buildBundles();
     const bed = testbed();
     network = ['--dns', bed.dns, '--ca-file', bed.caFile, '--allow-private'];
   }, 300_000);
 
   test("--help and each command's --help run from the bundles: the same text, no package, no command loaded", async () => {
     for (const args of [['--help'], ...COMMANDS.map((command) => [command, '--help'])]) {
-      const { stdout, code, loaded } = await started([BIN, ...args]);
+      // Bundles or nothing: the command refuses to fall back to the compiled tree.
+      const { stdout, code, loaded } = await started([built.bin, ...args], REQUIRE_BUNDLES);
       // What the dispatcher prints in-process from the sources.
       expect({ args, code, stdout }).toEqual({ args, code: 0, stdout: (await runCli(args)).stdout });
       // Only the error classes the bundles share with the compiled tree come from it.
@@ -116,13 +136,10 @@ describe('the built command', () => {
   });
 
   test('check runs from the bundles: the report, and nothing required but the shared error classes', async () => {
-    const { stdout, code, loaded } = await started([
-      BIN,
-      'check',
-      'tls-valid.sendguard.test',
-      '--json',
-      ...network,
-    ]);
+    const { stdout, code, loaded } = await started(
+      [built.bin, 'check', 'tls-valid.sendguard.test', '--json', ...network],
+      REQUIRE_BUNDLES,
+    );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject([{ domain: 'tls-valid.sendguard.test', verdict: 'encrypted' }]);
     expect(loaded.sort()).toEqual(['dist/cli/io.js', 'dist/core/errors.js']);
@@ -169,23 +186,7 @@ describe('the built command', () => {
   });
 
   test('the bundles hold no package or server code that check and --help do not need', () => {
-    const stats = join(scratch, 'stats.json');
-    execFileSync(
-      join(ROOT, 'node_modules', '.bin', 'webpack'),
-      [
-        '--mode',
-        'production',
-        '--config-name',
-        'cli',
-        '--output-path',
-        join(scratch, 'out'),
-        `--json=${stats}`,
-        '--stats',
-        'detailed',
-      ],
-      { cwd: ROOT, stdio: 'pipe', timeout: 240_000 },
-    );
-    const { children } = JSON.parse(readFileSync(stats, 'utf8')) as {
+    const { children } = JSON.parse(readFileSync(built.stats, 'utf8')) as {
       children: { modules: { name: string; modules?: { name: string }[] }[] }[];
     };
     const names = children[0]!.modules.flatMap((m) => [
@@ -201,12 +202,34 @@ describe('the built command', () => {
           !/^\.\/src\/server\/(dns|net|transport)\/|store\/bounded-cache/.test(name),
       ),
     ).toEqual([]);
-  }, 300_000);
+  });
 });
 
 describe('bin/sendguard.js on a stand-in build', () => {
-  /** A checkout with bin/sendguard.js and, where asked, a compiled dispatcher and bundles that say which they are. */
-  function standIn({ compiled = true, bundle }: { compiled?: boolean; bundle?: 'newer' | 'older' }) {
+  /** A compiled file the bundles hold besides the dispatcher: its time against theirs, or not there at all. */
+  type Held = 'older' | 'newer' | 'missing';
+  const HELD = '../server/transport/check-domain.js';
+  /** Functions the stand-in's main bundle compiles only when its first argument is `many`. */
+  const MANY = Array.from(
+    { length: 300 },
+    (_, n) => `(x) => { let s = x; for (let i = 0; i < 3; i++) s += i * ${n}; return s; }`,
+  ).join(',\n');
+
+  /**
+   * A checkout with bin/sendguard.js and, where asked, a compiled dispatcher and bundles that say which they are,
+   * with the manifest the build writes beside them (src/cli/webpack.part.js) listing the dispatcher and `held`.
+   */
+  function standIn({
+    compiled = true,
+    bundle,
+    held,
+    manifest = true,
+  }: {
+    compiled?: boolean;
+    bundle?: 'newer' | 'older';
+    held?: Held;
+    manifest?: boolean;
+  }) {
     const root = scratchDir('cli-bin');
     const cli = join(root, 'dist', 'cli');
     mkdirSync(join(root, 'bin'));
@@ -218,15 +241,35 @@ describe('bin/sendguard.js on a stand-in build', () => {
     if (bundle) {
       // The main bundle requires another bundle by its file name, as main.bundle.js requires check.bundle.js.
       writeFileSync(join(cli, 'check.bundle.js'), "exports.name = 'bundle';\n");
-      writeFileSync(join(cli, 'main.bundle.js'), dispatcher("' + require('./check.bundle.js').name + '"));
+      writeFileSync(
+        join(cli, 'main.bundle.js'),
+        `const many = [${MANY}];\nconst run = (argv) => { if (argv[0] === 'many') many.forEach((f) => f(1)); };\n` +
+          dispatcher("' + require('./check.bundle.js').name + '").replace(
+            'async (argv) => {',
+            '$& run(argv);',
+          ),
+      );
       const compiledAt = statSync(join(cli, 'main.js')).mtime.getTime() / 1000;
       const at = bundle === 'newer' ? compiledAt + 10 : compiledAt - 10;
       for (const name of ['main', 'check']) utimesSync(join(cli, `${name}.bundle.js`), at, at);
+      if (held && held !== 'missing') {
+        mkdirSync(join(root, 'dist', 'server', 'transport'), { recursive: true });
+        writeFileSync(join(cli, HELD), '');
+        const heldAt = held === 'newer' ? at + 10 : at - 10;
+        utimesSync(join(cli, HELD), heldAt, heldAt);
+      }
+      const builtFrom = ['./main.js', ...(held ? [HELD] : [])];
+      if (manifest) {
+        writeFileSync(
+          join(cli, 'bundles.json'),
+          JSON.stringify({ bundles: ['main.bundle.js', 'check.bundle.js'], builtFrom }),
+        );
+      }
     }
-    const start = () =>
-      run(process.execPath, [join(root, 'bin', 'sendguard.js'), 'a', 'b']).catch(
-        (error: { stdout: string; stderr: string; code: number }) => error,
-      );
+    const start = (args = ['a', 'b'], env: Record<string, string> = {}, nodeArgs: string[] = []) =>
+      run(process.execPath, [...nodeArgs, join(root, 'bin', 'sendguard.js'), ...args], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+      }).catch((error: { stdout: string; stderr: string; code: number }) => error);
     return { cli, start };
   }
 
@@ -238,10 +281,38 @@ describe('bin/sendguard.js on a stand-in build', () => {
     });
   });
 
-  test('runs the bundles when they are at least as new as the compiled tree, else the compiled tree', async () => {
-    expect(await standIn({}).start()).toMatchObject({ code: 3, stdout: 'compiled a b\n' });
-    expect(await standIn({ bundle: 'older' }).start()).toMatchObject({ code: 3, stdout: 'compiled a b\n' });
-    expect(await standIn({ bundle: 'newer' }).start()).toMatchObject({ code: 3, stdout: 'bundle a b\n' });
+  test('runs the bundles only while each is at least as new as every compiled file it holds', async () => {
+    const runs = async (options: Parameters<typeof standIn>[0]) =>
+      ((await standIn(options).start()) as { stdout: string }).stdout;
+    expect(await runs({})).toBe('compiled a b\n');
+    expect(await runs({ bundle: 'older' })).toBe('compiled a b\n');
+    expect(await runs({ bundle: 'newer' })).toBe('bundle a b\n');
+    expect(await runs({ bundle: 'newer', held: 'older' })).toBe('bundle a b\n');
+    // `tsc --incremental` rewrote one transport file since, not the dispatcher: the bundle holds older code.
+    expect(await runs({ bundle: 'newer', held: 'newer' })).toBe('compiled a b\n');
+    expect(await runs({ bundle: 'newer', held: 'missing' })).toBe('compiled a b\n');
+    // Bundles from a build that wrote no manifest.
+    expect(await runs({ bundle: 'newer', manifest: false })).toBe('compiled a b\n');
+    // One bundle of the two older than the compiled tree.
+    const { cli, start } = standIn({ bundle: 'newer' });
+    const compiledAt = statSync(join(cli, 'main.js')).mtime.getTime() / 1000;
+    utimesSync(join(cli, 'check.bundle.js'), compiledAt - 10, compiledAt - 10);
+    expect(await start()).toMatchObject({ code: 3, stdout: 'compiled a b\n' });
+  });
+
+  test('with SENDGUARD_REQUIRE_BUNDLES=1 a stale bundle is refused, saying how to rebuild', async () => {
+    const env = { SENDGUARD_REQUIRE_BUNDLES: '1' };
+    expect(await standIn({ bundle: 'newer', held: 'newer' }).start(['a'], env)).toMatchObject({
+      code: 70,
+      stdout: '',
+      stderr:
+        'sendguard: the bundles in dist/cli are missing or older than the compiled files they hold (`tsc` has run ' +
+        'since), and SENDGUARD_REQUIRE_BUNDLES=1 asks for them. Run `npm run build`.\n',
+    });
+    expect(await standIn({ bundle: 'newer', held: 'older' }).start(['a'], env)).toMatchObject({
+      code: 3,
+      stdout: 'bundle a\n',
+    });
   });
 
   test('keeps a code cache beside each bundle it ran, naming the build; one it cannot use is replaced', async () => {
@@ -263,5 +334,68 @@ describe('bin/sendguard.js on a stand-in build', () => {
     expect(readFileSync(caches[1]!).toString('latin1')).not.toContain("not V8's code cache");
     // Written through a temporary file renamed into place: none is left.
     expect(readdirSync(cli).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+  test('a cache is written through a temporary file of its own, and ones a killed writer left are removed', async () => {
+    const { cli, start } = standIn({ bundle: 'newer' });
+    const minutesAgo = Date.now() / 1000 - 120;
+    const left = 'main.bundle.js.cache.1234.k3j5x9a2.tmp';
+    const inProgress = 'main.bundle.js.cache.5678.b7c1d0e4.tmp';
+    const notOurs = 'other.tmp';
+    for (const name of [left, inProgress, notOurs]) writeFileSync(join(cli, name), 'x');
+    for (const name of [left, notOurs]) utimesSync(join(cli, name), minutesAgo, minutesAgo);
+    // Loaded before the command: each write of a temporary file (with its flag) and each rename, as it happens.
+    const probe = join(cli, '..', 'writes.js');
+    const log = join(cli, '..', 'writes.log');
+    writeFileSync(
+      probe,
+      `const fs = require('node:fs');
+const { basename } = require('node:path');
+const { writeFileSync, renameSync, appendFileSync } = fs;
+fs.writeFileSync = function (file, data, options) {
+  if (String(file).endsWith('.tmp')) appendFileSync(process.env.LOG, 'write ' + basename(file) + ' ' + (options && options.flag) + '\\n');
+  return writeFileSync.apply(this, arguments);
+};
+fs.renameSync = function (from) {
+  appendFileSync(process.env.LOG, 'rename ' + basename(from) + '\\n');
+  return renameSync.apply(this, arguments);
+};
+`,
+    );
+    expect(await start(['a'], { LOG: log }, ['--require', probe])).toMatchObject({ code: 3 });
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    const temporaries = lines.filter((line) => line.startsWith('write ')).map((line) => line.split(' ')[1]);
+    expect(lines.filter((line) => line.startsWith('write ')).map((line) => line.split(' ')[2])).toEqual([
+      'wx',
+      'wx',
+    ]);
+    // Named by process and a random suffix, each renamed into place.
+    for (const name of temporaries)
+      expect(name).toMatch(/^(main|check)\.bundle\.js\.cache\.\d+\.[0-9a-z]+\.tmp$/);
+    expect(lines.filter((line) => line.startsWith('rename ')).map((line) => line.split(' ')[1])).toEqual(
+      temporaries,
+    );
+    // The one a minute old is gone; one that may still be written, and another program's, are left.
+    expect(
+      readdirSync(cli)
+        .filter((name) => name.endsWith('.tmp'))
+        .sort(),
+    ).toEqual([inProgress, notOurs]);
+  });
+
+  test('the cache is replaced when a run compiled clearly more than it holds, and not by every run', async () => {
+    const { cli, start } = standIn({ bundle: 'newer' });
+    const cache = join(cli, 'main.bundle.js.cache');
+    await start(['a']);
+    const few = readFileSync(cache);
+    // The same command again: what it compiles is what the cache holds, and the file stays as it was.
+    await start(['a']);
+    expect(readFileSync(cache).equals(few)).toBe(true);
+    // A command that compiles many more functions: the cache now holds them.
+    await start(['many']);
+    const many = readFileSync(cache);
+    expect(many.length).toBeGreaterThan(few.length * 1.2);
+    // The first command after it compiles less than the cache holds: the cache is kept.
+    expect(await start(['a'])).toMatchObject({ code: 3, stdout: 'bundle a\n' });
+    expect(readFileSync(cache).equals(many)).toBe(true);
   });
 });
