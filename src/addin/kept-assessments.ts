@@ -4,10 +4,11 @@
  * recipient set it is part of. A set asked while an earlier request for some of its addresses is still on its way
  * waits for that request rather than asking again; only the addresses nobody asked about yet go in a new batch.
  * What a partial answer said ("still being checked") is shown but not kept: the next ask asks again. Kept answers
- * are dropped after `maxAgeMs`, for an address whose changed key the sender accepted, and all of them when the
- * service reports another policy version (the policy decides which domains are internal). A policy request made
- * while another is on its way shares it.
+ * are dropped after `maxAgeMs` (and forgotten then, so a pane left open all day keeps only recent ones), for an
+ * address whose changed key the sender accepted, and all of them when the service reports another policy version
+ * (the policy decides which domains are internal). A policy request made while another is on its way shares it.
  */
+import { mailboxKey } from '../core/addresses';
 import { SingleFlight } from '../core/single-flight';
 import type { PolicyAnswer } from '../core/evaluate/policy-answer';
 import type { AssessAnswer, AssessedRecipient, Backend } from './backend';
@@ -33,11 +34,24 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
   /** The request each address not yet answered is waiting on. */
   const asking = new Map<string, Promise<AssessAnswer>>();
   let policyVersion: string | undefined;
+  /** How many requests were started, and which of them the kept policy version came from. */
+  let started = 0;
+  let versionFrom = 0;
 
-  function keep(answer: AssessAnswer): void {
-    if (policyVersion !== undefined && answer.policyVersion !== policyVersion) entries.clear();
-    policyVersion = answer.policyVersion;
+  const expired = (entry: Entry, at: number) => at - entry.at >= maxAgeMs;
+
+  /** Keeps the answer to the `request`-th request started, unless it speaks for a policy version already replaced. */
+  function keep(answer: AssessAnswer, request: number): void {
+    if (answer.policyVersion !== policyVersion) {
+      // Versions are hashes, with no order: the latest request started says which one is current. An earlier one
+      // answered late by a node still on the old policy (a rolling deploy) must not set it back and drop the rest.
+      if (request < versionFrom) return;
+      entries.clear();
+      policyVersion = answer.policyVersion;
+    }
+    versionFrom = Math.max(versionFrom, request);
     const at = now();
+    for (const [input, entry] of entries) if (expired(entry, at)) entries.delete(input);
     const common = { policyVersion: answer.policyVersion, final: !answer.partial, at };
     for (const recipient of answer.recipients) entries.set(recipient.input, { recipient, ...common });
     for (const { input, reason } of answer.invalid) entries.set(input, { invalid: reason, ...common });
@@ -45,12 +59,13 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
 
   const current = (address: string): Entry | undefined => {
     const entry = entries.get(address);
-    return entry && entry.final && now() - entry.at < maxAgeMs ? entry : undefined;
+    return entry && entry.final && !expired(entry, now()) ? entry : undefined;
   };
 
   /** One batch for `addresses`, which every later ask about one of them waits for until it is answered. */
   function ask(addresses: string[]): Promise<AssessAnswer> {
-    const request = backend.assess(addresses).then((answer) => (keep(answer), answer));
+    const number = ++started;
+    const request = backend.assess(addresses).then((answer) => (keep(answer, number), answer));
     for (const address of addresses) asking.set(address, request);
     const done = () => {
       for (const address of addresses) if (asking.get(address) === request) asking.delete(address);
@@ -91,10 +106,15 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
     return ask(addresses);
   }
 
-  /** After the sender accepted a changed key, whatever the service said: the key kept for it is not current. */
+  /**
+   * After the sender accepted a changed key, whatever the service said: the key kept for it is not current, under
+   * whichever spelling the host listed it (`Bob@` and `bob@` are one mailbox, as the pane's recipient list has it).
+   */
   function forget(address: string): void {
+    const key = mailboxKey(address) ?? address;
     for (const [input, entry] of entries)
-      if ('recipient' in entry && entry.recipient.address === address) entries.delete(input);
+      if ('recipient' in entry && (mailboxKey(entry.recipient.address) ?? entry.recipient.address) === key)
+        entries.delete(input);
   }
 
   /** The policy request on its way, which a second caller meanwhile shares. */

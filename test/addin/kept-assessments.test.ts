@@ -3,6 +3,8 @@
  * change, a set asked while an earlier request covers some of it waits for that request, and only what the service
  * fully answered is kept. The backend below answers as the service does and records every batch it was asked.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
 import { KEPT_ASSESSMENT_MS, withKeptAssessments } from '../../src/addin/kept-assessments';
 import { assessedRecipient } from '../helpers/assess-answer';
@@ -16,6 +18,16 @@ interface FakeService {
   release(): void;
   partial: boolean;
   policyVersion: string;
+}
+
+/** What the service answers about `recipients` under `policyVersion`. */
+function serviceAnswer(recipients: readonly string[], policyVersion: string, partial = false): AssessAnswer {
+  return {
+    policyVersion,
+    partial,
+    recipients: recipients.filter((r) => r.includes('@')).map((r) => assessedRecipient(r, 'encrypted')),
+    invalid: recipients.filter((r) => !r.includes('@')).map((input) => ({ input, reason: 'no @' })),
+  };
 }
 
 function fakeService(): FakeService {
@@ -36,13 +48,7 @@ function fakeService(): FakeService {
       async assess(recipients) {
         service.asked.push([...recipients]);
         if (held) await new Promise<void>((resolve) => held!.push(resolve));
-        const answer: AssessAnswer = {
-          policyVersion: service.policyVersion,
-          partial: service.partial,
-          recipients: recipients.filter((r) => r.includes('@')).map((r) => assessedRecipient(r, 'encrypted')),
-          invalid: recipients.filter((r) => !r.includes('@')).map((input) => ({ input, reason: 'no @' })),
-        };
-        return answer;
+        return serviceAnswer(recipients, service.policyVersion, service.partial);
       },
       policy: async () => ({ version: 'v1', policy: {} as never }),
       acceptKey: async (address, fingerprint) => ({
@@ -121,6 +127,61 @@ test('an accepted key, and an answer older than the kept time, are asked about a
   now += KEPT_ASSESSMENT_MS;
   await backend.assess(['bo@b.example']);
   expect(service.asked).toEqual([['ann@a.example', 'bo@b.example'], ['ann@a.example'], ['bo@b.example']]);
+});
+
+test('an accepted key is forgotten under every spelling the host listed the mailbox with', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  await backend.assess(['Bob@example.com', 'ann@a.example']);
+  await backend.acceptKey('bob@EXAMPLE.com', 'B'.repeat(40));
+  await backend.assess(['Bob@example.com', 'ann@a.example']);
+  expect(service.asked).toEqual([['Bob@example.com', 'ann@a.example'], ['Bob@example.com']]);
+});
+
+test('a late answer under a policy version a later request replaced neither sets it back nor drops what was kept', async () => {
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  const asked: string[][] = [];
+  const backend = withKeptAssessments({
+    ...fakeService().backend,
+    async assess(recipients) {
+      // A rolling deploy: the first request reaches a node still on the old policy, which answers last.
+      const onOldNode = asked.push([...recipients]) === 1;
+      if (onOldNode) await gate;
+      return serviceAnswer(recipients, onOldNode ? 'v1' : 'v2');
+    },
+  });
+  const late = backend.assess(['ann@a.example']);
+  expect((await backend.assess(['bo@b.example'])).policyVersion).toBe('v2');
+  openGate();
+  // ann's answer under v1 is not taken: she is asked about again, and bo's answer under v2 is still kept.
+  expect((await late).policyVersion).toBe('v2');
+  expect((await backend.assess(['ann@a.example', 'bo@b.example'])).policyVersion).toBe('v2');
+  expect(asked).toEqual([['ann@a.example'], ['bo@b.example'], ['ann@a.example']]);
+});
+
+/** The collector, which a pane's memory is left to: whether an answer is still held shows only there. */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** A weak reference to what the service answered about `address`, held by nothing else. */
+async function answerHeldFor(backend: Backend, address: string): Promise<WeakRef<object>> {
+  return new WeakRef((await backend.assess([address])).recipients[0]!);
+}
+
+test('a pane left open lets go of answers older than the kept time as it keeps new ones', async () => {
+  let now = 0;
+  const backend = withKeptAssessments(fakeService().backend, { now: () => now });
+  const old = await answerHeldFor(backend, 'ann@a.example');
+  now += KEPT_ASSESSMENT_MS;
+  const recent = await answerHeldFor(backend, 'bo@b.example');
+  // Weak references hold their target until the current task ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  expect({ old: old.deref() === undefined, recent: recent.deref() === undefined }).toEqual({
+    old: true,
+    recent: false,
+  });
 });
 
 test('a failed request fails every ask waiting on it, and is not kept', async () => {
