@@ -28,7 +28,7 @@ if (!existsSync(compiled)) {
 /**
  * The main bundle, unless a bundle is missing or older than one of the compiled files it holds a copy of (listed
  * at build time in bundles.json): a `tsc` run since, whole or incremental, has made the compiled tree the newer
- * code. Some sixty stats, a fraction of a millisecond.
+ * code. Some fifty stats: about 0.7 ms more than comparing two files (best of ten starts, two busy cores).
  */
 function currentBundle() {
   try {
