@@ -94,6 +94,8 @@ export interface ApiTokenRecord {
 export interface TokenStore {
   insert(token: ApiTokenRecord): Promise<void>;
   findByHash(hash: string): Promise<ApiTokenRecord | undefined>;
+  /** The token held in memory for `hash`, without waiting (a memory front); undefined: ask `findByHash`. */
+  held?(hash: string): ApiTokenRecord | undefined;
   list(): Promise<ApiTokenRecord[]>;
   /** Marks the token revoked; false when there is no such token or it was revoked already. */
   revoke(id: string, at: string): Promise<boolean>;

@@ -20,13 +20,16 @@ export function withTokenFront(inner: TokenStore, changes: ChangeFeed, maxEntrie
   const forget = (id: string) => byHash.prune((record) => record.id === id);
   const reads = new ReadGuard(changes);
   const stopListening = reads.follow('tokens', { drop: forget, dropAll: () => byHash.prune(() => true) });
+  const held = (hash: string) => {
+    changes.catchUp?.();
+    return reads.trusted ? byHash.get(hash) : undefined;
+  };
   return {
+    held,
     async findByHash(hash) {
-      changes.catchUp?.();
-      const held = reads.trusted ? byHash.get(hash) : undefined;
       // Changes name the token by id: a lookup that a revocation of this token overtook is not kept.
       return (
-        held ??
+        held(hash) ??
         reads.readThrough(
           () => inner.findByHash(hash),
           (stored) => stored.id,

@@ -22,3 +22,16 @@ test('a value that is not an address (a proxy header gone wrong) is kept, capped
   expect(clientNetwork('unknown')).toBe('unknown');
   expect(clientNetwork('x'.repeat(1000))).toHaveLength(64);
 });
+
+test('every IPv4 address Node accepts is already in the form ipaddr.js writes, so it is kept as it is', () => {
+  const ipaddr = jest.requireActual<typeof import('ipaddr.js')>('ipaddr.js');
+  const octets = [0, 1, 9, 10, 99, 100, 199, 200, 249, 250, 255];
+  for (const a of octets)
+    for (const b of octets) {
+      const address = `${a}.${b}.${b}.${a}`;
+      expect(clientNetwork(address)).toBe(ipaddr.process(address).toString());
+    }
+  // Leading zeros, octal or hexadecimal forms are not addresses to Node: kept as the junk they are, as before.
+  expect(clientNetwork('010.0.0.1')).toBe('010.0.0.1');
+  expect(clientNetwork('0x7f.0.0.1')).toBe('0x7f.0.0.1');
+});

@@ -3,7 +3,7 @@
  * node announces a revocation or insert, and all of them when the change feed may have missed something.
  */
 import { withTokenFront } from '../../../src/server/store/token-front';
-import type { ApiTokenRecord, TokenStore } from '../../../src/server/store/store';
+import type { ApiTokenRecord, ChangeFeed, TokenStore } from '../../../src/server/store/store';
 import { manualFeed } from '../../helpers/change-feed';
 
 function token(id: string, revokedAt?: string): ApiTokenRecord {
@@ -143,4 +143,30 @@ test('memory holds a bounded number of tokens', async () => {
   for (const id of ['2', '3', '4', '0']) await front.findByHash(`hash-${id}`);
   // The three used last are held; the first two left.
   expect(lookups).toEqual(['hash-0']);
+});
+
+test('held: a token found is answered without waiting; a feed that asks for changes is asked first, every time', async () => {
+  const { inner, rows } = store([token('a')]);
+  const { changes, reset } = manualFeed();
+  let asked = 0;
+  // As SQLite's feed: it learns of another process's write only when asked, and tells it as a reset.
+  let writtenElsewhere = false;
+  const polled: ChangeFeed = {
+    subscribe: changes.subscribe,
+    live: true,
+    catchUp() {
+      asked++;
+      if (writtenElsewhere) reset();
+      writtenElsewhere = false;
+    },
+  };
+  const front = withTokenFront(inner, polled);
+  expect(front.held?.('hash-a')).toBeUndefined();
+  await front.findByHash('hash-a');
+  expect(front.held?.('hash-a')).toEqual(token('a'));
+  rows.set('hash-a', token('a', 'later'));
+  writtenElsewhere = true;
+  expect(front.held?.('hash-a')).toBeUndefined();
+  expect((await front.findByHash('hash-a'))?.revokedAt).toBe('later');
+  expect(asked).toBe(5);
 });
