@@ -5,6 +5,15 @@
  * Expiry is the caller's business; this only bounds what is held.
  */
 
+interface Entry<V> {
+  value: V;
+  size: number;
+  /** `placements` once this entry was placed. */
+  placed: number;
+  /** `sizePlaced` just before this entry was placed. */
+  sizePlacedBefore: number;
+}
+
 interface BoundedCacheLimits<V> {
   /** Entries held at most. */
   maxEntries: number;
@@ -17,14 +26,20 @@ interface BoundedCacheLimits<V> {
 export class BoundedCache<K, V> {
   // Maps iterate in insertion order; a read re-inserts an entry that is getting old, so the first key is about the
   // least recently used.
-  private readonly entries = new Map<K, { value: V; size: number; placed: number }>();
+  private readonly entries = new Map<K, Entry<V>>();
   private totalSize = 0;
   /** Entries placed (stored or re-inserted) so far: an entry's `placed` says how many came after it at most. */
   private placements = 0;
+  /** The total size of those placements: less an entry's `sizePlacedBefore`, the size that came after it at most. */
+  private sizePlaced = 0;
+  private readonly halfEntries: number;
+  private readonly halfSize: number;
 
   constructor(private readonly limits: BoundedCacheLimits<V>) {
     if (!(limits.maxEntries >= 1))
       throw new RangeError(`maxEntries must be at least 1, not ${limits.maxEntries}`);
+    this.halfEntries = limits.maxEntries / 2;
+    this.halfSize = (limits.maxSize ?? Infinity) / 2;
   }
 
   get size(): number {
@@ -32,18 +47,19 @@ export class BoundedCache<K, V> {
   }
 
   /**
-   * Re-inserts the entry only once half the bound's worth of entries may have come after it, so an entry read is
-   * kept for at least that many more; the send path reads the same few verdicts many times a second, and moving
-   * each of them on every read cost more than the rest of the lookup.
+   * Re-inserts the entry only once half the bound's worth of entries, or of size, may have come after it, so an
+   * entry read is kept for at least that many more; the send path reads the same few verdicts many times a second,
+   * and moving each of them on every read cost more than the rest of the lookup. Both halves count: in a cache
+   * filled by size, a few large values push an entry out long before half its entries have come after it.
    */
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    if (this.placements - entry.placed >= this.limits.maxEntries / 2) {
-      this.entries.delete(key);
-      entry.placed = ++this.placements;
-      this.entries.set(key, entry);
-    }
+    if (
+      this.placements - entry.placed >= this.halfEntries ||
+      this.sizePlaced - entry.sizePlacedBefore >= this.halfSize
+    )
+      this.place(key, entry);
     return entry.value;
   }
 
@@ -52,9 +68,18 @@ export class BoundedCache<K, V> {
     this.delete(key);
     const size = this.limits.sizeOf?.(value) ?? 0;
     if (size > (this.limits.maxSize ?? Infinity)) return;
-    this.entries.set(key, { value, size, placed: ++this.placements });
+    this.place(key, { value, size, placed: 0, sizePlacedBefore: 0 });
     this.totalSize += size;
     this.evict();
+  }
+
+  /** Puts the entry last in the order, the one to leave last. */
+  private place(key: K, entry: Entry<V>): void {
+    this.entries.delete(key);
+    entry.placed = ++this.placements;
+    entry.sizePlacedBefore = this.sizePlaced;
+    this.sizePlaced += entry.size;
+    this.entries.set(key, entry);
   }
 
   delete(key: K): boolean {

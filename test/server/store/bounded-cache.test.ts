@@ -7,7 +7,7 @@ const keys = <V>(cache: BoundedCache<string, V>, candidates: string[]) =>
   candidates.filter((key) => cache.get(key) !== undefined);
 
 describe('BoundedCache', () => {
-  test('holds at most maxEntries, dropping the least recently used', () => {
+  test('holds at most maxEntries, dropping first the oldest entry not read since half as many came after it', () => {
     const cache = new BoundedCache<string, number>({ maxEntries: 3 });
     cache.set('a', 1);
     cache.set('b', 2);
@@ -25,6 +25,21 @@ describe('BoundedCache', () => {
     cache.set('c', 'xxx');
     cache.set('d', 'xxxxxxx');
     expect(keys(cache, ['a', 'b', 'c', 'd'])).toEqual(['c', 'd']);
+  });
+
+  test('an entry read after every insert stays while large values fill the cache by size', () => {
+    // Half the entry bound never comes after it here: only the size placed since it can move it back.
+    const cache = new BoundedCache<string, string>({
+      maxEntries: 1000,
+      maxSize: 100,
+      sizeOf: (v) => v.length,
+    });
+    cache.set('hot', 'x');
+    for (let n = 0; n < 30; n++) {
+      cache.set(`large${n}`, 'x'.repeat(10));
+      expect(cache.get('hot')).toBe('x');
+    }
+    expect(cache.get('large0')).toBeUndefined();
   });
 
   test('a value larger than maxSize is not kept, and displaces nothing', () => {
