@@ -7,52 +7,60 @@
  * much as the rest of a warm call (a JSON.stringify call per field, a few kilobytes of armored key with every
  * line break escaped). A recipient's JSON is kept by the entry's text and used again while what it was made of is
  * the same: the same key assessment (the key service hands out the one it keeps), the same transport verdict,
- * reasons and time, the same sign-in provider.
+ * reasons and time, the same sign-in provider. Which fields are written, and in what order, comes from the
+ * response schema itself, so a field added to it is not dropped.
  */
+import { AssessAnswer as AssessAnswerSchema } from '../../core/wire';
 import type { SignInProvider } from '../../core/escrow/wire';
-import type { AssessAnswer, AssessedRecipient, KeyAssessment } from '../../core/wire';
+import type { AssessAnswer, AssessedRecipient } from '../../core/wire';
 import { BoundedCache } from '../store/bounded-cache';
+import { jsonSchema } from './schema';
 
 const text = JSON.stringify;
 
-/** `"name":value` for each field present, in the order given, as an object. */
-function fields<T extends object>(object: T, names: readonly (keyof T & string)[]): string {
-  let json = '';
-  for (const name of names) {
-    const value = object[name];
-    if (value !== undefined) json += `${json === '' ? '{' : ','}"${name}":${text(value)}`;
+/** The part of a JSON Schema (as `jsonSchema` makes it) that decides how a value is written. */
+interface Shape {
+  properties?: Record<string, Shape>;
+  required?: string[];
+  items?: Shape;
+  anyOf?: Shape[];
+}
+
+type Write = (value: unknown) => string;
+
+/**
+ * A writer for values of `shape`, made from the same JSON Schema Fastify serialises with, so a field added to the
+ * zod schema is written without a change here. Fastify's serializer (fast-json-stringify) writes an object's
+ * required properties first, then the optional ones, each group in the schema's order: so does this.
+ */
+function writerFor(shape: Shape, where: string): Write {
+  const { properties, required = [] } = shape;
+  if (properties === undefined) {
+    // Objects inside arrays or unions would need their own order too; the answer's recipients have none.
+    if (shape.items?.properties !== undefined || shape.anyOf?.some((s) => s.properties !== undefined))
+      throw new Error(`${where}: objects inside an array or union are not written here`);
+    return text;
   }
-  return `${json}}`;
+  const names = Object.keys(properties);
+  const ordered = [
+    ...names.filter((n) => required.includes(n)),
+    ...names.filter((n) => !required.includes(n)),
+  ];
+  const writers = ordered.map((name) => [name, writerFor(properties[name]!, `${where}.${name}`)] as const);
+  return (value) => {
+    const object = value as Record<string, unknown>;
+    let json = '';
+    for (const [name, write] of writers) {
+      const field = object[name];
+      if (field !== undefined) json += `${json === '' ? '{' : ','}"${name}":${write(field)}`;
+    }
+    return json === '' ? '{}' : `${json}}`;
+  };
 }
 
-// Required first, then optional, as the response schema lists them (src/core/wire.ts).
-const KEY_FIELDS: readonly (keyof KeyAssessment)[] = [
-  'address',
-  'verdict',
-  'reasons',
-  'source',
-  'fingerprint',
-  'pinnedFingerprint',
-  'expires',
-  'algorithm',
-  'armoredKey',
-];
-const TRANSPORT_FIELDS: readonly (keyof NonNullable<AssessedRecipient['transport']>)[] = [
-  'domain',
-  'verdict',
-  'reasons',
-  'checkedAt',
-];
-
-function recipientJson(r: AssessedRecipient): string {
-  return (
-    `{"input":${text(r.input)},"address":${text(r.address)},"domain":${text(r.domain)},` +
-    `"internal":${r.internal},"key":${fields(r.key, KEY_FIELDS)}` +
-    (r.transport ? `,"transport":${fields(r.transport, TRANSPORT_FIELDS)}` : '') +
-    (r.signIn ? `,"signIn":${fields(r.signIn, ['provider', 'label'])}` : '') +
-    '}'
-  );
-}
+const answerShape = jsonSchema(AssessAnswerSchema, 'output') as Shape;
+const recipientJson = writerFor(answerShape.properties!.recipients!.items!, 'recipient');
+const invalidJson = writerFor(answerShape.properties!.invalid!.items!, 'invalid');
 
 type Transport = AssessedRecipient['transport'];
 
@@ -69,7 +77,12 @@ const sameTransport = (a: Transport, b: Transport) =>
 const sameSignIn = (a: SignInProvider | undefined, b: SignInProvider | undefined) =>
   a === b || (a !== undefined && b !== undefined && a.provider === b.provider && a.label === b.label);
 
-/** What a kept recipient's JSON was made of. */
+/**
+ * What a kept recipient's JSON was made of. Compared field by field, by hand: made from the schema like the
+ * writers, the comparison took several times as long, and it runs for every recipient of every answer. The test
+ * (test/server/api/assess-json.test.ts) changes each field the schema names in turn, so a field added to it and
+ * not compared here fails there.
+ */
 function sameRecipient(a: AssessedRecipient, b: AssessedRecipient): boolean {
   return (
     a.key === b.key &&
@@ -110,7 +123,7 @@ export function assessAnswerWriter(): (answer: AssessAnswer) => Buffer {
       if (i > 0) parts.push(COMMA);
       parts.push(recipient(r));
     });
-    const invalid = answer.invalid.map((i) => fields(i, ['input', 'reason'])).join(',');
+    const invalid = answer.invalid.map(invalidJson).join(',');
     parts.push(Buffer.from(`],"invalid":[${invalid}]}`));
     return Buffer.concat(parts);
   };

@@ -5,7 +5,11 @@
  */
 import Fastify from 'fastify';
 import type { AssessAnswer, KeyAssessment } from '../../../src/core/wire';
-import { AssessAnswer as AssessAnswerSchema } from '../../../src/core/wire';
+import {
+  AssessAnswer as AssessAnswerSchema,
+  AssessedRecipient,
+  KeyAssessment as KeyAssessmentSchema,
+} from '../../../src/core/wire';
 import { assessAnswerWriter } from '../../../src/server/api/assess-json';
 import { jsonSchema } from '../../../src/server/api/schema';
 import { ARMORED, FINGERPRINT } from './fakes';
@@ -88,6 +92,21 @@ test('the answer is written as Fastify writes it from the response schema', asyn
   expect(write(answer).toString()).toBe(await fastifyWrites(answer));
 });
 
+test('the answer above fills every field the schema names, so the comparison with Fastify covers each', () => {
+  const named = (objects: object[]) => new Set(objects.flatMap((object) => Object.keys(object)));
+  const { recipients } = answer;
+  const levels: [object[], { shape: object }][] = [
+    [[answer], AssessAnswerSchema],
+    [answer.invalid, AssessAnswerSchema.shape.invalid.element],
+    [recipients, AssessedRecipient],
+    [recipients.map((r) => r.key), KeyAssessmentSchema],
+    [recipients.flatMap((r) => r.transport ?? []), AssessedRecipient.shape.transport.unwrap()],
+    [recipients.flatMap((r) => r.signIn ?? []), AssessedRecipient.shape.signIn.unwrap()],
+  ];
+  for (const [objects, schema] of levels)
+    expect([...named(objects)]).toEqual(expect.arrayContaining(Object.keys(schema.shape)));
+});
+
 test('a recipient written before is written anew when its key, transport or sign-in provider changed', async () => {
   const write = assessAnswerWriter();
   write(answer);
@@ -105,6 +124,52 @@ test('a recipient written before is written anew when its key, transport or sign
   for (const change of changes) {
     const changed = { ...answer, recipients: [{ ...first!, ...change }, ...rest] } as AssessAnswer;
     expect(write(changed).toString()).toBe(await fastifyWrites(changed));
+  }
+});
+
+/** `value` changed, kept of the same kind; undefined for an object, whose own fields are changed instead. */
+const changed = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? `${value}, changed`
+    : typeof value === 'boolean'
+      ? !value
+      : Array.isArray(value)
+        ? [...(value as unknown[]), 'another']
+        : value === null
+          ? 'changed'
+          : undefined;
+
+test('a recipient written before is written anew when any field the schema names changed', async () => {
+  // The kept JSON is only used again when what it was made of is the same; it is compared field by field by hand.
+  const write = assessAnswerWriter();
+  const original = await fastifyWrites(answer);
+  const parts = {
+    key: KeyAssessmentSchema,
+    transport: AssessedRecipient.shape.transport.unwrap(),
+    signIn: AssessedRecipient.shape.signIn.unwrap(),
+  };
+  for (const [index, r] of answer.recipients.entries()) {
+    type Level = [Record<string, unknown>, object, (part: object) => object];
+    const levels: Level[] = [
+      [r, AssessedRecipient.shape, (part) => part],
+      ...(['key', 'transport', 'signIn'] as const).flatMap((name): Level[] =>
+        r[name] ? [[r[name], parts[name].shape, (part) => ({ ...r, [name]: part })]] : [],
+      ),
+    ];
+    for (const [object, shape, into] of levels) {
+      for (const name of Object.keys(shape)) {
+        const value = changed(object[name]);
+        if (value === undefined) continue;
+        // Written as it was first, so each change is compared with the recipient as it was.
+        expect(write(answer).toString()).toBe(original);
+        const recipient = into({ ...object, [name]: value });
+        const other = {
+          ...answer,
+          recipients: answer.recipients.map((each, i) => (i === index ? recipient : each)),
+        } as AssessAnswer;
+        expect(write(other).toString()).toBe(await fastifyWrites(other));
+      }
+    }
   }
 });
 
