@@ -1,7 +1,7 @@
 /**
  * The shared TLS contexts of net/trust.ts against a real TLS server on 127.0.0.1 with certificates made by the
- * openssl CLI: an extra CA is trusted, Node's bundled roots stay trusted beside it, and each trust and setting
- * has one context.
+ * openssl CLI: an extra CA is trusted, Node's bundled roots stay trusted beside it, the extra CA reaches no
+ * other context, each trust and setting has one context, and a Node without the `addCACert` binding is served too.
  *
  * That the bundled roots are in a context is shown without any of their keys: a leaf is signed by a CA of our own
  * that bears the name of a bundled RSA root. Where that root is in the trust store, OpenSSL picks it as the
@@ -85,12 +85,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The client's verdict on the server's certificate for `servername`: undefined when authorized. */
-function verifyError(servername: string, secureContext: tls.SecureContext): Promise<string | undefined> {
+/**
+ * The client's verdict on the server's certificate for `servername`: undefined when authorized. Without a
+ * context, Node's default one for a plain `tls.connect`.
+ */
+function verifyError(servername: string, secureContext?: tls.SecureContext): Promise<string | undefined> {
   const { port } = server.address() as AddressInfo;
+  const context = secureContext === undefined ? {} : { secureContext };
   return new Promise((resolve, reject) => {
     const socket = tls.connect(
-      { host: '127.0.0.1', port, servername, secureContext, rejectUnauthorized: false },
+      { host: '127.0.0.1', port, servername, ...context, rejectUnauthorized: false },
       () => {
         resolve(socket.authorized ? undefined : String(socket.authorizationError));
         socket.destroy();
@@ -119,6 +123,17 @@ describe('contextTrusting', () => {
     );
   });
 
+  it('keeps the extra CA out of every other context: the default one, and the shared one without it', async () => {
+    const legacy = { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' };
+    expect(await verifyError('trusted.test', contextTrusting(ourCa))).toBeUndefined();
+    expect(await verifyError('trusted.test', contextTrusting(ourCa, legacy))).toBeUndefined();
+    const refused = 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
+    expect(await verifyError('trusted.test')).toBe(refused);
+    expect(await verifyError('trusted.test', contextTrusting(undefined))).toBe(refused);
+    expect(await verifyError('trusted.test', contextTrusting(undefined, legacy))).toBe(refused);
+    expect(await verifyError('trusted.test', tls.createSecureContext())).toBe(refused);
+  });
+
   it('builds one context per trust store and setting, and reuses it', () => {
     const legacy = { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' };
     expect(contextTrusting(ourCa)).toBe(contextTrusting(ourCa, MODERN_TLS));
@@ -126,5 +141,46 @@ describe('contextTrusting', () => {
     expect(contextTrusting(ourCa, legacy)).not.toBe(contextTrusting(ourCa));
     expect(contextTrusting(undefined)).toBe(contextTrusting(undefined));
     expect(contextTrusting(undefined)).not.toBe(contextTrusting(ourCa));
+  });
+});
+
+describe('contextTrusting on a Node without the undocumented addCACert binding', () => {
+  let fresh: typeof import('../../../src/server/net/trust');
+  const built: tls.SecureContext[] = [];
+  const listed: number[] = [];
+
+  beforeAll(() => {
+    const create = tls.createSecureContext;
+    jest.spyOn(tls, 'createSecureContext').mockImplementation((options) => {
+      const context = create(options);
+      // Hidden only where no `ca` option was given: Node's own handling of that option calls the binding.
+      if (options?.ca === undefined) {
+        const native = (context as { context: object }).context;
+        Object.defineProperty(native, 'addCACert', { value: undefined });
+      }
+      built.push(context);
+      listed.push(Array.isArray(options?.ca) ? options.ca.length : 0);
+      return context;
+    });
+    jest.isolateModules(() => {
+      // A module of its own: the contexts already shared by the tests above were built with the binding.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      fresh = require('../../../src/server/net/trust');
+    });
+  });
+
+  afterAll(() => jest.restoreAllMocks());
+
+  it('lists the bundled roots with the extra CA: both trusted, and no context built only to be thrown away', async () => {
+    const withCa = fresh.contextTrusting(ourCa);
+    const withoutCa = fresh.contextTrusting(undefined);
+    expect(await verifyError('trusted.test', withCa)).toBeUndefined();
+    expect(await verifyError('posing.test', withCa)).toBe('CERT_SIGNATURE_FAILURE');
+    expect(listed).toContain(tls.rootCertificates.length + 1);
+    // Each context built is one in use: the shared one without extra CAs (where the binding was looked for) and
+    // the one with the CA.
+    expect(built).toHaveLength(2);
+    expect(built).toContain(withCa);
+    expect(built).toContain(withoutCa);
   });
 });
