@@ -69,11 +69,27 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
   return {
     query: async (name, type, { signal, checkingDisabled = false } = {}) => {
       const key = `${normalizeQueryName(name)} ${type}${checkingDisabled ? ' CD' : ''}`;
-      return shared.run(key, signal, (flightSignal) =>
-        query(settings, name, type, { signal: flightSignal, checkingDisabled }),
+      return shared.run(key, signal, async (flightSignal) =>
+        frozen(await query(settings, name, type, { signal: flightSignal, checkingDisabled })),
       );
     },
   };
+}
+
+/**
+ * The result, frozen down to each record: every caller that asked the same question at once gets this one object
+ * (shared-queries.ts), so none may change what the others read. Byte records (TLSA data, OPENPGPKEY) stay
+ * writable, as Node cannot freeze a Buffer; callers only read them.
+ */
+function frozen<T>(result: DnsResult<T>): DnsResult<T> {
+  if (result.status === 'answer') {
+    for (const record of result.records) {
+      if (typeof record === 'object' && record !== null && !Buffer.isBuffer(record)) Object.freeze(record);
+    }
+    Object.freeze(result.records);
+  }
+  Object.freeze(result.cnames);
+  return Object.freeze(result);
 }
 
 /** Throws DnsServerInvalidError unless the server is an IP address and a port. */

@@ -5,6 +5,9 @@
  *
  * Each caller still waits under its own signal and gets its own abort; the shared exchange stops only when every
  * caller waiting for it has given up, and a caller arriving after that starts a fresh one.
+ *
+ * Callers that shared an exchange get the very same answer object, or the very same error: the answer must be
+ * frozen by whoever starts the exchange (the DNS client does), and an error must not be changed by its catcher.
  */
 interface Flight {
   result: Promise<unknown>;

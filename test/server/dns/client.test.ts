@@ -505,6 +505,43 @@ describe('questions asked again while in flight share one exchange', () => {
     expect(dns.received).toHaveLength(2);
   });
 
+  it('the shared answer is frozen down to its records: no caller can change what the others read', async () => {
+    dns.handler = (query) => {
+      const name = query.questions?.[0]?.name ?? '';
+      const answers: Answer[] = name.startsWith('_25._tcp')
+        ? [
+            {
+              type: 'TLSA',
+              name,
+              ttl: 300,
+              data: { usage: 3, selector: 1, matchingType: 1, certificate: Buffer.alloc(32, 7) },
+            },
+          ]
+        : [
+            cname(name, 'mx.example.net'),
+            {
+              type: 'MX',
+              name: 'mx.example.net',
+              ttl: 300,
+              data: { preference: 10, exchange: 'mx.example.net' },
+            },
+          ];
+      return [{ message: respond(query, { answers }) }];
+    };
+    const dnsClient = client();
+    const [mx, again] = await Promise.all([1, 2].map(() => dnsClient.query('example.com', 'MX')));
+    expect(again).toBe(mx);
+    if (mx?.status !== 'answer') throw new Error(`no answer: ${mx?.status}`);
+    expect(() => mx.records.push({ preference: 0, exchange: 'evil.example' })).toThrow(TypeError);
+    expect(() => Object.assign(mx.records[0] as object, { exchange: 'evil.example' })).toThrow(TypeError);
+    expect(() => mx.cnames.pop()).toThrow(TypeError);
+    expect(() => Object.assign(mx, { secure: true })).toThrow(TypeError);
+    const tlsa = await dnsClient.query('_25._tcp.mx.example.net', 'TLSA');
+    if (tlsa.status !== 'answer') throw new Error(`no answer: ${tlsa.status}`);
+    expect(() => Object.assign(tlsa.records[0] as object, { usage: 2 })).toThrow(TypeError);
+    expect(mx.records).toEqual([{ preference: 10, exchange: 'mx.example.net' }]);
+  });
+
   it('another type, or the same question with checking disabled, is another exchange', async () => {
     answerWith([]);
     const dnsClient = client();
