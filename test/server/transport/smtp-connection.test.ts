@@ -43,16 +43,26 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs `use` on a connection to the server that has completed its TLS handshake, and closes it after. */
+async function overTls(
+  use: (connection: SmtpConnection, secure: tls.TLSSocket) => Promise<void>,
+): Promise<void> {
+  const { port } = server.address() as net.AddressInfo;
+  const connection = new SmtpConnection(
+    { address: '127.0.0.1', port },
+    { dial: (to) => net.connect(to), remainingMs: () => 5000 },
+  );
+  try {
+    await connection.connect(5000);
+    await use(connection, await connection.startTls({ rejectUnauthorized: false, servername: 'mx' }, 5000));
+  } finally {
+    connection.close();
+  }
+}
+
 describe('SmtpConnection: the first command over TLS', () => {
-  it('a reply that arrives before the command is written: SMTP_UNSOLICITED_REPLY, not taken as its reply', async () => {
-    const { port } = server.address() as net.AddressInfo;
-    const connection = new SmtpConnection(
-      { address: '127.0.0.1', port },
-      { dial: (to) => net.connect(to), remainingMs: () => 5000 },
-    );
-    try {
-      await connection.connect(5000);
-      const secure = await connection.startTls({ rejectUnauthorized: false, servername: 'mx' }, 5000);
+  it('a reply that arrives before the command is written: SMTP_UNSOLICITED_REPLY, not taken as its reply', () =>
+    overTls(async (connection, secure) => {
       const reply = connection.command('ehlo-tls', 'EHLO probe.test', 5000);
       // Bytes in the turn the command waits out, before it is written: the server spoke first.
       secure.emit('data', Buffer.from('250 not an answer to anything\r\n'));
@@ -61,26 +71,13 @@ describe('SmtpConnection: the first command over TLS', () => {
         code: 'SMTP_UNSOLICITED_REPLY',
         phase: 'ehlo-tls',
       });
-    } finally {
-      connection.close();
-    }
-  });
+    }));
 
-  it('without early bytes the first command over TLS is sent and answered', async () => {
-    const { port } = server.address() as net.AddressInfo;
-    const connection = new SmtpConnection(
-      { address: '127.0.0.1', port },
-      { dial: (to) => net.connect(to), remainingMs: () => 5000 },
-    );
-    try {
-      await connection.connect(5000);
-      await connection.startTls({ rejectUnauthorized: false, servername: 'mx' }, 5000);
+  it('without early bytes the first command over TLS is sent and answered', () =>
+    overTls(async (connection) => {
       await expect(connection.command('ehlo-tls', 'EHLO probe.test', 5000)).resolves.toMatchObject({
         code: 250,
       });
       expect(sessions.at(-1)).toEqual(['EHLO probe.test']);
-    } finally {
-      connection.close();
-    }
-  });
+    }));
 });
