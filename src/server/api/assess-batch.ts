@@ -87,15 +87,21 @@ class Checks<T> {
   readonly settled = new Map<string, T>();
   private readonly running = new Map<string, Promise<void>>();
 
-  /** Settles `key` with what `kept` holds, else starts `check` for it; once per key. */
-  start(key: string, kept: () => T | undefined, check: () => Promise<T>): void {
+  /** `kept` and `check` are asked about a subject (a domain, an address); undefined from `kept`: not held. */
+  constructor(
+    private readonly kept: (subject: string) => T | undefined,
+    private readonly check: (subject: string) => Promise<T>,
+  ) {}
+
+  /** Settles `key` with what is kept for `subject`, else starts the check of it; once per key. */
+  start(key: string, subject: string): void {
     if (this.settled.has(key) || this.running.has(key)) return;
-    const value = kept();
+    const value = this.kept(subject);
     if (value !== undefined) this.settled.set(key, value);
     else
       this.running.set(
         key,
-        check().then((found) => void this.settled.set(key, found)),
+        this.check(subject).then((found) => void this.settled.set(key, found)),
       );
   }
 
@@ -123,6 +129,19 @@ class Checks<T> {
   }
 }
 
+/** Each assessment's summary, made once: the transport service hands out the one it keeps for a report. */
+const summaries = new WeakMap<DomainAssessment, DomainAssessment>();
+
+function summaryOf(found: DomainAssessment): DomainAssessment {
+  let summary = summaries.get(found);
+  if (summary === undefined) {
+    const { verdict, reasons, checkedAt } = found;
+    summary = { domain: found.domain, verdict, reasons, ...(checkedAt !== undefined && { checkedAt }) };
+    summaries.set(found, summary);
+  }
+  return summary;
+}
+
 const orNull = <T>(value: T | undefined): T | null => value ?? null;
 
 /** One turn of the event loop: what is asked alongside the others and answers from memory has settled by then. */
@@ -142,38 +161,32 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const valid = parsed.filter((p): p is Entry => 'key' in p);
 
   const internal = new Map<string, boolean>();
-  const domains = new Checks<DomainAssessment>();
-  const keys = new Checks<KeyAssessment>();
+  const domains = new Checks<DomainAssessment>(
+    (domain) => keptDomainAssessment(domain, deps),
+    (domain) => boundedDomainAssessment(domain, deps),
+  );
+  const keys = new Checks<KeyAssessment>(
+    (address) => keptKeyAssessment(address, deps),
+    (address) => boundedKeyAssessment(address, deps),
+  );
   // Per address: a provider a domain names by WebFinger speaks for one account only. The directory keeps what
   // holds for a whole domain (configured, built in) per domain, so this costs no extra lookups there.
-  // null: the directory names no provider.
-  const signIns = new Checks<SignInProvider | null>();
+  // null: the directory names no provider; a directory that fails knows none: the recipient can still pick up
+  // with a mailed code.
+  const { signIn } = deps;
+  const signIns = new Checks<SignInProvider | null>(
+    (key) => signIn?.known?.(key),
+    (key) => (signIn ? signIn.providerFor(key, { signal }).then(orNull, () => null) : Promise.resolve(null)),
+  );
   for (const { address, domain, key } of valid) {
     let isInternalDomain = internal.get(domain);
     if (isInternalDomain === undefined) {
       isInternalDomain = isInternal(domain, deps.policy);
       internal.set(domain, isInternalDomain);
     }
-    if (!isInternalDomain)
-      domains.start(
-        domain,
-        () => keptDomainAssessment(domain, deps),
-        () => boundedDomainAssessment(domain, deps),
-      );
-    keys.start(
-      key,
-      () => keptKeyAssessment(address, deps),
-      () => boundedKeyAssessment(address, deps),
-    );
-    if (!isInternalDomain && deps.signIn) {
-      const { signIn } = deps;
-      // A directory that fails knows no provider: the recipient can still pick up with a mailed code.
-      signIns.start(
-        key,
-        () => signIn.known?.(key),
-        () => signIn.providerFor(key, { signal }).then(orNull, () => null),
-      );
-    }
+    if (!isInternalDomain) domains.start(domain, domain);
+    keys.start(key, address);
+    if (!isInternalDomain && signIn) signIns.start(key, key);
   }
   // One deadline for the domain and the key checks, the caller's, not one per check.
   if (!domains.done || !keys.done) {
@@ -191,10 +204,8 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     let summary = transports.get(domain);
     if (summary === undefined) {
       const found = domains.settled.get(domain);
-      if (found) {
-        const { verdict, reasons, checkedAt } = found;
-        summary = { domain: found.domain, verdict, reasons, ...(checkedAt !== undefined && { checkedAt }) };
-      } else {
+      if (found) summary = summaryOf(found);
+      else {
         partial = true;
         summary = { domain, verdict: 'unknown', reasons: [STILL_CHECKING] };
       }

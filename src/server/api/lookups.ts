@@ -72,12 +72,21 @@ export function boundedKeyAssessment(address: string, deps: LookupDeps): Promise
   );
 }
 
+/** Made once per assessment the key service keeps, so that it too is one object from call to call. */
+const unarmored = new WeakMap<KeyAssessment, KeyAssessment>();
+
 /**
  * The key as a client may see it: the armored key only when asked for and usable. One without an armored key is
- * handed on as it is, the same object the service holds, so that its JSON is written once (`assess-json.ts`).
+ * handed on as it is, the same object the service holds, and one with it the same copy each time, so that its
+ * JSON is written once (`assess-json.ts`).
  */
 export function withoutArmor(key: KeyAssessment): KeyAssessment {
   if (key.armoredKey === undefined) return key;
-  const { armoredKey: _armored, ...rest } = key;
+  let rest = unarmored.get(key);
+  if (rest === undefined) {
+    const { armoredKey: _armored, ...fields } = key;
+    rest = fields;
+    unarmored.set(key, rest);
+  }
   return rest;
 }
