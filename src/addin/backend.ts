@@ -90,19 +90,27 @@ export interface BackendOptions {
   deadlineMs?: number;
   fetch?: typeof fetch;
   /** Keeps the policy between openings, so that an unchanged one is confirmed (304) rather than sent again. */
-  policyStore?: PolicyStore;
+  policyStore?: AnswerStore;
+  /**
+   * Resolves once the service confirmed the sign-in settings `tokenSource` goes by at the time of the call: true,
+   * or false when it answered other settings (or could not be asked), which `tokenSource` goes by from then on.
+   * A request made meanwhile is made again when its settings were not confirmed: the pane signs in with settings
+   * it kept from an earlier opening while asking whether they are current, and an answer had under settings the
+   * service no longer gives is never used. Absent where `tokenSource` only goes by the service's own answer.
+   */
+  signInConfirmed?: () => Promise<boolean>;
 }
 
-/** The policy as last served (the answer's JSON) and its ETag. */
-export interface KeptPolicy {
+/** An answer as last served (its JSON) and its ETag. */
+export interface KeptAnswer {
   etag: string;
   body: unknown;
 }
 
-/** Where a client keeps the policy between openings (the pane: its page's storage). */
-export interface PolicyStore {
-  read(): KeptPolicy | undefined;
-  write(kept: KeptPolicy): void;
+/** Where a client keeps an answer between openings (the pane: its page's storage). */
+export interface AnswerStore {
+  read(): KeptAnswer | undefined;
+  write(kept: KeptAnswer): void;
 }
 
 export interface Backend {
@@ -243,7 +251,7 @@ async function exchangeJson(
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-  const exchange = (async (): Promise<Exchanged> => {
+  const attempt = async (): Promise<Exchanged> => {
     const token = await tokenFor(options, Math.min(TOKEN_DEADLINE_MS, deadlineMs / 2));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -272,6 +280,15 @@ async function exchangeJson(
     } catch (error) {
       throw new BackendError('BACKEND_BAD_ANSWER', 'not JSON', { cause: error });
     }
+  };
+  const exchange = (async () => {
+    // Asked before the token: the settings that token will be had under.
+    const confirmed = options.signInConfirmed?.();
+    const first = attempt();
+    first.catch(() => undefined);
+    // Made under settings the service no longer gives: made again under those it gives now, whatever it answered.
+    if (confirmed && !(await confirmed)) return attempt();
+    return first;
   })();
   return within(deadlineMs, exchange, () => {
     controller?.abort();
@@ -284,29 +301,67 @@ async function requestJson(options: BackendOptions, path: string, init: RequestI
   return (await exchangeJson(options, path, init)).body;
 }
 
-/** The kept policy, if it is still one this client can read (storage can be damaged or left by an old version). */
-function keptPolicy(store: PolicyStore | undefined): { etag: string; answer: PolicyAnswer } | undefined {
+/** A kept answer read as `read` reads the service's. */
+interface Kept<T> {
+  etag: string;
+  answer: T;
+}
+
+/** The copy `store` keeps, if it still reads (`read` throws on one damaged, or left by an older version). */
+function keptAnswer<T>(store: AnswerStore | undefined, read: (body: unknown) => T): Kept<T> | undefined {
   const kept = store?.read();
   if (!kept) return undefined;
   try {
-    return { etag: kept.etag, answer: readPolicyAnswer(kept.body) };
+    return { etag: kept.etag, answer: read(kept.body) };
   } catch {
     return undefined;
   }
 }
 
+/** The service's answer, and whether it was the kept copy, confirmed (304). */
+export interface Revalidated<T> {
+  answer: T;
+  confirmed: boolean;
+}
+
 /**
- * GET /api/v1/policy, revalidating the copy `store` keeps: the service answers 304 while it still serves that copy,
- * else the new policy, which is kept in its place.
+ * GET `path`, revalidating the copy `kept` of `store`: the service answers 304 while it still serves that copy,
+ * else its answer, which is kept in its place.
  */
+async function revalidate<T>(
+  options: BackendOptions,
+  path: string,
+  store: AnswerStore | undefined,
+  read: (body: unknown) => T,
+  kept: Kept<T> | undefined,
+): Promise<Revalidated<T>> {
+  const exchanged = await exchangeJson(options, path, { method: 'GET' }, kept?.etag);
+  if (exchanged.notModified && kept) return { answer: kept.answer, confirmed: true };
+  const answer = untrusted(() => read(exchanged.body));
+  if (store && exchanged.etag) store.write({ etag: exchanged.etag, body: exchanged.body });
+  return { answer, confirmed: false };
+}
+
+/** GET /api/v1/policy, revalidating the copy the options' store keeps. */
 async function fetchPolicy(options: BackendOptions): Promise<PolicyAnswer> {
   const store = options.policyStore;
-  const kept = keptPolicy(store);
-  const answer = await exchangeJson(options, '/api/v1/policy', { method: 'GET' }, kept?.etag);
-  if (answer.notModified && kept) return kept.answer;
-  const policy = untrusted(() => readPolicyAnswer(answer.body));
-  if (store && answer.etag) store.write({ etag: answer.etag, body: answer.body });
-  return policy;
+  const kept = keptAnswer(store, readPolicyAnswer);
+  return (await revalidate(options, '/api/v1/policy', store, readPolicyAnswer, kept)).answer;
+}
+
+/**
+ * How this service wants the add-in to sign in, kept in `store`: the kept copy at once (none when there is none
+ * that reads), and the service's answer to whether it is current (revalidated, public: asked without a token).
+ */
+export function revalidateSignInSettings(
+  options: Omit<BackendOptions, 'token' | 'tokenSource'>,
+  store: AnswerStore,
+): { kept: SignInSettings | undefined; answer: Promise<Revalidated<SignInSettings>> } {
+  const kept = keptAnswer(store, readSignInSettings);
+  return {
+    kept: kept?.answer,
+    answer: revalidate(options, '/api/v1/sign-in', store, readSignInSettings, kept),
+  };
 }
 
 /** How this service wants the add-in to sign in (public: asked before there is a token). */

@@ -11,15 +11,21 @@ import { prefetch } from '../addin/state';
 import { Pane } from '../addin/ui/Pane';
 import { officeDialogSignIn, type OfficeDialogApi } from './auth/dialog-sign-in';
 import { nestedAppAuth } from './auth/naa';
-import { outlookSignIn, signInSettingsAskedEarly } from './auth/outlook-sign-in';
+import { pageAnswerStore, pageStorage } from '../addin/answer-store';
+import { keptSignInSettings } from './auth/kept-sign-in-settings';
+import { outlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig } from './config';
 import { createOfficeHost } from './office-host';
 import { hasOutlookItem, showOutsideOutlook } from './outside-outlook';
 import { randomHex } from '../addin/random-hex';
 
 const config = addinConfig();
-// Asked while Office gets ready: every request the pane makes waits for it.
-const signInSettings = signInSettingsAskedEarly(config);
+// Asked while Office gets ready: every request the pane makes waits for it, or for the copy kept from the last
+// opening while the service is asked whether that is current.
+const signInSettings = keptSignInSettings(
+  config,
+  pageAnswerStore(pageStorage(), 'sign-in', config.backendUrl),
+);
 
 void Office.onReady(() => {
   if (!hasOutlookItem(Office))

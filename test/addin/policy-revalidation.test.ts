@@ -5,22 +5,11 @@
  * HTTP, with API tokens, the client's requests counted at its fetch.
  */
 import type { AddressInfo } from 'node:net';
-import { createBackend, type KeptPolicy, type PolicyStore } from '../../src/addin/backend';
-import { pagePolicyStore } from '../../src/addin/policy-store';
-import { namesTag } from '../../src/server/api/policy';
+import { createBackend } from '../../src/addin/backend';
+import { pageAnswerStore } from '../../src/addin/answer-store';
 import { defaultPolicy } from '../helpers/policy';
 import { ARMORED, FINGERPRINT, deployedTestApp } from '../server/api/fakes';
-
-/** A store in memory, as the page's storage holds it. */
-function memoryStore(): PolicyStore & { kept?: KeptPolicy } {
-  const store: PolicyStore & { kept?: KeptPolicy } = {
-    read: () => store.kept,
-    write: (kept) => {
-      store.kept = kept;
-    },
-  };
-  return store;
-}
+import { memoryStore } from './memory-answer-store';
 
 /** A fetch that records each status the service answered GET /api/v1/policy with, and the ETag it was asked with. */
 function countingFetch() {
@@ -103,18 +92,20 @@ describe('the page’s storage', () => {
     };
   };
 
-  test('keeps one copy per service', () => {
+  test('keeps one copy per service and per kind of answer', () => {
     const page = storage();
-    const one = pagePolicyStore(page, 'https://one.example');
-    const two = pagePolicyStore(page, 'https://two.example');
+    const one = pageAnswerStore(page, 'policy', 'https://one.example');
+    const two = pageAnswerStore(page, 'policy', 'https://two.example');
+    const signIn = pageAnswerStore(page, 'sign-in', 'https://one.example');
     one.write({ etag: '"a"', body: { version: '1' } });
     expect(one.read()).toEqual({ etag: '"a"', body: { version: '1' } });
     expect(two.read()).toBeUndefined();
+    expect(signIn.read()).toBeUndefined();
   });
 
   test('damaged, full or missing storage means no copy, never a failure', () => {
     const page = storage();
-    const store = pagePolicyStore(page, 'https://one.example');
+    const store = pageAnswerStore(page, 'policy', 'https://one.example');
     page.items.set('sendguard-policy https://one.example', '{not json');
     expect(store.read()).toBeUndefined();
     const full = {
@@ -123,15 +114,7 @@ describe('the page’s storage', () => {
         throw new Error('QuotaExceededError');
       },
     };
-    expect(() => pagePolicyStore(full, 'x').write({ etag: '"a"', body: {} })).not.toThrow();
-    expect(pagePolicyStore(undefined, 'x').read()).toBeUndefined();
+    expect(() => pageAnswerStore(full, 'sign-in', 'x').write({ etag: '"a"', body: {} })).not.toThrow();
+    expect(pageAnswerStore(undefined, 'sign-in', 'x').read()).toBeUndefined();
   });
-});
-
-test('RFC 9110 §13.1.2: If-None-Match names the tag in a list, weakly compared, or as *', () => {
-  expect(namesTag('"abc"', '"abc"')).toBe(true);
-  expect(namesTag('"x", W/"abc"', '"abc"')).toBe(true);
-  expect(namesTag('*', '"abc"')).toBe(true);
-  expect(namesTag('"abcd"', '"abc"')).toBe(false);
-  expect(namesTag(undefined, '"abc"')).toBe(false);
 });

@@ -50,17 +50,30 @@ export interface SignIn {
   refused(token: string): void;
   /** Prompts (the pane's Sign in button); resolves once a token was had, with where that sign-in holds. */
   signInInteractively(): Promise<SignInReach>;
+  /**
+   * The service now gives other sign-in settings than those the chain kept: they are asked again, and a token
+   * held under the old ones is dropped.
+   */
+  settingsChanged(): void;
 }
 
-/** `ask`'s answer, asked once and kept; a failure is not kept, so the next call asks again. */
-function keptOnceHad<T>(ask: () => Promise<T>): () => Promise<T> {
+/**
+ * `ask`'s answer, asked once and kept (`get`); a failure is not kept, so the next call asks again, nor one
+ * `forget` drops.
+ */
+function keptOnceHad<T>(ask: () => Promise<T>): { get: () => Promise<T>; forget: () => void } {
   let had: Promise<T> | undefined;
-  return () => {
-    had ??= ask().catch((error: unknown) => {
+  return {
+    get: () => {
+      had ??= ask().catch((error: unknown) => {
+        had = undefined;
+        throw error;
+      });
+      return had;
+    },
+    forget: () => {
       had = undefined;
-      throw error;
-    });
-    return had;
+    },
   };
 }
 
@@ -78,7 +91,8 @@ const isCode = (error: unknown, code: SignInError['code']) =>
   error instanceof SignInError && error.code === code;
 
 export function signInChain(deps: SignInDeps): SignIn {
-  const settings = keptOnceHad(deps.settings);
+  const kept = keptOnceHad(deps.settings);
+  const settings = kept.get;
   /** Silent requests made at once share one: Office SSO refuses an overlapping call. Nothing is kept here. */
   const silentFlight = new SingleFlight<string | undefined>();
   const now = deps.now ?? Date.now;
@@ -167,6 +181,10 @@ export function signInChain(deps: SignInDeps): SignIn {
           'This Sendguard service does not use Microsoft sign-in: ask your administrator for access.',
         );
       return interactive(entra);
+    },
+    settingsChanged: () => {
+      kept.forget();
+      held = undefined;
     },
   };
 }

@@ -9,42 +9,16 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Policy } from '../../core/policy/schema';
+import { answerKept, canonicalJson, entityTag, NOT_MODIFIED_SCHEMA } from './conditional-answer';
 import type { ApiContext } from './context';
 import type { ServedPolicy } from './served-policy';
 import { jsonSchema } from './schema';
 
-/** JSON with object keys sorted at every level, so equal policies serialise (and hash) equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson };
 
 /** SHA-256 (hex) of the policy's canonical JSON. */
 export function policyVersion(policy: Policy): string {
   return createHash('sha256').update(canonicalJson(policy)).digest('hex');
-}
-
-/** The ETag of one served answer: its canonical JSON's SHA-256, quoted as RFC 9110 §8.8.3 writes a strong tag. */
-function entityTag(answer: { version: string; policy: Policy }): string {
-  return `"${createHash('sha256').update(canonicalJson(answer)).digest('base64url')}"`;
-}
-
-/**
- * Whether an If-None-Match field names `etag` (RFC 9110 §13.1.2: a list of tags, or `*`; compared weakly, so a
- * `W/` prefix a proxy added still matches). Split on commas and trimmed: no pattern runs over the caller's field.
- */
-export function namesTag(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) return false;
-  return ifNoneMatch.split(',').some((item) => {
-    const tag = item.trim();
-    return tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
-  });
 }
 
 /** The ETag of the policy as served now, worked out again only when the served policy changed. */
@@ -81,17 +55,13 @@ const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy' | 'servedPolicy
         tags: ['policy'],
         response: {
           200: jsonSchema(PolicyResponse, 'output'),
-          304: { description: 'the copy named by If-None-Match is current', type: 'null' },
+          304: NOT_MODIFIED_SCHEMA,
         },
       },
     },
-    async (request, reply) => {
-      const tag = etag();
-      // Each use asks again (no-cache): a copy is confirmed, never trusted unasked. Private: it follows the sign-in.
-      reply.header('etag', tag).header('cache-control', 'private, no-cache');
-      if (namesTag(request.headers['if-none-match'], tag)) return reply.code(304).send();
-      return { version, policy: servedPolicy.current };
-    },
+    // Private: the policy follows the sign-in.
+    async (request, reply) =>
+      answerKept(request, reply, etag(), { version, policy: servedPolicy.current }, 'private'),
   );
 };
 
