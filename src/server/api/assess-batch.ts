@@ -19,8 +19,7 @@ import { BoundedCache } from '../store/bounded-cache';
 import {
   boundedDomainAssessment,
   boundedKeyAssessment,
-  keptDomainAssessment,
-  keptKeyAssessment,
+  keptAssessments,
   withoutArmor,
   type LookupDeps,
 } from './lookups';
@@ -161,14 +160,11 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const valid = parsed.filter((p): p is Entry => 'key' in p);
 
   const internal = new Map<string, boolean>();
-  const domains = new Checks<DomainAssessment>(
-    (domain) => keptDomainAssessment(domain, deps),
-    (domain) => boundedDomainAssessment(domain, deps),
+  const kept = keptAssessments(deps);
+  const domains = new Checks<DomainAssessment>(kept.domain, (domain) =>
+    boundedDomainAssessment(domain, deps),
   );
-  const keys = new Checks<KeyAssessment>(
-    (address) => keptKeyAssessment(address, deps),
-    (address) => boundedKeyAssessment(address, deps),
-  );
+  const keys = new Checks<KeyAssessment>(kept.key, (address) => boundedKeyAssessment(address, deps));
   // Per address: a provider a domain names by WebFinger speaks for one account only. The directory keeps what
   // holds for a whole domain (configured, built in) per domain, so this costs no extra lookups there.
   // null: the directory names no provider; a directory that fails knows none: the recipient can still pick up
@@ -188,6 +184,7 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     keys.start(key, address);
     if (!isInternalDomain && signIn) signIns.start(key, key);
   }
+  kept.count();
   // One deadline for the domain and the key checks, the caller's, not one per check.
   if (!domains.done || !keys.done) {
     const started = deps.clock.monotonic();

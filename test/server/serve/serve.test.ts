@@ -174,4 +174,28 @@ describe('the service, assembled', () => {
       /sendguard_cache_lookups_total\{check="transport",result="(hit|miss)"\} \d+/,
     );
   });
+
+  test('an answer from memory counts its outcomes as a check does: once per domain and address asked', async () => {
+    const metric = async (series: string) => {
+      const { text } = await httpsJson(`${base}/metrics`, { ca, headers: as(adminToken) });
+      return Number(
+        new RegExp(`^sendguard_check_outcomes_total\\{${series}\\} (\\d+)$`, 'm').exec(text)?.[1],
+      );
+    };
+    const series = ['check="transport",verdict="partial"', 'check="key",verdict="valid"'];
+    const before = await Promise.all(series.map(metric));
+    const res = await httpsJson(`${base}/api/v1/assess`, {
+      ca,
+      headers: as(senderToken),
+      body: {
+        recipients: [
+          'bob@partial.sendguard.test',
+          'alice@wkd.sendguard.test',
+          'Alice <alice@wkd.sendguard.test>',
+        ],
+      },
+    });
+    expect(res.body.partial).toBe(false);
+    expect(await Promise.all(series.map(metric))).toEqual(before.map((count) => count + 1));
+  });
 });
