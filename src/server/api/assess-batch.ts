@@ -16,6 +16,7 @@ import type { SignInProvider } from '../../core/escrow/wire';
 import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
 import type { SignInDirectory } from '../escrow/sign-in-directory';
 import { BoundedCache } from '../store/bounded-cache';
+import { madeOnce } from '../store/made-once';
 import {
   boundedDomainAssessment,
   boundedKeyAssessment,
@@ -129,17 +130,10 @@ class Checks<T> {
 }
 
 /** Each assessment's summary, made once: the transport service hands out the one it keeps for a report. */
-const summaries = new WeakMap<DomainAssessment, DomainAssessment>();
-
-function summaryOf(found: DomainAssessment): DomainAssessment {
-  let summary = summaries.get(found);
-  if (summary === undefined) {
-    const { verdict, reasons, checkedAt } = found;
-    summary = { domain: found.domain, verdict, reasons, ...(checkedAt !== undefined && { checkedAt }) };
-    summaries.set(found, summary);
-  }
-  return summary;
-}
+const summaryOf = madeOnce((found: DomainAssessment): DomainAssessment => {
+  const { verdict, reasons, checkedAt } = found;
+  return { domain: found.domain, verdict, reasons, ...(checkedAt !== undefined && { checkedAt }) };
+});
 
 const orNull = <T>(value: T | undefined): T | null => value ?? null;
 

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { DomainAssessment, KeyAssessment } from '../../core/wire';
 import type { Metrics } from '../observability/metrics';
 import type { KeyService, TransportService } from '../services';
+import { madeOnce } from '../store/made-once';
 
 export interface LookupDeps {
   transport: TransportService;
@@ -81,7 +82,10 @@ export function boundedKeyAssessment(address: string, deps: LookupDeps): Promise
 }
 
 /** Made once per assessment the key service keeps, so that it too is one object from call to call. */
-const unarmored = new WeakMap<KeyAssessment, KeyAssessment>();
+const unarmored = madeOnce((key: KeyAssessment): KeyAssessment => {
+  const { armoredKey: _armored, ...rest } = key;
+  return rest;
+});
 
 /**
  * The key as a client may see it: the armored key only when asked for and usable. One without an armored key is
@@ -89,12 +93,5 @@ const unarmored = new WeakMap<KeyAssessment, KeyAssessment>();
  * JSON is written once (`assess-json.ts`).
  */
 export function withoutArmor(key: KeyAssessment): KeyAssessment {
-  if (key.armoredKey === undefined) return key;
-  let rest = unarmored.get(key);
-  if (rest === undefined) {
-    const { armoredKey: _armored, ...fields } = key;
-    rest = fields;
-    unarmored.set(key, rest);
-  }
-  return rest;
+  return key.armoredKey === undefined ? key : unarmored(key);
 }

@@ -9,6 +9,7 @@ import type { DomainAssessment } from '../../core/wire';
 import { untilAborted } from '../net/until-aborted';
 import type { LookupOptions, TransportService } from '../services';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
+import { madeOnce } from '../store/made-once';
 import type { CacheEntry, VerdictCache } from '../store/store';
 import { SingleFlight } from '../../core/single-flight';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
@@ -103,7 +104,7 @@ export class CachingTransportService implements TransportService {
   private readonly clock: Clock;
   private readonly pool: pLimit.Limit;
   /** Each report's assessment, made once: the send path asks for the same reports many times a second. */
-  private readonly assessments = new WeakMap<TransportReport, DomainAssessment>();
+  private readonly assessmentOf = madeOnce(toAssessment);
   readonly stats = { cacheHits: 0, cacheMisses: 0, checks: 0 };
 
   constructor(private readonly options: TransportServiceOptions) {
@@ -166,15 +167,6 @@ export class CachingTransportService implements TransportService {
     this.options.onCacheLookup?.('hit');
     this.stats.cacheHits++;
     return this.assessmentOf(report);
-  }
-
-  private assessmentOf(report: TransportReport): DomainAssessment {
-    let assessment = this.assessments.get(report);
-    if (assessment === undefined) {
-      assessment = toAssessment(report);
-      this.assessments.set(report, assessment);
-    }
-    return assessment;
   }
 
   /**

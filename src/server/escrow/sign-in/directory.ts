@@ -22,6 +22,7 @@ import { domainOf } from './domain-of';
 import { SignInError } from './errors';
 import type { OidcClient, SignInFlow } from './flow';
 import { KeySetCache } from './id-token';
+import { madeOnce } from '../../store/made-once';
 import { LookupCache, type LookupCacheLimits } from './lookup-cache';
 import type { RemoteJsonDeps } from './remote-json';
 import { webfingerIssuer } from './webfinger';
@@ -119,7 +120,8 @@ export class OidcDirectory implements SignInDirectory, SignInFlow {
   private readonly addresses: LookupCache<Route>;
   private readonly metadataCache: LookupCache<ProviderMetadata>;
   private readonly registrations: LookupCache<RegisteredClient>;
-  private readonly providers = new WeakMap<Route, SignInProvider>();
+  /** A route's provider, made once per route kept: naming an issuer's provider hashes the issuer. */
+  private readonly providerOf = madeOnce(providerOf);
 
   constructor(private readonly deps: OidcDirectoryDeps) {
     this.stepDeadlineMs = deps.stepDeadlineMs ?? 15_000;
@@ -172,16 +174,6 @@ export class OidcDirectory implements SignInDirectory, SignInFlow {
       route = own.value;
     }
     return route ? this.providerOf(route) : null;
-  }
-
-  /** A route's provider, made once per route kept: naming an issuer's provider hashes the issuer. */
-  private providerOf(route: Route): SignInProvider {
-    let provider = this.providers.get(route);
-    if (provider === undefined) {
-      provider = providerOf(route);
-      this.providers.set(route, provider);
-    }
-    return provider;
   }
 
   async clientFor(address: string, provider: string, signal: AbortSignal): Promise<OidcClient | undefined> {
