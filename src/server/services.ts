@@ -28,8 +28,11 @@ export type KeyAcceptance =
 export interface KeyService {
   /** `address` is normalised (`readRecipients`); the assessment carries `armoredKey` when a key was found. */
   lookup(address: string, opts: LookupOptions): Promise<KeyAssessment>;
-  /** The assessment `lookup` would give at once from what is held in memory, without waiting; else undefined. */
-  kept?(address: string): KeyAssessment | undefined;
+  /**
+   * The assessment `lookup` would give at once from what is held in memory, without waiting; else undefined.
+   * `key` is the address's comparison form (`mailboxKey`), which callers of the send path hold already.
+   */
+  kept?(key: string): KeyAssessment | undefined;
   /**
    * A sender (or admin) confirms the key shown as `changed`: the address is looked up afresh, and `fingerprint`
    * is pinned, accepted `by` the caller, only when the key found now is valid and has exactly that fingerprint.

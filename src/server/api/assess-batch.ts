@@ -87,16 +87,16 @@ class Checks<T> {
   readonly settled = new Map<string, T>();
   private readonly running = new Map<string, Promise<void>>();
 
-  /** `kept` and `check` are asked about a subject (a domain, an address); undefined from `kept`: not held. */
+  /** `kept` is asked by key (undefined: not held), `check` about a subject (a domain, an address). */
   constructor(
-    private readonly kept: (subject: string) => T | undefined,
+    private readonly kept: (key: string) => T | undefined,
     private readonly check: (subject: string) => Promise<T>,
   ) {}
 
-  /** Settles `key` with what is kept for `subject`, else starts the check of it; once per key. */
+  /** Settles `key` with what is kept under it, else starts the check of `subject`; once per key. */
   start(key: string, subject: string): void {
     if (this.settled.has(key) || this.running.has(key)) return;
-    const value = this.kept(subject);
+    const value = this.kept(key);
     if (value !== undefined) this.settled.set(key, value);
     else
       this.running.set(

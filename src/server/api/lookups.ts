@@ -40,9 +40,9 @@ async function bounded<T extends { verdict: string }>(
 }
 
 /**
- * The checks' answers held in memory, for one batch: `domain` and `key` give what the services hold (undefined
- * when a check has to run), and `count` adds them to the outcomes as the checks run would be, one count per verdict
- * rather than one per lookup: a warm 20-recipient message has some 27 of them.
+ * The checks' answers held in memory, for one batch: `domain` and `key` (an address's `mailboxKey`) give what the
+ * services hold (undefined when a check has to run), and `count` adds them to the outcomes as the checks run would
+ * be, one count per verdict rather than one per lookup: a warm 20-recipient message has some 27 of them.
  */
 export function keptAssessments(deps: LookupDeps) {
   const tally = { transport: new Map<string, number>(), key: new Map<string, number>() };
@@ -52,7 +52,7 @@ export function keptAssessments(deps: LookupDeps) {
   };
   return {
     domain: (domain: string) => counted('transport', deps.transport.kept?.(domain)),
-    key: (address: string) => counted('key', deps.keys.kept?.(address)),
+    key: (key: string) => counted('key', deps.keys.kept?.(key)),
     count(): void {
       for (const check of ['transport', 'key'] as const) {
         for (const [verdict, times] of tally[check])

@@ -56,7 +56,7 @@ export class CachingKeyService implements KeyService {
     // The send path asks for every recipient of every message, mostly of answers kept. Callers hand over parsed
     // addresses, whose comparison form needs no second parse; one not in normal form is parsed, then looked up.
     const quick = canonicalMailboxKey(address);
-    const kept = quick === undefined ? undefined : (this.held(quick) ?? (await this.fresh(quick)));
+    const kept = quick === undefined ? undefined : (this.kept(quick) ?? (await this.fresh(quick)));
     if (kept) return kept;
     const normalized = parseAddress(address).address;
     const key = canonicalMailboxKey(normalized) as string;
@@ -70,13 +70,8 @@ export class CachingKeyService implements KeyService {
     }));
   }
 
-  kept(address: string): KeyAssessment | undefined {
-    const quick = canonicalMailboxKey(address);
-    return quick === undefined ? undefined : this.held(quick);
-  }
-
   /** The answer for `key` held in memory while it is fresh, without waiting on the store. */
-  private held(key: string): KeyAssessment | undefined {
+  kept(key: string): KeyAssessment | undefined {
     return this.unexpired(this.cache.peek?.(key));
   }
 
