@@ -16,6 +16,9 @@ import type { AssessAnswer, AssessedRecipient, Backend } from './backend';
 /** Long enough for one message's writing, short enough that a verdict changed meanwhile is seen on the next. */
 export const KEPT_ASSESSMENT_MS = 10 * 60_000;
 
+/** Long enough for the opening's first load to take the policy asked ahead of it, short enough to ask at each edit. */
+export const KEPT_POLICY_MS = 5_000;
+
 /** What the service answered about one entry the host lists: an assessed recipient, or why it is not an address. */
 type Entry =
   | { recipient: AssessedRecipient; policyVersion: string; final: boolean; at: number }
@@ -119,11 +122,24 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
 
   /** The policy request on its way, which a second caller meanwhile shares. */
   const policyFlight = new SingleFlight<PolicyAnswer>();
+  let keptPolicy: { answer: PolicyAnswer; at: number } | undefined;
+
+  async function policy(): Promise<PolicyAnswer> {
+    const kept = keptPolicy;
+    const current =
+      kept &&
+      now() - kept.at < KEPT_POLICY_MS &&
+      (policyVersion ?? kept.answer.version) === kept.answer.version;
+    if (current) return kept.answer;
+    const answer = await policyFlight.run('policy', () => backend.policy());
+    keptPolicy = { answer, at: now() };
+    return answer;
+  }
 
   return {
     ...backend,
     assess,
-    policy: () => policyFlight.run('policy', () => backend.policy()),
+    policy,
     acceptKey(address, fingerprint) {
       const accepted = backend.acceptKey(address, fingerprint);
       const done = () => forget(address);

@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
-import { KEPT_ASSESSMENT_MS, withKeptAssessments } from '../../src/addin/kept-assessments';
+import { KEPT_ASSESSMENT_MS, KEPT_POLICY_MS, withKeptAssessments } from '../../src/addin/kept-assessments';
 import { assessedRecipient } from '../helpers/assess-answer';
 
 interface FakeService {
@@ -210,4 +210,24 @@ test('a policy request made while another is on its way shares it', async () => 
   });
   await Promise.all([backend.policy(), backend.policy()]);
   expect(asked).toBe(1);
+});
+
+test('the policy asked ahead serves the next asks for a few seconds, unless an assessment reports another version', async () => {
+  const service = fakeService();
+  let policyRequests = 0;
+  service.backend.policy = async () => (policyRequests++, { version: 'v1', policy: {} as never });
+  let now = 0;
+  const backend = withKeptAssessments(service.backend, { now: () => now });
+  await backend.policy();
+  now += KEPT_POLICY_MS - 1;
+  await backend.policy();
+  expect(policyRequests).toBe(1);
+  now += 1;
+  await backend.policy();
+  expect(policyRequests).toBe(2);
+
+  service.policyVersion = 'v2';
+  await backend.assess(['ann@a.example']);
+  await backend.policy();
+  expect(policyRequests).toBe(3);
 });
