@@ -69,6 +69,23 @@ function verdictOn(request: FastifyRequest, options: AuthOptions): Verdict | Pro
   return { reason: 'not an API token and Entra sign-in is not configured' };
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * The caller a verifier's verdict names. Fails closed: a reason is a refused token (401); anything that is not a
+ * caller with a subject and roles is a verifier bug, refused as an internal error (500) rather than let through.
+ */
+function callerIn(verdict: unknown): Caller {
+  const answer = verdict as Partial<{ caller: Partial<Caller>; reason: unknown }> | null;
+  if (typeof answer?.reason === 'string') throw new AuthError('AUTH_INVALID', answer.reason);
+  const caller = answer?.caller;
+  if (typeof caller?.subject !== 'string' || !Array.isArray(caller.roles))
+    throw new Error('the token verifier answered without a caller');
+  return caller as Caller;
+}
+
 const authPlugin: FastifyPluginAsync<AuthOptions> = async (app: FastifyInstance, options) => {
   if (options.auth.entra && !options.entra)
     throw new Error('auth.entra is set but no Entra verifier was given');
@@ -93,21 +110,27 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app: FastifyInstance,
         request.log.info({ authFailure: error.reason }, 'authentication refused');
       done(error as Error);
     };
-    const admit = (verdict: Verdict) => {
-      if ('reason' in verdict) return refuse(new AuthError('AUTH_INVALID', verdict.reason));
-      const { caller } = verdict;
+    // Never throws, so done() is called exactly once whatever the verifier answered.
+    const admit = (verdict: unknown) => {
+      let caller: Caller;
+      try {
+        caller = callerIn(verdict);
+      } catch (error) {
+        return refuse(error);
+      }
       request.caller = caller;
       if (config.admin && !caller.roles.includes('admin'))
         return done(new AuthError('FORBIDDEN', `${caller.subject} is not an admin`));
       done();
     };
-    let verdict: Verdict | Promise<Verdict>;
+    let verdict: Verdict | PromiseLike<Verdict>;
     try {
       verdict = verdictOn(request, options);
     } catch (error) {
       return refuse(error);
     }
-    if (verdict instanceof Promise) verdict.then(admit, refuse);
+    // Any thenable is an answer still to come, not a caller; Promise.resolve adopts it.
+    if (isThenable(verdict)) Promise.resolve(verdict).then(admit, refuse);
     else admit(verdict);
   });
 };

@@ -178,23 +178,28 @@ describe('the service, assembled', () => {
   test('an answer from memory counts its outcomes as a check does: once per domain and address asked', async () => {
     const metric = async (series: string) => {
       const { text } = await httpsJson(`${base}/metrics`, { ca, headers: as(adminToken) });
-      return Number(
-        new RegExp(`^sendguard_check_outcomes_total\\{${series}\\} (\\d+)$`, 'm').exec(text)?.[1],
-      );
+      // A labelled series appears at its first count: missing is 0, so the +1 below is a real count either way.
+      const count = new RegExp(`^sendguard_check_outcomes_total\\{${series}\\} (\\d+)$`, 'm').exec(text)?.[1];
+      return count === undefined ? 0 : Number(count);
     };
     const series = ['check="transport",verdict="partial"', 'check="key",verdict="valid"'];
+    const assess = () =>
+      httpsJson(`${base}/api/v1/assess`, {
+        ca,
+        headers: as(senderToken),
+        body: {
+          recipients: [
+            'bob@partial.sendguard.test',
+            'alice@wkd.sendguard.test',
+            'Alice <alice@wkd.sendguard.test>',
+          ],
+        },
+      });
+    // Asked once first: the token the CLI revoked above is another process's write, which empties what the
+    // service holds in memory at the next API-token request, so without this the answers below come from the store.
+    await assess();
     const before = await Promise.all(series.map(metric));
-    const res = await httpsJson(`${base}/api/v1/assess`, {
-      ca,
-      headers: as(senderToken),
-      body: {
-        recipients: [
-          'bob@partial.sendguard.test',
-          'alice@wkd.sendguard.test',
-          'Alice <alice@wkd.sendguard.test>',
-        ],
-      },
-    });
+    const res = await assess();
     expect(res.body.partial).toBe(false);
     expect(await Promise.all(series.map(metric))).toEqual(before.map((count) => count + 1));
   });

@@ -120,7 +120,7 @@ export class OidcDirectory implements SignInDirectory, SignInFlow {
   private readonly addresses: LookupCache<Route>;
   private readonly metadataCache: LookupCache<ProviderMetadata>;
   private readonly registrations: LookupCache<RegisteredClient>;
-  /** A route's provider, made once per route kept: naming an issuer's provider hashes the issuer. */
+  /** A route's provider, made once per route kept (naming an issuer's provider hashes the issuer); used everywhere. */
   private readonly providerOf = madeOnce(providerOf);
 
   constructor(private readonly deps: OidcDirectoryDeps) {
@@ -178,13 +178,13 @@ export class OidcDirectory implements SignInDirectory, SignInFlow {
 
   async clientFor(address: string, provider: string, signal: AbortSignal): Promise<OidcClient | undefined> {
     const route = await this.routeFor(address, signal);
-    if (!route || providerOf(route).provider !== provider) return undefined;
+    if (!route || this.providerOf(route).provider !== provider) return undefined;
     return this.client(route, signal);
   }
 
   private async client(route: Route, signal: AbortSignal): Promise<OidcClient> {
     const reach = route.kind === 'discovered' ? this.discovered : this.named;
-    const base = { provider: providerOf(route), ...reach };
+    const base = { provider: this.providerOf(route), ...reach };
     const { microsoft, google } = this.deps.settings;
     switch (route.kind) {
       case 'microsoft': {
