@@ -94,9 +94,11 @@ export interface BackendOptions {
   /**
    * Resolves once the service confirmed the sign-in settings `tokenSource` goes by at the time of the call: true,
    * or false when it answered other settings (or could not be asked), which `tokenSource` goes by from then on.
-   * A request made meanwhile is made again when its settings were not confirmed: the pane signs in with settings
-   * it kept from an earlier opening while asking whether they are current, and an answer had under settings the
-   * service no longer gives is never used. Absent where `tokenSource` only goes by the service's own answer.
+   * A request that only reads (a GET, the assessment) made meanwhile is made again when its settings were not
+   * confirmed, the first attempt aborted: the pane signs in with settings it kept from an earlier opening while
+   * asking whether they are current, and an answer had under settings the service no longer gives is never used.
+   * Any other request waits for the confirmation, so that it is never made twice. Absent where `tokenSource` only
+   * goes by the service's own answer.
    */
   signInConfirmed?: () => Promise<boolean>;
 }
@@ -236,22 +238,34 @@ interface Exchanged {
   notModified: boolean;
 }
 
+/** How a request may be made: `repeatable` when making it twice changes nothing (it only reads). */
+interface Exchange {
+  repeatable: boolean;
+  /** The ETag of a copy the caller holds, which a 304 confirms. */
+  ifNoneMatch?: string;
+}
+
+/** A GET only reads; of the other requests only the caller knows (the assessment's POST reads too). */
+const readsOnly = (init: RequestInit) => (init.method ?? 'GET').toUpperCase() === 'GET';
+
 /**
  * One JSON request to the service, with the client's token as its bearer when there is one, all within the
- * deadline: the token may take part of it, the service the rest. `ifNoneMatch`: the ETag of a copy the caller
- * holds, which a 304 confirms.
+ * deadline: the token may take part of it, the service the rest.
  */
 async function exchangeJson(
   options: BackendOptions,
   path: string,
   init: RequestInit,
-  ifNoneMatch?: string,
+  { repeatable, ifNoneMatch }: Exchange,
 ): Promise<Exchanged> {
   const base = options.baseUrl.replace(/\/+$/, '');
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+  /** One per attempt, so that a first attempt made again is stopped alone; all stopped at the deadline. */
+  const controllers: AbortController[] = [];
   const attempt = async (): Promise<Exchanged> => {
+    const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+    if (controller) controllers.push(controller);
     const token = await tokenFor(options, Math.min(TOKEN_DEADLINE_MS, deadlineMs / 2));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -284,21 +298,33 @@ async function exchangeJson(
   const exchange = (async () => {
     // Asked before the token: the settings that token will be had under.
     const confirmed = options.signInConfirmed?.();
+    if (!confirmed) return attempt();
+    if (!repeatable) {
+      // Made once only, under settings the service gave: a request that changes something is never made twice.
+      await confirmed;
+      return attempt();
+    }
     const first = attempt();
     first.catch(() => undefined);
-    // Made under settings the service no longer gives: made again under those it gives now, whatever it answered.
-    if (confirmed && !(await confirmed)) return attempt();
-    return first;
+    if (await confirmed) return first;
+    // Made under settings the service no longer gives: stopped, and made again under those it gives now.
+    controllers[0]?.abort();
+    return attempt();
   })();
   return within(deadlineMs, exchange, () => {
-    controller?.abort();
+    for (const controller of controllers) controller.abort();
     return new BackendError('BACKEND_TIMEOUT', `${deadlineMs} ms`);
   });
 }
 
-/** exchangeJson's answer alone (undefined for a 204). */
-async function requestJson(options: BackendOptions, path: string, init: RequestInit): Promise<unknown> {
-  return (await exchangeJson(options, path, init)).body;
+/** exchangeJson's answer alone (undefined for a 204); `repeatable` by default for a GET alone. */
+async function requestJson(
+  options: BackendOptions,
+  path: string,
+  init: RequestInit,
+  repeatable = readsOnly(init),
+): Promise<unknown> {
+  return (await exchangeJson(options, path, init, { repeatable })).body;
 }
 
 /** A kept answer read as `read` reads the service's. */
@@ -335,7 +361,12 @@ async function revalidate<T>(
   read: (body: unknown) => T,
   kept: Kept<T> | undefined,
 ): Promise<Revalidated<T>> {
-  const exchanged = await exchangeJson(options, path, { method: 'GET' }, kept?.etag);
+  const exchanged = await exchangeJson(
+    options,
+    path,
+    { method: 'GET' },
+    { repeatable: true, ...(kept ? { ifNoneMatch: kept.etag } : {}) },
+  );
   if (exchanged.notModified && kept) return { answer: kept.answer, confirmed: true };
   const answer = untrusted(() => read(exchanged.body));
   if (store && exchanged.etag) store.write({ etag: exchanged.etag, body: exchanged.body });
@@ -384,10 +415,13 @@ export function createBackend(options: BackendOptions): Backend {
   return {
     request,
     async assess(recipients) {
-      const body = await request('/api/v1/assess', {
-        method: 'POST',
-        body: JSON.stringify({ recipients }),
-      });
+      // Read-only, for all it is a POST: made again freely.
+      const body = await requestJson(
+        options,
+        '/api/v1/assess',
+        { method: 'POST', body: JSON.stringify({ recipients }) },
+        true,
+      );
       return checkAssess(body, recipients);
     },
     policy: () => fetchPolicy(options),

@@ -58,7 +58,25 @@ async function service(config: Parameters<typeof deployedTestApp>[0] = {}) {
   const backendUrl = `http://127.0.0.1:${(deployed.app.server.address() as AddressInfo).port}`;
   const signInAnswers = () => seen.filter((s) => s.url === '/api/v1/sign-in');
   const policyAnswers = () => seen.filter((s) => s.url === '/api/v1/policy');
-  return { ...deployed, seen, backendUrl, signInAnswers, policyAnswers };
+  /**
+   * A request stopped before it was sent (made again under the service's settings) can leave a connection with no
+   * request on it, which closing waits for until the client gives it up: closed at once instead.
+   */
+  const close = async () => {
+    deployed.app.server.closeAllConnections();
+    await deployed.app.close();
+  };
+  return { ...deployed, seen, backendUrl, signInAnswers, policyAnswers, close };
+}
+
+/** A store holding settings kept when the service signed in with Entra; the services here take API tokens. */
+function keptEntraCopy() {
+  const store = memoryStore();
+  store.kept = {
+    etag: '"entra-before"',
+    body: { entra: { clientId: CLIENT, authority: 'https://login.example/t', scopes: ['api://x/y'] } },
+  };
+  return store;
 }
 
 /** One opening of the pane over `store`: the settings asked as the script runs, then the sign-in and backend. */
@@ -91,7 +109,7 @@ test('kept after the first opening; the next signs in with the kept copy, which 
     await second.source.settings();
     expect(svc.signInAnswers()).toHaveLength(3);
   } finally {
-    await svc.app.close();
+    await svc.close();
   }
 });
 
@@ -99,11 +117,7 @@ test('a kept copy the service no longer gives: the pane follows the service’s 
   const svc = await service();
   try {
     // Kept when this service signed in with Entra; it now takes the configured API token.
-    const store = memoryStore();
-    store.kept = {
-      etag: '"entra-before"',
-      body: { entra: { clientId: CLIENT, authority: 'https://login.example/t', scopes: ['api://x/y'] } },
-    };
+    const store = keptEntraCopy();
     const { naa, asked } = recordingNaa();
     const { source, signIn } = open(svc.backendUrl, svc.token, store, naa);
 
@@ -123,7 +137,7 @@ test('a kept copy the service no longer gives: the pane follows the service’s 
     expect(svc.policyAnswers().at(-1)).toMatchObject({ authorization: `Bearer ${svc.token}` });
     expect(asked).toEqual([CLIENT]);
   } finally {
-    await svc.app.close();
+    await svc.close();
   }
 });
 
@@ -148,8 +162,8 @@ test('fail closed: a kept copy without Entra never spares the sign-in a service 
     expect(svc.policyAnswers().at(-1)).toMatchObject({ status: 401, authorization: 'Bearer naa-token' });
     expect(store.kept?.body).toMatchObject({ entra: { clientId: CLIENT } });
   } finally {
-    await apiTokensOnly.app.close();
-    await svc.app.close();
+    await apiTokensOnly.close();
+    await svc.close();
   }
 });
 
@@ -172,12 +186,81 @@ test('damaged storage, or a copy that no longer reads as settings, means the nor
     expect(svc.signInAnswers()[1]).toEqual({ url: '/api/v1/sign-in', status: 200 });
     expect(unreadable.kept.body).toEqual({ entra: null });
   } finally {
-    await svc.app.close();
+    await svc.close();
   }
 });
 
 test('a failure before anyone asks is the first caller’s, not an unhandled rejection', async () => {
-  const source = keptSignInSettings({ backendUrl: 'http://127.0.0.1:9' }, memoryStore());
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  await expect(source.settings()).rejects.toMatchObject({ code: 'BACKEND_UNREACHABLE' });
+  const unhandled: unknown[] = [];
+  const count = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', count);
+  // The connection refused, at a moment the test knows: when it lets the fetch fail.
+  let refuse!: () => void;
+  const fetched = jest
+    .spyOn(globalThis, 'fetch')
+    .mockImplementation(
+      () => new Promise((_, reject) => (refuse = () => reject(new TypeError('fetch failed')))),
+    );
+  try {
+    const source = keptSignInSettings({ backendUrl: 'http://127.0.0.1:9' }, memoryStore());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fetched).toHaveBeenCalledTimes(1);
+    refuse();
+    // Node reports a rejection left unhandled once the microtasks queued behind it have run: a turn of the loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
+    await expect(source.settings()).rejects.toMatchObject({ code: 'BACKEND_UNREACHABLE' });
+  } finally {
+    fetched.mockRestore();
+    process.off('unhandledRejection', count);
+  }
+});
+
+test('a request after the service answered other settings is not given a token a sign-in under the kept ones was still getting', async () => {
+  const svc = await service();
+  try {
+    const store = keptEntraCopy();
+    // MSAL slow to answer under the kept settings (loading, say).
+    let answer!: (token: string) => void;
+    const naa: NestedAppAuth = {
+      silent: () => new Promise((resolve) => (answer = resolve)),
+      interactive: async () => 'naa-token',
+    };
+    const { source, signIn } = open(svc.backendUrl, svc.token, store, naa);
+    const before = signIn.backend.policy();
+    // The service answers other settings (API tokens alone) while MSAL still works on the kept ones.
+    await expect(source.confirmed!()).resolves.toBe(false);
+    const after = signIn.backend.policy();
+    await new Promise((resolve) => setImmediate(resolve));
+    answer('naa-token');
+    await expect(after).resolves.toMatchObject({ version: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await expect(before).resolves.toMatchObject({ version: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // No request went with the token had under the kept settings.
+    expect(svc.policyAnswers().map((a) => a.authorization)).toEqual([
+      `Bearer ${svc.token}`,
+      `Bearer ${svc.token}`,
+    ]);
+  } finally {
+    await svc.close();
+  }
+});
+
+test('every sign-in over one source hears that the kept settings changed, until it stops listening', async () => {
+  const svc = await service();
+  try {
+    const store = keptEntraCopy();
+    const config = { backendUrl: svc.backendUrl, token: svc.token };
+    const source = keptSignInSettings(config, store);
+    const pane = outlookSignIn(office, config, undefined, undefined, source);
+    const other = outlookSignIn(office, config, undefined, undefined, source);
+    let stoppedHeard = 0;
+    const stop = source.whenChanged!(() => void (stoppedHeard += 1));
+    stop();
+    await expect(source.confirmed!()).resolves.toBe(false);
+    expect([pane.settingsGeneration(), other.settingsGeneration()]).toEqual([1, 1]);
+    expect(stoppedHeard).toBe(0);
+  } finally {
+    await svc.close();
+  }
 });

@@ -581,3 +581,51 @@ describe('MSAL loads while the service is asked how to sign in', () => {
     expect(warmed).toEqual([]);
   });
 });
+
+describe('settings that changed while a silent sign-in ran under the old ones', () => {
+  /** Silent answers held back until the test lets each go, in the order they were asked. */
+  function heldBack() {
+    const waiting: Array<(token: string) => void> = [];
+    return { answer: () => new Promise<string>((resolve) => waiting.push(resolve)), waiting };
+  }
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+  /** A JWT whose only claim that matters is `exp`; `name` tells them apart. */
+  const jwt = (expiresAt: number, name: string) =>
+    ['e30', Buffer.from(JSON.stringify({ exp: expiresAt / 1000, name })).toString('base64url'), 'sig'].join(
+      '.',
+    );
+
+  test('nested app authentication: a request after the change is not handed the old sign-in’s token', async () => {
+    const held = heldBack();
+    const { calls, signIn } = chain({ naaAnswer: held.answer });
+    const before = signIn.token();
+    await flush();
+    signIn.settingsChanged();
+    const after = signIn.token();
+    await flush();
+    held.waiting[0]!('token-under-old-settings');
+    await flush();
+    held.waiting[1]!('token-under-new-settings');
+    await expect(after).resolves.toBe('token-under-new-settings');
+    // The request made before the change is not given the old settings' token either.
+    await expect(before).resolves.toBe('token-under-new-settings');
+    expect(calls).toEqual([`naa silent ${ENTRA.scopes[0]}`, `naa silent ${ENTRA.scopes[0]}`]);
+  });
+
+  test('Office SSO: a token that comes under the old settings after the change is not kept', async () => {
+    const held = heldBack();
+    const { calls, signIn, clock } = chain({ nestedAppAuth: false, sso: held.answer });
+    const old = jwt(clock.now + 3_600_000, 'old');
+    const renewed = jwt(clock.now + 3_600_000, 'new');
+    const before = signIn.token();
+    await flush();
+    signIn.settingsChanged();
+    held.waiting[0]!(old);
+    await flush();
+    held.waiting[1]!(renewed);
+    await expect(before).resolves.toBe(renewed);
+    // What is kept is the token had under the new settings.
+    await expect(signIn.token()).resolves.toBe(renewed);
+    expect(calls).toEqual(['sso silent', 'sso silent']);
+  });
+});

@@ -30,8 +30,11 @@ export interface SignInSettingsSource {
   settings(): Promise<SignInSettings>;
   /** See BackendOptions.signInConfirmed; absent where `settings` only gives the service's own answer. */
   confirmed?(): Promise<boolean>;
-  /** `listener` is told, once, that the kept settings are not the service's, before `confirmed` says so. */
-  whenChanged?(listener: () => void): void;
+  /**
+   * `listener` is told, once, that the kept settings are not the service's, before `confirmed` says so; every
+   * listener registered is told. Returns what stops telling it.
+   */
+  whenChanged?(listener: () => void): () => void;
 }
 
 /** GET /api/v1/sign-in of this deployment, asked anew on each call. */
@@ -54,7 +57,8 @@ export function keptSignInSettings(config: BackendConnection, store: AnswerStore
   let next: Promise<SignInSettings> | undefined;
   /** Whether the settings handed out so far are the service's. */
   let confirmation: Promise<boolean> = Promise.resolve(true);
-  let changed = () => undefined as void;
+  /** Each token chain over this source (one per outlookSignIn) hears of the change. */
+  const listeners = new Set<() => void>();
 
   if (first.kept === undefined) {
     next = first.answer.then(({ answer }) => answer);
@@ -73,7 +77,7 @@ export function keptSignInSettings(config: BackendConnection, store: AnswerStore
   function follow(answer: Promise<SignInSettings> | undefined): false {
     next = answer;
     confirmation = Promise.resolve(true);
-    changed();
+    for (const listener of [...listeners]) listener();
     return false;
   }
 
@@ -85,7 +89,8 @@ export function keptSignInSettings(config: BackendConnection, store: AnswerStore
     },
     confirmed: () => confirmation,
     whenChanged: (listener) => {
-      changed = listener;
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
   };
 }

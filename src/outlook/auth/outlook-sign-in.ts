@@ -39,13 +39,21 @@ export function outlookSignIn(
     ...(dialog ? { dialog } : {}),
     ...(config.token ? { apiToken: config.token } : {}),
   });
+  /**
+   * The source's confirmation, for the settings generation current when it was asked: a change in between means the
+   * tokens had meanwhile went by other settings (the chain hands out none from an older generation).
+   */
+  const confirmedUnchanged = async (confirmed: Promise<boolean>) => {
+    const asked = signIn.settingsGeneration();
+    return (await confirmed) && signIn.settingsGeneration() === asked;
+  };
   const connection = {
     baseUrl: config.backendUrl,
     tokenSource: signIn.token,
     onRefused: signIn.refused,
     // Kept across openings of the pane and sends, confirmed by the service each time (ETag, 304).
     policyStore: pageAnswerStore(pageStorage(), 'policy', config.backendUrl),
-    ...(source.confirmed ? { signInConfirmed: () => source.confirmed!() } : {}),
+    ...(source.confirmed ? { signInConfirmed: () => confirmedUnchanged(source.confirmed!()) } : {}),
   };
   source.whenChanged?.(() => signIn.settingsChanged());
   return { ...signIn, backend: createBackend(connection), whoAmI: () => fetchIdentity(connection) };

@@ -52,9 +52,11 @@ export interface SignIn {
   signInInteractively(): Promise<SignInReach>;
   /**
    * The service now gives other sign-in settings than those the chain kept: they are asked again, and a token
-   * held under the old ones is dropped.
+   * held under the old ones is dropped, as is one still being had under them.
    */
   settingsChanged(): void;
+  /** How many times the settings changed: a token is only ever handed out under the current count. */
+  settingsGeneration(): number;
 }
 
 /**
@@ -104,6 +106,11 @@ export function signInChain(deps: SignInDeps): SignIn {
   /** After a refusal, the next silent NAA request goes past MSAL's cache; the token it brought, if refused, not. */
   let refreshNext = false;
   let refreshed: string | undefined;
+  /**
+   * Counts settingsChanged. A token had under an older count is neither handed out nor kept: a request made after
+   * the change must not be given a token a sign-in under the old settings was still getting.
+   */
+  let generation = 0;
 
   const naa = () =>
     !noBridge && deps.naa && deps.office.context.requirements.isSetSupported('NestedAppAuth', '1.1')
@@ -123,8 +130,12 @@ export function signInChain(deps: SignInDeps): SignIn {
     }
   }
 
-  /** Keeps SSO's token until shortly before its `exp`; one whose expiry cannot be read is not kept. */
-  function hold(token: string): string {
+  /**
+   * Keeps SSO's token until shortly before its `exp`; one whose expiry cannot be read is not kept, nor one had
+   * under settings that changed since (`under`).
+   */
+  function hold(token: string, under: number): string {
+    if (under !== generation) return token;
     const expiresAt = tokenExpiry(token);
     held = expiresAt === undefined ? undefined : { token, expiresAt };
     return token;
@@ -138,8 +149,10 @@ export function signInChain(deps: SignInDeps): SignIn {
     return token;
   }
 
-  const silently = () =>
-    silentFlight.run('token', async (): Promise<string | undefined> => {
+  /** Shared by the requests made under one settings generation only; one had under older settings is asked anew. */
+  const silently = async (): Promise<string | undefined> => {
+    const under = generation;
+    const token = await silentFlight.run(`token ${under}`, async (): Promise<string | undefined> => {
       // Where NAA may serve, MSAL loads while the settings are asked, not after.
       naa()?.warmUp?.();
       const { entra } = await settings();
@@ -147,21 +160,25 @@ export function signInChain(deps: SignInDeps): SignIn {
       if (held && held.expiresAt - EXPIRY_MARGIN_MS > now()) return held.token;
       return viaNaa(
         (nested) => naaSilent(nested, entra),
-        () => sso(() => officeSsoToken(deps.office.auth, false)).then(hold),
+        () => sso(() => officeSsoToken(deps.office.auth, false)).then((had) => hold(had, under)),
       );
     });
+    return under === generation ? token : silently();
+  };
 
   async function interactive(entra: EntraSignIn): Promise<SignInReach> {
+    const under = generation;
     try {
       await viaNaa(
         (nested) => nested.interactive(entra),
-        () => sso(() => officeSsoToken(deps.office.auth, true)).then(hold),
+        () => sso(() => officeSsoToken(deps.office.auth, true)).then((had) => hold(had, under)),
       );
       return 'everywhere';
     } catch (error) {
       // The sender closing the prompt is their answer; a sign-in that cannot work here falls back to the dialog.
       if (!deps.dialog || isCode(error, 'SIGN_IN_CANCELLED')) throw error;
-      held = await deps.dialog();
+      const had = await deps.dialog();
+      if (under === generation) held = had;
       return 'pane-only';
     }
   }
@@ -183,8 +200,10 @@ export function signInChain(deps: SignInDeps): SignIn {
       return interactive(entra);
     },
     settingsChanged: () => {
+      generation += 1;
       kept.forget();
       held = undefined;
     },
+    settingsGeneration: () => generation,
   };
 }
