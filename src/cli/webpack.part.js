@@ -18,7 +18,8 @@ const BUNDLED = [
   /^cli\/(main|help|each-argument|network-options)\.ts$/,
   /^core\/(?!errors\.ts$)/,
   /^server\/(transport|dns|net)\//,
-  /^server\/store\/bounded-cache\.ts$/,
+  // The two small memory helpers the transport service keeps its reports with.
+  /^server\/store\/(bounded-cache|made-once)\.ts$/,
 ];
 
 /**
