@@ -14,8 +14,6 @@ import type { ApiContext } from './context';
 import type { ServedPolicy } from './served-policy';
 import { jsonSchema } from './schema';
 
-export { canonicalJson };
-
 /** SHA-256 (hex) of the policy's canonical JSON. */
 export function policyVersion(policy: Policy): string {
   return createHash('sha256').update(canonicalJson(policy)).digest('hex');

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { KeyAssessment } from '../../../src/core/wire';
-import { canonicalJson } from '../../../src/server/api/policy';
+import { canonicalJson } from '../../../src/server/api/conditional-answer';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { CachingKeyService } from '../../../src/server/keys/key-service';
 import { keyringInStore } from '../../../src/server/keys/store-backed';
