@@ -1,0 +1,69 @@
+/**
+ * The pieces the Keys, Secure messages and Policy pages are built from: a titled section, what became of the
+ * admin's last action, and what a section shows until its list has come.
+ */
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Subtitle1,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { ReactNode } from 'react';
+import { failureText } from './failure-text';
+import type { Loaded } from './use-loaded';
+
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+});
+
+export function Section(props: { title: string; id: string; children: ReactNode }): JSX.Element {
+  const styles = useStyles();
+  return (
+    <section className={styles.section} aria-labelledby={props.id}>
+      <Subtitle1 as="h2" id={props.id}>
+        {props.title}
+      </Subtitle1>
+      {props.children}
+    </section>
+  );
+}
+
+/** The result of the admin's last action, said in words: success politely, failure as an alert. */
+export type Outcome = { ok: boolean; text: string };
+
+export function OutcomeBar({ outcome }: { outcome: Outcome | undefined }): JSX.Element | null {
+  if (!outcome) return null;
+  return (
+    <MessageBar intent={outcome.ok ? 'success' : 'error'} role={outcome.ok ? 'status' : 'alert'}>
+      <MessageBarBody>{outcome.text}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
+/**
+ * `children(value)` once the answer is there; until then a spinner naming what is being read, or why it could
+ * not be read with a way to ask again.
+ */
+export function LoadedView<T>(props: {
+  loaded: Loaded<T> & { reload: () => Promise<void> };
+  what: string;
+  children: (value: T) => ReactNode;
+}): JSX.Element {
+  const { loaded, what, children } = props;
+  const styles = useStyles();
+  if (loaded.state === 'loading') return <Spinner size="tiny" label={`Reading ${what}…`} />;
+  if (loaded.state === 'failed')
+    return (
+      <div className={styles.row}>
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>{failureText(`read ${what}`, loaded.error)}</MessageBarBody>
+        </MessageBar>
+        <Button onClick={() => void loaded.reload()}>Try again</Button>
+      </div>
+    );
+  return <>{children(loaded.value)}</>;
+}
