@@ -198,6 +198,54 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Decision records (server/decisions): what each send check decided. Ids begin with the time in hexadecimal,
+    // so id order is time order and a page resumes after an id; recipients go with their record.
+    version: 7,
+    sql: `
+      CREATE TABLE decision_records (
+        id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        policy_version TEXT NOT NULL,
+        host TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        pseudonymous INTEGER NOT NULL,
+        classification TEXT NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        passcode_set INTEGER NOT NULL
+      );
+      CREATE INDEX decision_records_at ON decision_records (at);
+      CREATE TABLE decision_recipients (
+        record_id TEXT NOT NULL REFERENCES decision_records (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        internal INTEGER NOT NULL,
+        transport TEXT,
+        key_verdict TEXT NOT NULL,
+        key_source TEXT,
+        sign_in TEXT,
+        protection TEXT NOT NULL,
+        PRIMARY KEY (record_id, position)
+      );
+    `,
+  },
+  {
+    // Policy versions saved through the API (server/admin-policy): the newest is the policy in force. A version's
+    // number is one more than the newest saved, so two nodes saving at once cannot both succeed.
+    version: 8,
+    sql: `
+      CREATE TABLE policy_versions (
+        seq INTEGER PRIMARY KEY,
+        version TEXT NOT NULL,
+        text TEXT NOT NULL,
+        saved_by TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        note TEXT
+      );
+    `,
+  },
 ];
 
 /** The last step of `migrations`; refuses a database at `current`, a version from newer code, not downgraded. */

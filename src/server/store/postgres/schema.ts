@@ -172,4 +172,51 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // starts afresh): not written to the WAL, and so not replicated either.
     sql: 'ALTER TABLE rate_counters SET UNLOGGED',
   },
+  {
+    // Decision records, as SQLite's step 7. Ids compare byte by byte ("C") whatever the database's collation:
+    // they begin with the time in hexadecimal, so id order is time order.
+    version: 3,
+    sql: `
+      CREATE TABLE decision_records (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        at BIGINT NOT NULL,
+        policy_version TEXT NOT NULL,
+        host TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        pseudonymous BOOLEAN NOT NULL,
+        classification TEXT NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        passcode_set BOOLEAN NOT NULL
+      );
+      CREATE INDEX decision_records_at ON decision_records (at);
+      CREATE TABLE decision_recipients (
+        record_id TEXT COLLATE "C" NOT NULL REFERENCES decision_records (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        internal BOOLEAN NOT NULL,
+        transport TEXT,
+        key_verdict TEXT NOT NULL,
+        key_source TEXT,
+        sign_in TEXT,
+        protection TEXT NOT NULL,
+        PRIMARY KEY (record_id, position)
+      );
+    `,
+  },
+  {
+    // Policy versions, as SQLite's step 8.
+    version: 4,
+    sql: `
+      CREATE TABLE policy_versions (
+        seq INTEGER PRIMARY KEY,
+        version TEXT NOT NULL,
+        text TEXT NOT NULL,
+        saved_by TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        note TEXT
+      );
+    `,
+  },
 ];
