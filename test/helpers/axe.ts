@@ -1,0 +1,301 @@
+/**
+ * Accessibility checks for pages in Chromium (playwright-core, test/helpers/chromium.js):
+ *
+ * - `expectAccessible(page)` runs axe-core (`@axe-core/playwright`) with the WCAG 2.0/2.1 A and AA rules and the
+ *   best practices, and fails listing each serious or critical violation with its rule, the elements it names and
+ *   axe's help text. Moderate and minor findings are returned, not failed on.
+ * - `tabWalk(page)` presses Tab through the page as a keyboard user does and records each stop: the focused
+ *   element's role and accessible name as Chromium exposes them to assistive technology, and whether focusing it
+ *   changed how it looks (a visible focus indicator). `expectKeyboardWalk(page)` fails when a control in the page
+ *   is never reached, or a stop has no name or no visible indicator.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Result } from 'axe-core';
+import type { CDPSession, JSHandle, Page } from 'playwright-core';
+
+/** The rule sets the issue asks for: WCAG 2.1 A/AA (2.0's included) and axe's best practices. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+const FAILING_IMPACTS = new Set(['serious', 'critical']);
+
+export interface AxeScope {
+  /** A CSS selector: only this part of the page is checked. */
+  include?: string;
+  /** CSS selectors of parts left out (say, the simulated Outlook around the pane), each with its reason in the caller. */
+  exclude?: string[];
+}
+
+/** The violations that fail a page: serious or critical impact. */
+export function seriousViolations(violations: readonly Result[]): Result[] {
+  return violations.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ''));
+}
+
+/** One line per violation and one indented line per element it names: what a failing test prints. */
+export function describeViolations(violations: readonly Result[]): string {
+  return violations
+    .map((violation) => {
+      const nodes = violation.nodes.map((node) => {
+        const summary = node.failureSummary?.replace(/\s+/g, ' ').trim();
+        return `    ${node.target.join(' ')}${summary ? ` — ${summary}` : ''}`;
+      });
+      return [
+        `  ${violation.id} (${violation.impact}): ${violation.help} <${violation.helpUrl}>`,
+        ...nodes,
+      ].join('\n');
+    })
+    .join('\n');
+}
+
+/** Runs axe on the page as it is now; the violations of every impact. */
+export async function axeViolations(page: Page, scope: AxeScope = {}): Promise<Result[]> {
+  let builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
+  if (scope.include) builder = builder.include(scope.include);
+  for (const selector of scope.exclude ?? []) builder = builder.exclude(selector);
+  return (await builder.analyze()).violations;
+}
+
+/**
+ * Fails, naming every serious or critical violation, unless the page has none; `label` says which page and state
+ * (e.g. "portal, passcode error, dark"). Returns the lesser violations, for a caller that wants to print them.
+ */
+export async function expectAccessible(page: Page, label: string, scope: AxeScope = {}): Promise<Result[]> {
+  const violations = await axeViolations(page, scope);
+  const failing = seriousViolations(violations);
+  if (failing.length > 0) {
+    throw new Error(
+      `${label}: ${failing.length} serious or critical axe violation(s):\n${describeViolations(failing)}`,
+    );
+  }
+  return violations;
+}
+
+/** One place the Tab key brought focus to. */
+export interface FocusStop {
+  /** The role Chromium exposes (`button`, `textbox`, `combobox`, `link`…). */
+  role: string;
+  /** The accessible name Chromium computes (empty when it has none). */
+  name: string;
+  /** A short description to find it by in a failure: tag, id, test id, text. */
+  element: string;
+  /**
+   * Whether focusing it changed its outline, shadow, border or background, or those of its ::before/::after;
+   * undefined when the page replaced the element before its unfocused look could be read, or the walk ran out of
+   * presses on it.
+   */
+  focusIndicator: boolean | undefined;
+}
+
+export interface TabWalk {
+  stops: FocusStop[];
+  /** Controls in the page that take focus in the tab order and were never reached (descriptions as above). */
+  unreached: string[];
+}
+
+/** What a focus indicator can change: on the element and on the pseudo-elements Fluent UI draws its ring with. */
+const INDICATOR_PROPERTIES = [
+  'outline-style',
+  'outline-width',
+  'outline-color',
+  'outline-offset',
+  'box-shadow',
+  'border-top-color',
+  'border-bottom-color',
+  'border-left-color',
+  'border-right-color',
+  'border-top-width',
+  'border-bottom-width',
+  'background-color',
+  'text-decoration-line',
+];
+
+/** The element's look as far as a focus indicator goes, as one string to compare focused and not. */
+function indicatorLook(element: Element, properties: string[]): string {
+  return [null, '::before', '::after']
+    .map((pseudo) => {
+      const style = getComputedStyle(element, pseudo);
+      if (pseudo && (style.content === 'none' || style.content === 'normal')) return `${pseudo}:none`;
+      return properties.map((property) => style.getPropertyValue(property)).join('|');
+    })
+    .join('\n');
+}
+
+/** A short description of an element for failure messages. */
+function describeElement(element: Element): string {
+  const id = element.id ? `#${element.id}` : '';
+  const testId = element.getAttribute('data-testid');
+  const text = (element.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+  return `<${element.tagName.toLowerCase()}${id}${testId ? ` data-testid=${testId}` : ''}>${text ? ` "${text}"` : ''}`;
+}
+
+/**
+ * The page's controls a Tab press should reach: focusable in the tab order (tabindex not negative), shown, enabled,
+ * not inert; native radio buttons count once per group (the browser tabs to one of them, arrows move within).
+ * Composite widgets with a roving tab index (tab lists, menus, radio groups) keep their other items at
+ * tabindex=-1, so those are not listed. Runs in the page; returns the elements.
+ */
+function tabbableControls(): Element[] {
+  const selector = [
+    'a[href]',
+    'button',
+    'input:not([type="hidden"])',
+    'select',
+    'textarea',
+    'summary',
+    '[tabindex]',
+    '[contenteditable="true"]',
+  ].join(',');
+  const radioGroups = new Set<string>();
+  return [...document.querySelectorAll(selector)].filter((element) => {
+    const html = element as HTMLElement;
+    if (html.tabIndex < 0 || (html as HTMLButtonElement).disabled || html.closest('[inert]')) return false;
+    if (!html.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const rect = html.getBoundingClientRect();
+    if (rect.width === 0 && rect.height === 0) return false;
+    if (html instanceof HTMLInputElement && html.type === 'radio' && html.name) {
+      const group = `${html.form?.id ?? ''}/${html.name}`;
+      if (radioGroups.has(group)) return false;
+      radioGroups.add(group);
+    }
+    return true;
+  });
+}
+
+/** Chromium's role and name for the page's focused element, from its accessibility tree. */
+async function focusedRoleAndName(cdp: CDPSession): Promise<{ role: string; name: string }> {
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document.activeElement' });
+  if (!result.objectId) return { role: '', name: '' };
+  const { nodes } = await cdp.send('Accessibility.getPartialAXTree', {
+    objectId: result.objectId,
+    fetchRelatives: false,
+  });
+  const node = nodes[0];
+  return { role: String(node?.role?.value ?? ''), name: String(node?.name?.value ?? '').trim() };
+}
+
+/** What the walk calls in the page, installed once as `window.sendguardA11y`. */
+interface PageHelpers {
+  look: (element: Element) => string;
+  describe: (element: Element) => string;
+  tabbable: () => Element[];
+}
+
+/**
+ * Installs the helpers: as a string evaluated by the DevTools protocol, which the pages' Content Security Policy
+ * (no eval) does not govern, whereas `new Function` inside the page would be refused.
+ */
+async function installHelpers(page: Page): Promise<void> {
+  await page.evaluate(`window.sendguardA11y = {
+    look: (element) => (${indicatorLook.toString()})(element, ${JSON.stringify(INDICATOR_PROPERTIES)}),
+    describe: ${describeElement.toString()},
+    tabbable: ${tabbableControls.toString()},
+  }`);
+}
+
+/** The helpers as the walk's page functions see them (a global of the page, not of this module). */
+declare const sendguardA11y: PageHelpers;
+
+/**
+ * Puts the sequential-focus starting point before the first control of `within` (or of the document): a
+ * placeholder focused there and removed on the first Tab, since after a mere blur Chromium would go on from the
+ * element that had focus.
+ */
+async function startBefore(page: Page, within: string | undefined): Promise<void> {
+  await page.evaluate((selector) => {
+    const root = selector ? document.querySelector(selector) : document.body;
+    if (!root) throw new Error(`tabWalk: nothing matches ${selector}`);
+    const start = document.createElement('span');
+    start.tabIndex = -1;
+    start.dataset.tabWalkStart = '';
+    root.prepend(start);
+    start.focus();
+    start.addEventListener('blur', () => start.remove(), { once: true });
+  }, within);
+}
+
+/**
+ * Presses Tab from the top of the page (or of `within`, say an open dialog that traps focus) until focus comes
+ * back to the first stop or leaves the page, at most `maxStops` times, and records each stop. The page's state is
+ * what the caller set up (a menu open, a dialog shown). A stop's focus indicator is judged by comparing its look
+ * while focused with its look once the next Tab has moved focus on.
+ */
+export async function tabWalk(
+  page: Page,
+  options: { maxStops?: number; within?: string } = {},
+): Promise<TabWalk> {
+  const maxStops = options.maxStops ?? 150;
+  await installHelpers(page);
+  const expected = await page.evaluateHandle((within) => {
+    const root = within ? document.querySelector(within) : document.body;
+    return sendguardA11y.tabbable().filter((element) => root?.contains(element));
+  }, options.within);
+  await startBefore(page, options.within);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const stops: FocusStop[] = [];
+    const reached: JSHandle[] = [];
+    let focusedLook = '';
+    for (let press = 0; press < maxStops; press++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluateHandle(() => document.activeElement);
+      const [atEnd, previousLook] = await page.evaluate(
+        ([element, first, previous]) => [
+          !element || element === document.body || element === first,
+          previous?.isConnected ? sendguardA11y.look(previous as Element) : undefined,
+        ],
+        [focused, reached[0], reached.at(-1)] as const,
+      );
+      const previous = stops.at(-1);
+      if (previous)
+        previous.focusIndicator = previousLook === undefined ? undefined : previousLook !== focusedLook;
+      if (atEnd) break;
+      reached.push(focused);
+      const { role, name } = await focusedRoleAndName(cdp);
+      const [element, look] = await page.evaluate(
+        (target) => [sendguardA11y.describe(target as Element), sendguardA11y.look(target as Element)],
+        focused,
+      );
+      focusedLook = look;
+      stops.push({ role, name, element, focusIndicator: undefined });
+    }
+    const unreached = await page.evaluate(
+      ([all, ...seen]) =>
+        (all as Element[])
+          .filter((element) => !seen.includes(element))
+          .map((element) => sendguardA11y.describe(element)),
+      [expected, ...reached] as const,
+    );
+    return { stops, unreached };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * Walks the page with Tab and fails listing every control the walk did not reach, every stop without an
+ * accessible name, and every stop whose look does not change when focused. Returns the walk, for a caller that
+ * then checks the order or particular stops.
+ */
+export async function expectKeyboardWalk(
+  page: Page,
+  label: string,
+  options: { maxStops?: number; within?: string } = {},
+): Promise<TabWalk> {
+  const walk = await tabWalk(page, options);
+  const problems = [
+    ...walk.unreached.map((element) => `not reached with Tab: ${element}`),
+    ...walk.stops
+      .filter((stop) => !stop.name)
+      .map((stop) => `no accessible name: ${stop.role} ${stop.element}`),
+    ...walk.stops
+      .filter((stop) => stop.focusIndicator === false)
+      .map((stop) => `no visible focus indicator: ${stop.role} "${stop.name}" ${stop.element}`),
+  ];
+  if (walk.stops.length === 0) problems.push('Tab reaches nothing in the page');
+  if (problems.length > 0) throw new Error(`${label}, keyboard walk:\n  ${problems.join('\n  ')}`);
+  return walk;
+}
+
+/** A stop's line for a report: role and name. */
+export function stopLine(stop: FocusStop): string {
+  return `${stop.role} "${stop.name}"`;
+}
