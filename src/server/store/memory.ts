@@ -3,6 +3,7 @@
  * serialise them, so a test cannot pass by mutating what it stored.
  */
 import { memoryRateCounters, noChanges } from './one-process';
+import { memoryPolicyVersions } from './policy-versions';
 import { tokenConflict } from './rows';
 import type {
   ApiStore,
@@ -128,6 +129,7 @@ export function openMemoryStore(): ApiStore {
     tokens: new MemoryTokens(),
     rateCounters: memoryRateCounters(),
     changes: noChanges,
+    policyVersions: memoryPolicyVersions(),
     close: async () => undefined,
   };
 }

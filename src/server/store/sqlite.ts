@@ -10,6 +10,7 @@ import { everyTaskRuns, memoryRateCounters } from './one-process';
 import { keyringEntry, type KeyringRow } from './rows';
 import { SqlVerdictCache, sqlPins, sqlTokens } from './sql-records';
 import { otherConnectionsFeed } from './sqlite-changes';
+import { sqlPolicyVersions } from './policy-versions';
 import { sqliteRunner } from './sql-runner';
 import type { KeyringEntry, KeyringStore, ServiceStore, Settings } from './store';
 import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from './verdict-tables';
@@ -117,6 +118,7 @@ export function openSqliteStore(dataDir: string, clock: Clock = systemClock): Sq
     keyring: new SqliteKeyring(db),
     tokens: sqlTokens(runner),
     settings: sqliteSettings(db),
+    policyVersions: sqlPolicyVersions(runner),
     rateCounters: memoryRateCounters(),
     exclusive: everyTaskRuns,
     changes: otherConnectionsFeed(db),

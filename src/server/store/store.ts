@@ -110,16 +110,43 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** One saved version of the organisation policy, as an admin saved it through the API. */
+export interface SavedPolicy {
+  /** 1 for the first version saved, one more for each after it. */
+  seq: number;
+  /** The policy's version as `/assess` reports it (`policyVersion`: SHA-256 of its canonical JSON). */
+  version: string;
+  /** The YAML as saved, comments and all. */
+  text: string;
+  savedBy: string;
+  /** ISO 8601. */
+  savedAt: string;
+  note?: string;
+}
+
+/** The policy versions saved through the API (`/api/v1/admin/policy`); the policy file is the starting point. */
+export interface PolicyVersionStore {
+  /**
+   * Saves `entry` as version `seq`, which the caller makes one more than the newest it knows of (1 when none is):
+   * false, and nothing saved, when that number is taken (another node saved first).
+   */
+  save(entry: SavedPolicy): Promise<boolean>;
+  latest(): Promise<SavedPolicy | undefined>;
+  /** Newest first, at most `limit`, without their text. */
+  history(limit: number): Promise<Omit<SavedPolicy, 'text'>[]>;
+}
+
 /**
  * What one node changed that other nodes may hold in memory: a cached verdict (`key` is its cache key) or an
  * organisation keyring entry (`key` is the fingerprint). Nodes sharing PostgreSQL hear each other's changes
  * through LISTEN/NOTIFY; a node never hears its own, and a store that only one process uses hears nothing.
- * An API token revoked or inserted is announced too (`tokens`, `key` is the token's id).
+ * An API token revoked or inserted is announced too (`tokens`, `key` is the token's id), and a policy version
+ * saved (`policy`, `key` is its `seq`).
  * Delivery is at most once: a change made while a node's listening connection is down (it reconnects by itself)
  * is not heard by that node, which is why the feed says it is not `live` until then and a reconnect is told to
  * every subscriber as a reset.
  */
-export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring' | 'tokens';
+export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring' | 'tokens' | 'policy';
 export interface Change {
   cache: ChangedCache;
   key: string;
@@ -173,7 +200,7 @@ export interface Settings {
  * What the API needs of the store: the records, and the parts the nodes share (rate counters, changes), taken
  * from the store itself so that a PostgreSQL store cannot be given with per-process limits by mistake.
  */
-export type ApiStore = Store & Pick<ServiceStore, 'rateCounters' | 'changes'>;
+export type ApiStore = Store & Pick<ServiceStore, 'rateCounters' | 'changes' | 'policyVersions'>;
 
 /** Everything the running service keeps, in one SQLite file or in one PostgreSQL database. */
 export interface ServiceStore extends Store {
@@ -184,6 +211,7 @@ export interface ServiceStore extends Store {
   stsPolicies: VerdictCache<StsCacheEntry>;
   rateCounters: RateCounters;
   settings: Settings;
+  policyVersions: PolicyVersionStore;
   exclusive: Exclusive;
   changes: ChangeFeed;
   escrow: EscrowStore;

@@ -39,6 +39,7 @@ const CACHES: ReadonlySet<string> = new Set<ChangedCache>([
   'transportReports',
   'keyring',
   'tokens',
+  'policy',
 ]);
 
 /** The change a payload announces, unless it is this node's own or not one we understand (a newer node's). */
