@@ -2,6 +2,8 @@
  * The Store held in maps, for unit tests. Values are cloned on the way in and out, as a database would
  * serialise them, so a test cannot pass by mutating what it stored.
  */
+import Database from 'better-sqlite3';
+import { memoryDecisions } from './decision-store';
 import { memoryRateCounters, noChanges } from './one-process';
 import { memoryPolicyVersions } from './policy-versions';
 import { tokenConflict } from './rows';
@@ -127,6 +129,7 @@ export function openMemoryStore(): ApiStore {
     pins: new MemoryPinStore(),
     keyring: new MemoryKeyring(),
     tokens: new MemoryTokens(),
+    decisions: memoryDecisions(new Database(':memory:')),
     rateCounters: memoryRateCounters(),
     changes: noChanges,
     policyVersions: memoryPolicyVersions(),

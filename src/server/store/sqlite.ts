@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock';
 import { fileBlobStore } from '../escrow/blobs';
 import { sqliteEscrowStore } from '../escrow/sqlite-store';
+import { sqlDecisions, sqliteDecisionWriter } from './decision-store';
 import { MIGRATIONS, migrate } from './migrations';
 import { everyTaskRuns, memoryRateCounters } from './one-process';
 import { keyringEntry, type KeyringRow } from './rows';
@@ -117,6 +118,7 @@ export function openSqliteStore(dataDir: string, clock: Clock = systemClock): Sq
     pins: sqlPins(runner),
     keyring: new SqliteKeyring(db),
     tokens: sqlTokens(runner),
+    decisions: sqlDecisions(runner, sqliteDecisionWriter(db)),
     settings: sqliteSettings(db),
     policyVersions: sqlPolicyVersions(runner),
     rateCounters: memoryRateCounters(),

@@ -8,6 +8,7 @@ import type { BlobStore } from '../escrow/blobs';
 import type { EscrowStore } from '../escrow/store';
 import type { StsCacheEntry } from '../transport/mta-sts';
 import type { TransportReport } from '../transport/report';
+import type { DecisionStore } from './decision-store';
 
 export interface CacheEntry<T> {
   value: T;
@@ -107,6 +108,8 @@ export interface Store {
   pins: PinStore;
   keyring: KeyringStore;
   tokens: TokenStore;
+  /** What each send check decided (server/decisions), for the admin's overview and the policy preview. */
+  decisions: DecisionStore;
   close(): Promise<void>;
 }
 

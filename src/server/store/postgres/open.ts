@@ -5,6 +5,7 @@ import { postgresBlobStore } from '../../escrow/postgres-blobs';
 import { postgresEscrowStore } from '../../escrow/postgres-store';
 import { SqlVerdictCache, sqlPins, sqlTokens } from '../sql-records';
 import { postgresRunner } from '../sql-runner';
+import { postgresDecisionWriter, sqlDecisions } from '../decision-store';
 import { sqlPolicyVersions } from '../policy-versions';
 import type { ServiceStore } from '../store';
 import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from '../verdict-tables';
@@ -49,6 +50,7 @@ export async function openPostgresStore(
       pins: sqlPins(runner),
       keyring: postgresKeyring(pool, node),
       tokens: sqlTokens(runner),
+      decisions: sqlDecisions(runner, postgresDecisionWriter(pool)),
       settings: postgresSettings(pool),
       policyVersions: sqlPolicyVersions(runner),
       rateCounters: postgresRateCounters(pool),
