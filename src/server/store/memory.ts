@@ -2,11 +2,13 @@
  * The Store held in maps, for unit tests. Values are cloned on the way in and out, as a database would
  * serialise them, so a test cannot pass by mutating what it stored.
  */
+import { memoryChangedKeys } from './changed-keys';
 import Database from 'better-sqlite3';
 import { memoryDecisions } from './decision-store';
 import { memoryRateCounters, noChanges } from './one-process';
 import { memoryPolicyVersions } from './policy-versions';
 import { tokenConflict } from './rows';
+import { memoryVerdictChanges } from './verdict-changes';
 import type {
   ApiStore,
   ApiTokenRecord,
@@ -55,6 +57,10 @@ export class MemoryPinStore implements PinStore {
   async get(address: string) {
     const pin = this.pins.get(address);
     return pin && copy(pin);
+  }
+
+  async list() {
+    return [...this.pins.values()].sort((a, b) => (a.address < b.address ? -1 : 1)).map(copy);
   }
 
   async put(pin: Pin) {
@@ -130,6 +136,8 @@ export function openMemoryStore(): ApiStore {
     keyring: new MemoryKeyring(),
     tokens: new MemoryTokens(),
     decisions: memoryDecisions(new Database(':memory:')),
+    verdictChanges: memoryVerdictChanges(),
+    changedKeys: memoryChangedKeys(),
     rateCounters: memoryRateCounters(),
     changes: noChanges,
     policyVersions: memoryPolicyVersions(),

@@ -246,6 +246,37 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The admin console (server/admin): when each domain's transport verdict last changed (one row per domain),
+    // changed keys found by lookups with the decision taken on them, and the admin who acted on a secure message,
+    // named in its audit log (append-only like the rest of the entry).
+    version: 9,
+    sql: `
+      CREATE TABLE verdict_changes (
+        domain TEXT PRIMARY KEY,
+        from_verdict TEXT,
+        to_verdict TEXT NOT NULL,
+        changed_at INTEGER NOT NULL
+      );
+      CREATE TABLE changed_keys (
+        address TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        pinned_fingerprint TEXT NOT NULL,
+        source TEXT,
+        reasons TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        decision TEXT CHECK (decision IN ('accepted', 'refused')),
+        decided_by TEXT,
+        decided_at INTEGER,
+        PRIMARY KEY (address, fingerprint)
+      );
+      CREATE INDEX changed_keys_pending ON changed_keys (seen_at) WHERE decision IS NULL;
+      CREATE INDEX escrow_messages_created ON escrow_messages (created_at);
+      ALTER TABLE escrow_audit ADD COLUMN admin TEXT;
+      CREATE TRIGGER escrow_audit_no_rewrite_admin BEFORE UPDATE OF admin ON escrow_audit
+        BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
+    `,
+  },
 ];
 
 /** The last step of `migrations`; refuses a database at `current`, a version from newer code, not downgraded. */

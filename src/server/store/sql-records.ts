@@ -64,6 +64,10 @@ export function sqlPins(db: SqlRunner): PinStore {
       const row = await db.one('SELECT * FROM pins WHERE address = ?', [address]);
       return row && pinRecord(row as unknown as PinRow);
     },
+    async list() {
+      const rows = await db.all('SELECT * FROM pins ORDER BY address', []);
+      return rows.map((row) => pinRecord(row as unknown as PinRow));
+    },
     async put(pin) {
       await db.run(
         `INSERT INTO pins (address, fingerprint, first_seen, accepted_by) VALUES (?, ?, ?, ?)

@@ -13,6 +13,8 @@ import { SqlVerdictCache, sqlPins, sqlTokens } from './sql-records';
 import { otherConnectionsFeed } from './sqlite-changes';
 import { sqlPolicyVersions } from './policy-versions';
 import { sqliteRunner } from './sql-runner';
+import { sqlChangedKeys } from './changed-keys';
+import { sqlVerdictChanges } from './verdict-changes';
 import type { KeyringEntry, KeyringStore, ServiceStore, Settings } from './store';
 import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from './verdict-tables';
 
@@ -119,6 +121,8 @@ export function openSqliteStore(dataDir: string, clock: Clock = systemClock): Sq
     keyring: new SqliteKeyring(db),
     tokens: sqlTokens(runner),
     decisions: sqlDecisions(runner, sqliteDecisionWriter(db)),
+    verdictChanges: sqlVerdictChanges(runner),
+    changedKeys: sqlChangedKeys(runner),
     settings: sqliteSettings(db),
     policyVersions: sqlPolicyVersions(runner),
     rateCounters: memoryRateCounters(),

@@ -9,6 +9,8 @@ import type { EscrowStore } from '../escrow/store';
 import type { StsCacheEntry } from '../transport/mta-sts';
 import type { TransportReport } from '../transport/report';
 import type { DecisionStore } from './decision-store';
+import type { ChangedKeys } from './changed-keys';
+import type { VerdictChanges } from './verdict-changes';
 
 export interface CacheEntry<T> {
   value: T;
@@ -47,6 +49,8 @@ export interface Pin {
 
 export interface PinStore {
   get(address: string): Promise<Pin | undefined>;
+  /** Every pin, by address (the admin's Keys page). */
+  list(): Promise<Pin[]>;
   put(pin: Pin): Promise<void>;
   delete(address: string): Promise<boolean>;
 }
@@ -110,6 +114,10 @@ export interface Store {
   tokens: TokenStore;
   /** What each send check decided (server/decisions), for the admin's overview and the policy preview. */
   decisions: DecisionStore;
+  /** When each domain's transport verdict last changed (the admin's Domains page). */
+  verdictChanges: VerdictChanges;
+  /** Changed keys lookups found, and what was decided on them (the admin's Keys page). */
+  changedKeys: ChangedKeys;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,8 @@ import { postgresEscrowStore } from '../../escrow/postgres-store';
 import { SqlVerdictCache, sqlPins, sqlTokens } from '../sql-records';
 import { postgresRunner } from '../sql-runner';
 import { postgresDecisionWriter, sqlDecisions } from '../decision-store';
+import { sqlChangedKeys } from '../changed-keys';
+import { sqlVerdictChanges } from '../verdict-changes';
 import { sqlPolicyVersions } from '../policy-versions';
 import type { ServiceStore } from '../store';
 import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from '../verdict-tables';
@@ -51,6 +53,8 @@ export async function openPostgresStore(
       keyring: postgresKeyring(pool, node),
       tokens: sqlTokens(runner),
       decisions: sqlDecisions(runner, postgresDecisionWriter(pool)),
+      verdictChanges: sqlVerdictChanges(runner),
+      changedKeys: sqlChangedKeys(runner),
       settings: postgresSettings(pool),
       policyVersions: sqlPolicyVersions(runner),
       rateCounters: postgresRateCounters(pool),

@@ -219,4 +219,45 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The admin console's tables and the audit log's admin, as SQLite's step 9; the audit log's trigger now
+    // keeps the admin as it keeps the rest of an entry.
+    version: 5,
+    sql: `
+      CREATE TABLE verdict_changes (
+        domain TEXT PRIMARY KEY,
+        from_verdict TEXT,
+        to_verdict TEXT NOT NULL,
+        changed_at BIGINT NOT NULL
+      );
+      CREATE TABLE changed_keys (
+        address TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        pinned_fingerprint TEXT NOT NULL,
+        source TEXT,
+        reasons TEXT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        decision TEXT CHECK (decision IN ('accepted', 'refused')),
+        decided_by TEXT,
+        decided_at BIGINT,
+        PRIMARY KEY (address, fingerprint)
+      );
+      CREATE INDEX changed_keys_pending ON changed_keys (seen_at) WHERE decision IS NULL;
+      CREATE INDEX escrow_messages_created ON escrow_messages (created_at);
+      ALTER TABLE escrow_audit ADD COLUMN admin TEXT;
+      CREATE OR REPLACE FUNCTION escrow_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE'
+          OR NEW.seq IS DISTINCT FROM OLD.seq OR NEW.message_id IS DISTINCT FROM OLD.message_id
+          OR NEW.at IS DISTINCT FROM OLD.at OR NEW.event IS DISTINCT FROM OLD.event
+          OR NEW.recipient IS DISTINCT FROM OLD.recipient OR NEW.admin IS DISTINCT FROM OLD.admin
+          OR (NEW.ip IS NOT NULL AND NEW.ip IS DISTINCT FROM OLD.ip)
+          OR (NEW.user_agent IS NOT NULL AND NEW.user_agent IS DISTINCT FROM OLD.user_agent)
+        THEN
+          RAISE EXCEPTION 'the escrow audit log is append-only';
+        END IF;
+        RETURN NEW;
+      END $$;
+    `,
+  },
 ];
