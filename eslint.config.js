@@ -58,6 +58,25 @@ module.exports = tseslint.config(
       ],
     },
   },
+  // The admin console talks to the service over HTTP only: core and its own files.
+  {
+    files: ['src/admin/**/*.ts', 'src/admin/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '**/addin/**',
+            '**/outlook/**',
+            '**/thunderbird/**',
+            '**/server/**',
+            '**/portal/**',
+            '**/cli/**',
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/server/**/*.ts', 'src/cli/**/*.ts', 'src/portal/**/*.ts', 'src/portal/**/*.tsx'],
     rules: {

@@ -5,7 +5,9 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const AREAS = ['outlook', 'portal', 'thunderbird', 'cli'];
+const AREAS = ['outlook', 'portal', 'admin', 'thunderbird', 'cli'];
+/** Brotli and gzip copies beside each script: build tooling any area's part may use. */
+const { PrecompressPlugin } = require('./src/outlook/precompress-plugin');
 
 /** Settings every bundle shares: TypeScript and TSX through SWC, source maps, and the build mode. */
 function common(argv) {
@@ -49,6 +51,7 @@ module.exports = (env = {}, argv = {}) =>
         common: common(argv),
         root: __dirname,
         outputRoot: join(__dirname, 'dist', 'web'),
+        precompress: () => new PrecompressPlugin(),
         env,
         argv,
       }),

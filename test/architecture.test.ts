@@ -1,10 +1,10 @@
 /**
  * The direction of the dependencies between the areas of src/ (docs/architecture.md, "Dependencies"): every
  * relative import of every source file is resolved to the area it lands in and checked against what that area may
- * import. core imports no other area and no Node built-in; hosts import addin and core; server and portal import
- * core; the CLI imports core and the server only through a module's public entry, src/server/<module>/index.ts, or
- * the service's entry point, src/server/serve.ts;
- * nothing imports the CLI. A linear scan of the import strings, not a parser: enough for this tree's one style.
+ * import. core imports no other area and no Node built-in; hosts import addin and core; server, portal and the
+ * admin console import core; the CLI imports core and the server only through a module's public entry,
+ * src/server/<module>/index.ts, or the service's entry point, src/server/serve.ts; nothing imports the CLI. A
+ * linear scan of the import strings, not a parser: enough for this tree's one style.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -13,7 +13,7 @@ import { dirname, join, posix, relative, sep } from 'node:path';
 const ROOT = join(__dirname, '..');
 const SRC = join(ROOT, 'src');
 
-type Area = 'core' | 'addin' | 'outlook' | 'thunderbird' | 'server' | 'portal' | 'cli';
+type Area = 'core' | 'addin' | 'outlook' | 'thunderbird' | 'server' | 'portal' | 'admin' | 'cli';
 
 /** What each area may import besides itself. The CLI's access to the server is narrowed further below. */
 const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
@@ -23,6 +23,8 @@ const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
   thunderbird: ['addin', 'core'],
   server: ['core'],
   portal: ['core'],
+  // The admin console talks to the service over HTTP only.
+  admin: ['core'],
   cli: ['server', 'core'],
 };
 
@@ -146,6 +148,13 @@ describe('the checker', () => {
       'server may import only server, core',
     ],
     ['src/portal/x.ts', "import { y } from '../server/escrow/wire';", 'portal may import only portal, core'],
+    ['src/admin/x.ts', "import { y } from '../server/admin/domains';", 'admin may import only admin, core'],
+    [
+      'src/admin/pages/x.tsx',
+      "import { y } from '../../addin/ui/Badge';",
+      'admin may import only admin, core',
+    ],
+    ['src/admin/pages/x.tsx', "import { y } from '../../core/vocabulary';", 'allowed'],
     ['src/outlook/x.ts', "import { y } from '../thunderbird/settings';", 'outlook may import only'],
     ['src/server/x.ts', "import { main } from '../cli/main';", 'nothing imports the CLI'],
     ['src/server/x.ts', "import(/* chunk */ 'sendguard-escrow');", 'server may import only server, core'],

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { PORTAL_HEADERS } from '../escrow/headers';
+import { ADMIN_HEADERS } from './admin-headers';
 import { MANIFEST_DOWNLOADS } from './manifests';
 import { htmlPage } from './page';
 import { POLICY_PAGES, PRIVACY_PATH, TERMS_PATH } from './policy-pages';
@@ -115,6 +116,13 @@ function webAreas(options: WebOptions): WebArea[] {
       prefix: '/pickup/',
       about: 'the secure-pickup portal recipients open',
       headers: PORTAL_HEADERS,
+    },
+    {
+      folder: 'admin',
+      prefix: '/admin/',
+      about: 'the admin console (sign in with an admin API token)',
+      headers: ADMIN_HEADERS,
+      bundles: true,
     },
   ];
 }

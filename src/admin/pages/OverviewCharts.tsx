@@ -1,0 +1,112 @@
+/**
+ * The overview's pictures, drawn with @fluentui/react-charts from the rows the tables show. Colours are the
+ * charts' data-visualisation tokens, so they follow the light or dark theme.
+ */
+import {
+  DataVizPalette,
+  DonutChart,
+  HorizontalBarChart,
+  VerticalStackedBarChart,
+} from '@fluentui/react-charts';
+import type { DomainExposure, OverviewDay, TransportShare } from '../../core/decisions/overview';
+import type { TransportVerdict } from '../../core/vocabulary';
+import {
+  CHARTED_PROTECTIONS,
+  percent,
+  protectionLegend,
+  type ChartedProtection,
+  type CoverageRow,
+} from './OverviewTables';
+
+const PROTECTION_COLOURS: Readonly<Record<ChartedProtection, string>> = {
+  tls: DataVizPalette.color1,
+  pgp: DataVizPalette.color2,
+  escrow: DataVizPalette.warning,
+  blocked: DataVizPalette.error,
+};
+
+/** Best verdicts in calm colours, the ones forced TLS cannot use in alarm colours. */
+const VERDICT_COLOURS: Readonly<Record<TransportVerdict, string>> = {
+  authenticated: DataVizPalette.highSuccess,
+  encrypted: DataVizPalette.success,
+  weak: DataVizPalette.color5,
+  partial: DataVizPalette.warning,
+  none: DataVizPalette.error,
+  broken: DataVizPalette.highError,
+  'no-mail': DataVizPalette.color10,
+  unknown: DataVizPalette.disabled,
+};
+
+const stack = (protections: readonly ChartedProtection[], values: (p: ChartedProtection) => number) =>
+  protections.map((protection) => ({
+    legend: protectionLegend(protection),
+    data: values(protection),
+    color: PROTECTION_COLOURS[protection],
+  }));
+
+export function DaysChart({ days }: { days: readonly OverviewDay[] }): JSX.Element {
+  return (
+    <VerticalStackedBarChart
+      chartTitle="Recipients per day by protection"
+      height={300}
+      yAxisTitle="Recipients"
+      data={days.map((day) => ({
+        xAxisPoint: day.day.slice(5),
+        xAxisCalloutData: day.day,
+        chartData: stack(CHARTED_PROTECTIONS, (protection) => day[protection]),
+      }))}
+    />
+  );
+}
+
+export function ExposureChart({ domains }: { domains: readonly DomainExposure[] }): JSX.Element {
+  return (
+    <VerticalStackedBarChart
+      chartTitle="Recipients blocked or sent by secure pickup, per domain"
+      height={300}
+      yAxisTitle="Recipients"
+      data={domains.map((row) => ({
+        xAxisPoint: row.domain,
+        chartData: stack(['blocked', 'escrow'], (protection) =>
+          protection === 'blocked' ? row.blocked : row.escrow,
+        ),
+      }))}
+    />
+  );
+}
+
+export function ShareChart({ share }: { share: readonly TransportShare[] }): JSX.Element {
+  const total = share.reduce((sum, row) => sum + row.domains, 0);
+  return (
+    <DonutChart
+      height={260}
+      innerRadius={60}
+      valueInsideDonut={`${total} domains`}
+      data={{
+        chartTitle: 'Recipient domains by transport verdict',
+        chartData: share
+          .filter((row) => row.domains > 0)
+          .map((row) => ({ legend: row.verdict, data: row.domains, color: VERDICT_COLOURS[row.verdict] })),
+      }}
+    />
+  );
+}
+
+export function CoverageChart({ coverage }: { coverage: CoverageRow }): JSX.Element {
+  return (
+    <HorizontalBarChart
+      data={[
+        {
+          chartTitle: `External recipients with a valid OpenPGP key: ${percent(coverage.withKey, coverage.total)}`,
+          chartData: [
+            {
+              legend: 'With a valid key',
+              horizontalBarChartdata: { x: coverage.withKey, total: coverage.total },
+              color: DataVizPalette.color2,
+            },
+          ],
+        },
+      ]}
+    />
+  );
+}
