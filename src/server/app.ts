@@ -10,7 +10,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { systemClock, type Clock } from '../core/clock';
 import type { Policy } from '../core/policy/schema';
 import assess from './api/assess';
-import escrowPlugin, { type EscrowPluginOptions } from './escrow/plugin';
+import adminPlugin from './admin/plugin';
+import { escrowWithAdminPlugin, type EscrowPluginOptions } from './escrow/plugin';
 import { NO_SIGN_IN } from './escrow/sign-in-directory';
 import type { ApiContext } from './api/context';
 import domains from './api/domains';
@@ -192,9 +193,10 @@ async function apiRoutes(
   await api.register(pins, context);
   await api.register(keyring, context);
   await api.register(tokens, context);
+  await api.register(adminPlugin, context);
   if (deps.escrow) {
-    await api.register(escrowPlugin, {
-      prefix: '/escrow',
+    // Escrow's routes under /escrow, and the admin's on its messages under /admin/messages.
+    await api.register(escrowWithAdminPlugin, {
       config: {
         ...config.escrow,
         publicUrl: config.publicUrl,

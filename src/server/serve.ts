@@ -58,12 +58,15 @@ function services(
     clock,
     onSignInLookupError,
     onCacheWriteError,
+    onRecordError,
   }: {
     ca: Buffer | undefined;
     policy: Policy;
     clock: Clock;
     onSignInLookupError: (error: unknown, domain: string) => void;
     onCacheWriteError: (error: unknown, key: string) => void;
+    /** A verdict change or a changed key the admin's console lists could not be recorded. */
+    onRecordError: (error: unknown, key: string) => void;
   },
 ) {
   const dns = dnsClientFor(config.dns.servers);
@@ -82,6 +85,8 @@ function services(
     // The API counts outcomes; only the service knows whether an answer came from its cache.
     onCacheLookup: (result) => metrics.cacheLookups.inc({ check: 'transport', result }),
     onCacheWriteError,
+    verdictChanges: store.verdictChanges,
+    onVerdictChangeError: onRecordError,
   });
   const orgKeyring = keyringInStore(store.keyring);
   const keys = new CachingKeyService(
@@ -94,7 +99,14 @@ function services(
         : orgKeyring,
       clock,
     },
-    { ...policy.keys, vksBaseUrl: config.keys.vksUrl, cache: store.keyVerdicts, onCacheWriteError },
+    {
+      ...policy.keys,
+      vksBaseUrl: config.keys.vksUrl,
+      cache: store.keyVerdicts,
+      onCacheWriteError,
+      changedKeys: store.changedKeys,
+      onChangedKeyError: onRecordError,
+    },
   );
   const signIn = createSignInDirectory(config, { dns, network, clock, onLookupError: onSignInLookupError });
   return { transport, keys, signIn };
@@ -146,6 +158,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       clock,
       onSignInLookupError,
       onCacheWriteError,
+      onRecordError: (err, key) =>
+        late.log?.error(
+          { err, key },
+          'a check was answered but what the admin console lists could not be recorded',
+        ),
     });
     const app = await buildApp(config, {
       store,

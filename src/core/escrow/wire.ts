@@ -122,6 +122,8 @@ export const AuditEntry = z.object({
   at: z.string(),
   event: AuditEvent,
   recipient: z.string().optional(),
+  /** The admin who did this from the admin console, for whichever sender; absent when the sender or a recipient did. */
+  admin: z.string().optional(),
   ip: z.string().optional(),
   userAgent: z.string().optional(),
 });

@@ -50,7 +50,7 @@ const HeaderTag = z.strictObject({
   value: z.string().min(1).max(L.headerValueMax).regex(P.headerValue.pattern, P.headerValue.hint),
 });
 
-const DomainOverride = z.strictObject({
+export const DomainOverride = z.strictObject({
   domain: DomainPattern,
   /**
    * The admin vouches for the route to this domain (a gateway rule enforcing verified TLS to a partner), so it

@@ -1,5 +1,5 @@
 /** `GET /api/v1/domains/:domain`: the full transport report, evidence included. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { normalizeDomain } from '../../core/addresses';
 import { DomainAssessment } from '../../core/wire';
@@ -7,24 +7,25 @@ import type { ApiContext } from './context';
 import { boundedDomainAssessment } from './lookups';
 import { jsonSchema } from './schema';
 
-const Params = z.strictObject({ domain: z.string().min(1).max(253) });
+export const DomainParams = z.strictObject({ domain: z.string().min(1).max(253) });
+
+/** The report on `domain` as given in a request, bounded by the lookup deadline (the admin's Domains page too). */
+export function domainReport(domain: string, context: ApiContext, log: FastifyBaseLogger) {
+  const { lookupDeadlineMs } = context.config.limits;
+  return boundedDomainAssessment(normalizeDomain(domain), { ...context, lookupDeadlineMs, log });
+}
 
 const domains: FastifyPluginAsync<ApiContext> = async (app, context) => {
-  app.get<{ Params: z.infer<typeof Params> }>(
+  app.get<{ Params: z.infer<typeof DomainParams> }>(
     '/domains/:domain',
     {
       schema: {
         tags: ['transport'],
-        params: jsonSchema(Params),
+        params: jsonSchema(DomainParams),
         response: { 200: jsonSchema(DomainAssessment, 'output') },
       },
     },
-    async (request) =>
-      boundedDomainAssessment(normalizeDomain(request.params.domain), {
-        ...context,
-        lookupDeadlineMs: context.config.limits.lookupDeadlineMs,
-        log: request.log,
-      }),
+    async (request) => domainReport(request.params.domain, context, request.log),
   );
 };
 

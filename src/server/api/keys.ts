@@ -19,7 +19,7 @@ const ArmorQuery = z.strictObject({ armor: z.enum(['0', '1']).optional() });
 const AcceptedKey = z.object({ key: KeyAssessment });
 
 /** What the sender is told when the key found now is not the one they were shown. */
-function changedAgain(address: string, fingerprint: string, found: KeyAssessment): SendguardError {
+export function changedAgain(address: string, fingerprint: string, found: KeyAssessment): SendguardError {
   const now =
     found.fingerprint === undefined
       ? `no usable key (${found.verdict})`

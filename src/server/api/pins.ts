@@ -6,7 +6,7 @@ import type { ApiContext } from './context';
 import { AddressParams, FingerprintBody } from './key-schemas';
 import { jsonSchema } from './schema';
 
-const Pin = z.object({
+export const Pin = z.object({
   address: z.string(),
   fingerprint: z.string(),
   firstSeen: z.string(),

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { AddressError, addressKey } from '../../core/addresses';
 import type { Clock } from '../../core/clock';
 import type { AuditEvent } from '../../core/escrow/wire';
+import { adminOfRoute } from '../admin/acting-admin';
 import { clientNetwork } from '../auth/client-network';
 import type { Config } from '../config/schema';
 import { blobName, type BlobStore } from './blobs';
@@ -73,6 +74,7 @@ export function requireMailboxKey(address: string): string {
   }
 }
 
+/** Appends to the message's audit log; an entry written on an admin's route names the admin. */
 export async function audit(
   ctx: EscrowContext,
   request: FastifyRequest,
@@ -80,11 +82,13 @@ export async function audit(
   event: AuditEvent,
   recipient?: string,
 ): Promise<void> {
+  const admin = adminOfRoute(request);
   await ctx.store.appendAudit({
     messageId,
     at: ctx.clock.now(),
     event,
     ...(recipient ? { recipient } : {}),
+    ...(admin ? { admin } : {}),
     ip: request.ip,
     userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
   });

@@ -6,8 +6,9 @@
  * injected, with defaults from `config.escrow.serverKeyFile` and `config.smtp`.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { systemClock, type Clock } from '../../core/clock';
+import { adminMessageRoutes } from '../admin/messages';
 import type { ServiceStore } from '../store/store';
 import type { BlobStore } from './blobs';
 import type { EscrowConfig, EscrowContext } from './context';
@@ -57,9 +58,10 @@ export interface EscrowPluginOptions {
   schedule?: Schedule;
 }
 
-const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, options) => {
+/** What every escrow route shares, built once from the options. */
+async function escrowContext(app: FastifyInstance, options: EscrowPluginOptions): Promise<EscrowContext> {
   const { config, store } = options;
-  const ctx: EscrowContext = {
+  return {
     config,
     store: store.escrow,
     blobs: options.blobs ?? store.escrowBlobs,
@@ -76,7 +78,11 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
     }),
     log: app.log,
   };
+}
 
+/** Escrow's routes and its purge, on `ctx`. */
+async function escrowArea(app: FastifyInstance, ctx: EscrowContext, options: EscrowPluginOptions) {
+  const { config, store } = options;
   applyApiHeaders(app);
   app.addContentTypeParser(
     'application/octet-stream',
@@ -98,6 +104,23 @@ const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, option
     (err) => app.log.error({ err }, 'escrow purge failed'),
   );
   app.addHook('onClose', async () => stopPurging());
+}
+
+/** Secure pickup alone, registered with the prefix `/escrow` inside the authenticated `/api/v1` scope. */
+const escrowPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, options) =>
+  escrowArea(app, await escrowContext(app, options), options);
+
+/**
+ * Secure pickup and the admin's routes on its messages, on one context: registered without a prefix inside the
+ * authenticated `/api/v1` scope, it puts escrow's routes under `/escrow` and the admin's under `/admin/messages`.
+ */
+export const escrowWithAdminPlugin: FastifyPluginAsync<EscrowPluginOptions> = async (app, options) => {
+  const ctx = await escrowContext(app, options);
+  await app.register((escrow) => escrowArea(escrow, ctx, options), { prefix: '/escrow' });
+  await app.register(async (admin) => {
+    applyApiHeaders(admin);
+    adminMessageRoutes(admin, ctx);
+  });
 };
 
 export default escrowPlugin;

@@ -1,8 +1,10 @@
 /**
  * The sender's side (authenticated): create a message, upload its ciphertext, finalize, and manage it
- * afterwards — list, audit log, revoke, change expiry, revoke one recipient. One function per step.
+ * afterwards — list, audit log, revoke, change expiry, revoke one recipient. One function per step. The managing
+ * routes serve the admin too (`admin/messages.ts`), on any sender's message: the same handlers, reaching messages
+ * through a `MessageReach`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { fromBase64Url, toBase64Url } from '../../core/escrow/bytes';
 import {
   AuditLog,
@@ -16,7 +18,7 @@ import {
   RecipientRevokeRequest,
 } from '../../core/escrow/wire';
 import { jsonSchema } from '../api/schema';
-import { callerOf } from '../auth/plugin';
+import { ADMIN_ONLY, callerOf } from '../auth/plugin';
 import { appendPart, audit, requireMailboxKey, requireUploaded, type EscrowContext } from './context';
 import { EscrowError } from './errors';
 import { finalizedAlike } from './finalized-again';
@@ -34,13 +36,43 @@ function ownerOf(request: FastifyRequest): string {
   return `${caller.kind}:${caller.tenant ?? ''}:${caller.subject}`;
 }
 
+const noSuchMessage = () => new EscrowError('NOT_FOUND', 'no such secure message');
+
 /** The caller's own message; someone else's is "not found", not "forbidden", so ids cannot be probed. */
 async function ownMessage(ctx: EscrowContext, request: FastifyRequest, id: string): Promise<MessageRecord> {
   const message = await ctx.store.getMessage(id);
-  if (!message || message.owner !== ownerOf(request))
-    throw new EscrowError('NOT_FOUND', 'no such secure message');
+  if (!message || message.owner !== ownerOf(request)) throw noSuchMessage();
   return message;
 }
+
+/** Any sender's message, for an admin. */
+async function anyMessage(ctx: EscrowContext, _request: FastifyRequest, id: string): Promise<MessageRecord> {
+  const message = await ctx.store.getMessage(id);
+  if (!message) throw noSuchMessage();
+  return message;
+}
+
+/**
+ * Which messages the managing routes reach, and where: the caller's own under `/escrow/messages`, or any
+ * sender's under `/admin/messages` for the admin role (whose acts the audit log names: `audit`).
+ */
+export interface MessageReach {
+  /** The routes' path before the message id. */
+  base: string;
+  /** What every route of the reach is registered with besides its own schema. */
+  config?: FastifyContextConfig;
+  tags: string[];
+  /** The message `id` as the caller may manage it; NOT_FOUND otherwise. */
+  find(ctx: EscrowContext, request: FastifyRequest, id: string): Promise<MessageRecord>;
+}
+
+const OWN_MESSAGES: MessageReach = { base: '/messages', tags: TAGS, find: ownMessage };
+export const ANY_MESSAGE: MessageReach = {
+  base: '/admin/messages',
+  config: ADMIN_ONLY,
+  tags: ['admin'],
+  find: anyMessage,
+};
 
 /** The caller's own message, while it takes uploads (created, not yet finalized, revoked or expired). */
 async function uploadingMessage(
@@ -69,7 +101,7 @@ function requireExpiryWithin(
     throw new EscrowError('ESCROW_INVALID', refusal);
 }
 
-async function summary(ctx: EscrowContext, message: MessageRecord): Promise<MessageSummary> {
+export async function summary(ctx: EscrowContext, message: MessageRecord): Promise<MessageSummary> {
   const recipients = await ctx.store.recipients(message.id);
   // An open is the server releasing the keys (`viewed`), which a proof alone (`verifiedAt`) does not show.
   const opened = await ctx.store.firstEvents(message.id, 'viewed');
@@ -235,7 +267,7 @@ function uploadRoutes(app: FastifyInstance, ctx: EscrowContext): void {
   );
 }
 
-/** What the sender may read back: their messages, one message, its audit log. */
+/** What the sender may read back: their messages, one message. */
 function readRoutes(app: FastifyInstance, ctx: EscrowContext): void {
   app.get(
     '/messages',
@@ -257,18 +289,27 @@ function readRoutes(app: FastifyInstance, ctx: EscrowContext): void {
     },
     async (request) => summary(ctx, await ownMessage(ctx, request, request.params.id)),
   );
+}
 
+/** A message's audit log, as far as `reach` reaches. */
+function auditRoute(app: FastifyInstance, ctx: EscrowContext, reach: MessageReach): void {
   app.get<{ Params: IdParams }>(
-    '/messages/:id/audit',
+    `${reach.base}/:id/audit`,
     {
-      schema: { tags: TAGS, params: jsonSchema(IdParams), response: { 200: jsonSchema(AuditLog, 'output') } },
+      config: reach.config,
+      schema: {
+        tags: reach.tags,
+        params: jsonSchema(IdParams),
+        response: { 200: jsonSchema(AuditLog, 'output') },
+      },
     },
     async (request): Promise<AuditLog> => {
-      const message = await ownMessage(ctx, request, request.params.id);
+      const message = await reach.find(ctx, request, request.params.id);
       const entries = (await ctx.store.audit(message.id)).map((e) => ({
         at: iso(e.at),
         event: e.event,
         ...(e.recipient ? { recipient: e.recipient } : {}),
+        ...(e.admin ? { admin: e.admin } : {}),
         ...(e.ip ? { ip: e.ip } : {}),
         ...(e.userAgent ? { userAgent: e.userAgent } : {}),
       }));
@@ -278,22 +319,25 @@ function readRoutes(app: FastifyInstance, ctx: EscrowContext): void {
 }
 
 /** Ending access: the whole message (its keys shredded), or one recipient. */
-function revokeRoutes(app: FastifyInstance, ctx: EscrowContext): void {
+function revokeRoutes(app: FastifyInstance, ctx: EscrowContext, reach: MessageReach): void {
   app.post<{ Params: IdParams }>(
-    '/messages/:id/revoke',
-    { schema: { tags: TAGS, params: jsonSchema(IdParams) } },
+    `${reach.base}/:id/revoke`,
+    { config: reach.config, schema: { tags: reach.tags, params: jsonSchema(IdParams) } },
     async (request, reply) => {
-      const message = await ownMessage(ctx, request, request.params.id);
+      const message = await reach.find(ctx, request, request.params.id);
       if (message.sealedServerSecret) await shredMessage(ctx, message.id, 'revoked', request);
       return reply.status(204).send();
     },
   );
 
   app.post<{ Params: IdParams; Body: RecipientRevokeRequest }>(
-    '/messages/:id/recipients/revoke',
-    { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(RecipientRevokeRequest) } },
+    `${reach.base}/:id/recipients/revoke`,
+    {
+      config: reach.config,
+      schema: { tags: reach.tags, params: jsonSchema(IdParams), body: jsonSchema(RecipientRevokeRequest) },
+    },
     async (request, reply) => {
-      const message = await ownMessage(ctx, request, request.params.id);
+      const message = await reach.find(ctx, request, request.params.id);
       const address = requireMailboxKey(request.body.address);
       if (!(await ctx.store.revokeRecipient(message.id, address)))
         throw new EscrowError('NOT_FOUND', `${address} is not a recipient of this message`);
@@ -304,12 +348,15 @@ function revokeRoutes(app: FastifyInstance, ctx: EscrowContext): void {
   );
 }
 
-function expiryRoute(app: FastifyInstance, ctx: EscrowContext): void {
+function expiryRoute(app: FastifyInstance, ctx: EscrowContext, reach: MessageReach): void {
   app.post<{ Params: IdParams; Body: ExpiryRequest }>(
-    '/messages/:id/expiry',
-    { schema: { tags: TAGS, params: jsonSchema(IdParams), body: jsonSchema(ExpiryRequest) } },
+    `${reach.base}/:id/expiry`,
+    {
+      config: reach.config,
+      schema: { tags: reach.tags, params: jsonSchema(IdParams), body: jsonSchema(ExpiryRequest) },
+    },
     async (request, reply) => {
-      const message = await ownMessage(ctx, request, request.params.id);
+      const message = await reach.find(ctx, request, request.params.id);
       const expiresAt = Date.parse(request.body.expiresAt);
       if (!message.sealedServerSecret)
         throw new EscrowError('ESCROW_STATE', 'this message was revoked or has expired');
@@ -324,10 +371,16 @@ function expiryRoute(app: FastifyInstance, ctx: EscrowContext): void {
   );
 }
 
+/** Managing sent messages (audit log, revoke, expiry) as far as `reach` reaches: the sender's or the admin's. */
+export function managingRoutes(app: FastifyInstance, ctx: EscrowContext, reach: MessageReach): void {
+  auditRoute(app, ctx, reach);
+  revokeRoutes(app, ctx, reach);
+  expiryRoute(app, ctx, reach);
+}
+
 export async function senderRoutes(app: FastifyInstance, ctx: EscrowContext): Promise<void> {
   createRoute(app, ctx);
   uploadRoutes(app, ctx);
   readRoutes(app, ctx);
-  revokeRoutes(app, ctx);
-  expiryRoute(app, ctx);
+  managingRoutes(app, ctx, OWN_MESSAGES);
 }

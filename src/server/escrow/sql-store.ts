@@ -105,6 +105,7 @@ function toAudit(r: Row): AuditRecord {
     at: int(r.at),
     event: r.event as AuditRecord['event'],
     ...(r.recipient ? { recipient: r.recipient as string } : {}),
+    ...(r.admin ? { admin: r.admin as string } : {}),
     ...(r.ip ? { ip: r.ip as string } : {}),
     ...(r.user_agent ? { userAgent: r.user_agent as string } : {}),
   };
@@ -158,6 +159,14 @@ class SqlEscrowStore implements EscrowStore {
     const rows = await this.db.all('SELECT * FROM escrow_messages WHERE owner = ? ORDER BY created_at DESC', [
       owner,
     ]);
+    return rows.map(toMessage);
+  }
+
+  async listAllMessages(limit: number, before?: number): Promise<MessageRecord[]> {
+    const rows = await this.db.all(
+      `SELECT * FROM escrow_messages WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [before ?? Number.MAX_SAFE_INTEGER, limit],
+    );
     return rows.map(toMessage);
   }
 
@@ -355,8 +364,9 @@ class SqlEscrowStore implements EscrowStore {
 
   async appendAudit(e: AuditRecord): Promise<void> {
     await this.db.run(
-      'INSERT INTO escrow_audit (message_id, at, event, recipient, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
-      [e.messageId, e.at, e.event, e.recipient ?? null, e.ip ?? null, e.userAgent ?? null],
+      `INSERT INTO escrow_audit (message_id, at, event, recipient, admin, ip, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [e.messageId, e.at, e.event, e.recipient ?? null, e.admin ?? null, e.ip ?? null, e.userAgent ?? null],
     );
   }
 

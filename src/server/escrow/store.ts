@@ -104,6 +104,8 @@ export interface AuditRecord {
   at: number;
   event: AuditEvent;
   recipient?: string;
+  /** Who acted through an admin's route (the admin console), for whichever sender. */
+  admin?: string;
   ip?: string;
   userAgent?: string;
 }
@@ -112,6 +114,11 @@ export interface EscrowStore {
   insertMessage(message: MessageRecord, recipients: NewRecipient[]): Promise<void>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
   listMessages(owner: string): Promise<MessageRecord[]>;
+  /**
+   * Every owner's messages, newest first, at most `limit`; with `before` (milliseconds since the epoch), only those
+   * created before it: the next page starts before the last one's creation.
+   */
+  listAllMessages(limit: number, before?: number): Promise<MessageRecord[]>;
   /** Whether any message was ever stored (in whatever state): the server key must then not be replaced. */
   hasMessages(): Promise<boolean>;
   /**

@@ -10,6 +10,7 @@ import { untilAborted } from '../net/until-aborted';
 import type { KeyAcceptance, KeyService, LookupOptions } from '../services';
 import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { SingleFlight } from '../../core/single-flight';
+import type { ChangedKeys } from '../store/changed-keys';
 import type { CacheEntry, Pin, VerdictCache } from '../store/store';
 import { asPinned } from './decide';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
@@ -23,6 +24,13 @@ interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   cache: VerdictCache<KeyAssessment>;
   /** Told when a finished answer could not be kept (the database failed); its callers get the answer anyway. */
   onCacheWriteError?: (error: unknown, address: string) => void;
+  /**
+   * Where changed keys wait for a decision (the admin's Keys page): noted when a lookup finds one, decided when
+   * someone accepts it here.
+   */
+  changedKeys?: Pick<ChangedKeys, 'note' | 'decide'>;
+  /** Told when a changed key could not be noted or decided; the lookup or acceptance stands anyway. */
+  onChangedKeyError?: (error: unknown, address: string) => void;
 }
 
 const POSITIVE_TTL_MS = 60 * 60 * 1000;
@@ -101,6 +109,9 @@ export class CachingKeyService implements KeyService {
     // of the caller's deadline and turn a stored pin into a refusal.
     const accepted = asPinned(found, by);
     await this.remember(key, accepted);
+    await this.onChangedKeys(key, (changed) =>
+      changed.decide(key, fingerprint, { decision: 'accepted', by, at: this.clock.now() }),
+    );
     return { accepted: true, key: accepted };
   }
 
@@ -119,7 +130,37 @@ export class CachingKeyService implements KeyService {
   private async lookupAndCache(key: string, address: string): Promise<KeyAssessment> {
     const assessment = await lookupKey(address, this.deps, this.options);
     await this.remember(key, assessment);
+    if (assessment.verdict === 'changed') await this.noteChanged(key, assessment);
     return assessment;
+  }
+
+  private noteChanged(key: string, { fingerprint, pinnedFingerprint, source, reasons }: KeyAssessment) {
+    if (fingerprint === undefined || pinnedFingerprint === undefined) return Promise.resolve();
+    const seenAt = this.clock.now();
+    return this.onChangedKeys(key, (changed) =>
+      changed.note({
+        address: key,
+        pinnedFingerprint,
+        fingerprint,
+        ...(source ? { source } : {}),
+        reasons,
+        seenAt,
+      }),
+    );
+  }
+
+  /** Runs `write` on the changed keys, if kept; a failure is reported, never the lookup's or acceptance's. */
+  private async onChangedKeys(
+    key: string,
+    write: (changed: NonNullable<KeyServiceOptions['changedKeys']>) => Promise<unknown>,
+  ) {
+    const changed = this.options.changedKeys;
+    if (changed === undefined) return;
+    try {
+      await write(changed);
+    } catch (error) {
+      this.options.onChangedKeyError?.(error, key);
+    }
   }
 
   /**

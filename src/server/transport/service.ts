@@ -11,6 +11,7 @@ import type { LookupOptions, TransportService } from '../services';
 import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { madeOnce } from '../store/made-once';
 import type { CacheEntry, VerdictCache } from '../store/store';
+import type { VerdictChanges } from '../store/verdict-changes';
 import { SingleFlight } from '../../core/single-flight';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
@@ -90,6 +91,10 @@ interface TransportServiceOptions {
   onCacheLookup?: (result: 'hit' | 'miss') => void;
   /** Told when a finished report could not be kept (the database failed); its callers get the report anyway. */
   onCacheWriteError?: (error: unknown, domain: string) => void;
+  /** Where each finished check's verdict is recorded when it differs from the last one (the admin's Domains page). */
+  verdictChanges?: Pick<VerdictChanges, 'record'>;
+  /** Told when a verdict could not be recorded; the check's callers get their report anyway. */
+  onVerdictChangeError?: (error: unknown, domain: string) => void;
 }
 
 function toAssessment(report: TransportReport): DomainAssessment {
@@ -141,6 +146,7 @@ export class CachingTransportService implements TransportService {
         deadlineMs: this.options.checkDeadlineMs,
       });
       await this.keep(domain, report);
+      await this.recordVerdict(domain, report);
       return report;
     });
   }
@@ -154,6 +160,15 @@ export class CachingTransportService implements TransportService {
       await this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
     } catch (error) {
       this.options.onCacheWriteError?.(error, domain);
+    }
+  }
+
+  /** Records the verdict when it changed; like `keep`, a failure is reported, never the check's failure. */
+  private async recordVerdict(domain: string, report: TransportReport): Promise<void> {
+    try {
+      await this.options.verdictChanges?.record(domain, report.verdict, this.clock.now());
+    } catch (error) {
+      this.options.onVerdictChangeError?.(error, domain);
     }
   }
 

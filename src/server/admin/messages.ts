@@ -1,0 +1,67 @@
+/**
+ * Secure messages for the admin: every sender's, newest first, a page at a time (`GET /admin/messages`), and the
+ * audit log, revocation and expiry of any of them through the very handlers the senders use
+ * (`escrow/sender-routes.ts`, reaching any message: `ANY_MESSAGE`). Registered on the escrow area's context.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { MessageSummary } from '../../core/escrow/wire';
+import { jsonSchema } from '../api/schema';
+import type { EscrowContext } from '../escrow/context';
+import { ANY_MESSAGE, managingRoutes, summary } from '../escrow/sender-routes';
+import type { MessageRecord } from '../escrow/store';
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 500;
+
+const MessagesQuery = z.strictObject({
+  /** Messages on the page, 1 to 500 (100 when absent). */
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/, 'a number of messages')
+    .refine((limit) => Number(limit) <= MAX_PAGE, `at most ${MAX_PAGE} messages a page`)
+    .optional(),
+  /** Only messages created before this time: the `createdAt` of the last message of the page before. */
+  before: z.iso.datetime().optional(),
+});
+type MessagesQuery = z.infer<typeof MessagesQuery>;
+
+const AdminMessage = MessageSummary.extend({
+  /** Whose message it is, as its recipients are told: `Name <address>`, the address, or the name. */
+  owner: z.string(),
+});
+const AdminMessageList = z.object({ messages: z.array(AdminMessage) });
+type AdminMessageList = z.infer<typeof AdminMessageList>;
+
+/** The sender as the message names them; display names cannot hold `<`, `>` or `@` (auth/display-name.ts). */
+function ownerOf(message: MessageRecord): string {
+  const { senderName: name, senderAddress: address } = message;
+  if (address === '') return name === '' ? message.owner : name;
+  return name === '' ? address : `${name} <${address}>`;
+}
+
+export function adminMessageRoutes(app: FastifyInstance, ctx: EscrowContext): void {
+  app.get<{ Querystring: MessagesQuery }>(
+    ANY_MESSAGE.base,
+    {
+      config: ANY_MESSAGE.config,
+      schema: {
+        tags: ANY_MESSAGE.tags,
+        querystring: jsonSchema(MessagesQuery),
+        response: { 200: jsonSchema(AdminMessageList, 'output') },
+      },
+    },
+    async (request): Promise<AdminMessageList> => {
+      const { limit, before } = request.query;
+      const page = await ctx.store.listAllMessages(
+        limit === undefined ? DEFAULT_PAGE : Number(limit),
+        before === undefined ? undefined : Date.parse(before),
+      );
+      const messages = await Promise.all(
+        page.map(async (message) => ({ ...(await summary(ctx, message)), owner: ownerOf(message) })),
+      );
+      return { messages };
+    },
+  );
+  managingRoutes(app, ctx, ANY_MESSAGE);
+}
