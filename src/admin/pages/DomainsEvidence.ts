@@ -86,7 +86,8 @@ function addressRow(value: unknown): AddressRow {
     tls: textOf(tls.version)
       ? [textOf(tls.version), textOf(tls.cipher)].filter(Boolean).join(' ')
       : (textOf(error.message) ?? (textOf(a.outcome) ? `none (${textOf(a.outcome)})` : 'none')),
-    certificate: certificateText(objectOf(tls.certificate)),
+    // Without TLS no certificate was presented: that is a fact, not a gap in the report.
+    certificate: a.tls === undefined ? 'none (no TLS)' : certificateText(objectOf(tls.certificate)),
     authentication:
       authentication === 'dane' ? 'DANE' : authentication === 'mta-sts' ? 'MTA-STS' : 'not authenticated',
     reason: textOf(a.reason) ?? '',
