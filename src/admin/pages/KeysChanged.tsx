@@ -59,7 +59,8 @@ function DecisionText({ decision: { key, accept } }: { decision: Decision }): JS
         Pinned key: <KeysFingerprint fingerprint={key.pinnedFingerprint} />
       </Text>
       <Text block>
-        New key, {foundWhere(key)}, seen {shownTime(key.seenAt)}: <KeysFingerprint fingerprint={key.fingerprint} />
+        New key, {foundWhere(key)}, seen {shownTime(key.seenAt)}:{' '}
+        <KeysFingerprint fingerprint={key.fingerprint} />
       </Text>
       {key.reasons.map((reason, i) => (
         <Text block key={i}>
@@ -75,7 +76,8 @@ function DecisionText({ decision: { key, accept } }: { decision: Decision }): JS
   );
 }
 
-export function KeysChanged({ api }: { api: AdminApi }): JSX.Element {
+/** `onDecided` is told after each decision (an accepted key changes the pins). */
+export function KeysChanged({ api, onDecided }: { api: AdminApi; onDecided: () => void }): JSX.Element {
   const changed = useLoaded(async () => (await api.get<{ keys: ChangedKey[] }>('/admin/keys/changed')).keys);
   const [deciding, setDeciding] = useState<Decision>();
   const [outcome, setOutcome] = useState<Outcome>();
@@ -88,13 +90,14 @@ export function KeysChanged({ api }: { api: AdminApi }): JSX.Element {
         ? `${key.address} is now pinned to ${formatFingerprint(key.fingerprint)}.`
         : `The new key for ${key.address} was refused; ${formatFingerprint(key.pinnedFingerprint)} stays pinned.`,
     });
+    onDecided();
     await changed.reload();
   };
   return (
     <Section title="Changed keys waiting for a decision" id="keys-changed">
       <Text block>
-        Each key below differs from the one pinned for its address: accept it to pin the new key, or refuse it to
-        keep the old one. Compare the new fingerprint with the recipient before accepting.
+        Each key below differs from the one pinned for its address: accept it to pin the new key, or refuse it
+        to keep the old one. Compare the new fingerprint with the recipient before accepting.
       </Text>
       <OutcomeBar outcome={outcome} />
       <LoadedView loaded={changed} what="the changed keys">
@@ -108,10 +111,16 @@ export function KeysChanged({ api }: { api: AdminApi }): JSX.Element {
             empty="No changed keys are waiting for a decision."
             actions={(key) => (
               <>
-                <Button onClick={() => setDeciding({ key, accept: true })} aria-label={`Accept new key for ${key.address}`}>
+                <Button
+                  onClick={() => setDeciding({ key, accept: true })}
+                  aria-label={`Accept new key for ${key.address}`}
+                >
                   Accept
                 </Button>
-                <Button onClick={() => setDeciding({ key, accept: false })} aria-label={`Refuse new key for ${key.address}`}>
+                <Button
+                  onClick={() => setDeciding({ key, accept: false })}
+                  aria-label={`Refuse new key for ${key.address}`}
+                >
                   Refuse
                 </Button>
               </>

@@ -52,7 +52,9 @@ function KeyringUpload(props: { api: AdminApi; onAdded: (entry: KeyringEntry) =>
     setWorking(true);
     setFailure(undefined);
     try {
-      const entry = await props.api.send<KeyringEntry>('POST', '/admin/keyring', { armoredKey: armor.trim() });
+      const entry = await props.api.send<KeyringEntry>('POST', '/admin/keyring', {
+        armoredKey: armor.trim(),
+      });
       setArmor('');
       props.onAdded(entry);
     } catch (error) {
@@ -116,7 +118,10 @@ export function KeysKeyring({ api }: { api: AdminApi }): JSX.Element {
             fileName="keyring.csv"
             empty="The organisation keyring holds no keys yet."
             actions={(e) => (
-              <Button onClick={() => setRemoving(e)} aria-label={`Remove key ${formatFingerprint(e.fingerprint)}`}>
+              <Button
+                onClick={() => setRemoving(e)}
+                aria-label={`Remove key ${formatFingerprint(e.fingerprint)}`}
+              >
                 Remove
               </Button>
             )}

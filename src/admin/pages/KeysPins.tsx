@@ -88,8 +88,9 @@ function PinForm(props: { api: AdminApi; onPinned: (pin: Pin) => Promise<void> }
   );
 }
 
-export function KeysPins({ api }: { api: AdminApi }): JSX.Element {
-  const pins = useLoaded(async () => (await api.get<{ pins: Pin[] }>('/admin/pins')).pins);
+/** `revision` changes when a pin changed elsewhere on the page (a changed key accepted): the list is read again. */
+export function KeysPins({ api, revision }: { api: AdminApi; revision: number }): JSX.Element {
+  const pins = useLoaded(async () => (await api.get<{ pins: Pin[] }>('/admin/pins')).pins, revision);
   const [outcome, setOutcome] = useState<Outcome>();
   const pinned = async (pin: Pin) => {
     setOutcome({ ok: true, text: `${pin.address} is now pinned to ${formatFingerprint(pin.fingerprint)}.` });

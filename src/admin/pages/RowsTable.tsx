@@ -31,7 +31,7 @@ export interface RowsTableProps<Row> {
   caption: string;
   columns: readonly RowsColumn<Row>[];
   rows: readonly Row[];
-  rowKey: (row: Row) => string;
+  rowKey: (row: Row, index: number) => string;
   /** The saved file's name, ending in .csv. */
   fileName: string;
   /** Shown instead of an empty table. */
@@ -72,8 +72,8 @@ export function RowsTable<Row>(props: RowsTableProps<Row>): JSX.Element {
             </TableRow>
           </TableHeader>
           <TableBody>
-            {rows.map((row) => (
-              <TableRow key={rowKey(row)}>
+            {rows.map((row, index) => (
+              <TableRow key={rowKey(row, index)}>
                 {columns.map((column) => (
                   <TableCell key={column.name}>
                     {column.render ? column.render(row) : String(column.value(row) ?? '')}

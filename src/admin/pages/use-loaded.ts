@@ -1,13 +1,17 @@
 /**
  * What a console page shows while it asks the service for something: still asking, the answer, or why it could
- * not be had. `reload()` asks again (after a change the page made), keeping the last answer on screen meanwhile.
+ * not be had. `reload()` asks again (after a change the page made), keeping the last answer on screen meanwhile;
+ * so does a new `key` (what is asked for, or a count of changes that make the answer old).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export type Loaded<T> =
   { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; value: T };
 
-export function useLoaded<T>(load: () => Promise<T>): Loaded<T> & { reload: () => Promise<void> } {
+export function useLoaded<T>(
+  load: () => Promise<T>,
+  key: string | number = '',
+): Loaded<T> & { reload: () => Promise<void> } {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const latest = useRef(load);
   latest.current = load;
@@ -27,6 +31,6 @@ export function useLoaded<T>(load: () => Promise<T>): Loaded<T> & { reload: () =
     return () => {
       asked.current++;
     };
-  }, [reload]);
+  }, [reload, key]);
   return { ...loaded, reload };
 }
