@@ -39,6 +39,15 @@ describe('expectAccessible', () => {
     await page.close();
   });
 
+  test("Fluent UI's focus guards pass aria-hidden-focus; any other hidden focusable element fails it", async () => {
+    const guard = '<i tabindex="0" role="none" aria-hidden="true" data-tabster-dummy=""></i>';
+    const guarded = await pageWith(`<h1>Fixture</h1>${guard}<button>Send</button>${guard}`);
+    await expect(expectAccessible(guarded, 'guards')).resolves.toBeDefined();
+    const hidden = await pageWith('<h1>Fixture</h1><div aria-hidden="true"><button>Hidden</button></div>');
+    await expect(expectAccessible(hidden, 'hidden')).rejects.toThrow(/aria-hidden-focus \(serious\)/);
+    await Promise.all([guarded.close(), hidden.close()]);
+  });
+
   test('passes the page once mended', async () => {
     const page = await pageWith(
       '<h1>Fixture</h1><p style="color:#555;background:#fff">Readable text</p><button>Send</button><img src="data:," alt="" />',
