@@ -15,11 +15,10 @@ const DEFAULT_PAGE = 100;
 const MAX_PAGE = 500;
 
 const MessagesQuery = z.strictObject({
-  /** Messages on the page, 1 to 500 (100 when absent). */
+  /** Messages on the page, 1 to 500 (100 when absent). A pattern: the query is checked as JSON Schema, not by zod. */
   limit: z
     .string()
-    .regex(/^[1-9][0-9]{0,2}$/, 'a number of messages')
-    .refine((limit) => Number(limit) <= MAX_PAGE, `at most ${MAX_PAGE} messages a page`)
+    .regex(/^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)$/, `a number of messages from 1 to ${MAX_PAGE}`)
     .optional(),
   /** Only messages created before this time: the `createdAt` of the last message of the page before. */
   before: z.iso.datetime().optional(),

@@ -24,30 +24,37 @@ export const ADMIN: TokenOwner = { name: 'Ops Admin', address: 'ops@clinic.test'
 export interface AdminApp {
   app: FastifyInstance;
   store: SqliteStore;
+  dataDir: string;
   clock: ManualClock;
   mailer: ReturnType<typeof recordingMailer>;
-  /** `Authorization` header values. */
-  ann: string;
-  olga: string;
-  admin: string;
+  /** API tokens: two senders' and an admin's. */
+  tokens: { ann: string; olga: string; admin: string };
   /** Set when started with `listen`: `http://localhost:<port>`, the service's public URL. */
   url: string;
 }
 
-export async function startAdminApp(
-  options: { config?: ConfigInput; deps?: Partial<AppDeps>; listen?: boolean } = {},
-): Promise<AdminApp> {
+export interface AdminAppOptions {
+  config?: ConfigInput;
+  /** Parts replacing the fakes, made on the app's store and clock when they need them. */
+  deps?: Partial<AppDeps> | ((made: { store: SqliteStore; clock: ManualClock }) => Partial<AppDeps>);
+  /** Where the clock starts; now by default. */
+  now?: number;
+  listen?: boolean;
+}
+
+export async function startAdminApp(options: AdminAppOptions = {}): Promise<AdminApp> {
   const dataDir = scratchDir('admin');
   const store = openSqliteStore(dataDir);
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(options.now ?? Date.now());
+  const deps = typeof options.deps === 'function' ? options.deps({ store, clock }) : options.deps;
   const mailer = recordingMailer();
-  const bearer = async (name: string, role: 'sender' | 'admin', owner: TokenOwner) =>
-    `Bearer ${(await issueApiToken(store.tokens, { name, role, owner })).token}`;
-  const [ann, olga, admin] = [
-    await bearer('ann', 'sender', ANN),
-    await bearer('olga', 'sender', OLGA),
-    await bearer('ops', 'admin', ADMIN),
-  ];
+  const issue = async (name: string, role: 'sender' | 'admin', owner: TokenOwner) =>
+    (await issueApiToken(store.tokens, { name, role, owner })).token;
+  const tokens = {
+    ann: await issue('ann', 'sender', ANN),
+    olga: await issue('olga', 'sender', OLGA),
+    admin: await issue('ops', 'admin', ADMIN),
+  };
   // The port is the public URL's, which pickup links name: taken first, then given to the app to listen on.
   const port = options.listen ? await freePort('127.0.0.1') : 0;
   const url = options.listen ? `http://localhost:${port}` : '';
@@ -67,7 +74,7 @@ export async function startAdminApp(
     keyInspector: fakeInspector,
     clock,
     escrow: { store, mailer, schedule: () => () => undefined },
-    ...options.deps,
+    ...deps,
   });
   stopAtFileEnd(async () => {
     await app.close();
@@ -75,5 +82,8 @@ export async function startAdminApp(
   });
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
   await app.ready();
-  return { app, store, clock, mailer, ann, olga, admin, url };
+  return { app, store, dataDir, clock, mailer, tokens, url };
 }
+
+/** The headers of a request made with `token`. */
+export const as = (token: string) => ({ authorization: `Bearer ${token}` });

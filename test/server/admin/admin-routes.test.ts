@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { FINGERPRINT } from '../api/fakes';
-import { startAdminApp, type AdminApp } from './admin-app';
+import { as, startAdminApp, type AdminApp } from './admin-app';
 
 interface Route {
   method: HTTPMethods;
@@ -53,11 +53,11 @@ function urlOf({ path }: Route): string {
   return path.replace(/:([A-Za-z]+)/g, (_match, name: string) => SAMPLES[name] ?? 'x').replace('*', '/x');
 }
 
-const answer = async (app: FastifyInstance, route: Route, authorization?: string) => {
+const answer = async (app: FastifyInstance, route: Route, token?: string) => {
   const response = await app.inject({
     method: route.method,
     url: urlOf(route),
-    headers: authorization ? { authorization } : {},
+    headers: token ? as(token) : {},
   });
   // Only refusals are read for their code; a HEAD answer has no body to name one: its status is all there is.
   const json =
@@ -76,13 +76,13 @@ const forbidden = (route: Route, { status, code }: { status: number; code?: stri
 const name = (route: Route) => `${route.method} ${route.path}`;
 
 /** The admin routes of `app`: by path, and by how a sender's token is refused. */
-async function adminRoutes({ app, ann }: AdminApp): Promise<Route[]> {
+async function adminRoutes({ app, tokens }: AdminApp): Promise<Route[]> {
   const all = routesOf(app);
   const found: Route[] = [];
   for (const route of all) {
     if (route.method === 'HEAD') continue;
     if (route.path.startsWith('/api/v1/admin/') || route.path === '/api/v1/admin') found.push(route);
-    else if (forbidden(route, await answer(app, route, ann))) found.push(route);
+    else if (forbidden(route, await answer(app, route, tokens.ann))) found.push(route);
   }
   const gets = new Set(found.filter((route) => route.method === 'GET').map((route) => route.path));
   return [...found, ...all.filter((route) => route.method === 'HEAD' && gets.has(route.path))];
@@ -134,7 +134,7 @@ test('without a token every admin route answers 401', async () => {
 test("a sender's token is refused with 403 FORBIDDEN on every admin route", async () => {
   const wrong: string[] = [];
   for (const route of routes) {
-    const refusal = await answer(admin.app, route, admin.ann);
+    const refusal = await answer(admin.app, route, admin.tokens.ann);
     if (!forbidden(route, refusal)) wrong.push(`${name(route)}: ${refusal.status} ${refusal.code}`);
   }
   expect(wrong).toEqual([]);
@@ -143,7 +143,7 @@ test("a sender's token is refused with 403 FORBIDDEN on every admin route", asyn
 test("the admin's token gets past authentication on every admin route", async () => {
   const wrong: string[] = [];
   for (const route of routes) {
-    const { status } = await answer(admin.app, route, admin.admin);
+    const { status } = await answer(admin.app, route, admin.tokens.admin);
     if (status === 401 || status === 403) wrong.push(`${name(route)}: ${status}`);
   }
   expect(wrong).toEqual([]);
