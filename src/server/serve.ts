@@ -24,6 +24,8 @@ import { withMemoryFront } from './store/memory-front';
 import { withTokenFront } from './store/token-front';
 import { openServiceStore } from './store/open';
 import { purgeExpiredPeriodically } from './store/purge-expired';
+import { DAY_MS } from './store/decision-store';
+import { openDecisionKey, sameKeyAsOtherNodes } from './decisions/key';
 import type { ServiceStore } from './store/store';
 import { storedStsCache } from './transport/mta-sts';
 import { CachingTransportService, storedReportCache } from './transport/service';
@@ -145,6 +147,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const store = withMemoryFronts(stored);
   try {
     const policy = await loadPolicyFile(config);
+    const decisionKey = await openDecisionKey(config.dataDir);
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
     const tls = await tlsMaterial(config, { clock });
@@ -176,6 +179,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     late.log = app.log;
+    if (!(await sameKeyAsOtherNodes(decisionKey, store.settings))) {
+      app.log.warn(
+        'the decision pseudonym key in the data directory differs from the one the first node on this database used: copy decision-key from that node, or one address counts as two in the overview',
+      );
+    }
     await app.register(outlookDeployment, {
       publicUrl: config.publicUrl,
       sendMode: config.sendMode,
@@ -191,6 +199,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       clock,
       schedule: options.schedule ?? intervalSchedule,
       everyMs: config.purgeIntervalMs,
+      decisionsRetentionMs: config.decisions.retentionDays * DAY_MS,
       onError: (err) => app.log.error({ err }, 'purging expired cache entries and rate counters failed'),
     });
     app.addHook('onClose', async () => stopPurging());

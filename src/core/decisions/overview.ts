@@ -2,40 +2,55 @@
  * The answer to `GET /api/v1/admin/overview`: how mail left over the last days, from the decision records. Counted
  * by the service; the admin console draws it.
  */
-import type { Protection, TransportVerdict } from '../vocabulary';
+import { z } from 'zod';
+import { PROTECTIONS, TRANSPORT_VERDICTS, type Protection } from '../vocabulary';
+
+const Count = z.number().int().nonnegative();
 
 /** One UTC day: the messages decided that day, and their recipients by protection. */
-export type OverviewDay = { day: string; messages: number } & Record<Protection, number>;
+export const OverviewDay = z.object({
+  day: z.string(),
+  messages: Count,
+  ...(Object.fromEntries(PROTECTIONS.map((protection) => [protection, Count])) as Record<
+    Protection,
+    typeof Count
+  >),
+});
+export type OverviewDay = z.infer<typeof OverviewDay>;
 
 /** An external recipient domain and how many of its recipients went by secure pickup or were blocked. */
-export interface DomainExposure {
-  domain: string;
-  blocked: number;
-  escrow: number;
-  recipients: number;
-}
+export const DomainExposure = z.object({
+  domain: z.string(),
+  blocked: Count,
+  escrow: Count,
+  recipients: Count,
+});
+export type DomainExposure = z.infer<typeof DomainExposure>;
 
-export interface TransportShare {
-  verdict: TransportVerdict;
+export const TransportShare = z.object({
+  verdict: z.enum(TRANSPORT_VERDICTS),
   /** Distinct external domains whose latest recorded verdict this is. */
-  domains: number;
-}
+  domains: Count,
+});
+export type TransportShare = z.infer<typeof TransportShare>;
 
-export interface KeyCoverage {
+export const KeyCoverage = z.object({
   /** Distinct external recipient addresses whose latest recorded key verdict is `valid`. */
-  withKey: number;
-  total: number;
-}
+  withKey: Count,
+  total: Count,
+});
+export type KeyCoverage = z.infer<typeof KeyCoverage>;
 
-export interface DecisionOverview {
+export const DecisionOverview = z.object({
   /** ISO 8601: the start of the first day listed, and the start of the day after the last. */
-  from: string;
-  to: string;
+  from: z.string(),
+  to: z.string(),
   /** Every day of the window, oldest first, days without a record included. */
-  days: OverviewDay[];
+  days: z.array(OverviewDay),
   /** At most ten, most blocked and secure pickup first; domains with neither are left out. */
-  topDomains: DomainExposure[];
+  topDomains: z.array(DomainExposure),
   /** Every transport verdict, worst first, with the domains that have it (zero included). */
-  transportShare: TransportShare[];
-  keyCoverage: KeyCoverage;
-}
+  transportShare: z.array(TransportShare),
+  keyCoverage: KeyCoverage,
+});
+export type DecisionOverview = z.infer<typeof DecisionOverview>;

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DECISION_LIMITS } from '../../core/decisions/record';
 import { DEFAULT_API_SCOPE, SEND_MODES } from '../../core/deployment';
 import { VKS_DEFAULT_BASE_URL } from '../../core/key-server';
 import {
@@ -207,6 +208,23 @@ export const ConfigSchema = z
     purgeIntervalMs: Duration.default(60_000),
     /** Secure pickup: code lifetimes and tries, limits, and the SMTP relay codes and notices go out through. */
     escrow: EscrowSettingsSchema.prefault({}),
+    /** What each send check decided, as the add-ins report it: the admin's overview and the policy preview. */
+    decisions: z
+      .strictObject({
+        /** Records older than this many days are purged (with the service's periodic purge). */
+        retentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(DECISION_LIMITS.retentionDaysMax)
+          .default(DECISION_LIMITS.retentionDaysDefault),
+        /**
+         * Keep addresses in clear. Off by default: the sender's and every recipient's address are kept as pseudonyms
+         * (a keyed hash of the address, with its domain), which count alike but name no one.
+         */
+        fullAddresses: z.boolean().default(false),
+      })
+      .prefault({}),
     /** Outlook's Smart Alerts send mode for the rendered manifest. */
     sendMode: z.enum(SEND_MODES).default(SEND_MODES[0]),
     /**

@@ -45,7 +45,8 @@ export function record(
   };
 }
 
-type Stored = Omit<DecisionRecord, 'id'>;
+/** What the figures are counted from: when a record was made and its recipients. */
+type Stored = Pick<DecisionRecord, 'at' | 'recipients'>;
 
 /** Records in [from, to), in the order they were made (ties: the order given, as ids are random then). */
 function inRange(records: Stored[], from: number, to: number): Stored[] {

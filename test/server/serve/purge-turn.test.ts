@@ -13,6 +13,27 @@ import { escrowSample, recordingMailer, startEscrowServer } from '../../escrow/h
 import { ManualClock } from '../../helpers/clock';
 import { scratchDir, stopAtFileEnd } from '../../helpers/scratch';
 
+const ALL_TIME = { from: 0, to: Number.MAX_SAFE_INTEGER };
+
+/** A decision record made at `at`, older than the purge's retention once the clock has moved on. */
+function decision(at: number) {
+  const recipient = { address: 'bo@partner.example', domain: 'partner.example', internal: false };
+  return {
+    at: new Date(at).toISOString(),
+    policyVersion: 'v1',
+    host: 'outlook' as const,
+    sender: 'ana@example.org',
+    pseudonymous: false,
+    classification: 'internal',
+    action: 'tag' as const,
+    outcome: 'tagged' as const,
+    passcodeSet: false,
+    recipients: [
+      { ...recipient, transport: 'encrypted' as const, key: 'none' as const, protection: 'tls' as const },
+    ],
+  };
+}
+
 /** One-node work that runs only while `turn.ours`, recording what was asked for. */
 function turns() {
   const asked: string[] = [];
@@ -51,12 +72,13 @@ test("secure pickup's purge shreds expired messages only on its turn", async () 
   expect((await store.escrow.getMessage(sent.id))?.sealedServerSecret).toBeNull();
 });
 
-test('the purge of expired cache entries and rate windows deletes only on its turn', async () => {
+test('the purge of expired cache entries, rate windows and old decision records deletes only on its turn', async () => {
   const store = openSqliteStore(scratchDir('purge-turn'));
   stopAtFileEnd(() => store.close());
   const clock = new ManualClock();
   const verdict = { address: 'old@example.org', verdict: 'none' as const, reasons: ['no key published'] };
   await store.keyVerdicts.put(verdict.address, verdict, clock.now() + 1000);
+  await store.decisions.insert(decision(clock.now()));
   clock.advance(2000);
   const { asked, turn, exclusive } = turns();
   const passes: Array<() => Promise<void>> = [];
@@ -70,6 +92,7 @@ test('the purge of expired cache entries and rate windows deletes only on its tu
         return () => undefined;
       },
       everyMs: 1000,
+      decisionsRetentionMs: 1500,
       onError: (error) => failures.push(error),
     },
   );
@@ -79,10 +102,12 @@ test('the purge of expired cache entries and rate windows deletes only on its tu
   await pass();
   expect(asked).toEqual([EXPIRED_ROWS_PURGE]);
   expect(await store.keyVerdicts.get(verdict.address)).toBeDefined();
+  expect((await store.decisions.list(ALL_TIME, 10)).records).toHaveLength(1);
 
   turn.ours = true;
   await pass();
   expect(await store.keyVerdicts.get(verdict.address)).toBeUndefined();
+  expect((await store.decisions.list(ALL_TIME, 10)).records).toEqual([]);
   expect(failures).toEqual([]);
   stop();
 });
