@@ -1,0 +1,71 @@
+/**
+ * A secure message's expiry moved to another day: a date input, the time of day kept (the service counts the
+ * longest stay from the moment of sending, so a whole-day move is what an admin means). The service's refusal —
+ * a day past the longest stay, or in the past — is shown beside the field in its own words.
+ */
+import { Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { AdminApi } from '../api';
+import type { AdminMessage } from './messages-wire';
+import { AdminApiError } from '../api';
+import { failureText } from './failure-text';
+import { shownTime } from './when';
+
+const useStyles = makeStyles({
+  form: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
+});
+
+/** The ISO time on `day` (YYYY-MM-DD, UTC) at the time of day `expiresAt` has. */
+export function expiryOn(day: string, expiresAt: string): string {
+  return `${day}${expiresAt.slice(10)}`;
+}
+
+export function MessagesExpiry(props: {
+  api: AdminApi;
+  message: AdminMessage;
+  onChanged: (text: string) => Promise<void>;
+}): JSX.Element {
+  const { api, message, onChanged } = props;
+  const styles = useStyles();
+  const [day, setDay] = useState(message.expiresAt.slice(0, 10));
+  const [refusal, setRefusal] = useState<string>();
+  const [working, setWorking] = useState(false);
+  const change = async () => {
+    setWorking(true);
+    setRefusal(undefined);
+    const expiresAt = expiryOn(day, message.expiresAt);
+    try {
+      await api.send('POST', `/admin/messages/${encodeURIComponent(message.id)}/expiry`, { expiresAt });
+      await onChanged(`Message ${message.id} now expires ${shownTime(expiresAt)}.`);
+    } catch (error) {
+      // The service's refusal says what it accepts; say it as it is, not as a failure to reach it.
+      setRefusal(
+        error instanceof AdminApiError && error.status === 400
+          ? `The service refused ${shownTime(expiresAt)}: ${error.message}`
+          : failureText('change the expiry', error),
+      );
+    } finally {
+      setWorking(false);
+    }
+  };
+  return (
+    <form
+      className={styles.form}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void change();
+      }}
+    >
+      <Field
+        label={`Expires on (UTC; the time of day stays ${message.expiresAt.slice(11, 16)})`}
+        validationMessage={refusal}
+        validationState={refusal ? 'error' : 'none'}
+      >
+        <Input type="date" value={day} onChange={(_, data) => setDay(data.value)} required />
+      </Field>
+      <Button type="submit" disabled={working || !/^\d{4}-\d{2}-\d{2}$/.test(day)}>
+        {working ? 'Changing the expiry…' : 'Change expiry'}
+      </Button>
+    </form>
+  );
+}
