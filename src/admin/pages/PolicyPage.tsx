@@ -1,0 +1,112 @@
+/**
+ * The Policy page: the running policy edited as text, checked as the admin types, compared line by line with the
+ * running one, previewed against the last days' decision records, and saved with a note; then the history of
+ * saved versions. Nothing reaches the service's running policy before Save.
+ */
+import { Text, makeStyles, tokens } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { AdminApi } from '../api';
+import type { PageProps } from '../shell/page';
+import { LoadedView, OutcomeBar, Section, type Outcome } from './PageParts';
+import { PolicyDiff } from './PolicyDiff';
+import { PolicyEditor } from './PolicyEditor';
+import { PolicyHistory } from './PolicyHistory';
+import { PolicyPreview } from './PolicyPreview';
+import { PolicySave } from './PolicySave';
+import type { PolicySaved, RunningPolicy } from './policy-wire';
+import { usePolicyCheck, type PolicyCheckState } from './use-policy-check';
+import { useLoaded } from './use-loaded';
+import { shownTime } from './when';
+
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXL },
+});
+
+function runningText(policy: RunningPolicy): string {
+  if (policy.source === 'file')
+    return `The running policy, version ${policy.version}, comes from the configuration file.`;
+  const by = policy.savedBy ? ` by ${policy.savedBy}` : '';
+  const at = policy.savedAt ? ` on ${shownTime(policy.savedAt)}` : '';
+  const note = policy.note ? ` Note: ${policy.note}` : '';
+  return `The running policy, version ${policy.version}, was saved from the console${by}${at}.${note}`;
+}
+
+/** Why Save is not offered for `text` now, if it is not. */
+function notSavable(policy: RunningPolicy, text: string, check: PolicyCheckState): string | undefined {
+  if (text === policy.text) return 'Nothing to save: the text is the running policy.';
+  if (check.state === 'checked' && !check.answer.valid)
+    return 'Mend the problems listed under the editor to save.';
+  return undefined;
+}
+
+/** One editing session on top of `policy`: remounted (the text starting afresh) whenever the running version changes. */
+function PolicyWorkspace(props: {
+  api: AdminApi;
+  policy: RunningPolicy;
+  onSaved: (saved: PolicySaved) => Promise<void>;
+  onReload: () => Promise<void>;
+}): JSX.Element {
+  const { api, policy, onSaved, onReload } = props;
+  const [text, setText] = useState(policy.text);
+  const check = usePolicyCheck(api, text);
+  return (
+    <>
+      <Section title="Edit" id="policy-edit">
+        <Text block>{runningText(policy)}</Text>
+        <PolicyEditor text={text} onChange={setText} check={check} />
+      </Section>
+      <Section title="Changes" id="policy-changes">
+        <PolicyDiff running={policy.text} edited={text} version={policy.version} />
+      </Section>
+      <PolicyPreview api={api} text={text} />
+      <PolicySave
+        api={api}
+        text={text}
+        baseVersion={policy.version}
+        notNow={notSavable(policy, text, check)}
+        onSaved={onSaved}
+        onReload={onReload}
+      />
+    </>
+  );
+}
+
+function savedText(saved: PolicySaved): string {
+  const restart = saved.restartNeeded?.length
+    ? ` These settings take effect only after the service restarts: ${saved.restartNeeded.join(', ')}.`
+    : ' Every node of the service now uses it.';
+  return `The policy was saved as version ${saved.version}.${restart}`;
+}
+
+export default function PolicyPage({ api }: PageProps): JSX.Element {
+  const styles = useStyles();
+  const running = useLoaded(() => api.get<RunningPolicy>('/admin/policy'));
+  const [outcome, setOutcome] = useState<Outcome>();
+  const saved = async (answer: PolicySaved) => {
+    setOutcome({ ok: true, text: savedText(answer) });
+    await running.reload();
+  };
+  const reload = async () => {
+    setOutcome(undefined);
+    await running.reload();
+  };
+  return (
+    <div className={styles.page}>
+      <OutcomeBar outcome={outcome} />
+      <LoadedView loaded={running} what="the running policy">
+        {(policy) => (
+          <>
+            <PolicyWorkspace
+              key={policy.version}
+              api={api}
+              policy={policy}
+              onSaved={saved}
+              onReload={reload}
+            />
+            <PolicyHistory history={policy.history} />
+          </>
+        )}
+      </LoadedView>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Saving the edited policy with a note: the save names the version it was edited from, so that when someone else
+ * saved meanwhile the service refuses (409) and nothing of theirs is overwritten; the admin is told so and offered
+ * the running policy to start again from. A refusal of the text itself points at the problems the editor lists.
+ */
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarActions,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import { AdminApiError, type AdminApi } from '../api';
+import { failureText } from './failure-text';
+import { Section } from './PageParts';
+import type { PolicySaved } from './policy-wire';
+
+const useStyles = makeStyles({
+  form: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
+  note: { minWidth: '28rem' },
+});
+
+type Refusal = { kind: 'changed' } | { kind: 'failed'; text: string };
+
+function refusalOf(error: unknown): Refusal {
+  if (error instanceof AdminApiError && error.status === 409) return { kind: 'changed' };
+  if (error instanceof AdminApiError && error.status === 400)
+    return {
+      kind: 'failed',
+      text: `The service refused the policy: ${error.message} See the problems listed under the editor.`,
+    };
+  return { kind: 'failed', text: failureText('save the policy', error) };
+}
+
+export function PolicySave(props: {
+  api: AdminApi;
+  text: string;
+  baseVersion: string;
+  /** Why saving is not offered now (no change, or problems in the text); undefined when it is. */
+  notNow: string | undefined;
+  onSaved: (saved: PolicySaved) => Promise<void>;
+  /** Reads the running policy again, replacing the edited text. */
+  onReload: () => Promise<void>;
+}): JSX.Element {
+  const { api, text, baseVersion, notNow, onSaved, onReload } = props;
+  const styles = useStyles();
+  const [note, setNote] = useState('');
+  const [working, setWorking] = useState(false);
+  const [refusal, setRefusal] = useState<Refusal>();
+  const save = async () => {
+    setWorking(true);
+    setRefusal(undefined);
+    try {
+      const body = { text, baseVersion, ...(note.trim() ? { note: note.trim() } : {}) };
+      await onSaved(await api.send<PolicySaved>('PUT', '/admin/policy', body));
+    } catch (error) {
+      setRefusal(refusalOf(error));
+      setWorking(false);
+    }
+  };
+  return (
+    <Section title="Save" id="policy-save">
+      <form
+        className={styles.form}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <Field label="Note for the history" hint="Why this change: the next admin reads it.">
+          <Input className={styles.note} value={note} onChange={(_, data) => setNote(data.value)} />
+        </Field>
+        <Button type="submit" appearance="primary" disabled={working || notNow !== undefined}>
+          {working ? 'Saving…' : 'Save policy'}
+        </Button>
+      </form>
+      {notNow ? <p>{notNow}</p> : null}
+      {refusal?.kind === 'changed' ? (
+        <MessageBar intent="warning" role="alert">
+          <MessageBarBody>
+            Someone else saved the policy after version {baseVersion}, which you edited, so your text was not
+            saved. It is still in the editor: copy it if you need it, then reload the running policy and make
+            your change again on top of theirs.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => void onReload()}>Reload the running policy</Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
+      {refusal?.kind === 'failed' ? (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>{refusal.text}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+    </Section>
+  );
+}
