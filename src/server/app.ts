@@ -26,8 +26,10 @@ import openapi from './api/openapi';
 import pins from './api/pins';
 import policyRoutes from './api/policy';
 import signIn from './api/sign-in';
-import { ServedPolicy } from './api/served-policy';
+import { ServedPolicy, type RunningPolicy } from './api/served-policy';
 import tokens from './api/tokens';
+import adminPolicy from './admin-policy/plugin';
+import { newestSaved, policyInForce, policyInForceLog } from './admin-policy/running';
 import { createEntraVerifier } from './auth/entra';
 import type { JWTVerifyGetKey } from './auth/jose';
 import { clientNetwork } from './auth/client-network';
@@ -49,7 +51,15 @@ export interface AppDeps {
    * changes are other nodes', after which the served policy is worked out again.
    */
   store: ApiStore;
+  /** The policy file's policy: the starting point, in force until an admin saves a version through the API. */
   policy: Policy;
+  /** The policy file's text, shown to the admin while the file's policy is in force (else `policy` as YAML). */
+  policyText?: string;
+  /**
+   * The policy in force at start, when the caller worked it out already to read settings of it once (the key
+   * service's): by default the newest version saved through the API, else `policy`.
+   */
+  runningPolicy?: RunningPolicy;
   transport: TransportService;
   keys: KeyService;
   keyInspector: KeyInspector;
@@ -92,11 +102,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
   });
   const metrics = deps.metrics ?? createMetrics();
+  const versions = deps.store.policyVersions;
+  const running =
+    deps.runningPolicy ?? (await policyInForce(versions, { policy: deps.policy, text: deps.policyText }));
   const context: ApiContext = {
     config,
     store: deps.store,
-    policy: deps.policy,
-    servedPolicy: await ServedPolicy.load(deps.policy, deps.store.keyring, config.escrow.maxMessageBytes),
+    servedPolicy: await ServedPolicy.load(running, deps.store.keyring, config.escrow.maxMessageBytes, () =>
+      newestSaved(versions),
+    ),
     transport: deps.transport,
     keys: deps.keys,
     keyInspector: deps.keyInspector,
@@ -105,8 +119,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock: deps.clock ?? systemClock,
   };
 
+  app.log.info(
+    policyInForceLog(running),
+    running.source === 'file'
+      ? 'the policy file is in force'
+      : 'a policy version saved through the API is in force (it wins over the policy file)',
+  );
   const stopFollowing = context.servedPolicy.follow(deps.store.changes, (err) =>
-    app.log.error({ err }, 'the served policy could not be worked out again after a keyring change'),
+    app.log.error(
+      { err },
+      'the policy in force could not be worked out again after a policy or keyring change',
+    ),
   );
   app.addHook('onClose', async () => stopFollowing());
   installErrorHandling(app);
@@ -193,6 +216,7 @@ async function apiRoutes(
   await api.register(pins, context);
   await api.register(keyring, context);
   await api.register(tokens, context);
+  await api.register(adminPolicy, context);
   await api.register(adminPlugin, context);
   if (deps.escrow) {
     // Escrow's routes under /escrow, and the admin's on its messages under /admin/messages.

@@ -12,7 +12,8 @@ import { systemClock, type Clock } from '../core/clock';
 import type { Policy } from '../core/policy/schema';
 import { buildApp } from './app';
 import type { Config } from './config/schema';
-import { loadPolicyFile } from './config/policy-file';
+import { readPolicyFile } from './config/policy-file';
+import { policyInForce } from './admin-policy/running';
 import { tlsMaterial } from './config/tls';
 import { addressResolver, dnsClientFor } from './dns';
 import { CachingKeyService, DirectoryKeyring } from './keys';
@@ -146,7 +147,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const stored = await openServiceStore(config, clock, (err, what) => late.log?.warn({ err }, what));
   const store = withMemoryFronts(stored);
   try {
-    const policy = await loadPolicyFile(config);
+    // The newest version saved through the API wins over the file. The key service reads its settings of it here,
+    // once: a version saved later changes them at the next start.
+    const file = await readPolicyFile(config);
+    const running = await policyInForce(store.policyVersions, file);
+    const { policy } = running;
     const decisionKey = await openDecisionKey(config.dataDir);
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
@@ -169,7 +174,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     });
     const app = await buildApp(config, {
       store,
-      policy,
+      policy: file.policy,
+      policyText: file.text,
+      runningPolicy: running,
       ...checks,
       keyInspector,
       metrics,

@@ -43,7 +43,7 @@ export type DecisionHost = (typeof DECISION_HOSTS)[number];
 export const DECISION_OUTCOMES = ['allowed', 'tagged', 'protected', 'blocked'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
-const MESSAGE_ACTIONS = [
+export const MESSAGE_ACTIONS = [
   'send',
   'tag',
   'pgp',

@@ -9,6 +9,10 @@ export interface PolicyIssue {
   /** Where, as an admin would find it in the file: `classifications[2].prefer[0]`; `(document)` for the whole. */
   path: string;
   message: string;
+  /** The same path as keys, for finding the field in the document (the admin console's line and column). */
+  keys?: readonly PropertyKey[];
+  /** For YAML that does not parse: the offset in the text where the parser stopped. */
+  offset?: number;
 }
 
 export class PolicyError extends SendguardError {
@@ -27,7 +31,11 @@ export const MAX_POLICY_BYTES = 1024 * 1024;
 export { formatPath } from './rules';
 
 function issuesOf(error: z.ZodError): PolicyIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+    keys: issue.path,
+  }));
 }
 
 /** Validates an already-parsed document (as held by a server or bundled into an add-in). */
@@ -110,6 +118,7 @@ export function parsePolicy(text: string, format: 'json' | 'yaml' = 'yaml'): Pol
       {
         path: '(document)',
         message: `is not valid ${format.toUpperCase()}: ${(error as Error).message}${place(text, error)}`,
+        ...(error instanceof YAMLError ? { offset: error.pos[0] } : {}),
       },
     ]);
   }

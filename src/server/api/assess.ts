@@ -6,7 +6,6 @@ import { AssessAnswer } from '../../core/wire';
 import { assessBatch } from './assess-batch';
 import { assessAnswerWriter } from './assess-json';
 import type { ApiContext } from './context';
-import { policyVersion } from './policy';
 import { jsonSchema } from './schema';
 import { SharedDeadline } from './shared-deadline';
 
@@ -46,7 +45,6 @@ const assessRequest = (maxRecipients: number) =>
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
-  const version = policyVersion(context.policy);
   const { limits } = context.config;
   const writeAnswer = assessAnswerWriter();
   const deadline = new SharedDeadline(limits.lookupDeadlineMs);
@@ -61,8 +59,11 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
       },
     },
     async (request, reply) => {
+      // The policy in force when the request came, and its version with it, whatever replaces it meanwhile.
+      const { current: policy, version } = context.servedPolicy;
       const result = await assessBatch(request.body.recipients, {
         ...context,
+        policy,
         assessDeadlineMs: limits.assessDeadlineMs,
         lookupDeadlineMs: limits.lookupDeadlineMs,
         signal: deadline.signal(),

@@ -1,18 +1,19 @@
 /** What every API plugin is registered with: validated once in `buildApp`, read-only afterwards. */
 import type { Clock } from '../../core/clock';
-import type { Policy } from '../../core/policy/schema';
 import type { Config } from '../config/schema';
 import type { Metrics } from '../observability/metrics';
 import type { KeyInspector, KeyService, TransportService } from '../services';
-import type { Store } from '../store/store';
+import type { ApiStore } from '../store/store';
 import type { SignInDirectory } from '../escrow/sign-in-directory';
 import type { ServedPolicy } from './served-policy';
 
 export interface ApiContext {
   config: Config;
-  store: Store;
-  policy: Policy;
-  /** `policy` as clients get it; the keyring routes tell it when the keyring changes. */
+  store: ApiStore;
+  /**
+   * The policy in force (the policy file's, or the newest version saved through the API) and as clients get it;
+   * read it on each request, since a saved version replaces it. The keyring routes tell it when the keyring changes.
+   */
   servedPolicy: ServedPolicy;
   transport: TransportService;
   keys: KeyService;

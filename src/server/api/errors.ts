@@ -20,6 +20,10 @@ const STATUS_BY_CODE = {
   RATE_LIMITED: 429,
   DEPLOYMENT_URL_INVALID: 409,
   KEY_CHANGED_AGAIN: 409,
+  // The admin's policy (`server/admin-policy`).
+  POLICY_INVALID: 400,
+  POLICY_CHANGED: 409,
+  PREVIEW_TOO_LARGE: 422,
   // Secure pickup (`server/escrow`).
   ESCROW_CODE_REJECTED: 400,
   ESCROW_PASSCODE_REJECTED: 400,

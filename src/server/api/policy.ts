@@ -1,6 +1,6 @@
 /**
- * `GET /api/v1/policy`: the policy clients plan with (`ServedPolicy`: the configured policy, its compliance key
- * possibly filled in from the organisation keyring) and the version of the configured policy, the one `/assess`
+ * `GET /api/v1/policy`: the policy clients plan with (`ServedPolicy`: the policy in force, its compliance key
+ * possibly filled in from the organisation keyring) and the version of the policy in force, the one `/assess`
  * reports, so a client can tell when its copy is stale. The answer carries an ETag of exactly what is served; a
  * client keeping a copy sends it back (`If-None-Match`) and gets a 304 while the copy is current, so the pane
  * downloads the policy again only after it changed.
@@ -20,22 +20,19 @@ export function policyVersion(policy: Policy): string {
 }
 
 /** The ETag of the policy as served now, worked out again only when the served policy changed. */
-function servedTags(version: string, served: Pick<ServedPolicy, 'current'>): () => string {
+function servedTags(served: Pick<ServedPolicy, 'current' | 'version'>): () => string {
   let tagged: { policy: Policy; etag: string } | undefined;
   return () => {
     const policy = served.current;
-    if (tagged?.policy !== policy) tagged = { policy, etag: entityTag({ version, policy }) };
+    // A new version is always a new served object: the tag follows the version too.
+    if (tagged?.policy !== policy) tagged = { policy, etag: entityTag({ version: served.version, policy }) };
     return tagged.etag;
   };
 }
 
 const PolicyResponse = z.object({ version: z.string(), policy: z.record(z.string(), z.unknown()) });
 
-const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy' | 'servedPolicy'>> = async (
-  app,
-  { policy, servedPolicy },
-) => {
-  const version = policyVersion(policy);
+const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'servedPolicy'>> = async (app, { servedPolicy }) => {
   const missing = servedPolicy.missingComplianceKey;
   if (missing !== undefined) {
     app.log.warn(
@@ -45,7 +42,7 @@ const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy' | 'servedPolicy
         'it (POST /api/v1/admin/keyring) or sets complianceKey.armoredKey',
     );
   }
-  const etag = servedTags(version, servedPolicy);
+  const etag = servedTags(servedPolicy);
   app.get(
     '/policy',
     {
@@ -57,9 +54,19 @@ const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'policy' | 'servedPolicy
         },
       },
     },
-    // Private: the policy follows the sign-in.
-    async (request, reply) =>
-      answerKept(request, reply, etag(), { version, policy: servedPolicy.current }, 'private'),
+    // Private: the policy follows the sign-in. A replacement under way (another process's save, just heard of)
+    // lands first, so that the answer after a save is the saved version.
+    async (request, reply) => {
+      await servedPolicy.settled();
+      const tag = etag();
+      return answerKept(
+        request,
+        reply,
+        tag,
+        { version: servedPolicy.version, policy: servedPolicy.current },
+        'private',
+      );
+    },
   );
 };
 

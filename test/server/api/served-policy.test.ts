@@ -2,7 +2,7 @@
  * The served policy follows the keyring: the compliance key another node uploads is filled in when that node's
  * change is heard, and when the change feed may have missed changes (a reset) the keyring is read again.
  */
-import { ServedPolicy } from '../../../src/server/api/served-policy';
+import { policyFromFile, ServedPolicy } from '../../../src/server/api/served-policy';
 import { openMemoryStore } from '../../../src/server/store/memory';
 import type { KeyringEntry } from '../../../src/server/store/store';
 import { defaultPolicy } from '../../helpers/policy';
@@ -23,7 +23,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 async function served() {
   const { keyring } = openMemoryStore();
   const policy = await ServedPolicy.load(
-    defaultPolicy({ complianceKey: { fingerprint: FINGERPRINT } }),
+    policyFromFile(defaultPolicy({ complianceKey: { fingerprint: FINGERPRINT } }), ''),
     keyring,
     1_000_000,
   );

@@ -1,0 +1,60 @@
+/**
+ * A policy version saved: kept in the store under the next number, then put in force on this node (the others
+ * hear of it through the change feed). Optimistic: the caller names the version its edit started from, and a
+ * save made on top of another is refused (POLICY_CHANGED), also when another node saved first.
+ */
+import type { Clock } from '../../core/clock';
+import { SendguardError } from '../../core/errors';
+import type { Policy } from '../../core/policy/schema';
+import type { RunningPolicy, ServedPolicy } from '../api/served-policy';
+import { policyVersion } from '../api/policy';
+import type { PolicyVersionStore, SavedPolicy } from '../store/store';
+import { policyFromSaved } from './running';
+
+export interface SaveDeps {
+  versions: PolicyVersionStore;
+  servedPolicy: ServedPolicy;
+  clock: Clock;
+}
+
+export interface NewVersion {
+  text: string;
+  /** `text`, parsed. */
+  policy: Policy;
+  savedBy: string;
+  note?: string;
+}
+
+function policyChanged(): SendguardError {
+  return new SendguardError(
+    'POLICY_CHANGED',
+    'the policy was changed since this edit started: load the policy in force and make the change again',
+  );
+}
+
+/**
+ * Saves `next` over the policy in force, which must still be `baseVersion` when one is given (the override routes
+ * edit the policy in force as they find it and give none); returns it as in force.
+ */
+export async function saveVersion(
+  deps: SaveDeps,
+  next: NewVersion,
+  baseVersion?: string,
+): Promise<RunningPolicy> {
+  // A version another process saved, just heard of, lands first: the edit is judged against it.
+  await deps.servedPolicy.settled();
+  const running = deps.servedPolicy.running;
+  if (baseVersion !== undefined && baseVersion !== running.version) throw policyChanged();
+  const saved: SavedPolicy = {
+    seq: running.seq + 1,
+    version: policyVersion(next.policy),
+    text: next.text,
+    savedBy: next.savedBy,
+    savedAt: new Date(deps.clock.now()).toISOString(),
+    ...(next.note !== undefined ? { note: next.note } : {}),
+  };
+  if (!(await deps.versions.save(saved))) throw policyChanged();
+  const inForce = policyFromSaved(saved, next.policy);
+  await deps.servedPolicy.replace(inForce);
+  return inForce;
+}
