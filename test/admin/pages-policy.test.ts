@@ -23,7 +23,9 @@ jsdomForFluent();
 // Chromium (policy-preview.test.ts); here it stands in as the rows it is given, so that its numbers are checked.
 jest.mock('../../src/admin/pages/PolicyPreviewChart', () => ({
   PolicyPreviewChart: ({ rows }: { rows: unknown[] }) =>
-    require('react').createElement('div', { 'data-testid': 'chart' }, JSON.stringify(rows)),
+    jest
+      .requireActual<typeof import('react')>('react')
+      .createElement('div', { 'data-testid': 'chart' }, JSON.stringify(rows)),
 }));
 
 const RUNNING = ['version: 1', 'classifications:', '  internal:', '    requirement: none', ''].join('\n');
