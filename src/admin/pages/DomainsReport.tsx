@@ -105,7 +105,7 @@ export function DomainsReport({ report }: { report: DomainAssessment }): JSX.Ele
       {evidence.mx.map((mx) => (
         <MxEvidence key={mx.title} mx={mx} />
       ))}
-      <ul className={styles.list} aria-label="Policies and notes">
+      <ul className={styles.list} aria-label="MTA-STS, TLS-RPT and other facts">
         <li>{evidence.mtaSts}</li>
         <li>{evidence.tlsRpt}</li>
         {evidence.notes.map((note) => (

@@ -17,13 +17,10 @@ export const PERIODS = [7, 30, 90, 365] as const;
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXL },
-  figure: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(22rem, 1fr))',
-    gap: tokens.spacingHorizontalXXL,
-    alignItems: 'start',
-  },
-  chart: { minWidth: 0 },
+  // The picture above its numbers, each the page's full width: the day table has eight columns.
+  figure: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  chart: { minWidth: 0, maxWidth: '60rem' },
+  period: { maxWidth: '16rem' },
 });
 
 function Figure({ chart, table }: { chart: ReactNode; table: ReactNode }): JSX.Element {
@@ -130,7 +127,7 @@ export default function OverviewPage({ api }: PageProps): JSX.Element {
   const [days, setDays] = useState<number>(30);
   return (
     <div className={styles.page}>
-      <Field label="Period">
+      <Field label="Period" className={styles.period}>
         <Select value={String(days)} onChange={(_, data) => setDays(Number(data.value))}>
           {PERIODS.map((period) => (
             <option key={period} value={period}>
