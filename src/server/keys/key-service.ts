@@ -26,7 +26,7 @@ interface KeyServiceOptions extends Omit<KeyLookupOptions, 'signal'> {
   onCacheWriteError?: (error: unknown, address: string) => void;
   /**
    * Where changed keys wait for a decision (the admin's Keys page): noted when a lookup finds one, decided when
-   * someone accepts it here.
+   * it is pinned here (accepted by a sender or an admin, or pinned outright by an admin).
    */
   changedKeys?: Pick<ChangedKeys, 'note' | 'decide'>;
   /** Told when a changed key could not be noted or decided; the lookup or acceptance stands anyway. */
@@ -109,17 +109,20 @@ export class CachingKeyService implements KeyService {
     // of the caller's deadline and turn a stored pin into a refusal.
     const accepted = asPinned(found, by);
     await this.remember(key, accepted);
-    await this.onChangedKeys(key, (changed) =>
-      changed.decide(key, fingerprint, { decision: 'accepted', by, at: this.clock.now() }),
-    );
     return { accepted: true, key: accepted };
   }
 
-  /** Pins `fingerprint` for `address`; its cached verdict, made without the pin, is dropped. */
+  /**
+   * Pins `fingerprint` for `address`; its cached verdict, made without the pin, is dropped, and the changed key it
+   * was, if a lookup noted one, is decided: accepted `by` whoever pinned it (a sender, or an admin).
+   */
   async pin(address: string, fingerprint: string, by: string): Promise<Pin> {
     const key = addressKey(address);
     const pin = await pinKey(this.deps.pins, { address: key, fingerprint, acceptedBy: by }, this.clock);
     await this.cache.delete(key);
+    await this.onChangedKeys(key, (changed) =>
+      changed.decide(key, fingerprint, { decision: 'accepted', by, at: this.clock.now() }),
+    );
     return pin;
   }
 

@@ -177,3 +177,19 @@ test("a sender's own accept settles it too", async () => {
     decided_by: expect.stringMatching(/^token:/),
   });
 });
+
+test('an admin pinning the key found outright settles it as accepted', async () => {
+  await keyChanged();
+  const pinned = await admin.app.inject({
+    method: 'PUT',
+    url: '/api/v1/admin/pins/bob@example.org',
+    headers: as(admin.tokens.admin),
+    payload: { fingerprint: BOB_NEW },
+  });
+  expect(pinned.statusCode).toBe(200);
+  expect(await changedList()).toEqual([]);
+  expect(decisionOnBobsNewKey()).toEqual({
+    decision: 'accepted',
+    decided_by: expect.stringMatching(/^token:/),
+  });
+});
