@@ -138,7 +138,10 @@ export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
               {found ? (
                 <Button
                   appearance="primary"
-                  disabled={accepting.kind === 'working'}
+                  // Focusable while working (aria-disabled, clicks ignored): a disabled button loses the focus,
+                  // which in Chromium falls to the page's body, outside the modal dialog, and the sender reading
+                  // the failure is no longer on its buttons.
+                  disabledFocusable={accepting.kind === 'working'}
                   onClick={() => accept(found)}
                 >
                   I checked it with {address}: use the new key
