@@ -5,12 +5,12 @@
  * `ADMIN_ONLY` route elsewhere, such as `/metrics`). On each: no token is 401, a sender's token 403, and the admin's
  * token gets past authentication (whatever the handler then answers to an empty request).
  */
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { FINGERPRINT } from '../api/fakes';
 import { as, startAdminApp, type AdminApp } from './admin-app';
 
 interface Route {
-  method: HTTPMethods;
+  method: NonNullable<InjectOptions['method']>;
   /** As registered, with `:params`. */
   path: string;
 }
@@ -34,7 +34,7 @@ function routesOf(app: FastifyInstance): Route[] {
     prefixes[depth] = path;
     if (methodsAt < 0) continue;
     for (const method of text.slice(methodsAt + 2, -1).split(', '))
-      routes.push({ method: method as HTTPMethods, path });
+      routes.push({ method: method as Route['method'], path });
   }
   return routes;
 }
