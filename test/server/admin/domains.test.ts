@@ -123,6 +123,31 @@ test("GET /admin/domains/:domain: the report with its evidence, its last change 
   expect((await lookUp('not a domain')).statusCode).toBe(400);
 });
 
+test('an override saved through the policy routes is the one the Domains answer names, at once', async () => {
+  const admin = await startAdminApp();
+  const lookUp = async () =>
+    (
+      await admin.app.inject({
+        url: '/api/v1/admin/domains/partner.example',
+        headers: as(admin.tokens.admin),
+      })
+    ).json() as { override?: object };
+  expect(await lookUp()).not.toHaveProperty('override');
+  const note = 'the partner is reached through our TLS gateway';
+  const saved = await admin.app.inject({
+    method: 'PUT',
+    url: '/api/v1/admin/overrides/partner.example',
+    headers: as(admin.tokens.admin),
+    payload: { note, trustTransport: 'authenticated' },
+  });
+  expect(saved.statusCode).toBe(200);
+  expect((await lookUp()).override).toEqual({
+    domain: 'partner.example',
+    trustTransport: 'authenticated',
+    note,
+  });
+});
+
 describe('against the offline bed, through the assembled service', () => {
   const DOMAIN = 'dane-ee.sendguard.test';
 
