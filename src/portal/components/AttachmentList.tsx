@@ -1,5 +1,5 @@
 /** Attachments as a list of names (rendered as text) with a download button each; nothing opens in the page. */
-import { Button, Text } from '@fluentui/react-components';
+import { Button, Text, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { formatBytes, saveBlob } from '../download';
 import { messageOf } from '../../core/errors';
@@ -52,6 +52,8 @@ export function AttachmentList({
               disabled={busy !== undefined}
               onClick={() => void download(i)}
               data-testid={`download-${i}`}
+              // Every row's button says "Download": its name says which file, for a reader going by controls.
+              aria-label={`${busy === i ? 'Decrypting' : 'Download'} ${a.name}`}
             >
               {busy === i ? 'Decrypting…' : 'Download'}
             </Button>
@@ -62,7 +64,7 @@ export function AttachmentList({
           </li>
         ))}
       </ul>
-      {error && <Text style={{ color: '#b10e1c' }}>{error}</Text>}
+      {error && <Text style={{ color: tokens.colorPaletteRedForeground1 }}>{error}</Text>}
     </section>
   );
 }

@@ -12,17 +12,40 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
+  makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
+  tokens,
 } from '@fluentui/react-components';
 import { useMemo, useRef, useState } from 'react';
 import { escapeMarkup } from '../../core/markup';
 import { sanitizeEmail } from '../render/sanitize';
 
+const useStyles = makeStyles({
+  frame: {
+    width: '100%',
+    minHeight: '160px',
+    border: `1px solid ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusMedium,
+    boxSizing: 'border-box',
+  },
+  // The frame takes focus for keyboard scrolling of a long message: show where focus is, as Fluent's controls do.
+  // Set from the frame's own focus events: focus inside a frame's document makes the frame element match no
+  // `:focus` in Chromium.
+  focused: {
+    outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
+    outlineOffset: '1px',
+  },
+  link: { wordBreak: 'break-all', marginTop: tokens.spacingVerticalS, color: tokens.colorNeutralForeground3 },
+});
+
 export function BodyFrame({ html, text }: { html: string; text: string }) {
+  const styles = useStyles();
   const [remoteImages, setRemoteImages] = useState(false);
   const [pendingLink, setPendingLink] = useState<string>();
+  const [focused, setFocused] = useState(false);
   const frame = useRef<HTMLIFrameElement>(null);
   const body = useMemo(
     () =>
@@ -33,7 +56,7 @@ export function BodyFrame({ html, text }: { html: string; text: string }) {
     [html, text, remoteImages],
   );
 
-  const watchLinks = () => {
+  const watchFrame = () => {
     const doc = frame.current?.contentDocument;
     if (!doc) return;
     doc.addEventListener('click', (event) => {
@@ -42,6 +65,8 @@ export function BodyFrame({ html, text }: { html: string; text: string }) {
       event.preventDefault();
       setPendingLink(anchor.getAttribute('data-sg-href') ?? undefined);
     });
+    doc.defaultView?.addEventListener('focus', () => setFocused(true));
+    doc.defaultView?.addEventListener('blur', () => setFocused(false));
     frame.current!.style.height = `${Math.min(Math.max(doc.documentElement.scrollHeight + 24, 160), 2000)}px`;
   };
 
@@ -68,9 +93,9 @@ export function BodyFrame({ html, text }: { html: string; text: string }) {
         title="Message body"
         sandbox="allow-same-origin"
         srcDoc={body.document}
-        onLoad={watchLinks}
+        onLoad={watchFrame}
         referrerPolicy="no-referrer"
-        style={{ width: '100%', minHeight: 160, border: '1px solid #e0e0e0', borderRadius: 4 }}
+        className={mergeClasses(styles.frame, focused && styles.focused)}
       />
       <Dialog open={pendingLink !== undefined} onOpenChange={(_, d) => !d.open && setPendingLink(undefined)}>
         <DialogSurface>
@@ -79,7 +104,7 @@ export function BodyFrame({ html, text }: { html: string; text: string }) {
             <DialogContent>
               The link leads to <strong>{host}</strong>, outside this secure page. Open it only if you
               expected a link there from this sender.
-              <div style={{ wordBreak: 'break-all', marginTop: 8, color: '#616161' }}>{pendingLink}</div>
+              <div className={styles.link}>{pendingLink}</div>
             </DialogContent>
             <DialogActions>
               <Button onClick={() => setPendingLink(undefined)}>Cancel</Button>

@@ -21,7 +21,10 @@ export function frameCsp(allowRemoteImages: boolean): string {
   return allowRemoteImages ? AFTER_CONSENT : BEFORE_CONSENT;
 }
 
+// On white whatever the portal's theme: mail is written for a light page, and its own colours (dark text, say)
+// would be unreadable on the dark theme's background.
 const FRAME_STYLE = [
+  'html{background:#fff}',
   'body{font-family:"Segoe UI",system-ui,sans-serif;font-size:14px;line-height:1.5;color:#242424;margin:12px;word-wrap:break-word}',
   'img{max-width:100%}a[data-sg-href]{color:#0f6cbd;text-decoration:underline;cursor:pointer}',
   'img[data-sg-blocked]{display:inline-block;min-width:24px;min-height:24px;background:#f0f0f0}',
