@@ -4,6 +4,7 @@
  * point builds one with the real parts.
  */
 import cors from '@fastify/cors';
+import { randomBytes } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -28,6 +29,7 @@ import policyRoutes from './api/policy';
 import signIn from './api/sign-in';
 import { ServedPolicy, type RunningPolicy } from './api/served-policy';
 import tokens from './api/tokens';
+import decisionRoutes from './decisions/routes';
 import adminPolicy from './admin-policy/plugin';
 import { newestSaved, policyInForce, policyInForceLog } from './admin-policy/running';
 import { createEntraVerifier } from './auth/entra';
@@ -78,6 +80,11 @@ export interface AppDeps {
   logStream?: LogDestination;
   /** The API's clock (token and pin times, deadlines); the services built outside take the same one. */
   clock?: Clock;
+  /**
+   * The key decision records' pseudonyms are made with (`decisions/key.ts`: `<dataDir>/decision-key`, which the
+   * service opens at start); without it, one of this app's own, for tests: pseudonyms then last as long as the app.
+   */
+  decisionKey?: Uint8Array;
 }
 
 function callerKey(request: FastifyRequest): string {
@@ -216,6 +223,7 @@ async function apiRoutes(
   await api.register(pins, context);
   await api.register(keyring, context);
   await api.register(tokens, context);
+  await api.register(decisionRoutes, { ...context, decisionKey: deps.decisionKey ?? randomBytes(32) });
   await api.register(adminPolicy, context);
   await api.register(adminPlugin, context);
   if (deps.escrow) {

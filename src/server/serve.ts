@@ -179,6 +179,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       runningPolicy: running,
       ...checks,
       keyInspector,
+      decisionKey,
       metrics,
       clock,
       escrow: { store, signIn, ...(options.schedule ? { schedule: options.schedule } : {}) },

@@ -1,0 +1,223 @@
+/**
+ * Decision records in the running service (`createServer`, API tokens on) on each database: no recipient address is
+ * anywhere in the database in clear while pseudonymisation is on (the SQLite file and its write-ahead log read as
+ * bytes; PostgreSQL's whole dump), the pseudonyms outlive a restart, and records older than
+ * `decisions.retentionDays` go with the periodic purge, by the service's clock.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DecisionReport } from '../../../src/core/decisions/record';
+import { issueApiToken } from '../../../src/server/auth/api-tokens';
+import { parseConfig } from '../../../src/server/config/load';
+import type { ConfigInput } from '../../../src/server/config/schema';
+import type { Schedule } from '../../../src/server/schedule';
+import { createServer, type Server } from '../../../src/server/serve';
+import { openServiceStore } from '../../../src/server/store/open';
+import { DATABASE_FILE } from '../../../src/server/store/sqlite';
+import { ManualClock } from '../../helpers/clock';
+import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { scratchDir } from '../../helpers/scratch';
+import { DAY } from './records';
+
+let postgres: PostgresServer;
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+
+/** Recipients whose addresses are spelt nowhere else in the service's state. */
+const RECIPIENTS = ['Zelda.Quuxley@partner.example', 'yorick.vandermeer@far.example'];
+const SENDER = 'ana.sendwright@example.org';
+
+function report(): DecisionReport {
+  return {
+    host: 'outlook',
+    classification: 'restricted',
+    action: 'escrow',
+    outcome: 'blocked',
+    passcodeSet: false,
+    recipients: RECIPIENTS.map((address) => ({
+      address,
+      internal: false,
+      transport: 'none' as const,
+      key: 'none' as const,
+      protection: 'escrow' as const,
+    })),
+  };
+}
+
+interface Deployment {
+  settings: ConfigInput;
+  /** Everything the database holds, as text: the file's bytes, or the dump. */
+  contents(): Promise<string>;
+}
+
+async function deployment(kind: 'sqlite' | 'postgres'): Promise<Deployment> {
+  const dataDir = scratchDir('decisions-service');
+  const base = { dataDir, tls: { enabled: false }, auth: { apiTokens: true }, logLevel: 'silent' as const };
+  if (kind === 'sqlite') {
+    return {
+      settings: base,
+      async contents() {
+        const files = [DATABASE_FILE, `${DATABASE_FILE}-wal`].map((name) => join(dataDir, name));
+        return files
+          .filter((file) => existsSync(file))
+          .map((file) => readFileSync(file).toString('latin1'))
+          .join('\n');
+      },
+    };
+  }
+  const url = await postgres.newDatabase();
+  return {
+    settings: { ...base, database: { url } },
+    contents: async () => (await postgres.tool('pg_dump', [new URL(url).pathname.slice(1)])).stdout,
+  };
+}
+
+/** The purge timer, fired by the test. */
+function manualSchedule() {
+  const tasks: Array<() => Promise<void>> = [];
+  const schedule: Schedule = (run) => {
+    tasks.push(run);
+    return () => undefined;
+  };
+  /** One pass of every periodic task, awaited to its end. */
+  const tick = async () => {
+    await Promise.all(tasks.map((run) => run()));
+  };
+  return { schedule, tick };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  /** Tokens issued through the store, as `sendguard token issue` does before the service starts. */
+  async function issueTokens(settings: ConfigInput) {
+    const store = await openServiceStore(parseConfig(settings));
+    try {
+      const sender = await issueApiToken(store.tokens, {
+        name: 'Ana',
+        role: 'sender',
+        owner: { address: SENDER },
+      });
+      const admin = await issueApiToken(store.tokens, { name: 'Admin', role: 'admin' });
+      return { sender: `Bearer ${sender.token}`, admin: `Bearer ${admin.token}` };
+    } finally {
+      await store.close();
+    }
+  }
+
+  test('no recipient address is in the database in clear, and pseudonyms outlive a restart', async () => {
+    const { settings, contents } = await deployment(kind);
+    const tokens = await issueTokens(settings);
+    const config = parseConfig(settings);
+    server = await createServer(config);
+    const sent = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/decisions',
+      headers: { authorization: tokens.sender },
+      payload: report(),
+    });
+    expect(sent.statusCode).toBe(204);
+    const list = async () =>
+      (
+        await server!.app.inject({
+          url: '/api/v1/admin/decisions?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+          headers: { authorization: tokens.admin },
+        })
+      ).json().records;
+    const [record] = await list();
+    expect(record.pseudonymous).toBe(true);
+
+    const held = (await contents()).toLowerCase();
+    // The scan reads what was written: the domains are kept readable, so they are there.
+    expect(held).toContain('partner.example');
+    expect(held).toContain(record.recipients[0].address);
+    for (const address of RECIPIENTS.map((a) => a.toLowerCase())) {
+      expect(held).not.toContain(address);
+      expect(held).not.toContain(address.split('@')[0]);
+    }
+    // The sender's address is the token's owner, kept with the token; never with a record.
+    const recordText = JSON.stringify(await list()).toLowerCase();
+    expect(recordText).not.toContain(SENDER);
+    expect(recordText).not.toContain('sendwright');
+
+    await server.close();
+    server = await createServer(config);
+    await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/decisions',
+      headers: { authorization: tokens.sender },
+      payload: report(),
+    });
+    const [first, second] = await list();
+    expect(second.recipients.map((r: { address: string }) => r.address)).toEqual(
+      first.recipients.map((r: { address: string }) => r.address),
+    );
+    expect(second.sender).toBe(first.sender);
+  });
+
+  test('the same scan finds the addresses when decisions.fullAddresses keeps them in clear', async () => {
+    const { settings, contents } = await deployment(kind);
+    const tokens = await issueTokens(settings);
+    server = await createServer(parseConfig({ ...settings, decisions: { fullAddresses: true } }));
+    const sent = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/decisions',
+      headers: { authorization: tokens.sender },
+      payload: report(),
+    });
+    expect(sent.statusCode).toBe(204);
+    const held = (await contents()).toLowerCase();
+    for (const address of RECIPIENTS) expect(held).toContain(address.toLowerCase());
+  });
+
+  test('records older than decisions.retentionDays go with the periodic purge', async () => {
+    const { settings } = await deployment(kind);
+    const tokens = await issueTokens(settings);
+    const clock = new ManualClock();
+    const { schedule, tick } = manualSchedule();
+    server = await createServer(parseConfig({ ...settings, decisions: { retentionDays: 30 } }), {
+      clock,
+      schedule,
+    });
+    const app = server.app;
+    const post = async (classification: string) =>
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/api/v1/decisions',
+            headers: { authorization: tokens.sender },
+            payload: { ...report(), classification },
+          })
+        ).statusCode,
+      ).toBe(204);
+    const kept = async () =>
+      (
+        await app.inject({
+          url: '/api/v1/admin/decisions?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+          headers: { authorization: tokens.admin },
+        })
+      )
+        .json()
+        .records.map((r: { classification: string }) => r.classification);
+
+    await post('first');
+    clock.advance(10 * DAY);
+    await post('second');
+    clock.advance(20 * DAY);
+    await tick();
+    // Thirty days old exactly: still within the retention.
+    expect(await kept()).toEqual(['first', 'second']);
+    clock.advance(1);
+    await tick();
+    expect(await kept()).toEqual(['second']);
+    clock.advance(10 * DAY);
+    await tick();
+    expect(await kept()).toEqual([]);
+  });
+});
