@@ -2,7 +2,8 @@
  * The add-ins' client for the backend: `POST /api/v1/assess`, `GET /api/v1/policy` and the sender's acceptance
  * of a changed key (`POST /api/v1/keys/:address/accept`), each bounded by one deadline well under Outlook's
  * five-second "taking longer" point that covers the token it waits for as well as the service's answer;
- * `GET /api/v1/sign-in`, which tells the add-in how to get its tokens, and `GET /api/v1/me`. Each request carries
+ * `GET /api/v1/sign-in`, which tells the add-in how to get its tokens, and `GET /api/v1/me`; and the report of what
+ * a send check let happen (`POST /api/v1/decisions`), on a short deadline of its own. Each request carries
  * a fixed API token or one asked of a token source, which hears of a token the service refused. Every failure is a
  * BackendError with a stable code, so a caller can say what went wrong and — being a send check — refuse rather
  * than guess. Written without runtime dependencies: the send handler bundles this file for a JavaScript-only
@@ -13,6 +14,7 @@ import { messageOf, SendguardError } from '../core/errors';
 import { checkAssessAnswer, readAcceptedKey } from '../core/evaluate/answer';
 import { AnswerError } from '../core/evaluate/fields';
 import { type PolicyAnswer, readPolicyAnswer } from '../core/evaluate/policy-answer';
+import type { DecisionReport } from '../core/decisions/record';
 import { readIdentity, type Identity } from '../core/identity';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
@@ -125,6 +127,11 @@ export interface Backend {
    */
   acceptKey(address: string, fingerprint: string): Promise<KeyAssessment>;
   /**
+   * Tells the service what a send check let happen, for the admin's overview. Never rejects, and gives up after
+   * `REPORT_DEADLINE_MS`: a report lost costs a record, never a send. Absent from a client that does not report.
+   */
+  reportDecision?: (report: DecisionReport) => Promise<void>;
+  /**
    * One JSON request to the service with this client's token, deadline and errors (undefined for a 204), for the
    * pane's own calls (the "Sent securely" list, sent/sent-client.ts): kept out of this file so that the send
    * handler's bundle does not carry them. Absent from a client that offers no more than the calls above.
@@ -154,6 +161,9 @@ export function connectBackend(connection: BackendConnection, fetchImpl?: typeof
 
 /** Outlook shows "taking longer" at five seconds; the server answers partially at its own (shorter) deadline. */
 export const DEFAULT_DEADLINE_MS = 3500;
+
+/** A decision report is worth less than a second of the sender's time: the send waits for it at most this long. */
+export const REPORT_DEADLINE_MS = 1000;
 
 /** The share of a request's deadline the token may take (at most half of it); the rest is the service's. */
 export const TOKEN_DEADLINE_MS = 1500;
@@ -431,6 +441,14 @@ export function createBackend(options: BackendOptions): Backend {
         body: JSON.stringify({ fingerprint }),
       });
       return checkAccepted(body, fingerprint);
+    },
+    async reportDecision(report) {
+      const deadlineMs = Math.min(options.deadlineMs ?? DEFAULT_DEADLINE_MS, REPORT_DEADLINE_MS);
+      // Whatever went wrong (no token, no service, a refusal, the deadline), the send goes on without the report.
+      await requestJson({ ...options, deadlineMs }, '/api/v1/decisions', {
+        method: 'POST',
+        body: JSON.stringify(report),
+      }).catch(() => undefined);
     },
   };
 }

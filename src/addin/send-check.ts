@@ -1,17 +1,21 @@
 /**
  * The on-send decision, shared by Outlook's send handler and Thunderbird's `onBeforeSend`: read the message,
  * ask the backend, plan, and say whether it may go — with the tag to add when forced TLS is the plan — or why
- * not. Fails closed: anything unread or unanswered is a refusal, never an allow.
+ * not. Fails closed: anything unread or unanswered is a refusal, never an allow. Once decided, it reports what it
+ * let happen to the service (decision-report.ts), waiting a second at most.
  */
+import type { DecisionHost, DecisionOutcome } from '../core/decisions/record';
 import type { Plan } from '../core/plan';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import { messageOf } from '../core/errors';
 import { needsSignIn, type AssessAnswer, type Backend } from './backend';
+import { decisionReport, reportWithin } from './decision-report';
 import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
 import { allAddresses, readMessage, type MessageReader, type ComposeState } from './read-message';
 import { isPgpArmored } from './protect/armor';
+import type { ApplicableProtection } from '../core/vocabulary';
 import { tagChanges } from './protect/tag';
 
 export type SendDecision =
@@ -106,22 +110,48 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
   return { kind: 'planned', state, policy, planned };
 }
 
-export async function checkSend(host: MessageReader, backend: Backend): Promise<SendDecision> {
-  const evaluation = await readAndEvaluate(host, backend);
-  if (evaluation.kind === 'failed') return evaluation.decision;
-  const { state, policy, planned } = evaluation;
+/** The decision on a planned message, with what it lets happen and the protection applied when that covers it. */
+interface Decided {
+  decision: SendDecision;
+  outcome: DecisionOutcome;
+  applied?: ApplicableProtection;
+}
+
+function decide({ state, policy, planned }: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
   const { plan, addresses } = planned;
   if (planned.invalid.length > 0) {
     // Not an address: no confirmation can make it one, so the policy's override does not apply.
     const text = clip(plan.summary);
-    return { kind: 'block', text, markdown: text };
+    return { decision: { kind: 'block', text, markdown: text }, outcome: 'blocked' };
   }
-  if (state.applied && stillProtected(state.applied, plan, addresses, state.text)) {
-    const retag = state.applied.protection === 'tls' ? { changes: tagChanges(state.subject, policy) } : {};
-    return { kind: 'allow', why: `already protected by ${state.applied.protection}`, ...retag };
+  const { applied } = state;
+  if (applied && stillProtected(applied, plan, addresses, state.text)) {
+    const retag = applied.protection === 'tls' ? { changes: tagChanges(state.subject, policy) } : {};
+    const why = `already protected by ${applied.protection}`;
+    return { decision: { kind: 'allow', why, ...retag }, outcome: 'protected', applied: applied.protection };
   }
-  if (plan.action === 'send') return { kind: 'allow', why: plan.summary };
-  if (plan.action === 'tag')
-    return { kind: 'allow', why: plan.summary, changes: tagChanges(state.subject, policy) };
-  return refusal(plan, policy);
+  if (plan.action === 'send') return { decision: { kind: 'allow', why: plan.summary }, outcome: 'allowed' };
+  if (plan.action === 'tag') {
+    const changes = tagChanges(state.subject, policy);
+    return { decision: { kind: 'allow', why: plan.summary, changes }, outcome: 'tagged' };
+  }
+  return { decision: refusal(plan, policy), outcome: 'blocked' };
+}
+
+/**
+ * The decision on the message `host` holds. With `reportAs`, the host it runs in, the outcome of a planned message
+ * is reported to the service before the decision is given (a second at most, whatever becomes of the report).
+ */
+export async function checkSend(
+  host: MessageReader,
+  backend: Backend,
+  reportAs?: DecisionHost,
+): Promise<SendDecision> {
+  const evaluation = await readAndEvaluate(host, backend);
+  if (evaluation.kind === 'failed') return evaluation.decision;
+  const { decision, outcome, applied } = decide(evaluation);
+  if (reportAs) {
+    await reportWithin(backend, decisionReport(reportAs, evaluation.planned.plan, outcome, applied));
+  }
+  return decision;
 }

@@ -222,7 +222,7 @@ async function applyTag(
 
 /** The on-send check: the decision, the tag when that is the plan, and what Outlook is told. */
 const checkOnSend: HandlerWork = async (host, backend, stillWanted) => {
-  const decision = await checkSend(host, backend);
+  const decision = await checkSend(host, backend, 'outlook');
   const untagged =
     decision.kind === 'allow' && decision.changes
       ? await applyTag(host, decision.changes, stillWanted)

@@ -152,6 +152,7 @@ export async function beforeSend(
     const decision = await checkSend(
       detailsReader(details, recipients),
       connectBackend(settings, deps.fetch),
+      'thunderbird',
     );
     return await answer(deps, tab, details, recipients, decision);
   } catch (error) {

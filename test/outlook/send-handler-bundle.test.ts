@@ -443,9 +443,11 @@ describe('signing in, in the JavaScript-only runtime: Office SSO, never a prompt
     sim.state.text = IBAN;
     const run = await send(sim, pendingTimers);
     expect(run.completions).toEqual([{ allowEvent: true }]);
-    expect(bearers).toEqual(['Bearer sso-token', 'Bearer sso-token']);
-    // Policy and assessment are asked at once; they share one SSO call (Office refuses overlapping ones).
-    expect(asked).toHaveLength(1);
+    // The policy, the assessment, and the report of the decision made with them.
+    expect(bearers).toEqual(['Bearer sso-token', 'Bearer sso-token', 'Bearer sso-token']);
+    // Policy and assessment are asked at once; they share one SSO call (Office refuses overlapping ones). The
+    // report, made once they are answered, asks once more.
+    expect(asked).toHaveLength(2);
     for (const options of asked)
       expect(options).toEqual({ allowSignInPrompt: false, allowConsentPrompt: false });
   });

@@ -7,7 +7,7 @@
  * The add-ins' send handler cannot carry zod; it imports the types only (`import type`), which compile away.
  */
 import { z } from 'zod';
-import { WIRE_LIMITS } from '../evaluate/wire-limits';
+import { DECISION_LIMITS } from './limits';
 import {
   KEY_SOURCES,
   KEY_VERDICTS,
@@ -16,25 +16,7 @@ import {
   type MessageAction,
 } from '../vocabulary';
 
-export const DECISION_LIMITS = {
-  /** A classification's name as the report carries it (the policy's own names are shorter still). */
-  classificationMax: 64,
-  recipientsMax: 500,
-  addressMin: WIRE_LIMITS.addressMin,
-  addressMax: WIRE_LIMITS.addressMax,
-  signInMax: WIRE_LIMITS.signInProviderMax,
-  /** `GET /admin/decisions`: records per page. */
-  listDefault: 500,
-  listMax: 5000,
-  /** `GET /admin/overview`: the days it covers. */
-  overviewDaysDefault: 30,
-  overviewDaysMax: 365,
-  /** `decisions.retentionDays` in the service configuration. */
-  retentionDaysDefault: 90,
-  retentionDaysMax: 3650,
-  /** The domains `GET /admin/overview` lists in `topDomains`. */
-  topDomains: 10,
-} as const;
+export { DECISION_LIMITS };
 
 export const DECISION_HOSTS = ['outlook', 'thunderbird'] as const;
 export type DecisionHost = (typeof DECISION_HOSTS)[number];
