@@ -2,7 +2,7 @@
  * The organisation keyring: the keys it vouches for, an armored key added (pasted or read from a file), a key
  * removed after the admin confirms what that means for the addresses it names.
  */
-import { Button, Field, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Field, Label, Textarea, makeStyles, tokens, useId } from '@fluentui/react-components';
 import { useState, type ChangeEvent } from 'react';
 import type { AdminApi } from '../api';
 import { formatFingerprint } from '../../core/fingerprint';
@@ -41,6 +41,7 @@ const COLUMNS: RowsColumn<KeyringEntry>[] = [
 
 function KeyringUpload(props: { api: AdminApi; onAdded: (entry: KeyringEntry) => void }): JSX.Element {
   const styles = useStyles();
+  const fileId = useId('key-file');
   const [armor, setArmor] = useState('');
   const [working, setWorking] = useState(false);
   const [failure, setFailure] = useState<string>();
@@ -80,9 +81,14 @@ function KeyringUpload(props: { api: AdminApi; onAdded: (entry: KeyringEntry) =>
         />
       </Field>
       <div className={styles.buttons}>
-        <Field label="Key file">
-          <input type="file" accept=".asc,.pgp,.gpg,.txt,text/plain" onChange={(e) => void readFile(e)} />
-        </Field>
+        {/* A native file input: Field labels only Fluent's own inputs, so this one is labelled by id. */}
+        <Label htmlFor={fileId}>Or read the key from a file</Label>
+        <input
+          id={fileId}
+          type="file"
+          accept=".asc,.pgp,.gpg,.txt,text/plain"
+          onChange={(e) => void readFile(e)}
+        />
         <Button appearance="primary" disabled={working || armor.trim() === ''} onClick={() => void add()}>
           {working ? 'Adding the key…' : 'Add to keyring'}
         </Button>

@@ -62,7 +62,8 @@ function PreviewResults({ previewed }: { previewed: Previewed }): JSX.Element {
     <div className={styles.results}>
       <PreviewSummary previewed={previewed} />
       <Section title="Messages per action" id="preview-actions">
-        <PolicyPreviewChart rows={actions} />
+        {/* With nothing replayed, bars of nought say less than the table's noughts. */}
+        {previewed.answer.messages > 0 ? <PolicyPreviewChart rows={actions} /> : null}
         <RowsTable
           caption="Messages per action"
           columns={ACTION_COLUMNS}
