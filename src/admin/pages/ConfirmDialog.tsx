@@ -14,8 +14,9 @@ import {
   MessageBar,
   MessageBarBody,
 } from '@fluentui/react-components';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { failureText } from './failure-text';
+import { useAction } from './use-action';
 
 export interface ConfirmDialogProps {
   title: string;
@@ -31,19 +32,13 @@ export interface ConfirmDialogProps {
 /** Rendered while open; the caller mounts it when the admin asks and unmounts it on close. */
 export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
   const { title, children, confirm, doing, onConfirm, onClose } = props;
-  const [working, setWorking] = useState(false);
-  const [failure, setFailure] = useState<string>();
-  const run = async () => {
-    setWorking(true);
-    setFailure(undefined);
-    try {
+  const { working, failure, start } = useAction(
+    async () => {
       await onConfirm();
       onClose();
-    } catch (error) {
-      setFailure(failureText(doing, error));
-      setWorking(false);
-    }
-  };
+    },
+    (error) => failureText(doing, error),
+  );
   return (
     <Dialog open modalType="alert" onOpenChange={(_, data) => (data.open ? undefined : onClose())}>
       <DialogSurface>
@@ -58,7 +53,7 @@ export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
             ) : null}
           </DialogContent>
           <DialogActions>
-            <Button appearance="primary" onClick={() => void run()} disabled={working}>
+            <Button appearance="primary" onClick={() => void start()} disabled={working}>
               {working ? `${confirm}…` : confirm}
             </Button>
             <Button onClick={onClose} disabled={working}>

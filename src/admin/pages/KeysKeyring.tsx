@@ -11,6 +11,7 @@ import { failureText } from './failure-text';
 import { KeysFingerprint } from './KeysFingerprint';
 import { LoadedView, OutcomeBar, Section, type Outcome } from './PageParts';
 import { RowsTable, type RowsColumn } from './RowsTable';
+import { useAction } from './use-action';
 import { useLoaded } from './use-loaded';
 import { shownTime } from './when';
 
@@ -43,27 +44,19 @@ function KeyringUpload(props: { api: AdminApi; onAdded: (entry: KeyringEntry) =>
   const styles = useStyles();
   const fileId = useId('key-file');
   const [armor, setArmor] = useState('');
-  const [working, setWorking] = useState(false);
-  const [failure, setFailure] = useState<string>();
   const readFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     if (file) setArmor(await file.text());
   };
-  const add = async () => {
-    setWorking(true);
-    setFailure(undefined);
-    try {
-      const entry = await props.api.send<KeyringEntry>('POST', '/admin/keyring', {
-        armoredKey: armor.trim(),
-      });
+  const { working, failure, start } = useAction(
+    async () => {
+      const body = { armoredKey: armor.trim() };
+      const entry = await props.api.send<KeyringEntry>('POST', '/admin/keyring', body);
       setArmor('');
       props.onAdded(entry);
-    } catch (error) {
-      setFailure(failureText('add the key', error));
-    } finally {
-      setWorking(false);
-    }
-  };
+    },
+    (error) => failureText('add the key', error),
+  );
   return (
     <div className={styles.form}>
       <Field
@@ -89,7 +82,7 @@ function KeyringUpload(props: { api: AdminApi; onAdded: (entry: KeyringEntry) =>
           accept=".asc,.pgp,.gpg,.txt,text/plain"
           onChange={(e) => void readFile(e)}
         />
-        <Button appearance="primary" disabled={working || armor.trim() === ''} onClick={() => void add()}>
+        <Button appearance="primary" disabled={working || armor.trim() === ''} onClick={() => void start()}>
           {working ? 'Adding the key…' : 'Add to keyring'}
         </Button>
       </div>

@@ -8,8 +8,9 @@ import type { AdminApi } from '../api';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN, formatFingerprint } from '../../core/fingerprint';
 import { failureText } from './failure-text';
 import { KeysFingerprint, typedFingerprint } from './KeysFingerprint';
-import { LoadedView, OutcomeBar, Section, type Outcome } from './PageParts';
+import { ActionForm, LoadedView, OutcomeBar, Section, type Outcome } from './PageParts';
 import { RowsTable, type RowsColumn } from './RowsTable';
+import { useAction } from './use-action';
 import { useLoaded } from './use-loaded';
 import { shownTime } from './when';
 
@@ -41,32 +42,19 @@ function PinForm(props: { api: AdminApi; onPinned: (pin: Pin) => Promise<void> }
   const styles = useStyles();
   const [address, setAddress] = useState('');
   const [typed, setTyped] = useState('');
-  const [failure, setFailure] = useState<string>();
-  const [working, setWorking] = useState(false);
   const fingerprint = typedFingerprint(typed);
   const malformed = typed !== '' && !FINGERPRINT_PATTERN.test(fingerprint);
-  const pin = async () => {
-    setWorking(true);
-    setFailure(undefined);
-    try {
+  const { working, failure, start } = useAction(
+    async () => {
       const path = `/admin/pins/${encodeURIComponent(address.trim())}`;
       await props.onPinned(await props.api.send<Pin>('PUT', path, { fingerprint }));
       setAddress('');
       setTyped('');
-    } catch (error) {
-      setFailure(failureText(`pin the key for ${address.trim()}`, error));
-    } finally {
-      setWorking(false);
-    }
-  };
+    },
+    (error) => failureText(`pin the key for ${address.trim()}`, error),
+  );
   return (
-    <form
-      className={styles.form}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void pin();
-      }}
-    >
+    <ActionForm className={styles.form} onSubmit={start}>
       <Field label="Address">
         <Input type="email" value={address} onChange={(_, data) => setAddress(data.value)} />
       </Field>
@@ -84,7 +72,7 @@ function PinForm(props: { api: AdminApi; onPinned: (pin: Pin) => Promise<void> }
       >
         {working ? 'Pinning…' : 'Pin key'}
       </Button>
-    </form>
+    </ActionForm>
   );
 }
 

@@ -9,6 +9,8 @@ import type { AdminApi } from '../api';
 import type { AdminMessage } from './messages-wire';
 import { AdminApiError } from '../api';
 import { failureText } from './failure-text';
+import { ActionForm } from './PageParts';
+import { useAction } from './use-action';
 import { shownTime } from './when';
 
 const useStyles = makeStyles({
@@ -28,34 +30,24 @@ export function MessagesExpiry(props: {
   const { api, message, onChanged } = props;
   const styles = useStyles();
   const [day, setDay] = useState(message.expiresAt.slice(0, 10));
-  const [refusal, setRefusal] = useState<string>();
-  const [working, setWorking] = useState(false);
-  const change = async () => {
-    setWorking(true);
-    setRefusal(undefined);
-    const expiresAt = expiryOn(day, message.expiresAt);
-    try {
+  const expiresAt = expiryOn(day, message.expiresAt);
+  const {
+    working,
+    failure: refusal,
+    start,
+  } = useAction(
+    async () => {
       await api.send('POST', `/admin/messages/${encodeURIComponent(message.id)}/expiry`, { expiresAt });
       await onChanged(`Message ${message.id} now expires ${shownTime(expiresAt)}.`);
-    } catch (error) {
-      // The service's refusal says what it accepts; say it as it is, not as a failure to reach it.
-      setRefusal(
-        error instanceof AdminApiError && error.status === 400
-          ? `The service refused ${shownTime(expiresAt)}: ${error.message}`
-          : failureText('change the expiry', error),
-      );
-    } finally {
-      setWorking(false);
-    }
-  };
+    },
+    // The service's refusal says what it accepts; say it as it is, not as a failure to reach it.
+    (error) =>
+      error instanceof AdminApiError && error.status === 400
+        ? `The service refused ${shownTime(expiresAt)}: ${error.message}`
+        : failureText('change the expiry', error),
+  );
   return (
-    <form
-      className={styles.form}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void change();
-      }}
-    >
+    <ActionForm className={styles.form} onSubmit={start}>
       <Field
         label={`Expires on (UTC; the time of day stays ${message.expiresAt.slice(11, 16)})`}
         validationMessage={refusal}
@@ -66,6 +58,6 @@ export function MessagesExpiry(props: {
       <Button type="submit" disabled={working || !/^\d{4}-\d{2}-\d{2}$/.test(day)}>
         {working ? 'Changing the expiry…' : 'Change expiry'}
       </Button>
-    </form>
+    </ActionForm>
   );
 }

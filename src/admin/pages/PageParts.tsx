@@ -32,6 +32,25 @@ export function Section(props: { title: string; id: string; children: ReactNode 
   );
 }
 
+/** A form whose submission (Enter in a field, or its submit button) starts `onSubmit` instead of leaving the page. */
+export function ActionForm(props: {
+  className: string;
+  onSubmit: () => Promise<void>;
+  children: ReactNode;
+}): JSX.Element {
+  return (
+    <form
+      className={props.className}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void props.onSubmit();
+      }}
+    >
+      {props.children}
+    </form>
+  );
+}
+
 /** The result of the admin's last action, said in words: success politely, failure as an alert. */
 export type Outcome = { ok: boolean; text: string };
 

@@ -27,6 +27,7 @@ import {
 import { PolicyPreviewChart } from './PolicyPreviewChart';
 import type { PolicyPreview as PreviewAnswer } from './policy-wire';
 import { RowsTable } from './RowsTable';
+import { useAction } from './use-action';
 import { shownTime } from './when';
 
 export const PREVIEW_DAYS = 30;
@@ -101,21 +102,14 @@ export function PolicyPreview(props: { api: AdminApi; text: string }): JSX.Eleme
   const { api, text } = props;
   const styles = useStyles();
   const [days, setDays] = useState(PREVIEW_DAYS);
-  const [working, setWorking] = useState(false);
   const [previewed, setPreviewed] = useState<Previewed>();
-  const [failure, setFailure] = useState<string>();
-  const preview = async () => {
-    setWorking(true);
-    setFailure(undefined);
-    try {
+  const { working, failure, start } = useAction(
+    async () => {
       const answer = await api.send<PreviewAnswer>('POST', '/admin/policy/preview', { text, days });
       setPreviewed({ text, days, answer });
-    } catch (error) {
-      setFailure(failureText('preview the edited policy', error));
-    } finally {
-      setWorking(false);
-    }
-  };
+    },
+    (error) => failureText('preview the edited policy', error),
+  );
   return (
     <Section title="Preview" id="policy-preview">
       <Text block>
@@ -134,7 +128,7 @@ export function PolicyPreview(props: { api: AdminApi; text: string }): JSX.Eleme
             }}
           />
         </Field>
-        <Button appearance="primary" disabled={working} onClick={() => void preview()}>
+        <Button appearance="primary" disabled={working} onClick={() => void start()}>
           {working ? 'Previewing…' : 'Preview'}
         </Button>
       </div>

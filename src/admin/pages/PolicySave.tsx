@@ -16,7 +16,8 @@ import {
 import { useState } from 'react';
 import { AdminApiError, type AdminApi } from '../api';
 import { failureText } from './failure-text';
-import { Section } from './PageParts';
+import { ActionForm, Section } from './PageParts';
+import { useAction } from './use-action';
 import type { PolicySaved } from './policy-wire';
 
 const useStyles = makeStyles({
@@ -49,35 +50,24 @@ export function PolicySave(props: {
   const { api, text, baseVersion, notNow, onSaved, onReload } = props;
   const styles = useStyles();
   const [note, setNote] = useState('');
-  const [working, setWorking] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
-  const save = async () => {
-    setWorking(true);
-    setRefusal(undefined);
-    try {
-      const body = { text, baseVersion, ...(note.trim() ? { note: note.trim() } : {}) };
-      await onSaved(await api.send<PolicySaved>('PUT', '/admin/policy', body));
-    } catch (error) {
-      setRefusal(refusalOf(error));
-      setWorking(false);
-    }
-  };
+  const {
+    working,
+    failure: refusal,
+    start,
+  } = useAction(async () => {
+    const body = { text, baseVersion, ...(note.trim() ? { note: note.trim() } : {}) };
+    await onSaved(await api.send<PolicySaved>('PUT', '/admin/policy', body));
+  }, refusalOf);
   return (
     <Section title="Save" id="policy-save">
-      <form
-        className={styles.form}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
+      <ActionForm className={styles.form} onSubmit={start}>
         <Field label="Note for the history" hint="Why this change: the next admin reads it.">
           <Input className={styles.note} value={note} onChange={(_, data) => setNote(data.value)} />
         </Field>
         <Button type="submit" appearance="primary" disabled={working || notNow !== undefined}>
           {working ? 'Saving…' : 'Save policy'}
         </Button>
-      </form>
+      </ActionForm>
       {notNow ? <p>{notNow}</p> : null}
       {refusal?.kind === 'changed' ? (
         <MessageBar intent="warning" role="alert">
