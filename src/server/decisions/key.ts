@@ -4,29 +4,14 @@
  * not even by hashing guessed addresses. It is never stored in the database.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendguardError } from '../../core/errors';
+import { createFileOnce } from '../escrow/server-key';
 import type { Settings } from '../store/store';
 
 export const DECISION_KEY_FILE = 'decision-key';
 const KEY_BYTES = 32;
-
-/**
- * Writes a new key whole under a name of its own and links it into place, so that no reader sees it half-written;
- * when another process made the file first, its key stays.
- */
-async function createKey(file: string): Promise<void> {
-  const draft = `${file}.${randomBytes(8).toString('hex')}.new`;
-  await writeFile(draft, randomBytes(KEY_BYTES), { mode: 0o600, flag: 'wx' });
-  try {
-    await link(draft, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await rm(draft, { force: true });
-  }
-}
 
 async function readKey(file: string): Promise<Buffer | undefined> {
   try {
@@ -51,7 +36,7 @@ export async function openDecisionKey(dataDir: string): Promise<Buffer> {
   let key = await readKey(file);
   if (key === undefined) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    await createKey(file);
+    await createFileOnce(file, randomBytes(KEY_BYTES));
     key = (await readKey(file))!;
   }
   if (key.length !== KEY_BYTES) {

@@ -65,14 +65,15 @@ async function readKeyFile(file: string): Promise<string | undefined> {
 }
 
 /**
- * Creates the key file (0600) with a new random key, written whole under a name of its own and then linked into
- * place: a node reading the file never sees it half-written, and when another node sharing the file system made
- * it first (the link finds it there), that node's key is the one read back, so both end up with the same key.
+ * Creates `file` (0600) holding `contents`, written whole under a name of its own and then linked into place: a
+ * process reading the file never sees it half-written, and when another one sharing the file system made it first
+ * (the link finds it there), that one's file stays, so both end up reading the same. Also the decision pseudonym
+ * key's (decisions/key.ts).
  */
-async function createKeyFile(file: string): Promise<string> {
+export async function createFileOnce(file: string, contents: string | Uint8Array): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const draft = `${file}.${randomBytes(8).toString('hex')}.new`;
-  await writeFile(draft, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  await writeFile(draft, contents, { mode: 0o600, flag: 'wx' });
   try {
     await link(draft, file);
   } catch (error) {
@@ -80,6 +81,11 @@ async function createKeyFile(file: string): Promise<string> {
   } finally {
     await rm(draft, { force: true });
   }
+}
+
+/** The key file made with a new random key, unless another node made it first; its text either way. */
+async function createKeyFile(file: string): Promise<string> {
+  await createFileOnce(file, randomBytes(32).toString('base64'));
   return readFile(file, 'utf8');
 }
 

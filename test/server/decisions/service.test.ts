@@ -87,6 +87,32 @@ function manualSchedule() {
   return { schedule, tick };
 }
 
+/** The API tokens of a sender and an admin, as `Authorization` values. */
+interface Tokens {
+  sender: string;
+  admin: string;
+}
+
+/** Reports as the sender; `classification` tells the records apart. */
+async function reportAs(server: Server, tokens: Tokens, classification = 'restricted'): Promise<void> {
+  const sent = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/decisions',
+    headers: { authorization: tokens.sender },
+    payload: { ...report(), classification },
+  });
+  expect(sent.statusCode).toBe(204);
+}
+
+/** Every record kept, oldest first, as the admin reads them. */
+async function recordsOf(server: Server, tokens: Tokens) {
+  const answer = await server.app.inject({
+    url: '/api/v1/admin/decisions?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+    headers: { authorization: tokens.admin },
+  });
+  return answer.json().records;
+}
+
 describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
   let server: Server | undefined;
   afterEach(async () => {
@@ -95,7 +121,7 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
   });
 
   /** Tokens issued through the store, as `sendguard token issue` does before the service starts. */
-  async function issueTokens(settings: ConfigInput) {
+  async function issueTokens(settings: ConfigInput): Promise<Tokens> {
     const store = await openServiceStore(parseConfig(settings));
     try {
       const sender = await issueApiToken(store.tokens, {
@@ -115,21 +141,8 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
     const tokens = await issueTokens(settings);
     const config = parseConfig(settings);
     server = await createServer(config);
-    const sent = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/decisions',
-      headers: { authorization: tokens.sender },
-      payload: report(),
-    });
-    expect(sent.statusCode).toBe(204);
-    const list = async () =>
-      (
-        await server!.app.inject({
-          url: '/api/v1/admin/decisions?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
-          headers: { authorization: tokens.admin },
-        })
-      ).json().records;
-    const [record] = await list();
+    await reportAs(server, tokens);
+    const [record] = await recordsOf(server, tokens);
     expect(record.pseudonymous).toBe(true);
 
     const held = (await contents()).toLowerCase();
@@ -141,19 +154,14 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
       expect(held).not.toContain(address.split('@')[0]);
     }
     // The sender's address is the token's owner, kept with the token; never with a record.
-    const recordText = JSON.stringify(await list()).toLowerCase();
+    const recordText = JSON.stringify(await recordsOf(server, tokens)).toLowerCase();
     expect(recordText).not.toContain(SENDER);
     expect(recordText).not.toContain('sendwright');
 
     await server.close();
     server = await createServer(config);
-    await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/decisions',
-      headers: { authorization: tokens.sender },
-      payload: report(),
-    });
-    const [first, second] = await list();
+    await reportAs(server, tokens);
+    const [first, second] = await recordsOf(server, tokens);
     expect(second.recipients.map((r: { address: string }) => r.address)).toEqual(
       first.recipients.map((r: { address: string }) => r.address),
     );
@@ -164,13 +172,7 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
     const { settings, contents } = await deployment(kind);
     const tokens = await issueTokens(settings);
     server = await createServer(parseConfig({ ...settings, decisions: { fullAddresses: true } }));
-    const sent = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/decisions',
-      headers: { authorization: tokens.sender },
-      payload: report(),
-    });
-    expect(sent.statusCode).toBe(204);
+    await reportAs(server, tokens);
     const held = (await contents()).toLowerCase();
     for (const address of RECIPIENTS) expect(held).toContain(address.toLowerCase());
   });
@@ -180,35 +182,17 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
     const tokens = await issueTokens(settings);
     const clock = new ManualClock();
     const { schedule, tick } = manualSchedule();
-    server = await createServer(parseConfig({ ...settings, decisions: { retentionDays: 30 } }), {
+    const running = await createServer(parseConfig({ ...settings, decisions: { retentionDays: 30 } }), {
       clock,
       schedule,
     });
-    const app = server.app;
-    const post = async (classification: string) =>
-      expect(
-        (
-          await app.inject({
-            method: 'POST',
-            url: '/api/v1/decisions',
-            headers: { authorization: tokens.sender },
-            payload: { ...report(), classification },
-          })
-        ).statusCode,
-      ).toBe(204);
+    server = running;
     const kept = async () =>
-      (
-        await app.inject({
-          url: '/api/v1/admin/decisions?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
-          headers: { authorization: tokens.admin },
-        })
-      )
-        .json()
-        .records.map((r: { classification: string }) => r.classification);
+      (await recordsOf(running, tokens)).map((r: { classification: string }) => r.classification);
 
-    await post('first');
+    await reportAs(running, tokens, 'first');
     clock.advance(10 * DAY);
-    await post('second');
+    await reportAs(running, tokens, 'second');
     clock.advance(20 * DAY);
     await tick();
     // Thirty days old exactly: still within the retention.
