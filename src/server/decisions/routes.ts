@@ -31,8 +31,9 @@ const PAGE_SIZE = /^(?:[1-9][0-9]{0,2}|[1-4][0-9]{3}|5000)$/;
 const DAYS = /^(?:[1-9][0-9]?|[12][0-9]{2}|3[0-5][0-9]|36[0-5])$/;
 
 const DecisionsQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }),
-  to: z.iso.datetime({ offset: true }),
+  /** The records made from this time on (all kept, when absent) and before `to` (until now, when absent). */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
   /** Records on the page, 1 to 5000 (500 when absent). */
   limit: z.string().regex(PAGE_SIZE, `a number of records from 1 to ${L.listMax}`).optional(),
   /** The `next` of the page before. */
@@ -81,7 +82,10 @@ const decisionRoutes: FastifyPluginAsync<DecisionRouteOptions> = async (app, opt
     },
     async (request) => {
       const { from, to, limit, after } = request.query;
-      const range = { from: Date.parse(from), to: Date.parse(to) };
+      const range = {
+        from: from === undefined ? 0 : Date.parse(from),
+        to: to === undefined ? clock.now() + 1 : Date.parse(to),
+      };
       return store.decisions.list(range, limit === undefined ? L.listDefault : Number(limit), after);
     },
   );
