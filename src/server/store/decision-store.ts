@@ -138,6 +138,7 @@ export function postgresDecisionWriter(pool: pg.Pool): DecisionWriter {
         recordValues(record),
       );
       const rows = recipientValues(record);
+      if (rows.length === 0) return;
       const columns = rows[0]!.map((_, column) => rows.map((row) => row[column]));
       await client.query(POSTGRES_RECIPIENTS, [record.id, ...columns.slice(1)]);
     });

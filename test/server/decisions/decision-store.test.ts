@@ -103,6 +103,11 @@ describe.each(['memory', 'sqlite', 'postgres'] as const)('%s decision records', 
     expect(records[0]!.recipients[2]).not.toHaveProperty('keySource');
   });
 
+  test('a record without recipients is kept too (the routes never make one, the store takes any)', async () => {
+    const stored = await decisions.insert(record(T0, []));
+    expect((await decisions.list(ALL, 10)).records).toEqual([stored]);
+  });
+
   test('records are listed oldest first within the range, a page at a time, resuming after an id', async () => {
     // Inserted out of order: the list orders by time, not by insertion.
     const times = [3, 0, 4, 1, 2, 5].map((n) => T0 + n * 60_000);
