@@ -4,8 +4,8 @@
  * a schema error at its path and at the line and column of the field there (or of the nearest field above it that
  * the text has, when the field is missing).
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { parsePolicy, PolicyError, type PolicyIssue } from '../../core/policy/parse';
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { parsePolicy, PolicyError, type PolicyIssue, type YamlReading } from '../../core/policy/parse';
 import type { Policy } from '../../core/policy/schema';
 import { policyVersion } from '../api/policy';
 
@@ -18,34 +18,31 @@ export interface PolicyProblem {
   column?: number;
 }
 
+/** Problems answered at most: the first ones are what an admin mends first; a text can hold one per line. */
+export const MAX_PROBLEMS = 100;
+
 export type PolicyCheck =
   { valid: true; policy: Policy; version: string; errors: [] } | { valid: false; errors: PolicyProblem[] };
 
-/** The options the policy parser reads YAML with that shape the document and its errors. */
-export const DOCUMENT_OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
-
 export function checkPolicyText(text: string): PolicyCheck {
+  const reading: YamlReading = { lines: new LineCounter() };
   let policy: Policy;
   try {
-    policy = parsePolicy(text, 'yaml');
+    policy = parsePolicy(text, 'yaml', reading);
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
-    return { valid: false, errors: placed(text, error.issues) };
+    return { valid: false, errors: placed(reading, error.issues) };
   }
   return { valid: true, policy, version: policyVersion(policy), errors: [] };
 }
 
-/**
- * The issues with their places. Only an issue with an offset or keys has one, and such an issue comes from text
- * that passed the parser's size and depth guards, so the text is safe to parse again for its positions.
- */
-function placed(text: string, issues: readonly PolicyIssue[]): PolicyProblem[] {
-  const located = issues.some((issue) => issue.offset !== undefined || issue.keys !== undefined);
-  const lines = new LineCounter();
-  const document = located ? parseDocument(text, { ...DOCUMENT_OPTIONS, lineCounter: lines }) : undefined;
-  return issues.map((issue) => {
+/** The first issues with their places: a syntax error's where the parser stopped, a schema error's field's. */
+function placed({ lines, document }: YamlReading, issues: readonly PolicyIssue[]): PolicyProblem[] {
+  const fields = new FieldOffsets();
+  return issues.slice(0, MAX_PROBLEMS).map((issue) => {
     const whole = issue.path === '(document)';
-    const offset = issue.offset ?? (document && issue.keys ? offsetOf(document, issue.keys) : undefined);
+    const offset =
+      issue.offset ?? (document && issue.keys ? fields.offsetOf(document, issue.keys) : undefined);
     const at = offset !== undefined ? lines.linePos(offset) : undefined;
     return {
       message: whole ? `The policy ${issue.message}` : issue.message,
@@ -55,20 +52,42 @@ function placed(text: string, issues: readonly PolicyIssue[]): PolicyProblem[] {
   });
 }
 
-/** Where the field at `keys` starts (its key, in a mapping), or the nearest field above it the document has. */
-function offsetOf(document: Document, keys: readonly PropertyKey[]): number | undefined {
-  let node: unknown = document.contents;
-  let offset = (node as Node | null)?.range?.[0];
-  for (const key of keys) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === key);
-      if (!pair) break;
-      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number' && node.items[key] !== undefined) {
-      node = node.items[key];
-      offset = (node as Node).range?.[0] ?? offset;
-    } else break;
+/**
+ * Where fields start in one document. A mapping's keys are indexed once, on the first issue inside it: a text can
+ * hold a problem in each of thousands of entries of one mapping (labels), and each would otherwise search it.
+ */
+class FieldOffsets {
+  private readonly indexes = new WeakMap<YAMLMap, Map<unknown, Pair>>();
+
+  /** Where the field at `keys` starts (its key, in a mapping), or the nearest field above it the document has. */
+  offsetOf(document: Document, keys: readonly PropertyKey[]): number | undefined {
+    let node: unknown = document.contents;
+    let offset = (node as Node | null)?.range?.[0];
+    for (const key of keys) {
+      if (isMap(node)) {
+        const pair = this.pairs(node).get(key);
+        if (!pair) break;
+        offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number' && node.items[key] !== undefined) {
+        node = node.items[key];
+        offset = (node as Node).range?.[0] ?? offset;
+      } else break;
+    }
+    return offset;
   }
-  return offset;
+
+  private pairs(map: YAMLMap): Map<unknown, Pair> {
+    let index = this.indexes.get(map);
+    if (index === undefined) {
+      index = new Map();
+      // The first of a repeated key, as the parser reports the repeat (uniqueKeys) and keeps the first.
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!index.has(key)) index.set(key, pair as Pair);
+      }
+      this.indexes.set(map, index);
+    }
+    return index;
+  }
 }

@@ -6,10 +6,15 @@ import { isMap, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq 
 import { normalizeDomain } from '../../core/addresses';
 import type { DomainOverride } from '../../core/policy/schema';
 import { NotFoundError } from '../api/errors';
-import { DOCUMENT_OPTIONS } from './check';
 
 /** The fields of an override besides its domain. */
 export type OverrideFields = Omit<DomainOverride, 'domain'>;
+
+/**
+ * The text in force as a document to edit: its keys were checked when it was saved (and `yaml`'s own check is
+ * quadratic in a mapping's size), its errors need no copies of their lines.
+ */
+const DOCUMENT_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
 
 /** `[a, b]` stays written as the admin writes it, not `[ a, b ]`. */
 const WRITE_OPTIONS = { flowCollectionPadding: false } as const;

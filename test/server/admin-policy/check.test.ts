@@ -31,6 +31,17 @@ test('a YAML syntax error is placed at the line and column where the parser stop
   expect(error!.column).toBeGreaterThanOrEqual(1);
 });
 
+test('a key written twice in one mapping is refused at the second, as the YAML parser itself would', () => {
+  const text = shipped.replace(/^escrow:\n/m, 'escrow:\n  enabled: false\n');
+  expect(checkPolicyText(text).errors).toEqual([
+    {
+      message: expect.stringContaining('Map keys must be unique'),
+      line: lineOf(text, 'escrow:\n') + 2,
+      column: 3,
+    },
+  ]);
+});
+
 test('a schema error names its path and the line and column of that field', () => {
   const text = shipped.replace('    requirement: end-to-end', '    requirement: strongest');
   const line = lineOf(text, 'requirement: strongest');
@@ -54,4 +65,32 @@ test('an unknown key is placed at the mapping that holds it; a missing one at th
 test('text over the size cap is refused whole, without parsing it for places', () => {
   const result = checkPolicyText(`# ${'x'.repeat(1024 * 1024)}\n${shipped}`);
   expect(result.errors).toEqual([{ message: expect.stringMatching(/^The policy is over /) }]);
+});
+
+describe('a text at the size cap is checked within a budget of 10 seconds, whatever its shape (an ordinary policy in milliseconds)', () => {
+  const atCap = (line: (i: number) => string) => {
+    const lines: string[] = [];
+    let size = shipped.length + 16;
+    for (let i = 0; size < 1024 * 1024 - 64; i++) {
+      lines.push(line(i));
+      size += lines[lines.length - 1]!.length + 1;
+    }
+    return shipped.replace(/^labels:\n/m, `labels:\n${lines.join('\n')}\n`);
+  };
+  test.each([
+    ['every label valid', (i: number) => `  Label ${i}: confidential`, 0],
+    ['every label naming no classification', (i: number) => `  Label ${i}: Nope`, 100],
+    ['a syntax error at the end', (i: number) => `  Label ${i}: confidential`, 1],
+  ] as const)('%s', (_name, line, problems) => {
+    let text = atCap(line);
+    if (problems === 1) text = `${text}labels2: [unclosed\n`;
+    const started = performance.now();
+    const result = checkPolicyText(text);
+    const elapsed = performance.now() - started;
+    expect(result.errors).toHaveLength(problems);
+    if (problems > 1)
+      expect(result.errors[99]).toMatchObject({ path: 'labels.Label 99', line: expect.any(Number) });
+    expect(elapsed).toBeLessThan(10_000);
+    process.stdout.write(`check of ${text.length} characters, ${_name}: ${Math.round(elapsed)} ms\n`);
+  });
 });
