@@ -22,18 +22,13 @@ import {
   type MessageAction,
   type Protection,
   type TransportVerdict,
+  protectionTitle,
 } from '../../src/core/vocabulary';
 import { ACTION_NAMES } from '../../src/admin/pages/policy-wire';
-import { protectionTitle } from '../../src/core/vocabulary';
-import { issueApiToken } from '../../src/server/auth/api-tokens';
-import { openSqliteStore } from '../../src/server/store/sqlite';
-import { launchChromium } from '../helpers/chromium';
 import { DEFAULT_POLICY_FILE } from '../helpers/policy';
-import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 import { ROOT } from '../outlook/built-addin';
-import { buildService, startServe, type ServeProcess } from '../outlook/sendguard-serve';
-import { buildConsole } from './built-console';
-import { openTab, signInByKeyboard, tableCells } from './console-page';
+import { callApi, openConsole, startConsoleService, type ConsoleService } from './pages-serve';
+import { tableCells } from './console-page';
 
 const ARTIFACTS = join(ROOT, 'artifacts', 'issue21');
 const RUNNING_TEXT = readFileSync(DEFAULT_POLICY_FILE, 'utf8');
@@ -194,9 +189,7 @@ function expectedTables(sent: Sent[], running: Policy, edited: Policy) {
   };
 }
 
-let service: ServeProcess;
-let adminToken: string;
-let senderToken: string;
+let consoleService: ConsoleService;
 let page: Page;
 const SENT = messages();
 const running = parsePolicy(RUNNING_TEXT);
@@ -204,39 +197,22 @@ const edited = parsePolicy(EDITED_TEXT);
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  buildService();
-  buildConsole();
-  // As an admin deploys it: the tokens issued into the service's store before it starts.
-  const dataDir = scratchDir('policy-preview');
-  const store = openSqliteStore(dataDir);
-  [{ token: adminToken }, { token: senderToken }] = await Promise.all([
-    issueApiToken(store.tokens, { name: 'Console admin', role: 'admin' }),
-    issueApiToken(store.tokens, { name: 'Reporting sender', role: 'sender' }),
-  ]).finally(() => store.close());
-  service = await startServe(() => ({
-    listen: { host: '127.0.0.1', port: 0 },
-    dataDir,
-    policyFile: DEFAULT_POLICY_FILE,
-    auth: { apiTokens: true, devNoAuth: false },
-    tls: { enabled: false },
-    logLevel: 'warn',
-  }));
-  stopAtFileEnd(service.stop);
+  consoleService = await startConsoleService();
   for (const [n, message] of SENT.entries()) {
-    const answer = await fetch(`${service.base}/api/v1/decisions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${senderToken}` },
-      body: JSON.stringify(report(message, n, running)),
-    });
-    if (answer.status !== 204) throw new Error(`reporting: HTTP ${answer.status}: ${await answer.text()}`);
+    const { senderToken } = consoleService;
+    const answer = await callApi(consoleService, senderToken, '/decisions', report(message, n, running));
+    if (answer.status !== 204)
+      throw new Error(`reporting: HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
-  const context = await launchChromium({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-  stopAtFileEnd(() => context.close());
-  page = await context.newPage();
-  await page.goto(`${service.base}/admin/`);
-  await signInByKeyboard(page, adminToken);
-  await openTab(page, 'Policy');
+  page = await openConsole(consoleService, 'Policy');
 }, 600_000);
+
+/** GET /api/v1/policy as a sender's client asks it. */
+const servedPolicy = async () =>
+  (await callApi(consoleService, consoleService.senderToken, '/policy')).body as {
+    version: string;
+    policy: Policy;
+  };
 
 test('the edit is a real one: it changes how some reported messages would go', () => {
   expect(EDITED_TEXT).not.toBe(RUNNING_TEXT);
@@ -282,18 +258,12 @@ test("Preview shows the figures of the test's own replay of every reported messa
 });
 
 test('Save makes the edited text the policy every client gets', async () => {
-  const before = await (
-    await fetch(`${service.base}/api/v1/policy`, { headers: { authorization: `Bearer ${senderToken}` } })
-  ).json();
+  const before = await servedPolicy();
   await page.getByLabel('Note for the history').fill('Normal mail over TLS; confidential over verified TLS');
   await page.getByRole('button', { name: 'Save policy' }).click();
   const saved = await page.getByText(/^The policy was saved as version (\S+)\./).textContent();
   const version = /version (\S+)\./.exec(saved ?? '')![1]!;
-  const served = await fetch(`${service.base}/api/v1/policy`, {
-    headers: { authorization: `Bearer ${senderToken}` },
-  });
-  expect(served.status).toBe(200);
-  const body = (await served.json()) as { version: string; policy: Policy };
+  const body = await servedPolicy();
   expect(body.version).toBe(version);
   expect(body.version).not.toBe(before.version);
   expect(body.policy.classifications.find((c) => c.name === 'confidential')?.requirement).toBe(

@@ -44,6 +44,8 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
   scroll: { overflowX: 'auto' },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+  // Ids, fingerprints and browser names have no spaces: they wrap anywhere rather than run into the next column.
+  cell: { overflowWrap: 'anywhere' },
 });
 
 /** The table's rows as its CSV file holds them. */
@@ -75,7 +77,7 @@ export function RowsTable<Row>(props: RowsTableProps<Row>): JSX.Element {
             {rows.map((row, index) => (
               <TableRow key={rowKey(row, index)}>
                 {columns.map((column) => (
-                  <TableCell key={column.name}>
+                  <TableCell key={column.name} className={styles.cell}>
                     {column.render ? column.render(row) : String(column.value(row) ?? '')}
                   </TableCell>
                 ))}
