@@ -1,0 +1,89 @@
+/**
+ * A preview is refused, naming the days it covered, once it would replay more records than its cap or run past its
+ * time budget; pages are read one after another, each resuming after the last.
+ */
+import type { DecisionRecord } from '../../../src/core/decisions/record';
+import { previewPolicy } from '../../../src/server/admin-policy/preview';
+import type { DecisionPage, TimeRange } from '../../../src/server/store/decision-store';
+import { ManualClock } from '../../helpers/clock';
+import { defaultPolicy } from '../../helpers/policy';
+
+const record = (id: string): DecisionRecord => ({
+  id,
+  at: '2026-12-07T10:00:00.000Z',
+  policyVersion: 'v',
+  host: 'outlook',
+  sender: 'ana@example.gov',
+  pseudonymous: false,
+  classification: 'confidential',
+  action: 'tag',
+  outcome: 'tagged',
+  passcodeSet: false,
+  recipients: [
+    {
+      address: `b${id}@partner.example`,
+      domain: 'partner.example',
+      internal: false,
+      transport: 'encrypted',
+      key: 'none',
+      protection: 'tls',
+    },
+  ],
+});
+
+/** Ten records in pages of the size asked, each page taking `msPerPage` of the clock. */
+function tenRecords(clock: ManualClock, msPerPage = 0) {
+  const asked: Array<{ range: TimeRange; after?: string }> = [];
+  const all = Array.from({ length: 10 }, (_, i) => record(String(i).padStart(2, '0')));
+  return {
+    asked,
+    async list(range: TimeRange, limit: number, after?: string): Promise<DecisionPage> {
+      asked.push({ range, ...(after !== undefined ? { after } : {}) });
+      clock.advance(msPerPage);
+      const start = after === undefined ? 0 : all.findIndex((r) => r.id === after) + 1;
+      const records = all.slice(start, start + limit);
+      return start + limit < all.length ? { records, next: records.at(-1)!.id } : { records };
+    },
+  };
+}
+
+test('every page is read, resuming after the last, over the days asked', async () => {
+  const clock = new ManualClock(Date.parse('2026-12-07T12:00:00.000Z'));
+  const decisions = tenRecords(clock);
+  const figures = await previewPolicy(defaultPolicy(), defaultPolicy(), 7, {
+    decisions,
+    clock,
+    limits: { page: 4 },
+  });
+  expect(figures).toMatchObject({
+    from: '2026-11-30T12:00:00.000Z',
+    to: '2026-12-07T12:00:00.000Z',
+    messages: 10,
+  });
+  expect(decisions.asked.map((a) => a.after)).toEqual([undefined, '03', '07']);
+});
+
+test('more records than the cap: refused, naming the days', async () => {
+  const clock = new ManualClock(Date.now());
+  const refused = previewPolicy(defaultPolicy(), defaultPolicy(), 30, {
+    decisions: tenRecords(clock),
+    clock,
+    limits: { page: 4, maxRecords: 6 },
+  });
+  await expect(refused).rejects.toMatchObject({
+    code: 'PREVIEW_TOO_LARGE',
+    message: 'the last 30 days hold more than 6 records: preview fewer days',
+  });
+});
+
+test('past the time budget: refused, and no further page is read', async () => {
+  const clock = new ManualClock(Date.now());
+  const decisions = tenRecords(clock, 600);
+  const refused = previewPolicy(defaultPolicy(), defaultPolicy(), 30, {
+    decisions,
+    clock,
+    limits: { page: 4, budgetMs: 1000 },
+  });
+  await expect(refused).rejects.toMatchObject({ code: 'PREVIEW_TOO_LARGE' });
+  expect(decisions.asked).toHaveLength(2);
+});
