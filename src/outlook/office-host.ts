@@ -17,10 +17,14 @@ const NOTICE_ICON = 'Icon.16x16';
 
 type ComposeItem = Office.MessageCompose;
 
-/** Dark when the host's body background is dark (relative luminance under one half). */
+/**
+ * Dark when the host's body background is dark (relative luminance under one half); where the host gives no theme
+ * (some Outlook clients have no `officeTheme`), the system's colour scheme.
+ */
 export function themeOf(office: typeof Office): HostTheme {
   const hex = office.context.officeTheme?.bodyBackgroundColor?.replace('#', '');
-  if (!hex || !/^[0-9a-f]{6}$/i.test(hex)) return 'light';
+  if (!hex || !/^[0-9a-f]{6}$/i.test(hex))
+    return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b! < 0.5 ? 'dark' : 'light';
 }

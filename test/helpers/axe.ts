@@ -92,6 +92,8 @@ export interface FocusStop {
   role: string;
   /** The accessible name Chromium computes (empty when it has none). */
   name: string;
+  /** Its accessible description (aria-describedby, a field's hint), empty when none. */
+  description: string;
   /** A short description to find it by in a failure: tag, id, test id, text. */
   element: string;
   /**
@@ -179,16 +181,19 @@ function tabbableControls(): Element[] {
   });
 }
 
-/** Chromium's role and name for the page's focused element, from its accessibility tree. */
-async function focusedRoleAndName(cdp: CDPSession): Promise<{ role: string; name: string }> {
+/** Chromium's role, name and description for the page's focused element, from its accessibility tree. */
+async function focusedRoleAndName(
+  cdp: CDPSession,
+): Promise<{ role: string; name: string; description: string }> {
   const { result } = await cdp.send('Runtime.evaluate', { expression: 'document.activeElement' });
-  if (!result.objectId) return { role: '', name: '' };
+  if (!result.objectId) return { role: '', name: '', description: '' };
   const { nodes } = await cdp.send('Accessibility.getPartialAXTree', {
     objectId: result.objectId,
     fetchRelatives: false,
   });
   const node = nodes[0];
-  return { role: String(node?.role?.value ?? ''), name: String(node?.name?.value ?? '').trim() };
+  const text = (value: { value?: unknown } | undefined) => String(value?.value ?? '').trim();
+  return { role: text(node?.role), name: text(node?.name), description: text(node?.description) };
 }
 
 /** What the walk calls in the page, installed once as `window.sendguardA11y`. */
@@ -233,7 +238,7 @@ async function startBefore(page: Page, within: string | undefined): Promise<void
 
 /**
  * Presses Tab from the top of the page (or of `within`, say an open dialog that traps focus) until focus comes
- * back to the first stop or leaves the page, at most `maxStops` times, and records each stop. The page's state is
+ * back to the first stop or leaves the page (or `within`), at most `maxStops` times, and records each stop. The page's state is
  * what the caller set up (a menu open, a dialog shown); the walk ends with focus before the first control again, so
  * that the caller's next Tab reaches it. A stop's focus indicator is judged by comparing its look
  * while focused with its look once the next Tab has moved focus on.
@@ -258,24 +263,27 @@ export async function tabWalk(
       await page.keyboard.press('Tab');
       const focused = await page.evaluateHandle(() => document.activeElement);
       const [atEnd, previousLook] = await page.evaluate(
-        ([element, first, previous]) => [
-          !element || element === document.body || element === first,
-          previous?.isConnected ? sendguardA11y.look(previous as Element) : undefined,
-        ],
-        [focused, reached[0], reached.at(-1)] as const,
+        ([element, first, previous, within]) => {
+          const root = within ? document.querySelector(within) : document.body;
+          return [
+            !element || element === document.body || element === first || !root?.contains(element as Element),
+            previous?.isConnected ? sendguardA11y.look(previous as Element) : undefined,
+          ];
+        },
+        [focused, reached[0], reached.at(-1), options.within] as const,
       );
       const previous = stops.at(-1);
       if (previous)
         previous.focusIndicator = previousLook === undefined ? undefined : previousLook !== focusedLook;
       if (atEnd) break;
       reached.push(focused);
-      const { role, name } = await focusedRoleAndName(cdp);
+      const { role, name, description } = await focusedRoleAndName(cdp);
       const [element, look] = await page.evaluate(
         (target) => [sendguardA11y.describe(target as Element), sendguardA11y.look(target as Element)],
         focused,
       );
       focusedLook = look;
-      stops.push({ role, name, element, focusIndicator: undefined });
+      stops.push({ role, name, description, element, focusIndicator: undefined });
     }
     const unreached = await page.evaluate(
       ([all, ...seen]) =>
@@ -315,6 +323,25 @@ export async function expectKeyboardWalk(
   if (walk.stops.length === 0) problems.push('Tab reaches nothing in the page');
   if (problems.length > 0) throw new Error(`${label}, keyboard walk:\n  ${problems.join('\n  ')}`);
   return walk;
+}
+
+/**
+ * Moves focus with Tab alone to the first stop whose line (`role "name"`) matches `target` (or that `target`
+ * accepts), as a keyboard user gets there from the top of the page (or of `within`); fails naming the stops when
+ * none matches.
+ */
+export async function tabTo(
+  page: Page,
+  target: RegExp | ((stop: FocusStop) => boolean),
+  options: { within?: string } = {},
+): Promise<FocusStop> {
+  const matches = target instanceof RegExp ? (stop: FocusStop) => target.test(stopLine(stop)) : target;
+  const { stops } = await tabWalk(page, options);
+  const index = stops.findIndex(matches);
+  if (index < 0)
+    throw new Error(`Tab reaches no ${String(target)}; it reaches:\n  ${stops.map(stopLine).join('\n  ')}`);
+  for (let press = 0; press <= index; press++) await page.keyboard.press('Tab');
+  return stops[index]!;
 }
 
 /** A stop's line for a report: role and name. */

@@ -61,6 +61,7 @@ export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowP
   const styles = useStyles();
   const [open, setOpen] = useState(false);
   const whyId = useId();
+  const whoId = useId();
   const badge = badgeFor(recipient);
   const name = recipient.displayName ? `${recipient.displayName} <${recipient.address}>` : recipient.address;
   // The proof beside the protection: what the recipient will be asked for.
@@ -68,7 +69,9 @@ export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowP
   return (
     <li className={styles.row} aria-label={`${name}: ${badge.label}${proof ? `, ${proof}` : ''}`}>
       <div className={styles.head}>
-        <Text className={styles.who}>{name}</Text>
+        <Text id={whoId} className={styles.who}>
+          {name}
+        </Text>
         <Caption1>{recipient.fields.map((f) => f.toUpperCase()).join(', ')}</Caption1>
         <Badge appearance="tint" color={badge.tone} data-protection={recipient.protection}>
           {badge.label}
@@ -81,6 +84,8 @@ export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowP
           size="small"
           aria-expanded={open}
           aria-controls={whyId}
+          // Each row has its "Why?": the recipient it explains, for one who moves from button to button.
+          aria-describedby={whoId}
           onClick={() => setOpen(!open)}
         >
           {open ? 'Hide why' : 'Why?'}
