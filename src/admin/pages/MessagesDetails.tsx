@@ -5,11 +5,10 @@
  */
 import { Button, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { AdminApi } from '../api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { MessagesAudit } from './MessagesAudit';
 import { MessagesExpiry } from './MessagesExpiry';
-import { stillOpen, type AdminMessage } from './messages-wire';
+import { stillOpen, type AdminMessage, type MessagePartProps } from './messages-wire';
 import { RowsTable, type RowsColumn } from './RowsTable';
 import { shownTime } from './when';
 
@@ -37,12 +36,7 @@ const useStyles = makeStyles({
   },
 });
 
-export function MessagesDetails(props: {
-  api: AdminApi;
-  message: AdminMessage;
-  /** Told what was done, after each change; reads the list again. */
-  onChanged: (text: string) => Promise<void>;
-}): JSX.Element {
+export function MessagesDetails(props: MessagePartProps): JSX.Element {
   const { api, message, onChanged } = props;
   const styles = useStyles();
   const [revoking, setRevoking] = useState<Revoking>();

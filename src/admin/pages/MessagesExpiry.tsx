@@ -5,8 +5,7 @@
  */
 import { Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { AdminApi } from '../api';
-import type { AdminMessage } from './messages-wire';
+import type { MessagePartProps } from './messages-wire';
 import { AdminApiError } from '../api';
 import { failureText } from './failure-text';
 import { ActionForm } from './PageParts';
@@ -22,11 +21,7 @@ export function expiryOn(day: string, expiresAt: string): string {
   return `${day}${expiresAt.slice(10)}`;
 }
 
-export function MessagesExpiry(props: {
-  api: AdminApi;
-  message: AdminMessage;
-  onChanged: (text: string) => Promise<void>;
-}): JSX.Element {
+export function MessagesExpiry(props: MessagePartProps): JSX.Element {
   const { api, message, onChanged } = props;
   const styles = useStyles();
   const [day, setDay] = useState(message.expiresAt.slice(0, 10));
