@@ -29,7 +29,7 @@ module.exports = ({ common, outputRoot, env, precompress }) => {
         scriptLoading: 'defer',
         templateContent: `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sendguard admin</title></head><body><div id="root"></div></body></html>`,
+<title>Sendguard admin</title></head><body style="margin:0"><div id="root"></div></body></html>`,
       }),
       precompress(),
     ],

@@ -11,6 +11,7 @@ import type { AdminApi } from '../api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { failureText } from './failure-text';
 import { OutcomeBar, type Outcome } from './PageParts';
+import { useAction } from './use-action';
 
 /** What `trustTransport` may vouch for. */
 const TRUSTED = POLICY_WORDS.trustedTransports;
@@ -43,8 +44,11 @@ export interface DomainsOverrideProps {
   api: AdminApi;
   domain: string;
   override: DomainOverride | undefined;
-  /** Told after a change was saved, to read the domain again. */
-  onChanged: () => void;
+  /**
+   * Told after a change was saved, with what to say about it: the domain is then read again and this form made
+   * anew from the override read, so the sentence is the caller's to keep.
+   */
+  onChanged: (saved: Outcome) => void;
 }
 
 export function DomainsOverride({ api, domain, override, onChanged }: DomainsOverrideProps): JSX.Element {
@@ -52,42 +56,32 @@ export function DomainsOverride({ api, domain, override, onChanged }: DomainsOve
   const [trust, setTrust] = useState<Trusted | ''>(override?.trustTransport ?? '');
   const [requirement, setRequirement] = useState<Requirement | ''>(override?.requirement ?? '');
   const [note, setNote] = useState(override?.note ?? '');
-  const [outcome, setOutcome] = useState<Outcome>();
   const [removing, setRemoving] = useState(false);
-  const [working, setWorking] = useState(false);
   const path = `/admin/overrides/${encodeURIComponent(domain)}`;
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setWorking(true);
-    setOutcome(undefined);
-    try {
+  const save = useAction(
+    async () => {
       const body = {
         note: note.trim(),
         ...(trust ? { trustTransport: trust } : {}),
         ...(requirement ? { requirement } : {}),
       };
-      const { version } = await api.send<{ version: string }>('PUT', path, body);
-      setOutcome({ ok: true, text: `Override for ${domain} saved as policy version ${version}.` });
-      onChanged();
-    } catch (error) {
-      setOutcome({ ok: false, text: failureText(`save the override for ${domain}`, error) });
-    } finally {
-      setWorking(false);
-    }
+      await api.send('PUT', path, body);
+      onChanged({ ok: true, text: `Override for ${domain} saved: the new policy is in force.` });
+    },
+    (error) => failureText(`save the override for ${domain}`, error),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save.start();
   };
   const remove = async () => {
-    const { version } = await api.send<{ version: string }>('DELETE', path);
-    setOutcome({ ok: true, text: `Override for ${domain} removed in policy version ${version}.` });
-    onChanged();
+    await api.send('DELETE', path);
+    onChanged({ ok: true, text: `Override for ${domain} removed: the new policy is in force.` });
   };
 
   return (
-    <form
-      className={styles.form}
-      onSubmit={(event) => void save(event)}
-      aria-label={`Override for ${domain}`}
-    >
+    <form className={styles.form} onSubmit={submit} aria-label={`Override for ${domain}`}>
       <Text as="p">{overrideText(override)}</Text>
       <Field
         label="Count its route as"
@@ -127,12 +121,12 @@ export function DomainsOverride({ api, domain, override, onChanged }: DomainsOve
         />
       </Field>
       <div className={styles.buttons}>
-        <Button appearance="primary" type="submit" disabled={working || note.trim() === ''}>
-          {working ? 'Saving…' : override ? 'Save override' : 'Set override'}
+        <Button appearance="primary" type="submit" disabled={save.working || note.trim() === ''}>
+          {save.working ? 'Saving…' : override ? 'Save override' : 'Set override'}
         </Button>
         {override ? <Button onClick={() => setRemoving(true)}>Remove override</Button> : null}
       </div>
-      <OutcomeBar outcome={outcome} />
+      <OutcomeBar outcome={save.failure ? { ok: false, text: save.failure } : undefined} />
       {removing ? (
         <ConfirmDialog
           title={`Remove the override for ${domain}?`}

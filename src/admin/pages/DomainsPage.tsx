@@ -11,7 +11,7 @@ import type { AdminApi } from '../api';
 import type { PageProps } from '../shell/page';
 import { DomainsOverride } from './DomainsOverride';
 import { DomainsReport } from './DomainsReport';
-import { LoadedView, Section } from './PageParts';
+import { LoadedView, OutcomeBar, Section, type Outcome } from './PageParts';
 import { useLoaded } from './use-loaded';
 import { shownTime } from './when';
 
@@ -23,7 +23,8 @@ export interface AdminDomain {
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXL },
-  lookup: { display: 'flex', alignItems: 'end', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  lookup: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  domain: { minWidth: '22rem' },
 });
 
 export function lastChangeText(change: AdminDomain['lastChange']): string {
@@ -35,6 +36,7 @@ export function lastChangeText(change: AdminDomain['lastChange']): string {
 /** One looked-up domain; a new lookup mounts a new one (keyed by the domain). */
 function DomainView({ api, domain }: { api: AdminApi; domain: string }): JSX.Element {
   const answer = useLoaded(() => api.get<AdminDomain>(`/admin/domains/${encodeURIComponent(domain)}`));
+  const [saved, setSaved] = useState<Outcome>();
   return (
     <LoadedView loaded={answer} what={`the report for ${domain}`}>
       {({ report, lastChange, override }) => (
@@ -46,13 +48,17 @@ function DomainView({ api, domain }: { api: AdminApi; domain: string }): JSX.Ele
             <Text as="p">{lastChangeText(lastChange)}</Text>
           </Section>
           <Section title="Override" id="domain-override">
+            <OutcomeBar outcome={saved} />
             <DomainsOverride
               // A new override read from the service starts the form afresh from it.
               key={JSON.stringify(override ?? null)}
               api={api}
               domain={report.domain}
               override={override}
-              onChanged={() => void answer.reload()}
+              onChanged={(outcome) => {
+                setSaved(outcome);
+                void answer.reload();
+              }}
             />
           </Section>
         </>
@@ -75,7 +81,12 @@ export default function DomainsPage({ api }: PageProps): JSX.Element {
     <div className={styles.page}>
       <form className={styles.lookup} onSubmit={lookUp} role="search" aria-label="Look up a domain">
         <Field label="Domain or address" hint="e.g. example.org or ana@example.org">
-          <Input value={typed} onChange={(_, data) => setTyped(data.value)} spellCheck={false} />
+          <Input
+            className={styles.domain}
+            value={typed}
+            onChange={(_, data) => setTyped(data.value)}
+            spellCheck={false}
+          />
         </Field>
         <Button appearance="primary" type="submit" disabled={typed.trim() === ''}>
           Look up

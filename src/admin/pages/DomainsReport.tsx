@@ -44,6 +44,9 @@ const useStyles = makeStyles({
   verdict: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   scroll: { overflowX: 'auto' },
   list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL },
+  mx: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  // Cipher names and reasons are long words: they wrap inside their column rather than run into the next.
+  cell: { overflowWrap: 'anywhere' },
 });
 
 export function VerdictBadge({ verdict }: { verdict: TransportVerdict }): JSX.Element {
@@ -57,7 +60,7 @@ export function VerdictBadge({ verdict }: { verdict: TransportVerdict }): JSX.El
 function MxEvidence({ mx }: { mx: MxView }): JSX.Element {
   const styles = useStyles();
   return (
-    <section aria-label={mx.title}>
+    <section aria-label={mx.title} className={styles.mx}>
       <Subtitle2 as="h4">{mx.title}</Subtitle2>
       <Text as="p">{mx.dane}</Text>
       {mx.addressError ? <Text as="p">Its addresses could not be had: {mx.addressError}</Text> : null}
@@ -74,7 +77,9 @@ function MxEvidence({ mx }: { mx: MxView }): JSX.Element {
             {mx.addresses.map((row) => (
               <TableRow key={row.address}>
                 {ADDRESS_COLUMNS.map(([key]) => (
-                  <TableCell key={key}>{row[key]}</TableCell>
+                  <TableCell key={key} className={styles.cell}>
+                    {row[key]}
+                  </TableCell>
                 ))}
               </TableRow>
             ))}

@@ -37,40 +37,52 @@ const VERDICT_COLOURS: Readonly<Record<TransportVerdict, string>> = {
   unknown: DataVizPalette.disabled,
 };
 
-const stack = (protections: readonly ChartedProtection[], values: (p: ChartedProtection) => number) =>
-  protections.map((protection) => ({
-    legend: protectionLegend(protection),
-    data: values(protection),
-    color: PROTECTION_COLOURS[protection],
-  }));
+/** One bar: its label on the axis, the longer label its callout shows, and the recipients per protection. */
+interface StackedBar {
+  x: string;
+  callout?: string;
+  counts: Partial<Record<ChartedProtection, number>>;
+}
+
+function StackedRecipients(props: {
+  title: string;
+  bars: readonly StackedBar[];
+  protections: readonly ChartedProtection[];
+}): JSX.Element {
+  return (
+    <VerticalStackedBarChart
+      chartTitle={props.title}
+      height={300}
+      yAxisTitle="Recipients"
+      data={props.bars.map((bar) => ({
+        xAxisPoint: bar.x,
+        ...(bar.callout ? { xAxisCalloutData: bar.callout } : {}),
+        chartData: props.protections.map((protection) => ({
+          legend: protectionLegend(protection),
+          data: bar.counts[protection] ?? 0,
+          color: PROTECTION_COLOURS[protection],
+        })),
+      }))}
+    />
+  );
+}
 
 export function DaysChart({ days }: { days: readonly OverviewDay[] }): JSX.Element {
   return (
-    <VerticalStackedBarChart
-      chartTitle="Recipients per day by protection"
-      height={300}
-      yAxisTitle="Recipients"
-      data={days.map((day) => ({
-        xAxisPoint: day.day.slice(5),
-        xAxisCalloutData: day.day,
-        chartData: stack(CHARTED_PROTECTIONS, (protection) => day[protection]),
-      }))}
+    <StackedRecipients
+      title="Recipients per day by protection"
+      protections={CHARTED_PROTECTIONS}
+      bars={days.map((day) => ({ x: day.day.slice(5), callout: day.day, counts: day }))}
     />
   );
 }
 
 export function ExposureChart({ domains }: { domains: readonly DomainExposure[] }): JSX.Element {
   return (
-    <VerticalStackedBarChart
-      chartTitle="Recipients blocked or sent by secure pickup, per domain"
-      height={300}
-      yAxisTitle="Recipients"
-      data={domains.map((row) => ({
-        xAxisPoint: row.domain,
-        chartData: stack(['blocked', 'escrow'], (protection) =>
-          protection === 'blocked' ? row.blocked : row.escrow,
-        ),
-      }))}
+    <StackedRecipients
+      title="Recipients blocked or sent by secure pickup, per domain"
+      protections={['blocked', 'escrow']}
+      bars={domains.map((row) => ({ x: row.domain, counts: row }))}
     />
   );
 }

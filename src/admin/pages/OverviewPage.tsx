@@ -1,6 +1,6 @@
 /**
  * Overview: how mail left over the last days, from the decision records (`GET /admin/overview?days=`). Each
- * picture has its numbers beside it as a table, with the table's rows as a CSV download.
+ * picture has its numbers below it as a table, with the table's rows as a CSV download.
  */
 import { Field, Select, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState, type ReactNode } from 'react';
@@ -9,7 +9,7 @@ import type { PageProps } from '../shell/page';
 import { CoverageChart, DaysChart, ExposureChart, ShareChart } from './OverviewCharts';
 import { coverageColumns, dayColumns, exposureColumns, hasMessages, shareColumns } from './OverviewTables';
 import { LoadedView, Section } from './PageParts';
-import { RowsTable } from './RowsTable';
+import { RowsTable, type RowsTableProps } from './RowsTable';
 import { useLoaded } from './use-loaded';
 import { shownTime } from './when';
 
@@ -19,95 +19,96 @@ const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXL },
   // The picture above its numbers, each the page's full width: the day table has eight columns.
   figure: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
-  chart: { minWidth: 0, maxWidth: '60rem' },
+  chart: {
+    minWidth: 0,
+    maxWidth: '60rem',
+    // The charts' bars and arcs take focus (arrow keys move between them) but draw no ring of their own.
+    '& [tabindex]:focus-visible': {
+      outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
+    },
+  },
   period: { maxWidth: '16rem' },
 });
 
-function Figure({ chart, table }: { chart: ReactNode; table: ReactNode }): JSX.Element {
+/** A titled section: the picture (absent when there is nothing to draw), then its numbers with their CSV. */
+function Figure<Row>(props: {
+  title: string;
+  id: string;
+  chart: ReactNode;
+  table: RowsTableProps<Row>;
+}): JSX.Element {
   const styles = useStyles();
   return (
-    <div className={styles.figure}>
-      <div className={styles.chart}>{chart}</div>
-      {table}
-    </div>
+    <Section title={props.title} id={props.id}>
+      <div className={styles.figure}>
+        {props.chart ? <div className={styles.chart}>{props.chart}</div> : null}
+        <RowsTable {...props.table} />
+      </div>
+    </Section>
   );
 }
 
 function OverviewFigures({ overview, days }: { overview: DecisionOverview; days: number }): JSX.Element {
-  const coverage = [overview.keyCoverage];
-  const none = hasMessages(overview) ? null : (
-    <Text>No send checks were recorded in the last {days} days.</Text>
-  );
+  const { topDomains, transportShare, keyCoverage } = overview;
+  const file = (what: string) => `sendguard-${what}-${days}d.csv`;
   return (
     <>
       <Text>
         From {shownTime(overview.from)} to {shownTime(overview.to)}.
       </Text>
-      {none}
-      <Section title="Protections per day" id="overview-days">
-        <Figure
-          chart={<DaysChart days={overview.days} />}
-          table={
-            <RowsTable
-              caption="Recipients per day by protection"
-              columns={dayColumns}
-              rows={overview.days}
-              rowKey={(day) => day.day}
-              fileName={`sendguard-protections-per-day-${days}d.csv`}
-              empty="No days in this period."
-            />
-          }
-        />
-      </Section>
-      <Section title="Domains blocked or sent by secure pickup most" id="overview-domains">
-        <Figure
-          chart={overview.topDomains.length ? <ExposureChart domains={overview.topDomains} /> : null}
-          table={
-            <RowsTable
-              caption="Domains blocked or sent by secure pickup most"
-              columns={exposureColumns}
-              rows={overview.topDomains}
-              rowKey={(row) => row.domain}
-              fileName={`sendguard-blocked-and-pickup-domains-${days}d.csv`}
-              empty="No recipient was blocked or sent by secure pickup in this period."
-            />
-          }
-        />
-      </Section>
-      <Section title="Recipient domains by transport verdict" id="overview-transport">
-        <Figure
-          chart={
-            overview.transportShare.some((row) => row.domains > 0) ? (
-              <ShareChart share={overview.transportShare} />
-            ) : null
-          }
-          table={
-            <RowsTable
-              caption="Recipient domains by their latest transport verdict"
-              columns={shareColumns}
-              rows={overview.transportShare}
-              rowKey={(row) => row.verdict}
-              fileName={`sendguard-transport-verdicts-${days}d.csv`}
-              empty="No external recipient domain in this period."
-            />
-          }
-        />
-      </Section>
-      <Section title="Key coverage" id="overview-keys">
-        <Figure
-          chart={overview.keyCoverage.total > 0 ? <CoverageChart coverage={overview.keyCoverage} /> : null}
-          table={
-            <RowsTable
-              caption="External recipients with a valid OpenPGP key"
-              columns={coverageColumns}
-              rows={coverage}
-              rowKey={() => 'coverage'}
-              fileName={`sendguard-key-coverage-${days}d.csv`}
-              empty="No external recipient in this period."
-            />
-          }
-        />
-      </Section>
+      {hasMessages(overview) ? null : <Text>No send checks were recorded in the last {days} days.</Text>}
+      <Figure
+        title="Protections per day"
+        id="overview-days"
+        chart={<DaysChart days={overview.days} />}
+        table={{
+          caption: 'Recipients per day by protection',
+          columns: dayColumns,
+          rows: overview.days,
+          rowKey: (day) => day.day,
+          fileName: file('protections-per-day'),
+          empty: 'No days in this period.',
+        }}
+      />
+      <Figure
+        title="Domains blocked or sent by secure pickup most"
+        id="overview-domains"
+        chart={topDomains.length ? <ExposureChart domains={topDomains} /> : null}
+        table={{
+          caption: 'Domains blocked or sent by secure pickup most',
+          columns: exposureColumns,
+          rows: topDomains,
+          rowKey: (row) => row.domain,
+          fileName: file('blocked-and-pickup-domains'),
+          empty: 'No recipient was blocked or sent by secure pickup in this period.',
+        }}
+      />
+      <Figure
+        title="Recipient domains by transport verdict"
+        id="overview-transport"
+        chart={transportShare.some((row) => row.domains > 0) ? <ShareChart share={transportShare} /> : null}
+        table={{
+          caption: 'Recipient domains by their latest transport verdict',
+          columns: shareColumns,
+          rows: transportShare,
+          rowKey: (row) => row.verdict,
+          fileName: file('transport-verdicts'),
+          empty: 'No external recipient domain in this period.',
+        }}
+      />
+      <Figure
+        title="Key coverage"
+        id="overview-keys"
+        chart={keyCoverage.total > 0 ? <CoverageChart coverage={keyCoverage} /> : null}
+        table={{
+          caption: 'External recipients with a valid OpenPGP key',
+          columns: coverageColumns,
+          rows: [keyCoverage],
+          rowKey: () => 'coverage',
+          fileName: file('key-coverage'),
+          empty: 'No external recipient in this period.',
+        }}
+      />
     </>
   );
 }

@@ -15,11 +15,12 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { CopyRegular } from '@fluentui/react-icons';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { AdminApi } from '../api';
 import { failureText } from './failure-text';
-import { OutcomeBar, Section, type Outcome } from './PageParts';
+import { ActionForm, OutcomeBar, Section, type Outcome } from './PageParts';
 import type { TokenInfo } from './TokensPage';
+import { useAction } from './use-action';
 
 type Issued = TokenInfo & { token: string };
 
@@ -72,28 +73,20 @@ export function TokensIssue({ api, onIssued }: { api: AdminApi; onIssued: () => 
   const [role, setRole] = useState<'sender' | 'admin'>('sender');
   const [owner, setOwner] = useState('');
   const [issued, setIssued] = useState<Issued>();
-  const [outcome, setOutcome] = useState<Outcome>();
-  const [working, setWorking] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setWorking(true);
-    setOutcome(undefined);
-    try {
+  const { working, failure, start } = useAction(
+    async () => {
       const body = { name: name.trim(), role, ...(owner.trim() ? { owner: owner.trim() } : {}) };
       setIssued(await api.send<Issued>('POST', '/admin/tokens', body));
       setName('');
       setOwner('');
       onIssued();
-    } catch (error) {
-      setOutcome({ ok: false, text: failureText('issue the token', error) });
-    } finally {
-      setWorking(false);
-    }
-  };
+    },
+    (error) => failureText('issue the token', error),
+  );
   return (
     <Section title="Issue a token" id="tokens-issue">
       {issued ? <IssuedSecret issued={issued} onDone={() => setIssued(undefined)} /> : null}
-      <form className={styles.form} onSubmit={(event) => void submit(event)}>
+      <ActionForm className={styles.form} onSubmit={start}>
         <Field label="Name" hint="What the token is for, e.g. “Outlook rollout, finance”." required>
           <Input value={name} onChange={(_, data) => setName(data.value)} maxLength={100} />
         </Field>
@@ -118,8 +111,8 @@ export function TokensIssue({ api, onIssued }: { api: AdminApi; onIssued: () => 
             {working ? 'Issuing…' : 'Issue token'}
           </Button>
         </div>
-        <OutcomeBar outcome={outcome} />
-      </form>
+        <OutcomeBar outcome={failure ? { ok: false, text: failure } : undefined} />
+      </ActionForm>
     </Section>
   );
 }

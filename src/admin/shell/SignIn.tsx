@@ -15,6 +15,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState, type FormEvent } from 'react';
+import { useAction } from '../pages/use-action';
 
 export interface SignInProps {
   /** Resolves when the token is an admin's; rejects with the sentence to show otherwise. */
@@ -37,29 +38,25 @@ const useStyles = makeStyles({
 export function SignIn({ onSignIn, notice }: SignInProps): JSX.Element {
   const styles = useStyles();
   const [token, setToken] = useState('');
-  const [failure, setFailure] = useState<string>();
-  const [working, setWorking] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const { working, failure, start } = useAction(
+    () => onSignIn(token.trim()),
+    (error) => (error instanceof Error ? error.message : String(error)),
+  );
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setWorking(true);
-    setFailure(undefined);
-    try {
-      await onSignIn(token.trim());
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-      setWorking(false);
-    }
+    void start();
   };
   const shown = failure ?? notice;
   return (
     <main>
-      <form className={styles.form} onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-title">
+      <form className={styles.form} onSubmit={submit} aria-labelledby="sign-in-title">
         <Subtitle1 as="h1" id="sign-in-title">
           Sendguard admin
         </Subtitle1>
         <Text>
-          Paste an admin API token to open the console. It is kept in this browser tab only, until you sign
-          out or close the tab.
+          Paste an admin API token (issued with <code>sendguard token issue --role admin</code>) to open the
+          console. It is kept in this browser tab only, until you sign out or close the tab. Signing in with
+          Microsoft Entra is not available in the console yet.
         </Text>
         {shown ? (
           <MessageBar intent="error" role="alert">
