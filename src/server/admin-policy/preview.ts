@@ -25,7 +25,8 @@ export const PREVIEW_LIMITS = {
 export interface PreviewDeps {
   decisions: Pick<DecisionStore, 'list'>;
   clock: Clock;
-  limits?: Partial<typeof PREVIEW_LIMITS>;
+  /** The limits of PREVIEW_LIMITS, some replaced. */
+  limits?: Partial<Record<keyof typeof PREVIEW_LIMITS, number>>;
 }
 
 /** The records of the `days` before now replayed under `running` and `edited`. */

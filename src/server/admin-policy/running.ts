@@ -3,7 +3,8 @@
  * starting point: once an admin saves a version, that version stays in force over the file, restart or not.
  */
 import { stringify } from 'yaml';
-import { parsePolicy } from '../../core/policy/parse';
+import { SendguardError } from '../../core/errors';
+import { parsePolicy, PolicyError } from '../../core/policy/parse';
 import type { Policy } from '../../core/policy/schema';
 import { policyVersion } from '../api/policy';
 import { policyFromFile, type RunningPolicy } from '../api/served-policy';
@@ -23,10 +24,24 @@ export function policyFromSaved(saved: SavedPolicy, policy: Policy = parsePolicy
   };
 }
 
-/** The newest saved version as the policy in force, if any. */
+/**
+ * The newest saved version as the policy in force, if any. One this release cannot read (a newer release saved
+ * it) is refused, naming it, rather than passed over for an older one: the service fails to start, or a running
+ * node keeps the version it has.
+ */
 export async function newestSaved(versions: PolicyVersionStore): Promise<RunningPolicy | undefined> {
   const saved = await versions.latest();
-  return saved && policyFromSaved(saved);
+  if (saved === undefined) return undefined;
+  try {
+    return policyFromSaved(saved);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    throw new SendguardError(
+      'POLICY_SAVED_INVALID',
+      `policy version ${saved.seq}, saved through the API by ${saved.savedBy} at ${saved.savedAt}, is not valid for this release of Sendguard: ${error.message}`,
+      { cause: error },
+    );
+  }
 }
 
 /**

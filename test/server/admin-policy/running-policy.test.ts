@@ -68,3 +68,12 @@ test('a replacement older than the version in force is ignored', async () => {
   await running.replace(policyFromSaved(version(2)));
   expect(running.current.organisation).toBe('Agency 3');
 });
+
+test('a saved version this release cannot read is refused by name, not passed over for the file', async () => {
+  const { store, file } = await served();
+  await store.policyVersions.save({ ...version(1), text: 'schema: 2\n' });
+  await expect(policyInForce(store.policyVersions, file)).rejects.toMatchObject({
+    code: 'POLICY_SAVED_INVALID',
+    message: expect.stringContaining('policy version 1, saved through the API by ops@example.gov'),
+  });
+});
