@@ -23,7 +23,7 @@ export function MessagesAudit(props: { api: AdminApi; id: string; revision: numb
     `${id} ${revision}`,
   );
   return (
-    <Section title="Audit log" id="message-audit">
+    <Section title="Audit log" id="message-audit" level={3}>
       <LoadedView loaded={audit} what="the audit log">
         {(entries) => (
           <RowsTable

@@ -8,6 +8,7 @@ import {
   MessageBarBody,
   Spinner,
   Subtitle1,
+  Subtitle2,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -20,13 +21,20 @@ const useStyles = makeStyles({
   row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
 });
 
-export function Section(props: { title: string; id: string; children: ReactNode }): JSX.Element {
+/** A titled part of a page; `level` 3 for a part within another (headings follow the page's outline). */
+export function Section(props: {
+  title: string;
+  id: string;
+  level?: 2 | 3;
+  children: ReactNode;
+}): JSX.Element {
   const styles = useStyles();
+  const Title = props.level === 3 ? Subtitle2 : Subtitle1;
   return (
     <section className={styles.section} aria-labelledby={props.id}>
-      <Subtitle1 as="h2" id={props.id}>
+      <Title as={props.level === 3 ? 'h3' : 'h2'} id={props.id}>
         {props.title}
-      </Subtitle1>
+      </Title>
       {props.children}
     </section>
   );

@@ -37,7 +37,8 @@ const useStyles = makeStyles({
   results: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
 });
 
-type Previewed = { text: string; days: number; answer: PreviewAnswer };
+/** An answer with the text it is for: a preview of an older text says so. */
+type Previewed = { text: string; answer: PreviewAnswer };
 
 const ACTION_COLUMNS = beforeAfterColumns('Action');
 const PROTECTION_COLUMNS = beforeAfterColumns('Protection');
@@ -62,7 +63,7 @@ function PreviewResults({ previewed }: { previewed: Previewed }): JSX.Element {
   return (
     <div className={styles.results}>
       <PreviewSummary previewed={previewed} />
-      <Section title="Messages per action" id="preview-actions">
+      <Section title="Messages per action" id="preview-actions" level={3}>
         {/* With nothing replayed, bars of nought say less than the table's noughts. */}
         {previewed.answer.messages > 0 ? <PolicyPreviewChart rows={actions} /> : null}
         <RowsTable
@@ -74,7 +75,7 @@ function PreviewResults({ previewed }: { previewed: Previewed }): JSX.Element {
           empty="No messages to replay."
         />
       </Section>
-      <Section title="Recipients per protection" id="preview-protections">
+      <Section title="Recipients per protection" id="preview-protections" level={3}>
         <RowsTable
           caption="Recipients per protection"
           columns={PROTECTION_COLUMNS}
@@ -84,7 +85,7 @@ function PreviewResults({ previewed }: { previewed: Previewed }): JSX.Element {
           empty="No recipients to replay."
         />
       </Section>
-      <Section title="Domains that move" id="preview-domains">
+      <Section title="Domains that move" id="preview-domains" level={3}>
         <RowsTable
           caption="Domains whose recipients would move to another protection"
           columns={DOMAIN_COLUMNS}
@@ -106,7 +107,7 @@ export function PolicyPreview(props: { api: AdminApi; text: string }): JSX.Eleme
   const { working, failure, start } = useAction(
     async () => {
       const answer = await api.send<PreviewAnswer>('POST', '/admin/policy/preview', { text, days });
-      setPreviewed({ text, days, answer });
+      setPreviewed({ text, answer });
     },
     (error) => failureText('preview the edited policy', error),
   );
