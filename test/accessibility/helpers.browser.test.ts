@@ -99,20 +99,46 @@ describe('tabWalk and expectKeyboardWalk', () => {
     await page.close();
   });
 
-  test('walks inside a container only, and a radio group counts once', async () => {
+  test('walks inside a container only; a radio group and an arrow-key group need one member reached', async () => {
     const page = await pageWith(`
       <button>Outside</button>
       <div id="dialog" role="dialog" aria-label="Choose">
-        <label><input type="radio" name="proof" checked /> Passcode</label>
-        <label><input type="radio" name="proof" /> Code by mail</label>
+        <label><input type="radio" name="proof" /> Passcode</label>
+        <label><input type="radio" name="proof" checked /> Code by mail</label>
+        <div role="tablist" data-tabster='{"mover":{"cyclic":false,"direction":1}}'>
+          <button role="tab" id="first">First</button><button role="tab" id="second">Second</button>
+        </div>
         <button>Continue</button>
       </div>`);
+    // What tabster does for its mover: Tab from a member leaves the group.
+    await page.evaluate(() => {
+      document.getElementById('first')!.addEventListener('keydown', (event) => {
+        if (event.key !== 'Tab' || event.shiftKey) return;
+        event.preventDefault();
+        document.querySelector<HTMLElement>('#dialog > button')!.focus();
+      });
+    });
     const walk = await tabWalk(page, { within: '#dialog' });
-    expect(walk.stops.slice(0, 2).map((stop) => [stop.role, stop.name])).toEqual([
-      ['radio', 'Passcode'],
+    expect(walk.stops.map((stop) => [stop.role, stop.name])).toEqual([
+      ['radio', 'Code by mail'],
+      ['tab', 'First'],
       ['button', 'Continue'],
     ]);
     expect(walk.unreached).toEqual([]);
+    await page.close();
+  });
+
+  test('an arrow-key group Tab never enters is named, with its size', async () => {
+    const page = await pageWith(`
+      <div id="trap" tabindex="0" aria-label="Trap" style="outline: 2px solid #000"></div>
+      <div role="tablist" data-tabster='{"mover":{}}'><button role="tab">A</button><button role="tab">B</button></div>`);
+    await page.evaluate(() => {
+      document.getElementById('trap')!.addEventListener('keydown', (event) => {
+        if (event.key === 'Tab') event.preventDefault();
+      });
+    });
+    const walk = await tabWalk(page, { maxStops: 3 });
+    expect(walk.unreached).toEqual(['<button> "A" (one of a group of 2, none reached)']);
     await page.close();
   });
 });

@@ -106,7 +106,10 @@ export interface FocusStop {
 
 export interface TabWalk {
   stops: FocusStop[];
-  /** Controls in the page that take focus in the tab order and were never reached (descriptions as above). */
+  /**
+   * Controls in the page that take focus in the tab order and were never reached (descriptions as above); of a
+   * radio group or an arrow-key group, reaching one member is enough.
+   */
   unreached: string[];
 }
 
@@ -147,12 +150,12 @@ function describeElement(element: Element): string {
 }
 
 /**
- * The page's controls a Tab press should reach: focusable in the tab order (tabindex not negative), shown, enabled,
- * not inert; native radio buttons count once per group (the browser tabs to one of them, arrows move within).
- * Composite widgets with a roving tab index (tab lists, menus, radio groups) keep their other items at
- * tabindex=-1, so those are not listed. Runs in the page; returns the elements.
+ * The page's controls a Tab press should reach, in groups of which Tab reaches one: focusable in the tab order
+ * (tabindex not negative), shown, enabled, not inert. A group is a native radio group, or an arrow-key group that
+ * Fluent UI's tabster manages (a tab list, a chart's bars and legend: `data-tabster` with a "mover"), where Tab
+ * reaches one member and the arrows move within; every other control is a group of its own. Runs in the page.
  */
-function tabbableControls(): Element[] {
+function tabbableControls(): Element[][] {
   const selector = [
     'a[href]',
     'button',
@@ -163,22 +166,23 @@ function tabbableControls(): Element[] {
     '[tabindex]',
     '[contenteditable="true"]',
   ].join(',');
-  const radioGroups = new Set<string>();
-  return [...document.querySelectorAll(selector)].filter((element) => {
+  const groups = new Map<unknown, Element[]>();
+  for (const element of document.querySelectorAll(selector)) {
     const html = element as HTMLElement;
-    if (html.tabIndex < 0 || (html as HTMLButtonElement).disabled || html.closest('[inert]')) return false;
+    if (html.tabIndex < 0 || (html as HTMLButtonElement).disabled || html.closest('[inert]')) continue;
     // Fluent UI's focus guards (tabster), which hand focus on the moment they get it.
-    if (html.hasAttribute('data-tabster-dummy')) return false;
-    if (!html.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    if (html.hasAttribute('data-tabster-dummy')) continue;
+    if (!html.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
     const rect = html.getBoundingClientRect();
-    if (rect.width === 0 && rect.height === 0) return false;
-    if (html instanceof HTMLInputElement && html.type === 'radio' && html.name) {
-      const group = `${html.form?.id ?? ''}/${html.name}`;
-      if (radioGroups.has(group)) return false;
-      radioGroups.add(group);
-    }
-    return true;
-  });
+    if (rect.width === 0 && rect.height === 0) continue;
+    const radioGroup =
+      html instanceof HTMLInputElement && html.type === 'radio' && html.name
+        ? `radio ${html.form?.id ?? ''}/${html.name}`
+        : undefined;
+    const key = radioGroup ?? html.parentElement?.closest('[data-tabster*="mover"]') ?? html;
+    groups.set(key, [...(groups.get(key) ?? []), html]);
+  }
+  return [...groups.values()];
 }
 
 /** Chromium's role, name and description for the page's focused element, from its accessibility tree. */
@@ -200,7 +204,7 @@ async function focusedRoleAndName(
 interface PageHelpers {
   look: (element: Element) => string;
   describe: (element: Element) => string;
-  tabbable: () => Element[];
+  tabbable: () => Element[][];
 }
 
 /**
@@ -251,7 +255,7 @@ export async function tabWalk(
   await installHelpers(page);
   const expected = await page.evaluateHandle((within) => {
     const root = within ? document.querySelector(within) : document.body;
-    return sendguardA11y.tabbable().filter((element) => root?.contains(element));
+    return sendguardA11y.tabbable().filter((group) => root?.contains(group[0]!));
   }, options.within);
   await startBefore(page, options.within);
   const cdp = await page.context().newCDPSession(page);
@@ -286,10 +290,14 @@ export async function tabWalk(
       stops.push({ role, name, description, element, focusIndicator: undefined });
     }
     const unreached = await page.evaluate(
-      ([all, ...seen]) =>
-        (all as Element[])
-          .filter((element) => !seen.includes(element))
-          .map((element) => sendguardA11y.describe(element)),
+      ([groups, ...seen]) =>
+        (groups as Element[][])
+          .filter((group) => !group.some((element) => seen.includes(element)))
+          .map(
+            (group) =>
+              sendguardA11y.describe(group[0]!) +
+              (group.length > 1 ? ` (one of a group of ${group.length}, none reached)` : ''),
+          ),
       [expected, ...reached] as const,
     );
     // Left as found: the next Tab goes to the first control, as on a page the keyboard user just reached.
