@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { actingAdmin } from '../admin/acting-admin';
 import type { ApiContext } from '../api/context';
+import { warnOfMissingComplianceKey } from '../api/policy';
 import { ADMIN_ONLY } from '../auth/plugin';
 import { jsonSchema } from '../api/schema';
 import { checkPolicyText, type PolicyCheck } from './check';
@@ -65,6 +66,7 @@ const adminPolicy: FastifyPluginAsync<ApiContext> = async (app, { store, servedP
       { seq: saved.seq, version: saved.version, savedBy: saved.savedBy, note, restartNeeded: restart },
       'policy version saved: in force now',
     );
+    warnOfMissingComplianceKey(request.log, servedPolicy);
     return { version: saved.version, restartNeeded: restart };
   };
 

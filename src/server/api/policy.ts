@@ -6,7 +6,7 @@
  * downloads the policy again only after it changed.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Policy } from '../../core/policy/schema';
 import { answerKept, canonicalJson, entityTag, NOT_MODIFIED_SCHEMA } from './conditional-answer';
@@ -32,16 +32,23 @@ function servedTags(served: Pick<ServedPolicy, 'current' | 'version'>): () => st
 
 const PolicyResponse = z.object({ version: z.string(), policy: z.record(z.string(), z.unknown()) });
 
-const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'servedPolicy'>> = async (app, { servedPolicy }) => {
+/** Warns when the policy in force names a compliance key that neither it nor the keyring holds (at start, on a save). */
+export function warnOfMissingComplianceKey(
+  log: FastifyBaseLogger,
+  servedPolicy: Pick<ServedPolicy, 'missingComplianceKey'>,
+): void {
   const missing = servedPolicy.missingComplianceKey;
-  if (missing !== undefined) {
-    app.log.warn(
-      { fingerprint: missing },
-      'the compliance key is neither in the policy nor in the organisation keyring uploaded through the API ' +
-        '(keys.keyringDir files are not served): every OpenPGP message will be refused until an admin uploads ' +
-        'it (POST /api/v1/admin/keyring) or sets complianceKey.armoredKey',
-    );
-  }
+  if (missing === undefined) return;
+  log.warn(
+    { fingerprint: missing },
+    'the compliance key is neither in the policy nor in the organisation keyring uploaded through the API ' +
+      '(keys.keyringDir files are not served): every OpenPGP message will be refused until an admin uploads ' +
+      'it (POST /api/v1/admin/keyring) or sets complianceKey.armoredKey',
+  );
+}
+
+const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'servedPolicy'>> = async (app, { servedPolicy }) => {
+  warnOfMissingComplianceKey(app.log, servedPolicy);
   const etag = servedTags(servedPolicy);
   app.get(
     '/policy',

@@ -244,6 +244,20 @@ test('save: settings the key service reads at start are named as waiting for a r
   expect((await call(app, d.admin, 'GET', '/admin/policy')).body.history).toHaveLength(2);
 });
 
+test('a saved version naming a compliance key the keyring lacks is warned of, as at start', async () => {
+  const d = await deployment();
+  const log = logCollector();
+  const app = await d.start(log);
+  const { version } = (await call(app, d.admin, 'GET', '/admin/policy')).body;
+  const fingerprint = 'A'.repeat(40);
+  const text = `${POLICY_TEXT}\ncomplianceKey:\n  fingerprint: ${fingerprint}\n`;
+  expect((await call(app, d.admin, 'PUT', '/admin/policy', { text, baseVersion: version })).status).toBe(200);
+  const warning = log.lines.map((line) => JSON.parse(line)).find((line) => line.fingerprint === fingerprint);
+  expect(warning?.msg).toMatch(
+    /^the compliance key is neither in the policy nor in the organisation keyring/,
+  );
+});
+
 test('overrides: set, changed and removed in the text in force, every comment the admin wrote kept', async () => {
   const d = await deployment();
   const app = await d.start();
