@@ -1,5 +1,6 @@
 /** What the policy administration routes answer (the contract, issue 21: "Policy"). */
-import type { MessageAction, Protection } from '../../core/vocabulary';
+import type { PreviewFigures } from '../../core/decisions/replay';
+import type { MessageAction } from '../../core/vocabulary';
 
 export interface PolicyHistoryEntry {
   version: string;
@@ -34,17 +35,7 @@ export interface PolicyCheck {
 }
 
 /** `POST /admin/policy/preview`: the decision records replayed under the running policy and the edited one. */
-export interface PolicyPreview {
-  from: string;
-  to: string;
-  messages: number;
-  before: Record<MessageAction, number>;
-  after: Record<MessageAction, number>;
-  recipientsBefore: Record<Protection, number>;
-  recipientsAfter: Record<Protection, number>;
-  changedMessages: number;
-  domains: Array<{ domain: string; from: Protection; to: Protection; recipients: number }>;
-}
+export type PolicyPreview = PreviewFigures;
 
 /** `PUT /admin/policy`: the saved version, and the settings that only a restart applies, if any. */
 export interface PolicySaved {
