@@ -142,12 +142,17 @@ describe('organisation keyring', () => {
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
     expect(api.callsTo('DELETE', `/admin/keyring/${ORG}`)).toEqual([]);
 
+    screen.getByRole('button', { name: `Remove key ${grouped(ORG)}` }).focus();
     fireEvent.click(screen.getByRole('button', { name: `Remove key ${grouped(ORG)}` }));
     dialog = await screen.findByRole('alertdialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove key' }));
     await screen.findByText(`Key ${grouped(ORG)} removed from the keyring.`);
     expect(api.callsTo('DELETE', `/admin/keyring/${ORG}`)).toHaveLength(1);
     expect(await screen.findByText('The organisation keyring holds no keys yet.')).toBeTruthy();
+    // The button is gone with its row: focus stays in the keyring's section, on its heading.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Organisation keyring' })),
+    );
   });
 });
 

@@ -14,7 +14,7 @@ import {
   MessageBar,
   MessageBarBody,
 } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { failureText } from './failure-text';
 import { useAction } from './use-action';
 
@@ -29,13 +29,31 @@ export interface ConfirmDialogProps {
   onClose: () => void;
 }
 
+/**
+ * After the dialog closed: the button that opened it may be gone with what it acted on (a removed key's row, a
+ * revoked recipient's button), and focus with it. Focus then goes to the heading of the section the button was
+ * in, not to the start of the page, so that a keyboard user carries on where they were.
+ */
+function keepFocusNear(opener: Element | null): void {
+  const heading = opener?.closest('section')?.querySelector<HTMLElement>('h2, h3');
+  // After the dialog's own focus restoring, which runs as it unmounts.
+  setTimeout(() => {
+    if (opener?.isConnected || !heading?.isConnected) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, 0);
+}
+
 /** Rendered while open; the caller mounts it when the admin asks and unmounts it on close. */
 export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
   const { title, children, confirm, doing, onConfirm, onClose } = props;
+  // What had focus when the dialog opened: the button that asked for it.
+  const [opener] = useState(() => document.activeElement);
   const { working, failure, start } = useAction(
     async () => {
       await onConfirm();
       onClose();
+      keepFocusNear(opener);
     },
     (error) => failureText(doing, error),
   );
