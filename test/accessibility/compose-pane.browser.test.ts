@@ -148,3 +148,25 @@ test('from the keyboard alone: choose a classification, reach each recipient, se
   await page.getByText('The message is stored for secure pickup').waitFor({ timeout: 30_000 });
   await page.close();
 }, 90_000);
+
+test('from the keyboard alone: the changed-key dialog opens, keeps focus inside, and closes with Escape', async () => {
+  const page = await openTry('light');
+  await compose(page, { to: BOB, body: 'Lunch?' });
+  await page.getByRole('button', { name: 'Review key change' }).waitFor({ timeout: 20_000 });
+  await tabTo(page, /^button "Review key change"/, { within: '#pane' });
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  const walk = await expectKeyboardWalk(page, 'changed-key dialog', { within: '[role="dialog"]' });
+  expect(walk.stops.map(stopLine)).toEqual(
+    expect.arrayContaining([`button "I checked it with ${BOB}: use the new key"`]),
+  );
+  // Past its last control Tab comes round to its first again: focus never leaves for the page behind.
+  for (let press = 0; press <= walk.stops.length; press++) await page.keyboard.press('Tab');
+  await expect(dialog.evaluate((element) => element.contains(document.activeElement))).resolves.toBe(true);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  // Focus returns to the button that opened it, so the keyboard user goes on from where they were.
+  await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Review key change');
+  await page.close();
+}, 60_000);

@@ -21,6 +21,7 @@ import {
   MessageBarBody,
   Text,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../core/errors';
@@ -95,6 +96,8 @@ export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
   // What the sender was shown when they opened it: a newer answer does not change the evidence under their eyes.
   const [shown, setShown] = useState(assessed);
   const [accepting, setAccepting] = useState<Accepting>({ kind: 'idle' });
+  // Opened by this button rather than a DialogTrigger: mark it, so that closing the dialog gives focus back to it.
+  const restoreFocusTarget = useRestoreFocusTarget();
   const { address } = shown;
   const found = shown.key.fingerprint;
   const review = () => {
@@ -118,7 +121,7 @@ export function KeyChange({ assessed, onAccept }: KeyChangeProps) {
   return (
     <>
       {assessed.key.verdict === 'changed' ? (
-        <Button size="small" appearance="outline" onClick={review}>
+        <Button size="small" appearance="outline" onClick={review} {...restoreFocusTarget}>
           Review key change
         </Button>
       ) : null}
