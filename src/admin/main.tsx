@@ -2,13 +2,15 @@
 import { FluentProvider } from '@fluentui/react-components';
 import { createRoot } from 'react-dom/client';
 import { Console } from './shell/Console';
-import { THEMES, useThemeName } from './shell/theme';
+import { THEMES, ThemeNameContext, useThemeName } from './shell/theme';
 
 function Root(): JSX.Element {
   const theme = useThemeName(window.location.search);
   return (
     <FluentProvider theme={THEMES[theme]} style={{ minHeight: '100vh' }} data-theme={theme}>
-      <Console apiBase={new URL('../api/v1', window.location.href).href} />
+      <ThemeNameContext.Provider value={theme}>
+        <Console apiBase={new URL('../api/v1', window.location.href).href} />
+      </ThemeNameContext.Provider>
     </FluentProvider>
   );
 }

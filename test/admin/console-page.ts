@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { TABS } from '../../src/admin/shell/tabs';
 
 /** Signs in as a keyboard user would: Tab to the token field, type, Enter. */
 export async function signInByKeyboard(page: Page, token: string): Promise<void> {
@@ -19,15 +20,8 @@ export async function openTab(page: Page, name: string): Promise<void> {
   await page.waitForFunction((hash) => window.location.hash === hash, `#/${tabId(name)}`);
 }
 
-const TAB_IDS: Record<string, string> = {
-  Overview: 'overview',
-  Domains: 'domains',
-  Keys: 'keys',
-  'Secure messages': 'messages',
-  Tokens: 'tokens',
-  Policy: 'policy',
-};
-const tabId = (name: string) => TAB_IDS[name] ?? name;
+/** The fragment's name of a tab, by its label (the shell's own list). */
+export const tabId = (label: string): string => TABS.find((tab) => tab.label === label)?.id ?? label;
 
 /** A table's header and body cells as the page shows them (text content, row by row). */
 export async function tableCells(page: Page, caption: string): Promise<string[][]> {

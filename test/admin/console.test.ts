@@ -195,8 +195,16 @@ describe('the admin console against `sendguard serve` with API tokens', () => {
     ]);
     expect(await tableCells(page, OVERVIEW_TABLES[3]!)).toEqual([
       ['External recipients with a valid key', 'External recipients', 'Share with a key'],
-      ['0', '3', '0 %'],
+      ['0', '3', '0%'],
     ]);
+    // The bars and arcs are painted in colours, not in palette tokens a browser cannot read (which paint black).
+    const fills = await page
+      .getByRole('main')
+      .evaluate((main) =>
+        [...main.querySelectorAll('svg rect[fill], svg path[fill]')].map((e) => e.getAttribute('fill')),
+      );
+    expect(fills.filter((fill) => fill?.startsWith('#')).length).toBeGreaterThan(0);
+    expect(fills.filter((fill) => /^[a-z]+\.[a-z0-9]+$/i.test(fill ?? ''))).toEqual([]);
     await screenshot('overview-light');
   });
 

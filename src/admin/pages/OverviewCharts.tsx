@@ -1,13 +1,16 @@
 /**
  * The overview's pictures, drawn with @fluentui/react-charts from the rows the tables show. Colours are the
- * charts' data-visualisation tokens, so they follow the light or dark theme.
+ * charts' data-visualisation tokens resolved for the theme in use: these charts paint a colour given to them as
+ * is, and a token left unresolved comes out black.
  */
 import {
   DataVizPalette,
   DonutChart,
   HorizontalBarChart,
   VerticalStackedBarChart,
+  getColorFromToken,
 } from '@fluentui/react-charts';
+import { useShownTheme } from '../shell/theme';
 import type { DomainExposure, OverviewDay, TransportShare } from '../../core/decisions/overview';
 import type { TransportVerdict } from '../../core/vocabulary';
 import {
@@ -17,6 +20,12 @@ import {
   type ChartedProtection,
   type CoverageRow,
 } from './OverviewTables';
+
+/** A palette token as the colour it stands for in the theme in use. */
+function useColour(): (token: string) => string {
+  const dark = useShownTheme() === 'dark';
+  return (token) => getColorFromToken(token, dark);
+}
 
 const PROTECTION_COLOURS: Readonly<Record<ChartedProtection, string>> = {
   tls: DataVizPalette.color1,
@@ -49,10 +58,13 @@ function StackedRecipients(props: {
   bars: readonly StackedBar[];
   protections: readonly ChartedProtection[];
 }): JSX.Element {
+  const colour = useColour();
   return (
     <VerticalStackedBarChart
       chartTitle={props.title}
       height={300}
+      barWidth="auto"
+      maxBarWidth={48}
       yAxisTitle="Recipients"
       data={props.bars.map((bar) => ({
         xAxisPoint: bar.x,
@@ -60,7 +72,7 @@ function StackedRecipients(props: {
         chartData: props.protections.map((protection) => ({
           legend: protectionLegend(protection),
           data: bar.counts[protection] ?? 0,
-          color: PROTECTION_COLOURS[protection],
+          color: colour(PROTECTION_COLOURS[protection]),
         })),
       }))}
     />
@@ -89,22 +101,28 @@ export function ExposureChart({ domains }: { domains: readonly DomainExposure[] 
 
 export function ShareChart({ share }: { share: readonly TransportShare[] }): JSX.Element {
   const total = share.reduce((sum, row) => sum + row.domains, 0);
+  const colour = useColour();
   return (
     <DonutChart
       height={260}
       innerRadius={60}
-      valueInsideDonut={`${total} domains`}
+      valueInsideDonut={total}
       data={{
         chartTitle: 'Recipient domains by transport verdict',
         chartData: share
           .filter((row) => row.domains > 0)
-          .map((row) => ({ legend: row.verdict, data: row.domains, color: VERDICT_COLOURS[row.verdict] })),
+          .map((row) => ({
+            legend: row.verdict,
+            data: row.domains,
+            color: colour(VERDICT_COLOURS[row.verdict]),
+          })),
       }}
     />
   );
 }
 
 export function CoverageChart({ coverage }: { coverage: CoverageRow }): JSX.Element {
+  const colour = useColour();
   return (
     <HorizontalBarChart
       data={[
@@ -114,7 +132,7 @@ export function CoverageChart({ coverage }: { coverage: CoverageRow }): JSX.Elem
             {
               legend: 'With a valid key',
               horizontalBarChartdata: { x: coverage.withKey, total: coverage.total },
-              color: DataVizPalette.color2,
+              color: colour(DataVizPalette.color2),
             },
           ],
         },

@@ -50,7 +50,7 @@ export interface CoverageRow {
 
 /** A share as a person reads it: whole per cent, or "—" when there is nothing to divide. */
 export function percent(part: number, whole: number): string {
-  return whole === 0 ? '—' : `${Math.round((part / whole) * 100)} %`;
+  return whole === 0 ? '—' : `${Math.round((part / whole) * 100)}%`;
 }
 
 export const coverageColumns: readonly RowsColumn<CoverageRow>[] = [

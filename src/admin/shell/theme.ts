@@ -3,7 +3,7 @@
  * `?theme=light` or `?theme=dark` forces one (the accessibility tests check both).
  */
 import { webDarkTheme, webLightTheme, type Theme } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { createContext, useContext, useEffect, useState } from 'react';
 
 export type ThemeName = 'light' | 'dark';
 
@@ -29,3 +29,7 @@ export function useThemeName(search: string): ThemeName {
 }
 
 export const THEMES: Readonly<Record<ThemeName, Theme>> = { light: webLightTheme, dark: webDarkTheme };
+
+/** The theme in use, for what Fluent's tokens do not reach (the charts' colours are resolved per theme). */
+export const ThemeNameContext = createContext<ThemeName>('light');
+export const useShownTheme = (): ThemeName => useContext(ThemeNameContext);
