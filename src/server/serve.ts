@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../core/clock';
 import type { Policy } from '../core/policy/schema';
+import { KeyAssessment } from '../core/wire';
 import { buildApp } from './app';
 import type { Config } from './config/schema';
 import { readPolicyFile } from './config/policy-file';
@@ -27,7 +28,8 @@ import { openServiceStore } from './store/open';
 import { purgeExpiredPeriodically } from './store/purge-expired';
 import { DAY_MS } from './store/decision-store';
 import { openDecisionKey, sameKeyAsOtherNodes } from './decisions/key';
-import type { ServiceStore } from './store/store';
+import { sealedCache, sealKeys } from './store/sealed-cache';
+import type { ServiceStore, VerdictCache } from './store/store';
 import { storedStsCache } from './transport/mta-sts';
 import { CachingTransportService, storedReportCache } from './transport/service';
 import { createSignInDirectory } from './escrow/sign-in/from-config';
@@ -50,10 +52,13 @@ interface ServerOptions {
   schedule?: Schedule;
 }
 
+/** The store as the service uses it: key verdicts read and written through their seal. */
+type FrontedStore = ServiceStore & { keyVerdicts: VerdictCache<KeyAssessment> };
+
 /** The check services, on one clock, counting transport cache hits into the shared metrics. */
 function services(
   config: Config,
-  store: ServiceStore,
+  store: FrontedStore,
   metrics: Metrics,
   {
     ca,
@@ -118,10 +123,14 @@ function services(
 /**
  * The store with the caches the send path reads for every recipient, and the API tokens every request looks up,
  * held in memory too, each entry dropped when another node changes or deletes it. Closing it stops listening, then closes the store.
+ * Key verdicts are sealed above their memory front (`store/sealed-cache.ts`, subkeys of the pseudonym key): the
+ * front and the change feed carry entries' names, not addresses. Nodes with the same pseudonym key name an address
+ * alike and drop each other's entries; a node with another key never finds theirs (nor they its), and looks up.
  */
-function withMemoryFronts(store: ServiceStore): ServiceStore {
+function withMemoryFronts(store: ServiceStore, pseudonymKey: Uint8Array): FrontedStore {
   const { changes } = store;
-  const keyVerdicts = withMemoryFront(store.keyVerdicts, { changes, cache: 'keyVerdicts' });
+  const keyVerdictsFront = withMemoryFront(store.keyVerdicts, { changes, cache: 'keyVerdicts' });
+  const keyVerdicts = sealedCache(keyVerdictsFront, sealKeys(pseudonymKey, 'key-verdicts'), KeyAssessment);
   const transportReports = withMemoryFront(store.transportReports, { changes, cache: 'transportReports' });
   // SQLite's feed asks the file whether the CLI wrote it (a revocation, from another process) before each lookup.
   const tokens = withTokenFront(store.tokens, changes);
@@ -131,7 +140,7 @@ function withMemoryFronts(store: ServiceStore): ServiceStore {
     transportReports,
     tokens,
     close: async () => {
-      keyVerdicts.stopListening();
+      keyVerdictsFront.stopListening();
       transportReports.stopListening();
       tokens.stopListening();
       await store.close();
@@ -144,15 +153,15 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   // The store and the checks are opened before the app whose log tells of a database connection lost between
   // statements, why a domain's provider could not be found, or why a finished check could not be kept.
   const late: { log?: FastifyBaseLogger } = {};
+  const decisionKey = await openDecisionKey(config.dataDir);
   const stored = await openServiceStore(config, clock, (err, what) => late.log?.warn({ err }, what));
-  const store = withMemoryFronts(stored);
+  const store = withMemoryFronts(stored, decisionKey);
   try {
     // The newest version saved through the API wins over the file. The key service reads its settings of it here,
     // once: a version saved later changes them at the next start.
     const file = await readPolicyFile(config);
     const running = await policyInForce(store.policyVersions, file);
     const { policy } = running;
-    const decisionKey = await openDecisionKey(config.dataDir);
     const metrics = createMetrics();
     const ca = config.caFile ? await readFile(config.caFile) : undefined;
     const tls = await tlsMaterial(config, { clock });
@@ -189,7 +198,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     late.log = app.log;
     if (!(await sameKeyAsOtherNodes(decisionKey, store.settings))) {
       app.log.warn(
-        'the decision pseudonym key in the data directory differs from the one the first node on this database used: copy decision-key from that node, or one address counts as two in the overview',
+        'the decision pseudonym key in the data directory differs from the one the first node on this database used: copy decision-key from that node, or one address counts as two in the overview, and a pin or keyring change made through one node leaves the key verdicts the other kept until they expire',
       );
     }
     await app.register(outlookDeployment, {

@@ -1,9 +1,9 @@
 /**
  * Several nodes, one database, as an organisation runs Sendguard past one machine: a real PostgreSQL, three
- * `sendguard serve` nodes (the built command, each its own process and data directory) sharing it and one escrow
- * server key file, authentication on with a token the admin issued into the database, TLS off behind HAProxy
- * configured with deploy/haproxy.cfg (TLS with a test CA's certificate, round robin, health checks on /healthz),
- * whose address the nodes trust for X-Forwarded-For. Everything on loopback.
+ * `sendguard serve` nodes (the built command, each its own process and data directory, with a copy of one pseudonym
+ * key) sharing it and one escrow server key file, authentication on with a token the admin issued into the
+ * database, TLS off behind HAProxy configured with deploy/haproxy.cfg (TLS with a test CA's certificate, round
+ * robin, health checks on /healthz), whose address the nodes trust for X-Forwarded-For. Everything on loopback.
  *
  * A bounded load through the balancer: /assess from 50 clients at once, every answer complete; then secure
  * messages created and uploaded with the add-in's own code. The test's uplink pauses every part mid-way, and the
@@ -14,7 +14,7 @@
  * A failure names what failed: the request (tag, method, path), the node HAProxy gave it to, and its status.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ClientRequest as HttpsRequest } from 'node:http';
 import { request } from 'node:https';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import type { FetchAnswer, FetchLike } from '../../src/core/escrow/http';
 import { parseFragment } from '../../src/core/escrow/link';
 import { PickupClient } from '../../src/portal/pickup-client';
 import type { ConfigInput } from '../../src/server/config/schema';
+import { DECISION_KEY_FILE } from '../../src/server/decisions/key';
 import { bedRelay } from '../escrow/bed-relay';
 import { cookieFetch } from '../escrow/harness';
 import { codeIn, waitForMail } from '../escrow/maildir';
@@ -94,7 +95,13 @@ beforeAll(async () => {
   };
   token = await issue('--name', 'cluster load', '--owner', `Ann Sender <ann@${bed.mailDomain}>`);
   adminToken = await issue('--name', 'cluster admin', '--role', 'admin');
-  nodes = await startServiceNodes(NODES, ({ dataDir }) => settings(dataDir));
+  // Each node's data directory holds a copy of one pseudonym key: key verdicts are kept under names made with it.
+  const pseudonymKey = randomBytes(32);
+  nodes = await startServiceNodes(NODES, ({ dataDir }) => {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(dataDir, DECISION_KEY_FILE), pseudonymKey, { mode: 0o600 });
+    return settings(dataDir);
+  });
   balancer = await startHaproxy(site, nodes);
 }, 100_000);
 

@@ -128,8 +128,11 @@ class MemoryTokens implements TokenStore {
   }
 }
 
+/** The memory store: its key verdicts are kept in clear, so unit tests give them to a key service as they are. */
+export type MemoryStore = Omit<ApiStore, 'keyVerdicts'> & { keyVerdicts: VerdictCache<KeyAssessment> };
+
 /** A store only this process uses: rate counters in memory, and no other node's changes to hear. */
-export function openMemoryStore(): ApiStore {
+export function openMemoryStore(): MemoryStore {
   return {
     keyVerdicts: new MemoryVerdictCache<KeyAssessment>(),
     pins: new MemoryPinStore(),

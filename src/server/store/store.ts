@@ -9,6 +9,7 @@ import type { EscrowStore } from '../escrow/store';
 import type { StsCacheEntry } from '../transport/mta-sts';
 import type { TransportReport } from '../transport/report';
 import type { DecisionStore } from './decision-store';
+import type { SealedValue } from './sealed-cache';
 import type { ChangedKeys } from './changed-keys';
 import type { VerdictChanges } from './verdict-changes';
 
@@ -106,9 +107,15 @@ export interface TokenStore {
   revoke(id: string, at: string): Promise<boolean>;
 }
 
+/**
+ * A key verdict as the store holds it: sealed under a name derived from its address (`sealed-cache.ts`), as the
+ * service writes it, or in clear where a store is used without the deployment's pseudonym key (the memory store).
+ */
+export type StoredKeyVerdict = KeyAssessment | SealedValue;
+
 export interface Store {
-  /** By `mailboxKey`. */
-  keyVerdicts: VerdictCache<KeyAssessment>;
+  /** By `mailboxKey`, or by its sealed name where the values are sealed. */
+  keyVerdicts: VerdictCache<StoredKeyVerdict>;
   pins: PinStore;
   keyring: KeyringStore;
   tokens: TokenStore;

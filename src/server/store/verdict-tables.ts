@@ -8,7 +8,8 @@ import { TRANSPORT_VERDICTS } from '../../core/vocabulary';
 import { KeyAssessment } from '../../core/wire';
 import type { StsCacheEntry } from '../transport/mta-sts';
 import type { TransportReport } from '../transport/report';
-import type { CacheEntry } from './store';
+import { SealedValue } from './sealed-cache';
+import type { CacheEntry, StoredKeyVerdict } from './store';
 
 export interface VerdictTable<T> {
   table: string;
@@ -47,11 +48,12 @@ const StsEntryShape = z.looseObject({
   expiresAt: z.number(),
 }) as unknown as z.ZodType<StsCacheEntry>;
 
-export const KEY_VERDICTS_TABLE: VerdictTable<KeyAssessment> = {
+/** The column is still `address`: the service's rows are named by a keyed hash of it instead (`sealed-cache.ts`). */
+export const KEY_VERDICTS_TABLE: VerdictTable<StoredKeyVerdict> = {
   table: 'key_verdicts',
   keyColumn: 'address',
   valueColumn: 'assessment',
-  shape: KeyAssessment,
+  shape: z.union([SealedValue, KeyAssessment]),
 };
 
 export const TRANSPORT_REPORTS_TABLE: VerdictTable<TransportReport> = {

@@ -10,6 +10,7 @@ import { CachingKeyService } from '../../../src/server/keys/key-service';
 import { wkdHash } from '../../../src/server/keys/wkd';
 import type { HttpsGet } from '../../../src/server/net/https-get';
 import { DATABASE_FILE } from '../../../src/server/store/sqlite';
+import { inClear } from '../../helpers/clear-key-verdicts';
 import { fakeDns } from '../../helpers/fake-dns';
 import { fingerprintOf, fixture, NOW } from '../keys/fixtures';
 import { as, startAdminApp, type AdminApp } from './admin-app';
@@ -48,7 +49,7 @@ beforeEach(async () => {
           minRsaBits: 2048,
           allowLegacyAlgorithms: false,
           vksBaseUrl: null,
-          cache: store.keyVerdicts,
+          cache: inClear(store.keyVerdicts),
           changedKeys: store.changedKeys,
         },
       ),

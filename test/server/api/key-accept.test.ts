@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { CachingKeyService } from '../../../src/server/keys/key-service';
 import { wkdHash } from '../../../src/server/keys/wkd';
 import type { HttpsGet } from '../../../src/server/net/https-get';
-import { openMemoryStore } from '../../../src/server/store/memory';
-import type { ApiStore } from '../../../src/server/store/store';
+import { openMemoryStore, type MemoryStore } from '../../../src/server/store/memory';
 import { ManualClock } from '../../helpers/clock';
 import { fakeDns } from '../../helpers/fake-dns';
 import { fingerprintOf, fixture, NOW } from '../keys/fixtures';
@@ -20,7 +19,7 @@ const BOB_NEW = fingerprintOf('gpg-ed25519-new.asc');
 const WKD_PATH = `https://openpgpkey.example.org/.well-known/openpgpkey/example.org/hu/${wkdHash('bob')}?`;
 
 let app: FastifyInstance;
-let store: ApiStore;
+let store: MemoryStore;
 let authorization: string;
 /** What bob's WKD publishes now. */
 let published: Buffer;

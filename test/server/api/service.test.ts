@@ -6,8 +6,7 @@ import { canonicalJson } from '../../../src/server/api/conditional-answer';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { CachingKeyService } from '../../../src/server/keys/key-service';
 import { keyringInStore } from '../../../src/server/keys/store-backed';
-import { openMemoryStore } from '../../../src/server/store/memory';
-import type { Store } from '../../../src/server/store/store';
+import { openMemoryStore, type MemoryStore } from '../../../src/server/store/memory';
 import { fakeDns } from '../../helpers/fake-dns';
 import { ManualClock } from '../../helpers/clock';
 import { ARMORED, FINGERPRINT, deployedTestApp, logCollector, testApp } from './fakes';
@@ -253,7 +252,7 @@ describe('policy, keys and domains', () => {
 const NO_KEY: KeyAssessment = { address: 'ann@partner.example', verdict: 'none', reasons: [] };
 
 /** The real key service over `store`, for the admin routes; it never gets as far as the network here. */
-function storeBackedKeys(store: Store, clock: ManualClock): CachingKeyService {
+function storeBackedKeys(store: MemoryStore, clock: ManualClock): CachingKeyService {
   const refused = async (): Promise<never> => {
     throw new Error('no network in this test');
   };

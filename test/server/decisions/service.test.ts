@@ -1,12 +1,15 @@
 /**
- * Decision records in the running service (`createServer`, API tokens on) on each database: no recipient address is
- * anywhere in the database in clear while pseudonymisation is on (the SQLite file and its write-ahead log read as
- * bytes; PostgreSQL's whole dump), the pseudonyms outlive a restart, and records older than
- * `decisions.retentionDays` go with the periodic purge, by the service's clock.
+ * Decision records in the running service (`createServer`, API tokens on, the real checks against the offline test
+ * bed) on each database: after a send check (the recipients assessed through `POST /api/v1/assess`, then the
+ * decision reported) no recipient address is anywhere in the database in clear while pseudonymisation is on (the
+ * SQLite file and its write-ahead log read as bytes; PostgreSQL's whole dump), not in the decision records nor in
+ * the key verdicts kept; the pseudonyms outlive a restart, and records older than `decisions.retentionDays` go with
+ * the periodic purge, by the service's clock.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecisionReport } from '../../../src/core/decisions/record';
+import type { AssessedRecipient } from '../../../src/core/wire';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { parseConfig } from '../../../src/server/config/load';
 import type { ConfigInput } from '../../../src/server/config/schema';
@@ -17,6 +20,8 @@ import { DATABASE_FILE } from '../../../src/server/store/sqlite';
 import { ManualClock } from '../../helpers/clock';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
 import { scratchDir } from '../../helpers/scratch';
+import { bedServerSettings } from '../../helpers/bed-services';
+import { testbed } from '../../helpers/testbed';
 import { DAY } from './records';
 
 let postgres: PostgresServer;
@@ -24,22 +29,26 @@ beforeAll(async () => {
   postgres = await startPostgres();
 }, 60_000);
 
-/** Recipients whose addresses are spelt nowhere else in the service's state. */
-const RECIPIENTS = ['Zelda.Quuxley@partner.example', 'yorick.vandermeer@far.example'];
+/**
+ * Recipients whose addresses are spelt nowhere else in the service's state, at bed domains that publish no key for
+ * them (a mail-only domain; a WKD domain whose directory, DNS and key server answer not found), so nothing is pinned.
+ */
+const RECIPIENTS = ['Zelda.Quuxley@tls-valid.sendguard.test', 'yorick.vandermeer@wkd.sendguard.test'];
 const SENDER = 'ana.sendwright@example.org';
 
-function report(): DecisionReport {
+/** The report of a send check; `assessed` are the assess answer's recipients when the check asked for them. */
+function report(assessed?: AssessedRecipient[]): DecisionReport {
   return {
     host: 'outlook',
     classification: 'restricted',
     action: 'escrow',
     outcome: 'blocked',
     passcodeSet: false,
-    recipients: RECIPIENTS.map((address) => ({
+    recipients: RECIPIENTS.map((address, n) => ({
       address,
       internal: false,
-      transport: 'none' as const,
-      key: 'none' as const,
+      transport: assessed?.[n]?.transport?.verdict ?? 'none',
+      key: assessed?.[n]?.key.verdict ?? 'none',
       protection: 'escrow' as const,
     })),
   };
@@ -53,7 +62,7 @@ interface Deployment {
 
 async function deployment(kind: 'sqlite' | 'postgres'): Promise<Deployment> {
   const dataDir = scratchDir('decisions-service');
-  const base = { dataDir, tls: { enabled: false }, auth: { apiTokens: true }, logLevel: 'silent' as const };
+  const base = bedServerSettings(testbed(), dataDir, { tls: { enabled: false }, auth: { apiTokens: true } });
   if (kind === 'sqlite') {
     return {
       settings: base,
@@ -104,6 +113,32 @@ async function reportAs(server: Server, tokens: Tokens, classification = 'restri
   expect(sent.statusCode).toBe(204);
 }
 
+/**
+ * A send check as the add-in makes it: the recipients assessed (their key verdicts kept by the service), then the
+ * decision reported from the answer.
+ */
+async function sendCheckAs(server: Server, tokens: Tokens): Promise<void> {
+  const answer = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/assess',
+    headers: { authorization: tokens.sender },
+    payload: { recipients: RECIPIENTS },
+  });
+  expect(answer.statusCode).toBe(200);
+  const assessed = (answer.json() as { recipients: AssessedRecipient[] }).recipients;
+  // Found by no lookup, so nothing is pinned: the key verdict kept is all the service holds of each address.
+  expect(assessed.map((r) => [r.address, r.key.verdict])).toEqual(
+    RECIPIENTS.map((address) => [address, 'none']),
+  );
+  const sent = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/decisions',
+    headers: { authorization: tokens.sender },
+    payload: report(assessed),
+  });
+  expect(sent.statusCode).toBe(204);
+}
+
 /** Every record kept, oldest first, as the admin reads them. */
 async function recordsOf(server: Server, tokens: Tokens) {
   const answer = await server.app.inject({
@@ -141,14 +176,16 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
     const tokens = await issueTokens(settings);
     const config = parseConfig(settings);
     server = await createServer(config);
-    await reportAs(server, tokens);
+    await sendCheckAs(server, tokens);
     const [record] = await recordsOf(server, tokens);
     expect(record.pseudonymous).toBe(true);
 
     const held = (await contents()).toLowerCase();
-    // The scan reads what was written: the domains are kept readable, so they are there.
-    expect(held).toContain('partner.example');
+    // The scan reads what was written: the domains are kept readable, so they are there, and so are both
+    // recipients' key verdicts, sealed.
+    expect(held).toContain('tls-valid.sendguard.test');
     expect(held).toContain(record.recipients[0].address);
+    expect(held.split('{"sealed":"').length - 1).toBeGreaterThanOrEqual(RECIPIENTS.length);
     for (const address of RECIPIENTS.map((a) => a.toLowerCase())) {
       expect(held).not.toContain(address);
       expect(held).not.toContain(address.split('@')[0]);
@@ -172,7 +209,7 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
     const { settings, contents } = await deployment(kind);
     const tokens = await issueTokens(settings);
     server = await createServer(parseConfig({ ...settings, decisions: { fullAddresses: true } }));
-    await reportAs(server, tokens);
+    await sendCheckAs(server, tokens);
     const held = (await contents()).toLowerCase();
     for (const address of RECIPIENTS) expect(held).toContain(address.toLowerCase());
   });

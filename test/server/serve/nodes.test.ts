@@ -1,8 +1,9 @@
 /**
  * Two service nodes on one PostgreSQL database, as an admin runs them behind a balancer: each `createServer` with
- * a data directory of its own and the same escrow server key file, the real transport and key checks against the
- * offline test bed, secure pickup mailing its codes through the bed's Postfix. What one node is told, the other
- * answers with; what one node kept in memory is dropped when the other changes it.
+ * a data directory of its own holding a copy of one pseudonym key (decision-key), the same escrow server key file,
+ * the real transport and key checks against the offline test bed, secure pickup mailing its codes through the
+ * bed's Postfix. What one node is told, the other answers with; what one node kept in memory is dropped when the
+ * other changes it.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { escrowMessage } from '../../../src/addin/protect/escrow/escrow-message';
 import { SHIPPED_POLICY_FILE, type ConfigInput } from '../../../src/server/config/schema';
+import { DECISION_KEY_FILE } from '../../../src/server/decisions/key';
 import { createServer } from '../../../src/server/serve';
 import { limitSlack } from '../../../src/server/store/batched-counters';
 import { openPostgresStore } from '../../../src/server/store/postgres/open';
@@ -28,6 +30,7 @@ const RUN = randomBytes(4).toString('hex');
 const SENDER = { name: `Dr. Nodes ${RUN}`, address: 'sender@mailbox.sendguard.test' };
 const RECIPIENT = 'someone@mailbox.sendguard.test';
 const COMPLIANCE_KEY = 'gpg-ed25519.asc';
+const PSEUDONYM_KEY = randomBytes(32);
 /** Secure pickup's limit per client network, over both nodes: the pickup below takes two of it. */
 const ESCROW_PER_IP = 5;
 /** The API's limits per client network and per caller, over both nodes; far above what the other tests ask. */
@@ -73,6 +76,8 @@ function nodeSettings(dataDir: string, escrow: ConfigInput['escrow'] = {}) {
 }
 
 async function startNode(dataDir = scratchDir('node')): Promise<Node> {
+  // Every node holds a copy of the first one's: key verdicts are kept under names made with it.
+  writeFileSync(join(dataDir, DECISION_KEY_FILE), PSEUDONYM_KEY, { mode: 0o600 });
   const server = await createServer(nodeSettings(dataDir));
   const close = stopAtFileEnd(server.close);
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
