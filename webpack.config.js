@@ -1,6 +1,6 @@
 // The browser bundles: each product area describes its own bundles in a `webpack.part.js` beside its code
-// (src/outlook, src/portal, src/thunderbird), so this file only lists the areas and the settings they share.
-// Output goes under dist/web/<area>/, which the backend serves. The command line's bundles (src/cli) go to
+// (src/outlook, src/portal, src/admin, src/thunderbird), so this file only lists the areas and the settings they
+// share. Output goes under dist/web/<area>/, which the backend serves. The command line's bundles (src/cli) go to
 // dist/cli/ beside the compiled tree it loads the rest from.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
