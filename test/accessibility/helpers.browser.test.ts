@@ -4,7 +4,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { expectAccessible, expectKeyboardWalk, tabWalk } from '../helpers/axe';
+import { expectAccessible, expectKeyboardWalk, stopLine, tabWalk } from '../helpers/axe';
 
 let browser: BrowserContext;
 
@@ -125,6 +125,24 @@ describe('tabWalk and expectKeyboardWalk', () => {
       ['button', 'Continue'],
     ]);
     expect(walk.unreached).toEqual([]);
+    await page.close();
+  });
+
+  test('a stop inside a same-origin frame is the element focused there, not the frame', async () => {
+    const page = await pageWith(`
+      <button>Before</button>
+      <iframe title="Body" sandbox="allow-same-origin" srcdoc="<p><a href='#x'>Inside</a></p>"></iframe>
+      <button>After</button>`);
+    await page.locator('iframe').evaluate(
+      (frame) =>
+        new Promise((resolve) => {
+          if ((frame as HTMLIFrameElement).contentDocument?.querySelector('a')) resolve(undefined);
+          else frame.addEventListener('load', resolve, { once: true });
+        }),
+    );
+    const walk = await tabWalk(page);
+    expect(walk.stops.map(stopLine)).toEqual(['button "Before"', 'link "Inside"', 'button "After"']);
+    expect(walk.stops.map((stop) => stop.focusIndicator)).toEqual([true, true, true]);
     await page.close();
   });
 

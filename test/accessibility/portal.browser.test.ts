@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { EscrowedMessage } from '../../src/addin/protect/escrow/escrow-message';
 import type { EscrowRecipient } from '../../src/core/escrow/wire';
 import { launchChromium } from '../helpers/chromium';
-import { expectAccessible, expectKeyboardWalk, stopLine } from '../helpers/axe';
+import { expectAccessible, expectKeyboardWalk, stopLine, tabTo } from '../helpers/axe';
 import {
   escrowSample,
   recordingMailer,
@@ -155,10 +155,19 @@ test('a passcode pickup from the keyboard alone: every control reached, named an
   await page.keyboard.press('Enter');
   await page.getByTestId('subject').waitFor();
 
+  // The sender's link, inside the frame: reached with Tab, and Enter asks before leaving the page.
+  await tabTo(page, /^link "Your claims"/);
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Open this link?' }).waitFor();
+  await expectAccessible(page, 'the link warning', { exclude: [BODY_FRAME] });
+  await expectKeyboardWalk(page, 'the link warning', { within: '[role="dialog"]' });
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
   const opened = await expectKeyboardWalk(page, 'opened message');
   expect(opened.stops.map(stopLine)).toEqual(
     expect.arrayContaining([
-      'Iframe "Message body"',
+      'link "Your claims"',
       'button "Download decision.txt"',
       'textbox "Reply securely"',
       'button "Send secure reply"',

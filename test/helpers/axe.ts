@@ -134,7 +134,7 @@ const INDICATOR_PROPERTIES = [
 function indicatorLook(element: Element, properties: string[]): string {
   return [null, '::before', '::after']
     .map((pseudo) => {
-      const style = getComputedStyle(element, pseudo);
+      const style = (element.ownerDocument.defaultView ?? window).getComputedStyle(element, pseudo);
       if (pseudo && (style.content === 'none' || style.content === 'normal')) return `${pseudo}:none`;
       return properties.map((property) => style.getPropertyValue(property)).join('|');
     })
@@ -189,7 +189,7 @@ function tabbableControls(): Element[][] {
 async function focusedRoleAndName(
   cdp: CDPSession,
 ): Promise<{ role: string; name: string; description: string }> {
-  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document.activeElement' });
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'sendguardA11y.focused()' });
   if (!result.objectId) return { role: '', name: '', description: '' };
   const { nodes } = await cdp.send('Accessibility.getPartialAXTree', {
     objectId: result.objectId,
@@ -200,8 +200,22 @@ async function focusedRoleAndName(
   return { role: text(node?.role), name: text(node?.name), description: text(node?.description) };
 }
 
+/**
+ * The focused element, looked for inside same-origin frames too: with focus in a frame the page's own
+ * `activeElement` is the frame, whatever inside it has focus. Runs in the page.
+ */
+function focusedElement(): Element | null {
+  let focused = document.activeElement;
+  for (;;) {
+    const inner = (focused as HTMLIFrameElement | null)?.contentDocument?.activeElement;
+    if (!inner || inner === inner.ownerDocument.body) return focused;
+    focused = inner;
+  }
+}
+
 /** What the walk calls in the page, installed once as `window.sendguardA11y`. */
 interface PageHelpers {
+  focused: () => Element | null;
   look: (element: Element) => string;
   describe: (element: Element) => string;
   tabbable: () => Element[][];
@@ -216,6 +230,7 @@ async function installHelpers(page: Page): Promise<void> {
     look: (element) => (${indicatorLook.toString()})(element, ${JSON.stringify(INDICATOR_PROPERTIES)}),
     describe: ${describeElement.toString()},
     tabbable: ${tabbableControls.toString()},
+    focused: ${focusedElement.toString()},
   }`);
 }
 
@@ -265,12 +280,14 @@ export async function tabWalk(
     let focusedLook = '';
     for (let press = 0; press < maxStops; press++) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluateHandle(() => document.activeElement);
+      const focused = await page.evaluateHandle(() => sendguardA11y.focused());
       const [atEnd, previousLook] = await page.evaluate(
         ([element, first, previous, within]) => {
           const root = within ? document.querySelector(within) : document.body;
+          // The page's own focused element: the frame, when focus is inside one.
+          const top = document.activeElement;
           return [
-            !element || element === document.body || element === first || !root?.contains(element as Element),
+            !element || top === document.body || element === first || !root?.contains(top),
             previous?.isConnected ? sendguardA11y.look(previous as Element) : undefined,
           ];
         },

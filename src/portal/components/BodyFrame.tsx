@@ -59,11 +59,15 @@ export function BodyFrame({ html, text }: { html: string; text: string }) {
   const watchFrame = () => {
     const doc = frame.current?.contentDocument;
     if (!doc) return;
-    doc.addEventListener('click', (event) => {
+    const askToOpen = (event: Event) => {
       const anchor = (event.target as Element | null)?.closest?.('[data-sg-href]');
       if (!anchor) return;
       event.preventDefault();
       setPendingLink(anchor.getAttribute('data-sg-href') ?? undefined);
+    };
+    doc.addEventListener('click', askToOpen);
+    doc.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') askToOpen(event);
     });
     doc.defaultView?.addEventListener('focus', () => setFocused(true));
     doc.defaultView?.addEventListener('blur', () => setFocused(false));

@@ -3,7 +3,8 @@
  * (no SVG or MathML, no media, forms, frames, links to resources, `style` elements), then:
  * - images: inline `data:` pictures always; `https:` ones only once the reader asks, written out as the URL
  *   parser reads them (so tabs, backslashes and protocol-relative tricks are spelt out); anything else dropped;
- * - links: the target moves to `data-sg-href`, so a click reaches the portal's warning and never the network;
+ * - links: the target moves to `data-sg-href`, so a click (or Enter: they stay links, in the tab order) reaches
+ *   the portal's warning and never the network;
  * - style attributes: only declarations that cannot fetch (./safe-style.ts).
  * The result goes into a sandboxed frame without `allow-scripts` and with its own content security policy
  * (./frame-document.ts): the policy alone stops every fetch before consent, but Chromium still resolves
@@ -176,6 +177,10 @@ export function sanitizeEmail(html: string, allowRemoteImages: boolean): Sanitiz
       const url = parseUrl(href);
       if (url && LINK_PROTOCOLS.has(url.protocol) && (url.protocol === 'mailto:' || isRemote(url))) {
         element.setAttribute('data-sg-href', url.href);
+        // Without its href the anchor is no link to the keyboard or to a screen reader: it is made one again
+        // (the portal's frame opens it on Enter as on a click).
+        element.setAttribute('role', 'link');
+        element.setAttribute('tabindex', '0');
       }
     }
   });
