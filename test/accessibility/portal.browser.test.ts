@@ -68,7 +68,7 @@ async function themedPage(scheme: 'light' | 'dark'): Promise<Page> {
 }
 
 describe.each(['light', 'dark'] as const)('the pickup portal, %s', (scheme) => {
-  test('the landing, the proof choice, the code and passcode forms with an error, and the opened message', async () => {
+  test('the landing, the proof choice, the code and passcode forms with an error, the opened message, a reply, the sender’s view', async () => {
     const codeOnly = await escrow([{ address: PAT, proof: 'passcode' }]);
     const page = await themedPage(scheme);
     await page.goto(codeOnly.pickupUrl);
@@ -103,7 +103,19 @@ describe.each(['light', 'dark'] as const)('the pickup portal, %s', (scheme) => {
           getComputedStyle((frame as HTMLIFrameElement).contentDocument!.documentElement).backgroundColor,
       );
     expect(frameBackground).toBe('rgb(255, 255, 255)');
+
+    await page.getByLabel('Reply securely').fill('Thank you.');
+    await page.getByRole('button', { name: 'Send secure reply' }).click();
+    await page.getByText('Your reply was encrypted and sent.').waitFor({ timeout: 30_000 });
+    await expectAccessible(page, `a reply sent, ${scheme}`, { exclude: [BODY_FRAME] });
     await page.close();
+
+    // The sender's own link: the message and the reply.
+    const sender = await themedPage(scheme);
+    await sender.goto(codeOnly.senderUrl);
+    await sender.getByTestId('reply-body').waitFor({ timeout: 30_000 });
+    await expectAccessible(sender, `the sender's link with a reply, ${scheme}`, { exclude: [BODY_FRAME] });
+    await sender.close();
 
     const choice = await escrow([
       { address: ANN, proof: 'sign-in' },
