@@ -196,7 +196,12 @@ describe('changed keys', () => {
     const dialog = await screen.findByRole('alertdialog', {
       name: 'Refuse the new key for ana@example.org?',
     });
-    expect(dialog.textContent).toContain('Refusing keeps the pinned key');
+    // A refusal keeps the old pin and takes the entry off this list; it blocks nothing: the key stays changed
+    // for every sender, each of whom can still accept it in the pane.
+    expect(dialog.textContent).toContain('Refusing keeps ana@example.org pinned to the old key');
+    expect(dialog.textContent).toContain('stays marked as changed for every sender');
+    expect(dialog.textContent).toContain('can still accept it in the compose pane');
+    expect(dialog.textContent).not.toContain('not encrypted to the new key');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Refuse new key' }));
     await screen.findByText(`The new key for ana@example.org was refused; ${grouped(OLD)} stays pinned.`);
     expect(api.callsTo('POST', '/admin/keys/ana%40example.org/refuse')).toEqual([
@@ -220,6 +225,33 @@ describe('changed keys', () => {
       ),
     ).toBeTruthy();
   });
+});
+
+test('while a decision is sent, its buttons stay focusable (aria-disabled), so focus stays in the dialog', async () => {
+  const api = keysApi();
+  let answer: () => void = () => undefined;
+  api.routes.set(
+    'POST /admin/keys/ana%40example.org/accept',
+    () => new Promise<{ pin: unknown }>((resolve) => (answer = () => resolve({ pin: {} }))),
+  );
+  await renderPage(api);
+  fireEvent.click(screen.getByRole('button', { name: 'Accept new key for ana@example.org' }));
+  const dialog = await screen.findByRole('alertdialog');
+  const confirm = within(dialog).getByRole('button', { name: 'Accept new key' });
+  confirm.focus();
+  fireEvent.click(confirm);
+  const working = await within(dialog).findByRole('button', { name: 'Accept new key…' });
+  const cancel = within(dialog).getByRole('button', { name: 'Cancel' });
+  for (const button of [working, cancel]) {
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+  }
+  expect(dialog.contains(document.activeElement)).toBe(true);
+  // A second press while working sends nothing more.
+  fireEvent.click(working);
+  expect(api.callsTo('POST', '/admin/keys/ana%40example.org/accept')).toHaveLength(1);
+  await act(async () => answer());
+  await screen.findByText(`ana@example.org is now pinned to ${grouped(NEW)}.`);
 });
 
 describe('pins', () => {

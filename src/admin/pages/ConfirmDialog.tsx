@@ -71,10 +71,12 @@ export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
             ) : null}
           </DialogContent>
           <DialogActions>
-            <Button appearance="primary" onClick={() => void start()} disabled={working}>
+            {/* Focusable while working (aria-disabled, clicks ignored): a disabled button loses the focus, which
+                in Chromium falls to the page's body, outside the modal dialog (as in the pane's KeyChange). */}
+            <Button appearance="primary" onClick={() => void start()} disabledFocusable={working}>
               {working ? `${confirm}…` : confirm}
             </Button>
-            <Button onClick={onClose} disabled={working}>
+            <Button onClick={onClose} disabledFocusable={working}>
               Cancel
             </Button>
           </DialogActions>

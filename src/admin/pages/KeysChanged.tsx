@@ -70,7 +70,7 @@ function DecisionText({ decision: { key, accept } }: { decision: Decision }): JS
       <Text block>
         {accept
           ? `Accepting pins the new key: mail to ${key.address} is encrypted to it from now on. Accept only if ${key.address} confirmed its fingerprint by phone or in person.`
-          : `Refusing keeps the pinned key: mail to ${key.address} is not encrypted to the new key, and this entry leaves the list.`}
+          : `Refusing keeps ${key.address} pinned to the old key and takes this entry off the list. It does not block the new key: it stays marked as changed for every sender, who is warned when writing to ${key.address} and can still accept it in the compose pane.`}
       </Text>
     </div>
   );
