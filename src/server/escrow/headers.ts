@@ -4,7 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 
-const COMMON: Record<string, string> = {
+/**
+ * What every answer of this service carries, whatever it is: the portal's files, the API's JSON, the admin
+ * console's files (web/admin-headers.ts), each adding its own content policy and caching.
+ */
+export const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'cross-origin-opener-policy': 'same-origin',
@@ -34,13 +38,13 @@ export const PORTAL_CSP = [
 ].join('; ');
 
 export const PORTAL_HEADERS: Readonly<Record<string, string>> = {
-  ...COMMON,
+  ...COMMON_HEADERS,
   'content-security-policy': PORTAL_CSP,
 };
 
 /** JSON and ciphertext: nothing in them is ever rendered. */
 export const API_HEADERS: Readonly<Record<string, string>> = {
-  ...COMMON,
+  ...COMMON_HEADERS,
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
 };
 

@@ -4,6 +4,8 @@
  * Fluent UI writes its styles at run time. The page is asked for again on every opening (it names the bundles);
  * the bundles named by their content's hash are kept for good (static-areas.ts).
  */
+import { COMMON_HEADERS } from '../escrow/headers';
+
 export const ADMIN_CSP = [
   "default-src 'none'",
   "script-src 'self'",
@@ -16,13 +18,9 @@ export const ADMIN_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The service's common headers, with the console's own policy and caching. */
 export const ADMIN_HEADERS: Readonly<Record<string, string>> = {
+  ...COMMON_HEADERS,
   'content-security-policy': ADMIN_CSP,
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
   'cache-control': 'no-cache',
 };

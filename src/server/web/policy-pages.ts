@@ -3,6 +3,7 @@
  * (`publisher` in the configuration): what this software keeps, and that the organisation running it sets the
  * terms. Short and true of every deployment; anything more is the organisation's to say.
  */
+import { DECISION_LIMITS } from '../../core/decisions/limits';
 import { htmlPage } from './page';
 
 export const PRIVACY_PATH = '/privacy';
@@ -26,6 +27,13 @@ issued;</li>
 recipient receives), its sender and recipients, the state of the one-time codes, and an audit of what happened
 to it (code sent, opened, downloaded, replied) with the time, IP address and browser, the last two blanked after
 30 days by default. Expired and revoked messages are erased.</li>
+<li>a record of every send check: when, who sent it, each recipient, the protection each got (forced TLS,
+OpenPGP, secure pickup or blocked), the verdicts on each recipient's domain and key, and the message's
+classification; never its subject, text or attachments. Sender and recipient addresses are kept as pseudonyms (a
+keyed hash, with each recipient's domain readable) unless your organisation turns full addresses on. Each record
+is erased after the number of days set as <code>decisions.retentionDays</code>, ${DECISION_LIMITS.retentionDaysDefault} by default;</li>
+<li>each version of the sending policy saved through the admin console, with who saved it, when, and their
+note.</li>
 </ul>
 <p>Signed in with Microsoft Entra ID, the service reads your name, address and account ID from your sign-in token
 on each request. It keeps who you are only with what you do: as the sender of a secure-pickup message you send,
