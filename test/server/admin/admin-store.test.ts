@@ -57,6 +57,22 @@ describe.each(['memory', 'sqlite', 'postgres'] as const)('%s store', (kind) => {
     });
   });
 
+  test('an `unknown` verdict (a check that could not finish) is no change: the last known one and its time stay', async () => {
+    const { verdictChanges } = store;
+    expect(await verdictChanges.record('partner.example', 'unknown', 500)).toBe(false);
+    expect(await verdictChanges.last('partner.example')).toBeUndefined();
+    await verdictChanges.record('partner.example', 'encrypted', 1000);
+    await verdictChanges.record('partner.example', 'authenticated', 2000);
+    expect(await verdictChanges.record('partner.example', 'unknown', 3000)).toBe(false);
+    expect(await verdictChanges.record('partner.example', 'authenticated', 4000)).toBe(false);
+    expect(await verdictChanges.last('partner.example')).toEqual({
+      domain: 'partner.example',
+      from: 'encrypted',
+      to: 'authenticated',
+      at: 2000,
+    });
+  });
+
   test('a changed key is noted once per address and key found, listed newest first until it is decided once', async () => {
     const { changedKeys } = store;
     await changedKeys.note(changed(FP_NEW, 1000));
