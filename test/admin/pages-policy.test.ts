@@ -173,7 +173,7 @@ describe('preview', () => {
     ]);
     expect(
       screen.getByText(
-        'Replayed 12 messages sent from 2026-11-07 00:00 UTC to 2026-12-07 00:00 UTC: 5 would be sent differently under the edited policy.',
+        'Replayed 12 send checks from 2026-11-07 00:00 UTC to 2026-12-07 00:00 UTC: 5 would be sent differently under the edited policy.',
       ),
     ).toBeTruthy();
     expect(JSON.parse(screen.getByTestId('chart').textContent!)).toContainEqual({

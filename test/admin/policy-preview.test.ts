@@ -232,7 +232,7 @@ test("Preview shows the figures of the test's own replay of every reported messa
   await page
     .getByText(
       new RegExp(
-        `^Replayed ${SENT.length} messages sent from .*: ${expected.changed} would be sent differently under the edited policy\\.$`,
+        `^Replayed ${SENT.length} send checks from .*: ${expected.changed} would be sent differently under the edited policy\\.$`,
       ),
     )
     .waitFor();

@@ -46,10 +46,11 @@ const byName = (row: BeforeAfterRow) => row.name;
 
 function PreviewSummary({ previewed }: { previewed: Previewed }): JSX.Element {
   const { answer } = previewed;
-  const messages = answer.messages === 1 ? '1 message' : `${answer.messages} messages`;
+  // A record is a send check, sent or stopped (blocked), not a message that left.
+  const checks = answer.messages === 1 ? '1 send check' : `${answer.messages} send checks`;
   return (
     <Text block role="status">
-      Replayed {messages} sent from {shownTime(answer.from)} to {shownTime(answer.to)}:{' '}
+      Replayed {checks} from {shownTime(answer.from)} to {shownTime(answer.to)}:{' '}
       {answer.changedMessages === 0
         ? 'none would be sent differently under the edited policy.'
         : `${answer.changedMessages} would be sent differently under the edited policy.`}

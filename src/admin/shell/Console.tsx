@@ -3,12 +3,25 @@
  * URL fragment names the page, so reloads, links and Back keep it), the admin's name and a sign-out. Pages are
  * loaded on first visit. Any 401 a page meets returns to the sign-in screen with the reason.
  */
-import { Button, Spinner, Tab, TabList, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Tab,
+  TabList,
+  Text,
+  Title3,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState, type ComponentType } from 'react';
 import type { Identity } from '../../core/identity';
 import { createAdminApi, type AdminApi } from '../api';
 import type { PageProps } from './page';
-import { checkAdmin } from './sign-in-check';
+import { SignInError, checkAdmin } from './sign-in-check';
 import { SignIn } from './SignIn';
 import { TABS, hashOfTab, tabOfHash, type TabId } from './tabs';
 import { forgetToken, keepToken, keptToken } from './token-store';
@@ -90,14 +103,24 @@ export function Console({ apiBase }: { apiBase: string }): JSX.Element {
     [apiBase, signOut],
   );
 
-  // A token kept from earlier in this tab (a reload) is checked again before the console opens.
-  useEffect(() => {
+  // A token kept from earlier in this tab (a reload) is checked again before the console opens. Only the
+  // service's refusal of it (401, 403, no admin role) forgets it: when the check could not be made (the service
+  // unreachable, a 5xx), the token is kept and the admin offered a retry rather than asked to paste it again.
+  const [unreachable, setUnreachable] = useState<string>();
+  const resume = useCallback(() => {
     const token = keptToken();
     if (token === undefined) return;
+    setResuming(true);
+    setUnreachable(undefined);
     signIn(token)
-      .catch((error: Error) => signOut(error.message))
+      .catch((error: Error) =>
+        error instanceof SignInError && !error.refused
+          ? setUnreachable(error.message)
+          : signOut(error.message),
+      )
       .finally(() => setResuming(false));
   }, [signIn, signOut]);
+  useEffect(resume, [resume]);
 
   const Page = PAGES[tab];
   const tabs = useMemo(
@@ -111,6 +134,28 @@ export function Console({ apiBase }: { apiBase: string }): JSX.Element {
   );
 
   if (resuming && !session) return <Spinner label="Signing in…" />;
+  if (unreachable !== undefined && !session)
+    return (
+      <main className={styles.main} aria-label="Sign in">
+        <MessageBar intent="error" role="alert" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Could not reach the Sendguard service</MessageBarTitle>
+            {unreachable} Your sign-in is kept in this tab: retry when the service answers again.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={resume}>Retry</Button>
+            <Button
+              onClick={() => {
+                setUnreachable(undefined);
+                signOut();
+              }}
+            >
+              Sign in with another token
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      </main>
+    );
   if (!session) return <SignIn onSignIn={signIn} notice={notice} />;
   return (
     <>
