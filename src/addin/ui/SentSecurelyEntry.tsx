@@ -28,7 +28,7 @@ import {
 } from '../sent/entry-text';
 import { confirmOwnCopy, copyWay, mailOwnCopy } from '../sent/mail-own-copy';
 import type { SentClient } from '../sent/sent-client';
-import { expiryOn } from '../sent/new-expiry';
+import { expiryOn } from '../../core/expiry-day';
 import type { SentEntry } from '../sent/use-sent-list';
 
 const useStyles = makeStyles({

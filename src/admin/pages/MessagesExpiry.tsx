@@ -5,6 +5,7 @@
  */
 import { Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
+import { expiryOn } from '../../core/expiry-day';
 import type { MessagePartProps } from './messages-wire';
 import { AdminApiError } from '../api';
 import { failureText } from './failure-text';
@@ -16,29 +17,26 @@ const useStyles = makeStyles({
   form: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
 });
 
-/** The ISO time on `day` (YYYY-MM-DD, UTC) at the time of day `expiresAt` has. */
-export function expiryOn(day: string, expiresAt: string): string {
-  return `${day}${expiresAt.slice(10)}`;
-}
-
 export function MessagesExpiry(props: MessagePartProps): JSX.Element {
   const { api, message, onChanged } = props;
   const styles = useStyles();
   const [day, setDay] = useState(message.expiresAt.slice(0, 10));
-  const expiresAt = expiryOn(day, message.expiresAt);
+  // Undefined while the field holds no calendar date: nothing to send then.
+  const expiresAt = expiryOn(day, message.expiresAt)?.toISOString();
   const {
     working,
     failure: refusal,
     start,
   } = useAction(
     async () => {
+      if (expiresAt === undefined) return;
       await api.send('POST', `/admin/messages/${encodeURIComponent(message.id)}/expiry`, { expiresAt });
       await onChanged(`Message ${message.id} now expires ${shownTime(expiresAt)}.`);
     },
     // The service's refusal says what it accepts; say it as it is, not as a failure to reach it.
     (error) =>
       error instanceof AdminApiError && error.status === 400
-        ? `The service refused ${shownTime(expiresAt)}: ${error.message}`
+        ? `The service refused ${shownTime(expiresAt ?? day)}: ${error.message}`
         : failureText('change the expiry', error),
   );
   return (
@@ -50,7 +48,7 @@ export function MessagesExpiry(props: MessagePartProps): JSX.Element {
       >
         <Input type="date" value={day} onChange={(_, data) => setDay(data.value)} required />
       </Field>
-      <Button type="submit" disabled={working || !/^\d{4}-\d{2}-\d{2}$/.test(day)}>
+      <Button type="submit" disabled={working || expiresAt === undefined}>
         {working ? 'Changing the expiry…' : 'Change expiry'}
       </Button>
     </ActionForm>

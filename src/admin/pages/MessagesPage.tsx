@@ -15,6 +15,11 @@ import { shownTime } from './when';
 /** Messages asked for at a time; a full page offers the older ones. */
 export const MESSAGES_PER_PAGE = 100;
 
+/**
+ * One table cell (and CSV field) naming every recipient with its state. Not the pane's entry-text sentences:
+ * those group recipients by what they did and speak to the sender ("your link"), and live in the add-in, which
+ * the console may not import; a cell per message needs each recipient once, in the order sent.
+ */
 function recipientsText(message: AdminMessage): string {
   return message.recipients
     .map(

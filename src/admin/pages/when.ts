@@ -1,6 +1,10 @@
-/** Times the service answers (ISO 8601) as the console shows them: in UTC, to the minute, said to be UTC. */
+/**
+ * Times the service answers (ISO 8601) as the console shows them: core's UTC form, as the pane and the pickup
+ * notice write them. An answer that is not a time is shown as it came rather than failing the whole page.
+ */
+import { utcTime } from '../../core/utc-time';
+
 export function shownTime(iso: string): string {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return Number.isNaN(date.getTime()) ? iso : utcTime(date);
 }
