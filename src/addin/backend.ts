@@ -127,10 +127,11 @@ export interface Backend {
    */
   acceptKey(address: string, fingerprint: string): Promise<KeyAssessment>;
   /**
-   * Tells the service what a send check let happen, for the admin's overview. Never rejects, and gives up after
-   * `REPORT_DEADLINE_MS`: a report lost costs a record, never a send. Absent from a client that does not report.
+   * Tells the service what became of a checked message, for the admin's overview. Never rejects, and gives up
+   * after `deadlineMs` or `REPORT_DEADLINE_MS`, whichever is sooner: a report lost costs a record, never a send.
+   * Absent from a client that does not report.
    */
-  reportDecision?: (report: DecisionReport) => Promise<void>;
+  reportDecision?: (report: DecisionReport, deadlineMs?: number) => Promise<void>;
   /**
    * One JSON request to the service with this client's token, deadline and errors (undefined for a 204), for the
    * pane's own calls (the "Sent securely" list, sent/sent-client.ts): kept out of this file so that the send
@@ -442,8 +443,9 @@ export function createBackend(options: BackendOptions): Backend {
       });
       return checkAccepted(body, fingerprint);
     },
-    async reportDecision(report) {
-      const deadlineMs = Math.min(options.deadlineMs ?? DEFAULT_DEADLINE_MS, REPORT_DEADLINE_MS);
+    async reportDecision(report, capMs = REPORT_DEADLINE_MS) {
+      // No timer of the report's outlives the cap the send handler gave it.
+      const deadlineMs = Math.min(options.deadlineMs ?? DEFAULT_DEADLINE_MS, REPORT_DEADLINE_MS, capMs);
       // Whatever went wrong (no token, no service, a refusal, the deadline), the send goes on without the report.
       await requestJson({ ...options, deadlineMs }, '/api/v1/decisions', {
         method: 'POST',

@@ -1,10 +1,12 @@
 /**
- * What a send check tells the service once it has decided: the plan's facts per recipient (verdicts, not content)
- * and what it let happen, for the admin's overview and the policy preview. Never the subject, the body or an
- * attachment's name. The send waits for the report a second at most and goes on whatever became of it: reporting
- * is bookkeeping, never a reason to hold or stop mail. Types only from the report's schema module (zod stays out
- * of the send handler's bundle).
+ * What a send check tells the service once the host has acted on its decision: the plan's facts per recipient
+ * (verdicts, not content) and what finally became of the message, for the admin's overview and the policy preview.
+ * Never the subject, the body or an attachment's name. Both hosts report through `reportAnswer`, after the tag is
+ * written or the sender's "send anyway" is known, so the outcome is what happened, not what was meant. The send
+ * waits for the report a second at most, and never past the send budget: reporting is bookkeeping, never a reason
+ * to hold or stop mail. Types only from the report's schema module (zod stays out of the send handler's bundle).
  */
+import type { Clock } from '../core/clock';
 import type { DecisionHost, DecisionOutcome, DecisionReport } from '../core/decisions/record';
 import { DECISION_LIMITS } from '../core/decisions/limits';
 import type { Plan } from '../core/plan';
@@ -43,6 +45,63 @@ export function decisionReport(
   };
 }
 
+/** What the check decided of a planned message, kept until the host has acted on the decision. */
+export interface Reportable {
+  plan: Plan;
+  /** What the decision let happen, if the host carries it out as given. */
+  outcome: DecisionOutcome;
+  applied?: ApplicableProtection;
+}
+
+/**
+ * What the host finally did: let the message go (as decided, or because the sender chose to send it anyway),
+ * stopped it, or stopped it with an offer to send it anyway whose answer the host never tells (Outlook's SoftBlock).
+ */
+export type HostAnswer = 'sent' | 'stopped' | 'offered';
+
+/** The outcome to record: the one decided when the host carried it out, else what the host did instead. */
+export function finalOutcome(decided: DecisionOutcome, answer: HostAnswer): DecisionOutcome {
+  if (answer === 'offered') return 'prompted';
+  if (answer === 'stopped') return 'blocked';
+  // Sent although the check stopped it: only the sender's "send anyway" does that.
+  return decided === 'blocked' || decided === 'prompted' ? 'overridden' : decided;
+}
+
+/**
+ * Outlook tells the sender the check is "taking longer" at five seconds from its start: the check and its report
+ * together stay within this, measured from the handler's start.
+ */
+export const SEND_BUDGET_MS = 4500;
+
+/** When the send check began (`clock.monotonic()`), and the clock measuring what is left of the budget. */
+export interface SendBudget {
+  startedAt: number;
+  clock: Clock;
+}
+
+/** How long the report may hold the send: a second at most, and no longer than the budget has left. */
+export function reportCap({ startedAt, clock }: SendBudget): number {
+  return Math.min(REPORT_DEADLINE_MS, SEND_BUDGET_MS - (clock.monotonic() - startedAt));
+}
+
+/**
+ * The one report both hosts make once their answer is final: none for a message that was never planned, nor when
+ * the budget has nothing left.
+ */
+export async function reportAnswer(
+  backend: Backend,
+  host: DecisionHost,
+  reportable: Reportable | undefined,
+  answer: HostAnswer,
+  budget: SendBudget,
+): Promise<void> {
+  if (!reportable) return;
+  const capMs = reportCap(budget);
+  if (capMs <= 0) return;
+  const { plan, outcome, applied } = reportable;
+  await reportWithin(backend, decisionReport(host, plan, finalOutcome(outcome, answer), applied), capMs);
+}
+
 /** Sends `report` and waits for it `capMs` at most; resolves whatever the backend does, hanging or failing. */
 export async function reportWithin(
   backend: Backend,
@@ -57,7 +116,7 @@ export async function reportWithin(
   try {
     // Called inside a promise, so that even a backend throwing at once only loses its report.
     const sent = Promise.resolve()
-      .then(() => backend.reportDecision?.(report))
+      .then(() => backend.reportDecision?.(report, capMs))
       .catch(() => undefined);
     await Promise.race([sent, cap]);
   } finally {

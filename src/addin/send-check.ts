@@ -1,16 +1,16 @@
 /**
  * The on-send decision, shared by Outlook's send handler and Thunderbird's `onBeforeSend`: read the message,
  * ask the backend, plan, and say whether it may go — with the tag to add when forced TLS is the plan — or why
- * not. Fails closed: anything unread or unanswered is a refusal, never an allow. Once decided, it reports what it
- * let happen to the service (decision-report.ts), waiting a second at most.
+ * not. Fails closed: anything unread or unanswered is a refusal, never an allow. A planned message's decision
+ * comes with what to report of it, which the host reports once it has acted on it (decision-report.ts).
  */
-import type { DecisionHost, DecisionOutcome } from '../core/decisions/record';
+import type { DecisionOutcome } from '../core/decisions/record';
 import type { Plan } from '../core/plan';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import { messageOf } from '../core/errors';
 import { needsSignIn, type AssessAnswer, type Backend } from './backend';
-import { decisionReport, reportWithin } from './decision-report';
+import type { Reportable } from './decision-report';
 import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
 import { allAddresses, readMessage, type MessageReader, type ComposeState } from './read-message';
@@ -138,20 +138,22 @@ function decide({ state, policy, planned }: Extract<SendEvaluation, { kind: 'pla
   return { decision: refusal(plan, policy), outcome: 'blocked' };
 }
 
-/**
- * The decision on the message `host` holds. With `reportAs`, the host it runs in, the outcome of a planned message
- * is reported to the service before the decision is given (a second at most, whatever becomes of the report).
- */
-export async function checkSend(
-  host: MessageReader,
-  backend: Backend,
-  reportAs?: DecisionHost,
-): Promise<SendDecision> {
+/** A send check's decision and, for a planned message, what to report of it once the host has acted on it. */
+export interface CheckedSend {
+  decision: SendDecision;
+  reportable?: Reportable;
+}
+
+/** The decision on the message `host` holds, with what the send handlers report of it (`reportAnswer`). */
+export async function checkMessage(host: MessageReader, backend: Backend): Promise<CheckedSend> {
   const evaluation = await readAndEvaluate(host, backend);
-  if (evaluation.kind === 'failed') return evaluation.decision;
+  if (evaluation.kind === 'failed') return { decision: evaluation.decision };
   const { decision, outcome, applied } = decide(evaluation);
-  if (reportAs) {
-    await reportWithin(backend, decisionReport(reportAs, evaluation.planned.plan, outcome, applied));
-  }
-  return decision;
+  const { plan } = evaluation.planned;
+  return { decision, reportable: { plan, outcome, ...(applied ? { applied } : {}) } };
+}
+
+/** The decision on the message `host` holds, nothing reported (the pane's own checks). */
+export async function checkSend(host: MessageReader, backend: Backend): Promise<SendDecision> {
+  return (await checkMessage(host, backend)).decision;
 }

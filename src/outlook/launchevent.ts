@@ -11,16 +11,18 @@
  * JavaScript-only build signs in with Office SSO (see webpack.part.js).
  */
 import type { Backend } from '../addin/backend';
+import { reportAnswer, type HostAnswer, type SendBudget } from '../addin/decision-report';
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
 import {
-  checkSend,
+  checkMessage,
   clip,
   readAndEvaluate,
   type SendDecision,
   type SendEvaluation,
 } from '../addin/send-check';
 import { recipientSummary } from '../addin/summary';
+import { systemClock, type Clock } from '../core/clock';
 import { messageOf, SendguardError } from '../core/errors';
 import { nestedAppAuth } from './auth/naa';
 import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
@@ -107,6 +109,8 @@ export interface HandlerDeps {
   host: () => MailHost;
   backend: () => Backend;
   deadlineMs: number;
+  /** What the send check's report measures its budget by; the system clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -220,15 +224,28 @@ async function applyTag(
   }
 }
 
-/** The on-send check: the decision, the tag when that is the plan, and what Outlook is told. */
-const checkOnSend: HandlerWork = async (host, backend, stillWanted) => {
-  const decision = await checkSend(host, backend, 'outlook');
-  const untagged =
-    decision.kind === 'allow' && decision.changes
-      ? await applyTag(host, decision.changes, stillWanted)
-      : undefined;
-  return completion(untagged ?? decision);
-};
+/** What Outlook does with `decision`: a refusal that prompts lets the sender send anyway, and never says if they did. */
+function answerOf(decision: SendDecision): HostAnswer {
+  if (decision.kind === 'allow') return 'sent';
+  return decision.prompt ? 'offered' : 'stopped';
+}
+
+/**
+ * The on-send check: the decision, the tag when that is the plan, the report of what Outlook is about to do, and
+ * what Outlook is told.
+ */
+const checkOnSend =
+  (budget: SendBudget): HandlerWork =>
+  async (host, backend, stillWanted) => {
+    const { decision, reportable } = await checkMessage(host, backend);
+    const untagged =
+      decision.kind === 'allow' && decision.changes
+        ? await applyTag(host, decision.changes, stillWanted)
+        : undefined;
+    const given = untagged ?? decision;
+    if (stillWanted()) await reportAnswer(backend, 'outlook', reportable, answerOf(given), budget);
+    return completion(given);
+  };
 
 /** The info bar's line: the recipients' summary, or why there is none yet and what to do. */
 function summaryText(evaluation: SendEvaluation): string {
@@ -266,8 +283,10 @@ const newMessage =
     return undefined;
   };
 
-export const sendHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>
-  completeOnce(event, deps, checkOnSend, unexpected);
+export const sendHandler = (deps: HandlerDeps) => (event: LaunchEvent) => {
+  const clock = deps.clock ?? systemClock;
+  return completeOnce(event, deps, checkOnSend({ startedAt: clock.monotonic(), clock }), unexpected);
+};
 
 // The info bar is advice; the send check decides. On failure nothing to do but finish (the failure is recorded).
 export const composeChangeHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>

@@ -10,10 +10,11 @@
  * backend client's deadline (3.5 s) keeps each check far inside the event page's idle time-out (30 s).
  */
 import { connectBackend } from '../addin/backend';
+import { reportAnswer } from '../addin/decision-report';
 import { recordFailure } from '../addin/failure-log';
 import type { HostRecipients } from '../addin/host';
 import type { MessageReader } from '../addin/read-message';
-import { checkSend, type SendDecision } from '../addin/send-check';
+import { checkMessage, type SendDecision } from '../addin/send-check';
 import { messageOf } from '../core/errors';
 import { bodyOf, headerOf, recipientsOf, settableHeader, withHeaders } from './details';
 import type { BeforeSendResult, ComposeDetails, Messenger, Tab } from './messenger';
@@ -145,16 +146,19 @@ export async function beforeSend(
   details: ComposeDetails,
 ): Promise<BeforeSendResult> {
   const { api } = deps;
+  const clock = deps.clock ?? systemClock;
+  const budget = { startedAt: clock.monotonic(), clock };
   try {
     const settings = await readSettings(api.storage.local);
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
     const recipients = recipientsOf(details);
-    const decision = await checkSend(
-      detailsReader(details, recipients),
-      connectBackend(settings, deps.fetch),
-      'thunderbird',
-    );
-    return await answer(deps, tab, details, recipients, decision);
+    const backend = connectBackend(settings, deps.fetch);
+    const { decision, reportable } = await checkMessage(detailsReader(details, recipients), backend);
+    const result = await answer(deps, tab, details, recipients, decision);
+    // Reported once the answer is final: a tag Thunderbird cannot set stops the message, a "send anyway" lets
+    // a refused one go.
+    await reportAnswer(backend, 'thunderbird', reportable, result.cancel ? 'stopped' : 'sent', budget);
+    return result;
   } catch (error) {
     recordFailure('the send check', error);
     return cancel(api, tab, unexpected(error));

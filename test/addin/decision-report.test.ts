@@ -1,13 +1,15 @@
 /**
- * The send check reports what it let happen, once it has decided: the outcome for each kind of decision, the plan's
- * facts per recipient (an applied protection recorded in place of the plan's), nothing of the message's content;
- * and a report that hangs or fails costs the send a second at most and changes nothing of the decision. Last, the
- * real client reports to a real service, which keeps the record.
+ * The send handlers report what became of the message once the host has acted on the check's decision: the
+ * outcome for each kind of decision, the plan's facts per recipient (an applied protection recorded in place of
+ * the plan's), nothing of the message's content; what Outlook and Thunderbird did instead of the decision (a tag
+ * not written, a prompt, a "send anyway"); a report that hangs or fails costs the send a second at most, never
+ * more than the send budget has left, and changes nothing of the decision. Last, the real client reports to a
+ * real service, which keeps the record.
  */
 import type { AddressInfo } from 'node:net';
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
 import { createBackend } from '../../src/addin/backend';
-import { decisionReport } from '../../src/addin/decision-report';
+import { decisionReport, reportAnswer, type HostAnswer } from '../../src/addin/decision-report';
 import {
   APPLIED_HEADER,
   CLASSIFICATION_HEADER,
@@ -15,13 +17,23 @@ import {
   formatApplied,
 } from '../../src/addin/protect/applied';
 import type { MessageReader } from '../../src/addin/read-message';
-import { checkSend, type SendDecision } from '../../src/addin/send-check';
-import type { DecisionReport } from '../../src/core/decisions/record';
+import { checkMessage, checkSend, type SendDecision } from '../../src/addin/send-check';
+import type { DecisionHost, DecisionReport } from '../../src/core/decisions/record';
+import type { Policy } from '../../src/core/policy/schema';
 import type { KeyVerdict, TransportVerdict } from '../../src/core/vocabulary';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
+import { sendHandler, type CompletedOptions } from '../../src/outlook/launchevent';
+import { createOfficeHost } from '../../src/outlook/office-host';
+import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
+import { beforeSend } from '../../src/thunderbird/before-send';
+import { grantOverride } from '../../src/thunderbird/prompt-override';
+import { saveSettings } from '../../src/thunderbird/settings';
 import { assessedRecipient } from '../helpers/assess-answer';
+import { ManualClock } from '../helpers/clock';
 import { defaultPolicy } from '../helpers/policy';
 import { deployedTestApp } from '../server/api/fakes';
+import { fakeBackendFetch } from '../thunderbird/fake-backend';
+import { fakeMessenger } from '../thunderbird/fake-messenger';
 
 const SSN = 'Her SSN is 123-45-6789.';
 const IBAN = 'Pay to DE89 3704 0044 0532 0130 00.';
@@ -62,11 +74,12 @@ function backendOf(
   recipients: AssessAnswer['recipients'],
   reported: (report: DecisionReport) => Promise<void> = async () => undefined,
   invalid: AssessAnswer['invalid'] = [],
+  policy: Policy = defaultPolicy(),
 ): Reporting {
   const reports: DecisionReport[] = [];
   return {
     reports,
-    policy: async () => ({ version: 'v1', policy: defaultPolicy() }),
+    policy: async () => ({ version: 'v1', policy }),
     assess: async () => ({ policyVersion: 'v1', partial: false, recipients, invalid }),
     acceptKey: () => Promise.reject(new Error('no key to accept here')),
     reportDecision: (report) => {
@@ -74,6 +87,19 @@ function backendOf(
       return reported(report);
     },
   };
+}
+
+/** The check's decision, and its report as a host that carried it out (`answer`) makes it. */
+async function checkAndReport(
+  host: MessageReader,
+  backend: Backend,
+  as: DecisionHost,
+  answer: HostAnswer = 'sent',
+): Promise<SendDecision> {
+  const { decision, reportable } = await checkMessage(host, backend);
+  const clock = new ManualClock();
+  await reportAnswer(backend, as, reportable, answer, { startedAt: clock.monotonic(), clock });
+  return decision;
 }
 
 const external = (address: string, protection: string, more: Record<string, unknown> = {}) => ({
@@ -91,7 +117,7 @@ describe('the outcome reported for each kind of decision', () => {
       assessed('bo@partner.example', 'authenticated'),
       assessed('cy@example.gov', 'unknown'),
     ]);
-    const decision = await checkSend(
+    const decision = await checkAndReport(
       hostOf(['bo@partner.example', 'cy@example.gov'], 'Lunch?'),
       backend,
       'outlook',
@@ -115,7 +141,7 @@ describe('the outcome reported for each kind of decision', () => {
 
   test('forced TLS: tagged', async () => {
     const backend = backendOf([assessed('bo@partner.example', 'authenticated')]);
-    const decision = await checkSend(hostOf(['bo@partner.example'], IBAN), backend, 'thunderbird');
+    const decision = await checkAndReport(hostOf(['bo@partner.example'], IBAN), backend, 'thunderbird');
     expect(decision).toMatchObject({
       kind: 'allow',
       changes: { headers: { 'X-Sendguard-Force-TLS': 'yes' } },
@@ -135,7 +161,7 @@ describe('the outcome reported for each kind of decision', () => {
   test('a protection still to apply: blocked, with the plan as decided', async () => {
     const backend = backendOf([assessed('bo@partner.example', 'none')]);
     const host = hostOf(['bo@partner.example'], SSN, { [CLASSIFICATION_HEADER]: 'restricted' });
-    const decision = await checkSend(host, backend, 'outlook');
+    const decision = await checkAndReport(host, backend, 'outlook', 'stopped');
     expect(decision.kind).toBe('block');
     expect(backend.reports).toEqual([
       {
@@ -157,7 +183,7 @@ describe('the outcome reported for each kind of decision', () => {
       [CLASSIFICATION_HEADER]: 'restricted',
     });
     const backend = backendOf([assessed('bo@partner.example', 'encrypted', 'valid')]);
-    const decision = await checkSend(host, backend, 'outlook');
+    const decision = await checkAndReport(host, backend, 'outlook');
     expect(decision).toEqual({ kind: 'allow', why: 'already protected by escrow' });
     expect(backend.reports).toEqual([
       {
@@ -181,10 +207,11 @@ describe('the outcome reported for each kind of decision', () => {
     const backend = backendOf([assessed('bo@partner.example', 'authenticated')], undefined, [
       { input: 'not an address', reason: 'no @' },
     ]);
-    const decision = await checkSend(
+    const decision = await checkAndReport(
       hostOf(['bo@partner.example', 'not an address'], 'Hi'),
       backend,
       'outlook',
+      'stopped',
     );
     expect(decision.kind).toBe('block');
     expect(backend.reports.map((r) => [r.outcome, r.recipients.map((x) => x.address)])).toEqual([
@@ -194,7 +221,7 @@ describe('the outcome reported for each kind of decision', () => {
 
   test('no subject, body or attachment name is in any report', async () => {
     const backend = backendOf([assessed('bo@partner.example', 'none')]);
-    await checkSend(hostOf(['bo@partner.example'], SSN), backend, 'outlook');
+    await checkAndReport(hostOf(['bo@partner.example'], SSN), backend, 'outlook', 'stopped');
     expect(backend.reports).toHaveLength(1);
     const sent = JSON.stringify(backend.reports);
     expect(sent).not.toContain('salaries');
@@ -202,7 +229,7 @@ describe('the outcome reported for each kind of decision', () => {
     expect(sent).not.toContain('SSN');
   });
 
-  test('without a host to report as (the pane’s own checks), nothing is reported', async () => {
+  test('the check alone (the pane’s own checks) reports nothing', async () => {
     const backend = backendOf([assessed('bo@partner.example', 'authenticated')]);
     await checkSend(hostOf(['bo@partner.example'], IBAN), backend);
     expect(backend.reports).toEqual([]);
@@ -211,7 +238,7 @@ describe('the outcome reported for each kind of decision', () => {
   test('a message that could not be planned has nothing to report', async () => {
     const backend = backendOf([]);
     backend.assess = () => Promise.reject(new Error('down'));
-    expect((await checkSend(hostOf(['bo@partner.example'], IBAN), backend, 'outlook')).kind).toBe(
+    expect((await checkAndReport(hostOf(['bo@partner.example'], IBAN), backend, 'outlook')).kind).toBe(
       'unanswered',
     );
     expect(backend.reports).toEqual([]);
@@ -221,11 +248,11 @@ describe('the outcome reported for each kind of decision', () => {
 describe('a report that hangs or fails', () => {
   afterEach(() => jest.useRealTimers());
 
-  /** The decision of `checkSend` once `ms` have passed on a fake clock, or `pending`. */
+  /** The decision once reported once `ms` have passed on a fake clock, or `pending`. */
   async function decisionAfter(backend: Backend, ms: number) {
     jest.useFakeTimers();
     let decision: SendDecision | 'pending' = 'pending';
-    const checked = checkSend(hostOf(['bo@partner.example'], IBAN), backend, 'outlook').then((d) => {
+    const checked = checkAndReport(hostOf(['bo@partner.example'], IBAN), backend, 'outlook').then((d) => {
       decision = d;
     });
     await jest.advanceTimersByTimeAsync(ms);
@@ -273,7 +300,7 @@ describe('a report that hangs or fails', () => {
       Promise.reject(new Error('down')),
     );
     const host = hostOf(['bo@partner.example'], SSN, { [CLASSIFICATION_HEADER]: 'restricted' });
-    expect((await checkSend(host, failing, 'outlook')).kind).toBe('block');
+    expect((await checkAndReport(host, failing, 'outlook', 'stopped')).kind).toBe('block');
     expect(failing.reports.map((r) => r.outcome)).toEqual(['blocked']);
   });
 
@@ -311,6 +338,155 @@ describe('a report that hangs or fails', () => {
     await expect(
       backend.reportDecision!(decisionReport('thunderbird', planFixture(), 'blocked')!),
     ).resolves.toBeUndefined();
+  });
+});
+
+/** Outlook's send handler over the simulated Office, sending to bo@partner.example what `text` says. */
+async function outlookSend(
+  backend: Backend,
+  text: string,
+  options: { failTag?: boolean; clock?: ManualClock } = {},
+): Promise<Array<CompletedOptions | undefined>> {
+  const sim = simulateOffice();
+  sim.state.to = [{ emailAddress: 'bo@partner.example', displayName: 'Bo' }];
+  sim.state.subject = 'Report';
+  sim.state.text = text;
+  const completions: Array<CompletedOptions | undefined> = [];
+  const handler = sendHandler({
+    host: () => {
+      const host = createOfficeHost(sim.office as unknown as typeof Office);
+      if (!options.failTag) return host;
+      return { ...host, setHeaders: () => Promise.reject(new Error('the item is read-only')) };
+    },
+    backend: () => backend,
+    deadlineMs: 8000,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  await handler({ completed: (given) => completions.push(given) });
+  return completions;
+}
+
+/** Raises a message to restricted (a valid SSN; the sample 123-45-6789 is not one). */
+const RESTRICTED = 'Her SSN is 234-56-7890.';
+
+const ALLOW_OVERRIDE = defaultPolicy({ onSend: { backendUnreachable: 'block', allowOverride: true } });
+
+describe('the outcome reported is what the host did with the decision', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  test('Outlook: a tag it could not write stopped the message, so blocked, not tagged', async () => {
+    const backend = backendOf([assessed('bo@partner.example', 'authenticated')]);
+    expect(await outlookSend(backend, IBAN, { failTag: true })).toEqual([
+      expect.objectContaining({ allowEvent: false }),
+    ]);
+    expect(backend.reports.map((r) => [r.action, r.outcome])).toEqual([['tag', 'blocked']]);
+    // The tag written: tagged.
+    const tagged = backendOf([assessed('bo@partner.example', 'authenticated')]);
+    expect(await outlookSend(tagged, IBAN)).toEqual([{ allowEvent: true }]);
+    expect(tagged.reports.map((r) => r.outcome)).toEqual(['tagged']);
+  });
+
+  test('Outlook: a refusal the sender may send past (SoftBlock) is prompted, as Outlook never tells the answer', async () => {
+    const prompting = backendOf([assessed('bo@partner.example', 'none')], undefined, [], ALLOW_OVERRIDE);
+    expect(await outlookSend(prompting, RESTRICTED)).toEqual([
+      expect.objectContaining({ allowEvent: false, sendModeOverride: 'promptUser' }),
+    ]);
+    expect(prompting.reports.map((r) => [r.action, r.outcome])).toEqual([['escrow', 'prompted']]);
+    const stopping = backendOf([assessed('bo@partner.example', 'none')]);
+    await outlookSend(stopping, RESTRICTED);
+    expect(stopping.reports.map((r) => r.outcome)).toEqual(['blocked']);
+  });
+
+  /** Thunderbird over its fake messenger, with every report the add-on posted. */
+  async function thunderbird(policy: Policy) {
+    const tb = fakeMessenger();
+    const backend = fakeBackendFetch({ transport: { 'partner.example': 'authenticated' }, policy });
+    const reports: DecisionReport[] = [];
+    const fetchImpl: typeof fetch = async (input, init) => {
+      if (!String(input).endsWith('/api/v1/decisions')) return backend(input, init);
+      reports.push(JSON.parse(String(init?.body)) as DecisionReport);
+      return new Response(null, { status: 204 });
+    };
+    await saveSettings(tb.storage, { backendUrl: 'https://sendguard.example', token: 'sg_test' });
+    tb.events.onBeforeSend.addListener((tab, details) =>
+      beforeSend({ api: tb.api, fetch: fetchImpl, clock: new ManualClock() }, tab, details),
+    );
+    return { tb, reports };
+  }
+
+  test('Thunderbird: stopped, then sent anyway after the sender confirmed: blocked, then overridden', async () => {
+    const { tb, reports } = await thunderbird(ALLOW_OVERRIDE);
+    const tabId = tb.openCompose({ subject: 'Report', to: 'bo@partner.example', body: RESTRICTED }).id!;
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    await grantOverride(tb.storage, tabId);
+    expect(await tb.send(tabId)).toMatchObject({ kind: 'sent' });
+    expect(reports.map((r) => [r.host, r.action, r.outcome])).toEqual([
+      ['thunderbird', 'escrow', 'blocked'],
+      ['thunderbird', 'escrow', 'overridden'],
+    ]);
+  });
+
+  test('Thunderbird: a tag header it will not set stopped the message, so blocked, not tagged', async () => {
+    const policy = defaultPolicy();
+    policy.tag.header = { name: 'X-Mozilla-Sensitivity', value: 'secure' };
+    const { tb, reports } = await thunderbird(policy);
+    const tabId = tb.openCompose({ subject: 'Report', to: 'bo@partner.example', body: IBAN }).id!;
+    expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+    expect(reports.map((r) => [r.action, r.outcome])).toEqual([['tag', 'blocked']]);
+  });
+});
+
+describe('the report keeps within the send budget (4.5 s from the handler’s start)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  /**
+   * Outlook's answer to a check that took `checkMs` on the handler's clock, with a report that never answers: how
+   * long (fake time) the report held the send, and the caps it was given.
+   */
+  async function reportHeld(checkMs: number) {
+    jest.useFakeTimers();
+    const clock = new ManualClock();
+    const backend = backendOf(
+      [assessed('bo@partner.example', 'authenticated')],
+      () => new Promise(() => undefined),
+    );
+    const { assess, reportDecision } = backend;
+    backend.assess = async (recipients) => {
+      clock.advance(checkMs);
+      return assess(recipients);
+    };
+    const caps: Array<number | undefined> = [];
+    let reportedAt: number | undefined;
+    backend.reportDecision = (report, capMs) => {
+      caps.push(capMs);
+      reportedAt = Date.now();
+      return reportDecision!(report);
+    };
+    let answeredAt: number | undefined;
+    const sent = outlookSend(backend, IBAN, { clock }).then((completions) => {
+      answeredAt = Date.now();
+      return completions;
+    });
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(await sent).toEqual([{ allowEvent: true }]);
+    expect(jest.getTimerCount()).toBe(0);
+    return { held: reportedAt === undefined ? 0 : answeredAt! - reportedAt, caps };
+  }
+
+  test('a check that took 4 s leaves the report half a second', async () => {
+    expect(await reportHeld(4000)).toEqual({ held: 500, caps: [500] });
+  });
+
+  test('a quick check leaves the report its second', async () => {
+    expect(await reportHeld(100)).toEqual({ held: 1000, caps: [1000] });
+  });
+
+  test('a check that used the budget up sends no report', async () => {
+    expect(await reportHeld(4500)).toEqual({ held: 0, caps: [] });
   });
 });
 
@@ -352,7 +528,7 @@ test('the real client reports to a real service as the token’s owner, which ke
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
     const backend = createBackend({ baseUrl: `http://127.0.0.1:${port}`, token: ana.token });
-    const decision = await checkSend(hostOf(['Bo@Partner.example'], 'Lunch?'), backend, 'thunderbird');
+    const decision = await checkAndReport(hostOf(['Bo@Partner.example'], 'Lunch?'), backend, 'thunderbird');
     expect(decision.kind).not.toBe('unanswered');
     const listed = await app.inject({
       url: '/api/v1/admin/decisions?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',

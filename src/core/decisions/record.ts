@@ -21,9 +21,23 @@ export { DECISION_LIMITS };
 export const DECISION_HOSTS = ['outlook', 'thunderbird'] as const;
 export type DecisionHost = (typeof DECISION_HOSTS)[number];
 
-/** What the send check let happen: sent as is, sent with the gateway tag, sent under an applied protection, stopped. */
-export const DECISION_OUTCOMES = ['allowed', 'tagged', 'protected', 'blocked'] as const;
+/**
+ * What became of the message, as the host carried out the send check's decision: sent as is, sent with the
+ * gateway tag, sent under an applied protection, sent by the sender's "send anyway" past a refusal (Thunderbird
+ * tells), stopped, or stopped with an offer to send it anyway whose answer the host does not tell (Outlook).
+ */
+export const DECISION_OUTCOMES = [
+  'allowed',
+  'tagged',
+  'protected',
+  'overridden',
+  'blocked',
+  'prompted',
+] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** The outcomes of a message that stopped: the overview counts its recipients as blocked, whatever the plan. */
+export const STOPPED_OUTCOMES = ['blocked', 'prompted'] as const satisfies readonly DecisionOutcome[];
 
 export const MESSAGE_ACTIONS = [
   'send',
