@@ -7,7 +7,13 @@ import { PROTECTIONS, TRANSPORT_VERDICTS, type Protection } from '../vocabulary'
 
 const Count = z.number().int().nonnegative();
 
-/** One UTC day: the messages decided that day, and their recipients by protection. */
+/**
+ * One UTC day: the messages checked that day, and their recipients by the protection they left with. Only a message
+ * that left (outcome `allowed`, `tagged`, `protected`) counts under the protections planned; every recipient of a
+ * stopped one (`blocked`, `prompted`) counts as `blocked`, and the external recipients of one sent anyway past a
+ * refusal (`overridden`) as `none`. So a message stopped, protected in the pane and sent again counts as one
+ * blocked send and one protected, never its protection twice.
+ */
 export const OverviewDay = z.object({
   day: z.string(),
   messages: Count,
@@ -18,7 +24,10 @@ export const OverviewDay = z.object({
 });
 export type OverviewDay = z.infer<typeof OverviewDay>;
 
-/** An external recipient domain and how many of its recipients went by secure pickup or were blocked. */
+/**
+ * An external recipient domain and how many of its recipients went by secure pickup or were blocked, counted as
+ * the days are (a stopped message's recipients as blocked).
+ */
 export const DomainExposure = z.object({
   domain: z.string(),
   blocked: Count,

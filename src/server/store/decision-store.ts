@@ -10,11 +10,12 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type {
-  DecisionRecord,
-  DecisionRecordRecipient,
-  DecisionHost,
-  DecisionOutcome,
+import {
+  STOPPED_OUTCOMES,
+  type DecisionRecord,
+  type DecisionRecordRecipient,
+  type DecisionHost,
+  type DecisionOutcome,
 } from '../../core/decisions/record';
 import type { DomainExposure, TransportShare } from '../../core/decisions/overview';
 import {
@@ -184,6 +185,17 @@ function recordOf(row: Row, recipients: DecisionRecordRecipient[]): DecisionReco
 /** The recipients of the records in a range, with their record's time. */
 const IN_RANGE = `decision_recipients p JOIN decision_records d ON d.id = p.record_id WHERE d.at >= ? AND d.at < ?`;
 
+/**
+ * The protection a recipient is counted under: the one planned only when the message left as the check let it. A
+ * stopped message's recipients are all blocked, whatever the plan wanted (a message stopped, protected in the pane
+ * and sent again is then counted once under its protection); a message sent anyway past a refusal left without
+ * the protection planned. (The words are the vocabulary's, never input.)
+ */
+const COUNTED_PROTECTION = `CASE
+    WHEN d.outcome IN (${STOPPED_OUTCOMES.map((o) => `'${o}'`).join(', ')}) THEN 'blocked'
+    WHEN d.outcome = 'overridden' AND NOT p.internal THEN 'none'
+    ELSE p.protection END`;
+
 /** Recipients per protection, one column each (the words are the vocabulary's, never input). */
 const PER_PROTECTION = PROTECTIONS.map(
   (protection) => `SUM(CASE WHEN protection = '${protection}' THEN 1 ELSE 0 END) AS ${protection}`,
@@ -191,14 +203,15 @@ const PER_PROTECTION = PROTECTIONS.map(
 
 const DAYS = `
   SELECT day, COUNT(DISTINCT id) AS messages, ${PER_PROTECTION}
-  FROM (SELECT d.id, d.at / ${DAY_MS} AS day, p.protection FROM ${IN_RANGE}) x
+  FROM (SELECT d.id, d.at / ${DAY_MS} AS day, ${COUNTED_PROTECTION} AS protection FROM ${IN_RANGE}) x
   GROUP BY day ORDER BY day`;
 
 const TOP_DOMAINS = `
   SELECT * FROM (
-    SELECT p.domain, SUM(CASE WHEN p.protection = 'blocked' THEN 1 ELSE 0 END) AS blocked,
-      SUM(CASE WHEN p.protection = 'escrow' THEN 1 ELSE 0 END) AS escrow, COUNT(*) AS recipients
-    FROM ${IN_RANGE} AND NOT p.internal GROUP BY p.domain) g
+    SELECT domain, SUM(CASE WHEN protection = 'blocked' THEN 1 ELSE 0 END) AS blocked,
+      SUM(CASE WHEN protection = 'escrow' THEN 1 ELSE 0 END) AS escrow, COUNT(*) AS recipients
+    FROM (SELECT p.domain, ${COUNTED_PROTECTION} AS protection FROM ${IN_RANGE} AND NOT p.internal) c
+    GROUP BY domain) g
   WHERE g.blocked + g.escrow > 0
   ORDER BY g.blocked + g.escrow DESC, g.recipients DESC, g.domain LIMIT ?`;
 

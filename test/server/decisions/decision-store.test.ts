@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { DecisionOutcome } from '../../../src/core/decisions/record';
 import { TRANSPORT_VERDICTS } from '../../../src/core/vocabulary';
 import { DECISION_ID, type DecisionStore } from '../../../src/server/store/decision-store';
 import { openMemoryStore } from '../../../src/server/store/memory';
@@ -163,6 +164,15 @@ describe.each(['memory', 'sqlite', 'postgres'] as const)('%s decision records', 
         action: 'send',
         outcome: 'allowed',
       }),
+      record(
+        T0 + DAY + 6,
+        [recipient('ida@example.org', 'internal'), recipient('jo@fifth.example', 'escrow')],
+        {
+          outcome: 'prompted',
+        },
+      ),
+      record(T0 + DAY + 7, [recipient('jo@fifth.example', 'escrow')], { outcome: 'blocked' }),
+      record(T0 + DAY + 8, [recipient('jo@fifth.example', 'pgp')], { outcome: 'overridden' }),
     ];
     for (const each of kept) await decisions.insert(each);
     const range = { from: T0 - DAY, to: T0 + 2 * DAY };
@@ -172,9 +182,29 @@ describe.each(['memory', 'sqlite', 'postgres'] as const)('%s decision records', 
     expect(byVerdict(figures.transportShare)).toEqual(expectedTransportShare(kept, range.from, range.to));
     expect(figures.keyCoverage).toEqual(expectedKeyCoverage(kept, range.from, range.to));
     // The figures are not empty by accident: the record two days back is outside, the rest inside.
-    expect(figures.keyCoverage).toEqual({ withKey: 1, total: 7 });
-    expect(figures.topDomains.map((d) => d.domain)).toEqual(['third.example', 'partner.example']);
+    expect(figures.keyCoverage).toEqual({ withKey: 1, total: 8 });
+    expect(figures.topDomains.map((d) => d.domain)).toEqual([
+      'third.example',
+      'fifth.example',
+      'partner.example',
+    ]);
     expect((await decisions.figures(range, 1)).topDomains).toHaveLength(1);
+  });
+
+  test('a stopped message counts as blocked for every recipient, whatever the plan; one sent anyway as unprotected', async () => {
+    const escrowFor = (outcome: DecisionOutcome) =>
+      record(T0, [recipient('ana@example.org', 'internal'), recipient('bo@partner.example', 'escrow')], {
+        outcome,
+      });
+    // Stopped (or offered to send anyway, answer unknown), applied in the pane, sent again: one pickup, not two.
+    for (const outcome of ['blocked', 'prompted', 'protected', 'overridden'] as const) {
+      await decisions.insert(escrowFor(outcome));
+    }
+    const { days, topDomains } = await decisions.figures(ALL, 10);
+    expect(days).toEqual([
+      expect.objectContaining({ messages: 4, blocked: 4, escrow: 1, none: 1, internal: 2 }),
+    ]);
+    expect(topDomains).toEqual([{ domain: 'partner.example', blocked: 2, escrow: 1, recipients: 4 }]);
   });
 
   test('no records: no days, no domains, nothing covered', async () => {

@@ -45,8 +45,15 @@ export function record(
   };
 }
 
-/** What the figures are counted from: when a record was made and its recipients. */
-type Stored = Pick<DecisionRecord, 'at' | 'recipients'>;
+/** What the figures are counted from: when a record was made, what became of the message, and its recipients. */
+type Stored = Pick<DecisionRecord, 'at' | 'outcome' | 'recipients'>;
+
+/** Whom the overview counts where: a stopped message's recipients as blocked, a message sent anyway's as none. */
+function counted(r: Stored, each: DecisionRecordRecipient): Protection {
+  if (r.outcome === 'blocked' || r.outcome === 'prompted') return 'blocked';
+  if (r.outcome === 'overridden' && !each.internal) return 'none';
+  return each.protection;
+}
 
 /** Records in [from, to), in the order they were made (ties: the order given, as ids are random then). */
 function inRange(records: Stored[], from: number, to: number): Stored[] {
@@ -64,7 +71,7 @@ export function expectedDays(records: Stored[], from: number, to: number) {
         messages: number;
       } & Record<Protection, number>);
     entry.messages += 1;
-    for (const each of r.recipients) entry[each.protection] += 1;
+    for (const each of r.recipients) entry[counted(r, each)] += 1;
     days.set(day, entry);
   }
   return [...days.values()].sort((a, b) => a.day - b.day);
@@ -76,8 +83,8 @@ export function expectedTopDomains(records: Stored[], from: number, to: number, 
     for (const each of r.recipients.filter((x) => !x.internal)) {
       const entry = domains.get(each.domain) ?? { domain: each.domain, blocked: 0, escrow: 0, recipients: 0 };
       entry.recipients += 1;
-      if (each.protection === 'blocked') entry.blocked += 1;
-      if (each.protection === 'escrow') entry.escrow += 1;
+      if (counted(r, each) === 'blocked') entry.blocked += 1;
+      if (counted(r, each) === 'escrow') entry.escrow += 1;
       domains.set(each.domain, entry);
     }
   }
