@@ -6,13 +6,15 @@
  * none of them.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, parseConfig } from '../src/server/config';
 import { ConfigSchema } from '../src/server/config/schema';
+import { DECISION_KEY_FILE } from '../src/server/decisions/key';
 import { runCli } from './helpers/cli';
 import { ask } from './helpers/haproxy';
 import { freePort } from './helpers/postgres-cluster';
@@ -355,14 +357,20 @@ describe('docs/deploy.md, "Backups and restore"', () => {
     await postgres.tool('createuser', ['sendguard']);
     await postgres.tool('createdb', ['--owner', 'sendguard', 'sendguard']);
     const keyFile = join(scratchDir('deploy-key'), 'escrow-server.key');
-    const settings = (dataDir: string) => ({
-      listen: { host: '127.0.0.1', port: 0 },
-      tls: { enabled: false },
-      dataDir,
-      database: { url: `postgres://sendguard@${postgres.host}:${postgres.port}/sendguard` },
-      escrow: { serverKeyFile: keyFile },
-      logLevel: 'warn',
-    });
+    // Restored with the database, as the table above lists it: the node's pseudonym key, kept apart.
+    const pseudonymKey = randomBytes(32);
+    const settings = (dataDir: string) => {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(join(dataDir, DECISION_KEY_FILE), pseudonymKey, { mode: 0o600 });
+      return {
+        listen: { host: '127.0.0.1', port: 0 },
+        tls: { enabled: false },
+        dataDir,
+        database: { url: `postgres://sendguard@${postgres.host}:${postgres.port}/sendguard` },
+        escrow: { serverKeyFile: keyFile },
+        logLevel: 'warn',
+      };
+    };
     buildService();
     const before = await startServe(settings);
     stopAtFileEnd(before.stop);

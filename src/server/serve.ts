@@ -27,12 +27,13 @@ import { withTokenFront } from './store/token-front';
 import { openServiceStore } from './store/open';
 import { purgeExpiredPeriodically } from './store/purge-expired';
 import { DAY_MS } from './store/decision-store';
-import { openDecisionKey, sameKeyAsOtherNodes } from './decisions/key';
+import { openDecisionKey } from './decisions/key';
 import { sealedCache, sealKeys } from './store/sealed-cache';
 import type { ServiceStore, VerdictCache } from './store/store';
 import { storedStsCache } from './transport/mta-sts';
 import { CachingTransportService, storedReportCache } from './transport/service';
 import { createSignInDirectory } from './escrow/sign-in/from-config';
+import { domainOf } from './escrow/sign-in/domain-of';
 import outlookDeployment from './web/outlook-deployment';
 import { manifestSignIn } from './web/manifests';
 import staticAreas from './web/static-areas';
@@ -148,13 +149,26 @@ function withMemoryFronts(store: ServiceStore, pseudonymKey: Uint8Array): Fronte
   };
 }
 
+/**
+ * What is logged of a record the admin's console lists that could not be kept: its key is a domain (a verdict
+ * change) or, for a changed key, a mailbox; only the domain is logged, never an address.
+ */
+export function recordErrorFields(err: unknown, key: string): { err: unknown; domain: string } {
+  return { err, domain: domainOf(key) };
+}
+
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   const clock = options.clock ?? systemClock;
   // The store and the checks are opened before the app whose log tells of a database connection lost between
   // statements, why a domain's provider could not be found, or why a finished check could not be kept.
   const late: { log?: FastifyBaseLogger } = {};
-  const decisionKey = await openDecisionKey(config.dataDir);
   const stored = await openServiceStore(config, clock, (err, what) => late.log?.warn({ err }, what));
+  // Before anything is served: a node whose pseudonym key is not its database's refuses to start, since it would
+  // keep key verdicts the other nodes' pin and keyring changes never drop.
+  const decisionKey = await openDecisionKey(config.dataDir, stored.settings).catch(async (error: unknown) => {
+    await stored.close();
+    throw error;
+  });
   const store = withMemoryFronts(stored, decisionKey);
   try {
     // The newest version saved through the API wins over the file. The key service reads its settings of it here,
@@ -177,7 +191,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       onCacheWriteError,
       onRecordError: (err, key) =>
         late.log?.error(
-          { err, key },
+          recordErrorFields(err, key),
           'a check was answered but what the admin console lists could not be recorded',
         ),
     });
@@ -196,11 +210,6 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     late.log = app.log;
-    if (!(await sameKeyAsOtherNodes(decisionKey, store.settings))) {
-      app.log.warn(
-        'the decision pseudonym key in the data directory differs from the one the first node on this database used: copy decision-key from that node, or one address counts as two in the overview, and a pin or keyring change made through one node leaves the key verdicts the other kept until they expire',
-      );
-    }
     await app.register(outlookDeployment, {
       publicUrl: config.publicUrl,
       sendMode: config.sendMode,

@@ -3,12 +3,14 @@
  * policy file: a version saved through one node is put in force by the other when it hears of the save, and a
  * save on a node that has not heard of another node's yet is refused rather than written over it.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parsePolicy } from '../../../src/core/policy/parse';
 import { policyVersion } from '../../../src/server/api/policy';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
+import { DECISION_KEY_FILE } from '../../../src/server/decisions/key';
 import { createServer } from '../../../src/server/serve';
 import { openPostgresStore } from '../../../src/server/store/postgres/open';
 import { bedServerConfig } from '../../helpers/bed-services';
@@ -33,8 +35,12 @@ test('a version saved through one node is in force on the other once it hears of
   const tokens = await openPostgresStore(url);
   const admin = `Bearer ${(await issueApiToken(tokens.tokens, { name: 'ops', role: 'admin', owner: { address: 'ops@example.gov' } })).token}`;
   await tokens.close();
+  const pseudonymKey = randomBytes(32);
   const node = async (): Promise<FastifyInstance> => {
-    const config = bedServerConfig(testbed(), scratchDir('node'), {
+    const dataDir = scratchDir('node');
+    // Every node on one database holds the same pseudonym key, as an admin copies it.
+    writeFileSync(join(dataDir, DECISION_KEY_FILE), pseudonymKey, { mode: 0o600 });
+    const config = bedServerConfig(testbed(), dataDir, {
       tls: { enabled: false },
       auth: { apiTokens: true },
       database: { url },
@@ -61,7 +67,7 @@ test('a version saved through one node is in force on the other once it hears of
   expect((await get(b, '/policy')).version).toBe(started);
   const saved = await put(a, {
     text: STRICTER,
-    baseVersion: started,
+    baseRevision: 0,
     note: 'confidential needs verified TLS',
   });
   expect(saved.statusCode).toBe(200);
@@ -81,9 +87,9 @@ test('a version saved through one node is in force on the other once it hears of
   });
 
   // b saves on top of a's version; a, which edited from the version before, is refused.
-  const back = await put(b, { text: POLICY_TEXT, baseVersion: version, note: 'back to the file' });
+  const back = await put(b, { text: POLICY_TEXT, baseRevision: 1, note: 'back to the file' });
   expect(back.statusCode).toBe(200);
-  const stale = await put(a, { text: STRICTER, baseVersion: version });
+  const stale = await put(a, { text: STRICTER, baseRevision: 1 });
   expect(stale.statusCode).toBe(409);
   expect(stale.json().error.code).toBe('POLICY_CHANGED');
   expect((await get(a, '/admin/policy')).history.map((v: { note: string }) => v.note)).toEqual([

@@ -75,9 +75,14 @@ function nodeSettings(dataDir: string, escrow: ConfigInput['escrow'] = {}) {
   });
 }
 
-async function startNode(dataDir = scratchDir('node')): Promise<Node> {
-  // Every node holds a copy of the first one's: key verdicts are kept under names made with it.
+/** A data directory holding a copy of the first node's pseudonym key: key verdicts are kept under names made with it. */
+function withPseudonymKey(dataDir = scratchDir('node')): string {
   writeFileSync(join(dataDir, DECISION_KEY_FILE), PSEUDONYM_KEY, { mode: 0o600 });
+  return dataDir;
+}
+
+async function startNode(dataDir = scratchDir('node')): Promise<Node> {
+  withPseudonymKey(dataDir);
   const server = await createServer(nodeSettings(dataDir));
   const close = stopAtFileEnd(server.close);
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -302,14 +307,14 @@ test('the transport report outlives a restart: the node started again answers fr
 test('a node whose key file holds another key refuses to start, saying what to do', async () => {
   const otherKey = join(scratchDir('other-key'), 'escrow-server.key');
   writeFileSync(otherKey, randomBytes(32).toString('base64'));
-  await expect(createServer(nodeSettings(scratchDir('node'), { serverKeyFile: otherKey }))).rejects.toThrow(
-    `the escrow server key in ${otherKey} is not the key the database's secure messages were sealed with: copy the key file from a node that already runs, or set escrow.serverKeyFile to where it is`,
+  await expect(createServer(nodeSettings(withPseudonymKey(), { serverKeyFile: otherKey }))).rejects.toThrow(
+    `the escrow server key in ${otherKey} is not the key of this database, which already holds secure messages sealed with a server key: copy the key file from a node that already runs, or set escrow.serverKeyFile to where it is`,
   );
 });
 
 test('a node without a key file, on a database that knows one, refuses rather than make a new key', async () => {
   const missing = join(scratchDir('no-key'), 'escrow-server.key');
-  await expect(createServer(nodeSettings(scratchDir('node'), { serverKeyFile: missing }))).rejects.toThrow(
+  await expect(createServer(nodeSettings(withPseudonymKey(), { serverKeyFile: missing }))).rejects.toThrow(
     `the escrow server key file ${missing} does not exist`,
   );
 });
