@@ -48,6 +48,17 @@ describe('expectAccessible', () => {
     await Promise.all([guarded.close(), hidden.close()]);
   });
 
+  test('reads colours once a fade-in has ended, not halfway through it', async () => {
+    const page = await pageWith('<h1>Fixture</h1><p id="fading">Arriving text</p>');
+    await page.evaluate(() => {
+      document
+        .getElementById('fading')!
+        .animate([{ color: '#eeeeee' }, { color: '#000000' }], { duration: 1500, fill: 'forwards' });
+    });
+    await expect(expectAccessible(page, 'faded in')).resolves.toBeDefined();
+    await page.close();
+  });
+
   test('passes the page once mended', async () => {
     const page = await pageWith(
       '<h1>Fixture</h1><p style="color:#555;background:#fff">Readable text</p><button>Send</button><img src="data:," alt="" />',

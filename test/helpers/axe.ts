@@ -63,8 +63,28 @@ export function describeViolations(violations: readonly Result[]): string {
     .join('\n');
 }
 
-/** Runs axe on the page as it is now; the violations of every impact. */
+/**
+ * Waits until no finite animation or transition runs: colours read halfway through a dialog's fade-in are
+ * blends that fail contrast by chance. Endless ones (a spinner) are not waited for.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document
+        .getAnimations()
+        .every(
+          (animation) =>
+            animation.playState !== 'running' ||
+            animation.effect?.getComputedTiming().iterations === Infinity,
+        ),
+    undefined,
+    { timeout: 5_000 },
+  );
+}
+
+/** Runs axe on the page once its animations have ended; the violations of every impact. */
 export async function axeViolations(page: Page, scope: AxeScope = {}): Promise<Result[]> {
+  await settled(page);
   let builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
   if (scope.include) builder = builder.include(scope.include);
   for (const selector of scope.exclude ?? []) builder = builder.exclude(selector);
