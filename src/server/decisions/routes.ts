@@ -12,8 +12,10 @@ import type { ApiContext } from '../api/context';
 import { jsonSchema } from '../api/schema';
 import { ADMIN_ONLY, callerOf } from '../auth/plugin';
 import { DECISION_ID } from '../store/decision-store';
+import type { BuiltInProvider } from '../escrow/sign-in/built-in';
+import { issuerProviderId } from '../escrow/sign-in/directory';
 import { overviewOf, overviewWindow } from './overview';
-import { recordOf } from './record-of';
+import { recordOf, type KnownNames } from './record-of';
 
 export interface DecisionRouteOptions extends Pick<
   ApiContext,
@@ -51,9 +53,25 @@ type OverviewQuery = z.infer<typeof OverviewQuery>;
 
 const TAGS = ['decisions'];
 
+/** The built-in providers' ids, as the sign-in directory names them. */
+const BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = ['microsoft', 'google'];
+
 const decisionRoutes: FastifyPluginAsync<DecisionRouteOptions> = async (app, options) => {
   const { config, store, servedPolicy, clock, decisionKey } = options;
   const pseudonymKey = config.decisions.fullAddresses ? undefined : decisionKey;
+  const signInProviders: ReadonlySet<string> = new Set([
+    ...BUILT_IN_PROVIDERS,
+    ...config.escrow.signIn.issuers.map(({ issuer }) => issuerProviderId(issuer)),
+  ]);
+  /** The running policy's names, asked per report: a saved policy replaces the one in force. */
+  const knownNames = (): KnownNames => {
+    const policy = servedPolicy.current;
+    return {
+      classifications: new Set(policy.classifications.map(({ name }) => name)),
+      defaultClassification: policy.defaultClassification,
+      signInProviders,
+    };
+  };
 
   app.post<{ Body: DecisionReport }>(
     '/decisions',
@@ -64,6 +82,7 @@ const decisionRoutes: FastifyPluginAsync<DecisionRouteOptions> = async (app, opt
         policyVersion: servedPolicy.version,
         caller: callerOf(request),
         pseudonymKey,
+        known: knownNames(),
       };
       await store.decisions.insert(recordOf(request.body, stamp));
       return reply.status(204).send();

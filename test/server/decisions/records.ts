@@ -90,7 +90,12 @@ export function expectedTopDomains(records: Stored[], from: number, to: number, 
   }
   return [...domains.values()]
     .filter((d) => d.blocked + d.escrow > 0)
-    .sort((a, b) => b.blocked + b.escrow - (a.blocked + a.escrow) || b.recipients - a.recipients)
+    .sort(
+      (a, b) =>
+        b.blocked + b.escrow - (a.blocked + a.escrow) ||
+        b.recipients - a.recipients ||
+        (a.domain < b.domain ? -1 : 1),
+    )
     .slice(0, top);
 }
 

@@ -4,10 +4,11 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { DecisionReport } from '../../../src/core/decisions/record';
+import type { DecisionRecord, DecisionReport } from '../../../src/core/decisions/record';
 import { PROTECTIONS } from '../../../src/core/vocabulary';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import type { ConfigInput } from '../../../src/server/config/schema';
+import { issuerProviderId } from '../../../src/server/escrow/sign-in/directory';
 import { openMemoryStore } from '../../../src/server/store/memory';
 import { ManualClock } from '../../helpers/clock';
 import { deployedTestApp } from '../api/fakes';
@@ -215,7 +216,7 @@ describe('refused reports, and nothing kept of them', () => {
     expect(answer.statusCode).toBe(400);
     expect(answer.json().error).toEqual({
       code: 'ADDRESS_INVALID',
-      message: 'the recipient "not an address" is not an address such as ana@example.org',
+      message: 'to: "not an address" has no @: it is not an email address',
     });
     expect((await records()).records).toEqual([]);
   });
@@ -244,34 +245,35 @@ test('without a token nothing is kept; a sender token is refused on the admin ro
   expect((await records()).records).toEqual([]);
 });
 
+/** When each record listed was made, in minutes after START. */
+const minutesOf = (listed: { records: DecisionRecord[] }) =>
+  listed.records.map((r) => (Date.parse(r.at) - START) / 60_000);
+
 test('without a range, every record kept up to now is listed', async () => {
-  await post(report({ classification: 'before' }));
-  d.clock.advance(1);
-  await post(report({ classification: 'now' }));
+  await post(report());
+  d.clock.advance(60_000);
+  await post(report());
   const answer = await d.app.inject({ url: '/api/v1/admin/decisions', headers: { authorization: d.admin } });
-  expect(answer.json().records.map((r: { classification: string }) => r.classification)).toEqual([
-    'before',
-    'now',
-  ]);
+  expect(minutesOf(answer.json())).toEqual([0, 1]);
   const since = new Date(d.clock.now()).toISOString();
   const later = await d.app.inject({
     url: `/api/v1/admin/decisions?from=${since}`,
     headers: { authorization: d.admin },
   });
-  expect(later.json().records.map((r: { classification: string }) => r.classification)).toEqual(['now']);
+  expect(minutesOf(later.json())).toEqual([1]);
 });
 
 test('records are listed a page at a time within the range asked for', async () => {
   for (let n = 0; n < 5; n += 1) {
-    await post(report({ classification: `c${n}` }));
+    await post(report());
     d.clock.advance(60_000);
   }
   const from = new Date(START + 60_000).toISOString();
   const to = new Date(START + 4 * 60_000).toISOString();
   const first = await records(d, `from=${from}&to=${to}&limit=2`);
-  expect(first.records.map((r: { classification: string }) => r.classification)).toEqual(['c1', 'c2']);
+  expect(minutesOf(first)).toEqual([1, 2]);
   const second = await records(d, `from=${from}&to=${to}&limit=2&after=${first.next}`);
-  expect(second.records.map((r: { classification: string }) => r.classification)).toEqual(['c3']);
+  expect(minutesOf(second)).toEqual([3]);
   expect(second.next).toBeUndefined();
 });
 
@@ -294,12 +296,14 @@ test('the overview lists every day of the window with the figures counted from t
   /** What was reported and when, with addresses in their comparison form: the figures are worked out from this. */
   const reported: Array<{
     at: string;
+    outcome: DecisionReport['outcome'];
     recipients: Array<DecisionReport['recipients'][number] & { domain: string }>;
   }> = [];
   const send = async (recipients: DecisionReport['recipients'], outcome: DecisionReport['outcome']) => {
     expect((await post(report({ recipients, outcome }))).statusCode).toBe(204);
     reported.push({
       at: new Date(d.clock.now()).toISOString(),
+      outcome,
       recipients: recipients.map((r) => ({
         ...r,
         address: r.address.toLowerCase(),
@@ -347,6 +351,8 @@ test('the overview lists every day of the window with the figures counted from t
     'tagged',
   );
   d.clock.advance(2 * DAY);
+  // Stopped with an offer to send anyway: counted as blocked, not as the pickup the plan wanted.
+  await send([external('ha@fifth.example', 'escrow', { transport: 'weak' })], 'prompted');
   await send(
     [internal('gu@example.org'), external('ha@fifth.example', 'none', { transport: 'weak' })],
     'allowed',
@@ -377,6 +383,7 @@ test('the overview lists every day of the window with the figures counted from t
   expect(overview.topDomains).toEqual(expectedTopDomains(stored, from, to, 10));
   expect(overview.topDomains.map((x: { domain: string }) => x.domain)).toEqual([
     'third.example',
+    'fifth.example',
     'partner.example',
   ]);
   const share = new Map(expectedTransportShare(stored, from, to).map((s) => [s.verdict, s.domains]));
@@ -422,4 +429,46 @@ test('the overview covers 30 days by default, and a day with no records is liste
   });
   expect(overview.topDomains).toEqual([]);
   expect(overview.keyCoverage).toEqual({ withKey: 0, total: 0 });
+});
+
+test('a classification the running policy does not have is kept as its default; a sign-in provider the service does not name is left out', async () => {
+  const { policy } = (
+    await d.app.inject({ url: '/api/v1/policy', headers: { authorization: d.ana } })
+  ).json();
+  const [bo, cy] = report().recipients;
+  const typed = (classification: string, signIn: string) =>
+    post(report({ classification, recipients: [{ ...bo!, signIn }, cy!] }));
+  expect((await typed('Q3 layoffs: Ana, Bo, Cy', 'Re: the merger with Globex')).statusCode).toBe(204);
+  d.clock.advance(1000);
+  expect((await typed('restricted', 'microsoft')).statusCode).toBe(204);
+  const kept = (await records()).records;
+  expect(kept.map((r: DecisionRecord) => [r.classification, r.recipients[0]!.signIn])).toEqual([
+    [policy.defaultClassification, undefined],
+    ['restricted', 'microsoft'],
+  ]);
+  expect(JSON.stringify(kept)).not.toMatch(/layoffs|Globex/);
+});
+
+test('a configured issuer is a sign-in provider the service names, recorded as it is named', async () => {
+  const issuer = 'https://login.partner.example/';
+  const configured = await deploy(KEY, {
+    escrow: {
+      signIn: {
+        issuers: [{ domains: ['partner.example'], issuer, clientId: 'sendguard', label: 'Partner' }],
+      },
+    },
+  } as ConfigInput);
+  try {
+    const [bo, cy] = report().recipients;
+    const signIn = issuerProviderId(issuer);
+    const posted = await post(
+      report({ recipients: [{ ...bo!, signIn }, cy!] }),
+      configured.ana,
+      configured.app,
+    );
+    expect(posted.statusCode).toBe(204);
+    expect((await records(configured)).records[0].recipients[0].signIn).toBe(signIn);
+  } finally {
+    await configured.app.close();
+  }
 });
