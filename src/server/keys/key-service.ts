@@ -12,6 +12,7 @@ import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { SingleFlight } from '../../core/single-flight';
 import type { ChangedKeys } from '../store/changed-keys';
 import type { CacheEntry, Pin, VerdictCache } from '../store/store';
+import { WritesInOrder } from '../store/writes-in-order';
 import { asPinned } from './decide';
 import { lookupKey, type KeyLookupDeps, type KeyLookupOptions } from './lookup';
 import { pinKey } from './pins';
@@ -45,6 +46,7 @@ const UNKNOWN_TTL_MS = 30 * 1000;
 /** The real `KeyService`. */
 export class CachingKeyService implements KeyService {
   private readonly inFlight = new SingleFlight<KeyAssessment>();
+  private readonly changedKeyWrites = new WritesInOrder();
   private readonly cache: VerdictCache<KeyAssessment>;
   private readonly clock: Clock;
 
@@ -133,7 +135,8 @@ export class CachingKeyService implements KeyService {
   private async lookupAndCache(key: string, address: string): Promise<KeyAssessment> {
     const assessment = await lookupKey(address, this.deps, this.options);
     await this.remember(key, assessment);
-    if (assessment.verdict === 'changed') await this.noteChanged(key, assessment);
+    // Not waited for: the admin's bookkeeping must not hold the lookup past its deadline.
+    if (assessment.verdict === 'changed') void this.noteChanged(key, assessment);
     return assessment;
   }
 
@@ -152,18 +155,23 @@ export class CachingKeyService implements KeyService {
     );
   }
 
-  /** Runs `write` on the changed keys, if kept; a failure is reported, never the lookup's or acceptance's. */
-  private async onChangedKeys(
+  /**
+   * Runs `write` on the changed keys, if kept, after the address's writes started before it (a key noted, then
+   * decided); a failure is reported, never the lookup's or acceptance's.
+   */
+  private onChangedKeys(
     key: string,
     write: (changed: NonNullable<KeyServiceOptions['changedKeys']>) => Promise<unknown>,
-  ) {
+  ): Promise<void> {
     const changed = this.options.changedKeys;
-    if (changed === undefined) return;
-    try {
-      await write(changed);
-    } catch (error) {
-      this.options.onChangedKeyError?.(error, key);
-    }
+    if (changed === undefined) return Promise.resolve();
+    return this.changedKeyWrites.start(key, async () => {
+      try {
+        await write(changed);
+      } catch (error) {
+        this.options.onChangedKeyError?.(error, key);
+      }
+    });
   }
 
   /**

@@ -12,6 +12,7 @@ import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { madeOnce } from '../store/made-once';
 import type { CacheEntry, VerdictCache } from '../store/store';
 import type { VerdictChanges } from '../store/verdict-changes';
+import { WritesInOrder } from '../store/writes-in-order';
 import { SingleFlight } from '../../core/single-flight';
 import { checkDomain, type TransportCheckDeps } from './check-domain';
 import type { TransportReport } from './report';
@@ -110,6 +111,7 @@ export class CachingTransportService implements TransportService {
   private readonly pool: pLimit.Limit;
   /** Each report's assessment, made once: the send path asks for the same reports many times a second. */
   private readonly assessmentOf = madeOnce(toAssessment);
+  private readonly verdictWrites = new WritesInOrder();
   readonly stats = { cacheHits: 0, cacheMisses: 0, checks: 0 };
 
   constructor(private readonly options: TransportServiceOptions) {
@@ -146,7 +148,8 @@ export class CachingTransportService implements TransportService {
         deadlineMs: this.options.checkDeadlineMs,
       });
       await this.keep(domain, report);
-      await this.recordVerdict(domain, report);
+      // Not waited for: the admin's bookkeeping must not hold the check past its deadline.
+      void this.recordVerdict(domain, report);
       return report;
     });
   }
@@ -163,13 +166,21 @@ export class CachingTransportService implements TransportService {
     }
   }
 
-  /** Records the verdict when it changed; like `keep`, a failure is reported, never the check's failure. */
-  private async recordVerdict(domain: string, report: TransportReport): Promise<void> {
-    try {
-      await this.options.verdictChanges?.record(domain, report.verdict, this.clock.now());
-    } catch (error) {
-      this.options.onVerdictChangeError?.(error, domain);
-    }
+  /**
+   * Records the verdict when it changed, after the domain's records started before it; like `keep`, a failure is
+   * reported, never the check's failure.
+   */
+  private recordVerdict(domain: string, report: TransportReport): Promise<void> {
+    const changes = this.options.verdictChanges;
+    if (changes === undefined) return Promise.resolve();
+    const at = this.clock.now();
+    return this.verdictWrites.start(domain, async () => {
+      try {
+        await changes.record(domain, report.verdict, at);
+      } catch (error) {
+        this.options.onVerdictChangeError?.(error, domain);
+      }
+    });
   }
 
   /**
