@@ -159,22 +159,71 @@ function outcomeOf(plan: Plan): Outcome {
   return { action: plan.action, protections: plan.recipients.map((r) => r.protection) };
 }
 
-/** Outcomes by shape, for one preview: bounded, as the records are many and may all differ. */
+/**
+ * A policy's domain overrides by pattern, so that a record is planned under the policy with only the overrides that
+ * name one of its domains: the plan looks up each recipient's domain among all overrides (up to 10 000), which a
+ * record of 500 recipients would do thousands of times. The overrides kept stay in their order, and an override
+ * that names none of the record's domains changes nothing of its plan (policy/match.ts: `*.example.org` names the
+ * names below example.org, an exact pattern that name only).
+ */
+class OverrideIndex {
+  /** By pattern (patterns are unique in a valid policy), with the override's place in the list. */
+  private readonly byPattern = new Map<string, number>();
+
+  constructor(private readonly policy: Policy) {
+    policy.domains.forEach((override, index) => this.byPattern.set(override.domain, index));
+  }
+
+  /** The policy with the overrides naming one of `domains`, in the policy's order. */
+  for(domains: ReadonlySet<string>): Policy {
+    const kept = new Set<number>();
+    for (const domain of domains) {
+      const exact = this.byPattern.get(domain);
+      if (exact !== undefined) kept.add(exact);
+      for (let dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
+        const wildcard = this.byPattern.get(`*${domain.slice(dot)}`);
+        if (wildcard !== undefined) kept.add(wildcard);
+      }
+    }
+    const domainsKept = [...kept].sort((a, b) => a - b).map((index) => this.policy.domains[index]!);
+    return { ...this.policy, domains: domainsKept };
+  }
+}
+
+/**
+ * Outcomes by shape, for one preview, under the running and the edited policy. The cache is bounded by the
+ * recipients it holds (a shape's key and outcomes grow with its recipients), as the records are many and may all
+ * differ.
+ */
 export class Outcomes {
   private readonly byShape = new Map<string, [Outcome, Outcome]>();
+  private readonly running: OverrideIndex;
+  private readonly edited: OverrideIndex;
+  private cachedRecipients = 0;
 
   constructor(
-    private readonly running: Policy,
-    private readonly edited: Policy,
-    private readonly maxShapes = 10_000,
-  ) {}
+    running: Policy,
+    edited: Policy,
+    private readonly maxCachedRecipients = 100_000,
+  ) {
+    this.running = new OverrideIndex(running);
+    this.edited = new OverrideIndex(edited);
+  }
 
   of(record: DecisionRecord): [Outcome, Outcome] {
     const shape = shapeOf(record);
     let found = this.byShape.get(shape);
     if (found === undefined) {
-      found = [outcomeOf(replay(record, this.running)), outcomeOf(replay(record, this.edited))];
-      if (this.byShape.size < this.maxShapes) this.byShape.set(shape, found);
+      const domains = new Set(record.recipients.map((r) => r.domain));
+      found = [
+        outcomeOf(replay(record, this.running.for(domains))),
+        outcomeOf(replay(record, this.edited.for(domains))),
+      ];
+      const size = record.recipients.length;
+      if (this.cachedRecipients + size <= this.maxCachedRecipients) {
+        this.byShape.set(shape, found);
+        this.cachedRecipients += size;
+      }
     }
     return found;
   }

@@ -10,6 +10,7 @@ import { actingAdmin } from '../admin/acting-admin';
 import type { ApiContext } from '../api/context';
 import { warnOfMissingComplianceKey } from '../api/policy';
 import { ADMIN_ONLY } from '../auth/plugin';
+import { NotFoundError } from '../api/errors';
 import { jsonSchema } from '../api/schema';
 import { checkPolicyText, type PolicyCheck } from './check';
 import { domainPattern, removeOverride, setOverride, type OverrideFields } from './overrides';
@@ -26,10 +27,18 @@ import {
   PolicyAnswer,
   PreviewAnswer,
   PreviewRequest,
+  RevisionParams,
   SaveAnswer,
   SaveRequest,
+  SavedVersionAnswer,
   VersionAnswer,
 } from './schemas';
+import type { SavedPolicy } from '../store/store';
+
+/** A saved version as the routes answer it: its number named `revision`. */
+function answerOf<T extends Omit<SavedPolicy, 'text'>>({ seq, ...rest }: T) {
+  return { revision: seq, ...rest };
+}
 
 /** An invalid text refused with the check's errors (400 POLICY_INVALID), as the check answers them. */
 function refuseInvalid(check: Extract<PolicyCheck, { valid: false }>, reply: FastifyReply): FastifyReply {
@@ -45,21 +54,21 @@ const adminPolicy: FastifyPluginAsync<ApiContext> = async (app, { store, servedP
   const admin = { config: ADMIN_ONLY, schema: { tags: ['admin'] } };
 
   /**
-   * `text` checked and saved over `baseVersion` by the caller, with a log line of who saved what; an invalid text
-   * is refused.
+   * `text` checked and saved over revision `baseRevision` by the caller, with a log line of who saved what; an
+   * invalid text is refused.
    */
   const checkAndSave = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    edit: { text: string; baseVersion: string; note?: string | undefined },
+    edit: { text: string; baseRevision: number; note?: string | undefined },
   ) => {
     const check = checkPolicyText(edit.text);
     if (!check.valid) return refuseInvalid(check, reply);
-    const { text, baseVersion, note } = edit;
+    const { text, baseRevision, note } = edit;
     const saved = await saveVersion(
       saving,
       { text, policy: check.policy, savedBy: actingAdmin(request), ...(note ? { note } : {}) },
-      baseVersion,
+      baseRevision,
     );
     const restart = restartNeeded(startedWith, saved.policy);
     request.log.info(
@@ -78,8 +87,8 @@ const adminPolicy: FastifyPluginAsync<ApiContext> = async (app, { store, servedP
     note: string,
   ) => {
     await servedPolicy.settled();
-    const { text, version } = servedPolicy.running;
-    return checkAndSave(request, reply, { text: edit(text), baseVersion: version, note });
+    const { text, seq } = servedPolicy.running;
+    return checkAndSave(request, reply, { text: edit(text), baseRevision: seq, note });
   };
 
   app.get(
@@ -87,17 +96,35 @@ const adminPolicy: FastifyPluginAsync<ApiContext> = async (app, { store, servedP
     { ...admin, schema: { ...admin.schema, response: { 200: jsonSchema(PolicyAnswer, 'output') } } },
     async () => {
       await servedPolicy.settled();
-      const { version, text, source, savedBy, savedAt, note } = servedPolicy.running;
+      const { seq, version, text, source, savedBy, savedAt, note } = servedPolicy.running;
       const history = await store.policyVersions.history(HISTORY_MAX);
       return {
+        revision: seq,
         version,
         text,
         source,
         savedBy,
         savedAt,
         note,
-        history: history.map(({ seq: _seq, ...summary }) => summary),
+        history: history.map(answerOf),
       };
+    },
+  );
+
+  app.get<{ Params: z.infer<typeof RevisionParams> }>(
+    '/admin/policy/versions/:revision',
+    {
+      ...admin,
+      schema: {
+        ...admin.schema,
+        params: jsonSchema(RevisionParams),
+        response: { 200: jsonSchema(SavedVersionAnswer, 'output') },
+      },
+    },
+    async (request) => {
+      const saved = await store.policyVersions.get(Number(request.params.revision));
+      if (saved === undefined) throw new NotFoundError(`policy version ${request.params.revision}`);
+      return answerOf(saved);
     },
   );
 

@@ -1,8 +1,9 @@
 /**
  * The policy preview: the decision records of the last days read a page at a time and replayed under the policy
  * in force ("before") and the edited one ("after"), counted as `PreviewTally` counts (core/decisions/replay.ts).
- * Nothing is saved. The replay is CPU work on the event loop: it yields between pages, and runs within a time
- * budget and a cap on records.
+ * Nothing is saved. The replay is CPU work on the event loop and a record can hold 500 recipients (any sender can
+ * write one): it is measured in recipients, not records. Every few thousand recipients it looks at its time budget
+ * and gives the other requests waiting their turn, and a preview of more recipients than its cap is refused.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../../core/clock';
@@ -14,10 +15,12 @@ import { DAY_MS, type DecisionStore } from '../store/decision-store';
 export const PREVIEW_LIMITS = {
   daysDefault: 30,
   daysMax: 365,
-  /** Records read and replayed per page. */
-  page: 1000,
-  /** Records a preview replays at most; more is refused, naming how many days to ask for instead. */
-  maxRecords: 200_000,
+  /** Records read per page: at most 200 × 500 recipients in memory at once. */
+  page: 200,
+  /** Recipients replayed between turns given to other requests (and looks at the time budget). */
+  turnRecipients: 2000,
+  /** Recipients a preview replays at most; more is refused, asking for fewer days. */
+  maxRecipients: 1_000_000,
   /** Replay time a preview may take, reading pages included. */
   budgetMs: 10_000,
 } as const;
@@ -38,27 +41,36 @@ export async function previewPolicy(
 ): Promise<PreviewFigures> {
   const limits = { ...PREVIEW_LIMITS, ...deps.limits };
   const started = deps.clock.monotonic();
+  const withinBudget = () => {
+    if (deps.clock.monotonic() - started > limits.budgetMs)
+      throw tooMany(`more records than can be replayed within ${limits.budgetMs / 1000} seconds`, days);
+  };
   const to = deps.clock.now();
   const from = to - days * DAY_MS;
   const tally = new PreviewTally();
   const outcomes = new Outcomes(running, edited);
-  let replayed = 0;
+  let recipients = 0;
+  let sinceTurn = 0;
   let after: string | undefined;
   do {
     const page = await deps.decisions.list({ from, to }, limits.page, after);
-    replayed += page.records.length;
-    if (replayed > limits.maxRecords) throw tooMany(`more than ${limits.maxRecords} records`, days);
+    withinBudget();
     for (const record of page.records) {
+      recipients += record.recipients.length;
+      if (recipients > limits.maxRecipients)
+        throw tooMany(`more than ${limits.maxRecipients} recipients`, days);
       tally.add(
         record.recipients.map((r) => r.domain),
         ...outcomes.of(record),
       );
+      sinceTurn += record.recipients.length;
+      if (sinceTurn >= limits.turnRecipients) {
+        sinceTurn = 0;
+        await nextTurn();
+        withinBudget();
+      }
     }
-    if (deps.clock.monotonic() - started > limits.budgetMs)
-      throw tooMany(`more records than can be replayed within ${limits.budgetMs / 1000} seconds`, days);
     after = page.next;
-    // The next request waiting gets its turn between pages.
-    if (after !== undefined) await nextTurn();
   } while (after !== undefined);
   return tally.figures({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
 }

@@ -1,7 +1,9 @@
 /**
  * A policy version saved: kept in the store under the next number, then put in force on this node (the others
- * hear of it through the change feed). Optimistic: the caller names the version its edit started from, and a
- * save made on top of another is refused (POLICY_CHANGED), also when another node saved first.
+ * hear of it through the change feed). Optimistic: the caller names the revision its edit started from (the saved
+ * version's number, 0 for the policy file), and a save made on top of another is refused (POLICY_CHANGED), also
+ * when another node saved first. The revision, not the policy's version: a save that changes only comments, or
+ * returns to an earlier policy, has the version of one before it and is still another admin's text.
  */
 import type { Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
@@ -33,18 +35,18 @@ function policyChanged(): SendguardError {
 }
 
 /**
- * Saves `next` over the policy in force, which must still be `baseVersion` when one is given (the override routes
- * edit the policy in force as they find it and give none); returns it as in force.
+ * Saves `next` over the policy in force, which must still be revision `baseRevision` (the override routes give the
+ * revision of the text in force they edited); returns it as in force.
  */
 export async function saveVersion(
   deps: SaveDeps,
   next: NewVersion,
-  baseVersion?: string,
+  baseRevision: number,
 ): Promise<RunningPolicy> {
   // A version another process saved, just heard of, lands first: the edit is judged against it.
   await deps.servedPolicy.settled();
   const running = deps.servedPolicy.running;
-  if (baseVersion !== undefined && baseVersion !== running.version) throw policyChanged();
+  if (baseRevision !== running.seq) throw policyChanged();
   const saved: SavedPolicy = {
     seq: running.seq + 1,
     version: policyVersion(next.policy),

@@ -20,8 +20,11 @@ export const PreviewRequest = z.strictObject({
 });
 export const SaveRequest = z.strictObject({
   text: Text,
-  /** The version the edit started from: refused (409 POLICY_CHANGED) when another was saved since. */
-  baseVersion: z.string().min(1).max(128),
+  /**
+   * The revision the edit started from (`GET /admin/policy`'s `revision`): refused (409 POLICY_CHANGED) when another
+   * was saved since.
+   */
+  baseRevision: z.number().int().min(0),
   note: z.string().min(1).max(NOTE_MAX).optional(),
 });
 export const OverrideParams = z.strictObject({ domain: z.string().min(1).max(255) });
@@ -32,7 +35,12 @@ export const OverrideRequest = z.strictObject({
   requirement: z.enum(REQUIREMENTS).optional(),
 });
 
+/** A saved version's number in a path (paths are strings, and are not coerced). */
+export const RevisionParams = z.strictObject({ revision: z.string().regex(/^[1-9][0-9]{0,8}$/) });
+
 const VersionSummary = z.object({
+  /** The saved version's number: 1 for the first, one more for each after it; 0 for the policy file. */
+  revision: z.number(),
   version: z.string(),
   savedBy: z.string(),
   savedAt: z.string(),
@@ -43,6 +51,7 @@ export const PolicyAnswer = VersionSummary.partial({ savedBy: true, savedAt: tru
   source: z.enum(['file', 'console']),
   history: z.array(VersionSummary),
 });
+export const SavedVersionAnswer = VersionSummary.extend({ text: z.string() });
 const Problem = z.object({
   message: z.string(),
   path: z.string().optional(),

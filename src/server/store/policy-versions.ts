@@ -27,6 +27,10 @@ function summaryOf(row: PolicyVersionRow): Omit<SavedPolicy, 'text'> {
 
 const SUMMARY_COLUMNS = 'seq, version, saved_by, saved_at, note';
 
+function savedOf(row: Record<string, unknown>): SavedPolicy {
+  return { ...summaryOf(row as unknown as PolicyVersionRow), text: row.text as string };
+}
+
 export function sqlPolicyVersions(db: SqlRunner): PolicyVersionStore {
   return {
     async save(entry) {
@@ -44,7 +48,11 @@ export function sqlPolicyVersions(db: SqlRunner): PolicyVersionStore {
         `SELECT ${SUMMARY_COLUMNS}, text FROM policy_versions ORDER BY seq DESC LIMIT 1`,
         [],
       );
-      return row && { ...summaryOf(row as unknown as PolicyVersionRow), text: row.text as string };
+      return row && savedOf(row);
+    },
+    async get(seq) {
+      const row = await db.one(`SELECT ${SUMMARY_COLUMNS}, text FROM policy_versions WHERE seq = ?`, [seq]);
+      return row && savedOf(row);
     },
     async history(limit) {
       const rows = await db.all(`SELECT ${SUMMARY_COLUMNS} FROM policy_versions ORDER BY seq DESC LIMIT ?`, [
@@ -68,6 +76,10 @@ export function memoryPolicyVersions(): PolicyVersionStore {
     latest: async () => {
       const newest = versions.at(-1);
       return newest && structuredClone(newest);
+    },
+    get: async (seq) => {
+      const found = versions.find((saved) => saved.seq === seq);
+      return found && structuredClone(found);
     },
     history: async (limit) =>
       versions

@@ -150,6 +150,8 @@ export interface PolicyVersionStore {
    */
   save(entry: SavedPolicy): Promise<boolean>;
   latest(): Promise<SavedPolicy | undefined>;
+  /** Version `seq`, if saved. */
+  get(seq: number): Promise<SavedPolicy | undefined>;
   /** Newest first, at most `limit`, without their text. */
   history(limit: number): Promise<Omit<SavedPolicy, 'text'>[]>;
 }

@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DecisionRecord } from '../../../src/core/decisions/record';
-import { planMessage } from '../../../src/core/plan';
+import { planMessage, type PlanInput } from '../../../src/core/plan';
 import { parsePolicy } from '../../../src/core/policy/parse';
 import type { Policy } from '../../../src/core/policy/schema';
-import { PROTECTIONS, type Protection } from '../../../src/core/vocabulary';
+import { PROTECTIONS, type TransportVerdict } from '../../../src/core/vocabulary';
 import { PREVIEW_LIMITS } from '../../../src/server/admin-policy/preview';
 import { policyVersion } from '../../../src/server/api/policy';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
@@ -109,6 +109,7 @@ test('GET /admin/policy: the policy file is in force, with its text as written a
   const log = logCollector();
   const app = await d.start(log);
   expect((await call(app, d.admin, 'GET', '/admin/policy')).body).toEqual({
+    revision: 0,
     version: policyVersion(RUNNING),
     text: POLICY_TEXT,
     source: 'file',
@@ -160,7 +161,7 @@ test('save: in force at once here, in a second service on the same database, and
 
   const saved = await call(app, d.admin, 'PUT', '/admin/policy', {
     text: NO_TLS_FOR_CONFIDENTIAL,
-    baseVersion: before.body.version,
+    baseRevision: 0,
     note: 'confidential mail by OpenPGP or secure pickup only',
   });
   const version = policyVersion(parsePolicy(NO_TLS_FOR_CONFIDENTIAL));
@@ -184,6 +185,7 @@ test('save: in force at once here, in a second service on the same database, and
   expect(otherAfter.headers.etag).toBe(after.headers.etag);
   const listed = (await call(other, d.admin, 'GET', '/admin/policy')).body;
   expect(listed).toEqual({
+    revision: 1,
     version,
     text: NO_TLS_FOR_CONFIDENTIAL,
     source: 'console',
@@ -192,6 +194,7 @@ test('save: in force at once here, in a second service on the same database, and
     note: 'confidential mail by OpenPGP or secure pickup only',
     history: [
       {
+        revision: 1,
         version,
         savedBy: ADMIN.address,
         savedAt: listed.savedAt,
@@ -206,7 +209,7 @@ test('save: in force at once here, in a second service on the same database, and
   for (const service of [app, other]) {
     const stale = await call(service, d.admin, 'PUT', '/admin/policy', {
       text: POLICY_TEXT,
-      baseVersion: before.body.version,
+      baseRevision: 0,
     });
     expect(stale).toMatchObject({ status: 409, body: { error: { code: 'POLICY_CHANGED' } } });
   }
@@ -223,18 +226,18 @@ test('save: settings the key service reads at start are named as waiting for a r
   const app = await d.start();
   const { version } = (await call(app, d.admin, 'GET', '/admin/policy')).body;
   const stricter = POLICY_TEXT.replace('  minRsaBits: 2048', '  minRsaBits: 3072');
-  const saved = await call(app, d.admin, 'PUT', '/admin/policy', { text: stricter, baseVersion: version });
+  const saved = await call(app, d.admin, 'PUT', '/admin/policy', { text: stricter, baseRevision: 0 });
   expect(saved.body.restartNeeded).toEqual(['keys.minRsaBits']);
   // Back as the service started: nothing waits any more.
   const back = await call(app, d.admin, 'PUT', '/admin/policy', {
     text: POLICY_TEXT,
-    baseVersion: saved.body.version,
+    baseRevision: 1,
   });
   expect(back.body).toEqual({ version, restartNeeded: [] });
 
   const invalid = await call(app, d.admin, 'PUT', '/admin/policy', {
     text: POLICY_TEXT.replace('organisation: Example Agency', 'organisation: ""'),
-    baseVersion: version,
+    baseRevision: 2,
   });
   expect(invalid.status).toBe(400);
   expect(invalid.body.error).toMatchObject({
@@ -244,14 +247,60 @@ test('save: settings the key service reads at start are named as waiting for a r
   expect((await call(app, d.admin, 'GET', '/admin/policy')).body.history).toHaveLength(2);
 });
 
+test("save: a stale editor's save is refused though the text in force differs from theirs only in comments; each saved version is read back by its revision", async () => {
+  const d = await deployment();
+  const app = await d.start();
+  const commented = `${POLICY_TEXT}# Reviewed with the DPO, December.\n`;
+  const first = await call(app, d.admin, 'PUT', '/admin/policy', {
+    text: commented,
+    baseRevision: 0,
+    note: 'a comment only',
+  });
+  // The same policy, so the same version: only the revision tells the two texts apart.
+  expect(first).toMatchObject({ status: 200, body: { version: policyVersion(RUNNING) } });
+  const stale = await call(app, d.admin, 'PUT', '/admin/policy', {
+    text: NO_TLS_FOR_CONFIDENTIAL,
+    baseRevision: 0,
+  });
+  expect(stale).toMatchObject({ status: 409, body: { error: { code: 'POLICY_CHANGED' } } });
+  const inForce = (await call(app, d.admin, 'GET', '/admin/policy')).body;
+  expect(inForce).toMatchObject({ revision: 1, text: commented });
+  // The old field is refused, not taken for a base.
+  const old = { text: NO_TLS_FOR_CONFIDENTIAL, baseVersion: inForce.version };
+  expect((await call(app, d.admin, 'PUT', '/admin/policy', old)).status).toBe(400);
+
+  const second = await call(app, d.admin, 'PUT', '/admin/policy', {
+    text: NO_TLS_FOR_CONFIDENTIAL,
+    baseRevision: 1,
+  });
+  expect(second.status).toBe(200);
+  const read = await call(app, d.admin, 'GET', '/admin/policy/versions/1');
+  expect(read).toMatchObject({ status: 200 });
+  expect(read.body).toEqual({
+    revision: 1,
+    version: policyVersion(RUNNING),
+    text: commented,
+    savedBy: ADMIN.address,
+    savedAt: expect.any(String),
+    note: 'a comment only',
+  });
+  expect((await call(app, d.admin, 'GET', '/admin/policy/versions/2')).body).toMatchObject({
+    revision: 2,
+    version: second.body.version,
+    text: NO_TLS_FOR_CONFIDENTIAL,
+  });
+  expect((await call(app, d.admin, 'GET', '/admin/policy/versions/3')).status).toBe(404);
+  expect((await call(app, d.admin, 'GET', '/admin/policy/versions/0')).status).toBe(400);
+  expect((await call(app, d.admin, 'GET', '/admin/policy/versions/one')).status).toBe(400);
+});
+
 test('a saved version naming a compliance key the keyring lacks is warned of, as at start', async () => {
   const d = await deployment();
   const log = logCollector();
   const app = await d.start(log);
-  const { version } = (await call(app, d.admin, 'GET', '/admin/policy')).body;
   const fingerprint = 'A'.repeat(40);
   const text = `${POLICY_TEXT}\ncomplianceKey:\n  fingerprint: ${fingerprint}\n`;
-  expect((await call(app, d.admin, 'PUT', '/admin/policy', { text, baseVersion: version })).status).toBe(200);
+  expect((await call(app, d.admin, 'PUT', '/admin/policy', { text, baseRevision: 0 })).status).toBe(200);
   const warning = log.lines.map((line) => JSON.parse(line)).find((line) => line.fingerprint === fingerprint);
   expect(warning?.msg).toMatch(
     /^the compliance key is neither in the policy nor in the organisation keyring/,
@@ -320,7 +369,8 @@ test('a sender token is refused on every route of the policy administration, and
     ['GET', '/admin/policy'],
     ['POST', '/admin/policy/check', { text: POLICY_TEXT }],
     ['POST', '/admin/policy/preview', { text: POLICY_TEXT }],
-    ['PUT', '/admin/policy', { text: POLICY_TEXT, baseVersion: policyVersion(RUNNING) }],
+    ['PUT', '/admin/policy', { text: POLICY_TEXT, baseRevision: 0 }],
+    ['GET', '/admin/policy/versions/1'],
     ['PUT', '/admin/overrides/clinic.example', { note: 'x', requirement: 'end-to-end' }],
     ['DELETE', '/admin/overrides/partnerbank.example'],
   ];
@@ -334,112 +384,128 @@ test('a sender token is refused on every route of the policy administration, and
   expect((await call(app, d.admin, 'GET', '/admin/policy')).body.history).toEqual([]);
 });
 
-/** Decision records over the last days, of every shape the preview has to rebuild. */
-function records(now: number): Array<Omit<DecisionRecord, 'id'>> {
-  const base = {
-    host: 'outlook',
-    sender: 'ana@example.gov',
-    pseudonymous: false,
-    policyVersion: 'v0',
-    outcome: 'protected',
-    passcodeSet: false,
-  } as const;
-  const external = (
-    address: string,
-    transport: DecisionRecord['recipients'][number]['transport'],
-    key: 'valid' | 'none' = 'none',
-    protection: Protection = 'tls',
-  ) => ({
-    address,
-    domain: address.slice(address.indexOf('@') + 1),
-    internal: false,
-    transport,
-    key,
-    ...(key === 'valid' ? { keySource: 'wkd' as const } : {}),
-    protection,
-  });
-  const internal = (address: string) => ({
-    address,
-    domain: 'example.gov',
-    internal: true,
-    key: 'none' as const,
-    protection: 'internal' as const,
-  });
-  const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
-  return [
-    {
-      ...base,
-      at: at(1),
-      classification: 'confidential',
-      action: 'tag',
-      recipients: [external('bo@partner.example', 'encrypted'), internal('cy@example.gov')],
-    },
-    {
-      ...base,
-      at: at(2),
-      classification: 'confidential',
-      action: 'tag',
-      recipients: [external('di@partnerbank.example', 'none')],
-    },
-    {
-      ...base,
-      at: at(3),
-      classification: 'confidential',
-      action: 'pgp',
-      recipients: [external('ed@keys.example', 'encrypted', 'valid', 'pgp')],
-    },
-    {
-      ...base,
-      at: at(5),
-      classification: 'normal',
-      action: 'send',
-      recipients: [external('fa@plain.example', 'none', 'none', 'none')],
-    },
-    {
-      ...base,
-      at: at(30),
-      classification: 'restricted',
-      action: 'escrow',
-      passcodeSet: true,
-      recipients: [
-        external('gu@partner.example', 'authenticated', 'none', 'escrow'),
-        external('ha@keys.example', 'encrypted', 'valid', 'escrow'),
-      ],
-    },
-    // A classification the policy no longer has counts as its default.
-    {
-      ...base,
-      at: at(48),
-      classification: 'secret',
-      action: 'send',
-      recipients: [external('io@partner.example', 'encrypted', 'none', 'none')],
-    },
-    // Pseudonymous addresses keep their domain, which is all the policy looks at.
-    {
-      ...base,
-      at: at(72),
-      pseudonymous: true,
-      sender: `${'a'.repeat(32)}@example.gov`,
-      classification: 'confidential',
-      action: 'tag',
-      recipients: [
-        external(`${'b'.repeat(32)}@partner.example`, 'authenticated'),
-        { ...external(`${'c'.repeat(32)}@signin.example`, 'none', 'none', 'escrow'), signIn: 'entra' },
-      ],
-    },
-    // Older than the 30 days previewed by default.
-    {
-      ...base,
-      at: at(40 * 24),
-      classification: 'confidential',
-      action: 'tag',
-      recipients: [external('jo@partner.example', 'encrypted')],
-    },
-  ] as Array<Omit<DecisionRecord, 'id'>>;
+/**
+ * A message as the send check planned it: its recipients with what was assessed of them (reasons and sign-in labels
+ * as the service gives them, which the records do not keep), its classification and passcode.
+ */
+interface Sent {
+  hoursAgo: number;
+  classification: string;
+  passcodeSet?: boolean;
+  /** The record keeps pseudonyms, not these addresses. */
+  pseudonymous?: boolean;
+  to: Array<{ address: string; transport?: TransportVerdict; key?: 'valid' | 'none'; signIn?: string }>;
 }
 
-/** What the preview must answer, worked out here: each record planned by `planMessage` under both policies. */
-function expectedPreview(stored: Array<Omit<DecisionRecord, 'id'>>, before: Policy, after: Policy) {
+/** Messages over the last days, of every shape the preview has to rebuild. */
+const SENT: Sent[] = [
+  {
+    hoursAgo: 1,
+    classification: 'confidential',
+    to: [{ address: 'Bo@partner.example', transport: 'encrypted' }, { address: 'cy@example.gov' }],
+  },
+  {
+    hoursAgo: 2,
+    classification: 'confidential',
+    to: [{ address: 'di@partnerbank.example', transport: 'none' }],
+  },
+  {
+    hoursAgo: 3,
+    classification: 'confidential',
+    to: [{ address: 'ed@keys.example', transport: 'encrypted', key: 'valid' }],
+  },
+  { hoursAgo: 5, classification: 'normal', to: [{ address: 'fa@plain.example', transport: 'none' }] },
+  {
+    hoursAgo: 30,
+    classification: 'restricted',
+    passcodeSet: true,
+    to: [
+      { address: 'gu@partner.example', transport: 'authenticated' },
+      { address: 'ha@keys.example', transport: 'encrypted', key: 'valid' },
+    ],
+  },
+  // Planned under an earlier policy that had this classification; the preview counts it as the default.
+  { hoursAgo: 48, classification: 'secret', to: [{ address: 'io@partner.example', transport: 'encrypted' }] },
+  {
+    hoursAgo: 72,
+    classification: 'confidential',
+    pseudonymous: true,
+    to: [
+      { address: 'ju@partner.example', transport: 'authenticated' },
+      { address: 'ka@signin.example', transport: 'none', signIn: 'entra' },
+    ],
+  },
+  // Older than the 30 days previewed by default.
+  {
+    hoursAgo: 40 * 24,
+    classification: 'confidential',
+    to: [{ address: 'lu@partner.example', transport: 'encrypted' }],
+  },
+];
+
+/** `sent`'s plan input under `policy`, as the send check had it; a classification `policy` lacks is its default. */
+function inputOf(sent: Sent, policy: Policy): PlanInput {
+  const recipients = sent.to.map(({ address }) => {
+    const [localPart, domain] = address.split('@') as [string, string];
+    return { address, localPart, domain, fields: ['to' as const] };
+  });
+  const known = policy.classifications.some((c) => c.name === sent.classification);
+  return {
+    recipients,
+    assessments: {
+      domains: sent.to.flatMap(({ address, transport }) =>
+        transport
+          ? [{ domain: address.split('@')[1]!, verdict: transport, reasons: ['checked just now'] }]
+          : [],
+      ),
+      keys: sent.to.map(({ address, key = 'none' }) => ({
+        address,
+        verdict: key,
+        ...(key === 'valid' ? { source: 'wkd' as const } : {}),
+        reasons: [key === 'valid' ? 'found by WKD' : 'none found'],
+      })),
+      signIn: sent.to.flatMap(({ address, signIn }) =>
+        signIn ? [{ address, provider: signIn, label: 'Microsoft Entra ID' }] : [],
+      ),
+    },
+    classification: known ? sent.classification : policy.defaultClassification,
+    policy,
+    passcodeSet: sent.passcodeSet ?? false,
+  };
+}
+
+/** The decision record the send check reported for `sent`: the plan under the policy of the day (`RUNNING`). */
+function recordOf(sent: Sent, now: number): Omit<DecisionRecord, 'id'> {
+  const plan = planMessage(inputOf(sent, RUNNING));
+  const pseudonym = (i: number) => `${String(i).repeat(32)}@`;
+  return {
+    at: new Date(now - sent.hoursAgo * 3_600_000).toISOString(),
+    policyVersion: 'v0',
+    host: 'outlook',
+    sender: sent.pseudonymous ? `${'a'.repeat(32)}@example.gov` : 'ana@example.gov',
+    pseudonymous: sent.pseudonymous ?? false,
+    classification: sent.classification,
+    action: plan.action,
+    outcome: 'protected',
+    passcodeSet: sent.passcodeSet ?? false,
+    recipients: sent.to.map(({ address, transport, key = 'none', signIn }, i) => {
+      const domain = address.split('@')[1]!;
+      return {
+        address: sent.pseudonymous ? `${pseudonym(i + 1)}${domain}` : address.toLowerCase(),
+        domain,
+        internal: transport === undefined,
+        ...(transport ? { transport } : {}),
+        key,
+        ...(key === 'valid' ? { keySource: 'wkd' as const } : {}),
+        ...(signIn ? { signIn } : {}),
+        protection: plan.recipients[i]!.protection,
+      };
+    }),
+  };
+}
+
+/** What the preview must answer for `sent`, worked out from the messages as sent, not from their records. */
+function expectedPreview(sent: Sent[], before: Policy, after: Policy) {
   const actions = ['send', 'tag', 'pgp', 'escrow', 'split', 'block'] as const;
   const zero = <K extends string>(keys: readonly K[]) =>
     Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -452,36 +518,8 @@ function expectedPreview(stored: Array<Omit<DecisionRecord, 'id'>>, before: Poli
     changedMessages: 0,
   };
   const moves = new Map<string, number>();
-  const plan = (r: Omit<DecisionRecord, 'id'>, policy: Policy) =>
-    planMessage({
-      recipients: r.recipients.map((x) => ({
-        address: x.address,
-        localPart: x.address.split('@')[0]!,
-        domain: x.domain,
-        fields: ['to'],
-      })),
-      assessments: {
-        domains: r.recipients
-          .filter((x) => x.transport)
-          .map((x) => ({ domain: x.domain, verdict: x.transport!, reasons: [] })),
-        keys: r.recipients.map((x) => ({
-          address: x.address,
-          verdict: x.key,
-          ...(x.keySource ? { source: x.keySource } : {}),
-          reasons: [],
-        })),
-        signIn: r.recipients
-          .filter((x) => x.signIn)
-          .map((x) => ({ address: x.address, provider: x.signIn!, label: x.signIn! })),
-      },
-      classification: policy.classifications.some((c) => c.name === r.classification)
-        ? r.classification
-        : policy.defaultClassification,
-      policy,
-      passcodeSet: r.passcodeSet,
-    });
-  for (const r of stored) {
-    const [was, now] = [plan(r, before), plan(r, after)];
+  for (const message of sent) {
+    const [was, now] = [planMessage(inputOf(message, before)), planMessage(inputOf(message, after))];
     figures.messages++;
     figures.before[was.action]++;
     figures.after[now.action]++;
@@ -511,9 +549,8 @@ test('preview: the recent records replayed under the policy in force and the edi
   const d = await deployment();
   const app = await d.start();
   const now = Date.now();
-  const stored = records(now);
-  for (const record of stored) await d.store.decisions.insert(record);
-  const recent = stored.slice(0, -1);
+  for (const sent of SENT) await d.store.decisions.insert(recordOf(sent, now));
+  const recent = SENT.slice(0, -1);
   const edited = parsePolicy(NO_TLS_FOR_CONFIDENTIAL);
 
   const preview = await call(app, d.admin, 'POST', '/admin/policy/preview', {
@@ -537,8 +574,8 @@ test('preview: the recent records replayed under the policy in force and the edi
     text: NO_TLS_FOR_CONFIDENTIAL,
     days: 60,
   });
-  expect(longer.body.messages).toBe(stored.length);
-  expect(longer.body.changedMessages).toBe(expectedPreview(stored, RUNNING, edited).changedMessages);
+  expect(longer.body.messages).toBe(SENT.length);
+  expect(longer.body.changedMessages).toBe(expectedPreview(SENT, RUNNING, edited).changedMessages);
 
   const unchanged = await call(app, d.admin, 'POST', '/admin/policy/preview', { text: POLICY_TEXT });
   expect(unchanged.body).toMatchObject({ messages: recent.length, changedMessages: 0, domains: [] });
@@ -556,7 +593,7 @@ test(`preview: 5000 records, each of another shape, replayed within the preview'
   const d = await deployment();
   const app = await d.start();
   const now = Date.now();
-  const shapes = records(now).slice(0, -1);
+  const shapes = SENT.slice(0, -1).map((sent) => recordOf(sent, now));
   // Every record to domains of its own: no two plan alike, so nothing planned once serves another record.
   for (let i = 0; i < 5000; i++) {
     const shape = shapes[i % shapes.length]!;
