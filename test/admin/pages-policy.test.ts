@@ -31,15 +31,18 @@ jest.mock('../../src/admin/pages/PolicyPreviewChart', () => ({
 const RUNNING = ['version: 1', 'classifications:', '  internal:', '    requirement: none', ''].join('\n');
 const EDITED = RUNNING.replace('requirement: none', 'requirement: transport');
 
-function running(text = RUNNING, version = 'v1'): RunningPolicy {
+function running(text = RUNNING, version = 'v1', revision = 1): RunningPolicy {
   return {
+    revision,
     version,
     text,
     source: 'console',
     savedBy: 'ops@example.gov',
     savedAt: '2026-12-01T08:00:00.000Z',
     note: 'first',
-    history: [{ version, savedBy: 'ops@example.gov', savedAt: '2026-12-01T08:00:00.000Z', note: 'first' }],
+    history: [
+      { revision, version, savedBy: 'ops@example.gov', savedAt: '2026-12-01T08:00:00.000Z', note: 'first' },
+    ],
   };
 }
 
@@ -68,7 +71,13 @@ function policyApi(
     'POST /admin/policy/preview': () => PREVIEW,
     'PUT /admin/policy': (body) => {
       const { text, note } = body as { text: string; note?: string };
-      const saved = { version: 'v2', savedBy: 'ops@example.gov', savedAt: '2026-12-07T10:00:00.000Z', note };
+      const saved = {
+        revision: current.revision + 1,
+        version: 'v2',
+        savedBy: 'ops@example.gov',
+        savedAt: '2026-12-07T10:00:00.000Z',
+        note,
+      };
       current = { ...saved, text, source: 'console', history: [saved, ...current.history] };
       return { version: 'v2', restartNeeded: ['listen.port'] };
     },
@@ -207,7 +216,7 @@ describe('preview', () => {
 });
 
 describe('save', () => {
-  test('sends the text, the version it was edited from and the note; says what needs a restart', async () => {
+  test('sends the text, the revision it was edited from and the note; says what needs a restart', async () => {
     const api = policyApi();
     await renderPage(api);
     type(EDITED);
@@ -223,7 +232,7 @@ describe('save', () => {
       {
         method: 'PUT',
         path: '/admin/policy',
-        body: { text: EDITED, baseVersion: 'v1', note: 'tag internal mail' },
+        body: { text: EDITED, baseRevision: 1, note: 'tag internal mail' },
       },
     ]);
     await waitFor(() =>
@@ -243,13 +252,14 @@ describe('save', () => {
     await renderPage(api);
     type(EDITED);
     fireEvent.click(screen.getByRole('button', { name: 'Save policy' }));
-    await screen.findByText(/Someone else saved the policy after version v1, which you edited/);
+    await screen.findByText(/Someone else saved the policy after revision 1, which you edited/);
     expect(editor().value).toBe(EDITED);
-    api.routes.set('GET /admin/policy', () => running(theirs, 'v3'));
+    // Theirs changed a comment only: the policy's version is the same, its revision is not.
+    api.routes.set('GET /admin/policy', () => running(theirs, 'v1', 2));
     fireEvent.click(screen.getByRole('button', { name: 'Reload the running policy' }));
     await waitFor(() => expect(editor().value).toBe(theirs));
     expect(screen.queryByText(/Someone else saved the policy/)).toBeNull();
-    expect(screen.getByText(/The running policy, version v3, was saved from the console/)).toBeTruthy();
+    expect(screen.getByText(/The running policy, version v1, was saved from the console/)).toBeTruthy();
   });
 });
 

@@ -62,7 +62,7 @@ function PolicyWorkspace(props: {
       <PolicySave
         api={api}
         text={text}
-        baseVersion={policy.version}
+        baseRevision={policy.revision}
         notNow={notSavable(policy, text, check)}
         onSaved={onSaved}
         onReload={onReload}
@@ -97,7 +97,7 @@ export default function PolicyPage({ api }: PageProps): JSX.Element {
         {(policy) => (
           <>
             <PolicyWorkspace
-              key={policy.version}
+              key={policy.revision}
               api={api}
               policy={policy}
               onSaved={saved}

@@ -40,14 +40,15 @@ function refusalOf(error: unknown): Refusal {
 export function PolicySave(props: {
   api: AdminApi;
   text: string;
-  baseVersion: string;
+  /** The running policy's revision the text was edited from. */
+  baseRevision: number;
   /** Why saving is not offered now (no change, or problems in the text); undefined when it is. */
   notNow: string | undefined;
   onSaved: (saved: PolicySaved) => Promise<void>;
   /** Reads the running policy again, replacing the edited text. */
   onReload: () => Promise<void>;
 }): JSX.Element {
-  const { api, text, baseVersion, notNow, onSaved, onReload } = props;
+  const { api, text, baseRevision, notNow, onSaved, onReload } = props;
   const styles = useStyles();
   const [note, setNote] = useState('');
   const {
@@ -55,7 +56,7 @@ export function PolicySave(props: {
     failure: refusal,
     start,
   } = useAction(async () => {
-    const body = { text, baseVersion, ...(note.trim() ? { note: note.trim() } : {}) };
+    const body = { text, baseRevision, ...(note.trim() ? { note: note.trim() } : {}) };
     await onSaved(await api.send<PolicySaved>('PUT', '/admin/policy', body));
   }, refusalOf);
   return (
@@ -72,9 +73,9 @@ export function PolicySave(props: {
       {refusal?.kind === 'changed' ? (
         <MessageBar intent="warning" role="alert">
           <MessageBarBody>
-            Someone else saved the policy after version {baseVersion}, which you edited, so your text was not
-            saved. It is still in the editor: copy it if you need it, then reload the running policy and make
-            your change again on top of theirs.
+            Someone else saved the policy after revision {baseRevision}, which you edited, so your text was
+            not saved. It is still in the editor: copy it if you need it, then reload the running policy and
+            make your change again on top of theirs.
           </MessageBarBody>
           <MessageBarActions>
             <Button onClick={() => void onReload()}>Reload the running policy</Button>

@@ -3,6 +3,8 @@ import type { PreviewFigures } from '../../core/decisions/replay';
 import type { MessageAction } from '../../core/vocabulary';
 
 export interface PolicyHistoryEntry {
+  /** The saved version's number (`GET /admin/policy/versions/:revision` answers its text). */
+  revision: number;
   version: string;
   savedBy: string;
   savedAt: string;
@@ -11,6 +13,8 @@ export interface PolicyHistoryEntry {
 
 /** `GET /admin/policy`: the running policy, where it came from, and the versions saved before (newest first). */
 export interface RunningPolicy {
+  /** The saved version's number, 0 for the configuration file: what a save names as its base. */
+  revision: number;
   version: string;
   text: string;
   source: 'file' | 'console';
