@@ -14,6 +14,11 @@ export const DECISION_LIMITS = {
   /** `GET /admin/decisions`: records per page. */
   listDefault: 500,
   listMax: 5000,
+  /**
+   * `GET /admin/decisions`: a page ends before the record that would take its recipients past this (a page holds at
+   * least one record), so that no page builds millions of rows on a node that also serves send checks.
+   */
+  listRecipientsMax: 50_000,
   /** `GET /admin/overview`: the days it covers. */
   overviewDaysDefault: 30,
   overviewDaysMax: 365,

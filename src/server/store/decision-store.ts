@@ -26,6 +26,7 @@ import {
   type Protection,
   type TransportVerdict,
 } from '../../core/vocabulary';
+import { DECISION_LIMITS } from '../../core/decisions/limits';
 import { MIGRATIONS, migrate } from './migrations';
 import { inTransaction } from './postgres/connection';
 import { sqliteRunner, type Row, type SqlRunner } from './sql-runner';
@@ -54,7 +55,10 @@ export interface DecisionFigures {
 export interface DecisionStore {
   /** Keeps `record` under a new id that sorts by its time; returns it with that id. */
   insert(record: Omit<DecisionRecord, 'id'>): Promise<DecisionRecord>;
-  /** The records in `range`, oldest first, at most `limit`, those after the record `after` only. */
+  /**
+   * The records in `range`, oldest first, those after the record `after` only: at most `limit`, and no more than
+   * fit within `DECISION_LIMITS.listRecipientsMax` recipients (one record at least).
+   */
   list(range: TimeRange, limit: number, after?: string): Promise<DecisionPage>;
   /** The overview's figures over the records in `range`, with the `topDomains` most exposed domains. */
   figures(range: TimeRange, topDomains: number): Promise<DecisionFigures>;
@@ -231,6 +235,16 @@ const KEY_COVERAGE = `
 /** PostgreSQL counts in BIGINT, which its driver hands over as text; SQLite's SUM over no rows is NULL. */
 const count = (value: unknown): number => Number(value ?? 0);
 
+/** The first rows whose recipients (`recipient_count`) fit within the page's bound; the first row always. */
+function withinRecipients(rows: Row[]): Row[] {
+  let recipients = 0;
+  const fit = rows.findIndex((row, n) => {
+    recipients += count(row.recipient_count);
+    return n > 0 && recipients > DECISION_LIMITS.listRecipientsMax;
+  });
+  return fit === -1 ? rows : rows.slice(0, fit);
+}
+
 export function sqlDecisions(db: SqlRunner, write: DecisionWriter): DecisionStore {
   return {
     async insert(record) {
@@ -240,10 +254,11 @@ export function sqlDecisions(db: SqlRunner, write: DecisionWriter): DecisionStor
     },
     async list({ from, to }, limit, after = '') {
       const rows = await db.all(
-        `SELECT * FROM decision_records WHERE at >= ? AND at < ? AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT d.*, (SELECT COUNT(*) FROM decision_recipients p WHERE p.record_id = d.id) AS recipient_count
+         FROM decision_records d WHERE d.at >= ? AND d.at < ? AND d.id > ? ORDER BY d.id LIMIT ?`,
         [from, to, after, limit + 1],
       );
-      const page = rows.slice(0, limit);
+      const page = withinRecipients(rows.slice(0, limit));
       if (page.length === 0) return { records: [] };
       const recipients = await db.all(
         `SELECT * FROM decision_recipients WHERE record_id >= ? AND record_id <= ? ORDER BY record_id, position`,
@@ -252,7 +267,7 @@ export function sqlDecisions(db: SqlRunner, write: DecisionWriter): DecisionStor
       const byRecord = new Map<string, DecisionRecordRecipient[]>(page.map((row) => [row.id as string, []]));
       for (const row of recipients) byRecord.get(row.record_id as string)?.push(recipientOf(row));
       const records = page.map((row) => recordOf(row, byRecord.get(row.id as string)!));
-      return rows.length > limit ? { records, next: records.at(-1)!.id } : { records };
+      return rows.length > page.length ? { records, next: records.at(-1)!.id } : { records };
     },
     async figures({ from, to }, topDomains) {
       const [days, domains, share, coverage] = await Promise.all([

@@ -18,6 +18,8 @@ import {
   expectedKeyCoverage,
   expectedTopDomains,
   expectedTransportShare,
+  record,
+  recipient,
 } from './records';
 
 const START = Date.parse('2026-05-10T09:30:00.000Z');
@@ -472,3 +474,30 @@ test('a configured issuer is a sign-in provider the service names, recorded as i
     await configured.app.close();
   }
 });
+
+test('a page of records ends before its recipients pass 50 000, and the next page goes on from there', async () => {
+  const store = openMemoryStore();
+  const built = await deployedTestApp({ deps: { store, clock: new ManualClock(START), decisionKey: KEY } });
+  try {
+    const full = Array.from({ length: 500 }, (_, n) => recipient(`r${n}@partner.example`, 'tls'));
+    // 101 records of 500 recipients: 50 500 in all, so the first page stops at 100 records (50 000 recipients).
+    for (let n = 0; n < 101; n += 1) await store.decisions.insert(record(START + n * 1000, full));
+    const page = async (after?: string) => {
+      const answer = await built.app.inject({
+        url: `/api/v1/admin/decisions?to=2100-01-01T00:00:00Z&limit=5000${after ? `&after=${after}` : ''}`,
+        headers: { authorization: built.adminAuthorization },
+      });
+      expect(answer.statusCode).toBe(200);
+      return answer.json() as { records: DecisionRecord[]; next?: string };
+    };
+    const first = await page();
+    expect(first.records).toHaveLength(100);
+    expect(first.records.reduce((sum, r) => sum + r.recipients.length, 0)).toBe(50_000);
+    expect(first.next).toBe(first.records.at(-1)!.id);
+    const second = await page(first.next);
+    expect(second.records.map((r) => r.recipients.length)).toEqual([500]);
+    expect(second.next).toBeUndefined();
+  } finally {
+    await built.app.close();
+  }
+}, 60_000);
