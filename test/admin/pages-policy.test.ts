@@ -87,6 +87,17 @@ function policyApi(
 const editor = () => screen.getByLabelText('Policy (YAML)') as HTMLTextAreaElement;
 const type = (text: string) => fireEvent.change(editor(), { target: { value: text } });
 
+/** Previews the text in the editor, once the check has found it valid; resolves when the figures are shown. */
+async function previewIt(): Promise<void> {
+  await screen.findByText('The edited policy is valid.');
+  fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  // A table from an earlier preview may be on screen already: the answer for this text also clears its warning.
+  await waitFor(() => {
+    expect(screen.getByRole('table', { name: 'Messages per action' })).toBeTruthy();
+    expect(screen.queryByText(/The text changed since this preview/)).toBeNull();
+  });
+}
+
 async function renderPage(api: FakeAdminApi): Promise<void> {
   render(createElement(PolicyPage, { api }));
   await screen.findByLabelText('Policy (YAML)');
@@ -143,7 +154,9 @@ describe('diff against the running policy', () => {
     await renderPage(policyApi());
     expect(screen.getByText('No changes from the running policy (version v1).')).toBeTruthy();
     type(EDITED);
-    const changes = await screen.findByRole('region', { name: 'Changes from the running policy' });
+    const changes = await screen.findByRole('region', {
+      name: 'Changes from the running policy (version v1)',
+    });
     expect(screen.getByText(/1 line added, 1 line removed/)).toBeTruthy();
     const removed = changes.querySelector('del')!;
     const added = changes.querySelector('ins')!;
@@ -223,7 +236,7 @@ describe('save', () => {
     fireEvent.change(screen.getByLabelText('Note for the history'), {
       target: { value: 'tag internal mail' },
     });
-    await screen.findByText(/The edited policy is valid/);
+    await previewIt();
     fireEvent.click(screen.getByRole('button', { name: 'Save policy' }));
     await screen.findByText(
       'The policy was saved as version v2. These settings take effect only after the service restarts: listen.port.',
@@ -251,6 +264,7 @@ describe('save', () => {
     });
     await renderPage(api);
     type(EDITED);
+    await previewIt();
     fireEvent.click(screen.getByRole('button', { name: 'Save policy' }));
     await screen.findByText(/Someone else saved the policy after revision 1, which you edited/);
     expect(editor().value).toBe(EDITED);
@@ -260,6 +274,102 @@ describe('save', () => {
     await waitFor(() => expect(editor().value).toBe(theirs));
     expect(screen.queryByText(/Someone else saved the policy/)).toBeNull();
     expect(screen.getByText(/The running policy, version v1, was saved from the console/)).toBeTruthy();
+  });
+});
+
+describe('save waits for the preview', () => {
+  const saveButton = () => screen.getByRole('button', { name: 'Save policy' }) as HTMLButtonElement;
+
+  test('Save is offered only for a valid text previewed as it is now, with the preview said beside it', async () => {
+    const api = policyApi();
+    await renderPage(api);
+    type(EDITED);
+    await screen.findByText('The edited policy is valid.');
+    // Valid, but not previewed: nothing can be saved yet.
+    expect(saveButton().disabled).toBe(true);
+    expect(screen.getByText(/Preview the text as it is now to save it/)).toBeTruthy();
+    await previewIt();
+    expect(saveButton().disabled).toBe(false);
+    const summary =
+      'Replayed 12 send checks from 2026-11-07 00:00 UTC to 2026-12-07 00:00 UTC: 5 would be sent differently under the edited policy.';
+    expect(screen.getByText(`What saving changes: ${summary}`)).toBeTruthy();
+    // A preview of an earlier text does not count: another edit waits for its own check and preview.
+    type(`${EDITED}# more`);
+    expect(saveButton().disabled).toBe(true);
+    await screen.findByText('The edited policy is valid.');
+    expect(saveButton().disabled).toBe(true);
+    expect(screen.queryByText(/What saving changes/)).toBeNull();
+    await previewIt();
+    expect(saveButton().disabled).toBe(false);
+    fireEvent.click(saveButton());
+    await screen.findByText(/The policy was saved as version v2/);
+    expect(api.callsTo('PUT', '/admin/policy').map((c) => (c.body as { text: string }).text)).toEqual([
+      `${EDITED}# more`,
+    ]);
+  });
+
+  test('a previewed text the check finds invalid cannot be saved', async () => {
+    const broken = `${EDITED}  bad: [\n`;
+    const api = policyApi((text) =>
+      text === broken
+        ? { valid: false, errors: [{ message: 'Flow sequence is not closed' }] }
+        : { valid: true, errors: [] },
+    );
+    await renderPage(api);
+    type(broken);
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    await screen.findByRole('table', { name: 'Messages per action' });
+    await screen.findByText(/Flow sequence is not closed/);
+    expect(saveButton().disabled).toBe(true);
+    expect(screen.getByText('Mend the problems listed under the editor to save.')).toBeTruthy();
+  });
+});
+
+describe('history', () => {
+  const saved = (revision: number, text: string, note: string) => ({
+    revision,
+    version: `v${revision}`,
+    savedBy: 'ops@example.gov',
+    savedAt: `2026-12-0${revision}T08:00:00.000Z`,
+    note,
+    text,
+  });
+  const FIRST = saved(1, RUNNING, 'first');
+  const SECOND = saved(2, EDITED, 'internal over TLS');
+
+  function historyApi(): FakeAdminApi {
+    const api = policyApi();
+    const { text: _first, ...firstEntry } = FIRST;
+    const { text: _second, ...secondEntry } = SECOND;
+    api.routes.set('GET /admin/policy', () => ({
+      ...running(EDITED, 'v2', 2),
+      history: [secondEntry, firstEntry],
+    }));
+    api.routes.set('GET /admin/policy/versions/1', () => FIRST);
+    api.routes.set('GET /admin/policy/versions/2', () => SECOND);
+    return api;
+  }
+
+  test('a row opens what that version changed, against the version saved before it', async () => {
+    const api = historyApi();
+    await renderPage(api);
+    fireEvent.click(screen.getByRole('button', { name: 'Show the changes in revision 2' }));
+    const changes = await screen.findByRole('region', {
+      name: 'Changes from revision 1 (version v1, saved by ops@example.gov on 2026-12-01 08:00 UTC)',
+    });
+    expect(within(changes).getByRole('deletion').textContent).toContain('requirement: none');
+    expect(within(changes).getByRole('insertion').textContent).toContain('requirement: transport');
+    expect(api.callsTo('GET', '/admin/policy/versions/2')).toHaveLength(1);
+    expect(api.callsTo('GET', '/admin/policy/versions/1')).toHaveLength(1);
+    expect(screen.getByRole('heading', { name: 'Changes in revision 2' })).toBeTruthy();
+  });
+
+  test('the first saved version says there is no earlier text to compare it with', async () => {
+    const api = historyApi();
+    await renderPage(api);
+    fireEvent.click(screen.getByRole('button', { name: 'Show the changes in revision 1' }));
+    expect(await screen.findByText(/Revision 1 is the first saved from the console/)).toBeTruthy();
+    expect(api.callsTo('GET', '/admin/policy/versions/0')).toEqual([]);
   });
 });
 

@@ -260,6 +260,8 @@ test("Preview shows the figures of the test's own replay of every reported messa
 test('Save makes the edited text the policy every client gets', async () => {
   const before = await servedPolicy();
   await page.getByLabel('Note for the history').fill('Normal mail over TLS; confidential over verified TLS');
+  // Save is offered for the text previewed, with the preview said beside it.
+  await page.getByText(/^What saving changes: Replayed \d+ send checks from /).waitFor();
   await page.getByRole('button', { name: 'Save policy' }).click();
   const saved = await page.getByText(/^The policy was saved as version (\S+)\./).textContent();
   const version = /version (\S+)\./.exec(saved ?? '')![1]!;
@@ -271,10 +273,21 @@ test('Save makes the edited text the policy every client gets', async () => {
   );
   const history = await tableCells(page, 'Policy history');
   expect(history[1]).toEqual([
+    expect.stringMatching(/^[1-9]\d*$/),
     version,
     expect.any(String),
     expect.any(String),
     'Normal mail over TLS; confidential over verified TLS',
+    'Show changes',
   ]);
+  // The row opens what the version changed, through GET /admin/policy/versions/:revision.
+  const revision = history[1]![0]!;
+  await page.getByRole('button', { name: `Show the changes in revision ${revision}` }).click();
+  await page.getByRole('heading', { name: `Changes in revision ${revision}` }).waitFor();
+  await (
+    revision === '1'
+      ? page.getByText(/^Revision 1 is the first saved from the console\./)
+      : page.getByText(/^Compared with revision \d+ /)
+  ).waitFor();
   await page.getByText(`No changes from the running policy (version ${version}).`).waitFor();
 });

@@ -1,5 +1,6 @@
 /**
- * The edited policy's changes from the running one. An added line starts with "+", a removed one with "−", each
+ * A policy text's changes from another: the edited policy's from the running one, or a saved version's from the
+ * one before it. An added line starts with "+", a removed one with "−", each
  * also said in words to screen readers ("Added line 12:") and marked up as an insertion or deletion; colour only
  * repeats what the sign says.
  */
@@ -51,19 +52,23 @@ function DiffLine({ row }: { row: DiffRow }): JSX.Element {
   return <span className={styles.line}>{content}</span>;
 }
 
-export function PolicyDiff(props: { running: string; edited: string; version: string }): JSX.Element {
+export function PolicyDiff(props: {
+  before: string;
+  after: string;
+  /** What `before` is, as the sentences name it: "the running policy (version 3f2a…)". */
+  against: string;
+}): JSX.Element {
+  const { before, after, against } = props;
   const styles = useStyles();
-  const diff = useMemo(() => policyDiff(props.running, props.edited), [props.running, props.edited]);
-  if (diff.added === 0 && diff.removed === 0)
-    return <Text block>No changes from the running policy (version {props.version}).</Text>;
+  const diff = useMemo(() => policyDiff(before, after), [before, after]);
+  if (diff.added === 0 && diff.removed === 0) return <Text block>No changes from {against}.</Text>;
   const lines = (n: number) => (n === 1 ? '1 line' : `${n} lines`);
   return (
     <>
       <Text block>
-        Compared with the running policy (version {props.version}): {lines(diff.added)} added,{' '}
-        {lines(diff.removed)} removed.
+        Compared with {against}: {lines(diff.added)} added, {lines(diff.removed)} removed.
       </Text>
-      <pre className={styles.lines} role="region" aria-label="Changes from the running policy" tabIndex={0}>
+      <pre className={styles.lines} role="region" aria-label={`Changes from ${against}`} tabIndex={0}>
         {diff.rows.map((row, i) => (
           <DiffLine key={i} row={row} />
         ))}

@@ -1,7 +1,8 @@
 /**
  * The Policy page: the running policy edited as text, checked as the admin types, compared line by line with the
- * running one, previewed against the last days' decision records, and saved with a note; then the history of
- * saved versions. Nothing reaches the service's running policy before Save.
+ * running one, previewed against the last days' decision records, and saved with a note — only once the check
+ * found the text valid and the preview showed what it changes; then the history of saved versions, each opening
+ * what it changed. Nothing reaches the service's running policy before Save.
  */
 import { Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
@@ -11,7 +12,7 @@ import { LoadedView, OutcomeBar, Section, type Outcome } from './PageParts';
 import { PolicyDiff } from './PolicyDiff';
 import { PolicyEditor } from './PolicyEditor';
 import { PolicyHistory } from './PolicyHistory';
-import { PolicyPreview } from './PolicyPreview';
+import { PolicyPreview, type Previewed } from './PolicyPreview';
 import { PolicySave } from './PolicySave';
 import type { PolicySaved, RunningPolicy } from './policy-wire';
 import { usePolicyCheck, type PolicyCheckState } from './use-policy-check';
@@ -31,11 +32,22 @@ function runningText(policy: RunningPolicy): string {
   return `The running policy, version ${policy.version}, was saved from the console${by}${at}.${note}`;
 }
 
-/** Why Save is not offered for `text` now, if it is not. */
-function notSavable(policy: RunningPolicy, text: string, check: PolicyCheckState): string | undefined {
+/**
+ * Why Save is not offered for `text` now, if it is not: only a text the check found valid and the preview showed
+ * (that very text, not an earlier one) may be saved, so that what a change does is seen before it is in force.
+ */
+function notSavable(
+  policy: RunningPolicy,
+  text: string,
+  check: PolicyCheckState,
+  previewed: Previewed | undefined,
+): string | undefined {
   if (text === policy.text) return 'Nothing to save: the text is the running policy.';
-  if (check.state === 'checked' && !check.answer.valid)
-    return 'Mend the problems listed under the editor to save.';
+  if (check.state === 'checking') return 'Save waits for the check of the text as it is now.';
+  if (check.state === 'failed') return 'Save waits for the check of the text, which could not be made.';
+  if (!check.answer.valid) return 'Mend the problems listed under the editor to save.';
+  if (previewed?.text !== text)
+    return 'Preview the text as it is now to save it: see first what it would change.';
   return undefined;
 }
 
@@ -49,6 +61,7 @@ function PolicyWorkspace(props: {
   const { api, policy, onSaved, onReload } = props;
   const [text, setText] = useState(policy.text);
   const check = usePolicyCheck(api, text);
+  const [previewed, setPreviewed] = useState<Previewed>();
   return (
     <>
       <Section title="Edit" id="policy-edit">
@@ -56,14 +69,19 @@ function PolicyWorkspace(props: {
         <PolicyEditor text={text} onChange={setText} check={check} />
       </Section>
       <Section title="Changes" id="policy-changes">
-        <PolicyDiff running={policy.text} edited={text} version={policy.version} />
+        <PolicyDiff
+          before={policy.text}
+          after={text}
+          against={`the running policy (version ${policy.version})`}
+        />
       </Section>
-      <PolicyPreview api={api} text={text} />
+      <PolicyPreview api={api} text={text} previewed={previewed} onPreviewed={setPreviewed} />
       <PolicySave
         api={api}
         text={text}
         baseRevision={policy.revision}
-        notNow={notSavable(policy, text, check)}
+        notNow={notSavable(policy, text, check, previewed)}
+        preview={previewed?.text === text ? previewed.answer : undefined}
         onSaved={onSaved}
         onReload={onReload}
       />
@@ -103,7 +121,7 @@ export default function PolicyPage({ api }: PageProps): JSX.Element {
               onSaved={saved}
               onReload={reload}
             />
-            <PolicyHistory history={policy.history} />
+            <PolicyHistory api={api} history={policy.history} />
           </>
         )}
       </LoadedView>

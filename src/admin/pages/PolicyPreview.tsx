@@ -37,23 +37,28 @@ const useStyles = makeStyles({
   results: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
 });
 
-/** An answer with the text it is for: a preview of an older text says so. */
-type Previewed = { text: string; answer: PreviewAnswer };
+/** An answer with the text it is for: a preview of an older text says so, and Save wants one of its own text. */
+export type Previewed = { text: string; answer: PreviewAnswer };
 
 const ACTION_COLUMNS = beforeAfterColumns('Action');
 const PROTECTION_COLUMNS = beforeAfterColumns('Protection');
 const byName = (row: BeforeAfterRow) => row.name;
 
-function PreviewSummary({ previewed }: { previewed: Previewed }): JSX.Element {
-  const { answer } = previewed;
+/** The preview in one sentence: here, and beside Save. */
+export function previewSummary(answer: PreviewAnswer): string {
   // A record is a send check, sent or stopped (blocked), not a message that left.
   const checks = answer.messages === 1 ? '1 send check' : `${answer.messages} send checks`;
+  const changed =
+    answer.changedMessages === 0
+      ? 'none would be sent differently under the edited policy.'
+      : `${answer.changedMessages} would be sent differently under the edited policy.`;
+  return `Replayed ${checks} from ${shownTime(answer.from)} to ${shownTime(answer.to)}: ${changed}`;
+}
+
+function PreviewSummary({ previewed }: { previewed: Previewed }): JSX.Element {
   return (
     <Text block role="status">
-      Replayed {checks} from {shownTime(answer.from)} to {shownTime(answer.to)}:{' '}
-      {answer.changedMessages === 0
-        ? 'none would be sent differently under the edited policy.'
-        : `${answer.changedMessages} would be sent differently under the edited policy.`}
+      {previewSummary(previewed.answer)}
     </Text>
   );
 }
@@ -100,15 +105,20 @@ function PreviewResults({ previewed }: { previewed: Previewed }): JSX.Element {
   );
 }
 
-export function PolicyPreview(props: { api: AdminApi; text: string }): JSX.Element {
-  const { api, text } = props;
+/** The preview's answer is kept by the caller, which offers Save only for a text previewed. */
+export function PolicyPreview(props: {
+  api: AdminApi;
+  text: string;
+  previewed: Previewed | undefined;
+  onPreviewed: (previewed: Previewed) => void;
+}): JSX.Element {
+  const { api, text, previewed, onPreviewed } = props;
   const styles = useStyles();
   const [days, setDays] = useState(PREVIEW_DAYS);
-  const [previewed, setPreviewed] = useState<Previewed>();
   const { working, failure, start } = useAction(
     async () => {
       const answer = await api.send<PreviewAnswer>('POST', '/admin/policy/preview', { text, days });
-      setPreviewed({ text, answer });
+      onPreviewed({ text, answer });
     },
     (error) => failureText('preview the edited policy', error),
   );

@@ -18,7 +18,8 @@ import { AdminApiError, type AdminApi } from '../api';
 import { failureText } from './failure-text';
 import { ActionForm, Section } from './PageParts';
 import { useAction } from './use-action';
-import type { PolicySaved } from './policy-wire';
+import type { PolicyPreview, PolicySaved } from './policy-wire';
+import { previewSummary } from './PolicyPreview';
 
 const useStyles = makeStyles({
   form: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
@@ -42,13 +43,15 @@ export function PolicySave(props: {
   text: string;
   /** The running policy's revision the text was edited from. */
   baseRevision: number;
-  /** Why saving is not offered now (no change, or problems in the text); undefined when it is. */
+  /** Why saving is not offered now (no change, problems in the text, no preview of it); undefined when it is. */
   notNow: string | undefined;
+  /** The preview of exactly this text, said beside Save: what saving it would change. */
+  preview: PolicyPreview | undefined;
   onSaved: (saved: PolicySaved) => Promise<void>;
   /** Reads the running policy again, replacing the edited text. */
   onReload: () => Promise<void>;
 }): JSX.Element {
-  const { api, text, baseRevision, notNow, onSaved, onReload } = props;
+  const { api, text, baseRevision, notNow, preview, onSaved, onReload } = props;
   const styles = useStyles();
   const [note, setNote] = useState('');
   const {
@@ -70,6 +73,7 @@ export function PolicySave(props: {
         </Button>
       </ActionForm>
       {notNow ? <p>{notNow}</p> : null}
+      {preview && !notNow ? <p>What saving changes: {previewSummary(preview)}</p> : null}
       {refusal?.kind === 'changed' ? (
         <MessageBar intent="warning" role="alert">
           <MessageBarBody>
