@@ -92,6 +92,26 @@ test('lists every message with its sender, state and how far each recipient got'
   expect(api.calls[0]).toEqual({ method: 'GET', path: '/admin/messages?limit=100' });
 });
 
+test("older messages are asked for from the page's `next`, as the service gives it; back to the newer ones", async () => {
+  const api = fakeAdminApi({
+    'GET /admin/messages': (_body, path) =>
+      path.includes('before=')
+        ? { messages: [{ ...message(), id: 'Msg_older' }] }
+        : { messages: [message()], next: '1764579600000.Msg_0123456789abcdefghi' },
+  });
+  render(createElement(MessagesPage, { api }));
+  fireEvent.click(await screen.findByRole('button', { name: 'Show older messages' }));
+  await screen.findByText('Msg_older');
+  expect(api.calls.map((c) => c.path)).toEqual([
+    '/admin/messages?limit=100',
+    '/admin/messages?limit=100&before=1764579600000.Msg_0123456789abcdefghi',
+  ]);
+  // The last page has no `next`: nothing older is offered.
+  expect(screen.queryByRole('button', { name: 'Show older messages' })).toBeNull();
+  fireEvent.click(screen.getByRole('button', { name: 'Show newer messages' }));
+  await screen.findByText(ID);
+});
+
 test('with no message yet, the page says so', async () => {
   render(
     createElement(MessagesPage, { api: fakeAdminApi({ 'GET /admin/messages': () => ({ messages: [] }) }) }),

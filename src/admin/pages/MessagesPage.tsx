@@ -51,16 +51,17 @@ function messagesPath(before?: string): string {
 
 export default function MessagesPage({ api }: PageProps): JSX.Element {
   const styles = useStyles();
-  // Where the list starts: the newest messages, or before the last message of a page the admin went past.
+  // Where the list starts: the newest messages, or the `next` of each page the admin went past.
   const [before, setBefore] = useState<string[]>([]);
   const start = before[before.length - 1];
   const messages = useLoaded(
-    async () => (await api.get<{ messages: AdminMessage[] }>(messagesPath(start))).messages,
+    () => api.get<{ messages: AdminMessage[]; next?: string }>(messagesPath(start)),
     start ?? '',
   );
   const [selected, setSelected] = useState<string>();
   const [outcome, setOutcome] = useState<Outcome>();
-  const chosen = messages.state === 'ready' ? messages.value.find((m) => m.id === selected) : undefined;
+  const chosen =
+    messages.state === 'ready' ? messages.value.messages.find((m) => m.id === selected) : undefined;
   useEffect(() => {
     if (selected) document.getElementById('message-details')?.focus();
   }, [selected]);
@@ -73,7 +74,7 @@ export default function MessagesPage({ api }: PageProps): JSX.Element {
       <Section title="Secure messages" id="messages-list">
         <OutcomeBar outcome={outcome} />
         <LoadedView loaded={messages} what="the secure messages">
-          {(list) => (
+          {({ messages: list, next }) => (
             <>
               <RowsTable
                 caption="Secure messages"
@@ -96,10 +97,8 @@ export default function MessagesPage({ api }: PageProps): JSX.Element {
                 {start ? (
                   <Button onClick={() => setBefore(before.slice(0, -1))}>Show newer messages</Button>
                 ) : null}
-                {list.length === MESSAGES_PER_PAGE ? (
-                  <Button onClick={() => setBefore([...before, list[list.length - 1]!.createdAt])}>
-                    Show older messages
-                  </Button>
+                {next ? (
+                  <Button onClick={() => setBefore([...before, next])}>Show older messages</Button>
                 ) : null}
               </div>
             </>

@@ -9,10 +9,23 @@ import { MessageSummary } from '../../core/escrow/wire';
 import { jsonSchema } from '../api/schema';
 import type { EscrowContext } from '../escrow/context';
 import { ANY_MESSAGE, managingRoutes, summary } from '../escrow/sender-routes';
-import type { MessageRecord } from '../escrow/store';
+import type { MessagePosition, MessageRecord } from '../escrow/store';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 500;
+
+/**
+ * A page's `next`: the position of its last message, `<created at, ms>.<id>`, so the next page starts right after
+ * it even when other messages were made in the same millisecond. Checked whole by this pattern (no backtracking).
+ */
+const CURSOR = /^[0-9]{1,16}\.[A-Za-z0-9_-]{1,64}$/;
+
+const cursorOf = ({ createdAt, id }: MessagePosition): string => `${createdAt}.${id}`;
+
+function positionOf(cursor: string): MessagePosition {
+  const dot = cursor.indexOf('.');
+  return { createdAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
+}
 
 const MessagesQuery = z.strictObject({
   /** Messages on the page, 1 to 500 (100 when absent). A pattern: the query is checked as JSON Schema, not by zod. */
@@ -20,8 +33,8 @@ const MessagesQuery = z.strictObject({
     .string()
     .regex(/^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)$/, `a number of messages from 1 to ${MAX_PAGE}`)
     .optional(),
-  /** Only messages created before this time: the `createdAt` of the last message of the page before. */
-  before: z.iso.datetime().optional(),
+  /** Where the page starts: the `next` of the page before (opaque to callers). */
+  before: z.string().regex(CURSOR, 'the next of the page before').optional(),
 });
 type MessagesQuery = z.infer<typeof MessagesQuery>;
 
@@ -29,7 +42,11 @@ const AdminMessage = MessageSummary.extend({
   /** Whose message it is, as its recipients are told: `Name <address>`, the address, or the name. */
   owner: z.string(),
 });
-const AdminMessageList = z.object({ messages: z.array(AdminMessage) });
+const AdminMessageList = z.object({
+  messages: z.array(AdminMessage),
+  /** Present when the page is full: where the next page, of older messages, starts (its `before`). */
+  next: z.string().optional(),
+});
 type AdminMessageList = z.infer<typeof AdminMessageList>;
 
 /** The sender as the message names them; display names cannot hold `<`, `>` or `@` (auth/display-name.ts). */
@@ -52,14 +69,16 @@ export function adminMessageRoutes(app: FastifyInstance, ctx: EscrowContext): vo
     },
     async (request): Promise<AdminMessageList> => {
       const { limit, before } = request.query;
+      const size = limit === undefined ? DEFAULT_PAGE : Number(limit);
       const page = await ctx.store.listAllMessages(
-        limit === undefined ? DEFAULT_PAGE : Number(limit),
-        before === undefined ? undefined : Date.parse(before),
+        size,
+        before === undefined ? undefined : positionOf(before),
       );
       const messages = await Promise.all(
         page.map(async (message) => ({ ...(await summary(ctx, message)), owner: ownerOf(message) })),
       );
-      return { messages };
+      const last = page[page.length - 1];
+      return { messages, ...(page.length === size && last ? { next: cursorOf(last) } : {}) };
     },
   );
   managingRoutes(app, ctx, ANY_MESSAGE);

@@ -11,6 +11,7 @@ import type {
   CodeRecord,
   EscrowStore,
   FinalKeys,
+  MessagePosition,
   MessageRecord,
   NewRecipient,
   RecipientRecord,
@@ -162,10 +163,20 @@ class SqlEscrowStore implements EscrowStore {
     return rows.map(toMessage);
   }
 
-  async listAllMessages(limit: number, before?: number): Promise<MessageRecord[]> {
+  async listAllMessages(limit: number, before?: MessagePosition): Promise<MessageRecord[]> {
+    if (before === undefined) {
+      const rows = await this.db.all(
+        `SELECT * FROM escrow_messages ORDER BY created_at DESC, id DESC LIMIT ?`,
+        [limit],
+      );
+      return rows.map(toMessage);
+    }
+    // After the last message of the page before in the same order: on the pair, so messages made in the same
+    // millisecond as it are neither skipped nor listed twice.
     const rows = await this.db.all(
-      `SELECT * FROM escrow_messages WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?`,
-      [before ?? Number.MAX_SAFE_INTEGER, limit],
+      `SELECT * FROM escrow_messages WHERE created_at < ? OR (created_at = ? AND id < ?)
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [before.createdAt, before.createdAt, before.id, limit],
     );
     return rows.map(toMessage);
   }

@@ -9,6 +9,12 @@ import type { AuditEvent, MessageState, RecipientState, SignInProvider } from '.
 
 export type { MessageState, RecipientState };
 
+/** Where a message stands in the admin's list, newest first: its creation time, then its ID. */
+export interface MessagePosition {
+  createdAt: number;
+  id: string;
+}
+
 export interface MessageRecord {
   id: string;
   /** The caller who created it (`Caller.subject`, with its tenant): only they manage it. */
@@ -115,10 +121,10 @@ export interface EscrowStore {
   getMessage(id: string): Promise<MessageRecord | undefined>;
   listMessages(owner: string): Promise<MessageRecord[]>;
   /**
-   * Every owner's messages, newest first, at most `limit`; with `before` (milliseconds since the epoch), only those
-   * created before it: the next page starts before the last one's creation.
+   * Every owner's messages, newest first (by creation, then by ID), at most `limit`; with `before`, only those
+   * after that position in this order: the next page starts after the last message of the page before.
    */
-  listAllMessages(limit: number, before?: number): Promise<MessageRecord[]>;
+  listAllMessages(limit: number, before?: MessagePosition): Promise<MessageRecord[]>;
   /** Whether any message was ever stored (in whatever state): the server key must then not be replaced. */
   hasMessages(): Promise<boolean>;
   /**

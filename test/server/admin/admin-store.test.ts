@@ -130,13 +130,28 @@ describe.each(['sqlite', 'postgres'] as const)('%s escrow store', (kind) => {
     const ids = (page: { id: string }[]) => page.map((m) => m.id[0]);
     expect(ids(await escrow.listAllMessages(10))).toEqual(['c', 'b', 'a']);
     expect(ids(await escrow.listAllMessages(2))).toEqual(['c', 'b']);
-    expect(ids(await escrow.listAllMessages(2, 200))).toEqual(['a']);
+    expect(ids(await escrow.listAllMessages(2, { createdAt: 200, id: 'b'.repeat(22) }))).toEqual(['a']);
     expect((await escrow.listAllMessages(1))[0]).toEqual({
       ...message('c'.repeat(22)),
       owner: 'token::token:ann',
       createdAt: 300,
       expiresAt: 310,
     });
+  });
+
+  test('messages made in the same millisecond are each listed once across pages', async () => {
+    const { escrow } = db.store;
+    for (const id of ['d', 'e', 'f', 'g'])
+      await escrow.insertMessage({ ...message(id.repeat(22)), createdAt: 500, expiresAt: 510 }, []);
+    await escrow.insertMessage({ ...message('h'.repeat(22)), createdAt: 400, expiresAt: 410 }, []);
+    const listed: string[] = [];
+    let page = await escrow.listAllMessages(2);
+    while (page.length > 0) {
+      listed.push(...page.map((m) => m.id[0]!));
+      const last = page[page.length - 1]!;
+      page = await escrow.listAllMessages(2, { createdAt: last.createdAt, id: last.id });
+    }
+    expect(listed).toEqual(['g', 'f', 'e', 'd', 'h']);
   });
 
   test('the audit log keeps the admin who acted, and nobody rewrites it', async () => {

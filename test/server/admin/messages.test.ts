@@ -41,7 +41,7 @@ async function post(path: string, token: string, payload?: object) {
   return { status: response.statusCode, body: response.body };
 }
 
-type AdminList = { messages: Array<MessageSummary & { owner: string }> };
+type AdminList = { messages: Array<MessageSummary & { owner: string }>; next?: string };
 
 test("the admin lists every sender's messages, newest first, with whose they are, a page at a time", async () => {
   const { ann, olga, admin: ops } = admin.tokens;
@@ -62,9 +62,16 @@ test("the admin lists every sender's messages, newest first, with whose they are
 
   const page = await get<AdminList>('/admin/messages?limit=2', ops);
   expect(page.body.messages.map((m) => m.id)).toEqual([third.id, second.id]);
-  const before = encodeURIComponent(page.body.messages[1]!.createdAt);
-  const next = await get<AdminList>(`/admin/messages?limit=2&before=${before}`, ops);
+  expect(page.body.next).toEqual(expect.any(String));
+  const next = await get<AdminList>(
+    `/admin/messages?limit=2&before=${encodeURIComponent(page.body.next!)}`,
+    ops,
+  );
   expect(next.body.messages.map((m) => m.id)).toEqual([first.id]);
+  // The last page says there is none after it; a cursor not made by the service is refused.
+  expect(next.body.next).toBeUndefined();
+  const isoTime = encodeURIComponent(page.body.messages[1]!.createdAt);
+  expect((await get(`/admin/messages?before=${isoTime}`, ops)).status).toBe(400);
 
   // A sender's own list is still theirs alone.
   const anns = await get<{ messages: MessageSummary[] }>('/escrow/messages', ann);
