@@ -14,6 +14,7 @@ import { CachingTransportService } from '../../../src/server/transport/service';
 import { bedServerConfig } from '../../helpers/bed-services';
 import { ManualClock } from '../../helpers/clock';
 import { fakeDns, type FakeZone } from '../../helpers/fake-dns';
+import { heldWrites } from '../../helpers/held-writes';
 import { defaultPolicy } from '../../helpers/policy';
 import { scratchDir } from '../../helpers/scratch';
 import { testbed } from '../../helpers/testbed';
@@ -65,6 +66,32 @@ describe('the transport service records a verdict when it differs from the last 
     expect(await changes.last('shifting.example')).toEqual(first);
 
     expect(await changes.last('other.example')).toBeUndefined();
+  });
+
+  test('the record does not hold the check while the database hangs', async () => {
+    const held = heldWrites<boolean>();
+    const { service } = transportOver({ 'gone.example': NULL_MX }, new ManualClock(0), {
+      record: held.write,
+    });
+    // Answered while the record is still waiting (the code before waited here for good).
+    expect((await service.report('gone.example')).verdict).toBe('no-mail');
+    expect(held.begun.map((w) => w.args.slice(0, 2))).toEqual([['gone.example', 'no-mail']]);
+    held.begun[0]!.finish();
+  });
+
+  test("records land in order: a domain's next one starts when the one before it is done", async () => {
+    const held = heldWrites<boolean>();
+    const clock = new ManualClock(Date.parse('2027-01-04T08:00:00Z'));
+    const { service } = transportOver({ 'gone.example': NULL_MX }, clock, { record: held.write });
+    await service.report('gone.example');
+    clock.advance(DAY);
+    await service.report('gone.example');
+    expect(held.begun).toHaveLength(1);
+    held.begun[0]!.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.begun).toHaveLength(2);
+    expect(held.begun[1]!.args[2]).toBe((held.begun[0]!.args[2] as number) + DAY);
+    held.begun[1]!.finish();
   });
 
   test('a failure to record is told and never fails the check', async () => {
