@@ -22,7 +22,7 @@ import {
   type SendEvaluation,
 } from '../addin/send-check';
 import { recipientSummary } from '../addin/summary';
-import { systemClock, type Clock } from '../core/clock';
+import type { Clock } from '../core/clock';
 import { messageOf, SendguardError } from '../core/errors';
 import { nestedAppAuth } from './auth/naa';
 import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
@@ -109,9 +109,15 @@ export interface HandlerDeps {
   host: () => MailHost;
   backend: () => Backend;
   deadlineMs: number;
-  /** What the send check's report measures its budget by; the system clock by default. */
+  /** What the send check's report measures its budget by; `WALL_CLOCK` by default. */
   clock?: Clock;
 }
+
+/**
+ * Classic Outlook's JavaScript-only runtime has no `performance` (core's `systemClock`), so the send budget, a few
+ * seconds, is measured by the wall clock: a clock set back or forward during a send costs one report at most.
+ */
+const WALL_CLOCK: Clock = { now: () => Date.now(), monotonic: () => Date.now() };
 
 /**
  * A new message's check may also take a split's attachments from the pane that opened it (hand-off-receiver.ts):
@@ -284,7 +290,7 @@ const newMessage =
   };
 
 export const sendHandler = (deps: HandlerDeps) => (event: LaunchEvent) => {
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? WALL_CLOCK;
   return completeOnce(event, deps, checkOnSend({ startedAt: clock.monotonic(), clock }), unexpected);
 };
 
