@@ -19,7 +19,7 @@ const BUNDLED = [
   /^core\/(?!errors\.ts$)/,
   /^server\/(transport|dns|net)\//,
   // The two small memory helpers the transport service keeps its reports with.
-  /^server\/store\/(bounded-cache|made-once)\.ts$/,
+  /^server\/store\/(bounded-cache|made-once|writes-in-order)\.ts$/,
 ];
 
 /**

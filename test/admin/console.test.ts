@@ -257,8 +257,10 @@ describe('the admin console against `sendguard serve` with API tokens', () => {
     await main.getByText('authenticated', { exact: true }).first().waitFor();
     await main.getByRole('heading', { name: 'MX 10 mx.dane-ee.sendguard.test' }).waitFor();
     const mx = await tableCells(page, 'Addresses of MX 10 mx.dane-ee.sendguard.test');
+    // The bed's Postfix that answers for mx.dane-ee (its address moves with the bed's shift).
+    const [goodPostfix] = testbed().smtp.good!.split(':');
     expect(mx[1]).toEqual([
-      '127.25.0.10',
+      goodPostfix,
       'authenticated',
       'offered',
       expect.stringMatching(/^TLSv1\.3 /),
