@@ -86,9 +86,11 @@ const binaryBody = fc.oneof(
  * spread is the JIT and the collector: one 5 KiB input of 13 small certificates measured 7 to 21 ms of CPU in
  * one process, and 27 ms at best of five on a loaded machine; a 7.7 KiB body of small certificates measured 3 to
  * 42 ms alone and 50.3 ms at best of five during a full run). Sixty-four KiB of the smallest certificates is some
- * 200 of them. Budget: 100 ms floor, 800 ms per 64 KiB — still linear, with room for that spread.
+ * 200 of them. Full runs with the browser tests running beside this one measured 12.2 to 13.9 ms per KiB at best
+ * of five (780 to 890 ms per 64 KiB) on inputs dense with small certificates. Budget: 100 ms floor, 1200 ms per
+ * 64 KiB — still linear (a parser quadratic in its input would take seconds at 64 KiB), with room for that spread.
  */
-const KEY_BUDGET: Budget = { floorMs: 100, msPer64KiB: 800 };
+const KEY_BUDGET: Budget = { floorMs: 100, msPer64KiB: 1200 };
 
 fuzzTest({
   name: 'OpenPGP keys (armored text, WKD bodies)',
