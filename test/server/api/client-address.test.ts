@@ -10,14 +10,19 @@ import type { ConfigInput } from '../../../src/server/config/schema';
 import { openSqliteStore } from '../../../src/server/store/sqlite';
 import { escrowSample, recordingMailer } from '../../escrow/harness';
 import { scratchDir } from '../../helpers/scratch';
-import { testApp } from './fakes';
+import { deployedTestApp, testApp } from './fakes';
 
-/** A running app with one extra route that says what `request.ip` is. */
-async function listening(config: ConfigInput = {}): Promise<{ app: FastifyInstance; port: number }> {
-  const { app } = await testApp({ config });
+/**
+ * A running app as deployed (API tokens required), with one extra route that says what `request.ip` is; the
+ * sender's `authorization` header for the API's own routes.
+ */
+async function listening(
+  config: ConfigInput = {},
+): Promise<{ app: FastifyInstance; port: number; authorization: string }> {
+  const { app, authorization } = await deployedTestApp({ config });
   app.get('/test/ip', { config: { public: true } }, async (request) => ({ ip: request.ip }));
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, port: (app.server.address() as AddressInfo).port };
+  return { app, port: (app.server.address() as AddressInfo).port, authorization };
 }
 
 /** GET over a real connection from `localAddress` (any 127.x address works on Linux's loopback). */
@@ -49,12 +54,18 @@ afterEach(async () => {
 });
 
 test('attack: a forged X-Forwarded-For is ignored by default — the socket peer is the client', async () => {
-  const { app, port } = await listening({ limits: { rateLimit: { perIp: { max: 2, windowMs: 60_000 } } } });
+  const { app, port, authorization } = await listening({
+    limits: { rateLimit: { perIp: { max: 2, windowMs: 60_000 } } },
+  });
   running = app;
   expect(await ipSeen(port, { 'x-forwarded-for': '203.0.113.9' })).toBe('127.0.0.1');
   // Rotating the header does not buy fresh limits: the third request from this peer is over the two allowed.
-  expect((await get(port, '/api/v1/policy', { 'x-forwarded-for': '198.51.100.1' })).status).toBe(200);
-  expect((await get(port, '/api/v1/policy', { 'x-forwarded-for': '198.51.100.2' })).status).toBe(429);
+  expect(
+    (await get(port, '/api/v1/policy', { authorization, 'x-forwarded-for': '198.51.100.1' })).status,
+  ).toBe(200);
+  expect(
+    (await get(port, '/api/v1/policy', { authorization, 'x-forwarded-for': '198.51.100.2' })).status,
+  ).toBe(429);
 });
 
 test('listed proxies: only a request whose peer is a listed proxy names the client in X-Forwarded-For', async () => {
@@ -73,10 +84,11 @@ test('a CIDR of proxies: addresses in it are skipped from the right until the fi
 });
 
 test('attack: addresses rotated inside one IPv6 /64 share the per-IP limit of the whole API', async () => {
-  const { app } = await testApp({
+  const { app, authorization } = await deployedTestApp({
     config: { limits: { rateLimit: { perIp: { max: 3, windowMs: 60_000 } } } },
   });
-  const call = (remoteAddress: string) => app.inject({ url: '/api/v1/policy', remoteAddress });
+  const call = (remoteAddress: string) =>
+    app.inject({ url: '/api/v1/policy', remoteAddress, headers: { authorization } });
   const statuses = [];
   for (let i = 1; i <= 4; i++) statuses.push((await call(`2001:db8:aa:bb::${i.toString(16)}`)).statusCode);
   expect(statuses).toEqual([200, 200, 200, 429]);
@@ -89,6 +101,7 @@ describe('attack: a forged X-Forwarded-For in the escrow audit', () => {
     const dataDir = scratchDir('xff');
     const store = openSqliteStore(dataDir);
     const { app } = await testApp({
+      // Authentication on, as deployed: the sender below signs in with an API token of this store.
       config: { auth: { apiTokens: true }, dataDir, ...config },
       deps: { store, escrow: { store, mailer: recordingMailer() } },
     });
