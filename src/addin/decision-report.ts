@@ -60,7 +60,7 @@ export interface Reportable {
 export type HostAnswer = 'sent' | 'stopped' | 'offered';
 
 /** The outcome to record: the one decided when the host carried it out, else what the host did instead. */
-export function finalOutcome(decided: DecisionOutcome, answer: HostAnswer): DecisionOutcome {
+function finalOutcome(decided: DecisionOutcome, answer: HostAnswer): DecisionOutcome {
   if (answer === 'offered') return 'prompted';
   if (answer === 'stopped') return 'blocked';
   // Sent although the check stopped it: only the sender's "send anyway" does that.
@@ -71,7 +71,7 @@ export function finalOutcome(decided: DecisionOutcome, answer: HostAnswer): Deci
  * Outlook tells the sender the check is "taking longer" at five seconds from its start: the check and its report
  * together stay within this, measured from the handler's start.
  */
-export const SEND_BUDGET_MS = 4500;
+const SEND_BUDGET_MS = 4500;
 
 /** When the send check began (`clock.monotonic()`), and the clock measuring what is left of the budget. */
 export interface SendBudget {
@@ -80,7 +80,7 @@ export interface SendBudget {
 }
 
 /** How long the report may hold the send: a second at most, and no longer than the budget has left. */
-export function reportCap({ startedAt, clock }: SendBudget): number {
+function reportCap({ startedAt, clock }: SendBudget): number {
   return Math.min(REPORT_DEADLINE_MS, SEND_BUDGET_MS - (clock.monotonic() - startedAt));
 }
 
@@ -103,7 +103,7 @@ export async function reportAnswer(
 }
 
 /** Sends `report` and waits for it `capMs` at most; resolves whatever the backend does, hanging or failing. */
-export async function reportWithin(
+async function reportWithin(
   backend: Backend,
   report: DecisionReport | undefined,
   capMs = REPORT_DEADLINE_MS,

@@ -25,7 +25,7 @@ export interface AdminApi {
   getText(path: string): Promise<string>;
 }
 
-export interface AdminApiOptions {
+interface AdminApiOptions {
   /** The API's root, ending before the route paths: e.g. `https://sendguard.example.org/api/v1`. */
   base: string;
   token: string;

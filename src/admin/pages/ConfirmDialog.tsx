@@ -18,7 +18,7 @@ import { useState, type ReactNode } from 'react';
 import { failureText } from './failure-text';
 import { useAction } from './use-action';
 
-export interface ConfirmDialogProps {
+interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   /** The button that does it, named for what it does ("Remove key"). */

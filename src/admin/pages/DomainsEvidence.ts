@@ -32,7 +32,7 @@ export interface MxView {
   addresses: AddressRow[];
 }
 
-export interface EvidenceView {
+interface EvidenceView {
   mx: MxView[];
   mtaSts: string;
   tlsRpt: string;

@@ -30,7 +30,7 @@ const useStyles = makeStyles({
 });
 
 /** The override in one sentence. */
-export function overrideText(override: DomainOverride | undefined): string {
+function overrideText(override: DomainOverride | undefined): string {
   if (!override) return 'No override: the policy treats this domain by what its checks find.';
   const parts = [
     ...(override.trustTransport ? [`its route counts as ${override.trustTransport}`] : []),
@@ -40,7 +40,7 @@ export function overrideText(override: DomainOverride | undefined): string {
   return `Override for ${override.domain}: ${what}.${override.note ? ` Note: “${override.note}”` : ''}`;
 }
 
-export interface DomainsOverrideProps {
+interface DomainsOverrideProps {
   api: AdminApi;
   domain: string;
   override: DomainOverride | undefined;

@@ -27,7 +27,7 @@ const useStyles = makeStyles({
   domain: { minWidth: '22rem' },
 });
 
-export function lastChangeText(change: AdminDomain['lastChange']): string {
+function lastChangeText(change: AdminDomain['lastChange']): string {
   if (!change) return 'No verdict change recorded yet.';
   if (change.from === null) return `First recorded as ${change.to} on ${shownTime(change.at)}.`;
   return `Changed from ${change.from} to ${change.to} on ${shownTime(change.at)}.`;

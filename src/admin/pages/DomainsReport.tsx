@@ -49,7 +49,7 @@ const useStyles = makeStyles({
   cell: { overflowWrap: 'anywhere' },
 });
 
-export function VerdictBadge({ verdict }: { verdict: TransportVerdict }): JSX.Element {
+function VerdictBadge({ verdict }: { verdict: TransportVerdict }): JSX.Element {
   return (
     <Badge appearance="filled" color={VERDICT_COLOUR[verdict]}>
       {verdict}

@@ -13,7 +13,7 @@ import { useLoaded } from './use-loaded';
 import { shownTime } from './when';
 
 /** Messages asked for at a time; a full page offers the older ones. */
-export const MESSAGES_PER_PAGE = 100;
+const MESSAGES_PER_PAGE = 100;
 
 /**
  * One table cell (and CSV field) naming every recipient with its state. Not the pane's entry-text sentences:

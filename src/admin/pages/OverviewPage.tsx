@@ -13,7 +13,7 @@ import { RowsTable, type RowsTableProps } from './RowsTable';
 import { useLoaded } from './use-loaded';
 import { shownTime } from './when';
 
-export const PERIODS = [7, 30, 90, 365] as const;
+const PERIODS = [7, 30, 90, 365] as const;
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXL },

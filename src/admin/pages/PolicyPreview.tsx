@@ -30,7 +30,7 @@ import { RowsTable } from './RowsTable';
 import { useAction } from './use-action';
 import { shownTime } from './when';
 
-export const PREVIEW_DAYS = 30;
+const PREVIEW_DAYS = 30;
 
 const useStyles = makeStyles({
   form: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },

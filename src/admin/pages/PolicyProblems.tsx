@@ -10,7 +10,7 @@ const useStyles = makeStyles({
   problem: { textAlign: 'start', height: 'auto', fontWeight: tokens.fontWeightRegular },
 });
 
-export function problemText(problem: PolicyProblem): string {
+function problemText(problem: PolicyProblem): string {
   const where = problem.line !== undefined ? `Line ${problem.line}, column ${problem.column ?? 1}: ` : '';
   const path = problem.path ? ` (at ${problem.path})` : '';
   return `${where}${problem.message}${path}`;

@@ -9,7 +9,7 @@ export interface BeforeAfterRow {
   after: number;
 }
 
-export type DomainMove = PolicyPreview['domains'][number];
+type DomainMove = PolicyPreview['domains'][number];
 
 const ACTIONS = Object.keys(ACTION_NAMES) as MessageAction[];
 

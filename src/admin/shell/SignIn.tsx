@@ -17,7 +17,7 @@ import {
 import { useState, type FormEvent } from 'react';
 import { useAction } from '../pages/use-action';
 
-export interface SignInProps {
+interface SignInProps {
   /** Resolves when the token is an admin's; rejects with the sentence to show otherwise. */
   onSignIn: (token: string) => Promise<void>;
   /** Why the admin is here again (a token the service stopped accepting), shown above the form. */

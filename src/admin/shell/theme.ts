@@ -5,7 +5,7 @@
 import { webDarkTheme, webLightTheme, type Theme } from '@fluentui/react-components';
 import { createContext, useContext, useEffect, useState } from 'react';
 
-export type ThemeName = 'light' | 'dark';
+type ThemeName = 'light' | 'dark';
 
 /** The forced theme of a query string, if it names one. */
 export function forcedTheme(search: string): ThemeName | undefined {

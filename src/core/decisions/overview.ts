@@ -43,12 +43,12 @@ export const TransportShare = z.object({
 });
 export type TransportShare = z.infer<typeof TransportShare>;
 
-export const KeyCoverage = z.object({
+const KeyCoverage = z.object({
   /** Distinct external recipient addresses whose latest recorded key verdict is `valid`. */
   withKey: Count,
   total: Count,
 });
-export type KeyCoverage = z.infer<typeof KeyCoverage>;
+type KeyCoverage = z.infer<typeof KeyCoverage>;
 
 export const DecisionOverview = z.object({
   /** ISO 8601: the start of the first day listed, and the start of the day after the last. */

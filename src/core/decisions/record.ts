@@ -18,7 +18,7 @@ import {
 
 export { DECISION_LIMITS };
 
-export const DECISION_HOSTS = ['outlook', 'thunderbird'] as const;
+const DECISION_HOSTS = ['outlook', 'thunderbird'] as const;
 export type DecisionHost = (typeof DECISION_HOSTS)[number];
 
 /**
@@ -26,14 +26,7 @@ export type DecisionHost = (typeof DECISION_HOSTS)[number];
  * gateway tag, sent under an applied protection, sent by the sender's "send anyway" past a refusal (Thunderbird
  * tells), stopped, or stopped with an offer to send it anyway whose answer the host does not tell (Outlook).
  */
-export const DECISION_OUTCOMES = [
-  'allowed',
-  'tagged',
-  'protected',
-  'overridden',
-  'blocked',
-  'prompted',
-] as const;
+const DECISION_OUTCOMES = ['allowed', 'tagged', 'protected', 'overridden', 'blocked', 'prompted'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 /** The outcomes of a message that stopped: the overview counts its recipients as blocked, whatever the plan. */
@@ -67,12 +60,12 @@ const messageFacts = {
   passcodeSet: z.boolean(),
 };
 
-export const DecisionReportRecipient = z.strictObject({
+const DecisionReportRecipient = z.strictObject({
   /** As the sender typed it; the service takes its comparison form. */
   address: z.string().min(DECISION_LIMITS.addressMin).max(DECISION_LIMITS.addressMax),
   ...recipientFacts,
 });
-export type DecisionReportRecipient = z.infer<typeof DecisionReportRecipient>;
+type DecisionReportRecipient = z.infer<typeof DecisionReportRecipient>;
 
 export const DecisionReport = z.strictObject({
   ...messageFacts,

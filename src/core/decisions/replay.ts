@@ -45,7 +45,7 @@ function assessmentsOf(record: DecisionRecord): Assessments {
 }
 
 /** The plan's input for `record` under `policy`; a classification `policy` does not have counts as its default. */
-export function replayInput(record: DecisionRecord, policy: Policy): PlanInput {
+function replayInput(record: DecisionRecord, policy: Policy): PlanInput {
   const known = policy.classifications.some((c) => c.name === record.classification);
   return {
     recipients: record.recipients.map(recipientOf),

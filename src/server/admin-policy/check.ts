@@ -19,7 +19,7 @@ export interface PolicyProblem {
 }
 
 /** Problems answered at most: the first ones are what an admin mends first; a text can hold one per line. */
-export const MAX_PROBLEMS = 100;
+const MAX_PROBLEMS = 100;
 
 export type PolicyCheck =
   { valid: true; policy: Policy; version: string; errors: [] } | { valid: false; errors: PolicyProblem[] };

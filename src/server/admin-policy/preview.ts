@@ -28,7 +28,7 @@ export const PREVIEW_LIMITS = {
   budgetMs: 10_000,
 } as const;
 
-export interface PreviewDeps {
+interface PreviewDeps {
   decisions: Pick<DecisionStore, 'list'>;
   clock: Clock;
   /** The limits of PREVIEW_LIMITS, some replaced. */

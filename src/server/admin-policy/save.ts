@@ -19,7 +19,7 @@ export interface SaveDeps {
   clock: Clock;
 }
 
-export interface NewVersion {
+interface NewVersion {
   text: string;
   /** `text`, parsed. */
   policy: Policy;

@@ -10,7 +10,7 @@ import type { DecisionRecord, DecisionReport } from '../../core/decisions/record
 import type { Caller } from '../auth/caller';
 import { pseudonymOf, pseudonymOfSubject } from './pseudonym';
 
-export interface Stamp {
+interface Stamp {
   /** Milliseconds since the epoch. */
   at: number;
   policyVersion: string;

@@ -17,10 +17,7 @@ import { issuerProviderId } from '../escrow/sign-in/directory';
 import { overviewOf, overviewWindow } from './overview';
 import { recordOf, type KnownNames } from './record-of';
 
-export interface DecisionRouteOptions extends Pick<
-  ApiContext,
-  'config' | 'store' | 'servedPolicy' | 'clock'
-> {
+interface DecisionRouteOptions extends Pick<ApiContext, 'config' | 'store' | 'servedPolicy' | 'clock'> {
   /** The pseudonym key (`<dataDir>/decision-key`). */
   decisionKey: Uint8Array;
 }

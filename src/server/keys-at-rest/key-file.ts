@@ -38,7 +38,7 @@ export interface KeyFileKind {
  * process reading the file never sees it half-written, and when another one sharing the file system made it first
  * (the link finds it there), that one's file stays, so both end up reading the same.
  */
-export async function createFileOnce(file: string, contents: string | Uint8Array): Promise<void> {
+async function createFileOnce(file: string, contents: string | Uint8Array): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const draft = `${file}.${randomBytes(8).toString('hex')}.new`;
   await writeFile(draft, contents, { mode: 0o600, flag: 'wx' });

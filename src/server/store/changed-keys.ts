@@ -21,7 +21,7 @@ export interface ChangedKey {
   seenAt: number;
 }
 
-export interface KeyDecision {
+interface KeyDecision {
   decision: 'accepted' | 'refused';
   /** Who decided (the caller's subject or address, as the pin's `acceptedBy`). */
   by: string;

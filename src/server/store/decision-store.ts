@@ -75,7 +75,7 @@ type DecisionWriter = (record: DecisionRecord) => Promise<void>;
 const TIME_DIGITS = 12;
 export const DECISION_ID = /^[0-9a-f]{28}$/;
 
-export function decisionId(at: number, random: Buffer = randomBytes(8)): string {
+function decisionId(at: number, random: Buffer = randomBytes(8)): string {
   return at.toString(16).padStart(TIME_DIGITS, '0') + random.toString('hex');
 }
 

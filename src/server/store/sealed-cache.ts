@@ -15,7 +15,7 @@ export const SealedValue = z.strictObject({ sealed: z.string() });
 export type SealedValue = z.infer<typeof SealedValue>;
 
 /** The subkeys of one sealed cache: one names entries, one seals values. */
-export interface SealKeys {
+interface SealKeys {
   names: Buffer;
   values: Buffer;
 }

@@ -9,7 +9,7 @@
 import type { TransportVerdict } from '../../core/vocabulary';
 import type { SqlRunner } from './sql-runner';
 
-export interface VerdictChange {
+interface VerdictChange {
   /** Lower-case A-label. */
   domain: string;
   /** Null for the first verdict ever recorded for the domain. */
