@@ -36,6 +36,16 @@ export const TRANSPORT_VERDICTS_NEVER_TLS: readonly TransportVerdict[] = TRANSPO
 /** Verdicts an organisation may count as good enough for the `transport` requirement. */
 export const ACCEPTABLE_TRANSPORT_VERDICTS = ['authenticated', 'encrypted', 'weak'] as const;
 
+/**
+ * Mailbox access of a recipient domain (the last mile: how its users read and send their mail), best first:
+ * every advertised or recognised IMAP, POP3 and submission endpoint requires TLS before login; TLS offered but
+ * plaintext login also accepted somewhere; no TLS on some endpoint users are told to use; nothing advertised or
+ * recognised, or not determined in time. Evidence, not a guarantee: a provider may have endpoints nobody
+ * advertises.
+ */
+export const MAILBOX_ACCESS_VERDICTS = ['tls-only', 'tls-offered', 'plaintext', 'unknown'] as const;
+export type MailboxAccessVerdict = (typeof MAILBOX_ACCESS_VERDICTS)[number];
+
 export const KEY_VERDICTS = ['valid', 'none', 'invalid', 'changed', 'unknown'] as const;
 export type KeyVerdict = (typeof KEY_VERDICTS)[number];
 

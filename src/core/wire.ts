@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { WIRE_LIMITS as L } from './evaluate/wire-limits';
 import { SignInProvider } from './escrow/wire';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from './fingerprint';
-import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from './vocabulary';
+import { KEY_SOURCES, KEY_VERDICTS, MAILBOX_ACCESS_VERDICTS, TRANSPORT_VERDICTS } from './vocabulary';
 
 /** Plain sentences a sender can read ("mx2.example.org does not offer STARTTLS"). */
 /** A key fingerprint wherever one is read: an assessment, the policy's compliance key, an admin's pin. */
@@ -15,11 +15,23 @@ export const Fingerprint = z.string().regex(FINGERPRINT_PATTERN, FINGERPRINT_HIN
 
 const Reasons = z.array(z.string().max(L.reasonMax)).max(L.reasonsMax);
 
+/** How a recipient domain's users reach their mailboxes (the last mile), and why; evidence stays in the report. */
+export const MailboxAccessAssessment = z.object({
+  verdict: z.enum(MAILBOX_ACCESS_VERDICTS),
+  reasons: Reasons,
+  checkedAt: z.string().optional(),
+  /** The full report's evidence (endpoints and how each was found and probed): `GET /domains/:domain` only. */
+  evidence: z.record(z.string(), z.unknown()).optional(),
+});
+export type MailboxAccessAssessment = z.infer<typeof MailboxAccessAssessment>;
+
 export const DomainAssessment = z.object({
   domain: z.string().min(1).max(L.domainMax),
   verdict: z.enum(TRANSPORT_VERDICTS),
   reasons: Reasons,
   checkedAt: z.string().optional(),
+  /** Absent where it was not asked for, or not known yet: the plan then takes it as `unknown`. */
+  mailboxAccess: MailboxAccessAssessment.optional(),
   evidence: z.record(z.string(), z.unknown()).optional(),
 });
 export type DomainAssessment = z.infer<typeof DomainAssessment>;

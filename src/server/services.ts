@@ -3,7 +3,7 @@
  * `transport/service.ts`, `CachingKeyService` in `keys/key-service.ts`) implement these; the API only sees the
  * interfaces, so tests plug in fakes and the modules can change underneath.
  */
-import type { DomainAssessment, KeyAssessment } from '../core/wire';
+import type { DomainAssessment, KeyAssessment, MailboxAccessAssessment } from '../core/wire';
 import type { Pin } from './store/store';
 
 export interface LookupOptions {
@@ -19,6 +19,17 @@ export interface TransportService {
    * has to look further (a store, a check). The send path asks this first for every recipient's domain.
    */
   kept?(domain: string): DomainAssessment | undefined;
+}
+
+/**
+ * How a recipient domain's users reach their mailboxes (docs/architecture.md, "Mailbox access"). Implemented by
+ * `CachingMailboxService` in `mailbox/service.ts`.
+ */
+export interface MailboxAccessService {
+  /** `domain` is a lower-case A-label. Resolves to `unknown` rather than rejecting when unsure. */
+  assess(domain: string, opts: LookupOptions): Promise<MailboxAccessAssessment>;
+  /** What `assess` would give at once from memory, without waiting; undefined when it has to look further. */
+  kept?(domain: string): MailboxAccessAssessment | undefined;
 }
 
 /** What accepting a changed key came to: the key now pinned, or the key found now is not the one shown. */
