@@ -3,13 +3,22 @@
  * OPENPGPKEY: it calls type 61 `UNKNOWN_61` and hands the rdata over as raw bytes, which is what RFC 7929 §2.1
  * defines it to be (a transferable public key).
  */
-import type { MxData, TlsaData } from 'dns-packet';
+import type { MxData, SrvData, TlsaData } from 'dns-packet';
 import { normalizeWireName } from './names';
 
 interface MxRecord {
   preference: number;
   /** "" for the RFC 7505 null MX ("."): the domain accepts no mail. */
   exchange: string;
+}
+
+/** RFC 2782 service location, as RFC 6186 publishes mail access endpoints. */
+export interface SrvRecord {
+  priority: number;
+  weight: number;
+  port: number;
+  /** "" for "." (RFC 2782: the service is decidedly not available at this domain). */
+  target: string;
 }
 
 export interface TlsaRecord {
@@ -28,6 +37,7 @@ export interface DnsRecordTypes {
   TXT: string[];
   TLSA: TlsaRecord;
   OPENPGPKEY: Buffer;
+  SRV: SrvRecord;
 }
 
 export type DnsRecordType = keyof DnsRecordTypes;
@@ -40,6 +50,7 @@ const WIRE_TYPES: Record<DnsRecordType, string> = {
   TXT: 'TXT',
   TLSA: 'TLSA',
   OPENPGPKEY: 'UNKNOWN_61',
+  SRV: 'SRV',
 };
 
 /** The type name dns-packet uses on the wire side. */
@@ -62,6 +73,12 @@ const CONVERTERS: { [K in DnsRecordType]: (data: never) => DnsRecordTypes[K] } =
     data: Buffer.from(data.certificate),
   }),
   OPENPGPKEY: (data: Buffer) => Buffer.from(data),
+  SRV: (data: SrvData) => ({
+    priority: data.priority ?? 0,
+    weight: data.weight ?? 0,
+    port: data.port,
+    target: normalizeWireName(data.target),
+  }),
 };
 
 /** The typed record for rdata that dns-packet decoded as `wireType(type)`. */

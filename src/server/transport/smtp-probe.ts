@@ -13,7 +13,8 @@ import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
 import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
-import { contextTrusting, MODERN_TLS } from '../net/trust';
+import { MODERN_TLS } from '../net/trust';
+import { recordedHandshake } from './recorded-tls';
 import {
   ProbeFailure,
   SmtpConnection,
@@ -22,7 +23,7 @@ import {
   type ProbePhase,
 } from './smtp-connection';
 import { ehloExtensions, hasExtension, type SmtpReply } from './smtp-reply';
-import { peerChain, tlsFacts, type PresentedChain, type TlsFacts } from './tls-facts';
+import type { PresentedChain, TlsFacts } from './tls-facts';
 
 export type { Dial, ProbeOutcome, ProbePhase } from './smtp-connection';
 
@@ -31,6 +32,8 @@ export interface SmtpProbeTarget {
   address: string;
   /** 25 unless a test bed says otherwise. */
   port?: number;
+  /** TLS from the first byte (submission on 465, RFC 8314 §3.3) rather than STARTTLS. */
+  implicitTls?: boolean;
 }
 
 export interface SmtpProbeDeadlines {
@@ -130,6 +133,7 @@ interface Settings {
   mxHostname: string;
   address: string;
   port: number;
+  implicitTls: boolean;
   heloName: string;
   deadlines: SmtpProbeDeadlines;
   /** Extra trust roots, trusted with Node's bundled ones; absent for the bundled roots alone. */
@@ -189,6 +193,7 @@ function settingsOf(target: SmtpProbeTarget, options: SmtpProbeOptions): Setting
     mxHostname: normalizeDomain(target.mxHostname),
     address: target.address,
     port,
+    implicitTls: target.implicitTls ?? false,
     heloName: options.heloName,
     deadlines,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
@@ -271,6 +276,11 @@ async function converse(
   attempt: Attempt,
 ): Promise<'tls' | 'no-starttls'> {
   const dialogue = { connection, settings, attempt, timed: timer(settings.clock, attempt.evidence.timings) };
+  if (settings.implicitTls) {
+    await greetOverTls(dialogue, profile);
+    await connection.quit(settings.deadlines.commandMs);
+    return 'tls';
+  }
   await greetPlain(dialogue);
   if (attempt.evidence.starttls) await secure(dialogue, profile);
   await connection.quit(settings.deadlines.commandMs);
@@ -290,13 +300,10 @@ async function greetPlain({ connection, settings, attempt, timed }: Dialogue): P
 }
 
 /** STARTTLS, the handshake in the given profile, and EHLO again over TLS. */
-async function secure(
-  { connection, settings, attempt, timed }: Dialogue,
-  profile: TlsProfile,
-): Promise<void> {
-  const { deadlines, mxHostname } = settings;
+async function secure(dialogue: Dialogue, profile: TlsProfile): Promise<void> {
+  const { connection, settings, timed } = dialogue;
   const ready = await timed('starttls', () =>
-    connection.command('starttls', 'STARTTLS', deadlines.commandMs),
+    connection.command('starttls', 'STARTTLS', settings.deadlines.commandMs),
   );
   expectReply(ready, 220, 'starttls', 'tls-failed');
   // Bytes sent before our handshake would be read as if they came over TLS (CVE-2011-0411): a MitM's injection.
@@ -308,33 +315,42 @@ async function secure(
       'data followed the 220',
     );
   }
-  // One context per trust store and profile for the whole process: building one is most of a handshake's cost.
-  const identity = recordedIdentity(mxHostname);
-  const options = { secureContext: contextTrusting(settings.ca, TLS_PROFILES[profile]), ...identity.options };
-  const socket = await timed('tls', () => connection.startTls(options, deadlines.tlsMs));
-  attempt.presented = peerChain(socket, identity.presented());
-  const facts = tlsFacts(socket, attempt.presented.leaf, mxHostname, profile === 'legacy');
-  // Kept even if the dialogue fails after the handshake: the outcome then says why mail would not get through.
-  const tlsEvidence: TlsEvidence = { ...facts, extensions: [], requireTls: false };
-  attempt.evidence.tls = tlsEvidence;
+  const tlsEvidence = await handshake(dialogue, profile);
   tlsEvidence.extensions = await timed('ehlo-tls', () => greet(connection, 'ehlo-tls', settings));
   tlsEvidence.requireTls = hasExtension(tlsEvidence.extensions, 'REQUIRETLS');
 }
 
-/**
- * SNI names the MX; the certificate is recorded, not enforced. Node's host name check is switched off so that
- * `authorized` reports the chain alone: the name is judged by SAN dNSName only (tls-facts), because
- * `checkServerIdentity` still accepts a certificate whose only name is its CN. Node hands that check the detailed
- * peer certificate when the chain verified; it is kept, so the chain is not built a second time.
- */
-function recordedIdentity(mxHostname: string) {
-  let presented: tls.DetailedPeerCertificate | undefined;
-  const options: tls.ConnectionOptions = {
-    servername: mxHostname,
-    rejectUnauthorized: false,
-    checkServerIdentity: (_name, cert) => void (presented = cert as tls.DetailedPeerCertificate),
-  };
-  return { options, presented: () => presented };
+/** Implicit TLS (RFC 8314 §3.3, submission on 465): the handshake first, then the banner and EHLO over TLS. */
+async function greetOverTls(dialogue: Dialogue, profile: TlsProfile): Promise<void> {
+  const { connection, settings, attempt, timed } = dialogue;
+  const { deadlines } = settings;
+  await timed('connect', () => connection.connect(deadlines.connectMs));
+  const tlsEvidence = await handshake(dialogue, profile);
+  const banner = await timed('banner', () => connection.readReply('banner', deadlines.bannerMs));
+  expectReply(banner, 220, 'banner', 'refused');
+  attempt.evidence.banner = banner.lines;
+  tlsEvidence.extensions = await timed('ehlo-tls', () => greet(connection, 'ehlo-tls', settings));
+  tlsEvidence.requireTls = hasExtension(tlsEvidence.extensions, 'REQUIRETLS');
+}
+
+/** The handshake in the given profile; its evidence is kept even if the dialogue fails after it. */
+async function handshake(
+  { connection, settings, attempt, timed }: Dialogue,
+  profile: TlsProfile,
+): Promise<TlsEvidence> {
+  const recorded = await timed('tls', () =>
+    recordedHandshake((options) => connection.startTls(options, settings.deadlines.tlsMs), {
+      hostname: settings.mxHostname,
+      ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+      profile: TLS_PROFILES[profile],
+      legacyOnly: profile === 'legacy',
+    }),
+  );
+  attempt.presented = recorded.presented;
+  // Kept even if the dialogue fails after the handshake: the outcome then says why mail would not get through.
+  const tlsEvidence: TlsEvidence = { ...recorded.facts, extensions: [], requireTls: false };
+  attempt.evidence.tls = tlsEvidence;
+  return tlsEvidence;
 }
 
 /** EHLO, and HELO where EHLO is refused outright (RFC 5321 §3.2); the extensions offered. */

@@ -3,6 +3,7 @@
  * server streaming junk or endless continuation lines costs a bounded amount of memory.
  */
 import { SendguardError } from '../../core/errors';
+import { LineReader, printable } from '../net/line-reader';
 
 export interface SmtpReply {
   code: number;
@@ -27,13 +28,6 @@ export const REPLY_LIMITS = {
 export class SmtpReplyError extends SendguardError {}
 
 const REPLY_LINE = /^([2-5][0-9][0-9])(?:([ -])(.*))?$/s;
-const LF = 0x0a;
-const CRLF_OCTETS = 2;
-
-/** Control characters (C0, DEL, C1) would let a banner forge lines or colours in logs and reports. */
-function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, '?');
-}
 
 /** One reply line (without its line ending) → code, whether more lines follow, text. Throws SmtpReplyError. */
 function parseReplyLine(line: string): { code: number; more: boolean; text: string } {
@@ -43,53 +37,28 @@ function parseReplyLine(line: string): { code: number; more: boolean; text: stri
   return { code: Number(match[1]), more: match[2] === '-', text: printable(match[3] ?? '') };
 }
 
-/**
- * Accumulates bytes and hands out replies as they complete. Lines may end in CRLF or a bare LF (some servers
- * send bare LF; rejecting them would say nothing about TLS).
- */
+/** Accumulates bytes and hands out replies as they complete. */
 export class ReplyParser {
-  private pending = Buffer.alloc(0);
+  private readonly reader = new LineReader(
+    REPLY_LIMITS,
+    (kind, message) => new SmtpReplyError(`SMTP_${kind}`, message),
+  );
   private lines: string[] = [];
   private code: number | undefined;
-  private total = 0;
 
   /** Whether bytes were received that are not yet part of a complete reply. */
   get hasPartialReply(): boolean {
-    return this.pending.length > 0 || this.lines.length > 0;
+    return this.reader.hasPartialLine || this.lines.length > 0;
   }
 
   /** Feeds received bytes; returns the replies they complete. Throws SmtpReplyError on a cap or syntax breach. */
   push(chunk: Buffer): SmtpReply[] {
-    this.total += chunk.length;
-    if (this.total > REPLY_LIMITS.maxTotalOctets) {
-      throw new SmtpReplyError(
-        'SMTP_TOO_MUCH_DATA',
-        `more than ${REPLY_LIMITS.maxTotalOctets} octets received`,
-      );
-    }
-    this.pending = Buffer.concat([this.pending, chunk]);
     const replies: SmtpReply[] = [];
-    for (let end = this.pending.indexOf(LF); end >= 0; end = this.pending.indexOf(LF)) {
-      const line = this.pending.subarray(0, end > 0 && this.pending[end - 1] === 0x0d ? end - 1 : end);
-      this.checkLineLength(line.length + CRLF_OCTETS);
-      this.pending = this.pending.subarray(end + 1);
-      const reply = this.addLine(line.toString('utf8'));
+    for (const line of this.reader.push(chunk)) {
+      const reply = this.addLine(line);
       if (reply) replies.push(reply);
     }
-    // A line that has not ended yet is refused as soon as it is too long, not when (if ever) it ends. Its CR may
-    // have arrived already, its LF not yet.
-    this.checkLineLength(this.pending.length + 1);
     return replies;
-  }
-
-  /** `octets` counts the line ending, as RFC 5321 does (a bare LF is counted as a CRLF). */
-  private checkLineLength(octets: number): void {
-    if (octets > REPLY_LIMITS.maxLineOctets) {
-      throw new SmtpReplyError(
-        'SMTP_LINE_TOO_LONG',
-        `a reply line exceeds ${REPLY_LIMITS.maxLineOctets} octets`,
-      );
-    }
   }
 
   private addLine(raw: string): SmtpReply | undefined {
