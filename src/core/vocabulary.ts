@@ -46,6 +46,9 @@ export const ACCEPTABLE_TRANSPORT_VERDICTS = ['authenticated', 'encrypted', 'wea
 export const MAILBOX_ACCESS_VERDICTS = ['tls-only', 'tls-offered', 'plaintext', 'unknown'] as const;
 export type MailboxAccessVerdict = (typeof MAILBOX_ACCESS_VERDICTS)[number];
 
+/** The one mailbox access a classification may require before forced TLS counts for it (`mailboxAccess`). */
+export const REQUIRED_MAILBOX_ACCESS = 'tls-only' satisfies MailboxAccessVerdict;
+
 export const KEY_VERDICTS = ['valid', 'none', 'invalid', 'changed', 'unknown'] as const;
 export type KeyVerdict = (typeof KEY_VERDICTS)[number];
 

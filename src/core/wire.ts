@@ -65,6 +65,11 @@ export const Assessments = z.object({
 });
 export type Assessments = z.infer<typeof Assessments>;
 
+/** A domain's transport as the assess answer gives it: the verdict and why, without the report's evidence. */
+const TransportSummary = DomainAssessment.omit({ evidence: true }).extend({
+  mailboxAccess: MailboxAccessAssessment.omit({ evidence: true }).optional(),
+});
+
 /** One recipient in the answer to `POST /api/v1/assess`, as the add-ins read it. */
 export const AssessedRecipient = z.object({
   input: z.string(),
@@ -72,7 +77,7 @@ export const AssessedRecipient = z.object({
   domain: z.string(),
   internal: z.boolean(),
   /** Absent for internal recipients: their mail never leaves the organisation, so it is not checked. */
-  transport: DomainAssessment.omit({ evidence: true }).optional(),
+  transport: TransportSummary.optional(),
   key: KeyAssessment,
   /**
    * How this recipient could prove who they are for secure pickup beyond a mailed code: the identity provider
@@ -92,5 +97,10 @@ export const AssessAnswer = z.object({
   partial: z.boolean(),
   recipients: z.array(AssessedRecipient),
   invalid: z.array(z.object({ input: z.string(), reason: z.string() })),
+  /**
+   * With a `sender` in the request: how replies reach the sender, the inbound transport of their own domain
+   * (checked though it is internal). Absent without one, or when it is not an address.
+   */
+  replyPath: TransportSummary.omit({ mailboxAccess: true }).optional(),
 });
 export type AssessAnswer = z.infer<typeof AssessAnswer>;

@@ -7,7 +7,12 @@
 import fc from 'fast-check';
 import { checkAnswerCovers, checkAssessAnswer, readAssessAnswer } from '../../src/core/evaluate/answer';
 import { AnswerError } from '../../src/core/evaluate/fields';
-import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../../src/core/vocabulary';
+import {
+  KEY_SOURCES,
+  KEY_VERDICTS,
+  MAILBOX_ACCESS_VERDICTS,
+  TRANSPORT_VERDICTS,
+} from '../../src/core/vocabulary';
 import { AssessAnswer } from '../../src/core/wire';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { deployedTestApp } from '../server/api/fakes';
@@ -24,9 +29,9 @@ const answerOf = (recipients: unknown[], invalid: unknown[] = []) => ({
   invalid,
 });
 
-function refusal(body: unknown, asked: string[]): AnswerError {
+function refusal(body: unknown, asked: string[], sender?: string): AnswerError {
   try {
-    checkAssessAnswer(body, asked);
+    checkAssessAnswer(body, asked, sender);
   } catch (error) {
     if (error instanceof AnswerError) return error;
     throw error;
@@ -50,15 +55,25 @@ const keyArb = fc.record(
   },
   { requiredKeys: ['address', 'verdict', 'reasons'] },
 );
-const transportArb = fc.record(
+const mailboxAccessArb = fc.record(
   {
-    domain: fc.string({ minLength: 1, maxLength: 20 }),
-    verdict: fc.constantFrom(...TRANSPORT_VERDICTS),
+    verdict: fc.constantFrom(...MAILBOX_ACCESS_VERDICTS),
     reasons: fc.array(text, { maxLength: 3 }),
     checkedAt: text,
   },
+  { requiredKeys: ['verdict', 'reasons'] },
+);
+const domainSummaryArb = {
+  domain: fc.string({ minLength: 1, maxLength: 20 }),
+  verdict: fc.constantFrom(...TRANSPORT_VERDICTS),
+  reasons: fc.array(text, { maxLength: 3 }),
+  checkedAt: text,
+};
+const transportArb = fc.record(
+  { ...domainSummaryArb, mailboxAccess: mailboxAccessArb },
   { requiredKeys: ['domain', 'verdict', 'reasons'] },
 );
+const replyPathArb = fc.record(domainSummaryArb, { requiredKeys: ['domain', 'verdict', 'reasons'] });
 const signInArb = fc.record({
   provider: fc.string({ minLength: 1, maxLength: 12 }),
   label: fc.string({ minLength: 1, maxLength: 12 }),
@@ -75,12 +90,16 @@ const recipientArb = fc.record(
   },
   { requiredKeys: ['input', 'address', 'domain', 'internal', 'key'] },
 );
-const validAnswerArb = fc.record({
-  policyVersion: text,
-  partial: fc.boolean(),
-  recipients: fc.array(recipientArb, { maxLength: 3 }),
-  invalid: fc.array(fc.record({ input: text, reason: text }), { maxLength: 2 }),
-});
+const validAnswerArb = fc.record(
+  {
+    policyVersion: text,
+    partial: fc.boolean(),
+    recipients: fc.array(recipientArb, { maxLength: 3 }),
+    invalid: fc.array(fc.record({ input: text, reason: text }), { maxLength: 2 }),
+    replyPath: replyPathArb,
+  },
+  { requiredKeys: ['policyVersion', 'partial', 'recipients', 'invalid'] },
+);
 
 /** Junk of every JSON kind, and words close to the vocabulary. */
 const junkArb = fc.oneof(
@@ -196,6 +215,39 @@ describe('a malformed answer is refused, naming the recipient and the reason', (
     ).toBe('the answer for "ann@a.example": the sign-in provider "google" is not a set of fields');
   });
 
+  test('a mailbox access word outside the vocabulary, and mailbox access that is not a set of fields', () => {
+    const transport = (mailboxAccess: unknown) => ({
+      domain: 'a.example',
+      verdict: 'encrypted',
+      reasons: [],
+      mailboxAccess,
+    });
+    const tlsOnly = { verdict: 'tls-only', reasons: ['imap.a.example:993 requires TLS'] };
+    expect(
+      readAssessAnswer(answerOf([recipient('ann@a.example', { transport: transport(tlsOnly) })]))
+        .recipients[0]?.transport?.mailboxAccess,
+    ).toEqual(tlsOnly);
+    expect(
+      refusal(
+        answerOf([recipient('ann@a.example', { transport: transport({ verdict: 'safe', reasons: [] }) })]),
+        ['ann@a.example'],
+      ).message,
+    ).toBe(
+      'the answer for "ann@a.example": mailbox access verdict "safe" is not one of tls-only, tls-offered, plaintext, unknown',
+    );
+    expect(
+      refusal(answerOf([recipient('ann@a.example', { transport: transport('tls-only') })]), ['ann@a.example'])
+        .message,
+    ).toBe('the answer for "ann@a.example": the mailbox access "tls-only" is not a set of fields');
+  });
+
+  test('a reply path verdict outside the vocabulary', () => {
+    const body = { ...answerOf([]), replyPath: { domain: 'example.gov', reasons: [] } };
+    expect(refusal(body, [], 'me@example.gov').message).toBe(
+      'the answer: reply path verdict "undefined" is not one of no-mail, unknown, broken, none, partial, weak, encrypted, authenticated',
+    );
+  });
+
   test('a fingerprint that is not one', () => {
     const key = { address: 'ann@a.example', verdict: 'valid', fingerprint: 'abc', reasons: [] };
     expect(refusal(answerOf([recipient('ann@a.example', { key })]), ['ann@a.example']).message).toContain(
@@ -273,6 +325,22 @@ describe('the answer is about exactly the recipients asked', () => {
       { ...recipient('"odd..name"@c.example'), input: asked[2] },
     ]);
     expect(checkAssessAnswer(body, asked).recipients).toHaveLength(3);
+  });
+
+  test('the reply path is the sender’s own domain’s, and only when the sender was asked about', () => {
+    const replyPath = { domain: 'Example.GOV.', verdict: 'authenticated', reasons: [] };
+    const body = { ...answerOf([recipient('ann@a.example')]), replyPath };
+    expect(checkAssessAnswer(body, ['ann@a.example'], 'me@example.gov').replyPath).toEqual(replyPath);
+    const other = refusal(body, ['ann@a.example'], 'me@other.example');
+    expect(other.code).toBe('ANSWER_INCONSISTENT');
+    expect(other.message).toBe(
+      'the answer gives the reply path of "Example.GOV.", not of the sender\'s domain "other.example"',
+    );
+    expect(refusal(body, ['ann@a.example']).message).toBe(
+      'the answer gives the reply path of "Example.GOV.", which was not asked for',
+    );
+    // A service that does not know the reply path yet leaves it out: the pane shows no line, nothing fails.
+    expect(checkAssessAnswer(answerOf([]), [], 'me@example.gov').replyPath).toBeUndefined();
   });
 
   test('an invalid entry is an answer: it covers its recipient', () => {

@@ -52,8 +52,9 @@ test('reads the policy the service serves, as its schema reads it', async () => 
 });
 
 test('keeps every field of a full policy and drops unknown ones', () => {
-  const body = served((p) => {
+  const body = served((p: Record<string, any>) => {
     p.extra = true;
+    p.classifications[1].mailboxAccess = 'tls-only';
   });
   const { extra: _extra, ...policy } = body.policy;
   expect(readPolicyAnswer(body)).toEqual({ version: 'v1', policy: PolicySchema.parse(policy) });
@@ -117,6 +118,10 @@ describe('a field of the wrong type is refused, naming it', () => {
     [
       '"nowhere" is not one of the classifications',
       (p: Record<string, any>) => (p.defaultClassification = 'nowhere'),
+    ],
+    [
+      'classification 1: the mailbox access it requires "tls-offered" is not one of tls-only',
+      (p: Record<string, any>) => (p.classifications[0].mailboxAccess = 'tls-offered'),
     ],
     [
       'classification 1: the label "" is too short',

@@ -17,8 +17,11 @@ import { fuzzTest, type Budget } from './runner';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+const shipped = defaultPolicy();
 const valid = defaultPolicy({
   complianceKey: { fingerprint: 'A'.repeat(40) },
+  // One classification that asks how the recipients reach their mail, so that the field is fuzzed too.
+  classifications: shipped.classifications.map((c, i) => (i === 1 ? { ...c, mailboxAccess: 'tls-only' } : c)),
   domains: [
     { domain: 'partner.example', trustTransport: 'authenticated', note: 'gateway rule' },
     { domain: '*.bank.example', requirement: 'end-to-end' },
@@ -48,6 +51,8 @@ const WORDS = [
   'end-to-end',
   'prompt',
   'suffix',
+  'tls-only',
+  'tls-offered',
 ];
 
 /** Values at the edges of the value they replace: its type's bounds and neighbours, another type, a word. */

@@ -19,11 +19,20 @@ const answer = JSON.stringify({
       address: 'ann@partner.example',
       domain: 'partner.example',
       internal: false,
-      transport: { domain: 'partner.example', verdict: 'encrypted', reasons: ['no MTA-STS policy'] },
+      transport: {
+        domain: 'partner.example',
+        verdict: 'encrypted',
+        reasons: ['no MTA-STS policy'],
+        mailboxAccess: {
+          verdict: 'tls-offered',
+          reasons: ['imap.partner.example:143 accepts a password before STARTTLS'],
+        },
+      },
       key: { address: 'ann@partner.example', verdict: 'none', reasons: ['no key published'] },
     },
   ],
   invalid: [{ input: 'bad', reason: 'has no @: it is not an email address' }],
+  replyPath: { domain: 'example.gov', verdict: 'authenticated', reasons: ['DANE'] },
 });
 const manifest = JSON.stringify({
   v: 1,

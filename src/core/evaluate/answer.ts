@@ -7,20 +7,43 @@
  */
 import { canonicalDomain, canonicalMailboxKey } from '../mailbox-key';
 import type { SignInProvider } from '../escrow/wire';
-import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../wire';
-import { KEY_SOURCES, KEY_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
+import type { AssessAnswer, AssessedRecipient, KeyAssessment } from '../wire';
+import { KEY_SOURCES, KEY_VERDICTS, MAILBOX_ACCESS_VERDICTS, TRANSPORT_VERDICTS } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
 import { PLAIN_ADDRESS } from '../plain-address';
 import { WIRE_LIMITS as L } from './wire-limits';
 import { AnswerError, type Fields, Place, quote } from './fields';
 
-function readTransport(fields: Fields, at: Place): Omit<DomainAssessment, 'evidence'> {
-  const checkedAt = at.optionalString(fields.checkedAt, 'the transport check time');
+type Transport = NonNullable<AssessedRecipient['transport']>;
+type ReplyPath = NonNullable<AssessAnswer['replyPath']>;
+
+/** A domain's verdict and why, as the transport and the reply path both give it. */
+function readDomainSummary(fields: Fields, at: Place, what: string): ReplyPath {
+  const checkedAt = at.optionalString(fields.checkedAt, `the ${what} check time`);
   return {
-    domain: at.string(fields.domain, 'the transport domain', 1, L.domainMax),
-    verdict: at.word(fields.verdict, TRANSPORT_VERDICTS, 'transport verdict'),
-    reasons: at.reasons(fields.reasons, 'the transport reasons'),
+    domain: at.string(fields.domain, `the ${what} domain`, 1, L.domainMax),
+    verdict: at.word(fields.verdict, TRANSPORT_VERDICTS, `${what} verdict`),
+    reasons: at.reasons(fields.reasons, `the ${what} reasons`),
     ...(checkedAt !== undefined ? { checkedAt } : {}),
+  };
+}
+
+function readMailboxAccess(value: unknown, at: Place): NonNullable<Transport['mailboxAccess']> {
+  const fields = at.object(value, 'the mailbox access');
+  const checkedAt = at.optionalString(fields.checkedAt, 'the mailbox access check time');
+  return {
+    verdict: at.word(fields.verdict, MAILBOX_ACCESS_VERDICTS, 'mailbox access verdict'),
+    reasons: at.reasons(fields.reasons, 'the mailbox access reasons'),
+    ...(checkedAt !== undefined ? { checkedAt } : {}),
+  };
+}
+
+function readTransport(fields: Fields, at: Place): Transport {
+  return {
+    ...readDomainSummary(fields, at, 'transport'),
+    ...(fields.mailboxAccess !== undefined
+      ? { mailboxAccess: readMailboxAccess(fields.mailboxAccess, at) }
+      : {}),
   };
 }
 
@@ -91,11 +114,16 @@ function readInvalid(value: unknown, index: number): AssessAnswer['invalid'][num
 export function readAssessAnswer(body: unknown): AssessAnswer {
   const at = new Place('the answer: ');
   const fields = at.object(body, 'the answer');
+  const replyPath =
+    fields.replyPath === undefined
+      ? undefined
+      : readDomainSummary(at.object(fields.replyPath, 'the reply path'), at, 'reply path');
   return {
     policyVersion: at.string(fields.policyVersion, 'the policy version'),
     partial: at.boolean(fields.partial, 'whether it is partial'),
     recipients: at.list(fields.recipients, 'the recipients').map(readRecipient),
     invalid: at.list(fields.invalid, 'the invalid entries').map(readInvalid),
+    ...(replyPath ? { replyPath } : {}),
   };
 }
 
@@ -140,8 +168,26 @@ function checkConsistent(recipient: AssessedRecipient): void {
     fail(`reports the key of ${quote(key.address)}, not of ${quote(address)}`);
 }
 
-/** Every recipient asked about comes back exactly once, assessed or invalid, and no other; throws AnswerError. */
-export function checkAnswerCovers(answer: AssessAnswer, asked: readonly string[]): void {
+/**
+ * The reply path, when there is one, is the sender's own domain's: asked for with the sender's address, and of no
+ * other domain.
+ */
+function checkReplyPath(answer: AssessAnswer, sender: string | undefined): void {
+  const { replyPath } = answer;
+  if (replyPath === undefined) return;
+  const domain = sender === undefined ? undefined : sender.slice(sender.lastIndexOf('@') + 1);
+  if (domain === undefined || !sameDomain(replyPath.domain, domain))
+    throw new AnswerError(
+      'ANSWER_INCONSISTENT',
+      `the answer gives the reply path of ${quote(replyPath.domain)}, ${domain === undefined ? 'which was not asked for' : `not of the sender's domain ${quote(domain)}`}`,
+    );
+}
+
+/**
+ * Every recipient asked about comes back exactly once, assessed or invalid, and no other, and a reply path only
+ * for the sender asked about; throws AnswerError.
+ */
+export function checkAnswerCovers(answer: AssessAnswer, asked: readonly string[], sender?: string): void {
   const expected = new Set(asked);
   const answered = new Set<string>();
   const entries = [...answer.recipients, ...answer.invalid];
@@ -160,11 +206,15 @@ export function checkAnswerCovers(answer: AssessAnswer, asked: readonly string[]
   if (missing !== undefined)
     throw new AnswerError('ANSWER_MISSING_RECIPIENT', `the answer leaves out ${quote(missing)}`, missing);
   answer.recipients.forEach(checkConsistent);
+  checkReplyPath(answer, sender);
 }
 
-/** The answer to exactly this question, read and checked; throws AnswerError naming the recipient and why. */
-export function checkAssessAnswer(body: unknown, asked: readonly string[]): AssessAnswer {
+/**
+ * The answer to exactly this question (with `sender`: the sender's own address, asked about for the reply path),
+ * read and checked; throws AnswerError naming the recipient and why.
+ */
+export function checkAssessAnswer(body: unknown, asked: readonly string[], sender?: string): AssessAnswer {
   const answer = readAssessAnswer(body);
-  checkAnswerCovers(answer, asked);
+  checkAnswerCovers(answer, asked, sender);
   return answer;
 }

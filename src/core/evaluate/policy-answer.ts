@@ -12,6 +12,7 @@ import {
   ACCEPTABLE_TRANSPORT_VERDICTS,
   APPLICABLE_PROTECTIONS,
   RECIPIENT_PROOFS,
+  REQUIRED_MAILBOX_ACCESS,
   REQUIREMENTS,
   TRANSPORT_VERDICTS,
 } from '../vocabulary';
@@ -38,11 +39,16 @@ function readClassification(value: unknown, index: number): ClassificationPolicy
   const label = fields.label === undefined ? undefined : at.string(fields.label, 'the label', 1, L.labelMax);
   const prefer = at.list(fields.prefer, 'the preferred protections', L.preferMax);
   if (prefer.length === 0) at.fail('the preferred protections are empty');
+  const mailboxAccess =
+    fields.mailboxAccess === undefined
+      ? undefined
+      : at.word(fields.mailboxAccess, [REQUIRED_MAILBOX_ACCESS], 'the mailbox access it requires');
   return {
     name: name(fields.name, 'the name', at),
     ...(label !== undefined ? { label } : {}),
     requirement: at.word(fields.requirement, REQUIREMENTS, 'the requirement'),
     prefer: prefer.map((p) => at.word(p, APPLICABLE_PROTECTIONS, 'the preferred protection')),
+    ...(mailboxAccess !== undefined ? { mailboxAccess } : {}),
   };
 }
 

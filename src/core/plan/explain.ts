@@ -1,6 +1,6 @@
 /** The plan's words: every sentence a sender reads about a recipient's protection is made here. */
 import type { SignInProvider } from '../escrow/wire';
-import type { KeyAssessment } from '../wire';
+import type { KeyAssessment, MailboxAccessAssessment } from '../wire';
 import {
   KEY_SOURCE_NAMES,
   protectionTitle,
@@ -42,6 +42,35 @@ export function transportState(
   reasons: readonly string[],
 ): string {
   return `${domain} ${TRANSPORT_STATE[verdict]}${firstDetail(reasons)}`;
+}
+
+/** What a classification that asks for `mailboxAccess: tls-only` needs, as a refusal of forced TLS ends. */
+const TLS_TO_THE_MAILBOX = 'this message needs TLS all the way to their mailbox';
+
+/**
+ * Why forced TLS is not enough where the last mile may be read in the clear; undefined where every endpoint
+ * requires TLS. Absent: the service did not check it (one without the check, or an answer from before it).
+ */
+export function mailboxAccessRefusal(
+  domain: string,
+  access: Pick<MailboxAccessAssessment, 'verdict' | 'reasons'> | undefined,
+): string | undefined {
+  if (!access) return `how people at ${domain} reach their mail was not checked; ${TLS_TO_THE_MAILBOX}`;
+  const detail = firstDetail(access.reasons);
+  switch (access.verdict) {
+    case 'tls-only':
+      return undefined;
+    case 'tls-offered':
+    case 'plaintext':
+      return `people at ${domain} may read their mail without TLS${detail}; ${TLS_TO_THE_MAILBOX}`;
+    case 'unknown':
+      return `how people at ${domain} reach their mail could not be checked${detail}; ${TLS_TO_THE_MAILBOX}`;
+  }
+}
+
+/** Added to forced TLS's reason where the classification asked for it and the last mile requires TLS. */
+export function mailboxAccessHeld(domain: string): string {
+  return `every mail server people at ${domain} are told to use requires TLS before login`;
 }
 
 export function keyState(address: string, key: KeyAssessment | undefined): string {

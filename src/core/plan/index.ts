@@ -12,7 +12,7 @@ import { capitalised, plural } from '../english';
 import { formatFingerprint } from '../fingerprint';
 import type { Assessments } from '../wire';
 import { chooseAction } from './choose';
-import { needs, pickupTitle, transportState, type ProofWords } from './explain';
+import { mailboxAccessHeld, needs, pickupTitle, transportState, type ProofWords } from './explain';
 import { candidatesOf, effectiveTransport, recipientOptions, type RecipientFacts } from './recipient-options';
 import type { Candidate, Plan, RecipientPlan } from './types';
 
@@ -116,7 +116,8 @@ function ownReason(
       const why = vouched?.trustTransport
         ? (vouched.note ?? `the organisation vouches for TLS to ${plan.domain}`)
         : transportState(plan.domain, effectiveTransport(facts, policy), facts.domain?.reasons ?? []);
-      return `${protectionTitle('tls')}: ${why}.`;
+      const lastMile = classification.mailboxAccess ? `; ${mailboxAccessHeld(plan.domain)}` : '';
+      return `${protectionTitle('tls')}: ${why}${lastMile}.`;
     }
     case 'pgp':
       return `${protectionTitle('pgp')}: encrypted to the key${shortFingerprint(plan.key.fingerprint)} of ${plan.address}.`;

@@ -14,7 +14,7 @@ import {
 } from '../vocabulary';
 import type { SignInProvider } from '../escrow/wire';
 import type { DomainAssessment, KeyAssessment } from '../wire';
-import { keyState, needs, transportState } from './explain';
+import { keyState, mailboxAccessRefusal, needs, transportState } from './explain';
 import { chooseProof, type ProofChoice } from './proof';
 import type { Candidate } from './types';
 
@@ -50,6 +50,7 @@ function tlsRefusal(
   facts: RecipientFacts,
   requirement: Requirement,
   verdict: TransportVerdict,
+  classification: ClassificationPolicy,
   policy: Policy,
 ): string | undefined {
   const { domain } = facts.recipient;
@@ -63,11 +64,14 @@ function tlsRefusal(
   if (!(policy.transport.acceptable as readonly string[]).includes(verdict)) {
     return `${state()}; the policy does not accept that for forced TLS`;
   }
-  return undefined;
+  // The route to the domain holds; the classification may also ask how its people read their mail (the last mile).
+  if (classification.mailboxAccess === undefined) return undefined;
+  return mailboxAccessRefusal(domain, facts.domain?.mailboxAccess);
 }
 
 interface Context {
   facts: RecipientFacts;
+  classification: ClassificationPolicy;
   internal: boolean;
   requirement: Requirement;
   verdict: TransportVerdict;
@@ -76,13 +80,13 @@ interface Context {
 }
 
 function refusalOf(candidate: Candidate, context: Context): string | undefined {
-  const { facts, internal, requirement, verdict, policy, pickup } = context;
+  const { facts, classification, internal, requirement, verdict, policy, pickup } = context;
   switch (candidate) {
     case 'none':
       return requirement === 'none' ? undefined : `this message needs ${needs(requirement)}`;
     case 'tls':
       // Internal mail never needs the tag, and carrying it does internal recipients no harm.
-      return internal ? undefined : tlsRefusal(facts, requirement, verdict, policy);
+      return internal ? undefined : tlsRefusal(facts, requirement, verdict, classification, policy);
     case 'pgp':
       return facts.key?.verdict === 'valid' ? undefined : keyState(facts.recipient.address, facts.key);
     case 'escrow':
@@ -117,7 +121,7 @@ export function recipientOptions(
     classification,
     policy,
   );
-  const context: Context = { facts, internal, requirement, verdict, policy, pickup };
+  const context: Context = { facts, classification, internal, requirement, verdict, policy, pickup };
   const offered = candidatesOf(classification);
   const noMail = facts.domain?.verdict === 'no-mail' && !internal;
   const refused: Partial<Record<Candidate, string>> = {};

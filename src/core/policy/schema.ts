@@ -7,6 +7,7 @@ import {
   ACCEPTABLE_TRANSPORT_VERDICTS,
   APPLICABLE_PROTECTIONS,
   RECIPIENT_PROOFS,
+  REQUIRED_MAILBOX_ACCESS,
   REQUIREMENTS,
   TRANSPORT_VERDICTS,
 } from '../vocabulary';
@@ -38,6 +39,12 @@ const Classification = z.strictObject({
   requirement: RequirementWord,
   /** The protections to try, best first; the first one every recipient allows is applied to the message. */
   prefer: z.array(z.enum(APPLICABLE_PROTECTIONS)).min(1).max(L.preferMax),
+  /**
+   * `tls-only`: forced TLS serves a recipient of this classification only where every endpoint their domain's
+   * users are told to read and send mail through requires TLS before login (the last mile); absent, it is not
+   * asked. Internal recipients are never held to it.
+   */
+  mailboxAccess: z.literal(REQUIRED_MAILBOX_ACCESS).optional(),
 });
 
 const SubjectTag = z.strictObject({
