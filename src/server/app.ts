@@ -41,7 +41,7 @@ import type { Config } from './config/schema';
 import { observeRequests } from './observability/http-metrics';
 import { loggerOptions, type LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
-import type { KeyInspector, KeyService, TransportService } from './services';
+import type { KeyInspector, KeyService, MailboxAccessService, TransportService } from './services';
 import { sharedRateLimitStore } from './api/rate-limit-store';
 import { intervalSchedule } from './schedule';
 import { batchedRateCounters } from './store/batched-counters';
@@ -63,6 +63,8 @@ export interface AppDeps {
    */
   runningPolicy?: RunningPolicy;
   transport: TransportService;
+  /** The mailbox access check (the last mile); without it, answers carry no mailbox access. */
+  mailbox?: MailboxAccessService;
   keys: KeyService;
   keyInspector: KeyInspector;
   /** Shared with the services so that their cache counters land in the same `/metrics`. */
@@ -119,6 +121,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       newestSaved(versions),
     ),
     transport: deps.transport,
+    ...(deps.mailbox ? { mailbox: deps.mailbox } : {}),
     keys: deps.keys,
     keyInspector: deps.keyInspector,
     signIn: deps.escrow?.signIn ?? NO_SIGN_IN,

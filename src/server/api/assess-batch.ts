@@ -1,7 +1,8 @@
 /**
- * The add-ins' one question — "for these recipients, what transport and what keys?" — answered within a
- * deadline. Every domain and address is checked once however often it appears, all at once; what is not known
- * when the deadline passes is `unknown` "still being checked", and the checks run on so the next call finds them.
+ * The add-ins' one question — "for these recipients, what transport, what mailbox access and what keys?", and with
+ * the sender's address how replies come back — answered within a deadline. Every domain and address is checked
+ * once however often it appears, all at once; what is not known when the deadline passes is `unknown` "still being
+ * checked", and the checks run on so the next call finds them.
  *
  * Every message asks this, mostly of verdicts already cached, so the per-request work is kept to what the answer
  * needs: each entry parsed once, each domain and address looked at once, one timer for the whole batch.
@@ -13,13 +14,20 @@ import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
 import type { SignInProvider } from '../../core/escrow/wire';
-import type { AssessAnswer, AssessedRecipient, DomainAssessment, KeyAssessment } from '../../core/wire';
+import type {
+  AssessAnswer,
+  AssessedRecipient,
+  DomainAssessment,
+  KeyAssessment,
+  MailboxAccessAssessment,
+} from '../../core/wire';
 import type { SignInDirectory } from '../escrow/sign-in-directory';
 import { BoundedCache } from '../store/bounded-cache';
 import { madeOnce } from '../store/made-once';
 import {
   boundedDomainAssessment,
   boundedKeyAssessment,
+  boundedMailboxAccess,
   keptAssessments,
   withoutArmor,
   type LookupDeps,
@@ -28,9 +36,13 @@ import {
 const STILL_CHECKING = 'still being checked; ask again shortly';
 
 type AssessResult = Omit<AssessAnswer, 'policyVersion'>;
+type Transport = NonNullable<AssessedRecipient['transport']>;
+type MailboxAccess = NonNullable<Transport['mailboxAccess']>;
 
 interface BatchDeps extends LookupDeps {
   policy: Policy;
+  /** The sender's own address, as the request gave it: the answer then says how replies reach them. */
+  sender?: string | undefined;
   assessDeadlineMs: number;
   /** Its monotonic time shares the deadline between the domain and the key checks. */
   clock: Clock;
@@ -135,6 +147,20 @@ const summaryOf = madeOnce((found: DomainAssessment): DomainAssessment => {
   return { domain: found.domain, verdict, reasons, ...(checkedAt !== undefined && { checkedAt }) };
 });
 
+/** A mailbox access as the send path gives it: the verdict and why, made once per assessment the service keeps. */
+const mailboxSummaryOf = madeOnce((found: MailboxAccessAssessment): MailboxAccess => {
+  const { verdict, reasons, checkedAt } = found;
+  return { verdict, reasons, ...(checkedAt !== undefined && { checkedAt }) };
+});
+
+/** One object for every answer that waits on a domain's mailbox access. */
+const MAILBOX_STILL_CHECKING: MailboxAccess = { verdict: 'unknown', reasons: [STILL_CHECKING] };
+
+/** A transport summary with its mailbox access, one object per pair, so the answer's writer finds it unchanged. */
+const withMailboxAccess = madeOnce((transport: DomainAssessment) =>
+  madeOnce((mailboxAccess: MailboxAccess): Transport => ({ ...transport, mailboxAccess })),
+);
+
 const orNull = <T>(value: T | undefined): T | null => value ?? null;
 
 /** One turn of the event loop: what is asked alongside the others and answers from memory has settled by then. */
@@ -147,7 +173,7 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   let { signal } = deps;
   if (!signal) {
     signal = AbortSignal.timeout(deps.lookupDeadlineMs);
-    setMaxListeners(2 * inputs.length + 10, signal);
+    setMaxListeners(3 * inputs.length + 10, signal);
     deps = { ...deps, signal };
   }
   const parsed = inputs.map(parseInput);
@@ -158,6 +184,12 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const domains = new Checks<DomainAssessment>(kept.domain, (domain) =>
     boundedDomainAssessment(domain, deps),
   );
+  const { mailbox } = deps;
+  const mailboxes =
+    mailbox &&
+    new Checks<MailboxAccessAssessment>(kept.mailbox, (domain) =>
+      boundedMailboxAccess(domain, mailbox, deps),
+    );
   const keys = new Checks<KeyAssessment>(kept.key, (address) => boundedKeyAssessment(address, deps));
   // Per address: a provider a domain names by WebFinger speaks for one account only. The directory keeps what
   // holds for a whole domain (configured, built in) per domain, so this costs no extra lookups there.
@@ -175,14 +207,19 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
       internal.set(domain, isInternalDomain);
     }
     if (!isInternalDomain) domains.start(domain, domain);
+    if (!isInternalDomain) mailboxes?.start(domain, domain);
     keys.start(key, address);
     if (!isInternalDomain && signIn) signIns.start(key, key);
   }
+  // How replies reach the sender: their own domain's inbound transport, checked though it is internal.
+  const sender = deps.sender === undefined ? undefined : parseInput(deps.sender);
+  const senderDomain = sender && 'domain' in sender ? sender.domain : undefined;
+  if (senderDomain !== undefined) domains.start(senderDomain, senderDomain);
   kept.count();
-  // One deadline for the domain and the key checks, the caller's, not one per check.
-  if (!domains.done || !keys.done) {
+  // One deadline for the domain, mailbox and key checks, the caller's, not one per check.
+  if (!domains.done || mailboxes?.done === false || !keys.done) {
     const started = deps.clock.monotonic();
-    await domains.within(deps.assessDeadlineMs);
+    await Promise.all([domains.within(deps.assessDeadlineMs), mailboxes?.within(deps.assessDeadlineMs)]);
     await keys.within(Math.max(0, deps.assessDeadlineMs - (deps.clock.monotonic() - started)));
   }
   // Asked alongside the others; by now its share of the deadline has passed too, but for answers from memory.
@@ -190,9 +227,9 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
 
   let partial = false;
   // The evidence is for the full report (`GET /domains/:domain`); the send path needs the verdict and why.
-  const transports = new Map<string, DomainAssessment>();
-  const transportOf = (domain: string): DomainAssessment => {
-    let summary = transports.get(domain);
+  const summaries = new Map<string, DomainAssessment>();
+  const summaryFor = (domain: string): DomainAssessment => {
+    let summary = summaries.get(domain);
     if (summary === undefined) {
       const found = domains.settled.get(domain);
       if (found) summary = summaryOf(found);
@@ -200,10 +237,20 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
         partial = true;
         summary = { domain, verdict: 'unknown', reasons: [STILL_CHECKING] };
       }
-      transports.set(domain, summary);
+      summaries.set(domain, summary);
     }
     return summary;
   };
+  const mailboxAccessOf = (checks: Checks<MailboxAccessAssessment>, domain: string): MailboxAccess => {
+    const found = checks.settled.get(domain);
+    if (found) return mailboxSummaryOf(found);
+    partial = true;
+    return MAILBOX_STILL_CHECKING;
+  };
+  const transportOf = (domain: string): Transport =>
+    mailboxes
+      ? withMailboxAccess(summaryFor(domain))(mailboxAccessOf(mailboxes, domain))
+      : summaryFor(domain);
   const keyOf = (address: string, key: string): KeyAssessment => {
     const found = keys.settled.get(key);
     if (!found) {
@@ -229,5 +276,6 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     };
   });
   const invalid = parsed.flatMap((p) => ('reason' in p ? [{ input: p.input, reason: p.reason }] : []));
-  return { partial, recipients, invalid };
+  const replyPath = senderDomain === undefined ? undefined : summaryFor(senderDomain);
+  return { partial, recipients, invalid, ...(replyPath && { replyPath }) };
 }

@@ -61,8 +61,21 @@ function writerFor(shape: Shape, where: string): Write {
 const answerShape = jsonSchema(AssessAnswerSchema, 'output') as Shape;
 const recipientJson = writerFor(answerShape.properties!.recipients!.items!, 'recipient');
 const invalidJson = writerFor(answerShape.properties!.invalid!.items!, 'invalid');
+const replyPathJson = writerFor(answerShape.properties!.replyPath!, 'replyPath');
 
 type Transport = AssessedRecipient['transport'];
+type MailboxAccess = NonNullable<Transport>['mailboxAccess'];
+
+const sameReasons = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((reason, i) => reason === b[i]);
+
+const sameMailboxAccess = (a: MailboxAccess, b: MailboxAccess) =>
+  a === b ||
+  (a !== undefined &&
+    b !== undefined &&
+    a.verdict === b.verdict &&
+    a.checkedAt === b.checkedAt &&
+    sameReasons(a.reasons, b.reasons));
 
 const sameTransport = (a: Transport, b: Transport) =>
   a === b ||
@@ -71,8 +84,8 @@ const sameTransport = (a: Transport, b: Transport) =>
     a.domain === b.domain &&
     a.verdict === b.verdict &&
     a.checkedAt === b.checkedAt &&
-    a.reasons.length === b.reasons.length &&
-    a.reasons.every((reason, i) => reason === b.reasons[i]));
+    sameReasons(a.reasons, b.reasons) &&
+    sameMailboxAccess(a.mailboxAccess, b.mailboxAccess));
 
 const sameSignIn = (a: SignInProvider | undefined, b: SignInProvider | undefined) =>
   a === b || (a !== undefined && b !== undefined && a.provider === b.provider && a.label === b.label);
@@ -124,7 +137,9 @@ export function assessAnswerWriter(): (answer: AssessAnswer) => Buffer {
       parts.push(recipient(r));
     });
     const invalid = answer.invalid.map(invalidJson).join(',');
-    parts.push(Buffer.from(`],"invalid":[${invalid}]}`));
+    // The schema's one optional field, after the required ones, as Fastify's serializer writes it.
+    const replyPath = answer.replyPath ? `,"replyPath":${replyPathJson(answer.replyPath)}` : '';
+    parts.push(Buffer.from(`],"invalid":[${invalid}]${replyPath}}`));
     return Buffer.concat(parts);
   };
 }

@@ -1,4 +1,7 @@
-/** `POST /api/v1/assess`: a message's recipients → each one's transport and key verdicts, within the deadline. */
+/**
+ * `POST /api/v1/assess`: a message's recipients → each one's transport, mailbox access and key verdicts, and with
+ * the sender's own address how replies reach them, within the deadline.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { MAX_ENTRY_LENGTH } from '../../core/addresses';
@@ -39,6 +42,14 @@ const assessRequest = (maxRecipients: number) =>
         `at most ${maxRecipients} entries; the body at most ${BODY_OVERHEAD_BYTES} + ${CHARACTERS_PER_RECIPIENT} ` +
           'bytes per allowed entry, and never above limits.bodyLimitBytes (larger bodies are refused with 413)',
       ),
+    sender: z
+      .string()
+      .max(MAX_ENTRY_LENGTH)
+      .optional()
+      .describe(
+        "the sender's own address: the answer's replyPath then gives the inbound transport of its domain (how " +
+          'replies reach the sender); left out where it is not an address',
+      ),
   });
 
 /** What Fastify's own serializer labels JSON with. */
@@ -48,7 +59,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
   const { limits } = context.config;
   const writeAnswer = assessAnswerWriter();
   const deadline = new SharedDeadline(limits.lookupDeadlineMs);
-  app.post<{ Body: { recipients: string[] } }>(
+  app.post<{ Body: { recipients: string[]; sender?: string } }>(
     '/assess',
     {
       bodyLimit: assessBodyLimit(limits),
@@ -64,6 +75,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
       const result = await assessBatch(request.body.recipients, {
         ...context,
         policy,
+        sender: request.body.sender,
         assessDeadlineMs: limits.assessDeadlineMs,
         lookupDeadlineMs: limits.lookupDeadlineMs,
         signal: deadline.signal(),

@@ -2,7 +2,7 @@
 import type { Clock } from '../../core/clock';
 import type { Config } from '../config/schema';
 import type { Metrics } from '../observability/metrics';
-import type { KeyInspector, KeyService, TransportService } from '../services';
+import type { KeyInspector, KeyService, MailboxAccessService, TransportService } from '../services';
 import type { ApiStore } from '../store/store';
 import type { SignInDirectory } from '../escrow/sign-in-directory';
 import type { ServedPolicy } from './served-policy';
@@ -16,6 +16,11 @@ export interface ApiContext {
    */
   servedPolicy: ServedPolicy;
   transport: TransportService;
+  /**
+   * How recipient domains' users reach their mail (the last mile); absent, answers carry no mailbox access and a
+   * classification that requires it finds it unknown.
+   */
+  mailbox?: MailboxAccessService;
   keys: KeyService;
   keyInspector: KeyInspector;
   /** Who vouches for a recipient's address by sign-in: the assess answer names it per external recipient. */

@@ -1,17 +1,19 @@
 /**
- * One transport or key check as the API runs it: bounded by its own deadline (it may outlive the request that
+ * One transport, mailbox access or key check as the API runs it: bounded by its own deadline (it may outlive the request that
  * started it, so the service can cache the answer for the next one), counted, and never rejecting — a failed
  * check is an `unknown` verdict, which fails closed in the plan.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { DomainAssessment, KeyAssessment } from '../../core/wire';
+import type { DomainAssessment, KeyAssessment, MailboxAccessAssessment } from '../../core/wire';
 import type { Metrics } from '../observability/metrics';
-import type { KeyService, TransportService } from '../services';
+import type { KeyService, MailboxAccessService, TransportService } from '../services';
 import { madeOnce } from '../store/made-once';
 
 export interface LookupDeps {
   transport: TransportService;
   keys: KeyService;
+  /** How recipient domains' users reach their mail; without it, answers carry no mailbox access. */
+  mailbox?: MailboxAccessService | undefined;
   metrics: Metrics;
   lookupDeadlineMs: number;
   log: FastifyBaseLogger;
@@ -21,8 +23,10 @@ export interface LookupDeps {
 
 const FAILED = 'the check failed; ask again shortly';
 
+type Check = 'transport' | 'mailbox' | 'key';
+
 async function bounded<T extends { verdict: string }>(
-  check: 'transport' | 'key',
+  check: Check,
   run: (signal: AbortSignal) => Promise<T>,
   failed: () => T,
   deps: LookupDeps,
@@ -45,16 +49,21 @@ async function bounded<T extends { verdict: string }>(
  * be, one count per verdict rather than one per lookup: a warm 20-recipient message has some 27 of them.
  */
 export function keptAssessments(deps: LookupDeps) {
-  const tally = { transport: new Map<string, number>(), key: new Map<string, number>() };
-  const counted = <T extends { verdict: string }>(check: 'transport' | 'key', kept: T | undefined) => {
+  const tally: Record<Check, Map<string, number>> = {
+    transport: new Map(),
+    mailbox: new Map(),
+    key: new Map(),
+  };
+  const counted = <T extends { verdict: string }>(check: Check, kept: T | undefined) => {
     if (kept !== undefined) tally[check].set(kept.verdict, (tally[check].get(kept.verdict) ?? 0) + 1);
     return kept;
   };
   return {
     domain: (domain: string) => counted('transport', deps.transport.kept?.(domain)),
+    mailbox: (domain: string) => counted('mailbox', deps.mailbox?.kept?.(domain)),
     key: (key: string) => counted('key', deps.keys.kept?.(key)),
     count(): void {
-      for (const check of ['transport', 'key'] as const) {
+      for (const check of ['transport', 'mailbox', 'key'] as const) {
         for (const [verdict, times] of tally[check])
           deps.metrics.probeOutcomes.inc({ check, verdict }, times);
         tally[check].clear();
@@ -68,6 +77,20 @@ export function boundedDomainAssessment(domain: string, deps: LookupDeps): Promi
     'transport',
     (signal) => deps.transport.assess(domain, { signal }),
     () => ({ domain, verdict: 'unknown', reasons: [FAILED] }),
+    deps,
+  );
+}
+
+/** How the domain's users reach their mail, where the service has the check; `unknown` when it failed. */
+export function boundedMailboxAccess(
+  domain: string,
+  mailbox: MailboxAccessService,
+  deps: LookupDeps,
+): Promise<MailboxAccessAssessment> {
+  return bounded<MailboxAccessAssessment>(
+    'mailbox',
+    (signal) => mailbox.assess(domain, { signal }),
+    () => ({ verdict: 'unknown', reasons: [FAILED] }),
     deps,
   );
 }

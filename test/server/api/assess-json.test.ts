@@ -42,6 +42,13 @@ const validKey: KeyAssessment = {
 
 // Fields in an order other than the schema's, fields the schema does not name, text that needs escaping.
 const answer = {
+  replyPath: {
+    reasons: ['mx.example.gov is authenticated by DANE'],
+    checkedAt: '2025-01-01T00:00:02.000Z',
+    domain: 'example.gov',
+    verdict: 'authenticated',
+    evidence: { mx: [] },
+  },
   invalid: [{ reason: 'has no @', input: 'not "an" address\\' }],
   partial: true,
   policyVersion: 'a'.repeat(64),
@@ -56,6 +63,12 @@ const answer = {
         domain: 'partner.example',
         checkedAt: '2025-01-01T00:00:00.000Z',
         evidence: { mx: ['mx.partner.example'] },
+        mailboxAccess: {
+          evidence: { endpoints: [] },
+          reasons: ['imap.partner.example:143 accepts a password before STARTTLS'],
+          checkedAt: '2025-01-01T00:00:01.000Z',
+          verdict: 'tls-offered',
+        },
       },
       domain: 'partner.example',
       address: 'ann@partner.example',
@@ -101,6 +114,11 @@ test('the answer above fills every field the schema names, so the comparison wit
     [recipients, AssessedRecipient],
     [recipients.map((r) => r.key), KeyAssessmentSchema],
     [recipients.flatMap((r) => r.transport ?? []), AssessedRecipient.shape.transport.unwrap()],
+    [
+      recipients.flatMap((r) => r.transport?.mailboxAccess ?? []),
+      AssessedRecipient.shape.transport.unwrap().shape.mailboxAccess.unwrap(),
+    ],
+    [[answer.replyPath!], AssessAnswerSchema.shape.replyPath.unwrap()],
     [recipients.flatMap((r) => r.signIn ?? []), AssessedRecipient.shape.signIn.unwrap()],
   ];
   for (const [objects, schema] of levels)
@@ -117,6 +135,8 @@ test('a recipient written before is written anew when its key, transport or sign
     { transport: { ...first!.transport!, verdict: 'authenticated' } },
     { transport: { ...first!.transport!, reasons: ['another reason'] } },
     { transport: { ...first!.transport!, checkedAt: '2025-01-02T00:00:00.000Z' } },
+    { transport: { ...first!.transport!, mailboxAccess: { verdict: 'tls-only', reasons: [] } } },
+    { transport: { ...first!.transport!, mailboxAccess: undefined } },
     { transport: undefined },
     { signIn: { provider: 'microsoft', label: 'Microsoft' } },
     { signIn: undefined },
@@ -150,11 +170,21 @@ test('a recipient written before is written anew when any field the schema names
   };
   for (const [index, r] of answer.recipients.entries()) {
     type Level = [Record<string, unknown>, object, (part: object) => object];
+    const access = r.transport?.mailboxAccess;
     const levels: Level[] = [
       [r, AssessedRecipient.shape, (part) => part],
       ...(['key', 'transport', 'signIn'] as const).flatMap((name): Level[] =>
         r[name] ? [[r[name], parts[name].shape, (part) => ({ ...r, [name]: part })]] : [],
       ),
+      ...(access
+        ? [
+            [
+              access,
+              parts.transport.shape.mailboxAccess.unwrap().shape,
+              (part) => ({ ...r, transport: { ...r.transport, mailboxAccess: part } }),
+            ] as Level,
+          ]
+        : []),
     ];
     for (const [object, shape, into] of levels) {
       for (const name of Object.keys(shape)) {
@@ -176,4 +206,11 @@ test('a recipient written before is written anew when any field the schema names
 test('an empty answer', async () => {
   const empty: AssessAnswer = { policyVersion: 'v', partial: false, recipients: [], invalid: [] };
   expect(assessAnswerWriter()(empty).toString()).toBe(await fastifyWrites(empty));
+});
+
+test('an answer without a reply path, and one with a reply path alone', async () => {
+  const { replyPath, ...without } = answer;
+  expect(assessAnswerWriter()(without).toString()).toBe(await fastifyWrites(without));
+  const alone: AssessAnswer = { policyVersion: 'v', partial: true, recipients: [], invalid: [], replyPath };
+  expect(assessAnswerWriter()(alone).toString()).toBe(await fastifyWrites(alone));
 });

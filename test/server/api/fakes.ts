@@ -3,7 +3,8 @@
  * held back until a test releases it, and keeps what it found in its own cache, as the real services do.
  */
 import { SendguardError } from '../../../src/core/errors';
-import type { DomainAssessment, KeyAssessment } from '../../../src/core/wire';
+import type { MailboxAccessVerdict } from '../../../src/core/vocabulary';
+import type { DomainAssessment, KeyAssessment, MailboxAccessAssessment } from '../../../src/core/wire';
 import { buildApp, type AppDeps } from '../../../src/server/app';
 import { issueApiToken } from '../../../src/server/auth/api-tokens';
 import { parseConfig } from '../../../src/server/config/load';
@@ -14,6 +15,7 @@ import type {
   KeyInspector,
   KeyService,
   LookupOptions,
+  MailboxAccessService,
   TransportService,
 } from '../../../src/server/services';
 import { openMemoryStore } from '../../../src/server/store/memory';
@@ -76,6 +78,32 @@ export class FakeTransport extends FakeService<DomainAssessment> implements Tran
       checkedAt: '2025-01-01T00:00:00.000Z',
       evidence: { mx: [{ host: `mx.${domain}`, starttls: true }] },
     }));
+  }
+}
+
+/** Mailbox access by domain (`tls-only` unless told), with the evidence a full report carries; kept once found. */
+export class FakeMailbox extends FakeService<MailboxAccessAssessment> implements MailboxAccessService {
+  constructor(private readonly verdicts: Record<string, MailboxAccessVerdict> = {}) {
+    super();
+  }
+
+  assess(domain: string, opts: LookupOptions): Promise<MailboxAccessAssessment> {
+    if (domain === 'explodes.example') return Promise.reject(new Error('probe crashed for explodes.example'));
+    const verdict = this.verdicts[domain] ?? 'tls-only';
+    return this.run(domain, opts, () => ({
+      verdict,
+      reasons: [
+        verdict === 'tls-only'
+          ? `imap.${domain}:993 requires TLS`
+          : `imap.${domain}:143 accepts a password before STARTTLS`,
+      ],
+      checkedAt: '2025-01-01T00:00:00.000Z',
+      evidence: { endpoints: [{ protocol: 'imap', host: `imap.${domain}`, port: 993 }] },
+    }));
+  }
+
+  kept(domain: string): MailboxAccessAssessment | undefined {
+    return this.cache.get(domain);
   }
 }
 
