@@ -1,0 +1,150 @@
+/**
+ * What an IMAP or POP3 probe says and reads, step by step, over a probe connection whose replies are lines
+ * (response-lines.ts). Credentials are never sent: the probe reads what the server offers and says goodbye.
+ */
+import { ProbeConnection, ProbeFailure } from '../net/probe-connection';
+import { imapPlaintextLogin, parseImapLine, type ImapResponse } from './imap-response';
+import {
+  MAX_CAPA_LINES,
+  multiLineBody,
+  parsePop3Status,
+  pop3Capabilities,
+  pop3PlaintextLogin,
+} from './pop3-response';
+
+export type AccessPhase =
+  'connect' | 'greeting' | 'capability' | 'starttls' | 'tls' | 'capability-tls' | 'quit';
+
+export type LineConnection = ProbeConnection<string, AccessPhase>;
+
+/** What the server offers before TLS, or over it. */
+export interface Offer {
+  starttls: boolean;
+  plaintextLogin: boolean;
+}
+
+export interface Dialect {
+  protocol: 'IMAP' | 'POP3';
+  /** Reads the greeting; `preauth` when the server logged the client in without asking (IMAP PREAUTH). */
+  greet(connection: LineConnection, ms: number): Promise<{ text: string; preauth: boolean }>;
+  capabilities(
+    connection: LineConnection,
+    phase: 'capability' | 'capability-tls',
+    ms: number,
+  ): Promise<Offer>;
+  /** Asks for TLS and reads the go-ahead; throws ProbeFailure('tls-failed') when refused. */
+  startTls(connection: LineConnection, ms: number): Promise<void>;
+  quit(connection: LineConnection, ms: number): Promise<void>;
+}
+
+function unexpected(protocol: string, phase: AccessPhase, text: string): ProbeFailure<AccessPhase> {
+  return new ProbeFailure('protocol-error', `${protocol}_UNEXPECTED_RESPONSE`, phase, text.slice(0, 200));
+}
+
+/** Says goodbye where the dialogue still allows it; a peer that does not answer changes nothing. */
+async function politely(connection: LineConnection, goodbye: () => Promise<unknown>): Promise<void> {
+  try {
+    await goodbye();
+  } catch (error) {
+    if (connection.aborted) throw error;
+  }
+}
+
+/** IMAP tags of one connection, `S1`, `S2`…: a response tagged otherwise answers nothing we sent. */
+function imapTags() {
+  let next = 0;
+  return () => `S${++next}`;
+}
+
+/** Sends one command and reads up to its tagged response; the untagged responses before it come along. */
+async function imapCommand(
+  connection: LineConnection,
+  phase: AccessPhase,
+  tag: string,
+  command: string,
+  ms: number,
+): Promise<{ untagged: ImapResponse[]; done: ImapResponse }> {
+  await connection.send(phase, `${tag} ${command}`);
+  const untagged: ImapResponse[] = [];
+  // Bounded by the connection's octet cap: every line costs at least its line ending.
+  for (;;) {
+    const response = parseImapLine(await connection.readReply(phase, ms));
+    if (response.tag === tag) return { untagged, done: response };
+    if (response.tag !== '*') throw unexpected('IMAP', phase, `a response tagged ${response.tag}`);
+    untagged.push(response);
+  }
+}
+
+export function imapDialect(): Dialect {
+  const tag = imapTags();
+  return {
+    protocol: 'IMAP',
+    async greet(connection, ms) {
+      const greeting = parseImapLine(await connection.readReply('greeting', ms));
+      if (greeting.tag === '*' && greeting.status === 'BYE') {
+        throw new ProbeFailure('refused', 'IMAP_REFUSED', 'greeting', greeting.text.slice(0, 200));
+      }
+      if (greeting.tag !== '*' || (greeting.status !== 'OK' && greeting.status !== 'PREAUTH')) {
+        throw unexpected('IMAP', 'greeting', `greeting "${greeting.text}"`);
+      }
+      return { text: greeting.text, preauth: greeting.status === 'PREAUTH' };
+    },
+    async capabilities(connection, phase, ms) {
+      const { untagged, done } = await imapCommand(connection, phase, tag(), 'CAPABILITY', ms);
+      if (done.status !== 'OK')
+        throw unexpected('IMAP', phase, `CAPABILITY answered ${done.status ?? ''} ${done.text}`);
+      const listed = [...untagged, done].flatMap((response) => response.capabilities ?? []);
+      return { starttls: listed.includes('STARTTLS'), plaintextLogin: imapPlaintextLogin(listed) };
+    },
+    async startTls(connection, ms) {
+      const { done } = await imapCommand(connection, 'starttls', tag(), 'STARTTLS', ms);
+      if (done.status !== 'OK') {
+        throw new ProbeFailure(
+          'tls-failed',
+          'IMAP_STARTTLS_REFUSED',
+          'starttls',
+          `${done.status} ${done.text}`,
+        );
+      }
+    },
+    quit: (connection, ms) =>
+      politely(connection, () => imapCommand(connection, 'quit', tag(), 'LOGOUT', ms)),
+  };
+}
+
+async function pop3Command(connection: LineConnection, phase: AccessPhase, command: string, ms: number) {
+  await connection.send(phase, command);
+  return parsePop3Status(await connection.readReply(phase, ms));
+}
+
+export function pop3Dialect(): Dialect {
+  return {
+    protocol: 'POP3',
+    async greet(connection, ms) {
+      const greeting = parsePop3Status(await connection.readReply('greeting', ms));
+      if (!greeting.ok)
+        throw new ProbeFailure('refused', 'POP3_REFUSED', 'greeting', greeting.text.slice(0, 200));
+      return { text: greeting.text, preauth: false };
+    },
+    async capabilities(connection, phase, ms) {
+      const status = await pop3Command(connection, phase, 'CAPA', ms);
+      // RFC 2449 §5: a server without CAPA cannot announce STLS, and USER/PASS is RFC 1939's login.
+      if (!status.ok) return { starttls: false, plaintextLogin: true };
+      const lines: string[] = [];
+      for (let line = multiLineBody(await connection.readReply(phase, ms)); line !== undefined;) {
+        if (lines.length === MAX_CAPA_LINES)
+          throw unexpected('POP3', phase, `more than ${MAX_CAPA_LINES} CAPA lines`);
+        lines.push(line);
+        line = multiLineBody(await connection.readReply(phase, ms));
+      }
+      const offered = pop3Capabilities(lines);
+      return { starttls: offered.stls, plaintextLogin: pop3PlaintextLogin(offered) };
+    },
+    async startTls(connection, ms) {
+      const status = await pop3Command(connection, 'starttls', 'STLS', ms);
+      if (!status.ok)
+        throw new ProbeFailure('tls-failed', 'POP3_STLS_REFUSED', 'starttls', `-ERR ${status.text}`);
+    },
+    quit: (connection, ms) => politely(connection, () => pop3Command(connection, 'quit', 'QUIT', ms)),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The endpoints a domain's users are told to use, as discovery finds them (SRV, autoconfig, a recognised
+ * provider): merged so that one endpoint found twice is probed once, and capped, because a hostile domain chooses
+ * how many it lists and every probe is a connection to someone's server.
+ */
+import type { AccessProtocol, AccessSecurity, FoundBy } from './report';
+
+export interface Endpoint {
+  protocol: AccessProtocol;
+  /** Lower-case A-label. */
+  host: string;
+  port: number;
+  security: AccessSecurity;
+  foundBy: FoundBy[];
+  /** The autoconfig file that tells clients to use this endpoint without TLS (socketType `plain`). */
+  plainIn?: string;
+}
+
+/** Endpoints probed per domain: a mail provider lists a handful (IMAP, POP3, submission, each on one or two ports). */
+export const MAX_ENDPOINTS = 12;
+/** Addresses probed per endpoint host: a client tries the first that answers, so two say what clients meet. */
+export const MAX_ADDRESSES_PER_HOST = 2;
+
+const SECURITY_RANK: Record<AccessSecurity, number> = { implicit: 0, starttls: 1, plain: 2 };
+
+function keyOf(endpoint: Endpoint): string {
+  return `${endpoint.protocol} ${endpoint.host} ${endpoint.port}`;
+}
+
+/**
+ * One entry per protocol, host and port, in the order first found. Where sources disagree on the security, the
+ * one asking less of the client stands (a client told `plain` uses no TLS), and every source is named.
+ */
+export function mergeEndpoints(found: readonly Endpoint[]): { endpoints: Endpoint[]; dropped: number } {
+  const merged = new Map<string, Endpoint>();
+  for (const endpoint of found) {
+    const key = keyOf(endpoint);
+    const known = merged.get(key);
+    if (!known) {
+      merged.set(key, { ...endpoint, foundBy: [...endpoint.foundBy] });
+      continue;
+    }
+    if (SECURITY_RANK[endpoint.security] > SECURITY_RANK[known.security]) known.security = endpoint.security;
+    for (const source of endpoint.foundBy) if (!known.foundBy.includes(source)) known.foundBy.push(source);
+    if (endpoint.plainIn !== undefined) known.plainIn ??= endpoint.plainIn;
+  }
+  const all = [...merged.values()];
+  return { endpoints: all.slice(0, MAX_ENDPOINTS), dropped: Math.max(0, all.length - MAX_ENDPOINTS) };
+}
+
+/** `imap.example.org:993`: how reasons name an endpoint. */
+export function endpointName(endpoint: { host: string; port: number }): string {
+  return `${endpoint.host}:${endpoint.port}`;
+}
+
+const LABEL = /^[a-z0-9-]{1,63}$/;
+
+/**
+ * Whether `host` (already lower-cased) is a host name an endpoint may have: letters, digits and hyphens in labels
+ * of 1 to 63 that neither start nor end with a hyphen, at least two labels, 253 characters at most.
+ */
+export function isHostName(host: string): boolean {
+  if (host.length > 253) return false;
+  const labels = host.split('.');
+  return (
+    labels.length >= 2 &&
+    labels.every((label) => LABEL.test(label) && !label.startsWith('-') && !label.endsWith('-'))
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * From probe results to words: each endpoint's verdict and the sentences that explain it, then the domain's. The
+ * domain takes the worst of the endpoints that answered (plaintext > tls-offered > tls-only); `unknown` when
+ * nothing is advertised or recognised, or nothing advertised answered.
+ */
+import type { MailboxAccessVerdict } from '../../core/vocabulary';
+import type { TlsFacts } from '../transport/tls-facts';
+import type { AccessProbeResult } from './access-probe';
+import { endpointName, type Endpoint } from './endpoints';
+import type { AccessProtocol } from './report';
+
+const PROTOCOL_NAMES: Record<AccessProtocol, string> = {
+  imap: 'IMAP',
+  pop3: 'POP3',
+  submission: 'submission',
+};
+const STARTTLS_NAMES: Record<AccessProtocol, string> = {
+  imap: 'STARTTLS',
+  pop3: 'STLS',
+  submission: 'STARTTLS',
+};
+
+export interface Judgement {
+  verdict: MailboxAccessVerdict;
+  reasons: string[];
+}
+
+/** `imap.example.org:143 (IMAP)`. */
+function named(endpoint: Endpoint): string {
+  return `${endpointName(endpoint)} (${PROTOCOL_NAMES[endpoint.protocol]})`;
+}
+
+/** What went wrong with a certificate, in words; undefined when nothing did. */
+function certificateProblem(tls: TlsFacts, host: string): string | undefined {
+  const certificate = tls.certificate;
+  if (!certificate) return 'presented no certificate';
+  const problems: string[] = [];
+  if (certificate.trustError === 'CERT_HAS_EXPIRED')
+    problems.push(`expired on ${certificate.notAfter.slice(0, 10)}`);
+  else if (certificate.trustError === 'CERT_NOT_YET_VALID') problems.push('is not valid yet');
+  else if (
+    certificate.trustError === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    certificate.trustError === 'SELF_SIGNED_CERT_IN_CHAIN'
+  )
+    problems.push('is self-signed');
+  else if (!certificate.trusted)
+    problems.push(`is not issued by a trusted authority (${certificate.trustError ?? 'unverified'})`);
+  if (!certificate.nameMatches) problems.push(`does not name ${host}`);
+  return problems.length > 0 ? problems.join(' and ') : undefined;
+}
+
+function certificateReason(
+  endpoint: Endpoint,
+  tls: TlsFacts | undefined,
+  verdict: MailboxAccessVerdict,
+): string[] {
+  if (!tls) return [];
+  const problem = certificateProblem(tls, endpoint.host);
+  if (!problem) return [];
+  const stance = verdict === 'tls-only' ? 'requires' : 'offers';
+  return [
+    `${endpointName(endpoint)} ${stance} TLS, but its certificate ${problem}: mail clients warn, and a user who ` +
+      'accepts the warning can be intercepted',
+  ];
+}
+
+/** Why a probe learnt nothing, or what failed after it learnt enough. */
+function failureText(probe: AccessProbeResult): string {
+  const detail = probe.error ? `: ${probe.error.message}` : '';
+  switch (probe.outcome) {
+    case 'not-allowed':
+      return `may not be probed${detail}`;
+    case 'connect-failed':
+      return `refused the connection or could not be reached${detail}`;
+    case 'timeout':
+      return `did not answer in time${detail}`;
+    case 'refused':
+      return `turned the connection away${detail}`;
+    case 'tls-failed':
+      return `failed the TLS handshake${detail}`;
+    case 'starttls-injection':
+      return `sent data after its go-ahead for TLS and before the handshake, as an attacker injecting commands would${detail}`;
+    default:
+      return `broke the protocol${detail}`;
+  }
+}
+
+/** The verdict of one endpoint at one address; `probe` is undefined when it was not probed in time. */
+export function judgeEndpoint(endpoint: Endpoint, probe: AccessProbeResult | undefined): Judgement {
+  const name = named(endpoint);
+  const at = probe ? ` at ${probe.address}` : '';
+  if (endpoint.plainIn !== undefined) {
+    // The file itself tells clients to send passwords in the clear, whatever the server would also offer.
+    return {
+      verdict: 'plaintext',
+      reasons: [
+        `${name} is given to mail clients without TLS (socketType plain) by ${endpoint.plainIn}: passwords and ` +
+          'mail of clients set up from it cross the network in the clear',
+      ],
+    };
+  }
+  if (!probe) return { verdict: 'unknown', reasons: [`${name} was not probed before the deadline`] };
+  if (endpoint.security === 'implicit') {
+    if (!probe.tls) return { verdict: 'unknown', reasons: [`${name}${at} ${failureText(probe)}`] };
+    const after =
+      probe.outcome === 'tls'
+        ? []
+        : [`${name}${at} completed the TLS handshake but then ${failureText(probe)}`];
+    return {
+      verdict: 'tls-only',
+      reasons: [...certificateReason(endpoint, probe.tls, 'tls-only'), ...after],
+    };
+  }
+  return judgeStartTls(endpoint, probe, name + at);
+}
+
+function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, name: string): Judgement {
+  const starttls = STARTTLS_NAMES[endpoint.protocol];
+  if (probe.starttls === undefined) return { verdict: 'unknown', reasons: [`${name} ${failureText(probe)}`] };
+  if (probe.preauth) {
+    return {
+      verdict: 'plaintext',
+      reasons: [
+        `${name} lets clients in without a login and without TLS (PREAUTH): mail is read in the clear`,
+      ],
+    };
+  }
+  if (!probe.starttls) {
+    return {
+      verdict: 'plaintext',
+      reasons: [`${name} offers no ${starttls}: mail clients log in and read mail there without TLS`],
+    };
+  }
+  const verdict = probe.plaintextLogin ? 'tls-offered' : 'tls-only';
+  const first =
+    verdict === 'tls-offered'
+      ? `${name} accepts a password before ${starttls}: mail clients set to '${starttls} if available' can be made ` +
+        'to log in without TLS'
+      : undefined;
+  const after = probe.outcome === 'tls' ? [] : [`${name} offers ${starttls}, but ${failureText(probe)}`];
+  return {
+    verdict,
+    reasons: [...(first ? [first] : []), ...certificateReason(endpoint, probe.tls, verdict), ...after],
+  };
+}
+
+const RANK: Record<MailboxAccessVerdict, number> = {
+  unknown: 0,
+  'tls-only': 1,
+  'tls-offered': 2,
+  plaintext: 3,
+};
+
+/** The worst verdict among those that are known; `unknown` when none is. */
+export function worstKnown(verdicts: readonly MailboxAccessVerdict[]): MailboxAccessVerdict {
+  return verdicts.reduce<MailboxAccessVerdict>(
+    (worst, verdict) => (RANK[verdict] > RANK[worst] ? verdict : worst),
+    'unknown',
+  );
+}
