@@ -16,10 +16,14 @@ export const CHECK_HELP = `Usage: sendguard check <domain|address>... [--json] [
 
 How safe forced TLS is for each recipient domain: MX hosts, STARTTLS, TLS version and certificate, DANE,
 MTA-STS and TLS-RPT, and one verdict (authenticated, encrypted, weak, partial, none, broken, no-mail, unknown).
-  --json             one JSON array, one object per domain
+Beside it, how the domain's users reach their mail (mailbox access): the IMAP, POP3 and submission endpoints
+its SRV records and autoconfig file advertise, or its recognised hosting provider, each probed for TLS and for
+a password accepted before TLS, and one verdict (tls-only, tls-offered, plaintext, unknown).
+  --json             one JSON array, one object per domain, its mailbox access as mailboxAccess
 ${NETWORK_HELP}
-  --timeout MS       the deadline of each domain's whole check (default 10000)
-Exit status: 0 when every domain was assessed, 1 when any stayed unknown or was not a domain, 2 for a usage error.`;
+  --timeout MS       the deadline of each domain's whole check, both halves at once (default 10000)
+Exit status: 0 when every domain's transport was assessed, 1 when any stayed unknown or was not a domain,
+2 for a usage error. An unknown mailbox access alone does not change it: most domains advertise none.`;
 
 export const HEADERS_HELP = `Usage: sendguard headers FILE.eml [--json]
 

@@ -22,7 +22,8 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 /** Each command with its one-line description, its --help text, and how to load it. */
 const COMMANDS: Record<string, { about: string; help: string; load: () => Command }> = {
   check: {
-    about: 'the transport security of recipient domains (MX, STARTTLS, DANE, MTA-STS)',
+    about:
+      'the transport security of recipient domains (MX, STARTTLS, DANE, MTA-STS) and their mailbox access',
     help: CHECK_HELP,
     load: () => (require('./commands/check') as typeof import('./commands/check')).checkCommand,
   },

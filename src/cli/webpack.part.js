@@ -1,6 +1,6 @@
 // The `sendguard` command bundled, so that Node reads and compiles a file or two instead of some eighty:
 // dist/cli/main.bundle.js (the dispatcher and the help texts) and dist/cli/check.bundle.js (`check` with the DNS,
-// network and transport code and packages under it), which bin/sendguard.js runs when they are at least as new as
+// network, transport and mailbox-access code and packages under it), which bin/sendguard.js runs when they are at least as new as
 // the compiled tree. Every other file of src/ stays external and is required from the compiled tree (dist/) when
 // a command needs it: the other commands, the service (fastify and its plugins, the stores with their native and
 // optional packages), the configuration with its schemas, and the files that find their data relative to their
@@ -17,7 +17,7 @@ const ENTRIES = { main: 'main.ts', check: 'commands/check.ts' };
 const BUNDLED = [
   /^cli\/(main|help|each-argument|network-options)\.ts$/,
   /^core\/(?!errors\.ts$)/,
-  /^server\/(transport|dns|net)\//,
+  /^server\/(transport|mailbox|dns|net)\//,
   // The two small memory helpers the transport service keeps its reports with.
   /^server\/store\/(bounded-cache|made-once|writes-in-order)\.ts$/,
 ];

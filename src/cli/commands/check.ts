@@ -1,6 +1,10 @@
-/** `sendguard check`: the transport verdict of recipient domains, with the evidence behind it. */
+/**
+ * `sendguard check`: the transport verdict of recipient domains, and how their users reach their mail (mailbox
+ * access), with the evidence behind each.
+ */
 import { parseArgs } from 'node:util';
 import { normalizeDomain, parseAddress } from '../../core/addresses';
+import type { MailboxAccessVerdict } from '../../core/vocabulary';
 import {
   CachingTransportService,
   MemoryStsCache,
@@ -10,9 +14,50 @@ import {
 import { lookUpEach } from '../each-argument';
 import { CHECK_HELP } from '../help';
 import { UsageError, type CliIo } from '../io';
-import { NETWORK_OPTIONS, networkSettings, timeoutOf } from '../network-options';
+import { NETWORK_OPTIONS, networkSettings, timeoutOf, type NetworkSettings } from '../network-options';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** One endpoint of a mailbox report, as `check` prints it (`EndpointReport` in src/server/mailbox/report.ts). */
+interface MailboxEndpoint {
+  protocol: string;
+  host: string;
+  port: number;
+  security: string;
+  foundBy: string[];
+  verdict: MailboxAccessVerdict;
+  reasons?: string[];
+  address?: string;
+  outcome: string;
+  tls?: {
+    version: string;
+    cipher: string;
+    certificate: { trusted: boolean; trustError?: string; nameMatches: boolean };
+  };
+  starttls?: boolean;
+  plaintextLogin?: boolean;
+}
+
+/** How a domain's users reach their mail: the mailbox module's report (`MailboxAccessReport`), as `check` reads it. */
+export interface MailboxReport {
+  domain: string;
+  verdict: MailboxAccessVerdict;
+  reasons: string[];
+  provider?: { name: string; source: string; mx: string };
+  endpoints: MailboxEndpoint[];
+}
+
+/** The mailbox access check of one domain, run beside its transport check. */
+export type MailboxCheck = (domain: string) => Promise<MailboxReport>;
+
+/** The mailbox check for these network settings and this deadline (`--timeout`, shared with the transport check). */
+export type MailboxCheckMaker = (network: NetworkSettings, deadlineMs: number) => MailboxCheck | undefined;
+
+/**
+ * THE PLACE THE MAILBOX MODULE PLUGS IN: `new CachingMailboxService({ deps: network, checkDeadlineMs })` from
+ * src/server/mailbox, its `report(domain)` as the check. Until it is, `check` reports the transport alone.
+ */
+const builtInMailboxCheck: MailboxCheckMaker = () => undefined;
 
 function domainOf(argument: string): string {
   return argument.includes('@') ? parseAddress(argument).domain : normalizeDomain(argument);
@@ -29,7 +74,8 @@ function describeAddress(a: AddressReport): string {
   return `    ${a.address.padEnd(15)} ${a.verdict.padEnd(13)} ${tls}${a.authentication ? `; authenticated by ${a.authentication === 'dane' ? 'DANE' : 'MTA-STS'}` : ''}  (${a.timings.total ?? 0} ms)`;
 }
 
-export function formatReport(report: TransportReport): string {
+/** The transport report in lines; `more` (the mailbox access) goes before its closing "checked in" line. */
+export function formatReport(report: TransportReport, more: readonly string[] = []): string {
   const lines = [`${report.domain}  ${report.verdict.toUpperCase()}  ${report.reasons[0] ?? ''}`];
   for (const reason of report.reasons.slice(1)) lines.push(`  also: ${reason}`);
   for (const mx of report.mx) {
@@ -46,12 +92,66 @@ export function formatReport(report: TransportReport): string {
   lines.push(
     `  MTA-STS: ${sts.state === 'policy' ? `${sts.policy.mode}, mx ${sts.policy.mx.join(' ')}, max_age ${sts.policy.maxAge}` : sts.state === 'failed' ? `failed: ${sts.reason}` : sts.state}`,
     `  TLS-RPT: ${report.tlsRpt.state === 'record' ? (report.tlsRpt.rua ?? []).join(', ') : report.tlsRpt.state}`,
+    ...more,
     `  checked in ${report.timings.totalMs} ms${report.implicitMx ? '; no MX record, the domain itself receives mail' : ''}`,
   );
   return lines.join('\n');
 }
 
-export async function checkCommand(args: string[], io: CliIo): Promise<number> {
+/** `TLS 1.3 …; certificate trusted, names the host`, or what the probe found instead of TLS. */
+function describeEndpointSecurity(e: MailboxEndpoint): string {
+  if (e.tls) {
+    const { certificate } = e.tls;
+    const trust = certificate.trusted
+      ? 'trusted'
+      : `not trusted${certificate.trustError ? ` (${certificate.trustError})` : ''}`;
+    const login = e.plaintextLogin ? '; password accepted before TLS' : '';
+    return `${e.tls.version} ${e.tls.cipher}; certificate ${trust}, ${certificate.nameMatches ? 'names the host' : 'does not name the host'}${login}`;
+  }
+  if (e.outcome === 'not-probed') return 'not probed';
+  if (e.outcome === 'no-starttls') return 'no STARTTLS';
+  return e.outcome;
+}
+
+/** The mailbox access line, then one line per endpoint users are told to use. */
+export function formatMailboxAccess(report: Omit<MailboxReport, 'domain'>): string[] {
+  const lines = [`  Mailbox access: ${report.verdict.toUpperCase()}  ${report.reasons[0] ?? ''}`.trimEnd()];
+  for (const reason of report.reasons.slice(1)) lines.push(`    also: ${reason}`);
+  if (report.provider) lines.push(`    provider ${report.provider.name} (${report.provider.source})`);
+  for (const e of report.endpoints) {
+    const where = `${e.protocol} ${e.host}:${e.port} ${e.security}`;
+    lines.push(
+      `    ${where.padEnd(40)} ${e.verdict.padEnd(11)} ${describeEndpointSecurity(e)}${e.address ? ` at ${e.address}` : ''}  (found by ${e.foundBy.join(', ')})`,
+    );
+  }
+  return lines;
+}
+
+/** A domain's transport report, with its mailbox report where `check` has the mailbox check. */
+type DomainReport = TransportReport & { mailboxAccess?: Omit<MailboxReport, 'domain'> };
+
+function formatDomain(report: DomainReport): string {
+  const { mailboxAccess } = report;
+  return formatReport(report, mailboxAccess ? formatMailboxAccess(mailboxAccess) : []);
+}
+
+/** The transport report of `domain`, and its mailbox report beside it, both under the same deadline. */
+async function checkDomain(
+  domain: string,
+  transport: CachingTransportService,
+  mailbox: MailboxCheck | undefined,
+): Promise<DomainReport> {
+  const [report, access] = await Promise.all([transport.report(domain), mailbox?.(domain)]);
+  if (!access) return report;
+  const { domain: _same, ...mailboxAccess } = access;
+  return { ...report, mailboxAccess };
+}
+
+export async function checkCommand(
+  args: string[],
+  io: CliIo,
+  makeMailboxCheck: MailboxCheckMaker = builtInMailboxCheck,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -68,14 +168,16 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     deps: { ...network, stsCache: new MemoryStsCache() },
     checkDeadlineMs: deadlineMs,
   });
+  const mailbox = makeMailboxCheck(network, deadlineMs);
+  // The exit status stays the transport's: most domains advertise no mailbox endpoints, which is no failure.
   const { answers: reports, exitCode } = await lookUpEach(
     'check',
     positionals,
-    (argument) => service.report(domainOf(argument)),
+    (argument) => checkDomain(domainOf(argument), service, mailbox),
     io,
   );
   io.out(
-    values.json ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(formatReport).join('\n\n')}\n`,
+    values.json ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(formatDomain).join('\n\n')}\n`,
   );
   return exitCode;
 }

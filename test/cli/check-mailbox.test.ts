@@ -1,0 +1,165 @@
+/**
+ * `sendguard check` runs each domain's mailbox access check beside its transport check, under the same --timeout,
+ * and prints it: a "Mailbox access" line and one line per endpoint, or `mailboxAccess` (the report without its
+ * domain) with --json. The transport half runs against the test bed; the mailbox half is a fake here.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  checkCommand,
+  formatMailboxAccess,
+  type MailboxCheckMaker,
+  type MailboxReport,
+} from '../../src/cli/commands/check';
+import type { NetworkSettings } from '../../src/cli/network-options';
+import { testbed, type Testbed } from '../helpers/testbed';
+
+let bed: Testbed;
+let network: string[];
+
+beforeAll(() => {
+  bed = testbed();
+  network = ['--dns', bed.dns, '--ca-file', bed.caFile, '--allow-private', '--timeout', '4000'];
+});
+
+const reportOf = (domain: string): MailboxReport => ({
+  domain,
+  verdict: 'tls-offered',
+  reasons: [`imap.${domain}:143 accepts a password before STARTTLS`, `pop.${domain}:995 requires TLS`],
+  endpoints: [
+    {
+      protocol: 'imap',
+      host: `imap.${domain}`,
+      port: 143,
+      security: 'starttls',
+      foundBy: ['srv', 'autoconfig'],
+      verdict: 'tls-offered',
+      address: '192.0.2.1',
+      outcome: 'tls',
+      tls: {
+        version: 'TLSv1.3',
+        cipher: 'TLS_AES_256_GCM_SHA384',
+        certificate: { trusted: true, nameMatches: true },
+      },
+      starttls: true,
+      plaintextLogin: true,
+    },
+    {
+      protocol: 'pop3',
+      host: `pop.${domain}`,
+      port: 995,
+      security: 'implicit',
+      foundBy: ['srv'],
+      verdict: 'tls-only',
+      outcome: 'timeout',
+    },
+  ],
+});
+
+/** A fake mailbox check that records what it was made with and asked. */
+function fakeMaker() {
+  const made: { network: NetworkSettings; deadlineMs: number }[] = [];
+  const asked: string[] = [];
+  const maker: MailboxCheckMaker = (network, deadlineMs) => {
+    made.push({ network, deadlineMs });
+    return async (domain) => {
+      asked.push(domain);
+      return reportOf(domain);
+    };
+  };
+  return { maker, made, asked };
+}
+
+async function runCheck(args: string[], maker: MailboxCheckMaker) {
+  let stdout = '';
+  let stderr = '';
+  const code = await checkCommand(
+    args,
+    {
+      out: (text) => void (stdout += text),
+      err: (text) => void (stderr += text),
+      readFile: (path) => readFile(path, 'utf8'),
+      env: {},
+      outBytes: () => undefined,
+      outIsTerminal: false,
+    },
+    maker,
+  );
+  return { code, stdout, stderr };
+}
+
+test('the text report gains the mailbox access line and one line per endpoint, before "checked in"', async () => {
+  const fake = fakeMaker();
+  const { code, stdout } = await runCheck(['no-starttls.sendguard.test', ...network], fake.maker);
+  expect(code).toBe(0);
+  const lines = stdout.trimEnd().split('\n');
+  const at = lines.indexOf(
+    '  Mailbox access: TLS-OFFERED  imap.no-starttls.sendguard.test:143 accepts a password before STARTTLS',
+  );
+  expect(at).toBeGreaterThan(0);
+  expect(lines.slice(at + 1)).toEqual([
+    '    also: pop.no-starttls.sendguard.test:995 requires TLS',
+    expect.stringMatching(
+      /^ {4}imap imap\.no-starttls\.sendguard\.test:143 starttls +tls-offered +TLSv1\.3 TLS_AES_256_GCM_SHA384; certificate trusted, names the host; password accepted before TLS at 192\.0\.2\.1 {2}\(found by srv, autoconfig\)$/,
+    ),
+    expect.stringMatching(
+      /^ {4}pop3 pop\.no-starttls\.sendguard\.test:995 implicit +tls-only +timeout {2}\(found by srv\)$/,
+    ),
+    expect.stringMatching(/^ {2}checked in \d+ ms/),
+  ]);
+});
+
+test('--json adds mailboxAccess, the report without its domain; each argument checked, under the --timeout deadline', async () => {
+  const fake = fakeMaker();
+  const { stdout } = await runCheck(
+    [
+      'no-starttls.sendguard.test',
+      'Bob@No-StartTLS.sendguard.test',
+      'tls-valid.sendguard.test',
+      ...network,
+      '--json',
+    ],
+    fake.maker,
+  );
+  const reports = JSON.parse(stdout);
+  const { domain: _domain, ...withoutDomain } = reportOf('tls-valid.sendguard.test');
+  expect(reports[2].mailboxAccess).toEqual(withoutDomain);
+  expect(reports[2].verdict).toBe('encrypted');
+  expect(fake.asked).toEqual([
+    'no-starttls.sendguard.test',
+    'no-starttls.sendguard.test',
+    'tls-valid.sendguard.test',
+  ]);
+  expect(fake.made).toHaveLength(1);
+  expect(fake.made[0]).toMatchObject({ deadlineMs: 4000, network: { allowPrivateAddresses: true } });
+});
+
+test('a recognised provider names itself and the source its verdict rests on', () => {
+  expect(
+    formatMailboxAccess({
+      verdict: 'tls-only',
+      reasons: ['recognised as Google Workspace from its MX aspmx.l.google.com'],
+      provider: {
+        name: 'Google Workspace',
+        source: 'https://support.google.com/a/answer/9003945',
+        mx: 'aspmx.l.google.com',
+      },
+      endpoints: [
+        {
+          protocol: 'imap',
+          host: 'imap.gmail.com',
+          port: 993,
+          security: 'implicit',
+          foundBy: ['provider'],
+          verdict: 'tls-only',
+          outcome: 'not-probed',
+        },
+      ],
+    }),
+  ).toEqual([
+    '  Mailbox access: TLS-ONLY  recognised as Google Workspace from its MX aspmx.l.google.com',
+    '    provider Google Workspace (https://support.google.com/a/answer/9003945)',
+    expect.stringMatching(
+      /^ {4}imap imap\.gmail\.com:993 implicit +tls-only +not probed {2}\(found by provider\)$/,
+    ),
+  ]);
+});
