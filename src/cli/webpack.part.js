@@ -1,12 +1,13 @@
 // The `sendguard` command bundled, so that Node reads and compiles a file or two instead of some eighty:
 // dist/cli/main.bundle.js (the dispatcher and the help texts) and dist/cli/check.bundle.js (`check` with the DNS,
-// network, transport and mailbox-access code and packages under it), which bin/sendguard.js runs when they are at least as new as
-// the compiled tree. Every other file of src/ stays external and is required from the compiled tree (dist/) when
-// a command needs it: the other commands, the service (fastify and its plugins, the stores with their native and
-// optional packages), the configuration with its schemas, and the files that find their data relative to their
-// own location (__dirname). The error classes the dispatcher recognises (core/errors.ts, cli/io.ts) are external
-// too, so that there is one of each whichever side throws. `webpack --config-name cli` builds just these;
-// `--env cliOut=DIR` writes them to DIR instead (the tests build there, not into the shared dist/cli).
+// network, transport and mailbox-access code and packages under it), which bin/sendguard.js runs when they are at
+// least as new as the compiled tree. Every other file of src/ stays external and is required from the compiled
+// tree (dist/) when a command needs it: the other commands, the service (fastify and its plugins, the stores with
+// their native and optional packages), the configuration with its schemas, and the files that find their data
+// relative to their own location (__dirname). The error classes the dispatcher recognises (core/errors.ts,
+// cli/io.ts) are external too, so that there is one of each whichever side throws. `webpack --config-name cli`
+// builds just these; `--env cliOut=DIR` writes them to DIR instead (the tests build there, not into the shared
+// dist/cli).
 const { join, relative, resolve, sep } = require('node:path');
 const { Compilation, sources, WebpackError } = require('webpack');
 
