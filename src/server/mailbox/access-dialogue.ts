@@ -11,6 +11,7 @@ import {
   pop3Capabilities,
   pop3PlaintextLogin,
 } from './pop3-response';
+import { ResponseError } from './response-lines';
 
 export type AccessPhase =
   'connect' | 'greeting' | 'capability' | 'starttls' | 'tls' | 'capability-tls' | 'quit';
@@ -41,6 +42,22 @@ function unexpected(protocol: string, phase: AccessPhase, text: string): ProbeFa
   return new ProbeFailure('protocol-error', `${protocol}_UNEXPECTED_RESPONSE`, phase, text.slice(0, 200));
 }
 
+/** Reads one line and what it means; a line the protocol does not allow ends the dialogue as a protocol error. */
+async function readParsed<T>(
+  connection: LineConnection,
+  phase: AccessPhase,
+  ms: number,
+  parse: (line: string) => T,
+): Promise<T> {
+  const line = await connection.readReply(phase, ms);
+  try {
+    return parse(line);
+  } catch (error) {
+    if (!(error instanceof ResponseError)) throw error;
+    throw new ProbeFailure('protocol-error', error.code, phase, error.message, { cause: error });
+  }
+}
+
 /** Says goodbye where the dialogue still allows it; a peer that does not answer changes nothing. */
 async function politely(connection: LineConnection, goodbye: () => Promise<unknown>): Promise<void> {
   try {
@@ -68,7 +85,7 @@ async function imapCommand(
   const untagged: ImapResponse[] = [];
   // Bounded by the connection's octet cap: every line costs at least its line ending.
   for (;;) {
-    const response = parseImapLine(await connection.readReply(phase, ms));
+    const response = await readParsed(connection, phase, ms, parseImapLine);
     if (response.tag === tag) return { untagged, done: response };
     if (response.tag !== '*') throw unexpected('IMAP', phase, `a response tagged ${response.tag}`);
     untagged.push(response);
@@ -80,7 +97,7 @@ export function imapDialect(): Dialect {
   return {
     protocol: 'IMAP',
     async greet(connection, ms) {
-      const greeting = parseImapLine(await connection.readReply('greeting', ms));
+      const greeting = await readParsed(connection, 'greeting', ms, parseImapLine);
       if (greeting.tag === '*' && greeting.status === 'BYE') {
         throw new ProbeFailure('refused', 'IMAP_REFUSED', 'greeting', greeting.text.slice(0, 200));
       }
@@ -114,14 +131,14 @@ export function imapDialect(): Dialect {
 
 async function pop3Command(connection: LineConnection, phase: AccessPhase, command: string, ms: number) {
   await connection.send(phase, command);
-  return parsePop3Status(await connection.readReply(phase, ms));
+  return readParsed(connection, phase, ms, parsePop3Status);
 }
 
 export function pop3Dialect(): Dialect {
   return {
     protocol: 'POP3',
     async greet(connection, ms) {
-      const greeting = parsePop3Status(await connection.readReply('greeting', ms));
+      const greeting = await readParsed(connection, 'greeting', ms, parsePop3Status);
       if (!greeting.ok)
         throw new ProbeFailure('refused', 'POP3_REFUSED', 'greeting', greeting.text.slice(0, 200));
       return { text: greeting.text, preauth: false };
