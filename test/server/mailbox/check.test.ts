@@ -1,0 +1,242 @@
+/**
+ * checkMailboxAccess over a declarative zone, a fake HTTPS fetch and a fake probe: discovery, the domain verdict
+ * rules of the contract, recognised providers, the deadline, and the caching service.
+ */
+import type { AccessProbeResult, AccessTarget } from '../../../src/server/mailbox/access-probe';
+import { checkMailboxAccess, type MailboxCheckDeps } from '../../../src/server/mailbox/check';
+import { CachingMailboxService } from '../../../src/server/mailbox/service';
+import type { HttpsGet } from '../../../src/server/net/https-get';
+import { HttpsGetError } from '../../../src/server/net/https-get';
+import { fakeDns, type FakeZone } from '../../helpers/fake-dns';
+
+const D = 'example.org';
+const srv = (target: string, port: number) => ({ priority: 0, weight: 0, port, target });
+const A = { A: ['192.0.2.10'] };
+
+/** Answers per `host:port` as the probe would; unlisted endpoints time out. */
+function fakeProbe(answers: Record<string, Partial<AccessProbeResult>>) {
+  const probed: string[] = [];
+  const probe = async (target: AccessTarget): Promise<AccessProbeResult> => {
+    probed.push(`${target.protocol} ${target.host}:${target.port} ${target.security}`);
+    const answer = answers[`${target.host}:${target.port}`];
+    return { address: target.address, outcome: 'timeout', timings: {}, ...answer };
+  };
+  return { probe, probed };
+}
+
+const noFiles: HttpsGet = async () => {
+  throw new HttpsGetError('HTTP_NAME_NOT_FOUND', 'no address');
+};
+
+function deps(
+  zone: FakeZone,
+  probe: MailboxCheckDeps['probe'],
+  httpsGet: HttpsGet = noFiles,
+): MailboxCheckDeps {
+  return {
+    dns: fakeDns(zone).client,
+    allowPrivateAddresses: true,
+    schedule: (task) => task(),
+    probe,
+    httpsGet,
+  };
+}
+
+const TLS = { version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', legacyOnly: false };
+const tlsOnly = { outcome: 'tls' as const, starttls: true, plaintextLogin: false, tls: TLS };
+const implicitOk = { outcome: 'tls' as const, tls: TLS };
+
+describe('checkMailboxAccess', () => {
+  test('RFC 6186: every SRV endpoint requiring TLS makes the domain tls-only', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      [`_imap._tcp.${D}`]: { SRV: [srv('imap.example.org', 143)] },
+      [`_submission._tcp.${D}`]: { SRV: [srv('smtp.example.org', 587)] },
+      [`_pop3._tcp.${D}`]: { SRV: [srv('', 0)] },
+      'imap.example.org': A,
+      'smtp.example.org': A,
+    };
+    const { probe, probed } = fakeProbe({
+      'imap.example.org:993': implicitOk,
+      'imap.example.org:143': tlsOnly,
+      'smtp.example.org:587': tlsOnly,
+    });
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
+    expect(probed.sort()).toEqual([
+      'imap imap.example.org:143 starttls',
+      'imap imap.example.org:993 implicit',
+      'submission smtp.example.org:587 starttls',
+    ]);
+    expect(report).toMatchObject({ verdict: 'tls-only', incomplete: false, srv: { state: 'records' } });
+    expect(report.reasons[0]).toBe(
+      `every endpoint ${D} advertises that answered requires TLS before login: imap.example.org:993, imap.example.org:143, smtp.example.org:587`,
+    );
+    expect(report.ttlSeconds).toBe(300);
+  });
+
+  test('the worst endpoint that answered decides; one that did not answer is a reason, not the verdict', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      [`_imap._tcp.${D}`]: { SRV: [srv('imap.example.org', 143)] },
+      [`_pop3._tcp.${D}`]: { SRV: [srv('pop.example.org', 110)] },
+      'imap.example.org': A,
+      'pop.example.org': A,
+    };
+    const { probe } = fakeProbe({
+      'imap.example.org:993': implicitOk,
+      'imap.example.org:143': { ...tlsOnly, plaintextLogin: true },
+    });
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
+    expect(report.verdict).toBe('tls-offered');
+    expect(report.reasons[0]).toContain(
+      'imap.example.org:143 (IMAP) at 192.0.2.10 accepts a password before STARTTLS',
+    );
+    expect(report.reasons).toContainEqual(
+      expect.stringContaining('pop.example.org:110 (POP3) at 192.0.2.10 did not answer in time'),
+    );
+  });
+
+  test("an autoconfig file's plain entry makes the domain plaintext, whatever its server offers", async () => {
+    const xml =
+      '<clientConfig version="1.1"><emailProvider id="example.org">' +
+      '<incomingServer type="pop3"><hostname>pop.%EMAILDOMAIN%</hostname><port>110</port><socketType>plain</socketType></incomingServer>' +
+      '</emailProvider></clientConfig>';
+    const httpsGet: HttpsGet = async (url) => {
+      if (url.startsWith(`https://${D}/.well-known/`))
+        return { status: 200, headers: {}, body: Buffer.from(xml), address: '192.0.2.1' };
+      return { status: 404, headers: {}, body: Buffer.alloc(0), address: '192.0.2.1' };
+    };
+    const { probe } = fakeProbe({ 'pop.example.org:110': tlsOnly });
+    const report = await checkMailboxAccess(D, deps({ 'pop.example.org': A }, probe, httpsGet), {
+      deadlineMs: 2000,
+    });
+    expect(report.verdict).toBe('plaintext');
+    expect(report.reasons[0]).toBe(
+      `pop.example.org:110 (POP3) is given to mail clients without TLS (socketType plain) by https://${D}/.well-known/autoconfig/mail/config-v1.1.xml: passwords and mail of clients set up from it cross the network in the clear`,
+    );
+    expect(report.autoconfig.map((file) => file.state)).toEqual(['none', 'found']);
+  });
+
+  test('nothing advertised and no recognised provider is unknown, and says so', async () => {
+    const { probe, probed } = fakeProbe({});
+    const report = await checkMailboxAccess(
+      D,
+      deps({ [D]: { MX: [{ preference: 10, exchange: 'mx.example.org' }] } }, probe),
+      {
+        deadlineMs: 2000,
+      },
+    );
+    expect(report).toMatchObject({
+      verdict: 'unknown',
+      srv: { state: 'none' },
+      endpoints: [],
+      ttlSeconds: 30,
+    });
+    expect(report.reasons[0]).toContain('advertises no IMAP, POP3 or submission server');
+    expect(probed).toEqual([]);
+  });
+
+  test('every SRV record saying "." is unknown', async () => {
+    const zone: FakeZone = Object.fromEntries(
+      ['_imaps', '_imap', '_pop3s', '_pop3', '_submissions', '_submission'].map((label) => [
+        `${label}._tcp.${D}`,
+        { SRV: [srv('', 0)] },
+      ]),
+    );
+    const report = await checkMailboxAccess(D, deps(zone, fakeProbe({}).probe), { deadlineMs: 2000 });
+    expect(report.verdict).toBe('unknown');
+    expect(report.reasons[0]).toContain('says the service is not offered (".")');
+  });
+
+  test('a recognised provider is not probed; the reason names the MX and the documentation', async () => {
+    const { probe, probed } = fakeProbe({});
+    const zone = { [D]: { MX: [{ preference: 1, exchange: 'aspmx.l.google.com' }] } };
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
+    expect(probed).toEqual([]);
+    expect(report).toMatchObject({
+      verdict: 'tls-only',
+      provider: { name: 'Google Workspace / Gmail', mx: 'aspmx.l.google.com' },
+    });
+    expect(report.reasons[0]).toMatch(
+      /^recognised as Google Workspace \/ Gmail from its MX aspmx\.l\.google\.com: .* accept logins only over TLS \(https:\/\/support\.google\.com\//,
+    );
+    expect(report.endpoints.every((endpoint) => endpoint.outcome === 'not-probed')).toBe(true);
+  });
+
+  test('DNS and autoconfig failures are reasons, never a crash', async () => {
+    const zone: FakeZone = { [`_imaps._tcp.${D}`]: { SRV: 'servfail' }, [D]: { MX: 'timeout' } };
+    const broken: HttpsGet = async () => {
+      throw new HttpsGetError('HTTP_TLS_FAILED', '192.0.2.1: TLS failed: CERT_HAS_EXPIRED');
+    };
+    const report = await checkMailboxAccess(D, deps(zone, fakeProbe({}).probe, broken), { deadlineMs: 2000 });
+    expect(report).toMatchObject({ verdict: 'unknown', srv: { state: 'failed' } });
+    expect(report.reasons).toContainEqual(expect.stringContaining('SERVFAIL'));
+    expect(report.reasons).toContainEqual(expect.stringContaining('CERT_HAS_EXPIRED'));
+    expect(report.reasons).toContainEqual(expect.stringContaining('the MX lookup failed'));
+  });
+
+  test('the deadline leaves the verdict unknown with the evidence gathered so far', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      [`_pop3s._tcp.${D}`]: { SRV: [srv('pop.example.org', 995)] },
+      'imap.example.org': A,
+      'pop.example.org': A,
+    };
+    const probe = async (
+      target: AccessTarget,
+      options: { signal?: AbortSignal },
+    ): Promise<AccessProbeResult> => {
+      if (target.host === 'imap.example.org') return { address: target.address, ...implicitOk, timings: {} };
+      return new Promise((_resolve, reject) =>
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+      );
+    };
+    const started = performance.now();
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 300 });
+    expect(performance.now() - started).toBeLessThan(800);
+    expect(report).toMatchObject({ verdict: 'unknown', incomplete: true });
+    expect(report.reasons[0]).toContain(
+      'did not finish within 300 ms: the probe of pop.example.org:995 (192.0.2.10)',
+    );
+    expect(report.endpoints.find((endpoint) => endpoint.port === 993)).toMatchObject({ verdict: 'tls-only' });
+  });
+});
+
+describe('CachingMailboxService', () => {
+  test('one check in flight per domain, the report kept for its TTL and answered from memory', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      'imap.example.org': A,
+    };
+    const { probe, probed } = fakeProbe({ 'imap.example.org:993': implicitOk });
+    const { schedule: _schedule, ...rest } = deps(zone, probe);
+    const service = new CachingMailboxService({ deps: rest, checkDeadlineMs: 2000 });
+    const signal = new AbortController().signal;
+    const [first, second] = await Promise.all([service.assess(D, { signal }), service.assess(D, { signal })]);
+    expect(first).toBe(second);
+    expect(first).toMatchObject({ verdict: 'tls-only', evidence: { srv: { state: 'records' } } });
+    expect(service.kept(D)).toBe(first);
+    expect(probed).toHaveLength(1);
+    expect(service.stats.checks).toBe(1);
+  });
+
+  test('a caller that gives up gets unknown; the check runs on for the cache', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      'imap.example.org': A,
+    };
+    const probe = async (target: AccessTarget): Promise<AccessProbeResult> => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { address: target.address, ...implicitOk, timings: {} };
+    };
+    const { schedule: _schedule, ...rest } = deps(zone, probe);
+    const service = new CachingMailboxService({ deps: rest, checkDeadlineMs: 2000 });
+    const assessment = await service.assess(D, { signal: AbortSignal.timeout(10) });
+    expect(assessment).toEqual({
+      verdict: 'unknown',
+      reasons: [`the mailbox-access check of ${D} was cancelled before it finished`],
+    });
+    expect((await service.report(D)).verdict).toBe('tls-only');
+    expect(service.stats.checks).toBe(1);
+  });
+});
