@@ -3,7 +3,8 @@
 # on Debian (CI, a fresh machine); otherwise fails at once, naming what is missing and how to get it.
 set -euo pipefail
 
-PACKAGES=(postfix unbound nsd ldnsutils bind9-dnsutils gnupg sq chromium openssl iproute2 thunderbird xvfb libxml2-utils postgresql haproxy systemd)
+PACKAGES=(postfix unbound nsd ldnsutils bind9-dnsutils gnupg sq chromium openssl iproute2 thunderbird xvfb libxml2-utils postgresql haproxy systemd
+  dovecot-imapd dovecot-pop3d dovecot-submissiond)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -20,6 +21,11 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The package enables its service for the next boot; a system Dovecot on 0.0.0.0:143 would take every
+  # 127.x.y.z:143 the test bed's instances need.
+  if [[ " ${missing[*]} " == *" dovecot-"* ]] && command -v systemctl >/dev/null; then
+    systemctl disable dovecot.service dovecot.socket >/dev/null 2>&1 || true
+  fi
   exit 0
 fi
 

@@ -90,6 +90,7 @@ describe('up.sh', () => {
         'dns/unbound.pid',
         'postfix-queue/pid/master.pid',
         'node/https-hosts.pid',
+        'dovecot/tls-only/master.pid',
       ])
         expect([pidFile, existsSync(join(run, pidFile))]).toEqual([pidFile, false]);
     },

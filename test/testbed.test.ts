@@ -3,11 +3,14 @@
 // says it is, so that a failing transport test points at the prober and not at the bed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+
+import { MAILBOX_ACCESS_VERDICTS } from '../src/core/vocabulary';
 
 const HERE = path.join(__dirname, 'testbed');
 const RUN = process.env.SENDGUARD_TESTBED_RUN ?? path.join(HERE, 'run');
@@ -23,6 +26,11 @@ interface Bed {
   dnsStall: string;
   smtp: Record<string, string>;
   mailDir: string;
+  /** Dovecot instance → listener (imap, imaps, pop3, pop3s, submission, submissions) → address:port. */
+  mailbox: Record<string, Record<string, string>>;
+  mailboxRefused: string;
+  mailboxLogin: { user: string; password: string };
+  mailboxCasesFile: string;
 }
 interface Case {
   domain: string;
@@ -411,17 +419,17 @@ interface Fetched {
   body?: string;
   error?: string;
 }
-async function fetchPolicy(domain: string): Promise<Fetched> {
+/** GET https://HOST/PATH, HOST's address from the bed's resolver, trusting the test CA. */
+async function fetchHttps(host: string, urlPath: string): Promise<Fetched> {
   const resolver = new Resolver();
   resolver.setServers([bed.dns]);
-  const host = `mta-sts.${domain}`;
   const [address] = await resolver.resolve4(host);
   return new Promise((resolve) => {
     const req = https.get(
       {
         host: address,
         port: 443,
-        path: '/.well-known/mta-sts.txt',
+        path: urlPath,
         servername: host,
         headers: { host },
         ca,
@@ -444,6 +452,8 @@ async function fetchPolicy(domain: string): Promise<Fetched> {
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
   });
 }
+const fetchPolicy = (domain: string): Promise<Fetched> =>
+  fetchHttps(`mta-sts.${domain}`, '/.well-known/mta-sts.txt');
 
 describe('MTA-STS policy hosts', () => {
   const ok = (mode: string, mx: string) => async (domain: string) => {
@@ -630,5 +640,451 @@ describe('edge-state and hostile cases, as the bed serves them', () => {
     const lines = (long.body ?? '').split('\r\n').filter((l) => l.length >= 1000);
     expect(lines).toHaveLength(60);
     expect(lines.every((l) => !l.includes(':'))).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mailbox access: the Dovecot instances, their SRV records and the autoconfig files
+
+interface MailboxCase {
+  domain: string;
+  verdict: string;
+  note: string;
+}
+const MAILBOX_DOMAINS = [
+  'mbx-tls-only',
+  'mbx-tls-offered',
+  'mbx-plaintext',
+  'mbx-expired',
+  'mbx-autoconfig',
+  'mbx-wellknown',
+  'mbx-mixed',
+  'mbx-none',
+  'mbx-srv-dot',
+  'mbx-unreachable',
+  'mbx-google',
+].map((d) => `${d}.${Z}`);
+const SRV_SERVICES = ['imaps', 'imap', 'pop3s', 'pop3', 'submissions', 'submission'];
+
+type MailProtocol = 'imap' | 'pop3' | 'submission';
+/** How each protocol greets, lists its capabilities and starts TLS, and where each reply ends. */
+const DIALOGUES: Record<
+  MailProtocol,
+  { greeting: RegExp; capabilities: [string, RegExp]; starttls: [string, RegExp] }
+> = {
+  // Right after a start Dovecot may first say "* OK Waiting for authentication process to respond.."; the real
+  // greeting follows.
+  imap: {
+    greeting: /^\* OK \[CAPABILITY [^\n]*\n/m,
+    capabilities: ['c CAPABILITY', /^c (OK|NO|BAD)[^\n]*\n/m],
+    starttls: ['s STARTTLS', /^s (OK|NO|BAD)[^\n]*\n/m],
+  },
+  pop3: {
+    greeting: /^\+OK[^\n]*\n/m,
+    capabilities: ['CAPA', /^(\.|-ERR[^\n]*)\r\n/m],
+    starttls: ['STLS', /^(\+OK|-ERR)[^\n]*\n/m],
+  },
+  submission: {
+    greeting: /^220 [^\n]*\n/m,
+    capabilities: ['EHLO probe.sendguard.test', /^\d{3} [^\n]*\n/m],
+    starttls: ['STARTTLS', /^\d{3} [^\n]*\n/m],
+  },
+};
+const STARTTLS_ACCEPTED = /^(s OK|\+OK|220 )/;
+
+/** The capability words (IMAP) or lines (POP3 CAPA, EHLO keywords) of a reply. */
+function capabilityList(protocol: MailProtocol, reply: string): string[] {
+  const lines = reply.split('\r\n').filter(Boolean);
+  if (protocol === 'imap')
+    return (lines.find((l) => l.startsWith('* CAPABILITY ')) ?? '').split(' ').slice(2);
+  if (protocol === 'pop3') return lines.slice(1, -1);
+  return lines.slice(1).map((l) => l.slice(4)); // the first 250 line names the host
+}
+
+/** One conversation with a mail server: a line out, a reply in (complete when its `end` matches). */
+class MailSession {
+  private data = '';
+  private wake: (() => void) | undefined;
+
+  private constructor(private socket: net.Socket) {
+    this.listen(socket);
+  }
+
+  static async open(hostPort: string, implicitTlsName?: string): Promise<MailSession> {
+    const options = { host: ip(hostPort), port: Number(hostPort.split(':')[1]) };
+    const socket = implicitTlsName
+      ? tls.connect({ ...options, servername: implicitTlsName, ca, rejectUnauthorized: false })
+      : net.connect(options);
+    await once(socket, implicitTlsName ? 'secureConnect' : 'connect');
+    return new MailSession(socket);
+  }
+
+  private listen(socket: net.Socket): void {
+    socket.on('data', (chunk: Buffer) => {
+      this.data += chunk.toString('latin1');
+      this.wake?.();
+    });
+    socket.on('error', () => {});
+  }
+
+  read(end: RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        reject(new Error(`no complete reply in 5 s; got ${JSON.stringify(this.data)}`));
+      }, 5000);
+      this.wake = () => {
+        const m = end.exec(this.data);
+        if (!m) return;
+        clearTimeout(timer);
+        this.wake = undefined;
+        const reply = this.data.slice(0, m.index + m[0].length);
+        this.data = this.data.slice(reply.length);
+        resolve(reply);
+      };
+      this.wake();
+    });
+  }
+
+  ask(line: string, end: RegExp): Promise<string> {
+    this.socket.write(`${line}\r\n`);
+    return this.read(end);
+  }
+
+  async starttls(servername: string): Promise<void> {
+    this.socket.removeAllListeners('data');
+    const secure = tls.connect({ socket: this.socket, servername, ca, rejectUnauthorized: false });
+    await once(secure, 'secureConnect');
+    this.socket = secure;
+    this.listen(secure);
+  }
+
+  /** The certificate as a client checks it: chain to the test CA, and the name. */
+  certificate(servername: string): { authorizationError?: string; identityError?: string; validTo: string } {
+    const secure = this.socket as tls.TLSSocket;
+    const cert = secure.getPeerCertificate();
+    return {
+      authorizationError: secure.authorizationError ? String(secure.authorizationError) : undefined,
+      identityError: tls.checkServerIdentity(servername, cert)?.message,
+      validTo: cert.valid_to,
+    };
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+interface MailboxProbe {
+  greeting: string;
+  /** Capabilities before TLS (absent on implicit TLS). */
+  plain?: string[];
+  starttlsReply?: string;
+  /** Capabilities over TLS (after STARTTLS, or on implicit TLS). */
+  overTls?: string[];
+  certificate?: ReturnType<MailSession['certificate']>;
+}
+
+/** Greeting and capabilities, then — on implicit TLS, or when STARTTLS is accepted — the same over TLS. */
+async function probeMailbox(
+  protocol: MailProtocol,
+  hostPort: string | undefined,
+  servername: string,
+  implicitTls = false,
+): Promise<MailboxProbe> {
+  if (!hostPort) throw new Error(`bed.json names no ${protocol} listener for ${servername}`);
+  const d = DIALOGUES[protocol];
+  const session = await MailSession.open(hostPort, implicitTls ? servername : undefined);
+  try {
+    const greeting = await session.read(d.greeting);
+    const capabilities = async () => capabilityList(protocol, await session.ask(...d.capabilities));
+    if (implicitTls) {
+      return { greeting, overTls: await capabilities(), certificate: session.certificate(servername) };
+    }
+    const plain = await capabilities();
+    const starttlsReply = await session.ask(...d.starttls);
+    if (!STARTTLS_ACCEPTED.test(starttlsReply)) return { greeting, plain, starttlsReply };
+    await session.starttls(servername);
+    const overTls = await capabilities();
+    return { greeting, plain, starttlsReply, overTls, certificate: session.certificate(servername) };
+  } finally {
+    session.close();
+  }
+}
+
+const VALID_CERTIFICATE = { authorizationError: undefined, identityError: undefined };
+const refused = (hostPort: string): Promise<string> =>
+  new Promise((resolve) => {
+    const socket = net.connect({ host: ip(hostPort), port: Number(hostPort.split(':')[1]) });
+    socket.setTimeout(2000, () => socket.destroy(new Error('ETIMEDOUT')));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+const mailbox = (instance: string, listener: string): string | undefined => bed.mailbox[instance]?.[listener];
+
+describe('mailbox-cases.json', () => {
+  test('one entry per mailbox domain of the bed, every verdict a vocabulary word, each word used', () => {
+    const mailboxCases: MailboxCase[] = JSON.parse(fs.readFileSync(bed.mailboxCasesFile, 'utf8'));
+    expect(mailboxCases.map((c) => c.domain).sort()).toEqual([...MAILBOX_DOMAINS].sort());
+    for (const c of mailboxCases) {
+      expect(MAILBOX_ACCESS_VERDICTS).toContain(c.verdict);
+      expect(c.note.length).toBeGreaterThan(30);
+    }
+    expect([...new Set(mailboxCases.map((c) => c.verdict))].sort()).toEqual(
+      [...MAILBOX_ACCESS_VERDICTS].sort(),
+    );
+  });
+});
+
+describe('Dovecot: one instance per way of reaching a mailbox', () => {
+  test('bed.json: each instance on its own loopback address, every listener on it', () => {
+    const addresses = Object.values(bed.mailbox).map((listeners) => [
+      ...new Set(Object.values(listeners).map(ip)),
+    ]);
+    for (const one of addresses) expect(one).toHaveLength(1);
+    expect(new Set(addresses.flat()).size).toBe(4);
+    for (const a of addresses.flat()) expect(a).toMatch(/^127\.143\.\d+\.\d+$/);
+  });
+
+  test('tls-only, IMAP 143: STARTTLS and LOGINDISABLED before TLS, logins offered only after it', async () => {
+    const p = await probeMailbox('imap', mailbox('tls-only', 'imap'), `imap.mbx-tls-only.${Z}`);
+    expect(p.plain).toEqual(expect.arrayContaining(['STARTTLS', 'LOGINDISABLED']));
+    expect(p.plain?.filter((w) => w.startsWith('AUTH='))).toEqual([]);
+    expect(p.starttlsReply).toMatch(/^s OK/);
+    expect(p.overTls).toEqual(expect.arrayContaining(['AUTH=PLAIN', 'AUTH=LOGIN']));
+    expect(p.overTls).not.toContain('LOGINDISABLED');
+    expect(p.certificate).toMatchObject(VALID_CERTIFICATE);
+  });
+
+  test('tls-only, POP3 110: STLS, and neither USER nor a SASL mechanism before it', async () => {
+    const p = await probeMailbox('pop3', mailbox('tls-only', 'pop3'), `pop.mbx-tls-only.${Z}`);
+    expect(p.plain).toContain('STLS');
+    expect(p.plain).not.toContain('USER');
+    // Dovecot still lists SASL, with no mechanism after it.
+    expect(p.plain?.filter((l) => l.startsWith('SASL'))).toEqual(['SASL']);
+    expect(p.overTls).toEqual(expect.arrayContaining(['USER', 'SASL PLAIN LOGIN']));
+    expect(p.certificate).toMatchObject(VALID_CERTIFICATE);
+  });
+
+  test('tls-only, submission 587: STARTTLS and no AUTH before it, AUTH after', async () => {
+    const p = await probeMailbox('submission', mailbox('tls-only', 'submission'), `smtp.mbx-tls-only.${Z}`);
+    expect(p.plain).toContain('STARTTLS');
+    expect(p.plain?.filter((k) => k.startsWith('AUTH'))).toEqual([]);
+    expect(p.overTls).toContain('AUTH PLAIN LOGIN');
+    expect(p.certificate).toMatchObject(VALID_CERTIFICATE);
+  });
+
+  test('tls-only, implicit TLS on 993, 995 and 465: a valid certificate, logins offered inside', async () => {
+    const imaps = await probeMailbox('imap', mailbox('tls-only', 'imaps'), `imap.mbx-tls-only.${Z}`, true);
+    expect(imaps.overTls).toContain('AUTH=PLAIN');
+    const pop3s = await probeMailbox('pop3', mailbox('tls-only', 'pop3s'), `pop.mbx-tls-only.${Z}`, true);
+    expect(pop3s.overTls).toContain('USER');
+    const submissions = await probeMailbox(
+      'submission',
+      mailbox('tls-only', 'submissions'),
+      `smtp.mbx-tls-only.${Z}`,
+      true,
+    );
+    expect(submissions.overTls).toContain('AUTH PLAIN LOGIN');
+    for (const p of [imaps, pop3s, submissions]) expect(p.certificate).toMatchObject(VALID_CERTIFICATE);
+  });
+
+  test('tls-only: its certificate names every host the autoconfig and mixed cases point at it', async () => {
+    for (const name of [
+      `imap.mbx-autoconfig.${Z}`,
+      `smtp.mbx-autoconfig.${Z}`,
+      `imap.mbx-wellknown.${Z}`,
+      `imap.mbx-mixed.${Z}`,
+    ]) {
+      const p = await probeMailbox('imap', mailbox('tls-only', 'imaps'), name, true);
+      expect([name, p.certificate]).toEqual([name, expect.objectContaining(VALID_CERTIFICATE)]);
+    }
+  });
+
+  test('tls-only: the test user logs in over TLS; a password before TLS is refused', async () => {
+    const { user, password } = bed.mailboxLogin;
+    const plain = await MailSession.open(mailbox('tls-only', 'imap') ?? '');
+    try {
+      await plain.read(DIALOGUES.imap.greeting);
+      expect(await plain.ask(`l LOGIN ${user} ${password}`, /^l (OK|NO|BAD)[^\n]*\n/m)).toMatch(/^l NO /m);
+    } finally {
+      plain.close();
+    }
+    const secure = await MailSession.open(mailbox('tls-only', 'imaps') ?? '', `imap.mbx-tls-only.${Z}`);
+    try {
+      await secure.read(DIALOGUES.imap.greeting);
+      expect(await secure.ask(`l LOGIN ${user} ${password}`, /^l (OK|NO|BAD)[^\n]*\n/m)).toMatch(/^l OK /m);
+    } finally {
+      secure.close();
+    }
+  });
+
+  test('tls-offered: STARTTLS offered, and a password accepted before it on IMAP, POP3 and submission', async () => {
+    const imap = await probeMailbox('imap', mailbox('tls-offered', 'imap'), `imap.mbx-tls-offered.${Z}`);
+    expect(imap.plain).toEqual(expect.arrayContaining(['STARTTLS', 'AUTH=PLAIN']));
+    expect(imap.plain).not.toContain('LOGINDISABLED');
+    expect(imap.certificate).toMatchObject(VALID_CERTIFICATE);
+    const pop3 = await probeMailbox('pop3', mailbox('tls-offered', 'pop3'), `pop.mbx-tls-offered.${Z}`);
+    expect(pop3.plain).toEqual(expect.arrayContaining(['STLS', 'USER', 'SASL PLAIN LOGIN']));
+    expect(pop3.certificate).toMatchObject(VALID_CERTIFICATE);
+    const submission = await probeMailbox(
+      'submission',
+      mailbox('tls-offered', 'submission'),
+      `smtp.mbx-tls-offered.${Z}`,
+    );
+    expect(submission.plain).toEqual(expect.arrayContaining(['STARTTLS', 'AUTH PLAIN LOGIN']));
+    // Not only advertised: the login really succeeds in plaintext.
+    const { user, password } = bed.mailboxLogin;
+    const session = await MailSession.open(mailbox('tls-offered', 'imap') ?? '');
+    try {
+      await session.read(DIALOGUES.imap.greeting);
+      expect(await session.ask(`l LOGIN ${user} ${password}`, /^l (OK|NO|BAD)[^\n]*\n/m)).toMatch(/^l OK /m);
+    } finally {
+      session.close();
+    }
+  });
+
+  test('plaintext: no STARTTLS on IMAP, no STLS on POP3, both refuse it when asked; logins offered in the clear', async () => {
+    const imap = await probeMailbox('imap', mailbox('plaintext', 'imap'), `imap.mbx-plaintext.${Z}`);
+    expect(imap.plain).not.toContain('STARTTLS');
+    expect(imap.plain).toContain('AUTH=PLAIN');
+    expect(imap.starttlsReply).toMatch(/^s BAD /);
+    const pop3 = await probeMailbox('pop3', mailbox('plaintext', 'pop3'), `pop.mbx-plaintext.${Z}`);
+    expect(pop3.plain).not.toContain('STLS');
+    expect(pop3.plain).toContain('USER');
+    expect(pop3.starttlsReply).toMatch(/^-ERR /);
+  });
+
+  test('expired: TLS required (LOGINDISABLED), the certificate from the test CA for the right name, expired in 2020', async () => {
+    const name = `imap.mbx-expired.${Z}`;
+    const imap = await probeMailbox('imap', mailbox('expired', 'imap'), name);
+    expect(imap.plain).toEqual(expect.arrayContaining(['STARTTLS', 'LOGINDISABLED']));
+    const imaps = await probeMailbox('imap', mailbox('expired', 'imaps'), name, true);
+    for (const p of [imap, imaps]) {
+      expect(p.certificate).toMatchObject({
+        authorizationError: 'CERT_HAS_EXPIRED',
+        identityError: undefined,
+      });
+      expect(p.certificate?.validTo).toMatch(/ 2020 GMT$/);
+    }
+  });
+
+  test('listeners an instance does not serve are refused, as is the unreachable case address', async () => {
+    const at = (instance: string, port: number) =>
+      `${ip(Object.values(bed.mailbox[instance] ?? {})[0])}:${port}`;
+    for (const hostPort of [
+      at('tls-offered', 993),
+      at('tls-offered', 995),
+      at('plaintext', 993),
+      at('plaintext', 587),
+      at('expired', 110),
+      `${bed.mailboxRefused}:993`,
+    ])
+      expect([hostPort, await refused(hostPort)]).toEqual([hostPort, 'ECONNREFUSED']);
+  });
+});
+
+describe('mailbox DNS: RFC 6186 SRV records, signed', () => {
+  /** SRV answers of NAME as "port target", AD checked. */
+  const srv = (name: string): string[] => {
+    const a = dig(name, 'SRV');
+    expect([name, a.status, a.ad]).toEqual([name, 'NOERROR', true]);
+    return a.answer.map((l) => l.split(/\s+/).slice(-2).join(' '));
+  };
+  /** A service not advertised: no such name, and the denial signed. */
+  const noSrv = (name: string) =>
+    expect([name, dig(name, 'SRV')]).toEqual([
+      name,
+      expect.objectContaining({ status: 'NXDOMAIN', ad: true }),
+    ]);
+  const addressOf = (host: string): string => {
+    const a = dig(host, 'A');
+    expect([host, a.ad]).toEqual([host, true]);
+    return a.answer.map((l) => l.split(/\s+/).pop()).join(',');
+  };
+  const servedAt = (domain: string, services: string[], instanceIp: string) => {
+    const hosts = { imap: 'imap', pop3: 'pop', submission: 'smtp' } as Record<string, string>;
+    for (const s of services) {
+      const host = `${hosts[s.replace(/s$/, '')]}.${domain}`;
+      const port = { imaps: 993, imap: 143, pop3s: 995, pop3: 110, submissions: 465, submission: 587 }[s];
+      expect(srv(`_${s}._tcp.${domain}`)).toEqual([`${port} ${host}.`]);
+      expect([host, addressOf(host)]).toEqual([host, instanceIp]);
+    }
+    for (const s of SRV_SERVICES.filter((x) => !services.includes(x))) noSrv(`_${s}._tcp.${domain}`);
+  };
+  const instanceIp = (name: string) => ip(Object.values(bed.mailbox[name] ?? {})[0]);
+
+  test('each instance case: an SRV record per service it serves, to a host at that instance, and none else', () => {
+    servedAt(`mbx-tls-only.${Z}`, SRV_SERVICES, instanceIp('tls-only'));
+    servedAt(`mbx-tls-offered.${Z}`, ['imap', 'pop3', 'submission'], instanceIp('tls-offered'));
+    servedAt(`mbx-plaintext.${Z}`, ['imap', 'pop3'], instanceIp('plaintext'));
+    servedAt(`mbx-expired.${Z}`, ['imaps', 'imap'], instanceIp('expired'));
+  });
+
+  test('mixed: imaps at the tls-only instance, pop3 at the plaintext one', () => {
+    const d = `mbx-mixed.${Z}`;
+    expect(srv(`_imaps._tcp.${d}`)).toEqual([`993 imap.${d}.`]);
+    expect(addressOf(`imap.${d}`)).toBe(instanceIp('tls-only'));
+    expect(srv(`_pop3._tcp.${d}`)).toEqual([`110 pop.${d}.`]);
+    expect(addressOf(`pop.${d}`)).toBe(instanceIp('plaintext'));
+  });
+
+  test('srv-dot: all six services "0 0 0 ." (not offered)', () => {
+    for (const s of SRV_SERVICES) {
+      const a = dig(`_${s}._tcp.mbx-srv-dot.${Z}`, 'SRV');
+      expect(a.ad).toBe(true);
+      expect(a.answer.join('\n')).toMatch(/SRV\s+0 0 0 \.$/);
+    }
+  });
+
+  test('unreachable: _imaps to a host where nothing listens', () => {
+    const d = `mbx-unreachable.${Z}`;
+    expect(srv(`_imaps._tcp.${d}`)).toEqual([`993 imap.${d}.`]);
+    expect(addressOf(`imap.${d}`)).toBe(bed.mailboxRefused);
+  });
+
+  test('none, autoconfig, wellknown and google: no SRV record at all; the MX each has', () => {
+    for (const d of ['mbx-none', 'mbx-autoconfig', 'mbx-wellknown', 'mbx-google'])
+      for (const s of SRV_SERVICES) noSrv(`_${s}._tcp.${d}.${Z}`);
+    expect(dig(`mbx-google.${Z}`, 'MX').answer.join('\n')).toMatch(/MX\s+1 aspmx\.l\.google\.com\.$/);
+    expect(addressOf(`mx.mbx-none.${Z}`)).toBe(smtp('good'));
+  });
+});
+
+describe('mailbox autoconfig files on the HTTPS host', () => {
+  test('autoconfig.mbx-autoconfig: IMAP SSL 993 and SMTP STARTTLS 587, hosts at the tls-only instance', async () => {
+    const r = await fetchHttps(
+      `autoconfig.mbx-autoconfig.${Z}`,
+      '/mail/config-v1.1.xml?emailaddress=someone%40mbx-autoconfig.sendguard.test',
+    );
+    expect(r).toMatchObject({ status: 200, type: 'text/xml; charset=utf-8' });
+    expect(r.body).toContain(
+      `<hostname>imap.mbx-autoconfig.${Z}</hostname>\n      <port>993</port>\n      <socketType>SSL</socketType>`,
+    );
+    expect(r.body).toContain(
+      `<hostname>smtp.mbx-autoconfig.${Z}</hostname>\n      <port>587</port>\n      <socketType>STARTTLS</socketType>`,
+    );
+    expect(dig(`imap.mbx-autoconfig.${Z}`, 'A').answer.join()).toContain(ip(mailbox('tls-only', 'imap')));
+    expect(
+      (await fetchHttps(`autoconfig.mbx-autoconfig.${Z}`, '/.well-known/autoconfig/mail/config-v1.1.xml'))
+        .status,
+    ).toBe(404);
+  });
+
+  test('mbx-wellknown/.well-known/autoconfig: a pop3 "plain" entry at the plaintext instance', async () => {
+    const r = await fetchHttps(`mbx-wellknown.${Z}`, '/.well-known/autoconfig/mail/config-v1.1.xml');
+    expect(r.status).toBe(200);
+    expect(r.body).toContain(
+      `<incomingServer type="pop3">\n      <hostname>pop.mbx-wellknown.${Z}</hostname>\n      <port>110</port>\n      <socketType>plain</socketType>`,
+    );
+    expect(dig(`pop.mbx-wellknown.${Z}`, 'A').answer.join()).toContain(ip(mailbox('plaintext', 'pop3')));
+  });
+
+  test('no other mailbox domain has an autoconfig host', () => {
+    for (const d of MAILBOX_DOMAINS.filter((x) => !x.startsWith('mbx-autoconfig.')))
+      expect([d, dig(`autoconfig.${d}`, 'A').status]).toEqual([d, 'NXDOMAIN']);
   });
 });

@@ -33,7 +33,11 @@ stop() {
   rm -f "$pidfile"
 }
 
-for svc in https-hosts hostile-smtp stall-hosts; do stop "$RUN/node/$svc.pid" "$svc.js"; done
+# Each takes a second or more to exit, and none depends on another: stopped side by side. Dovecot masters take
+# their login, auth and mail processes along.
+for svc in https-hosts hostile-smtp stall-hosts; do stop "$RUN/node/$svc.pid" "$svc.js" & done
+for pidfile in "$RUN"/dovecot/*/master.pid; do stop "$pidfile" dovecot & done
+wait
 # What `postfix stop` does (TERM to the master, which takes its children along), minus its one-second polling.
 stop "$RUN/postfix-queue/pid/master.pid" master
 stop "$RUN/dns/unbound.pid" unbound

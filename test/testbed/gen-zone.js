@@ -6,7 +6,18 @@ const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { Buffer } = require('node:buffer');
-const { ZONE, addr, caseRecords, childZones, stsHosts, STS_TXT, RPT_TXT, fqdn } = require('./layout.js');
+const {
+  ZONE,
+  addr,
+  caseRecords,
+  mailboxRecords,
+  childZones,
+  stsHosts,
+  autoconfigHosts,
+  STS_TXT,
+  RPT_TXT,
+  fqdn,
+} = require('./layout.js');
 const { keyHosts } = require('./key-layout.js');
 
 const runDir = path.resolve(process.argv[2] || path.join(__dirname, 'run'));
@@ -72,8 +83,10 @@ function build(serial) {
   add('mx', 'A', addr.smtpGood); // mx.sendguard.test: a generic good MX for ad-hoc tests
   add('mta-sts', 'A', addr.https);
 
-  for (const c of caseRecords) {
+  for (const c of [...caseRecords, ...mailboxRecords]) {
     if (c.nullMx) add(c.name, 'MX', '0 .');
+    // An MX host outside the zone (a hosted provider's): the name only, nothing here answers for it.
+    for (const [pref, host] of c.mxAbsolute || []) add(c.name, 'MX', `${pref} ${host}`);
     for (const [pref, host, ip] of c.mx || []) {
       add(c.name, 'MX', `${pref} ${fqdn(host)}.`);
       if (ip) add(host, 'A', ip);
@@ -88,9 +101,13 @@ function build(serial) {
       add(owner, 'TXT', `(\n  ${strings.map(quote).join('\n  ')} )`);
     if (c.tlsRpt) add(`_smtp._tls.${c.name}`, 'TXT', quote(RPT_TXT(fqdn(c.name))));
     if (c.sts) add(`_mta-sts.${c.name}`, 'TXT', quote(fill(STS_TXT)));
+    // RFC 6186 / RFC 2782: priority 0, weight 1; a null target is ".", port 0 ("not offered here").
+    for (const [owner, target] of Object.entries(c.srv || {}))
+      add(owner, 'SRV', target ? `0 1 ${target[1]} ${fqdn(target[0])}.` : '0 0 0 .');
   }
   for (const h of stsHosts()) add(h.host.slice(0, -(ZONE.length + 1)), 'A', h.address);
   for (const host of keyHosts()) add(host.slice(0, -(ZONE.length + 1)), 'A', addr.https);
+  for (const h of autoconfigHosts()) add(h.host.slice(0, -(ZONE.length + 1)), 'A', addr.https);
   // RFC 7929 OPENPGPKEY (type 61) in RFC 3597 generic form, which nsd and ldns-signzone both read whatever
   // their own support for the mnemonic.
   const { records } = JSON.parse(fs.readFileSync(path.join(runDir, 'keys', 'keys.json'), 'utf8'));

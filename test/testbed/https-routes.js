@@ -1,13 +1,14 @@
 // The HTTPS route table: which host names the HTTPS server answers, with which certificate, and what each path
 // returns. Plain data (a Map of host → { cert, paths }) so later work can add hosts and paths — WKD key
-// directories (openpgpkey.<domain>/.well-known/openpgpkey/...), a VKS endpoint — by adding entries here; the
+// directories (openpgpkey.<domain>/.well-known/openpgpkey/...), a VKS endpoint, mail clients' autoconfig files
+// (autoconfig.<domain>/mail/config-v1.1.xml, <domain>/.well-known/autoconfig/...) — by adding entries here; the
 // server (https-hosts.js) and the `web` certificate's names (layout.js) follow the table.
 //
 //   cert:  name of a certificate in RUN/certs (`web` is the CA-signed one whose names are this table's hosts)
 //   paths: path → { status, headers, body } (body a string or Buffer)
 'use strict';
 
-const { stsHosts, fqdn } = require('./layout.js');
+const { stsHosts, autoconfigHosts, fqdn } = require('./layout.js');
 const { keyHosts } = require('./key-layout.js');
 
 const STS_PATH = '/.well-known/mta-sts.txt';
@@ -79,5 +80,42 @@ for (const h of stsHosts()) {
 // OpenPGP key hosts (WKD, VKS): declared here so that the `web` certificate names them; their paths come from the
 // keys made for the run directory (key-routes.js, called by https-hosts.js).
 for (const host of keyHosts()) routes.set(host, { cert: 'web', paths: {} });
+
+/**
+ * A Thunderbird autoconfig file (the config-v1.1.xml format Thunderbird's account set-up reads from
+ * autoconfig.<domain> and <domain>/.well-known/autoconfig/) listing the servers of an autoconfig host.
+ */
+function clientConfig(h) {
+  const server = (tag, s) =>
+    [
+      `    <${tag} type="${s.type}">`,
+      `      <hostname>${s.host}</hostname>`,
+      `      <port>${s.port}</port>`,
+      `      <socketType>${s.socketType}</socketType>`,
+      '      <authentication>password-cleartext</authentication>',
+      '      <username>%EMAILADDRESS%</username>',
+      `    </${tag}>`,
+    ].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<clientConfig version="1.1">',
+    `  <emailProvider id="${h.domain}">`,
+    `    <domain>${h.domain}</domain>`,
+    `    <displayName>Sendguard test bed mail (${h.domain})</displayName>`,
+    ...h.incoming.map((s) => server('incomingServer', s)),
+    ...h.outgoing.map((s) => server('outgoingServer', s)),
+    '  </emailProvider>',
+    '</clientConfig>',
+    '',
+  ].join('\n');
+}
+const XML = { 'content-type': 'text/xml; charset=utf-8' };
+for (const h of autoconfigHosts()) {
+  if (routes.has(h.host)) throw new Error(`https-routes: ${h.host} is already a route`);
+  routes.set(h.host, {
+    cert: 'web',
+    paths: { [h.path]: { status: 200, headers: XML, body: clientConfig(h) } },
+  });
+}
 
 module.exports = { routes, STS_PATH };

@@ -6,7 +6,7 @@
 const ZONE = 'sendguard.test';
 
 // Every listener gets its own loopback address (127.0.0.0/8 is routed to `lo` as a whole on Linux, so no interface
-// set-up is needed). 127.53.* is DNS, 127.25.* SMTP, 127.44.* HTTPS.
+// set-up is needed). 127.53.* is DNS, 127.25.* SMTP, 127.44.* HTTPS, 127.143.* mailbox access (Dovecot).
 //
 // SENDGUARD_TESTBED_SHIFT=N (0-150) adds N to the third octet of every address, so a second bed (another run
 // directory: a test of up.sh itself, a second checkout) can run beside this one without taking its addresses.
@@ -36,6 +36,13 @@ const addr = {
   // that completes the TLS handshake and never answers the request.
   dnsStall: at(127, 53, 0, 3),
   httpsStall: at(127, 44, 3, 2),
+  // Dovecot: one instance per way a provider can let its users reach their mailbox (dovecotInstances below)
+  mbxTlsOnly: at(127, 143, 0, 1),
+  mbxTlsOffered: at(127, 143, 0, 2),
+  mbxPlaintext: at(127, 143, 0, 3),
+  mbxExpired: at(127, 143, 0, 4),
+  // Nothing listens here: a mailbox host whose connections are refused at once.
+  mbxRefused: at(127, 143, 0, 9),
 };
 
 /**
@@ -60,6 +67,137 @@ const postfixServices = [
 ];
 
 const fqdn = (label) => (label === '@' ? `${ZONE}` : `${label}.${ZONE}`);
+
+// --- Mailbox access ------------------------------------------------------------------------------------------------
+// RFC 6186 service labels (also Dovecot's listener names) and their ports.
+const MAIL_PORTS = { imaps: 993, imap: 143, pop3s: 995, pop3: 110, submissions: 465, submission: 587 };
+/** The services that start with TLS (RFC 8314); the others start in plaintext and offer STARTTLS/STLS, or not. */
+const IMPLICIT_TLS_SERVICES = ['imaps', 'pop3s', 'submissions'];
+const ALL_MAIL_SERVICES = Object.keys(MAIL_PORTS);
+
+/**
+ * Dovecot instances (dovecot-conf.js writes their configuration, up.sh starts them): what each one serves and how
+ * it treats a login before TLS. `cert` names a certificate in `certs()`; its names are every host name the zone
+ * points at the instance's address. `tls: 'required'` = Dovecot's ssl=required (no login of any kind before TLS;
+ * IMAP says LOGINDISABLED), `'offered'` = ssl=yes with plaintext logins allowed before STARTTLS, `'none'` = ssl=no.
+ */
+const dovecotInstances = [
+  {
+    name: 'tls-only',
+    ip: addr.mbxTlsOnly,
+    cert: 'mbx-tls-only',
+    tls: 'required',
+    services: ALL_MAIL_SERVICES,
+  },
+  {
+    name: 'tls-offered',
+    ip: addr.mbxTlsOffered,
+    cert: 'mbx-tls-offered',
+    tls: 'offered',
+    services: ['imap', 'pop3', 'submission'],
+  },
+  { name: 'plaintext', ip: addr.mbxPlaintext, cert: null, tls: 'none', services: ['imap', 'pop3'] },
+  {
+    name: 'expired',
+    ip: addr.mbxExpired,
+    cert: 'mbx-expired',
+    certExpired: true,
+    tls: 'required',
+    services: ['imaps', 'imap'],
+  },
+];
+/** The one mailbox user every instance knows (a passwd-file under the run directory), for tests that log in. */
+const mailboxLogin = { user: 'bed-user', password: 'bed-password' };
+const dovecotAt = (ip) => dovecotInstances.find((d) => d.ip === ip);
+
+/** The host a provider would name for a service: imap.<domain>, pop.<domain>, smtp.<domain>. */
+const mailHost = (service, domain) =>
+  `${{ imap: 'imap', pop3: 'pop', submission: 'smtp' }[service.replace(/s$/, '')]}.${domain}`;
+
+/**
+ * Records of a mailbox-access case: an MX at the good Postfix (so the domain takes mail like any other) and, per
+ * [address, services] pair, an SRV record for each service to its host at that address. An address without a
+ * Dovecot instance serves every service asked of it (that is, none: connections are refused).
+ */
+function mailboxCase(name, endpoints, extra = {}) {
+  const srv = {};
+  const a = {};
+  for (const [ip, services] of endpoints) {
+    for (const service of services) {
+      srv[`_${service}._tcp.${name}`] = [mailHost(service, name), MAIL_PORTS[service]];
+      a[mailHost(service, name)] = ip;
+    }
+  }
+  return { name, mx: [[10, `mx.${name}`, addr.smtpGood]], srv, ...extra, a: { ...a, ...extra.a } };
+}
+const servedBy = (ip) => [ip, dovecotAt(ip).services];
+
+/** A Thunderbird autoconfig entry (config-v1.1.xml): protocol, host relative to the zone, port, socketType. */
+const entry = (type, host, port, socketType) => ({ type, host: fqdn(host), port, socketType });
+
+const mailboxRecords = [
+  mailboxCase('mbx-tls-only', [servedBy(addr.mbxTlsOnly)]),
+  mailboxCase('mbx-tls-offered', [servedBy(addr.mbxTlsOffered)]),
+  mailboxCase('mbx-plaintext', [servedBy(addr.mbxPlaintext)]),
+  mailboxCase('mbx-expired', [servedBy(addr.mbxExpired)]),
+  // IMAP over TLS and a submission server at the tls-only instance, known only from autoconfig.<domain>.
+  mailboxCase('mbx-autoconfig', [], {
+    a: { 'imap.mbx-autoconfig': addr.mbxTlsOnly, 'smtp.mbx-autoconfig': addr.mbxTlsOnly },
+    autoconfig: {
+      at: 'autoconfig',
+      incoming: [entry('imap', 'imap.mbx-autoconfig', 993, 'SSL')],
+      outgoing: [entry('smtp', 'smtp.mbx-autoconfig', 587, 'STARTTLS')],
+    },
+  }),
+  // Known only from the domain's own /.well-known/autoconfig/: IMAP over TLS, and POP3 the file itself says is
+  // plain, at the plaintext instance.
+  mailboxCase('mbx-wellknown', [], {
+    a: { 'imap.mbx-wellknown': addr.mbxTlsOnly, 'pop.mbx-wellknown': addr.mbxPlaintext },
+    autoconfig: {
+      at: 'well-known',
+      incoming: [
+        entry('imap', 'imap.mbx-wellknown', 993, 'SSL'),
+        entry('pop3', 'pop.mbx-wellknown', 110, 'plain'),
+      ],
+      outgoing: [],
+    },
+  }),
+  // IMAP over TLS at the tls-only instance, POP3 at the plaintext one: the worst endpoint decides.
+  mailboxCase('mbx-mixed', [
+    [addr.mbxTlsOnly, ['imaps']],
+    [addr.mbxPlaintext, ['pop3']],
+  ]),
+  mailboxCase('mbx-none', []),
+  // RFC 6186 §4: target "." = the service is not offered at all.
+  {
+    ...mailboxCase('mbx-srv-dot', []),
+    srv: Object.fromEntries(ALL_MAIL_SERVICES.map((s) => [`_${s}._tcp.mbx-srv-dot`, null])),
+  },
+  mailboxCase('mbx-unreachable', [[addr.mbxRefused, ['imaps']]]),
+  // A hosted provider recognised from its MX alone; no address of it is ever reached (nothing outside the zone is).
+  { name: 'mbx-google', mxAbsolute: [[1, 'aspmx.l.google.com.']] },
+];
+
+/** The autoconfig hosts: where each mailbox case's config-v1.1.xml is served, and what it lists. */
+function autoconfigHosts() {
+  return mailboxRecords
+    .filter((c) => c.autoconfig)
+    .map((c) => {
+      const { at: where, incoming, outgoing } = c.autoconfig;
+      const domain = fqdn(c.name);
+      return where === 'autoconfig'
+        ? { domain, host: `autoconfig.${domain}`, path: '/mail/config-v1.1.xml', incoming, outgoing }
+        : { domain, host: domain, path: '/.well-known/autoconfig/mail/config-v1.1.xml', incoming, outgoing };
+    });
+}
+
+/** Every host name the zone gives an A record at `ip` (for the certificate of whatever listens there). */
+const namesAt = (ip) =>
+  [...caseRecords, ...mailboxRecords].flatMap((c) =>
+    Object.entries(c.a || {})
+      .filter(([, at]) => [].concat(at).includes(ip))
+      .map(([host]) => fqdn(host)),
+  );
 
 /**
  * Records per case, relative to the zone apex (`@` is the apex itself). Values in `{...}` are filled in by
@@ -191,7 +329,7 @@ const usesMxCert = (ip) => [addr.smtpGood, addr.smtpInject, addr.smtpLegacy].inc
  */
 function certs() {
   const mxNames = [];
-  for (const c of caseRecords) {
+  for (const c of [...caseRecords, ...mailboxRecords]) {
     // Every name that leads to a host showing this certificate, CNAME aliases included, so that only the cases
     // meant to have a name mismatch have one.
     for (const [, host, ip] of c.mx || []) if (ip === null || usesMxCert(ip)) mxNames.push(fqdn(host));
@@ -208,6 +346,11 @@ function certs() {
     expired: { names: [fqdn('mx.tls-expired')], expired: true },
     wrongname: { names: ['wrong-name.example.net'] },
     cnonly: { names: [fqdn('mx.tls-cn-only')], cnOnly: true },
+    ...Object.fromEntries(
+      dovecotInstances
+        .filter((d) => d.cert)
+        .map((d) => [d.cert, { names: namesAt(d.ip), expired: Boolean(d.certExpired) }]),
+    ),
   };
 }
 
@@ -231,6 +374,12 @@ module.exports = {
   addr,
   postfixServices,
   caseRecords,
+  mailboxRecords,
+  dovecotInstances,
+  mailboxLogin,
+  autoconfigHosts,
+  MAIL_PORTS,
+  IMPLICIT_TLS_SERVICES,
   childZones,
   certs,
   stsHosts,

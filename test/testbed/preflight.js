@@ -5,7 +5,7 @@
 
 const net = require('node:net');
 const dgram = require('node:dgram');
-const { addr, postfixServices } = require('./layout.js');
+const { addr, postfixServices, dovecotInstances, MAIL_PORTS } = require('./layout.js');
 
 const tcp = [
   [addr.resolver, 53],
@@ -18,6 +18,7 @@ const tcp = [
   [addr.https, 443],
   [addr.dnsStall, 53],
   [addr.httpsStall, 443],
+  ...dovecotInstances.flatMap((d) => d.services.map((s) => [d.ip, MAIL_PORTS[s]])),
 ];
 const udp = [
   [addr.resolver, 53],
@@ -43,8 +44,9 @@ Promise.all([...tcp.map(tryTcp), ...udp.map(tryUdp)]).then((results) => {
   if (conflicts.length === 0) return;
   console.error(
     `testbed: these addresses are taken:\n  ${conflicts.join('\n  ')}\n` +
-      "A system service listening on all addresses (e.g. Debian's postfix with inet_interfaces = all, or nsd) blocks\n" +
-      'them: stop it (`postfix stop`, `kill $(cat /run/nsd/nsd.pid)`) or limit it to 127.0.0.1, then retry.\n' +
+      "A system service listening on all addresses (e.g. Debian's postfix with inet_interfaces = all, nsd, or dovecot)\n" +
+      'blocks them: stop it (`postfix stop`, `kill $(cat /run/nsd/nsd.pid)`, `doveadm stop`) or limit it to 127.0.0.1,\n' +
+      'then retry.\n' +
       'If an earlier test bed is still running from another run directory, run its down.sh.',
   );
   process.exitCode = 1;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up the offline test bed: a DNSSEC-signed zone (nsd), a validating resolver (unbound), one Postfix with an
-# smtpd per TLS case, HTTPS hosts for MTA-STS, WKD and a VKS, and hostile SMTP peers (Node), OpenPGP keys made by
+# smtpd per TLS case, one Dovecot per way of reaching a mailbox (IMAP, POP3, submission), HTTPS hosts for MTA-STS,
+# WKD, a VKS and mail clients' autoconfig files, and hostile SMTP peers (Node), OpenPGP keys made by
 # GnuPG and Sequoia (published in WKD, the VKS and OPENPGPKEY records) — all on 127.x.y.z addresses, all state
 # under one run directory. Prints where things are and writes RUN/bed.json for clients.
 #
@@ -32,6 +33,8 @@ REQUIRED=(
   nsd:nsd nsd-checkconf:nsd unbound:unbound unbound-checkconf:unbound postfix:postfix postconf:postfix
   ldns-keygen:ldnsutils ldns-key2ds:ldnsutils ldns-signzone:ldnsutils dig:bind9-dnsutils openssl:openssl
   node:nodejs flock:util-linux gpg:gpg gpgconf:gpgconf sq:sq /usr/lib/gnupg/gpg-wks-client:gpg-wks-client
+  dovecot:dovecot-core /usr/lib/dovecot/imap-login:dovecot-imapd /usr/lib/dovecot/pop3-login:dovecot-pop3d
+  /usr/lib/dovecot/submission-login:dovecot-submissiond
 )
 missing=() packages=()
 for pair in "${REQUIRED[@]}"; do
@@ -59,6 +62,9 @@ alive() { [[ -s "$1" ]] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
 NODE_SERVICES=(https-hosts hostile-smtp stall-hosts)
 PIDFILES=("$RUN/dns/nsd.pid" "$RUN/dns/unbound.pid" "$RUN/postfix-queue/pid/master.pid")
 for svc in "${NODE_SERVICES[@]}"; do PIDFILES+=("$RUN/node/$svc.pid"); done
+read -ra DOVECOTS < <(node -p 'require(process.argv[1]).dovecotInstances.map((d) => d.name).join(" ")' \
+  "$HERE/layout.js")
+for name in "${DOVECOTS[@]}"; do PIDFILES+=("$RUN/dovecot/$name/master.pid"); done
 all_alive() { for p in "${PIDFILES[@]}"; do alive "$p" || return 1; done; }
 # A bed started from other scripts or layout than these is stale even if it runs: restart it.
 FINGERPRINT="$(cat "$HERE"/*.js "$HERE"/*.sh | sha256sum | cut -c1-16)"
@@ -109,9 +115,13 @@ eval "$(node -e '
   console.log(`RESOLVER=${q(l.addr.resolver)} AUTH=${q(l.addr.authoritative)} ZONE=${q(l.ZONE)}`);
   console.log(`CHILD_ZONES=(${l.childZones.map((c) => q(`${c.name}.${l.ZONE}:${c.signed}`)).join(" ")})`);
   console.log(`SMTP_IPS=(${l.postfixServices.map((s) => q(s.ip)).join(" ")})`);
+  // name:address:port:tls|plain for every Dovecot listener, to wait for.
+  const start = (s) => (l.IMPLICIT_TLS_SERVICES.includes(s) ? "tls" : "plain");
+  const listeners = l.dovecotInstances.flatMap((d) => d.services.map((s) => [d.name, d.ip, l.MAIL_PORTS[s], start(s)]));
+  console.log(`MAILBOX_LISTENERS=(${listeners.map((x) => q(x.join(":"))).join(" ")})`);
 ' "$HERE/layout.js")"
 
-mkdir -p "$RUN"/{certs,dns/keys,logs,node,postfix,postfix-data,postfix-queue,mail}
+mkdir -p "$RUN"/{certs,dns/keys,logs,node,postfix,postfix-data,postfix-queue,mail,dovecot}
 
 # --- Certificates ------------------------------------------------------------------------------------------------
 # ECDSA P-256 keys: fast to make, and every peer here (Postfix, Node, OpenSSL 1.0-style TLS 1.0) speaks them.
@@ -184,13 +194,14 @@ make_leaf() {
 while read -r name signer validity san names; do
   # shellcheck disable=SC2086 # names is a space-separated list on purpose
   make_leaf "$name" "$signer" "$validity" "$san" $names
+  # Servers send leaf + CA: DANE-TA (2 0 1) needs the trust anchor in the chain the server presents.
+  chain=("$CERTS/$name.pem")
+  [[ $signer == ca ]] && chain+=("$CERTS/ca.pem")
+  cat "${chain[@]}" >"$CERTS/$name-chain.pem"
 done < <(node -e '
   for (const [name, c] of Object.entries(require(process.argv[1]).certs()))
     console.log(name, c.ca === false ? "self" : "ca", c.expired ? "expired" : "valid", c.cnOnly ? "no" : "yes", ...c.names);
 ' "$HERE/layout.js")
-# Servers send leaf + CA: DANE-TA (2 0 1) needs the trust anchor in the chain the server presents.
-for leaf in mx web expired wrongname cnonly; do cat "$CERTS/$leaf.pem" "$CERTS/ca.pem" >"$CERTS/$leaf-chain.pem"; done
-cp "$CERTS/selfsigned.pem" "$CERTS/selfsigned-chain.pem"
 chmod 0644 "$CERTS"/*.pem
 chmod 0600 "$CERTS"/*.key
 
@@ -415,6 +426,18 @@ EOF
 postfix -c "$PF" start 9>&- </dev/null >>"$RUN/logs/postfix-start.log" 2>&1 &
 POSTFIX_START=$!
 
+# --- Dovecot: mailbox access ----------------------------------------------------------------------------------------
+# One master per instance, each with its own configuration, base_dir (sockets, master.pid) and log. The master
+# binds its listeners before it forks into the background, so a taken address fails here, at once.
+DOVECOT_START=$(date +%s%N)
+node "$HERE/dovecot-conf.js" "$RUN" "$(id -u dovecot)" "$(id -g dovecot)"
+for name in "${DOVECOTS[@]}"; do
+  DAEMON_PIDFILES+=("$RUN/dovecot/$name/master.pid")
+  dovecot -c "$RUN/dovecot/$name.conf" 9>&- </dev/null >>"$RUN/logs/dovecot-$name.log" 2>&1 ||
+    { log "dovecot ($name) did not start:"; tail -n 20 "$RUN/logs/dovecot-$name.log" >&2; exit 1; }
+done
+log "dovecot: ${#DOVECOTS[@]} instances started in $(( ($(date +%s%N) - DOVECOT_START) / 1000000 )) ms"
+
 # --- Node: HTTPS hosts and hostile SMTP peers ----------------------------------------------------------------------
 # Detached (setsid, stdio to files) so they outlive this script and never hold a caller's pipes open. Each writes
 # its pid file only once all its listeners are bound: the pid file is the readiness signal.
@@ -434,6 +457,9 @@ wait_for() { # wait_for WHAT COMMAND... — up to 20 s
   exit 1
 }
 tcp_open() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2"; }
+# greets HOST PORT — a Dovecot listener without implicit TLS sends its greeting ("* OK", "+OK", "220") once its
+# login process runs; an open port alone only says the master bound it.
+greets() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2 && read -r line <&3 && [[ \$line =~ ^(\\*\ OK|\\+OK|220) ]]"; }
 # Postfix logs its own start-up failures to its maillog (or syslog), so show both.
 wait "$POSTFIX_START" ||
   { log "postfix did not start:"; tail -n 20 "$RUN/logs/postfix-start.log" "$RUN/logs/postfix.log" >&2; exit 1; }
@@ -441,6 +467,11 @@ wait_for nsd dig +time=1 +tries=1 +norec @"$AUTH" "$ZONE" SOA
 wait_for unbound bash -c "dig +time=1 +tries=1 @$RESOLVER $ZONE SOA | grep -q 'status: NOERROR'"
 for ip in "${SMTP_IPS[@]}"; do wait_for "postfix on $ip" tcp_open "$ip" 25; done
 for svc in "${NODE_SERVICES[@]}"; do wait_for "$svc.js" alive "$RUN/node/$svc.pid"; done
+for listener in "${MAILBOX_LISTENERS[@]}"; do
+  IFS=: read -r name ip port start <<<"$listener"
+  if [[ $start == tls ]]; then probe=tcp_open; else probe=greets; fi
+  wait_for "dovecot ($name) on $ip:$port" "$probe" "$ip" "$port"
+done
 
 # --- bed.json ---------------------------------------------------------------------------------------------------
 node -e '
@@ -464,6 +495,17 @@ node -e '
       ["inject", `${l.addr.smtpInject}:25`],
       ["tempfail", `${l.addr.smtpTempfail}:25`],
     ]),
+    // Dovecot instances: listener name (imap, imaps, pop3, pop3s, submission, submissions) → address:port.
+    mailbox: Object.fromEntries(
+      l.dovecotInstances.map((d) => [
+        d.name,
+        Object.fromEntries(d.services.map((s) => [s, `${d.ip}:${l.MAIL_PORTS[s]}`])),
+      ]),
+    ),
+    // Where nothing listens: a mailbox host whose connections are refused.
+    mailboxRefused: l.addr.mbxRefused,
+    mailboxLogin: l.mailboxLogin,
+    mailboxCasesFile: `${here}/mailbox-cases.json`,
     mailDomain: `mailbox.${l.ZONE}`,
     mailDir: `${run}/mail/inbox`,
     casesFile: `${here}/cases.json`,
