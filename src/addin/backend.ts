@@ -117,8 +117,17 @@ export interface AnswerStore {
   write(kept: KeptAnswer): void;
 }
 
+/** What else an assessment may ask. */
+export interface AssessOptions {
+  /**
+   * The sender's own address: the answer then says how replies reach them (`replyPath`). The pane asks it; the
+   * send check never does, which keeps its request the cheapest it can be.
+   */
+  sender?: string;
+}
+
 export interface Backend {
-  assess(recipients: readonly string[]): Promise<AssessAnswer>;
+  assess(recipients: readonly string[], options?: AssessOptions): Promise<AssessAnswer>;
   policy(): Promise<PolicyAnswer>;
   /**
    * The sender confirms a `changed` key they checked with its owner: the service pins it only if a fresh lookup
@@ -169,9 +178,12 @@ export const REPORT_DEADLINE_MS = 1000;
 /** The share of a request's deadline the token may take (at most half of it); the rest is the service's. */
 export const TOKEN_DEADLINE_MS = 1500;
 
-/** The answer checked against the question: the wire schema, then every recipient asked about and no other. */
-function checkAssess(body: unknown, asked: readonly string[]): AssessAnswer {
-  return untrusted(() => checkAssessAnswer(body, asked));
+/**
+ * The answer checked against the question: the wire schema, then every recipient asked about and no other, and a
+ * reply path only for the sender asked about.
+ */
+function checkAssess(body: unknown, asked: readonly string[], sender: string | undefined): AssessAnswer {
+  return untrusted(() => checkAssessAnswer(body, asked, sender));
 }
 
 /** The accepted key, which must be the one the sender checked, now valid. */
@@ -425,15 +437,18 @@ export function createBackend(options: BackendOptions): Backend {
 
   return {
     request,
-    async assess(recipients) {
+    async assess(recipients, { sender } = {}) {
       // Read-only, for all it is a POST: made again freely.
       const body = await requestJson(
         options,
         '/api/v1/assess',
-        { method: 'POST', body: JSON.stringify({ recipients }) },
+        {
+          method: 'POST',
+          body: JSON.stringify(sender === undefined ? { recipients } : { recipients, sender }),
+        },
         true,
       );
-      return checkAssess(body, recipients);
+      return checkAssess(body, recipients, sender);
     },
     policy: () => fetchPolicy(options),
     async acceptKey(address, fingerprint) {

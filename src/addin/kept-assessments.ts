@@ -7,11 +7,12 @@
  * are dropped after `maxAgeMs` (and forgotten then, so a pane left open all day keeps only recent ones), for an
  * address whose changed key the sender accepted, and all of them when the service reports another policy version
  * (the policy decides which domains are internal). A policy request made while another is on its way shares it.
+ * The reply path a sender asks about is kept the same way, per sender, beside the recipients.
  */
 import { mailboxKey } from '../core/addresses';
 import { SingleFlight } from '../core/single-flight';
 import type { PolicyAnswer } from '../core/evaluate/policy-answer';
-import type { AssessAnswer, AssessedRecipient, Backend } from './backend';
+import type { AssessAnswer, AssessedRecipient, AssessOptions, Backend } from './backend';
 
 /** Long enough for one message's writing, short enough that a verdict changed meanwhile is seen on the next. */
 export const KEPT_ASSESSMENT_MS = 10 * 60_000;
@@ -24,6 +25,13 @@ type Entry =
   | { recipient: AssessedRecipient; policyVersion: string; final: boolean; at: number }
   | { invalid: string; policyVersion: string; final: boolean; at: number };
 
+/** How replies reach one sender, as the service answered, kept under the sender's address. */
+interface ReplyEntry {
+  replyPath: NonNullable<AssessAnswer['replyPath']> | undefined;
+  final: boolean;
+  at: number;
+}
+
 export interface KeptAssessmentsOptions {
   maxAgeMs?: number;
   /** Epoch ms; Date.now by default. */
@@ -34,17 +42,20 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
   const maxAgeMs = options.maxAgeMs ?? KEPT_ASSESSMENT_MS;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  const replies = new Map<string, ReplyEntry>();
   /** The request each address not yet answered is waiting on. */
   const asking = new Map<string, Promise<AssessAnswer>>();
+  /** The request each sender's reply path not yet answered is waiting on. */
+  const askingReply = new Map<string, Promise<AssessAnswer>>();
   let policyVersion: string | undefined;
   /** How many requests were started, and which of them the kept policy version came from. */
   let started = 0;
   let versionFrom = 0;
 
-  const expired = (entry: Entry, at: number) => at - entry.at >= maxAgeMs;
+  const expired = (entry: { at: number }, at: number) => at - entry.at >= maxAgeMs;
 
   /** Keeps the answer to the `request`-th request started, unless it speaks for a policy version already replaced. */
-  function keep(answer: AssessAnswer, request: number): void {
+  function keep(answer: AssessAnswer, request: number, sender: string | undefined): void {
     if (answer.policyVersion !== policyVersion) {
       // Versions are hashes, with no order: the latest request started says which one is current. An earlier one
       // answered late by a node still on the old policy (a rolling deploy) must not set it back and drop the rest.
@@ -55,6 +66,10 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
     versionFrom = Math.max(versionFrom, request);
     const at = now();
     for (const [input, entry] of entries) if (expired(entry, at)) entries.delete(input);
+    for (const [address, entry] of replies) if (expired(entry, at)) replies.delete(address);
+    // A service older than the reply path answers without one: kept as none, not asked again at every change.
+    if (sender !== undefined)
+      replies.set(sender, { replyPath: answer.replyPath, final: !answer.partial, at });
     const common = { policyVersion: answer.policyVersion, final: !answer.partial, at };
     for (const recipient of answer.recipients) entries.set(recipient.input, { recipient, ...common });
     for (const { input, reason } of answer.invalid) entries.set(input, { invalid: reason, ...common });
@@ -65,26 +80,48 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
     return entry && entry.final && !expired(entry, now()) ? entry : undefined;
   };
 
-  /** One batch for `addresses`, which every later ask about one of them waits for until it is answered. */
-  function ask(addresses: string[]): Promise<AssessAnswer> {
+  const currentReply = (sender: string): ReplyEntry | undefined => {
+    const entry = replies.get(sender);
+    return entry && entry.final && !expired(entry, now()) ? entry : undefined;
+  };
+
+  /**
+   * One batch for `addresses` (and the reply path of `sender`, when given), which every later ask about one of
+   * them waits for until it is answered.
+   */
+  function ask(addresses: string[], sender?: string): Promise<AssessAnswer> {
     const number = ++started;
-    const request = backend.assess(addresses).then((answer) => (keep(answer, number), answer));
+    const options: AssessOptions = sender === undefined ? {} : { sender };
+    const request = backend
+      .assess(addresses, options)
+      .then((answer) => (keep(answer, number, sender), answer));
     for (const address of addresses) asking.set(address, request);
+    if (sender !== undefined) askingReply.set(sender, request);
     const done = () => {
       for (const address of addresses) if (asking.get(address) === request) asking.delete(address);
+      if (sender !== undefined && askingReply.get(sender) === request) askingReply.delete(sender);
     };
     request.then(done, done);
     return request;
   }
 
-  /** The answer for `addresses` from what is kept, or undefined while one of them has none of this version. */
-  function composed(addresses: readonly string[]): AssessAnswer | undefined {
+  /**
+   * The answer for `addresses` (and `sender`'s reply path) from what is kept, or undefined while one of them has
+   * none of this version.
+   */
+  function composed(addresses: readonly string[], sender: string | undefined): AssessAnswer | undefined {
     const answer: AssessAnswer = {
       policyVersion: policyVersion ?? '',
       partial: false,
       recipients: [],
       invalid: [],
     };
+    if (sender !== undefined) {
+      const reply = replies.get(sender);
+      if (!reply) return undefined;
+      if (!reply.final) answer.partial = true;
+      if (reply.replyPath) answer.replyPath = reply.replyPath;
+    }
     for (const address of addresses) {
       const entry = entries.get(address);
       if (!entry || entry.policyVersion !== policyVersion) return undefined;
@@ -95,18 +132,24 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
     return answer;
   }
 
-  async function assess(recipients: readonly string[]): Promise<AssessAnswer> {
+  async function assess(
+    recipients: readonly string[],
+    { sender }: AssessOptions = {},
+  ): Promise<AssessAnswer> {
     const addresses = [...new Set(recipients)];
     // Twice at most: an answer under a newer policy version drops what the first round reused.
     for (let round = 0; round < 2; round++) {
       const unasked = addresses.filter((a) => !current(a) && !asking.has(a));
       const waits = new Set(addresses.flatMap((a) => asking.get(a) ?? []));
-      if (unasked.length > 0) waits.add(ask(unasked));
+      const replyWait = sender === undefined ? undefined : askingReply.get(sender);
+      if (replyWait) waits.add(replyWait);
+      const askReply = sender !== undefined && !replyWait && !currentReply(sender);
+      if (unasked.length > 0 || askReply) waits.add(ask(unasked, askReply ? sender : undefined));
       await Promise.all(waits);
-      const answer = composed(addresses);
+      const answer = composed(addresses, sender);
       if (answer) return answer;
     }
-    return ask(addresses);
+    return ask(addresses, sender);
   }
 
   /**

@@ -6,7 +6,7 @@
 import { scan, type ScanResult } from '../core/detectors';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
-import type { AssessAnswer, Backend } from './backend';
+import type { AssessAnswer, AssessOptions, Backend } from './backend';
 import type { MailHost } from './host';
 import { allAddresses, readMessage, type ComposeState } from './read-message';
 
@@ -23,11 +23,22 @@ export interface PaneDeps {
   backend: Backend;
 }
 
+/**
+ * The sender's own address, for the reply path the pane shows; none where the host cannot say, which costs the
+ * pane that one line and nothing else.
+ */
+function senderOf(host: MailHost): Promise<AssessOptions> {
+  return host.getSenderAddress().then(
+    (sender) => (sender ? { sender } : {}),
+    () => ({}),
+  );
+}
+
 export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMessage> {
-  const state = await readMessage(host);
+  const [state, asked] = await Promise.all([readMessage(host), senderOf(host)]);
   const [{ policy, version }, answer] = await Promise.all([
     backend.policy(),
-    backend.assess(allAddresses(state.recipients)),
+    backend.assess(allAddresses(state.recipients), asked),
   ]);
   return { ...state, policy, policyVersion: version, answer, scanned: scan(state.text) };
 }
@@ -40,9 +51,8 @@ export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMe
 export function prefetch({ host, backend }: PaneDeps): void {
   const ignore = () => undefined;
   backend.policy().catch(ignore);
-  host
-    .getRecipients()
-    .then((recipients) => backend.assess(allAddresses(recipients)))
+  Promise.all([host.getRecipients(), senderOf(host)])
+    .then(([recipients, asked]) => backend.assess(allAddresses(recipients), asked))
     .catch(ignore);
 }
 

@@ -57,6 +57,29 @@ test('reads the service’s own answer over HTTP', () =>
     expect((await backend.policy()).policy.classifications.length).toBeGreaterThan(0);
   }));
 
+test('with the sender’s address, the service’s own answer says how replies reach them', () =>
+  withService(async (baseUrl, token) => {
+    const backend = createBackend({ baseUrl, token });
+    const answer = await backend.assess(['ann@partner.example'], { sender: 'clerk@example.gov' });
+    expect(answer.replyPath).toMatchObject({ domain: 'example.gov', verdict: 'encrypted' });
+    expect((await backend.assess(['ann@partner.example'])).replyPath).toBeUndefined();
+  }));
+
+test('the sender goes in the request only when given', async () => {
+  const bodies: unknown[] = [];
+  const fetch: typeof globalThis.fetch = async (_input, init) => {
+    bodies.push(JSON.parse(String(init?.body)));
+    return Response.json(answerFor(['ann@a.example']));
+  };
+  const backend = createBackend({ baseUrl: BASE, fetch });
+  await backend.assess(['ann@a.example'], { sender: 'me@example.gov' });
+  await backend.assess(['ann@a.example']);
+  expect(bodies).toEqual([
+    { recipients: ['ann@a.example'], sender: 'me@example.gov' },
+    { recipients: ['ann@a.example'] },
+  ]);
+});
+
 test('a configured connection (Outlook’s page config, Thunderbird’s settings) signs in with its token', () =>
   withService(async (baseUrl, token) => {
     const backendUrl = `${baseUrl}/`;
@@ -123,6 +146,18 @@ describe('every failure is a BackendError with a code and a plain reason', () =>
   test('an answer about other addresses', async () => {
     const error = await failure(answering(() => Response.json(answerFor(['eve@evil.example']))));
     expect(error.message).toContain('"eve@evil.example", which is not a recipient of this message');
+  });
+
+  test('a reply path of another domain than the sender’s', async () => {
+    const body = {
+      ...answerFor(['ann@a.example']),
+      replyPath: { domain: 'evil.example', verdict: 'authenticated', reasons: [] },
+    };
+    const backend = createBackend({ baseUrl: BASE, fetch: answering(() => Response.json(body)) });
+    await expect(backend.assess(['ann@a.example'], { sender: 'me@example.gov' })).rejects.toMatchObject({
+      code: 'BACKEND_BAD_ANSWER',
+      message: expect.stringContaining('the reply path of "evil.example", not of the sender'),
+    });
   });
 
   test('the wrong shape altogether', async () => {

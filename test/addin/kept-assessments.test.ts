@@ -13,6 +13,8 @@ interface FakeService {
   backend: Backend;
   /** Every batch asked, in order. */
   asked: string[][];
+  /** The sender each batch asked about, in order (undefined: none). */
+  senders: (string | undefined)[];
   /** Holds answers until `release()` (a slow service). */
   hold(): void;
   release(): void;
@@ -34,6 +36,7 @@ function fakeService(): FakeService {
   let held: Array<() => void> | undefined;
   const service: FakeService = {
     asked: [],
+    senders: [],
     partial: false,
     policyVersion: 'v1',
     hold: () => {
@@ -45,10 +48,14 @@ function fakeService(): FakeService {
       for (const go of waiting) go();
     },
     backend: {
-      async assess(recipients) {
+      async assess(recipients, { sender } = {}) {
         service.asked.push([...recipients]);
+        service.senders.push(sender);
         if (held) await new Promise<void>((resolve) => held!.push(resolve));
-        return serviceAnswer(recipients, service.policyVersion, service.partial);
+        const answer = serviceAnswer(recipients, service.policyVersion, service.partial);
+        if (sender === undefined) return answer;
+        const domain = sender.slice(sender.indexOf('@') + 1);
+        return { ...answer, replyPath: { domain, verdict: 'authenticated', reasons: [] } };
       },
       policy: async () => ({ version: 'v1', policy: {} as never }),
       acceptKey: async (address, fingerprint) => ({
@@ -230,4 +237,30 @@ test('the policy asked ahead serves the next asks for a few seconds, unless an a
   await backend.assess(['ann@a.example']);
   await backend.policy();
   expect(policyRequests).toBe(3);
+});
+
+test('the reply path is kept per sender beside the recipients: asked once, alone when the recipients are kept', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  const sender = { sender: 'me@example.gov' };
+  const first = await backend.assess(['ann@a.example'], sender);
+  expect(first.replyPath).toEqual({ domain: 'example.gov', verdict: 'authenticated', reasons: [] });
+  expect(await backend.assess(['ann@a.example'], sender)).toEqual(first);
+  // The recipients kept, another sender: only that sender's reply path is asked for.
+  const other = await backend.assess(['ann@a.example'], { sender: 'you@other.example' });
+  expect(other.replyPath?.domain).toBe('other.example');
+  // Asked without a sender (the send check's way): no reply path, and nothing asked.
+  expect(await backend.assess(['ann@a.example'])).not.toHaveProperty('replyPath');
+  expect(service.asked).toEqual([['ann@a.example'], []]);
+  expect(service.senders).toEqual(['me@example.gov', 'you@other.example']);
+});
+
+test('a reply path from a partial answer is shown but asked for again', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  service.partial = true;
+  expect((await backend.assess([], { sender: 'me@example.gov' })).partial).toBe(true);
+  service.partial = false;
+  expect((await backend.assess([], { sender: 'me@example.gov' })).partial).toBe(false);
+  expect(service.senders).toEqual(['me@example.gov', 'me@example.gov']);
 });

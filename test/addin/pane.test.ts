@@ -542,3 +542,107 @@ describe('secure pickup: the proof beside each recipient, and the sender’s pas
     expect(requests[0]).not.toHaveProperty('passcode');
   });
 });
+
+describe('the last mile and the reply path', () => {
+  const SENDER = 'clerk@example.gov';
+
+  /** A backend that records what each assessment asked, answering `answer` with `replyPath` where a sender asked. */
+  function recordingBackend(answer: AssessAnswer, replyPath: AssessAnswer['replyPath']) {
+    const asked: { recipients: readonly string[]; sender?: string }[] = [];
+    const backend: Backend = {
+      ...fakeBackend(answer),
+      assess: async (recipients, options = {}) => {
+        asked.push({ recipients, ...options });
+        return options.sender ? { ...answer, replyPath } : answer;
+      },
+    };
+    return { backend, asked };
+  }
+
+  const answer: AssessAnswer = {
+    policyVersion: 'v',
+    partial: false,
+    recipients: [
+      {
+        ...recipient('b@enc.example', 'encrypted'),
+        transport: {
+          domain: 'enc.example',
+          verdict: 'encrypted',
+          reasons: ['enc.example reason'],
+          mailboxAccess: {
+            verdict: 'tls-offered',
+            reasons: ['imap.enc.example:143 accepts a password before STARTTLS'],
+          },
+        },
+      },
+      { ...recipient('clerk2@example.gov', 'authenticated'), internal: true, transport: undefined },
+    ],
+    invalid: [],
+  };
+
+  test('an external recipient’s why names how people there reach their mail, in words', async () => {
+    const { backend } = recordingBackend(answer, undefined);
+    await renderPane(fakeHost(['b@enc.example', 'clerk2@example.gov'], 'hi'), backend);
+    const [external, internal] = await screen.findAllByRole('button', { name: 'Why?' });
+    fireEvent.click(external!);
+    fireEvent.click(internal!);
+    expect(
+      screen.getByText(
+        'Mailboxes at enc.example: TLS offered, but plaintext login also accepted — imap.enc.example:143 accepts a password before STARTTLS.',
+      ),
+    ).toBeTruthy();
+    // Once: the internal recipient's mail never leaves the organisation.
+    expect(screen.getAllByText(/^Mailboxes at/)).toHaveLength(1);
+  });
+
+  test.each([
+    [
+      'authenticated',
+      [],
+      "Replies come back over authenticated TLS (example.gov's mail servers are verified by DANE/MTA-STS).",
+    ],
+    [
+      'encrypted',
+      ['every MX offers TLS 1.2 or later; nothing authenticates it'],
+      "Replies come back encrypted, but example.gov's mail servers are not authenticated: every MX offers TLS 1.2 or later; nothing authenticates it.",
+    ],
+    [
+      'partial',
+      ['mx2.example.gov does not offer STARTTLS'],
+      'Replies may arrive unencrypted — ask the recipient to use the secure reply (example.gov: mx2.example.gov does not offer STARTTLS).',
+    ],
+  ] as const)(
+    'the reply path, %s: one line for the pane, from the sender’s own address',
+    async (verdict, reasons, line) => {
+      const { backend, asked } = recordingBackend(answer, {
+        domain: 'example.gov',
+        verdict,
+        reasons: [...reasons],
+      });
+      const host = {
+        ...fakeHost(['b@enc.example', 'clerk2@example.gov'], 'hi'),
+        getSenderAddress: async () => SENDER,
+      };
+      await renderPane(host, backend);
+      expect(await screen.findByText(line)).toBeTruthy();
+      expect(screen.getAllByText(/^Replies /)).toHaveLength(1);
+      expect(asked.every((a) => a.sender === SENDER)).toBe(true);
+      // The send check asks only about the recipients: the reply path is the pane's.
+      asked.length = 0;
+      await checkSend(host, backend);
+      expect(asked).toEqual([{ recipients: ['b@enc.example', 'clerk2@example.gov'] }]);
+    },
+  );
+
+  test('no reply path line where the host cannot name the sender', async () => {
+    const { backend, asked } = recordingBackend(answer, {
+      domain: 'example.gov',
+      verdict: 'none',
+      reasons: [],
+    });
+    await renderPane(fakeHost(['b@enc.example', 'clerk2@example.gov'], 'hi'), backend);
+    expect(await screen.findAllByRole('button', { name: 'Why?' })).toHaveLength(2);
+    expect(screen.queryByText(/^Replies /)).toBeNull();
+    expect(asked[0]).toEqual({ recipients: ['b@enc.example', 'clerk2@example.gov'] });
+  });
+});

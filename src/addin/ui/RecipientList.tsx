@@ -1,14 +1,19 @@
 /** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
-/** The recipients as planned, each beside what the service found about it. */
-import { makeStyles, Subtitle2 } from '@fluentui/react-components';
+/**
+ * The recipients as planned, each beside what the service found about it, and below them, once, how their replies
+ * come back to the sender.
+ */
+import { Caption1, makeStyles, Subtitle2, tokens } from '@fluentui/react-components';
 import { mailboxKey } from '../../core/addresses';
 import type { Plan } from '../../core/plan';
 import type { AssessAnswer } from '../backend';
+import { replyPathLine } from '../route-lines';
 import type { AcceptKey } from './KeyChange';
 import { RecipientRow } from './RecipientRow';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0 },
+  replies: { display: 'block', marginTop: tokens.spacingVerticalS },
 });
 
 export interface RecipientListProps {
@@ -35,6 +40,11 @@ export function RecipientList({ plan, answer, refreshing, onAcceptKey }: Recipie
           />
         ))}
       </ul>
+      {answer.replyPath ? (
+        <Caption1 as="p" className={styles.replies} data-reply-path={answer.replyPath.verdict}>
+          {replyPathLine(answer.replyPath)}
+        </Caption1>
+      ) : null}
     </section>
   );
 }

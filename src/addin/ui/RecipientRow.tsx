@@ -6,6 +6,7 @@ import { proofName, type RecipientPlan } from '../../core/plan';
 import type { AssessedRecipient } from '../backend';
 import { formatFingerprint } from '../../core/fingerprint';
 import { KEY_SOURCE_NAMES } from '../../core/vocabulary';
+import { mailboxAccessLine } from '../route-lines';
 import { badgeFor } from './badge-text';
 import { KeyChange, type AcceptKey } from './KeyChange';
 
@@ -34,12 +35,17 @@ export interface RecipientRowProps {
   onAcceptKey: AcceptKey;
 }
 
-/** The evidence lines: transport verdict and its reasons, the key and where it came from, what was ruled out. */
+/**
+ * The evidence lines: transport verdict and its reasons, how the domain's users reach their mail, the key and where
+ * it came from, what was ruled out.
+ */
 function evidence(recipient: RecipientPlan, assessed: AssessedRecipient | undefined): string[] {
   const lines = [recipient.reason];
   if (!recipient.internal) {
     lines.push(`Mail servers of ${recipient.domain}: ${recipient.transport}.`);
     for (const reason of assessed?.transport?.reasons ?? []) lines.push(`– ${reason}`);
+    const access = assessed?.transport?.mailboxAccess;
+    if (access) lines.push(mailboxAccessLine(recipient.domain, access));
   }
   const key = assessed?.key;
   if (recipient.key.verdict === 'valid' && recipient.key.fingerprint) {
