@@ -1,0 +1,86 @@
+/**
+ * Fuzz: IMAP and POP3 server responses fed in arbitrary chunks, as a probe connection reads them (ResponseLines,
+ * parseImapLine, parsePop3Status, the CAPA reading).
+ */
+import fc from 'fast-check';
+import { IMAP_LIMITS, imapPlaintextLogin, parseImapLine } from '../../src/server/mailbox/imap-response';
+import {
+  multiLineBody,
+  parsePop3Status,
+  pop3Capabilities,
+  POP3_LIMITS,
+} from '../../src/server/mailbox/pop3-response';
+import { ResponseLines } from '../../src/server/mailbox/response-lines';
+import { chars, joined, textInputs } from './generators';
+import { fuzzTest } from './runner';
+
+const eol = fc.constantFrom('\r\n', '\n', '\r', '\r\r\n');
+const chunks = fc.array(fc.integer({ min: 1, max: 4096 }), { minLength: 1, maxLength: 8 });
+
+/** The stream as the socket delivers it: the same bytes in chunks of the generated sizes, the last size repeating. */
+function lines(data: string, sizes: number[], reader: ResponseLines, each: (line: string) => void): void {
+  const bytes = Buffer.from(data, 'latin1');
+  for (let at = 0, i = 0; at < bytes.length; i++) {
+    const size = sizes[Math.min(i, sizes.length - 1)]!;
+    reader.push(bytes.subarray(at, at + size)).forEach(each);
+    at += size;
+  }
+}
+
+const imapLine = fc.oneof(
+  fc.constantFrom(
+    '* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready',
+    '* CAPABILITY IMAP4rev1 AUTH=PLAIN STARTTLS',
+    '* PREAUTH hi',
+    '* BYE',
+    'S1 OK done',
+    'S2 NO [ALERT] x',
+    '+ go on',
+    '* 3 EXISTS',
+    '* OK [CAPABILITY',
+    '* OK []',
+  ),
+  fc.tuple(chars('*+S0123 ', 4), chars('OKNOBADCAPITYLGSR[]= ', 40)).map(([a, b]) => `${a} ${b}`),
+);
+
+fuzzTest({
+  name: 'IMAP responses',
+  inputs: fc.tuple(
+    textInputs(joined(imapLine, eol, 30), '[] *\r\n', fc.constantFrom('[', ']', ' ', '*', '\r', '\n')),
+    chunks,
+  ),
+  size: ([data]) => data.length,
+  parse: ([data, sizes]) =>
+    lines(data, sizes, new ResponseLines(IMAP_LIMITS, 'IMAP'), (line) => {
+      const response = parseImapLine(line);
+      if (response.capabilities) imapPlaintextLogin(response.capabilities);
+    }),
+});
+
+const pop3Line = fc.oneof(
+  fc.constantFrom('+OK ready', '-ERR no', '+OK', 'STLS', 'USER', 'SASL PLAIN LOGIN', '.', '..stuffed', 'TOP'),
+  chars('+-OKERSTLUA. ', 30),
+);
+
+fuzzTest({
+  name: 'POP3 responses',
+  inputs: fc.tuple(
+    textInputs(joined(pop3Line, eol, 30), '+-. \r\n', fc.constantFrom('+', '-', '.', ' ', '\r', '\n')),
+    chunks,
+  ),
+  size: ([data]) => data.length,
+  parse: ([data, sizes]) => {
+    // The first line is a status; the rest a CAPA body up to its ".".
+    const body: string[] = [];
+    let first = true;
+    lines(data, sizes, new ResponseLines(POP3_LIMITS, 'POP3'), (line) => {
+      if (first) parsePop3Status(line);
+      else {
+        const text = multiLineBody(line);
+        if (text !== undefined) body.push(text);
+      }
+      first = false;
+    });
+    pop3Capabilities(body);
+  },
+});
