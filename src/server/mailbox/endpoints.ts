@@ -23,7 +23,8 @@ export const MAX_ADDRESSES_PER_HOST = 2;
 
 const SECURITY_RANK: Record<AccessSecurity, number> = { implicit: 0, starttls: 1, plain: 2 };
 
-function keyOf(endpoint: Endpoint): string {
+/** One endpoint whoever found it: protocol, host and port. */
+export function endpointKey(endpoint: Pick<Endpoint, 'protocol' | 'host' | 'port'>): string {
   return `${endpoint.protocol} ${endpoint.host} ${endpoint.port}`;
 }
 
@@ -34,7 +35,7 @@ function keyOf(endpoint: Endpoint): string {
 export function mergeEndpoints(found: readonly Endpoint[]): { endpoints: Endpoint[]; dropped: number } {
   const merged = new Map<string, Endpoint>();
   for (const endpoint of found) {
-    const key = keyOf(endpoint);
+    const key = endpointKey(endpoint);
     const known = merged.get(key);
     if (!known) {
       merged.set(key, { ...endpoint, foundBy: [...endpoint.foundBy] });

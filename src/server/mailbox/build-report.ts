@@ -1,0 +1,273 @@
+/**
+ * A mailbox-access check's findings as its report: one entry per endpoint and address probed, the domain's
+ * verdict with its reasons in the order a reader needs them, the TTL, and, when the deadline cut the check short,
+ * which steps did not finish.
+ */
+import { WIRE_LIMITS } from '../../core/evaluate/wire-limits';
+import type { TlsFacts } from '../transport/tls-facts';
+import type { AccessProbeResult } from './access-probe';
+import { autoconfigUrls } from './autoconfig-fetch';
+import { endpointKey, endpointName, MAX_ENDPOINTS, type Endpoint } from './endpoints';
+import { probeKey, type Progress } from './progress';
+import type { EndpointReport, EndpointTls, MailboxAccessReport } from './report';
+import type { SrvDiscovery } from './srv';
+import { judgeEndpoint, worstKnown, type Judgement } from './verdict';
+
+/** Reuse bounds, as for transport reports: a burst of messages shares one check, changes show within the hour. */
+export const TTL_CEILING_S = 3600;
+const TTL_FLOOR_S = 60;
+const UNKNOWN_TTL_S = 30;
+
+type JudgedEndpoint = EndpointReport & { judgement: Judgement };
+
+/** The evidence of a completed handshake as the report gives it. */
+function tlsReport(tls: TlsFacts): EndpointTls {
+  const certificate = tls.certificate;
+  return {
+    version: tls.version,
+    cipher: tls.cipher,
+    certificate: certificate
+      ? {
+          trusted: certificate.trusted,
+          ...(certificate.trustError ? { trustError: certificate.trustError } : {}),
+          nameMatches: certificate.nameMatches,
+          notAfter: certificate.notAfter,
+        }
+      : { trusted: false, trustError: 'NO_CERTIFICATE', nameMatches: false, notAfter: '' },
+  };
+}
+
+function probedReport(
+  endpoint: Endpoint,
+  address: string,
+  probe: AccessProbeResult | undefined,
+): JudgedEndpoint {
+  const judgement = judgeEndpoint(endpoint, probe);
+  return {
+    ...endpointBase(endpoint),
+    verdict: judgement.verdict,
+    ...(judgement.reasons.length > 0 ? { reasons: judgement.reasons } : {}),
+    address,
+    outcome: probe?.outcome ?? 'not-probed',
+    ...(probe?.tls ? { tls: tlsReport(probe.tls) } : {}),
+    ...(probe?.starttls === undefined ? {} : { starttls: probe.starttls }),
+    ...(probe?.plaintextLogin === undefined ? {} : { plaintextLogin: probe.plaintextLogin }),
+    timings: probe?.timings ?? {},
+    judgement,
+  };
+}
+
+/** An endpoint with no address to probe: `unknown`, unless its autoconfig file alone makes it `plaintext`. */
+function unprobedReport(endpoint: Endpoint, addressError: string | undefined): JudgedEndpoint {
+  const judged = judgeEndpoint(endpoint, undefined);
+  const judgement =
+    endpoint.plainIn === undefined && addressError !== undefined
+      ? { verdict: 'unknown' as const, reasons: [`${endpointName(endpoint)} ${addressError}`] }
+      : judged;
+  const { verdict, reasons } = judgement;
+  return { ...endpointBase(endpoint), verdict, reasons, outcome: 'not-probed', timings: {}, judgement };
+}
+
+function endpointBase(endpoint: Endpoint) {
+  const { protocol, host, port, security, foundBy } = endpoint;
+  return { protocol, host, port, security, foundBy };
+}
+
+/** One report per endpoint and address probed; one without an address when there was none to probe. */
+function endpointReports(progress: Progress): JudgedEndpoint[] {
+  return (progress.endpoints ?? []).flatMap((endpoint): JudgedEndpoint[] => {
+    if (endpoint.foundBy.includes('provider')) {
+      const verdict = progress.provider?.provider.verdict ?? 'unknown';
+      const judgement = { verdict, reasons: [] };
+      return [{ ...endpointBase(endpoint), verdict, outcome: 'not-probed', timings: {}, judgement }];
+    }
+    const addresses = progress.addresses.get(endpointKey(endpoint));
+    if (!addresses || 'error' in addresses) return [unprobedReport(endpoint, addresses?.error)];
+    return addresses.addresses.map((address) =>
+      probedReport(endpoint, address, progress.probes.get(probeKey(endpoint, address))),
+    );
+  });
+}
+
+/** Why nothing answered or nothing was found: the first reason of an `unknown` domain. */
+function nothingKnownReason(domain: string, progress: Progress, reports: readonly EndpointReport[]): string {
+  if (reports.length > 0) {
+    return `none of the endpoints ${domain} advertises answered a probe, so how its users reach their mail is not known`;
+  }
+  const srv = progress.srv;
+  if (srv?.state === 'records' && srv.endpoints.length === 0) {
+    return (
+      `every SRV record of ${domain} says the service is not offered ("."), and no autoconfig file lists a server: ` +
+      'how its users reach their mail is not advertised'
+    );
+  }
+  return (
+    `${domain} advertises no IMAP, POP3 or submission server (no RFC 6186 SRV record, no autoconfig file) and its ` +
+    'MX is not a recognised mail provider: how its users reach their mail could not be checked'
+  );
+}
+
+/** Discovery's own troubles, worth a reason whatever the verdict. */
+function discoveryReasons(progress: Progress): string[] {
+  const reasons: string[] = [];
+  if (progress.srv?.state === 'failed') reasons.push(progress.srv.reason);
+  if (progress.srv?.state === 'records' && progress.srv.failures.length > 0)
+    reasons.push(`some SRV lookups failed (${progress.srv.failures.join('; ')})`);
+  for (const result of progress.autoconfig.values())
+    if (result.report.state === 'failed' && result.report.reason) reasons.push(result.report.reason);
+  if (progress.mx && 'failure' in progress.mx)
+    reasons.push(`the MX lookup failed (${progress.mx.failure}), so no hosted provider could be recognised`);
+  if (progress.droppedEndpoints > 0)
+    reasons.push(
+      `${progress.droppedEndpoints} further endpoints were not checked (at most ${MAX_ENDPOINTS} are)`,
+    );
+  return reasons;
+}
+
+function judgeDomain(domain: string, progress: Progress, reports: readonly JudgedEndpoint[]): Judgement {
+  const verdict = worstKnown(reports.map((report) => report.verdict));
+  const recognised = progress.provider;
+  const providerReason = recognised
+    ? [
+        `recognised as ${recognised.provider.name} from its MX ${recognised.mx}: ${recognised.provider.basis} (${recognised.provider.source})`,
+      ]
+    : [];
+  const deciding = reports
+    .filter((report) => report.verdict === verdict)
+    .flatMap((report) => report.judgement.reasons);
+  const others = reports
+    .filter((report) => report.verdict !== verdict)
+    .flatMap((report) => report.judgement.reasons);
+  if (verdict === 'unknown' && !recognised) {
+    return {
+      verdict,
+      reasons: [nothingKnownReason(domain, progress, reports), ...deciding, ...discoveryReasons(progress)],
+    };
+  }
+  const summary =
+    verdict === 'tls-only' && !recognised
+      ? [
+          `every endpoint ${domain} advertises that answered requires TLS before login: ${[...new Set(reports.filter((r) => r.verdict === 'tls-only').map(endpointName))].join(', ')}`,
+        ]
+      : [];
+  const first = verdict === 'tls-only' || verdict === 'unknown' ? [...providerReason, ...summary] : [];
+  return {
+    verdict,
+    reasons: unique([
+      ...first,
+      ...deciding,
+      ...(first.length ? [] : providerReason),
+      ...others,
+      ...discoveryReasons(progress),
+    ]),
+  };
+}
+
+function unique(reasons: string[]): string[] {
+  return [...new Set(reasons)];
+}
+
+/** The wire's bounds on reasons (core/evaluate/wire-limits.ts): a hostile server's text must not break them. */
+function withinWireLimits(reasons: readonly string[]): string[] {
+  return reasons
+    .slice(0, WIRE_LIMITS.reasonsMax)
+    .map((reason) =>
+      reason.length > WIRE_LIMITS.reasonMax ? `${reason.slice(0, WIRE_LIMITS.reasonMax - 1)}…` : reason,
+    );
+}
+
+function ttlOf(progress: Progress, verdictKnown: boolean): number {
+  if (!verdictKnown) return UNKNOWN_TTL_S;
+  const limits = [TTL_CEILING_S];
+  if (progress.srv?.state === 'records') limits.push(progress.srv.ttl);
+  if (progress.mx && 'ttl' in progress.mx) limits.push(progress.mx.ttl);
+  return Math.round(Math.min(TTL_CEILING_S, Math.max(TTL_FLOOR_S, Math.min(...limits))));
+}
+
+/** Which steps the deadline cut short, named for the reason an incomplete check gives. */
+function unfinishedSteps(domain: string, progress: Progress): string[] {
+  if (!progress.endpoints) {
+    return [
+      ...(progress.srv ? [] : [`the SRV lookups for ${domain}`]),
+      ...(progress.mx ? [] : [`the MX lookup for ${domain}`]),
+      ...autoconfigUrls(domain)
+        .filter((url) => !progress.autoconfig.has(url))
+        .map((url) => `the fetch of ${url}`),
+    ];
+  }
+  return progress.endpoints.flatMap((endpoint) => {
+    if (endpoint.foundBy.includes('provider')) return [];
+    const addresses = progress.addresses.get(endpointKey(endpoint));
+    if (!addresses) return [`the address lookup for ${endpoint.host}`];
+    if ('error' in addresses) return [];
+    return addresses.addresses
+      .filter((address) => !progress.probes.has(probeKey(endpoint, address)))
+      .map((address) => `the probe of ${endpointName(endpoint)} (${address})`);
+  });
+}
+
+const MAX_UNFINISHED_NAMED = 5;
+
+function unfinishedReason(domain: string, progress: Progress, deadlineMs: number): string {
+  const steps = unfinishedSteps(domain, progress);
+  const named = steps.slice(0, MAX_UNFINISHED_NAMED);
+  const more = steps.length - named.length;
+  const list = named.join(', ') + (more > 0 ? ` and ${more} more steps` : '');
+  return `the mailbox-access check of ${domain} did not finish within ${deadlineMs} ms: ${list || 'the verdict'} did not finish`;
+}
+
+/** How the check ended: whether its deadline cut it short, when, and after how long. */
+export interface CheckEnd {
+  incomplete: boolean;
+  now: Date;
+  elapsedMs: number;
+  deadlineMs: number;
+}
+
+export function buildReport(
+  domain: string,
+  progress: Progress,
+  { incomplete, now, elapsedMs, deadlineMs }: CheckEnd,
+): MailboxAccessReport {
+  const judged = endpointReports(progress);
+  const domainJudgement = judgeDomain(domain, progress, judged);
+  const verdict = incomplete ? 'unknown' : domainJudgement.verdict;
+  const reasons = incomplete
+    ? [unfinishedReason(domain, progress, deadlineMs), ...domainJudgement.reasons]
+    : domainJudgement.reasons;
+  const recognised = progress.provider;
+  return {
+    domain,
+    verdict,
+    reasons: withinWireLimits(reasons),
+    checkedAt: now.toISOString(),
+    incomplete,
+    ...(recognised
+      ? {
+          provider: { name: recognised.provider.name, source: recognised.provider.source, mx: recognised.mx },
+        }
+      : {}),
+    endpoints: judged.map(({ judgement: _judgement, ...endpoint }) => endpoint),
+    srv: srvReport(progress.srv),
+    autoconfig: autoconfigUrls(domain).map(
+      (url) =>
+        progress.autoconfig.get(url)?.report ?? {
+          url,
+          state: 'failed',
+          reason: `the fetch of ${url} did not finish in time`,
+        },
+    ),
+    ttlSeconds: ttlOf(progress, verdict !== 'unknown'),
+    timings: { totalMs: Math.round(elapsedMs) },
+  };
+}
+
+function srvReport(srv: SrvDiscovery | undefined): MailboxAccessReport['srv'] {
+  if (!srv) return { state: 'failed', reason: 'the SRV lookups did not finish in time' };
+  if (srv.state === 'failed') return { state: 'failed', reason: srv.reason };
+  if (srv.state === 'none') return { state: 'none' };
+  return {
+    state: 'records',
+    ...(srv.notOffered.length > 0 ? { reason: `not offered ("."): ${srv.notOffered.join(', ')}` } : {}),
+  };
+}
