@@ -36,7 +36,8 @@ async function warm(): Promise<void> {
     const response = await fetch(`${suite.base}/api/v1/assess`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${suite.token}` },
-      body: JSON.stringify({ recipients: ADDRESSES }),
+      // With the try-it page's sender, whose reply path the pane asks about too.
+      body: JSON.stringify({ recipients: ADDRESSES, sender: 'sender@example.gov' }),
     });
     const body = (await response.json()) as { partial: boolean };
     if (!body.partial) return;
@@ -75,6 +76,8 @@ describe('the try-it page', () => {
         .first()
         .isVisible(),
     ).resolves.toBe(true);
+    // How replies come back to the sender: one line for the pane, below the recipients.
+    await expect(page.getByText(/^Replies /).count()).resolves.toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'tls-light.png'), fullPage: true });
     const sent = await send(page);
     expect(sent).toContain('Sent.');
