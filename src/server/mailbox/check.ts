@@ -52,6 +52,12 @@ const DEFAULT_HELO_NAME = 'sendguard.invalid';
 const DEADLINE_MARGIN_MS = 500;
 /** No single probe or fetch needs longer; a server that takes more is not answering. */
 const STEP_CEILING_MS = 20_000;
+/**
+ * The share of the check's deadline the autoconfig fetches may take: probing waits for discovery, so a stalling
+ * autoconfig host must leave the probes of what SRV found most of the time.
+ */
+const AUTOCONFIG_SHARE = 1 / 3;
+const AUTOCONFIG_FLOOR_MS = 1000;
 
 async function lookupMx(
   domain: string,
@@ -80,9 +86,13 @@ async function discover(
   deps: MailboxCheckDeps,
   progress: Progress,
   signal: AbortSignal,
-  deadlineAt: number,
+  deadline: { at: number; ms: number },
 ) {
   const clock = deps.clock ?? systemClock;
+  const autoconfigMs = Math.min(
+    stepMs(deadline.at, clock),
+    Math.max(AUTOCONFIG_FLOOR_MS, deadline.ms * AUTOCONFIG_SHARE),
+  );
   const resolveAddresses = addressResolver(deps.dns);
   await Promise.all([
     discoverSrv(domain, deps.dns, signal).then((srv) => void (progress.srv = srv)),
@@ -92,7 +102,7 @@ async function discover(
         resolveAddresses,
         allowPrivateAddresses: deps.allowPrivateAddresses,
         ...(deps.ca === undefined ? {} : { ca: deps.ca }),
-        timeoutMs: stepMs(deadlineAt, clock),
+        timeoutMs: autoconfigMs,
         signal,
         ...(deps.httpsGet ? { get: deps.httpsGet } : {}),
       }).then((result) => void progress.autoconfig.set(url, result)),
@@ -195,14 +205,14 @@ async function gather(
   deps: MailboxCheckDeps,
   progress: Progress,
   signal: AbortSignal,
-  deadlineAt: number,
+  deadline: { at: number; ms: number },
 ) {
-  await discover(domain, deps, progress, signal, deadlineAt);
+  await discover(domain, deps, progress, signal, deadline);
   chooseEndpoints(progress);
   const probed = (progress.endpoints ?? []).filter((endpoint) => !endpoint.foundBy.includes('provider'));
   const lookups = hostLookups(deps.dns, signal);
   await Promise.all(
-    probed.map((endpoint) => probeEndpoint(endpoint, deps, progress, signal, deadlineAt, lookups)),
+    probed.map((endpoint) => probeEndpoint(endpoint, deps, progress, signal, deadline.at, lookups)),
   );
 }
 
@@ -231,7 +241,10 @@ export async function checkMailboxAccess(
   );
   try {
     const outcome = await Promise.race([
-      gather(domain, deps, progress, signal, started + options.deadlineMs).then(() => 'done' as const),
+      gather(domain, deps, progress, signal, {
+        at: started + options.deadlineMs,
+        ms: options.deadlineMs,
+      }).then(() => 'done' as const),
       deadline,
     ]);
     if (options.signal?.aborted) throw options.signal.reason;

@@ -175,6 +175,27 @@ describe('checkMailboxAccess', () => {
     expect(report.reasons).toContainEqual(expect.stringContaining('the MX lookup failed'));
   });
 
+  test('a stalling autoconfig host takes a third of the deadline at most: what SRV found is still probed', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      'imap.example.org': A,
+    };
+    const stalling: HttpsGet = (_url, options) =>
+      new Promise((_resolve, reject) =>
+        setTimeout(
+          () =>
+            reject(new HttpsGetError('HTTP_TIMEOUT', `no complete answer within ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        ),
+      );
+    const { probe } = fakeProbe({ 'imap.example.org:993': implicitOk });
+    const report = await checkMailboxAccess(D, deps(zone, probe, stalling), { deadlineMs: 3000 });
+    expect(report).toMatchObject({ verdict: 'tls-only', incomplete: false });
+    expect(report.reasons).toContainEqual(
+      `fetching https://autoconfig.${D}/mail/config-v1.1.xml failed: no complete answer within 1000 ms`,
+    );
+  });
+
   test('the deadline leaves the verdict unknown with the evidence gathered so far', async () => {
     const zone: FakeZone = {
       [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
