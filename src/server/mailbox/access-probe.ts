@@ -11,7 +11,7 @@ import net from 'node:net';
 import { systemClock, type Clock } from '../../core/clock';
 import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
 import { ProbeConnection, ProbeFailure, type Dial, type ProbeOutcome } from '../net/probe-connection';
-import { recordedHandshake } from '../transport/recorded-tls';
+import { needsLegacyAttempt, recordedHandshake, type TlsProfile } from '../transport/recorded-tls';
 import { probeSmtp } from '../transport/smtp-probe';
 import { hasExtension } from '../transport/smtp-reply';
 import type { TlsFacts } from '../transport/tls-facts';
@@ -71,7 +71,7 @@ export function probeAccess(target: AccessTarget, options: AccessProbeOptions): 
   const refused = vet(target.address, options.allowPrivateAddresses);
   if (refused) return Promise.resolve(refused);
   if (target.protocol === 'submission') return probeSubmission(target, options);
-  return probeLines(target, options, target.protocol === 'imap' ? imapDialect() : pop3Dialect());
+  return probeLines(target, options, target.protocol === 'imap' ? imapDialect : pop3Dialect);
 }
 
 /** A result without a connection when the address may not be dialled. */
@@ -133,41 +133,62 @@ interface Session {
   options: AccessProbeOptions;
   result: AccessProbeResult;
   clock: () => number;
+  profile: TlsProfile;
 }
 
+/**
+ * A dialogue with TLS 1.2 at least, and a second one with old protocol versions allowed when the server refused
+ * the first handshake as too new for it: whether TLS is required does not depend on its version.
+ */
 async function probeLines(
   target: AccessTarget,
   options: AccessProbeOptions,
-  dialect: Dialect,
+  dialect: () => Dialect,
 ): Promise<AccessProbeResult> {
   const clock = () => (options.clock ?? systemClock).monotonic();
   const start = clock();
   const remainingMs = () => start + options.totalMs - clock();
+  let attempt = await attemptLines(target, options, dialect(), 'modern', { clock, remainingMs });
+  if (needsLegacyAttempt(attempt.failure)) {
+    attempt = await attemptLines(target, options, dialect(), 'legacy', { clock, remainingMs });
+  }
+  attempt.result.timings.total = Math.round(clock() - start);
+  return attempt.result;
+}
+
+/** One connection, start to end; a ProbeFailure becomes the outcome, anything else propagates. */
+async function attemptLines(
+  target: AccessTarget,
+  options: AccessProbeOptions,
+  dialect: Dialect,
+  profile: TlsProfile,
+  time: { clock: () => number; remainingMs: () => number },
+): Promise<{ result: AccessProbeResult; failure?: ProbeFailure }> {
   const limits = dialect.protocol === 'IMAP' ? IMAP_LIMITS : POP3_LIMITS;
   const connection: LineConnection = new ProbeConnection(
     target,
     {
       dial: options.dial ?? ((to) => net.connect(to)),
       ...(options.signal ? { signal: options.signal } : {}),
-      remainingMs,
+      remainingMs: time.remainingMs,
     },
     new ResponseLines(limits, dialect.protocol),
     dialect.protocol,
   );
   // Until the dialogue ends one way or another, nothing is known to have worked.
   const result: AccessProbeResult = { address: target.address, outcome: 'protocol-error', timings: {} };
-  const session: Session = { connection, dialect, target, options, result, clock };
+  const session: Session = { connection, dialect, target, options, result, clock: time.clock, profile };
   try {
     result.outcome = await converse(session);
+    return { result };
   } catch (error) {
     if (!(error instanceof ProbeFailure)) throw error;
     result.outcome = error.outcome;
     result.error = { code: error.code, phase: error.phase, message: error.message };
+    return { result, failure: error };
   } finally {
     connection.close();
-    result.timings.total = Math.round(clock() - start);
   }
-  return result;
 }
 
 async function converse(session: Session): Promise<ProbeOutcome> {
@@ -219,11 +240,12 @@ async function converse(session: Session): Promise<ProbeOutcome> {
 }
 
 async function handshake(session: Session): Promise<void> {
-  const { connection, target, options, result } = session;
+  const { connection, target, options, result, profile } = session;
   const recorded = await timed(session, 'tls', () =>
     recordedHandshake((tlsOptions) => connection.startTls(tlsOptions, STEP_MS.tls), {
       hostname: target.host,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
+      profile,
     }),
   );
   result.tls = recorded.facts;

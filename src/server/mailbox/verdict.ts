@@ -49,19 +49,25 @@ function certificateProblem(tls: TlsFacts, host: string): string | undefined {
   return problems.length > 0 ? problems.join(' and ') : undefined;
 }
 
-function certificateReason(
-  endpoint: Endpoint,
-  tls: TlsFacts | undefined,
-  verdict: MailboxAccessVerdict,
-): string[] {
+/** What is wrong with the TLS an endpoint speaks: its certificate, or a protocol version below 1.2. */
+function tlsReasons(endpoint: Endpoint, tls: TlsFacts | undefined, verdict: MailboxAccessVerdict): string[] {
   if (!tls) return [];
-  const problem = certificateProblem(tls, endpoint.host);
-  if (!problem) return [];
+  const reasons: string[] = [];
   const stance = verdict === 'tls-only' ? 'requires' : 'offers';
-  return [
-    `${endpointName(endpoint)} ${stance} TLS, but its certificate ${problem}: mail clients warn, and a user who ` +
-      'accepts the warning can be intercepted',
-  ];
+  const problem = certificateProblem(tls, endpoint.host);
+  if (problem) {
+    reasons.push(
+      `${endpointName(endpoint)} ${stance} TLS, but its certificate ${problem}: mail clients warn, and a user who ` +
+        'accepts the warning can be intercepted',
+    );
+  }
+  if (tls.legacyOnly) {
+    reasons.push(
+      `${endpointName(endpoint)} ${stance} TLS, but only below TLS 1.2 (${tls.version}): up-to-date mail clients ` +
+        'cannot connect, and older ones use a protocol version with known weaknesses',
+    );
+  }
+  return reasons;
 }
 
 /** Why a probe learnt nothing, or what failed after it learnt enough. */
@@ -108,7 +114,7 @@ export function judgeEndpoint(endpoint: Endpoint, probe: AccessProbeResult | und
         : [`${name}${at} completed the TLS handshake but then ${failureText(probe)}`];
     return {
       verdict: 'tls-only',
-      reasons: [...certificateReason(endpoint, probe.tls, 'tls-only'), ...after],
+      reasons: [...tlsReasons(endpoint, probe.tls, 'tls-only'), ...after],
     };
   }
   return judgeStartTls(endpoint, probe, name + at);
@@ -140,7 +146,7 @@ function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, name: strin
   const after = probe.outcome === 'tls' ? [] : [`${name} offers ${starttls}, but ${failureText(probe)}`];
   return {
     verdict,
-    reasons: [...(first ? [first] : []), ...certificateReason(endpoint, probe.tls, verdict), ...after],
+    reasons: [...(first ? [first] : []), ...tlsReasons(endpoint, probe.tls, verdict), ...after],
   };
 }
 

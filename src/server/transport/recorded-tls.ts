@@ -3,19 +3,52 @@
  * not reasons to stop looking. Shared by the STARTTLS probe of MX hosts and the mailbox-access probes (IMAP, POP3,
  * submission), over STARTTLS or from the first byte.
  */
+import { constants as cryptoConstants } from 'node:crypto';
 import type tls from 'node:tls';
+import type { ProbeFailure } from '../net/probe-connection';
 import { contextTrusting, MODERN_TLS } from '../net/trust';
 import { peerChain, tlsFacts, type PresentedChain, type TlsFacts } from './tls-facts';
+
+/** `modern`: TLS 1.2 at least; `legacy`: the second attempt at a server that refused it. */
+export type TlsProfile = 'modern' | 'legacy';
+
+const TLS_PROFILES: Record<TlsProfile, Readonly<tls.SecureContextOptions>> = {
+  modern: MODERN_TLS,
+  // What an old-fashioned client would still accept. SECLEVEL=0 also admits SHA-1 signatures and short keys in
+  // chain verification, so trust judged in this profile is lenient; it never makes an MX `authenticated` anyway.
+  legacy: {
+    minVersion: 'TLSv1',
+    ciphers: 'DEFAULT:@SECLEVEL=0',
+    secureOptions: cryptoConstants.SSL_OP_LEGACY_SERVER_CONNECT,
+  },
+};
+
+/**
+ * Handshake errors by which OpenSSL refuses an old server (protocol version, ciphers, DH size, missing RFC 5746
+ * renegotiation support) rather than a broken one; only these are worth a legacy attempt.
+ */
+const LEGACY_HINTS = new Set([
+  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+  'ERR_SSL_UNSUPPORTED_PROTOCOL',
+  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+  'ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY',
+  'ERR_SSL_DH_KEY_TOO_SMALL',
+  'ERR_SSL_UNSAFE_LEGACY_RENEGOTIATION_DISABLED',
+]);
+
+/** Whether a probe's failure was a modern handshake refused by an old server: then a legacy attempt is worth it. */
+export function needsLegacyAttempt(failure: ProbeFailure | undefined): boolean {
+  const cause = failure?.cause as NodeJS.ErrnoException | undefined;
+  return failure?.outcome === 'tls-failed' && failure.phase === 'tls' && LEGACY_HINTS.has(cause?.code ?? '');
+}
 
 export interface RecordedTlsOptions {
   /** The name sent in SNI and judged against the certificate's SAN dNSName entries (a lower-case A-label). */
   hostname: string;
   /** Extra trust roots, trusted with Node's bundled ones; absent for the bundled roots alone. */
   ca?: Buffer | string;
-  /** Protocol versions and ciphers; TLS 1.2 at least unless given. */
-  profile?: Readonly<tls.SecureContextOptions>;
-  /** The handshake only completed with the legacy profile (TLS 1.0/1.1): recorded in the facts. */
-  legacyOnly?: boolean;
+  /** Protocol versions and ciphers: `modern` (TLS 1.2 at least) unless given; `legacy` is recorded in the facts. */
+  profile?: TlsProfile;
 }
 
 export interface RecordedTls {
@@ -34,10 +67,11 @@ export async function recordedHandshake(
 ): Promise<RecordedTls> {
   const identity = recordedIdentity(options.hostname);
   // One context per trust store and profile for the whole process: building one is most of a handshake's cost.
-  const secureContext = contextTrusting(options.ca, options.profile ?? MODERN_TLS);
+  const profile = options.profile ?? 'modern';
+  const secureContext = contextTrusting(options.ca, TLS_PROFILES[profile]);
   const socket = await startTls({ secureContext, ...identity.options });
   const presented = peerChain(socket, identity.presented());
-  const facts = tlsFacts(socket, presented.leaf, options.hostname, options.legacyOnly ?? false);
+  const facts = tlsFacts(socket, presented.leaf, options.hostname, profile === 'legacy');
   return { socket, presented, facts };
 }
 

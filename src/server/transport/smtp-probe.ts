@@ -7,14 +7,12 @@
  * programming errors and, like `fetch`, with the signal's reason when the caller aborts.
  */
 import net from 'node:net';
-import tls from 'node:tls';
-import { constants as cryptoConstants, type X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
 import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
-import { MODERN_TLS } from '../net/trust';
-import { recordedHandshake } from './recorded-tls';
+import { needsLegacyAttempt, recordedHandshake, type TlsProfile } from './recorded-tls';
 import {
   ProbeFailure,
   SmtpConnection,
@@ -102,32 +100,6 @@ const DEFAULT_DEADLINES: SmtpProbeDeadlines = {
   tlsMs: 15_000,
   totalMs: 60_000,
 };
-
-type TlsProfile = 'modern' | 'legacy';
-
-const TLS_PROFILES: Record<TlsProfile, Readonly<tls.SecureContextOptions>> = {
-  modern: MODERN_TLS,
-  // What an old-fashioned gateway would still accept. SECLEVEL=0 also admits SHA-1 signatures and short keys in
-  // chain verification, so trust judged in this profile is lenient; it never makes an MX `authenticated` anyway.
-  legacy: {
-    minVersion: 'TLSv1',
-    ciphers: 'DEFAULT:@SECLEVEL=0',
-    secureOptions: cryptoConstants.SSL_OP_LEGACY_SERVER_CONNECT,
-  },
-};
-
-/**
- * Handshake errors by which OpenSSL refuses an old server (protocol version, ciphers, DH size, missing RFC 5746
- * renegotiation support) rather than a broken one; only these are worth a legacy attempt.
- */
-const LEGACY_HINTS = new Set([
-  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
-  'ERR_SSL_UNSUPPORTED_PROTOCOL',
-  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
-  'ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY',
-  'ERR_SSL_DH_KEY_TOO_SMALL',
-  'ERR_SSL_UNSAFE_LEGACY_RENEGOTIATION_DISABLED',
-]);
 
 interface Settings {
   mxHostname: string;
@@ -228,11 +200,6 @@ function vet(settings: Settings, allowPrivateAddresses: boolean): Attempt | unde
     evidence.error = { code: error.code, phase: 'vet', message: error.message };
     return { evidence };
   }
-}
-
-function needsLegacyAttempt(failure: ProbeFailure | undefined): boolean {
-  const cause = failure?.cause as NodeJS.ErrnoException | undefined;
-  return failure?.outcome === 'tls-failed' && failure.phase === 'tls' && LEGACY_HINTS.has(cause?.code ?? '');
 }
 
 /** One connection, start to end; a ProbeFailure becomes the outcome, anything else propagates. */
@@ -342,8 +309,7 @@ async function handshake(
     recordedHandshake((options) => connection.startTls(options, settings.deadlines.tlsMs), {
       hostname: settings.mxHostname,
       ...(settings.ca === undefined ? {} : { ca: settings.ca }),
-      profile: TLS_PROFILES[profile],
-      legacyOnly: profile === 'legacy',
+      profile,
     }),
   );
   attempt.presented = recorded.presented;

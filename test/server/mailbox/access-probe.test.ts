@@ -119,6 +119,26 @@ describe('IMAP (RFC 9051)', () => {
     expect(server.received).toEqual(['S1 CAPABILITY', 'S2 LOGOUT']);
   });
 
+  test('a TLS 1.0-only server: a second connection with old versions allowed still finds TLS required', async () => {
+    const script = imapTlsOnly();
+    script.tls = { ...leaf, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' };
+    const { result, judgement, received } = await probe(script);
+    expect(result).toMatchObject({ outcome: 'tls', tls: { version: 'TLSv1', legacyOnly: true } });
+    expect(judgement.verdict).toBe('tls-only');
+    expect(judgement.reasons).toContainEqual(
+      expect.stringContaining('requires TLS, but only below TLS 1.2 (TLSv1)'),
+    );
+    // The first connection ended at the refused handshake; the second went all the way.
+    expect(received).toEqual([
+      'S1 CAPABILITY',
+      'S2 STARTTLS',
+      'S1 CAPABILITY',
+      'S2 STARTTLS',
+      'S3 CAPABILITY',
+      'S4 LOGOUT',
+    ]);
+  });
+
   test('a certificate for another name is named in the reasons', async () => {
     const script = imapTlsOnly();
     script.tls = pki.leaf(['other.example.net']);
