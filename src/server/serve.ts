@@ -18,6 +18,7 @@ import { policyInForce } from './admin-policy/running';
 import { tlsMaterial } from './config/tls';
 import { addressResolver, dnsClientFor } from './dns';
 import { CachingKeyService, DirectoryKeyring } from './keys';
+import { CachingMailboxService } from './mailbox';
 import { keyInspector, keyringInStore, keyrings } from './keys/store-backed';
 import type { LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -56,7 +57,10 @@ interface ServerOptions {
 /** The store as the service uses it: key verdicts read and written through their seal. */
 type FrontedStore = ServiceStore & { keyVerdicts: VerdictCache<KeyAssessment> };
 
-/** The check services, on one clock, counting transport cache hits into the shared metrics. */
+/**
+ * The check services (transport, mailbox access, keys, sign-in), on one clock, counting transport cache hits into
+ * the shared metrics.
+ */
 function services(
   config: Config,
   store: FrontedStore,
@@ -80,10 +84,11 @@ function services(
 ) {
   const dns = dnsClientFor(config.dns.servers);
   const network = { allowPrivateAddresses: config.allowPrivateAddresses, ...(ca ? { ca } : {}) };
+  const heloName = config.transport.heloName ?? hostname();
   const transport = new CachingTransportService({
     deps: {
       dns,
-      heloName: config.transport.heloName ?? hostname(),
+      heloName,
       stsCache: storedStsCache(store.stsPolicies),
       ...network,
     },
@@ -96,6 +101,14 @@ function services(
     onCacheWriteError,
     verdictChanges: store.verdictChanges,
     onVerdictChangeError: onRecordError,
+  });
+  // How recipient domains' users reach their mail, probed like the MX: on the same network settings, deadline and
+  // HELO name, in a pool of its own as large as the transport's.
+  const mailbox = new CachingMailboxService({
+    deps: { dns, heloName, ...network },
+    checkDeadlineMs: config.limits.lookupDeadlineMs,
+    maxConcurrentProbes: config.transport.maxConcurrentProbes,
+    clock,
   });
   const orgKeyring = keyringInStore(store.keyring);
   const keys = new CachingKeyService(
@@ -118,7 +131,7 @@ function services(
     },
   );
   const signIn = createSignInDirectory(config, { dns, network, clock, onLookupError: onSignInLookupError });
-  return { transport, keys, signIn };
+  return { transport, mailbox, keys, signIn };
 }
 
 /**

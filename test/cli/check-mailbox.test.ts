@@ -1,16 +1,14 @@
 /**
  * `sendguard check` runs each domain's mailbox access check beside its transport check, under the same --timeout,
  * and prints it: a "Mailbox access" line and one line per endpoint, or `mailboxAccess` (the report without its
- * domain) with --json. The transport half runs against the test bed; the mailbox half is a fake here.
+ * domain) with --json. Against the test bed's Dovecot as built, and with a fake mailbox check where the words
+ * for one report are the point.
  */
 import { readFile } from 'node:fs/promises';
-import {
-  checkCommand,
-  formatMailboxAccess,
-  type MailboxCheckMaker,
-  type MailboxReport,
-} from '../../src/cli/commands/check';
+import { checkCommand, formatMailboxAccess, type MailboxCheckMaker } from '../../src/cli/commands/check';
 import type { NetworkSettings } from '../../src/cli/network-options';
+import type { EndpointReport, MailboxAccessReport } from '../../src/server/mailbox';
+import { runCli } from '../helpers/cli';
 import { testbed, type Testbed } from '../helpers/testbed';
 
 let bed: Testbed;
@@ -21,39 +19,59 @@ beforeAll(() => {
   network = ['--dns', bed.dns, '--ca-file', bed.caFile, '--allow-private', '--timeout', '4000'];
 });
 
-const reportOf = (domain: string): MailboxReport => ({
-  domain,
-  verdict: 'tls-offered',
-  reasons: [`imap.${domain}:143 accepts a password before STARTTLS`, `pop.${domain}:995 requires TLS`],
-  endpoints: [
-    {
-      protocol: 'imap',
-      host: `imap.${domain}`,
-      port: 143,
-      security: 'starttls',
-      foundBy: ['srv', 'autoconfig'],
-      verdict: 'tls-offered',
-      address: '192.0.2.1',
-      outcome: 'tls',
-      tls: {
-        version: 'TLSv1.3',
-        cipher: 'TLS_AES_256_GCM_SHA384',
-        certificate: { trusted: true, nameMatches: true },
-      },
-      starttls: true,
-      plaintextLogin: true,
-    },
-    {
-      protocol: 'pop3',
-      host: `pop.${domain}`,
-      port: 995,
-      security: 'implicit',
-      foundBy: ['srv'],
-      verdict: 'tls-only',
-      outcome: 'timeout',
-    },
-  ],
-});
+/** A report as the mailbox module makes one, its endpoints given. */
+function reportWith(
+  domain: string,
+  fields: Pick<MailboxAccessReport, 'verdict' | 'reasons'> & Partial<MailboxAccessReport>,
+): MailboxAccessReport {
+  return {
+    domain,
+    checkedAt: '2026-01-01T00:00:00.000Z',
+    incomplete: false,
+    endpoints: [],
+    srv: { state: 'records' },
+    autoconfig: [],
+    ttlSeconds: 300,
+    timings: { totalMs: 12 },
+    ...fields,
+  };
+}
+
+const endpoint = (fields: Omit<EndpointReport, 'timings'>): EndpointReport => ({ ...fields, timings: {} });
+
+const reportOf = (domain: string): MailboxAccessReport =>
+  reportWith(domain, {
+    verdict: 'tls-offered',
+    reasons: [`imap.${domain}:143 accepts a password before STARTTLS`, `pop.${domain}:995 requires TLS`],
+    endpoints: [
+      endpoint({
+        protocol: 'imap',
+        host: `imap.${domain}`,
+        port: 143,
+        security: 'starttls',
+        foundBy: ['srv', 'autoconfig'],
+        verdict: 'tls-offered',
+        address: '192.0.2.1',
+        outcome: 'tls',
+        tls: {
+          version: 'TLSv1.3',
+          cipher: 'TLS_AES_256_GCM_SHA384',
+          certificate: { trusted: true, nameMatches: true, notAfter: '2030-01-01T00:00:00.000Z' },
+        },
+        starttls: true,
+        plaintextLogin: true,
+      }),
+      endpoint({
+        protocol: 'pop3',
+        host: `pop.${domain}`,
+        port: 995,
+        security: 'implicit',
+        foundBy: ['srv'],
+        verdict: 'tls-only',
+        outcome: 'timeout',
+      }),
+    ],
+  });
 
 /** A fake mailbox check that records what it was made with and asked. */
 function fakeMaker() {
@@ -135,26 +153,28 @@ test('--json adds mailboxAccess, the report without its domain; each argument ch
 
 test('a recognised provider names itself and the source its verdict rests on', () => {
   expect(
-    formatMailboxAccess({
-      verdict: 'tls-only',
-      reasons: ['recognised as Google Workspace from its MX aspmx.l.google.com'],
-      provider: {
-        name: 'Google Workspace',
-        source: 'https://support.google.com/a/answer/9003945',
-        mx: 'aspmx.l.google.com',
-      },
-      endpoints: [
-        {
-          protocol: 'imap',
-          host: 'imap.gmail.com',
-          port: 993,
-          security: 'implicit',
-          foundBy: ['provider'],
-          verdict: 'tls-only',
-          outcome: 'not-probed',
+    formatMailboxAccess(
+      reportWith('example.org', {
+        verdict: 'tls-only',
+        reasons: ['recognised as Google Workspace from its MX aspmx.l.google.com'],
+        provider: {
+          name: 'Google Workspace',
+          source: 'https://support.google.com/a/answer/9003945',
+          mx: 'aspmx.l.google.com',
         },
-      ],
-    }),
+        endpoints: [
+          endpoint({
+            protocol: 'imap',
+            host: 'imap.gmail.com',
+            port: 993,
+            security: 'implicit',
+            foundBy: ['provider'],
+            verdict: 'tls-only',
+            outcome: 'not-probed',
+          }),
+        ],
+      }),
+    ),
   ).toEqual([
     '  Mailbox access: TLS-ONLY  recognised as Google Workspace from its MX aspmx.l.google.com',
     '    provider Google Workspace (https://support.google.com/a/answer/9003945)',
@@ -162,4 +182,31 @@ test('a recognised provider names itself and the source its verdict rests on', (
       /^ {4}imap imap\.gmail\.com:993 implicit +tls-only +not probed {2}\(found by provider\)$/,
     ),
   ]);
+});
+
+describe('against the test bed’s Dovecot, with the mailbox module as built', () => {
+  test('a domain whose IMAP accepts a password before STARTTLS: the line says so, then each endpoint', async () => {
+    const { stdout } = await runCli(['check', 'mbx-tls-offered.sendguard.test', ...network]);
+    expect(stdout).toMatch(/^ {2}Mailbox access: TLS-OFFERED {2}.*accepts a password before STARTTLS/m);
+    expect(stdout).toMatch(/^ {4}imap imap\.mbx-tls-offered\.sendguard\.test:143 starttls +tls-offered /m);
+  });
+
+  test('--json: mailboxAccess is the report without its domain; the exit status stays the transport’s', async () => {
+    const { stdout } = await runCli([
+      'check',
+      'mbx-tls-only.sendguard.test',
+      'tls-valid.sendguard.test',
+      ...network,
+      '--json',
+    ]);
+    const [tlsOnly, none] = JSON.parse(stdout);
+    expect(tlsOnly.mailboxAccess).toMatchObject({ verdict: 'tls-only', srv: { state: 'records' } });
+    expect(tlsOnly.mailboxAccess).not.toHaveProperty('domain');
+    expect(tlsOnly.mailboxAccess.endpoints.length).toBeGreaterThan(0);
+    // Nothing advertised: unknown, and the domain's transport verdict alone decides the exit status.
+    expect(none.mailboxAccess.verdict).toBe('unknown');
+    expect(none.verdict).toBe('encrypted');
+    const single = await runCli(['check', 'tls-valid.sendguard.test', ...network]);
+    expect(single.code).toBe(0);
+  });
 });

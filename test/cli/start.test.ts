@@ -153,15 +153,18 @@ describe('the built command', () => {
     );
   });
 
-  test('through the compiled tree, check loads DNS, network and transport code, and no zod, openpgp.js or fastify', async () => {
+  test('through the compiled tree, check loads DNS, network, transport and mailbox code, and no zod, openpgp.js or fastify', async () => {
     const { code, loaded } = await started([...COMPILED, 'check', 'tls-valid.sendguard.test', ...network]);
     expect(code).toBe(0);
     expect(loaded).toContain('dist/server/transport/check-domain.js');
+    expect(loaded).toContain('dist/server/mailbox/check.js');
     const server = loaded.filter((file) => file.startsWith('dist/server/'));
     expect(
       server.filter(
         (file) =>
-          !/^dist\/server\/(dns|net|transport)\/|store\/(bounded-cache|made-once|writes-in-order)/.test(file),
+          !/^dist\/server\/(dns|net|transport|mailbox)\/|store\/(bounded-cache|made-once|writes-in-order)/.test(
+            file,
+          ),
       ),
     ).toEqual([]);
     expect(loaded.filter((file) => HEAVY.test(`/${file}`))).toEqual([]);
@@ -197,12 +200,13 @@ describe('the built command', () => {
       ...(m.modules ?? []).map((inner) => inner.name),
     ]);
     expect(names).toContain('./src/server/transport/check-domain.ts');
+    expect(names).toContain('./src/server/mailbox/check.ts');
     expect(names.filter((name) => HEAVY.test(name.replace(/^\./, '')))).toEqual([]);
     expect(
       names.filter(
         (name) =>
           name.startsWith('./src/server/') &&
-          !/^\.\/src\/server\/(dns|net|transport)\/|store\/(bounded-cache|made-once|writes-in-order)/.test(
+          !/^\.\/src\/server\/(dns|net|transport|mailbox)\/|store\/(bounded-cache|made-once|writes-in-order)/.test(
             name,
           ),
       ),

@@ -4,13 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import { normalizeDomain, parseAddress } from '../../core/addresses';
-import type { MailboxAccessVerdict } from '../../core/vocabulary';
 import {
   CachingTransportService,
   MemoryStsCache,
   type AddressReport,
   type TransportReport,
 } from '../../server/transport';
+import { CachingMailboxService, type EndpointReport, type MailboxAccessReport } from '../../server/mailbox';
 import { lookUpEach } from '../each-argument';
 import { CHECK_HELP } from '../help';
 import { UsageError, type CliIo } from '../io';
@@ -18,46 +18,17 @@ import { NETWORK_OPTIONS, networkSettings, timeoutOf, type NetworkSettings } fro
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** One endpoint of a mailbox report, as `check` prints it (`EndpointReport` in src/server/mailbox/report.ts). */
-interface MailboxEndpoint {
-  protocol: string;
-  host: string;
-  port: number;
-  security: string;
-  foundBy: string[];
-  verdict: MailboxAccessVerdict;
-  reasons?: string[];
-  address?: string;
-  outcome: string;
-  tls?: {
-    version: string;
-    cipher: string;
-    certificate: { trusted: boolean; trustError?: string; nameMatches: boolean };
-  };
-  starttls?: boolean;
-  plaintextLogin?: boolean;
-}
-
-/** How a domain's users reach their mail: the mailbox module's report (`MailboxAccessReport`), as `check` reads it. */
-export interface MailboxReport {
-  domain: string;
-  verdict: MailboxAccessVerdict;
-  reasons: string[];
-  provider?: { name: string; source: string; mx: string };
-  endpoints: MailboxEndpoint[];
-}
-
 /** The mailbox access check of one domain, run beside its transport check. */
-export type MailboxCheck = (domain: string) => Promise<MailboxReport>;
+export type MailboxCheck = (domain: string) => Promise<MailboxAccessReport>;
 
 /** The mailbox check for these network settings and this deadline (`--timeout`, shared with the transport check). */
-export type MailboxCheckMaker = (network: NetworkSettings, deadlineMs: number) => MailboxCheck | undefined;
+export type MailboxCheckMaker = (network: NetworkSettings, deadlineMs: number) => MailboxCheck;
 
-/**
- * THE PLACE THE MAILBOX MODULE PLUGS IN: `new CachingMailboxService({ deps: network, checkDeadlineMs })` from
- * src/server/mailbox, its `report(domain)` as the check. Until it is, `check` reports the transport alone.
- */
-const builtInMailboxCheck: MailboxCheckMaker = () => undefined;
+/** The mailbox module's caching service, so that a domain given twice is checked once, as its transport is. */
+const builtInMailboxCheck: MailboxCheckMaker = (network, deadlineMs) => {
+  const service = new CachingMailboxService({ deps: network, checkDeadlineMs: deadlineMs });
+  return (domain) => service.report(domain);
+};
 
 function domainOf(argument: string): string {
   return argument.includes('@') ? parseAddress(argument).domain : normalizeDomain(argument);
@@ -99,7 +70,7 @@ export function formatReport(report: TransportReport, more: readonly string[] = 
 }
 
 /** `TLS 1.3 …; certificate trusted, names the host`, or what the probe found instead of TLS. */
-function describeEndpointSecurity(e: MailboxEndpoint): string {
+function describeEndpointSecurity(e: EndpointReport): string {
   if (e.tls) {
     const { certificate } = e.tls;
     const trust = certificate.trusted
@@ -114,7 +85,7 @@ function describeEndpointSecurity(e: MailboxEndpoint): string {
 }
 
 /** The mailbox access line, then one line per endpoint users are told to use. */
-export function formatMailboxAccess(report: Omit<MailboxReport, 'domain'>): string[] {
+export function formatMailboxAccess(report: Omit<MailboxAccessReport, 'domain'>): string[] {
   const lines = [`  Mailbox access: ${report.verdict.toUpperCase()}  ${report.reasons[0] ?? ''}`.trimEnd()];
   for (const reason of report.reasons.slice(1)) lines.push(`    also: ${reason}`);
   if (report.provider) lines.push(`    provider ${report.provider.name} (${report.provider.source})`);
@@ -127,22 +98,20 @@ export function formatMailboxAccess(report: Omit<MailboxReport, 'domain'>): stri
   return lines;
 }
 
-/** A domain's transport report, with its mailbox report where `check` has the mailbox check. */
-type DomainReport = TransportReport & { mailboxAccess?: Omit<MailboxReport, 'domain'> };
+/** A domain's transport report with its mailbox report (without the domain, which the transport's gives). */
+type DomainReport = TransportReport & { mailboxAccess: Omit<MailboxAccessReport, 'domain'> };
 
 function formatDomain(report: DomainReport): string {
-  const { mailboxAccess } = report;
-  return formatReport(report, mailboxAccess ? formatMailboxAccess(mailboxAccess) : []);
+  return formatReport(report, formatMailboxAccess(report.mailboxAccess));
 }
 
 /** The transport report of `domain`, and its mailbox report beside it, both under the same deadline. */
 async function checkDomain(
   domain: string,
   transport: CachingTransportService,
-  mailbox: MailboxCheck | undefined,
+  mailbox: MailboxCheck,
 ): Promise<DomainReport> {
-  const [report, access] = await Promise.all([transport.report(domain), mailbox?.(domain)]);
-  if (!access) return report;
+  const [report, access] = await Promise.all([transport.report(domain), mailbox(domain)]);
   const { domain: _same, ...mailboxAccess } = access;
   return { ...report, mailboxAccess };
 }
