@@ -124,46 +124,46 @@ function discoveryReasons(progress: Progress): string[] {
   return reasons;
 }
 
-function judgeDomain(domain: string, progress: Progress, reports: readonly JudgedEndpoint[]): Judgement {
-  const verdict = worstKnown(reports.map((report) => report.verdict));
-  const recognised = progress.provider;
-  const providerReason = recognised
-    ? [
-        `recognised as ${recognised.provider.name} from its MX ${recognised.mx}: ${recognised.provider.basis} (${recognised.provider.source})`,
-      ]
-    : [];
-  const deciding = reports
-    .filter((report) => report.verdict === verdict)
-    .flatMap((report) => report.judgement.reasons);
-  const others = reports
-    .filter((report) => report.verdict !== verdict)
-    .flatMap((report) => report.judgement.reasons);
-  if (verdict === 'unknown' && !recognised) {
-    return {
-      verdict,
-      reasons: [nothingKnownReason(domain, progress, reports), ...deciding, ...discoveryReasons(progress)],
-    };
-  }
-  const summary =
-    verdict === 'tls-only' && !recognised
-      ? [
-          `every endpoint ${domain} advertises that answered requires TLS before login: ${[...new Set(reports.filter((r) => r.verdict === 'tls-only').map(endpointName))].join(', ')}`,
-        ]
-      : [];
-  const first = verdict === 'tls-only' || verdict === 'unknown' ? [...providerReason, ...summary] : [];
-  return {
-    verdict,
-    reasons: unique([
-      ...first,
-      ...deciding,
-      ...(first.length ? [] : providerReason),
-      ...others,
-      ...discoveryReasons(progress),
-    ]),
-  };
+function providerReason({ provider, mx }: NonNullable<Progress['provider']>): string {
+  return `recognised as ${provider.name} from its MX ${mx}: ${provider.basis} (${provider.source})`;
 }
 
-function unique(reasons: string[]): string[] {
+function reasonsOf(reports: readonly JudgedEndpoint[]): string[] {
+  return reports.flatMap((report) => report.judgement.reasons);
+}
+
+/**
+ * What makes a domain tls-only: its provider's documentation, and the endpoints it advertises that answered.
+ * Their own reasons are only notes (a certificate, an old protocol version), so these come first.
+ */
+function tlsOnlyHeadline(domain: string, progress: Progress, reports: readonly JudgedEndpoint[]): string[] {
+  const probed = reports.filter((report) => report.verdict === 'tls-only' && report.outcome !== 'not-probed');
+  const names = unique(probed.map(endpointName));
+  return [
+    ...(progress.provider ? [providerReason(progress.provider)] : []),
+    ...(names.length > 0
+      ? [`every endpoint ${domain} advertises that answered requires TLS before login: ${names.join(', ')}`]
+      : []),
+  ];
+}
+
+/** The domain's verdict: the worst endpoint that answered; its reasons, then the other endpoints', then discovery's. */
+function judgeDomain(domain: string, progress: Progress, reports: readonly JudgedEndpoint[]): Judgement {
+  const verdict = worstKnown(reports.map((report) => report.verdict));
+  const discovery = discoveryReasons(progress);
+  const provider = progress.provider ? [providerReason(progress.provider)] : [];
+  if (verdict === 'unknown') {
+    const first = provider.length > 0 ? provider : [nothingKnownReason(domain, progress, reports)];
+    return { verdict, reasons: unique([...first, ...reasonsOf(reports), ...discovery]) };
+  }
+  const deciding = reasonsOf(reports.filter((report) => report.verdict === verdict));
+  const others = reasonsOf(reports.filter((report) => report.verdict !== verdict));
+  const headline =
+    verdict === 'tls-only' ? tlsOnlyHeadline(domain, progress, reports) : [...deciding, ...provider];
+  return { verdict, reasons: unique([...headline, ...deciding, ...others, ...discovery]) };
+}
+
+function unique(reasons: readonly string[]): string[] {
   return [...new Set(reasons)];
 }
 
