@@ -7,6 +7,7 @@ import { checkMailboxAccess, type MailboxCheckDeps } from '../../../src/server/m
 import { CachingMailboxService } from '../../../src/server/mailbox/service';
 import type { HttpsGet } from '../../../src/server/net/https-get';
 import { HttpsGetError } from '../../../src/server/net/https-get';
+import { ManualClock } from '../../helpers/clock';
 import { fakeDns, type FakeZone } from '../../helpers/fake-dns';
 
 const D = 'example.org';
@@ -239,6 +240,25 @@ describe('CachingMailboxService', () => {
     expect(service.kept(D)).toBe(first);
     expect(probed).toHaveLength(1);
     expect(service.stats.checks).toBe(1);
+  });
+
+  test('a report is kept for its TTL from DNS, and checked again once it expires', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      'imap.example.org': A,
+    };
+    const { probe, probed } = fakeProbe({ 'imap.example.org:993': implicitOk });
+    const { schedule: _schedule, ...rest } = deps(zone, probe);
+    const clock = new ManualClock();
+    const service = new CachingMailboxService({ deps: rest, checkDeadlineMs: 2000, clock });
+    expect((await service.report(D)).ttlSeconds).toBe(300);
+    clock.advance(299_000);
+    await service.report(D);
+    expect([probed.length, service.kept(D)?.verdict]).toEqual([1, 'tls-only']);
+    clock.advance(1000);
+    expect(service.kept(D)).toBeUndefined();
+    await service.report(D);
+    expect(probed).toHaveLength(2);
   });
 
   test('a caller that gives up gets unknown; the check runs on for the cache', async () => {
