@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAILBOX_ACCESS_VERDICTS } from '../../../src/core/vocabulary';
 import { createDnsClient, parseServerSpec } from '../../../src/server/dns';
-import { checkMailboxAccess, type MailboxAccessReport } from '../../../src/server/mailbox';
+import {
+  checkMailboxAccess,
+  type MailboxAccessReport,
+  type MailboxCheckDeps,
+} from '../../../src/server/mailbox';
 import { TESTBED_DIR, testbed } from '../../helpers/testbed';
 
 interface MailboxCase {
@@ -21,10 +25,11 @@ interface MailboxCase {
 const DEADLINE_MS = 8000;
 const cases = JSON.parse(readFileSync(join(TESTBED_DIR, 'mailbox-cases.json'), 'utf8')) as MailboxCase[];
 const reports = new Map<string, MailboxAccessReport>();
+let deps: MailboxCheckDeps;
 
 beforeAll(async () => {
   const bed = testbed();
-  const deps = {
+  deps = {
     dns: createDnsClient({ servers: [parseServerSpec(bed.dns)], trustAd: true }),
     allowPrivateAddresses: true,
     ca: readFileSync(bed.caFile),
@@ -73,5 +78,16 @@ describe('mailbox access on the offline test bed', () => {
     for (const endpoint of tlsOnly.endpoints) {
       expect(endpoint.tls?.certificate).toMatchObject({ trusted: true, nameMatches: true });
     }
+  });
+
+  test('without --allow-private nothing on the bed is contacted: the endpoints are not probed, the verdict is unknown', async () => {
+    const report = await checkMailboxAccess(
+      'mbx-tls-only.sendguard.test',
+      { ...deps, allowPrivateAddresses: false },
+      { deadlineMs: DEADLINE_MS },
+    );
+    expect(report.verdict).toBe('unknown');
+    expect(new Set(report.endpoints.map((endpoint) => endpoint.outcome))).toEqual(new Set(['not-allowed']));
+    expect(report.reasons).toContainEqual(expect.stringContaining('may not be probed'));
   });
 });
