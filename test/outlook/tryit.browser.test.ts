@@ -76,6 +76,10 @@ describe('the try-it page', () => {
         .first()
         .isVisible(),
     ).resolves.toBe(true);
+    // How people at the domain reach their mail: the bed advertises nothing for it.
+    await expect(
+      page.getByText(/^Mailboxes at tls-valid\.sendguard\.test: not known — /).isVisible(),
+    ).resolves.toBe(true);
     // How replies come back to the sender: one line for the pane, below the recipients.
     await expect(page.getByText(/^Replies /).count()).resolves.toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'tls-light.png'), fullPage: true });
