@@ -12,7 +12,7 @@ import {
 } from '../../src/server/mailbox/pop3-response';
 import { ResponseLines } from '../../src/server/mailbox/response-lines';
 import { chars, joined, textInputs } from './generators';
-import { fuzzTest } from './runner';
+import { bestCpuMs, budgetMs, DEFAULT_BUDGET, fuzzTest } from './runner';
 
 const eol = fc.constantFrom('\r\n', '\n', '\r', '\r\r\n');
 const chunks = fc.array(fc.integer({ min: 1, max: 4096 }), { minLength: 1, maxLength: 8 });
@@ -83,4 +83,12 @@ fuzzTest({
     });
     pop3Capabilities(body);
   },
+});
+
+describe('fuzz regressions: lines arriving a byte at a time', () => {
+  test('an IMAP line of 8 KiB less its line end, fed one byte per chunk, is read in linear time', async () => {
+    const line = '['.repeat(IMAP_LIMITS.maxLineOctets - 2);
+    const read = () => lines(line, [1], new ResponseLines(IMAP_LIMITS, 'IMAP'), parseImapLine);
+    expect(await bestCpuMs(read)).toBeLessThan(budgetMs(DEFAULT_BUDGET, line.length));
+  });
 });

@@ -26,7 +26,9 @@ export function printable(text: string): string {
 
 /** Lines may end in CRLF or a bare LF (some servers send bare LF; refusing them would say nothing about TLS). */
 export class LineReader {
-  private pending: Buffer = Buffer.alloc(0);
+  /** The unfinished line, as received: kept in pieces so that a line arriving a byte at a time is copied once. */
+  private pieces: Buffer[] = [];
+  private pendingOctets = 0;
   private total = 0;
 
   constructor(
@@ -36,7 +38,7 @@ export class LineReader {
 
   /** Whether bytes were received that are not yet part of a complete line. */
   get hasPartialLine(): boolean {
-    return this.pending.length > 0;
+    return this.pendingOctets > 0;
   }
 
   /** Feeds received bytes; returns the lines they complete, without line endings, decoded as UTF-8. */
@@ -45,20 +47,26 @@ export class LineReader {
     if (this.total > this.limits.maxTotalOctets) {
       throw this.limitError('TOO_MUCH_DATA', `more than ${this.limits.maxTotalOctets} octets received`);
     }
-    // Only the unfinished line is copied again, and it is never longer than the line cap.
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const lines: string[] = [];
     let start = 0;
-    for (let end = this.pending.indexOf(LF); end >= 0; end = this.pending.indexOf(LF, start)) {
-      const lineEnd = end > start && this.pending[end - 1] === CR ? end - 1 : end;
-      this.checkLineLength(lineEnd - start + CRLF_OCTETS);
-      lines.push(this.pending.toString('utf8', start, lineEnd));
+    for (let end = chunk.indexOf(LF); end >= 0; end = chunk.indexOf(LF, start)) {
+      const tail = chunk.subarray(start, end);
+      const line = this.pieces.length === 0 ? tail : Buffer.concat([...this.pieces, tail]);
+      this.pieces = [];
+      this.pendingOctets = 0;
+      const length = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
+      this.checkLineLength(length + CRLF_OCTETS);
+      lines.push(line.toString('utf8', 0, length));
       start = end + 1;
     }
-    this.pending = Buffer.from(this.pending.subarray(start));
+    if (start < chunk.length) {
+      // Copied, so that the unfinished line does not keep the whole chunk alive.
+      this.pieces.push(Buffer.from(chunk.subarray(start)));
+      this.pendingOctets += chunk.length - start;
+    }
     // A line that has not ended yet is refused as soon as it is too long, not when (if ever) it ends. Its CR may
     // have arrived already, its LF not yet.
-    this.checkLineLength(this.pending.length + 1);
+    this.checkLineLength(this.pendingOctets + 1);
     return lines;
   }
 
