@@ -19,15 +19,25 @@ const STARTTLS_NAMES: Record<AccessProtocol, string> = {
   pop3: 'STLS',
   submission: 'STARTTLS',
 };
+/** What a mail client does at an endpoint of each protocol. */
+const USES: Record<AccessProtocol, string> = {
+  imap: 'read mail',
+  pop3: 'fetch mail',
+  submission: 'send mail',
+};
 
 export interface Judgement {
   verdict: MailboxAccessVerdict;
   reasons: string[];
 }
 
-/** `imap.example.org:143 (IMAP)`. */
-function named(endpoint: Endpoint): string {
-  return `${endpointName(endpoint)} (${PROTOCOL_NAMES[endpoint.protocol]})`;
+/**
+ * `imap.example.org:143 (IMAP) at 192.0.2.1`: how a failure names the endpoint, as which protocol and which of the
+ * host's addresses failed matters to whoever looks into it. Findings name `host:port` alone.
+ */
+function failing(endpoint: Endpoint, address: string | undefined): string {
+  const at = address === undefined ? '' : ` at ${address}`;
+  return `${endpointName(endpoint)} (${PROTOCOL_NAMES[endpoint.protocol]})${at}`;
 }
 
 /** What went wrong with a certificate, in words; undefined when nothing did. */
@@ -93,36 +103,42 @@ function failureText(probe: AccessProbeResult): string {
 
 /** The verdict of one endpoint at one address; `probe` is undefined when it was not probed in time. */
 export function judgeEndpoint(endpoint: Endpoint, probe: AccessProbeResult | undefined): Judgement {
-  const name = named(endpoint);
-  const at = probe ? ` at ${probe.address}` : '';
+  const name = endpointName(endpoint);
   if (endpoint.plainIn !== undefined) {
     // The file itself tells clients to send passwords in the clear, whatever the server would also offer.
     return {
       verdict: 'plaintext',
       reasons: [
-        `${name} is given to mail clients without TLS (socketType plain) by ${endpoint.plainIn}: passwords and ` +
-          'mail of clients set up from it cross the network in the clear',
+        `${name} is given to mail clients as their ${PROTOCOL_NAMES[endpoint.protocol]} server without TLS ` +
+          `(socketType plain) by ${endpoint.plainIn}: passwords and mail of clients set up from it cross the ` +
+          'network in the clear',
       ],
     };
   }
-  if (!probe) return { verdict: 'unknown', reasons: [`${name} was not probed before the deadline`] };
+  if (!probe) {
+    return {
+      verdict: 'unknown',
+      reasons: [`${failing(endpoint, undefined)} was not probed before the deadline`],
+    };
+  }
+  const failed = failing(endpoint, probe.address);
   if (endpoint.security === 'implicit') {
-    if (!probe.tls) return { verdict: 'unknown', reasons: [`${name}${at} ${failureText(probe)}`] };
+    if (!probe.tls) return { verdict: 'unknown', reasons: [`${failed} ${failureText(probe)}`] };
     const after =
-      probe.outcome === 'tls'
-        ? []
-        : [`${name}${at} completed the TLS handshake but then ${failureText(probe)}`];
+      probe.outcome === 'tls' ? [] : [`${failed} completed the TLS handshake but then ${failureText(probe)}`];
     return {
       verdict: 'tls-only',
       reasons: [...tlsReasons(endpoint, probe.tls, 'tls-only'), ...after],
     };
   }
-  return judgeStartTls(endpoint, probe, name + at);
+  return judgeStartTls(endpoint, probe, failed);
 }
 
-function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, name: string): Judgement {
+function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, failed: string): Judgement {
   const starttls = STARTTLS_NAMES[endpoint.protocol];
-  if (probe.starttls === undefined) return { verdict: 'unknown', reasons: [`${name} ${failureText(probe)}`] };
+  const name = endpointName(endpoint);
+  if (probe.starttls === undefined)
+    return { verdict: 'unknown', reasons: [`${failed} ${failureText(probe)}`] };
   if (probe.preauth) {
     return {
       verdict: 'plaintext',
@@ -134,7 +150,9 @@ function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, name: strin
   if (!probe.starttls) {
     return {
       verdict: 'plaintext',
-      reasons: [`${name} offers no ${starttls}: mail clients log in and read mail there without TLS`],
+      reasons: [
+        `${name} offers no ${starttls}: mail clients log in and ${USES[endpoint.protocol]} there without TLS`,
+      ],
     };
   }
   const verdict = probe.plaintextLogin ? 'tls-offered' : 'tls-only';
@@ -143,7 +161,7 @@ function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, name: strin
       ? `${name} accepts a password before ${starttls}: mail clients set to '${starttls} if available' can be made ` +
         'to log in without TLS'
       : undefined;
-  const after = probe.outcome === 'tls' ? [] : [`${name} offers ${starttls}, but ${failureText(probe)}`];
+  const after = probe.outcome === 'tls' ? [] : [`${failed} offers ${starttls}, but ${failureText(probe)}`];
   return {
     verdict,
     reasons: [...(first ? [first] : []), ...tlsReasons(endpoint, probe.tls, verdict), ...after],

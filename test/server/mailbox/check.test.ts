@@ -89,9 +89,7 @@ describe('checkMailboxAccess', () => {
     });
     const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
     expect(report.verdict).toBe('tls-offered');
-    expect(report.reasons[0]).toContain(
-      'imap.example.org:143 (IMAP) at 192.0.2.10 accepts a password before STARTTLS',
-    );
+    expect(report.reasons[0]).toContain('imap.example.org:143 accepts a password before STARTTLS');
     expect(report.reasons).toContainEqual(
       expect.stringContaining('pop.example.org:110 (POP3) at 192.0.2.10 did not answer in time'),
     );
@@ -113,7 +111,7 @@ describe('checkMailboxAccess', () => {
     });
     expect(report.verdict).toBe('plaintext');
     expect(report.reasons[0]).toBe(
-      `pop.example.org:110 (POP3) is given to mail clients without TLS (socketType plain) by https://${D}/.well-known/autoconfig/mail/config-v1.1.xml: passwords and mail of clients set up from it cross the network in the clear`,
+      `pop.example.org:110 is given to mail clients as their POP3 server without TLS (socketType plain) by https://${D}/.well-known/autoconfig/mail/config-v1.1.xml: passwords and mail of clients set up from it cross the network in the clear`,
     );
     expect(report.autoconfig.map((file) => file.state)).toEqual(['none', 'found']);
   });
