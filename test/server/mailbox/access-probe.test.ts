@@ -187,6 +187,23 @@ describe('POP3 (RFC 1939, RFC 2449, RFC 2595)', () => {
     expect(judgement.verdict).toBe('plaintext');
   });
 
+  test('data after the STLS go-ahead, before the handshake, is an injection (RFC 2595 §4)', async () => {
+    const script = pop3('STLS\r\n');
+    script.plain.STLS = '+OK begin TLS\r\n+OK USER accepted\r\n';
+    script.startTlsCommand = 'NONE';
+    const { result, judgement } = await probe(script, { protocol: 'pop3' });
+    expect(result).toMatchObject({
+      outcome: 'starttls-injection',
+      error: { code: 'POP3_STARTTLS_INJECTION' },
+    });
+    expect(judgement.reasons).toContainEqual(expect.stringContaining('sent data after its go-ahead for TLS'));
+  });
+
+  test('an endless CAPA list ends as a protocol error', async () => {
+    const { result } = await probe(pop3('X-JUNK\r\n'.repeat(500)), { protocol: 'pop3' });
+    expect(result).toMatchObject({ outcome: 'protocol-error', error: { code: 'POP3_UNEXPECTED_RESPONSE' } });
+  });
+
   test('-ERR as greeting is refused: unknown', async () => {
     const { result, judgement } = await probe(
       { ...pop3(''), greeting: '-ERR go away\r\n' },
