@@ -111,7 +111,9 @@ async function probeSubmission(
       ...(options.dial ? { dial: options.dial } : {}),
     },
   );
-  const plainDialogue = target.security !== 'implicit' && evidence.banner !== undefined;
+  // The EHLO before TLS was answered: STARTTLS was seen in it, or the dialogue ended orderly without it.
+  const plainDialogue =
+    target.security !== 'implicit' && (evidence.starttls || evidence.outcome === 'no-starttls');
   return {
     address: target.address,
     outcome: evidence.outcome,

@@ -238,6 +238,15 @@ describe('submission (RFC 6409, RFC 8314) through the SMTP probe', () => {
     expect(judgement.verdict).toBe('tls-offered');
   });
 
+  test('a submission server that never answers EHLO is unknown, not plaintext', async () => {
+    const script = smtp('');
+    delete script.plain.EHLO;
+    const { result, judgement } = await probe(script, { protocol: 'submission' }, 500);
+    expect(result).toMatchObject({ outcome: 'timeout' });
+    expect(result.starttls).toBeUndefined();
+    expect(judgement.verdict).toBe('unknown');
+  });
+
   test('implicit TLS on its own port: banner and EHLO over TLS', async () => {
     const script = { ...smtp(''), implicit: true };
     const { result, judgement, received } = await probe(script, {
