@@ -1,52 +1,33 @@
 /**
  * Hosted mail providers recognised from a domain's MX host names (providers.json): for these, the verdict rests
  * on the provider's own documentation of how its users reach their mail, named in `source`, and nothing is probed.
- * The file is checked once, when first read: a bad entry is a programming error, not a remote one.
  */
-import { z } from 'zod';
-import { MAILBOX_ACCESS_VERDICTS } from '../../core/vocabulary';
+import type { MailboxAccessVerdict } from '../../core/vocabulary';
 import providersFile from './providers.json';
-import { isHostName } from './endpoints';
 
-const HostName = z.string().refine(isHostName, 'a lower-case host name');
-
-const Provider = z
-  .object({
-    name: z.string().min(1),
-    /** An MX host matches a suffix when it equals it or ends with "." and it. */
-    mxSuffixes: z.array(HostName).min(1),
-    verdict: z.enum(MAILBOX_ACCESS_VERDICTS),
-    /** What the verdict rests on, as a sentence a sender can read after "recognised as … from its MX …: ". */
-    basis: z.string().min(1),
-    /** The provider's own documentation of its endpoints. */
-    source: z.url({ protocol: /^https$/ }),
-    endpoints: z.array(
-      z.object({
-        protocol: z.enum(['imap', 'pop3', 'submission']),
-        host: HostName,
-        port: z.number().int().min(1).max(65535),
-        security: z.enum(['implicit', 'starttls', 'plain']),
-      }),
-    ),
-  })
-  .strict();
-
-export type Provider = z.infer<typeof Provider>;
-
-const ProvidersFile = z.object({ providers: z.array(Provider).min(1) }).strict();
-
-/** Throws when the file breaks its schema or two entries claim the same MX suffix. */
-export function loadProviders(file: unknown = providersFile): Provider[] {
-  const { providers } = ProvidersFile.parse(file);
-  const seen = new Set<string>();
-  for (const suffix of providers.flatMap((provider) => provider.mxSuffixes)) {
-    if (seen.has(suffix)) throw new Error(`providers.json: the MX suffix ${suffix} is listed twice`);
-    seen.add(suffix);
-  }
-  return providers;
+export interface Provider {
+  name: string;
+  /** An MX host matches a suffix when it equals it or ends with "." and it. */
+  mxSuffixes: string[];
+  verdict: MailboxAccessVerdict;
+  /** What the verdict rests on, as a sentence a sender can read after "recognised as … from its MX …: ". */
+  basis: string;
+  /** The provider's own documentation of its endpoints (https). */
+  source: string;
+  endpoints: Array<{
+    protocol: 'imap' | 'pop3' | 'submission';
+    host: string;
+    port: number;
+    security: 'implicit' | 'starttls' | 'plain';
+  }>;
 }
 
-let loaded: Provider[] | undefined;
+/**
+ * The shipped file as its type says; test/server/mailbox/providers.test.ts checks every entry against the schema
+ * and the suffixes for duplicates. Not checked here: `sendguard check` loads this, and its start must not pay for
+ * a schema library to re-check data that ships with it.
+ */
+const PROVIDERS = providersFile.providers as Provider[];
 
 function suffixMatches(host: string, suffix: string): boolean {
   return host === suffix || host.endsWith(`.${suffix}`);
@@ -58,11 +39,10 @@ function suffixMatches(host: string, suffix: string): boolean {
  */
 export function recogniseProvider(
   mxHosts: readonly string[],
-  providers: readonly Provider[] = (loaded ??= loadProviders()),
 ): { provider: Provider; mx: string } | undefined {
   let best: { provider: Provider; mx: string; length: number } | undefined;
   for (const mx of mxHosts) {
-    for (const provider of providers) {
+    for (const provider of PROVIDERS) {
       for (const suffix of provider.mxSuffixes) {
         if (suffixMatches(mx, suffix) && suffix.length > (best?.length ?? 0)) {
           best = { provider, mx, length: suffix.length };

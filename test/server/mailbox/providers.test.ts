@@ -1,14 +1,37 @@
-/** providers.json: every entry names its documentation, no MX suffix is claimed twice, the longest suffix wins. */
+/** providers.json: every entry matches the schema and names its documentation, no MX suffix is claimed twice. */
+import { z } from 'zod';
+import { MAILBOX_ACCESS_VERDICTS } from '../../../src/core/vocabulary';
+import { isHostName } from '../../../src/server/mailbox/endpoints';
 import providersFile from '../../../src/server/mailbox/providers.json';
-import { loadProviders, recogniseProvider } from '../../../src/server/mailbox/providers';
+import { recogniseProvider } from '../../../src/server/mailbox/providers';
+
+const HostName = z.string().refine(isHostName, 'a lower-case host name');
+
+const ProvidersFile = z.strictObject({
+  providers: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        mxSuffixes: z.array(HostName).min(1),
+        verdict: z.enum(MAILBOX_ACCESS_VERDICTS),
+        basis: z.string().min(1),
+        source: z.url({ protocol: /^https$/ }),
+        endpoints: z.array(
+          z.strictObject({
+            protocol: z.enum(['imap', 'pop3', 'submission']),
+            host: HostName,
+            port: z.number().int().min(1).max(65535),
+            security: z.enum(['implicit', 'starttls', 'plain']),
+          }),
+        ),
+      }),
+    )
+    .min(1),
+});
 
 describe('providers.json', () => {
-  const providers = loadProviders();
-
-  test('every entry has an https source, a verdict and what it rests on', () => {
-    for (const provider of providers) {
-      expect([provider.name, new URL(provider.source).protocol]).toEqual([provider.name, 'https:']);
-    }
+  test('every entry matches the schema, with an https source', () => {
+    const { providers } = ProvidersFile.parse(providersFile);
     expect(providers.map((provider) => provider.name)).toEqual(
       expect.arrayContaining([
         'Google Workspace / Gmail',
@@ -19,18 +42,15 @@ describe('providers.json', () => {
     );
   });
 
-  test('no MX suffix is listed twice, and the loader refuses a file that does', () => {
-    const suffixes = providers.flatMap((provider) => provider.mxSuffixes);
-    expect(new Set(suffixes).size).toBe(suffixes.length);
-    const [first] = providersFile.providers;
-    const twice = { providers: [first, { ...first, name: 'Copy' }] };
-    expect(() => loadProviders(twice)).toThrow('listed twice');
-  });
-
-  test('the loader refuses an entry without a source', () => {
+  test('the schema refuses an entry without a source', () => {
     const [first] = providersFile.providers;
     const { source: _source, ...unsourced } = first!;
-    expect(() => loadProviders({ providers: [unsourced] })).toThrow();
+    expect(() => ProvidersFile.parse({ providers: [unsourced] })).toThrow();
+  });
+
+  test('no MX suffix is listed twice', () => {
+    const suffixes = providersFile.providers.flatMap((provider) => provider.mxSuffixes);
+    expect(suffixes.filter((suffix, i) => suffixes.indexOf(suffix) !== i)).toEqual([]);
   });
 
   test.each([
