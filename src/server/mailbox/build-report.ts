@@ -147,9 +147,14 @@ function tlsOnlyHeadline(domain: string, progress: Progress, reports: readonly J
   ];
 }
 
-/** The domain's verdict: the worst endpoint that answered; its reasons, then the other endpoints', then discovery's. */
+/**
+ * The domain's verdict: the worst of the endpoints that answered and of the recognised provider's documented
+ * verdict, which stands on its own for a provider that lists no endpoint (Proton offers none); its reasons, then
+ * the other endpoints', then discovery's.
+ */
 function judgeDomain(domain: string, progress: Progress, reports: readonly JudgedEndpoint[]): Judgement {
-  const verdict = worstKnown(reports.map((report) => report.verdict));
+  const documented = progress.provider ? [progress.provider.provider.verdict] : [];
+  const verdict = worstKnown([...reports.map((report) => report.verdict), ...documented]);
   const discovery = discoveryReasons(progress);
   const provider = progress.provider ? [providerReason(progress.provider)] : [];
   if (verdict === 'unknown') {

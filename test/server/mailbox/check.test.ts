@@ -162,6 +162,15 @@ describe('checkMailboxAccess', () => {
     expect(report.endpoints.every((endpoint) => endpoint.outcome === 'not-probed')).toBe(true);
   });
 
+  test('a recognised provider that lists no endpoint (Proton) takes its documented verdict', async () => {
+    const { probe, probed } = fakeProbe({});
+    const zone = { [D]: { MX: [{ preference: 10, exchange: 'mail.protonmail.ch' }] } };
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
+    expect(probed).toEqual([]);
+    expect(report).toMatchObject({ verdict: 'tls-only', endpoints: [], provider: { name: 'Proton Mail' } });
+    expect(report.reasons[0]).toMatch(/^recognised as Proton Mail from its MX mail\.protonmail\.ch: /);
+  });
+
   test('DNS and autoconfig failures are reasons, never a crash', async () => {
     const zone: FakeZone = { [`_imaps._tcp.${D}`]: { SRV: 'servfail' }, [D]: { MX: 'timeout' } };
     const broken: HttpsGet = async () => {
