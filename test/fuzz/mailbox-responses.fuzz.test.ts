@@ -7,6 +7,7 @@ import { IMAP_LIMITS, imapPlaintextLogin, parseImapLine } from '../../src/server
 import {
   multiLineBody,
   parsePop3Status,
+  pop3ApopOffered,
   pop3Capabilities,
   POP3_LIMITS,
 } from '../../src/server/mailbox/pop3-response';
@@ -58,8 +59,19 @@ fuzzTest({
 });
 
 const pop3Line = fc.oneof(
-  fc.constantFrom('+OK ready', '-ERR no', '+OK', 'STLS', 'USER', 'SASL PLAIN LOGIN', '.', '..stuffed', 'TOP'),
-  chars('+-OKERSTLUA. ', 30),
+  fc.constantFrom(
+    '+OK ready',
+    '+OK ready <1896.697170952@pop.example.org>',
+    '-ERR no',
+    '+OK',
+    'STLS',
+    'USER',
+    'SASL PLAIN LOGIN',
+    '.',
+    '..stuffed',
+    'TOP',
+  ),
+  chars('+-OKERSTLUA.<>@ ', 30),
 );
 
 fuzzTest({
@@ -74,7 +86,7 @@ fuzzTest({
     const body: string[] = [];
     let first = true;
     lines(data, sizes, new ResponseLines(POP3_LIMITS, 'POP3'), (line) => {
-      if (first) parsePop3Status(line);
+      if (first) pop3ApopOffered(parsePop3Status(line).text);
       else {
         const text = multiLineBody(line);
         if (text !== undefined) body.push(text);

@@ -8,6 +8,7 @@ import {
   MAX_CAPA_LINES,
   multiLineBody,
   parsePop3Status,
+  pop3ApopOffered,
   pop3Capabilities,
   pop3PlaintextLogin,
 } from './pop3-response';
@@ -24,10 +25,19 @@ export interface Offer {
   plaintextLogin: boolean;
 }
 
+export interface Greeting {
+  text: string;
+  preauth: boolean;
+  loginOffered: boolean;
+}
+
 export interface Dialect {
   protocol: 'IMAP' | 'POP3';
-  /** Reads the greeting; `preauth` when the server logged the client in without asking (IMAP PREAUTH). */
-  greet(connection: LineConnection, ms: number): Promise<{ text: string; preauth: boolean }>;
+  /**
+   * Reads the greeting; `preauth` when the server logged the client in without asking (IMAP PREAUTH), `loginOffered`
+   * when the greeting itself offers a login (a POP3 APOP timestamp).
+   */
+  greet(connection: LineConnection, ms: number): Promise<Greeting>;
   capabilities(
     connection: LineConnection,
     phase: 'capability' | 'capability-tls',
@@ -104,7 +114,7 @@ export function imapDialect(): Dialect {
       if (greeting.tag !== '*' || (greeting.status !== 'OK' && greeting.status !== 'PREAUTH')) {
         throw unexpected('IMAP', 'greeting', `greeting "${greeting.text}"`);
       }
-      return { text: greeting.text, preauth: greeting.status === 'PREAUTH' };
+      return { text: greeting.text, preauth: greeting.status === 'PREAUTH', loginOffered: false };
     },
     async capabilities(connection, phase, ms) {
       const { untagged, done } = await imapCommand(connection, phase, tag(), 'CAPABILITY', ms);
@@ -141,7 +151,7 @@ export function pop3Dialect(): Dialect {
       const greeting = await readParsed(connection, 'greeting', ms, parsePop3Status);
       if (!greeting.ok)
         throw new ProbeFailure('refused', 'POP3_REFUSED', 'greeting', greeting.text.slice(0, 200));
-      return { text: greeting.text, preauth: false };
+      return { text: greeting.text, preauth: false, loginOffered: pop3ApopOffered(greeting.text) };
     },
     async capabilities(connection, phase, ms) {
       const status = await pop3Command(connection, phase, 'CAPA', ms);

@@ -13,7 +13,7 @@ import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
 import { ProbeConnection, ProbeFailure, type Dial, type ProbeOutcome } from '../net/probe-connection';
 import { needsLegacyAttempt, recordedHandshake, type TlsProfile } from '../transport/recorded-tls';
 import { probeSmtp } from '../transport/smtp-probe';
-import { hasExtension } from '../transport/smtp-reply';
+import { offersAuth } from '../transport/smtp-reply';
 import type { TlsFacts } from '../transport/tls-facts';
 import {
   imapDialect,
@@ -118,9 +118,9 @@ async function probeSubmission(
     address: target.address,
     outcome: evidence.outcome,
     ...(evidence.tls ? { tls: evidence.tls } : {}),
-    // RFC 4954 §4: AUTH listed in the EHLO before STARTTLS lets a client send its password in the clear.
+    // RFC 4954 §4: AUTH listed in the EHLO before STARTTLS lets a client log in in the clear.
     ...(plainDialogue
-      ? { starttls: evidence.starttls, plaintextLogin: hasExtension(evidence.extensions, 'AUTH') }
+      ? { starttls: evidence.starttls, plaintextLogin: offersAuth(evidence.extensions) }
       : {}),
     ...(evidence.error ? { error: evidence.error } : {}),
     timings: evidence.timings as Record<string, number>,
@@ -218,7 +218,7 @@ async function converse(session: Session): Promise<ProbeOutcome> {
     dialect.capabilities(connection, 'capability', STEP_MS.command),
   );
   result.starttls = offer.starttls;
-  result.plaintextLogin = offer.plaintextLogin;
+  result.plaintextLogin = offer.plaintextLogin || greeting.loginOffered;
   if (!offer.starttls) {
     await dialect.quit(connection, STEP_MS.command);
     return 'no-starttls';

@@ -78,11 +78,14 @@ export function parseImapLine(line: string): ImapResponse {
   return { tag, text: rest };
 }
 
-/** Whether the capabilities offer a password login before TLS (RFC 9051 §6.2.3 LOGINDISABLED, §7.2.2). */
+/**
+ * Whether the capabilities let a client log in before TLS: LOGIN unless LOGINDISABLED (RFC 9051 §6.2.3), or any
+ * AUTHENTICATE mechanism listed (§7.2.2). A challenge-response one such as CRAM-MD5 hides the password, but the
+ * login and the mail that follows it still cross the network in the clear.
+ */
 export function imapPlaintextLogin(capabilities: readonly string[]): boolean {
   return (
     !capabilities.includes('LOGINDISABLED') ||
-    capabilities.includes('AUTH=PLAIN') ||
-    capabilities.includes('AUTH=LOGIN')
+    capabilities.some((capability) => capability.startsWith('AUTH='))
   );
 }

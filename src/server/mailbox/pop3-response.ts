@@ -53,7 +53,19 @@ export function pop3Capabilities(lines: readonly string[]): Pop3Capabilities {
   return capabilities;
 }
 
-/** Whether a password can be sent before STLS: USER/PASS, or SASL PLAIN or LOGIN. */
+/**
+ * Whether a client can log in before STLS: USER/PASS, or any SASL mechanism (RFC 2449 §6.3). A challenge-response
+ * one hides the password, but the session that follows is in the clear all the same.
+ */
 export function pop3PlaintextLogin(capabilities: Pop3Capabilities): boolean {
-  return capabilities.user || capabilities.sasl.includes('PLAIN') || capabilities.sasl.includes('LOGIN');
+  return capabilities.user || capabilities.sasl.length > 0;
+}
+
+/**
+ * Whether a greeting carries the timestamp that offers APOP (RFC 1939 §7): a `<…>` msg-id, which the client digests
+ * with its password to log in. Found with two index searches, no expression over the server's text.
+ */
+export function pop3ApopOffered(greeting: string): boolean {
+  const open = greeting.indexOf('<');
+  return open >= 0 && greeting.indexOf('>', open + 1) > open + 1;
 }

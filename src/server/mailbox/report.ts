@@ -40,7 +40,7 @@ export interface EndpointReport {
   tls?: EndpointTls;
   /** STARTTLS (IMAP, submission) or STLS (POP3) offered before TLS. */
   starttls?: boolean;
-  /** A password login was offered before TLS (IMAP without LOGINDISABLED, POP3 USER, AUTH PLAIN/LOGIN). */
+  /** A login was offered before TLS (IMAP without LOGINDISABLED or with AUTH=, POP3 USER, SASL or APOP, SMTP AUTH). */
   plaintextLogin?: boolean;
   /** Milliseconds per phase of the probe. */
   timings: Record<string, number>;

@@ -158,8 +158,8 @@ function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, failed: str
   const verdict = probe.plaintextLogin ? 'tls-offered' : 'tls-only';
   const first =
     verdict === 'tls-offered'
-      ? `${name} accepts a password before ${starttls}: mail clients set to '${starttls} if available' can be made ` +
-        'to log in without TLS'
+      ? `${name} lets mail clients log in before ${starttls}: mail clients set to '${starttls} if available' can ` +
+        'be made to log in without TLS'
       : undefined;
   const after = probe.outcome === 'tls' ? [] : [`${failed} offers ${starttls}, but ${failureText(probe)}`];
   return {

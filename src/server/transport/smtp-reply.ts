@@ -90,3 +90,11 @@ export function ehloExtensions(reply: SmtpReply): string[] {
 export function hasExtension(extensions: readonly string[], keyword: string): boolean {
   return extensions.some((line) => line.split(' ', 1)[0] === keyword);
 }
+
+/** Whether the EHLO extensions offer AUTH (RFC 4954), also in the `AUTH=LOGIN` form servers still send for old clients. */
+export function offersAuth(extensions: readonly string[]): boolean {
+  return extensions.some((line) => {
+    const keyword = line.split(' ', 1)[0] ?? '';
+    return keyword === 'AUTH' || keyword.startsWith('AUTH=');
+  });
+}

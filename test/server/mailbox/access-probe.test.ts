@@ -74,8 +74,17 @@ describe('IMAP (RFC 9051)', () => {
     expect(result).toMatchObject({ outcome: 'tls', starttls: true, plaintextLogin: true });
     expect(judgement.verdict).toBe('tls-offered');
     expect(judgement.reasons[0]).toMatch(
-      /^mail\.example\.org:\d+ accepts a password before STARTTLS: mail clients set to 'STARTTLS if available' can be made to log in without TLS$/,
+      /^mail\.example\.org:\d+ lets mail clients log in before STARTTLS: mail clients set to 'STARTTLS if available' can be made to log in without TLS$/,
     );
+  });
+
+  test('LOGINDISABLED beside an AUTH= mechanism (§7.2.2) still lets clients log in before STARTTLS: tls-offered', async () => {
+    const script = imapTlsOnly();
+    script.plain.CAPABILITY =
+      '* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5\r\n{tag} OK done\r\n';
+    const { result, judgement } = await probe(script);
+    expect(result).toMatchObject({ outcome: 'tls', starttls: true, plaintextLogin: true });
+    expect(judgement.verdict).toBe('tls-offered');
   });
 
   test('no STARTTLS is plaintext', async () => {
@@ -159,8 +168,8 @@ describe('POP3 (RFC 1939, RFC 2449, RFC 2595)', () => {
     tls: leaf,
   });
 
-  test('STLS without USER or SASL PLAIN before it is tls-only', async () => {
-    const { result, judgement, received } = await probe(pop3('STLS\r\nTOP\r\nSASL CRAM-MD5\r\n'), {
+  test('STLS without USER, SASL or APOP before it is tls-only', async () => {
+    const { result, judgement, received } = await probe(pop3('STLS\r\nTOP\r\n'), {
       protocol: 'pop3',
     });
     expect(result).toMatchObject({ outcome: 'tls', starttls: true, plaintextLogin: false });
@@ -171,7 +180,20 @@ describe('POP3 (RFC 1939, RFC 2449, RFC 2595)', () => {
   test('USER before STLS is tls-offered', async () => {
     const { judgement } = await probe(pop3('STLS\r\nUSER\r\n'), { protocol: 'pop3' });
     expect(judgement.verdict).toBe('tls-offered');
-    expect(judgement.reasons[0]).toContain('accepts a password before STLS');
+    expect(judgement.reasons[0]).toContain('lets mail clients log in before STLS');
+  });
+
+  test('any SASL mechanism before STLS (RFC 2449 §6.3), CRAM-MD5 too, is a login in the clear: tls-offered', async () => {
+    const { result, judgement } = await probe(pop3('STLS\r\nSASL CRAM-MD5\r\n'), { protocol: 'pop3' });
+    expect(result).toMatchObject({ starttls: true, plaintextLogin: true });
+    expect(judgement.verdict).toBe('tls-offered');
+  });
+
+  test('an APOP timestamp in the greeting (RFC 1939 §7) offers a login before STLS: tls-offered', async () => {
+    const script = { ...pop3('STLS\r\n'), greeting: '+OK POP3 ready <1896.697170952@pop.example.org>\r\n' };
+    const { result, judgement } = await probe(script, { protocol: 'pop3' });
+    expect(result).toMatchObject({ starttls: true, plaintextLogin: true });
+    expect(judgement.verdict).toBe('tls-offered');
   });
 
   test('a byte-stuffed CAPA line and SASL LOGIN count as a plaintext login', async () => {
@@ -235,6 +257,15 @@ describe('submission (RFC 6409, RFC 8314) through the SMTP probe', () => {
     const { judgement } = await probe(smtp('250-submit.example\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n'), {
       protocol: 'submission',
     });
+    expect(judgement.verdict).toBe('tls-offered');
+  });
+
+  test('AUTH in its old AUTH=LOGIN form before STARTTLS is tls-offered', async () => {
+    const { result, judgement } = await probe(
+      smtp('250-submit.example\r\n250-AUTH=LOGIN\r\n250 STARTTLS\r\n'),
+      { protocol: 'submission' },
+    );
+    expect(result).toMatchObject({ starttls: true, plaintextLogin: true });
     expect(judgement.verdict).toBe('tls-offered');
   });
 

@@ -89,7 +89,7 @@ describe('checkMailboxAccess', () => {
     });
     const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
     expect(report.verdict).toBe('tls-offered');
-    expect(report.reasons[0]).toContain('imap.example.org:143 accepts a password before STARTTLS');
+    expect(report.reasons[0]).toContain('imap.example.org:143 lets mail clients log in before STARTTLS');
     expect(report.reasons).toContainEqual(
       expect.stringContaining('pop.example.org:110 (POP3) at 192.0.2.10 did not answer in time'),
     );
