@@ -236,10 +236,15 @@ export function buildReport(
 ): MailboxAccessReport {
   const judged = endpointReports(progress);
   const domainJudgement = judgeDomain(domain, progress, judged);
-  const verdict = incomplete ? 'unknown' : domainJudgement.verdict;
-  const reasons = incomplete
-    ? [unfinishedReason(domain, progress, deadlineMs), ...domainJudgement.reasons]
-    : domainJudgement.reasons;
+  // What was not learnt in time can only make the verdict worse: a plaintext or tls-offered endpoint already found
+  // stands, while tls-only needs every endpoint and so is unknown when some were not checked.
+  const cutShort = incomplete && domainJudgement.verdict === 'tls-only';
+  const verdict = cutShort ? 'unknown' : domainJudgement.verdict;
+  const unfinished = incomplete ? [unfinishedReason(domain, progress, deadlineMs)] : [];
+  const reasons =
+    verdict === 'unknown'
+      ? [...unfinished, ...domainJudgement.reasons]
+      : [...domainJudgement.reasons, ...unfinished];
   const recognised = progress.provider;
   return {
     domain,
@@ -262,7 +267,8 @@ export function buildReport(
           reason: `the fetch of ${url} did not finish in time`,
         },
     ),
-    ttlSeconds: ttlOf(progress, verdict !== 'unknown'),
+    // An incomplete check is tried again soon: the steps it missed may find worse.
+    ttlSeconds: ttlOf(progress, verdict !== 'unknown' && !incomplete),
     timings: { totalMs: Math.round(elapsedMs) },
   };
 }

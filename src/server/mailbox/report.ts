@@ -57,7 +57,10 @@ export interface MailboxAccessReport {
   verdict: MailboxAccessVerdict;
   reasons: string[];
   checkedAt: string;
-  /** The deadline passed before every step finished: the verdict is `unknown`, the evidence partial. */
+  /**
+   * The deadline passed before every step finished: the evidence is partial, and the verdict is `unknown` unless
+   * what was found is already `plaintext` or `tls-offered` (what is missing could only make it worse).
+   */
   incomplete: boolean;
   /** The hosted provider recognised from the MX, whose documentation the verdict rests on. */
   provider?: { name: string; source: string; mx: string };

@@ -229,6 +229,36 @@ describe('checkMailboxAccess', () => {
     );
     expect(report.endpoints.find((endpoint) => endpoint.port === 993)).toMatchObject({ verdict: 'tls-only' });
   });
+
+  test('a plaintext endpoint found before the deadline stands: what was not checked can only make it worse', async () => {
+    const zone: FakeZone = {
+      [`_imap._tcp.${D}`]: { SRV: [srv('imap.example.org', 143)] },
+      [`_pop3s._tcp.${D}`]: { SRV: [srv('pop.example.org', 995)] },
+      'imap.example.org': A,
+      'pop.example.org': A,
+    };
+    const probe = async (
+      target: AccessTarget,
+      options: { signal?: AbortSignal },
+    ): Promise<AccessProbeResult> => {
+      if (target.host === 'imap.example.org') {
+        return {
+          address: target.address,
+          outcome: 'no-starttls',
+          starttls: false,
+          plaintextLogin: true,
+          timings: {},
+        };
+      }
+      return new Promise((_resolve, reject) =>
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+      );
+    };
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 300 });
+    expect(report).toMatchObject({ verdict: 'plaintext', incomplete: true, ttlSeconds: 30 });
+    expect(report.reasons[0]).toContain('imap.example.org:143 offers no STARTTLS');
+    expect(report.reasons).toContainEqual(expect.stringContaining('the probe of pop.example.org:995'));
+  });
 });
 
 describe('CachingMailboxService', () => {
