@@ -117,11 +117,22 @@ function discoveryReasons(progress: Progress): string[] {
     if (result.report.state === 'failed' && result.report.reason) reasons.push(result.report.reason);
   if (progress.mx && 'failure' in progress.mx)
     reasons.push(`the MX lookup failed (${progress.mx.failure}), so no hosted provider could be recognised`);
-  if (progress.droppedEndpoints > 0)
-    reasons.push(
-      `${progress.droppedEndpoints} further endpoints were not checked (at most ${MAX_ENDPOINTS} are)`,
-    );
+  const dropped = progress.droppedEndpoints;
+  if (dropped > 0) {
+    const were = dropped === 1 ? 'endpoint was' : 'endpoints were';
+    reasons.push(`${dropped} further advertised ${were} not checked (at most ${MAX_ENDPOINTS} are)`);
+  }
   return reasons;
+}
+
+/**
+ * Whether some advertised endpoint may have gone unseen: an SRV lookup failed, or endpoints beyond the cap were not
+ * checked. Either leaves tls-only unproven. A failed autoconfig fetch does not: most domains run no web server there.
+ */
+function discoveryGaps(progress: Progress): boolean {
+  const srv = progress.srv;
+  const srvFailed = srv?.state === 'failed' || (srv?.state === 'records' && srv.failures.length > 0);
+  return srvFailed || progress.droppedEndpoints > 0;
 }
 
 function providerReason({ provider, mx }: NonNullable<Progress['provider']>): string {
@@ -160,6 +171,20 @@ function judgeDomain(domain: string, progress: Progress, reports: readonly Judge
   if (verdict === 'unknown') {
     const first = provider.length > 0 ? provider : [nothingKnownReason(domain, progress, reports)];
     return { verdict, reasons: unique([...first, ...reasonsOf(reports), ...discovery]) };
+  }
+  if (verdict === 'tls-only' && discoveryGaps(progress)) {
+    const headline =
+      `every endpoint of ${domain} that was checked requires TLS before login, but not every endpoint it ` +
+      'advertises was found or checked, so how its users reach their mail is not known';
+    return {
+      verdict: 'unknown',
+      reasons: unique([
+        headline,
+        ...discovery,
+        ...tlsOnlyHeadline(domain, progress, reports),
+        ...reasonsOf(reports),
+      ]),
+    };
   }
   const deciding = reasonsOf(reports.filter((report) => report.verdict === verdict));
   const others = reasonsOf(reports.filter((report) => report.verdict !== verdict));

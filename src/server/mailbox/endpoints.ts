@@ -16,7 +16,10 @@ export interface Endpoint {
   plainIn?: string;
 }
 
-/** Endpoints probed per domain: a mail provider lists a handful (IMAP, POP3, submission, each on one or two ports). */
+/**
+ * Endpoints probed per domain: a mail provider lists a handful (IMAP, POP3, submission, each on one or two ports).
+ * A recognised provider's documented endpoints, never probed, come on top.
+ */
 export const MAX_ENDPOINTS = 12;
 /** Addresses probed per endpoint host: a client tries the first that answers, so two say what clients meet. */
 export const MAX_ADDRESSES_PER_HOST = 2;
@@ -45,8 +48,14 @@ export function mergeEndpoints(found: readonly Endpoint[]): { endpoints: Endpoin
     for (const source of endpoint.foundBy) if (!known.foundBy.includes(source)) known.foundBy.push(source);
     if (endpoint.plainIn !== undefined) known.plainIn ??= endpoint.plainIn;
   }
+  // A recognised provider's documented endpoints are not probed, so they do not count against the cap.
   const all = [...merged.values()];
-  return { endpoints: all.slice(0, MAX_ENDPOINTS), dropped: Math.max(0, all.length - MAX_ENDPOINTS) };
+  const documented = all.filter((endpoint) => endpoint.foundBy.includes('provider'));
+  const probed = all.filter((endpoint) => !endpoint.foundBy.includes('provider'));
+  return {
+    endpoints: [...documented, ...probed.slice(0, MAX_ENDPOINTS)],
+    dropped: Math.max(0, probed.length - MAX_ENDPOINTS),
+  };
 }
 
 /** `imap.example.org:993`: how reasons name an endpoint. */

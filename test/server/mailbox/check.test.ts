@@ -4,6 +4,7 @@
  */
 import type { AccessProbeResult, AccessTarget } from '../../../src/server/mailbox/access-probe';
 import { checkMailboxAccess, type MailboxCheckDeps } from '../../../src/server/mailbox/check';
+import { MAX_ENDPOINTS } from '../../../src/server/mailbox/endpoints';
 import { CachingMailboxService } from '../../../src/server/mailbox/service';
 import type { HttpsGet } from '../../../src/server/net/https-get';
 import { HttpsGetError } from '../../../src/server/net/https-get';
@@ -181,6 +182,49 @@ describe('checkMailboxAccess', () => {
     expect(report.reasons).toContainEqual(expect.stringContaining('SERVFAIL'));
     expect(report.reasons).toContainEqual(expect.stringContaining('CERT_HAS_EXPIRED'));
     expect(report.reasons).toContainEqual(expect.stringContaining('the MX lookup failed'));
+  });
+
+  test('a failed SRV lookup beside a good _imaps leaves tls-only unproven: unknown, saying which lookup failed', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      [`_imap._tcp.${D}`]: { SRV: 'servfail' },
+      'imap.example.org': A,
+    };
+    const { probe } = fakeProbe({ 'imap.example.org:993': implicitOk });
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
+    expect(report).toMatchObject({ verdict: 'unknown', incomplete: false });
+    expect(report.reasons[0]).toContain('not every endpoint it advertises was found or checked');
+    expect(report.reasons[1]).toMatch(/^some SRV lookups failed \(_imap\._tcp\.example\.org: .*SERVFAIL/);
+    expect(report.endpoints[0]).toMatchObject({ verdict: 'tls-only' });
+  });
+
+  test(`endpoints beyond the ${MAX_ENDPOINTS} probed leave tls-only unproven: unknown, saying how many`, async () => {
+    const labels = ['_imaps', '_imap', '_pop3s', '_pop3', '_submissions', '_submission'];
+    const zone: FakeZone = { 'mail.example.org': A };
+    labels.forEach((label, index) => {
+      zone[`${label}._tcp.${D}`] = {
+        SRV: [srv('mail.example.org', 1000 + index), srv('mail.example.org', 2000 + index)],
+      };
+    });
+    const xml =
+      '<clientConfig version="1.1"><emailProvider id="example.org">' +
+      '<incomingServer type="imap"><hostname>mail.example.org</hostname><port>3993</port><socketType>SSL</socketType></incomingServer>' +
+      '</emailProvider></clientConfig>';
+    const httpsGet: HttpsGet = async (url) =>
+      url.startsWith(`https://autoconfig.${D}/`)
+        ? { status: 200, headers: {}, body: Buffer.from(xml), address: '192.0.2.1' }
+        : { status: 404, headers: {}, body: Buffer.alloc(0), address: '192.0.2.1' };
+    const probe = async (target: AccessTarget): Promise<AccessProbeResult> => ({
+      address: target.address,
+      timings: {},
+      ...(target.security === 'implicit' ? implicitOk : tlsOnly),
+    });
+    const report = await checkMailboxAccess(D, deps(zone, probe, httpsGet), { deadlineMs: 2000 });
+    expect(report.endpoints).toHaveLength(MAX_ENDPOINTS);
+    expect(report.verdict).toBe('unknown');
+    expect(report.reasons).toContainEqual(
+      `1 further advertised endpoint was not checked (at most ${MAX_ENDPOINTS} are)`,
+    );
   });
 
   test('a stalling autoconfig host takes a third of the deadline at most: what SRV found is still probed', async () => {

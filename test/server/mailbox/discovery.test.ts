@@ -88,4 +88,13 @@ describe('mergeEndpoints', () => {
     const merged = mergeEndpoints(many);
     expect([merged.endpoints.length, merged.dropped]).toEqual([MAX_ENDPOINTS, 20 - MAX_ENDPOINTS]);
   });
+
+  test("a recognised provider's documented endpoints, never probed, do not count against the cap", () => {
+    const documented = [1, 2, 3, 4].map((port) =>
+      endpoint({ host: 'imap.gmail.com', port, foundBy: ['provider'] }),
+    );
+    const advertised = Array.from({ length: MAX_ENDPOINTS }, (_, port) => endpoint({ port: port + 1 }));
+    const merged = mergeEndpoints([...documented, ...advertised]);
+    expect([merged.endpoints.length, merged.dropped]).toEqual([MAX_ENDPOINTS + 4, 0]);
+  });
 });
