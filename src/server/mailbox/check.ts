@@ -68,7 +68,9 @@ async function lookupMx(
     const answer = await dns.query(domain, 'MX', { signal });
     if (answer.status !== 'answer') return { hosts: [], ttl: TTL_CEILING_S };
     return {
-      hosts: answer.records.map((record) => record.exchange).filter((host) => host !== ''),
+      hosts: answer.records
+        .filter((record) => record.exchange !== '')
+        .map((record) => ({ preference: record.preference, host: record.exchange })),
       ttl: answer.ttl,
     };
   } catch (error) {

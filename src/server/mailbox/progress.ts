@@ -5,14 +5,14 @@
 import type { AccessProbeResult } from './access-probe';
 import type { AutoconfigResult } from './autoconfig-fetch';
 import { endpointKey, type Endpoint } from './endpoints';
-import type { Provider } from './providers';
+import type { MxHost, Provider } from './providers';
 import type { SrvDiscovery } from './srv';
 
 /** What has been learnt so far; filled in as the steps finish, read when they do or when the deadline passes. */
 export interface Progress {
   srv?: SrvDiscovery;
   autoconfig: Map<string, AutoconfigResult>;
-  mx?: { hosts: string[]; ttl: number } | { failure: string };
+  mx?: { hosts: MxHost[]; ttl: number } | { failure: string };
   provider?: { provider: Provider; mx: string };
   endpoints?: Endpoint[];
   droppedEndpoints: number;

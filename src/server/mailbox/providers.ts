@@ -34,21 +34,36 @@ function suffixMatches(host: string, suffix: string): boolean {
 }
 
 /**
- * The provider whose MX suffix matches one of `mxHosts` (lower-case, no trailing dot), and the MX host it matched.
- * The longest matching suffix wins, so AOL's MX under yahoodns.net is AOL and not Yahoo.
+ * The provider one MX host (lower-case, no trailing dot) belongs to. The longest matching suffix wins, so AOL's MX
+ * under yahoodns.net is AOL and not Yahoo.
  */
-export function recogniseProvider(
-  mxHosts: readonly string[],
-): { provider: Provider; mx: string } | undefined {
-  let best: { provider: Provider; mx: string; length: number } | undefined;
-  for (const mx of mxHosts) {
-    for (const provider of PROVIDERS) {
-      for (const suffix of provider.mxSuffixes) {
-        if (suffixMatches(mx, suffix) && suffix.length > (best?.length ?? 0)) {
-          best = { provider, mx, length: suffix.length };
-        }
-      }
+function providerOf(host: string): Provider | undefined {
+  let best: { provider: Provider; length: number } | undefined;
+  for (const provider of PROVIDERS) {
+    for (const suffix of provider.mxSuffixes) {
+      if (suffixMatches(host, suffix) && suffix.length > (best?.length ?? 0))
+        best = { provider, length: suffix.length };
     }
   }
-  return best && { provider: best.provider, mx: best.mx };
+  return best?.provider;
+}
+
+export interface MxHost {
+  preference: number;
+  host: string;
+}
+
+/**
+ * The provider that receives the domain's mail, and the MX host it was recognised by: only when every MX of the
+ * most preferred level belongs to it (RFC 5321 §5.1: senders use those first). A provider's host further down is a
+ * backup or a relay, not where the domain's users keep their mail, so it says nothing about how they reach it.
+ */
+export function recogniseProvider(mx: readonly MxHost[]): { provider: Provider; mx: string } | undefined {
+  const top = Math.min(...mx.map((host) => host.preference));
+  const preferred = mx.filter((host) => host.preference === top).map((host) => host.host);
+  const providers = preferred.map(providerOf);
+  const [provider] = providers;
+  const [first] = preferred;
+  if (!provider || first === undefined || providers.some((other) => other !== provider)) return undefined;
+  return { provider, mx: first };
 }

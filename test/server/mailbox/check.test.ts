@@ -163,6 +163,21 @@ describe('checkMailboxAccess', () => {
     expect(report.endpoints.every((endpoint) => endpoint.outcome === 'not-probed')).toBe(true);
   });
 
+  test("a provider's MX only as a backup is not recognised: the domain's own advertised endpoints decide", async () => {
+    const zone: FakeZone = {
+      [D]: {
+        MX: [
+          { preference: 10, exchange: 'mx.example.org' },
+          { preference: 50, exchange: 'alt4.aspmx.l.google.com' },
+        ],
+      },
+    };
+    const report = await checkMailboxAccess(D, deps(zone, fakeProbe({}).probe), { deadlineMs: 2000 });
+    expect(report.provider).toBeUndefined();
+    expect(report.verdict).toBe('unknown');
+    expect(report.reasons[0]).toContain('its MX is not a recognised mail provider');
+  });
+
   test('a recognised provider that lists no endpoint (Proton) takes its documented verdict', async () => {
     const { probe, probed } = fakeProbe({});
     const zone = { [D]: { MX: [{ preference: 10, exchange: 'mail.protonmail.ch' }] } };

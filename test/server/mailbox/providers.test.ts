@@ -61,10 +61,41 @@ describe('providers.json', () => {
     ['mx01.mail.icloud.com', 'iCloud Mail'],
     ['mail.protonmail.ch', 'Proton Mail'],
   ])('%s is %s', (mx, name) => {
-    expect(recogniseProvider(['mx.unrelated.example', mx])).toMatchObject({ provider: { name }, mx });
+    const hosts = [
+      { preference: 20, host: 'backup.unrelated.example' },
+      { preference: 10, host: mx },
+    ];
+    expect(recogniseProvider(hosts)).toMatchObject({ provider: { name }, mx });
   });
 
   test('a suffix matches whole labels only', () => {
-    expect(recogniseProvider(['evilgoogle.com', 'notaspmx.l.google.com.example'])).toBeUndefined();
+    const hosts = ['evilgoogle.com', 'notaspmx.l.google.com.example'].map((host) => ({
+      preference: 10,
+      host,
+    }));
+    expect(recogniseProvider(hosts)).toBeUndefined();
+  });
+
+  test("RFC 5321 §5.1: a provider's MX as a backup below the domain's own server is not recognised", () => {
+    const hosts = [
+      { preference: 10, host: 'mx.example.org' },
+      { preference: 50, host: 'alt4.aspmx.l.google.com' },
+    ];
+    expect(recogniseProvider(hosts)).toBeUndefined();
+  });
+
+  test('every MX of the most preferred level must belong to the one provider', () => {
+    const shared = [
+      { preference: 10, host: 'aspmx.l.google.com' },
+      { preference: 10, host: 'mx.example.org' },
+    ];
+    expect(recogniseProvider(shared)).toBeUndefined();
+    const google = [
+      { preference: 1, host: 'aspmx.l.google.com' },
+      { preference: 5, host: 'alt1.aspmx.l.google.com' },
+      { preference: 5, host: 'alt2.aspmx.l.google.com' },
+    ];
+    expect(recogniseProvider(google)).toMatchObject({ mx: 'aspmx.l.google.com' });
+    expect(recogniseProvider([])).toBeUndefined();
   });
 });
