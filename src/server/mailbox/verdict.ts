@@ -148,12 +148,12 @@ function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, failed: str
     };
   }
   if (!probe.starttls) {
-    return {
-      verdict: 'plaintext',
-      reasons: [
-        `${name} offers no ${starttls}: mail clients log in and ${USES[endpoint.protocol]} there without TLS`,
-      ],
-    };
+    // Still plaintext: nothing on an endpoint users are told to use is protected by TLS, even if no login works.
+    const reason = probe.plaintextLogin
+      ? `${name} offers no ${starttls}: mail clients log in and ${USES[endpoint.protocol]} there without TLS`
+      : `${name} offers no ${starttls} and refuses logins without it: mail clients set up for it cannot log in ` +
+        'there, and nothing on it is protected by TLS';
+    return { verdict: 'plaintext', reasons: [reason] };
   }
   const verdict = probe.plaintextLogin ? 'tls-offered' : 'tls-only';
   const first =

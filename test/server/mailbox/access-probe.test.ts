@@ -97,6 +97,17 @@ describe('IMAP (RFC 9051)', () => {
     expect(received).toEqual(['S1 CAPABILITY', 'S2 LOGOUT']);
   });
 
+  test('LOGINDISABLED without STARTTLS is still plaintext, and the reason does not claim clients log in', async () => {
+    const script = imapTlsOnly();
+    script.plain.CAPABILITY = '* CAPABILITY IMAP4rev1 LOGINDISABLED\r\n{tag} OK done\r\n';
+    const { result, judgement } = await probe(script);
+    expect(result).toMatchObject({ outcome: 'no-starttls', starttls: false, plaintextLogin: false });
+    expect(judgement.verdict).toBe('plaintext');
+    expect(judgement.reasons[0]).toMatch(
+      /^mail\.example\.org:\d+ offers no STARTTLS and refuses logins without it: mail clients set up for it cannot log in there, and nothing on it is protected by TLS$/,
+    );
+  });
+
   test('PREAUTH before TLS is plaintext: the client is in without a login', async () => {
     const { result, judgement } = await probe({ ...imapTlsOnly(), greeting: '* PREAUTH welcome\r\n' });
     expect(result).toMatchObject({ outcome: 'no-starttls', preauth: true });
