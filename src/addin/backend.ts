@@ -124,6 +124,11 @@ export interface AssessOptions {
    * send check never does, which keeps its request the cheapest it can be.
    */
   sender?: string;
+  /**
+   * Wait for each external recipient's mailbox access within the service's deadline, to show it. The pane asks it;
+   * the send check never does: the service waits for it there only when a classification of the policy needs it.
+   */
+  mailboxAccess?: boolean;
 }
 
 export interface Backend {
@@ -437,14 +442,18 @@ export function createBackend(options: BackendOptions): Backend {
 
   return {
     request,
-    async assess(recipients, { sender } = {}) {
+    async assess(recipients, { sender, mailboxAccess } = {}) {
       // Read-only, for all it is a POST: made again freely.
       const body = await requestJson(
         options,
         '/api/v1/assess',
         {
           method: 'POST',
-          body: JSON.stringify(sender === undefined ? { recipients } : { recipients, sender }),
+          body: JSON.stringify({
+            recipients,
+            ...(sender !== undefined && { sender }),
+            ...(mailboxAccess === true && { mailboxAccess }),
+          }),
         },
         true,
       );

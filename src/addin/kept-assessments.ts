@@ -89,9 +89,16 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
    * One batch for `addresses` (and the reply path of `sender`, when given), which every later ask about one of
    * them waits for until it is answered.
    */
-  function ask(addresses: string[], sender?: string): Promise<AssessAnswer> {
+  function ask(
+    addresses: string[],
+    sender: string | undefined,
+    mailboxAccess: boolean,
+  ): Promise<AssessAnswer> {
     const number = ++started;
-    const options: AssessOptions = sender === undefined ? {} : { sender };
+    const options: AssessOptions = {
+      ...(sender !== undefined && { sender }),
+      ...(mailboxAccess && { mailboxAccess }),
+    };
     const request = backend
       .assess(addresses, options)
       .then((answer) => (keep(answer, number, sender), answer));
@@ -134,7 +141,7 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
 
   async function assess(
     recipients: readonly string[],
-    { sender }: AssessOptions = {},
+    { sender, mailboxAccess = false }: AssessOptions = {},
   ): Promise<AssessAnswer> {
     const addresses = [...new Set(recipients)];
     // Twice at most: an answer under a newer policy version drops what the first round reused.
@@ -144,12 +151,13 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
       const replyWait = sender === undefined ? undefined : askingReply.get(sender);
       if (replyWait) waits.add(replyWait);
       const askReply = sender !== undefined && !replyWait && !currentReply(sender);
-      if (unasked.length > 0 || askReply) waits.add(ask(unasked, askReply ? sender : undefined));
+      if (unasked.length > 0 || askReply)
+        waits.add(ask(unasked, askReply ? sender : undefined, mailboxAccess));
       await Promise.all(waits);
       const answer = composed(addresses, sender);
       if (answer) return answer;
     }
-    return ask(addresses, sender);
+    return ask(addresses, sender, mailboxAccess);
   }
 
   /**

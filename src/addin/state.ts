@@ -24,18 +24,18 @@ export interface PaneDeps {
 }
 
 /**
- * The sender's own address, for the reply path the pane shows; none where the host cannot say, which costs the
- * pane that one line and nothing else.
+ * What the pane asks beside the recipients: their mailbox access, which its rows show, and the sender's own address
+ * for the reply path; no address where the host cannot say, which costs the pane that one line and nothing else.
  */
-function senderOf(host: MailHost): Promise<AssessOptions> {
+function paneAsks(host: MailHost): Promise<AssessOptions> {
   return host.getSenderAddress().then(
-    (sender) => (sender ? { sender } : {}),
-    () => ({}),
+    (sender) => (sender ? { sender, mailboxAccess: true } : { mailboxAccess: true }),
+    () => ({ mailboxAccess: true }),
   );
 }
 
 export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMessage> {
-  const [state, asked] = await Promise.all([readMessage(host), senderOf(host)]);
+  const [state, asked] = await Promise.all([readMessage(host), paneAsks(host)]);
   const [{ policy, version }, answer] = await Promise.all([
     backend.policy(),
     backend.assess(allAddresses(state.recipients), asked),
@@ -51,7 +51,7 @@ export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMe
 export function prefetch({ host, backend }: PaneDeps): void {
   const ignore = () => undefined;
   backend.policy().catch(ignore);
-  Promise.all([host.getRecipients(), senderOf(host)])
+  Promise.all([host.getRecipients(), paneAsks(host)])
     .then(([recipients, asked]) => backend.assess(allAddresses(recipients), asked))
     .catch(ignore);
 }

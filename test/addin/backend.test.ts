@@ -80,6 +80,21 @@ test('the sender goes in the request only when given', async () => {
   ]);
 });
 
+test('mailboxAccess goes in the request only when asked for', async () => {
+  const bodies: unknown[] = [];
+  const fetch: typeof globalThis.fetch = async (_input, init) => {
+    bodies.push(JSON.parse(String(init?.body)));
+    return Response.json(answerFor(['ann@a.example']));
+  };
+  const backend = createBackend({ baseUrl: BASE, fetch });
+  await backend.assess(['ann@a.example'], { sender: 'me@example.gov', mailboxAccess: true });
+  await backend.assess(['ann@a.example'], { mailboxAccess: false });
+  expect(bodies).toEqual([
+    { recipients: ['ann@a.example'], sender: 'me@example.gov', mailboxAccess: true },
+    { recipients: ['ann@a.example'] },
+  ]);
+});
+
 test('a configured connection (Outlook’s page config, Thunderbird’s settings) signs in with its token', () =>
   withService(async (baseUrl, token) => {
     const backendUrl = `${baseUrl}/`;

@@ -15,6 +15,8 @@ interface FakeService {
   asked: string[][];
   /** The sender each batch asked about, in order (undefined: none). */
   senders: (string | undefined)[];
+  /** Whether each batch asked for mailbox access, in order. */
+  mailboxAccess: boolean[];
   /** Holds answers until `release()` (a slow service). */
   hold(): void;
   release(): void;
@@ -37,6 +39,7 @@ function fakeService(): FakeService {
   const service: FakeService = {
     asked: [],
     senders: [],
+    mailboxAccess: [],
     partial: false,
     policyVersion: 'v1',
     hold: () => {
@@ -48,9 +51,10 @@ function fakeService(): FakeService {
       for (const go of waiting) go();
     },
     backend: {
-      async assess(recipients, { sender } = {}) {
+      async assess(recipients, { sender, mailboxAccess = false } = {}) {
         service.asked.push([...recipients]);
         service.senders.push(sender);
+        service.mailboxAccess.push(mailboxAccess);
         if (held) await new Promise<void>((resolve) => held!.push(resolve));
         const answer = serviceAnswer(recipients, service.policyVersion, service.partial);
         if (sender === undefined) return answer;
@@ -253,6 +257,15 @@ test('the reply path is kept per sender beside the recipients: asked once, alone
   expect(await backend.assess(['ann@a.example'])).not.toHaveProperty('replyPath');
   expect(service.asked).toEqual([['ann@a.example'], []]);
   expect(service.senders).toEqual(['me@example.gov', 'you@other.example']);
+});
+
+test('the pane’s ask for mailbox access goes with every batch it starts', async () => {
+  const service = fakeService();
+  const backend = withKeptAssessments(service.backend);
+  await backend.assess(['ann@a.example'], { sender: 'me@example.gov', mailboxAccess: true });
+  await backend.assess(['ann@a.example', 'bob@b.example'], { sender: 'me@example.gov', mailboxAccess: true });
+  expect(service.asked).toEqual([['ann@a.example'], ['bob@b.example']]);
+  expect(service.mailboxAccess).toEqual([true, true]);
 });
 
 test('a reply path from a partial answer is shown but asked for again', async () => {

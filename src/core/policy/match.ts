@@ -16,6 +16,11 @@ export function isInternal(domain: string, policy: Policy): boolean {
   return policy.internalDomains.some((pattern) => matchesPattern(domain, pattern));
 }
 
+/** Some classification needs recipients' mailbox access to decide a plan (`mailboxAccess: tls-only`). */
+export function asksMailboxAccess(policy: Policy): boolean {
+  return policy.classifications.some((classification) => classification.mailboxAccess !== undefined);
+}
+
 /** The most specific override naming this domain, if any. */
 export function overrideFor(domain: string, policy: Policy): DomainOverride | undefined {
   let best: DomainOverride | undefined;

@@ -11,7 +11,7 @@ import { setMaxListeners } from 'node:events';
 import { AddressError, parseAddress } from '../../core/addresses';
 import type { Clock } from '../../core/clock';
 import { canonicalMailboxKey } from '../../core/mailbox-key';
-import { isInternal } from '../../core/policy/match';
+import { asksMailboxAccess, isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
 import type { SignInProvider } from '../../core/escrow/wire';
 import type {
@@ -43,6 +43,11 @@ interface BatchDeps extends LookupDeps {
   policy: Policy;
   /** The sender's own address, as the request gave it: the answer then says how replies reach them. */
   sender?: string | undefined;
+  /**
+   * The request asks for recipients' mailbox access within the deadline (the pane, which shows it). Without it, and
+   * with no classification in the policy that needs it, the answer waits on no mailbox check (see `assessBatch`).
+   */
+  mailboxAccessAsked?: boolean | undefined;
   assessDeadlineMs: number;
   /** Its monotonic time shares the deadline between the domain and the key checks. */
   clock: Clock;
@@ -216,10 +221,18 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
   const senderDomain = sender && 'domain' in sender ? sender.domain : undefined;
   if (senderDomain !== undefined) domains.start(senderDomain, senderDomain);
   kept.count();
+  // Mailbox access decides a plan only under a classification that asks for it; otherwise it is evidence for the
+  // pane's row, and the send check (every message's send) must not wait on a probe of IMAP, POP and submission
+  // servers for it. Not waited on, its checks still run, so the pane finds them done.
+  const mailboxesAwaited =
+    mailboxes && (deps.mailboxAccessAsked === true || asksMailboxAccess(deps.policy)) ? mailboxes : undefined;
   // One deadline for the domain, mailbox and key checks, the caller's, not one per check.
-  if (!domains.done || mailboxes?.done === false || !keys.done) {
+  if (!domains.done || mailboxesAwaited?.done === false || !keys.done) {
     const started = deps.clock.monotonic();
-    await Promise.all([domains.within(deps.assessDeadlineMs), mailboxes?.within(deps.assessDeadlineMs)]);
+    await Promise.all([
+      domains.within(deps.assessDeadlineMs),
+      mailboxesAwaited?.within(deps.assessDeadlineMs),
+    ]);
     await keys.within(Math.max(0, deps.assessDeadlineMs - (deps.clock.monotonic() - started)));
   }
   // Asked alongside the others; by now its share of the deadline has passed too, but for answers from memory.
@@ -241,16 +254,21 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     }
     return summary;
   };
-  const mailboxAccessOf = (checks: Checks<MailboxAccessAssessment>, domain: string): MailboxAccess => {
+  /** What is known of the domain's mailbox access; undefined where it was not waited on and is not known yet. */
+  const mailboxAccessOf = (
+    checks: Checks<MailboxAccessAssessment>,
+    domain: string,
+  ): MailboxAccess | undefined => {
     const found = checks.settled.get(domain);
     if (found) return mailboxSummaryOf(found);
+    if (checks !== mailboxesAwaited) return undefined;
     partial = true;
     return MAILBOX_STILL_CHECKING;
   };
-  const transportOf = (domain: string): Transport =>
-    mailboxes
-      ? withMailboxAccess(summaryFor(domain))(mailboxAccessOf(mailboxes, domain))
-      : summaryFor(domain);
+  const transportOf = (domain: string): Transport => {
+    const mailboxAccess = mailboxes && mailboxAccessOf(mailboxes, domain);
+    return mailboxAccess ? withMailboxAccess(summaryFor(domain))(mailboxAccess) : summaryFor(domain);
+  };
   const keyOf = (address: string, key: string): KeyAssessment => {
     const found = keys.settled.get(key);
     if (!found) {

@@ -50,6 +50,14 @@ const assessRequest = (maxRecipients: number) =>
         "the sender's own address: the answer's replyPath then gives the inbound transport of its domain (how " +
           'replies reach the sender); left out where it is not an address',
       ),
+    mailboxAccess: z
+      .boolean()
+      .optional()
+      .describe(
+        "true: wait for each external recipient's mailbox access within the deadline (the answer is partial where it " +
+          'is not known by then), as the pane asks to show it. Otherwise the answer waits for it only when a ' +
+          'classification of the policy has mailboxAccess, and else carries what is already known, without waiting',
+      ),
   });
 
 /** What Fastify's own serializer labels JSON with. */
@@ -59,7 +67,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
   const { limits } = context.config;
   const writeAnswer = assessAnswerWriter();
   const deadline = new SharedDeadline(limits.lookupDeadlineMs);
-  app.post<{ Body: { recipients: string[]; sender?: string } }>(
+  app.post<{ Body: { recipients: string[]; sender?: string; mailboxAccess?: boolean } }>(
     '/assess',
     {
       bodyLimit: assessBodyLimit(limits),
@@ -76,6 +84,7 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
         ...context,
         policy,
         sender: request.body.sender,
+        mailboxAccessAsked: request.body.mailboxAccess,
         assessDeadlineMs: limits.assessDeadlineMs,
         lookupDeadlineMs: limits.lookupDeadlineMs,
         signal: deadline.signal(),

@@ -4,12 +4,14 @@
  * same deadline, and with `sender` how replies reach the sender; `GET /api/v1/domains/:domain` adds the mailbox
  * access with its evidence.
  */
+import { defaultPolicy } from '../../helpers/policy';
+import type { Policy } from '../../../src/core/policy/schema';
 import { deployedTestApp, FakeMailbox, gate } from './fakes';
 
-async function mailboxApp(mailbox: FakeMailbox | undefined, assessDeadlineMs = 1000) {
+async function mailboxApp(mailbox: FakeMailbox | undefined, assessDeadlineMs = 1000, policy?: Policy) {
   const built = await deployedTestApp({
     config: { limits: { assessDeadlineMs } },
-    deps: mailbox ? { mailbox } : {},
+    deps: { ...(mailbox && { mailbox }), ...(policy && { policy }) },
   });
   const assess = async (payload: Record<string, unknown>) => {
     const response = await built.app.inject({
@@ -36,6 +38,7 @@ describe('POST /api/v1/assess: mailbox access', () => {
     const { assess } = await mailboxApp(mailbox);
     const body = await assess({
       recipients: ['ann@partner.example', 'bob@partner.example', 'cy@other.example', 'clerk@example.gov'],
+      mailboxAccess: true,
     });
     expect(mailbox.calls.sort()).toEqual(['other.example', 'partner.example']);
     expect(body.partial).toBe(false);
@@ -62,7 +65,7 @@ describe('POST /api/v1/assess: mailbox access', () => {
     const { assess } = await mailboxApp(mailbox, 50);
     const slow = gate();
     mailbox.held.set('partner.example', slow.opened);
-    const first = await assess({ recipients: ['ann@partner.example'] });
+    const first = await assess({ recipients: ['ann@partner.example'], mailboxAccess: true });
     expect(first.partial).toBe(true);
     expect(first.recipients[0].transport.verdict).toBe('encrypted');
     expect(first.recipients[0].transport.mailboxAccess).toEqual({
@@ -72,7 +75,7 @@ describe('POST /api/v1/assess: mailbox access', () => {
     expect(mailbox.signals.every((signal) => !signal.aborted)).toBe(true);
     slow.open();
     await mailbox.finished.get('partner.example');
-    const second = await assess({ recipients: ['ann@partner.example'] });
+    const second = await assess({ recipients: ['ann@partner.example'], mailboxAccess: true });
     expect(second.partial).toBe(false);
     expect(second.recipients[0].transport.mailboxAccess).toEqual(TLS_ONLY);
     // Answered from what the service keeps in memory, without a second check.
@@ -81,13 +84,78 @@ describe('POST /api/v1/assess: mailbox access', () => {
 
   test('a check that throws is unknown for that domain only, and the answer is whole', async () => {
     const { assess } = await mailboxApp(new FakeMailbox());
-    const body = await assess({ recipients: ['a@explodes.example', 'ann@partner.example'] });
+    const body = await assess({
+      recipients: ['a@explodes.example', 'ann@partner.example'],
+      mailboxAccess: true,
+    });
     expect(body.partial).toBe(false);
     expect(body.recipients[0].transport.mailboxAccess).toEqual({
       verdict: 'unknown',
       reasons: ['the check failed; ask again shortly'],
     });
     expect(body.recipients[1].transport.mailboxAccess.verdict).toBe('tls-only');
+  });
+});
+
+describe('POST /api/v1/assess: who waits for mailbox access', () => {
+  /** A mailbox check of partner.example that never settles, so an answer that waits for it waits out the deadline. */
+  function neverSettling() {
+    const mailbox = new FakeMailbox();
+    mailbox.held.set('partner.example', new Promise(() => undefined));
+    return mailbox;
+  }
+  const STILL_CHECKING = { verdict: 'unknown', reasons: ['still being checked; ask again shortly'] };
+  // The longest deadline the configuration allows, beyond the test's own time-out: an answer that comes did not
+  // wait for the check.
+  const FOREVER_MS = 60_000;
+
+  test('under a policy without the switch, the send path does not wait: the check runs on and is not partial', async () => {
+    const mailbox = neverSettling();
+    const { assess } = await mailboxApp(mailbox, FOREVER_MS);
+    const body = await assess({ recipients: ['ann@partner.example'] });
+    expect(body.partial).toBe(false);
+    expect(body.recipients[0].transport.verdict).toBe('encrypted');
+    expect(body.recipients[0].transport).not.toHaveProperty('mailboxAccess');
+    // Started all the same, so the pane finds it warm.
+    expect(mailbox.calls).toEqual(['partner.example']);
+  });
+
+  test('not waited for, what the service already keeps is attached', async () => {
+    const mailbox = new FakeMailbox();
+    mailbox.cache.set('partner.example', { ...TLS_ONLY, verdict: 'tls-only' });
+    mailbox.held.set('other.example', new Promise(() => undefined));
+    const { assess } = await mailboxApp(mailbox, FOREVER_MS);
+    const body = await assess({ recipients: ['ann@partner.example', 'cy@other.example'] });
+    expect(body.partial).toBe(false);
+    expect(body.recipients[0].transport.mailboxAccess).toEqual(TLS_ONLY);
+    expect(body.recipients[1].transport).not.toHaveProperty('mailboxAccess');
+  });
+
+  test('under a classification with mailboxAccess, the send path waits within the deadline', async () => {
+    const policy = defaultPolicy();
+    policy.classifications[0] = { ...policy.classifications[0]!, mailboxAccess: 'tls-only' };
+    const { assess } = await mailboxApp(neverSettling(), 50, policy);
+    const body = await assess({ recipients: ['ann@partner.example'] });
+    expect(body.partial).toBe(true);
+    expect(body.recipients[0].transport.mailboxAccess).toEqual(STILL_CHECKING);
+  });
+
+  test('with the pane’s mailboxAccess: true, it waits within the deadline under any policy', async () => {
+    const { assess } = await mailboxApp(neverSettling(), 50);
+    const body = await assess({ recipients: ['ann@partner.example'], mailboxAccess: true });
+    expect(body.partial).toBe(true);
+    expect(body.recipients[0].transport.mailboxAccess).toEqual(STILL_CHECKING);
+  });
+
+  test('mailboxAccess that is not a boolean is a 400', async () => {
+    const { app, authorization } = await mailboxApp(new FakeMailbox());
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assess',
+      headers: { authorization },
+      payload: { recipients: [], mailboxAccess: 'yes' },
+    });
+    expect(response.statusCode).toBe(400);
   });
 });
 
@@ -171,6 +239,7 @@ test('the OpenAPI document describes the sender, the reply path and mailbox acce
   const assess = document.paths['/api/v1/assess'].post;
   const request = assess.requestBody.content['application/json'].schema;
   expect(request.properties.sender.description).toContain('replyPath');
+  expect(request.properties.mailboxAccess.type).toBe('boolean');
   const answer = assess.responses['200'].content['application/json'].schema;
   expect(answer.properties.replyPath.required).toEqual(['domain', 'verdict', 'reasons']);
   const transport = answer.properties.recipients.items.properties.transport;
