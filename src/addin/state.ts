@@ -3,6 +3,7 @@
  * and the body scan once per change of recipients or body; `planWith` re-plans from what was loaded whenever the
  * sender picks another classification, without asking the backend or reading the body again.
  */
+import { AddressError, parseAddress } from '../core/addresses';
 import { scan, type ScanResult } from '../core/detectors';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
@@ -25,13 +26,26 @@ export interface PaneDeps {
 
 /**
  * What the pane asks beside the recipients: their mailbox access, which its rows show, and the sender's own address
- * for the reply path; no address where the host cannot say, which costs the pane that one line and nothing else.
+ * for the reply path, in normal form (an internationalised domain as its A-label, as the service answers). No
+ * address where the host cannot say or gives none that parses, which costs the pane that one line and nothing else.
  */
 function paneAsks(host: MailHost): Promise<AssessOptions> {
   return host.getSenderAddress().then(
-    (sender) => (sender ? { sender, mailboxAccess: true } : { mailboxAccess: true }),
+    (sender) => {
+      const normal = sender ? normalAddress(sender) : undefined;
+      return normal ? { sender: normal, mailboxAccess: true } : { mailboxAccess: true };
+    },
     () => ({ mailboxAccess: true }),
   );
+}
+
+function normalAddress(address: string): string | undefined {
+  try {
+    return parseAddress(address).address;
+  } catch (error) {
+    if (error instanceof AddressError) return undefined;
+    throw error;
+  }
 }
 
 export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMessage> {

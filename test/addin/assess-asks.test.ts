@@ -47,6 +47,15 @@ test('the pane asks for mailbox access, with the sender’s address when the hos
   expect(without.asked).toEqual([{ mailboxAccess: true }]);
 });
 
+test('the pane asks with the sender’s address in normal form, and without one that is not an address', async () => {
+  const idn = recordingBackend();
+  await loadMessage({ host: host('Anna@Müller.DE'), backend: idn.backend });
+  expect(idn.asked).toEqual([{ sender: 'Anna@xn--mller-kva.de', mailboxAccess: true }]);
+  const odd = recordingBackend();
+  await loadMessage({ host: host('not an address'), backend: odd.backend });
+  expect(odd.asked).toEqual([{ mailboxAccess: true }]);
+});
+
 test('the pane’s request made ahead of its first load asks the same', async () => {
   const { backend, asked } = recordingBackend();
   prefetch({ host: host('clerk@example.gov'), backend });

@@ -5,6 +5,7 @@
  * naming the recipient and the reason.
  */
 import fc from 'fast-check';
+import { parseAddress } from '../../src/core/addresses';
 import { checkAnswerCovers, checkAssessAnswer, readAssessAnswer } from '../../src/core/evaluate/answer';
 import { AnswerError } from '../../src/core/evaluate/fields';
 import {
@@ -331,16 +332,24 @@ describe('the answer is about exactly the recipients asked', () => {
     const replyPath = { domain: 'Example.GOV.', verdict: 'authenticated', reasons: [] };
     const body = { ...answerOf([recipient('ann@a.example')]), replyPath };
     expect(checkAssessAnswer(body, ['ann@a.example'], 'me@example.gov').replyPath).toEqual(replyPath);
-    const other = refusal(body, ['ann@a.example'], 'me@other.example');
-    expect(other.code).toBe('ANSWER_INCONSISTENT');
-    expect(other.message).toBe(
-      'the answer gives the reply path of "Example.GOV.", not of the sender\'s domain "other.example"',
-    );
-    expect(refusal(body, ['ann@a.example']).message).toBe(
-      'the answer gives the reply path of "Example.GOV.", which was not asked for',
-    );
+    // Of another domain, or not asked for: that line is dropped, the recipients' verdicts kept.
+    const other = checkAssessAnswer(body, ['ann@a.example'], 'me@other.example');
+    expect(other).not.toHaveProperty('replyPath');
+    expect(other.recipients).toHaveLength(1);
+    expect(checkAssessAnswer(body, ['ann@a.example'])).not.toHaveProperty('replyPath');
     // A service that does not know the reply path yet leaves it out: the pane shows no line, nothing fails.
     expect(checkAssessAnswer(answerOf([]), [], 'me@example.gov').replyPath).toBeUndefined();
+  });
+
+  test('an internationalised sender: asked in normal form, the A-label reply path is theirs', () => {
+    const replyPath = { domain: 'xn--mller-kva.de', verdict: 'encrypted', reasons: [] };
+    const body = { ...answerOf([recipient('ann@a.example')]), replyPath };
+    const sender = parseAddress('anna@müller.de').address;
+    expect(checkAssessAnswer(body, ['ann@a.example'], sender).replyPath).toEqual(replyPath);
+    // Asked as written (a host that gives the U-label): no reply path line, but never a refused answer.
+    const raw = checkAssessAnswer(body, ['ann@a.example'], 'anna@müller.de');
+    expect(raw).not.toHaveProperty('replyPath');
+    expect(raw.recipients).toHaveLength(1);
   });
 
   test('an invalid entry is an answer: it covers its recipient', () => {

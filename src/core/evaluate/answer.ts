@@ -169,25 +169,20 @@ function checkConsistent(recipient: AssessedRecipient): void {
 }
 
 /**
- * The reply path, when there is one, is the sender's own domain's: asked for with the sender's address, and of no
- * other domain.
+ * The answer with its reply path only where that is the sender's own domain's. One of another domain, or not asked
+ * for, is left out — the pane then shows no line about replies — rather than refusing the recipients' verdicts
+ * with it: the reply path is one line of evidence, not part of any plan. `sender` is in normal form (the pane
+ * parses it, its domain an A-label, as the service answers); one that is not compares equal to nothing.
  */
-function checkReplyPath(answer: AssessAnswer, sender: string | undefined): void {
-  const { replyPath } = answer;
-  if (replyPath === undefined) return;
+function withOwnReplyPath(answer: AssessAnswer, sender: string | undefined): AssessAnswer {
+  const { replyPath, ...rest } = answer;
+  if (replyPath === undefined) return answer;
   const domain = sender === undefined ? undefined : sender.slice(sender.lastIndexOf('@') + 1);
-  if (domain === undefined || !sameDomain(replyPath.domain, domain))
-    throw new AnswerError(
-      'ANSWER_INCONSISTENT',
-      `the answer gives the reply path of ${quote(replyPath.domain)}, ${domain === undefined ? 'which was not asked for' : `not of the sender's domain ${quote(domain)}`}`,
-    );
+  return domain !== undefined && sameDomain(replyPath.domain, domain) ? answer : rest;
 }
 
-/**
- * Every recipient asked about comes back exactly once, assessed or invalid, and no other, and a reply path only
- * for the sender asked about; throws AnswerError.
- */
-export function checkAnswerCovers(answer: AssessAnswer, asked: readonly string[], sender?: string): void {
+/** Every recipient asked about comes back exactly once, assessed or invalid, and no other; throws AnswerError. */
+export function checkAnswerCovers(answer: AssessAnswer, asked: readonly string[]): void {
   const expected = new Set(asked);
   const answered = new Set<string>();
   const entries = [...answer.recipients, ...answer.invalid];
@@ -206,15 +201,15 @@ export function checkAnswerCovers(answer: AssessAnswer, asked: readonly string[]
   if (missing !== undefined)
     throw new AnswerError('ANSWER_MISSING_RECIPIENT', `the answer leaves out ${quote(missing)}`, missing);
   answer.recipients.forEach(checkConsistent);
-  checkReplyPath(answer, sender);
 }
 
 /**
- * The answer to exactly this question (with `sender`: the sender's own address, asked about for the reply path),
- * read and checked; throws AnswerError naming the recipient and why.
+ * The answer to exactly this question (with `sender`: the sender's own address in normal form, asked about for the
+ * reply path), read and checked; throws AnswerError naming the recipient and why. A reply path not of the sender's
+ * domain is dropped, alone.
  */
 export function checkAssessAnswer(body: unknown, asked: readonly string[], sender?: string): AssessAnswer {
   const answer = readAssessAnswer(body);
-  checkAnswerCovers(answer, asked, sender);
-  return answer;
+  checkAnswerCovers(answer, asked);
+  return withOwnReplyPath(answer, sender);
 }
