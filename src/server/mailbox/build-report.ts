@@ -96,9 +96,13 @@ function nothingKnownReason(domain: string, progress: Progress, reports: readonl
   }
   const srv = progress.srv;
   if (srv?.state === 'records' && srv.endpoints.length === 0) {
+    const noFile = 'and no autoconfig file lists a server: how its users reach their mail is not advertised';
+    if (srv.unusable.length === 0)
+      return `every SRV record of ${domain} says the service is not offered ("."), ${noFile}`;
+    const dots = srv.notOffered.length > 0 ? `; the others say the service is not offered (".")` : '';
     return (
-      `every SRV record of ${domain} says the service is not offered ("."), and no autoconfig file lists a server: ` +
-      'how its users reach their mail is not advertised'
+      `the SRV records of ${domain} name no server a mail client could use (${srv.unusable.length} unusable: ` +
+      `${srv.unusable.join(', ')})${dots}, ${noFile}`
     );
   }
   return (
@@ -302,8 +306,9 @@ function srvReport(srv: SrvDiscovery | undefined): MailboxAccessReport['srv'] {
   if (!srv) return { state: 'failed', reason: 'the SRV lookups did not finish in time' };
   if (srv.state === 'failed') return { state: 'failed', reason: srv.reason };
   if (srv.state === 'none') return { state: 'none' };
-  return {
-    state: 'records',
-    ...(srv.notOffered.length > 0 ? { reason: `not offered ("."): ${srv.notOffered.join(', ')}` } : {}),
-  };
+  const notes = [
+    ...(srv.notOffered.length > 0 ? [`not offered ("."): ${srv.notOffered.join(', ')}`] : []),
+    ...(srv.unusable.length > 0 ? [`unusable targets skipped: ${srv.unusable.join(', ')}`] : []),
+  ];
+  return { state: 'records', ...(notes.length > 0 ? { reason: notes.join('; ') } : {}) };
 }

@@ -27,6 +27,8 @@ export type SrvDiscovery =
       endpoints: Endpoint[];
       /** Service names whose only record is "." (not offered). */
       notOffered: string[];
+      /** Records skipped because no client could use their target (not a host name, port 0): `name → target:port`. */
+      unusable: string[];
       /** Service names whose lookup failed, with why. */
       failures: string[];
       ttl: number;
@@ -59,10 +61,23 @@ async function lookup(
   }
 }
 
+type Answered = Extract<Lookup, { records: readonly SrvRecord[] }>;
+
+function usable(record: SrvRecord): boolean {
+  return isHostName(record.target) && record.port > 0;
+}
+
+/** Records naming a target other than "." that no client could connect to (localhost, port 0). */
+function unusableOf(found: Answered): string[] {
+  return found.records
+    .filter((record) => record.target !== '' && !usable(record))
+    .map((record) => `${found.name} → ${record.target.slice(0, 80)}:${record.port}`);
+}
+
 /** RFC 2782: lower priority first; weight only spreads load among equals, so it does not decide what is probed. */
-function endpointsOf(found: Extract<Lookup, { records: readonly SrvRecord[] }>): Endpoint[] {
+function endpointsOf(found: Answered): Endpoint[] {
   return [...found.records]
-    .filter((record) => record.target !== '' && isHostName(record.target) && record.port > 0)
+    .filter(usable)
     .sort((a, b) => a.priority - b.priority || b.weight - a.weight)
     .slice(0, MAX_TARGETS_PER_SERVICE)
     .map((record) => ({
@@ -81,8 +96,7 @@ export async function discoverSrv(
 ): Promise<SrvDiscovery> {
   const lookups = await Promise.all(SERVICES.map((service) => lookup(domain, service, dns, signal)));
   const answered = lookups.filter(
-    (found): found is Extract<Lookup, { records: readonly SrvRecord[] }> =>
-      'records' in found && found.records.length > 0,
+    (found): found is Answered => 'records' in found && found.records.length > 0,
   );
   const failures = lookups.flatMap((found) =>
     'failure' in found ? [`${found.name}: ${found.failure}`] : [],
@@ -98,6 +112,7 @@ export async function discoverSrv(
     notOffered: answered
       .filter((found) => found.records.every((record) => record.target === ''))
       .map((found) => found.name),
+    unusable: answered.flatMap(unusableOf),
     failures,
     ttl: Math.min(...answered.map((found) => found.ttl)),
   };

@@ -40,7 +40,7 @@ function failing(endpoint: Endpoint, address: string | undefined): string {
   return `${endpointName(endpoint)} (${PROTOCOL_NAMES[endpoint.protocol]})${at}`;
 }
 
-/** What went wrong with a certificate, in words; undefined when nothing did. */
+/** What went wrong with a certificate, in words that follow "requires TLS, but "; undefined when nothing did. */
 function certificateProblem(tls: TlsFacts, host: string): string | undefined {
   const certificate = tls.certificate;
   if (!certificate) return 'presented no certificate';
@@ -56,7 +56,7 @@ function certificateProblem(tls: TlsFacts, host: string): string | undefined {
   else if (!certificate.trusted)
     problems.push(`is not issued by a trusted authority (${certificate.trustError ?? 'unverified'})`);
   if (!certificate.nameMatches) problems.push(`does not name ${host}`);
-  return problems.length > 0 ? problems.join(' and ') : undefined;
+  return problems.length > 0 ? `its certificate ${problems.join(' and ')}` : undefined;
 }
 
 /** What is wrong with the TLS an endpoint speaks: its certificate, or a protocol version below 1.2. */
@@ -67,7 +67,7 @@ function tlsReasons(endpoint: Endpoint, tls: TlsFacts | undefined, verdict: Mail
   const problem = certificateProblem(tls, endpoint.host);
   if (problem) {
     reasons.push(
-      `${endpointName(endpoint)} ${stance} TLS, but its certificate ${problem}: mail clients warn, and a user who ` +
+      `${endpointName(endpoint)} ${stance} TLS, but ${problem}: mail clients warn, and a user who ` +
         'accepts the warning can be intercepted',
     );
   }
@@ -81,8 +81,15 @@ function tlsReasons(endpoint: Endpoint, tls: TlsFacts | undefined, verdict: Mail
 }
 
 /** Why a probe learnt nothing, or what failed after it learnt enough. */
-function failureText(probe: AccessProbeResult): string {
+function failureText(probe: AccessProbeResult, protocol: AccessProtocol): string {
   const detail = probe.error ? `: ${probe.error.message}` : '';
+  if (probe.error?.phase === 'starttls') {
+    // The server's answer to STARTTLS/STLS itself, before any handshake: a refusal, not a failed handshake.
+    const starttls = STARTTLS_NAMES[protocol];
+    if (probe.outcome === 'tempfail') return `answered ${starttls} with a temporary error${detail}`;
+    if (probe.outcome === 'tls-failed' || probe.outcome === 'refused')
+      return `refused ${starttls} (${probe.error.message})`;
+  }
   switch (probe.outcome) {
     case 'not-allowed':
       return `may not be probed${detail}`;
@@ -94,6 +101,8 @@ function failureText(probe: AccessProbeResult): string {
       return `turned the connection away${detail}`;
     case 'tls-failed':
       return `failed the TLS handshake${detail}`;
+    case 'tempfail':
+      return `answered with a temporary error${detail}`;
     case 'starttls-injection':
       return `sent data after its go-ahead for TLS and before the handshake, as an attacker injecting commands would${detail}`;
     default:
@@ -123,9 +132,12 @@ export function judgeEndpoint(endpoint: Endpoint, probe: AccessProbeResult | und
   }
   const failed = failing(endpoint, probe.address);
   if (endpoint.security === 'implicit') {
-    if (!probe.tls) return { verdict: 'unknown', reasons: [`${failed} ${failureText(probe)}`] };
+    if (!probe.tls)
+      return { verdict: 'unknown', reasons: [`${failed} ${failureText(probe, endpoint.protocol)}`] };
     const after =
-      probe.outcome === 'tls' ? [] : [`${failed} completed the TLS handshake but then ${failureText(probe)}`];
+      probe.outcome === 'tls'
+        ? []
+        : [`${failed} completed the TLS handshake but then ${failureText(probe, endpoint.protocol)}`];
     return {
       verdict: 'tls-only',
       reasons: [...tlsReasons(endpoint, probe.tls, 'tls-only'), ...after],
@@ -138,7 +150,7 @@ function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, failed: str
   const starttls = STARTTLS_NAMES[endpoint.protocol];
   const name = endpointName(endpoint);
   if (probe.starttls === undefined)
-    return { verdict: 'unknown', reasons: [`${failed} ${failureText(probe)}`] };
+    return { verdict: 'unknown', reasons: [`${failed} ${failureText(probe, endpoint.protocol)}`] };
   if (probe.preauth) {
     return {
       verdict: 'plaintext',
@@ -161,7 +173,10 @@ function judgeStartTls(endpoint: Endpoint, probe: AccessProbeResult, failed: str
       ? `${name} lets mail clients log in before ${starttls}: mail clients set to '${starttls} if available' can ` +
         'be made to log in without TLS'
       : undefined;
-  const after = probe.outcome === 'tls' ? [] : [`${failed} offers ${starttls}, but ${failureText(probe)}`];
+  const after =
+    probe.outcome === 'tls'
+      ? []
+      : [`${failed} offers ${starttls}, but ${failureText(probe, endpoint.protocol)}`];
   return {
     verdict,
     reasons: [...(first ? [first] : []), ...tlsReasons(endpoint, probe.tls, verdict), ...after],

@@ -108,6 +108,32 @@ describe('IMAP (RFC 9051)', () => {
     );
   });
 
+  test('NO to STARTTLS is a refusal, not a failed handshake', async () => {
+    const script = imapTlsOnly();
+    script.plain.STARTTLS = '{tag} NO TLS not available now\r\n';
+    const { result, judgement } = await probe(script);
+    expect(result).toMatchObject({ outcome: 'tls-failed', starttls: true, plaintextLogin: false });
+    expect(judgement.reasons).toEqual([
+      expect.stringMatching(/ offers STARTTLS, but refused STARTTLS \(NO TLS not available now\)$/),
+    ]);
+  });
+
+  test('a handshake without a certificate (anonymous TLS) says "presented no certificate" once', () => {
+    const endpoint = { protocol: 'imap' as const, host: HOST, port: 993, security: 'implicit' as const };
+    const judgement = judgeEndpoint(
+      { ...endpoint, foundBy: ['srv'] },
+      {
+        address: '192.0.2.1',
+        outcome: 'tls',
+        tls: { version: 'TLSv1.2', cipher: 'ADH', legacyOnly: false },
+        timings: {},
+      },
+    );
+    expect(judgement.reasons[0]).toMatch(
+      /^mail\.example\.org:993 requires TLS, but presented no certificate: /,
+    );
+  });
+
   test('PREAUTH before TLS is plaintext: the client is in without a login', async () => {
     const { result, judgement } = await probe({ ...imapTlsOnly(), greeting: '* PREAUTH welcome\r\n' });
     expect(result).toMatchObject({ outcome: 'no-starttls', preauth: true });
@@ -269,6 +295,18 @@ describe('submission (RFC 6409, RFC 8314) through the SMTP probe', () => {
       protocol: 'submission',
     });
     expect(judgement.verdict).toBe('tls-offered');
+  });
+
+  test('454 to STARTTLS (RFC 3207 §4) is a temporary error, and the reason says so', async () => {
+    const script = smtp('250-submit.example\r\n250 STARTTLS\r\n');
+    script.plain.STARTTLS = '454 4.7.0 TLS not available due to temporary reason\r\n';
+    const { result, judgement } = await probe(script, { protocol: 'submission' });
+    expect(result).toMatchObject({ outcome: 'tempfail', starttls: true });
+    expect(judgement.reasons).toEqual([
+      expect.stringContaining(
+        'offers STARTTLS, but answered STARTTLS with a temporary error: 454 4.7.0 TLS not available',
+      ),
+    ]);
   });
 
   test('AUTH in its old AUTH=LOGIN form before STARTTLS is tls-offered', async () => {

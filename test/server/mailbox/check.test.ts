@@ -148,6 +148,21 @@ describe('checkMailboxAccess', () => {
     expect(report.reasons[0]).toContain('says the service is not offered (".")');
   });
 
+  test('SRV targets no client could use (localhost, port 0) are counted and named, not called "not offered"', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('localhost', 993)] },
+      [`_imap._tcp.${D}`]: { SRV: [srv('imap.example.org', 0)] },
+      [`_pop3._tcp.${D}`]: { SRV: [srv('', 0)] },
+    };
+    const report = await checkMailboxAccess(D, deps(zone, fakeProbe({}).probe), { deadlineMs: 2000 });
+    expect(report.verdict).toBe('unknown');
+    expect(report.reasons[0]).toBe(
+      `the SRV records of ${D} name no server a mail client could use (2 unusable: _imaps._tcp.${D} → localhost:993, ` +
+        `_imap._tcp.${D} → imap.example.org:0); the others say the service is not offered ("."), and no autoconfig ` +
+        'file lists a server: how its users reach their mail is not advertised',
+    );
+  });
+
   test('a recognised provider is not probed; the reason names the MX and the documentation', async () => {
     const { probe, probed } = fakeProbe({});
     const zone = { [D]: { MX: [{ preference: 1, exchange: 'aspmx.l.google.com' }] } };

@@ -31,7 +31,12 @@ describe('discoverSrv', () => {
       [`_imaps._tcp.${D}`]: { SRV: [srv('bad_name.example.org', 993), srv('imap.example.org', 0)] },
     };
     const found = await discoverSrv(D, fakeDns(zone).client);
-    expect(found).toMatchObject({ state: 'records', endpoints: [], notOffered: [`_imap._tcp.${D}`] });
+    expect(found).toMatchObject({
+      state: 'records',
+      endpoints: [],
+      notOffered: [`_imap._tcp.${D}`],
+      unusable: [`_imaps._tcp.${D} → bad_name.example.org:993`, `_imaps._tcp.${D} → imap.example.org:0`],
+    });
   });
 
   test('no records is none; lookups that failed are failed, or reasons beside the records found', async () => {
