@@ -52,20 +52,24 @@ function unexpected(protocol: string, phase: AccessPhase, text: string): ProbeFa
   return new ProbeFailure('protocol-error', `${protocol}_UNEXPECTED_RESPONSE`, phase, text.slice(0, 200));
 }
 
-/** Reads one line and what it means; a line the protocol does not allow ends the dialogue as a protocol error. */
-async function readParsed<T>(
-  connection: LineConnection,
-  phase: AccessPhase,
-  ms: number,
-  parse: (line: string) => T,
-): Promise<T> {
-  const line = await connection.readReply(phase, ms);
+/** What a line means; a line the protocol does not allow ends the dialogue as a protocol error. */
+function parsed<T>(line: string, phase: AccessPhase, parse: (line: string) => T): T {
   try {
     return parse(line);
   } catch (error) {
     if (!(error instanceof ResponseError)) throw error;
     throw new ProbeFailure('protocol-error', error.code, phase, error.message, { cause: error });
   }
+}
+
+/** Reads one line and what it means. */
+async function readParsed<T>(
+  connection: LineConnection,
+  phase: AccessPhase,
+  ms: number,
+  parse: (line: string) => T,
+): Promise<T> {
+  return parsed(await connection.readReply(phase, ms), phase, parse);
 }
 
 /** Says goodbye where the dialogue still allows it; a peer that does not answer changes nothing. */
@@ -91,6 +95,12 @@ async function imapCommand(
   command: string,
   ms: number,
 ): Promise<{ untagged: ImapResponse[]; done: ImapResponse }> {
+  // RFC 9051 §7: untagged data may come at any time, also between commands (`* OK [ALERT] …`): read past it. The
+  // connection's octet cap bounds it. A tagged response nobody asked for is still off.
+  for (const line of connection.takeUnasked()) {
+    const early = parsed(line, phase, parseImapLine);
+    if (early.tag !== '*') throw unexpected('IMAP', phase, `a response tagged ${early.tag} arrived unasked`);
+  }
   await connection.send(phase, `${tag} ${command}`);
   const untagged: ImapResponse[] = [];
   // Bounded by the connection's octet cap: every line costs at least its line ending.

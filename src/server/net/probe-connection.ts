@@ -114,6 +114,14 @@ export class ProbeConnection<Reply, Phase extends string> {
     if (!this.socket.destroyed) this.socket.write(`${line}\r\n`);
   }
 
+  /**
+   * Takes the complete replies that arrived before any command asked for them, for a protocol that allows them
+   * between commands (IMAP's untagged data, RFC 9051 §7); `send` refuses to go on while any are left.
+   */
+  takeUnasked(): Reply[] {
+    return this.replies.splice(0);
+  }
+
   /** Whether anything beyond the replies read so far has arrived, complete or not. */
   hasUnreadInput(): boolean {
     return this.replies.length > 0 || this.reader.hasPartialReply;

@@ -134,6 +134,21 @@ describe('IMAP (RFC 9051)', () => {
     );
   });
 
+  test('RFC 9051 §7: untagged data arriving before a command (an ALERT after the greeting) is read past', async () => {
+    const script = {
+      ...imapTlsOnly(),
+      greeting: `${IMAP_GREETING}* OK [ALERT] maintenance tonight at 22:00\r\n`,
+    };
+    const { result, judgement } = await probe(script);
+    expect(result).toMatchObject({ outcome: 'tls', starttls: true, plaintextLogin: false });
+    expect(judgement.verdict).toBe('tls-only');
+  });
+
+  test('a tagged response arriving before any command is still a protocol error', async () => {
+    const { result } = await probe({ ...imapTlsOnly(), greeting: `${IMAP_GREETING}S1 OK done\r\n` });
+    expect(result).toMatchObject({ outcome: 'protocol-error', error: { code: 'IMAP_UNEXPECTED_RESPONSE' } });
+  });
+
   test('PREAUTH before TLS is plaintext: the client is in without a login', async () => {
     const { result, judgement } = await probe({ ...imapTlsOnly(), greeting: '* PREAUTH welcome\r\n' });
     expect(result).toMatchObject({ outcome: 'no-starttls', preauth: true });
