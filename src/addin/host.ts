@@ -199,7 +199,10 @@ export interface MailHost {
   reopenInWindow?: () => Promise<void>;
   /** The sensitivity label's name, where the host has labels and one is set. */
   getSensitivityLabel?: () => Promise<string | undefined>;
-  /** The sender's own address, for encrypting to their own key. */
+  /**
+   * The sender's own address — the message's From (a shared mailbox or an alias where the sender picked one) — for
+   * encrypting to their own key and for the reply path.
+   */
   getSenderAddress(): Promise<string | undefined>;
   /** Keeps the sender's links to their secure-pickup messages; absent where the host has nowhere to keep them. */
   senderLinks?: SenderLinkStore;

@@ -79,6 +79,25 @@ function officeNotify(office: typeof Office, item: ComposeItem): MailHost['notif
     );
 }
 
+/**
+ * The message's From while composing (`item.from`, Mailbox 1.7): with send-as, a shared mailbox or an alias domain
+ * it is not the mailbox owner, and replies go to it. The owner where this Outlook cannot say (an older Outlook, or
+ * the read failing), which is the From of most messages.
+ */
+async function senderAddress(office: typeof Office, item: ComposeItem): Promise<string | undefined> {
+  const owner = office.context.mailbox.userProfile?.emailAddress || undefined;
+  const from = item.from as Office.From | undefined;
+  if (typeof from?.getAsync !== 'function') return owner;
+  try {
+    const details = await officeAsync<Office.EmailAddressDetails>('reading the sender', (cb) =>
+      from.getAsync(cb),
+    );
+    return details?.emailAddress || owner;
+  } catch {
+    return owner;
+  }
+}
+
 /** `options`: how new messages for a split are handed their attachments (a test's desk and deadline). */
 export function createOfficeHost(office: typeof Office, options: NewMessageOptions = {}): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
@@ -90,7 +109,7 @@ export function createOfficeHost(office: typeof Office, options: NewMessageOptio
     ...officeNewMessages(office, options),
     ...officeSenderLinks(office),
     getSensitivityLabel: () => sensitivityLabelName(office, item),
-    getSenderAddress: async () => office.context.mailbox.userProfile?.emailAddress || undefined,
+    getSenderAddress: () => senderAddress(office, item),
     notify: officeNotify(office, item),
     theme: () => themeOf(office),
     onRecipientsChanged(listener) {

@@ -116,6 +116,56 @@ describe('createOfficeHost', () => {
   });
 });
 
+describe('the sender’s address: the message’s From, the mailbox owner where Outlook cannot say', () => {
+  /** A host over the simulated mailbox of ann@clinic.test, its compose item changed first by `change`. */
+  function ownedBy(change: (item: Record<string, unknown>) => void = () => undefined) {
+    const sim = simulateOffice({ sender: 'ann@clinic.test' });
+    const { mailbox } = sim.office.context as { mailbox: { item: Record<string, unknown> } };
+    change(mailbox.item);
+    const office = new OfficeMockObject(sim.office, 'outlook' as never) as unknown as typeof Office;
+    return { sim, host: createOfficeHost(office) };
+  }
+
+  test('a From the sender picked (a shared mailbox, send-as): that address, not the owner’s', async () => {
+    const { sim, host } = ownedBy();
+    sim.state.from = { emailAddress: 'billing@clinic-shared.test', displayName: 'Billing' };
+    await expect(host.getSenderAddress()).resolves.toBe('billing@clinic-shared.test');
+  });
+
+  test('the From left as it opened: the mailbox owner', async () => {
+    const { host } = ownedBy();
+    await expect(host.getSenderAddress()).resolves.toBe('ann@clinic.test');
+  });
+
+  test('an Outlook before Mailbox 1.7 (no item.from), or a From that cannot be read: the owner', async () => {
+    const older = ownedBy((item) => delete item.from);
+    await expect(older.host.getSenderAddress()).resolves.toBe('ann@clinic.test');
+    const failing = ownedBy((item) => {
+      item.from = {
+        getAsync: (callback: (result: unknown) => void) =>
+          setTimeout(() => callback({ status: 'failed', error: { code: 9000, message: 'no access' } }), 0),
+      };
+    });
+    await expect(failing.host.getSenderAddress()).resolves.toBe('ann@clinic.test');
+  });
+
+  test('the pane asks the reply path of the From’s domain', async () => {
+    const { sim, host } = ownedBy();
+    sim.state.from = { emailAddress: 'billing@clinic-shared.test', displayName: 'Billing' };
+    const asked: (string | undefined)[] = [];
+    const backend: Backend = {
+      policy: async () => ({ version: 'v', policy: defaultPolicy() }),
+      async assess(recipients, { sender } = {}) {
+        asked.push(sender);
+        return { policyVersion: 'v', partial: false, recipients: [], invalid: [] };
+      },
+      acceptKey: () => Promise.reject(new Error('no key to accept here')),
+    };
+    await loadMessage({ host, backend });
+    expect(asked).toEqual(['billing@clinic-shared.test']);
+  });
+});
+
 /** An attachment as the simulated Outlook holds it: `bytes` as base64, or an attached item's text. */
 function simAttachment(
   id: string,

@@ -67,6 +67,8 @@ export interface SimState {
   roaming: Record<string, unknown>;
   /** What `openBrowserWindow` was asked to open. */
   browsed: string[];
+  /** The From the sender picked (a shared mailbox, send-as, an alias); the mailbox owner when unset. */
+  from?: SimRecipient;
 }
 
 type Callback<T> = (result: { status: string; value: T; error?: { code: number; message: string } }) => void;
@@ -258,9 +260,10 @@ function headerParts(state: SimState) {
 }
 
 /** The compose item: its fields, attachments and headers, saving, the info bar, and the change handlers. */
-function composeItem(state: SimState, handlers: Set<() => void>) {
+function composeItem(state: SimState, handlers: Set<() => void>, owner: SimRecipient) {
   return {
     itemType: 'message',
+    from: { getAsync: (callback?: Callback<SimRecipient>) => later(callback, state.from ?? owner) },
     to: recipientField(state, 'to'),
     cc: recipientField(state, 'cc'),
     bcc: recipientField(state, 'bcc'),
@@ -355,6 +358,11 @@ function displayNewMessageFormAsync(options: SimOptions, state: SimState) {
   };
 }
 
+/** The mailbox owner, `Office.context.mailbox.userProfile`. */
+function ownerOf(options: SimOptions): SimRecipient {
+  return { emailAddress: options.sender ?? 'sender@example.gov', displayName: 'Sender' };
+}
+
 /** `Office.context`: the theme, the requirement sets, the dialog API, and the mailbox with its one item. */
 function officeContext(options: SimOptions, state: SimState, item: unknown, theme: () => 'light' | 'dark') {
   return {
@@ -371,7 +379,7 @@ function officeContext(options: SimOptions, state: SimState, item: unknown, them
     },
     mailbox: {
       item,
-      userProfile: { emailAddress: options.sender ?? 'sender@example.gov', displayName: 'Sender' },
+      userProfile: ownerOf(options),
       displayNewMessageFormAsync: displayNewMessageFormAsync(options, state),
     },
   };
@@ -382,7 +390,10 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
   const actions = new Map<string, (event: unknown) => unknown>();
   const handlers = new Set<() => void>();
   let theme = options.theme ?? 'light';
-  const item = options.received === undefined ? composeItem(state, handlers) : readItem(options.received);
+  const item =
+    options.received === undefined
+      ? composeItem(state, handlers, ownerOf(options))
+      : readItem(options.received);
 
   const office = {
     onReady: (callback?: () => void) => {
