@@ -152,10 +152,22 @@ async function probeLines(
   const remainingMs = () => start + options.totalMs - clock();
   let attempt = await attemptLines(target, options, dialect(), 'modern', { clock, remainingMs });
   if (needsLegacyAttempt(attempt.failure)) {
+    const learnt = attempt.result;
     attempt = await attemptLines(target, options, dialect(), 'legacy', { clock, remainingMs });
+    carryOver(learnt, attempt.result);
   }
   attempt.result.timings.total = Math.round(clock() - start);
   return attempt.result;
+}
+
+/**
+ * What the first connection learnt before its handshake failed stays true when the second, with old TLS versions
+ * allowed, ends before learning it again (the server turned it away, or did not answer).
+ */
+function carryOver(first: AccessProbeResult, second: AccessProbeResult): void {
+  if (second.starttls !== undefined || first.starttls === undefined) return;
+  second.starttls = first.starttls;
+  if (first.plaintextLogin !== undefined) second.plaintextLogin = first.plaintextLogin;
 }
 
 /** One connection, start to end; a ProbeFailure becomes the outcome, anything else propagates. */

@@ -3,6 +3,7 @@
  * after TLS, and hostile servers (junk, endless lines, silence, STARTTLS injection) ending as an outcome within
  * the deadline. No probe ever sends a password.
  */
+import net from 'node:net';
 import { probeAccess, type AccessTarget } from '../../../src/server/mailbox/access-probe';
 import { judgeEndpoint } from '../../../src/server/mailbox/verdict';
 import { testPki, type TestPki } from '../../helpers/test-pki';
@@ -198,6 +199,31 @@ describe('IMAP (RFC 9051)', () => {
       'S3 CAPABILITY',
       'S4 LOGOUT',
     ]);
+  });
+
+  test('what the first connection learnt before TLS stays when the legacy retry is turned away', async () => {
+    const tls10Only = imapTlsOnly();
+    tls10Only.plain.CAPABILITY = '* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\n{tag} OK done\r\n';
+    tls10Only.tls = { ...leaf, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' };
+    const first = await fakeAccessServer(tls10Only);
+    const busy = await fakeAccessServer({ ...imapTlsOnly(), greeting: '* BYE too many connections\r\n' });
+    const ports = [first.port, busy.port];
+    const result = await probeAccess(
+      { protocol: 'imap', host: HOST, address: first.address, port: first.port, security: 'starttls' },
+      {
+        allowPrivateAddresses: true,
+        ca: pki.ca,
+        heloName: 'probe.example',
+        totalMs: 3000,
+        dial: ({ host }) => net.connect({ host, port: ports.shift() ?? busy.port }),
+      },
+    );
+    expect(result).toMatchObject({ outcome: 'refused', starttls: true, plaintextLogin: true });
+    const judgement = judgeEndpoint(
+      { protocol: 'imap', host: HOST, port: first.port, security: 'starttls', foundBy: ['srv'] },
+      result,
+    );
+    expect(judgement.verdict).toBe('tls-offered');
   });
 
   test('a certificate for another name is named in the reasons', async () => {
