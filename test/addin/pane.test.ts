@@ -643,6 +643,6 @@ describe('the last mile and the reply path', () => {
     await renderPane(fakeHost(['b@enc.example', 'clerk2@example.gov'], 'hi'), backend);
     expect(await screen.findAllByRole('button', { name: 'Why?' })).toHaveLength(2);
     expect(screen.queryByText(/^Replies /)).toBeNull();
-    expect(asked[0]).toEqual({ recipients: ['b@enc.example', 'clerk2@example.gov'] });
+    expect(asked[0]).toEqual({ recipients: ['b@enc.example', 'clerk2@example.gov'], mailboxAccess: true });
   });
 });
