@@ -22,20 +22,38 @@ export function mailboxAccessLine(domain: string, access: MailboxAccess): string
   return `Mailboxes at ${domain}: ${MAILBOX_ACCESS_WORDS[access.verdict]}${why ? ` — ${why}` : ''}.`;
 }
 
-/** The sentence for how replies reach the sender, from their own domain's inbound transport verdict. */
-export function replyPathLine({ domain, verdict, reasons }: ReplyPath): string {
+/** What the reply path line may advise, besides what was found. */
+export interface ReplyAdvice {
+  /** The message goes to its recipients by secure pickup, whose page lets them reply securely. */
+  securePickup: boolean;
+}
+
+/**
+ * The one line on how replies reach the sender, from their own domain's inbound transport verdict. It says what the
+ * sender's mail servers offer to sending servers, no more: whether a reply is protected depends on the recipient's
+ * server too, and only a sending server that checks DANE or MTA-STS holds to them.
+ */
+export function replyPathLine({ domain, verdict, reasons }: ReplyPath, advice: ReplyAdvice): string {
   const why = reasons[0];
+  const because = why ? ` (${why})` : '';
   switch (verdict) {
     case 'authenticated':
-      return `Replies come back over authenticated TLS (${domain}'s mail servers are verified by DANE/MTA-STS).`;
+      return `Replies to you come over TLS that senders can verify: ${domain}'s mail servers are authenticated by DANE or MTA-STS.`;
     case 'encrypted':
     case 'weak':
-      return `Replies come back encrypted, but ${domain}'s mail servers are not authenticated${why ? `: ${why}` : ''}.`;
+      return `Replies to you come encrypted but not authenticated: a sending server cannot tell ${domain}'s mail servers from an impostor on the way${because}.`;
     case 'partial':
     case 'none':
+      return `Replies may arrive unencrypted: ${why ?? `not every mail server of ${domain} offers TLS`}; ${
+        advice.securePickup
+          ? 'ask the recipient to reply through the secure pickup page'
+          : 'ask the recipient not to put sensitive details in a plain reply'
+      }.`;
     case 'broken':
+      return `Replies to you may be refused or delayed by careful senders: ${domain}'s mail servers fail the DANE or MTA-STS policy the domain publishes${because}.`;
     case 'no-mail':
+      return `Replies cannot reach you at ${domain}: the domain receives no mail${because}.`;
     case 'unknown':
-      return `Replies may arrive unencrypted — ask the recipient to use the secure reply${why ? ` (${domain}: ${why})` : ''}.`;
+      return `Replies to you at ${domain}: how they arrive could not be checked just now${because}.`;
   }
 }

@@ -599,17 +599,17 @@ describe('the last mile and the reply path', () => {
     [
       'authenticated',
       [],
-      "Replies come back over authenticated TLS (example.gov's mail servers are verified by DANE/MTA-STS).",
+      "Replies to you come over TLS that senders can verify: example.gov's mail servers are authenticated by DANE or MTA-STS.",
     ],
     [
       'encrypted',
       ['every MX offers TLS 1.2 or later; nothing authenticates it'],
-      "Replies come back encrypted, but example.gov's mail servers are not authenticated: every MX offers TLS 1.2 or later; nothing authenticates it.",
+      "Replies to you come encrypted but not authenticated: a sending server cannot tell example.gov's mail servers from an impostor on the way (every MX offers TLS 1.2 or later; nothing authenticates it).",
     ],
     [
       'partial',
       ['mx2.example.gov does not offer STARTTLS'],
-      'Replies may arrive unencrypted — ask the recipient to use the secure reply (example.gov: mx2.example.gov does not offer STARTTLS).',
+      'Replies may arrive unencrypted: mx2.example.gov does not offer STARTTLS; ask the recipient not to put sensitive details in a plain reply.',
     ],
   ] as const)(
     'the reply path, %s: one line for the pane, from the sender’s own address',

@@ -42,7 +42,7 @@ export function RecipientList({ plan, answer, refreshing, onAcceptKey }: Recipie
       </ul>
       {answer.replyPath ? (
         <Caption1 as="p" className={styles.replies} data-reply-path={answer.replyPath.verdict}>
-          {replyPathLine(answer.replyPath)}
+          {replyPathLine(answer.replyPath, { securePickup: plan.action === 'escrow' })}
         </Caption1>
       ) : null}
     </section>
