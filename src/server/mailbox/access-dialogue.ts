@@ -72,15 +72,6 @@ async function readParsed<T>(
   return parsed(await connection.readReply(phase, ms), phase, parse);
 }
 
-/** Says goodbye where the dialogue still allows it; a peer that does not answer changes nothing. */
-async function politely(connection: LineConnection, goodbye: () => Promise<unknown>): Promise<void> {
-  try {
-    await goodbye();
-  } catch (error) {
-    if (connection.aborted) throw error;
-  }
-}
-
 /** IMAP tags of one connection, `S1`, `S2`…: a response tagged otherwise answers nothing we sent. */
 function imapTags() {
   let next = 0;
@@ -144,8 +135,7 @@ export function imapDialect(): Dialect {
         );
       }
     },
-    quit: (connection, ms) =>
-      politely(connection, () => imapCommand(connection, 'quit', tag(), 'LOGOUT', ms)),
+    quit: (connection, ms) => connection.politely(() => imapCommand(connection, 'quit', tag(), 'LOGOUT', ms)),
   };
 }
 
@@ -182,6 +172,6 @@ export function pop3Dialect(): Dialect {
       if (!status.ok)
         throw new ProbeFailure('tls-failed', 'POP3_STLS_REFUSED', 'starttls', `-ERR ${status.text}`);
     },
-    quit: (connection, ms) => politely(connection, () => pop3Command(connection, 'quit', 'QUIT', ms)),
+    quit: (connection, ms) => connection.politely(() => pop3Command(connection, 'quit', 'QUIT', ms)),
   };
 }

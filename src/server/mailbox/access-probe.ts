@@ -9,9 +9,15 @@
  */
 import net from 'node:net';
 import { systemClock, type Clock } from '../../core/clock';
-import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
-import { ProbeConnection, ProbeFailure, type Dial, type ProbeOutcome } from '../net/probe-connection';
-import { needsLegacyAttempt, recordedHandshake, type TlsProfile } from '../transport/recorded-tls';
+import {
+  phaseTimer,
+  ProbeConnection,
+  ProbeFailure,
+  refusedAddress,
+  type Dial,
+  type ProbeOutcome,
+} from '../net/probe-connection';
+import { recordedHandshake, withLegacyRetry, type TlsProfile } from '../transport/recorded-tls';
 import { probeSmtp } from '../transport/smtp-probe';
 import { offersAuth } from '../transport/smtp-reply';
 import type { TlsFacts } from '../transport/tls-facts';
@@ -68,26 +74,13 @@ const STEP_MS = { connect: 10_000, greeting: 15_000, command: 10_000, tls: 10_00
 
 export function probeAccess(target: AccessTarget, options: AccessProbeOptions): Promise<AccessProbeResult> {
   options.signal?.throwIfAborted();
-  const refused = vet(target.address, options.allowPrivateAddresses);
-  if (refused) return Promise.resolve(refused);
+  // The SMTP probe vets the address itself.
   if (target.protocol === 'submission') return probeSubmission(target, options);
-  return probeLines(target, options, target.protocol === 'imap' ? imapDialect : pop3Dialect);
-}
-
-/** A result without a connection when the address may not be dialled. */
-function vet(address: string, allowPrivateAddresses: boolean): AccessProbeResult | undefined {
-  try {
-    vetAddress(address, { allowPrivateAddresses });
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof AddressNotAllowedError)) throw error;
-    return {
-      address,
-      outcome: 'not-allowed',
-      error: { code: error.code, phase: 'vet', message: error.message },
-      timings: {},
-    };
+  const refused = refusedAddress(target.address, options.allowPrivateAddresses);
+  if (refused) {
+    return Promise.resolve({ address: target.address, outcome: 'not-allowed', error: refused, timings: {} });
   }
+  return probeLines(target, options, target.protocol === 'imap' ? imapDialect : pop3Dialect);
 }
 
 async function probeSubmission(
@@ -134,7 +127,7 @@ interface Session {
   target: AccessTarget;
   options: AccessProbeOptions;
   result: AccessProbeResult;
-  clock: () => number;
+  timed: ReturnType<typeof phaseTimer<AccessPhase>>;
   profile: TlsProfile;
 }
 
@@ -150,14 +143,12 @@ async function probeLines(
   const clock = () => (options.clock ?? systemClock).monotonic();
   const start = clock();
   const remainingMs = () => start + options.totalMs - clock();
-  let attempt = await attemptLines(target, options, dialect(), 'modern', { clock, remainingMs });
-  if (needsLegacyAttempt(attempt.failure)) {
-    const learnt = attempt.result;
-    attempt = await attemptLines(target, options, dialect(), 'legacy', { clock, remainingMs });
-    carryOver(learnt, attempt.result);
-  }
-  attempt.result.timings.total = Math.round(clock() - start);
-  return attempt.result;
+  const { final, replaced } = await withLegacyRetry((profile) =>
+    attemptLines(target, options, dialect(), profile, { clock, remainingMs }),
+  );
+  if (replaced) carryOver(replaced.result, final.result);
+  final.result.timings.total = Math.round(clock() - start);
+  return final.result;
 }
 
 /**
@@ -191,7 +182,8 @@ async function attemptLines(
   );
   // Until the dialogue ends one way or another, nothing is known to have worked.
   const result: AccessProbeResult = { address: target.address, outcome: 'protocol-error', timings: {} };
-  const session: Session = { connection, dialect, target, options, result, clock: time.clock, profile };
+  const timed = phaseTimer<AccessPhase>(time.clock, result.timings);
+  const session: Session = { connection, dialect, target, options, result, timed, profile };
   try {
     result.outcome = await converse(session);
     return { result };
@@ -207,17 +199,17 @@ async function attemptLines(
 
 async function converse(session: Session): Promise<ProbeOutcome> {
   const { connection, dialect, target, result } = session;
-  await timed(session, 'connect', () => connection.connect(STEP_MS.connect));
+  await session.timed('connect', () => connection.connect(STEP_MS.connect));
   if (target.security === 'implicit') {
     await handshake(session);
-    await timed(session, 'greeting', () => dialect.greet(connection, STEP_MS.greeting));
-    await timed(session, 'capability-tls', () =>
+    await session.timed('greeting', () => dialect.greet(connection, STEP_MS.greeting));
+    await session.timed('capability-tls', () =>
       dialect.capabilities(connection, 'capability-tls', STEP_MS.command),
     );
     await dialect.quit(connection, STEP_MS.command);
     return 'tls';
   }
-  const greeting = await timed(session, 'greeting', () => dialect.greet(connection, STEP_MS.greeting));
+  const greeting = await session.timed('greeting', () => dialect.greet(connection, STEP_MS.greeting));
   if (greeting.preauth) {
     // RFC 9051 §6.2.1: STARTTLS is only for a client not yet authenticated, and this one is, in the clear.
     result.preauth = true;
@@ -226,7 +218,7 @@ async function converse(session: Session): Promise<ProbeOutcome> {
     await dialect.quit(connection, STEP_MS.command);
     return 'no-starttls';
   }
-  const offer = await timed(session, 'capability', () =>
+  const offer = await session.timed('capability', () =>
     dialect.capabilities(connection, 'capability', STEP_MS.command),
   );
   result.starttls = offer.starttls;
@@ -235,7 +227,7 @@ async function converse(session: Session): Promise<ProbeOutcome> {
     await dialect.quit(connection, STEP_MS.command);
     return 'no-starttls';
   }
-  await timed(session, 'starttls', () => dialect.startTls(connection, STEP_MS.command));
+  await session.timed('starttls', () => dialect.startTls(connection, STEP_MS.command));
   // Bytes sent before our handshake would be read as if they came over TLS (CVE-2011-0411): a MitM's injection.
   if (connection.hasUnreadInput()) {
     throw new ProbeFailure(
@@ -246,7 +238,7 @@ async function converse(session: Session): Promise<ProbeOutcome> {
     );
   }
   await handshake(session);
-  await timed(session, 'capability-tls', () =>
+  await session.timed('capability-tls', () =>
     dialect.capabilities(connection, 'capability-tls', STEP_MS.command),
   );
   await dialect.quit(connection, STEP_MS.command);
@@ -255,7 +247,7 @@ async function converse(session: Session): Promise<ProbeOutcome> {
 
 async function handshake(session: Session): Promise<void> {
   const { connection, target, options, result, profile } = session;
-  const recorded = await timed(session, 'tls', () =>
+  const recorded = await session.timed('tls', () =>
     recordedHandshake((tlsOptions) => connection.startTls(tlsOptions, STEP_MS.tls), {
       hostname: target.host,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
@@ -263,14 +255,4 @@ async function handshake(session: Session): Promise<void> {
     }),
   );
   result.tls = recorded.facts;
-}
-
-/** Runs a step and records its duration, also when it fails. */
-async function timed<T>(session: Session, phase: AccessPhase, step: () => Promise<T>): Promise<T> {
-  const start = session.clock();
-  try {
-    return await step();
-  } finally {
-    session.result.timings[phase] = Math.round(session.clock() - start);
-  }
 }

@@ -7,6 +7,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { SendguardError } from '../../core/errors';
+import { AddressNotAllowedError, vetAddress } from './address-policy';
 
 export type ProbeOutcome =
   | 'tls'
@@ -51,6 +52,38 @@ export interface ReplyReader<Reply> {
   push(chunk: Buffer): Reply[];
   /** Whether bytes were received that are not yet part of a complete reply. */
   readonly hasPartialReply: boolean;
+}
+
+/**
+ * Why a probe may not dial `address` (address-policy.ts), as the error its result carries; undefined when it may.
+ * An address that is not one throws.
+ */
+export function refusedAddress(
+  address: string,
+  allowPrivateAddresses: boolean,
+): { code: string; phase: 'vet'; message: string } | undefined {
+  try {
+    vetAddress(address, { allowPrivateAddresses });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AddressNotAllowedError)) throw error;
+    return { code: error.code, phase: 'vet', message: error.message };
+  }
+}
+
+/** Runs a phase of a probe and records its duration in `timings`, also when it fails. */
+export function phaseTimer<Phase extends string>(
+  clock: () => number,
+  timings: Partial<Record<Phase, number>>,
+) {
+  return async <T>(phase: Phase, step: () => Promise<T>): Promise<T> => {
+    const start = clock();
+    try {
+      return await step();
+    } finally {
+      timings[phase] = Math.round(clock() - start);
+    }
+  };
 }
 
 function errorText(error: Error): string {
@@ -147,6 +180,15 @@ export class ProbeConnection<Reply, Phase extends string> {
   close(): void {
     this.context.signal?.removeEventListener('abort', this.onAbort);
     for (let i = this.sockets.length - 1; i >= 0; i--) this.sockets[i]?.destroy();
+  }
+
+  /** Says goodbye where the dialogue still allows it; a peer that does not answer changes nothing. */
+  async politely(goodbye: () => Promise<unknown>): Promise<void> {
+    try {
+      await goodbye();
+    } catch (error) {
+      if (this.aborted) throw error;
+    }
   }
 
   /** Whether the caller gave up: a failure then is the caller's, not the peer's. */

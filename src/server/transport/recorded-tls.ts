@@ -37,9 +37,22 @@ const LEGACY_HINTS = new Set([
 ]);
 
 /** Whether a probe's failure was a modern handshake refused by an old server: then a legacy attempt is worth it. */
-export function needsLegacyAttempt(failure: ProbeFailure | undefined): boolean {
+function needsLegacyAttempt(failure: ProbeFailure | undefined): boolean {
   const cause = failure?.cause as NodeJS.ErrnoException | undefined;
   return failure?.outcome === 'tls-failed' && failure.phase === 'tls' && LEGACY_HINTS.has(cause?.code ?? '');
+}
+
+/**
+ * A probe's attempt with TLS 1.2 at least, and a second one with old versions allowed when the server refused the
+ * first handshake as too new for it (whether TLS is required does not depend on its version). `replaced` is the
+ * first attempt when the second took its place.
+ */
+export async function withLegacyRetry<Attempt extends { failure?: ProbeFailure }>(
+  attempt: (profile: TlsProfile) => Promise<Attempt>,
+): Promise<{ final: Attempt; replaced?: Attempt }> {
+  const first = await attempt('modern');
+  if (!needsLegacyAttempt(first.failure)) return { final: first };
+  return { final: await attempt('legacy'), replaced: first };
 }
 
 export interface RecordedTlsOptions {

@@ -13,12 +13,7 @@ export class SmtpConnection extends ProbeConnection<SmtpReply, ProbePhase> {
     super(target, context, new ReplyParser(), 'SMTP');
   }
 
-  /** Says goodbye where the dialogue still allows it; a peer that does not answer changes nothing. */
-  async quit(ms: number): Promise<void> {
-    try {
-      await this.command('quit', 'QUIT', ms);
-    } catch (error) {
-      if (this.aborted) throw error;
-    }
+  quit(ms: number): Promise<void> {
+    return this.politely(() => this.command('quit', 'QUIT', ms));
   }
 }

@@ -11,8 +11,8 @@ import type { X509Certificate } from 'node:crypto';
 import { normalizeDomain } from '../../core/addresses';
 import { systemClock, type Clock } from '../../core/clock';
 import { SendguardError } from '../../core/errors';
-import { AddressNotAllowedError, vetAddress } from '../net/address-policy';
-import { needsLegacyAttempt, recordedHandshake, type TlsProfile } from './recorded-tls';
+import { phaseTimer, refusedAddress } from '../net/probe-connection';
+import { recordedHandshake, withLegacyRetry, type TlsProfile } from './recorded-tls';
 import {
   ProbeFailure,
   SmtpConnection,
@@ -137,12 +137,8 @@ export async function probeSmtp(
   const start = settings.clock();
   const deadlineAt = start + settings.deadlines.totalMs;
   const remainingMs = () => deadlineAt - settings.clock();
-  const refusal = vet(settings, options.allowPrivateAddresses);
-  let attempt = refusal ?? (await attemptProbe(settings, 'modern', remainingMs));
-  if (needsLegacyAttempt(attempt.failure)) {
-    attempt = await attemptProbe(settings, 'legacy', remainingMs);
-    attempt.evidence.legacyRetry = true;
-  }
+  const attempt =
+    vet(settings, options.allowPrivateAddresses) ?? (await attemptProbes(settings, remainingMs));
   attempt.evidence.timings.total = elapsed(settings.clock, start);
   const { presented } = attempt;
   return { evidence: attempt.evidence, chain: () => presented?.all() ?? [] };
@@ -191,15 +187,17 @@ function blankEvidence(settings: Settings, outcome: ProbeOutcome): SmtpProbeEvid
 
 /** An attempt that never connects because the address may not be dialled; invalid addresses throw. */
 function vet(settings: Settings, allowPrivateAddresses: boolean): Attempt | undefined {
-  try {
-    vetAddress(settings.address, { allowPrivateAddresses });
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof AddressNotAllowedError)) throw error;
-    const evidence = blankEvidence(settings, 'not-allowed');
-    evidence.error = { code: error.code, phase: 'vet', message: error.message };
-    return { evidence };
-  }
+  const error = refusedAddress(settings.address, allowPrivateAddresses);
+  if (!error) return undefined;
+  return { evidence: { ...blankEvidence(settings, 'not-allowed'), error } };
+}
+
+async function attemptProbes(settings: Settings, remainingMs: () => number): Promise<Attempt> {
+  const { final, replaced } = await withLegacyRetry((profile) =>
+    attemptProbe(settings, profile, remainingMs),
+  );
+  if (replaced) final.evidence.legacyRetry = true;
+  return final;
 }
 
 /** One connection, start to end; a ProbeFailure becomes the outcome, anything else propagates. */
@@ -233,7 +231,7 @@ interface Dialogue {
   connection: SmtpConnection;
   settings: Settings;
   attempt: Attempt;
-  timed: ReturnType<typeof timer>;
+  timed: ReturnType<typeof phaseTimer<TimedPhase>>;
 }
 
 async function converse(
@@ -242,7 +240,12 @@ async function converse(
   profile: TlsProfile,
   attempt: Attempt,
 ): Promise<'tls' | 'no-starttls'> {
-  const dialogue = { connection, settings, attempt, timed: timer(settings.clock, attempt.evidence.timings) };
+  const dialogue = {
+    connection,
+    settings,
+    attempt,
+    timed: phaseTimer<TimedPhase>(settings.clock, attempt.evidence.timings),
+  };
   if (settings.implicitTls) {
     await greetOverTls(dialogue, profile);
     await connection.quit(settings.deadlines.commandMs);
@@ -346,16 +349,4 @@ function expectReply(reply: SmtpReply, expected: number, phase: ProbePhase, perm
 
 function elapsed(clock: () => number, start: number): number {
   return Math.round(clock() - start);
-}
-
-/** Runs a phase and records its duration, also when it fails. */
-function timer(clock: () => number, timings: SmtpProbeEvidence['timings']) {
-  return async <T>(phase: TimedPhase, step: () => Promise<T>): Promise<T> => {
-    const start = clock();
-    try {
-      return await step();
-    } finally {
-      timings[phase] = elapsed(clock, start);
-    }
-  };
 }

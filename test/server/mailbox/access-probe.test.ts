@@ -422,15 +422,21 @@ describe('hostile servers end as an outcome within the deadline', () => {
     expect(received.filter((line) => CREDENTIALS.test(line))).toEqual([]);
   });
 
-  test('a loopback address is not probed unless private addresses are allowed', async () => {
-    const server = await fakeAccessServer(imapTlsOnly());
-    const result = await probeAccess(
-      { protocol: 'imap', host: HOST, port: server.port, security: 'starttls', address: server.address },
-      { allowPrivateAddresses: false, heloName: 'probe.example', totalMs: 1000 },
-    );
-    expect(result).toMatchObject({ outcome: 'not-allowed', error: { code: 'ADDRESS_NOT_ALLOWED' } });
-    expect(server.received).toEqual([]);
-  });
+  test.each(['imap', 'pop3', 'submission'] as const)(
+    'a loopback address is not probed unless private addresses are allowed (%s)',
+    async (protocol) => {
+      const server = await fakeAccessServer(imapTlsOnly());
+      const result = await probeAccess(
+        { protocol, host: HOST, port: server.port, security: 'starttls', address: server.address },
+        { allowPrivateAddresses: false, heloName: 'probe.example', totalMs: 1000 },
+      );
+      expect(result).toMatchObject({
+        outcome: 'not-allowed',
+        error: { code: 'ADDRESS_NOT_ALLOWED', phase: 'vet' },
+      });
+      expect(server.received).toEqual([]);
+    },
+  );
 
   test("the caller's abort ends the probe with its reason", async () => {
     const server = await fakeAccessServer({ ...imapTlsOnly(), greeting: null });
