@@ -209,7 +209,7 @@ describe('mailbox access in the plan: the sender’s words', () => {
     const r = refusedTls({ verdict, reasons: [reason] });
     expect(r.protection).not.toBe('tls');
     expect(r.refused.tls).toBe(
-      `people at a.example may read their mail without TLS (${reason}); this message needs TLS all the way to their mailbox`,
+      `people at a.example may reach their mail without TLS (${reason}); this message needs TLS all the way to their mailbox`,
     );
     expect(r.reason).toContain(r.refused.tls);
   });
@@ -217,6 +217,11 @@ describe('mailbox access in the plan: the sender’s words', () => {
   test('unknown, and not checked at all: forced TLS refused, saying which', () => {
     expect(refusedTls({ verdict: 'unknown', reasons: ['no endpoint is advertised'] }).refused.tls).toBe(
       'how people at a.example reach their mail could not be checked (no endpoint is advertised); this message needs TLS all the way to their mailbox',
+    );
+    expect(
+      refusedTls({ verdict: 'unknown', reasons: ['still being checked; ask again shortly'] }).refused.tls,
+    ).toBe(
+      'how people at a.example reach their mail is still being checked (try again in a moment); this message needs TLS all the way to their mailbox',
     );
     expect(refusedTls(undefined).refused.tls).toBe(
       'how people at a.example reach their mail was not checked; this message needs TLS all the way to their mailbox',

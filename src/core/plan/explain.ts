@@ -1,5 +1,6 @@
 /** The plan's words: every sentence a sender reads about a recipient's protection is made here. */
 import type { SignInProvider } from '../escrow/wire';
+import { STILL_CHECKING } from '../still-checking';
 import type { KeyAssessment, MailboxAccessAssessment } from '../wire';
 import {
   KEY_SOURCE_NAMES,
@@ -62,9 +63,12 @@ export function mailboxAccessRefusal(
       return undefined;
     case 'tls-offered':
     case 'plaintext':
-      return `people at ${domain} may read their mail without TLS${detail}; ${TLS_TO_THE_MAILBOX}`;
+      // "Reach", not "read": a submission endpoint without TLS exposes the password people send mail with.
+      return `people at ${domain} may reach their mail without TLS${detail}; ${TLS_TO_THE_MAILBOX}`;
     case 'unknown':
-      return `how people at ${domain} reach their mail could not be checked${detail}; ${TLS_TO_THE_MAILBOX}`;
+      return access.reasons[0] === STILL_CHECKING
+        ? `how people at ${domain} reach their mail is still being checked (try again in a moment); ${TLS_TO_THE_MAILBOX}`
+        : `how people at ${domain} reach their mail could not be checked${detail}; ${TLS_TO_THE_MAILBOX}`;
   }
 }
 

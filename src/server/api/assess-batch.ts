@@ -14,6 +14,7 @@ import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { asksMailboxAccess, isInternal } from '../../core/policy/match';
 import type { Policy } from '../../core/policy/schema';
 import type { SignInProvider } from '../../core/escrow/wire';
+import { STILL_CHECKING } from '../../core/still-checking';
 import type {
   AssessAnswer,
   AssessedRecipient,
@@ -32,8 +33,6 @@ import {
   withoutArmor,
   type LookupDeps,
 } from './lookups';
-
-const STILL_CHECKING = 'still being checked; ask again shortly';
 
 type AssessResult = Omit<AssessAnswer, 'policyVersion'>;
 type Transport = NonNullable<AssessedRecipient['transport']>;
