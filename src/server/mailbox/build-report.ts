@@ -7,7 +7,7 @@ import { WIRE_LIMITS } from '../../core/evaluate/wire-limits';
 import type { TlsFacts } from '../transport/tls-facts';
 import type { AccessProbeResult } from './access-probe';
 import { autoconfigUrls } from './autoconfig-fetch';
-import { endpointKey, endpointName, MAX_ENDPOINTS, type Endpoint } from './endpoints';
+import { endpointKey, endpointName, isProbed, MAX_ENDPOINTS, type Endpoint } from './endpoints';
 import { probeKey, type Progress } from './progress';
 import type { EndpointReport, EndpointTls, MailboxAccessReport } from './report';
 import type { SrvDiscovery } from './srv';
@@ -81,7 +81,7 @@ function endpointReports(progress: Progress): JudgedEndpoint[] {
       const judgement = { verdict, reasons: [] };
       return [{ ...endpointBase(endpoint), verdict, outcome: 'not-probed', timings: {}, judgement }];
     }
-    const addresses = progress.addresses.get(endpointKey(endpoint));
+    const addresses = isProbed(endpoint) ? progress.addresses.get(endpointKey(endpoint)) : undefined;
     if (!addresses || 'error' in addresses) return [unprobedReport(endpoint, addresses?.error)];
     return addresses.addresses.map((address) =>
       probedReport(endpoint, address, progress.probes.get(probeKey(endpoint, address))),
@@ -230,7 +230,7 @@ function unfinishedSteps(domain: string, progress: Progress): string[] {
     ];
   }
   return progress.endpoints.flatMap((endpoint) => {
-    if (endpoint.foundBy.includes('provider')) return [];
+    if (!isProbed(endpoint)) return [];
     const addresses = progress.addresses.get(endpointKey(endpoint));
     if (!addresses) return [`the address lookup for ${endpoint.host}`];
     if ('error' in addresses) return [];

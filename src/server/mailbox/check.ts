@@ -16,6 +16,7 @@ import { autoconfigUrls, fetchAutoconfig } from './autoconfig-fetch';
 import { buildReport, TTL_CEILING_S } from './build-report';
 import {
   endpointKey,
+  isProbed,
   MAX_ADDRESSES_PER_HOST,
   MAX_ENDPOINTS,
   mergeEndpoints,
@@ -211,7 +212,7 @@ async function gather(
 ) {
   await discover(domain, deps, progress, signal, deadline);
   chooseEndpoints(progress);
-  const probed = (progress.endpoints ?? []).filter((endpoint) => !endpoint.foundBy.includes('provider'));
+  const probed = (progress.endpoints ?? []).filter(isProbed);
   const lookups = hostLookups(deps.dns, signal);
   await Promise.all(
     probed.map((endpoint) => probeEndpoint(endpoint, deps, progress, signal, deadline.at, lookups)),

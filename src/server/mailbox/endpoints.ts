@@ -58,6 +58,15 @@ export function mergeEndpoints(found: readonly Endpoint[]): { endpoints: Endpoin
   };
 }
 
+/**
+ * Whether an endpoint is probed: not a recognised provider's documented one (its documentation is the evidence),
+ * and not one an autoconfig file gives as `plain` (clients told so use no TLS, whatever the server offers, so a
+ * probe could not change the verdict and would be a connection to someone's server for nothing).
+ */
+export function isProbed(endpoint: Endpoint): boolean {
+  return !endpoint.foundBy.includes('provider') && endpoint.plainIn === undefined;
+}
+
 /** `imap.example.org:993`: how reasons name an endpoint. */
 export function endpointName(endpoint: { host: string; port: number }): string {
   return `${endpoint.host}:${endpoint.port}`;

@@ -96,7 +96,7 @@ describe('checkMailboxAccess', () => {
     );
   });
 
-  test("an autoconfig file's plain entry makes the domain plaintext, whatever its server offers", async () => {
+  test("an autoconfig file's plain entry makes the domain plaintext whatever its server offers, so it is not probed", async () => {
     const xml =
       '<clientConfig version="1.1"><emailProvider id="example.org">' +
       '<incomingServer type="pop3"><hostname>pop.%EMAILDOMAIN%</hostname><port>110</port><socketType>plain</socketType></incomingServer>' +
@@ -106,11 +106,14 @@ describe('checkMailboxAccess', () => {
         return { status: 200, headers: {}, body: Buffer.from(xml), address: '192.0.2.1' };
       return { status: 404, headers: {}, body: Buffer.alloc(0), address: '192.0.2.1' };
     };
-    const { probe } = fakeProbe({ 'pop.example.org:110': tlsOnly });
+    const { probe, probed } = fakeProbe({ 'pop.example.org:110': tlsOnly });
     const report = await checkMailboxAccess(D, deps({ 'pop.example.org': A }, probe, httpsGet), {
       deadlineMs: 2000,
     });
     expect(report.verdict).toBe('plaintext');
+    // The file decides; a probe could not change that, so the server is not contacted.
+    expect(probed).toEqual([]);
+    expect(report.endpoints).toMatchObject([{ outcome: 'not-probed', verdict: 'plaintext' }]);
     expect(report.reasons[0]).toBe(
       `pop.example.org:110 is given to mail clients as their POP3 server without TLS (socketType plain) by https://${D}/.well-known/autoconfig/mail/config-v1.1.xml: passwords and mail of clients set up from it cross the network in the clear`,
     );
