@@ -151,6 +151,27 @@ test('--json adds mailboxAccess, the report without its domain; each argument ch
   expect(fake.made[0]).toMatchObject({ deadlineMs: 4000, network: { allowPrivateAddresses: true } });
 });
 
+test('a mailbox check that throws is printed as unknown with the error, and the transport report and exit status stay', async () => {
+  const throwing: MailboxCheckMaker = () => async (domain) => {
+    if (domain === 'tls-valid.sendguard.test') throw new TypeError('endpoints is not iterable');
+    return reportOf(domain);
+  };
+  const text = await runCheck(['tls-valid.sendguard.test', ...network], throwing);
+  expect(text.code).toBe(0);
+  expect(text.stdout).toMatch(/^tls-valid\.sendguard\.test {2}ENCRYPTED /);
+  expect(text.stdout).toContain(
+    '  Mailbox access: UNKNOWN  the mailbox access check failed: endpoints is not iterable\n',
+  );
+  const json = await runCheck(['tls-valid.sendguard.test', ...network, '--json'], throwing);
+  const [report] = JSON.parse(json.stdout);
+  expect(report.verdict).toBe('encrypted');
+  expect(report.mailboxAccess).toMatchObject({
+    verdict: 'unknown',
+    reasons: ['the mailbox access check failed: endpoints is not iterable'],
+    endpoints: [],
+  });
+});
+
 test('a recognised provider names itself and the source its verdict rests on', () => {
   expect(
     formatMailboxAccess(

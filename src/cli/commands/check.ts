@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { normalizeDomain, parseAddress } from '../../core/addresses';
+import { messageOf } from '../../core/errors';
 import {
   CachingTransportService,
   MemoryStsCache,
@@ -105,13 +106,36 @@ function formatDomain(report: DomainReport): string {
   return formatReport(report, formatMailboxAccess(report.mailboxAccess));
 }
 
+/**
+ * What is printed for a mailbox check that threw rather than answering: `unknown`, with the error as its reason.
+ * The transport report beside it, and the exit status it decides, are kept.
+ */
+function failedMailboxReport(domain: string, error: unknown): MailboxAccessReport {
+  const reason = `the mailbox access check failed: ${messageOf(error)}`;
+  return {
+    domain,
+    verdict: 'unknown',
+    reasons: [reason],
+    checkedAt: new Date().toISOString(),
+    incomplete: true,
+    endpoints: [],
+    srv: { state: 'failed', reason },
+    autoconfig: [],
+    ttlSeconds: 0,
+    timings: { totalMs: 0 },
+  };
+}
+
 /** The transport report of `domain`, and its mailbox report beside it, both under the same deadline. */
 async function checkDomain(
   domain: string,
   transport: CachingTransportService,
   mailbox: MailboxCheck,
 ): Promise<DomainReport> {
-  const [report, access] = await Promise.all([transport.report(domain), mailbox(domain)]);
+  const [report, access] = await Promise.all([
+    transport.report(domain),
+    mailbox(domain).catch((error: unknown) => failedMailboxReport(domain, error)),
+  ]);
   const { domain: _same, ...mailboxAccess } = access;
   return { ...report, mailboxAccess };
 }
