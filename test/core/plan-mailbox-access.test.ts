@@ -31,16 +31,34 @@ function policyWith(base: Policy, asks: boolean): Policy {
   });
 }
 
+/**
+ * Per-domain overrides as an admin writes them: a route vouched for (`trustTransport`), a requirement floor, both,
+ * or neither, for some of the domains (internal included, where neither may change anything).
+ */
+const overridesArb = fc.uniqueArray(
+  fc.record(
+    {
+      domain: fc.constantFrom(...EXTERNAL, INTERNAL),
+      trustTransport: fc.constantFrom('authenticated', 'encrypted'),
+      requirement: fc.constantFrom(...REQUIREMENTS),
+    },
+    { requiredKeys: ['domain'] },
+  ),
+  { maxLength: EXTERNAL.length + 1, selector: (o) => o.domain },
+);
+
 const policyArb = fc
   .record({
     // Forced TLS never serves end-to-end, so the switch has nothing to change there.
     requirement: fc.constantFrom(...REQUIREMENTS.filter((r) => r !== 'end-to-end')),
     order: fc.shuffledSubarray(['tls', 'pgp', 'escrow'] as const, { minLength: 1 }),
     acceptable: fc.subarray(['authenticated', 'encrypted', 'weak'] as const, { minLength: 1 }),
+    domains: overridesArb,
   })
-  .map(({ requirement, order, acceptable }) =>
+  .map(({ requirement, order, acceptable, domains }) =>
     validatePolicy({
       ...defaultPolicy(),
+      domains,
       transport: { acceptable },
       classifications: [
         { name: 'normal', requirement: 'none', prefer: order },
@@ -168,6 +186,51 @@ describe('mailbox access in the plan: promises over every input', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('mailbox access beside domain overrides', () => {
+  function planFor(override: Policy['domains'][number], access: MailboxAccessVerdict): Plan {
+    const policy = validatePolicy({ ...policyWith(defaultPolicy(), true), domains: [override] });
+    return planMessage({
+      recipients: parseRecipients({ to: ['ann@a.example'] }),
+      assessments: {
+        domains: [
+          {
+            domain: 'a.example',
+            verdict: 'none',
+            reasons: [],
+            mailboxAccess: {
+              verdict: access,
+              reasons: ['imap.a.example:143 accepts a password before STARTTLS'],
+            },
+          },
+        ],
+        keys: [{ address: 'ann@a.example', verdict: 'none', reasons: [] }],
+      },
+      classification: 'confidential',
+      policy,
+    });
+  }
+
+  test('a route the admin vouches for carries forced TLS only where mailbox access is tls-only', () => {
+    const vouched = { domain: 'a.example', trustTransport: 'authenticated' as const };
+    expect(planFor(vouched, 'tls-only').recipients[0]!.protection).toBe('tls');
+    const lastMile = planFor(vouched, 'tls-offered').recipients[0]!;
+    expect(lastMile.protection).not.toBe('tls');
+    expect(lastMile.refused.tls).toBe(
+      'people at a.example may reach their mail without TLS (imap.a.example:143 accepts a password before STARTTLS); this message needs TLS all the way to their mailbox',
+    );
+  });
+
+  test('a requirement floor raises the need, and the switch still holds for forced TLS', () => {
+    const floor = {
+      domain: 'a.example',
+      trustTransport: 'authenticated' as const,
+      requirement: 'transport-authenticated' as const,
+    };
+    expect(planFor(floor, 'tls-only').recipients[0]!.protection).toBe('tls');
+    expect(planFor(floor, 'plaintext').recipients[0]!.protection).not.toBe('tls');
   });
 });
 
