@@ -3,9 +3,11 @@
  * sender is told when something throws, that the failure is recorded with its code, and that work abandoned at
  * the deadline never tags a message Outlook has already been answered about.
  */
-import type { AssessAnswer, Backend } from '../../src/addin/backend';
+import type { AssessAnswer, AssessOptions, Backend } from '../../src/addin/backend';
 import { BackendError } from '../../src/addin/backend';
+import { loadMessage, planWith } from '../../src/addin/state';
 import { messageOf } from '../../src/core/errors';
+import type { MailboxAccessVerdict } from '../../src/core/vocabulary';
 import { signInFailure } from '../../src/outlook/auth/sign-in-error';
 import {
   composeChangeHandler,
@@ -177,4 +179,63 @@ test('the compose-change handler abandoned at its deadline shows no late summary
   answerLate();
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(sim.state.notices['sendguard-summary']).toBeUndefined();
+});
+
+describe('the send handler under a classification that needs TLS to the mailbox', () => {
+  /** The shipped policy, its confidential class served by forced TLS alone and only where mailboxes need TLS. */
+  function lastMilePolicy() {
+    const policy = defaultPolicy();
+    policy.classifications = policy.classifications.map((c) =>
+      c.name === 'confidential' ? { ...c, prefer: ['tls' as const], mailboxAccess: 'tls-only' as const } : c,
+    );
+    return policy;
+  }
+
+  /** A backend answering Ann's domain as authenticated with this mailbox access, recording what it was asked. */
+  function lastMileBackend(access: MailboxAccessVerdict) {
+    const asked: AssessOptions[] = [];
+    const backend: Backend = {
+      policy: async () => ({ version: 'v1', policy: lastMilePolicy() }),
+      async assess(_recipients, options = {}) {
+        asked.push(options);
+        const ann = assessedRecipient(ANN, 'authenticated');
+        const mailboxAccess = { verdict: access, reasons: [`imap.dane-ee.sendguard.test: ${access}`] };
+        return { ...answer(), recipients: [{ ...ann, transport: { ...ann.transport!, mailboxAccess } }] };
+      },
+      acceptKey: () => Promise.reject(new Error('the send handler accepts no key')),
+    };
+    return { backend, asked };
+  }
+
+  test('a domain whose mailboxes require TLS: tagged and sent, without asking for mailbox access', async () => {
+    const sim = message();
+    const { backend, asked } = lastMileBackend('tls-only');
+    const handler = sendHandler({
+      host: () => createOfficeHost(sim.office as never),
+      backend: () => backend,
+      deadlineMs: 2000,
+    });
+    expect(await run(handler)).toEqual([{ allowEvent: true }]);
+    expect(sim.state.subject).toBe('#secure# Report');
+    // The service waits for mailbox access here because the policy needs it, not because the send check asks.
+    expect(asked).toEqual([{}]);
+  });
+
+  test.each(['tls-offered', 'unknown'] as const)(
+    'mailbox access %s: blocked, with the sentence the pane shows',
+    async (access) => {
+      const sim = message();
+      const { backend } = lastMileBackend(access);
+      const host = () => createOfficeHost(sim.office as never);
+      const pane = planWith(await loadMessage({ host: host(), backend }), undefined);
+      const sentence = pane.plan.recipients[0]!.refused.tls!;
+      expect(sentence).toMatch(
+        /^(people at|how people at) dane-ee\.sendguard\.test .*this message needs TLS all the way to their mailbox$/,
+      );
+      const [options] = await run(sendHandler({ host, backend: () => backend, deadlineMs: 2000 }));
+      expect(options).toMatchObject({ allowEvent: false });
+      expect(options!.errorMessage).toContain(sentence);
+      expect(sim.state.subject).toBe('Report');
+    },
+  );
 });

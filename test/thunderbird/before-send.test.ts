@@ -3,7 +3,10 @@
  * that survives the event page being suspended; a backend that is down; and what the sender is told.
  */
 import { APPLIED_HEADER, appliedRecord, formatApplied } from '../../src/addin/protect/applied';
+import { createBackend } from '../../src/addin/backend';
+import { loadMessage, planWith } from '../../src/addin/state';
 import { beforeSend } from '../../src/thunderbird/before-send';
+import { createComposeHost } from '../../src/thunderbird/compose-host';
 import type { ComposeDetails } from '../../src/thunderbird/messenger';
 import { grantOverride, OVERRIDE_MS } from '../../src/thunderbird/prompt-override';
 import { saveSettings } from '../../src/thunderbird/settings';
@@ -192,6 +195,39 @@ describe('compose.onBeforeSend', () => {
     // Used up: the next send is checked (and stopped) again.
     expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
   });
+});
+
+describe('compose.onBeforeSend under a classification that needs TLS to the mailbox', () => {
+  const policy = defaultPolicy();
+  policy.classifications = policy.classifications.map((c) =>
+    c.name === 'confidential' ? { ...c, prefer: ['tls' as const], mailboxAccess: 'tls-only' as const } : c,
+  );
+  const access = (verdict: string) => ({
+    'tls-valid.sendguard.test': { verdict, reasons: [`imap.tls-valid.sendguard.test:143: ${verdict}`] },
+  });
+
+  test('a domain whose mailboxes require TLS: tagged and sent; the send check asks for neither mailbox access nor a reply path', async () => {
+    const { tb, fetch } = await setUp({ transport: TLS_OK, policy, mailboxAccess: access('tls-only') });
+    const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: IBAN });
+    expect(await tb.send(tabId)).toMatchObject({ kind: 'sent', details: { subject: '#secure# Report' } });
+    expect(fetch.assessBodies).toEqual([{ recipients: ['ann@tls-valid.sendguard.test'] }]);
+  });
+
+  test.each(['tls-offered', 'unknown'])(
+    'mailbox access %s: cancelled, with the sentence the pane shows',
+    async (verdict) => {
+      const { tb, fetch } = await setUp({ transport: TLS_OK, policy, mailboxAccess: access(verdict) });
+      const tabId = compose(tb, { to: 'ann@tls-valid.sendguard.test', body: IBAN });
+      const backend = createBackend({ baseUrl: 'https://sendguard.example', token: 'sg_test', fetch });
+      const host = createComposeHost(tb.api, tabId, () => false);
+      const pane = planWith(await loadMessage({ host, backend }), undefined);
+      const sentence = pane.plan.recipients[0]!.refused.tls!;
+      expect(sentence).toContain('this message needs TLS all the way to their mailbox');
+      expect(await tb.send(tabId)).toEqual({ kind: 'cancelled' });
+      expect(tb.notifications).toHaveLength(1);
+      expect(tb.notifications[0]!.message).toContain(sentence);
+    },
+  );
 });
 
 test('policy `allowOverride`: a message the plan refuses can be sent anyway, once, after the sender confirms', async () => {

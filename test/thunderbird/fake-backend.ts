@@ -7,21 +7,29 @@ import { defaultPolicy } from '../helpers/policy';
 
 export interface FakeBackendOptions {
   transport?: Record<string, string>;
+  /** Mailbox access per domain (verdict and reasons), beside the transport; none where absent. */
+  mailboxAccess?: Record<string, { verdict: string; reasons: string[] }>;
   /** Armored public keys by address: those addresses have a `valid` key. */
   keys?: Record<string, string>;
   policy?: Policy;
   down?: boolean;
 }
 
-export function fakeBackendFetch(options: FakeBackendOptions): typeof fetch & { calls: string[] } {
+export function fakeBackendFetch(
+  options: FakeBackendOptions,
+): typeof fetch & { calls: string[]; assessBodies: Record<string, unknown>[] } {
   const calls: string[] = [];
+  /** Every `/assess` request's body, as sent. */
+  const assessBodies: Record<string, unknown>[] = [];
   const impl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = String(input);
     calls.push(url);
     if (options.down) throw new TypeError('NetworkError when attempting to fetch resource.');
     if (url.endsWith('/api/v1/policy'))
       return Response.json({ version: 'v1', policy: options.policy ?? defaultPolicy() });
-    const { recipients } = JSON.parse(String(init?.body)) as { recipients: string[] };
+    const body = JSON.parse(String(init?.body)) as { recipients: string[] };
+    if (url.endsWith('/api/v1/assess')) assessBodies.push(body);
+    const { recipients } = body;
     return Response.json({
       policyVersion: 'v1',
       partial: false,
@@ -38,7 +46,12 @@ export function fakeBackendFetch(options: FakeBackendOptions): typeof fetch & { 
             address,
             domain,
             internal: false,
-            transport: { domain, verdict: options.transport?.[domain] ?? 'none', reasons: [] },
+            transport: {
+              domain,
+              verdict: options.transport?.[domain] ?? 'none',
+              reasons: [],
+              ...(options.mailboxAccess?.[domain] && { mailboxAccess: options.mailboxAccess[domain] }),
+            },
             key: armoredKey
               ? {
                   address,
@@ -53,5 +66,5 @@ export function fakeBackendFetch(options: FakeBackendOptions): typeof fetch & { 
         }),
     });
   };
-  return Object.assign(impl as typeof fetch, { calls });
+  return Object.assign(impl as typeof fetch, { calls, assessBodies });
 }
