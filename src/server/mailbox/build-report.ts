@@ -139,6 +139,23 @@ function discoveryGaps(progress: Progress): boolean {
   return srvFailed || progress.droppedEndpoints > 0;
 }
 
+/**
+ * The advertised endpoints none of whose addresses gave an answer: any of them may take logins in the clear, so
+ * tls-only, a claim about every endpoint, cannot stand beside them (a plaintext one found elsewhere still does).
+ * One address answering is enough for an endpoint: a prober without IPv6 reaches only part of a host.
+ */
+function unanswered(reports: readonly JudgedEndpoint[]): string[] {
+  const answered = new Set<string>();
+  const all = new Set<string>();
+  for (const report of reports) {
+    if (report.foundBy.includes('provider')) continue;
+    const name = endpointName(report);
+    all.add(name);
+    if (report.verdict !== 'unknown') answered.add(name);
+  }
+  return [...all].filter((name) => !answered.has(name));
+}
+
 function providerReason({ provider, mx }: NonNullable<Progress['provider']>): string {
   return `recognised as ${provider.name} from its MX ${mx}: ${provider.basis} (${provider.source})`;
 }
@@ -176,10 +193,15 @@ function judgeDomain(domain: string, progress: Progress, reports: readonly Judge
     const first = provider.length > 0 ? provider : [nothingKnownReason(domain, progress, reports)];
     return { verdict, reasons: unique([...first, ...reasonsOf(reports), ...discovery]) };
   }
-  if (verdict === 'tls-only' && discoveryGaps(progress)) {
+  const silent = unanswered(reports);
+  if (verdict === 'tls-only' && (discoveryGaps(progress) || silent.length > 0)) {
+    const gap =
+      silent.length > 0
+        ? `${silent.join(', ')} did not answer`
+        : 'not every endpoint it advertises was found or checked';
     const headline =
-      `every endpoint of ${domain} that was checked requires TLS before login, but not every endpoint it ` +
-      'advertises was found or checked, so how its users reach their mail is not known';
+      `every endpoint of ${domain} that answered requires TLS before login, but ${gap}, so whether all of them ` +
+      'do is not known';
     return {
       verdict: 'unknown',
       reasons: unique([
@@ -210,8 +232,17 @@ function withinWireLimits(reasons: readonly string[]): string[] {
     );
 }
 
-function ttlOf(progress: Progress, verdictKnown: boolean): number {
-  if (!verdictKnown) return UNKNOWN_TTL_S;
+/**
+ * A completed check that found nothing advertised and nothing recognised: the usual answer for a domain, and as
+ * settled as any verdict, so it is kept as long as one (a short TTL would re-check most domains every 30 s).
+ */
+function nothingAdvertised(progress: Progress, reports: readonly EndpointReport[]): boolean {
+  const mxFailed = progress.mx !== undefined && 'failure' in progress.mx;
+  return reports.length === 0 && !progress.provider && !discoveryGaps(progress) && !mxFailed;
+}
+
+function ttlOf(progress: Progress, settled: boolean): number {
+  if (!settled) return UNKNOWN_TTL_S;
   const limits = [TTL_CEILING_S];
   if (progress.srv?.state === 'records') limits.push(progress.srv.ttl);
   if (progress.mx && 'ttl' in progress.mx) limits.push(progress.mx.ttl);
@@ -297,7 +328,10 @@ export function buildReport(
         },
     ),
     // An incomplete check is tried again soon: the steps it missed may find worse.
-    ttlSeconds: ttlOf(progress, verdict !== 'unknown' && !incomplete),
+    ttlSeconds: ttlOf(
+      progress,
+      !incomplete && (verdict !== 'unknown' || nothingAdvertised(progress, judged)),
+    ),
     timings: { totalMs: Math.round(elapsedMs) },
   };
 }

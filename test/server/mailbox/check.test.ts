@@ -129,14 +129,28 @@ describe('checkMailboxAccess', () => {
         deadlineMs: 2000,
       },
     );
-    expect(report).toMatchObject({
-      verdict: 'unknown',
-      srv: { state: 'none' },
-      endpoints: [],
-      ttlSeconds: 30,
-    });
+    expect(report).toMatchObject({ verdict: 'unknown', srv: { state: 'none' }, endpoints: [] });
     expect(report.reasons[0]).toContain('advertises no IMAP, POP3 or submission server');
     expect(probed).toEqual([]);
+    // The usual answer, and a settled one: kept like any verdict, not re-checked every 30 s as a failure is.
+    expect(report.ttlSeconds).toBeGreaterThanOrEqual(60);
+  });
+
+  test('tls-only needs every advertised endpoint: one that does not answer leaves the domain unknown', async () => {
+    const zone: FakeZone = {
+      [`_imaps._tcp.${D}`]: { SRV: [srv('imap.example.org', 993)] },
+      [`_pop3._tcp.${D}`]: { SRV: [srv('pop.example.org', 110)] },
+      'imap.example.org': A,
+      'pop.example.org': A,
+    };
+    const { probe } = fakeProbe({ 'imap.example.org:993': implicitOk });
+    const report = await checkMailboxAccess(D, deps(zone, probe), { deadlineMs: 2000 });
+    expect(report.verdict).toBe('unknown');
+    expect(report.reasons[0]).toBe(
+      `every endpoint of ${D} that answered requires TLS before login, but pop.example.org:110 did not answer, ` +
+        'so whether all of them do is not known',
+    );
+    expect(report.ttlSeconds).toBe(30);
   });
 
   test('every SRV record saying "." is unknown', async () => {
