@@ -24,6 +24,7 @@ import type { LogDestination } from './observability/logging';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { intervalSchedule, type Schedule } from './schedule';
 import { withMemoryFront } from './store/memory-front';
+import { storedReportCache } from './store/report-cache';
 import { withTokenFront } from './store/token-front';
 import { openServiceStore } from './store/open';
 import { purgeExpiredPeriodically } from './store/purge-expired';
@@ -32,7 +33,7 @@ import { openDecisionKey } from './decisions/key';
 import { sealedCache, sealKeys } from './store/sealed-cache';
 import type { ServiceStore, VerdictCache } from './store/store';
 import { storedStsCache } from './transport/mta-sts';
-import { CachingTransportService, storedReportCache } from './transport/service';
+import { CachingTransportService } from './transport/service';
 import { createSignInDirectory } from './escrow/sign-in/from-config';
 import { domainOf } from './escrow/sign-in/domain-of';
 import outlookDeployment from './web/outlook-deployment';
@@ -94,7 +95,7 @@ function services(
     },
     checkDeadlineMs: config.limits.lookupDeadlineMs,
     maxConcurrentProbes: config.transport.maxConcurrentProbes,
-    cache: storedReportCache(store.transportReports, clock),
+    cache: storedReportCache(store.transportReports),
     clock,
     // The API counts outcomes; only the service knows whether an answer came from its cache.
     onCacheLookup: (result) => metrics.cacheLookups.inc({ check: 'transport', result }),
@@ -108,7 +109,9 @@ function services(
     deps: { dns, heloName, ...network },
     checkDeadlineMs: config.limits.lookupDeadlineMs,
     maxConcurrentProbes: config.transport.maxConcurrentProbes,
+    cache: storedReportCache(store.mailboxReports),
     clock,
+    onCacheWriteError,
   });
   const orgKeyring = keyringInStore(store.keyring);
   const keys = new CachingKeyService(
@@ -146,16 +149,19 @@ function withMemoryFronts(store: ServiceStore, pseudonymKey: Uint8Array): Fronte
   const keyVerdictsFront = withMemoryFront(store.keyVerdicts, { changes, cache: 'keyVerdicts' });
   const keyVerdicts = sealedCache(keyVerdictsFront, sealKeys(pseudonymKey, 'key-verdicts'), KeyAssessment);
   const transportReports = withMemoryFront(store.transportReports, { changes, cache: 'transportReports' });
+  const mailboxReports = withMemoryFront(store.mailboxReports, { changes, cache: 'mailboxReports' });
   // SQLite's feed asks the file whether the CLI wrote it (a revocation, from another process) before each lookup.
   const tokens = withTokenFront(store.tokens, changes);
   return {
     ...store,
     keyVerdicts,
     transportReports,
+    mailboxReports,
     tokens,
     close: async () => {
       keyVerdictsFront.stopListening();
       transportReports.stopListening();
+      mailboxReports.stopListening();
       tokens.stopListening();
       await store.close();
     },

@@ -1,6 +1,8 @@
 /**
- * Mailbox-access verdicts as the rest of the backend asks for them: cached in memory for the report's TTL (short
- * for `unknown`), one check in flight per domain however many callers ask, and a cap on probes running at once.
+ * Mailbox-access verdicts as the rest of the backend asks for them: kept for the report's TTL (short for
+ * `unknown`) in memory or in the service's store, one check in flight per domain however many callers ask, and a
+ * cap on probes running at once. A report past its TTL is still answered for a while, as it is, while one check
+ * runs again in the background.
  */
 import pLimit from 'p-limit';
 import { normalizeDomain } from '../../core/addresses';
@@ -9,13 +11,23 @@ import { SingleFlight } from '../../core/single-flight';
 import type { MailboxAccessAssessment } from '../../core/wire';
 import { untilAborted } from '../net/until-aborted';
 import type { LookupOptions, MailboxAccessService } from '../services';
-import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { madeOnce } from '../store/made-once';
+import { freshReport, MemoryReportCache, type ReportCache } from '../store/report-cache';
+import type { CacheEntry } from '../store/store';
 import { checkMailboxAccess, type MailboxCheckDeps } from './check';
 import type { MailboxAccessReport } from './report';
 
 /** Probes one check runs at once within the shared pool, so a domain whose endpoints all stall cannot fill it. */
 const PROBES_AT_ONCE_PER_CHECK = 8;
+
+/**
+ * How long past its TTL a report is still answered to the send check and the pane while a check runs again. A
+ * domain's mail endpoints change rarely; a full check (discovery, then probes) often outlasts the send check's
+ * deadline, and a sender whose pane said "Forced TLS" a few minutes ago must not be blocked while it runs; the
+ * verdict answered carries its `checkedAt`, so its age is never hidden. A day bounds how old a verdict can be
+ * (a domain that stopped requiring TLS is believed at most a day longer); the store keeps reports that long too.
+ */
+export const MAILBOX_STALE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 interface MailboxServiceOptions {
   deps: Omit<MailboxCheckDeps, 'schedule' | 'clock'>;
@@ -23,13 +35,12 @@ interface MailboxServiceOptions {
   checkDeadlineMs: number;
   /** Probes running at once across all checks: protects this machine and the remote servers. */
   maxConcurrentProbes?: number;
-  /** Wall time for the cache's expiry, and the checks' clock. */
+  /** Where reports are kept: the service's store (`storedReportCache`) or, when absent, this process's memory. */
+  cache?: ReportCache<MailboxAccessReport>;
+  /** Wall time for the reports' expiry, and the checks' clock. */
   clock?: Clock;
-  /**
-   * Reports held at most, by count and by total JSON size: anyone who can ask for a domain can make us check it,
-   * and a hostile domain chooses how much evidence its report holds.
-   */
-  cacheLimits?: { maxEntries: number; maxSize: number };
+  /** Told when a finished report could not be kept (the database failed); its callers get the report anyway. */
+  onCacheWriteError?: (error: unknown, domain: string) => void;
 }
 
 function toAssessment(report: MailboxAccessReport): MailboxAccessAssessment {
@@ -37,21 +48,24 @@ function toAssessment(report: MailboxAccessReport): MailboxAccessAssessment {
   return { verdict, reasons, checkedAt, evidence: evidence as unknown as Record<string, unknown> };
 }
 
-/** The real `MailboxAccessService`: `checkMailboxAccess` behind a bounded memory cache. */
+/** The real `MailboxAccessService`: `checkMailboxAccess` behind the report cache. */
 export class CachingMailboxService implements MailboxAccessService {
   private readonly inFlight = new SingleFlight<MailboxAccessReport>();
-  private readonly cache: BoundedCache<string, { report: MailboxAccessReport; expiresAt: number }>;
+  private readonly cache: ReportCache<MailboxAccessReport>;
   private readonly clock: Clock;
   private readonly pool: pLimit.Limit;
   /** Each report's assessment, made once: the send path asks for the same reports many times a second. */
   private readonly assessmentOf = madeOnce(toAssessment);
-  readonly stats = { cacheHits: 0, cacheMisses: 0, checks: 0 };
+  readonly stats = { cacheHits: 0, staleHits: 0, cacheMisses: 0, checks: 0 };
 
   constructor(private readonly options: MailboxServiceOptions) {
     this.clock = options.clock ?? systemClock;
+    // Bounded: anyone who can ask for a domain can make us check it, and a hostile domain chooses how much
+    // evidence its report holds.
+    this.cache =
+      options.cache ??
+      new MemoryReportCache<MailboxAccessReport>(this.clock, 100_000, 64 * 1024 * 1024, MAILBOX_STALE_WINDOW_MS);
     this.pool = pLimit(options.maxConcurrentProbes ?? 32);
-    const { maxEntries, maxSize } = options.cacheLimits ?? { maxEntries: 100_000, maxSize: 64 * 1024 * 1024 };
-    this.cache = new BoundedCache({ maxEntries, maxSize, sizeOf: (entry) => jsonSize(entry.report) });
   }
 
   /** The check's dependencies, its probes queued first for its own share and then for the pool. */
@@ -60,49 +74,91 @@ export class CachingMailboxService implements MailboxAccessService {
     return { ...this.options.deps, clock: this.clock, schedule: (task) => share(() => this.pool(task)) };
   }
 
-  /** The unexpired report held in memory; an expired one is dropped. */
-  private fresh(domain: string): MailboxAccessReport | undefined {
-    const entry = this.cache.get(domain);
+  /**
+   * The report of a kept entry that may still be answered: unexpired, or expired within the stale window, in which
+   * case one check starts again in the background (joining one already running).
+   */
+  private answerable(domain: string, entry: CacheEntry<MailboxAccessReport> | undefined) {
     if (entry === undefined) return undefined;
-    if (entry.expiresAt > this.clock.now()) return entry.report;
-    this.cache.delete(domain);
-    return undefined;
+    const now = this.clock.now();
+    if (entry.expiresAt > now) {
+      this.stats.cacheHits++;
+      return entry.value;
+    }
+    if (entry.expiresAt + MAILBOX_STALE_WINDOW_MS <= now) return undefined;
+    this.stats.staleHits++;
+    // A re-check that fails leaves the kept report answered; the next caller starts another.
+    this.check(domain).catch(() => undefined);
+    return entry.value;
   }
 
-  /** The domain's report: from the cache, from a check already running, or from a new check. */
-  async report(input: string): Promise<MailboxAccessReport> {
-    const domain = normalizeDomain(input);
-    const hit = this.fresh(domain);
-    if (hit) {
-      this.stats.cacheHits++;
-      return hit;
-    }
-    this.stats.cacheMisses++;
+  /** One check of `domain` at a time, kept when done. */
+  private check(domain: string): Promise<MailboxAccessReport> {
     // Not tied to any one caller's signal: a caller that stops waiting leaves the check to finish for the next.
     return this.inFlight.run(domain, async () => {
       this.stats.checks++;
       const report = await checkMailboxAccess(domain, this.depsForOneCheck(), {
         deadlineMs: this.options.checkDeadlineMs,
       });
-      this.cache.set(domain, { report, expiresAt: this.clock.now() + report.ttlSeconds * 1000 });
+      await this.keep(domain, report);
       return report;
     });
   }
 
-  /** The assessment of a report held in memory; `domain` is in its normal form, as reports are kept. */
-  kept(domain: string): MailboxAccessAssessment | undefined {
-    const report = this.fresh(domain);
-    if (report === undefined) return undefined;
-    this.stats.cacheHits++;
-    return this.assessmentOf(report);
+  /**
+   * Keeps `report` for its TTL. A failed write is reported, not thrown: the check is done, and throwing would fail it
+   * for every caller sharing it; the next one to ask checks again.
+   */
+  private async keep(domain: string, report: MailboxAccessReport): Promise<void> {
+    try {
+      await this.cache.set(domain, report, this.clock.now() + report.ttlSeconds * 1000);
+    } catch (error) {
+      this.options.onCacheWriteError?.(error, domain);
+    }
   }
 
-  /** The report as a wire assessment; a caller that gives up gets `unknown`, and the check runs on for the cache. */
+  /**
+   * The domain's unexpired report: from the cache, from a check already running, or from a new check. An expired
+   * one is not answered here: the command line and the domain report show what a check finds now.
+   */
+  async report(input: string): Promise<MailboxAccessReport> {
+    const domain = normalizeDomain(input);
+    const hit = freshReport(await this.cache.get(domain), this.clock.now());
+    if (hit) {
+      this.stats.cacheHits++;
+      return hit;
+    }
+    this.stats.cacheMisses++;
+    return this.check(domain);
+  }
+
+  /**
+   * The assessment of a report held in memory, unexpired or within the stale window; `domain` is in its normal
+   * form, as reports are kept.
+   */
+  kept(domain: string): MailboxAccessAssessment | undefined {
+    const report = this.answerable(domain, this.cache.peek?.(domain));
+    return report && this.assessmentOf(report);
+  }
+
+  /** A kept report still answerable, else a check's. */
+  private async answer(input: string): Promise<MailboxAccessReport> {
+    const domain = normalizeDomain(input);
+    const kept = this.answerable(domain, await this.cache.get(domain));
+    if (kept) return kept;
+    this.stats.cacheMisses++;
+    return this.check(domain);
+  }
+
+  /**
+   * The report as a wire assessment, a recently expired one answered at once (its `checkedAt` tells its age); a
+   * caller that gives up gets `unknown`, and the check runs on for the cache.
+   */
   assess(domain: string, opts: LookupOptions): Promise<MailboxAccessAssessment> {
     const kept = this.kept(domain);
     if (kept) return Promise.resolve(kept);
     return untilAborted(
-      this.report(domain).then((report) => this.assessmentOf(report)),
+      this.answer(domain).then((report) => this.assessmentOf(report)),
       opts.signal,
       () => ({
         verdict: 'unknown',

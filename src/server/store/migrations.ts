@@ -277,6 +277,19 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the escrow audit log is append-only'); END;
     `,
   },
+  {
+    // Mailbox-access reports outlive a restart and are shared like transport reports: a node started again, or
+    // another node, answers from here rather than checking afresh (store/store.ts ServiceStore).
+    version: 10,
+    sql: `
+      CREATE TABLE mailbox_reports (
+        domain TEXT PRIMARY KEY,
+        report TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX mailbox_reports_expiry ON mailbox_reports (expires_at);
+    `,
+  },
 ];
 
 /** The last step of `migrations`; refuses a database at `current`, a version from newer code, not downgraded. */

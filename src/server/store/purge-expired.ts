@@ -1,10 +1,12 @@
 /**
- * Expired rows are dropped on a timer: key verdicts and transport reports past their lifetime, MTA-STS policies
+ * Expired rows are dropped on a timer: key verdicts and transport reports past their lifetime, mailbox-access
+ * reports once past their stale window too (mailbox/service.ts), MTA-STS policies
  * past their max_age, rate windows that ended, decision records past `decisions.retentionDays`. Reads already ignore them (the caller's clock decides), but nothing
  * else removes a row: without the purge the tables would keep one row for every address and domain ever looked up.
  * On a shared database one node at a time purges.
  */
 import type { Clock } from '../../core/clock';
+import { MAILBOX_STALE_WINDOW_MS } from '../mailbox/service';
 import { runPeriodically, type Schedule } from '../schedule';
 import type { ServiceStore } from './store';
 
@@ -14,7 +16,7 @@ export const EXPIRED_ROWS_PURGE = 'expired-rows-purge';
 /** What the purge clears, and how it takes its turn among the nodes. */
 export type ExpiringState = Pick<
   ServiceStore,
-  'keyVerdicts' | 'transportReports' | 'stsPolicies' | 'rateCounters' | 'decisions' | 'exclusive'
+  'keyVerdicts' | 'transportReports' | 'mailboxReports' | 'stsPolicies' | 'rateCounters' | 'decisions' | 'exclusive'
 >;
 
 interface PurgeOptions {
@@ -34,6 +36,8 @@ export async function purgeExpired(state: ExpiringState, now: number, decisionsR
   return {
     keyVerdicts: await state.keyVerdicts.deleteExpired(now),
     transportReports: await state.transportReports.deleteExpired(now),
+    // Answered for a while after they expire, while a check runs again.
+    mailboxReports: await state.mailboxReports.deleteExpired(now - MAILBOX_STALE_WINDOW_MS),
     stsPolicies: await state.stsPolicies.deleteExpired(now),
     rateCounters: await state.rateCounters.deleteExpired(now),
     decisions: await state.decisions.deleteOlderThan(now - decisionsRetentionMs),

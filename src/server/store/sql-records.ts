@@ -1,6 +1,6 @@
 /**
  * The verdict caches, pins and API tokens in SQL both databases speak, written once over a `SqlRunner`. Writes to
- * what nodes hold in memory (key verdicts, transport reports, tokens) name their change, which PostgreSQL
+ * what nodes hold in memory (key verdicts, transport and mailbox reports, tokens) name their change, which PostgreSQL
  * announces in the same statement.
  */
 import { asTokenConflict, type SqlRunner } from './sql-runner';

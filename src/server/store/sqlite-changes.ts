@@ -5,12 +5,12 @@
  * committed (this connection's own commits leave it alone), and reading it costs a fraction of any query.
  *
  * Nothing reads it on its own: only the API-token front (token-front.ts) calls `catchUp`, before each token lookup.
- * So another process's write reaches this process when the next API-token request comes, and then as a reset to
- * every subscriber at once: the token front, the key-verdict and transport-report fronts (serve.ts) and the served
- * policy all drop what they hold. Until such a request comes, those caches keep answering from memory. That is
+ * So another process's write reaches this process when the next API-token request comes, and then as a reset to every
+ * subscriber at once: the token front, the key-verdict, transport-report and mailbox-report fronts (serve.ts) and the
+ * served policy all drop what they hold. Until such a request comes, those caches keep answering from memory. That is
  * enough today because the command line writes only API tokens to this file (`sendguard token`); `sendguard keys`
- * keeps its pins in memory (MemoryPinStore) and writes no verdicts here. A command that writes another cache
- * must make that cache's front call `catchUp` before trusting what it holds.
+ * keeps its pins in memory (MemoryPinStore) and writes no verdicts here. A command that writes another cache must
+ * make that cache's front call `catchUp` before trusting what it holds.
  */
 import type Database from 'better-sqlite3';
 import type { ChangeFeed } from './store';

@@ -16,7 +16,12 @@ import { sqliteRunner } from './sql-runner';
 import { sqlChangedKeys } from './changed-keys';
 import { sqlVerdictChanges } from './verdict-changes';
 import type { KeyringEntry, KeyringStore, ServiceStore, Settings } from './store';
-import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from './verdict-tables';
+import {
+  KEY_VERDICTS_TABLE,
+  MAILBOX_REPORTS_TABLE,
+  STS_POLICIES_TABLE,
+  TRANSPORT_REPORTS_TABLE,
+} from './verdict-tables';
 
 type Db = Database.Database;
 
@@ -116,6 +121,7 @@ export function openSqliteStore(dataDir: string, clock: Clock = systemClock): Sq
     kind: 'sqlite',
     keyVerdicts: new SqlVerdictCache(runner, KEY_VERDICTS_TABLE),
     transportReports: new SqlVerdictCache(runner, TRANSPORT_REPORTS_TABLE),
+    mailboxReports: new SqlVerdictCache(runner, MAILBOX_REPORTS_TABLE),
     stsPolicies: new SqlVerdictCache(runner, STS_POLICIES_TABLE),
     pins: sqlPins(runner),
     keyring: new SqliteKeyring(db),

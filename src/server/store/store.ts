@@ -6,6 +6,7 @@
 import type { KeyAssessment } from '../../core/wire';
 import type { BlobStore } from '../escrow/blobs';
 import type { EscrowStore } from '../escrow/store';
+import type { MailboxAccessReport } from '../mailbox/report';
 import type { StsCacheEntry } from '../transport/mta-sts';
 import type { TransportReport } from '../transport/report';
 import type { DecisionStore } from './decision-store';
@@ -166,7 +167,7 @@ export interface PolicyVersionStore {
  * is not heard by that node, which is why the feed says it is not `live` until then and a reconnect is told to
  * every subscriber as a reset.
  */
-export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'keyring' | 'tokens' | 'policy';
+export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'mailboxReports' | 'keyring' | 'tokens' | 'policy';
 export interface Change {
   cache: ChangedCache;
   key: string;
@@ -227,6 +228,11 @@ export interface ServiceStore extends Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Transport reports by lower-case A-label domain, kept for the report's TTL. */
   transportReports: VerdictCache<TransportReport>;
+  /**
+   * Mailbox-access reports by lower-case A-label domain, kept for the report's TTL and then for the mailbox
+   * service's stale window, during which one is answered while a check runs again (purge-expired.ts).
+   */
+  mailboxReports: VerdictCache<MailboxAccessReport>;
   /** MTA-STS policies by lower-case A-label domain, kept until their max_age ends. */
   stsPolicies: VerdictCache<StsCacheEntry>;
   rateCounters: RateCounters;

@@ -1,11 +1,12 @@
 /**
- * The three verdict caches as both databases hold them: one table each (key, JSON text, expiry), and the check a
+ * The verdict caches as both databases hold them: one table each (key, JSON text, expiry), and the check a
  * value read back must pass. A row that no longer reads as its kind (hand-edited, written by an older format) is
  * a miss, never a crash nor a value of the wrong shape handed on.
  */
 import { z } from 'zod';
-import { TRANSPORT_VERDICTS } from '../../core/vocabulary';
+import { MAILBOX_ACCESS_VERDICTS, TRANSPORT_VERDICTS } from '../../core/vocabulary';
 import { KeyAssessment } from '../../core/wire';
+import type { MailboxAccessReport } from '../mailbox/report';
 import type { StsCacheEntry } from '../transport/mta-sts';
 import type { TransportReport } from '../transport/report';
 import { SealedValue } from './sealed-cache';
@@ -35,6 +36,19 @@ const TransportReportShape = z.looseObject({
   ttlSeconds: z.number(),
 }) as unknown as z.ZodType<TransportReport>;
 
+/** As for transport reports: what the send path and the pane read, and that the evidence is there. */
+const MailboxReportShape = z.looseObject({
+  domain: z.string(),
+  verdict: z.enum(MAILBOX_ACCESS_VERDICTS),
+  reasons: z.array(z.string()),
+  checkedAt: z.string(),
+  incomplete: z.boolean(),
+  endpoints: z.array(z.looseObject({ host: z.string(), port: z.number() })),
+  srv: z.looseObject({ state: z.string() }),
+  autoconfig: z.array(z.looseObject({ url: z.string() })),
+  ttlSeconds: z.number(),
+}) as unknown as z.ZodType<MailboxAccessReport>;
+
 /** A policy is matched against MX names: its mode and patterns must be as the parser made them. */
 const StsEntryShape = z.looseObject({
   policy: z.looseObject({
@@ -61,6 +75,13 @@ export const TRANSPORT_REPORTS_TABLE: VerdictTable<TransportReport> = {
   keyColumn: 'domain',
   valueColumn: 'report',
   shape: TransportReportShape,
+};
+
+export const MAILBOX_REPORTS_TABLE: VerdictTable<MailboxAccessReport> = {
+  table: 'mailbox_reports',
+  keyColumn: 'domain',
+  valueColumn: 'report',
+  shape: MailboxReportShape,
 };
 
 export const STS_POLICIES_TABLE: VerdictTable<StsCacheEntry> = {

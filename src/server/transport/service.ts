@@ -8,9 +8,8 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { DomainAssessment } from '../../core/wire';
 import { untilAborted } from '../net/until-aborted';
 import type { LookupOptions, TransportService } from '../services';
-import { BoundedCache, jsonSize } from '../store/bounded-cache';
 import { madeOnce } from '../store/made-once';
-import type { CacheEntry, VerdictCache } from '../store/store';
+import { freshReport, MemoryReportCache, type ReportCache as KeptReports } from '../store/report-cache';
 import type { VerdictChanges } from '../store/verdict-changes';
 import { WritesInOrder } from '../store/writes-in-order';
 import { SingleFlight } from '../../core/single-flight';
@@ -23,61 +22,8 @@ import type { TransportReport } from './report';
  */
 export const PROBES_AT_ONCE_PER_CHECK = 10;
 
-/** Where reports are kept between checks: only unexpired ones are answered. Asynchronous: it may be a database. */
-export interface ReportCache {
-  get(domain: string): Promise<TransportReport | undefined>;
-  /** The unexpired report held in memory, without waiting; undefined when only `get` can tell. */
-  peek?(domain: string): TransportReport | undefined;
-  set(domain: string, report: TransportReport, expiresAt: number): Promise<void>;
-}
-
-/** Whether `entry` is still to be served at `now`: the caller's clock decides expiry, not the cache's. */
-function fresh<T>(entry: CacheEntry<T> | undefined, now: number): T | undefined {
-  return entry !== undefined && entry.expiresAt > now ? entry.value : undefined;
-}
-
-/**
- * Reports held in memory, expired ones dropped when read. Anyone who can ask for a domain can make us check it, and
- * a hostile domain chooses how much evidence its report holds (banners, extensions, certificates of up to 20
- * addresses), so the cache is bounded by entries and by the reports' total JSON size.
- */
-export class MemoryReportCache implements ReportCache {
-  private readonly entries: BoundedCache<string, CacheEntry<TransportReport>>;
-
-  constructor(
-    private readonly clock: Clock = systemClock,
-    maxEntries = 100_000,
-    maxSize = 128 * 1024 * 1024,
-  ) {
-    this.entries = new BoundedCache({ maxEntries, maxSize, sizeOf: (entry) => jsonSize(entry.value) });
-  }
-
-  peek(domain: string): TransportReport | undefined {
-    return fresh(this.entries.get(domain), this.clock.now());
-  }
-
-  async get(domain: string): Promise<TransportReport | undefined> {
-    const report = this.peek(domain);
-    if (!report) this.entries.delete(domain);
-    return report;
-  }
-
-  async set(domain: string, report: TransportReport, expiresAt: number): Promise<void> {
-    this.entries.set(domain, { value: report, expiresAt });
-  }
-}
-
-/**
- * Reports kept in the service's store (`transportReports`, with a memory front in serve.ts): persisted and shared,
- * so that neither a restart nor another node checks a domain again within its report's lifetime.
- */
-export function storedReportCache(reports: VerdictCache<TransportReport>, clock: Clock): ReportCache {
-  return {
-    get: async (domain) => fresh(await reports.get(domain), clock.now()),
-    peek: (domain) => fresh(reports.peek?.(domain), clock.now()),
-    set: (domain, report, expiresAt) => reports.put(domain, report, expiresAt),
-  };
-}
+/** Where the transport service keeps its reports between checks: only unexpired ones are answered. */
+export type ReportCache = KeptReports<TransportReport>;
 
 interface TransportServiceOptions {
   deps: Omit<TransportCheckDeps, 'schedule' | 'clock'>;
@@ -116,7 +62,7 @@ export class CachingTransportService implements TransportService {
 
   constructor(private readonly options: TransportServiceOptions) {
     this.clock = options.clock ?? systemClock;
-    this.cache = options.cache ?? new MemoryReportCache(this.clock);
+    this.cache = options.cache ?? new MemoryReportCache<TransportReport>(this.clock);
     this.pool = pLimit(options.maxConcurrentProbes ?? 64);
   }
 
@@ -127,14 +73,14 @@ export class CachingTransportService implements TransportService {
   }
 
   /** The cached report if fresh, without starting anything. */
-  cached(input: string): Promise<TransportReport | undefined> {
-    return this.cache.get(normalizeDomain(input));
+  async cached(input: string): Promise<TransportReport | undefined> {
+    return freshReport(await this.cache.get(normalizeDomain(input)), this.clock.now());
   }
 
   /** The domain's report: from the cache, from a check already running, or from a new check. */
   async report(input: string): Promise<TransportReport> {
     const domain = normalizeDomain(input);
-    const hit = await this.cache.get(domain);
+    const hit = freshReport(await this.cache.get(domain), this.clock.now());
     this.options.onCacheLookup?.(hit ? 'hit' : 'miss');
     if (hit) {
       this.stats.cacheHits++;
@@ -188,7 +134,7 @@ export class CachingTransportService implements TransportService {
    * as it is given is in that form already and needs no normalising.
    */
   kept(domain: string): DomainAssessment | undefined {
-    const report = this.cache.peek?.(domain);
+    const report = freshReport(this.cache.peek?.(domain), this.clock.now());
     if (report === undefined) return undefined;
     this.options.onCacheLookup?.('hit');
     this.stats.cacheHits++;

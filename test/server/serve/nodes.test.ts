@@ -281,14 +281,14 @@ test("the API's limits per client network and per caller count the requests of b
   expectApproximateLimit(await alternating(overCaller, caller), API_PER_CALLER, 200);
 });
 
-test('the transport report outlives a restart: the node started again answers from the database', async () => {
+test('the transport and mailbox-access reports outlive a restart: the node started again answers both from the database', async () => {
   const domain = 'sts-enforce.sendguard.test';
   const first = await api(a, `/api/v1/domains/${domain}`, { token: senderToken });
-  expect(first.body).toMatchObject({ verdict: 'authenticated' });
+  expect(first.body).toMatchObject({ verdict: 'authenticated', mailboxAccess: { checkedAt: expect.any(String) } });
   await a.close();
   a = await startNode(a.dataDir);
   const again = await api(a, `/api/v1/domains/${domain}`, { token: senderToken });
-  // The same report, not a new check: a check would have a time of its own.
+  // The same reports, transport and mailbox access, not new checks: a check would have a time of its own.
   expect(again.body).toEqual(first.body);
   const metrics = await api(a, '/metrics', { token: adminToken });
   expect(metrics.body).toMatch(/sendguard_cache_lookups_total\{check="transport",result="hit"\} 1\n/);
@@ -299,6 +299,9 @@ test('the transport report outlives a restart: the node started again answers fr
     const kept = await side.stsPolicies.get(domain);
     expect(kept?.value.policy.mode).toBe('enforce');
     expect(kept?.expiresAt).toBe(kept!.value.fetchedAt + kept!.value.policy.maxAge * 1000);
+    // The mailbox-access report the pane showed is the one any node answers until it expires.
+    const mailbox = await side.mailboxReports.get(domain);
+    expect(mailbox?.value.checkedAt).toBe(first.body.mailboxAccess.checkedAt);
   } finally {
     await side.close();
   }

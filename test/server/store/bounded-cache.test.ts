@@ -1,5 +1,5 @@
 import { BoundedCache, jsonSize } from '../../../src/server/store/bounded-cache';
-import { MemoryReportCache } from '../../../src/server/transport/service';
+import { MemoryReportCache } from '../../../src/server/store/report-cache';
 import type { TransportReport } from '../../../src/server/transport/report';
 import { ManualClock } from '../../helpers/clock';
 
@@ -89,15 +89,15 @@ describe('MemoryReportCache', () => {
     ({ domain, verdict: 'encrypted', reasons: [banner] }) as unknown as TransportReport;
 
   test('reports from many domains push the oldest out rather than grow the process', async () => {
-    const cache = new MemoryReportCache(new ManualClock(0), 2);
+    const cache = new MemoryReportCache<TransportReport>(new ManualClock(0), 2);
     for (const domain of ['a.example', 'b.example', 'c.example'])
       await cache.set(domain, report(domain), 1000);
     expect(await cache.get('a.example')).toBeUndefined();
-    expect(await cache.get('c.example')).toMatchObject({ domain: 'c.example' });
+    expect(await cache.get('c.example')).toMatchObject({ value: { domain: 'c.example' }, expiresAt: 1000 });
   });
 
   test('a few hostile reports full of evidence cannot fill the cache beyond its size', async () => {
-    const cache = new MemoryReportCache(new ManualClock(0), 1000, 100_000);
+    const cache = new MemoryReportCache<TransportReport>(new ManualClock(0), 1000, 100_000);
     await cache.set('small.example', report('small.example'), 1000);
     for (let n = 0; n < 5; n++)
       await cache.set(`big${n}.example`, report(`big${n}.example`, 'x'.repeat(30_000)), 1000);
@@ -106,11 +106,13 @@ describe('MemoryReportCache', () => {
     expect(await cache.get('big0.example')).toBeUndefined();
   });
 
-  test('an expired report is not served', async () => {
+  test('an expired report is handed back only within the time it is kept past its expiry', async () => {
     const clock = new ManualClock(0);
-    const cache = new MemoryReportCache(clock);
+    const cache = new MemoryReportCache<TransportReport>(clock, 1000, 100_000, 500);
     await cache.set('a.example', report('a.example'), 1000);
-    clock.advance(1000);
+    clock.advance(1499);
+    expect(cache.peek('a.example')).toMatchObject({ value: { domain: 'a.example' }, expiresAt: 1000 });
+    clock.advance(1);
     expect(await cache.get('a.example')).toBeUndefined();
   });
 });

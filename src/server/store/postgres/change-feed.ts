@@ -37,6 +37,7 @@ export function announcing(
 const CACHES: ReadonlySet<string> = new Set<ChangedCache>([
   'keyVerdicts',
   'transportReports',
+  'mailboxReports',
   'keyring',
   'tokens',
   'policy',

@@ -10,7 +10,12 @@ import { sqlChangedKeys } from '../changed-keys';
 import { sqlVerdictChanges } from '../verdict-changes';
 import { sqlPolicyVersions } from '../policy-versions';
 import type { ServiceStore } from '../store';
-import { KEY_VERDICTS_TABLE, STS_POLICIES_TABLE, TRANSPORT_REPORTS_TABLE } from '../verdict-tables';
+import {
+  KEY_VERDICTS_TABLE,
+  MAILBOX_REPORTS_TABLE,
+  STS_POLICIES_TABLE,
+  TRANSPORT_REPORTS_TABLE,
+} from '../verdict-tables';
 import { listenForChanges } from './change-feed';
 import { migratePostgres } from './migrate';
 import { openPool, type ConnectionTrouble } from './pool';
@@ -48,6 +53,7 @@ export async function openPostgresStore(
       kind: 'postgres',
       keyVerdicts: new SqlVerdictCache(runner, KEY_VERDICTS_TABLE, 'keyVerdicts'),
       transportReports: new SqlVerdictCache(runner, TRANSPORT_REPORTS_TABLE, 'transportReports'),
+      mailboxReports: new SqlVerdictCache(runner, MAILBOX_REPORTS_TABLE, 'mailboxReports'),
       stsPolicies: new SqlVerdictCache(runner, STS_POLICIES_TABLE),
       pins: sqlPins(runner),
       keyring: postgresKeyring(pool, node),

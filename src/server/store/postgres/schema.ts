@@ -260,4 +260,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       END $$;
     `,
   },
+  {
+    // Mailbox-access reports, as SQLite's step 10.
+    version: 6,
+    sql: `
+      CREATE TABLE mailbox_reports (
+        domain TEXT PRIMARY KEY,
+        report TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX mailbox_reports_expiry ON mailbox_reports (expires_at);
+    `,
+  },
 ];
