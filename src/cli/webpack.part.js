@@ -19,8 +19,8 @@ const BUNDLED = [
   /^cli\/(main|help|each-argument|network-options)\.ts$/,
   /^core\/(?!errors\.ts$)/,
   /^server\/(transport|mailbox|dns|net)\//,
-  // The two small memory helpers the transport service keeps its reports with.
-  /^server\/store\/(bounded-cache|made-once|writes-in-order)\.ts$/,
+  // The small memory helpers the transport and mailbox services keep their reports with.
+  /^server\/store\/(bounded-cache|made-once|writes-in-order|report-cache)\.ts$/,
 ];
 
 /**

@@ -162,7 +162,7 @@ describe('the built command', () => {
     expect(
       server.filter(
         (file) =>
-          !/^dist\/server\/(dns|net|transport|mailbox)\/|store\/(bounded-cache|made-once|writes-in-order)/.test(
+          !/^dist\/server\/(dns|net|transport|mailbox)\/|store\/(bounded-cache|made-once|writes-in-order|report-cache)/.test(
             file,
           ),
       ),
@@ -206,7 +206,7 @@ describe('the built command', () => {
       names.filter(
         (name) =>
           name.startsWith('./src/server/') &&
-          !/^\.\/src\/server\/(dns|net|transport|mailbox)\/|store\/(bounded-cache|made-once|writes-in-order)/.test(
+          !/^\.\/src\/server\/(dns|net|transport|mailbox)\/|store\/(bounded-cache|made-once|writes-in-order|report-cache)/.test(
             name,
           ),
       ),
