@@ -64,7 +64,12 @@ export class CachingMailboxService implements MailboxAccessService {
     // evidence its report holds.
     this.cache =
       options.cache ??
-      new MemoryReportCache<MailboxAccessReport>(this.clock, 100_000, 64 * 1024 * 1024, MAILBOX_STALE_WINDOW_MS);
+      new MemoryReportCache<MailboxAccessReport>(
+        this.clock,
+        100_000,
+        64 * 1024 * 1024,
+        MAILBOX_STALE_WINDOW_MS,
+      );
     this.pool = pLimit(options.maxConcurrentProbes ?? 32);
   }
 

@@ -16,7 +16,13 @@ export const EXPIRED_ROWS_PURGE = 'expired-rows-purge';
 /** What the purge clears, and how it takes its turn among the nodes. */
 export type ExpiringState = Pick<
   ServiceStore,
-  'keyVerdicts' | 'transportReports' | 'mailboxReports' | 'stsPolicies' | 'rateCounters' | 'decisions' | 'exclusive'
+  | 'keyVerdicts'
+  | 'transportReports'
+  | 'mailboxReports'
+  | 'stsPolicies'
+  | 'rateCounters'
+  | 'decisions'
+  | 'exclusive'
 >;
 
 interface PurgeOptions {

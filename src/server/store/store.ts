@@ -167,7 +167,8 @@ export interface PolicyVersionStore {
  * is not heard by that node, which is why the feed says it is not `live` until then and a reconnect is told to
  * every subscriber as a reset.
  */
-export type ChangedCache = 'keyVerdicts' | 'transportReports' | 'mailboxReports' | 'keyring' | 'tokens' | 'policy';
+export type ChangedCache =
+  'keyVerdicts' | 'transportReports' | 'mailboxReports' | 'keyring' | 'tokens' | 'policy';
 export interface Change {
   cache: ChangedCache;
   key: string;

@@ -284,7 +284,10 @@ test("the API's limits per client network and per caller count the requests of b
 test('the transport and mailbox-access reports outlive a restart: the node started again answers both from the database', async () => {
   const domain = 'sts-enforce.sendguard.test';
   const first = await api(a, `/api/v1/domains/${domain}`, { token: senderToken });
-  expect(first.body).toMatchObject({ verdict: 'authenticated', mailboxAccess: { checkedAt: expect.any(String) } });
+  expect(first.body).toMatchObject({
+    verdict: 'authenticated',
+    mailboxAccess: { checkedAt: expect.any(String) },
+  });
   await a.close();
   a = await startNode(a.dataDir);
   const again = await api(a, `/api/v1/domains/${domain}`, { token: senderToken });

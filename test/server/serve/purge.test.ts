@@ -1,5 +1,5 @@
 /**
- * The service purges expired key verdicts, transport reports and MTA-STS policies on its timer, by its clock, and
+ * The service purges expired key verdicts, transport reports, MTA-STS policies and mailbox-access reports on its timer, by its clock, and
  * stops when it is closed. The timer is one the test fires by hand; the store is the real SQLite one, read through
  * a second connection.
  */
@@ -7,11 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/server/config/load';
+import { MAILBOX_STALE_WINDOW_MS } from '../../../src/server/mailbox/service';
 import type { Schedule } from '../../../src/server/schedule';
 import { createServer } from '../../../src/server/serve';
 import { openSqliteStore } from '../../../src/server/store/sqlite';
 import type { TransportReport } from '../../../src/server/transport/report';
 import { ManualClock } from '../../helpers/clock';
+import { mailboxReport } from '../store/fixtures';
 
 /** Every task the service schedules, each with its interval and whether it was cancelled. */
 function manualSchedule() {
@@ -44,7 +46,7 @@ const stsEntry = (expiresAt: number) => ({
   expiresAt,
 });
 
-test('expired key verdicts, transport reports and MTA-STS policies are purged on the timer by the service clock, at the one purge interval; closing stops the timer', async () => {
+test('expired key verdicts, transport reports, MTA-STS policies and (past their stale window) mailbox-access reports are purged on the timer by the service clock, at the one purge interval; closing stops the timer', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sendguard-purge-'));
   const clock = new ManualClock();
   const { schedule, tasks } = manualSchedule();
@@ -65,6 +67,8 @@ test('expired key verdicts, transport reports and MTA-STS policies are purged on
     // An MTA-STS policy is kept to the end of its max_age.
     await side.stsPolicies.put('old.example', stsEntry(clock.now() + 1000), clock.now() + 1000);
     await side.stsPolicies.put('new.example', stsEntry(clock.now() + 5000), clock.now() + 5000);
+    // A mailbox-access report is kept a stale window past its expiry: answered while it is checked again.
+    await side.mailboxReports.put('old.example', mailboxReport('old.example'), clock.now() + 1000);
     const kept = async () => ({
       keyVerdicts: (await side.keyVerdicts.get('old@example.org')) !== undefined,
       transportReports: (await side.transportReports.get('old.example')) !== undefined,
@@ -86,6 +90,13 @@ test('expired key verdicts, transport reports and MTA-STS policies are purged on
     expect(await side.keyVerdicts.get('new@example.org')).toBeDefined();
     expect(await side.transportReports.get('new.example')).toBeDefined();
     expect(await side.stsPolicies.get('new.example')).toBeDefined();
+
+    clock.advance(MAILBOX_STALE_WINDOW_MS - 1000);
+    await tick();
+    expect(await side.mailboxReports.get('old.example')).toBeDefined();
+    clock.advance(1);
+    await tick();
+    expect(await side.mailboxReports.get('old.example')).toBeUndefined();
   } finally {
     await server.close();
     await side.close();

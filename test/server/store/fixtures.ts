@@ -1,4 +1,5 @@
 /** Values the store tests put and read back. */
+import type { MailboxAccessReport } from '../../../src/server/mailbox/report';
 import type { StsCacheEntry } from '../../../src/server/transport/mta-sts';
 import type { TransportReport } from '../../../src/server/transport/report';
 
@@ -31,6 +32,31 @@ export const transportReport = (domain: string): TransportReport => ({
   mx: [{ hostname: `mx.${domain}`, preference: 10, addresses: [], dane: { state: 'none' } }],
   mtaSts: { state: 'none', reason: 'no _mta-sts record' },
   tlsRpt: { state: 'none' },
+  ttlSeconds: 300,
+  timings: { totalMs: 12 },
+});
+
+export const mailboxReport = (domain: string): MailboxAccessReport => ({
+  domain,
+  verdict: 'tls-only',
+  reasons: [`imap.${domain}:993 requires TLS`],
+  checkedAt: '2026-01-01T00:00:00.000Z',
+  incomplete: false,
+  endpoints: [
+    {
+      protocol: 'imap',
+      host: `imap.${domain}`,
+      port: 993,
+      security: 'implicit',
+      foundBy: ['srv'],
+      verdict: 'tls-only',
+      address: '192.0.2.10',
+      outcome: 'tls',
+      timings: { totalMs: 8 },
+    },
+  ],
+  srv: { state: 'records' },
+  autoconfig: [],
   ttlSeconds: 300,
   timings: { totalMs: 12 },
 });

@@ -7,7 +7,7 @@ import { openMemoryStore } from '../../../src/server/store/memory';
 import type { ServiceStore, Store } from '../../../src/server/store/store';
 import { clearValue } from '../../helpers/clear-key-verdicts';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
-import { FP_A, FP_B, keyVerdict, stsEntry, token, transportReport } from './fixtures';
+import { FP_A, FP_B, keyVerdict, mailboxReport, stsEntry, token, transportReport } from './fixtures';
 import { openPostgresForTest, openSqliteForTest, type OpenedStore } from './opened-stores';
 
 let server: PostgresServer;
@@ -170,14 +170,35 @@ describe.each(['sqlite', 'postgres'] as const)('%s service store', (kind) => {
     expect(await store.stsPolicies.get('a.example')).toBeUndefined();
   });
 
+  test('mailbox-access reports: returned as put, overwritten by domain, purged once expired', async () => {
+    await store.mailboxReports.put('a.example', mailboxReport('a.example'), 100);
+    await store.mailboxReports.put('b.example', mailboxReport('b.example'), 300);
+    expect(await store.mailboxReports.get('a.example')).toEqual({
+      value: mailboxReport('a.example'),
+      expiresAt: 100,
+    });
+    await store.mailboxReports.put('a.example', { ...mailboxReport('a.example'), verdict: 'plaintext' }, 200);
+    expect(await store.mailboxReports.get('a.example')).toMatchObject({
+      value: { verdict: 'plaintext' },
+      expiresAt: 200,
+    });
+    expect(await store.mailboxReports.deleteExpired(250)).toBe(1);
+    expect(await store.mailboxReports.get('a.example')).toBeUndefined();
+    expect(await store.mailboxReports.get('b.example')).toBeDefined();
+    await store.mailboxReports.delete('b.example');
+    expect(await store.mailboxReports.get('b.example')).toBeUndefined();
+  });
+
   test.each([
     ['key_verdicts', 'assessment', 'keyVerdicts', 'ann@example.org'],
     ['transport_reports', 'report', 'transportReports', 'a.example'],
+    ['mailbox_reports', 'report', 'mailboxReports', 'a.example'],
     ['sts_policies', 'entry', 'stsPolicies', 'a.example'],
   ] as const)('a %s row that no longer reads as its kind is a miss', async (table, column, cache, key) => {
     const values = {
       keyVerdicts: keyVerdict(key),
       transportReports: transportReport(key),
+      mailboxReports: mailboxReport(key),
       stsPolicies: stsEntry(key),
     };
     for (const text of ['{"verdict":"great"}', 'not JSON', '[]']) {

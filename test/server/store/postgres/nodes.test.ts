@@ -13,7 +13,7 @@ import type { Change, ServiceStore } from '../../../../src/server/store/store';
 import { clearValue } from '../../../helpers/clear-key-verdicts';
 import { ManualClock } from '../../../helpers/clock';
 import { startPostgres, type PostgresServer } from '../../../helpers/postgres';
-import { FP_A, keyVerdict } from '../fixtures';
+import { FP_A, keyVerdict, mailboxReport } from '../fixtures';
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -273,6 +273,7 @@ describe('changes between nodes', () => {
     await b!.keyVerdicts.put('own@example.org', keyVerdict('own@example.org'), 1000);
     await a!.keyVerdicts.put('ann@example.org', keyVerdict('ann@example.org'), 1000);
     await a!.transportReports.delete('a.example');
+    await a!.mailboxReports.put('a.example', mailboxReport('a.example'), 1000);
     await a!.keyring.put({
       fingerprint: FP_A,
       armoredKey: 'k',
@@ -284,12 +285,13 @@ describe('changes between nodes', () => {
     await a!.keyVerdicts.delete('ann@example.org');
     await until(
       async () => heard.length,
-      (count) => count >= 5,
+      (count) => count >= 6,
     );
     // One connection delivers notifications in commit order: b's own write, first, would be heard by now.
     expect(heard).toEqual([
       { cache: 'keyVerdicts', key: 'ann@example.org' },
       { cache: 'transportReports', key: 'a.example' },
+      { cache: 'mailboxReports', key: 'a.example' },
       { cache: 'keyring', key: FP_A },
       { cache: 'keyring', key: FP_A },
       { cache: 'keyVerdicts', key: 'ann@example.org' },
