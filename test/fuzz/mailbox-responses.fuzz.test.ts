@@ -13,7 +13,7 @@ import {
 } from '../../src/server/mailbox/pop3-response';
 import { ResponseLines } from '../../src/server/mailbox/response-lines';
 import { chars, joined, textInputs } from './generators';
-import { bestCpuMs, budgetMs, DEFAULT_BUDGET, fuzzTest } from './runner';
+import { bestCpuMs, fuzzTest } from './runner';
 
 const eol = fc.constantFrom('\r\n', '\n', '\r', '\r\r\n');
 const chunks = fc.array(fc.integer({ min: 1, max: 4096 }), { minLength: 1, maxLength: 8 });
@@ -98,9 +98,15 @@ fuzzTest({
 });
 
 describe('fuzz regressions: lines arriving a byte at a time', () => {
+  // A reader that re-scans or re-copies what it holds on every chunk takes time quadratic in a line's length when
+  // the line arrives a byte at a time: 40 ms for 8 KiB before the fix, 6 ms after. The default budget has no room
+  // for the fixed cost of 8 190 calls on a busy machine (6.5 ms seen), so this input gets its own line, between
+  // (a reader that copies the held part on every chunk takes 20 ms here).
+  const BYTE_AT_A_TIME_MS = 15;
+
   test('an IMAP line of 8 KiB less its line end, fed one byte per chunk, is read in linear time', async () => {
     const line = '['.repeat(IMAP_LIMITS.maxLineOctets - 2);
     const read = () => lines(line, [1], new ResponseLines(IMAP_LIMITS, 'IMAP'), parseImapLine);
-    expect(await bestCpuMs(read)).toBeLessThan(budgetMs(DEFAULT_BUDGET, line.length));
+    expect(await bestCpuMs(read)).toBeLessThan(BYTE_AT_A_TIME_MS);
   });
 });
