@@ -184,8 +184,13 @@ export async function clickSend(tb: RealThunderbird): Promise<'sent' | 'cancelle
  * popup itself, opened from a script, stays at about:blank under Xvfb.
  */
 export async function openPane(tb: RealThunderbird): Promise<void> {
+  // A pane left from an earlier message closes when its compose window has gone, but on a busy machine it may
+  // still be open now, and inPane must not find it (its tab is gone: "Invalid tab ID"): close every one first.
   await tb.marionette.run(
     `const [id] = arguments;
+     for (const w of Services.wm.getEnumerator('mail:extensionPopup')) w.close();
+     for (let i = 0; i < 100 && Services.wm.getEnumerator('mail:extensionPopup').hasMoreElements(); i++)
+       await new Promise(r => setTimeout(r, 100));
      const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
      const { getMessageManagerGroup } = ChromeUtils.importESModule('resource:///modules/ExtensionUtilities.sys.mjs');
      const extension = WebExtensionPolicy.getByID(id).extension;
