@@ -23,11 +23,11 @@ execFileSync(join(bedDir, 'up.sh'), { stdio: ['ignore', 'ignore', 'inherit'] });
 const runDir = process.env.SENDGUARD_TESTBED_RUN ?? join(bedDir, 'run');
 const bed = JSON.parse(readFileSync(join(runDir, 'bed.json'), 'utf8'));
 const { createDnsClient, parseServerSpec } = require(join(root, 'dist', 'server', 'dns'));
-const { CachingTransportService, MemoryReportCache, storedReportCache } = require(
-  join(root, 'dist', 'server', 'transport', 'service'),
+const { CachingTransportService } = require(join(root, 'dist', 'server', 'transport', 'service'));
+const { MemoryReportCache, storedReportCache } = require(
+  join(root, 'dist', 'server', 'store', 'report-cache'),
 );
 const { storedStsCache } = require(join(root, 'dist', 'server', 'transport', 'mta-sts'));
-const { systemClock } = require(join(root, 'dist', 'core', 'clock'));
 
 // Hostile and mail-less cases measure time-outs, not work: posttls-finger would wait 30 s on the tarpit.
 const reachable = JSON.parse(readFileSync(join(bedDir, 'cases.json'), 'utf8')).filter(
@@ -150,7 +150,7 @@ function newService(store) {
       stsCache: storedStsCache(store.stsPolicies),
     },
     checkDeadlineMs: 10_000,
-    cache: storedReportCache(store.transportReports, systemClock),
+    cache: storedReportCache(store.transportReports),
   });
 }
 
