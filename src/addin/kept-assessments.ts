@@ -27,7 +27,7 @@ type Entry =
 
 /** How replies reach one sender, as the service answered, kept under the sender's address. */
 interface ReplyEntry {
-  replyPath: NonNullable<AssessAnswer['replyPath']> | undefined;
+  replyPath: AssessAnswer['replyPath'];
   final: boolean;
   at: number;
 }
@@ -75,15 +75,11 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
     for (const { input, reason } of answer.invalid) entries.set(input, { invalid: reason, ...common });
   }
 
-  const current = (address: string): Entry | undefined => {
-    const entry = entries.get(address);
+  /** What is kept under `key`, when it is final and not expired. */
+  function fresh<T extends { final: boolean; at: number }>(kept: Map<string, T>, key: string): T | undefined {
+    const entry = kept.get(key);
     return entry && entry.final && !expired(entry, now()) ? entry : undefined;
-  };
-
-  const currentReply = (sender: string): ReplyEntry | undefined => {
-    const entry = replies.get(sender);
-    return entry && entry.final && !expired(entry, now()) ? entry : undefined;
-  };
+  }
 
   /**
    * One batch for `addresses` (and the reply path of `sender`, when given), which every later ask about one of
@@ -146,11 +142,11 @@ export function withKeptAssessments(backend: Backend, options: KeptAssessmentsOp
     const addresses = [...new Set(recipients)];
     // Twice at most: an answer under a newer policy version drops what the first round reused.
     for (let round = 0; round < 2; round++) {
-      const unasked = addresses.filter((a) => !current(a) && !asking.has(a));
+      const unasked = addresses.filter((a) => !fresh(entries, a) && !asking.has(a));
       const waits = new Set(addresses.flatMap((a) => asking.get(a) ?? []));
       const replyWait = sender === undefined ? undefined : askingReply.get(sender);
       if (replyWait) waits.add(replyWait);
-      const askReply = sender !== undefined && !replyWait && !currentReply(sender);
+      const askReply = sender !== undefined && !replyWait && !fresh(replies, sender);
       if (unasked.length > 0 || askReply)
         waits.add(ask(unasked, askReply ? sender : undefined, mailboxAccess));
       await Promise.all(waits);

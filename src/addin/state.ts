@@ -30,12 +30,13 @@ export interface PaneDeps {
  * address where the host cannot say or gives none that parses, which costs the pane that one line and nothing else.
  */
 function paneAsks(host: MailHost): Promise<AssessOptions> {
+  const asks = { mailboxAccess: true };
   return host.getSenderAddress().then(
     (sender) => {
       const normal = sender ? normalAddress(sender) : undefined;
-      return normal ? { sender: normal, mailboxAccess: true } : { mailboxAccess: true };
+      return normal ? { sender: normal, ...asks } : asks;
     },
-    () => ({ mailboxAccess: true }),
+    () => asks,
   );
 }
 
@@ -48,8 +49,16 @@ function normalAddress(address: string): string | undefined {
   }
 }
 
-export async function loadMessage({ host, backend }: PaneDeps): Promise<LoadedMessage> {
-  const [state, asked] = await Promise.all([readMessage(host), paneAsks(host)]);
+/**
+ * Reads the compose item and asks the backend about its recipients, with `asks` beside them: by default what the
+ * pane asks (`paneAsks`), which makes the service wait on mailbox checks; a caller that shows neither mailbox
+ * access nor the reply path (sending a split's messages) passes `{}` and asks only what the send check asks.
+ */
+export async function loadMessage(
+  { host, backend }: PaneDeps,
+  asks: AssessOptions | Promise<AssessOptions> = paneAsks(host),
+): Promise<LoadedMessage> {
+  const [state, asked] = await Promise.all([readMessage(host), asks]);
   const [{ policy, version }, answer] = await Promise.all([
     backend.policy(),
     backend.assess(allAddresses(state.recipients), asked),

@@ -3,6 +3,7 @@
  * protected with the ordinary applyPlan and sent, the original last; the first failure stops the rest and says
  * what was sent and what waits open. OpenPGP here is real: the sent attachments decrypt to the original bytes.
  */
+import type { AssessOptions } from '../../src/addin/backend';
 import { applyPlan, type ApplyDeps } from '../../src/addin/protect/apply';
 import { APPLIED_HEADER, CLASSIFICATION_HEADER, parseApplied } from '../../src/addin/protect/applied';
 import { sendable, sendAll, type SendAllStep } from '../../src/addin/split/send-all';
@@ -52,12 +53,17 @@ test('each new message is protected and sent, then this message: in that order, 
   const { messages, deps, log, item, originals, opened } = await split({});
   expect(messages.map((m) => m.label)).toEqual([`${B} and ${C} (OpenPGP)`, `${A} (forced TLS)`]);
   const reports: SendAllStep[][] = [];
+  // Each message's assessment asks for neither the sender's reply path nor mailbox access, which only the pane shows.
+  const asked: (AssessOptions | undefined)[] = [];
+  const backend = { ...deps.backend };
+  backend.assess = (recipients, options) => (asked.push(options), deps.backend.assess(recipients, options));
   await sendAll({
     messages,
-    deps,
+    deps: { ...deps, backend },
     sender: {},
     report: (steps) => reports.push(steps),
   });
+  expect(asked).toEqual(messages.map(() => ({})));
   expect(log).toEqual([
     `opened ${B}`,
     `sent ${B}: Contract for March`,

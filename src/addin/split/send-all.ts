@@ -75,7 +75,8 @@ async function protectAndSend(
 ): Promise<void> {
   const { host } = message;
   progress('Checking the recipients…');
-  const loaded = await loadMessage({ host, backend: input.deps.backend });
+  // Nothing here shows mailbox access or the reply path: asked for neither, the service does not wait on them.
+  const loaded = await loadMessage({ host, backend: input.deps.backend }, {});
   const planned = planWith(loaded, undefined, input.sender.passcode !== undefined);
   const { action, summary } = planned.plan;
   if (action === 'split' || action === 'block')
