@@ -9,8 +9,7 @@ const { Buffer } = require('node:buffer');
 const {
   ZONE,
   addr,
-  caseRecords,
-  mailboxRecords,
+  zoneRecords,
   childZones,
   stsHosts,
   autoconfigHosts,
@@ -83,7 +82,7 @@ function build(serial) {
   add('mx', 'A', addr.smtpGood); // mx.sendguard.test: a generic good MX for ad-hoc tests
   add('mta-sts', 'A', addr.https);
 
-  for (const c of [...caseRecords, ...mailboxRecords]) {
+  for (const c of zoneRecords) {
     if (c.nullMx) add(c.name, 'MX', '0 .');
     // An MX host outside the zone (a hosted provider's): the name only, nothing here answers for it.
     for (const [pref, host] of c.mxAbsolute || []) add(c.name, 'MX', `${pref} ${host}`);

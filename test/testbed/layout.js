@@ -193,7 +193,7 @@ function autoconfigHosts() {
 
 /** Every host name the zone gives an A record at `ip` (for the certificate of whatever listens there). */
 const namesAt = (ip) =>
-  [...caseRecords, ...mailboxRecords].flatMap((c) =>
+  zoneRecords.flatMap((c) =>
     Object.entries(c.a || {})
       .filter(([, at]) => [].concat(at).includes(ip))
       .map(([host]) => fqdn(host)),
@@ -314,6 +314,9 @@ const caseRecords = [
   },
 ];
 
+/** Every case the zone holds records for: the transport and key cases, then the mailbox-access ones. */
+const zoneRecords = [...caseRecords, ...mailboxRecords];
+
 /** Delegated child zones (served by the same nsd). `signed: 'expired'` makes every signature stale → bogus. */
 const childZones = [
   { name: 'insecure', signed: false },
@@ -329,7 +332,7 @@ const usesMxCert = (ip) => [addr.smtpGood, addr.smtpInject, addr.smtpLegacy].inc
  */
 function certs() {
   const mxNames = [];
-  for (const c of [...caseRecords, ...mailboxRecords]) {
+  for (const c of zoneRecords) {
     // Every name that leads to a host showing this certificate, CNAME aliases included, so that only the cases
     // meant to have a name mismatch have one.
     for (const [, host, ip] of c.mx || []) if (ip === null || usesMxCert(ip)) mxNames.push(fqdn(host));
@@ -373,8 +376,7 @@ module.exports = {
   ZONE,
   addr,
   postfixServices,
-  caseRecords,
-  mailboxRecords,
+  zoneRecords,
   dovecotInstances,
   mailboxLogin,
   autoconfigHosts,

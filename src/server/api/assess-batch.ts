@@ -210,8 +210,10 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
       isInternalDomain = isInternal(domain, deps.policy);
       internal.set(domain, isInternalDomain);
     }
-    if (!isInternalDomain) domains.start(domain, domain);
-    if (!isInternalDomain) mailboxes?.start(domain, domain);
+    if (!isInternalDomain) {
+      domains.start(domain, domain);
+      mailboxes?.start(domain, domain);
+    }
     keys.start(key, address);
     if (!isInternalDomain && signIn) signIns.start(key, key);
   }
@@ -254,18 +256,15 @@ export async function assessBatch(inputs: readonly string[], deps: BatchDeps): P
     return summary;
   };
   /** What is known of the domain's mailbox access; undefined where it was not waited on and is not known yet. */
-  const mailboxAccessOf = (
-    checks: Checks<MailboxAccessAssessment>,
-    domain: string,
-  ): MailboxAccess | undefined => {
-    const found = checks.settled.get(domain);
+  const mailboxAccessOf = (domain: string): MailboxAccess | undefined => {
+    const found = mailboxes?.settled.get(domain);
     if (found) return mailboxSummaryOf(found);
-    if (checks !== mailboxesAwaited) return undefined;
+    if (mailboxesAwaited === undefined) return undefined;
     partial = true;
     return MAILBOX_STILL_CHECKING;
   };
   const transportOf = (domain: string): Transport => {
-    const mailboxAccess = mailboxes && mailboxAccessOf(mailboxes, domain);
+    const mailboxAccess = mailboxAccessOf(domain);
     return mailboxAccess ? withMailboxAccess(summaryFor(domain))(mailboxAccess) : summaryFor(domain);
   };
   const keyOf = (address: string, key: string): KeyAssessment => {

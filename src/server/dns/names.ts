@@ -29,3 +29,8 @@ export function normalizeQueryName(name: string): string {
 export function normalizeWireName(name: string): string {
   return name === '.' ? '' : foldCase(name).replace(/\.$/, '');
 }
+
+/** Whether `host` is `suffix` or a name under it, by whole labels (both lower case, without a trailing dot). */
+export function isAtOrUnder(host: string, suffix: string): boolean {
+  return host === suffix || host.endsWith(`.${suffix}`);
+}

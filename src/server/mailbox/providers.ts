@@ -3,6 +3,7 @@
  * on the provider's own documentation of how its users reach their mail, named in `source`, and nothing is probed.
  */
 import type { MailboxAccessVerdict } from '../../core/vocabulary';
+import { isAtOrUnder } from '../dns/names';
 import providersFile from './providers.json';
 
 export interface Provider {
@@ -29,10 +30,6 @@ export interface Provider {
  */
 const PROVIDERS = providersFile.providers as Provider[];
 
-function suffixMatches(host: string, suffix: string): boolean {
-  return host === suffix || host.endsWith(`.${suffix}`);
-}
-
 /**
  * The provider one MX host (lower-case, no trailing dot) belongs to. The longest matching suffix wins, so AOL's MX
  * under yahoodns.net is AOL and not Yahoo.
@@ -41,7 +38,7 @@ function providerOf(host: string): Provider | undefined {
   let best: { provider: Provider; length: number } | undefined;
   for (const provider of PROVIDERS) {
     for (const suffix of provider.mxSuffixes) {
-      if (suffixMatches(host, suffix) && suffix.length > (best?.length ?? 0))
+      if (isAtOrUnder(host, suffix) && suffix.length > (best?.length ?? 0))
         best = { provider, length: suffix.length };
     }
   }

@@ -71,3 +71,12 @@ export interface MailboxAccessReport {
   ttlSeconds: number;
   timings: { totalMs: number };
 }
+
+/**
+ * How long past its TTL a report is still answered to the send check and the pane while a check runs again. A
+ * domain's mail endpoints change rarely; a full check (discovery, then probes) often outlasts the send check's
+ * deadline, and a sender whose pane said "Forced TLS" a few minutes ago must not be blocked while it runs; the
+ * verdict answered carries its `checkedAt`, so its age is never hidden. A day bounds how old a verdict can be
+ * (a domain that stopped requiring TLS is believed at most a day longer); the store keeps reports that long too (store/purge-expired.ts).
+ */
+export const MAILBOX_STALE_WINDOW_MS = 24 * 60 * 60 * 1000;

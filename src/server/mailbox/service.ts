@@ -1,8 +1,8 @@
 /**
  * Mailbox-access verdicts as the rest of the backend asks for them: kept for the report's TTL (short for
  * `unknown`) in memory or in the service's store, one check in flight per domain however many callers ask, and a
- * cap on probes running at once. A report past its TTL is still answered for a while, as it is, while one check
- * runs again in the background.
+ * cap on probes running at once. A report past its TTL, whatever its verdict (an `unknown` too), is still answered
+ * for a while, as it is, while one check runs again in the background (MAILBOX_STALE_WINDOW_MS in report.ts).
  */
 import pLimit from 'p-limit';
 import { normalizeDomain } from '../../core/addresses';
@@ -15,19 +15,10 @@ import { madeOnce } from '../store/made-once';
 import { freshReport, MemoryReportCache, type ReportCache } from '../store/report-cache';
 import type { CacheEntry } from '../store/store';
 import { checkMailboxAccess, type MailboxCheckDeps } from './check';
-import type { MailboxAccessReport } from './report';
+import { MAILBOX_STALE_WINDOW_MS, type MailboxAccessReport } from './report';
 
 /** Probes one check runs at once within the shared pool, so a domain whose endpoints all stall cannot fill it. */
 const PROBES_AT_ONCE_PER_CHECK = 8;
-
-/**
- * How long past its TTL a report is still answered to the send check and the pane while a check runs again. A
- * domain's mail endpoints change rarely; a full check (discovery, then probes) often outlasts the send check's
- * deadline, and a sender whose pane said "Forced TLS" a few minutes ago must not be blocked while it runs; the
- * verdict answered carries its `checkedAt`, so its age is never hidden. A day bounds how old a verdict can be
- * (a domain that stopped requiring TLS is believed at most a day longer); the store keeps reports that long too.
- */
-export const MAILBOX_STALE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 interface MailboxServiceOptions {
   deps: Omit<MailboxCheckDeps, 'schedule' | 'clock'>;

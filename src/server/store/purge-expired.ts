@@ -1,12 +1,12 @@
 /**
  * Expired rows are dropped on a timer: key verdicts and transport reports past their lifetime, mailbox-access reports
- * once past their stale window too (mailbox/service.ts), MTA-STS policies past their max_age, rate windows that
+ * once past their stale window too (mailbox/report.ts), MTA-STS policies past their max_age, rate windows that
  * ended, decision records past `decisions.retentionDays`. Reads already ignore them (the caller's clock decides), but
  * nothing else removes a row: without the purge the tables would keep one row for every address and domain ever
  * looked up. On a shared database one node at a time purges.
  */
 import type { Clock } from '../../core/clock';
-import { MAILBOX_STALE_WINDOW_MS } from '../mailbox/service';
+import { MAILBOX_STALE_WINDOW_MS } from '../mailbox/report';
 import { runPeriodically, type Schedule } from '../schedule';
 import type { ServiceStore } from './store';
 

@@ -65,7 +65,6 @@ export interface RecordedTlsOptions {
 }
 
 export interface RecordedTls {
-  socket: tls.TLSSocket;
   presented: PresentedChain;
   facts: TlsFacts;
 }
@@ -85,7 +84,7 @@ export async function recordedHandshake(
   const socket = await startTls({ secureContext, ...identity.options });
   const presented = peerChain(socket, identity.presented());
   const facts = tlsFacts(socket, presented.leaf, options.hostname, profile === 'legacy');
-  return { socket, presented, facts };
+  return { presented, facts };
 }
 
 /**

@@ -4,7 +4,8 @@
  * answered, one check in flight per domain, and reports kept in the service's store shared by a second service.
  */
 import type { AccessProbeResult, AccessTarget } from '../../../src/server/mailbox/access-probe';
-import { CachingMailboxService, MAILBOX_STALE_WINDOW_MS } from '../../../src/server/mailbox/service';
+import { MAILBOX_STALE_WINDOW_MS } from '../../../src/server/mailbox/report';
+import { CachingMailboxService } from '../../../src/server/mailbox/service';
 import { HttpsGetError, type HttpsGet } from '../../../src/server/net/https-get';
 import { storedReportCache } from '../../../src/server/store/report-cache';
 import { ManualClock } from '../../helpers/clock';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/server/config/load';
-import { MAILBOX_STALE_WINDOW_MS } from '../../../src/server/mailbox/service';
+import { MAILBOX_STALE_WINDOW_MS } from '../../../src/server/mailbox/report';
 import type { Schedule } from '../../../src/server/schedule';
 import { createServer } from '../../../src/server/serve';
 import { openSqliteStore } from '../../../src/server/store/sqlite';

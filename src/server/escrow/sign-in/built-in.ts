@@ -3,6 +3,7 @@
  * (their consumer mail) or whose mail they receive (MX under Exchange Online or Google Workspace). An MX is a
  * hint, not a proof: the ID token's own claims still have to vouch for the address (claims.ts).
  */
+import { isAtOrUnder } from '../../dns/names';
 
 export type BuiltInProvider = 'microsoft' | 'google';
 
@@ -44,16 +45,18 @@ export function isGoogleConsumerDomain(domain: string): boolean {
   return domain === 'gmail.com' || domain === 'googlemail.com';
 }
 
-const under = (host: string, suffix: string) => host === suffix || host.endsWith(`.${suffix}`);
-
 /** Exchange Online's inbound hosts: `<tenant>.mail.protection.outlook.com`. */
 function isMicrosoftMx(host: string): boolean {
-  return under(host, 'mail.protection.outlook.com');
+  return isAtOrUnder(host, 'mail.protection.outlook.com');
 }
 
 /** Google Workspace's inbound hosts: aspmx.l.google.com and its alternates, smtp.google.com. */
 function isGoogleMx(host: string): boolean {
-  return under(host, 'aspmx.l.google.com') || host === 'smtp.google.com' || under(host, 'googlemail.com');
+  return (
+    isAtOrUnder(host, 'aspmx.l.google.com') ||
+    host === 'smtp.google.com' ||
+    isAtOrUnder(host, 'googlemail.com')
+  );
 }
 
 /**
