@@ -9,6 +9,7 @@ import { exchange, serverLabel, type DnsServer } from './exchange';
 import { buildQuery, type DnsResponse, type ResourceRecord } from './message';
 import { normalizeQueryName } from './names';
 import { SharedQueries } from './shared-queries';
+import { UdpLanes } from './udp-lanes';
 import { toRecord, wireType, type DnsRecordType, type DnsRecordTypes } from './records';
 
 export interface DnsClientOptions {
@@ -18,10 +19,17 @@ export interface DnsClientOptions {
   trustAd: boolean;
   /** Per attempt, and again for the TCP retry of a truncated answer. */
   timeoutMs?: number;
+  /** Within an attempt, when an unanswered UDP query is sent again (exchange.ts); 0 never. */
+  resendAfterMs?: number;
   /** Further attempts after the first fails for any reason but an invalid name or an abort. */
   retries?: number;
   /** The UDP payload size advertised in EDNS0. */
   udpPayload?: number;
+  /**
+   * Whether queries to a loopback server may share sockets (udp-lanes.ts); on by default. Off, or to any other
+   * server, each query has a socket of its own.
+   */
+  shareLoopbackSockets?: boolean;
 }
 
 /** `cnames` is the alias chain followed from the query name, in order: its last entry is the canonical name. */
@@ -48,7 +56,9 @@ interface QueryOptions {
 }
 
 // 1232 octets is the DNS Flag Day 2020 payload size: large enough for most answers, small enough not to fragment.
-const DEFAULTS = { timeoutMs: 2000, retries: 2, udpPayload: 1232 };
+// A quarter second before the first resend: far above a loopback or LAN resolver's answer time from its cache,
+// about what a recursion it has not cached takes, and well inside the attempt's two seconds.
+const DEFAULTS = { timeoutMs: 2000, resendAfterMs: 250, retries: 2, udpPayload: 1232 };
 // Longer chains in one answer are a misconfiguration or an attack; resolvers cap them too.
 const MAX_CNAMES = 8;
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
@@ -62,15 +72,18 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
     servers: options.servers.map((server) => ({ ...server })),
     trustAd: options.trustAd,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    resendAfterMs: options.resendAfterMs ?? DEFAULTS.resendAfterMs,
     retries: options.retries ?? DEFAULTS.retries,
     udpPayload: options.udpPayload ?? DEFAULTS.udpPayload,
+    shareLoopbackSockets: options.shareLoopbackSockets ?? true,
   };
   const shared = new SharedQueries();
+  const lanes = settings.shareLoopbackSockets ? new UdpLanes() : undefined;
   return {
     query: async (name, type, { signal, checkingDisabled = false } = {}) => {
       const key = `${normalizeQueryName(name)} ${type}${checkingDisabled ? ' CD' : ''}`;
       return shared.run(key, signal, async (flightSignal) =>
-        frozen(await query(settings, name, type, { signal: flightSignal, checkingDisabled })),
+        frozen(await query(settings, lanes, name, type, { signal: flightSignal, checkingDisabled })),
       );
     },
   };
@@ -102,6 +115,7 @@ export function checkServer(server: DnsServer): void {
 
 async function query<T extends DnsRecordType>(
   settings: Settings,
+  lanes: UdpLanes | undefined,
   name: string,
   type: T,
   { signal, checkingDisabled = false }: QueryOptions,
@@ -114,7 +128,13 @@ async function query<T extends DnsRecordType>(
       // A fresh random id per attempt (RFC 5452 §4.3), so a late answer to one attempt cannot pose as another's.
       const id = randomInt(0x10000);
       const dnsQuery = buildQuery(qname, wireType(type), id, settings.udpPayload, checkingDisabled);
-      const response = await exchange(server, dnsQuery, { timeoutMs: settings.timeoutMs, signal });
+      const { timeoutMs, resendAfterMs } = settings;
+      const response = await exchange(server, dnsQuery, {
+        timeoutMs,
+        resendAfterMs,
+        signal,
+        ...(lanes ? { lanes } : {}),
+      });
       const trustAd = settings.trustAd && !checkingDisabled;
       return interpret(response, qname, type, trustAd, serverLabel(server));
     } catch (error) {

@@ -6,6 +6,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { DnsMalformedError, DnsNetworkError, DnsTimeoutError } from './errors';
 import { inspectResponse, type DnsResponse, type Query } from './message';
+import type { UdpLanes } from './udp-lanes';
 
 export interface DnsServer {
   /** An IP address: the client never resolves its own resolver's name. */
@@ -15,7 +16,14 @@ export interface DnsServer {
 
 interface ExchangeLimits {
   timeoutMs: number;
+  /**
+   * When to send an unanswered UDP query again, on the same socket with the same id: this long after the first
+   * send, then twice as long after each resend, until `timeoutMs`. 0 sends it once.
+   */
+  resendAfterMs: number;
   signal?: AbortSignal;
+  /** Shared sockets to a loopback server (udp-lanes.ts); a socket per query without them. */
+  lanes?: UdpLanes;
 }
 
 export async function exchange(
@@ -78,10 +86,7 @@ function udpExchange(
 ): Promise<DnsResponse | undefined> {
   const what = `${serverLabel(server)} over UDP`;
   return underDeadline(what, limits, ({ resolve, reject }) => {
-    // isIP tries IPv4 first; isIPv6 alone would compile Node's large IPv6 pattern even for an IPv4 server.
-    const socket = dgram.createSocket(net.isIP(server.host) === 6 ? 'udp6' : 'udp4');
-    socket.on('error', (error) => reject(new DnsNetworkError(`${what}: ${error.message}`, error)));
-    socket.on('message', (message) => {
+    const receive = (message: Buffer) => {
       try {
         const inspection = inspectResponse(message, query, 'udp');
         if (inspection.kind === 'truncated') resolve(undefined);
@@ -89,11 +94,59 @@ function udpExchange(
       } catch (error) {
         reject(error);
       }
-    });
-    // A connected socket only receives datagrams from the server's address and port: the kernel drops the rest.
-    socket.connect(server.port, server.host, () => socket.send(query.bytes));
-    return () => socket.close();
+    };
+    const fail = (error: Error) => reject(new DnsNetworkError(`${what}: ${error.message}`, error));
+    const channel =
+      limits.lanes && isLoopback(server.host)
+        ? limits.lanes.take(server, query.id, { receive, fail })
+        : ownSocket(server, { receive, fail });
+    const stopResending = resend(() => channel.send(query.bytes), limits.resendAfterMs);
+    return () => {
+      stopResending();
+      channel.leave();
+    };
   });
+}
+
+/** A connected socket of the query's own: it only receives datagrams from the server's address and port. */
+function ownSocket(
+  server: DnsServer,
+  { receive, fail }: { receive: (message: Buffer) => void; fail: (error: Error) => void },
+): { send(bytes: Buffer): void; leave(): void } {
+  // isIP tries IPv4 first; isIPv6 alone would compile Node's large IPv6 pattern even for an IPv4 server.
+  const socket = dgram.createSocket(net.isIP(server.host) === 6 ? 'udp6' : 'udp4');
+  // The kernel reports an ICMP port unreachable to the next receive (the 'error' event) or send (its callback).
+  socket.on('error', fail);
+  socket.on('message', receive);
+  const failed = (error: Error | null) => error && fail(error);
+  const connected = new Promise<void>((resolve) => socket.connect(server.port, server.host, resolve));
+  let open = true;
+  return {
+    send: (bytes) => void connected.then(() => open && socket.send(bytes, failed)),
+    leave: () => {
+      open = false;
+      socket.close();
+    },
+  };
+}
+
+/**
+ * Sends now, and again after `firstMs`, `2 × firstMs`… (cumulative doubling) until stopped. A datagram lost on
+ * the way — a resolver's receive buffer overflows under a burst of queries — then costs a quarter second, not the
+ * attempt's whole time-out.
+ */
+function resend(send: () => void, firstMs: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const sendAndWait = (waitMs: number) => {
+    send();
+    if (firstMs > 0) timer = setTimeout(() => sendAndWait(waitMs * 2), waitMs);
+  };
+  sendAndWait(firstMs);
+  return () => clearTimeout(timer);
+}
+
+function isLoopback(host: string): boolean {
+  return net.isIP(host) === 4 ? host.startsWith('127.') : host === '::1';
 }
 
 function tcpExchange(server: DnsServer, query: Query, limits: ExchangeLimits): Promise<DnsResponse> {
@@ -145,6 +198,14 @@ function frameReader(onMessage: (message: Buffer) => void): (chunk: Buffer) => v
   };
 }
 
+/** Labels by server object: a client labels every exchange with its server, and hundreds run at once. */
+const labels = new WeakMap<DnsServer, string>();
+
 export function serverLabel(server: DnsServer): string {
-  return net.isIP(server.host) === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  let label = labels.get(server);
+  if (label === undefined) {
+    label = net.isIP(server.host) === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+    labels.set(server, label);
+  }
+  return label;
 }

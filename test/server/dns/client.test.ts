@@ -326,6 +326,111 @@ describe('server failures', () => {
   });
 });
 
+describe('lost datagrams and bursts', () => {
+  it('an unanswered UDP query is sent again, same id, within the attempt: a lost datagram costs the resend interval', async () => {
+    dns.handler = (query) =>
+      dns.received.length === 1
+        ? []
+        : [{ message: respond(query, { answers: [a('example.com', '192.0.2.9')] }) }];
+    const started = Date.now();
+    const dnsClient = client({ timeoutMs: 2000, resendAfterMs: 60 });
+    await expect(dnsClient.query('example.com', 'A')).resolves.toMatchObject({ records: ['192.0.2.9'] });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(dns.received).toHaveLength(2);
+    expect(dns.received[1]?.query.id).toBe(dns.received[0]?.query.id);
+  });
+
+  it("resends back off, twice as long each time, and stop at the attempt's time-out", async () => {
+    const dnsClient = client({ servers: [silent.address], timeoutMs: 500, resendAfterMs: 60 });
+    await expect(dnsClient.query('example.com', 'A')).rejects.toMatchObject({ code: 'DNS_TIMEOUT' });
+    // Sent at 0, 60, 180 and 420 ms; the next would be at 900.
+    expect(silent.received).toHaveLength(4);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(silent.received).toHaveLength(4);
+  });
+
+  it('resendAfterMs 0 sends each attempt once', async () => {
+    const dnsClient = client({ servers: [silent.address], timeoutMs: 200, resendAfterMs: 0, retries: 1 });
+    await expect(dnsClient.query('example.com', 'A')).rejects.toMatchObject({ code: 'DNS_TIMEOUT' });
+    expect(silent.received).toHaveLength(2);
+  });
+
+  it('a burst to a loopback resolver shares a few sockets, at most 64 queries on each, and every answer reaches its query', async () => {
+    dns.handler = (query) => {
+      const name = query.questions?.[0]?.name ?? '';
+      const n = Number(name.split('.')[0]?.slice(1));
+      return [{ message: respond(query, { answers: [a(name, `192.0.2.${n}`)] }), delayMs: 20 }];
+    };
+    const dnsClient = client();
+    const names = Array.from({ length: 200 }, (_, n) => `q${n}.example.com`);
+    const results = await Promise.all(names.map((name) => dnsClient.query(name, 'A')));
+    results.forEach((result, n) => expect(result).toMatchObject({ records: [`192.0.2.${n}`] }));
+    const perPort = new Map<number | undefined, number>();
+    for (const { fromPort } of dns.received) perPort.set(fromPort, (perPort.get(fromPort) ?? 0) + 1);
+    expect(perPort.size).toBeLessThanOrEqual(4);
+    expect(Math.max(...perPort.values())).toBeLessThanOrEqual(64);
+  });
+
+  it('a socket closes with its last query: queries one at a time each go from a fresh source port', async () => {
+    answerWith([a('example.com', '192.0.2.1')]);
+    const dnsClient = client();
+    for (let i = 0; i < 6; i++) await dnsClient.query(`n${i}.example.com`, 'A');
+    expect(new Set(dns.received.map(({ fromPort }) => fromPort)).size).toBeGreaterThan(1);
+  });
+
+  it('an error on a shared socket fails every query on it with DNS_NETWORK, fast', async () => {
+    const closed = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
+    const { port } = closed.address();
+    await new Promise<void>((resolve) => closed.close(resolve));
+    const dnsClient = client({ servers: [{ host: '127.0.0.1', port }], timeoutMs: 5000 });
+    const started = Date.now();
+    const both = ['a.example.com', 'b.example.com'].map((name) => dnsClient.query(name, 'A'));
+    for (const query of both) await expect(query).rejects.toMatchObject({ code: 'DNS_NETWORK' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('a socket per query (shareLoopbackSockets: false, as for any resolver not on loopback)', () => {
+  const ownSockets = (overrides: Partial<DnsClientOptions> = {}) =>
+    client({ shareLoopbackSockets: false, ...overrides });
+
+  it('RFC 5452 §9.2: queries at once each go from a port of their own', async () => {
+    answerWith([a('example.com', '192.0.2.1')]);
+    const dnsClient = ownSockets();
+    await Promise.all(['a', 'b', 'c', 'd'].map((n) => dnsClient.query(`${n}.example.com`, 'A')));
+    expect(new Set(dns.received.map(({ fromPort }) => fromPort)).size).toBe(4);
+  });
+
+  it('an answer from another source port is ignored', async () => {
+    dns.handler = (query) => [
+      { message: respond(query, { answers: [a('example.com', '203.0.113.66')] }), fromOtherPort: true },
+      { message: respond(query, { answers: [a('example.com', '192.0.2.1')] }), delayMs: 50 },
+    ];
+    await expect(ownSockets().query('example.com', 'A')).resolves.toMatchObject({ records: ['192.0.2.1'] });
+  });
+
+  it('a lost datagram is sent again on the same socket', async () => {
+    dns.handler = (query) =>
+      dns.received.length === 1
+        ? []
+        : [{ message: respond(query, { answers: [a('example.com', '192.0.2.9')] }) }];
+    await expect(ownSockets({ resendAfterMs: 60 }).query('example.com', 'A')).resolves.toMatchObject({
+      records: ['192.0.2.9'],
+    });
+    expect(new Set(dns.received.map(({ fromPort }) => fromPort)).size).toBe(1);
+  });
+
+  it('a port nobody listens on fails fast with DNS_NETWORK', async () => {
+    const closed = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
+    const { port } = closed.address();
+    await new Promise<void>((resolve) => closed.close(resolve));
+    const dnsClient = ownSockets({ servers: [{ host: '127.0.0.1', port }], timeoutMs: 5000 });
+    await expect(dnsClient.query('example.com', 'A')).rejects.toMatchObject({ code: 'DNS_NETWORK' });
+  });
+});
+
 describe('TCP fallback', () => {
   it('RFC 7766 §5: a truncated UDP answer is asked again over TCP (RFC 1035 §4.2.2 length prefix)', async () => {
     const txt = Array.from({ length: 60 }, (_, i): Answer => ({

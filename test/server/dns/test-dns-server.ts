@@ -23,7 +23,8 @@ export type Handler = (query: dnsPacket.DecodedPacket, transport: Transport) => 
 export interface TestDnsServer {
   address: { host: string; port: number };
   handler: Handler;
-  received: Array<{ query: dnsPacket.DecodedPacket; transport: Transport }>;
+  /** `fromPort`: the client's source port, for UDP queries. */
+  received: Array<{ query: dnsPacket.DecodedPacket; transport: Transport; fromPort?: number }>;
   close(): Promise<void>;
 }
 
@@ -74,14 +75,14 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
     }, delayMs ?? 0);
     timers.add(timer);
   };
-  const replies = (bytes: Buffer, transport: Transport): Reply[] => {
+  const replies = (bytes: Buffer, transport: Transport, fromPort?: number): Reply[] => {
     const query = dnsPacket.decode(bytes);
-    state.received.push({ query, transport });
+    state.received.push({ query, transport, ...(fromPort === undefined ? {} : { fromPort }) });
     return state.handler(query, transport);
   };
 
   udp.on('message', (bytes, peer) => {
-    for (const reply of replies(bytes, 'udp')) {
+    for (const reply of replies(bytes, 'udp', peer.port)) {
       const socket = reply.fromOtherPort ? spoofer : udp;
       later(reply.delayMs, () => socket.send(encode(reply.message), peer.port, peer.address));
     }
