@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main';
 export async function runCli(
   argv: string[],
   env: Record<string, string | undefined> = {},
-  { terminal = false }: { terminal?: boolean } = {},
+  { terminal = false, script }: { terminal?: boolean; script?: string } = {},
 ) {
   let stdout = '';
   let stderr = '';
@@ -17,6 +17,7 @@ export async function runCli(
     env,
     outBytes: (chunk) => void bytes.push(chunk),
     outIsTerminal: terminal,
+    ...(script === undefined ? {} : { script }),
   });
   return { code, stdout, stderr, bytes: Buffer.concat(bytes) };
 }
