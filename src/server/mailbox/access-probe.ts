@@ -248,7 +248,7 @@ async function converse(session: Session): Promise<ProbeOutcome> {
 async function handshake(session: Session): Promise<void> {
   const { connection, target, options, result, profile } = session;
   const recorded = await session.timed('tls', () =>
-    recordedHandshake((tlsOptions) => connection.startTls(tlsOptions, STEP_MS.tls), {
+    recordedHandshake((tlsOptions, prepare) => connection.startTls(tlsOptions, STEP_MS.tls, prepare), {
       hostname: target.host,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
       profile,

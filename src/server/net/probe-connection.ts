@@ -160,10 +160,18 @@ export class ProbeConnection<Reply, Phase extends string> {
     return this.replies.length > 0 || this.reader.hasPartialReply;
   }
 
-  /** Runs the TLS handshake over the connection; later replies are read through TLS. */
-  async startTls(options: tls.ConnectionOptions, ms: number): Promise<tls.TLSSocket> {
+  /**
+   * Runs the TLS handshake over the connection; later replies are read through TLS. `prepare` sees the TLS socket
+   * before its handshake.
+   */
+  async startTls(
+    options: tls.ConnectionOptions,
+    ms: number,
+    prepare?: (socket: tls.TLSSocket) => void,
+  ): Promise<tls.TLSSocket> {
     this.socket.off('data', this.onData);
     const secure = tls.connect({ ...options, socket: this.socket });
+    prepare?.(secure);
     this.socket = secure;
     this.watch(secure);
     secure.once('secureConnect', () => this.notify(() => (this.secured = true)));

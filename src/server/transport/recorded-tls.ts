@@ -70,19 +70,24 @@ export interface RecordedTls {
 }
 
 /**
- * Runs `startTls` (a probe connection's handshake) with the recording identity check, and reads the facts of the
- * session it established.
+ * Runs `startTls` (a probe connection's handshake, which hands its TLS socket to `prepare` before the handshake)
+ * with the recording identity check, and reads the facts of the session it established.
  */
 export async function recordedHandshake(
-  startTls: (options: tls.ConnectionOptions) => Promise<tls.TLSSocket>,
+  startTls: (
+    options: tls.ConnectionOptions,
+    prepare: (socket: tls.TLSSocket) => void,
+  ) => Promise<tls.TLSSocket>,
   options: RecordedTlsOptions,
 ): Promise<RecordedTls> {
-  const identity = recordedIdentity(options.hostname);
   // One context per trust store and profile for the whole process: building one is most of a handshake's cost.
   const profile = options.profile ?? 'modern';
   const secureContext = contextTrusting(options.ca, TLS_PROFILES[profile]);
-  const socket = await startTls({ secureContext, ...identity.options });
-  const presented = peerChain(socket, identity.presented());
+  const socket = await startTls(
+    { secureContext, ...recordingIdentity(options.hostname) },
+    withoutDetailedChainAtHandshake,
+  );
+  const presented = peerChain(socket);
   const facts = tlsFacts(socket, presented.leaf, options.hostname, profile === 'legacy');
   return { presented, facts };
 }
@@ -90,15 +95,29 @@ export async function recordedHandshake(
 /**
  * SNI names the host; the certificate is recorded, not enforced. Node's host name check is switched off so that
  * `authorized` reports the chain alone: the name is judged by SAN dNSName only (tls-facts), because
- * `checkServerIdentity` still accepts a certificate whose only name is its CN. Node hands that check the detailed
- * peer certificate when the chain verified; it is kept, so the chain is not built a second time.
+ * `checkServerIdentity` still accepts a certificate whose only name is its CN.
  */
-function recordedIdentity(hostname: string) {
-  let presented: tls.DetailedPeerCertificate | undefined;
-  const options: tls.ConnectionOptions = {
-    servername: hostname,
-    rejectUnauthorized: false,
-    checkServerIdentity: (_name, cert) => void (presented = cert as tls.DetailedPeerCertificate),
+function recordingIdentity(hostname: string): tls.ConnectionOptions {
+  return { servername: hostname, rejectUnauthorized: false, checkServerIdentity: () => undefined };
+}
+
+/**
+ * After a handshake whose chain verified, Node builds the peer's detailed certificate chain only to hand it to
+ * `checkServerIdentity`, which here checks nothing. That costs about a millisecond of CPU (Node also looks the
+ * last issuer up in the trust store), more than the rest of the handshake: until the handshake ends, this socket
+ * answers Node's call with the leaf alone. Then Node's own method is back.
+ */
+function withoutDetailedChainAtHandshake(socket: tls.TLSSocket): void {
+  const nodes = socket.getPeerCertificate;
+  const leafOnly = () => nodes.call(socket, false);
+  Object.defineProperty(socket, 'getPeerCertificate', {
+    value: leafOnly,
+    configurable: true,
+    writable: true,
+  });
+  const restore = () => {
+    delete (socket as { getPeerCertificate?: unknown }).getPeerCertificate;
   };
-  return { options, presented: () => presented };
+  socket.once('secureConnect', restore);
+  socket.once('close', restore);
 }

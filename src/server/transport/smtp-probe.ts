@@ -309,7 +309,7 @@ async function handshake(
   profile: TlsProfile,
 ): Promise<TlsEvidence> {
   const recorded = await timed('tls', () =>
-    recordedHandshake((options) => connection.startTls(options, settings.deadlines.tlsMs), {
+    recordedHandshake((options, prepare) => connection.startTls(options, settings.deadlines.tlsMs, prepare), {
       hostname: settings.mxHostname,
       ...(settings.ca === undefined ? {} : { ca: settings.ca }),
       profile,

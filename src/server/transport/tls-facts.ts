@@ -3,7 +3,7 @@
  * presented — trusted or not, and whether it names the MX. Nothing here refuses a connection; it records.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { matchesNamePattern } from './name-pattern';
 import { certificateSpki } from './spki';
 
@@ -41,31 +41,28 @@ export interface PresentedChain {
   all(): readonly X509Certificate[];
 }
 
+/** Longer chains are not walked: no real server sends more, and DANE looks at no more (dane.ts). */
+const MAX_PRESENTED = 10;
+
 /**
- * The presented chain, from Node's issuer links. A self-signed certificate is its own issuer, so the walk stops at
- * the first certificate it has seen before. `presented` is the socket's detailed peer certificate when it is
- * already at hand: building it walks and converts the whole chain, too costly to do twice.
+ * The certificates the server presented, from Node's links from each to the next one the server sent
+ * (`issuerCertificate`): unlike `getPeerCertificate(true)`, nothing from the local trust store is added, and
+ * nothing is looked up there. A certificate sent twice, or one linked to itself, ends the walk.
  */
-export function peerChain(
-  socket: TLSSocket,
-  presented: DetailedPeerCertificate = socket.getPeerCertificate(true),
-): PresentedChain {
-  const raws: Buffer[] = [];
-  const seen = new Set<string>();
-  let cert: DetailedPeerCertificate | undefined = presented;
-  // Node returns an empty object, not undefined, when there is no certificate.
-  while (cert?.raw && !seen.has(cert.fingerprint256)) {
-    seen.add(cert.fingerprint256);
-    raws.push(cert.raw);
-    cert = cert.issuerCertificate;
-  }
-  const [leafRaw, ...issuerRaws] = raws;
-  const leaf = leafRaw === undefined ? undefined : new X509Certificate(leafRaw);
+export function peerChain(socket: TLSSocket): PresentedChain {
+  const leaf = socket.getPeerX509Certificate();
   let all: readonly X509Certificate[] | undefined;
-  return {
-    leaf,
-    all: () => (all ??= leaf ? [leaf, ...issuerRaws.map((raw) => new X509Certificate(raw))] : []),
+  const walk = (): X509Certificate[] => {
+    const chain: X509Certificate[] = [];
+    const seen = new Set<string>();
+    for (let cert = leaf; cert && !seen.has(cert.fingerprint256) && chain.length < MAX_PRESENTED;) {
+      seen.add(cert.fingerprint256);
+      chain.push(cert);
+      cert = cert.issuerCertificate;
+    }
+    return chain;
   };
+  return { leaf, all: () => (all ??= walk()) };
 }
 
 // Node quotes an entry (JSON-style) when its value holds a comma, quote or similar; it must be consumed as a whole

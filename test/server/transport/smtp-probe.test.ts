@@ -341,6 +341,13 @@ describe('probeSmtp: the plaintext dialogue', () => {
 });
 
 describe('probeSmtp: STARTTLS and TLS', () => {
+  test('the presented chain is each certificate the server sent, leaf first', async () => {
+    const server = await startFake(modernTls({ ...pki.valid, cert: `${pki.valid.cert}${pki.ca}` }));
+    const { evidence, chain } = await probe(server);
+    expect(evidence.tls?.certificate?.trusted).toBe(true);
+    expect(chain().map((cert) => cert.subject)).toEqual([`CN=${MX}`, 'CN=Sendguard Test CA']);
+  });
+
   test('STARTTLS + TLS 1.3 with a valid certificate for the MX name', async () => {
     const server = await startFake(modernTls(pki.valid));
     const { evidence, chain } = await probe(server);
@@ -363,7 +370,9 @@ describe('probeSmtp: STARTTLS and TLS', () => {
     });
     expect(evidence.tls?.certificate?.trustError).toBeUndefined();
     expect(Date.parse(evidence.tls?.certificate?.notAfter ?? '')).toBeGreaterThan(Date.now());
-    expect(chain().map((cert) => cert.subject)).toEqual([`CN=${MX}`, 'CN=Sendguard Test CA']);
+    // What the server presented, its leaf alone: nothing is added from the local trust store (RFC 7672 §3.1.2:
+    // a DANE-TA certificate must be presented to count).
+    expect(chain().map((cert) => cert.subject)).toEqual([`CN=${MX}`]);
     expect(server.commands).toEqual([
       'EHLO probe.sendguard.test',
       'STARTTLS',
