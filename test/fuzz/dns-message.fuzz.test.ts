@@ -51,16 +51,31 @@ const answer: fc.Arbitrary<dnsPacket.Answer> = fc.oneof(
 const response = fc
   .record({
     answers: fc.array(answer, { maxLength: 40 }),
+    // Stepped over by RDLENGTH rather than decoded (message.ts): as a negative answer's proofs would be.
+    authorities: fc.array(answer, { maxLength: 8 }),
     flags: fc.nat({ max: 0xffff }),
     rcode: fc.nat({ max: 15 }),
   })
-  .map(({ answers, flags }) =>
+  .map(({ answers, authorities, flags }) =>
     dnsPacket.encode({
       type: 'response',
       id: query.id,
       flags: flags | 0x8000,
       questions: [{ name: QUERY_NAME, type: 'TLSA', class: 'IN' }],
       answers,
+      authorities,
+      additionals: [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ],
     }),
   );
 

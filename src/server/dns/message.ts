@@ -88,24 +88,69 @@ export function inspectResponse(message: Buffer, query: Query, transport: 'udp' 
   return { kind: 'response', response: toResponse(packet, flags) };
 }
 
-function decodePacket(message: Buffer): dnsPacket.DecodedPacket {
-  const records = message.readUInt16BE(6) + message.readUInt16BE(8) + message.readUInt16BE(10);
-  if (records > MAX_RECORDS) throw new DnsMalformedError(`response claims ${records} records`);
-  let packet: dnsPacket.DecodedPacket;
-  try {
-    packet = dnsPacket.decode(message);
-  } catch (error) {
-    throw new DnsMalformedError('response cannot be parsed', error);
-  }
-  // dns-packet reads some types (A, MX, CNAME) by their own layout rather than by RDLENGTH, so a lying RDLENGTH
-  // shifts the offsets after it; that mostly shows up as a message that does not end where its last record does.
-  // A server that could craft a shift that cancels out could as well send whatever records it liked.
-  if (dnsPacket.decode.bytes !== message.length) throw new DnsMalformedError('record lengths do not add up');
-  return packet;
+/** What a response is read into: its question, answers and additional records (the OPT record among them). */
+interface ReadPacket {
+  questions: dnsPacket.Question[];
+  answers: dnsPacket.Answer[];
+  additionals: dnsPacket.Answer[];
 }
 
-function answersQuestion(packet: dnsPacket.DecodedPacket, query: Query): boolean {
-  const [question, ...others] = packet.questions ?? [];
+/** dns-packet's decoders of one part, which leave the length they read in `decode.bytes`. */
+interface PartDecoder<T> {
+  decode: ((buf: Buffer, offset: number) => T) & { bytes: number };
+}
+const parts = dnsPacket as unknown as {
+  name: PartDecoder<string>;
+  question: PartDecoder<dnsPacket.Question>;
+  answer: PartDecoder<dnsPacket.Answer>;
+};
+
+/** Type, class, TTL and RDLENGTH: what follows a record's owner name (RFC 1035 §4.1.3). */
+const RECORD_FIXED_BYTES = 10;
+
+/**
+ * The header's counts, the question and the answer and additional sections by dns-packet's decoders. The
+ * authority section is stepped over by each record's RDLENGTH, not decoded: nothing here reads it (the resolver's
+ * AD bit speaks for the NSEC/NSEC3 proofs and signatures it carries), and in a negative answer it is most of the
+ * message.
+ */
+function decodePacket(message: Buffer): ReadPacket {
+  const counts = [4, 6, 8, 10].map((at) => message.readUInt16BE(at)) as [number, number, number, number];
+  const [questionCount, answerCount, authorityCount, additionalCount] = counts;
+  const records = answerCount + authorityCount + additionalCount;
+  if (records > MAX_RECORDS) throw new DnsMalformedError(`response claims ${records} records`);
+  let offset = HEADER_BYTES;
+  const read = <T>(decoder: PartDecoder<T>, count: number): T[] => {
+    const items: T[] = [];
+    for (let n = 0; n < count; n++) {
+      items.push(decoder.decode(message, offset));
+      offset += decoder.decode.bytes;
+    }
+    return items;
+  };
+  try {
+    const questions = read(parts.question, questionCount);
+    const answers = read(parts.answer, answerCount);
+    for (let n = 0; n < authorityCount; n++) {
+      parts.name.decode(message, offset);
+      offset += parts.name.decode.bytes + RECORD_FIXED_BYTES;
+      if (offset > message.length) throw new RangeError('an authority record runs past the message');
+      offset += message.readUInt16BE(offset - 2);
+    }
+    const additionals = read(parts.answer, additionalCount);
+    // dns-packet reads some types (A, MX, CNAME) by their own layout rather than by RDLENGTH, so a lying RDLENGTH
+    // shifts the offsets after it; that mostly shows up as a message that does not end where its last record
+    // does. A server that could craft a shift that cancels out could as well send whatever records it liked.
+    if (offset !== message.length) throw new DnsMalformedError('record lengths do not add up');
+    return { questions, answers, additionals };
+  } catch (error) {
+    if (error instanceof DnsMalformedError) throw error;
+    throw new DnsMalformedError('response cannot be parsed', error);
+  }
+}
+
+function answersQuestion(packet: ReadPacket, query: Query): boolean {
+  const [question, ...others] = packet.questions;
   return (
     question !== undefined &&
     others.length === 0 &&
@@ -115,13 +160,14 @@ function answersQuestion(packet: dnsPacket.DecodedPacket, query: Query): boolean
   );
 }
 
-function toResponse(packet: dnsPacket.DecodedPacket, flags: number): DnsResponse {
-  const opt = packet.additionals?.find((record) => record.type === 'OPT');
+function toResponse(packet: ReadPacket, flags: number): DnsResponse {
+  const opt = packet.additionals.find((record) => record.type === 'OPT');
   const extendedRcode = opt && 'extendedRcode' in opt ? opt.extendedRcode : 0;
-  const answers = (packet.answers ?? []).flatMap((record): ResourceRecord[] =>
+  const answers = packet.answers.flatMap((record): ResourceRecord[] =>
     'class' in record && record.class === 'IN' && 'data' in record
       ? [{ name: normalizeWireName(record.name), type: record.type, ttl: record.ttl ?? 0, data: record.data }]
       : [],
   );
-  return { rcode: (extendedRcode << 4) | (flags & 0x0f), authenticData: packet.flag_ad, answers };
+  const authenticData = (flags & dnsPacket.AUTHENTIC_DATA) !== 0;
+  return { rcode: (extendedRcode << 4) | (flags & 0x0f), authenticData, answers };
 }
