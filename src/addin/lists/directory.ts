@@ -17,8 +17,11 @@ export type ListLookupCode =
 
 /** `message` completes "the members of <list> could not be read: …", in words the sender can act on. */
 export class ListLookupError extends SendguardError {
-  declare readonly code: ListLookupCode;
-  constructor(code: ListLookupCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    override readonly code: ListLookupCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options);
   }
 }

@@ -8,6 +8,7 @@
 import { messageOf } from '../../core/errors';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { recordFailure } from '../failure-log';
+import { within } from '../within';
 import { perField, type HostRecipient, type HostRecipients } from '../host';
 import { ListLookupError, type ListDirectory } from './directory';
 
@@ -50,30 +51,21 @@ interface Walk {
   unknown: UnknownList[];
 }
 
+const tooLong = () => new ListLookupError('LIST_TIMEOUT', 'the lists took too long to read');
+
 const keyOf = (address: string) => address.trim().toLowerCase();
 
 /** A lookup that answers within what is left of the message's budget; its timer never outlives it. */
 async function lookup(walk: Walk, list: HostRecipient): Promise<HostRecipient[]> {
   const left = walk.deadline - walk.now();
-  if (left <= 0) throw new ListLookupError('LIST_TIMEOUT', 'the lists took too long to read');
+  if (left <= 0) throw tooLong();
   const key = keyOf(list.address);
   let asked = walk.lookups.get(key);
   if (!asked) {
     asked = walk.directory.members(list);
     walk.lookups.set(key, asked);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ListLookupError('LIST_TIMEOUT', 'the lists took too long to read')),
-      left,
-    );
-  });
-  try {
-    return await Promise.race([asked, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return within(left, asked, tooLong);
 }
 
 function reasonOf(error: unknown): string {
