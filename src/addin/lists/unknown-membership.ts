@@ -46,7 +46,11 @@ export function blockForUnknownMembership(plan: Plan, unknown: readonly UnknownL
     ...rest,
     action: 'block',
     // The advice first: the send check's alert cuts long texts off at the end.
-    summary: `${EXPAND_ADVICE}: Sendguard could not see who is on ${unknownListsNamed(unknown)}, and a message classified ${label} goes only to recipients it has checked.`,
+    summary: [
+      `${EXPAND_ADVICE}: Sendguard could not see who is on ${unknownListsNamed(unknown)}, and a message classified ${label} goes only to recipients it has checked.`,
+      // What already blocked it (an entry that is not an address) still needs fixing too.
+      ...(plan.action === 'block' ? [plan.summary] : []),
+    ].join(' '),
     blocked: [...(plan.blocked ?? []), ...unknown.map((u) => u.list.address)],
   };
 }
