@@ -9,9 +9,8 @@ import type { HostRecipient } from '../../addin/host';
 import { ListLookupError, type ListDirectory } from '../../addin/lists/directory';
 import { within } from '../../addin/within';
 import { messageOf } from '../../core/errors';
+import { MICROSOFT_GRAPH } from '../../core/microsoft-graph';
 import { readGraph, readGroupIds, readMembersPage, type MembersPage } from './graph-answers';
-
-export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
 export interface GraphListOptions {
   /** Graph's base URL, without a trailing slash: Microsoft's own by default, a test's fake on loopback. */
@@ -42,7 +41,7 @@ function refusalOf(status: number): ListLookupError {
 }
 
 export function graphListDirectory(options: GraphListOptions): ListDirectory {
-  const base = (options.baseUrl ?? GRAPH_BASE_URL).replace(/\/+$/, '');
+  const base = (options.baseUrl ?? MICROSOFT_GRAPH).replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const requestMs = options.requestMs ?? 2500;
   const maxPages = options.maxPages ?? 5;
