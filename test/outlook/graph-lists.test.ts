@@ -33,6 +33,9 @@ const user = (mail: string, extra: Record<string, unknown> = {}) => ({
 const contact = (mail: string) => ({ '@odata.type': '#microsoft.graph.orgContact', id: `c-${mail}`, mail });
 const group = (id: string, mail: string) => ({ '@odata.type': '#microsoft.graph.group', id, mail });
 
+/** A group's other addresses, for the lookup by proxyAddresses. */
+const ALIASES: Record<string, string> = { 'the-team@example.gov': 'g-team' };
+
 /** Group ids by mail, and each group's members in pages. */
 const GROUPS: Record<string, string> = {
   'team@example.gov': 'g-team',
@@ -79,8 +82,11 @@ function fakeGraph() {
     if (req.headers.authorization !== `Bearer ${TOKEN}`)
       return json(401, { error: { code: 'InvalidAuthenticationToken' } });
     if (url.pathname === '/v1.0/groups') {
-      const mail = /^mail eq '(.*)'$/.exec(url.searchParams.get('$filter') ?? '')?.[1]?.replace(/''/g, "'");
-      const id = mail ? GROUPS[mail.toLowerCase()] : undefined;
+      // By primary address, or by any of a group's addresses (Graph's proxyAddresses, `smtp:` for an alias).
+      const filter = url.searchParams.get('$filter') ?? '';
+      const mail = /^mail eq '(.*)'$/.exec(filter)?.[1]?.replace(/''/g, "'");
+      const alias = /^proxyAddresses\/any\(p:p eq 'smtp:(.*)'\)$/.exec(filter)?.[1]?.replace(/''/g, "'");
+      const id = mail ? GROUPS[mail.toLowerCase()] : alias ? ALIASES[alias.toLowerCase()] : undefined;
       return json(200, { value: id ? [{ id }] : [] });
     }
     const id = /^\/v1\.0\/groups\/([^/]+)\/members$/.exec(url.pathname)?.[1];
@@ -183,6 +189,10 @@ describe('Microsoft Graph list directory', () => {
       { address: 'bob@plain.sendguard.test', kind: 'external' },
     ]);
     expect(graph.seen.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  test('a list addressed by one of its aliases is found by its addresses', async () => {
+    expect(await directory().members({ address: 'the-team@example.gov', kind: 'list' })).toHaveLength(2);
   });
 
   test('pages are followed; a nested group is a list, a guest external, a device left out', async () => {

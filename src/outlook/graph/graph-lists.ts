@@ -1,6 +1,7 @@
 /**
  * Who is on an Exchange distribution list, from Microsoft Graph with the sender's own token (nested app
- * authentication, graph-token.ts): the group whose `mail` is the list's address, then its direct members page by
+ * authentication, graph-token.ts): the group with the list's address (its primary one or an alias), then its
+ * direct members page by
  * page. Nested groups come back marked as lists with their ids, and are asked by id when the expander follows
  * them. Every request is bounded in time; a next link is followed only to Graph itself, never elsewhere with the
  * token; the number of pages is bounded.
@@ -76,11 +77,20 @@ export function graphListDirectory(options: GraphListOptions): ListDirectory {
     });
   }
 
+  /** The ids of the groups `filter` (an OData expression) finds. */
+  const groupsWhere = (filter: string) =>
+    get(`${base}/v1.0/groups?$filter=${encodeURIComponent(filter)}&$select=id`, readGroupIds);
+
+  /**
+   * The group by its primary address; failing that, by any of its addresses (`proxyAddresses`), since the sender may
+   * have typed one of the list's aliases.
+   */
   async function groupIdOf(list: HostRecipient): Promise<string> {
     const known = groupIds.get(list.address.toLowerCase());
     if (known) return known;
-    const filter = encodeURIComponent(`mail eq ${odataString(list.address)}`);
-    const ids = await get(`${base}/v1.0/groups?$filter=${filter}&$select=id`, readGroupIds);
+    let ids = await groupsWhere(`mail eq ${odataString(list.address)}`);
+    if (ids.length === 0)
+      ids = await groupsWhere(`proxyAddresses/any(p:p eq ${odataString(`smtp:${list.address}`)})`);
     if (ids.length === 0)
       throw new ListLookupError('LIST_NOT_FOUND', 'Microsoft 365 has no group with this address');
     if (ids.length > 1)
