@@ -99,9 +99,13 @@ describe('expanding lists', () => {
         Promise.reject(new ListLookupError('LIST_REFUSED', 'Microsoft 365 refused to list its members')),
     };
     const team = list('team@example.org', 'Team');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { recipients, unknown } = await expandLists(to(team, person('ann@example.org')), refusing);
     expect(recipients.to).toEqual([team, person('ann@example.org')]);
     expect(unknown).toEqual([{ list: team, why: 'Microsoft 365 refused to list its members' }]);
+    // Recorded with its code, for whoever looks into it.
+    expect(String(warn.mock.calls[0]?.[0])).toContain('reading a list’s members failed [LIST_REFUSED]');
+    warn.mockRestore();
   });
 
   test('a directory that never answers: unknown within the budget, no timer left behind', async () => {

@@ -68,8 +68,8 @@ async function lookup(walk: Walk, list: HostRecipient): Promise<HostRecipient[]>
   return within(left, asked, tooLong);
 }
 
+/** Recorded for whoever looks into it (a consent missing is the administrator's to fix), and said to the sender. */
 function reasonOf(error: unknown): string {
-  if (error instanceof ListLookupError) return error.message;
   recordFailure('reading a list’s members', error);
   return messageOf(error);
 }
