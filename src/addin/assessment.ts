@@ -13,6 +13,7 @@ import type { Policy } from '../core/policy/schema';
 import type { Assessments } from '../core/wire';
 import type { AssessAnswer } from './backend';
 import type { HostRecipients } from './host';
+import { blockForUnknownMembership } from './lists/unknown-membership';
 import { chosenOf, type ComposeState } from './read-message';
 
 /** Each distinct address string the host lists, with the fields it appears in. */
@@ -65,7 +66,7 @@ export function planInputs(
 
 export interface PlanContext {
   /** The compose item as read: recipients, body, label, and what the sender chose before. */
-  state: Pick<ComposeState, 'recipients' | 'text' | 'chosen' | 'applied' | 'label'>;
+  state: Pick<ComposeState, 'recipients' | 'unknownLists' | 'text' | 'chosen' | 'applied' | 'label'>;
   answer: AssessAnswer;
   policy: Policy;
   /** The sender's choice in the open pane; without one, what was chosen before (see `chosenOf`). */
@@ -106,5 +107,6 @@ export function planFor({
     ...(passcodeSet !== undefined ? { passcodeSet } : {}),
     invalid: answer.invalid,
   });
-  return { ...evaluation, addresses: recipients.map((r) => r.address) };
+  const plan = blockForUnknownMembership(evaluation.plan, state.unknownLists ?? [], policy);
+  return { ...evaluation, plan, addresses: recipients.map((r) => r.address) };
 }

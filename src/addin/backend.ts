@@ -18,6 +18,7 @@ import type { DecisionReport } from '../core/decisions/record';
 import { readIdentity, type Identity } from '../core/identity';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
+import { within } from './within';
 
 export type BackendErrorCode =
   | 'BACKEND_TIMEOUT'
@@ -224,24 +225,6 @@ async function statusError(response: Response): Promise<BackendError> {
       return new BackendError('BACKEND_REFUSED', error.message.slice(0, 300));
   }
   return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
-}
-
-/**
- * `work` within `deadlineMs`, else `onTimeout` (called once). The timer is always cleared before this settles: in
- * Outlook's send handler a timer that outlives `event.completed` has let blocked mail go out.
- */
-async function within<T>(deadlineMs: number, work: Promise<T>, onTimeout: () => BackendError): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), deadlineMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-    // The loser of the race must not surface later as an unhandled rejection.
-    work.catch(() => undefined);
-  }
 }
 
 /** The token for one request within `deadlineMs`, or the sign-in error that stops it. */

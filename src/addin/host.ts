@@ -4,12 +4,23 @@
  * `src/addin` touches a host API directly, so the pane, the protect modules and their tests run on any of them.
  */
 import type { RecipientField } from '../core/recipient-fields';
+import type { ListDirectory } from './lists/directory';
 
 export type { RecipientField } from '../core/recipient-fields';
+
+/**
+ * What the host says a recipient is (Outlook's `recipientType`; Thunderbird marks its address-book mailing lists):
+ * a `list` is expanded into its members before the message is planned (src/addin/lists). Absent: the host cannot
+ * tell, which counts as one person's address.
+ */
+export type RecipientKind = 'user' | 'external' | 'list' | 'other';
 
 export interface HostRecipient {
   address: string;
   displayName?: string;
+  kind?: RecipientKind;
+  /** A member of a list the sender addressed: that list's address, as the sender sees it in the message. */
+  via?: string;
 }
 
 export type HostRecipients = Record<RecipientField, HostRecipient[]>;
@@ -197,6 +208,11 @@ export interface MailHost {
    * absent where the pane already stays open.
    */
   reopenInWindow?: () => Promise<void>;
+  /**
+   * Where the host can read who is on a list recipient (Outlook through Microsoft Graph, Thunderbird from its
+   * address books); absent where it cannot, and every list then has unknown membership.
+   */
+  lists?: ListDirectory;
   /** The sensitivity label's name, where the host has labels and one is set. */
   getSensitivityLabel?: () => Promise<string | undefined>;
   /**

@@ -5,13 +5,17 @@
  */
 import { CLASSIFICATION_NAME } from '../core/policy/limits';
 import type { HostRecipients, MailHost } from './host';
+import { expandLists, type UnknownList } from './lists/expand';
 import { APPLIED_HEADER, CLASSIFICATION_HEADER, parseApplied, type AppliedRecord } from './protect/applied';
 
 export type MessageReader = PartsReader & Partial<Pick<MailHost, 'getSensitivityLabel'>>;
 
 /** The compose item as the add-in reads it: what the plan is made from. */
 export interface ComposeState {
+  /** With every list the host marks replaced by its members (src/addin/lists), or kept where they are unknown. */
   recipients: HostRecipients;
+  /** The lists whose members could not be read: the plan blocks them above the first classification. */
+  unknownLists?: UnknownList[];
   subject: string;
   text: string;
   /** The classification the sender chose in the pane, if any. */
@@ -30,19 +34,28 @@ export function chosenIn(header: string | undefined): string | undefined {
 }
 
 /** What both the pane's plan and the checks before applying read from the item; read here only. */
-export type ReadParts = Pick<ComposeState, 'recipients' | 'subject' | 'text' | 'chosen'>;
+export type ReadParts = Pick<ComposeState, 'recipients' | 'unknownLists' | 'subject' | 'text' | 'chosen'>;
 
-export type PartsReader = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'>;
+export type PartsReader = Pick<MailHost, 'getRecipients' | 'getSubject' | 'getBody' | 'getHeader'> &
+  Partial<Pick<MailHost, 'lists'>>;
+
+/** The host's recipients with its lists expanded; `unknownLists` only when some list could not be. */
+async function expandedRecipients(
+  host: PartsReader,
+): Promise<Pick<ReadParts, 'recipients' | 'unknownLists'>> {
+  const { recipients, unknown } = await expandLists(await host.getRecipients(), host.lists);
+  return { recipients, ...(unknown.length > 0 ? { unknownLists: unknown } : {}) };
+}
 
 export async function readParts(host: PartsReader): Promise<ReadParts> {
   const [recipients, subject, text, chosenHeader] = await Promise.all([
-    host.getRecipients(),
+    expandedRecipients(host),
     host.getSubject(),
     host.getBody('text'),
     host.getHeader(CLASSIFICATION_HEADER),
   ]);
   const chosen = chosenIn(chosenHeader);
-  return { recipients, subject, text, ...(chosen ? { chosen } : {}) };
+  return { ...recipients, subject, text, ...(chosen ? { chosen } : {}) };
 }
 
 export async function readMessage(host: MessageReader): Promise<ComposeState> {

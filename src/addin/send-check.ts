@@ -15,6 +15,8 @@ import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
 import { allAddresses, readMessage, type MessageReader, type ComposeState } from './read-message';
 import { isPgpArmored } from './protect/armor';
+import { blockedByUnknownLists } from './lists/unknown-membership';
+import { namedWithList } from './lists/via';
 import type { ApplicableProtection } from '../core/vocabulary';
 import { tagChanges } from './protect/tag';
 
@@ -46,9 +48,10 @@ function stillProtected(applied: AppliedRecord, plan: Plan, addresses: string[],
   return plan.recipients.every((r) => r.protection === 'internal' || r.allowed.includes(applied.protection));
 }
 
-function refusal(plan: Plan, policy: Policy): SendDecision {
+function refusal(plan: Plan, policy: Policy, state: ComposeState): SendDecision {
   const needing = plan.recipients.filter((r) => r.protection !== 'internal' && r.protection !== 'none');
-  const lines = needing.map((r) => `${r.address}: ${r.reason}`);
+  const named = namedWithList(state.recipients);
+  const lines = needing.map((r) => `${named(r.address)}: ${r.reason}`);
   const fix =
     plan.action === 'block'
       ? 'Remove the recipients named above, or ask your administrator.'
@@ -119,8 +122,9 @@ interface Decided {
 
 function decide({ state, policy, planned }: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
   const { plan, addresses } = planned;
-  if (planned.invalid.length > 0) {
-    // Not an address: no confirmation can make it one, so the policy's override does not apply.
+  if (planned.invalid.length > 0 || blockedByUnknownLists(state.unknownLists, plan.classification, policy)) {
+    // Not an address, or a list nobody can see into: no confirmation tells where the message would go, so the
+    // policy's override does not apply.
     const text = clip(plan.summary);
     return { decision: { kind: 'block', text, markdown: text }, outcome: 'blocked' };
   }
@@ -135,7 +139,7 @@ function decide({ state, policy, planned }: Extract<SendEvaluation, { kind: 'pla
     const changes = tagChanges(state.subject, policy);
     return { decision: { kind: 'allow', why: plan.summary, changes }, outcome: 'tagged' };
   }
-  return { decision: refusal(plan, policy), outcome: 'blocked' };
+  return { decision: refusal(plan, policy, state), outcome: 'blocked' };
 }
 
 /** A send check's decision and, for a planned message, what to report of it once the host has acted on it. */

@@ -50,9 +50,13 @@ export interface LaunchEvent {
 /** One per runtime, made on first use: the sign-in settings and tokens it holds (in memory) serve every event. */
 let signIn: OutlookSignIn | undefined;
 
-function backend(): Backend {
+function outlook(): OutlookSignIn {
   signIn ??= outlookSignIn(Office, addinConfig(), nestedAppAuth);
-  return signIn.backend;
+  return signIn;
+}
+
+function backend(): Backend {
+  return outlook().backend;
 }
 
 /**
@@ -132,7 +136,7 @@ export interface NewMessageDeps extends HandlerDeps {
 }
 
 const officeDeps = (): HandlerDeps => ({
-  host: () => createOfficeHost(Office),
+  host: () => createOfficeHost(Office, { lists: outlook().lists }),
   backend,
   deadlineMs: HANDLER_DEADLINE_MS,
 });

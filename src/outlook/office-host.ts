@@ -5,6 +5,7 @@
  * global in Outlook, the simulated one on the try-it page, a mock in tests).
  */
 import type { HostNotice, HostTheme, MailHost } from '../addin/host';
+import type { ListDirectory } from '../addin/lists/directory';
 import { officeAsync } from './office-async';
 import { officeAttachments } from './office-attachments';
 import { sensitivityLabelName } from './office-label';
@@ -98,8 +99,13 @@ async function senderAddress(office: typeof Office, item: ComposeItem): Promise<
   }
 }
 
-/** `options`: how new messages for a split are handed their attachments (a test's desk and deadline). */
-export function createOfficeHost(office: typeof Office, options: NewMessageOptions = {}): MailHost {
+export interface OfficeHostOptions extends NewMessageOptions {
+  /** Where list recipients' members are read (Microsoft Graph); without it every list has unknown membership. */
+  lists?: ListDirectory;
+}
+
+/** `options`: how new messages for a split are handed their attachments (a test's desk and deadline), and lists. */
+export function createOfficeHost(office: typeof Office, options: OfficeHostOptions = {}): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
   return {
     ...officeRecipients(item),
@@ -108,6 +114,7 @@ export function createOfficeHost(office: typeof Office, options: NewMessageOptio
     ...officeHeaders(item),
     ...officeNewMessages(office, options),
     ...officeSenderLinks(office),
+    ...(options.lists ? { lists: options.lists } : {}),
     getSensitivityLabel: () => sensitivityLabelName(office, item),
     getSenderAddress: () => senderAddress(office, item),
     notify: officeNotify(office, item),

@@ -6,6 +6,7 @@ import {
   type HostRecipients,
   type MailHost,
   type RecipientField,
+  type RecipientKind,
 } from '../addin/host';
 import { RECIPIENT_FIELDS } from '../core/recipient-fields';
 import { officeAsync } from './office-async';
@@ -16,13 +17,26 @@ function fieldOf(item: ComposeItem, field: RecipientField): Office.Recipients {
   return field === 'to' ? item.to : field === 'cc' ? item.cc : item.bcc;
 }
 
+/**
+ * Outlook's `recipientType` (Office.MailboxEnums.RecipientType, spelt out: the enum may be missing in the
+ * JavaScript-only runtime) as the kind the shared code reads; a distribution list is expanded before the plan.
+ */
+const KINDS = new Map<unknown, RecipientKind>([
+  ['distributionList', 'list'],
+  ['user', 'user'],
+  ['externalUser', 'external'],
+  ['other', 'other'],
+]);
+
 /** Without repeating an address as its own display name, as some Outlooks give it. */
 function toHostRecipient(details: Office.EmailAddressDetails): HostRecipient {
+  const kind = KINDS.get(details.recipientType);
   return {
     address: details.emailAddress,
     ...(details.displayName && details.displayName !== details.emailAddress
       ? { displayName: details.displayName }
       : {}),
+    ...(kind ? { kind } : {}),
   };
 }
 

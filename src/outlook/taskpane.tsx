@@ -32,12 +32,12 @@ void Office.onReady(() => {
     return showOutsideOutlook(
       'Sendguard works inside Outlook: open it with the Sendguard button of a message you are writing.',
     );
-  const host = createOfficeHost(Office);
   const dialog = officeDialogSignIn(
     Office as unknown as OfficeDialogApi,
     `${config.backendUrl}/addin/signin.html`,
   );
   const signIn = outlookSignIn(Office, config, nestedAppAuth, dialog, signInSettings);
+  const host = createOfficeHost(Office, { lists: signIn.lists });
   /**
    * Loaded on first use, like openpgp.js: most messages never go through secure pickup. The upload signs in as
    * every other request does, with a token had at the time.

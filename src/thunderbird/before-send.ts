@@ -13,11 +13,13 @@ import { connectBackend } from '../addin/backend';
 import { reportAnswer } from '../addin/decision-report';
 import { recordFailure } from '../addin/failure-log';
 import type { HostRecipients } from '../addin/host';
+import type { ListDirectory } from '../addin/lists/directory';
 import type { MessageReader } from '../addin/read-message';
 import { checkMessage, type SendDecision } from '../addin/send-check';
 import { messageOf } from '../core/errors';
 import { bodyOf, headerOf, recipientsOf, settableHeader, withHeaders } from './details';
 import type { BeforeSendResult, ComposeDetails, Messenger, Tab } from './messenger';
+import { thunderbirdLists } from './mailing-lists';
 import { notify } from './notify';
 import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-override';
 import { systemClock, type Clock } from '../core/clock';
@@ -52,9 +54,14 @@ export function tabOfNotice(id: string): number | undefined {
 }
 
 /** The recipients are read once, by the caller: the check and a "send anyway" answer must be about the same. */
-function detailsReader(details: ComposeDetails, recipients: HostRecipients): MessageReader {
+function detailsReader(
+  details: ComposeDetails,
+  recipients: HostRecipients,
+  lists: ListDirectory,
+): MessageReader {
   return {
     getRecipients: async () => recipients,
+    lists,
     getSubject: async () => details.subject ?? '',
     getBody: async (format) => bodyOf(details, format),
     getHeader: async (name) => headerOf(details, name),
@@ -151,9 +158,12 @@ export async function beforeSend(
   try {
     const settings = await readSettings(api.storage.local);
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
-    const recipients = recipientsOf(details);
+    // Mailing lists marked from the address books, so that the check expands them as Thunderbird will.
+    const lists = thunderbirdLists(api);
+    const recipients = await lists.mark(recipientsOf(details));
     const backend = connectBackend(settings, deps.fetch);
-    const { decision, reportable } = await checkMessage(detailsReader(details, recipients), backend);
+    const reader = detailsReader(details, recipients, lists.directory);
+    const { decision, reportable } = await checkMessage(reader, backend);
     const result = await answer(deps, tab, details, recipients, decision);
     // Reported once the answer is final: a tag Thunderbird cannot set stops the message, a "send anyway" lets
     // a refused one go.

@@ -14,6 +14,7 @@ import {
   senderOf,
   withHeaders,
 } from './details';
+import { thunderbirdLists } from './mailing-lists';
 import type { Messenger } from './messenger';
 import { thunderbirdNewMessages } from './new-messages';
 import { notify } from './notify';
@@ -24,9 +25,11 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
   // Every call on this tab goes through `tab`, so a tab closed under the pane is a MessageGoneError to all.
   const tab = composeTab(api, tabId);
   const { details, change } = tab;
+  const lists = thunderbirdLists(api);
 
   return {
-    getRecipients: async () => recipientsOf(await details()),
+    getRecipients: async () => lists.mark(recipientsOf(await details())),
+    lists: lists.directory,
     setRecipients: (field, recipients) => change({ [field]: recipientList(recipients) }),
     getSubject: async () => (await details()).subject ?? '',
     setSubject: (subject) => change({ subject }),

@@ -91,7 +91,35 @@ export interface StorageArea {
   remove(keys: string | string[]): Promise<void>;
 }
 
+/** An address book (addressBooks.list without `complete`). */
+export interface AddressBookNode {
+  id: string;
+  name: string;
+}
+
+/** A mailing list of an address book: the composer shows it as `name <description or name>`. */
+export interface MailingListNode {
+  id: string;
+  name: string;
+  nickName?: string;
+  description?: string;
+}
+
+/** A contact, as Manifest V3 gives it: its vCard (RFC 6350) and nothing else about it. */
+export interface ContactNode {
+  id: string;
+  vCard: string;
+}
+
 export interface Messenger {
+  /** The sender's address books, read only (permission addressBooks): mailing lists are expanded locally. */
+  addressBooks: {
+    list(complete?: boolean): Promise<AddressBookNode[]>;
+    mailingLists: {
+      list(parentId: string): Promise<MailingListNode[]>;
+      listMembers(id: string): Promise<ContactNode[]>;
+    };
+  };
   compose: {
     getComposeDetails(tabId: number): Promise<ComposeDetails>;
     setComposeDetails(tabId: number, details: ComposeDetails): Promise<void>;

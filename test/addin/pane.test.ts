@@ -646,3 +646,53 @@ describe('the last mile and the reply path', () => {
     expect(asked[0]).toEqual({ recipients: ['b@enc.example', 'clerk2@example.gov'], mailboxAccess: true });
   });
 });
+
+describe('lists in the pane', () => {
+  function hostWithList(lists: MailHost['lists']): MailHost {
+    const host = fakeHost([], IBAN);
+    return {
+      ...host,
+      getRecipients: async () => ({
+        to: [{ address: 'team@example.gov', displayName: 'Team', kind: 'list' }],
+        cc: [],
+        bcc: [],
+      }),
+      ...(lists ? { lists } : {}),
+    };
+  }
+
+  test('a list’s members are the rows, each saying which list brought them', async () => {
+    const lists = {
+      members: async () => [
+        { address: 'a@auth.example', kind: 'user' as const },
+        { address: 'b@none.example', kind: 'external' as const },
+      ],
+    };
+    const answer: AssessAnswer = {
+      policyVersion: 'v',
+      partial: false,
+      recipients: [recipient('a@auth.example', 'authenticated'), recipient('b@none.example', 'none')],
+      invalid: [],
+    };
+    await renderPane(hostWithList(lists), fakeBackend(answer));
+    expect(
+      await screen.findByRole('listitem', { name: /^b@none\.example \(via team@example\.gov\): / }),
+    ).toBeTruthy();
+    expect(screen.getAllByText('via team@example.gov')).toHaveLength(2);
+  });
+
+  test('a list nobody can read: the plan says to expand it or choose the recipients, naming it', async () => {
+    const answer: AssessAnswer = {
+      policyVersion: 'v',
+      partial: false,
+      recipients: [recipient('team@example.gov', 'authenticated')],
+      invalid: [],
+    };
+    await renderPane(hostWithList(undefined), fakeBackend(answer));
+    expect(
+      await screen.findByText(
+        /^Expand the list or choose the recipients, then send again: .*Team <team@example\.gov>/,
+      ),
+    ).toBeTruthy();
+  });
+});

@@ -367,6 +367,51 @@ describe('every failure of the send path blocks, with a reason shown to the send
   }, 15_000);
 });
 
+describe('a distribution list in the JavaScript-only runtime, which has no nested app authentication to read it', () => {
+  const TEAM = 'team@example.gov';
+  const listAnswer = () =>
+    json({
+      policyVersion: 'v1',
+      partial: false,
+      recipients: [
+        {
+          input: TEAM,
+          address: TEAM,
+          domain: 'example.gov',
+          internal: true,
+          transport: { domain: 'example.gov', verdict: 'authenticated', reasons: [] },
+          key: { address: TEAM, verdict: 'none', reasons: [] },
+        },
+      ],
+      invalid: [],
+    });
+  const withList = (sim: ReturnType<typeof simulateOffice>, text: string) => {
+    sim.state.to = [{ emailAddress: TEAM, displayName: 'Team', recipientType: 'distributionList' }];
+    sim.state.text = text;
+  };
+
+  test('above normal: blocked with “expand the list or choose the recipients”, naming the list, no prompt', async () => {
+    const { sim, pendingTimers } = load(assessAnswers(listAnswer));
+    withList(sim, IBAN);
+    const run = await send(sim, pendingTimers);
+    expectBlocked(
+      run,
+      'Expand the list or choose the recipients',
+      `Team <${TEAM}>`,
+      'cannot sign Sendguard in',
+    );
+    expect(run.completions[0]!.sendModeOverride).toBeUndefined();
+  });
+
+  test('a normal message to the list goes', async () => {
+    const { sim, pendingTimers } = load(assessAnswers(listAnswer));
+    withList(sim, 'Lunch at noon?');
+    const run = await send(sim, pendingTimers);
+    expect(run.completions).toEqual([{ allowEvent: true }]);
+    expect(run.pendingTimers()).toBe(0);
+  });
+});
+
 describe('the compose-change handler', () => {
   async function change(sim: ReturnType<typeof simulateOffice>, name: string, pendingTimers: () => number) {
     const completions: unknown[] = [];

@@ -16,6 +16,8 @@
 import type {
   BeforeSendListener,
   ComposeAttachment,
+  ContactNode,
+  MailingListNode,
   ComposeDetails,
   ExtensionEvent,
   MessageHeader,
@@ -161,7 +163,30 @@ export function fakeMessenger() {
     target.details = next;
   }
 
+  /**
+   * The sender's address books, as addressBooks.list and addressBooks.mailingLists read them: each list with its
+   * members' vCards. Unknown ids throw, as Thunderbird does.
+   */
+  const addressBooks: FakeAddressBook[] = [];
+  const listById = (id: string) => {
+    const found = addressBooks.flatMap((b) => b.lists).find((l) => l.id === id);
+    if (!found) throw new Error(`mailingList with id=${id} could not be found.`);
+    return found;
+  };
+
   const api: Messenger = {
+    addressBooks: {
+      list: () => later(() => addressBooks.map(({ id, name }) => ({ id, name }))),
+      mailingLists: {
+        list: (parentId) =>
+          later(() => {
+            const book = addressBooks.find((b) => b.id === parentId);
+            if (!book) throw new Error(`addressBook with id=${parentId} could not be found.`);
+            return book.lists.map(({ members: _members, ...node }) => ({ ...node }));
+          }),
+        listMembers: (id) => later(() => listById(id).members.map((c) => ({ ...c }))),
+      },
+    },
     compose: {
       getComposeDetails: (tabId) => later(() => structuredClone(composeTab(tabId).details)),
       setComposeDetails: (tabId, details) => later(() => applyDetails(composeTab(tabId), details)),
@@ -369,6 +394,7 @@ export function fakeMessenger() {
 
   return {
     api,
+    addressBooks,
     storage,
     notifications,
     badges,
@@ -388,3 +414,9 @@ export function fakeMessenger() {
 }
 
 export type FakeMessenger = ReturnType<typeof fakeMessenger>;
+
+export interface FakeAddressBook {
+  id: string;
+  name: string;
+  lists: Array<MailingListNode & { members: ContactNode[] }>;
+}

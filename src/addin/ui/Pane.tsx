@@ -32,6 +32,7 @@ import { ClassificationPicker } from './ClassificationPicker';
 import type { AcceptKey } from './KeyChange';
 import { PasscodeControl, type Passcode } from './PasscodeControl';
 import { PlanBar, type ApplyStatus } from './PlanBar';
+import { listOf } from '../lists/via';
 import { RecipientList } from './RecipientList';
 import { SendAll } from './SendAll';
 import { SentSecurely } from './SentSecurely';
@@ -243,6 +244,7 @@ function PlannedView(props: PlannedViewProps) {
         answer={loaded.answer}
         refreshing={refreshing}
         onAcceptKey={props.onAcceptKey}
+        viaList={listOf(loaded.recipients)}
       />
     </>
   );

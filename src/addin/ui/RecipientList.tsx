@@ -22,9 +22,11 @@ export interface RecipientListProps {
   /** A newer answer is on its way. */
   refreshing: boolean;
   onAcceptKey: AcceptKey;
+  /** The list a recipient came through, for members of a list the sender addressed. */
+  viaList?: (address: string) => string | undefined;
 }
 
-export function RecipientList({ plan, answer, refreshing, onAcceptKey }: RecipientListProps) {
+export function RecipientList({ plan, answer, refreshing, onAcceptKey, viaList }: RecipientListProps) {
   const styles = useStyles();
   const assessedByAddress = new Map(answer.recipients.map((r) => [mailboxKey(r.address), r]));
   return (
@@ -35,6 +37,7 @@ export function RecipientList({ plan, answer, refreshing, onAcceptKey }: Recipie
           <RecipientRow
             key={r.address}
             recipient={r}
+            via={viaList?.(r.address)}
             assessed={assessedByAddress.get(mailboxKey(r.address))}
             onAcceptKey={onAcceptKey}
           />

@@ -33,6 +33,8 @@ export interface RecipientRowProps {
   recipient: RecipientPlan;
   assessed?: AssessedRecipient;
   onAcceptKey: AcceptKey;
+  /** The list the sender addressed that this recipient is on, when they did not address them directly. */
+  via?: string | undefined;
 }
 
 /**
@@ -63,7 +65,7 @@ function evidence(recipient: RecipientPlan, assessed: AssessedRecipient | undefi
   return lines;
 }
 
-export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowProps) {
+export function RecipientRow({ recipient, assessed, onAcceptKey, via }: RecipientRowProps) {
   const styles = useStyles();
   const [open, setOpen] = useState(false);
   const whyId = useId();
@@ -73,12 +75,16 @@ export function RecipientRow({ recipient, assessed, onAcceptKey }: RecipientRowP
   // The proof beside the protection: what the recipient will be asked for.
   const proof = recipient.proof ? proofName(recipient.proof, recipient.signIn) : undefined;
   return (
-    <li className={styles.row} aria-label={`${name}: ${badge.label}${proof ? `, ${proof}` : ''}`}>
+    <li
+      className={styles.row}
+      aria-label={`${name}${via ? ` (via ${via})` : ''}: ${badge.label}${proof ? `, ${proof}` : ''}`}
+    >
       <div className={styles.head}>
         <Text id={whoId} className={styles.who}>
           {name}
         </Text>
         <Caption1>{recipient.fields.map((f) => f.toUpperCase()).join(', ')}</Caption1>
+        {via ? <Caption1 data-via={via}>via {via}</Caption1> : null}
         <Badge appearance="tint" color={badge.tone} data-protection={recipient.protection}>
           {badge.label}
         </Badge>

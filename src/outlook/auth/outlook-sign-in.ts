@@ -11,12 +11,17 @@ import {
   type Identity,
 } from '../../addin/backend';
 import { pageAnswerStore, pageStorage } from '../../addin/answer-store';
+import type { ListDirectory } from '../../addin/lists/directory';
+import { graphListDirectory } from '../graph/graph-lists';
+import { graphToken } from '../graph/graph-token';
 import { askedSignInSettings, type SignInSettingsSource } from './kept-sign-in-settings';
 import type { NestedAppAuth } from './naa';
 import { signInChain, type DialogSignIn, type OfficeForSignIn, type SignIn } from './token-chain';
 
 export interface OutlookSignIn extends SignIn {
   backend: Backend;
+  /** Who is on a distribution list, read from Microsoft Graph with the sender's token (src/outlook/graph). */
+  lists: ListDirectory;
   /** Who the service takes the sender to be. */
   whoAmI: () => Promise<Identity>;
 }
@@ -56,5 +61,6 @@ export function outlookSignIn(
     ...(source.confirmed ? { signInConfirmed: () => confirmedUnchanged(source.confirmed!()) } : {}),
   };
   source.whenChanged?.(() => signIn.settingsChanged());
-  return { ...signIn, backend: createBackend(connection), whoAmI: () => fetchIdentity(connection) };
+  const lists = graphListDirectory({ token: graphToken({ office, settings: () => source.settings(), naa }) });
+  return { ...signIn, backend: createBackend(connection), lists, whoAmI: () => fetchIdentity(connection) };
 }

@@ -41,6 +41,8 @@ export interface SimForm {
 export interface SimRecipient {
   emailAddress: string;
   displayName: string;
+  /** Outlook's `recipientType` (`distributionList`, `user`, `externalUser`, `other`), where the test sets one. */
+  recipientType?: string;
 }
 
 export interface SimNotice {

@@ -13,6 +13,7 @@ import { MANIFEST_DOWNLOADS } from './manifests';
 import { htmlPage } from './page';
 import { POLICY_PAGES, PRIVACY_PATH, TERMS_PATH } from './policy-pages';
 import { addVary } from './vary';
+import { MICROSOFT_GRAPH } from '../../core/microsoft-graph';
 
 export const WEB_ROOT = join(__dirname, '..', '..', '..', 'dist', 'web');
 
@@ -95,7 +96,8 @@ interface WebOptions {
 }
 
 function webAreas(options: WebOptions): WebArea[] {
-  const authority = options.entraIssuer ? [new URL(options.entraIssuer).origin] : [];
+  // With Entra sign-in the add-in also reads distribution lists from Microsoft Graph with the sender's token.
+  const authority = options.entraIssuer ? [new URL(options.entraIssuer).origin, MICROSOFT_GRAPH] : [];
   const simulated = options.simulatedSignIn ? LOOPBACK_ORIGINS : [];
   return [
     {

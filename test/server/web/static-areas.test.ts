@@ -51,7 +51,9 @@ describe("the sign-in window's connect-src is the configured authority's origin"
     ['a test provider’s', 'https://127.0.0.1:8443/0b7e-tenant/v2.0', 'https://127.0.0.1:8443'],
   ])('%s', async (_, entraIssuer, origin) => {
     const { app, connectSrc } = await served({ entraIssuer });
-    expect(await connectSrc('/addin/signin.html')).toBe(`connect-src 'self' ${origin}`);
+    expect(await connectSrc('/addin/signin.html')).toBe(
+      `connect-src 'self' ${origin} https://graph.microsoft.com`,
+    );
     await app.close();
   });
 
@@ -75,7 +77,7 @@ describe('the try-it page’s simulated sign-in', () => {
   test('off by default: no loopback origin, and the page is told it is off', async () => {
     const { app, get, connectSrc } = await served({ entraIssuer: issuer });
     const csp = await connectSrc('/try/');
-    expect(csp).toBe("connect-src 'self' https://login.microsoftonline.com");
+    expect(csp).toBe("connect-src 'self' https://login.microsoftonline.com https://graph.microsoft.com");
     const settings = await get('/try/settings.js');
     expect(settings.headers['content-type']).toContain('javascript');
     expect(settings.body).toBe('window.sendguardTrySettings = {"simulatedSignIn":false};\n');
@@ -85,12 +87,12 @@ describe('the try-it page’s simulated sign-in', () => {
   test('on: loopback origins for the test provider, and the page is told so', async () => {
     const { app, get, connectSrc } = await served({ entraIssuer: issuer, simulatedSignIn: true });
     expect(await connectSrc('/try/')).toBe(
-      "connect-src 'self' https://login.microsoftonline.com http://localhost:* http://127.0.0.1:* http://[::1]:*",
+      "connect-src 'self' https://login.microsoftonline.com https://graph.microsoft.com http://localhost:* http://127.0.0.1:* http://[::1]:*",
     );
     expect((await get('/try/settings.js')).body).toContain('"simulatedSignIn":true');
     // The add-in's own pages never reach loopback origins, whatever the try-it page may.
     expect(await connectSrc('/addin/signin.html')).toBe(
-      "connect-src 'self' https://login.microsoftonline.com",
+      "connect-src 'self' https://login.microsoftonline.com https://graph.microsoft.com",
     );
     await app.close();
   });
