@@ -23,6 +23,7 @@ import { allAddresses } from '../addin/read-message';
 import {
   checkMessage,
   clip,
+  type CheckedSend,
   readAndEvaluate,
   type SendDecision,
   type SendEvaluation,
@@ -272,6 +273,26 @@ async function prefetchedFor(
   }
 }
 
+/**
+ * The check from prefetched answers where they are current, else from the service's. Only a send they allow is
+ * decided from them alone: a refusal is made again with the service's current answers, so that what the sender
+ * fixed since (a changed key accepted in the pane, which no recipient change reports) never stops a message on an
+ * old answer.
+ */
+async function checkedSend(
+  host: MailHost,
+  backend: Backend,
+  keeper: AnswerKeeper | undefined,
+  now: number,
+): Promise<{ checked: CheckedSend; fromKept: boolean }> {
+  const prefetched = keeper && (await prefetchedFor(host, keeper, now));
+  if (prefetched) {
+    const checked = await checkMessage(host, answeringFrom(prefetched, backend));
+    if (checked.decision.kind === 'allow') return { checked, fromKept: true };
+  }
+  return { checked: await checkMessage(host, backend), fromKept: false };
+}
+
 /** What Outlook does with `decision`: a refusal that prompts lets the sender send anyway, and never says if they did. */
 function answerOf(decision: SendDecision): HostAnswer {
   if (decision.kind === 'allow') return 'sent';
@@ -285,15 +306,14 @@ function answerOf(decision: SendDecision): HostAnswer {
 const checkOnSend =
   (budget: SendBudget, keeper: AnswerKeeper | undefined): HandlerWork =>
   async (host, backend, stillWanted) => {
-    const prefetched = keeper && (await prefetchedFor(host, keeper, budget.clock.now()));
-    const asked = prefetched ? answeringFrom(prefetched, backend) : backend;
-    const { decision, reportable } = await checkMessage(host, asked);
+    const { checked, fromKept } = await checkedSend(host, backend, keeper, budget.clock.now());
+    const { decision, reportable } = checked;
     const untagged =
       decision.kind === 'allow' && decision.changes
         ? await applyTag(host, decision.changes, stillWanted)
         : undefined;
     const given = untagged ?? decision;
-    const reportBudget = prefetched ? { ...budget, totalMs: PREFETCHED_SEND_MS } : budget;
+    const reportBudget = fromKept ? { ...budget, totalMs: PREFETCHED_SEND_MS } : budget;
     if (stillWanted()) await reportAnswer(backend, 'outlook', reportable, answerOf(given), reportBudget);
     return completion(given);
   };

@@ -151,15 +151,26 @@ describe('a send after the compose checks kept their answers', () => {
     expect(svc.questions()).toHaveLength(asked);
   });
 
-  test('a refusal from kept answers names the recipient, as one from the service does', async () => {
-    const svc = service({ verdicts: { 'partial.sendguard.test': 'partial' } });
+  test('a refusal from kept answers is made again with the service’s current answers', async () => {
+    const verdicts = { 'partial.sendguard.test': 'partial' };
+    const svc = service({ verdicts });
     const runtime = composing(svc.fetchImpl, [CARL], IBAN);
     await recipientsChanged(runtime);
     const asked = svc.questions().length;
     const { completions } = await send(runtime);
     expect(completions).toEqual([expect.objectContaining({ allowEvent: false })]);
     expect(String(completions[0]!.errorMessage)).toContain(CARL);
-    expect(svc.questions()).toHaveLength(asked);
+    expect(svc.questions().slice(asked).sort()).toEqual(['/api/v1/assess', '/api/v1/policy']);
+  });
+
+  test('what changed since the prefetch (the domain’s TLS now authenticated) lets the message go', async () => {
+    const verdicts: Record<string, string> = { 'partial.sendguard.test': 'partial' };
+    const svc = service({ verdicts });
+    const runtime = composing(svc.fetchImpl, [CARL], IBAN);
+    await recipientsChanged(runtime);
+    verdicts['partial.sendguard.test'] = 'authenticated';
+    expect((await send(runtime)).completions).toEqual([{ allowEvent: true }]);
+    expect(runtime.sim.state.subject).toBe('#secure# Report');
   });
 });
 
