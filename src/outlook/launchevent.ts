@@ -146,7 +146,7 @@ const runtimeAnswers = keptInMemory();
 
 /** The runtime's memory first, else the item's session data, which outlives a runtime ended after its event. */
 function officeAnswers(): AnswerKeeper {
-  const onItem = sessionAnswers(Office.context.mailbox.item as Parameters<typeof sessionAnswers>[0]);
+  const onItem = sessionAnswers(Office.context.mailbox.item as Office.MessageCompose | undefined);
   return onItem ? keptInBoth(runtimeAnswers, onItem) : runtimeAnswers;
 }
 
