@@ -126,6 +126,22 @@ describe('a send after the compose checks kept their answers', () => {
     expect(sending.pendingTimers()).toBe(0);
   }, 20_000);
 
+  test('answers too long for the item: the earlier set’s are removed from it, the runtime’s memory still decides', async () => {
+    const svc = service();
+    const runtime = composing(svc.fetchImpl, [ANN], IBAN);
+    await recipientsChanged(runtime);
+    expect(runtime.sim.state.session[SESSION_KEY]).toEqual(expect.any(String));
+    runtime.sim.state.to = Array.from({ length: 200 }, (_, i) => ({
+      emailAddress: `recipient-${i}@dane-ee.sendguard.test`,
+      displayName: '',
+    }));
+    await recipientsChanged(runtime);
+    expect(runtime.sim.state.session[SESSION_KEY]).toBeUndefined();
+    const asked = svc.questions().length;
+    expect((await send(runtime)).completions).toEqual([{ allowEvent: true }]);
+    expect(svc.questions()).toHaveLength(asked);
+  });
+
   test('a report the service is slow to take does not hold the send past the second', async () => {
     const svc = service();
     const runtime = composing(svc.fetchImpl, [ANN], IBAN);
