@@ -16,7 +16,7 @@ import type { Backend } from '../addin/backend';
 import { reportAnswer, type HostAnswer, type SendBudget } from '../addin/decision-report';
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
-import { keptInBoth, keptInMemory, type AnswerKeeper } from '../addin/prefetch/kept-in-memory';
+import { keptInBoth, keptInMemory, type AnswerKeeper } from '../addin/prefetch/answer-keepers';
 import { answeringFrom, recordingAnswers } from '../addin/prefetch/prefetch-backends';
 import { currentFor, type PrefetchedAnswers } from '../addin/prefetch/prefetched-answers';
 import { allAddresses } from '../addin/read-message';

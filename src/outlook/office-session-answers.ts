@@ -7,7 +7,7 @@
  * item has no session data, or a call fails, nothing is kept there and the send asks the service.
  */
 import { recordFailure } from '../addin/failure-log';
-import type { AnswerKeeper } from '../addin/prefetch/kept-in-memory';
+import type { AnswerKeeper } from '../addin/prefetch/answer-keepers';
 import { addressesKey, keptText, readKept } from '../addin/prefetch/prefetched-answers';
 import { officeAsync } from './office-async';
 

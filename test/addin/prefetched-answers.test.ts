@@ -6,7 +6,7 @@
  */
 import { BackendError, type AssessAnswer, type Backend } from '../../src/addin/backend';
 import { KEPT_ASSESSMENT_MS } from '../../src/addin/kept-assessments';
-import { keptInBoth, keptInMemory } from '../../src/addin/prefetch/kept-in-memory';
+import { keptInBoth, keptInMemory } from '../../src/addin/prefetch/answer-keepers';
 import { answeringFrom, recordingAnswers } from '../../src/addin/prefetch/prefetch-backends';
 import {
   addressesKey,

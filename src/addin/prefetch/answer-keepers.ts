@@ -1,7 +1,8 @@
 /**
- * Prefetched answers in the runtime's own memory, by the set of addresses they are for: where the runtime outlives
- * the event (the event page of Outlook on the web, new Outlook and Mac), the send finds them here without a call to
- * the host. A few sets only: the latest changes of the messages open at once.
+ * Where prefetched answers are kept: the interface each place implements (the host's item storage is the host
+ * adapter's), the runtime's own memory, and the two together. In memory they are kept by the set of addresses they
+ * are for: where the runtime outlives the event (the event page of Outlook on the web, new Outlook and Mac), the
+ * send finds them there without a call to the host. A few sets only: the latest changes of the messages open at once.
  */
 import { addressesKey, type PrefetchedAnswers } from './prefetched-answers';
 
