@@ -16,7 +16,7 @@ import type { Backend } from '../addin/backend';
 import { reportAnswer, type HostAnswer, type SendBudget } from '../addin/decision-report';
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
-import { keptInBoth, keptInMemory, type AnswerKeeper } from '../addin/prefetch/answer-keepers';
+import { keptInBoth, keptInMemory, keptInSlot, type AnswerKeeper } from '../addin/prefetch/answer-keepers';
 import { answeringFrom, recordingAnswers } from '../addin/prefetch/prefetch-backends';
 import { currentFor, type PrefetchedAnswers } from '../addin/prefetch/prefetched-answers';
 import { allAddresses } from '../addin/read-message';
@@ -36,7 +36,7 @@ import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig, OPEN_PANE_COMMAND } from './config';
 import { officeReceiverDeps, takeHandOff, type ReceiverDeps } from './hand-off-receiver';
 import { createOfficeHost } from './office-host';
-import { sessionAnswers } from './office-session-answers';
+import { officeAnswerSlot, type RuntimeStorage } from './office-answer-slots';
 
 const INFO_BAR_ID = 'sendguard-summary';
 
@@ -144,10 +144,18 @@ export interface NewMessageDeps extends HandlerDeps {
 /** One per runtime: what the compose checks asked, for a send in the same runtime. */
 const runtimeAnswers = keptInMemory();
 
-/** The runtime's memory first, else the item's session data, which outlives a runtime ended after its event. */
+/** `OfficeRuntime.storage`, where this runtime has it (classic Outlook's event runtime). */
+const runtimeStorage = () =>
+  (globalThis as { OfficeRuntime?: { storage?: RuntimeStorage } }).OfficeRuntime?.storage;
+
+/**
+ * The runtime's memory first, else what Outlook keeps (the item's session data, or the runtime's storage), which
+ * outlives a runtime ended after its event.
+ */
 function officeAnswers(): AnswerKeeper {
-  const onItem = sessionAnswers(Office.context.mailbox.item as Office.MessageCompose | undefined);
-  return onItem ? keptInBoth(runtimeAnswers, onItem) : runtimeAnswers;
+  const item = Office.context.mailbox.item as Office.MessageCompose | undefined;
+  const slot = officeAnswerSlot(item, runtimeStorage());
+  return slot ? keptInBoth(runtimeAnswers, keptInSlot(slot)) : runtimeAnswers;
 }
 
 const officeDeps = (): HandlerDeps => ({

@@ -21,8 +21,16 @@ export function sendHandlerSource(): string {
   return readFileSync(join(OUTLOOK_DIST, 'launchevent.js'), 'utf8');
 }
 
-/** A fresh runtime running `source`, its Office over `state` (a new item when not given), its fetch `fetchImpl`. */
-export function bareRuntime(source: string, fetchImpl: FetchImpl, state?: SimState): BareRuntime {
+/**
+ * A fresh runtime running `source`, its Office over `state` (a new item when not given), its fetch `fetchImpl`,
+ * with `globals` besides (`OfficeRuntime`, say).
+ */
+export function bareRuntime(
+  source: string,
+  fetchImpl: FetchImpl,
+  state?: SimState,
+  globals: Record<string, unknown> = {},
+): BareRuntime {
   const sim = simulateOffice(state ? { state } : {});
   let live = 0;
   const context = vm.createContext({
@@ -42,6 +50,7 @@ export function bareRuntime(source: string, fetchImpl: FetchImpl, state?: SimSta
       clearTimeout(timer);
     },
     SENDGUARD_CONFIG: { backendUrl: 'https://sendguard.example' },
+    ...globals,
   });
   vm.runInContext(source, context, { filename: 'launchevent.js' });
   return { sim, pendingTimers: () => live };

@@ -80,6 +80,23 @@ function service(options: ServiceOptions = {}) {
   return { asked, delays, questions, slowQuestions, fetchImpl };
 }
 
+/** `OfficeRuntime.storage` as classic Outlook's event runtime has it: promises over a map that outlives runtimes. */
+function runtimeStorage(kept = new Map<string, string>()) {
+  return {
+    kept,
+    getItem: (key: string) => Promise.resolve(kept.get(key) ?? null),
+    setItem: (key: string, value: string) => Promise.resolve(void kept.set(key, value)),
+    removeItem: (key: string) => Promise.resolve(void kept.delete(key)),
+  };
+}
+
+/** The item as an Outlook without session data (before Mailbox 1.11) gives it. */
+function withoutSessionData(runtime: BareRuntime): BareRuntime {
+  const office = runtime.sim.office as { context: { mailbox: { item: Record<string, unknown> } } };
+  delete office.context.mailbox.item.sessionData;
+  return runtime;
+}
+
 /** A runtime over a message to `to`, with `text` as its body. */
 function composing(
   fetchImpl: (url: string, init: unknown) => Promise<unknown>,
@@ -154,6 +171,27 @@ describe('a send after the compose checks kept their answers', () => {
     // The report's own deadline is what was left of the second: its timers end by then.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(runtime.pendingTimers()).toBe(0);
+  }, 20_000);
+
+  test('an item without session data: the runtime’s storage carries the answers to a new runtime', async () => {
+    const storage = runtimeStorage();
+    const first = service();
+    // Only the item: its handlers run in the runtimes below, each with OfficeRuntime.
+    const { state } = composing(first.fetchImpl, [ANN], IBAN).sim;
+    const keeping = withoutSessionData(
+      bareRuntime(source, first.fetchImpl, state, { OfficeRuntime: { storage } }),
+    );
+    await recipientsChanged(keeping);
+    expect(storage.kept.get(SESSION_KEY)).toEqual(expect.any(String));
+    const second = service();
+    second.slowQuestions(2000);
+    const sending = withoutSessionData(
+      bareRuntime(source, second.fetchImpl, state, { OfficeRuntime: { storage } }),
+    );
+    const { completions, ms } = await send(sending);
+    expect(completions).toEqual([{ allowEvent: true }]);
+    expect(second.questions()).toEqual([]);
+    expect(ms).toBeLessThan(1000);
   }, 20_000);
 
   test('plans with the body as sent: a message that became confidential after the prefetch gets the tag', async () => {

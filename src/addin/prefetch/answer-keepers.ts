@@ -1,10 +1,11 @@
 /**
- * Where prefetched answers are kept: the interface each place implements (the host's item storage is the host
- * adapter's), the runtime's own memory, and the two together. In memory they are kept by the set of addresses they
+ * Where prefetched answers are kept: the interface each place implements, the runtime's own memory, a text slot
+ * the host keeps (the host adapter gives the slot), and two of them together. In memory they are kept by the set of addresses they
  * are for: where the runtime outlives the event (the event page of Outlook on the web, new Outlook and Mac), the
  * send finds them there without a call to the host. A few sets only: the latest changes of the messages open at once.
  */
-import { addressesKey, type PrefetchedAnswers } from './prefetched-answers';
+import { recordFailure } from '../failure-log';
+import { addressesKey, keptText, readKept, type PrefetchedAnswers } from './prefetched-answers';
 
 /** Enough for the recipient sets of several messages written side by side. */
 const MAX_SETS = 16;
@@ -41,6 +42,43 @@ export function keptInBoth(first: AnswerKeeper, second: AnswerKeeper): AnswerKee
     },
     async find(addresses) {
       return (await first.find(addresses)) ?? second.find(addresses);
+    },
+  };
+}
+
+/** One stored text a host keeps for the add-in (an item's session data, the runtime's storage). */
+export interface TextSlot {
+  /** Undefined when nothing is kept. */
+  read(): Promise<string | undefined>;
+  write(text: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/**
+ * Answers in one host slot: the latest set's only, the only one a send from that slot can use. Read back through
+ * `readKept`; answers too long to keep clear the slot, as the earlier set's can no longer match the message. A slot
+ * that fails only means the send asks the service.
+ */
+export function keptInSlot(slot: TextSlot): AnswerKeeper {
+  return {
+    async keep(prefetched) {
+      const text = keptText(prefetched);
+      try {
+        await (text === undefined ? slot.clear() : slot.write(text));
+      } catch (error) {
+        recordFailure('keeping the answers for the send check', error);
+      }
+    },
+    async find(addresses) {
+      let text: string | undefined;
+      try {
+        text = await slot.read();
+      } catch {
+        // Nothing kept yet reads as a failure on some clients: the send asks the service, as without a slot.
+        return undefined;
+      }
+      const kept = typeof text === 'string' ? readKept(text) : undefined;
+      return kept && addressesKey(kept.addresses) === addressesKey(addresses) ? kept : undefined;
     },
   };
 }
