@@ -1,8 +1,9 @@
 /**
- * Where prefetched answers are kept: the interface each place implements, the runtime's own memory, a text slot
- * the host keeps (the host adapter gives the slot), and two of them together. In memory they are kept by the set of addresses they
- * are for: where the runtime outlives the event (the event page of Outlook on the web, new Outlook and Mac), the
- * send finds them there without a call to the host. A few sets only: the latest changes of the messages open at once.
+ * Where prefetched answers are kept: the interface each place implements, the runtime's own memory, a text slot the
+ * host keeps (the host adapter gives the slot), and two of them together. In memory they are kept by the set of
+ * addresses they are for: where the runtime outlives the event (the event page of Outlook on the web, new Outlook
+ * and Mac), the send finds them there without a call to the host. A few sets only: the latest changes of the
+ * messages open at once.
  */
 import { recordFailure } from '../failure-log';
 import { addressesKey, keptText, readKept, type PrefetchedAnswers } from './prefetched-answers';
