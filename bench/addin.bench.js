@@ -8,29 +8,16 @@
 // pane is opened in one round.
 const { execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } = require('node:fs');
-const Module = require('node:module');
+const { mkdtempSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { gzipSync } = require('node:zlib');
 const { byMode } = require('./measure');
+const { buildIfMissing, dist, requireTs } = require('./outlook-build');
 const { NETWORKS, completionWatch, formatRequests, openPane, startService } = require('./pane-open');
 
 const root = join(__dirname, '..');
-const dist = join(root, 'dist', 'web', 'outlook');
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-
-function buildIfMissing() {
-  if (['taskpane.html', 'launchevent.js', 'tryit/index.html'].every((f) => existsSync(join(dist, f)))) return;
-  execFileSync(
-    join(root, 'node_modules', '.bin', 'webpack'),
-    ['--config-name', 'outlook-pane', '--config-name', 'outlook-launchevent'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-}
 
 /** The scripts a page of the add-in names (its bundles are named by their content's hash). */
 function scriptsOf(page) {
@@ -115,22 +102,6 @@ async function paneTimes(name, network) {
   console.log(`  requests of a warm open:\n${formatRequests(lists.warm.requests)}`);
 }
 
-/**
- * The pane's own pgp.ts, with the TypeScript modules it imports, compiled on the fly as Node requires them
- * (src/addin is bundled by webpack, not built to dist).
- */
-function loadPgp() {
-  const { transformFileSync } = require('@swc/core');
-  Module._extensions['.ts'] = (m, file) => {
-    const { code } = transformFileSync(file, {
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      module: { type: 'commonjs' },
-    });
-    m._compile(code, file);
-  };
-  return require(join(root, 'src', 'addin', 'protect', 'pgp.ts'));
-}
-
 async function pgpRatio() {
   const home = mkdtempSync(join(tmpdir(), 'sendguard-bench-gpg-'));
   const gpg = (args, input) =>
@@ -147,7 +118,8 @@ async function pgpRatio() {
   const data = randomBytes(size * 1024 * 1024);
   const input = join(home, 'file.bin');
   writeFileSync(input, data);
-  const { encryptMessage } = loadPgp();
+  // The pane's own pgp.ts.
+  const { encryptMessage } = requireTs('addin/protect/pgp.ts');
   const best = async (fn) => {
     let min = Infinity;
     for (let i = 0; i < byMode(3, 1); i++) {

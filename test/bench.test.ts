@@ -34,6 +34,14 @@ const RATIO_LINES: Record<string, RegExp[]> = {
       line(`plan, 20 recipients, ${classification} +${N} /s +ratio to reference ${N}$`),
     )
     .concat(line(`parse 20 addresses +${N} /s +ratio to reference ${N}$`)),
+  'send-handler.bench.js': [
+    line(`  bare runtime, cold: +median ${N} ms, best ${N} ms, worst ${N} ms`),
+    line(`  bare runtime, prefetched, same runtime: +median ${N} ms, best ${N} ms, worst ${N} ms`),
+    line(`  bare runtime, prefetched, new runtime: +median ${N} ms, best ${N} ms, worst ${N} ms`),
+    line(`  try-it page, cold: +median ${N} ms, best ${N} ms, worst ${N} ms`),
+    line(`  try-it page, prefetched: +median ${N} ms, best ${N} ms, worst ${N} ms`),
+    line(`  ratio cold / prefetched \\(median\\): bare ${N}, try-it ${N}$`),
+  ],
   'transport.bench.js': [
     line(`cold ratio \\(ours / posttls-finger\\): ${N} `),
     line(`warm cached lookups: ${N} /s .* ratio ${N}$`),

@@ -12,10 +12,10 @@
 import { mailboxKey } from '../core/addresses';
 import { SingleFlight } from '../core/single-flight';
 import type { PolicyAnswer } from '../core/evaluate/policy-answer';
+import { KEPT_ASSESSMENT_MS } from './assessment-age';
 import type { AssessAnswer, AssessedRecipient, AssessOptions, Backend } from './backend';
 
-/** Long enough for one message's writing, short enough that a verdict changed meanwhile is seen on the next. */
-export const KEPT_ASSESSMENT_MS = 10 * 60_000;
+export { KEPT_ASSESSMENT_MS };
 
 /** Long enough for the opening's first load to take the policy asked ahead of it, short enough to ask at each edit. */
 export const KEPT_POLICY_MS = 5_000;

@@ -6,7 +6,9 @@
  *
  * Built as one self-contained ES2016 file for classic Outlook's JavaScript-only runtime: handlers are associated
  * at top level (nothing inside `Office.onReady` runs there), the backend URL is absolute, and every handler ends
- * in exactly one `event.completed`, after which no timer of ours is left running. The same source is also built
+ * in exactly one `event.completed`, after which no timer of ours is left running. The checks on compose and on
+ * recipient changes keep the policy and the assessment they asked for (prefetch/), in the runtime's memory and on
+ * the item, so that a send to those recipients is decided from them within a second. The same source is also built
  * for the event runtime's page (web, new Outlook, Mac), where MSAL's nested app authentication is loaded; the
  * JavaScript-only build signs in with Office SSO (see webpack.part.js).
  */
@@ -14,9 +16,14 @@ import type { Backend } from '../addin/backend';
 import { reportAnswer, type HostAnswer, type SendBudget } from '../addin/decision-report';
 import { recordFailure } from '../addin/failure-log';
 import type { MailHost } from '../addin/host';
+import { keptInBoth, keptInMemory, keptInSlot, type AnswerKeeper } from '../addin/prefetch/answer-keepers';
+import { answeringFrom, recordingAnswers } from '../addin/prefetch/prefetch-backends';
+import { currentFor, type PrefetchedAnswers } from '../addin/prefetch/prefetched-answers';
+import { allAddresses } from '../addin/read-message';
 import {
   checkMessage,
   clip,
+  type CheckedSend,
   readAndEvaluate,
   type SendDecision,
   type SendEvaluation,
@@ -29,6 +36,7 @@ import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
 import { addinConfig, OPEN_PANE_COMMAND } from './config';
 import { officeReceiverDeps, takeHandOff, type ReceiverDeps } from './hand-off-receiver';
 import { createOfficeHost } from './office-host';
+import { officeAnswerSlot, type RuntimeStorage } from './office-answer-slots';
 
 const INFO_BAR_ID = 'sendguard-summary';
 
@@ -113,8 +121,10 @@ export interface HandlerDeps {
   host: () => MailHost;
   backend: () => Backend;
   deadlineMs: number;
-  /** What the send check's report measures its budget by; `WALL_CLOCK` by default. */
+  /** What the send check's report measures its budget by, and prefetched answers their age; `WALL_CLOCK` by default. */
   clock?: Clock;
+  /** Where the compose checks keep their answers for the send check; without it, every send asks the service. */
+  answers?: () => AnswerKeeper;
 }
 
 /**
@@ -135,10 +145,28 @@ export interface NewMessageDeps extends HandlerDeps {
   receiver: () => ReceiverDeps;
 }
 
+/** One per runtime: what the compose checks asked, for a send in the same runtime. */
+const runtimeAnswers = keptInMemory();
+
+/** `OfficeRuntime.storage`, where this runtime has it (classic Outlook's event runtime). */
+const runtimeStorage = () =>
+  (globalThis as { OfficeRuntime?: { storage?: RuntimeStorage } }).OfficeRuntime?.storage;
+
+/**
+ * The runtime's memory first, else what Outlook keeps (the item's session data, or the runtime's storage), which
+ * outlives a runtime ended after its event.
+ */
+function officeAnswers(): AnswerKeeper {
+  const item = Office.context.mailbox.item as Office.MessageCompose | undefined;
+  const slot = officeAnswerSlot(item, runtimeStorage());
+  return slot ? keptInBoth(runtimeAnswers, keptInSlot(slot)) : runtimeAnswers;
+}
+
 const officeDeps = (): HandlerDeps => ({
   host: () => createOfficeHost(Office, { lists: outlook().lists }),
   backend,
   deadlineMs: HANDLER_DEADLINE_MS,
+  answers: officeAnswers,
 });
 
 const officeNewMessageDeps = (): NewMessageDeps => ({
@@ -234,6 +262,49 @@ async function applyTag(
   }
 }
 
+/**
+ * A send decided from prefetched answers is done within a second: the report of it gets what is left of this, and
+ * is dropped (a record lost, never a send held) where a token for it cannot be had in time.
+ */
+const PREFETCHED_SEND_MS = 900;
+
+/** The answers kept for exactly the message's recipients, when they are current; undefined: ask the service. */
+async function prefetchedFor(
+  host: MailHost,
+  keeper: AnswerKeeper,
+  now: number,
+): Promise<PrefetchedAnswers | undefined> {
+  try {
+    const addresses = allAddresses(await host.getRecipients());
+    const kept = await keeper.find(addresses);
+    return kept && currentFor(kept, addresses, now) ? kept : undefined;
+  } catch (error) {
+    // The check reads the message again and says what failed, if it still does.
+    recordFailure('looking for prefetched answers', error);
+    return undefined;
+  }
+}
+
+/**
+ * The check from prefetched answers where they are current, else from the service's. Only a send they allow is
+ * decided from them alone: a refusal is made again with the service's current answers, so that what the sender
+ * fixed since (a changed key accepted in the pane, which no recipient change reports) never stops a message on an
+ * old answer.
+ */
+async function checkedSend(
+  host: MailHost,
+  backend: Backend,
+  keeper: AnswerKeeper | undefined,
+  now: number,
+): Promise<{ checked: CheckedSend; fromKept: boolean }> {
+  const prefetched = keeper && (await prefetchedFor(host, keeper, now));
+  if (prefetched) {
+    const checked = await checkMessage(host, answeringFrom(prefetched, backend));
+    if (checked.decision.kind === 'allow') return { checked, fromKept: true };
+  }
+  return { checked: await checkMessage(host, backend), fromKept: false };
+}
+
 /** What Outlook does with `decision`: a refusal that prompts lets the sender send anyway, and never says if they did. */
 function answerOf(decision: SendDecision): HostAnswer {
   if (decision.kind === 'allow') return 'sent';
@@ -245,15 +316,17 @@ function answerOf(decision: SendDecision): HostAnswer {
  * what Outlook is told.
  */
 const checkOnSend =
-  (budget: SendBudget): HandlerWork =>
+  (budget: SendBudget, keeper: AnswerKeeper | undefined): HandlerWork =>
   async (host, backend, stillWanted) => {
-    const { decision, reportable } = await checkMessage(host, backend);
+    const { checked, fromKept } = await checkedSend(host, backend, keeper, budget.clock.now());
+    const { decision, reportable } = checked;
     const untagged =
       decision.kind === 'allow' && decision.changes
         ? await applyTag(host, decision.changes, stillWanted)
         : undefined;
     const given = untagged ?? decision;
-    if (stillWanted()) await reportAnswer(backend, 'outlook', reportable, answerOf(given), budget);
+    const reportBudget = fromKept ? { ...budget, totalMs: PREFETCHED_SEND_MS } : budget;
+    if (stillWanted()) await reportAnswer(backend, 'outlook', reportable, answerOf(given), reportBudget);
     return completion(given);
   };
 
@@ -266,12 +339,23 @@ function summaryText(evaluation: SendEvaluation): string {
     : 'Sendguard could not check the recipients yet; open Sendguard to see why.';
 }
 
-/** On compose and on every recipient change: the info bar's one-line summary. */
-const showSummary: HandlerWork = async (host, backend, stillWanted) => {
-  const text = summaryText(await readAndEvaluate(host, backend));
-  if (stillWanted()) await host.notify({ id: INFO_BAR_ID, kind: 'info', text });
-  return undefined;
-};
+/**
+ * On compose and on every recipient change: the info bar's one-line summary, and the answers it was planned from
+ * kept for the send check (with `keeper`), both before the event completes, after which the runtime may end.
+ */
+const showSummary =
+  (keeper: AnswerKeeper | undefined, clock: Clock): HandlerWork =>
+  async (host, backend, stillWanted) => {
+    const recording = recordingAnswers(backend, () => clock.now());
+    const text = summaryText(await readAndEvaluate(host, recording.backend));
+    const answers = recording.answers();
+    if (!stillWanted()) return undefined;
+    await Promise.all([
+      host.notify({ id: INFO_BAR_ID, kind: 'info', text }),
+      answers && keeper ? keeper.keep(answers) : undefined,
+    ]);
+    return undefined;
+  };
 
 /**
  * On a new message: take a split's hand-off where a pane opened this message, and meanwhile show the summary; once
@@ -280,30 +364,34 @@ const showSummary: HandlerWork = async (host, backend, stillWanted) => {
  * the sender what to add or set by hand.
  */
 const newMessage =
-  (receiver: () => ReceiverDeps): HandlerWork =>
+  (receiver: () => ReceiverDeps, summary: HandlerWork): HandlerWork =>
   async (host, backend, stillWanted) => {
     const [handed, shown] = await Promise.allSettled([
       takeHandOff(host, receiver(), stillWanted),
-      showSummary(host, backend, stillWanted),
+      summary(host, backend, stillWanted),
     ]);
     if (handed.status === 'rejected') recordFailure('taking a split’s attachments', handed.reason);
     if (handed.status === 'fulfilled' && handed.value && stillWanted())
-      return showSummary(host, backend, stillWanted);
+      return summary(host, backend, stillWanted);
     if (shown.status === 'rejected') throw shown.reason;
     return undefined;
   };
 
 export const sendHandler = (deps: HandlerDeps) => (event: LaunchEvent) => {
   const clock = deps.clock ?? WALL_CLOCK;
-  return completeOnce(event, deps, checkOnSend({ startedAt: clock.monotonic(), clock }), unexpected);
+  const work = checkOnSend({ startedAt: clock.monotonic(), clock }, deps.answers?.());
+  return completeOnce(event, deps, work, unexpected);
 };
+
+/** The compose checks' summary, keeping its answers where `deps` says. */
+const summaryOf = (deps: HandlerDeps) => showSummary(deps.answers?.(), deps.clock ?? WALL_CLOCK);
 
 // The info bar is advice; the send check decides. On failure nothing to do but finish (the failure is recorded).
 export const composeChangeHandler = (deps: HandlerDeps) => (event: LaunchEvent) =>
-  completeOnce(event, deps, showSummary, () => undefined);
+  completeOnce(event, deps, summaryOf(deps), () => undefined);
 
 export const newMessageHandler = (deps: NewMessageDeps) => (event: LaunchEvent) =>
-  completeOnce(event, deps, newMessage(deps.receiver), () => undefined);
+  completeOnce(event, deps, newMessage(deps.receiver, summaryOf(deps)), () => undefined);
 
 export const onMessageSendHandler = (event: LaunchEvent) => sendHandler(officeDeps())(event);
 export const onComposeChangeHandler = (event: LaunchEvent) => composeChangeHandler(officeDeps())(event);

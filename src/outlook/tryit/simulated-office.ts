@@ -71,6 +71,8 @@ export interface SimState {
   browsed: string[];
   /** The From the sender picked (a shared mailbox, send-as, an alias); the mailbox owner when unset. */
   from?: SimRecipient;
+  /** The item's session data (Mailbox 1.11): the add-in's own values, kept while the item is open. */
+  session: Record<string, string>;
 }
 
 type Callback<T> = (result: { status: string; value: T; error?: { code: number; message: string } }) => void;
@@ -104,6 +106,7 @@ export function emptyState(): SimState {
     opened: [],
     roaming: {},
     browsed: [],
+    session: {},
   };
 }
 
@@ -261,6 +264,21 @@ function headerParts(state: SimState) {
   };
 }
 
+/** The item's session data as Outlook answers: a key never set reads as an empty string. */
+function sessionData(state: SimState) {
+  return {
+    getAsync: (name: string, callback: Callback<string>) => later(callback, state.session[name] ?? ''),
+    setAsync: (name: string, value: string, callback?: Callback<void>) => {
+      state.session[name] = value;
+      later(callback, undefined);
+    },
+    removeAsync: (name: string, callback?: Callback<void>) => {
+      delete state.session[name];
+      later(callback, undefined);
+    },
+  };
+}
+
 /** The compose item: its fields, attachments and headers, saving, the info bar, and the change handlers. */
 function composeItem(state: SimState, handlers: Set<() => void>, owner: SimRecipient) {
   return {
@@ -272,6 +290,7 @@ function composeItem(state: SimState, handlers: Set<() => void>, owner: SimRecip
     ...contentParts(state),
     ...attachmentParts(state),
     internetHeaders: headerParts(state),
+    sessionData: sessionData(state),
     saveAsync: (callback?: Callback<string>) => {
       state.saved += 1;
       later(callback, 'draft-1');
