@@ -18,6 +18,7 @@ import type { DecisionReport } from '../core/decisions/record';
 import { readIdentity, type Identity } from '../core/identity';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
+import type { OutageFallback } from './outage/from-kept';
 
 export type BackendErrorCode =
   | 'BACKEND_TIMEOUT'
@@ -69,6 +70,14 @@ export function signInFault(error: unknown): SignInFault | undefined {
 /** Whether the sender (or their administrator) must fix the sign-in: no token to be had, or one refused. */
 export function needsSignIn(error: unknown): boolean {
   return signInFault(error) !== undefined;
+}
+
+/** Whether the service could not be reached or did not answer in time: an outage, not a refusal. */
+export function serviceDown(error: unknown): boolean {
+  return (
+    error instanceof BackendError &&
+    (error.code === 'BACKEND_TIMEOUT' || error.code === 'BACKEND_UNREACHABLE')
+  );
 }
 
 export type { AssessAnswer, AssessedRecipient } from '../core/wire';
@@ -152,6 +161,8 @@ export interface Backend {
    * handler's bundle does not carry them. Absent from a client that offers no more than the calls above.
    */
   request?: (path: string, init: RequestInit) => Promise<unknown>;
+  /** What the send check decides from while the service cannot be reached (outage/); absent, it stops the message. */
+  outage?: OutageFallback;
 }
 
 /**
@@ -217,6 +228,9 @@ export function untrusted<T>(read: () => T): T {
 async function statusError(response: Response): Promise<BackendError> {
   const { status } = response;
   if (status === 401 || status === 403) return new BackendError('BACKEND_UNAUTHORIZED', `HTTP ${status}`);
+  // A proxy or load balancer in front of a service that is down or overloaded.
+  if (status === 502 || status === 503 || status === 504)
+    return new BackendError('BACKEND_UNREACHABLE', `HTTP ${status}`);
   if (status === 400 || status === 409) {
     const error = readErrorBody(await response.json().catch(() => undefined));
     if (error?.code === 'KEY_CHANGED_AGAIN') return new BackendError('KEY_CHANGED_AGAIN', error.message);

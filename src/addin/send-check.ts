@@ -9,7 +9,9 @@ import type { Plan } from '../core/plan';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import { messageOf } from '../core/errors';
-import { needsSignIn, type AssessAnswer, type Backend } from './backend';
+import { needsSignIn, serviceDown, type AssessAnswer, type Backend } from './backend';
+import { planFromKept, type OutageFallback } from './outage/from-kept';
+import { ageInWords } from '../core/policy/duration';
 import type { Reportable } from './decision-report';
 import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
@@ -61,9 +63,12 @@ function refusal(plan: Plan, policy: Policy): SendDecision {
   };
 }
 
-/** The message as read, its policy and its plan, or the decision to give when that could not be reached. */
+/**
+ * The message as read, its policy and its plan, or the decision to give when that could not be reached. A plan made
+ * from verdicts kept while the service could not be reached (outage/) says when the oldest was handed out.
+ */
 export type SendEvaluation =
-  | { kind: 'planned'; state: ComposeState; policy: Policy; planned: PlannedMessage }
+  | { kind: 'planned'; state: ComposeState; policy: Policy; planned: PlannedMessage; keptSince?: number }
   | { kind: 'failed'; decision: SendDecision };
 
 export async function readAndEvaluate(host: MessageReader, backend: Backend): Promise<SendEvaluation> {
@@ -96,7 +101,9 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
     const signIn = needsSignIn(error);
     // Credentials missing or refused are for the sender to fix, never to send past: both hosts stop then.
     const prompt = !signIn && policy?.onSend.backendUnreachable === 'prompt';
-    return { kind: 'failed', decision: { kind: 'unanswered', text, prompt, signIn } };
+    const unanswered = { kind: 'unanswered', text, prompt, signIn } as const;
+    if (backend.outage && serviceDown(error)) return evaluateFromKept(state, backend.outage, unanswered);
+    return { kind: 'failed', decision: unanswered };
   }
   let planned: PlannedMessage;
   try {
@@ -110,6 +117,48 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
   return { kind: 'planned', state, policy, planned };
 }
 
+/** What the plan needs that only the service can give, in words, for the actions kept verdicts cannot serve. */
+const NEEDS_SERVICE: Partial<Record<Plan['action'], string>> = {
+  pgp: 'OpenPGP',
+  escrow: 'secure pickup',
+  split: 'a split into several messages',
+};
+
+/**
+ * While the service cannot be reached: the plan from the verdicts kept (outage/from-kept.ts) when it lets the
+ * message go as it is or tagged, else the refusal `unanswered`, saying why the kept verdicts did not serve. The kept
+ * policy, when it checked out, says whether the sender may send anyway.
+ */
+async function evaluateFromKept(
+  state: ComposeState,
+  fallback: OutageFallback,
+  unanswered: Extract<SendDecision, { kind: 'unanswered' }>,
+): Promise<SendEvaluation> {
+  const kept = await planFromKept(state, fallback);
+  const refuse = (why: string, policy: Policy | undefined): SendEvaluation => ({
+    kind: 'failed',
+    decision: {
+      ...unanswered,
+      text: clip(`${unanswered.text} Nor could it decide from the verdicts it kept: ${why}.`),
+      prompt: unanswered.prompt || policy?.onSend.backendUnreachable === 'prompt',
+    },
+  });
+  if (kept.kind === 'uncovered') return refuse(kept.why, kept.policy);
+  const { policy, planned, issuedAt } = kept;
+  const { action, summary } = planned.plan;
+  const ago = `${ageInWords((fallback.now ?? Date.now)() - issuedAt)} ago`;
+  if (planned.invalid.length > 0 || action === 'block')
+    return refuse(`by the verdicts of ${ago} it would be stopped anyway (${summary})`, policy);
+  const needs = NEEDS_SERVICE[action];
+  if (needs) return refuse(`by the verdicts of ${ago} it needs ${needs}, which needs the service`, policy);
+  return { kind: 'planned', state, policy, planned, keptSince: issuedAt };
+}
+
+/** Why a message was let go on kept verdicts, for the sender: "decided from verdicts of 3 hours ago". */
+export function keptNote(keptSince: number, now = Date.now()): string {
+  return `Decided from verdicts of ${ageInWords(now - keptSince)} ago: the Sendguard service could not be reached.`;
+}
+
 /** The decision on a planned message, with what it lets happen and the protection applied when that covers it. */
 interface Decided {
   decision: SendDecision;
@@ -117,7 +166,17 @@ interface Decided {
   applied?: ApplicableProtection;
 }
 
-function decide({ state, policy, planned }: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
+function decide(evaluation: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
+  const decided = decidePlanned(evaluation);
+  const { keptSince } = evaluation;
+  if (keptSince === undefined || decided.decision.kind !== 'allow') return decided;
+  return {
+    ...decided,
+    decision: { ...decided.decision, why: `${decided.decision.why} ${keptNote(keptSince)}` },
+  };
+}
+
+function decidePlanned({ state, policy, planned }: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
   const { plan, addresses } = planned;
   if (planned.invalid.length > 0) {
     // Not an address: no confirmation can make it one, so the policy's override does not apply.

@@ -26,7 +26,8 @@ import type { Clock } from '../core/clock';
 import { messageOf, SendguardError } from '../core/errors';
 import { nestedAppAuth } from './auth/naa';
 import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
-import { addinConfig, OPEN_PANE_COMMAND } from './config';
+import { addinConfig, OPEN_PANE_COMMAND, verdictTrust } from './config';
+import { withOutlookKeptVerdicts } from './kept-verdicts';
 import { officeReceiverDeps, takeHandOff, type ReceiverDeps } from './hand-off-receiver';
 import { createOfficeHost } from './office-host';
 
@@ -50,9 +51,16 @@ export interface LaunchEvent {
 /** One per runtime, made on first use: the sign-in settings and tokens it holds (in memory) serve every event. */
 let signIn: OutlookSignIn | undefined;
 
+/** The runtime's backend client, keeping the signed verdicts it is given for a later outage (kept-verdicts.ts). */
+let keeping: Backend | undefined;
+
 function backend(): Backend {
-  signIn ??= outlookSignIn(Office, addinConfig(), nestedAppAuth);
-  return signIn.backend;
+  if (!keeping) {
+    const config = addinConfig();
+    signIn ??= outlookSignIn(Office, config, nestedAppAuth);
+    keeping = withOutlookKeptVerdicts(signIn.backend, config.backendUrl, verdictTrust());
+  }
+  return keeping;
 }
 
 /**
