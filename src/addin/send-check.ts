@@ -65,10 +65,10 @@ function refusal(plan: Plan, policy: Policy): SendDecision {
 
 /**
  * The message as read, its policy and its plan, or the decision to give when that could not be reached. A plan made
- * from verdicts kept while the service could not be reached (outage/) says when the oldest was handed out.
+ * from verdicts kept while the service could not be reached (outage/) says so, and how old the oldest is.
  */
 export type SendEvaluation =
-  | { kind: 'planned'; state: ComposeState; policy: Policy; planned: PlannedMessage; keptSince?: number }
+  | { kind: 'planned'; state: ComposeState; policy: Policy; planned: PlannedMessage; keptNote?: string }
   | { kind: 'failed'; decision: SendDecision };
 
 export async function readAndEvaluate(host: MessageReader, backend: Backend): Promise<SendEvaluation> {
@@ -151,13 +151,12 @@ async function evaluateFromKept(
     return refuse(`by the verdicts of ${ago} it would be stopped anyway (${summary})`, policy);
   const needs = NEEDS_SERVICE[action];
   if (needs) return refuse(`by the verdicts of ${ago} it needs ${needs}, which needs the service`, policy);
-  return { kind: 'planned', state, policy, planned, keptSince: issuedAt };
+  return { kind: 'planned', state, policy, planned, keptNote: keptNote(ago) };
 }
 
-/** Why a message was let go on kept verdicts, for the sender: "decided from verdicts of 3 hours ago". */
-export function keptNote(keptSince: number, now = Date.now()): string {
-  return `Decided from verdicts of ${ageInWords(now - keptSince)} ago: the Sendguard service could not be reached.`;
-}
+/** Why a message was let go on kept verdicts (`ago`: "3 hours ago"), for the sender. */
+const keptNote = (ago: string) =>
+  `Decided from verdicts of ${ago}: the Sendguard service could not be reached.`;
 
 /** The decision on a planned message, with what it lets happen and the protection applied when that covers it. */
 interface Decided {
@@ -168,12 +167,9 @@ interface Decided {
 
 function decide(evaluation: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
   const decided = decidePlanned(evaluation);
-  const { keptSince } = evaluation;
-  if (keptSince === undefined || decided.decision.kind !== 'allow') return decided;
-  return {
-    ...decided,
-    decision: { ...decided.decision, why: `${decided.decision.why} ${keptNote(keptSince)}` },
-  };
+  const { keptNote: note } = evaluation;
+  if (note === undefined || decided.decision.kind !== 'allow') return decided;
+  return { ...decided, decision: { ...decided.decision, why: `${decided.decision.why} ${note}` } };
 }
 
 function decidePlanned({ state, policy, planned }: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
