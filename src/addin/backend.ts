@@ -228,9 +228,6 @@ export function untrusted<T>(read: () => T): T {
 async function statusError(response: Response): Promise<BackendError> {
   const { status } = response;
   if (status === 401 || status === 403) return new BackendError('BACKEND_UNAUTHORIZED', `HTTP ${status}`);
-  // A proxy or load balancer in front of a service that is down or overloaded.
-  if (status === 502 || status === 503 || status === 504)
-    return new BackendError('BACKEND_UNREACHABLE', `HTTP ${status}`);
   if (status === 400 || status === 409) {
     const error = readErrorBody(await response.json().catch(() => undefined));
     if (error?.code === 'KEY_CHANGED_AGAIN') return new BackendError('KEY_CHANGED_AGAIN', error.message);
