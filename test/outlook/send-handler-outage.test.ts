@@ -164,7 +164,7 @@ describe('the send-handler bundle while the service cannot be reached', () => {
     await send(first.sim);
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Ann's verdict changed (authenticated to encrypted), as someone with access to the storage could.
-    const [[name, text]] = [...first.storage];
+    const [name, text] = [...first.storage][0]!;
     first.storage.set(name!, text!.replace(/"verdict\\":\\"authenticated/g, '"verdict\\":\\"encrypted'));
     expect(first.storage.get(name!)).not.toBe(text);
     const next = bed({ storage: first.storage });

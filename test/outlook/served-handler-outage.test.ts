@@ -113,7 +113,7 @@ describe('the served send handler while the service is down', () => {
     expect(stale).toMatchObject({ allowEvent: false });
     expect(String(stale!.errorMessage)).toContain('older than 24 hours');
 
-    const [[name, text]] = [...storage];
+    const [name, text] = [...storage][0]!;
     storage.set(name!, text!.replace(/\\"verdict\\":\\"authenticated\\"/g, '\\"verdict\\":\\"encrypted\\"'));
     expect(storage.get(name!)).not.toBe(text);
     const forged = await send(runtime());

@@ -39,8 +39,8 @@ const isStatement = (value: unknown): value is SignedStatement =>
   typeof (value as SignedStatement).payload === 'string' &&
   typeof (value as SignedStatement).signature === 'string';
 
-/** What the storage's text holds; anything unreadable is nothing kept. */
-function parseKept(text: string | undefined): KeptStatements {
+/** What the storage's text holds (at most the newest MAX_KEPT_VERDICTS); anything unreadable is nothing kept. */
+export function parseKept(text: string | undefined): KeptStatements {
   const kept: KeptStatements = { verdicts: new Map() };
   try {
     const stored = JSON.parse(text ?? 'null') as { policy?: unknown; verdicts?: unknown } | null;
