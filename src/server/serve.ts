@@ -37,7 +37,7 @@ import { CachingTransportService } from './transport/service';
 import { createSignInDirectory } from './escrow/sign-in/from-config';
 import { domainOf } from './escrow/sign-in/domain-of';
 import outlookDeployment from './web/outlook-deployment';
-import { openVerdictKey } from './verdicts/key';
+import { verdictKeyFrom } from './verdicts/key';
 import { verdictSigner } from './verdicts/signer';
 import { deploymentOf } from '../core/signed/statement';
 import { manifestSignIn } from './web/manifests';
@@ -193,7 +193,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   });
   const store = withMemoryFronts(stored, decisionKey);
   try {
-    const verdictKey = await openVerdictKey(config.dataDir, store.settings);
+    const verdictKey = verdictKeyFrom(decisionKey);
     const deployment = deploymentOf(config.publicUrl);
     // The newest version saved through the API wins over the file. The key service reads its settings of it here,
     // once: a version saved later changes them at the next start.

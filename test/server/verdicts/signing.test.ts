@@ -2,25 +2,16 @@
  * The service signs what it hands out (RFC 8032 Ed25519, checked here with Node's own verifier and with the
  * add-in's tweetnacl-based one): every recipient of an /assess answer with the time it was handed out, the policy
  * version and the deployment, without the armored key; and the policy, whose ETag covers its signature. The verdict
- * key is made once, kept private, and one key for every node of a database.
+ * key is derived from the decision key, which every node of a database holds alike.
  */
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { verifiedStatement } from '../../../src/addin/outage/verify';
 import { SIGNED_LIMITS, type SignedStatement } from '../../../src/core/signed/statement';
-import {
-  openVerdictKey,
-  VERDICT_KEY_CHECK_SETTING,
-  VERDICT_KEY_FILE,
-  verdictKeyOf,
-} from '../../../src/server/verdicts/key';
+import { verdictKeyFrom, verdictKeyOf } from '../../../src/server/verdicts/key';
 import { verdictSigner } from '../../../src/server/verdicts/signer';
 import { withVerdictTrust } from '../../../src/server/web/verdict-trust';
 import { DEPLOYMENT_PLACEHOLDER, VERDICT_KEY_PLACEHOLDER } from '../../../src/core/signed/statement';
-import { openSqliteStore } from '../../../src/server/store/sqlite';
 import { ManualClock } from '../../helpers/clock';
-import { scratchDir, stopAtFileEnd } from '../../helpers/scratch';
 import { testApp } from '../api/fakes';
 
 const DEPLOYMENT = 'https://sendguard.example';
@@ -158,20 +149,13 @@ describe('signed verdicts', () => {
     expect(written).toBe(`var k="AAAA+/==",d='https://x.example/it\\u0027s';`);
   });
 
-  test('the key file: made once (0600), read again, its public key the check value; another key refused', async () => {
-    const store = openSqliteStore(scratchDir('verdict-key-db'));
-    stopAtFileEnd(() => store.close());
-    const dataDir = join(scratchDir('verdict-key'), 'data');
-    const key = await openVerdictKey(dataDir, store.settings);
-    const file = join(dataDir, VERDICT_KEY_FILE);
-    expect(readFileSync(file)).toHaveLength(32);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect((await openVerdictKey(dataDir, store.settings)).publicKey).toBe(key.publicKey);
-    expect(await store.settings.get(VERDICT_KEY_CHECK_SETTING)).toBe(key.publicKey);
-    await expect(
-      openVerdictKey(join(scratchDir('verdict-key'), 'other'), store.settings),
-    ).rejects.toMatchObject({
-      code: 'VERDICT_KEY_MISSING',
-    });
+  test('the key is derived from the decision key: the same for the same key, another for another, not it', () => {
+    const decisionKey = randomBytes(32);
+    const key = verdictKeyFrom(decisionKey);
+    expect(verdictKeyFrom(Buffer.from(decisionKey)).publicKey).toBe(key.publicKey);
+    expect(verdictKeyFrom(randomBytes(32)).publicKey).not.toBe(key.publicKey);
+    const seed = key.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+    expect(seed.equals(decisionKey)).toBe(false);
+    expect(Buffer.from(key.publicKey, 'base64')).toHaveLength(32);
   });
 });
