@@ -22,6 +22,7 @@ import { notify } from './notify';
 import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-override';
 import { systemClock, type Clock } from '../core/clock';
 import { readSettings } from './settings';
+import { withThunderbirdKeptVerdicts } from './kept-verdicts';
 
 export interface BeforeSendDeps {
   api: Messenger;
@@ -152,7 +153,11 @@ export async function beforeSend(
     const settings = await readSettings(api.storage.local);
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
     const recipients = recipientsOf(details);
-    const backend = connectBackend(settings, deps.fetch);
+    const backend = await withThunderbirdKeptVerdicts(
+      connectBackend(settings, deps.fetch),
+      api.storage.local,
+      settings,
+    );
     const { decision, reportable } = await checkMessage(detailsReader(details, recipients), backend);
     const result = await answer(deps, tab, details, recipients, decision);
     // Reported once the answer is final: a tag Thunderbird cannot set stops the message, a "send anyway" lets

@@ -5,7 +5,7 @@
  * in `policy/limits.ts` because the send handler cannot carry zod. A policy with a wrong-typed field is refused,
  * never half-read: `onSend.allowOverride: "no"` must not turn on "send anyway".
  */
-import type { SignedStatement } from '../signed/statement';
+import type { SignedStatement, VerdictTrust } from '../signed/statement';
 import type { ClassificationPolicy, DomainOverride, Policy } from '../policy/schema';
 import { formatPath, policyProblems } from '../policy/rules';
 import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from '../policy/limits';
@@ -28,6 +28,8 @@ export interface PolicyAnswer {
   policy: Policy;
   /** The same, signed by the deployment's verdict key, from a service that signs (core/signed/statement.ts). */
   signed?: SignedStatement;
+  /** The verdict key and deployment the service signs with, for an add-in to pin when it is set up. */
+  verdictKey?: VerdictTrust;
 }
 
 const name = (value: unknown, what: string, at: Place) => at.matching(value, what, P.classificationName);
@@ -222,6 +224,14 @@ function readSections(
   };
 }
 
+function readVerdictKey(value: unknown, at: Place): VerdictTrust {
+  const fields = at.object(value, 'the verdict key');
+  return {
+    publicKey: at.string(fields.publicKey, 'the verdict key', 1, SIGNED_LIMITS.signatureMax),
+    deployment: at.string(fields.deployment, 'the deployment', 1, 2048),
+  };
+}
+
 /** The policy answer as the service's schema reads it; unknown fields dropped; throws AnswerError. */
 export function readPolicyAnswer(body: unknown): PolicyAnswer {
   const at = new Place('the policy: ');
@@ -252,5 +262,11 @@ export function readPolicyAnswer(body: unknown): PolicyAnswer {
   if (problem) at.fail(`${formatPath(problem.path)}: ${problem.message}`);
   const signed =
     answer.signed === undefined ? undefined : readSigned(answer.signed, at, SIGNED_LIMITS.policyPayloadMax);
-  return { version: at.string(answer.version, 'the policy version'), policy, ...(signed ? { signed } : {}) };
+  const verdictKey = answer.verdictKey === undefined ? undefined : readVerdictKey(answer.verdictKey, at);
+  return {
+    version: at.string(answer.version, 'the policy version'),
+    policy,
+    ...(signed ? { signed } : {}),
+    ...(verdictKey ? { verdictKey } : {}),
+  };
 }

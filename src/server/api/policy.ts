@@ -34,7 +34,7 @@ function servedAnswers(
     if (kept?.policy !== policy) {
       const plain = { version: served.version, policy };
       const signed = signer?.policy(plain);
-      const answer = { ...plain, ...(signed ? { signed } : {}) };
+      const answer = { ...plain, ...(signer && signed ? { signed, verdictKey: signer.trust } : {}) };
       kept = { policy, answer, etag: entityTag(answer) };
     }
     return kept;
@@ -46,6 +46,11 @@ const PolicyResponse = z.object({
   policy: z.record(z.string(), z.unknown()),
   /** The same, signed by the verdict key (core/signed/statement.ts), where the service signs. */
   signed: SignedStatement.optional(),
+  /**
+   * The public key (base64) and deployment name the service signs with, for an add-in that is not given them in its
+   * configuration (Thunderbird's options page pins them when it tests the connection).
+   */
+  verdictKey: z.object({ publicKey: z.string(), deployment: z.string() }).optional(),
 });
 
 /** Warns when the policy in force names a compliance key that neither it nor the keyring holds (at start, on a save). */

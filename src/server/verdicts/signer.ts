@@ -11,12 +11,15 @@ import {
   type PolicyStatement,
   type SignedStatement,
   type VerdictStatement,
+  type VerdictTrust,
 } from '../../core/signed/statement';
 import type { PolicyAnswer } from '../../core/evaluate/policy-answer';
 import type { AssessedRecipient } from '../../core/wire';
 import type { VerdictKey } from './key';
 
 export interface VerdictSigner {
+  /** What an add-in checks these statements with: the public key and the deployment they name. */
+  trust: VerdictTrust;
   /** Each recipient's verdicts under `policyVersion`, signed now, in the order given. */
   recipients(recipients: readonly AssessedRecipient[], policyVersion: string): SignedStatement[];
   /** The policy as served (deterministic: the same policy is the same statement). */
@@ -38,6 +41,7 @@ function signed(key: VerdictKey, statement: VerdictStatement | PolicyStatement):
 
 export function verdictSigner({ key, deployment, clock }: VerdictSignerOptions): VerdictSigner {
   return {
+    trust: { publicKey: key.publicKey, deployment },
     recipients(recipients, policyVersion) {
       const issuedAt = new Date(clock.now()).toISOString();
       return recipients.map((recipient) =>
