@@ -263,7 +263,10 @@ const checkOnSend =
 
 /** The info bar's line: the recipients' summary, or why there is none yet and what to do. */
 function summaryText(evaluation: SendEvaluation): string {
-  if (evaluation.kind === 'planned') return recipientSummary(evaluation.planned.plan);
+  if (evaluation.kind === 'planned') {
+    const summary = recipientSummary(evaluation.planned.plan);
+    return evaluation.keptNote ? `${summary} ${evaluation.keptNote}` : summary;
+  }
   const { decision } = evaluation;
   return decision.kind === 'unanswered' && decision.signIn
     ? 'Sendguard cannot check the recipients until you sign in: open Sendguard to sign in.'
