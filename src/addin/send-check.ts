@@ -10,7 +10,7 @@ import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import { messageOf } from '../core/errors';
 import { needsSignIn, serviceDown, type AssessAnswer, type Backend } from './backend';
-import { planFromKept, type OutageFallback } from './outage/from-kept';
+import { keptNote, planFromKept, type OutageFallback } from './outage/from-kept';
 import { ageInWords } from '../core/policy/duration';
 import type { Reportable } from './decision-report';
 import { recordFailure } from './failure-log';
@@ -146,17 +146,14 @@ async function evaluateFromKept(
   if (kept.kind === 'uncovered') return refuse(kept.why, kept.policy);
   const { policy, planned, issuedAt } = kept;
   const { action, summary } = planned.plan;
-  const ago = `${ageInWords((fallback.now ?? Date.now)() - issuedAt)} ago`;
+  const now = (fallback.now ?? Date.now)();
+  const ago = `${ageInWords(now - issuedAt)} ago`;
   if (planned.invalid.length > 0 || action === 'block')
     return refuse(`by the verdicts of ${ago} it would be stopped anyway (${summary})`, policy);
   const needs = NEEDS_SERVICE[action];
   if (needs) return refuse(`by the verdicts of ${ago} it needs ${needs}, which needs the service`, policy);
-  return { kind: 'planned', state, policy, planned, keptNote: keptNote(ago) };
+  return { kind: 'planned', state, policy, planned, keptNote: keptNote(issuedAt, now) };
 }
-
-/** Why a message was let go on kept verdicts (`ago`: "3 hours ago"), for the sender. */
-const keptNote = (ago: string) =>
-  `Decided from verdicts of ${ago}: the Sendguard service could not be reached.`;
 
 /** The decision on a planned message, with what it lets happen and the protection applied when that covers it. */
 interface Decided {

@@ -11,7 +11,8 @@ import { messageOf } from '../../core/errors';
 import { ageInWords, durationMs } from '../../core/policy/duration';
 import type { Policy } from '../../core/policy/schema';
 import { SIGNED_LIMITS, type SignedStatement, type VerdictTrust } from '../../core/signed/statement';
-import type { AssessedRecipient } from '../../core/wire';
+import type { AssessAnswer, AssessedRecipient } from '../../core/wire';
+import type { HostRecipients } from '../host';
 import { planFor, type PlannedMessage } from '../assessment';
 import { allAddresses, type ComposeState } from '../read-message';
 import type { KeptVerdicts } from './kept-store';
@@ -25,10 +26,20 @@ export interface OutageFallback {
   now?: () => number;
 }
 
-export type KeptPlan =
-  | { kind: 'planned'; policy: Policy; planned: PlannedMessage; issuedAt: number }
+/** What the kept statements say of a message's recipients: an answer as the service would give it, and its policy. */
+export type KeptAnswer =
+  | { kind: 'answered'; policy: Policy; answer: AssessAnswer; issuedAt: number }
   /** `policy`: the kept one, when it checked out, which still says whether the sender may send anyway. */
   | { kind: 'uncovered'; why: string; policy?: Policy };
+
+export type KeptPlan =
+  | { kind: 'planned'; policy: Policy; planned: PlannedMessage; issuedAt: number }
+  | Extract<KeptAnswer, { kind: 'uncovered' }>;
+
+/** Why a message was planned from kept verdicts, for the sender: "Decided from verdicts of 3 hours ago: …". */
+export function keptNote(issuedAt: number, now: number): string {
+  return `Decided from verdicts of ${ageInWords(now - issuedAt)} ago: the Sendguard service could not be reached.`;
+}
 
 /** A verdict signed a little ahead of this machine's clock is the service's clock running ahead, not a future one. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -65,7 +76,14 @@ function keptVerdict(
 const listed = (inputs: string[]) =>
   inputs.length <= 3 ? inputs.join(', ') : `${inputs.slice(0, 3).join(', ')} and ${inputs.length - 3} more`;
 
-export async function planFromKept(state: ComposeState, fallback: OutageFallback): Promise<KeptPlan> {
+/**
+ * The answer the kept statements give for `recipients`: every one covered by a verdict that checks out, under the
+ * kept policy's version and younger than its `outage.maxVerdictAge`, or why not.
+ */
+export async function answerFromKept(
+  recipients: HostRecipients,
+  fallback: OutageFallback,
+): Promise<KeptAnswer> {
   const now = (fallback.now ?? Date.now)();
   const kept = await fallback.kept.read();
   const policyAnswer = keptPolicy(kept.policy, fallback.trust);
@@ -73,11 +91,11 @@ export async function planFromKept(state: ComposeState, fallback: OutageFallback
     return { kind: 'uncovered', why: 'this add-in has kept no policy signed by the service' };
   const { policy, version } = policyAnswer;
   const maxAgeMs = durationMs(policy.outage.maxVerdictAge);
-  const uncovered = (why: string): KeptPlan => ({ kind: 'uncovered', why, policy });
+  const uncovered = (why: string): KeptAnswer => ({ kind: 'uncovered', why, policy });
   if (maxAgeMs === 0)
     return uncovered('your organisation’s policy does not let it decide from earlier verdicts');
-  const asked = allAddresses(state.recipients);
-  const recipients: AssessedRecipient[] = [];
+  const asked = allAddresses(recipients);
+  const assessed: AssessedRecipient[] = [];
   const missing: string[] = [];
   const stale: string[] = [];
   let oldest = now;
@@ -86,19 +104,34 @@ export async function planFromKept(state: ComposeState, fallback: OutageFallback
     if (!verdict) missing.push(input);
     else if (now - verdict.issuedAt > maxAgeMs || verdict.issuedAt > now + CLOCK_SKEW_MS) stale.push(input);
     else {
-      recipients.push(verdict.recipient);
+      assessed.push(verdict.recipient);
       oldest = Math.min(oldest, verdict.issuedAt);
     }
   }
   if (missing.length > 0) return uncovered(`it has no verdicts it can trust for ${listed(missing)}`);
   if (stale.length > 0)
     return uncovered(`the verdicts it kept for ${listed(stale)} are older than ${ageInWords(maxAgeMs)}`);
+  const answer = { policyVersion: version, partial: false, recipients: assessed, invalid: [] };
   try {
-    const answer = { policyVersion: version, partial: false, recipients, invalid: [] };
     checkAnswerCovers(answer, asked);
-    const planned = planFor({ state, answer, policy });
-    return { kind: 'planned', policy, planned, issuedAt: oldest };
   } catch (error) {
-    return uncovered(`the verdicts it kept cannot be planned from (${messageOf(error)})`);
+    return uncovered(`the verdicts it kept do not fit this message (${messageOf(error)})`);
+  }
+  return { kind: 'answered', policy, answer, issuedAt: oldest };
+}
+
+/** The plan for the message `state` from the kept statements, or why there is none. */
+export async function planFromKept(state: ComposeState, fallback: OutageFallback): Promise<KeptPlan> {
+  const kept = await answerFromKept(state.recipients, fallback);
+  if (kept.kind === 'uncovered') return kept;
+  const { policy, answer, issuedAt } = kept;
+  try {
+    return { kind: 'planned', policy, planned: planFor({ state, answer, policy }), issuedAt };
+  } catch (error) {
+    return {
+      kind: 'uncovered',
+      why: `the verdicts it kept cannot be planned from (${messageOf(error)})`,
+      policy,
+    };
   }
 }
