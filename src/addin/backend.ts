@@ -42,12 +42,16 @@ const EXPLANATIONS: Record<BackendErrorCode, string> = {
 };
 
 export class BackendError extends SendguardError {
+  /** The HTTP status the service (or a proxy before it) refused the request with. */
+  readonly status?: number;
+
   constructor(
     override readonly code: BackendErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown },
+    { status, ...options }: { cause?: unknown; status?: number } = {},
   ) {
     super(code, detail ? `${EXPLANATIONS[code]} (${detail}).` : `${EXPLANATIONS[code]}.`, options);
+    if (status !== undefined) this.status = status;
   }
 }
 
@@ -72,12 +76,17 @@ export function needsSignIn(error: unknown): boolean {
   return signInFault(error) !== undefined;
 }
 
-/** Whether the service could not be reached or did not answer in time: an outage, not a refusal. */
+/** What a proxy or balancer answers for a service behind it that is down or overloaded (RFC 9110 §15.6.3–5). */
+const GATEWAY_STATUSES = [502, 503, 504];
+
+/**
+ * Whether the service could not be reached, did not answer in time, or the gateway before it said it is unavailable:
+ * an outage, not a refusal of this request or of the sign-in.
+ */
 export function serviceDown(error: unknown): boolean {
-  return (
-    error instanceof BackendError &&
-    (error.code === 'BACKEND_TIMEOUT' || error.code === 'BACKEND_UNREACHABLE')
-  );
+  if (!(error instanceof BackendError)) return false;
+  if (error.code === 'BACKEND_TIMEOUT' || error.code === 'BACKEND_UNREACHABLE') return true;
+  return error.code === 'BACKEND_REFUSED' && GATEWAY_STATUSES.includes(error.status ?? 0);
 }
 
 export type { AssessAnswer, AssessedRecipient } from '../core/wire';
@@ -234,7 +243,7 @@ async function statusError(response: Response): Promise<BackendError> {
     if (error?.code.startsWith('ESCROW_'))
       return new BackendError('BACKEND_REFUSED', error.message.slice(0, 300));
   }
-  return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
+  return new BackendError('BACKEND_REFUSED', `HTTP ${status}`, { status });
 }
 
 /**

@@ -140,6 +140,21 @@ describe('deciding from kept verdicts while the service cannot be reached', () =
     expect((decision as { why: string }).why).toContain('verdicts of 10 minutes ago');
   });
 
+  test('a balancer’s 502, 503 or 504 is an outage; the service’s own 500 is not', async () => {
+    for (const status of [502, 503, 504]) {
+      const service = serviceOf();
+      await sentOnline(service, ['ann@tls.example']);
+      service.down(new BackendError('BACKEND_REFUSED', `HTTP ${status}`, { status }));
+      expect((await checkSend(hostOf(['ann@tls.example'], IBAN), service.backend)).kind).toBe('allow');
+    }
+    const service = serviceOf();
+    await sentOnline(service, ['ann@tls.example']);
+    service.down(new BackendError('BACKEND_REFUSED', 'HTTP 500', { status: 500 }));
+    const decision = await checkSend(hostOf(['ann@tls.example'], IBAN), service.backend);
+    expect(decision).toMatchObject({ kind: 'unanswered' });
+    expect((decision as { text: string }).text).not.toContain('verdicts');
+  });
+
   test('stale: verdicts older than outage.maxVerdictAge (24 h by default) stop the message', async () => {
     const service = serviceOf();
     await sentOnline(service, ['ann@tls.example']);
