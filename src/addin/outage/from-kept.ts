@@ -98,11 +98,14 @@ export async function answerFromKept(
   const assessed: AssessedRecipient[] = [];
   const missing: string[] = [];
   const stale: string[] = [];
+  /** Dated ahead of this computer's clock by more than clocks differ: how old they are cannot be told. */
+  const ahead: string[] = [];
   let oldest = now;
   for (const input of asked) {
     const verdict = keptVerdict(kept.verdicts.get(input), input, version, fallback.trust);
     if (!verdict) missing.push(input);
-    else if (now - verdict.issuedAt > maxAgeMs || verdict.issuedAt > now + CLOCK_SKEW_MS) stale.push(input);
+    else if (verdict.issuedAt > now + CLOCK_SKEW_MS) ahead.push(input);
+    else if (now - verdict.issuedAt > maxAgeMs) stale.push(input);
     else {
       assessed.push(verdict.recipient);
       oldest = Math.min(oldest, verdict.issuedAt);
@@ -111,6 +114,8 @@ export async function answerFromKept(
   if (missing.length > 0) return uncovered(`it has no verdicts it can trust for ${listed(missing)}`);
   if (stale.length > 0)
     return uncovered(`the verdicts it kept for ${listed(stale)} are older than ${ageInWords(maxAgeMs)}`);
+  if (ahead.length > 0)
+    return uncovered(`the verdicts it kept for ${listed(ahead)} are dated ahead of this computer’s clock`);
   const answer = { policyVersion: version, partial: false, recipients: assessed, invalid: [] };
   try {
     checkAnswerCovers(answer, asked);

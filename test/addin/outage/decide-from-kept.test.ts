@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { BackendError, type AssessAnswer, type Backend } from '../../../src/addin/backend';
 import { keepingVerdicts, keptVerdicts, type KeptText } from '../../../src/addin/outage/kept-store';
 import { memoryKeptText } from '../../../src/addin/outage/kept-text';
+import type { OutageFallback } from '../../../src/addin/outage/from-kept';
 import type { MessageReader } from '../../../src/addin/read-message';
 import { checkSend, type SendDecision } from '../../../src/addin/send-check';
 import type { Policy } from '../../../src/core/policy/schema';
@@ -59,6 +60,8 @@ function serviceOf(
     deployment?: string;
     signingKey?: ReturnType<typeof verdictKeyOf>;
     text?: KeptText;
+    /** The policy version the verdicts are signed under, when not the policy's own (`v1`). */
+    verdictVersion?: string;
   } = {},
 ): Service {
   const clock = new ManualClock();
@@ -76,7 +79,7 @@ function serviceOf(
       partial: false,
       recipients,
       invalid: [],
-      signed: signer.recipients(recipients, 'v1'),
+      signed: signer.recipients(recipients, options.verdictVersion ?? 'v1'),
     };
   };
   const service: Backend = {
@@ -172,6 +175,33 @@ describe('deciding from kept verdicts while the service cannot be reached', () =
     expect((await checkSend(hostOf(['ann@tls.example'], IBAN), service.backend)).kind).toBe('allow');
     service.clock.advance(2 * HOUR);
     expectStopped(await checkSend(hostOf(['ann@tls.example'], IBAN), service.backend), 'older than 2 hours');
+  });
+
+  test('verdicts signed under another policy version than the kept policy’s are not used', async () => {
+    const service = serviceOf({ verdictVersion: 'v0' });
+    await sentOnline(service, ['ann@tls.example']);
+    service.down();
+    expectStopped(
+      await checkSend(hostOf(['ann@tls.example'], IBAN), service.backend),
+      'no verdicts it can trust',
+    );
+  });
+
+  test('a verdict signed more than 5 minutes in this computer’s future cannot be dated: not used', async () => {
+    const service = serviceOf();
+    // The service's clock 10 minutes ahead of the add-in's.
+    service.clock.advance(10 * 60_000);
+    await sentOnline(service, ['ann@tls.example']);
+    service.down();
+    const backend = keepingVerdicts(service.backend, {
+      kept: (service.backend.outage as OutageFallback).kept,
+      trust,
+      now: () => service.clock.now() - 10 * 60_000,
+    });
+    expectStopped(
+      await checkSend(hostOf(['ann@tls.example'], IBAN), backend),
+      'dated ahead of this computer',
+    );
   });
 
   test('maxVerdictAge 0 turns it off', async () => {
