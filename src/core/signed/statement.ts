@@ -27,7 +27,7 @@ export interface VerdictStatement {
   recipient: AssessedRecipient;
 }
 
-export interface PolicyStatement extends PolicyAnswer {
+export interface PolicyStatement extends Pick<PolicyAnswer, 'version' | 'policy'> {
   kind: 'policy';
   deployment: string;
 }
