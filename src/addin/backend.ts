@@ -18,6 +18,7 @@ import type { DecisionReport } from '../core/decisions/record';
 import { readIdentity, type Identity } from '../core/identity';
 import { readSignInSettings, type SignInSettings } from '../core/sign-in';
 import type { AssessAnswer, KeyAssessment } from '../core/wire';
+import type { OutageFallback } from './outage/from-kept';
 import { within } from './within';
 
 export type BackendErrorCode =
@@ -42,12 +43,16 @@ const EXPLANATIONS: Record<BackendErrorCode, string> = {
 };
 
 export class BackendError extends SendguardError {
+  /** The HTTP status the service (or a proxy before it) refused the request with. */
+  readonly status?: number;
+
   constructor(
     override readonly code: BackendErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown },
+    { status, ...options }: { cause?: unknown; status?: number } = {},
   ) {
     super(code, detail ? `${EXPLANATIONS[code]} (${detail}).` : `${EXPLANATIONS[code]}.`, options);
+    if (status !== undefined) this.status = status;
   }
 }
 
@@ -70,6 +75,19 @@ export function signInFault(error: unknown): SignInFault | undefined {
 /** Whether the sender (or their administrator) must fix the sign-in: no token to be had, or one refused. */
 export function needsSignIn(error: unknown): boolean {
   return signInFault(error) !== undefined;
+}
+
+/** What a proxy or balancer answers for a service behind it that is down or overloaded (RFC 9110 §15.6.3–5). */
+const GATEWAY_STATUSES = [502, 503, 504];
+
+/**
+ * Whether the service could not be reached, did not answer in time, or the gateway before it said it is unavailable:
+ * an outage, not a refusal of this request or of the sign-in.
+ */
+export function serviceDown(error: unknown): boolean {
+  if (!(error instanceof BackendError)) return false;
+  if (error.code === 'BACKEND_TIMEOUT' || error.code === 'BACKEND_UNREACHABLE') return true;
+  return error.code === 'BACKEND_REFUSED' && GATEWAY_STATUSES.includes(error.status ?? 0);
 }
 
 export type { AssessAnswer, AssessedRecipient } from '../core/wire';
@@ -153,6 +171,8 @@ export interface Backend {
    * handler's bundle does not carry them. Absent from a client that offers no more than the calls above.
    */
   request?: (path: string, init: RequestInit) => Promise<unknown>;
+  /** What the send check decides from while the service cannot be reached (outage/); absent, it stops the message. */
+  outage?: OutageFallback;
 }
 
 /**
@@ -224,7 +244,7 @@ async function statusError(response: Response): Promise<BackendError> {
     if (error?.code.startsWith('ESCROW_'))
       return new BackendError('BACKEND_REFUSED', error.message.slice(0, 300));
   }
-  return new BackendError('BACKEND_REFUSED', `HTTP ${status}`);
+  return new BackendError('BACKEND_REFUSED', `HTTP ${status}`, { status });
 }
 
 /** The token for one request within `deadlineMs`, or the sign-in error that stops it. */

@@ -9,7 +9,9 @@ import type { Plan } from '../core/plan';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
 import { messageOf } from '../core/errors';
-import { needsSignIn, type AssessAnswer, type Backend } from './backend';
+import { needsSignIn, serviceDown, type AssessAnswer, type Backend } from './backend';
+import { keptNote, planFromKept, type OutageFallback } from './outage/from-kept';
+import { ageInWords } from '../core/policy/duration';
 import type { Reportable } from './decision-report';
 import { recordFailure } from './failure-log';
 import { appliedToExactly, type AppliedRecord } from './protect/applied';
@@ -64,9 +66,12 @@ function refusal(plan: Plan, policy: Policy, state: ComposeState): SendDecision 
   };
 }
 
-/** The message as read, its policy and its plan, or the decision to give when that could not be reached. */
+/**
+ * The message as read, its policy and its plan, or the decision to give when that could not be reached. A plan made
+ * from verdicts kept while the service could not be reached (outage/) says so, and how old the oldest is.
+ */
 export type SendEvaluation =
-  | { kind: 'planned'; state: ComposeState; policy: Policy; planned: PlannedMessage }
+  | { kind: 'planned'; state: ComposeState; policy: Policy; planned: PlannedMessage; keptNote?: string }
   | { kind: 'failed'; decision: SendDecision };
 
 export async function readAndEvaluate(host: MessageReader, backend: Backend): Promise<SendEvaluation> {
@@ -99,7 +104,9 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
     const signIn = needsSignIn(error);
     // Credentials missing or refused are for the sender to fix, never to send past: both hosts stop then.
     const prompt = !signIn && policy?.onSend.backendUnreachable === 'prompt';
-    return { kind: 'failed', decision: { kind: 'unanswered', text, prompt, signIn } };
+    const unanswered = { kind: 'unanswered', text, prompt, signIn } as const;
+    if (backend.outage && serviceDown(error)) return evaluateFromKept(state, backend.outage, unanswered);
+    return { kind: 'failed', decision: unanswered };
   }
   let planned: PlannedMessage;
   try {
@@ -113,6 +120,44 @@ export async function readAndEvaluate(host: MessageReader, backend: Backend): Pr
   return { kind: 'planned', state, policy, planned };
 }
 
+/** What the plan needs that only the service can give, in words, for the actions kept verdicts cannot serve. */
+const NEEDS_SERVICE: Partial<Record<Plan['action'], string>> = {
+  pgp: 'OpenPGP',
+  escrow: 'secure pickup',
+  split: 'a split into several messages',
+};
+
+/**
+ * While the service cannot be reached: the plan from the verdicts kept (outage/from-kept.ts) when it lets the
+ * message go as it is or tagged, else the refusal `unanswered`, saying why the kept verdicts did not serve. The kept
+ * policy, when it checked out, says whether the sender may send anyway.
+ */
+async function evaluateFromKept(
+  state: ComposeState,
+  fallback: OutageFallback,
+  unanswered: Extract<SendDecision, { kind: 'unanswered' }>,
+): Promise<SendEvaluation> {
+  const kept = await planFromKept(state, fallback);
+  const refuse = (why: string, policy: Policy | undefined): SendEvaluation => ({
+    kind: 'failed',
+    decision: {
+      ...unanswered,
+      text: clip(`${unanswered.text} Nor could it decide from the verdicts it kept: ${why}.`),
+      prompt: unanswered.prompt || policy?.onSend.backendUnreachable === 'prompt',
+    },
+  });
+  if (kept.kind === 'uncovered') return refuse(kept.why, kept.policy);
+  const { policy, planned, issuedAt } = kept;
+  const { action, summary } = planned.plan;
+  const now = (fallback.now ?? Date.now)();
+  const ago = `${ageInWords(now - issuedAt)} ago`;
+  if (planned.invalid.length > 0 || action === 'block')
+    return refuse(`by the verdicts of ${ago} it would be stopped anyway (${summary})`, policy);
+  const needs = NEEDS_SERVICE[action];
+  if (needs) return refuse(`by the verdicts of ${ago} it needs ${needs}, which needs the service`, policy);
+  return { kind: 'planned', state, policy, planned, keptNote: keptNote(issuedAt, now) };
+}
+
 /** The decision on a planned message, with what it lets happen and the protection applied when that covers it. */
 interface Decided {
   decision: SendDecision;
@@ -120,7 +165,14 @@ interface Decided {
   applied?: ApplicableProtection;
 }
 
-function decide({ state, policy, planned }: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
+function decide(evaluation: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
+  const decided = decidePlanned(evaluation);
+  const { keptNote: note } = evaluation;
+  if (note === undefined || decided.decision.kind !== 'allow') return decided;
+  return { ...decided, decision: { ...decided.decision, why: `${decided.decision.why} ${note}` } };
+}
+
+function decidePlanned({ state, policy, planned }: Extract<SendEvaluation, { kind: 'planned' }>): Decided {
   const { plan, addresses } = planned;
   if (planned.invalid.length > 0 || blockedByUnknownLists(state.unknownLists, plan.classification, policy)) {
     // Not an address, or a list nobody can see into: no confirmation tells where the message would go, so the

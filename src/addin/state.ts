@@ -7,7 +7,8 @@ import { AddressError, parseAddress } from '../core/addresses';
 import { scan, type ScanResult } from '../core/detectors';
 import type { Policy } from '../core/policy/schema';
 import { planFor, type PlannedMessage } from './assessment';
-import type { AssessAnswer, AssessOptions, Backend } from './backend';
+import { serviceDown, type AssessAnswer, type AssessOptions, type Backend } from './backend';
+import { answerFromKept, keptNote, type OutageFallback } from './outage/from-kept';
 import type { MailHost } from './host';
 import { allAddresses, readMessage, type ComposeState } from './read-message';
 
@@ -17,6 +18,8 @@ export interface LoadedMessage extends ComposeState {
   answer: AssessAnswer;
   /** The detectors' result for `text`. */
   scanned: ScanResult;
+  /** Answered from verdicts kept while the service could not be reached (outage/): how old they are, in words. */
+  keptNote?: string;
 }
 
 export interface PaneDeps {
@@ -59,11 +62,37 @@ export async function loadMessage(
   asks: AssessOptions | Promise<AssessOptions> = paneAsks(host),
 ): Promise<LoadedMessage> {
   const [state, asked] = await Promise.all([readMessage(host), asks]);
-  const [{ policy, version }, answer] = await Promise.all([
-    backend.policy(),
-    backend.assess(allAddresses(state.recipients), asked),
-  ]);
-  return { ...state, policy, policyVersion: version, answer, scanned: scan(state.text) };
+  const policyAsked = backend.policy();
+  const answerAsked = backend.assess(allAddresses(state.recipients), asked);
+  try {
+    const [{ policy, version }, answer] = await Promise.all([policyAsked, answerAsked]);
+    return { ...state, policy, policyVersion: version, answer, scanned: scan(state.text) };
+  } catch (error) {
+    if (!backend.outage || !serviceDown(error)) throw error;
+    return fromKept(state, backend.outage, error);
+  }
+}
+
+/**
+ * While the service cannot be reached: the message as the verdicts kept for it answer it, said to be so, the same
+ * answer the send check would decide from; else the service's failure, as before.
+ */
+async function fromKept(
+  state: ComposeState,
+  fallback: OutageFallback,
+  failure: unknown,
+): Promise<LoadedMessage> {
+  const kept = await answerFromKept(state.recipients, fallback);
+  if (kept.kind === 'uncovered') throw failure;
+  const { policy, answer, issuedAt } = kept;
+  return {
+    ...state,
+    policy,
+    policyVersion: answer.policyVersion,
+    answer,
+    scanned: scan(state.text),
+    keptNote: keptNote(issuedAt, (fallback.now ?? Date.now)()),
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { WIRE_LIMITS as L } from './evaluate/wire-limits';
 import { SignInProvider } from './escrow/wire';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from './fingerprint';
 import { KEY_SOURCES, KEY_VERDICTS, MAILBOX_ACCESS_VERDICTS, TRANSPORT_VERDICTS } from './vocabulary';
+import { SIGNED_LIMITS } from './signed/statement';
 
 /** Plain sentences a sender can read ("mx2.example.org does not offer STARTTLS"). */
 /** A key fingerprint wherever one is read: an assessment, the policy's compliance key, an admin's pin. */
@@ -87,6 +88,12 @@ export const AssessedRecipient = z.object({
 });
 export type AssessedRecipient = z.infer<typeof AssessedRecipient>;
 
+/** A statement the service signed (signed/statement.ts): its JSON text and the Ed25519 signature over it. */
+export const SignedStatement = z.object({
+  payload: z.string().max(SIGNED_LIMITS.policyPayloadMax),
+  signature: z.string().max(SIGNED_LIMITS.signatureMax),
+});
+
 /**
  * The answer to `POST /api/v1/assess`: the add-ins' one question per message. The add-ins read it with
  * `readAssessAnswer` (evaluate/answer.ts), which accepts exactly what this schema accepts, without zod.
@@ -102,5 +109,10 @@ export const AssessAnswer = z.object({
    * (checked though it is internal). Absent without one, or when it is not an address.
    */
   replyPath: TransportSummary.omit({ mailboxAccess: true }).optional(),
+  /**
+   * Each recipient's verdicts signed by the deployment's verdict key, in the order of `recipients`, which an add-in
+   * keeps to decide from while the service cannot be reached. Absent from a service that does not sign.
+   */
+  signed: z.array(SignedStatement).optional(),
 });
 export type AssessAnswer = z.infer<typeof AssessAnswer>;

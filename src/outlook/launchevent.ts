@@ -33,7 +33,8 @@ import type { Clock } from '../core/clock';
 import { messageOf, SendguardError } from '../core/errors';
 import { nestedAppAuth } from './auth/naa';
 import { outlookSignIn, type OutlookSignIn } from './auth/outlook-sign-in';
-import { addinConfig, OPEN_PANE_COMMAND } from './config';
+import { addinConfig, OPEN_PANE_COMMAND, verdictTrust } from './config';
+import { withOutlookKeptVerdicts } from './kept-verdicts';
 import { officeReceiverDeps, takeHandOff, type ReceiverDeps } from './hand-off-receiver';
 import { createOfficeHost } from './office-host';
 import { officeAnswerSlot, type RuntimeStorage } from './office-answer-slots';
@@ -63,8 +64,12 @@ function outlook(): OutlookSignIn {
   return signIn;
 }
 
+/** The runtime's backend client, keeping the signed verdicts it is given for a later outage (kept-verdicts.ts). */
+let keeping: Backend | undefined;
+
 function backend(): Backend {
-  return outlook().backend;
+  keeping ??= withOutlookKeptVerdicts(outlook().backend, addinConfig().backendUrl, verdictTrust());
+  return keeping;
 }
 
 /**
@@ -332,7 +337,10 @@ const checkOnSend =
 
 /** The info bar's line: the recipients' summary, or why there is none yet and what to do. */
 function summaryText(evaluation: SendEvaluation): string {
-  if (evaluation.kind === 'planned') return recipientSummary(evaluation.planned.plan);
+  if (evaluation.kind === 'planned') {
+    const summary = recipientSummary(evaluation.planned.plan);
+    return evaluation.keptNote ? `${summary} ${evaluation.keptNote}` : summary;
+  }
   const { decision } = evaluation;
   return decision.kind === 'unanswered' && decision.signIn
     ? 'Sendguard cannot check the recipients until you sign in: open Sendguard to sign in.'

@@ -14,7 +14,8 @@ import { nestedAppAuth } from './auth/naa';
 import { pageAnswerStore, pageStorage } from '../addin/answer-store';
 import { keptSignInSettings } from './auth/kept-sign-in-settings';
 import { outlookSignIn } from './auth/outlook-sign-in';
-import { addinConfig } from './config';
+import { addinConfig, verdictTrust } from './config';
+import { withOutlookKeptVerdicts } from './kept-verdicts';
 import { createOfficeHost } from './office-host';
 import { hasOutlookItem, showOutsideOutlook } from './outside-outlook';
 import { randomHex } from '../addin/random-hex';
@@ -47,8 +48,11 @@ void Office.onReady(() => {
     const { escrowMessage } = await import(/* webpackChunkName: "escrow" */ 'sendguard-escrow');
     return escrowMessage({ ...request, ...(token ? { token } : {}) });
   };
-  // Each recipient is asked about once, as soon as it appears; the first ask starts before the pane renders.
-  const backend = withKeptAssessments(signIn.backend);
+  // Each recipient is asked about once, as soon as it appears; the first ask starts before the pane renders. The
+  // service's signed verdicts are kept beneath, where a verdict key is configured, for a later outage.
+  const backend = withKeptAssessments(
+    withOutlookKeptVerdicts(signIn.backend, config.backendUrl, verdictTrust()),
+  );
   prefetch({ host, backend });
   createRoot(document.getElementById('root')!).render(
     <Pane

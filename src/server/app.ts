@@ -30,6 +30,7 @@ import signIn from './api/sign-in';
 import { ServedPolicy, type RunningPolicy } from './api/served-policy';
 import tokens from './api/tokens';
 import decisionRoutes from './decisions/routes';
+import type { VerdictSigner } from './verdicts/signer';
 import adminPolicy from './admin-policy/plugin';
 import { newestSaved, policyInForce, policyInForceLog } from './admin-policy/running';
 import { createEntraVerifier } from './auth/entra';
@@ -87,6 +88,8 @@ export interface AppDeps {
    * service opens at start); without it, one of this app's own, for tests: pseudonyms then last as long as the app.
    */
   decisionKey?: Uint8Array;
+  /** Signs the verdicts and policy handed out (verdicts/signer.ts); without it, nothing is signed. */
+  verdictSigner?: VerdictSigner;
 }
 
 function callerKey(request: FastifyRequest): string {
@@ -127,6 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     signIn: deps.escrow?.signIn ?? NO_SIGN_IN,
     metrics,
     clock: deps.clock ?? systemClock,
+    ...(deps.verdictSigner ? { verdictSigner: deps.verdictSigner } : {}),
   };
 
   app.log.info(

@@ -37,6 +37,9 @@ import { CachingTransportService } from './transport/service';
 import { createSignInDirectory } from './escrow/sign-in/from-config';
 import { domainOf } from './escrow/sign-in/domain-of';
 import outlookDeployment from './web/outlook-deployment';
+import { verdictKeyFrom } from './verdicts/key';
+import { verdictSigner } from './verdicts/signer';
+import { deploymentOf } from '../core/signed/statement';
 import { manifestSignIn } from './web/manifests';
 import staticAreas from './web/static-areas';
 
@@ -190,6 +193,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   });
   const store = withMemoryFronts(stored, decisionKey);
   try {
+    const verdictKey = verdictKeyFrom(decisionKey);
+    const deployment = deploymentOf(config.publicUrl);
     // The newest version saved through the API wins over the file. The key service reads its settings of it here,
     // once: a version saved later changes them at the next start.
     const file = await readPolicyFile(config);
@@ -222,6 +227,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...checks,
       keyInspector,
       decisionKey,
+      verdictSigner: verdictSigner({ key: verdictKey, deployment, clock }),
       metrics,
       clock,
       escrow: { store, signIn, ...(options.schedule ? { schedule: options.schedule } : {}) },
@@ -234,6 +240,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       sendMode: config.sendMode,
       ...(config.auth.entra ? { signIn: manifestSignIn(config.auth.entra) } : {}),
       publisher: config.publisher,
+      verdicts: { publicKey: verdictKey.publicKey, deployment },
     });
     await app.register(staticAreas, {
       publicUrl: config.publicUrl,

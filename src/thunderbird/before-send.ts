@@ -24,6 +24,7 @@ import { notify } from './notify';
 import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-override';
 import { systemClock, type Clock } from '../core/clock';
 import { readSettings } from './settings';
+import { withThunderbirdKeptVerdicts } from './kept-verdicts';
 
 export interface BeforeSendDeps {
   api: Messenger;
@@ -161,7 +162,11 @@ export async function beforeSend(
     // Mailing lists marked from the address books, so that the check expands them as Thunderbird will.
     const lists = thunderbirdLists(api);
     const recipients = await lists.mark(recipientsOf(details));
-    const backend = connectBackend(settings, deps.fetch);
+    const backend = await withThunderbirdKeptVerdicts(
+      connectBackend(settings, deps.fetch),
+      api.storage.local,
+      settings,
+    );
     const reader = detailsReader(details, recipients, lists.directory);
     const { decision, reportable } = await checkMessage(reader, backend);
     const result = await answer(deps, tab, details, recipients, decision);

@@ -4,6 +4,7 @@
  */
 import { BackendError, type Backend, type BackendErrorCode } from '../addin/backend';
 import { messageOf } from '../core/errors';
+import type { VerdictTrust } from '../core/signed/statement';
 
 /**
  * The failures a connection test can meet: Thunderbird's client sends a fixed API token, never one asked of a
@@ -22,10 +23,14 @@ const ADVICE: Record<TestFailure, string> = {
 /** Looked up by any code: one the test cannot meet has no advice. */
 const adviceFor: Partial<Record<BackendErrorCode, string>> = ADVICE;
 
-export async function testConnection(backend: Backend): Promise<{ ok: boolean; text: string }> {
+/** `verdictKey`: what the service signs verdicts with, when it does, for the options page to pin. */
+export async function testConnection(
+  backend: Backend,
+): Promise<{ ok: boolean; text: string; verdictKey?: VerdictTrust }> {
   try {
-    const { version, policy } = await backend.policy();
+    const { version, policy, verdictKey } = await backend.policy();
     return {
+      ...(verdictKey ? { verdictKey } : {}),
       ok: true,
       text: `Connected to ${policy.organisation}’s Sendguard service (policy version ${version}). Every message you send is checked.`,
     };

@@ -7,6 +7,7 @@
 import { connectBackend } from '../addin/backend';
 import { messageOf } from '../core/errors';
 import { testConnection } from './connection-test';
+import { pinVerdictTrust } from './kept-verdicts';
 import { messengerGlobal } from './messenger';
 import { originPattern, parseBackendUrl, readSettings, saveSettings } from './settings';
 
@@ -34,6 +35,9 @@ async function save(backendUrl: string, granted: Promise<boolean>): Promise<void
   await saveSettings(api.storage.local, connection);
   show(true, 'Saved. Testing the connection…');
   const tested = await testConnection(connectBackend(connection));
+  // Pinned here, where the sender set up this service, and only here: the send check decides from kept verdicts
+  // while the service is down only with this key.
+  if (tested.ok) await pinVerdictTrust(api.storage.local, backendUrl, tested.verdictKey);
   show(tested.ok, tested.text);
 }
 

@@ -13,6 +13,7 @@ import { NotSetUp, PopupApp } from './PopupApp';
 import { PANE_TAB_PARAM, reopenInWindow } from './pane-window';
 import { grantOverride, pendingPrompt } from './prompt-override';
 import { connectBackend } from '../addin/backend';
+import { withThunderbirdKeptVerdicts } from './kept-verdicts';
 import { recordFailure } from '../addin/failure-log';
 import { randomHex } from '../addin/random-hex';
 import { messageOf } from '../core/errors';
@@ -43,7 +44,7 @@ async function start(): Promise<void> {
             ? { reopenInWindow: () => reopenInWindow(api, tabId, () => window.close()) }
             : {}),
         },
-        backend: connectBackend(settings),
+        backend: await withThunderbirdKeptVerdicts(connectBackend(settings), api.storage.local, settings),
         ...settings,
         randomHex,
         escrow: (request) =>

@@ -212,7 +212,7 @@ function PlannedView(props: PlannedViewProps) {
   const ready = plan.action === 'split' || !needsPasscode(plan) || props.passcode.problem === undefined;
   return (
     <>
-      <AnswerNotices answer={loaded.answer} />
+      <AnswerNotices answer={loaded.answer} keptNote={loaded.keptNote} />
       <ClassificationPicker
         policy={loaded.policy}
         chosen={props.chosen ?? chosenOf(loaded)}

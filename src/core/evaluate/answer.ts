@@ -13,6 +13,8 @@ import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
 import { PLAIN_ADDRESS } from '../plain-address';
 import { WIRE_LIMITS as L } from './wire-limits';
 import { AnswerError, type Fields, Place, quote } from './fields';
+import { readSigned } from './signed';
+import { SIGNED_LIMITS } from '../signed/statement';
 
 type Transport = NonNullable<AssessedRecipient['transport']>;
 type ReplyPath = NonNullable<AssessAnswer['replyPath']>;
@@ -82,7 +84,8 @@ function readSignIn(value: unknown, at: Place): SignInProvider {
   };
 }
 
-function readRecipient(value: unknown, index: number): AssessedRecipient {
+/** One recipient of the answer (or of a signed verdict, outage/), read as the wire schema reads it. */
+export function readRecipient(value: unknown, index: number): AssessedRecipient {
   const input = (value as Fields | null)?.input;
   const at =
     typeof input === 'string'
@@ -124,6 +127,13 @@ export function readAssessAnswer(body: unknown): AssessAnswer {
     recipients: at.list(fields.recipients, 'the recipients').map(readRecipient),
     invalid: at.list(fields.invalid, 'the invalid entries').map(readInvalid),
     ...(replyPath ? { replyPath } : {}),
+    ...(fields.signed !== undefined
+      ? {
+          signed: at
+            .list(fields.signed, 'the signed verdicts', L.keysMax)
+            .map((s) => readSigned(s, at, SIGNED_LIMITS.verdictPayloadMax)),
+        }
+      : {}),
   };
 }
 

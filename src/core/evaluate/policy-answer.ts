@@ -5,6 +5,7 @@
  * in `policy/limits.ts` because the send handler cannot carry zod. A policy with a wrong-typed field is refused,
  * never half-read: `onSend.allowOverride: "no"` must not turn on "send anyway".
  */
+import type { SignedStatement, VerdictTrust } from '../signed/statement';
 import type { ClassificationPolicy, DomainOverride, Policy } from '../policy/schema';
 import { formatPath, policyProblems } from '../policy/rules';
 import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from '../policy/limits';
@@ -18,10 +19,17 @@ import {
 } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
 import { type Fields, Place, quote } from './fields';
+import { DURATION, durationMs, MAX_VERDICT_AGE_MS } from '../policy/duration';
+import { readSigned } from './signed';
+import { SIGNED_LIMITS } from '../signed/statement';
 
 export interface PolicyAnswer {
   version: string;
   policy: Policy;
+  /** The same, signed by the deployment's verdict key, from a service that signs (core/signed/statement.ts). */
+  signed?: SignedStatement;
+  /** The verdict key and deployment the service signs with, for an add-in to pin when it is set up. */
+  verdictKey?: VerdictTrust;
 }
 
 const name = (value: unknown, what: string, at: Place) => at.matching(value, what, P.classificationName);
@@ -170,10 +178,19 @@ function readLimits(value: unknown, at: Place): Policy['limits'] {
   };
 }
 
+/** How old kept verdicts may be to decide from in an outage; a service older than it serves none: the default. */
+function readOutage(value: unknown, at: Place): Policy['outage'] {
+  if (value === undefined) return { maxVerdictAge: '24h' };
+  const outage = at.object(value, 'the outage section');
+  const maxVerdictAge = at.matching(outage.maxVerdictAge, 'outage.maxVerdictAge', DURATION, 5);
+  if (durationMs(maxVerdictAge) > MAX_VERDICT_AGE_MS) at.fail('outage.maxVerdictAge is over 30 days');
+  return { maxVerdictAge };
+}
+
 function readSections(
   fields: Fields,
   at: Place,
-): Pick<Policy, 'transport' | 'escrow' | 'limits' | 'onSend' | 'keys'> {
+): Pick<Policy, 'transport' | 'escrow' | 'limits' | 'onSend' | 'keys' | 'outage'> {
   const transport = at.object(fields.transport, 'the transport section');
   const escrow = at.object(fields.escrow, 'the escrow section');
   const onSend = at.object(fields.onSend, 'the onSend section');
@@ -191,6 +208,7 @@ function readSections(
       ...readEscrowLimit(escrow, at),
     },
     limits: readLimits(fields.limits, at),
+    outage: readOutage(fields.outage, at),
     onSend: {
       backendUnreachable: at.word(
         onSend.backendUnreachable,
@@ -203,6 +221,14 @@ function readSections(
       minRsaBits: at.integer(keys.minRsaBits, 'keys.minRsaBits', L.minRsaBitsMin, L.minRsaBitsMax),
       allowLegacyAlgorithms: at.boolean(keys.allowLegacyAlgorithms, 'keys.allowLegacyAlgorithms'),
     },
+  };
+}
+
+function readVerdictKey(value: unknown, at: Place): VerdictTrust {
+  const fields = at.object(value, 'the verdict key');
+  return {
+    publicKey: at.string(fields.publicKey, 'the verdict key', 1, SIGNED_LIMITS.signatureMax),
+    deployment: at.string(fields.deployment, 'the deployment', 1, 2048),
   };
 }
 
@@ -234,5 +260,13 @@ export function readPolicyAnswer(body: unknown): PolicyAnswer {
   };
   const [problem] = policyProblems(policy);
   if (problem) at.fail(`${formatPath(problem.path)}: ${problem.message}`);
-  return { version: at.string(answer.version, 'the policy version'), policy };
+  const signed =
+    answer.signed === undefined ? undefined : readSigned(answer.signed, at, SIGNED_LIMITS.policyPayloadMax);
+  const verdictKey = answer.verdictKey === undefined ? undefined : readVerdictKey(answer.verdictKey, at);
+  return {
+    version: at.string(answer.version, 'the policy version'),
+    policy,
+    ...(signed ? { signed } : {}),
+    ...(verdictKey ? { verdictKey } : {}),
+  };
 }

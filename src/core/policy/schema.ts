@@ -15,6 +15,7 @@ import { normalizeDomain } from '../addresses';
 import { Fingerprint } from '../wire';
 import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from './limits';
 import { policyProblems } from './rules';
+import { DURATION, durationMs, MAX_VERDICT_AGE_MS } from './duration';
 
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
 const DomainPattern = z.string().transform((value, ctx) => {
@@ -149,6 +150,19 @@ export const PolicySchema = z
         allowOverride: z.boolean().default(false),
       })
       .default({ backendUnreachable: 'block', allowOverride: false }),
+    outage: z
+      .strictObject({
+        /**
+         * How old the signed verdicts an add-in kept may be for it to decide from them while the service cannot be
+         * reached (`send` and `tag` plans only); `0` turns this off.
+         */
+        maxVerdictAge: z
+          .string()
+          .regex(DURATION.pattern, DURATION.hint)
+          .refine((text) => durationMs(text) <= MAX_VERDICT_AGE_MS, 'at most 30 days (30d)')
+          .default('24h'),
+      })
+      .default({ maxVerdictAge: '24h' }),
     keys: z
       .strictObject({
         minRsaBits: z.number().int().min(L.minRsaBitsMin).max(L.minRsaBitsMax).default(2048),

@@ -62,6 +62,7 @@ const answerShape = jsonSchema(AssessAnswerSchema, 'output') as Shape;
 const recipientJson = writerFor(answerShape.properties!.recipients!.items!, 'recipient');
 const invalidJson = writerFor(answerShape.properties!.invalid!.items!, 'invalid');
 const replyPathJson = writerFor(answerShape.properties!.replyPath!, 'replyPath');
+const signedJson = writerFor(answerShape.properties!.signed!.items!, 'signed');
 
 type Transport = AssessedRecipient['transport'];
 type MailboxAccess = NonNullable<Transport>['mailboxAccess'];
@@ -137,9 +138,10 @@ export function assessAnswerWriter(): (answer: AssessAnswer) => Buffer {
       parts.push(recipient(r));
     });
     const invalid = answer.invalid.map(invalidJson).join(',');
-    // The schema's one optional field, after the required ones, as Fastify's serializer writes it.
+    // The schema's optional fields, after the required ones, as Fastify's serializer writes them.
     const replyPath = answer.replyPath ? `,"replyPath":${replyPathJson(answer.replyPath)}` : '';
-    parts.push(Buffer.from(`],"invalid":[${invalid}]${replyPath}}`));
+    const signed = answer.signed ? `,"signed":[${answer.signed.map(signedJson).join(',')}]` : '';
+    parts.push(Buffer.from(`],"invalid":[${invalid}]${replyPath}${signed}}`));
     return Buffer.concat(parts);
   };
 }

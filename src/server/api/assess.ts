@@ -91,7 +91,10 @@ const assess: FastifyPluginAsync<ApiContext> = async (app, context) => {
         log: request.log,
       });
       // The JSON is sent as it is; the response schema above still describes it, for the OpenAPI document.
-      return reply.type(JSON_TYPE).send(writeAnswer({ policyVersion: version, ...result }));
+      const signed = context.verdictSigner?.recipients(result.recipients, version);
+      return reply
+        .type(JSON_TYPE)
+        .send(writeAnswer({ policyVersion: version, ...result, ...(signed ? { signed } : {}) }));
     },
   );
 };

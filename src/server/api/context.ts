@@ -6,6 +6,7 @@ import type { KeyInspector, KeyService, MailboxAccessService, TransportService }
 import type { ApiStore } from '../store/store';
 import type { SignInDirectory } from '../escrow/sign-in-directory';
 import type { ServedPolicy } from './served-policy';
+import type { VerdictSigner } from '../verdicts/signer';
 
 export interface ApiContext {
   config: Config;
@@ -27,4 +28,6 @@ export interface ApiContext {
   signIn: SignInDirectory;
   metrics: Metrics;
   clock: Clock;
+  /** Signs the verdicts and the policy handed out, for add-ins to decide from during an outage; absent, none are. */
+  verdictSigner?: VerdictSigner;
 }

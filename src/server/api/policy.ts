@@ -9,9 +9,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Policy } from '../../core/policy/schema';
+import { SignedStatement } from '../../core/wire';
 import { answerKept, canonicalJson, entityTag, NOT_MODIFIED_SCHEMA } from './conditional-answer';
 import type { ApiContext } from './context';
 import type { ServedPolicy } from './served-policy';
+import type { VerdictSigner } from '../verdicts/signer';
 import { jsonSchema } from './schema';
 
 /** SHA-256 (hex) of the policy's canonical JSON. */
@@ -19,18 +21,37 @@ export function policyVersion(policy: Policy): string {
   return createHash('sha256').update(canonicalJson(policy)).digest('hex');
 }
 
-/** The ETag of the policy as served now, worked out again only when the served policy changed. */
-function servedTags(served: Pick<ServedPolicy, 'current' | 'version'>): () => string {
-  let tagged: { policy: Policy; etag: string } | undefined;
+/** The answer as served now, with its ETag: worked out again only when the served policy changed. */
+function servedAnswers(
+  served: Pick<ServedPolicy, 'current' | 'version'>,
+  signer: VerdictSigner | undefined,
+): () => { answer: object; etag: string } {
+  let kept: { policy: Policy; answer: object; etag: string } | undefined;
   return () => {
     const policy = served.current;
-    // A new version is always a new served object: the tag follows the version too.
-    if (tagged?.policy !== policy) tagged = { policy, etag: entityTag({ version: served.version, policy }) };
-    return tagged.etag;
+    // A new version is always a new served object: the answer and its tag follow the version too. The signature is
+    // part of what the tag covers, so that a copy kept from before the service signed is sent again, signed.
+    if (kept?.policy !== policy) {
+      const plain = { version: served.version, policy };
+      const signed = signer?.policy(plain);
+      const answer = { ...plain, ...(signer && signed ? { signed, verdictKey: signer.trust } : {}) };
+      kept = { policy, answer, etag: entityTag(answer) };
+    }
+    return kept;
   };
 }
 
-const PolicyResponse = z.object({ version: z.string(), policy: z.record(z.string(), z.unknown()) });
+const PolicyResponse = z.object({
+  version: z.string(),
+  policy: z.record(z.string(), z.unknown()),
+  /** The same, signed by the verdict key (core/signed/statement.ts), where the service signs. */
+  signed: SignedStatement.optional(),
+  /**
+   * The public key (base64) and deployment name the service signs with, for an add-in that is not given them in its
+   * configuration (Thunderbird's options page pins them when it tests the connection).
+   */
+  verdictKey: z.object({ publicKey: z.string(), deployment: z.string() }).optional(),
+});
 
 /** Warns when the policy in force names a compliance key that neither it nor the keyring holds (at start, on a save). */
 export function warnOfMissingComplianceKey(
@@ -47,9 +68,12 @@ export function warnOfMissingComplianceKey(
   );
 }
 
-const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'servedPolicy'>> = async (app, { servedPolicy }) => {
+const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'servedPolicy' | 'verdictSigner'>> = async (
+  app,
+  { servedPolicy, verdictSigner },
+) => {
   warnOfMissingComplianceKey(app.log, servedPolicy);
-  const etag = servedTags(servedPolicy);
+  const served = servedAnswers(servedPolicy, verdictSigner);
   app.get(
     '/policy',
     {
@@ -65,14 +89,8 @@ const policyRoutes: FastifyPluginAsync<Pick<ApiContext, 'servedPolicy'>> = async
     // lands first, so that the answer after a save is the saved version.
     async (request, reply) => {
       await servedPolicy.settled();
-      const tag = etag();
-      return answerKept(
-        request,
-        reply,
-        tag,
-        { version: servedPolicy.version, policy: servedPolicy.current },
-        'private',
-      );
+      const { answer, etag } = served();
+      return answerKept(request, reply, etag, answer, 'private');
     },
   );
 };

@@ -17,6 +17,8 @@ import {
   type RenderedManifest,
 } from './manifests';
 import { WEB_ROOT } from './static-areas';
+import { withVerdictTrust } from './verdict-trust';
+import type { VerdictTrust } from '../../core/signed/statement';
 import type { PublisherPages } from './unified-manifest';
 
 const SEND_HANDLER = 'launchevent.js';
@@ -28,6 +30,8 @@ interface OutlookDeploymentOptions {
   signIn?: ManifestSignIn;
   /** The organisation's privacy, terms and web pages for the unified manifest (`publisher`). */
   publisher?: PublisherPages | undefined;
+  /** What the send handler checks kept verdicts with, written into it as it is served; without it, none. */
+  verdicts?: VerdictTrust;
   root?: string;
 }
 
@@ -79,9 +83,11 @@ const outlookDeployment: FastifyPluginAsync<OutlookDeploymentOptions> = async (a
       const code = readFileSync(handlerFile, 'utf8');
       // Outlook loads add-ins over HTTPS only; over plain HTTP (a developer's try-it page, which tells the
       // handler its backend itself) the file is served as built.
-      const deployed = options.publicUrl.startsWith('https:')
+      const withUrl = options.publicUrl.startsWith('https:')
         ? rendered(() => withBaseUrl(code, options.publicUrl))
         : code;
+      // Whatever the scheme: the try-it page's handler decides from kept verdicts as a deployed one does.
+      const deployed = options.verdicts ? withVerdictTrust(withUrl, options.verdicts) : withUrl;
       return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(deployed);
     });
   }

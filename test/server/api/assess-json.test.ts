@@ -50,6 +50,7 @@ const answer = {
     evidence: { mx: [] },
   },
   invalid: [{ reason: 'has no @', input: 'not "an" address\\' }],
+  signed: [{ signature: 'c2ln', payload: '{"kind":"verdict"}' }],
   partial: true,
   policyVersion: 'a'.repeat(64),
   recipients: [
@@ -119,6 +120,7 @@ test('the answer above fills every field the schema names, so the comparison wit
       AssessedRecipient.shape.transport.unwrap().shape.mailboxAccess.unwrap(),
     ],
     [[answer.replyPath!], AssessAnswerSchema.shape.replyPath.unwrap()],
+    [answer.signed!, AssessAnswerSchema.shape.signed.unwrap().element],
     [recipients.flatMap((r) => r.signIn ?? []), AssessedRecipient.shape.signIn.unwrap()],
   ];
   for (const [objects, schema] of levels)
