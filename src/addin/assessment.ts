@@ -14,6 +14,9 @@ import type { Assessments } from '../core/wire';
 import type { AssessAnswer } from './backend';
 import type { HostRecipients } from './host';
 import { chosenOf, type ComposeState } from './read-message';
+import { threadFloor } from './thread/floor';
+import { floorLowered } from './thread/lowering';
+import type { ClassificationFloor } from '../core/classify';
 
 /** Each distinct address string the host lists, with the fields it appears in. */
 export function hostAddresses(recipients: HostRecipients): Map<string, RecipientField[]> {
@@ -65,7 +68,7 @@ export function planInputs(
 
 export interface PlanContext {
   /** The compose item as read: recipients, body, label, and what the sender chose before. */
-  state: Pick<ComposeState, 'recipients' | 'text' | 'chosen' | 'applied' | 'label'>;
+  state: Pick<ComposeState, 'recipients' | 'text' | 'chosen' | 'applied' | 'label' | 'thread' | 'lowered'>;
   answer: AssessAnswer;
   policy: Policy;
   /** The sender's choice in the open pane; without one, what was chosen before (see `chosenOf`). */
@@ -83,6 +86,8 @@ export interface PlanContext {
 export interface PlannedMessage extends Evaluation {
   /** Normalised addresses, as the applied-protection record hashes them. */
   addresses: string[];
+  /** The classification the thread set, and whether the sender chose to go below it (the policy allowing). */
+  thread?: { floor: ClassificationFloor; lowered: boolean };
 }
 
 export function planFor({
@@ -95,6 +100,8 @@ export function planFor({
 }: PlanContext): PlannedMessage {
   const { recipients, assessments } = planInputs(answer, state.recipients);
   const choice = chosen ?? chosenOf(state);
+  const floor = threadFloor(state.thread, policy);
+  const lowered = floor !== undefined && floorLowered(floor, state.lowered, policy);
   const evaluation = evaluateMessage({
     text: state.text,
     recipients,
@@ -102,9 +109,14 @@ export function planFor({
     policy,
     ...(choice !== undefined ? { chosen: choice } : {}),
     ...(state.label ? { label: state.label } : {}),
+    ...(floor && !lowered ? { floor } : {}),
     ...(scanned ? { scanned } : {}),
     ...(passcodeSet !== undefined ? { passcodeSet } : {}),
     invalid: answer.invalid,
   });
-  return { ...evaluation, addresses: recipients.map((r) => r.address) };
+  return {
+    ...evaluation,
+    addresses: recipients.map((r) => r.address),
+    ...(floor ? { thread: { floor, lowered } } : {}),
+  };
 }

@@ -4,6 +4,7 @@
  * `src/addin` touches a host API directly, so the pane, the protect modules and their tests run on any of them.
  */
 import type { RecipientField } from '../core/recipient-fields';
+import type { ThreadOrigin } from './thread/marks';
 
 export type { RecipientField } from '../core/recipient-fields';
 
@@ -199,6 +200,11 @@ export interface MailHost {
   reopenInWindow?: () => Promise<void>;
   /** The sensitivity label's name, where the host has labels and one is set. */
   getSensitivityLabel?: () => Promise<string | undefined>;
+  /**
+   * Whether this message replies to or forwards another, and what the original's headers show of its protection;
+   * `undefined` for a new message. Absent where the host cannot tell: the message is then planned as a new one.
+   */
+  getThreadOrigin?: () => Promise<ThreadOrigin | undefined>;
   /**
    * The sender's own address — the message's From (a shared mailbox or an alias where the sender picked one) — for
    * encrypting to their own key and for the reply path.

@@ -46,17 +46,25 @@ function stillProtected(applied: AppliedRecord, plan: Plan, addresses: string[],
   return plan.recipients.every((r) => r.protection === 'internal' || r.allowed.includes(applied.protection));
 }
 
-function refusal(plan: Plan, policy: Policy): SendDecision {
+/** Why the thread raised the message's classification, as a sentence, where it did (thread/floor.ts). */
+function threadReason(planned: PlannedMessage): string {
+  const { thread } = planned;
+  return thread && !thread.lowered ? `${thread.floor.because}.` : '';
+}
+
+function refusal(planned: PlannedMessage, policy: Policy): SendDecision {
+  const { plan } = planned;
   const needing = plan.recipients.filter((r) => r.protection !== 'internal' && r.protection !== 'none');
   const lines = needing.map((r) => `${r.address}: ${r.reason}`);
   const fix =
     plan.action === 'block'
       ? 'Remove the recipients named above, or ask your administrator.'
       : 'Open Sendguard to apply the protection, then send again.';
+  const summary = [threadReason(planned), plan.summary].filter(Boolean).join(' ');
   return {
     kind: 'block',
-    text: clip(`${plan.summary} ${fix} ${lines.join(' ')}`),
-    markdown: clip(`**${plan.summary}**\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n${fix}`),
+    text: clip(`${summary} ${fix} ${lines.join(' ')}`),
+    markdown: clip(`**${summary}**\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n${fix}`),
     ...(policy.onSend.allowOverride ? { prompt: true } : {}),
   };
 }
@@ -135,7 +143,7 @@ function decide({ state, policy, planned }: Extract<SendEvaluation, { kind: 'pla
     const changes = tagChanges(state.subject, policy);
     return { decision: { kind: 'allow', why: plan.summary, changes }, outcome: 'tagged' };
   }
-  return { decision: refusal(plan, policy), outcome: 'blocked' };
+  return { decision: refusal(planned, policy), outcome: 'blocked' };
 }
 
 /** A send check's decision and, for a planned message, what to report of it once the host has acted on it. */
