@@ -22,6 +22,7 @@ import { notify } from './notify';
 import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-override';
 import { systemClock, type Clock } from '../core/clock';
 import { readSettings } from './settings';
+import { threadOrigin } from './thread-origin';
 
 export interface BeforeSendDeps {
   api: Messenger;
@@ -52,8 +53,9 @@ export function tabOfNotice(id: string): number | undefined {
 }
 
 /** The recipients are read once, by the caller: the check and a "send anyway" answer must be about the same. */
-function detailsReader(details: ComposeDetails, recipients: HostRecipients): MessageReader {
+function detailsReader(api: Messenger, details: ComposeDetails, recipients: HostRecipients): MessageReader {
   return {
+    getThreadOrigin: () => threadOrigin(api, details),
     getRecipients: async () => recipients,
     getSubject: async () => details.subject ?? '',
     getBody: async (format) => bodyOf(details, format),
@@ -153,7 +155,7 @@ export async function beforeSend(
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
     const recipients = recipientsOf(details);
     const backend = connectBackend(settings, deps.fetch);
-    const { decision, reportable } = await checkMessage(detailsReader(details, recipients), backend);
+    const { decision, reportable } = await checkMessage(detailsReader(api, details, recipients), backend);
     const result = await answer(deps, tab, details, recipients, decision);
     // Reported once the answer is final: a tag Thunderbird cannot set stops the message, a "send anyway" lets
     // a refused one go.

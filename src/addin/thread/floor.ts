@@ -1,7 +1,7 @@
 /**
  * The classification a thread sets at least (policy `threads`), and the sentence that tells the sender why: "This
- * thread was restricted: the message you are replying to was OpenPGP-encrypted". An OpenPGP-encrypted message or one
- * that came by secure pickup sets the policy's `threads.encryptedClassification`; a classification header sets the
+ * thread was restricted: the message you are replying to was OpenPGP-encrypted". An encrypted message or one that
+ * came by secure pickup sets the policy's `threads.encryptedClassification`; a classification header sets the
  * classification it names where this policy has it (another organisation's names mean nothing here).
  */
 import type { ClassificationFloor } from '../../core/classify';
@@ -35,6 +35,8 @@ function whatItWas(mark: ThreadMark, policy: Policy): string {
       return 'was OpenPGP-encrypted';
     case 'smime':
       return 'was S/MIME-encrypted';
+    case 'encrypted':
+      return 'was encrypted';
     case 'pickup':
       return 'came by secure pickup';
     case 'classified':

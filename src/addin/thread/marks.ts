@@ -12,6 +12,8 @@ import { CLASSIFICATION_NAME } from '../../core/policy/limits';
 export type ThreadMark =
   | { kind: 'openpgp' }
   | { kind: 'smime' }
+  /** Encrypted, the host not saying how (Thunderbird's decryption status). */
+  | { kind: 'encrypted' }
   | { kind: 'pickup' }
   /** The organisation's classification, by name (checked against the policy when the floor is found). */
   | { kind: 'classified'; classification: string };
