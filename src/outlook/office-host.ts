@@ -11,6 +11,8 @@ import { sensitivityLabelName } from './office-label';
 import { officeNewMessages, type NewMessageOptions } from './office-new-messages';
 import { officeRecipients } from './office-recipients';
 import { officeSenderLinks } from './office-sender-links';
+import { officeThreadOrigin } from './office-thread';
+import { runtimeStore, threadStore, type ThreadStore } from './thread-store';
 
 /** The manifest's 16-pixel icon resource, which informational notices must name. */
 const NOTICE_ICON = 'Icon.16x16';
@@ -98,8 +100,21 @@ async function senderAddress(office: typeof Office, item: ComposeItem): Promise<
   }
 }
 
-/** `options`: how new messages for a split are handed their attachments (a test's desk and deadline). */
-export function createOfficeHost(office: typeof Office, options: NewMessageOptions = {}): MailHost {
+/** What the read pane kept of conversations, where this runtime has a store (thread-store.ts). */
+function threadMarks() {
+  const store = runtimeStore(globalThis as Parameters<typeof runtimeStore>[0]);
+  return store ? threadStore(store) : undefined;
+}
+
+/**
+ * `options`: how new messages for a split are handed their attachments (a test's desk and deadline); `threads`:
+ * what the read pane kept of conversations (this runtime's store by default).
+ */
+export function createOfficeHost(
+  office: typeof Office,
+  options: NewMessageOptions = {},
+  threads: ThreadStore | undefined = threadMarks(),
+): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
   return {
     ...officeRecipients(item),
@@ -108,6 +123,7 @@ export function createOfficeHost(office: typeof Office, options: NewMessageOptio
     ...officeHeaders(item),
     ...officeNewMessages(office, options),
     ...officeSenderLinks(office),
+    ...officeThreadOrigin(item, threads),
     getSensitivityLabel: () => sensitivityLabelName(office, item),
     getSenderAddress: () => senderAddress(office, item),
     notify: officeNotify(office, item),
