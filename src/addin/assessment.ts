@@ -15,7 +15,7 @@ import type { AssessAnswer } from './backend';
 import type { HostRecipients } from './host';
 import { chosenOf, type ComposeState } from './read-message';
 import { threadFloor } from './thread/floor';
-import { floorLowered } from './thread/lowering';
+import { belowFloor, floorLowered } from './thread/lowering';
 import type { ClassificationFloor } from '../core/classify';
 
 /** Each distinct address string the host lists, with the fields it appears in. */
@@ -101,7 +101,10 @@ export function planFor({
   const { recipients, assessments } = planInputs(answer, state.recipients);
   const choice = chosen ?? chosenOf(state);
   const floor = threadFloor(state.thread, policy);
-  const lowered = floor !== undefined && floorLowered(floor, state.lowered, policy);
+  // A choice in the open pane below the floor is the sender's lowering (the pane records it on the item with it).
+  const loweredFrom =
+    floor && chosen !== undefined && belowFloor(chosen, floor, policy) ? floor.classification : state.lowered;
+  const lowered = floor !== undefined && floorLowered(floor, loweredFrom, policy);
   const evaluation = evaluateMessage({
     text: state.text,
     recipients,

@@ -20,3 +20,27 @@ export function floorLowered(
   if (!policy.classifications.some((c) => c.name === lowered)) return false;
   return higherClassification(floor.classification, lowered, policy) === lowered;
 }
+
+function rank(name: string, policy: Policy): number {
+  return policy.classifications.findIndex((c) => c.name === name);
+}
+
+/** Whether `name` is below the floor: a choice of it lowers the thread's classification. */
+export function belowFloor(name: string, floor: ClassificationFloor, policy: Policy): boolean {
+  return rank(name, policy) < rank(floor.classification, policy);
+}
+
+/**
+ * What the pane writes beside the sender's choice of `name`: nothing where the thread sets no floor; the floor
+ * lowered from where the choice is below it and the policy allows that; otherwise an empty value, which takes back
+ * an earlier choice to go below (both hosts read an empty header as none).
+ */
+export function loweringHeaders(
+  name: string,
+  floor: ClassificationFloor | undefined,
+  policy: Policy,
+): Record<string, string> {
+  if (!floor) return {};
+  const lowers = policy.threads.allowLowering && belowFloor(name, floor, policy);
+  return { [THREAD_LOWERED_HEADER]: lowers ? floor.classification : '' };
+}
