@@ -50,7 +50,9 @@ export function marksInHeaders(header: HeaderLookup): ThreadMark[] {
     marks.push({ kind: 'classified', classification: classified });
   const applied = parseApplied(header(APPLIED_HEADER));
   if (applied) {
-    marks.push({ kind: 'classified', classification: applied.classification });
+    // The record's own syntax is looser than a classification name: a name no policy could hold is dropped.
+    if (CLASSIFICATION_NAME.test(applied.classification))
+      marks.push({ kind: 'classified', classification: applied.classification });
     if (applied.protection === 'pgp') marks.push({ kind: 'openpgp' });
     if (applied.protection === 'escrow') marks.push({ kind: 'pickup' });
   }
