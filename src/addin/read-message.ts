@@ -61,7 +61,10 @@ export async function readMessage(host: MessageReader): Promise<ComposeState> {
     host.getHeader(THREAD_LOWERED_HEADER),
   ]);
   const applied = parseApplied(appliedHeader);
-  const thread = withQuotedMarks(origin, parts.text);
+  // After OpenPGP or secure pickup the body is Sendguard's own armor or notice, not the quote: read, it would
+  // raise the floor of the message it protects.
+  const ownBody = applied?.protection === 'pgp' || applied?.protection === 'escrow';
+  const thread = withQuotedMarks(origin, ownBody ? '' : parts.text);
   const lowered = chosenIn(loweredHeader);
   return {
     ...parts,

@@ -4,6 +4,7 @@
  * saw classified; the read pane keeping what it saw; the runtime's store, read rather than trusted.
  */
 import type { AssessAnswer, Backend } from '../../src/addin/backend';
+import { APPLIED_HEADER, appliedRecord, formatApplied } from '../../src/addin/protect/applied';
 import { readMessage } from '../../src/addin/read-message';
 import type { Policy } from '../../src/core/policy/schema';
 import { sendHandler, type CompletedOptions } from '../../src/outlook/launchevent';
@@ -112,6 +113,17 @@ describe('a reply in a protected thread (Outlook)', () => {
     other.state.conversationId = 'conv-2';
     expect(await send(other, { store })).toEqual({ allowEvent: true });
     expect(other.state.subject).toBe('RE: Case file');
+  });
+
+  test('a reply the pane protected by secure pickup is not raised by its own notice', async () => {
+    const sim = reply(QUOTED_NOTICE.replace('See below.', 'Your secure message.'));
+    const record = appliedRecord('escrow', 'normal', [ANN], () => 'ab'.repeat(16));
+    sim.state.headers[APPLIED_HEADER] = formatApplied(record);
+    // Restricted messages may be picked up only after signing in, which this recipient cannot: were the notice
+    // read as the thread's, the message the pane protected would be refused.
+    const policy = defaultPolicy();
+    policy.escrow.proofs = { restricted: ['sign-in'] };
+    expect(await send(sim, { policy })).toEqual({ allowEvent: true });
   });
 
   test('an Outlook before Mailbox 1.10 still tells a reply by its conversation', async () => {
