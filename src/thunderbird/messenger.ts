@@ -138,6 +138,8 @@ export interface Messenger {
   messages: {
     /** The message as stored, unmodified; `File` keeps a large message out of a string (Thunderbird 117+). */
     getRaw(messageId: number, options: { data_format: 'File' }): Promise<File>;
+    /** The messages whose Message-ID is this one, without its angle brackets (permission messagesRead). */
+    query(queryInfo: { headerMessageId: string }): Promise<{ messages: MessageHeader[] }>;
     /** The message as a tree of parts; `decrypt: false` leaves an encrypted one as it came (Thunderbird 125+). */
     getFull(messageId: number, options?: { decrypt?: boolean }): Promise<MessagePart>;
     /** Adds an RFC 5322 message to a folder without sending it (permissions accountsRead and messagesImport). */

@@ -43,22 +43,60 @@ export function marksOfOriginal(root: MessagePart): ThreadMark[] {
   return [...marks, ...marksInText(textOf(root))];
 }
 
+/** A Message-ID without its angle brackets: the first `<…>` in the field (RFC 5322 §3.6.4), at most 998 long. */
+export function bareMessageId(field: string | undefined): string | undefined {
+  if (!field) return undefined;
+  const start = field.indexOf('<');
+  const end = field.indexOf('>', start + 1);
+  if (start < 0 || end < 0 || end - start - 1 > 998) return undefined;
+  return field.slice(start + 1, end).trim() || undefined;
+}
+
+type Messages = Pick<Messenger, 'messages'>;
+
+/**
+ * A saved draft is reopened as `draft`, its related message the draft itself: what it answers or forwards is in the
+ * headers Thunderbird saved with it (In-Reply-To; X-Forwarded-Message-Id for a forward), found again by its
+ * Message-ID.
+ */
+async function draftOrigin(api: Messages, draftId: number): Promise<ThreadOrigin | undefined> {
+  const draft = await api.messages.getFull(draftId, { decrypt: false });
+  const header = (name: string) => draft.headers?.[name]?.[0];
+  const replied = bareMessageId(header('in-reply-to'));
+  const forwarded = bareMessageId(header('x-forwarded-message-id'));
+  const how = replied ? 'reply' : forwarded ? 'forward' : undefined;
+  const headerMessageId = replied ?? forwarded;
+  if (!how || !headerMessageId) return undefined;
+  const [original] = (await api.messages.query({ headerMessageId })).messages;
+  if (!original) return { how, marks: [] };
+  return { how, marks: marksOfOriginal(await api.messages.getFull(original.id, { decrypt: false })) };
+}
+
+async function originOf(
+  api: Messages,
+  how: ThreadOrigin['how'],
+  relatedMessageId: number,
+): Promise<ThreadOrigin> {
+  const root = await api.messages.getFull(relatedMessageId, { decrypt: false });
+  return { how, marks: marksOfOriginal(root) };
+}
+
 /**
  * The thread this composer belongs to, or `undefined` for a new message. An original Thunderbird cannot give (moved,
  * deleted) leaves only what the reply quotes to go by; the failure is recorded.
  */
 export async function threadOrigin(
-  api: Pick<Messenger, 'messages'>,
+  api: Messages,
   details: Pick<ComposeDetails, 'type' | 'relatedMessageId'>,
 ): Promise<ThreadOrigin | undefined> {
-  const how = details.type ? HOW[details.type] : undefined;
-  if (!how) return undefined;
-  if (details.relatedMessageId === undefined) return { how, marks: [] };
+  const { type, relatedMessageId } = details;
+  const how = type ? HOW[type] : undefined;
+  if (relatedMessageId === undefined) return how ? { how, marks: [] } : undefined;
+  if (!how && type !== 'draft') return undefined;
   try {
-    const root = await api.messages.getFull(details.relatedMessageId, { decrypt: false });
-    return { how, marks: marksOfOriginal(root) };
+    return how ? await originOf(api, how, relatedMessageId) : await draftOrigin(api, relatedMessageId);
   } catch (error) {
     recordFailure('reading the message this one replies to or forwards', error);
-    return { how, marks: [] };
+    return how ? { how, marks: [] } : undefined;
   }
 }

@@ -13,7 +13,8 @@
  * serve them: `getDisplayedMessage` throws for a tab that does not exist and answers null where no message is
  * shown; `getRaw` hands the stored source back unchanged, as a File when asked for one; `getFull` gives its tree of
  * parts as ext-messages.js does (header names lower case, text parts decoded, the root's decryption status), and an
- * encrypted message only left encrypted (`decrypt: false`): this fake cannot decrypt, as Thunderbird can.
+ * encrypted message only left encrypted (`decrypt: false`): this fake cannot decrypt, as Thunderbird can; `query`
+ * finds stored messages by their Message-ID.
  */
 import type {
   BeforeSendListener,
@@ -251,6 +252,12 @@ export function fakeMessenger() {
           if (data_format !== 'File') throw new Error('this fake hands out Files only');
           return new File([raw], 'message.eml', { type: 'message/rfc822' });
         }),
+      query: ({ headerMessageId }) =>
+        later(() => ({
+          messages: [...rawMessages]
+            .filter(([, raw]) => parseMime(raw).headers.get('message-id') === `<${headerMessageId}>`)
+            .map(([id]) => ({ id, headerMessageId })),
+        })),
       getFull: (messageId, options) =>
         later(() => {
           const raw = rawMessages.get(messageId);

@@ -9,6 +9,7 @@ import { beforeSend } from '../../src/thunderbird/before-send';
 import { createComposeHost } from '../../src/thunderbird/compose-host';
 import type { ComposeDetails } from '../../src/thunderbird/messenger';
 import { saveSettings } from '../../src/thunderbird/settings';
+import { bareMessageId } from '../../src/thunderbird/thread-origin';
 import type { Policy } from '../../src/core/policy/schema';
 import { defaultPolicy } from '../helpers/policy';
 import { fakeBackendFetch } from './fake-backend';
@@ -173,6 +174,46 @@ describe('a reply in a protected thread (Thunderbird)', () => {
     expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(
       expect.stringContaining('reading the message this one replies to or forwards failed'),
     );
+  });
+
+  test('a saved reply draft reopened finds its original again by the In-Reply-To it was saved with', async () => {
+    const tb = await setUp();
+    tb.displayMessage(
+      PGP_MIME.replace(
+        'Subject: Case file',
+        'Subject: Case file\r\nMessage-ID: <case-1@tls-valid.sendguard.test>',
+      ),
+    );
+    const draft = (inReplyTo: string) =>
+      [
+        'From: Sam <sam@example.gov>',
+        'Subject: Re: Case file',
+        `In-Reply-To: ${inReplyTo}`,
+        'Content-Type: text/plain',
+        '',
+        'Thanks.',
+        '',
+      ].join('\r\n');
+    const reopened = composeOn(tb, draft('<case-1@tls-valid.sendguard.test>'), {
+      type: 'draft',
+      body: '<p>Thanks.</p>',
+    });
+    expect(await tb.send(reopened)).toEqual({ kind: 'cancelled' });
+    expect(tb.notifications[0]!.message).toMatch(
+      /^This thread was restricted: the message you are replying to/,
+    );
+    // A draft of a new message, or one whose original is no longer there, is planned as new.
+    const gone = composeOn(tb, draft('<elsewhere@example.org>'), { type: 'draft', body: '<p>Thanks.</p>' });
+    expect(await tb.send(gone)).toMatchObject({ kind: 'sent' });
+  });
+
+  test('RFC 5322 §3.6.4: the first message id of a field, without its brackets; none from a malformed or huge one', () => {
+    expect(bareMessageId('<a@b> <c@d>')).toBe('a@b');
+    expect(bareMessageId(' <a@b>')).toBe('a@b');
+    expect(bareMessageId('a@b')).toBeUndefined();
+    expect(bareMessageId('<a@b')).toBeUndefined();
+    expect(bareMessageId('<>')).toBeUndefined();
+    expect(bareMessageId(`<${'a'.repeat(999)}>`)).toBeUndefined();
   });
 
   test('the pane reads the same thread through its compose host', async () => {
