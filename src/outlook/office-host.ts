@@ -12,7 +12,7 @@ import { officeNewMessages, type NewMessageOptions } from './office-new-messages
 import { officeRecipients } from './office-recipients';
 import { officeSenderLinks } from './office-sender-links';
 import { officeThreadOrigin } from './office-thread';
-import { runtimeStore, threadStore, type ThreadStore } from './thread-store';
+import { runtimeThreadStore, type ThreadStore } from './thread-store';
 
 /** The manifest's 16-pixel icon resource, which informational notices must name. */
 const NOTICE_ICON = 'Icon.16x16';
@@ -100,12 +100,6 @@ async function senderAddress(office: typeof Office, item: ComposeItem): Promise<
   }
 }
 
-/** What the read pane kept of conversations, where this runtime has a store (thread-store.ts). */
-function threadMarks() {
-  const store = runtimeStore(globalThis as Parameters<typeof runtimeStore>[0]);
-  return store ? threadStore(store) : undefined;
-}
-
 /**
  * `options`: how new messages for a split are handed their attachments (a test's desk and deadline); `threads`:
  * what the read pane kept of conversations (this runtime's store by default).
@@ -113,7 +107,7 @@ function threadMarks() {
 export function createOfficeHost(
   office: typeof Office,
   options: NewMessageOptions = {},
-  threads: ThreadStore | undefined = threadMarks(),
+  threads: ThreadStore | undefined = runtimeThreadStore(),
 ): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
   return {

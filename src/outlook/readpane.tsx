@@ -11,7 +11,7 @@ import { ReadPane } from '../addin/ui/ReadPane';
 import { createOfficeReadHost } from './office-read-host';
 import { keepReadThread } from './office-thread';
 import { hasOutlookItem, showOutsideOutlook } from './outside-outlook';
-import { runtimeStore, threadStore } from './thread-store';
+import { runtimeThreadStore } from './thread-store';
 
 void Office.onReady(() => {
   if (!hasOutlookItem(Office))
@@ -19,9 +19,9 @@ void Office.onReady(() => {
       'Sendguard’s transport report works inside Outlook: open it on a message you received.',
     );
   createRoot(document.getElementById('root')!).render(<ReadPane host={createOfficeReadHost(Office)} />);
-  const store = runtimeStore(globalThis as Parameters<typeof runtimeStore>[0]);
-  if (store)
-    keepReadThread(Office, threadStore(store)).catch((error: unknown) =>
+  const threads = runtimeThreadStore();
+  if (threads)
+    keepReadThread(Office, threads).catch((error: unknown) =>
       recordFailure('keeping what this message shows of its protection', error),
     );
 });

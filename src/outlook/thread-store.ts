@@ -109,3 +109,9 @@ export function runtimeStore(scope: {
     setItem: async (key, value) => page.setItem(key, value),
   };
 }
+
+/** What the read pane kept, in this runtime's store; `undefined` where the runtime has none. */
+export function runtimeThreadStore(): ThreadStore | undefined {
+  const store = runtimeStore(globalThis as Parameters<typeof runtimeStore>[0]);
+  return store ? threadStore(store) : undefined;
+}
