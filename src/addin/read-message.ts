@@ -61,10 +61,7 @@ export async function readMessage(host: MessageReader): Promise<ComposeState> {
     host.getHeader(THREAD_LOWERED_HEADER),
   ]);
   const applied = parseApplied(appliedHeader);
-  // After OpenPGP or secure pickup the body is Sendguard's own armor or notice, not the quote: read, it would
-  // raise the floor of the message it protects.
-  const ownBody = applied?.protection === 'pgp' || applied?.protection === 'escrow';
-  const thread = withQuotedMarks(origin, ownBody ? '' : parts.text);
+  const thread = withQuotedMarks(origin, parts.text, applied);
   const lowered = chosenIn(loweredHeader);
   return {
     ...parts,

@@ -110,14 +110,16 @@ export function createOfficeHost(
   threads: ThreadStore | undefined = runtimeThreadStore(),
 ): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
+  const text = officeText(office, item);
+  const headers = officeHeaders(item);
   return {
     ...officeRecipients(item),
-    ...officeText(office, item),
+    ...text,
     ...officeAttachments(office, item),
-    ...officeHeaders(item),
+    ...headers,
     ...officeNewMessages(office, options),
     ...officeSenderLinks(office),
-    ...officeThreadOrigin(item, threads),
+    ...officeThreadOrigin(item, threads, { ...text, ...headers }),
     getSensitivityLabel: () => sensitivityLabelName(office, item),
     getSenderAddress: () => senderAddress(office, item),
     notify: officeNotify(office, item),

@@ -126,6 +126,26 @@ describe('a reply in a protected thread (Outlook)', () => {
     expect(await send(sim, { policy })).toEqual({ allowEvent: true });
   });
 
+  test('deleting the quote does not drop the thread: what it showed was kept under the conversation', async () => {
+    const store = memoryStore();
+    const sim = reply(QUOTED_PGP);
+    expect((await send(sim, { store }))!.errorMessage).toMatch(/^This thread was restricted/);
+    sim.state.text = 'Thanks, will do.';
+    expect((await send(sim, { store }))!.errorMessage).toMatch(
+      /^This thread was restricted: the message you are replying to was OpenPGP-encrypted/,
+    );
+  });
+
+  test('what the pane applied is not kept as the thread’s: the conversation stays as it was', async () => {
+    const store = memoryStore();
+    const sim = reply(QUOTED_NOTICE.replace('See below.', 'Your secure message.'));
+    sim.state.headers[APPLIED_HEADER] = formatApplied(
+      appliedRecord('escrow', 'normal', [ANN], () => 'ab'.repeat(16)),
+    );
+    expect(await send(sim, { store })).toEqual({ allowEvent: true });
+    expect(await threadStore(store).marksOf('conv-1')).toEqual([]);
+  });
+
   test('an Outlook before Mailbox 1.10 still tells a reply by its conversation', async () => {
     const sim = reply(QUOTED_PGP);
     const item = (sim.office.context as { mailbox: { item: Record<string, unknown> } }).mailbox.item;

@@ -5,7 +5,7 @@
  * host adapter only finds the original's headers and says whether the new message is a reply or a forward.
  */
 import { PICKUP_PATH } from '../../core/escrow/link';
-import { CLASSIFICATION_HEADER, APPLIED_HEADER, parseApplied } from '../protect/applied';
+import { CLASSIFICATION_HEADER, APPLIED_HEADER, parseApplied, type AppliedRecord } from '../protect/applied';
 import { CLASSIFICATION_NAME } from '../../core/policy/limits';
 
 /** One sign that the thread was protected. */
@@ -83,8 +83,20 @@ export function marksInText(text: string): ThreadMark[] {
   return marks;
 }
 
+/**
+ * What a reply's body shows of the thread it quotes. Nothing once OpenPGP or secure pickup was applied: the body is
+ * then Sendguard's own armor or notice, not the quote, and read it would raise the floor of the message it protects.
+ */
+export function quotedMarks(text: string, applied: AppliedRecord | undefined): ThreadMark[] {
+  return applied?.protection === 'pgp' || applied?.protection === 'escrow' ? [] : marksInText(text);
+}
+
 /** The origin with what its quoted text shows added: a reply quotes what its original said. */
-export function withQuotedMarks(origin: ThreadOrigin | undefined, text: string): ThreadOrigin | undefined {
+export function withQuotedMarks(
+  origin: ThreadOrigin | undefined,
+  text: string,
+  applied: AppliedRecord | undefined,
+): ThreadOrigin | undefined {
   if (!origin) return undefined;
-  return { how: origin.how, marks: [...origin.marks, ...marksInText(text)] };
+  return { how: origin.how, marks: [...origin.marks, ...quotedMarks(text, applied)] };
 }
