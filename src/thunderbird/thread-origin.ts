@@ -33,9 +33,22 @@ function textOf(root: MessagePart): string {
   return texts.join('\n');
 }
 
-/** What the original shows of its protection: its root headers, its decryption status and its text. */
+/**
+ * Thunderbird gives a message as a `message/rfc822` root holding its header fields, with the message's own MIME
+ * tree as the root's one part, whose headers are its Content-* fields.
+ */
+function mimeTop(root: MessagePart): MessagePart {
+  const [first, ...rest] = root.parts ?? [];
+  return root.contentType === 'message/rfc822' && first && rest.length === 0 ? first : root;
+}
+
+/** What the original shows of its protection: its header fields, its decryption status and its text. */
 export function marksOfOriginal(root: MessagePart): ThreadMark[] {
-  const marks = marksInHeaders((name) => root.headers?.[name.toLowerCase()]?.[0]);
+  const top = mimeTop(root);
+  const marks = marksInHeaders((name) => {
+    const key = name.toLowerCase();
+    return (top.headers?.[key] ?? root.headers?.[key])?.[0];
+  });
   const status = root.decryptionStatus;
   const encrypted = status !== undefined && status !== 'none';
   if (encrypted && !marks.some((m) => m.kind === 'openpgp' || m.kind === 'smime'))

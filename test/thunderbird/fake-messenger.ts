@@ -101,11 +101,24 @@ function messagePart(part: MimePart): MessagePart {
   };
 }
 
+/**
+ * As Thunderbird 153 gives it: a `message/rfc822` root with the message's header fields (its Content-Type that
+ * type), and the message's own MIME tree as its one part, carrying only the Content-* fields.
+ */
 function fullMessage(raw: string, decrypt: boolean): MessagePart {
   const root = parseMime(raw);
   const encrypted = root.type === 'multipart/encrypted';
   if (encrypted && decrypt) throw new Error('this fake cannot decrypt: ask with decrypt: false');
-  return { ...messagePart(root), decryptionStatus: encrypted ? 'skipped' : 'none' };
+  const top = messagePart(root);
+  const content = Object.fromEntries(
+    Object.entries(top.headers ?? {}).filter(([n]) => n.startsWith('content-')),
+  );
+  return {
+    contentType: 'message/rfc822',
+    headers: { ...top.headers, 'content-type': ['message/rfc822'] },
+    parts: [{ ...top, headers: content }],
+    decryptionStatus: encrypted ? 'skipped' : 'none',
+  };
 }
 
 export interface FakeComposeTab {
