@@ -15,6 +15,9 @@ import type { AssessAnswer } from './backend';
 import type { HostRecipients } from './host';
 import { blockForUnknownMembership } from './lists/unknown-membership';
 import { chosenOf, type ComposeState } from './read-message';
+import { threadFloor } from './thread/floor';
+import { belowFloor, floorLowered } from './thread/lowering';
+import type { ClassificationFloor } from '../core/classify';
 
 /** Each distinct address string the host lists, with the fields it appears in. */
 export function hostAddresses(recipients: HostRecipients): Map<string, RecipientField[]> {
@@ -66,7 +69,10 @@ export function planInputs(
 
 export interface PlanContext {
   /** The compose item as read: recipients, body, label, and what the sender chose before. */
-  state: Pick<ComposeState, 'recipients' | 'unknownLists' | 'text' | 'chosen' | 'applied' | 'label'>;
+  state: Pick<
+    ComposeState,
+    'recipients' | 'unknownLists' | 'text' | 'chosen' | 'applied' | 'label' | 'thread' | 'lowered'
+  >;
   answer: AssessAnswer;
   policy: Policy;
   /** The sender's choice in the open pane; without one, what was chosen before (see `chosenOf`). */
@@ -84,6 +90,8 @@ export interface PlanContext {
 export interface PlannedMessage extends Evaluation {
   /** Normalised addresses, as the applied-protection record hashes them. */
   addresses: string[];
+  /** The classification the thread set, and whether the sender chose to go below it (the policy allowing). */
+  thread?: { floor: ClassificationFloor; lowered: boolean };
 }
 
 export function planFor({
@@ -96,6 +104,11 @@ export function planFor({
 }: PlanContext): PlannedMessage {
   const { recipients, assessments } = planInputs(answer, state.recipients);
   const choice = chosen ?? chosenOf(state);
+  const floor = threadFloor(state.thread, policy);
+  // A choice in the open pane below the floor is the sender's lowering (the pane records it on the item with it).
+  const loweredFrom =
+    floor && chosen !== undefined && belowFloor(chosen, floor, policy) ? floor.classification : state.lowered;
+  const lowered = floor !== undefined && floorLowered(floor, loweredFrom, policy);
   const evaluation = evaluateMessage({
     text: state.text,
     recipients,
@@ -103,10 +116,16 @@ export function planFor({
     policy,
     ...(choice !== undefined ? { chosen: choice } : {}),
     ...(state.label ? { label: state.label } : {}),
+    ...(floor && !lowered ? { floor } : {}),
     ...(scanned ? { scanned } : {}),
     ...(passcodeSet !== undefined ? { passcodeSet } : {}),
     invalid: answer.invalid,
   });
   const plan = blockForUnknownMembership(evaluation.plan, state.unknownLists ?? [], policy);
-  return { ...evaluation, plan, addresses: recipients.map((r) => r.address) };
+  return {
+    ...evaluation,
+    plan,
+    addresses: recipients.map((r) => r.address),
+    ...(floor ? { thread: { floor, lowered } } : {}),
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { RecipientField } from '../core/recipient-fields';
 import type { ListDirectory } from './lists/directory';
+import type { ThreadOrigin } from './thread/marks';
 
 export type { RecipientField } from '../core/recipient-fields';
 
@@ -215,6 +216,11 @@ export interface MailHost {
   lists?: ListDirectory;
   /** The sensitivity label's name, where the host has labels and one is set. */
   getSensitivityLabel?: () => Promise<string | undefined>;
+  /**
+   * Whether this message replies to or forwards another, and what the original's headers show of its protection;
+   * `undefined` for a new message. Absent where the host cannot tell: the message is then planned as a new one.
+   */
+  getThreadOrigin?: () => Promise<ThreadOrigin | undefined>;
   /**
    * The sender's own address — the message's From (a shared mailbox or an alias where the sender picked one) — for
    * encrypting to their own key and for the reply path.

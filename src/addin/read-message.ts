@@ -7,8 +7,10 @@ import { CLASSIFICATION_NAME } from '../core/policy/limits';
 import type { HostRecipients, MailHost } from './host';
 import { expandLists, type UnknownList } from './lists/expand';
 import { APPLIED_HEADER, CLASSIFICATION_HEADER, parseApplied, type AppliedRecord } from './protect/applied';
+import { THREAD_LOWERED_HEADER } from './thread/lowering';
+import { withQuotedMarks, type ThreadOrigin } from './thread/marks';
 
-export type MessageReader = PartsReader & Partial<Pick<MailHost, 'getSensitivityLabel'>>;
+export type MessageReader = PartsReader & Partial<Pick<MailHost, 'getSensitivityLabel' | 'getThreadOrigin'>>;
 
 /** The compose item as the add-in reads it: what the plan is made from. */
 export interface ComposeState {
@@ -22,11 +24,16 @@ export interface ComposeState {
   chosen?: string;
   applied?: AppliedRecord;
   label?: string;
+  /** The message this one replies to or forwards, with what shows it was protected (thread/floor.ts). */
+  thread?: ThreadOrigin;
+  /** The classification the sender chose to go below, where the thread set one (thread/lowering.ts). */
+  lowered?: string;
 }
 
 /**
- * The classification the sender chose, from the value of the item's `X-Sendguard-Classification` header. Anything
- * in it that is not a policy's classification name is ignored, not trusted.
+ * The classification the sender chose, from the value of the item's `X-Sendguard-Classification` header (or the
+ * one they lowered a thread from, `X-Sendguard-Thread-Lowered`). Anything in it that is not a policy's
+ * classification name is ignored, not trusted.
  */
 export function chosenIn(header: string | undefined): string | undefined {
   const chosen = header?.trim();
@@ -59,16 +66,22 @@ export async function readParts(host: PartsReader): Promise<ReadParts> {
 }
 
 export async function readMessage(host: MessageReader): Promise<ComposeState> {
-  const [parts, appliedHeader, label] = await Promise.all([
+  const [parts, appliedHeader, label, origin, loweredHeader] = await Promise.all([
     readParts(host),
     host.getHeader(APPLIED_HEADER),
     host.getSensitivityLabel ? host.getSensitivityLabel() : Promise.resolve(undefined),
+    host.getThreadOrigin ? host.getThreadOrigin() : Promise.resolve(undefined),
+    host.getHeader(THREAD_LOWERED_HEADER),
   ]);
   const applied = parseApplied(appliedHeader);
+  const thread = withQuotedMarks(origin, parts.text, applied);
+  const lowered = chosenIn(loweredHeader);
   return {
     ...parts,
     ...(applied ? { applied } : {}),
     ...(label ? { label } : {}),
+    ...(thread ? { thread } : {}),
+    ...(lowered ? { lowered } : {}),
   };
 }
 

@@ -50,7 +50,14 @@ function stillProtected(applied: AppliedRecord, plan: Plan, addresses: string[],
   return plan.recipients.every((r) => r.protection === 'internal' || r.allowed.includes(applied.protection));
 }
 
-function refusal(plan: Plan, policy: Policy, state: ComposeState): SendDecision {
+/** Why the thread raised the message's classification, as a sentence, where it did (thread/floor.ts). */
+function threadReason(planned: PlannedMessage): string {
+  const { thread } = planned;
+  return thread && !thread.lowered ? `${thread.floor.because}.` : '';
+}
+
+function refusal(planned: PlannedMessage, policy: Policy, state: ComposeState): SendDecision {
+  const { plan } = planned;
   const needing = plan.recipients.filter((r) => r.protection !== 'internal' && r.protection !== 'none');
   const named = namedWithList(state.recipients);
   const lines = needing.map((r) => `${named(r.address)}: ${r.reason}`);
@@ -58,10 +65,11 @@ function refusal(plan: Plan, policy: Policy, state: ComposeState): SendDecision 
     plan.action === 'block'
       ? 'Remove the recipients named above, or ask your administrator.'
       : 'Open Sendguard to apply the protection, then send again.';
+  const summary = [threadReason(planned), plan.summary].filter(Boolean).join(' ');
   return {
     kind: 'block',
-    text: clip(`${plan.summary} ${fix} ${lines.join(' ')}`),
-    markdown: clip(`**${plan.summary}**\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n${fix}`),
+    text: clip(`${summary} ${fix} ${lines.join(' ')}`),
+    markdown: clip(`**${summary}**\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n${fix}`),
     ...(policy.onSend.allowOverride ? { prompt: true } : {}),
   };
 }
@@ -191,7 +199,7 @@ function decidePlanned({ state, policy, planned }: Extract<SendEvaluation, { kin
     const changes = tagChanges(state.subject, policy);
     return { decision: { kind: 'allow', why: plan.summary, changes }, outcome: 'tagged' };
   }
-  return { decision: refusal(plan, policy, state), outcome: 'blocked' };
+  return { decision: refusal(planned, policy, state), outcome: 'blocked' };
 }
 
 /** A send check's decision and, for a planned message, what to report of it once the host has acted on it. */

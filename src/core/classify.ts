@@ -1,7 +1,7 @@
 /**
  * A message's classification (docs/policy.md, "How a message's plan follows from the policy"): the sender's choice
  * (or the policy's default), raised — never lowered — by what the content detectors found and by the host's
- * sensitivity label.
+ * sensitivity label, and by the floor of the thread the message replies to or forwards.
  */
 import { classificationOf, higherClassification } from './policy/match';
 import type { DetectorId, Policy } from './policy/schema';
@@ -13,13 +13,22 @@ export interface ClassificationInput {
   findings?: ReadonlyArray<{ detector: DetectorId }>;
   /** The host's sensitivity label, by id or name. */
   label?: string;
+  /** The classification the thread the message belongs to set, and why (said to the sender). */
+  floor?: ClassificationFloor;
+}
+
+/** A classification a message starts at at least, with the sentence that tells the sender why. */
+export interface ClassificationFloor {
+  classification: string;
+  because: string;
 }
 
 export type ClassificationSource =
   | { kind: 'default' }
   | { kind: 'sender' }
   | { kind: 'detector'; detector: DetectorId }
-  | { kind: 'label'; label: string };
+  | { kind: 'label'; label: string }
+  | { kind: 'thread'; because: string };
 
 export interface ClassificationResult {
   classification: string;
@@ -40,6 +49,11 @@ export function classifyMessage(input: ClassificationInput, policy: Policy): Cla
   const labelled = input.label !== undefined ? policy.labels[input.label] : undefined;
   if (labelled && input.label !== undefined)
     proposals.push({ name: labelled, source: { kind: 'label', label: input.label } });
+  if (input.floor)
+    proposals.push({
+      name: classificationOf(input.floor.classification, policy).name,
+      source: { kind: 'thread', because: input.floor.because },
+    });
   const classification = proposals.reduce(
     (best, p) => higherClassification(best, p.name, policy),
     proposals[0]!.name,

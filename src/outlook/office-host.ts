@@ -12,6 +12,8 @@ import { sensitivityLabelName } from './office-label';
 import { officeNewMessages, type NewMessageOptions } from './office-new-messages';
 import { officeRecipients } from './office-recipients';
 import { officeSenderLinks } from './office-sender-links';
+import { officeThreadOrigin } from './office-thread';
+import { runtimeThreadStore, type ThreadStore } from './thread-store';
 
 /** The manifest's 16-pixel icon resource, which informational notices must name. */
 const NOTICE_ICON = 'Icon.16x16';
@@ -104,17 +106,27 @@ export interface OfficeHostOptions extends NewMessageOptions {
   lists?: ListDirectory;
 }
 
-/** `options`: how new messages for a split are handed their attachments (a test's desk and deadline), and lists. */
-export function createOfficeHost(office: typeof Office, options: OfficeHostOptions = {}): MailHost {
+/**
+ * `options`: how new messages for a split are handed their attachments (a test's desk and deadline), and lists;
+ * `threads`: what the read pane kept of conversations (this runtime's store by default).
+ */
+export function createOfficeHost(
+  office: typeof Office,
+  options: OfficeHostOptions = {},
+  threads: ThreadStore | undefined = runtimeThreadStore(),
+): MailHost {
   const item = office.context.mailbox.item as ComposeItem;
+  const text = officeText(office, item);
+  const headers = officeHeaders(item);
   return {
     ...officeRecipients(item),
-    ...officeText(office, item),
+    ...text,
     ...officeAttachments(office, item),
-    ...officeHeaders(item),
+    ...headers,
     ...officeNewMessages(office, options),
     ...officeSenderLinks(office),
     ...(options.lists ? { lists: options.lists } : {}),
+    ...officeThreadOrigin(item, threads, { ...text, ...headers }),
     getSensitivityLabel: () => sensitivityLabelName(office, item),
     getSenderAddress: () => senderAddress(office, item),
     notify: officeNotify(office, item),

@@ -25,6 +25,7 @@ import { askToOverride, forgetTab, recipientsKey, takeOverride } from './prompt-
 import { systemClock, type Clock } from '../core/clock';
 import { readSettings } from './settings';
 import { withThunderbirdKeptVerdicts } from './kept-verdicts';
+import { threadOrigin } from './thread-origin';
 
 export interface BeforeSendDeps {
   api: Messenger;
@@ -56,11 +57,13 @@ export function tabOfNotice(id: string): number | undefined {
 
 /** The recipients are read once, by the caller: the check and a "send anyway" answer must be about the same. */
 function detailsReader(
+  api: Messenger,
   details: ComposeDetails,
   recipients: HostRecipients,
   lists: ListDirectory,
 ): MessageReader {
   return {
+    getThreadOrigin: () => threadOrigin(api, details),
     getRecipients: async () => recipients,
     lists,
     getSubject: async () => details.subject ?? '',
@@ -167,7 +170,7 @@ export async function beforeSend(
       api.storage.local,
       settings,
     );
-    const reader = detailsReader(details, recipients, lists.directory);
+    const reader = detailsReader(api, details, recipients, lists.directory);
     const { decision, reportable } = await checkMessage(reader, backend);
     const result = await answer(deps, tab, details, recipients, decision);
     // Reported once the answer is final: a tag Thunderbird cannot set stops the message, a "send anyway" lets

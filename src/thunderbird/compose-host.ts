@@ -20,6 +20,7 @@ import { thunderbirdNewMessages } from './new-messages';
 import { notify } from './notify';
 import { ownMailbox } from './own-mailbox';
 import { composeTab } from './tab-gone';
+import { threadOrigin } from './thread-origin';
 
 export function createComposeHost(api: Messenger, tabId: number, dark: () => boolean): MailHost {
   // Every call on this tab goes through `tab`, so a tab closed under the pane is a MessageGoneError to all.
@@ -69,6 +70,7 @@ export function createComposeHost(api: Messenger, tabId: number, dark: () => boo
     getReplyTo: async () => addressesOf((await details()).replyTo),
     send: tab.send,
     getSenderAddress: async () => senderOf(await details()),
+    getThreadOrigin: async () => threadOrigin(api, await details()),
     ...ownMailbox(api, tab),
     notify: (notice: HostNotice) => notify(api, notice),
     theme: () => (dark() ? 'dark' : 'light'),

@@ -48,6 +48,21 @@ export interface ComposeDetails {
   attachments?: FileAttachment[];
   /** Undefined when the sending identity has no encryption configured. */
   selectedEncryptionTechnology?: EncryptionProperties;
+  /** What the composer was opened as (read only); `redirect` resends a message as it came. */
+  type?: 'draft' | 'new' | 'redirect' | 'reply' | 'forward';
+  /** The message replied to, forwarded, redirected or edited as a draft (read only). */
+  relatedMessageId?: number;
+}
+
+/** One part of a message as messages.getFull gives it; header names lower case, each with its values. */
+export interface MessagePart {
+  contentType?: string;
+  headers?: Record<string, string[]>;
+  /** A text part's decoded content. */
+  body?: string;
+  parts?: MessagePart[];
+  /** The root part only: whether the message was encrypted (`none`: it was not) and what became of decrypting it. */
+  decryptionStatus?: 'none' | 'skipped' | 'success' | 'fail';
 }
 
 export interface ComposeAttachment {
@@ -151,6 +166,10 @@ export interface Messenger {
   messages: {
     /** The message as stored, unmodified; `File` keeps a large message out of a string (Thunderbird 117+). */
     getRaw(messageId: number, options: { data_format: 'File' }): Promise<File>;
+    /** The messages whose Message-ID is this one, without its angle brackets (permission messagesRead). */
+    query(queryInfo: { headerMessageId: string }): Promise<{ messages: MessageHeader[] }>;
+    /** The message as a tree of parts; `decrypt: false` leaves an encrypted one as it came (Thunderbird 125+). */
+    getFull(messageId: number, options?: { decrypt?: boolean }): Promise<MessagePart>;
     /** Adds an RFC 5322 message to a folder without sending it (permissions accountsRead and messagesImport). */
     import(file: File, folderId: string): Promise<MessageHeader>;
   };

@@ -115,6 +115,63 @@ test('a backend that cannot be reached is an error, with no plan and no button',
   expect(screen.queryByRole('button', { name: /forced-TLS|OpenPGP|pickup/ })).toBeNull();
 });
 
+describe('a reply in a protected thread', () => {
+  const answer: AssessAnswer = {
+    policyVersion: 'v',
+    partial: false,
+    recipients: [recipient('a@auth.example', 'authenticated')],
+    invalid: [],
+  };
+  const replyHost = () => ({
+    ...fakeHost(['a@auth.example'], 'Thanks, will do.'),
+    getThreadOrigin: async () => ({ how: 'reply' as const, marks: [{ kind: 'openpgp' as const }] }),
+  });
+  const backendWith = (allowLowering: boolean): Backend => ({
+    ...fakeBackend(answer),
+    policy: async () => ({
+      version: 'v',
+      policy: defaultPolicy({ threads: { keepProtection: true, allowLowering } }),
+    }),
+  });
+
+  test('starts at the thread’s classification, says why, and offers nothing lower where the policy forbids it', async () => {
+    const host = replyHost();
+    await renderPane(host, backendWith(false));
+    expect(
+      await screen.findByText(
+        /This thread was restricted: the message you are replying to was OpenPGP-encrypted.*Your organisation does not let you choose a lower classification\./,
+      ),
+    ).toBeTruthy();
+    const picker = screen.getByRole('combobox') as HTMLSelectElement;
+    expect(picker.value).toBe('restricted');
+    expect((screen.getByRole('option', { name: 'Normal' }) as HTMLOptionElement).disabled).toBe(true);
+    // The send check, which may run without the pane, reaches the same refusal.
+    const decision = await checkSend(host, backendWith(false));
+    expect(decision).toMatchObject({
+      kind: 'block',
+      text: expect.stringMatching(/^This thread was restricted/),
+    });
+  });
+
+  test('where the policy allows it, a lower choice is recorded on the item, and the send check honours it', async () => {
+    const host = replyHost();
+    await renderPane(host, backendWith(true));
+    const picker = (await screen.findByRole('combobox')) as HTMLSelectElement;
+    await act(async () => {
+      fireEvent.change(picker, { target: { value: 'normal' } });
+    });
+    expect(await screen.findByText(/You chose a lower classification than Restricted/)).toBeTruthy();
+    expect(await host.getHeader(CLASSIFICATION_HEADER)).toBe('normal');
+    expect(await host.getHeader('X-Sendguard-Thread-Lowered')).toBe('restricted');
+    expect(await checkSend(host, backendWith(true))).toMatchObject({ kind: 'allow' });
+    // Back at the thread's classification: the record of lowering is taken back.
+    await act(async () => {
+      fireEvent.change(picker, { target: { value: 'restricted' } });
+    });
+    expect(await host.getHeader('X-Sendguard-Thread-Lowered')).toBe('');
+  });
+});
+
 describe('signing in from the pane', () => {
   const NOT_SIGNED_IN = new BackendError(
     'BACKEND_NOT_SIGNED_IN',

@@ -36,9 +36,15 @@ const withSignIn =
 
 /**
  * Loads the bundle into a fresh context with only what the JS runtime has: no window, document, atob, btoa.
- * `office` adds to (or replaces parts of) the simulated Office, e.g. its `auth`.
+ * `office` adds to (or replaces parts of) the simulated Office, e.g. its `auth`; `globals` adds to the context,
+ * e.g. the runtime's `OfficeRuntime`.
  */
-function load(fetchImpl: FetchImpl, signIn: unknown = NO_ENTRA, office: Record<string, unknown> = {}) {
+function load(
+  fetchImpl: FetchImpl,
+  signIn: unknown = NO_ENTRA,
+  office: Record<string, unknown> = {},
+  globals: Record<string, unknown> = {},
+) {
   const sim = simulateOffice();
   sim.state.to = [{ emailAddress: 'ann@dane-ee.sendguard.test', displayName: 'Ann' }];
   sim.state.subject = 'Report';
@@ -60,6 +66,7 @@ function load(fetchImpl: FetchImpl, signIn: unknown = NO_ENTRA, office: Record<s
       clearTimeout(timer);
     },
     SENDGUARD_CONFIG: { backendUrl: 'https://sendguard.example' },
+    ...globals,
   });
   vm.runInContext(source, context, { filename: 'launchevent.js' });
   return { sim, context, pendingTimers: () => live };
@@ -172,6 +179,34 @@ describe('the send-handler bundle', () => {
     expect(sim.state.subject).toBe('#secure# Report');
     expect(sim.state.headers['X-Sendguard-Force-TLS']).toBe('yes');
     expect(run.pendingTimers()).toBe(0);
+  });
+
+  test('a reply quoting an OpenPGP message: blocked as a restricted thread, though the pane never ran', async () => {
+    const { sim, pendingTimers } = load(backend('authenticated'));
+    sim.state.composeType = 'reply';
+    sim.state.conversationId = 'conv-1';
+    sim.state.text = 'Thanks.\n> -----BEGIN PGP MESSAGE-----\n> wcBMA0x\n> -----END PGP MESSAGE-----\n';
+    expectBlocked(await send(sim, pendingTimers), 'This thread was restricted', 'OpenPGP-encrypted');
+  });
+
+  test('a reply in a conversation the read pane kept as restricted (OfficeRuntime.storage): blocked', async () => {
+    const kept = JSON.stringify([
+      { id: 'conv-1', marks: [{ kind: 'classified', classification: 'restricted' }] },
+    ]);
+    const storage = {
+      getItem: (key: string) => Promise.resolve(key === 'sendguard.threads' ? kept : null),
+      setItem: () => Promise.resolve(),
+    };
+    const { sim, pendingTimers } = load(
+      backend('authenticated'),
+      NO_ENTRA,
+      {},
+      { OfficeRuntime: { storage } },
+    );
+    sim.state.composeType = 'reply';
+    sim.state.conversationId = 'conv-1';
+    sim.state.text = 'Thanks.';
+    expectBlocked(await send(sim, pendingTimers), 'This thread was restricted', 'was classified Restricted');
   });
 
   test('a recipient forced TLS cannot serve: blocked, naming the recipient, with the pane button', async () => {

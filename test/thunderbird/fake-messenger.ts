@@ -11,7 +11,10 @@
  * reply-to) where the details say nothing.
  * Received messages are shown in mail tabs (`displayMessage`), as ext-messageDisplay.js and ext-messages.js
  * serve them: `getDisplayedMessage` throws for a tab that does not exist and answers null where no message is
- * shown; `getRaw` hands the stored source back unchanged, as a File when asked for one.
+ * shown; `getRaw` hands the stored source back unchanged, as a File when asked for one; `getFull` gives its tree of
+ * parts as ext-messages.js does (header names lower case, text parts decoded, the root's decryption status), and an
+ * encrypted message only left encrypted (`decrypt: false`): this fake cannot decrypt, as Thunderbird can; `query`
+ * finds stored messages by their Message-ID.
  */
 import type {
   BeforeSendListener,
@@ -21,10 +24,12 @@ import type {
   ComposeDetails,
   ExtensionEvent,
   MessageHeader,
+  MessagePart,
   Messenger,
   StorageArea,
   Tab,
 } from '../../src/thunderbird/messenger';
+import { parseMime, type MimePart } from '../helpers/mime-parts';
 
 /** Thunderbird answers on a later turn of the event loop, never synchronously. */
 const later = <T>(value: () => T): Promise<T> =>
@@ -83,6 +88,40 @@ function allowedHeader(name: string): boolean {
 }
 
 const stripTags = (html: string) => html.replace(/<[^>]*>/g, '');
+
+/** A parsed part as getFull gives it. */
+function messagePart(part: MimePart): MessagePart {
+  const headers = Object.fromEntries([...part.headers].map(([name, value]) => [name, [value]]));
+  return {
+    contentType: part.type,
+    headers,
+    ...(part.parts.length > 0
+      ? { parts: part.parts.map(messagePart) }
+      : part.type.startsWith('text/')
+        ? { body: part.content.toString('utf8') }
+        : {}),
+  };
+}
+
+/**
+ * As Thunderbird 153 gives it: a `message/rfc822` root with the message's header fields (its Content-Type that
+ * type), and the message's own MIME tree as its one part, carrying only the Content-* fields.
+ */
+function fullMessage(raw: string, decrypt: boolean): MessagePart {
+  const root = parseMime(raw);
+  const encrypted = root.type === 'multipart/encrypted';
+  if (encrypted && decrypt) throw new Error('this fake cannot decrypt: ask with decrypt: false');
+  const top = messagePart(root);
+  const content = Object.fromEntries(
+    Object.entries(top.headers ?? {}).filter(([n]) => n.startsWith('content-')),
+  );
+  return {
+    contentType: 'message/rfc822',
+    headers: { ...top.headers, 'content-type': ['message/rfc822'] },
+    parts: [{ ...top, headers: content }],
+    decryptionStatus: encrypted ? 'skipped' : 'none',
+  };
+}
 
 export interface FakeComposeTab {
   tab: Tab;
@@ -250,6 +289,18 @@ export function fakeMessenger() {
           if (raw === undefined) throw new Error(`Message not found: ${messageId}.`);
           if (data_format !== 'File') throw new Error('this fake hands out Files only');
           return new File([raw], 'message.eml', { type: 'message/rfc822' });
+        }),
+      query: ({ headerMessageId }) =>
+        later(() => ({
+          messages: [...rawMessages]
+            .filter(([, raw]) => parseMime(raw).headers.get('message-id') === `<${headerMessageId}>`)
+            .map(([id]) => ({ id, headerMessageId })),
+        })),
+      getFull: (messageId, options) =>
+        later(() => {
+          const raw = rawMessages.get(messageId);
+          if (raw === undefined) throw new Error(`Message not found: ${messageId}.`);
+          return fullMessage(raw, options?.decrypt ?? true);
         }),
       import: (file, folderId) =>
         later(() => {

@@ -1,12 +1,23 @@
 /** @jsxRuntime automatic (jest compiles with the classic runtime by default; webpack already uses this one) */
 /**
  * The message's classification: the sender's choice, and why it may be higher than chosen — what the detectors
- * found (masked, with the line) and the sensitivity label. Detectors and labels only ever raise it.
+ * found (masked, with the line), the sensitivity label, and the thread the message replies to or forwards.
+ * Detectors and labels only ever raise it; a thread's floor may be lowered only where the policy allows it, as
+ * the sender's explicit choice.
  */
-import { Caption1, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
-import type { ClassificationResult } from '../../core/classify';
+import {
+  Caption1,
+  Field,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  tokens,
+} from '@fluentui/react-components';
+import type { ClassificationFloor, ClassificationResult } from '../../core/classify';
 import type { Finding } from '../../core/detectors';
 import type { Policy } from '../../core/policy/schema';
+import { belowFloor } from '../thread/lowering';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
@@ -22,11 +33,23 @@ export interface ClassificationPickerProps {
   findings: readonly Finding[];
   truncated: boolean;
   label?: string;
+  /** The classification the thread set, and whether the sender chose to go below it. */
+  thread?: { floor: ClassificationFloor; lowered: boolean };
   onChoose: (name: string) => void;
 }
 
 function nameOf(policy: Policy, name: string): string {
   return policy.classifications.find((c) => c.name === name)?.label ?? name;
+}
+
+/** Why the thread set a floor, and what the sender may do about it. */
+function threadNotice(policy: Policy, thread: NonNullable<ClassificationPickerProps['thread']>): string {
+  const floorName = nameOf(policy, thread.floor.classification);
+  if (thread.lowered)
+    return `${thread.floor.because}. You chose a lower classification than ${floorName}: Sendguard records that choice on the message.`;
+  return policy.threads.allowLowering
+    ? `${thread.floor.because}. You may choose a lower classification; Sendguard records that you did.`
+    : `${thread.floor.because}. Your organisation does not let you choose a lower classification.`;
 }
 
 function explanation(props: ClassificationPickerProps): string | undefined {
@@ -50,21 +73,33 @@ export function ClassificationPicker(props: ClassificationPickerProps) {
   const styles = useStyles();
   const { policy, findings } = props;
   const why = explanation(props);
+  const { thread } = props;
+  // Below the floor and not allowed: shown, so the sender sees the choices, but not choosable.
+  const locked = (name: string) =>
+    thread !== undefined && !policy.threads.allowLowering && belowFloor(name, thread.floor, policy);
   return (
     <div className={styles.root}>
       <Field className={styles.field} label="Classification" hint={why}>
         <Select
           className={styles.select}
-          value={props.chosen ?? policy.defaultClassification}
+          value={
+            props.chosen ??
+            (thread && !thread.lowered ? thread.floor.classification : policy.defaultClassification)
+          }
           onChange={(_event, data) => props.onChoose(data.value)}
         >
           {policy.classifications.map((c) => (
-            <option key={c.name} value={c.name}>
+            <option key={c.name} value={c.name} disabled={locked(c.name)}>
               {c.label ?? c.name}
             </option>
           ))}
         </Select>
       </Field>
+      {thread ? (
+        <MessageBar intent={thread.lowered ? 'warning' : 'info'} layout="multiline">
+          <MessageBarBody>{threadNotice(policy, thread)}</MessageBarBody>
+        </MessageBar>
+      ) : null}
       {findings.length > 0 ? (
         <ul className={styles.list} aria-label="Found in the message">
           {findings.slice(0, 5).map((f) => (

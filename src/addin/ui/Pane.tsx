@@ -42,6 +42,7 @@ import { PANE_ONLY_SIGN_IN, SignInOffer } from './SignInOffer';
 import { useApply, type ApplyControl } from './use-apply';
 import { useChecksBefore } from './use-checks-before';
 import { useClassificationChoice } from './use-classification-choice';
+import { loweringHeaders } from '../thread/lowering';
 import { useOutline, type OutlineState } from './use-outline';
 
 const useStyles = makeStyles({
@@ -154,7 +155,8 @@ function openWindow(reopen: () => Promise<void>, fail: ApplyControl['fail']): ()
 interface PaneContentProps {
   state: PlanState;
   chosen: string | undefined;
-  onChoose: (name: string) => void;
+  /** `lowering`: the headers recording whether the choice lowers the thread's classification. */
+  onChoose: (name: string, lowering?: Record<string, string>) => void;
   status: ApplyStatus;
   /** The message's parts, for what a split would lose and how large each message would be. */
   outline: OutlineState;
@@ -220,7 +222,8 @@ function PlannedView(props: PlannedViewProps) {
         findings={planned.findings}
         truncated={planned.truncated}
         {...(loaded.label ? { label: loaded.label } : {})}
-        onChoose={props.onChoose}
+        {...(planned.thread ? { thread: planned.thread } : {})}
+        onChoose={(name) => props.onChoose(name, loweringHeaders(name, planned.thread?.floor, loaded.policy))}
       />
       <PlanBar
         plan={planned.plan}

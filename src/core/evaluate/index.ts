@@ -3,7 +3,7 @@
  * `sendguard plan` all call this function, so that none of them can reach another verdict for the same message.
  */
 import type { Recipient } from '../addresses';
-import { classifyMessage, type ClassificationResult } from '../classify';
+import { classifyMessage, type ClassificationFloor, type ClassificationResult } from '../classify';
 import { scan, type DetectOptions, type Finding, type ScanResult } from '../detectors';
 import { planMessage, type Plan } from '../plan';
 import { higherClassification } from '../policy/match';
@@ -20,6 +20,8 @@ export interface MessageToEvaluate {
   chosen?: string;
   /** The host's sensitivity label, by name. */
   label?: string;
+  /** The classification the message's thread sets at least (a reply to a protected message). */
+  floor?: ClassificationFloor;
   /** The detectors' scan limit and clock; the defaults everywhere but in tests. */
   scan?: DetectOptions;
   /** The detectors' result for `text`, when the caller already has it (the pane re-plans without re-reading). */
@@ -67,6 +69,7 @@ export function evaluateMessage(message: MessageToEvaluate): Evaluation {
       ...(message.chosen !== undefined ? { chosen: message.chosen } : {}),
       findings,
       ...(message.label !== undefined ? { label: message.label } : {}),
+      ...(message.floor !== undefined ? { floor: message.floor } : {}),
     },
     policy,
   );

@@ -232,6 +232,23 @@ function readVerdictKey(value: unknown, at: Place): VerdictTrust {
   };
 }
 
+/**
+ * Whether a thread keeps its protection; a service older than the setting serves none, which reads as the
+ * schema's default (kept, not lowered): the add-in never learns less protection from an older service.
+ */
+function readThreads(value: unknown, at: Place): Policy['threads'] {
+  if (value === undefined) return { keepProtection: true, allowLowering: false };
+  const threads = at.object(value, 'the threads section');
+  const encrypted = threads.encryptedClassification;
+  return {
+    keepProtection: at.boolean(threads.keepProtection, 'threads.keepProtection'),
+    allowLowering: at.boolean(threads.allowLowering, 'threads.allowLowering'),
+    ...(encrypted !== undefined
+      ? { encryptedClassification: name(encrypted, 'threads.encryptedClassification', at) }
+      : {}),
+  };
+}
+
 /** The policy answer as the service's schema reads it; unknown fields dropped; throws AnswerError. */
 export function readPolicyAnswer(body: unknown): PolicyAnswer {
   const at = new Place('the policy: ');
@@ -256,6 +273,7 @@ export function readPolicyAnswer(body: unknown): PolicyAnswer {
       at.string(k, 'the label', 1, L.labelKeyMax),
     ) as Record<string, string>,
     ...readSections(fields, at),
+    threads: readThreads(fields.threads, at),
     ...(complianceKey !== undefined ? { complianceKey } : {}),
   };
   const [problem] = policyProblems(policy);

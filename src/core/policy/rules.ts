@@ -48,6 +48,14 @@ function referenceProblems(policy: Policy, names: readonly string[]): PolicyProb
       ['detectors', detector],
     ]),
     ...Object.entries(policy.labels).map(([label, name]): [string, string[]] => [name, ['labels', label]]),
+    ...(policy.threads.encryptedClassification !== undefined
+      ? [
+          [policy.threads.encryptedClassification, ['threads', 'encryptedClassification']] as [
+            string,
+            string[],
+          ],
+        ]
+      : []),
   ];
   return referred
     .filter(([name]) => !known.has(name))

@@ -84,6 +84,24 @@ function servedOnly(issue: { code?: string; keys?: readonly PropertyKey[] }): st
   return `maxMessageBytes is the service's, not the policy's: set escrow.maxMessageBytes in the service configuration, which serves it with the policy${others.length > 0 ? `; unrecognized: ${others.join(', ')}` : ''}`;
 }
 
+/**
+ * A reply to or a forward of a message that arrived protected (OpenPGP-encrypted, by secure pickup, or carrying the
+ * organisation's classification header) starts at least at that message's classification.
+ */
+const Threads = z
+  .strictObject({
+    /** Whether a thread keeps its protection at all. */
+    keepProtection: z.boolean().default(true),
+    /** Whether the sender may choose a lower classification than the thread's, as an explicit, recorded choice. */
+    allowLowering: z.boolean().default(false),
+    /**
+     * The classification a thread that was OpenPGP-encrypted or came by secure pickup starts at; absent, the
+     * weakest classification that requires end-to-end protection (the strongest one when none does).
+     */
+    encryptedClassification: ClassificationName.optional(),
+  })
+  .default({ keepProtection: true, allowLowering: false });
+
 export const DetectorId = z.enum(DETECTOR_IDS);
 export type DetectorId = z.infer<typeof DetectorId>;
 
@@ -163,6 +181,7 @@ export const PolicySchema = z
           .default('24h'),
       })
       .default({ maxVerdictAge: '24h' }),
+    threads: Threads,
     keys: z
       .strictObject({
         minRsaBits: z.number().int().min(L.minRsaBitsMin).max(L.minRsaBitsMax).default(2048),

@@ -73,6 +73,10 @@ export interface SimState {
   from?: SimRecipient;
   /** The item's session data (Mailbox 1.11): the add-in's own values, kept while the item is open. */
   session: Record<string, string>;
+  /** What the item was opened as (`getComposeTypeAsync`, Mailbox 1.10); new mail when unset. */
+  composeType?: 'newMail' | 'reply' | 'forward';
+  /** The item's conversation: a reply's or forward's, or the message read; none for new mail. */
+  conversationId?: string;
 }
 
 type Callback<T> = (result: { status: string; value: T; error?: { code: number; message: string } }) => void;
@@ -283,6 +287,11 @@ function sessionData(state: SimState) {
 function composeItem(state: SimState, handlers: Set<() => void>, owner: SimRecipient) {
   return {
     itemType: 'message',
+    get conversationId() {
+      return state.conversationId;
+    },
+    getComposeTypeAsync: (callback: Callback<{ composeType: string; coercionType: string }>) =>
+      later(callback, { composeType: state.composeType ?? 'newMail', coercionType: state.bodyType }),
     from: { getAsync: (callback?: Callback<SimRecipient>) => later(callback, state.from ?? owner) },
     to: recipientField(state, 'to'),
     cc: recipientField(state, 'cc'),
@@ -313,10 +322,17 @@ function composeItem(state: SimState, handlers: Set<() => void>, owner: SimRecip
 }
 
 /** A read item answers what a read item does here; Mailbox 1.8 added the raw header block. */
-function readItem(received: string) {
+function readItem(received: string, state: SimState) {
   return {
     itemType: 'message',
+    get conversationId() {
+      return state.conversationId;
+    },
     getAllInternetHeadersAsync: (callback: Callback<string>) => later(callback, received),
+    body: {
+      getAsync: (coercion: string, callback: Callback<string>) =>
+        later(callback, coercion === 'html' ? state.html : state.text),
+    },
   };
 }
 
@@ -414,7 +430,7 @@ export function simulateOffice(options: SimOptions = {}): SimulatedOffice {
   const item =
     options.received === undefined
       ? composeItem(state, handlers, ownerOf(options))
-      : readItem(options.received);
+      : readItem(options.received, state);
 
   const office = {
     onReady: (callback?: () => void) => {
