@@ -141,7 +141,7 @@ if (!bundle && process.env.SENDGUARD_REQUIRE_BUNDLES === '1') {
   process.exit(70);
 }
 const { main, processIo } = bundle ? requireBundle(bundle) : require(compiled);
-main(process.argv.slice(2), { ...processIo, script: __filename }).then(
+main(process.argv.slice(2), processIo).then(
   (code) => (process.exitCode = code),
   (error) => {
     process.stderr.write(`sendguard: unexpected failure: ${error && error.stack ? error.stack : error}\n`);

@@ -10,11 +10,6 @@ export interface CliIo {
   outBytes?(bytes: Uint8Array): void;
   /** False when standard output is a file or a pipe: binary output would garble a terminal. */
   outIsTerminal?: boolean;
-  /**
-   * The command's own script (bin/sendguard.js), which a long `check` runs again in a second thread; absent where
-   * commands run in-process, as in tests, which then check everything in one.
-   */
-  script?: string;
 }
 
 /**

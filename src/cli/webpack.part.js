@@ -16,7 +16,7 @@ const ENTRIES = { main: 'main.ts', check: 'commands/check.ts' };
 
 /** The files of src/ that go into a bundle; every other file of src/ is required from dist/ at run time. */
 const BUNDLED = [
-  /^cli\/(main|help|each-argument|network-options|commands\/check-thread)\.ts$/,
+  /^cli\/(main|help|each-argument|network-options)\.ts$/,
   /^core\/(?!errors\.ts$)/,
   /^server\/(transport|mailbox|dns|net)\//,
   // The small memory helpers the transport and mailbox services keep their reports with.

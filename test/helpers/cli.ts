@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main';
 export async function runCli(
   argv: string[],
   env: Record<string, string | undefined> = {},
-  { terminal = false, script }: { terminal?: boolean; script?: string } = {},
+  { terminal = false }: { terminal?: boolean } = {},
 ) {
   let stdout = '';
   let stderr = '';
@@ -17,7 +17,6 @@ export async function runCli(
     env,
     outBytes: (chunk) => void bytes.push(chunk),
     outIsTerminal: terminal,
-    ...(script === undefined ? {} : { script }),
   });
   return { code, stdout, stderr, bytes: Buffer.concat(bytes) };
 }

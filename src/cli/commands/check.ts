@@ -13,16 +13,9 @@ import {
 } from '../../server/transport';
 import { CachingMailboxService, type EndpointReport, type MailboxAccessReport } from '../../server/mailbox';
 import { lookUpEach } from '../each-argument';
-import { checkInThread, workerShare } from './check-thread';
 import { CHECK_HELP } from '../help';
 import { UsageError, type CliIo } from '../io';
-import {
-  NETWORK_OPTIONS,
-  networkSettings,
-  timeoutOf,
-  type NetworkSettings,
-  type NetworkValues,
-} from '../network-options';
+import { NETWORK_OPTIONS, networkSettings, timeoutOf, type NetworkSettings } from '../network-options';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -147,55 +140,6 @@ async function checkDomain(
   return { ...report, mailboxAccess };
 }
 
-/** The options a second thread is given: the network settings and deadline of this run. */
-function optionArgs(values: NetworkValues & { timeout?: string }): string[] {
-  return [
-    ...(values.dns === undefined ? [] : ['--dns', values.dns]),
-    ...(values['ca-file'] === undefined ? [] : ['--ca-file', values['ca-file']]),
-    ...(values['allow-private'] ? ['--allow-private'] : []),
-    ...(values.timeout === undefined ? [] : ['--timeout', values.timeout]),
-  ];
-}
-
-/** How long past the deadline a second thread may take to start and print before it counts as hung. */
-const THREAD_GRACE_MS = 5_000;
-
-/**
- * The reports of the domains a second thread checks (check-thread.ts), by domain: none for a short list or where
- * commands run in-process. A domain the thread did not report is checked here after all.
- */
-function inSecondThread(
-  args: readonly string[],
-  values: NetworkValues & { timeout?: string },
-  deadlineMs: number,
-  io: CliIo,
-  checkHere: (domain: string) => Promise<DomainReport>,
-): Map<string, Promise<DomainReport>> {
-  const domains = new Set<string>();
-  for (const argument of args) {
-    try {
-      domains.add(domainOf(argument));
-    } catch {
-      // Refused with its reason by lookUpEach, in its turn.
-    }
-  }
-  const there = io.script ? workerShare([...domains]) : [];
-  if (!io.script || there.length === 0) return new Map();
-  const thread = checkInThread<DomainReport>(
-    io.script,
-    optionArgs(values),
-    there,
-    deadlineMs + THREAD_GRACE_MS,
-  ).then((result) => {
-    if (result.failure !== undefined)
-      io.err(`sendguard check: a second thread failed (${result.failure}); its domains are checked here.\n`);
-    return result.reports;
-  });
-  return new Map(
-    there.map((domain) => [domain, thread.then((reports) => reports.get(domain) ?? checkHere(domain))]),
-  );
-}
-
 export async function checkCommand(
   args: string[],
   io: CliIo,
@@ -218,16 +162,11 @@ export async function checkCommand(
     checkDeadlineMs: deadlineMs,
   });
   const mailbox = makeMailboxCheck(network, deadlineMs);
-  const checkHere = (domain: string) => checkDomain(domain, service, mailbox);
-  const elsewhere = inSecondThread(positionals, values, deadlineMs, io, checkHere);
   // The exit status stays the transport's: most domains advertise no mailbox endpoints, which is no failure.
   const { answers: reports, exitCode } = await lookUpEach(
     'check',
     positionals,
-    (argument) => {
-      const domain = domainOf(argument);
-      return elsewhere.get(domain) ?? checkHere(domain);
-    },
+    (argument) => checkDomain(domainOf(argument), service, mailbox),
     io,
   );
   io.out(
