@@ -19,6 +19,7 @@ import { Pane } from '../../src/addin/ui/Pane';
 import type { TransportVerdict } from '../../src/core/vocabulary';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { defaultPolicy } from '../helpers/policy';
+import { paneHost } from './pane-host';
 
 // jsdom has no ResizeObserver; Fluent's MessageBar only needs it to reflow, which jsdom does not do anyway.
 globalThis.ResizeObserver ??= class {
@@ -29,29 +30,6 @@ globalThis.ResizeObserver ??= class {
 
 // Nor structuredClone, which the shared policy helper uses; the policy is plain JSON.
 globalThis.structuredClone ??= <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-function fakeHost(to: string[], text: string): MailHost {
-  const headers: Record<string, string> = {};
-  return {
-    getRecipients: async () => ({ to: to.map((address) => ({ address })), cc: [], bcc: [] }),
-    setRecipients: async () => undefined,
-    getSubject: async () => 'Refund',
-    setSubject: async () => undefined,
-    getBody: async () => text,
-    setBody: async () => undefined,
-    listAttachments: async () => [],
-    getAttachmentContent: async () => new ArrayBuffer(0),
-    addAttachment: async () => undefined,
-    removeAttachment: async () => undefined,
-    getHeader: async (name) => headers[name],
-    setHeaders: async (more) => void Object.assign(headers, more),
-    save: async () => undefined,
-    getSenderAddress: async () => undefined,
-    notify: async () => undefined,
-    theme: () => 'light',
-    onRecipientsChanged: () => () => undefined,
-  };
-}
 
 function recipient(address: string, verdict: TransportVerdict): AssessAnswer['recipients'][number] {
   return assessedRecipient(address, verdict, [`${address.split('@')[1]} reason`]);
@@ -97,7 +75,7 @@ test('encrypted-only TLS is never shown as authenticated, and the why opens from
     recipients: [recipient('a@auth.example', 'authenticated'), recipient('b@enc.example', 'encrypted')],
     invalid: [],
   };
-  await renderPane(fakeHost(['a@auth.example', 'b@enc.example'], IBAN), fakeBackend(answer));
+  await renderPane(paneHost(['a@auth.example', 'b@enc.example'], IBAN), fakeBackend(answer));
   expect(await screen.findByText('Forced TLS · authenticated')).toBeTruthy();
   expect(screen.getByText('Forced TLS · encrypted only')).toBeTruthy();
   expect(screen.getByText(/Treated as Confidential/)).toBeTruthy();
@@ -110,7 +88,7 @@ test('encrypted-only TLS is never shown as authenticated, and the why opens from
 });
 
 test('a backend that cannot be reached is an error, with no plan and no button', async () => {
-  await renderPane(fakeHost(['a@x.example'], 'hi'), fakeBackend(new BackendError('BACKEND_UNREACHABLE')));
+  await renderPane(paneHost(['a@x.example'], 'hi'), fakeBackend(new BackendError('BACKEND_UNREACHABLE')));
   expect((await screen.findByRole('alert')).textContent).toContain('could not be reached');
   expect(screen.queryByRole('button', { name: /forced-TLS|OpenPGP|pickup/ })).toBeNull();
 });
@@ -123,7 +101,7 @@ describe('a reply in a protected thread', () => {
     invalid: [],
   };
   const replyHost = () => ({
-    ...fakeHost(['a@auth.example'], 'Thanks, will do.'),
+    ...paneHost(['a@auth.example'], 'Thanks, will do.'),
     getThreadOrigin: async () => ({ how: 'reply' as const, marks: [{ kind: 'openpgp' as const }] }),
   });
   const backendWith = (allowLowering: boolean): Backend => ({
@@ -215,7 +193,7 @@ describe('signing in from the pane', () => {
     async (_, refusal, words) => {
       const { backend, signIn } = signInBackend(refusal);
       const asked: string[] = [];
-      await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => {
+      await renderPane(paneHost(['a@auth.example'], 'hi'), backend, async () => {
         asked.push('sign in');
         return signIn();
       });
@@ -232,7 +210,7 @@ describe('signing in from the pane', () => {
 
   test('a sign-in in the pane’s own window: the recipients are checked, and the pane says Send may not see it', async () => {
     const { backend, signIn } = signInBackend(NOT_SIGNED_IN);
-    await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => signIn('pane-only'));
+    await renderPane(paneHost(['a@auth.example'], 'hi'), backend, async () => signIn('pane-only'));
     await act(async () => fireEvent.click(await screen.findByRole('button', { name: 'Sign in' })));
     await screen.findByTestId('plan-summary');
     expect(screen.getByText(PANE_ONLY_SIGN_IN)).toBeTruthy();
@@ -251,7 +229,7 @@ describe('signing in from the pane', () => {
         roles: ['sender' as const],
       };
     };
-    await renderPane(fakeHost(['a@auth.example'], 'hi'), backend, async () => signIn(), whoAmI);
+    await renderPane(paneHost(['a@auth.example'], 'hi'), backend, async () => signIn(), whoAmI);
     await screen.findByRole('button', { name: 'Sign in' });
     expect(screen.queryByText(/Signed in as/)).toBeNull();
     expect(asked).toEqual([]);
@@ -260,7 +238,7 @@ describe('signing in from the pane', () => {
   });
 
   test('a sign-in that fails says why and offers the button again', async () => {
-    await renderPane(fakeHost(['a@auth.example'], 'hi'), signInBackend(NOT_SIGNED_IN).backend, () =>
+    await renderPane(paneHost(['a@auth.example'], 'hi'), signInBackend(NOT_SIGNED_IN).backend, () =>
       Promise.reject(new Error('the sign-in was closed')),
     );
     await act(async () => fireEvent.click(await screen.findByRole('button', { name: 'Sign in' })));
@@ -271,14 +249,14 @@ describe('signing in from the pane', () => {
   });
 
   test('no Sign in where the host has none', async () => {
-    await renderPane(fakeHost(['a@x.example'], 'hi'), signInBackend(NOT_SIGNED_IN).backend);
+    await renderPane(paneHost(['a@x.example'], 'hi'), signInBackend(NOT_SIGNED_IN).backend);
     expect((await screen.findByRole('alert')).textContent).toContain('not signed in');
     expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
   });
 
   test('a backend that cannot be reached offers no Sign in', async () => {
     await renderPane(
-      fakeHost(['a@x.example'], 'hi'),
+      paneHost(['a@x.example'], 'hi'),
       signInBackend(new BackendError('BACKEND_UNREACHABLE')).backend,
       async () => 'everywhere',
     );
@@ -288,7 +266,7 @@ describe('signing in from the pane', () => {
 });
 
 test('a classification the policy no longer has is an error the pane shows, as the send check stops on it', async () => {
-  const host = fakeHost(['a@x.example'], 'hi');
+  const host = paneHost(['a@x.example'], 'hi');
   await host.setHeaders({ [CLASSIFICATION_HEADER]: 'secret' });
   const answer: AssessAnswer = {
     policyVersion: 'v',
@@ -319,12 +297,12 @@ test('a body too long to check whole: the pane says so and plans as the send che
     recipients: [recipient('a@auth.example', 'authenticated')],
     invalid: [],
   };
-  await renderPane(fakeHost(['a@auth.example'], text), fakeBackend(answer));
+  await renderPane(paneHost(['a@auth.example'], text), fakeBackend(answer));
   expect(
     await screen.findByText(/Treated as Restricted .* because the message is too long to check in full/),
   ).toBeTruthy();
   expect(screen.getByText(/only its beginning was checked/)).toBeTruthy();
-  expect(await checkSend(fakeHost(['a@auth.example'], text), fakeBackend(answer))).toMatchObject({
+  expect(await checkSend(paneHost(['a@auth.example'], text), fakeBackend(answer))).toMatchObject({
     kind: 'block',
   });
 });
@@ -405,7 +383,7 @@ describe('a changed OpenPGP key: the sender checks it and accepts it', () => {
   }
 
   async function openKeyChange(backend: Backend) {
-    await renderPane(fakeHost([ANN], SSN), backend);
+    await renderPane(paneHost([ANN], SSN), backend);
     fireEvent.click(await screen.findByRole('button', { name: 'Review key change' }));
     const dialog = await screen.findByRole('dialog');
     // As in Chromium: the dialog takes the focus to its first button, which keeps it the page's active modal.
@@ -495,7 +473,7 @@ describe('secure pickup: the proof beside each recipient, and the sender’s pas
   }
 
   async function renderPickup(recipients: AssessAnswer['recipients']) {
-    const host = fakeHost(
+    const host = paneHost(
       recipients.map((r) => r.address),
       SSN,
     );
@@ -639,7 +617,7 @@ describe('the last mile and the reply path', () => {
 
   test('an external recipient’s why names how people there reach their mail, in words', async () => {
     const { backend } = recordingBackend(answer, undefined);
-    await renderPane(fakeHost(['b@enc.example', 'clerk2@example.gov'], 'hi'), backend);
+    await renderPane(paneHost(['b@enc.example', 'clerk2@example.gov'], 'hi'), backend);
     const [external, internal] = await screen.findAllByRole('button', { name: 'Why?' });
     fireEvent.click(external!);
     fireEvent.click(internal!);
@@ -677,7 +655,7 @@ describe('the last mile and the reply path', () => {
         reasons: [...reasons],
       });
       const host = {
-        ...fakeHost(['b@enc.example', 'clerk2@example.gov'], 'hi'),
+        ...paneHost(['b@enc.example', 'clerk2@example.gov'], 'hi'),
         getSenderAddress: async () => SENDER,
       };
       await renderPane(host, backend);
@@ -697,7 +675,7 @@ describe('the last mile and the reply path', () => {
       verdict: 'none',
       reasons: [],
     });
-    await renderPane(fakeHost(['b@enc.example', 'clerk2@example.gov'], 'hi'), backend);
+    await renderPane(paneHost(['b@enc.example', 'clerk2@example.gov'], 'hi'), backend);
     expect(await screen.findAllByRole('button', { name: 'Why?' })).toHaveLength(2);
     expect(screen.queryByText(/^Replies /)).toBeNull();
     expect(asked[0]).toEqual({ recipients: ['b@enc.example', 'clerk2@example.gov'], mailboxAccess: true });
@@ -706,7 +684,7 @@ describe('the last mile and the reply path', () => {
 
 describe('lists in the pane', () => {
   function hostWithList(lists: MailHost['lists']): MailHost {
-    const host = fakeHost([], IBAN);
+    const host = paneHost([], IBAN);
     return {
       ...host,
       getRecipients: async () => ({

@@ -23,18 +23,20 @@ export function sendHandlerSource(): string {
 
 /**
  * A fresh runtime running `source`, its Office over `state` (a new item when not given), its fetch `fetchImpl`,
- * with `globals` besides (`OfficeRuntime`, say).
+ * with `globals` besides (`OfficeRuntime`, say) and `office` added to (or replacing parts of) the simulated Office,
+ * such as its `auth`.
  */
 export function bareRuntime(
   source: string,
   fetchImpl: FetchImpl,
   state?: SimState,
   globals: Record<string, unknown> = {},
+  office: Record<string, unknown> = {},
 ): BareRuntime {
   const sim = simulateOffice(state ? { state } : {});
   let live = 0;
   const context = vm.createContext({
-    Office: { ...sim.office, onReady: () => new Promise(() => undefined) },
+    Office: { ...sim.office, onReady: () => new Promise(() => undefined), ...office },
     fetch: fetchImpl,
     console,
     setTimeout: (fn: () => void, ms: number) => {
@@ -58,7 +60,7 @@ export function bareRuntime(
 
 /** Runs the handler associated as `name` as Outlook does, with what it completed with and how long it took. */
 export async function runEvent(
-  runtime: BareRuntime,
+  runtime: Pick<BareRuntime, 'sim'>,
   name: string,
 ): Promise<{ completions: Array<Record<string, unknown> | undefined>; ms: number }> {
   const completions: Array<Record<string, unknown> | undefined> = [];

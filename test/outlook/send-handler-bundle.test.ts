@@ -3,27 +3,23 @@
  * context with no DOM, no atob/btoa and an Office whose onReady never fires; handlers must be associated at top
  * level, and every path must end in exactly one event.completed with no timer left behind.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import vm from 'node:vm';
 import { parse } from 'acorn';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
 import { defaultPolicy } from '../helpers/policy';
-import { buildOutlook, OUTLOOK_DIST } from './built-addin';
+import { bareRuntime, runEvent, sendHandlerSource, type BareRuntime, type FetchImpl } from './bare-runtime';
+import { buildOutlook } from './built-addin';
 
 let source: string;
 
 beforeAll(() => {
   buildOutlook();
-  source = readFileSync(join(OUTLOOK_DIST, 'launchevent.js'), 'utf8');
+  source = sendHandlerSource();
 }, 240_000);
 
 interface Run {
   completions: Array<Record<string, unknown> | undefined>;
   pendingTimers: () => number;
 }
-
-type FetchImpl = (url: string, init: unknown) => Promise<unknown>;
 
 /** How the service tells the add-in to sign in: `entra: null` (API tokens, as these tests' config has none). */
 const NO_ENTRA = { entra: null };
@@ -34,57 +30,21 @@ const withSignIn =
   (url, init) =>
     url.endsWith('/api/v1/sign-in') ? json(signIn) : fetchImpl(url, init);
 
-/**
- * Loads the bundle into a fresh context with only what the JS runtime has: no window, document, atob, btoa.
- * `office` adds to (or replaces parts of) the simulated Office, e.g. its `auth`; `globals` adds to the context,
- * e.g. the runtime's `OfficeRuntime`.
- */
+/** The bundle in a bare runtime (bare-runtime.ts) over a new message to Ann, with its sign-in answered by `signIn`. */
 function load(
   fetchImpl: FetchImpl,
   signIn: unknown = NO_ENTRA,
   office: Record<string, unknown> = {},
   globals: Record<string, unknown> = {},
 ) {
-  const sim = simulateOffice();
-  sim.state.to = [{ emailAddress: 'ann@dane-ee.sendguard.test', displayName: 'Ann' }];
-  sim.state.subject = 'Report';
-  let live = 0;
-  const context = vm.createContext({
-    Office: { ...sim.office, onReady: () => new Promise(() => undefined), ...office },
-    fetch: withSignIn(fetchImpl, signIn),
-    console,
-    setTimeout: (fn: () => void, ms: number) => {
-      live += 1;
-      return setTimeout(() => {
-        live -= 1;
-        fn();
-      }, ms);
-    },
-    clearTimeout: (timer: NodeJS.Timeout | undefined) => {
-      if (timer !== undefined && (timer as unknown as { _destroyed?: boolean })._destroyed === false)
-        live -= 1;
-      clearTimeout(timer);
-    },
-    SENDGUARD_CONFIG: { backendUrl: 'https://sendguard.example' },
-    ...globals,
-  });
-  vm.runInContext(source, context, { filename: 'launchevent.js' });
-  return { sim, context, pendingTimers: () => live };
+  const runtime = bareRuntime(source, withSignIn(fetchImpl, signIn), undefined, globals, office);
+  runtime.sim.state.to = [{ emailAddress: 'ann@dane-ee.sendguard.test', displayName: 'Ann' }];
+  runtime.sim.state.subject = 'Report';
+  return runtime;
 }
 
-async function send(sim: ReturnType<typeof simulateOffice>, pendingTimers: () => number): Promise<Run> {
-  const completions: Run['completions'] = [];
-  const handler = sim.actions.get('onMessageSendHandler')!;
-  await new Promise<void>((resolve) => {
-    void handler({
-      completed: (options?: Record<string, unknown>) => {
-        completions.push(options);
-        resolve();
-      },
-    });
-  });
-  // Give any stray callback a chance to run (and complete twice) before counting.
-  await new Promise((resolve) => setTimeout(resolve, 20));
+async function send(sim: BareRuntime['sim'], pendingTimers: () => number): Promise<Run> {
+  const { completions } = await runEvent({ sim }, 'onMessageSendHandler');
   return { completions, pendingTimers };
 }
 

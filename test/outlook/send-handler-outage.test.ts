@@ -6,16 +6,14 @@
  * signer, as it serves them.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import vm from 'node:vm';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
 import { verdictKeyOf } from '../../src/server/verdicts/key';
 import { verdictSigner } from '../../src/server/verdicts/signer';
 import { assessedRecipient } from '../helpers/assess-answer';
 import { ManualClock } from '../helpers/clock';
 import { defaultPolicy } from '../helpers/policy';
-import { buildOutlook, OUTLOOK_DIST } from './built-addin';
+import { bareRuntime, runEvent, sendHandlerSource } from './bare-runtime';
+import { buildOutlook } from './built-addin';
 
 const DEPLOYMENT = 'https://sendguard.example';
 const IBAN = 'Please pay to IBAN DE89 3704 0044 0532 0130 00.';
@@ -26,7 +24,7 @@ let source: string;
 
 beforeAll(() => {
   buildOutlook();
-  source = readFileSync(join(OUTLOOK_DIST, 'launchevent.js'), 'utf8');
+  source = sendHandlerSource();
 }, 240_000);
 
 const json = (body: unknown) => Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve(body) });
@@ -73,45 +71,28 @@ function bed(
     });
   };
   const storage = options.storage ?? new Map<string, string>();
-  const sim = simulateOffice();
-  sim.state.to = [{ emailAddress: ANN, displayName: 'Ann' }];
-  sim.state.subject = 'Report';
-  sim.state.text = IBAN;
-  const context = vm.createContext({
-    Office: { ...sim.office, onReady: () => new Promise(() => undefined) },
+  const { sim } = bareRuntime(source, fetch, undefined, {
     OfficeRuntime: {
       storage: {
         getItem: async (k: string) => storage.get(k) ?? null,
         setItem: async (k: string, v: string) => void storage.set(k, v),
       },
     },
-    fetch,
-    console,
-    setTimeout,
-    clearTimeout,
     SENDGUARD_CONFIG: {
       backendUrl: DEPLOYMENT,
       verdicts: { publicKey: key.publicKey, deployment: DEPLOYMENT },
     },
   });
-  vm.runInContext(source, context, { filename: 'launchevent.js' });
+  sim.state.to = [{ emailAddress: ANN, displayName: 'Ann' }];
+  sim.state.subject = 'Report';
+  sim.state.text = IBAN;
   return { sim, storage, down: () => (up = false) };
 }
 
 const trusted = verdictKeyOf(randomBytes(32));
 
 async function send(sim: Bed['sim']): Promise<Record<string, unknown> | undefined> {
-  const handler = sim.actions.get('onMessageSendHandler')!;
-  const completions: Array<Record<string, unknown> | undefined> = [];
-  await new Promise<void>((resolve) => {
-    void handler({
-      completed: (options?: Record<string, unknown>) => {
-        completions.push(options);
-        resolve();
-      },
-    });
-  });
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  const { completions } = await runEvent({ sim }, 'onMessageSendHandler');
   expect(completions).toHaveLength(1);
   return completions[0];
 }

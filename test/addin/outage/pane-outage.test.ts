@@ -18,6 +18,7 @@ import { verdictSigner } from '../../../src/server/verdicts/signer';
 import { assessedRecipient } from '../../helpers/assess-answer';
 import { ManualClock } from '../../helpers/clock';
 import { defaultPolicy } from '../../helpers/policy';
+import { paneHost } from '../pane-host';
 
 // jsdom has no ResizeObserver; Fluent's MessageBar only needs it to reflow.
 globalThis.ResizeObserver ??= class {
@@ -30,27 +31,7 @@ globalThis.structuredClone ??= <T>(value: T): T => JSON.parse(JSON.stringify(val
 const DEPLOYMENT = 'https://sg.example';
 const IBAN = 'IBAN DE89 3704 0044 0532 0130 00';
 
-function hostFor(to: string[]): MailHost {
-  return {
-    getRecipients: async () => ({ to: to.map((address) => ({ address })), cc: [], bcc: [] }),
-    setRecipients: async () => undefined,
-    getSubject: async () => 'Refund',
-    setSubject: async () => undefined,
-    getBody: async () => IBAN,
-    setBody: async () => undefined,
-    listAttachments: async () => [],
-    getAttachmentContent: async () => new ArrayBuffer(0),
-    addAttachment: async () => undefined,
-    removeAttachment: async () => undefined,
-    getHeader: async () => undefined,
-    setHeaders: async () => undefined,
-    save: async () => undefined,
-    getSenderAddress: async () => undefined,
-    notify: async () => undefined,
-    theme: () => 'light',
-    onRecipientsChanged: () => () => undefined,
-  };
-}
+const hostFor = (to: string[]) => paneHost(to, IBAN);
 
 /** A signing service whose answers `backend` keeps, until `down()`; the pane's clock is `clock`. */
 function service() {

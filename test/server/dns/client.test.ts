@@ -27,6 +27,15 @@ function client(overrides: Partial<DnsClientOptions> = {}) {
   });
 }
 
+/** A UDP port on 127.0.0.1 that nobody listens on (just bound and closed again): the kernel answers ICMP. */
+async function closedPort(): Promise<number> {
+  const closed = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
+  const { port } = closed.address();
+  await new Promise<void>((resolve) => closed.close(resolve));
+  return port;
+}
+
 function answerWith(answers: Answer[], fields: Parameters<typeof respond>[1] = {}) {
   dns.handler = (query) => [{ message: respond(query, { ...fields, answers }) }];
 }
@@ -317,10 +326,7 @@ describe('server failures', () => {
   });
 
   it('a port nobody listens on fails fast with DNS_NETWORK', async () => {
-    const closed = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
-    const { port } = closed.address();
-    await new Promise<void>((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const dnsClient = client({ servers: [{ host: '127.0.0.1', port }], timeoutMs: 5000 });
     await expect(dnsClient.query('example.com', 'A')).rejects.toMatchObject({ code: 'DNS_NETWORK' });
   });
@@ -379,10 +385,7 @@ describe('lost datagrams and bursts', () => {
   });
 
   it('an error on a shared socket fails every query on it with DNS_NETWORK, fast', async () => {
-    const closed = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
-    const { port } = closed.address();
-    await new Promise<void>((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const dnsClient = client({ servers: [{ host: '127.0.0.1', port }], timeoutMs: 5000 });
     const started = Date.now();
     const both = ['a.example.com', 'b.example.com'].map((name) => dnsClient.query(name, 'A'));
@@ -422,10 +425,7 @@ describe('a socket per query (shareLoopbackSockets: false, as for any resolver n
   });
 
   it('a port nobody listens on fails fast with DNS_NETWORK', async () => {
-    const closed = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
-    const { port } = closed.address();
-    await new Promise<void>((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const dnsClient = ownSockets({ servers: [{ host: '127.0.0.1', port }], timeoutMs: 5000 });
     await expect(dnsClient.query('example.com', 'A')).rejects.toMatchObject({ code: 'DNS_NETWORK' });
   });
