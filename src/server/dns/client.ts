@@ -9,6 +9,7 @@ import { exchange, serverLabel, type DnsServer } from './exchange';
 import { buildQuery, type DnsResponse, type ResourceRecord } from './message';
 import { normalizeQueryName } from './names';
 import { SharedQueries } from './shared-queries';
+import { InFlightLimit } from './in-flight';
 import { UdpLanes } from './udp-lanes';
 import { toRecord, wireType, type DnsRecordType, type DnsRecordTypes } from './records';
 
@@ -30,6 +31,8 @@ export interface DnsClientOptions {
    * server, each query has a socket of its own.
    */
   shareLoopbackSockets?: boolean;
+  /** How many queries may be in flight to one server at once; the rest wait their turn (in-flight.ts). */
+  maxInFlight?: number;
 }
 
 /** `cnames` is the alias chain followed from the query name, in order: its last entry is the canonical name. */
@@ -58,7 +61,8 @@ interface QueryOptions {
 // 1232 octets is the DNS Flag Day 2020 payload size: large enough for most answers, small enough not to fragment.
 // A quarter second before the first resend: far above a loopback or LAN resolver's answer time from its cache,
 // about what a recursion it has not cached takes, and well inside the attempt's two seconds.
-const DEFAULTS = { timeoutMs: 2000, resendAfterMs: 250, retries: 2, udpPayload: 1232 };
+// 128 in flight: well below the couple of hundred small datagrams a resolver's socket holds by default.
+const DEFAULTS = { timeoutMs: 2000, resendAfterMs: 250, retries: 2, udpPayload: 1232, maxInFlight: 128 };
 // Longer chains in one answer are a misconfiguration or an attack; resolvers cap them too.
 const MAX_CNAMES = 8;
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
@@ -76,14 +80,18 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
     retries: options.retries ?? DEFAULTS.retries,
     udpPayload: options.udpPayload ?? DEFAULTS.udpPayload,
     shareLoopbackSockets: options.shareLoopbackSockets ?? true,
+    maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
   };
   const shared = new SharedQueries();
   const lanes = settings.shareLoopbackSockets ? new UdpLanes() : undefined;
+  const limits = new Map(settings.servers.map((server) => [server, new InFlightLimit(settings.maxInFlight)]));
   return {
     query: async (name, type, { signal, checkingDisabled = false } = {}) => {
       const key = `${normalizeQueryName(name)} ${type}${checkingDisabled ? ' CD' : ''}`;
       return shared.run(key, signal, async (flightSignal) =>
-        frozen(await query(settings, lanes, name, type, { signal: flightSignal, checkingDisabled })),
+        frozen(
+          await query(settings, { lanes, limits }, name, type, { signal: flightSignal, checkingDisabled }),
+        ),
       );
     },
   };
@@ -113,9 +121,15 @@ export function checkServer(server: DnsServer): void {
   }
 }
 
+/** What a client shares between its queries: sockets to loopback servers, and each server's in-flight limit. */
+interface Shared {
+  lanes: UdpLanes | undefined;
+  limits: Map<DnsServer, InFlightLimit>;
+}
+
 async function query<T extends DnsRecordType>(
   settings: Settings,
-  lanes: UdpLanes | undefined,
+  { lanes, limits }: Shared,
   name: string,
   type: T,
   { signal, checkingDisabled = false }: QueryOptions,
@@ -129,12 +143,14 @@ async function query<T extends DnsRecordType>(
       const id = randomInt(0x10000);
       const dnsQuery = buildQuery(qname, wireType(type), id, settings.udpPayload, checkingDisabled);
       const { timeoutMs, resendAfterMs } = settings;
-      const response = await exchange(server, dnsQuery, {
+      const limit = limits.get(server) as InFlightLimit;
+      const exchangeLimits = {
         timeoutMs,
         resendAfterMs,
-        signal,
+        ...(signal ? { signal } : {}),
         ...(lanes ? { lanes } : {}),
-      });
+      };
+      const response = await limit.run(() => exchange(server, dnsQuery, exchangeLimits), signal);
       const trustAd = settings.trustAd && !checkingDisabled;
       return interpret(response, qname, type, trustAd, serverLabel(server));
     } catch (error) {

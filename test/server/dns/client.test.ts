@@ -367,7 +367,8 @@ describe('lost datagrams and bursts', () => {
       const n = Number(name.split('.')[0]?.slice(1));
       return [{ message: respond(query, { answers: [a(name, `192.0.2.${n}`)] }), delayMs: 20 }];
     };
-    const dnsClient = client();
+    // All 200 in flight at once, so that the sockets' share is what is counted.
+    const dnsClient = client({ maxInFlight: 200 });
     const names = Array.from({ length: 200 }, (_, n) => `q${n}.example.com`);
     const results = await Promise.all(names.map((name) => dnsClient.query(name, 'A')));
     results.forEach((result, n) => expect(result).toMatchObject({ records: [`192.0.2.${n}`] }));
@@ -391,6 +392,36 @@ describe('lost datagrams and bursts', () => {
     const both = ['a.example.com', 'b.example.com'].map((name) => dnsClient.query(name, 'A'));
     for (const query of both) await expect(query).rejects.toMatchObject({ code: 'DNS_NETWORK' });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('queries in flight to one server (maxInFlight)', () => {
+  const slow = (query: DecodedPacket) => [
+    { message: respond(query, { answers: [a(query.questions?.[0]?.name ?? '', '192.0.2.1')] }), delayMs: 60 },
+  ];
+
+  it('at most maxInFlight at once: the rest are sent, in order, as answers come back', async () => {
+    dns.handler = slow;
+    const dnsClient = client({ maxInFlight: 3 });
+    const names = Array.from({ length: 7 }, (_, n) => `q${n}.example.com`);
+    const all = Promise.all(names.map((name) => dnsClient.query(name, 'A')));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(dns.received).toHaveLength(3);
+    await expect(all).resolves.toHaveLength(7);
+    expect(dns.received.map(({ query }) => query.questions?.[0]?.name)).toEqual(names);
+  });
+
+  it('a query waiting its turn ends with its signal, never sent', async () => {
+    dns.handler = slow;
+    const dnsClient = client({ maxInFlight: 1 });
+    const first = dnsClient.query('first.example.com', 'A');
+    const controller = new AbortController();
+    const waiting = dnsClient.query('second.example.com', 'A', { signal: controller.signal });
+    controller.abort(new Error('gave up waiting'));
+    await expect(waiting).rejects.toThrow('gave up waiting');
+    await expect(first).resolves.toMatchObject({ records: ['192.0.2.1'] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(dns.received.map(({ query }) => query.questions?.[0]?.name)).toEqual(['first.example.com']);
   });
 });
 

@@ -1,0 +1,44 @@
+/**
+ * At most so many queries in flight to one server; the rest wait their turn, in order. A batch of domains asks
+ * hundreds of questions at once, and a resolver reads them from one socket: past a couple of hundred its receive
+ * buffer overflows (Linux's default holds about that many small datagrams) and the kernel drops the rest, each then
+ * waiting for its resend. Kept below that, the burst goes through whole and no slower: a resolver answers from its
+ * cache in microseconds.
+ */
+export class InFlightLimit {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly max: number) {}
+
+  /** Runs `work` once a place is free; a `signal` that fires while it waits rejects with its reason. */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.running >= this.max) await this.turn(signal);
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+
+  /** Waits until a finishing query hands over its place (which then stays taken). */
+  private turn(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.waiting.indexOf(go);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal?.reason);
+      };
+      const go = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.waiting.push(go);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
