@@ -12,7 +12,7 @@ import { verdictSigner } from '../../../src/server/verdicts/signer';
 import { withVerdictTrust } from '../../../src/server/web/verdict-trust';
 import { DEPLOYMENT_PLACEHOLDER, VERDICT_KEY_PLACEHOLDER } from '../../../src/core/signed/statement';
 import { ManualClock } from '../../helpers/clock';
-import { testApp } from '../api/fakes';
+import { deployedTestApp } from '../api/fakes';
 
 const DEPLOYMENT = 'https://sendguard.example';
 
@@ -33,17 +33,19 @@ async function signingApp() {
   const key = verdictKeyOf(randomBytes(32));
   const clock = new ManualClock();
   const signer = verdictSigner({ key, deployment: DEPLOYMENT, clock });
-  const built = await testApp({ deps: { verdictSigner: signer, clock } });
+  // As deployed: the sender signs in with an API token.
+  const built = await deployedTestApp({ deps: { verdictSigner: signer, clock } });
   return { ...built, key, clock };
 }
 
 describe('signed verdicts', () => {
   test('each recipient of /assess is signed, in order, with its time, policy version and deployment', async () => {
-    const { app, key, clock } = await signingApp();
+    const { app, key, clock, authorization } = await signingApp();
     clock.advance(90_000);
     const response = await app.inject({
       method: 'POST',
       url: '/api/v1/assess',
+      headers: { authorization },
       payload: { recipients: ['ann@partner.example', 'clerk@example.gov', 'not an address'] },
     });
     const answer = response.json();
@@ -121,8 +123,8 @@ describe('signed verdicts', () => {
   });
 
   test('the policy is served signed; its ETag covers the signature, and a 304 confirms it', async () => {
-    const { app, key } = await signingApp();
-    const first = await app.inject({ method: 'GET', url: '/api/v1/policy' });
+    const { app, key, authorization } = await signingApp();
+    const first = await app.inject({ method: 'GET', url: '/api/v1/policy', headers: { authorization } });
     const body = first.json();
     expect(nodeVerifies(body.signed, key.publicKey)).toBe(true);
     expect(JSON.parse(body.signed.payload)).toEqual({
@@ -131,14 +133,18 @@ describe('signed verdicts', () => {
       version: body.version,
       policy: body.policy,
     });
-    const unsigned = await testApp();
-    const plain = await unsigned.app.inject({ method: 'GET', url: '/api/v1/policy' });
+    const unsigned = await deployedTestApp();
+    const plain = await unsigned.app.inject({
+      method: 'GET',
+      url: '/api/v1/policy',
+      headers: { authorization: unsigned.authorization },
+    });
     expect(plain.json().signed).toBeUndefined();
     expect(plain.headers.etag).not.toBe(first.headers.etag);
     const again = await app.inject({
       method: 'GET',
       url: '/api/v1/policy',
-      headers: { 'if-none-match': String(first.headers.etag) },
+      headers: { authorization, 'if-none-match': String(first.headers.etag) },
     });
     expect(again.statusCode).toBe(304);
   });
