@@ -1,6 +1,6 @@
 /**
- * The Outlook send handler's kept verdicts (addin/outage/): in OfficeRuntime.storage where the runtime has it (the
- * JavaScript-only runtime and the event page share it with the pane, and it outlives Outlook's restarts), else in
+ * The Outlook send handler's kept verdicts (addin/outage/): in OfficeRuntime.storage where the runtime has it (it
+ * outlives Outlook's restarts; that a JavaScript-only runtime shares it with the pane is not verified), else in
  * the page's localStorage, else in this runtime's memory. Kept only where the add-in holds a verdict key to check
  * them with: without one nothing kept could be trusted.
  */

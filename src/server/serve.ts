@@ -39,7 +39,6 @@ import { domainOf } from './escrow/sign-in/domain-of';
 import outlookDeployment from './web/outlook-deployment';
 import { verdictKeyFrom } from './verdicts/key';
 import { verdictSigner } from './verdicts/signer';
-import { deploymentOf } from '../core/signed/statement';
 import { manifestSignIn } from './web/manifests';
 import staticAreas from './web/static-areas';
 
@@ -194,7 +193,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const store = withMemoryFronts(stored, decisionKey);
   try {
     const verdictKey = verdictKeyFrom(decisionKey);
-    const deployment = deploymentOf(config.publicUrl);
+    // The deployment a service names in what it signs: its public URL, which the configuration gives without a
+    // trailing slash.
+    const deployment = config.publicUrl;
     // The newest version saved through the API wins over the file. The key service reads its settings of it here,
     // once: a version saved later changes them at the next start.
     const file = await readPolicyFile(config);

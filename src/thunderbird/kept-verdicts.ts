@@ -14,10 +14,7 @@ import type { StorageArea } from './messenger';
 const TRUST_KEY = 'verdictTrust';
 
 /** The verdict key pinned for `backendUrl`, if one was. */
-export async function readVerdictTrust(
-  storage: StorageArea,
-  backendUrl: string,
-): Promise<VerdictTrust | undefined> {
+async function readVerdictTrust(storage: StorageArea, backendUrl: string): Promise<VerdictTrust | undefined> {
   const pinned = (await storage.get(TRUST_KEY))[TRUST_KEY] as
     (Partial<VerdictTrust> & { backendUrl?: unknown }) | undefined;
   if (pinned?.backendUrl !== backendUrl) return undefined;

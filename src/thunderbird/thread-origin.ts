@@ -15,7 +15,7 @@ const HOW: Partial<Record<NonNullable<ComposeDetails['type']>, ThreadOrigin['how
 };
 
 /** How much of the original's text is searched for an armored message or a pickup link (a notice is short). */
-export const ORIGINAL_TEXT_MAX = 1_000_000;
+const ORIGINAL_TEXT_MAX = 1_000_000;
 
 /** The original's text parts, in order, up to `ORIGINAL_TEXT_MAX` characters in all. */
 function textOf(root: MessagePart): string {

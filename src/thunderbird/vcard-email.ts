@@ -8,12 +8,12 @@
 import { ListLookupError } from '../addin/lists/directory';
 
 /** Far above any contact without an embedded photo; a larger one is refused rather than read slowly. */
-export const VCARD_MAX_CHARS = 1_000_000;
+const VCARD_MAX_CHARS = 1_000_000;
 
 /** RFC 6350 §5.3: PREF is 1 (most preferred) to 100; absent is least preferred. */
 const NO_PREF = 101;
 
-export interface ContactCard {
+interface ContactCard {
   displayName?: string;
   email?: string;
 }

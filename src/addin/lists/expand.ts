@@ -11,6 +11,7 @@ import { recordFailure } from '../failure-log';
 import { within } from '../within';
 import { perField, type HostRecipient, type HostRecipients } from '../host';
 import { ListLookupError, type ListDirectory } from './directory';
+import { addressKey } from './via';
 
 export interface ListLimits {
   /** Lists inside lists followed this deep; the list the sender addressed is the first. */
@@ -53,13 +54,11 @@ interface Walk {
 
 const tooLong = () => new ListLookupError('LIST_TIMEOUT', 'the lists took too long to read');
 
-const keyOf = (address: string) => address.trim().toLowerCase();
-
 /** A lookup that answers within what is left of the message's budget; its timer never outlives it. */
 async function lookup(walk: Walk, list: HostRecipient): Promise<HostRecipient[]> {
   const left = walk.deadline - walk.now();
   if (left <= 0) throw tooLong();
-  const key = keyOf(list.address);
+  const key = addressKey(list.address);
   let asked = walk.lookups.get(key);
   if (!asked) {
     asked = walk.directory.members(list);
@@ -101,13 +100,13 @@ async function membersOf(
   } catch (error) {
     return unknownList(walk, list, nestedVia, reasonOf(error));
   }
-  const within = [...path, keyOf(list.address)];
+  const reachedThrough = [...path, addressKey(list.address)];
   const reached = await Promise.all(
     direct.map((member): HostRecipient[] | Promise<HostRecipient[]> => {
       if (member.kind !== 'list') return [{ ...member, via }];
       // A list that contains a list it is itself in: those members are already being read.
-      if (within.includes(keyOf(member.address))) return [];
-      return membersOf(walk, member, via, within);
+      if (reachedThrough.includes(addressKey(member.address))) return [];
+      return membersOf(walk, member, via, reachedThrough);
     }),
   );
   return reached.flat();

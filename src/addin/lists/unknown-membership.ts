@@ -8,10 +8,10 @@ import type { Plan } from '../../core/plan';
 import type { Policy } from '../../core/policy/schema';
 import type { UnknownList } from './expand';
 
-export const EXPAND_ADVICE = 'Expand the list or choose the recipients, then send again';
+const EXPAND_ADVICE = 'Expand the list or choose the recipients, then send again';
 
 /** Whether a message of this classification may go to lists whose members are unknown. */
-export function unknownMembershipAllowed(classification: string, policy: Policy): boolean {
+function unknownMembershipAllowed(classification: string, policy: Policy): boolean {
   const lowest = policy.classifications[0];
   return lowest !== undefined && lowest.name === classification && lowest.requirement === 'none';
 }
@@ -32,7 +32,7 @@ function named({ list }: UnknownList): string {
 }
 
 /** Each list, and why its members could not be read. */
-export function unknownListsNamed(unknown: readonly UnknownList[]): string {
+function unknownListsNamed(unknown: readonly UnknownList[]): string {
   return unknown.map((u) => `${named(u)} (${u.why})`).join('; ');
 }
 

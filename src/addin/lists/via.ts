@@ -6,13 +6,15 @@ import { canonicalMailboxKey } from '../../core/mailbox-key';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import type { HostRecipients } from '../host';
 
-const keyOf = (address: string) => canonicalMailboxKey(address) ?? address.trim().toLowerCase();
+/** How two addresses are told to be the same mailbox, in the lists' lookups and in naming their members. */
+export const addressKey = (address: string) => canonicalMailboxKey(address) ?? address.trim().toLowerCase();
 
 /** The list each address came through, where it came through one. */
 export function listOf(recipients: HostRecipients): (address: string) => string | undefined {
   const via = new Map<string, string>();
-  for (const r of RECIPIENT_FIELDS.flatMap((f) => recipients[f])) if (r.via) via.set(keyOf(r.address), r.via);
-  return (address) => via.get(keyOf(address));
+  for (const r of RECIPIENT_FIELDS.flatMap((f) => recipients[f]))
+    if (r.via) via.set(addressKey(r.address), r.via);
+  return (address) => via.get(addressKey(address));
 }
 
 /** `address` followed by the list it came through, when it came through one. */

@@ -12,8 +12,8 @@ export function AnswerNotices({ answer, keptNote }: { answer: AssessAnswer; kept
       {keptNote ? (
         <MessageBar intent="warning">
           <MessageBarBody>
-            {keptNote} Forced TLS, or sending as it is, can still be decided from them; OpenPGP and secure
-            pickup need the service.
+            {keptNote} Sending as it is, or tagged for forced TLS, can still be decided from them; OpenPGP,
+            secure pickup and a split need the service.
           </MessageBarBody>
         </MessageBar>
       ) : null}

@@ -8,7 +8,13 @@
 import type { SignedStatement, VerdictTrust } from '../signed/statement';
 import type { ClassificationPolicy, DomainOverride, Policy } from '../policy/schema';
 import { formatPath, policyProblems } from '../policy/rules';
-import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from '../policy/limits';
+import {
+  DETECTOR_IDS,
+  POLICY_LIMITS as L,
+  POLICY_PATTERNS as P,
+  POLICY_WORDS as W,
+  THREADS_DEFAULTS,
+} from '../policy/limits';
 import {
   ACCEPTABLE_TRANSPORT_VERDICTS,
   APPLICABLE_PROTECTIONS,
@@ -19,7 +25,7 @@ import {
 } from '../vocabulary';
 import { FINGERPRINT_HINT, FINGERPRINT_PATTERN } from '../fingerprint';
 import { type Fields, Place, quote } from './fields';
-import { DURATION, durationMs, MAX_VERDICT_AGE_MS } from '../policy/duration';
+import { DURATION, durationMs, MAX_VERDICT_AGE_MS, OUTAGE_DEFAULTS } from '../policy/duration';
 import { readSigned } from './signed';
 import { SIGNED_LIMITS } from '../signed/statement';
 
@@ -180,7 +186,7 @@ function readLimits(value: unknown, at: Place): Policy['limits'] {
 
 /** How old kept verdicts may be to decide from in an outage; a service older than it serves none: the default. */
 function readOutage(value: unknown, at: Place): Policy['outage'] {
-  if (value === undefined) return { maxVerdictAge: '24h' };
+  if (value === undefined) return { ...OUTAGE_DEFAULTS };
   const outage = at.object(value, 'the outage section');
   const maxVerdictAge = at.matching(outage.maxVerdictAge, 'outage.maxVerdictAge', DURATION, 5);
   if (durationMs(maxVerdictAge) > MAX_VERDICT_AGE_MS) at.fail('outage.maxVerdictAge is over 30 days');
@@ -237,7 +243,7 @@ function readVerdictKey(value: unknown, at: Place): VerdictTrust {
  * schema's default (kept, not lowered): the add-in never learns less protection from an older service.
  */
 function readThreads(value: unknown, at: Place): Policy['threads'] {
-  if (value === undefined) return { keepProtection: true, allowLowering: false };
+  if (value === undefined) return { ...THREADS_DEFAULTS };
   const threads = at.object(value, 'the threads section');
   const encrypted = threads.encryptedClassification;
   return {

@@ -20,6 +20,9 @@ export function durationMs(text: string): number {
 /** The longest a policy may let the add-ins decide from kept verdicts: a month. */
 export const MAX_VERDICT_AGE_MS = 30 * UNIT_MS.d!;
 
+/** The policy's `outage` section when it names none: the schema's default, and the add-ins' for an older service. */
+export const OUTAGE_DEFAULTS = { maxVerdictAge: '24h' } as const;
+
 /** "3 hours", "1 day": how long ago something was, in the largest whole unit, for a sender to read. */
 export function ageInWords(ms: number): string {
   const [count, unit] =

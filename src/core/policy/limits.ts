@@ -59,3 +59,9 @@ export const DETECTOR_IDS = [
   'drivers-licence',
   'date-of-birth',
 ] as const;
+
+/**
+ * The policy's `threads` section when it names none: a thread keeps its protection and may not be lowered. The
+ * schema's default, and what the add-ins read from a service too old to serve the section.
+ */
+export const THREADS_DEFAULTS = { keepProtection: true, allowLowering: false } as const;

@@ -13,9 +13,15 @@ import {
 } from '../vocabulary';
 import { normalizeDomain } from '../addresses';
 import { Fingerprint } from '../wire';
-import { DETECTOR_IDS, POLICY_LIMITS as L, POLICY_PATTERNS as P, POLICY_WORDS as W } from './limits';
+import {
+  DETECTOR_IDS,
+  POLICY_LIMITS as L,
+  POLICY_PATTERNS as P,
+  POLICY_WORDS as W,
+  THREADS_DEFAULTS,
+} from './limits';
 import { policyProblems } from './rules';
-import { DURATION, durationMs, MAX_VERDICT_AGE_MS } from './duration';
+import { DURATION, durationMs, MAX_VERDICT_AGE_MS, OUTAGE_DEFAULTS } from './duration';
 
 /** `example.org` matches that domain only; `*.example.org` matches every sub-domain of it, at any depth. */
 const DomainPattern = z.string().transform((value, ctx) => {
@@ -100,7 +106,7 @@ const Threads = z
      */
     encryptedClassification: ClassificationName.optional(),
   })
-  .default({ keepProtection: true, allowLowering: false });
+  .default({ ...THREADS_DEFAULTS });
 
 export const DetectorId = z.enum(DETECTOR_IDS);
 export type DetectorId = z.infer<typeof DetectorId>;
@@ -178,9 +184,9 @@ export const PolicySchema = z
           .string()
           .regex(DURATION.pattern, DURATION.hint)
           .refine((text) => durationMs(text) <= MAX_VERDICT_AGE_MS, 'at most 30 days (30d)')
-          .default('24h'),
+          .default(OUTAGE_DEFAULTS.maxVerdictAge),
       })
-      .default({ maxVerdictAge: '24h' }),
+      .default({ ...OUTAGE_DEFAULTS }),
     threads: Threads,
     keys: z
       .strictObject({

@@ -79,8 +79,3 @@ export interface VerdictTrust {
 
 export const VERDICT_KEY_PLACEHOLDER = 'sendguard:verdict-public-key';
 export const DEPLOYMENT_PLACEHOLDER = 'sendguard:deployment';
-
-/** The deployment a service names in what it signs: its public URL without a trailing slash. */
-export function deploymentOf(publicUrl: string): string {
-  return publicUrl.replace(/\/+$/, '');
-}

@@ -8,7 +8,7 @@ import { AnswerError, Place } from '../../core/evaluate/fields';
 import type { HostRecipient } from '../../addin/host';
 import { ListLookupError } from '../../addin/lists/directory';
 
-export const GRAPH_LIMITS = {
+const GRAPH_LIMITS = {
   /** A page of 100 members with every selected field at its longest is far below this. */
   bodyChars: 1_000_000,
   /** Graph's largest page ($top) is 999 entries. */
@@ -23,7 +23,7 @@ export const GRAPH_LIMITS = {
 } as const;
 
 /** A member as Graph lists it: a group member also with its id, so that its own members are asked by id. */
-export interface GraphMember {
+interface GraphMember {
   member: HostRecipient;
   groupId?: string;
 }

@@ -33,8 +33,7 @@ function servedAnswers(
     // part of what the tag covers, so that a copy kept from before the service signed is sent again, signed.
     if (kept?.policy !== policy) {
       const plain = { version: served.version, policy };
-      const signed = signer?.policy(plain);
-      const answer = { ...plain, ...(signer && signed ? { signed, verdictKey: signer.trust } : {}) };
+      const answer = signer ? { ...plain, signed: signer.policy(plain), verdictKey: signer.trust } : plain;
       kept = { policy, answer, etag: entityTag(answer) };
     }
     return kept;

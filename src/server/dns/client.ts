@@ -83,15 +83,12 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
     maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
   };
   const shared = new SharedQueries();
-  const lanes = settings.shareLoopbackSockets ? new UdpLanes() : undefined;
-  const limits = new Map(settings.servers.map((server) => [server, new InFlightLimit(settings.maxInFlight)]));
+  const routes = new Map(settings.servers.map((server) => [server, routeTo(server, settings)]));
   return {
     query: async (name, type, { signal, checkingDisabled = false } = {}) => {
       const key = `${normalizeQueryName(name)} ${type}${checkingDisabled ? ' CD' : ''}`;
       return shared.run(key, signal, async (flightSignal) =>
-        frozen(
-          await query(settings, { lanes, limits }, name, type, { signal: flightSignal, checkingDisabled }),
-        ),
+        frozen(await query(settings, routes, name, type, { signal: flightSignal, checkingDisabled })),
       );
     },
   };
@@ -121,15 +118,26 @@ export function checkServer(server: DnsServer): void {
   }
 }
 
-/** What a client shares between its queries: sockets to loopback servers, and each server's in-flight limit. */
-interface Shared {
-  lanes: UdpLanes | undefined;
-  limits: Map<DnsServer, InFlightLimit>;
+/** What a client's queries to one server share: its in-flight limit, and sockets when it is on loopback. */
+interface Route {
+  limit: InFlightLimit;
+  lanes?: UdpLanes;
+}
+
+function routeTo(server: DnsServer, settings: Settings): Route {
+  const limit = new InFlightLimit(settings.maxInFlight);
+  return settings.shareLoopbackSockets && isLoopback(server.host)
+    ? { limit, lanes: new UdpLanes(server) }
+    : { limit };
+}
+
+function isLoopback(host: string): boolean {
+  return net.isIP(host) === 4 ? host.startsWith('127.') : host === '::1';
 }
 
 async function query<T extends DnsRecordType>(
   settings: Settings,
-  { lanes, limits }: Shared,
+  routes: Map<DnsServer, Route>,
   name: string,
   type: T,
   { signal, checkingDisabled = false }: QueryOptions,
@@ -143,7 +151,7 @@ async function query<T extends DnsRecordType>(
       const id = randomInt(0x10000);
       const dnsQuery = buildQuery(qname, wireType(type), id, settings.udpPayload, checkingDisabled);
       const { timeoutMs, resendAfterMs } = settings;
-      const limit = limits.get(server) as InFlightLimit;
+      const { limit, lanes } = routes.get(server) as Route;
       const exchangeLimits = {
         timeoutMs,
         resendAfterMs,

@@ -2,11 +2,10 @@
  * One query to one server: over UDP, and again over TCP when the UDP answer was truncated (RFC 7766 §5). Every
  * exchange ends by its deadline or its AbortSignal, whatever the server does.
  */
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { DnsMalformedError, DnsNetworkError, DnsTimeoutError } from './errors';
 import { inspectResponse, type DnsResponse, type Query } from './message';
-import type { UdpLanes } from './udp-lanes';
+import { ownLane, type UdpLanes } from './udp-lanes';
 
 export interface DnsServer {
   /** An IP address: the client never resolves its own resolver's name. */
@@ -22,7 +21,7 @@ interface ExchangeLimits {
    */
   resendAfterMs: number;
   signal?: AbortSignal;
-  /** Shared sockets to a loopback server (udp-lanes.ts); a socket per query without them. */
+  /** Shared sockets to a loopback server (udp-lanes.ts); a socket per query without them (any other server). */
   lanes?: UdpLanes;
 }
 
@@ -96,38 +95,15 @@ function udpExchange(
       }
     };
     const fail = (error: Error) => reject(new DnsNetworkError(`${what}: ${error.message}`, error));
-    const channel =
-      limits.lanes && isLoopback(server.host)
-        ? limits.lanes.take(server, query.id, { receive, fail })
-        : ownSocket(server, { receive, fail });
+    const channel = limits.lanes
+      ? limits.lanes.take(query.id, { receive, fail })
+      : ownLane(server, query.id, { receive, fail });
     const stopResending = resend(() => channel.send(query.bytes), limits.resendAfterMs);
     return () => {
       stopResending();
       channel.leave();
     };
   });
-}
-
-/** A connected socket of the query's own: it only receives datagrams from the server's address and port. */
-function ownSocket(
-  server: DnsServer,
-  { receive, fail }: { receive: (message: Buffer) => void; fail: (error: Error) => void },
-): { send(bytes: Buffer): void; leave(): void } {
-  // isIP tries IPv4 first; isIPv6 alone would compile Node's large IPv6 pattern even for an IPv4 server.
-  const socket = dgram.createSocket(net.isIP(server.host) === 6 ? 'udp6' : 'udp4');
-  // The kernel reports an ICMP port unreachable to the next receive (the 'error' event) or send (its callback).
-  socket.on('error', fail);
-  socket.on('message', receive);
-  const failed = (error: Error | null) => error && fail(error);
-  const connected = new Promise<void>((resolve) => socket.connect(server.port, server.host, resolve));
-  let open = true;
-  return {
-    send: (bytes) => void connected.then(() => open && socket.send(bytes, failed)),
-    leave: () => {
-      open = false;
-      socket.close();
-    },
-  };
 }
 
 /**
@@ -143,10 +119,6 @@ function resend(send: () => void, firstMs: number): () => void {
   };
   sendAndWait(firstMs);
   return () => clearTimeout(timer);
-}
-
-function isLoopback(host: string): boolean {
-  return net.isIP(host) === 4 ? host.startsWith('127.') : host === '::1';
 }
 
 function tcpExchange(server: DnsServer, query: Query, limits: ExchangeLimits): Promise<DnsResponse> {

@@ -27,7 +27,7 @@ interface Waiting {
 
 /** One connected socket and the queries waiting on it, by id. It closes once the last of them is done. */
 class Lane {
-  readonly waiting = new Map<number, Waiting>();
+  private readonly waiting = new Map<number, Waiting>();
   private readonly socket: dgram.Socket;
   private readonly ready: Promise<void>;
   private closed = false;
@@ -77,22 +77,26 @@ class Lane {
   }
 }
 
-/** The lanes of one DNS client, per loopback server. */
-export class UdpLanes {
-  private readonly lanes = new Map<string, Lane[]>();
+/**
+ * A connected socket of one query's own, as every query to a server not on loopback gets: it only receives
+ * datagrams from the server's address and port, and closes when the query is done.
+ */
+export function ownLane(server: DnsServer, id: number, waiting: Waiting): ReturnType<Lane['join']> {
+  return new Lane(server, () => undefined).join(id, waiting);
+}
 
-  /** A lane to `server` with room for a query with `id`: an open one, or a new one. */
-  take(server: DnsServer, id: number, waiting: Waiting): ReturnType<Lane['join']> {
-    const key = `${server.host} ${server.port}`;
-    const open = this.lanes.get(key) ?? [];
-    let lane = open.find((candidate) => candidate.hasRoomFor(id));
+/** A DNS client's lanes to one loopback server. */
+export class UdpLanes {
+  private lanes: Lane[] = [];
+
+  constructor(private readonly server: DnsServer) {}
+
+  /** A lane with room for a query with `id`: an open one, or a new one. */
+  take(id: number, waiting: Waiting): ReturnType<Lane['join']> {
+    let lane = this.lanes.find((candidate) => candidate.hasRoomFor(id));
     if (!lane) {
-      lane = new Lane(server, (closed) => {
-        const left = (this.lanes.get(key) ?? []).filter((other) => other !== closed);
-        if (left.length > 0) this.lanes.set(key, left);
-        else this.lanes.delete(key);
-      });
-      this.lanes.set(key, [...open, lane]);
+      lane = new Lane(this.server, (closed) => (this.lanes = this.lanes.filter((other) => other !== closed)));
+      this.lanes.push(lane);
     }
     return lane.join(id, waiting);
   }
