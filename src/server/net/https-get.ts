@@ -8,6 +8,7 @@ import https from 'node:https';
 import type tls from 'node:tls';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { SendguardError } from '../../core/errors';
+import { lightIdentityCertificate } from './identity-certificate';
 import { contextTrusting } from './trust';
 import { AddressNotAllowedError, vetAddress } from './address-policy';
 import { untilAborted } from './until-aborted';
@@ -215,6 +216,7 @@ function requestFrom(
       signal,
     });
     request.on('socket', (socket) => {
+      lightIdentityCertificate(socket as tls.TLSSocket, 'leaf');
       socket.once('connect', () => (phase = 'tls'));
       socket.once('secureConnect', () => (phase = 'http'));
     });

@@ -6,6 +6,7 @@
 import { constants as cryptoConstants } from 'node:crypto';
 import type tls from 'node:tls';
 import type { ProbeFailure } from '../net/probe-connection';
+import { lightIdentityCertificate } from '../net/identity-certificate';
 import { contextTrusting, MODERN_TLS } from '../net/trust';
 import { peerChain, tlsFacts, type PresentedChain, type TlsFacts } from './tls-facts';
 
@@ -85,7 +86,7 @@ export async function recordedHandshake(
   const secureContext = contextTrusting(options.ca, TLS_PROFILES[profile]);
   const socket = await startTls(
     { secureContext, ...recordingIdentity(options.hostname) },
-    withoutDetailedChainAtHandshake,
+    (socket) => lightIdentityCertificate(socket, 'nothing'),
   );
   const presented = peerChain(socket);
   const facts = tlsFacts(socket, presented.leaf, options.hostname, profile === 'legacy');
@@ -95,29 +96,9 @@ export async function recordedHandshake(
 /**
  * SNI names the host; the certificate is recorded, not enforced. Node's host name check is switched off so that
  * `authorized` reports the chain alone: the name is judged by SAN dNSName only (tls-facts), because
- * `checkServerIdentity` still accepts a certificate whose only name is its CN.
+ * `checkServerIdentity` still accepts a certificate whose only name is its CN. It is handed nothing
+ * (identity-certificate.ts): the certificate is read once, after the handshake (`peerChain`).
  */
 function recordingIdentity(hostname: string): tls.ConnectionOptions {
   return { servername: hostname, rejectUnauthorized: false, checkServerIdentity: () => undefined };
-}
-
-/**
- * After a handshake whose chain verified, Node builds the peer's detailed certificate chain only to hand it to
- * `checkServerIdentity`, which here checks nothing. That costs about a millisecond of CPU (Node also looks the
- * last issuer up in the trust store), more than the rest of the handshake: until the handshake ends, this socket
- * answers Node's call with the leaf alone. Then Node's own method is back.
- */
-function withoutDetailedChainAtHandshake(socket: tls.TLSSocket): void {
-  const nodes = socket.getPeerCertificate;
-  const leafOnly = () => nodes.call(socket, false);
-  Object.defineProperty(socket, 'getPeerCertificate', {
-    value: leafOnly,
-    configurable: true,
-    writable: true,
-  });
-  const restore = () => {
-    delete (socket as { getPeerCertificate?: unknown }).getPeerCertificate;
-  };
-  socket.once('secureConnect', restore);
-  socket.once('close', restore);
 }
