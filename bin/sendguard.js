@@ -43,34 +43,36 @@ function currentBundle() {
   }
 }
 
-/** How much larger than the stored code cache a run's must be to replace it. */
-const GROWTH = 1.2;
+/**
+ * The command this run is for, as the code cache records it: its first argument when that is a plain word
+ * (`check`, `--help`), else `*`.
+ */
+const COMMAND = /^-{0,2}[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : '*';
 
 /**
  * A bundle run through V8's code cache, kept beside it as FILE.cache: the compiled code of the functions the
  * runs so far used, so that the next run neither parses nor compiles them again. The cache names the bundle's
- * size and time of writing; one that names another build, or that V8 rejects (another Node version or flags), is
- * ignored and replaced when the process exits. It is also replaced when this run compiled clearly more than it
- * holds (GROWTH), so that a first run of `--help` after a build does not keep `check`'s functions out of it for
- * good; the bound keeps runs that differ a little from rewriting it each time. It is written to a temporary file
- * and renamed, so a reader sees a whole file or none; one that cannot be written (a read-only install) is simply
- * not kept.
+ * size and time of writing, and the commands whose runs it holds; one that names another build, or that V8
+ * rejects (another Node version or flags), is ignored and replaced when the process exits. A command it does not
+ * name yet adds what its run compiled, so that a first run of `--help` after a build does not keep `check`'s
+ * functions out of it for good. A command it names leaves it as it is, without asking V8 for it again (that costs
+ * a `check` run some 3 ms). It is written to a temporary file and renamed, so a reader sees a whole file or none;
+ * one that cannot be written (a read-only install) is simply not kept.
  */
 function requireBundle(file) {
   const source = readFileSync(file, 'utf8');
   const built = statSync(file);
   const cacheFile = `${file}.cache`;
-  const key = Buffer.from(`${built.size} ${built.mtimeMs}\n`);
-  const cache = readCache(cacheFile, key);
+  const build = `${built.size} ${built.mtimeMs}`;
+  const cache = readCache(cacheFile, build);
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
-    ...(cache ? { cachedData: cache } : {}),
+    ...(cache ? { cachedData: cache.data } : {}),
   });
   process.once('exit', () => {
-    const data = script.createCachedData();
-    if (!cache || script.cachedDataRejected || data.length > cache.length * GROWTH) {
-      writeCache(cacheFile, key, data);
-    }
+    if (cache && !script.cachedDataRejected && cache.commands.includes(COMMAND)) return;
+    const commands = cache && !script.cachedDataRejected ? [...cache.commands, COMMAND] : [COMMAND];
+    writeCache(cacheFile, Buffer.from(`${build}\n${commands.join(' ')}\n`), script.createCachedData());
   });
   const module = { exports: {}, filename: file, loaded: false };
   const requireHere = Module.createRequire(file);
@@ -82,10 +84,15 @@ function requireBundle(file) {
   return module.exports;
 }
 
-function readCache(cacheFile, key) {
+/** The cache of this build: V8's data, and the commands whose runs it holds. */
+function readCache(cacheFile, build) {
   try {
-    const data = readFileSync(cacheFile);
-    return data.subarray(0, key.length).equals(key) ? data.subarray(key.length) : undefined;
+    const file = readFileSync(cacheFile);
+    const buildEnd = file.indexOf(10);
+    const commandsEnd = file.indexOf(10, buildEnd + 1);
+    if (buildEnd < 0 || commandsEnd < 0 || file.toString('latin1', 0, buildEnd) !== build) return undefined;
+    const commands = file.toString('latin1', buildEnd + 1, commandsEnd).split(' ');
+    return { data: file.subarray(commandsEnd + 1), commands };
   } catch {
     return undefined;
   }
@@ -95,11 +102,11 @@ function readCache(cacheFile, key) {
  * Writes the cache through a temporary file of its own: named by process and a random suffix, and created only
  * if no such file exists ('wx'), so that no two processes write the same file, whatever their pids.
  */
-function writeCache(cacheFile, key, data) {
+function writeCache(cacheFile, header, data) {
   removeLeftTemporaries(cacheFile);
   const temporary = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
-    writeFileSync(temporary, Buffer.concat([key, data]), { flag: 'wx' });
+    writeFileSync(temporary, Buffer.concat([header, data]), { flag: 'wx' });
     renameSync(temporary, cacheFile);
   } catch {
     try {

@@ -391,20 +391,23 @@ fs.renameSync = function (from) {
     ).toEqual([inProgress, notOurs]);
   });
 
-  test('the cache is replaced when a run compiled clearly more than it holds, and not by every run', async () => {
+  test('the cache takes in what a command compiled on its first run since the build, and is then left alone', async () => {
     const { cli, start } = standIn({ bundle: 'newer' });
     const cache = join(cli, 'main.bundle.js.cache');
     await start(['a']);
     const few = readFileSync(cache);
-    // The same command again: what it compiles is what the cache holds, and the file stays as it was.
+    expect(few.toString('latin1').split('\n')[1]).toBe('a');
+    // The same command again: the cache already holds its run, and the file stays as it was.
     await start(['a']);
     expect(readFileSync(cache).equals(few)).toBe(true);
-    // A command that compiles many more functions: the cache now holds them.
+    // A command that has not run since the build, and compiles many more functions: the cache now holds them.
     await start(['many']);
     const many = readFileSync(cache);
+    expect(many.toString('latin1').split('\n')[1]).toBe('a many');
     expect(many.length).toBeGreaterThan(few.length * 1.2);
-    // The first command after it compiles less than the cache holds: the cache is kept.
+    // Either command again: the cache is kept, and still serves.
     expect(await start(['a'])).toMatchObject({ code: 3, stdout: 'bundle a\n' });
+    await start(['many']);
     expect(readFileSync(cache).equals(many)).toBe(true);
   });
 });
