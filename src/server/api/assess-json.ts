@@ -11,7 +11,8 @@
  * response schema itself, so a field added to it is not dropped.
  */
 import { AssessAnswer as AssessAnswerSchema } from '../../core/wire';
-import type { SignInProvider } from '../../core/escrow/wire';
+import { sameRecipient } from '../../core/same-recipient';
+import type { SignedStatement } from '../../core/signed/statement';
 import type { AssessAnswer, AssessedRecipient } from '../../core/wire';
 import { BoundedCache } from '../store/bounded-cache';
 import { jsonSchema } from './schema';
@@ -64,55 +65,16 @@ const invalidJson = writerFor(answerShape.properties!.invalid!.items!, 'invalid'
 const replyPathJson = writerFor(answerShape.properties!.replyPath!, 'replyPath');
 const signedJson = writerFor(answerShape.properties!.signed!.items!, 'signed');
 
-type Transport = AssessedRecipient['transport'];
-type MailboxAccess = NonNullable<Transport>['mailboxAccess'];
-
-const sameReasons = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((reason, i) => reason === b[i]);
-
-const sameMailboxAccess = (a: MailboxAccess, b: MailboxAccess) =>
-  a === b ||
-  (a !== undefined &&
-    b !== undefined &&
-    a.verdict === b.verdict &&
-    a.checkedAt === b.checkedAt &&
-    sameReasons(a.reasons, b.reasons));
-
-const sameTransport = (a: Transport, b: Transport) =>
-  a === b ||
-  (a !== undefined &&
-    b !== undefined &&
-    a.domain === b.domain &&
-    a.verdict === b.verdict &&
-    a.checkedAt === b.checkedAt &&
-    sameReasons(a.reasons, b.reasons) &&
-    sameMailboxAccess(a.mailboxAccess, b.mailboxAccess));
-
-const sameSignIn = (a: SignInProvider | undefined, b: SignInProvider | undefined) =>
-  a === b || (a !== undefined && b !== undefined && a.provider === b.provider && a.label === b.label);
-
-/**
- * What a kept recipient's JSON was made of. Compared field by field, by hand: made from the schema like the
- * writers, the comparison took several times as long, and it runs for every recipient of every answer. The test
- * (test/server/api/assess-json.test.ts) changes each field the schema names in turn, so a field added to it and
- * not compared here fails there.
- */
-function sameRecipient(a: AssessedRecipient, b: AssessedRecipient): boolean {
-  return (
-    a.key === b.key &&
-    a.address === b.address &&
-    a.domain === b.domain &&
-    a.internal === b.internal &&
-    sameTransport(a.transport, b.transport) &&
-    sameSignIn(a.signIn, b.signIn)
-  );
-}
-
 const COMMA = Buffer.from(',');
+const SIGNED_OPEN = Buffer.from(',"signed":[');
+const ARRAY_CLOSE = Buffer.from(']');
+const OBJECT_CLOSE = Buffer.from('}');
 
 /**
- * A writer with its own memory of recipients' JSON, bounded in entries and in total length. It writes bytes: a
- * kept recipient is copied into the answer as it is, not encoded again.
+ * A writer with its own memory of recipients' JSON, bounded in entries and in total length, and of signed
+ * statements' JSON for as long as the statement is held (the signer hands the same one out again for a while:
+ * server/verdicts/signer.ts); each payload is JSON within JSON, every quote escaped again. It writes bytes: a kept
+ * recipient or statement is copied into the answer as it is, not encoded again.
  */
 export function assessAnswerWriter(): (answer: AssessAnswer) => Buffer {
   const written = new BoundedCache<string, { recipient: AssessedRecipient; json: Buffer }>({
@@ -125,6 +87,15 @@ export function assessAnswerWriter(): (answer: AssessAnswer) => Buffer {
     if (kept && sameRecipient(kept.recipient, r)) return kept.json;
     const json = Buffer.from(recipientJson(r));
     written.set(r.input, { recipient: r, json });
+    return json;
+  };
+  const writtenStatements = new WeakMap<SignedStatement, Buffer>();
+  const statement = (signed: SignedStatement): Buffer => {
+    let json = writtenStatements.get(signed);
+    if (json === undefined) {
+      json = Buffer.from(signedJson(signed));
+      writtenStatements.set(signed, json);
+    }
     return json;
   };
   return (answer) => {
@@ -140,8 +111,16 @@ export function assessAnswerWriter(): (answer: AssessAnswer) => Buffer {
     const invalid = answer.invalid.map(invalidJson).join(',');
     // The schema's optional fields, after the required ones, as Fastify's serializer writes them.
     const replyPath = answer.replyPath ? `,"replyPath":${replyPathJson(answer.replyPath)}` : '';
-    const signed = answer.signed ? `,"signed":[${answer.signed.map(signedJson).join(',')}]` : '';
-    parts.push(Buffer.from(`],"invalid":[${invalid}]${replyPath}${signed}}`));
+    parts.push(Buffer.from(`],"invalid":[${invalid}]${replyPath}`));
+    if (answer.signed) {
+      parts.push(SIGNED_OPEN);
+      answer.signed.forEach((signed, i) => {
+        if (i > 0) parts.push(COMMA);
+        parts.push(statement(signed));
+      });
+      parts.push(ARRAY_CLOSE);
+    }
+    parts.push(OBJECT_CLOSE);
     return Buffer.concat(parts);
   };
 }

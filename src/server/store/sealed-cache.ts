@@ -8,6 +8,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { BoundedCache } from './bounded-cache';
 import type { CacheEntry, VerdictCache } from './store';
 
 /** A value as the store holds it: base64url of IV, ciphertext and tag. */
@@ -21,6 +22,7 @@ interface SealKeys {
 }
 
 const KEY_BYTES = 32;
+const NAMES_KEPT = 10_000;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -70,7 +72,17 @@ export function sealedCache<T, Other extends object = never>(
   keys: SealKeys,
   shape: z.ZodType<T>,
 ): VerdictCache<T> {
-  const nameOf = (key: string) => createHmac('sha256', keys.names).update(key, 'utf8').digest('base64url');
+  // The names of recently asked keys are kept, in this process only: an HMAC by Node's crypto costs some 4 µs,
+  // and an assess answer of twenty recipients asks a name for each, every time.
+  const names = new BoundedCache<string, string>({ maxEntries: NAMES_KEPT });
+  const nameOf = (key: string) => {
+    let name = names.get(key);
+    if (name === undefined) {
+      name = createHmac('sha256', keys.names).update(key, 'utf8').digest('base64url');
+      names.set(key, name);
+    }
+    return name;
+  };
   const opened = new WeakMap<object, { name: string; value: T | undefined }>();
   const open = (
     entry: CacheEntry<SealedValue | Other> | undefined,

@@ -106,6 +106,17 @@ test('the answer is written as Fastify writes it from the response schema', asyn
   expect(write(answer).toString()).toBe(await fastifyWrites(answer));
 });
 
+test('a signed statement is written from memory while it is the same one, and a new one afresh', async () => {
+  const write = assessAnswerWriter();
+  write(answer);
+  const renewed = {
+    ...answer,
+    signed: [{ signature: 'bmV3', payload: '{"kind":"verdict","issuedAt":"2026-01-01T00:01:00.000Z"}' }],
+  };
+  expect(write(renewed).toString()).toBe(await fastifyWrites(renewed));
+  expect(write(answer).toString()).toBe(await fastifyWrites(answer));
+});
+
 test('the answer above fills every field the schema names, so the comparison with Fastify covers each', () => {
   const named = (objects: object[]) => new Set(objects.flatMap((object) => Object.keys(object)));
   const { recipients } = answer;

@@ -71,6 +71,55 @@ describe('signed verdicts', () => {
     expect(answer.recipients[0].key.armoredKey).toBeDefined();
   });
 
+  test('the same verdicts asked for again within a minute are handed out as first signed, never as fresher', () => {
+    const key = verdictKeyOf(randomBytes(32));
+    const clock = new ManualClock();
+    const signer = verdictSigner({ key, deployment: DEPLOYMENT, clock });
+    // The key service hands out the assessment it keeps: the same object until it assesses the key again.
+    const keys = {
+      none: { address: 'a@b.example', verdict: 'none' as const, reasons: [] },
+      valid: { address: 'a@b.example', verdict: 'valid' as const, reasons: [] },
+    };
+    const recipient = (verdict: keyof typeof keys) => ({
+      input: 'a@b.example',
+      address: 'a@b.example',
+      domain: 'b.example',
+      internal: false,
+      key: keys[verdict],
+    });
+    const issued = (verdicts: ReturnType<typeof recipient>, policyVersion: string) => {
+      const [statement] = signer.recipients([verdicts], policyVersion);
+      const fields = verifiedStatement(
+        statement!,
+        { publicKey: key.publicKey, deployment: DEPLOYMENT },
+        65536,
+      );
+      return (fields?.issuedAt as string | undefined)?.slice(14, 19);
+    };
+    const at = (seconds: number) =>
+      clock.advance(seconds * 1000 - (clock.now() - Date.parse('2026-01-01T00:00:00Z')));
+    expect(issued(recipient('none'), 'v1')).toBe('00:00');
+    at(59);
+    expect(issued(recipient('none'), 'v1')).toBe('00:00');
+    // Other verdicts, the same under another policy version, or the key assessed again (a new assessment saying
+    // the same): signed now.
+    expect(issued(recipient('valid'), 'v1')).toBe('00:59');
+    at(60);
+    expect(issued(recipient('valid'), 'v1')).toBe('00:59');
+    expect(issued(recipient('valid'), 'v2')).toBe('01:00');
+    at(61);
+    const reassessed = { ...recipient('valid'), key: { ...keys.valid } };
+    expect(issued(reassessed, 'v2')).toBe('01:01');
+    // Handed out again up to a minute after its signing, then signed anew.
+    at(120);
+    expect(issued(reassessed, 'v2')).toBe('01:01');
+    at(121);
+    expect(issued(reassessed, 'v2')).toBe('02:01');
+    // A clock set back does not hand out what was signed "after" it.
+    at(91);
+    expect(issued(reassessed, 'v2')).toBe('01:31');
+  });
+
   test('a payload is ASCII: a display name or reason in another script is escaped, and still verifies', () => {
     const key = verdictKeyOf(randomBytes(32));
     const signer = verdictSigner({ key, deployment: DEPLOYMENT, clock: new ManualClock() });
