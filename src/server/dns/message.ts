@@ -188,6 +188,7 @@ function readResponse(message: Buffer, query: Query, flags: number): Inspection 
 function rdata(message: Buffer, at: number, typeName: string, rdataLength: number): unknown {
   const decoder = parts.record(typeName).decode;
   const data = decoder(message, at);
-  if (decoder.bytes !== 2 + rdataLength) throw new DnsMalformedError(`a ${typeName} record's length is wrong`);
+  if (decoder.bytes !== 2 + rdataLength)
+    throw new DnsMalformedError(`a ${typeName} record's length is wrong`);
   return data;
 }

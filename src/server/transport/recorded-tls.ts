@@ -84,9 +84,8 @@ export async function recordedHandshake(
   // One context per trust store and profile for the whole process: building one is most of a handshake's cost.
   const profile = options.profile ?? 'modern';
   const secureContext = contextTrusting(options.ca, TLS_PROFILES[profile]);
-  const socket = await startTls(
-    { secureContext, ...recordingIdentity(options.hostname) },
-    (socket) => lightIdentityCertificate(socket, 'nothing'),
+  const socket = await startTls({ secureContext, ...recordingIdentity(options.hostname) }, (socket) =>
+    lightIdentityCertificate(socket, 'nothing'),
   );
   const presented = peerChain(socket);
   const facts = tlsFacts(socket, presented.leaf, options.hostname, profile === 'legacy');
