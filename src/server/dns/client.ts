@@ -9,6 +9,7 @@ import { exchange, serverLabel, type DnsServer } from './exchange';
 import { buildQuery, type DnsResponse, type ResourceRecord } from './message';
 import { normalizeQueryName } from './names';
 import { SharedQueries } from './shared-queries';
+import type { Stop } from './stop';
 import { InFlightLimit } from './in-flight';
 import { UdpLanes } from './udp-lanes';
 import { toRecord, wireType, type DnsRecordType, type DnsRecordTypes } from './records';
@@ -102,8 +103,8 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
   return {
     query: async (name, type, { signal, checkingDisabled = false } = {}) => {
       const qname = normalizeQueryName(name);
-      return shared.run(`${qname} ${type}${checkingDisabled ? ' CD' : ''}`, signal, async (flightSignal) =>
-        frozen(await query(settings, routes, qname, type, { signal: flightSignal, checkingDisabled })),
+      return shared.run(`${qname} ${type}${checkingDisabled ? ' CD' : ''}`, signal, async (stop) =>
+        frozen(await query(settings, routes, qname, type, stop, checkingDisabled)),
       );
     },
   };
@@ -150,13 +151,14 @@ function isLoopback(host: string): boolean {
   return net.isIP(host) === 4 ? host.startsWith('127.') : host === '::1';
 }
 
-/** `qname` is normalized (names.ts). */
+/** `qname` is normalized (names.ts); `stop` is the shared exchange's (shared-queries.ts). */
 async function query<T extends DnsRecordType>(
   settings: Settings,
   routes: Map<DnsServer, Route>,
   qname: string,
   type: T,
-  { signal, checkingDisabled = false }: QueryOptions,
+  stop: Stop,
+  checkingDisabled: boolean,
 ): Promise<DnsResult<DnsRecordTypes[T]>> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= settings.retries; attempt++) {
@@ -167,17 +169,12 @@ async function query<T extends DnsRecordType>(
       const dnsQuery = buildQuery(qname, wireType(type), id, settings.udpPayload, checkingDisabled);
       const { timeoutMs, resendAfterMs } = settings;
       const { limit, lanes } = routes.get(server) as Route;
-      const exchangeLimits = {
-        timeoutMs,
-        resendAfterMs,
-        ...(signal ? { signal } : {}),
-        ...(lanes ? { lanes } : {}),
-      };
-      const response = await limit.run(() => exchange(server, dnsQuery, exchangeLimits), signal);
+      const exchangeLimits = { timeoutMs, resendAfterMs, stop, ...(lanes ? { lanes } : {}) };
+      const response = await limit.run(() => exchange(server, dnsQuery, exchangeLimits), stop);
       const trustAd = settings.trustAd && !checkingDisabled;
       return interpret(response, qname, type, trustAd, serverLabel(server));
     } catch (error) {
-      if (signal?.aborted || !(error instanceof DnsError)) throw error;
+      if (stop.isStopped || !(error instanceof DnsError)) throw error;
       lastError = error;
     }
   }

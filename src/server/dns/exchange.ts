@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { DnsMalformedError, DnsNetworkError, DnsTimeoutError } from './errors';
 import { inspectResponse, type DnsResponse, type Query } from './message';
+import type { Stop } from './stop';
 import { ownLane, type UdpLanes } from './udp-lanes';
 
 export interface DnsServer {
@@ -20,7 +21,7 @@ interface ExchangeLimits {
    * send, then twice as long after each resend, until `timeoutMs`. 0 sends it once.
    */
   resendAfterMs: number;
-  signal?: AbortSignal;
+  stop?: Stop;
   /** Shared sockets to a loopback server (udp-lanes.ts); a socket per query without them (any other server). */
   lanes?: UdpLanes;
 }
@@ -37,16 +38,16 @@ export async function exchange(
 type Settle<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
 
 /**
- * Runs `start` (which opens sockets and returns their teardown) until it settles, the time-out fires or the
- * signal aborts, whichever comes first; the teardown runs exactly once.
+ * Runs `start` (which opens sockets and returns their teardown) until it settles, the time-out fires or it is
+ * stopped, whichever comes first; the teardown runs exactly once.
  */
 function underDeadline<T>(
   what: string,
   limits: ExchangeLimits,
   start: (settle: Settle<T>) => () => void,
 ): Promise<T> {
-  const { signal } = limits;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  const { stop } = limits;
+  if (stop?.isStopped) return Promise.reject(stop.reason);
   return new Promise<T>((resolve, reject) => {
     let done = false;
     let teardown: (() => void) | undefined;
@@ -54,16 +55,15 @@ function underDeadline<T>(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
       teardown?.();
       outcome();
     };
-    const onAbort = () => finish(() => reject(signal?.reason));
     const timer = setTimeout(
       () => finish(() => reject(new DnsTimeoutError(`${what}: no answer within ${limits.timeoutMs} ms`))),
       limits.timeoutMs,
     );
-    signal?.addEventListener('abort', onAbort);
+    const unwatch = stop?.watch((reason) => finish(() => reject(reason)));
     try {
       teardown = start({
         resolve: (value) => finish(() => resolve(value)),

@@ -5,15 +5,17 @@
  * waiting for its resend. Kept below that, the burst goes through whole and no slower: a resolver answers from its
  * cache in microseconds.
  */
+import type { Stop } from './stop';
+
 export class InFlightLimit {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly max: number) {}
 
-  /** Runs `work` once a place is free; a `signal` that fires while it waits rejects with its reason. */
-  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.running >= this.max) await this.turn(signal);
+  /** Runs `work` once a place is free; a `stop` while it waits rejects with its reason. */
+  async run<T>(work: () => Promise<T>, stop?: Stop): Promise<T> {
+    if (this.running >= this.max) await this.turn(stop);
     else this.running++;
     try {
       return await work();
@@ -25,20 +27,19 @@ export class InFlightLimit {
   }
 
   /** Waits until a finishing query hands over its place (which then stays taken). */
-  private turn(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
+  private turn(stop?: Stop): Promise<void> {
+    if (stop?.isStopped) return Promise.reject(stop.reason);
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
+      const unwatch = stop?.watch((reason) => {
         const at = this.waiting.indexOf(go);
         if (at >= 0) this.waiting.splice(at, 1);
-        reject(signal?.reason);
-      };
+        reject(reason);
+      });
       const go = () => {
-        signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         resolve();
       };
       this.waiting.push(go);
-      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -9,9 +9,11 @@
  * Callers that shared an exchange get the very same answer object, or the very same error: the answer must be
  * frozen by whoever starts the exchange (the DNS client does), and an error must not be changed by its catcher.
  */
+import { Stop } from './stop';
+
 interface Flight {
   result: Promise<unknown>;
-  controller: AbortController;
+  stop: Stop;
   waiting: number;
 }
 
@@ -19,11 +21,7 @@ export class SharedQueries {
   private readonly flights = new Map<string, Flight>();
 
   /** `start`'s answer for `key`, shared with whoever asks for the same key before it settles. */
-  run<T>(
-    key: string,
-    signal: AbortSignal | undefined,
-    start: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
+  run<T>(key: string, signal: AbortSignal | undefined, start: (stop: Stop) => Promise<T>): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const flight = this.flights.get(key) ?? this.takeOff(key, start);
     flight.waiting++;
@@ -49,9 +47,9 @@ export class SharedQueries {
     });
   }
 
-  private takeOff<T>(key: string, start: (signal: AbortSignal) => Promise<T>): Flight {
-    const controller = new AbortController();
-    const flight: Flight = { result: start(controller.signal), controller, waiting: 0 };
+  private takeOff<T>(key: string, start: (stop: Stop) => Promise<T>): Flight {
+    const stop = new Stop();
+    const flight: Flight = { result: start(stop), stop, waiting: 0 };
     this.flights.set(key, flight);
     const landed = () => {
       if (this.flights.get(key) === flight) this.flights.delete(key);
@@ -63,6 +61,6 @@ export class SharedQueries {
   /** Nobody waits any more: its sockets close now, and the next caller asks afresh. */
   private abandon(key: string, flight: Flight, reason: unknown): void {
     if (this.flights.get(key) === flight) this.flights.delete(key);
-    flight.controller.abort(reason);
+    flight.stop.stop(reason);
   }
 }
