@@ -16,6 +16,16 @@ export function canonicalMailboxKey(address: string): string | undefined {
 }
 
 /**
+ * The comparison form of an address as a mail client hands it over (a list's member, a recipient Outlook gives
+ * back): `canonicalMailboxKey` of the trimmed text, or, where that has none (no `@`, a U-label domain), the trimmed
+ * text lower-cased, so that such an address still matches itself in another case.
+ */
+export function hostAddressKey(address: string): string {
+  const text = address.trim();
+  return canonicalMailboxKey(text) ?? text.toLowerCase();
+}
+
+/**
  * The comparison form of an ASCII domain: lower-cased, without a trailing root dot; `undefined` when it is empty
  * or not ASCII (a U-label, whose A-label only the IDNA step in addresses.ts knows).
  */

@@ -113,6 +113,8 @@ export const AssessAnswer = z.object({
    * Each recipient's verdicts signed by the deployment's verdict key, in the order of `recipients`, which an add-in
    * keeps to decide from while the service cannot be reached. Absent from a service that does not sign.
    */
-  signed: z.array(SignedStatement).optional(),
+  signed: z
+    .array(SignedStatement.extend({ payload: z.string().max(SIGNED_LIMITS.verdictPayloadMax) }))
+    .optional(),
 });
 export type AssessAnswer = z.infer<typeof AssessAnswer>;

@@ -13,7 +13,7 @@
  *
  * Everything read off the channel is checked for shape: another page of the same origin may post to it.
  */
-import { canonicalMailboxKey } from '../core/mailbox-key';
+import { hostAddressKey } from '../core/mailbox-key';
 import { CLASSIFICATION_NAME } from '../core/policy/limits';
 import type { RecipientField } from '../core/recipient-fields';
 
@@ -103,11 +103,9 @@ export function isAck(value: unknown): value is Ack {
   );
 }
 
-/** An address as Outlook may give it back: case aside (the IDNA-free rule, as both sides read Outlook's text). */
-const keyOf = (address: string) => canonicalMailboxKey(address.trim()) ?? address.trim().toLowerCase();
-
 function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
-  const [left, right] = [new Set(a.map(keyOf)), new Set(b.map(keyOf))];
+  // Case aside, as Outlook may give an address back: the IDNA-free rule, as both sides read Outlook's text.
+  const [left, right] = [new Set(a.map(hostAddressKey)), new Set(b.map(hostAddressKey))];
   return left.size === right.size && [...left].every((key) => right.has(key));
 }
 

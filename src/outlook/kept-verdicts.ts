@@ -6,9 +6,8 @@
  */
 import type { Backend } from '../addin/backend';
 import { pageStorage } from '../addin/answer-store';
-import { keepingVerdicts, keptVerdicts, type KeptText } from '../addin/outage/kept-store';
-import { keptVerdictsKey, memoryKeptText, pageKeptText } from '../addin/outage/kept-text';
-import { hasVerdictKey } from '../addin/outage/verify';
+import { withKeptVerdicts, type KeptText } from '../addin/outage/kept-store';
+import { memoryKeptText, pageKeptText } from '../addin/outage/kept-text';
 import type { VerdictTrust } from '../core/signed/statement';
 
 /** The part of OfficeRuntime.storage used here. */
@@ -39,7 +38,5 @@ export function withOutlookKeptVerdicts(
   trust: VerdictTrust,
   scope: StorageGlobal = globalThis as StorageGlobal,
 ): Backend {
-  if (!hasVerdictKey(trust)) return backend;
-  const kept = keptVerdicts(officeKeptText(keptVerdictsKey(backendUrl), scope));
-  return keepingVerdicts(backend, { kept, trust });
+  return withKeptVerdicts(backend, backendUrl, trust, (key) => officeKeptText(key, scope));
 }

@@ -192,10 +192,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   });
   const store = withMemoryFronts(stored, decisionKey);
   try {
-    const verdictKey = verdictKeyFrom(decisionKey);
     // The deployment a service names in what it signs: its public URL, which the configuration gives without a
     // trailing slash.
-    const deployment = config.publicUrl;
+    const signer = verdictSigner({ key: verdictKeyFrom(decisionKey), deployment: config.publicUrl, clock });
     // The newest version saved through the API wins over the file. The key service reads its settings of it here,
     // once: a version saved later changes them at the next start.
     const file = await readPolicyFile(config);
@@ -228,7 +227,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ...checks,
       keyInspector,
       decisionKey,
-      verdictSigner: verdictSigner({ key: verdictKey, deployment, clock }),
+      verdictSigner: signer,
       metrics,
       clock,
       escrow: { store, signIn, ...(options.schedule ? { schedule: options.schedule } : {}) },
@@ -241,7 +240,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       sendMode: config.sendMode,
       ...(config.auth.entra ? { signIn: manifestSignIn(config.auth.entra) } : {}),
       publisher: config.publisher,
-      verdicts: { publicKey: verdictKey.publicKey, deployment },
+      verdicts: signer.trust,
     });
     await app.register(staticAreas, {
       publicUrl: config.publicUrl,

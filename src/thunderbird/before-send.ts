@@ -164,12 +164,10 @@ export async function beforeSend(
     if (!settings) return await cancel(api, tab, NOT_SET_UP);
     // Mailing lists marked from the address books, so that the check expands them as Thunderbird will.
     const lists = thunderbirdLists(api);
-    const recipients = await lists.mark(recipientsOf(details));
-    const backend = await withThunderbirdKeptVerdicts(
-      connectBackend(settings, deps.fetch),
-      api.storage.local,
-      settings,
-    );
+    const [recipients, backend] = await Promise.all([
+      lists.mark(recipientsOf(details)),
+      withThunderbirdKeptVerdicts(connectBackend(settings, deps.fetch), api.storage.local, settings),
+    ]);
     const reader = detailsReader(api, details, recipients, lists.directory);
     const { decision, reportable } = await checkMessage(reader, backend);
     const result = await answer(deps, tab, details, recipients, decision);

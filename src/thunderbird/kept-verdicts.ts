@@ -5,9 +5,7 @@
  * cannot change it while it is down, nor anyone who can only answer in its name later.
  */
 import type { Backend, BackendConnection } from '../addin/backend';
-import { keepingVerdicts, keptVerdicts, type KeptText } from '../addin/outage/kept-store';
-import { keptVerdictsKey } from '../addin/outage/kept-text';
-import { hasVerdictKey } from '../addin/outage/verify';
+import { withKeptVerdicts, type KeptText } from '../addin/outage/kept-store';
 import type { VerdictTrust } from '../core/signed/statement';
 import type { StorageArea } from './messenger';
 
@@ -50,7 +48,6 @@ export async function withThunderbirdKeptVerdicts(
   { backendUrl }: BackendConnection,
 ): Promise<Backend> {
   const trust = await readVerdictTrust(storage, backendUrl);
-  if (!trust || !hasVerdictKey(trust)) return backend;
-  const kept = keptVerdicts(storageKeptText(storage, keptVerdictsKey(backendUrl)));
-  return keepingVerdicts(backend, { kept, trust });
+  if (!trust) return backend;
+  return withKeptVerdicts(backend, backendUrl, trust, (key) => storageKeptText(storage, key));
 }

@@ -89,7 +89,8 @@ export function readContactCard(vCard: string): ContactCard {
   let emailPref = NO_PREF + 1;
   for (const line of unfoldedLines(vCard)) {
     const parsed = contentLine(line);
-    if (!parsed) continue;
+    // Only these two are read: a PHOTO's or a NOTE's value, however long, is not unescaped for nothing.
+    if (!parsed || (parsed.name !== 'FN' && parsed.name !== 'EMAIL')) continue;
     const value = unescaped(parsed.value).trim();
     if (value === '') continue;
     if (parsed.name === 'FN' && displayName === undefined) displayName = value;

@@ -11,6 +11,7 @@ import { answeringFrom, recordingAnswers } from '../../src/addin/prefetch/prefet
 import {
   addressesKey,
   currentFor,
+  decidable,
   keptText,
   MAX_KEPT_CHARS,
   PREFETCH_MAX_AGE_MS,
@@ -72,6 +73,12 @@ describe('currentFor', () => {
   test('a partial answer, or one under another policy version, is never current', () => {
     expect(currentFor(prefetched({ answer: answerFor([ANN, BOB], 'v1', true) }), [ANN, BOB], AT)).toBe(false);
     expect(currentFor(prefetched({ answer: answerFor([ANN, BOB], 'v2') }), [ANN, BOB], AT)).toBe(false);
+  });
+
+  test('decidable: a final answer under the kept policy, whatever its addresses or age', () => {
+    expect(decidable(prefetched({ at: AT - 10 * PREFETCH_MAX_AGE_MS }))).toBe(true);
+    expect(decidable(prefetched({ answer: answerFor([ANN, BOB], 'v1', true) }))).toBe(false);
+    expect(decidable(prefetched({ answer: answerFor([ANN, BOB], 'v2') }))).toBe(false);
   });
 });
 

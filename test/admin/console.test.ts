@@ -12,7 +12,7 @@ import type { DecisionOverview } from '../../src/core/decisions/overview';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { expectKeyboardWalk, stopLine, tabWalk } from '../helpers/axe';
-import { bedServerSettings } from '../helpers/bed-services';
+import { deployedBedSettings } from '../helpers/bed-services';
 import { launchChromium } from '../helpers/chromium';
 import { scratchDir, stopAtFileEnd } from '../helpers/scratch';
 import { testbed } from '../helpers/testbed';
@@ -97,14 +97,7 @@ beforeAll(async () => {
       owner: { name: 'Sam Sender', address: 'sam@example.gov' },
     }),
   ]).finally(() => store.close());
-  service = await startServe(() =>
-    bedServerSettings(bed, dataDir, {
-      auth: { apiTokens: true, devNoAuth: false },
-      tls: { enabled: false },
-      logLevel: 'warn',
-      limits: { assessDeadlineMs: 3000 },
-    }),
-  );
+  service = await startServe(() => deployedBedSettings(bed, dataDir));
   stopAtFileEnd(service.stop);
   await warm();
   context = await launchChromium({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

@@ -62,6 +62,19 @@ const SHRINK_MS = 20_000;
 
 const isSendguardError = (error: unknown): boolean => error instanceof SendguardError;
 
+/**
+ * `parse`'s result, or undefined when it refuses its input with `code`: for targets that run several readers over
+ * one input, each of which may refuse it only in that one way. Any other error is thrown on.
+ */
+export function refusedWith<R>(code: string, parse: () => R): R | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if ((error as { code?: string }).code !== code) throw error;
+    return undefined;
+  }
+}
+
 export function fuzzRuns(fallback = 300): number {
   const fromEnv = Number(process.env.FUZZ_RUNS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : fallback;

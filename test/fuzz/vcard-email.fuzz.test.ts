@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { readContactCard } from '../../src/thunderbird/vcard-email';
 import { textInputs } from './generators';
-import { fuzzTest } from './runner';
+import { fuzzTest, refusedWith } from './runner';
 
 const card = [
   'BEGIN:VCARD',
@@ -26,12 +26,5 @@ fuzzTest({
     fc.constantFrom('"', ':', ';', '\\', '\r\n ', '\n\t', 'EMAIL:', 'EMAIL;PREF=', 'FN:', 'item1.'),
   ),
   size: (text) => Buffer.byteLength(text),
-  parse: (text) => {
-    try {
-      return readContactCard(text);
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'LIST_UNREADABLE') throw error;
-      return undefined;
-    }
-  },
+  parse: (text) => refusedWith('LIST_UNREADABLE', () => readContactCard(text)),
 });

@@ -54,3 +54,17 @@ export function bedServerSettings(bed: Testbed, dataDir: string, settings: Confi
     ...settings,
   };
 }
+
+/**
+ * bedServerSettings as deployed, for tests that reach the service over HTTP: API tokens required, plain HTTP on
+ * loopback, warnings logged, and assess answering (partially if need be) within the send check's 3.5 s.
+ */
+export function deployedBedSettings(bed: Testbed, dataDir: string, settings: ConfigInput = {}): ConfigInput {
+  return bedServerSettings(bed, dataDir, {
+    auth: { apiTokens: true, devNoAuth: false },
+    tls: { enabled: false },
+    logLevel: 'warn',
+    limits: { assessDeadlineMs: 3000 },
+    ...settings,
+  });
+}

@@ -8,7 +8,7 @@ import vm from 'node:vm';
 import { simulateOffice } from '../../src/outlook/tryit/simulated-office';
 import { issueApiToken } from '../../src/server/auth/api-tokens';
 import { openSqliteStore } from '../../src/server/store/sqlite';
-import { bedServerSettings } from '../helpers/bed-services';
+import { deployedBedSettings } from '../helpers/bed-services';
 import { scratchDir } from '../helpers/scratch';
 import { testbed } from '../helpers/testbed';
 import { buildOutlook } from './built-addin';
@@ -34,14 +34,7 @@ beforeAll(async () => {
   ({ token } = await issueApiToken(store.tokens, { name: 'a sender', role: 'sender' }).finally(() =>
     store.close(),
   ));
-  service = await startServe(() =>
-    bedServerSettings(bed, dataDir, {
-      auth: { apiTokens: true, devNoAuth: false },
-      tls: { enabled: false },
-      logLevel: 'warn',
-      limits: { assessDeadlineMs: 3000 },
-    }),
-  );
+  service = await startServe(() => deployedBedSettings(bed, dataDir));
   base = service.base;
   served = await (await fetch(`${base}/addin/launchevent.js`)).text();
 }, 300_000);
@@ -99,7 +92,6 @@ describe('the served send handler while the service is down', () => {
       }
     }
     expect(online).toEqual({ allowEvent: true });
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(storage.size).toBe(1);
     await service!.stop();
     service = undefined;

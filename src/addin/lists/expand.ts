@@ -6,12 +6,12 @@
  * read stays a recipient itself and is named in `unknown`: its membership is unknown (unknown-membership.ts).
  */
 import { messageOf } from '../../core/errors';
+import { hostAddressKey } from '../../core/mailbox-key';
 import { RECIPIENT_FIELDS } from '../../core/recipient-fields';
 import { recordFailure } from '../failure-log';
 import { within } from '../within';
 import { perField, type HostRecipient, type HostRecipients } from '../host';
 import { ListLookupError, type ListDirectory } from './directory';
-import { addressKey } from './via';
 
 export interface ListLimits {
   /** Lists inside lists followed this deep; the list the sender addressed is the first. */
@@ -37,16 +37,14 @@ export interface ExpandedRecipients {
 
 export interface ExpandOptions {
   limits?: ListLimits;
-  /** Epoch ms; Date.now by default (classic Outlook's runtime has no `performance`). */
-  now?: () => number;
 }
 
 /** What one message's expansion shares across its lists. */
 interface Walk {
   directory: ListDirectory;
   limits: ListLimits;
+  /** Epoch ms, by Date.now: classic Outlook's runtime has no `performance`. */
   deadline: number;
-  now: () => number;
   /** Each list asked once per message, however many times it is addressed or nested. */
   lookups: Map<string, Promise<HostRecipient[]>>;
   unknown: UnknownList[];
@@ -56,9 +54,9 @@ const tooLong = () => new ListLookupError('LIST_TIMEOUT', 'the lists took too lo
 
 /** A lookup that answers within what is left of the message's budget; its timer never outlives it. */
 async function lookup(walk: Walk, list: HostRecipient): Promise<HostRecipient[]> {
-  const left = walk.deadline - walk.now();
+  const left = walk.deadline - Date.now();
   if (left <= 0) throw tooLong();
-  const key = addressKey(list.address);
+  const key = hostAddressKey(list.address);
   let asked = walk.lookups.get(key);
   if (!asked) {
     asked = walk.directory.members(list);
@@ -75,8 +73,7 @@ function reasonOf(error: unknown): string {
 
 /** The list, kept as a recipient of unknown membership. */
 function unknownList(walk: Walk, list: HostRecipient, via: string | undefined, why: string): HostRecipient[] {
-  const { kind: _kind, ...named } = list;
-  const kept: HostRecipient = { ...named, kind: 'list', ...(via ? { via } : {}) };
+  const kept: HostRecipient = { ...list, kind: 'list', ...(via ? { via } : {}) };
   walk.unknown.push({ list: kept, why });
   return [kept];
 }
@@ -100,12 +97,12 @@ async function membersOf(
   } catch (error) {
     return unknownList(walk, list, nestedVia, reasonOf(error));
   }
-  const reachedThrough = [...path, addressKey(list.address)];
+  const reachedThrough = [...path, hostAddressKey(list.address)];
   const reached = await Promise.all(
     direct.map((member): HostRecipient[] | Promise<HostRecipient[]> => {
       if (member.kind !== 'list') return [{ ...member, via }];
       // A list that contains a list it is itself in: those members are already being read.
-      if (reachedThrough.includes(addressKey(member.address))) return [];
+      if (reachedThrough.includes(hostAddressKey(member.address))) return [];
       return membersOf(walk, member, via, reachedThrough);
     }),
   );
@@ -124,7 +121,6 @@ export async function expandLists(
   const lists = RECIPIENT_FIELDS.flatMap((f) => recipients[f]).filter((r) => r.kind === 'list');
   if (lists.length === 0) return { recipients, unknown: [] };
   const limits = options.limits ?? LIST_LIMITS;
-  const now = options.now ?? Date.now;
   if (!directory) {
     const why = 'this mail client does not let Sendguard read who is on a list';
     return { recipients, unknown: lists.map((list) => ({ list, why })) };
@@ -132,8 +128,7 @@ export async function expandLists(
   const walk: Walk = {
     directory,
     limits,
-    now,
-    deadline: now() + limits.budgetMs,
+    deadline: Date.now() + limits.budgetMs,
     lookups: new Map(),
     unknown: [],
   };

@@ -4,8 +4,7 @@
  * under that policy's version, and younger than its `outage.maxVerdictAge`. A recipient with no such verdict
  * leaves the message uncovered, and the send check then stops it as it would without them.
  */
-import { readRecipient } from '../../core/evaluate/answer';
-import { checkAnswerCovers } from '../../core/evaluate/answer';
+import { checkAnswerCovers, readRecipient } from '../../core/evaluate/answer';
 import { readPolicyAnswer, type PolicyAnswer } from '../../core/evaluate/policy-answer';
 import { messageOf } from '../../core/errors';
 import { ageInWords, durationMs } from '../../core/policy/duration';

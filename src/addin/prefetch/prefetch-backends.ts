@@ -6,7 +6,7 @@
  */
 import type { PolicyAnswer } from '../../core/evaluate/policy-answer';
 import { BackendError, type AssessAnswer, type AssessOptions, type Backend } from '../backend';
-import { addressesKey, currentFor, type PrefetchedAnswers } from './prefetched-answers';
+import { addressesKey, decidable, type PrefetchedAnswers } from './prefetched-answers';
 
 /** A backend that notes what it answered, and the answers worth keeping for the send check. */
 export interface RecordingBackend {
@@ -45,7 +45,7 @@ export function recordingAnswers(backend: Backend, now: () => number): Recording
       if (!policy || !assessed) return undefined;
       const answers = { ...assessed, policy };
       // A partial answer, or one under another policy version, could never decide a send: not kept.
-      return currentFor(answers, answers.addresses, answers.at) ? answers : undefined;
+      return decidable(answers) ? answers : undefined;
     },
   };
 }

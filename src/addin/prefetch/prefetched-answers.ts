@@ -45,6 +45,11 @@ export function addressesKey(addresses: readonly string[]): string {
   return [...new Set(addresses)].sort().join('\n');
 }
 
+/** Whether `kept` could ever decide a send: an answer made under the policy kept beside it, and final. */
+export function decidable(kept: PrefetchedAnswers): boolean {
+  return kept.answer.policyVersion === kept.policy.version && !kept.answer.partial;
+}
+
 /**
  * Whether `kept` may decide a send to `addresses` at `now`: the same addresses, an answer made under the policy
  * kept beside it, final, and asked less than `maxAgeMs` ago (a clock set back since then counts as too old).
@@ -57,11 +62,7 @@ export function currentFor(
 ): boolean {
   const age = now - kept.at;
   return (
-    addressesKey(kept.addresses) === addressesKey(addresses) &&
-    kept.answer.policyVersion === kept.policy.version &&
-    !kept.answer.partial &&
-    age >= 0 &&
-    age < maxAgeMs
+    addressesKey(kept.addresses) === addressesKey(addresses) && decidable(kept) && age >= 0 && age < maxAgeMs
   );
 }
 

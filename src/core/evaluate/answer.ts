@@ -130,7 +130,7 @@ export function readAssessAnswer(body: unknown): AssessAnswer {
     ...(fields.signed !== undefined
       ? {
           signed: at
-            .list(fields.signed, 'the signed verdicts', L.keysMax)
+            .list(fields.signed, 'the signed verdicts')
             .map((s) => readSigned(s, at, SIGNED_LIMITS.verdictPayloadMax)),
         }
       : {}),

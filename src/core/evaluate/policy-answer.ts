@@ -233,8 +233,8 @@ function readSections(
 function readVerdictKey(value: unknown, at: Place): VerdictTrust {
   const fields = at.object(value, 'the verdict key');
   return {
-    publicKey: at.string(fields.publicKey, 'the verdict key', 1, SIGNED_LIMITS.signatureMax),
-    deployment: at.string(fields.deployment, 'the deployment', 1, 2048),
+    publicKey: at.string(fields.publicKey, 'the verdict key', 1, SIGNED_LIMITS.publicKeyMax),
+    deployment: at.string(fields.deployment, 'the deployment', 1, SIGNED_LIMITS.deploymentMax),
   };
 }
 

@@ -8,6 +8,7 @@
  * the policy version it was assessed under), and the policy as `/policy` serves it (`policy`).
  */
 import type { PolicyAnswer } from '../evaluate/policy-answer';
+import { WIRE_LIMITS } from '../evaluate/wire-limits';
 import type { AssessedRecipient } from '../wire';
 
 export interface SignedStatement {
@@ -33,20 +34,30 @@ export interface PolicyStatement extends Pick<PolicyAnswer, 'version' | 'policy'
 }
 
 export const SIGNED_LIMITS = {
-  /** A recipient's verdicts without the armored key are well under 32 KiB (50 reasons of 500 characters each). */
-  verdictPayloadMax: 64 * 1024,
+  /**
+   * A recipient's verdicts without the armored key: its three reason lists (key, transport, mailbox access) at the
+   * assess answer's limits, each character escaped as `\uXXXX` at worst, and room for the rest. Real ones are a
+   * few kB.
+   */
+  verdictPayloadMax: 3 * WIRE_LIMITS.reasonsMax * WIRE_LIMITS.reasonMax * 6 + 64 * 1024,
   /** A policy may name 10 000 domain rules and carry a compliance key. */
   policyPayloadMax: 4 * 1024 * 1024,
   /** 64 bytes in base64, with room for padding and line breaks. */
   signatureMax: 100,
+  /** The verdict public key: 32 bytes in base64, with the same room. */
+  publicKeyMax: 100,
+  /** The deployment's name: its public URL. */
+  deploymentMax: 2048,
 } as const;
+
+/** A character as a JSON or JavaScript `\uXXXX` escape. */
+export function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
 
 /** JSON text of `value` with every character above U+007F escaped, so that its bytes are its character codes. */
 export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 }
 
 /** The bytes of an ASCII payload, or undefined when it holds any other character (then it was not signed as is). */

@@ -24,6 +24,17 @@ export interface OfficeForSignIn {
   auth?: OfficeAuth;
 }
 
+/**
+ * Whether this Outlook offers nested app authentication: MSAL is loaded (`naa`) and the host supports requirement
+ * set NestedAppAuth 1.1. The host is asked only when MSAL is there.
+ */
+export function offersNestedAppAuth(
+  office: OfficeForSignIn,
+  naa: NestedAppAuth | undefined,
+): naa is NestedAppAuth {
+  return !!naa && office.context.requirements.isSetSupported('NestedAppAuth', '1.1');
+}
+
 /** A sign-in in a window of our own (the Office dialog API), for where neither NAA nor SSO can prompt. */
 export type DialogSignIn = () => Promise<HeldToken>;
 
@@ -112,10 +123,7 @@ export function signInChain(deps: SignInDeps): SignIn {
    */
   let generation = 0;
 
-  const naa = () =>
-    !noBridge && deps.naa && deps.office.context.requirements.isSetSupported('NestedAppAuth', '1.1')
-      ? deps.naa
-      : undefined;
+  const naa = () => (!noBridge && offersNestedAppAuth(deps.office, deps.naa) ? deps.naa : undefined);
 
   /** Through NAA where it is there; `otherwise` where it is not, or MSAL says it is not. */
   async function viaNaa<T>(ask: (naa: NestedAppAuth) => Promise<T>, otherwise: () => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import type { HostRecipient } from '../../addin/host';
 import { ListLookupError, type ListDirectory } from '../../addin/lists/directory';
 import { within } from '../../addin/within';
 import { messageOf } from '../../core/errors';
+import { hostAddressKey } from '../../core/mailbox-key';
 import { MICROSOFT_GRAPH } from '../../core/microsoft-graph';
 import { readGraph, readGroupIds, readMembersPage, type MembersPage } from './graph-answers';
 
@@ -21,11 +22,11 @@ export interface GraphListOptions {
   fetch?: typeof fetch;
   /** Each request, its token included; well inside the expansion's whole budget (expand.ts). */
   requestMs?: number;
-  /** Pages of members read from one list (100 each); past them the list is unreadable rather than cut short. */
-  maxPages?: number;
 }
 
 const PAGE_SIZE = 100;
+/** Pages of members read from one list; past them the list is unreadable rather than cut short. */
+const MAX_PAGES = 5;
 
 /** OData string literal: a quote doubled (OData 4.01 ABNF `SQUOTE-in-string`). */
 const odataString = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -45,7 +46,6 @@ export function graphListDirectory(options: GraphListOptions): ListDirectory {
   const base = (options.baseUrl ?? MICROSOFT_GRAPH).replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const requestMs = options.requestMs ?? 2500;
-  const maxPages = options.maxPages ?? 5;
   /** Nested groups' ids by address, as their parents' pages gave them: no second lookup by address. */
   const groupIds = new Map<string, string>();
 
@@ -86,7 +86,7 @@ export function graphListDirectory(options: GraphListOptions): ListDirectory {
    * have typed one of the list's aliases.
    */
   async function groupIdOf(list: HostRecipient): Promise<string> {
-    const known = groupIds.get(list.address.toLowerCase());
+    const known = groupIds.get(hostAddressKey(list.address));
     if (known) return known;
     let ids = await groupsWhere(`mail eq ${odataString(list.address)}`);
     if (ids.length === 0)
@@ -105,17 +105,17 @@ export function graphListDirectory(options: GraphListOptions): ListDirectory {
         `${base}/v1.0/groups/${encodeURIComponent(id)}/members?$select=id,mail,displayName,userType&$top=${PAGE_SIZE}`;
       const members: HostRecipient[] = [];
       for (let page = 0; url !== undefined; page++) {
-        if (page === maxPages)
+        if (page === MAX_PAGES)
           throw new ListLookupError(
             'LIST_UNREADABLE',
-            `it has more than ${maxPages * PAGE_SIZE} members, more than Sendguard reads`,
+            `it has more than ${MAX_PAGES * PAGE_SIZE} members, more than Sendguard reads`,
           );
         // The token goes to Graph only: a next link elsewhere is not followed.
         if (!url.startsWith(`${base}/`))
           throw new ListLookupError('LIST_UNREADABLE', 'Microsoft 365 pointed elsewhere for the rest');
         const { members: found, next }: MembersPage = await get(url, readMembersPage);
         for (const { member, groupId } of found) {
-          if (groupId) groupIds.set(member.address.toLowerCase(), groupId);
+          if (groupId) groupIds.set(hostAddressKey(member.address), groupId);
           members.push(member);
         }
         url = next;

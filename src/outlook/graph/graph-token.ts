@@ -9,7 +9,7 @@ import { ListLookupError } from '../../addin/lists/directory';
 import type { SignInSettings } from '../../core/sign-in';
 import type { NestedAppAuth } from '../auth/naa';
 import { SignInError } from '../auth/sign-in-error';
-import type { OfficeForSignIn } from '../auth/token-chain';
+import { offersNestedAppAuth, type OfficeForSignIn } from '../auth/token-chain';
 
 /**
  * Read group members (GroupMember.Read.All), and the addresses of the users (User.ReadBasic.All) and outside
@@ -44,7 +44,7 @@ function listError(error: unknown): ListLookupError {
 export function graphToken({ office, settings, naa }: GraphTokenDeps): () => Promise<string> {
   return async () => {
     try {
-      if (!naa || !office.context.requirements.isSetSupported('NestedAppAuth', '1.1'))
+      if (!offersNestedAppAuth(office, naa))
         throw new ListLookupError(
           'LIST_UNAVAILABLE',
           'this Outlook cannot sign Sendguard in to Microsoft 365',

@@ -3,6 +3,8 @@
  * validated the answer (AD bit). It trusts the AD bit only when told the path to the resolver is trusted.
  */
 import { randomFillSync } from 'node:crypto';
+import pLimit from 'p-limit';
+import { isLoopbackHost } from '../../core/loopback-host';
 import net from 'node:net';
 import { DnsError, DnsRefusedError, DnsServerInvalidError, DnsServfailError } from './errors';
 import { exchange, serverLabel, type DnsServer } from './exchange';
@@ -10,7 +12,6 @@ import { buildQuery, type DnsResponse, type ResourceRecord } from './message';
 import { normalizeQueryName } from './names';
 import { SharedQueries } from './shared-queries';
 import type { Stop } from './stop';
-import { InFlightLimit } from './in-flight';
 import { UdpLanes } from './udp-lanes';
 import { toRecord, wireType, type DnsRecordType, type DnsRecordTypes } from './records';
 
@@ -32,7 +33,7 @@ export interface DnsClientOptions {
    * server, each query has a socket of its own.
    */
   shareLoopbackSockets?: boolean;
-  /** How many queries may be in flight to one server at once; the rest wait their turn (in-flight.ts). */
+  /** How many queries may be in flight to one server at once; the rest wait their turn (`routeTo`). */
   maxInFlight?: number;
 }
 
@@ -136,19 +137,19 @@ export function checkServer(server: DnsServer): void {
 
 /** What a client's queries to one server share: its in-flight limit, and sockets when it is on loopback. */
 interface Route {
-  limit: InFlightLimit;
+  limit: pLimit.Limit;
   lanes?: UdpLanes;
 }
 
 function routeTo(server: DnsServer, settings: Settings): Route {
-  const limit = new InFlightLimit(settings.maxInFlight);
-  return settings.shareLoopbackSockets && isLoopback(server.host)
+  // At most so many queries in flight to one server; the rest wait their turn, in order. A batch of domains asks
+  // hundreds of questions at once, and past a couple of hundred a resolver's receive buffer overflows (Linux's
+  // default holds about that many small datagrams) and the kernel drops the rest, each then waiting for its resend.
+  // A query stopped while it waits is never sent: its exchange ends at once (exchange.ts).
+  const limit = pLimit(settings.maxInFlight);
+  return settings.shareLoopbackSockets && isLoopbackHost(serverLabel(server))
     ? { limit, lanes: new UdpLanes(server) }
     : { limit };
-}
-
-function isLoopback(host: string): boolean {
-  return net.isIP(host) === 4 ? host.startsWith('127.') : host === '::1';
 }
 
 /** `qname` is normalized (names.ts); `stop` is the shared exchange's (shared-queries.ts). */
@@ -170,7 +171,7 @@ async function query<T extends DnsRecordType>(
       const { timeoutMs, resendAfterMs } = settings;
       const { limit, lanes } = routes.get(server) as Route;
       const exchangeLimits = { timeoutMs, resendAfterMs, stop, ...(lanes ? { lanes } : {}) };
-      const response = await limit.run(() => exchange(server, dnsQuery, exchangeLimits), stop);
+      const response = await limit(() => exchange(server, dnsQuery, exchangeLimits));
       const trustAd = settings.trustAd && !checkingDisabled;
       return interpret(response, qname, type, trustAd, serverLabel(server));
     } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * One query to one server: over UDP, and again over TCP when the UDP answer was truncated (RFC 7766 §5). Every
- * exchange ends by its deadline or its AbortSignal, whatever the server does.
+ * exchange ends by its deadline or its stop (stop.ts), whatever the server does.
  */
 import net from 'node:net';
 import { DnsMalformedError, DnsNetworkError, DnsTimeoutError } from './errors';

@@ -3,8 +3,10 @@
  * answer to it. Everything that reads response bytes lives here, so the hostile-input limits sit in one place.
  */
 import * as dnsPacket from 'dns-packet';
+import * as types from 'dns-packet/types';
 import { DnsMalformedError } from './errors';
 import { normalizeWireName } from './names';
+import { WIRE_TYPE_NAMES } from './records';
 
 export interface Query {
   id: number;
@@ -39,18 +41,9 @@ const QR_BIT = 0x8000;
 // A real answer, even with RRSIGs and NSEC3 proofs, stays far below this; more records is an attack on memory.
 const MAX_RECORDS = 512;
 
-/** Type codes (RFC 1035 §3.2.2, and the registry) of the types the client reads, by dns-packet's names. */
-const TYPE_CODES: Record<string, number> = {
-  A: 1,
-  CNAME: 5,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-  TLSA: 52,
-  UNKNOWN_61: 61,
-};
-const TYPE_NAMES = new Map(Object.entries(TYPE_CODES).map(([typeName, code]) => [code, typeName]));
+/** The type codes of the types the client reads (records.ts), by dns-packet's names, and back. */
+const TYPE_CODES = new Map(WIRE_TYPE_NAMES.map((typeName) => [typeName, types.toType(typeName)]));
+const TYPE_NAMES = new Map([...TYPE_CODES].map(([typeName, code]) => [code, typeName]));
 const CLASS_IN = 1;
 const TYPE_OPT = 41;
 const FLAG_RD = 0x0100;
@@ -74,7 +67,7 @@ export function buildQuery(
   udpPayload: number,
   checkingDisabled = false,
 ): Query {
-  const typeCode = TYPE_CODES[wireType];
+  const typeCode = TYPE_CODES.get(wireType);
   if (typeCode === undefined) throw new RangeError(`no type code for ${wireType}`);
   // Header, the name's labels with their length octets and the root, type and class, then the OPT record.
   const bytes = Buffer.alloc(HEADER_BYTES + name.length + 2 + 4 + 11);
@@ -155,25 +148,29 @@ function readResponse(message: Buffer, query: Query, flags: number): Inspection 
   }
   const answers: ResourceRecord[] = [];
   let extendedRcode = 0;
+  const additionalsFrom = records - message.readUInt16BE(10);
   for (let n = 0; n < records; n++) {
     const owner = parts.name.decode(message, offset);
-    offset += parts.name.decode.bytes + RECORD_FIXED_BYTES;
-    if (offset > message.length) throw new DnsMalformedError('a record runs past the message');
-    const type = message.readUInt16BE(offset - 10);
-    const rdataLength = message.readUInt16BE(offset - 2);
-    if (offset + rdataLength > message.length) throw new DnsMalformedError('a record runs past the message');
+    // Type, class, TTL and RDLENGTH, then the rdata.
+    const fixed = offset + parts.name.decode.bytes;
+    const rdataAt = fixed + RECORD_FIXED_BYTES;
+    if (rdataAt > message.length) throw new DnsMalformedError('a record runs past the message');
+    const type = message.readUInt16BE(fixed);
+    const rdataLength = message.readUInt16BE(fixed + 8);
+    if (rdataAt + rdataLength > message.length) throw new DnsMalformedError('a record runs past the message');
     const typeName = TYPE_NAMES.get(type);
-    if (n < answerCount && typeName !== undefined && message.readUInt16BE(offset - 8) === CLASS_IN) {
+    if (n < answerCount && typeName !== undefined && message.readUInt16BE(fixed + 2) === CLASS_IN) {
       answers.push({
         name: normalizeWireName(owner),
         type: typeName,
-        ttl: message.readUInt32BE(offset - 6),
-        data: rdata(message, offset - 2, typeName, rdataLength),
+        ttl: message.readUInt32BE(fixed + 4),
+        data: rdata(message, fixed + 8, typeName, rdataLength),
       });
-    } else if (type === TYPE_OPT && n >= records - message.readUInt16BE(10)) {
-      extendedRcode = message.readUInt8(offset - 6);
+    } else if (type === TYPE_OPT && n >= additionalsFrom) {
+      // The OPT record's TTL field starts with the extended RCODE (RFC 6891 §6.1.3).
+      extendedRcode = message.readUInt8(fixed + 4);
     }
-    offset += rdataLength;
+    offset = rdataAt + rdataLength;
   }
   if (offset !== message.length) throw new DnsMalformedError('record lengths do not add up');
   const rcode = (extendedRcode << 4) | (flags & 0x0f);

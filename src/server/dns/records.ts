@@ -58,6 +58,9 @@ export function wireType(type: DnsRecordType): string {
   return WIRE_TYPES[type];
 }
 
+/** dns-packet's names of the types the client reads (message.ts decodes only these). */
+export const WIRE_TYPE_NAMES: readonly string[] = Object.values(WIRE_TYPES);
+
 // Each converter takes the rdata as dns-packet decoded it for that type. Buffers are copied so a record does not
 // keep the whole response datagram alive.
 const CONVERTERS: { [K in DnsRecordType]: (data: never) => DnsRecordTypes[K] } = {

@@ -7,7 +7,7 @@ import { createHash, type X509Certificate } from 'node:crypto';
 import { foldCase } from '../dns/names';
 import type { TlsaRecord } from '../dns';
 import { certificateSpki } from './spki';
-import { dnsNameMatches, sanDnsNames } from './tls-facts';
+import { dnsNameMatches, MAX_CHAIN, sanDnsNames } from './tls-facts';
 
 const DANE_TA = 2;
 const DANE_EE = 3;
@@ -25,9 +25,6 @@ const MATCHING_TYPES: Record<number, { digest?: string; length?: number }> = {
   1: { digest: 'sha256', length: 32 },
   2: { digest: 'sha512', length: 64 },
 };
-
-// More certificates than any real server sends: the rest of a longer chain is not looked at.
-const MAX_CHAIN = 10;
 
 type TlsaDropReason =
   /** Usages 0 and 1 (PKIX-TA, PKIX-EE) are not used for SMTP: MX have no shared CA trust (RFC 7672 §3.1.3). */

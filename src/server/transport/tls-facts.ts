@@ -41,8 +41,8 @@ export interface PresentedChain {
   all(): readonly X509Certificate[];
 }
 
-/** Longer chains are not walked: no real server sends more, and DANE looks at no more (dane.ts). */
-const MAX_PRESENTED = 10;
+/** More certificates than any real server sends: the rest of a longer chain is neither walked nor looked at. */
+export const MAX_CHAIN = 10;
 
 /**
  * The certificates the server presented, from Node's links from each to the next one the server sent
@@ -55,7 +55,7 @@ export function peerChain(socket: TLSSocket): PresentedChain {
   const walk = (): X509Certificate[] => {
     const chain: X509Certificate[] = [];
     const seen = new Set<string>();
-    for (let cert = leaf; cert && !seen.has(cert.fingerprint256) && chain.length < MAX_PRESENTED;) {
+    for (let cert = leaf; cert && !seen.has(cert.fingerprint256) && chain.length < MAX_CHAIN;) {
       seen.add(cert.fingerprint256);
       chain.push(cert);
       cert = cert.issuerCertificate;

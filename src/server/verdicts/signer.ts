@@ -26,8 +26,8 @@ import { BoundedCache } from '../store/bounded-cache';
 import type { VerdictKey } from './key';
 
 const REISSUE_WITHIN_MS = 60_000;
-// Statements held for reissue: a payload is a few kB at most (well under SIGNED_LIMITS.verdictPayloadMax), so this
-// holds the recipients of the last minute's busiest traffic within some tens of MB.
+// Statements held for reissue, by what they hold (payload, recipient and armored key): a payload is a few kB, a key
+// rarely more than a few more, so this holds the recipients of the last minute's busiest traffic within 32 MB.
 const REISSUE_LIMITS = { maxEntries: 20_000, maxSize: 32 * 1024 * 1024 };
 
 interface Issued {
@@ -62,8 +62,9 @@ function signed(key: VerdictKey, statement: VerdictStatement | PolicyStatement):
 export function verdictSigner({ key, deployment, clock }: VerdictSignerOptions): VerdictSigner {
   const issued = new BoundedCache<string, Issued>({
     ...REISSUE_LIMITS,
-    // Its payload and the recipient it was made from, which is about as large again.
-    sizeOf: ({ statement }) => 2 * statement.payload.length,
+    // Its payload, and the recipient it was made from: about as large again, and its armored key besides.
+    sizeOf: ({ statement, recipient }) =>
+      2 * statement.payload.length + (recipient.key.armoredKey?.length ?? 0),
   });
   return {
     trust: { publicKey: key.publicKey, deployment },

@@ -79,17 +79,26 @@ const outlookDeployment: FastifyPluginAsync<OutlookDeploymentOptions> = async (a
   }
   // Registered before the static files: this exact path wins over the /addin/ wildcard.
   if (existsSync(handlerFile)) {
-    app.get(`/addin/${SEND_HANDLER}`, { schema: { hide: true } }, async (_request, reply) => {
-      const code = readFileSync(handlerFile, 'utf8');
+    // The file as last served, and what was written into it: rewritten only when a build has changed the file.
+    let served: { built: string; deployed: string } | undefined;
+    const deployedOf = (built: string): string => {
+      if (served?.built === built) return served.deployed;
       // Outlook loads add-ins over HTTPS only; over plain HTTP (a developer's try-it page, which tells the
       // handler its backend itself) the file is served as built.
       const withUrl = options.publicUrl.startsWith('https:')
-        ? rendered(() => withBaseUrl(code, options.publicUrl))
-        : code;
+        ? rendered(() => withBaseUrl(built, options.publicUrl))
+        : built;
       // Whatever the scheme: the try-it page's handler decides from kept verdicts as a deployed one does.
       const deployed = options.verdicts ? withVerdictTrust(withUrl, options.verdicts) : withUrl;
-      return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(deployed);
-    });
+      served = { built, deployed };
+      return deployed;
+    };
+    app.get(`/addin/${SEND_HANDLER}`, { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(deployedOf(readFileSync(handlerFile, 'utf8'))),
+    );
   }
   app.get('/.well-known/microsoft-officeaddins-allowed.json', { schema: { hide: true } }, async () => ({
     allowed: [`${options.publicUrl}/addin/${SEND_HANDLER}`],

@@ -7,14 +7,14 @@ import {
   DEPLOYMENT_PLACEHOLDER,
   VERDICT_KEY_PLACEHOLDER,
   type VerdictTrust,
+  unicodeEscape,
 } from '../../core/signed/statement';
 
 /**
  * The text as it may stand inside a JavaScript string literal of either quote: a base64 key and a URL (whose parser
  * percent-encodes control characters) need only quotes and backslashes escaped.
  */
-const inLiteral = (text: string) =>
-  text.replace(/[\\'"\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const inLiteral = (text: string) => text.replace(/[\\'"\u2028\u2029]/g, unicodeEscape);
 
 export function withVerdictTrust(code: string, trust: VerdictTrust): string {
   return code

@@ -299,6 +299,39 @@ describe('deciding from kept verdicts while the service cannot be reached', () =
     expect((decision as { text: string }).text).not.toContain('verdicts');
   });
 
+  test('an answer is given once its statements are written, the same policy is not written again', async () => {
+    const writes: string[] = [];
+    const text: KeptText = { read: async () => writes.at(-1), write: async (t) => void writes.push(t) };
+    const service = serviceOf({ text });
+    // No wait: the send handler's runtime may end as soon as the check completes.
+    await service.backend.assess(['ann@tls.example']);
+    expect(writes.at(-1)).toContain('ann@tls.example');
+    await service.backend.policy();
+    const written = writes.length;
+    await service.backend.policy();
+    expect(writes).toHaveLength(written);
+  });
+
+  test('storage that never answers holds an answer up a quarter second at most', async () => {
+    const text: KeptText = { read: () => new Promise(() => undefined), write: async () => undefined };
+    const service = serviceOf({ text });
+    const started = Date.now();
+    const answer = await service.backend.assess(['ann@tls.example']);
+    expect(answer.recipients).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('a write that fails neither fails nor holds up the answer, and the verdicts stay kept in memory', async () => {
+    const text: KeptText = {
+      read: async () => undefined,
+      write: () => Promise.reject(new Error('quota exceeded')),
+    };
+    const service = serviceOf({ text });
+    await sentOnline(service, ['ann@tls.example']);
+    service.down();
+    expect((await checkSend(hostOf(['ann@tls.example'], IBAN), service.backend)).kind).toBe('allow');
+  });
+
   test('the newest 500 verdicts are kept, the oldest dropped', async () => {
     let stored: string | undefined;
     const text: KeptText = { read: async () => stored, write: async (t) => void (stored = t) };
