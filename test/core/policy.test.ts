@@ -153,6 +153,16 @@ describe('policy', () => {
     expect(() => parsePolicy(bomb.join('\n'))).toThrow(/alias/i);
   });
 
+  test('a long chain of aliases is refused before it is composed; stars in scalars are no aliases', () => {
+    const chain = ['a0: &a0 [x, x]'];
+    for (let i = 1; i < 180; i++) chain.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}]`);
+    expect(() => parsePolicy(chain.join('\n'))).toThrow(/holds more than 200 aliases/);
+    // Three hundred stars, none an alias: read as before (and refused by the schema for the unknown key alone).
+    const stars = `notes: [${Array.from({ length: 300 }, (_, i) => `"*.d${i}.example"`).join(', ')}]`;
+    expect(() => parsePolicy(stars)).toThrow(/notes/);
+    expect(() => parsePolicy(stars)).not.toThrow(/aliases/);
+  });
+
   test('internal domains: exact names and wildcard sub-domains, IDN compared as A-labels', () => {
     const policy = validatePolicy({ ...shipped(), internalDomains: ['Bücher.example', '*.corp.example'] });
     expect(isInternal('xn--bcher-kva.example', policy)).toBe(true);

@@ -3,6 +3,7 @@ import {
   isCollection,
   isMap,
   isScalar,
+  Lexer,
   parseDocument,
   YAMLError,
   YAMLParseError,
@@ -67,6 +68,29 @@ function isIndicator(c: string, next: string | undefined): boolean {
   return (c === '-' || c === '?' || c === ':') && (next === ' ' || next === '\t');
 }
 
+/** More aliases than any policy needs; a "billion laughs" chain has one or two a line. */
+const MAX_ALIASES = 200;
+
+/**
+ * Why the YAML holds too many aliases to hand to the parser, if it does. Composing a document costs `yaml` several
+ * microseconds an alias, and its expansion limit (`maxAliasCount` in `yamlValue`) only applies after that: a chain
+ * of aliases one page long took tens of milliseconds to refuse. Counted by `yaml`'s own lexer, which tells an alias
+ * (`*name`) from a star in a quoted or plain scalar, and only when the text holds that many stars at all; the count
+ * stops at the first alias past the limit.
+ */
+function aliasProblem(text: string): string | undefined {
+  let stars = 0;
+  for (let at = text.indexOf('*'); at >= 0 && stars <= MAX_ALIASES; at = text.indexOf('*', at + 1)) stars++;
+  if (stars <= MAX_ALIASES) return undefined;
+  let aliases = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token.startsWith('*') && ++aliases > MAX_ALIASES) {
+      return `holds more than ${MAX_ALIASES} aliases (*name): a policy needs few, and many are a resource exhaustion attack`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Why the YAML nests too deep to hand to the parser, if it does: `[`/`{` left open past MAX_DEPTH, or a line whose
  * indentation levels (each deeper indentation than the lines it sits under is one) and `- `, `? `, `: `
@@ -125,8 +149,8 @@ export function parsePolicy(text: string, format: 'json' | 'yaml' = 'yaml', read
     throw new PolicyError([{ path: '(document)', message: `is over ${MAX_POLICY_BYTES} bytes` }]);
   }
   // JSON.parse needs no such guard: it is linear and does not recurse on the stack.
-  const tooDeep = format === 'yaml' ? nestingProblem(text) : undefined;
-  if (tooDeep !== undefined) throw new PolicyError([{ path: '(document)', message: tooDeep }]);
+  const unreadable = format === 'yaml' ? (nestingProblem(text) ?? aliasProblem(text)) : undefined;
+  if (unreadable !== undefined) throw new PolicyError([{ path: '(document)', message: unreadable }]);
   let document: unknown;
   try {
     document = format === 'json' ? JSON.parse(text) : yamlValue(text, reading);
